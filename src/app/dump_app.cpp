@@ -1,0 +1,87 @@
+#include "app/dump_app.hpp"
+
+#include <unistd.h>
+
+#include "dlt/framer.hpp"
+#include "output/text_sink.hpp"
+#include "util/error.hpp"
+#include "util/mapped_file.hpp"
+
+namespace dltdump::app {
+
+namespace {
+
+void print_line(int fd, const std::string& text) {
+  std::string line = text + "\n";
+  const char* p = line.data();
+  std::size_t left = line.size();
+  while (left) {
+    ssize_t n = ::write(fd, p, left);
+    if (n <= 0) return;
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
+
+dlt::StreamFormat stream_format(input::InputFormat f) {
+  switch (f) {
+    case input::InputFormat::Serial: return dlt::StreamFormat::Serial;
+    case input::InputFormat::Network: return dlt::StreamFormat::Network;
+    default: return dlt::StreamFormat::File;
+  }
+}
+
+}  // namespace
+
+namespace {
+int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
+  util::FdWriter writer(out_fd, "standard output");
+  output::TextSink sink(writer, dlt::LineFormatter::Options{config.position});
+  std::size_t processed = 0;
+  bool partial = false;
+
+  for (const auto& spec : config.inputs) {
+    const std::uint64_t lines_before = sink.lines();
+    try {
+      input::InputFormat format = input::resolve_format(spec, config.format);
+      const std::string& name = spec.kind == input::InputKind::Stdin ? spec.argument : spec.path;
+      if (format == input::InputFormat::Pcap)
+        throw util::Error("PCAP input is not supported by this version of dltdump: " + name);
+      util::InputFile file = util::InputFile::open(spec.kind == input::InputKind::Stdin ? "-" : spec.path);
+      dlt::Framer framer(stream_format(format));
+      for (;;) {
+        auto window = file.next_window();
+        if (window.empty()) break;
+        framer.feed(window, sink);
+        file.release_before(framer.fed());
+      }
+      framer.finish(sink);
+      ++processed;
+    } catch (const util::OutputError&) {
+      throw;
+    } catch (const util::Error& e) {
+      // Diagnostics share stdout with the lines: flush the lines first so that the
+      // message appears where the failure happened.
+      writer.flush();
+      print_line(diag_fd, e.what());
+      if (sink.lines() > lines_before) partial = true;
+    }
+  }
+  writer.flush();
+
+  if (processed == 0 && !partial) return kExitNoInputProcessed;
+  if (processed != config.inputs.size() || partial) return kExitPartial;
+  return kExitSuccess;
+}
+}  // namespace
+
+int run_dump(const DumpConfig& config, int out_fd, int diag_fd) {
+  try {
+    return dump_inputs(config, out_fd, diag_fd);
+  } catch (const util::OutputError& e) {
+    print_line(STDERR_FILENO, e.what());
+    return kExitOutputError;
+  }
+}
+
+}  // namespace dltdump::app

@@ -1,0 +1,33 @@
+// The dump command: decode every input in order and write the lines (spec §1.3-§1.4).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "input/input_spec.hpp"
+
+namespace dltdump::app {
+
+struct DumpConfig {
+  std::vector<input::InputSpec> inputs;
+  input::InputFormat format = input::InputFormat::Automatic;
+  bool position = false;
+};
+
+// Exit codes (spec §1.4).
+enum ExitCode : int {
+  kExitSuccess = 0,
+  kExitOptionError = 1,
+  kExitInputUriError = 2,
+  kExitNoInputProcessed = 3,
+  kExitPartial = 4,
+  kExitOutputError = 5,
+  kExitFibexError = 6,
+  kExitInternalError = 255,
+};
+
+// Runs the dump. Per-input errors are printed as one line on `diag_fd` and processing
+// continues with the next input. Lines go to `out_fd`. Returns the exit code.
+int run_dump(const DumpConfig& config, int out_fd, int diag_fd);
+
+}  // namespace dltdump::app

@@ -1,0 +1,149 @@
+#include "cli/command_line.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace dltdump::cli {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string r(s);
+  std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return r;
+}
+
+const OptionDef* find_long(std::span<const OptionDef> defs, std::string_view name) {
+  std::string key = lower(name);
+  for (const auto& d : defs)
+    if (d.long_name == key) return &d;
+  return nullptr;
+}
+
+const OptionDef* find_short(std::span<const OptionDef> defs, char c) {
+  for (const auto& d : defs)
+    if (d.short_name == c) return &d;
+  return nullptr;
+}
+
+void add_value(ParsedCommandLine& out, const OptionDef& def, const std::string* value) {
+  std::string key(def.long_name);
+  auto it = out.options.find(key);
+  if (it != out.options.end() && def.arity != Arity::List)
+    throw CommandLineError{"Option '" + key + "' provided multiple times"};
+  auto& vals = out.options[key];
+  if (!value) return;
+  if (def.arity == Arity::List) {
+    for (auto& v : split_list(*value)) vals.push_back(std::move(v));
+  } else {
+    vals.push_back(*value);
+  }
+}
+
+bool can_be_value(const std::string& arg) { return arg == "-" || arg.empty() || arg[0] != '-'; }
+
+}  // namespace
+
+std::vector<std::string> split_list(const std::string& value) {
+  std::vector<std::string> out;
+  std::string cur;
+  std::size_t i = 0;
+  const std::size_t n = value.size();
+  for (;;) {
+    cur.clear();
+    if (i < n && (value[i] == '\'' || value[i] == '"')) {
+      const char q = value[i++];
+      bool closed = false;
+      while (i < n) {
+        if (value[i] == '\\' && i + 1 < n && (value[i + 1] == '\'' || value[i + 1] == '"')) {
+          cur += value[i + 1];
+          i += 2;
+        } else if (value[i] == q) {
+          closed = true;
+          ++i;
+          break;
+        } else {
+          cur += value[i++];
+        }
+      }
+      if (!closed) throw CommandLineError{"Missing quote in list"};
+      if (i < n && value[i] != ',') throw CommandLineError{"Invalid data after quoted list, expect ',' only"};
+    } else {
+      while (i < n && value[i] != ',') {
+        if (value[i] == '\\' && i + 1 < n) {
+          if (value[i + 1] == '\'' || value[i + 1] == '"') cur += value[i + 1];
+          else {
+            cur += value[i];
+            cur += value[i + 1];
+          }
+          i += 2;
+        } else {
+          cur += value[i++];
+        }
+      }
+    }
+    out.push_back(cur);
+    if (i >= n) break;
+    ++i;  // the comma
+  }
+  return out;
+}
+
+ParsedCommandLine parse_command_line(std::span<const std::string> args, std::span<const OptionDef> defs) {
+  ParsedCommandLine out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") {
+      for (++i; i < args.size(); ++i) out.inputs.push_back(args[i]);
+      break;
+    }
+    if (arg.size() >= 2 && arg[0] == '-' && arg[1] == '-') {
+      std::string body = arg.substr(2);
+      std::size_t eq = body.find('=');
+      std::string name = body.substr(0, eq);
+      const OptionDef* def = find_long(defs, name);
+      if (!def) throw CommandLineError{"Option '--" + name + "' not recognized"};
+      if (def->arity == Arity::Flag) {
+        if (eq != std::string::npos) throw CommandLineError{"Option '" + std::string(def->long_name) + "' doesn't take a value"};
+        add_value(out, *def, nullptr);
+      } else if (eq != std::string::npos) {
+        std::string v = body.substr(eq + 1);
+        add_value(out, *def, &v);
+      } else if (i + 1 < args.size() && can_be_value(args[i + 1])) {
+        add_value(out, *def, &args[++i]);
+      } else {
+        throw CommandLineError{"Option '" + std::string(def->long_name) + "' missing argument"};
+      }
+      continue;
+    }
+    if (arg.size() >= 2 && arg[0] == '-') {
+      const OptionDef* first = find_short(defs, arg[1]);
+      if (!first) throw CommandLineError{"Option '-" + std::string(1, arg[1]) + "' not recognized"};
+      if (first->arity != Arity::Flag) {
+        if (arg.size() > 2) {
+          std::string v = arg.substr(arg[2] == '=' ? 3 : 2);
+          add_value(out, *first, &v);
+        } else if (i + 1 < args.size() && can_be_value(args[i + 1])) {
+          add_value(out, *first, &args[++i]);
+        } else {
+          throw CommandLineError{"Option '" + std::string(first->long_name) + "' missing argument"};
+        }
+        continue;
+      }
+      if (arg.find('=') != std::string::npos)
+        throw CommandLineError{"Command line option " + arg + " invalid, key value pairs must be isolated"};
+      for (std::size_t k = 1; k < arg.size(); ++k) {
+        const OptionDef* def = find_short(defs, arg[k]);
+        if (!def) throw CommandLineError{"Option '-" + std::string(1, arg[k]) + "' not recognized"};
+        if (def->arity != Arity::Flag)
+          throw CommandLineError{"Command line option " + arg + " invalid, options with values can't be bundled"};
+        add_value(out, *def, nullptr);
+      }
+      continue;
+    }
+    out.inputs.push_back(arg);
+  }
+  return out;
+}
+
+}  // namespace dltdump::cli

@@ -1,0 +1,61 @@
+// dltdump: decode AUTOSAR DLT files and recordings to text.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "app/dump_app.hpp"
+#include "cli/help.hpp"
+#include "cli/options.hpp"
+
+namespace {
+
+void write_all(int fd, const std::string& s) {
+  const char* p = s.data();
+  std::size_t left = s.size();
+  while (left) {
+    ssize_t n = ::write(fd, p, left);
+    if (n <= 0) return;
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
+
+int run(int argc, char** argv) {
+  using namespace dltdump;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  cli::Options options;
+  try {
+    options = cli::parse_options(args);
+  } catch (const cli::OptionsError& e) {
+    if (e.exit_code == app::kExitOptionError) write_all(STDOUT_FILENO, "Problem with the command line.\n");
+    write_all(STDOUT_FILENO, e.message + "\n");
+    return e.exit_code;
+  }
+  switch (options.command) {
+    case cli::Command::Help:
+      write_all(STDOUT_FILENO, cli::help_text(cli::console_width()));
+      return app::kExitSuccess;
+    case cli::Command::Version:
+      write_all(STDOUT_FILENO, cli::version_text());
+      return app::kExitSuccess;
+    case cli::Command::Usage:
+      write_all(STDOUT_FILENO, cli::usage_text(cli::console_width()));
+      return app::kExitOptionError;
+    case cli::Command::Dump:
+      break;
+  }
+  return app::run_dump(options.dump, STDOUT_FILENO, STDOUT_FILENO);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception&) {
+    std::fputs("An internal error has occurred (unhandled exception).\n", stderr);
+    return 255;
+  }
+}

@@ -1,0 +1,57 @@
+#include "cli/options.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "cli/command_line.hpp"
+
+namespace dltdump::cli {
+
+namespace {
+
+constexpr OptionDef kOptions[] = {
+    {'?', "help", Arity::Flag},
+    {0, "version", Arity::Flag},
+    {0, "position", Arity::Flag},
+    {0, "format", Arity::Value},
+};
+
+input::InputFormat parse_format(std::string v) {
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (v == "automatic" || v == "auto") return input::InputFormat::Automatic;
+  if (v == "file") return input::InputFormat::File;
+  if (v == "serial" || v == "ser") return input::InputFormat::Serial;
+  if (v == "network" || v == "net") return input::InputFormat::Network;
+  if (v == "pcap" || v == "pcapng") return input::InputFormat::Pcap;
+  throw OptionsError{app::kExitOptionError, "Option 'format' has incorrect format"};
+}
+
+}  // namespace
+
+Options parse_options(std::span<const std::string> args) {
+  ParsedCommandLine cl;
+  try {
+    cl = parse_command_line(args, kOptions);
+  } catch (const CommandLineError& e) {
+    throw OptionsError{app::kExitOptionError, e.message};
+  }
+  Options o;
+  if (auto* v = cl.values("format")) o.dump.format = parse_format(v->front());
+  o.dump.position = cl.has("position");
+  if (cl.has("help")) o.command = Command::Help;
+  else if (cl.has("version")) o.command = Command::Version;
+  else if (!cl.inputs.empty()) o.command = Command::Dump;
+  else o.command = Command::Usage;
+  if (o.command != Command::Dump) return o;
+
+  for (const auto& arg : cl.inputs) {
+    try {
+      o.dump.inputs.push_back(input::parse_input_argument(arg));
+    } catch (const input::InputSpecError& e) {
+      throw OptionsError{app::kExitInputUriError, e.message};
+    }
+  }
+  return o;
+}
+
+}  // namespace dltdump::cli

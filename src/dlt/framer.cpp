@@ -1,0 +1,157 @@
+#include "dlt/framer.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "dlt/packet.hpp"
+#include "util/byte_order.hpp"
+
+namespace dltdump::dlt {
+
+namespace {
+constexpr std::uint8_t kFileMarker[4] = {'D', 'L', 'T', 0x01};
+constexpr std::uint8_t kSerialMarker[4] = {'D', 'L', 'S', 0x01};
+constexpr std::size_t kMaxPacket = 65535;
+
+// Offset of the first occurrence of the 4-byte marker in [p, p+n), or n.
+std::size_t find_marker(const std::uint8_t* p, std::size_t n, const std::uint8_t* marker) {
+  if (n >= 4 && std::memcmp(p, marker, 4) == 0) return 0;  // the common case
+  const void* hit = ::memmem(p, n, marker, 4);
+  return hit ? static_cast<std::size_t>(static_cast<const std::uint8_t*>(hit) - p) : n;
+}
+
+// Length of the longest proper marker prefix that ends the region [p, p+n).
+std::size_t marker_prefix_at_end(const std::uint8_t* p, std::size_t n, const std::uint8_t* marker) {
+  for (std::size_t k = std::min<std::size_t>(3, n); k > 0; --k)
+    if (std::memcmp(p + n - k, marker, k) == 0) return k;
+  return 0;
+}
+}  // namespace
+
+unsigned Framer::prefix_length(StreamFormat f) {
+  return f == StreamFormat::File ? 16u : f == StreamFormat::Serial ? 4u : 0u;
+}
+
+Framer::Framer(StreamFormat format)
+    : format_(format), prefix_(prefix_length(format)), discard_step_(format == StreamFormat::Network ? 1u : 4u) {
+  carry_.reserve(2 * (kMaxPacket + 64));
+}
+
+void Framer::skip(std::uint64_t position, std::uint64_t length, std::string_view reason) {
+  if (length == 0) return;
+  if (pending_.length == 0) pending_ = SkipRecord{position, length, reason, last_time_};
+  else pending_.length += length;  // always contiguous: the cursor only moves forward
+}
+
+void Framer::deliver_skip(FramerSink& sink) {
+  if (pending_.length == 0) return;
+  sink.on_skip(pending_);
+  pending_ = SkipRecord{};
+}
+
+std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint64_t base, bool at_end,
+                            std::size_t stop_at, FramerSink& sink) {
+  const std::uint8_t* marker = format_ == StreamFormat::File     ? kFileMarker
+                               : format_ == StreamFormat::Serial ? kSerialMarker
+                                                                 : nullptr;
+  const std::size_t h = prefix_;
+  std::size_t i = 0;
+  while (i < stop_at) {
+    const std::size_t avail = len - i;
+    if (avail < h + 4) {
+      if (at_end && avail > 0) {
+        skip(base + i, avail, kReasonEndOfStream);
+        i = len;
+      }
+      return i;
+    }
+    if (marker) {
+      std::size_t at = find_marker(buf + i, avail, marker);
+      if (at == avail) {
+        std::size_t keep = marker_prefix_at_end(buf + i, avail, marker);
+        skip(base + i, avail - keep, kReasonSearching);
+        i = len - keep;
+        continue;
+      }
+      if (at > 0) {
+        skip(base + i, at, kReasonSearching);
+        i += at;
+        continue;
+      }
+    }
+    const unsigned plen = standard_header_length(buf + i + h);
+    if (plen == 0) {
+      skip(base + i, discard_step_, kReasonInvalidHeader);
+      i += discard_step_;
+      continue;
+    }
+    if (avail < h + plen) {
+      if (!at_end) return i;
+      skip(base + i, discard_step_, kReasonFlushing);
+      i += discard_step_;
+      continue;
+    }
+    Message& m = message_;
+    m.position = base + i;
+    m.raw = {buf + i, h + plen};
+    if (format_ == StreamFormat::File) {
+      last_time_ = util::Timestamp::from_storage(static_cast<std::int32_t>(util::load_le32(buf + i + 4)),
+                                                 static_cast<std::int32_t>(util::load_le32(buf + i + 8)));
+      m.storage_ecu = parse_id(buf + i + 12);
+    } else {
+      m.storage_ecu = Id{};
+    }
+    m.time = last_time_;
+    if (!parse_packet({buf + i + h, plen}, m)) {
+      skip(base + i, discard_step_, kReasonInvalidPacket);
+      i += discard_step_;
+      continue;
+    }
+    deliver_skip(sink);
+    sink.on_message(m);
+    i += h + plen;
+  }
+  return i;
+}
+
+void Framer::feed(std::span<const std::uint8_t> chunk, FramerSink& sink) {
+  const std::uint64_t chunk_base = fed_;
+  fed_ += chunk.size();
+  std::size_t from = 0;  // first chunk byte not yet handled
+  if (!carry_.empty()) {
+    // Complete what started in earlier chunks with the head of this one; any packet that
+    // starts in the carried bytes fits in (carried + kMaxPacket + prefix + 4) bytes.
+    const std::size_t old = carry_.size();
+    const std::size_t take = std::min(chunk.size(), kMaxPacket + prefix_ + 8);
+    carry_.insert(carry_.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(take));
+    std::size_t used = process(carry_.data(), carry_.size(), carry_base_, false, old, sink);
+    if (used < old) {
+      // Still waiting for more bytes: only possible when the whole chunk was taken.
+      carry_.erase(carry_.begin(), carry_.begin() + static_cast<std::ptrdiff_t>(used));
+      carry_base_ += used;
+      if (take < chunk.size()) carry_.insert(carry_.end(), chunk.begin() + static_cast<std::ptrdiff_t>(take), chunk.end());
+      return;
+    }
+    from = used - old;
+    carry_.clear();
+    if (from >= chunk.size()) {
+      carry_base_ = chunk_base + from;
+      return;
+    }
+  }
+  const std::size_t n = chunk.size() - from;
+  std::size_t used = process(chunk.data() + from, n, chunk_base + from, false, SIZE_MAX, sink);
+  carry_.assign(chunk.begin() + static_cast<std::ptrdiff_t>(from + used), chunk.end());
+  carry_base_ = chunk_base + from + used;
+}
+
+void Framer::finish(FramerSink& sink) {
+  if (!carry_.empty()) {
+    process(carry_.data(), carry_.size(), carry_base_, true, SIZE_MAX, sink);
+    carry_base_ += carry_.size();
+    carry_.clear();
+  }
+  deliver_skip(sink);
+}
+
+}  // namespace dltdump::dlt

@@ -1,0 +1,69 @@
+// Cuts a DLT byte stream into packets and skip records (dltdump-spec §4).
+//
+// Three framings share one engine: DLT files (each packet behind a 16-byte storage header
+// starting `DLT\1`), serial recordings (`DLS\1` before each packet) and network streams
+// (standard headers back to back; resynchronisation slides one byte at a time).
+//
+// Contract:
+// * `feed` takes the input in chunks of any size; `finish` ends the input. The events
+//   delivered do not depend on how the input was chunked.
+// * Every input byte ends up in exactly one event: inside the `raw` span of a Message or
+//   inside a SkipRecord. A skip record is delivered just before the next good packet, or
+//   at `finish`.
+// * Chunks are parsed in place; only a packet that crosses a chunk boundary is copied
+//   (into a carry buffer of at most one packet plus a chunk head). Spans in events are
+//   valid only during the callback; nothing refers to a chunk after `feed` returns.
+// * Memory is bounded by the largest packet (64 KiB) whatever the input.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "dlt/message.hpp"
+
+namespace dltdump::dlt {
+
+enum class StreamFormat : std::uint8_t { File, Serial, Network };
+
+// Receives the framer's events.
+class FramerSink {
+ public:
+  virtual ~FramerSink() = default;
+  virtual void on_message(const Message& m) = 0;
+  virtual void on_skip(const SkipRecord& s) = 0;
+};
+
+class Framer {
+ public:
+  explicit Framer(StreamFormat format);
+
+  void feed(std::span<const std::uint8_t> chunk, FramerSink& sink);
+  // Ends the input: the remaining bytes are resolved by the end-of-stream rules and the
+  // pending skip record, if any, is delivered.
+  void finish(FramerSink& sink);
+
+  // Stream offset just past the last byte fed.
+  std::uint64_t fed() const { return fed_; }
+
+  // Prefix length before the standard header (16, 4 or 0).
+  static unsigned prefix_length(StreamFormat f);
+
+ private:
+  std::size_t process(const std::uint8_t* buf, std::size_t len, std::uint64_t base, bool at_end,
+                      std::size_t stop_at, FramerSink& sink);
+  void skip(std::uint64_t position, std::uint64_t length, std::string_view reason);
+  void deliver_skip(FramerSink& sink);
+
+  StreamFormat format_;
+  unsigned prefix_;        // H
+  unsigned discard_step_;  // bytes dropped after a failed header or packet
+  std::vector<std::uint8_t> carry_;
+  std::uint64_t carry_base_ = 0;  // stream offset of carry_[0]
+  std::uint64_t fed_ = 0;
+  util::Timestamp last_time_;     // time of the most recently parsed storage header
+  SkipRecord pending_;
+  Message message_;
+};
+
+}  // namespace dltdump::dlt

@@ -1,0 +1,80 @@
+// The decoded view of one DLT packet, and the record of one skipped region.
+//
+// A Message never owns bytes: its spans point into the framer's input (a mapped file
+// window or the framer's carry buffer) and are valid only while the framer's callback
+// runs. Header fields are decoded eagerly (they are cheap); the payload is only validated,
+// and its text is made later and only if something needs it (dlt/line_formatter.hpp).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "dlt/id.hpp"
+#include "util/timestamp.hpp"
+
+namespace dltdump::dlt {
+
+// Message type (MSTP) values of the extended header.
+enum class MessageType : std::uint8_t { Log = 0, AppTrace = 1, NwTrace = 2, Control = 3 };
+
+// How the payload is interpreted.
+enum class PayloadKind : std::uint8_t { Verbose, NonVerbose, Control };
+
+// Standard header HTYP bits.
+namespace htyp {
+inline constexpr std::uint8_t kUseExtendedHeader = 0x01;
+inline constexpr std::uint8_t kMsbFirst = 0x02;
+inline constexpr std::uint8_t kWithEcuId = 0x04;
+inline constexpr std::uint8_t kWithSessionId = 0x08;
+inline constexpr std::uint8_t kWithTimestamp = 0x10;
+inline constexpr std::uint8_t kVersionMask = 0xE0;
+inline constexpr std::uint8_t kVersion1 = 0x20;
+}  // namespace htyp
+
+struct Message {
+  std::uint64_t position = 0;             // stream offset of the first byte of `raw`
+  util::Timestamp time;                   // storage header, capture or PC time
+  std::span<const std::uint8_t> raw;      // as it was in the input (storage header/marker included)
+  std::span<const std::uint8_t> packet;   // from the standard header to LEN
+  std::span<const std::uint8_t> payload;  // after the headers
+
+  std::uint8_t htyp = 0;
+  std::uint8_t counter = 0;               // MCNT
+  bool big_endian = false;                // payload byte order (MSBF)
+  bool has_ecu = false, has_session = false, has_device_time = false, has_extended = false;
+  Id ecu;                                 // standard header ECU (WEID)
+  Id storage_ecu;                         // storage header ECU (DLT files only)
+  std::uint32_t session = 0;
+  std::uint32_t device_time = 0;          // 0.1 ms units
+  std::uint8_t msin = 0, noar = 0;
+  Id app, ctx;
+  PayloadKind kind = PayloadKind::NonVerbose;
+
+  MessageType type() const { return static_cast<MessageType>((msin >> 1) & 7); }
+  std::uint8_t type_info() const { return static_cast<std::uint8_t>(msin >> 4); }  // MTIN
+  // The ECU id a line shows: standard header, else storage header.
+  const Id& shown_ecu() const { return has_ecu ? ecu : storage_ecu; }
+};
+
+// A region of input that is not a valid packet. Consecutive skipped bytes form one record;
+// its reason is that of the first skipped chunk.
+struct SkipRecord {
+  std::uint64_t position = 0;  // stream offset of the first skipped byte
+  std::uint64_t length = 0;
+  std::string_view reason;     // one of the kReason* texts
+  util::Timestamp time;        // time current when the first byte was skipped
+};
+
+inline constexpr std::string_view kReasonSearching = "Searching for next packet";
+inline constexpr std::string_view kReasonInvalidHeader = "Invalid packet standard header";
+inline constexpr std::string_view kReasonInvalidPacket = "Invalid packet";
+inline constexpr std::string_view kReasonFlushing = "Flushing packets at end of stream";
+inline constexpr std::string_view kReasonEndOfStream = "End of stream";
+
+// The TYPE column of a line (`log info`, `control request`, `nw_trace user1`, …); empty
+// for non-verbose messages without extended header (deviation Q16: with an extended
+// header, the type its MSIN carries) and for MSTP values above 3.
+std::string_view type_text(const Message& m);
+
+}  // namespace dltdump::dlt

@@ -1,0 +1,27 @@
+#include "dlt/nonverbose_payload.hpp"
+
+#include "dlt/text_encoding.hpp"
+#include "util/byte_order.hpp"
+#include "util/number_format.hpp"
+
+namespace dltdump::dlt {
+
+std::uint32_t nonverbose_message_id(std::span<const std::uint8_t> payload, bool big_endian) {
+  return payload.size() >= 4 ? util::load<std::uint32_t>(payload.data(), big_endian) : 0;
+}
+
+void format_nonverbose(std::span<const std::uint8_t> payload, bool big_endian, util::TextBuffer& out) {
+  out.put('[');
+  util::append_int(out, nonverbose_message_id(payload, big_endian));
+  out.append("] ", 2);
+  if (payload.size() <= 4) return;
+  const std::uint8_t* d = payload.data() + 4;
+  const std::size_t n = payload.size() - 4;
+  char* o = out.reserve(n + 1);
+  for (std::size_t i = 0; i < n; ++i) o[i] = (d[i] >= 0x20 && d[i] < 0x7F) ? static_cast<char>(d[i]) : '-';
+  o[n] = '|';
+  out.advance(n + 1);
+  append_hex_bytes(out, d, n);
+}
+
+}  // namespace dltdump::dlt

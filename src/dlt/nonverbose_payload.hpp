@@ -1,0 +1,19 @@
+// Non-verbose payloads without a FIBEX description (dltdump-spec §3.3).
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "util/text_buffer.hpp"
+
+namespace dltdump::dlt {
+
+// The message id: the first 4 payload bytes in payload byte order, 0 if shorter.
+std::uint32_t nonverbose_message_id(std::span<const std::uint8_t> payload, bool big_endian);
+
+// Appends `[<id>] ` and the single argument: the remaining bytes as printable ASCII
+// (others `-`), `|`, then as hex pairs (`[1] ----|de ad be ef`); nothing after `[<id>] `
+// when no bytes remain.
+void format_nonverbose(std::span<const std::uint8_t> payload, bool big_endian, util::TextBuffer& out);
+
+}  // namespace dltdump::dlt

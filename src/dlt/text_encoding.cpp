@@ -1,0 +1,121 @@
+#include "dlt/text_encoding.hpp"
+
+namespace dltdump::dlt {
+
+namespace {
+
+// Appends the code point cp (< 0x10000) as UTF-8.
+inline void put_code_point(char* out, std::size_t& k, unsigned cp) {
+  if (cp < 0x80) {
+    out[k++] = static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out[k++] = static_cast<char>(0xC0 | (cp >> 6));
+    out[k++] = static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out[k++] = static_cast<char>(0xE0 | (cp >> 12));
+    out[k++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out[k++] = static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+unsigned iso8859_15_code_point(std::uint8_t b) {
+  switch (b) {
+    case 0xA0: return ' ';
+    case 0xA4: return 0x20AC;  // €
+    case 0xA6: return 0x0160;  // Š
+    case 0xA8: return 0x0161;  // š
+    case 0xB4: return 0x017D;  // Ž
+    case 0xB8: return 0x017E;  // ž
+    case 0xBC: return 0x0152;  // Œ
+    case 0xBD: return 0x0153;  // œ
+    case 0xBE: return 0x0178;  // Ÿ
+    default: return b;
+  }
+}
+
+inline bool is_printable_ascii(std::uint8_t b) { return b >= 0x20 && b < 0x7F; }
+
+template <bool kIso15>
+void append_single_byte_text(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
+  char* o = out.reserve(n * 3);
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint8_t b = p[i];
+    if (is_printable_ascii(b)) {
+      o[k++] = static_cast<char>(b);
+    } else if (b < 0xA0) {  // C0 controls, DEL, C1 controls
+      o[k++] = '.';
+    } else {
+      put_code_point(o, k, kIso15 ? iso8859_15_code_point(b) : b);
+    }
+  }
+  out.advance(k);
+}
+
+}  // namespace
+
+void append_iso8859_15(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
+  append_single_byte_text<true>(out, p, n);
+}
+
+void append_latin1(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
+  append_single_byte_text<false>(out, p, n);
+}
+
+void append_utf8(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
+  // Invalid input expands at most 3x (one byte -> U+FFFD, three bytes).
+  char* o = out.reserve(n * 3);
+  std::size_t k = 0, i = 0;
+  while (i < n) {
+    std::uint8_t b = p[i];
+    if (b < 0x80) {
+      o[k++] = static_cast<char>(b);
+      ++i;
+      continue;
+    }
+    // Expected continuation count and the allowed range of the second byte (Unicode
+    // table 3-7, "well-formed UTF-8 byte sequences").
+    int need;
+    std::uint8_t lo = 0x80, hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) need = 1;
+    else if (b == 0xE0) need = 2, lo = 0xA0;
+    else if (b >= 0xE1 && b <= 0xEC) need = 2;
+    else if (b == 0xED) need = 2, hi = 0x9F;
+    else if (b >= 0xEE && b <= 0xEF) need = 2;
+    else if (b == 0xF0) need = 3, lo = 0x90;
+    else if (b >= 0xF1 && b <= 0xF3) need = 3;
+    else if (b == 0xF4) need = 3, hi = 0x8F;
+    else need = -1;
+    std::size_t j = i + 1;
+    int got = 0;
+    if (need > 0) {
+      while (got < need && j < n) {
+        std::uint8_t c = p[j];
+        bool ok = got == 0 ? (c >= lo && c <= hi) : (c >= 0x80 && c <= 0xBF);
+        if (!ok) break;
+        ++got;
+        ++j;
+      }
+    }
+    if (need > 0 && got == need) {
+      for (std::size_t t = i; t < j; ++t) o[k++] = static_cast<char>(p[t]);
+    } else {
+      put_code_point(o, k, 0xFFFD);  // one replacement per maximal invalid subpart
+    }
+    i = j;
+  }
+  out.advance(k);
+}
+
+void append_hex_bytes(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
+  if (n == 0) return;
+  char* o = out.reserve(n * 3);
+  for (std::size_t i = 0; i < n; ++i) {
+    o[3 * i] = kHexDigits[p[i] >> 4];
+    o[3 * i + 1] = kHexDigits[p[i] & 15];
+    o[3 * i + 2] = ' ';
+  }
+  out.advance(n * 3 - 1);
+}
+
+}  // namespace dltdump::dlt

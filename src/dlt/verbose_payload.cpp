@@ -1,0 +1,294 @@
+#include "dlt/verbose_payload.hpp"
+
+#include <cmath>
+#include <cstring>
+
+#include "dlt/text_encoding.hpp"
+#include "util/byte_order.hpp"
+#include "util/number_format.hpp"
+
+namespace dltdump::dlt {
+
+namespace {
+
+// Type-info bits (DLT v1, PRS_Dlt_00354).
+constexpr std::uint32_t kTyle = 0x0000000F;
+constexpr std::uint32_t kBool = 0x00000010;
+constexpr std::uint32_t kSint = 0x00000020;
+constexpr std::uint32_t kUint = 0x00000040;
+constexpr std::uint32_t kFloa = 0x00000080;
+constexpr std::uint32_t kAray = 0x00000100;
+constexpr std::uint32_t kStrg = 0x00000200;
+constexpr std::uint32_t kRawd = 0x00000400;
+constexpr std::uint32_t kVari = 0x00000800;
+constexpr std::uint32_t kFixp = 0x00001000;
+constexpr std::uint32_t kTrai = 0x00002000;
+constexpr std::uint32_t kStru = 0x00004000;
+constexpr std::uint32_t kTypeMask = kBool | kSint | kUint | kFloa | kAray | kStrg | kRawd | kTrai | kStru;
+
+constexpr std::uint32_t scod(std::uint32_t ti) { return (ti >> 15) & 7; }
+constexpr unsigned kScodHex = 2, kScodBin = 3, kScodAscii = 0;
+
+// Bytes of a numeric value for TYLE 1..5, 0 when the TYLE is invalid for the type.
+constexpr unsigned int_width(std::uint32_t tyle) {
+  return (tyle >= 1 && tyle <= 5) ? (1u << (tyle - 1)) : 0u;
+}
+constexpr unsigned bool_width(std::uint32_t tyle) { return tyle == 0 ? 1u : int_width(tyle); }
+constexpr unsigned float_width(std::uint32_t tyle) { return (tyle >= 2 && tyle <= 5) ? (1u << (tyle - 1)) : 0u; }
+
+// A bounds-checked cursor over the payload.
+struct Cursor {
+  const std::uint8_t* p;
+  const std::uint8_t* end;
+  bool be;
+
+  std::size_t left() const { return static_cast<std::size_t>(end - p); }
+  bool take(std::size_t n, const std::uint8_t*& at) {
+    if (left() < n) return false;
+    at = p;
+    p += n;
+    return true;
+  }
+  bool skip(std::size_t n) {
+    const std::uint8_t* at;
+    return take(n, at);
+  }
+  bool u16(std::uint16_t& v) {
+    const std::uint8_t* at;
+    if (!take(2, at)) return false;
+    v = util::load<std::uint16_t>(at, be);
+    return true;
+  }
+  bool u32(std::uint32_t& v) {
+    const std::uint8_t* at;
+    if (!take(4, at)) return false;
+    v = util::load<std::uint32_t>(at, be);
+    return true;
+  }
+  // VARI: u16 name length [+ u16 unit length], then the name [and unit].
+  bool variable_info(bool with_unit) {
+    std::uint16_t name_len = 0, unit_len = 0;
+    if (!u16(name_len)) return false;
+    if (with_unit && !u16(unit_len)) return false;
+    return skip(static_cast<std::size_t>(name_len) + unit_len);
+  }
+};
+
+// Reads `width` bytes at p in the payload byte order into a 128-bit value.
+unsigned __int128 load_uint(const std::uint8_t* p, unsigned width, bool be) {
+  unsigned __int128 v = 0;
+  for (unsigned i = 0; i < width; ++i) {
+    unsigned idx = be ? i : width - 1 - i;
+    v = (v << 8) | p[idx];
+  }
+  return v;
+}
+
+__int128 sign_extend(unsigned __int128 v, unsigned width) {
+  if (width == 16) return static_cast<__int128>(v);
+  unsigned bits = width * 8;
+  unsigned __int128 sign = static_cast<unsigned __int128>(1) << (bits - 1);
+  if (v & sign) v |= ~((sign << 1) - 1);
+  return static_cast<__int128>(v);
+}
+
+double half_to_double(std::uint16_t h) {
+  int sign = h >> 15, exp = (h >> 10) & 0x1F, mant = h & 0x3FF;
+  double v;
+  if (exp == 0) v = std::ldexp(static_cast<double>(mant), -24);
+  else if (exp == 31) v = mant ? __builtin_nan("") : __builtin_inf();
+  else v = std::ldexp(static_cast<double>(mant | 0x400), exp - 25);
+  return sign ? -v : v;
+}
+
+long double quad_to_long_double(unsigned __int128 bits) {
+  bool sign = (bits >> 127) & 1;
+  int exp = static_cast<int>((bits >> 112) & 0x7FFF);
+  unsigned __int128 mant = bits & ((static_cast<unsigned __int128>(1) << 112) - 1);
+  long double v;
+  // The top 64 mantissa bits carry all the precision long double (x87) can hold.
+  long double m = static_cast<long double>(static_cast<std::uint64_t>(mant >> 48));
+  if (exp == 0x7FFF) v = mant ? __builtin_nanl("") : __builtin_infl();
+  else if (exp == 0) v = std::ldexp(m, -16382 - 64);
+  else v = std::ldexp(m + 18446744073709551616.0L, exp - 16383 - 64);
+  return sign ? -v : v;
+}
+
+template <class Out>
+void put_number(Out& out, std::uint32_t ti, std::uint32_t base, const std::uint8_t* d, unsigned w, bool be) {
+  if constexpr (Out::kFormats) {
+    if (base == kBool) {
+      bool any = false;
+      for (unsigned i = 0; i < w; ++i) any |= d[i] != 0;
+      out.append(any ? std::string_view("true") : std::string_view("false"));
+    } else if (base == kSint) {
+      util::append_i128(out, sign_extend(load_uint(d, w, be), w));
+    } else if (base == kUint) {
+      unsigned __int128 v = load_uint(d, w, be);
+      if (scod(ti) == kScodHex) util::append_hex_value(out, v, w);
+      else if (scod(ti) == kScodBin) util::append_bin_value(out, v, w);
+      else if (w <= 8) util::append_int(out, static_cast<std::uint64_t>(v));
+      else util::append_u128(out, v);
+    } else {  // kFloa
+      unsigned __int128 v = load_uint(d, w, be);
+      if (w == 2) util::append_float_g(out, half_to_double(static_cast<std::uint16_t>(v)));
+      else if (w == 4) {
+        float f;
+        std::uint32_t u = static_cast<std::uint32_t>(v);
+        std::memcpy(&f, &u, 4);
+        util::append_float_g(out, static_cast<double>(f));
+      } else if (w == 8) {
+        double f;
+        std::uint64_t u = static_cast<std::uint64_t>(v);
+        std::memcpy(&f, &u, 8);
+        util::append_float_g(out, f);
+      } else {
+        util::append_float_g(out, quad_to_long_double(v));
+      }
+    }
+  } else {
+    (void)out, (void)ti, (void)base, (void)d, (void)w, (void)be;
+  }
+}
+
+// Text of a STRG or TRAI argument: one trailing NUL dropped.
+template <class Out>
+void put_string(Out& out, const std::uint8_t* d, std::size_t n, bool utf8) {
+  if (n > 0 && d[n - 1] == 0) --n;
+  if (utf8) append_utf8(out, d, n);
+  else append_iso8859_15(out, d, n);
+}
+
+// Result of decoding one argument: failed, a complete value, or a struct opened with
+// `entries` members still to decode.
+struct Step {
+  bool ok;
+  bool opened_struct;
+  std::uint16_t entries;
+};
+
+template <class Out>
+Step decode_one(Cursor& c, Out& out) {
+  std::uint32_t ti;
+  if (!c.u32(ti)) return {false, false, 0};
+  const std::uint32_t type = ti & kTypeMask;
+  const std::uint32_t tyle = ti & kTyle;
+  const std::uint8_t* d = nullptr;
+
+  switch (type) {
+    case kBool:
+    case kSint:
+    case kUint:
+    case kFloa: {
+      unsigned w = type == kBool ? bool_width(tyle) : type == kFloa ? float_width(tyle) : int_width(tyle);
+      if (w == 0) return {false, false, 0};
+      if ((ti & kVari) && !c.variable_info(type != kBool)) return {false, false, 0};
+      if ((ti & kFixp) && (type == kSint || type == kUint)) {
+        // quantisation (float32) and offset (32 bit up to TYLE 3, else the value width)
+        if (!c.skip(4 + (tyle <= 3 ? 4u : w))) return {false, false, 0};
+      }
+      if (!c.take(w, d)) return {false, false, 0};
+      put_number(out, ti, type, d, w, c.be);
+      return {true, false, 0};
+    }
+    case kAray | kBool:
+    case kAray | kSint:
+    case kAray | kUint:
+    case kAray | kFloa: {
+      const std::uint32_t base = type & ~kAray;
+      unsigned w = base == kBool ? bool_width(tyle) : base == kFloa ? float_width(tyle) : int_width(tyle);
+      if (w == 0) return {false, false, 0};
+      std::uint16_t dims;
+      if (!c.u16(dims)) return {false, false, 0};
+      std::uint64_t count = 1;
+      for (unsigned i = 0; i < dims; ++i) {
+        std::uint16_t n;
+        if (!c.u16(n)) return {false, false, 0};
+        count *= n;
+        if (count > c.left()) count = c.left() + 1;  // cannot fit; keeps count bounded
+      }
+      if ((ti & kVari) && !c.variable_info(base != kBool)) return {false, false, 0};
+      if ((ti & kFixp) && (base == kSint || base == kUint)) {
+        if (!c.skip(4 + (tyle <= 3 ? 4u : w))) return {false, false, 0};
+      }
+      if (count * w > c.left()) return {false, false, 0};
+      out.put('[');
+      for (std::uint64_t i = 0; i < count; ++i) {
+        if (i) out.put(' ');
+        c.take(w, d);
+        put_number(out, ti, base, d, w, c.be);
+      }
+      out.put(']');
+      return {true, false, 0};
+    }
+    case kStrg:
+    case kRawd:
+    case kTrai: {
+      std::uint16_t len;
+      if (!c.u16(len)) return {false, false, 0};
+      if ((ti & kVari) && !c.variable_info(false)) return {false, false, 0};
+      if (!c.take(len, d)) return {false, false, 0};
+      if (type == kRawd) append_hex_bytes(out, d, len);
+      else put_string(out, d, len, type == kStrg && scod(ti) != kScodAscii);
+      return {true, false, 0};
+    }
+    case kStru: {
+      std::uint16_t entries;
+      if (!c.u16(entries)) return {false, false, 0};
+      if ((ti & kVari) && !c.variable_info(false)) return {false, false, 0};
+      out.put('{');
+      return {true, true, entries};
+    }
+    default:
+      return {false, false, 0};
+  }
+}
+
+template <class Out>
+bool decode_verbose(std::span<const std::uint8_t> payload, bool be, std::uint8_t noar, Out& out) {
+  if (payload.empty()) return true;
+  Cursor c{payload.data(), payload.data() + payload.size(), be};
+  // Struct members still to decode, one entry per open struct (no recursion on input).
+  std::uint16_t open[kMaxStructDepth];
+  int depth = 0;
+  for (unsigned arg = 0; arg < noar; ++arg) {
+    if (arg) out.put(' ');
+    Step s = decode_one(c, out);
+    if (!s.ok) return false;
+    if (s.opened_struct) open[depth++] = s.entries;
+    bool first = true;
+    while (depth > 0) {
+      if (open[depth - 1] == 0) {
+        out.put('}');
+        --depth;
+        first = false;
+        continue;
+      }
+      if (!first) out.put(' ');
+      first = false;
+      --open[depth - 1];
+      Step m = decode_one(c, out);
+      if (!m.ok) return false;
+      if (m.opened_struct) {
+        if (depth == kMaxStructDepth) return false;
+        open[depth++] = m.entries;
+        first = true;
+      }
+    }
+  }
+  return c.p == c.end;
+}
+
+}  // namespace
+
+bool validate_verbose(std::span<const std::uint8_t> payload, bool big_endian, std::uint8_t noar) {
+  util::NullText sink;
+  return decode_verbose(payload, big_endian, noar, sink);
+}
+
+bool format_verbose(std::span<const std::uint8_t> payload, bool big_endian, std::uint8_t noar,
+                    util::TextBuffer& out) {
+  return decode_verbose(payload, big_endian, noar, out);
+}
+
+}  // namespace dltdump::dlt

@@ -1,0 +1,92 @@
+#include "input/input_spec.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+namespace dltdump::input {
+
+namespace {
+
+// Length of a URI scheme followed by ':' at the start of s (RFC 3986 §3.1), else 0.
+std::size_t scheme_length(const std::string& s) {
+  if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return 0;
+  std::size_t i = 1;
+  while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '+' || s[i] == '-' || s[i] == '.')) ++i;
+  return (i < s.size() && s[i] == ':') ? i : 0;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// Percent-decoding of a URI path; false on a malformed escape.
+bool percent_decode(const std::string& in, std::string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out += in[i];
+      continue;
+    }
+    if (i + 2 >= in.size()) return false;
+    int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
+    if (hi < 0 || lo < 0) return false;
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return true;
+}
+
+std::string absolute(const std::string& path) {
+  std::error_code ec;
+  auto p = std::filesystem::absolute(path, ec);
+  return ec ? path : p.lexically_normal().string();
+}
+
+InputSpec file_uri(const std::string& arg, std::size_t scheme_len) {
+  std::string rest = arg.substr(scheme_len + 1);
+  if (rest.rfind("//", 0) == 0) {
+    std::size_t slash = rest.find('/', 2);
+    std::string host = rest.substr(2, slash == std::string::npos ? std::string::npos : slash - 2);
+    if (!host.empty() && host != "localhost")
+      throw InputSpecError{"Invalid input " + arg + " (remote hosts are not supported in file URIs)"};
+    rest = slash == std::string::npos ? std::string() : rest.substr(slash);
+  }
+  if (rest.empty() || rest[0] != '/') throw InputSpecError{"Invalid input " + arg + " (a file URI needs an absolute path)"};
+  if (rest.find_first_of("?#") != std::string::npos) throw InputSpecError{"Invalid URI " + arg + ", unsupported fields."};
+  std::string path;
+  if (!percent_decode(rest, path)) throw InputSpecError{"Invalid input " + arg + " (malformed percent escape)"};
+  return InputSpec{InputKind::File, arg, absolute(path)};
+}
+
+}  // namespace
+
+InputSpec parse_input_argument(const std::string& arg) {
+  if (arg == "-") return InputSpec{InputKind::Stdin, arg, {}};
+  if (std::size_t n = scheme_length(arg); n > 0) {
+    std::string scheme = arg.substr(0, n);
+    if (scheme == "file") return file_uri(arg, n);
+    if (scheme == "tcp" || scheme == "udp" || scheme == "ser")
+      throw InputSpecError{"Live input " + arg + " is not supported by this version of dltdump."};
+    throw InputSpecError{"Don't know how to interpret " + arg + "."};
+  }
+  return InputSpec{InputKind::File, arg, absolute(arg)};
+}
+
+InputFormat resolve_format(const InputSpec& spec, InputFormat requested) {
+  if (requested != InputFormat::Automatic) return requested;
+  if (spec.kind == InputKind::File) {
+    std::string ext = std::filesystem::path(spec.path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (ext == ".pcap" || ext == ".pcapng") return InputFormat::Pcap;
+    return InputFormat::File;
+  }
+  if (spec.kind == InputKind::Serial) return InputFormat::Serial;
+  if (spec.kind == InputKind::Stdin) return InputFormat::File;
+  return InputFormat::Network;
+}
+
+}  // namespace dltdump::input

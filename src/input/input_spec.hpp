@@ -1,0 +1,35 @@
+// Interpretation of one input argument (dltdump-spec §1.5).
+//
+// An argument is standard input (`-`), a `scheme:` URI, or a path relative to the current
+// directory. URIs with the `file` scheme name a local file; `tcp`, `udp` and `ser` name
+// live inputs (not yet available: reported as a URI error); any other scheme is an error.
+#pragma once
+
+#include <string>
+
+namespace dltdump::input {
+
+enum class InputKind { File, Stdin, Tcp, Udp, Serial };
+
+// The data format of an input (the --format option).
+enum class InputFormat { Automatic, File, Serial, Network, Pcap };
+
+struct InputSpec {
+  InputKind kind = InputKind::File;
+  std::string argument;  // as given on the command line
+  std::string path;      // absolute path (File), empty otherwise
+};
+
+// Thrown for an argument that cannot be interpreted (exit code 2). The message is the
+// line to print.
+struct InputSpecError {
+  std::string message;
+};
+
+// Parses `arg`. Throws InputSpecError.
+InputSpec parse_input_argument(const std::string& arg);
+
+// The format to decode `spec` with when the user asked for `requested`.
+InputFormat resolve_format(const InputSpec& spec, InputFormat requested);
+
+}  // namespace dltdump::input

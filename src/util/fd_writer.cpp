@@ -1,0 +1,27 @@
+#include "util/fd_writer.hpp"
+
+#include <cerrno>
+#include <unistd.h>
+
+#include "util/error.hpp"
+
+namespace dltdump::util {
+
+void FdWriter::flush() {
+  const char* p = buf_.data();
+  std::size_t left = buf_.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd_, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      buf_.clear();
+      throw OutputError(with_os_reason("Couldn't write to " + name_, err));
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  buf_.clear();
+}
+
+}  // namespace dltdump::util

@@ -1,0 +1,36 @@
+// Buffered output to a file descriptor through one large buffer.
+//
+// Producers format whole lines into `buffer()` and call `line_done()`; once the buffer
+// holds `kFlushBytes` or more, it is written with as few write(2) calls as the kernel
+// allows. A failed write (disk full, broken pipe, permission) throws util::OutputError naming
+// the destination; what was written before ends on a whole line because only whole lines
+// are ever handed to write(2).
+#pragma once
+
+#include <string>
+
+#include "util/text_buffer.hpp"
+
+namespace dltdump::util {
+
+class FdWriter {
+ public:
+  static constexpr std::size_t kFlushBytes = 1u << 20;
+
+  FdWriter(int fd, std::string name) : fd_(fd), name_(std::move(name)), buf_(kFlushBytes + (64u << 10)) {}
+  ~FdWriter() = default;
+
+  TextBuffer& buffer() { return buf_; }
+  void line_done() {
+    if (buf_.size() >= kFlushBytes) flush();
+  }
+  // Writes everything buffered. Throws util::OutputError on failure.
+  void flush();
+
+ private:
+  int fd_;
+  std::string name_;
+  TextBuffer buf_;
+};
+
+}  // namespace dltdump::util

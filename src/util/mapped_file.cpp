@@ -1,0 +1,96 @@
+#include "util/mapped_file.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/error.hpp"
+
+namespace dltdump::util {
+
+std::string with_os_reason(const std::string& what, int err) {
+  return what + " (" + std::strerror(err) + ")";
+}
+
+InputFile InputFile::open(const std::string& path) {
+  if (path == "-") return from_fd(STDIN_FILENO, "-", false);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    if (err == ENOENT) throw Error("File not found " + path);
+    if (err == EACCES || err == EPERM) throw Error(with_os_reason("Insufficient permissions opening " + path, err));
+    if (err == ENAMETOOLONG) throw Error("Path length too long " + path);
+    throw Error(with_os_reason("Couldn't open file " + path, err));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw Error("Couldn't open file " + path + " (Is a directory)");
+  }
+  return from_fd(fd, path, true);
+}
+
+InputFile InputFile::from_fd(int fd, std::string name, bool owned) {
+  InputFile f;
+  f.fd_ = fd;
+  f.owned_ = owned;
+  f.name_ = std::move(name);
+  struct stat st {};
+  if (::fstat(fd, &st) == 0) {
+    f.dev_ = st.st_dev;
+    f.ino_ = st.st_ino;
+    if (S_ISREG(st.st_mode) && st.st_size > 0) {
+      void* p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p != MAP_FAILED) {
+        f.map_ = static_cast<const std::uint8_t*>(p);
+        f.map_size_ = static_cast<std::size_t>(st.st_size);
+        ::madvise(p, f.map_size_, MADV_SEQUENTIAL);
+      }
+    }
+  }
+  if (!f.map_) f.buf_.resize(kReadBytes);
+  return f;
+}
+
+InputFile::InputFile(InputFile&& o) noexcept
+    : name_(std::move(o.name_)), fd_(o.fd_), owned_(o.owned_), map_(o.map_), map_size_(o.map_size_),
+      map_pos_(o.map_pos_), released_(o.released_), buf_(std::move(o.buf_)), dev_(o.dev_), ino_(o.ino_) {
+  o.fd_ = -1;
+  o.owned_ = false;
+  o.map_ = nullptr;
+}
+
+InputFile::~InputFile() {
+  if (map_) ::munmap(const_cast<std::uint8_t*>(map_), map_size_);
+  if (owned_ && fd_ >= 0) ::close(fd_);
+}
+
+std::span<const std::uint8_t> InputFile::next_window() {
+  if (map_) {
+    std::size_t n = std::min(kWindowBytes, map_size_ - map_pos_);
+    std::span<const std::uint8_t> w(map_ + map_pos_, n);
+    map_pos_ += n;
+    return w;
+  }
+  for (;;) {
+    ssize_t n = ::read(fd_, buf_.data(), buf_.size());
+    if (n >= 0) return {buf_.data(), static_cast<std::size_t>(n)};
+    if (errno == EINTR) continue;
+    throw Error(with_os_reason("An I/O Exception occurred reading " + name_, errno));
+  }
+}
+
+void InputFile::release_before(std::uint64_t offset) noexcept {
+  if (!map_) return;
+  static const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  std::size_t end = static_cast<std::size_t>(std::min<std::uint64_t>(offset, map_size_)) / page * page;
+  if (end > released_) {
+    ::madvise(const_cast<std::uint8_t*>(map_) + released_, end - released_, MADV_DONTNEED);
+    released_ = end;
+  }
+}
+
+}  // namespace dltdump::util

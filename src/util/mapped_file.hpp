@@ -1,0 +1,62 @@
+// A read-only file mapping, or a read of a non-mappable file (pipe, tty) in chunks.
+//
+// `InputFile::open` opens a path for reading. Regular files are memory-mapped whole and
+// handed out in windows (`next_window`) so the framer works in place, without copies.
+// Pages already consumed are released with `release_before` so that resident memory
+// stays bounded however large the file is (the page cache keeps them, our RSS does not).
+// Anything that cannot be mapped (stdin, a FIFO, a character device) is read with large
+// `read(2)` calls into an owned buffer instead. Errors throw util::Error with a message
+// that names the path.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace dltdump::util {
+
+class InputFile {
+ public:
+  // Opens `path`, or standard input when `path` is "-". Throws util::Error.
+  static InputFile open(const std::string& path);
+  // Wraps an already open descriptor (not closed by the destructor if !owned).
+  static InputFile from_fd(int fd, std::string name, bool owned);
+
+  InputFile(InputFile&& other) noexcept;
+  InputFile& operator=(InputFile&&) = delete;
+  InputFile(const InputFile&) = delete;
+  ~InputFile();
+
+  // The next window of input bytes; empty at end of input. The span stays valid until
+  // the next call. Throws util::Error on a read error.
+  std::span<const std::uint8_t> next_window();
+
+  // Tells the file that bytes before stream offset `offset` are no longer referenced.
+  void release_before(std::uint64_t offset) noexcept;
+
+  const std::string& name() const noexcept { return name_; }
+  bool is_mapped() const noexcept { return map_ != nullptr; }
+  // Device and inode, to recognise the same file under another name.
+  std::uint64_t device() const noexcept { return dev_; }
+  std::uint64_t inode() const noexcept { return ino_; }
+
+  static constexpr std::size_t kWindowBytes = 32u << 20;  // mapped window
+  static constexpr std::size_t kReadBytes = 1u << 20;     // read(2) size for pipes
+
+ private:
+  InputFile() = default;
+
+  std::string name_;
+  int fd_ = -1;
+  bool owned_ = false;
+  const std::uint8_t* map_ = nullptr;
+  std::size_t map_size_ = 0;
+  std::size_t map_pos_ = 0;        // next window starts here
+  std::size_t released_ = 0;       // pages before this were released
+  std::vector<std::uint8_t> buf_;  // read(2) buffer for non-mappable inputs
+  std::uint64_t dev_ = 0, ino_ = 0;
+};
+
+}  // namespace dltdump::util

@@ -1,0 +1,35 @@
+// Absolute time of a line, and its text form in the local time zone.
+#pragma once
+
+#include <cstdint>
+
+namespace dltdump::util {
+
+// Microseconds since 1970-01-01T00:00:00Z. `valid` is false for lines without a time
+// source (network and serial recordings, skip lines before the first storage header).
+struct Timestamp {
+  std::int64_t us = 0;
+  bool valid = false;
+
+  static Timestamp from_storage(std::int32_t seconds, std::int32_t micros) {
+    return {static_cast<std::int64_t>(seconds) * 1000000 + micros, true};
+  }
+};
+
+// Formats time stamps as `yyyy/MM/dd HH:mm:ss.ffffff` in the local time zone (TZ is
+// honoured: tzset() runs at construction). A time stamp without a source prints the
+// fixed text `1970/01/01 00:00:00.000000`, which is not converted. The date and time of
+// day are cached per second, so consecutive lines of the same second cost a copy.
+class LocalTimeFormatter {
+ public:
+  static constexpr int kWidth = 26;
+  LocalTimeFormatter();
+  // Writes exactly kWidth characters to `out`.
+  void format(Timestamp t, char* out);
+
+ private:
+  std::int64_t cached_sec_;
+  char cached_[19];
+};
+
+}  // namespace dltdump::util
