@@ -1,0 +1,682 @@
+// dltgen: the project's deterministic DLT test-data generator.
+//
+// Writes a DLT file (storage headers), a network recording (standard headers back to
+// back) or a serial recording (`DLS\1` markers) of generated messages: verbose messages
+// with every argument type (both byte orders, with and without variable info), non-verbose
+// and control messages, several ECUs, applications, contexts and sessions. Optionally it
+// inserts corruption (garbage between packets, broken headers, a truncated end).
+//
+// Besides the data it can write the truth:
+//   --expect FILE   the exact text dltdump must print for the file (TZ=UTC, no options),
+//                   derived from the values the generator chose, not from a decoder;
+//   --summary FILE  counts (messages, skipped regions, per application and type).
+//
+// The same seed and options always give the same bytes.
+//
+// Usage: dltgen [--format file|net|ser] [--count N | --size BYTES] [--seed S]
+//               [--corrupt PERCENT] [--truncate] [--profile mixed|verbose|nonverbose]
+//               [--expect FILE] [--summary FILE] -o OUT
+#include <cinttypes>
+#include <cstdarg>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+// ---- random numbers (splitmix64: small, fast, reproducible everywhere) ----
+struct Rng {
+  std::uint64_t s;
+  std::uint64_t next() {
+    std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  std::uint32_t below(std::uint32_t n) { return static_cast<std::uint32_t>(next() % n); }
+  bool chance(unsigned percent) { return below(100) < percent; }
+};
+
+using Bytes = std::vector<std::uint8_t>;
+
+void put_uint(Bytes& b, std::uint64_t v, unsigned width, bool be) {
+  for (unsigned i = 0; i < width; ++i) {
+    unsigned shift = be ? 8 * (width - 1 - i) : 8 * i;
+    b.push_back(static_cast<std::uint8_t>(v >> shift));
+  }
+}
+
+std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
+std::string fmt(const char* f, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, f);
+  int n = std::vsnprintf(buf, sizeof buf, f, ap);
+  va_end(ap);
+  return std::string(buf, static_cast<std::size_t>(n));
+}
+
+std::string hex_bytes(const std::uint8_t* p, std::size_t n) {
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) s += fmt(i ? " %02x" : "%02x", p[i]);
+  return s;
+}
+
+// ---- verbose arguments: bytes and the text dltdump must show ----
+struct Arg {
+  Bytes bytes;
+  std::string text;
+};
+
+constexpr std::uint32_t BOOL = 0x10, SINT = 0x20, UINT = 0x40, FLOA = 0x80, ARAY = 0x100, STRG = 0x200,
+                        RAWD = 0x400, VARI = 0x800, FIXP = 0x1000, TRAI = 0x2000, STRU = 0x4000;
+constexpr std::uint32_t SCOD_UTF8 = 1u << 15, SCOD_HEX = 2u << 15, SCOD_BIN = 3u << 15;
+
+const char* const kWords[] = {"speed", "timeout", "engine", "brake", "door", "lane", "radar", "camera",
+                              "Navigation", "route", "fuel", "temperature", "voltage", "error", "ok", "ready"};
+
+void type_info(Arg& a, std::uint32_t ti, bool be) { put_uint(a.bytes, ti, 4, be); }
+
+void vari_name_unit(Arg& a, bool be, bool unit) {
+  const char* name = "value";
+  const char* u = "km/h";
+  put_uint(a.bytes, std::strlen(name) + 1, 2, be);
+  if (unit) put_uint(a.bytes, std::strlen(u) + 1, 2, be);
+  a.bytes.insert(a.bytes.end(), name, name + std::strlen(name) + 1);
+  if (unit) a.bytes.insert(a.bytes.end(), u, u + std::strlen(u) + 1);
+}
+
+Arg make_int(Rng& r, bool be, bool is_signed) {
+  Arg a;
+  unsigned tyle = 1 + r.below(4);
+  unsigned width = 1u << (tyle - 1);
+  std::uint64_t raw = r.next();
+  if (width < 8) raw &= (1ull << (8 * width)) - 1;
+  std::uint32_t ti = (is_signed ? SINT : UINT) | tyle;
+  bool vari = r.chance(20);
+  if (vari) ti |= VARI;
+  std::uint32_t coding = 0;
+  if (!is_signed) {
+    unsigned c = r.below(6);
+    if (c == 0) coding = SCOD_HEX;
+    else if (c == 1 && width <= 2) coding = SCOD_BIN;
+  }
+  ti |= coding;
+  type_info(a, ti, be);
+  if (vari) vari_name_unit(a, be, true);
+  put_uint(a.bytes, raw, width, be);
+  if (is_signed) {
+    std::int64_t v = static_cast<std::int64_t>(raw << (64 - 8 * width)) >> (64 - 8 * width);
+    a.text = fmt("%" PRId64, v);
+  } else if (coding == SCOD_HEX) {
+    a.text = fmt("0x%0*" PRIx64, static_cast<int>(2 * width), raw);
+  } else if (coding == SCOD_BIN) {
+    a.text = "0b";
+    for (int bit = static_cast<int>(8 * width) - 1; bit >= 0; --bit) {
+      a.text += static_cast<char>('0' + ((raw >> bit) & 1));
+      if (bit % 4 == 0 && bit) a.text += ' ';
+    }
+  } else {
+    a.text = fmt("%" PRIu64, raw);
+  }
+  return a;
+}
+
+Arg make_int128(Rng& r, bool be) {
+  // Known values, so that the expected text needs no 128-bit arithmetic here.
+  struct Case {
+    bool is_signed;
+    std::uint64_t hi, lo;
+    const char* text;
+  };
+  static const Case kCases[] = {
+      {false, 0, 42, "42"},
+      {false, ~0ull, ~0ull, "340282366920938463463374607431768211455"},
+      {true, ~0ull, ~0ull, "-1"},
+      {true, 0x7FFFFFFFFFFFFFFFull, ~0ull, "170141183460469231731687303715884105727"},
+      {true, 0x8000000000000000ull, 0, "-170141183460469231731687303715884105728"},
+      {false, 1, 0, "18446744073709551616"},
+  };
+  const Case& c = kCases[r.below(6)];
+  Arg a;
+  type_info(a, (c.is_signed ? SINT : UINT) | 5, be);
+  if (be) {
+    put_uint(a.bytes, c.hi, 8, true);
+    put_uint(a.bytes, c.lo, 8, true);
+  } else {
+    put_uint(a.bytes, c.lo, 8, false);
+    put_uint(a.bytes, c.hi, 8, false);
+  }
+  a.text = c.text;
+  return a;
+}
+
+Arg make_float(Rng& r, bool be) {
+  static const double kValues[] = {0.0, 1.0, -1.5, 3.14159265, 1e20, -2.5e-7, 123456.789, 65504.0, 1.9, -1.2};
+  double v = kValues[r.below(10)];
+  Arg a;
+  unsigned kind = r.below(5);
+  if (kind <= 1) {
+    float f = static_cast<float>(v);
+    std::uint32_t u;
+    std::memcpy(&u, &f, 4);
+    type_info(a, FLOA | 3, be);
+    put_uint(a.bytes, u, 4, be);
+    a.text = fmt("%g", static_cast<double>(f));
+  } else if (kind <= 3) {
+    std::uint64_t u;
+    std::memcpy(&u, &v, 8);
+    type_info(a, FLOA | 4, be);
+    put_uint(a.bytes, u, 8, be);
+    a.text = fmt("%g", v);
+  } else {
+    // float16 values that are exact in half precision
+    static const std::pair<std::uint16_t, const char*> kHalf[] = {{0x3C00, "1"}, {0xC100, "-2.5"}, {0x7BFF, "65504"},
+                                                                  {0x0001, "5.96046e-08"}, {0x7C00, "inf"}};
+    auto h = kHalf[r.below(5)];
+    type_info(a, FLOA | 2, be);
+    put_uint(a.bytes, h.first, 2, be);
+    a.text = h.second;
+  }
+  return a;
+}
+
+Arg make_float128(bool be) {
+  // 1.5 in IEEE binary128: sign 0, exponent 0x3FFF, mantissa top bit set.
+  Arg a;
+  type_info(a, FLOA | 5, be);
+  std::uint64_t hi = 0x3FFF800000000000ull, lo = 0;
+  if (be) {
+    put_uint(a.bytes, hi, 8, true);
+    put_uint(a.bytes, lo, 8, true);
+  } else {
+    put_uint(a.bytes, lo, 8, false);
+    put_uint(a.bytes, hi, 8, false);
+  }
+  a.text = "1.5";
+  return a;
+}
+
+Arg make_string(Rng& r, bool be, bool utf8) {
+  std::string s;
+  std::string text;
+  unsigned words = 1 + r.below(6);
+  for (unsigned i = 0; i < words; ++i) {
+    if (i) s += ' ';
+    s += kWords[r.below(16)];
+  }
+  if (r.chance(10)) s += "=" + std::to_string(r.below(1000));
+  text = s;
+  Bytes extra;
+  if (utf8 && r.chance(30)) {
+    const char* u = " Gr\xC3\xBC\xC3\x9F" "e \xE2\x9C\x93";  // " Grüße ✓"
+    s += u;
+    text += u;
+  } else if (!utf8 && r.chance(30)) {
+    s += " \xE4\xA4";  // ISO-8859-15 'ä' and '€'
+    text += " \xC3\xA4\xE2\x82\xAC";
+  }
+  Arg a;
+  std::uint32_t ti = STRG | (utf8 ? SCOD_UTF8 : 0);
+  bool vari = r.chance(15);
+  if (vari) ti |= VARI;
+  type_info(a, ti, be);
+  put_uint(a.bytes, s.size() + 1, 2, be);
+  if (vari) {
+    put_uint(a.bytes, 5, 2, be);
+    a.bytes.insert(a.bytes.end(), {'n', 'a', 'm', 'e', 0});
+  }
+  a.bytes.insert(a.bytes.end(), s.begin(), s.end());
+  a.bytes.push_back(0);
+  a.text = text;
+  return a;
+}
+
+Arg make_raw(Rng& r, bool be) {
+  Arg a;
+  unsigned n = r.below(24);
+  type_info(a, RAWD, be);
+  put_uint(a.bytes, n, 2, be);
+  std::size_t at = a.bytes.size();
+  for (unsigned i = 0; i < n; ++i) a.bytes.push_back(static_cast<std::uint8_t>(r.next()));
+  a.text = hex_bytes(a.bytes.data() + at, n);
+  return a;
+}
+
+Arg make_bool(Rng& r, bool be) {
+  Arg a;
+  bool v = r.chance(50);
+  type_info(a, BOOL | 1, be);
+  a.bytes.push_back(v ? 1 : 0);
+  a.text = v ? "true" : "false";
+  return a;
+}
+
+// Q15 types: fixed point, trace info, arrays, structs.
+Arg make_extended(Rng& r, bool be) {
+  Arg a;
+  switch (r.below(4)) {
+    case 0: {  // FIXP int32: quantisation 0.5, offset 10; the coded value is shown
+      type_info(a, SINT | 3 | FIXP, be);
+      float q = 0.5f;
+      std::uint32_t qu;
+      std::memcpy(&qu, &q, 4);
+      put_uint(a.bytes, qu, 4, be);
+      put_uint(a.bytes, 10, 4, be);
+      std::int32_t v = static_cast<std::int32_t>(r.below(2000)) - 1000;
+      put_uint(a.bytes, static_cast<std::uint32_t>(v), 4, be);
+      a.text = std::to_string(v);
+      break;
+    }
+    case 1: {  // TRAI
+      const char* t = "trace point";
+      type_info(a, TRAI, be);
+      put_uint(a.bytes, std::strlen(t) + 1, 2, be);
+      a.bytes.insert(a.bytes.end(), t, t + std::strlen(t) + 1);
+      a.text = t;
+      break;
+    }
+    case 2: {  // array of uint16, one dimension
+      unsigned n = r.below(5);
+      type_info(a, ARAY | UINT | 2, be);
+      put_uint(a.bytes, 1, 2, be);
+      put_uint(a.bytes, n, 2, be);
+      a.text = "[";
+      for (unsigned i = 0; i < n; ++i) {
+        unsigned v = r.below(65536);
+        put_uint(a.bytes, v, 2, be);
+        a.text += (i ? " " : "") + std::to_string(v);
+      }
+      a.text += "]";
+      break;
+    }
+    default: {  // struct { bool, string }
+      type_info(a, STRU, be);
+      put_uint(a.bytes, 2, 2, be);
+      Arg b = make_bool(r, be);
+      Arg s = make_string(r, be, false);
+      a.bytes.insert(a.bytes.end(), b.bytes.begin(), b.bytes.end());
+      a.bytes.insert(a.bytes.end(), s.bytes.begin(), s.bytes.end());
+      a.text = "{" + b.text + " " + s.text + "}";
+      break;
+    }
+  }
+  return a;
+}
+
+Arg make_arg(Rng& r, bool be) {
+  unsigned k = r.below(100);
+  if (k < 35) return make_string(r, be, false);
+  if (k < 45) return make_string(r, be, true);
+  if (k < 65) return make_int(r, be, r.chance(50));
+  if (k < 72) return make_float(r, be);
+  if (k < 80) return make_raw(r, be);
+  if (k < 86) return make_bool(r, be);
+  if (k < 89) return make_int128(r, be);
+  if (k < 90) return make_float128(be);
+  return make_extended(r, be);
+}
+
+// ---- control messages: payload and text (spec §3.4) ----
+struct Control {
+  std::uint8_t mtin;
+  Bytes payload;
+  std::string text;
+};
+
+Control make_control(Rng& r, bool be) {
+  Control c;
+  auto id4 = [&](const char* s) {
+    for (int i = 0; i < 4; ++i) c.payload.push_back(i < static_cast<int>(std::strlen(s)) ? static_cast<std::uint8_t>(s[i]) : 0);
+  };
+  switch (r.below(8)) {
+    case 0:
+      c.mtin = 1;
+      put_uint(c.payload, 0x01, 4, be);
+      id4("NAV");
+      id4("GPS");
+      c.payload.push_back(4);
+      id4("eth0");
+      c.text = "[set_log_level] info NAV (GPS) eth0";
+      break;
+    case 1:
+      c.mtin = 1;
+      put_uint(c.payload, 0x03, 4, be);
+      c.payload.push_back(7);
+      id4("");
+      id4("");
+      id4("");
+      c.text = "[get_log_info options=7] -all-";
+      break;
+    case 2:
+      c.mtin = 2;
+      put_uint(c.payload, 0x01, 4, be);
+      c.payload.push_back(0);
+      c.text = "[set_log_level ok]";
+      break;
+    case 3: {
+      c.mtin = 2;
+      const char* v = "DLT Package Version: 2.18.8";
+      put_uint(c.payload, 0x13, 4, be);
+      c.payload.push_back(0);
+      put_uint(c.payload, std::strlen(v) + 1, 4, be);
+      c.payload.insert(c.payload.end(), v, v + std::strlen(v) + 1);
+      c.text = std::string("[get_software_version ok] ") + v;
+      break;
+    }
+    case 4:
+      c.mtin = 2;
+      put_uint(c.payload, 0x03, 4, be);
+      c.payload.push_back(7);
+      put_uint(c.payload, 1, 2, be);
+      id4("APP1");
+      put_uint(c.payload, 1, 2, be);
+      id4("CTX1");
+      c.payload.push_back(0xFF);
+      c.payload.push_back(0xFF);
+      put_uint(c.payload, 0, 2, be);
+      put_uint(c.payload, 0, 2, be);
+      id4("eth0");
+      c.text = "[get_log_info 7] APP1 (CTX1 default default); eth0";
+      break;
+    case 5:
+      c.mtin = 2;
+      put_uint(c.payload, 0xF04, 4, be);
+      c.payload.push_back(0);
+      c.text = "MARKER";
+      break;
+    case 6:
+      c.mtin = 2;
+      put_uint(c.payload, 0xF03, 4, be);
+      c.payload.push_back(0);
+      put_uint(c.payload, static_cast<std::uint32_t>(-5400), 4, be);
+      c.payload.push_back(1);
+      c.text = "[timezone ok] -01:30 DST";
+      break;
+    default:
+      c.mtin = 3;
+      c.text = "[]";
+      break;
+  }
+  return c;
+}
+
+// ---- messages ----
+struct Options {
+  std::string format = "file";
+  std::uint64_t count = 1000;
+  std::uint64_t size = 0;
+  std::uint64_t seed = 1;
+  unsigned corrupt = 0;
+  bool truncate = false;
+  std::string profile = "mixed";
+  std::string out, expect, summary;
+};
+
+const char* const kEcus[] = {"ECU1", "ECU2", "TCB"};
+const char* const kApps[] = {"NAV", "HMI", "DIAG", "SYS", "MEDI"};
+const char* const kCtxs[] = {"MAIN", "GPS", "CTX1", "NET", "TEST"};
+const char* const kLogLevels[] = {"", "log fatal", "log error", "log warn", "log info", "log debug", "log verbose"};
+
+std::string utc_time(std::int64_t us) {
+  if (us < 0) return "1970/01/01 00:00:00.000000";
+  std::time_t t = static_cast<std::time_t>(us / 1000000);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  return fmt("%04d/%02d/%02d %02d:%02d:%02d.%06d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec, static_cast<int>(us % 1000000));
+}
+
+struct Generator {
+  Options o;
+  Rng rng{0};
+  FILE* out = nullptr;
+  FILE* expect = nullptr;
+  std::uint64_t offset = 0;
+  std::int64_t time_us = 1709287200000000ll;  // 2024-03-01T10:00:00Z
+  std::int64_t last_storage_us = -1;           // of the last good packet (skip line times)
+  std::uint8_t counters[3] = {0, 0, 0};
+  std::uint64_t messages = 0, skips = 0;
+  std::map<std::string, std::uint64_t> per_app, per_type;
+  unsigned prefix() const { return o.format == "file" ? 16 : o.format == "ser" ? 4 : 0; }
+
+  void write(const Bytes& b) {
+    std::fwrite(b.data(), 1, b.size(), out);
+    offset += b.size();
+  }
+
+  void expect_line(const std::string& s) {
+    if (expect) {
+      std::fputs(s.c_str(), expect);
+      std::fputc('\n', expect);
+    }
+  }
+
+  void skip_line(std::uint64_t n, const char* reason) {
+    ++skips;
+    expect_line(utc_time(last_storage_us) + " 0.0000 -1  SKIP SKIP 0 log warn verbose 4 Skipped: " + std::to_string(n) +
+                " bytes; Reason: " + reason);
+  }
+
+  // Garbage that cannot be mistaken for a packet: no 'D' (marker formats) and no byte
+  // whose version bits are 1 (network format).
+  void garbage() {
+    unsigned n = 1 + rng.below(40);
+    Bytes g;
+    while (g.size() < n) {
+      std::uint8_t b = static_cast<std::uint8_t>(rng.next());
+      if (b == 'D' || (b & 0xE0) == 0x20) continue;
+      g.push_back(b);
+    }
+    write(g);
+    skip_line(n, o.format == "net" ? "Invalid packet standard header" : "Searching for next packet");
+  }
+
+  void message(bool last) {
+    const bool be = rng.chance(30);
+    const unsigned e = rng.below(3);
+    const char* ecu = kEcus[e];
+    const char* app = kApps[rng.below(5)];
+    const char* ctx = kCtxs[rng.below(5)];
+    const bool weid = rng.chance(80), wsid = rng.chance(50), wtms = rng.chance(70);
+    const std::uint32_t session = rng.chance(10) ? 0xDEADBEEFu : rng.below(100);
+    const std::uint32_t devtime = static_cast<std::uint32_t>(rng.next());
+
+    unsigned kind = rng.below(100);
+    if (o.profile == "verbose") kind = kind % 85;
+    if (o.profile == "nonverbose") kind = 90;
+    Bytes payload;
+    std::uint8_t msin = 0, noar = 0;
+    bool ueh = true;
+    std::string type, tail;
+    if (kind < 85) {  // verbose log
+      unsigned level = 1 + rng.below(6);
+      msin = static_cast<std::uint8_t>((level << 4) | 1);
+      noar = static_cast<std::uint8_t>(rng.below(5));
+      std::string text;
+      for (unsigned i = 0; i < noar; ++i) {
+        Arg a = make_arg(rng, be);
+        payload.insert(payload.end(), a.bytes.begin(), a.bytes.end());
+        text += (i ? " " : "") + a.text;
+      }
+      type = kLogLevels[level];
+      tail = "verbose " + std::to_string(payload.empty() ? 0 : noar) + " " + text;
+    } else if (kind < 90) {  // control
+      Control c = make_control(rng, be);
+      msin = static_cast<std::uint8_t>((c.mtin << 4) | (3 << 1));
+      payload = c.payload;
+      static const char* const kCtl[] = {"", "control request", "control response", "control time"};
+      type = kCtl[c.mtin];
+      tail = "non-verbose " + c.text;
+    } else {  // non-verbose, with or without extended header
+      ueh = rng.chance(50);
+      std::uint32_t id = rng.below(5000);
+      put_uint(payload, id, 4, be);
+      unsigned n = rng.below(12);
+      std::string ascii;
+      for (unsigned i = 0; i < n; ++i) {
+        std::uint8_t b = static_cast<std::uint8_t>(rng.next());
+        payload.push_back(b);
+        ascii += (b >= 0x20 && b < 0x7F) ? static_cast<char>(b) : '-';
+      }
+      if (ueh) {
+        unsigned level = 1 + rng.below(6);
+        msin = static_cast<std::uint8_t>(level << 4);
+        type = kLogLevels[level];
+      }
+      tail = "non-verbose 1 [" + std::to_string(id) + "] ";
+      if (n) tail += ascii + "|" + hex_bytes(payload.data() + 4, n);
+    }
+
+    Bytes pkt;
+    std::uint8_t htyp = static_cast<std::uint8_t>(0x20 | (ueh ? 1 : 0) | (be ? 2 : 0) | (weid ? 4 : 0) |
+                                                  (wsid ? 8 : 0) | (wtms ? 0x10 : 0));
+    pkt.push_back(htyp);
+    pkt.push_back(counters[e]++);
+    pkt.push_back(0);
+    pkt.push_back(0);
+    auto id4 = [&](const char* s) {
+      for (int i = 0; i < 4; ++i) pkt.push_back(i < static_cast<int>(std::strlen(s)) ? static_cast<std::uint8_t>(s[i]) : 0);
+    };
+    if (weid) id4(ecu);
+    if (wsid) put_uint(pkt, session, 4, true);
+    if (wtms) put_uint(pkt, devtime, 4, true);
+    if (ueh) {
+      pkt.push_back(msin);
+      pkt.push_back(noar);
+      id4(app);
+      id4(ctx);
+    }
+    pkt.insert(pkt.end(), payload.begin(), payload.end());
+    if (pkt.size() > 65535) return;  // cannot happen with these payloads; keeps LEN honest
+    pkt[2] = static_cast<std::uint8_t>(pkt.size() >> 8);
+    pkt[3] = static_cast<std::uint8_t>(pkt.size());
+
+    time_us += 1 + rng.below(5000);
+    Bytes whole;
+    if (o.format == "file") {
+      whole = {'D', 'L', 'T', 1};
+      put_uint(whole, static_cast<std::uint64_t>(time_us / 1000000), 4, false);
+      put_uint(whole, static_cast<std::uint64_t>(time_us % 1000000), 4, false);
+      const char* storage_ecu = ecu;
+      for (int i = 0; i < 4; ++i)
+        whole.push_back(i < static_cast<int>(std::strlen(storage_ecu)) ? static_cast<std::uint8_t>(storage_ecu[i]) : 0);
+    } else if (o.format == "ser") {
+      whole = {'D', 'L', 'S', 1};
+    }
+    whole.insert(whole.end(), pkt.begin(), pkt.end());
+
+    if (last && o.truncate && whole.size() > prefix() + 4 + 1) {
+      // Cut the last packet: its header is valid but the bytes never complete.
+      std::size_t keep = prefix() + 4 + rng.below(static_cast<std::uint32_t>(whole.size() - prefix() - 4));
+      whole.resize(keep);
+      write(whole);
+      skip_line(keep, keep >= prefix() + 4 ? "Flushing packets at end of stream" : "End of stream");
+      return;
+    }
+
+    std::string line = utc_time(o.format == "file" ? time_us : -1) + " ";
+    line += wtms ? fmt("%u.%04u", devtime / 10000, devtime % 10000) : "0.0000";
+    line += " " + std::to_string((counters[e] - 1) & 0xFF) + " ";
+    line += weid || o.format == "file" ? ecu : "";
+    line += " " + std::string(ueh ? app : "") + " " + (ueh ? ctx : "") + " ";
+    line += std::to_string(wsid ? static_cast<std::int32_t>(session) : 0) + " " + type + " " + tail;
+    write(whole);
+    if (o.format == "file") last_storage_us = time_us;
+    expect_line(line);
+    ++messages;
+    ++per_app[ueh ? app : ""];
+    ++per_type[type];
+  }
+
+  void run() {
+    std::uint64_t i = 0;
+    for (;;) {
+      bool last = o.size ? false : i + 1 == o.count;
+      if (o.size && offset >= o.size) break;
+      if (!o.size && i >= o.count) break;
+      if (o.corrupt && rng.chance(o.corrupt)) garbage();
+      message(last);
+      ++i;
+    }
+  }
+};
+
+[[noreturn]] void usage() {
+  std::fputs(
+      "usage: dltgen [--format file|net|ser] [--count N | --size BYTES] [--seed S] [--corrupt PERCENT]\n"
+      "              [--truncate] [--profile mixed|verbose|nonverbose] [--expect FILE] [--summary FILE] -o OUT\n",
+      stderr);
+  std::exit(2);
+}
+
+std::uint64_t parse_size(const char* s) {
+  char* end;
+  std::uint64_t v = std::strtoull(s, &end, 10);
+  switch (*end) {
+    case 'k': case 'K': v <<= 10; break;
+    case 'm': case 'M': v <<= 20; break;
+    case 'g': case 'G': v <<= 30; break;
+    case 0: break;
+    default: usage();
+  }
+  return v;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto val = [&]() -> const char* {
+      if (i + 1 >= argc) usage();
+      return argv[++i];
+    };
+    if (a == "--format") o.format = val();
+    else if (a == "--count") o.count = parse_size(val());
+    else if (a == "--size") o.size = parse_size(val());
+    else if (a == "--seed") o.seed = std::strtoull(val(), nullptr, 10);
+    else if (a == "--corrupt") o.corrupt = static_cast<unsigned>(std::atoi(val()));
+    else if (a == "--truncate") o.truncate = true;
+    else if (a == "--profile") o.profile = val();
+    else if (a == "--expect") o.expect = val();
+    else if (a == "--summary") o.summary = val();
+    else if (a == "-o") o.out = val();
+    else usage();
+  }
+  if (o.out.empty() || (o.format != "file" && o.format != "net" && o.format != "ser")) usage();
+  Generator g;
+  g.o = o;
+  g.rng = Rng{o.seed};
+  g.out = std::fopen(o.out.c_str(), "wb");
+  if (!g.out) {
+    std::perror(o.out.c_str());
+    return 1;
+  }
+  static char big[4 << 20];
+  std::setvbuf(g.out, big, _IOFBF, sizeof big);
+  if (!o.expect.empty() && !(g.expect = std::fopen(o.expect.c_str(), "w"))) {
+    std::perror(o.expect.c_str());
+    return 1;
+  }
+  g.run();
+  if (std::fclose(g.out) != 0 || (g.expect && std::fclose(g.expect) != 0)) {
+    std::perror("write");
+    return 1;
+  }
+  if (!o.summary.empty()) {
+    FILE* s = std::fopen(o.summary.c_str(), "w");
+    if (!s) return 1;
+    std::fprintf(s, "bytes=%" PRIu64 "\nmessages=%" PRIu64 "\nskipped_regions=%" PRIu64 "\n", g.offset, g.messages, g.skips);
+    for (auto& [k, v] : g.per_app) std::fprintf(s, "app.%s=%" PRIu64 "\n", k.c_str(), v);
+    for (auto& [k, v] : g.per_type) std::fprintf(s, "type.%s=%" PRIu64 "\n", k.c_str(), v);
+    std::fclose(s);
+  }
+  return 0;
+}
