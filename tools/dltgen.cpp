@@ -14,7 +14,7 @@
 // The same seed and options always give the same bytes.
 //
 // Usage: dltgen [--format file|net|ser] [--count N | --size BYTES] [--seed S]
-//               [--corrupt PERCENT] [--truncate] [--profile mixed|verbose|nonverbose]
+//               [--corrupt PERCENT] [--truncate] [--profile mixed|verbose|nonverbose|plain]
 //               [--expect FILE] [--summary FILE] -o OUT
 #include <cinttypes>
 #include <cstdarg>
@@ -309,7 +309,30 @@ Arg make_extended(Rng& r, bool be) {
   return a;
 }
 
+// The argument types whose text dlt-viewer writes exactly as dltdump does (profile
+// "plain"): ASCII strings, decimal integers up to 64 bit, bools and raw data.
+bool g_plain = false;
+
+Arg make_plain_arg(Rng& r, bool be) {
+  switch (r.below(4)) {
+    case 0: {
+      Arg a = make_int(r, be, r.chance(50));
+      if (a.text.rfind("0x", 0) != 0 && a.text.rfind("0b", 0) != 0) return a;
+      return make_bool(r, be);
+    }
+    case 1: return make_bool(r, be);
+    case 2: return make_raw(r, be);
+    default: {
+      Arg a = make_string(r, be, true);
+      for (unsigned char ch : a.text)
+        if (ch >= 0x80) return make_bool(r, be);
+      return a;
+    }
+  }
+}
+
 Arg make_arg(Rng& r, bool be) {
+  if (g_plain) return make_plain_arg(r, be);
   unsigned k = r.below(100);
   if (k < 35) return make_string(r, be, false);
   if (k < 45) return make_string(r, be, true);
@@ -488,7 +511,7 @@ struct Generator {
     const std::uint32_t devtime = static_cast<std::uint32_t>(rng.next());
 
     unsigned kind = rng.below(100);
-    if (o.profile == "verbose") kind = kind % 85;
+    if (o.profile == "verbose" || o.profile == "plain") kind = kind % 85;
     if (o.profile == "nonverbose") kind = 90;
     Bytes payload;
     std::uint8_t msin = 0, noar = 0;
@@ -610,7 +633,7 @@ struct Generator {
 [[noreturn]] void usage() {
   std::fputs(
       "usage: dltgen [--format file|net|ser] [--count N | --size BYTES] [--seed S] [--corrupt PERCENT]\n"
-      "              [--truncate] [--profile mixed|verbose|nonverbose] [--expect FILE] [--summary FILE] -o OUT\n",
+      "              [--truncate] [--profile mixed|verbose|nonverbose|plain] [--expect FILE] [--summary FILE] -o OUT\n",
       stderr);
   std::exit(2);
 }
@@ -651,6 +674,7 @@ int main(int argc, char** argv) {
     else usage();
   }
   if (o.out.empty() || (o.format != "file" && o.format != "net" && o.format != "ser")) usage();
+  g_plain = o.profile == "plain";
   Generator g;
   g.o = o;
   g.rng = Rng{o.seed};

@@ -1,0 +1,101 @@
+#include "cli/command_line.hpp"
+
+#include <gtest/gtest.h>
+
+#include "cli/options.hpp"
+
+using namespace dltdump::cli;
+
+namespace {
+constexpr OptionDef kDefs[] = {
+    {'?', "help", Arity::Flag}, {'f', "force", Arity::Flag}, {'i', "ignorecase", Arity::Flag},
+    {'o', "output", Arity::Value}, {0, "retries", Arity::Value}, {'s', "string", Arity::List},
+};
+ParsedCommandLine parse(std::vector<std::string> args) { return parse_command_line(args, kDefs); }
+std::string error(std::vector<std::string> args) {
+  try {
+    parse(args);
+  } catch (const CommandLineError& e) {
+    return e.message;
+  }
+  return "";
+}
+}  // namespace
+
+TEST(CommandLine, LongOptionsAreCaseInsensitive) {
+  auto cl = parse({"--Force", "--OUTPUT=x.txt", "in.dlt"});
+  EXPECT_TRUE(cl.has("force"));
+  EXPECT_EQ(cl.values("output")->front(), "x.txt");
+  EXPECT_EQ(cl.inputs, std::vector<std::string>{"in.dlt"});
+}
+
+TEST(CommandLine, ValueFormsAndBundling) {
+  EXPECT_EQ(parse({"-o", "a"}).values("output")->front(), "a");
+  EXPECT_EQ(parse({"-oa"}).values("output")->front(), "a");
+  EXPECT_EQ(parse({"-o=a"}).values("output")->front(), "a");
+  EXPECT_EQ(parse({"--output", "-"}).values("output")->front(), "-");  // a lone - is a value
+  auto cl = parse({"-fi", "x"});
+  EXPECT_TRUE(cl.has("force"));
+  EXPECT_TRUE(cl.has("ignorecase"));
+  EXPECT_EQ(error({"-fi=3"}), "Command line option -fi=3 invalid, key value pairs must be isolated");
+}
+
+TEST(CommandLine, ValueNotTakenFromADashArgument) {
+  EXPECT_EQ(error({"--retries", "-1"}), "Option 'retries' missing argument");
+  EXPECT_EQ(parse({"--retries=-1"}).values("retries")->front(), "-1");
+}
+
+TEST(CommandLine, Errors) {
+  EXPECT_EQ(error({"--xyz"}), "Option '--xyz' not recognized");
+  EXPECT_EQ(error({"-a"}), "Option '-a' not recognized");
+  EXPECT_EQ(error({"-f", "-f"}), "Option 'force' provided multiple times");
+}
+
+TEST(CommandLine, DoubleDashEndsOptions) {
+  auto cl = parse({"a", "--", "--force", "-"});
+  EXPECT_FALSE(cl.has("force"));
+  EXPECT_EQ(cl.inputs, (std::vector<std::string>{"a", "--force", "-"}));
+}
+
+TEST(CommandLine, ListsAccumulateAndSplit) {
+  auto cl = parse({"-s", "a,b", "--string=c"});
+  EXPECT_EQ(*cl.values("string"), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(split_list("\"a,b\",c"), (std::vector<std::string>{"a,b", "c"}));
+  EXPECT_EQ(split_list("'x\\'y'"), (std::vector<std::string>{"x'y"}));
+  EXPECT_EQ(split_list("a\\,b"), (std::vector<std::string>{"a\\,b"}));
+  EXPECT_EQ(split_list(""), (std::vector<std::string>{""}));
+  EXPECT_THROW(split_list("'abc"), CommandLineError);
+  try {
+    split_list("'a'b");
+  } catch (const CommandLineError& e) {
+    EXPECT_EQ(e.message, "Invalid data after quoted list, expect ',' only");
+  }
+}
+
+TEST(Options, FormatNamesOnly) {
+  std::vector<std::string> ok = {"--format=NET", "x"};
+  EXPECT_EQ(parse_options(ok).dump.format, dltdump::input::InputFormat::Network);
+  std::vector<std::string> num = {"--format=3", "x"};  // Q6: numbers are not accepted
+  try {
+    parse_options(num);
+    FAIL();
+  } catch (const OptionsError& e) {
+    EXPECT_EQ(e.exit_code, 1);
+    EXPECT_EQ(e.message, "Option 'format' has incorrect format");
+  }
+}
+
+TEST(Options, CommandSelection) {
+  std::vector<std::string> help_wins = {"--version", "-?"};
+  EXPECT_EQ(parse_options(help_wins).command, Command::Help);
+  std::vector<std::string> none;
+  EXPECT_EQ(parse_options(none).command, Command::Usage);
+  std::vector<std::string> bad_uri = {"abc:def"};
+  try {
+    parse_options(bad_uri);
+    FAIL();
+  } catch (const OptionsError& e) {
+    EXPECT_EQ(e.exit_code, 2);
+    EXPECT_EQ(e.message, "Don't know how to interpret abc:def.");
+  }
+}

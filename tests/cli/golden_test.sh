@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Golden tests of the dltdump binary: generated corpora must decode to exactly the text
+# the generator says (its own record of what it wrote), in every format and chunking
+# (file, pipe), plus the command-line contract: exit codes, messages, --position, stdin.
+set -u
+DLTDUMP=$1
+DLTGEN=$2
+export TZ=UTC
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+pass=0
+check() {  # check NAME CONDITION-EXIT-CODE
+  if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else echo "FAIL: $1"; fails=$((fails + 1)); fi
+}
+expect_eq() {  # expect_eq NAME EXPECTED ACTUAL
+  if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
+    echo "FAIL: $1"; echo "  expected: $2"; echo "  actual:   $3"; fails=$((fails + 1)); fi
+}
+
+# 1. Generated corpora, byte for byte against the generator's expected text.
+for fmt in file net ser; do
+  for seed in 1 2 3; do
+    args=(--format "$fmt" --count 2000 --seed "$seed")
+    [ "$seed" -ge 2 ] && args+=(--corrupt 5)
+    [ "$seed" -eq 3 ] && args+=(--truncate)
+    "$DLTGEN" "${args[@]}" --expect "$work/exp" -o "$work/in"
+    "$DLTDUMP" --format="$fmt" "$work/in" > "$work/out"
+    check "$fmt seed $seed exit code" $?
+    cmp -s "$work/exp" "$work/out"
+    check "$fmt seed $seed matches the generator" $?
+    # the same bytes through a pipe (read(2) chunks instead of a mapping)
+    cat "$work/in" | "$DLTDUMP" --format="$fmt" - > "$work/out2"
+    cmp -s "$work/exp" "$work/out2"
+    check "$fmt seed $seed through stdin" $?
+  done
+done
+
+# 2. Several inputs in order, with positions.
+"$DLTGEN" --count 3 --seed 9 --expect "$work/a.exp" -o "$work/a.dlt"
+"$DLTGEN" --count 2 --seed 10 --expect "$work/b.exp" -o "$work/b.dlt"
+"$DLTDUMP" "$work/a.dlt" "file://$work/b.dlt" > "$work/ab"
+expect_eq "two inputs concatenate" "$(cat "$work/a.exp" "$work/b.exp")" "$(cat "$work/ab")"
+first=$("$DLTDUMP" --position "$work/b.dlt" | head -1)
+expect_eq "--position prefix" "00000000: $(head -1 "$work/b.exp")" "$first"
+second_pos=$("$DLTDUMP" --position "$work/b.dlt" | sed -n 2p | cut -d: -f1)
+size_first=$(( $(stat -c %s "$work/b.dlt") ))
+[ $((16#$second_pos)) -gt 0 ] && [ $((16#$second_pos)) -lt "$size_first" ]
+check "--position of the second message is inside the file" $?
+
+# 3. Exit codes and messages (spec §1.4, §1.2).
+: > "$work/empty.dlt"
+out=$("$DLTDUMP" "$work/empty.dlt"); rc=$?
+expect_eq "empty file: no output" "" "$out"
+expect_eq "empty file: exit 0" 0 "$rc"
+out=$("$DLTDUMP" "$work/missing.dlt"); rc=$?
+expect_eq "missing file message" "File not found $work/missing.dlt" "$out"
+expect_eq "missing file exit 3" 3 "$rc"
+"$DLTDUMP" "$work/missing.dlt" "$work/a.dlt" > /dev/null; rc=$?
+expect_eq "one of two inputs missing: exit 4" 4 "$rc"
+out=$("$DLTDUMP" --bogus x); rc=$?
+expect_eq "unknown option" "Problem with the command line.
+Option '--bogus' not recognized" "$out"
+expect_eq "unknown option exit 1" 1 "$rc"
+out=$("$DLTDUMP" --format=xyz x); rc=$?
+expect_eq "bad format exit 1" 1 "$rc"
+out=$("$DLTDUMP" abc:def); rc=$?
+expect_eq "unknown scheme" "Don't know how to interpret abc:def." "$out"
+expect_eq "unknown scheme exit 2" 2 "$rc"
+"$DLTDUMP" > /dev/null; rc=$?
+expect_eq "no input: exit 1" 1 "$rc"
+"$DLTDUMP" --help | grep -q -- "--position"; check "--help lists --position" $?
+"$DLTDUMP" --help --version | grep -q "^Usage: dltdump"; check "--help wins over --version" $?
+"$DLTDUMP" --version | grep -q "^dltdump Version: "; check "--version" $?
+"$DLTDUMP" --POSITION -- "$work/a.dlt" > /dev/null; check "case-insensitive long option and --" $?
+
+# 4. Time zone: TIME is local time.
+line=$(TZ=CET-1 "$DLTDUMP" "$work/a.dlt" | head -1 | cut -c1-19)
+expect_eq "TZ honoured" "$(head -1 "$work/a.exp" | cut -c1-11)$(printf '%02d' $(( (10#$(head -1 "$work/a.exp" | cut -c12-13) + 1) % 24 )))$(head -1 "$work/a.exp" | cut -c14-19)" "$line"
+
+echo "$pass passed, $fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,154 @@
+#include "dlt/framer.hpp"
+
+#include <gtest/gtest.h>
+#include <random>
+
+#include "dlt/line_formatter.hpp"
+#include "dlt/packet_builder.hpp"
+
+using namespace dltdump;
+using namespace dltdump::test;
+using dlt::StreamFormat;
+
+namespace {
+// Collects the formatted lines and checks byte accounting on the way.
+struct Collect : dlt::FramerSink {
+  dlt::LineFormatter formatter{{true}};
+  util::TextBuffer text;
+  std::uint64_t next = 0;
+  int messages = 0, skips = 0;
+  void on_message(const dlt::Message& m) override {
+    EXPECT_EQ(m.position, next);
+    next += m.raw.size();
+    ++messages;
+    formatter.format(m, text);
+  }
+  void on_skip(const dlt::SkipRecord& s) override {
+    EXPECT_EQ(s.position, next);
+    next += s.length;
+    ++skips;
+    formatter.format(s, text);
+  }
+};
+
+std::string run(StreamFormat f, const Bytes& in, std::size_t chunk = 0, Collect* out = nullptr) {
+  Collect local;
+  Collect& c = out ? *out : local;
+  dlt::Framer framer(f);
+  if (chunk == 0) chunk = in.size() ? in.size() : 1;
+  for (std::size_t at = 0; at < in.size(); at += chunk)
+    framer.feed({in.data() + at, std::min(chunk, in.size() - at)}, c);
+  framer.finish(c);
+  EXPECT_EQ(c.next, in.size()) << "every byte accounted for";
+  return std::string(c.text.view());
+}
+
+Bytes message(const std::string& text, std::uint8_t counter = 0) {
+  PacketSpec s;
+  s.noar = 1;
+  s.counter = counter;
+  return packet(s, arg_string(text, false));
+}
+
+std::string skip_text(const std::string& s) {
+  auto p = s.find("Skipped:");
+  return p == std::string::npos ? "" : s.substr(p, s.find('\n', p) - p);
+}
+}  // namespace
+
+TEST(Framer, FileWithThreePackets) {
+  Bytes in = cat({storage(message("one"), 1, 0), storage(message("two"), 2, 0), storage(message("three"), 3, 0)});
+  Collect c;
+  std::string out = run(StreamFormat::File, in, 0, &c);
+  EXPECT_EQ(c.messages, 3);
+  EXPECT_EQ(c.skips, 0);
+  EXPECT_NE(out.find("00000000: 1970/01/01 00:00:01.000000 0.0000 0 ECU1 APP1 CTX1 0 log info verbose 1 one\n"),
+            std::string::npos);
+}
+
+TEST(Framer, CorruptVersionSkipsWholePacket) {
+  Bytes second = storage(message("two"), 2, 0);
+  second[16] = 0x40;  // version 2
+  Bytes in = cat({storage(message("one"), 1, 0), second, storage(message("three"), 3, 0)});
+  Collect c;
+  std::string out = run(StreamFormat::File, in, 0, &c);
+  EXPECT_EQ(c.messages, 2);
+  EXPECT_EQ(skip_text(out), "Skipped: " + std::to_string(second.size()) + " bytes; Reason: Invalid packet standard header");
+  // skip time: the previous good packet's storage header
+  EXPECT_NE(out.find("1970/01/01 00:00:01.000000 0.0000 -1  SKIP SKIP 0 log warn verbose 4"), std::string::npos);
+}
+
+TEST(Framer, GarbageBetweenPackets) {
+  Bytes garbage(100, 0x55);
+  Bytes in = cat({storage(message("one")), garbage, storage(message("two"))});
+  EXPECT_EQ(skip_text(run(StreamFormat::File, in)), "Skipped: 100 bytes; Reason: Searching for next packet");
+}
+
+TEST(Framer, InvalidPacketUsesItsOwnStorageTime) {
+  PacketSpec s;
+  s.noar = 1;
+  Bytes bad = storage(packet(s, Bytes{0x11, 0, 0, 0}), 7, 0);  // bool without its data byte
+  Bytes in = cat({storage(message("one"), 1, 0), bad, storage(message("two"), 9, 0)});
+  std::string out = run(StreamFormat::File, in);
+  EXPECT_EQ(skip_text(out), "Skipped: " + std::to_string(bad.size()) + " bytes; Reason: Invalid packet");
+  EXPECT_NE(out.find("1970/01/01 00:00:07.000000 0.0000 -1  SKIP"), std::string::npos);
+}
+
+TEST(Framer, NetworkGarbageFirst) {
+  Bytes in = cat({Bytes{0, 0, 0, 0, 0, 0, 0}, message("hello")});
+  std::string out = run(StreamFormat::Network, in);
+  EXPECT_EQ(skip_text(out), "Skipped: 7 bytes; Reason: Invalid packet standard header");
+  EXPECT_NE(out.find("00000007: 1970/01/01 00:00:00.000000 0.0000 0 ECU1 APP1 CTX1 0 log info verbose 1 hello"),
+            std::string::npos);
+}
+
+TEST(Framer, TruncatedEnd) {
+  Bytes last = storage(message("truncated"));
+  last.resize(last.size() - 3);
+  Bytes in = cat({storage(message("one")), last});
+  EXPECT_EQ(skip_text(run(StreamFormat::File, in)),
+            "Skipped: " + std::to_string(last.size()) + " bytes; Reason: Flushing packets at end of stream");
+  EXPECT_EQ(skip_text(run(StreamFormat::File, Bytes{'D', 'L', 'T'})), "Skipped: 3 bytes; Reason: End of stream");
+  EXPECT_EQ(run(StreamFormat::File, Bytes{}), "");
+}
+
+TEST(Framer, SerialMarkers) {
+  Bytes in = cat({serial(message("a")), Bytes{'x', 'y'}, serial(message("b"))});
+  Collect c;
+  std::string out = run(StreamFormat::Serial, in, 0, &c);
+  EXPECT_EQ(c.messages, 2);
+  EXPECT_EQ(skip_text(out), "Skipped: 2 bytes; Reason: Searching for next packet");
+}
+
+TEST(Framer, ChunkingNeverChangesTheOutput) {
+  std::mt19937 rng(42);
+  for (StreamFormat f : {StreamFormat::File, StreamFormat::Serial, StreamFormat::Network}) {
+    Bytes in;
+    for (int i = 0; i < 40; ++i) {
+      Bytes m = message("message " + std::to_string(i), static_cast<std::uint8_t>(i));
+      if (f == StreamFormat::File) m = storage(m, i, 0);
+      if (f == StreamFormat::Serial) m = serial(m);
+      if (rng() % 4 == 0) m[rng() % m.size()] ^= static_cast<std::uint8_t>(1u << (rng() % 8));  // corrupt
+      if (rng() % 5 == 0) m.resize(rng() % m.size());                                          // cut short
+      in.insert(in.end(), m.begin(), m.end());
+      if (rng() % 6 == 0)
+        for (int g = 0; g < 5; ++g) in.push_back(static_cast<std::uint8_t>(rng()));
+    }
+    const std::string whole = run(f, in);
+    for (std::size_t chunk : {1u, 2u, 3u, 7u, 16u, 61u, 1000u}) EXPECT_EQ(run(f, in, chunk), whole) << "chunk " << chunk;
+  }
+}
+
+TEST(Framer, LargePacketAcrossChunks) {
+  PacketSpec s;
+  s.noar = 1;
+  Bytes raw;
+  put(raw, 0x400, 4, false);
+  put(raw, 60000, 2, false);
+  raw.resize(raw.size() + 60000, 0xAB);
+  Bytes in = cat({storage(message("x")), storage(packet(s, raw)), storage(message("y"))});
+  Collect a, b;
+  std::string whole = run(StreamFormat::File, in, 0, &a);
+  EXPECT_EQ(run(StreamFormat::File, in, 4096, &b), whole);
+  EXPECT_EQ(b.messages, 3);
+}

@@ -1,0 +1,123 @@
+#include "dlt/line_formatter.hpp"
+
+#include <gtest/gtest.h>
+
+#include "dlt/packet.hpp"
+#include "dlt/packet_builder.hpp"
+
+using namespace dltdump;
+using namespace dltdump::test;
+
+namespace {
+std::string line(const PacketSpec& s, const Bytes& payload, bool position = false, std::uint64_t pos = 0) {
+  Bytes pkt = packet(s, payload);
+  dlt::Message m;
+  EXPECT_TRUE(dlt::parse_packet(pkt, m));
+  m.position = pos;
+  util::TextBuffer t;
+  dlt::LineFormatter f({position});
+  f.format(m, t);
+  return std::string(t.view());
+}
+PacketSpec full() {
+  PacketSpec s;
+  s.with_session = true;
+  s.session = 50;
+  s.with_time = true;
+  s.device_time = 12310;
+  s.counter = 127;
+  return s;
+}
+}  // namespace
+
+TEST(LineFormatter, SpecExamples) {
+  PacketSpec s = full();
+  s.noar = 1;
+  EXPECT_EQ(line(s, arg_string("Message 00", false)),
+            "1970/01/01 00:00:00.000000 1.2310 127 ECU1 APP1 CTX1 50 log info verbose 1 Message 00\n");
+  s.noar = 1;
+  EXPECT_EQ(line(s, arg_uint(0x1234, 2, false, 3u << 15)),
+            "1970/01/01 00:00:00.000000 1.2310 127 ECU1 APP1 CTX1 50 log info verbose 1 0b0001 0010 0011 0100\n");
+  PacketSpec e;
+  e.ecu = "";
+  e.app = "";
+  e.ctx = "";
+  EXPECT_EQ(line(e, {}), "1970/01/01 00:00:00.000000 0.0000 0    0 log info verbose 0 \n");
+}
+
+TEST(LineFormatter, NonVerbose) {
+  PacketSpec s;
+  s.ecu = "EGU1";
+  s.extended = false;
+  s.counter = 1;
+  s.with_time = true;
+  s.device_time = 71065;
+  EXPECT_EQ(line(s, {1, 0, 0, 0, 0xde, 0xad, 0xbe, 0xef}),
+            "1970/01/01 00:00:00.000000 7.1065 1 EGU1   0  non-verbose 1 [1] ----|de ad be ef\n");
+  PacketSpec q16;  // Q16: with an extended header, the MSIN type is shown
+  q16.msin = 0x30;
+  EXPECT_EQ(line(q16, {10, 0, 0, 0}), "1970/01/01 00:00:00.000000 0.0000 0 ECU1 APP1 CTX1 0 log warn non-verbose 1 [10] \n");
+  EXPECT_EQ(line(s, {}), "1970/01/01 00:00:00.000000 7.1065 1 EGU1   0  non-verbose 1 [0] \n");
+}
+
+TEST(LineFormatter, DeviceTimeIsNotSticky) {  // Q1
+  PacketSpec s = full();
+  s.with_time = false;
+  s.noar = 0;
+  EXPECT_NE(line(s, {}).find(" 0.0000 127 "), std::string::npos);
+}
+
+TEST(LineFormatter, SessionIsSignedAndPositionIsHex) {
+  PacketSpec s;
+  s.with_session = true;
+  s.session = 0xDEADBEEF;
+  EXPECT_EQ(line(s, {}, true, 0x1a2b),
+            "00001a2b: 1970/01/01 00:00:00.000000 0.0000 0 ECU1 APP1 CTX1 -559038737 log info verbose 0 \n");
+  EXPECT_EQ(line(s, {}, true, 0x123456789ull).substr(0, 11), "123456789: ");
+}
+
+TEST(LineFormatter, TypeNames) {  // Q2
+  auto type_of = [](std::uint8_t msin) {
+    dlt::Message m;
+    m.has_extended = true;
+    m.msin = msin;
+    return std::string(dlt::type_text(m));
+  };
+  EXPECT_EQ(type_of(0x55), "nw_trace ethernet");
+  EXPECT_EQ(type_of(0x65), "nw_trace someip");
+  EXPECT_EQ(type_of(0x75), "nw_trace user1");
+  EXPECT_EQ(type_of(0xF5), "nw_trace user9");
+  EXPECT_EQ(type_of(0x71), "log ");
+  EXPECT_EQ(type_of(0x13), "app_trace variable");
+  EXPECT_EQ(type_of(0x36), "control time");
+}
+
+TEST(LineFormatter, ControlAndSkip) {
+  PacketSpec s;
+  s.msin = 0x16;  // control request
+  Bytes p;
+  put(p, 0x13, 4, false);
+  EXPECT_EQ(line(s, p), "1970/01/01 00:00:00.000000 0.0000 0 ECU1 APP1 CTX1 0 control request non-verbose [get_software_version]\n");
+  dlt::SkipRecord r{0, 58, dlt::kReasonInvalidHeader, util::Timestamp::from_storage(1639688375, 237600)};
+  util::TextBuffer t;
+  dlt::LineFormatter({false}).format(r, t);
+  EXPECT_EQ(t.view(), "2021/12/16 20:59:35.237600 0.0000 -1  SKIP SKIP 0 log warn verbose 4 Skipped: 58 bytes; Reason: Invalid packet standard header\n");
+}
+
+TEST(Packet, InvalidMsin) {
+  dlt::Message m;
+  PacketSpec s;
+  s.msin = 0x01;  // verbose with MTIN 0
+  EXPECT_FALSE(dlt::parse_packet(packet(s, {}), m));
+  s.msin = 0x49;  // verbose with MSTP 4
+  EXPECT_FALSE(dlt::parse_packet(packet(s, {}), m));
+  s.msin = 0x46;  // control with MTIN 4
+  EXPECT_FALSE(dlt::parse_packet(packet(s, {1, 0, 0, 0}), m));
+}
+
+TEST(Packet, IdsAreMaskedAndEndAtZero) {
+  Bytes id = {'A' | 0x80, 'B', 0x80, 'C'};
+  EXPECT_EQ(dlt::parse_id(id.data()).view(), "AB");
+  Bytes ctl = {'A', 0x01, 'B', 0};
+  EXPECT_EQ(dlt::parse_id(ctl.data()).view(), std::string("A\x01" "B"));
+}

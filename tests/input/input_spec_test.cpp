@@ -1,0 +1,37 @@
+#include "input/input_spec.hpp"
+
+#include <filesystem>
+#include <gtest/gtest.h>
+
+using namespace dltdump::input;
+
+TEST(InputSpec, PathsAndUris) {
+  auto rel = parse_input_argument("dir/a.dlt");
+  EXPECT_EQ(rel.kind, InputKind::File);
+  EXPECT_EQ(rel.path, (std::filesystem::current_path() / "dir/a.dlt").string());
+  EXPECT_EQ(parse_input_argument("file:///tmp/a%20b.dlt").path, "/tmp/a b.dlt");
+  EXPECT_EQ(parse_input_argument("file://localhost/tmp/x").path, "/tmp/x");
+  EXPECT_EQ(parse_input_argument("-").kind, InputKind::Stdin);
+}
+
+TEST(InputSpec, Errors) {
+  auto message = [](const std::string& arg) {
+    try {
+      parse_input_argument(arg);
+    } catch (const InputSpecError& e) {
+      return e.message;
+    }
+    return std::string();
+  };
+  EXPECT_EQ(message("http://x"), "Don't know how to interpret http://x.");
+  EXPECT_EQ(message("file://host/x"), "Invalid input file://host/x (remote hosts are not supported in file URIs)");
+  EXPECT_EQ(message("file:///x%zz"), "Invalid input file:///x%zz (malformed percent escape)");
+  EXPECT_EQ(message("file:///x%2"), "Invalid input file:///x%2 (malformed percent escape)");
+}
+
+TEST(InputSpec, AutomaticFormat) {
+  EXPECT_EQ(resolve_format(parse_input_argument("/a/B.PCAPNG"), InputFormat::Automatic), InputFormat::Pcap);
+  EXPECT_EQ(resolve_format(parse_input_argument("/a/b.dlt"), InputFormat::Automatic), InputFormat::File);
+  EXPECT_EQ(resolve_format(parse_input_argument("/a/b.dlt"), InputFormat::Network), InputFormat::Network);
+  EXPECT_EQ(resolve_format(parse_input_argument("-"), InputFormat::Automatic), InputFormat::File);
+}

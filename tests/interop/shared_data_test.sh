@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Files that COVESA tools recorded (../shared/data) decode without a single skip line and
+# with the message counts listed in the data folder's README.
+set -u
+DLTDUMP=$1
+DATA=$2
+if [ ! -d "$DATA" ]; then
+  echo "SKIPPED: $DATA is absent (the interop data lives beside the project in ../shared/data)"
+  exit 77
+fi
+fails=0
+pass=0
+for entry in covesa-daemon-recording.dlt:3344 covesa-testfile.dlt:105 covesa-testfile_extended.dlt:111; do
+  f=${entry%%:*}
+  want=${entry##*:}
+  out=$("$DLTDUMP" "$DATA/$f")
+  rc=$?
+  n=$(printf '%s\n' "$out" | grep -c .)
+  skips=$(printf '%s\n' "$out" | grep -c ' SKIP SKIP 0 log warn verbose 4 Skipped: ')
+  if [ "$rc" -ne 0 ] || [ "$n" -ne "$want" ] || [ "$skips" -ne 0 ]; then
+    echo "FAIL: $f: exit $rc, $n lines (want $want), $skips skip lines"
+    fails=$((fails + 1))
+  else
+    pass=$((pass + 1))
+  fi
+done
+# per-application counts of the daemon recording (README of the data folder)
+counts=$("$DLTDUMP" "$DATA/covesa-daemon-recording.dlt" | cut -d' ' -f6 | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')
+if [ "$counts" != "DA1=11 DIFT=3000 DLTD=8 EXA1=300 EXA2=25 " ]; then
+  echo "FAIL: per-application counts: $counts"
+  fails=$((fails + 1))
+else
+  pass=$((pass + 1))
+fi
+echo "$pass passed, $fails failed"
+[ "$fails" -eq 0 ]
