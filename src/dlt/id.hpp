@@ -1,7 +1,9 @@
 // DLT identifiers (ECU, application, context): four bytes on the wire.
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace dltdump::dlt {
@@ -18,12 +20,17 @@ struct Id {
 };
 
 inline Id parse_id(const std::uint8_t* p) {
+  std::uint32_t w;
+  std::memcpy(&w, p, 4);
+  w &= 0x7F7F7F7Fu;
   Id id;
-  for (int i = 0; i < 4; ++i) {
-    char c = static_cast<char>(p[i] & 0x7F);
-    if (c == 0) break;
-    id.chars[id.size++] = c;
-  }
+  std::memcpy(id.chars, &w, 4);
+  // Length = index of the first zero byte (memory order), 4 if none.
+  std::uint32_t zero = (w - 0x01010101u) & ~w & 0x80808080u;
+  if constexpr (std::endian::native == std::endian::little)
+    id.size = static_cast<std::uint8_t>(zero ? __builtin_ctz(zero) / 8 : 4);
+  else
+    id.size = static_cast<std::uint8_t>(zero ? __builtin_clz(zero) / 8 : 4);
   return id;
 }
 

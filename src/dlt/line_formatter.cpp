@@ -1,5 +1,8 @@
 #include "dlt/line_formatter.hpp"
 
+#include <charconv>
+#include <cstring>
+
 #include "dlt/control_payload.hpp"
 #include "dlt/nonverbose_payload.hpp"
 #include "dlt/text_encoding.hpp"
@@ -38,35 +41,63 @@ void format_payload_text(const Message& m, util::TextBuffer& out) {
   }
 }
 
+namespace {
+// Unchecked writers into space reserved in advance (kHeaderBound covers every field).
+inline char* put_text(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+template <typename T>
+inline char* put_int(char* p, T v) {
+  return std::to_chars(p, p + 24, v).ptr;
+}
+// Everything before the payload text: device time, counter, ids, session, type, tail
+// start. 11 + 1 + 3 + 1 + 3 * 5 + 11 + 1 + 18 + 15 < 96.
+constexpr std::size_t kHeaderBound = 96;
+}  // namespace
+
 void LineFormatter::format(const Message& m, util::TextBuffer& out) {
   put_prefix(m.position, m.time, out);
-  if (m.has_device_time) util::append_tenth_millis(out, m.device_time);
-  else out.append("0.0000", 6);
-  out.put(' ');
-  util::append_int(out, m.counter);
-  out.put(' ');
-  out.append(m.shown_ecu().view());
-  out.put(' ');
-  out.append(m.app.view());
-  out.put(' ');
-  out.append(m.ctx.view());
-  out.put(' ');
-  util::append_int(out, static_cast<std::int32_t>(m.session));
-  out.put(' ');
-  out.append(type_text(m));
+  char* const start = out.reserve(kHeaderBound);
+  char* p = start;
+  if (m.has_device_time) {
+    p = put_int(p, m.device_time / 10000);
+    std::uint32_t frac = m.device_time % 10000;
+    p[0] = '.';
+    p[1] = static_cast<char>('0' + frac / 1000);
+    p[2] = static_cast<char>('0' + frac / 100 % 10);
+    p[3] = static_cast<char>('0' + frac / 10 % 10);
+    p[4] = static_cast<char>('0' + frac % 10);
+    p += 5;
+  } else {
+    p = put_text(p, "0.0000");
+  }
+  *p++ = ' ';
+  p = put_int(p, m.counter);
+  *p++ = ' ';
+  p = put_text(p, m.shown_ecu().view());
+  *p++ = ' ';
+  p = put_text(p, m.app.view());
+  *p++ = ' ';
+  p = put_text(p, m.ctx.view());
+  *p++ = ' ';
+  p = put_int(p, static_cast<std::int32_t>(m.session));
+  *p++ = ' ';
+  p = put_text(p, type_text(m));
   switch (m.kind) {
     case PayloadKind::Verbose:
-      out.append(" verbose ", 9);
-      util::append_int(out, verbose_argument_count(m.payload, m.noar));
-      out.put(' ');
+      p = put_text(p, " verbose ");
+      p = put_int(p, verbose_argument_count(m.payload, m.noar));
+      *p++ = ' ';
       break;
     case PayloadKind::NonVerbose:
-      out.append(" non-verbose 1 ", 15);
+      p = put_text(p, " non-verbose 1 ");
       break;
     case PayloadKind::Control:
-      out.append(" non-verbose ", 13);
+      p = put_text(p, " non-verbose ");
       break;
   }
+  out.advance(static_cast<std::size_t>(p - start));
   format_payload_text(m, out);
   out.put('\n');
 }

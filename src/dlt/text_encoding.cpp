@@ -1,5 +1,7 @@
 #include "dlt/text_encoding.hpp"
 
+#include <cstring>
+
 namespace dltdump::dlt {
 
 namespace {
@@ -35,11 +37,37 @@ unsigned iso8859_15_code_point(std::uint8_t b) {
 
 inline bool is_printable_ascii(std::uint8_t b) { return b >= 0x20 && b < 0x7F; }
 
+constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
+
+// True if all 8 bytes of w are printable ASCII (0x20..0x7E): no byte below 0x20, none
+// above 0x7E (bit tricks from "Bit Twiddling Hacks", hasless/hasmore).
+inline bool all_printable(std::uint64_t w) {
+  std::uint64_t below = (w - kOnes * 0x20) & ~w & kHighBits;
+  std::uint64_t above = ((w + kOnes * (127 - 0x7E)) | w) & kHighBits;
+  return (below | above) == 0;
+}
+
+// Copies the longest prefix of [p, p+n) made of 8-byte words that pass `ok`; returns its
+// length. The tail is left to the byte loop.
+template <typename Pred>
+inline std::size_t copy_words_while(char* o, const std::uint8_t* p, std::size_t n, Pred ok) {
+  std::size_t i = 0;
+  while (i + 8 <= n) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (!ok(w)) break;
+    std::memcpy(o + i, &w, 8);
+    i += 8;
+  }
+  return i;
+}
+
 template <bool kIso15>
 void append_single_byte_text(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
   char* o = out.reserve(n * 3);
-  std::size_t k = 0;
-  for (std::size_t i = 0; i < n; ++i) {
+  std::size_t k = copy_words_while(o, p, n, all_printable);
+  for (std::size_t i = k; i < n; ++i) {
     std::uint8_t b = p[i];
     if (is_printable_ascii(b)) {
       o[k++] = static_cast<char>(b);
@@ -65,7 +93,8 @@ void append_latin1(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) 
 void append_utf8(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
   // Invalid input expands at most 3x (one byte -> U+FFFD, three bytes).
   char* o = out.reserve(n * 3);
-  std::size_t k = 0, i = 0;
+  std::size_t k = copy_words_while(o, p, n, [](std::uint64_t w) { return (w & kHighBits) == 0; });
+  std::size_t i = k;
   while (i < n) {
     std::uint8_t b = p[i];
     if (b < 0x80) {

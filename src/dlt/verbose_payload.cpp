@@ -76,6 +76,13 @@ struct Cursor {
 
 // Reads `width` bytes at p in the payload byte order into a 128-bit value.
 unsigned __int128 load_uint(const std::uint8_t* p, unsigned width, bool be) {
+  switch (width) {
+    case 1: return p[0];
+    case 2: return util::load<std::uint16_t>(p, be);
+    case 4: return util::load<std::uint32_t>(p, be);
+    case 8: return util::load<std::uint64_t>(p, be);
+    default: break;
+  }
   unsigned __int128 v = 0;
   for (unsigned i = 0; i < width; ++i) {
     unsigned idx = be ? i : width - 1 - i;
@@ -122,7 +129,8 @@ void put_number(Out& out, std::uint32_t ti, std::uint32_t base, const std::uint8
       for (unsigned i = 0; i < w; ++i) any |= d[i] != 0;
       out.append(any ? std::string_view("true") : std::string_view("false"));
     } else if (base == kSint) {
-      util::append_i128(out, sign_extend(load_uint(d, w, be), w));
+      if (w == 16) util::append_i128(out, sign_extend(load_uint(d, w, be), w));
+      else util::append_int(out, static_cast<std::int64_t>(sign_extend(load_uint(d, w, be), w)));
     } else if (base == kUint) {
       unsigned __int128 v = load_uint(d, w, be);
       if (scod(ti) == kScodHex) util::append_hex_value(out, v, w);

@@ -53,10 +53,9 @@ void LocalTimeFormatter::format(Timestamp t, char* out) {
   std::memcpy(out, cached_, 19);
   out[19] = '.';
   int f = static_cast<int>(frac);
-  for (int i = 25; i >= 20; --i) {
-    out[i] = static_cast<char>('0' + f % 10);
-    f /= 10;
-  }
+  put2(out + 20, f / 10000);
+  put2(out + 22, f / 100 % 100);
+  put2(out + 24, f % 100);
 }
 
 }  // namespace dltdump::util

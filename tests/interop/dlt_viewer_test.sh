@@ -4,8 +4,8 @@
 # integers, bools, raw data, both byte orders, with and without variable info), the lines
 # must agree in time, device time, counter, ids, type, argument count and argument text.
 # Two differences are by design and normalised: DltDump prints the session id signed
-# (dlt-viewer unsigned), and keeps the separator before an empty last argument (dlt-viewer
-# trims trailing blanks).
+# (dlt-viewer unsigned), and an empty argument still gets its separator (dlt-viewer
+# drops it), so runs of blanks are squeezed on both sides.
 set -u
 DLTDUMP=$1
 DLTGEN=$2
@@ -24,8 +24,8 @@ if [ ! -s "$work/viewer.txt" ]; then
   exit 1
 fi
 # drop dlt-viewer's index column, and the session column of both
-cut -d' ' -f2- "$work/viewer.txt" | cut -d' ' -f1-7,9- | sed 's/ *$//' > "$work/theirs"
-"$DLTDUMP" "$work/in.dlt" | cut -d' ' -f1-7,9- | sed 's/ *$//' > "$work/ours"
+cut -d' ' -f2- "$work/viewer.txt" | cut -d' ' -f1-7,9- | tr -s ' ' | sed 's/ $//' > "$work/theirs"
+"$DLTDUMP" "$work/in.dlt" | cut -d' ' -f1-7,9- | tr -s ' ' | sed 's/ $//' > "$work/ours"
 if [ "$(wc -l < "$work/ours")" -ne 2000 ] || ! diff "$work/theirs" "$work/ours" > "$work/diff"; then
   echo "FAIL: dltdump and dlt-viewer differ"; head -10 "$work/diff"
   echo "0 passed, 1 failed"

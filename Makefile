@@ -1,0 +1,48 @@
+# dltdump — the two commands of the quick start, and a few more.
+#   make run    install what is missing, build, decode the bundled samples
+#   make test   build with -Werror and run every test, then the unit tests under ASan+UBSan
+#   make bench  end-to-end comparison with dlt-convert and cat (bench/compare.sh)
+#   make fuzz   build the libFuzzer targets (FUZZ_SECONDS=N runs each for N seconds)
+BUILD ?= build
+JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
+
+.PHONY: run test build deps bench fuzz samples clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDLTDUMP_WERROR=ON
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	TZ=UTC $(BUILD)/src/dltdump --position examples/sample.dlt examples/sample-net.bin examples/sample-corrupt.dlt \
+	  | head -n 40
+	@echo "..."
+	TZ=UTC $(BUILD)/src/dltdump --format=ser examples/sample-serial.bin | tail -n 5
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDLTDUMP_WERROR=ON -DDLTDUMP_SANITIZE=ON
+	cmake --build $(BUILD)-asan -j $(JOBS)
+	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	bench/compare.sh $(BUILD)
+
+fuzz: deps
+	CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DDLTDUMP_FUZZ=ON -DDLTDUMP_SANITIZE=ON -DBUILD_TESTING=OFF
+	cmake --build $(BUILD)-fuzz -j $(JOBS)
+	fuzz/run.sh $(BUILD)-fuzz $(FUZZ_SECONDS)
+
+# Rebuilds the bundled samples from the generator (they are small and committed).
+samples: build
+	$(BUILD)/tools/dltgen --format file --count 60 --seed 2024 -o examples/sample.dlt
+	$(BUILD)/tools/dltgen --format net --count 20 --seed 2025 -o examples/sample-net.bin
+	$(BUILD)/tools/dltgen --format ser --count 20 --seed 2026 -o examples/sample-serial.bin
+	$(BUILD)/tools/dltgen --format file --count 20 --seed 2027 --corrupt 20 --truncate -o examples/sample-corrupt.dlt
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-fuzz

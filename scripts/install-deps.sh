@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages dltdump needs to build, test, fuzz and benchmark.
+# Packages already present are not touched; apt-get runs only when something is missing.
+# Usage: scripts/install-deps.sh            (as root, or with sudo available)
+set -eu
+packages=(
+  cmake ninja-build g++ make          # build
+  libgtest-dev libbenchmark-dev       # unit tests, micro-benchmarks
+  clang libclang-rt-14-dev            # libFuzzer targets
+  dlt-tools dlt-viewer                # interop peers: dlt-convert, dlt-viewer
+  hyperfine                           # end-to-end benchmark timing
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "Installing: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
