@@ -8,7 +8,7 @@ packages=(
   libgtest-dev libbenchmark-dev       # unit tests, micro-benchmarks
   clang libclang-rt-14-dev            # libFuzzer targets
   dlt-tools dlt-viewer                # interop peers: dlt-convert, dlt-viewer
-  hyperfine                           # end-to-end benchmark timing
+  bc time                             # bench/compare.sh arithmetic and peak memory
 )
 missing=()
 for p in "${packages[@]}"; do

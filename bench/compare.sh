@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# End-to-end comparison, side by side in one run (dltdump-spec issue #2 figures):
+#   dltdump FILE > /dev/null   vs  dlt-convert -a FILE > /dev/null   vs  cat FILE > /dev/null
+# on a generated verbose-heavy corpus, page cache warm, medians of several runs, plus
+# dltdump's peak resident memory. Prints ratios; absolute times drift on shared machines.
+# Usage: bench/compare.sh [BUILD_DIR] [SIZE_MB] [PEER_SIZE_MB] [RUNS]
+set -eu
+build=${1:-build}
+size_mb=${2:-1024}
+peer_mb=${3:-100}
+runs=${4:-5}
+dltdump=$build/src/dltdump
+gen=$build/tools/dltgen
+work=${BENCH_WORK:-/tmp/dltdump-bench}
+mkdir -p "$work"
+big=$work/verbose-${size_mb}M.dlt
+small=$work/verbose-${peer_mb}M.dlt
+[ -f "$big" ] || "$gen" --profile verbose --size "${size_mb}M" --seed 1 -o "$big"
+[ -f "$small" ] || "$gen" --profile verbose --size "${peer_mb}M" --seed 1 -o "$small"
+
+# median wall time of a command over $runs runs (after one warm-up)
+median() {
+  local times=()
+  bash -c "$1" > /dev/null 2>&1 || true
+  for _ in $(seq "$runs"); do
+    local s e
+    s=$(date +%s.%N)
+    bash -c "$1" > /dev/null 2>&1 || true
+    e=$(date +%s.%N)
+    times+=("$(echo "$e - $s" | bc -l)")
+  done
+  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "corpus: $big ($(stat -c %s "$big") bytes), $small ($(stat -c %s "$small") bytes); $runs runs each, medians"
+t_cat=$(median "cat '$big' > /dev/null")
+t_dd=$(median "'$dltdump' '$big' > /dev/null")
+t_dd_small=$(median "'$dltdump' '$small' > /dev/null")
+peer_runs=$runs
+if command -v dlt-convert > /dev/null; then
+  t_conv=$(runs=3 median "dlt-convert -a '$small' > /dev/null")
+else
+  t_conv=""
+fi
+rss=$( { /usr/bin/time -f '%M' "$dltdump" "$big" > /dev/null; } 2>&1 | tail -1)
+mbps=$(echo "$(stat -c %s "$big") / $t_dd / 1000000" | bc -l)
+printf 'cat %s MB:            %.3f s\n' "$size_mb" "$t_cat"
+printf 'dltdump %s MB:        %.3f s  (%.0f MB/s)\n' "$size_mb" "$t_dd" "$mbps"
+printf 'dltdump / cat:          %.1fx\n' "$(echo "$t_dd / $t_cat" | bc -l)"
+printf 'dltdump %s MB:         %.3f s\n' "$peer_mb" "$t_dd_small"
+if [ -n "$t_conv" ]; then
+  printf 'dlt-convert -a %s MB:  %.3f s\n' "$peer_mb" "$t_conv"
+  printf 'dlt-convert / dltdump:  %.1fx\n' "$(echo "$t_conv / $t_dd_small" | bc -l)"
+fi
+printf 'dltdump peak RSS:       %s KiB (VmHWM; mapped file pages count while resident, and are released every 32 MiB window)\n' "$rss"
+echo "(peer_runs=$peer_runs)"
