@@ -44,7 +44,7 @@ void format_payload_text(const Message& m, util::TextBuffer& out) {
 namespace {
 // Unchecked writers into space reserved in advance (kHeaderBound covers every field).
 inline char* put_text(char* p, std::string_view s) {
-  std::memcpy(p, s.data(), s.size());
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());  // an empty view may hold nullptr
   return p + s.size();
 }
 template <typename T>
