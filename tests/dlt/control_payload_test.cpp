@@ -164,3 +164,97 @@ TEST(Control, UnknownAndShort) {
   EXPECT_EQ(decode({1, 0}, false, ControlKind::Request), std::nullopt);
   EXPECT_EQ(decode({}, false, ControlKind::Time), "[]");
 }
+
+// Every service of the request and response tables, both byte orders.
+TEST_P(ControlBothOrders, EveryFixedSizeService) {
+  bool be = GetParam();
+  struct Case {
+    std::uint32_t id;
+    const char* name;
+  };
+  const Case no_args[] = {{0x04, "get_default_log_level"}, {0x05, "store_config"}, {0x06, "reset_to_factory_default"},
+                          {0x0C, "get_local_time"}, {0x13, "get_software_version"}, {0x14, "message_buffer_overflow"},
+                          {0x15, "get_default_trace_status"}, {0x19, "get_verbose_mode"}, {0x1A, "get_message_filtering"},
+                          {0x1B, "get_use_ecu_id"}, {0x1C, "get_use_session_id"}, {0x1D, "get_use_timestamp"},
+                          {0x1E, "get_use_extended_header"}, {0x23, "buffer_overflow"}, {0x24, "sync_timestamp"}};
+  for (const auto& c : no_args) {
+    EXPECT_EQ(decode(service(c.id, be), be, ControlKind::Request), std::string("[") + c.name + "]") << c.name;
+    Bytes err = service(c.id, be);
+    err.push_back(2);
+    EXPECT_EQ(decode(err, be, ControlKind::Response), std::string("[") + c.name + " error]") << c.name;
+  }
+  const Case on_off[] = {{0x09, "set_verbose_mode"}, {0x0A, "set_message_filtering"}, {0x0B, "set_timing_packets"},
+                         {0x0D, "use_ecu_id"}, {0x0E, "use_session_id"}, {0x0F, "use_timestamp"},
+                         {0x10, "use_extended_header"}};
+  for (const auto& c : on_off) {
+    Bytes req = service(c.id, be);
+    req.push_back(0);
+    EXPECT_EQ(decode(req, be, ControlKind::Request), std::string("[") + c.name + "] off") << c.name;
+    Bytes resp = service(c.id, be);
+    resp.push_back(0);
+    EXPECT_EQ(decode(resp, be, ControlKind::Response), std::string("[") + c.name + " ok]") << c.name;
+  }
+  const Case get_on_off[] = {{0x15, "get_default_trace_status"}, {0x19, "get_verbose_mode"},
+                             {0x1A, "get_message_filtering"}, {0x1B, "get_use_ecu_id"},
+                             {0x1C, "get_use_session_id"}, {0x1D, "get_use_timestamp"},
+                             {0x1E, "get_use_extended_header"}, {0x1F, "get_trace_status"}};
+  for (const auto& c : get_on_off) {
+    Bytes resp = service(c.id, be);
+    resp.insert(resp.end(), {0, 1});
+    EXPECT_EQ(decode(resp, be, ControlKind::Response), std::string("[") + c.name + " ok] on") << c.name;
+  }
+  Bytes sdts = service(0x12, be);
+  sdts.push_back(1);
+  put_id(sdts, "com1");
+  EXPECT_EQ(decode(sdts, be, ControlKind::Request), "[set_default_trace_status] on com1");
+  Bytes unreg = service(0xF01, be);
+  unreg.push_back(0);
+  put_id(unreg, "APP1");
+  put_id(unreg, "CTX1");
+  put_id(unreg, "");
+  EXPECT_EQ(decode(unreg, be, ControlKind::Response), "[unregister_context ok] APP1 (CTX1)");
+  for (std::uint8_t status : {0, 8, 9}) {
+    Bytes info = service(0x03, be);
+    info.push_back(status);
+    put_id(info, "eth0");
+    const char* word = status == 0 ? "ok" : status == 8 ? "no_matching_context_id" : "overflow";
+    EXPECT_EQ(decode(info, be, ControlKind::Response), std::string("[get_log_info ") + word + "]");
+  }
+  Bytes short_overflow = service(0x03, be);
+  short_overflow.push_back(9);
+  EXPECT_EQ(decode(short_overflow, be, ControlKind::Response), "[get_log_info overflow]");
+}
+
+TEST(Control, LogInfoStatusesWithoutDescriptions) {
+  // status 4: level only; status 5: trace status only; two apps; -128 trace status prints nothing
+  Bytes s4 = service(3, false);
+  s4.push_back(4);
+  put(s4, 2, 2, false);
+  put_id(s4, "APP1");
+  put(s4, 2, 2, false);
+  put_id(s4, "C1");
+  s4.push_back(4);
+  put_id(s4, "C2");
+  s4.push_back(0);
+  put_id(s4, "APP2");
+  put(s4, 0, 2, false);
+  put_id(s4, "");
+  EXPECT_EQ(decode(s4, false, ControlKind::Response), "[get_log_info 4] APP1 (C1 info, C2 block_all); APP2 ();");
+  Bytes s5 = service(3, false);
+  s5.push_back(5);
+  put(s5, 1, 2, false);
+  put_id(s5, "");
+  put(s5, 1, 2, false);
+  put_id(s5, "C1");
+  s5.push_back(0x80);
+  put_id(s5, "");
+  EXPECT_EQ(decode(s5, false, ControlKind::Response), "[get_log_info 5](C1);");
+  Bytes zero = service(3, false);
+  zero.push_back(6);
+  put(zero, 0, 2, false);
+  put_id(zero, "eth0");
+  EXPECT_EQ(decode(zero, false, ControlKind::Response), "[get_log_info 6]");
+  Bytes bad = service(3, false);
+  bad.push_back(10);
+  EXPECT_EQ(decode(bad, false, ControlKind::Response), std::nullopt);
+}
