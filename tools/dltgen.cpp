@@ -51,6 +51,12 @@ void put_uint(Bytes& b, std::uint64_t v, unsigned width, bool be) {
   }
 }
 
+// A 128-bit value as two 64-bit halves, in payload byte order.
+void put_u128(Bytes& b, std::uint64_t hi, std::uint64_t lo, bool be) {
+  put_uint(b, be ? hi : lo, 8, be);
+  put_uint(b, be ? lo : hi, 8, be);
+}
+
 std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
 std::string fmt(const char* f, ...) {
   char buf[512];
@@ -145,13 +151,7 @@ Arg make_int128(Rng& r, bool be) {
   const Case& c = kCases[r.below(6)];
   Arg a;
   type_info(a, (c.is_signed ? SINT : UINT) | 5, be);
-  if (be) {
-    put_uint(a.bytes, c.hi, 8, true);
-    put_uint(a.bytes, c.lo, 8, true);
-  } else {
-    put_uint(a.bytes, c.lo, 8, false);
-    put_uint(a.bytes, c.hi, 8, false);
-  }
+  put_u128(a.bytes, c.hi, c.lo, be);
   a.text = c.text;
   return a;
 }
@@ -190,14 +190,7 @@ Arg make_float128(bool be) {
   // 1.5 in IEEE binary128: sign 0, exponent 0x3FFF, mantissa top bit set.
   Arg a;
   type_info(a, FLOA | 5, be);
-  std::uint64_t hi = 0x3FFF800000000000ull, lo = 0;
-  if (be) {
-    put_uint(a.bytes, hi, 8, true);
-    put_uint(a.bytes, lo, 8, true);
-  } else {
-    put_uint(a.bytes, lo, 8, false);
-    put_uint(a.bytes, hi, 8, false);
-  }
+  put_u128(a.bytes, 0x3FFF800000000000ull, 0, be);
   a.text = "1.5";
   return a;
 }

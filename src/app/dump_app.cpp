@@ -5,23 +5,14 @@
 #include "dlt/framer.hpp"
 #include "output/text_sink.hpp"
 #include "util/error.hpp"
+#include "util/fd_writer.hpp"
 #include "util/mapped_file.hpp"
 
 namespace dltdump::app {
 
 namespace {
 
-void print_line(int fd, const std::string& text) {
-  std::string line = text + "\n";
-  const char* p = line.data();
-  std::size_t left = line.size();
-  while (left) {
-    ssize_t n = ::write(fd, p, left);
-    if (n <= 0) return;
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
-}
+void print_line(int fd, const std::string& text) { util::write_all(fd, text + "\n"); }
 
 dlt::StreamFormat stream_format(input::InputFormat f) {
   switch (f) {

@@ -8,22 +8,13 @@
 #include "app/dump_app.hpp"
 #include "cli/help.hpp"
 #include "cli/options.hpp"
+#include "util/fd_writer.hpp"
 
 namespace {
 
-void write_all(int fd, const std::string& s) {
-  const char* p = s.data();
-  std::size_t left = s.size();
-  while (left) {
-    ssize_t n = ::write(fd, p, left);
-    if (n <= 0) return;
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
-}
-
 int run(int argc, char** argv) {
   using namespace dltdump;
+  using util::write_all;
   std::vector<std::string> args(argv + 1, argv + argc);
   cli::Options options;
   try {

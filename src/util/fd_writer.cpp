@@ -7,6 +7,19 @@
 
 namespace dltdump::util {
 
+bool write_all(int fd, std::string_view text) {
+  const char* p = text.data();
+  std::size_t left = text.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
 void FdWriter::flush() {
   const char* p = buf_.data();
   std::size_t left = buf_.size();

@@ -8,10 +8,15 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "util/text_buffer.hpp"
 
 namespace dltdump::util {
+
+// Writes all of `text` to `fd` unbuffered (diagnostics, help); retries short writes and
+// EINTR. Returns false if the descriptor refuses the bytes.
+bool write_all(int fd, std::string_view text);
 
 class FdWriter {
  public:
