@@ -40,12 +40,14 @@ struct CheckingSink : dlt::FramerSink {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
-  // The first byte picks the chunk size (1..256, or whole) so chunk boundaries fall
-  // everywhere.
-  const std::size_t chunk = data[0] == 0 ? size : data[0];
+  // The first byte picks the chunk size (1..127, or whole) so chunk boundaries fall
+  // everywhere, and whether the framer makes payload text while validating.
+  const std::size_t chunk = (data[0] & 0x7F) == 0 ? size : (data[0] & 0x7F);
+  const bool text = data[0] & 0x80;
   data += 1;
   size -= 1;
   dlt::Framer framer(kFormat);
+  framer.set_payload_text(text);
   CheckingSink sink;
   for (std::size_t at = 0; at < size; at += chunk) framer.feed({data + at, std::min(chunk, size - at)}, sink);
   framer.finish(sink);

@@ -40,6 +40,7 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         throw util::Error("PCAP input is not supported by this version of dltdump: " + name);
       util::InputFile file = util::InputFile::open(spec.kind == input::InputKind::Stdin ? "-" : spec.path);
       dlt::Framer framer(stream_format(format));
+      framer.set_payload_text(true);  // the text sink prints every payload
       for (;;) {
         auto window = file.next_window();
         if (window.empty()) break;

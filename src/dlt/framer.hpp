@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "dlt/message.hpp"
+#include "util/text_buffer.hpp"
 
 namespace dltdump::dlt {
 
@@ -43,6 +44,10 @@ class Framer {
   // pending skip record, if any, is delivered.
   void finish(FramerSink& sink);
 
+  // When on, each message carries its payload text, made in the same walk that validates
+  // the payload (for sinks that print or search text). Off by default.
+  void set_payload_text(bool on) { want_text_ = on; }
+
   // Stream offset just past the last byte fed.
   std::uint64_t fed() const { return fed_; }
 
@@ -64,6 +69,8 @@ class Framer {
   util::Timestamp last_time_;     // time of the most recently parsed storage header
   SkipRecord pending_;
   Message message_;
+  bool want_text_ = false;
+  util::TextBuffer payload_text_{1 << 16};
 };
 
 }  // namespace dltdump::dlt

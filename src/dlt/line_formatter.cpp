@@ -28,6 +28,10 @@ void LineFormatter::put_prefix(std::uint64_t position, util::Timestamp time, uti
 }
 
 void format_payload_text(const Message& m, util::TextBuffer& out) {
+  if (m.has_payload_text) {
+    out.append(m.payload_text);
+    return;
+  }
   switch (m.kind) {
     case PayloadKind::Verbose:
       format_verbose(m.payload, m.big_endian, m.noar, out);

@@ -33,7 +33,8 @@ class LineFormatter {
 };
 
 // Appends the text of a message's payload (what `-s`/`-r` search): the argument texts,
-// `[<id>] …` for non-verbose, the service text for control.
+// `[<id>] …` for non-verbose, the service text for control. Copies the text the framer
+// made while validating when there is one (Message::has_payload_text).
 void format_payload_text(const Message& m, util::TextBuffer& out);
 
 }  // namespace dltdump::dlt

@@ -50,6 +50,9 @@ struct Message {
   std::uint8_t msin = 0, noar = 0;
   Id app, ctx;
   PayloadKind kind = PayloadKind::NonVerbose;
+  // The payload's text when the framer made it while validating (see parse_packet).
+  bool has_payload_text = false;
+  std::string_view payload_text;
 
   MessageType type() const { return static_cast<MessageType>((msin >> 1) & 7); }
   std::uint8_t type_info() const { return static_cast<std::uint8_t>(msin >> 4); }  // MTIN

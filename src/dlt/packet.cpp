@@ -1,12 +1,35 @@
 #include "dlt/packet.hpp"
 
 #include "dlt/control_payload.hpp"
+#include "dlt/nonverbose_payload.hpp"
 #include "dlt/verbose_payload.hpp"
 #include "util/byte_order.hpp"
 
 namespace dltdump::dlt {
 
-bool parse_packet(std::span<const std::uint8_t> packet, Message& m) {
+namespace {
+// Validates the payload by the rules of its kind; formats it too when `text` is given.
+bool check_payload(const Message& m, util::TextBuffer* text) {
+  const unsigned mstp = (m.msin >> 1) & 7;
+  const unsigned mtin = m.msin >> 4;
+  switch (m.kind) {
+    case PayloadKind::NonVerbose:
+      if (text) format_nonverbose(m.payload, m.big_endian, *text);
+      return true;
+    case PayloadKind::Control:
+      if (mtin < 1 || mtin > 3) return false;
+      return text ? format_control(m.payload, m.big_endian, static_cast<ControlKind>(mtin), *text)
+                  : validate_control(m.payload, m.big_endian, static_cast<ControlKind>(mtin));
+    case PayloadKind::Verbose:
+      if (mtin == 0 || mstp > 3) return false;
+      return text ? format_verbose(m.payload, m.big_endian, m.noar, *text)
+                  : validate_verbose(m.payload, m.big_endian, m.noar);
+  }
+  return false;
+}
+}  // namespace
+
+bool parse_packet(std::span<const std::uint8_t> packet, Message& m, util::TextBuffer* payload_text) {
   const std::uint8_t* p = packet.data();
   m.packet = packet;
   m.htyp = p[0];
@@ -46,24 +69,18 @@ bool parse_packet(std::span<const std::uint8_t> packet, Message& m) {
   }
   m.payload = packet.subspan(at);
 
-  if (!m.has_extended) {
-    m.kind = PayloadKind::NonVerbose;
-    return true;
+  if (!m.has_extended) m.kind = PayloadKind::NonVerbose;
+  else if (((m.msin >> 1) & 7) == static_cast<unsigned>(MessageType::Control)) m.kind = PayloadKind::Control;
+  else if ((m.msin & 1) == 0) m.kind = PayloadKind::NonVerbose;
+  else m.kind = PayloadKind::Verbose;
+
+  if (!check_payload(m, payload_text)) {
+    m.has_payload_text = false;
+    return false;
   }
-  const unsigned mstp = (m.msin >> 1) & 7;
-  const unsigned mtin = m.msin >> 4;
-  if (mstp == static_cast<unsigned>(MessageType::Control)) {
-    m.kind = PayloadKind::Control;
-    if (mtin < 1 || mtin > 3) return false;
-    return validate_control(m.payload, m.big_endian, static_cast<ControlKind>(mtin));
-  }
-  if ((m.msin & 1) == 0) {
-    m.kind = PayloadKind::NonVerbose;
-    return true;
-  }
-  m.kind = PayloadKind::Verbose;
-  if (mtin == 0 || mstp > 3) return false;
-  return validate_verbose(m.payload, m.big_endian, m.noar);
+  m.has_payload_text = payload_text != nullptr;
+  m.payload_text = payload_text ? payload_text->view() : std::string_view();
+  return true;
 }
 
 std::string_view type_text(const Message& m) {

@@ -5,6 +5,7 @@
 #include <span>
 
 #include "dlt/message.hpp"
+#include "util/text_buffer.hpp"
 
 namespace dltdump::dlt {
 
@@ -27,6 +28,11 @@ inline unsigned standard_header_length(const std::uint8_t* p) {
 // service of the right size; verbose MSIN must name a valid type. Returns false if the
 // packet is invalid. Fields of `m` that describe the input (position, time, raw,
 // storage_ecu) are left to the caller.
-bool parse_packet(std::span<const std::uint8_t> packet, Message& m);
+//
+// With `payload_text`, the payload's text is produced in the same walk that validates it
+// (appended to *payload_text, which the caller clears) and m.payload_text points at it;
+// without, m.payload_text stays unset and the text can be made later with
+// format_payload_text.
+bool parse_packet(std::span<const std::uint8_t> packet, Message& m, util::TextBuffer* payload_text = nullptr);
 
 }  // namespace dltdump::dlt

@@ -31,10 +31,11 @@ struct Collect : dlt::FramerSink {
   }
 };
 
-std::string run(StreamFormat f, const Bytes& in, std::size_t chunk = 0, Collect* out = nullptr) {
+std::string run(StreamFormat f, const Bytes& in, std::size_t chunk = 0, Collect* out = nullptr, bool text = false) {
   Collect local;
   Collect& c = out ? *out : local;
   dlt::Framer framer(f);
+  framer.set_payload_text(text);
   if (chunk == 0) chunk = in.size() ? in.size() : 1;
   for (std::size_t at = 0; at < in.size(); at += chunk)
     framer.feed({in.data() + at, std::min(chunk, in.size() - at)}, c);
@@ -136,6 +137,9 @@ TEST(Framer, ChunkingNeverChangesTheOutput) {
     }
     const std::string whole = run(f, in);
     for (std::size_t chunk : {1u, 2u, 3u, 7u, 16u, 61u, 1000u}) EXPECT_EQ(run(f, in, chunk), whole) << "chunk " << chunk;
+    // payload text made while validating is the same text the formatter makes later
+    EXPECT_EQ(run(f, in, 0, nullptr, true), whole);
+    EXPECT_EQ(run(f, in, 5, nullptr, true), whole);
   }
 }
 
