@@ -16,7 +16,9 @@ for f in file net ser; do
 done
 mkdir -p "$work/corpus_payload"
 head -c 200 "$work/corpus_file/seed6" > "$work/corpus_payload/seed"
-for t in framer_file:file framer_net:net framer_ser:ser payload:payload; do
+mkdir -p "$work/corpus_parallel"
+cp "$work/corpus_file/"* "$work/corpus_parallel/"
+for t in framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel; do
   target=${t%%:*}
   corpus=${t##*:}
   echo "== fuzz_$target for ${seconds}s"

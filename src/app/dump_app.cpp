@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "app/parallel_decode.hpp"
 #include "dlt/framer.hpp"
 #include "output/text_sink.hpp"
 #include "util/error.hpp"
@@ -22,6 +23,19 @@ dlt::StreamFormat stream_format(input::InputFormat f) {
   }
 }
 
+// One framer over the file's windows (mapped) or read(2) chunks (pipes).
+void decode_stream(util::InputFile& file, dlt::StreamFormat format, output::TextSink& sink) {
+  dlt::Framer framer(format);
+  framer.set_payload_text(true);  // the text sink prints every payload
+  for (;;) {
+    auto window = file.next_window();
+    if (window.empty()) break;
+    framer.feed(window, sink);
+    file.release_before(framer.fed());
+  }
+  framer.finish(sink);
+}
+
 }  // namespace
 
 namespace {
@@ -39,15 +53,16 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       if (format == input::InputFormat::Pcap)
         throw util::Error("PCAP input is not supported by this version of dltdump: " + name);
       util::InputFile file = util::InputFile::open(spec.kind == input::InputKind::Stdin ? "-" : spec.path);
-      dlt::Framer framer(stream_format(format));
-      framer.set_payload_text(true);  // the text sink prints every payload
-      for (;;) {
-        auto window = file.next_window();
-        if (window.empty()) break;
-        framer.feed(window, sink);
-        file.release_before(framer.fed());
+      if (format == input::InputFormat::File && file.is_mapped() && config.threads > 1 &&
+          file.whole().size() >= 2 * config.block_bytes) {
+        decode_file_parallel(file.whole(), sink.options(), {config.threads, config.block_bytes},
+                             [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
+                               sink.write_block(text, lines);
+                               file.release_before(end);
+                             });
+      } else {
+        decode_stream(file, stream_format(format), sink);
       }
-      framer.finish(sink);
       ++processed;
     } catch (const util::OutputError&) {
       throw;

@@ -12,6 +12,9 @@ struct DumpConfig {
   std::vector<input::InputSpec> inputs;
   input::InputFormat format = input::InputFormat::Automatic;
   bool position = false;
+  // Cores for decoding large DLT files (1: one framer on the calling thread).
+  unsigned threads = 1;
+  std::uint64_t block_bytes = 2u << 20;  // piece size for parallel decoding
 };
 
 // Exit codes (spec §1.4).

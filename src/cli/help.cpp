@@ -76,6 +76,10 @@ std::string help_text(unsigned width) {
        "or pcap (pcapng). Automatic chooses PCAP for the extensions .pcap and .pcapng and a DLT "
        "file with storage headers otherwise.",
        width, 2, 4);
+  wrap(s,
+       "--threads=<n> - Cores to decode large DLT files with (default: the available cores, at most 8). "
+       "The output is the same for any number.",
+       width, 2, 4);
   s += "\nInput:\n";
   wrap(s, "<path> or file:///<path> - A file, read from disk.", width, 2, 4);
   wrap(s, "- - Standard input (decoded as a DLT file unless --format says otherwise).", width, 2, 4);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <thread>
 
 #include "cli/command_line.hpp"
 
@@ -14,7 +16,22 @@ constexpr OptionDef kOptions[] = {
     {0, "version", Arity::Flag},
     {0, "position", Arity::Flag},
     {0, "format", Arity::Value},
+    {0, "threads", Arity::Value},
 };
+
+// --threads: a whole number from 1 to 64.
+unsigned parse_threads(const std::string& v) {
+  char* end = nullptr;
+  long n = std::strtol(v.c_str(), &end, 10);
+  if (v.empty() || *end != 0 || n < 1 || n > 64)
+    throw OptionsError{app::kExitOptionError, "Option 'threads' must be a whole number from 1 to 64, not '" + v + "'"};
+  return static_cast<unsigned>(n);
+}
+
+unsigned default_threads() {
+  unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : n > 8 ? 8 : n;
+}
 
 input::InputFormat parse_format(std::string v) {
   std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -38,6 +55,7 @@ Options parse_options(std::span<const std::string> args) {
   Options o;
   if (auto* v = cl.values("format")) o.dump.format = parse_format(v->front());
   o.dump.position = cl.has("position");
+  o.dump.threads = cl.has("threads") ? parse_threads(cl.values("threads")->front()) : default_threads();
   if (cl.has("help")) o.command = Command::Help;
   else if (cl.has("version")) o.command = Command::Version;
   else if (!cl.inputs.empty()) o.command = Command::Dump;

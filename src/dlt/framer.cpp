@@ -32,8 +32,9 @@ unsigned Framer::prefix_length(StreamFormat f) {
   return f == StreamFormat::File ? 16u : f == StreamFormat::Serial ? 4u : 0u;
 }
 
-Framer::Framer(StreamFormat format)
-    : format_(format), prefix_(prefix_length(format)), discard_step_(format == StreamFormat::Network ? 1u : 4u) {
+Framer::Framer(StreamFormat format, std::uint64_t start)
+    : format_(format), prefix_(prefix_length(format)), discard_step_(format == StreamFormat::Network ? 1u : 4u),
+      carry_base_(start), fed_(start) {
   carry_.reserve(2 * (kMaxPacket + 64));
 }
 
@@ -144,6 +145,15 @@ void Framer::feed(std::span<const std::uint8_t> chunk, FramerSink& sink) {
   std::size_t used = process(chunk.data() + from, n, chunk_base + from, false, SIZE_MAX, sink);
   carry_.assign(chunk.begin() + static_cast<std::ptrdiff_t>(from + used), chunk.end());
   carry_base_ = chunk_base + from + used;
+}
+
+std::uint64_t Framer::decode_until(std::span<const std::uint8_t> rest, std::uint64_t stop, FramerSink& sink) {
+  const std::uint64_t base = fed_;
+  const std::size_t stop_at = stop > base ? static_cast<std::size_t>(std::min<std::uint64_t>(stop - base, rest.size())) : 0;
+  std::size_t used = process(rest.data(), rest.size(), base, true, stop_at == rest.size() ? SIZE_MAX : stop_at, sink);
+  fed_ = base + used;
+  carry_base_ = fed_;
+  return fed_;
 }
 
 void Framer::finish(FramerSink& sink) {

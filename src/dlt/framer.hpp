@@ -37,12 +37,24 @@ class FramerSink {
 
 class Framer {
  public:
-  explicit Framer(StreamFormat format);
+  // `start` is the stream offset of the first byte this framer will see (non-zero when it
+  // decodes one block of a larger file).
+  explicit Framer(StreamFormat format, std::uint64_t start = 0);
 
   void feed(std::span<const std::uint8_t> chunk, FramerSink& sink);
   // Ends the input: the remaining bytes are resolved by the end-of-stream rules and the
   // pending skip record, if any, is delivered.
   void finish(FramerSink& sink);
+
+  // For inputs held whole in memory: parses from the framer's current offset, where `rest`
+  // holds every remaining byte of the input (so the end-of-input rules apply at its end),
+  // and stops once the cursor reaches stream offset `stop`. Returns the offset reached:
+  // `stop` exactly when a packet or skip ended there, more when one straddled it, the end
+  // of input otherwise. A skip record in progress stays pending (see flush_pending), so the
+  // framer can continue with another call. Not to be mixed with feed().
+  std::uint64_t decode_until(std::span<const std::uint8_t> rest, std::uint64_t stop, FramerSink& sink);
+  // Delivers the pending skip record, if any.
+  void flush_pending(FramerSink& sink) { deliver_skip(sink); }
 
   // When on, each message carries its payload text, made in the same walk that validates
   // the payload (for sinks that print or search text). Off by default.

@@ -20,6 +20,11 @@ bool write_all(int fd, std::string_view text) {
   return true;
 }
 
+void FdWriter::write_direct(std::string_view text) {
+  flush();
+  if (!write_all(fd_, text)) throw OutputError(with_os_reason("Couldn't write to " + name_, errno));
+}
+
 void FdWriter::flush() {
   const char* p = buf_.data();
   std::size_t left = buf_.size();

@@ -29,6 +29,10 @@ class FdWriter {
   void line_done() {
     if (buf_.size() >= kFlushBytes) flush();
   }
+  // Writes what is buffered, then `text` directly (large blocks of whole lines made
+  // elsewhere, without a copy). Throws util::OutputError on failure.
+  void write_direct(std::string_view text);
+
   // Writes everything buffered. Throws util::OutputError on failure.
   void flush();
 

@@ -33,6 +33,9 @@ class InputFile {
   // the next call. Throws util::Error on a read error.
   std::span<const std::uint8_t> next_window();
 
+  // The whole file when it is mapped (empty otherwise). Valid as long as the InputFile.
+  std::span<const std::uint8_t> whole() const noexcept { return {map_, map_size_}; }
+
   // Tells the file that bytes before stream offset `offset` are no longer referenced.
   void release_before(std::uint64_t offset) noexcept;
 

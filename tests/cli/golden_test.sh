@@ -36,6 +36,16 @@ for fmt in file net ser; do
   done
 done
 
+# 1b. A file large enough for parallel decoding: any number of threads, the same text.
+"$DLTGEN" --format file --size 9M --seed 4 --corrupt 3 --truncate --expect "$work/big.exp" -o "$work/big.dlt"
+for t in 1 2 3; do
+  "$DLTDUMP" --threads=$t "$work/big.dlt" > "$work/big.out"
+  cmp -s "$work/big.exp" "$work/big.out"
+  check "9 MiB corrupted file with --threads=$t matches the generator" $?
+done
+out=$("$DLTDUMP" --threads=0 x); rc=$?
+expect_eq "--threads=0 is an option error" 1 "$rc"
+
 # 2. Several inputs in order, with positions.
 "$DLTGEN" --count 3 --seed 9 --expect "$work/a.exp" -o "$work/a.dlt"
 "$DLTGEN" --count 2 --seed 10 --expect "$work/b.exp" -o "$work/b.dlt"

@@ -1,0 +1,154 @@
+#include "app/parallel_decode.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "dlt/framer.hpp"
+#include "dlt/split_points.hpp"
+#include "util/text_buffer.hpp"
+
+namespace dltdump::app {
+
+namespace {
+
+// Formats every event into a text buffer.
+class BlockSink final : public dlt::FramerSink {
+ public:
+  BlockSink(dlt::LineFormatter& formatter, util::TextBuffer& text) : formatter_(formatter), text_(text) {}
+  void on_message(const dlt::Message& m) override {
+    formatter_.format(m, text_);
+    ++lines;
+  }
+  void on_skip(const dlt::SkipRecord& s) override {
+    formatter_.format(s, text_);
+    ++lines;
+  }
+  std::uint64_t lines = 0;
+
+ private:
+  dlt::LineFormatter& formatter_;
+  util::TextBuffer& text_;
+};
+
+struct Block {
+  std::uint64_t start = 0, stop = 0;
+  std::unique_ptr<dlt::Framer> framer;  // kept for a serial continuation
+  util::TextBuffer text{1 << 16};
+  std::uint64_t lines = 0;
+  std::uint64_t end = 0;  // offset the framer reached
+  bool ready = false;
+};
+
+}  // namespace
+
+void decode_file_parallel(std::span<const std::uint8_t> file, dlt::LineFormatter::Options format,
+                          const ParallelOptions& options,
+                          const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit) {
+  const std::vector<std::uint64_t> points = dlt::split_points(file, options.block_bytes);
+  const std::size_t blocks = points.size() - 1;
+  const unsigned threads = options.threads ? options.threads : 1;
+  const std::size_t window = 2 * static_cast<std::size_t>(threads);  // blocks in flight
+
+  std::vector<Block> slots(window);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::size_t next = 0;     // next block to hand to a worker
+  std::size_t written = 0;  // blocks the writer has finished with
+  bool stop = false;
+
+  auto decode_block = [&](std::size_t k, Block& b, dlt::LineFormatter& formatter) {
+    b.text.clear();
+    b.start = points[k];
+    b.stop = points[k + 1];
+    b.framer = std::make_unique<dlt::Framer>(dlt::StreamFormat::File, b.start);
+    b.framer->set_payload_text(true);
+    BlockSink sink(formatter, b.text);
+    b.end = b.framer->decode_until(file.subspan(b.start), b.stop, sink);
+    if (b.end == b.stop) b.framer->flush_pending(sink);
+    b.lines = sink.lines;
+  };
+
+  auto worker = [&] {
+    dlt::LineFormatter formatter(format);
+    for (;;) {
+      std::size_t k;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return stop || next >= blocks || next < written + window; });
+        if (stop || next >= blocks) return;
+        k = next++;
+      }
+      Block& b = slots[k % window];
+      decode_block(k, b, formatter);
+      {
+        std::lock_guard lock(mu);
+        b.ready = true;
+      }
+      cv.notify_all();
+    }
+  };
+
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+  auto shutdown = [&] {
+    {
+      std::lock_guard lock(mu);
+      stop = true;
+    }
+    cv.notify_all();
+    for (auto& t : pool) t.join();
+  };
+
+  auto wait_ready = [&](Block& b) {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return b.ready; });
+  };
+  auto release = [&](Block& b) {
+    {
+      std::lock_guard lock(mu);
+      b.ready = false;
+      ++written;
+    }
+    cv.notify_all();
+  };
+
+  try {
+    dlt::LineFormatter serial_formatter(format);
+    util::TextBuffer serial_text(1 << 16);
+    std::size_t k = 0;
+    while (k < blocks) {
+      Block& b = slots[k % window];
+      wait_ready(b);
+      emit(b.text.view(), b.lines, b.end);
+      // Take the framer out before the slot is released: it may have to go on.
+      std::unique_ptr<dlt::Framer> framer = std::move(b.framer);
+      std::uint64_t end = b.end;
+      release(b);
+      ++k;
+      // A packet straddled the cut: block k's result is dropped and this framer decodes
+      // on, serially, to the next start (and further while it keeps straddling).
+      while (k < blocks && end > points[k]) {
+        Block& superseded = slots[k % window];
+        wait_ready(superseded);
+        release(superseded);
+        serial_text.clear();
+        BlockSink sink(serial_formatter, serial_text);
+        const std::uint64_t target = points[k + 1];
+        end = framer->decode_until(file.subspan(end), target, sink);
+        if (end == target) framer->flush_pending(sink);
+        emit(serial_text.view(), sink.lines, end);
+        ++k;
+      }
+    }
+  } catch (...) {
+    shutdown();
+    throw;
+  }
+  shutdown();
+}
+
+}  // namespace dltdump::app

@@ -1,0 +1,33 @@
+// Decoding one whole in-memory DLT file on several cores, output identical to one framer.
+//
+// The file is cut at verified packet starts (dlt::split_points). Worker threads decode the
+// blocks into their own text buffers; the calling thread hands the texts out in file order.
+// Block k's framer runs until its cursor reaches block k+1's start; if it ran past it (a
+// valid packet straddled the cut), block k+1's result is dropped and block k's framer
+// continues serially to the next start, so the text is always what a single framer over
+// the whole file produces. At most 2 * threads blocks are decoded ahead of the writer, so
+// memory stays bounded by the block size.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string_view>
+
+#include "dlt/line_formatter.hpp"
+
+namespace dltdump::app {
+
+struct ParallelOptions {
+  unsigned threads = 2;
+  std::uint64_t block_bytes = 4u << 20;
+};
+
+// Decodes `file` (DLT storage-header format). `emit(text, lines, end)` receives each block's
+// lines in file order, with the number of lines and the file offset up to which all bytes
+// are decoded. An exception thrown by `emit` stops the workers and propagates.
+void decode_file_parallel(std::span<const std::uint8_t> file, dlt::LineFormatter::Options format,
+                          const ParallelOptions& options,
+                          const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit);
+
+}  // namespace dltdump::app
