@@ -1,6 +1,6 @@
 #include "app/parallel_decode.hpp"
 
-#include <atomic>
+#include <algorithm>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -48,8 +48,7 @@ struct Block {
 void decode_file_parallel(std::span<const std::uint8_t> file, dlt::LineFormatter::Options format,
                           const ParallelOptions& options,
                           const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit) {
-  const std::vector<std::uint64_t> points = dlt::split_points(file, options.block_bytes);
-  const std::size_t blocks = points.size() - 1;
+  dlt::CutPoints points(file, options.block_bytes);
   const unsigned threads = options.threads ? options.threads : 1;
   const std::size_t window = 2 * static_cast<std::size_t>(threads);  // blocks in flight
 
@@ -60,10 +59,8 @@ void decode_file_parallel(std::span<const std::uint8_t> file, dlt::LineFormatter
   std::size_t written = 0;  // blocks the writer has finished with
   bool stop = false;
 
-  auto decode_block = [&](std::size_t k, Block& b, dlt::LineFormatter& formatter) {
+  auto decode_block = [&](Block& b, dlt::LineFormatter& formatter) {
     b.text.clear();
-    b.start = points[k];
-    b.stop = points[k + 1];
     b.framer = std::make_unique<dlt::Framer>(dlt::StreamFormat::File, b.start);
     b.framer->set_payload_text(true);
     BlockSink sink(formatter, b.text);
@@ -75,21 +72,31 @@ void decode_file_parallel(std::span<const std::uint8_t> file, dlt::LineFormatter
   auto worker = [&] {
     dlt::LineFormatter formatter(format);
     for (;;) {
-      std::size_t k;
+      Block* b;
       {
         std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return stop || next >= blocks || next < written + window; });
-        if (stop || next >= blocks) return;
-        k = next++;
+        cv.wait(lock, [&] { return stop || !points.exists(next) || next < written + window; });
+        if (stop || !points.exists(next)) return;
+        const std::size_t k = next++;
+        b = &slots[k % window];
+        b->start = points.at(k);
+        b->stop = points.at(k + 1);
       }
-      Block& b = slots[k % window];
-      decode_block(k, b, formatter);
+      decode_block(*b, formatter);
       {
         std::lock_guard lock(mu);
-        b.ready = true;
+        b->ready = true;
       }
       cv.notify_all();
     }
+  };
+  auto block_exists = [&](std::size_t k) {
+    std::lock_guard lock(mu);
+    return points.exists(k);
+  };
+  auto point = [&](std::size_t k) {
+    std::lock_guard lock(mu);
+    return points.at(k);
   };
 
   std::vector<std::thread> pool;
@@ -120,7 +127,7 @@ void decode_file_parallel(std::span<const std::uint8_t> file, dlt::LineFormatter
     dlt::LineFormatter serial_formatter(format);
     util::TextBuffer serial_text(1 << 16);
     std::size_t k = 0;
-    while (k < blocks) {
+    while (block_exists(k)) {
       Block& b = slots[k % window];
       wait_ready(b);
       emit(b.text.view(), b.lines, b.end);
@@ -131,13 +138,13 @@ void decode_file_parallel(std::span<const std::uint8_t> file, dlt::LineFormatter
       ++k;
       // A packet straddled the cut: block k's result is dropped and this framer decodes
       // on, serially, to the next start (and further while it keeps straddling).
-      while (k < blocks && end > points[k]) {
+      while (block_exists(k) && end > point(k)) {
         Block& superseded = slots[k % window];
         wait_ready(superseded);
         release(superseded);
         serial_text.clear();
         BlockSink sink(serial_formatter, serial_text);
-        const std::uint64_t target = points[k + 1];
+        const std::uint64_t target = point(k + 1);
         end = framer->decode_until(file.subspan(end), target, sink);
         if (end == target) framer->flush_pending(sink);
         emit(serial_text.view(), sink.lines, end);

@@ -1,5 +1,6 @@
 #include "dlt/split_points.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "dlt/packet.hpp"
@@ -31,17 +32,17 @@ std::uint64_t next_verified_packet(std::span<const std::uint8_t> file, std::uint
   return size;
 }
 
-std::vector<std::uint64_t> split_points(std::span<const std::uint8_t> file, std::uint64_t block_bytes) {
-  std::vector<std::uint64_t> points{0};
-  if (block_bytes == 0) block_bytes = file.size() ? file.size() : 1;
-  for (std::uint64_t nominal = block_bytes; nominal < file.size(); nominal += block_bytes) {
-    if (nominal < points.back()) continue;  // the previous search ran past this one
-    std::uint64_t p = next_verified_packet(file, nominal);
-    if (p >= file.size()) break;
-    if (p > points.back()) points.push_back(p);
+CutPoints::CutPoints(std::span<const std::uint8_t> file, std::uint64_t block_bytes)
+    : file_(file), block_(block_bytes ? block_bytes : 1) {}
+
+std::uint64_t CutPoints::at(std::size_t k) {
+  while (points_.size() <= k) {
+    const std::uint64_t prev = points_.back();
+    const std::uint64_t nominal = std::max<std::uint64_t>(points_.size() * block_, prev + 1);
+    points_.push_back(prev >= file_.size() || nominal >= file_.size() ? file_.size()
+                                                                      : next_verified_packet(file_, nominal));
   }
-  points.push_back(file.size());
-  return points;
+  return points_[k];
 }
 
 }  // namespace dltdump::dlt

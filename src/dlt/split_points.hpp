@@ -14,9 +14,22 @@ namespace dltdump::dlt {
 // previous block's framer ran past it and decodes on serially.
 std::uint64_t next_verified_packet(std::span<const std::uint8_t> file, std::uint64_t from);
 
-// Block starts for decoding `file` in pieces of about `block_bytes`: 0, then one verified
-// packet start at or after each multiple of block_bytes (duplicates removed), then
-// file.size() as the end.
-std::vector<std::uint64_t> split_points(std::span<const std::uint8_t> file, std::uint64_t block_bytes);
+// The cuts of `file` into blocks of about `block_bytes`: block 0 starts at 0, block k at
+// the first verified packet at or after max(k * block_bytes, start of block k-1 + 1).
+// Cuts are found when first asked for: probing every cut of a file up front would fault in
+// most of a mapping at once (each probe maps a whole page-cache folio), so resident memory
+// would grow with the file. Not thread-safe: callers serialise access.
+class CutPoints {
+ public:
+  CutPoints(std::span<const std::uint8_t> file, std::uint64_t block_bytes);
+  // Start of block k; file.size() when block k does not exist.
+  std::uint64_t at(std::size_t k);
+  bool exists(std::size_t k) { return at(k) < file_.size(); }
+
+ private:
+  std::span<const std::uint8_t> file_;
+  std::uint64_t block_;
+  std::vector<std::uint64_t> points_{0};
+};
 
 }  // namespace dltdump::dlt

@@ -46,6 +46,19 @@ done
 out=$("$DLTDUMP" --threads=0 x); rc=$?
 expect_eq "--threads=0 is an option error" 1 "$rc"
 
+# 1c. Resident memory stays bounded whatever the file size (mapped pages included).
+if [ -x /usr/bin/time ]; then
+  "$DLTGEN" --format file --size 200M --seed 5 --profile verbose -o "$work/large.dlt"
+  for t in 1 2; do
+    kib=$( { /usr/bin/time -f '%M' "$DLTDUMP" --threads=$t "$work/large.dlt" > /dev/null; } 2>&1 | tail -1)
+    [ "$kib" -lt 65536 ]
+    check "200 MB file with --threads=$t: peak RSS ${kib} KiB < 64 MiB" $?
+  done
+  rm -f "$work/large.dlt"
+else
+  echo "SKIPPED: peak memory check (/usr/bin/time missing; Debian package time)"
+fi
+
 # 2. Several inputs in order, with positions.
 "$DLTGEN" --count 3 --seed 9 --expect "$work/a.exp" -o "$work/a.dlt"
 "$DLTGEN" --count 2 --seed 10 --expect "$work/b.exp" -o "$work/b.dlt"
