@@ -36,8 +36,8 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "corpus: $big ($(stat -c %s "$big") bytes), $small ($(stat -c %s "$small") bytes); $runs runs each, medians"
 t_cat=$(median "cat '$big' > /dev/null")
 t_dd=$(median "'$dltdump' '$big' > /dev/null")
+t_dd1=$(median "'$dltdump' --threads=1 '$big' > /dev/null")
 t_dd_small=$(median "'$dltdump' '$small' > /dev/null")
-peer_runs=$runs
 if command -v dlt-convert > /dev/null; then
   t_conv=$(runs=3 median "dlt-convert -a '$small' > /dev/null")
 else
@@ -48,10 +48,10 @@ mbps=$(echo "$(stat -c %s "$big") / $t_dd / 1000000" | bc -l)
 printf 'cat %s MB:            %.3f s\n' "$size_mb" "$t_cat"
 printf 'dltdump %s MB:        %.3f s  (%.0f MB/s)\n' "$size_mb" "$t_dd" "$mbps"
 printf 'dltdump / cat:          %.1fx\n' "$(echo "$t_dd / $t_cat" | bc -l)"
+printf 'dltdump --threads=1:    %.3f s  (%.0f MB/s on one core)\n' "$t_dd1" "$(echo "$(stat -c %s "$big") / $t_dd1 / 1000000" | bc -l)"
 printf 'dltdump %s MB:         %.3f s\n' "$peer_mb" "$t_dd_small"
 if [ -n "$t_conv" ]; then
   printf 'dlt-convert -a %s MB:  %.3f s\n' "$peer_mb" "$t_conv"
   printf 'dlt-convert / dltdump:  %.1fx\n' "$(echo "$t_conv / $t_dd_small" | bc -l)"
 fi
-printf 'dltdump peak RSS:       %s KiB (VmHWM; mapped file pages count while resident, and are released every 32 MiB window)\n' "$rss"
-echo "(peer_runs=$peer_runs)"
+printf 'dltdump peak RSS:       %s KiB (VmHWM, mapped file pages included: they are released as decoding passes them)\n' "$rss"
