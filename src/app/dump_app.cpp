@@ -36,9 +36,6 @@ void decode_stream(util::InputFile& file, dlt::StreamFormat format, output::Text
   framer.finish(sink);
 }
 
-}  // namespace
-
-namespace {
 int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   util::FdWriter writer(out_fd, "standard output");
   output::TextSink sink(writer, dlt::LineFormatter::Options{config.position});
@@ -80,6 +77,7 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   if (processed != config.inputs.size() || partial) return kExitPartial;
   return kExitSuccess;
 }
+
 }  // namespace
 
 int run_dump(const DumpConfig& config, int out_fd, int diag_fd) {
