@@ -1,6 +1,7 @@
 # dltdump — the two commands of the quick start, and a few more.
 #   make run    install what is missing, build, decode the bundled samples
-#   make test   build with -Werror and run every test, then the unit tests under ASan+UBSan
+#   make test   build with -Werror and run every test, then again under ASan+UBSan, and the
+#               parallel decoder under ThreadSanitizer
 #   make bench  end-to-end comparison with dlt-convert and cat (bench/compare.sh)
 #   make fuzz   build the libFuzzer targets (FUZZ_SECONDS=N runs each for N seconds)
 BUILD ?= build
@@ -27,6 +28,9 @@ test: build
 	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDLTDUMP_WERROR=ON -DDLTDUMP_SANITIZE=ON
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
+	cmake -S . -B $(BUILD)-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDLTDUMP_WERROR=ON -DDLTDUMP_TSAN=ON -DDLTDUMP_BENCH=OFF
+	cmake --build $(BUILD)-tsan -j $(JOBS) --target unit_tests
+	cd $(BUILD)-tsan && TZ=UTC ./tests/unit_tests --gtest_filter='ParallelDecode.*:CutPoints.*'
 
 bench: build
 	bench/compare.sh $(BUILD)
@@ -45,4 +49,4 @@ samples: build
 	$(BUILD)/tools/dltgen --format file --count 20 --seed 2027 --corrupt 20 --truncate -o examples/sample-corrupt.dlt
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-fuzz
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-tsan $(BUILD)-fuzz
