@@ -18,10 +18,14 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	TZ=UTC $(BUILD)/src/dltdump --position examples/sample.dlt examples/sample-net.bin examples/sample-corrupt.dlt \
-	  | head -n 40
-	@echo "..."
-	TZ=UTC $(BUILD)/src/dltdump --format=ser examples/sample-serial.bin | tail -n 5
+	@echo "== examples/sample.dlt (DLT file with storage headers), first lines, with --position"
+	@TZ=UTC $(BUILD)/src/dltdump --position examples/sample.dlt | head -n 8
+	@echo "== examples/sample-net.bin (--format=net)"
+	@TZ=UTC $(BUILD)/src/dltdump --format=net examples/sample-net.bin | head -n 5
+	@echo "== examples/sample-serial.bin (--format=ser)"
+	@TZ=UTC $(BUILD)/src/dltdump --format=ser examples/sample-serial.bin | head -n 5
+	@echo "== examples/sample-corrupt.dlt (garbage and a truncated end: SKIP lines, decoding resumes)"
+	@TZ=UTC $(BUILD)/src/dltdump examples/sample-corrupt.dlt | grep -B1 -A1 SKIP | head -n 12
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
