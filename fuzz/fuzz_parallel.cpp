@@ -8,15 +8,16 @@
 
 #include "app/parallel_decode.hpp"
 #include "dlt/framer.hpp"
+#include "output/buffer_sink.hpp"
 
 using namespace dltdump;
 
 namespace {
-struct TextCollector : dlt::FramerSink {
+// One framer's text, the reference the parallel decoder must equal.
+struct TextCollector {
   dlt::LineFormatter formatter{{true}};
   util::TextBuffer text;
-  void on_message(const dlt::Message& m) override { formatter.format(m, text); }
-  void on_skip(const dlt::SkipRecord& s) override { formatter.format(s, text); }
+  output::BufferSink sink{formatter, text};
 };
 }  // namespace
 
@@ -27,8 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::span<const std::uint8_t> file(data + 2, size - 2);
   TextCollector one;
   dlt::Framer framer(dlt::StreamFormat::File);
-  framer.feed(file, one);
-  framer.finish(one);
+  framer.feed(file, one.sink);
+  framer.finish(one.sink);
   std::string parallel;
   app::decode_file_parallel(file, {true}, {threads, block},
                             [&](std::string_view text, std::uint64_t, std::uint64_t) { parallel.append(text); });

@@ -9,30 +9,12 @@
 
 #include "dlt/framer.hpp"
 #include "dlt/split_points.hpp"
+#include "output/buffer_sink.hpp"
 #include "util/text_buffer.hpp"
 
 namespace dltdump::app {
 
 namespace {
-
-// Formats every event into a text buffer.
-class BlockSink final : public dlt::FramerSink {
- public:
-  BlockSink(dlt::LineFormatter& formatter, util::TextBuffer& text) : formatter_(formatter), text_(text) {}
-  void on_message(const dlt::Message& m) override {
-    formatter_.format(m, text_);
-    ++lines;
-  }
-  void on_skip(const dlt::SkipRecord& s) override {
-    formatter_.format(s, text_);
-    ++lines;
-  }
-  std::uint64_t lines = 0;
-
- private:
-  dlt::LineFormatter& formatter_;
-  util::TextBuffer& text_;
-};
 
 struct Block {
   std::uint64_t start = 0, stop = 0;
@@ -63,7 +45,7 @@ void decode_file_parallel(std::span<const std::uint8_t> file, dlt::LineFormatter
     b.text.clear();
     b.framer = std::make_unique<dlt::Framer>(dlt::StreamFormat::File, b.start);
     b.framer->set_payload_text(true);
-    BlockSink sink(formatter, b.text);
+    output::BufferSink sink(formatter, b.text);
     b.end = b.framer->decode_until(file.subspan(b.start), b.stop, sink);
     if (b.end == b.stop) b.framer->flush_pending(sink);
     b.lines = sink.lines;
@@ -143,7 +125,7 @@ void decode_file_parallel(std::span<const std::uint8_t> file, dlt::LineFormatter
         wait_ready(superseded);
         release(superseded);
         serial_text.clear();
-        BlockSink sink(serial_formatter, serial_text);
+        output::BufferSink sink(serial_formatter, serial_text);
         const std::uint64_t target = point(k + 1);
         end = framer->decode_until(file.subspan(end), target, sink);
         if (end == target) framer->flush_pending(sink);

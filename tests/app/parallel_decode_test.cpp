@@ -5,6 +5,7 @@
 #include <set>
 
 #include "dlt/framer.hpp"
+#include "output/buffer_sink.hpp"
 #include "dlt/packet_builder.hpp"
 #include "dlt/split_points.hpp"
 
@@ -13,18 +14,18 @@ using namespace dltdump::test;
 
 namespace {
 
-struct TextCollector : dlt::FramerSink {
+// One framer's text, the reference the parallel decoder must equal.
+struct TextCollector {
   dlt::LineFormatter formatter{{true}};
   util::TextBuffer text;
-  void on_message(const dlt::Message& m) override { formatter.format(m, text); }
-  void on_skip(const dlt::SkipRecord& s) override { formatter.format(s, text); }
+  output::BufferSink sink{formatter, text};
 };
 
 std::string sequential(const Bytes& file) {
   TextCollector c;
   dlt::Framer framer(dlt::StreamFormat::File);
-  framer.feed(file, c);
-  framer.finish(c);
+  framer.feed(file, c.sink);
+  framer.finish(c.sink);
   return std::string(c.text.view());
 }
 
