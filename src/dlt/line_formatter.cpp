@@ -46,17 +46,19 @@ void format_payload_text(const Message& m, util::TextBuffer& out) {
 }
 
 namespace {
-// Unchecked writers into space reserved in advance (kHeaderBound covers every field).
-inline char* put_text(char* p, std::string_view s) {
-  if (!s.empty()) std::memcpy(p, s.data(), s.size());  // an empty view may hold nullptr
-  return p + s.size();
+// Unchecked writers into space reserved in advance (kHeaderBound covers every field and the
+// fixed-size copies' overhang).
+template <std::size_t N>
+inline char* put_literal(char* p, const char (&s)[N]) {
+  std::memcpy(p, s, N - 1);
+  return p + N - 1;
 }
-template <typename T>
-inline char* put_int(char* p, T v) {
-  return std::to_chars(p, p + 24, v).ptr;
+inline char* put_id(char* p, const Id& id) {
+  std::memcpy(p, id.chars, 4);  // fixed size: one store; only `size` characters count
+  return p + id.size;
 }
-// Everything before the payload text: device time, counter, ids, session, type, tail
-// start. 11 + 1 + 3 + 1 + 3 * 5 + 11 + 1 + 18 + 15 < 96.
+// Device time 11 + counter 3 + ids 3 * 4 + session 11 + type 24 (a fixed copy) + tail
+// start 15 + separators 6 < 96.
 constexpr std::size_t kHeaderBound = 96;
 }  // namespace
 
@@ -64,41 +66,32 @@ void LineFormatter::format(const Message& m, util::TextBuffer& out) {
   put_prefix(m.position, m.time, out);
   char* const start = out.reserve(kHeaderBound);
   char* p = start;
-  if (m.has_device_time) {
-    p = put_int(p, m.device_time / 10000);
-    std::uint32_t frac = m.device_time % 10000;
-    p[0] = '.';
-    p[1] = static_cast<char>('0' + frac / 1000);
-    p[2] = static_cast<char>('0' + frac / 100 % 10);
-    p[3] = static_cast<char>('0' + frac / 10 % 10);
-    p[4] = static_cast<char>('0' + frac % 10);
-    p += 5;
-  } else {
-    p = put_text(p, "0.0000");
-  }
+  p = m.has_device_time ? util::put_tenth_millis(p, m.device_time) : put_literal(p, "0.0000");
   *p++ = ' ';
-  p = put_int(p, m.counter);
+  p = util::put_u8(p, m.counter);
   *p++ = ' ';
-  p = put_text(p, m.shown_ecu().view());
+  p = put_id(p, m.shown_ecu());
   *p++ = ' ';
-  p = put_text(p, m.app.view());
+  p = put_id(p, m.app);
   *p++ = ' ';
-  p = put_text(p, m.ctx.view());
+  p = put_id(p, m.ctx);
   *p++ = ' ';
-  p = put_int(p, static_cast<std::int32_t>(m.session));
+  p = std::to_chars(p, p + 12, static_cast<std::int32_t>(m.session)).ptr;
   *p++ = ' ';
-  p = put_text(p, type_text(m));
+  const std::string_view type = type_text(m);
+  std::memcpy(p, type.data(), kTypeTextReadable);
+  p += type.size();
   switch (m.kind) {
     case PayloadKind::Verbose:
-      p = put_text(p, " verbose ");
-      p = put_int(p, verbose_argument_count(m.payload, m.noar));
+      p = put_literal(p, " verbose ");
+      p = util::put_u8(p, verbose_argument_count(m.payload, m.noar));
       *p++ = ' ';
       break;
     case PayloadKind::NonVerbose:
-      p = put_text(p, " non-verbose 1 ");
+      p = put_literal(p, " non-verbose 1 ");
       break;
     case PayloadKind::Control:
-      p = put_text(p, " non-verbose ");
+      p = put_literal(p, " non-verbose ");
       break;
   }
   out.advance(static_cast<std::size_t>(p - start));

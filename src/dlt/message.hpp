@@ -78,6 +78,9 @@ inline constexpr std::string_view kReasonEndOfStream = "End of stream";
 // The TYPE column of a line (`log info`, `control request`, `nw_trace user1`, …); empty
 // for non-verbose messages without extended header (deviation Q16: with an extended
 // header, the type its MSIN carries) and for MSTP values above 3.
+// The view's characters are followed by padding: kTypeTextReadable bytes from data() may
+// be read, so callers can copy a fixed size.
 std::string_view type_text(const Message& m);
+inline constexpr std::size_t kTypeTextReadable = 24;
 
 }  // namespace dltdump::dlt

@@ -83,36 +83,45 @@ bool parse_packet(std::span<const std::uint8_t> packet, Message& m, util::TextBu
   return true;
 }
 
-std::string_view type_text(const Message& m) {
-  if (!m.has_extended) return {};
-  const unsigned mtin = m.msin >> 4;
-  switch (m.type()) {
-    case MessageType::Log: {
-      static constexpr std::string_view kLog[] = {"log ", "log fatal", "log error", "log warn",
-                                                  "log info", "log debug", "log verbose"};
-      return mtin <= 6 ? kLog[mtin] : kLog[0];
-    }
-    case MessageType::AppTrace: {
-      static constexpr std::string_view kApp[] = {"app_trace ", "app_trace variable", "app_trace func_in",
-                                                  "app_trace func_out", "app_trace state", "app_trace vfb"};
-      return mtin <= 5 ? kApp[mtin] : kApp[0];
-    }
-    case MessageType::NwTrace: {
-      // Deviation Q2: ethernet, someip and the user types by their names.
-      static constexpr std::string_view kNw[] = {
-          "nw_trace ", "nw_trace ipc", "nw_trace can", "nw_trace flexray", "nw_trace most",
-          "nw_trace ethernet", "nw_trace someip", "nw_trace user1", "nw_trace user2", "nw_trace user3",
-          "nw_trace user4", "nw_trace user5", "nw_trace user6", "nw_trace user7", "nw_trace user8",
-          "nw_trace user9"};
-      return kNw[mtin];
-    }
-    case MessageType::Control: {
-      static constexpr std::string_view kCtl[] = {"control ", "control request", "control response", "control time"};
-      return mtin <= 3 ? kCtl[mtin] : kCtl[0];
-    }
-    default:
-      return {};
+namespace {
+
+// All type texts, each in a zero-padded slot of kTypeTextReadable bytes.
+struct TypeTexts {
+  char slot[4][16][kTypeTextReadable] = {};
+  std::uint8_t size[4][16] = {};
+
+  constexpr void set(unsigned mstp, unsigned mtin, std::string_view text) {
+    for (std::size_t i = 0; i < text.size(); ++i) slot[mstp][mtin][i] = text[i];
+    size[mstp][mtin] = static_cast<std::uint8_t>(text.size());
   }
+  constexpr TypeTexts() {
+    constexpr std::string_view kLog[] = {"log fatal", "log error", "log warn", "log info", "log debug", "log verbose"};
+    constexpr std::string_view kApp[] = {"app_trace variable", "app_trace func_in", "app_trace func_out",
+                                         "app_trace state", "app_trace vfb"};
+    // Deviation Q2: ethernet, someip and the user types by their names.
+    constexpr std::string_view kNw[] = {"nw_trace ipc", "nw_trace can", "nw_trace flexray", "nw_trace most",
+                                        "nw_trace ethernet", "nw_trace someip", "nw_trace user1", "nw_trace user2",
+                                        "nw_trace user3", "nw_trace user4", "nw_trace user5", "nw_trace user6",
+                                        "nw_trace user7", "nw_trace user8", "nw_trace user9"};
+    constexpr std::string_view kCtl[] = {"control request", "control response", "control time"};
+    for (unsigned t = 0; t < 16; ++t) {
+      set(0, t, t >= 1 && t <= 6 ? kLog[t - 1] : "log ");
+      set(1, t, t >= 1 && t <= 5 ? kApp[t - 1] : "app_trace ");
+      set(2, t, t >= 1 ? kNw[t - 1] : "nw_trace ");
+      set(3, t, t >= 1 && t <= 3 ? kCtl[t - 1] : "control ");
+    }
+  }
+};
+constexpr TypeTexts kTypeTexts;
+constexpr char kNoType[kTypeTextReadable] = {};
+
+}  // namespace
+
+std::string_view type_text(const Message& m) {
+  const unsigned mstp = (m.msin >> 1) & 7;
+  if (!m.has_extended || mstp > 3) return {kNoType, 0};
+  const unsigned mtin = m.msin >> 4;
+  return {kTypeTexts.slot[mstp][mtin], kTypeTexts.size[mstp][mtin]};
 }
 
 }  // namespace dltdump::dlt

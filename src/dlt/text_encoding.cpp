@@ -50,15 +50,25 @@ inline bool all_printable(std::uint64_t w) {
 
 // Copies the longest prefix of [p, p+n) made of 8-byte words that pass `ok`; returns its
 // length. The tail is left to the byte loop.
+// When the words end before n and the last 8 bytes (overlapping the copied ones) pass
+// too, the whole input is copied; the output is the same bytes either way.
 template <typename Pred>
 inline std::size_t copy_words_while(char* o, const std::uint8_t* p, std::size_t n, Pred ok) {
   std::size_t i = 0;
   while (i + 8 <= n) {
     std::uint64_t w;
     std::memcpy(&w, p + i, 8);
-    if (!ok(w)) break;
+    if (!ok(w)) return i;
     std::memcpy(o + i, &w, 8);
     i += 8;
+  }
+  if (i < n && n >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + n - 8, 8);
+    if (ok(w)) {
+      std::memcpy(o + n - 8, &w, 8);
+      return n;
+    }
   }
   return i;
 }

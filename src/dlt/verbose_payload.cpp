@@ -76,27 +76,12 @@ struct Cursor {
 
 // Reads `width` bytes at p in the payload byte order into a 128-bit value.
 unsigned __int128 load_uint(const std::uint8_t* p, unsigned width, bool be) {
-  switch (width) {
-    case 1: return p[0];
-    case 2: return util::load<std::uint16_t>(p, be);
-    case 4: return util::load<std::uint32_t>(p, be);
-    case 8: return util::load<std::uint64_t>(p, be);
-    default: break;
-  }
   unsigned __int128 v = 0;
   for (unsigned i = 0; i < width; ++i) {
     unsigned idx = be ? i : width - 1 - i;
     v = (v << 8) | p[idx];
   }
   return v;
-}
-
-__int128 sign_extend(unsigned __int128 v, unsigned width) {
-  if (width == 16) return static_cast<__int128>(v);
-  unsigned bits = width * 8;
-  unsigned __int128 sign = static_cast<unsigned __int128>(1) << (bits - 1);
-  if (v & sign) v |= ~((sign << 1) - 1);
-  return static_cast<__int128>(v);
 }
 
 double half_to_double(std::uint16_t h) {
@@ -121,6 +106,35 @@ long double quad_to_long_double(unsigned __int128 bits) {
   return sign ? -v : v;
 }
 
+// Reads `width` (1, 2, 4 or 8) bytes at p in the payload byte order.
+std::uint64_t load_u64(const std::uint8_t* p, unsigned width, bool be) {
+  switch (width) {
+    case 1: return p[0];
+    case 2: return util::load<std::uint16_t>(p, be);
+    case 4: return util::load<std::uint32_t>(p, be);
+    default: return util::load<std::uint64_t>(p, be);
+  }
+}
+
+template <class Out>
+void put_float(Out& out, const std::uint8_t* d, unsigned w, bool be) {
+  if (w == 2) {
+    util::append_float_g(out, half_to_double(static_cast<std::uint16_t>(load_u64(d, 2, be))));
+  } else if (w == 4) {
+    float f;
+    const std::uint32_t u = static_cast<std::uint32_t>(load_u64(d, 4, be));
+    std::memcpy(&f, &u, 4);
+    util::append_float_g(out, static_cast<double>(f));
+  } else if (w == 8) {
+    double f;
+    const std::uint64_t u = load_u64(d, 8, be);
+    std::memcpy(&f, &u, 8);
+    util::append_float_g(out, f);
+  } else {
+    util::append_float_g(out, quad_to_long_double(load_uint(d, 16, be)));
+  }
+}
+
 template <class Out>
 void put_number(Out& out, std::uint32_t ti, std::uint32_t base, const std::uint8_t* d, unsigned w, bool be) {
   if constexpr (Out::kFormats) {
@@ -128,30 +142,25 @@ void put_number(Out& out, std::uint32_t ti, std::uint32_t base, const std::uint8
       bool any = false;
       for (unsigned i = 0; i < w; ++i) any |= d[i] != 0;
       out.append(any ? std::string_view("true") : std::string_view("false"));
-    } else if (base == kSint) {
-      if (w == 16) util::append_i128(out, sign_extend(load_uint(d, w, be), w));
-      else util::append_int(out, static_cast<std::int64_t>(sign_extend(load_uint(d, w, be), w)));
-    } else if (base == kUint) {
-      unsigned __int128 v = load_uint(d, w, be);
-      if (scod(ti) == kScodHex) util::append_hex_value(out, v, w);
-      else if (scod(ti) == kScodBin) util::append_bin_value(out, v, w);
-      else if (w <= 8) util::append_int(out, static_cast<std::uint64_t>(v));
+    } else if (base == kFloa) {
+      put_float(out, d, w, be);
+    } else if (w == 16) {  // 128-bit integers
+      const unsigned __int128 v = load_uint(d, 16, be);
+      if (base == kSint) util::append_i128(out, static_cast<__int128>(v));
+      else if (scod(ti) == kScodHex) util::append_hex_value(out, v, 16);
+      else if (scod(ti) == kScodBin) util::append_bin_value(out, v, 16);
       else util::append_u128(out, v);
-    } else {  // kFloa
-      unsigned __int128 v = load_uint(d, w, be);
-      if (w == 2) util::append_float_g(out, half_to_double(static_cast<std::uint16_t>(v)));
-      else if (w == 4) {
-        float f;
-        std::uint32_t u = static_cast<std::uint32_t>(v);
-        std::memcpy(&f, &u, 4);
-        util::append_float_g(out, static_cast<double>(f));
-      } else if (w == 8) {
-        double f;
-        std::uint64_t u = static_cast<std::uint64_t>(v);
-        std::memcpy(&f, &u, 8);
-        util::append_float_g(out, f);
+    } else {  // up to 64 bits: no 128-bit arithmetic
+      const std::uint64_t v = load_u64(d, w, be);
+      if (base == kSint) {
+        const unsigned shift = 64 - 8 * w;
+        util::append_int(out, static_cast<std::int64_t>(v << shift) >> shift);
+      } else if (scod(ti) == kScodHex) {
+        util::append_hex_value(out, v, w);
+      } else if (scod(ti) == kScodBin) {
+        util::append_bin_value(out, v, w);
       } else {
-        util::append_float_g(out, quad_to_long_double(v));
+        util::append_int(out, v);
       }
     }
   } else {

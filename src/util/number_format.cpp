@@ -5,6 +5,11 @@
 
 namespace dltdump::util {
 
+const char kTwoDigits[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 void append_u128(TextBuffer& out, unsigned __int128 v) {
   constexpr std::uint64_t kBlock = 10000000000000000000ull;  // 10^19
   if (v <= UINT64_MAX) {
@@ -84,15 +89,8 @@ void append_float_g(TextBuffer& out, double v) { append_float_impl(out, v); }
 void append_float_g(TextBuffer& out, long double v) { append_float_impl(out, v); }
 
 void append_tenth_millis(TextBuffer& out, std::uint32_t units) {
-  append_int(out, units / 10000);
-  char* p = out.reserve(5);
-  std::uint32_t frac = units % 10000;
-  p[0] = '.';
-  p[1] = static_cast<char>('0' + frac / 1000);
-  p[2] = static_cast<char>('0' + frac / 100 % 10);
-  p[3] = static_cast<char>('0' + frac / 10 % 10);
-  p[4] = static_cast<char>('0' + frac % 10);
-  out.advance(5);
+  char* p = out.reserve(16);
+  out.advance(static_cast<std::size_t>(put_tenth_millis(p, units) - p));
 }
 
 }  // namespace dltdump::util

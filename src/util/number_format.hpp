@@ -12,6 +12,30 @@
 
 namespace dltdump::util {
 
+// "00".."99": two characters per entry.
+extern const char kTwoDigits[201];
+
+// Writes v (0..99) as exactly two digits.
+inline void put_two_digits(char* p, unsigned v) {
+  p[0] = kTwoDigits[2 * v];
+  p[1] = kTwoDigits[2 * v + 1];
+}
+
+// Writes v (0..255) in decimal without leading zeros; returns the end.
+inline char* put_u8(char* p, unsigned v) {
+  if (v >= 100) {
+    *p++ = static_cast<char>('0' + v / 100);
+    put_two_digits(p, v % 100);
+    return p + 2;
+  }
+  if (v >= 10) {
+    put_two_digits(p, v);
+    return p + 2;
+  }
+  *p = static_cast<char>('0' + v);
+  return p + 1;
+}
+
 template <typename T>
 inline void append_int(TextBuffer& out, T v) {
   char* p = out.reserve(24);
@@ -33,6 +57,15 @@ void append_float_g(TextBuffer& out, double v);
 void append_float_g(TextBuffer& out, long double v);
 
 // Seconds with four decimals from a count of 0.1 ms units: 12310 -> `1.2310`.
+// put_tenth_millis writes at most 11 characters and returns the end.
+inline char* put_tenth_millis(char* p, std::uint32_t units) {
+  p = std::to_chars(p, p + 10, units / 10000).ptr;
+  const std::uint32_t frac = units % 10000;
+  p[0] = '.';
+  put_two_digits(p + 1, frac / 100);
+  put_two_digits(p + 3, frac % 100);
+  return p + 5;
+}
 void append_tenth_millis(TextBuffer& out, std::uint32_t units);
 
 }  // namespace dltdump::util

@@ -1,5 +1,7 @@
 #include "util/timestamp.hpp"
 
+#include "util/number_format.hpp"
+
 #include <cstring>
 #include <ctime>
 #include <limits>
@@ -7,13 +9,10 @@
 namespace dltdump::util {
 
 namespace {
-void put2(char* p, int v) {
-  p[0] = static_cast<char>('0' + v / 10);
-  p[1] = static_cast<char>('0' + v % 10);
-}
+inline void put2(char* p, int v) { put_two_digits(p, static_cast<unsigned>(v)); }
 }  // namespace
 
-LocalTimeFormatter::LocalTimeFormatter() : cached_sec_(std::numeric_limits<std::int64_t>::min()) {
+LocalTimeFormatter::LocalTimeFormatter() {
   ::tzset();
   std::memset(cached_, 0, sizeof cached_);
 }
@@ -23,13 +22,12 @@ void LocalTimeFormatter::format(Timestamp t, char* out) {
     std::memcpy(out, "1970/01/01 00:00:00.000000", kWidth);
     return;
   }
-  std::int64_t sec = t.us / 1000000;
-  std::int64_t frac = t.us % 1000000;
-  if (frac < 0) {
-    frac += 1000000;
-    sec -= 1;
-  }
-  if (sec != cached_sec_) {
+  // Lines of the same second (most of them) cost a subtraction and six digits. The
+  // difference is unsigned, so a time before the cached second also misses.
+  std::uint64_t frac = static_cast<std::uint64_t>(t.us) - static_cast<std::uint64_t>(cached_start_us_);
+  if (!have_cache_ || frac >= 1000000) {
+    std::int64_t sec = t.us / 1000000;
+    if (t.us % 1000000 < 0) sec -= 1;
     std::time_t tt = static_cast<std::time_t>(sec);
     std::tm tm{};
     if (::localtime_r(&tt, &tm) == nullptr) std::memset(&tm, 0, sizeof tm);
@@ -48,14 +46,16 @@ void LocalTimeFormatter::format(Timestamp t, char* out) {
     put2(cached_ + 14, tm.tm_min);
     cached_[16] = ':';
     put2(cached_ + 17, tm.tm_sec);
-    cached_sec_ = sec;
+    cached_[19] = '.';
+    cached_start_us_ = sec * 1000000;
+    have_cache_ = true;
+    frac = static_cast<std::uint64_t>(t.us - cached_start_us_);
   }
-  std::memcpy(out, cached_, 19);
-  out[19] = '.';
-  int f = static_cast<int>(frac);
-  put2(out + 20, f / 10000);
-  put2(out + 22, f / 100 % 100);
-  put2(out + 24, f % 100);
+  std::memcpy(out, cached_, 20);
+  const unsigned f = static_cast<unsigned>(frac);
+  put2(out + 20, static_cast<int>(f / 10000));
+  put2(out + 22, static_cast<int>(f / 100 % 100));
+  put2(out + 24, static_cast<int>(f % 100));
 }
 
 }  // namespace dltdump::util

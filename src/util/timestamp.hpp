@@ -28,8 +28,9 @@ class LocalTimeFormatter {
   void format(Timestamp t, char* out);
 
  private:
-  std::int64_t cached_sec_;
-  char cached_[19];
+  bool have_cache_ = false;
+  std::int64_t cached_start_us_ = 0;  // first microsecond of the cached second
+  char cached_[20];                // `yyyy/MM/dd HH:mm:ss.` of that second
 };
 
 }  // namespace dltdump::util
