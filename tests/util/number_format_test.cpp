@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <gtest/gtest.h>
+#include <cstring>
 #include <limits>
 
 using namespace dltdump::util;
@@ -50,6 +51,43 @@ TEST(NumberFormat, FloatMatchesPrintfG) {
   EXPECT_EQ(text([](auto& b) { append_float_g(b, std::numeric_limits<double>::infinity()); }), "inf");
   EXPECT_EQ(text([](auto& b) { append_float_g(b, -std::numeric_limits<double>::infinity()); }), "-inf");
   EXPECT_EQ(text([](auto& b) { append_float_g(b, -std::numeric_limits<double>::quiet_NaN()); }), "nan");
+}
+
+// The shortest-digits fast path must print exactly what printf("%g") prints, for floats
+// (after promotion to double, as printf sees them) and doubles: random bit patterns cover
+// every exponent, subnormals, and values with few and many digits.
+TEST(NumberFormat, FloatGMatchesPrintfOnRandomValues) {
+  std::uint64_t state = 12345;
+  auto next = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return state;
+  };
+  auto check = [](auto v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%g", static_cast<double>(v));
+    std::string want = buf;
+    if (want == "-nan") want = "nan";
+    ASSERT_EQ(text([&](auto& b) { append_float_g(b, v); }), want) << want;
+  };
+  for (int i = 0; i < 200000; ++i) {
+    std::uint64_t bits = next();
+    double d;
+    std::memcpy(&d, &bits, 8);
+    check(d);
+    std::uint32_t fbits = static_cast<std::uint32_t>(bits >> 32);
+    float f;
+    std::memcpy(&f, &fbits, 4);
+    check(f);
+    // values with few digits, where the fast path applies
+    check(static_cast<double>(static_cast<std::int64_t>(bits % 2000001) - 1000000) / 1000.0);
+    check(static_cast<float>(static_cast<std::int64_t>(bits % 20001) - 10000) / 100.0f);
+  }
+  for (double d : {1e-5, 1e-4, 0.0001234565, 999999.0, 1000000.0, 999999.5, 123456.0, 1e100, 1e-100})
+    check(d);
+  check(std::numeric_limits<float>::denorm_min());
+  check(std::numeric_limits<double>::denorm_min());
+  check(std::numeric_limits<float>::min());
+  check(-0.0f);
 }
 
 TEST(NumberFormat, TenthMillis) {
