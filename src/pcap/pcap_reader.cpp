@@ -1,0 +1,72 @@
+#include "pcap/pcap_reader.hpp"
+
+#include "pcap/pcapng_format.hpp"
+#include "util/byte_order.hpp"
+
+namespace dltdump::pcap {
+
+namespace {
+constexpr std::uint32_t kMagicMicro = 0xA1B2C3D4, kMagicNano = 0xA1B23C4D;
+constexpr std::size_t kFileHeader = 24, kRecordHeader = 16;
+}  // namespace
+
+bool PcapReader::is_magic(const std::uint8_t* m) noexcept {
+  const std::uint32_t be = util::load_be32(m), le = util::load_le32(m);
+  return be == kMagicMicro || be == kMagicNano || le == kMagicMicro || le == kMagicNano;
+}
+
+PcapReader::PcapReader(util::ContiguousInput in) : CaptureReader(std::move(in)) {
+  const auto h = in_.peek(kFileHeader);
+  if (!h || h->size() < kFileHeader) malformed(0, "file header truncated");
+  const std::uint32_t be = util::load_be32(h->data());
+  big_endian_ = be == kMagicMicro || be == kMagicNano;
+  nanoseconds_ = util::load<std::uint32_t>(h->data(), big_endian_) == kMagicNano;
+  const std::uint16_t major = util::load<std::uint16_t>(h->data() + 4, big_endian_);
+  if (major != 2) malformed(0, "file header of unsupported version " + std::to_string(major));
+  Interface itf;
+  itf.snaplen = util::load<std::uint32_t>(h->data() + 16, big_endian_);
+  itf.link_type = static_cast<std::uint16_t>(util::load<std::uint32_t>(h->data() + 20, big_endian_));
+  itf.units_per_second = nanoseconds_ ? 1000000000u : 1000000u;
+  interfaces_.push_back(itf);
+  in_.consume(kFileHeader);
+  in_.release();
+}
+
+CaptureReader::Next PcapReader::next(aio::Packet& p) {
+  const std::uint64_t at = in_.offset();
+  const auto h = in_.peek(kRecordHeader);
+  if (!h) return Next::release_needed;
+  if (h->empty()) return Next::end;
+  if (h->size() < kRecordHeader) malformed(at, "record header truncated (" + std::to_string(h->size()) + " bytes left)");
+  const std::uint8_t* r = h->data();
+  const std::uint32_t sec = util::load<std::uint32_t>(r, big_endian_);
+  const std::uint32_t frac = util::load<std::uint32_t>(r + 4, big_endian_);
+  const std::uint32_t cap = util::load<std::uint32_t>(r + 8, big_endian_);
+  const std::uint32_t orig = util::load<std::uint32_t>(r + 12, big_endian_);
+  const Interface& itf = interfaces_[0];
+  if (cap > pcapng::kMaxBlockBytes)
+    malformed(at, "record with captured length " + std::to_string(cap) + " above the limit");
+  if (itf.snaplen != 0 && cap > itf.snaplen)
+    malformed(at, "record whose captured length " + std::to_string(cap) + " exceeds the snapshot length " +
+                      std::to_string(itf.snaplen));
+  if (cap > orig)
+    malformed(at, "record whose captured length " + std::to_string(cap) + " exceeds its original length " +
+                      std::to_string(orig));
+  const auto rec = in_.peek(kRecordHeader + cap);
+  if (!rec) return Next::release_needed;
+  if (rec->size() < kRecordHeader + cap)
+    malformed(at, "record truncated (" + std::to_string(cap) + " bytes captured, " +
+                      std::to_string(rec->size() - kRecordHeader) + " left)");
+  p = aio::Packet{};
+  p.data = rec->data() + kRecordHeader;
+  p.size = cap;
+  p.original_size = orig;
+  p.time_ns = static_cast<std::int64_t>(sec) * 1000000000 + static_cast<std::int64_t>(frac) * (nanoseconds_ ? 1 : 1000);
+  p.offset = at + kRecordHeader;
+  p.interface = 0;
+  p.link_type = itf.link_type;
+  in_.consume(kRecordHeader + cap);
+  return Next::packet;
+}
+
+}  // namespace dltdump::pcap

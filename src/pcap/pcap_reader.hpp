@@ -1,0 +1,28 @@
+// Classic PCAP reader (see capture_reader.hpp for the common contract).
+//
+// The four magics: A1B2C3D4 (µs) and A1B23C4D (ns), each in either byte order. One
+// interface (index 0) with the header's link type (its low 16 bits; the upper bits carry
+// FCS information). Each record header is checked: a captured length above the snapshot
+// length (when that is non-zero), above the original length or above
+// pcapng::kMaxBlockBytes, and a record cut short by the end of the file are errors naming
+// the record's offset.
+#pragma once
+
+#include "pcap/capture_reader.hpp"
+
+namespace dltdump::pcap {
+
+class PcapReader final : public CaptureReader {
+ public:
+  static bool is_magic(const std::uint8_t* first4) noexcept;
+  explicit PcapReader(util::ContiguousInput in);
+
+  Next next(aio::Packet& p) override;
+  const char* format_name() const noexcept override { return "PCAP"; }
+
+ private:
+  bool big_endian_ = false;
+  bool nanoseconds_ = false;
+};
+
+}  // namespace dltdump::pcap

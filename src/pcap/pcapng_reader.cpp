@@ -1,0 +1,192 @@
+#include "pcap/pcapng_reader.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "pcap/pcapng_format.hpp"
+#include "util/byte_order.hpp"
+
+namespace dltdump::pcap {
+
+namespace {
+
+// Walks an option list [p, end) and calls f(code, value, length) for each option until the
+// end marker or fewer than 4 bytes remain. Returns false with `bad_code` set when an
+// option's value runs past `end`.
+template <typename F>
+bool for_each_option(const std::uint8_t* p, const std::uint8_t* end, bool be, std::uint16_t& bad_code, F f) {
+  while (end - p >= 4) {
+    const std::uint16_t code = util::load<std::uint16_t>(p, be);
+    const std::uint16_t len = util::load<std::uint16_t>(p + 2, be);
+    if (code == pcapng::kOptEnd) return true;
+    if (static_cast<std::size_t>(end - p - 4) < len) {
+      bad_code = code;
+      return false;
+    }
+    f(code, p + 4, len);
+    p += 4 + std::min<std::size_t>(pcapng::pad4(len), static_cast<std::size_t>(end - p - 4));
+  }
+  return true;
+}
+
+}  // namespace
+
+bool PcapngReader::is_magic(const std::uint8_t* m) noexcept {
+  return util::load_native<std::uint32_t>(m) == pcapng::kSectionHeader;  // a palindrome
+}
+
+PcapngReader::PcapngReader(util::ContiguousInput in) : CaptureReader(std::move(in)) {}
+
+std::uint32_t PcapngReader::u32(const std::uint8_t* p) const noexcept { return util::load<std::uint32_t>(p, big_endian_); }
+std::uint16_t PcapngReader::u16(const std::uint8_t* p) const noexcept { return util::load<std::uint16_t>(p, big_endian_); }
+
+CaptureReader::Next PcapngReader::next(aio::Packet& p) {
+  for (;;) {
+    const std::uint64_t at = in_.offset();
+    const auto head = in_.peek(12);
+    if (!head) return Next::release_needed;
+    if (head->empty()) {
+      if (at == 0) malformed(0, "file is empty");
+      return Next::end;
+    }
+    if (head->size() < 12) malformed(at, "truncated block header (" + std::to_string(head->size()) + " bytes left)");
+    const std::uint32_t type = util::load_native<std::uint32_t>(head->data());
+    if (at == 0 && type != pcapng::kSectionHeader) malformed(0, "file does not start with a section header block");
+    if (type == pcapng::kSectionHeader) {
+      const std::uint32_t magic = util::load_native<std::uint32_t>(head->data() + 8);
+      if (magic == pcapng::kByteOrderMagic) big_endian_ = std::endian::native == std::endian::big;
+      else if (magic == __builtin_bswap32(pcapng::kByteOrderMagic)) big_endian_ = std::endian::native != std::endian::big;
+      else malformed(at, "section header with a bad byte-order magic");
+    }
+    const std::uint32_t len = u32(head->data() + 4);
+    const std::uint32_t cap = type == pcapng::kSectionHeader ? pcapng::kMaxSectionHeaderBytes : pcapng::kMaxBlockBytes;
+    if (len < 12 || len % 4 != 0 || len > cap)
+      malformed(at, "block of type " + std::to_string(type) + " with invalid length " + std::to_string(len));
+    const auto block = in_.peek(len);
+    if (!block) return Next::release_needed;
+    if (block->size() < len)
+      malformed(at, "truncated block (" + std::to_string(len) + " bytes, " + std::to_string(block->size()) + " left)");
+    if (u32(block->data() + len - 4) != len)
+      malformed(at, "block whose trailing length " + std::to_string(u32(block->data() + len - 4)) +
+                        " differs from its length " + std::to_string(len));
+    switch (type) {
+      case pcapng::kSectionHeader:
+        start_section(*block, at);
+        break;
+      case pcapng::kInterfaceDescription:
+        add_interface(*block, at);
+        break;
+      case pcapng::kEnhancedPacket:
+      case pcapng::kSimplePacket:
+      case pcapng::kObsoletePacket:
+        read_packet_block(type, *block, at, p);
+        in_.consume(len);
+        return Next::packet;
+      default:
+        break;  // NRB, ISB, DSB, custom and unknown blocks carry no packets for us
+    }
+    in_.consume(len);
+  }
+}
+
+void PcapngReader::start_section(std::span<const std::uint8_t> b, std::uint64_t at) {
+  if (b.size() < 28) malformed(at, "section header block shorter than 28 bytes");
+  const std::uint16_t major = u16(b.data() + 12);
+  if (major != 1) malformed(at, "section header of unsupported version " + std::to_string(major));
+  section_first_interface_ = interfaces_.size();
+}
+
+void PcapngReader::add_interface(std::span<const std::uint8_t> b, std::uint64_t at) {
+  if (b.size() < 20) malformed(at, "interface description block shorter than 20 bytes");
+  if (interfaces_.size() >= kMaxInterfaces)
+    malformed(at, "interface description beyond the limit of " + std::to_string(kMaxInterfaces) + " interfaces");
+  Interface itf;
+  itf.link_type = u16(b.data() + 8);
+  itf.snaplen = u32(b.data() + 12);
+  std::string problem;
+  std::uint16_t bad_code = 0;
+  const bool ok = for_each_option(b.data() + 16, b.data() + b.size() - 4, big_endian_, bad_code,
+                                  [&](std::uint16_t code, const std::uint8_t* v, std::uint16_t n) {
+    if (code == pcapng::kIfTsresol) {
+      if (n != 1) return void(problem = "if_tsresol of length " + std::to_string(n));
+      const std::uint8_t r = v[0];
+      const unsigned exp = r & 0x7F;
+      if (r & 0x80) {
+        if (exp > 63) return void(problem = "if_tsresol 2^-" + std::to_string(exp));
+        itf.units_per_second = std::uint64_t{1} << exp;
+      } else {
+        if (exp > 19) return void(problem = "if_tsresol 10^-" + std::to_string(exp));
+        std::uint64_t u = 1;
+        for (unsigned i = 0; i < exp; ++i) u *= 10;
+        itf.units_per_second = u;
+      }
+    } else if (code == pcapng::kIfTsoffset) {
+      if (n != 8) return void(problem = "if_tsoffset of length " + std::to_string(n));
+      itf.offset_seconds = util::load<std::int64_t>(v, big_endian_);
+    } else if (code == pcapng::kIfName) {
+      const auto* nul = static_cast<const std::uint8_t*>(std::memchr(v, 0, n));
+      itf.name.assign(reinterpret_cast<const char*>(v), nul ? static_cast<std::size_t>(nul - v) : std::min<std::size_t>(n, 256));
+    }
+  });
+  if (!ok) malformed(at, "option " + std::to_string(bad_code) + " that runs past the end of its interface block");
+  if (!problem.empty()) malformed(at, "interface description with invalid " + problem);
+  interfaces_.push_back(std::move(itf));
+}
+
+void PcapngReader::read_packet_block(std::uint32_t type, std::span<const std::uint8_t> b, std::uint64_t at, aio::Packet& p) {
+  const std::size_t section_interfaces = interfaces_.size() - section_first_interface_;
+  const char* what = type == pcapng::kEnhancedPacket ? "enhanced packet block"
+                     : type == pcapng::kSimplePacket ? "simple packet block" : "packet block";
+  const std::uint8_t* d = b.data();
+  p = aio::Packet{};
+  if (type == pcapng::kSimplePacket) {
+    if (b.size() < 16) malformed(at, std::string(what) + " shorter than 16 bytes");
+    if (section_interfaces == 0) malformed(at, std::string(what) + " before any interface description");
+    const Interface& itf = interfaces_[section_first_interface_];
+    const std::uint32_t orig = u32(d + 8);
+    std::uint32_t cap = orig;
+    if (itf.snaplen != 0 && itf.snaplen < cap) cap = itf.snaplen;
+    if (cap > b.size() - 16) malformed(at, std::string(what) + " whose length " + std::to_string(cap) + " runs past the block");
+    p.data = d + 12;
+    p.size = cap;
+    p.original_size = orig;
+    p.interface = static_cast<std::uint32_t>(section_first_interface_);
+    p.link_type = itf.link_type;
+    p.offset = at + 12;
+    return;  // an SPB has no time stamp: time_ns stays kNoTime
+  }
+  if (b.size() < 32) malformed(at, std::string(what) + " shorter than 32 bytes");
+  const std::uint32_t local = type == pcapng::kEnhancedPacket ? u32(d + 8) : u16(d + 8);
+  if (local >= section_interfaces)
+    malformed(at, std::string(what) + " for interface " + std::to_string(local) + " of a section with " +
+                      std::to_string(section_interfaces) + " interfaces");
+  const std::uint32_t cap = u32(d + 20), orig = u32(d + 24);
+  if (cap > b.size() - 32)
+    malformed(at, std::string(what) + " whose captured length " + std::to_string(cap) + " runs past the block");
+  if (orig < cap)
+    malformed(at, std::string(what) + " whose captured length " + std::to_string(cap) +
+                      " exceeds its original length " + std::to_string(orig));
+  const std::size_t global = section_first_interface_ + local;
+  const Interface& itf = interfaces_[global];
+  const std::uint64_t units = (static_cast<std::uint64_t>(u32(d + 12)) << 32) | u32(d + 16);
+  if (!to_nanoseconds(units, itf, p.time_ns)) malformed(at, std::string(what) + " with a time stamp out of range");
+  p.data = d + 28;
+  p.size = cap;
+  p.original_size = orig;
+  p.interface = static_cast<std::uint32_t>(global);
+  p.link_type = itf.link_type;
+  p.offset = at + 28;
+  if (type == pcapng::kEnhancedPacket) {
+    std::uint16_t bad_code = 0;
+    const bool ok = for_each_option(d + 28 + pcapng::pad4(cap), d + b.size() - 4, big_endian_, bad_code,
+                                    [&](std::uint16_t code, const std::uint8_t* v, std::uint16_t n) {
+      if (code == pcapng::kEpbFlags && n == 4) {
+        const std::uint32_t dir = util::load<std::uint32_t>(v, big_endian_) & 3;
+        if (dir == 1 || dir == 2) p.direction = static_cast<aio::Direction>(dir);
+      }
+    });
+    if (!ok) malformed(at, std::string(what) + " with option " + std::to_string(bad_code) + " that runs past the block");
+  }
+}
+
+}  // namespace dltdump::pcap

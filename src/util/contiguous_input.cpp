@@ -1,0 +1,49 @@
+#include "util/contiguous_input.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace dltdump::util {
+
+namespace {
+constexpr std::size_t kReleaseStep = 8u << 20;  // madvise at most once per 8 MiB read
+constexpr std::size_t kInitialBytes = 4u << 20;  // pipe buffer
+}
+
+std::optional<std::span<const std::uint8_t>> ContiguousInput::peek(std::size_t n) {
+  if (file_.is_mapped()) {
+    const auto whole = file_.whole();
+    const std::size_t have = whole.size() - std::min(pos_, whole.size());
+    return whole.subspan(std::min(pos_, whole.size()), std::min(n, have));
+  }
+  while (filled_ - pos_ < n && !eof_) {
+    // Room is needed for the request and for one more chunk of up to kReadBytes.
+    if (pos_ + n > buf_.size() || filled_ + InputFile::kReadBytes > buf_.size()) {
+      if (kept_ < pos_) return std::nullopt;  // compacting would move spans in use
+      std::memmove(buf_.data(), buf_.data() + pos_, filled_ - pos_);
+      base_ += pos_;
+      filled_ -= pos_;
+      kept_ = pos_ = 0;
+      const std::size_t need = n + InputFile::kReadBytes;
+      if (need > buf_.size()) buf_.resize(std::max(need, kInitialBytes));
+    }
+    const auto chunk = file_.next_window();  // at most kReadBytes; throws on a read error
+    if (chunk.empty()) {
+      eof_ = true;
+      break;
+    }
+    std::memcpy(buf_.data() + filled_, chunk.data(), chunk.size());
+    filled_ += chunk.size();
+  }
+  return std::span<const std::uint8_t>(buf_.data() + pos_, std::min(n, filled_ - pos_));
+}
+
+void ContiguousInput::release() noexcept {
+  kept_ = pos_;
+  if (file_.is_mapped() && pos_ >= released_ + kReleaseStep) {
+    file_.release_before(pos_);
+    released_ = pos_;
+  }
+}
+
+}  // namespace dltdump::util

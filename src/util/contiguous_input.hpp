@@ -1,0 +1,47 @@
+// Contiguous views of a sequential input, for formats made of length-prefixed records
+// (PCAP records, PCAP-NG blocks) that must be parsed in one piece.
+//
+// A mapped file is viewed in place (zero copy); the pages behind the reader are released
+// as it advances, so resident memory stays flat. A pipe is read in large chunks into an
+// owned buffer that is compacted when needed. Spans handed out by `peek` stay valid until
+// `release()`; a `peek` that could only be served by moving such spans returns nullopt
+// instead, and the caller ends its batch, calls `release()` and asks again.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "util/mapped_file.hpp"
+
+namespace dltdump::util {
+
+class ContiguousInput {
+ public:
+  explicit ContiguousInput(InputFile& file) : file_(file) {}
+
+  // The `n` bytes at offset(); fewer only at end of input. nullopt when serving them would
+  // move bytes handed out since the last release(). Throws util::Error on a read error.
+  std::optional<std::span<const std::uint8_t>> peek(std::size_t n);
+  // Moves offset() forward by n bytes (at most as many as the last peek returned).
+  void consume(std::size_t n) noexcept { pos_ += n; }
+  // Stream offset of the next byte.
+  std::uint64_t offset() const noexcept { return base_ + pos_; }
+  // No span handed out so far is in use any more.
+  void release() noexcept;
+
+  const std::string& name() const noexcept { return file_.name(); }
+
+ private:
+  InputFile& file_;
+  std::uint64_t base_ = 0;     // stream offset of buf_[0] (pipes) / 0 (mapped)
+  std::size_t pos_ = 0;        // read position in the map or buf_
+  std::size_t kept_ = 0;       // spans from here on may be in use (pipes)
+  std::size_t released_ = 0;   // mapped bytes released so far
+  std::vector<std::uint8_t> buf_;  // pipes: buf_[0, filled_) holds input
+  std::size_t filled_ = 0;
+  bool eof_ = false;
+};
+
+}  // namespace dltdump::util
