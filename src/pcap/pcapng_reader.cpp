@@ -50,8 +50,10 @@ CaptureReader::Next PcapngReader::next(aio::Packet& p) {
       return Next::end;
     }
     if (head->size() < 12) malformed(at, "truncated block header (" + std::to_string(head->size()) + " bytes left)");
-    const std::uint32_t type = util::load_native<std::uint32_t>(head->data());
-    if (at == 0 && type != pcapng::kSectionHeader) malformed(0, "file does not start with a section header block");
+    // The SHB's type reads the same in both byte orders; every other block's type is in
+    // the byte order its section's SHB declared.
+    std::uint32_t type = util::load_native<std::uint32_t>(head->data());
+    if (type != pcapng::kSectionHeader) type = u32(head->data());
     if (type == pcapng::kSectionHeader) {
       const std::uint32_t magic = util::load_native<std::uint32_t>(head->data() + 8);
       if (magic == pcapng::kByteOrderMagic) big_endian_ = std::endian::native == std::endian::big;

@@ -126,7 +126,7 @@ void PcapngWriter::write_packet(std::uint32_t interface, std::int64_t time_ns, s
     throw util::Error(name_ + ": packet of " + std::to_string(data.size()) + " bytes exceeds the pcapng block limit");
   const auto size = static_cast<std::uint32_t>(data.size());
   const bool flags = direction != aio::Direction::unknown;
-  const std::size_t total = 28 + pcapng::pad4(size) + (flags ? option_bytes(4) + 4 : 0) + 4;
+  const std::size_t total = 28 + pcapng::pad4(size) + (flags ? option_bytes(4) : 0) + 4 + 4;
   const std::uint64_t ts = unsigned_time(time_ns);
   BlockBytes b(begin_block(total));
   b.put<std::uint32_t>(pcapng::kEnhancedPacket);
@@ -137,10 +137,8 @@ void PcapngWriter::write_packet(std::uint32_t interface, std::int64_t time_ns, s
   b.put<std::uint32_t>(size);
   b.put<std::uint32_t>(original_size > size ? original_size : size);
   b.put_bytes(data.data(), size);
-  if (flags) {
-    b.put_option_value<std::uint32_t>(pcapng::kEpbFlags, static_cast<std::uint32_t>(direction));
-    b.put_end_of_options();
-  }
+  if (flags) b.put_option_value<std::uint32_t>(pcapng::kEpbFlags, static_cast<std::uint32_t>(direction));
+  b.put_end_of_options();  // always, as readers of the firedancer lineage expect
   b.put<std::uint32_t>(static_cast<std::uint32_t>(total));
   InterfaceStats& s = stats_[interface];
   ++s.packets;

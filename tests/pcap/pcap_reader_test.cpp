@@ -1,0 +1,96 @@
+// Classic PCAP reader: the four magics and the record checks of aio-spec.md §5G.
+#include "pcap/pcap_reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include "pcap/pcap_test_util.hpp"
+#include "util/error.hpp"
+
+namespace dltdump::pcap {
+namespace {
+
+using testing::ByteWriter;
+using testing::Bytes;
+using testing::hex;
+using testing::read_bytes;
+
+Bytes pcap_file(bool big_endian, bool nano, std::uint32_t snaplen, std::uint32_t link,
+                const std::vector<std::tuple<std::uint32_t, std::uint32_t, Bytes, std::uint32_t>>& records) {
+  ByteWriter w{big_endian, {}};
+  w.u32(nano ? 0xA1B23C4D : 0xA1B2C3D4);
+  w.u16(2);
+  w.u16(4);
+  w.u32(0);
+  w.u32(0);
+  w.u32(snaplen);
+  w.u32(link);
+  for (const auto& [sec, frac, data, orig] : records) {
+    w.u32(sec);
+    w.u32(frac);
+    w.u32(static_cast<std::uint32_t>(data.size()));
+    w.u32(orig ? orig : static_cast<std::uint32_t>(data.size()));
+    w.bytes(data);
+  }
+  return w.out;
+}
+
+TEST(PcapReader, FourMagics) {
+  for (bool be : {false, true}) {
+    for (bool nano : {false, true}) {
+      const Bytes f = pcap_file(be, nano, 65535, 113, {{1700000000, 123, hex("0102"), 0}, {1700000001, 5, hex("03"), 90}});
+      std::vector<Interface> itfs;
+      const auto p = read_bytes(f, &itfs);
+      ASSERT_EQ(p.size(), 2u) << be << nano;
+      EXPECT_EQ(p[0].time_ns, 1700000000LL * 1000000000 + 123 * (nano ? 1 : 1000));
+      EXPECT_EQ(p[0].data, hex("0102"));
+      EXPECT_EQ(p[0].offset, 24u + 16);
+      EXPECT_EQ(p[0].link_type, 113);
+      EXPECT_EQ(p[1].original_size, 90u);
+      EXPECT_EQ(p[1].offset, 24u + 16 + 2 + 16);
+      ASSERT_EQ(itfs.size(), 1u);
+      EXPECT_EQ(itfs[0].snaplen, 65535u);
+    }
+  }
+}
+
+TEST(PcapReader, LinkTypeIgnoresFcsBitsAndTimesAboveYear2038) {
+  const auto p = read_bytes(pcap_file(false, false, 0, 0x10000001, {{0xF0000000u, 0, hex("01"), 0}}));
+  EXPECT_EQ(p[0].link_type, 1);
+  EXPECT_EQ(p[0].time_ns, 0xF0000000LL * 1000000000);  // seconds are unsigned
+}
+
+std::string error_of(const Bytes& file) {
+  try {
+    read_bytes(file);
+  } catch (const util::Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(PcapReaderErrors, EveryMalformedCaseNamesTheRecord) {
+  EXPECT_NE(error_of(hex("D4C3B2A1 0200")).find("file header truncated at offset 0"), std::string::npos);
+  Bytes v3 = pcap_file(false, false, 0, 1, {});
+  v3[4] = 3;
+  EXPECT_NE(error_of(v3).find("unsupported version 3"), std::string::npos);
+  EXPECT_NE(error_of(pcap_file(false, false, 4, 1, {{0, 0, hex("0102030405"), 0}}))
+                .find("captured length 5 exceeds the snapshot length 4 at offset 24"),
+            std::string::npos);
+  EXPECT_NE(error_of(pcap_file(true, true, 0, 1, {{0, 0, hex("01020304"), 2}}))
+                .find("captured length 4 exceeds its original length 2 at offset 24"),
+            std::string::npos);
+  Bytes huge = pcap_file(false, false, 0, 1, {{0, 0, hex("01"), 0}});
+  huge[24 + 8] = 0xFF, huge[24 + 9] = 0xFF, huge[24 + 10] = 0xFF, huge[24 + 11] = 0x7F;
+  huge[24 + 12] = 0xFF, huge[24 + 13] = 0xFF, huge[24 + 14] = 0xFF, huge[24 + 15] = 0x7F;
+  EXPECT_NE(error_of(huge).find("above the limit"), std::string::npos);
+  const Bytes ok = pcap_file(false, false, 0, 1, {{0, 0, hex("01020304"), 0}, {0, 0, hex("0506"), 0}});
+  EXPECT_NE(error_of(Bytes(ok.begin(), ok.end() - 1)).find("record truncated (2 bytes captured, 1 left) at offset 44"),
+            std::string::npos)
+      << error_of(Bytes(ok.begin(), ok.end() - 1));
+  EXPECT_NE(error_of(Bytes(ok.begin(), ok.end() - 10)).find("record header truncated (8 bytes left) at offset 44"),
+            std::string::npos)
+      << error_of(Bytes(ok.begin(), ok.end() - 10));
+}
+
+}  // namespace
+}  // namespace dltdump::pcap
