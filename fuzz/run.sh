@@ -18,7 +18,20 @@ mkdir -p "$work/corpus_payload"
 head -c 200 "$work/corpus_file/seed6" > "$work/corpus_payload/seed"
 mkdir -p "$work/corpus_parallel"
 cp "$work/corpus_file/"* "$work/corpus_parallel/"
-for t in framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel; do
+# Captures: small files from the project's writer, their classic PCAP form (editcap, when
+# installed), and the unit tests' edge cases are covered by mutation from these.
+capgen=$build/tools/capgen
+mkdir -p "$work/corpus_pcapng" "$work/corpus_pcap"
+for s in 1 2 3; do
+  "$capgen" --count $((s * 4)) --seed "$s" --interfaces "$s" --max-payload 200 -o "$work/corpus_pcapng/seed$s"
+  if command -v editcap > /dev/null; then
+    "$capgen" --count $((s * 4)) --seed "$s" --interfaces 1 --max-payload 200 -o "$work/one.pcapng"
+    editcap -F pcap "$work/one.pcapng" "$work/corpus_pcap/seed$s" 2> /dev/null || true
+    editcap -F nsecpcap "$work/one.pcapng" "$work/corpus_pcap/nsec$s" 2> /dev/null || true
+  fi
+done
+TARGETS=${FUZZ_TARGETS:-pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel}
+for t in $TARGETS; do
   target=${t%%:*}
   corpus=${t##*:}
   echo "== fuzz_$target for ${seconds}s"

@@ -8,6 +8,7 @@ packages=(
   libgtest-dev libbenchmark-dev       # unit tests, micro-benchmarks
   clang libclang-rt-14-dev            # libFuzzer targets
   dlt-tools dlt-viewer                # interop peers: dlt-convert, dlt-viewer
+  tshark wireshark-common             # interop peers for captures: tshark, capinfos, editcap, mergecap
   bc time                             # bench/compare.sh arithmetic and peak memory
 )
 missing=()

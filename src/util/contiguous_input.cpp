@@ -20,7 +20,7 @@ std::optional<std::span<const std::uint8_t>> ContiguousInput::peek(std::size_t n
     // Room is needed for the request and for one more chunk of up to kReadBytes.
     if (pos_ + n > buf_.size() || filled_ + InputFile::kReadBytes > buf_.size()) {
       if (kept_ < pos_) return std::nullopt;  // compacting would move spans in use
-      std::memmove(buf_.data(), buf_.data() + pos_, filled_ - pos_);
+      if (filled_ > pos_) std::memmove(buf_.data(), buf_.data() + pos_, filled_ - pos_);
       base_ += pos_;
       filled_ -= pos_;
       kept_ = pos_ = 0;
