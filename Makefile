@@ -1,8 +1,9 @@
 # dltdump — the two commands of the quick start, and a few more.
 #   make run    install what is missing, build, decode the bundled samples
 #   make test   build with -Werror and run every test, then again under ASan+UBSan, and the
-#               parallel decoder under ThreadSanitizer
-#   make bench  end-to-end comparison with dlt-convert and cat (bench/compare.sh)
+#               parallel decoder, the packet ring and replay under ThreadSanitizer
+#   make bench  end-to-end comparisons: decoding vs dlt-convert and cat (bench/compare.sh),
+#               reading captures vs tshark and capinfos (bench/compare_capture.sh)
 #   make fuzz   build the libFuzzer targets (FUZZ_SECONDS=N runs each for N seconds)
 BUILD ?= build
 JOBS ?= $(shell nproc)
@@ -38,6 +39,7 @@ test: build
 
 bench: build
 	bench/compare.sh $(BUILD)
+	bench/compare_capture.sh $(BUILD)
 
 fuzz: deps
 	CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

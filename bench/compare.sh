@@ -18,19 +18,7 @@ small=$work/verbose-${peer_mb}M.dlt
 [ -f "$big" ] || "$gen" --profile verbose --size "${size_mb}M" --seed 1 -o "$big"
 [ -f "$small" ] || "$gen" --profile verbose --size "${peer_mb}M" --seed 1 -o "$small"
 
-# median wall time of a command over $runs runs (after one warm-up)
-median() {
-  local times=()
-  bash -c "$1" > /dev/null 2>&1 || true
-  for _ in $(seq "$runs"); do
-    local s e
-    s=$(date +%s.%N)
-    bash -c "$1" > /dev/null 2>&1 || true
-    e=$(date +%s.%N)
-    times+=("$(echo "$e - $s" | bc -l)")
-  done
-  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
+. "$(dirname "$0")/median.sh"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "corpus: $big ($(stat -c %s "$big") bytes), $small ($(stat -c %s "$small") bytes); $runs runs each, medians"

@@ -137,6 +137,7 @@ struct Named {
   const char* name;
   Factory make;
 };
+void PrintTo(const Named& n, std::ostream* os) { *os << n.name; }
 
 class AioContract : public ::testing::TestWithParam<Named> {
  protected:
