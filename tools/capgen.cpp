@@ -6,10 +6,11 @@
 // (228) and raw IP (101). Payload sizes are random in [0, --max-payload] (or fixed with
 // --payload N); time stamps grow by a random 1-1000 µs with nanosecond digits; directions
 // alternate inbound/outbound/unknown. With --summary it prints the packet count, the
-// per-interface counts and the first and last time stamps (ns).
+// per-interface counts and the first and last time stamps (ns). --dropped N records N
+// packets lost on interface 0 in its statistics block (isb_ifdrop), as a live capture would.
 //
 // Usage: capgen [--count N | --size BYTES] [--seed S] [--interfaces K] [--payload N]
-//               [--max-payload N] [--summary] -o OUT.pcapng
+//               [--max-payload N] [--dropped N] [--summary] -o OUT.pcapng
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -58,7 +59,7 @@ void put_ip_udp(Bytes& b, std::size_t at, std::size_t payload, std::uint32_t src
 
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr, "capgen: %s\nusage: capgen [--count N | --size BYTES] [--seed S] [--interfaces K] "
-                       "[--payload N] [--max-payload N] [--summary] -o OUT.pcapng\n", why);
+                       "[--payload N] [--max-payload N] [--dropped N] [--summary] -o OUT.pcapng\n", why);
   std::exit(2);
 }
 
@@ -75,7 +76,7 @@ std::uint64_t number(const char* s, const char* option) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::uint64_t count = 0, size = 0, seed = 1, interfaces = 3, max_payload = 1400;
+  std::uint64_t count = 0, size = 0, seed = 1, interfaces = 3, max_payload = 1400, dropped = 0;
   long fixed_payload = -1;
   bool summary = false;
   std::string out;
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
     else if (a == "--interfaces") interfaces = number(value(), "--interfaces");
     else if (a == "--payload") fixed_payload = static_cast<long>(number(value(), "--payload"));
     else if (a == "--max-payload") max_payload = number(value(), "--max-payload");
+    else if (a == "--dropped") dropped = number(value(), "--dropped");
     else if (a == "--summary") summary = true;
     else if (a == "-o") out = value();
     else usage(("unknown argument " + a).c_str());
@@ -134,6 +136,7 @@ int main(int argc, char** argv) {
       ++per_interface[itf];
       ++written;
     }
+    w.count_dropped(0, dropped);
     w.close(time);
   } catch (const dltdump::util::Error& e) {
     std::fprintf(stderr, "capgen: %s\n", e.what());

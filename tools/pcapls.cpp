@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
         reader->release();
         continue;
       }
+      reader->release();  // nothing is kept: mapped pages behind us may go
       ++n;
       if (count_only || list_interfaces) continue;
       const std::string& name = reader->interfaces()[p.interface].name;

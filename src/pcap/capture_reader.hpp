@@ -44,7 +44,8 @@ class CaptureReader {
   // after release() (a pipe buffer must be compacted), Next::end at the end of the file.
   // Throws util::Error on malformed input.
   virtual Next next(aio::Packet& p) = 0;
-  // The packets returned so far are no longer used.
+  // The packets returned so far are no longer used. Call it as soon as that is true (after
+  // each batch): it lets a pipe buffer be reused and a mapped file's pages be released.
   void release() noexcept { in_.release(); }
 
   // Interfaces seen so far, indexed by aio::Packet::interface.

@@ -3,7 +3,7 @@
 # wireshark-common):
 #   1. files our PCAP-NG writer makes (tools/capgen) open in tshark and capinfos with the
 #      same packet count, interfaces, link types, nanosecond time stamps, lengths,
-#      directions, and one statistics block per interface;
+#      directions, and one statistics block per interface with the right counters;
 #   2. files Wireshark's editcap and mergecap make (pcap µs and ns, pcapng, several
 #      interfaces) read back through our readers (tools/pcapls) with the same packets and
 #      time stamps as tshark lists;
@@ -49,7 +49,8 @@ compare() {  # file what [with_names]
 }
 
 # 1. Our writer → Wireshark.
-"$CAPGEN" --count 3000 --seed 7 --interfaces 3 --summary -o "$work/ours.pcapng" > "$work/summary" || fail "capgen"
+"$CAPGEN" --count 3000 --seed 7 --interfaces 3 --dropped 17 --summary -o "$work/ours.pcapng" > "$work/summary" ||
+  fail "capgen"
 count=$(capinfos -M -c "$work/ours.pcapng" | awk -F: '/Number of packets/ { gsub(/ /, "", $2); print $2 }')
 [ "$count" = 3000 ] || fail "capinfos counts '$count' packets, expected 3000"
 capinfos "$work/ours.pcapng" > "$work/capinfos"
@@ -65,6 +66,13 @@ while read -r _ idx _ n; do
   [ "$got" = "$n" ] || fail "interface $idx: capinfos counts $got packets, capgen wrote $n"
 done < <(grep '^interface' "$work/summary")
 compare "$work/ours.pcapng" "our PCAP-NG" names
+# The statistics blocks' counters, as Wireshark's pcapng file-format dissector reads them:
+# received = written (+ 17 dropped on interface 0), dropped = 17, 0, 0.
+isb=$(tshark -X read_format:"MIME Files Format" -r "$work/ours.pcapng" -T fields \
+  -e pcapng.options.option.data.interface.received -e pcapng.options.option.data.interface.dropped 2> /dev/null)
+want_recv=$(awk '/^interface/ { r = $4 + ($2 == 0 ? 17 : 0); s = s (s == "" ? "" : ",") r } END { print s }' "$work/summary")
+[ "$isb" = "$want_recv	17,0,0" ] && echo "ok: ISB counters (received $want_recv, dropped 17,0,0)" ||
+  fail "ISB counters read by tshark: '$isb', expected '$want_recv	17,0,0'"
 # Directions (epb_flags) as tshark decodes them: 0x1 inbound, 0x2 outbound, empty unknown.
 tshark -r "$work/ours.pcapng" -T fields -e frame.packet_flags_direction 2> /dev/null |
   awk '{ print ($1 == "0x00000001" ? 1 : $1 == "0x00000002" ? 2 : 0) }' > "$work/dir_theirs"
