@@ -297,7 +297,7 @@ TEST(PcapngReaderErrors, Options) {
   EXPECT_NE(error_of(b.file).find("option 2 that runs past the end of its interface block at offset 28"),
             std::string::npos)
       << error_of(b.file);
-  for (const Bytes& tsresol : {hex("0909"), Bytes{}, hex("14"), hex("C0"), hex("FF")}) {
+  for (const Bytes& tsresol : {hex("0909"), Bytes{}, hex("14"), hex("7F"), hex("C0"), hex("FF")}) {
     NgBuilder c;
     c.shb().idb(1, 0, c.option(9, tsresol) + c.end_of_options());
     const std::string e = error_of(c.file);
