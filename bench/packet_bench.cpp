@@ -64,6 +64,7 @@ void BM_Read(benchmark::State& state, bool ng) {
     ::lseek(fd, 0, SEEK_SET);
     auto file = util::InputFile::from_fd(fd, "bench", false);
     auto reader = pcap::CaptureReader::open(file);
+    if (!reader) break;
     aio::Packet p;
     std::uint64_t n = 0;
     for (;;) {

@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto reader = pcap::CaptureReader::open(file);
     aio::Packet p;
     volatile std::uint8_t sink = 0;
-    for (int guard = 0; guard < 1'000'000; ++guard) {
+    for (int guard = 0; reader && guard < 1'000'000; ++guard) {
       const auto r = reader->next(p);
       if (r == pcap::CaptureReader::Next::end) break;
       if (r == pcap::CaptureReader::Next::release_needed) {

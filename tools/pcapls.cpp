@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
     auto reader = pcap::CaptureReader::open(file);
     util::FdWriter out(1, "stdout");
     aio::Packet p;
-    for (;;) {
+    while (reader) {  // null: fewer than 4 bytes, no packets
       const auto r = reader->next(p);
       if (r == pcap::CaptureReader::Next::end) break;
       if (r == pcap::CaptureReader::Next::release_needed) {
@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
       out.buffer().append(std::string_view(line, static_cast<std::size_t>(len)));
       out.line_done();
     }
-    if (list_interfaces) {
+    if (list_interfaces && reader) {
       for (std::size_t i = 0; i < reader->interfaces().size(); ++i) {
         const auto& itf = reader->interfaces()[i];
         std::printf("%zu %u %s\n", i, itf.link_type, itf.name.c_str());

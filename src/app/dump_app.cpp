@@ -2,8 +2,11 @@
 
 #include <unistd.h>
 
+#include "aio/replay.hpp"
 #include "app/parallel_decode.hpp"
 #include "dlt/framer.hpp"
+#include "input/capture_decoder.hpp"
+#include "pcap/capture_reader.hpp"
 #include "output/text_sink.hpp"
 #include "util/error.hpp"
 #include "util/fd_writer.hpp"
@@ -36,6 +39,24 @@ void decode_stream(util::InputFile& file, dlt::StreamFormat format, output::Text
   framer.finish(sink);
 }
 
+// A PCAP or PCAP-NG capture: replayed packet by packet into the capture decoder. A
+// malformed capture stops after what came before the fault, whose flows are flushed.
+void decode_capture(util::InputFile& file, const DumpConfig& config, output::TextSink& sink) {
+  auto reader = pcap::CaptureReader::open(file);
+  if (!reader) return;  // fewer than 4 bytes: nothing to decode (spec §5)
+  input::CaptureDecoder::Options options;
+  options.udp_ports = config.udp_ports;
+  input::CaptureDecoder decoder(options, sink);
+  try {
+    aio::replay(*reader, decoder);
+  } catch (const util::Error&) {
+    if (decoder.failure()) std::rethrow_exception(decoder.failure());  // the output failed
+    decoder.finish();
+    throw;
+  }
+  decoder.finish();
+}
+
 int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   util::FdWriter writer(out_fd, "standard output");
   output::TextSink sink(writer, dlt::LineFormatter::Options{config.position});
@@ -46,11 +67,10 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     const std::uint64_t lines_before = sink.lines();
     try {
       input::InputFormat format = input::resolve_format(spec, config.format);
-      const std::string& name = spec.kind == input::InputKind::Stdin ? spec.argument : spec.path;
-      if (format == input::InputFormat::Pcap)
-        throw util::Error("PCAP input is not supported by this version of dltdump: " + name);
       util::InputFile file = util::InputFile::open(spec.kind == input::InputKind::Stdin ? "-" : spec.path);
-      if (format == input::InputFormat::File && file.is_mapped() && config.threads > 1 &&
+      if (format == input::InputFormat::Pcap) {
+        decode_capture(file, config, sink);
+      } else if (format == input::InputFormat::File && file.is_mapped() && config.threads > 1 &&
           file.whole().size() >= 2 * config.block_bytes) {
         decode_file_parallel(file.whole(), sink.options(), {config.threads, config.block_bytes},
                              [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {

@@ -1,6 +1,7 @@
 // The dump command: decode every input in order and write the lines (spec §1.3-§1.4).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ struct DumpConfig {
   // Cores for decoding large DLT files (1: one framer on the calling thread).
   unsigned threads = 1;
   std::uint64_t block_bytes = 2u << 20;  // piece size for parallel decoding
+  std::vector<std::uint16_t> udp_ports{3490};  // DLT in captures: UDP destination ports
 };
 
 // Exit codes (spec §1.4).

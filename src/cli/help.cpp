@@ -77,6 +77,10 @@ std::string help_text(unsigned width) {
        "file with storage headers otherwise.",
        width, 2, 4);
   wrap(s,
+       "--udp-port=<ports> - UDP destination ports that carry DLT in PCAP and PCAP-NG captures, "
+       "separated by commas (default: 3490).",
+       width, 2, 4);
+  wrap(s,
        "--threads=<n> - Cores to decode large DLT files with (default: the available cores, at most 8). "
        "The output is the same for any number.",
        width, 2, 4);

@@ -17,7 +17,24 @@ constexpr OptionDef kOptions[] = {
     {0, "position", Arity::Flag},
     {0, "format", Arity::Value},
     {0, "threads", Arity::Value},
+    {0, "udp-port", Arity::Value},
 };
+
+// --udp-port: comma-separated port numbers 1..65535 (the option may repeat).
+std::vector<std::uint16_t> parse_udp_ports(const std::vector<std::string>& values) {
+  std::vector<std::uint16_t> ports;
+  for (const auto& value : values) {
+    for (const auto& item : split_list(value)) {
+      char* end = nullptr;
+      const long n = std::strtol(item.c_str(), &end, 10);
+      if (item.empty() || *end != 0 || n < 1 || n > 65535)
+        throw OptionsError{app::kExitOptionError,
+                           "Option 'udp-port' must list port numbers from 1 to 65535, not '" + item + "'"};
+      ports.push_back(static_cast<std::uint16_t>(n));
+    }
+  }
+  return ports;
+}
 
 // --threads: a whole number from 1 to 64.
 unsigned parse_threads(const std::string& v) {
@@ -56,6 +73,7 @@ Options parse_options(std::span<const std::string> args) {
   if (auto* v = cl.values("format")) o.dump.format = parse_format(v->front());
   o.dump.position = cl.has("position");
   o.dump.threads = cl.has("threads") ? parse_threads(cl.values("threads")->front()) : default_threads();
+  if (auto* v = cl.values("udp-port")) o.dump.udp_ports = parse_udp_ports(*v);
   if (cl.has("help")) o.command = Command::Help;
   else if (cl.has("version")) o.command = Command::Version;
   else if (!cl.inputs.empty()) o.command = Command::Dump;

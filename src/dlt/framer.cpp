@@ -103,8 +103,8 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       m.storage_ecu = Id{};
     }
     m.time = last_time_;
-    payload_text_.clear();
-    if (!parse_packet({buf + i + h, plen}, m, want_text_ ? &payload_text_ : nullptr)) {
+    if (text_) text_->clear();
+    if (!parse_packet({buf + i + h, plen}, m, text_)) {
       skip(base + i, discard_step_, kReasonInvalidPacket);
       i += discard_step_;
       continue;

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -58,7 +59,13 @@ class Framer {
 
   // When on, each message carries its payload text, made in the same walk that validates
   // the payload (for sinks that print or search text). Off by default.
-  void set_payload_text(bool on) { want_text_ = on; }
+  void set_payload_text(bool on) {
+    if (on && !own_text_) own_text_ = std::make_unique<util::TextBuffer>(1 << 16);
+    text_ = on ? own_text_.get() : nullptr;
+  }
+  // The same, writing the text into `shared` (≥ 64 KiB), which many framers decoding one
+  // at a time may share — a capture has one framer per flow.
+  void set_payload_text(util::TextBuffer* shared) { text_ = shared; }
 
   // Stream offset just past the last byte fed.
   std::uint64_t fed() const { return fed_; }
@@ -81,8 +88,8 @@ class Framer {
   util::Timestamp last_time_;     // time of the most recently parsed storage header
   SkipRecord pending_;
   Message message_;
-  bool want_text_ = false;
-  util::TextBuffer payload_text_{1 << 16};
+  util::TextBuffer* text_ = nullptr;           // where payload text goes, or null
+  std::unique_ptr<util::TextBuffer> own_text_;  // made on first set_payload_text(true)
 };
 
 }  // namespace dltdump::dlt

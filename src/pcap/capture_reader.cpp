@@ -12,7 +12,7 @@ std::unique_ptr<CaptureReader> CaptureReader::open(util::InputFile& file) {
   // Peek the magic through a throwaway view: both readers start at offset 0.
   util::ContiguousInput probe(file);
   const auto head = probe.peek(4);
-  if (!head || head->size() < 4) throw util::Error(file.name() + ": not a PCAP or PCAP-NG file (shorter than 4 bytes)");
+  if (!head || head->size() < 4) return nullptr;  // nothing to read
   const std::uint8_t* m = head->data();
   if (PcapngReader::is_magic(m)) return std::make_unique<PcapngReader>(std::move(probe));
   if (PcapReader::is_magic(m)) return std::make_unique<PcapReader>(std::move(probe));

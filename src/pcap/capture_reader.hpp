@@ -33,8 +33,9 @@ class CaptureReader {
  public:
   enum class Next { packet, end, release_needed };
 
-  // Opens `file` as PCAP or PCAP-NG by its magic number; reads the file header. Throws
-  // util::Error if it is neither or the header is malformed. `file` must outlive the reader.
+  // Opens `file` as PCAP or PCAP-NG by its magic number; reads the file header. Returns
+  // null for an input of fewer than 4 bytes (nothing to read); throws util::Error if it is
+  // neither format or the header is malformed. `file` must outlive the reader.
   static std::unique_ptr<CaptureReader> open(util::InputFile& file);
 
   virtual ~CaptureReader() = default;

@@ -155,6 +155,7 @@ struct ReadPacket {
 inline std::vector<ReadPacket> read_all(util::InputFile& file, std::vector<pcap::Interface>* interfaces = nullptr) {
   auto reader = pcap::CaptureReader::open(file);
   std::vector<ReadPacket> out;
+  if (!reader) return out;
   aio::Packet p;
   for (;;) {
     const auto r = reader->next(p);

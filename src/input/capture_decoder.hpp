@@ -1,0 +1,103 @@
+// DLT from captured packets (dltdump-spec §5.3-5.5, deviations Q10-Q12): an aio stage that
+// takes the packets of a capture (replayed from PCAP/PCAP-NG, or received live) and
+// delivers the DLT messages and skip records inside them to a FramerSink.
+//
+// Per packet: link layer (Ethernet with up to two VLAN tags, Linux SLL/SLL2, raw IPv4) →
+// IPv4 (fragments reassembled, bounded) → UDP to one of the configured ports, or TECMP
+// log-stream entries holding such frames → the UDP payload is fed to the network-format
+// framer of its flow. A flow is (interface, source and destination address and port);
+// each flow is a byte stream, so DLT messages may be split across datagrams, several may
+// share one, and corruption is resynchronised per flow.
+//
+// Every event carries the capture time of the datagram holding its first byte (for a
+// reassembled datagram, that of the fragment at offset 0) and, as its position, the file
+// offset of that first byte. Traffic that is not DLT over UDP to our ports, truncated
+// frames (captured < original length) and unsupported link types are skipped and counted.
+// finish() ends the input: every flow is flushed in order of first appearance (Q12).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "aio/aio.hpp"
+#include "dlt/framer.hpp"
+#include "net/ipv4.hpp"
+#include "net/ipv4_reassembly.hpp"
+
+namespace dltdump::input {
+
+class CaptureDecoder final : public aio::Aio {
+ public:
+  struct Options {
+    std::vector<std::uint16_t> udp_ports{3490};
+    bool payload_text = true;  // messages carry their payload text (for text sinks)
+    net::Ipv4Reassembly::Limits reassembly;
+    // Flows held at once; beyond it the least recently fed flow is flushed (its partial
+    // message becomes a skip record) and starts afresh if it sends again.
+    std::size_t max_flows = 4096;
+  };
+  struct Stats {
+    std::uint64_t packets = 0;
+    std::uint64_t datagrams = 0;           // UDP datagrams to our ports fed to a flow
+    std::uint64_t ignored = 0;             // not IPv4/UDP to our ports, or too short
+    std::uint64_t truncated = 0;           // captured length below the original length
+    std::uint64_t unsupported_link = 0;
+    std::uint64_t tecmp_bad_version = 0;   // refused and counted (Q11)
+    std::uint64_t reassembled_dropped = 0; // complete datagrams refused (port, UDP length)
+    std::uint64_t flows_evicted = 0;       // flushed early by max_flows
+  };
+
+  CaptureDecoder(const Options& options, dlt::FramerSink& sink);
+  ~CaptureDecoder() override;
+
+  // Decodes every packet. Never throws: if the sink throws (an output error), the
+  // exception is kept (failure()) and kErrIo is returned with that packet as first_unsent.
+  int send(std::span<const aio::Packet> batch, std::size_t* first_unsent, bool flush) noexcept override;
+  // Ends the input: flushes every flow (first appearance first) and drops incomplete
+  // fragment sets. Throws what the sink throws.
+  void finish();
+
+  std::exception_ptr failure() const noexcept { return failure_; }
+  const Stats& stats() const noexcept { return stats_; }
+  const net::Ipv4Reassembly::Stats& reassembly_stats() const noexcept { return reassembly_.stats(); }
+  std::size_t flow_count() const noexcept { return flows_.size(); }
+
+ private:
+  struct Flow;
+  struct FlowKey {
+    std::uint32_t interface, source, destination;
+    std::uint16_t source_port, destination_port;
+    bool operator==(const FlowKey&) const = default;
+  };
+  struct FlowKeyHash {
+    std::size_t operator()(const FlowKey& k) const noexcept;
+  };
+  // One contiguous piece of a datagram's UDP payload and where it came from.
+  struct Piece {
+    std::span<const std::uint8_t> bytes;
+    std::uint64_t offset;
+  };
+
+  void decode(const aio::Packet& p);
+  void decode_ip(std::span<const std::uint8_t> ip, const aio::Packet& p, std::uint64_t ip_offset);
+  void deliver(const FlowKey& key, std::span<const Piece> pieces, std::int64_t time_ns);
+  bool wanted_port(std::uint16_t port) const noexcept;
+
+  Options options_;
+  dlt::FramerSink& sink_;
+  void evict_least_recent();
+
+  std::vector<std::unique_ptr<Flow>> flows_;  // in order of first appearance
+  std::unordered_map<FlowKey, Flow*, FlowKeyHash> flow_index_;
+  net::Ipv4Reassembly reassembly_;
+  util::TextBuffer payload_text_{1 << 16};  // shared by all flow framers
+  std::exception_ptr failure_;
+  std::uint64_t clock_ = 0;  // counts datagrams, for least-recently-fed eviction
+  Stats stats_;
+};
+
+}  // namespace dltdump::input

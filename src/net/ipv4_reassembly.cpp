@@ -1,0 +1,115 @@
+#include "net/ipv4_reassembly.hpp"
+
+#include <algorithm>
+
+namespace dltdump::net {
+
+Ipv4Reassembly::Set& Ipv4Reassembly::open(const Key& key) {
+  auto [it, fresh] = sets_.try_emplace(key);
+  if (fresh) {
+    age_.push_back(key);
+    it->second.age = std::prev(age_.end());
+  }
+  return it->second;
+}
+
+void Ipv4Reassembly::erase(std::map<Key, Set>::iterator it) {
+  bytes_ -= it->second.bytes;
+  age_.erase(it->second.age);
+  sets_.erase(it);
+}
+
+Ipv4Reassembly::Outcome Ipv4Reassembly::insert(Set& s, const Ipv4Packet& ip, std::uint64_t offset,
+                                               std::int64_t time_ns) {
+  const std::uint32_t begin = ip.fragment_offset;
+  const auto len = static_cast<std::uint32_t>(ip.payload.size());
+  const std::uint32_t end = begin + len;
+  const bool last = !ip.more_fragments;
+  for (const Piece& p : s.pieces) {
+    if (p.ip_offset == begin && p.bytes.size() == len && p.checksum == ip.checksum) return Outcome::duplicate;
+  }
+  if (last && s.has_last) return Outcome::conflict;            // a second, different last fragment
+  if (s.has_last && end > s.end) return Outcome::conflict;     // beyond the last fragment
+  for (const Piece& p : s.pieces) {
+    const std::uint32_t p_end = p.ip_offset + static_cast<std::uint32_t>(p.bytes.size());
+    if (begin < p_end && p.ip_offset < end) return Outcome::conflict;  // overlap
+    if (last && p_end > end) return Outcome::conflict;                  // data beyond the new last
+  }
+  Piece piece;
+  piece.bytes.assign(ip.payload.begin(), ip.payload.end());
+  piece.offset = offset;
+  piece.ip_offset = begin;
+  piece.checksum = ip.checksum;
+  const auto at = std::upper_bound(s.pieces.begin(), s.pieces.end(), begin,
+                                   [](std::uint32_t b, const Piece& p) { return b < p.ip_offset; });
+  s.pieces.insert(at, std::move(piece));
+  if (last) {
+    s.has_last = true;
+    s.end = end;
+  }
+  if (begin == 0) s.first_time_ns = time_ns;
+  s.last_accepted_ns = time_ns;
+  s.bytes += len;
+  bytes_ += len;
+  return Outcome::accepted;
+}
+
+const Ipv4Reassembly::Datagram* Ipv4Reassembly::add(std::uint32_t interface, const Ipv4Packet& ip,
+                                                    std::uint64_t offset, std::int64_t time_ns) {
+  const Key key{interface, ip.source, ip.destination, ip.id};
+  auto it = sets_.find(key);
+  if (it != sets_.end()) {
+    const std::int64_t gap = time_ns - it->second.last_accepted_ns;
+    if (gap > limits_.timeout_ns || gap < -limits_.timeout_ns) {
+      ++stats_.discarded_sets;
+      erase(it);
+    }
+  }
+  Set* s = &open(key);
+  Outcome outcome = insert(*s, ip, offset, time_ns);
+  if (outcome == Outcome::conflict) {  // discard and retry once as the start of a new set
+    ++stats_.discarded_sets;
+    erase(sets_.find(key));
+    s = &open(key);
+    outcome = insert(*s, ip, offset, time_ns);
+  }
+  if (outcome == Outcome::duplicate) {
+    ++stats_.duplicates;
+    return nullptr;
+  }
+  if (outcome != Outcome::accepted) return nullptr;
+  // Complete when the last fragment is there and the pieces tile 0..end.
+  if (s->has_last) {
+    std::uint32_t covered = 0;
+    for (const Piece& p : s->pieces) {
+      if (p.ip_offset != covered) break;
+      covered += static_cast<std::uint32_t>(p.bytes.size());
+    }
+    if (covered == s->end) {
+      done_.pieces = std::move(s->pieces);
+      done_.time_ns = s->first_time_ns;
+      ++stats_.completed;
+      erase(sets_.find(key));
+      return &done_;
+    }
+  }
+  enforce_limits();
+  return nullptr;
+}
+
+void Ipv4Reassembly::enforce_limits() {
+  // Oldest first; a single set larger than max_bytes is dropped too.
+  while ((sets_.size() > limits_.max_sets || bytes_ > limits_.max_bytes) && !age_.empty()) {
+    ++stats_.dropped_sets;
+    erase(sets_.find(age_.front()));
+  }
+}
+
+void Ipv4Reassembly::finish() {
+  stats_.incomplete_at_end += sets_.size();
+  sets_.clear();
+  age_.clear();
+  bytes_ = 0;
+}
+
+}  // namespace dltdump::net

@@ -1,0 +1,91 @@
+// IPv4 fragment reassembly (dltdump-spec §5.4), with bounded memory.
+//
+// Fragments are collected per key (interface, source, destination, IP id), in any order:
+//   * a fragment more than 15 s (absolute difference) after the set's previously
+//     accepted fragment discards the set and starts a new one;
+//   * an exact duplicate (same offset, length and header checksum) is ignored;
+//   * a second, different last fragment, a fragment beyond the last one, or an overlap
+//     discards the set, and the fragment is retried once as the start of a new set;
+//   * when the last fragment is present and the fragments cover 0..end without a gap, the
+//     datagram is complete and returned as its pieces in offset order.
+// Limits: at most `max_sets` open sets and `max_bytes` of fragment data held; beyond them
+// the oldest sets are dropped. Every discarded or dropped set is counted (stats()), and so
+// are the sets still incomplete when the input ends (finish()).
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <map>
+#include <span>
+#include <tuple>
+#include <vector>
+
+#include "net/ipv4.hpp"
+
+namespace dltdump::net {
+
+class Ipv4Reassembly {
+ public:
+  struct Limits {
+    std::size_t max_sets = 1024;
+    std::size_t max_bytes = 32u << 20;
+    std::int64_t timeout_ns = 15'000'000'000;
+  };
+  struct Piece {
+    std::vector<std::uint8_t> bytes;  // the fragment's IP payload
+    std::uint64_t offset = 0;         // source offset of bytes[0]
+    std::uint32_t ip_offset = 0;      // fragment offset in the datagram
+    std::uint16_t checksum = 0;
+  };
+  struct Datagram {
+    std::vector<Piece> pieces;        // in offset order, contiguous from 0
+    std::int64_t time_ns = 0;         // time of the fragment at offset 0
+  };
+  struct Stats {
+    std::uint64_t completed = 0;
+    std::uint64_t discarded_sets = 0;  // timeout, conflicting last fragment, overlap
+    std::uint64_t dropped_sets = 0;    // evicted by the limits
+    std::uint64_t incomplete_at_end = 0;
+    std::uint64_t duplicates = 0;
+  };
+
+  Ipv4Reassembly() : Ipv4Reassembly(Limits{}) {}
+  explicit Ipv4Reassembly(const Limits& limits) : limits_(limits) {}
+
+  // Adds one fragment (ip.is_fragment() must be true); `offset` is the source offset of
+  // ip.payload[0]. Returns the completed datagram, valid until the next call, or null.
+  const Datagram* add(std::uint32_t interface, const Ipv4Packet& ip, std::uint64_t offset, std::int64_t time_ns);
+  // Ends the input: incomplete sets are dropped and counted.
+  void finish();
+
+  const Stats& stats() const noexcept { return stats_; }
+  std::size_t bytes_held() const noexcept { return bytes_; }
+  std::size_t open_sets() const noexcept { return sets_.size(); }
+
+ private:
+  using Key = std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint16_t>;
+  struct Set {
+    std::vector<Piece> pieces;       // sorted by ip_offset
+    std::int64_t first_time_ns = 0;  // of the fragment at offset 0, once seen
+    std::int64_t last_accepted_ns = 0;
+    bool has_last = false;
+    std::uint32_t end = 0;           // datagram payload length, once the last is seen
+    std::size_t bytes = 0;
+    std::list<Key>::iterator age;    // position in age_ (oldest first)
+  };
+  enum class Outcome { accepted, duplicate, conflict };
+
+  Outcome insert(Set& s, const Ipv4Packet& ip, std::uint64_t offset, std::int64_t time_ns);
+  Set& open(const Key& key);
+  void erase(std::map<Key, Set>::iterator it);
+  void enforce_limits();
+
+  Limits limits_;
+  std::map<Key, Set> sets_;
+  std::list<Key> age_;
+  std::size_t bytes_ = 0;
+  Datagram done_;
+  Stats stats_;
+};
+
+}  // namespace dltdump::net
