@@ -30,7 +30,14 @@ for s in 1 2 3; do
     editcap -F nsecpcap "$work/one.pcapng" "$work/corpus_pcap/nsec$s" 2> /dev/null || true
   fi
 done
-TARGETS=${FUZZ_TARGETS:-pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel}
+# DLT in captures: the shared captures when present (a leading 0 byte selects file mode),
+# plus the capture corpora.
+mkdir -p "$work/corpus_capture_dlt"
+for f in "$(dirname "$0")"/../../shared/data/*.pcap "$(dirname "$0")"/../../shared/data/*.pcapng \
+         "$work"/corpus_pcapng/* "$work"/corpus_pcap/*; do
+  [ -f "$f" ] && { printf '\x00'; cat "$f"; } > "$work/corpus_capture_dlt/$(basename "$f").seed"
+done
+TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel}
 for t in $TARGETS; do
   target=${t%%:*}
   corpus=${t##*:}

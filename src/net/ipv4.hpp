@@ -1,12 +1,13 @@
 // IPv4 and UDP headers of captured packets (dltdump-spec §5.3 steps 4-5).
 //
 // parse_ipv4_udp accepts a packet only if at least 36 bytes were captured from the IP
-// header on (20 IP + 8 UDP + 8 of a minimal DLT header: DltDump's rule, on which the
-// message counts of other tools' captures depend), it is version 4 with a header length
-// of at least 20 bytes and a total length between the header length and the bytes
-// captured, and it carries UDP (protocol 17). The header checksum is not verified
-// (captures of offloaded traffic have wrong ones). The payload is cut to the total length
-// (Ethernet padding removed).
+// header on (20 IP + 8 UDP + 8 of a minimal DLT header). This is DltDump's rule and it
+// applies to fragments too: the message counts of other tools' captures depend on it (a
+// 3-byte datagram and a short fragment in ../shared/data are dropped that way).
+// Beyond that it must be version 4 with a header length of at least 20 bytes and a total
+// length between the header length and the bytes captured, and it must carry UDP
+// (protocol 17). The header checksum is not verified (captures of offloaded traffic have
+// wrong ones). The payload is cut to the total length (Ethernet padding removed).
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,114 @@
+// Link layers and IPv4/UDP parsing of captured frames.
+#include "net/link.hpp"
+
+#include <gtest/gtest.h>
+
+#include "aio/packet.hpp"
+#include "net/frame_builder.hpp"
+#include "net/ipv4.hpp"
+#include "net/tecmp.hpp"
+
+namespace dltdump::net {
+namespace {
+
+using test::Frame;
+namespace lt = aio::link_type;
+
+const test::Addresses kAddr;
+const Frame kIp = test::ipv4(kAddr, test::udp(kAddr, Frame(20, 0xAB)));
+
+TEST(Link, EveryLinkTypeFindsTheSameIpPacket) {
+  const std::pair<std::uint16_t, Frame> cases[] = {
+      {lt::kEthernet, test::ethernet(kIp)},
+      {lt::kEthernet, test::ethernet(kIp, {0x8100})},
+      {lt::kEthernet, test::ethernet(kIp, {0x88A8, 0x8100})},  // QinQ
+      {lt::kEthernet, test::ethernet(kIp, {0x9100, 0x8100})},
+      {lt::kLinuxSll, test::sll(kIp)},
+      {lt::kLinuxSll2, test::sll2(kIp)},
+      {lt::kRaw, kIp},
+      {lt::kIpv4, kIp},
+  };
+  for (const auto& [link, frame] : cases) {
+    const auto l = strip_link(link, frame);
+    ASSERT_TRUE(l) << link;
+    EXPECT_EQ(l->ether_type, kEtherTypeIpv4);
+    EXPECT_EQ(Frame(l->payload.begin(), l->payload.end()), kIp) << link;
+  }
+}
+
+TEST(Link, TooShortUnknownAndOverTaggedFramesAreRefused) {
+  EXPECT_FALSE(strip_link(lt::kEthernet, Frame(13, 0)));
+  EXPECT_FALSE(strip_link(lt::kEthernet, Frame{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x81, 0, 0, 1}));  // tag, no type
+  EXPECT_FALSE(strip_link(lt::kEthernet, test::ethernet(kIp, {0x8100, 0x8100, 0x8100})));  // three tags
+  EXPECT_FALSE(strip_link(lt::kLinuxSll, Frame(15, 0)));
+  EXPECT_FALSE(strip_link(lt::kLinuxSll2, Frame(19, 0)));
+  EXPECT_FALSE(strip_link(lt::kRaw, Frame{0x60, 0, 0, 0}));  // IPv6
+  EXPECT_FALSE(strip_link(lt::kRaw, Frame{}));
+  EXPECT_FALSE(strip_link(147, kIp));  // USER0: not decoded
+  const auto other = strip_link(lt::kEthernet, test::ethernet(kIp, {}, 0x86DD));
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->ether_type, 0x86DD);  // the caller decides what to do with IPv6
+}
+
+TEST(Ipv4, AcceptsUdpAndCutsThePadding) {
+  Frame padded = kIp;
+  padded.insert(padded.end(), 6, 0);  // Ethernet padding after the IP packet
+  const auto p = parse_ipv4_udp(padded);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->payload.size(), 8u + 20);
+  EXPECT_EQ(p->source, kAddr.source);
+  EXPECT_EQ(p->destination, kAddr.destination);
+  EXPECT_FALSE(p->is_fragment());
+  const auto u = parse_udp_header(p->payload);
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->destination_port, 3490);
+  EXPECT_EQ(u->length, 28);
+}
+
+TEST(Ipv4, RefusesWhatIsNotAWholeUdpPacket) {
+  EXPECT_FALSE(parse_ipv4_udp(test::ipv4(kAddr, test::udp(kAddr, Frame(7, 0)))));  // 35 bytes < 36
+  EXPECT_TRUE(parse_ipv4_udp(test::ipv4(kAddr, test::udp(kAddr, Frame(8, 0)))));   // 36 bytes
+  EXPECT_FALSE(parse_ipv4_udp(test::ipv4(kAddr, Frame(30, 0), 1, 0, false, 6)));    // TCP
+  Frame v6 = kIp;
+  v6[0] = 0x65;
+  EXPECT_FALSE(parse_ipv4_udp(v6));
+  Frame short_header = kIp;
+  short_header[0] = 0x44;  // IHL 16 bytes
+  EXPECT_FALSE(parse_ipv4_udp(short_header));
+  Frame long_total = kIp;
+  long_total[3] = static_cast<std::uint8_t>(kIp.size() + 1);  // total length past the capture
+  EXPECT_FALSE(parse_ipv4_udp(long_total));
+  const auto frag = parse_ipv4_udp(test::ipv4(kAddr, Frame(40, 1), 9, 1480, true));
+  ASSERT_TRUE(frag);
+  EXPECT_TRUE(frag->is_fragment());
+  EXPECT_EQ(frag->fragment_offset, 1480u);
+  EXPECT_EQ(frag->id, 9);
+}
+
+TEST(Tecmp, EntriesOfALogStream) {
+  const Frame inner1 = test::ethernet(kIp), inner2 = test::ethernet(kIp, {0x8100});
+  auto entries = [](const Frame& f) {
+    std::vector<Frame> got;
+    const auto l = strip_link(lt::kEthernet, f);
+    const auto status = for_each_tecmp_entry(l->payload, [&](std::span<const std::uint8_t> e) {
+      got.emplace_back(e.begin(), e.end());
+    });
+    return std::make_pair(status, got);
+  };
+  auto [ok, got] = entries(test::tecmp({inner1, inner2}));
+  EXPECT_EQ(ok, TecmpStatus::decoded);
+  EXPECT_EQ(got, (std::vector<Frame>{inner1, inner2}));
+  EXPECT_EQ(entries(test::tecmp({inner1}, 2)).first, TecmpStatus::bad_version);
+  EXPECT_EQ(entries(test::tecmp({inner1}, 3, 2)).first, TecmpStatus::not_ethernet_log);
+  EXPECT_EQ(entries(test::tecmp({inner1}, 3, 3, 0x0002)).first, TecmpStatus::not_ethernet_log);
+  EXPECT_EQ(entries(test::tecmp({inner1}, 3, 3, 0x0080, 1)).first, TecmpStatus::not_ethernet_log);  // segmented
+  Frame cut = test::tecmp({inner1, inner2});
+  cut.resize(cut.size() - 3);  // the second entry is truncated: the frame ends after the first
+  auto [status, first_only] = entries(cut);
+  EXPECT_EQ(status, TecmpStatus::decoded);
+  EXPECT_EQ(first_only, (std::vector<Frame>{inner1}));
+  EXPECT_EQ(entries(test::ethernet(Frame(20, 0), {}, 0x99FE)).first, TecmpStatus::too_short);
+}
+
+}  // namespace
+}  // namespace dltdump::net
