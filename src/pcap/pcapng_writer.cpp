@@ -8,19 +8,21 @@
 #include <cstring>
 
 #include "pcap/pcapng_format.hpp"
+#include "util/byte_order.hpp"
 #include "util/error.hpp"
 #include "version.hpp"
 
 namespace dltdump::pcap {
 namespace {
 
-// Appends fixed-width host-order values and options to a block under construction.
+// Appends fixed-width values in the section's byte order, and options, to a block under
+// construction.
 class BlockBytes {
  public:
-  explicit BlockBytes(std::uint8_t* p) : p_(p) {}
+  BlockBytes(std::uint8_t* p, bool big_endian) : p_(p), be_(big_endian) {}
   template <typename T>
   void put(T v) {
-    std::memcpy(p_, &v, sizeof v);
+    util::store(p_, v, be_);
     p_ += sizeof v;
   }
   void put_bytes(const void* data, std::size_t n) {
@@ -36,11 +38,24 @@ class BlockBytes {
     put_bytes(data, n);
   }
   template <typename T>
-  void put_option_value(std::uint16_t code, T v) { put_option(code, &v, sizeof v); }
+  void put_option_value(std::uint16_t code, T v) {
+    put<std::uint16_t>(code);
+    put<std::uint16_t>(sizeof v);
+    put(v);
+    for (std::size_t i = sizeof v; i % 4; ++i) *p_++ = 0;
+  }
+  // A time stamp option: two u32 halves, the high one first (as in EPB and ISB headers).
+  void put_option_time(std::uint16_t code, std::uint64_t t) {
+    put<std::uint16_t>(code);
+    put<std::uint16_t>(8);
+    put<std::uint32_t>(static_cast<std::uint32_t>(t >> 32));
+    put<std::uint32_t>(static_cast<std::uint32_t>(t));
+  }
   void put_end_of_options() { put<std::uint32_t>(0); }
 
  private:
   std::uint8_t* p_;
+  bool be_;
 };
 
 constexpr std::size_t option_bytes(std::size_t value_bytes) { return 4 + pcapng::pad4(value_bytes); }
@@ -65,12 +80,12 @@ SectionInfo this_machine_section_info() {
 }
 
 PcapngWriter::PcapngWriter(int fd, std::string name, const SectionInfo& section)
-    : fd_(fd), name_(std::move(name)), buf_(kFlushBytes + (64u << 10)) {
+    : fd_(fd), name_(std::move(name)), big_endian_(section.big_endian), buf_(kFlushBytes + (64u << 10)) {
   const std::string hardware = capped(section.hardware), os = capped(section.os),
                     application = capped(section.application);
   const std::size_t total = 24 + string_option_bytes(hardware) + string_option_bytes(os) +
                             string_option_bytes(application) + 4 + 4;
-  BlockBytes b(begin_block(total));
+  BlockBytes b(begin_block(total), big_endian_);
   b.put<std::uint32_t>(pcapng::kSectionHeader);
   b.put<std::uint32_t>(static_cast<std::uint32_t>(total));
   b.put<std::uint32_t>(pcapng::kByteOrderMagic);
@@ -103,7 +118,7 @@ void PcapngWriter::end_block() {
 std::uint32_t PcapngWriter::add_interface(const InterfaceInfo& info) {
   const std::string name = capped(info.name);
   const std::size_t total = 16 + option_bytes(1) + string_option_bytes(name) + 4 + 4;
-  BlockBytes b(begin_block(total));
+  BlockBytes b(begin_block(total), big_endian_);
   b.put<std::uint32_t>(pcapng::kInterfaceDescription);
   b.put<std::uint32_t>(static_cast<std::uint32_t>(total));
   b.put<std::uint16_t>(info.link_type);
@@ -128,7 +143,7 @@ void PcapngWriter::write_packet(std::uint32_t interface, std::int64_t time_ns, s
   const bool flags = direction != aio::Direction::unknown;
   const std::size_t total = 28 + pcapng::pad4(size) + (flags ? option_bytes(4) : 0) + 4 + 4;
   const std::uint64_t ts = unsigned_time(time_ns);
-  BlockBytes b(begin_block(total));
+  BlockBytes b(begin_block(total), big_endian_);
   b.put<std::uint32_t>(pcapng::kEnhancedPacket);
   b.put<std::uint32_t>(static_cast<std::uint32_t>(total));
   b.put<std::uint32_t>(interface);
@@ -162,16 +177,14 @@ void PcapngWriter::close(std::int64_t now_ns) {
     const bool os = s.os_dropped != 0;
     const std::size_t total = 20 + 4 * option_bytes(8) + (os ? option_bytes(8) : 0) + 4 + 4;
     const std::uint64_t start = s.first_time_ns == aio::Packet::kNoTime ? now : unsigned_time(s.first_time_ns);
-    // isb_starttime/endtime are two u32 halves (high first), like the block's own stamp.
-    auto halves = [](std::uint64_t t) { return (t >> 32) | (t << 32); };
-    BlockBytes b(begin_block(total));
+    BlockBytes b(begin_block(total), big_endian_);
     b.put<std::uint32_t>(pcapng::kInterfaceStatistics);
     b.put<std::uint32_t>(static_cast<std::uint32_t>(total));
     b.put<std::uint32_t>(i);
     b.put<std::uint32_t>(static_cast<std::uint32_t>(now >> 32));
     b.put<std::uint32_t>(static_cast<std::uint32_t>(now));
-    b.put_option_value<std::uint64_t>(pcapng::kIsbStartTime, halves(start));
-    b.put_option_value<std::uint64_t>(pcapng::kIsbEndTime, halves(now));
+    b.put_option_time(pcapng::kIsbStartTime, start);
+    b.put_option_time(pcapng::kIsbEndTime, now);
     b.put_option_value<std::uint64_t>(pcapng::kIsbIfRecv, s.packets + s.dropped);
     b.put_option_value<std::uint64_t>(pcapng::kIsbIfDrop, s.dropped);
     if (os) b.put_option_value<std::uint64_t>(pcapng::kIsbOsDrop, s.os_dropped);
@@ -193,8 +206,7 @@ void PcapngWriter::flush() {
       // Keep only whole blocks: walk the block lengths up to what the descriptor took.
       std::size_t whole = 0;
       while (whole < done) {
-        std::uint32_t len;
-        std::memcpy(&len, buf_.data() + whole + 4, 4);
+        const auto len = util::load<std::uint32_t>(buf_.data() + whole + 4, big_endian_);
         if (whole + len > done) break;
         whole += len;
       }

@@ -5,7 +5,8 @@
 // Blocks are built whole in one output buffer and the buffer is handed to write(2) only
 // at block boundaries, so a block is never split across write calls and the file never
 // needs seeking (pipes work: `dltdump … -o - | wireshark -k -i -`). Blocks are written
-// in the host's byte order, which the SHB's byte-order magic records.
+// little endian unless SectionInfo asks for big endian (the SHB's magic records which); a
+// second writer on the same descriptor, after the first is flushed, starts a new section.
 //
 // Errors: a failed write throws util::OutputError naming the output; if the descriptor is
 // a regular file, it is truncated back to the end of the last whole block first, so a
@@ -26,6 +27,7 @@ struct SectionInfo {
   std::string hardware;     // shb_hardware; omitted when empty
   std::string os;           // shb_os
   std::string application;  // shb_userappl
+  bool big_endian = false;  // the section's byte order (little endian unless asked)
 };
 // This machine (uname's machine and system names) and "dltdump <version>".
 SectionInfo this_machine_section_info();
@@ -90,6 +92,7 @@ class PcapngWriter {
 
   int fd_;
   std::string name_;
+  bool big_endian_;
   std::vector<std::uint8_t> buf_;
   std::size_t used_ = 0;
   std::uint64_t written_ = 0;  // bytes the descriptor accepted (always whole blocks)

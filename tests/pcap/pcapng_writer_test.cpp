@@ -263,3 +263,54 @@ TEST(PcapngWriter, ShortWriteLeavesOnlyWholeBlocks) {
 
 }  // namespace
 }  // namespace dltdump::pcap
+
+namespace dltdump::pcap {
+namespace {
+
+// A big-endian section, then a little-endian one on the same descriptor: our reader (and
+// Wireshark, in the interop test) reads both with the same times, lengths and counters.
+TEST(PcapngWriter, BigEndianSectionsAndSectionsOfBothOrders) {
+  TempFile f;
+  int fd = ::open(f.path.c_str(), O_WRONLY | O_TRUNC);
+  {
+    PcapngWriter be(fd, f.path, {"", "", "", true});
+    be.add_interface({aio::link_type::kLinuxSll, "any", 0});
+    be.write_packet(0, 0x123456789ABCDEFLL, hex("0102030405"), 9, aio::Direction::outbound);
+    be.count_dropped(0, 2);
+    be.close(0x200000000LL);
+  }
+  {
+    PcapngWriter le(fd, f.path, {});
+    le.add_interface({aio::link_type::kEthernet, "eth0", 0});
+    le.write_packet(0, 7, hex("AA"));
+    le.close(8);
+  }
+  ::close(fd);
+  const Bytes b = f.read();
+  EXPECT_EQ(slice(b, 0, 12), hex("0A0D0D0A 00000020 1A2B3C4D"));  // big-endian SHB
+  // The EPB: type 6, length 52, interface 0, time stamp high then low, lengths, data, flags.
+  EXPECT_EQ(slice(b, 32 + 40, 52), hex("00000006 00000034 00000000 01234567 89ABCDEF 00000005 00000009"
+                                       "0102030405 000000 0002 0004 00000002 00000000 00000034"));
+  // The ISB: start time = the packet's, counters as u64 in big endian.
+  EXPECT_EQ(slice(b, 32 + 40 + 52, 76), hex("00000005 0000004C 00000000 00000002 00000000"
+                                            "0002 0008 01234567 89ABCDEF"
+                                            "0003 0008 00000002 00000000"
+                                            "0004 0008 0000000000000003"
+                                            "0005 0008 0000000000000002"
+                                            "00000000 0000004C"));
+  std::vector<Interface> itfs;
+  const auto packets = testing::read_bytes(b, &itfs);
+  ASSERT_EQ(packets.size(), 2u);
+  EXPECT_EQ(packets[0].time_ns, 0x123456789ABCDEFLL);
+  EXPECT_EQ(packets[0].data, hex("0102030405"));
+  EXPECT_EQ(packets[0].original_size, 9u);
+  EXPECT_EQ(packets[0].direction, aio::Direction::outbound);
+  EXPECT_EQ(packets[0].link_type, aio::link_type::kLinuxSll);
+  EXPECT_EQ(packets[1].interface, 1u);
+  EXPECT_EQ(packets[1].time_ns, 7);
+  ASSERT_EQ(itfs.size(), 2u);
+  EXPECT_EQ(itfs[0].name, "any");
+}
+
+}  // namespace
+}  // namespace dltdump::pcap
