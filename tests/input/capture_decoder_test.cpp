@@ -5,13 +5,13 @@
 #include <gtest/gtest.h>
 
 #include "dlt/packet_builder.hpp"
-#include "net/frame_builder.hpp"
+#include "frame_builder.hpp"
 #include "util/error.hpp"
 
 namespace dltdump::input {
 namespace {
 
-using test::Frame;
+using tools::Frame;
 namespace lt = aio::link_type;
 
 struct Event {
@@ -99,9 +99,9 @@ struct Capture {
   }
 };
 
-const test::Addresses kA;
-test::Addresses source_b() {
-  test::Addresses b = kA;
+const tools::Addresses kA;
+tools::Addresses source_b() {
+  tools::Addresses b = kA;
   b.source = 0x0A00000C;
   b.source_port = 50001;
   return b;
@@ -109,11 +109,11 @@ test::Addresses source_b() {
 
 TEST(CaptureDecoder, EveryLinkLayerWithPositionAndTime) {
   const Frame msg = dlt_message("NAV", 1);
-  const Frame ip = test::ipv4(kA, test::udp(kA, msg));
+  const Frame ip = tools::ipv4(kA, tools::udp(kA, msg));
   const std::pair<std::uint16_t, Frame> frames[] = {
-      {lt::kEthernet, test::ethernet(ip)},          {lt::kEthernet, test::ethernet(ip, {0x8100})},
-      {lt::kEthernet, test::ethernet(ip, {0x88A8, 0x8100})}, {lt::kLinuxSll, test::sll(ip)},
-      {lt::kLinuxSll2, test::sll2(ip)},             {lt::kRaw, ip},
+      {lt::kEthernet, tools::ethernet(ip)},          {lt::kEthernet, tools::ethernet(ip, {0x8100})},
+      {lt::kEthernet, tools::ethernet(ip, {0x88A8, 0x8100})}, {lt::kLinuxSll, tools::sll(ip)},
+      {lt::kLinuxSll2, tools::sll2(ip)},             {lt::kRaw, ip},
       {lt::kIpv4, ip},
   };
   for (const auto& [link, frame] : frames) {
@@ -131,8 +131,8 @@ TEST(CaptureDecoder, SeveralMessagesPerDatagramAndOneSplitAcrossTwo) {
   const Frame first = cat({m1, Frame(m2.begin(), m2.begin() + 100)});
   const Frame second = cat({Frame(m2.begin() + 100, m2.end()), m3});
   Capture c;
-  c.add(test::ethernet(test::ipv4(kA, test::udp(kA, first))), 1'000'000);
-  c.add(test::ethernet(test::ipv4(kA, test::udp(kA, second))), 2'000'000);
+  c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, first))), 1'000'000);
+  c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, second))), 2'000'000);
   const Recorder r = c.decode();
   EXPECT_EQ(r.messages(), (std::vector<std::string>{"NAV1", "NAV2", "NAV3"}));
   const std::uint64_t dlt_start = 24 + 16 + 14 + 20 + 8;
@@ -142,7 +142,7 @@ TEST(CaptureDecoder, SeveralMessagesPerDatagramAndOneSplitAcrossTwo) {
 }
 
 TEST(CaptureDecoder, TwoSourcesAlternatingFragmentsOfSplitMessages) {
-  const test::Addresses b = source_b();
+  const tools::Addresses b = source_b();
   // Each source sends two datagrams of 3050 bytes; a message straddles the two; each
   // datagram is cut into 3 IP fragments; the six fragments of A and of B alternate.
   auto messages = [](const std::string& app) {
@@ -151,13 +151,13 @@ TEST(CaptureDecoder, TwoSourcesAlternatingFragmentsOfSplitMessages) {
     return all;  // 20 × 305 bytes = 6100
   };
   const Frame a = messages("AAA"), bb = messages("BBB");
-  auto datagrams = [](const test::Addresses& addr, const Frame& bytes, std::uint16_t id0) {
+  auto datagrams = [](const tools::Addresses& addr, const Frame& bytes, std::uint16_t id0) {
     std::vector<Frame> out;
     for (std::size_t at = 0, k = 0; at < bytes.size(); at += 3050, ++k) {
       const Frame part(bytes.begin() + static_cast<long>(at),
                        bytes.begin() + static_cast<long>(std::min(bytes.size(), at + 3050)));
-      for (auto& f : test::fragments(addr, test::udp(addr, part), 1480, static_cast<std::uint16_t>(id0 + k)))
-        out.push_back(test::ethernet(f));
+      for (auto& f : tools::fragments(addr, tools::udp(addr, part), 1480, static_cast<std::uint16_t>(id0 + k)))
+        out.push_back(tools::ethernet(f));
     }
     return out;
   };
@@ -184,16 +184,16 @@ TEST(CaptureDecoder, TwoSourcesAlternatingFragmentsOfSplitMessages) {
 }
 
 TEST(CaptureDecoder, PortsAndTrafficThatIsNotDlt) {
-  test::Addresses other = kA;
+  tools::Addresses other = kA;
   other.destination_port = 3491;
   const Frame msg = dlt_message("NAV", 1);
   Capture c;
-  c.add(test::ethernet(test::ipv4(other, test::udp(other, msg))), 1);
-  c.add(test::ethernet(test::ipv4(kA, test::udp(kA, msg))), 2);
-  c.add(test::ethernet(Frame(28, 0), {}, 0x0806), 3);                       // ARP
-  c.add(test::ethernet(test::ipv4(kA, Frame(40, 0), 1, 0, false, 6)), 4);    // TCP
-  c.add(test::ethernet(Frame(60, 0x60), {}, 0x86DD), 5);                     // IPv6
-  c.add(test::ipv4(kA, test::udp(kA, Frame(7, 0))), 6, lt::kRaw);            // 35 bytes: too short
+  c.add(tools::ethernet(tools::ipv4(other, tools::udp(other, msg))), 1);
+  c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, msg))), 2);
+  c.add(tools::ethernet(Frame(28, 0), {}, 0x0806), 3);                       // ARP
+  c.add(tools::ethernet(tools::ipv4(kA, Frame(40, 0), 1, 0, false, 6)), 4);    // TCP
+  c.add(tools::ethernet(Frame(60, 0x60), {}, 0x86DD), 5);                     // IPv6
+  c.add(tools::ipv4(kA, tools::udp(kA, Frame(7, 0))), 6, lt::kRaw);            // 35 bytes: too short
   CaptureDecoder::Stats stats;
   EXPECT_EQ(c.decode({}, &stats).messages(), (std::vector<std::string>{"NAV1"}));
   EXPECT_EQ(stats.ignored, 5u);
@@ -203,7 +203,7 @@ TEST(CaptureDecoder, PortsAndTrafficThatIsNotDlt) {
 }
 
 TEST(CaptureDecoder, TruncatedFramesAndUnsupportedLinkTypesAreSkippedQuietly) {
-  const Frame frame = test::ethernet(test::ipv4(kA, test::udp(kA, dlt_message("NAV", 1))));
+  const Frame frame = tools::ethernet(tools::ipv4(kA, tools::udp(kA, dlt_message("NAV", 1))));
   Capture c;
   c.add(frame, 1);
   c.packets.back().original_size = static_cast<std::uint32_t>(frame.size() + 10);  // caplen < len
@@ -218,12 +218,12 @@ TEST(CaptureDecoder, TruncatedFramesAndUnsupportedLinkTypesAreSkippedQuietly) {
 
 TEST(CaptureDecoder, TecmpEntriesAndVersionsOtherThanThree) {
   const Frame m1 = dlt_message("TCM", 1), m2 = dlt_message("TCM", 2);
-  const Frame inner1 = test::ethernet(test::ipv4(kA, test::udp(kA, m1)));
-  const Frame inner2 = test::ethernet(test::ipv4(kA, test::udp(kA, m2)), {0x8100});
+  const Frame inner1 = tools::ethernet(tools::ipv4(kA, tools::udp(kA, m1)));
+  const Frame inner2 = tools::ethernet(tools::ipv4(kA, tools::udp(kA, m2)), {0x8100});
   Capture c;
-  c.add(test::tecmp({inner1, inner2}), 5000);
-  c.add(test::tecmp({inner1}, 2), 6000);  // every frame of another version is dropped (Q11)
-  c.add(test::tecmp({inner1}, 4), 7000);
+  c.add(tools::tecmp({inner1, inner2}), 5000);
+  c.add(tools::tecmp({inner1}, 2), 6000);  // every frame of another version is dropped (Q11)
+  c.add(tools::tecmp({inner1}, 4), 7000);
   CaptureDecoder::Stats stats;
   const Recorder r = c.decode({}, &stats);
   EXPECT_EQ(r.messages(), (std::vector<std::string>{"TCM1", "TCM2"}));
@@ -235,11 +235,11 @@ TEST(CaptureDecoder, TecmpEntriesAndVersionsOtherThanThree) {
 }
 
 TEST(CaptureDecoder, AtTheEndEveryFlowIsFlushedInOrderOfFirstAppearance) {
-  const test::Addresses b = source_b();
+  const tools::Addresses b = source_b();
   const Frame ma = dlt_message("AAA", 1), mb = dlt_message("BBB", 1);
   Capture c;
-  c.add(test::ethernet(test::ipv4(kA, test::udp(kA, cat({ma, Frame(ma.begin(), ma.begin() + 20)})))), 1000);
-  c.add(test::ethernet(test::ipv4(b, test::udp(b, cat({mb, Frame(mb.begin(), mb.begin() + 30)})))), 2000);
+  c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, cat({ma, Frame(ma.begin(), ma.begin() + 20)})))), 1000);
+  c.add(tools::ethernet(tools::ipv4(b, tools::udp(b, cat({mb, Frame(mb.begin(), mb.begin() + 30)})))), 2000);
   const Recorder r = c.decode();
   ASSERT_EQ(r.events.size(), 4u);
   EXPECT_EQ(r.events[2].skip, true);
@@ -250,12 +250,12 @@ TEST(CaptureDecoder, AtTheEndEveryFlowIsFlushedInOrderOfFirstAppearance) {
 }
 
 TEST(CaptureDecoder, CorruptionIsResynchronisedPerFlow) {
-  const test::Addresses b = source_b();
+  const tools::Addresses b = source_b();
   Capture c;
-  c.add(test::ethernet(test::ipv4(kA, test::udp(kA, dlt_message("AAA", 1)))), 1);
-  c.add(test::ethernet(test::ipv4(kA, test::udp(kA, Frame(50, 0xFF)))), 2);  // garbage in flow A
-  c.add(test::ethernet(test::ipv4(b, test::udp(b, dlt_message("BBB", 1)))), 3);
-  c.add(test::ethernet(test::ipv4(kA, test::udp(kA, dlt_message("AAA", 2)))), 4);
+  c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, dlt_message("AAA", 1)))), 1);
+  c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, Frame(50, 0xFF)))), 2);  // garbage in flow A
+  c.add(tools::ethernet(tools::ipv4(b, tools::udp(b, dlt_message("BBB", 1)))), 3);
+  c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, dlt_message("AAA", 2)))), 4);
   const Recorder r = c.decode();
   EXPECT_EQ(r.messages(), (std::vector<std::string>{"AAA1", "BBB1", "AAA2"}));
   std::uint64_t skipped = 0;
@@ -266,10 +266,10 @@ TEST(CaptureDecoder, CorruptionIsResynchronisedPerFlow) {
 TEST(CaptureDecoder, TooManyFlowsFlushTheLeastRecentlyFed) {
   Capture c;
   for (std::uint16_t i = 0; i < 3; ++i) {
-    test::Addresses a = kA;
+    tools::Addresses a = kA;
     a.source_port = static_cast<std::uint16_t>(40000 + i);
     const Frame m = dlt_message("FLW", static_cast<std::uint8_t>(i));
-    c.add(test::ethernet(test::ipv4(a, test::udp(a, Frame(m.begin(), m.begin() + 10)))), i);
+    c.add(tools::ethernet(tools::ipv4(a, tools::udp(a, Frame(m.begin(), m.begin() + 10)))), i);
   }
   CaptureDecoder::Options options;
   options.max_flows = 2;
@@ -287,7 +287,7 @@ TEST(CaptureDecoder, AnOutputErrorIsKeptAndReported) {
     void on_skip(const dlt::SkipRecord&) override {}
   } sink;
   Capture c;
-  c.add(test::ethernet(test::ipv4(kA, test::udp(kA, dlt_message("NAV", 1)))), 1);
+  c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, dlt_message("NAV", 1)))), 1);
   c.packets[0].data = c.frames[0].data();
   CaptureDecoder d({}, sink);
   std::size_t idx = 9;

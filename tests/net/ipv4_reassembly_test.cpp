@@ -3,20 +3,20 @@
 
 #include <gtest/gtest.h>
 
-#include "net/frame_builder.hpp"
+#include "frame_builder.hpp"
 
 namespace dltdump::net {
 namespace {
 
-using test::Frame;
+using tools::Frame;
 
-const test::Addresses kAddr;
+const tools::Addresses kAddr;
 constexpr std::int64_t kSecond = 1'000'000'000;
 
 Frame datagram(std::size_t n) {
   Frame payload(n);
   for (std::size_t i = 0; i < n; ++i) payload[i] = static_cast<std::uint8_t>(i * 13);
-  return test::udp(kAddr, payload);
+  return tools::udp(kAddr, payload);
 }
 
 Ipv4Packet parsed(const Frame& ip) {
@@ -33,7 +33,7 @@ Frame joined(const Ipv4Reassembly::Datagram& d) {
 
 TEST(Ipv4Reassembly, AnyOrderCompletesWithTheFirstFragmentsTime) {
   const Frame d = datagram(3000);
-  const auto frags = test::fragments(kAddr, d, 1480, 77);
+  const auto frags = tools::fragments(kAddr, d, 1480, 77);
   ASSERT_EQ(frags.size(), 3u);
   Ipv4Reassembly r;
   EXPECT_EQ(r.add(0, parsed(frags[2]), 3000, 30), nullptr);  // last first, as Linux sends
@@ -50,7 +50,7 @@ TEST(Ipv4Reassembly, AnyOrderCompletesWithTheFirstFragmentsTime) {
 }
 
 TEST(Ipv4Reassembly, DuplicatesAreIgnoredFirstCopyWins) {
-  const auto frags = test::fragments(kAddr, datagram(2100), 1000, 5);
+  const auto frags = tools::fragments(kAddr, datagram(2100), 1000, 5);
   Ipv4Reassembly r;
   EXPECT_EQ(r.add(0, parsed(frags[0]), 1, 0), nullptr);
   EXPECT_EQ(r.add(0, parsed(frags[0]), 99, 0), nullptr);
@@ -65,19 +65,19 @@ TEST(Ipv4Reassembly, DuplicatesAreIgnoredFirstCopyWins) {
 
 TEST(Ipv4Reassembly, OverlapsAndConflictingLastsStartANewSet) {
   const Frame d = datagram(2100);
-  const auto frags = test::fragments(kAddr, d, 1000, 5);
+  const auto frags = tools::fragments(kAddr, d, 1000, 5);
   Ipv4Reassembly r;
   r.add(0, parsed(frags[1]), 0, 0);
   // An overlapping fragment (offset 1000, 16 bytes, not identical): the set is discarded
   // and the fragment starts a new one.
-  r.add(0, parsed(test::ipv4(kAddr, Frame(16, 1), 5, 1000, true)), 0, 0);
+  r.add(0, parsed(tools::ipv4(kAddr, Frame(16, 1), 5, 1000, true)), 0, 0);
   EXPECT_EQ(r.stats().discarded_sets, 1u);
   // A second, different last fragment: discarded again, retried as a new set.
-  r.add(0, parsed(test::ipv4(kAddr, Frame(16, 2), 5, 2000, false)), 0, 0);
-  r.add(0, parsed(test::ipv4(kAddr, Frame(24, 3), 5, 2000, false)), 0, 0);
+  r.add(0, parsed(tools::ipv4(kAddr, Frame(16, 2), 5, 2000, false)), 0, 0);
+  r.add(0, parsed(tools::ipv4(kAddr, Frame(24, 3), 5, 2000, false)), 0, 0);
   EXPECT_EQ(r.stats().discarded_sets, 2u);
   // A fragment beyond the last one.
-  r.add(0, parsed(test::ipv4(kAddr, Frame(16, 4), 5, 4000, true)), 0, 0);
+  r.add(0, parsed(tools::ipv4(kAddr, Frame(16, 4), 5, 4000, true)), 0, 0);
   EXPECT_EQ(r.stats().discarded_sets, 3u);
   // After all that, a clean set completes.
   Ipv4Reassembly fresh;
@@ -86,7 +86,7 @@ TEST(Ipv4Reassembly, OverlapsAndConflictingLastsStartANewSet) {
 }
 
 TEST(Ipv4Reassembly, FifteenSecondsWithoutAFragmentStartOver) {
-  const auto frags = test::fragments(kAddr, datagram(2100), 1000, 5);
+  const auto frags = tools::fragments(kAddr, datagram(2100), 1000, 5);
   Ipv4Reassembly r;
   r.add(0, parsed(frags[0]), 0, 0);
   r.add(0, parsed(frags[1]), 0, 15 * kSecond);  // exactly 15 s: still accepted
@@ -100,10 +100,10 @@ TEST(Ipv4Reassembly, FifteenSecondsWithoutAFragmentStartOver) {
 
 TEST(Ipv4Reassembly, KeysSeparateInterfacesSourcesAndIds) {
   const Frame d = datagram(2100);
-  test::Addresses other = kAddr;
+  tools::Addresses other = kAddr;
   other.source = 0x0A00000C;
-  const auto a = test::fragments(kAddr, d, 1000, 5), b = test::fragments(other, d, 1000, 5),
-             c = test::fragments(kAddr, d, 1000, 6);
+  const auto a = tools::fragments(kAddr, d, 1000, 5), b = tools::fragments(other, d, 1000, 5),
+             c = tools::fragments(kAddr, d, 1000, 6);
   Ipv4Reassembly r;
   int completed = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {  // interleaved
@@ -121,11 +121,11 @@ TEST(Ipv4Reassembly, MemoryIsBoundedAndDropsAreCounted) {
   limits.max_bytes = 100000;
   Ipv4Reassembly r(limits);
   for (std::uint16_t id = 0; id < 1000; ++id)
-    r.add(0, parsed(test::ipv4(kAddr, Frame(1000, 1), id, 0, true)), 0, 0);  // first fragments only
+    r.add(0, parsed(tools::ipv4(kAddr, Frame(1000, 1), id, 0, true)), 0, 0);  // first fragments only
   EXPECT_LE(r.open_sets(), 10u);
   EXPECT_EQ(r.stats().dropped_sets, 990u);
   Ipv4Reassembly small({100, 4000, 15 * kSecond});
-  for (std::uint16_t id = 0; id < 50; ++id) small.add(0, parsed(test::ipv4(kAddr, Frame(1000, 1), id, 0, true)), 0, 0);
+  for (std::uint16_t id = 0; id < 50; ++id) small.add(0, parsed(tools::ipv4(kAddr, Frame(1000, 1), id, 0, true)), 0, 0);
   EXPECT_LE(small.bytes_held(), 4000u);
   EXPECT_EQ(small.stats().dropped_sets, 46u);
 }

@@ -4,27 +4,27 @@
 #include <gtest/gtest.h>
 
 #include "aio/packet.hpp"
-#include "net/frame_builder.hpp"
+#include "frame_builder.hpp"
 #include "net/ipv4.hpp"
 #include "net/tecmp.hpp"
 
 namespace dltdump::net {
 namespace {
 
-using test::Frame;
+using tools::Frame;
 namespace lt = aio::link_type;
 
-const test::Addresses kAddr;
-const Frame kIp = test::ipv4(kAddr, test::udp(kAddr, Frame(20, 0xAB)));
+const tools::Addresses kAddr;
+const Frame kIp = tools::ipv4(kAddr, tools::udp(kAddr, Frame(20, 0xAB)));
 
 TEST(Link, EveryLinkTypeFindsTheSameIpPacket) {
   const std::pair<std::uint16_t, Frame> cases[] = {
-      {lt::kEthernet, test::ethernet(kIp)},
-      {lt::kEthernet, test::ethernet(kIp, {0x8100})},
-      {lt::kEthernet, test::ethernet(kIp, {0x88A8, 0x8100})},  // QinQ
-      {lt::kEthernet, test::ethernet(kIp, {0x9100, 0x8100})},
-      {lt::kLinuxSll, test::sll(kIp)},
-      {lt::kLinuxSll2, test::sll2(kIp)},
+      {lt::kEthernet, tools::ethernet(kIp)},
+      {lt::kEthernet, tools::ethernet(kIp, {0x8100})},
+      {lt::kEthernet, tools::ethernet(kIp, {0x88A8, 0x8100})},  // QinQ
+      {lt::kEthernet, tools::ethernet(kIp, {0x9100, 0x8100})},
+      {lt::kLinuxSll, tools::sll(kIp)},
+      {lt::kLinuxSll2, tools::sll2(kIp)},
       {lt::kRaw, kIp},
       {lt::kIpv4, kIp},
   };
@@ -39,13 +39,13 @@ TEST(Link, EveryLinkTypeFindsTheSameIpPacket) {
 TEST(Link, TooShortUnknownAndOverTaggedFramesAreRefused) {
   EXPECT_FALSE(strip_link(lt::kEthernet, Frame(13, 0)));
   EXPECT_FALSE(strip_link(lt::kEthernet, Frame{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x81, 0, 0, 1}));  // tag, no type
-  EXPECT_FALSE(strip_link(lt::kEthernet, test::ethernet(kIp, {0x8100, 0x8100, 0x8100})));  // three tags
+  EXPECT_FALSE(strip_link(lt::kEthernet, tools::ethernet(kIp, {0x8100, 0x8100, 0x8100})));  // three tags
   EXPECT_FALSE(strip_link(lt::kLinuxSll, Frame(15, 0)));
   EXPECT_FALSE(strip_link(lt::kLinuxSll2, Frame(19, 0)));
   EXPECT_FALSE(strip_link(lt::kRaw, Frame{0x60, 0, 0, 0}));  // IPv6
   EXPECT_FALSE(strip_link(lt::kRaw, Frame{}));
   EXPECT_FALSE(strip_link(147, kIp));  // USER0: not decoded
-  const auto other = strip_link(lt::kEthernet, test::ethernet(kIp, {}, 0x86DD));
+  const auto other = strip_link(lt::kEthernet, tools::ethernet(kIp, {}, 0x86DD));
   ASSERT_TRUE(other);
   EXPECT_EQ(other->ether_type, 0x86DD);  // the caller decides what to do with IPv6
 }
@@ -66,9 +66,9 @@ TEST(Ipv4, AcceptsUdpAndCutsThePadding) {
 }
 
 TEST(Ipv4, RefusesWhatIsNotAWholeUdpPacket) {
-  EXPECT_FALSE(parse_ipv4_udp(test::ipv4(kAddr, test::udp(kAddr, Frame(7, 0)))));  // 35 bytes < 36
-  EXPECT_TRUE(parse_ipv4_udp(test::ipv4(kAddr, test::udp(kAddr, Frame(8, 0)))));   // 36 bytes
-  EXPECT_FALSE(parse_ipv4_udp(test::ipv4(kAddr, Frame(30, 0), 1, 0, false, 6)));    // TCP
+  EXPECT_FALSE(parse_ipv4_udp(tools::ipv4(kAddr, tools::udp(kAddr, Frame(7, 0)))));  // 35 bytes < 36
+  EXPECT_TRUE(parse_ipv4_udp(tools::ipv4(kAddr, tools::udp(kAddr, Frame(8, 0)))));   // 36 bytes
+  EXPECT_FALSE(parse_ipv4_udp(tools::ipv4(kAddr, Frame(30, 0), 1, 0, false, 6)));    // TCP
   Frame v6 = kIp;
   v6[0] = 0x65;
   EXPECT_FALSE(parse_ipv4_udp(v6));
@@ -78,7 +78,7 @@ TEST(Ipv4, RefusesWhatIsNotAWholeUdpPacket) {
   Frame long_total = kIp;
   long_total[3] = static_cast<std::uint8_t>(kIp.size() + 1);  // total length past the capture
   EXPECT_FALSE(parse_ipv4_udp(long_total));
-  const auto frag = parse_ipv4_udp(test::ipv4(kAddr, Frame(40, 1), 9, 1480, true));
+  const auto frag = parse_ipv4_udp(tools::ipv4(kAddr, Frame(40, 1), 9, 1480, true));
   ASSERT_TRUE(frag);
   EXPECT_TRUE(frag->is_fragment());
   EXPECT_EQ(frag->fragment_offset, 1480u);
@@ -86,7 +86,7 @@ TEST(Ipv4, RefusesWhatIsNotAWholeUdpPacket) {
 }
 
 TEST(Tecmp, EntriesOfALogStream) {
-  const Frame inner1 = test::ethernet(kIp), inner2 = test::ethernet(kIp, {0x8100});
+  const Frame inner1 = tools::ethernet(kIp), inner2 = tools::ethernet(kIp, {0x8100});
   auto entries = [](const Frame& f) {
     std::vector<Frame> got;
     const auto l = strip_link(lt::kEthernet, f);
@@ -95,19 +95,19 @@ TEST(Tecmp, EntriesOfALogStream) {
     });
     return std::make_pair(status, got);
   };
-  auto [ok, got] = entries(test::tecmp({inner1, inner2}));
+  auto [ok, got] = entries(tools::tecmp({inner1, inner2}));
   EXPECT_EQ(ok, TecmpStatus::decoded);
   EXPECT_EQ(got, (std::vector<Frame>{inner1, inner2}));
-  EXPECT_EQ(entries(test::tecmp({inner1}, 2)).first, TecmpStatus::bad_version);
-  EXPECT_EQ(entries(test::tecmp({inner1}, 3, 2)).first, TecmpStatus::not_ethernet_log);
-  EXPECT_EQ(entries(test::tecmp({inner1}, 3, 3, 0x0002)).first, TecmpStatus::not_ethernet_log);
-  EXPECT_EQ(entries(test::tecmp({inner1}, 3, 3, 0x0080, 1)).first, TecmpStatus::not_ethernet_log);  // segmented
-  Frame cut = test::tecmp({inner1, inner2});
+  EXPECT_EQ(entries(tools::tecmp({inner1}, 2)).first, TecmpStatus::bad_version);
+  EXPECT_EQ(entries(tools::tecmp({inner1}, 3, 2)).first, TecmpStatus::not_ethernet_log);
+  EXPECT_EQ(entries(tools::tecmp({inner1}, 3, 3, 0x0002)).first, TecmpStatus::not_ethernet_log);
+  EXPECT_EQ(entries(tools::tecmp({inner1}, 3, 3, 0x0080, 1)).first, TecmpStatus::not_ethernet_log);  // segmented
+  Frame cut = tools::tecmp({inner1, inner2});
   cut.resize(cut.size() - 3);  // the second entry is truncated: the frame ends after the first
   auto [status, first_only] = entries(cut);
   EXPECT_EQ(status, TecmpStatus::decoded);
   EXPECT_EQ(first_only, (std::vector<Frame>{inner1}));
-  EXPECT_EQ(entries(test::ethernet(Frame(20, 0), {}, 0x99FE)).first, TecmpStatus::too_short);
+  EXPECT_EQ(entries(tools::ethernet(Frame(20, 0), {}, 0x99FE)).first, TecmpStatus::too_short);
 }
 
 }  // namespace

@@ -1,11 +1,13 @@
-// Test helper: captured frames (Ethernet with VLAN tags, Linux SLL/SLL2, raw IP) around
-// IPv4/UDP datagrams, whole or fragmented, and TECMP frames.
+// Captured frames for generators and tests: Ethernet (with VLAN tags), Linux SLL/SLL2 and
+// raw IP around IPv4/UDP datagrams, whole or fragmented, and TECMP frames. IPv4 headers
+// carry a valid checksum; UDP checksums are 0 (none).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
-namespace dltdump::test {
+namespace dltdump::tools {
 
 using Frame = std::vector<std::uint8_t>;
 
@@ -42,9 +44,14 @@ inline Frame ipv4(const Addresses& a, const Frame& data, std::uint16_t id = 1, s
   put_be(b, (more ? 0x2000 : 0) | (offset / 8), 2);
   b.push_back(64);
   b.push_back(protocol);
-  put_be(b, static_cast<std::uint16_t>(0xBEEF ^ offset ^ data.size()), 2);  // distinct per fragment
+  put_be(b, 0, 2);  // checksum, below
   put_be(b, a.source, 4);
   put_be(b, a.destination, 4);
+  std::uint32_t sum = 0;
+  for (std::size_t i = 0; i < 20; i += 2) sum += static_cast<std::uint32_t>(b[i] << 8 | b[i + 1]);
+  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
+  b[10] = static_cast<std::uint8_t>(~sum >> 8);
+  b[11] = static_cast<std::uint8_t>(~sum);
   b.insert(b.end(), data.begin(), data.end());
   return b;
 }
@@ -113,4 +120,4 @@ inline Frame tecmp(const std::vector<Frame>& inner, std::uint8_t version = 3, st
   return ethernet(t, {}, 0x99FE);
 }
 
-}  // namespace dltdump::test
+}  // namespace dltdump::tools
