@@ -40,6 +40,7 @@ test: build
 bench: build
 	bench/compare.sh $(BUILD)
 	bench/compare_capture.sh $(BUILD)
+	bench/compare_dlt_capture.sh $(BUILD)
 
 fuzz: deps
 	CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -5,6 +5,7 @@
 set -u
 DLTDUMP=$1
 DLTGEN=$2
+CAPGEN=$3
 export TZ=UTC
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -102,6 +103,42 @@ expect_eq "no input: exit 1" 1 "$rc"
 # 4. Time zone: TIME is local time.
 line=$(TZ=CET-1 "$DLTDUMP" "$work/a.dlt" | head -1 | cut -c1-19)
 expect_eq "TZ honoured" "$(head -1 "$work/a.exp" | cut -c1-11)$(printf '%02d' $(( (10#$(head -1 "$work/a.exp" | cut -c12-13) + 1) % 24 )))$(head -1 "$work/a.exp" | cut -c14-19)" "$line"
+
+# 5. Captures: by magic whatever the name, --udp-port, a malformed capture, the stream
+#    offsets of --position.
+"$DLTGEN" --format net --count 500 --seed 31 --expect "$work/c.exp" -o "$work/c.bin"
+"$CAPGEN" --dlt "$work/c.bin" --flows 3 --seed 31 -o "$work/c.pcapng"
+"$DLTDUMP" "$work/c.pcapng" | cut -d' ' -f3- | sort > "$work/c.got"
+expect_eq "capture decodes to the generator's messages" "$(cut -d' ' -f3- "$work/c.exp" | sort)" "$(cat "$work/c.got")"
+cp "$work/c.pcapng" "$work/c.bin2"
+"$DLTDUMP" --format=pcap "$work/c.bin2" | cut -d' ' -f3- | sort > "$work/c.got2"
+expect_eq "--format=pcap reads any name" "$(cat "$work/c.got")" "$(cat "$work/c.got2")"
+n=$("$DLTDUMP" --udp-port=3491 "$work/c.pcapng" | wc -l)
+expect_eq "--udp-port=3491: no DLT on that port" 0 "$n"
+n=$("$DLTDUMP" --udp-port=3491,3490 "$work/c.pcapng" | grep -vc ' SKIP SKIP ')
+expect_eq "--udp-port list" 500 "$n"
+out=$("$DLTDUMP" --udp-port=70000 "$work/c.pcapng"); rc=$?
+expect_eq "bad --udp-port exit 1" 1 "$rc"
+head -c 20000 "$work/c.pcapng" > "$work/cut.pcapng"
+out=$("$DLTDUMP" "$work/cut.pcapng"); rc=$?
+expect_eq "truncated capture: some lines, then exit 4" 4 "$rc"
+printf '%s\n' "$out" | tail -1 | grep -q "cut.pcapng: PCAP-NG truncated block .* at offset [0-9]*$"
+check "truncated capture: the message names the offset" $?
+printf 'not a capture at all' > "$work/bad.pcap"
+out=$("$DLTDUMP" "$work/bad.pcap"); rc=$?
+expect_eq "not a capture: exit 3" 3 "$rc"
+expect_eq "not a capture: message" "$work/bad.pcap: not a PCAP or PCAP-NG file (starts with 6E 6F 74 20)" "$out"
+: > "$work/empty.pcapng"
+out=$("$DLTDUMP" "$work/empty.pcapng"); rc=$?
+expect_eq "empty capture: nothing, exit 0" "0:" "$rc:$out"
+# --position: the offset names the message's first byte in the file (its header type byte
+# and length field are there).
+pos_line=$("$DLTDUMP" --position "$work/c.pcapng" | sed -n 7p)
+pos=$((16#${pos_line%%:*}))
+len_in_file=$(od -An -tu1 -j $((pos + 2)) -N 2 "$work/c.pcapng" | awk '{ print $1 * 256 + $2 }')
+first_byte=$(od -An -tx1 -j "$pos" -N 1 "$work/c.pcapng" | tr -d ' ')
+[ "$len_in_file" -ge 4 ] && [ $((16#$first_byte & 0xE0)) -eq 32 ]
+check "--position points at a DLT header in the capture (HTYP version 1, offset $pos)" $?
 
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]
