@@ -4,8 +4,9 @@
 #   and vs dltdump on a .dlt file holding the same messages (both on one thread, and the
 #   .dlt file also with the default threads).
 # The corpus: dltgen --profile verbose makes the messages twice, as a network stream and as
-# a DLT file (the same seed and count give the same messages; the script checks it), and
-# capgen --dlt carries the stream in a PCAP-NG capture of about SIZE_MB.
+# a DLT file of about SIZE_MB (the same seed and count give the same messages; the script
+# checks it), and capgen --dlt carries the stream in PCAP-NG captures over 5 flows: one
+# with a message per datagram (a logger that sends each message on its own), one with 1-8.
 # Usage: bench/compare_dlt_capture.sh [BUILD_DIR] [SIZE_MB] [RUNS]
 set -eu
 build=${1:-build}
@@ -15,32 +16,40 @@ work=${BENCH_WORK:-/tmp/dltdump-bench}
 mkdir -p "$work"
 dltdump=$build/src/dltdump
 count=$((size_mb * 12000))  # ~85 bytes per message in the capture, headers included
-cap=$work/dlt-${size_mb}M.pcapng
 dlt=$work/dlt-${size_mb}M.dlt
-if [ ! -f "$cap" ] || [ ! -f "$dlt" ]; then
-  "$build/tools/dltgen" --profile verbose --format net --count "$count" --seed 1 -o "$work/stream.bin"
-  "$build/tools/dltgen" --profile verbose --format file --count "$count" --seed 1 -o "$dlt"
-  "$build/tools/capgen" --dlt "$work/stream.bin" --flows 5 --seed 1 -o "$cap"
-  rm -f "$work/stream.bin"
-fi
-# Same messages: every column after the time but the ECU (a .dlt file shows the storage
-# header's ECU for messages without one; a capture has none to show).
-if ! cmp -s <(TZ=UTC "$dltdump" --threads=1 "$dlt" | cut -d' ' -f3,4,6- | sort) \
-            <(TZ=UTC "$dltdump" "$cap" | cut -d' ' -f3,4,6- | sort); then
-  echo "the capture and the .dlt file do not hold the same messages" >&2
-  exit 1
-fi
+caps=()
+for per in 1 8; do
+  cap=$work/dlt-${size_mb}M-per${per}.pcapng
+  caps+=("$cap")
+  if [ ! -f "$cap" ] || [ ! -f "$dlt" ]; then
+    "$build/tools/dltgen" --profile verbose --format net --count "$count" --seed 1 -o "$work/stream.bin"
+    [ -f "$dlt" ] || "$build/tools/dltgen" --profile verbose --format file --count "$count" --seed 1 -o "$dlt"
+    "$build/tools/capgen" --dlt "$work/stream.bin" --flows 5 --max-messages "$per" --seed 1 -o "$cap"
+    rm -f "$work/stream.bin"
+  fi
+  # Same messages: every column after the time but the ECU (a .dlt file shows the storage
+  # header's ECU for messages without one; a capture has none to show).
+  if ! cmp -s <(TZ=UTC "$dltdump" --threads=1 "$dlt" | cut -d' ' -f3,4,6- | sort) \
+              <(TZ=UTC "$dltdump" "$cap" | cut -d' ' -f3,4,6- | sort); then
+    echo "$cap and $dlt do not hold the same messages" >&2
+    exit 1
+  fi
+done
 . "$(dirname "$0")/median.sh"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "capture: $cap ($(stat -c %s "$cap") bytes); .dlt: $dlt ($(stat -c %s "$dlt") bytes); $count messages; $runs runs each, medians"
-t_cap=$(median "'$dltdump' '$cap' > /dev/null")
+echo ".dlt: $dlt ($(stat -c %s "$dlt") bytes, $count messages); $runs runs each, medians"
 t_dlt1=$(median "'$dltdump' --threads=1 '$dlt' > /dev/null")
 t_dlt=$(median "'$dltdump' '$dlt' > /dev/null")
-printf 'dltdump capture:              %.3f s\n' "$t_cap"
-printf 'dltdump .dlt, one thread:     %.3f s  -> capture / .dlt = %.2fx\n' "$t_dlt1" "$(echo "$t_cap / $t_dlt1" | bc -l)"
-printf 'dltdump .dlt, default threads: %.3f s  -> capture / .dlt = %.2fx\n' "$t_dlt" "$(echo "$t_cap / $t_dlt" | bc -l)"
-if command -v tshark > /dev/null; then
-  t_tshark=$(runs=1 median "tshark -r '$cap' -d udp.port==3490,dlt")
-  printf 'tshark -d udp.port==3490,dlt (1 run): %.3f s  -> dltdump is %.1fx faster\n' "$t_tshark" "$(echo "$t_tshark / $t_cap" | bc -l)"
-fi
+printf 'dltdump .dlt, one thread:      %.3f s\n' "$t_dlt1"
+printf 'dltdump .dlt, default threads: %.3f s\n' "$t_dlt"
+for cap in "${caps[@]}"; do
+  t_cap=$(median "'$dltdump' '$cap' > /dev/null")
+  echo "capture $(basename "$cap") ($(stat -c %s "$cap") bytes):"
+  printf '  dltdump:                     %.3f s  -> / .dlt one thread %.2fx, / .dlt default threads %.2fx\n' \
+    "$t_cap" "$(echo "$t_cap / $t_dlt1" | bc -l)" "$(echo "$t_cap / $t_dlt" | bc -l)"
+  if command -v tshark > /dev/null; then
+    t_tshark=$(runs=1 median "tshark -r '$cap' -d udp.port==3490,dlt")
+    printf '  tshark -d udp.port==3490,dlt: %.3f s (1 run)  -> dltdump is %.1fx faster\n' "$t_tshark" "$(echo "$t_tshark / $t_cap" | bc -l)"
+  fi
+done

@@ -11,7 +11,8 @@
 //     net` writes) carried in UDP datagrams to port 3490 from `--flows` sources, each bound
 //     to an interface of a different kind: Ethernet, Ethernet with a VLAN tag, Ethernet
 //     with two tags (QinQ), Linux SLL, Linux SLL2 (and raw IPv4 in the second section).
-//     Datagrams hold 1..8 messages; unless --no-split, a message may be cut across two
+//     Datagrams hold 1..--max-messages messages (default 8; 1 is what a logger that sends
+//     each message on its own produces); unless --no-split, a message may be cut across two
 //     datagrams of its flow. Datagrams above 1472 bytes are sent as IPv4 fragments, in a
 //     shuffled order; `--noise` adds ARP, IPv6 and UDP traffic to other ports. With
 //     `--sections 2` the second half goes into a second, big-endian section. Each source
@@ -21,7 +22,7 @@
 //
 // Usage: capgen [--count N | --size BYTES] [--seed S] [--interfaces K] [--payload N]
 //               [--max-payload N] [--dropped N]
-//               [--dlt STREAM [--flows N] [--no-split] [--noise] [--sections 1|2]]
+//               [--dlt STREAM [--flows N] [--max-messages N] [--no-split] [--noise] [--sections 1|2]]
 //               [--summary] -o OUT.pcapng
 #include <fcntl.h>
 #include <unistd.h>
@@ -52,7 +53,8 @@ namespace fb = dltdump::tools;
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
                "capgen: %s\nusage: capgen [--count N | --size BYTES] [--seed S] [--interfaces K] [--payload N] "
-               "[--max-payload N] [--dropped N] [--dlt STREAM [--flows N] [--no-split] [--noise] [--sections 1|2]] "
+               "[--max-payload N] [--dropped N] [--dlt STREAM [--flows N] [--max-messages N] [--no-split] [--noise] "
+               "[--sections 1|2]] "
                "[--summary] -o OUT.pcapng\n",
                why);
   std::exit(2);
@@ -72,7 +74,7 @@ struct Config {
   std::uint64_t count = 0, size = 0, seed = 1, interfaces = 3, max_payload = 1400, dropped = 0;
   long fixed_payload = -1;
   std::string dlt;
-  std::uint64_t flows = 5, sections = 1;
+  std::uint64_t flows = 5, sections = 1, max_messages = 8;
   bool split = true, noise = false, summary = false;
   std::string out;
 };
@@ -247,7 +249,7 @@ int dlt_capture(const Config& c, int fd) {
     if (s.messages.empty() && s.carry.empty()) continue;
     Frame payload = std::move(s.carry);
     s.carry.clear();
-    const std::size_t take = 1 + rng.below(8);
+    const std::size_t take = 1 + rng.below(static_cast<std::uint32_t>(c.max_messages));
     for (std::size_t k = 0; k < take && !s.messages.empty(); ++k) {
       payload.insert(payload.end(), s.messages.front().begin(), s.messages.front().end());
       s.messages.pop_front();
@@ -291,6 +293,7 @@ int main(int argc, char** argv) {
     else if (a == "--dlt") c.dlt = value();
     else if (a == "--flows") c.flows = number(value(), "--flows");
     else if (a == "--sections") c.sections = number(value(), "--sections");
+    else if (a == "--max-messages") c.max_messages = std::max<std::uint64_t>(1, number(value(), "--max-messages"));
     else if (a == "--no-split") c.split = false;
     else if (a == "--noise") c.noise = true;
     else if (a == "--summary") c.summary = true;

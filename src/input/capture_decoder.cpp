@@ -37,14 +37,18 @@ struct CaptureDecoder::Flow final : dlt::FramerSink {
   void feed(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns) {
     if (bytes.empty()) return;
     segments_.push_back({framer.fed(), file_offset, time_ns});
+    if (first_ > 64 && first_ * 2 > segments_.size()) {  // drop what events have passed
+      segments_.erase(segments_.begin(), segments_.begin() + static_cast<long>(first_));
+      first_ = 0;
+    }
     // Garbage without end keeps a skip record open: keep its first segment and the recent
     // ones, drop the middle, so memory stays bounded.
-    if (segments_.size() > 512) {
+    if (segments_.size() - first_ > 512) {
       const std::uint64_t keep_from = framer.fed() > kLiveWindow ? framer.fed() - kLiveWindow : 0;
-      auto first_live = std::find_if(segments_.begin() + 1, segments_.end(),
-                                     [&](const Segment& s) { return s.stream_start >= keep_from; });
-      if (first_live != segments_.begin() + 1) first_live = std::prev(first_live);
-      segments_.erase(segments_.begin() + 1, first_live);
+      auto begin = segments_.begin() + static_cast<long>(first_) + 1;
+      auto first_live = std::find_if(begin, segments_.end(), [&](const Segment& s) { return s.stream_start >= keep_from; });
+      if (first_live != begin) first_live = std::prev(first_live);
+      segments_.erase(begin, first_live);
     }
     framer.feed(bytes, *this);
   }
@@ -66,19 +70,17 @@ struct CaptureDecoder::Flow final : dlt::FramerSink {
 
  private:
   // Stream offset → file offset and time of the datagram holding it. Events come in
-  // stream order, so segments before the one found are no longer needed.
+  // stream order, so the search starts where the previous one ended.
   void locate(std::uint64_t& position, util::Timestamp& time) {
-    auto it = std::upper_bound(segments_.begin(), segments_.end(), position,
-                               [](std::uint64_t p, const Segment& s) { return p < s.stream_start; });
-    if (it == segments_.begin()) return;  // cannot happen: every fed byte has a segment
-    --it;
-    position = it->file_offset + (position - it->stream_start);
-    time = to_timestamp(it->time_ns);
-    segments_.erase(segments_.begin(), it);
+    while (first_ + 1 < segments_.size() && segments_[first_ + 1].stream_start <= position) ++first_;
+    const Segment& s = segments_[first_];
+    position = s.file_offset + (position - s.stream_start);
+    time = to_timestamp(s.time_ns);
   }
 
   dlt::FramerSink& out_;
-  std::deque<Segment> segments_;
+  std::vector<Segment> segments_;  // segments_[first_] holds the next event's first byte
+  std::size_t first_ = 0;
 };
 
 std::size_t CaptureDecoder::FlowKeyHash::operator()(const FlowKey& k) const noexcept {
