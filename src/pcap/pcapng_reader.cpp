@@ -135,6 +135,16 @@ void PcapngReader::add_interface(std::span<const std::uint8_t> b, std::uint64_t 
   interfaces_.push_back(std::move(itf));
 }
 
+void PcapngReader::place(aio::Packet& p, const std::uint8_t* block, std::uint64_t block_offset, std::size_t data_at,
+                         std::uint32_t cap, std::uint32_t orig, std::size_t interface) const {
+  p.data = block + data_at;
+  p.size = cap;
+  p.original_size = orig;
+  p.interface = static_cast<std::uint32_t>(interface);
+  p.link_type = interfaces_[interface].link_type;
+  p.offset = block_offset + data_at;
+}
+
 void PcapngReader::read_packet_block(std::uint32_t type, std::span<const std::uint8_t> b, std::uint64_t at, aio::Packet& p) {
   const std::size_t section_interfaces = interfaces_.size() - section_first_interface_;
   const char* what = type == pcapng::kEnhancedPacket ? "enhanced packet block"
@@ -149,12 +159,7 @@ void PcapngReader::read_packet_block(std::uint32_t type, std::span<const std::ui
     std::uint32_t cap = orig;
     if (itf.snaplen != 0 && itf.snaplen < cap) cap = itf.snaplen;
     if (cap > b.size() - 16) malformed(at, std::string(what) + " whose length " + std::to_string(cap) + " runs past the block");
-    p.data = d + 12;
-    p.size = cap;
-    p.original_size = orig;
-    p.interface = static_cast<std::uint32_t>(section_first_interface_);
-    p.link_type = itf.link_type;
-    p.offset = at + 12;
+    place(p, d, at, 12, cap, orig, section_first_interface_);
     return;  // an SPB has no time stamp: time_ns stays kNoTime
   }
   if (b.size() < 32) malformed(at, std::string(what) + " shorter than 32 bytes");
@@ -172,12 +177,7 @@ void PcapngReader::read_packet_block(std::uint32_t type, std::span<const std::ui
   const Interface& itf = interfaces_[global];
   const std::uint64_t units = (static_cast<std::uint64_t>(u32(d + 12)) << 32) | u32(d + 16);
   if (!to_nanoseconds(units, itf, p.time_ns)) malformed(at, std::string(what) + " with a time stamp out of range");
-  p.data = d + 28;
-  p.size = cap;
-  p.original_size = orig;
-  p.interface = static_cast<std::uint32_t>(global);
-  p.link_type = itf.link_type;
-  p.offset = at + 28;
+  place(p, d, at, 28, cap, orig, global);
   if (type == pcapng::kEnhancedPacket) {
     std::uint16_t bad_code = 0;
     const bool ok = for_each_option(d + 28 + pcapng::pad4(cap), d + b.size() - 4, big_endian_, bad_code,

@@ -28,6 +28,9 @@ class PcapngReader final : public CaptureReader {
   void start_section(std::span<const std::uint8_t> block, std::uint64_t at);
   void add_interface(std::span<const std::uint8_t> block, std::uint64_t at);
   void read_packet_block(std::uint32_t type, std::span<const std::uint8_t> block, std::uint64_t at, aio::Packet& p);
+  // Fills p's bytes (at data_at in the block at block_offset), lengths and interface.
+  void place(aio::Packet& p, const std::uint8_t* block, std::uint64_t block_offset, std::size_t data_at,
+             std::uint32_t cap, std::uint32_t orig, std::size_t interface) const;
   std::uint32_t u32(const std::uint8_t* p) const noexcept;
   std::uint16_t u16(const std::uint8_t* p) const noexcept;
 

@@ -59,14 +59,7 @@ TEST(PcapReader, LinkTypeIgnoresFcsBitsAndTimesAboveYear2038) {
   EXPECT_EQ(p[0].time_ns, 0xF0000000LL * 1000000000);  // seconds are unsigned
 }
 
-std::string error_of(const Bytes& file) {
-  try {
-    read_bytes(file);
-  } catch (const util::Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+std::string error_of(const Bytes& file) { return testing::read_error(file); }
 
 TEST(PcapReaderErrors, EveryMalformedCaseNamesTheRecord) {
   EXPECT_NE(error_of(hex("D4C3B2A1 0200")).find("file header truncated at offset 0"), std::string::npos);

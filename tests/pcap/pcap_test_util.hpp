@@ -176,4 +176,14 @@ inline std::vector<ReadPacket> read_bytes(const Bytes& content, std::vector<pcap
   return read_all(file, interfaces);
 }
 
+// The reader's error message for `content`, or "no error".
+inline std::string read_error(const Bytes& content) {
+  try {
+    read_bytes(content);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
 }  // namespace dltdump::testing

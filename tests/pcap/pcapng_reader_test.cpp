@@ -171,14 +171,7 @@ TEST(PcapngReader, ReadsFromAPipe) {
 
 // ---- malformed files: each is one clear error with the offset ----
 
-std::string error_of(const Bytes& file) {
-  try {
-    read_bytes(file);
-  } catch (const util::Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+std::string error_of(const Bytes& file) { return testing::read_error(file); }
 
 NgBuilder good_start() {
   NgBuilder b;
