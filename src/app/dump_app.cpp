@@ -39,6 +39,13 @@ void decode_stream(util::InputFile& file, dlt::StreamFormat format, output::Text
   framer.finish(sink);
 }
 
+// What a capture's bounds and rules lost goes to stderr, so that standard output stays the
+// lines DltDump prints.
+void report_losses(const std::string& name, const input::CaptureDecoder& decoder) {
+  const std::string losses = decoder.loss_summary();
+  if (!losses.empty()) util::write_all(STDERR_FILENO, name + ": " + losses + "\n");
+}
+
 // A PCAP or PCAP-NG capture: replayed packet by packet into the capture decoder. A
 // malformed capture stops after what came before the fault, whose flows are flushed.
 void decode_capture(util::InputFile& file, const DumpConfig& config, output::TextSink& sink) {
@@ -52,9 +59,11 @@ void decode_capture(util::InputFile& file, const DumpConfig& config, output::Tex
   } catch (const util::Error&) {
     if (decoder.failure()) std::rethrow_exception(decoder.failure());  // the output failed
     decoder.finish();
+    report_losses(file.name(), decoder);
     throw;
   }
   decoder.finish();
+  report_losses(file.name(), decoder);
 }
 
 int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {

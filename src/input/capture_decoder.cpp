@@ -210,6 +210,22 @@ void CaptureDecoder::evict_least_recent() {
   flows_.erase(oldest);
 }
 
+std::string CaptureDecoder::loss_summary() const {
+  std::string out;
+  auto add = [&](std::uint64_t n, const char* what) {
+    if (n == 0) return;
+    out += out.empty() ? "" : ", ";
+    out += std::to_string(n) + " " + what;
+  };
+  const auto& r = reassembly_.stats();
+  add(r.dropped_sets, "IPv4 fragment sets dropped at the memory limit");
+  add(r.discarded_sets, "IPv4 fragment sets discarded (15 s gap, overlap or conflicting last fragment)");
+  add(r.incomplete_at_end, "IPv4 fragment sets incomplete at the end");
+  add(stats_.tecmp_bad_version, "TECMP frames of a version other than 3");
+  add(stats_.flows_evicted, "flows ended early at the flow limit");
+  return out;
+}
+
 void CaptureDecoder::finish() {
   reassembly_.finish();
   for (auto& flow : flows_) flow->framer.finish(*flow);

@@ -20,6 +20,7 @@
 #include <deque>
 #include <exception>
 #include <memory>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -60,6 +61,11 @@ class CaptureDecoder final : public aio::Aio {
   // Ends the input: flushes every flow (first appearance first) and drops incomplete
   // fragment sets. Throws what the sink throws.
   void finish();
+
+  // One line saying what the bounds and rules lost, after finish(): fragment sets dropped
+  // by the limits, discarded (time-out, conflict) or incomplete at the end, TECMP frames of
+  // another version, flows ended early. Empty when nothing was lost.
+  std::string loss_summary() const;
 
   std::exception_ptr failure() const noexcept { return failure_; }
   const Stats& stats() const noexcept { return stats_; }

@@ -88,13 +88,15 @@ struct Capture {
     packets.push_back(p);
     offset += 16 + frames.back().size();
   }
-  Recorder decode(CaptureDecoder::Options options = {}, CaptureDecoder::Stats* stats = nullptr) {
+  Recorder decode(CaptureDecoder::Options options = {}, CaptureDecoder::Stats* stats = nullptr,
+                  std::string* losses = nullptr) {
     for (std::size_t i = 0; i < packets.size(); ++i) packets[i].data = frames[i].data();
     Recorder r;
     CaptureDecoder d(options, r);
     EXPECT_EQ(d.send(packets, nullptr, false), aio::kSuccess);
     d.finish();
     if (stats) *stats = d.stats();
+    if (losses) *losses = d.loss_summary();
     return r;
   }
 };
@@ -279,6 +281,19 @@ TEST(CaptureDecoder, TooManyFlowsFlushTheLeastRecentlyFed) {
   ASSERT_EQ(r.events.size(), 3u);  // every partial message is accounted for as a skip
   for (const auto& e : r.events) EXPECT_EQ(e.length, 10u);
   EXPECT_EQ(r.events[0].time_us, 0);  // the first flow went first, when the third appeared
+}
+
+TEST(CaptureDecoder, LossesAreSummarisedInOneLine) {
+  Capture clean;
+  clean.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, dlt_message("NAV", 1)))), 1);
+  std::string losses = "?";
+  clean.decode({}, nullptr, &losses);
+  EXPECT_EQ(losses, "");
+  Capture c;
+  c.add(tools::ethernet(tools::ipv4(kA, tools::Frame(1480, 0), 7, 0, true)), 1);  // a lone first fragment
+  c.add(tools::tecmp({tools::ethernet(tools::ipv4(kA, tools::udp(kA, dlt_message("NAV", 1))))}, 2), 2);
+  c.decode({}, nullptr, &losses);
+  EXPECT_EQ(losses, "1 IPv4 fragment sets incomplete at the end, 1 TECMP frames of a version other than 3");
 }
 
 TEST(CaptureDecoder, AnOutputErrorIsKeptAndReported) {
