@@ -78,11 +78,16 @@ TEST(NumberFormat, FloatGMatchesPrintfOnRandomValues) {
     float f;
     std::memcpy(&f, &fbits, 4);
     check(f);
-    // values with few digits, where the fast path applies
+    // values across the fast path's range (decimal exponents -17..27), all 53 bits random
+    check(std::ldexp(static_cast<double>(bits >> 11), static_cast<int>(bits % 150) - 110));
+    check(static_cast<float>(std::ldexp(static_cast<double>(bits >> 40), static_cast<int>(bits % 120) - 80)));
+    // values with few digits
     check(static_cast<double>(static_cast<std::int64_t>(bits % 2000001) - 1000000) / 1000.0);
     check(static_cast<float>(static_cast<std::int64_t>(bits % 20001) - 10000) / 100.0f);
   }
-  for (double d : {1e-5, 1e-4, 0.0001234565, 999999.0, 1000000.0, 999999.5, 123456.0, 1e100, 1e-100})
+  for (double d : {1e-5, 1e-4, 0.0001234565, 999999.0, 1000000.0, 999999.5, 123456.0, 1e100, 1e-100, 0.5, 2.5,
+                   1234565.0, 1234575.0, 0.000123456, 9.999995e-5, 9999995.0, 1e27, 9.99999e26, 1e-17, 1.5e-18,
+                   123456789012.0, 0.1, 0.3, 1.0 / 3, 2.0 / 3, 100000.0, 1e6, 1e5 + 0.5})
     check(d);
   check(std::numeric_limits<float>::denorm_min());
   check(std::numeric_limits<double>::denorm_min());
