@@ -8,91 +8,11 @@
 
 namespace dltdump::input {
 
-namespace {
-
-// Bytes of a flow's stream a future event may still start in: one carried packet (the
-// largest is 65535 + its prefix) plus one datagram, with room to spare.
-constexpr std::uint64_t kLiveWindow = 256u << 10;
-
-util::Timestamp to_timestamp(std::int64_t ns) {
-  if (ns == aio::Packet::kNoTime) return {};
-  const std::int64_t us = ns >= 0 ? ns / 1000 : -((-ns + 999) / 1000);
-  return {us, true};
-}
-
-}  // namespace
-
-// A flow: its framer, and which stream bytes came from which file offset at what time.
-struct CaptureDecoder::Flow final : dlt::FramerSink {
-  struct Segment {
-    std::uint64_t stream_start;
-    std::uint64_t file_offset;
-    std::int64_t time_ns;
-  };
-
-  Flow(const FlowKey& k, dlt::FramerSink& out, util::TextBuffer* text) : key(k), out_(out) {
-    if (text) framer.set_payload_text(text);
-  }
-
-  void feed(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns) {
-    if (bytes.empty()) return;
-    segments_.push_back({framer.fed(), file_offset, time_ns});
-    if (first_ > 64 && first_ * 2 > segments_.size()) {  // drop what events have passed
-      segments_.erase(segments_.begin(), segments_.begin() + static_cast<long>(first_));
-      first_ = 0;
-    }
-    // Garbage without end keeps a skip record open: keep its first segment and the recent
-    // ones, drop the middle, so memory stays bounded.
-    if (segments_.size() - first_ > 512) {
-      const std::uint64_t keep_from = framer.fed() > kLiveWindow ? framer.fed() - kLiveWindow : 0;
-      auto begin = segments_.begin() + static_cast<long>(first_) + 1;
-      auto first_live = std::find_if(begin, segments_.end(), [&](const Segment& s) { return s.stream_start >= keep_from; });
-      if (first_live != begin) first_live = std::prev(first_live);
-      segments_.erase(begin, first_live);
-    }
-    framer.feed(bytes, *this);
-  }
-
-  void on_message(const dlt::Message& m) override {
-    dlt::Message located = m;
-    locate(located.position, located.time);
-    out_.on_message(located);
-  }
-  void on_skip(const dlt::SkipRecord& s) override {
-    dlt::SkipRecord located = s;
-    locate(located.position, located.time);
-    out_.on_skip(located);
-  }
-
-  FlowKey key;
-  dlt::Framer framer{dlt::StreamFormat::Network, 0};
-  std::uint64_t last_used = 0;
-
- private:
-  // Stream offset → file offset and time of the datagram holding it. Events come in
-  // stream order, so the search starts where the previous one ended.
-  void locate(std::uint64_t& position, util::Timestamp& time) {
-    while (first_ + 1 < segments_.size() && segments_[first_ + 1].stream_start <= position) ++first_;
-    const Segment& s = segments_[first_];
-    position = s.file_offset + (position - s.stream_start);
-    time = to_timestamp(s.time_ns);
-  }
-
-  dlt::FramerSink& out_;
-  std::vector<Segment> segments_;  // segments_[first_] holds the next event's first byte
-  std::size_t first_ = 0;
-};
-
-std::size_t CaptureDecoder::FlowKeyHash::operator()(const FlowKey& k) const noexcept {
-  std::uint64_t h = k.interface;
-  h = h * 0x9E3779B97F4A7C15ull ^ k.source;
-  h = h * 0x9E3779B97F4A7C15ull ^ k.destination;
-  h = h * 0x9E3779B97F4A7C15ull ^ (static_cast<std::uint64_t>(k.source_port) << 16 | k.destination_port);
-  return static_cast<std::size_t>(h ^ (h >> 29));
-}
-
 CaptureDecoder::CaptureDecoder(const Options& options, dlt::FramerSink& sink)
-    : options_(options), sink_(sink), reassembly_(options.reassembly) {}
+    : options_(options), sink_(&sink), reassembly_(options.reassembly) {}
+
+CaptureDecoder::CaptureDecoder(const Options& options, DatagramSink& datagrams)
+    : options_(options), datagrams_(&datagrams), reassembly_(options.reassembly) {}
 
 CaptureDecoder::~CaptureDecoder() = default;
 
@@ -186,13 +106,17 @@ void CaptureDecoder::decode_ip(std::span<const std::uint8_t> ip, const aio::Pack
 
 void CaptureDecoder::deliver(const FlowKey& key, std::span<const Piece> pieces, std::int64_t time_ns) {
   ++stats_.datagrams;
+  if (datagrams_) {
+    datagrams_->on_datagram(key, pieces, time_ns);
+    return;
+  }
   auto it = flow_index_.find(key);
-  Flow* flow;
+  CaptureFlow* flow;
   if (it != flow_index_.end()) {
     flow = it->second;
   } else {
     if (flows_.size() >= options_.max_flows) evict_least_recent();
-    flows_.push_back(std::make_unique<Flow>(key, sink_, options_.payload_text ? &payload_text_ : nullptr));
+    flows_.push_back(std::make_unique<CaptureFlow>(key, *sink_, options_.payload_text ? &payload_text_ : nullptr));
     flow = flows_.back().get();
     flow_index_.emplace(key, flow);
   }
@@ -205,8 +129,8 @@ void CaptureDecoder::evict_least_recent() {
                                  [](const auto& a, const auto& b) { return a->last_used < b->last_used; });
   if (oldest == flows_.end()) return;
   ++stats_.flows_evicted;
-  (*oldest)->framer.finish(**oldest);
-  flow_index_.erase((*oldest)->key);
+  (*oldest)->finish();
+  flow_index_.erase((*oldest)->key());
   flows_.erase(oldest);
 }
 
@@ -228,7 +152,7 @@ std::string CaptureDecoder::loss_summary() const {
 
 void CaptureDecoder::finish() {
   reassembly_.finish();
-  for (auto& flow : flows_) flow->framer.finish(*flow);
+  for (auto& flow : flows_) flow->finish();
   flows_.clear();
   flow_index_.clear();
 }

@@ -26,10 +26,26 @@
 
 #include "aio/aio.hpp"
 #include "dlt/framer.hpp"
+#include "input/capture_flow.hpp"
 #include "net/ipv4.hpp"
 #include "net/ipv4_reassembly.hpp"
 
 namespace dltdump::input {
+
+// One contiguous piece of a datagram's UDP payload and where it came from.
+struct DatagramPiece {
+  std::span<const std::uint8_t> bytes;
+  std::uint64_t offset;
+};
+
+// Where dissected datagrams go instead of the decoder's own flows (parallel decoding).
+class DatagramSink {
+ public:
+  virtual ~DatagramSink() = default;
+  // The UDP payload of one datagram of flow `key`, in pieces (several for a reassembled
+  // one); the spans are valid during the call only.
+  virtual void on_datagram(const FlowKey& key, std::span<const DatagramPiece> pieces, std::int64_t time_ns) = 0;
+};
 
 class CaptureDecoder final : public aio::Aio {
  public:
@@ -53,6 +69,9 @@ class CaptureDecoder final : public aio::Aio {
   };
 
   CaptureDecoder(const Options& options, dlt::FramerSink& sink);
+  // Dissects only: datagrams go to `datagrams` (flows, the flow limit and the flush at the
+  // end are then its business).
+  CaptureDecoder(const Options& options, DatagramSink& datagrams);
   ~CaptureDecoder() override;
 
   // Decodes every packet. Never throws: if the sink throws (an output error), the
@@ -73,32 +92,20 @@ class CaptureDecoder final : public aio::Aio {
   std::size_t flow_count() const noexcept { return flows_.size(); }
 
  private:
-  struct Flow;
-  struct FlowKey {
-    std::uint32_t interface, source, destination;
-    std::uint16_t source_port, destination_port;
-    bool operator==(const FlowKey&) const = default;
-  };
-  struct FlowKeyHash {
-    std::size_t operator()(const FlowKey& k) const noexcept;
-  };
-  // One contiguous piece of a datagram's UDP payload and where it came from.
-  struct Piece {
-    std::span<const std::uint8_t> bytes;
-    std::uint64_t offset;
-  };
+  using Piece = DatagramPiece;
 
   void decode(const aio::Packet& p);
   void decode_ip(std::span<const std::uint8_t> ip, const aio::Packet& p, std::uint64_t ip_offset);
   void deliver(const FlowKey& key, std::span<const Piece> pieces, std::int64_t time_ns);
   bool wanted_port(std::uint16_t port) const noexcept;
 
-  Options options_;
-  dlt::FramerSink& sink_;
   void evict_least_recent();
 
-  std::vector<std::unique_ptr<Flow>> flows_;  // in order of first appearance
-  std::unordered_map<FlowKey, Flow*, FlowKeyHash> flow_index_;
+  Options options_;
+  dlt::FramerSink* sink_ = nullptr;      // events (own flows), or
+  DatagramSink* datagrams_ = nullptr;    // datagrams (flows kept elsewhere)
+  std::vector<std::unique_ptr<CaptureFlow>> flows_;  // in order of first appearance
+  std::unordered_map<FlowKey, CaptureFlow*, FlowKeyHash> flow_index_;
   net::Ipv4Reassembly reassembly_;
   util::TextBuffer payload_text_{1 << 16};  // shared by all flow framers
   std::exception_ptr failure_;

@@ -1,0 +1,58 @@
+// One UDP flow of a capture: a network-format framer over the flow's byte stream, and the
+// record of which stream bytes came from which file offset at what time, so that every
+// event leaves with the capture time and file offset of its first byte.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "dlt/framer.hpp"
+
+namespace dltdump::input {
+
+// (interface, source and destination address and port): one byte stream.
+struct FlowKey {
+  std::uint32_t interface, source, destination;
+  std::uint16_t source_port, destination_port;
+  bool operator==(const FlowKey&) const = default;
+};
+struct FlowKeyHash {
+  std::size_t operator()(const FlowKey& k) const noexcept;
+};
+
+class CaptureFlow final : public dlt::FramerSink {
+ public:
+  // Events go to `out`; payload text (if `text` is not null) into that shared buffer.
+  CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuffer* text);
+
+  // Appends one piece of the flow's stream: `bytes` from file offset `file_offset`, of a
+  // datagram captured at `time_ns`.
+  void feed(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns);
+  // Ends the stream (the §4 end-of-stream rules; deviation Q12).
+  void finish() { framer_.finish(*this); }
+  // Events of later feeds go to `out` instead.
+  void redirect(dlt::FramerSink& out) { out_ = &out; }
+
+  const FlowKey& key() const noexcept { return key_; }
+  std::uint64_t last_used = 0;  // for least-recently-fed eviction
+
+  void on_message(const dlt::Message& m) override;
+  void on_skip(const dlt::SkipRecord& s) override;
+
+ private:
+  struct Segment {
+    std::uint64_t stream_start;
+    std::uint64_t file_offset;
+    std::int64_t time_ns;
+  };
+  void locate(std::uint64_t& position, util::Timestamp& time);
+
+  FlowKey key_;
+  dlt::FramerSink* out_;
+  dlt::Framer framer_{dlt::StreamFormat::Network, 0};
+  std::vector<Segment> segments_;  // segments_[first_] holds the next event's first byte
+  std::size_t first_ = 0;
+};
+
+}  // namespace dltdump::input
