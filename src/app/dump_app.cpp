@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "aio/replay.hpp"
+#include "app/parallel_capture.hpp"
 #include "app/parallel_decode.hpp"
 #include "dlt/framer.hpp"
 #include "input/capture_decoder.hpp"
@@ -41,29 +42,44 @@ void decode_stream(util::InputFile& file, dlt::StreamFormat format, output::Text
 
 // What a capture's bounds and rules lost goes to stderr, so that standard output stays the
 // lines DltDump prints.
-void report_losses(const std::string& name, const input::CaptureDecoder& decoder) {
-  const std::string losses = decoder.loss_summary();
+void report_losses(const std::string& name, const std::string& losses) {
   if (!losses.empty()) util::write_all(STDERR_FILENO, name + ": " + losses + "\n");
 }
 
-// A PCAP or PCAP-NG capture: replayed packet by packet into the capture decoder. A
-// malformed capture stops after what came before the fault, whose flows are flushed.
+// A PCAP or PCAP-NG capture: replayed packet by packet into the capture decoder (on all
+// cores when threads > 1). A malformed capture stops after what came before the fault,
+// whose flows are flushed.
 void decode_capture(util::InputFile& file, const DumpConfig& config, output::TextSink& sink) {
   auto reader = pcap::CaptureReader::open(file);
   if (!reader) return;  // fewer than 4 bytes: nothing to decode (spec §5)
   input::CaptureDecoder::Options options;
   options.udp_ports = config.udp_ports;
+  if (config.threads > 1) {
+    std::string losses;
+    try {
+      decode_capture_parallel(*reader, options, sink.options(), {config.threads, 2u << 20},
+                              [&](std::string_view text, std::uint64_t lines) { sink.write_block(text, lines); },
+                              losses);
+    } catch (const util::OutputError&) {
+      throw;
+    } catch (const util::Error&) {
+      report_losses(file.name(), losses);
+      throw;
+    }
+    report_losses(file.name(), losses);
+    return;
+  }
   input::CaptureDecoder decoder(options, sink);
   try {
     aio::replay(*reader, decoder);
   } catch (const util::Error&) {
     if (decoder.failure()) std::rethrow_exception(decoder.failure());  // the output failed
     decoder.finish();
-    report_losses(file.name(), decoder);
+    report_losses(file.name(), decoder.loss_summary());
     throw;
   }
   decoder.finish();
-  report_losses(file.name(), decoder);
+  report_losses(file.name(), decoder.loss_summary());
 }
 
 int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {

@@ -81,7 +81,7 @@ std::string help_text(unsigned width) {
        "separated by commas (default: 3490).",
        width, 2, 4);
   wrap(s,
-       "--threads=<n> - Cores to decode large DLT files with (default: the available cores, at most 8). "
+       "--threads=<n> - Cores to decode large DLT files and captures with (default: the available cores, at most 8). "
        "The output is the same for any number.",
        width, 2, 4);
   s += "\nInput:\n";

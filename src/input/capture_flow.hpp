@@ -31,8 +31,11 @@ class CaptureFlow final : public dlt::FramerSink {
   void feed(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns);
   // Ends the stream (the §4 end-of-stream rules; deviation Q12).
   void finish() { framer_.finish(*this); }
-  // Events of later feeds go to `out` instead.
-  void redirect(dlt::FramerSink& out) { out_ = &out; }
+  // Events of later feeds go to `out` instead, payload text into `text` (if not null).
+  void redirect(dlt::FramerSink& out, util::TextBuffer* text = nullptr) {
+    out_ = &out;
+    if (text) framer_.set_payload_text(text);
+  }
 
   const FlowKey& key() const noexcept { return key_; }
   std::uint64_t last_used = 0;  // for least-recently-fed eviction

@@ -1,0 +1,34 @@
+// Decoding a capture on several cores. The calling thread reads and dissects the capture
+// (link layers, IPv4 reassembly, UDP/TECMP) into batches of datagrams; each flow belongs
+// to one worker (flow number modulo workers), which frames and formats that flow's
+// datagrams of the batch in order; the calling thread then merges the workers' lines in
+// datagram order. The flow limit is applied while dissecting (an evicted flow is ended at
+// its place in the order) and the flows still open are flushed at the end in order of
+// first appearance, so the text is exactly what the serial CaptureDecoder prints.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "dlt/line_formatter.hpp"
+#include "input/capture_decoder.hpp"
+#include "pcap/capture_reader.hpp"
+
+namespace dltdump::app {
+
+struct ParallelCaptureOptions {
+  unsigned threads = 2;
+  std::size_t batch_bytes = 2u << 20;  // datagram payload per batch
+};
+
+// Decodes every packet of `reader`; `emit(text, lines)` receives whole lines in order.
+// Throws util::Error for a malformed capture after emitting what came before it (its flows
+// flushed), and what `emit` throws. `losses` receives the loss summary (see
+// CaptureDecoder::loss_summary).
+void decode_capture_parallel(pcap::CaptureReader& reader, const input::CaptureDecoder::Options& options,
+                             dlt::LineFormatter::Options format, const ParallelCaptureOptions& parallel,
+                             const std::function<void(std::string_view, std::uint64_t)>& emit, std::string& losses);
+
+}  // namespace dltdump::app
