@@ -2,7 +2,9 @@
 // IPv4 (reassembly) → UDP / TECMP → per-flow network framer → text lines.
 //
 // The first input byte picks the entry point: even → the rest is a capture file (a memory
-// file through CaptureReader and replay); odd → the rest is a list of frames, each
+// file through CaptureReader and replay), decoded serially and by app/parallel_capture (2
+// workers, 4 KiB batches), whose text must be identical; odd → the rest is a list of
+// frames, each
 // `link type (1 byte: 0 Ethernet, 1 SLL, 2 SLL2, 3 raw) | interface (1) | length (2, BE) |
 // frame`, fed to the decoder directly so that mutations reach the dissectors quickly. Every
 // message and skip record is formatted as a line; small limits (8 flows, 16 fragment sets)
@@ -12,9 +14,11 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "aio/replay.hpp"
+#include "app/parallel_capture.hpp"
 #include "dlt/line_formatter.hpp"
 #include "input/capture_decoder.hpp"
 #include "pcap/capture_reader.hpp"
@@ -27,13 +31,20 @@ using namespace dltdump;
 struct Lines final : dlt::FramerSink {
   dlt::LineFormatter formatter{dlt::LineFormatter::Options{true}};
   util::TextBuffer text{1 << 20};
+  bool cleared = false;  // the text was dropped to bound memory
   void on_message(const dlt::Message& m) override {
     formatter.format(m, text);
-    if (text.size() > (1 << 19)) text.clear();
+    bound();
   }
   void on_skip(const dlt::SkipRecord& s) override {
     formatter.format(s, text);
-    if (text.size() > (1 << 19)) text.clear();
+    bound();
+  }
+  void bound() {
+    if (text.size() > (1 << 19)) {
+      text.clear();
+      cleared = true;
+    }
   }
 };
 
@@ -72,7 +83,8 @@ void frames(const std::uint8_t* data, std::size_t size) {
   decoder.finish();
 }
 
-void capture_file(const std::uint8_t* data, std::size_t size) {
+// A memory file holding `data`, positioned at its start.
+int memory_file(const std::uint8_t* data, std::size_t size) {
   const int fd = memfd_create("fuzz", 0);
   if (fd < 0) std::abort();
   for (std::size_t done = 0; done < size;) {
@@ -81,16 +93,37 @@ void capture_file(const std::uint8_t* data, std::size_t size) {
     done += static_cast<std::size_t>(n);
   }
   ::lseek(fd, 0, SEEK_SET);
-  Lines lines;
-  input::CaptureDecoder decoder(small_limits(), lines);
-  try {
-    auto file = util::InputFile::from_fd(fd, "fuzz", true);
-    auto reader = pcap::CaptureReader::open(file);
-    if (reader) aio::replay(*reader, decoder);
-  } catch (const util::Error&) {
-    // a malformed capture: what came before was decoded
+  return fd;
+}
+
+void capture_file(const std::uint8_t* data, std::size_t size) {
+  std::string serial_text, parallel_text;
+  bool comparable = true;
+  {
+    Lines lines;
+    input::CaptureDecoder decoder(small_limits(), lines);
+    try {
+      auto file = util::InputFile::from_fd(memory_file(data, size), "fuzz", true);
+      auto reader = pcap::CaptureReader::open(file);
+      if (reader) aio::replay(*reader, decoder);
+    } catch (const util::Error&) {
+      // a malformed capture: what came before was decoded
+    }
+    decoder.finish();
+    serial_text = std::string(lines.text.view()) + decoder.loss_summary();
+    comparable = !lines.cleared;
   }
-  decoder.finish();
+  std::string losses;
+  try {
+    auto file = util::InputFile::from_fd(memory_file(data, size), "fuzz", true);
+    auto reader = pcap::CaptureReader::open(file);
+    if (reader)
+      app::decode_capture_parallel(*reader, small_limits(), {true}, {2, 4096},
+                                   [&](std::string_view text, std::uint64_t) { parallel_text.append(text); }, losses);
+  } catch (const util::Error&) {
+  }
+  parallel_text += losses;
+  if (comparable && serial_text != parallel_text) std::abort();
 }
 
 }  // namespace
