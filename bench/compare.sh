@@ -12,15 +12,13 @@ runs=${4:-5}
 dltdump=$build/src/dltdump
 gen=$build/tools/dltgen
 work=${BENCH_WORK:-/tmp/dltdump-bench}
-mkdir -p "$work"
+. "$(dirname "$0")/common.sh"
 big=$work/verbose-${size_mb}M.dlt
 small=$work/verbose-${peer_mb}M.dlt
 [ -f "$big" ] || "$gen" --profile verbose --size "${size_mb}M" --seed 1 -o "$big"
 [ -f "$small" ] || "$gen" --profile verbose --size "${peer_mb}M" --seed 1 -o "$small"
 
-. "$(dirname "$0")/median.sh"
-
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+machine_line
 echo "corpus: $big ($(stat -c %s "$big") bytes), $small ($(stat -c %s "$small") bytes); $runs runs each, medians"
 t_cat=$(median "cat '$big' > /dev/null")
 t_dd=$(median "'$dltdump' '$big' > /dev/null")

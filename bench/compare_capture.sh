@@ -10,13 +10,11 @@ build=${1:-build}
 size_mb=${2:-100}
 runs=${3:-5}
 work=${BENCH_WORK:-/tmp/dltdump-bench}
-mkdir -p "$work"
+. "$(dirname "$0")/common.sh"
 cap=$work/capture-${size_mb}M.pcapng
 [ -f "$cap" ] || "$build/tools/capgen" --size "${size_mb}M" --seed 1 -o "$cap"
-. "$(dirname "$0")/median.sh"
-
 packets=$("$build/tools/pcapls" --count "$cap")
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+machine_line
 echo "capture: $cap ($(stat -c %s "$cap") bytes, $packets packets); $runs runs each, medians"
 t_cat=$(median "cat '$cap' > /dev/null")
 t_ours=$(median "'$build/tools/pcapls' --count '$cap'")

@@ -13,7 +13,7 @@ build=${1:-build}
 size_mb=${2:-100}
 runs=${3:-5}
 work=${BENCH_WORK:-/tmp/dltdump-bench}
-mkdir -p "$work"
+. "$(dirname "$0")/common.sh"
 dltdump=$build/src/dltdump
 count=$((size_mb * 12000))  # ~85 bytes per message in the capture, headers included
 dlt=$work/dlt-${size_mb}M.dlt
@@ -35,9 +35,7 @@ for per in 1 8; do
     exit 1
   fi
 done
-. "$(dirname "$0")/median.sh"
-
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+machine_line
 echo ".dlt: $dlt ($(stat -c %s "$dlt") bytes, $count messages); $runs runs each, medians"
 t_dlt1=$(median "'$dltdump' --threads=1 '$dlt' > /dev/null")
 t_dlt=$(median "'$dltdump' '$dlt' > /dev/null")

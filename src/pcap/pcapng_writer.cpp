@@ -44,7 +44,7 @@ class BlockBytes {
     put(v);
     for (std::size_t i = sizeof v; i % 4; ++i) *p_++ = 0;
   }
-  // A time stamp option: two u32 halves, the high one first (as in EPB and ISB headers).
+  // A time stamp option: two u32 halves, the high one first (as in the block heads).
   void put_option_time(std::uint16_t code, std::uint64_t t) {
     put<std::uint16_t>(code);
     put<std::uint16_t>(8);
@@ -52,6 +52,15 @@ class BlockBytes {
     put<std::uint32_t>(static_cast<std::uint32_t>(t));
   }
   void put_end_of_options() { put<std::uint32_t>(0); }
+  // The head that EPBs and ISBs share: type, total length, interface, time stamp (high half
+  // first).
+  void put_interface_block_head(std::uint32_t type, std::size_t total, std::uint32_t interface, std::uint64_t ts) {
+    put<std::uint32_t>(type);
+    put<std::uint32_t>(static_cast<std::uint32_t>(total));
+    put<std::uint32_t>(interface);
+    put<std::uint32_t>(static_cast<std::uint32_t>(ts >> 32));
+    put<std::uint32_t>(static_cast<std::uint32_t>(ts));
+  }
 
  private:
   std::uint8_t* p_;
@@ -144,11 +153,7 @@ void PcapngWriter::write_packet(std::uint32_t interface, std::int64_t time_ns, s
   const std::size_t total = 28 + pcapng::pad4(size) + (flags ? option_bytes(4) : 0) + 4 + 4;
   const std::uint64_t ts = unsigned_time(time_ns);
   BlockBytes b(begin_block(total), big_endian_);
-  b.put<std::uint32_t>(pcapng::kEnhancedPacket);
-  b.put<std::uint32_t>(static_cast<std::uint32_t>(total));
-  b.put<std::uint32_t>(interface);
-  b.put<std::uint32_t>(static_cast<std::uint32_t>(ts >> 32));
-  b.put<std::uint32_t>(static_cast<std::uint32_t>(ts));
+  b.put_interface_block_head(pcapng::kEnhancedPacket, total, interface, ts);
   b.put<std::uint32_t>(size);
   b.put<std::uint32_t>(original_size > size ? original_size : size);
   b.put_bytes(data.data(), size);
@@ -178,11 +183,7 @@ void PcapngWriter::close(std::int64_t now_ns) {
     const std::size_t total = 20 + 4 * option_bytes(8) + (os ? option_bytes(8) : 0) + 4 + 4;
     const std::uint64_t start = s.first_time_ns == aio::Packet::kNoTime ? now : unsigned_time(s.first_time_ns);
     BlockBytes b(begin_block(total), big_endian_);
-    b.put<std::uint32_t>(pcapng::kInterfaceStatistics);
-    b.put<std::uint32_t>(static_cast<std::uint32_t>(total));
-    b.put<std::uint32_t>(i);
-    b.put<std::uint32_t>(static_cast<std::uint32_t>(now >> 32));
-    b.put<std::uint32_t>(static_cast<std::uint32_t>(now));
+    b.put_interface_block_head(pcapng::kInterfaceStatistics, total, i, now);
     b.put_option_time(pcapng::kIsbStartTime, start);
     b.put_option_time(pcapng::kIsbEndTime, now);
     b.put_option_value<std::uint64_t>(pcapng::kIsbIfRecv, s.packets + s.dropped);
