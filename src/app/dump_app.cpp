@@ -2,10 +2,14 @@
 
 #include <unistd.h>
 
+#include <optional>
+
 #include "aio/replay.hpp"
 #include "app/parallel_capture.hpp"
 #include "app/parallel_decode.hpp"
 #include "dlt/framer.hpp"
+#include "filter/filter.hpp"
+#include "filter/filter_sink.hpp"
 #include "input/capture_decoder.hpp"
 #include "pcap/capture_reader.hpp"
 #include "output/text_sink.hpp"
@@ -27,10 +31,32 @@ dlt::StreamFormat stream_format(input::InputFormat f) {
   }
 }
 
+// The chain every input's events go through: the filter (with its context) if the user
+// gave one, then the text sink. One per run: context carries over from input to input.
+struct Pipeline {
+  output::TextSink& sink;
+  std::optional<filter::Filter> filter;
+  std::optional<filter::FilterSink> filter_sink;
+  bool has_context = false;
+
+  Pipeline(const DumpConfig& config, output::TextSink& text_sink) : sink(text_sink) {
+    if (!config.filter.any()) return;  // without a filter, -A and -B do nothing (spec §7)
+    filter.emplace(config.filter);
+    filter_sink.emplace(*filter, filter::FilterSink::Context{config.before_context, config.after_context}, sink);
+    has_context = config.before_context > 0 || config.after_context > 0;
+  }
+  dlt::FramerSink& head() { return filter_sink ? static_cast<dlt::FramerSink&>(*filter_sink) : sink; }
+  const dlt::TextGate* gate() const { return filter_sink ? &*filter_sink : nullptr; }
+  // For decoders that filter on several threads (stateless: only without context).
+  LineSpec line_spec() const { return {sink.options(), filter ? &*filter : nullptr}; }
+};
+
 // One framer over the file's windows (mapped) or read(2) chunks (pipes).
-void decode_stream(util::InputFile& file, dlt::StreamFormat format, output::TextSink& sink) {
+void decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipeline& pipeline) {
   dlt::Framer framer(format);
-  framer.set_payload_text(true);  // the text sink prints every payload
+  framer.set_payload_text(true);  // the text sink prints payloads; the gate says which
+  framer.set_text_gate(pipeline.gate());
+  dlt::FramerSink& sink = pipeline.head();
   for (;;) {
     auto window = file.next_window();
     if (window.empty()) break;
@@ -47,19 +73,19 @@ void report_losses(const std::string& name, const std::string& losses) {
 }
 
 // A PCAP or PCAP-NG capture: replayed packet by packet into the capture decoder (on all
-// cores when threads > 1). A malformed capture stops after what came before the fault,
-// whose flows are flushed.
-void decode_capture(util::InputFile& file, const DumpConfig& config, output::TextSink& sink) {
+// cores when threads > 1 and no context is asked). A malformed capture stops after what
+// came before the fault, whose flows are flushed.
+void decode_capture(util::InputFile& file, const DumpConfig& config, Pipeline& pipeline) {
   auto reader = pcap::CaptureReader::open(file);
   if (!reader) return;  // fewer than 4 bytes: nothing to decode (spec §5)
   input::CaptureDecoder::Options options;
   options.udp_ports = config.udp_ports;
-  if (config.threads > 1) {
+  if (config.threads > 1 && !pipeline.has_context) {
     std::string losses;
     try {
-      decode_capture_parallel(*reader, options, sink.options(), {config.threads, 2u << 20},
-                              [&](std::string_view text, std::uint64_t lines) { sink.write_block(text, lines); },
-                              losses);
+      decode_capture_parallel(
+          *reader, options, pipeline.line_spec(), {config.threads, 2u << 20},
+          [&](std::string_view text, std::uint64_t lines) { pipeline.sink.write_block(text, lines); }, losses);
     } catch (const util::OutputError&) {
       throw;
     } catch (const util::Error&) {
@@ -69,7 +95,8 @@ void decode_capture(util::InputFile& file, const DumpConfig& config, output::Tex
     report_losses(file.name(), losses);
     return;
   }
-  input::CaptureDecoder decoder(options, sink);
+  options.text_gate = pipeline.gate();
+  input::CaptureDecoder decoder(options, pipeline.head());
   try {
     aio::replay(*reader, decoder);
   } catch (const util::Error&) {
@@ -82,9 +109,21 @@ void decode_capture(util::InputFile& file, const DumpConfig& config, output::Tex
   report_losses(file.name(), decoder.loss_summary());
 }
 
+// A regular expression that gave up on some lines is worth knowing about: those lines were
+// counted as not matching.
+void report_search_limits(const Pipeline& pipeline) {
+  if (!pipeline.filter) return;
+  const std::uint64_t hits = pipeline.filter->search().limit_hits();
+  if (hits == 0) return;
+  util::write_all(STDERR_FILENO, "Regular expression search gave up on " + std::to_string(hits) +
+                                     " lines (more than " + std::to_string(filter::TextSearch::kMatchLimit) +
+                                     " steps); they were counted as not matching\n");
+}
+
 int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   util::FdWriter writer(out_fd, "standard output");
   output::TextSink sink(writer, dlt::LineFormatter::Options{config.position});
+  Pipeline pipeline(config, sink);
   std::size_t processed = 0;
   bool partial = false;
 
@@ -94,16 +133,16 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       input::InputFormat format = input::resolve_format(spec, config.format);
       util::InputFile file = util::InputFile::open(spec.kind == input::InputKind::Stdin ? "-" : spec.path);
       if (format == input::InputFormat::Pcap) {
-        decode_capture(file, config, sink);
+        decode_capture(file, config, pipeline);
       } else if (format == input::InputFormat::File && file.is_mapped() && config.threads > 1 &&
-          file.whole().size() >= 2 * config.block_bytes) {
-        decode_file_parallel(file.whole(), sink.options(), {config.threads, config.block_bytes},
+                 !pipeline.has_context && file.whole().size() >= 2 * config.block_bytes) {
+        decode_file_parallel(file.whole(), pipeline.line_spec(), {config.threads, config.block_bytes},
                              [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
                                sink.write_block(text, lines);
                                file.release_before(end);
                              });
       } else {
-        decode_stream(file, stream_format(format), sink);
+        decode_stream(file, stream_format(format), pipeline);
       }
       ++processed;
     } catch (const util::OutputError&) {
@@ -117,6 +156,7 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     }
   }
   writer.flush();
+  report_search_limits(pipeline);
 
   if (processed == 0 && !partial) return kExitNoInputProcessed;
   if (processed != config.inputs.size() || partial) return kExitPartial;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "filter/filter_spec.hpp"
 #include "input/input_spec.hpp"
 
 namespace dltdump::app {
@@ -17,6 +18,8 @@ struct DumpConfig {
   unsigned threads = 1;
   std::uint64_t block_bytes = 2u << 20;  // piece size for parallel decoding
   std::vector<std::uint16_t> udp_ports{3490};  // DLT in captures: UDP destination ports
+  filter::FilterSpec filter;                   // lines to keep (empty: all)
+  std::uint32_t before_context = 0, after_context = 0;  // -B, -A (only with a filter)
 };
 
 // Exit codes (spec §1.4).

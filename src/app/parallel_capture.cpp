@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "aio/replay.hpp"
-#include "output/buffer_sink.hpp"
 #include "util/error.hpp"
 
 namespace dltdump::app {
@@ -38,10 +37,9 @@ struct Batch {
 
 // A worker: the lines it made for the current batch, from the flows given to it.
 struct Worker {
-  explicit Worker(dlt::LineFormatter::Options format) : formatter(format) {}
-  dlt::LineFormatter formatter;
+  explicit Worker(const LineSpec& spec) : chain(spec, text) {}
   util::TextBuffer text{1 << 20};
-  output::BufferSink sink{formatter, text};
+  LineChain chain;
   util::TextBuffer payload_text{1 << 16};  // shared by the flows this worker decodes
   struct Mark {
     std::size_t text_end;
@@ -53,7 +51,7 @@ struct Worker {
   void run(const Batch& batch, const std::vector<input::CaptureFlow*>& flows, const std::vector<unsigned>& owner,
            unsigned me) {
     text.clear();
-    sink.lines = 0;
+    chain.lines() = 0;
     marks.clear();
     for (const auto& d : batch.datagrams) {
       if (owner[d.flow] != me) continue;
@@ -66,18 +64,18 @@ struct Worker {
           flow.feed({batch.bytes.data() + p.at, p.length}, p.offset, d.time_ns);
         }
       }
-      marks.push_back({text.size(), sink.lines});
+      marks.push_back({text.size(), chain.lines()});
     }
   }
 };
 
 class ParallelCaptureDecoder final : public input::DatagramSink {
  public:
-  ParallelCaptureDecoder(const input::CaptureDecoder::Options& options, dlt::LineFormatter::Options format,
+  ParallelCaptureDecoder(const input::CaptureDecoder::Options& options, const LineSpec& spec,
                          const ParallelCaptureOptions& parallel,
                          const std::function<void(std::string_view, std::uint64_t)>& emit)
-      : options_(options), format_(format), parallel_(parallel), emit_(emit) {
-    for (unsigned i = 0; i < std::max(1u, parallel.threads); ++i) workers_.push_back(std::make_unique<Worker>(format));
+      : options_(options), spec_(spec), parallel_(parallel), emit_(emit) {
+    for (unsigned i = 0; i < std::max(1u, parallel.threads); ++i) workers_.push_back(std::make_unique<Worker>(spec));
   }
   ~ParallelCaptureDecoder() override { wait(); }
 
@@ -92,7 +90,7 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
       if (index_.size() >= options_.max_flows) end_least_recent(b);
       flow = static_cast<std::uint32_t>(flows_.size());
       // Created here, touched only by the worker its batch gives it to (never by two at once).
-      flows_.push_back(std::make_unique<input::CaptureFlow>(key, workers_[0]->sink, nullptr));
+      flows_.push_back(std::make_unique<input::CaptureFlow>(key, workers_[0]->chain.head(), nullptr));
       open_.push_back(true);
       last_used_.push_back(0);
       index_.emplace(key, flow);
@@ -111,16 +109,15 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
   void finish() {
     launch();
     wait();
-    dlt::LineFormatter formatter(format_);
     util::TextBuffer text(1 << 16), payload_text(1 << 16);
-    output::BufferSink sink(formatter, text);
+    LineChain chain(spec_, text);
     for (std::size_t id = 0; id < flows_.size(); ++id) {
       if (!open_[id]) continue;
-      flows_[id]->redirect(sink, &payload_text);
+      flows_[id]->redirect(chain.head(), &payload_text, chain.gate());
       flows_[id]->finish();
       open_[id] = false;
     }
-    if (sink.lines) emit_(text.view(), sink.lines);
+    if (chain.lines()) emit_(text.view(), chain.lines());
   }
 
   std::uint64_t flows_ended() const noexcept { return flows_ended_; }
@@ -156,7 +153,7 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
       const auto w = static_cast<unsigned>(std::min_element(load.begin(), load.end()) - load.begin());
       owner_[d.flow] = w;
       load[w] += flow_bytes[d.flow] + 1;
-      flows_[d.flow]->redirect(workers_[w]->sink, &workers_[w]->payload_text);
+      flows_[d.flow]->redirect(workers_[w]->chain.head(), &workers_[w]->payload_text, workers_[w]->chain.gate());
     }
     // Workers see a snapshot of the flow table: the dissecting thread may add flows meanwhile.
     running_flows_.resize(flows_.size());
@@ -194,7 +191,7 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
   }
 
   input::CaptureDecoder::Options options_;
-  dlt::LineFormatter::Options format_;
+  LineSpec spec_;
   ParallelCaptureOptions parallel_;
   const std::function<void(std::string_view, std::uint64_t)>& emit_;
   std::vector<std::unique_ptr<Worker>> workers_;
@@ -215,9 +212,9 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
 }  // namespace
 
 void decode_capture_parallel(pcap::CaptureReader& reader, const input::CaptureDecoder::Options& options,
-                             dlt::LineFormatter::Options format, const ParallelCaptureOptions& parallel,
+                             const LineSpec& spec, const ParallelCaptureOptions& parallel,
                              const std::function<void(std::string_view, std::uint64_t)>& emit, std::string& losses) {
-  ParallelCaptureDecoder decoder(options, format, parallel, emit);
+  ParallelCaptureDecoder decoder(options, spec, parallel, emit);
   input::CaptureDecoder dissector(options, decoder);
   auto summarise = [&] {
     losses = dissector.loss_summary();

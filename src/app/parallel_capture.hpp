@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "dlt/line_formatter.hpp"
+#include "app/line_chain.hpp"
 #include "input/capture_decoder.hpp"
 #include "pcap/capture_reader.hpp"
 
@@ -23,12 +23,12 @@ struct ParallelCaptureOptions {
   std::size_t batch_bytes = 2u << 20;  // datagram payload per batch
 };
 
-// Decodes every packet of `reader`; `emit(text, lines)` receives whole lines in order.
+// Decodes every packet of `reader` into lines made and filtered as `lines` says; `emit(text, lines)` receives whole lines in order.
 // Throws util::Error for a malformed capture after emitting what came before it (its flows
 // flushed), and what `emit` throws. `losses` receives the loss summary (see
 // CaptureDecoder::loss_summary).
 void decode_capture_parallel(pcap::CaptureReader& reader, const input::CaptureDecoder::Options& options,
-                             dlt::LineFormatter::Options format, const ParallelCaptureOptions& parallel,
+                             const LineSpec& lines, const ParallelCaptureOptions& parallel,
                              const std::function<void(std::string_view, std::uint64_t)>& emit, std::string& losses);
 
 }  // namespace dltdump::app

@@ -9,7 +9,6 @@
 
 #include "dlt/framer.hpp"
 #include "dlt/split_points.hpp"
-#include "output/buffer_sink.hpp"
 #include "util/text_buffer.hpp"
 
 namespace dltdump::app {
@@ -27,7 +26,7 @@ struct Block {
 
 }  // namespace
 
-void decode_file_parallel(std::span<const std::uint8_t> file, dlt::LineFormatter::Options format,
+void decode_file_parallel(std::span<const std::uint8_t> file, const LineSpec& spec,
                           const ParallelOptions& options,
                           const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit) {
   dlt::CutPoints points(file, options.block_bytes);
@@ -41,18 +40,18 @@ void decode_file_parallel(std::span<const std::uint8_t> file, dlt::LineFormatter
   std::size_t written = 0;  // blocks the writer has finished with
   bool stop = false;
 
-  auto decode_block = [&](Block& b, dlt::LineFormatter& formatter) {
+  auto decode_block = [&](Block& b) {
     b.text.clear();
     b.framer = std::make_unique<dlt::Framer>(dlt::StreamFormat::File, b.start);
-    b.framer->set_payload_text(true);
-    output::BufferSink sink(formatter, b.text);
-    b.end = b.framer->decode_until(file.subspan(b.start), b.stop, sink);
-    if (b.end == b.stop) b.framer->flush_pending(sink);
-    b.lines = sink.lines;
+    LineChain chain(spec, b.text);
+    chain.attach(*b.framer);
+    b.end = b.framer->decode_until(file.subspan(b.start), b.stop, chain.head());
+    if (b.end == b.stop) b.framer->flush_pending(chain.head());
+    b.lines = chain.lines();
+    b.framer->set_text_gate(nullptr);  // the chain ends here; a continuation attaches its own
   };
 
   auto worker = [&] {
-    dlt::LineFormatter formatter(format);
     for (;;) {
       Block* b;
       {
@@ -64,7 +63,7 @@ void decode_file_parallel(std::span<const std::uint8_t> file, dlt::LineFormatter
         b->start = points.at(k);
         b->stop = points.at(k + 1);
       }
-      decode_block(*b, formatter);
+      decode_block(*b);
       {
         std::lock_guard lock(mu);
         b->ready = true;
@@ -106,7 +105,6 @@ void decode_file_parallel(std::span<const std::uint8_t> file, dlt::LineFormatter
   };
 
   try {
-    dlt::LineFormatter serial_formatter(format);
     util::TextBuffer serial_text(1 << 16);
     std::size_t k = 0;
     while (block_exists(k)) {
@@ -125,11 +123,13 @@ void decode_file_parallel(std::span<const std::uint8_t> file, dlt::LineFormatter
         wait_ready(superseded);
         release(superseded);
         serial_text.clear();
-        output::BufferSink sink(serial_formatter, serial_text);
+        LineChain chain(spec, serial_text);
+        chain.attach(*framer);
         const std::uint64_t target = point(k + 1);
-        end = framer->decode_until(file.subspan(end), target, sink);
-        if (end == target) framer->flush_pending(sink);
-        emit(serial_text.view(), sink.lines, end);
+        end = framer->decode_until(file.subspan(end), target, chain.head());
+        if (end == target) framer->flush_pending(chain.head());
+        framer->set_text_gate(nullptr);
+        emit(serial_text.view(), chain.lines(), end);
         ++k;
       }
     }

@@ -15,7 +15,7 @@
 #include <span>
 #include <string_view>
 
-#include "dlt/line_formatter.hpp"
+#include "app/line_chain.hpp"
 
 namespace dltdump::app {
 
@@ -24,10 +24,10 @@ struct ParallelOptions {
   std::uint64_t block_bytes = 4u << 20;
 };
 
-// Decodes `file` (DLT storage-header format). `emit(text, lines, end)` receives each block's
-// lines in file order, with the number of lines and the file offset up to which all bytes
+// Decodes `file` (DLT storage-header format) into lines made and filtered as `lines` says.
+// `emit(text, lines, end)` receives each block's lines in file order, with the number of lines and the file offset up to which all bytes
 // are decoded. An exception thrown by `emit` stops the workers and propagates.
-void decode_file_parallel(std::span<const std::uint8_t> file, dlt::LineFormatter::Options format,
+void decode_file_parallel(std::span<const std::uint8_t> file, const LineSpec& lines,
                           const ParallelOptions& options,
                           const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit);
 

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli/command_line.hpp"
+#include "cli/filter_options.hpp"
 
 namespace dltdump::cli {
 
@@ -18,6 +19,24 @@ constexpr OptionDef kOptions[] = {
     {0, "format", Arity::Value},
     {0, "threads", Arity::Value},
     {0, "udp-port", Arity::Value},
+    // Filters and context (filter_options).
+    {'s', "string", Arity::List},
+    {'r', "regex", Arity::List},
+    {'i', "ignorecase", Arity::Flag},
+    {0, "ecuid", Arity::List},
+    {0, "appid", Arity::List},
+    {0, "ctxid", Arity::List},
+    {0, "sessionid", Arity::List},
+    {0, "type", Arity::List},
+    {0, "verbose", Arity::Flag},
+    {0, "nonverbose", Arity::Flag},
+    {0, "control", Arity::Flag},
+    {0, "none", Arity::Flag},
+    {'B', "before-context", Arity::Value},
+    {'A', "after-context", Arity::Value},
+    {0, "not-before", Arity::Value},
+    {0, "not-after", Arity::Value},
+    {0, "messageid", Arity::List},
 };
 
 // --udp-port: comma-separated port numbers 1..65535 (the option may repeat).
@@ -74,6 +93,7 @@ Options parse_options(std::span<const std::string> args) {
   o.dump.position = cl.has("position");
   o.dump.threads = cl.has("threads") ? parse_threads(cl.values("threads")->front()) : default_threads();
   if (auto* v = cl.values("udp-port")) o.dump.udp_ports = parse_udp_ports(*v);
+  parse_filter_options(cl, o.dump);
   if (cl.has("help")) o.command = Command::Help;
   else if (cl.has("version")) o.command = Command::Version;
   else if (!cl.inputs.empty()) o.command = Command::Dump;

@@ -104,7 +104,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
     }
     m.time = last_time_;
     if (text_) text_->clear();
-    if (!parse_packet({buf + i + h, plen}, m, text_)) {
+    if (!parse_packet({buf + i + h, plen}, m, text_, gate_)) {
       skip(base + i, discard_step_, kReasonInvalidPacket);
       i += discard_step_;
       continue;

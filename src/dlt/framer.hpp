@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "dlt/message.hpp"
+#include "dlt/packet.hpp"
 #include "util/text_buffer.hpp"
 
 namespace dltdump::dlt {
@@ -67,6 +68,10 @@ class Framer {
   // at a time may share — a capture has one framer per flow.
   void set_payload_text(util::TextBuffer* shared) { text_ = shared; }
 
+  // With payload text on, asks `gate` (or nobody, if null) per message whether the text is
+  // wanted; see dlt::TextGate. The gate must outlive the framer's use of it.
+  void set_text_gate(const TextGate* gate) { gate_ = gate; }
+
   // Stream offset just past the last byte fed.
   std::uint64_t fed() const { return fed_; }
 
@@ -89,6 +94,7 @@ class Framer {
   SkipRecord pending_;
   Message message_;
   util::TextBuffer* text_ = nullptr;           // where payload text goes, or null
+  const TextGate* gate_ = nullptr;             // who decides whether text is made
   std::unique_ptr<util::TextBuffer> own_text_;  // made on first set_payload_text(true)
 };
 

@@ -101,11 +101,16 @@ void LineFormatter::format(const Message& m, util::TextBuffer& out) {
 
 void LineFormatter::format(const SkipRecord& s, util::TextBuffer& out) {
   put_prefix(s.position, s.time, out);
-  out.append("0.0000 -1  SKIP SKIP 0 log warn verbose 4 Skipped: ");
+  out.append("0.0000 -1  SKIP SKIP 0 log warn verbose 4 ");
+  format_skip_text(s, out);
+  out.put('\n');
+}
+
+void format_skip_text(const SkipRecord& s, util::TextBuffer& out) {
+  out.append("Skipped: ");
   util::append_int(out, s.length);
   out.append(" bytes; Reason: ");
   out.append(s.reason);
-  out.put('\n');
 }
 
 }  // namespace dltdump::dlt

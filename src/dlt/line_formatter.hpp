@@ -37,4 +37,7 @@ class LineFormatter {
 // made while validating when there is one (Message::has_payload_text).
 void format_payload_text(const Message& m, util::TextBuffer& out);
 
+// Appends a skip line's text: `Skipped: <length> bytes; Reason: <reason>`.
+void format_skip_text(const SkipRecord& s, util::TextBuffer& out);
+
 }  // namespace dltdump::dlt

@@ -29,7 +29,8 @@ bool check_payload(const Message& m, util::TextBuffer* text) {
 }
 }  // namespace
 
-bool parse_packet(std::span<const std::uint8_t> packet, Message& m, util::TextBuffer* payload_text) {
+bool parse_packet(std::span<const std::uint8_t> packet, Message& m, util::TextBuffer* payload_text,
+                  const TextGate* gate) {
   const std::uint8_t* p = packet.data();
   m.packet = packet;
   m.htyp = p[0];
@@ -74,6 +75,7 @@ bool parse_packet(std::span<const std::uint8_t> packet, Message& m, util::TextBu
   else if ((m.msin & 1) == 0) m.kind = PayloadKind::NonVerbose;
   else m.kind = PayloadKind::Verbose;
 
+  if (payload_text && gate && !gate->wants_text(m)) payload_text = nullptr;
   if (!check_payload(m, payload_text)) {
     m.has_payload_text = false;
     return false;

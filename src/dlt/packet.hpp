@@ -22,6 +22,16 @@ inline unsigned standard_header_length(const std::uint8_t* p) {
   return len >= minimum_packet_length(p[0]) ? len : 0;
 }
 
+// Tells, from a message's decoded headers alone, whether its payload text is wanted (a
+// filter that already rejects the message does not need it). A message refused here is
+// still validated and delivered, without text, so a wrong "no" costs only time: the text
+// can be made later with format_payload_text.
+class TextGate {
+ public:
+  virtual ~TextGate() = default;
+  virtual bool wants_text(const Message& m) const = 0;
+};
+
 // Decodes the headers of `packet` (exactly LEN bytes, the standard header checked by
 // standard_header_length) into `m` and validates the payload by the rules of its kind:
 // verbose arguments must consume the payload exactly; control messages must be a known
@@ -32,7 +42,9 @@ inline unsigned standard_header_length(const std::uint8_t* p) {
 // With `payload_text`, the payload's text is produced in the same walk that validates it
 // (appended to *payload_text, which the caller clears) and m.payload_text points at it;
 // without, m.payload_text stays unset and the text can be made later with
-// format_payload_text.
-bool parse_packet(std::span<const std::uint8_t> packet, Message& m, util::TextBuffer* payload_text = nullptr);
+// format_payload_text. With a `gate` as well, the text is made only if the gate wants it
+// (asked once the headers and the caller's fields are in `m`).
+bool parse_packet(std::span<const std::uint8_t> packet, Message& m, util::TextBuffer* payload_text = nullptr,
+                  const TextGate* gate = nullptr);
 
 }  // namespace dltdump::dlt

@@ -1,0 +1,50 @@
+// One thread's way from framer events to text lines: the optional filter, then a
+// BufferSink that formats what passes into a TextBuffer. Parallel decoders build one per
+// piece of work; the filter there is stateless (no context: context needs the whole stream
+// in order, so runs with -A/-B decode on one thread).
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "dlt/framer.hpp"
+#include "dlt/line_formatter.hpp"
+#include "filter/filter.hpp"
+#include "filter/filter_sink.hpp"
+#include "output/buffer_sink.hpp"
+
+namespace dltdump::app {
+
+// How lines are made: their format and the filter they pass (null: every line).
+struct LineSpec {
+  dlt::LineFormatter::Options format;
+  const filter::Filter* filter = nullptr;
+};
+
+class LineChain {
+ public:
+  LineChain(const LineSpec& spec, util::TextBuffer& text) : formatter_(spec.format), sink_(formatter_, text) {
+    if (spec.filter) filter_.emplace(*spec.filter, filter::FilterSink::Context{}, sink_);
+  }
+  LineChain(const LineChain&) = delete;
+  LineChain& operator=(const LineChain&) = delete;
+
+  // Where framer events go.
+  dlt::FramerSink& head() { return filter_ ? static_cast<dlt::FramerSink&>(*filter_) : sink_; }
+  // The framer's text gate (null without a filter).
+  const dlt::TextGate* gate() const { return filter_ ? &*filter_ : nullptr; }
+  // Lets `framer` make payload text (in its own buffer), asking this chain's gate.
+  void attach(dlt::Framer& framer) {
+    framer.set_payload_text(true);
+    framer.set_text_gate(gate());
+  }
+  // Lines formatted so far.
+  std::uint64_t& lines() { return sink_.lines; }
+
+ private:
+  dlt::LineFormatter formatter_;
+  output::BufferSink sink_;
+  std::optional<filter::FilterSink> filter_;
+};
+
+}  // namespace dltdump::app

@@ -1,0 +1,30 @@
+// The filter options of the command line (dltdump-spec §1.2, §7; deviations Q3, Q4):
+// their texts turned into a filter::FilterSpec and context sizes, with DltDump's
+// validation messages. Every failure throws OptionsError with exit code 1.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "app/dump_app.hpp"
+#include "cli/command_line.hpp"
+#include "cli/options.hpp"
+
+namespace dltdump::cli {
+
+// Fills config.filter, config.before_context and config.after_context from the parsed
+// command line. Compiles the regular expressions once to report a bad one here.
+void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config);
+
+// Single values (exposed for tests). Each returns nullopt when the text is not valid.
+// --type: a name (case-insensitive) or a number as .NET's int parsing with thousands
+// separators, sign and a zero fraction takes it (`48`, `+48`, `48.0`, `1,024`).
+std::optional<std::int32_t> parse_type(std::string_view text);
+// --sessionid: a signed 32-bit decimal (surrounding spaces allowed).
+std::optional<std::int32_t> parse_int32(std::string_view text);
+// --messageid: unsigned 32-bit, decimal digits only.
+std::optional<std::uint32_t> parse_message_id(std::string_view text);
+
+}  // namespace dltdump::cli

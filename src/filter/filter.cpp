@@ -1,0 +1,94 @@
+#include "filter/filter.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "dlt/nonverbose_payload.hpp"
+
+namespace dltdump::filter {
+
+namespace {
+
+void fill(const std::vector<std::string>& values, std::vector<dlt::Id>& ids, bool& given) {
+  given = !values.empty();
+  for (const auto& v : values) {
+    if (v.size() > 4) continue;  // no id is longer than four characters
+    dlt::Id id;
+    std::memcpy(id.chars, v.data(), v.size());
+    id.size = static_cast<std::uint8_t>(v.size());
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
+}
+
+unsigned kind_bit(dlt::PayloadKind k) {
+  switch (k) {
+    case dlt::PayloadKind::Verbose: return kKindVerbose;
+    case dlt::PayloadKind::NonVerbose: return kKindNonVerbose;
+    case dlt::PayloadKind::Control: return kKindControl;
+  }
+  return 0;
+}
+
+const dlt::Id kSkipId = [] {
+  dlt::Id id;
+  std::memcpy(id.chars, "SKIP", 4);
+  id.size = 4;
+  return id;
+}();
+
+constexpr int kSkipType = 0x30;  // log warn
+
+}  // namespace
+
+Filter::Filter(const FilterSpec& spec)
+    : none_(spec.none),
+      sessions_(spec.session_ids),
+      types_given_(!spec.types.empty()),
+      kinds_(spec.kinds == 0 ? kKindAll : spec.kinds),
+      message_ids_(spec.message_ids),
+      time_given_(spec.not_before_us || spec.not_after_us),
+      not_before_us_(spec.not_before_us.value_or(std::numeric_limits<std::int64_t>::min())),
+      not_after_us_(spec.not_after_us.value_or(std::numeric_limits<std::int64_t>::max())),
+      search_(spec.strings, spec.regexes, spec.ignore_case) {
+  fill(spec.ecu_ids, ecu_.values, ecu_.given);
+  fill(spec.app_ids, app_.values, app_.given);
+  fill(spec.ctx_ids, ctx_.values, ctx_.given);
+  for (std::int32_t t : spec.types)
+    if (t >= 0 && t < 256) types_.set(static_cast<std::size_t>(t));
+}
+
+bool Filter::common_match(const dlt::Id& ecu, const dlt::Id& app, const dlt::Id& ctx, bool has_app, int type,
+                          unsigned kind, const util::Timestamp& time) const {
+  if (none_) return false;
+  if (!ecu_.passes(ecu)) return false;
+  if (app_.given && !(has_app && app_.contains(app))) return false;
+  if (ctx_.given && !(has_app && ctx_.contains(ctx))) return false;
+  if (types_given_ && !(type >= 0 && types_.test(static_cast<std::size_t>(type)))) return false;
+  if (!(kinds_ & kind)) return false;
+  if (time_given_ && !(time.valid && time.us >= not_before_us_ && time.us <= not_after_us_)) return false;
+  return true;
+}
+
+bool Filter::header_match(const dlt::Message& m) const {
+  // A type exists with an extended header of a known MSTP (Q16: non-verbose ones too).
+  const int type = m.has_extended && ((m.msin >> 1) & 7) <= 3 ? (m.msin & 0xFE) : -1;
+  if (!common_match(m.shown_ecu(), m.app, m.ctx, m.has_extended, type, kind_bit(m.kind), m.time)) return false;
+  if (!sessions_.empty() &&
+      !(m.has_session && std::find(sessions_.begin(), sessions_.end(), static_cast<std::int32_t>(m.session)) !=
+                             sessions_.end()))
+    return false;
+  if (!message_ids_.empty()) {
+    if (m.kind != dlt::PayloadKind::NonVerbose) return false;
+    const std::uint32_t id = dlt::nonverbose_message_id(m.payload, m.big_endian);
+    if (std::find(message_ids_.begin(), message_ids_.end(), id) == message_ids_.end()) return false;
+  }
+  return true;
+}
+
+bool Filter::header_match(const dlt::SkipRecord& s) const {
+  if (!sessions_.empty() || !message_ids_.empty()) return false;  // skip lines have neither
+  return common_match(dlt::Id{}, kSkipId, kSkipId, true, kSkipType, kKindVerbose, s.time);
+}
+
+}  // namespace dltdump::filter

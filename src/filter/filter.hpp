@@ -1,0 +1,72 @@
+// The compiled filter (dltdump-spec §7 with deviations Q8 and Q16): decides whether a
+// message or skip line passes every option group the user gave.
+//
+// The groups split in two so that the costly one runs last and only when needed:
+// * header groups (ids, session, type, kind, message id, time) read only decoded header
+//   fields — the framer asks them before it formats a payload (dlt::TextGate);
+// * the text group (`-s`, `-r`) searches the payload text, made once per message.
+// A Filter is immutable after construction and shared by all decoding threads; the
+// per-thread state of the text search lives in a TextSearch::Scratch.
+#pragma once
+
+#include <bitset>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "dlt/message.hpp"
+#include "filter/filter_spec.hpp"
+#include "filter/text_search.hpp"
+
+namespace dltdump::filter {
+
+class Filter {
+ public:
+  // Throws util::Error for an invalid regular expression (deviation Q3's message).
+  explicit Filter(const FilterSpec& spec);
+
+  // --none: nothing passes.
+  bool passes_nothing() const { return none_; }
+  // True when the text group is given: lines need their payload text to be judged.
+  bool has_text_group() const { return !search_.empty(); }
+
+  // Every group but the text group. Skip lines are judged as DltDump shows them: ECU
+  // empty, APP and CTX `SKIP`, no session id, type `log warn`, verbose, not non-verbose.
+  bool header_match(const dlt::Message& m) const;
+  bool header_match(const dlt::SkipRecord& s) const;
+
+  // The text group alone (true when it is not given).
+  bool text_match(std::string_view text, TextSearch::Scratch& scratch) const {
+    return search_.empty() || search_.matches(text, scratch);
+  }
+
+  const TextSearch& search() const { return search_; }
+
+ private:
+  // An id group: the values as ids (longer values can never match, but the group counts).
+  struct IdGroup {
+    bool given = false;
+    std::vector<dlt::Id> values;
+    bool contains(const dlt::Id& id) const {
+      for (const auto& v : values)
+        if (v == id) return true;
+      return false;
+    }
+    bool passes(const dlt::Id& id) const { return !given || contains(id); }
+  };
+  bool common_match(const dlt::Id& ecu, const dlt::Id& app, const dlt::Id& ctx, bool has_app, int type,
+                    unsigned kind, const util::Timestamp& time) const;
+
+  bool none_;
+  IdGroup ecu_, app_, ctx_;
+  std::vector<std::int32_t> sessions_;
+  bool types_given_;
+  std::bitset<256> types_;      // MSIN & 0xFE values
+  unsigned kinds_;              // kKind* bits that pass (kKindAll: any)
+  std::vector<std::uint32_t> message_ids_;
+  bool time_given_;
+  std::int64_t not_before_us_, not_after_us_;
+  TextSearch search_;
+};
+
+}  // namespace dltdump::filter

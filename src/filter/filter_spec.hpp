@@ -1,0 +1,39 @@
+// What the user asked to filter: the parsed values of the filter options (dltdump-spec §7).
+//
+// Plain data, made by the command line and turned into a filter::Filter (which compiles the
+// regular expressions and packs the ids) when the run starts. Within one group any value
+// matches (OR); every group that is given must match (AND). An empty group is not given.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dltdump::filter {
+
+// --verbose / --nonverbose / --control: bits of FilterSpec::kinds.
+inline constexpr unsigned kKindVerbose = 1, kKindNonVerbose = 2, kKindControl = 4;
+inline constexpr unsigned kKindAll = kKindVerbose | kKindNonVerbose | kKindControl;
+
+struct FilterSpec {
+  std::vector<std::string> ecu_ids, app_ids, ctx_ids;
+  std::vector<std::int32_t> session_ids;
+  std::vector<std::int32_t> types;          // MSIN with the verbose bit masked (0x30 = log warn)
+  unsigned kinds = 0;                       // 0 or kKindAll: no restriction
+  std::vector<std::uint32_t> message_ids;   // non-verbose message ids
+  std::optional<std::int64_t> not_before_us, not_after_us;  // inclusive, µs since 1970 UTC
+  std::vector<std::string> strings;         // -s: substrings of the line text
+  std::vector<std::string> regexes;         // -r: PCRE2 patterns, searched in the line text
+  bool ignore_case = false;                 // -i: applies to strings and regexes
+  bool none = false;                        // --none: nothing passes
+
+  // True when any option restricts the lines (context needs at least one).
+  bool any() const {
+    return none || !ecu_ids.empty() || !app_ids.empty() || !ctx_ids.empty() || !session_ids.empty() ||
+           !types.empty() || (kinds != 0 && kinds != kKindAll) || !message_ids.empty() || not_before_us ||
+           not_after_us || !strings.empty() || !regexes.empty();
+  }
+};
+
+}  // namespace dltdump::filter
