@@ -27,21 +27,10 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Every item of a list option, its values split at commas.
+// Every item of a list option (the tokenizer has split them at commas already).
 std::vector<std::string> items(const ParsedCommandLine& cl, std::string_view name) {
-  std::vector<std::string> out;
-  if (auto* values = cl.values(name)) {
-    for (const auto& v : *values) {
-      std::vector<std::string> parts;
-      try {
-        parts = split_list(v);
-      } catch (const CommandLineError& e) {
-        fail(e.message);
-      }
-      out.insert(out.end(), parts.begin(), parts.end());
-    }
-  }
-  return out;
+  auto* values = cl.values(name);
+  return values ? *values : std::vector<std::string>{};
 }
 
 struct TypeName {

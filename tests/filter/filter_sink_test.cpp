@@ -1,0 +1,160 @@
+#include "filter/filter_sink.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "dlt/line_formatter.hpp"
+#include "dlt/packet.hpp"
+#include "dlt/packet_builder.hpp"
+
+using namespace dltdump;
+using namespace dltdump::test;
+
+namespace {
+
+// Records what reaches it: the APP id of each message (`!` for a skip line) and its text.
+struct Record : dlt::FramerSink {
+  std::vector<std::string> apps, texts;
+  void on_message(const dlt::Message& m) override {
+    apps.emplace_back(m.app.view());
+    util::TextBuffer t;
+    dlt::format_payload_text(m, t);
+    texts.emplace_back(t.view());
+  }
+  void on_skip(const dlt::SkipRecord&) override {
+    apps.emplace_back("!");
+    texts.emplace_back();
+  }
+  std::string joined() const {
+    std::string s;
+    for (const auto& a : apps) s += (s.empty() ? "" : " ") + a;
+    return s;
+  }
+};
+
+// Feeds one event per word of `sequence` (`!` a skip line, else a message of that APP id
+// with the word as its text) through a FilterSink that keeps APP `M`; returns what passed.
+// The bytes of each message are overwritten after its callback, as a framer's would be.
+std::string run(filter::FilterSink& sink, const std::string& sequence) {
+  std::istringstream words(sequence);
+  std::string w;
+  Bytes buffer;
+  while (words >> w) {
+    if (w == "!") {
+      sink.on_skip({0, 3, dlt::kReasonSearching, {}});
+      continue;
+    }
+    PacketSpec spec;
+    spec.app = w;
+    spec.noar = 1;
+    buffer = packet(spec, arg_string(w, false));
+    dlt::Message m;
+    EXPECT_TRUE(dlt::parse_packet(buffer, m));
+    m.raw = buffer;
+    sink.on_message(m);
+    std::fill(buffer.begin(), buffer.end(), 0xEE);
+  }
+  return "";
+}
+
+std::string filtered(std::uint32_t before, std::uint32_t after, const std::string& sequence) {
+  filter::FilterSpec spec;
+  spec.app_ids = {"M"};
+  filter::Filter f(spec);
+  Record out;
+  filter::FilterSink sink(f, {before, after}, out);
+  run(sink, sequence);
+  return out.joined();
+}
+
+}  // namespace
+
+TEST(FilterSink, WithoutContextOnlyMatchesPass) {
+  EXPECT_EQ(filtered(0, 0, "a b M c M d"), "M M");
+}
+
+TEST(FilterSink, BeforeContextAtTheStartHasFewerLines) {
+  EXPECT_EQ(filtered(3, 0, "a M b"), "a M");
+}
+
+TEST(FilterSink, BeforeContextKeepsOnlyTheLastLines) {
+  EXPECT_EQ(filtered(2, 0, "a b c d M e"), "c d M");
+}
+
+TEST(FilterSink, AfterContextAtTheEndIsCutByTheInput) {
+  EXPECT_EQ(filtered(0, 3, "a M b"), "M b");
+}
+
+TEST(FilterSink, AfterContextCountRestartsAtEachMatch) {
+  EXPECT_EQ(filtered(0, 2, "M a M b c d"), "M a M b c");
+}
+
+TEST(FilterSink, OverlappingWindowsPrintEachLineOnce) {
+  // b and c follow the first match as after-context; they are not held again for the second.
+  EXPECT_EQ(filtered(2, 2, "x M b c M y z w"), "x M b c M y z");
+  EXPECT_EQ(filtered(3, 1, "a b M c d e M"), "a b M c d e M");
+}
+
+TEST(FilterSink, HeldLinesAreCopiesAndSkipLinesAreContextToo) {
+  filter::FilterSpec spec;
+  spec.app_ids = {"M"};
+  filter::Filter f(spec);
+  Record out;
+  filter::FilterSink sink(f, {2, 1}, out);
+  run(sink, "a ! M ! b");
+  EXPECT_EQ(out.joined(), "a ! M !");
+  ASSERT_EQ(out.texts.size(), 4u);
+  EXPECT_EQ(out.texts[0], "a");  // the source bytes were overwritten after the callback
+}
+
+TEST(FilterSink, ContextPersistsAcrossInputs) {
+  filter::FilterSpec spec;
+  spec.app_ids = {"M"};
+  filter::Filter f(spec);
+  Record out;
+  filter::FilterSink sink(f, {1, 1}, out);
+  run(sink, "a b");     // first input
+  run(sink, "M c d");   // second input: b is still the line before
+  EXPECT_EQ(out.joined(), "b M c");
+}
+
+TEST(FilterSink, TextGroupSearchesThePayloadText) {
+  filter::FilterSpec spec;
+  spec.strings = {"ok"};
+  filter::Filter f(spec);
+  Record out;
+  filter::FilterSink sink(f, {0, 0}, out);
+  run(sink, "bad okay ok no !");
+  EXPECT_EQ(out.joined(), "okay ok");
+}
+
+TEST(FilterSink, SkipLineTextIsSearched) {
+  filter::FilterSpec spec;
+  spec.strings = {"Skipped: 3 bytes"};
+  filter::Filter f(spec);
+  Record out;
+  filter::FilterSink sink(f, {0, 0}, out);
+  run(sink, "a ! b");
+  EXPECT_EQ(out.joined(), "!");
+}
+
+TEST(FilterSink, GateWantsTextOnlyForHeadersThatPass) {
+  filter::FilterSpec spec;
+  spec.app_ids = {"M"};
+  filter::Filter f(spec);
+  Record out;
+  filter::FilterSink text_sink(f, {}, out, true);
+  filter::FilterSink binary_sink(f, {}, out, false);
+  PacketSpec p;
+  p.app = "M";
+  Bytes b = packet(p, {});
+  dlt::Message m;
+  ASSERT_TRUE(dlt::parse_packet(b, m));
+  EXPECT_TRUE(text_sink.wants_text(m));
+  EXPECT_FALSE(binary_sink.wants_text(m));  // nobody reads text: none is made
+  p.app = "X";
+  b = packet(p, {});
+  ASSERT_TRUE(dlt::parse_packet(b, m));
+  EXPECT_FALSE(text_sink.wants_text(m));
+}
