@@ -9,7 +9,8 @@
 // Besides the data it can write the truth:
 //   --expect FILE   the exact text dltdump must print for the file (TZ=UTC, no options),
 //                   derived from the values the generator chose, not from a decoder;
-//   --summary FILE  counts (messages, skipped regions, per application and type).
+//   --summary FILE  counts (messages, skipped regions, per application and type, and per
+//                   filter key: ecu., app_type.<app>.<type>, ctx., session., kind., msgid.).
 //
 // The same seed and options always give the same bytes.
 //
@@ -449,7 +450,7 @@ struct Generator {
   std::int64_t last_storage_us = -1;           // of the last good packet (skip line times)
   std::uint8_t counters[3] = {0, 0, 0};
   std::uint64_t messages = 0, skips = 0;
-  std::map<std::string, std::uint64_t> per_app, per_type;
+  std::map<std::string, std::uint64_t> per_app, per_type, per_key;
   unsigned prefix() const { return o.format == "file" ? 16 : o.format == "ser" ? 4 : 0; }
 
   void write(const Bytes& b) {
@@ -599,6 +600,14 @@ struct Generator {
     ++messages;
     ++per_app[ueh ? app : ""];
     ++per_type[type];
+    // Keys for the filter tests: what each filter group should select.
+    ++per_key[std::string("ecu.") + (weid || o.format == "file" ? ecu : "")];
+    if (ueh) ++per_key[std::string("app_type.") + app + "." + type];
+    if (ueh) ++per_key[std::string("ctx.") + ctx];
+    if (wsid) ++per_key["session." + std::to_string(static_cast<std::int32_t>(session))];
+    const bool nonverbose = tail.rfind("non-verbose 1 [", 0) == 0;
+    ++per_key[tail.rfind("verbose", 0) == 0 ? "kind.verbose" : nonverbose ? "kind.nonverbose" : "kind.control"];
+    if (nonverbose) ++per_key["msgid." + tail.substr(15, tail.find(']') - 15)];
   }
 
   void run() {
@@ -684,6 +693,7 @@ int main(int argc, char** argv) {
     std::fprintf(s, "bytes=%" PRIu64 "\nmessages=%" PRIu64 "\nskipped_regions=%" PRIu64 "\n", g.offset, g.messages, g.skips);
     for (auto& [k, v] : g.per_app) std::fprintf(s, "app.%s=%" PRIu64 "\n", k.c_str(), v);
     for (auto& [k, v] : g.per_type) std::fprintf(s, "type.%s=%" PRIu64 "\n", k.c_str(), v);
+    for (auto& [k, v] : g.per_key) std::fprintf(s, "%s=%" PRIu64 "\n", k.c_str(), v);
     std::fclose(s);
   }
   return 0;

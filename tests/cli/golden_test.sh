@@ -140,5 +140,92 @@ first_byte=$(od -An -tx1 -j "$pos" -N 1 "$work/c.pcapng" | tr -d ' ')
 [ "$len_in_file" -ge 4 ] && [ $((16#$first_byte & 0xE0)) -eq 32 ]
 check "--position points at a DLT header in the capture (HTYP version 1, offset $pos)" $?
 
+# 6. Filters (spec §7), against the generator's record: its summary counts what each filter
+#    group selects, its expected lines are what grep and awk select from.
+"$DLTGEN" --format file --count 6000 --seed 11 --corrupt 2 --expect "$work/f.exp" --summary "$work/f.sum" -o "$work/f.dlt"
+key() {  # key NAME...: the sum of the summary's counts (0 for an absent key)
+  local IFS='|'
+  awk -F= -v keys="$*" 'BEGIN { n = split(keys, k, "|"); for (i = 1; i <= n; i++) want[k[i]] = 1 }
+                        ($1 in want) { total += $2 } END { print total + 0 }' "$work/f.sum"
+}
+count() { "$DLTDUMP" "$@" "$work/f.dlt" | wc -l; }
+skips=$(key skipped_regions)
+[ "$skips" -gt 0 ]
+check "the filter corpus has skip lines (they take part in filtering)" $?
+expect_eq "--appid=NAV --type=warn: the NAV warnings" "$(key 'app_type.NAV.log warn')" "$(count --appid=NAV --type=warn)"
+expect_eq "--appid=NAV,HMI --type=warn,error: OR within, AND across" \
+  "$(key 'app_type.NAV.log warn' 'app_type.NAV.log error' 'app_type.HMI.log warn' 'app_type.HMI.log error')" \
+  "$(count --appid=NAV,HMI --type=warn,error)"
+expect_eq "--type=48 is --type=warn (skip lines are log warn)" "$(( $(key 'type.log warn') + skips ))" "$(count --type=48)"
+expect_eq "--ecuid=ECU2" "$(key ecu.ECU2)" "$(count --ecuid=ECU2)"
+expect_eq "--ctxid=GPS,NET" "$(key ctx.GPS ctx.NET)" "$(count --ctxid=GPS,NET)"
+expect_eq "--appid=SKIP: the skip lines" "$skips" "$(count --appid=SKIP)"
+expect_eq "--sessionid=-559038737 (signed)" "$(key session.-559038737)" "$(count --sessionid=-559038737)"
+expect_eq "--control" "$(key kind.control)" "$(count --control)"
+expect_eq "--nonverbose" "$(key kind.nonverbose)" "$(count --nonverbose)"
+expect_eq "--verbose (skip lines are verbose)" "$(( $(key kind.verbose) + skips ))" "$(count --verbose)"
+expect_eq "--verbose --nonverbose --control: no restriction" "$(wc -l < "$work/f.exp")" "$(count --verbose --nonverbose --control)"
+ids=$(grep '^msgid\.' "$work/f.sum" | head -3 | sed 's/^msgid\.\([0-9]*\)=.*/\1/' | paste -sd,)
+expect_eq "--messageid=$ids" "$(key $(echo "$ids" | tr ',' '\n' | sed 's/^/msgid./'))" "$(count --messageid="$ids")"
+expect_eq "-s timeout" "$(grep -c timeout "$work/f.exp")" "$(count -s timeout)"
+expect_eq "-i -s TIMEOUT" "$(grep -c timeout "$work/f.exp")" "$(count -i -s TIMEOUT)"
+expect_eq "-s timeout,door: one OR group" "$(grep -cE 'timeout|door' "$work/f.exp")" "$(count -s timeout,door)"
+expect_eq "-r 'ready=[0-9]{3}' with -s door" "$(grep -cE 'ready=[0-9]{3}|door' "$work/f.exp")" "$(count -r 'ready=[0-9]{3}' -s door)"
+expect_eq "--appid=NAV -s timeout: AND" "$(grep timeout "$work/f.exp" | grep -c ' NAV ')" "$(count --appid=NAV -s timeout)"
+from=$(sed -n 1000p "$work/f.exp" | cut -c1-26); to=$(sed -n 2000p "$work/f.exp" | cut -c1-26)
+iso() { echo "${1:0:4}-${1:5:2}-${1:8:2}T${1:11}"; }
+want=$(awk -v a="$from" -v b="$to" '{ t = $1 " " $2 } t >= a && t <= b' "$work/f.exp" | wc -l)
+expect_eq "--not-before/--not-after (inclusive, UTC here)" "$want" "$(count --not-before "$(iso "$from")" --not-after "$(iso "$to")")"
+out=$("$DLTDUMP" --none "$work/f.dlt"); rc=$?
+expect_eq "--none prints nothing and succeeds" "0:" "$rc:$out"
+# Context: grep's -A/-B on the expected lines is the reference (no separators).
+for ctx in "-A 2" "-B 3" "-A 1 -B 1" "-B 4 -A 5"; do
+  # shellcheck disable=SC2086
+  grep --no-group-separator $ctx timeout "$work/f.exp" > "$work/ctx.exp"
+  # shellcheck disable=SC2086
+  "$DLTDUMP" -s timeout $ctx "$work/f.dlt" > "$work/ctx.out"
+  cmp -s "$work/ctx.exp" "$work/ctx.out"
+  check "-s timeout $ctx equals grep $ctx on the expected lines" $?
+done
+cat "$work/f.exp" "$work/f.exp" | grep --no-group-separator -B 2 -A 2 door > "$work/ctx2.exp"
+"$DLTDUMP" -s door -B 2 -A 2 "$work/f.dlt" "$work/f.dlt" > "$work/ctx2.out"
+cmp -s "$work/ctx2.exp" "$work/ctx2.out"
+check "context carries over from one input to the next" $?
+# The parallel path filters per block: any thread count, the same lines.
+for t in 1 2 3; do
+  "$DLTDUMP" --threads=$t --appid=NAV -s timeout "$work/big.dlt" > "$work/big.f$t"
+done
+grep timeout "$work/big.exp" | grep ' NAV ' > "$work/big.fexp"
+cmp -s "$work/big.fexp" "$work/big.f1" && cmp -s "$work/big.f1" "$work/big.f2" && cmp -s "$work/big.f1" "$work/big.f3"
+check "9 MiB file filtered on 1, 2 and 3 threads equals the expected lines" $?
+# Every input kind filters alike: a network recording and the capture made from it.
+"$DLTGEN" --format net --count 3000 --seed 12 --summary "$work/n.sum" --expect "$work/n.exp" -o "$work/n.bin"
+"$CAPGEN" --dlt "$work/n.bin" --flows 2 --seed 12 -o "$work/n.pcapng"
+want=$(grep -F 'app_type.HMI.log info=' "$work/n.sum" | cut -d= -f2)
+expect_eq "network recording --appid=HMI --type=info" "$want" "$("$DLTDUMP" --format=net --appid=HMI --type=info "$work/n.bin" | wc -l)"
+for t in 1 2; do
+  expect_eq "capture --appid=HMI --type=info (threads $t)" "$want" \
+    "$("$DLTDUMP" --threads=$t --appid=HMI --type=info "$work/n.pcapng" | wc -l)"
+done
+expect_eq "capture -s door" "$(grep -c door "$work/n.exp")" "$("$DLTDUMP" -s door "$work/n.pcapng" | wc -l)"
+# Validation (exit 1, two lines on stdout).
+out=$("$DLTDUMP" -r '(' "$work/f.dlt"); rc=$?
+expect_eq "invalid regex (Q3)" "1:Problem with the command line.
+Invalid regular expression '(': missing closing parenthesis at offset 1" "$rc:$out"
+out=$("$DLTDUMP" --not-after=whenever "$work/f.dlt"); rc=$?
+expect_eq "bad date (Q4)" "1:Problem with the command line.
+Can't interpret date 'whenever' for option 'not-after'." "$rc:$out"
+out=$("$DLTDUMP" --type=network "$work/f.dlt"); rc=$?
+expect_eq "unknown type" "1:Problem with the command line.
+Unknown filter type 'network'." "$rc:$out"
+out=$("$DLTDUMP" --messageid=0x10 "$work/f.dlt"); rc=$?
+expect_eq "bad message id" "1:Problem with the command line.
+Invalid message identifier 0x10, must be an integer" "$rc:$out"
+# A pathological regex cannot hang the run: each search is bounded and the run reports it.
+"$DLTDUMP" -r '^(\w+\s?)*$' "$work/f.dlt" > "$work/patho.out" 2> "$work/patho.err"; rc=$?
+expect_eq "pathological regex: exit 0" 0 "$rc"
+grep -q "^Regular expression search gave up on [0-9]* lines" "$work/patho.err"
+check "pathological regex: the give-ups are reported on stderr" $?
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]
