@@ -31,5 +31,26 @@ for seed in 11 12; do
     fails=$((fails + 1))
   fi
 done
-echo "$((2 - fails)) passed, $fails failed"
+
+# Filters: dlt-convert -f FILE keeps the messages whose APP and CTX are listed, and — its rule
+# — every message without an extended header. dltdump --appid/--ctxid keeps only messages
+# with an extended header, so: theirs = ours + the messages without an extended header.
+"$DLTGEN" --count 3000 --seed 13 -o "$work/f.dlt"
+printf 'NAV GPS\n' > "$work/filter.txt"
+dlt-convert -f "$work/filter.txt" -s "$work/f.dlt" | awk '$1 ~ /^[0-9]+$/ {
+    a = $7; c = $8; gsub(/-+$/, "", a); gsub(/-+$/, "", c); if (a != "") print a "|" c }' > "$work/f.theirs"
+n_theirs_all=$(dlt-convert -f "$work/filter.txt" -s "$work/f.dlt" | awk '$1 ~ /^[0-9]+$/' | wc -l)
+"$DLTDUMP" --appid=NAV --ctxid=GPS "$work/f.dlt" | cut -d' ' -f6-7 | tr ' ' '|' > "$work/f.ours"
+no_ext=$("$DLTDUMP" "$work/f.dlt" | cut -d' ' -f6 | grep -c '^$')
+n_ours=$(wc -l < "$work/f.ours")
+if [ "$n_ours" -eq 0 ] || [ "$n_theirs_all" -ne $((n_ours + no_ext)) ]; then
+  echo "FAIL filter: dlt-convert -f kept $n_theirs_all, dltdump $n_ours + $no_ext without extended header"
+  fails=$((fails + 1))
+elif ! diff "$work/f.theirs" "$work/f.ours" > "$work/diff"; then
+  echo "FAIL filter: the NAV/GPS messages differ"; head -5 "$work/diff"
+  fails=$((fails + 1))
+else
+  echo "filter: dlt-convert -f 'NAV GPS' kept $n_theirs_all = dltdump's $n_ours + $no_ext without extended header"
+fi
+echo "$((3 - fails)) passed, $fails failed"
 [ "$fails" -eq 0 ]
