@@ -16,7 +16,8 @@
 //
 // Usage: dltgen [--format file|net|ser] [--count N | --size BYTES] [--seed S]
 //               [--corrupt PERCENT] [--truncate] [--profile mixed|verbose|nonverbose|plain]
-//               [--expect FILE] [--summary FILE] -o OUT
+//               [--expect FILE] [--summary FILE] [--rare-app ID] -o OUT
+//   --rare-app ID   every 100th message is of application ID (filter benchmarks).
 #include <cinttypes>
 #include <cstdarg>
 #include <cmath>
@@ -422,6 +423,7 @@ struct Options {
   std::uint64_t seed = 1;
   unsigned corrupt = 0;
   bool truncate = false;
+  std::string rare_app;
   std::string profile = "mixed";
   std::string out, expect, summary;
 };
@@ -490,6 +492,9 @@ struct Generator {
     const unsigned e = rng.below(3);
     const char* ecu = kEcus[e];
     const char* app = kApps[rng.below(5)];
+    // --rare-app: every 100th message is of that application (1 %, for filter benchmarks);
+    // the random sequence is the same as without it.
+    if (!o.rare_app.empty() && messages % 100 == 99) app = o.rare_app.c_str();
     const char* ctx = kCtxs[rng.below(5)];
     const bool weid = rng.chance(80), wsid = rng.chance(50), wtms = rng.chance(70);
     const std::uint32_t session = rng.chance(10) ? 0xDEADBEEFu : rng.below(100);
@@ -626,7 +631,8 @@ struct Generator {
 [[noreturn]] void usage() {
   std::fputs(
       "usage: dltgen [--format file|net|ser] [--count N | --size BYTES] [--seed S] [--corrupt PERCENT]\n"
-      "              [--truncate] [--profile mixed|verbose|nonverbose|plain] [--expect FILE] [--summary FILE] -o OUT\n",
+      "              [--truncate] [--profile mixed|verbose|nonverbose|plain] [--expect FILE] [--summary FILE]\n"
+      "              [--rare-app ID] -o OUT\n",
       stderr);
   std::exit(2);
 }
@@ -660,6 +666,7 @@ int main(int argc, char** argv) {
     else if (a == "--seed") o.seed = std::strtoull(val(), nullptr, 10);
     else if (a == "--corrupt") o.corrupt = static_cast<unsigned>(std::atoi(val()));
     else if (a == "--truncate") o.truncate = true;
+    else if (a == "--rare-app") o.rare_app = std::string(val()).substr(0, 4);
     else if (a == "--profile") o.profile = val();
     else if (a == "--expect") o.expect = val();
     else if (a == "--summary") o.summary = val();

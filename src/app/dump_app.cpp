@@ -46,7 +46,7 @@ struct Pipeline {
     has_context = config.before_context > 0 || config.after_context > 0;
   }
   dlt::FramerSink& head() { return filter_sink ? static_cast<dlt::FramerSink&>(*filter_sink) : sink; }
-  const dlt::TextGate* gate() const { return filter_sink ? &*filter_sink : nullptr; }
+  const dlt::PayloadGate* gate() const { return filter_sink ? &*filter_sink : nullptr; }
   // For decoders that filter on several threads (stateless: only without context).
   LineSpec line_spec() const { return {sink.options(), filter ? &*filter : nullptr}; }
 };
@@ -55,7 +55,7 @@ struct Pipeline {
 void decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipeline& pipeline) {
   dlt::Framer framer(format);
   framer.set_payload_text(true);  // the text sink prints payloads; the gate says which
-  framer.set_text_gate(pipeline.gate());
+  framer.set_payload_gate(pipeline.gate());
   dlt::FramerSink& sink = pipeline.head();
   for (;;) {
     auto window = file.next_window();
@@ -95,7 +95,7 @@ void decode_capture(util::InputFile& file, const DumpConfig& config, Pipeline& p
     report_losses(file.name(), losses);
     return;
   }
-  options.text_gate = pipeline.gate();
+  options.payload_gate = pipeline.gate();
   input::CaptureDecoder decoder(options, pipeline.head());
   try {
     aio::replay(*reader, decoder);

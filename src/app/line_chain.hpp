@@ -32,11 +32,11 @@ class LineChain {
   // Where framer events go.
   dlt::FramerSink& head() { return filter_ ? static_cast<dlt::FramerSink&>(*filter_) : sink_; }
   // The framer's text gate (null without a filter).
-  const dlt::TextGate* gate() const { return filter_ ? &*filter_ : nullptr; }
+  const dlt::PayloadGate* gate() const { return filter_ ? &*filter_ : nullptr; }
   // Lets `framer` make payload text (in its own buffer), asking this chain's gate.
   void attach(dlt::Framer& framer) {
     framer.set_payload_text(true);
-    framer.set_text_gate(gate());
+    framer.set_payload_gate(gate());
   }
   // Lines formatted so far.
   std::uint64_t& lines() { return sink_.lines; }

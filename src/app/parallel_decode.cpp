@@ -48,7 +48,7 @@ void decode_file_parallel(std::span<const std::uint8_t> file, const LineSpec& sp
     b.end = b.framer->decode_until(file.subspan(b.start), b.stop, chain.head());
     if (b.end == b.stop) b.framer->flush_pending(chain.head());
     b.lines = chain.lines();
-    b.framer->set_text_gate(nullptr);  // the chain ends here; a continuation attaches its own
+    b.framer->set_payload_gate(nullptr);  // the chain ends here; a continuation attaches its own
   };
 
   auto worker = [&] {
@@ -128,7 +128,7 @@ void decode_file_parallel(std::span<const std::uint8_t> file, const LineSpec& sp
         const std::uint64_t target = point(k + 1);
         end = framer->decode_until(file.subspan(end), target, chain.head());
         if (end == target) framer->flush_pending(chain.head());
-        framer->set_text_gate(nullptr);
+        framer->set_payload_gate(nullptr);
         emit(serial_text.view(), chain.lines(), end);
         ++k;
       }

@@ -84,6 +84,37 @@ std::string help_text(unsigned width) {
        "--threads=<n> - Cores to decode large DLT files and captures with (default: the available cores, at most 8). "
        "The output is the same for any number.",
        width, 2, 4);
+  s += "\nFilters (a line is printed if it passes every option given; within one option any value):\n";
+  wrap(s, "--ecuid=<ids> - ECU ids (as the line shows them: standard header, else storage header).", width, 2, 4);
+  wrap(s, "--appid=<ids> - Application ids.", width, 2, 4);
+  wrap(s, "--ctxid=<ids> - Context ids.", width, 2, 4);
+  wrap(s, "--sessionid=<n> - Session ids (signed decimal).", width, 2, 4);
+  wrap(s,
+       "--type=<types> - Message types: fatal, error, warn, info, debug, verbose, ipc, can, flexray, most, "
+       "ethernet, someip, user1 to user9, request, response, time, variable, functionin, functionout, state, "
+       "vfb, or the MSIN value without the verbose bit (48 = warn).",
+       width, 2, 4);
+  wrap(s, "--verbose, --nonverbose, --control - Only these kinds of message (any of those given).", width, 2, 4);
+  wrap(s, "--messageid=<n> - Non-verbose message ids (unsigned decimal).", width, 2, 4);
+  wrap(s,
+       "--not-before=<date>, --not-after=<date> - Lines with a time stamp in this range (inclusive). "
+       "Forms: 2024-03-01T10:00:00, 2024-03-01 10:00:00.5, 2024-03-01 (midnight), 03/01/2024 10:00 PM; "
+       "local time unless Z or an offset like +02:00 follows.",
+       width, 2, 4);
+  wrap(s, "-s, --string=<text> - Lines whose text contains this string.", width, 2, 4);
+  wrap(s,
+       "-r, --regex=<re> - Lines whose text matches this regular expression (PCRE2 syntax; strings and "
+       "expressions form one group: any may match).",
+       width, 2, 4);
+  wrap(s, "-i, --ignorecase - Strings and expressions ignore case.", width, 2, 4);
+  wrap(s, "--none - Print no line at all (decode only).", width, 2, 4);
+  wrap(s, "-B, --before-context=<n> - With a filter: also print up to n lines before each match (at most 100000).",
+       width, 2, 4);
+  wrap(s, "-A, --after-context=<n> - With a filter: also print n lines after each match.", width, 2, 4);
+  wrap(s,
+       "List options take several values separated by commas and may be repeated; quote a value to keep "
+       "its commas: -s '\"a,b\"'.",
+       width, 2, 4);
   s += "\nInput:\n";
   wrap(s, "<path> or file:///<path> - A file, read from disk.", width, 2, 4);
   wrap(s, "- - Standard input (decoded as a DLT file unless --format says otherwise).", width, 2, 4);

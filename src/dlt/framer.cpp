@@ -26,6 +26,21 @@ std::size_t marker_prefix_at_end(const std::uint8_t* p, std::size_t n, const std
     if (std::memcmp(p + n - k, marker, k) == 0) return k;
   return 0;
 }
+
+// True if a marker may start in [p, p+n): wholly inside, or as a prefix at its end (to be
+// completed by bytes after it). Short regions: memchr on the marker's first byte beats a
+// general substring search, whose setup dominates at packet sizes.
+bool marker_may_start(const std::uint8_t* p, std::size_t n, const std::uint8_t* marker) {
+  const std::uint8_t* end = p + n;
+  for (const std::uint8_t* q = p; q < end;) {
+    q = static_cast<const std::uint8_t*>(std::memchr(q, marker[0], static_cast<std::size_t>(end - q)));
+    if (!q) return false;
+    const std::size_t left = static_cast<std::size_t>(end - q);
+    if (std::memcmp(q, marker, std::min<std::size_t>(left, 4)) == 0) return true;
+    ++q;
+  }
+  return false;
+}
 }  // namespace
 
 unsigned Framer::prefix_length(StreamFormat f) {
@@ -103,8 +118,19 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       m.storage_ecu = Id{};
     }
     m.time = last_time_;
-    if (text_) text_->clear();
-    if (!parse_packet({buf + i + h, plen}, m, text_, gate_)) {
+    parse_headers({buf + i + h, plen}, m);
+    const PayloadGate::Need need = gate_ ? gate_->need(m) : PayloadGate::Need::kText;
+    // Unwanted, and its validity could only matter through resynchronisation: if it were
+    // invalid, the search from its 5th byte would find no marker before its end, so the
+    // next packet starts where it would anyway, and the skip line in its place is unwanted.
+    if (need == PayloadGate::Need::kNothing && marker && !marker_may_start(buf + i + 4, h + plen - 4, marker)) {
+      deliver_skip(sink);
+      i += h + plen;
+      continue;
+    }
+    util::TextBuffer* text = need == PayloadGate::Need::kText ? text_ : nullptr;
+    if (text) text->clear();
+    if (!check_payload(m, text)) {
       skip(base + i, discard_step_, kReasonInvalidPacket);
       i += discard_step_;
       continue;

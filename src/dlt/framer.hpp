@@ -68,9 +68,12 @@ class Framer {
   // at a time may share — a capture has one framer per flow.
   void set_payload_text(util::TextBuffer* shared) { text_ = shared; }
 
-  // With payload text on, asks `gate` (or nobody, if null) per message whether the text is
-  // wanted; see dlt::TextGate. The gate must outlive the framer's use of it.
-  void set_text_gate(const TextGate* gate) { gate_ = gate; }
+  // Asks `gate` (or nobody, if null: everything is wanted) per message what its payload is
+  // needed for; see dlt::PayloadGate. A message the gate needs for nothing is not delivered
+  // and, in file and serial framing, not even validated when that cannot change any other
+  // event (the skip lines around it may then differ: the gate wants none). The gate must
+  // outlive the framer's use of it.
+  void set_payload_gate(const PayloadGate* gate) { gate_ = gate; }
 
   // Stream offset just past the last byte fed.
   std::uint64_t fed() const { return fed_; }
@@ -94,7 +97,7 @@ class Framer {
   SkipRecord pending_;
   Message message_;
   util::TextBuffer* text_ = nullptr;           // where payload text goes, or null
-  const TextGate* gate_ = nullptr;             // who decides whether text is made
+  const PayloadGate* gate_ = nullptr;             // who decides whether text is made
   std::unique_ptr<util::TextBuffer> own_text_;  // made on first set_payload_text(true)
 };
 

@@ -9,7 +9,7 @@ namespace dltdump::dlt {
 
 namespace {
 // Validates the payload by the rules of its kind; formats it too when `text` is given.
-bool check_payload(const Message& m, util::TextBuffer* text) {
+bool check_payload_kind(const Message& m, util::TextBuffer* text) {
   const unsigned mstp = (m.msin >> 1) & 7;
   const unsigned mtin = m.msin >> 4;
   switch (m.kind) {
@@ -29,8 +29,7 @@ bool check_payload(const Message& m, util::TextBuffer* text) {
 }
 }  // namespace
 
-bool parse_packet(std::span<const std::uint8_t> packet, Message& m, util::TextBuffer* payload_text,
-                  const TextGate* gate) {
+void parse_headers(std::span<const std::uint8_t> packet, Message& m) {
   const std::uint8_t* p = packet.data();
   m.packet = packet;
   m.htyp = p[0];
@@ -74,9 +73,10 @@ bool parse_packet(std::span<const std::uint8_t> packet, Message& m, util::TextBu
   else if (((m.msin >> 1) & 7) == static_cast<unsigned>(MessageType::Control)) m.kind = PayloadKind::Control;
   else if ((m.msin & 1) == 0) m.kind = PayloadKind::NonVerbose;
   else m.kind = PayloadKind::Verbose;
+}
 
-  if (payload_text && gate && !gate->wants_text(m)) payload_text = nullptr;
-  if (!check_payload(m, payload_text)) {
+bool check_payload(Message& m, util::TextBuffer* payload_text) {
+  if (!check_payload_kind(m, payload_text)) {
     m.has_payload_text = false;
     return false;
   }

@@ -22,29 +22,39 @@ inline unsigned standard_header_length(const std::uint8_t* p) {
   return len >= minimum_packet_length(p[0]) ? len : 0;
 }
 
-// Tells, from a message's decoded headers alone, whether its payload text is wanted (a
-// filter that already rejects the message does not need it). A message refused here is
-// still validated and delivered, without text, so a wrong "no" costs only time: the text
-// can be made later with format_payload_text.
-class TextGate {
+// Tells, from a message's decoded headers alone, what its payload is needed for — so a
+// filter that already rejects a message spares the payload's formatting, and often its
+// validation too. A wrong answer towards "less" costs only time where the contract below
+// allows it: text can be made later with format_payload_text.
+class PayloadGate {
  public:
-  virtual ~TextGate() = default;
-  virtual bool wants_text(const Message& m) const = 0;
+  enum class Need : std::uint8_t {
+    kText,        // validate and format: the message may be printed or searched
+    kValidation,  // validate only: the message is delivered, its text made on demand
+    kNothing,     // nobody takes this message, nor a skip line in its place: the framer may
+                  // drop it unvalidated where that cannot change the other events' bytes
+  };
+  virtual ~PayloadGate() = default;
+  virtual Need need(const Message& m) const = 0;
 };
 
 // Decodes the headers of `packet` (exactly LEN bytes, the standard header checked by
-// standard_header_length) into `m` and validates the payload by the rules of its kind:
+// standard_header_length) into `m`, including m.kind and m.payload. Fields of `m` that
+// describe the input (position, time, raw, storage_ecu) are left to the caller.
+void parse_headers(std::span<const std::uint8_t> packet, Message& m);
+
+// Validates the payload of a message parse_headers filled by the rules of its kind:
 // verbose arguments must consume the payload exactly; control messages must be a known
 // service of the right size; verbose MSIN must name a valid type. Returns false if the
-// packet is invalid. Fields of `m` that describe the input (position, time, raw,
-// storage_ecu) are left to the caller.
-//
-// With `payload_text`, the payload's text is produced in the same walk that validates it
-// (appended to *payload_text, which the caller clears) and m.payload_text points at it;
-// without, m.payload_text stays unset and the text can be made later with
-// format_payload_text. With a `gate` as well, the text is made only if the gate wants it
-// (asked once the headers and the caller's fields are in `m`).
-bool parse_packet(std::span<const std::uint8_t> packet, Message& m, util::TextBuffer* payload_text = nullptr,
-                  const TextGate* gate = nullptr);
+// packet is invalid. With `payload_text`, the text is produced in the same walk (appended
+// to *payload_text, which the caller clears) and m.payload_text points at it; without,
+// m.has_payload_text is false and the text can be made later with format_payload_text.
+bool check_payload(Message& m, util::TextBuffer* payload_text);
+
+// parse_headers then check_payload.
+inline bool parse_packet(std::span<const std::uint8_t> packet, Message& m, util::TextBuffer* payload_text = nullptr) {
+  parse_headers(packet, m);
+  return check_payload(m, payload_text);
+}
 
 }  // namespace dltdump::dlt

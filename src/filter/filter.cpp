@@ -91,4 +91,12 @@ bool Filter::header_match(const dlt::SkipRecord& s) const {
   return common_match(dlt::Id{}, kSkipId, kSkipId, true, kSkipType, kKindVerbose, s.time);
 }
 
+bool Filter::may_pass_skip_lines() const {
+  // Only the time differs between skip lines: take one inside the time range.
+  const std::int64_t t = time_given_ ? (not_before_us_ != std::numeric_limits<std::int64_t>::min() ? not_before_us_
+                                                                                               : not_after_us_)
+                                     : 0;
+  return header_match(dlt::SkipRecord{0, 1, dlt::kReasonSearching, {t, true}});
+}
+
 }  // namespace dltdump::filter

@@ -3,7 +3,7 @@
 //
 // The groups split in two so that the costly one runs last and only when needed:
 // * header groups (ids, session, type, kind, message id, time) read only decoded header
-//   fields — the framer asks them before it formats a payload (dlt::TextGate);
+//   fields — the framer asks them before it formats a payload (dlt::PayloadGate);
 // * the text group (`-s`, `-r`) searches the payload text, made once per message.
 // A Filter is immutable after construction and shared by all decoding threads; the
 // per-thread state of the text search lives in a TextSearch::Scratch.
@@ -34,6 +34,8 @@ class Filter {
   // empty, APP and CTX `SKIP`, no session id, type `log warn`, verbose, not non-verbose.
   bool header_match(const dlt::Message& m) const;
   bool header_match(const dlt::SkipRecord& s) const;
+  // Whether some skip line (at some time) can pass the header groups.
+  bool may_pass_skip_lines() const;
 
   // The text group alone (true when it is not given).
   bool text_match(std::string_view text, TextSearch::Scratch& scratch) const {

@@ -9,6 +9,7 @@ FilterSink::FilterSink(const Filter& filter, Context context, dlt::FramerSink& n
       context_(context),
       next_(next),
       wants_any_text_(!filter.passes_nothing() && (next_wants_text || filter.has_text_group())),
+      droppable_(context.before == 0 && context.after == 0 && !filter.may_pass_skip_lines()),
       scratch_(filter.search().scratch()),
       held_(context.before) {}
 

@@ -6,9 +6,11 @@
 //   restarts the count). Lines passed as after-context are never held, so nothing is
 //   printed twice; no separators are printed. The state persists across inputs: one
 //   FilterSink serves a whole run.
-// * It is also the framer's TextGate: payload text is made only for messages whose headers
+// * It is also the framer's PayloadGate: payload text is made only for messages whose headers
 //   pass (and only if the text group or the next sink needs text at all). Text for a line
 //   that passes without it (context, or a gate that could not judge) is made on demand.
+//   Without context, and when no skip line can pass, a message whose headers fail is
+//   needed for nothing (the framer may skip validating it).
 // * Held lines are copies (bytes and fields), at most `before` of them, each at most one
 //   packet: memory is bounded by before × 64 KiB and reused, so the steady state does not
 //   allocate.
@@ -25,7 +27,7 @@
 
 namespace dltdump::filter {
 
-class FilterSink final : public dlt::FramerSink, public dlt::TextGate {
+class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
  public:
   struct Context {
     std::uint32_t before = 0, after = 0;
@@ -35,8 +37,9 @@ class FilterSink final : public dlt::FramerSink, public dlt::TextGate {
 
   void on_message(const dlt::Message& m) override;
   void on_skip(const dlt::SkipRecord& s) override;
-  bool wants_text(const dlt::Message& m) const override {
-    return wants_any_text_ && filter_.header_match(m);
+  Need need(const dlt::Message& m) const override {
+    if (filter_.header_match(m)) return wants_any_text_ ? Need::kText : Need::kValidation;
+    return droppable_ ? Need::kNothing : Need::kValidation;
   }
 
   // Largest accepted `before` (bounds the memory held for context).
@@ -62,6 +65,7 @@ class FilterSink final : public dlt::FramerSink, public dlt::TextGate {
   Context context_;
   dlt::FramerSink& next_;
   bool wants_any_text_;
+  bool droppable_;  // a message whose headers fail is never printed (no context, no skip lines)
   std::unique_ptr<TextSearch::Scratch> scratch_;
   util::TextBuffer text_{1 << 16};  // payload text made here (when the framer made none)
   dlt::Message with_text_;          // a message with that text attached

@@ -117,7 +117,7 @@ void CaptureDecoder::deliver(const FlowKey& key, std::span<const Piece> pieces, 
   } else {
     if (flows_.size() >= options_.max_flows) evict_least_recent();
     flows_.push_back(std::make_unique<CaptureFlow>(key, *sink_, options_.payload_text ? &payload_text_ : nullptr,
-                                                   options_.text_gate));
+                                                   options_.payload_gate));
     flow = flows_.back().get();
     flow_index_.emplace(key, flow);
   }

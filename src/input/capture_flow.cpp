@@ -28,10 +28,10 @@ std::size_t FlowKeyHash::operator()(const FlowKey& k) const noexcept {
   return static_cast<std::size_t>(h ^ (h >> 29));
 }
 
-CaptureFlow::CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuffer* text, const dlt::TextGate* gate)
+CaptureFlow::CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuffer* text, const dlt::PayloadGate* gate)
     : key_(key), out_(&out) {
   if (text) framer_.set_payload_text(text);
-  framer_.set_text_gate(gate);
+  framer_.set_payload_gate(gate);
 }
 
 void CaptureFlow::feed(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns) {

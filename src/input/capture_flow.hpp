@@ -26,7 +26,7 @@ class CaptureFlow final : public dlt::FramerSink {
   // Events go to `out`; payload text (if `text` is not null) into that shared buffer, for
   // the messages `gate` wants (all if null). The gate sees messages before their capture
   // time is known (it may refuse text a time filter would want; the text is then made later).
-  CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuffer* text, const dlt::TextGate* gate = nullptr);
+  CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuffer* text, const dlt::PayloadGate* gate = nullptr);
 
   // Appends one piece of the flow's stream: `bytes` from file offset `file_offset`, of a
   // datagram captured at `time_ns`.
@@ -35,10 +35,10 @@ class CaptureFlow final : public dlt::FramerSink {
   void finish() { framer_.finish(*this); }
   // Events of later feeds go to `out` instead, payload text into `text` (if not null) as
   // `gate` wants.
-  void redirect(dlt::FramerSink& out, util::TextBuffer* text = nullptr, const dlt::TextGate* gate = nullptr) {
+  void redirect(dlt::FramerSink& out, util::TextBuffer* text = nullptr, const dlt::PayloadGate* gate = nullptr) {
     out_ = &out;
     if (text) framer_.set_payload_text(text);
-    framer_.set_text_gate(gate);
+    framer_.set_payload_gate(gate);
   }
 
   const FlowKey& key() const noexcept { return key_; }

@@ -156,3 +156,75 @@ TEST(Framer, LargePacketAcrossChunks) {
   EXPECT_EQ(run(StreamFormat::File, in, 4096, &b), whole);
   EXPECT_EQ(b.messages, 3);
 }
+
+namespace {
+// A gate that wants only APP `M` and drops everything else unvalidated where it may.
+struct OnlyM : dlt::PayloadGate {
+  Need need(const dlt::Message& m) const override { return m.app.view() == "M" ? Need::kText : Need::kNothing; }
+};
+// The `M` lines, with positions, that a framer (gated or not) delivers.
+struct CollectM : dlt::FramerSink {
+  dlt::LineFormatter formatter{{true}};
+  util::TextBuffer text;
+  void on_message(const dlt::Message& m) override {
+    if (m.app.view() == "M") formatter.format(m, text);
+  }
+  void on_skip(const dlt::SkipRecord&) override {}
+};
+std::string m_lines(StreamFormat f, const Bytes& in, std::size_t chunk, const dlt::PayloadGate* gate) {
+  CollectM c;
+  dlt::Framer framer(f);
+  framer.set_payload_text(true);
+  framer.set_payload_gate(gate);
+  for (std::size_t at = 0; at < in.size(); at += chunk)
+    framer.feed({in.data() + at, std::min(chunk, in.size() - at)}, c);
+  framer.finish(c);
+  return std::string(c.text.view());
+}
+}  // namespace
+
+// Dropping unwanted packets unvalidated must not change any wanted line: packets whose
+// payload is invalid, and invalid ones that hide a marker (and a whole packet) inside, in
+// file and serial framing, in any chunking.
+TEST(Framer, GateDroppingUnvalidatedPacketsKeepsTheWantedLines) {
+  std::mt19937 rng(7);
+  for (StreamFormat f : {StreamFormat::File, StreamFormat::Serial}) {
+    auto frame = [&](const Bytes& pkt) { return f == StreamFormat::File ? storage(pkt, 5, 0) : serial(pkt); };
+    for (int round = 0; round < 200; ++round) {
+      Bytes in;
+      for (int k = 0; k < 30; ++k) {
+        PacketSpec s;
+        s.app = rng() % 3 == 0 ? "M" : "X";
+        s.noar = 1;
+        Bytes payload = arg_string("text" + std::to_string(k), false);
+        switch (rng() % 5) {
+          case 0:  // invalid: the argument count does not match
+            s.noar = 2;
+            break;
+          case 1: {  // invalid, with a whole wanted packet inside a string argument
+            PacketSpec inner;
+            inner.app = "M";
+            inner.noar = 1;
+            Bytes hidden = frame(packet(inner, arg_string("hidden" + std::to_string(k), false)));
+            payload = arg_string(std::string(hidden.begin(), hidden.end()), false, false, false);
+            s.noar = rng() % 2 ? 2 : 1;  // sometimes invalid, sometimes valid
+            break;
+          }
+          case 2:  // a marker prefix at the very end of the packet
+            payload = arg_string(f == StreamFormat::File ? "xxDLT" : "xxDLS", false, false, false);
+            s.noar = rng() % 2 ? 2 : 1;
+            break;
+          default:
+            break;
+        }
+        Bytes framed = frame(packet(s, payload));
+        in.insert(in.end(), framed.begin(), framed.end());
+        if (rng() % 10 == 0) in.push_back(static_cast<std::uint8_t>(rng()));  // garbage
+      }
+      const std::size_t chunk = 1 + rng() % 300;
+      OnlyM gate;
+      const std::string reference = m_lines(f, in, in.size(), nullptr);
+      ASSERT_EQ(m_lines(f, in, chunk, &gate), reference) << "round " << round;
+    }
+  }
+}

@@ -139,22 +139,30 @@ TEST(FilterSink, SkipLineTextIsSearched) {
   EXPECT_EQ(out.joined(), "!");
 }
 
-TEST(FilterSink, GateWantsTextOnlyForHeadersThatPass) {
+TEST(FilterSink, GateAsksForTextOnlyWhereHeadersPassAndDropsOnlyWhatCannotShow) {
+  using Need = dlt::PayloadGate::Need;
   filter::FilterSpec spec;
   spec.app_ids = {"M"};
   filter::Filter f(spec);
   Record out;
   filter::FilterSink text_sink(f, {}, out, true);
   filter::FilterSink binary_sink(f, {}, out, false);
+  filter::FilterSink context_sink(f, {0, 1}, out, true);
   PacketSpec p;
   p.app = "M";
   Bytes b = packet(p, {});
   dlt::Message m;
   ASSERT_TRUE(dlt::parse_packet(b, m));
-  EXPECT_TRUE(text_sink.wants_text(m));
-  EXPECT_FALSE(binary_sink.wants_text(m));  // nobody reads text: none is made
+  EXPECT_EQ(text_sink.need(m), Need::kText);
+  EXPECT_EQ(binary_sink.need(m), Need::kValidation);  // nobody reads text: none is made
   p.app = "X";
   b = packet(p, {});
   ASSERT_TRUE(dlt::parse_packet(b, m));
-  EXPECT_FALSE(text_sink.wants_text(m));
+  EXPECT_EQ(text_sink.need(m), Need::kNothing);
+  EXPECT_EQ(context_sink.need(m), Need::kValidation);  // may be printed as context
+  filter::FilterSpec warn;
+  warn.types = {0x30};  // skip lines are log warn: a rejected message may become one
+  filter::Filter w(warn);
+  filter::FilterSink warn_sink(w, {}, out, true);
+  EXPECT_EQ(warn_sink.need(m), Need::kValidation);
 }
