@@ -5,6 +5,7 @@
 set -eu
 packages=(
   cmake ninja-build g++ make          # build
+  pkg-config libpcre2-dev             # regular expressions (PCRE2 with its JIT)
   libgtest-dev libbenchmark-dev       # unit tests, micro-benchmarks
   clang libclang-rt-14-dev            # libFuzzer targets
   dlt-tools dlt-viewer                # interop peers: dlt-convert, dlt-viewer

@@ -96,7 +96,8 @@ bool Filter::may_pass_skip_lines() const {
   const std::int64_t t = time_given_ ? (not_before_us_ != std::numeric_limits<std::int64_t>::min() ? not_before_us_
                                                                                                : not_after_us_)
                                      : 0;
-  return header_match(dlt::SkipRecord{0, 1, dlt::kReasonSearching, {t, true}});
+  return header_match(dlt::SkipRecord{0, 1, dlt::kReasonSearching, {t, true}}) &&
+         (search_.empty() || search_.may_match_skip_text());
 }
 
 }  // namespace dltdump::filter

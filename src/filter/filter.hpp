@@ -37,6 +37,12 @@ class Filter {
   // Whether some skip line (at some time) can pass the header groups.
   bool may_pass_skip_lines() const;
 
+  // False when a verbose message's payload bytes prove its text cannot match the text group
+  // (TextSearch::may_match_verbose_payload); true otherwise.
+  bool text_may_match(const dlt::Message& m) const {
+    return m.kind != dlt::PayloadKind::Verbose || search_.may_match_verbose_payload(m.payload);
+  }
+
   // The text group alone (true when it is not given).
   bool text_match(std::string_view text, TextSearch::Scratch& scratch) const {
     return search_.empty() || search_.matches(text, scratch);

@@ -17,6 +17,7 @@ void FilterSink::on_message(const dlt::Message& m) {
   if (filter_.passes_nothing()) return;
   bool hit = filter_.header_match(m);
   const dlt::Message* line = &m;
+  if (hit && filter_.has_text_group() && !filter_.text_may_match(m)) hit = false;
   if (hit && filter_.has_text_group()) {
     if (!m.has_payload_text) {
       text_.clear();

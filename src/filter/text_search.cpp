@@ -1,11 +1,13 @@
 #include "filter/text_search.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
 #include "util/error.hpp"
+#include "util/substring.hpp"
 
 namespace dltdump::filter {
 
@@ -29,6 +31,93 @@ pcre2_code* compile(const std::string& source, std::uint32_t options, const std:
   // Without a JIT (an unsupported CPU), the interpreter runs the same pattern.
   pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
   return code;
+}
+// Characters a string argument copies verbatim and that never separate arguments.
+bool verbatim_run_char(char c) {
+  return c > ' ' && c < 0x7F && c != '.' && c != '[' && c != ']' && c != '{' && c != '}';
+}
+// Characters that text made from anything but a string argument never contains.
+bool anchor_char(char c) {
+  static constexpr std::string_view kSynthetic = "0123456789abcdefxtrulsin+-";
+  return verbatim_run_char(c) && kSynthetic.find(c) == std::string_view::npos;
+}
+
+// The longest run of verbatim characters of `needle` that holds an anchor; empty if none.
+std::string raw_key(const std::string& needle) {
+  std::string best;
+  for (std::size_t i = 0; i < needle.size();) {
+    if (!verbatim_run_char(needle[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    bool anchored = false;
+    for (; j < needle.size() && verbatim_run_char(needle[j]); ++j) anchored |= anchor_char(needle[j]);
+    if (anchored && j - i > best.size()) best = needle.substr(i, j - i);
+    i = j;
+  }
+  return best;
+}
+
+// The literal runs that every match of `re` contains, found conservatively at the top level
+// of patterns without alternation or inline options (nothing for those): a literal run
+// ends at any metacharacter, escape, class or group, and loses its last character to a
+// quantifier that may repeat it zero times.
+std::vector<std::string> required_literals(std::string_view re) {
+  if (re.find('|') != std::string_view::npos || re.find("(?") != std::string_view::npos ||
+      re.find("\\Q") != std::string_view::npos)
+    return {};
+  std::vector<std::string> runs;
+  std::string run;
+  auto end_run = [&] {
+    if (!run.empty()) runs.push_back(run);
+    run.clear();
+  };
+  int depth = 0;
+  for (std::size_t i = 0; i < re.size(); ++i) {
+    const char c = re[i];
+    if (c == '\\') {  // an escape: not collected
+      end_run();
+      ++i;
+    } else if (c == '[') {  // a class: skip to its end
+      end_run();
+      std::size_t j = i + 1;
+      if (j < re.size() && re[j] == '^') ++j;
+      if (j < re.size() && re[j] == ']') ++j;
+      for (; j < re.size() && re[j] != ']'; ++j)
+        if (re[j] == '\\') ++j;
+      i = j;
+    } else if (c == '(') {
+      end_run();
+      ++depth;
+    } else if (c == ')') {
+      end_run();
+      --depth;
+    } else if (c == '*' || c == '?' || c == '{') {
+      if (!run.empty()) run.pop_back();  // the character before may be absent
+      end_run();
+    } else if (c == '+' || c == '.' || c == '^' || c == '$') {
+      end_run();
+    } else if (depth == 0) {
+      run += c;
+    }
+  }
+  end_run();
+  return runs;
+}
+
+// Every character a skip line's text can hold.
+constexpr std::string_view kSkipTextChars =
+    "Skipped: 0123456789 bytes; Reason: Searching for next packet Invalid packet standard header "
+    "Flushing packets at end of stream End of stream";
+
+}  // namespace
+
+namespace {
+bool within_skip_text_chars(std::string_view s) {
+  for (char c : s)
+    if (kSkipTextChars.find(c) == std::string_view::npos) return false;
+  return true;
 }
 }  // namespace
 
@@ -58,6 +147,25 @@ TextSearch::TextSearch(const std::vector<std::string>& strings, const std::vecto
       else patterns_.push_back({s, compile(s, PCRE2_LITERAL | PCRE2_UTF | caseless, s)});
     }
     for (const auto& r : regexes) patterns_.push_back({r, compile(r, PCRE2_UTF | caseless, r)});
+    // The prefilter needs a key for every needle and pattern (any may match).
+    prefilter_ = !ignore_case && (!plain_.empty() || !regexes.empty());
+    for (const auto& s : plain_) {
+      raw_keys_.push_back(raw_key(s));
+      prefilter_ &= !raw_keys_.back().empty();
+    }
+    for (const auto& r : regexes) {
+      std::string best;
+      bool skip_possible = true;
+      for (const auto& literal : required_literals(r)) {
+        std::string key = raw_key(literal);
+        if (key.size() > best.size()) best = key;
+        skip_possible &= ignore_case || within_skip_text_chars(literal);
+      }
+      raw_keys_.push_back(best);
+      prefilter_ &= !best.empty();
+      may_match_skip_text_ |= skip_possible;
+    }
+    for (const auto& s : strings) may_match_skip_text_ |= ignore_case || within_skip_text_chars(s);
   } catch (...) {
     for (auto& p : patterns_) pcre2_code_free(static_cast<pcre2_code*>(p.code));
     throw;
@@ -71,9 +179,8 @@ TextSearch::~TextSearch() {
 std::unique_ptr<TextSearch::Scratch> TextSearch::scratch() const { return std::unique_ptr<Scratch>(new Scratch()); }
 
 bool TextSearch::matches(std::string_view text, Scratch& scratch) const {
-  for (const auto& s : plain_) {
-    if (s.empty() || memmem(text.data(), text.size(), s.data(), s.size()) != nullptr) return true;
-  }
+  for (const auto& s : plain_)
+    if (util::find_substring(text.data(), text.size(), s.data(), s.size())) return true;
   for (const auto& p : patterns_) {
     const int rc = pcre2_match(static_cast<const pcre2_code*>(p.code), reinterpret_cast<PCRE2_SPTR>(text.data()),
                                text.size(), 0, 0, static_cast<pcre2_match_data*>(scratch.match_data_),

@@ -73,3 +73,116 @@ TEST(TextSearch, PathologicalPatternGivesUpAndIsCounted) {
   // Not a timing test of the machine: 2^40 steps would take hours; the limit stops it.
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(60));
 }
+
+// ---- The prefilter: payload bytes prove a verbose text cannot match ----
+
+#include <random>
+
+#include "dlt/packet_builder.hpp"
+#include "dlt/verbose_payload.hpp"
+#include "util/text_buffer.hpp"
+
+namespace {
+using dltdump::test::Bytes;
+
+std::span<const std::uint8_t> bytes(const std::string& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+// A random verbose payload of every kind of argument, strings of random printable ASCII
+// (so anchors and separators occur), and its argument count.
+Bytes random_payload(std::mt19937& rng, unsigned& noar) {
+  using namespace dltdump::test;
+  Bytes p;
+  noar = 1 + rng() % 6;
+  for (unsigned a = 0; a < noar; ++a) {
+    switch (rng() % 7) {
+      case 0: {
+        std::string s;
+        for (unsigned k = rng() % 12; k > 0; --k) s += static_cast<char>(0x20 + rng() % 0x5F);
+        p = cat({p, arg_string(s, false, rng() % 2 == 0)});
+        break;
+      }
+      case 1: p = cat({p, arg_uint(rng(), 4, false)}); break;
+      case 2: p = cat({p, arg_uint(rng(), 4, false, 0x10000)}); break;  // hex
+      case 3: p = cat({p, arg_uint(rng() & 0xFF, 1, false, 0x18000)}); break;  // binary
+      case 4: p = cat({p, arg_sint(-static_cast<std::int64_t>(rng() % 1000), 2, false)}); break;
+      case 5: {  // bool
+        put(p, 0x11, 4, false);
+        p.push_back(static_cast<std::uint8_t>(rng() % 2));
+        break;
+      }
+      default: {  // float32
+        put(p, 0x83, 4, false);
+        put(p, rng(), 4, false);
+        break;
+      }
+    }
+  }
+  return p;
+}
+}  // namespace
+
+TEST(TextSearch, PrefilterNeedsAnAnchorInEveryNeedle) {
+  EXPECT_TRUE(TextSearch({"door="}, {}, false).has_prefilter());
+  EXPECT_TRUE(TextSearch({"Speed", "gone"}, {}, false).has_prefilter());
+  EXPECT_FALSE(TextSearch({"door=", "1.5"}, {}, false).has_prefilter());  // 1.5 may be a float
+  EXPECT_FALSE(TextSearch({"true"}, {}, false).has_prefilter());
+  EXPECT_FALSE(TextSearch({"door"}, {}, true).has_prefilter());  // -i: no
+  EXPECT_TRUE(TextSearch({}, {"door=\\d+"}, false).has_prefilter());
+  EXPECT_FALSE(TextSearch({}, {"door|window"}, false).has_prefilter());
+  EXPECT_FALSE(TextSearch({}, {"(?i)door"}, false).has_prefilter());
+  EXPECT_FALSE(TextSearch({}, {"do?r"}, false).has_prefilter());  // "d" and "r": no anchor left
+}
+
+TEST(TextSearch, PrefilterLooksForTheVerbatimRunInThePayload) {
+  TextSearch s({"door=12"}, {}, false);
+  EXPECT_TRUE(s.may_match_verbose_payload(bytes("xx door=12 yy")));
+  EXPECT_FALSE(s.may_match_verbose_payload(bytes("xx door=5 yy")));
+  EXPECT_FALSE(s.may_match_verbose_payload(bytes("window")));
+}
+
+TEST(TextSearch, SkipLinesAreRuledOutOnlyWhenTheirCharactersCannotMatch) {
+  EXPECT_FALSE(TextSearch({"door="}, {}, false).may_match_skip_text());
+  EXPECT_TRUE(TextSearch({"bytes"}, {}, false).may_match_skip_text());
+  EXPECT_TRUE(TextSearch({}, {"Reason: .*"}, false).may_match_skip_text());
+  EXPECT_FALSE(TextSearch({}, {"door=\\d"}, false).may_match_skip_text());
+}
+
+// The claim the prefilter rests on, tested on random payloads: whenever the text matches,
+// the payload bytes say it may.
+TEST(TextSearch, PrefilterNeverRulesOutAMatch) {
+  std::mt19937 rng(11);
+  int checked = 0, ruled_out = 0;
+  for (int round = 0; round < 20000; ++round) {
+    unsigned noar = 0;
+    const Bytes payload = random_payload(rng, noar);
+    dltdump::util::TextBuffer text;
+    ASSERT_TRUE(dltdump::dlt::format_verbose(payload, false, static_cast<std::uint8_t>(noar), text));
+    const std::string t(text.view());
+    if (t.empty()) continue;
+    const std::size_t at = rng() % t.size();
+    const std::string needle = t.substr(at, 1 + rng() % 10);
+    std::string pattern;  // the needle as a pattern, escaped, one character maybe made a `.`
+    for (char c : needle) {
+      if (rng() % 8 == 0) pattern += '.';
+      else if (std::isalnum(static_cast<unsigned char>(c)) || c == '=' || c == '_' || c == ' ') pattern += c;
+      else pattern += std::string("\\") + c;
+    }
+    for (const TextSearch* s : {new TextSearch({needle}, {}, false), new TextSearch({}, {pattern}, false)}) {
+      auto scratch = s->scratch();
+      if (s->matches(t, *scratch)) {
+        ++checked;
+        ASSERT_TRUE(s->may_match_verbose_payload(payload)) << "needle '" << needle << "' pattern '" << pattern
+                                                           << "' text '" << t << "'";
+      }
+      delete s;
+    }
+    // A needle that is not in the text is often ruled out without formatting.
+    TextSearch absent({"Zq" + needle}, {}, false);
+    auto scratch = absent.scratch();
+    if (!absent.matches(t, *scratch) && !absent.may_match_verbose_payload(payload)) ++ruled_out;
+  }
+  EXPECT_GT(checked, 10000);
+  EXPECT_GT(ruled_out, 1000);
+}
