@@ -33,18 +33,25 @@ std::size_t marker_prefix_at_end(const std::uint8_t* p, std::size_t n, const std
 bool marker_may_start(const std::uint8_t* p, std::size_t n, const std::uint8_t* marker) {
   const std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
   const std::uint64_t first = ones * marker[0];
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
+  auto candidate_at = [&](std::size_t k) {
+    return p[k] == marker[0] && std::memcmp(p + k, marker, std::min<std::size_t>(n - k, 4)) == 0;
+  };
+  if (n < 8) {
+    for (std::size_t k = 0; k < n; ++k)
+      if (candidate_at(k)) return true;
+    return false;
+  }
+  // Words at 0, 8, 16, … and a last one ending exactly at n (overlapping the one before).
+  for (std::size_t i = 0;; i += 8) {
+    if (i + 8 > n) i = n - 8;
     std::uint64_t w;
     std::memcpy(&w, p + i, 8);
     const std::uint64_t x = w ^ first;
-    if (((x - ones) & ~x & highs) == 0) continue;  // no byte equals marker[0]
-    for (std::size_t k = i; k < i + 8; ++k)
-      if (p[k] == marker[0] && std::memcmp(p + k, marker, std::min<std::size_t>(n - k, 4)) == 0) return true;
+    if ((x - ones) & ~x & highs)  // some byte may equal marker[0]
+      for (std::size_t k = i; k < i + 8; ++k)
+        if (candidate_at(k)) return true;
+    if (i + 8 == n) return false;
   }
-  for (; i < n; ++i)
-    if (p[i] == marker[0] && std::memcmp(p + i, marker, std::min<std::size_t>(n - i, 4)) == 0) return true;
-  return false;
 }
 }  // namespace
 
