@@ -37,7 +37,15 @@ for f in "$(dirname "$0")"/../../shared/data/*.pcap "$(dirname "$0")"/../../shar
          "$work"/corpus_pcapng/* "$work"/corpus_pcap/*; do
   [ -f "$f" ] && { printf '\x00'; cat "$f"; } > "$work/corpus_capture_dlt/$(basename "$f").seed"
 done
-TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel}
+# fuzz_filter: flags, an APP id, a needle ("door=" / "ok"), then generated streams.
+mkdir -p "$work/corpus_filter"
+k=0
+for f in "$work"/corpus_file/*; do
+  k=$((k + 1))
+  { printf "\\x$(printf %02x $((k * 37 % 128)))NAV\\x00\\x05door="; tail -c +2 "$f"; } > "$work/corpus_filter/file$k"
+  { printf "\\x$(printf %02x $((k * 11 % 128)))HMI\\x00\\x02ok"; tail -c +2 "$f"; } > "$work/corpus_filter/ok$k"
+done
+TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter}
 for t in $TARGETS; do
   target=${t%%:*}
   corpus=${t##*:}
