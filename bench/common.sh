@@ -1,8 +1,20 @@
-# Sourced by the bench scripts after they set $runs and $work.
+# Sourced by the bench scripts (after they set $runs, or before calling dlt_bench_args).
 #   median "COMMAND"  the median wall time in seconds of COMMAND (run by bash, output
 #                     discarded) over $runs runs, after one warm-up run;
 #   machine_line      prints the machine the figures come from.
+work=${work:-${BENCH_WORK:-/tmp/dltdump-bench}}
 mkdir -p "$work"
+
+# dlt_bench_args [BUILD_DIR] [SIZE_MB] [PEER_SIZE_MB] [RUNS]: the arguments of the scripts
+# that time DLT files (build, size_mb, peer_mb, runs, and the dltdump and dltgen paths).
+dlt_bench_args() {
+  build=${1:-build}
+  size_mb=${2:-1024}
+  peer_mb=${3:-100}
+  runs=${4:-5}
+  dltdump=$build/src/dltdump
+  gen=$build/tools/dltgen
+}
 machine_line() {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 }

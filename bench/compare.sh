@@ -5,14 +5,8 @@
 # dltdump's peak resident memory. Prints ratios; absolute times drift on shared machines.
 # Usage: bench/compare.sh [BUILD_DIR] [SIZE_MB] [PEER_SIZE_MB] [RUNS]
 set -eu
-build=${1:-build}
-size_mb=${2:-1024}
-peer_mb=${3:-100}
-runs=${4:-5}
-dltdump=$build/src/dltdump
-gen=$build/tools/dltgen
-work=${BENCH_WORK:-/tmp/dltdump-bench}
 . "$(dirname "$0")/common.sh"
+dlt_bench_args "$@"
 big=$work/verbose-${size_mb}M.dlt
 small=$work/verbose-${peer_mb}M.dlt
 [ -f "$big" ] || "$gen" --profile verbose --size "${size_mb}M" --seed 1 -o "$big"

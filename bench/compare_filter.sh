@@ -9,14 +9,8 @@
 #   dlt-convert -a -f F FILE     dlt-convert with the same APP filter, on the smaller file
 # Usage: bench/compare_filter.sh [BUILD_DIR] [SIZE_MB] [PEER_SIZE_MB] [RUNS]
 set -eu
-build=${1:-build}
-size_mb=${2:-1024}
-peer_mb=${3:-100}
-runs=${4:-5}
-dltdump=$build/src/dltdump
-gen=$build/tools/dltgen
-work=${BENCH_WORK:-/tmp/dltdump-bench}
 . "$(dirname "$0")/common.sh"
+dlt_bench_args "$@"
 big=$work/rare-${size_mb}M.dlt
 small=$work/rare-${peer_mb}M.dlt
 [ -f "$big" ] || "$gen" --profile verbose --size "${size_mb}M" --seed 1 --rare-app RARE -o "$big"

@@ -58,14 +58,19 @@ std::string run(filter::FilterSink& sink, const std::string& sequence) {
   return "";
 }
 
-std::string filtered(std::uint32_t before, std::uint32_t after, const std::string& sequence) {
-  filter::FilterSpec spec;
-  spec.app_ids = {"M"};
+// What passes a filter made from `spec` (default: APP `M`) with the given context.
+std::string filtered_by(const filter::FilterSpec& spec, std::uint32_t before, std::uint32_t after,
+                        const std::string& sequence) {
   filter::Filter f(spec);
   Record out;
   filter::FilterSink sink(f, {before, after}, out);
   run(sink, sequence);
   return out.joined();
+}
+std::string filtered(std::uint32_t before, std::uint32_t after, const std::string& sequence) {
+  filter::FilterSpec spec;
+  spec.app_ids = {"M"};
+  return filtered_by(spec, before, after, sequence);
 }
 
 }  // namespace
@@ -122,21 +127,13 @@ TEST(FilterSink, ContextPersistsAcrossInputs) {
 TEST(FilterSink, TextGroupSearchesThePayloadText) {
   filter::FilterSpec spec;
   spec.strings = {"ok"};
-  filter::Filter f(spec);
-  Record out;
-  filter::FilterSink sink(f, {0, 0}, out);
-  run(sink, "bad okay ok no !");
-  EXPECT_EQ(out.joined(), "okay ok");
+  EXPECT_EQ(filtered_by(spec, 0, 0, "bad okay ok no !"), "okay ok");
 }
 
 TEST(FilterSink, SkipLineTextIsSearched) {
   filter::FilterSpec spec;
   spec.strings = {"Skipped: 3 bytes"};
-  filter::Filter f(spec);
-  Record out;
-  filter::FilterSink sink(f, {0, 0}, out);
-  run(sink, "a ! b");
-  EXPECT_EQ(out.joined(), "!");
+  EXPECT_EQ(filtered_by(spec, 0, 0, "a ! b"), "!");
 }
 
 TEST(FilterSink, GateAsksForTextOnlyWhereHeadersPassAndDropsOnlyWhatCannotShow) {
