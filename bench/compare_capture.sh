@@ -9,7 +9,6 @@ set -eu
 build=${1:-build}
 size_mb=${2:-100}
 runs=${3:-5}
-work=${BENCH_WORK:-/tmp/dltdump-bench}
 . "$(dirname "$0")/common.sh"
 cap=$work/capture-${size_mb}M.pcapng
 [ -f "$cap" ] || "$build/tools/capgen" --size "${size_mb}M" --seed 1 -o "$cap"

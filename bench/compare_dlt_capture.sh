@@ -12,7 +12,6 @@ set -eu
 build=${1:-build}
 size_mb=${2:-100}
 runs=${3:-5}
-work=${BENCH_WORK:-/tmp/dltdump-bench}
 . "$(dirname "$0")/common.sh"
 dltdump=$build/src/dltdump
 count=$((size_mb * 12000))  # ~85 bytes per message in the capture, headers included

@@ -8,8 +8,8 @@
 #include "app/parallel_capture.hpp"
 #include "app/parallel_decode.hpp"
 #include "dlt/framer.hpp"
+#include "app/line_chain.hpp"
 #include "filter/filter.hpp"
-#include "filter/filter_sink.hpp"
 #include "input/capture_decoder.hpp"
 #include "pcap/capture_reader.hpp"
 #include "output/text_sink.hpp"
@@ -35,18 +35,17 @@ dlt::StreamFormat stream_format(input::InputFormat f) {
 // gave one, then the text sink. One per run: context carries over from input to input.
 struct Pipeline {
   output::TextSink& sink;
-  std::optional<filter::Filter> filter;
-  std::optional<filter::FilterSink> filter_sink;
-  bool has_context = false;
+  std::optional<filter::Filter> filter;  // without a filter, -A and -B do nothing (spec §7)
+  bool has_context;
+  FilterFront front;
 
-  Pipeline(const DumpConfig& config, output::TextSink& text_sink) : sink(text_sink) {
-    if (!config.filter.any()) return;  // without a filter, -A and -B do nothing (spec §7)
-    filter.emplace(config.filter);
-    filter_sink.emplace(*filter, filter::FilterSink::Context{config.before_context, config.after_context}, sink);
-    has_context = config.before_context > 0 || config.after_context > 0;
-  }
-  dlt::FramerSink& head() { return filter_sink ? static_cast<dlt::FramerSink&>(*filter_sink) : sink; }
-  const dlt::PayloadGate* gate() const { return filter_sink ? &*filter_sink : nullptr; }
+  Pipeline(const DumpConfig& config, output::TextSink& text_sink)
+      : sink(text_sink),
+        filter(config.filter.any() ? std::optional<filter::Filter>(std::in_place, config.filter) : std::nullopt),
+        has_context(filter && (config.before_context > 0 || config.after_context > 0)),
+        front(sink, filter ? &*filter : nullptr, {config.before_context, config.after_context}) {}
+  dlt::FramerSink& head() { return front.head(); }
+  const dlt::PayloadGate* gate() const { return front.gate(); }
   // For decoders that filter on several threads (stateless: only without context).
   LineSpec line_spec() const { return {sink.options(), filter ? &*filter : nullptr}; }
 };

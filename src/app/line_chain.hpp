@@ -4,7 +4,6 @@
 // in order, so runs with -A/-B decode on one thread).
 #pragma once
 
-#include <memory>
 #include <optional>
 
 #include "dlt/framer.hpp"
@@ -15,6 +14,24 @@
 
 namespace dltdump::app {
 
+// An optional filter in front of `next`: where framer events go, and the framer's gate.
+class FilterFront {
+ public:
+  FilterFront(dlt::FramerSink& next, const filter::Filter* filter, filter::FilterSink::Context context = {})
+      : next_(next) {
+    if (filter) filter_.emplace(*filter, context, next);
+  }
+  FilterFront(const FilterFront&) = delete;
+  FilterFront& operator=(const FilterFront&) = delete;
+
+  dlt::FramerSink& head() { return filter_ ? static_cast<dlt::FramerSink&>(*filter_) : next_; }
+  const dlt::PayloadGate* gate() const { return filter_ ? &*filter_ : nullptr; }
+
+ private:
+  dlt::FramerSink& next_;
+  std::optional<filter::FilterSink> filter_;
+};
+
 // How lines are made: their format and the filter they pass (null: every line).
 struct LineSpec {
   dlt::LineFormatter::Options format;
@@ -23,16 +40,15 @@ struct LineSpec {
 
 class LineChain {
  public:
-  LineChain(const LineSpec& spec, util::TextBuffer& text) : formatter_(spec.format), sink_(formatter_, text) {
-    if (spec.filter) filter_.emplace(*spec.filter, filter::FilterSink::Context{}, sink_);
-  }
+  LineChain(const LineSpec& spec, util::TextBuffer& text)
+      : formatter_(spec.format), sink_(formatter_, text), front_(sink_, spec.filter) {}
   LineChain(const LineChain&) = delete;
   LineChain& operator=(const LineChain&) = delete;
 
   // Where framer events go.
-  dlt::FramerSink& head() { return filter_ ? static_cast<dlt::FramerSink&>(*filter_) : sink_; }
-  // The framer's text gate (null without a filter).
-  const dlt::PayloadGate* gate() const { return filter_ ? &*filter_ : nullptr; }
+  dlt::FramerSink& head() { return front_.head(); }
+  // The framer's payload gate (null without a filter).
+  const dlt::PayloadGate* gate() const { return front_.gate(); }
   // Lets `framer` make payload text (in its own buffer), asking this chain's gate.
   void attach(dlt::Framer& framer) {
     framer.set_payload_text(true);
@@ -44,7 +60,7 @@ class LineChain {
  private:
   dlt::LineFormatter formatter_;
   output::BufferSink sink_;
-  std::optional<filter::FilterSink> filter_;
+  FilterFront front_;
 };
 
 }  // namespace dltdump::app

@@ -69,10 +69,10 @@ class Framer {
   void set_payload_text(util::TextBuffer* shared) { text_ = shared; }
 
   // Asks `gate` (or nobody, if null: everything is wanted) per message what its payload is
-  // needed for; see dlt::PayloadGate. A message the gate needs for nothing is not delivered
-  // and, in file and serial framing, not even validated when that cannot change any other
-  // event (the skip lines around it may then differ: the gate wants none). The gate must
-  // outlive the framer's use of it.
+  // needed for; see dlt::PayloadGate. In file and serial framing, a message the gate needs
+  // for nothing is dropped — neither validated nor delivered — when that cannot change any
+  // other event (the skip lines around it may then differ: the gate wants none); otherwise
+  // it is validated and delivered without text. The gate must outlive the framer's use.
   void set_payload_gate(const PayloadGate* gate) { gate_ = gate; }
 
   // Stream offset just past the last byte fed.
@@ -97,7 +97,7 @@ class Framer {
   SkipRecord pending_;
   Message message_;
   util::TextBuffer* text_ = nullptr;           // where payload text goes, or null
-  const PayloadGate* gate_ = nullptr;             // who decides whether text is made
+  const PayloadGate* gate_ = nullptr;          // what each payload is needed for, or null
   std::unique_ptr<util::TextBuffer> own_text_;  // made on first set_payload_text(true)
 };
 

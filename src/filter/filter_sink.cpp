@@ -17,9 +17,14 @@ void FilterSink::on_message(const dlt::Message& m) {
   if (filter_.passes_nothing()) return;
   bool hit = filter_.header_match(m);
   const dlt::Message* line = &m;
-  if (hit && filter_.has_text_group() && !filter_.text_may_match(m)) hit = false;
   if (hit && filter_.has_text_group()) {
     if (!m.has_payload_text) {
+      // Text made here only if the payload bytes allow a match (the gate asked the same
+      // before the framer made text for the others).
+      if (!filter_.text_may_match(m)) {
+        route(m, false);
+        return;
+      }
       text_.clear();
       dlt::format_payload_text(m, text_);
       with_text_ = m;
