@@ -12,9 +12,10 @@
 #include "filter/filter.hpp"
 #include "input/capture_decoder.hpp"
 #include "pcap/capture_reader.hpp"
-#include "output/text_sink.hpp"
+#include "output/output.hpp"
 #include "util/error.hpp"
 #include "util/fd_writer.hpp"
+#include "util/file_identity.hpp"
 #include "util/mapped_file.hpp"
 
 namespace dltdump::app {
@@ -32,28 +33,33 @@ dlt::StreamFormat stream_format(input::InputFormat f) {
 }
 
 // The chain every input's events go through: the filter (with its context) if the user
-// gave one, then the text sink. One per run: context carries over from input to input.
+// gave one, then the output. One per run: context carries over from input to input.
 struct Pipeline {
-  output::TextSink& sink;
+  output::LineOutput& sink;
   std::optional<filter::Filter> filter;  // without a filter, -A and -B do nothing (spec §7)
   bool has_context;
   FilterFront front;
 
-  Pipeline(const DumpConfig& config, output::TextSink& text_sink)
-      : sink(text_sink),
+  Pipeline(const DumpConfig& config, output::LineOutput& output)
+      : sink(output),
         filter(config.filter.any() ? std::optional<filter::Filter>(std::in_place, config.filter) : std::nullopt),
         has_context(filter && (config.before_context > 0 || config.after_context > 0)),
-        front(sink, filter ? &*filter : nullptr, {config.before_context, config.after_context}) {}
+        front(sink, filter ? &*filter : nullptr, {config.before_context, config.after_context}, sink.wants_text()) {}
   dlt::FramerSink& head() { return front.head(); }
   const dlt::PayloadGate* gate() const { return front.gate(); }
-  // For decoders that filter on several threads (stateless: only without context).
-  LineSpec line_spec() const { return {sink.options(), filter ? &*filter : nullptr}; }
+  // Whether several threads may make the lines: the output takes text blocks, and the
+  // filter is stateless (no context).
+  bool parallel() const { return sink.block_format() != nullptr && !has_context; }
+  // For decoders that filter on several threads (only if parallel()).
+  LineSpec line_spec() const { return {*sink.block_format(), filter ? &*filter : nullptr}; }
+  // Whether framers must make payload text: for a text output, or for the gate to ask for.
+  bool payload_text() const { return sink.wants_text() || gate() != nullptr; }
 };
 
 // One framer over the file's windows (mapped) or read(2) chunks (pipes).
 void decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipeline& pipeline) {
   dlt::Framer framer(format);
-  framer.set_payload_text(true);  // the text sink prints payloads; the gate says which
+  framer.set_payload_text(pipeline.payload_text());  // the gate, if any, says for which
   framer.set_payload_gate(pipeline.gate());
   dlt::FramerSink& sink = pipeline.head();
   for (;;) {
@@ -79,7 +85,7 @@ void decode_capture(util::InputFile& file, const DumpConfig& config, Pipeline& p
   if (!reader) return;  // fewer than 4 bytes: nothing to decode (spec §5)
   input::CaptureDecoder::Options options;
   options.udp_ports = config.udp_ports;
-  if (config.threads > 1 && !pipeline.has_context) {
+  if (config.threads > 1 && pipeline.parallel()) {
     std::string losses;
     try {
       decode_capture_parallel(
@@ -95,6 +101,7 @@ void decode_capture(util::InputFile& file, const DumpConfig& config, Pipeline& p
     return;
   }
   options.payload_gate = pipeline.gate();
+  options.payload_text = pipeline.payload_text();
   input::CaptureDecoder decoder(options, pipeline.head());
   try {
     aio::replay(*reader, decoder);
@@ -119,9 +126,21 @@ void report_search_limits(const Pipeline& pipeline) {
                                      " steps); they were counted as not matching\n");
 }
 
+// The files this run reads, so that no output overwrites them.
+std::vector<util::FileIdentity> input_identities(const DumpConfig& config) {
+  std::vector<util::FileIdentity> ids;
+  for (const auto& spec : config.inputs) {
+    auto id = spec.kind == input::InputKind::Stdin ? util::identity_of_fd(STDIN_FILENO) : util::identity_of(spec.path);
+    if (id) ids.push_back(*id);
+  }
+  return ids;
+}
+
 int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
-  util::FdWriter writer(out_fd, "standard output");
-  output::TextSink sink(writer, dlt::LineFormatter::Options{config.position});
+  output::Output output({config.output, config.force, config.split_bytes,
+                         dlt::LineFormatter::Options{config.position}, input_identities(config)},
+                        out_fd);
+  output::LineOutput& sink = output.lines();
   Pipeline pipeline(config, sink);
   std::size_t processed = 0;
   bool partial = false;
@@ -130,11 +149,13 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     const std::uint64_t lines_before = sink.lines();
     try {
       input::InputFormat format = input::resolve_format(spec, config.format);
-      util::InputFile file = util::InputFile::open(spec.kind == input::InputKind::Stdin ? "-" : spec.path);
+      const std::string path = spec.kind == input::InputKind::Stdin ? "-" : spec.path;
+      util::InputFile file = util::InputFile::open(path);
+      sink.begin_input({path, format == input::InputFormat::Pcap ? dlt::StreamFormat::Network : stream_format(format)});
       if (format == input::InputFormat::Pcap) {
         decode_capture(file, config, pipeline);
       } else if (format == input::InputFormat::File && file.is_mapped() && config.threads > 1 &&
-                 !pipeline.has_context && file.whole().size() >= 2 * config.block_bytes) {
+                 pipeline.parallel() && file.whole().size() >= 2 * config.block_bytes) {
         decode_file_parallel(file.whole(), pipeline.line_spec(), {config.threads, config.block_bytes},
                              [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
                                sink.write_block(text, lines);
@@ -149,12 +170,12 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     } catch (const util::Error& e) {
       // Diagnostics share stdout with the lines: flush the lines first so that the
       // message appears where the failure happened.
-      writer.flush();
+      sink.flush();
       print_line(diag_fd, e.what());
       if (sink.lines() > lines_before) partial = true;
     }
   }
-  writer.flush();
+  sink.finish();
   report_search_limits(pipeline);
 
   if (processed == 0 && !partial) return kExitNoInputProcessed;

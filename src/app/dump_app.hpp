@@ -20,6 +20,9 @@ struct DumpConfig {
   std::vector<std::uint16_t> udp_ports{3490};  // DLT in captures: UDP destination ports
   filter::FilterSpec filter;                   // lines to keep (empty: all)
   std::uint32_t before_context = 0, after_context = 0;  // -B, -A (only with a filter)
+  std::string output;              // -o: file name template (empty: the console)
+  bool force = false;              // -f: overwrite existing files (never inputs)
+  std::uint64_t split_bytes = 0;   // --split (0: no splitting)
 };
 
 // Exit codes (spec §1.4).
@@ -34,8 +37,10 @@ enum ExitCode : int {
   kExitInternalError = 255,
 };
 
-// Runs the dump. Per-input errors are printed as one line on `diag_fd` and processing
-// continues with the next input. Lines go to `out_fd`. Returns the exit code.
+// Runs the dump. Per-input errors (including an output file that may not be created) are
+// printed as one line on `diag_fd` and processing continues with the next input. Lines go
+// to the output `config.output` names, the console being `out_fd`. A failed write stops
+// the run (message on stderr, exit 5). Returns the exit code.
 int run_dump(const DumpConfig& config, int out_fd, int diag_fd);
 
 }  // namespace dltdump::app

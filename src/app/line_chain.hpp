@@ -17,9 +17,12 @@ namespace dltdump::app {
 // An optional filter in front of `next`: where framer events go, and the framer's gate.
 class FilterFront {
  public:
-  FilterFront(dlt::FramerSink& next, const filter::Filter* filter, filter::FilterSink::Context context = {})
+  // `next_wants_text`: whether `next` prints payload text (text outputs) or not (DLT,
+  // PCAP-NG): without it, payloads are made into text only for a string or regex filter.
+  FilterFront(dlt::FramerSink& next, const filter::Filter* filter, filter::FilterSink::Context context = {},
+              bool next_wants_text = true)
       : next_(next) {
-    if (filter) filter_.emplace(*filter, context, next);
+    if (filter) filter_.emplace(*filter, context, next, next_wants_text);
   }
   FilterFront(const FilterFront&) = delete;
   FilterFront& operator=(const FilterFront&) = delete;

@@ -1,4 +1,5 @@
 // dltdump: decode AUTOSAR DLT files and recordings to text.
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -43,6 +44,10 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A closed pipe and a file size limit become write errors (a message and exit 5, the
+  // output ending on a whole line) instead of killing the process mid-line.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     return run(argc, argv);
   } catch (const std::exception&) {

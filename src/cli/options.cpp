@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <cstring>
+#include <string_view>
 #include <thread>
 
 #include "cli/command_line.hpp"
@@ -19,6 +21,9 @@ constexpr OptionDef kOptions[] = {
     {0, "format", Arity::Value},
     {0, "threads", Arity::Value},
     {0, "udp-port", Arity::Value},
+    {'o', "output", Arity::Value},
+    {'f', "force", Arity::Flag},
+    {0, "split", Arity::Value},
     // Filters and context (filter_options).
     {'s', "string", Arity::List},
     {'r', "regex", Arity::List},
@@ -64,6 +69,32 @@ unsigned parse_threads(const std::string& v) {
   return static_cast<unsigned>(n);
 }
 
+// --split: digits with an optional k/M/G (×1024, ×1024², ×1024³) and an optional b
+// (`64kB`, `100M`, `1Gb`, `65536`); the digits must fit a signed 32-bit integer and the
+// result be at least 64 KiB (spec §1.2).
+std::uint64_t parse_split(const std::string& v) {
+  std::size_t digits = 0;
+  while (digits < v.size() && std::isdigit(static_cast<unsigned char>(v[digits]))) ++digits;
+  std::string_view unit = std::string_view(v).substr(digits);
+  std::uint64_t scale = 1;
+  if (!unit.empty() && std::strchr("kKmMgG", unit.front())) {
+    const char u = static_cast<char>(std::tolower(static_cast<unsigned char>(unit.front())));
+    scale = u == 'k' ? 1ull << 10 : u == 'm' ? 1ull << 20 : 1ull << 30;
+    unit.remove_prefix(1);
+  }
+  if (unit == "b" || unit == "B") unit.remove_prefix(1);
+  if (digits == 0 || !unit.empty())
+    throw OptionsError{app::kExitOptionError, "Option 'split' provided with unrecognized format '" + v + "'"};
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i < digits; ++i) {
+    n = n * 10 + static_cast<unsigned>(v[i] - '0');
+    if (n > 0x7FFFFFFF) throw OptionsError{app::kExitOptionError, "Option 'split' value out of range"};
+  }
+  if (n * scale < 65536)
+    throw OptionsError{app::kExitOptionError, "The output file size limit cannot be less than 64kB"};
+  return n * scale;
+}
+
 unsigned default_threads() {
   unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : n > 8 ? 8 : n;
@@ -93,6 +124,9 @@ Options parse_options(std::span<const std::string> args) {
   o.dump.position = cl.has("position");
   o.dump.threads = cl.has("threads") ? parse_threads(cl.values("threads")->front()) : default_threads();
   if (auto* v = cl.values("udp-port")) o.dump.udp_ports = parse_udp_ports(*v);
+  if (auto* v = cl.values("output")) o.dump.output = v->front();
+  o.dump.force = cl.has("force");
+  if (auto* v = cl.values("split")) o.dump.split_bytes = parse_split(v->front());
   parse_filter_options(cl, o.dump);
   if (cl.has("help")) o.command = Command::Help;
   else if (cl.has("version")) o.command = Command::Version;

@@ -1,0 +1,30 @@
+// Skip records and storage headers as DLT bytes, for outputs that write DLT (dltdump-spec
+// §6.4): a skipped region becomes a synthetic verbose message, so that a DLT → DLT
+// conversion documents where the input was corrupt.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "dlt/message.hpp"
+
+namespace dltdump::dlt {
+
+inline constexpr std::size_t kStorageHeaderBytes = 16;
+
+// Writes a storage header: `DLT\1`, the seconds and microseconds of `time` (little endian;
+// zeros for a time without a source), and `ecu` (4 bytes; null: zeros).
+void write_storage_header(std::uint8_t* out, util::Timestamp time, const std::uint8_t* ecu);
+
+// Room enough for any skip packet (the reasons are the short kReason* texts).
+inline constexpr std::size_t kMaxSkipPacketBytes = 256;
+
+// Writes the packet (standard header onward) that stands for `skip`: HTYP UEH|version 1,
+// MCNT `counter`, MSIN 0x31 (log warn, verbose), APP and CTX `SKIP`, four arguments —
+// UTF-8 `Skipped:`, the byte count as the narrowest signed integer of 8/16/32/64 bits
+// that holds it, `bytes; Reason:`, the reason — so that it decodes to the skip line's text.
+// `out` has kMaxSkipPacketBytes; returns the packet's length.
+std::size_t write_skip_packet(const SkipRecord& skip, std::uint8_t counter, std::uint8_t* out);
+
+}  // namespace dltdump::dlt

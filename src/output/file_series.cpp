@@ -1,0 +1,74 @@
+#include "output/file_series.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "util/error.hpp"
+
+namespace dltdump::output {
+
+FileSeries::FileSeries(FileSeriesOptions options)
+    : template_(options.name_template),
+      split_bytes_(template_.can_split() ? options.split_bytes : 0),  // §6.3: silently ignored otherwise
+      force_(options.force),
+      inputs_(std::move(options.inputs)) {}
+
+FileSeries::~FileSeries() { close(); }
+
+void FileSeries::begin_input(std::string_view path) {
+  stem_ = file_stem(path);
+  if (!template_.has_file()) return;  // concatenated: the series goes on
+  close();
+  series_.clear();
+  counter_ = 1;
+}
+
+bool FileSeries::was_created(const std::string& name) const {
+  const auto id = util::identity_of(name);
+  return id && std::find(created_.begin(), created_.end(), *id) != created_.end();
+}
+
+std::uint64_t FileSeries::open(util::Timestamp time) {
+  close();
+  const std::string name = template_.expand({stem_, counter_, time});
+  const bool continues = !series_.empty() && series_.back() == name;
+  if (!continues && was_created(name)) throw util::Error("Not overwriting previously created file " + name + ".");
+  if (const auto id = util::identity_of(name); id && std::find(inputs_.begin(), inputs_.end(), *id) != inputs_.end())
+    throw util::Error("Not overwriting the input file " + util::absolute_path(name) + ".");
+
+  int flags = O_WRONLY | O_CLOEXEC;
+  if (continues) flags |= O_APPEND;
+  else flags |= O_CREAT | (force_ ? O_TRUNC : O_EXCL);
+  int fd;
+  do fd = ::open(name.c_str(), flags, 0666);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    if (errno == EEXIST) throw util::Error("The file '" + util::absolute_path(name) + "' already exists.");
+    throw util::Error(util::with_os_reason("Couldn't create the output file " + util::absolute_path(name), errno));
+  }
+  std::uint64_t size = 0;
+  if (continues) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0) size = static_cast<std::uint64_t>(st.st_size);
+    limit_ += split_bytes_ / 5;
+  } else {
+    series_.push_back(name);
+    limit_ = split_bytes_;
+    if (const auto id = util::identity_of_fd(fd)) created_.push_back(*id);
+  }
+  fd_ = fd;
+  name_ = name;
+  return size;
+}
+
+void FileSeries::close(bool full) {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  fd_ = -1;
+  if (full) ++counter_;
+}
+
+}  // namespace dltdump::output

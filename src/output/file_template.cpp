@@ -1,0 +1,92 @@
+#include "output/file_template.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+
+namespace dltdump::output {
+
+FileTemplate::FileTemplate(std::string_view text) {
+  auto literal = [&](std::string_view s) {
+    if (s.empty()) return;
+    if (pieces_.empty() || pieces_.back().part != Part::Literal) pieces_.push_back({Part::Literal, {}});
+    pieces_.back().text += s;
+  };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t open = text.find('%', i);
+    if (open == std::string_view::npos) {
+      literal(text.substr(i));
+      break;
+    }
+    literal(text.substr(i, open - i));
+    const std::size_t close = text.find('%', open + 1);
+    if (close == std::string_view::npos) {  // unterminated: kept as written
+      literal(text.substr(open));
+      break;
+    }
+    const std::string name(text.substr(open + 1, close - open - 1));
+    i = close + 1;
+    if (name.empty()) literal("%");
+    else if (name == "FILE") pieces_.push_back({Part::File, {}}), has_file_ = true;
+    else if (name == "CTR") pieces_.push_back({Part::Counter, {}}), can_split_ = true;
+    else if (name == "CDATE") pieces_.push_back({Part::Date, {}}), can_split_ = has_time_ = true;
+    else if (name == "CTIME") pieces_.push_back({Part::Time, {}}), can_split_ = has_time_ = true;
+    else if (name == "CDATETIME") pieces_.push_back({Part::DateTime, {}}), can_split_ = has_time_ = true;
+    else if (const char* value = std::getenv(name.c_str())) literal(value);
+  }
+}
+
+namespace {
+
+// The local date and time of `t` as yyyyMMdd and HHmmss; a time stamp without a source is
+// not converted (it names the file 19700101 / 000000, as DltDump does).
+void local_parts(util::Timestamp t, char (&date)[40], char (&time)[40]) {
+  struct tm tm {};
+  if (t.valid) {
+    std::int64_t seconds = t.us / 1000000;
+    if (t.us % 1000000 < 0) --seconds;
+    const std::time_t tt = static_cast<std::time_t>(seconds);
+    localtime_r(&tt, &tm);
+  } else {
+    tm.tm_year = 70;
+    tm.tm_mday = 1;
+  }
+  std::snprintf(date, sizeof date, "%04d%02d%02d", (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday);
+  std::snprintf(time, sizeof time, "%02d%02d%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+}  // namespace
+
+std::string FileTemplate::expand(const TemplateValues& values) const {
+  char date[40], time[40];
+  if (has_time_) local_parts(values.time, date, time);
+  std::string name;
+  for (const Piece& p : pieces_) {
+    switch (p.part) {
+      case Part::Literal: name += p.text; break;
+      case Part::File: name += values.file; break;
+      case Part::Counter: {
+        char ctr[16];
+        std::snprintf(ctr, sizeof ctr, "%03u", values.counter);
+        name += ctr;
+        break;
+      }
+      case Part::Date: name += date; break;
+      case Part::Time: name += time; break;
+      case Part::DateTime: name += date, name += 'T', name += time; break;
+    }
+  }
+  return name;
+}
+
+std::string file_stem(std::string_view path) {
+  if (path == "-") return "stdin";
+  const std::size_t slash = path.rfind('/');
+  std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  const std::size_t dot = base.rfind('.');
+  if (dot != std::string_view::npos && dot > 0) base = base.substr(0, dot);
+  return std::string(base);
+}
+
+}  // namespace dltdump::output

@@ -1,0 +1,43 @@
+// Where a dump's lines go: the console, a text file, a DLT file or a PCAP-NG file. One
+// LineOutput serves a whole run (files are concatenated or split across inputs as the name
+// template says); it is the last dlt::FramerSink of every input's chain.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "dlt/framer.hpp"
+#include "dlt/line_formatter.hpp"
+
+namespace dltdump::output {
+
+class LineOutput : public dlt::FramerSink {
+ public:
+  struct Input {
+    std::string_view path;    // as given ("-" for standard input): %FILE%
+    dlt::StreamFormat framing;  // how its packets were framed (captures: Network)
+  };
+  // A new input begins. May close a file (a template with %FILE%); never opens one.
+  virtual void begin_input(const Input& input) = 0;
+
+  // Whether messages must carry their payload text (text outputs print it).
+  virtual bool wants_text() const = 0;
+  // For text outputs that can take lines formatted elsewhere (parallel decoding): their
+  // format; null when each line must pass through on_message/on_skip.
+  virtual const dlt::LineFormatter::Options* block_format() const { return nullptr; }
+  // Lines formatted elsewhere in block_format(), `lines` of them. Only if block_format().
+  virtual void write_block(std::string_view /*text*/, std::uint64_t /*lines*/) {}
+
+  // Writes what is buffered (before a diagnostic line is printed).
+  virtual void flush() = 0;
+  // Writes everything and closes the files. Throws util::OutputError.
+  virtual void finish() = 0;
+
+  // Lines output so far (to tell an input that failed before any output from one after).
+  std::uint64_t lines() const { return lines_; }
+
+ protected:
+  std::uint64_t lines_ = 0;
+};
+
+}  // namespace dltdump::output

@@ -1,0 +1,54 @@
+#include "output/output.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "output/dlt_sink.hpp"
+#include "output/pcapng_dlt_sink.hpp"
+#include "output/text_sink.hpp"
+
+namespace dltdump::output {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool ends_with_ignoring_case(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
+}
+
+}  // namespace
+
+OutputKind output_kind(std::string_view name) {
+  if (name.empty() || iequals(name, "CON:") || iequals(name, "/dev/stdout")) return OutputKind::Console;
+  if (ends_with_ignoring_case(name, ".dlt")) return OutputKind::Dlt;
+  if (ends_with_ignoring_case(name, ".pcapng")) return OutputKind::Pcapng;
+  return OutputKind::Text;
+}
+
+Output::Output(const OutputOptions& options, int console_fd) : kind_(output_kind(options.name)) {
+  FileSeriesOptions files{options.name, options.split_bytes, options.force, options.inputs};
+  switch (kind_) {
+    case OutputKind::Console:
+      writer_ = std::make_unique<RecordWriter>(console_fd, "standard output");
+      sink_ = std::make_unique<TextSink>(*writer_, options.text_format);
+      break;
+    case OutputKind::Text:
+      writer_ = std::make_unique<RecordWriter>(std::move(files));
+      sink_ = std::make_unique<TextSink>(*writer_, options.text_format);
+      break;
+    case OutputKind::Dlt:
+      writer_ = std::make_unique<RecordWriter>(std::move(files));
+      sink_ = std::make_unique<DltSink>(*writer_);
+      break;
+    case OutputKind::Pcapng:
+      sink_ = std::make_unique<PcapngDltSink>(std::move(files));
+      break;
+  }
+}
+
+}  // namespace dltdump::output

@@ -1,0 +1,44 @@
+// The output a run writes to, as `-o` names it (dltdump-spec §6.1; PCAP-NG an extension):
+// nothing, `CON:` or `/dev/stdout` (any case) → the console; `*.dlt` → DLT; `*.pcapng` →
+// PCAP-NG; any other name → a UTF-8 text file. Extensions compare case-insensitively.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dlt/line_formatter.hpp"
+#include "output/line_output.hpp"
+#include "output/record_writer.hpp"
+#include "util/file_identity.hpp"
+
+namespace dltdump::output {
+
+enum class OutputKind : std::uint8_t { Console, Text, Dlt, Pcapng };
+
+OutputKind output_kind(std::string_view name);
+
+struct OutputOptions {
+  std::string name;                         // -o (empty: the console)
+  bool force = false;                       // -f
+  std::uint64_t split_bytes = 0;            // --split (0: none)
+  dlt::LineFormatter::Options text_format;  // text outputs
+  std::vector<util::FileIdentity> inputs;   // never overwritten
+};
+
+class Output {
+ public:
+  // `console_fd`: where console output goes (standard output).
+  Output(const OutputOptions& options, int console_fd);
+  OutputKind kind() const { return kind_; }
+  LineOutput& lines() { return *sink_; }
+
+ private:
+  OutputKind kind_;
+  std::unique_ptr<RecordWriter> writer_;  // console, text and DLT outputs
+  std::unique_ptr<LineOutput> sink_;
+};
+
+}  // namespace dltdump::output

@@ -1,0 +1,93 @@
+#include "output/pcapng_dlt_sink.hpp"
+
+#include <algorithm>
+#include <ctime>
+
+#include "dlt/skip_message.hpp"
+#include "net/udp_frame.hpp"
+
+namespace dltdump::output {
+
+namespace {
+
+std::int64_t now_ns() {
+  struct timespec ts {};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+}  // namespace
+
+PcapngDltSink::PcapngDltSink(FileSeriesOptions options)
+    : series_(std::move(options)),
+      section_(pcap::this_machine_section_info()),
+      frame_(new std::uint8_t[net::kMaxUdpFrameBytes]) {}
+
+PcapngDltSink::~PcapngDltSink() {
+  // finish() writes the statistics; here only the descriptor is released (no writes: a
+  // destructor cannot report a failure).
+  series_.close();
+}
+
+void PcapngDltSink::begin_input(const Input& input) {
+  if (series_.name_template().has_file()) close_file(false);
+  series_.begin_input(input.path);
+}
+
+std::uint32_t PcapngDltSink::interface_for(const dlt::Id& ecu) {
+  const std::uint32_t word = ecu.word();
+  for (const Interface& i : interfaces_)
+    if (i.ecu_word == word) return i.index;
+  const std::uint32_t index = writer_->add_interface({aio::link_type::kEthernet, std::string(ecu.view()), 0});
+  interfaces_.push_back({word, index});
+  return index;
+}
+
+void PcapngDltSink::write(const dlt::Id& ecu, util::Timestamp time, std::span<const std::uint8_t> packet) {
+  if (!writer_) {
+    base_size_ = series_.open(time);
+    writer_.emplace(series_.fd(), series_.name(), section_);
+    interfaces_.clear();
+  }
+  const std::uint32_t interface = interface_for(ecu);
+  // The ECU's source address: its place among every ECU of the run (stable across files).
+  auto seen = std::find(ecu_order_.begin(), ecu_order_.end(), ecu.word());
+  if (seen == ecu_order_.end()) seen = ecu_order_.insert(ecu_order_.end(), ecu.word());
+  const auto ordinal = static_cast<std::uint32_t>(seen - ecu_order_.begin());
+  net::UdpEndpoints endpoints;
+  endpoints.source_ip += ordinal;
+  endpoints.source_mac[4] = static_cast<std::uint8_t>(endpoints.source_ip >> 8);
+  endpoints.source_mac[5] = static_cast<std::uint8_t>(endpoints.source_ip);
+
+  const std::int64_t ns = time.valid ? time.us * 1000 : aio::Packet::kNoTime;
+  do {
+    const std::size_t n = std::min(packet.size(), net::kMaxUdpPayloadBytes);
+    const std::size_t frame = net::write_udp_frame(frame_.get(), endpoints, packet.first(n), ip_id_++);
+    writer_->write_packet(interface, ns, {frame_.get(), frame});
+    packet = packet.subspan(n);
+  } while (!packet.empty());
+  if (series_.full(base_size_ + writer_->offset())) close_file(true);
+}
+
+void PcapngDltSink::on_message(const dlt::Message& m) {
+  write(m.shown_ecu(), m.time, m.packet);
+  last_counter_ = m.counter;
+  ++lines_;
+}
+
+void PcapngDltSink::on_skip(const dlt::SkipRecord& s) {
+  std::uint8_t packet[dlt::kMaxSkipPacketBytes];
+  last_counter_ = static_cast<std::uint8_t>(last_counter_ + 1);
+  const std::size_t n = dlt::write_skip_packet(s, last_counter_, packet);
+  write(dlt::Id{}, s.time, {packet, n});
+  ++lines_;
+}
+
+void PcapngDltSink::close_file(bool full) {
+  if (!writer_) return;
+  writer_->close(now_ns());
+  writer_.reset();
+  series_.close(full);
+}
+
+}  // namespace dltdump::output

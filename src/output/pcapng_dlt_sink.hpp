@@ -1,0 +1,63 @@
+// Writes messages as a PCAP-NG capture that Wireshark decodes as DLT (an extension; see
+// the manual): each message is one UDP/IPv4 datagram in an Ethernet frame, from port 3490
+// to 239.255.42.99:3490, carrying the packet from its standard header on (no storage
+// header, no serial marker), stamped with the line's time in nanoseconds (0 without one).
+//
+// * One interface per ECU id as the line shows it (if_name = the id), made when that ECU
+//   first appears in a file; each ECU also gets its own source address (10.0.0.1, .2, …)
+//   so that every ECU is its own flow when the capture is read back.
+// * A skip record becomes the synthetic `SKIP` message of DLT output (dlt/skip_message.hpp)
+//   on the interface of the empty ECU id: nothing the text output shows is lost.
+// * A packet longer than one datagram carries (65507 bytes) continues in the next
+//   datagram of the same flow, as a stream sender would send it.
+// * Files follow output/file_series.hpp (created on the first message, split by size);
+//   each file is a section of its own, closed with interface statistics. Writes go through
+//   pcap::PcapngWriter, which keeps the file whole on a failure.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "output/file_series.hpp"
+#include "output/line_output.hpp"
+#include "pcap/pcapng_writer.hpp"
+
+namespace dltdump::output {
+
+class PcapngDltSink final : public LineOutput {
+ public:
+  explicit PcapngDltSink(FileSeriesOptions options);
+  ~PcapngDltSink() override;
+
+  void on_message(const dlt::Message& m) override;
+  void on_skip(const dlt::SkipRecord& s) override;
+
+  void begin_input(const Input& input) override;
+  bool wants_text() const override { return false; }
+  void flush() override {
+    if (writer_) writer_->flush();
+  }
+  void finish() override { close_file(false); }
+
+ private:
+  std::uint32_t interface_for(const dlt::Id& ecu);
+  void write(const dlt::Id& ecu, util::Timestamp time, std::span<const std::uint8_t> packet);
+  void close_file(bool full);
+
+  FileSeries series_;
+  pcap::SectionInfo section_;
+  std::optional<pcap::PcapngWriter> writer_;
+  std::uint64_t base_size_ = 0;  // bytes the file held before this writer (append)
+  struct Interface {
+    std::uint32_t ecu_word;
+    std::uint32_t index;  // in the current file
+  };
+  std::vector<Interface> interfaces_;      // of the current file
+  std::vector<std::uint32_t> ecu_order_;   // every ECU seen in the run: its source address
+  std::unique_ptr<std::uint8_t[]> frame_;  // one frame under construction
+  std::uint16_t ip_id_ = 0;
+  std::uint8_t last_counter_ = 0xFF;
+};
+
+}  // namespace dltdump::output

@@ -1,0 +1,70 @@
+// Whole records (text lines, DLT messages) into one large buffer, written to the console or
+// to a series of files (output/file_series.hpp).
+//
+// A sink appends one record to `begin(time)` and calls `end()`. For files, `begin` opens
+// the file on the first record (named for that record's time) and `end` starts the next
+// file of the series once the current one has reached the split size; a record is never
+// cut across files. Write failures throw util::OutputError (the run stops; the file ends on
+// a whole record, see util/fd_writer.hpp); file creation failures throw util::Error (the
+// current input fails).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "output/file_series.hpp"
+#include "util/fd_writer.hpp"
+#include "util/text_buffer.hpp"
+#include "util/timestamp.hpp"
+
+namespace dltdump::output {
+
+class RecordWriter {
+ public:
+  // To an open descriptor (the console), named `name` in errors.
+  RecordWriter(int fd, std::string name) : writer_(fd, std::move(name)), open_(true) {}
+  // To the files of `options`, opened as records arrive.
+  explicit RecordWriter(FileSeriesOptions options) : writer_(-1, {}), series_(std::in_place, std::move(options)) {}
+  RecordWriter(const RecordWriter&) = delete;
+  RecordWriter& operator=(const RecordWriter&) = delete;
+
+  // A new input begins (may end the current file: see FileSeries::begin_input).
+  void begin_input(std::string_view path);
+
+  util::TextBuffer& begin(util::Timestamp time) {
+    if (!open_) open(time);
+    return writer_.buffer();
+  }
+  void end() {
+    if (series_ && series_->full(writer_.size())) next_file();
+    else writer_.line_done();
+  }
+
+  // Whether write_block may be used: the destination does not depend on each record
+  // (no split, no time in the file name).
+  bool takes_blocks() const {
+    return !series_ || (!series_->splits() && !series_->name_template().has_time());
+  }
+  // Writes records made elsewhere (parallel decoding) without a copy. `text` is not empty.
+  void write_block(std::string_view text) {
+    if (!open_) open({});
+    writer_.write_direct(text);
+  }
+
+  // Writes what is buffered (before a diagnostic line, at the end of an input).
+  void flush() { writer_.flush(); }
+  // Writes everything and closes the file, if any.
+  void finish();
+
+ private:
+  void open(util::Timestamp time);
+  void next_file();
+
+  util::FdWriter writer_;
+  std::optional<FileSeries> series_;
+  bool open_ = false;
+};
+
+}  // namespace dltdump::output
