@@ -1,0 +1,132 @@
+// DLT output (dltdump-spec §6.4): original bytes for DLT files, storage headers made for
+// recordings, skip records as SKIP messages that decode to the skip line's text.
+#include "output/dlt_sink.hpp"
+
+#include <gtest/gtest.h>
+
+#include "dlt/line_formatter.hpp"
+#include "dlt/packet_builder.hpp"
+#include "dlt/skip_message.hpp"
+#include "temp_dir.hpp"
+
+using namespace dltdump;
+using namespace dltdump::test;
+
+namespace {
+
+// Frames `input` as `format` into a DLT file written by DltSink; returns the file's bytes.
+std::string convert(const Bytes& input, dlt::StreamFormat format) {
+  TempDir d;
+  {
+    output::RecordWriter writer(output::FileSeriesOptions{d / "out.dlt", 0, false, {}});
+    output::DltSink sink(writer);
+    sink.begin_input({"in", format});
+    dlt::Framer framer(format);
+    framer.feed(input, sink);
+    framer.finish(sink);
+    sink.finish();
+  }
+  return read_file(d / "out.dlt");
+}
+
+// The lines a DLT file decodes to (no --position).
+std::string lines_of(const std::string& file, dlt::StreamFormat format = dlt::StreamFormat::File) {
+  struct Lines : dlt::FramerSink {
+    dlt::LineFormatter f{{false}};
+    util::TextBuffer text;
+    void on_message(const dlt::Message& m) override { f.format(m, text); }
+    void on_skip(const dlt::SkipRecord& s) override { f.format(s, text); }
+  } lines;
+  dlt::Framer framer(format);
+  framer.set_payload_text(true);
+  framer.feed({reinterpret_cast<const std::uint8_t*>(file.data()), file.size()}, lines);
+  framer.finish(lines);
+  return std::string(lines.text.view());
+}
+
+std::string str(const Bytes& b) { return {b.begin(), b.end()}; }
+
+Bytes message(const std::string& ecu, std::uint8_t counter, const std::string& text) {
+  PacketSpec s;
+  s.ecu = ecu;
+  s.counter = counter;
+  s.noar = 1;
+  return packet(s, arg_string(text, false));
+}
+
+}  // namespace
+
+TEST(DltSink, DltFileMessagesAreCopiedByteForByte) {
+  const Bytes in = cat({storage(message("ECU1", 1, "one"), 100, 5, "STOR"), storage(message("", 2, "two"), 101, 6, "XY")});
+  EXPECT_EQ(convert(in, dlt::StreamFormat::File), str(in));
+}
+
+TEST(DltSink, NetworkPacketsGetAStorageHeaderWithTheStandardHeaderEcu) {
+  const Bytes a = message("ECU1", 1, "one"), b = message("", 2, "two");
+  Bytes expected = storage(a, 0, 0, "ECU1");
+  const Bytes second = storage(b, 0, 0, "");
+  expected.insert(expected.end(), second.begin(), second.end());
+  EXPECT_EQ(convert(cat({a, b}), dlt::StreamFormat::Network), str(expected));
+}
+
+TEST(DltSink, SerialMarkersAreReplacedByStorageHeaders) {
+  const Bytes a = message("ECU2", 7, "serial");
+  EXPECT_EQ(convert(serial(a), dlt::StreamFormat::Serial), str(storage(a, 0, 0, "ECU2")));
+}
+
+TEST(DltSink, StorageHeaderCarriesTheLineTime) {
+  std::uint8_t h[dlt::kStorageHeaderBytes];
+  const std::uint8_t ecu[4] = {'E', 'C', 'U', '9'};
+  dlt::write_storage_header(h, {1709288430123456, true}, ecu);
+  EXPECT_EQ(str(Bytes(h, h + 16)), str(storage({}, 1709288430, 123456, "ECU9")));
+  dlt::write_storage_header(h, {}, nullptr);
+  EXPECT_EQ(str(Bytes(h, h + 16)), str(storage({}, 0, 0, "")));
+}
+
+TEST(DltSink, SkippedRegionsBecomeSkipMessagesWithTheSkipLinesText) {
+  const Bytes garbage = {'x', 'y', 'z', 0xFF, 0x00, 0x01, 0x02};
+  const Bytes in = cat({storage(message("ECU1", 41, "before"), 5, 0), garbage, storage(message("ECU1", 9, "after"), 6, 0)});
+  const std::string out = convert(in, dlt::StreamFormat::File);
+  const std::string lines = lines_of(out);
+  // The skip line's text, its time (the last storage header's) and a counter after 41.
+  EXPECT_NE(lines.find("1970/01/01 00:00:05.000000 0.0000 42  SKIP SKIP 0 log warn verbose 4 Skipped: 7 bytes; "
+                       "Reason: Searching for next packet\n"),
+            std::string::npos)
+      << lines;
+  EXPECT_EQ(lines_of(out).find("SKIP", lines.find("after")), std::string::npos);  // one skip message
+  // Every good message is kept as it was.
+  EXPECT_NE(out.find(str(storage(message("ECU1", 41, "before"), 5, 0))), std::string::npos);
+  EXPECT_NE(out.find(str(storage(message("ECU1", 9, "after"), 6, 0))), std::string::npos);
+}
+
+TEST(DltSink, SkipCountsUseTheNarrowestSignedInteger) {
+  struct Case {
+    std::uint64_t n;
+    std::uint8_t type_length;  // TYLE of the count argument
+  };
+  for (const Case c : {Case{127, 1}, Case{128, 2}, Case{32767, 2}, Case{32768, 3}, Case{0x7FFFFFFF, 3},
+                       Case{0x80000000ull, 4}}) {
+    std::uint8_t p[dlt::kMaxSkipPacketBytes];
+    const dlt::SkipRecord skip{0, c.n, dlt::kReasonInvalidPacket, {}};
+    const std::size_t n = dlt::write_skip_packet(skip, 3, p);
+    // After the headers (14) and the first argument (4 + 2 + 9): the count's type info.
+    EXPECT_EQ(p[14 + 15], 0x20 | c.type_length) << c.n;
+    dlt::Message m;
+    ASSERT_TRUE(dlt::parse_packet({p, n}, m)) << c.n;
+    util::TextBuffer got, want;
+    dlt::format_payload_text(m, got);
+    dlt::format_skip_text(skip, want);
+    EXPECT_EQ(got.view(), want.view());
+    EXPECT_EQ(m.app.view(), "SKIP");
+    EXPECT_EQ(m.ctx.view(), "SKIP");
+    EXPECT_EQ(m.msin, 0x31);
+    EXPECT_EQ(m.counter, 3);
+  }
+}
+
+TEST(DltSink, ConvertingTheOutputAgainChangesNothing) {
+  const Bytes in = cat({message("ECU1", 1, "a"), {1, 2, 3}, message("ECU2", 2, "b")});
+  const std::string once = convert(in, dlt::StreamFormat::Network);
+  const std::string twice = convert(Bytes(once.begin(), once.end()), dlt::StreamFormat::File);
+  EXPECT_EQ(once, twice);
+}

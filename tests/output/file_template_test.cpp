@@ -1,0 +1,98 @@
+#include "output/file_template.hpp"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+using namespace dltdump;
+using output::FileTemplate;
+
+namespace {
+
+// 2024-03-01T10:20:30.5Z (the tests run with TZ=UTC).
+constexpr util::Timestamp kTime{1709288430500000, true};
+
+}  // namespace
+
+TEST(FileTemplate, PlainNameHasNoVariables) {
+  FileTemplate t("out.txt");
+  EXPECT_FALSE(t.has_file());
+  EXPECT_FALSE(t.can_split());
+  EXPECT_FALSE(t.has_time());
+  EXPECT_EQ(t.expand({"in", 7, kTime}), "out.txt");
+}
+
+TEST(FileTemplate, FileIsTheInputStem) {
+  FileTemplate t("%FILE%.txt");
+  EXPECT_TRUE(t.has_file());
+  EXPECT_FALSE(t.can_split());
+  EXPECT_EQ(t.expand({"trip", 1, {}}), "trip.txt");
+}
+
+TEST(FileTemplate, CounterHasAtLeastThreeDigits) {
+  FileTemplate t("part_%CTR%.dlt");
+  EXPECT_TRUE(t.can_split());
+  EXPECT_FALSE(t.has_time());
+  EXPECT_EQ(t.expand({"", 1, {}}), "part_001.dlt");
+  EXPECT_EQ(t.expand({"", 42, {}}), "part_042.dlt");
+  EXPECT_EQ(t.expand({"", 1000, {}}), "part_1000.dlt");
+}
+
+TEST(FileTemplate, DateAndTimeOfTheFirstLineInLocalTime) {
+  FileTemplate t("%CDATE%-%CTIME%-%CDATETIME%");
+  EXPECT_TRUE(t.can_split());
+  EXPECT_TRUE(t.has_time());
+  EXPECT_EQ(t.expand({"", 1, kTime}), "20240301-102030-20240301T102030");
+}
+
+TEST(FileTemplate, LocalTimeFollowsTheTimeZone) {
+  const char* old = getenv("TZ");
+  setenv("TZ", "Europe/Berlin", 1);
+  tzset();
+  EXPECT_EQ(FileTemplate("%CDATETIME%").expand({"", 1, kTime}), "20240301T112030");
+  if (old) setenv("TZ", old, 1);
+  else unsetenv("TZ");
+  tzset();
+}
+
+TEST(FileTemplate, ALineWithoutTimeGivesTheEpochUnconverted) {
+  setenv("TZ", "Asia/Tokyo", 1);
+  tzset();
+  EXPECT_EQ(FileTemplate("%CDATE%_%CTIME%").expand({"", 1, {}}), "19700101_000000");
+  setenv("TZ", "UTC", 1);
+  tzset();
+}
+
+TEST(FileTemplate, EnvironmentVariablesAndPercent) {
+  setenv("DLTDUMP_TEST_CAR", "car7", 1);
+  unsetenv("DLTDUMP_TEST_UNSET");
+  FileTemplate t("%DLTDUMP_TEST_CAR%/%DLTDUMP_TEST_UNSET%x_100%%.txt");
+  EXPECT_FALSE(t.can_split());
+  EXPECT_EQ(t.expand({"", 1, {}}), "car7/x_100%.txt");
+}
+
+TEST(FileTemplate, BuiltInNamesWinOverTheEnvironment) {
+  setenv("FILE", "from-env", 1);
+  EXPECT_EQ(FileTemplate("%FILE%").expand({"trip", 1, {}}), "trip");
+  unsetenv("FILE");
+}
+
+TEST(FileTemplate, NamesAreCaseSensitive) {
+  unsetenv("file");
+  FileTemplate t("%file%x");
+  EXPECT_FALSE(t.has_file());
+  EXPECT_EQ(t.expand({"trip", 1, {}}), "x");
+}
+
+TEST(FileTemplate, UnterminatedVariableIsKeptAsWritten) {
+  FileTemplate t("out_%CTR");
+  EXPECT_FALSE(t.can_split());
+  EXPECT_EQ(t.expand({"", 3, {}}), "out_%CTR");
+  EXPECT_EQ(FileTemplate("a%%b%c").expand({}), "a%b%c");
+}
+
+TEST(FileTemplate, FileStemDropsDirectoryAndLastExtension) {
+  EXPECT_EQ(output::file_stem("/data/drive/trip.dlt"), "trip");
+  EXPECT_EQ(output::file_stem("trip.tar.dlt"), "trip.tar");
+  EXPECT_EQ(output::file_stem("dir.d/noext"), "noext");
+  EXPECT_EQ(output::file_stem("-"), "stdin");
+}
