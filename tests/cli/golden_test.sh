@@ -227,5 +227,92 @@ expect_eq "pathological regex: exit 0" 0 "$rc"
 grep -q "^Regular expression search gave up on [0-9]* lines" "$work/patho.err"
 check "pathological regex: the give-ups are reported on stderr" $?
 
+# 7. Output files (spec §6): text, DLT and PCAP-NG; templates, splitting, overwrite rules.
+o="$work/o"; mkdir -p "$o"
+# skip lines decode from a .dlt output as SKIP messages: only their counter differs (-1 in text)
+norm() { sed -E 's/^([^ ]+ [^ ]+ [^ ]+) [0-9-]+ ( SKIP SKIP )/\1 C\2/' "$@"; }
+"$DLTDUMP" -o "$o/f.txt" "$work/f.dlt"; rc=$?
+expect_eq "-o text file: exit 0" 0 "$rc"
+cmp -s "$work/f.exp" "$o/f.txt"; check "-o text file holds the console's lines" $?
+"$DLTDUMP" --position --threads=2 -o "$o/big.txt" "$work/big.dlt"
+"$DLTDUMP" --position "$work/big.dlt" | cmp -s - "$o/big.txt"; check "-o text file with --position, parallel decoding" $?
+"$DLTGEN" --format file --count 3000 --seed 40 --summary "$o/clean.sum" -o "$o/clean.dlt"
+for t in 1 2; do
+  "$DLTDUMP" --threads=$t -o "$o/copy$t.dlt" "$o/clean.dlt"
+  cmp -s "$o/clean.dlt" "$o/copy$t.dlt"; check "DLT -> DLT without a filter is byte-identical (threads $t)" $?
+done
+"$DLTDUMP" --appid=NAV -o "$o/nav.dlt" "$o/clean.dlt"
+expect_eq "--appid=NAV -o nav.dlt: the generator's NAV messages" \
+  "$(awk -F= '/^app_type\.NAV\./ { n += $2 } END { print n + 0 }' "$o/clean.sum")" "$("$DLTDUMP" "$o/nav.dlt" | wc -l)"
+"$DLTDUMP" --appid=NAV "$o/clean.dlt" | cmp -s - <("$DLTDUMP" "$o/nav.dlt"); check "the extract decodes to the filtered lines" $?
+for fmt in net ser; do
+  "$DLTGEN" --format $fmt --count 2000 --seed 41 --corrupt 4 --expect "$o/$fmt.exp" -o "$o/$fmt.bin"
+  "$DLTDUMP" --format=$fmt -o "$o/$fmt.dlt" "$o/$fmt.bin"
+  "$DLTDUMP" "$o/$fmt.dlt" | norm > "$o/$fmt.got"
+  norm "$o/$fmt.exp" | cmp -s - "$o/$fmt.got"
+  check "$fmt recording -> DLT: every message, one SKIP message per skipped region" $?
+done
+grep -q ' SKIP SKIP ' "$o/net.got"; check "the corrupted recording had skip regions" $?
+"$DLTDUMP" -o "$o/c.dlt" "$work/c.pcapng"
+"$DLTDUMP" "$o/c.dlt" | norm | cmp -s - <("$DLTDUMP" "$work/c.pcapng" | norm); check "capture -> DLT keeps lines and capture times" $?
+# splitting: whole messages per file, the parts concatenate to the input
+"$DLTGEN" --format file --size 1M --seed 42 -o "$o/mb.dlt"
+"$DLTDUMP" --split 64k -o "$o/part_%CTR%.dlt" "$o/mb.dlt"
+n=$(ls "$o"/part_*.dlt | wc -l)
+[ "$n" -ge 15 ] && [ -f "$o/part_001.dlt" ] && [ -f "$o/part_015.dlt" ]; check "--split 64k of 1 MiB: $n parts named part_001.dlt ..." $?
+cat "$o"/part_*.dlt | cmp -s - "$o/mb.dlt"; check "the parts concatenate to the input" $?
+bad=0; for f in "$o"/part_*.dlt; do
+  "$DLTDUMP" "$f" | grep -q ' SKIP SKIP ' && bad=1  # every part starts and ends on a message
+  [ "$(stat -c %s "$f")" -lt $((65536 + 65536 + 16)) ] || bad=1
+done
+check "every part holds whole messages and ends within one message of 64 KiB" $bad
+"$DLTDUMP" --split 100M -o "$o/one_%CTR%.dlt" "$o/clean.dlt"
+expect_eq "--split larger than the input: one part" "one_001.dlt" "$(cd "$o" && ls one_*)"
+# %FILE%: one output per input; without it, inputs are concatenated
+cp "$work/a.dlt" "$o/a.dlt"; cp "$work/b.dlt" "$o/b.dlt"
+(cd "$o" && "$DLTDUMP" -o '%FILE%_x.txt' a.dlt b.dlt)
+cmp -s "$o/a_x.txt" "$work/a.exp" && cmp -s "$o/b_x.txt" "$work/b.exp"; check "%FILE%: a_x.txt and b_x.txt" $?
+(cd "$o" && "$DLTDUMP" -o 'ab.txt' a.dlt b.dlt)
+cat "$work/a.exp" "$work/b.exp" | cmp -s - "$o/ab.txt"; check "no %FILE%: inputs concatenated" $?
+(cd "$o" && "$DLTDUMP" -o 'ab_%CDATE%.txt' a.dlt)
+expect_eq "%CDATE% is the first line's date" "ab_$(head -1 "$work/a.exp" | cut -c1-10 | tr -d /).txt" "$(cd "$o" && ls ab_*.txt)"
+# overwrite rules and their exit codes
+out=$(cd "$o" && "$DLTDUMP" -o ab.txt a.dlt); rc=$?
+expect_eq "existing file without -f: exit 3" "3:The file '$o/ab.txt' already exists." "$rc:$out"
+cmp -s <(cat "$work/a.exp" "$work/b.exp") "$o/ab.txt"; check "the existing file is untouched" $?
+(cd "$o" && "$DLTDUMP" -f -o ab.txt b.dlt); rc=$?
+expect_eq "-f overwrites: exit 0" 0 "$rc"
+cmp -s "$work/b.exp" "$o/ab.txt"; check "-f truncated the file" $?
+out=$("$DLTDUMP" -f -o "$o/a.dlt" "$o/a.dlt"); rc=$?
+expect_eq "the input is never overwritten, even with -f" "3:Not overwriting the input file $o/a.dlt." "$rc:$out"
+cmp -s "$work/a.dlt" "$o/a.dlt"; check "the input is intact" $?
+mkdir -p "$o/d1" "$o/d2"; cp "$work/a.dlt" "$o/d1/t.dlt"; cp "$work/b.dlt" "$o/d2/t.dlt"
+out=$(cd "$o" && "$DLTDUMP" -o '%FILE%.txt' d1/t.dlt d2/t.dlt); rc=$?
+expect_eq "a file this run created is never overwritten: exit 4" "4:Not overwriting previously created file t.txt." "$rc:$out"
+cmp -s "$work/a.exp" "$o/t.txt"; check "the first input's output stays" $?
+out=$("$DLTDUMP" --appid=NONE -o "$o/none.txt" "$o/clean.dlt"); rc=$?
+[ "$rc" -eq 0 ] && [ ! -e "$o/none.txt" ]; check "no line passes: no file is created" $?
+out=$("$DLTDUMP" -o "$o/missing-dir/x.txt" "$o/clean.dlt"); rc=$?
+expect_eq "an output that cannot be created: exit 3" "3:Couldn't create the output file $o/missing-dir/x.txt (No such file or directory)" "$rc:$out"
+# write failures: the file ends on a whole message, exit 5, one line on stderr
+for kind in dlt txt pcapng; do
+  rm -f "$o/lim.$kind"
+  (ulimit -f 700; "$DLTDUMP" --threads=1 -o "$o/lim.$kind" "$work/big.dlt" 2> "$o/lim.err"); rc=$?
+  expect_eq "file size limit ($kind): exit 5 and the reason" "5:Couldn't write to $o/lim.$kind (File too large)" "$rc:$(cat "$o/lim.err")"
+  size=$(stat -c %s "$o/lim.$kind")
+  [ "$size" -gt 600000 ] && [ "$size" -le 716800 ]; check "file size limit ($kind): $size bytes kept" $?
+done
+"$DLTDUMP" "$o/lim.dlt" | norm > "$o/lim.got"
+norm "$work/big.exp" | head -n "$(wc -l < "$o/lim.got")" | cmp -s - "$o/lim.got"
+check "the cut DLT file decodes to a prefix of the lines, no partial message" $?
+cmp -s "$o/lim.txt" <(head -c "$(stat -c %s "$o/lim.txt")" "$work/big.exp") && [ "$(tail -c 1 "$o/lim.txt" | od -An -c | tr -d ' ')" = '\n' ]
+check "the cut text file is a prefix ending on a whole line" $?
+"$DLTDUMP" "$o/lim.pcapng" > /dev/null; check "the cut PCAP-NG file reads without error" $?
+"$DLTDUMP" "$work/big.dlt" 2> "$o/pipe.err" | head -1 > /dev/null; rc=${PIPESTATUS[0]}
+expect_eq "broken pipe: exit 5 and the reason" "5:Couldn't write to standard output (Broken pipe)" "$rc:$(cat "$o/pipe.err")"
+# PCAP-NG output reads back with the same messages
+"$DLTDUMP" -o "$o/c.pcapng" "$o/net.dlt"
+"$DLTDUMP" "$o/c.pcapng" | norm | cmp -s - "$o/net.got"; check "DLT -> PCAP-NG -> lines: the same lines" $?
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]
