@@ -71,9 +71,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   plain.feed(stream, reference);
   plain.finish(reference);
 
-  dlt::LineFormatter formatter({true});
   util::TextBuffer filtered_text;
-  output::BufferSink out(formatter, filtered_text);
+  output::BufferSink out({true}, filtered_text);
   filter::FilterSink sink(*filter, {}, out);
   dlt::Framer gated(format);
   gated.set_payload_text(true);

@@ -15,9 +15,8 @@ using namespace dltdump;
 namespace {
 // One framer's text, the reference the parallel decoder must equal.
 struct TextCollector {
-  dlt::LineFormatter formatter{{true}};
   util::TextBuffer text;
-  output::BufferSink sink{formatter, text};
+  output::BufferSink sink{{true}, text};
 };
 }  // namespace
 

@@ -36,22 +36,22 @@ dlt::StreamFormat stream_format(input::InputFormat f) {
 // gave one, then the output. One per run: context carries over from input to input.
 struct Pipeline {
   output::LineOutput& sink;
-  std::optional<filter::Filter> filter;  // without a filter, -A and -B do nothing (spec §7)
+  const filter::Filter* filter;  // null: none; without a filter, -A and -B do nothing (spec §7)
   bool has_context;
   FilterFront front;
 
-  Pipeline(const DumpConfig& config, output::LineOutput& output)
+  Pipeline(const DumpConfig& config, const filter::Filter* line_filter, output::LineOutput& output)
       : sink(output),
-        filter(config.filter.any() ? std::optional<filter::Filter>(std::in_place, config.filter) : std::nullopt),
+        filter(line_filter),
         has_context(filter && (config.before_context > 0 || config.after_context > 0)),
-        front(sink, filter ? &*filter : nullptr, {config.before_context, config.after_context}, sink.wants_text()) {}
+        front(sink, filter, {config.before_context, config.after_context}, sink.wants_text()) {}
   dlt::FramerSink& head() { return front.head(); }
   const dlt::PayloadGate* gate() const { return front.gate(); }
-  // Whether several threads may make the lines: the output takes text blocks, and the
-  // filter is stateless (no context).
+  // Whether several threads may make the lines: the output takes blocks for this input,
+  // and the filter is stateless (no context).
   bool parallel() const { return sink.block_format() != nullptr && !has_context; }
   // For decoders that filter on several threads (only if parallel()).
-  LineSpec line_spec() const { return {*sink.block_format(), filter ? &*filter : nullptr}; }
+  LineSpec line_spec() const { return {*sink.block_format(), filter}; }
   // Whether framers must make payload text: for a text output, or for the gate to ask for.
   bool payload_text() const { return sink.wants_text() || gate() != nullptr; }
 };
@@ -137,11 +137,13 @@ std::vector<util::FileIdentity> input_identities(const DumpConfig& config) {
 }
 
 int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
+  std::optional<filter::Filter> filter;
+  if (config.filter.any()) filter.emplace(config.filter);
   output::Output output({config.output, config.force, config.split_bytes,
                          dlt::LineFormatter::Options{config.position}, input_identities(config)},
                         out_fd);
   output::LineOutput& sink = output.lines();
-  Pipeline pipeline(config, sink);
+  Pipeline pipeline(config, filter ? &*filter : nullptr, sink);
   std::size_t processed = 0;
   bool partial = false;
 

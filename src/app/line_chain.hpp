@@ -1,5 +1,5 @@
-// One thread's way from framer events to text lines: the optional filter, then a
-// BufferSink that formats what passes into a TextBuffer. Parallel decoders build one per
+// One thread's way from framer events to text lines: the optional filter, then a TextSink
+// that formats what passes into a TextBuffer. Parallel decoders build one per
 // piece of work; the filter there is stateless (no context: context needs the whole stream
 // in order, so runs with -A/-B decode on one thread).
 #pragma once
@@ -10,7 +10,7 @@
 #include "dlt/line_formatter.hpp"
 #include "filter/filter.hpp"
 #include "filter/filter_sink.hpp"
-#include "output/buffer_sink.hpp"
+#include "output/text_sink.hpp"
 
 namespace dltdump::app {
 
@@ -44,7 +44,7 @@ struct LineSpec {
 class LineChain {
  public:
   LineChain(const LineSpec& spec, util::TextBuffer& text)
-      : formatter_(spec.format), sink_(formatter_, text), front_(sink_, spec.filter) {}
+      : target_(text), sink_(target_, spec.format), front_(sink_, spec.filter) {}
   LineChain(const LineChain&) = delete;
   LineChain& operator=(const LineChain&) = delete;
 
@@ -57,13 +57,15 @@ class LineChain {
     framer.set_payload_text(true);
     framer.set_payload_gate(gate());
   }
-  // Lines formatted so far.
-  std::uint64_t& lines() { return sink_.lines; }
+  // Lines made since construction or the last reset_lines().
+  std::uint64_t lines() const { return sink_.lines() - base_; }
+  void reset_lines() { base_ = sink_.lines(); }
 
  private:
-  dlt::LineFormatter formatter_;
-  output::BufferSink sink_;
+  output::BufferTarget target_;
+  output::TextSink sink_;
   FilterFront front_;
+  std::uint64_t base_ = 0;
 };
 
 }  // namespace dltdump::app

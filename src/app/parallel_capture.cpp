@@ -51,7 +51,7 @@ struct Worker {
   void run(const Batch& batch, const std::vector<input::CaptureFlow*>& flows, const std::vector<unsigned>& owner,
            unsigned me) {
     text.clear();
-    chain.lines() = 0;
+    chain.reset_lines();
     marks.clear();
     for (const auto& d : batch.datagrams) {
       if (owner[d.flow] != me) continue;

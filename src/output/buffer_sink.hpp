@@ -1,31 +1,23 @@
-// Formats every message and skip record as a text line into a TextBuffer, counting lines.
-// Used where text is produced ahead of writing (parallel decoding) and by tests.
+// Text lines into a memory buffer, counted: a TextSink over a BufferTarget (tests and fuzz
+// targets that compare decoders' text).
 #pragma once
 
 #include <cstdint>
 
-#include "dlt/framer.hpp"
-#include "dlt/line_formatter.hpp"
-#include "util/text_buffer.hpp"
+#include "output/text_sink.hpp"
 
 namespace dltdump::output {
 
 class BufferSink final : public dlt::FramerSink {
  public:
-  BufferSink(dlt::LineFormatter& formatter, util::TextBuffer& text) : formatter_(formatter), text_(text) {}
-  void on_message(const dlt::Message& m) override {
-    formatter_.format(m, text_);
-    ++lines;
-  }
-  void on_skip(const dlt::SkipRecord& s) override {
-    formatter_.format(s, text_);
-    ++lines;
-  }
-  std::uint64_t lines = 0;
+  BufferSink(dlt::LineFormatter::Options options, util::TextBuffer& text) : target_(text), sink_(target_, options) {}
+  void on_message(const dlt::Message& m) override { sink_.on_message(m); }
+  void on_skip(const dlt::SkipRecord& s) override { sink_.on_skip(s); }
+  std::uint64_t lines() const { return sink_.lines(); }
 
  private:
-  dlt::LineFormatter& formatter_;
-  util::TextBuffer& text_;
+  BufferTarget target_;
+  TextSink sink_;
 };
 
 }  // namespace dltdump::output

@@ -5,17 +5,20 @@
 //   a serial marker `DLS\1` is not kept;
 // * a skip record as a synthetic `SKIP` message (dlt/skip_message.hpp) whose counter
 //   follows the counter of the message written before it.
-// Payload text is never needed.
+// Payload text is never needed. Every event passes through this one sink, on one thread:
+// a skip message's counter depends on the message written before it, wherever that was
+// (and measured, decoding DLT output on two threads gained nothing: copying is bound by
+// page faults and writes, not by validation alone; see docs/PERFORMANCE.md).
 #pragma once
 
 #include "output/line_output.hpp"
-#include "output/record_writer.hpp"
+#include "output/record_target.hpp"
 
 namespace dltdump::output {
 
 class DltSink final : public LineOutput {
  public:
-  explicit DltSink(RecordWriter& writer) : writer_(writer) {}
+  explicit DltSink(RecordTarget& target) : writer_(target) {}
 
   void on_message(const dlt::Message& m) override;
   void on_skip(const dlt::SkipRecord& s) override;
@@ -29,7 +32,7 @@ class DltSink final : public LineOutput {
   void finish() override { writer_.finish(); }
 
  private:
-  RecordWriter& writer_;
+  RecordTarget& writer_;
   dlt::StreamFormat framing_ = dlt::StreamFormat::File;
   std::uint8_t last_counter_ = 0xFF;  // so that a leading skip message counts 0
 };

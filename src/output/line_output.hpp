@@ -23,9 +23,9 @@ class LineOutput : public dlt::FramerSink {
   // Whether messages must carry their payload text (text outputs print it).
   virtual bool wants_text() const = 0;
   // For text outputs that can take lines formatted elsewhere (parallel decoding): their
-  // format; null when each line must pass through on_message/on_skip.
+  // format; null when each event must pass through on_message/on_skip.
   virtual const dlt::LineFormatter::Options* block_format() const { return nullptr; }
-  // Lines formatted elsewhere in block_format(), `lines` of them. Only if block_format().
+  // `lines` lines formatted elsewhere in block_format(). Only if block_format().
   virtual void write_block(std::string_view /*text*/, std::uint64_t /*lines*/) {}
 
   // Writes what is buffered (before a diagnostic line is printed).

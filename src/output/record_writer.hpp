@@ -15,13 +15,14 @@
 #include <string_view>
 
 #include "output/file_series.hpp"
+#include "output/record_target.hpp"
 #include "util/fd_writer.hpp"
 #include "util/text_buffer.hpp"
 #include "util/timestamp.hpp"
 
 namespace dltdump::output {
 
-class RecordWriter {
+class RecordWriter final : public RecordTarget {
  public:
   // To an open descriptor (the console), named `name` in errors.
   RecordWriter(int fd, std::string name) : writer_(fd, std::move(name)), open_(true) {}
@@ -31,32 +32,32 @@ class RecordWriter {
   RecordWriter& operator=(const RecordWriter&) = delete;
 
   // A new input begins (may end the current file: see FileSeries::begin_input).
-  void begin_input(std::string_view path);
+  void begin_input(std::string_view path) override;
 
-  util::TextBuffer& begin(util::Timestamp time) {
+  util::TextBuffer& begin(util::Timestamp time) override {
     if (!open_) open(time);
     return writer_.buffer();
   }
-  void end() {
+  void end() override {
     if (series_ && series_->full(writer_.size())) next_file();
     else writer_.line_done();
   }
 
   // Whether write_block may be used: the destination does not depend on each record
   // (no split, no time in the file name).
-  bool takes_blocks() const {
+  bool takes_blocks() const override {
     return !series_ || (!series_->splits() && !series_->name_template().has_time());
   }
   // Writes records made elsewhere (parallel decoding) without a copy. `text` is not empty.
-  void write_block(std::string_view text) {
+  void write_block(std::string_view text) override {
     if (!open_) open({});
     writer_.write_direct(text);
   }
 
   // Writes what is buffered (before a diagnostic line, at the end of an input).
-  void flush() { writer_.flush(); }
+  void flush() override { writer_.flush(); }
   // Writes everything and closes the file, if any.
-  void finish();
+  void finish() override;
 
  private:
   void open(util::Timestamp time);

@@ -76,9 +76,8 @@ std::string serial(const testing::Bytes& capture, const input::CaptureDecoder::O
   testing::TempFile f(capture);
   auto file = util::InputFile::open(f.path);
   auto reader = pcap::CaptureReader::open(file);
-  dlt::LineFormatter formatter({true});
   util::TextBuffer text(1 << 16);
-  output::BufferSink sink(formatter, text);
+  output::BufferSink sink({true}, text);
   input::CaptureDecoder d(options, sink);
   aio::replay(*reader, d);
   d.finish();

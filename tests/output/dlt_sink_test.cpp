@@ -1,6 +1,7 @@
 // DLT output (dltdump-spec §6.4): original bytes for DLT files, storage headers made for
 // recordings, skip records as SKIP messages that decode to the skip line's text.
 #include "output/dlt_sink.hpp"
+#include "output/record_writer.hpp"
 
 #include <gtest/gtest.h>
 
