@@ -3,7 +3,8 @@
 #   make test   build with -Werror and run every test, then again under ASan+UBSan, and the
 #               parallel decoder, the packet ring and replay under ThreadSanitizer
 #   make bench  end-to-end comparisons: decoding vs dlt-convert and cat (bench/compare.sh),
-#               reading captures vs tshark and capinfos (bench/compare_capture.sh)
+#               reading captures vs tshark and capinfos (bench/compare_capture.sh), filters
+#               (compare_filter.sh), writing DLT files vs cp and dlt-convert (compare_output.sh)
 #   make fuzz   build the libFuzzer targets (FUZZ_SECONDS=N runs each for N seconds)
 BUILD ?= build
 JOBS ?= $(shell nproc)
@@ -41,6 +42,8 @@ bench: build
 	bench/compare.sh $(BUILD)
 	bench/compare_capture.sh $(BUILD)
 	bench/compare_dlt_capture.sh $(BUILD)
+	bench/compare_filter.sh $(BUILD)
+	bench/compare_output.sh $(BUILD)
 
 fuzz: deps
 	CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

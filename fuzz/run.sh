@@ -45,7 +45,10 @@ for f in "$work"/corpus_file/*; do
   { printf "\\x$(printf %02x $((k * 37 % 128)))NAV\\x00\\x05door="; tail -c +2 "$f"; } > "$work/corpus_filter/file$k"
   { printf "\\x$(printf %02x $((k * 11 % 128)))HMI\\x00\\x02ok"; tail -c +2 "$f"; } > "$work/corpus_filter/ok$k"
 done
-TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter}
+# fuzz_dlt_output: the framer corpora (their first byte also picks the format).
+mkdir -p "$work/corpus_dlt_output"
+cp "$work/corpus_file/"* "$work/corpus_net/"* "$work/corpus_ser/"* "$work/corpus_dlt_output/" 2> /dev/null || true
+TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter dlt_output:dlt_output}
 for t in $TARGETS; do
   target=${t%%:*}
   corpus=${t##*:}

@@ -84,6 +84,24 @@ std::string help_text(unsigned width) {
        "--threads=<n> - Cores to decode large DLT files and captures with (default: the available cores, at most 8). "
        "The output is the same for any number.",
        width, 2, 4);
+  wrap(s,
+       "-o, --output=<file> - Write to a file instead of the console: *.dlt writes DLT (storage headers "
+       "added where the input had none, skipped regions as SKIP messages), *.pcapng writes each message as "
+       "a UDP datagram for Wireshark, any other name UTF-8 text. CON: or /dev/stdout is the console. "
+       "The name may hold:",
+       width, 2, 4);
+  wrap(s, "%FILE% - the input's name without directory and extension: one output per input.", width, 4, 6);
+  wrap(s, "%CTR% - the split counter: 001, 002, ...", width, 4, 6);
+  wrap(s, "%CDATE%, %CTIME%, %CDATETIME% - the first line's local date (yyyyMMdd), time (HHmmss), both "
+          "(yyyyMMddTHHmmss).", width, 4, 6);
+  wrap(s, "%NAME% - the environment variable NAME; %% is a percent sign.", width, 4, 6);
+  wrap(s,
+       "-f, --force - Overwrite existing output files (never an input, never a file this run wrote).",
+       width, 2, 4);
+  wrap(s,
+       "--split=<size> - Start a new output file once one reaches this size (64kB at least; k, M, G "
+       "multiply by 1024). Needs %CTR% or a date or time in the output name.",
+       width, 2, 4);
   s += "\nFilters (a line is printed if it passes every option given; within one option any value):\n";
   wrap(s, "--ecuid=<ids> - ECU ids (as the line shows them: standard header, else storage header).", width, 2, 4);
   wrap(s, "--appid=<ids> - Application ids.", width, 2, 4);
@@ -118,14 +136,15 @@ std::string help_text(unsigned width) {
   s += "\nInput:\n";
   wrap(s, "<path> or file:///<path> - A file, read from disk.", width, 2, 4);
   wrap(s, "- - Standard input (decoded as a DLT file unless --format says otherwise).", width, 2, 4);
-  wrap(s, "Several inputs are decoded one after the other into the same output.", width, 2, 4);
+  wrap(s, "Several inputs are decoded one after the other into the same output (unless its name holds %FILE%).",
+       width, 2, 4);
   s += "\nExit codes:\n";
   wrap(s, "0 - Success.", width, 2, 4);
   wrap(s, "1 - Command line option error.", width, 2, 4);
   wrap(s, "2 - Input URI error (an input argument could not be interpreted).", width, 2, 4);
-  wrap(s, "3 - No input was processed.", width, 2, 4);
+  wrap(s, "3 - No input was processed (or no output file could be created).", width, 2, 4);
   wrap(s, "4 - Some inputs were processed, others failed.", width, 2, 4);
-  wrap(s, "5 - Output error.", width, 2, 4);
+  wrap(s, "5 - Writing the output failed (disk full, broken pipe).", width, 2, 4);
   wrap(s, "255 - Internal error.", width, 2, 4);
   return s;
 }
