@@ -15,6 +15,16 @@ dlt_bench_args() {
   dltdump=$build/src/dltdump
   gen=$build/tools/dltgen
 }
+# rare_corpus: makes (once) the filter and output benches' corpus — the verbose corpus with
+# every 100th message of application RARE — as $big (size_mb) and $small (peer_mb), and the
+# dlt-convert filter file $work/rare.filter for that application.
+rare_corpus() {
+  big=$work/rare-${size_mb}M.dlt
+  small=$work/rare-${peer_mb}M.dlt
+  [ -f "$big" ] || "$gen" --profile verbose --size "${size_mb}M" --seed 1 --rare-app RARE -o "$big"
+  [ -f "$small" ] || "$gen" --profile verbose --size "${peer_mb}M" --seed 1 --rare-app RARE -o "$small"
+  printf 'RARE ----\n' > "$work/rare.filter"
+}
 machine_line() {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 }

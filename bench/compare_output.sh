@@ -13,11 +13,7 @@
 set -eu
 . "$(dirname "$0")/common.sh"
 dlt_bench_args "$@"
-big=$work/rare-${size_mb}M.dlt
-small=$work/rare-${peer_mb}M.dlt
-[ -f "$big" ] || "$gen" --profile verbose --size "${size_mb}M" --seed 1 --rare-app RARE -o "$big"
-[ -f "$small" ] || "$gen" --profile verbose --size "${peer_mb}M" --seed 1 --rare-app RARE -o "$small"
-printf 'RARE ----\n' > "$work/rare.filter"
+rare_corpus
 out=${OUT_DIR:-}
 if [ -z "$out" ]; then
   free_kb=$(df -k --output=avail /dev/shm 2> /dev/null | tail -1 || echo 0)

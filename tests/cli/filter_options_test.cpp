@@ -3,26 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "cli/options.hpp"
+#include "cli/parse_helpers.hpp"
 
 using namespace dltdump;
 using namespace dltdump::cli;
 
-namespace {
-Options parse(std::vector<std::string> args) {
-  args.push_back("in.dlt");
-  return parse_options(args);
-}
-// The message of the option error `args` gives (and checks its exit code is 1).
-std::string error(std::vector<std::string> args) {
-  try {
-    parse(args);
-  } catch (const OptionsError& e) {
-    EXPECT_EQ(e.exit_code, 1);
-    return e.message;
-  }
-  return "no error";
-}
-}  // namespace
+using dltdump::test::error;
+using dltdump::test::parse;
 
 TEST(FilterOptions, TypeNamesAndNumbers) {
   EXPECT_EQ(parse_type("warn"), 0x30);

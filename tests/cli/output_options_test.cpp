@@ -2,25 +2,16 @@
 #include <gtest/gtest.h>
 
 #include "cli/options.hpp"
+#include "cli/parse_helpers.hpp"
 #include "output/output.hpp"
 
 using namespace dltdump;
 using namespace dltdump::cli;
 
+using dltdump::test::error;
+using dltdump::test::parse;
+
 namespace {
-Options parse(std::vector<std::string> args) {
-  args.push_back("in.dlt");
-  return parse_options(args);
-}
-std::string error(std::vector<std::string> args) {
-  try {
-    parse(args);
-  } catch (const OptionsError& e) {
-    EXPECT_EQ(e.exit_code, 1);
-    return e.message;
-  }
-  return "no error";
-}
 std::uint64_t split(const std::string& v) { return parse({"--split=" + v}).dump.split_bytes; }
 }  // namespace
 
