@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "net/udp_frame.hpp"
+
 namespace dltdump::tools {
 
 using Frame = std::vector<std::uint8_t>;
@@ -47,11 +49,9 @@ inline Frame ipv4(const Addresses& a, const Frame& data, std::uint16_t id = 1, s
   put_be(b, 0, 2);  // checksum, below
   put_be(b, a.source, 4);
   put_be(b, a.destination, 4);
-  std::uint32_t sum = 0;
-  for (std::size_t i = 0; i < 20; i += 2) sum += static_cast<std::uint32_t>(b[i] << 8 | b[i + 1]);
-  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
-  b[10] = static_cast<std::uint8_t>(~sum >> 8);
-  b[11] = static_cast<std::uint8_t>(~sum);
+  const std::uint16_t sum = net::ipv4_header_checksum(b.data());
+  b[10] = static_cast<std::uint8_t>(sum >> 8);
+  b[11] = static_cast<std::uint8_t>(sum);
   b.insert(b.end(), data.begin(), data.end());
   return b;
 }

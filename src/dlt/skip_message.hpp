@@ -17,6 +17,19 @@ inline constexpr std::size_t kStorageHeaderBytes = 16;
 // zeros for a time without a source), and `ecu` (4 bytes; null: zeros).
 void write_storage_header(std::uint8_t* out, util::Timestamp time, const std::uint8_t* ecu);
 
+// The counters SKIP messages take: each follows the counter of the message written before
+// it (a skip message included), so an output's counters run on across its skipped regions.
+class SkipCounter {
+ public:
+  // A message with counter `counter` was written.
+  void written(std::uint8_t counter) { last_ = counter; }
+  // The counter of the next SKIP message (which counts as written).
+  std::uint8_t next() { return last_ = static_cast<std::uint8_t>(last_ + 1); }
+
+ private:
+  std::uint8_t last_ = 0xFF;  // a leading SKIP message counts 0
+};
+
 // Room enough for any skip packet (the reasons are the short kReason* texts).
 inline constexpr std::size_t kMaxSkipPacketBytes = 256;
 

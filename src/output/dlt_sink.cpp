@@ -17,7 +17,7 @@ void DltSink::on_message(const dlt::Message& m) {
     out.advance(dlt::kStorageHeaderBytes + m.packet.size());
   }
   writer_.end();
-  last_counter_ = m.counter;
+  counters_.written(m.counter);
   ++lines_;
 }
 
@@ -25,8 +25,7 @@ void DltSink::on_skip(const dlt::SkipRecord& s) {
   util::TextBuffer& out = writer_.begin(s.time);
   auto* p = reinterpret_cast<std::uint8_t*>(out.reserve(dlt::kStorageHeaderBytes + dlt::kMaxSkipPacketBytes));
   dlt::write_storage_header(p, s.time, nullptr);
-  last_counter_ = static_cast<std::uint8_t>(last_counter_ + 1);
-  const std::size_t n = dlt::write_skip_packet(s, last_counter_, p + dlt::kStorageHeaderBytes);
+  const std::size_t n = dlt::write_skip_packet(s, counters_.next(), p + dlt::kStorageHeaderBytes);
   out.advance(dlt::kStorageHeaderBytes + n);
   writer_.end();
   ++lines_;

@@ -11,6 +11,7 @@
 // page faults and writes, not by validation alone; see docs/PERFORMANCE.md).
 #pragma once
 
+#include "dlt/skip_message.hpp"
 #include "output/line_output.hpp"
 #include "output/record_target.hpp"
 
@@ -34,7 +35,7 @@ class DltSink final : public LineOutput {
  private:
   RecordTarget& writer_;
   dlt::StreamFormat framing_ = dlt::StreamFormat::File;
-  std::uint8_t last_counter_ = 0xFF;  // so that a leading skip message counts 0
+  dlt::SkipCounter counters_;
 };
 
 }  // namespace dltdump::output

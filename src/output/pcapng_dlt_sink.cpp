@@ -34,13 +34,15 @@ void PcapngDltSink::begin_input(const Input& input) {
   series_.begin_input(input.path);
 }
 
-std::uint32_t PcapngDltSink::interface_for(const dlt::Id& ecu) {
+const PcapngDltSink::Interface& PcapngDltSink::interface_for(const dlt::Id& ecu) {
   const std::uint32_t word = ecu.word();
   for (const Interface& i : interfaces_)
-    if (i.ecu_word == word) return i.index;
+    if (i.ecu_word == word) return i;
   const std::uint32_t index = writer_->add_interface({aio::link_type::kEthernet, std::string(ecu.view()), 0});
-  interfaces_.push_back({word, index});
-  return index;
+  auto seen = std::find(ecu_order_.begin(), ecu_order_.end(), word);
+  if (seen == ecu_order_.end()) seen = ecu_order_.insert(ecu_order_.end(), word);
+  interfaces_.push_back({word, index, static_cast<std::uint32_t>(seen - ecu_order_.begin())});
+  return interfaces_.back();
 }
 
 void PcapngDltSink::write(const dlt::Id& ecu, util::Timestamp time, std::span<const std::uint8_t> packet) {
@@ -49,13 +51,9 @@ void PcapngDltSink::write(const dlt::Id& ecu, util::Timestamp time, std::span<co
     writer_.emplace(series_.fd(), series_.name(), section_);
     interfaces_.clear();
   }
-  const std::uint32_t interface = interface_for(ecu);
-  // The ECU's source address: its place among every ECU of the run (stable across files).
-  auto seen = std::find(ecu_order_.begin(), ecu_order_.end(), ecu.word());
-  if (seen == ecu_order_.end()) seen = ecu_order_.insert(ecu_order_.end(), ecu.word());
-  const auto ordinal = static_cast<std::uint32_t>(seen - ecu_order_.begin());
+  const Interface& itf = interface_for(ecu);
   net::UdpEndpoints endpoints;
-  endpoints.source_ip += ordinal;
+  endpoints.source_ip += itf.ordinal;  // stable across the run's files
   endpoints.source_mac[4] = static_cast<std::uint8_t>(endpoints.source_ip >> 8);
   endpoints.source_mac[5] = static_cast<std::uint8_t>(endpoints.source_ip);
 
@@ -63,7 +61,7 @@ void PcapngDltSink::write(const dlt::Id& ecu, util::Timestamp time, std::span<co
   do {
     const std::size_t n = std::min(packet.size(), net::kMaxUdpPayloadBytes);
     const std::size_t frame = net::write_udp_frame(frame_.get(), endpoints, packet.first(n), ip_id_++);
-    writer_->write_packet(interface, ns, {frame_.get(), frame});
+    writer_->write_packet(itf.index, ns, {frame_.get(), frame});
     packet = packet.subspan(n);
   } while (!packet.empty());
   if (series_.full(base_size_ + writer_->offset())) close_file(true);
@@ -71,14 +69,13 @@ void PcapngDltSink::write(const dlt::Id& ecu, util::Timestamp time, std::span<co
 
 void PcapngDltSink::on_message(const dlt::Message& m) {
   write(m.shown_ecu(), m.time, m.packet);
-  last_counter_ = m.counter;
+  counters_.written(m.counter);
   ++lines_;
 }
 
 void PcapngDltSink::on_skip(const dlt::SkipRecord& s) {
   std::uint8_t packet[dlt::kMaxSkipPacketBytes];
-  last_counter_ = static_cast<std::uint8_t>(last_counter_ + 1);
-  const std::size_t n = dlt::write_skip_packet(s, last_counter_, packet);
+  const std::size_t n = dlt::write_skip_packet(s, counters_.next(), packet);
   write(dlt::Id{}, s.time, {packet, n});
   ++lines_;
 }

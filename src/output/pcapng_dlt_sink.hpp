@@ -19,6 +19,7 @@
 #include <optional>
 #include <vector>
 
+#include "dlt/skip_message.hpp"
 #include "output/file_series.hpp"
 #include "output/line_output.hpp"
 #include "pcap/pcapng_writer.hpp"
@@ -41,7 +42,12 @@ class PcapngDltSink final : public LineOutput {
   void finish() override { close_file(false); }
 
  private:
-  std::uint32_t interface_for(const dlt::Id& ecu);
+  struct Interface {
+    std::uint32_t ecu_word;
+    std::uint32_t index;    // in the current file
+    std::uint32_t ordinal;  // the ECU's place among every ECU of the run: its source address
+  };
+  const Interface& interface_for(const dlt::Id& ecu);
   void write(const dlt::Id& ecu, util::Timestamp time, std::span<const std::uint8_t> packet);
   void close_file(bool full);
 
@@ -49,15 +55,11 @@ class PcapngDltSink final : public LineOutput {
   pcap::SectionInfo section_;
   std::optional<pcap::PcapngWriter> writer_;
   std::uint64_t base_size_ = 0;  // bytes the file held before this writer (append)
-  struct Interface {
-    std::uint32_t ecu_word;
-    std::uint32_t index;  // in the current file
-  };
   std::vector<Interface> interfaces_;      // of the current file
   std::vector<std::uint32_t> ecu_order_;   // every ECU seen in the run: its source address
   std::unique_ptr<std::uint8_t[]> frame_;  // one frame under construction
   std::uint16_t ip_id_ = 0;
-  std::uint8_t last_counter_ = 0xFF;
+  dlt::SkipCounter counters_;
 };
 
 }  // namespace dltdump::output

@@ -25,8 +25,9 @@ void RecordWriter::next_file() {
 
 void RecordWriter::finish() {
   writer_.flush();
-  if (series_) series_->close();
-  if (series_) open_ = false;
+  if (!series_) return;  // the console stays open
+  series_->close();
+  open_ = false;
 }
 
 }  // namespace dltdump::output
