@@ -5,10 +5,11 @@
 #include <optional>
 
 #include "aio/replay.hpp"
+#include "app/live_input.hpp"
 #include "app/parallel_capture.hpp"
 #include "app/parallel_decode.hpp"
 #include "dlt/framer.hpp"
-#include "app/line_chain.hpp"
+#include "app/pipeline.hpp"
 #include "filter/filter.hpp"
 #include "input/capture_decoder.hpp"
 #include "pcap/capture_reader.hpp"
@@ -24,43 +25,10 @@ namespace {
 
 void print_line(int fd, const std::string& text) { util::write_all(fd, text + "\n"); }
 
-dlt::StreamFormat stream_format(input::InputFormat f) {
-  switch (f) {
-    case input::InputFormat::Serial: return dlt::StreamFormat::Serial;
-    case input::InputFormat::Network: return dlt::StreamFormat::Network;
-    default: return dlt::StreamFormat::File;
-  }
-}
-
-// The chain every input's events go through: the filter (with its context) if the user
-// gave one, then the output. One per run: context carries over from input to input.
-struct Pipeline {
-  output::LineOutput& sink;
-  const filter::Filter* filter;  // null: none; without a filter, -A and -B do nothing (spec §7)
-  bool has_context;
-  FilterFront front;
-
-  Pipeline(const DumpConfig& config, const filter::Filter* line_filter, output::LineOutput& output)
-      : sink(output),
-        filter(line_filter),
-        has_context(filter && (config.before_context > 0 || config.after_context > 0)),
-        front(sink, filter, {config.before_context, config.after_context}, sink.wants_text()) {}
-  dlt::FramerSink& head() { return front.head(); }
-  const dlt::PayloadGate* gate() const { return front.gate(); }
-  // Whether several threads may make the lines: the output takes blocks for this input,
-  // and the filter is stateless (no context).
-  bool parallel() const { return sink.block_format() != nullptr && !has_context; }
-  // For decoders that filter on several threads (only if parallel()).
-  LineSpec line_spec() const { return {*sink.block_format(), filter}; }
-  // Whether framers must make payload text: for a text output, or for the gate to ask for.
-  bool payload_text() const { return sink.wants_text() || gate() != nullptr; }
-};
-
 // One framer over the file's windows (mapped) or read(2) chunks (pipes).
 void decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipeline& pipeline) {
   dlt::Framer framer(format);
-  framer.set_payload_text(pipeline.payload_text());  // the gate, if any, says for which
-  framer.set_payload_gate(pipeline.gate());
+  pipeline.attach(framer);
   dlt::FramerSink& sink = pipeline.head();
   for (;;) {
     auto window = file.next_window();
@@ -151,9 +119,16 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     const std::uint64_t lines_before = sink.lines();
     try {
       input::InputFormat format = input::resolve_format(spec, config.format);
+      if (spec.is_live()) {
+        const std::string name = live_input_name(spec);
+        sink.begin_input({name, stream_format(format)});
+        decode_live(spec, config, pipeline, diag_fd);
+        ++processed;
+        continue;
+      }
       const std::string path = spec.kind == input::InputKind::Stdin ? "-" : spec.path;
       util::InputFile file = util::InputFile::open(path);
-      sink.begin_input({path, format == input::InputFormat::Pcap ? dlt::StreamFormat::Network : stream_format(format)});
+      sink.begin_input({path, stream_format(format)});
       if (format == input::InputFormat::Pcap) {
         decode_capture(file, config, pipeline);
       } else if (format == input::InputFormat::File && file.is_mapped() && config.threads > 1 &&

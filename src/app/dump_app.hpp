@@ -23,6 +23,8 @@ struct DumpConfig {
   std::string output;              // -o: file name template (empty: the console)
   bool force = false;              // -f: overwrite existing files (never inputs)
   std::uint64_t split_bytes = 0;   // --split (0: no splitting)
+  int retries = 0;                 // --retries: TCP connection retries (negative: forever)
+  std::string capture;             // --capture: PCAP-NG file of the raw live UDP datagrams
 };
 
 // Exit codes (spec §1.4).

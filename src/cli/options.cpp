@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
@@ -24,6 +26,8 @@ constexpr OptionDef kOptions[] = {
     {'o', "output", Arity::Value},
     {'f', "force", Arity::Flag},
     {0, "split", Arity::Value},
+    {0, "retries", Arity::Value},
+    {0, "capture", Arity::Value},
     // Filters and context (filter_options).
     {'s', "string", Arity::List},
     {'r', "regex", Arity::List},
@@ -95,6 +99,16 @@ std::uint64_t parse_split(const std::string& v) {
   return n * scale;
 }
 
+// --retries: a whole number; negative retries forever (spec §1.2).
+int parse_retries(const std::string& v) {
+  char* end = nullptr;
+  errno = 0;
+  const long n = std::strtol(v.c_str(), &end, 10);
+  if (v.empty() || *end != 0 || errno == ERANGE || n < INT32_MIN || n > INT32_MAX)
+    throw OptionsError{app::kExitOptionError, "Option 'retries' must be a whole number, not '" + v + "'"};
+  return static_cast<int>(n);
+}
+
 unsigned default_threads() {
   unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : n > 8 ? 8 : n;
@@ -127,6 +141,8 @@ Options parse_options(std::span<const std::string> args) {
   if (auto* v = cl.values("output")) o.dump.output = v->front();
   o.dump.force = cl.has("force");
   if (auto* v = cl.values("split")) o.dump.split_bytes = parse_split(v->front());
+  if (auto* v = cl.values("retries")) o.dump.retries = parse_retries(v->front());
+  if (auto* v = cl.values("capture")) o.dump.capture = v->front();
   parse_filter_options(cl, o.dump);
   if (cl.has("help")) o.command = Command::Help;
   else if (cl.has("version")) o.command = Command::Version;
@@ -140,6 +156,17 @@ Options parse_options(std::span<const std::string> args) {
     } catch (const input::InputSpecError& e) {
       throw OptionsError{app::kExitInputUriError, e.message};
     }
+  }
+  try {
+    input::check_live_inputs(o.dump.inputs);
+  } catch (const input::InputSpecError& e) {
+    throw OptionsError{app::kExitInputUriError, e.message};
+  }
+  if (!o.dump.capture.empty()) {
+    if (o.dump.inputs.size() != 1 || o.dump.inputs.front().kind != input::InputKind::Udp)
+      throw OptionsError{app::kExitOptionError, "Option 'capture' needs one udp:// input"};
+    if (o.dump.capture == o.dump.output)
+      throw OptionsError{app::kExitOptionError, "Option 'capture' names the output file " + o.dump.output};
   }
   return o;
 }

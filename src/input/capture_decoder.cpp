@@ -67,7 +67,7 @@ void CaptureDecoder::decode(const aio::Packet& p) {
 }
 
 void CaptureDecoder::decode_ip(std::span<const std::uint8_t> ip, const aio::Packet& p, std::uint64_t ip_offset) {
-  const auto packet = net::parse_ipv4_udp(ip);
+  const auto packet = net::parse_ipv4_udp(ip, options_.capture_minimum ? net::kMinCapturedIpv4Udp : 28);
   if (!packet) {
     ++stats_.ignored;
     return;

@@ -57,6 +57,9 @@ class CaptureDecoder final : public aio::Aio {
     // Flows held at once; beyond it the least recently fed flow is flushed (its partial
     // message becomes a skip record) and starts afresh if it sends again.
     std::size_t max_flows = 4096;
+    // DltDump ignores captured IPv4 packets under 36 bytes (net/ipv4.hpp); live UDP turns
+    // this off, so that a datagram of fewer than 8 bytes still reaches its sender's framer.
+    bool capture_minimum = true;
   };
   struct Stats {
     std::uint64_t packets = 0;

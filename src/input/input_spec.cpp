@@ -16,6 +16,14 @@ std::size_t scheme_length(const std::string& s) {
   return (i < s.size() && s[i] == ':') ? i : 0;
 }
 
+InputSpec make_spec(InputKind kind, const std::string& arg, std::string path) {
+  InputSpec spec;
+  spec.kind = kind;
+  spec.argument = arg;
+  spec.path = std::move(path);
+  return spec;
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -59,21 +67,39 @@ InputSpec file_uri(const std::string& arg, std::size_t scheme_len) {
   if (rest.find_first_of("?#") != std::string::npos) throw InputSpecError{"Invalid URI " + arg + ", unsupported fields."};
   std::string path;
   if (!percent_decode(rest, path)) throw InputSpecError{"Invalid input " + arg + " (malformed percent escape)"};
-  return InputSpec{InputKind::File, arg, absolute(path)};
+  return make_spec(InputKind::File, arg, absolute(path));
 }
 
 }  // namespace
 
 InputSpec parse_input_argument(const std::string& arg) {
-  if (arg == "-") return InputSpec{InputKind::Stdin, arg, {}};
+  if (arg == "-") return make_spec(InputKind::Stdin, arg, {});
   if (std::size_t n = scheme_length(arg); n > 0) {
     std::string scheme = arg.substr(0, n);
     if (scheme == "file") return file_uri(arg, n);
-    if (scheme == "tcp" || scheme == "udp" || scheme == "ser")
-      throw InputSpecError{"Live input " + arg + " is not supported by this version of dltdump."};
+    if (scheme == "tcp") {
+      InputSpec spec = make_spec(InputKind::Tcp, arg, {});
+      spec.tcp = parse_tcp_uri(arg);
+      return spec;
+    }
+    if (scheme == "udp") {
+      InputSpec spec = make_spec(InputKind::Udp, arg, {});
+      spec.udp = parse_udp_uri(arg);
+      return spec;
+    }
+    if (scheme == "ser") {
+      InputSpec spec = make_spec(InputKind::Serial, arg, {});
+      spec.serial = parse_serial_uri(arg);
+      return spec;
+    }
     throw InputSpecError{"Don't know how to interpret " + arg + "."};
   }
-  return InputSpec{InputKind::File, arg, absolute(arg)};
+  return make_spec(InputKind::File, arg, absolute(arg));
+}
+
+void check_live_inputs(const std::vector<InputSpec>& inputs) {
+  if (inputs.size() > 1 && std::any_of(inputs.begin(), inputs.end(), [](const InputSpec& s) { return s.is_live(); }))
+    throw InputSpecError{"Only one input argument allowed for live streams."};
 }
 
 InputFormat resolve_format(const InputSpec& spec, InputFormat requested) {

@@ -2,10 +2,13 @@
 //
 // An argument is standard input (`-`), a `scheme:` URI, or a path relative to the current
 // directory. URIs with the `file` scheme name a local file; `tcp`, `udp` and `ser` name
-// live inputs (not yet available: reported as a URI error); any other scheme is an error.
+// live inputs (input/live_uri); any other scheme is an error.
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include "input/live_uri.hpp"
 
 namespace dltdump::input {
 
@@ -18,6 +21,11 @@ struct InputSpec {
   InputKind kind = InputKind::File;
   std::string argument;  // as given on the command line
   std::string path;      // absolute path (File), empty otherwise
+  TcpEndpoint tcp;       // kind Tcp
+  UdpEndpoint udp;       // kind Udp
+  SerialSettings serial; // kind Serial
+
+  bool is_live() const { return kind == InputKind::Tcp || kind == InputKind::Udp || kind == InputKind::Serial; }
 };
 
 // Thrown for an argument that cannot be interpreted (exit code 2). The message is the
@@ -28,6 +36,10 @@ struct InputSpecError {
 
 // Parses `arg`. Throws InputSpecError.
 InputSpec parse_input_argument(const std::string& arg);
+
+// Throws InputSpecError (`Only one input argument allowed for live streams.`) when a live
+// input is not the only input.
+void check_live_inputs(const std::vector<InputSpec>& inputs);
 
 // The format to decode `spec` with when the user asked for `requested`.
 InputFormat resolve_format(const InputSpec& spec, InputFormat requested);

@@ -4,8 +4,8 @@
 
 namespace dltdump::net {
 
-std::optional<Ipv4Packet> parse_ipv4_udp(std::span<const std::uint8_t> ip) noexcept {
-  if (ip.size() < 36 || (ip[0] >> 4) != 4) return std::nullopt;  // see the header
+std::optional<Ipv4Packet> parse_ipv4_udp(std::span<const std::uint8_t> ip, std::size_t min_size) noexcept {
+  if (ip.size() < min_size || ip.size() < 28 || (ip[0] >> 4) != 4) return std::nullopt;  // see the header
   const std::size_t header = static_cast<std::size_t>(ip[0] & 0x0F) * 4;
   const std::size_t total = util::load_be16(ip.data() + 2);
   if (header < 20 || total < header || total > ip.size() || ip[9] != 17) return std::nullopt;

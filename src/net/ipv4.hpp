@@ -10,6 +10,7 @@
 // wrong ones). The payload is cut to the total length (Ethernet padding removed).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -27,7 +28,13 @@ struct Ipv4Packet {
   bool is_fragment() const noexcept { return more_fragments || fragment_offset != 0; }
 };
 
-std::optional<Ipv4Packet> parse_ipv4_udp(std::span<const std::uint8_t> ip) noexcept;
+// DltDump's minimum for captured packets (see above).
+inline constexpr std::size_t kMinCapturedIpv4Udp = 36;
+
+// `min_size`: the bytes required from the IP header on; live UDP, whose datagrams DltDump
+// feeds to its decoders whatever their size, passes 28 (the IP and UDP headers).
+std::optional<Ipv4Packet> parse_ipv4_udp(std::span<const std::uint8_t> ip,
+                                         std::size_t min_size = kMinCapturedIpv4Udp) noexcept;
 
 struct UdpDatagram {
   std::uint16_t source_port = 0, destination_port = 0;

@@ -34,6 +34,10 @@ inline constexpr std::size_t kMaxUdpFrameBytes = kUdpFrameHeaderBytes + kMaxUdpP
 // zero when computing, so that a valid header sums to 0).
 std::uint16_t ipv4_header_checksum(const std::uint8_t* header);
 
+// Writes the IPv4 and UDP headers (kIpv4HeaderBytes + kUdpHeaderBytes) of a datagram of
+// `payload_size` (≤ kMaxUdpPayloadBytes) bytes from `e` at `out`; the payload follows them.
+void write_ipv4_udp_headers(std::uint8_t* out, const UdpEndpoints& e, std::size_t payload_size, std::uint16_t ip_id);
+
 // Writes into `out` (kMaxUdpFrameBytes) the Ethernet frame carrying `payload`
 // (≤ kMaxUdpPayloadBytes) from `e`, IPv4 id `ip_id`. Returns the frame's length.
 std::size_t write_udp_frame(std::uint8_t* out, const UdpEndpoints& e, std::span<const std::uint8_t> payload,

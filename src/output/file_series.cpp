@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "util/create_file.hpp"
 #include "util/error.hpp"
 
 namespace dltdump::output {
@@ -39,15 +40,13 @@ std::uint64_t FileSeries::open(util::Timestamp time) {
   if (const auto id = util::identity_of(name); id && std::find(inputs_.begin(), inputs_.end(), *id) != inputs_.end())
     throw util::Error("Not overwriting the input file " + util::absolute_path(name) + ".");
 
-  int flags = O_WRONLY | O_CLOEXEC;
-  if (continues) flags |= O_APPEND;
-  else flags |= O_CREAT | (force_ ? O_TRUNC : O_EXCL);
   int fd;
-  do fd = ::open(name.c_str(), flags, 0666);
-  while (fd < 0 && errno == EINTR);
-  if (fd < 0) {
-    if (errno == EEXIST) throw util::Error("The file '" + util::absolute_path(name) + "' already exists.");
-    throw util::Error(util::with_os_reason("Couldn't create the output file " + util::absolute_path(name), errno));
+  if (continues) {
+    do fd = ::open(name.c_str(), O_WRONLY | O_CLOEXEC | O_APPEND);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0) throw util::Error(util::with_os_reason("Couldn't create the output file " + util::absolute_path(name), errno));
+  } else {
+    fd = util::create_file(name, force_);
   }
   std::uint64_t size = 0;
   if (continues) {

@@ -1,0 +1,35 @@
+// Live inputs (dltdump-spec §1.5, deviations Q5, Q9, Q14): a TCP connection, a UDP socket
+// (unicast or multicast) or a serial port, decoded into the run's pipeline until the
+// stream ends or the user stops the run (Ctrl-C, SIGTERM).
+//
+//   * TCP and serial are byte streams: one framer (network, serial) per connection, every
+//     line stamped with the PC clock when its bytes arrived. A TCP connection attempt gives
+//     up after 5 s, a connected stream ends after 5 s without data; with --retries the
+//     run reconnects (N times, or forever when negative) and continues the same output.
+//   * UDP runs on two threads: the receiver (aio::UdpReceiver → optional capture tap →
+//     aio::Ring in live mode) and this thread, which decodes the ring's packets with an
+//     input::CaptureDecoder (one framer per sender) and writes the lines. A slow output
+//     never blocks the receiver: the ring and the socket buffer absorb it, and what they
+//     lost is counted and reported on stderr (and in the capture's statistics block).
+//   * The output is flushed at least every 5 s; a stop request ends the input normally:
+//     everything received is decoded and written, files are closed whole.
+#pragma once
+
+#include "app/pipeline.hpp"
+#include "input/input_spec.hpp"
+
+namespace dltdump::app {
+
+inline constexpr int kLiveFlushSeconds = 5;
+
+// Decodes the live input `spec` into `pipeline`. Diagnostics that DltDump prints
+// (connection retries) go to `diag_fd`, statistics to stderr. Throws util::Error when the
+// input could not be opened or connected at all (it then counts as not processed), and
+// util::OutputError when writing fails.
+void decode_live(const input::InputSpec& spec, const DumpConfig& config, Pipeline& pipeline, int diag_fd);
+
+// The name a live input gives %FILE% in output templates: its URI with every character
+// that is not a letter, digit or '-' replaced by '_' (`tcp_192_168_1_10_3490`).
+std::string live_input_name(const input::InputSpec& spec);
+
+}  // namespace dltdump::app

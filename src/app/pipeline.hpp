@@ -1,0 +1,49 @@
+// The chain every input's events go through in one run: the filter (with its context) if
+// the user gave one, then the run's output. One per run: context carries over from input
+// to input, and a live input reconnecting continues the same chain.
+#pragma once
+
+#include "app/dump_app.hpp"
+#include "app/line_chain.hpp"
+#include "output/line_output.hpp"
+
+namespace dltdump::app {
+
+struct Pipeline {
+  output::LineOutput& sink;
+  const filter::Filter* filter;  // null: none; without a filter, -A and -B do nothing (spec §7)
+  bool has_context;
+  FilterFront front;
+
+  Pipeline(const DumpConfig& config, const filter::Filter* line_filter, output::LineOutput& output)
+      : sink(output),
+        filter(line_filter),
+        has_context(filter && (config.before_context > 0 || config.after_context > 0)),
+        front(sink, filter, {config.before_context, config.after_context}, sink.wants_text()) {}
+  dlt::FramerSink& head() { return front.head(); }
+  const dlt::PayloadGate* gate() const { return front.gate(); }
+  // Whether several threads may make the lines: the output takes blocks for this input,
+  // and the filter is stateless (no context).
+  bool parallel() const { return sink.block_format() != nullptr && !has_context; }
+  // For decoders that filter on several threads (only if parallel()).
+  LineSpec line_spec() const { return {*sink.block_format(), filter}; }
+  // Whether framers must make payload text: for a text output, or for the gate to ask for.
+  bool payload_text() const { return sink.wants_text() || gate() != nullptr; }
+  // Sets up `framer` to make payload text as this pipeline needs it.
+  void attach(dlt::Framer& framer) const {
+    framer.set_payload_text(payload_text());  // the gate, if any, says for which
+    framer.set_payload_gate(gate());
+  }
+};
+
+// The framing of a byte-stream format (captures: their flows are network streams).
+inline dlt::StreamFormat stream_format(input::InputFormat f) {
+  switch (f) {
+    case input::InputFormat::Serial: return dlt::StreamFormat::Serial;
+    case input::InputFormat::Network:
+    case input::InputFormat::Pcap: return dlt::StreamFormat::Network;
+    default: return dlt::StreamFormat::File;
+  }
+}
+
+}  // namespace dltdump::app

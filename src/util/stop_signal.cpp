@@ -1,0 +1,31 @@
+#include "util/stop_signal.hpp"
+
+#include <signal.h>
+
+#include <atomic>
+
+namespace dltdump::util {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
+
+extern "C" void on_stop_signal(int) { g_stop.store(true, std::memory_order_relaxed); }
+
+}  // namespace
+
+void install_stop_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;  // no SA_RESTART: a blocked poll() returns with EINTR at once
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+bool stop_requested() noexcept { return g_stop.load(std::memory_order_relaxed); }
+void request_stop() noexcept { g_stop.store(true, std::memory_order_relaxed); }
+void clear_stop() noexcept { g_stop.store(false, std::memory_order_relaxed); }
+
+}  // namespace dltdump::util
