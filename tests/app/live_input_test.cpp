@@ -1,0 +1,327 @@
+// Live inputs end to end, in process: a TCP test server (stream end, idle end, retries and
+// reconnect, refused connections), a pseudo-terminal as serial port, and UDP from two
+// senders with the capture tap, whose file must replay to the same lines.
+#include "app/live_input.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pty.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "cli/options.hpp"
+#include "dlt/packet_builder.hpp"
+#include "output/temp_dir.hpp"
+#include "util/stop_signal.hpp"
+
+namespace dltdump::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Message i: APP1 or APP2, one string argument `msg <i>`.
+Bytes message(int i) {
+  PacketSpec s;
+  s.counter = static_cast<std::uint8_t>(i);
+  s.noar = 1;
+  s.app = i % 2 ? "APP1" : "APP2";
+  return packet(s, arg_string("msg " + std::to_string(i), false));
+}
+
+Bytes messages(int from, int count, Bytes (*frame)(const Bytes&) = nullptr) {
+  Bytes out;
+  for (int i = from; i < from + count; ++i) {
+    const Bytes m = frame ? frame(message(i)) : message(i);
+    out.insert(out.end(), m.begin(), m.end());
+  }
+  return out;
+}
+
+struct DumpResult {
+  int code;
+  std::string out;
+};
+
+// Runs the dump command on `args` with its output (lines and diagnostics) in memory.
+DumpResult run_dump(const std::vector<std::string>& args) {
+  const cli::Options options = cli::parse_options(args);
+  const int fd = ::memfd_create("dltdump-out", 0);
+  const int code = app::run_dump(options.dump, fd, fd);
+  std::string out(static_cast<std::size_t>(::lseek(fd, 0, SEEK_END)), '\0');
+  ::pread(fd, out.data(), out.size(), 0);
+  ::close(fd);
+  util::clear_stop();
+  return {code, out};
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// The lines without their date and time (the PC clock of the run).
+std::vector<std::string> untimed(const std::string& text) {
+  std::vector<std::string> out;
+  for (const auto& line : lines_of(text)) {
+    const std::size_t second_space = line.find(' ', line.find(' ') + 1);
+    out.push_back(second_space == std::string::npos ? line : line.substr(second_space + 1));
+  }
+  return out;
+}
+
+// The lines dltdump prints for `bytes` decoded from a file as `format`.
+std::string decoded(const Bytes& bytes, const std::string& format) {
+  TempDir dir;
+  std::ofstream(dir / "in.bin", std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                                        static_cast<std::streamsize>(bytes.size()));
+  return run_dump({"--format=" + format, dir / "in.bin"}).out;
+}
+
+bool send_all(int fd, const Bytes& b) {
+  std::size_t done = 0;
+  while (done < b.size()) {
+    const ssize_t n = ::send(fd, b.data() + done, b.size() - done, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// A listening socket on 127.0.0.1 and an ephemeral port.
+class TcpServer {
+ public:
+  TcpServer() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int on = 1;
+    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(fd_, 4);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+  }
+  ~TcpServer() { close_listener(); }
+  std::uint16_t port() const { return port_; }
+  std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
+  int accept_one() { return ::accept(fd_, nullptr, nullptr); }
+  void close_listener() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+// A local port nobody listens on (bound, then released).
+std::uint16_t unused_port(int type) {
+  const int fd = ::socket(AF_INET, type, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+TEST(LiveTcp, StreamEndsWhenThePeerCloses) {
+  TcpServer server;
+  const Bytes data = messages(0, 50);
+  std::thread peer([&] {
+    const int c = server.accept_one();
+    send_all(c, Bytes(data.begin(), data.begin() + 1001));  // a message cut across two sends
+    std::this_thread::sleep_for(50ms);
+    send_all(c, Bytes(data.begin() + 1001, data.end()));
+    ::close(c);
+  });
+  const DumpResult r = run_dump({server.uri()});
+  peer.join();
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(untimed(r.out), untimed(decoded(data, "net")));
+  // Lines carry the PC clock, not the 1970 of a recording without time.
+  ASSERT_FALSE(r.out.empty());
+  EXPECT_NE(r.out.substr(0, 4), "1970");
+}
+
+TEST(LiveTcp, StreamEndsAfterFiveSecondsWithoutData) {
+  TcpServer server;
+  std::atomic<bool> done{false};
+  std::thread peer([&] {
+    const int c = server.accept_one();
+    send_all(c, messages(0, 3));
+    while (!done) std::this_thread::sleep_for(10ms);  // holds the connection open, silent
+    ::close(c);
+  });
+  const auto start = std::chrono::steady_clock::now();
+  const DumpResult r = run_dump({server.uri()});
+  const auto took = std::chrono::steady_clock::now() - start;
+  done = true;
+  peer.join();
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(lines_of(r.out).size(), 3u);
+  EXPECT_GE(took, 4900ms);
+}
+
+TEST(LiveTcp, RetriesReconnectAndContinueTheOutput) {
+  TcpServer server;
+  const Bytes first = messages(0, 10), half = message(10), second = messages(11, 9);
+  std::thread peer([&] {
+    int c = server.accept_one();
+    send_all(c, first);
+    send_all(c, Bytes(half.begin(), half.begin() + 7));  // the stream ends inside a message
+    ::close(c);
+    c = server.accept_one();
+    send_all(c, second);
+    ::close(c);
+    server.close_listener();  // the reconnect after the second stream is refused
+  });
+  TempDir dir;
+  const DumpResult r = run_dump({"--retries=1", server.uri(), "-o", dir / "rec.dlt"});
+  peer.join();
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(lines_of(r.out), (std::vector<std::string>{
+                                 "Couldn't connect to " + server.uri() + ". Retry 1...",
+                                 "Couldn't connect to the stream end-point " + server.uri() + " (Connection refused).",
+                             }));
+  // One output across both connections: every message, and the cut one as a SKIP message.
+  const auto lines = untimed(run_dump({dir / "rec.dlt"}).out);
+  ASSERT_EQ(lines.size(), 20u);
+  EXPECT_NE(lines[9].find("msg 9"), std::string::npos);
+  EXPECT_NE(lines[10].find("Skipped: 7 bytes"), std::string::npos);
+  EXPECT_NE(lines[11].find("msg 11"), std::string::npos);
+  EXPECT_NE(lines[19].find("msg 19"), std::string::npos);
+}
+
+TEST(LiveTcp, RefusedConnectionsAreRetriedThenReported) {
+  const std::string uri = "tcp://127.0.0.1:" + std::to_string(unused_port(SOCK_STREAM));
+  const DumpResult r = run_dump({"--retries=2", uri});
+  EXPECT_EQ(r.code, 3);  // never connected: not processed
+  EXPECT_EQ(lines_of(r.out), (std::vector<std::string>{
+                                 "Couldn't connect to " + uri + ". Retry 1...",
+                                 "Couldn't connect to " + uri + ". Retry 2...",
+                                 "Couldn't connect to the stream end-point " + uri + " (Connection refused).",
+                             }));
+  const DumpResult once = run_dump({uri});
+  EXPECT_EQ(once.code, 3);
+  EXPECT_EQ(lines_of(once.out).size(), 1u);
+}
+
+TEST(LiveTcp, AStopRequestEndsRetryingForever) {
+  const std::string uri = "tcp://127.0.0.1:" + std::to_string(unused_port(SOCK_STREAM));
+  std::thread stopper([] {
+    std::this_thread::sleep_for(1500ms);
+    util::request_stop();
+  });
+  const DumpResult r = run_dump({"--retries=-1", uri});
+  stopper.join();
+  EXPECT_EQ(r.code, 0);
+  EXPECT_GE(lines_of(r.out).size(), 1u);  // Retry 1... (and perhaps 2)
+}
+
+TEST(LiveSerial, PseudoTerminalWithMarkersAndGarbage) {
+  int master = -1, slave = -1;
+  char name[256] = {};
+  ASSERT_EQ(::openpty(&master, &slave, name, nullptr, nullptr), 0);
+  termios raw{};
+  ::tcgetattr(slave, &raw);
+  ::cfmakeraw(&raw);
+  ::tcsetattr(slave, TCSANOW, &raw);  // no line discipline on what the test writes first
+  Bytes data = messages(0, 40, serial);
+  const Bytes garbage = {'x', 'D', 'L', 'S', 0x07, 0x00, 0x01};
+  data.insert(data.begin() + 300, garbage.begin(), garbage.end());  // resynchronised at the next marker
+  std::thread writer([&] {
+    std::this_thread::sleep_for(300ms);
+    for (std::size_t at = 0; at < data.size(); at += 97) {  // in pieces, as a UART delivers
+      const std::size_t n = std::min<std::size_t>(97, data.size() - at);
+      if (::write(master, data.data() + at, n) != static_cast<ssize_t>(n)) break;
+      std::this_thread::sleep_for(2ms);
+    }
+    std::this_thread::sleep_for(300ms);
+    ::close(slave);
+    ::close(master);  // the port goes away: the input ends
+  });
+  const DumpResult r = run_dump({std::string("ser:") + name + ",115200,8,N,1"});
+  writer.join();
+  EXPECT_EQ(r.code, 0);
+  const auto expected = untimed(decoded(data, "ser"));
+  EXPECT_EQ(untimed(r.out), expected);
+  EXPECT_EQ(expected.size(), 41u);  // 40 messages and one skip line
+}
+
+TEST(LiveSerial, AMissingPortIsNotProcessed) {
+  const DumpResult r = run_dump({"ser:/dev/does-not-exist,115200,8,N,1"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.out, "Couldn't open serial port /dev/does-not-exist (No such file or directory)\n");
+}
+
+// Sends `stream` message by message from `senders` sockets, each message cut in two
+// datagrams of its sender, at about `rate` datagrams per second.
+void send_udp(const Bytes& stream, std::uint16_t port, int senders, int rate) {
+  std::vector<int> fds;
+  for (int i = 0; i < senders; ++i) fds.push_back(::socket(AF_INET, SOCK_DGRAM, 0));
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t at = 0, sent = 0;
+  for (int k = 0; at < stream.size(); ++k) {
+    const std::size_t len = static_cast<std::size_t>(stream[at + 2]) << 8 | stream[at + 3];
+    const int fd = fds[static_cast<std::size_t>(k % senders)];
+    for (const auto& [from, n] : {std::pair{at, len / 2}, std::pair{at + len / 2, len - len / 2}}) {
+      ::sendto(fd, stream.data() + from, n, 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+      if (++sent % 16 == 0) std::this_thread::sleep_until(start + sent * 1s / rate);
+    }
+    at += len;
+  }
+  for (int fd : fds) ::close(fd);
+}
+
+TEST(LiveUdp, TwoSendersSplitMessagesAndTheCaptureReplaysToTheSameLines) {
+  TempDir dir;
+  const std::uint16_t port = unused_port(SOCK_DGRAM);
+  const Bytes stream = messages(0, 2000);
+  DumpResult r;
+  std::thread dump([&] {
+    r = run_dump({"udp://127.0.0.1:" + std::to_string(port), "--capture", dir / "raw.pcapng", "-o", dir / "out.txt"});
+  });
+  std::this_thread::sleep_for(300ms);  // the receiver is bound
+  send_udp(stream, port, 2, 20000);  // the rate this test states: 20 000 datagrams/s
+  std::this_thread::sleep_for(300ms);
+  util::request_stop();
+  dump.join();
+  EXPECT_EQ(r.code, 0);
+  std::ifstream in(dir / "out.txt");
+  const std::string live((std::istreambuf_iterator<char>(in)), {});
+  // Every message is there. (Loopback may deliver two senders' datagrams in another order
+  // than they were sent when the sender moves between cores, so the order is not compared.)
+  auto got = untimed(live), want = untimed(decoded(stream, "net"));
+  std::sort(got.begin(), got.end());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(got, want);
+  const DumpResult replay = run_dump({"--udp-port=" + std::to_string(port), dir / "raw.pcapng"});
+  EXPECT_EQ(replay.code, 0);
+  EXPECT_EQ(replay.out, live);
+}
+
+}  // namespace
+}  // namespace dltdump::test
