@@ -8,7 +8,9 @@ packages=(
   pkg-config libpcre2-dev             # regular expressions (PCRE2 with its JIT)
   libgtest-dev libbenchmark-dev       # unit tests, micro-benchmarks
   clang libclang-rt-14-dev            # libFuzzer targets
-  dlt-tools dlt-viewer                # interop peers: dlt-convert, dlt-viewer
+  dlt-tools dlt-viewer                # interop peers: dlt-convert, dlt-receive, dlt-viewer
+  dlt-daemon libdlt-examples          # live TCP peer: dlt-daemon, dlt-example-user
+  iproute2                            # live UDP multicast test in a private network namespace
   tshark wireshark-common             # interop peers for captures: tshark, capinfos, editcap, mergecap
   bc time                             # bench/compare.sh arithmetic and peak memory
 )
