@@ -4,7 +4,8 @@
 #               parallel decoder, the packet ring and replay under ThreadSanitizer
 #   make bench  end-to-end comparisons: decoding vs dlt-convert and cat (bench/compare.sh),
 #               reading captures vs tshark and capinfos (bench/compare_capture.sh), filters
-#               (compare_filter.sh), writing DLT files vs cp and dlt-convert (compare_output.sh)
+#               (compare_filter.sh), writing DLT files vs cp and dlt-convert (compare_output.sh),
+#               live UDP recording vs dlt-receive -u (compare_live.sh, as root)
 #   make fuzz   build the libFuzzer targets (FUZZ_SECONDS=N runs each for N seconds)
 BUILD ?= build
 JOBS ?= $(shell nproc)
@@ -33,7 +34,7 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cmake -S . -B $(BUILD)-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDLTDUMP_WERROR=ON -DDLTDUMP_TSAN=ON -DDLTDUMP_BENCH=OFF
 	cmake --build $(BUILD)-tsan -j $(JOBS) --target unit_tests
-	cd $(BUILD)-tsan && TZ=UTC ./tests/unit_tests --gtest_filter='ParallelDecode.*:CutPoints.*:Ring.*:Replay.*:ParallelCapture.*'
+	cd $(BUILD)-tsan && TZ=UTC ./tests/unit_tests --gtest_filter='ParallelDecode.*:CutPoints.*:Ring.*:Replay.*:ParallelCapture.*:LiveUdp.*'
 	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDLTDUMP_WERROR=ON -DDLTDUMP_SANITIZE=ON
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
@@ -44,6 +45,7 @@ bench: build
 	bench/compare_dlt_capture.sh $(BUILD)
 	bench/compare_filter.sh $(BUILD)
 	bench/compare_output.sh $(BUILD)
+	bench/compare_live.sh $(BUILD)
 
 fuzz: deps
 	CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

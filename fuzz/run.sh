@@ -48,7 +48,12 @@ done
 # fuzz_dlt_output: the framer corpora (their first byte also picks the format).
 mkdir -p "$work/corpus_dlt_output"
 cp "$work/corpus_file/"* "$work/corpus_net/"* "$work/corpus_ser/"* "$work/corpus_dlt_output/" 2> /dev/null || true
-TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter dlt_output:dlt_output}
+# fuzz_live_uri: a few valid arguments (the first byte picks the scheme prefix).
+mkdir -p "$work/corpus_live_uri"
+printf '\x00192.168.1.10:3490' > "$work/corpus_live_uri/tcp"
+printf '\x01239.255.42.99:3490?bindto=10.0.0.1' > "$work/corpus_live_uri/udp"
+printf '\x02/dev/ttyUSB0,115200,8,N,1,rtsxon' > "$work/corpus_live_uri/ser"
+TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter dlt_output:dlt_output live_uri:live_uri}
 for t in $TARGETS; do
   target=${t%%:*}
   corpus=${t##*:}

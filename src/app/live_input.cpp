@@ -82,6 +82,21 @@ void pause_for(SteadyClock::duration pause, FlushTimer& flush) {
   }
 }
 
+// Closes a descriptor when it goes out of scope (an output error may end a live run).
+class ScopedFd {
+ public:
+  explicit ScopedFd(int fd) : fd_(fd) {}
+  ~ScopedFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  ScopedFd(const ScopedFd&) = delete;
+  ScopedFd& operator=(const ScopedFd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
 enum class StreamEnd { closed, idle, failed, stopped };
 
 // Feeds what arrives on `fd` to a framer of `format` until the stream ends: the peer
@@ -161,23 +176,23 @@ void decode_tcp(const input::InputSpec& spec, const DumpConfig& config, Pipeline
       return;
     }
     connected = true;
-    int error = 0;
+    const ScopedFd socket(fd);
+    int error = 0;  // a reset connection ends the stream like a close
     const StreamEnd end =
-        pump_stream(fd, dlt::StreamFormat::Network, offset, kTcpIdleEnd, pipeline, flush, error);
-    ::close(fd);
+        pump_stream(socket.get(), dlt::StreamFormat::Network, offset, kTcpIdleEnd, pipeline, flush, error);
     if (end == StreamEnd::stopped || config.retries == 0) return;
   }
 }
 
 void decode_serial(const input::InputSpec& spec, Pipeline& pipeline) {
   std::string note;
-  const int fd = input::open_serial_port(spec.serial, note);
+  const ScopedFd port(input::open_serial_port(spec.serial, note));
   if (!note.empty()) util::write_all(STDERR_FILENO, note + "\n");
   FlushTimer flush(pipeline.sink);
   std::uint64_t offset = 0;
   int error = 0;
-  const StreamEnd end = pump_stream(fd, dlt::StreamFormat::Serial, offset, std::nullopt, pipeline, flush, error);
-  ::close(fd);
+  const StreamEnd end =
+      pump_stream(port.get(), dlt::StreamFormat::Serial, offset, std::nullopt, pipeline, flush, error);
   if (end == StreamEnd::failed && error != EIO)  // EIO: the device went away (unplugged, pty closed)
     util::write_all(STDERR_FILENO, util::with_os_reason("Serial port " + spec.serial.port + " stopped", error) + "\n");
 }

@@ -63,7 +63,7 @@ std::string help_text(unsigned width) {
   std::string s = version_line() + "\n\n";
   wrap(s,
        "dltdump parses DLT Version 1 log files, originating either from a file, a serial "
-       "recording or a network recording.",
+       "recording, a network recording, a capture, or a live TCP, UDP or serial connection.",
        width, 0, 0);
   s += "\n";
   wrap(s, "Usage: dltdump [options] <input>...", width, 0, 2);
@@ -102,6 +102,15 @@ std::string help_text(unsigned width) {
        "--split=<size> - Start a new output file once one reaches this size (64kB at least; k, M, G "
        "multiply by 1024). Needs %CTR% or a date or time in the output name.",
        width, 2, 4);
+  wrap(s,
+       "--retries=<n> - Connection retries for tcp:// inputs (default 0; negative: forever). With retries, "
+       "a stream that ends is reconnected and recorded into the same output. Give negative values as "
+       "--retries=-1.",
+       width, 2, 4);
+  wrap(s,
+       "--capture=<file.pcapng> - With a udp:// input: also write every datagram received, as raw IPv4 with "
+       "the kernel's time stamps, to this PCAP-NG file (replay it with --udp-port=<port>).",
+       width, 2, 4);
   s += "\nFilters (a line is printed if it passes every option given; within one option any value):\n";
   wrap(s, "--ecuid=<ids> - ECU ids (as the line shows them: standard header, else storage header).", width, 2, 4);
   wrap(s, "--appid=<ids> - Application ids.", width, 2, 4);
@@ -137,6 +146,25 @@ std::string help_text(unsigned width) {
   wrap(s, "<path> or file:///<path> - A file, read from disk.", width, 2, 4);
   wrap(s, "- - Standard input (decoded as a DLT file unless --format says otherwise).", width, 2, 4);
   wrap(s, "Several inputs are decoded one after the other into the same output (unless its name holds %FILE%).",
+       width, 2, 4);
+  wrap(s,
+       "tcp://host[:port] - Connect to a DLT daemon or ECU (port 3490 by default; network format). A connection "
+       "attempt gives up after 5 s; the stream ends when the peer closes it or after 5 s without data.",
+       width, 2, 4);
+  wrap(s,
+       "udp://addr[:port][?bindto=ip] - Receive DLT over UDP (port 3490 by default): a multicast group "
+       "(joined on the interface with address ip, if given) or a local address (0.0.0.0: all). Each sender "
+       "is a stream of its own. Runs until stopped with Ctrl-C.",
+       width, 2, 4);
+  wrap(s,
+       "ser:port,baud,data,parity,stop[,handshake] - A serial port, e.g. ser:/dev/ttyUSB0,115200,8,N,1 "
+       "(parity N, E, O, M, S; stop bits 1, 1.5, 2; handshake none, xon, rts, rtsxon). Serial format "
+       "(DLS markers). Runs until the port goes away or Ctrl-C.",
+       width, 2, 4);
+  wrap(s,
+       "A live input must be the only input. Its lines carry the PC clock (UDP: the kernel's receive time); "
+       "output files are flushed every 5 s; Ctrl-C or SIGTERM ends the recording with complete files and "
+       "exit code 0.",
        width, 2, 4);
   s += "\nExit codes:\n";
   wrap(s, "0 - Success.", width, 2, 4);

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -160,6 +161,27 @@ TEST(LiveTcp, StreamEndsWhenThePeerCloses) {
   // Lines carry the PC clock, not the 1970 of a recording without time.
   ASSERT_FALSE(r.out.empty());
   EXPECT_NE(r.out.substr(0, 4), "1970");
+}
+
+// Deviation Q9: live lines carry the PC clock as an instant, and the time filters compare
+// instants, whatever the time zone.
+TEST(LiveTcp, TimeFiltersCompareThePcClock) {
+  const std::time_t hour_ago = std::time(nullptr) - 3600;
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&hour_ago));
+  for (const auto& [option, lines] : {std::pair{std::string("--not-before=") + stamp, 5u},
+                                      std::pair{std::string("--not-after=") + stamp, 0u}}) {
+    TcpServer server;
+    std::thread peer([&] {
+      const int c = server.accept_one();
+      send_all(c, messages(0, 5));
+      ::close(c);
+    });
+    const DumpResult r = run_dump({option, server.uri()});
+    peer.join();
+    EXPECT_EQ(r.code, 0);
+    EXPECT_EQ(lines_of(r.out).size(), lines) << option;
+  }
 }
 
 TEST(LiveTcp, StreamEndsAfterFiveSecondsWithoutData) {
