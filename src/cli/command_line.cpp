@@ -3,18 +3,16 @@
 #include <algorithm>
 #include <cctype>
 
+#include "util/ascii.hpp"
+
 namespace dltdump::cli {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string r(s);
-  std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return r;
-}
+using util::ascii_lower;
 
 const OptionDef* find_long(std::span<const OptionDef> defs, std::string_view name) {
-  std::string key = lower(name);
+  std::string key = ascii_lower(name);
   for (const auto& d : defs)
     if (d.long_name == key) return &d;
   return nullptr;

@@ -6,6 +6,7 @@
 
 #include "filter/filter_sink.hpp"
 #include "filter/text_search.hpp"
+#include "util/ascii.hpp"
 #include "util/date_parse.hpp"
 #include "util/error.hpp"
 
@@ -15,11 +16,7 @@ namespace {
 
 [[noreturn]] void fail(const std::string& message) { throw OptionsError{app::kExitOptionError, message}; }
 
-std::string lower(std::string_view s) {
-  std::string r(s);
-  std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return r;
-}
+using util::ascii_lower;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -92,7 +89,7 @@ std::optional<std::int32_t> parse_int32(std::string_view text) {
 }
 
 std::optional<std::int32_t> parse_type(std::string_view text) {
-  const std::string name = lower(trim(text));
+  const std::string name = ascii_lower(trim(text));
   for (const auto& t : kTypeNames)
     if (t.name == name) return t.msin;
   // A number: sign, digits with thousands separators, an optional fraction of zeros.

@@ -11,6 +11,7 @@
 
 #include "cli/command_line.hpp"
 #include "cli/filter_options.hpp"
+#include "util/ascii.hpp"
 
 namespace dltdump::cli {
 
@@ -114,8 +115,8 @@ unsigned default_threads() {
   return n == 0 ? 1 : n > 8 ? 8 : n;
 }
 
-input::InputFormat parse_format(std::string v) {
-  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+input::InputFormat parse_format(std::string_view value) {
+  const std::string v = util::ascii_lower(value);
   if (v == "automatic" || v == "auto") return input::InputFormat::Automatic;
   if (v == "file") return input::InputFormat::File;
   if (v == "serial" || v == "ser") return input::InputFormat::Serial;

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <filesystem>
 
+#include "util/ascii.hpp"
+
 namespace dltdump::input {
 
 namespace {
@@ -105,8 +107,7 @@ void check_live_inputs(const std::vector<InputSpec>& inputs) {
 InputFormat resolve_format(const InputSpec& spec, InputFormat requested) {
   if (requested != InputFormat::Automatic) return requested;
   if (spec.kind == InputKind::File) {
-    std::string ext = std::filesystem::path(spec.path).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string ext = util::ascii_lower(std::filesystem::path(spec.path).extension().string());
     if (ext == ".pcap" || ext == ".pcapng") return InputFormat::Pcap;
     return InputFormat::File;
   }

@@ -7,16 +7,13 @@
 
 #include "input/input_spec.hpp"
 #include "input/serial_port.hpp"
+#include "util/ascii.hpp"
 
 namespace dltdump::input {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using util::ascii_lower;
 
 // Unsigned decimal digits only, at most `max`; false otherwise.
 bool parse_decimal(std::string_view text, std::uint64_t max, std::uint64_t& out) {
@@ -101,7 +98,7 @@ std::vector<std::string> split(std::string_view text, char separator) {
 constexpr const char* kSerialSpecifier = "Invalid URI specifier for ser:port,baud,data,parity,stop[,hshake]";
 
 Parity parse_parity(const std::string& field) {
-  const std::string v = lower(field);
+  const std::string v = ascii_lower(field);
   if (v == "n" || v == "none" || v == "0") return Parity::None;
   if (v == "o" || v == "odd" || v == "1") return Parity::Odd;
   if (v == "e" || v == "even" || v == "2") return Parity::Even;
@@ -123,7 +120,7 @@ unsigned parse_handshake(const std::string& field) {
       {"none", kNone},          {"xon", kXOnXOff},          {"rts", kRts},
       {"dtr", kDtr},            {"rtsxon", kRts | kXOnXOff}, {"dtrxon", kDtr | kXOnXOff},
       {"dtrrts", kDtr | kRts},  {"dtrrtsxon", kDtr | kRts | kXOnXOff}};
-  const std::string v = lower(field);
+  const std::string v = ascii_lower(field);
   for (const auto& [name, flags] : kNames)
     if (v == name) return flags;
   std::uint64_t n = 0;
@@ -169,7 +166,7 @@ UdpEndpoint parse_udp_uri(const std::string& arg) {
   if (!uri.has_query) return endpoint;
   for (const auto& parameter : split(uri.query, '&')) {
     const std::size_t eq = parameter.find('=');
-    if (eq == std::string::npos || lower(parameter.substr(0, eq)) != "bindto") unsupported_fields(arg);
+    if (eq == std::string::npos || ascii_lower(parameter.substr(0, eq)) != "bindto") unsupported_fields(arg);
     const std::string value = parameter.substr(eq + 1);
     // Deviation Q5: DltDump crashes on each of these.
     if (!parse_ipv4(value, endpoint.bind_to)) invalid(arg, "bindto '" + value + "' is not an IPv4 address");
