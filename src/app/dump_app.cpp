@@ -121,8 +121,10 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       input::InputFormat format = input::resolve_format(spec, config.format);
       if (spec.is_live()) {
         const std::string name = live_input_name(spec);
-        sink.begin_input({name, stream_format(format)});
-        decode_live(spec, config, pipeline, diag_fd);
+        const dlt::StreamFormat framing = spec.kind == input::InputKind::Udp ? dlt::StreamFormat::Network
+                                                                              : stream_format(format);
+        sink.begin_input({name, framing});
+        decode_live(spec, framing, config, pipeline, diag_fd);
         ++processed;
         continue;
       }

@@ -52,17 +52,20 @@ class FlushTimer {
 };
 
 // Gives every event of a byte stream the PC time at which its bytes arrived (spec §1.6:
-// network and serial data have no time of their own).
+// network and serial data have no time of their own), or passes events on untouched when
+// `enabled` is false (a stream with storage headers).
 class PcClockStamp final : public dlt::FramerSink {
  public:
-  explicit PcClockStamp(dlt::FramerSink& next) : next_(next) {}
+  PcClockStamp(dlt::FramerSink& next, bool enabled) : next_(next), enabled_(enabled) {}
   void set(util::Timestamp now) { now_ = now; }
   void on_message(const dlt::Message& m) override {
+    if (!enabled_) return next_.on_message(m);
     dlt::Message stamped = m;
     stamped.time = now_;
     next_.on_message(stamped);
   }
   void on_skip(const dlt::SkipRecord& s) override {
+    if (!enabled_) return next_.on_skip(s);
     dlt::SkipRecord stamped = s;
     stamped.time = now_;
     next_.on_skip(stamped);
@@ -70,6 +73,7 @@ class PcClockStamp final : public dlt::FramerSink {
 
  private:
   dlt::FramerSink& next_;
+  bool enabled_;
   util::Timestamp now_;
 };
 
@@ -107,7 +111,7 @@ StreamEnd pump_stream(int fd, dlt::StreamFormat format, std::uint64_t& offset,
                       int& error) {
   dlt::Framer framer(format, offset);
   pipeline.attach(framer);
-  PcClockStamp stamp(pipeline.head());
+  PcClockStamp stamp(pipeline.head(), format != dlt::StreamFormat::File);
   std::vector<std::uint8_t> buffer(256u << 10);
   auto last_data = SteadyClock::now();
   StreamEnd end;
@@ -161,7 +165,8 @@ int connect_with_retries(const input::TcpEndpoint& endpoint, int retries, Pipeli
   }
 }
 
-void decode_tcp(const input::InputSpec& spec, const DumpConfig& config, Pipeline& pipeline, int diag_fd) {
+void decode_tcp(const input::InputSpec& spec, dlt::StreamFormat framing, const DumpConfig& config, Pipeline& pipeline,
+                int diag_fd) {
   FlushTimer flush(pipeline.sink);
   std::uint64_t offset = 0;
   bool connected = false;
@@ -179,12 +184,12 @@ void decode_tcp(const input::InputSpec& spec, const DumpConfig& config, Pipeline
     const ScopedFd socket(fd);
     int error = 0;  // a reset connection ends the stream like a close
     const StreamEnd end =
-        pump_stream(socket.get(), dlt::StreamFormat::Network, offset, kTcpIdleEnd, pipeline, flush, error);
+        pump_stream(socket.get(), framing, offset, kTcpIdleEnd, pipeline, flush, error);
     if (end == StreamEnd::stopped || config.retries == 0) return;
   }
 }
 
-void decode_serial(const input::InputSpec& spec, Pipeline& pipeline) {
+void decode_serial(const input::InputSpec& spec, dlt::StreamFormat framing, Pipeline& pipeline) {
   std::string note;
   const ScopedFd port(input::open_serial_port(spec.serial, note));
   if (!note.empty()) util::write_all(STDERR_FILENO, note + "\n");
@@ -192,7 +197,7 @@ void decode_serial(const input::InputSpec& spec, Pipeline& pipeline) {
   std::uint64_t offset = 0;
   int error = 0;
   const StreamEnd end =
-      pump_stream(port.get(), dlt::StreamFormat::Serial, offset, std::nullopt, pipeline, flush, error);
+      pump_stream(port.get(), framing, offset, std::nullopt, pipeline, flush, error);
   if (end == StreamEnd::failed && error != EIO)  // EIO: the device went away (unplugged, pty closed)
     util::write_all(STDERR_FILENO, util::with_os_reason("Serial port " + spec.serial.port + " stopped", error) + "\n");
 }
@@ -305,12 +310,13 @@ std::string live_input_name(const input::InputSpec& spec) {
   return name;
 }
 
-void decode_live(const input::InputSpec& spec, const DumpConfig& config, Pipeline& pipeline, int diag_fd) {
+void decode_live(const input::InputSpec& spec, dlt::StreamFormat framing, const DumpConfig& config, Pipeline& pipeline,
+                 int diag_fd) {
   util::install_stop_handlers();
   switch (spec.kind) {
-    case input::InputKind::Tcp: decode_tcp(spec, config, pipeline, diag_fd); break;
+    case input::InputKind::Tcp: decode_tcp(spec, framing, config, pipeline, diag_fd); break;
     case input::InputKind::Udp: decode_udp(spec, config, pipeline); break;
-    case input::InputKind::Serial: decode_serial(spec, pipeline); break;
+    case input::InputKind::Serial: decode_serial(spec, framing, pipeline); break;
     default: break;
   }
 }

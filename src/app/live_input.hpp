@@ -22,11 +22,15 @@ namespace dltdump::app {
 
 inline constexpr int kLiveFlushSeconds = 5;
 
-// Decodes the live input `spec` into `pipeline`. Diagnostics that DltDump prints
+// Decodes the live input `spec` into `pipeline`; a TCP or serial stream is framed as
+// `framing` (--format; by default network for TCP, serial for serial ports), and its lines
+// get the PC clock unless the framing is File (storage headers carry their own time, spec
+// §1.6). Diagnostics that DltDump prints
 // (connection retries) go to `diag_fd`, statistics to stderr. Throws util::Error when the
 // input could not be opened or connected at all (it then counts as not processed), and
 // util::OutputError when writing fails.
-void decode_live(const input::InputSpec& spec, const DumpConfig& config, Pipeline& pipeline, int diag_fd);
+void decode_live(const input::InputSpec& spec, dlt::StreamFormat framing, const DumpConfig& config, Pipeline& pipeline,
+                 int diag_fd);
 
 // The name a live input gives %FILE% in output templates: its URI with every character
 // that is not a letter, digit or '-' replaced by '_' (`tcp_192_168_1_10_3490`).

@@ -163,6 +163,21 @@ TEST(LiveTcp, StreamEndsWhenThePeerCloses) {
   EXPECT_NE(r.out.substr(0, 4), "1970");
 }
 
+TEST(LiveTcp, FormatOptionChoosesTheFraming) {
+  TcpServer server;
+  const Bytes data = messages(0, 20, serial);
+  std::thread peer([&] {
+    const int c = server.accept_one();
+    send_all(c, data);
+    ::close(c);
+  });
+  const DumpResult r = run_dump({"--format=ser", server.uri()});
+  peer.join();
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(untimed(r.out), untimed(decoded(data, "ser")));
+  EXPECT_EQ(lines_of(r.out).size(), 20u);
+}
+
 // Deviation Q9: live lines carry the PC clock as an instant, and the time filters compare
 // instants, whatever the time zone.
 TEST(LiveTcp, TimeFiltersCompareThePcClock) {
