@@ -185,7 +185,8 @@ std::string m_lines(StreamFormat f, const Bytes& in, std::size_t chunk, const dl
 
 // Dropping unwanted packets unvalidated must not change any wanted line: packets whose
 // payload is invalid, and invalid ones that hide a marker (and a whole packet) inside, in
-// file and serial framing, in any chunking.
+// file and serial framing, in any chunking; and invalid ones that end with the head of a
+// marker whose packet follows them.
 TEST(Framer, GateDroppingUnvalidatedPacketsKeepsTheWantedLines) {
   std::mt19937 rng(7);
   for (StreamFormat f : {StreamFormat::File, StreamFormat::Serial}) {
@@ -197,7 +198,8 @@ TEST(Framer, GateDroppingUnvalidatedPacketsKeepsTheWantedLines) {
         s.app = rng() % 3 == 0 ? "M" : "X";
         s.noar = 1;
         Bytes payload = arg_string("text" + std::to_string(k), false);
-        switch (rng() % 5) {
+        Bytes hidden_tail;
+        switch (rng() % 6) {
           case 0:  // invalid: the argument count does not match
             s.noar = 2;
             break;
@@ -210,15 +212,29 @@ TEST(Framer, GateDroppingUnvalidatedPacketsKeepsTheWantedLines) {
             s.noar = rng() % 2 ? 2 : 1;  // sometimes invalid, sometimes valid
             break;
           }
-          case 2:  // a marker prefix at the very end of the packet
-            payload = arg_string(f == StreamFormat::File ? "xxDLT" : "xxDLS", false, false, false);
+          case 2: {  // a marker prefix (1-3 bytes) at the very end of the packet
+            const std::string marker = f == StreamFormat::File ? "DLT" : "DLS";
+            payload = arg_string(std::string(rng() % 40, 'x') + marker.substr(0, 1 + rng() % 3), false, false, false);
             s.noar = rng() % 2 ? 2 : 1;
             break;
+          }
+          case 3: {  // a wanted packet whose first 1-3 bytes end this packet and the rest follow it
+            PacketSpec inner;
+            inner.app = "M";
+            inner.noar = 1;
+            hidden_tail = frame(packet(inner, arg_string("straddling" + std::to_string(k), false)));
+            const std::size_t head = 1 + rng() % 3;
+            payload = arg_string(std::string(rng() % 40, 'x') + std::string(hidden_tail.begin(), hidden_tail.begin() + static_cast<std::ptrdiff_t>(head)), false, false, false);
+            hidden_tail.erase(hidden_tail.begin(), hidden_tail.begin() + static_cast<std::ptrdiff_t>(head));
+            s.noar = rng() % 2 ? 2 : 1;
+            break;
+          }
           default:
             break;
         }
         Bytes framed = frame(packet(s, payload));
         in.insert(in.end(), framed.begin(), framed.end());
+        in.insert(in.end(), hidden_tail.begin(), hidden_tail.end());
         if (rng() % 10 == 0) in.push_back(static_cast<std::uint8_t>(rng()));  // garbage
       }
       const std::size_t chunk = 1 + rng() % 300;
