@@ -55,7 +55,7 @@ inline char* put_literal(char* p, const char (&s)[N]) {
 }
 inline char* put_id(char* p, const Id& id) {
   std::memcpy(p, id.chars, 4);  // fixed size: one store; only `size` characters count
-  return p + id.size;
+  return p + id.size();
 }
 // Device time 11 + counter 3 + ids 3 * 4 + session 11 + type 24 (a fixed copy) + tail
 // start 15 + separators 6 < 96.

@@ -121,3 +121,24 @@ TEST(Packet, IdsAreMaskedAndEndAtZero) {
   Bytes ctl = {'A', 0x01, 'B', 0};
   EXPECT_EQ(dlt::parse_id(ctl.data()).view(), std::string("A\x01" "B"));
 }
+
+// parse_id works on the four bytes as one word; compare it with the rule byte by byte, on
+// every combination of the bytes that matter (zero, 0x80, 0x01, 0x81, printable, 0xFF).
+TEST(Packet, IdsFromWordsMatchTheByteRule) {
+  const std::uint8_t values[] = {0x00, 0x80, 0x01, 0x81, 'A', 0xFF, 0x7F};
+  for (std::uint8_t a : values)
+    for (std::uint8_t b : values)
+      for (std::uint8_t c : values)
+        for (std::uint8_t d : values) {
+          const std::uint8_t raw[4] = {a, b, c, d};
+          std::string expected;
+          for (std::uint8_t byte : raw) {
+            if ((byte & 0x7F) == 0) break;
+            expected.push_back(static_cast<char>(byte & 0x7F));
+          }
+          const dlt::Id id = dlt::parse_id(raw);
+          ASSERT_EQ(id.view(), expected) << int(a) << ' ' << int(b) << ' ' << int(c) << ' ' << int(d);
+          ASSERT_EQ(id, dlt::Id::from_text(expected));
+          ASSERT_EQ(id.empty(), expected.empty());
+        }
+}
