@@ -45,17 +45,24 @@ bool marker_may_start(const std::uint8_t* p, std::size_t n, const std::uint8_t* 
     // at n (overlapping the one before); the last byte alone is checked apart.
     const __m128i first = _mm_set1_epi8(static_cast<char>(marker[0]));
     const __m128i second = _mm_set1_epi8(static_cast<char>(marker[1]));
-    for (std::size_t i = 0;; i += 16) {
-      if (i + 17 > n) i = n - 17;
+    auto pairs_at = [&](std::size_t i) {
       const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
       const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
-      unsigned hits = static_cast<unsigned>(
-          _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, second))));
+      return _mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, second));
+    };
+    const std::size_t last = n - 17;
+    // Usually no pair at all: one test for the whole packet.
+    __m128i any = pairs_at(last);
+    for (std::size_t i = 0; i < last; i += 16) any = _mm_or_si128(any, pairs_at(i));
+    if (_mm_movemask_epi8(any) == 0) return p[n - 1] == marker[0];
+    for (std::size_t i = 0;; i += 16) {
+      if (i > last) i = last;
+      unsigned hits = static_cast<unsigned>(_mm_movemask_epi8(pairs_at(i)));
       while (hits != 0) {
         if (candidate_at(i + static_cast<std::size_t>(__builtin_ctz(hits)))) return true;
         hits &= hits - 1;
       }
-      if (i + 17 == n) return p[n - 1] == marker[0];
+      if (i == last) return p[n - 1] == marker[0];
     }
   }
 #endif
