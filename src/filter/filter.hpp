@@ -56,8 +56,9 @@ class Filter {
     bool given = false;
     std::vector<dlt::Id> values;
     bool contains(const dlt::Id& id) const {
+      const std::uint32_t word = id.word();
       for (const auto& v : values)
-        if (v == id) return true;
+        if (v.word() == word) return true;
       return false;
     }
     bool passes(const dlt::Id& id) const { return !given || contains(id); }
