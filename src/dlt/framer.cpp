@@ -136,27 +136,31 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       i += discard_step_;
       continue;
     }
+    if (format_ == StreamFormat::File)
+      last_time_ = util::Timestamp::from_storage(static_cast<std::int32_t>(util::load_le32(buf + i + 4)),
+                                                 static_cast<std::int32_t>(util::load_le32(buf + i + 8)));
+    // A packet nobody needs is passed over unvalidated where its validity could only
+    // matter through resynchronisation: if it were invalid, the search from its 5th byte
+    // would find no marker before its end, so the next packet starts where it would
+    // anyway, and the skip line in its place is unwanted.
+    const std::span<const std::uint8_t> packet{buf + i + h, plen};
+    auto pass_over = [&] {
+      if (!marker || marker_may_start(buf + i + 4, h + plen - 4, marker)) return false;
+      deliver_skip(sink);
+      i += h + plen;
+      return true;
+    };
+    // First from the raw headers (most of a selective filter's rejections), then from the
+    // decoded ones.
+    if (gate_ && gate_->drops_unparsed(packet) && pass_over()) continue;
     Message& m = message_;
     m.position = base + i;
     m.raw = {buf + i, h + plen};
-    if (format_ == StreamFormat::File) {
-      last_time_ = util::Timestamp::from_storage(static_cast<std::int32_t>(util::load_le32(buf + i + 4)),
-                                                 static_cast<std::int32_t>(util::load_le32(buf + i + 8)));
-      m.storage_ecu = parse_id(buf + i + 12);
-    } else {
-      m.storage_ecu = Id{};
-    }
+    m.storage_ecu = format_ == StreamFormat::File ? parse_id(buf + i + 12) : Id{};
     m.time = last_time_;
-    parse_headers({buf + i + h, plen}, m);
+    parse_headers(packet, m);
     const PayloadGate::Need need = gate_ ? gate_->need(m) : PayloadGate::Need::kText;
-    // Unwanted, and its validity could only matter through resynchronisation: if it were
-    // invalid, the search from its 5th byte would find no marker before its end, so the
-    // next packet starts where it would anyway, and the skip line in its place is unwanted.
-    if (need == PayloadGate::Need::kNothing && marker && !marker_may_start(buf + i + 4, h + plen - 4, marker)) {
-      deliver_skip(sink);
-      i += h + plen;
-      continue;
-    }
+    if (need == PayloadGate::Need::kNothing && pass_over()) continue;
     util::TextBuffer* text = need == PayloadGate::Need::kText ? text_ : nullptr;
     if (text) text->clear();
     if (!check_payload(m, text)) {

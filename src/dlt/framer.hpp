@@ -72,7 +72,9 @@ class Framer {
   // needed for; see dlt::PayloadGate. In file and serial framing, a message the gate needs
   // for nothing is dropped — neither validated nor delivered — when that cannot change any
   // other event (the skip lines around it may then differ: the gate wants none); otherwise
-  // it is validated and delivered without text. The gate must outlive the framer's use.
+  // it is validated and delivered without text. The gate's drops_unparsed is asked first,
+  // so such a message is mostly passed over before its headers are decoded. The gate must
+  // outlive the framer's use.
   void set_payload_gate(const PayloadGate* gate) { gate_ = gate; }
 
   // Stream offset just past the last byte fed.

@@ -14,6 +14,12 @@ inline unsigned minimum_packet_length(std::uint8_t htyp) {
   return 4u + 4u * (((htyp >> 2) & 1) + ((htyp >> 3) & 1) + ((htyp >> 4) & 1)) + 10u * (htyp & 1);
 }
 
+// Offset of the extended header (if any) in a packet whose first byte is `htyp`: the
+// standard header with its optional fields.
+inline unsigned extended_header_at(std::uint8_t htyp) {
+  return minimum_packet_length(static_cast<std::uint8_t>(htyp & ~htyp::kUseExtendedHeader));
+}
+
 // If the 4 bytes at `p` start a valid DLT v1 standard header (version 1, LEN at least the
 // minimum for its flags), returns LEN; otherwise 0.
 inline unsigned standard_header_length(const std::uint8_t* p) {
@@ -36,6 +42,13 @@ class PayloadGate {
   };
   virtual ~PayloadGate() = default;
   virtual Need need(const Message& m) const = 0;
+  // A quicker first look, before any header field is decoded: true only if need() would
+  // say kNothing for whatever message `packet` (LEN bytes, standard header checked) holds.
+  // False means undecided. Lets the framer pass over rejected packets without decoding them.
+  virtual bool drops_unparsed(std::span<const std::uint8_t> packet) const {
+    (void)packet;
+    return false;
+  }
 };
 
 // Decodes the headers of `packet` (exactly LEN bytes, the standard header checked by

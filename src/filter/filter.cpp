@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "dlt/nonverbose_payload.hpp"
+#include "dlt/packet.hpp"
 
 namespace dltdump::filter {
 
@@ -55,8 +56,7 @@ Filter::Filter(const FilterSpec& spec)
                           unsigned kind, const util::Timestamp& time) const {
   if (none_) return false;
   // The id groups first: they are what usually rejects.
-  if (app_.given && !(has_app && app_.contains(app))) return false;
-  if (ctx_.given && !(has_app && ctx_.contains(ctx))) return false;
+  if (!app_ctx_match(app, ctx, has_app)) return false;
   if (!ecu_.passes(ecu)) return false;
   if (types_given_ && !(type >= 0 && types_.test(static_cast<std::size_t>(type)))) return false;
   if (!(kinds_ & kind)) return false;
@@ -78,6 +78,15 @@ bool Filter::header_match(const dlt::Message& m) const {
     if (std::find(message_ids_.begin(), message_ids_.end(), id) == message_ids_.end()) return false;
   }
   return true;
+}
+
+bool Filter::rejects_packet(std::span<const std::uint8_t> packet) const {
+  if (none_) return true;
+  if (!app_.given && !ctx_.given) return false;
+  const std::uint8_t htyp = packet[0];
+  if (!(htyp & dlt::htyp::kUseExtendedHeader)) return true;  // a group is given: no ids, no match
+  const std::uint8_t* ext = packet.data() + dlt::extended_header_at(htyp);
+  return !app_ctx_match(dlt::parse_id(ext + 2), dlt::parse_id(ext + 6), true);
 }
 
 bool Filter::header_match(const dlt::SkipRecord& s) const {

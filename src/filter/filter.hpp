@@ -11,6 +11,7 @@
 
 #include <bitset>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -34,6 +35,11 @@ class Filter {
   // empty, APP and CTX `SKIP`, no session id, type `log warn`, verbose, not non-verbose.
   bool header_match(const dlt::Message& m) const;
   bool header_match(const dlt::SkipRecord& s) const;
+  // True only if header_match is false for every message `packet` (LEN bytes, standard
+  // header checked) can hold, judged from its raw bytes by --none and the APP and CTX
+  // groups alone; false means undecided. For the framer's quick look (PayloadGate::
+  // drops_unparsed): it decodes no more than the ids the groups compare.
+  bool rejects_packet(std::span<const std::uint8_t> packet) const;
   // Whether some skip line (at some time) can pass the header groups.
   bool may_pass_skip_lines() const;
 
@@ -63,6 +69,10 @@ class Filter {
     }
     bool passes(const dlt::Id& id) const { return !given || contains(id); }
   };
+  // The APP and CTX groups (a message without an extended header has neither id).
+  bool app_ctx_match(const dlt::Id& app, const dlt::Id& ctx, bool has_app) const {
+    return (!app_.given || (has_app && app_.contains(app))) && (!ctx_.given || (has_app && ctx_.contains(ctx)));
+  }
   bool common_match(const dlt::Id& ecu, const dlt::Id& app, const dlt::Id& ctx, bool has_app, int type,
                     unsigned kind, const util::Timestamp& time) const;
 

@@ -41,6 +41,9 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
     if (filter_.header_match(m) && filter_.text_may_match(m)) return wants_any_text_ ? Need::kText : Need::kValidation;
     return droppable_ ? Need::kNothing : Need::kValidation;
   }
+  bool drops_unparsed(std::span<const std::uint8_t> packet) const override {
+    return droppable_ && filter_.rejects_packet(packet);
+  }
 
   // Largest accepted `before` (bounds the memory held for context).
   static constexpr std::uint32_t kMaxBefore = 100'000;

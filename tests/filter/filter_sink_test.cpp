@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <sstream>
 
 #include "dlt/line_formatter.hpp"
@@ -162,4 +163,48 @@ TEST(FilterSink, GateAsksForTextOnlyWhereHeadersPassAndDropsOnlyWhatCannotShow) 
   filter::Filter w(warn);
   filter::FilterSink warn_sink(w, {}, out, true);
   EXPECT_EQ(warn_sink.need(m), Need::kValidation);
+}
+
+// The framer's quick look at raw packets (drops_unparsed) must never drop what need()
+// would keep; and where the APP and CTX groups alone decide, it must drop what need()
+// drops. Random headers (every optional field, ids of 0-4 characters and with high bits
+// set) against random id filters.
+TEST(FilterSink, QuickLookAtRawPacketsAgreesWithTheDecodedHeaders) {
+  using Need = dlt::PayloadGate::Need;
+  std::mt19937 rng(11);
+  const std::vector<std::string> ids = {"", "M", "MA", "MAB", "MABC", "X", "XY", std::string("M\x80", 2), "\xCD"};
+  auto pick = [&] { return ids[rng() % ids.size()]; };
+  Record out;
+  int quick_drops = 0;
+  for (int round = 0; round < 20000; ++round) {
+    filter::FilterSpec spec;
+    for (unsigned k = rng() % 3; k > 0; --k) spec.app_ids.push_back(pick());
+    for (unsigned k = rng() % 3; k > 0; --k) spec.ctx_ids.push_back(pick());
+    const bool ids_alone = rng() % 4 != 0;
+    if (!ids_alone) {
+      if (rng() % 2) spec.ecu_ids = {"ECU1"};
+      else spec.none = true;
+    }
+    filter::Filter f(spec);
+    filter::FilterSink sink(f, {}, out, true);
+    PacketSpec p;
+    p.ecu = rng() % 2 ? "ECU1" : "";
+    p.with_session = rng() % 2;
+    p.with_time = rng() % 2;
+    p.extended = rng() % 5 != 0;
+    p.be = rng() % 2;
+    p.app = pick();
+    p.ctx = pick();
+    const Bytes b = packet(p, {});
+    dlt::Message m;
+    dlt::parse_headers(b, m);
+    const bool quick = sink.drops_unparsed(b);
+    const Need need = sink.need(m);
+    if (quick) ++quick_drops;
+    ASSERT_TRUE(!quick || need == Need::kNothing) << "round " << round;
+    if (ids_alone) {
+      ASSERT_EQ(quick, need == Need::kNothing) << "round " << round;
+    }
+  }
+  EXPECT_GT(quick_drops, 5000);  // the look does decide, often
 }
