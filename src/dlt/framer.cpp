@@ -152,7 +152,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
     };
     // First from the raw headers (most of a selective filter's rejections), then from the
     // decoded ones.
-    if (gate_ && gate_->drops_unparsed(packet) && pass_over()) continue;
+    if (quick_gate_ && quick_gate_->drops_unparsed(packet) && pass_over()) continue;
     Message& m = message_;
     m.position = base + i;
     m.raw = {buf + i, h + plen};

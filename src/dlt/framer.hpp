@@ -75,7 +75,10 @@ class Framer {
   // it is validated and delivered without text. The gate's drops_unparsed is asked first,
   // so such a message is mostly passed over before its headers are decoded. The gate must
   // outlive the framer's use.
-  void set_payload_gate(const PayloadGate* gate) { gate_ = gate; }
+  void set_payload_gate(const PayloadGate* gate) {
+    gate_ = gate;
+    quick_gate_ = gate && gate->looks_unparsed() ? gate : nullptr;
+  }
 
   // Stream offset just past the last byte fed.
   std::uint64_t fed() const { return fed_; }
@@ -100,6 +103,7 @@ class Framer {
   Message message_;
   util::TextBuffer* text_ = nullptr;           // where payload text goes, or null
   const PayloadGate* gate_ = nullptr;          // what each payload is needed for, or null
+  const PayloadGate* quick_gate_ = nullptr;    // gate_, if its drops_unparsed may say true
   std::unique_ptr<util::TextBuffer> own_text_;  // made on first set_payload_text(true)
 };
 

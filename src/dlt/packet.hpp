@@ -49,6 +49,8 @@ class PayloadGate {
     (void)packet;
     return false;
   }
+  // False when drops_unparsed never says true, so the framer need not ask it.
+  virtual bool looks_unparsed() const { return false; }
 };
 
 // Decodes the headers of `packet` (exactly LEN bytes, the standard header checked by

@@ -40,6 +40,8 @@ class Filter {
   // groups alone; false means undecided. For the framer's quick look (PayloadGate::
   // drops_unparsed): it decodes no more than the ids the groups compare.
   bool rejects_packet(std::span<const std::uint8_t> packet) const;
+  // False when rejects_packet is always false.
+  bool may_reject_packets() const { return none_ || app_.given || ctx_.given; }
   // Whether some skip line (at some time) can pass the header groups.
   bool may_pass_skip_lines() const;
 

@@ -44,6 +44,7 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
   bool drops_unparsed(std::span<const std::uint8_t> packet) const override {
     return droppable_ && filter_.rejects_packet(packet);
   }
+  bool looks_unparsed() const override { return droppable_ && filter_.may_reject_packets(); }
 
   // Largest accepted `before` (bounds the memory held for context).
   static constexpr std::uint32_t kMaxBefore = 100'000;

@@ -159,8 +159,15 @@ TEST(Framer, LargePacketAcrossChunks) {
 
 namespace {
 // A gate that wants only APP `M` and drops everything else unvalidated where it may.
+// With `quick`, it also rejects from the raw packet (APP at a fixed place: the packets
+// these tests build have an ECU id and neither session id nor time stamp).
 struct OnlyM : dlt::PayloadGate {
+  bool quick = false;
   Need need(const dlt::Message& m) const override { return m.app.view() == "M" ? Need::kText : Need::kNothing; }
+  bool drops_unparsed(std::span<const std::uint8_t> packet) const override {
+    return packet[0] == 0x25 && packet.size() >= 18 && dlt::parse_id(packet.data() + 10).view() != "M";
+  }
+  bool looks_unparsed() const override { return quick; }
 };
 // The `M` lines, with positions, that a framer (gated or not) delivers.
 struct CollectM : dlt::FramerSink {
@@ -238,9 +245,11 @@ TEST(Framer, GateDroppingUnvalidatedPacketsKeepsTheWantedLines) {
         if (rng() % 10 == 0) in.push_back(static_cast<std::uint8_t>(rng()));  // garbage
       }
       const std::size_t chunk = 1 + rng() % 300;
-      OnlyM gate;
+      OnlyM gate, quick_gate;
+      quick_gate.quick = true;
       const std::string reference = m_lines(f, in, in.size(), nullptr);
       ASSERT_EQ(m_lines(f, in, chunk, &gate), reference) << "round " << round;
+      ASSERT_EQ(m_lines(f, in, chunk, &quick_gate), reference) << "round " << round;
     }
   }
 }
