@@ -3,73 +3,14 @@
 #include <algorithm>
 #include <cstring>
 
+#include "dlt/marker_scan.hpp"
 #include "dlt/packet.hpp"
 #include "util/byte_order.hpp"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace dltdump::dlt {
 
 namespace {
-constexpr std::uint8_t kFileMarker[4] = {'D', 'L', 'T', 0x01};
-constexpr std::uint8_t kSerialMarker[4] = {'D', 'L', 'S', 0x01};
 constexpr std::size_t kMaxPacket = 65535;
-
-// Offset of the first occurrence of the 4-byte marker in [p, p+n), or n.
-std::size_t find_marker(const std::uint8_t* p, std::size_t n, const std::uint8_t* marker) {
-  if (n >= 4 && util::load_le32(p) == util::load_le32(marker)) return 0;  // the common case
-  const void* hit = ::memmem(p, n, marker, 4);
-  return hit ? static_cast<std::size_t>(static_cast<const std::uint8_t*>(hit) - p) : n;
-}
-
-// Length of the longest proper marker prefix that ends the region [p, p+n).
-std::size_t marker_prefix_at_end(const std::uint8_t* p, std::size_t n, const std::uint8_t* marker) {
-  for (std::size_t k = std::min<std::size_t>(3, n); k > 0; --k)
-    if (std::memcmp(p + n - k, marker, k) == 0) return k;
-  return 0;
-}
-
-// True if a marker may start in [p, p+n): wholly inside, or as a prefix at its end (to be
-// completed by bytes after it). Packets are short: a scan for the marker's first two bytes
-// side by side, 16 positions at a time, beats library calls, whose setup dominates at these
-// sizes; a candidate pair is rare and then checked in full.
-bool marker_may_start(const std::uint8_t* p, std::size_t n, const std::uint8_t* marker) {
-  auto candidate_at = [&](std::size_t k) {
-    return p[k] == marker[0] && std::memcmp(p + k, marker, std::min<std::size_t>(n - k, 4)) == 0;
-  };
-#if defined(__SSE2__)
-  if (n >= 17) {
-    // Windows of 16 pair positions at 0, 16, 32, … and a last one whose pairs end exactly
-    // at n (overlapping the one before); the last byte alone is checked apart.
-    const __m128i first = _mm_set1_epi8(static_cast<char>(marker[0]));
-    const __m128i second = _mm_set1_epi8(static_cast<char>(marker[1]));
-    auto pairs_at = [&](std::size_t i) {
-      const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
-      return _mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, second));
-    };
-    const std::size_t last = n - 17;
-    // Usually no pair at all: one test for the whole packet.
-    __m128i any = pairs_at(last);
-    for (std::size_t i = 0; i < last; i += 16) any = _mm_or_si128(any, pairs_at(i));
-    if (_mm_movemask_epi8(any) == 0) return p[n - 1] == marker[0];
-    for (std::size_t i = 0;; i += 16) {
-      if (i > last) i = last;
-      unsigned hits = static_cast<unsigned>(_mm_movemask_epi8(pairs_at(i)));
-      while (hits != 0) {
-        if (candidate_at(i + static_cast<std::size_t>(__builtin_ctz(hits)))) return true;
-        hits &= hits - 1;
-      }
-      if (i == last) return p[n - 1] == marker[0];
-    }
-  }
-#endif
-  for (std::size_t k = 0; k < n; ++k)
-    if (candidate_at(k)) return true;
-  return false;
-}
 }  // namespace
 
 unsigned Framer::prefix_length(StreamFormat f) {

@@ -58,6 +58,28 @@ struct Id {
   }
 };
 
+// Tells whether ids equal one given id, from their bytes as they came (no end search): the
+// given id's characters and, if it is shorter than four, the zero byte after them must
+// match; what follows does not count.
+class IdMatcher {
+ public:
+  explicit IdMatcher(const Id& id) {
+    const std::size_t n = id.size();
+    char mask[4] = {};
+    for (std::size_t k = 0; k < 4 && k <= n; ++k) mask[k] = static_cast<char>(0xFF);
+    std::memcpy(&mask_, mask, 4);
+    value_ = id.word();
+  }
+  bool matches(const Id& id) const {
+    std::uint32_t w;
+    std::memcpy(&w, id.chars, 4);
+    return (w & mask_) == value_;
+  }
+
+ private:
+  std::uint32_t mask_ = 0, value_ = 0;
+};
+
 // The id in the four bytes at `p`.
 inline Id parse_id(const std::uint8_t* p) {
   std::uint32_t w;

@@ -1,6 +1,7 @@
 // Parsing of one DLT v1 packet (standard header onward).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 
@@ -11,7 +12,15 @@ namespace dltdump::dlt {
 
 // Minimum LEN for a standard header whose first byte is `htyp`.
 inline unsigned minimum_packet_length(std::uint8_t htyp) {
-  return 4u + 4u * (((htyp >> 2) & 1) + ((htyp >> 3) & 1) + ((htyp >> 4) & 1)) + 10u * (htyp & 1);
+  // 4, plus 4 per ECU, session and time stamp field, plus 10 for the extended header: one
+  // look-up by the five flag bits.
+  static constexpr auto kLength = [] {
+    std::array<std::uint8_t, 32> length{};
+    for (unsigned f = 0; f < 32; ++f)
+      length[f] = static_cast<std::uint8_t>(4u + 4u * (((f >> 2) & 1) + ((f >> 3) & 1) + ((f >> 4) & 1)) + 10u * (f & 1));
+    return length;
+  }();
+  return kLength[htyp & 0x1F];
 }
 
 // Offset of the extended header (if any) in a packet whose first byte is `htyp`: the

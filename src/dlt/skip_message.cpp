@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "dlt/marker_scan.hpp"
 #include "util/byte_order.hpp"
 
 namespace dltdump::dlt {
@@ -16,7 +17,7 @@ void write_storage_header(std::uint8_t* out, util::Timestamp time, const std::ui
     seconds = static_cast<std::uint32_t>(s);
     micros = static_cast<std::uint32_t>(us);
   }
-  std::memcpy(out, "DLT\x01", 4);
+  std::memcpy(out, kFileMarker, 4);
   util::store(out + 4, seconds, false);
   util::store(out + 8, micros, false);
   if (ecu) std::memcpy(out + 12, ecu, 4);

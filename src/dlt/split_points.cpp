@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <cstring>
 
+#include "dlt/marker_scan.hpp"
 #include "dlt/packet.hpp"
 
 namespace dltdump::dlt {
 
 namespace {
-constexpr std::uint8_t kMarker[4] = {'D', 'L', 'T', 0x01};
 constexpr std::size_t kStorage = 16;
 }  // namespace
 
@@ -17,14 +17,12 @@ std::uint64_t next_verified_packet(std::span<const std::uint8_t> file, std::uint
   const std::size_t size = file.size();
   std::size_t p = static_cast<std::size_t>(from);
   while (p + kStorage + 4 <= size) {
-    const void* hit = ::memmem(base + p, size - p, kMarker, 4);
-    if (!hit) break;
-    p = static_cast<std::size_t>(static_cast<const std::uint8_t*>(hit) - base);
+    p += find_marker(base + p, size - p, kFileMarker);
     if (p + kStorage + 4 > size) break;
     const unsigned len = standard_header_length(base + p + kStorage);
     const std::size_t end = p + kStorage + len;
     Message m;
-    if (len != 0 && end <= size && (end == size || (end + 4 <= size && std::memcmp(base + end, kMarker, 4) == 0)) &&
+    if (len != 0 && end <= size && (end == size || (end + 4 <= size && std::memcmp(base + end, kFileMarker, 4) == 0)) &&
         parse_packet({base + p + kStorage, len}, m))
       return p;
     ++p;

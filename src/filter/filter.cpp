@@ -11,12 +11,15 @@ namespace dltdump::filter {
 
 namespace {
 
-void fill(const std::vector<std::string>& values, std::vector<dlt::Id>& ids, bool& given) {
+void fill(const std::vector<std::string>& values, std::vector<dlt::IdMatcher>& ids, bool& given) {
   given = !values.empty();
+  std::vector<dlt::Id> seen;
   for (const auto& v : values) {
     if (v.size() > 4) continue;  // no id is longer than four characters
     const dlt::Id id = dlt::Id::from_text(v);
-    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
+    seen.push_back(id);
+    ids.emplace_back(id);
   }
 }
 

@@ -62,11 +62,10 @@ class Filter {
   // An id group: the values as ids (longer values can never match, but the group counts).
   struct IdGroup {
     bool given = false;
-    std::vector<dlt::Id> values;
+    std::vector<dlt::IdMatcher> values;
     bool contains(const dlt::Id& id) const {
-      const std::uint32_t word = id.word();
       for (const auto& v : values)
-        if (v.word() == word) return true;
+        if (v.matches(id)) return true;
       return false;
     }
     bool passes(const dlt::Id& id) const { return !given || contains(id); }
