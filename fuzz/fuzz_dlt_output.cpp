@@ -3,7 +3,11 @@
 // the same lines as decoding the input — every good message kept, every skipped region a
 // SKIP message with the skip line's text — except the counter column of SKIP lines (a
 // skip line shows -1, its SKIP message a counter). Runs with TZ=UTC, so that a time stamp
-// of 0 and "no time" print alike.
+// of 0 and "no time" print alike. From a DLT file, the output must also be the same when
+// written in runs from the source file (copied by the kernel or appended from memory).
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdlib>
 #include <span>
@@ -12,6 +16,7 @@
 #include "dlt/framer.hpp"
 #include "output/buffer_sink.hpp"
 #include "output/dlt_sink.hpp"
+#include "output/record_writer.hpp"
 
 using namespace dltdump;
 
@@ -75,6 +80,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (want != got) std::abort();
   // From a DLT file, every message is copied as it was: a second conversion changes nothing.
   if (format == dlt::StreamFormat::File) {
+    // Written from the source file in runs (tiny ones here: copied above 64 bytes, cut at
+    // 4 KiB), the output is the same byte for byte.
+    const int source = memfd_create("fuzz-in", MFD_CLOEXEC), copy = memfd_create("fuzz-out", MFD_CLOEXEC);
+    if (source < 0 || copy < 0 || ::write(source, input.data(), input.size()) != static_cast<ssize_t>(input.size()))
+      std::abort();
+    {
+      output::RecordWriter writer(copy, "fuzz-out");
+      output::DltSink runs(writer, {64, 4096});
+      runs.begin_input({"fuzz", format, {source, input}});
+      dlt::Framer run_framer(format);
+      run_framer.feed(input, runs);
+      run_framer.finish(runs);
+      runs.end_input();
+      runs.finish();
+    }
+    std::string written(records.size(), '\0');
+    if (::pread(copy, written.data(), written.size(), 0) != static_cast<ssize_t>(written.size()) ||
+        written != records.view() || ::lseek(copy, 0, SEEK_END) != static_cast<off_t>(records.size()))
+      std::abort();
+    ::close(source);
+    ::close(copy);
+
     util::TextBuffer again;
     output::BufferTarget again_target(again);
     output::DltSink again_sink(again_target);

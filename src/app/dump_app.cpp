@@ -117,6 +117,7 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
 
   for (const auto& spec : config.inputs) {
     const std::uint64_t lines_before = sink.lines();
+    std::optional<util::InputFile> file;  // lives until the sink has ended the input
     try {
       input::InputFormat format = input::resolve_format(spec, config.format);
       if (spec.is_live()) {
@@ -125,30 +126,35 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
                                                                               : stream_format(format);
         sink.begin_input({name, framing});
         decode_live(spec, framing, config, pipeline, diag_fd);
+        sink.end_input();
         ++processed;
         continue;
       }
       const std::string path = spec.kind == input::InputKind::Stdin ? "-" : spec.path;
-      util::InputFile file = util::InputFile::open(path);
-      sink.begin_input({path, stream_format(format)});
+      file.emplace(util::InputFile::open(path));
+      output::LineOutput::SourceFile source;
+      if (format == input::InputFormat::File && file->is_mapped()) source = {file->fd(), file->whole()};
+      sink.begin_input({path, stream_format(format), source});
       if (format == input::InputFormat::Pcap) {
-        decode_capture(file, config, pipeline);
-      } else if (format == input::InputFormat::File && file.is_mapped() && config.threads > 1 &&
-                 pipeline.parallel() && file.whole().size() >= 2 * config.block_bytes) {
-        decode_file_parallel(file.whole(), pipeline.line_spec(), {config.threads, config.block_bytes},
+        decode_capture(*file, config, pipeline);
+      } else if (format == input::InputFormat::File && file->is_mapped() && config.threads > 1 &&
+                 pipeline.parallel() && file->whole().size() >= 2 * config.block_bytes) {
+        decode_file_parallel(file->whole(), pipeline.line_spec(), {config.threads, config.block_bytes},
                              [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
                                sink.write_block(text, lines);
-                               file.release_before(end);
+                               file->release_before(end);
                              });
       } else {
-        decode_stream(file, stream_format(format), pipeline);
+        decode_stream(*file, stream_format(format), pipeline);
       }
+      sink.end_input();
       ++processed;
     } catch (const util::OutputError&) {
       throw;
     } catch (const util::Error& e) {
       // Diagnostics share stdout with the lines: flush the lines first so that the
       // message appears where the failure happened.
+      sink.end_input();
       sink.flush();
       print_line(diag_fd, e.what());
       if (sink.lines() > lines_before) partial = true;

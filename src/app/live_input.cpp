@@ -19,6 +19,7 @@
 #include "util/create_file.hpp"
 #include "util/error.hpp"
 #include "util/fd_writer.hpp"
+#include "util/scoped_fd.hpp"
 #include "util/stop_signal.hpp"
 
 namespace dltdump::app {
@@ -85,21 +86,6 @@ void pause_for(SteadyClock::duration pause, FlushTimer& flush) {
     flush.tick();
   }
 }
-
-// Closes a descriptor when it goes out of scope (an output error may end a live run).
-class ScopedFd {
- public:
-  explicit ScopedFd(int fd) : fd_(fd) {}
-  ~ScopedFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  ScopedFd(const ScopedFd&) = delete;
-  ScopedFd& operator=(const ScopedFd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 enum class StreamEnd { closed, idle, failed, stopped };
 
@@ -181,7 +167,7 @@ void decode_tcp(const input::InputSpec& spec, dlt::StreamFormat framing, const D
       return;
     }
     connected = true;
-    const ScopedFd socket(fd);
+    const util::ScopedFd socket(fd);
     int error = 0;  // a reset connection ends the stream like a close
     const StreamEnd end =
         pump_stream(socket.get(), framing, offset, kTcpIdleEnd, pipeline, flush, error);
@@ -191,7 +177,7 @@ void decode_tcp(const input::InputSpec& spec, dlt::StreamFormat framing, const D
 
 void decode_serial(const input::InputSpec& spec, dlt::StreamFormat framing, Pipeline& pipeline) {
   std::string note;
-  const ScopedFd port(input::open_serial_port(spec.serial, note));
+  const util::ScopedFd port(input::open_serial_port(spec.serial, note));
   if (!note.empty()) util::write_all(STDERR_FILENO, note + "\n");
   FlushTimer flush(pipeline.sink);
   std::uint64_t offset = 0;

@@ -6,7 +6,40 @@
 
 namespace dltdump::output {
 
+void DltSink::begin_input(const Input& input) {
+  write_run();
+  framing_ = input.framing;
+  path_ = input.path;
+  source_ = input.framing == dlt::StreamFormat::File && writer_.takes_blocks() ? input.source : SourceFile{};
+  writer_.begin_input(input.path);
+}
+
+void DltSink::write_run() {
+  if (run_bytes_ == 0) return;
+  const std::uint64_t offset = run_offset_, bytes = run_bytes_;
+  run_bytes_ = 0;
+  if (bytes >= runs_.copy) {
+    writer_.copy_block(source_.fd, path_, offset, bytes);
+  } else {
+    util::TextBuffer& out = writer_.begin({});
+    out.append(reinterpret_cast<const char*>(source_.bytes.data() + offset), static_cast<std::size_t>(bytes));
+    writer_.end();
+  }
+}
+
 void DltSink::on_message(const dlt::Message& m) {
+  if (source_.fd >= 0) {
+    if (run_bytes_ > 0 && m.position != run_offset_ + run_bytes_) write_run();
+    if (run_bytes_ == 0) {
+      writer_.prepare(m.time);  // the file is created at the first message, as in begin()
+      run_offset_ = m.position;
+    }
+    run_bytes_ += m.raw.size();
+    if (run_bytes_ >= runs_.most) write_run();
+    counters_.written(m.counter);
+    ++lines_;
+    return;
+  }
   util::TextBuffer& out = writer_.begin(m.time);
   if (framing_ == dlt::StreamFormat::File) {
     out.append(reinterpret_cast<const char*>(m.raw.data()), m.raw.size());
@@ -22,6 +55,7 @@ void DltSink::on_message(const dlt::Message& m) {
 }
 
 void DltSink::on_skip(const dlt::SkipRecord& s) {
+  write_run();
   util::TextBuffer& out = writer_.begin(s.time);
   auto* p = reinterpret_cast<std::uint8_t*>(out.reserve(dlt::kStorageHeaderBytes + dlt::kMaxSkipPacketBytes));
   dlt::write_storage_header(p, s.time, nullptr);

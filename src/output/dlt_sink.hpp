@@ -9,6 +9,11 @@
 // a skip message's counter depends on the message written before it, wherever that was
 // (and measured, decoding DLT output on two threads gained nothing: copying is bound by
 // page faults and writes, not by validation alone; see docs/PERFORMANCE.md).
+//
+// From a DLT file read whole, consecutive messages are kept as one run of file bytes and
+// written when the run ends: a long run (a copy of an unfiltered file) is copied from the
+// source file inside the kernel (copy_file_range), a short one (what a filter picks) is
+// appended from the file's mapping.
 #pragma once
 
 #include "dlt/skip_message.hpp"
@@ -17,25 +22,46 @@
 
 namespace dltdump::output {
 
+// Runs of source bytes of at least `copy` bytes are copied from the source file; a run is
+// written once it reaches `most` bytes, so that the output grows while a large file is read.
+struct DltRunSizes {
+  std::uint64_t copy = 256u << 10;
+  std::uint64_t most = 64u << 20;
+};
+
 class DltSink final : public LineOutput {
  public:
-  explicit DltSink(RecordTarget& target) : writer_(target) {}
+  explicit DltSink(RecordTarget& target, DltRunSizes runs = {}) : writer_(target), runs_(runs) {}
 
   void on_message(const dlt::Message& m) override;
   void on_skip(const dlt::SkipRecord& s) override;
 
-  void begin_input(const Input& input) override {
-    framing_ = input.framing;
-    writer_.begin_input(input.path);
+  void begin_input(const Input& input) override;
+  void end_input() override {
+    write_run();
+    source_ = {};
   }
   bool wants_text() const override { return false; }
-  void flush() override { writer_.flush(); }
-  void finish() override { writer_.finish(); }
+  void flush() override {
+    write_run();
+    writer_.flush();
+  }
+  void finish() override {
+    write_run();
+    writer_.finish();
+  }
 
  private:
+  // Writes the pending run of source bytes, if any.
+  void write_run();
+
   RecordTarget& writer_;
+  DltRunSizes runs_;
   dlt::StreamFormat framing_ = dlt::StreamFormat::File;
   dlt::SkipCounter counters_;
+  std::string_view path_;      // of the current input
+  SourceFile source_;          // fd -1: messages are written one by one
+  std::uint64_t run_offset_ = 0, run_bytes_ = 0;  // the pending run in the source file
 };
 
 }  // namespace dltdump::output

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "dlt/framer.hpp"
@@ -13,12 +14,22 @@ namespace dltdump::output {
 
 class LineOutput : public dlt::FramerSink {
  public:
+  // A DLT file read whole from a regular file: each message's bytes are at its stream
+  // offset in `bytes` (the file's mapping) and in the file `fd`. Valid until end_input.
+  struct SourceFile {
+    int fd = -1;
+    std::span<const std::uint8_t> bytes;
+  };
   struct Input {
     std::string_view path;    // as given ("-" for standard input): %FILE%
     dlt::StreamFormat framing;  // how its packets were framed (captures: Network)
+    SourceFile source = {};   // for file framing from a mapped file; else fd -1
   };
   // A new input begins. May close a file (a template with %FILE%); never opens one.
   virtual void begin_input(const Input& input) = 0;
+  // The input's events are all delivered (also after it failed part-way); its source
+  // file is not used after this returns.
+  virtual void end_input() {}
 
   // Whether messages must carry their payload text (text outputs print it).
   virtual bool wants_text() const = 0;

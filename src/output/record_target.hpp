@@ -3,6 +3,7 @@
 // decoding, tests). A sink appends one record to `begin(time)` and calls `end()`.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "util/text_buffer.hpp"
@@ -18,12 +19,19 @@ class RecordTarget {
   virtual util::TextBuffer& begin(util::Timestamp time) = 0;
   // The record is complete.
   virtual void end() = 0;
+  // Readies the destination for a record of `time` that will arrive later (a block), so
+  // that errors in opening it surface now, as they would in begin().
+  virtual void prepare(util::Timestamp /*time*/) {}
 
   // A new input begins (`path` as given).
   virtual void begin_input(std::string_view /*path*/) {}
   // Whether records made elsewhere may arrive as one block (write_block).
   virtual bool takes_blocks() const { return false; }
   virtual void write_block(std::string_view /*records*/) {}
+  // Appends bytes [offset, offset+length) of the regular file `fd` (named `name`): whole
+  // records, copied without passing through memory where the kernel can. Only if
+  // takes_blocks().
+  virtual void copy_block(int /*fd*/, std::string_view /*name*/, std::uint64_t /*offset*/, std::uint64_t /*length*/) {}
   // Writes what is buffered; writes everything and closes.
   virtual void flush() {}
   virtual void finish() {}

@@ -38,6 +38,9 @@ class RecordWriter final : public RecordTarget {
     if (!open_) open(time);
     return writer_.buffer();
   }
+  void prepare(util::Timestamp time) override {
+    if (!open_) open(time);
+  }
   void end() override {
     if (series_ && series_->full(writer_.size())) next_file();
     else writer_.line_done();
@@ -52,6 +55,11 @@ class RecordWriter final : public RecordTarget {
   void write_block(std::string_view text) override {
     if (!open_) open({});
     writer_.write_direct(text);
+  }
+
+  void copy_block(int fd, std::string_view name, std::uint64_t offset, std::uint64_t length) override {
+    if (!open_) open({});
+    writer_.copy_from(fd, name, offset, length);
   }
 
   // Writes what is buffered (before a diagnostic line, at the end of an input).

@@ -1,5 +1,6 @@
 #include "util/fd_writer.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,16 +58,119 @@ void FdWriter::write_records(std::string_view bytes) {
     }
     if (n < 0 && errno == EINTR) continue;
     const int err = n == 0 ? EIO : errno;
-    if (done > 0 && cut_points_) {
+    if (done > 0) {
       // The last record end at or before `done` (0 if the first record was cut).
       auto after = std::upper_bound(ends_.begin(), ends_.end(), static_cast<std::uint32_t>(done));
       const std::size_t keep = after == ends_.begin() ? 0 : *(after - 1);
-      struct stat st {};
-      if (::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) >= done)
-        (void)!::ftruncate(fd_, st.st_size - static_cast<off_t>(done - keep));
+      cut_back(done - keep);
     }
     throw OutputError(with_os_reason("Couldn't write to " + name_, err));
   }
+}
+
+void FdWriter::cut_back(std::uint64_t bytes) {
+  if (!cut_points_ || bytes == 0) return;
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) >= bytes)
+    (void)!::ftruncate(fd_, st.st_size - static_cast<off_t>(bytes));
+}
+
+FdWriter::~FdWriter() {
+  if (copy_.thread.joinable()) copy_.thread.join();
+}
+
+namespace {
+
+// Copies [offset, offset+length) of `in_fd` to the end of `out_fd`, inside the kernel where
+// it can, else by reading and writing through `scratch`. Returns the bytes copied; on
+// failure sets `error` (and `source_failed` when the source was at fault).
+std::uint64_t copy_range(int in_fd, int out_fd, std::uint64_t offset, std::uint64_t length, bool& use_copy_file_range,
+                         std::vector<char>& scratch, int& error, bool& source_failed) {
+  std::uint64_t done = 0;
+  while (done < length && use_copy_file_range) {
+    loff_t from = static_cast<loff_t>(offset + done);
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length - done, 1u << 30));
+    const ssize_t n = ::copy_file_range(in_fd, &from, out_fd, nullptr, want, 0);
+    if (n > 0) {
+      done += static_cast<std::uint64_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP || errno == EBADF ||
+                  errno == ETXTBSY)) {
+      // These two files cannot be copied between in the kernel (a pipe or terminal, an
+      // appending file, file systems that refuse, an old kernel): read and write instead.
+      use_copy_file_range = false;
+      break;
+    }
+    // A full disk, a size limit, or a source that ended early (it was cut meanwhile).
+    error = n == 0 ? EIO : errno;
+    source_failed = n == 0;
+    return done;
+  }
+  scratch.resize(FdWriter::kFlushBytes);
+  while (done < length) {
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length - done, scratch.size()));
+    const ssize_t n = ::pread(in_fd, scratch.data(), want, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      error = n == 0 ? EIO : errno;
+      source_failed = true;
+      return done;
+    }
+    if (!write_all(out_fd, {scratch.data(), static_cast<std::size_t>(n)})) {
+      error = errno ? errno : EIO;
+      return done;  // part of this piece may be written: the caller cuts by the file size
+    }
+    done += static_cast<std::uint64_t>(n);
+  }
+  return done;
+}
+
+}  // namespace
+
+void FdWriter::copy_from(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length) {
+  flush();  // also waits for the copy before
+  struct stat st {};
+  const std::uint64_t size_before = ::fstat(fd_, &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+  copy_.in_name = in_name;
+  copy_.length = length;
+  copy_.done = 0;
+  copy_.error = 0;
+  copy_.source_failed = false;
+  auto run = [this, offset, length, size_before](int from) {
+    copy_.done = copy_range(from, fd_, offset, length, copy_.use_copy_file_range, copy_.scratch, copy_.error,
+                            copy_.source_failed);
+    if (copy_.error != 0 && cut_points_) {
+      // Remove the copy whole: back to the size before it.
+      (void)!::ftruncate(fd_, static_cast<off_t>(size_before));
+    }
+  };
+  // The helper thread reads through its own descriptor, so the caller may close `in_fd`.
+  const int own = ::fcntl(in_fd, F_DUPFD_CLOEXEC, 0);
+  if (own < 0) {
+    run(in_fd);  // no descriptor to spare: copy now
+    copy_.thread = std::thread([] {});
+    return;
+  }
+  copy_.thread = std::thread([run, own] {
+    run(own);
+    ::close(own);
+  });
+}
+
+void FdWriter::finish_copy() {
+  if (!copy_.thread.joinable()) return;
+  copy_.thread.join();
+  if (copy_.error == 0) {
+    written_ += copy_.length;
+    return;
+  }
+  const int err = copy_.error;
+  copy_.error = 0;
+  if (copy_.source_failed)
+    throw OutputError(with_os_reason("Couldn't copy from " + copy_.in_name + " to " + name_, err));
+  throw OutputError(with_os_reason("Couldn't write to " + name_, err));
 }
 
 void FdWriter::write_direct(std::string_view text) {
@@ -76,6 +180,7 @@ void FdWriter::write_direct(std::string_view text) {
 }
 
 void FdWriter::flush() {
+  finish_copy();
   const std::size_t n = buf_.size();
   if (n == 0) return;
   try {

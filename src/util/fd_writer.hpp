@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "util/text_buffer.hpp"
@@ -31,7 +32,7 @@ class FdWriter {
   // `size`: bytes the destination already holds (a file continued by append). A negative
   // `fd` is no destination yet (see retarget).
   FdWriter(int fd, std::string name, std::uint64_t size = 0);
-  ~FdWriter() = default;
+  ~FdWriter();
 
   TextBuffer& buffer() { return buf_; }
   void line_done() {
@@ -42,7 +43,17 @@ class FdWriter {
   // elsewhere, written without a copy. Throws util::OutputError on failure.
   void write_direct(std::string_view text);
 
-  // Writes everything buffered. Throws util::OutputError on failure.
+  // Writes what is buffered, then bytes [offset, offset+length) of the regular file
+  // `in_fd` (named `in_name` in errors): whole records, copied inside the kernel
+  // (copy_file_range) where the two files allow it, else read and written. The copy runs
+  // on a helper thread (through its own duplicate of `in_fd`) while the caller goes on;
+  // the next call of any writing method waits for it first, so records stay in order. Like a write_direct block, a copy that fails part-way is removed whole, and the
+  // failure is thrown as util::OutputError by that next call — also when the source
+  // fails: it was readable a moment ago (the records were decoded from it), so if it is
+  // cut meanwhile the output cannot be completed.
+  void copy_from(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length);
+
+  // Writes everything buffered (after a running copy). Throws util::OutputError on failure.
   void flush();
 
   // Writes from now on to `fd` (named `name`, already holding `size` bytes). Call flush()
@@ -54,6 +65,22 @@ class FdWriter {
 
  private:
   void write_records(std::string_view bytes);
+  // Cuts a regular file back by `bytes` (the part of a block written before a failure).
+  void cut_back(std::uint64_t bytes);
+  // Waits for the copy in progress, if any; throws its failure.
+  void finish_copy();
+
+  // The copy on the helper thread, and what became of it.
+  struct Copy {
+    std::thread thread;
+    std::string in_name;
+    std::uint64_t length = 0, done = 0;
+    int error = 0;              // errno of the failure, 0 if none
+    bool source_failed = false;  // the source ended early or could not be read
+    bool use_copy_file_range = true;  // until the kernel says it cannot for these files
+    std::vector<char> scratch;  // for reading and writing when it cannot
+  };
+  Copy copy_;
 
   int fd_;
   std::string name_;

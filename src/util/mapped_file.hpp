@@ -41,6 +41,8 @@ class InputFile {
 
   const std::string& name() const noexcept { return name_; }
   bool is_mapped() const noexcept { return map_ != nullptr; }
+  // The open descriptor (owned by this InputFile, or standard input).
+  int fd() const noexcept { return fd_; }
   // Device and inode, to recognise the same file under another name.
   std::uint64_t device() const noexcept { return dev_; }
   std::uint64_t inode() const noexcept { return ino_; }

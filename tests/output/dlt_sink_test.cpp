@@ -3,7 +3,11 @@
 #include "output/dlt_sink.hpp"
 #include "output/record_writer.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include "dlt/line_formatter.hpp"
 #include "dlt/packet_builder.hpp"
@@ -60,6 +64,42 @@ Bytes message(const std::string& ecu, std::uint8_t counter, const std::string& t
 TEST(DltSink, DltFileMessagesAreCopiedByteForByte) {
   const Bytes in = cat({storage(message("ECU1", 1, "one"), 100, 5, "STOR"), storage(message("", 2, "two"), 101, 6, "XY")});
   EXPECT_EQ(convert(in, dlt::StreamFormat::File), str(in));
+}
+
+// From a source file, runs of messages are written from the file (copied when long,
+// appended from its mapping when short), skip messages between them, all in stream order
+// and byte for byte what the message-by-message path writes.
+TEST(DltSink, RunsFromTheSourceFileWriteWhatSingleMessagesWould) {
+  Bytes in;
+  for (int i = 0; i < 12000; ++i) {
+    const Bytes m = storage(message("ECU1", static_cast<std::uint8_t>(i), "text number " + std::to_string(i)), i, 0);
+    in.insert(in.end(), m.begin(), m.end());
+    if (i % 5000 == 1000) in.insert(in.end(), {'g', 'a', 'r', 'b', 'a', 'g', 'e'});  // a SKIP message here
+    if (i == 11990) in.insert(in.end(), 3, 'x');
+  }
+  TempDir d;
+  {
+    std::FILE* f = std::fopen((d / "in.dlt").c_str(), "wb");
+    std::fwrite(in.data(), 1, in.size(), f);
+    std::fclose(f);
+  }
+  ASSERT_GT(in.size(), 2 * output::DltRunSizes{}.copy);  // some runs are copied
+  for (std::size_t chunk : {in.size(), std::size_t{4096}}) {
+    const int fd = ::open((d / "in.dlt").c_str(), O_RDONLY);
+    {
+      output::RecordWriter writer(output::FileSeriesOptions{d / "out.dlt", 0, true, {}});
+      output::DltSink sink(writer);
+      sink.begin_input({"in.dlt", dlt::StreamFormat::File, {fd, in}});
+      dlt::Framer framer(dlt::StreamFormat::File);
+      for (std::size_t at = 0; at < in.size(); at += chunk)
+        framer.feed({in.data() + at, std::min(chunk, in.size() - at)}, sink);
+      framer.finish(sink);
+      sink.end_input();
+      ::close(fd);
+      sink.finish();
+    }
+    EXPECT_EQ(read_file(d / "out.dlt"), convert(in, dlt::StreamFormat::File)) << "chunk " << chunk;
+  }
 }
 
 TEST(DltSink, NetworkPacketsGetAStorageHeaderWithTheStandardHeaderEcu) {

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <string>
+#include <thread>
 
 #include "output/temp_dir.hpp"
 #include "util/error.hpp"
@@ -103,4 +105,104 @@ TEST(FdWriter, SizeCountsWhatTheFileHeldBefore) {
   util::FdWriter w(-1, "nothing", 500);
   w.buffer().append("12345");
   EXPECT_EQ(w.size(), 505u);
+}
+
+namespace {
+// A file holding `bytes`, open for reading.
+int source_with(const std::string& path, const std::string& bytes) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
+  EXPECT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  return fd;
+}
+std::string contents(const std::string& path) {
+  std::string s(static_cast<std::size_t>(size_of(path)), '\0');
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  EXPECT_EQ(::read(fd, s.data(), s.size()), static_cast<ssize_t>(s.size()));
+  ::close(fd);
+  return s;
+}
+}  // namespace
+
+// Buffered records and copied ranges land in call order, whether the kernel copies
+// (a regular file) or the writer reads and writes (a pipe); the source may be closed as
+// soon as copy_from returns.
+TEST(FdWriter, CopiedRangesKeepTheirPlaceAmongRecords) {
+  test::TempDir d;
+  std::string source;
+  for (int i = 0; i < 300000; ++i) source += static_cast<char>('a' + i % 26);
+  for (bool to_pipe : {false, true}) {
+    const int in = source_with(d / "in", source);
+    int p[2] = {-1, -1};
+    const int out = to_pipe ? (pipe(p), p[1]) : ::open((d / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::string received;
+    std::thread reader;
+    if (to_pipe)
+      reader = std::thread([&] {
+        char buf[65536];
+        ssize_t n;
+        while ((n = ::read(p[0], buf, sizeof buf)) > 0) received.append(buf, static_cast<std::size_t>(n));
+      });
+    {
+      util::FdWriter w(out, "out");
+      w.buffer().append("head\n");
+      w.line_done();
+      w.copy_from(in, "in", 10, 250000);
+      ::close(in);
+      w.buffer().append("middle\n");
+      w.line_done();
+      w.copy_from(::open((d / "in").c_str(), O_RDONLY), "in", 0, 5);  // (leaks one descriptor in a test)
+      w.flush();
+      EXPECT_EQ(w.size(), 5u + 250000u + 7u + 5u);
+    }
+    ::close(out);
+    const std::string expected = "head\n" + source.substr(10, 250000) + "middle\n" + source.substr(0, 5);
+    if (to_pipe) {
+      reader.join();
+      ::close(p[0]);
+      EXPECT_EQ(received, expected);
+    } else {
+      EXPECT_EQ(contents(d / "out"), expected);
+    }
+  }
+}
+
+TEST(FdWriter, AFailedCopyIsRemovedWholeAndReportedByTheNextCall) {
+  test::TempDir d;
+  const int in = source_with(d / "in", std::string(5000, 'c'));
+  const int fd = ::open((d / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  {
+    FileSizeLimit limit(1000);
+    util::FdWriter w(fd, "out");
+    w.buffer().append(std::string(99, 'r') + "\n");
+    w.line_done();
+    w.copy_from(in, "in", 0, 2000);
+    try {
+      w.flush();
+      FAIL() << "the limit did not stop the copy";
+    } catch (const util::OutputError& e) {
+      EXPECT_EQ(std::string(e.what()), "Couldn't write to out (File too large)");
+    }
+  }
+  ::close(fd);
+  ::close(in);
+  EXPECT_EQ(size_of(d / "out"), 100);  // the record before the copy stays
+}
+
+TEST(FdWriter, ACopyFromASourceThatEndsEarlyNamesTheSource) {
+  test::TempDir d;
+  const int in = source_with(d / "in", std::string(100, 's'));
+  const int fd = ::open((d / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  {
+    util::FdWriter w(fd, "out");
+    w.copy_from(in, "in.dlt", 50, 100);  // 50 bytes are missing
+    try {
+      w.flush();
+      FAIL() << "a short source went unnoticed";
+    } catch (const util::OutputError& e) {
+      EXPECT_EQ(std::string(e.what()), "Couldn't copy from in.dlt to out (Input/output error)");
+    }
+  }
+  ::close(fd);
+  ::close(in);
+  EXPECT_EQ(size_of(d / "out"), 0);
 }
