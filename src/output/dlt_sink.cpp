@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "dlt/skip_message.hpp"
+#include "util/byte_order.hpp"
 
 namespace dltdump::output {
 
@@ -19,7 +20,18 @@ void DltSink::write_run() {
   const std::uint64_t offset = run_offset_, bytes = run_bytes_;
   run_bytes_ = 0;
   if (bytes >= runs_.copy) {
-    writer_.copy_block(source_.fd, path_, offset, bytes);
+    // If the copy fails part-way, the messages that arrived whole stay: walk the run's
+    // storage headers (all valid: the framer delivered them) up to what arrived.
+    auto whole_messages = [run = source_.bytes.subspan(offset, bytes)](std::uint64_t arrived) {
+      std::uint64_t end = 0;
+      while (end + dlt::kStorageHeaderBytes + 4 <= arrived) {
+        const std::uint64_t next = end + dlt::kStorageHeaderBytes + util::load_be16(run.data() + end + dlt::kStorageHeaderBytes + 2);
+        if (next > arrived) break;
+        end = next;
+      }
+      return end;
+    };
+    writer_.copy_block(source_.fd, path_, offset, bytes, whole_messages);
   } else {
     util::TextBuffer& out = writer_.begin({});
     out.append(reinterpret_cast<const char*>(source_.bytes.data() + offset), static_cast<std::size_t>(bytes));

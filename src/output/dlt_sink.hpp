@@ -39,6 +39,7 @@ class DltSink final : public LineOutput {
   void begin_input(const Input& input) override;
   void end_input() override {
     write_run();
+    writer_.flush();  // waits for a copy, which may still read the source's mapping
     source_ = {};
   }
   bool wants_text() const override { return false; }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "util/fd_writer.hpp"
 #include "util/text_buffer.hpp"
 #include "util/timestamp.hpp"
 
@@ -29,9 +30,10 @@ class RecordTarget {
   virtual bool takes_blocks() const { return false; }
   virtual void write_block(std::string_view /*records*/) {}
   // Appends bytes [offset, offset+length) of the regular file `fd` (named `name`): whole
-  // records, copied without passing through memory where the kernel can. Only if
-  // takes_blocks().
-  virtual void copy_block(int /*fd*/, std::string_view /*name*/, std::uint64_t /*offset*/, std::uint64_t /*length*/) {}
+  // records, copied without passing through memory where the kernel can (see
+  // util::FdWriter::copy_from, also for `whole_prefix`). Only if takes_blocks().
+  virtual void copy_block(int /*fd*/, std::string_view /*name*/, std::uint64_t /*offset*/, std::uint64_t /*length*/,
+                          util::FdWriter::WholePrefix /*whole_prefix*/) {}
   // Writes what is buffered; writes everything and closes.
   virtual void flush() {}
   virtual void finish() {}

@@ -57,9 +57,10 @@ class RecordWriter final : public RecordTarget {
     writer_.write_direct(text);
   }
 
-  void copy_block(int fd, std::string_view name, std::uint64_t offset, std::uint64_t length) override {
+  void copy_block(int fd, std::string_view name, std::uint64_t offset, std::uint64_t length,
+                  util::FdWriter::WholePrefix whole_prefix) override {
     if (!open_) open({});
-    writer_.copy_from(fd, name, offset, length);
+    writer_.copy_from(fd, name, offset, length, std::move(whole_prefix));
   }
 
   // Writes what is buffered (before a diagnostic line, at the end of an input).

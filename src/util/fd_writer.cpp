@@ -82,9 +82,10 @@ FdWriter::~FdWriter() {
 namespace {
 
 // Copies [offset, offset+length) of `in_fd` to the end of `out_fd`, inside the kernel where
-// it can, else by reading and writing through `scratch`. Returns the bytes copied; on
-// failure sets `error` (and `source_failed` when the source was at fault).
-std::uint64_t copy_range(int in_fd, int out_fd, std::uint64_t offset, std::uint64_t length, bool& use_copy_file_range,
+// it can, else by reading and writing through `scratch`. On failure sets `error` (and
+// `source_failed` when the source was at fault); the destination's size tells how much
+// arrived.
+void copy_range(int in_fd, int out_fd, std::uint64_t offset, std::uint64_t length, bool& use_copy_file_range,
                          std::vector<char>& scratch, int& error, bool& source_failed) {
   std::uint64_t done = 0;
   while (done < length && use_copy_file_range) {
@@ -106,7 +107,7 @@ std::uint64_t copy_range(int in_fd, int out_fd, std::uint64_t offset, std::uint6
     // A full disk, a size limit, or a source that ended early (it was cut meanwhile).
     error = n == 0 ? EIO : errno;
     source_failed = n == 0;
-    return done;
+    return;
   }
   scratch.resize(FdWriter::kFlushBytes);
   while (done < length) {
@@ -116,35 +117,30 @@ std::uint64_t copy_range(int in_fd, int out_fd, std::uint64_t offset, std::uint6
     if (n <= 0) {
       error = n == 0 ? EIO : errno;
       source_failed = true;
-      return done;
+      return;
     }
     if (!write_all(out_fd, {scratch.data(), static_cast<std::size_t>(n)})) {
       error = errno ? errno : EIO;
-      return done;  // part of this piece may be written: the caller cuts by the file size
+      return;
     }
     done += static_cast<std::uint64_t>(n);
   }
-  return done;
 }
 
 }  // namespace
 
-void FdWriter::copy_from(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length) {
+void FdWriter::copy_from(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
+                         WholePrefix whole_prefix) {
   flush();  // also waits for the copy before
   struct stat st {};
-  const std::uint64_t size_before = ::fstat(fd_, &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+  copy_.size_before = ::fstat(fd_, &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
   copy_.in_name = in_name;
   copy_.length = length;
-  copy_.done = 0;
+  copy_.whole_prefix = std::move(whole_prefix);
   copy_.error = 0;
   copy_.source_failed = false;
-  auto run = [this, offset, length, size_before](int from) {
-    copy_.done = copy_range(from, fd_, offset, length, copy_.use_copy_file_range, copy_.scratch, copy_.error,
-                            copy_.source_failed);
-    if (copy_.error != 0 && cut_points_) {
-      // Remove the copy whole: back to the size before it.
-      (void)!::ftruncate(fd_, static_cast<off_t>(size_before));
-    }
+  auto run = [this, offset, length](int from) {
+    copy_range(from, fd_, offset, length, copy_.use_copy_file_range, copy_.scratch, copy_.error, copy_.source_failed);
   };
   // The helper thread reads through its own descriptor, so the caller may close `in_fd`.
   const int own = ::fcntl(in_fd, F_DUPFD_CLOEXEC, 0);
@@ -168,6 +164,15 @@ void FdWriter::finish_copy() {
   }
   const int err = copy_.error;
   copy_.error = 0;
+  struct stat st {};
+  if (cut_points_ && ::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) >= copy_.size_before) {
+    // Keep the whole records that made it, nothing after them.
+    const std::uint64_t arrived = std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size) - copy_.size_before,
+                                                          copy_.length);
+    const std::uint64_t keep = copy_.whole_prefix ? std::min(copy_.whole_prefix(arrived), arrived) : 0;
+    (void)!::ftruncate(fd_, static_cast<off_t>(copy_.size_before + keep));
+    written_ += keep;
+  }
   if (copy_.source_failed)
     throw OutputError(with_os_reason("Couldn't copy from " + copy_.in_name + " to " + name_, err));
   throw OutputError(with_os_reason("Couldn't write to " + name_, err));

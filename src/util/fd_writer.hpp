@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -44,14 +45,18 @@ class FdWriter {
   void write_direct(std::string_view text);
 
   // Writes what is buffered, then bytes [offset, offset+length) of the regular file
-  // `in_fd` (named `in_name` in errors): whole records, copied inside the kernel
-  // (copy_file_range) where the two files allow it, else read and written. The copy runs
-  // on a helper thread (through its own duplicate of `in_fd`) while the caller goes on;
-  // the next call of any writing method waits for it first, so records stay in order. Like a write_direct block, a copy that fails part-way is removed whole, and the
-  // failure is thrown as util::OutputError by that next call — also when the source
-  // fails: it was readable a moment ago (the records were decoded from it), so if it is
-  // cut meanwhile the output cannot be completed.
-  void copy_from(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length);
+  // `in_fd` (named `in_name` in errors), copied inside the kernel (copy_file_range) where
+  // the two files allow it, else read and written. The copy runs on a helper thread
+  // (through its own duplicate of `in_fd`) while the caller goes on; the next call of any
+  // writing method waits for it first, so records stay in order, and throws its failure
+  // as util::OutputError — also when the source fails: it was readable a moment ago (the
+  // records were decoded from it), so if it is cut meanwhile the output cannot be
+  // completed. After a failure, a regular file keeps the block's first
+  // `whole_prefix(written)` bytes: the whole records among the `written` bytes that made it
+  // (without the function, none). `whole_prefix` is called by that next call.
+  using WholePrefix = std::function<std::uint64_t(std::uint64_t written)>;
+  void copy_from(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
+                 WholePrefix whole_prefix = {});
 
   // Writes everything buffered (after a running copy). Throws util::OutputError on failure.
   void flush();
@@ -74,7 +79,8 @@ class FdWriter {
   struct Copy {
     std::thread thread;
     std::string in_name;
-    std::uint64_t length = 0, done = 0;
+    std::uint64_t length = 0, size_before = 0;
+    WholePrefix whole_prefix;
     int error = 0;              // errno of the failure, 0 if none
     bool source_failed = false;  // the source ended early or could not be read
     bool use_copy_file_range = true;  // until the kernel says it cannot for these files

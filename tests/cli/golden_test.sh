@@ -302,6 +302,15 @@ for kind in dlt txt pcapng; do
   size=$(stat -c %s "$o/lim.$kind")
   [ "$size" -gt 600000 ] && [ "$size" -le 716800 ]; check "file size limit ($kind): $size bytes kept" $?
 done
+# the same for a clean DLT file, copied in runs by the kernel: whole messages are kept
+"$DLTGEN" --format file --size 2M --seed 42 -o "$o/clean2m.dlt"
+rm -f "$o/limc.dlt"
+(ulimit -f 700; "$DLTDUMP" -o "$o/limc.dlt" "$o/clean2m.dlt" 2> "$o/lim.err"); rc=$?
+expect_eq "file size limit (copied runs): exit 5 and the reason" "5:Couldn't write to $o/limc.dlt (File too large)" "$rc:$(cat "$o/lim.err")"
+size=$(stat -c %s "$o/limc.dlt")
+[ "$size" -gt 600000 ] && [ "$size" -le 716800 ] && cmp -s "$o/limc.dlt" <(head -c "$size" "$o/clean2m.dlt") &&
+  [ "$("$DLTDUMP" "$o/limc.dlt" | grep -c ' SKIP SKIP ')" -eq 0 ]
+check "file size limit (copied runs): $size bytes, a prefix of the input ending on a whole message" $?
 "$DLTDUMP" "$o/lim.dlt" | norm > "$o/lim.got"
 norm "$work/big.exp" | head -n "$(wc -l < "$o/lim.got")" | cmp -s - "$o/lim.got"
 check "the cut DLT file decodes to a prefix of the lines, no partial message" $?

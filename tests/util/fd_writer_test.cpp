@@ -188,6 +188,29 @@ TEST(FdWriter, AFailedCopyIsRemovedWholeAndReportedByTheNextCall) {
   EXPECT_EQ(size_of(d / "out"), 100);  // the record before the copy stays
 }
 
+TEST(FdWriter, AFailedCopyKeepsTheWholeRecordsThatArrived) {
+  test::TempDir d;
+  const int in = source_with(d / "in", std::string(5000, 'c'));
+  const int fd = ::open((d / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::uint64_t asked = 0;
+  {
+    FileSizeLimit limit(1050);
+    util::FdWriter w(fd, "out");
+    w.buffer().append(std::string(99, 'r') + "\n");
+    w.line_done();
+    // Records of 100 bytes: 9 of them fit whole after the first 100 bytes.
+    w.copy_from(in, "in", 0, 2000, [&](std::uint64_t written) {
+      asked = written;
+      return written / 100 * 100;
+    });
+    EXPECT_THROW(w.flush(), util::OutputError);
+  }
+  ::close(fd);
+  ::close(in);
+  EXPECT_EQ(asked, 950u);  // what arrived before the limit
+  EXPECT_EQ(size_of(d / "out"), 1000);
+}
+
 TEST(FdWriter, ACopyFromASourceThatEndsEarlyNamesTheSource) {
   test::TempDir d;
   const int in = source_with(d / "in", std::string(100, 's'));
