@@ -6,9 +6,9 @@
 // * a skip record as a synthetic `SKIP` message (dlt/skip_message.hpp) whose counter
 //   follows the counter of the message written before it.
 // Payload text is never needed. Every event passes through this one sink, on one thread:
-// a skip message's counter depends on the message written before it, wherever that was
-// (and measured, decoding DLT output on two threads gained nothing: copying is bound by
-// page faults and writes, not by validation alone; see docs/PERFORMANCE.md).
+// a skip message's counter depends on the message written before it, wherever that was.
+// (Decoding DLT output on two threads was measured and gained nothing; what pays is not
+// copying the bytes through memory at all — see below and docs/PERFORMANCE.md.)
 //
 // From a DLT file read whole, consecutive messages are kept as one run of file bytes and
 // written when the run ends: a long run (a copy of an unfiltered file) is copied from the
