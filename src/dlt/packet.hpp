@@ -17,7 +17,8 @@ inline unsigned minimum_packet_length(std::uint8_t htyp) {
   static constexpr auto kLength = [] {
     std::array<std::uint8_t, 32> length{};
     for (unsigned f = 0; f < 32; ++f)
-      length[f] = static_cast<std::uint8_t>(4u + 4u * (((f >> 2) & 1) + ((f >> 3) & 1) + ((f >> 4) & 1)) + 10u * (f & 1));
+      length[f] =
+          static_cast<std::uint8_t>(4u + 4u * (((f >> 2) & 1) + ((f >> 3) & 1) + ((f >> 4) & 1)) + 10u * (f & 1));
     return length;
   }();
   return kLength[htyp & 0x1F];

@@ -55,8 +55,10 @@ Filter::Filter(const FilterSpec& spec)
     if (t >= 0 && t < 256) types_.set(static_cast<std::size_t>(t));
 }
 
-[[gnu::always_inline]] inline bool Filter::common_match(const dlt::Id& ecu, const dlt::Id& app, const dlt::Id& ctx, bool has_app, int type,
-                          unsigned kind, const util::Timestamp& time) const {
+// Inlined into both header_match overloads: it runs for every message a filter judges.
+[[gnu::always_inline]] inline bool Filter::common_match(const dlt::Id& ecu, const dlt::Id& app, const dlt::Id& ctx,
+                                                        bool has_app, int type, unsigned kind,
+                                                        const util::Timestamp& time) const {
   if (none_) return false;
   // The id groups first: they are what usually rejects.
   if (!app_ctx_match(app, ctx, has_app)) return false;

@@ -25,7 +25,8 @@ void DltSink::write_run() {
     auto whole_messages = [run = source_.bytes.subspan(offset, bytes)](std::uint64_t arrived) {
       std::uint64_t end = 0;
       while (end + dlt::kStorageHeaderBytes + 4 <= arrived) {
-        const std::uint64_t next = end + dlt::kStorageHeaderBytes + util::load_be16(run.data() + end + dlt::kStorageHeaderBytes + 2);
+        const std::uint8_t* packet = run.data() + end + dlt::kStorageHeaderBytes;
+        const std::uint64_t next = end + dlt::kStorageHeaderBytes + util::load_be16(packet + 2);  // + LEN
         if (next > arrived) break;
         end = next;
       }

@@ -86,7 +86,7 @@ namespace {
 // `source_failed` when the source was at fault); the destination's size tells how much
 // arrived.
 void copy_range(int in_fd, int out_fd, std::uint64_t offset, std::uint64_t length, bool& use_copy_file_range,
-                         std::vector<char>& scratch, int& error, bool& source_failed) {
+                std::vector<char>& scratch, int& error, bool& source_failed) {
   std::uint64_t done = 0;
   while (done < length && use_copy_file_range) {
     loff_t from = static_cast<loff_t>(offset + done);

@@ -231,7 +231,8 @@ TEST(Framer, GateDroppingUnvalidatedPacketsKeepsTheWantedLines) {
             inner.noar = 1;
             hidden_tail = frame(packet(inner, arg_string("straddling" + std::to_string(k), false)));
             const std::size_t head = 1 + rng() % 3;
-            payload = arg_string(std::string(rng() % 40, 'x') + std::string(hidden_tail.begin(), hidden_tail.begin() + static_cast<std::ptrdiff_t>(head)), false, false, false);
+            const std::string straddling_head(hidden_tail.begin(), hidden_tail.begin() + static_cast<std::ptrdiff_t>(head));
+            payload = arg_string(std::string(rng() % 40, 'x') + straddling_head, false, false, false);
             hidden_tail.erase(hidden_tail.begin(), hidden_tail.begin() + static_cast<std::ptrdiff_t>(head));
             s.noar = rng() % 2 ? 2 : 1;
             break;
