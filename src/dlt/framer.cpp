@@ -93,7 +93,8 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
     };
     // First from the raw headers (most of a selective filter's rejections), then from the
     // decoded ones.
-    if (quick_gate_ && quick_gate_->drops_unparsed(packet) && pass_over()) continue;
+    const bool dropped_unparsed = quick_gate_ && quick_gate_->drops_unparsed(packet);
+    if (dropped_unparsed && pass_over()) continue;
     Message& m = message_;
     m.position = base + i;
     m.raw = {buf + i, h + plen};
@@ -101,7 +102,8 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
     m.time = last_time_;
     parse_headers(packet, m);
     const PayloadGate::Need need = gate_ ? gate_->need(m) : PayloadGate::Need::kText;
-    if (need == PayloadGate::Need::kNothing && pass_over()) continue;
+    // (A packet dropped unparsed is here only because a marker may start in it.)
+    if (need == PayloadGate::Need::kNothing && !dropped_unparsed && pass_over()) continue;
     util::TextBuffer* text = need == PayloadGate::Need::kText ? text_ : nullptr;
     if (text) text->clear();
     if (!check_payload(m, text)) {
