@@ -6,7 +6,9 @@
 # The corpus: dltgen --profile verbose makes the messages twice, as a network stream and as
 # a DLT file of about SIZE_MB (the same seed and count give the same messages; the script
 # checks it), and capgen --dlt carries the stream in PCAP-NG captures over 5 flows: one
-# with a message per datagram (a logger that sends each message on its own), one with 1-8.
+# with a message per datagram (a logger that sends each message on its own, so no message
+# is cut across datagrams), one with 1-8 per datagram where 40 % of the datagrams end in a
+# message that the next datagram of the flow completes (the framers' worst case).
 # Usage: bench/compare_dlt_capture.sh [BUILD_DIR] [SIZE_MB] [RUNS]
 set -eu
 build=${1:-build}
@@ -18,12 +20,14 @@ count=$((size_mb * 12000))  # ~85 bytes per message in the capture, headers incl
 dlt=$work/dlt-${size_mb}M.dlt
 caps=()
 for per in 1 8; do
-  cap=$work/dlt-${size_mb}M-per${per}.pcapng
+  cap=$work/dlt-${size_mb}M-per${per}$([ "$per" = 1 ] && echo -whole).pcapng
   caps+=("$cap")
   if [ ! -f "$cap" ] || [ ! -f "$dlt" ]; then
     "$build/tools/dltgen" --profile verbose --format net --count "$count" --seed 1 -o "$work/stream.bin"
     [ -f "$dlt" ] || "$build/tools/dltgen" --profile verbose --format file --count "$count" --seed 1 -o "$dlt"
-    "$build/tools/capgen" --dlt "$work/stream.bin" --flows 5 --max-messages "$per" --seed 1 -o "$cap"
+    split=()
+    [ "$per" = 1 ] && split=(--no-split)
+    "$build/tools/capgen" --dlt "$work/stream.bin" --flows 5 --max-messages "$per" "${split[@]}" --seed 1 -o "$cap"
     rm -f "$work/stream.bin"
   fi
   # Same messages: every column after the time but the ECU (a .dlt file shows the storage

@@ -54,10 +54,12 @@ void decode_capture(util::InputFile& file, const DumpConfig& config, Pipeline& p
   input::CaptureDecoder::Options options;
   options.udp_ports = config.udp_ports;
   if (config.threads > 1 && pipeline.parallel()) {
+    // A mapped file's packets stay readable to the end: workers read datagrams in place.
+    options.stable_packets = file.is_mapped();
     std::string losses;
     try {
       decode_capture_parallel(
-          *reader, options, pipeline.line_spec(), {config.threads, 2u << 20},
+          *reader, options, pipeline.line_spec(), {config.threads},
           [&](std::string_view text, std::uint64_t lines) { pipeline.sink.write_block(text, lines); }, losses);
     } catch (const util::OutputError&) {
       throw;

@@ -1,17 +1,25 @@
 #include "app/parallel_capture.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <memory>
+#include <semaphore>
 #include <thread>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "aio/replay.hpp"
+#include "input/flow_table.hpp"
 #include "util/error.hpp"
 
 namespace dltdump::app {
 
 namespace {
+
+// The largest datagram a batch may have to copy (a reassembled one), so that the copy
+// buffer reserved up front is never reallocated under the views into it.
+constexpr std::size_t kMaxDatagram = 64u << 10;
 
 // One batch of dissected datagrams, in capture order.
 struct Batch {
@@ -22,51 +30,121 @@ struct Batch {
     std::int64_t time_ns;
   };
   struct Piece {
-    std::size_t at, length;  // in bytes
-    std::uint64_t offset;    // file offset
+    const std::uint8_t* data;  // in the mapped capture, or in `bytes`
+    std::size_t length;
+    std::uint64_t offset;      // file offset
   };
-  std::vector<std::uint8_t> bytes;
+  // Where a datagram's lines are: text [begin, end) of a worker's output slot.
+  struct Mark {
+    unsigned worker;
+    std::size_t begin, end;
+    std::uint64_t lines;
+  };
+  std::vector<std::uint8_t> bytes;  // copies of datagrams that are not stable
   std::vector<Datagram> datagrams;
   std::vector<Piece> pieces;
+  std::size_t payload = 0;          // datagram bytes, stable or copied
+  // Set at launch: the batch's flows, largest first, each with its datagrams (indices into
+  // `datagrams`, in order: flow_datagrams[flow_first[k], flow_first[k + 1])); workers claim
+  // them one by one (`next_flow`), so a worker that is done early takes more.
+  std::vector<std::uint32_t> flow_order, flow_first, flow_datagrams;
+  std::atomic<std::size_t> next_flow{0};
+  std::vector<input::CaptureFlow*> flows;  // the flow table as the batch sees it
+  // By place in flow_datagrams (so that each worker writes a range of its own), set by the
+  // workers; place[i] is datagram i's place.
+  std::vector<Mark> marks;
+  std::vector<std::uint32_t> place;
+  unsigned slot = 0;                       // which output slot of the workers holds its lines
+
   void clear() {
     bytes.clear();
     datagrams.clear();
     pieces.clear();
+    payload = 0;
   }
 };
 
-// A worker: the lines it made for the current batch, from the flows given to it.
-struct Worker {
-  explicit Worker(const LineSpec& spec) : chain(spec, text) {}
-  util::TextBuffer text{1 << 20};
-  LineChain chain;
-  util::TextBuffer payload_text{1 << 16};  // shared by the flows this worker decodes
-  struct Mark {
-    std::size_t text_end;
-    std::uint64_t lines_end;
-  };
-  std::vector<Mark> marks;  // one per datagram of this worker, in order
+// A worker thread: it decodes the flows it claims from a batch into one of two output
+// slots, so that the lines of one batch can be merged while the next is decoded.
+class Worker {
+ public:
+  Worker(const LineSpec& spec, unsigned me) : me_(me), slots_{Slot(spec), Slot(spec)} {
+    thread_ = std::thread([this] { loop(); });
+  }
+  ~Worker() {
+    stop_ = true;
+    go_.release();
+    thread_.join();
+  }
 
-  // Decodes the datagrams of `batch` whose flow `owner` gives to worker `me`.
-  void run(const Batch& batch, const std::vector<input::CaptureFlow*>& flows, const std::vector<unsigned>& owner,
-           unsigned me) {
-    text.clear();
-    chain.reset_lines();
-    marks.clear();
-    for (const auto& d : batch.datagrams) {
-      if (owner[d.flow] != me) continue;
-      input::CaptureFlow& flow = *flows[d.flow];
-      if (d.end_flow) {
-        flow.finish();
-      } else {
-        for (std::uint32_t k = 0; k < d.pieces; ++k) {
-          const auto& p = batch.pieces[d.first_piece + k];
-          flow.feed({batch.bytes.data() + p.at, p.length}, p.offset, d.time_ns);
-        }
+  struct Slot {
+    explicit Slot(const LineSpec& spec) : chain(spec, text) {}
+    util::TextBuffer text{1 << 20};
+    LineChain chain;
+  };
+  const Slot& slot(unsigned s) const { return slots_[s]; }
+  dlt::FramerSink& placeholder_sink() { return slots_[0].chain.head(); }
+
+  // Starts decoding flows of `batch` until none is left to claim.
+  void start(Batch& batch) {
+    batch_ = &batch;
+    go_.release();
+  }
+  // Waits until the worker is done with the batch; rethrows what decoding threw.
+  void wait() {
+    done_.acquire();
+    if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
+  }
+
+ private:
+  void loop() {
+    for (;;) {
+      go_.acquire();
+      if (stop_) return;
+      try {
+        run(*batch_);
+      } catch (...) {
+        failure_ = std::current_exception();
+        batch_->next_flow = batch_->flow_order.size();  // the others stop too
       }
-      marks.push_back({text.size(), chain.lines()});
+      done_.release();
     }
   }
+
+  void run(Batch& batch) {
+    Slot& out = slots_[batch.slot];
+    out.text.clear();
+    for (;;) {
+      const std::size_t k = batch.next_flow.fetch_add(1, std::memory_order_relaxed);
+      if (k >= batch.flow_order.size()) return;
+      input::CaptureFlow& flow = *batch.flows[batch.flow_order[k]];
+      flow.redirect(out.chain.head(), &payload_text_, out.chain.gate());
+      for (std::uint32_t i = batch.flow_first[k]; i < batch.flow_first[k + 1]; ++i) {
+        const std::uint32_t at = batch.flow_datagrams[i];
+        const Batch::Datagram& d = batch.datagrams[at];
+        const std::size_t begin = out.text.size();
+        const std::uint64_t lines = out.chain.lines();
+        if (d.end_flow) {
+          flow.finish();
+        } else {
+          for (std::uint32_t j = 0; j < d.pieces; ++j) {
+            const auto& p = batch.pieces[d.first_piece + j];
+            flow.feed({p.data, p.length}, p.offset, d.time_ns);
+          }
+        }
+        batch.marks[i] = {me_, begin, out.text.size(), out.chain.lines() - lines};
+      }
+    }
+  }
+
+  unsigned me_;
+  Slot slots_[2];
+  util::TextBuffer payload_text_{1 << 16};  // shared by the flows this worker decodes
+  Batch* batch_ = nullptr;
+  bool stop_ = false;
+  std::exception_ptr failure_;
+  std::binary_semaphore go_{0}, done_{0};
+  std::thread thread_;
 };
 
 class ParallelCaptureDecoder final : public input::DatagramSink {
@@ -75,40 +153,56 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
                          const ParallelCaptureOptions& parallel,
                          const std::function<void(std::string_view, std::uint64_t)>& emit)
       : options_(options), spec_(spec), parallel_(parallel), emit_(emit) {
-    for (unsigned i = 0; i < std::max(1u, parallel.threads); ++i) workers_.push_back(std::make_unique<Worker>(spec));
+    for (unsigned i = 0; i < std::max(1u, parallel.threads); ++i) workers_.push_back(std::make_unique<Worker>(spec, i));
+    for (Batch& b : batches_) b.bytes.reserve(parallel.batch_bytes + kMaxDatagram);
   }
-  ~ParallelCaptureDecoder() override { wait(); }
+  ~ParallelCaptureDecoder() override {
+    if (running_) {
+      try {
+        join();
+      } catch (...) {  // already failing: the first error is the one reported
+      }
+    }
+  }
 
-  void on_datagram(const input::FlowKey& key, std::span<const input::DatagramPiece> pieces,
-                   std::int64_t time_ns) override {
+  void on_datagram(const input::FlowKey& key, std::span<const input::DatagramPiece> pieces, std::int64_t time_ns,
+                   bool stable) override {
+    std::size_t size = 0;
+    for (const auto& p : pieces) size += p.bytes.size();
+    if (!stable && filling().bytes.size() + size > filling().bytes.capacity()) launch();
     Batch& b = filling();
-    auto it = index_.find(key);
+    const std::uint32_t* found = index_.find(key);
     std::uint32_t flow;
-    if (it != index_.end()) {
-      flow = it->second;
+    if (found) {
+      flow = *found;
     } else {
       if (index_.size() >= options_.max_flows) end_least_recent(b);
       flow = static_cast<std::uint32_t>(flows_.size());
       // Created here, touched only by the worker its batch gives it to (never by two at once).
-      flows_.push_back(std::make_unique<input::CaptureFlow>(key, workers_[0]->chain.head(), nullptr));
+      flows_.push_back(std::make_unique<input::CaptureFlow>(key, workers_[0]->placeholder_sink(), nullptr));
       open_.push_back(true);
       last_used_.push_back(0);
-      index_.emplace(key, flow);
+      index_.insert(key, flow);
     }
     last_used_[flow] = ++clock_;
     const auto first = static_cast<std::uint32_t>(b.pieces.size());
     for (const auto& p : pieces) {
-      b.pieces.push_back({b.bytes.size(), p.bytes.size(), p.offset});
-      b.bytes.insert(b.bytes.end(), p.bytes.begin(), p.bytes.end());
+      const std::uint8_t* data = p.bytes.data();
+      if (!stable) {
+        data = b.bytes.data() + b.bytes.size();
+        b.bytes.insert(b.bytes.end(), p.bytes.begin(), p.bytes.end());
+      }
+      b.pieces.push_back({data, p.bytes.size(), p.offset});
     }
+    b.payload += size;
     b.datagrams.push_back({flow, false, first, static_cast<std::uint32_t>(pieces.size()), time_ns});
-    if (b.bytes.size() >= parallel_.batch_bytes) launch();
+    if (b.payload >= parallel_.batch_bytes) launch();
   }
 
   // Decodes what is batched, then ends every open flow in order of first appearance.
   void finish() {
     launch();
-    wait();
+    if (running_) merge(join());
     util::TextBuffer text(1 << 16), payload_text(1 << 16);
     LineChain chain(spec_, text);
     for (std::size_t id = 0; id < flows_.size(); ++id) {
@@ -128,65 +222,108 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
   void end_least_recent(Batch& b) {
     std::uint32_t oldest = 0;
     std::uint64_t oldest_use = UINT64_MAX;
-    for (const auto& [key, id] : index_)
+    index_.for_each([&](const input::FlowKey&, std::uint32_t id) {
       if (last_used_[id] < oldest_use) oldest_use = last_used_[id], oldest = id;
+    });
     index_.erase(flows_[oldest]->key());
     open_[oldest] = false;  // ended by its worker, at this place in the batch
     b.datagrams.push_back({oldest, true, 0, 0, 0});
     ++flows_ended_;
   }
 
-  // Hands the filling batch to the workers (after the previous one is merged) and goes on
-  // filling the other: dissection of batch k+1 overlaps decoding of batch k.
+  // Hands the filling batch to the workers as soon as they are done with the running one,
+  // then merges the lines of that one while they work: dissecting the next batch and
+  // merging the previous one both overlap decoding.
   void launch() {
-    wait();
+    Batch* previous = running_ ? &join() : nullptr;
     Batch& b = filling();
-    if (b.datagrams.empty()) return;
-    // Give each flow of the batch to the least loaded worker (bytes), and point it there.
-    const auto n = static_cast<unsigned>(workers_.size());
-    owner_.assign(flows_.size(), n);
-    std::vector<std::size_t> load(n, 0), flow_bytes(flows_.size(), 0);
-    for (const auto& d : b.datagrams)
-      for (std::uint32_t k = 0; k < d.pieces; ++k) flow_bytes[d.flow] += b.pieces[d.first_piece + k].length + 64;
-    for (const auto& d : b.datagrams) {
-      if (owner_[d.flow] != n) continue;
-      const auto w = static_cast<unsigned>(std::min_element(load.begin(), load.end()) - load.begin());
-      owner_[d.flow] = w;
-      load[w] += flow_bytes[d.flow] + 1;
-      flows_[d.flow]->redirect(workers_[w]->chain.head(), &workers_[w]->payload_text, workers_[w]->chain.gate());
+    if (!b.datagrams.empty()) {
+      b.slot = previous ? previous->slot ^ 1u : 0u;
+      group_by_flow(b);
+      b.flows.resize(flows_.size());
+      for (std::size_t i = 0; i < flows_.size(); ++i) b.flows[i] = flows_[i].get();
+      b.marks.resize(b.datagrams.size());
+      for (auto& w : workers_) w->start(b);
+      running_ = &b;
+      filling_ ^= 1;
     }
-    // Workers see a snapshot of the flow table: the dissecting thread may add flows meanwhile.
-    running_flows_.resize(flows_.size());
-    for (std::size_t i = 0; i < flows_.size(); ++i) running_flows_[i] = flows_[i].get();
-    running_ = &b;
-    for (unsigned w = 0; w < n; ++w)
-      threads_.emplace_back([this, w] { workers_[w]->run(*running_, running_flows_, owner_, w); });
-    filling_ ^= 1;
+    if (previous) merge(*previous);
   }
 
-  // Waits for the running batch and writes its lines in datagram order.
-  void wait() {
-    if (!running_) return;
-    for (auto& t : threads_) t.join();
-    threads_.clear();
-    const auto n = static_cast<unsigned>(workers_.size());
+  // Lists the flows of `b`, largest first (bytes; that is what decoding costs), each with
+  // its datagrams in order.
+  void group_by_flow(Batch& b) {
+    std::vector<std::uint32_t>& slot_of = flow_scratch_;  // flow number -> place in flow_order
+    slot_of.assign(flows_.size(), UINT32_MAX);
+    load_.clear();
+    b.flow_order.clear();
+    for (const auto& d : b.datagrams) {
+      std::uint32_t& k = slot_of[d.flow];
+      if (k == UINT32_MAX) {
+        k = static_cast<std::uint32_t>(b.flow_order.size());
+        b.flow_order.push_back(d.flow);
+        load_.push_back(0);
+      }
+      std::size_t bytes = 64;
+      for (std::uint32_t j = 0; j < d.pieces; ++j) bytes += b.pieces[d.first_piece + j].length;
+      load_[k] += bytes;
+    }
+    // Largest first, then by first appearance (flow_order is in that order now).
+    std::vector<std::uint32_t> rank(b.flow_order.size());
+    for (std::uint32_t k = 0; k < rank.size(); ++k) rank[k] = k;
+    std::stable_sort(rank.begin(), rank.end(), [&](std::uint32_t x, std::uint32_t y) { return load_[x] > load_[y]; });
+    std::vector<std::uint32_t> count(rank.size(), 0);
+    for (const auto& d : b.datagrams) ++count[slot_of[d.flow]];
+    // flow_first by sorted place; slot_of now maps a flow to its sorted place.
+    std::vector<std::uint32_t> order(rank.size());
+    b.flow_first.assign(rank.size() + 1, 0);
+    for (std::uint32_t k = 0; k < rank.size(); ++k) {
+      order[k] = b.flow_order[rank[k]];
+      b.flow_first[k + 1] = b.flow_first[k] + count[rank[k]];
+    }
+    for (std::uint32_t k = 0; k < rank.size(); ++k) slot_of[order[k]] = k;
+    b.flow_order.swap(order);
+    b.flow_datagrams.resize(b.datagrams.size());
+    std::vector<std::uint32_t> fill(b.flow_first.begin(), b.flow_first.end() - 1);
+    b.place.resize(b.datagrams.size());
+    for (std::uint32_t i = 0; i < b.datagrams.size(); ++i) {
+      const std::uint32_t at = fill[slot_of[b.datagrams[i].flow]]++;
+      b.flow_datagrams[at] = i;
+      b.place[i] = at;
+    }
+    b.next_flow.store(0, std::memory_order_relaxed);
+  }
+
+  // Waits for the running batch; returns it (its lines are still to be merged).
+  Batch& join() {
+    Batch& b = *running_;
+    running_ = nullptr;
+    std::exception_ptr failure;
+    for (auto& w : workers_) {
+      try {
+        w->wait();
+      } catch (...) {
+        if (!failure) failure = std::current_exception();
+      }
+    }
+    if (failure) std::rethrow_exception(failure);
+    return b;
+  }
+
+  // Writes the lines of a decoded batch in datagram order.
+  void merge(Batch& b) {
     merged_.clear();
     std::uint64_t lines = 0;
-    std::vector<std::size_t> next(n, 0), text_at(n, 0);
-    std::vector<std::uint64_t> lines_at(n, 0);
-    for (const auto& d : running_->datagrams) {
+    for (std::size_t i = 0; i < b.datagrams.size(); ++i) {
+      const Batch::Datagram& d = b.datagrams[i];
       if (d.end_flow) flows_[d.flow].reset();  // its worker has ended it
-      const unsigned w = owner_[d.flow];
-      const Worker::Mark& m = workers_[w]->marks[next[w]++];
-      if (m.text_end > text_at[w]) {
-        merged_.append(workers_[w]->text.view().substr(text_at[w], m.text_end - text_at[w]));
-        lines += m.lines_end - lines_at[w];
+      const Batch::Mark& m = b.marks[b.place[i]];
+      if (m.end > m.begin) {
+        merged_.append(workers_[m.worker]->slot(b.slot).text.view().substr(m.begin, m.end - m.begin));
+        lines += m.lines;
       }
-      text_at[w] = m.text_end;
-      lines_at[w] = m.lines_end;
     }
-    running_->clear();
-    running_ = nullptr;
+    b.clear();
     if (lines) emit_(merged_.view(), lines);
   }
 
@@ -195,18 +332,18 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
   ParallelCaptureOptions parallel_;
   const std::function<void(std::string_view, std::uint64_t)>& emit_;
   std::vector<std::unique_ptr<Worker>> workers_;
-  std::vector<std::thread> threads_;
-  std::unordered_map<input::FlowKey, std::uint32_t, input::FlowKeyHash> index_;  // open flows
+  input::FlowTable<std::uint32_t> index_;  // open flows
   std::vector<std::unique_ptr<input::CaptureFlow>> flows_;  // by number (first appearance)
   std::vector<bool> open_;                  // by flow number: not yet ended
   std::vector<std::uint64_t> last_used_;    // by flow number
-  std::vector<unsigned> owner_;             // by flow number: worker of the running batch
-  std::vector<input::CaptureFlow*> running_flows_;  // the flow table as the running batch sees it
   std::uint64_t clock_ = 0, flows_ended_ = 0;
   Batch batches_[2];
   unsigned filling_ = 0;
   Batch* running_ = nullptr;
   util::TextBuffer merged_{1 << 20};
+  // Scratch of group_by_flow().
+  std::vector<std::uint32_t> flow_scratch_;
+  std::vector<std::size_t> load_;
 };
 
 }  // namespace

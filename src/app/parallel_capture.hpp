@@ -20,7 +20,9 @@ namespace dltdump::app {
 
 struct ParallelCaptureOptions {
   unsigned threads = 2;
-  std::size_t batch_bytes = 2u << 20;  // datagram payload per batch
+  // Datagram payload per batch: small enough that a batch's descriptors and lines stay in
+  // the cores' caches (256 KiB measured faster than 2 MiB and than 128 KiB).
+  std::size_t batch_bytes = 256u << 10;
 };
 
 // Decodes every packet of `reader` into lines made and filtered as `lines` says; `emit(text, lines)` receives whole lines in order.

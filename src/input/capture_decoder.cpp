@@ -8,17 +8,19 @@
 
 namespace dltdump::input {
 
-CaptureDecoder::CaptureDecoder(const Options& options, dlt::FramerSink& sink)
-    : options_(options), sink_(&sink), reassembly_(options.reassembly) {}
+CaptureDecoder::CaptureDecoder(const Options& options, dlt::FramerSink& sink) : CaptureDecoder(options, &sink, nullptr) {}
 
 CaptureDecoder::CaptureDecoder(const Options& options, DatagramSink& datagrams)
-    : options_(options), datagrams_(&datagrams), reassembly_(options.reassembly) {}
+    : CaptureDecoder(options, nullptr, &datagrams) {}
+
+CaptureDecoder::CaptureDecoder(const Options& options, dlt::FramerSink* sink, DatagramSink* datagrams)
+    : options_(options), sink_(sink), datagrams_(datagrams), reassembly_(options.reassembly) {
+  for (const std::uint16_t port : options_.udp_ports) wanted_ports_.set(port);
+}
 
 CaptureDecoder::~CaptureDecoder() = default;
 
-bool CaptureDecoder::wanted_port(std::uint16_t port) const noexcept {
-  return std::find(options_.udp_ports.begin(), options_.udp_ports.end(), port) != options_.udp_ports.end();
-}
+bool CaptureDecoder::wanted_port(std::uint16_t port) const noexcept { return wanted_ports_.test(port); }
 
 int CaptureDecoder::send(std::span<const aio::Packet> batch, std::size_t* first_unsent, bool) noexcept {
   for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -91,7 +93,7 @@ void CaptureDecoder::decode_ip(std::span<const std::uint8_t> ip, const aio::Pack
     pieces.front().bytes = pieces.front().bytes.subspan(std::min<std::size_t>(8, pieces.front().bytes.size()));
     pieces.front().offset += 8;
     deliver({p.interface, packet->source, packet->destination, udp->source_port, udp->destination_port}, pieces,
-            d->time_ns);
+            d->time_ns, false);
     return;
   }
   const auto udp = net::parse_udp_header(packet->payload);
@@ -101,25 +103,25 @@ void CaptureDecoder::decode_ip(std::span<const std::uint8_t> ip, const aio::Pack
   }
   const Piece piece{packet->payload.subspan(8, udp->length - 8u), payload_offset + 8};
   deliver({p.interface, packet->source, packet->destination, udp->source_port, udp->destination_port}, {&piece, 1},
-          p.time_ns);
+          p.time_ns, options_.stable_packets);
 }
 
-void CaptureDecoder::deliver(const FlowKey& key, std::span<const Piece> pieces, std::int64_t time_ns) {
+void CaptureDecoder::deliver(const FlowKey& key, std::span<const Piece> pieces, std::int64_t time_ns, bool stable) {
   ++stats_.datagrams;
   if (datagrams_) {
-    datagrams_->on_datagram(key, pieces, time_ns);
+    datagrams_->on_datagram(key, pieces, time_ns, stable);
     return;
   }
-  auto it = flow_index_.find(key);
+  CaptureFlow* const* found = flow_index_.find(key);
   CaptureFlow* flow;
-  if (it != flow_index_.end()) {
-    flow = it->second;
+  if (found) {
+    flow = *found;
   } else {
     if (flows_.size() >= options_.max_flows) evict_least_recent();
     flows_.push_back(std::make_unique<CaptureFlow>(key, *sink_, options_.payload_text ? &payload_text_ : nullptr,
                                                    options_.payload_gate));
     flow = flows_.back().get();
-    flow_index_.emplace(key, flow);
+    flow_index_.insert(key, flow);
   }
   flow->last_used = ++clock_;
   for (const Piece& piece : pieces) flow->feed(piece.bytes, piece.offset, time_ns);

@@ -16,17 +16,18 @@
 // finish() ends the input: every flow is flushed in order of first appearance (Q12).
 #pragma once
 
+#include <bitset>
 #include <cstdint>
 #include <deque>
 #include <exception>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "aio/aio.hpp"
 #include "dlt/framer.hpp"
 #include "input/capture_flow.hpp"
+#include "input/flow_table.hpp"
 #include "net/ipv4.hpp"
 #include "net/ipv4_reassembly.hpp"
 
@@ -43,8 +44,10 @@ class DatagramSink {
  public:
   virtual ~DatagramSink() = default;
   // The UDP payload of one datagram of flow `key`, in pieces (several for a reassembled
-  // one); the spans are valid during the call only.
-  virtual void on_datagram(const FlowKey& key, std::span<const DatagramPiece> pieces, std::int64_t time_ns) = 0;
+  // one). The spans are valid during the call only, unless `stable`: then they stay valid
+  // until the end of the input (they lie in a mapped capture file).
+  virtual void on_datagram(const FlowKey& key, std::span<const DatagramPiece> pieces, std::int64_t time_ns,
+                           bool stable) = 0;
 };
 
 class CaptureDecoder final : public aio::Aio {
@@ -57,6 +60,9 @@ class CaptureDecoder final : public aio::Aio {
     // Flows held at once; beyond it the least recently fed flow is flushed (its partial
     // message becomes a skip record) and starts afresh if it sends again.
     std::size_t max_flows = 4096;
+    // The packets given to send() stay valid until the end of the input (a mapped file):
+    // datagrams that are not reassembled reach a DatagramSink as stable views.
+    bool stable_packets = false;
     // DltDump ignores captured IPv4 packets under 36 bytes (net/ipv4.hpp); live UDP turns
     // this off, so that a datagram of fewer than 8 bytes still reaches its sender's framer.
     bool capture_minimum = true;
@@ -98,18 +104,21 @@ class CaptureDecoder final : public aio::Aio {
  private:
   using Piece = DatagramPiece;
 
+  CaptureDecoder(const Options& options, dlt::FramerSink* sink, DatagramSink* datagrams);
+
   void decode(const aio::Packet& p);
   void decode_ip(std::span<const std::uint8_t> ip, const aio::Packet& p, std::uint64_t ip_offset);
-  void deliver(const FlowKey& key, std::span<const Piece> pieces, std::int64_t time_ns);
+  void deliver(const FlowKey& key, std::span<const Piece> pieces, std::int64_t time_ns, bool stable);
   bool wanted_port(std::uint16_t port) const noexcept;
 
   void evict_least_recent();
 
   Options options_;
+  std::bitset<65536> wanted_ports_;      // options_.udp_ports, one test per datagram
   dlt::FramerSink* sink_ = nullptr;      // events (own flows), or
   DatagramSink* datagrams_ = nullptr;    // datagrams (flows kept elsewhere)
   std::vector<std::unique_ptr<CaptureFlow>> flows_;  // in order of first appearance
-  std::unordered_map<FlowKey, CaptureFlow*, FlowKeyHash> flow_index_;
+  FlowTable<CaptureFlow*> flow_index_;
   net::Ipv4Reassembly reassembly_;
   util::TextBuffer payload_text_{1 << 16};  // shared by all flow framers
   std::exception_ptr failure_;

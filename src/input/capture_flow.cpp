@@ -20,14 +20,6 @@ util::Timestamp to_timestamp(std::int64_t ns) {
 
 }  // namespace
 
-std::size_t FlowKeyHash::operator()(const FlowKey& k) const noexcept {
-  std::uint64_t h = k.interface;
-  h = h * 0x9E3779B97F4A7C15ull ^ k.source;
-  h = h * 0x9E3779B97F4A7C15ull ^ k.destination;
-  h = h * 0x9E3779B97F4A7C15ull ^ (static_cast<std::uint64_t>(k.source_port) << 16 | k.destination_port);
-  return static_cast<std::size_t>(h ^ (h >> 29));
-}
-
 CaptureFlow::CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuffer* text, const dlt::PayloadGate* gate)
     : key_(key), out_(&out) {
   if (text) framer_.set_payload_text(text);

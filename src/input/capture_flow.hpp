@@ -17,9 +17,6 @@ struct FlowKey {
   std::uint16_t source_port, destination_port;
   bool operator==(const FlowKey&) const = default;
 };
-struct FlowKeyHash {
-  std::size_t operator()(const FlowKey& k) const noexcept;
-};
 
 class CaptureFlow final : public dlt::FramerSink {
  public:

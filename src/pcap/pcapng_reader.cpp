@@ -41,6 +41,19 @@ std::uint32_t PcapngReader::u32(const std::uint8_t* p) const noexcept { return u
 std::uint16_t PcapngReader::u16(const std::uint8_t* p) const noexcept { return util::load<std::uint16_t>(p, big_endian_); }
 
 CaptureReader::Next PcapngReader::next(aio::Packet& p) {
+  // Most blocks are enhanced packet blocks lying whole in what the input holds: read them
+  // in place with the checks below, without the general path's two peeks.
+  const auto ready = in_.ready();
+  if (ready.size() >= 32 && section_started_) {
+    const std::uint8_t* d = ready.data();
+    const std::uint32_t len = u32(d + 4);
+    if (u32(d) == pcapng::kEnhancedPacket && len >= 12 && len % 4 == 0 && len <= pcapng::kMaxBlockBytes &&
+        len <= ready.size() && u32(d + len - 4) == len) {
+      read_packet_block(pcapng::kEnhancedPacket, {d, len}, in_.offset(), p);
+      in_.consume(len);
+      return Next::packet;
+    }
+  }
   for (;;) {
     const std::uint64_t at = in_.offset();
     const auto head = in_.peek(12);
@@ -96,6 +109,7 @@ void PcapngReader::start_section(std::span<const std::uint8_t> b, std::uint64_t 
   const std::uint16_t major = u16(b.data() + 12);
   if (major != 1) malformed(at, "section header of unsupported version " + std::to_string(major));
   section_first_interface_ = interfaces_.size();
+  section_started_ = true;
 }
 
 void PcapngReader::add_interface(std::span<const std::uint8_t> b, std::uint64_t at) {

@@ -36,6 +36,7 @@ class PcapngReader final : public CaptureReader {
 
   bool big_endian_ = false;
   std::size_t section_first_interface_ = 0;  // interfaces_ index of this section's interface 0
+  bool section_started_ = false;             // an SHB was read (the byte order is known)
 };
 
 }  // namespace dltdump::pcap

@@ -7,6 +7,10 @@ namespace dltdump::util {
 
 namespace {
 constexpr std::size_t kReleaseStep = 8u << 20;  // madvise at most once per 8 MiB read
+// Pages are released this far behind the reader: views handed out lately are usually still
+// read (by the workers of a parallel decoder), and reading released pages faults them in
+// again from the page cache (correct, but slow).
+constexpr std::size_t kReleaseLag = 8u << 20;
 constexpr std::size_t kInitialBytes = 4u << 20;  // pipe buffer
 }
 
@@ -40,9 +44,9 @@ std::optional<std::span<const std::uint8_t>> ContiguousInput::peek(std::size_t n
 
 void ContiguousInput::release() noexcept {
   kept_ = pos_;
-  if (file_.is_mapped() && pos_ >= released_ + kReleaseStep) {
-    file_.release_before(pos_);
-    released_ = pos_;
+  if (file_.is_mapped() && pos_ >= released_ + kReleaseStep + kReleaseLag) {
+    file_.release_before(pos_ - kReleaseLag);
+    released_ = pos_ - kReleaseLag;
   }
 }
 

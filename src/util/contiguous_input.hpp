@@ -8,6 +8,7 @@
 // instead, and the caller ends its batch, calls `release()` and asks again.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -24,6 +25,16 @@ class ContiguousInput {
   // The `n` bytes at offset(); fewer only at end of input. nullopt when serving them would
   // move bytes handed out since the last release(). Throws util::Error on a read error.
   std::optional<std::span<const std::uint8_t>> peek(std::size_t n);
+  // The bytes from offset() on that can be viewed without reading or moving anything: the
+  // rest of a mapped file, or what a pipe buffer holds. For a fast path that falls back on
+  // peek() when a record is not whole in it.
+  std::span<const std::uint8_t> ready() const noexcept {
+    if (file_.is_mapped()) {
+      const auto whole = file_.whole();
+      return whole.subspan(std::min(pos_, whole.size()));
+    }
+    return {buf_.data() + pos_, filled_ - pos_};
+  }
   // Moves offset() forward by n bytes (at most as many as the last peek returned).
   void consume(std::size_t n) noexcept { pos_ += n; }
   // Stream offset of the next byte.

@@ -107,9 +107,14 @@ TEST(ParallelCapture, PrintsWhatTheSerialDecoderPrints) {
   const std::string want = serial(capture, options);
   ASSERT_GT(std::count(want.begin(), want.end(), '\n'), 1000);
   ASSERT_NE(want.find("SKIP"), std::string::npos);
-  for (unsigned threads : {1u, 2u, 3u, 4u})
-    for (std::size_t batch : {std::size_t{1}, std::size_t{5000}, std::size_t{100000}, std::size_t{1} << 22})
-      EXPECT_EQ(parallel(capture, options, threads, batch), want) << threads << " threads, batch " << batch;
+  for (const bool stable : {false, true}) {
+    // Stable: datagrams read in place from the mapped capture instead of copied.
+    options.stable_packets = stable;
+    for (unsigned threads : {1u, 2u, 3u, 4u})
+      for (std::size_t batch : {std::size_t{1}, std::size_t{5000}, std::size_t{100000}, std::size_t{1} << 22})
+        EXPECT_EQ(parallel(capture, options, threads, batch), want)
+            << threads << " threads, batch " << batch << (stable ? ", in place" : "");
+  }
 }
 
 TEST(ParallelCapture, TheFlowLimitEndsTheSameFlowsAtTheSamePlaces) {
@@ -118,9 +123,13 @@ TEST(ParallelCapture, TheFlowLimitEndsTheSameFlowsAtTheSamePlaces) {
   options.max_flows = 3;
   const std::string want = serial(capture, options);
   ASSERT_NE(want.find("flows ended early at the flow limit"), std::string::npos);
-  for (unsigned threads : {1u, 2u, 4u})
-    for (std::size_t batch : {std::size_t{1}, std::size_t{3000}, std::size_t{1} << 22})
-      EXPECT_EQ(parallel(capture, options, threads, batch), want) << threads << " threads, batch " << batch;
+  for (const bool stable : {false, true}) {
+    options.stable_packets = stable;
+    for (unsigned threads : {1u, 2u, 4u})
+      for (std::size_t batch : {std::size_t{1}, std::size_t{3000}, std::size_t{1} << 22})
+        EXPECT_EQ(parallel(capture, options, threads, batch), want)
+            << threads << " threads, batch " << batch << (stable ? ", in place" : "");
+  }
 }
 
 }  // namespace
