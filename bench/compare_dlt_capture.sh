@@ -20,13 +20,13 @@ count=$((size_mb * 12000))  # ~85 bytes per message in the capture, headers incl
 dlt=$work/dlt-${size_mb}M.dlt
 caps=()
 for per in 1 8; do
-  cap=$work/dlt-${size_mb}M-per${per}$([ "$per" = 1 ] && echo -whole).pcapng
+  name=per$per split=()
+  if [ "$per" = 1 ]; then name=per1-whole split=(--no-split); fi
+  cap=$work/dlt-${size_mb}M-$name.pcapng
   caps+=("$cap")
   if [ ! -f "$cap" ] || [ ! -f "$dlt" ]; then
     "$build/tools/dltgen" --profile verbose --format net --count "$count" --seed 1 -o "$work/stream.bin"
     [ -f "$dlt" ] || "$build/tools/dltgen" --profile verbose --format file --count "$count" --seed 1 -o "$dlt"
-    split=()
-    [ "$per" = 1 ] && split=(--no-split)
     "$build/tools/capgen" --dlt "$work/stream.bin" --flows 5 --max-messages "$per" "${split[@]}" --seed 1 -o "$cap"
     rm -f "$work/stream.bin"
   fi
