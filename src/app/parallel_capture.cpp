@@ -192,10 +192,12 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
         data = b.bytes.data() + b.bytes.size();
         b.bytes.insert(b.bytes.end(), p.bytes.begin(), p.bytes.end());
       }
-      b.pieces.push_back({data, p.bytes.size(), p.offset});
+      // Constructed in place (C++20 aggregate emplace): a temporary would be stored in small
+      // pieces and copied with wide loads, which wait for those stores.
+      b.pieces.emplace_back(data, p.bytes.size(), p.offset);
     }
     b.payload += size;
-    b.datagrams.push_back({flow, false, first, static_cast<std::uint32_t>(pieces.size()), time_ns});
+    b.datagrams.emplace_back(flow, false, first, static_cast<std::uint32_t>(pieces.size()), time_ns);
     if (b.payload >= parallel_.batch_bytes) launch();
   }
 
@@ -245,7 +247,7 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
       b.marks.resize(b.datagrams.size());
       for (auto& w : workers_) w->start(b);
       running_ = &b;
-      filling_ ^= 1;
+      filling_ = (filling_ + 1) % kBatches;
     }
     if (previous) merge(*previous);
   }
@@ -337,7 +339,10 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
   std::vector<bool> open_;                  // by flow number: not yet ended
   std::vector<std::uint64_t> last_used_;    // by flow number
   std::uint64_t clock_ = 0, flows_ended_ = 0;
-  Batch batches_[2];
+  // Filled in turn. Two would do (one filling, one decoding); more let the lines the workers
+  // read leave their caches before the dissecting thread writes them again (measured faster).
+  static constexpr unsigned kBatches = 4;
+  Batch batches_[kBatches];
   unsigned filling_ = 0;
   Batch* running_ = nullptr;
   util::TextBuffer merged_{1 << 20};
