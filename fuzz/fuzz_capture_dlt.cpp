@@ -3,7 +3,8 @@
 //
 // The first input byte picks the entry point: even → the rest is a capture file (a memory
 // file through CaptureReader and replay), decoded serially and by app/parallel_capture (2
-// workers, 4 KiB batches), whose text must be identical; odd → the rest is a list of
+// workers, 4 KiB batches; datagrams read in place from the mapped file when bit 1 is set),
+// whose text must be identical; odd → the rest is a list of
 // frames, each
 // `link type (1 byte: 0 Ethernet, 1 SLL, 2 SLL2, 3 raw) | interface (1) | length (2, BE) |
 // frame`, fed to the decoder directly so that mutations reach the dissectors quickly. Every
@@ -96,7 +97,7 @@ int memory_file(const std::uint8_t* data, std::size_t size) {
   return fd;
 }
 
-void capture_file(const std::uint8_t* data, std::size_t size) {
+void capture_file(const std::uint8_t* data, std::size_t size, bool in_place) {
   std::string serial_text, parallel_text;
   bool comparable = true;
   {
@@ -117,8 +118,10 @@ void capture_file(const std::uint8_t* data, std::size_t size) {
   try {
     auto file = util::InputFile::from_fd(memory_file(data, size), "fuzz", true);
     auto reader = pcap::CaptureReader::open(file);
+    auto options = small_limits();
+    options.stable_packets = in_place && file.is_mapped();
     if (reader)
-      app::decode_capture_parallel(*reader, small_limits(), {true}, {2, 4096},
+      app::decode_capture_parallel(*reader, options, {true}, {2, 4096},
                                    [&](std::string_view text, std::uint64_t) { parallel_text.append(text); }, losses);
   } catch (const util::Error&) {
   }
@@ -131,6 +134,6 @@ void capture_file(const std::uint8_t* data, std::size_t size) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   if (data[0] & 1) frames(data + 1, size - 1);
-  else capture_file(data + 1, size - 1);
+  else capture_file(data + 1, size - 1, (data[0] & 2) != 0);
   return 0;
 }

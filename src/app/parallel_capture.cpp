@@ -192,12 +192,20 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
         data = b.bytes.data() + b.bytes.size();
         b.bytes.insert(b.bytes.end(), p.bytes.begin(), p.bytes.end());
       }
-      // Constructed in place (C++20 aggregate emplace): a temporary would be stored in small
-      // pieces and copied with wide loads, which wait for those stores.
-      b.pieces.emplace_back(data, p.bytes.size(), p.offset);
+      // Filled in place: a temporary would be stored in small pieces and copied with wide
+      // loads, which wait for those stores.
+      Batch::Piece& piece = b.pieces.emplace_back();
+      piece.data = data;
+      piece.length = p.bytes.size();
+      piece.offset = p.offset;
     }
     b.payload += size;
-    b.datagrams.emplace_back(flow, false, first, static_cast<std::uint32_t>(pieces.size()), time_ns);
+    Batch::Datagram& d = b.datagrams.emplace_back();
+    d.flow = flow;
+    d.end_flow = false;
+    d.first_piece = first;
+    d.pieces = static_cast<std::uint32_t>(pieces.size());
+    d.time_ns = time_ns;
     if (b.payload >= parallel_.batch_bytes) launch();
   }
 

@@ -1,10 +1,13 @@
 // Decoding a capture on several cores. The calling thread reads and dissects the capture
-// (link layers, IPv4 reassembly, UDP/TECMP) into batches of datagrams; each flow belongs
-// to one worker (flow number modulo workers), which frames and formats that flow's
-// datagrams of the batch in order; the calling thread then merges the workers' lines in
-// datagram order. The flow limit is applied while dissecting (an evicted flow is ended at
-// its place in the order) and the flows still open are flushed at the end in order of
-// first appearance, so the text is exactly what the serial CaptureDecoder prints.
+// (link layers, IPv4 reassembly, UDP/TECMP) into batches of datagrams; from a mapped file
+// the datagrams are read in place, otherwise copied. Persistent worker threads then claim
+// the flows of a batch one by one, largest first, and frame and format each flow's
+// datagrams in order; a flow is never decoded by two workers at once, and a worker that is
+// done early takes more flows. While the workers decode a batch, the calling thread
+// dissects the next one and merges the lines of the previous one in datagram order. The
+// flow limit is applied while dissecting (an evicted flow is ended at its place in the
+// order) and the flows still open are flushed at the end in order of first appearance, so
+// the text is exactly what the serial CaptureDecoder prints.
 #pragma once
 
 #include <cstdint>
