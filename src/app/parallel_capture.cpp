@@ -178,7 +178,7 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
     } else {
       if (index_.size() >= options_.max_flows) end_least_recent(b);
       flow = static_cast<std::uint32_t>(flows_.size());
-      // Created here, touched only by the worker its batch gives it to (never by two at once).
+      // Created here; decoded only by the worker that claims it in a batch (never by two at once).
       flows_.push_back(std::make_unique<input::CaptureFlow>(key, workers_[0]->placeholder_sink(), nullptr));
       open_.push_back(true);
       last_used_.push_back(0);
@@ -260,44 +260,35 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
     if (previous) merge(*previous);
   }
 
-  // Lists the flows of `b`, largest first (bytes; that is what decoding costs), each with
-  // its datagrams in order.
+  // Lists the flows of `b`, largest first (bytes; that is what decoding costs; ties in
+  // order of appearance), each with its datagrams in order.
   void group_by_flow(Batch& b) {
-    std::vector<std::uint32_t>& slot_of = flow_scratch_;  // flow number -> place in flow_order
-    slot_of.assign(flows_.size(), UINT32_MAX);
-    load_.clear();
-    b.flow_order.clear();
+    group_of_.assign(flows_.size(), UINT32_MAX);  // flow number -> index in groups_
+    groups_.clear();
     for (const auto& d : b.datagrams) {
-      std::uint32_t& k = slot_of[d.flow];
-      if (k == UINT32_MAX) {
-        k = static_cast<std::uint32_t>(b.flow_order.size());
-        b.flow_order.push_back(d.flow);
-        load_.push_back(0);
+      std::uint32_t& g = group_of_[d.flow];
+      if (g == UINT32_MAX) {
+        g = static_cast<std::uint32_t>(groups_.size());
+        groups_.push_back({d.flow, 0, 0});
       }
-      std::size_t bytes = 64;
-      for (std::uint32_t j = 0; j < d.pieces; ++j) bytes += b.pieces[d.first_piece + j].length;
-      load_[k] += bytes;
+      groups_[g].datagrams += 1;
+      groups_[g].bytes += 64;
+      for (std::uint32_t j = 0; j < d.pieces; ++j) groups_[g].bytes += b.pieces[d.first_piece + j].length;
     }
-    // Largest first, then by first appearance (flow_order is in that order now).
-    std::vector<std::uint32_t> rank(b.flow_order.size());
-    for (std::uint32_t k = 0; k < rank.size(); ++k) rank[k] = k;
-    std::stable_sort(rank.begin(), rank.end(), [&](std::uint32_t x, std::uint32_t y) { return load_[x] > load_[y]; });
-    std::vector<std::uint32_t> count(rank.size(), 0);
-    for (const auto& d : b.datagrams) ++count[slot_of[d.flow]];
-    // flow_first by sorted place; slot_of now maps a flow to its sorted place.
-    std::vector<std::uint32_t> order(rank.size());
-    b.flow_first.assign(rank.size() + 1, 0);
-    for (std::uint32_t k = 0; k < rank.size(); ++k) {
-      order[k] = b.flow_order[rank[k]];
-      b.flow_first[k + 1] = b.flow_first[k] + count[rank[k]];
+    std::stable_sort(groups_.begin(), groups_.end(), [](const Group& x, const Group& y) { return x.bytes > y.bytes; });
+    b.flow_order.resize(groups_.size());
+    b.flow_first.resize(groups_.size() + 1);
+    b.flow_first[0] = 0;
+    for (std::uint32_t k = 0; k < groups_.size(); ++k) {
+      b.flow_order[k] = groups_[k].flow;
+      b.flow_first[k + 1] = b.flow_first[k] + groups_[k].datagrams;
+      group_of_[groups_[k].flow] = k;
+      groups_[k].datagrams = b.flow_first[k];  // from here on: the next free place
     }
-    for (std::uint32_t k = 0; k < rank.size(); ++k) slot_of[order[k]] = k;
-    b.flow_order.swap(order);
     b.flow_datagrams.resize(b.datagrams.size());
-    std::vector<std::uint32_t> fill(b.flow_first.begin(), b.flow_first.end() - 1);
     b.place.resize(b.datagrams.size());
     for (std::uint32_t i = 0; i < b.datagrams.size(); ++i) {
-      const std::uint32_t at = fill[slot_of[b.datagrams[i].flow]]++;
+      const std::uint32_t at = groups_[group_of_[b.datagrams[i].flow]].datagrams++;
       b.flow_datagrams[at] = i;
       b.place[i] = at;
     }
@@ -355,8 +346,12 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
   Batch* running_ = nullptr;
   util::TextBuffer merged_{1 << 20};
   // Scratch of group_by_flow().
-  std::vector<std::uint32_t> flow_scratch_;
-  std::vector<std::size_t> load_;
+  struct Group {
+    std::uint32_t flow, datagrams;
+    std::size_t bytes;
+  };
+  std::vector<Group> groups_;
+  std::vector<std::uint32_t> group_of_;
 };
 
 }  // namespace
