@@ -1,6 +1,5 @@
 #include "dlt/line_formatter.hpp"
 
-#include <charconv>
 #include <cstring>
 
 #include "dlt/control_payload.hpp"
@@ -58,7 +57,7 @@ inline char* put_id(char* p, const Id& id) {
   return p + id.size();
 }
 // Device time 11 + counter 3 + ids 3 * 4 + session 11 + type 24 (a fixed copy) + tail
-// start 15 + separators 6 < 96.
+// start 15 + separators 6 + the 8-byte store of the last number 8 < 96.
 constexpr std::size_t kHeaderBound = 96;
 }  // namespace
 
@@ -66,7 +65,7 @@ void LineFormatter::format(const Message& m, util::TextBuffer& out) {
   put_prefix(m.position, m.time, out);
   char* const start = out.reserve(kHeaderBound);
   char* p = start;
-  p = m.has_device_time ? util::put_tenth_millis(p, m.device_time) : put_literal(p, "0.0000");
+  p = util::put_tenth_millis(p, m.has_device_time ? m.device_time : 0);  // 0 prints 0.0000
   *p++ = ' ';
   p = util::put_u8(p, m.counter);
   *p++ = ' ';
@@ -76,7 +75,7 @@ void LineFormatter::format(const Message& m, util::TextBuffer& out) {
   *p++ = ' ';
   p = put_id(p, m.ctx);
   *p++ = ' ';
-  p = std::to_chars(p, p + 12, static_cast<std::int32_t>(m.session)).ptr;
+  p = util::put_i64(p, static_cast<std::int32_t>(m.session));
   *p++ = ' ';
   const std::string_view type = type_text(m);
   std::memcpy(p, type.data(), kTypeTextReadable);

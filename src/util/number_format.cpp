@@ -1,5 +1,6 @@
 #include "util/number_format.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <type_traits>
@@ -12,28 +13,31 @@ const char kTwoDigits[201] =
     "8081828384858687888990919293949596979899";
 
 void append_u128(TextBuffer& out, unsigned __int128 v) {
-  constexpr std::uint64_t kBlock = 10000000000000000000ull;  // 10^19
+  constexpr std::uint64_t k1e16 = 10000000000000000ull;
+  char* p = out.reserve(48);
+  char* e;
   if (v <= UINT64_MAX) {
-    append_int(out, static_cast<std::uint64_t>(v));
-    return;
+    e = put_u64(p, static_cast<std::uint64_t>(v));
+  } else {
+    // Up to 39 digits: a head of at most 20 and one or two 16-digit blocks. Each block is
+    // the remainder of one 128-bit division (the product subtracted, not a second division).
+    const unsigned __int128 upper = v / k1e16;
+    const auto low = static_cast<std::uint64_t>(v - upper * k1e16);
+    if (upper <= UINT64_MAX) {
+      e = put_u64(p, static_cast<std::uint64_t>(upper));
+    } else {
+      const auto top = static_cast<std::uint64_t>(upper / k1e16);  // < 10^7
+      const auto mid = static_cast<std::uint64_t>(upper - static_cast<unsigned __int128>(top) * k1e16);
+      e = put_u64(p, top);
+      put_eight_digits(e, static_cast<std::uint32_t>(mid / 100000000));
+      put_eight_digits(e + 8, static_cast<std::uint32_t>(mid % 100000000));
+      e += 16;
+    }
+    put_eight_digits(e, static_cast<std::uint32_t>(low / 100000000));
+    put_eight_digits(e + 8, static_cast<std::uint32_t>(low % 100000000));
+    e += 16;
   }
-  // At most 39 digits: up to three blocks, the lower ones zero-padded to 19 digits.
-  std::uint64_t blocks[3];
-  int n = 0;
-  while (v > 0 && n < 3) {
-    blocks[n++] = static_cast<std::uint64_t>(v % kBlock);
-    v /= kBlock;
-  }
-  append_int(out, blocks[n - 1]);
-  for (int i = n - 2; i >= 0; --i) {
-    char digits[20];
-    auto r = std::to_chars(digits, digits + 20, blocks[i]);
-    std::size_t len = static_cast<std::size_t>(r.ptr - digits);
-    char* p = out.reserve(19);
-    std::memset(p, '0', 19 - len);
-    std::memcpy(p + 19 - len, digits, len);
-    out.advance(19);
-  }
+  out.advance(static_cast<std::size_t>(e - p));
 }
 
 void append_i128(TextBuffer& out, __int128 v) {
@@ -166,7 +170,14 @@ static void append_float_impl(TextBuffer& out, F v) {
 }
 
 void append_float_g(TextBuffer& out, double v) { append_float_impl(out, v); }
-void append_float_g(TextBuffer& out, long double v) { append_float_impl(out, v); }
+void append_float_g(TextBuffer& out, long double v) {
+  // Same value, same text: a value a double holds exactly (any float32/64 widened, most
+  // float128 arguments in practice) takes the double path, which avoids the library's
+  // long double conversion through printf.
+  const auto narrow = static_cast<double>(v);
+  if (static_cast<long double>(narrow) == v) append_float_impl(out, narrow);
+  else append_float_impl(out, v);
+}
 
 void append_tenth_millis(TextBuffer& out, std::uint32_t units) {
   char* p = out.reserve(16);

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <cstring>
 #include <limits>
+#include <string>
+#include <vector>
 
 using namespace dltdump::util;
 
@@ -99,4 +101,80 @@ TEST(NumberFormat, TenthMillis) {
   EXPECT_EQ(text([](auto& b) { append_tenth_millis(b, 12310); }), "1.2310");
   EXPECT_EQ(text([](auto& b) { append_tenth_millis(b, 0xFFFFFFFFu); }), "429496.7295");
   EXPECT_EQ(text([](auto& b) { append_tenth_millis(b, 0); }), "0.0000");
+}
+
+namespace {
+// Decimal text of v by repeated division: the reference the fast writers are held to.
+std::string reference_decimal(unsigned __int128 v, bool negative = false) {
+  std::string s;
+  do {
+    s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  } while (v != 0);
+  return negative ? "-" + s : s;
+}
+}  // namespace
+
+// Every digit count of every integer width, at the edges of each length (9..9, 10..0)
+// and at random, must match the reference; the writers' over-long stores must stay within
+// what they promise.
+TEST(NumberFormat, IntegersOfEveryLengthMatchTheReference) {
+  std::vector<std::uint64_t> values = {0, 1, 9, 10, 99, 100, 255, 256, UINT32_MAX, UINT64_MAX, UINT64_MAX - 1};
+  std::uint64_t power = 1;
+  for (int digits = 1; digits <= 19; ++digits) {
+    power *= 10;
+    values.push_back(power - 1);
+    values.push_back(power);
+    values.push_back(power + 1);
+  }
+  std::uint64_t state = 99;
+  for (int i = 0; i < 200000; ++i) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    values.push_back(state >> (state % 64));  // every magnitude
+  }
+  for (std::uint64_t v : values) {
+    ASSERT_EQ(text([&](auto& b) { append_int(b, v); }), reference_decimal(v)) << v;
+    const auto s = static_cast<std::int64_t>(v);
+    const bool negative = s < 0;
+    const unsigned __int128 magnitude = negative ? 0 - static_cast<unsigned __int128>(s) : static_cast<unsigned __int128>(s);
+    ASSERT_EQ(text([&](auto& b) { append_int(b, s); }), reference_decimal(magnitude, negative)) << s;
+    ASSERT_EQ(text([&](auto& b) { append_int(b, static_cast<std::int32_t>(v)); }),
+              std::to_string(static_cast<std::int32_t>(v)));
+    char buf[32];
+    std::memset(buf, '#', sizeof buf);
+    char* end = put_u8(buf, static_cast<unsigned>(v & 0xFF));
+    EXPECT_EQ(std::string(buf, end), std::to_string(v & 0xFF));
+    EXPECT_EQ(buf[8], '#');  // stores 8 bytes, no more
+    std::memset(buf, '#', sizeof buf);
+    end = put_i64(buf, s);
+    EXPECT_EQ(buf[25], '#');  // stores at most 25 bytes
+    (void)end;
+  }
+  EXPECT_EQ(text([](auto& b) { append_int(b, INT64_MIN); }), "-9223372036854775808");
+}
+
+TEST(NumberFormat, U128MatchesTheReferenceAtEveryLength) {
+  unsigned __int128 power = 1;
+  std::uint64_t state = 7;
+  for (int digits = 1; digits <= 39; ++digits) {
+    power *= 10;
+    for (unsigned __int128 v : {power - 1, power, power + 1}) {
+      ASSERT_EQ(text([&](auto& b) { append_u128(b, v); }), reference_decimal(v));
+    }
+    for (int i = 0; i < 1000; ++i) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      const unsigned __int128 v = ((static_cast<unsigned __int128>(state) << 64) | (state * 31)) >> (state % 128);
+      ASSERT_EQ(text([&](auto& b) { append_u128(b, v); }), reference_decimal(v));
+    }
+  }
+}
+
+// A float128 argument holding a double's value prints through the double path; one that
+// does not prints through the long double path: both as printf prints the value.
+TEST(NumberFormat, LongDoubleMatchesPrintf) {
+  for (long double v : {1.5L, 3.14159L, -2.0L, 1e300L * 10, 1.0L / 3, 0.1L, 1e-4000L, -0.0L}) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%Lg", v);
+    EXPECT_EQ(text([&](auto& b) { append_float_g(b, v); }), buf) << buf;
+  }
 }
