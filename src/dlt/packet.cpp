@@ -5,6 +5,8 @@
 #include "dlt/verbose_payload.hpp"
 #include "util/byte_order.hpp"
 
+#include <cstring>
+
 namespace dltdump::dlt {
 
 namespace {
@@ -29,50 +31,74 @@ bool check_payload_kind(const Message& m, util::TextBuffer* text) {
 }
 }  // namespace
 
+namespace {
+
+// Selects a or b by `pick` without a branch (the header flags vary from message to message,
+// so a branch on them would be mispredicted often).
+inline std::uint32_t select(bool pick, std::uint32_t a, std::uint32_t b) {
+  const std::uint32_t mask = 0u - static_cast<std::uint32_t>(pick);
+  return (a & mask) | (b & ~mask);
+}
+inline Id id_or_none(bool present, const std::uint8_t* p) {
+  const Id id = parse_id(p);
+  std::uint32_t w;
+  std::memcpy(&w, id.chars, 4);
+  w = select(present, w, 0);
+  Id out;
+  std::memcpy(out.chars, &w, 4);
+  return out;
+}
+
+// Payload kind by [has extended header][MSTP is control][MSIN verbose bit].
+constexpr PayloadKind kKinds[2][2][2] = {
+    {{PayloadKind::NonVerbose, PayloadKind::NonVerbose}, {PayloadKind::NonVerbose, PayloadKind::NonVerbose}},
+    {{PayloadKind::NonVerbose, PayloadKind::Verbose}, {PayloadKind::Control, PayloadKind::Control}}};
+
+// The longest header: standard 4 + ECU 4 + session 4 + time stamp 4 + extended 10.
+constexpr std::size_t kLongestHeaders = 26;
+
+}  // namespace
+
 void parse_headers(std::span<const std::uint8_t> packet, Message& m) {
   const std::uint8_t* p = packet.data();
   m.packet = packet;
   m.htyp = p[0];
   m.counter = p[1];
   m.big_endian = (m.htyp & htyp::kMsbFirst) != 0;
-  std::size_t at = 4;
   m.has_ecu = (m.htyp & htyp::kWithEcuId) != 0;
   m.has_session = (m.htyp & htyp::kWithSessionId) != 0;
   m.has_device_time = (m.htyp & htyp::kWithTimestamp) != 0;
   m.has_extended = (m.htyp & htyp::kUseExtendedHeader) != 0;
-  if (m.has_ecu) {
-    m.ecu = parse_id(p + at);
-    at += 4;
+  std::size_t at = 4;
+  if (packet.size() >= kLongestHeaders) {
+    // Every field read is inside the packet whatever the flags: read all, keep the present.
+    m.ecu = id_or_none(m.has_ecu, p + at);
+    at += 4 * m.has_ecu;
+    m.session = select(m.has_session, util::load_be32(p + at), 0);
+    at += 4 * m.has_session;
+    m.device_time = select(m.has_device_time, util::load_be32(p + at), 0);
+    at += 4 * m.has_device_time;
+    m.msin = static_cast<std::uint8_t>(select(m.has_extended, p[at], 0));
+    m.noar = static_cast<std::uint8_t>(select(m.has_extended, p[at + 1], 0));
+    m.app = id_or_none(m.has_extended, p + at + 2);
+    m.ctx = id_or_none(m.has_extended, p + at + 6);
+    at += 10 * m.has_extended;
   } else {
-    m.ecu = Id{};
-  }
-  m.session = 0;
-  if (m.has_session) {
-    m.session = util::load_be32(p + at);
-    at += 4;
-  }
-  m.device_time = 0;
-  if (m.has_device_time) {
-    m.device_time = util::load_be32(p + at);
-    at += 4;
-  }
-  m.msin = 0;
-  m.noar = 0;
-  m.app = Id{};
-  m.ctx = Id{};
-  if (m.has_extended) {
-    m.msin = p[at];
-    m.noar = p[at + 1];
-    m.app = parse_id(p + at + 2);
-    m.ctx = parse_id(p + at + 6);
-    at += 10;
+    // A short packet (standard_header_length checked that its flagged fields fit).
+    m.ecu = m.has_ecu ? parse_id(p + at) : Id{};
+    at += 4 * m.has_ecu;
+    m.session = m.has_session ? util::load_be32(p + at) : 0;
+    at += 4 * m.has_session;
+    m.device_time = m.has_device_time ? util::load_be32(p + at) : 0;
+    at += 4 * m.has_device_time;
+    m.msin = m.has_extended ? p[at] : 0;
+    m.noar = m.has_extended ? p[at + 1] : 0;
+    m.app = m.has_extended ? parse_id(p + at + 2) : Id{};
+    m.ctx = m.has_extended ? parse_id(p + at + 6) : Id{};
+    at += 10 * m.has_extended;
   }
   m.payload = packet.subspan(at);
-
-  if (!m.has_extended) m.kind = PayloadKind::NonVerbose;
-  else if (((m.msin >> 1) & 7) == static_cast<unsigned>(MessageType::Control)) m.kind = PayloadKind::Control;
-  else if ((m.msin & 1) == 0) m.kind = PayloadKind::NonVerbose;
-  else m.kind = PayloadKind::Verbose;
+  m.kind = kKinds[m.has_extended][((m.msin >> 1) & 7) == static_cast<unsigned>(MessageType::Control)][m.msin & 1];
 }
 
 bool check_payload(Message& m, util::TextBuffer* payload_text) {

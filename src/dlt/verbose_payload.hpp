@@ -32,7 +32,7 @@ bool format_verbose(std::span<const std::uint8_t> payload, bool big_endian, std:
 
 // The argument count a line shows: 0 for an empty payload, else NOAR.
 inline unsigned verbose_argument_count(std::span<const std::uint8_t> payload, std::uint8_t noar) {
-  return payload.empty() ? 0u : noar;
+  return noar & (0u - static_cast<unsigned>(!payload.empty()));  // no branch: lines vary
 }
 
 }  // namespace dltdump::dlt

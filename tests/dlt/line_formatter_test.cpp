@@ -142,3 +142,43 @@ TEST(Packet, IdsFromWordsMatchTheByteRule) {
           ASSERT_EQ(id.empty(), expected.empty());
         }
 }
+
+// Every combination of the optional header fields, on packets shorter than the longest
+// headers (read field by field) and longer (read all, keep the present): each field is
+// where the flags put it, absent ones are zero, and the payload starts after them.
+TEST(Packet, HeadersOfEveryFlagCombinationAndLength) {
+  for (unsigned flags = 0; flags < 32; ++flags) {
+    for (std::size_t payload_size : {0u, 1u, 12u, 40u}) {
+      PacketSpec s;
+      s.ecu = flags & 1 ? "EC" : "";
+      s.with_session = flags & 2;
+      s.session = 0x01020304;
+      s.with_time = flags & 4;
+      s.device_time = 0x0A0B0C0D;
+      s.extended = flags & 8;
+      s.be = flags & 16;
+      s.msin = 0x41;
+      s.noar = 7;
+      s.app = "AP";
+      s.ctx = "CTX";
+      s.counter = static_cast<std::uint8_t>(flags);
+      Bytes payload(payload_size, 0xEE);
+      const Bytes pkt = packet(s, payload);
+      dlt::Message m;
+      dlt::parse_headers(pkt, m);
+      SCOPED_TRACE(testing::Message() << "flags " << flags << " payload " << payload_size);
+      EXPECT_EQ(m.counter, flags);
+      EXPECT_EQ(m.big_endian, s.be);
+      EXPECT_EQ(m.ecu.view(), s.ecu);
+      EXPECT_EQ(m.session, s.with_session ? s.session : 0u);
+      EXPECT_EQ(m.device_time, s.with_time ? s.device_time : 0u);
+      EXPECT_EQ(m.msin, s.extended ? s.msin : 0);
+      EXPECT_EQ(m.noar, s.extended ? s.noar : 0);
+      EXPECT_EQ(m.app.view(), s.extended ? "AP" : "");
+      EXPECT_EQ(m.ctx.view(), s.extended ? "CTX" : "");
+      EXPECT_EQ(m.kind, s.extended ? dlt::PayloadKind::Verbose : dlt::PayloadKind::NonVerbose);
+      EXPECT_EQ(m.payload.size(), payload_size);
+      EXPECT_EQ(m.payload.data(), pkt.data() + pkt.size() - payload_size);
+    }
+  }
+}
