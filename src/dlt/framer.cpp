@@ -41,6 +41,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
                                : format_ == StreamFormat::Serial ? kSerialMarker
                                                                  : nullptr;
   const std::size_t h = prefix_;
+  InPlaceLines* const lines = text_ ? sink.in_place_lines() : nullptr;
   std::size_t i = 0;
   while (i < stop_at) {
     const std::size_t avail = len - i;
@@ -105,6 +106,19 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
     // (A packet dropped unparsed is here only because a marker may start in it.)
     if (need == PayloadGate::Need::kNothing && !dropped_unparsed && pass_over()) continue;
     util::TextBuffer* text = need == PayloadGate::Need::kText ? text_ : nullptr;
+    if (text && lines && pending_.length == 0) {
+      // The payload text goes straight into the sink's line (with a skip record pending,
+      // the normal path below keeps the skip line first).
+      if (!check_payload_into(m, lines->begin_line(m))) {
+        lines->cancel_line();
+        skip(base + i, discard_step_, kReasonInvalidPacket);
+        i += discard_step_;
+        continue;
+      }
+      lines->end_line();
+      i += h + plen;
+      continue;
+    }
     if (text) text->clear();
     if (!check_payload(m, text)) {
       skip(base + i, discard_step_, kReasonInvalidPacket);

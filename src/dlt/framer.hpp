@@ -29,12 +29,30 @@ namespace dltdump::dlt {
 
 enum class StreamFormat : std::uint8_t { File, Serial, Network };
 
+// A sink that prints each message as one text line, the payload text last but for the
+// line end, may let the framer format the payload straight into the line rather than into
+// a buffer of its own that the sink then copies. For such a message the framer calls
+// begin_line(m), which writes the line up to where the payload text goes and returns the
+// buffer it is in; the framer appends the payload text and calls end_line(), or, when the
+// payload proves invalid, cancel_line(), which removes the partial line (a skip record
+// follows). In place of on_message: the sink sees each message once, either way.
+class InPlaceLines {
+ public:
+  virtual ~InPlaceLines() = default;
+  virtual util::TextBuffer& begin_line(const Message& m) = 0;
+  virtual void end_line() = 0;
+  virtual void cancel_line() = 0;
+};
+
 // Receives the framer's events.
 class FramerSink {
  public:
   virtual ~FramerSink() = default;
   virtual void on_message(const Message& m) = 0;
   virtual void on_skip(const SkipRecord& s) = 0;
+  // Non-null if messages whose text is wanted may go through InPlaceLines instead of
+  // on_message. Asked once per feed, not per message.
+  virtual InPlaceLines* in_place_lines() { return nullptr; }
 };
 
 class Framer {

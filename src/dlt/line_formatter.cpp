@@ -62,6 +62,12 @@ constexpr std::size_t kHeaderBound = 96;
 }  // namespace
 
 void LineFormatter::format(const Message& m, util::TextBuffer& out) {
+  format_head(m, out);
+  format_payload_text(m, out);
+  out.put('\n');
+}
+
+void LineFormatter::format_head(const Message& m, util::TextBuffer& out) {
   put_prefix(m.position, m.time, out);
   char* const start = out.reserve(kHeaderBound);
   char* p = start;
@@ -94,8 +100,6 @@ void LineFormatter::format(const Message& m, util::TextBuffer& out) {
       break;
   }
   out.advance(static_cast<std::size_t>(p - start));
-  format_payload_text(m, out);
-  out.put('\n');
 }
 
 void LineFormatter::format(const SkipRecord& s, util::TextBuffer& out) {

@@ -22,6 +22,9 @@ class LineFormatter {
 
   // Appends the line of a message that parse_packet accepted.
   void format(const Message& m, util::TextBuffer& out);
+  // Appends the line of a message up to its payload text: format() is format_head(), the
+  // payload text and a line end.
+  void format_head(const Message& m, util::TextBuffer& out);
   // Appends the line of a skip record (`… SKIP SKIP 0 log warn verbose 4 Skipped: …`).
   void format(const SkipRecord& s, util::TextBuffer& out);
 

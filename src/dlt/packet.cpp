@@ -101,6 +101,8 @@ void parse_headers(std::span<const std::uint8_t> packet, Message& m) {
   m.kind = kKinds[m.has_extended][((m.msin >> 1) & 7) == static_cast<unsigned>(MessageType::Control)][m.msin & 1];
 }
 
+bool check_payload_into(const Message& m, util::TextBuffer& out) { return check_payload_kind(m, &out); }
+
 bool check_payload(Message& m, util::TextBuffer* payload_text) {
   if (!check_payload_kind(m, payload_text)) {
     m.has_payload_text = false;

@@ -76,6 +76,11 @@ void parse_headers(std::span<const std::uint8_t> packet, Message& m);
 // m.has_payload_text is false and the text can be made later with format_payload_text.
 bool check_payload(Message& m, util::TextBuffer* payload_text);
 
+// Validates the payload as check_payload does and appends its text to `out` in the same
+// walk (a line being written in place: see dlt::InPlaceLines); m.has_payload_text is not
+// set. Returns false if the packet is invalid (some text may have been appended).
+bool check_payload_into(const Message& m, util::TextBuffer& out);
+
 // parse_headers then check_payload.
 inline bool parse_packet(std::span<const std::uint8_t> packet, Message& m, util::TextBuffer* payload_text = nullptr) {
   parse_headers(packet, m);

@@ -13,6 +13,7 @@ class BufferSink final : public dlt::FramerSink {
   BufferSink(dlt::LineFormatter::Options options, util::TextBuffer& text) : target_(text), sink_(target_, options) {}
   void on_message(const dlt::Message& m) override { sink_.on_message(m); }
   void on_skip(const dlt::SkipRecord& s) override { sink_.on_skip(s); }
+  dlt::InPlaceLines* in_place_lines() override { return sink_.in_place_lines(); }
   std::uint64_t lines() const { return sink_.lines(); }
 
  private:

@@ -20,6 +20,9 @@ class RecordTarget {
   virtual util::TextBuffer& begin(util::Timestamp time) = 0;
   // The record is complete.
   virtual void end() = 0;
+  // Whether a record started with begin() may be taken back (truncated away before end())
+  // without effect: begin() does not name or open a file by the record's time.
+  virtual bool records_revocable() const { return false; }
   // Readies the destination for a record of `time` that will arrive later (a block), so
   // that errors in opening it surface now, as they would in begin().
   virtual void prepare(util::Timestamp /*time*/) {}
@@ -45,6 +48,7 @@ class BufferTarget final : public RecordTarget {
   explicit BufferTarget(util::TextBuffer& text) : text_(text) {}
   util::TextBuffer& begin(util::Timestamp) override { return text_; }
   void end() override {}
+  bool records_revocable() const override { return true; }
 
  private:
   util::TextBuffer& text_;

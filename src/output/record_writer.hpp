@@ -46,6 +46,10 @@ class RecordWriter final : public RecordTarget {
     else writer_.line_done();
   }
 
+  // A record taken back leaves at most a file opened that its replacement (a skip line)
+  // would open anyway: unless the file is named by the record's time.
+  bool records_revocable() const override { return !series_ || !series_->name_template().has_time(); }
+
   // Whether write_block may be used: the destination does not depend on each record
   // (no split, no time in the file name).
   bool takes_blocks() const override {

@@ -8,7 +8,9 @@
 
 namespace dltdump::output {
 
-class TextSink final : public LineOutput {
+// Payload texts are written in place (dlt::InPlaceLines) when the target lets a started
+// line be taken back.
+class TextSink final : public LineOutput, private dlt::InPlaceLines {
  public:
   TextSink(RecordTarget& target, dlt::LineFormatter::Options options)
       : target_(target), options_(options), formatter_(options) {}
@@ -18,6 +20,7 @@ class TextSink final : public LineOutput {
     target_.end();
     ++lines_;
   }
+  dlt::InPlaceLines* in_place_lines() override { return target_.records_revocable() ? this : nullptr; }
   void on_skip(const dlt::SkipRecord& s) override {
     formatter_.format(s, target_.begin(s.time));
     target_.end();
@@ -38,9 +41,25 @@ class TextSink final : public LineOutput {
   void finish() override { target_.finish(); }
 
  private:
+  util::TextBuffer& begin_line(const dlt::Message& m) override {
+    util::TextBuffer& out = target_.begin(m.time);
+    line_ = &out;
+    line_start_ = out.size();
+    formatter_.format_head(m, out);
+    return out;
+  }
+  void end_line() override {
+    line_->put('\n');
+    target_.end();
+    ++lines_;
+  }
+  void cancel_line() override { line_->truncate(line_start_); }
+
   RecordTarget& target_;
   dlt::LineFormatter::Options options_;
   dlt::LineFormatter formatter_;
+  util::TextBuffer* line_ = nullptr;  // the line begun in place, and where it starts
+  std::size_t line_start_ = 0;
 };
 
 }  // namespace dltdump::output

@@ -5,6 +5,7 @@
 
 #include "dlt/line_formatter.hpp"
 #include "dlt/packet_builder.hpp"
+#include "output/buffer_sink.hpp"
 
 using namespace dltdump;
 using namespace dltdump::test;
@@ -251,6 +252,43 @@ TEST(Framer, GateDroppingUnvalidatedPacketsKeepsTheWantedLines) {
       const std::string reference = m_lines(f, in, in.size(), nullptr);
       ASSERT_EQ(m_lines(f, in, chunk, &gate), reference) << "round " << round;
       ASSERT_EQ(m_lines(f, in, chunk, &quick_gate), reference) << "round " << round;
+    }
+  }
+}
+
+// A text sink lets the framer write payload texts straight into its lines
+// (dlt::InPlaceLines). On streams with invalid payloads (a line begun, then taken back),
+// skip records pending before good packets, corruption and any chunking, the lines must be
+// the very lines of the copying path.
+TEST(Framer, LinesWrittenInPlaceEqualCopiedLines) {
+  std::mt19937 rng(7);
+  for (StreamFormat f : {StreamFormat::File, StreamFormat::Serial, StreamFormat::Network}) {
+    Bytes in;
+    for (int i = 0; i < 60; ++i) {
+      PacketSpec s;
+      s.counter = static_cast<std::uint8_t>(i);
+      s.noar = 1;
+      if (rng() % 5 == 0) s.noar = 2;  // one argument short: valid header, invalid payload
+      Bytes m = packet(s, arg_string("line " + std::to_string(i), false));
+      if (f == StreamFormat::File) m = storage(m, i, 0);
+      if (f == StreamFormat::Serial) m = serial(m);
+      if (rng() % 6 == 0) m[rng() % m.size()] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+      in.insert(in.end(), m.begin(), m.end());
+      if (rng() % 7 == 0) in.push_back(static_cast<std::uint8_t>(rng()));
+    }
+    const std::string copied = run(f, in, 0, nullptr, true);
+    ASSERT_NE(copied.find("Invalid packet"), std::string::npos) << "the stream must exercise taken-back lines";
+    for (std::size_t chunk : {0u, 1u, 13u}) {
+      util::TextBuffer text;
+      output::BufferSink sink({true}, text);
+      ASSERT_NE(sink.in_place_lines(), nullptr);
+      dlt::Framer framer(f);
+      framer.set_payload_text(true);
+      const std::size_t step = chunk ? chunk : in.size();
+      for (std::size_t at = 0; at < in.size(); at += step)
+        framer.feed({in.data() + at, std::min(step, in.size() - at)}, sink);
+      framer.finish(sink);
+      EXPECT_EQ(text.view(), copied) << "chunk " << chunk;
     }
   }
 }
