@@ -5,6 +5,7 @@
 // `inf`, `-inf` and `nan` for the special values.
 #pragma once
 
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -82,8 +83,26 @@ inline char* put_i64(char* p, std::int64_t v) {
   return put_u64(p + negative, magnitude);
 }
 
-// Writes v (0..255) in decimal without leading zeros; stores 8 bytes; returns the end.
-inline char* put_u8(char* p, unsigned v) { return put_below_1e8(p, v & 0xFF); }
+// Decimal texts of 0..255: up to three characters in the low bytes (memory order), the
+// length in the top byte.
+inline constexpr std::array<std::uint32_t, 256> kByteDecimal = [] {
+  std::array<std::uint32_t, 256> table{};
+  for (std::uint32_t v = 0; v < 256; ++v) {
+    const std::uint32_t size = v >= 100 ? 3 : v >= 10 ? 2 : 1;
+    std::uint32_t entry = size << 24;
+    for (std::uint32_t i = 0, scale = size == 3 ? 100 : size == 2 ? 10 : 1; i < size; ++i, scale /= 10)
+      entry |= ('0' + v / scale % 10) << (8 * i);
+    table[v] = entry;
+  }
+  return table;
+}();
+
+// Writes v (0..255) in decimal without leading zeros; stores 4 bytes; returns the end.
+inline char* put_u8(char* p, unsigned v) {
+  const std::uint32_t entry = kByteDecimal[v & 0xFF];
+  std::memcpy(p, &entry, 4);
+  return p + (entry >> 24);
+}
 
 // Appends an integer of up to 64 bits in decimal.
 template <typename T>
@@ -111,11 +130,23 @@ void append_float_g(TextBuffer& out, long double v);
 // Seconds with four decimals from a count of 0.1 ms units: 12310 -> `1.2310`.
 // put_tenth_millis stores at most 11 bytes and returns the end.
 inline char* put_tenth_millis(char* p, std::uint32_t units) {
-  p = put_below_1e8(p, units / 10000);
-  const std::uint32_t frac = units % 10000;
-  p[0] = '.';
-  put_two_digits(p + 1, frac / 100);
-  put_two_digits(p + 3, frac % 100);
+  // The low eight digits (four of seconds, four of the fraction) in one word; the seconds'
+  // top digits (0..42) from the byte table, if any; without branches.
+  const std::uint32_t high = units / 100000000;
+  const std::uint64_t digits = eight_digit_values(units % 100000000);
+  const std::uint32_t high_entry = kByteDecimal[high];
+  const unsigned high_size = high ? high_entry >> 24 : 0;
+  // Leading zeros of the low seconds, when there are no top digits (one digit stays).
+  const unsigned zeros = high ? 0 : static_cast<unsigned>(__builtin_ctzll(digits | (1ull << 24))) / 8;
+  const std::uint64_t text = digits + kAsciiZeros;
+  const auto seconds = static_cast<std::uint32_t>(text) >> (8 * zeros);
+  const auto fraction = static_cast<std::uint32_t>(text >> 32);
+  std::memcpy(p, &high_entry, 4);
+  p += high_size;
+  std::memcpy(p, &seconds, 4);
+  p += 4 - zeros;
+  *p = '.';
+  std::memcpy(p + 1, &fraction, 4);
   return p + 5;
 }
 void append_tenth_millis(TextBuffer& out, std::uint32_t units);

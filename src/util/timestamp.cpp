@@ -51,11 +51,10 @@ void LocalTimeFormatter::format(Timestamp t, char* out) {
     have_cache_ = true;
     frac = static_cast<std::uint64_t>(t.us - cached_start_us_);
   }
+  // Eight digits of the microseconds ("00" and six) end the line's time; the cached text
+  // then overwrites the two leading zeros.
+  put_eight_digits(out + 18, static_cast<std::uint32_t>(frac));
   std::memcpy(out, cached_, 20);
-  const unsigned f = static_cast<unsigned>(frac);
-  put2(out + 20, static_cast<int>(f / 10000));
-  put2(out + 22, static_cast<int>(f / 100 % 100));
-  put2(out + 24, static_cast<int>(f % 100));
 }
 
 }  // namespace dltdump::util

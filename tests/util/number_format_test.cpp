@@ -101,6 +101,22 @@ TEST(NumberFormat, TenthMillis) {
   EXPECT_EQ(text([](auto& b) { append_tenth_millis(b, 12310); }), "1.2310");
   EXPECT_EQ(text([](auto& b) { append_tenth_millis(b, 0xFFFFFFFFu); }), "429496.7295");
   EXPECT_EQ(text([](auto& b) { append_tenth_millis(b, 0); }), "0.0000");
+  std::vector<std::uint32_t> values = {9999, 10000, 99999999, 100000000, 100009999, 4200000000u, 999999999};
+  std::uint32_t power = 1;
+  for (int digits = 1; digits <= 9; ++digits, power *= 10) {
+    values.push_back(power - 1);
+    values.push_back(power);
+  }
+  std::uint64_t state = 3;
+  for (int i = 0; i < 100000; ++i) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    values.push_back(static_cast<std::uint32_t>(state >> 32) >> (state % 32));
+  }
+  for (std::uint32_t v : values) {
+    char want[32];
+    std::snprintf(want, sizeof want, "%u.%04u", v / 10000, v % 10000);
+    ASSERT_EQ(text([&](auto& b) { append_tenth_millis(b, v); }), want);
+  }
 }
 
 namespace {
