@@ -81,7 +81,9 @@ void LineFormatter::format_head(const Message& m, util::TextBuffer& out) {
   *p++ = ' ';
   p = put_id(p, m.ctx);
   *p++ = ' ';
-  p = util::put_i64(p, static_cast<std::int32_t>(m.session));
+  // Session ids are mostly small (or one process id throughout): a well-predicted test
+  // spares the general writer.
+  p = m.session < 256 ? util::put_u8(p, m.session) : util::put_i64(p, static_cast<std::int32_t>(m.session));
   *p++ = ' ';
   const std::string_view type = type_text(m);
   std::memcpy(p, type.data(), kTypeTextReadable);
