@@ -263,7 +263,9 @@ Step decode_one(Cursor& c, Out& out) {
 
 template <class Out>
 bool decode_verbose(std::span<const std::uint8_t> payload, bool be, std::uint8_t noar, Out& out) {
-  if (payload.empty()) return true;
+  // An empty payload is valid whatever NOAR says: no arguments are read (a select, not a
+  // branch: empty payloads come and go line by line).
+  noar = static_cast<std::uint8_t>(noar & (0u - static_cast<unsigned>(!payload.empty())));
   Cursor c{payload.data(), payload.data() + payload.size(), be};
   // Struct members still to decode, one entry per open struct (no recursion on input).
   std::uint16_t open[kMaxStructDepth];

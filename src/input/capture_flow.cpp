@@ -51,6 +51,12 @@ void CaptureFlow::on_message(const dlt::Message& m) {
   out_->on_message(located);
 }
 
+util::TextBuffer& CaptureFlow::begin_line(const dlt::Message& m) {
+  dlt::Message located = m;
+  locate(located.position, located.time);
+  return lines_->begin_line(located);
+}
+
 void CaptureFlow::on_skip(const dlt::SkipRecord& s) {
   dlt::SkipRecord located = s;
   locate(located.position, located.time);

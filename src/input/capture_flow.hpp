@@ -18,7 +18,7 @@ struct FlowKey {
   bool operator==(const FlowKey&) const = default;
 };
 
-class CaptureFlow final : public dlt::FramerSink {
+class CaptureFlow final : public dlt::FramerSink, private dlt::InPlaceLines {
  public:
   // Events go to `out`; payload text (if `text` is not null) into that shared buffer, for
   // the messages `gate` wants (all if null). The gate sees messages before their capture
@@ -43,8 +43,17 @@ class CaptureFlow final : public dlt::FramerSink {
 
   void on_message(const dlt::Message& m) override;
   void on_skip(const dlt::SkipRecord& s) override;
+  // Lines in place when `out` takes them: each message located first.
+  dlt::InPlaceLines* in_place_lines() override {
+    lines_ = out_->in_place_lines();
+    return lines_ ? this : nullptr;
+  }
 
  private:
+  util::TextBuffer& begin_line(const dlt::Message& m) override;
+  void end_line() override { lines_->end_line(); }
+  void cancel_line() override { lines_->cancel_line(); }
+
   struct Segment {
     std::uint64_t stream_start;
     std::uint64_t file_offset;
@@ -54,6 +63,7 @@ class CaptureFlow final : public dlt::FramerSink {
 
   FlowKey key_;
   dlt::FramerSink* out_;
+  dlt::InPlaceLines* lines_ = nullptr;  // out_'s, while the framer writes lines in place
   dlt::Framer framer_{dlt::StreamFormat::Network, 0};
   std::vector<Segment> segments_;  // segments_[first_] holds the next event's first byte
   std::size_t first_ = 0;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "dlt/packet_builder.hpp"
 #include "frame_builder.hpp"
 #include "util/error.hpp"
@@ -52,6 +54,21 @@ struct Recorder : dlt::FramerSink {
   }
 };
 
+// A Recorder that takes messages as lines written in place (dlt::InPlaceLines): each
+// event from begin_line, the payload text the framer appends checked on end_line.
+struct InPlaceRecorder : Recorder, dlt::InPlaceLines {
+  std::unique_ptr<util::TextBuffer> line = std::make_unique<util::TextBuffer>();
+  std::vector<std::string> texts;
+  dlt::InPlaceLines* in_place_lines() override { return this; }
+  util::TextBuffer& begin_line(const dlt::Message& m) override {
+    line->clear();
+    Recorder::on_message(m);
+    return *line;
+  }
+  void end_line() override { texts.emplace_back(line->view()); }
+  void cancel_line() override { events.pop_back(); }
+};
+
 // A DLT message of application `app` (3 letters) with counter `n` and a string argument.
 Frame dlt_message(const std::string& app, std::uint8_t n, std::size_t text = 10) {
   test::PacketSpec spec;
@@ -88,10 +105,11 @@ struct Capture {
     packets.push_back(p);
     offset += 16 + frames.back().size();
   }
-  Recorder decode(CaptureDecoder::Options options = {}, CaptureDecoder::Stats* stats = nullptr,
-                  std::string* losses = nullptr) {
+  template <class R = Recorder>
+  R decode(CaptureDecoder::Options options = {}, CaptureDecoder::Stats* stats = nullptr,
+           std::string* losses = nullptr) {
     for (std::size_t i = 0; i < packets.size(); ++i) packets[i].data = frames[i].data();
-    Recorder r;
+    R r;
     CaptureDecoder d(options, r);
     EXPECT_EQ(d.send(packets, nullptr, false), aio::kSuccess);
     d.finish();
@@ -263,6 +281,40 @@ TEST(CaptureDecoder, CorruptionIsResynchronisedPerFlow) {
   std::uint64_t skipped = 0;
   for (const auto& e : r.events) skipped += e.skip ? e.length : 0;
   EXPECT_EQ(skipped, 50u);
+}
+
+// Lines written in place get the same positions and times as delivered messages, on two
+// interleaved flows with messages split across datagrams, garbage and an invalid payload
+// (a line begun and taken back).
+TEST(CaptureDecoder, LinesInPlaceAreLocatedLikeMessages) {
+  const tools::Addresses b = source_b();
+  const Frame m1 = dlt_message("AAA", 1), m2 = dlt_message("AAA", 2, 300);
+  Frame invalid = dlt_message("AAA", 3);
+  invalid[9] = 2;  // NOAR (after standard header, ECU id, MSIN) 2 for one argument: invalid
+  Capture c;
+  c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, cat({m1, Frame(m2.begin(), m2.begin() + 100)})))), 1000);
+  c.add(tools::ethernet(tools::ipv4(b, tools::udp(b, dlt_message("BBB", 1)))), 2000);
+  c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, cat({Frame(m2.begin() + 100, m2.end()), invalid})))), 3000);
+  c.add(tools::ethernet(tools::ipv4(b, tools::udp(b, Frame(20, 0xFF)))), 4000);
+  c.add(tools::ethernet(tools::ipv4(b, tools::udp(b, dlt_message("BBB", 2)))), 5000);
+  c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, dlt_message("AAA", 4)))), 6000);
+  const Recorder plain = c.decode();
+  const InPlaceRecorder in_place = c.decode<InPlaceRecorder>();
+  ASSERT_EQ(in_place.events.size(), plain.events.size());
+  for (std::size_t i = 0; i < plain.events.size(); ++i) {
+    EXPECT_EQ(in_place.events[i].skip, plain.events[i].skip) << i;
+    EXPECT_EQ(in_place.events[i].position, plain.events[i].position) << i;
+    EXPECT_EQ(in_place.events[i].time_us, plain.events[i].time_us) << i;
+    EXPECT_EQ(in_place.events[i].app, plain.events[i].app) << i;
+  }
+  EXPECT_EQ(plain.messages(), (std::vector<std::string>{"AAA1", "BBB1", "AAA2", "BBB2", "AAA4"}));
+  // In place until a skip record is pending in the flow (it must be delivered first): the
+  // invalid AAA3 and B's garbage send AAA4 and BBB2 through on_message.
+  ASSERT_EQ(in_place.texts.size(), 3u);
+  std::string letters;
+  for (std::size_t i = 0; i < 300; ++i) letters.push_back(static_cast<char>('a' + i % 26));
+  EXPECT_EQ(in_place.texts[0], letters.substr(0, 10));
+  EXPECT_EQ(in_place.texts[2], letters);  // the message split across two datagrams
 }
 
 TEST(CaptureDecoder, TooManyFlowsFlushTheLeastRecentlyFed) {
