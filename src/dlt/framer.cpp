@@ -109,7 +109,8 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
     if (text && lines && pending_.length == 0) {
       // The payload text goes straight into the sink's line (with a skip record pending,
       // the normal path below keeps the skip line first).
-      if (!check_payload_into(m, lines->begin_line(m))) {
+      util::TextBuffer& line = lines->begin_line(m);  // may relocate m (see InPlaceLines)
+      if (!check_payload_into(m, line)) {
         lines->cancel_line();
         skip(base + i, discard_step_, kReasonInvalidPacket);
         i += discard_step_;

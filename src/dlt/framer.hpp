@@ -35,11 +35,13 @@ enum class StreamFormat : std::uint8_t { File, Serial, Network };
 // begin_line(m), which writes the line up to where the payload text goes and returns the
 // buffer it is in; the framer appends the payload text and calls end_line(), or, when the
 // payload proves invalid, cancel_line(), which removes the partial line (a skip record
-// follows). In place of on_message: the sink sees each message once, either way.
+// follows). In place of on_message: the sink sees each message once, either way. `m` is
+// the framer's own scratch message, lent for the call: a sink that passes lines on may
+// rewrite its position and time first instead of copying it.
 class InPlaceLines {
  public:
   virtual ~InPlaceLines() = default;
-  virtual util::TextBuffer& begin_line(const Message& m) = 0;
+  virtual util::TextBuffer& begin_line(Message& m) = 0;
   virtual void end_line() = 0;
   virtual void cancel_line() = 0;
 };
@@ -51,7 +53,7 @@ class FramerSink {
   virtual void on_message(const Message& m) = 0;
   virtual void on_skip(const SkipRecord& s) = 0;
   // Non-null if messages whose text is wanted may go through InPlaceLines instead of
-  // on_message. Asked once per feed, not per message.
+  // on_message. Asked once per feed, not per message; the answer must not change.
   virtual InPlaceLines* in_place_lines() { return nullptr; }
 };
 

@@ -21,7 +21,7 @@ util::Timestamp to_timestamp(std::int64_t ns) {
 }  // namespace
 
 CaptureFlow::CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuffer* text, const dlt::PayloadGate* gate)
-    : key_(key), out_(&out) {
+    : key_(key), out_(&out), lines_(out.in_place_lines()) {
   if (text) framer_.set_payload_text(text);
   framer_.set_payload_gate(gate);
 }
@@ -51,10 +51,9 @@ void CaptureFlow::on_message(const dlt::Message& m) {
   out_->on_message(located);
 }
 
-util::TextBuffer& CaptureFlow::begin_line(const dlt::Message& m) {
-  dlt::Message located = m;
-  locate(located.position, located.time);
-  return lines_->begin_line(located);
+util::TextBuffer& CaptureFlow::begin_line(dlt::Message& m) {
+  locate(m.position, m.time);
+  return lines_->begin_line(m);
 }
 
 void CaptureFlow::on_skip(const dlt::SkipRecord& s) {

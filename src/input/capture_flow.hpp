@@ -34,6 +34,7 @@ class CaptureFlow final : public dlt::FramerSink, private dlt::InPlaceLines {
   // `gate` wants.
   void redirect(dlt::FramerSink& out, util::TextBuffer* text = nullptr, const dlt::PayloadGate* gate = nullptr) {
     out_ = &out;
+    lines_ = out.in_place_lines();
     if (text) framer_.set_payload_text(text);
     framer_.set_payload_gate(gate);
   }
@@ -44,13 +45,10 @@ class CaptureFlow final : public dlt::FramerSink, private dlt::InPlaceLines {
   void on_message(const dlt::Message& m) override;
   void on_skip(const dlt::SkipRecord& s) override;
   // Lines in place when `out` takes them: each message located first.
-  dlt::InPlaceLines* in_place_lines() override {
-    lines_ = out_->in_place_lines();
-    return lines_ ? this : nullptr;
-  }
+  dlt::InPlaceLines* in_place_lines() override { return lines_ ? this : nullptr; }
 
  private:
-  util::TextBuffer& begin_line(const dlt::Message& m) override;
+  util::TextBuffer& begin_line(dlt::Message& m) override;
   void end_line() override { lines_->end_line(); }
   void cancel_line() override { lines_->cancel_line(); }
 
@@ -63,7 +61,7 @@ class CaptureFlow final : public dlt::FramerSink, private dlt::InPlaceLines {
 
   FlowKey key_;
   dlt::FramerSink* out_;
-  dlt::InPlaceLines* lines_ = nullptr;  // out_'s, while the framer writes lines in place
+  dlt::InPlaceLines* lines_;  // out_'s, if it takes lines in place
   dlt::Framer framer_{dlt::StreamFormat::Network, 0};
   std::vector<Segment> segments_;  // segments_[first_] holds the next event's first byte
   std::size_t first_ = 0;

@@ -13,14 +13,14 @@ namespace dltdump::output {
 class TextSink final : public LineOutput, private dlt::InPlaceLines {
  public:
   TextSink(RecordTarget& target, dlt::LineFormatter::Options options)
-      : target_(target), options_(options), formatter_(options) {}
+      : target_(target), options_(options), formatter_(options), in_place_(target.records_revocable()) {}
 
   void on_message(const dlt::Message& m) override {
     formatter_.format(m, target_.begin(m.time));
     target_.end();
     ++lines_;
   }
-  dlt::InPlaceLines* in_place_lines() override { return target_.records_revocable() ? this : nullptr; }
+  dlt::InPlaceLines* in_place_lines() override { return in_place_ ? this : nullptr; }
   void on_skip(const dlt::SkipRecord& s) override {
     formatter_.format(s, target_.begin(s.time));
     target_.end();
@@ -41,7 +41,7 @@ class TextSink final : public LineOutput, private dlt::InPlaceLines {
   void finish() override { target_.finish(); }
 
  private:
-  util::TextBuffer& begin_line(const dlt::Message& m) override {
+  util::TextBuffer& begin_line(dlt::Message& m) override {
     util::TextBuffer& out = target_.begin(m.time);
     line_ = &out;
     line_start_ = out.size();
@@ -58,6 +58,7 @@ class TextSink final : public LineOutput, private dlt::InPlaceLines {
   RecordTarget& target_;
   dlt::LineFormatter::Options options_;
   dlt::LineFormatter formatter_;
+  bool in_place_;                     // the target lets a begun line be taken back
   util::TextBuffer* line_ = nullptr;  // the line begun in place, and where it starts
   std::size_t line_start_ = 0;
 };

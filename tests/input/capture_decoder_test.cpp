@@ -60,7 +60,7 @@ struct InPlaceRecorder : Recorder, dlt::InPlaceLines {
   std::unique_ptr<util::TextBuffer> line = std::make_unique<util::TextBuffer>();
   std::vector<std::string> texts;
   dlt::InPlaceLines* in_place_lines() override { return this; }
-  util::TextBuffer& begin_line(const dlt::Message& m) override {
+  util::TextBuffer& begin_line(dlt::Message& m) override {
     line->clear();
     Recorder::on_message(m);
     return *line;
