@@ -1,12 +1,15 @@
 // Fuzz target: a DLT framer (file, network or serial, chosen at build time) on arbitrary
 // bytes, fed in chunks whose sizes come from the input. Checks the framer's contract:
-// every byte is accounted for exactly once, in stream order, and every event formats.
+// every byte is accounted for exactly once, in stream order, and every event formats; with
+// payload text on, a text sink that takes lines in place (dlt::InPlaceLines) must print the
+// very lines formatted from the delivered events.
 #include <cstdint>
 #include <cstdlib>
 #include <span>
 
 #include "dlt/framer.hpp"
 #include "dlt/line_formatter.hpp"
+#include "output/buffer_sink.hpp"
 
 using namespace dltdump;
 
@@ -26,13 +29,11 @@ struct CheckingSink : dlt::FramerSink {
   void on_message(const dlt::Message& m) override {
     if (m.position != next) std::abort();
     next += m.raw.size();
-    text.clear();
     formatter.format(m, text);
   }
   void on_skip(const dlt::SkipRecord& s) override {
     if (s.position != next || s.length == 0) std::abort();
     next += s.length;
-    text.clear();
     formatter.format(s, text);
   }
 };
@@ -52,5 +53,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t at = 0; at < size; at += chunk) framer.feed({data + at, std::min(chunk, size - at)}, sink);
   framer.finish(sink);
   if (sink.next != size) std::abort();
+  if (text) {
+    util::TextBuffer lines;
+    output::BufferSink in_place({true}, lines);
+    if (!in_place.in_place_lines()) std::abort();
+    dlt::Framer second(kFormat);
+    second.set_payload_text(true);
+    for (std::size_t at = 0; at < size; at += chunk) second.feed({data + at, std::min(chunk, size - at)}, in_place);
+    second.finish(in_place);
+    if (lines.view() != sink.text.view()) std::abort();
+  }
   return 0;
 }
