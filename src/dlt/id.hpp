@@ -81,6 +81,19 @@ class IdMatcher {
   std::uint32_t mask_ = 0, value_ = 0;
 };
 
+// `a` if `pick`, else `b`, as a select of two words rather than a branch (for flags that
+// vary from message to message, where a branch would often be mispredicted).
+inline Id select_id(bool pick, const Id& a, const Id& b) {
+  std::uint32_t wa, wb;
+  std::memcpy(&wa, a.chars, 4);
+  std::memcpy(&wb, b.chars, 4);
+  const std::uint32_t mask = 0u - static_cast<std::uint32_t>(pick);
+  const std::uint32_t w = (wa & mask) | (wb & ~mask);
+  Id id;
+  std::memcpy(id.chars, &w, 4);
+  return id;
+}
+
 // The id in the four bytes at `p`.
 inline Id parse_id(const std::uint8_t* p) {
   std::uint32_t w;

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
 #include <span>
 #include <string_view>
 
@@ -58,16 +57,7 @@ struct Message {
   MessageType type() const { return static_cast<MessageType>((msin >> 1) & 7); }
   std::uint8_t type_info() const { return static_cast<std::uint8_t>(msin >> 4); }  // MTIN
   // The ECU id a line shows: standard header, else storage header.
-  Id shown_ecu() const {
-    // A select of two words, not a branch: the flag varies from message to message.
-    std::uint32_t header, storage;
-    std::memcpy(&header, ecu.chars, 4);
-    std::memcpy(&storage, storage_ecu.chars, 4);
-    const std::uint32_t shown = has_ecu ? header : storage;
-    Id id;
-    std::memcpy(id.chars, &shown, 4);
-    return id;
-  }
+  Id shown_ecu() const { return select_id(has_ecu, ecu, storage_ecu); }
 };
 
 // A region of input that is not a valid packet. Consecutive skipped bytes form one record;

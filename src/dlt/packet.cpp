@@ -5,8 +5,6 @@
 #include "dlt/verbose_payload.hpp"
 #include "util/byte_order.hpp"
 
-#include <cstring>
-
 namespace dltdump::dlt {
 
 namespace {
@@ -39,15 +37,7 @@ inline std::uint32_t select(bool pick, std::uint32_t a, std::uint32_t b) {
   const std::uint32_t mask = 0u - static_cast<std::uint32_t>(pick);
   return (a & mask) | (b & ~mask);
 }
-inline Id id_or_none(bool present, const std::uint8_t* p) {
-  const Id id = parse_id(p);
-  std::uint32_t w;
-  std::memcpy(&w, id.chars, 4);
-  w = select(present, w, 0);
-  Id out;
-  std::memcpy(out.chars, &w, 4);
-  return out;
-}
+inline Id id_or_none(bool present, const std::uint8_t* p) { return select_id(present, parse_id(p), Id{}); }
 
 // Payload kind by [has extended header][MSTP is control][MSIN verbose bit].
 constexpr PayloadKind kKinds[2][2][2] = {
