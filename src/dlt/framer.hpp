@@ -79,7 +79,8 @@ class Framer {
   void flush_pending(FramerSink& sink) { deliver_skip(sink); }
 
   // When on, each message carries its payload text, made in the same walk that validates
-  // the payload (for sinks that print or search text). Off by default.
+  // the payload (for sinks that print or search text); a sink that takes lines in place
+  // (InPlaceLines) gets the text in its line instead. Off by default.
   void set_payload_text(bool on) {
     if (on && !own_text_) own_text_ = std::make_unique<util::TextBuffer>(1 << 16);
     text_ = on ? own_text_.get() : nullptr;
