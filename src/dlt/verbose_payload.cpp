@@ -263,9 +263,8 @@ Step decode_one(Cursor& c, Out& out) {
 
 template <class Out>
 bool decode_verbose(std::span<const std::uint8_t> payload, bool be, std::uint8_t noar, Out& out) {
-  // An empty payload is valid whatever NOAR says: no arguments are read (a select, not a
-  // branch: empty payloads come and go line by line).
-  noar = static_cast<std::uint8_t>(noar & (0u - static_cast<unsigned>(!payload.empty())));
+  // An empty payload is valid whatever NOAR says: no arguments are read.
+  noar = static_cast<std::uint8_t>(verbose_argument_count(payload, noar));
   Cursor c{payload.data(), payload.data() + payload.size(), be};
   // Struct members still to decode, one entry per open struct (no recursion on input).
   std::uint16_t open[kMaxStructDepth];

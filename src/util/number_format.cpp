@@ -29,12 +29,10 @@ void append_u128(TextBuffer& out, unsigned __int128 v) {
       const auto top = static_cast<std::uint64_t>(upper / k1e16);  // < 10^7
       const auto mid = static_cast<std::uint64_t>(upper - static_cast<unsigned __int128>(top) * k1e16);
       e = put_u64(p, top);
-      put_eight_digits(e, static_cast<std::uint32_t>(mid / 100000000));
-      put_eight_digits(e + 8, static_cast<std::uint32_t>(mid % 100000000));
+      put_sixteen_digits(e, mid);
       e += 16;
     }
-    put_eight_digits(e, static_cast<std::uint32_t>(low / 100000000));
-    put_eight_digits(e + 8, static_cast<std::uint32_t>(low % 100000000));
+    put_sixteen_digits(e, low);
     e += 16;
   }
   out.advance(static_cast<std::size_t>(e - p));

@@ -1,7 +1,8 @@
 // Fast integer and floating-point text, appended to a TextBuffer.
 //
 // Integers up to 64 bits are written eight digits at a time without branches on their
-// magnitude; 128-bit integers are split into 16-digit blocks. Floats print like C's printf("%g") (six significant digits), with
+// magnitude; 128-bit integers are split into 16-digit blocks. Floats print like C's
+// printf("%g") (six significant digits), with
 // `inf`, `-inf` and `nan` for the special values.
 #pragma once
 
@@ -47,6 +48,12 @@ inline void put_eight_digits(char* p, std::uint32_t v) {
   std::memcpy(p, &text, 8);
 }
 
+// Writes v (< 10^16) as exactly sixteen digits.
+inline void put_sixteen_digits(char* p, std::uint64_t v) {
+  put_eight_digits(p, static_cast<std::uint32_t>(v / 100000000));
+  put_eight_digits(p + 8, static_cast<std::uint32_t>(v % 100000000));
+}
+
 // Writes v (< 10^8) without leading zeros; stores 8 bytes whatever the length; returns the
 // end.
 inline char* put_below_1e8(char* p, std::uint32_t v) {
@@ -69,9 +76,7 @@ inline char* put_u64(char* p, std::uint64_t v) {
     return p + 8;
   }
   p = put_below_1e8(p, static_cast<std::uint32_t>(v / k1e16));  // at most 1844
-  const std::uint64_t rest = v % k1e16;
-  put_eight_digits(p, static_cast<std::uint32_t>(rest / k1e8));
-  put_eight_digits(p + 8, static_cast<std::uint32_t>(rest % k1e8));
+  put_sixteen_digits(p, v % k1e16);
   return p + 16;
 }
 
