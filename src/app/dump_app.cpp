@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "aio/replay.hpp"
+#include "app/chunked_capture.hpp"
 #include "app/live_input.hpp"
 #include "app/parallel_capture.hpp"
 #include "app/parallel_decode.hpp"
@@ -54,13 +55,22 @@ void decode_capture(util::InputFile& file, const DumpConfig& config, Pipeline& p
   input::CaptureDecoder::Options options;
   options.udp_ports = config.udp_ports;
   if (config.threads > 1 && pipeline.parallel()) {
-    // A mapped file's packets stay readable to the end: workers read datagrams in place.
-    options.stable_packets = file.is_mapped();
     std::string losses;
     try {
-      decode_capture_parallel(
-          *reader, options, pipeline.line_spec(), {config.threads},
-          [&](std::string_view text, std::uint64_t lines) { pipeline.sink.write_block(text, lines); }, losses);
+      if (file.is_mapped() && file.whole().size() >= 2 * config.block_bytes) {
+        decode_capture_chunked(*reader, options, pipeline.line_spec(), {config.threads, config.block_bytes},
+                               [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
+                                 pipeline.sink.write_block(text, lines);
+                                 file.release_before(end);
+                               },
+                               losses);
+      } else {
+        // A mapped file's packets stay readable to the end: workers read datagrams in place.
+        options.stable_packets = file.is_mapped();
+        decode_capture_parallel(
+            *reader, options, pipeline.line_spec(), {config.threads},
+            [&](std::string_view text, std::uint64_t lines) { pipeline.sink.write_block(text, lines); }, losses);
+      }
     } catch (const util::OutputError&) {
       throw;
     } catch (const util::Error&) {

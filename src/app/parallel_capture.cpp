@@ -226,6 +226,19 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
 
   std::uint64_t flows_ended() const noexcept { return flows_ended_; }
 
+  // Takes over flows another decoder held (in order of first appearance, with last_used
+  // on the same clock as its datagrams): they go on as if they had been fed here.
+  void adopt(std::vector<std::unique_ptr<input::CaptureFlow>> flows) {
+    for (auto& flow : flows) {
+      const auto id = static_cast<std::uint32_t>(flows_.size());
+      index_.insert(flow->key(), id);
+      last_used_.push_back(flow->last_used);
+      clock_ = std::max(clock_, flow->last_used);
+      open_.push_back(true);
+      flows_.push_back(std::move(flow));
+    }
+  }
+
  private:
   Batch& filling() { return batches_[filling_]; }
 
@@ -356,17 +369,15 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
 
 }  // namespace
 
-void decode_capture_parallel(pcap::CaptureReader& reader, const input::CaptureDecoder::Options& options,
-                             const LineSpec& spec, const ParallelCaptureOptions& parallel,
-                             const std::function<void(std::string_view, std::uint64_t)>& emit, std::string& losses) {
-  ParallelCaptureDecoder decoder(options, spec, parallel, emit);
-  input::CaptureDecoder dissector(options, decoder);
+namespace {
+
+// Replays the rest of `reader` through `dissector` into `decoder`; `losses` as described
+// in the header.
+void run(pcap::CaptureReader& reader, input::CaptureDecoder& dissector, ParallelCaptureDecoder& decoder,
+         std::string& losses) {
   auto summarise = [&] {
+    dissector.count_flows_ended(decoder.flows_ended());
     losses = dissector.loss_summary();
-    if (decoder.flows_ended()) {
-      losses += losses.empty() ? "" : ", ";
-      losses += std::to_string(decoder.flows_ended()) + " flows ended early at the flow limit";
-    }
   };
   try {
     aio::replay(reader, dissector);
@@ -380,6 +391,25 @@ void decode_capture_parallel(pcap::CaptureReader& reader, const input::CaptureDe
   dissector.finish();
   decoder.finish();
   summarise();
+}
+
+}  // namespace
+
+void decode_capture_parallel(pcap::CaptureReader& reader, const input::CaptureDecoder::Options& options,
+                             const LineSpec& spec, const ParallelCaptureOptions& parallel,
+                             const std::function<void(std::string_view, std::uint64_t)>& emit, std::string& losses) {
+  ParallelCaptureDecoder decoder(options, spec, parallel, emit);
+  input::CaptureDecoder dissector(options, decoder);
+  run(reader, dissector, decoder, losses);
+}
+
+void resume_capture_parallel(pcap::CaptureReader& reader, input::CaptureDecoder& decoded,
+                             const input::CaptureDecoder::Options& options, const LineSpec& spec,
+                             const ParallelCaptureOptions& parallel,
+                             const std::function<void(std::string_view, std::uint64_t)>& emit, std::string& losses) {
+  ParallelCaptureDecoder decoder(options, spec, parallel, emit);
+  decoder.adopt(decoded.hand_over(decoder, options.stable_packets));
+  run(reader, decoded, decoder, losses);
 }
 
 }  // namespace dltdump::app

@@ -36,4 +36,12 @@ void decode_capture_parallel(pcap::CaptureReader& reader, const input::CaptureDe
                              const LineSpec& lines, const ParallelCaptureOptions& parallel,
                              const std::function<void(std::string_view, std::uint64_t)>& emit, std::string& losses);
 
+// The same for the rest of a capture whose start `decoded` has decoded serially, up to
+// `reader`'s offset: its flows go on in the workers, its fragment sets in its own
+// reassembly, and `losses` includes its counts.
+void resume_capture_parallel(pcap::CaptureReader& reader, input::CaptureDecoder& decoded,
+                             const input::CaptureDecoder::Options& options, const LineSpec& lines,
+                             const ParallelCaptureOptions& parallel,
+                             const std::function<void(std::string_view, std::uint64_t)>& emit, std::string& losses);
+
 }  // namespace dltdump::app

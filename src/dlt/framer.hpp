@@ -103,6 +103,10 @@ class Framer {
 
   // Stream offset just past the last byte fed.
   std::uint64_t fed() const { return fed_; }
+  // No byte is held back (a partial packet) and no skip record is open: what comes next
+  // is framed exactly as by a new framer (network and serial framing; a file framer also
+  // remembers the last storage-header time).
+  bool idle() const noexcept { return carry_.empty() && pending_.length == 0; }
 
   // Prefix length before the standard header (16, 4 or 0).
   static unsigned prefix_length(StreamFormat f);

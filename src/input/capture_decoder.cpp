@@ -1,6 +1,7 @@
 #include "input/capture_decoder.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "aio/packet.hpp"
 #include "net/link.hpp"
@@ -118,13 +119,80 @@ void CaptureDecoder::deliver(const FlowKey& key, std::span<const Piece> pieces, 
     flow = *found;
   } else {
     if (flows_.size() >= options_.max_flows) evict_least_recent();
-    flows_.push_back(std::make_unique<CaptureFlow>(key, *sink_, options_.payload_text ? &payload_text_ : nullptr,
-                                                   options_.payload_gate));
+    flows_.push_back(make_flow(key));
     flow = flows_.back().get();
     flow_index_.insert(key, flow);
   }
   flow->last_used = ++clock_;
   for (const Piece& piece : pieces) flow->feed(piece.bytes, piece.offset, time_ns);
+}
+
+std::unique_ptr<CaptureFlow> CaptureDecoder::make_flow(const FlowKey& key) {
+  return std::make_unique<CaptureFlow>(key, *sink_, options_.payload_text ? &payload_text_ : nullptr,
+                                       options_.payload_gate);
+}
+
+bool CaptureDecoder::idle() const noexcept {
+  return reassembly_.open_sets() == 0 &&
+         std::all_of(flows_.begin(), flows_.end(), [](const auto& flow) { return flow->idle(); });
+}
+
+void CaptureDecoder::adopt(std::span<const FlowHistory> history) {
+  FlowTable<std::size_t> held;  // key -> index in flows_ of the flows not yet placed
+  for (std::size_t i = 0; i < flows_.size(); ++i) held.insert(flows_[i]->key(), i);
+  std::vector<std::unique_ptr<CaptureFlow>> ordered;
+  ordered.reserve(history.size() + flows_.size());
+  flow_index_.clear();
+  for (const FlowHistory& h : history) {
+    if (flow_index_.find(h.key)) continue;  // named twice: the first place counts
+    std::unique_ptr<CaptureFlow> flow;
+    if (const std::size_t* at = held.find(h.key)) {
+      flow = std::move(flows_[*at]);
+      held.erase(h.key);
+    } else {
+      flow = make_flow(h.key);
+    }
+    flow->last_used = h.last_used;
+    clock_ = std::max(clock_, h.last_used);
+    flow_index_.insert(h.key, flow.get());
+    ordered.push_back(std::move(flow));
+  }
+  for (auto& flow : flows_) {
+    if (!flow) continue;
+    flow_index_.insert(flow->key(), flow.get());
+    ordered.push_back(std::move(flow));
+  }
+  flows_ = std::move(ordered);
+}
+
+void CaptureDecoder::redirect(dlt::FramerSink& sink, const dlt::PayloadGate* gate) {
+  sink_ = &sink;
+  options_.payload_gate = gate;
+  for (auto& flow : flows_) flow->redirect(sink, options_.payload_text ? &payload_text_ : nullptr, gate);
+}
+
+std::vector<std::unique_ptr<CaptureFlow>> CaptureDecoder::hand_over(DatagramSink& datagrams, bool stable_packets) {
+  datagrams_ = &datagrams;
+  options_.stable_packets = stable_packets;
+  flow_index_.clear();
+  return std::exchange(flows_, {});
+}
+
+CaptureDecoder::Stats& CaptureDecoder::Stats::operator+=(const Stats& o) noexcept {
+  packets += o.packets;
+  datagrams += o.datagrams;
+  ignored += o.ignored;
+  truncated += o.truncated;
+  unsupported_link += o.unsupported_link;
+  tecmp_bad_version += o.tecmp_bad_version;
+  reassembled_dropped += o.reassembled_dropped;
+  flows_evicted += o.flows_evicted;
+  return *this;
+}
+
+void CaptureDecoder::absorb_stats(const CaptureDecoder& other) {
+  stats_ += other.stats_;
+  reassembly_.add_stats(other.reassembly_.stats());
 }
 
 void CaptureDecoder::evict_least_recent() {

@@ -76,6 +76,7 @@ class CaptureDecoder final : public aio::Aio {
     std::uint64_t tecmp_bad_version = 0;   // refused and counted (Q11)
     std::uint64_t reassembled_dropped = 0; // complete datagrams refused (port, UDP length)
     std::uint64_t flows_evicted = 0;       // flushed early by max_flows
+    Stats& operator+=(const Stats& o) noexcept;
   };
 
   CaptureDecoder(const Options& options, dlt::FramerSink& sink);
@@ -96,6 +97,39 @@ class CaptureDecoder final : public aio::Aio {
   // another version, flows ended early. Empty when nothing was lost.
   std::string loss_summary() const;
 
+  // Decoding one capture in pieces (app/chunked_capture): a decoder per piece, checked and
+  // joined where the pieces meet.
+  //
+  // No flow holds pending bytes and no fragment set is open: what follows is decoded
+  // exactly as a new decoder would decode it.
+  bool idle() const noexcept;
+  // Calls f(key, last_used) for every flow, in order of first appearance.
+  template <typename F>
+  void for_each_flow(F f) const {
+    for (const auto& flow : flows_) f(flow->key(), flow->last_used);
+  }
+  // A flow as the decoder of the whole capture holds it: its key and when it was last fed.
+  struct FlowHistory {
+    FlowKey key;
+    std::uint64_t last_used;
+  };
+  // Makes the flow table `history` (in order of first appearance): flows held here keep
+  // their state, the others are made afresh, each with its last_used (the clock goes on
+  // from the largest); flows not in `history` stay after them. If the flows that only
+  // `history` names are idle in the decoder it comes from, this decoder then goes on
+  // exactly as that one would: the same flows evicted, the same order at the final flush.
+  void adopt(std::span<const FlowHistory> history);
+  // Events go to `sink`, payloads asked of `gate`, from now on.
+  void redirect(dlt::FramerSink& sink, const dlt::PayloadGate* gate);
+  // Gives up the flows (in order of first appearance): from now on dissected datagrams go
+  // to `datagrams`, in place if `stable_packets` (see Options).
+  std::vector<std::unique_ptr<CaptureFlow>> hand_over(DatagramSink& datagrams, bool stable_packets);
+  // Adds `other`'s counts (packets, losses) to this decoder's, for the loss summary of a
+  // capture decoded in pieces.
+  void absorb_stats(const CaptureDecoder& other);
+  // Counts `n` flows that the DatagramSink holding them ended early at its flow limit.
+  void count_flows_ended(std::uint64_t n) noexcept { stats_.flows_evicted += n; }
+
   std::exception_ptr failure() const noexcept { return failure_; }
   const Stats& stats() const noexcept { return stats_; }
   const net::Ipv4Reassembly::Stats& reassembly_stats() const noexcept { return reassembly_.stats(); }
@@ -112,6 +146,7 @@ class CaptureDecoder final : public aio::Aio {
   bool wanted_port(std::uint16_t port) const noexcept;
 
   void evict_least_recent();
+  std::unique_ptr<CaptureFlow> make_flow(const FlowKey& key);
 
   Options options_;
   std::bitset<65536> wanted_ports_;      // options_.udp_ports, one test per datagram

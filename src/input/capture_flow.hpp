@@ -40,6 +40,8 @@ class CaptureFlow final : public dlt::FramerSink, private dlt::InPlaceLines {
   }
 
   const FlowKey& key() const noexcept { return key_; }
+  // Nothing of the stream is pending: the flow would go on exactly as a new one.
+  bool idle() const noexcept { return framer_.idle(); }
   std::uint64_t last_used = 0;  // for least-recently-fed eviction
 
   void on_message(const dlt::Message& m) override;

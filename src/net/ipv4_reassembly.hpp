@@ -59,6 +59,14 @@ class Ipv4Reassembly {
   void finish();
 
   const Stats& stats() const noexcept { return stats_; }
+  // Adds another reassembly's counts (pieces of one capture reassembled separately).
+  void add_stats(const Stats& o) noexcept {
+    stats_.completed += o.completed;
+    stats_.discarded_sets += o.discarded_sets;
+    stats_.dropped_sets += o.dropped_sets;
+    stats_.incomplete_at_end += o.incomplete_at_end;
+    stats_.duplicates += o.duplicates;
+  }
   std::size_t bytes_held() const noexcept { return bytes_; }
   std::size_t open_sets() const noexcept { return sets_.size(); }
 

@@ -27,6 +27,7 @@ struct Interface {
   std::string name;  // if_name, or empty
   std::uint64_t units_per_second = 1000000;  // 10^n or 2^n from if_tsresol
   std::int64_t offset_seconds = 0;           // if_tsoffset
+  bool operator==(const Interface&) const = default;
 };
 
 class CaptureReader {
@@ -53,12 +54,46 @@ class CaptureReader {
   const std::vector<Interface>& interfaces() const noexcept { return interfaces_; }
   virtual const char* format_name() const noexcept = 0;  // "PCAP" or "PCAP-NG"
 
+  // Reading one piece of a mapped file, while other readers read the other pieces:
+  //
+  // Offset of the next record or block to read.
+  std::uint64_t offset() const noexcept { return in_.offset(); }
+  // From now on next() returns Next::end rather than read a record or block that starts
+  // at or after offset `stop` (one that starts before it is read whole).
+  void stop_at(std::uint64_t stop) noexcept { stop_ = stop; }
+  // A reader of the same mapped file, in this reader's state (format, byte order,
+  // interfaces), that reads from offset `start` on; it releases the pages behind it only
+  // if `release_pages` (a fork that reads to the end while nobody reads before it). When
+  // `start` is no record start, or the state there differs, the fork reads what it finds
+  // there (or throws): its result is a guess, to be checked against the reader that
+  // reaches `start` (its offset() and same_state()).
+  std::unique_ptr<CaptureReader> fork(std::uint64_t start, bool release_pages = false) const {
+    return clone(in_.view_from(start, release_pages));
+  }
+  // Whether `other` reads what follows as this reader would: same format, byte order and
+  // interfaces.
+  virtual bool same_state(const CaptureReader& other) const = 0;
+  // A likely record or block start at or after `from`, read in this reader's state: the
+  // first place where several well-formed records follow each other (or end the file). The
+  // file size if there is none within kCutReach bytes, or if the input is not mapped. A
+  // guess only (packet bytes can look like records): see fork().
+  virtual std::uint64_t next_cut(std::uint64_t from) const = 0;
+  static constexpr std::uint64_t kCutReach = 1u << 20;
+  // The size of the mapped file (0 for a pipe).
+  std::uint64_t mapped_size() const noexcept { return in_.mapped().size(); }
+
  protected:
   explicit CaptureReader(util::ContiguousInput in) : in_(std::move(in)) {}
+  // This reader's state, reading `in` (for fork()).
+  virtual std::unique_ptr<CaptureReader> clone(util::ContiguousInput in) const = 0;
+  // A fork's base: `state`'s interfaces, reading `in`.
+  CaptureReader(const CaptureReader& state, util::ContiguousInput in)
+      : in_(std::move(in)), interfaces_(state.interfaces_) {}
   [[noreturn]] void malformed(std::uint64_t offset, const std::string& what) const;
 
   util::ContiguousInput in_;
   std::vector<Interface> interfaces_;
+  std::uint64_t stop_ = UINT64_MAX;  // see stop_at()
 };
 
 // Converts a capture time stamp in interface units to ns since the epoch. Returns false

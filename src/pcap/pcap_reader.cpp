@@ -1,5 +1,7 @@
 #include "pcap/pcap_reader.hpp"
 
+#include <algorithm>
+
 #include "pcap/pcapng_format.hpp"
 #include "util/byte_order.hpp"
 
@@ -32,8 +34,56 @@ PcapReader::PcapReader(util::ContiguousInput in) : CaptureReader(std::move(in)) 
   in_.release();
 }
 
+PcapReader::PcapReader(const PcapReader& state, util::ContiguousInput in)
+    : CaptureReader(state, std::move(in)), big_endian_(state.big_endian_), nanoseconds_(state.nanoseconds_) {}
+
+std::unique_ptr<CaptureReader> PcapReader::clone(util::ContiguousInput in) const {
+  return std::unique_ptr<CaptureReader>(new PcapReader(*this, std::move(in)));
+}
+
+bool PcapReader::same_state(const CaptureReader& other) const {
+  const auto* o = dynamic_cast<const PcapReader*>(&other);
+  return o && o->big_endian_ == big_endian_ && o->nanoseconds_ == nanoseconds_ && o->interfaces_ == interfaces_;
+}
+
+std::uint64_t PcapReader::next_cut(std::uint64_t from) const {
+  const auto file = in_.mapped();
+  const std::uint64_t size = file.size();
+  const Interface& itf = interfaces_[0];
+  // The length of the record at `at` if its header is plausible and it fits in the file:
+  // a fraction below one second, a captured length within the limits and the original
+  // length, a time within a day of `sec0` (when given). 0 if not.
+  auto record_length = [&](std::uint64_t at, const std::uint32_t* sec0) -> std::uint64_t {
+    if (size - at < kRecordHeader) return 0;
+    const std::uint8_t* r = file.data() + at;
+    const std::uint32_t sec = util::load<std::uint32_t>(r, big_endian_);
+    const std::uint32_t frac = util::load<std::uint32_t>(r + 4, big_endian_);
+    const std::uint32_t cap = util::load<std::uint32_t>(r + 8, big_endian_);
+    const std::uint32_t orig = util::load<std::uint32_t>(r + 12, big_endian_);
+    if (frac >= (nanoseconds_ ? 1000000000u : 1000000u) || cap > pcapng::kMaxBlockBytes || cap > orig ||
+        (itf.snaplen != 0 && cap > itf.snaplen) || kRecordHeader + cap > size - at)
+      return 0;
+    if (sec0 && (sec > *sec0 ? sec - *sec0 : *sec0 - sec) > 86400) return 0;
+    return kRecordHeader + cap;
+  };
+  const std::uint64_t limit = std::min(size, from + kCutReach);
+  for (std::uint64_t at = std::max<std::uint64_t>(from, kFileHeader); at + kRecordHeader <= limit; ++at) {
+    const std::uint32_t sec0 = util::load<std::uint32_t>(file.data() + at, big_endian_);
+    std::uint64_t next = at;
+    int records = 0;
+    for (; records < 4 && next < size; ++records) {
+      const std::uint64_t len = record_length(next, &sec0);
+      if (len == 0) break;
+      next += len;
+    }
+    if (records == 4 || next == size) return at;
+  }
+  return size;
+}
+
 CaptureReader::Next PcapReader::next(aio::Packet& p) {
   const std::uint64_t at = in_.offset();
+  if (at >= stop_) return Next::end;
   const auto h = in_.peek(kRecordHeader);
   if (!h) return Next::release_needed;
   if (h->empty()) return Next::end;

@@ -19,8 +19,13 @@ class PcapReader final : public CaptureReader {
 
   Next next(aio::Packet& p) override;
   const char* format_name() const noexcept override { return "PCAP"; }
+  bool same_state(const CaptureReader& other) const override;
+  std::uint64_t next_cut(std::uint64_t from) const override;
 
  private:
+  PcapReader(const PcapReader& state, util::ContiguousInput in);
+  std::unique_ptr<CaptureReader> clone(util::ContiguousInput in) const override;
+
   bool big_endian_ = false;
   bool nanoseconds_ = false;
 };

@@ -37,6 +37,52 @@ bool PcapngReader::is_magic(const std::uint8_t* m) noexcept {
 
 PcapngReader::PcapngReader(util::ContiguousInput in) : CaptureReader(std::move(in)) {}
 
+PcapngReader::PcapngReader(const PcapngReader& state, util::ContiguousInput in)
+    : CaptureReader(state, std::move(in)),
+      big_endian_(state.big_endian_),
+      section_first_interface_(state.section_first_interface_),
+      section_started_(state.section_started_) {}
+
+std::unique_ptr<CaptureReader> PcapngReader::clone(util::ContiguousInput in) const {
+  return std::unique_ptr<CaptureReader>(new PcapngReader(*this, std::move(in)));
+}
+
+bool PcapngReader::same_state(const CaptureReader& other) const {
+  const auto* o = dynamic_cast<const PcapngReader*>(&other);
+  return o && o->big_endian_ == big_endian_ && o->section_first_interface_ == section_first_interface_ &&
+         o->section_started_ == section_started_ && o->interfaces_ == interfaces_;
+}
+
+std::uint64_t PcapngReader::next_cut(std::uint64_t from) const {
+  const auto file = in_.mapped();
+  const std::uint64_t size = file.size();
+  // The length of the block at `at` read in byte order `be`, if it is well formed as far as
+  // its lengths tell: valid, within the file, repeated at its end. 0 if not.
+  auto block_length = [&](std::uint64_t at, bool be) -> std::uint64_t {
+    if (size - at < 12) return 0;
+    const std::uint32_t len = util::load<std::uint32_t>(file.data() + at + 4, be);
+    if (len < 12 || len % 4 != 0 || len > pcapng::kMaxBlockBytes || len > size - at) return 0;
+    return util::load<std::uint32_t>(file.data() + at + len - 4, be) == len ? len : 0;
+  };
+  // Blocks start at multiples of 4 (each section's header at 0 or after padded blocks). A
+  // later section may have the other byte order: both are tried.
+  const std::uint64_t limit = std::min(size, from + kCutReach);
+  for (std::uint64_t at = (from + 3) & ~std::uint64_t{3}; at + 12 <= limit; at += 4) {
+    for (const bool be : {big_endian_, !big_endian_}) {
+      if (util::load<std::uint32_t>(file.data() + at, be) != pcapng::kEnhancedPacket) continue;
+      std::uint64_t next = at;
+      int blocks = 0;
+      for (; blocks < 4 && next < size; ++blocks) {
+        const std::uint64_t len = block_length(next, be);
+        if (len == 0) break;
+        next += len;
+      }
+      if (blocks == 4 || next == size) return at;
+    }
+  }
+  return size;
+}
+
 std::uint32_t PcapngReader::u32(const std::uint8_t* p) const noexcept { return util::load<std::uint32_t>(p, big_endian_); }
 std::uint16_t PcapngReader::u16(const std::uint8_t* p) const noexcept { return util::load<std::uint16_t>(p, big_endian_); }
 
@@ -44,7 +90,7 @@ CaptureReader::Next PcapngReader::next(aio::Packet& p) {
   // Most blocks are enhanced packet blocks lying whole in what the input holds: read them
   // in place with the checks below, without the general path's two peeks.
   const auto ready = in_.ready();
-  if (ready.size() >= 32 && section_started_) {
+  if (ready.size() >= 32 && section_started_ && in_.offset() < stop_) {
     const std::uint8_t* d = ready.data();
     const std::uint32_t len = u32(d + 4);
     if (u32(d) == pcapng::kEnhancedPacket && len >= 12 && len % 4 == 0 && len <= pcapng::kMaxBlockBytes &&
@@ -56,6 +102,7 @@ CaptureReader::Next PcapngReader::next(aio::Packet& p) {
   }
   for (;;) {
     const std::uint64_t at = in_.offset();
+    if (at >= stop_) return Next::end;
     const auto head = in_.peek(12);
     if (!head) return Next::release_needed;
     if (head->empty()) {

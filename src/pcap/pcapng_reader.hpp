@@ -22,8 +22,13 @@ class PcapngReader final : public CaptureReader {
 
   Next next(aio::Packet& p) override;
   const char* format_name() const noexcept override { return "PCAP-NG"; }
+  bool same_state(const CaptureReader& other) const override;
+  std::uint64_t next_cut(std::uint64_t from) const override;
 
  private:
+  PcapngReader(const PcapngReader& state, util::ContiguousInput in);
+  std::unique_ptr<CaptureReader> clone(util::ContiguousInput in) const override;
+
   // Reads the SHB at the current offset into the section state.
   void start_section(std::span<const std::uint8_t> block, std::uint64_t at);
   void add_interface(std::span<const std::uint8_t> block, std::uint64_t at);

@@ -21,6 +21,19 @@ namespace dltdump::util {
 class ContiguousInput {
  public:
   explicit ContiguousInput(InputFile& file) : file_(file) {}
+  // Another view of the same mapped file, from offset `start`, that releases the pages
+  // behind it only if `release_pages`: readers that decode one piece of a file while
+  // others read the rest must not.
+  ContiguousInput view_from(std::uint64_t start, bool release_pages) const {
+    ContiguousInput v(file_);
+    v.pos_ = v.released_ = start;
+    v.releases_ = release_pages;
+    return v;
+  }
+  // The whole input if it is a mapped file, else empty.
+  std::span<const std::uint8_t> mapped() const noexcept {
+    return file_.is_mapped() ? file_.whole() : std::span<const std::uint8_t>{};
+  }
 
   // The `n` bytes at offset(); fewer only at end of input. nullopt when serving them would
   // move bytes handed out since the last release(). Throws util::Error on a read error.
@@ -53,6 +66,7 @@ class ContiguousInput {
   std::vector<std::uint8_t> buf_;  // pipes: buf_[0, filled_) holds input
   std::size_t filled_ = 0;
   bool eof_ = false;
+  bool releases_ = true;       // mapped pages behind the reader are released
 };
 
 }  // namespace dltdump::util

@@ -6,28 +6,13 @@
 #include <gtest/gtest.h>
 
 #include "aio/replay.hpp"
-#include "dlt/packet_builder.hpp"
-#include "frame_builder.hpp"
+#include "app/capture_traffic.hpp"
 #include "output/buffer_sink.hpp"
 #include "pcap/pcap_test_util.hpp"
 #include "pcap/pcapng_writer.hpp"
 
 namespace dltdump::app {
 namespace {
-
-using tools::Frame;
-
-Frame message(std::uint8_t flow, std::uint8_t n, std::size_t text) {
-  test::PacketSpec spec;
-  spec.app = "F" + std::to_string(flow);
-  spec.counter = n;
-  spec.noar = 1;
-  Frame payload = {0x00, 0x02, 0x00, 0x00, static_cast<std::uint8_t>((text + 1) & 0xFF),
-                   static_cast<std::uint8_t>((text + 1) >> 8)};
-  for (std::size_t i = 0; i < text; ++i) payload.push_back(static_cast<std::uint8_t>('a' + (i + n) % 26));
-  payload.push_back(0);
-  return test::packet(spec, payload);
-}
 
 // A capture of `flows` flows sending messages cut at random places across datagrams, some
 // datagrams fragmented, some garbage, and partial messages left at the end.
@@ -37,35 +22,8 @@ testing::Bytes make_capture(unsigned flows, unsigned datagrams, std::uint64_t se
   {
     pcap::PcapngWriter w(fd, f.path, {});
     w.add_interface({aio::link_type::kEthernet, "eth0", 0});
-    std::vector<Frame> pending(flows);
-    std::uint64_t s = seed;
-    auto rnd = [&](std::uint64_t n) {
-      s = s * 6364136223846793005ull + 1442695040888963407ull;
-      return (s >> 33) % n;
-    };
-    for (unsigned i = 0; i < datagrams; ++i) {
-      const unsigned flow = static_cast<unsigned>(rnd(flows));
-      tools::Addresses a;
-      a.source_port = static_cast<std::uint16_t>(40000 + flow);
-      Frame& bytes = pending[flow];
-      for (int k = 0; k < 3; ++k) {
-        const Frame m = message(static_cast<std::uint8_t>(flow), static_cast<std::uint8_t>(i + k), rnd(400));
-        bytes.insert(bytes.end(), m.begin(), m.end());
-      }
-      if (rnd(10) == 0) bytes.insert(bytes.end(), 30, 0xEE);  // garbage: a skip line
-      const std::size_t cut = std::max<std::size_t>(8, bytes.size() - rnd(bytes.size() / 2));
-      const Frame payload(bytes.begin(), bytes.begin() + static_cast<long>(cut));
-      bytes.erase(bytes.begin(), bytes.begin() + static_cast<long>(cut));
-      const Frame udp = tools::udp(a, payload);
-      const auto id = static_cast<std::uint16_t>(i);
-      if (udp.size() > 1000 && udp.size() % 800 >= 16) {
-        auto frags = tools::fragments(a, udp, 800, id);
-        std::swap(frags.front(), frags.back());
-        for (const auto& fr : frags) w.write_packet(0, 1000 + i, tools::ethernet(fr));
-      } else {
-        w.write_packet(0, 1000 + i, tools::ethernet(tools::ipv4(a, udp, id)));
-      }
-    }
+    std::uint64_t i = 0;
+    for (const auto& frame : testing::traffic({flows, datagrams, seed})) w.write_packet(0, 1000 + i++, frame);
     w.flush();
   }
   ::close(fd);

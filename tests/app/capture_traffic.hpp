@@ -1,0 +1,87 @@
+// DLT traffic for the capture decoding tests: flows of verbose messages with text, in
+// Ethernet frames, made from a seed.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dlt/packet_builder.hpp"
+#include "frame_builder.hpp"
+
+namespace dltdump::testing {
+
+using tools::Frame;
+
+// A message of application "F<flow>" with counter `n` and `text` letters of payload.
+inline Frame flow_message(std::uint8_t flow, std::uint8_t n, std::size_t text) {
+  test::PacketSpec spec;
+  spec.app = "F" + std::to_string(flow);
+  spec.counter = n;
+  spec.noar = 1;
+  Frame payload = {0x00, 0x02, 0x00, 0x00, static_cast<std::uint8_t>((text + 1) & 0xFF),
+                   static_cast<std::uint8_t>((text + 1) >> 8)};
+  for (std::size_t i = 0; i < text; ++i) payload.push_back(static_cast<std::uint8_t>('a' + (i + n) % 26));
+  payload.push_back(0);
+  return test::packet(spec, payload);
+}
+
+struct TrafficSpec {
+  unsigned flows = 5;
+  unsigned datagrams = 500;
+  std::uint64_t seed = 1;
+  // Messages cut at random places across the datagrams of a flow, partial messages left at
+  // the end; otherwise each datagram holds 1-3 whole messages (as most loggers send them).
+  bool split = true;
+  // Datagrams of more than 1000 bytes are fragmented (in a shuffled order when split).
+  bool fragments = true;
+};
+
+// The Ethernet frames of `spec`'s traffic, in capture order. One datagram in ten carries
+// 30 bytes of garbage (a skip line): at its end when split, before its messages otherwise.
+inline std::vector<Frame> traffic(const TrafficSpec& spec) {
+  std::vector<Frame> frames;
+  std::vector<Frame> pending(spec.flows);
+  std::uint64_t s = spec.seed;
+  auto rnd = [&](std::uint64_t n) {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    return (s >> 33) % n;
+  };
+  for (unsigned i = 0; i < spec.datagrams; ++i) {
+    const unsigned flow = static_cast<unsigned>(rnd(spec.flows));
+    tools::Addresses a;
+    a.source_port = static_cast<std::uint16_t>(40000 + flow);
+    Frame& bytes = pending[flow];
+    Frame payload;
+    if (spec.split) {
+      for (int k = 0; k < 3; ++k) {
+        const Frame m = flow_message(static_cast<std::uint8_t>(flow), static_cast<std::uint8_t>(i + k), rnd(400));
+        bytes.insert(bytes.end(), m.begin(), m.end());
+      }
+      if (rnd(10) == 0) bytes.insert(bytes.end(), 30, 0xEE);
+      const std::size_t cut = std::max<std::size_t>(8, bytes.size() - rnd(bytes.size() / 2));
+      payload.assign(bytes.begin(), bytes.begin() + static_cast<long>(cut));
+      bytes.erase(bytes.begin(), bytes.begin() + static_cast<long>(cut));
+    } else {
+      if (rnd(10) == 0) payload.insert(payload.end(), 30, 0xEE);
+      const unsigned n = 1 + static_cast<unsigned>(rnd(3));
+      for (unsigned k = 0; k < n; ++k) {
+        const Frame m = flow_message(static_cast<std::uint8_t>(flow), static_cast<std::uint8_t>(i + k), rnd(400));
+        payload.insert(payload.end(), m.begin(), m.end());
+      }
+    }
+    const Frame udp = tools::udp(a, payload);
+    const auto id = static_cast<std::uint16_t>(i);
+    if (spec.fragments && udp.size() > 1000 && udp.size() % 800 >= 16) {
+      auto frags = tools::fragments(a, udp, 800, id);
+      if (spec.split) std::swap(frags.front(), frags.back());
+      for (const auto& fr : frags) frames.push_back(tools::ethernet(fr));
+    } else {
+      frames.push_back(tools::ethernet(tools::ipv4(a, udp, id)));
+    }
+  }
+  return frames;
+}
+
+}  // namespace dltdump::testing

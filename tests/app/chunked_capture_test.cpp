@@ -1,0 +1,236 @@
+// Chunked capture decoding must print exactly what the serial capture decoder prints —
+// lines, error and loss summary — whether its guesses about the chunks are right (whole
+// messages per datagram), wrong about the place or reader state (several sections, PCAP
+// records without markers), or wrong about the flows (messages and fragment sets that
+// straddle the cuts, more flows than the limit).
+#include "app/chunked_capture.hpp"
+
+#include <gtest/gtest.h>
+
+#include "aio/replay.hpp"
+#include "app/capture_traffic.hpp"
+#include "output/buffer_sink.hpp"
+#include "pcap/pcap_test_util.hpp"
+#include "util/error.hpp"
+
+namespace dltdump::app {
+namespace {
+
+using testing::Bytes;
+
+// PCAP-NG of `frames` on one Ethernet interface; from frame `second_section` on (if
+// below frames.size()) in a second section of the other byte order.
+Bytes pcapng(const std::vector<testing::Frame>& frames, std::size_t second_section = SIZE_MAX) {
+  testing::NgBuilder b;
+  b.shb().idb(1);
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    if (i == second_section) {
+      testing::NgBuilder next{true, {}};
+      next.shb().idb(1);
+      b.file.insert(b.file.end(), next.file.begin(), next.file.end());
+      b.big_endian = true;
+    }
+    b.epb(0, 1'700'000'000'000'000ull + i * 1000, frames[i]);
+  }
+  return b.file;
+}
+
+// Classic PCAP (µs, little endian) of `frames`.
+Bytes pcap(const std::vector<testing::Frame>& frames) {
+  testing::ByteWriter w;
+  w.u32(0xA1B2C3D4);
+  w.u16(2);
+  w.u16(4);
+  w.u32(0);
+  w.u32(0);
+  w.u32(65535);
+  w.u32(1);
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    w.u32(1'700'000'000 + static_cast<std::uint32_t>(i / 1000));
+    w.u32(static_cast<std::uint32_t>(i % 1000) * 1000);
+    w.u32(static_cast<std::uint32_t>(frames[i].size()));
+    w.u32(static_cast<std::uint32_t>(frames[i].size()));
+    w.bytes(frames[i]);
+  }
+  return w.out;
+}
+
+// An error message without the temporary file's name.
+std::string error_text(const util::Error& e, const std::string& path) {
+  std::string what = e.what();
+  if (what.starts_with(path)) what.replace(0, path.size(), "FILE");
+  return what;
+}
+
+// The serial decoder's text, then "|" and the error (if any), "|" and the loss summary.
+std::string serial(const Bytes& capture, const input::CaptureDecoder::Options& options) {
+  testing::TempFile f(capture);
+  auto file = util::InputFile::open(f.path);
+  auto reader = pcap::CaptureReader::open(file);
+  util::TextBuffer text(1 << 16);
+  output::BufferSink sink({true}, text);
+  input::CaptureDecoder d(options, sink);
+  std::string error;
+  try {
+    aio::replay(*reader, d);
+  } catch (const util::Error& e) {
+    error = error_text(e, f.path);
+  }
+  d.finish();
+  return std::string(text.view()) + "|" + error + "|" + d.loss_summary();
+}
+
+std::string chunked(const Bytes& capture, const input::CaptureDecoder::Options& options, unsigned threads,
+                    std::uint64_t chunk_bytes, ChunkedCaptureStats* stats = nullptr) {
+  testing::TempFile f(capture);
+  auto file = util::InputFile::open(f.path);
+  EXPECT_TRUE(file.is_mapped());
+  auto reader = pcap::CaptureReader::open(file);
+  std::string out, losses, error;
+  std::uint64_t lines = 0, end = 0;
+  try {
+    decode_capture_chunked(*reader, options, {true}, {threads, chunk_bytes, stats},
+                           [&](std::string_view text, std::uint64_t n, std::uint64_t reached) {
+                             out.append(text);
+                             lines += n;
+                             if (reached) {
+                               EXPECT_GE(reached, end);  // the decoded part only grows
+                               end = reached;
+                             }
+                           },
+                           losses);
+  } catch (const util::Error& e) {
+    error = error_text(e, f.path);
+  }
+  EXPECT_EQ(lines, static_cast<std::uint64_t>(std::count(out.begin(), out.end(), '\n')));
+  return out + "|" + error + "|" + losses;
+}
+
+constexpr unsigned kThreads[] = {1, 2, 3};
+
+TEST(ChunkedCapture, WholeMessagesPerDatagramAreDecodedChunkByChunk) {
+  testing::TrafficSpec spec;
+  spec.flows = 7;
+  spec.datagrams = 3000;
+  spec.split = false;
+  spec.fragments = false;
+  const auto frames = testing::traffic(spec);
+  const Bytes capture = pcapng(frames);
+  const input::CaptureDecoder::Options options;
+  const std::string want = serial(capture, options);
+  ASSERT_GT(std::count(want.begin(), want.end(), '\n'), 5000);
+  ASSERT_NE(want.find("SKIP"), std::string::npos);  // garbage before messages
+  for (unsigned threads : kThreads)
+    for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{5000}, std::uint64_t{100000}}) {
+      ChunkedCaptureStats stats;
+      EXPECT_EQ(chunked(capture, options, threads, chunk, &stats), want) << threads << " threads, chunks of " << chunk;
+      EXPECT_FALSE(stats.handed_over);
+      const std::size_t chunks = std::min(capture.size() / chunk, frames.size());  // a chunk holds a block at least
+      EXPECT_GT(stats.guessed_right, chunks / 2) << threads << " threads, chunks of " << chunk;
+    }
+}
+
+TEST(ChunkedCapture, FragmentSetsAndMessagesAcrossTheCutsGoToThePipelinedDecoder) {
+  for (const bool split : {false, true}) {
+    testing::TrafficSpec spec;
+    spec.flows = 7;
+    spec.datagrams = 1500;
+    spec.split = split;
+    spec.seed = 3;
+    const Bytes capture = pcapng(testing::traffic(spec));
+    const input::CaptureDecoder::Options options;
+    const std::string want = serial(capture, options);
+    ASSERT_NE(want.find("SKIP"), std::string::npos);
+    for (unsigned threads : kThreads)
+      for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{7000}, std::uint64_t{60000}}) {
+        ChunkedCaptureStats stats;
+        EXPECT_EQ(chunked(capture, options, threads, chunk, &stats), want)
+            << threads << " threads, chunks of " << chunk << (split ? ", split" : "");
+        if (split) {
+          EXPECT_TRUE(stats.handed_over);
+        }
+      }
+  }
+}
+
+TEST(ChunkedCapture, ANewSectionIsReadSerially) {
+  testing::TrafficSpec spec;
+  spec.flows = 4;
+  spec.datagrams = 2000;
+  spec.split = false;
+  spec.fragments = false;
+  const auto frames = testing::traffic(spec);
+  const Bytes capture = pcapng(frames, frames.size() / 2);
+  const input::CaptureDecoder::Options options;
+  const std::string want = serial(capture, options);
+  for (unsigned threads : kThreads) {
+    ChunkedCaptureStats stats;
+    EXPECT_EQ(chunked(capture, options, threads, 20000, &stats), want) << threads << " threads";
+    EXPECT_FALSE(stats.handed_over);
+    // Chunks read in the wrong byte order are redone (as many as were decoded ahead when
+    // the new section showed; how many depends on timing); the later ones are right again.
+    const std::uint64_t chunks = capture.size() / 20000;
+    EXPECT_GE(stats.guessed_right + 2 * threads + 2, chunks) << threads << " threads, " << stats.redone << " redone";
+  }
+}
+
+TEST(ChunkedCapture, ClassicPcapRecordsAreCutAtGuessedStarts) {
+  testing::TrafficSpec spec;
+  spec.datagrams = 2000;
+  spec.split = false;
+  const Bytes capture = pcap(testing::traffic(spec));
+  const input::CaptureDecoder::Options options;
+  const std::string want = serial(capture, options);
+  for (unsigned threads : kThreads)
+    for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{3333}, std::uint64_t{50000}}) {
+      ChunkedCaptureStats stats;
+      EXPECT_EQ(chunked(capture, options, threads, chunk, &stats), want) << threads << " threads, chunks of " << chunk;
+      EXPECT_GT(stats.guessed_right, 0u);
+    }
+}
+
+TEST(ChunkedCapture, TheFlowLimitActsAsInOneDecoder) {
+  for (const bool split : {false, true}) {
+    testing::TrafficSpec spec;
+    spec.flows = 9;
+    spec.datagrams = 1500;
+    spec.split = split;
+    spec.fragments = false;
+    const Bytes capture = pcapng(testing::traffic(spec));
+    for (const std::size_t max_flows : {3u, 8u, 9u}) {
+      input::CaptureDecoder::Options options;
+      options.max_flows = max_flows;
+      const std::string want = serial(capture, options);
+      if (split && max_flows < 9) {
+        ASSERT_NE(want.find("flows ended early at the flow limit"), std::string::npos);
+      }
+      for (unsigned threads : kThreads)
+        for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{20000}})
+          EXPECT_EQ(chunked(capture, options, threads, chunk), want)
+              << threads << " threads, chunks of " << chunk << ", " << max_flows << " flows"
+              << (split ? ", split" : "");
+    }
+  }
+}
+
+TEST(ChunkedCapture, AMalformedBlockStopsAfterTheSameLines) {
+  testing::TrafficSpec spec;
+  spec.datagrams = 2000;
+  spec.split = false;
+  spec.fragments = false;
+  Bytes capture = pcapng(testing::traffic(spec));
+  // Break the trailing length of the block that holds the middle of the file.
+  std::size_t at = 28;  // after the SHB
+  while (at < capture.size() / 2) at += capture[at + 4] | capture[at + 5] << 8 | capture[at + 6] << 16;
+  const std::size_t len = capture[at + 4] | capture[at + 5] << 8 | capture[at + 6] << 16;
+  capture[at + len - 4] ^= 0x40;
+  const input::CaptureDecoder::Options options;
+  const std::string want = serial(capture, options);
+  ASSERT_NE(want.find("trailing length"), std::string::npos);
+  for (unsigned threads : kThreads)
+    for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{10000}})
+      EXPECT_EQ(chunked(capture, options, threads, chunk), want) << threads << " threads, chunks of " << chunk;
+}
+
+}  // namespace
+}  // namespace dltdump::app
