@@ -28,6 +28,8 @@ CaptureFlow::CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuf
 
 void CaptureFlow::feed(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns) {
   if (bytes.empty()) return;
+  // With nothing pending, no later event starts in an earlier segment.
+  if (framer_.idle()) segments_.clear(), first_ = 0;
   segments_.push_back({framer_.fed(), file_offset, time_ns});
   if (first_ > 64 && first_ * 2 > segments_.size()) {  // drop what events have passed
     segments_.erase(segments_.begin(), segments_.begin() + static_cast<long>(first_));
