@@ -1,6 +1,9 @@
 # Sourced by the bench scripts (after they set $runs, or before calling dlt_bench_args).
 #   median "COMMAND"  the median wall time in seconds of COMMAND (run by bash, output
 #                     discarded) over $runs runs, after one warm-up run;
+#   medians "CMD1" "CMD2" …  the same for several commands run in turn (CMD1, CMD2, …,
+#                     CMD1, …), one median per line: on a shared machine whose speed
+#                     drifts, commands timed side by side drift together;
 #   machine_line      prints the machine the figures come from.
 work=${work:-${BENCH_WORK:-/tmp/dltdump-bench}}
 mkdir -p "$work"
@@ -40,4 +43,23 @@ median() {
     times+=("$(echo "$e - $s" | bc -l)")
   done
   printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+medians() {
+  local n=$# i r s e
+  local -a times
+  for c in "$@"; do bash -c "$c" > /dev/null 2>&1 || true; done
+  for r in $(seq "$runs"); do
+    i=0
+    for c in "$@"; do
+      s=$(date +%s.%N)
+      bash -c "$c" > /dev/null 2>&1 || true
+      e=$(date +%s.%N)
+      times[i * runs + r - 1]=$(echo "$e - $s" | bc -l)
+      i=$((i + 1))
+    done
+  done
+  for i in $(seq 0 $((n - 1))); do
+    printf '%s\n' "${times[@]:i * runs:runs}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+  done
 }

@@ -39,13 +39,18 @@ for per in 1 8; do
   fi
 done
 machine_line
-echo ".dlt: $dlt ($(stat -c %s "$dlt") bytes, $count messages); $runs runs each, medians"
-t_dlt1=$(median "'$dltdump' --threads=1 '$dlt' > /dev/null")
-t_dlt=$(median "'$dltdump' '$dlt' > /dev/null")
+echo ".dlt: $dlt ($(stat -c %s "$dlt") bytes, $count messages); $runs runs each, in turn, medians"
+# Every dltdump command in turn, so that the ratios come from runs side by side.
+cmds=("'$dltdump' --threads=1 '$dlt' > /dev/null" "'$dltdump' '$dlt' > /dev/null")
+for cap in "${caps[@]}"; do cmds+=("'$dltdump' '$cap' > /dev/null"); done
+mapfile -t t < <(medians "${cmds[@]}")
+t_dlt1=${t[0]} t_dlt=${t[1]}
 printf 'dltdump .dlt, one thread:      %.3f s\n' "$t_dlt1"
 printf 'dltdump .dlt, default threads: %.3f s\n' "$t_dlt"
+i=2
 for cap in "${caps[@]}"; do
-  t_cap=$(median "'$dltdump' '$cap' > /dev/null")
+  t_cap=${t[i]}
+  i=$((i + 1))
   echo "capture $(basename "$cap") ($(stat -c %s "$cap") bytes):"
   printf '  dltdump:                     %.3f s  -> / .dlt one thread %.2fx, / .dlt default threads %.2fx\n' \
     "$t_cap" "$(echo "$t_cap / $t_dlt1" | bc -l)" "$(echo "$t_cap / $t_dlt" | bc -l)"

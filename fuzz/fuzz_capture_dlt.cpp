@@ -2,9 +2,11 @@
 // IPv4 (reassembly) → UDP / TECMP → per-flow network framer → text lines.
 //
 // The first input byte picks the entry point: even → the rest is a capture file (a memory
-// file through CaptureReader and replay), decoded serially and by app/parallel_capture (2
-// workers, 4 KiB batches; datagrams read in place from the mapped file when bit 1 is set),
-// whose text must be identical; odd → the rest is a list of
+// file through CaptureReader and replay), decoded serially, by app/parallel_capture (2
+// workers, 4 KiB batches; datagrams read in place from the mapped file when bit 1 is set)
+// and by app/chunked_capture (2 workers, chunks of 1, 64, 512 or 4096 bytes by bits 2-3,
+// so that cuts fall everywhere, next_cut reads every kind of garbage and the guesses go
+// wrong in every way), whose texts must be identical; odd → the rest is a list of
 // frames, each
 // `link type (1 byte: 0 Ethernet, 1 SLL, 2 SLL2, 3 raw) | interface (1) | length (2, BE) |
 // frame`, fed to the decoder directly so that mutations reach the dissectors quickly. Every
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "aio/replay.hpp"
+#include "app/chunked_capture.hpp"
 #include "app/parallel_capture.hpp"
 #include "dlt/line_formatter.hpp"
 #include "input/capture_decoder.hpp"
@@ -97,7 +100,7 @@ int memory_file(const std::uint8_t* data, std::size_t size) {
   return fd;
 }
 
-void capture_file(const std::uint8_t* data, std::size_t size, bool in_place) {
+void capture_file(const std::uint8_t* data, std::size_t size, bool in_place, std::uint64_t chunk_bytes) {
   std::string serial_text, parallel_text;
   bool comparable = true;
   {
@@ -127,13 +130,30 @@ void capture_file(const std::uint8_t* data, std::size_t size, bool in_place) {
   }
   parallel_text += losses;
   if (comparable && serial_text != parallel_text) std::abort();
+
+  std::string chunked_text;
+  losses.clear();
+  bool chunked = false;
+  try {
+    auto file = util::InputFile::from_fd(memory_file(data, size), "fuzz", true);
+    auto reader = pcap::CaptureReader::open(file);
+    chunked = reader && file.is_mapped();
+    if (chunked)
+      app::decode_capture_chunked(*reader, small_limits(), {true}, {2, chunk_bytes},
+                                  [&](std::string_view text, std::uint64_t, std::uint64_t) { chunked_text.append(text); },
+                                  losses);
+  } catch (const util::Error&) {
+  }
+  chunked_text += losses;
+  if (chunked && comparable && serial_text != chunked_text) std::abort();
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
+  static constexpr std::uint64_t kChunks[4] = {1, 64, 512, 4096};
   if (data[0] & 1) frames(data + 1, size - 1);
-  else capture_file(data + 1, size - 1, (data[0] & 2) != 0);
+  else capture_file(data + 1, size - 1, (data[0] & 2) != 0, kChunks[(data[0] >> 2) & 3]);
   return 0;
 }
