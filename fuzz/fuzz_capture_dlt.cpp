@@ -52,6 +52,8 @@ struct Lines final : dlt::FramerSink {
   }
 };
 
+const app::LineSpec kLines{dlt::LineFormatter::Options{true}};  // positions shown, no filter
+
 input::CaptureDecoder::Options small_limits() {
   input::CaptureDecoder::Options o;
   o.udp_ports = {3490, 3491};
@@ -124,7 +126,7 @@ void capture_file(const std::uint8_t* data, std::size_t size, bool in_place, std
     auto options = small_limits();
     options.stable_packets = in_place && file.is_mapped();
     if (reader)
-      app::decode_capture_parallel(*reader, options, {true}, {2, 4096},
+      app::decode_capture_parallel(*reader, options, kLines, {2, 4096},
                                    [&](std::string_view text, std::uint64_t) { parallel_text.append(text); }, losses);
   } catch (const util::Error&) {
   }
@@ -139,7 +141,7 @@ void capture_file(const std::uint8_t* data, std::size_t size, bool in_place, std
     auto reader = pcap::CaptureReader::open(file);
     chunked = reader && file.is_mapped();
     if (chunked)
-      app::decode_capture_chunked(*reader, small_limits(), {true}, {2, chunk_bytes},
+      app::decode_capture_chunked(*reader, small_limits(), kLines, {2, chunk_bytes},
                                   [&](std::string_view text, std::uint64_t, std::uint64_t) { chunked_text.append(text); },
                                   losses);
   } catch (const util::Error&) {
