@@ -7,8 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "aio/replay.hpp"
 #include "dlt/packet_builder.hpp"
 #include "frame_builder.hpp"
+#include "input/capture_decoder.hpp"
+#include "output/buffer_sink.hpp"
+#include "pcap/pcap_test_util.hpp"
+#include "util/error.hpp"
 
 namespace dltdump::testing {
 
@@ -82,6 +87,31 @@ inline std::vector<Frame> traffic(const TrafficSpec& spec) {
     }
   }
   return frames;
+}
+
+// An error message without the temporary file's name.
+inline std::string error_text(const util::Error& e, const std::string& path) {
+  std::string what = e.what();
+  if (what.starts_with(path)) what.replace(0, path.size(), "FILE");
+  return what;
+}
+
+// The serial capture decoder's text (positions shown), then "|" and the error (if any), "|" and the loss summary.
+inline std::string decode_serially(const Bytes& capture, const input::CaptureDecoder::Options& options) {
+  testing::TempFile f(capture);
+  auto file = util::InputFile::open(f.path);
+  auto reader = pcap::CaptureReader::open(file);
+  util::TextBuffer text(1 << 16);
+  output::BufferSink sink({true}, text);
+  input::CaptureDecoder d(options, sink);
+  std::string error;
+  try {
+    aio::replay(*reader, d);
+  } catch (const util::Error& e) {
+    error = error_text(e, f.path);
+  }
+  d.finish();
+  return std::string(text.view()) + "|" + error + "|" + d.loss_summary();
 }
 
 }  // namespace dltdump::testing

@@ -55,31 +55,6 @@ Bytes pcap(const std::vector<testing::Frame>& frames) {
   return w.out;
 }
 
-// An error message without the temporary file's name.
-std::string error_text(const util::Error& e, const std::string& path) {
-  std::string what = e.what();
-  if (what.starts_with(path)) what.replace(0, path.size(), "FILE");
-  return what;
-}
-
-// The serial decoder's text, then "|" and the error (if any), "|" and the loss summary.
-std::string serial(const Bytes& capture, const input::CaptureDecoder::Options& options) {
-  testing::TempFile f(capture);
-  auto file = util::InputFile::open(f.path);
-  auto reader = pcap::CaptureReader::open(file);
-  util::TextBuffer text(1 << 16);
-  output::BufferSink sink({true}, text);
-  input::CaptureDecoder d(options, sink);
-  std::string error;
-  try {
-    aio::replay(*reader, d);
-  } catch (const util::Error& e) {
-    error = error_text(e, f.path);
-  }
-  d.finish();
-  return std::string(text.view()) + "|" + error + "|" + d.loss_summary();
-}
-
 std::string chunked(const Bytes& capture, const input::CaptureDecoder::Options& options, unsigned threads,
                     std::uint64_t chunk_bytes, ChunkedCaptureStats* stats = nullptr) {
   testing::TempFile f(capture);
@@ -100,7 +75,7 @@ std::string chunked(const Bytes& capture, const input::CaptureDecoder::Options& 
                            },
                            losses);
   } catch (const util::Error& e) {
-    error = error_text(e, f.path);
+    error = testing::error_text(e, f.path);
   }
   EXPECT_EQ(lines, static_cast<std::uint64_t>(std::count(out.begin(), out.end(), '\n')));
   return out + "|" + error + "|" + losses;
@@ -108,16 +83,27 @@ std::string chunked(const Bytes& capture, const input::CaptureDecoder::Options& 
 
 constexpr unsigned kThreads[] = {1, 2, 3};
 
-TEST(ChunkedCapture, WholeMessagesPerDatagramAreDecodedChunkByChunk) {
+testing::TrafficSpec traffic_spec(unsigned flows, unsigned datagrams, bool split, bool fragments,
+                                  std::uint64_t seed = 1) {
   testing::TrafficSpec spec;
-  spec.flows = 7;
-  spec.datagrams = 3000;
-  spec.split = false;
-  spec.fragments = false;
+  spec.flows = flows;
+  spec.datagrams = datagrams;
+  spec.split = split;
+  spec.fragments = fragments;
+  spec.seed = seed;
+  return spec;
+}
+// Traffic whose datagrams hold whole messages (garbage before some of them).
+testing::TrafficSpec whole_messages(unsigned flows, unsigned datagrams, bool fragments) {
+  return traffic_spec(flows, datagrams, false, fragments);
+}
+
+TEST(ChunkedCapture, WholeMessagesPerDatagramAreDecodedChunkByChunk) {
+  const testing::TrafficSpec spec = whole_messages(7, 3000, false);
   const auto frames = testing::traffic(spec);
   const Bytes capture = pcapng(frames);
   const input::CaptureDecoder::Options options;
-  const std::string want = serial(capture, options);
+  const std::string want = testing::decode_serially(capture, options);
   ASSERT_GT(std::count(want.begin(), want.end(), '\n'), 5000);
   ASSERT_NE(want.find("SKIP"), std::string::npos);  // garbage before messages
   for (unsigned threads : kThreads)
@@ -132,14 +118,9 @@ TEST(ChunkedCapture, WholeMessagesPerDatagramAreDecodedChunkByChunk) {
 
 TEST(ChunkedCapture, FragmentSetsAndMessagesAcrossTheCutsGoToThePipelinedDecoder) {
   for (const bool split : {false, true}) {
-    testing::TrafficSpec spec;
-    spec.flows = 7;
-    spec.datagrams = 1500;
-    spec.split = split;
-    spec.seed = 3;
-    const Bytes capture = pcapng(testing::traffic(spec));
+    const Bytes capture = pcapng(testing::traffic(traffic_spec(7, 1500, split, true, 3)));
     const input::CaptureDecoder::Options options;
-    const std::string want = serial(capture, options);
+    const std::string want = testing::decode_serially(capture, options);
     ASSERT_NE(want.find("SKIP"), std::string::npos);
     for (unsigned threads : kThreads)
       for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{7000}, std::uint64_t{60000}}) {
@@ -154,15 +135,11 @@ TEST(ChunkedCapture, FragmentSetsAndMessagesAcrossTheCutsGoToThePipelinedDecoder
 }
 
 TEST(ChunkedCapture, ANewSectionIsReadSerially) {
-  testing::TrafficSpec spec;
-  spec.flows = 4;
-  spec.datagrams = 2000;
-  spec.split = false;
-  spec.fragments = false;
+  const testing::TrafficSpec spec = whole_messages(4, 2000, false);
   const auto frames = testing::traffic(spec);
   const Bytes capture = pcapng(frames, frames.size() / 2);
   const input::CaptureDecoder::Options options;
-  const std::string want = serial(capture, options);
+  const std::string want = testing::decode_serially(capture, options);
   for (unsigned threads : kThreads) {
     ChunkedCaptureStats stats;
     EXPECT_EQ(chunked(capture, options, threads, 20000, &stats), want) << threads << " threads";
@@ -175,12 +152,10 @@ TEST(ChunkedCapture, ANewSectionIsReadSerially) {
 }
 
 TEST(ChunkedCapture, ClassicPcapRecordsAreCutAtGuessedStarts) {
-  testing::TrafficSpec spec;
-  spec.datagrams = 2000;
-  spec.split = false;
+  const testing::TrafficSpec spec = whole_messages(5, 2000, true);
   const Bytes capture = pcap(testing::traffic(spec));
   const input::CaptureDecoder::Options options;
-  const std::string want = serial(capture, options);
+  const std::string want = testing::decode_serially(capture, options);
   for (unsigned threads : kThreads)
     for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{3333}, std::uint64_t{50000}}) {
       ChunkedCaptureStats stats;
@@ -191,16 +166,11 @@ TEST(ChunkedCapture, ClassicPcapRecordsAreCutAtGuessedStarts) {
 
 TEST(ChunkedCapture, TheFlowLimitActsAsInOneDecoder) {
   for (const bool split : {false, true}) {
-    testing::TrafficSpec spec;
-    spec.flows = 9;
-    spec.datagrams = 1500;
-    spec.split = split;
-    spec.fragments = false;
-    const Bytes capture = pcapng(testing::traffic(spec));
+    const Bytes capture = pcapng(testing::traffic(traffic_spec(9, 1500, split, false)));
     for (const std::size_t max_flows : {3u, 8u, 9u}) {
       input::CaptureDecoder::Options options;
       options.max_flows = max_flows;
-      const std::string want = serial(capture, options);
+      const std::string want = testing::decode_serially(capture, options);
       if (split && max_flows < 9) {
         ASSERT_NE(want.find("flows ended early at the flow limit"), std::string::npos);
       }
@@ -214,10 +184,7 @@ TEST(ChunkedCapture, TheFlowLimitActsAsInOneDecoder) {
 }
 
 TEST(ChunkedCapture, AMalformedBlockStopsAfterTheSameLines) {
-  testing::TrafficSpec spec;
-  spec.datagrams = 2000;
-  spec.split = false;
-  spec.fragments = false;
+  const testing::TrafficSpec spec = whole_messages(5, 2000, false);
   Bytes capture = pcapng(testing::traffic(spec));
   // Break the trailing length of the block that holds the middle of the file.
   std::size_t at = 28;  // after the SHB
@@ -225,7 +192,7 @@ TEST(ChunkedCapture, AMalformedBlockStopsAfterTheSameLines) {
   const std::size_t len = capture[at + 4] | capture[at + 5] << 8 | capture[at + 6] << 16;
   capture[at + len - 4] ^= 0x40;
   const input::CaptureDecoder::Options options;
-  const std::string want = serial(capture, options);
+  const std::string want = testing::decode_serially(capture, options);
   ASSERT_NE(want.find("trailing length"), std::string::npos);
   for (unsigned threads : kThreads)
     for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{10000}})

@@ -30,18 +30,6 @@ testing::Bytes make_capture(unsigned flows, unsigned datagrams, std::uint64_t se
   return f.read();
 }
 
-std::string serial(const testing::Bytes& capture, const input::CaptureDecoder::Options& options) {
-  testing::TempFile f(capture);
-  auto file = util::InputFile::open(f.path);
-  auto reader = pcap::CaptureReader::open(file);
-  util::TextBuffer text(1 << 16);
-  output::BufferSink sink({true}, text);
-  input::CaptureDecoder d(options, sink);
-  aio::replay(*reader, d);
-  d.finish();
-  return std::string(text.view()) + "|" + d.loss_summary();
-}
-
 std::string parallel(const testing::Bytes& capture, const input::CaptureDecoder::Options& options, unsigned threads,
                      std::size_t batch_bytes) {
   testing::TempFile f(capture);
@@ -56,13 +44,13 @@ std::string parallel(const testing::Bytes& capture, const input::CaptureDecoder:
                           },
                           losses);
   EXPECT_EQ(lines, static_cast<std::uint64_t>(std::count(out.begin(), out.end(), '\n')));
-  return out + "|" + losses;
+  return out + "||" + losses;  // no error: as decode_serially writes it
 }
 
 TEST(ParallelCapture, PrintsWhatTheSerialDecoderPrints) {
   const auto capture = make_capture(7, 600, 1);
   input::CaptureDecoder::Options options;
-  const std::string want = serial(capture, options);
+  const std::string want = testing::decode_serially(capture, options);
   ASSERT_GT(std::count(want.begin(), want.end(), '\n'), 1000);
   ASSERT_NE(want.find("SKIP"), std::string::npos);
   for (const bool stable : {false, true}) {
@@ -79,7 +67,7 @@ TEST(ParallelCapture, TheFlowLimitEndsTheSameFlowsAtTheSamePlaces) {
   const auto capture = make_capture(9, 500, 2);
   input::CaptureDecoder::Options options;
   options.max_flows = 3;
-  const std::string want = serial(capture, options);
+  const std::string want = testing::decode_serially(capture, options);
   ASSERT_NE(want.find("flows ended early at the flow limit"), std::string::npos);
   for (const bool stable : {false, true}) {
     options.stable_packets = stable;
