@@ -76,13 +76,16 @@ class ChunkedCaptureDecoder {
         release(c);
         continue;
       }
+      // Chunk 0 starts the capture: it is right by construction.
       const bool continues = k == 0 || (reader_->offset() == c.start && c.assumed->same_state(*reader_));
-      if (k == 0 || (continues && decoder_->idle() && fits(*c.decoder))) {
-        if (k > 0 && !trusted_) {
+      if (k == 0) {
+        take(c);
+      } else if (continues && decoder_->idle() && fits(*c.decoder)) {
+        ++stats_.guessed_right;
+        if (!trusted_) {
           std::lock_guard lock(mu_);
           trusted_ = true;
         }
-        if (k > 0) ++stats_.guessed_right;
         take(c);
       } else if (continues || !decoder_->idle()) {
         // Straddled by a message or fragments, or too many flows: the rest goes to the
@@ -91,9 +94,10 @@ class ChunkedCaptureDecoder {
         hand_over(losses);
         return;
       } else {
+        const std::uint64_t stop = c.stop;  // a released slot is the workers' again
         release(c);
         ++stats_.redone;
-        go_on(c.stop);  // c was read from a wrong place or state
+        go_on(stop);  // c was read from a wrong place or state
       }
       if (error_) break;
       if (!prototype_->same_state(*reader_)) {
