@@ -33,6 +33,8 @@ ReplayStats replay(pcap::CaptureReader& reader, Aio& dst, std::size_t batch_size
     std::size_t n = 0;
     try {
       while (n < batch_size) {
+        n += reader.next_well_formed({batch.data() + n, batch_size - n});
+        if (n == batch_size) break;
         const auto next = reader.next(batch[n]);
         if (next == pcap::CaptureReader::Next::packet) ++n;
         else {

@@ -25,13 +25,7 @@ void CaptureReader::malformed(std::uint64_t offset, const std::string& what) con
   throw util::Error(in_.name() + ": " + format_name() + " " + what + " at offset " + std::to_string(offset));
 }
 
-bool to_nanoseconds(std::uint64_t units, const Interface& itf, std::int64_t& ns) noexcept {
-  // Microseconds without an offset (classic PCAP, most PCAP-NG writers) fit without
-  // 128-bit arithmetic below 2^63 ns (the year 2262).
-  if (itf.units_per_second == 1000000u && itf.offset_seconds == 0 && units <= INT64_MAX / 1000) {
-    ns = static_cast<std::int64_t>(units) * 1000;
-    return true;
-  }
+bool to_nanoseconds_general(std::uint64_t units, const Interface& itf, std::int64_t& ns) noexcept {
   using i128 = __int128;
   i128 t;
   if (itf.units_per_second == 1000000000u) t = units;

@@ -21,6 +21,7 @@ class PcapngReader final : public CaptureReader {
   explicit PcapngReader(util::ContiguousInput in);
 
   Next next(aio::Packet& p) override;
+  std::size_t next_well_formed(std::span<aio::Packet> out) noexcept override;
   const char* format_name() const noexcept override { return "PCAP-NG"; }
   bool same_state(const CaptureReader& other) const override;
   std::uint64_t next_cut(std::uint64_t from) const override;
@@ -32,6 +33,9 @@ class PcapngReader final : public CaptureReader {
   // Reads the SHB at the current offset into the section state.
   void start_section(std::span<const std::uint8_t> block, std::uint64_t at);
   void add_interface(std::span<const std::uint8_t> block, std::uint64_t at);
+  // Reads an enhanced packet block that passes every check of read_packet_block; false
+  // (p unspecified) if it fails one. The common case, kept apart from naming the fault.
+  bool read_well_formed_epb(std::span<const std::uint8_t> block, std::uint64_t at, aio::Packet& p) const;
   void read_packet_block(std::uint32_t type, std::span<const std::uint8_t> block, std::uint64_t at, aio::Packet& p);
   // Fills p's bytes (at data_at in the block at block_offset), lengths and interface.
   void place(aio::Packet& p, const std::uint8_t* block, std::uint64_t block_offset, std::size_t data_at,

@@ -6,6 +6,8 @@
 
 #include <cstring>
 #include <thread>
+#include <tuple>
+#include <vector>
 
 #include "pcap/pcap_test_util.hpp"
 #include "pcap/pcapng_format.hpp"
@@ -117,6 +119,23 @@ TEST(PcapngReader, EveryTimeResolutionAndOffset) {
   const Bytes offset = b.u64_bytes(static_cast<std::uint64_t>(-10));  // if_tsoffset = -10 s
   b.shb().idb(1, 0, b.option(14, offset) + b.option(9, {9}) + b.end_of_options()).epb(0, 3'000'000'000, hex("00"));
   EXPECT_EQ(read_bytes(b.file)[0].time_ns, -7'000'000'000);
+}
+
+// Micro- and nanoseconds take a fast path: the edge of the int64 range is the same there.
+TEST(PcapngReader, TimeStampsAtTheEdgeOfTheRange) {
+  constexpr std::uint64_t kMax = INT64_MAX;
+  for (const auto& [tsresol, units, ok] : std::vector<std::tuple<std::uint8_t, std::uint64_t, bool>>{
+           {9, kMax, true}, {9, kMax + 1, false}, {6, kMax / 1000, true}, {6, kMax / 1000 + 1, false}}) {
+    NgBuilder b;
+    b.shb().idb(1, 0, b.option(9, {tsresol}) + b.end_of_options()).epb(0, units, hex("00"));
+    if (ok) {
+      const auto p = read_bytes(b.file);
+      ASSERT_EQ(p.size(), 1u);
+      EXPECT_EQ(p[0].time_ns, tsresol == 9 ? INT64_MAX : static_cast<std::int64_t>(kMax / 1000 * 1000));
+    } else {
+      EXPECT_NE(testing::read_error(b.file).find("time stamp out of range"), std::string::npos) << units;
+    }
+  }
 }
 
 TEST(PcapngReader, SkipsOtherBlocks) {
@@ -335,6 +354,81 @@ TEST(PcapngReaderErrors, PacketsBeforeTheFaultAreDelivered) {
   aio::Packet p;
   EXPECT_EQ(reader->next(p), CaptureReader::Next::packet);
   EXPECT_THROW(reader->next(p), util::Error);
+}
+
+// Batches (next_well_formed, replay's fast path) read exactly what next() reads, stop at
+// every block they do not read (other block types, faults, the stop offset), and next()
+// then reads it or names its fault.
+TEST(PcapngReader, BatchesReadWhatNextReadsAndStopAtEverythingElse) {
+  for (const bool big_endian : {false, true}) {
+    NgBuilder b{big_endian, {}};
+    b.shb().idb(1, 0, b.option(9, {9}) + b.end_of_options()).idb(113);
+    b.epb(0, 10, hex("0102"), 0, b.option(2, b.u32_bytes(2)) + b.end_of_options());
+    b.epb(1, 11, hex("030405"));
+    b.spb(2, hex("0607"));
+    b.epb(0, 12, hex("08"));
+    b.block(5, hex("00000000"));  // an ISB: skipped
+    b.epb(1, 13, hex("090A0B0C"));
+    const std::size_t good = b.file.size();
+    b.epb(0, 14, hex("0D"), 0, b.option(2, b.u32_bytes(1)));
+    b.file[good + 28 + 4 + 2] = 40;  // the last EPB's option runs past the block
+    testing::TempFile f(b.file);
+    auto file = util::InputFile::open(f.path);
+    auto reader = CaptureReader::open(file);
+    std::vector<aio::Packet> batch(64);
+    std::vector<std::size_t> batch_sizes;
+    std::vector<aio::Packet> got;
+    std::string error;
+    try {
+      for (;;) {
+        const std::size_t n = reader->next_well_formed(batch);
+        batch_sizes.push_back(n);
+        got.insert(got.end(), batch.begin(), batch.begin() + static_cast<long>(n));
+        aio::Packet p;
+        if (reader->next(p) != CaptureReader::Next::packet) break;
+        got.push_back(p);
+      }
+    } catch (const util::Error& e) {
+      error = e.what();
+    }
+    EXPECT_NE(error.find("enhanced packet block with option 2 that runs past the block at offset " +
+                         std::to_string(good)),
+              std::string::npos)
+        << error;
+    // The first packet comes through next() (the batch before the SHB's reading is empty).
+    const auto expected = testing::read_bytes(Bytes(b.file.begin(), b.file.begin() + static_cast<long>(good)));
+    ASSERT_EQ(got.size(), expected.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(Bytes(got[i].data, got[i].data + got[i].size), expected[i].data) << i;
+      EXPECT_EQ(got[i].time_ns, expected[i].time_ns) << i;
+      EXPECT_EQ(got[i].offset, expected[i].offset) << i;
+      EXPECT_EQ(got[i].interface, expected[i].interface) << i;
+      EXPECT_EQ(got[i].link_type, expected[i].link_type) << i;
+      EXPECT_EQ(got[i].direction, expected[i].direction) << i;
+    }
+    EXPECT_EQ(expected[0].direction, aio::Direction::outbound);
+    EXPECT_EQ(expected[1].time_ns, 11000);  // µs on the second interface
+    // Batches took the EPB after the first packet, and the ones after the SPB and the ISB.
+    EXPECT_EQ(batch_sizes, (std::vector<std::size_t>{0, 1, 1, 0}));
+  }
+}
+
+TEST(PcapngReader, BatchesStopAtTheStopOffset) {
+  NgBuilder b = good_start();
+  b.epb(0, 1, hex("01"));
+  const std::size_t second = b.file.size();
+  b.epb(0, 2, hex("02")).epb(0, 3, hex("03"));
+  testing::TempFile f(b.file);
+  auto file = util::InputFile::open(f.path);
+  auto reader = CaptureReader::open(file);
+  aio::Packet p;
+  ASSERT_EQ(reader->next(p), CaptureReader::Next::packet);
+  reader->stop_at(second + 1);  // the second block starts before the stop, the third after
+  std::vector<aio::Packet> batch(8);
+  EXPECT_EQ(reader->next_well_formed(batch), 1u);
+  EXPECT_EQ(batch[0].data[0], 2);
+  EXPECT_EQ(reader->next_well_formed(batch), 0u);
+  EXPECT_EQ(reader->next(p), CaptureReader::Next::end);
 }
 
 }  // namespace
