@@ -58,7 +58,10 @@ class TextBuffer {
   void grow(std::size_t need);
   void grow_to(std::size_t capacity);
 
-  std::unique_ptr<char[]> buf_;
+  struct Free {
+    void operator()(char* p) const noexcept;
+  };
+  std::unique_ptr<char[], Free> buf_;
   char* cur_ = nullptr;
   char* end_ = nullptr;
 };
