@@ -103,6 +103,14 @@ class Framer {
 
   // Stream offset just past the last byte fed.
   std::uint64_t fed() const { return fed_; }
+  // Only while idle(): the stream goes on from offset `offset`, and events carry `time`
+  // until a storage header gives another (network and serial packets carry none). For a
+  // feeder that knows where each piece comes from (a capture flow: a datagram's file
+  // offset and capture time): the events of a piece fed next need no translation.
+  void rebase(std::uint64_t offset, util::Timestamp time) noexcept {
+    carry_base_ = fed_ = offset;
+    last_time_ = time;
+  }
   // No byte is held back (a partial packet) and no skip record is open: what comes next
   // is framed exactly as by a new framer (network and serial framing; a file framer also
   // remembers the last storage-header time).

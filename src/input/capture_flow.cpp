@@ -28,8 +28,18 @@ CaptureFlow::CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuf
 
 void CaptureFlow::feed(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns) {
   if (bytes.empty()) return;
-  // With nothing pending, no later event starts in an earlier segment.
-  if (framer_.idle()) segments_.clear(), first_ = 0;
+  if (framer_.idle()) {
+    // Nothing pending: every event of this piece starts in it, and no later event in an
+    // earlier one. The framer counts the stream from the piece's file offset, with its
+    // time, so its events go out as they are; the one segment maps what a later piece
+    // completes.
+    framer_.rebase(file_offset, to_timestamp(time_ns));
+    segments_.resize(1);  // keeps the storage
+    segments_[0] = {file_offset, file_offset, time_ns};
+    first_ = 0;
+    framer_.feed(bytes, *out_);
+    return;
+  }
   segments_.push_back({framer_.fed(), file_offset, time_ns});
   if (first_ > 64 && first_ * 2 > segments_.size()) {  // drop what events have passed
     segments_.erase(segments_.begin(), segments_.begin() + static_cast<long>(first_));

@@ -21,8 +21,9 @@ struct FlowKey {
 class CaptureFlow final : public dlt::FramerSink, private dlt::InPlaceLines {
  public:
   // Events go to `out`; payload text (if `text` is not null) into that shared buffer, for
-  // the messages `gate` wants (all if null). The gate sees messages before their capture
-  // time is known (it may refuse text a time filter would want; the text is then made later).
+  // the messages `gate` wants (all if null). The gate sees a message that starts in a
+  // datagram completing an earlier one with that earlier datagram's time (it may refuse
+  // text a time filter would want; the text is then made later).
   CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuffer* text, const dlt::PayloadGate* gate = nullptr);
 
   // Appends one piece of the flow's stream: `bytes` from file offset `file_offset`, of a
