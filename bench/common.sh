@@ -3,7 +3,11 @@
 #                     discarded) over $runs runs, after one warm-up run;
 #   medians "CMD1" "CMD2" …  the same for several commands run in turn (CMD1, CMD2, …,
 #                     CMD1, …), one median per line: on a shared machine whose speed
-#                     drifts, commands timed side by side drift together;
+#                     drifts, commands timed side by side drift together; each round's
+#                     times go to $work/rounds, one line per round;
+#   round_ratio I J   the median over the last medians call's rounds of CMDJ's time over
+#                     CMDI's (1-based): each ratio from two runs seconds apart;
+#   settle FILE…      puts files in the page-cache state of a first read from disk (below);
 #   machine_line      prints the machine the figures come from.
 work=${work:-${BENCH_WORK:-/tmp/dltdump-bench}}
 mkdir -p "$work"
@@ -28,6 +32,9 @@ rare_corpus() {
   [ -f "$small" ] || "$gen" --profile verbose --size "${peer_mb}M" --seed 1 --rare-app RARE -o "$small"
   printf 'RARE ----\n' > "$work/rare.filter"
 }
+round_ratio() {
+  awk -v i="$1" -v j="$2" '{print $j / $i}' "$work/rounds" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
 machine_line() {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 }
@@ -46,20 +53,39 @@ median() {
 }
 
 medians() {
-  local n=$# i r s e
+  local n=$# i r s e line
   local -a times
   for c in "$@"; do bash -c "$c" > /dev/null 2>&1 || true; done
+  : > "$work/rounds"
   for r in $(seq "$runs"); do
     i=0
+    line=
     for c in "$@"; do
       s=$(date +%s.%N)
       bash -c "$c" > /dev/null 2>&1 || true
       e=$(date +%s.%N)
       times[i * runs + r - 1]=$(echo "$e - $s" | bc -l)
+      line+=" ${times[i * runs + r - 1]}"
       i=$((i + 1))
     done
+    echo "$line" >> "$work/rounds"
   done
   for i in $(seq 0 $((n - 1))); do
     printf '%s\n' "${times[@]:i * runs:runs}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+  done
+}
+
+# settle FILE…: leaves each file in the page cache as a reader finds it after a first read
+# from disk. How a file was written decides the size of its cached pages: writes of
+# unaligned pieces (PcapngWriter writes at block boundaries) leave 4 KiB pages, large
+# aligned writes (dltgen's) and readahead leave large ones, and mapping 4 KiB pages costs
+# a page fault per 64 KiB. Unsettled, the capture paid ~30 ms of faults per 180 MB that
+# the .dlt file did not. Dropping a file's pages (dd's documented nocache idiom) and
+# reading it once puts every file compared in the same state.
+settle() {
+  local f
+  for f in "$@"; do
+    dd if="$f" iflag=nocache count=0 status=none
+    cat "$f" > /dev/null
   done
 }

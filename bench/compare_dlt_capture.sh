@@ -9,6 +9,9 @@
 # with a message per datagram (a logger that sends each message on its own, so no message
 # is cut across datagrams), one with 1-8 per datagram where 40 % of the datagrams end in a
 # message that the next datagram of the flow completes (the framers' worst case).
+# All three files are settled first (bench/common.sh: the page-cache state of a first read
+# from disk), so that how each generator wrote its file does not decide its page faults.
+# Each ratio is printed twice: of the medians, and the median of each round's ratio.
 # Usage: bench/compare_dlt_capture.sh [BUILD_DIR] [SIZE_MB] [RUNS]
 set -eu
 build=${1:-build}
@@ -38,6 +41,7 @@ for per in 1 8; do
     exit 1
   fi
 done
+settle "$dlt" "${caps[@]}"
 machine_line
 echo ".dlt: $dlt ($(stat -c %s "$dlt") bytes, $count messages); $runs runs each, in turn, medians"
 # Every dltdump command in turn, so that the ratios come from runs side by side.
@@ -54,6 +58,10 @@ for cap in "${caps[@]}"; do
   echo "capture $(basename "$cap") ($(stat -c %s "$cap") bytes):"
   printf '  dltdump:                     %.3f s  -> / .dlt one thread %.2fx, / .dlt default threads %.2fx\n' \
     "$t_cap" "$(echo "$t_cap / $t_dlt1" | bc -l)" "$(echo "$t_cap / $t_dlt" | bc -l)"
+  # The ratio of each round's two runs (seconds apart), median over the rounds: what drift
+  # between rounds does not move.
+  printf '  median of the rounds'"'"' ratios:  / .dlt one thread %.2fx, / .dlt default threads %.2fx\n' \
+    "$(round_ratio 1 "$i")" "$(round_ratio 2 "$i")"
   if command -v tshark > /dev/null; then
     t_tshark=$(runs=1 median "tshark -r '$cap' -d udp.port==3490,dlt")
     printf '  tshark -d udp.port==3490,dlt: %.3f s (1 run)  -> dltdump is %.1fx faster\n' "$t_tshark" "$(echo "$t_tshark / $t_cap" | bc -l)"
