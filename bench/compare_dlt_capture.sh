@@ -5,11 +5,14 @@
 #   .dlt file also with the default threads).
 # The corpus: dltgen --profile verbose makes the messages twice, as a network stream and as
 # a DLT file of about SIZE_MB (the same seed and count give the same messages; the script
-# checks it), and capgen --dlt carries the stream in PCAP-NG captures over 5 flows: one
-# with a message per datagram (a logger that sends each message on its own, so no message
-# is cut across datagrams), one with 1-8 per datagram where 40 % of the datagrams end in a
-# message that the next datagram of the flow completes (the framers' worst case).
-# All three files are settled first (bench/common.sh: the page-cache state of a first read
+# checks it), and capgen --dlt carries the stream in PCAP-NG captures over 5 flows, each
+# flow on an interface of another link type (Ethernet, one and two VLAN tags, SLL, SLL2):
+#   per1-whole  a message per datagram (a logger that sends each message on its own);
+#   per8-whole  1-8 whole messages per datagram (a logger that batches, as dlt-daemon does:
+#               UDP loggers do not cut messages across datagrams);
+#   per8        1-8 per datagram where 40 % of the datagrams end in a message that the
+#               flow's next datagram completes (the framers' worst case).
+# All the files are settled first (bench/common.sh: the page-cache state of a first read
 # from disk), so that how each generator wrote its file does not decide its page faults.
 # Each ratio is printed twice: of the medians, and the median of each round's ratio.
 # Usage: bench/compare_dlt_capture.sh [BUILD_DIR] [SIZE_MB] [RUNS]
@@ -22,9 +25,9 @@ dltdump=$build/src/dltdump
 count=$((size_mb * 12000))  # ~85 bytes per message in the capture, headers included
 dlt=$work/dlt-${size_mb}M.dlt
 caps=()
-for per in 1 8; do
-  name=per$per split=()
-  if [ "$per" = 1 ]; then name=per1-whole split=(--no-split); fi
+for name in per1-whole per8-whole per8; do
+  per=${name#per} per=${per%-whole} split=()
+  if [ "$name" != "per$per" ]; then split=(--no-split); fi
   cap=$work/dlt-${size_mb}M-$name.pcapng
   caps+=("$cap")
   if [ ! -f "$cap" ] || [ ! -f "$dlt" ]; then
