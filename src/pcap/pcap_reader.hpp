@@ -18,6 +18,7 @@ class PcapReader final : public CaptureReader {
   explicit PcapReader(util::ContiguousInput in);
 
   Next next(aio::Packet& p) override;
+  std::size_t next_well_formed(std::span<aio::Packet> out) noexcept override;
   const char* format_name() const noexcept override { return "PCAP"; }
   bool same_state(const CaptureReader& other) const override;
   std::uint64_t next_cut(std::uint64_t from) const override;
@@ -25,6 +26,11 @@ class PcapReader final : public CaptureReader {
  private:
   PcapReader(const PcapReader& state, util::ContiguousInput in);
   std::unique_ptr<CaptureReader> clone(util::ContiguousInput in) const override;
+
+  // Whether a record header's lengths pass next()'s checks.
+  bool record_fits(std::uint32_t cap, std::uint32_t orig) const noexcept;
+  // Fills p from the whole record at `record` (header and data), at file offset `at`.
+  void place(aio::Packet& p, const std::uint8_t* record, std::uint64_t at) const noexcept;
 
   bool big_endian_ = false;
   bool nanoseconds_ = false;
