@@ -98,40 +98,14 @@ TEST(PcapReader, BatchesReadWhatNextReadsAndStopAtFaultsAndTheStop) {
       for (std::uint32_t i = 0; i < 40; ++i) records.push_back({1700000000 + i, i * 7, Bytes(i % 9, std::uint8_t(i)), i % 3 ? 0 : 100});
       const Bytes good = pcap_file(big_endian, nano, 0, 1, records);
       records.push_back({1, 2, hex("01020304"), 2});  // captured above original: a fault
-      const Bytes file = pcap_file(big_endian, nano, 0, 1, records);
-      testing::TempFile f(file);
-      auto in = util::InputFile::open(f.path);
-      auto reader = CaptureReader::open(in);
-      std::vector<aio::Packet> batch(16);
-      std::vector<aio::Packet> got;
-      std::vector<std::size_t> sizes;
-      std::string error;
-      try {
-        for (;;) {
-          const std::size_t n = reader->next_well_formed(batch);
-          sizes.push_back(n);
-          got.insert(got.end(), batch.begin(), batch.begin() + static_cast<long>(n));
-          aio::Packet p;
-          if (reader->next(p) != CaptureReader::Next::packet) break;
-          got.push_back(p);
-        }
-      } catch (const util::Error& e) {
-        error = e.what();
-      }
-      EXPECT_NE(error.find("captured length 4 exceeds its original length 2 at offset " + std::to_string(good.size())),
+      const auto r = testing::read_in_batches(pcap_file(big_endian, nano, 0, 1, records), 16);
+      EXPECT_NE(r.error.find("captured length 4 exceeds its original length 2 at offset " + std::to_string(good.size())),
                 std::string::npos)
-          << error;
-      EXPECT_EQ(sizes, (std::vector<std::size_t>{16, 16, 6}));  // 16 + 1 + 16 + 1 + 6 = 40, then the fault
+          << r.error;
+      EXPECT_EQ(r.batch_sizes, (std::vector<std::size_t>{16, 16, 6}));  // 16 + 1 + 16 + 1 + 6 = 40, then the fault
       const auto expected = read_bytes(good);
-      ASSERT_EQ(got.size(), expected.size());
-      for (std::size_t i = 0; i < got.size(); ++i) {
-        EXPECT_EQ(Bytes(got[i].data, got[i].data + got[i].size), expected[i].data) << i;
-        EXPECT_EQ(got[i].original_size, expected[i].original_size) << i;
-        EXPECT_EQ(got[i].time_ns, expected[i].time_ns) << i;
-        EXPECT_EQ(got[i].offset, expected[i].offset) << i;
-        EXPECT_EQ(got[i].link_type, 1) << i;
-        EXPECT_EQ(got[i].direction, aio::Direction::unknown) << i;
-      }
+      EXPECT_TRUE(r.packets == expected);
+      EXPECT_EQ(expected.size(), 40u);
       EXPECT_EQ(expected[3].time_ns, 1700000003LL * 1000000000 + 21 * (nano ? 1 : 1000));
     }
   }

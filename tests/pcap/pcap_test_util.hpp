@@ -12,6 +12,7 @@
 
 #include "aio/packet.hpp"
 #include "pcap/capture_reader.hpp"
+#include "util/error.hpp"
 #include "util/mapped_file.hpp"
 
 namespace dltdump::testing {
@@ -149,7 +150,11 @@ struct ReadPacket {
   std::uint32_t interface;
   std::uint16_t link_type;
   aio::Direction direction;
+  bool operator==(const ReadPacket&) const = default;
 };
+inline ReadPacket copy_packet(const aio::Packet& p) {
+  return {Bytes(p.data, p.data + p.size), p.original_size, p.time_ns, p.offset, p.interface, p.link_type, p.direction};
+}
 
 // Reads every packet of `file` (a path or "-"); throws util::Error as the reader does.
 inline std::vector<ReadPacket> read_all(util::InputFile& file, std::vector<pcap::Interface>* interfaces = nullptr) {
@@ -164,8 +169,7 @@ inline std::vector<ReadPacket> read_all(util::InputFile& file, std::vector<pcap:
       reader->release();
       continue;
     }
-    out.push_back({Bytes(p.data, p.data + p.size), p.original_size, p.time_ns, p.offset, p.interface, p.link_type,
-                   p.direction});
+    out.push_back(copy_packet(p));
   }
   if (interfaces) *interfaces = reader->interfaces();
   return out;
@@ -174,6 +178,34 @@ inline std::vector<ReadPacket> read_bytes(const Bytes& content, std::vector<pcap
   TempFile f(content);
   auto file = util::InputFile::open(f.path);
   return read_all(file, interfaces);
+}
+
+// `content` read as replay reads it: a batch of up to `batch` packets through
+// next_well_formed, then one next(), until the end or a fault.
+struct BatchRead {
+  std::vector<ReadPacket> packets;
+  std::vector<std::size_t> batch_sizes;  // what each next_well_formed call read
+  std::string error;                     // the fault's message, or empty
+};
+inline BatchRead read_in_batches(const Bytes& content, std::size_t batch) {
+  TempFile f(content);
+  auto file = util::InputFile::open(f.path);
+  auto reader = pcap::CaptureReader::open(file);
+  BatchRead r;
+  std::vector<aio::Packet> packets(batch);
+  try {
+    for (;;) {
+      const std::size_t n = reader->next_well_formed(packets);
+      r.batch_sizes.push_back(n);
+      for (std::size_t i = 0; i < n; ++i) r.packets.push_back(copy_packet(packets[i]));
+      aio::Packet p;
+      if (reader->next(p) != pcap::CaptureReader::Next::packet) break;
+      r.packets.push_back(copy_packet(p));
+    }
+  } catch (const util::Error& e) {
+    r.error = e.what();
+  }
+  return r;
 }
 
 // The reader's error message for `content`, or "no error".

@@ -372,44 +372,19 @@ TEST(PcapngReader, BatchesReadWhatNextReadsAndStopAtEverythingElse) {
     const std::size_t good = b.file.size();
     b.epb(0, 14, hex("0D"), 0, b.option(2, b.u32_bytes(1)));
     b.file[good + 28 + 4 + 2] = 40;  // the last EPB's option runs past the block
-    testing::TempFile f(b.file);
-    auto file = util::InputFile::open(f.path);
-    auto reader = CaptureReader::open(file);
-    std::vector<aio::Packet> batch(64);
-    std::vector<std::size_t> batch_sizes;
-    std::vector<aio::Packet> got;
-    std::string error;
-    try {
-      for (;;) {
-        const std::size_t n = reader->next_well_formed(batch);
-        batch_sizes.push_back(n);
-        got.insert(got.end(), batch.begin(), batch.begin() + static_cast<long>(n));
-        aio::Packet p;
-        if (reader->next(p) != CaptureReader::Next::packet) break;
-        got.push_back(p);
-      }
-    } catch (const util::Error& e) {
-      error = e.what();
-    }
-    EXPECT_NE(error.find("enhanced packet block with option 2 that runs past the block at offset " +
-                         std::to_string(good)),
+    const auto r = testing::read_in_batches(b.file, 64);
+    EXPECT_NE(r.error.find("enhanced packet block with option 2 that runs past the block at offset " +
+                           std::to_string(good)),
               std::string::npos)
-        << error;
+        << r.error;
     // The first packet comes through next() (the batch before the SHB's reading is empty).
     const auto expected = testing::read_bytes(Bytes(b.file.begin(), b.file.begin() + static_cast<long>(good)));
-    ASSERT_EQ(got.size(), expected.size());
-    for (std::size_t i = 0; i < got.size(); ++i) {
-      EXPECT_EQ(Bytes(got[i].data, got[i].data + got[i].size), expected[i].data) << i;
-      EXPECT_EQ(got[i].time_ns, expected[i].time_ns) << i;
-      EXPECT_EQ(got[i].offset, expected[i].offset) << i;
-      EXPECT_EQ(got[i].interface, expected[i].interface) << i;
-      EXPECT_EQ(got[i].link_type, expected[i].link_type) << i;
-      EXPECT_EQ(got[i].direction, expected[i].direction) << i;
-    }
+    EXPECT_TRUE(r.packets == expected);
+    EXPECT_EQ(expected.size(), 5u);
     EXPECT_EQ(expected[0].direction, aio::Direction::outbound);
     EXPECT_EQ(expected[1].time_ns, 11000);  // µs on the second interface
     // Batches took the EPB after the first packet, and the ones after the SPB and the ISB.
-    EXPECT_EQ(batch_sizes, (std::vector<std::size_t>{0, 1, 1, 0}));
+    EXPECT_EQ(r.batch_sizes, (std::vector<std::size_t>{0, 1, 1, 0}));
   }
 }
 
