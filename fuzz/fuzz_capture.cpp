@@ -1,8 +1,9 @@
 // libFuzzer target: a capture file through its reader, from the first byte (the SHB or
 // PCAP file header is fuzzed too), as replay reads it: batches collected until the reader
-// asks for release(), half the inputs also through the batch fast path (next_well_formed). One source, built as fuzz_pcapng_reader and fuzz_pcap_reader, which
-// fuzz/run.sh seeds with PCAP-NG and classic PCAP files; both open through
-// CaptureReader::open, so mutations may cross formats. Every byte of every packet is read (ASan sees out-of-bounds views),
+// asks for release(), half the inputs also through the batch fast path (next_well_formed).
+// One source, built as fuzz_pcapng_reader and fuzz_pcap_reader, which fuzz/run.sh seeds
+// with PCAP-NG and classic PCAP files; both open through CaptureReader::open, so mutations
+// may cross formats. Every byte of every packet is read (ASan sees out-of-bounds views),
 // and the packet invariants are checked.
 #include <sys/mman.h>
 #include <unistd.h>

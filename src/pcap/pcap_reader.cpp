@@ -110,12 +110,7 @@ std::size_t PcapReader::next_well_formed(std::span<aio::Packet> out) noexcept {
     const std::uint32_t orig = util::load<std::uint32_t>(r + 12, big_endian_);
     const std::size_t left = ready.size() - at - kRecordHeader;
     if (!record_fits(cap, orig) || cap > left) break;
-    // The hardware prefetcher loses the stream at page boundaries; records are read in order.
-    if (left > cap + 1024) {
-      __builtin_prefetch(r + kRecordHeader + cap + 512);
-      __builtin_prefetch(r + kRecordHeader + cap + 576);
-      __builtin_prefetch(r + kRecordHeader + cap + 640);
-    }
+    prefetch_ahead(r + kRecordHeader + cap, left - cap);
     place(out[n], r, in_.offset() + at);
     at += kRecordHeader + cap;
     ++n;

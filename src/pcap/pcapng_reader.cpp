@@ -101,12 +101,7 @@ std::size_t PcapngReader::next_well_formed(std::span<aio::Packet> out) noexcept 
     if (u32(d) != pcapng::kEnhancedPacket || len < 12 || len % 4 != 0 || len > pcapng::kMaxBlockBytes || len > left ||
         u32(d + len - 4) != len)
       break;
-    // The hardware prefetcher loses the stream at page boundaries; blocks are read in order.
-    if (left > len + 1024) {
-      __builtin_prefetch(d + len + 512);
-      __builtin_prefetch(d + len + 576);
-      __builtin_prefetch(d + len + 640);
-    }
+    prefetch_ahead(d + len, left - len);
     if (!read_well_formed_epb({d, len}, in_.offset() + at, out[n])) break;
     at += len;
     ++n;
@@ -223,7 +218,8 @@ void PcapngReader::place(aio::Packet& p, const std::uint8_t* block, std::uint64_
   p.offset = block_offset + data_at;
 }
 
-bool PcapngReader::read_well_formed_epb(std::span<const std::uint8_t> b, std::uint64_t at, aio::Packet& p) const {
+bool PcapngReader::read_well_formed_epb(std::span<const std::uint8_t> b, std::uint64_t at,
+                                        aio::Packet& p) const noexcept {
   const std::uint8_t* d = b.data();
   if (b.size() < 32) return false;
   const std::uint32_t local = u32(d + 8), cap = u32(d + 20), orig = u32(d + 24);

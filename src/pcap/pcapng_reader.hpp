@@ -35,7 +35,7 @@ class PcapngReader final : public CaptureReader {
   void add_interface(std::span<const std::uint8_t> block, std::uint64_t at);
   // Reads an enhanced packet block that passes every check of read_packet_block; false
   // (p unspecified) if it fails one. The common case, kept apart from naming the fault.
-  bool read_well_formed_epb(std::span<const std::uint8_t> block, std::uint64_t at, aio::Packet& p) const;
+  bool read_well_formed_epb(std::span<const std::uint8_t> block, std::uint64_t at, aio::Packet& p) const noexcept;
   void read_packet_block(std::uint32_t type, std::span<const std::uint8_t> block, std::uint64_t at, aio::Packet& p);
   // Fills p's bytes (at data_at in the block at block_offset), lengths and interface.
   void place(aio::Packet& p, const std::uint8_t* block, std::uint64_t block_offset, std::size_t data_at,
