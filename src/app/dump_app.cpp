@@ -26,7 +26,9 @@ namespace {
 
 void print_line(int fd, const std::string& text) { util::write_all(fd, text + "\n"); }
 
-// One framer over the file's windows (mapped) or read(2) chunks (pipes).
+// One framer over the file's windows (mapped) or read(2) chunks (pipes). A mapped file cut
+// by another program meanwhile stops the input after the window that found it (what lies
+// past the cut read as zeros: no packet; the skip record they make is not delivered).
 void decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipeline& pipeline) {
   dlt::Framer framer(format);
   pipeline.attach(framer);
@@ -35,9 +37,37 @@ void decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipeline& pi
     auto window = file.next_window();
     if (window.empty()) break;
     framer.feed(window, sink);
+    file.check_not_shrunk();
     file.release_before(framer.fed());
   }
   framer.finish(sink);
+}
+
+// A mapped DLT file on several cores. Blocks that end before a cut made by another program
+// meanwhile are intact and go out; from the first block that does not, the bytes up to the
+// cut are decoded again serially (workers may have read zeros past it), whole packets only.
+void decode_file_blocks(util::InputFile& file, const DumpConfig& config, Pipeline& pipeline) {
+  struct Cut {
+    std::uint64_t size;
+  };
+  std::uint64_t written = 0;  // file offset up to which lines went out
+  try {
+    decode_file_parallel(file.whole(), pipeline.line_spec(), {config.threads, config.block_bytes},
+                         [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
+                           if (auto now = file.shrunk_to(); now && end > *now) throw Cut{*now};
+                           pipeline.sink.write_block(text, lines);
+                           file.release_before(end);
+                           written = end;
+                         });
+  } catch (const Cut& cut) {
+    if (cut.size > written) {
+      dlt::Framer framer(dlt::StreamFormat::File, written);
+      pipeline.attach(framer);
+      framer.feed(file.whole().subspan(written, cut.size - written), pipeline.head());
+    }
+    file.throw_shrunk(cut.size);
+  }
+  file.check_not_shrunk();
 }
 
 // What a capture's bounds and rules lost goes to stderr, so that standard output stays the
@@ -49,7 +79,7 @@ void report_losses(const std::string& name, const std::string& losses) {
 // A PCAP or PCAP-NG capture: replayed packet by packet into the capture decoder (on all
 // cores when threads > 1 and no context is asked). A malformed capture stops after what
 // came before the fault, whose flows are flushed.
-void decode_capture(util::InputFile& file, const DumpConfig& config, Pipeline& pipeline) {
+void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline& pipeline) {
   auto reader = pcap::CaptureReader::open(file);
   if (!reader) return;  // fewer than 4 bytes: nothing to decode (spec §5)
   input::CaptureDecoder::Options options;
@@ -60,6 +90,8 @@ void decode_capture(util::InputFile& file, const DumpConfig& config, Pipeline& p
       if (file.is_mapped() && file.whole().size() >= 2 * config.block_bytes) {
         decode_capture_chunked(*reader, options, pipeline.line_spec(), {config.threads, config.block_bytes},
                                [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
+                                 // A chunk past a cut may hold lines of zeros: stop before it.
+                                 if (auto now = file.shrunk_to(); now && end > *now) file.throw_shrunk(*now);
                                  pipeline.sink.write_block(text, lines);
                                  file.release_before(end);
                                },
@@ -87,12 +119,28 @@ void decode_capture(util::InputFile& file, const DumpConfig& config, Pipeline& p
     aio::replay(*reader, decoder);
   } catch (const util::Error&) {
     if (decoder.failure()) std::rethrow_exception(decoder.failure());  // the output failed
+    file.check_not_shrunk();  // a cut capture: its open flows are not flushed as if it ended
     decoder.finish();
     report_losses(file.name(), decoder.loss_summary());
     throw;
   }
+  file.check_not_shrunk();
   decoder.finish();
   report_losses(file.name(), decoder.loss_summary());
+}
+
+// A capture cut by another program while it is read ends in zeros, which its reader takes
+// for a corrupt block or empty records: the cut is what to report.
+void decode_capture(util::InputFile& file, const DumpConfig& config, Pipeline& pipeline) {
+  try {
+    decode_capture_of(file, config, pipeline);
+  } catch (const util::OutputError&) {
+    throw;
+  } catch (const util::Error&) {
+    file.check_not_shrunk();
+    throw;
+  }
+  file.check_not_shrunk();
 }
 
 // A regular expression that gave up on some lines is worth knowing about: those lines were
@@ -130,6 +178,22 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   for (const auto& spec : config.inputs) {
     const std::uint64_t lines_before = sink.lines();
     std::optional<util::InputFile> file;  // lives until the sink has ended the input
+    // Copying a DLT file's bytes into a DLT output fails when another program cut the file
+    // meanwhile: that is the input's failure (already said), not the output's.
+    auto cut_input = [&] { return file && file->shrunk_to(); };
+    auto input_failed = [&](const std::string& what) {
+      // Diagnostics share stdout with the lines: flush the lines first so that the
+      // message appears where the failure happened.
+      try {
+        if (auto now = file ? file->shrunk_to() : std::nullopt) sink.input_cut(*now);
+        sink.end_input();
+        sink.flush();
+      } catch (const util::OutputError&) {
+        if (!cut_input()) throw;
+      }
+      print_line(diag_fd, what);
+      if (sink.lines() > lines_before) partial = true;
+    };
     try {
       input::InputFormat format = input::resolve_format(spec, config.format);
       if (spec.is_live()) {
@@ -151,25 +215,17 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         decode_capture(*file, config, pipeline);
       } else if (format == input::InputFormat::File && file->is_mapped() && config.threads > 1 &&
                  pipeline.parallel() && file->whole().size() >= 2 * config.block_bytes) {
-        decode_file_parallel(file->whole(), pipeline.line_spec(), {config.threads, config.block_bytes},
-                             [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
-                               sink.write_block(text, lines);
-                               file->release_before(end);
-                             });
+        decode_file_blocks(*file, config, pipeline);
       } else {
         decode_stream(*file, stream_format(format), pipeline);
       }
       sink.end_input();
       ++processed;
     } catch (const util::OutputError&) {
-      throw;
+      if (!cut_input()) throw;
+      input_failed(file->shrink_error(*file->shrunk_to()).what());
     } catch (const util::Error& e) {
-      // Diagnostics share stdout with the lines: flush the lines first so that the
-      // message appears where the failure happened.
-      sink.end_input();
-      sink.flush();
-      print_line(diag_fd, e.what());
-      if (sink.lines() > lines_before) partial = true;
+      input_failed(e.what());
     }
   }
   sink.finish();

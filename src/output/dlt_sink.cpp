@@ -20,24 +20,31 @@ void DltSink::write_run() {
   const std::uint64_t offset = run_offset_, bytes = run_bytes_;
   run_bytes_ = 0;
   if (bytes >= runs_.copy) {
-    // If the copy fails part-way, the messages that arrived whole stay: walk the run's
-    // storage headers (all valid: the framer delivered them) up to what arrived.
-    auto whole_messages = [run = source_.bytes.subspan(offset, bytes)](std::uint64_t arrived) {
-      std::uint64_t end = 0;
-      while (end + dlt::kStorageHeaderBytes + 4 <= arrived) {
-        const std::uint8_t* packet = run.data() + end + dlt::kStorageHeaderBytes;
-        const std::uint64_t next = end + dlt::kStorageHeaderBytes + util::load_be16(packet + 2);  // + LEN
-        if (next > arrived) break;
-        end = next;
-      }
-      return end;
-    };
-    writer_.copy_block(source_.fd, path_, offset, bytes, whole_messages);
+    // If the copy fails part-way, the messages that arrived whole stay.
+    writer_.copy_block(source_.fd, path_, offset, bytes,
+                       [run = source_.bytes.data() + offset](std::uint64_t arrived) { return whole_messages(run, arrived); });
   } else {
     util::TextBuffer& out = writer_.begin({});
     out.append(reinterpret_cast<const char*>(source_.bytes.data() + offset), static_cast<std::size_t>(bytes));
     writer_.end();
   }
+}
+
+std::uint64_t DltSink::whole_messages(const std::uint8_t* run, std::uint64_t limit) {
+  // Walks the storage headers (all valid: the framer delivered them) up to `limit`.
+  std::uint64_t end = 0;
+  while (end + dlt::kStorageHeaderBytes + 4 <= limit) {
+    const std::uint8_t* packet = run + end + dlt::kStorageHeaderBytes;
+    const std::uint64_t next = end + dlt::kStorageHeaderBytes + util::load_be16(packet + 2);  // + LEN
+    if (next > limit) break;
+    end = next;
+  }
+  return end;
+}
+
+void DltSink::input_cut(std::uint64_t size) {
+  if (run_bytes_ == 0 || run_offset_ + run_bytes_ <= size) return;
+  run_bytes_ = run_offset_ >= size ? 0 : whole_messages(source_.bytes.data() + run_offset_, size - run_offset_);
 }
 
 void DltSink::on_message(const dlt::Message& m) {

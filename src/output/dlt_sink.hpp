@@ -42,6 +42,9 @@ class DltSink final : public LineOutput {
     writer_.flush();  // waits for a copy, which may still read the source's mapping
     source_ = {};
   }
+  // The pending run keeps only its whole messages before the cut; the others were read
+  // (and checked) before it, but their bytes are gone from the mapping.
+  void input_cut(std::uint64_t size) override;
   bool wants_text() const override { return false; }
   void flush() override {
     write_run();
@@ -55,6 +58,9 @@ class DltSink final : public LineOutput {
  private:
   // Writes the pending run of source bytes, if any.
   void write_run();
+  // Bytes of the first messages of `run` that end within its first `limit` bytes (a run
+  // holds whole, valid messages with storage headers back to back).
+  static std::uint64_t whole_messages(const std::uint8_t* run, std::uint64_t limit);
 
   RecordTarget& writer_;
   DltRunSizes runs_;

@@ -30,6 +30,10 @@ class LineOutput : public dlt::FramerSink {
   // The input's events are all delivered (also after it failed part-way); its source
   // file is not used after this returns.
   virtual void end_input() {}
+  // Before end_input: the current input was cut by another program while it was read and
+  // is now `size` bytes long. Its bytes past `size` read as zeros now, so nothing may be
+  // taken from them any more (events delivered before are whole and stay).
+  virtual void input_cut(std::uint64_t /*size*/) {}
 
   // Whether messages must carry their payload text (text outputs print it).
   virtual bool wants_text() const = 0;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "util/error.hpp"
+#include "util/shrink_guard.hpp"
 
 namespace dltdump::util {
 
@@ -47,6 +48,7 @@ InputFile InputFile::from_fd(int fd, std::string name, bool owned) {
       if (p != MAP_FAILED) {
         f.map_ = static_cast<const std::uint8_t*>(p);
         f.map_size_ = static_cast<std::size_t>(st.st_size);
+        f.guard_slot_ = ShrinkGuard::guard(p, f.map_size_);
         ::madvise(p, f.map_size_, MADV_SEQUENTIAL);
       }
     }
@@ -57,13 +59,15 @@ InputFile InputFile::from_fd(int fd, std::string name, bool owned) {
 
 InputFile::InputFile(InputFile&& o) noexcept
     : name_(std::move(o.name_)), fd_(o.fd_), owned_(o.owned_), map_(o.map_), map_size_(o.map_size_),
-      map_pos_(o.map_pos_), released_(o.released_), buf_(std::move(o.buf_)), dev_(o.dev_), ino_(o.ino_) {
+      guard_slot_(o.guard_slot_), map_pos_(o.map_pos_), released_(o.released_), buf_(std::move(o.buf_)), dev_(o.dev_), ino_(o.ino_) {
   o.fd_ = -1;
   o.owned_ = false;
   o.map_ = nullptr;
+  o.guard_slot_ = -1;
 }
 
 InputFile::~InputFile() {
+  ShrinkGuard::release(guard_slot_);
   if (map_) ::munmap(const_cast<std::uint8_t*>(map_), map_size_);
   if (owned_ && fd_ >= 0) ::close(fd_);
 }
@@ -91,6 +95,27 @@ void InputFile::release_before(std::uint64_t offset) noexcept {
     ::madvise(const_cast<std::uint8_t*>(map_) + released_, end - released_, MADV_DONTNEED);
     released_ = end;
   }
+}
+
+std::optional<std::uint64_t> InputFile::shrunk_to() const noexcept {
+  if (!map_) return std::nullopt;
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) return std::nullopt;
+  const auto now = static_cast<std::uint64_t>(st.st_size);
+  if (now < map_size_) return now;
+  // The guard saw a read past the end, but the file has grown back since (copytruncate
+  // and a writer that goes on): what was read there is gone all the same.
+  if (ShrinkGuard::faulted(guard_slot_)) return 0;
+  return std::nullopt;
+}
+
+void InputFile::check_not_shrunk() const {
+  if (auto now = shrunk_to()) throw_shrunk(*now);
+}
+
+Error InputFile::shrink_error(std::uint64_t now) const {
+  return Error("Input " + name_ + " shrank from " + std::to_string(map_size_) + " to " + std::to_string(now) +
+              " bytes while being read; decoding stopped at the cut");
 }
 
 }  // namespace dltdump::util

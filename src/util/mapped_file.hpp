@@ -7,13 +7,21 @@
 // Anything that cannot be mapped (stdin, a FIFO, a character device) is read with large
 // `read(2)` calls into an owned buffer instead. Errors throw util::Error with a message
 // that names the path.
+//
+// A mapped file that another program cuts while it is read does not kill the process
+// (util/shrink_guard.hpp): what lies past the new end reads as zeros, and the reader finds
+// out with `shrunk_to` / `check_not_shrunk` at its next check (after a window or block).
+// A file that grows while it is read is read to the size it had when opened.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
+
+#include "util/error.hpp"
 
 namespace dltdump::util {
 
@@ -39,6 +47,16 @@ class InputFile {
   // Tells the file that bytes before stream offset `offset` are no longer referenced.
   void release_before(std::uint64_t offset) noexcept;
 
+  // The file's size now, if it is smaller than the mapped size (another program cut it
+  // since it was opened); nullopt otherwise, and for unmapped inputs. One fstat.
+  std::optional<std::uint64_t> shrunk_to() const noexcept;
+  // Throws util::Error naming the input if shrunk_to() says it shrank: the lines decoded
+  // so far are those of its bytes before the cut; what follows is not decoded.
+  void check_not_shrunk() const;
+  // That error for a file found `now` bytes long; throw_shrunk throws it.
+  Error shrink_error(std::uint64_t now) const;
+  [[noreturn]] void throw_shrunk(std::uint64_t now) const { throw shrink_error(now); }
+
   const std::string& name() const noexcept { return name_; }
   bool is_mapped() const noexcept { return map_ != nullptr; }
   // The open descriptor (owned by this InputFile, or standard input).
@@ -58,6 +76,7 @@ class InputFile {
   bool owned_ = false;
   const std::uint8_t* map_ = nullptr;
   std::size_t map_size_ = 0;
+  int guard_slot_ = -1;            // util::ShrinkGuard slot of the mapping
   std::size_t map_pos_ = 0;        // next window starts here
   std::size_t released_ = 0;       // pages before this were released
   std::vector<std::uint8_t> buf_;  // read(2) buffer for non-mappable inputs

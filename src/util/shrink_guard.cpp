@@ -1,0 +1,90 @@
+#include "util/shrink_guard.hpp"
+
+#include <signal.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <mutex>
+
+namespace dltdump::util {
+
+namespace {
+
+// One guarded mapping. `begin` 0 is a free slot; `taken` reserves a slot while it is being
+// filled, so the handler never sees half a registration (it reads begin last-written).
+struct Slot {
+  std::atomic<bool> taken{false};
+  std::atomic<std::uintptr_t> begin{0};
+  std::atomic<std::size_t> size{0};
+  std::atomic<bool> faulted{false};
+};
+
+Slot g_slots[ShrinkGuard::kSlots];
+static_assert(std::atomic<std::uintptr_t>::is_always_lock_free && std::atomic<bool>::is_always_lock_free,
+              "the signal handler reads the slots");
+
+// Only async-signal-safe calls here: mmap and sigaction are system calls.
+void on_sigbus(int sig, siginfo_t* info, void*) {
+  const auto addr = reinterpret_cast<std::uintptr_t>(info->si_addr);
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  for (Slot& s : g_slots) {
+    const std::uintptr_t begin = s.begin.load(std::memory_order_acquire);
+    const std::size_t size = s.size.load(std::memory_order_relaxed);
+    if (begin == 0 || addr < begin || addr - begin >= size) continue;
+    // Zeros from the faulting page to the end of the mapping: one call, and every later
+    // read past the new end succeeds without another fault.
+    const std::uintptr_t from = addr / page * page;
+    void* p = ::mmap(reinterpret_cast<void*>(from), begin + size - from, PROT_READ,
+                     MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) {
+      s.faulted.store(true, std::memory_order_release);
+      return;
+    }
+    break;
+  }
+  // Not ours (or no memory to map): the default action, when the instruction is retried.
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  ::sigemptyset(&dfl.sa_mask);
+  ::sigaction(sig, &dfl, nullptr);
+}
+
+void install_handler() {
+  struct sigaction sa {};
+  sa.sa_sigaction = on_sigbus;
+  sa.sa_flags = SA_SIGINFO | SA_RESTART;
+  ::sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGBUS, &sa, nullptr);
+}
+
+}  // namespace
+
+int ShrinkGuard::guard(const void* begin, std::size_t size) noexcept {
+  static std::once_flag once;
+  std::call_once(once, install_handler);
+  for (std::size_t i = 0; i < kSlots; ++i) {
+    Slot& s = g_slots[i];
+    bool expected = false;
+    if (!s.taken.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) continue;
+    s.faulted.store(false, std::memory_order_relaxed);
+    s.size.store(size, std::memory_order_relaxed);
+    s.begin.store(reinterpret_cast<std::uintptr_t>(begin), std::memory_order_release);
+    return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void ShrinkGuard::release(int slot) noexcept {
+  if (slot < 0) return;
+  Slot& s = g_slots[slot];
+  s.begin.store(0, std::memory_order_release);
+  s.size.store(0, std::memory_order_relaxed);
+  s.taken.store(false, std::memory_order_release);
+}
+
+bool ShrinkGuard::faulted(int slot) noexcept {
+  return slot >= 0 && g_slots[slot].faulted.load(std::memory_order_acquire);
+}
+
+}  // namespace dltdump::util

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# An input cut by another program while dltdump reads it (logrotate's copytruncate): never a
+# signal death; the lines of the bytes before the cut (a prefix of the whole file's lines),
+# one line on standard error naming the input, exit 3 (the only input failed).
+#
+# dltdump is held up by a reader that waits before it reads (a pipe for the console, a FIFO
+# named as the output file for DLT and PCAP-NG), so the cut always happens mid-run.
+# Usage: shrinking_input_test.sh DLTDUMP DLTGEN CAPGEN
+set -u
+dltdump=$1 dltgen=$2 capgen=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+export TZ=UTC
+failures=0
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+
+# Inputs large enough that the run cannot end before the reader starts reading: the output
+# buffer, the pipe and the parallel decoders' blocks in flight hold far less.
+"$dltgen" --format file --size 24000000 --seed 11 -o in.dlt
+"$dltgen" --format net --size 24000000 --seed 12 -o in.net
+"$dltgen" --format ser --size 24000000 --seed 13 -o in.ser
+"$capgen" --dlt in.net --flows 3 --seed 14 -o in.pcapng > /dev/null
+declare -A format=([in.dlt]=file [in.net]=net [in.ser]=ser [in.pcapng]=auto)
+
+# The lines of `file` (an output read back, or text) must be the first lines of `ref`.
+check_prefix() {  # what lines ref
+  local n
+  n=$(wc -l < "$2")
+  [ "$n" -gt 0 ] || { fail "$1: no lines"; return; }
+  head -n "$n" "$3" | cmp -s - "$2" || fail "$1: its $n lines are not the first lines of the whole input's"
+}
+
+check_run() {  # what rc stderr stdout-lines
+  local what=$1 rc=$2 err=$3
+  [ "$rc" -lt 128 ] || fail "$what: killed by signal $((rc - 128))"
+  [ "$rc" -eq 3 ] || fail "$what: exit $rc, expected 3"
+  [ "$(wc -l < "$err")" -eq 1 ] && grep -q "shrank from .* to 1048576 bytes" "$err" ||
+    fail "$what: stderr is not the one line naming the cut: $(head -c 300 "$err")"
+  grep -q "shrank" "$4" && fail "$what: the diagnostic is on standard output"
+}
+
+for in in in.dlt in.net in.ser in.pcapng; do
+  fmt="--format=${format[$in]}"
+  "$dltdump" "$fmt" "$in" > "ref.$in.txt" 2> /dev/null
+  for out in console dlt pcapng; do
+    if [ "$out" != console ]; then
+      "$dltdump" "$fmt" -o "whole.$out" "$in" 2> /dev/null
+      "$dltdump" "whole.$out" > "ref.$in.$out.txt" 2> /dev/null
+      rm -f "whole.$out"
+    fi
+    for threads in 1 2; do
+      what="$in -> $out, $threads thread(s)"
+      cut="cut.${in#in.}"
+      cp "$in" "$cut"
+      if [ "$out" = console ]; then
+        { timeout 60 "$dltdump" "$fmt" --threads=$threads "$cut" 2> err.txt; echo $? > rc.txt; } | { sleep 1; cat; } > got.txt &
+        sleep 0.3
+        truncate -s 1M "$cut"
+        wait
+        check_run "$what" "$(cat rc.txt)" err.txt got.txt
+        check_prefix "$what" got.txt "ref.$in.txt"
+      else
+        rm -f "out.$out" "got.$out"
+        mkfifo "out.$out"
+        timeout 60 bash -c "sleep 1; cat out.$out > got.$out" &
+        timeout 60 "$dltdump" "$fmt" --threads=$threads -f -o "out.$out" "$cut" > so.txt 2> err.txt &
+        pid=$!
+        sleep 0.3
+        truncate -s 1M "$cut"
+        wait $pid
+        rc=$?
+        wait
+        check_run "$what" "$rc" err.txt so.txt
+        [ -s so.txt ] && fail "$what: standard output is not empty"
+        "$dltdump" "got.$out" > got.txt 2> /dev/null
+        # A PCAP-NG or DLT stream read back: its lines, but no SKIP line (a cut message).
+        grep -q " SKIP " got.txt && fail "$what: the output read back has a skipped region"
+        check_prefix "$what" got.txt "ref.$in.$out.txt"
+      fi
+    done
+  done
+done
+
+# The mechanism itself: a file that grows while it is read is read as it was when opened.
+cp in.dlt grow.dlt
+{ "$dltdump" --threads=1 grow.dlt 2> err.txt; echo $? > rc.txt; } | { sleep 1; cat; } > got.txt &
+sleep 0.3
+cat in.dlt >> grow.dlt
+wait
+[ "$(cat rc.txt)" -eq 0 ] || fail "grown input: exit $(cat rc.txt)"
+cmp -s got.txt ref.in.dlt.txt || fail "grown input: not the lines of the file as it was opened"
+
+if [ "$failures" -gt 0 ]; then
+  echo "$failures failed"
+  exit 1
+fi
+echo "shrinking input: all passed"
