@@ -124,11 +124,9 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
                         out_fd);
   output::LineOutput& sink = output.lines();
   Pipeline pipeline(config, filter ? &*filter : nullptr, sink);
-  std::size_t processed = 0;
-  bool partial = false;
+  std::size_t processed = 0;  // inputs read to their end
 
   for (const auto& spec : config.inputs) {
-    const std::uint64_t lines_before = sink.lines();
     std::optional<util::InputFile> file;  // lives until the sink has ended the input
     try {
       input::InputFormat format = input::resolve_format(spec, config.format);
@@ -164,23 +162,24 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     } catch (const util::OutputError&) {
       throw;
     } catch (const util::Error& e) {
-      // Diagnostics share stdout with the lines: flush the lines first so that the
-      // message appears where the failure happened.
+      // Flush the lines first so that, on a terminal showing both streams, the message
+      // appears where the failure happened.
       sink.end_input();
       sink.flush();
       print_line(diag_fd, e.what());
-      if (sink.lines() > lines_before) partial = true;
     }
   }
   sink.finish();
   report_search_limits(pipeline);
-
-  if (processed == 0 && !partial) return kExitNoInputProcessed;
-  if (processed != config.inputs.size() || partial) return kExitPartial;
-  return kExitSuccess;
+  return exit_code(config.inputs.size(), processed);
 }
 
 }  // namespace
+
+int exit_code(std::size_t inputs, std::size_t processed) {
+  if (processed == inputs) return kExitSuccess;
+  return processed == 0 ? kExitNoInputProcessed : kExitPartial;
+}
 
 int run_dump(const DumpConfig& config, int out_fd, int diag_fd) {
   try {

@@ -25,8 +25,9 @@ TEST(LiveOptions, Retries) {
   EXPECT_EQ(test::parse({}).dump.retries, 0);
   EXPECT_EQ(test::parse({"--retries=3"}).dump.retries, 3);
   EXPECT_EQ(test::parse({"--retries=-1"}).dump.retries, -1);
-  EXPECT_EQ(test::error({"--retries=x"}), "Option 'retries' must be a whole number, not 'x'");
-  EXPECT_EQ(test::error({"--retries=99999999999"}), "Option 'retries' must be a whole number, not '99999999999'");
+  EXPECT_EQ(test::error({"--retries=x"}), "Option 'retries' must be a whole number from -2147483648 to 2147483647, not 'x'");
+  EXPECT_EQ(test::error({"--retries=99999999999"}),
+            "Option 'retries' must be a whole number from -2147483648 to 2147483647, not '99999999999'");
   // A value is taken from the next argument only if it does not start with '-' (spec §1.1).
   EXPECT_EQ(failure({"--retries", "-1", "tcp://a"}).first, 1);
 }
@@ -37,7 +38,7 @@ TEST(LiveOptions, Capture) {
             (std::pair<int, std::string>{1, "Option 'capture' needs one udp:// input"}));
   EXPECT_EQ(failure({"--capture", "raw.pcapng", "a.dlt"}).second, "Option 'capture' needs one udp:// input");
   EXPECT_EQ(failure({"--capture", "x.pcapng", "-o", "x.pcapng", "udp://0.0.0.0"}).second,
-            "Option 'capture' names the output file x.pcapng");
+            "Option 'capture' names the output file 'x.pcapng'");
 }
 
 TEST(LiveOptions, OneLiveInputPerRun) {
