@@ -19,12 +19,14 @@
 #include "util/fd_writer.hpp"
 #include "util/file_identity.hpp"
 #include "util/mapped_file.hpp"
+#include "util/value_text.hpp"
 
 namespace dltdump::app {
 
 namespace {
 
-void print_line(int fd, const std::string& text) { util::write_all(fd, text + "\n"); }
+// A diagnostic: one line, whatever its file name holds (a newline, escape sequences).
+void print_line(int fd, const std::string& text) { util::write_all(fd, util::printable(text) + "\n"); }
 
 // One framer over the file's windows (mapped) or read(2) chunks (pipes).
 void decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipeline& pipeline) {

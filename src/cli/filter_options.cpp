@@ -4,12 +4,12 @@
 #include <cctype>
 #include <limits>
 
-#include "cli/value_text.hpp"
 #include "filter/filter_sink.hpp"
 #include "filter/text_search.hpp"
 #include "util/ascii.hpp"
 #include "util/date_parse.hpp"
 #include "util/error.hpp"
+#include "util/value_text.hpp"
 
 namespace dltdump::cli {
 
@@ -43,7 +43,8 @@ std::vector<std::string> id_items(const ParsedCommandLine& cl, std::string_view 
   auto ids = items(cl, name);
   for (const auto& id : ids)
     if (id.size() > 4)
-      fail("Option '" + std::string(name) + "' value " + quoted(id) + " is longer than 4 bytes (ids are 1-4 bytes)");
+      fail("Option '" + std::string(name) + "' value " + util::quoted(id) +
+           " is longer than 4 bytes (ids are 1-4 bytes)");
   return ids;
 }
 
@@ -53,11 +54,11 @@ std::vector<std::string> id_items(const ParsedCommandLine& cl, std::string_view 
 std::vector<std::string> text_items(const ParsedCommandLine& cl, std::string_view name) {
   auto values = items(cl, name);
   for (const auto& v : values) {
-    if (!valid_utf8(v))
-      fail("Option '" + std::string(name) + "' value " + quoted(v) +
+    if (!util::valid_utf8(v))
+      fail("Option '" + std::string(name) + "' value " + util::quoted(v) +
            " is not UTF-8 text (line texts are), so it can never match");
-    if (name == "string" && has_control(v))
-      fail("Option 'string' value " + quoted(v) +
+    if (name == "string" && util::has_control(v))
+      fail("Option 'string' value " + util::quoted(v) +
            " holds a control character, which line texts show as '.', so it can never match");
   }
   return values;
@@ -87,7 +88,7 @@ std::uint32_t parse_context(const ParsedCommandLine& cl, std::string_view name, 
   const auto n = parse_int32(v->front());
   if (!n || *n < 0 || static_cast<std::uint32_t>(*n) > max)
     fail("Option '" + std::string(name) + "' must be a whole number from 0 to " + std::to_string(max) + ", not " +
-         quoted(v->front()));
+         util::quoted(v->front()));
   return static_cast<std::uint32_t>(*n);
 }
 
@@ -95,7 +96,8 @@ std::optional<std::int64_t> parse_date_option(const ParsedCommandLine& cl, std::
   auto* v = cl.values(name);
   if (!v) return std::nullopt;
   const auto ticks = util::parse_date_time(v->front());
-  if (!ticks) fail("Can't interpret date " + quoted(v->front()) + " for option '" + std::string(name) + "'.");  // Q4
+  if (!ticks)
+    fail("Can't interpret date " + util::quoted(v->front()) + " for option '" + std::string(name) + "'.");  // Q4
   return ticks;
 }
 
@@ -177,14 +179,14 @@ void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config, 
   f.ctx_ids = id_items(cl, "ctxid");
   for (const auto& v : items(cl, "sessionid", true)) {
     const auto n = parse_session_id(v);
-    if (!n) fail("Option 'sessionid' must be a whole number from -2147483648 to 4294967295, not " + quoted(v));
+    if (!n) fail("Option 'sessionid' must be a whole number from -2147483648 to 4294967295, not " + util::quoted(v));
     f.session_ids.push_back(*n);
   }
   for (const auto& v : items(cl, "type", true)) {
     const auto t = parse_type(v);
-    if (!t) fail("Unknown filter type " + quoted(v) + " for option 'type'.");
+    if (!t) fail("Unknown filter type " + util::quoted(v) + " for option 'type'.");
     if (!type_can_match(*t))
-      fail("Option 'type' value " + quoted(v) +
+      fail("Option 'type' value " + util::quoted(v) +
            " can never match: a number is the MSIN byte without its verbose bit (even, 0-254, message type 0-3; "
            "48 = warn)");
     f.types.push_back(*t);
@@ -195,7 +197,8 @@ void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config, 
   for (const auto& v : items(cl, "messageid", true)) {
     const auto id = parse_message_id(v);
     if (!id)
-      fail("Invalid message identifier " + quoted(v) + " for option 'messageid', must be an integer from 0 to 4294967295");
+      fail("Invalid message identifier " + util::quoted(v) +
+           " for option 'messageid', must be an integer from 0 to 4294967295");
     f.message_ids.push_back(*id);
   }
   const auto not_before = parse_date_option(cl, "not-before");
@@ -222,6 +225,8 @@ void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config, 
   for (std::string_view name : {"before-context", "after-context"})
     if (cl.has(name) && !f.any())
       warnings.push_back("Option '" + std::string(name) + "' has no effect without a filter (every line is printed)");
+  if (f.ignore_case && f.strings.empty() && f.regexes.empty())
+    warnings.push_back("Option 'ignorecase' has no effect without -s or -r");
 }
 
 }  // namespace dltdump::cli

@@ -19,7 +19,7 @@ namespace dltdump::cli {
 // command line. Compiles the regular expressions once to report a bad one here. Refuses
 // values that can never match (an id longer than 4 bytes, a type number no line has, an
 // empty list item, text that is not UTF-8); appends to `warnings` a line for values that
-// have no effect (-A/-B without a filter).
+// have no effect (-A/-B without a filter, -i without -s or -r).
 void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config, std::vector<std::string>& warnings);
 
 // Single values (exposed for tests). Each returns nullopt when the text is not valid.

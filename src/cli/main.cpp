@@ -10,6 +10,7 @@
 #include "cli/help.hpp"
 #include "cli/options.hpp"
 #include "util/fd_writer.hpp"
+#include "util/value_text.hpp"
 
 namespace {
 
@@ -23,7 +24,7 @@ int run(int argc, char** argv) {
   try {
     options = cli::parse_options(args);
   } catch (const cli::OptionsError& e) {
-    write_all(STDERR_FILENO, "dltdump: " + e.message + "\n");
+    write_all(STDERR_FILENO, "dltdump: " + util::printable(e.message) + "\n");  // URI errors hold the argument
     return e.exit_code;
   }
   switch (options.command) {

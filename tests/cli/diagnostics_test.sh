@@ -75,6 +75,8 @@ diag "unknown option" 1 "dltdump: Option '--bogus' not recognized" --bogus a.dlt
 diag "missing argument" 1 "Option 'output' missing argument" a.dlt -o
 diag "an option twice" 1 "Option 'force' provided multiple times" -f -f a.dlt
 diag "unknown scheme" 2 "Don't know how to interpret abc:def." abc:def
+diag "a missing input whose name holds an escape sequence (no control code)" 3 "File not found $work/\x1B[2Jx.dlt" $'\e[2Jx.dlt'
+lines_and_diag "a missing input whose name holds a newline" 4 "$work/a.exp" "File not found $work/mis\x0Asing.dlt" a.dlt $'mis\nsing.dlt'
 diag "bad regular expression" 1 "Invalid regular expression '(':" -r '(' a.dlt
 diag "bad date" 1 "Can't interpret date 'whenever' for option 'not-after'." --not-after=whenever a.dlt
 cp "$work/a.exp" "$work/exists.txt"
@@ -112,6 +114,12 @@ if [ "$rc" -eq 0 ] && [ -z "$out" ] && [ "$(wc -l < "$work/stderr")" -eq 1 ] &&
    [[ "$err" == *"warning: Option 'split' has no effect: the output name 'one.txt' holds no %CTR%"* ]] &&
    cmp -s "$work/a.exp" "$work/one.txt"; then ok; else fail "--split without %CTR% or a date: a warning, one file" "$err"; fi
 lines_and_diag "--split without -o: a warning" 0 "$work/a.exp" "warning: Option 'split' has no effect without an output file (-o)" --split 64k a.dlt
+lines_and_diag "-i without -s or -r: a warning" 0 "$work/a.exp" "warning: Option 'ignorecase' has no effect without -s or -r" -i --verbose --nonverbose --control a.dlt
+lines_and_diag "--retries without tcp://: a warning" 0 "$work/a.exp" "warning: Option 'retries' has no effect without a tcp:// input" --retries=2 a.dlt
+run --position -o pos.dlt a.dlt
+if [ "$rc" -eq 0 ] && [ -z "$out" ] && [ "$(wc -l < "$work/stderr")" -eq 1 ] &&
+   [[ "$err" == *"warning: Option 'position' has no effect on the output 'pos.dlt'"* ]] && cmp -s "$work/a.dlt" "$work/pos.dlt"
+then ok; else fail "--position with a DLT output: a warning, the DLT copy" "$err"; fi
 run --split 64k -o 'p_%CTR%.txt' a.dlt
 [ "$rc" -eq 0 ] && [ -z "$err" ] && [ -f "$work/p_001.txt" ] && ok || fail "--split with %CTR%: no warning" "$err"
 

@@ -44,7 +44,8 @@ TEST(OutputOptions, SplitErrors) {
   EXPECT_EQ(error({"--split=10T"}), "Option 'split' provided with unrecognized format '10T'" + units);
   EXPECT_EQ(error({"--split=2147483648"}),
             "Option 'split' value '2147483648' out of range (the number must be at most 2147483647)");
-  EXPECT_EQ(error({"--split=65535"}), "Option 'split' value '65535': the output file size limit cannot be less than 64kB");
+  EXPECT_EQ(error({"--split=65535"}),
+            "Option 'split' value '65535': the output file size limit cannot be less than 64kB");
   EXPECT_EQ(error({"--split=63k"}), "Option 'split' value '63k': the output file size limit cannot be less than 64kB");
 }
 
@@ -60,12 +61,23 @@ TEST(OutputOptions, SplitWithoutANameThatSplitsWarns) {
   EXPECT_TRUE(parse({"-o", "big.dlt"}).warnings.empty());
 }
 
+TEST(OutputOptions, PositionOnlyForTextWarns) {
+  EXPECT_EQ(parse({"--position", "-o", "x.dlt"}).warnings,
+            std::vector<std::string>{"Option 'position' has no effect on the output 'x.dlt' (it prefixes text lines; "
+                                     "DLT and PCAP-NG keep the messages)"});
+  EXPECT_EQ(parse({"--position", "-o", "x.pcapng"}).warnings.size(), 1u);
+  EXPECT_TRUE(parse({"--position", "-o", "x.txt"}).warnings.empty());
+  EXPECT_TRUE(parse({"--position"}).warnings.empty());
+}
+
 TEST(OutputOptions, NamesThatCannotBeWrittenAreRefused) {
   EXPECT_EQ(error({"-o", ""}), "Option 'output' has an empty file name (leave -o out for the console)");
-  EXPECT_EQ(error({"-o", "out.pcap"}), "Option 'output' names 'out.pcap', but dltdump does not write classic PCAP (it "
-                                       "writes DLT for *.dlt, PCAP-NG for *.pcapng, text for other names)");
-  EXPECT_EQ(error({"--output=x.dlt.gz"}), "Option 'output' names 'x.dlt.gz', but dltdump does not write gzip (it "
-                                          "writes DLT for *.dlt, PCAP-NG for *.pcapng, text for other names)");
+  EXPECT_EQ(error({"-o", "out.pcap"}),
+            "Option 'output' names 'out.pcap', but dltdump does not write classic PCAP (it "
+            "writes DLT for *.dlt, PCAP-NG for *.pcapng, text for other names)");
+  EXPECT_EQ(error({"--output=x.dlt.gz"}),
+            "Option 'output' names 'x.dlt.gz', but dltdump does not write gzip (it "
+            "writes DLT for *.dlt, PCAP-NG for *.pcapng, text for other names)");
   EXPECT_NE(error({"-o", "%FILE%.JSON"}).find("does not write JSON "), std::string::npos);
   EXPECT_EQ(error({"--capture="}), "Option 'capture' has an empty file name");
   EXPECT_EQ(parse({"-o", "out.pcapng"}).dump.output, "out.pcapng");

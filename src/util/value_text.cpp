@@ -1,8 +1,8 @@
-#include "cli/value_text.hpp"
+#include "util/value_text.hpp"
 
 #include <cstdint>
 
-namespace dltdump::cli {
+namespace dltdump::util {
 
 namespace {
 
@@ -11,12 +11,22 @@ std::size_t sequence_length(std::string_view s, std::size_t i) {
   const auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(s[k]); };
   const std::uint8_t b = byte(i);
   if (b < 0x80) return 1;
+  // The sequence's length and the range of its second byte (RFC 3629's table).
   std::size_t n = 0;
-  std::uint8_t lo = 0x80, hi = 0xBF;  // the range of the second byte (RFC 3629 table)
-  if (b >= 0xC2 && b <= 0xDF) n = 2;
-  else if (b >= 0xE0 && b <= 0xEF) n = 3, lo = b == 0xE0 ? 0xA0 : 0x80, hi = b == 0xED ? 0x9F : 0xBF;
-  else if (b >= 0xF0 && b <= 0xF4) n = 4, lo = b == 0xF0 ? 0x90 : 0x80, hi = b == 0xF4 ? 0x8F : 0xBF;
-  else return 0;
+  std::uint8_t lo = 0x80, hi = 0xBF;
+  if (b >= 0xC2 && b <= 0xDF) {
+    n = 2;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    n = 3;
+    if (b == 0xE0) lo = 0xA0;  // overlong below
+    if (b == 0xED) hi = 0x9F;  // surrogates above
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    n = 4;
+    if (b == 0xF0) lo = 0x90;  // overlong below
+    if (b == 0xF4) hi = 0x8F;  // beyond U+10FFFF above
+  } else {
+    return 0;
+  }
   if (i + n > s.size()) return 0;
   if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
   for (std::size_t k = 2; k < n; ++k)
@@ -57,8 +67,9 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-std::string quoted(std::string_view s) {
-  std::string out = "'";
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     const std::size_t n = sequence_length(s, i);
     if (n == 0 || is_control(s, i, n)) {
@@ -69,7 +80,9 @@ std::string quoted(std::string_view s) {
       i += n;
     }
   }
-  return out + "'";
+  return out;
 }
 
-}  // namespace dltdump::cli
+std::string quoted(std::string_view s) { return "'" + printable(s) + "'"; }
+
+}  // namespace dltdump::util

@@ -1,21 +1,22 @@
-#include "cli/value_text.hpp"
+#include "util/value_text.hpp"
 
 #include <gtest/gtest.h>
 
-using dltdump::cli::has_control;
-using dltdump::cli::quoted;
-using dltdump::cli::valid_utf8;
+using dltdump::util::has_control;
+using dltdump::util::printable;
+using dltdump::util::quoted;
+using dltdump::util::valid_utf8;
 
 TEST(ValueText, ValidUtf8) {
   EXPECT_TRUE(valid_utf8(""));
   EXPECT_TRUE(valid_utf8("timeout"));
   EXPECT_TRUE(valid_utf8("\xC3\xA4\xE2\x82\xAC\xF0\x9F\x98\x80"));  // ä € 😀
   EXPECT_FALSE(valid_utf8("\xFF"));
-  EXPECT_FALSE(valid_utf8("a\xC3"));               // cut short
-  EXPECT_FALSE(valid_utf8("\xC0\xAF"));            // overlong
-  EXPECT_FALSE(valid_utf8("\xE0\x80\xAF"));        // overlong
-  EXPECT_FALSE(valid_utf8("\xED\xA0\x80"));        // a surrogate
-  EXPECT_FALSE(valid_utf8("\xF4\x90\x80\x80"));    // beyond U+10FFFF
+  EXPECT_FALSE(valid_utf8("a\xC3"));             // cut short
+  EXPECT_FALSE(valid_utf8("\xC0\xAF"));          // overlong
+  EXPECT_FALSE(valid_utf8("\xE0\x80\xAF"));      // overlong
+  EXPECT_FALSE(valid_utf8("\xED\xA0\x80"));      // a surrogate
+  EXPECT_FALSE(valid_utf8("\xF4\x90\x80\x80"));  // beyond U+10FFFF
   EXPECT_FALSE(valid_utf8("\xE2\x82"));
 }
 
@@ -26,6 +27,12 @@ TEST(ValueText, QuotedShowsControlsAndStrayBytesAsHex) {
   EXPECT_EQ(quoted("a\nb\x1b[31m\x7F"), "'a\\x0Ab\\x1B[31m\\x7F'");
   EXPECT_EQ(quoted("\xC2\x85\xC2\xA0\xC3\xA4"), "'\\xC2\\x85\xC2\xA0\xC3\xA4'");  // NEL is C1; NBSP and ä are text
   EXPECT_EQ(quoted("a\xE2\x82"), "'a\\xE2\\x82'");
+}
+
+TEST(ValueText, PrintableIsQuotedWithoutQuotes) {
+  EXPECT_EQ(printable("File not found /tmp/a\nb.dlt"), "File not found /tmp/a\\x0Ab.dlt");
+  EXPECT_EQ(printable("already \\xFF escaped"), "already \\xFF escaped");  // a backslash is text
+  EXPECT_EQ(printable(""), "");
 }
 
 TEST(ValueText, HasControl) {
