@@ -171,7 +171,9 @@ std::string help_text(unsigned width) {
   wrap(s, "0 - Success.", width, 2, 4);
   wrap(s, "1 - Command line option error, or no input given.", width, 2, 4);
   wrap(s, "2 - Input URI error (an input argument could not be interpreted).", width, 2, 4);
-  wrap(s, "3 - No input was processed: every input failed, if only part-way (or no output file could be created).",
+  wrap(s,
+       "3 - No input was processed: every input failed, before its first line or part-way (or no output file "
+       "could be created).",
        width, 2, 4);
   wrap(s, "4 - Some inputs were processed, others failed.", width, 2, 4);
   wrap(s, "5 - Writing the output failed (disk full, broken pipe).", width, 2, 4);
