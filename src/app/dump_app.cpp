@@ -19,12 +19,14 @@
 #include "util/fd_writer.hpp"
 #include "util/file_identity.hpp"
 #include "util/mapped_file.hpp"
+#include "util/value_text.hpp"
 
 namespace dltdump::app {
 
 namespace {
 
-void print_line(int fd, const std::string& text) { util::write_all(fd, text + "\n"); }
+// A diagnostic: one line, whatever its file name holds (a newline, escape sequences).
+void print_line(int fd, const std::string& text) { util::write_all(fd, util::printable(text) + "\n"); }
 
 // One framer over the file's windows (mapped) or read(2) chunks (pipes). A mapped file cut
 // by another program meanwhile stops the input after the window that found it (what lies
@@ -172,18 +174,16 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
                         out_fd);
   output::LineOutput& sink = output.lines();
   Pipeline pipeline(config, filter ? &*filter : nullptr, sink);
-  std::size_t processed = 0;
-  bool partial = false;
+  std::size_t processed = 0;  // inputs read to their end
 
   for (const auto& spec : config.inputs) {
-    const std::uint64_t lines_before = sink.lines();
     std::optional<util::InputFile> file;  // lives until the sink has ended the input
     // Copying a DLT file's bytes into a DLT output fails when another program cut the file
     // meanwhile: that is the input's failure (already said), not the output's.
     auto cut_input = [&] { return file && file->shrunk_to(); };
     auto input_failed = [&](const std::string& what) {
-      // Diagnostics share stdout with the lines: flush the lines first so that the
-      // message appears where the failure happened.
+      // Flush the lines first so that, on a terminal showing both streams, the message
+      // appears where the failure happened.
       try {
         if (auto now = file ? file->shrunk_to() : std::nullopt) sink.input_cut(*now);
         sink.end_input();
@@ -192,7 +192,6 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         if (!cut_input()) throw;
       }
       print_line(diag_fd, what);
-      if (sink.lines() > lines_before) partial = true;
     };
     try {
       input::InputFormat format = input::resolve_format(spec, config.format);
@@ -230,13 +229,15 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   }
   sink.finish();
   report_search_limits(pipeline);
-
-  if (processed == 0 && !partial) return kExitNoInputProcessed;
-  if (processed != config.inputs.size() || partial) return kExitPartial;
-  return kExitSuccess;
+  return exit_code(config.inputs.size(), processed);
 }
 
 }  // namespace
+
+int exit_code(std::size_t inputs, std::size_t processed) {
+  if (processed == inputs) return kExitSuccess;
+  return processed == 0 ? kExitNoInputProcessed : kExitPartial;
+}
 
 int run_dump(const DumpConfig& config, int out_fd, int diag_fd) {
   try {

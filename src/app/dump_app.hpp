@@ -1,6 +1,7 @@
 // The dump command: decode every input in order and write the lines (spec §1.3-§1.4).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -39,10 +40,16 @@ enum ExitCode : int {
   kExitInternalError = 255,
 };
 
+// The exit code of a run over `inputs` inputs of which `processed` were read to their end
+// (the others failed, whether before their first line or part-way): 0 all, 3 none (a single
+// input that failed part-way too), 4 some. Unlike DltDump (§1.4), which calls a run whose
+// only input failed after some lines partial (4).
+int exit_code(std::size_t inputs, std::size_t processed);
+
 // Runs the dump. Per-input errors (including an output file that may not be created) are
-// printed as one line on `diag_fd` and processing continues with the next input. Lines go
-// to the output `config.output` names, the console being `out_fd`. A failed write stops
-// the run (message on stderr, exit 5). Returns the exit code.
+// printed as one line on `diag_fd` (standard error) and processing continues with the next
+// input. Lines go to the output `config.output` names, the console being `out_fd`. A failed
+// write stops the run (message on stderr, exit 5). Returns the exit code.
 int run_dump(const DumpConfig& config, int out_fd, int diag_fd);
 
 }  // namespace dltdump::app

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "util/ascii.hpp"
+#include "util/value_text.hpp"
 
 namespace dltdump::cli {
 
@@ -32,7 +33,13 @@ void add_value(ParsedCommandLine& out, const OptionDef& def, const std::string* 
   auto& vals = out.options[key];
   if (!value) return;
   if (def.arity == Arity::List) {
-    for (auto& v : split_list(*value)) vals.push_back(std::move(v));
+    std::vector<std::string> items;
+    try {
+      items = split_list(*value);
+    } catch (const CommandLineError& e) {
+      throw CommandLineError{"Option '" + key + "' value " + util::quoted(*value) + ": " + e.message};
+    }
+    for (auto& v : items) vals.push_back(std::move(v));
   } else {
     vals.push_back(*value);
   }
@@ -100,7 +107,7 @@ ParsedCommandLine parse_command_line(std::span<const std::string> args, std::spa
       std::size_t eq = body.find('=');
       std::string name = body.substr(0, eq);
       const OptionDef* def = find_long(defs, name);
-      if (!def) throw CommandLineError{"Option '--" + name + "' not recognized"};
+      if (!def) throw CommandLineError{"Option " + util::quoted("--" + name) + " not recognized"};
       if (def->arity == Arity::Flag) {
         if (eq != std::string::npos) throw CommandLineError{"Option '" + std::string(def->long_name) + "' doesn't take a value"};
         add_value(out, *def, nullptr);
@@ -116,7 +123,7 @@ ParsedCommandLine parse_command_line(std::span<const std::string> args, std::spa
     }
     if (arg.size() >= 2 && arg[0] == '-') {
       const OptionDef* first = find_short(defs, arg[1]);
-      if (!first) throw CommandLineError{"Option '-" + std::string(1, arg[1]) + "' not recognized"};
+      if (!first) throw CommandLineError{"Option " + util::quoted(arg.substr(0, 2)) + " not recognized"};
       if (first->arity != Arity::Flag) {
         if (arg.size() > 2) {
           std::string v = arg.substr(arg[2] == '=' ? 3 : 2);
@@ -129,12 +136,14 @@ ParsedCommandLine parse_command_line(std::span<const std::string> args, std::spa
         continue;
       }
       if (arg.find('=') != std::string::npos)
-        throw CommandLineError{"Command line option " + arg + " invalid, key value pairs must be isolated"};
+        throw CommandLineError{"Command line option " + util::quoted(arg) +
+                               " invalid, key value pairs must be isolated"};
       for (std::size_t k = 1; k < arg.size(); ++k) {
         const OptionDef* def = find_short(defs, arg[k]);
-        if (!def) throw CommandLineError{"Option '-" + std::string(1, arg[k]) + "' not recognized"};
+        if (!def) throw CommandLineError{"Option " + util::quoted("-" + std::string(1, arg[k])) + " not recognized"};
         if (def->arity != Arity::Flag)
-          throw CommandLineError{"Command line option " + arg + " invalid, options with values can't be bundled"};
+          throw CommandLineError{"Command line option " + util::quoted(arg) +
+                                 " invalid, options with values can't be bundled"};
         add_value(out, *def, nullptr);
       }
       continue;

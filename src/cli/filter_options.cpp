@@ -9,6 +9,7 @@
 #include "util/ascii.hpp"
 #include "util/date_parse.hpp"
 #include "util/error.hpp"
+#include "util/value_text.hpp"
 
 namespace dltdump::cli {
 
@@ -24,11 +25,48 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Every item of a list option (the tokenizer has split them at commas already).
-std::vector<std::string> items(const ParsedCommandLine& cl, std::string_view name) {
+// Every item of a list option (the tokenizer has split them at commas already). An empty
+// item — `--appid=`, `-s a,`, `--type=warn,,error` — is refused: it is a slip of the comma,
+// and as a search it would match every line. `blank_is_empty`: spaces alone count as empty
+// (numbers, whose spaces are trimmed).
+std::vector<std::string> items(const ParsedCommandLine& cl, std::string_view name, bool blank_is_empty = false) {
   auto* values = cl.values(name);
-  return values ? *values : std::vector<std::string>{};
+  if (!values) return {};
+  for (const auto& v : *values)
+    if (v.empty() || (blank_is_empty && trim(v).empty()))
+      fail("Option '" + std::string(name) + "' has an empty value (a comma too many?)");
+  return *values;
 }
+
+// --ecuid, --appid, --ctxid: ids are 1 to 4 bytes, so a longer one can never match.
+std::vector<std::string> id_items(const ParsedCommandLine& cl, std::string_view name) {
+  auto ids = items(cl, name);
+  for (const auto& id : ids)
+    if (id.size() > 4)
+      fail("Option '" + std::string(name) + "' value " + util::quoted(id) +
+           " is longer than 4 bytes (ids are 1-4 bytes)");
+  return ids;
+}
+
+// -s, -r: a line's text is UTF-8, so a value that is not can never match (and PCRE2 refuses
+// it). Nor does a text hold control characters (they are shown as '.'), so a string with
+// one can never match either; a pattern may still hold one in a negated class.
+std::vector<std::string> text_items(const ParsedCommandLine& cl, std::string_view name) {
+  auto values = items(cl, name);
+  for (const auto& v : values) {
+    if (!util::valid_utf8(v))
+      fail("Option '" + std::string(name) + "' value " + util::quoted(v) +
+           " is not UTF-8 text (line texts are), so it can never match");
+    if (name == "string" && util::has_control(v))
+      fail("Option 'string' value " + util::quoted(v) +
+           " holds a control character, which line texts show as '.', so it can never match");
+  }
+  return values;
+}
+
+// Whether a --type number can be the type of some line: the MSIN byte without its verbose
+// bit (even, 0-254) with a message type (MSTP, bits 1-3) from 0 to 3; others have no type.
+bool type_can_match(std::int32_t t) { return t >= 0 && t <= 0xFE && (t & 1) == 0 && ((t >> 1) & 7) <= 3; }
 
 struct TypeName {
   std::string_view name;
@@ -48,10 +86,9 @@ std::uint32_t parse_context(const ParsedCommandLine& cl, std::string_view name, 
   auto* v = cl.values(name);
   if (!v) return 0;
   const auto n = parse_int32(v->front());
-  if (!n) fail("Option '" + std::string(name) + "' has incorrect format");
-  if (*n < 0 || static_cast<std::uint32_t>(*n) > max)
-    fail("Option '" + std::string(name) + "' must be from 0 to " + std::to_string(max) + ", not " +
-         std::to_string(*n));
+  if (!n || *n < 0 || static_cast<std::uint32_t>(*n) > max)
+    fail("Option '" + std::string(name) + "' must be a whole number from 0 to " + std::to_string(max) + ", not " +
+         util::quoted(v->front()));
   return static_cast<std::uint32_t>(*n);
 }
 
@@ -59,7 +96,8 @@ std::optional<std::int64_t> parse_date_option(const ParsedCommandLine& cl, std::
   auto* v = cl.values(name);
   if (!v) return std::nullopt;
   const auto ticks = util::parse_date_time(v->front());
-  if (!ticks) fail("Can't interpret date '" + v->front() + "' for option '" + std::string(name) + "'.");  // Q4
+  if (!ticks)
+    fail("Can't interpret date " + util::quoted(v->front()) + " for option '" + std::string(name) + "'.");  // Q4
   return ticks;
 }
 
@@ -86,6 +124,16 @@ std::optional<std::int32_t> parse_int32(std::string_view text) {
   if (n < std::numeric_limits<std::int32_t>::min() || n > std::numeric_limits<std::int32_t>::max())
     return std::nullopt;
   return static_cast<std::int32_t>(n);
+}
+
+std::optional<std::int32_t> parse_session_id(std::string_view text) {
+  if (const auto n = parse_int32(text)) return n;
+  // The unsigned form dlt-viewer shows: the same 32 bits.
+  const std::string_view digits = trim(text);
+  if (digits.empty() || digits.front() == '-' || digits.front() == '+') return std::nullopt;
+  const auto u = parse_message_id(digits);
+  if (!u) return std::nullopt;
+  return static_cast<std::int32_t>(*u);
 }
 
 std::optional<std::int32_t> parse_type(std::string_view text) {
@@ -124,28 +172,33 @@ std::optional<std::uint32_t> parse_message_id(std::string_view text) {
   return static_cast<std::uint32_t>(n);
 }
 
-void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config) {
+void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config, std::vector<std::string>& warnings) {
   filter::FilterSpec& f = config.filter;
-  f.ecu_ids = items(cl, "ecuid");
-  f.app_ids = items(cl, "appid");
-  f.ctx_ids = items(cl, "ctxid");
-  for (const auto& v : items(cl, "sessionid")) {
-    const auto n = parse_int32(v);
-    if (!n) fail("Option 'sessionid' has incorrect format");
+  f.ecu_ids = id_items(cl, "ecuid");
+  f.app_ids = id_items(cl, "appid");
+  f.ctx_ids = id_items(cl, "ctxid");
+  for (const auto& v : items(cl, "sessionid", true)) {
+    const auto n = parse_session_id(v);
+    if (!n) fail("Option 'sessionid' must be a whole number from -2147483648 to 4294967295, not " + util::quoted(v));
     f.session_ids.push_back(*n);
   }
-  for (const auto& v : items(cl, "type")) {
+  for (const auto& v : items(cl, "type", true)) {
     const auto t = parse_type(v);
-    if (!t) fail("Unknown filter type '" + v + "'.");
+    if (!t) fail("Unknown filter type " + util::quoted(v) + " for option 'type'.");
+    if (!type_can_match(*t))
+      fail("Option 'type' value " + util::quoted(v) +
+           " can never match: a number is the MSIN byte without its verbose bit (even, 0-254, message type 0-3; "
+           "48 = warn)");
     f.types.push_back(*t);
   }
   if (cl.has("verbose")) f.kinds |= filter::kKindVerbose;
   if (cl.has("nonverbose")) f.kinds |= filter::kKindNonVerbose;
   if (cl.has("control")) f.kinds |= filter::kKindControl;
-  for (const auto& v : items(cl, "messageid")) {
+  for (const auto& v : items(cl, "messageid", true)) {
     const auto id = parse_message_id(v);
     if (!id)
-      fail("Invalid message identifier " + (trim(v).empty() ? std::string("<empty>") : v) + ", must be an integer");
+      fail("Invalid message identifier " + util::quoted(v) +
+           " for option 'messageid', must be an integer from 0 to 4294967295");
     f.message_ids.push_back(*id);
   }
   const auto not_before = parse_date_option(cl, "not-before");
@@ -155,17 +208,25 @@ void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config) 
          " must be earlier than 'not-after' " + util::format_utc_seconds(*not_after) + ".");
   if (not_before) f.not_before_us = ceil_us(*not_before);
   if (not_after) f.not_after_us = floor_us(*not_after);
-  f.strings = items(cl, "string");
-  f.regexes = items(cl, "regex");
+  f.strings = text_items(cl, "string");
+  f.regexes = text_items(cl, "regex");
   f.ignore_case = cl.has("ignorecase");
   f.none = cl.has("none");
   try {
-    filter::TextSearch check({}, f.regexes, f.ignore_case);  // Q3: a bad pattern is an option error
+    // Q3: a bad pattern is an option error; with -i the strings are patterns too.
+    filter::TextSearch check(f.strings, f.regexes, f.ignore_case);
   } catch (const util::Error& e) {
     fail(e.what());
   }
   config.before_context = parse_context(cl, "before-context", filter::FilterSink::kMaxBefore);
   config.after_context = parse_context(cl, "after-context", static_cast<std::uint32_t>(INT32_MAX));
+  // As grep's context needs a pattern: without a filter every line is printed anyway. The
+  // run is still what was asked for, so this is a warning, not an error.
+  for (std::string_view name : {"before-context", "after-context"})
+    if (cl.has(name) && !f.any())
+      warnings.push_back("Option '" + std::string(name) + "' has no effect without a filter (every line is printed)");
+  if (f.ignore_case && f.strings.empty() && f.regexes.empty())
+    warnings.push_back("Option 'ignorecase' has no effect without -s or -r");
 }
 
 }  // namespace dltdump::cli

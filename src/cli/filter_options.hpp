@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/dump_app.hpp"
 #include "cli/command_line.hpp"
@@ -15,15 +16,21 @@
 namespace dltdump::cli {
 
 // Fills config.filter, config.before_context and config.after_context from the parsed
-// command line. Compiles the regular expressions once to report a bad one here.
-void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config);
+// command line. Compiles the regular expressions once to report a bad one here. Refuses
+// values that can never match (an id longer than 4 bytes, a type number no line has, an
+// empty list item, text that is not UTF-8); appends to `warnings` a line for values that
+// have no effect (-A/-B without a filter, -i without -s or -r).
+void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config, std::vector<std::string>& warnings);
 
 // Single values (exposed for tests). Each returns nullopt when the text is not valid.
 // --type: a name (case-insensitive) or a number as .NET's int parsing with thousands
 // separators, sign and a zero fraction takes it (`48`, `+48`, `48.0`, `1,024`).
 std::optional<std::int32_t> parse_type(std::string_view text);
-// --sessionid: a signed 32-bit decimal (surrounding spaces allowed).
+// A signed 32-bit decimal (surrounding spaces allowed).
 std::optional<std::int32_t> parse_int32(std::string_view text);
+// --sessionid: a signed 32-bit decimal, or the unsigned form of the same 32 bits that
+// dlt-viewer shows (4294967295 = -1); surrounding spaces allowed.
+std::optional<std::int32_t> parse_session_id(std::string_view text);
 // --messageid: unsigned 32-bit, decimal digits only.
 std::optional<std::uint32_t> parse_message_id(std::string_view text);
 

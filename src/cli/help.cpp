@@ -52,9 +52,9 @@ unsigned console_width() {
 
 std::string usage_text(unsigned width) {
   std::string s = version_line() + "\n\n";
-  wrap(s, "Usage: dltdump -?", width, 0, 2);
+  wrap(s, "Usage: dltdump [options] <input>...   (dltdump -? for help)", width, 0, 2);
   s += "\n";
-  wrap(s, "-?, --help - Display this help.", width, 2, 4);
+  wrap(s, "-?, -h, --help - Display the help.", width, 2, 4);
   wrap(s, "--version - Display the version of this program.", width, 2, 4);
   return s;
 }
@@ -68,7 +68,7 @@ std::string help_text(unsigned width) {
   s += "\n";
   wrap(s, "Usage: dltdump [options] <input>...", width, 0, 2);
   s += "\nOptions:\n";
-  wrap(s, "-?, --help - Display this help.", width, 2, 4);
+  wrap(s, "-?, -h, --help - Display this help.", width, 2, 4);
   wrap(s, "--version - Display the version of this program.", width, 2, 4);
   wrap(s, "--position - Print the position of each message in its input stream before the line.", width, 2, 4);
   wrap(s,
@@ -87,7 +87,8 @@ std::string help_text(unsigned width) {
   wrap(s,
        "-o, --output=<file> - Write to a file instead of the console: *.dlt writes DLT (storage headers "
        "added where the input had none, skipped regions as SKIP messages), *.pcapng writes each message as "
-       "a UDP datagram for Wireshark, any other name UTF-8 text. CON: or /dev/stdout is the console. "
+       "a UDP datagram for Wireshark, any other name UTF-8 text (but a name promising a format that is not "
+       "written, such as .pcap, .gz or .json, is refused). CON: or /dev/stdout is the console. "
        "The name may hold:",
        width, 2, 4);
   wrap(s, "%FILE% - the input's name without directory and extension: one output per input.", width, 4, 6);
@@ -115,7 +116,7 @@ std::string help_text(unsigned width) {
   wrap(s, "--ecuid=<ids> - ECU ids (as the line shows them: standard header, else storage header).", width, 2, 4);
   wrap(s, "--appid=<ids> - Application ids.", width, 2, 4);
   wrap(s, "--ctxid=<ids> - Context ids.", width, 2, 4);
-  wrap(s, "--sessionid=<n> - Session ids (signed decimal).", width, 2, 4);
+  wrap(s, "--sessionid=<n> - Session ids (signed decimal, or unsigned as dlt-viewer shows them).", width, 2, 4);
   wrap(s,
        "--type=<types> - Message types: fatal, error, warn, info, debug, verbose, ipc, can, flexray, most, "
        "ethernet, someip, user1 to user9, request, response, time, variable, functionin, functionout, state, "
@@ -168,9 +169,12 @@ std::string help_text(unsigned width) {
        width, 2, 4);
   s += "\nExit codes:\n";
   wrap(s, "0 - Success.", width, 2, 4);
-  wrap(s, "1 - Command line option error.", width, 2, 4);
+  wrap(s, "1 - Command line option error, or no input given.", width, 2, 4);
   wrap(s, "2 - Input URI error (an input argument could not be interpreted).", width, 2, 4);
-  wrap(s, "3 - No input was processed (or no output file could be created).", width, 2, 4);
+  wrap(s,
+       "3 - No input was processed: every input failed, before its first line or part-way (or no output file "
+       "could be created).",
+       width, 2, 4);
   wrap(s, "4 - Some inputs were processed, others failed.", width, 2, 4);
   wrap(s, "5 - Writing the output failed (disk full, broken pipe).", width, 2, 4);
   wrap(s, "255 - Internal error.", width, 2, 4);

@@ -10,6 +10,7 @@
 #include "cli/help.hpp"
 #include "cli/options.hpp"
 #include "util/fd_writer.hpp"
+#include "util/value_text.hpp"
 
 namespace {
 
@@ -18,11 +19,12 @@ int run(int argc, char** argv) {
   using util::write_all;
   std::vector<std::string> args(argv + 1, argv + argc);
   cli::Options options;
+  // Standard output carries the decoded lines (or the help asked for) only; every
+  // diagnostic is one line on standard error (unlike DltDump, which prints them on stdout).
   try {
     options = cli::parse_options(args);
   } catch (const cli::OptionsError& e) {
-    if (e.exit_code == app::kExitOptionError) write_all(STDOUT_FILENO, "Problem with the command line.\n");
-    write_all(STDOUT_FILENO, e.message + "\n");
+    write_all(STDERR_FILENO, "dltdump: " + util::printable(e.message) + "\n");  // URI errors hold the argument
     return e.exit_code;
   }
   switch (options.command) {
@@ -33,12 +35,13 @@ int run(int argc, char** argv) {
       write_all(STDOUT_FILENO, cli::version_text());
       return app::kExitSuccess;
     case cli::Command::Usage:
-      write_all(STDOUT_FILENO, cli::usage_text(cli::console_width()));
+      write_all(STDERR_FILENO, cli::usage_text(cli::console_width()) + "dltdump: no input given\n");
       return app::kExitOptionError;
     case cli::Command::Dump:
       break;
   }
-  return app::run_dump(options.dump, STDOUT_FILENO, STDOUT_FILENO);
+  for (const auto& warning : options.warnings) write_all(STDERR_FILENO, "dltdump: warning: " + warning + "\n");
+  return app::run_dump(options.dump, STDOUT_FILENO, STDERR_FILENO);
 }
 
 }  // namespace

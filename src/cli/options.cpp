@@ -11,7 +11,10 @@
 
 #include "cli/command_line.hpp"
 #include "cli/filter_options.hpp"
+#include "output/file_template.hpp"
+#include "output/output.hpp"
 #include "util/ascii.hpp"
+#include "util/value_text.hpp"
 
 namespace dltdump::cli {
 
@@ -19,6 +22,7 @@ namespace {
 
 constexpr OptionDef kOptions[] = {
     {'?', "help", Arity::Flag},
+    {'h', "help", Arity::Flag},  // the same option: -h as most tools have it
     {0, "version", Arity::Flag},
     {0, "position", Arity::Flag},
     {0, "format", Arity::Value},
@@ -58,7 +62,7 @@ std::vector<std::uint16_t> parse_udp_ports(const std::vector<std::string>& value
       const long n = std::strtol(item.c_str(), &end, 10);
       if (item.empty() || *end != 0 || n < 1 || n > 65535)
         throw OptionsError{app::kExitOptionError,
-                           "Option 'udp-port' must list port numbers from 1 to 65535, not '" + item + "'"};
+                           "Option 'udp-port' must list port numbers from 1 to 65535, not " + util::quoted(item)};
       ports.push_back(static_cast<std::uint16_t>(n));
     }
   }
@@ -70,7 +74,8 @@ unsigned parse_threads(const std::string& v) {
   char* end = nullptr;
   long n = std::strtol(v.c_str(), &end, 10);
   if (v.empty() || *end != 0 || n < 1 || n > 64)
-    throw OptionsError{app::kExitOptionError, "Option 'threads' must be a whole number from 1 to 64, not '" + v + "'"};
+    throw OptionsError{app::kExitOptionError,
+                       "Option 'threads' must be a whole number from 1 to 64, not " + util::quoted(v)};
   return static_cast<unsigned>(n);
 }
 
@@ -89,14 +94,18 @@ std::uint64_t parse_split(const std::string& v) {
   }
   if (unit == "b" || unit == "B") unit.remove_prefix(1);
   if (digits == 0 || !unit.empty())
-    throw OptionsError{app::kExitOptionError, "Option 'split' provided with unrecognized format '" + v + "'"};
+    throw OptionsError{app::kExitOptionError, "Option 'split' provided with unrecognized format " + util::quoted(v) +
+                                                  " (digits, then k, M or G, then b: 64kB, 100M, 1G)"};
   std::uint64_t n = 0;
   for (std::size_t i = 0; i < digits; ++i) {
     n = n * 10 + static_cast<unsigned>(v[i] - '0');
-    if (n > 0x7FFFFFFF) throw OptionsError{app::kExitOptionError, "Option 'split' value out of range"};
+    if (n > 0x7FFFFFFF)
+      throw OptionsError{app::kExitOptionError, "Option 'split' value " + util::quoted(v) +
+                                                    " out of range (the number must be at most 2147483647)"};
   }
   if (n * scale < 65536)
-    throw OptionsError{app::kExitOptionError, "The output file size limit cannot be less than 64kB"};
+    throw OptionsError{app::kExitOptionError, "Option 'split' value " + util::quoted(v) +
+                                                  ": the output file size limit cannot be less than 64kB"};
   return n * scale;
 }
 
@@ -106,7 +115,9 @@ int parse_retries(const std::string& v) {
   errno = 0;
   const long n = std::strtol(v.c_str(), &end, 10);
   if (v.empty() || *end != 0 || errno == ERANGE || n < INT32_MIN || n > INT32_MAX)
-    throw OptionsError{app::kExitOptionError, "Option 'retries' must be a whole number, not '" + v + "'"};
+    throw OptionsError{
+        app::kExitOptionError,
+        "Option 'retries' must be a whole number from -2147483648 to 2147483647, not " + util::quoted(v)};
   return static_cast<int>(n);
 }
 
@@ -122,7 +133,53 @@ input::InputFormat parse_format(std::string_view value) {
   if (v == "serial" || v == "ser") return input::InputFormat::Serial;
   if (v == "network" || v == "net") return input::InputFormat::Network;
   if (v == "pcap" || v == "pcapng") return input::InputFormat::Pcap;
-  throw OptionsError{app::kExitOptionError, "Option 'format' has incorrect format"};
+  throw OptionsError{app::kExitOptionError, "Option 'format' has incorrect format " + util::quoted(value) +
+                                                " (automatic, file, serial, network or pcap)"};
+}
+
+// -o: an empty name or one whose extension promises a format that is not written is refused
+// (a run that fills `out.pcap` with text helps nobody).
+std::string parse_output(const std::string& name) {
+  if (name.empty())
+    throw OptionsError{app::kExitOptionError, "Option 'output' has an empty file name (leave -o out for the console)"};
+  const std::string_view format = output::unwritten_format(name);
+  if (!format.empty())
+    throw OptionsError{app::kExitOptionError,
+                       "Option 'output' names " + util::quoted(name) + ", but dltdump does not write " +
+                           std::string(format) +
+                           " (it writes DLT for *.dlt, PCAP-NG for *.pcapng, text for other names)"};
+  return name;
+}
+
+// --split without a file name that can split writes one file: say so, since the user
+// asked for pieces (DltDump ignores it silently).
+void check_split(const app::DumpConfig& dump, std::vector<std::string>& warnings) {
+  if (dump.split_bytes == 0) return;
+  if (output::output_kind(dump.output) == output::OutputKind::Console)
+    warnings.push_back("Option 'split' has no effect without an output file (-o): nothing is split");
+  else if (!output::FileTemplate(dump.output).can_split())
+    warnings.push_back("Option 'split' has no effect: the output name " + util::quoted(dump.output) +
+                       " holds no %CTR%, %CDATE%, %CTIME% or %CDATETIME%, so one file is written");
+}
+
+// Options that only some inputs or outputs use, given where none is: a line each.
+void check_unused(const ParsedCommandLine& cl, const app::DumpConfig& dump, std::vector<std::string>& warnings) {
+  const bool tcp = std::any_of(dump.inputs.begin(), dump.inputs.end(),
+                               [](const input::InputSpec& s) { return s.kind == input::InputKind::Tcp; });
+  if (cl.has("retries") && !tcp) warnings.push_back("Option 'retries' has no effect without a tcp:// input");
+  const auto kind = output::output_kind(dump.output);
+  if (dump.position && (kind == output::OutputKind::Dlt || kind == output::OutputKind::Pcapng))
+    warnings.push_back("Option 'position' has no effect on the output " + util::quoted(dump.output) +
+                       " (it prefixes text lines; DLT and PCAP-NG keep the messages)");
+}
+
+// Standard input can be read once: a second `-` would silently read nothing.
+void check_stdin_once(const std::vector<input::InputSpec>& inputs) {
+  const auto n = std::count_if(inputs.begin(), inputs.end(),
+                               [](const input::InputSpec& s) { return s.kind == input::InputKind::Stdin; });
+  if (n > 1)
+    throw OptionsError{app::kExitInputUriError,
+                       "Input '-' (standard input) given " + std::to_string(n) + " times; it can be read only once"};
 }
 
 }  // namespace
@@ -139,12 +196,16 @@ Options parse_options(std::span<const std::string> args) {
   o.dump.position = cl.has("position");
   o.dump.threads = cl.has("threads") ? parse_threads(cl.values("threads")->front()) : default_threads();
   if (auto* v = cl.values("udp-port")) o.dump.udp_ports = parse_udp_ports(*v);
-  if (auto* v = cl.values("output")) o.dump.output = v->front();
+  if (auto* v = cl.values("output")) o.dump.output = parse_output(v->front());
   o.dump.force = cl.has("force");
   if (auto* v = cl.values("split")) o.dump.split_bytes = parse_split(v->front());
   if (auto* v = cl.values("retries")) o.dump.retries = parse_retries(v->front());
-  if (auto* v = cl.values("capture")) o.dump.capture = v->front();
-  parse_filter_options(cl, o.dump);
+  if (auto* v = cl.values("capture")) {
+    if (v->front().empty()) throw OptionsError{app::kExitOptionError, "Option 'capture' has an empty file name"};
+    o.dump.capture = v->front();
+  }
+  parse_filter_options(cl, o.dump, o.warnings);
+  check_split(o.dump, o.warnings);
   if (cl.has("help")) o.command = Command::Help;
   else if (cl.has("version")) o.command = Command::Version;
   else if (!cl.inputs.empty()) o.command = Command::Dump;
@@ -158,6 +219,8 @@ Options parse_options(std::span<const std::string> args) {
       throw OptionsError{app::kExitInputUriError, e.message};
     }
   }
+  check_stdin_once(o.dump.inputs);
+  check_unused(cl, o.dump, o.warnings);
   try {
     input::check_live_inputs(o.dump.inputs);
   } catch (const input::InputSpecError& e) {
@@ -167,7 +230,8 @@ Options parse_options(std::span<const std::string> args) {
     if (o.dump.inputs.size() != 1 || o.dump.inputs.front().kind != input::InputKind::Udp)
       throw OptionsError{app::kExitOptionError, "Option 'capture' needs one udp:// input"};
     if (o.dump.capture == o.dump.output)
-      throw OptionsError{app::kExitOptionError, "Option 'capture' names the output file " + o.dump.output};
+      throw OptionsError{app::kExitOptionError,
+                         "Option 'capture' names the output file " + util::quoted(o.dump.output)};
   }
   return o;
 }

@@ -21,7 +21,27 @@ bool ends_with_ignoring_case(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
 }
 
+// Extensions of formats a user could expect from a name, which dltdump does not write.
+struct Unwritten {
+  std::string_view extension, format;
+};
+constexpr Unwritten kUnwritten[] = {
+    {".pcap", "classic PCAP"}, {".cap", "classic PCAP"},  {".gz", "gzip"},          {".tgz", "gzip"},
+    {".xz", "xz"},             {".txz", "xz"},            {".zst", "Zstandard"},    {".zstd", "Zstandard"},
+    {".bz2", "bzip2"},         {".tbz2", "bzip2"},        {".lz4", "LZ4"},          {".lzma", "LZMA"},
+    {".zip", "ZIP"},           {".7z", "7z"},             {".rar", "RAR"},          {".tar", "tar"},
+    {".json", "JSON"},         {".jsonl", "JSON Lines"},  {".ndjson", "JSON Lines"}, {".csv", "CSV"},
+    {".tsv", "TSV"},           {".xml", "XML"},           {".html", "HTML"},        {".htm", "HTML"},
+};
+
 }  // namespace
+
+std::string_view unwritten_format(std::string_view name) {
+  if (output_kind(name) != OutputKind::Text) return {};
+  for (const auto& u : kUnwritten)
+    if (ends_with_ignoring_case(name, u.extension)) return u.format;
+  return {};
+}
 
 OutputKind output_kind(std::string_view name) {
   if (name.empty() || iequals(name, "CON:") || iequals(name, "/dev/stdout")) return OutputKind::Console;

@@ -1,6 +1,9 @@
 // The output a run writes to, as `-o` names it (dltdump-spec §6.1; PCAP-NG an extension):
 // nothing, `CON:` or `/dev/stdout` (any case) → the console; `*.dlt` → DLT; `*.pcapng` →
 // PCAP-NG; any other name → a UTF-8 text file. Extensions compare case-insensitively.
+// A name whose extension promises a format dltdump does not write (`*.pcap`, `*.dlt.gz`,
+// `*.json`, …) is refused by the command line (unwritten_format) rather than filled with
+// text.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +21,13 @@ namespace dltdump::output {
 
 enum class OutputKind : std::uint8_t { Console, Text, Dlt, Pcapng };
 
+// The kind `name` asks for. Assumes unwritten_format(name) is empty (otherwise: Text).
 OutputKind output_kind(std::string_view name);
+
+// The format the extension of `name` promises when dltdump does not write it (`classic
+// PCAP` for `*.pcap`, `gzip` for `*.gz`, `JSON` for `*.json`, …); empty when the name is
+// fine (one of the kinds above, or text).
+std::string_view unwritten_format(std::string_view name);
 
 struct OutputOptions {
   std::string name;                         // -o (empty: the console)

@@ -1,7 +1,9 @@
 #include "pcap/pcapng_reader.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "pcap/pcapng_format.hpp"
 #include "util/byte_order.hpp"
@@ -27,6 +29,13 @@ bool for_each_option(const std::uint8_t* p, const std::uint8_t* end, bool be, st
     p += 4 + std::min<std::size_t>(pcapng::pad4(len), static_cast<std::size_t>(end - p - 4));
   }
   return true;
+}
+
+// A block type as the PCAP-NG specification writes them (0x0A0D0D0A), not in decimal.
+std::string block_type_text(std::uint32_t type) {
+  char text[11];
+  std::snprintf(text, sizeof text, "0x%08X", type);
+  return text;
 }
 
 }  // namespace
@@ -135,7 +144,7 @@ CaptureReader::Next PcapngReader::next(aio::Packet& p) {
     const std::uint32_t len = u32(head->data() + 4);
     const std::uint32_t cap = type == pcapng::kSectionHeader ? pcapng::kMaxSectionHeaderBytes : pcapng::kMaxBlockBytes;
     if (len < 12 || len % 4 != 0 || len > cap)
-      malformed(at, "block of type " + std::to_string(type) + " with invalid length " + std::to_string(len));
+      malformed(at, "block of type " + block_type_text(type) + " with invalid length " + std::to_string(len));
     const auto block = in_.peek(len);
     if (!block) return Next::release_needed;
     if (block->size() < len)

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "cli/options.hpp"
+#include "cli/parse_helpers.hpp"
 
 using namespace dltdump::cli;
+using dltdump::test::failure;
 
 namespace {
 constexpr OptionDef kDefs[] = {
@@ -37,7 +39,7 @@ TEST(CommandLine, ValueFormsAndBundling) {
   auto cl = parse({"-fi", "x"});
   EXPECT_TRUE(cl.has("force"));
   EXPECT_TRUE(cl.has("ignorecase"));
-  EXPECT_EQ(error({"-fi=3"}), "Command line option -fi=3 invalid, key value pairs must be isolated");
+  EXPECT_EQ(error({"-fi=3"}), "Command line option '-fi=3' invalid, key value pairs must be isolated");
 }
 
 TEST(CommandLine, ValueNotTakenFromADashArgument) {
@@ -49,6 +51,17 @@ TEST(CommandLine, Errors) {
   EXPECT_EQ(error({"--xyz"}), "Option '--xyz' not recognized");
   EXPECT_EQ(error({"-a"}), "Option '-a' not recognized");
   EXPECT_EQ(error({"-f", "-f"}), "Option 'force' provided multiple times");
+}
+
+TEST(CommandLine, ErrorsShowValuesOnOneLine) {
+  // A value that would break the line or reach the terminal as a control code is escaped.
+  EXPECT_EQ(error({"--a\nb"}), "Option '--a\\x0Ab' not recognized");
+  EXPECT_EQ(error({"-\x1b"}), "Option '-\\x1B' not recognized");
+}
+
+TEST(CommandLine, ListErrorsNameTheOptionAndValue) {
+  EXPECT_EQ(error({"-s", "'ab"}), "Option 'string' value ''ab': Missing quote in list");
+  EXPECT_EQ(error({"--string='a'b"}), "Option 'string' value ''a'b': Invalid data after quoted list, expect ',' only");
 }
 
 TEST(CommandLine, DoubleDashEndsOptions) {
@@ -75,14 +88,10 @@ TEST(CommandLine, ListsAccumulateAndSplit) {
 TEST(Options, FormatNamesOnly) {
   std::vector<std::string> ok = {"--format=NET", "x"};
   EXPECT_EQ(parse_options(ok).dump.format, dltdump::input::InputFormat::Network);
-  std::vector<std::string> num = {"--format=3", "x"};  // Q6: numbers are not accepted
-  try {
-    parse_options(num);
-    FAIL();
-  } catch (const OptionsError& e) {
-    EXPECT_EQ(e.exit_code, 1);
-    EXPECT_EQ(e.message, "Option 'format' has incorrect format");
-  }
+  EXPECT_EQ(failure({"--format=3", "x"}),  // Q6: numbers are not accepted
+            (std::pair<int, std::string>{1,
+                                         "Option 'format' has incorrect format '3' (automatic, file, serial, "
+                                         "network or pcap)"}));
 }
 
 TEST(Options, CommandSelection) {
@@ -90,12 +99,16 @@ TEST(Options, CommandSelection) {
   EXPECT_EQ(parse_options(help_wins).command, Command::Help);
   std::vector<std::string> none;
   EXPECT_EQ(parse_options(none).command, Command::Usage);
-  std::vector<std::string> bad_uri = {"abc:def"};
-  try {
-    parse_options(bad_uri);
-    FAIL();
-  } catch (const OptionsError& e) {
-    EXPECT_EQ(e.exit_code, 2);
-    EXPECT_EQ(e.message, "Don't know how to interpret abc:def.");
-  }
+  std::vector<std::string> h = {"-h", "x"};  // -h is --help, as in most tools
+  EXPECT_EQ(parse_options(h).command, Command::Help);
+  EXPECT_EQ(failure({"-h", "--help"}), (std::pair<int, std::string>{1, "Option 'help' provided multiple times"}));
+  EXPECT_EQ(failure({"abc:def"}), (std::pair<int, std::string>{2, "Don't know how to interpret abc:def."}));
+}
+
+TEST(Options, StandardInputOnce) {
+  // A second '-' would read nothing: refused, naming it (an input argument error).
+  EXPECT_EQ(failure({"-", "a.dlt", "-"}),
+            (std::pair<int, std::string>{2, "Input '-' (standard input) given 2 times; it can be read only once"}));
+  std::vector<std::string> once = {"-", "a.dlt", "a.dlt"};  // a file may be read twice
+  EXPECT_EQ(parse_options(once).dump.inputs.size(), 3u);
 }

@@ -59,19 +59,102 @@ TEST(FilterOptions, TimeBoundsRoundToWholeMicroseconds) {
 }
 
 TEST(FilterOptions, ValidationMessages) {
-  EXPECT_EQ(error({"--type=foo"}), "Unknown filter type 'foo'.");
-  EXPECT_EQ(error({"--type=network"}), "Unknown filter type 'network'.");
-  EXPECT_EQ(error({"--messageid=12,x"}), "Invalid message identifier x, must be an integer");
-  EXPECT_EQ(error({"--messageid=12, "}), "Invalid message identifier <empty>, must be an integer");
-  EXPECT_EQ(error({"--sessionid=abc"}), "Option 'sessionid' has incorrect format");
-  EXPECT_EQ(error({"-B=-1"}), "Option 'before-context' must be from 0 to 100000, not -1");
-  EXPECT_EQ(error({"--after-context=x"}), "Option 'after-context' has incorrect format");
-  EXPECT_EQ(error({"-A", "-1"}).find("-A"), error({"-A", "-1"}).find("-A"));  // tokenizer: missing argument
+  EXPECT_EQ(error({"--type=foo"}), "Unknown filter type 'foo' for option 'type'.");
+  EXPECT_EQ(error({"--type=network"}), "Unknown filter type 'network' for option 'type'.");
+  EXPECT_EQ(error({"--messageid=12,x"}),
+            "Invalid message identifier 'x' for option 'messageid', must be an integer from 0 to 4294967295");
+  EXPECT_EQ(error({"--messageid=4294967296"}),
+            "Invalid message identifier '4294967296' for option 'messageid', must be an integer from 0 to 4294967295");
+  EXPECT_EQ(error({"--sessionid=abc"}),
+            "Option 'sessionid' must be a whole number from -2147483648 to 4294967295, not 'abc'");
+  EXPECT_EQ(error({"--sessionid=4294967296"}),
+            "Option 'sessionid' must be a whole number from -2147483648 to 4294967295, not '4294967296'");
+  EXPECT_EQ(error({"-B=-1"}), "Option 'before-context' must be a whole number from 0 to 100000, not '-1'");
+  EXPECT_EQ(error({"-B=100001"}), "Option 'before-context' must be a whole number from 0 to 100000, not '100001'");
+  EXPECT_EQ(error({"--after-context=x"}),
+            "Option 'after-context' must be a whole number from 0 to 2147483647, not 'x'");
+  EXPECT_EQ(error({"-A", "-1"}), "Option 'after-context' missing argument");  // tokenizer: -1 is no value
   EXPECT_EQ(error({"--not-before=soon"}), "Can't interpret date 'soon' for option 'not-before'.");  // Q4
   EXPECT_EQ(error({"--not-before=2022-06-18T10:00:00Z", "--not-after=2022-06-18T09:00:00Z"}),
             "Nothing to filter, 'not-before' 2022-06-18T10:00:00 must be earlier than 'not-after' "
             "2022-06-18T09:00:00.");
   EXPECT_EQ(error({"-r", "(unclosed"}).rfind("Invalid regular expression '(unclosed': ", 0), 0u);  // Q3
+}
+
+TEST(FilterOptions, IdsLongerThanFourBytesAreRefused) {
+  EXPECT_EQ(error({"--appid=NAV,TOOLONG"}),
+            "Option 'appid' value 'TOOLONG' is longer than 4 bytes (ids are 1-4 bytes)");
+  EXPECT_EQ(error({"--ctxid=CTX12"}), "Option 'ctxid' value 'CTX12' is longer than 4 bytes (ids are 1-4 bytes)");
+  EXPECT_EQ(error({"--ecuid=ECU01"}), "Option 'ecuid' value 'ECU01' is longer than 4 bytes (ids are 1-4 bytes)");
+  EXPECT_EQ(parse({"--appid=ABCD,\xC3\xA4\xC3\xB6"}).dump.filter.app_ids.size(), 2u);  // 4 bytes each
+  EXPECT_EQ(error({"--appid=\xC3\xA4\xC3\xB6x"}),
+            "Option 'appid' value '\xC3\xA4\xC3\xB6x' is longer than 4 bytes (ids are 1-4 bytes)");
+}
+
+TEST(FilterOptions, EmptyListItemsAreRefused) {
+  for (const char* option : {"ecuid", "appid", "ctxid", "sessionid", "type", "messageid", "string", "regex"}) {
+    const std::string name(option);
+    const std::string message = "Option '" + name + "' has an empty value (a comma too many?)";
+    EXPECT_EQ(error({"--" + name + "="}), message);
+    EXPECT_EQ(error({"--" + name + "=a,,b"}), message);
+  }
+  EXPECT_EQ(error({"-s", "timeout,"}), "Option 'string' has an empty value (a comma too many?)");
+  EXPECT_EQ(error({"--messageid=12, "}), "Option 'messageid' has an empty value (a comma too many?)");
+  EXPECT_EQ(parse({"-s", " "}).dump.filter.strings, std::vector<std::string>{" "});  // a space is text
+}
+
+TEST(FilterOptions, TypeNumbersNoLineHasAreRefused) {
+  const std::string tail =
+      " can never match: a number is the MSIN byte without its verbose bit (even, 0-254, "
+      "message type 0-3; 48 = warn)";
+  EXPECT_EQ(error({"--type=999"}), "Option 'type' value '999'" + tail);
+  EXPECT_EQ(error({"--type=-2"}), "Option 'type' value '-2'" + tail);
+  EXPECT_EQ(error({"--type=49"}), "Option 'type' value '49'" + tail);  // the verbose bit
+  EXPECT_EQ(error({"--type=256"}), "Option 'type' value '256'" + tail);
+  EXPECT_EQ(error({"--type=8"}), "Option 'type' value '8'" + tail);  // MSTP 4 (reserved)
+  EXPECT_EQ(parse({"--type=0,48,54,request"}).dump.filter.types, (std::vector<std::int32_t>{0, 48, 54, 0x16}));
+}
+
+TEST(FilterOptions, SessionIdsInBothForms) {
+  auto o = parse({"--sessionid=4294967295,-1,3735928559,-559038737, 42 "});
+  EXPECT_EQ(o.dump.filter.session_ids, (std::vector<std::int32_t>{-1, -1, -559038737, -559038737, 42}));
+  EXPECT_EQ(parse_session_id("-2147483648"), INT32_MIN);
+  EXPECT_EQ(parse_session_id("2147483648"), INT32_MIN);
+  EXPECT_FALSE(parse_session_id("-4294967295"));
+  EXPECT_FALSE(parse_session_id("+4294967295"));
+  EXPECT_FALSE(parse_session_id("4294967296"));
+}
+
+TEST(FilterOptions, TextThatCanNeverMatchIsRefused) {
+  // Line texts are UTF-8 without control characters.
+  EXPECT_EQ(error({"-i", "-s", "\xff"}),
+            "Option 'string' value '\\xFF' is not UTF-8 text (line texts are), so it can never match");
+  EXPECT_EQ(error({"-s", "a\xc3"}),
+            "Option 'string' value 'a\\xC3' is not UTF-8 text (line texts are), so it can never match");
+  EXPECT_EQ(error({"-r", "\xff+"}),
+            "Option 'regex' value '\\xFF+' is not UTF-8 text (line texts are), so it can never match");
+  EXPECT_EQ(
+      error({"-s", "a\tb"}),
+      "Option 'string' value 'a\\x09b' holds a control character, which line texts show as '.', so it can never match");
+  EXPECT_EQ(parse({"-i", "-s", "\xC3\xA4"}).dump.filter.strings.size(), 1u);
+  EXPECT_EQ(parse({"-r", "[^\n]"}).dump.filter.regexes.size(), 1u);  // a pattern may name one
+}
+
+TEST(FilterOptions, ContextWithoutAFilterWarns) {
+  EXPECT_EQ(
+      parse({"-A", "3", "-B", "2"}).warnings,
+      (std::vector<std::string>{"Option 'before-context' has no effect without a filter (every line is printed)",
+                                "Option 'after-context' has no effect without a filter (every line is printed)"}));
+  EXPECT_TRUE(parse({"-A", "3", "-s", "x"}).warnings.empty());
+  EXPECT_TRUE(parse({"-B", "3", "--appid=NAV"}).warnings.empty());
+  EXPECT_TRUE(parse({}).warnings.empty());
+}
+
+TEST(FilterOptions, IgnoreCaseWithoutATextSearchWarns) {
+  EXPECT_EQ(parse({"-i", "--appid=NAV"}).warnings,
+            std::vector<std::string>{"Option 'ignorecase' has no effect without -s or -r"});
+  EXPECT_TRUE(parse({"-i", "-s", "x"}).warnings.empty());
+  EXPECT_TRUE(parse({"-i", "-r", "x"}).warnings.empty());
 }
 
 TEST(FilterOptions, EqualTimeBoundsAreFine) {

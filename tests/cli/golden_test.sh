@@ -44,8 +44,8 @@ for t in 1 2 3; do
   cmp -s "$work/big.exp" "$work/big.out"
   check "9 MiB corrupted file with --threads=$t matches the generator" $?
 done
-out=$("$DLTDUMP" --threads=0 x); rc=$?
-expect_eq "--threads=0 is an option error" 1 "$rc"
+out=$("$DLTDUMP" --threads=0 x 2> /dev/null); rc=$?
+expect_eq "--threads=0 is an option error (nothing on stdout)" "1:" "$rc:$out"
 
 # 1c. Resident memory stays bounded whatever the file size (mapped pages included).
 if [ -n "${DLTDUMP_SANITIZED:-}" ]; then
@@ -79,22 +79,24 @@ check "--position of the second message is inside the file" $?
 out=$("$DLTDUMP" "$work/empty.dlt"); rc=$?
 expect_eq "empty file: no output" "" "$out"
 expect_eq "empty file: exit 0" 0 "$rc"
-out=$("$DLTDUMP" "$work/missing.dlt"); rc=$?
+# Diagnostics go to stderr, one line each (more in diagnostics_test.sh); stdout stays empty.
+out=$("$DLTDUMP" "$work/missing.dlt" 2>&1 > /dev/null); rc=$?
 expect_eq "missing file message" "File not found $work/missing.dlt" "$out"
 expect_eq "missing file exit 3" 3 "$rc"
-"$DLTDUMP" "$work/missing.dlt" "$work/a.dlt" > /dev/null; rc=$?
+"$DLTDUMP" "$work/missing.dlt" "$work/a.dlt" > /dev/null 2>&1; rc=$?
 expect_eq "one of two inputs missing: exit 4" 4 "$rc"
-out=$("$DLTDUMP" --bogus x); rc=$?
-expect_eq "unknown option" "Problem with the command line.
-Option '--bogus' not recognized" "$out"
+out=$("$DLTDUMP" --bogus x 2> /dev/null); rc=$?
+expect_eq "unknown option: nothing on stdout" "1:" "$rc:$out"
+out=$("$DLTDUMP" --bogus x 2>&1); rc=$?
+expect_eq "unknown option" "dltdump: Option '--bogus' not recognized" "$out"
 expect_eq "unknown option exit 1" 1 "$rc"
-out=$("$DLTDUMP" --format=xyz x); rc=$?
-expect_eq "bad format exit 1" 1 "$rc"
-out=$("$DLTDUMP" abc:def); rc=$?
-expect_eq "unknown scheme" "Don't know how to interpret abc:def." "$out"
+out=$("$DLTDUMP" --format=xyz x 2> /dev/null); rc=$?
+expect_eq "bad format exit 1" "1:" "$rc:$out"
+out=$("$DLTDUMP" abc:def 2>&1 > /dev/null); rc=$?
+expect_eq "unknown scheme" "dltdump: Don't know how to interpret abc:def." "$out"
 expect_eq "unknown scheme exit 2" 2 "$rc"
-"$DLTDUMP" > /dev/null; rc=$?
-expect_eq "no input: exit 1" 1 "$rc"
+out=$("$DLTDUMP" 2> /dev/null); rc=$?
+expect_eq "no input: exit 1, nothing on stdout" "1:" "$rc:$out"
 "$DLTDUMP" --help | grep -q -- "--position"; check "--help lists --position" $?
 "$DLTDUMP" --help --version | grep -q "^Usage: dltdump"; check "--help wins over --version" $?
 "$DLTDUMP" --version | grep -q "^dltdump Version: "; check "--version" $?
@@ -117,15 +119,17 @@ n=$("$DLTDUMP" --udp-port=3491 "$work/c.pcapng" | wc -l)
 expect_eq "--udp-port=3491: no DLT on that port" 0 "$n"
 n=$("$DLTDUMP" --udp-port=3491,3490 "$work/c.pcapng" | grep -vc ' SKIP SKIP ')
 expect_eq "--udp-port list" 500 "$n"
-out=$("$DLTDUMP" --udp-port=70000 "$work/c.pcapng"); rc=$?
+out=$("$DLTDUMP" --udp-port=70000 "$work/c.pcapng" 2> /dev/null); rc=$?
 expect_eq "bad --udp-port exit 1" 1 "$rc"
 head -c 20000 "$work/c.pcapng" > "$work/cut.pcapng"
-out=$("$DLTDUMP" "$work/cut.pcapng"); rc=$?
-expect_eq "truncated capture: some lines, then exit 4" 4 "$rc"
-printf '%s\n' "$out" | tail -1 | grep -q "cut.pcapng: PCAP-NG truncated block .* at offset [0-9]*$"
+out=$("$DLTDUMP" "$work/cut.pcapng" 2> "$work/cut.err"); rc=$?
+expect_eq "truncated capture (its only input): some lines, then exit 3" 3 "$rc"
+[ -n "$out" ] && ! printf '%s\n' "$out" | grep -q "PCAP-NG"
+check "truncated capture: stdout holds the lines only" $?
+grep -q "cut.pcapng: PCAP-NG truncated block .* at offset [0-9]*$" "$work/cut.err"
 check "truncated capture: the message names the offset" $?
 printf 'not a capture at all' > "$work/bad.pcap"
-out=$("$DLTDUMP" "$work/bad.pcap"); rc=$?
+out=$("$DLTDUMP" "$work/bad.pcap" 2>&1 > /dev/null); rc=$?
 expect_eq "not a capture: exit 3" 3 "$rc"
 expect_eq "not a capture: message" "$work/bad.pcap: not a PCAP or PCAP-NG file (starts with 6E 6F 74 20)" "$out"
 : > "$work/empty.pcapng"
@@ -208,19 +212,17 @@ for t in 1 2; do
     "$("$DLTDUMP" --threads=$t --appid=HMI --type=info "$work/n.pcapng" | wc -l)"
 done
 expect_eq "capture -s door" "$(grep -c door "$work/n.exp")" "$("$DLTDUMP" -s door "$work/n.pcapng" | wc -l)"
-# Validation (exit 1, two lines on stdout).
-out=$("$DLTDUMP" -r '(' "$work/f.dlt"); rc=$?
-expect_eq "invalid regex (Q3)" "1:Problem with the command line.
-Invalid regular expression '(': missing closing parenthesis at offset 1" "$rc:$out"
-out=$("$DLTDUMP" --not-after=whenever "$work/f.dlt"); rc=$?
-expect_eq "bad date (Q4)" "1:Problem with the command line.
-Can't interpret date 'whenever' for option 'not-after'." "$rc:$out"
-out=$("$DLTDUMP" --type=network "$work/f.dlt"); rc=$?
-expect_eq "unknown type" "1:Problem with the command line.
-Unknown filter type 'network'." "$rc:$out"
-out=$("$DLTDUMP" --messageid=0x10 "$work/f.dlt"); rc=$?
-expect_eq "bad message id" "1:Problem with the command line.
-Invalid message identifier 0x10, must be an integer" "$rc:$out"
+# Validation (exit 1, one line on stderr, nothing on stdout).
+out=$("$DLTDUMP" -r '(' "$work/f.dlt" 2>&1 > /dev/null); rc=$?
+expect_eq "invalid regex (Q3)" "1:dltdump: Invalid regular expression '(': missing closing parenthesis at offset 1" "$rc:$out"
+out=$("$DLTDUMP" --not-after=whenever "$work/f.dlt" 2>&1 > /dev/null); rc=$?
+expect_eq "bad date (Q4)" "1:dltdump: Can't interpret date 'whenever' for option 'not-after'." "$rc:$out"
+out=$("$DLTDUMP" --type=network "$work/f.dlt" 2>&1 > /dev/null); rc=$?
+expect_eq "unknown type" "1:dltdump: Unknown filter type 'network' for option 'type'." "$rc:$out"
+out=$("$DLTDUMP" --messageid=0x10 "$work/f.dlt" 2>&1 > /dev/null); rc=$?
+expect_eq "bad message id" "1:dltdump: Invalid message identifier '0x10' for option 'messageid', must be an integer from 0 to 4294967295" "$rc:$out"
+out=$("$DLTDUMP" --messageid=0x10 "$work/f.dlt" 2> /dev/null)
+expect_eq "bad message id: nothing on stdout" "" "$out"
 # A pathological regex cannot hang the run: each search is bounded and the run reports it.
 "$DLTDUMP" -r '^(\w+\s?)*$' "$work/f.dlt" > "$work/patho.out" 2> "$work/patho.err"; rc=$?
 expect_eq "pathological regex: exit 0" 0 "$rc"
@@ -277,22 +279,22 @@ cat "$work/a.exp" "$work/b.exp" | cmp -s - "$o/ab.txt"; check "no %FILE%: inputs
 (cd "$o" && "$DLTDUMP" -o 'ab_%CDATE%.txt' a.dlt)
 expect_eq "%CDATE% is the first line's date" "ab_$(head -1 "$work/a.exp" | cut -c1-10 | tr -d /).txt" "$(cd "$o" && ls ab_*.txt)"
 # overwrite rules and their exit codes
-out=$(cd "$o" && "$DLTDUMP" -o ab.txt a.dlt); rc=$?
+out=$(cd "$o" && "$DLTDUMP" -o ab.txt a.dlt 2>&1 > /dev/null); rc=$?
 expect_eq "existing file without -f: exit 3" "3:The file '$o/ab.txt' already exists." "$rc:$out"
 cmp -s <(cat "$work/a.exp" "$work/b.exp") "$o/ab.txt"; check "the existing file is untouched" $?
 (cd "$o" && "$DLTDUMP" -f -o ab.txt b.dlt); rc=$?
 expect_eq "-f overwrites: exit 0" 0 "$rc"
 cmp -s "$work/b.exp" "$o/ab.txt"; check "-f truncated the file" $?
-out=$("$DLTDUMP" -f -o "$o/a.dlt" "$o/a.dlt"); rc=$?
+out=$("$DLTDUMP" -f -o "$o/a.dlt" "$o/a.dlt" 2>&1 > /dev/null); rc=$?
 expect_eq "the input is never overwritten, even with -f" "3:Not overwriting the input file $o/a.dlt." "$rc:$out"
 cmp -s "$work/a.dlt" "$o/a.dlt"; check "the input is intact" $?
 mkdir -p "$o/d1" "$o/d2"; cp "$work/a.dlt" "$o/d1/t.dlt"; cp "$work/b.dlt" "$o/d2/t.dlt"
-out=$(cd "$o" && "$DLTDUMP" -o '%FILE%.txt' d1/t.dlt d2/t.dlt); rc=$?
+out=$(cd "$o" && "$DLTDUMP" -o '%FILE%.txt' d1/t.dlt d2/t.dlt 2>&1 > /dev/null); rc=$?
 expect_eq "a file this run created is never overwritten: exit 4" "4:Not overwriting previously created file t.txt." "$rc:$out"
 cmp -s "$work/a.exp" "$o/t.txt"; check "the first input's output stays" $?
 out=$("$DLTDUMP" --appid=NONE -o "$o/none.txt" "$o/clean.dlt"); rc=$?
 [ "$rc" -eq 0 ] && [ ! -e "$o/none.txt" ]; check "no line passes: no file is created" $?
-out=$("$DLTDUMP" -o "$o/missing-dir/x.txt" "$o/clean.dlt"); rc=$?
+out=$("$DLTDUMP" -o "$o/missing-dir/x.txt" "$o/clean.dlt" 2>&1 > /dev/null); rc=$?
 expect_eq "an output that cannot be created: exit 3" "3:Couldn't create the output file $o/missing-dir/x.txt (No such file or directory)" "$rc:$out"
 # write failures: the file ends on a whole message, exit 5, one line on stderr
 for kind in dlt txt pcapng; do

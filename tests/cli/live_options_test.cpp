@@ -8,16 +8,7 @@ using namespace dltdump;
 namespace {
 
 cli::Options parse_live(std::vector<std::string> args) { return cli::parse_options(args); }
-
-// The exit code and message of the error `args` give.
-std::pair<int, std::string> failure(std::vector<std::string> args) {
-  try {
-    cli::parse_options(args);
-  } catch (const cli::OptionsError& e) {
-    return {e.exit_code, e.message};
-  }
-  return {0, "no error"};
-}
+using test::failure;
 
 }  // namespace
 
@@ -25,10 +16,18 @@ TEST(LiveOptions, Retries) {
   EXPECT_EQ(test::parse({}).dump.retries, 0);
   EXPECT_EQ(test::parse({"--retries=3"}).dump.retries, 3);
   EXPECT_EQ(test::parse({"--retries=-1"}).dump.retries, -1);
-  EXPECT_EQ(test::error({"--retries=x"}), "Option 'retries' must be a whole number, not 'x'");
-  EXPECT_EQ(test::error({"--retries=99999999999"}), "Option 'retries' must be a whole number, not '99999999999'");
+  EXPECT_EQ(test::error({"--retries=x"}),
+            "Option 'retries' must be a whole number from -2147483648 to 2147483647, not 'x'");
+  EXPECT_EQ(test::error({"--retries=99999999999"}),
+            "Option 'retries' must be a whole number from -2147483648 to 2147483647, not '99999999999'");
   // A value is taken from the next argument only if it does not start with '-' (spec §1.1).
   EXPECT_EQ(failure({"--retries", "-1", "tcp://a"}).first, 1);
+}
+
+TEST(LiveOptions, RetriesWithoutATcpInputWarn) {
+  EXPECT_EQ(test::parse({"--retries=3"}).warnings,
+            std::vector<std::string>{"Option 'retries' has no effect without a tcp:// input"});
+  EXPECT_TRUE(parse_live({"--retries=3", "tcp://127.0.0.1"}).warnings.empty());
 }
 
 TEST(LiveOptions, Capture) {
@@ -37,7 +36,7 @@ TEST(LiveOptions, Capture) {
             (std::pair<int, std::string>{1, "Option 'capture' needs one udp:// input"}));
   EXPECT_EQ(failure({"--capture", "raw.pcapng", "a.dlt"}).second, "Option 'capture' needs one udp:// input");
   EXPECT_EQ(failure({"--capture", "x.pcapng", "-o", "x.pcapng", "udp://0.0.0.0"}).second,
-            "Option 'capture' names the output file x.pcapng");
+            "Option 'capture' names the output file 'x.pcapng'");
 }
 
 TEST(LiveOptions, OneLiveInputPerRun) {

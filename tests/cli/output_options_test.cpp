@@ -37,13 +37,51 @@ TEST(OutputOptions, SplitSizesAndUnits) {
 }
 
 TEST(OutputOptions, SplitErrors) {
-  EXPECT_EQ(error({"--split=64kk"}), "Option 'split' provided with unrecognized format '64kk'");
-  EXPECT_EQ(error({"--split=k"}), "Option 'split' provided with unrecognized format 'k'");
-  EXPECT_EQ(error({"--split=1.5M"}), "Option 'split' provided with unrecognized format '1.5M'");
-  EXPECT_EQ(error({"--split=10T"}), "Option 'split' provided with unrecognized format '10T'");
-  EXPECT_EQ(error({"--split=2147483648"}), "Option 'split' value out of range");
-  EXPECT_EQ(error({"--split=65535"}), "The output file size limit cannot be less than 64kB");
-  EXPECT_EQ(error({"--split=63k"}), "The output file size limit cannot be less than 64kB");
+  const std::string units = " (digits, then k, M or G, then b: 64kB, 100M, 1G)";
+  EXPECT_EQ(error({"--split=64kk"}), "Option 'split' provided with unrecognized format '64kk'" + units);
+  EXPECT_EQ(error({"--split=k"}), "Option 'split' provided with unrecognized format 'k'" + units);
+  EXPECT_EQ(error({"--split=1.5M"}), "Option 'split' provided with unrecognized format '1.5M'" + units);
+  EXPECT_EQ(error({"--split=10T"}), "Option 'split' provided with unrecognized format '10T'" + units);
+  EXPECT_EQ(error({"--split=2147483648"}),
+            "Option 'split' value '2147483648' out of range (the number must be at most 2147483647)");
+  EXPECT_EQ(error({"--split=65535"}),
+            "Option 'split' value '65535': the output file size limit cannot be less than 64kB");
+  EXPECT_EQ(error({"--split=63k"}), "Option 'split' value '63k': the output file size limit cannot be less than 64kB");
+}
+
+TEST(OutputOptions, SplitWithoutANameThatSplitsWarns) {
+  EXPECT_EQ(parse({"--split=1M", "-o", "big.dlt"}).warnings,
+            std::vector<std::string>{"Option 'split' has no effect: the output name 'big.dlt' holds no %CTR%, %CDATE%, "
+                                     "%CTIME% or %CDATETIME%, so one file is written"});
+  EXPECT_EQ(parse({"--split=1M"}).warnings,
+            std::vector<std::string>{"Option 'split' has no effect without an output file (-o): nothing is split"});
+  EXPECT_EQ(parse({"--split=1M", "-o", "CON:"}).warnings.size(), 1u);
+  for (const char* name : {"p_%CTR%.dlt", "p_%CDATE%.txt", "p_%CTIME%.pcapng", "p_%CDATETIME%.dlt"})
+    EXPECT_TRUE(parse({"--split=1M", "-o", name}).warnings.empty()) << name;
+  EXPECT_TRUE(parse({"-o", "big.dlt"}).warnings.empty());
+}
+
+TEST(OutputOptions, PositionOnlyForTextWarns) {
+  EXPECT_EQ(parse({"--position", "-o", "x.dlt"}).warnings,
+            std::vector<std::string>{"Option 'position' has no effect on the output 'x.dlt' (it prefixes text lines; "
+                                     "DLT and PCAP-NG keep the messages)"});
+  EXPECT_EQ(parse({"--position", "-o", "x.pcapng"}).warnings.size(), 1u);
+  EXPECT_TRUE(parse({"--position", "-o", "x.txt"}).warnings.empty());
+  EXPECT_TRUE(parse({"--position"}).warnings.empty());
+}
+
+TEST(OutputOptions, NamesThatCannotBeWrittenAreRefused) {
+  EXPECT_EQ(error({"-o", ""}), "Option 'output' has an empty file name (leave -o out for the console)");
+  EXPECT_EQ(error({"-o", "out.pcap"}),
+            "Option 'output' names 'out.pcap', but dltdump does not write classic PCAP (it "
+            "writes DLT for *.dlt, PCAP-NG for *.pcapng, text for other names)");
+  EXPECT_EQ(error({"--output=x.dlt.gz"}),
+            "Option 'output' names 'x.dlt.gz', but dltdump does not write gzip (it "
+            "writes DLT for *.dlt, PCAP-NG for *.pcapng, text for other names)");
+  EXPECT_NE(error({"-o", "%FILE%.JSON"}).find("does not write JSON "), std::string::npos);
+  EXPECT_EQ(error({"--capture="}), "Option 'capture' has an empty file name");
+  EXPECT_EQ(parse({"-o", "out.pcapng"}).dump.output, "out.pcapng");
+  EXPECT_EQ(parse({"-o", "out.log"}).dump.output, "out.log");
 }
 
 TEST(OutputOptions, KindByName) {
@@ -60,4 +98,15 @@ TEST(OutputOptions, KindByName) {
   EXPECT_EQ(output::output_kind("trip.pcap"), OutputKind::Text);  // legacy PCAP is not written
   EXPECT_EQ(output::output_kind("trip.txt"), OutputKind::Text);
   EXPECT_EQ(output::output_kind("trip.dlt.txt"), OutputKind::Text);
+}
+
+TEST(OutputOptions, UnwrittenFormats) {
+  using output::unwritten_format;
+  EXPECT_EQ(unwritten_format("trip.pcap"), "classic PCAP");
+  EXPECT_EQ(unwritten_format("TRIP.PCAP"), "classic PCAP");
+  EXPECT_EQ(unwritten_format("trip.dlt.gz"), "gzip");
+  for (const char* name : {"a.xz", "a.zst", "a.bz2", "a.zip", "a.json", "a.jsonl", "a.csv", "a.tar", "a.7z"})
+    EXPECT_FALSE(unwritten_format(name).empty()) << name;
+  for (const char* name : {"", "CON:", "/dev/stdout", "a.dlt", "a.pcapng", "a.txt", "a.log", "a", "a.gz.txt", "pcap"})
+    EXPECT_TRUE(unwritten_format(name).empty()) << name;
 }

@@ -1,10 +1,11 @@
 // Test helpers for the option tests: parse a command line with one input appended, or get
-// the message of the option error it gives.
+// the message (and exit code) of the option error a command line gives.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/options.hpp"
@@ -25,6 +26,17 @@ inline std::string error(std::vector<std::string> args) {
     return e.message;
   }
   return "no error";
+}
+
+// The exit code and message of the error `args` (as given: no input appended) give;
+// {0, "no error"} when they parse.
+inline std::pair<int, std::string> failure(std::vector<std::string> args) {
+  try {
+    cli::parse_options(args);
+  } catch (const cli::OptionsError& e) {
+    return {e.exit_code, e.message};
+  }
+  return {0, "no error"};
 }
 
 }  // namespace dltdump::test

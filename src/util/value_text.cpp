@@ -1,0 +1,88 @@
+#include "util/value_text.hpp"
+
+#include <cstdint>
+
+namespace dltdump::util {
+
+namespace {
+
+// The length of the well-formed UTF-8 sequence at s[i], or 0 if there is none.
+std::size_t sequence_length(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(s[k]); };
+  const std::uint8_t b = byte(i);
+  if (b < 0x80) return 1;
+  // The sequence's length and the range of its second byte (RFC 3629's table).
+  std::size_t n = 0;
+  std::uint8_t lo = 0x80, hi = 0xBF;
+  if (b >= 0xC2 && b <= 0xDF) {
+    n = 2;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    n = 3;
+    if (b == 0xE0) lo = 0xA0;  // overlong below
+    if (b == 0xED) hi = 0x9F;  // surrogates above
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    n = 4;
+    if (b == 0xF0) lo = 0x90;  // overlong below
+    if (b == 0xF4) hi = 0x8F;  // beyond U+10FFFF above
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  return n;
+}
+
+// Whether the well-formed sequence of length n at s[i] is a control character.
+bool is_control(std::string_view s, std::size_t i, std::size_t n) {
+  const auto b = static_cast<std::uint8_t>(s[i]);
+  return b < 0x20 || b == 0x7F || (b == 0xC2 && n == 2 && static_cast<std::uint8_t>(s[i + 1]) < 0xA0);
+}
+
+void append_hex(std::string& out, std::uint8_t b) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  out += "\\x";
+  out += kHex[b >> 4];
+  out += kHex[b & 15];
+}
+
+}  // namespace
+
+bool has_control(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = sequence_length(s, i);
+    if (n != 0 && is_control(s, i, n)) return true;
+    i += n == 0 ? 1 : n;
+  }
+  return false;
+}
+
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = sequence_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = sequence_length(s, i);
+    if (n == 0 || is_control(s, i, n)) {
+      for (std::size_t k = 0; k < (n == 0 ? 1 : n); ++k) append_hex(out, static_cast<std::uint8_t>(s[i + k]));
+      i += n == 0 ? 1 : n;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+std::string quoted(std::string_view s) { return "'" + printable(s) + "'"; }
+
+}  // namespace dltdump::util

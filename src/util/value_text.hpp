@@ -1,0 +1,28 @@
+// Values from outside (arguments, file names) as text: whether a value is UTF-8, and how a
+// diagnostic shows it.
+//
+// A diagnostic is one line on standard error that names the value it is about; a value may
+// hold anything argv or a directory can (invalid UTF-8, newlines, escape sequences), which
+// must neither break the line nor reach the terminal as control codes.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace dltdump::util {
+
+// True when `s` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
+bool valid_utf8(std::string_view s);
+
+// True when `s` (valid UTF-8) holds a control character: C0, DEL or C1 (U+0080-U+009F).
+bool has_control(std::string_view s);
+
+// `s` for a message: well-formed UTF-8 characters as they are, except the controls (C0,
+// DEL, C1) and bytes that are not UTF-8, which are shown as `\xHH` (upper-case hex, one per
+// byte). The result is valid UTF-8 without controls: it cannot break a line.
+std::string printable(std::string_view s);
+
+// printable(s) in single quotes: how a message names a value.
+std::string quoted(std::string_view s);
+
+}  // namespace dltdump::util

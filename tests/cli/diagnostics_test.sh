@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Diagnostics of the dltdump binary (issue #19): standard output carries decoded lines only;
+# every diagnostic is one line on standard error naming its culprit; the exit codes for one
+# and several inputs; values that can never match or have no effect; output names that
+# promise a format that is not written; -h, no input, ranges, `- -`, PCAP-NG block types.
+set -u
+DLTDUMP=$1
+DLTGEN=$2
+CAPGEN=$3
+export TZ=UTC
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+pass=0
+fail() { echo "FAIL: $1"; [ $# -gt 1 ] && printf '  %s\n' "${@:2}"; fails=$((fails + 1)); }
+ok() { pass=$((pass + 1)); }
+
+# run ARGS...: runs dltdump in $work (bounded: a regression must not hang the suite); sets
+# rc, and out/err to its standard output and error.
+run() {
+  (cd "$work" && timeout 60 "$DLTDUMP" "$@" > "$work/stdout" 2> "$work/stderr" < /dev/null)
+  rc=$?
+  out=$(cat "$work/stdout")
+  err=$(cat "$work/stderr")
+}
+# diag NAME RC TEXT ARGS...: exit code RC, nothing on standard output, exactly one line on
+# standard error, which contains TEXT (the culprit: an option, a value, a file).
+diag() {
+  local name=$1 want_rc=$2 text=$3
+  shift 3
+  run "$@"
+  local lines
+  lines=$(wc -l < "$work/stderr")
+  if [ "$rc" -ne "$want_rc" ]; then fail "$name: exit $rc, expected $want_rc" "stderr: $err"
+  elif [ -n "$out" ]; then fail "$name: standard output is not empty" "$(head -2 "$work/stdout")"
+  elif [ "$lines" -ne 1 ]; then fail "$name: $lines lines on standard error, expected 1" "$err"
+  elif [[ "$err" != *"$text"* ]]; then fail "$name: the message does not name '$text'" "$err"
+  else ok; fi
+}
+# lines_and_diag NAME RC EXPECTED-STDOUT-FILE TEXT ARGS...: exit code RC, standard output
+# exactly the file's lines, one line on standard error containing TEXT.
+lines_and_diag() {
+  local name=$1 want_rc=$2 expected=$3 text=$4
+  shift 4
+  run "$@"
+  local lines
+  lines=$(wc -l < "$work/stderr")
+  if [ "$rc" -ne "$want_rc" ]; then fail "$name: exit $rc, expected $want_rc" "stderr: $err"
+  elif ! cmp -s "$expected" "$work/stdout"; then fail "$name: standard output is not exactly the decoded lines" "$(diff "$expected" "$work/stdout" | head -3)"
+  elif [ "$lines" -ne 1 ]; then fail "$name: $lines lines on standard error, expected 1" "$err"
+  elif [[ "$err" != *"$text"* ]]; then fail "$name: the message does not name '$text'" "$err"
+  else ok; fi
+}
+
+"$DLTGEN" --count 40 --seed 1 --expect "$work/a.exp" -o "$work/a.dlt"
+"$DLTGEN" --count 30 --seed 2 --expect "$work/b.exp" -o "$work/b.dlt"
+cat "$work/a.exp" "$work/b.exp" > "$work/ab.exp"
+: > "$work/nothing"
+"$DLTGEN" --format net --count 500 --seed 31 -o "$work/c.bin"
+"$CAPGEN" --dlt "$work/c.bin" --flows 3 --seed 31 -o "$work/c.pcapng"
+head -c 20000 "$work/c.pcapng" > "$work/cut.pcapng"  # fails part-way: lines, then an error
+"$DLTDUMP" "$work/cut.pcapng" > "$work/cut.exp" 2> /dev/null
+[ -s "$work/cut.exp" ] && ok || fail "the cut capture decodes to some lines before its fault"
+
+# 4. A search string that is not UTF-8: an option error naming it, not an internal error.
+diag "-i -s \\xff" 1 "Option 'string' value '\\xFF' is not UTF-8" -i -s $'\xff' a.dlt
+diag "-s \\xff" 1 "Option 'string' value '\\xFF' is not UTF-8" -s $'\xff' a.dlt
+diag "-r \\xff" 1 "Option 'regex' value '\\xFF' is not UTF-8" -r $'\xff' a.dlt
+diag "-s with a newline (one line on stderr)" 1 "Option 'string' value 'a\\x0Ab' holds a control character" -s $'a\nb' a.dlt
+
+# 7. Diagnostics on standard error, decoded lines alone on standard output.
+lines_and_diag "a missing input" 4 "$work/a.exp" "File not found $work/missing.dlt" a.dlt missing.dlt
+lines_and_diag "a missing input between two" 4 "$work/ab.exp" "File not found $work/missing.dlt" a.dlt missing.dlt b.dlt
+diag "unknown option" 1 "dltdump: Option '--bogus' not recognized" --bogus a.dlt
+diag "missing argument" 1 "Option 'output' missing argument" a.dlt -o
+diag "an option twice" 1 "Option 'force' provided multiple times" -f -f a.dlt
+diag "unknown scheme" 2 "Don't know how to interpret abc:def." abc:def
+diag "a missing input whose name holds an escape sequence (no control code)" 3 "File not found $work/\x1B[2Jx.dlt" $'\e[2Jx.dlt'
+lines_and_diag "a missing input whose name holds a newline" 4 "$work/a.exp" "File not found $work/mis\x0Asing.dlt" a.dlt $'mis\nsing.dlt'
+diag "bad regular expression" 1 "Invalid regular expression '(':" -r '(' a.dlt
+diag "bad date" 1 "Can't interpret date 'whenever' for option 'not-after'." --not-after=whenever a.dlt
+cp "$work/a.exp" "$work/exists.txt"
+diag "existing output file" 3 "The file '$work/exists.txt' already exists." -o exists.txt a.dlt
+cmp -s "$work/a.exp" "$work/exists.txt" && ok || fail "the existing output file is untouched"
+diag "output into a missing directory" 3 "Couldn't create the output file $work/no-dir/x.txt" -o no-dir/x.txt a.dlt
+diag "the input as output" 3 "Not overwriting the input file $work/a.dlt." -f -o a.dlt a.dlt
+printf 'not a capture at all' > "$work/bad.pcap"
+diag "not a capture" 3 "$work/bad.pcap: not a PCAP or PCAP-NG file" bad.pcap
+lines_and_diag "a capture that fails part-way" 3 "$work/cut.exp" "cut.pcapng: PCAP-NG truncated block" cut.pcapng
+
+# 11. An output name whose extension promises a format that is not written.
+for name in out.pcap x.dlt.gz x.json x.csv x.zst x.tar '%FILE%.jsonl'; do
+  diag "-o $name" 1 "Option 'output' names '$name', but dltdump does not write" -o "$name" a.dlt
+  [ ! -e "$work/$name" ] && ok || fail "-o $name: the file was written"
+done
+diag "-o ''" 1 "Option 'output' has an empty file name" -o '' a.dlt
+diag "--capture ''" 1 "Option 'capture' has an empty file name" --capture= a.dlt
+
+# 12. Values that can never match are errors; values without effect are warnings.
+diag "--appid=TOOLONG" 1 "Option 'appid' value 'TOOLONG' is longer than 4 bytes (ids are 1-4 bytes)" --appid=TOOLONG a.dlt
+diag "--ecuid=ECU123" 1 "Option 'ecuid' value 'ECU123' is longer than 4 bytes" --ecuid=ECU123 a.dlt
+diag "--ctxid=CONTEXT" 1 "Option 'ctxid' value 'CONTEXT' is longer than 4 bytes" --ctxid=CONTEXT a.dlt
+diag "--appid=NAV, (an empty item)" 1 "Option 'appid' has an empty value" --appid=NAV, a.dlt
+diag "-s timeout, (an empty item)" 1 "Option 'string' has an empty value" -s timeout, a.dlt
+diag "--type=warn,,error" 1 "Option 'type' has an empty value" --type=warn,,error a.dlt
+diag "--type=999" 1 "Option 'type' value '999' can never match" --type=999 a.dlt
+diag "--type=49 (the verbose bit)" 1 "Option 'type' value '49' can never match" --type=49 a.dlt
+lines_and_diag "-A without a filter: a warning" 0 "$work/a.exp" "dltdump: warning: Option 'after-context' has no effect without a filter" -A 3 a.dlt
+lines_and_diag "-B without a filter: a warning" 0 "$work/a.exp" "dltdump: warning: Option 'before-context' has no effect without a filter" -B 3 a.dlt
+run -A 3 -s timeout a.dlt
+[ "$rc" -eq 0 ] && [ -z "$err" ] && ok || fail "-A with a filter: no warning" "$err"
+run --split 64k -o one.txt a.dlt
+if [ "$rc" -eq 0 ] && [ -z "$out" ] && [ "$(wc -l < "$work/stderr")" -eq 1 ] &&
+   [[ "$err" == *"warning: Option 'split' has no effect: the output name 'one.txt' holds no %CTR%"* ]] &&
+   cmp -s "$work/a.exp" "$work/one.txt"; then ok; else fail "--split without %CTR% or a date: a warning, one file" "$err"; fi
+lines_and_diag "--split without -o: a warning" 0 "$work/a.exp" "warning: Option 'split' has no effect without an output file (-o)" --split 64k a.dlt
+lines_and_diag "-i without -s or -r: a warning" 0 "$work/a.exp" "warning: Option 'ignorecase' has no effect without -s or -r" -i --verbose --nonverbose --control a.dlt
+lines_and_diag "--retries without tcp://: a warning" 0 "$work/a.exp" "warning: Option 'retries' has no effect without a tcp:// input" --retries=2 a.dlt
+run --position -o pos.dlt a.dlt
+if [ "$rc" -eq 0 ] && [ -z "$out" ] && [ "$(wc -l < "$work/stderr")" -eq 1 ] &&
+   [[ "$err" == *"warning: Option 'position' has no effect on the output 'pos.dlt'"* ]] && cmp -s "$work/a.dlt" "$work/pos.dlt"
+then ok; else fail "--position with a DLT output: a warning, the DLT copy" "$err"; fi
+run --split 64k -o 'p_%CTR%.txt' a.dlt
+[ "$rc" -eq 0 ] && [ -z "$err" ] && [ -f "$work/p_001.txt" ] && ok || fail "--split with %CTR%: no warning" "$err"
+
+# 13. Exit codes for one and for several inputs (docs/manual.md, Exit codes).
+expect_rc() {  # expect_rc NAME RC ARGS...
+  local name=$1 want=$2
+  shift 2
+  run "$@"
+  [ "$rc" -eq "$want" ] && ok || fail "$name: exit $rc, expected $want" "$err"
+}
+expect_rc "one input, processed" 0 a.dlt
+expect_rc "one empty input, processed" 0 nothing
+expect_rc "one input, failed" 3 missing.dlt
+expect_rc "one input, failed part-way" 3 cut.pcapng
+expect_rc "several inputs, all processed" 0 a.dlt b.dlt
+expect_rc "several inputs, some failed" 4 a.dlt missing.dlt
+expect_rc "several inputs, some failed part-way" 4 a.dlt cut.pcapng
+expect_rc "several inputs, all failed" 3 missing.dlt bad.pcap
+expect_rc "several inputs, all failed, one part-way" 3 cut.pcapng missing.dlt
+
+# 16. Messages.
+run -h
+[ "$rc" -eq 0 ] && [[ "$out" == *"Usage: dltdump [options] <input>..."* ]] && [ -z "$err" ] && ok || fail "-h is --help" "$err"
+run
+if [ "$rc" -eq 1 ] && [ -z "$out" ] && [[ "$err" == *"Usage: dltdump"* ]] &&
+   [ "$(tail -1 "$work/stderr")" = "dltdump: no input given" ]; then ok; else fail "no input: usage and 'no input given' on stderr, exit 1" "$err"; fi
+diag "--threads out of range" 1 "Option 'threads' must be a whole number from 1 to 64, not '0'" --threads=0 a.dlt
+diag "--messageid out of range" 1 "Invalid message identifier '4294967296' for option 'messageid', must be an integer from 0 to 4294967295" --messageid=4294967296 a.dlt
+diag "--sessionid out of range" 1 "Option 'sessionid' must be a whole number from -2147483648 to 4294967295, not '4294967296'" --sessionid=4294967296 a.dlt
+diag "-B out of range" 1 "Option 'before-context' must be a whole number from 0 to 100000, not '100001'" -s x -B 100001 a.dlt
+diag "--retries out of range" 1 "Option 'retries' must be a whole number from -2147483648 to 2147483647, not '3000000000'" --retries=3000000000 a.dlt
+diag "--split out of range" 1 "Option 'split' value '2147483648M' out of range" --split=2147483648M a.dlt
+# --sessionid: the unsigned form dlt-viewer shows selects what the signed form does.
+"$DLTGEN" --count 3000 --seed 11 -o "$work/f.dlt"
+signed=$("$DLTDUMP" --sessionid=-559038737 "$work/f.dlt" | wc -l)
+unsigned=$("$DLTDUMP" --sessionid=3735928559 "$work/f.dlt" 2> "$work/sess.err" | wc -l)
+[ "$signed" -gt 0 ] && [ "$signed" -eq "$unsigned" ] && [ ! -s "$work/sess.err" ] && ok ||
+  fail "--sessionid=3735928559 is --sessionid=-559038737 ($unsigned lines, $signed expected)" "$(cat "$work/sess.err")"
+# Standard input once.
+diag "- -" 2 "Input '-' (standard input) given 2 times" - -
+# PCAP-NG block types in hex: a section header, then a block of type 0xBAD with length 13.
+printf '\x0a\x0d\x0d\x0a\x1c\x00\x00\x00\x4d\x3c\x2b\x1a\x01\x00\x00\x00\xff\xff\xff\xff\xff\xff\xff\xff\x1c\x00\x00\x00' > "$work/type.pcapng"
+printf '\xad\x0b\x00\x00\x0d\x00\x00\x00\x00\x00\x00\x00' >> "$work/type.pcapng"
+diag "PCAP-NG block type in hex" 3 "block of type 0x00000BAD with invalid length 13" type.pcapng
+
+echo "$pass passed, $fails failed"
+[ "$fails" -eq 0 ]

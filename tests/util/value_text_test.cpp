@@ -1,0 +1,44 @@
+#include "util/value_text.hpp"
+
+#include <gtest/gtest.h>
+
+using dltdump::util::has_control;
+using dltdump::util::printable;
+using dltdump::util::quoted;
+using dltdump::util::valid_utf8;
+
+TEST(ValueText, ValidUtf8) {
+  EXPECT_TRUE(valid_utf8(""));
+  EXPECT_TRUE(valid_utf8("timeout"));
+  EXPECT_TRUE(valid_utf8("\xC3\xA4\xE2\x82\xAC\xF0\x9F\x98\x80"));  // ä € 😀
+  EXPECT_FALSE(valid_utf8("\xFF"));
+  EXPECT_FALSE(valid_utf8("a\xC3"));             // cut short
+  EXPECT_FALSE(valid_utf8("\xC0\xAF"));          // overlong
+  EXPECT_FALSE(valid_utf8("\xE0\x80\xAF"));      // overlong
+  EXPECT_FALSE(valid_utf8("\xED\xA0\x80"));      // a surrogate
+  EXPECT_FALSE(valid_utf8("\xF4\x90\x80\x80"));  // beyond U+10FFFF
+  EXPECT_FALSE(valid_utf8("\xE2\x82"));
+}
+
+TEST(ValueText, QuotedShowsControlsAndStrayBytesAsHex) {
+  EXPECT_EQ(quoted("TOOLONG"), "'TOOLONG'");
+  EXPECT_EQ(quoted(""), "''");
+  EXPECT_EQ(quoted("\xFF"), "'\\xFF'");
+  EXPECT_EQ(quoted("a\nb\x1b[31m\x7F"), "'a\\x0Ab\\x1B[31m\\x7F'");
+  EXPECT_EQ(quoted("\xC2\x85\xC2\xA0\xC3\xA4"), "'\\xC2\\x85\xC2\xA0\xC3\xA4'");  // NEL is C1; NBSP and ä are text
+  EXPECT_EQ(quoted("a\xE2\x82"), "'a\\xE2\\x82'");
+}
+
+TEST(ValueText, PrintableIsQuotedWithoutQuotes) {
+  EXPECT_EQ(printable("File not found /tmp/a\nb.dlt"), "File not found /tmp/a\\x0Ab.dlt");
+  EXPECT_EQ(printable("already \\xFF escaped"), "already \\xFF escaped");  // a backslash is text
+  EXPECT_EQ(printable(""), "");
+}
+
+TEST(ValueText, HasControl) {
+  EXPECT_FALSE(has_control("a b\xC3\xA4"));
+  EXPECT_TRUE(has_control("a\tb"));
+  EXPECT_TRUE(has_control("\x7F"));
+  EXPECT_TRUE(has_control("\xC2\x9F"));
+  EXPECT_FALSE(has_control("\xC2\xA0"));
+}
