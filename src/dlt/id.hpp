@@ -9,7 +9,8 @@
 namespace dltdump::dlt {
 
 // An id as DltDump shows it: each byte masked with 0x7F; the id ends at the first byte
-// that is zero after masking (so 0x80 terminates too); other control bytes are kept.
+// that is zero after masking (so 0x80 terminates too); other control bytes are kept (and
+// compared), and shown as '.' (shown()).
 // `chars` holds the four masked bytes as they came: bytes after the end may be non-zero.
 // Decoding stops there, because most ids are never looked at (a filter that rejects on
 // the application id never needs the context id): the end is found when an id is shown
@@ -48,6 +49,24 @@ struct Id {
     }
   }
   std::string_view view() const { return {chars, size()}; }
+  // The id as a line shows it: control bytes (0x01-0x1F, 0x7F) as '.', so that an id can
+  // neither end a line nor reach a terminal as an escape sequence (deviation from DltDump,
+  // which prints them raw). Zero bytes stay, so the end is where it was. Assumes masked
+  // bytes (< 0x80), as parse_id makes them. Bit tricks, no branch: ids vary line by line.
+  Id shown() const {
+    std::uint32_t w;
+    std::memcpy(&w, chars, 4);
+    // Each byte is < 0x80, so adding up to 0x7F per byte never carries into the next.
+    const std::uint32_t printable = w + 0x60606060u;  // bit 7 set: byte >= 0x20
+    const std::uint32_t nonzero = w + 0x7F7F7F7Fu;    // bit 7 set: byte != 0
+    const std::uint32_t del = w + 0x01010101u;        // bit 7 set: byte == 0x7F
+    const std::uint32_t control = ((~printable & nonzero) | del) & 0x80808080u;
+    const std::uint32_t mask = (control >> 7) * 0xFFu;
+    w = (w & ~mask) | (0x2E2E2E2Eu & mask);
+    Id id;
+    std::memcpy(id.chars, &w, 4);
+    return id;
+  }
   bool empty() const { return chars[0] == 0; }
   friend bool operator==(const Id& a, const Id& b) { return a.word() == b.word(); }
 

@@ -53,8 +53,9 @@ inline char* put_literal(char* p, const char (&s)[N]) {
   return p + N - 1;
 }
 inline char* put_id(char* p, const Id& id) {
-  std::memcpy(p, id.chars, 4);  // fixed size: one store; only `size` characters count
-  return p + id.size();
+  const Id shown = id.shown();
+  std::memcpy(p, shown.chars, 4);  // fixed size: one store; only `size` characters count
+  return p + shown.size();
 }
 // Device time 11 + counter 3 + ids 3 * 4 + session 11 + type 24 (a fixed copy) + tail
 // start 15 + separators 6 + the 8-byte store of the last number 8 < 96.
