@@ -185,6 +185,8 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
 int run_dump(const DumpConfig& config, int out_fd, int diag_fd) {
   try {
     return dump_inputs(config, out_fd, diag_fd);
+  } catch (const util::BrokenPipe&) {
+    return kExitSuccess;  // the reader has all it wanted (`| head`): stop quietly
   } catch (const util::OutputError& e) {
     print_line(STDERR_FILENO, e.what());
     return kExitOutputError;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "util/error.hpp"
 
@@ -46,9 +47,21 @@ void FdWriter::retarget(int fd, std::string name, std::uint64_t size) {
   ends_.clear();
 }
 
-// Writes `bytes`: the buffered records, whose ends are in ends_, or one block (ends_
-// empty). On failure, a regular file is cut back to the last record written whole.
-void FdWriter::write_records(std::string_view bytes) {
+namespace {
+
+// The failure of a write to `name`: quiet when the reader of a pipe went away.
+[[noreturn]] void throw_write_error(const std::string& name, int err) {
+  const std::string message = with_os_reason("Couldn't write to " + name, err);
+  if (err == EPIPE) throw BrokenPipe(message);
+  throw OutputError(message);
+}
+
+}  // namespace
+
+// Writes `bytes`: the buffered records, whose ends are in ends_, or one block of text
+// lines (ends_ empty, `lines`). On failure, a regular file is cut back to the last record
+// or line written whole.
+void FdWriter::write_records(std::string_view bytes, bool lines) {
   std::size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
@@ -58,14 +71,21 @@ void FdWriter::write_records(std::string_view bytes) {
     }
     if (n < 0 && errno == EINTR) continue;
     const int err = n == 0 ? EIO : errno;
-    if (done > 0) {
-      // The last record end at or before `done` (0 if the first record was cut).
-      auto after = std::upper_bound(ends_.begin(), ends_.end(), static_cast<std::uint32_t>(done));
-      const std::size_t keep = after == ends_.begin() ? 0 : *(after - 1);
-      cut_back(done - keep);
-    }
-    throw OutputError(with_os_reason("Couldn't write to " + name_, err));
+    if (done > 0) cut_back(done - whole_part(bytes, done, lines));
+    throw_write_error(name_, err);
   }
+}
+
+std::size_t FdWriter::whole_part(std::string_view bytes, std::size_t done, bool lines) const {
+  if (lines) {
+    // A text line holds no '\n' but its end (contract 3 of issue #19): the lines that made
+    // it end at the last '\n' written.
+    const void* last = ::memrchr(bytes.data(), '\n', done);
+    return last ? static_cast<std::size_t>(static_cast<const char*>(last) - bytes.data()) + 1 : 0;
+  }
+  // The last record end at or before `done` (0 if the first record was cut).
+  auto after = std::upper_bound(ends_.begin(), ends_.end(), static_cast<std::uint32_t>(done));
+  return after == ends_.begin() ? 0 : *(after - 1);
 }
 
 void FdWriter::cut_back(std::uint64_t bytes) {
@@ -175,12 +195,12 @@ void FdWriter::finish_copy() {
   }
   if (copy_.source_failed)
     throw OutputError(with_os_reason("Couldn't copy from " + copy_.in_name + " to " + name_, err));
-  throw OutputError(with_os_reason("Couldn't write to " + name_, err));
+  throw_write_error(name_, err);
 }
 
 void FdWriter::write_direct(std::string_view text) {
   flush();
-  write_records(text);
+  write_records(text, true);
   written_ += text.size();
 }
 
@@ -189,7 +209,7 @@ void FdWriter::flush() {
   const std::size_t n = buf_.size();
   if (n == 0) return;
   try {
-    write_records(buf_.view());
+    write_records(buf_.view(), false);
   } catch (...) {
     buf_.clear();
     ends_.clear();

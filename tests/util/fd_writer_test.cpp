@@ -74,7 +74,7 @@ TEST(FdWriter, AFailedWriteLeavesTheFileEndingOnAWholeRecord) {
   EXPECT_EQ(size_of(d / "out"), 1000);  // 25 whole records of 40 bytes; the 26th was cut
 }
 
-TEST(FdWriter, AFailedBlockIsRemovedWhole) {
+TEST(FdWriter, AFailedBlockIsRemovedWholeWhenNoLineOfItMadeIt) {
   test::TempDir d;
   const int fd = ::open((d / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   ASSERT_GE(fd, 0);
@@ -83,13 +83,33 @@ TEST(FdWriter, AFailedBlockIsRemovedWhole) {
     util::FdWriter w(fd, "out");
     w.buffer().append(std::string(99, 'r') + "\n");
     w.line_done();
-    EXPECT_THROW(w.write_direct(std::string(2000, 'b')), util::OutputError);
+    EXPECT_THROW(w.write_direct(std::string(2000, 'b') + "\n"), util::OutputError);
   }
   ::close(fd);
   EXPECT_EQ(size_of(d / "out"), 100);  // the record before the block stays
 }
 
-TEST(FdWriter, ABrokenPipeIsAnOutputError) {
+// Defect 5 of issue #19: a block of text lines (parallel decoding writes megabytes at
+// once) keeps the lines that made it whole, not just what came before it.
+TEST(FdWriter, AFailedBlockKeepsItsWholeLines) {
+  test::TempDir d;
+  const int fd = ::open((d / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_GE(fd, 0);
+  std::string block;
+  for (int i = 0; i < 100; ++i) block += std::string(29, static_cast<char>('a' + i % 26)) + "\n";
+  {
+    FileSizeLimit limit(1015);
+    util::FdWriter w(fd, "out");
+    w.buffer().append(std::string(99, 'r') + "\n");
+    w.line_done();
+    EXPECT_EQ(output_error_of([&] { w.write_direct(block); }), "Couldn't write to out (File too large)");
+  }
+  ::close(fd);
+  EXPECT_EQ(size_of(d / "out"), 100 + 30 * 30);  // the record, then 30 whole lines of 30 bytes
+}
+
+// Defect 10 of issue #19: the run tells a closed pipe (stop quietly) from other failures.
+TEST(FdWriter, ABrokenPipeIsAnOutputErrorOfItsOwnKind) {
   int p[2];
   ASSERT_EQ(pipe(p), 0);
   ::close(p[0]);
@@ -98,6 +118,10 @@ TEST(FdWriter, ABrokenPipeIsAnOutputError) {
   w.buffer().append("line\n");
   w.line_done();
   EXPECT_EQ(output_error_of([&] { w.flush(); }), "Couldn't write to standard output (Broken pipe)");
+  w.buffer().append("line\n");
+  w.line_done();
+  EXPECT_THROW(w.flush(), util::BrokenPipe);
+  EXPECT_THROW(w.write_direct("block\n"), util::BrokenPipe);
   std::signal(SIGPIPE, old);
   ::close(p[1]);
 }
