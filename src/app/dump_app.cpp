@@ -1,5 +1,6 @@
 #include "app/dump_app.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <optional>
@@ -19,6 +20,7 @@
 #include "util/fd_writer.hpp"
 #include "util/file_identity.hpp"
 #include "util/mapped_file.hpp"
+#include "util/stop_signal.hpp"
 
 namespace dltdump::app {
 
@@ -32,6 +34,7 @@ void decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipeline& pi
   pipeline.attach(framer);
   dlt::FramerSink& sink = pipeline.head();
   for (;;) {
+    util::throw_if_stopped();  // between windows: never inside a line
     auto window = file.next_window();
     if (window.empty()) break;
     framer.feed(window, sink);
@@ -60,6 +63,7 @@ void decode_capture(util::InputFile& file, const DumpConfig& config, Pipeline& p
       if (file.is_mapped() && file.whole().size() >= 2 * config.block_bytes) {
         decode_capture_chunked(*reader, options, pipeline.line_spec(), {config.threads, config.block_bytes},
                                [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
+                                 util::throw_if_stopped();
                                  pipeline.sink.write_block(text, lines);
                                  file.release_before(end);
                                },
@@ -69,7 +73,11 @@ void decode_capture(util::InputFile& file, const DumpConfig& config, Pipeline& p
         options.stable_packets = file.is_mapped();
         decode_capture_parallel(
             *reader, options, pipeline.line_spec(), {config.threads},
-            [&](std::string_view text, std::uint64_t lines) { pipeline.sink.write_block(text, lines); }, losses);
+            [&](std::string_view text, std::uint64_t lines) {
+              util::throw_if_stopped();
+              pipeline.sink.write_block(text, lines);
+            },
+            losses);
       }
     } catch (const util::OutputError&) {
       throw;
@@ -124,10 +132,15 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
                         out_fd);
   output::LineOutput& sink = output.lines();
   Pipeline pipeline(config, filter ? &*filter : nullptr, sink);
-  std::size_t processed = 0;
-  bool partial = false;
+  std::size_t processed = 0, attempted = 0;
+  bool partial = false, stopped = false;
 
   for (const auto& spec : config.inputs) {
+    if (util::stop_requested()) {
+      stopped = attempted == 0 || !config.inputs[attempted - 1].is_live();  // a live input's stop is its end
+      break;
+    }
+    ++attempted;
     const std::uint64_t lines_before = sink.lines();
     std::optional<util::InputFile> file;  // lives until the sink has ended the input
     try {
@@ -153,6 +166,7 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
                  pipeline.parallel() && file->whole().size() >= 2 * config.block_bytes) {
         decode_file_parallel(file->whole(), pipeline.line_spec(), {config.threads, config.block_bytes},
                              [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
+                               util::throw_if_stopped();
                                sink.write_block(text, lines);
                                file->release_before(end);
                              });
@@ -163,6 +177,16 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       ++processed;
     } catch (const util::OutputError&) {
       throw;
+    } catch (const util::Stopped&) {
+      // SIGINT/SIGTERM: what was decoded is written (whole lines and messages), the rest
+      // of the input is not, nor the lines the end of a stream would add.
+      stopped = !spec.is_live();  // a live input's stop is its normal end
+      if (!stopped) ++processed;
+      try {
+        sink.end_input();
+      } catch (const util::Stopped&) {
+      }
+      break;
     } catch (const util::Error& e) {
       // Diagnostics share stdout with the lines: flush the lines first so that the
       // message appears where the failure happened.
@@ -172,11 +196,22 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       if (sink.lines() > lines_before) partial = true;
     }
   }
-  sink.finish();
+  try {
+    sink.finish();
+  } catch (const util::Stopped&) {
+    stopped = true;  // a second signal while the last lines were written: they end whole
+  }
   report_search_limits(pipeline);
 
+  if (stopped) {
+    const bool sigterm = util::stop_signal() == SIGTERM;
+    const bool records = output.kind() == output::OutputKind::Dlt || output.kind() == output::OutputKind::Pcapng;
+    print_line(STDERR_FILENO, std::string("Stopped by ") + (sigterm ? "SIGTERM" : "SIGINT") +
+                                  "; the output ends on a whole " + (records ? "message" : "line"));
+    return sigterm ? kExitStoppedBySigterm : kExitStoppedBySigint;
+  }
   if (processed == 0 && !partial) return kExitNoInputProcessed;
-  if (processed != config.inputs.size() || partial) return kExitPartial;
+  if (processed != attempted || partial) return kExitPartial;
   return kExitSuccess;
 }
 

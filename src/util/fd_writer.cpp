@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "util/error.hpp"
+#include "util/stop_signal.hpp"
 
 namespace dltdump::util {
 
@@ -32,11 +33,17 @@ bool is_regular_file(int fd) {
   return fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+// Whether a write to `fd` can block until a signal interrupts it: a pipe or a socket.
+bool is_pipe(int fd) {
+  struct stat st {};
+  return fd >= 0 && ::fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
 }  // namespace
 
 FdWriter::FdWriter(int fd, std::string name, std::uint64_t size)
-    : fd_(fd), name_(std::move(name)), buf_(kFlushBytes + (64u << 10)), written_(size), cut_points_(is_regular_file(fd)) {
-  if (cut_points_) ends_.reserve(1 << 16);
+    : fd_(fd), name_(std::move(name)), buf_(kFlushBytes + (64u << 10)), written_(size), cut_points_(is_regular_file(fd)), record_ends_(cut_points_ || is_pipe(fd)) {
+  if (record_ends_) ends_.reserve(1 << 16);
 }
 
 void FdWriter::retarget(int fd, std::string name, std::uint64_t size) {
@@ -44,6 +51,7 @@ void FdWriter::retarget(int fd, std::string name, std::uint64_t size) {
   name_ = std::move(name);
   written_ = size;
   cut_points_ = is_regular_file(fd);
+  record_ends_ = cut_points_ || is_pipe(fd);
   ends_.clear();
 }
 
@@ -63,17 +71,38 @@ namespace {
 // or line written whole.
 void FdWriter::write_records(std::string_view bytes, bool lines) {
   std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+  std::size_t until = bytes.size();  // less once a stop cuts the rest off
+  while (done < until) {
+    const ssize_t n = ::write(fd_, bytes.data() + done, until - done);
     if (n > 0) {
       done += static_cast<std::size_t>(n);
-      continue;
+    } else if (n < 0 && errno == EINTR) {
+      // interrupted before a byte went: retry, unless a stop asked for the interruption
+    } else {
+      const int err = n == 0 ? EIO : errno;
+      if (done > 0) cut_back(done - whole_part(bytes, done, lines));
+      throw_write_error(name_, err);
     }
-    if (n < 0 && errno == EINTR) continue;
-    const int err = n == 0 ? EIO : errno;
-    if (done > 0) cut_back(done - whole_part(bytes, done, lines));
-    throw_write_error(name_, err);
+    // A stop interrupts a write blocked on a slow pipe (no SA_RESTART): finish the record
+    // begun, drop the rest, so that the reader gets whole lines and the run ends now.
+    if (done < until && until == bytes.size() && stop_requested()) {
+      until = record_end_after(bytes, done, lines);
+      if (done == until) throw Stopped();
+    }
   }
+  if (until < bytes.size()) throw Stopped();
+}
+
+std::size_t FdWriter::record_end_after(std::string_view bytes, std::size_t done, bool lines) const {
+  if (done == 0) return 0;
+  if (lines) {
+    if (bytes[done - 1] == '\n') return done;
+    const void* end = std::memchr(bytes.data() + done, '\n', bytes.size() - done);
+    return end ? static_cast<std::size_t>(static_cast<const char*>(end) - bytes.data()) + 1 : bytes.size();
+  }
+  // The first record end at or after `done`; all of it when record ends are not known.
+  auto at = std::lower_bound(ends_.begin(), ends_.end(), static_cast<std::uint32_t>(done));
+  return at == ends_.end() ? bytes.size() : *at;
 }
 
 std::size_t FdWriter::whole_part(std::string_view bytes, std::size_t done, bool lines) const {

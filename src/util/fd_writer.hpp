@@ -12,6 +12,10 @@
 // holding a '\n' but its end (contract 3 of issue #19), so its whole lines are those up to
 // the last '\n' written. Pipes and terminals cannot be cut; their reader sees what was
 // taken.
+//
+// A stop request (util/stop_signal.hpp) that interrupts a write blocked on a pipe makes
+// the writer finish the record or line begun, drop the rest and throw util::Stopped, so
+// that a slow reader neither holds the run nor gets half a line.
 #pragma once
 
 #include <cstdint>
@@ -40,7 +44,7 @@ class FdWriter {
 
   TextBuffer& buffer() { return buf_; }
   void line_done() {
-    if (cut_points_) ends_.push_back(static_cast<std::uint32_t>(buf_.size()));
+    if (record_ends_) ends_.push_back(static_cast<std::uint32_t>(buf_.size()));
     if (buf_.size() >= kFlushBytes) flush();
   }
   // Writes what is buffered, then `text` directly: a large block of whole text lines made
@@ -78,6 +82,9 @@ class FdWriter {
   // How many of the first `done` bytes of `bytes` (being written by write_records) are
   // whole records or lines.
   std::size_t whole_part(std::string_view bytes, std::size_t done, bool lines) const;
+  // Where the record or line that byte `done` of `bytes` belongs to ends (`done` itself at
+  // a record start; bytes.size() when record ends are not known).
+  std::size_t record_end_after(std::string_view bytes, std::size_t done, bool lines) const;
   // Cuts a regular file back by `bytes` (the part of a block written before a failure).
   void cut_back(std::uint64_t bytes);
   // Waits for the copy in progress, if any; throws its failure.
@@ -100,7 +107,8 @@ class FdWriter {
   std::string name_;
   TextBuffer buf_;
   std::uint64_t written_;
-  bool cut_points_ = false;          // the destination is a regular file: remember record ends
+  bool cut_points_ = false;          // the destination is a regular file: it can be cut back
+  bool record_ends_ = false;         // a regular file or a pipe: remember record ends
   std::vector<std::uint32_t> ends_;  // end offsets of the buffered records
 };
 
