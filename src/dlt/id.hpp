@@ -53,20 +53,7 @@ struct Id {
   // neither end a line nor reach a terminal as an escape sequence (deviation from DltDump,
   // which prints them raw). Zero bytes stay, so the end is where it was. Assumes masked
   // bytes (< 0x80), as parse_id makes them. Bit tricks, no branch: ids vary line by line.
-  Id shown() const {
-    std::uint32_t w;
-    std::memcpy(&w, chars, 4);
-    // Each byte is < 0x80, so adding up to 0x7F per byte never carries into the next.
-    const std::uint32_t printable = w + 0x60606060u;  // bit 7 set: byte >= 0x20
-    const std::uint32_t nonzero = w + 0x7F7F7F7Fu;    // bit 7 set: byte != 0
-    const std::uint32_t del = w + 0x01010101u;        // bit 7 set: byte == 0x7F
-    const std::uint32_t control = ((~printable & nonzero) | del) & 0x80808080u;
-    const std::uint32_t mask = (control >> 7) * 0xFFu;
-    w = (w & ~mask) | (0x2E2E2E2Eu & mask);
-    Id id;
-    std::memcpy(id.chars, &w, 4);
-    return id;
-  }
+  Id shown() const;
   bool empty() const { return chars[0] == 0; }
   friend bool operator==(const Id& a, const Id& b) { return a.word() == b.word(); }
 
@@ -77,6 +64,36 @@ struct Id {
     return id;
   }
 };
+
+// Bit 7 set in each byte of `w` that is a control (0x01-0x1F, 0x7F), for masked bytes
+// (< 0x80: adding up to 0x7F to each never carries into the next).
+constexpr std::uint64_t control_bytes(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  const std::uint64_t printable = w + 0x60 * kOnes;  // bit 7 set: byte >= 0x20
+  const std::uint64_t nonzero = w + 0x7F * kOnes;    // bit 7 set: byte != 0
+  const std::uint64_t del = w + kOnes;               // bit 7 set: byte == 0x7F
+  return ((~printable & nonzero) | del) & (0x80 * kOnes);
+}
+
+inline Id Id::shown() const {
+  std::uint32_t w;
+  std::memcpy(&w, chars, 4);
+  const std::uint32_t mask = static_cast<std::uint32_t>(control_bytes(w) >> 7) * 0xFFu;
+  w = (w & ~mask) | (0x2E2E2E2Eu & mask);
+  Id id;
+  std::memcpy(id.chars, &w, 4);
+  return id;
+}
+
+// Whether any of three ids holds a control byte (one test for a line's three ids: real ids
+// never do, so a branch on it is always predicted).
+inline bool any_control(const Id& a, const Id& b, const Id& c) {
+  std::uint32_t wa, wb, wc;
+  std::memcpy(&wa, a.chars, 4);
+  std::memcpy(&wb, b.chars, 4);
+  std::memcpy(&wc, c.chars, 4);
+  return (control_bytes(wa | (static_cast<std::uint64_t>(wb) << 32)) | control_bytes(wc)) != 0;
+}
 
 // Tells whether ids equal one given id, from their bytes as they came (no end search): the
 // given id's characters and, if it is shorter than four, the zero byte after them must

@@ -53,9 +53,8 @@ inline char* put_literal(char* p, const char (&s)[N]) {
   return p + N - 1;
 }
 inline char* put_id(char* p, const Id& id) {
-  const Id shown = id.shown();
-  std::memcpy(p, shown.chars, 4);  // fixed size: one store; only `size` characters count
-  return p + shown.size();
+  std::memcpy(p, id.chars, 4);  // fixed size: one store; only `size` characters count
+  return p + id.size();
 }
 // Device time 11 + counter 3 + ids 3 * 4 + session 11 + type 24 (a fixed copy) + tail
 // start 15 + separators 6 + the 8-byte store of the last number 8 < 96.
@@ -76,11 +75,17 @@ void LineFormatter::format_head(const Message& m, util::TextBuffer& out) {
   *p++ = ' ';
   p = util::put_u8(p, m.counter);
   *p++ = ' ';
-  p = put_id(p, m.shown_ecu());
+  Id ecu = m.shown_ecu(), app = m.app, ctx = m.ctx;
+  if (any_control(ecu, app, ctx)) [[unlikely]] {  // one line, no escape sequence (Q17)
+    ecu = ecu.shown();
+    app = app.shown();
+    ctx = ctx.shown();
+  }
+  p = put_id(p, ecu);
   *p++ = ' ';
-  p = put_id(p, m.app);
+  p = put_id(p, app);
   *p++ = ' ';
-  p = put_id(p, m.ctx);
+  p = put_id(p, ctx);
   *p++ = ' ';
   // Session ids are mostly small (or one process id throughout): a well-predicted test
   // spares the general writer.
