@@ -114,6 +114,15 @@ void report_search_limits(const Pipeline& pipeline) {
                                      " steps); they were counted as not matching\n");
 }
 
+// A run stopped by SIGINT/SIGTERM while decoding a file: one line on stderr, 130 or 143.
+int report_stop(output::OutputKind kind) {
+  const bool sigterm = util::stop_signal() == SIGTERM;
+  const bool records = kind == output::OutputKind::Dlt || kind == output::OutputKind::Pcapng;
+  print_line(STDERR_FILENO, std::string("Stopped by ") + (sigterm ? "SIGTERM" : "SIGINT") +
+                                "; the output ends on a whole " + (records ? "message" : "line"));
+  return sigterm ? kExitStoppedBySigterm : kExitStoppedBySigint;
+}
+
 // The files this run reads, so that no output overwrites them.
 std::vector<util::FileIdentity> input_identities(const DumpConfig& config) {
   std::vector<util::FileIdentity> ids;
@@ -203,13 +212,7 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   }
   report_search_limits(pipeline);
 
-  if (stopped) {
-    const bool sigterm = util::stop_signal() == SIGTERM;
-    const bool records = output.kind() == output::OutputKind::Dlt || output.kind() == output::OutputKind::Pcapng;
-    print_line(STDERR_FILENO, std::string("Stopped by ") + (sigterm ? "SIGTERM" : "SIGINT") +
-                                  "; the output ends on a whole " + (records ? "message" : "line"));
-    return sigterm ? kExitStoppedBySigterm : kExitStoppedBySigint;
-  }
+  if (stopped) return report_stop(output.kind());
   if (processed == 0 && !partial) return kExitNoInputProcessed;
   if (processed != attempted || partial) return kExitPartial;
   return kExitSuccess;
@@ -222,6 +225,8 @@ int run_dump(const DumpConfig& config, int out_fd, int diag_fd) {
     return dump_inputs(config, out_fd, diag_fd);
   } catch (const util::BrokenPipe&) {
     return kExitSuccess;  // the reader has all it wanted (`| head`): stop quietly
+  } catch (const util::Stopped&) {
+    return report_stop(output::output_kind(config.output));  // while a failing input was reported
   } catch (const util::OutputError& e) {
     print_line(STDERR_FILENO, e.what());
     return kExitOutputError;
