@@ -194,6 +194,25 @@ for kind in text dlt pcapng capture; do
     done
   done
 done
+# A write blocked on a slow reader: the signal cuts it short after the line it had begun.
+mkfifo "$work/slow"
+for threads in 1 2; do
+  { sleep 1; cat; } < "$work/slow" > "$work/slow.txt" &
+  reader=$!
+  "$DLTDUMP" --threads=$threads "$work/sig.dlt" > "$work/slow" 2> "$work/err" &
+  pid=$!
+  sleep 0.3  # the pipe is full long before
+  kill -TERM $pid
+  wait $pid
+  rc=$?
+  wait $reader
+  [ $rc -eq 143 ] || fail "slow reader ($threads threads): exit $rc, expected 143"
+  one_line "slow reader ($threads threads)" "$work/err"
+  ok_text_prefix "slow reader ($threads threads)" "$work/slow.txt" "$work/sig_full.txt" 1
+  # the pipe held 64 KiB when the signal came; without the cut the whole 1 MiB write went on
+  [ "$(stat -c %s "$work/slow.txt")" -lt $one_mib ] || fail "slow reader ($threads threads): wrote on after the signal"
+done
+
 [ $((completed * 2)) -le $runs ] || fail "$completed of $runs runs ended before their signal: too few stopped"
 echo "signals: $runs runs, $completed finished before their signal"
 
