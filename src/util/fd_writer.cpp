@@ -42,7 +42,12 @@ bool is_pipe(int fd) {
 }  // namespace
 
 FdWriter::FdWriter(int fd, std::string name, std::uint64_t size)
-    : fd_(fd), name_(std::move(name)), buf_(kFlushBytes + (64u << 10)), written_(size), cut_points_(is_regular_file(fd)), record_ends_(cut_points_ || is_pipe(fd)) {
+    : fd_(fd),
+      name_(std::move(name)),
+      buf_(kFlushBytes + (64u << 10)),
+      written_(size),
+      cut_points_(is_regular_file(fd)),
+      record_ends_(cut_points_ || is_pipe(fd)) {
   if (record_ends_) ends_.reserve(1 << 16);
 }
 
