@@ -2,7 +2,8 @@
 // bytes, fed in chunks whose sizes come from the input. Checks the framer's contract:
 // every byte is accounted for exactly once, in stream order, and every event formats; with
 // payload text on, a text sink that takes lines in place (dlt::InPlaceLines) must print the
-// very lines formatted from the delivered events.
+// very lines formatted from the delivered events; and every line is one line with no
+// control character in it (contract 3 of issue #19: C0, DEL and C1 controls print as '.').
 #include <cstdint>
 #include <cstdlib>
 #include <span>
@@ -22,6 +23,18 @@ constexpr dlt::StreamFormat kFormat = dlt::StreamFormat::Network;
 #endif
 
 namespace {
+// Aborts unless text[from..] is one line: a '\n' at its end and no control before it.
+void check_one_line(const util::TextBuffer& text, std::size_t from) {
+  const std::string_view line = text.view().substr(from);
+  if (line.empty() || line.back() != '\n') std::abort();
+  for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+    const auto b = static_cast<std::uint8_t>(line[i]);
+    if (b < 0x20 || b == 0x7F) std::abort();
+    if (b == 0xC2 && static_cast<std::uint8_t>(line[i + 1]) >= 0x80 && static_cast<std::uint8_t>(line[i + 1]) <= 0x9F)
+      std::abort();
+  }
+}
+
 struct CheckingSink : dlt::FramerSink {
   std::uint64_t next = 0;
   dlt::LineFormatter formatter{{true}};
@@ -29,12 +42,16 @@ struct CheckingSink : dlt::FramerSink {
   void on_message(const dlt::Message& m) override {
     if (m.position != next) std::abort();
     next += m.raw.size();
+    const std::size_t from = text.size();
     formatter.format(m, text);
+    check_one_line(text, from);
   }
   void on_skip(const dlt::SkipRecord& s) override {
     if (s.position != next || s.length == 0) std::abort();
     next += s.length;
+    const std::size_t from = text.size();
     formatter.format(s, text);
+    check_one_line(text, from);
   }
 };
 }  // namespace

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "util/error.hpp"
+#include "util/stop_signal.hpp"
 
 namespace dltdump::aio {
 
@@ -30,6 +31,7 @@ ReplayStats replay(pcap::CaptureReader& reader, Aio& dst, std::size_t batch_size
   };
   bool end = false;
   while (!end) {
+    util::throw_if_stopped();  // SIGINT/SIGTERM: once per batch, never per packet
     std::size_t n = 0;
     try {
       while (n < batch_size) {

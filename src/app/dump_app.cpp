@@ -1,5 +1,6 @@
 #include "app/dump_app.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <optional>
@@ -19,6 +20,7 @@
 #include "util/fd_writer.hpp"
 #include "util/file_identity.hpp"
 #include "util/mapped_file.hpp"
+#include "util/stop_signal.hpp"
 #include "util/value_text.hpp"
 
 namespace dltdump::app {
@@ -36,6 +38,7 @@ void decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipeline& pi
   pipeline.attach(framer);
   dlt::FramerSink& sink = pipeline.head();
   for (;;) {
+    util::throw_if_stopped();  // between windows: never inside a line
     auto window = file.next_window();
     if (window.empty()) break;
     framer.feed(window, sink);
@@ -56,6 +59,7 @@ void decode_file_blocks(util::InputFile& file, const DumpConfig& config, Pipelin
   try {
     decode_file_parallel(file.whole(), pipeline.line_spec(), {config.threads, config.block_bytes},
                          [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
+                           util::throw_if_stopped();
                            if (auto now = file.shrunk_to(); now && end > *now) throw Cut{*now};
                            pipeline.sink.write_block(text, lines);
                            file.release_before(end);
@@ -92,6 +96,7 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
       if (file.is_mapped() && file.whole().size() >= 2 * config.block_bytes) {
         decode_capture_chunked(*reader, options, pipeline.line_spec(), {config.threads, config.block_bytes},
                                [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
+                                 util::throw_if_stopped();
                                  // A chunk past a cut may hold lines of zeros: stop before it.
                                  if (auto now = file.shrunk_to(); now && end > *now) file.throw_shrunk(*now);
                                  pipeline.sink.write_block(text, lines);
@@ -103,7 +108,11 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
         options.stable_packets = file.is_mapped();
         decode_capture_parallel(
             *reader, options, pipeline.line_spec(), {config.threads},
-            [&](std::string_view text, std::uint64_t lines) { pipeline.sink.write_block(text, lines); }, losses);
+            [&](std::string_view text, std::uint64_t lines) {
+              util::throw_if_stopped();
+              pipeline.sink.write_block(text, lines);
+            },
+            losses);
       }
     } catch (const util::OutputError&) {
       throw;
@@ -156,6 +165,15 @@ void report_search_limits(const Pipeline& pipeline) {
                                      " steps); they were counted as not matching\n");
 }
 
+// A run stopped by SIGINT/SIGTERM while decoding a file: one line on stderr, 130 or 143.
+int report_stop(output::OutputKind kind) {
+  const bool sigterm = util::stop_signal() == SIGTERM;
+  const bool records = kind == output::OutputKind::Dlt || kind == output::OutputKind::Pcapng;
+  print_line(STDERR_FILENO, std::string("Stopped by ") + (sigterm ? "SIGTERM" : "SIGINT") +
+                                "; the output ends on a whole " + (records ? "message" : "line"));
+  return sigterm ? kExitStoppedBySigterm : kExitStoppedBySigint;
+}
+
 // The files this run reads, so that no output overwrites them.
 std::vector<util::FileIdentity> input_identities(const DumpConfig& config) {
   std::vector<util::FileIdentity> ids;
@@ -174,9 +192,15 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
                         out_fd);
   output::LineOutput& sink = output.lines();
   Pipeline pipeline(config, filter ? &*filter : nullptr, sink);
-  std::size_t processed = 0;  // inputs read to their end
+  std::size_t processed = 0, attempted = 0;  // inputs read to their end; begun
+  bool stopped = false;
 
   for (const auto& spec : config.inputs) {
+    if (util::stop_requested()) {
+      stopped = attempted == 0 || !config.inputs[attempted - 1].is_live();  // a live input's stop is its end
+      break;
+    }
+    ++attempted;
     std::optional<util::InputFile> file;  // lives until the sink has ended the input
     // Copying a DLT file's bytes into a DLT output fails when another program cut the file
     // meanwhile: that is the input's failure (already said), not the output's.
@@ -223,12 +247,27 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     } catch (const util::OutputError&) {
       if (!cut_input()) throw;
       input_failed(file->shrink_error(*file->shrunk_to()).what());
+    } catch (const util::Stopped&) {
+      // SIGINT/SIGTERM: what was decoded is written (whole lines and messages), the rest
+      // of the input is not, nor the lines the end of a stream would add.
+      stopped = !spec.is_live();  // a live input's stop is its normal end
+      if (!stopped) ++processed;
+      try {
+        sink.end_input();
+      } catch (const util::Stopped&) {
+      }
+      break;
     } catch (const util::Error& e) {
       input_failed(e.what());
     }
   }
-  sink.finish();
+  try {
+    sink.finish();
+  } catch (const util::Stopped&) {
+    stopped = true;  // a second signal while the last lines were written: they end whole
+  }
   report_search_limits(pipeline);
+  if (stopped) return report_stop(output.kind());
   return exit_code(config.inputs.size(), processed);
 }
 
@@ -242,6 +281,10 @@ int exit_code(std::size_t inputs, std::size_t processed) {
 int run_dump(const DumpConfig& config, int out_fd, int diag_fd) {
   try {
     return dump_inputs(config, out_fd, diag_fd);
+  } catch (const util::BrokenPipe&) {
+    return kExitSuccess;  // the reader has all it wanted (`| head`): stop quietly
+  } catch (const util::Stopped&) {
+    return report_stop(output::output_kind(config.output));  // while a failing input was reported
   } catch (const util::OutputError& e) {
     print_line(STDERR_FILENO, e.what());
     return kExitOutputError;

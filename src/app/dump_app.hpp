@@ -37,6 +37,8 @@ enum ExitCode : int {
   kExitPartial = 4,
   kExitOutputError = 5,
   kExitFibexError = 6,
+  kExitStoppedBySigint = 130,   // SIGINT while decoding a file: the output ends whole
+  kExitStoppedBySigterm = 143,  // SIGTERM likewise
   kExitInternalError = 255,
 };
 
@@ -47,9 +49,12 @@ enum ExitCode : int {
 int exit_code(std::size_t inputs, std::size_t processed);
 
 // Runs the dump. Per-input errors (including an output file that may not be created) are
-// printed as one line on `diag_fd` (standard error) and processing continues with the next
-// input. Lines go to the output `config.output` names, the console being `out_fd`. A failed
-// write stops the run (message on stderr, exit 5). Returns the exit code.
+// printed as one line on `diag_fd` (standard error) and processing continues with the next input. Lines go
+// to the output `config.output` names, the console being `out_fd`. A failed write stops
+// the run (message on stderr, exit 5); a closed pipe ends it quietly (exit 0). SIGINT or
+// SIGTERM (util/stop_signal.hpp) while a file is decoded ends the run on a whole line or
+// message (one line on stderr, exit 130 or 143); a live input ends normally. Returns the
+// exit code.
 int run_dump(const DumpConfig& config, int out_fd, int diag_fd);
 
 }  // namespace dltdump::app

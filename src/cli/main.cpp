@@ -10,6 +10,7 @@
 #include "cli/help.hpp"
 #include "cli/options.hpp"
 #include "util/fd_writer.hpp"
+#include "util/stop_signal.hpp"
 #include "util/value_text.hpp"
 
 namespace {
@@ -51,6 +52,8 @@ int main(int argc, char** argv) {
   // output ending on a whole line) instead of killing the process mid-line.
   std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGXFSZ, SIG_IGN);
+  // Ctrl-C and SIGTERM stop decoding on a whole line or message (exit 130/143).
+  dltdump::util::install_stop_handlers();
   try {
     return run(argc, argv);
   } catch (const std::exception&) {

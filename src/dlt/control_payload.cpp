@@ -128,15 +128,15 @@ template <class Out>
 void put_com(Out& out, const Id& com) {
   if (!com.empty()) {
     out.put(' ');
-    out.append(com.view());
+    out.append(com.shown().view());
   }
 }
 
 template <class Out>
 void put_app_ctx(Out& out, const Id& app, const Id& ctx) {
-  out.append(app.view());
+  out.append(app.shown().view());
   out.append(" (");
-  out.append(ctx.view());
+  out.append(ctx.shown().view());
   out.put(')');
 }
 
@@ -256,13 +256,13 @@ bool log_info_table(const Payload& pl, std::uint8_t status, Out& out) {
     if (app.empty()) out.put('(');
     else {
       out.put(' ');
-      out.append(app.view());
+      out.append(app.shown().view());
       out.append(" (");
     }
     for (unsigned c = 0; c < ctxs; ++c) {
       if (!pl.has(at + 4)) return false;
       if (c) out.append(", ");
-      out.append(pl.id(at).view());
+      out.append(pl.id(at).shown().view());
       at += 4;
       if (with_level) {
         if (!pl.has(at + 1)) return false;

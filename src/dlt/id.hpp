@@ -9,7 +9,8 @@
 namespace dltdump::dlt {
 
 // An id as DltDump shows it: each byte masked with 0x7F; the id ends at the first byte
-// that is zero after masking (so 0x80 terminates too); other control bytes are kept.
+// that is zero after masking (so 0x80 terminates too); other control bytes are kept (and
+// compared), and shown as '.' (shown()).
 // `chars` holds the four masked bytes as they came: bytes after the end may be non-zero.
 // Decoding stops there, because most ids are never looked at (a filter that rejects on
 // the application id never needs the context id): the end is found when an id is shown
@@ -48,6 +49,11 @@ struct Id {
     }
   }
   std::string_view view() const { return {chars, size()}; }
+  // The id as a line shows it: control bytes (0x01-0x1F, 0x7F) as '.', so that an id can
+  // neither end a line nor reach a terminal as an escape sequence (deviation from DltDump,
+  // which prints them raw). Zero bytes stay, so the end is where it was. Assumes masked
+  // bytes (< 0x80), as parse_id makes them. Bit tricks, no branch: ids vary line by line.
+  Id shown() const;
   bool empty() const { return chars[0] == 0; }
   friend bool operator==(const Id& a, const Id& b) { return a.word() == b.word(); }
 
@@ -58,6 +64,36 @@ struct Id {
     return id;
   }
 };
+
+// Bit 7 set in each byte of `w` that is a control (0x01-0x1F, 0x7F), for masked bytes
+// (< 0x80: adding up to 0x7F to each never carries into the next).
+constexpr std::uint64_t control_bytes(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  const std::uint64_t printable = w + 0x60 * kOnes;  // bit 7 set: byte >= 0x20
+  const std::uint64_t nonzero = w + 0x7F * kOnes;    // bit 7 set: byte != 0
+  const std::uint64_t del = w + kOnes;               // bit 7 set: byte == 0x7F
+  return ((~printable & nonzero) | del) & (0x80 * kOnes);
+}
+
+inline Id Id::shown() const {
+  std::uint32_t w;
+  std::memcpy(&w, chars, 4);
+  const std::uint32_t mask = static_cast<std::uint32_t>(control_bytes(w) >> 7) * 0xFFu;
+  w = (w & ~mask) | (0x2E2E2E2Eu & mask);
+  Id id;
+  std::memcpy(id.chars, &w, 4);
+  return id;
+}
+
+// Whether any of three ids holds a control byte (one test for a line's three ids: real ids
+// never do, so a branch on it is always predicted).
+inline bool any_control(const Id& a, const Id& b, const Id& c) {
+  std::uint32_t wa, wb, wc;
+  std::memcpy(&wa, a.chars, 4);
+  std::memcpy(&wb, b.chars, 4);
+  std::memcpy(&wc, c.chars, 4);
+  return (control_bytes(wa | (static_cast<std::uint64_t>(wb) << 32)) | control_bytes(wc)) != 0;
+}
 
 // Tells whether ids equal one given id, from their bytes as they came (no end search): the
 // given id's characters and, if it is shorter than four, the zero byte after them must

@@ -75,11 +75,17 @@ void LineFormatter::format_head(const Message& m, util::TextBuffer& out) {
   *p++ = ' ';
   p = util::put_u8(p, m.counter);
   *p++ = ' ';
-  p = put_id(p, m.shown_ecu());
+  Id ecu = m.shown_ecu(), app = m.app, ctx = m.ctx;
+  if (any_control(ecu, app, ctx)) [[unlikely]] {  // one line, no escape sequence (Q17)
+    ecu = ecu.shown();
+    app = app.shown();
+    ctx = ctx.shown();
+  }
+  p = put_id(p, ecu);
   *p++ = ' ';
-  p = put_id(p, m.app);
+  p = put_id(p, app);
   *p++ = ' ';
-  p = put_id(p, m.ctx);
+  p = put_id(p, ctx);
   *p++ = ' ';
   // Session ids are mostly small (or one process id throughout): a well-predicted test
   // spares the general writer.

@@ -103,12 +103,14 @@ void append_latin1(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) 
 void append_utf8(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
   // Invalid input expands at most 3x (one byte -> U+FFFD, three bytes).
   char* o = out.reserve(n * 3);
-  std::size_t k = copy_words_while(o, p, n, [](std::uint64_t w) { return (w & kHighBits) == 0; });
+  // Words of printable ASCII are copied as they are; anything else (controls, non-ASCII)
+  // goes to the byte loop, so the common text costs what the ASCII path costs.
+  std::size_t k = copy_words_while(o, p, n, all_printable);
   std::size_t i = k;
   while (i < n) {
     std::uint8_t b = p[i];
     if (b < 0x80) {
-      o[k++] = static_cast<char>(b);
+      o[k++] = is_printable_ascii(b) ? static_cast<char>(b) : '.';  // C0 controls, DEL
       ++i;
       continue;
     }
@@ -137,7 +139,11 @@ void append_utf8(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
       }
     }
     if (need > 0 && got == need) {
-      for (std::size_t t = i; t < j; ++t) o[k++] = static_cast<char>(p[t]);
+      if (b == 0xC2 && p[i + 1] < 0xA0) {
+        o[k++] = '.';  // a C1 control (U+0080-U+009F), as the single-byte decoders show it
+      } else {
+        for (std::size_t t = i; t < j; ++t) o[k++] = static_cast<char>(p[t]);
+      }
     } else {
       put_code_point(o, k, 0xFFFD);  // one replacement per maximal invalid subpart
     }

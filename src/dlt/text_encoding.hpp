@@ -1,7 +1,9 @@
 // Byte-to-text conversions used by argument and control decoding.
 //
 // All functions append to an output with the TextBuffer interface and never fail: every
-// byte sequence has a defined text.
+// byte sequence has a defined text. No text they make holds a C0 control (0x00-0x1F), DEL
+// or a C1 control (U+0080-U+009F): a message is one line whatever its bytes (deviation
+// from DltDump, which prints strings' controls raw).
 #pragma once
 
 #include <cstddef>
@@ -19,7 +21,9 @@ void append_iso8859_15(util::TextBuffer& out, const std::uint8_t* p, std::size_t
 // Latin-1 with control bytes as '.' (the control service get_software_version).
 void append_latin1(util::TextBuffer& out, const std::uint8_t* p, std::size_t n);
 
-// UTF-8 as is; each maximal invalid subsequence becomes U+FFFD. NUL bytes pass through.
+// UTF-8 as is, except that C0 controls (0x00-0x1F), DEL and C1 controls (U+0080-U+009F)
+// become '.' as in the single-byte decoders (one message is one line, and no input byte may
+// reach a terminal as an escape sequence); each maximal invalid subsequence becomes U+FFFD.
 void append_utf8(util::TextBuffer& out, const std::uint8_t* p, std::size_t n);
 
 // Bytes as lowercase hex pairs separated by single spaces (`11 22 33`); nothing for n = 0.

@@ -20,6 +20,13 @@ class OutputError : public Error {
   explicit OutputError(const std::string& message) : Error(message) {}
 };
 
+// The reader of the output pipe went away (`dltdump big.dlt | head -1`): the run stops at
+// once and quietly, with exit 0, as grep and ripgrep do (contract 2 of issue #19).
+class BrokenPipe : public OutputError {
+ public:
+  explicit BrokenPipe(const std::string& message) : OutputError(message) {}
+};
+
 // "<what> (<strerror(err)>)" — the OS reason appended in parentheses.
 std::string with_os_reason(const std::string& what, int err);
 

@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "util/error.hpp"
+#include "util/stop_signal.hpp"
 
 namespace dltdump::util {
 
@@ -31,11 +33,22 @@ bool is_regular_file(int fd) {
   return fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+// Whether a write to `fd` can block until a signal interrupts it: a pipe or a socket.
+bool is_pipe(int fd) {
+  struct stat st {};
+  return fd >= 0 && ::fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
 }  // namespace
 
 FdWriter::FdWriter(int fd, std::string name, std::uint64_t size)
-    : fd_(fd), name_(std::move(name)), buf_(kFlushBytes + (64u << 10)), written_(size), cut_points_(is_regular_file(fd)) {
-  if (cut_points_) ends_.reserve(1 << 16);
+    : fd_(fd),
+      name_(std::move(name)),
+      buf_(kFlushBytes + (64u << 10)),
+      written_(size),
+      cut_points_(is_regular_file(fd)),
+      record_ends_(cut_points_ || is_pipe(fd)) {
+  if (record_ends_) ends_.reserve(1 << 16);
 }
 
 void FdWriter::retarget(int fd, std::string name, std::uint64_t size) {
@@ -43,29 +56,70 @@ void FdWriter::retarget(int fd, std::string name, std::uint64_t size) {
   name_ = std::move(name);
   written_ = size;
   cut_points_ = is_regular_file(fd);
+  record_ends_ = cut_points_ || is_pipe(fd);
   ends_.clear();
 }
 
-// Writes `bytes`: the buffered records, whose ends are in ends_, or one block (ends_
-// empty). On failure, a regular file is cut back to the last record written whole.
-void FdWriter::write_records(std::string_view bytes) {
+namespace {
+
+// The failure of a write to `name`: quiet when the reader of a pipe went away.
+[[noreturn]] void throw_write_error(const std::string& name, int err) {
+  const std::string message = with_os_reason("Couldn't write to " + name, err);
+  if (err == EPIPE) throw BrokenPipe(message);
+  throw OutputError(message);
+}
+
+}  // namespace
+
+// Writes `bytes`: the buffered records, whose ends are in ends_, or one block of text
+// lines (ends_ empty, `lines`). On failure, a regular file is cut back to the last record
+// or line written whole.
+void FdWriter::write_records(std::string_view bytes, bool lines) {
   std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+  std::size_t until = bytes.size();  // less once a stop cuts the rest off
+  while (done < until) {
+    const ssize_t n = ::write(fd_, bytes.data() + done, until - done);
     if (n > 0) {
       done += static_cast<std::size_t>(n);
-      continue;
+    } else if (n < 0 && errno == EINTR) {
+      // interrupted before a byte went: retry, unless a stop asked for the interruption
+    } else {
+      const int err = n == 0 ? EIO : errno;
+      if (done > 0) cut_back(done - whole_part(bytes, done, lines));
+      throw_write_error(name_, err);
     }
-    if (n < 0 && errno == EINTR) continue;
-    const int err = n == 0 ? EIO : errno;
-    if (done > 0) {
-      // The last record end at or before `done` (0 if the first record was cut).
-      auto after = std::upper_bound(ends_.begin(), ends_.end(), static_cast<std::uint32_t>(done));
-      const std::size_t keep = after == ends_.begin() ? 0 : *(after - 1);
-      cut_back(done - keep);
+    // A stop interrupts a write blocked on a slow pipe (no SA_RESTART): finish the record
+    // begun, drop the rest, so that the reader gets whole lines and the run ends now.
+    if (done < until && until == bytes.size() && stop_requested()) {
+      until = record_end_after(bytes, done, lines);
+      if (done == until) throw Stopped();
     }
-    throw OutputError(with_os_reason("Couldn't write to " + name_, err));
   }
+  if (until < bytes.size()) throw Stopped();
+}
+
+std::size_t FdWriter::record_end_after(std::string_view bytes, std::size_t done, bool lines) const {
+  if (done == 0) return 0;
+  if (lines) {
+    if (bytes[done - 1] == '\n') return done;
+    const void* end = std::memchr(bytes.data() + done, '\n', bytes.size() - done);
+    return end ? static_cast<std::size_t>(static_cast<const char*>(end) - bytes.data()) + 1 : bytes.size();
+  }
+  // The first record end at or after `done`; all of it when record ends are not known.
+  auto at = std::lower_bound(ends_.begin(), ends_.end(), static_cast<std::uint32_t>(done));
+  return at == ends_.end() ? bytes.size() : *at;
+}
+
+std::size_t FdWriter::whole_part(std::string_view bytes, std::size_t done, bool lines) const {
+  if (lines) {
+    // A text line holds no '\n' but its end (contract 3 of issue #19): the lines that made
+    // it end at the last '\n' written.
+    const void* last = ::memrchr(bytes.data(), '\n', done);
+    return last ? static_cast<std::size_t>(static_cast<const char*>(last) - bytes.data()) + 1 : 0;
+  }
+  // The last record end at or before `done` (0 if the first record was cut).
+  auto after = std::upper_bound(ends_.begin(), ends_.end(), static_cast<std::uint32_t>(done));
+  return after == ends_.begin() ? 0 : *(after - 1);
 }
 
 void FdWriter::cut_back(std::uint64_t bytes) {
@@ -175,12 +229,12 @@ void FdWriter::finish_copy() {
   }
   if (copy_.source_failed)
     throw OutputError(with_os_reason("Couldn't copy from " + copy_.in_name + " to " + name_, err));
-  throw OutputError(with_os_reason("Couldn't write to " + name_, err));
+  throw_write_error(name_, err);
 }
 
 void FdWriter::write_direct(std::string_view text) {
   flush();
-  write_records(text);
+  write_records(text, true);
   written_ += text.size();
 }
 
@@ -189,7 +243,7 @@ void FdWriter::flush() {
   const std::size_t n = buf_.size();
   if (n == 0) return;
   try {
-    write_records(buf_.view());
+    write_records(buf_.view(), false);
   } catch (...) {
     buf_.clear();
     ends_.clear();

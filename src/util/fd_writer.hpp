@@ -3,12 +3,19 @@
 // Producers format whole records (text lines, DLT messages) into `buffer()` and call
 // `line_done()` after each; once the buffer holds `kFlushBytes` or more, it is written with
 // as few write(2) calls as the kernel allows. A failed write (disk full, file size limit,
-// broken pipe, permission) throws util::OutputError naming the destination.
+// permission) throws util::OutputError naming the destination; a pipe whose reader went
+// away (EPIPE) throws util::BrokenPipe (an OutputError the run ends on quietly).
 //
 // A regular file always ends on a whole record: the writer remembers where each buffered
 // record ends, and when a write fails part-way it cuts the file back to the end of the
-// last record that was written whole (a block passed to write_direct is one record: its
-// lines may hold a '\n' of their own, so only its start is known to be a line start). Pipes and terminals cannot be cut; their reader sees what was taken.
+// last record that was written whole. A block passed to write_direct is text lines, none
+// holding a '\n' but its end (contract 3 of issue #19), so its whole lines are those up to
+// the last '\n' written. Pipes and terminals cannot be cut; their reader sees what was
+// taken.
+//
+// A stop request (util/stop_signal.hpp) that interrupts a write blocked on a pipe makes
+// the writer finish the record or line begun, drop the rest and throw util::Stopped, so
+// that a slow reader neither holds the run nor gets half a line.
 #pragma once
 
 #include <cstdint>
@@ -37,11 +44,13 @@ class FdWriter {
 
   TextBuffer& buffer() { return buf_; }
   void line_done() {
-    if (cut_points_) ends_.push_back(static_cast<std::uint32_t>(buf_.size()));
+    if (record_ends_) ends_.push_back(static_cast<std::uint32_t>(buf_.size()));
     if (buf_.size() >= kFlushBytes) flush();
   }
   // Writes what is buffered, then `text` directly: a large block of whole text lines made
-  // elsewhere, written without a copy. Throws util::OutputError on failure.
+  // elsewhere (each ending in its only '\n'), written without a copy. Throws
+  // util::OutputError on failure, after cutting a regular file back to the lines that made
+  // it whole.
   void write_direct(std::string_view text);
 
   // Writes what is buffered, then bytes [offset, offset+length) of the regular file
@@ -69,7 +78,13 @@ class FdWriter {
   std::uint64_t size() const { return written_ + buf_.size(); }
 
  private:
-  void write_records(std::string_view bytes);
+  void write_records(std::string_view bytes, bool lines);
+  // How many of the first `done` bytes of `bytes` (being written by write_records) are
+  // whole records or lines.
+  std::size_t whole_part(std::string_view bytes, std::size_t done, bool lines) const;
+  // Where the record or line that byte `done` of `bytes` belongs to ends (`done` itself at
+  // a record start; bytes.size() when record ends are not known).
+  std::size_t record_end_after(std::string_view bytes, std::size_t done, bool lines) const;
   // Cuts a regular file back by `bytes` (the part of a block written before a failure).
   void cut_back(std::uint64_t bytes);
   // Waits for the copy in progress, if any; throws its failure.
@@ -92,7 +107,8 @@ class FdWriter {
   std::string name_;
   TextBuffer buf_;
   std::uint64_t written_;
-  bool cut_points_ = false;          // the destination is a regular file: remember record ends
+  bool cut_points_ = false;          // the destination is a regular file: it can be cut back
+  bool record_ends_ = false;         // a regular file or a pipe: remember record ends
   std::vector<std::uint32_t> ends_;  // end offsets of the buffered records
 };
 

@@ -1,17 +1,36 @@
-// Ctrl-C (SIGINT) and SIGTERM as a request to stop a live input cleanly.
+// Ctrl-C (SIGINT) and SIGTERM as a request to stop cleanly.
 //
-// Live inputs never end by themselves; the user stops them. The handlers only set a flag
-// (async-signal-safe); the receive and decode loops look at it between bounded waits
-// (≤ 100 ms), finish what they received, close their files whole and return normally.
+// The handlers only set a flag (async-signal-safe). Live inputs never end by themselves;
+// the user stops them: the receive and decode loops look at the flag between bounded
+// waits (≤ 100 ms), finish what they received, close their files whole and return
+// normally. File decoding looks at it once per window, block, chunk or batch (never per
+// message) and throws Stopped: the run then writes what it holds (whole lines and
+// messages), closes its files and exits with 128 + the signal's number.
 #pragma once
+
+#include <exception>
 
 namespace dltdump::util {
 
 // Installs the handlers for SIGINT and SIGTERM (without SA_RESTART, so blocking calls
-// return early). Idempotent.
+// return early), also over an inherited SIG_IGN (scripts stop background runs with
+// SIGINT). Idempotent.
 void install_stop_handlers();
 // Whether a stop was requested (by a signal or request_stop). Any thread.
 bool stop_requested() noexcept;
+// The signal that requested the stop (SIGINT or SIGTERM), 0 if none did.
+int stop_signal() noexcept;
+
+// Thrown where a stop request interrupts decoding a file (not an util::Error: no input
+// failed, and nothing may treat it as one).
+class Stopped : public std::exception {
+ public:
+  const char* what() const noexcept override { return "stopped by a signal"; }
+};
+// Throws Stopped if a stop was requested.
+inline void throw_if_stopped() {
+  if (stop_requested()) throw Stopped();
+}
 // Requests a stop as the signals do (tests, and the receive thread on a fatal error).
 void request_stop() noexcept;
 // Forgets a request (tests that run several live inputs in one process).

@@ -34,7 +34,7 @@ TEST(TextEncoding, Utf8ReplacesMaximalInvalidSubparts) {
   EXPECT_EQ(utf8({0xC0, 0xAF}), "\xEF\xBF\xBD\xEF\xBF\xBD");          // overlong: two
   EXPECT_EQ(utf8({0xE2, 0x9C, 'a'}), "\xEF\xBF\xBD" "a");              // truncated: one
   EXPECT_EQ(utf8({0xED, 0xA0, 0x80}), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
-  EXPECT_EQ(utf8({'a', 0x00, 'b'}), std::string("a\0b", 3));
+  EXPECT_EQ(utf8({'a', 0x00, 'b'}), "a.b");  // controls as '.' (contract 3 of issue #19)
 }
 
 TEST(TextEncoding, HexBytes) {

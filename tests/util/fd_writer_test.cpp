@@ -6,6 +6,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <functional>
 #include <string>
@@ -13,6 +17,7 @@
 
 #include "output/temp_dir.hpp"
 #include "util/error.hpp"
+#include "util/stop_signal.hpp"
 
 using namespace dltdump;
 
@@ -74,7 +79,7 @@ TEST(FdWriter, AFailedWriteLeavesTheFileEndingOnAWholeRecord) {
   EXPECT_EQ(size_of(d / "out"), 1000);  // 25 whole records of 40 bytes; the 26th was cut
 }
 
-TEST(FdWriter, AFailedBlockIsRemovedWhole) {
+TEST(FdWriter, AFailedBlockIsRemovedWholeWhenNoLineOfItMadeIt) {
   test::TempDir d;
   const int fd = ::open((d / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   ASSERT_GE(fd, 0);
@@ -83,13 +88,33 @@ TEST(FdWriter, AFailedBlockIsRemovedWhole) {
     util::FdWriter w(fd, "out");
     w.buffer().append(std::string(99, 'r') + "\n");
     w.line_done();
-    EXPECT_THROW(w.write_direct(std::string(2000, 'b')), util::OutputError);
+    EXPECT_THROW(w.write_direct(std::string(2000, 'b') + "\n"), util::OutputError);
   }
   ::close(fd);
   EXPECT_EQ(size_of(d / "out"), 100);  // the record before the block stays
 }
 
-TEST(FdWriter, ABrokenPipeIsAnOutputError) {
+// Defect 5 of issue #19: a block of text lines (parallel decoding writes megabytes at
+// once) keeps the lines that made it whole, not just what came before it.
+TEST(FdWriter, AFailedBlockKeepsItsWholeLines) {
+  test::TempDir d;
+  const int fd = ::open((d / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_GE(fd, 0);
+  std::string block;
+  for (int i = 0; i < 100; ++i) block += std::string(29, static_cast<char>('a' + i % 26)) + "\n";
+  {
+    FileSizeLimit limit(1015);
+    util::FdWriter w(fd, "out");
+    w.buffer().append(std::string(99, 'r') + "\n");
+    w.line_done();
+    EXPECT_EQ(output_error_of([&] { w.write_direct(block); }), "Couldn't write to out (File too large)");
+  }
+  ::close(fd);
+  EXPECT_EQ(size_of(d / "out"), 100 + 30 * 30);  // the record, then 30 whole lines of 30 bytes
+}
+
+// Defect 10 of issue #19: the run tells a closed pipe (stop quietly) from other failures.
+TEST(FdWriter, ABrokenPipeIsAnOutputErrorOfItsOwnKind) {
   int p[2];
   ASSERT_EQ(pipe(p), 0);
   ::close(p[0]);
@@ -98,6 +123,10 @@ TEST(FdWriter, ABrokenPipeIsAnOutputError) {
   w.buffer().append("line\n");
   w.line_done();
   EXPECT_EQ(output_error_of([&] { w.flush(); }), "Couldn't write to standard output (Broken pipe)");
+  w.buffer().append("line\n");
+  w.line_done();
+  EXPECT_THROW(w.flush(), util::BrokenPipe);
+  EXPECT_THROW(w.write_direct("block\n"), util::BrokenPipe);
   std::signal(SIGPIPE, old);
   ::close(p[1]);
 }
@@ -219,4 +248,54 @@ TEST(FdWriter, ACopyFromASourceThatEndsEarlyNamesTheSource) {
   ::close(fd);
   ::close(in);
   EXPECT_EQ(size_of(d / "out"), 0);
+}
+
+// Defect 9 of issue #19: SIGINT interrupting a write blocked on a pipe whose reader is slow
+// ends the write on a whole line (what was begun is finished, the rest dropped) and
+// throws util::Stopped, instead of blocking on or leaving half a line.
+TEST(FdWriter, AStopInterruptingABlockedWriteEndsOnAWholeLine) {
+  for (bool block : {false, true}) {
+    int p[2];
+    ASSERT_EQ(pipe(p), 0);
+    std::string text;
+    for (int i = 0; text.size() < (512u << 10); ++i) text += "line " + std::to_string(i) + std::string(90, 'x') + "\n";
+    util::clear_stop();
+    util::install_stop_handlers();
+    std::atomic<bool> stopped{false};
+    std::thread writer([&] {
+      util::FdWriter w(p[1], "pipe");
+      try {
+        if (block) {
+          w.write_direct(text);
+        } else {
+          for (std::size_t at = 0; at < text.size();) {
+            const std::size_t end = text.find('\n', at) + 1;
+            w.buffer().append(std::string_view(text).substr(at, end - at));
+            w.line_done();
+            at = end;
+          }
+          w.flush();
+        }
+      } catch (const util::Stopped&) {
+        stopped = true;
+      }
+      ::close(p[1]);  // the reader reads to the end
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the pipe is full: blocked
+    pthread_kill(writer.native_handle(), SIGINT);
+    std::string got;
+    char chunk[4096];
+    ssize_t n;
+    while ((n = ::read(p[0], chunk, sizeof chunk)) > 0) got.append(chunk, static_cast<std::size_t>(n));
+    writer.join();
+    ::close(p[0]);
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    util::clear_stop();
+    EXPECT_TRUE(stopped) << (block ? "block" : "buffered");
+    EXPECT_LT(got.size(), text.size());
+    ASSERT_FALSE(got.empty());
+    EXPECT_EQ(got.back(), '\n');
+    EXPECT_EQ(text.compare(0, got.size(), got), 0);
+  }
 }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Contract 3 of issue #19: one message is one line, whatever bytes its text fields hold.
+# A UTF-8 string with a line end, a carriage return and a terminal escape, and an
+# application id holding a line end, must print as exactly one line with '.' for each
+# control byte; the DLT output of the same file stays byte for byte the input.
+set -u
+DLTDUMP=$1
+export TZ=UTC
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
+
+# Storage header, then a 38-byte packet: standard header with ECU id, extended header
+# (log info, verbose, 1 argument, app "A\nP1", ctx "CTX1"), one UTF-8 string argument
+# "one\ntwo\r\e[31m" with its NUL.
+{
+  printf 'DLT\x01\x00\x00\x00\x00\x00\x00\x00\x00ECU1'
+  printf '\x25\x00\x00\x26ECU1'
+  printf '\x41\x01A\nP1CTX1'
+  printf '\x00\x82\x00\x00\x0e\x00one\ntwo\r\x1b[31m\x00'
+} > "$work/forged.dlt"
+
+for threads in 1 2; do
+  "$DLTDUMP" --threads=$threads "$work/forged.dlt" > "$work/out.txt"
+  [ $? -eq 0 ] || fail "exit code ($threads threads)"
+  lines=$(wc -l < "$work/out.txt")
+  [ "$lines" -eq 1 ] || fail "a string with a line end gives $lines lines ($threads threads)"
+  expected='1970/01/01 00:00:00.000000 0.0000 0 ECU1 A.P1 CTX1 0 log info verbose 1 one.two..[31m'
+  [ "$(cat "$work/out.txt")" == "$expected" ] || fail "line text: $(od -c "$work/out.txt" | head -3)"
+  if LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$work/out.txt"; then fail "a control byte reached the output"; fi
+done
+
+# DLT output stays byte-exact.
+"$DLTDUMP" -o "$work/copy.dlt" "$work/forged.dlt"
+cmp -s "$work/forged.dlt" "$work/copy.dlt" || fail "DLT output is not the input byte for byte"
+
+if [ $fails -ne 0 ]; then echo "$fails text safety checks failed"; exit 1; fi
+echo "text safety checks passed"
