@@ -136,7 +136,7 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         const std::string name = live_input_name(spec);
         const dlt::StreamFormat framing = spec.kind == input::InputKind::Udp ? dlt::StreamFormat::Network
                                                                               : stream_format(format);
-        sink.begin_input({name, framing});
+        pipeline.begin_input({name, framing});
         decode_live(spec, framing, config, pipeline, diag_fd);
         sink.end_input();
         ++processed;
@@ -146,7 +146,7 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       file.emplace(util::InputFile::open(path));
       output::LineOutput::SourceFile source;
       if (format == input::InputFormat::File && file->is_mapped()) source = {file->fd(), file->whole()};
-      sink.begin_input({path, stream_format(format), source});
+      pipeline.begin_input({path, stream_format(format), source});
       if (format == input::InputFormat::Pcap) {
         decode_capture(*file, config, pipeline);
       } else if (format == input::InputFormat::File && file->is_mapped() && config.threads > 1 &&

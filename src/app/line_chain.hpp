@@ -29,6 +29,10 @@ class FilterFront {
 
   dlt::FramerSink& head() { return filter_ ? static_cast<dlt::FramerSink&>(*filter_) : next_; }
   const dlt::PayloadGate* gate() const { return filter_ ? &*filter_ : nullptr; }
+  // Forgets the context held so far (filter::FilterSink::reset).
+  void reset_context() {
+    if (filter_) filter_->reset();
+  }
 
  private:
   dlt::FramerSink& next_;
