@@ -61,6 +61,13 @@ std::string run(filter::FilterSink& sink, const std::string& sequence) {
   return "";
 }
 
+// The filter spec that keeps APP `M`.
+filter::FilterSpec app_m() {
+  filter::FilterSpec spec;
+  spec.app_ids = {"M"};
+  return spec;
+}
+
 // What passes a filter made from `spec` (default: APP `M`) with the given context.
 std::string filtered_by(const filter::FilterSpec& spec, std::uint32_t before, std::uint32_t after,
                         const std::string& sequence) {
@@ -71,9 +78,7 @@ std::string filtered_by(const filter::FilterSpec& spec, std::uint32_t before, st
   return out.joined();
 }
 std::string filtered(std::uint32_t before, std::uint32_t after, const std::string& sequence) {
-  filter::FilterSpec spec;
-  spec.app_ids = {"M"};
-  return filtered_by(spec, before, after, sequence);
+  return filtered_by(app_m(), before, after, sequence);
 }
 
 }  // namespace
@@ -105,9 +110,7 @@ TEST(FilterSink, OverlappingWindowsPrintEachLineOnce) {
 }
 
 TEST(FilterSink, HeldLinesAreCopiesAndSkipLinesAreContextToo) {
-  filter::FilterSpec spec;
-  spec.app_ids = {"M"};
-  filter::Filter f(spec);
+  filter::Filter f(app_m());
   Record out;
   filter::FilterSink sink(f, {2, 1}, out);
   run(sink, "a ! M ! b");
@@ -117,9 +120,7 @@ TEST(FilterSink, HeldLinesAreCopiesAndSkipLinesAreContextToo) {
 }
 
 TEST(FilterSink, ContextPersistsAcrossInputs) {
-  filter::FilterSpec spec;
-  spec.app_ids = {"M"};
-  filter::Filter f(spec);
+  filter::Filter f(app_m());
   Record out;
   filter::FilterSink sink(f, {1, 1}, out);
   run(sink, "a b");     // first input
@@ -141,9 +142,7 @@ TEST(FilterSink, SkipLineTextIsSearched) {
 
 TEST(FilterSink, GateAsksForTextOnlyWhereHeadersPassAndDropsOnlyWhatCannotShow) {
   using Need = dlt::PayloadGate::Need;
-  filter::FilterSpec spec;
-  spec.app_ids = {"M"};
-  filter::Filter f(spec);
+  filter::Filter f(app_m());
   Record out;
   filter::FilterSink text_sink(f, {}, out, true);
   filter::FilterSink binary_sink(f, {}, out, false);
@@ -217,9 +216,7 @@ TEST(FilterSink, QuickLookAtRawPacketsAgreesWithTheDecodedHeaders) {
 // A new output per input (-o '%FILE%…') starts its context afresh: reset() forgets the
 // held lines and the after-context count.
 TEST(FilterSink, ResetForgetsHeldLinesAndTheAfterContextCount) {
-  filter::FilterSpec spec;
-  spec.app_ids = {"M"};
-  filter::Filter f(spec);
+  filter::Filter f(app_m());
   Record out;
   filter::FilterSink sink(f, {2, 2}, out);
   run(sink, "a b");  // first input: held
@@ -283,9 +280,7 @@ TEST(FilterSink, BeforeContextIsBoundedByBytes) {
   constexpr int kLines = 2000;
   constexpr std::size_t kFiller = 60000;
   const auto lines = big_lines(std::vector<std::size_t>(kLines + 1, kFiller), [](int n) { return n == kLines; });
-  filter::FilterSpec spec;
-  spec.app_ids = {"M"};
-  filter::Filter f(spec);
+  filter::Filter f(app_m());
   Numbers out;
   out.fed = &lines;
   filter::FilterSink sink(f, {filter::FilterSink::kMaxBefore, 0}, out);
@@ -316,9 +311,7 @@ TEST(FilterSink, ByteBoundedWindowKeepsTheMostRecentLinesIntact) {
       is_match.push_back(rng() % 37 == 0);
     }
     const auto lines = big_lines(sizes, [&](int n) { return is_match[static_cast<std::size_t>(n)]; });
-    filter::FilterSpec spec;
-    spec.app_ids = {"M"};
-    filter::Filter f(spec);
+    filter::Filter f(app_m());
     Numbers out;
     out.fed = &lines;
     const std::uint64_t budget = 200000;  // about 3 of the largest lines
