@@ -73,7 +73,7 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
   static constexpr std::size_t kMaxHeldLineBytes = 2 * (16 + 65535);
   struct Held {
     bool is_skip = false;
-    dlt::Message message;  // spans into ring_ (set again when released)
+    dlt::Message message;  // spans into ring_ (set when held; the ring never moves)
     dlt::SkipRecord skip;
     std::size_t at = 0, size = 0;  // its bytes in ring_ (0: a skip line holds none)
     std::size_t charge = 0;        // ring bytes it uses: size and what was left unused
