@@ -174,6 +174,7 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   }
   sink.finish();
   report_search_limits(pipeline);
+  pipeline.report_context_cuts(STDERR_FILENO);
 
   if (processed == 0 && !partial) return kExitNoInputProcessed;
   if (processed != config.inputs.size() || partial) return kExitPartial;

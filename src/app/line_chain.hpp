@@ -33,6 +33,8 @@ class FilterFront {
   void reset_context() {
     if (filter_) filter_->reset();
   }
+  // Matches whose before-context the byte bound shortened (filter::FilterSink::cut_windows).
+  std::uint64_t cut_windows() const { return filter_ ? filter_->cut_windows() : 0; }
 
  private:
   dlt::FramerSink& next_;

@@ -4,10 +4,13 @@
 // chain; an output per input (`%FILE%`) starts its context afresh.
 #pragma once
 
+#include <string>
+
 #include "app/dump_app.hpp"
 #include "app/line_chain.hpp"
 #include "output/file_template.hpp"
 #include "output/line_output.hpp"
+#include "util/fd_writer.hpp"
 
 namespace dltdump::app {
 
@@ -29,6 +32,15 @@ struct Pipeline {
   void begin_input(const output::LineOutput::Input& input) {
     if (output_per_input) front.reset_context();
     sink.begin_input(input);
+  }
+  // One line on `fd` if the byte bound of -B showed some matches with fewer lines before
+  // them than asked (the run's end: the lines are all written).
+  void report_context_cuts(int fd) const {
+    const std::uint64_t cuts = front.cut_windows();
+    if (cuts == 0) return;
+    util::write_all(fd, "Option 'before-context': matches shown with fewer lines before them than asked: " +
+                            std::to_string(cuts) + " (the lines held for context are limited to " +
+                            std::to_string(filter::FilterSink::kMaxHeldBytes >> 20) + " MiB)\n");
   }
   dlt::FramerSink& head() { return front.head(); }
   const dlt::PayloadGate* gate() const { return front.gate(); }

@@ -92,6 +92,7 @@ FilterSink::Held& FilterSink::next_slot(std::size_t bytes) {
         break;
       }
       drop_oldest();
+      cut_ = true;
     }
     ring_tail_ = at + bytes;
     ring_used_ += charge;
@@ -142,6 +143,8 @@ void FilterSink::hold(const dlt::SkipRecord& s) {
 }
 
 void FilterSink::release_held() {
+  if (cut_ && held_count_ < context_.before) ++cut_windows_;
+  cut_ = false;
   for (; held_count_ > 0; --held_count_) {
     const Held& h = held_[held_first_];
     held_first_ = (held_first_ + 1) % held_.size();

@@ -16,7 +16,7 @@
 //   after the earlier one was unmapped). The window is bounded by count (`before`) and by
 //   bytes (`held_bytes`, at most kMaxHeldBytes): when a new line does not fit, the oldest
 //   held lines fall out of the window first, so a match may show fewer than `before` lines
-//   of large messages. Ring and slots are allocated once: the steady state does not
+//   of large messages (counted: cut_windows). Ring and slots are allocated once: the steady state does not
 //   allocate.
 // * reset() forgets the held lines and the after-context count: a new output begins (one
 //   output per input). Otherwise context carries on from one input to the next.
@@ -60,9 +60,13 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
     held_first_ = held_count_ = 0;
     ring_head_ = ring_tail_ = ring_used_ = 0;
     after_left_ = 0;
+    cut_ = false;
   }
   // Bytes of the ring that holds the before-context (allocated once, touched as used).
   std::size_t held_capacity() const { return ring_size_; }
+  // Matches shown with fewer lines before them than `before` although more came: the
+  // byte bound had dropped the older ones.
+  std::uint64_t cut_windows() const { return cut_windows_; }
 
   // Largest accepted `before` (bounds the memory held for context).
   static constexpr std::uint32_t kMaxBefore = 100'000;
@@ -105,6 +109,8 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
   std::unique_ptr<std::uint8_t[]> ring_;
   std::size_t ring_size_ = 0, ring_head_ = 0, ring_tail_ = 0, ring_used_ = 0;
   std::uint32_t after_left_ = 0;
+  bool cut_ = false;  // the byte bound dropped a held line since the last match
+  std::uint64_t cut_windows_ = 0;
 };
 
 }  // namespace dltdump::filter

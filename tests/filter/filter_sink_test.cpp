@@ -226,6 +226,7 @@ TEST(FilterSink, ResetForgetsHeldLinesAndTheAfterContextCount) {
   run(sink, "d e");  // third input: the after-context of M does not reach it
   run(sink, "x y M");  // without a reset, context carries on (d e were held, then x y)
   EXPECT_EQ(out.joined(), "M c x y M");
+  EXPECT_EQ(sink.cut_windows(), 0u);  // the count bound is no cut
 }
 
 namespace {
@@ -286,6 +287,7 @@ TEST(FilterSink, BeforeContextIsBoundedByBytes) {
   filter::FilterSink sink(f, {filter::FilterSink::kMaxBefore, 0}, out);
   EXPECT_LE(sink.held_capacity(), filter::FilterSink::kMaxHeldBytes);
   feed(sink, lines);
+  EXPECT_EQ(sink.cut_windows(), 1u);  // said at the run's end
   const std::size_t line_bytes = lines[0].size();
   const std::size_t most = filter::FilterSink::kMaxHeldBytes / line_bytes;
   ASSERT_GE(out.numbers.size(), most / 2);  // the window is not needlessly small
