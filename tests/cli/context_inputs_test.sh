@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Context (-B/-A) across several inputs, with every output kind (issue #19, defects 1, 6,
-# 15): a held context line outlives its input, so it must never be read from that input's
+# 15, 17): a held context line outlives its input, so it must never be read from that input's
 # memory (nor from the next input's file at its position), and an output per input
 # (%FILE%) starts its context afresh. The DLT output of a run, decoded, must list exactly
 # the lines the text output of the same run lists (SKIP messages aside, whose counter
@@ -113,7 +113,28 @@ check "DLT -> PCAP-NG -> lines: the same ECU column" $?
 cmp -s <("$DLTDUMP" "$work/ecus.dlt") <("$DLTDUMP" "$work/ecus.pcapng")
 check "DLT -> PCAP-NG -> lines: the same lines" $?
 
-# 4. The issue's own commands, on the files of ../shared/data.
+# 4. Defect 17: -B holds at most 64 MiB of lines. 1200 messages of 60 kB before a match
+#    (72 MB) with -B 2000: the most recent ones that fit are shown, and stderr says so.
+big_message() {  # big_message APP: a DLT file message whose text is 60000 x's
+  printf 'DLT\x01\x00\x00\x00\x00\x00\x00\x00\x00STOR\x21\x00\xea\x75\x41\x01%s\x00\x00\x00CTX1\x00\x02\x00\x00\x61\xea' "$1"
+  head -c 60000 /dev/zero | tr '\0' x
+  printf '\x00'
+}
+big_message a > "$work/x1"
+for k in 2 4 8 16 32 64 128 256 512 1024; do cat "$work/x$((k / 2))" "$work/x$((k / 2))" > "$work/x$k"; done
+cat "$work"/x{1024,128,32,16} > "$work/big.dlt"  # 1200 of them
+big_message M >> "$work/big.dlt"
+rm -f "$work"/x*
+lines=$("$DLTDUMP" -B 2000 --appid=M "$work/big.dlt" 2> "$work/big.err" | wc -l)
+[ "$lines" -gt 1000 ] && [ "$lines" -le 1119 ]
+check "-B 2000 over 60 kB messages shows what fits in 64 MiB ($lines lines)" $?
+[ "$(cat "$work/big.err")" = "Option 'before-context': matches shown with fewer lines before them than asked: 1 (the lines held for context are limited to 64 MiB)" ]
+check "-B 2000 over 60 kB messages: one line on stderr says the context was cut" $?
+"$DLTDUMP" -B 500 --appid=M "$work/big.dlt" 2> "$work/big.err" | tail -1 | grep -q ' M CTX1 .* verbose 1 x' && [ ! -s "$work/big.err" ]
+check "-B 500 over 60 kB messages: within the bound, nothing said" $?
+rm -f "$work/big.dlt"
+
+# 5. The issue's own commands, on the files of ../shared/data.
 if [ -f "$DATA/covesa-daemon-recording.dlt" ] && [ -f "$DATA/covesa-testfile.dlt" ]; then
   for first in covesa-daemon-recording.dlt covesa-testfile.dlt; do
     run_both "issue #19 command with $first" "$work/shared_$first" -B 3 --appid=NAV "$DATA/$first" \
