@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Context (-B/-A) across several inputs, with every output kind (issue #19, defects 1, 6,
-# 15, 17): a held context line outlives its input, so it must never be read from that input's
-# memory (nor from the next input's file at its position), and an output per input
-# (%FILE%) starts its context afresh. The DLT output of a run, decoded, must list exactly
-# the lines the text output of the same run lists (SKIP messages aside, whose counter
-# follows the message before them where the skip line prints -1).
+# Context (-B/-A) across several inputs with every output kind, and what outlives an input
+# (issue #19, defects 1, 6, 15, 17): a held context line must never be read from its
+# input's memory (nor from the next input's file at its position); an output per input
+# (%FILE%) starts its context afresh; -B holds at most 64 MiB; a DLT file's storage-header
+# ECU survives PCAP-NG output. The DLT output of a run, decoded, must list exactly the lines
+# the text output of the same run lists (SKIP messages aside, whose counter follows the
+# message before them where the skip line prints -1).
 # Usage: context_inputs_test.sh DLTDUMP DLTGEN CAPGEN SOURCE_DIR
 # The checks on the files of ../shared/data are skipped, visibly, when they are absent.
 set -u
