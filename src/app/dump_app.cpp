@@ -223,7 +223,7 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         const std::string name = live_input_name(spec);
         const dlt::StreamFormat framing = spec.kind == input::InputKind::Udp ? dlt::StreamFormat::Network
                                                                               : stream_format(format);
-        sink.begin_input({name, framing});
+        pipeline.begin_input({name, framing});
         decode_live(spec, framing, config, pipeline, diag_fd);
         sink.end_input();
         ++processed;
@@ -233,7 +233,7 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       file.emplace(util::InputFile::open(path));
       output::LineOutput::SourceFile source;
       if (format == input::InputFormat::File && file->is_mapped()) source = {file->fd(), file->whole()};
-      sink.begin_input({path, stream_format(format), source});
+      pipeline.begin_input({path, stream_format(format), source});
       if (format == input::InputFormat::Pcap) {
         decode_capture(*file, config, pipeline);
       } else if (format == input::InputFormat::File && file->is_mapped() && config.threads > 1 &&
@@ -267,6 +267,7 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     stopped = true;  // a second signal while the last lines were written: they end whole
   }
   report_search_limits(pipeline);
+  pipeline.report_context_cuts(STDERR_FILENO);
   if (stopped) return report_stop(output.kind());
   return exit_code(config.inputs.size(), processed);
 }

@@ -29,6 +29,12 @@ class FilterFront {
 
   dlt::FramerSink& head() { return filter_ ? static_cast<dlt::FramerSink&>(*filter_) : next_; }
   const dlt::PayloadGate* gate() const { return filter_ ? &*filter_ : nullptr; }
+  // Forgets the context held so far (filter::FilterSink::reset).
+  void reset_context() {
+    if (filter_) filter_->reset();
+  }
+  // Matches whose before-context the byte bound shortened (filter::FilterSink::cut_windows).
+  std::uint64_t cut_windows() const { return filter_ ? filter_->cut_windows() : 0; }
 
  private:
   dlt::FramerSink& next_;

@@ -1,11 +1,16 @@
 // The chain every input's events go through in one run: the filter (with its context) if
 // the user gave one, then the run's output. One per run: context carries over from input
-// to input, and a live input reconnecting continues the same chain.
+// to input when they share one output, and a live input reconnecting continues the same
+// chain; an output per input (`%FILE%`) starts its context afresh.
 #pragma once
+
+#include <string>
 
 #include "app/dump_app.hpp"
 #include "app/line_chain.hpp"
+#include "output/file_template.hpp"
 #include "output/line_output.hpp"
+#include "util/fd_writer.hpp"
 
 namespace dltdump::app {
 
@@ -13,13 +18,30 @@ struct Pipeline {
   output::LineOutput& sink;
   const filter::Filter* filter;  // null: none; without a filter, -A and -B do nothing (spec §7)
   bool has_context;
+  bool output_per_input;  // the output's name holds %FILE%
   FilterFront front;
 
   Pipeline(const DumpConfig& config, const filter::Filter* line_filter, output::LineOutput& output)
       : sink(output),
         filter(line_filter),
         has_context(filter && (config.before_context > 0 || config.after_context > 0)),
+        output_per_input(output::FileTemplate(config.output).has_file()),
         front(sink, filter, {config.before_context, config.after_context}, sink.wants_text()) {}
+  // A new input begins: tells the output, and forgets the context of the previous input if
+  // this one gets an output of its own (no line of one input is context in another's file).
+  void begin_input(const output::LineOutput::Input& input) {
+    if (output_per_input) front.reset_context();
+    sink.begin_input(input);
+  }
+  // One line on `fd` if the byte bound of -B showed some matches with fewer lines before
+  // them than asked (the run's end: the lines are all written).
+  void report_context_cuts(int fd) const {
+    const std::uint64_t cuts = front.cut_windows();
+    if (cuts == 0) return;
+    util::write_all(fd, "Option 'before-context': matches shown with fewer lines before them than asked: " +
+                            std::to_string(cuts) + " (the lines held for context are limited to " +
+                            std::to_string(filter::FilterSink::kMaxHeldBytes >> 20) + " MiB)\n");
+  }
   dlt::FramerSink& head() { return front.head(); }
   const dlt::PayloadGate* gate() const { return front.gate(); }
   // Whether several threads may make the lines: the output takes blocks for this input,

@@ -1,5 +1,8 @@
 #include "filter/filter_sink.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 #include "dlt/line_formatter.hpp"
 
 namespace dltdump::filter {
@@ -11,7 +14,14 @@ FilterSink::FilterSink(const Filter& filter, Context context, dlt::FramerSink& n
       wants_any_text_(!filter.passes_nothing() && (next_wants_text || filter.has_text_group())),
       droppable_(context.before == 0 && context.after == 0 && !filter.may_pass_skip_lines()),
       scratch_(filter.search().scratch()),
-      held_(context.before) {}
+      held_(context.before) {
+  if (context.before == 0) return;
+  // Enough for `before` of the largest lines, within the byte budget; never less than one
+  // line. Allocated uninitialised: pages are touched only as lines are held.
+  const std::uint64_t budget = std::clamp<std::uint64_t>(context.held_bytes, kMaxHeldLineBytes, kMaxHeldBytes);
+  ring_size_ = static_cast<std::size_t>(std::min<std::uint64_t>(budget, std::uint64_t{context.before} * kMaxHeldLineBytes));
+  ring_.reset(new std::uint8_t[ring_size_]);
+}
 
 void FilterSink::on_message(const dlt::Message& m) {
   if (filter_.passes_nothing()) return;
@@ -62,28 +72,63 @@ void FilterSink::route(const Event& e, bool hit) {
   }
 }
 
-FilterSink::Held& FilterSink::next_slot() {
-  if (held_count_ < held_.size()) return held_[(held_first_ + held_count_++) % held_.size()];
-  Held& oldest = held_[held_first_];  // full: the oldest line falls out of the window
+FilterSink::Held& FilterSink::next_slot(std::size_t bytes) {
+  if (held_count_ == held_.size()) drop_oldest();  // the count bound
+  std::size_t at = ring_tail_, charge = 0;
+  if (bytes > 0) {
+    for (;;) {  // the byte bound: ends, since an empty ring holds any one line
+      if (ring_used_ == 0) ring_head_ = ring_tail_ = 0;
+      if (ring_used_ == 0 || ring_tail_ > ring_head_) {  // free: [tail, end) and [0, head)
+        if (ring_size_ - ring_tail_ >= bytes) {
+          at = ring_tail_, charge = bytes;
+          break;
+        }
+        if (ring_head_ >= bytes) {  // wrap; the end of the ring stays unused meanwhile
+          at = 0, charge = ring_size_ - ring_tail_ + bytes;
+          break;
+        }
+      } else if (ring_head_ - ring_tail_ >= bytes) {  // wrapped: free is [tail, head)
+        at = ring_tail_, charge = bytes;
+        break;
+      }
+      drop_oldest();
+      cut_ = true;
+    }
+    ring_tail_ = at + bytes;
+    ring_used_ += charge;
+  }
+  Held& h = held_[(held_first_ + held_count_++) % held_.size()];
+  h.at = at;
+  h.size = bytes;
+  h.charge = charge;
+  return h;
+}
+
+void FilterSink::drop_oldest() {
+  const Held& h = held_[held_first_];
   held_first_ = (held_first_ + 1) % held_.size();
-  return oldest;
+  --held_count_;
+  if (h.size == 0) return;  // a skip line holds no bytes
+  ring_used_ -= h.charge;
+  ring_head_ = h.at + h.size;
 }
 
 void FilterSink::hold(const dlt::Message& m) {
-  Held& h = next_slot();
+  const bool packet_inside =
+      m.packet.data() >= m.raw.data() && m.packet.data() + m.packet.size() <= m.raw.data() + m.raw.size();
+  Held& h = next_slot(m.raw.size() + (packet_inside ? 0 : m.packet.size()));
   h.is_skip = false;
   h.message = m;
   h.message.has_payload_text = false;  // the text (if any) lives in a buffer that moves on
   h.message.payload_text = {};
-  h.bytes.assign(m.raw.begin(), m.raw.end());
-  const std::uint8_t* base = h.bytes.data();
+  std::uint8_t* base = ring_.get() + h.at;
+  std::memcpy(base, m.raw.data(), m.raw.size());
   std::size_t packet_at;
-  if (m.packet.data() >= m.raw.data() && m.packet.data() + m.packet.size() <= m.raw.data() + m.raw.size()) {
+  if (packet_inside) {
     packet_at = static_cast<std::size_t>(m.packet.data() - m.raw.data());
-  } else {  // not inside the raw bytes: keep a copy of its own
-    packet_at = h.bytes.size();
-    h.bytes.insert(h.bytes.end(), m.packet.begin(), m.packet.end());
-    base = h.bytes.data();
+  } else {  // not inside the raw bytes: a copy of its own after them
+    packet_at = m.raw.size();
+    std::memcpy(base + packet_at, m.packet.data(), m.packet.size());
   }
   h.message.raw = {base, m.raw.size()};
   h.message.packet = {base + packet_at, m.packet.size()};
@@ -92,12 +137,14 @@ void FilterSink::hold(const dlt::Message& m) {
 }
 
 void FilterSink::hold(const dlt::SkipRecord& s) {
-  Held& h = next_slot();
+  Held& h = next_slot(0);
   h.is_skip = true;
   h.skip = s;  // its reason is one of the static kReason* texts
 }
 
 void FilterSink::release_held() {
+  if (cut_ && held_count_ < context_.before) ++cut_windows_;
+  cut_ = false;
   for (; held_count_ > 0; --held_count_) {
     const Held& h = held_[held_first_];
     held_first_ = (held_first_ + 1) % held_.size();
@@ -105,6 +152,7 @@ void FilterSink::release_held() {
     else next_.on_message(h.message);
   }
   held_first_ = 0;
+  ring_head_ = ring_tail_ = ring_used_ = 0;
 }
 
 }  // namespace dltdump::filter

@@ -11,9 +11,15 @@
 //   that passes without it (context, or a gate that could not judge) is made on demand.
 //   Without context, and when no skip line can pass, a message whose headers fail is
 //   needed for nothing (the framer may skip validating it).
-// * Held lines are copies (bytes and fields), at most `before` of them, each at most one
-//   packet: memory is bounded by before × 64 KiB and reused, so the steady state does not
+// * Held lines are copies (bytes and fields) in one byte ring that the FilterSink owns, so a
+//   held line never points into an input (it may be released while a later input is read,
+//   after the earlier one was unmapped). The window is bounded by count (`before`) and by
+//   bytes (`held_bytes`, at most kMaxHeldBytes): when a new line does not fit, the oldest
+//   held lines fall out of the window first, so a match may show fewer than `before` lines
+//   of large messages (counted: cut_windows). Ring and slots are allocated once: the steady state does not
 //   allocate.
+// * reset() forgets the held lines and the after-context count: a new output begins (one
+//   output per input). Otherwise context carries on from one input to the next.
 // One FilterSink belongs to one thread (its text-search scratch is per thread).
 #pragma once
 
@@ -29,8 +35,11 @@ namespace dltdump::filter {
 
 class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
  public:
+  // Largest byte budget of the before-context window, and the default.
+  static constexpr std::uint64_t kMaxHeldBytes = 64u << 20;
   struct Context {
     std::uint32_t before = 0, after = 0;
+    std::uint64_t held_bytes = kMaxHeldBytes;  // clamped to [one largest line, kMaxHeldBytes]
   };
   // `next_wants_text`: whether `next` prints text (a text sink) or not (binary output).
   FilterSink(const Filter& filter, Context context, dlt::FramerSink& next, bool next_wants_text = true);
@@ -46,15 +55,33 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
   }
   bool looks_unparsed() const override { return droppable_ && filter_.may_reject_packets(); }
 
+  // Forgets the held lines and the after-context count (a new output begins).
+  void reset() {
+    held_first_ = held_count_ = 0;
+    ring_head_ = ring_tail_ = ring_used_ = 0;
+    after_left_ = 0;
+    cut_ = false;
+  }
+  // Bytes of the ring that holds the before-context (allocated once, touched as used).
+  std::size_t held_capacity() const { return ring_size_; }
+  // Matches shown with fewer lines before them than `before` although more came: the
+  // byte bound had dropped the older ones.
+  std::uint64_t cut_windows() const { return cut_windows_; }
+
   // Largest accepted `before` (bounds the memory held for context).
   static constexpr std::uint32_t kMaxBefore = 100'000;
 
  private:
+  // Largest ring bytes one held line takes: its raw bytes (storage header + packet) and,
+  // if the packet lies apart from them, the packet.
+  static constexpr std::size_t kMaxHeldLineBytes = 2 * (16 + 65535);
   struct Held {
     bool is_skip = false;
-    dlt::Message message;
+    dlt::Message message;  // spans into ring_ (set when held; the ring never moves)
     dlt::SkipRecord skip;
-    std::vector<std::uint8_t> bytes;  // the message's raw bytes (and packet, if apart)
+    std::size_t at = 0, size = 0;  // its bytes in ring_ (0: a skip line holds none)
+    std::size_t charge = 0;        // ring bytes it uses: size and what was left unused
+                                   // at the ring's end when it wrapped
   };
   template <class Event>
   void route(const Event& e, bool hit);
@@ -62,7 +89,9 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
   void forward(const dlt::SkipRecord& s) { next_.on_skip(s); }
   void hold(const dlt::Message& m);
   void hold(const dlt::SkipRecord& s);
-  Held& next_slot();
+  // The slot for a new held line of `bytes` bytes, room made in the window for it.
+  Held& next_slot(std::size_t bytes);
+  void drop_oldest();
   void release_held();
 
   const Filter& filter_;
@@ -75,7 +104,13 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
   dlt::Message with_text_;          // a message with that text attached
   std::vector<Held> held_;          // ring of `before` slots
   std::size_t held_first_ = 0, held_count_ = 0;
+  // The held lines' bytes, first in first out like the slots: used from ring_head_ up to
+  // ring_tail_ (wrapping at ring_size_), ring_used_ bytes in all.
+  std::unique_ptr<std::uint8_t[]> ring_;
+  std::size_t ring_size_ = 0, ring_head_ = 0, ring_tail_ = 0, ring_used_ = 0;
   std::uint32_t after_left_ = 0;
+  bool cut_ = false;  // the byte bound dropped a held line since the last match
+  std::uint64_t cut_windows_ = 0;
 };
 
 }  // namespace dltdump::filter

@@ -9,7 +9,6 @@ namespace dltdump::output {
 
 void DltSink::begin_input(const Input& input) {
   write_run();
-  framing_ = input.framing;
   path_ = input.path;
   source_ = input.framing == dlt::StreamFormat::File && writer_.takes_blocks() ? input.source : SourceFile{};
   writer_.begin_input(input.path);
@@ -48,7 +47,11 @@ void DltSink::input_cut(std::uint64_t size) {
 }
 
 void DltSink::on_message(const dlt::Message& m) {
-  if (source_.fd >= 0) {
+  // Part of a run of source bytes only if the message's bytes are those of the current
+  // input's mapping at its position: a held context line (a copy, maybe of an earlier
+  // input) or a packet the framer carried across windows is written from its own bytes.
+  if (source_.fd >= 0 && m.position <= source_.bytes.size() &&
+      m.raw.data() == source_.bytes.data() + m.position) {
     if (run_bytes_ > 0 && m.position != run_offset_ + run_bytes_) write_run();
     if (run_bytes_ == 0) {
       writer_.prepare(m.time);  // the file is created at the first message, as in begin()
@@ -60,8 +63,11 @@ void DltSink::on_message(const dlt::Message& m) {
     ++lines_;
     return;
   }
+  write_run();  // what came before goes first
   util::TextBuffer& out = writer_.begin(m.time);
-  if (framing_ == dlt::StreamFormat::File) {
+  // Whether it has a storage header is the message's own property (what its input's
+  // framing put before the packet), not the current input's.
+  if (m.raw.size() == m.packet.size() + dlt::kStorageHeaderBytes) {
     out.append(reinterpret_cast<const char*>(m.raw.data()), m.raw.size());
   } else {
     auto* p = reinterpret_cast<std::uint8_t*>(out.reserve(dlt::kStorageHeaderBytes + m.packet.size()));

@@ -10,10 +10,16 @@
 // (Decoding DLT output on two threads was measured and gained nothing; what pays is not
 // copying the bytes through memory at all — see below and docs/PERFORMANCE.md.)
 //
+// Whether a message is written as it was (storage header included) or gets a storage
+// header is decided per message, by what its input put before the packet: a held context
+// line may come from an earlier input of another format.
+//
 // From a DLT file read whole, consecutive messages are kept as one run of file bytes and
 // written when the run ends: a long run (a copy of an unfiltered file) is copied from the
 // source file inside the kernel (copy_file_range), a short one (what a filter picks) is
-// appended from the file's mapping.
+// appended from the file's mapping. Only messages whose bytes lie in that mapping at their
+// position join a run (one pointer compare); any other (a held copy, maybe of an input
+// already closed) is written from its own bytes, so nothing is read from the wrong input.
 #pragma once
 
 #include "dlt/skip_message.hpp"
@@ -64,7 +70,6 @@ class DltSink final : public LineOutput {
 
   RecordTarget& writer_;
   DltRunSizes runs_;
-  dlt::StreamFormat framing_ = dlt::StreamFormat::File;
   dlt::SkipCounter counters_;
   std::string_view path_;      // of the current input
   SourceFile source_;          // fd -1: messages are written one by one

@@ -1,10 +1,12 @@
 #include "output/pcapng_dlt_sink.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <ctime>
 
 #include "dlt/skip_message.hpp"
 #include "net/udp_frame.hpp"
+#include "util/byte_order.hpp"
 
 namespace dltdump::output {
 
@@ -21,7 +23,8 @@ std::int64_t now_ns() {
 PcapngDltSink::PcapngDltSink(FileSeriesOptions options)
     : series_(std::move(options)),
       section_(pcap::this_machine_section_info()),
-      frame_(new std::uint8_t[net::kMaxUdpFrameBytes]) {}
+      frame_(new std::uint8_t[net::kMaxUdpFrameBytes]),
+      packet_(new std::uint8_t[kMaxPacketBytes]) {}
 
 PcapngDltSink::~PcapngDltSink() {
   // finish() writes the statistics; here only the descriptor is released (no writes: a
@@ -67,8 +70,23 @@ void PcapngDltSink::write(const dlt::Id& ecu, util::Timestamp time, std::span<co
   if (series_.full(base_size_ + writer_->offset())) close_file(true);
 }
 
+std::span<const std::uint8_t> PcapngDltSink::with_ecu(std::span<const std::uint8_t> packet, const dlt::Id& ecu) {
+  std::uint8_t* p = packet_.get();
+  p[0] = static_cast<std::uint8_t>(packet[0] | dlt::htyp::kWithEcuId);
+  p[1] = packet[1];  // MCNT
+  util::store<std::uint16_t>(p + 2, static_cast<std::uint16_t>(packet.size() + 4), true);  // LEN
+  std::memcpy(p + 4, ecu.chars, 4);  // the ECU comes first of the optional fields
+  std::memcpy(p + 8, packet.data() + 4, packet.size() - 4);
+  return {p, packet.size() + 4};
+}
+
 void PcapngDltSink::on_message(const dlt::Message& m) {
-  write(m.shown_ecu(), m.time, m.packet);
+  const dlt::Id ecu = m.shown_ecu();
+  std::span<const std::uint8_t> packet = m.packet;
+  // A capture has no storage header: an ECU id only the storage header gave moves into
+  // the standard header, or the capture read back would lose it.
+  if (!m.has_ecu && !ecu.empty() && packet.size() + 4 <= kMaxPacketBytes) packet = with_ecu(packet, ecu);
+  write(ecu, m.time, packet);
   counters_.written(m.counter);
   ++lines_;
 }

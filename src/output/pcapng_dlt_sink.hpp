@@ -3,6 +3,10 @@
 // to 239.255.42.99:3490, carrying the packet from its standard header on (no storage
 // header, no serial marker), stamped with the line's time in nanoseconds (0 without one).
 //
+// * A message whose ECU id comes only from its storage header (a DLT file's message without
+//   WEID) gets it in its standard header (WEID set, LEN + 4; its other bytes unchanged),
+//   since a capture has no storage header: read back, the line shows the same ECU. A packet
+//   with no room left for it (LEN above 65531) is written as it is.
 // * One interface per ECU id as the line shows it (if_name = the id), made when that ECU
 //   first appears in a file; each ECU also gets its own source address (10.0.0.1, .2, …)
 //   so that every ECU is its own flow when the capture is read back.
@@ -48,6 +52,10 @@ class PcapngDltSink final : public LineOutput {
     std::uint32_t ordinal;  // the ECU's place among every ECU of the run: its source address
   };
   const Interface& interface_for(const dlt::Id& ecu);
+  static constexpr std::size_t kMaxPacketBytes = 65535;  // LEN is 16 bits
+  // `packet` (without WEID, at most kMaxPacketBytes - 4) with `ecu` as its standard-header
+  // ECU, in packet_: valid until the next call.
+  std::span<const std::uint8_t> with_ecu(std::span<const std::uint8_t> packet, const dlt::Id& ecu);
   void write(const dlt::Id& ecu, util::Timestamp time, std::span<const std::uint8_t> packet);
   void close_file(bool full);
 
@@ -58,6 +66,7 @@ class PcapngDltSink final : public LineOutput {
   std::vector<Interface> interfaces_;      // of the current file
   std::vector<std::uint32_t> ecu_order_;   // every ECU seen in the run: its source address
   std::unique_ptr<std::uint8_t[]> frame_;  // one frame under construction
+  std::unique_ptr<std::uint8_t[]> packet_;  // one packet given an ECU id (with_ecu)
   std::uint16_t ip_id_ = 0;
   dlt::SkipCounter counters_;
 };

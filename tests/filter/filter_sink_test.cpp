@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
 #include <random>
 #include <sstream>
 
@@ -59,6 +61,13 @@ std::string run(filter::FilterSink& sink, const std::string& sequence) {
   return "";
 }
 
+// The filter spec that keeps APP `M`.
+filter::FilterSpec app_m() {
+  filter::FilterSpec spec;
+  spec.app_ids = {"M"};
+  return spec;
+}
+
 // What passes a filter made from `spec` (default: APP `M`) with the given context.
 std::string filtered_by(const filter::FilterSpec& spec, std::uint32_t before, std::uint32_t after,
                         const std::string& sequence) {
@@ -69,9 +78,7 @@ std::string filtered_by(const filter::FilterSpec& spec, std::uint32_t before, st
   return out.joined();
 }
 std::string filtered(std::uint32_t before, std::uint32_t after, const std::string& sequence) {
-  filter::FilterSpec spec;
-  spec.app_ids = {"M"};
-  return filtered_by(spec, before, after, sequence);
+  return filtered_by(app_m(), before, after, sequence);
 }
 
 }  // namespace
@@ -103,9 +110,7 @@ TEST(FilterSink, OverlappingWindowsPrintEachLineOnce) {
 }
 
 TEST(FilterSink, HeldLinesAreCopiesAndSkipLinesAreContextToo) {
-  filter::FilterSpec spec;
-  spec.app_ids = {"M"};
-  filter::Filter f(spec);
+  filter::Filter f(app_m());
   Record out;
   filter::FilterSink sink(f, {2, 1}, out);
   run(sink, "a ! M ! b");
@@ -115,9 +120,7 @@ TEST(FilterSink, HeldLinesAreCopiesAndSkipLinesAreContextToo) {
 }
 
 TEST(FilterSink, ContextPersistsAcrossInputs) {
-  filter::FilterSpec spec;
-  spec.app_ids = {"M"};
-  filter::Filter f(spec);
+  filter::Filter f(app_m());
   Record out;
   filter::FilterSink sink(f, {1, 1}, out);
   run(sink, "a b");     // first input
@@ -139,9 +142,7 @@ TEST(FilterSink, SkipLineTextIsSearched) {
 
 TEST(FilterSink, GateAsksForTextOnlyWhereHeadersPassAndDropsOnlyWhatCannotShow) {
   using Need = dlt::PayloadGate::Need;
-  filter::FilterSpec spec;
-  spec.app_ids = {"M"};
-  filter::Filter f(spec);
+  filter::Filter f(app_m());
   Record out;
   filter::FilterSink text_sink(f, {}, out, true);
   filter::FilterSink binary_sink(f, {}, out, false);
@@ -210,4 +211,141 @@ TEST(FilterSink, QuickLookAtRawPacketsAgreesWithTheDecodedHeaders) {
     }
   }
   EXPECT_GT(quick_drops, 5000);  // the look does decide, often
+}
+
+// A new output per input (-o '%FILE%…') starts its context afresh: reset() forgets the
+// held lines and the after-context count.
+TEST(FilterSink, ResetForgetsHeldLinesAndTheAfterContextCount) {
+  filter::Filter f(app_m());
+  Record out;
+  filter::FilterSink sink(f, {2, 2}, out);
+  run(sink, "a b");  // first input: held
+  sink.reset();
+  run(sink, "M c");  // second input: nothing of the first before M; c after it
+  sink.reset();
+  run(sink, "d e");  // third input: the after-context of M does not reach it
+  run(sink, "x y M");  // without a reset, context carries on (d e were held, then x y)
+  EXPECT_EQ(out.joined(), "M c x y M");
+  EXPECT_EQ(sink.cut_windows(), 0u);  // the count bound is no cut
+}
+
+namespace {
+
+// Records the first word of each message's text (its number in big_lines) and the bytes
+// of every message that reached it, to compare with what was fed.
+struct Numbers : dlt::FramerSink {
+  std::vector<int> numbers;
+  std::vector<bool> intact;
+  const std::vector<Bytes>* fed = nullptr;
+  void on_message(const dlt::Message& m) override {
+    util::TextBuffer t(1 << 17);
+    dlt::format_payload_text(m, t);
+    const int n = std::stoi(std::string(t.view().substr(0, t.view().find(' '))));
+    numbers.push_back(n);
+    const Bytes& original = (*fed)[static_cast<std::size_t>(n)];
+    intact.push_back(Bytes(m.raw.begin(), m.raw.end()) == original);
+  }
+  void on_skip(const dlt::SkipRecord&) override { numbers.push_back(-1); }
+};
+
+// Messages numbered 0.. whose texts are "<n> " and `sizes[n]` filler bytes; those for which
+// `match(n)` is true are of APP M, the others of APP a.
+std::vector<Bytes> big_lines(const std::vector<std::size_t>& sizes, const std::function<bool(int)>& match) {
+  std::vector<Bytes> lines;
+  for (std::size_t n = 0; n < sizes.size(); ++n) {
+    PacketSpec spec;
+    spec.app = match(static_cast<int>(n)) ? "M" : "a";
+    spec.noar = 1;
+    lines.push_back(packet(spec, arg_string(std::to_string(n) + " " + std::string(sizes[n], 'x'), false)));
+  }
+  return lines;
+}
+
+void feed(filter::FilterSink& sink, const std::vector<Bytes>& lines) {
+  for (std::size_t n = 0; n < lines.size(); ++n) {
+    Bytes copy = lines[n];  // overwritten after the callback, as a framer's bytes would be
+    dlt::Message m;
+    ASSERT_TRUE(dlt::parse_packet(copy, m));
+    m.raw = copy;
+    m.position = n;
+    sink.on_message(m);
+    std::fill(copy.begin(), copy.end(), 0xEE);
+  }
+}
+
+}  // namespace
+
+// -B 100000 of 60 kB messages: the lines held for context stay within kMaxHeldBytes (not
+// 100000 copies, 6 GB); the most recent lines are kept and shown, intact.
+TEST(FilterSink, BeforeContextIsBoundedByBytes) {
+  constexpr int kLines = 2000;
+  constexpr std::size_t kFiller = 60000;
+  const auto lines = big_lines(std::vector<std::size_t>(kLines + 1, kFiller), [](int n) { return n == kLines; });
+  filter::Filter f(app_m());
+  Numbers out;
+  out.fed = &lines;
+  filter::FilterSink sink(f, {filter::FilterSink::kMaxBefore, 0}, out);
+  EXPECT_LE(sink.held_capacity(), filter::FilterSink::kMaxHeldBytes);
+  feed(sink, lines);
+  EXPECT_EQ(sink.cut_windows(), 1u);  // said at the run's end
+  const std::size_t line_bytes = lines[0].size();
+  const std::size_t most = filter::FilterSink::kMaxHeldBytes / line_bytes;
+  ASSERT_GE(out.numbers.size(), most / 2);  // the window is not needlessly small
+  ASSERT_LE(out.numbers.size(), most + 1);  // the held lines and the match
+  // The most recent lines, in order, then the match; every byte as it came.
+  for (std::size_t k = 0; k < out.numbers.size(); ++k) {
+    EXPECT_EQ(out.numbers[k], kLines + 1 - static_cast<int>(out.numbers.size() - k)) << k;
+    EXPECT_TRUE(out.intact[k]) << k;
+  }
+}
+
+// Lines of random sizes against a small byte budget and random matches: each match shows a
+// run of the lines just before it (never one twice, never past the previous shown line), at
+// most `before` of them and at most the budget's bytes, every one intact; a line that fits
+// the budget alone is never dropped while the window holds fewer lines.
+TEST(FilterSink, ByteBoundedWindowKeepsTheMostRecentLinesIntact) {
+  std::mt19937 rng(5);
+  for (std::uint32_t before : {1u, 3u, 40u, 1000u}) {
+    std::vector<std::size_t> sizes;
+    std::vector<bool> is_match;
+    for (int n = 0; n < 3000; ++n) {
+      sizes.push_back(rng() % 4 == 0 ? 20000 + rng() % 40000 : rng() % 3000);
+      is_match.push_back(rng() % 37 == 0);
+    }
+    const auto lines = big_lines(sizes, [&](int n) { return is_match[static_cast<std::size_t>(n)]; });
+    filter::Filter f(app_m());
+    Numbers out;
+    out.fed = &lines;
+    const std::uint64_t budget = 200000;  // about 3 of the largest lines
+    filter::FilterSink sink(f, {before, 0, budget}, out);
+    feed(sink, lines);
+    std::uint64_t window_bytes = 0;
+    std::uint32_t window_lines = 0;
+    int last = -1;
+    for (std::size_t k = 0; k < out.numbers.size(); ++k) {
+      const int n = out.numbers[k];
+      ASSERT_GT(n, last) << "before " << before;
+      EXPECT_TRUE(out.intact[k]);
+      if (is_match[static_cast<std::size_t>(n)]) {
+        window_bytes = 0, window_lines = 0;
+      } else {
+        EXPECT_EQ(n, k + 1 < out.numbers.size() ? out.numbers[k + 1] - 1 : n) << "a gap inside a window";
+        window_bytes += lines[static_cast<std::size_t>(n)].size();
+        ++window_lines;
+        EXPECT_LE(window_bytes, budget);
+        EXPECT_LE(window_lines, before);
+      }
+      last = n;
+    }
+    // Every match is shown, with at least its previous line when that one was not shown.
+    for (std::size_t n = 1; n < lines.size(); ++n) {
+      if (!is_match[n]) continue;
+      auto at = std::find(out.numbers.begin(), out.numbers.end(), static_cast<int>(n));
+      ASSERT_NE(at, out.numbers.end());
+      if (!is_match[n - 1]) {
+        ASSERT_NE(at, out.numbers.begin());
+        EXPECT_EQ(*(at - 1), static_cast<int>(n - 1));
+      }
+    }
+  }
 }

@@ -171,3 +171,63 @@ TEST(DltSink, ConvertingTheOutputAgainChangesNothing) {
   const std::string twice = convert(Bytes(once.begin(), once.end()), dlt::StreamFormat::File);
   EXPECT_EQ(once, twice);
 }
+
+namespace {
+
+// A message of `whole` (its input's bytes: storage header, serial marker or none, then the
+// packet) at `position`, as a copy that outlived its input would arrive.
+dlt::Message held_message(const Bytes& whole, std::size_t prefix, std::uint64_t position) {
+  dlt::Message m;
+  EXPECT_TRUE(dlt::parse_packet({whole.data() + prefix, whole.size() - prefix}, m));
+  m.raw = whole;
+  m.position = position;
+  if (prefix == dlt::kStorageHeaderBytes) m.storage_ecu = dlt::parse_id(whole.data() + 12);
+  return m;
+}
+
+}  // namespace
+
+// A held context line may be released while a later input is read (its own input closed
+// and unmapped): it is written from its own bytes, with its storage header if its input had
+// one and with a storage header made for it if not — never from the current input's file
+// at its position, and never framed as the current input is.
+TEST(DltSink, MessagesOfAnEarlierInputAreWrittenFromTheirOwnBytes) {
+  const Bytes from_file = storage(message("", 1, "held from a file"), 100, 5, "STOR");
+  const Bytes from_net = message("NETE", 2, "held from a recording");
+  const Bytes current = cat({storage(message("ECU1", 3, "the current input, longer than the others"), 200, 0, "ECU1"),
+                             storage(message("ECU1", 4, "and more"), 201, 0, "ECU1")});
+  TempDir d;
+  {
+    std::FILE* f = std::fopen((d / "in.dlt").c_str(), "wb");
+    std::fwrite(current.data(), 1, current.size(), f);
+    std::fclose(f);
+  }
+  const dlt::Message file_message = held_message(from_file, dlt::kStorageHeaderBytes, 0);
+  const dlt::Message net_message = held_message(from_net, 0, 0);
+  // During a DLT file read from its mapping (runs of its bytes), at the same positions.
+  const int fd = ::open((d / "in.dlt").c_str(), O_RDONLY);
+  {
+    output::RecordWriter writer(output::FileSeriesOptions{d / "out.dlt", 0, false, {}});
+    output::DltSink sink(writer);
+    sink.begin_input({"in.dlt", dlt::StreamFormat::File, {fd, current}});
+    sink.on_message(file_message);
+    sink.on_message(net_message);
+    dlt::Framer framer(dlt::StreamFormat::File);
+    framer.feed(current, sink);
+    framer.finish(sink);
+    sink.end_input();
+    sink.finish();
+  }
+  ::close(fd);
+  EXPECT_EQ(read_file(d / "out.dlt"), str(cat({from_file, storage(from_net, 0, 0, "NETE"), current})));
+  // During a recording: the file's message keeps its storage header (and its ECU).
+  {
+    output::RecordWriter writer(output::FileSeriesOptions{d / "net.dlt", 0, false, {}});
+    output::DltSink sink(writer);
+    sink.begin_input({"in.bin", dlt::StreamFormat::Network});
+    sink.on_message(file_message);
+    sink.end_input();
+    sink.finish();
+  }
+  EXPECT_EQ(read_file(d / "net.dlt"), str(from_file));
+}

@@ -126,3 +126,33 @@ TEST(PcapngDltSink, SplitFilesAreWholeCapturesOfTheirOwn) {
   for (const auto& f : files) all += capture_lines(d / f);
   EXPECT_EQ(all, file_lines(in));
 }
+
+// A capture has no storage header: an ECU id only the storage header gave (no WEID) moves
+// into the standard header, so the capture read back shows the same ECU column — and the
+// same lines. A packet without room for it (LEN above 65531) goes as it is.
+TEST(PcapngDltSink, AnEcuFromTheStorageHeaderOnlyIsKeptInTheStandardHeader) {
+  PacketSpec be;
+  be.ecu = "";
+  be.be = true;
+  be.with_session = true;
+  be.session = 77;
+  be.with_time = true;
+  be.device_time = 12345;
+  be.noar = 1;
+  const Bytes in = cat({storage(message("", 1, "no weid"), 1709288430, 5, "STOR"),
+                        storage(packet(be, arg_string("msb first, session, time", true)), 1709288431, 6, "BE"),
+                        storage(message("", 3, "no ecu at all"), 1709288432, 7, ""),
+                        storage(message("ECU1", 4, "weid wins"), 1709288433, 8, "STOR")});
+  TempDir d;
+  write_pcapng(d, "out.pcapng", in);
+  std::vector<std::string> names;
+  const std::string got = capture_lines(d / "out.pcapng", &names);
+  EXPECT_EQ(got, file_lines(in));
+  EXPECT_NE(got.find(" STOR APP1 CTX1 "), std::string::npos) << got;
+  EXPECT_EQ(names, (std::vector<std::string>{"STOR", "BE", "", "ECU1"}));
+
+  const Bytes full = message("", 5, "x", 65535 - 4 - 10 - 6 - 2);  // LEN 65535: no room
+  ASSERT_EQ(full.size(), 65535u);
+  write_pcapng(d, "full.pcapng", storage(full, 20, 0, "STOR"));
+  EXPECT_NE(capture_lines(d / "full.pcapng").find(" 0.0000 5  APP1 CTX1 "), std::string::npos);
+}
