@@ -6,18 +6,7 @@ set -u
 DLTDUMP=$1
 DLTGEN=$2
 CAPGEN=$3
-export TZ=UTC
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-pass=0
-check() {  # check NAME CONDITION-EXIT-CODE
-  if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else echo "FAIL: $1"; fails=$((fails + 1)); fi
-}
-expect_eq() {  # expect_eq NAME EXPECTED ACTUAL
-  if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
-    echo "FAIL: $1"; echo "  expected: $2"; echo "  actual:   $3"; fails=$((fails + 1)); fi
-}
+source "$(dirname "$0")/checks.sh"
 
 # 1. Generated corpora, byte for byte against the generator's expected text.
 for fmt in file net ser; do

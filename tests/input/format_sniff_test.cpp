@@ -127,18 +127,31 @@ TEST(FormatSniff, Messages) {
   EXPECT_EQ(compressed_message(Content::Zstd, "-"),
             "-: zstd-compressed data; decompress it first (e.g. zstd -dc FILE | dltdump -)");
   EXPECT_EQ(compressed_message(Content::Zip, "/d/x.zip"), "/d/x.zip: a zip archive; extract it first (e.g. unzip -p /d/x.zip | dltdump -)");
-  EXPECT_EQ(skipped_only_warning("/d/x.bin", 5000, InputFormat::File, Content::Unknown),
-            "/d/x.bin: no DLT message in 5000 bytes read as a DLT file (all skipped); is it another format? try "
-            "--format=net or --format=ser");
-  EXPECT_EQ(skipped_only_warning("-", 10, InputFormat::Network, Content::Unknown),
-            "-: no DLT message in 10 bytes read as a network recording (all skipped); is it another format? try "
-            "--format=file or --format=ser");
-  EXPECT_EQ(skipped_only_warning("c", 10, InputFormat::File, Content::Pcapng),
-            "c: no DLT message in 10 bytes read as a DLT file (all skipped); it looks like a PCAP-NG capture: try "
-            "--format=pcap (or auto)");
-  EXPECT_EQ(skipped_only_warning("c", 10, InputFormat::Serial, Content::DltNetwork),
-            "c: no DLT message in 10 bytes read as a serial recording (all skipped); it looks like a DLT network "
-            "recording: try --format=net (or auto)");
+  struct Case {
+    std::string name;
+    std::uint64_t bytes;
+    InputFormat used;
+    Content content;
+    std::string warning;
+  };
+  const Case cases[] = {
+      {"/d/x.bin", 5000, InputFormat::File, Content::Unknown,
+       "/d/x.bin: no DLT message in 5000 bytes read as a DLT file (all skipped); is it another format? try "
+       "--format=net or --format=ser"},
+      {"-", 10, InputFormat::Network, Content::Unknown,
+       "-: no DLT message in 10 bytes read as a network recording (all skipped); is it another format? try "
+       "--format=file or --format=ser"},
+      {"c", 10, InputFormat::File, Content::Pcapng,
+       "c: no DLT message in 10 bytes read as a DLT file (all skipped); it looks like a PCAP-NG capture: try "
+       "--format=pcap (or auto)"},
+      {"c", 10, InputFormat::Serial, Content::DltNetwork,
+       "c: no DLT message in 10 bytes read as a serial recording (all skipped); it looks like a DLT network "
+       "recording: try --format=net (or auto)"},
+      {"z", 3, InputFormat::File, Content::Xz,
+       "z: no DLT message in 3 bytes read as a DLT file (all skipped); it looks like xz-compressed data: decompress "
+       "it first"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(skipped_only_warning(c.name, c.bytes, c.used, c.content), c.warning);
 }
 
 }  // namespace
