@@ -59,9 +59,9 @@ void report_losses(const std::string& name, const std::string& losses) {
 
 // A PCAP or PCAP-NG capture: replayed packet by packet into the capture decoder (on all
 // cores when threads > 1 and no context is asked). A malformed capture stops after what
-// came before the fault, whose flows are flushed.
-// A capture of packets but not one datagram to our ports fails (nothing was decoded) with
-// a line saying what it holds instead.
+// came before the fault, whose flows are flushed. A classic PCAP of a link type we do not
+// decode, and a capture of packets but not one datagram to our ports (nothing decoded),
+// fail with a line saying what they hold instead.
 void decode_capture(util::InputFile& file, const DumpConfig& config, Pipeline& pipeline) {
   auto reader = pcap::CaptureReader::open(file);
   if (!reader) return;  // fewer than 4 bytes: nothing to decode (spec §5)

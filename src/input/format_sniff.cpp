@@ -5,6 +5,8 @@
 #include "dlt/framer.hpp"
 #include "dlt/marker_scan.hpp"
 #include "dlt/packet.hpp"
+#include "pcap/pcap_reader.hpp"
+#include "pcap/pcapng_reader.hpp"
 
 namespace dltdump::input {
 
@@ -32,7 +34,6 @@ bool plausible_id(const std::uint8_t* p) {
 // checks it) whose ids are plausible.
 bool plausible_packet(std::span<const std::uint8_t> packet) {
   dlt::Message m;
-  m.raw = packet;
   if (!dlt::parse_packet(packet, m)) return false;
   const std::uint8_t htyp = packet[0];
   if ((htyp & dlt::htyp::kWithEcuId) && !plausible_id(packet.data() + 4)) return false;
@@ -97,9 +98,8 @@ Content sniff_content(const HeadReader& head) {
   const auto h = head(8);
   if (starts_with(h, "DLT\x01", 4)) return Content::DltFile;
   if (starts_with(h, "DLS\x01", 4)) return Content::DltSerial;
-  if (starts_with(h, "\x0A\x0D\x0D\x0A", 4)) return Content::Pcapng;
-  for (const char* magic : {"\xA1\xB2\xC3\xD4", "\xD4\xC3\xB2\xA1", "\xA1\xB2\x3C\x4D", "\x4D\x3C\xB2\xA1"})
-    if (starts_with(h, magic, 4)) return Content::Pcap;
+  if (h.size() >= 4 && pcap::PcapngReader::is_magic(h.data())) return Content::Pcapng;
+  if (h.size() >= 4 && pcap::PcapReader::is_magic(h.data())) return Content::Pcap;
   if (starts_with(h, "\x1F\x8B", 2)) return Content::Gzip;
   if (starts_with(h, "\xFD" "7zXZ\x00", 6)) return Content::Xz;
   if (starts_with(h, "BZh", 3) && h.size() >= 4 && h[3] >= '1' && h[3] <= '9') return Content::Bzip2;

@@ -4,10 +4,11 @@
 // interface (index 0) with the header's link type (its low 16 bits; the upper bits carry
 // FCS information). Each record header is checked: a captured length above the original
 // length or above the record limit (the larger of the header's snapshot length and
-// kMinRecordLimit, at most pcapng::kMaxBlockBytes; that alone for a snapshot length of 0), and a record cut short by the end of
-// the file are errors naming the record's offset. A record longer than the snapshot length
-// but within the limit is read, as Wireshark reads it (writers that cut packets to a length
-// smaller than they say exist); the capture decoder counts such records.
+// kMinRecordLimit, at most pcapng::kMaxBlockBytes; that alone for a snapshot length of 0),
+// and a record cut short by the end of the file are errors naming the record's offset. A
+// record longer than the snapshot length but within the limit is read, as Wireshark reads
+// it (writers that cut packets to a length smaller than they say exist); the capture
+// decoder counts such records (CaptureDecoder::Options::snapshot_length).
 #pragma once
 
 #include "pcap/capture_reader.hpp"
