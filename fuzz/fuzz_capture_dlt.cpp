@@ -116,10 +116,10 @@ void capture_file(const std::uint8_t* data, std::size_t size, bool in_place, std
       // a malformed capture: what came before was decoded
     }
     decoder.finish();
-    serial_text = std::string(lines.text.view()) + decoder.loss_summary();
+    serial_text = std::string(lines.text.view()) + decoder.loss_summary() + "|" + decoder.nothing_found();
     comparable = !lines.cleared;
   }
-  std::string losses;
+  input::CaptureReport report;
   try {
     auto file = util::InputFile::from_fd(memory_file(data, size), "fuzz", true);
     auto reader = pcap::CaptureReader::open(file);
@@ -127,14 +127,14 @@ void capture_file(const std::uint8_t* data, std::size_t size, bool in_place, std
     options.stable_packets = in_place && file.is_mapped();
     if (reader)
       app::decode_capture_parallel(*reader, options, kLines, {2, 4096},
-                                   [&](std::string_view text, std::uint64_t) { parallel_text.append(text); }, losses);
+                                   [&](std::string_view text, std::uint64_t) { parallel_text.append(text); }, report);
   } catch (const util::Error&) {
   }
-  parallel_text += losses;
+  parallel_text += report.losses + "|" + report.nothing_found;
   if (comparable && serial_text != parallel_text) std::abort();
 
   std::string chunked_text;
-  losses.clear();
+  report = {};
   bool chunked = false;
   try {
     auto file = util::InputFile::from_fd(memory_file(data, size), "fuzz", true);
@@ -143,10 +143,10 @@ void capture_file(const std::uint8_t* data, std::size_t size, bool in_place, std
     if (chunked)
       app::decode_capture_chunked(*reader, small_limits(), kLines, {2, chunk_bytes},
                                   [&](std::string_view text, std::uint64_t, std::uint64_t) { chunked_text.append(text); },
-                                  losses);
+                                  report);
   } catch (const util::Error&) {
   }
-  chunked_text += losses;
+  chunked_text += report.losses + "|" + report.nothing_found;
   if (chunked && comparable && serial_text != chunked_text) std::abort();
 }
 

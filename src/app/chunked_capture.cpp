@@ -68,8 +68,8 @@ class ChunkedCaptureDecoder {
     if (chunked_.stats) *chunked_.stats = stats_;
   }
 
-  // Checks and passes on the chunks in order (see the header); `losses` as there.
-  void run(std::string& losses) {
+  // Checks and passes on the chunks in order (see the header); `report` as there.
+  void run(input::CaptureReport& report) {
     for (std::size_t k = 0; chunk_exists(k); ++k) {
       Chunk& c = wait_ready(k);
       if (k > 0 && reader_->offset() >= c.stop) {  // a straddling block took it in whole
@@ -91,7 +91,7 @@ class ChunkedCaptureDecoder {
         // Straddled by a message or fragments, or too many flows: the rest goes to the
         // pipelined decoder, which takes over the flows as they are.
         release(c);
-        hand_over(losses);
+        hand_over(report);
         return;
       } else {
         const std::uint64_t stop = c.stop;  // a released slot is the workers' again
@@ -110,7 +110,7 @@ class ChunkedCaptureDecoder {
     start_serial_text();
     decoder_->finish();
     emit_serial_text();
-    losses = decoder_->loss_summary();
+    report = decoder_->report();
     if (error_) std::rethrow_exception(error_);
   }
 
@@ -242,7 +242,7 @@ class ChunkedCaptureDecoder {
     });
   }
 
-  void hand_over(std::string& losses) {
+  void hand_over(input::CaptureReport& report) {
     stats_.handed_over = true;
     shut_down();
     decoder_->adopt(history_);
@@ -251,7 +251,7 @@ class ChunkedCaptureDecoder {
     options.stable_packets = true;
     resume_capture_parallel(
         *reader_, *decoder_, options, spec_, {chunked_.threads},
-        [&](std::string_view text, std::uint64_t lines) { emit_(text, lines, 0); }, losses);
+        [&](std::string_view text, std::uint64_t lines) { emit_(text, lines, 0); }, report);
   }
 
   void start_serial_text() {
@@ -300,7 +300,7 @@ class ChunkedCaptureDecoder {
 
 void decode_capture_chunked(pcap::CaptureReader& reader, const input::CaptureDecoder::Options& options,
                             const LineSpec& lines, const ChunkedCaptureOptions& chunked, const Emit& emit,
-                            std::string& losses) {
+                            input::CaptureReport& report) {
   // The state later chunks are guessed to be read in: the file's head read, up to its
   // first packet. A head that does not read is reported by the pipelined decoder.
   std::shared_ptr<pcap::CaptureReader> head = reader.fork(reader.offset());
@@ -315,11 +315,11 @@ void decode_capture_chunked(pcap::CaptureReader& reader, const input::CaptureDec
     pipelined.stable_packets = true;
     decode_capture_parallel(
         reader, pipelined, lines, {chunked.threads},
-        [&](std::string_view text, std::uint64_t n) { emit(text, n, 0); }, losses);
+        [&](std::string_view text, std::uint64_t n) { emit(text, n, 0); }, report);
     return;
   }
   ChunkedCaptureDecoder decoder(reader, std::move(head), options, lines, chunked, emit);
-  decoder.run(losses);
+  decoder.run(report);
 }
 
 }  // namespace dltdump::app

@@ -48,11 +48,11 @@ struct ChunkedCaptureOptions {
 // filtered as `lines` says. `emit(text, lines, end)` receives whole lines in order, with
 // the file offset before which every byte is decoded (pages before it may be released).
 // Throws util::Error for a malformed capture after emitting what came before it (its flows
-// flushed), and what `emit` throws. `losses` receives the loss summary (see
-// CaptureDecoder::loss_summary).
+// flushed), and what `emit` throws. `report` receives what is said after the capture (see
+// CaptureDecoder::report).
 void decode_capture_chunked(pcap::CaptureReader& reader, const input::CaptureDecoder::Options& options,
                             const LineSpec& lines, const ChunkedCaptureOptions& chunked,
                             const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit,
-                            std::string& losses);
+                            input::CaptureReport& report);
 
 }  // namespace dltdump::app

@@ -12,8 +12,11 @@
 #include "app/parallel_decode.hpp"
 #include "dlt/framer.hpp"
 #include "app/pipeline.hpp"
+#include "app/skip_tally.hpp"
 #include "filter/filter.hpp"
 #include "input/capture_decoder.hpp"
+#include "input/format_sniff.hpp"
+#include "net/link.hpp"
 #include "pcap/capture_reader.hpp"
 #include "output/output.hpp"
 #include "util/error.hpp"
@@ -32,11 +35,13 @@ void print_line(int fd, const std::string& text) { util::write_all(fd, util::pri
 
 // One framer over the file's windows (mapped) or read(2) chunks (pipes). A mapped file cut
 // by another program meanwhile stops the input after the window that found it (what lies
-// past the cut read as zeros: no packet; the skip record they make is not delivered).
-void decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipeline& pipeline) {
+// past the cut read as zeros: no packet; the skip record they make is not delivered). With
+// `count_skips`, returns the input's size if it held bytes and every one was skipped; else 0.
+std::uint64_t decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipeline& pipeline, bool count_skips) {
   dlt::Framer framer(format);
   pipeline.attach(framer);
-  dlt::FramerSink& sink = pipeline.head();
+  SkipTally tally(pipeline.head());
+  dlt::FramerSink& sink = count_skips ? tally : pipeline.head();
   for (;;) {
     util::throw_if_stopped();  // between windows: never inside a line
     auto window = file.next_window();
@@ -46,6 +51,12 @@ void decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipeline& pi
     file.release_before(framer.fed());
   }
   framer.finish(sink);
+  return count_skips && tally.skipped() == framer.fed() ? framer.fed() : 0;
+}
+
+// What the first bytes of `file` say it is (peeked: decoding still starts at byte 0).
+input::Content sniff(util::InputFile& file) {
+  return input::sniff_content([&](std::size_t n) { return file.head(n); });
 }
 
 // A mapped DLT file on several cores. Blocks that end before a cut made by another program
@@ -90,8 +101,18 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
   if (!reader) return;  // fewer than 4 bytes: nothing to decode (spec §5)
   input::CaptureDecoder::Options options;
   options.udp_ports = config.udp_ports;
+  // A classic PCAP's one interface is known at open (a PCAP-NG file's come with its blocks).
+  for (const pcap::Interface& itf : reader->interfaces()) {
+    if (!net::decodes_link_type(itf.link_type))
+      throw util::Error(file.name() + ": " + reader->format_name() + " of link type " + std::to_string(itf.link_type) +
+                        ", which is not decoded (Ethernet 1, raw IPv4 101 and 228, Linux SLL 113 and SLL2 276)");
+    options.snapshot_length = itf.snaplen;
+  }
+  auto report_nothing_found = [&](const input::CaptureReport& report) {
+    if (!report.nothing_found.empty()) throw util::Error(file.name() + ": " + report.nothing_found);
+  };
   if (config.threads > 1 && pipeline.parallel()) {
-    std::string losses;
+    input::CaptureReport report;
     try {
       if (file.is_mapped() && file.whole().size() >= 2 * config.block_bytes) {
         decode_capture_chunked(*reader, options, pipeline.line_spec(), {config.threads, config.block_bytes},
@@ -102,7 +123,7 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
                                  pipeline.sink.write_block(text, lines);
                                  file.release_before(end);
                                },
-                               losses);
+                               report);
       } else {
         // A mapped file's packets stay readable to the end: workers read datagrams in place.
         options.stable_packets = file.is_mapped();
@@ -112,15 +133,17 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
               util::throw_if_stopped();
               pipeline.sink.write_block(text, lines);
             },
-            losses);
+            report);
       }
     } catch (const util::OutputError&) {
       throw;
     } catch (const util::Error&) {
-      report_losses(file.name(), losses);
+      report_losses(file.name(), report.losses);
       throw;
     }
-    report_losses(file.name(), losses);
+    report_losses(file.name(), report.losses);
+    file.check_not_shrunk();  // zeros past a cut are no "nothing found"
+    report_nothing_found(report);
     return;
   }
   options.payload_gate = pipeline.gate();
@@ -138,6 +161,7 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
   file.check_not_shrunk();
   decoder.finish();
   report_losses(file.name(), decoder.loss_summary());
+  report_nothing_found(decoder.report());
 }
 
 // A capture cut by another program while it is read ends in zeros, which its reader takes
@@ -218,7 +242,7 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       print_line(diag_fd, what);
     };
     try {
-      input::InputFormat format = input::resolve_format(spec, config.format);
+      input::InputFormat format = input::resolve_format(spec, config.format);  // live inputs; files below
       if (spec.is_live()) {
         const std::string name = live_input_name(spec);
         const dlt::StreamFormat framing = spec.kind == input::InputKind::Udp ? dlt::StreamFormat::Network
@@ -231,18 +255,30 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       }
       const std::string path = spec.kind == input::InputKind::Stdin ? "-" : spec.path;
       file.emplace(util::InputFile::open(path));
+      // The content, not the name, chooses the format; an input it does not confirm in the
+      // format used is watched for decoding to nothing but skipped bytes.
+      const input::Content content = sniff(*file);
+      if (config.format == input::InputFormat::Automatic && input::is_compressed(content))
+        throw util::Error(input::compressed_message(content, path));
+      format = input::resolve_format(spec, config.format, content);
+      const bool count_skips = !input::confirms(content, format);
       output::LineOutput::SourceFile source;
       if (format == input::InputFormat::File && file->is_mapped()) source = {file->fd(), file->whole()};
       pipeline.begin_input({path, stream_format(format), source});
+      std::uint64_t all_skipped = 0;
       if (format == input::InputFormat::Pcap) {
         decode_capture(*file, config, pipeline);
       } else if (format == input::InputFormat::File && file->is_mapped() && config.threads > 1 &&
-                 pipeline.parallel() && file->whole().size() >= 2 * config.block_bytes) {
+                 pipeline.parallel() && file->whole().size() >= 2 * config.block_bytes && !count_skips) {
         decode_file_blocks(*file, config, pipeline);
       } else {
-        decode_stream(*file, stream_format(format), pipeline);
+        all_skipped = decode_stream(*file, stream_format(format), pipeline, count_skips);
       }
       sink.end_input();
+      if (all_skipped) {
+        sink.flush();  // the warning follows the skip line
+        print_line(diag_fd, input::skipped_only_warning(path, all_skipped, format, content));
+      }
       ++processed;
     } catch (const util::OutputError&) {
       if (!cut_input()) throw;

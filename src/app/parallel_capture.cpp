@@ -371,13 +371,13 @@ class ParallelCaptureDecoder final : public input::DatagramSink {
 
 namespace {
 
-// Replays the rest of `reader` through `dissector` into `decoder`; `losses` as described
+// Replays the rest of `reader` through `dissector` into `decoder`; `report` as described
 // in the header.
 void run(pcap::CaptureReader& reader, input::CaptureDecoder& dissector, ParallelCaptureDecoder& decoder,
-         std::string& losses) {
+         input::CaptureReport& report) {
   auto summarise = [&] {
     dissector.count_flows_ended(decoder.flows_ended());
-    losses = dissector.loss_summary();
+    report = dissector.report();
   };
   try {
     aio::replay(reader, dissector);
@@ -397,19 +397,19 @@ void run(pcap::CaptureReader& reader, input::CaptureDecoder& dissector, Parallel
 
 void decode_capture_parallel(pcap::CaptureReader& reader, const input::CaptureDecoder::Options& options,
                              const LineSpec& spec, const ParallelCaptureOptions& parallel,
-                             const std::function<void(std::string_view, std::uint64_t)>& emit, std::string& losses) {
+                             const std::function<void(std::string_view, std::uint64_t)>& emit, input::CaptureReport& report) {
   ParallelCaptureDecoder decoder(options, spec, parallel, emit);
   input::CaptureDecoder dissector(options, decoder);
-  run(reader, dissector, decoder, losses);
+  run(reader, dissector, decoder, report);
 }
 
 void resume_capture_parallel(pcap::CaptureReader& reader, input::CaptureDecoder& decoded,
                              const input::CaptureDecoder::Options& options, const LineSpec& spec,
                              const ParallelCaptureOptions& parallel,
-                             const std::function<void(std::string_view, std::uint64_t)>& emit, std::string& losses) {
+                             const std::function<void(std::string_view, std::uint64_t)>& emit, input::CaptureReport& report) {
   ParallelCaptureDecoder decoder(options, spec, parallel, emit);
   decoder.adopt(decoded.hand_over(decoder, options.stable_packets));
-  run(reader, decoded, decoder, losses);
+  run(reader, decoded, decoder, report);
 }
 
 }  // namespace dltdump::app

@@ -30,18 +30,18 @@ struct ParallelCaptureOptions {
 
 // Decodes every packet of `reader` into lines made and filtered as `lines` says; `emit(text, lines)` receives whole lines in order.
 // Throws util::Error for a malformed capture after emitting what came before it (its flows
-// flushed), and what `emit` throws. `losses` receives the loss summary (see
-// CaptureDecoder::loss_summary).
+// flushed), and what `emit` throws. `report` receives what is said after the capture (see
+// CaptureDecoder::report).
 void decode_capture_parallel(pcap::CaptureReader& reader, const input::CaptureDecoder::Options& options,
                              const LineSpec& lines, const ParallelCaptureOptions& parallel,
-                             const std::function<void(std::string_view, std::uint64_t)>& emit, std::string& losses);
+                             const std::function<void(std::string_view, std::uint64_t)>& emit, input::CaptureReport& report);
 
 // The same for the rest of a capture whose start `decoded` has decoded serially, up to
 // `reader`'s offset: its flows go on in the workers, its fragment sets in its own
-// reassembly, and `losses` includes its counts.
+// reassembly, and `report` includes its counts.
 void resume_capture_parallel(pcap::CaptureReader& reader, input::CaptureDecoder& decoded,
                              const input::CaptureDecoder::Options& options, const LineSpec& lines,
                              const ParallelCaptureOptions& parallel,
-                             const std::function<void(std::string_view, std::uint64_t)>& emit, std::string& losses);
+                             const std::function<void(std::string_view, std::uint64_t)>& emit, input::CaptureReport& report);
 
 }  // namespace dltdump::app

@@ -73,8 +73,8 @@ std::string help_text(unsigned width) {
   wrap(s, "--position - Print the position of each message in its input stream before the line.", width, 2, 4);
   wrap(s,
        "--format=<format> - The input format: automatic (auto), file, serial (ser), network (net) "
-       "or pcap (pcapng). Automatic chooses PCAP for the extensions .pcap and .pcapng and a DLT "
-       "file with storage headers otherwise.",
+       "or pcap (pcapng). Automatic chooses by the first bytes, not the name: DLT file, serial or "
+       "network recording, PCAP or PCAP-NG capture (files and standard input alike).",
        width, 2, 4);
   wrap(s,
        "--udp-port=<ports> - UDP destination ports that carry DLT in PCAP and PCAP-NG captures, "

@@ -38,6 +38,7 @@ int CaptureDecoder::send(std::span<const aio::Packet> batch, std::size_t* first_
 
 void CaptureDecoder::decode(const aio::Packet& p) {
   ++stats_.packets;
+  stats_.beyond_snapshot += options_.snapshot_length != 0 && p.size > options_.snapshot_length;
   if (p.original_size > p.size) {
     ++stats_.truncated;
     return;
@@ -45,10 +46,7 @@ void CaptureDecoder::decode(const aio::Packet& p) {
   const std::span<const std::uint8_t> frame(p.data, p.size);
   const auto link = net::strip_link(p.link_type, frame);
   if (!link) {
-    const bool known = p.link_type == aio::link_type::kEthernet || p.link_type == aio::link_type::kLinuxSll ||
-                       p.link_type == aio::link_type::kLinuxSll2 || p.link_type == aio::link_type::kRaw ||
-                       p.link_type == aio::link_type::kIpv4;
-    ++(known ? stats_.ignored : stats_.unsupported_link);
+    ++(net::decodes_link_type(p.link_type) ? stats_.ignored : stats_.unsupported_link);
     return;
   }
   auto offset_of = [&](std::span<const std::uint8_t> inner) {
@@ -84,6 +82,7 @@ void CaptureDecoder::decode_ip(std::span<const std::uint8_t> ip, const aio::Pack
     for (const auto& piece : d->pieces) total += piece.bytes.size();
     const auto udp = net::parse_udp_header(d->pieces.front().bytes);
     if (!udp || !wanted_port(udp->destination_port) || udp->length < 8 || udp->length > total) {
+      if (udp && !wanted_port(udp->destination_port)) count_other_port(udp->destination_port);
       ++stats_.reassembled_dropped;
       return;
     }
@@ -99,6 +98,7 @@ void CaptureDecoder::decode_ip(std::span<const std::uint8_t> ip, const aio::Pack
   }
   const auto udp = net::parse_udp_header(packet->payload);
   if (!udp || !wanted_port(udp->destination_port) || udp->length < 8 || udp->length > packet->payload.size()) {
+    if (udp && !wanted_port(udp->destination_port)) count_other_port(udp->destination_port);
     ++stats_.ignored;
     return;
   }
@@ -187,12 +187,14 @@ CaptureDecoder::Stats& CaptureDecoder::Stats::operator+=(const Stats& o) noexcep
   tecmp_bad_version += o.tecmp_bad_version;
   reassembled_dropped += o.reassembled_dropped;
   flows_evicted += o.flows_evicted;
+  beyond_snapshot += o.beyond_snapshot;
   return *this;
 }
 
 void CaptureDecoder::absorb_stats(const CaptureDecoder& other) {
   stats_ += other.stats_;
   reassembly_.add_stats(other.reassembly_.stats());
+  for (const auto& [port, n] : other.other_ports_) other_ports_[port] += n;
 }
 
 void CaptureDecoder::evict_least_recent() {
@@ -207,7 +209,7 @@ void CaptureDecoder::evict_least_recent() {
 
 std::string CaptureDecoder::loss_summary() const {
   std::string out;
-  auto add = [&](std::uint64_t n, const char* what) {
+  auto add = [&](std::uint64_t n, const std::string& what) {
     if (n == 0) return;
     out += out.empty() ? "" : ", ";
     out += std::to_string(n) + " " + what;
@@ -218,7 +220,43 @@ std::string CaptureDecoder::loss_summary() const {
   add(r.incomplete_at_end, "IPv4 fragment sets incomplete at the end");
   add(stats_.tecmp_bad_version, "TECMP frames of a version other than 3");
   add(stats_.flows_evicted, "flows ended early at the flow limit");
+  if (stats_.beyond_snapshot)
+    add(stats_.beyond_snapshot,
+        "records captured longer than the snapshot length " + std::to_string(options_.snapshot_length) + " (read whole)");
   return out;
+}
+
+std::string CaptureDecoder::nothing_found() const {
+  if (stats_.datagrams > 0 || stats_.packets == 0) return {};
+  if (!other_ports_.empty()) {
+    std::vector<std::pair<std::uint16_t, std::uint64_t>> ports(other_ports_.begin(), other_ports_.end());
+    std::sort(ports.begin(), ports.end(), [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    std::vector<std::uint16_t> wanted = options_.udp_ports;
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    std::string out = wanted.size() == 1 ? "no UDP datagrams to port " : "no UDP datagrams to ports ";
+    for (std::size_t i = 0; i < wanted.size(); ++i) out += (i ? ", " : "") + std::to_string(wanted[i]);
+    out += ports.size() == 1 ? "; found UDP port " : "; found UDP ports ";
+    constexpr std::size_t kShown = 5;
+    for (std::size_t i = 0; i < std::min(ports.size(), kShown); ++i)
+      out += (i ? ", " : "") + std::to_string(ports[i].first) + " (" + std::to_string(ports[i].second) +
+             (ports[i].second == 1 ? " datagram)" : " datagrams)");
+    if (ports.size() > kShown) out += " and " + std::to_string(ports.size() - kShown) + " other ports";
+    return out;
+  }
+  std::string out = "no UDP/IPv4 datagrams in " + std::to_string(stats_.packets) +
+                    (stats_.packets == 1 ? " packet" : " packets");
+  std::string why;
+  auto add = [&](std::uint64_t n, const char* what) {
+    if (n == 0) return;
+    why += why.empty() ? " (" : ", ";
+    why += std::to_string(n) + " " + what;
+  };
+  add(stats_.unsupported_link, "of link types not decoded");
+  add(stats_.truncated, "captured shorter than on the wire");
+  return out + why + (why.empty() ? "" : ")");
 }
 
 void CaptureDecoder::finish() {

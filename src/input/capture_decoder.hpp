@@ -22,6 +22,7 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "aio/aio.hpp"
@@ -37,6 +38,12 @@ namespace dltdump::input {
 struct DatagramPiece {
   std::span<const std::uint8_t> bytes;
   std::uint64_t offset;
+};
+
+// What is said about a capture after decoding it (CaptureDecoder::report).
+struct CaptureReport {
+  std::string losses;         // loss_summary(): the input still counts as processed
+  std::string nothing_found;  // nothing_found(): the input counts as not processed
 };
 
 // Where dissected datagrams go instead of the decoder's own flows (parallel decoding).
@@ -66,6 +73,9 @@ class CaptureDecoder final : public aio::Aio {
     // DltDump ignores captured IPv4 packets under 36 bytes (net/ipv4.hpp); live UDP turns
     // this off, so that a datagram of fewer than 8 bytes still reaches its sender's framer.
     bool capture_minimum = true;
+    // A classic PCAP's snapshot length (0: none, or not a classic PCAP): packets captured
+    // longer are decoded, and counted as out of spec (Stats::beyond_snapshot).
+    std::uint32_t snapshot_length = 0;
   };
   struct Stats {
     std::uint64_t packets = 0;
@@ -76,6 +86,7 @@ class CaptureDecoder final : public aio::Aio {
     std::uint64_t tecmp_bad_version = 0;   // refused and counted (Q11)
     std::uint64_t reassembled_dropped = 0; // complete datagrams refused (port, UDP length)
     std::uint64_t flows_evicted = 0;       // flushed early by max_flows
+    std::uint64_t beyond_snapshot = 0;     // captured longer than Options::snapshot_length
     Stats& operator+=(const Stats& o) noexcept;
   };
 
@@ -94,8 +105,16 @@ class CaptureDecoder final : public aio::Aio {
 
   // One line saying what the bounds and rules lost, after finish(): fragment sets dropped
   // by the limits, discarded (time-out, conflict) or incomplete at the end, TECMP frames of
-  // another version, flows ended early. Empty when nothing was lost.
+  // another version, flows ended early, records captured beyond the snapshot length. Empty
+  // when nothing was lost.
   std::string loss_summary() const;
+  // When packets came but not one datagram to our ports (nothing decoded): one line saying
+  // what was found instead, e.g. `no UDP datagrams to port 3490; found UDP ports 3491 (120
+  // datagrams), 5000 (3)` or `no UDP/IPv4 datagrams in 12 packets (12 of link types not
+  // decoded)`. Empty otherwise (a datagram was decoded, or no packet came at all).
+  std::string nothing_found() const;
+  // Both, for the report after a capture.
+  CaptureReport report() const { return {loss_summary(), nothing_found()}; }
 
   // Decoding one capture in pieces (app/chunked_capture): a decoder per piece, checked and
   // joined where the pieces meet.
@@ -159,6 +178,10 @@ class CaptureDecoder final : public aio::Aio {
   std::exception_ptr failure_;
   std::uint64_t clock_ = 0;  // counts datagrams, for least-recently-fed eviction
   Stats stats_;
+  // UDP datagrams to other ports, by destination port (for nothing_found); filled on the
+  // path of ignored traffic only.
+  std::unordered_map<std::uint16_t, std::uint64_t> other_ports_;
+  void count_other_port(std::uint16_t port) { ++other_ports_[port]; }
 };
 
 }  // namespace dltdump::input

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <filesystem>
 
-#include "util/ascii.hpp"
+#include "input/format_sniff.hpp"
 
 namespace dltdump::input {
 
@@ -104,15 +104,10 @@ void check_live_inputs(const std::vector<InputSpec>& inputs) {
     throw InputSpecError{"Only one input argument allowed for live streams."};
 }
 
-InputFormat resolve_format(const InputSpec& spec, InputFormat requested) {
+InputFormat resolve_format(const InputSpec& spec, InputFormat requested, Content sniffed) {
   if (requested != InputFormat::Automatic) return requested;
-  if (spec.kind == InputKind::File) {
-    const std::string ext = util::ascii_lower(std::filesystem::path(spec.path).extension().string());
-    if (ext == ".pcap" || ext == ".pcapng") return InputFormat::Pcap;
-    return InputFormat::File;
-  }
+  if (spec.kind == InputKind::File || spec.kind == InputKind::Stdin) return format_of(sniffed);
   if (spec.kind == InputKind::Serial) return InputFormat::Serial;
-  if (spec.kind == InputKind::Stdin) return InputFormat::File;
   return InputFormat::Network;
 }
 

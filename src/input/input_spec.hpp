@@ -5,6 +5,7 @@
 // live inputs (input/live_uri); any other scheme is an error.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,12 @@ InputSpec parse_input_argument(const std::string& arg);
 // input is not the only input.
 void check_live_inputs(const std::vector<InputSpec>& inputs);
 
-// The format to decode `spec` with when the user asked for `requested`.
-InputFormat resolve_format(const InputSpec& spec, InputFormat requested);
+// The format to decode `spec` with when the user asked for `requested`: that one, unless
+// Automatic; then for a file or standard input what its content says (`sniffed`, the
+// input/format_sniff verdict: content, never the name, decides), for a live input its
+// kind's framing (TCP and UDP network, serial serial).
+// Live inputs need no `sniffed` (Content{} is Unknown).
+enum class Content : std::uint8_t;
+InputFormat resolve_format(const InputSpec& spec, InputFormat requested, Content sniffed = Content{});
 
 }  // namespace dltdump::input

@@ -30,12 +30,18 @@ PcapReader::PcapReader(util::ContiguousInput in) : CaptureReader(std::move(in)) 
   itf.link_type = static_cast<std::uint16_t>(util::load<std::uint32_t>(h->data() + 20, big_endian_));
   itf.units_per_second = nanoseconds_ ? 1000000000u : 1000000u;
   interfaces_.push_back(itf);
+  // A snapshot length of 0 says nothing: the block limit alone applies, as before.
+  record_limit_ = itf.snaplen == 0 ? pcapng::kMaxBlockBytes
+                                   : std::min(std::max(itf.snaplen, kMinRecordLimit), pcapng::kMaxBlockBytes);
   in_.consume(kFileHeader);
   in_.release();
 }
 
 PcapReader::PcapReader(const PcapReader& state, util::ContiguousInput in)
-    : CaptureReader(state, std::move(in)), big_endian_(state.big_endian_), nanoseconds_(state.nanoseconds_) {}
+    : CaptureReader(state, std::move(in)),
+      big_endian_(state.big_endian_),
+      nanoseconds_(state.nanoseconds_),
+      record_limit_(state.record_limit_) {}
 
 std::unique_ptr<CaptureReader> PcapReader::clone(util::ContiguousInput in) const {
   return std::unique_ptr<CaptureReader>(new PcapReader(*this, std::move(in)));
@@ -80,8 +86,7 @@ std::uint64_t PcapReader::next_cut(std::uint64_t from) const {
 }
 
 bool PcapReader::record_fits(std::uint32_t cap, std::uint32_t orig) const noexcept {
-  const std::uint32_t snaplen = interfaces_[0].snaplen;
-  return cap <= pcapng::kMaxBlockBytes && (snaplen == 0 || cap <= snaplen) && cap <= orig;
+  return cap <= record_limit_ && cap <= orig;
 }
 
 void PcapReader::place(aio::Packet& p, const std::uint8_t* record, std::uint64_t at) const noexcept {
@@ -130,12 +135,9 @@ CaptureReader::Next PcapReader::next(aio::Packet& p) {
   const std::uint8_t* r = h->data();
   const std::uint32_t cap = util::load<std::uint32_t>(r + 8, big_endian_);
   const std::uint32_t orig = util::load<std::uint32_t>(r + 12, big_endian_);
-  const Interface& itf = interfaces_[0];
-  if (cap > pcapng::kMaxBlockBytes)
-    malformed(at, "record with captured length " + std::to_string(cap) + " above the limit");
-  if (itf.snaplen != 0 && cap > itf.snaplen)
-    malformed(at, "record whose captured length " + std::to_string(cap) + " exceeds the snapshot length " +
-                      std::to_string(itf.snaplen));
+  if (cap > record_limit_)
+    malformed(at, "record with captured length " + std::to_string(cap) + " above the limit of " +
+                      std::to_string(record_limit_));
   if (cap > orig)
     malformed(at, "record whose captured length " + std::to_string(cap) + " exceeds its original length " +
                       std::to_string(orig));

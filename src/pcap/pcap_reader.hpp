@@ -2,10 +2,13 @@
 //
 // The four magics: A1B2C3D4 (µs) and A1B23C4D (ns), each in either byte order. One
 // interface (index 0) with the header's link type (its low 16 bits; the upper bits carry
-// FCS information). Each record header is checked: a captured length above the snapshot
-// length (when that is non-zero), above the original length or above
-// pcapng::kMaxBlockBytes, and a record cut short by the end of the file are errors naming
-// the record's offset.
+// FCS information). Each record header is checked: a captured length above the original
+// length or above the record limit (the larger of the header's snapshot length and
+// kMinRecordLimit, at most pcapng::kMaxBlockBytes; that alone for a snapshot length of 0),
+// and a record cut short by the end of the file are errors naming the record's offset. A
+// record longer than the snapshot length but within the limit is read, as Wireshark reads
+// it (writers that cut packets to a length smaller than they say exist); the capture
+// decoder counts such records (CaptureDecoder::Options::snapshot_length).
 #pragma once
 
 #include "pcap/capture_reader.hpp"
@@ -15,6 +18,9 @@ namespace dltdump::pcap {
 class PcapReader final : public CaptureReader {
  public:
   static bool is_magic(const std::uint8_t* first4) noexcept;
+  // Records up to this captured length are read whatever the snapshot length (Wireshark's
+  // limit for most link types).
+  static constexpr std::uint32_t kMinRecordLimit = 256u << 10;
   explicit PcapReader(util::ContiguousInput in);
 
   Next next(aio::Packet& p) override;
@@ -34,6 +40,7 @@ class PcapReader final : public CaptureReader {
 
   bool big_endian_ = false;
   bool nanoseconds_ = false;
+  std::uint32_t record_limit_ = kMinRecordLimit;  // largest captured length read
 };
 
 }  // namespace dltdump::pcap

@@ -1,7 +1,9 @@
 #include "util/mapped_file.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -59,7 +61,8 @@ InputFile InputFile::from_fd(int fd, std::string name, bool owned) {
 
 InputFile::InputFile(InputFile&& o) noexcept
     : name_(std::move(o.name_)), fd_(o.fd_), owned_(o.owned_), map_(o.map_), map_size_(o.map_size_),
-      guard_slot_(o.guard_slot_), map_pos_(o.map_pos_), released_(o.released_), buf_(std::move(o.buf_)), dev_(o.dev_), ino_(o.ino_) {
+      guard_slot_(o.guard_slot_), map_pos_(o.map_pos_), released_(o.released_), buf_(std::move(o.buf_)),
+      held_(o.held_), eof_(o.eof_), dev_(o.dev_), ino_(o.ino_) {
   o.fd_ = -1;
   o.owned_ = false;
   o.map_ = nullptr;
@@ -79,12 +82,29 @@ std::span<const std::uint8_t> InputFile::next_window() {
     map_pos_ += n;
     return w;
   }
+  if (held_ > 0) return {buf_.data(), std::exchange(held_, 0)};
+  if (eof_) return {};  // a terminal would wait for more after its end of input
+  return {buf_.data(), read_some(buf_.data(), buf_.size())};
+}
+
+std::size_t InputFile::read_some(std::uint8_t* into, std::size_t n) {
   for (;;) {
-    ssize_t n = ::read(fd_, buf_.data(), buf_.size());
-    if (n >= 0) return {buf_.data(), static_cast<std::size_t>(n)};
+    ssize_t got = ::read(fd_, into, n);
+    if (got >= 0) return static_cast<std::size_t>(got);
     if (errno == EINTR) continue;
     throw Error(with_os_reason("An I/O Exception occurred reading " + name_, errno));
   }
+}
+
+std::span<const std::uint8_t> InputFile::head(std::size_t n) {
+  if (map_) return {map_, std::min(n, map_size_)};
+  n = std::min(n, buf_.size());
+  while (held_ < n && !eof_) {
+    const std::size_t got = read_some(buf_.data() + held_, buf_.size() - held_);
+    if (got == 0) eof_ = true;
+    held_ += got;
+  }
+  return {buf_.data(), std::min(n, held_)};
 }
 
 void InputFile::release_before(std::uint64_t offset) noexcept {

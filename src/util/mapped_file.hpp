@@ -41,6 +41,13 @@ class InputFile {
   // the next call. Throws util::Error on a read error.
   std::span<const std::uint8_t> next_window();
 
+  // The first min(n, kReadBytes) bytes of the input, fewer only if it is shorter, without
+  // consuming them: the first next_window() still begins with them. For telling the format
+  // by content, also of a pipe, which is read only as far as asked (it keeps streaming).
+  // Only before the first next_window(); valid until then. Throws util::Error on a read
+  // error.
+  std::span<const std::uint8_t> head(std::size_t n);
+
   // The whole file when it is mapped (empty otherwise). Valid as long as the InputFile.
   std::span<const std::uint8_t> whole() const noexcept { return {map_, map_size_}; }
 
@@ -70,6 +77,8 @@ class InputFile {
 
  private:
   InputFile() = default;
+  // One read(2) of up to n bytes (EINTR retried); 0 at end of input. Throws util::Error.
+  std::size_t read_some(std::uint8_t* into, std::size_t n);
 
   std::string name_;
   int fd_ = -1;
@@ -80,6 +89,8 @@ class InputFile {
   std::size_t map_pos_ = 0;        // next window starts here
   std::size_t released_ = 0;       // pages before this were released
   std::vector<std::uint8_t> buf_;  // read(2) buffer for non-mappable inputs
+  std::size_t held_ = 0;           // pipes: buf_[0, held_) read by head(), not yet handed out
+  bool eof_ = false;               // pipes: head() saw the end of input
   std::uint64_t dev_ = 0, ino_ = 0;
 };
 

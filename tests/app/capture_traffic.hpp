@@ -111,7 +111,7 @@ inline std::string decode_serially(const Bytes& capture, const input::CaptureDec
     error = error_text(e, f.path);
   }
   d.finish();
-  return std::string(text.view()) + "|" + error + "|" + d.loss_summary();
+  return std::string(text.view()) + "|" + error + "|" + d.loss_summary() + "|" + d.nothing_found();
 }
 
 }  // namespace dltdump::testing

@@ -35,15 +35,15 @@ Bytes pcapng(const std::vector<testing::Frame>& frames, std::size_t second_secti
   return b.file;
 }
 
-// Classic PCAP (µs, little endian) of `frames`.
-Bytes pcap(const std::vector<testing::Frame>& frames) {
+// Classic PCAP (µs, little endian) of `frames`, whose header says `snaplen`.
+Bytes pcap(const std::vector<testing::Frame>& frames, std::uint32_t snaplen = 65535) {
   testing::ByteWriter w;
   w.u32(0xA1B2C3D4);
   w.u16(2);
   w.u16(4);
   w.u32(0);
   w.u32(0);
-  w.u32(65535);
+  w.u32(snaplen);
   w.u32(1);
   for (std::size_t i = 0; i < frames.size(); ++i) {
     w.u32(1'700'000'000 + static_cast<std::uint32_t>(i / 1000));
@@ -61,7 +61,8 @@ std::string chunked(const Bytes& capture, const input::CaptureDecoder::Options& 
   auto file = util::InputFile::open(f.path);
   EXPECT_TRUE(file.is_mapped());
   auto reader = pcap::CaptureReader::open(file);
-  std::string out, losses, error;
+  std::string out, error;
+  input::CaptureReport report;
   std::uint64_t lines = 0, end = 0;
   try {
     decode_capture_chunked(*reader, options, {true}, {threads, chunk_bytes, stats},
@@ -73,12 +74,12 @@ std::string chunked(const Bytes& capture, const input::CaptureDecoder::Options& 
                                end = reached;
                              }
                            },
-                           losses);
+                           report);
   } catch (const util::Error& e) {
     error = testing::error_text(e, f.path);
   }
   EXPECT_EQ(lines, static_cast<std::uint64_t>(std::count(out.begin(), out.end(), '\n')));
-  return out + "|" + error + "|" + losses;
+  return out + "|" + error + "|" + report.losses + "|" + report.nothing_found;
 }
 
 constexpr unsigned kThreads[] = {1, 2, 3};
@@ -162,6 +163,26 @@ TEST(ChunkedCapture, ClassicPcapRecordsAreCutAtGuessedStarts) {
       EXPECT_EQ(chunked(capture, options, threads, chunk, &stats), want) << threads << " threads, chunks of " << chunk;
       EXPECT_GT(stats.guessed_right, 0u);
     }
+}
+
+// What is said after a capture is the same however it was cut: records beyond a classic
+// PCAP's snapshot length, and what was found when no datagram went to our ports.
+TEST(ChunkedCapture, TheReportIsTheSameInChunks) {
+  const auto frames = testing::traffic(whole_messages(5, 2000, true));
+  input::CaptureDecoder::Options options;
+  options.snapshot_length = 200;  // many frames are longer: read, and counted
+  const Bytes capture = pcap(frames, 200);
+  for (const bool other_port : {false, true}) {
+    options.udp_ports = {other_port ? std::uint16_t{9999} : std::uint16_t{3490}};
+    const std::string want = testing::decode_serially(capture, options);
+    ASSERT_NE(want.find("records captured longer than the snapshot length 200"), std::string::npos) << want.substr(want.size() - 300);
+    if (other_port) {
+      ASSERT_NE(want.find("|no UDP datagrams to port 9999; found UDP port 3490 ("), std::string::npos);
+    }
+    for (unsigned threads : kThreads)
+      for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{3333}, std::uint64_t{50000}})
+        EXPECT_EQ(chunked(capture, options, threads, chunk), want) << threads << " threads, chunks of " << chunk;
+  }
 }
 
 TEST(ChunkedCapture, TheFlowLimitActsAsInOneDecoder) {

@@ -35,16 +35,17 @@ std::string parallel(const testing::Bytes& capture, const input::CaptureDecoder:
   testing::TempFile f(capture);
   auto file = util::InputFile::open(f.path);
   auto reader = pcap::CaptureReader::open(file);
-  std::string out, losses;
+  std::string out;
+  input::CaptureReport report;
   std::uint64_t lines = 0;
   decode_capture_parallel(*reader, options, {true}, {threads, batch_bytes},
                           [&](std::string_view text, std::uint64_t n) {
                             out.append(text);
                             lines += n;
                           },
-                          losses);
+                          report);
   EXPECT_EQ(lines, static_cast<std::uint64_t>(std::count(out.begin(), out.end(), '\n')));
-  return out + "||" + losses;  // no error: as decode_serially writes it
+  return out + "||" + report.losses + "|" + report.nothing_found;  // no error: as decode_serially writes it
 }
 
 TEST(ParallelCapture, PrintsWhatTheSerialDecoderPrints) {
@@ -58,6 +59,21 @@ TEST(ParallelCapture, PrintsWhatTheSerialDecoderPrints) {
     options.stable_packets = stable;
     for (unsigned threads : {1u, 2u, 3u, 4u})
       for (std::size_t batch : {std::size_t{1}, std::size_t{5000}, std::size_t{100000}, std::size_t{1} << 22})
+        EXPECT_EQ(parallel(capture, options, threads, batch), want)
+            << threads << " threads, batch " << batch << (stable ? ", in place" : "");
+  }
+}
+
+TEST(ParallelCapture, SaysWhatWasFoundWhenNoDatagramWentToOurPorts) {
+  const auto capture = make_capture(4, 300, 3);
+  input::CaptureDecoder::Options options;
+  options.udp_ports = {9999, 9998};
+  const std::string want = testing::decode_serially(capture, options);
+  ASSERT_NE(want.find("|no UDP datagrams to ports 9998, 9999; found UDP port 3490 ("), std::string::npos) << want;
+  for (const bool stable : {false, true}) {
+    options.stable_packets = stable;
+    for (unsigned threads : {1u, 2u, 3u})
+      for (std::size_t batch : {std::size_t{1}, std::size_t{5000}})
         EXPECT_EQ(parallel(capture, options, threads, batch), want)
             << threads << " threads, batch " << batch << (stable ? ", in place" : "");
   }

@@ -107,7 +107,7 @@ struct Capture {
   }
   template <class R = Recorder>
   R decode(CaptureDecoder::Options options = {}, CaptureDecoder::Stats* stats = nullptr,
-           std::string* losses = nullptr) {
+           std::string* losses = nullptr, std::string* nothing_found = nullptr) {
     for (std::size_t i = 0; i < packets.size(); ++i) packets[i].data = frames[i].data();
     R r;
     CaptureDecoder d(options, r);
@@ -115,6 +115,7 @@ struct Capture {
     d.finish();
     if (stats) *stats = d.stats();
     if (losses) *losses = d.loss_summary();
+    if (nothing_found) *nothing_found = d.nothing_found();
     return r;
   }
 };
@@ -346,6 +347,67 @@ TEST(CaptureDecoder, LossesAreSummarisedInOneLine) {
   c.add(tools::tecmp({tools::ethernet(tools::ipv4(kA, tools::udp(kA, dlt_message("NAV", 1))))}, 2), 2);
   c.decode({}, nullptr, &losses);
   EXPECT_EQ(losses, "1 IPv4 fragment sets incomplete at the end, 1 TECMP frames of a version other than 3");
+}
+
+// --udp-port naming a port no datagram uses, or a capture without UDP: nothing is decoded,
+// and one line says what the capture holds instead.
+TEST(CaptureDecoder, WhenNothingIsDecodedItSaysWhatWasFound) {
+  const Frame msg = dlt_message("NAV", 1);
+  auto to_port = [&](std::uint16_t port) {
+    tools::Addresses a = kA;
+    a.destination_port = port;
+    return tools::ethernet(tools::ipv4(a, tools::udp(a, msg)));
+  };
+  Capture c;
+  for (int i = 0; i < 3; ++i) c.add(to_port(3491), i);
+  c.add(to_port(5000), 4);
+  c.add(tools::ethernet(Frame(28, 0), {}, 0x0806), 5);  // ARP
+  std::string found = "?";
+  c.decode({}, nullptr, nullptr, &found);
+  EXPECT_EQ(found, "no UDP datagrams to port 3490; found UDP ports 3491 (3 datagrams), 5000 (1 datagram)");
+  CaptureDecoder::Options two;
+  two.udp_ports = {7000, 6000};
+  c.decode(two, nullptr, nullptr, &found);
+  EXPECT_EQ(found, "no UDP datagrams to ports 6000, 7000; found UDP ports 3491 (3 datagrams), 5000 (1 datagram)");
+  Capture many;  // more ports than are named
+  for (std::uint16_t port = 4000; port < 4008; ++port) many.add(to_port(port), port);
+  many.decode({}, nullptr, nullptr, &found);
+  EXPECT_EQ(found,
+            "no UDP datagrams to port 3490; found UDP ports 4000 (1 datagram), 4001 (1 datagram), 4002 (1 datagram), "
+            "4003 (1 datagram), 4004 (1 datagram) and 3 other ports");
+
+  Capture no_udp;
+  no_udp.add(tools::ethernet(Frame(28, 0), {}, 0x0806), 1);
+  no_udp.add(to_port(3490), 2, 147);  // LINKTYPE_USER0
+  no_udp.add(to_port(3490), 3);
+  no_udp.packets.back().original_size = 2000;  // captured shorter than on the wire
+  no_udp.decode({}, nullptr, nullptr, &found);
+  EXPECT_EQ(found, "no UDP/IPv4 datagrams in 3 packets (1 of link types not decoded, 1 captured shorter than on the wire)");
+
+  Capture decoded = c;  // one datagram to our port: nothing to say
+  decoded.add(to_port(3490), 6);
+  decoded.decode({}, nullptr, nullptr, &found);
+  EXPECT_EQ(found, "");
+  Capture empty;  // no packet at all: nothing to say either
+  empty.decode({}, nullptr, nullptr, &found);
+  EXPECT_EQ(found, "");
+}
+
+TEST(CaptureDecoder, PacketsBeyondTheSnapshotLengthAreDecodedAndCounted) {
+  Capture c;
+  const Frame frame = tools::ethernet(tools::ipv4(kA, tools::udp(kA, dlt_message("NAV", 1, 100))));
+  c.add(frame, 1);
+  c.add(frame, 2);
+  CaptureDecoder::Options options;
+  options.snapshot_length = static_cast<std::uint32_t>(frame.size() - 1);
+  std::string losses;
+  CaptureDecoder::Stats stats;
+  EXPECT_EQ(c.decode(options, &stats, &losses).messages(), (std::vector<std::string>{"NAV1", "NAV1"}));
+  EXPECT_EQ(stats.beyond_snapshot, 2u);
+  EXPECT_EQ(losses, "2 records captured longer than the snapshot length " + std::to_string(frame.size() - 1) + " (read whole)");
+  options.snapshot_length = static_cast<std::uint32_t>(frame.size());
+  c.decode(options, nullptr, &losses);
+  EXPECT_EQ(losses, "");
 }
 
 TEST(CaptureDecoder, AnOutputErrorIsKeptAndReported) {

@@ -1,4 +1,5 @@
 #include "input/input_spec.hpp"
+#include "input/format_sniff.hpp"
 
 #include <filesystem>
 #include <gtest/gtest.h>
@@ -29,9 +30,10 @@ TEST(InputSpec, Errors) {
   EXPECT_EQ(message("file:///x%2"), "Invalid input file:///x%2 (malformed percent escape)");
 }
 
+// The content decides, not the name (input/format_sniff_test has the rest).
 TEST(InputSpec, AutomaticFormat) {
-  EXPECT_EQ(resolve_format(parse_input_argument("/a/B.PCAPNG"), InputFormat::Automatic), InputFormat::Pcap);
-  EXPECT_EQ(resolve_format(parse_input_argument("/a/b.dlt"), InputFormat::Automatic), InputFormat::File);
-  EXPECT_EQ(resolve_format(parse_input_argument("/a/b.dlt"), InputFormat::Network), InputFormat::Network);
-  EXPECT_EQ(resolve_format(parse_input_argument("-"), InputFormat::Automatic), InputFormat::File);
+  EXPECT_EQ(resolve_format(parse_input_argument("/a/B.PCAPNG"), InputFormat::Automatic, Content::Unknown), InputFormat::File);
+  EXPECT_EQ(resolve_format(parse_input_argument("/a/b.dlt"), InputFormat::Automatic, Content::Pcap), InputFormat::Pcap);
+  EXPECT_EQ(resolve_format(parse_input_argument("/a/b.dlt"), InputFormat::Network, Content::DltFile), InputFormat::Network);
+  EXPECT_EQ(resolve_format(parse_input_argument("-"), InputFormat::Automatic, Content::DltNetwork), InputFormat::Network);
 }

@@ -50,6 +50,47 @@ TEST(Link, TooShortUnknownAndOverTaggedFramesAreRefused) {
   EXPECT_EQ(other->ether_type, 0x86DD);  // the caller decides what to do with IPv6
 }
 
+// A Linux cooked frame whose protocol field at `protocol_at` names VLAN tags: the kernel
+// took them off the wire and libpcap puts them back after the header (TCI, then the type).
+Frame cooked_with_tags(Frame cooked, std::size_t protocol_at, std::size_t header, const std::vector<std::uint16_t>& tpids) {
+  Frame tags;
+  for (std::size_t i = 0; i < tpids.size(); ++i) {
+    tags.insert(tags.end(), {0x00, 0x64});  // VLAN id 100
+    const std::uint16_t next = i + 1 < tpids.size() ? tpids[i + 1] : 0x0800;
+    tags.insert(tags.end(), {static_cast<std::uint8_t>(next >> 8), static_cast<std::uint8_t>(next)});
+  }
+  cooked[protocol_at] = static_cast<std::uint8_t>(tpids[0] >> 8);
+  cooked[protocol_at + 1] = static_cast<std::uint8_t>(tpids[0]);
+  cooked.insert(cooked.begin() + static_cast<std::ptrdiff_t>(header), tags.begin(), tags.end());
+  return cooked;
+}
+
+TEST(Link, LinuxCookedFramesWithVlanTagsFindTheIpPacket) {
+  const std::pair<std::uint16_t, Frame> cases[] = {
+      {lt::kLinuxSll, cooked_with_tags(tools::sll(kIp), 14, 16, {0x8100})},
+      {lt::kLinuxSll, cooked_with_tags(tools::sll(kIp), 14, 16, {0x88A8, 0x8100})},
+      {lt::kLinuxSll2, cooked_with_tags(tools::sll2(kIp), 0, 20, {0x8100})},
+      {lt::kLinuxSll2, cooked_with_tags(tools::sll2(kIp), 0, 20, {0x9100, 0x8100})},
+  };
+  for (const auto& [link, frame] : cases) {
+    const auto l = strip_link(link, frame);
+    ASSERT_TRUE(l) << link;
+    EXPECT_EQ(l->ether_type, kEtherTypeIpv4);
+    EXPECT_EQ(Frame(l->payload.begin(), l->payload.end()), kIp) << link;
+  }
+  // A third tag, or a tag cut short, is refused as on Ethernet.
+  EXPECT_FALSE(strip_link(lt::kLinuxSll, cooked_with_tags(tools::sll(kIp), 14, 16, {0x8100, 0x8100, 0x8100})));
+  Frame cut = cooked_with_tags(tools::sll(Frame{}), 14, 16, {0x8100});
+  cut.resize(18);
+  EXPECT_FALSE(strip_link(lt::kLinuxSll, cut));
+}
+
+TEST(Link, DecodedLinkTypesAreTheOnesStripped) {
+  for (std::uint16_t link : {lt::kEthernet, lt::kLinuxSll, lt::kLinuxSll2, lt::kRaw, lt::kIpv4}) EXPECT_TRUE(decodes_link_type(link));
+  EXPECT_FALSE(decodes_link_type(147));
+  EXPECT_FALSE(decodes_link_type(0));
+}
+
 TEST(Ipv4, AcceptsUdpAndCutsThePadding) {
   Frame padded = kIp;
   padded.insert(padded.end(), 6, 0);  // Ethernet padding after the IP packet

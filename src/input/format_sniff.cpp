@@ -1,0 +1,184 @@
+#include "input/format_sniff.hpp"
+
+#include <cstring>
+
+#include "dlt/framer.hpp"
+#include "dlt/marker_scan.hpp"
+#include "dlt/packet.hpp"
+#include "pcap/pcap_reader.hpp"
+#include "pcap/pcapng_reader.hpp"
+
+namespace dltdump::input {
+
+namespace {
+
+constexpr std::size_t kMarkerScanBytes = 64u << 10;
+
+bool starts_with(std::span<const std::uint8_t> h, const char* magic, std::size_t n) {
+  return h.size() >= n && std::memcmp(h.data(), magic, n) == 0;
+}
+
+// An id of a DLT header: up to four printable ASCII characters, padded with NULs. Not a rule
+// of the protocol (DltDump prints any bytes), but what every logger writes, and what random
+// bytes rarely are.
+bool plausible_id(const std::uint8_t* p) {
+  bool ended = false;
+  for (int i = 0; i < 4; ++i) {
+    if (p[i] == 0) ended = true;
+    else if (ended || p[i] < 0x20 || p[i] > 0x7E) return false;
+  }
+  return true;
+}
+
+// A valid network-format packet (standard header first, payload checked as the framer
+// checks it) whose ids are plausible.
+bool plausible_packet(std::span<const std::uint8_t> packet) {
+  dlt::Message m;
+  if (!dlt::parse_packet(packet, m)) return false;
+  const std::uint8_t htyp = packet[0];
+  if ((htyp & dlt::htyp::kWithEcuId) && !plausible_id(packet.data() + 4)) return false;
+  if (htyp & dlt::htyp::kUseExtendedHeader) {
+    const std::uint8_t* ext = packet.data() + dlt::extended_header_at(htyp);
+    if (!plausible_id(ext + 2) || !plausible_id(ext + 6)) return false;
+  }
+  return true;
+}
+
+// Whether the input starts with network-format packets back to back: three, or all the
+// input holds (at least one, ending exactly at its end), or two and a last one cut short.
+bool network_chain(const HeadReader& head) {
+  std::size_t at = 0;
+  for (int packets = 0; packets < 3; ++packets) {
+    auto h = head(at + 4);
+    if (h.size() == at) return packets > 0;
+    if (h.size() < at + 4) return packets >= 2;
+    const unsigned len = dlt::standard_header_length(h.data() + at);
+    if (len == 0) return false;
+    h = head(at + len);
+    if (h.size() < at + len) return packets >= 2;
+    if (!plausible_packet(h.subspan(at, len))) return false;
+    at += len;
+  }
+  return true;
+}
+
+// Counts messages; the rest is dropped.
+class MessageCount final : public dlt::FramerSink {
+ public:
+  void on_message(const dlt::Message&) override { ++messages; }
+  void on_skip(const dlt::SkipRecord&) override {}
+  std::uint64_t messages = 0;
+};
+
+// Whether `format`'s framing decodes a message within `h` (no end-of-input rules: `h` may
+// be only the input's head).
+bool decodes_a_message(std::span<const std::uint8_t> h, dlt::StreamFormat format) {
+  dlt::Framer framer(format);
+  MessageCount count;
+  framer.feed(h, count);
+  return count.messages > 0;
+}
+
+// A sync marker in the head at which the file or serial framing decodes a message; the
+// framing that finds one first wins.
+Content marker_later(const HeadReader& head) {
+  const auto h = head(kMarkerScanBytes);
+  const std::size_t file_at = dlt::find_marker(h.data(), h.size(), dlt::kFileMarker);
+  const std::size_t serial_at = dlt::find_marker(h.data(), h.size(), dlt::kSerialMarker);
+  const bool file = file_at < h.size() && decodes_a_message(h.subspan(file_at), dlt::StreamFormat::File);
+  const bool serial = serial_at < h.size() && decodes_a_message(h.subspan(serial_at), dlt::StreamFormat::Serial);
+  if (file && (!serial || file_at < serial_at)) return Content::DltFile;
+  if (serial) return Content::DltSerial;
+  return Content::Unknown;
+}
+
+}  // namespace
+
+Content sniff_content(const HeadReader& head) {
+  const auto h = head(8);
+  if (starts_with(h, "DLT\x01", 4)) return Content::DltFile;
+  if (starts_with(h, "DLS\x01", 4)) return Content::DltSerial;
+  if (h.size() >= 4 && pcap::PcapngReader::is_magic(h.data())) return Content::Pcapng;
+  if (h.size() >= 4 && pcap::PcapReader::is_magic(h.data())) return Content::Pcap;
+  if (starts_with(h, "\x1F\x8B", 2)) return Content::Gzip;
+  if (starts_with(h, "\xFD" "7zXZ\x00", 6)) return Content::Xz;
+  if (starts_with(h, "BZh", 3) && h.size() >= 4 && h[3] >= '1' && h[3] <= '9') return Content::Bzip2;
+  if (starts_with(h, "PK\x03\x04", 4) || starts_with(h, "PK\x05\x06", 4) || starts_with(h, "PK\x07\x08", 4))
+    return Content::Zip;
+  // Of these magics only zstd's could also begin a DLT packet (HTYP 0x28, then LEN 12285 of
+  // a non-verbose message without ids): taken as zstd.
+  if (starts_with(h, "\x28\xB5\x2F\xFD", 4)) return Content::Zstd;
+  if (network_chain(head)) return Content::DltNetwork;
+  return marker_later(head);
+}
+
+InputFormat format_of(Content content) {
+  switch (content) {
+    case Content::DltSerial: return InputFormat::Serial;
+    case Content::DltNetwork: return InputFormat::Network;
+    case Content::Pcap:
+    case Content::Pcapng: return InputFormat::Pcap;
+    default: return InputFormat::File;
+  }
+}
+
+bool is_compressed(Content content) {
+  return content == Content::Gzip || content == Content::Xz || content == Content::Zstd ||
+         content == Content::Bzip2 || content == Content::Zip;
+}
+
+bool confirms(Content content, InputFormat format) {
+  return content != Content::Unknown && !is_compressed(content) && format_of(content) == format;
+}
+
+const char* describe(Content content) {
+  switch (content) {
+    case Content::Unknown: return "unrecognised data";
+    case Content::DltFile: return "a DLT file";
+    case Content::DltSerial: return "a DLT serial recording";
+    case Content::DltNetwork: return "a DLT network recording";
+    case Content::Pcap: return "a PCAP capture";
+    case Content::Pcapng: return "a PCAP-NG capture";
+    case Content::Gzip: return "gzip-compressed data";
+    case Content::Xz: return "xz-compressed data";
+    case Content::Zstd: return "zstd-compressed data";
+    case Content::Bzip2: return "bzip2-compressed data";
+    case Content::Zip: return "a zip archive";
+  }
+  return "unrecognised data";
+}
+
+std::string compressed_message(Content content, const std::string& name) {
+  const bool stdin_input = name == "-";
+  if (content == Content::Zip)
+    return name + ": a zip archive; extract it first (e.g. unzip -p " + (stdin_input ? "FILE" : name) +
+           " | dltdump -)";
+  const char* tool = content == Content::Gzip ? "gzip" : content == Content::Xz ? "xz"
+                     : content == Content::Zstd ? "zstd" : "bzip2";
+  const std::string example = stdin_input ? std::string(tool) + " -dc FILE | dltdump -"
+                                          : std::string(tool) + " -dc " + name + " | dltdump -";
+  return name + ": " + describe(content) + "; decompress it first (e.g. " + example + ")";
+}
+
+std::string skipped_only_warning(const std::string& name, std::uint64_t bytes, InputFormat used, Content content) {
+  const char* as = used == InputFormat::Serial ? "a serial recording" : used == InputFormat::Network ? "a network recording"
+                                                                                                     : "a DLT file";
+  std::string line = name + ": no DLT message in " + std::to_string(bytes) + " bytes read as " + as +
+                     " (all skipped); ";
+  if (is_compressed(content)) return line + "it looks like " + describe(content) + ": decompress it first";
+  if (content != Content::Unknown) {
+    static constexpr const char* kNames[] = {"auto", "file", "ser", "net", "pcap"};
+    return line + "it looks like " + describe(content) + ": try --format=" +
+           kNames[static_cast<int>(format_of(content))] + " (or auto)";
+  }
+  std::string hint;
+  for (const auto& [format, value] : {std::pair{InputFormat::File, "file"}, std::pair{InputFormat::Network, "net"},
+                                      std::pair{InputFormat::Serial, "ser"}}) {
+    if (format == used) continue;
+    hint += hint.empty() ? "try --format=" : " or --format=";
+    hint += value;
+  }
+  return line + "is it another format? " + hint;
+}
+
+}  // namespace dltdump::input

@@ -1,0 +1,55 @@
+// Telling an input's format from its first bytes (`--format=auto`, for files and standard
+// input alike; the name does not count).
+//
+// At offset 0: a storage header marker `DLT\1` is a DLT file, `DLS\1` a serial stream, one
+// of the four classic PCAP magics or a PCAP-NG section header a capture; gzip, xz, bzip2,
+// zip and zstd data are named so that the user can decompress them (not read, yet). Then
+// network recordings, which have no marker: the first packets must parse as valid DLT
+// packets back to back (three of them; or all the input holds, ending exactly at its end;
+// or two and a third cut short by the end), their ids printable ASCII — one packet that
+// happens to parse is not enough. Otherwise a sync marker later in the
+// first 64 KiB at which the file or serial framing decodes a message (a recording cut out
+// of a longer one, or one that starts with noise) chooses that framing. Nothing of this:
+// Unknown, read as a DLT file (whose framing resynchronises on its markers).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+
+#include "input/input_spec.hpp"
+
+namespace dltdump::input {
+
+enum class Content : std::uint8_t { Unknown, DltFile, DltSerial, DltNetwork, Pcap, Pcapng, Gzip, Xz, Zstd, Bzip2, Zip };
+
+// The input's first min(n, its size) bytes; the same bytes again on each call, more if n
+// grows (util::InputFile::head). At most kSniffBytes are asked for.
+using HeadReader = std::function<std::span<const std::uint8_t>(std::size_t n)>;
+inline constexpr std::size_t kSniffBytes = 3 * 65536 + 4;
+
+// What the first bytes say. Throws what `head` throws.
+Content sniff_content(const HeadReader& head);
+
+// The format Automatic means for `content`: File for Unknown (and for compressed data,
+// which the caller refuses first).
+InputFormat format_of(Content content);
+// Whether `content` shows that `format` decodes it (so a warning about inputs that decode
+// to nothing but skipped bytes has nothing to add).
+bool confirms(Content content, InputFormat format);
+bool is_compressed(Content content);
+
+// "a PCAP-NG capture", "gzip-compressed data", ... ("unrecognised data" for Unknown).
+const char* describe(Content content);
+
+// The one line for compressed data named `name` ("-" for standard input), e.g.
+// `x.dlt.gz: gzip-compressed data; decompress it first (e.g. gzip -dc x.dlt.gz | dltdump -)`.
+std::string compressed_message(Content content, const std::string& name);
+
+// The warning for an input of `bytes` bytes, all skipped when decoded as `used` (File,
+// Serial or Network), whose content was sniffed as `content`: names the input and
+// suggests the --format values that may fit.
+std::string skipped_only_warning(const std::string& name, std::uint64_t bytes, InputFormat used, Content content);
+
+}  // namespace dltdump::input
