@@ -85,7 +85,7 @@ cmp -s "$work/a.exp" "$work/exists.txt" && ok || fail "the existing output file 
 diag "output into a missing directory" 3 "Couldn't create the output file $work/no-dir/x.txt" -o no-dir/x.txt a.dlt
 diag "the input as output" 3 "Not overwriting the input file $work/a.dlt." -f -o a.dlt a.dlt
 printf 'not a capture at all' > "$work/bad.pcap"
-diag "not a capture" 3 "$work/bad.pcap: not a PCAP or PCAP-NG file" bad.pcap
+diag "not a capture" 3 "$work/bad.pcap: not a PCAP or PCAP-NG file" --format=pcap bad.pcap
 lines_and_diag "a capture that fails part-way" 3 "$work/cut.exp" "cut.pcapng: PCAP-NG truncated block" cut.pcapng
 
 # 11. An output name whose extension promises a format that is not written.
@@ -137,7 +137,7 @@ expect_rc "one input, failed part-way" 3 cut.pcapng
 expect_rc "several inputs, all processed" 0 a.dlt b.dlt
 expect_rc "several inputs, some failed" 4 a.dlt missing.dlt
 expect_rc "several inputs, some failed part-way" 4 a.dlt cut.pcapng
-expect_rc "several inputs, all failed" 3 missing.dlt bad.pcap
+expect_rc "several inputs, all failed" 3 missing.dlt missing2.dlt
 expect_rc "several inputs, all failed, one part-way" 3 cut.pcapng missing.dlt
 
 # 16. Messages.
