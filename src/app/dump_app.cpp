@@ -40,6 +40,7 @@ void print_line(int fd, const std::string& text) { util::write_all(fd, util::pri
 std::uint64_t decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipeline& pipeline, bool count_skips) {
   dlt::Framer framer(format);
   pipeline.attach(framer);
+  framer.set_stop_flag(file.cut_flag());
   SkipTally tally(pipeline.head());
   dlt::FramerSink& sink = count_skips ? tally : pipeline.head();
   for (;;) {
@@ -118,8 +119,10 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
         decode_capture_chunked(*reader, options, pipeline.line_spec(), {config.threads, config.block_bytes},
                                [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
                                  util::throw_if_stopped();
-                                 // A chunk past a cut may hold lines of zeros: stop before it.
-                                 if (auto now = file.shrunk_to(); now && end > *now) file.throw_shrunk(*now);
+                                 // Lines past a cut may be made of zeros: stop before them
+                                 // (end 0: lines of the pipelined decoder, place unknown).
+                                 if (auto now = file.shrunk_to(); now && (end == 0 || end > *now))
+                                   file.throw_shrunk(*now);
                                  pipeline.sink.write_block(text, lines);
                                  file.release_before(end);
                                },
@@ -131,6 +134,7 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
             *reader, options, pipeline.line_spec(), {config.threads},
             [&](std::string_view text, std::uint64_t lines) {
               util::throw_if_stopped();
+              file.check_not_shrunk();  // lines whose place is unknown: none after a cut
               pipeline.sink.write_block(text, lines);
             },
             report);

@@ -44,6 +44,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
   InPlaceLines* const lines = text_ ? sink.in_place_lines() : nullptr;
   std::size_t i = 0;
   while (i < stop_at) {
+    if (stop_->load(std::memory_order_relaxed)) return len;  // the input was cut: nothing more
     const std::size_t avail = len - i;
     if (avail < h + 4) {
       if (at_end && avail > 0) {

@@ -16,6 +16,7 @@
 // * Memory is bounded by the largest packet (64 KiB) whatever the input.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -101,6 +102,12 @@ class Framer {
     quick_gate_ = gate && gate->looks_unparsed() ? gate : nullptr;
   }
 
+  // A flag that, once set by anyone, makes the framer stop at its next packet and drop the
+  // rest of what it is fed (no event, no carry): its input was cut by another program and
+  // what follows may be zeros in place of the lost bytes (util/shrink_guard.hpp). Read
+  // with one relaxed load per packet; it must outlive the framer's use. Null: never.
+  void set_stop_flag(const std::atomic<bool>* flag) { stop_ = flag ? flag : &kNeverStop; }
+
   // Stream offset just past the last byte fed.
   std::uint64_t fed() const { return fed_; }
   // Only while idle(): the stream goes on from offset `offset`, and events carry `time`
@@ -138,6 +145,8 @@ class Framer {
   const PayloadGate* gate_ = nullptr;          // what each payload is needed for, or null
   const PayloadGate* quick_gate_ = nullptr;    // gate_, if its drops_unparsed may say true
   std::unique_ptr<util::TextBuffer> own_text_;  // made on first set_payload_text(true)
+  static inline const std::atomic<bool> kNeverStop{false};
+  const std::atomic<bool>* stop_ = &kNeverStop;  // see set_stop_flag
 };
 
 }  // namespace dltdump::dlt

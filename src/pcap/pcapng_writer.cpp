@@ -10,6 +10,7 @@
 #include "pcap/pcapng_format.hpp"
 #include "util/byte_order.hpp"
 #include "util/error.hpp"
+#include "util/shrink_guard.hpp"
 #include "version.hpp"
 
 namespace dltdump::pcap {
@@ -222,6 +223,7 @@ void PcapngWriter::flush() {
   }
   written_ += used_;
   used_ = 0;
+  util::ShrinkGuard::poll();  // see util::FdWriter::flush
 }
 
 void PcapngWriter::fail(int err) {

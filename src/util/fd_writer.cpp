@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "util/error.hpp"
+#include "util/shrink_guard.hpp"
 #include "util/stop_signal.hpp"
 
 namespace dltdump::util {
@@ -236,6 +237,7 @@ void FdWriter::write_direct(std::string_view text) {
   flush();
   write_records(text, true);
   written_ += text.size();
+  ShrinkGuard::poll();
 }
 
 void FdWriter::flush() {
@@ -252,6 +254,9 @@ void FdWriter::flush() {
   buf_.clear();
   ends_.clear();
   written_ += n;
+  // The write may have waited for a slow reader: an input cut meanwhile is found now,
+  // before its decoder reads on into the bytes the cut took (util/shrink_guard.hpp).
+  ShrinkGuard::poll();
 }
 
 }  // namespace dltdump::util

@@ -50,7 +50,7 @@ InputFile InputFile::from_fd(int fd, std::string name, bool owned) {
       if (p != MAP_FAILED) {
         f.map_ = static_cast<const std::uint8_t*>(p);
         f.map_size_ = static_cast<std::size_t>(st.st_size);
-        f.guard_slot_ = ShrinkGuard::guard(p, f.map_size_);
+        f.guard_slot_ = ShrinkGuard::guard(p, f.map_size_, fd);
         ::madvise(p, f.map_size_, MADV_SEQUENTIAL);
       }
     }
@@ -128,6 +128,8 @@ std::optional<std::uint64_t> InputFile::shrunk_to() const noexcept {
   if (ShrinkGuard::faulted(guard_slot_)) return 0;
   return std::nullopt;
 }
+
+const std::atomic<bool>* InputFile::cut_flag() const noexcept { return ShrinkGuard::cut_flag(guard_slot_); }
 
 void InputFile::check_not_shrunk() const {
   if (auto now = shrunk_to()) throw_shrunk(*now);

@@ -14,6 +14,7 @@
 // A file that grows while it is read is read to the size it had when opened.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -63,6 +64,10 @@ class InputFile {
   // That error for a file found `now` bytes long; throw_shrunk throws it.
   Error shrink_error(std::uint64_t now) const;
   [[noreturn]] void throw_shrunk(std::uint64_t now) const { throw shrink_error(now); }
+
+  // Set once the file is known to have been cut (see util::ShrinkGuard::cut_flag): a
+  // framer given it stops at its next packet. Valid as long as the InputFile.
+  const std::atomic<bool>* cut_flag() const noexcept;
 
   const std::string& name() const noexcept { return name_; }
   bool is_mapped() const noexcept { return map_ != nullptr; }

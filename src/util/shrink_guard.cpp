@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -17,6 +18,7 @@ struct Slot {
   std::atomic<bool> taken{false};
   std::atomic<std::uintptr_t> begin{0};
   std::atomic<std::size_t> size{0};
+  std::atomic<int> fd{-1};
   std::atomic<bool> faulted{false};
 };
 
@@ -60,7 +62,7 @@ void install_handler() {
 
 }  // namespace
 
-int ShrinkGuard::guard(const void* begin, std::size_t size) noexcept {
+int ShrinkGuard::guard(const void* begin, std::size_t size, int fd) noexcept {
   static std::once_flag once;
   std::call_once(once, install_handler);
   for (std::size_t i = 0; i < kSlots; ++i) {
@@ -69,6 +71,7 @@ int ShrinkGuard::guard(const void* begin, std::size_t size) noexcept {
     if (!s.taken.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) continue;
     s.faulted.store(false, std::memory_order_relaxed);
     s.size.store(size, std::memory_order_relaxed);
+    s.fd.store(fd, std::memory_order_relaxed);
     s.begin.store(reinterpret_cast<std::uintptr_t>(begin), std::memory_order_release);
     return static_cast<int>(i);
   }
@@ -80,11 +83,23 @@ void ShrinkGuard::release(int slot) noexcept {
   Slot& s = g_slots[slot];
   s.begin.store(0, std::memory_order_release);
   s.size.store(0, std::memory_order_relaxed);
+  s.fd.store(-1, std::memory_order_relaxed);
   s.taken.store(false, std::memory_order_release);
 }
 
-bool ShrinkGuard::faulted(int slot) noexcept {
-  return slot >= 0 && g_slots[slot].faulted.load(std::memory_order_acquire);
+const std::atomic<bool>* ShrinkGuard::cut_flag(int slot) noexcept {
+  static const std::atomic<bool> never{false};
+  return slot >= 0 ? &g_slots[slot].faulted : &never;
+}
+
+void ShrinkGuard::poll() noexcept {
+  for (Slot& s : g_slots) {
+    if (s.begin.load(std::memory_order_acquire) == 0 || s.faulted.load(std::memory_order_relaxed)) continue;
+    const int fd = s.fd.load(std::memory_order_relaxed);
+    struct stat st {};
+    if (fd >= 0 && ::fstat(fd, &st) == 0 && static_cast<std::size_t>(st.st_size) < s.size.load(std::memory_order_relaxed))
+      s.faulted.store(true, std::memory_order_release);
+  }
 }
 
 }  // namespace dltdump::util

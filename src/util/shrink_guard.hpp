@@ -12,12 +12,15 @@
 // A SIGBUS at an address outside every registered mapping keeps its default action (the
 // handler restores it and the fault is raised again).
 //
-// Limits: the part of the file's last page past its new end reads as zeros without any
-// fault (the kernel clears it), so a packet that the cut leaves incomplete is seen with
-// zeros in place of its lost bytes — and for a DLT packet that is usually an invalid one.
-// At most kSlots mappings are guarded at once; more are mapped unguarded.
+// The part of the file's last page past its new end reads as zeros without any fault (the
+// kernel clears it), so a packet that the cut leaves incomplete could be seen whole, with
+// zeros in place of its lost bytes. Hence poll() and cut_flag(): a framer stops at its next
+// packet once the cut is known. A cut made while a framer is inside the last page, between
+// two polls, can still pass one such packet. At most kSlots mappings are guarded at once;
+// more are mapped unguarded.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -27,15 +30,23 @@ class ShrinkGuard {
  public:
   static constexpr std::size_t kSlots = 64;
 
-  // Guards the mapping [begin, begin + size) (page aligned `begin`). Installs the handler
-  // on first use. Returns a slot for release(), or -1 when every slot is taken (the
-  // mapping is then unguarded). Any thread.
-  static int guard(const void* begin, std::size_t size) noexcept;
+  // Guards the mapping [begin, begin + size) (page aligned `begin`) of the file open as
+  // `fd`. Installs the handler on first use. Returns a slot for release(), or -1 when every
+  // slot is taken (the mapping is then unguarded). Any thread.
+  static int guard(const void* begin, std::size_t size, int fd) noexcept;
   // Stops guarding: call before the mapping is unmapped. `slot` may be -1.
   static void release(int slot) noexcept;
-  // Whether a read of the slot's mapping has faulted since guard() (the mapping is now
-  // zeros from some page on). `slot` may be -1 (false).
-  static bool faulted(int slot) noexcept;
+  // Whether the slot's file was seen cut since guard(): a read of its mapping faulted (the
+  // mapping is zeros from some page on), or poll() found it shorter. `slot` may be -1.
+  static bool faulted(int slot) noexcept { return cut_flag(slot)->load(std::memory_order_acquire); }
+  // The flag faulted() reads, for a loop that checks it per packet (a relaxed load); for
+  // slot -1, a flag that is never set.
+  static const std::atomic<bool>* cut_flag(int slot) noexcept;
+  // Asks every guarded file's size (one fstat each) and flags those now shorter than their
+  // mapping. Called where time passes — after an output write, which may have waited for a
+  // slow reader — so that a decoder stops before it reads the bytes past a cut at all:
+  // the part of the last page past the new end reads as zeros without any fault.
+  static void poll() noexcept;
 };
 
 }  // namespace dltdump::util
