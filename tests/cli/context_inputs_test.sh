@@ -14,14 +14,8 @@ DLTGEN=$2
 CAPGEN=$3
 SRC=$4
 DATA="$SRC/../shared/data"
-export TZ=UTC
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-pass=0
-check() {  # check NAME CONDITION-EXIT-CODE
-  if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else echo "FAIL: $1"; fails=$((fails + 1)); fi
-}
+# shellcheck source=checks.sh
+. "$(dirname "$0")/checks.sh"
 # A SKIP message's counter follows the message before it; its skip line's is -1.
 norm() { sed -E 's/^([^ ]+ [^ ]+ [^ ]+) [0-9]+  SKIP SKIP /\1 -1  SKIP SKIP /'; }
 # same_lines NAME OUTPUT.dlt TEXT: the DLT file decodes to the text's lines.

@@ -7,11 +7,8 @@ set -u
 DLTDUMP=$1
 DLTGEN=$2
 CAPGEN=$3
-export TZ=UTC
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-pass=0
+# shellcheck source=checks.sh
+. "$(dirname "$0")/checks.sh"
 fail() { echo "FAIL: $1"; [ $# -gt 1 ] && printf '  %s\n' "${@:2}"; fails=$((fails + 1)); }
 ok() { pass=$((pass + 1)); }
 
