@@ -230,6 +230,7 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     }
     ++attempted;
     std::optional<util::InputFile> file;  // lives until the sink has ended the input
+    std::string path;                     // the outputs keep a view of it until then too
     // Copying a DLT file's bytes into a DLT output fails when another program cut the file
     // meanwhile: that is the input's failure (already said), not the output's.
     auto cut_input = [&] { return file && file->shrunk_to(); };
@@ -248,16 +249,16 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     try {
       input::InputFormat format = input::resolve_format(spec, config.format);  // live inputs; files below
       if (spec.is_live()) {
-        const std::string name = live_input_name(spec);
+        path = live_input_name(spec);
         const dlt::StreamFormat framing = spec.kind == input::InputKind::Udp ? dlt::StreamFormat::Network
                                                                               : stream_format(format);
-        pipeline.begin_input({name, framing});
+        pipeline.begin_input({path, framing});
         decode_live(spec, framing, config, pipeline, diag_fd);
         sink.end_input();
         ++processed;
         continue;
       }
-      const std::string path = spec.kind == input::InputKind::Stdin ? "-" : spec.path;
+      path = spec.kind == input::InputKind::Stdin ? "-" : spec.path;
       file.emplace(util::InputFile::open(path));
       // The content, not the name, chooses the format; an input it does not confirm in the
       // format used is watched for decoding to nothing but skipped bytes.
