@@ -8,7 +8,7 @@
 // * the console output is whole lines (ends in '\n') without a control character (C0 but
 //   the line end, DEL, C1 in UTF-8), each starting as a line does, and the diagnostics are
 //   whole lines;
-// * 1 and 2 threads (with tiny blocks, so that the parallel decoders cut the inputs) give
+// * 1 and N = 2-4 threads (with tiny blocks, so that the parallel decoders cut the inputs) give
 //   the same exit code, diagnostics and output files byte for byte (PCAP-NG: the same
 //   decoded text, its statistics blocks carry the time of writing);
 // * a text file output holds the console's lines (split files concatenated; with %FILE%,
@@ -137,9 +137,14 @@ Run run(std::vector<std::string> args, unsigned threads, std::uint64_t block_byt
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
+// FUZZ_CLI_IGNORE=controls skips the control character and line start checks, to fuzz a
+// tree while the known defect of control characters in lines is being fixed (never in CI).
+bool g_ignore_controls = false;
+
 // Whole lines, no control characters, each line starting as a decoded line does.
 void check_lines(const std::string& text, bool position) {
   if (!text.empty() && text.back() != '\n') fail("text output does not end in a line end");
+  if (g_ignore_controls) return;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     if ((c < 0x20 && c != '\n') || c == 0x7F) fail("control character in a text line");
@@ -233,13 +238,17 @@ void write_capture(int fd, std::span<const std::uint8_t> bytes, std::uint8_t fla
   writer.close(0);
 }
 
-// The 8 header bytes.
+// The 8 header bytes: [0] input count (value % 3), output kind (bits 2-4), --position
+// (bit 5), a forced --format (bits 6-7 both set; [1] bits 6-7 choose it); [1] filter (bits
+// 0-2 the option, bits 3-5 its value); [2] -A (bits 0-1), -B (bits 2-3), N (bits 4-7);
+// [3] block size; [4] split size; [5-7] each input's kind.
 struct Header {
   unsigned inputs;        // 1-3
   unsigned output;        // 0-7, see kOutputs
   bool position;
   std::string format;     // "" (automatic) or a --format value
   std::vector<std::string> filter;  // filter and context options
+  unsigned threads;       // N: 2-4
   std::uint64_t block_bytes, split_bytes;
   std::uint8_t kinds[3];  // per input: the format (bits 0-2), capture flags (the rest)
 };
@@ -285,6 +294,7 @@ Header parse_header(const std::uint8_t* h) {
     if (h[2] & 3) r.filter.push_back("-A" + std::to_string(h[2] & 3));
     if ((h[2] >> 2) & 3) r.filter.push_back("-B" + std::to_string((h[2] >> 2) & 3));
   }
+  r.threads = 2 + (h[2] >> 4) % 3;
   r.block_bytes = 16 + 16u * h[3];
   r.split_bytes = 64 + 32u * h[4];
   for (int k = 0; k < 3; ++k) r.kinds[k] = h[5 + k];
@@ -310,6 +320,8 @@ std::string write_input(unsigned k, std::span<const std::uint8_t> bytes, std::ui
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   setenv("TZ", "UTC", 1);
+  const char* ignore = getenv("FUZZ_CLI_IGNORE");
+  g_ignore_controls = ignore && std::string_view(ignore) == "controls";
   g_report_fd = fcntl(2, F_DUPFD_CLOEXEC, 3);
   if (g_report_fd < 0) g_report_fd = 2;
   char templ[] = "/tmp/fuzz_cli.XXXXXX";
@@ -354,13 +366,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return extra;
   };
 
-  // The console, on 1 and 2 threads.
+  // The console, on 1 and N threads.
   const Run one = run(with({}, paths), 1, h.block_bytes, 0);
-  const Run two = run(with({}, paths), 2, h.block_bytes, 0);
+  const Run two = run(with({}, paths), h.threads, h.block_bytes, 0);
   check_lines(one.console, h.position);
   check_diagnostics(one.diagnostics);
   if (one.rc != two.rc || one.console != two.console || one.diagnostics != two.diagnostics)
-    fail("1 and 2 threads differ on the console");
+    fail("1 and N threads differ on the console");
   if (one.rc != app::kExitSuccess && one.rc != app::kExitNoInputProcessed && one.rc != app::kExitPartial)
     fail("an unexpected exit code");
   if (!one.files.empty()) fail("the console run wrote a file");
@@ -386,13 +398,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   const Run file1 = run(with(to_file, paths), 1, h.block_bytes, split_bytes);
-  const Run file2 = run(with(to_file, paths), 2, h.block_bytes, split_bytes);
+  const Run file2 = run(with(to_file, paths), h.threads, h.block_bytes, split_bytes);
   if (!file1.console.empty()) fail("a file output run printed lines on the console");
   check_diagnostics(file1.diagnostics);
   if (file1.rc != one.rc || file2.rc != one.rc) fail("the exit code depends on the output");
-  if (file1.diagnostics != file2.diagnostics) fail("1 and 2 threads differ in diagnostics");
-  if (!pcapng && file1.files != file2.files) fail("1 and 2 threads write different files");
-  if (pcapng && file1.files.size() != file2.files.size()) fail("1 and 2 threads write different PCAP-NG files");
+  if (file1.diagnostics != file2.diagnostics) fail("1 and N threads differ in diagnostics");
+  if (!pcapng && file1.files != file2.files) fail("1 and N threads write different files");
+  if (pcapng && file1.files.size() != file2.files.size()) fail("1 and N threads write different PCAP-NG files");
 
   if (text) {
     for (const auto& [name, bytes] : file1.files) {

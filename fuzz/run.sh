@@ -80,6 +80,6 @@ for t in $TARGETS; do
   extra=()
   [ "$target" = cli ] && extra=(-max_len=12000 -close_fd_mask=2 -timeout=60)
   "$build/fuzz/fuzz_$target" -max_total_time="$seconds" -max_len=70000 -rss_limit_mb=2048 \
-    -print_final_stats=1 "${extra[@]}" "$work/corpus_$corpus" 2>&1 |
-    grep -E "^stat::number_of_executed_units|^stat::peak_rss|ERROR|SUMMARY|Done|invariant|artifact|Test unit"
+    -print_final_stats=1 -error_exitcode=1 -timeout_exitcode=1 "${extra[@]}" "$work/corpus_$corpus" 2>&1 |
+    grep -E "^stat::number_of_executed_units|^stat::peak_rss|ERROR|SUMMARY|Done|fuzz_cli: |artifact|Test unit"
 done
