@@ -176,12 +176,7 @@ std::string concatenated(const std::map<std::string, std::string>& files) {
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;
-  for (std::size_t at = 0; at < text.size();) {
-    std::size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    lines.push_back(text.substr(at, end - at));
-    at = end + 1;
-  }
+  fuzz::for_each_line(text, [&](std::string_view line) { lines.emplace_back(line); });
   return lines;
 }
 

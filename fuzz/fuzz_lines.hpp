@@ -6,16 +6,25 @@
 
 namespace dltdump::fuzz {
 
-// `lines` with the counter (third field) of every skip line blanked: a skip line shows -1,
-// the SKIP message a DLT or PCAP-NG output writes for it a counter. Assumes whole lines
-// (a last line without '\n' gets one).
-inline std::string with_skip_counters_blanked(std::string_view lines) {
-  std::string out;
+// Calls f(line) for each line of `lines` (without its '\n'; a last line without one too).
+template <class F>
+void for_each_line(std::string_view lines, F f) {
   std::size_t at = 0;
   while (at < lines.size()) {
     std::size_t end = lines.find('\n', at);
     if (end == std::string_view::npos) end = lines.size();
-    std::string line(lines.substr(at, end - at));
+    f(lines.substr(at, end - at));
+    at = end + 1;
+  }
+}
+
+// `lines` with the counter (third field) of every skip line blanked: a skip line shows -1,
+// the SKIP message a DLT or PCAP-NG output writes for it a counter. Every line ends in
+// '\n' in the result.
+inline std::string with_skip_counters_blanked(std::string_view lines) {
+  std::string out;
+  for_each_line(lines, [&](std::string_view view) {
+    std::string line(view);
     if (line.find("  SKIP SKIP ") != std::string::npos) {
       const std::size_t a = line.find(' ', line.find(' ', line.find(' ') + 1) + 1);
       const std::size_t b = a == std::string::npos ? a : line.find(' ', a + 1);
@@ -23,8 +32,7 @@ inline std::string with_skip_counters_blanked(std::string_view lines) {
     }
     out += line;
     out += '\n';
-    at = end + 1;
-  }
+  });
   return out;
 }
 
@@ -32,16 +40,11 @@ inline std::string with_skip_counters_blanked(std::string_view lines) {
 // has one.
 inline std::string without_positions(std::string_view lines) {
   std::string out;
-  std::size_t at = 0;
-  while (at < lines.size()) {
-    std::size_t end = lines.find('\n', at);
-    if (end == std::string_view::npos) end = lines.size();
-    const std::string_view line = lines.substr(at, end - at);
+  for_each_line(lines, [&](std::string_view line) {
     const std::size_t colon = line.find(": ");
     out += colon == std::string_view::npos ? line : line.substr(colon + 2);
     out += '\n';
-    at = end + 1;
-  }
+  });
   return out;
 }
 

@@ -191,6 +191,24 @@ launch() {
   pid=$!
 }
 
+# while_changing KIND THREADS SOURCE INPUT READER-DELAY CHANGE-DELAY COMMAND…: dltdump
+# reads INPUT, a fresh copy of SOURCE, into the slow FIFO while COMMAND changes INPUT
+# (CHANGE-DELAY seconds after the start). The exit code is left in $rc, the output in $work/out.
+while_changing() {
+  local kind=$1 t=$2 source=$3 input=$4 reader_delay=$5 change_delay=$6
+  shift 6
+  cp "$source" "$input"
+  rm -f "$work/out"
+  start_reader "$work/out" "$reader_delay"
+  launch "$kind" "$t" "$input"
+  sleep "$change_delay"
+  "$@"
+  wait "$pid"
+  rc=$?
+  stop_reader
+}
+append() { cat "$1" >> "$2"; }
+
 if [ ! -x "$PYTHON" ]; then
   skip "signals, shrinking and growing inputs: $PYTHON missing (Debian package python3)"
 else
@@ -225,15 +243,7 @@ else
   # kernel's copy may be what fails: exit 5, "Couldn't copy from <input> …".
   for kind in text dlt pcapng; do
     for t in 1 2; do
-      cp "$work/big.dlt" "$work/shrink.dlt"
-      rm -f "$work/out"
-      start_reader "$work/out" 0.5
-      launch $kind $t "$work/shrink.dlt"
-      sleep 0.2
-      truncate -s 1M "$work/shrink.dlt"
-      wait $pid
-      rc=$?
-      stop_reader
+      while_changing $kind $t "$work/big.dlt" "$work/shrink.dlt" 0.5 0.2 truncate -s 1M "$work/shrink.dlt"
       name="input truncated while read, $kind output, $t thread(s)"
       if [ $kind = dlt ] && [ $rc -eq 5 ]; then rc=3; fi  # the documented copy failure
       expect_stop "$name" $kind $rc 3 "$work/out"
@@ -255,15 +265,7 @@ else
   done
   for kind in text dlt pcapng; do
     for t in 1 2; do
-      cp "$work/orig.dlt" "$work/grow.dlt"
-      rm -f "$work/out"
-      start_reader "$work/out" 0.3
-      launch $kind $t "$work/grow.dlt"
-      sleep 0.1
-      cat "$work/more.dlt" >> "$work/grow.dlt"
-      wait $pid
-      rc=$?
-      stop_reader
+      while_changing $kind $t "$work/orig.dlt" "$work/grow.dlt" 0.3 0.1 append "$work/more.dlt" "$work/grow.dlt"
       name="input grown while read, $kind output, $t thread(s)"
       check "$name: exit 0" "$([ $rc -eq 0 ]; echo $?)" "exit $rc, stderr: $(head -c 300 "$work/err")"
       [ ! -s "$work/err" ]
