@@ -183,5 +183,18 @@ for set in one several; do
   done
 done
 
+# A missing input among several: the others' lines alone on standard output, one line on
+# standard error naming it, exit 4; alone: nothing on standard output, exit 3.
+"$DLTDUMP" "$work/ends.dlt" "$work/missing.dlt" "$work/starts.dlt" > "$work/stdout" 2> "$work/stderr"
+rc=$?
+cat "$work/ref/ends.dlt.txt" "$work/ref/starts.dlt.txt" | cmp -s - "$work/stdout"
+check "a missing input among several: standard output holds only the others' lines" $?
+[ $rc -eq 4 ] && [ "$(wc -l < "$work/stderr")" -eq 1 ] && grep -q missing.dlt "$work/stderr"
+check "a missing input among several: exit 4 (got $rc), one line on stderr naming it" $?
+"$DLTDUMP" "$work/missing.dlt" > "$work/stdout" 2> "$work/stderr"
+rc=$?
+[ $rc -eq 3 ] && [ ! -s "$work/stdout" ] && [ "$(wc -l < "$work/stderr")" -eq 1 ]
+check "a missing input alone: exit 3 (got $rc), nothing on stdout, one line on stderr" $?
+
 echo "matrix: $pass passed, $fails failed ($((SECONDS - start)) s for the matrix)"
 [ "$fails" -eq 0 ]
