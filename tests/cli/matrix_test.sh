@@ -8,7 +8,7 @@
 # as text; only the counter of skip lines (-1 as a line, a counter as a SKIP message) and,
 # from PCAP-NG, the ECU of a storage header (a datagram carries the packet from its
 # standard header on) may differ. Every run must exit 0 and write nothing to standard
-# output but lines (nothing at all with -o).
+# output but lines (nothing at all with -o); a missing input adds nothing there.
 #
 # Inputs of mixed formats, in an order that makes context cross their borders: a 5 MiB DLT
 # file (decoded in parallel on 2 threads), a DLT file whose last message matches, a 4 MiB
