@@ -32,7 +32,7 @@ check() {  # check NAME EXIT-CODE-OF-THE-CONDITION
 
 # The inputs, and each one's format for its reference run.
 "$DLTGEN" --format file --size 5M --seed 11 --corrupt 2 --rare-app RARE -o "$work/big.dlt"
-"$DLTGEN" --format net --count 3000 --seed 12 --corrupt 2 --rare-app RARE -o "$work/rec.bin"
+"$DLTGEN" --format net --count 3000 --seed 12 --rare-app RARE -o "$work/rec.bin"  # clean: its start must say "network"
 "$DLTGEN" --format file --count 100 --seed 13 --rare-app RARE -o "$work/ends.dlt"  # message 100 is RARE
 "$DLTGEN" --format file --count 300 --seed 14 --rare-app RARE -o "$work/rare_src.dlt"
 "$DLTGEN" --format file --count 50 --seed 15 -o "$work/tail.dlt"
