@@ -70,6 +70,14 @@ for o in 0 1 2 3 4 5 6 7; do
     byte "$a"; byte $((a >> 8)); cat "$work/cli_a"; byte "$n"; byte $((n >> 8)); cat "$work/cli_n"
     cat "$work/cli_c"; } > "$work/corpus_cli/seed$o"
 done
+# And the shape of issue #19's crash: -B 3 --appid=NAV into one DLT file from two DLT
+# files, the second starting with a NAV message (seed 8), so that context held from the
+# first input is written after it ended.
+"$gen" --format file --count 60 --seed 3 -o "$work/cli_a"
+"$gen" --format file --count 20 --seed 8 -o "$work/cli_b"
+a=$(stat -c %s "$work/cli_a")
+{ byte $((1 | 3 << 2)); byte 1; byte 12; byte 0; byte 0; byte 0; byte 0; byte 0
+  byte "$a"; byte $((a >> 8)); cat "$work/cli_a" "$work/cli_b"; } > "$work/corpus_cli/context_across_inputs"
 TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter dlt_output:dlt_output live_uri:live_uri cli:cli}
 for t in $TARGETS; do
   target=${t%%:*}
