@@ -206,14 +206,19 @@ launch() {
 
 # while_changing KIND THREADS SOURCE INPUT READER-DELAY CHANGE-DELAY COMMAND…: dltdump
 # reads INPUT, a fresh copy of SOURCE, into the slow FIFO while COMMAND changes INPUT
-# (CHANGE-DELAY seconds after the start). The exit code is left in $rc, the output in $work/out.
+# (CHANGE-DELAY seconds after dltdump opened it: on a loaded machine the start may take a
+# while). The exit code is left in $rc, the output in $work/out.
 while_changing() {
-  local kind=$1 t=$2 source=$3 input=$4 reader_delay=$5 change_delay=$6
+  local kind=$1 t=$2 source=$3 input=$4 reader_delay=$5 change_delay=$6 i
   shift 6
   cp "$source" "$input"
   rm -f "$work/out"
   start_reader "$work/out" "$reader_delay"
   launch "$kind" "$t" "$input"
+  for i in $(seq 500); do
+    ls -l "/proc/$pid/fd" 2> /dev/null | grep -q "$input" && break
+    sleep 0.01
+  done
   sleep "$change_delay"
   "$@"
   wait "$pid"
@@ -258,7 +263,7 @@ else
   end_skip_ok=1
   for kind in text dlt pcapng; do
     for t in 1 2; do
-      while_changing $kind $t "$work/big.dlt" "$work/shrink.dlt" 0.5 0.2 truncate -s 1M "$work/shrink.dlt"
+      while_changing $kind $t "$work/big.dlt" "$work/shrink.dlt" 0.5 0.1 truncate -s 1M "$work/shrink.dlt"
       name="input truncated while read, $kind output, $t thread(s)"
       if [ $kind = dlt ] && [ $rc -eq 5 ]; then rc=3; fi  # the documented copy failure
       expect_stop "$name" $kind $rc 3 "$work/out"
@@ -282,7 +287,7 @@ else
   done
   for kind in text dlt pcapng; do
     for t in 1 2; do
-      while_changing $kind $t "$work/orig.dlt" "$work/grow.dlt" 0.3 0.1 append "$work/more.dlt" "$work/grow.dlt"
+      while_changing $kind $t "$work/orig.dlt" "$work/grow.dlt" 0.3 0.05 append "$work/more.dlt" "$work/grow.dlt"
       name="input grown while read, $kind output, $t thread(s)"
       check "$name: exit 0" "$([ $rc -eq 0 ]; echo $?)" "exit $rc, stderr: $(head -c 300 "$work/err")"
       [ ! -s "$work/err" ]
