@@ -205,9 +205,12 @@ void compare_decoded(const std::string& want, const std::string& got, bool pcapn
   for (std::size_t i = 0; i < w.size(); ++i) {
     std::string expected = w[i];
     if (g[i].starts_with(kNoTime) && expected < "1970") expected.replace(0, kNoTime.size(), kNoTime);
+    // An ECU read back empty: the expected line with some id (spaces and all) at its place.
     const auto [ga, gb] = ecu_field(g[i]);
-    const auto [wa, wb] = ecu_field(expected);
-    if (ga == gb) expected.erase(wa, wb - wa);
+    const std::size_t id = expected.size() - std::min(expected.size(), g[i].size());
+    if (ga == gb && id <= 16 && expected.compare(0, ga, g[i], 0, ga) == 0 &&
+        expected.compare(ga + id, std::string::npos, g[i], ga) == 0)
+      continue;
     if (expected != g[i]) fail("a PCAP-NG output does not decode to the text output's lines");
   }
 }
