@@ -71,7 +71,7 @@ whole_prefix() {
       cmp -s -n "$(stat -c %s "$work/lines.txt")" "$work/lines.txt" "$ref.txt" ||
         { echo "  the text is not a prefix of the full output"; return 1; } ;;
     dlt | pcapng)
-      "$DLTDUMP" --format=$([ "$kind" = dlt ] && echo file || echo pcap) "$out" > "$work/back.txt" 2> "$work/back.err" ||
+      "$DLTDUMP" --format="$([ "$kind" = dlt ] && echo file || echo pcap)" "$out" > "$work/back.txt" 2> "$work/back.err" ||
         { echo "  the $kind output does not decode cleanly: $(head -1 "$work/back.err")"; return 1; }
       without_end_skip "$work/back.txt" > "$work/lines.txt"
       if [ "$kind" = dlt ] && cmp -s "$work/back.txt" "$work/lines.txt" &&
@@ -216,7 +216,7 @@ while_changing() {
   start_reader "$work/out" "$reader_delay"
   launch "$kind" "$t" "$input"
   for i in $(seq 500); do
-    ls -l "/proc/$pid/fd" 2> /dev/null | grep -q "$input" && break
+    opened "$pid" "$input" && break
     sleep 0.01
   done
   sleep "$change_delay"
@@ -226,6 +226,14 @@ while_changing() {
   stop_reader
 }
 append() { cat "$1" >> "$2"; }
+# opened PID FILE: the process has FILE open.
+opened() {
+  local fd
+  for fd in /proc/"$1"/fd/*; do
+    [ "$(readlink "$fd" 2> /dev/null)" = "$2" ] && return 0
+  done
+  return 1
+}
 
 if [ ! -x "$PYTHON" ]; then
   skip "signals, shrinking and growing inputs: $PYTHON missing (Debian package python3)"
