@@ -14,6 +14,7 @@
 #include <string>
 
 #include "dlt/framer.hpp"
+#include "fuzz_lines.hpp"
 #include "output/buffer_sink.hpp"
 #include "output/dlt_sink.hpp"
 #include "output/record_writer.hpp"
@@ -30,26 +31,6 @@ std::string lines_of(std::span<const std::uint8_t> bytes, dlt::StreamFormat form
   framer.feed(bytes, sink);
   framer.finish(sink);
   return std::string(text.view());
-}
-
-// Blanks the counter (third field) of SKIP lines.
-std::string normalised(const std::string& lines) {
-  std::string out;
-  std::size_t at = 0;
-  while (at < lines.size()) {
-    std::size_t end = lines.find('\n', at);
-    if (end == std::string::npos) end = lines.size();
-    std::string line = lines.substr(at, end - at);
-    if (line.find("  SKIP SKIP ") != std::string::npos) {
-      const std::size_t a = line.find(' ', line.find(' ', line.find(' ') + 1) + 1);
-      const std::size_t b = line.find(' ', a + 1);
-      if (a != std::string::npos && b != std::string::npos) line.replace(a + 1, b - a - 1, "C");
-    }
-    out += line;
-    out += '\n';
-    at = end + 1;
-  }
-  return out;
 }
 
 }  // namespace
@@ -75,8 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   framer.finish(sink);
 
   const auto* out = reinterpret_cast<const std::uint8_t*>(records.data());
-  const std::string want = normalised(lines_of(input, format));
-  const std::string got = normalised(lines_of({out, records.size()}, dlt::StreamFormat::File));
+  const std::string want = fuzz::with_skip_counters_blanked(lines_of(input, format));
+  const std::string got = fuzz::with_skip_counters_blanked(lines_of({out, records.size()}, dlt::StreamFormat::File));
   if (want != got) std::abort();
   // From a DLT file, every message is copied as it was: a second conversion changes nothing.
   if (format == dlt::StreamFormat::File) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for N seconds, seeding each corpus from the generator.
 # Usage: fuzz/run.sh BUILD_DIR SECONDS     (BUILD_DIR configured with DLTDUMP_FUZZ=ON)
-set -eu
+set -eu -o pipefail  # a crash fails the run (CI)
 build=$1
 seconds=$2
 gen=$build/tools/dltgen
@@ -53,11 +53,41 @@ mkdir -p "$work/corpus_live_uri"
 printf '\x00192.168.1.10:3490' > "$work/corpus_live_uri/tcp"
 printf '\x01239.255.42.99:3490?bindto=10.0.0.1' > "$work/corpus_live_uri/udp"
 printf '\x02/dev/ttyUSB0,115200,8,N,1,rtsxon' > "$work/corpus_live_uri/ser"
-TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter dlt_output:dlt_output live_uri:live_uri}
+# fuzz_cli: 8 header bytes (input count, output kind, --position, format; filter; context;
+# block size; split size; each input's kind), then the inputs, length-prefixed but the
+# last: a DLT file with corruption, a network recording (named .net), a capture of it
+# (raw bytes named .pcapng). One seed per output kind, with different filters.
+mkdir -p "$work/corpus_cli"
+byte() { printf "\\x$(printf %02x $(($1 & 255)))"; }
+"$gen" --format file --count 12 --seed 31 --corrupt 10 -o "$work/cli_a"
+"$gen" --format net --count 12 --seed 32 -o "$work/cli_n"
+"$capgen" --dlt "$work/cli_n" --flows 2 -o "$work/cli_c" > /dev/null
+for o in 0 1 2 3 4 5 6 7; do
+  a=$(stat -c %s "$work/cli_a")
+  n=$(stat -c %s "$work/cli_n")
+  { byte $((2 | o << 2 | (o & 1) << 5)); byte $(((o + 1) % 8 | (o * 3 % 8) << 3)); byte $((o * 5))
+    byte $((o * 13)); byte $((o * 7)); byte 0; byte 1; byte 4
+    byte "$a"; byte $((a >> 8)); cat "$work/cli_a"; byte "$n"; byte $((n >> 8)); cat "$work/cli_n"
+    cat "$work/cli_c"; } > "$work/corpus_cli/seed$o"
+done
+# And the shape of issue #19's crash: -B 3 --appid=NAV into one DLT file from two DLT
+# files, the second starting with a NAV message (seed 8), so that context held from the
+# first input is written after it ended.
+"$gen" --format file --count 60 --seed 3 -o "$work/cli_a"
+"$gen" --format file --count 20 --seed 8 -o "$work/cli_b"
+a=$(stat -c %s "$work/cli_a")
+{ byte $((1 | 3 << 2)); byte 1; byte 12; byte 0; byte 0; byte 0; byte 0; byte 0
+  byte "$a"; byte $((a >> 8)); cat "$work/cli_a" "$work/cli_b"; } > "$work/corpus_cli/context_across_inputs"
+TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter dlt_output:dlt_output live_uri:live_uri cli:cli}
 for t in $TARGETS; do
   target=${t%%:*}
   corpus=${t##*:}
   echo "== fuzz_$target for ${seconds}s"
+  # fuzz_cli runs the whole program several times per input: small inputs keep it fast,
+  # and its stderr (the program's loss reports) is closed (sanitizer reports still show).
+  extra=()
+  [ "$target" = cli ] && extra=(-max_len=12000 -close_fd_mask=2 -timeout=60)
   "$build/fuzz/fuzz_$target" -max_total_time="$seconds" -max_len=70000 -rss_limit_mb=2048 \
-    -print_final_stats=1 "$work/corpus_$corpus" 2>&1 | grep -E "^stat::number_of_executed_units|^stat::peak_rss|ERROR|SUMMARY|Done"
+    -print_final_stats=1 -error_exitcode=1 -timeout_exitcode=1 "${extra[@]}" "$work/corpus_$corpus" 2>&1 |
+    grep -E "^stat::number_of_executed_units|^stat::peak_rss|ERROR|SUMMARY|Done|fuzz_cli: |artifact|Test unit"
 done
