@@ -1,7 +1,8 @@
 # dltdump — the two commands of the quick start, and a few more.
 #   make run    install what is missing, build, decode the bundled samples
 #   make test   build with -Werror and run every test, then again under ASan+UBSan, and the
-#               parallel decoder, the packet ring and replay under ThreadSanitizer
+#               parallel decoder, the packet ring and replay under ThreadSanitizer; last, the
+#               end-to-end fuzz target fuzz_cli for FUZZ_CI_SECONDS under ASan+UBSan
 #   make bench  end-to-end comparisons: decoding vs dlt-convert and cat (bench/compare.sh),
 #               reading captures vs tshark and capinfos (bench/compare_capture.sh), filters
 #               (compare_filter.sh), writing DLT files vs cp and dlt-convert (compare_output.sh),
@@ -10,6 +11,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
+FUZZ_CI_SECONDS ?= 60
 
 .PHONY: run test build deps bench fuzz samples clean
 
@@ -38,6 +40,7 @@ test: build
 	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDLTDUMP_WERROR=ON -DDLTDUMP_SANITIZE=ON
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
+	fuzz/ci.sh $(BUILD)-fuzz $(FUZZ_CI_SECONDS)
 
 bench: build
 	bench/compare.sh $(BUILD)
