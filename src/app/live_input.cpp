@@ -21,6 +21,7 @@
 #include "util/fd_writer.hpp"
 #include "util/scoped_fd.hpp"
 #include "util/stop_signal.hpp"
+#include "util/value_text.hpp"
 
 namespace dltdump::app {
 
@@ -131,8 +132,8 @@ StreamEnd pump_stream(int fd, dlt::StreamFormat format, std::uint64_t& offset,
 }
 
 void print_diagnostic(Pipeline& pipeline, int diag_fd, const std::string& line) {
-  pipeline.sink.flush();  // diagnostics share stdout with the lines
-  util::write_all(diag_fd, line + "\n");
+  pipeline.sink.flush();  // on a terminal showing both streams, the line comes where it happened
+  util::write_all(diag_fd, util::printable(line) + "\n");
 }
 
 // Connects with the retry budget of --retries (attempts = retries + 1; forever when
