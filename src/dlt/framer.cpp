@@ -117,6 +117,10 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
         i += discard_step_;
         continue;
       }
+      if (stop_->load(std::memory_order_relaxed)) {  // cut while it was read: zeros in it
+        lines->cancel_line();
+        return len;
+      }
       lines->end_line();
       i += h + plen;
       continue;
@@ -127,6 +131,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       i += discard_step_;
       continue;
     }
+    if (stop_->load(std::memory_order_relaxed)) return len;  // cut while it was read
     deliver_skip(sink);
     sink.on_message(m);
     i += h + plen;

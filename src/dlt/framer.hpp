@@ -102,10 +102,12 @@ class Framer {
     quick_gate_ = gate && gate->looks_unparsed() ? gate : nullptr;
   }
 
-  // A flag that, once set by anyone, makes the framer stop at its next packet and drop the
-  // rest of what it is fed (no event, no carry): its input was cut by another program and
-  // what follows may be zeros in place of the lost bytes (util/shrink_guard.hpp). Read
-  // with one relaxed load per packet; it must outlive the framer's use. Null: never.
+  // A flag that, once set by anyone, makes the framer stop and drop the rest of what it is
+  // fed (no event, no carry): its input was cut by another program and what follows may be
+  // zeros in place of the lost bytes (util/shrink_guard.hpp). Read before each packet and
+  // again after a packet is read and checked, before it is delivered (a read that faulted
+  // on the cut sets it): a packet read across the cut is never delivered. It must outlive
+  // the framer's use. Null: never.
   void set_stop_flag(const std::atomic<bool>* flag) { stop_ = flag ? flag : &kNeverStop; }
 
   // Stream offset just past the last byte fed.

@@ -69,6 +69,9 @@ InputSpec file_uri(const std::string& arg, std::size_t scheme_len) {
   if (rest.find_first_of("?#") != std::string::npos) throw InputSpecError{"Invalid URI " + arg + ", unsupported fields."};
   std::string path;
   if (!percent_decode(rest, path)) throw InputSpecError{"Invalid input " + arg + " (malformed percent escape)"};
+  // The system would read a name only up to a NUL: another file than the one named.
+  if (path.find('\0') != std::string::npos)
+    throw InputSpecError{"Invalid input " + arg + " (%00: a file name holds no NUL byte)"};
   return make_spec(InputKind::File, arg, absolute(path));
 }
 

@@ -1,6 +1,8 @@
 #include "util/fd_writer.hpp"
 
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -78,8 +80,18 @@ namespace {
 void FdWriter::write_records(std::string_view bytes, bool lines) {
   std::size_t done = 0;
   std::size_t until = bytes.size();  // less once a stop cuts the rest off
+  bool stopping = false;             // a stop was seen: finish the record begun, no more
   while (done < until) {
-    const ssize_t n = ::write(fd_, bytes.data() + done, until - done);
+    std::size_t want = until - done;
+    if (stopping) {
+      // A reader that reads no more must not hold the stop up forever: wait a bounded time
+      // for room, then write no more than surely fits (a pipe takes PIPE_BUF bytes at once
+      // when it polls writable), and give up — a cut line then — if no room comes.
+      pollfd p{fd_, POLLOUT, 0};
+      if (::poll(&p, 1, kStopWriteWaitMs) <= 0) throw Stopped();
+      want = std::min<std::size_t>(want, PIPE_BUF);
+    }
+    const ssize_t n = ::write(fd_, bytes.data() + done, want);
     if (n > 0) {
       done += static_cast<std::size_t>(n);
     } else if (n < 0 && errno == EINTR) {
@@ -87,11 +99,13 @@ void FdWriter::write_records(std::string_view bytes, bool lines) {
     } else {
       const int err = n == 0 ? EIO : errno;
       if (done > 0) cut_back(done - whole_part(bytes, done, lines));
+      if (err == EPIPE && stop_requested()) throw Stopped();  // the stop came first
       throw_write_error(name_, err);
     }
     // A stop interrupts a write blocked on a slow pipe (no SA_RESTART): finish the record
     // begun, drop the rest, so that the reader gets whole lines and the run ends now.
-    if (done < until && until == bytes.size() && stop_requested()) {
+    if (!stopping && done < until && stop_requested()) {
+      stopping = true;
       until = record_end_after(bytes, done, lines);
       if (done == until) throw Stopped();
     }

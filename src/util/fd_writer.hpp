@@ -36,6 +36,9 @@ bool write_all(int fd, std::string_view text);
 class FdWriter {
  public:
   static constexpr std::size_t kFlushBytes = 1u << 20;
+  // After a stop request, how long a write waits for a reader to make room for the rest of
+  // the record it began before it gives up.
+  static constexpr int kStopWriteWaitMs = 2000;
 
   // `size`: bytes the destination already holds (a file continued by append). A negative
   // `fd` is no destination yet (see retarget).

@@ -11,6 +11,7 @@
 
 #include "util/error.hpp"
 #include "util/shrink_guard.hpp"
+#include "util/stop_signal.hpp"
 
 namespace dltdump::util {
 
@@ -89,6 +90,9 @@ std::span<const std::uint8_t> InputFile::next_window() {
 
 std::size_t InputFile::read_some(std::uint8_t* into, std::size_t n) {
   for (;;) {
+    // A pipe that stays silent must not hold a stop up: the handlers interrupt the read
+    // (no SA_RESTART), and a stop requested before it began is seen here.
+    throw_if_stopped();
     ssize_t got = ::read(fd_, into, n);
     if (got >= 0) return static_cast<std::size_t>(got);
     if (errno == EINTR) continue;

@@ -39,7 +39,8 @@ class InputFile {
   ~InputFile();
 
   // The next window of input bytes; empty at end of input. The span stays valid until
-  // the next call. Throws util::Error on a read error.
+  // the next call. Throws util::Error on a read error, and util::Stopped when a stop is
+  // requested (SIGINT/SIGTERM) while a pipe is read.
   std::span<const std::uint8_t> next_window();
 
   // The first min(n, kReadBytes) bytes of the input, fewer only if it is shorter, without

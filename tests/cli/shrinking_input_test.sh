@@ -85,6 +85,33 @@ for in in in.dlt in.net in.ser in.pcapng; do
   done
 done
 
+# A cut at a random moment of a run that nothing holds up (the decoder may be anywhere,
+# also inside the message the cut takes away): never a line or message with zeros for the
+# lost bytes. The cut is at a page boundary, so every lost byte faults (a cut inside a
+# page leaves that page's tail readable as zeros: see util/shrink_guard.hpp).
+# (Text only: DLT and PCAP-NG outputs can still take a message past a cut that comes
+# after the input was decoded and before its bytes were copied out; an open defect.)
+RANDOM=19
+for out in txt; do
+  for i in 1 2 3 4 5 6 7 8; do
+    what="cut at a random moment, -o $out, run $i"
+    cp in.dlt cut.dlt
+    rm -f "fast.$out"
+    timeout 60 "$dltdump" --threads=1 -o "fast.$out" cut.dlt 2> err.txt &
+    pid=$!
+    sleep "0.0$((RANDOM % 10))"
+    truncate -s 7M cut.dlt
+    wait $pid
+    rc=$?
+    [ $rc -eq 0 ] || [ $rc -eq 3 ] || fail "$what: exit $rc"
+    if [ $out = txt ]; then cp fast.txt got.txt; else "$dltdump" "fast.$out" > got.txt 2> /dev/null; fi
+    ref="ref.in.dlt.$out.txt"
+    [ $out = txt ] && ref=ref.in.dlt.txt
+    grep -q " SKIP " got.txt && fail "$what: the output holds a skipped region"
+    check_prefix "$what" got.txt "$ref"
+  done
+done
+
 # The mechanism itself: a file that grows while it is read is read as it was when opened.
 cp in.dlt grow.dlt
 { "$dltdump" --threads=1 grow.dlt 2> err.txt; echo $? > rc.txt; } | { sleep 1; cat; } > got.txt &

@@ -212,6 +212,37 @@ for threads in 1 2; do
   # the pipe held 64 KiB when the signal came; without the cut the whole 1 MiB write went on
   [ "$(stat -c %s "$work/slow.txt")" -lt $one_mib ] || fail "slow reader ($threads threads): wrote on after the signal"
 done
+# A reader that stops reading for good: the stop waits a bounded time for room, then ends
+# the run (exit 143, not the quiet exit 0 of the reader's later departure).
+for threads in 1 2; do
+  { "$DLTDUMP" --threads=$threads "$work/sig.dlt" 2> "$work/err"; echo $? > "$work/rc"; } |
+    { head -c 100 > /dev/null; sleep 8; } &
+  sleep 1
+  pid=$(pgrep -n -f "threads=$threads $work/sig.dlt")
+  start=$(date +%s)
+  kill -TERM "$pid"
+  while kill -0 "$pid" 2> /dev/null; do sleep 0.1; done
+  took=$(($(date +%s) - start))
+  wait
+  [ "$(cat "$work/rc")" = 143 ] || fail "stalled reader ($threads threads): exit $(cat "$work/rc"), expected 143"
+  [ $took -le 5 ] || fail "stalled reader ($threads threads): stopped only after $took s"
+  one_line "stalled reader ($threads threads)" "$work/err"
+done
+# An input pipe that stays silent: the signal ends the wait for it at once.
+for sig in INT TERM; do
+  { cat "$work/sig_full.txt" > /dev/null; sleep 6; } | { "$DLTDUMP" - > "$work/idle.txt" 2> "$work/err"; echo $? > "$work/rc"; } &
+  sleep 1
+  pid=$(pgrep -n -f "^$DLTDUMP -\$")
+  start=$(date +%s)
+  kill -$sig "$pid"
+  while kill -0 "$pid" 2> /dev/null; do sleep 0.1; done
+  took=$(($(date +%s) - start))
+  want=$([ $sig = INT ] && echo 130 || echo 143)
+  wait
+  [ "$(cat "$work/rc")" = $want ] || fail "silent input pipe, SIG$sig: exit $(cat "$work/rc"), expected $want"
+  [ $took -le 2 ] || fail "silent input pipe, SIG$sig: stopped only after $took s"
+  one_line "silent input pipe, SIG$sig" "$work/err"
+done
 
 [ $((completed * 2)) -le $runs ] || fail "$completed of $runs runs ended before their signal: too few stopped"
 echo "signals: $runs runs, $completed finished before their signal"

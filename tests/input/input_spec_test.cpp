@@ -28,6 +28,7 @@ TEST(InputSpec, Errors) {
   EXPECT_EQ(message("file://host/x"), "Invalid input file://host/x (remote hosts are not supported in file URIs)");
   EXPECT_EQ(message("file:///x%zz"), "Invalid input file:///x%zz (malformed percent escape)");
   EXPECT_EQ(message("file:///x%2"), "Invalid input file:///x%2 (malformed percent escape)");
+  EXPECT_EQ(message("file:///tmp/a%00.dlt"), "Invalid input file:///tmp/a%00.dlt (%00: a file name holds no NUL byte)");
 }
 
 // The content decides, not the name (input/format_sniff_test has the rest).
