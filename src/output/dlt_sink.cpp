@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "dlt/marker_scan.hpp"
 #include "dlt/skip_message.hpp"
 #include "util/byte_order.hpp"
 
@@ -30,11 +31,16 @@ void DltSink::write_run() {
 }
 
 std::uint64_t DltSink::whole_messages(const std::uint8_t* run, std::uint64_t limit) {
-  // Walks the storage headers (all valid: the framer delivered them) up to `limit`.
+  // Walks the storage headers (all valid when the framer delivered them) up to `limit`. A
+  // file cut by another program since reads as zeros past the cut (util/shrink_guard.hpp):
+  // the walk stops at the first header that is no longer one.
   std::uint64_t end = 0;
   while (end + dlt::kStorageHeaderBytes + 4 <= limit) {
+    if (std::memcmp(run + end, dlt::kFileMarker, 4) != 0) break;
     const std::uint8_t* packet = run + end + dlt::kStorageHeaderBytes;
-    const std::uint64_t next = end + dlt::kStorageHeaderBytes + util::load_be16(packet + 2);  // + LEN
+    const unsigned len = util::load_be16(packet + 2);
+    if (len < 4) break;
+    const std::uint64_t next = end + dlt::kStorageHeaderBytes + len;
     if (next > limit) break;
     end = next;
   }

@@ -89,10 +89,10 @@ done
 # also inside the message the cut takes away): never a line or message with zeros for the
 # lost bytes. The cut is at a page boundary, so every lost byte faults (a cut inside a
 # page leaves that page's tail readable as zeros: see util/shrink_guard.hpp).
-# (Text only: DLT and PCAP-NG outputs can still take a message past a cut that comes
-# after the input was decoded and before its bytes were copied out; an open defect.)
+# (Not yet PCAP-NG output: about one such run in fifteen ends its capture on a datagram
+# whose DLT packet reads back invalid, an open defect.)
 RANDOM=19
-for out in txt; do
+for out in txt dlt; do
   for i in 1 2 3 4 5 6 7 8; do
     what="cut at a random moment, -o $out, run $i"
     cp in.dlt cut.dlt
@@ -107,6 +107,12 @@ for out in txt; do
     if [ $out = txt ]; then cp fast.txt got.txt; else "$dltdump" "fast.$out" > got.txt 2> /dev/null; fi
     ref="ref.in.dlt.$out.txt"
     [ $out = txt ] && ref=ref.in.dlt.txt
+    if [ $rc -eq 0 ]; then
+      # Decoded before the cut, or opened after it: a file that simply ends at 7 MiB, whose
+      # last message the end cut (one skip line, as for any such file).
+      tail -n 1 got.txt | grep -q " SKIP .*Reason: \(End of stream\|Flushing packets at end of stream\)$" &&
+        sed -i '$d' got.txt
+    fi
     grep -q " SKIP " got.txt && fail "$what: the output holds a skipped region"
     check_prefix "$what" got.txt "$ref"
   done
