@@ -2,23 +2,12 @@
 
 #include <algorithm>
 #include <cstring>
-#include <ctime>
 
 #include "dlt/skip_message.hpp"
 #include "net/udp_frame.hpp"
 #include "util/byte_order.hpp"
 
 namespace dltdump::output {
-
-namespace {
-
-std::int64_t now_ns() {
-  struct timespec ts {};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-}  // namespace
 
 PcapngDltSink::PcapngDltSink(FileSeriesOptions options)
     : series_(std::move(options)),
@@ -53,6 +42,7 @@ void PcapngDltSink::write(const dlt::Id& ecu, util::Timestamp time, std::span<co
     base_size_ = series_.open(time);
     writer_.emplace(series_.fd(), series_.name(), section_);
     interfaces_.clear();
+    last_ns_ = 0;
   }
   const Interface& itf = interface_for(ecu);
   net::UdpEndpoints endpoints;
@@ -61,6 +51,7 @@ void PcapngDltSink::write(const dlt::Id& ecu, util::Timestamp time, std::span<co
   endpoints.source_mac[5] = static_cast<std::uint8_t>(endpoints.source_ip);
 
   const std::int64_t ns = time.valid ? time.us * 1000 : aio::Packet::kNoTime;
+  if (time.valid) last_ns_ = std::max(last_ns_, ns);
   do {
     const std::size_t n = std::min(packet.size(), net::kMaxUdpPayloadBytes);
     const std::size_t frame = net::write_udp_frame(frame_.get(), endpoints, packet.first(n), ip_id_++);
@@ -100,7 +91,7 @@ void PcapngDltSink::on_skip(const dlt::SkipRecord& s) {
 
 void PcapngDltSink::close_file(bool full) {
   if (!writer_) return;
-  writer_->close(now_ns());
+  writer_->close(last_ns_);
   writer_.reset();
   series_.close(full);
 }

@@ -68,6 +68,9 @@ class PcapngDltSink final : public LineOutput {
   std::unique_ptr<std::uint8_t[]> frame_;  // one frame under construction
   std::unique_ptr<std::uint8_t[]> packet_;  // one packet given an ECU id (with_ecu)
   std::uint16_t ip_id_ = 0;
+  // The latest time stamp written to the current file: its statistics' end time, so that
+  // the same input gives the same file (0 when no packet had a time).
+  std::int64_t last_ns_ = 0;
   dlt::SkipCounter counters_;
 };
 

@@ -143,5 +143,13 @@ else
   echo "SKIPPED: the issue's commands on ../shared/data (covesa-*.dlt not found in $DATA)"
 fi
 
+# 6. A PCAP-NG output is the same for the same input, whenever and on however many threads
+# it is written (its statistics end at the last packet's time, not at the time of writing).
+"$DLTDUMP" --threads=1 -o "$work/again1.pcapng" "$SRC/examples/sample.dlt"
+sleep 1.1
+"$DLTDUMP" --threads=2 -o "$work/again2.pcapng" "$SRC/examples/sample.dlt"
+cmp -s "$work/again1.pcapng" "$work/again2.pcapng"
+check "a PCAP-NG output written twice is the same file" $?
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]
