@@ -260,6 +260,9 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       }
       path = spec.kind == input::InputKind::Stdin ? "-" : spec.path;
       file.emplace(util::InputFile::open(path));
+      // A file this run has written (named as a later input): it would read itself.
+      if (file->inode() != 0 && sink.wrote({static_cast<dev_t>(file->device()), static_cast<ino_t>(file->inode())}))
+        throw util::Error("Not reading " + path + ": it is an output file of this run");
       // The content, not the name, chooses the format; an input it does not confirm in the
       // format used is watched for decoding to nothing but skipped bytes.
       const input::Content content = sniff(*file);

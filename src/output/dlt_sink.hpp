@@ -52,6 +52,7 @@ class DltSink final : public LineOutput {
   // (and checked) before it, but their bytes are gone from the mapping.
   void input_cut(std::uint64_t size) override;
   bool wants_text() const override { return false; }
+  bool wrote(const util::FileIdentity& file) const override { return writer_.wrote(file); }
   void flush() override {
     write_run();
     writer_.flush();

@@ -19,6 +19,7 @@
 //   These throw util::Error: the current input fails, the run goes on with the next.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -63,6 +64,10 @@ class FileSeries {
   bool full(std::uint64_t size) const { return split_bytes_ > 0 && size >= limit_; }
   // Closes the open file, if any; `full`: the next file of the series gets the next counter.
   void close(bool full = false);
+  // Whether `file` is one this run created (or truncated) so far.
+  bool created(const util::FileIdentity& file) const {
+    return std::find(created_.begin(), created_.end(), file) != created_.end();
+  }
 
  private:
   bool was_created(const std::string& name) const;

@@ -9,6 +9,7 @@
 
 #include "dlt/framer.hpp"
 #include "dlt/line_formatter.hpp"
+#include "util/file_identity.hpp"
 
 namespace dltdump::output {
 
@@ -47,6 +48,10 @@ class LineOutput : public dlt::FramerSink {
   virtual void flush() = 0;
   // Writes everything and closes the files. Throws util::OutputError.
   virtual void finish() = 0;
+
+  // Whether `file` is a file this output has written to so far (an input that names it
+  // would be read while it is written).
+  virtual bool wrote(const util::FileIdentity& /*file*/) const { return false; }
 
   // Lines output so far (to tell an input that failed before any output from one after).
   std::uint64_t lines() const { return lines_; }

@@ -40,6 +40,7 @@ class PcapngDltSink final : public LineOutput {
 
   void begin_input(const Input& input) override;
   bool wants_text() const override { return false; }
+  bool wrote(const util::FileIdentity& file) const override { return series_.created(file); }
   void flush() override {
     if (writer_) writer_->flush();
   }

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "util/fd_writer.hpp"
+#include "util/file_identity.hpp"
 #include "util/text_buffer.hpp"
 #include "util/timestamp.hpp"
 
@@ -37,6 +38,8 @@ class RecordTarget {
   // util::FdWriter::copy_from, also for `whole_prefix`). Only if takes_blocks().
   virtual void copy_block(int /*fd*/, std::string_view /*name*/, std::uint64_t /*offset*/, std::uint64_t /*length*/,
                           util::FdWriter::WholePrefix /*whole_prefix*/) {}
+  // Whether `file` is one this target has written to (see LineOutput::wrote).
+  virtual bool wrote(const util::FileIdentity& /*file*/) const { return false; }
   // Writes what is buffered; writes everything and closes.
   virtual void flush() {}
   virtual void finish() {}

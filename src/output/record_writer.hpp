@@ -67,6 +67,8 @@ class RecordWriter final : public RecordTarget {
     writer_.copy_from(fd, name, offset, length, std::move(whole_prefix));
   }
 
+  bool wrote(const util::FileIdentity& file) const override { return series_ && series_->created(file); }
+
   // Writes what is buffered (before a diagnostic line, at the end of an input).
   void flush() override { writer_.flush(); }
   // Writes everything and closes the file, if any.

@@ -29,6 +29,7 @@ class TextSink final : public LineOutput, private dlt::InPlaceLines {
 
   void begin_input(const Input& input) override { target_.begin_input(input.path); }
   bool wants_text() const override { return true; }
+  bool wrote(const util::FileIdentity& file) const override { return target_.wrote(file); }
   const dlt::LineFormatter::Options* block_format() const override {
     return target_.takes_blocks() ? &options_ : nullptr;
   }

@@ -84,6 +84,7 @@ diag "the input as output" 3 "Not overwriting the input file $work/a.dlt." -f -o
 printf 'not a capture at all' > "$work/bad.pcap"
 diag "not a capture" 3 "$work/bad.pcap: not a PCAP or PCAP-NG file" --format=pcap bad.pcap
 lines_and_diag "a capture that fails part-way" 3 "$work/cut.exp" "cut.pcapng: PCAP-NG truncated block" cut.pcapng
+diag "an output file of this run named as a later input" 4 "Not reading $work/self.dlt: it is an output file of this run" -o self.dlt a.dlt self.dlt
 
 # 11. An output name whose extension promises a format that is not written.
 for name in out.pcap x.dlt.gz x.json x.csv x.zst x.tar '%FILE%.jsonl'; do
