@@ -5,6 +5,7 @@
 #include "dlt/marker_scan.hpp"
 #include "dlt/skip_message.hpp"
 #include "util/byte_order.hpp"
+#include "util/shrink_guard.hpp"
 
 namespace dltdump::output {
 
@@ -70,17 +71,21 @@ void DltSink::on_message(const dlt::Message& m) {
     return;
   }
   write_run();  // what came before goes first
+  const std::uint64_t faults = util::ShrinkGuard::faults();
   util::TextBuffer& out = writer_.begin(m.time);
+  auto* p = reinterpret_cast<std::uint8_t*>(out.reserve(dlt::kStorageHeaderBytes + m.packet.size()));
   // Whether it has a storage header is the message's own property (what its input's
   // framing put before the packet), not the current input's.
   if (m.raw.size() == m.packet.size() + dlt::kStorageHeaderBytes) {
-    out.append(reinterpret_cast<const char*>(m.raw.data()), m.raw.size());
+    std::memcpy(p, m.raw.data(), m.raw.size());
   } else {
-    auto* p = reinterpret_cast<std::uint8_t*>(out.reserve(dlt::kStorageHeaderBytes + m.packet.size()));
     dlt::write_storage_header(p, m.time, m.has_ecu ? m.packet.data() + 4 : nullptr);
     std::memcpy(p + dlt::kStorageHeaderBytes, m.packet.data(), m.packet.size());
-    out.advance(dlt::kStorageHeaderBytes + m.packet.size());
   }
+  // A read that faulted on a cut made by another program meanwhile copied zeros: the
+  // message is not written (util/shrink_guard.hpp; the framer stops at its next check).
+  if (util::ShrinkGuard::faults() != faults) return;
+  out.advance(dlt::kStorageHeaderBytes + m.packet.size());
   writer_.end();
   counters_.written(m.counter);
   ++lines_;

@@ -6,6 +6,7 @@
 #include "dlt/skip_message.hpp"
 #include "net/udp_frame.hpp"
 #include "util/byte_order.hpp"
+#include "util/shrink_guard.hpp"
 
 namespace dltdump::output {
 
@@ -72,11 +73,21 @@ std::span<const std::uint8_t> PcapngDltSink::with_ecu(std::span<const std::uint8
 }
 
 void PcapngDltSink::on_message(const dlt::Message& m) {
+  const std::uint64_t faults = util::ShrinkGuard::faults();
   const dlt::Id ecu = m.shown_ecu();
-  std::span<const std::uint8_t> packet = m.packet;
+  // The packet is copied out of the input first (into packet_): a read of it that faulted
+  // on a cut made by another program meanwhile copied zeros, and the copy is then dropped
+  // (util/shrink_guard.hpp; the framer stops at its next check).
+  std::span<const std::uint8_t> packet;
   // A capture has no storage header: an ECU id only the storage header gave moves into
   // the standard header, or the capture read back would lose it.
-  if (!m.has_ecu && !ecu.empty() && packet.size() + 4 <= kMaxPacketBytes) packet = with_ecu(packet, ecu);
+  if (!m.has_ecu && !ecu.empty() && m.packet.size() + 4 <= kMaxPacketBytes) {
+    packet = with_ecu(m.packet, ecu);
+  } else {
+    std::memcpy(packet_.get(), m.packet.data(), m.packet.size());
+    packet = {packet_.get(), m.packet.size()};
+  }
+  if (util::ShrinkGuard::faults() != faults) return;
   write(ecu, m.time, packet);
   counters_.written(m.counter);
   ++lines_;

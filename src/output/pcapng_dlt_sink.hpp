@@ -67,7 +67,7 @@ class PcapngDltSink final : public LineOutput {
   std::vector<Interface> interfaces_;      // of the current file
   std::vector<std::uint32_t> ecu_order_;   // every ECU seen in the run: its source address
   std::unique_ptr<std::uint8_t[]> frame_;  // one frame under construction
-  std::unique_ptr<std::uint8_t[]> packet_;  // one packet given an ECU id (with_ecu)
+  std::unique_ptr<std::uint8_t[]> packet_;  // the packet being written, out of its input
   std::uint16_t ip_id_ = 0;
   // The latest time stamp written to the current file: its statistics' end time, so that
   // the same input gives the same file (0 when no packet had a time).

@@ -23,7 +23,9 @@ struct Slot {
 };
 
 Slot g_slots[ShrinkGuard::kSlots];
-static_assert(std::atomic<std::uintptr_t>::is_always_lock_free && std::atomic<bool>::is_always_lock_free,
+std::atomic<std::uint64_t> g_faults{0};  // faults turned into zeros (ShrinkGuard::faults)
+static_assert(std::atomic<std::uintptr_t>::is_always_lock_free && std::atomic<bool>::is_always_lock_free &&
+                  std::atomic<std::uint64_t>::is_always_lock_free,
               "the signal handler reads the slots");
 
 // Only async-signal-safe calls here: mmap and sigaction are system calls.
@@ -41,6 +43,7 @@ void on_sigbus(int sig, siginfo_t* info, void*) {
                      MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p != MAP_FAILED) {
       s.faulted.store(true, std::memory_order_release);
+      g_faults.fetch_add(1, std::memory_order_acq_rel);
       return;
     }
     break;
@@ -86,6 +89,8 @@ void ShrinkGuard::release(int slot) noexcept {
   s.fd.store(-1, std::memory_order_relaxed);
   s.taken.store(false, std::memory_order_release);
 }
+
+std::uint64_t ShrinkGuard::faults() noexcept { return g_faults.load(std::memory_order_acquire); }
 
 const std::atomic<bool>* ShrinkGuard::cut_flag(int slot) noexcept {
   static const std::atomic<bool> never{false};

@@ -47,6 +47,10 @@ class ShrinkGuard {
   // slow reader — so that a decoder stops before it reads the bytes past a cut at all:
   // the part of the last page past the new end reads as zeros without any fault.
   static void poll() noexcept;
+  // How many faults the handler has turned into zeros so far, in any mapping. A sink that
+  // copies a packet's bytes out of a mapping reads it before and after the copy: if it
+  // changed, the copy may hold zeros for bytes a cut took, and is not written.
+  static std::uint64_t faults() noexcept;
 };
 
 }  // namespace dltdump::util
