@@ -14,6 +14,7 @@
 namespace dltdump::dlt {
 
 std::size_t find_marker_after_start(const std::uint8_t* p, std::size_t n, const std::uint8_t* marker) {
+  if (n < 4) return n;  // no room for a marker (and an empty span's pointer may be null)
   const void* hit = ::memmem(p, n, marker, 4);
   return hit ? static_cast<std::size_t>(static_cast<const std::uint8_t*>(hit) - p) : n;
 }
