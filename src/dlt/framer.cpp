@@ -11,16 +11,6 @@ namespace dltdump::dlt {
 
 namespace {
 constexpr std::size_t kMaxPacket = 65535;
-
-// Whether `flag` says the input was cut, after one byte of each page of `packet` was read:
-// a payload its check does not read (non-verbose) would otherwise first be read by the sink,
-// after the check, and a read that faults on a cut sets the flag (util/shrink_guard.hpp).
-bool cut_under(std::span<const std::uint8_t> packet, const std::atomic<bool>& flag) {
-  std::uint8_t any = 0;
-  for (std::size_t at = packet.size(); at > 0; at = at > 4096 ? at - 4096 : 0) any |= packet[at - 1];
-  asm volatile("" : : "r"(any));  // the reads must happen
-  return flag.load(std::memory_order_relaxed);
-}
 }  // namespace
 
 unsigned Framer::prefix_length(StreamFormat f) {
@@ -127,7 +117,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
         i += discard_step_;
         continue;
       }
-      if (cut_under(packet, *stop_)) {  // cut while it was read: zeros in it
+      if (stop_->load(std::memory_order_relaxed)) {  // cut while it was read: zeros in it
         lines->cancel_line();
         return len;
       }
@@ -141,7 +131,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       i += discard_step_;
       continue;
     }
-    if (cut_under(packet, *stop_)) return len;  // cut while it was read
+    if (stop_->load(std::memory_order_relaxed)) return len;  // cut while it was read
     deliver_skip(sink);
     sink.on_message(m);
     i += h + plen;
