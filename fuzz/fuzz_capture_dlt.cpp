@@ -2,9 +2,9 @@
 // IPv4 (reassembly) → UDP / TECMP → per-flow network framer → text lines.
 //
 // The first input byte picks the entry point: even → the rest is a capture file (a memory
-// file through CaptureReader and replay), decoded serially, by app/parallel_capture (2
+// file through CaptureReader and replay), decoded serially, by app/parallel/capture_flows (2
 // workers, 4 KiB batches; datagrams read in place from the mapped file when bit 1 is set)
-// and by app/chunked_capture (2 workers, chunks of 1, 64, 512 or 4096 bytes by bits 2-3,
+// and by app/parallel/capture_chunks (2 workers, chunks of 1, 64, 512 or 4096 bytes by bits 2-3,
 // so that cuts fall everywhere, next_cut reads every kind of garbage and the guesses go
 // wrong in every way), whose texts must be identical; odd → the rest is a list of
 // frames, each
@@ -20,11 +20,11 @@
 #include <string>
 #include <vector>
 
-#include "aio/replay.hpp"
-#include "app/chunked_capture.hpp"
-#include "app/parallel_capture.hpp"
+#include "pcap/replay.hpp"
+#include "app/parallel/capture_chunks.hpp"
+#include "app/parallel/capture_flows.hpp"
 #include "dlt/line_formatter.hpp"
-#include "input/capture_decoder.hpp"
+#include "dissect/capture_decoder.hpp"
 #include "pcap/capture_reader.hpp"
 #include "util/error.hpp"
 
@@ -54,8 +54,8 @@ struct Lines final : dlt::FramerSink {
 
 const app::LineSpec kLines{dlt::LineFormatter::Options{true}};  // positions shown, no filter
 
-input::CaptureDecoder::Options small_limits() {
-  input::CaptureDecoder::Options o;
+dissect::CaptureDecoder::Options small_limits() {
+  dissect::CaptureDecoder::Options o;
   o.udp_ports = {3490, 3491};
   o.max_flows = 8;
   o.reassembly.max_sets = 16;
@@ -67,7 +67,7 @@ void frames(const std::uint8_t* data, std::size_t size) {
   static const std::uint16_t kLinks[4] = {aio::link_type::kEthernet, aio::link_type::kLinuxSll,
                                           aio::link_type::kLinuxSll2, aio::link_type::kRaw};
   Lines lines;
-  input::CaptureDecoder decoder(small_limits(), lines);
+  dissect::CaptureDecoder decoder(small_limits(), lines);
   std::vector<std::vector<std::uint8_t>> copies;  // exact-size copies: ASan sees overreads
   std::size_t at = 0;
   std::int64_t time = 0;
@@ -107,11 +107,11 @@ void capture_file(const std::uint8_t* data, std::size_t size, bool in_place, std
   bool comparable = true;
   {
     Lines lines;
-    input::CaptureDecoder decoder(small_limits(), lines);
+    dissect::CaptureDecoder decoder(small_limits(), lines);
     try {
       auto file = util::InputFile::from_fd(memory_file(data, size), "fuzz", true);
       auto reader = pcap::CaptureReader::open(file);
-      if (reader) aio::replay(*reader, decoder);
+      if (reader) pcap::replay(*reader, decoder);
     } catch (const util::Error&) {
       // a malformed capture: what came before was decoded
     }
@@ -119,7 +119,7 @@ void capture_file(const std::uint8_t* data, std::size_t size, bool in_place, std
     serial_text = std::string(lines.text.view()) + decoder.loss_summary() + "|" + decoder.nothing_found();
     comparable = !lines.cleared;
   }
-  input::CaptureReport report;
+  dissect::CaptureReport report;
   try {
     auto file = util::InputFile::from_fd(memory_file(data, size), "fuzz", true);
     auto reader = pcap::CaptureReader::open(file);

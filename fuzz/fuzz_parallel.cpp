@@ -6,7 +6,7 @@
 #include <span>
 #include <string>
 
-#include "app/parallel_decode.hpp"
+#include "app/parallel/dlt_blocks.hpp"
 #include "dlt/framer.hpp"
 #include "output/buffer_sink.hpp"
 

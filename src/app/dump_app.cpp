@@ -5,16 +5,16 @@
 
 #include <optional>
 
-#include "aio/replay.hpp"
-#include "app/chunked_capture.hpp"
+#include "pcap/replay.hpp"
+#include "app/parallel/capture_chunks.hpp"
 #include "app/live_input.hpp"
-#include "app/parallel_capture.hpp"
-#include "app/parallel_decode.hpp"
+#include "app/parallel/capture_flows.hpp"
+#include "app/parallel/dlt_blocks.hpp"
 #include "dlt/framer.hpp"
 #include "app/pipeline.hpp"
 #include "app/skip_tally.hpp"
 #include "filter/filter.hpp"
-#include "input/capture_decoder.hpp"
+#include "dissect/capture_decoder.hpp"
 #include "input/format_sniff.hpp"
 #include "net/link.hpp"
 #include "pcap/capture_reader.hpp"
@@ -22,7 +22,7 @@
 #include "util/error.hpp"
 #include "util/fd_writer.hpp"
 #include "util/file_identity.hpp"
-#include "util/mapped_file.hpp"
+#include "util/input_file.hpp"
 #include "util/stop_signal.hpp"
 #include "util/value_text.hpp"
 
@@ -100,7 +100,7 @@ void report_losses(const std::string& name, const std::string& losses) {
 void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline& pipeline) {
   auto reader = pcap::CaptureReader::open(file);
   if (!reader) return;  // fewer than 4 bytes: nothing to decode (spec §5)
-  input::CaptureDecoder::Options options;
+  dissect::CaptureDecoder::Options options;
   options.udp_ports = config.udp_ports;
   // A classic PCAP's one interface is known at open (a PCAP-NG file's come with its blocks).
   for (const pcap::Interface& itf : reader->interfaces()) {
@@ -109,11 +109,11 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
                         ", which is not decoded (Ethernet 1, raw IPv4 101 and 228, Linux SLL 113 and SLL2 276)");
     options.snapshot_length = itf.snaplen;
   }
-  auto report_nothing_found = [&](const input::CaptureReport& report) {
+  auto report_nothing_found = [&](const dissect::CaptureReport& report) {
     if (!report.nothing_found.empty()) throw util::Error(file.name() + ": " + report.nothing_found);
   };
   if (config.threads > 1 && pipeline.parallel()) {
-    input::CaptureReport report;
+    dissect::CaptureReport report;
     try {
       if (file.is_mapped() && file.whole().size() >= 2 * config.block_bytes) {
         decode_capture_chunked(*reader, options, pipeline.line_spec(), {config.threads, config.block_bytes},
@@ -152,9 +152,9 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
   }
   options.payload_gate = pipeline.gate();
   options.payload_text = pipeline.payload_text();
-  input::CaptureDecoder decoder(options, pipeline.head());
+  dissect::CaptureDecoder decoder(options, pipeline.head());
   try {
-    aio::replay(*reader, decoder);
+    pcap::replay(*reader, decoder);
   } catch (const util::Error&) {
     if (decoder.failure()) std::rethrow_exception(decoder.failure());  // the output failed
     file.check_not_shrunk();  // a cut capture: its open flows are not flushed as if it ended

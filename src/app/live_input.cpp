@@ -8,10 +8,10 @@
 #include <optional>
 #include <thread>
 
-#include "aio/capture_tap.hpp"
+#include "pcap/capture_tap.hpp"
 #include "aio/ring.hpp"
-#include "aio/udp_receiver.hpp"
-#include "input/capture_decoder.hpp"
+#include "input/udp_receiver.hpp"
+#include "dissect/capture_decoder.hpp"
 #include "input/live_read.hpp"
 #include "input/serial_port.hpp"
 #include "input/tcp_connection.hpp"
@@ -34,7 +34,7 @@ constexpr auto kTcpIdleEnd = std::chrono::seconds(5);
 constexpr int kTcpConnectTimeoutMs = 5000;
 constexpr auto kRetryPause = std::chrono::seconds(1);
 
-util::Timestamp pc_clock() { return {aio::realtime_ns() / 1000, true}; }
+util::Timestamp pc_clock() { return {pcap::realtime_ns() / 1000, true}; }
 
 // Flushes the output when kLiveFlushSeconds have passed since the last flush.
 class FlushTimer {
@@ -205,7 +205,7 @@ struct CaptureFile {
 // the decoder drains it and ends.
 class ReceiveThread {
  public:
-  ReceiveThread(aio::UdpReceiver& receiver, aio::Aio& first_stage, aio::Ring& ring)
+  ReceiveThread(input::UdpReceiver& receiver, aio::Aio& first_stage, aio::Ring& ring)
       : thread_([this, &receiver, &first_stage, &ring] {
           auto next_flush = SteadyClock::now() + std::chrono::seconds(kLiveFlushSeconds);
           while (!stop_.load(std::memory_order_relaxed) && !util::stop_requested()) {
@@ -230,7 +230,7 @@ class ReceiveThread {
 
 void decode_udp(const input::InputSpec& spec, const DumpConfig& config, Pipeline& pipeline) {
   const input::UdpEndpoint& endpoint = spec.udp;
-  aio::UdpReceiver receiver({endpoint.address, endpoint.port, endpoint.bind_to});
+  input::UdpReceiver receiver({endpoint.address, endpoint.port, endpoint.bind_to});
   std::optional<CaptureFile> capture;
   if (!config.capture.empty()) capture.emplace(config.capture, config.force, spec.argument);
 
@@ -239,15 +239,15 @@ void decode_udp(const input::InputSpec& spec, const DumpConfig& config, Pipeline
   ring_options.bytes = 128u << 20;  // ≈ 2 s of a saturated 1 Gbit/s link
   ring_options.mode = aio::Ring::Mode::live;
   aio::Ring ring(ring_options);
-  std::optional<aio::CaptureTap> tap;
+  std::optional<pcap::CaptureTap> tap;
   if (capture) tap.emplace(&ring, capture->writer, 0, aio::Direction::inbound);
 
-  input::CaptureDecoder::Options options;
+  dissect::CaptureDecoder::Options options;
   options.udp_ports = {receiver.port()};
   options.capture_minimum = false;
   options.payload_gate = pipeline.gate();
   options.payload_text = pipeline.payload_text();
-  input::CaptureDecoder decoder(options, pipeline.head());
+  dissect::CaptureDecoder decoder(options, pipeline.head());
   FlushTimer flush(pipeline.sink);
   {
     ReceiveThread receive(receiver, tap ? static_cast<aio::Aio&>(*tap) : ring, ring);
@@ -275,7 +275,7 @@ void decode_udp(const input::InputSpec& spec, const DumpConfig& config, Pipeline
     capture->writer.count_os_dropped(0, receiver.kernel_drops());
     capture->writer.count_dropped(0, ring.overruns());
     if (tap->capture_errors() > 0) throw util::OutputError(tap->error());
-    capture->writer.close(aio::realtime_ns());
+    capture->writer.close(pcap::realtime_ns());
   }
 }
 

@@ -6,9 +6,9 @@
 //     line stamped with the PC clock when its bytes arrived. A TCP connection attempt gives
 //     up after 5 s, a connected stream ends after 5 s without data; with --retries the
 //     run reconnects (N times, or forever when negative) and continues the same output.
-//   * UDP runs on two threads: the receiver (aio::UdpReceiver → optional capture tap →
+//   * UDP runs on two threads: the receiver (input::UdpReceiver → optional capture tap →
 //     aio::Ring in live mode) and this thread, which decodes the ring's packets with an
-//     input::CaptureDecoder (one framer per sender) and writes the lines. A slow output
+//     dissect::CaptureDecoder (one framer per sender) and writes the lines. A slow output
 //     never blocks the receiver: the ring and the socket buffer absorb it, and what they
 //     lost is counted and reported on stderr (and in the capture's statistics block).
 //   * The output is flushed at least every 5 s; a stop request ends the input normally:

@@ -4,7 +4,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "version.hpp"
+#include "util/version.hpp"
 
 namespace dltdump::cli {
 

@@ -11,7 +11,7 @@
 #include "util/byte_order.hpp"
 #include "util/error.hpp"
 #include "util/shrink_guard.hpp"
-#include "version.hpp"
+#include "util/version.hpp"
 
 namespace dltdump::pcap {
 namespace {

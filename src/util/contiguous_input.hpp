@@ -14,7 +14,7 @@
 #include <span>
 #include <vector>
 
-#include "util/mapped_file.hpp"
+#include "util/input_file.hpp"
 
 namespace dltdump::util {
 

@@ -6,14 +6,17 @@
 #include <memory>
 
 #include "aio/aio.hpp"
-#include "aio/capture_tap.hpp"
-#include "aio/pcapng_sink.hpp"
+#include "pcap/capture_tap.hpp"
+#include "pcap/pcapng_sink.hpp"
 #include "aio/recorder.hpp"
 #include "aio/ring.hpp"
 #include "pcap/pcapng_format.hpp"
 
 namespace dltdump::aio {
 namespace {
+
+using pcap::CaptureTap;
+using pcap::PcapngSink;
 
 using testing::Bytes;
 using testing::Recorder;

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "aio/replay.hpp"
+#include "pcap/replay.hpp"
 #include "dlt/packet_builder.hpp"
 #include "frame_builder.hpp"
-#include "input/capture_decoder.hpp"
+#include "dissect/capture_decoder.hpp"
 #include "output/buffer_sink.hpp"
 #include "pcap/pcap_test_util.hpp"
 #include "util/error.hpp"
@@ -97,16 +97,16 @@ inline std::string error_text(const util::Error& e, const std::string& path) {
 }
 
 // The serial capture decoder's text (positions shown), then "|" and the error (if any), "|" and the loss summary.
-inline std::string decode_serially(const Bytes& capture, const input::CaptureDecoder::Options& options) {
+inline std::string decode_serially(const Bytes& capture, const dissect::CaptureDecoder::Options& options) {
   testing::TempFile f(capture);
   auto file = util::InputFile::open(f.path);
   auto reader = pcap::CaptureReader::open(file);
   util::TextBuffer text(1 << 16);
   output::BufferSink sink({true}, text);
-  input::CaptureDecoder d(options, sink);
+  dissect::CaptureDecoder d(options, sink);
   std::string error;
   try {
-    aio::replay(*reader, d);
+    pcap::replay(*reader, d);
   } catch (const util::Error& e) {
     error = error_text(e, f.path);
   }

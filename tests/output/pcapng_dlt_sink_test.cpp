@@ -4,14 +4,14 @@
 
 #include <gtest/gtest.h>
 
-#include "aio/replay.hpp"
+#include "pcap/replay.hpp"
 #include "dlt/packet_builder.hpp"
-#include "input/capture_decoder.hpp"
+#include "dissect/capture_decoder.hpp"
 #include "net/udp_frame.hpp"
 #include "pcap/capture_reader.hpp"
 #include "temp_dir.hpp"
 #include "util/byte_order.hpp"
-#include "util/mapped_file.hpp"
+#include "util/input_file.hpp"
 
 using namespace dltdump;
 using namespace dltdump::test;
@@ -50,8 +50,8 @@ std::string capture_lines(const std::string& path, std::vector<std::string>* int
   util::InputFile file = util::InputFile::open(path);
   auto reader = pcap::CaptureReader::open(file);
   Lines lines;
-  input::CaptureDecoder decoder({}, lines);
-  aio::replay(*reader, decoder);
+  dissect::CaptureDecoder decoder({}, lines);
+  pcap::replay(*reader, decoder);
   decoder.finish();
   if (interfaces)
     for (const auto& i : reader->interfaces()) interfaces->push_back(i.name);

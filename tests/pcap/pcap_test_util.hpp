@@ -13,7 +13,7 @@
 #include "aio/packet.hpp"
 #include "pcap/capture_reader.hpp"
 #include "util/error.hpp"
-#include "util/mapped_file.hpp"
+#include "util/input_file.hpp"
 
 namespace dltdump::testing {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "util/mapped_file.hpp"
+#include "util/input_file.hpp"
 
 namespace dltdump::util {
 namespace {

@@ -1,0 +1,58 @@
+// Decoding a mapped capture file on several cores, piece by piece, with exactly the text of
+// the serial capture decoder.
+//
+// The file is cut into chunks at likely record starts (CaptureReader::next_cut). Each
+// worker decodes a whole chunk on its own, as if the capture began there: its own reader
+// (a fork, in the reader state of the file's head), its own CaptureDecoder with flows of
+// its own, its own lines. That guess is right when the decoder of everything before the
+// chunk ends exactly at the chunk's start, in the reader state the chunk assumed, with
+// every flow idle and no fragment set open (CaptureDecoder::idle), and when the flows of
+// all chunks so far fit in the flow limit (then the serial decoder evicts nothing, and
+// idle flows decode what follows as new ones would). Loggers that send whole messages in
+// each datagram make every chunk a right guess.
+//
+// The calling thread checks each chunk in file order and passes its lines on. When a
+// cut was no record start or the reader state changed (a new section or interface), the
+// decoder of what came before goes on serially over the chunk instead. When a message or
+// a fragmented datagram straddles the cut, or the flows outgrow the limit, the rest of the
+// capture goes to the pipelined parallel decoder (app/parallel/capture_flows), which takes over
+// the flows as they are. The flows' order of first appearance and their last use are
+// kept across chunks, so the flow limit and the flush at the end act as in one decoder.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "app/line_chain.hpp"
+#include "dissect/capture_decoder.hpp"
+#include "pcap/capture_reader.hpp"
+
+namespace dltdump::app {
+
+// How the chunks went (for tests and measurements).
+struct ChunkedCaptureStats {
+  std::uint64_t guessed_right = 0;  // chunks after the first whose lines were taken as made
+  std::uint64_t redone = 0;         // chunks decoded again, serially
+  bool handed_over = false;         // the rest went to the pipelined decoder
+};
+
+struct ChunkedCaptureOptions {
+  unsigned threads = 2;
+  std::uint64_t chunk_bytes = 2u << 20;
+  ChunkedCaptureStats* stats = nullptr;  // filled if not null
+};
+
+// Decodes every packet of `reader` (just opened, over a mapped file) into lines made and
+// filtered as `lines` says. `emit(text, lines, end)` receives whole lines in order, with
+// the file offset before which every byte is decoded (pages before it may be released).
+// Throws util::Error for a malformed capture after emitting what came before it (its flows
+// flushed), and what `emit` throws. `report` receives what is said after the capture (see
+// CaptureDecoder::report).
+void decode_capture_chunked(pcap::CaptureReader& reader, const dissect::CaptureDecoder::Options& options,
+                            const LineSpec& lines, const ChunkedCaptureOptions& chunked,
+                            const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit,
+                            dissect::CaptureReport& report);
+
+}  // namespace dltdump::app

@@ -1,0 +1,415 @@
+#include "app/parallel/capture_flows.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <memory>
+#include <semaphore>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "pcap/replay.hpp"
+#include "dissect/flow_table.hpp"
+#include "util/error.hpp"
+
+namespace dltdump::app {
+
+namespace {
+
+// The largest datagram a batch may have to copy (a reassembled one), so that the copy
+// buffer reserved up front is never reallocated under the views into it.
+constexpr std::size_t kMaxDatagram = 64u << 10;
+
+// One batch of dissected datagrams, in capture order.
+struct Batch {
+  struct Datagram {
+    std::uint32_t flow;
+    bool end_flow;           // the flow limit ends this flow here (no bytes)
+    std::uint32_t first_piece, pieces;
+    std::int64_t time_ns;
+  };
+  struct Piece {
+    const std::uint8_t* data;  // in the mapped capture, or in `bytes`
+    std::size_t length;
+    std::uint64_t offset;      // file offset
+  };
+  // Where a datagram's lines are: text [begin, end) of a worker's output slot.
+  struct Mark {
+    unsigned worker;
+    std::size_t begin, end;
+    std::uint64_t lines;
+  };
+  std::vector<std::uint8_t> bytes;  // copies of datagrams that are not stable
+  std::vector<Datagram> datagrams;
+  std::vector<Piece> pieces;
+  std::size_t payload = 0;          // datagram bytes, stable or copied
+  // Set at launch: the batch's flows, largest first, each with its datagrams (indices into
+  // `datagrams`, in order: flow_datagrams[flow_first[k], flow_first[k + 1])); workers claim
+  // them one by one (`next_flow`), so a worker that is done early takes more.
+  std::vector<std::uint32_t> flow_order, flow_first, flow_datagrams;
+  std::atomic<std::size_t> next_flow{0};
+  std::vector<dissect::CaptureFlow*> flows;  // the flow table as the batch sees it
+  // By place in flow_datagrams (so that each worker writes a range of its own), set by the
+  // workers; place[i] is datagram i's place.
+  std::vector<Mark> marks;
+  std::vector<std::uint32_t> place;
+  unsigned slot = 0;                       // which output slot of the workers holds its lines
+
+  void clear() {
+    bytes.clear();
+    datagrams.clear();
+    pieces.clear();
+    payload = 0;
+  }
+};
+
+// A worker thread: it decodes the flows it claims from a batch into one of two output
+// slots, so that the lines of one batch can be merged while the next is decoded.
+class Worker {
+ public:
+  Worker(const LineSpec& spec, unsigned me) : me_(me), slots_{Slot(spec), Slot(spec)} {
+    thread_ = std::thread([this] { loop(); });
+  }
+  ~Worker() {
+    stop_ = true;
+    go_.release();
+    thread_.join();
+  }
+
+  struct Slot {
+    explicit Slot(const LineSpec& spec) : chain(spec, text) {}
+    util::TextBuffer text{1 << 20};
+    LineChain chain;
+  };
+  const Slot& slot(unsigned s) const { return slots_[s]; }
+  dlt::FramerSink& placeholder_sink() { return slots_[0].chain.head(); }
+
+  // Starts decoding flows of `batch` until none is left to claim.
+  void start(Batch& batch) {
+    batch_ = &batch;
+    go_.release();
+  }
+  // Waits until the worker is done with the batch; rethrows what decoding threw.
+  void wait() {
+    done_.acquire();
+    if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
+  }
+
+ private:
+  void loop() {
+    for (;;) {
+      go_.acquire();
+      if (stop_) return;
+      try {
+        run(*batch_);
+      } catch (...) {
+        failure_ = std::current_exception();
+        batch_->next_flow = batch_->flow_order.size();  // the others stop too
+      }
+      done_.release();
+    }
+  }
+
+  void run(Batch& batch) {
+    Slot& out = slots_[batch.slot];
+    out.text.clear();
+    for (;;) {
+      const std::size_t k = batch.next_flow.fetch_add(1, std::memory_order_relaxed);
+      if (k >= batch.flow_order.size()) return;
+      dissect::CaptureFlow& flow = *batch.flows[batch.flow_order[k]];
+      flow.redirect(out.chain.head(), &payload_text_, out.chain.gate());
+      for (std::uint32_t i = batch.flow_first[k]; i < batch.flow_first[k + 1]; ++i) {
+        const std::uint32_t at = batch.flow_datagrams[i];
+        const Batch::Datagram& d = batch.datagrams[at];
+        const std::size_t begin = out.text.size();
+        const std::uint64_t lines = out.chain.lines();
+        if (d.end_flow) {
+          flow.finish();
+        } else {
+          for (std::uint32_t j = 0; j < d.pieces; ++j) {
+            const auto& p = batch.pieces[d.first_piece + j];
+            flow.feed({p.data, p.length}, p.offset, d.time_ns);
+          }
+        }
+        batch.marks[i] = {me_, begin, out.text.size(), out.chain.lines() - lines};
+      }
+    }
+  }
+
+  unsigned me_;
+  Slot slots_[2];
+  util::TextBuffer payload_text_{1 << 16};  // shared by the flows this worker decodes
+  Batch* batch_ = nullptr;
+  bool stop_ = false;
+  std::exception_ptr failure_;
+  std::binary_semaphore go_{0}, done_{0};
+  std::thread thread_;
+};
+
+class ParallelCaptureDecoder final : public dissect::DatagramSink {
+ public:
+  ParallelCaptureDecoder(const dissect::CaptureDecoder::Options& options, const LineSpec& spec,
+                         const ParallelCaptureOptions& parallel,
+                         const std::function<void(std::string_view, std::uint64_t)>& emit)
+      : options_(options), spec_(spec), parallel_(parallel), emit_(emit) {
+    for (unsigned i = 0; i < std::max(1u, parallel.threads); ++i) workers_.push_back(std::make_unique<Worker>(spec, i));
+    for (Batch& b : batches_) b.bytes.reserve(parallel.batch_bytes + kMaxDatagram);
+  }
+  ~ParallelCaptureDecoder() override {
+    if (running_) {
+      try {
+        join();
+      } catch (...) {  // already failing: the first error is the one reported
+      }
+    }
+  }
+
+  void on_datagram(const dissect::FlowKey& key, std::span<const dissect::DatagramPiece> pieces, std::int64_t time_ns,
+                   bool stable) override {
+    std::size_t size = 0;
+    for (const auto& p : pieces) size += p.bytes.size();
+    if (!stable && filling().bytes.size() + size > filling().bytes.capacity()) launch();
+    Batch& b = filling();
+    const std::uint32_t* found = index_.find(key);
+    std::uint32_t flow;
+    if (found) {
+      flow = *found;
+    } else {
+      if (index_.size() >= options_.max_flows) end_least_recent(b);
+      flow = static_cast<std::uint32_t>(flows_.size());
+      // Created here; decoded only by the worker that claims it in a batch (never by two at once).
+      flows_.push_back(std::make_unique<dissect::CaptureFlow>(key, workers_[0]->placeholder_sink(), nullptr));
+      open_.push_back(true);
+      last_used_.push_back(0);
+      index_.insert(key, flow);
+    }
+    last_used_[flow] = ++clock_;
+    const auto first = static_cast<std::uint32_t>(b.pieces.size());
+    for (const auto& p : pieces) {
+      const std::uint8_t* data = p.bytes.data();
+      if (!stable) {
+        data = b.bytes.data() + b.bytes.size();
+        b.bytes.insert(b.bytes.end(), p.bytes.begin(), p.bytes.end());
+      }
+      // Filled in place: a temporary would be stored in small pieces and copied with wide
+      // loads, which wait for those stores.
+      Batch::Piece& piece = b.pieces.emplace_back();
+      piece.data = data;
+      piece.length = p.bytes.size();
+      piece.offset = p.offset;
+    }
+    b.payload += size;
+    Batch::Datagram& d = b.datagrams.emplace_back();
+    d.flow = flow;
+    d.end_flow = false;
+    d.first_piece = first;
+    d.pieces = static_cast<std::uint32_t>(pieces.size());
+    d.time_ns = time_ns;
+    if (b.payload >= parallel_.batch_bytes) launch();
+  }
+
+  // Decodes what is batched, then ends every open flow in order of first appearance.
+  void finish() {
+    launch();
+    if (running_) merge(join());
+    util::TextBuffer text(1 << 16), payload_text(1 << 16);
+    LineChain chain(spec_, text);
+    for (std::size_t id = 0; id < flows_.size(); ++id) {
+      if (!open_[id]) continue;
+      flows_[id]->redirect(chain.head(), &payload_text, chain.gate());
+      flows_[id]->finish();
+      open_[id] = false;
+    }
+    if (chain.lines()) emit_(text.view(), chain.lines());
+  }
+
+  std::uint64_t flows_ended() const noexcept { return flows_ended_; }
+
+  // Takes over flows another decoder held (in order of first appearance, with last_used
+  // on the same clock as its datagrams): they go on as if they had been fed here.
+  void adopt(std::vector<std::unique_ptr<dissect::CaptureFlow>> flows) {
+    for (auto& flow : flows) {
+      const auto id = static_cast<std::uint32_t>(flows_.size());
+      index_.insert(flow->key(), id);
+      last_used_.push_back(flow->last_used);
+      clock_ = std::max(clock_, flow->last_used);
+      open_.push_back(true);
+      flows_.push_back(std::move(flow));
+    }
+  }
+
+ private:
+  Batch& filling() { return batches_[filling_]; }
+
+  void end_least_recent(Batch& b) {
+    std::uint32_t oldest = 0;
+    std::uint64_t oldest_use = UINT64_MAX;
+    index_.for_each([&](const dissect::FlowKey&, std::uint32_t id) {
+      if (last_used_[id] < oldest_use) oldest_use = last_used_[id], oldest = id;
+    });
+    index_.erase(flows_[oldest]->key());
+    open_[oldest] = false;  // ended by its worker, at this place in the batch
+    b.datagrams.push_back({oldest, true, 0, 0, 0});
+    ++flows_ended_;
+  }
+
+  // Hands the filling batch to the workers as soon as they are done with the running one,
+  // then merges the lines of that one while they work: dissecting the next batch and
+  // merging the previous one both overlap decoding.
+  void launch() {
+    Batch* previous = running_ ? &join() : nullptr;
+    Batch& b = filling();
+    if (!b.datagrams.empty()) {
+      b.slot = previous ? previous->slot ^ 1u : 0u;
+      group_by_flow(b);
+      b.flows.resize(flows_.size());
+      for (std::size_t i = 0; i < flows_.size(); ++i) b.flows[i] = flows_[i].get();
+      b.marks.resize(b.datagrams.size());
+      for (auto& w : workers_) w->start(b);
+      running_ = &b;
+      filling_ = (filling_ + 1) % kBatches;
+    }
+    if (previous) merge(*previous);
+  }
+
+  // Lists the flows of `b`, largest first (bytes; that is what decoding costs; ties in
+  // order of appearance), each with its datagrams in order.
+  void group_by_flow(Batch& b) {
+    group_of_.assign(flows_.size(), UINT32_MAX);  // flow number -> index in groups_
+    groups_.clear();
+    for (const auto& d : b.datagrams) {
+      std::uint32_t& g = group_of_[d.flow];
+      if (g == UINT32_MAX) {
+        g = static_cast<std::uint32_t>(groups_.size());
+        groups_.push_back({d.flow, 0, 0});
+      }
+      groups_[g].datagrams += 1;
+      groups_[g].bytes += 64;
+      for (std::uint32_t j = 0; j < d.pieces; ++j) groups_[g].bytes += b.pieces[d.first_piece + j].length;
+    }
+    std::stable_sort(groups_.begin(), groups_.end(), [](const Group& x, const Group& y) { return x.bytes > y.bytes; });
+    b.flow_order.resize(groups_.size());
+    b.flow_first.resize(groups_.size() + 1);
+    b.flow_first[0] = 0;
+    for (std::uint32_t k = 0; k < groups_.size(); ++k) {
+      b.flow_order[k] = groups_[k].flow;
+      b.flow_first[k + 1] = b.flow_first[k] + groups_[k].datagrams;
+      group_of_[groups_[k].flow] = k;
+      groups_[k].datagrams = b.flow_first[k];  // from here on: the next free place
+    }
+    b.flow_datagrams.resize(b.datagrams.size());
+    b.place.resize(b.datagrams.size());
+    for (std::uint32_t i = 0; i < b.datagrams.size(); ++i) {
+      const std::uint32_t at = groups_[group_of_[b.datagrams[i].flow]].datagrams++;
+      b.flow_datagrams[at] = i;
+      b.place[i] = at;
+    }
+    b.next_flow.store(0, std::memory_order_relaxed);
+  }
+
+  // Waits for the running batch; returns it (its lines are still to be merged).
+  Batch& join() {
+    Batch& b = *running_;
+    running_ = nullptr;
+    std::exception_ptr failure;
+    for (auto& w : workers_) {
+      try {
+        w->wait();
+      } catch (...) {
+        if (!failure) failure = std::current_exception();
+      }
+    }
+    if (failure) std::rethrow_exception(failure);
+    return b;
+  }
+
+  // Writes the lines of a decoded batch in datagram order.
+  void merge(Batch& b) {
+    merged_.clear();
+    std::uint64_t lines = 0;
+    for (std::size_t i = 0; i < b.datagrams.size(); ++i) {
+      const Batch::Datagram& d = b.datagrams[i];
+      if (d.end_flow) flows_[d.flow].reset();  // its worker has ended it
+      const Batch::Mark& m = b.marks[b.place[i]];
+      if (m.end > m.begin) {
+        merged_.append(workers_[m.worker]->slot(b.slot).text.view().substr(m.begin, m.end - m.begin));
+        lines += m.lines;
+      }
+    }
+    b.clear();
+    if (lines) emit_(merged_.view(), lines);
+  }
+
+  dissect::CaptureDecoder::Options options_;
+  LineSpec spec_;
+  ParallelCaptureOptions parallel_;
+  const std::function<void(std::string_view, std::uint64_t)>& emit_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  dissect::FlowTable<std::uint32_t> index_;  // open flows
+  std::vector<std::unique_ptr<dissect::CaptureFlow>> flows_;  // by number (first appearance)
+  std::vector<bool> open_;                  // by flow number: not yet ended
+  std::vector<std::uint64_t> last_used_;    // by flow number
+  std::uint64_t clock_ = 0, flows_ended_ = 0;
+  // Filled in turn. Two would do (one filling, one decoding); more let the lines the workers
+  // read leave their caches before the dissecting thread writes them again (measured faster).
+  static constexpr unsigned kBatches = 4;
+  Batch batches_[kBatches];
+  unsigned filling_ = 0;
+  Batch* running_ = nullptr;
+  util::TextBuffer merged_{1 << 20};
+  // Scratch of group_by_flow().
+  struct Group {
+    std::uint32_t flow, datagrams;
+    std::size_t bytes;
+  };
+  std::vector<Group> groups_;
+  std::vector<std::uint32_t> group_of_;
+};
+
+}  // namespace
+
+namespace {
+
+// Replays the rest of `reader` through `dissector` into `decoder`; `report` as described
+// in the header.
+void run(pcap::CaptureReader& reader, dissect::CaptureDecoder& dissector, ParallelCaptureDecoder& decoder,
+         dissect::CaptureReport& report) {
+  auto summarise = [&] {
+    dissector.count_flows_ended(decoder.flows_ended());
+    report = dissector.report();
+  };
+  try {
+    pcap::replay(reader, dissector);
+  } catch (const util::Error&) {
+    if (dissector.failure()) std::rethrow_exception(dissector.failure());  // the output failed
+    dissector.finish();
+    decoder.finish();
+    summarise();
+    throw;
+  }
+  dissector.finish();
+  decoder.finish();
+  summarise();
+}
+
+}  // namespace
+
+void decode_capture_parallel(pcap::CaptureReader& reader, const dissect::CaptureDecoder::Options& options,
+                             const LineSpec& spec, const ParallelCaptureOptions& parallel,
+                             const std::function<void(std::string_view, std::uint64_t)>& emit, dissect::CaptureReport& report) {
+  ParallelCaptureDecoder decoder(options, spec, parallel, emit);
+  dissect::CaptureDecoder dissector(options, decoder);
+  run(reader, dissector, decoder, report);
+}
+
+void resume_capture_parallel(pcap::CaptureReader& reader, dissect::CaptureDecoder& decoded,
+                             const dissect::CaptureDecoder::Options& options, const LineSpec& spec,
+                             const ParallelCaptureOptions& parallel,
+                             const std::function<void(std::string_view, std::uint64_t)>& emit, dissect::CaptureReport& report) {
+  ParallelCaptureDecoder decoder(options, spec, parallel, emit);
+  decoder.adopt(decoded.hand_over(decoder, options.stable_packets));
+  run(reader, decoded, decoder, report);
+}
+
+}  // namespace dltdump::app

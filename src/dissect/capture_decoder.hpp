@@ -1,0 +1,187 @@
+// DLT from captured packets (dltdump-spec §5.3-5.5, deviations Q10-Q12): an aio stage that
+// takes the packets of a capture (replayed from PCAP/PCAP-NG, or received live) and
+// delivers the DLT messages and skip records inside them to a FramerSink.
+//
+// Per packet: link layer (Ethernet with up to two VLAN tags, Linux SLL/SLL2, raw IPv4) →
+// IPv4 (fragments reassembled, bounded) → UDP to one of the configured ports, or TECMP
+// log-stream entries holding such frames → the UDP payload is fed to the network-format
+// framer of its flow. A flow is (interface, source and destination address and port);
+// each flow is a byte stream, so DLT messages may be split across datagrams, several may
+// share one, and corruption is resynchronised per flow.
+//
+// Every event carries the capture time of the datagram holding its first byte (for a
+// reassembled datagram, that of the fragment at offset 0) and, as its position, the file
+// offset of that first byte. Traffic that is not DLT over UDP to our ports, truncated
+// frames (captured < original length) and unsupported link types are skipped and counted.
+// finish() ends the input: every flow is flushed in order of first appearance (Q12).
+#pragma once
+
+#include <bitset>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "aio/aio.hpp"
+#include "dlt/framer.hpp"
+#include "dissect/capture_flow.hpp"
+#include "dissect/flow_table.hpp"
+#include "net/ipv4.hpp"
+#include "net/ipv4_reassembly.hpp"
+
+namespace dltdump::dissect {
+
+// One contiguous piece of a datagram's UDP payload and where it came from.
+struct DatagramPiece {
+  std::span<const std::uint8_t> bytes;
+  std::uint64_t offset;
+};
+
+// What is said about a capture after decoding it (CaptureDecoder::report).
+struct CaptureReport {
+  std::string losses;         // loss_summary(): the input still counts as processed
+  std::string nothing_found;  // nothing_found(): the input counts as not processed
+};
+
+// Where dissected datagrams go instead of the decoder's own flows (parallel decoding).
+class DatagramSink {
+ public:
+  virtual ~DatagramSink() = default;
+  // The UDP payload of one datagram of flow `key`, in pieces (several for a reassembled
+  // one). The spans are valid during the call only, unless `stable`: then they stay valid
+  // until the end of the input (they lie in a mapped capture file).
+  virtual void on_datagram(const FlowKey& key, std::span<const DatagramPiece> pieces, std::int64_t time_ns,
+                           bool stable) = 0;
+};
+
+class CaptureDecoder final : public aio::Aio {
+ public:
+  struct Options {
+    std::vector<std::uint16_t> udp_ports{3490};
+    bool payload_text = true;  // messages carry their payload text (for text sinks)
+    const dlt::PayloadGate* payload_gate = nullptr;  // asked per message whether text is made
+    net::Ipv4Reassembly::Limits reassembly;
+    // Flows held at once; beyond it the least recently fed flow is flushed (its partial
+    // message becomes a skip record) and starts afresh if it sends again.
+    std::size_t max_flows = 4096;
+    // The packets given to send() stay valid until the end of the input (a mapped file):
+    // datagrams that are not reassembled reach a DatagramSink as stable views.
+    bool stable_packets = false;
+    // DltDump ignores captured IPv4 packets under 36 bytes (net/ipv4.hpp); live UDP turns
+    // this off, so that a datagram of fewer than 8 bytes still reaches its sender's framer.
+    bool capture_minimum = true;
+    // A classic PCAP's snapshot length (0: none, or not a classic PCAP): packets captured
+    // longer are decoded, and counted as out of spec (Stats::beyond_snapshot).
+    std::uint32_t snapshot_length = 0;
+  };
+  struct Stats {
+    std::uint64_t packets = 0;
+    std::uint64_t datagrams = 0;           // UDP datagrams to our ports fed to a flow
+    std::uint64_t ignored = 0;             // not IPv4/UDP to our ports, or too short
+    std::uint64_t truncated = 0;           // captured length below the original length
+    std::uint64_t unsupported_link = 0;
+    std::uint64_t tecmp_bad_version = 0;   // refused and counted (Q11)
+    std::uint64_t reassembled_dropped = 0; // complete datagrams refused (port, UDP length)
+    std::uint64_t flows_evicted = 0;       // flushed early by max_flows
+    std::uint64_t beyond_snapshot = 0;     // captured longer than Options::snapshot_length
+    Stats& operator+=(const Stats& o) noexcept;
+  };
+
+  CaptureDecoder(const Options& options, dlt::FramerSink& sink);
+  // Dissects only: datagrams go to `datagrams` (flows, the flow limit and the flush at the
+  // end are then its business).
+  CaptureDecoder(const Options& options, DatagramSink& datagrams);
+  ~CaptureDecoder() override;
+
+  // Decodes every packet. Never throws: if the sink throws (an output error), the
+  // exception is kept (failure()) and kErrIo is returned with that packet as first_unsent.
+  int send(std::span<const aio::Packet> batch, std::size_t* first_unsent, bool flush) noexcept override;
+  // Ends the input: flushes every flow (first appearance first) and drops incomplete
+  // fragment sets. Throws what the sink throws.
+  void finish();
+
+  // One line saying what the bounds and rules lost, after finish(): fragment sets dropped
+  // by the limits, discarded (time-out, conflict) or incomplete at the end, TECMP frames of
+  // another version, flows ended early, records captured beyond the snapshot length. Empty
+  // when nothing was lost.
+  std::string loss_summary() const;
+  // When packets came but not one datagram to our ports (nothing decoded): one line saying
+  // what was found instead, e.g. `no UDP datagrams to port 3490; found UDP ports 3491 (120
+  // datagrams), 5000 (3)` or `no UDP/IPv4 datagrams in 12 packets (12 of link types not
+  // decoded)`. Empty otherwise (a datagram was decoded, or no packet came at all).
+  std::string nothing_found() const;
+  // Both, for the report after a capture.
+  CaptureReport report() const { return {loss_summary(), nothing_found()}; }
+
+  // Decoding one capture in pieces (app/parallel/capture_chunks): a decoder per piece, checked and
+  // joined where the pieces meet.
+  //
+  // No flow holds pending bytes and no fragment set is open: what follows is decoded
+  // exactly as a new decoder would decode it.
+  bool idle() const noexcept;
+  // Calls f(key, last_used) for every flow, in order of first appearance.
+  template <typename F>
+  void for_each_flow(F f) const {
+    for (const auto& flow : flows_) f(flow->key(), flow->last_used);
+  }
+  // A flow as the decoder of the whole capture holds it: its key and when it was last fed.
+  struct FlowHistory {
+    FlowKey key;
+    std::uint64_t last_used;
+  };
+  // Makes the flow table `history` (in order of first appearance): flows held here keep
+  // their state, the others are made afresh, each with its last_used (the clock goes on
+  // from the largest); flows not in `history` stay after them. If the flows that only
+  // `history` names are idle in the decoder it comes from, this decoder then goes on
+  // exactly as that one would: the same flows evicted, the same order at the final flush.
+  void adopt(std::span<const FlowHistory> history);
+  // Events go to `sink`, payloads asked of `gate`, from now on.
+  void redirect(dlt::FramerSink& sink, const dlt::PayloadGate* gate);
+  // Gives up the flows (in order of first appearance): from now on dissected datagrams go
+  // to `datagrams`, in place if `stable_packets` (see Options).
+  std::vector<std::unique_ptr<CaptureFlow>> hand_over(DatagramSink& datagrams, bool stable_packets);
+  // Adds `other`'s counts (packets, losses) to this decoder's, for the loss summary of a
+  // capture decoded in pieces.
+  void absorb_stats(const CaptureDecoder& other);
+  // Counts `n` flows that the DatagramSink holding them ended early at its flow limit.
+  void count_flows_ended(std::uint64_t n) noexcept { stats_.flows_evicted += n; }
+
+  std::exception_ptr failure() const noexcept { return failure_; }
+  const Stats& stats() const noexcept { return stats_; }
+  const net::Ipv4Reassembly::Stats& reassembly_stats() const noexcept { return reassembly_.stats(); }
+  std::size_t flow_count() const noexcept { return flows_.size(); }
+
+ private:
+  using Piece = DatagramPiece;
+
+  CaptureDecoder(const Options& options, dlt::FramerSink* sink, DatagramSink* datagrams);
+
+  void decode(const aio::Packet& p);
+  void decode_ip(std::span<const std::uint8_t> ip, const aio::Packet& p, std::uint64_t ip_offset);
+  void deliver(const FlowKey& key, std::span<const Piece> pieces, std::int64_t time_ns, bool stable);
+  bool wanted_port(std::uint16_t port) const noexcept;
+
+  void evict_least_recent();
+  std::unique_ptr<CaptureFlow> make_flow(const FlowKey& key);
+
+  Options options_;
+  std::bitset<65536> wanted_ports_;      // options_.udp_ports, one test per datagram
+  dlt::FramerSink* sink_ = nullptr;      // events (own flows), or
+  DatagramSink* datagrams_ = nullptr;    // datagrams (flows kept elsewhere)
+  std::vector<std::unique_ptr<CaptureFlow>> flows_;  // in order of first appearance
+  FlowTable<CaptureFlow*> flow_index_;
+  net::Ipv4Reassembly reassembly_;
+  util::TextBuffer payload_text_{1 << 16};  // shared by all flow framers
+  std::exception_ptr failure_;
+  std::uint64_t clock_ = 0;  // counts datagrams, for least-recently-fed eviction
+  Stats stats_;
+  // UDP datagrams to other ports, by destination port (for nothing_found); filled on the
+  // path of ignored traffic only.
+  std::unordered_map<std::uint16_t, std::uint64_t> other_ports_;
+  void count_other_port(std::uint16_t port) { ++other_ports_[port]; }
+};
+
+}  // namespace dltdump::dissect

@@ -1,0 +1,86 @@
+#include "dissect/capture_flow.hpp"
+
+#include <algorithm>
+
+#include "aio/packet.hpp"
+
+namespace dltdump::dissect {
+
+namespace {
+
+// Bytes of a flow's stream a future event may still start in: one carried packet (the
+// largest is 65535 + its prefix) plus one datagram, with room to spare.
+constexpr std::uint64_t kLiveWindow = 256u << 10;
+
+util::Timestamp to_timestamp(std::int64_t ns) {
+  if (ns == aio::Packet::kNoTime) return {};
+  const std::int64_t us = ns >= 0 ? ns / 1000 : -((-ns + 999) / 1000);
+  return {us, true};
+}
+
+}  // namespace
+
+CaptureFlow::CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuffer* text, const dlt::PayloadGate* gate)
+    : key_(key), out_(&out), lines_(out.in_place_lines()) {
+  if (text) framer_.set_payload_text(text);
+  framer_.set_payload_gate(gate);
+}
+
+void CaptureFlow::feed(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns) {
+  if (bytes.empty()) return;
+  if (framer_.idle()) {
+    // Nothing pending: every event of this piece starts in it, and no later event in an
+    // earlier one. The framer counts the stream from the piece's file offset, with its
+    // time, so its events go out as they are; the one segment maps what a later piece
+    // completes.
+    framer_.rebase(file_offset, to_timestamp(time_ns));
+    segments_.resize(1);  // keeps the storage
+    segments_[0] = {file_offset, file_offset, time_ns};
+    first_ = 0;
+    framer_.feed(bytes, *out_);
+    return;
+  }
+  segments_.push_back({framer_.fed(), file_offset, time_ns});
+  if (first_ > 64 && first_ * 2 > segments_.size()) {  // drop what events have passed
+    segments_.erase(segments_.begin(), segments_.begin() + static_cast<long>(first_));
+    first_ = 0;
+  }
+  // Garbage without end keeps a skip record open: keep its first segment and the recent
+  // ones, drop the middle, so memory stays bounded.
+  if (segments_.size() - first_ > 512) {
+    const std::uint64_t keep_from = framer_.fed() > kLiveWindow ? framer_.fed() - kLiveWindow : 0;
+    auto begin = segments_.begin() + static_cast<long>(first_) + 1;
+    auto first_live = std::find_if(begin, segments_.end(), [&](const Segment& s) { return s.stream_start >= keep_from; });
+    if (first_live != begin) first_live = std::prev(first_live);
+    segments_.erase(begin, first_live);
+  }
+  framer_.feed(bytes, *this);
+}
+
+void CaptureFlow::on_message(const dlt::Message& m) {
+  dlt::Message located = m;
+  locate(located.position, located.time);
+  out_->on_message(located);
+}
+
+util::TextBuffer& CaptureFlow::begin_line(dlt::Message& m) {
+  locate(m.position, m.time);
+  return lines_->begin_line(m);
+}
+
+void CaptureFlow::on_skip(const dlt::SkipRecord& s) {
+  dlt::SkipRecord located = s;
+  locate(located.position, located.time);
+  out_->on_skip(located);
+}
+
+// Stream offset → file offset and time of the datagram holding it. Events come in stream
+// order, so the search starts where the previous one ended.
+void CaptureFlow::locate(std::uint64_t& position, util::Timestamp& time) {
+  while (first_ + 1 < segments_.size() && segments_[first_ + 1].stream_start <= position) ++first_;
+  const Segment& s = segments_[first_];
+  position = s.file_offset + (position - s.stream_start);
+  time = to_timestamp(s.time_ns);
+}
+
+}  // namespace dltdump::dissect

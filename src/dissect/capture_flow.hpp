@@ -1,0 +1,73 @@
+// One UDP flow of a capture: a network-format framer over the flow's byte stream, and the
+// record of which stream bytes came from which file offset at what time, so that every
+// event leaves with the capture time and file offset of its first byte.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "dlt/framer.hpp"
+
+namespace dltdump::dissect {
+
+// (interface, source and destination address and port): one byte stream.
+struct FlowKey {
+  std::uint32_t interface, source, destination;
+  std::uint16_t source_port, destination_port;
+  bool operator==(const FlowKey&) const = default;
+};
+
+class CaptureFlow final : public dlt::FramerSink, private dlt::InPlaceLines {
+ public:
+  // Events go to `out`; payload text (if `text` is not null) into that shared buffer, for
+  // the messages `gate` wants (all if null). The gate sees a message that starts in a
+  // datagram completing an earlier one with that earlier datagram's time (it may refuse
+  // text a time filter would want; the text is then made later).
+  CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuffer* text, const dlt::PayloadGate* gate = nullptr);
+
+  // Appends one piece of the flow's stream: `bytes` from file offset `file_offset`, of a
+  // datagram captured at `time_ns`.
+  void feed(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns);
+  // Ends the stream (the §4 end-of-stream rules; deviation Q12).
+  void finish() { framer_.finish(*this); }
+  // Events of later feeds go to `out` instead, payload text into `text` (if not null) as
+  // `gate` wants.
+  void redirect(dlt::FramerSink& out, util::TextBuffer* text = nullptr, const dlt::PayloadGate* gate = nullptr) {
+    out_ = &out;
+    lines_ = out.in_place_lines();
+    if (text) framer_.set_payload_text(text);
+    framer_.set_payload_gate(gate);
+  }
+
+  const FlowKey& key() const noexcept { return key_; }
+  // Nothing of the stream is pending: the flow would go on exactly as a new one.
+  bool idle() const noexcept { return framer_.idle(); }
+  std::uint64_t last_used = 0;  // for least-recently-fed eviction
+
+  void on_message(const dlt::Message& m) override;
+  void on_skip(const dlt::SkipRecord& s) override;
+  // Lines in place when `out` takes them: each message located first.
+  dlt::InPlaceLines* in_place_lines() override { return lines_ ? this : nullptr; }
+
+ private:
+  util::TextBuffer& begin_line(dlt::Message& m) override;
+  void end_line() override { lines_->end_line(); }
+  void cancel_line() override { lines_->cancel_line(); }
+
+  struct Segment {
+    std::uint64_t stream_start;
+    std::uint64_t file_offset;
+    std::int64_t time_ns;
+  };
+  void locate(std::uint64_t& position, util::Timestamp& time);
+
+  FlowKey key_;
+  dlt::FramerSink* out_;
+  dlt::InPlaceLines* lines_;  // out_'s, if it takes lines in place
+  dlt::Framer framer_{dlt::StreamFormat::Network, 0};
+  std::vector<Segment> segments_;  // segments_[first_] holds the next event's first byte
+  std::size_t first_ = 0;
+};
+
+}  // namespace dltdump::dissect

@@ -1,0 +1,147 @@
+#include "util/input_file.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/error.hpp"
+#include "util/shrink_guard.hpp"
+#include "util/stop_signal.hpp"
+
+namespace dltdump::util {
+
+std::string with_os_reason(const std::string& what, int err) {
+  return what + " (" + std::strerror(err) + ")";
+}
+
+InputFile InputFile::open(const std::string& path) {
+  if (path == "-") return from_fd(STDIN_FILENO, "-", false);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    if (err == ENOENT) throw Error("File not found " + path);
+    if (err == EACCES || err == EPERM) throw Error(with_os_reason("Insufficient permissions opening " + path, err));
+    if (err == ENAMETOOLONG) throw Error("Path length too long " + path);
+    throw Error(with_os_reason("Couldn't open file " + path, err));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw Error("Couldn't open file " + path + " (Is a directory)");
+  }
+  return from_fd(fd, path, true);
+}
+
+InputFile InputFile::from_fd(int fd, std::string name, bool owned) {
+  InputFile f;
+  f.fd_ = fd;
+  f.owned_ = owned;
+  f.name_ = std::move(name);
+  struct stat st {};
+  if (::fstat(fd, &st) == 0) {
+    f.dev_ = st.st_dev;
+    f.ino_ = st.st_ino;
+    if (S_ISREG(st.st_mode) && st.st_size > 0) {
+      void* p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p != MAP_FAILED) {
+        f.map_ = static_cast<const std::uint8_t*>(p);
+        f.map_size_ = static_cast<std::size_t>(st.st_size);
+        f.guard_slot_ = ShrinkGuard::guard(p, f.map_size_, fd);
+        ::madvise(p, f.map_size_, MADV_SEQUENTIAL);
+      }
+    }
+  }
+  if (!f.map_) f.buf_.resize(kReadBytes);
+  return f;
+}
+
+InputFile::InputFile(InputFile&& o) noexcept
+    : name_(std::move(o.name_)), fd_(o.fd_), owned_(o.owned_), map_(o.map_), map_size_(o.map_size_),
+      guard_slot_(o.guard_slot_), map_pos_(o.map_pos_), released_(o.released_), buf_(std::move(o.buf_)),
+      held_(o.held_), eof_(o.eof_), dev_(o.dev_), ino_(o.ino_) {
+  o.fd_ = -1;
+  o.owned_ = false;
+  o.map_ = nullptr;
+  o.guard_slot_ = -1;
+}
+
+InputFile::~InputFile() {
+  ShrinkGuard::release(guard_slot_);
+  if (map_) ::munmap(const_cast<std::uint8_t*>(map_), map_size_);
+  if (owned_ && fd_ >= 0) ::close(fd_);
+}
+
+std::span<const std::uint8_t> InputFile::next_window() {
+  if (map_) {
+    std::size_t n = std::min(kWindowBytes, map_size_ - map_pos_);
+    std::span<const std::uint8_t> w(map_ + map_pos_, n);
+    map_pos_ += n;
+    return w;
+  }
+  if (held_ > 0) return {buf_.data(), std::exchange(held_, 0)};
+  if (eof_) return {};  // a terminal would wait for more after its end of input
+  return {buf_.data(), read_some(buf_.data(), buf_.size())};
+}
+
+std::size_t InputFile::read_some(std::uint8_t* into, std::size_t n) {
+  for (;;) {
+    // A pipe that stays silent must not hold a stop up: the handlers interrupt the read
+    // (no SA_RESTART), and a stop requested before it began is seen here.
+    throw_if_stopped();
+    ssize_t got = ::read(fd_, into, n);
+    if (got >= 0) return static_cast<std::size_t>(got);
+    if (errno == EINTR) continue;
+    throw Error(with_os_reason("An I/O Exception occurred reading " + name_, errno));
+  }
+}
+
+std::span<const std::uint8_t> InputFile::head(std::size_t n) {
+  if (map_) return {map_, std::min(n, map_size_)};
+  n = std::min(n, buf_.size());
+  while (held_ < n && !eof_) {
+    const std::size_t got = read_some(buf_.data() + held_, buf_.size() - held_);
+    if (got == 0) eof_ = true;
+    held_ += got;
+  }
+  return {buf_.data(), std::min(n, held_)};
+}
+
+void InputFile::release_before(std::uint64_t offset) noexcept {
+  if (!map_) return;
+  static const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  std::size_t end = static_cast<std::size_t>(std::min<std::uint64_t>(offset, map_size_)) / page * page;
+  if (end > released_) {
+    ::madvise(const_cast<std::uint8_t*>(map_) + released_, end - released_, MADV_DONTNEED);
+    released_ = end;
+  }
+}
+
+std::optional<std::uint64_t> InputFile::shrunk_to() const noexcept {
+  if (!map_) return std::nullopt;
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) return std::nullopt;
+  const auto now = static_cast<std::uint64_t>(st.st_size);
+  if (now < map_size_) return now;
+  // The guard saw a read past the end, but the file has grown back since (copytruncate
+  // and a writer that goes on): what was read there is gone all the same.
+  if (ShrinkGuard::faulted(guard_slot_)) return 0;
+  return std::nullopt;
+}
+
+const std::atomic<bool>* InputFile::cut_flag() const noexcept { return ShrinkGuard::cut_flag(guard_slot_); }
+
+void InputFile::check_not_shrunk() const {
+  if (auto now = shrunk_to()) throw_shrunk(*now);
+}
+
+Error InputFile::shrink_error(std::uint64_t now) const {
+  return Error("Input " + name_ + " shrank from " + std::to_string(map_size_) + " to " + std::to_string(now) +
+              " bytes while being read; decoding stopped at the cut");
+}
+
+}  // namespace dltdump::util

@@ -1,0 +1,224 @@
+// Chunked capture decoding must print exactly what the serial capture decoder prints —
+// lines, error and loss summary — whether its guesses about the chunks are right (whole
+// messages per datagram), wrong about the place or reader state (several sections, PCAP
+// records without markers), or wrong about the flows (messages and fragment sets that
+// straddle the cuts, more flows than the limit).
+#include "app/parallel/capture_chunks.hpp"
+
+#include <gtest/gtest.h>
+
+#include "pcap/replay.hpp"
+#include "app/capture_traffic.hpp"
+#include "output/buffer_sink.hpp"
+#include "pcap/pcap_test_util.hpp"
+#include "util/error.hpp"
+
+namespace dltdump::app {
+namespace {
+
+using testing::Bytes;
+
+// PCAP-NG of `frames` on one Ethernet interface; from frame `second_section` on (if
+// below frames.size()) in a second section of the other byte order.
+Bytes pcapng(const std::vector<testing::Frame>& frames, std::size_t second_section = SIZE_MAX) {
+  testing::NgBuilder b;
+  b.shb().idb(1);
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    if (i == second_section) {
+      testing::NgBuilder next{true, {}};
+      next.shb().idb(1);
+      b.file.insert(b.file.end(), next.file.begin(), next.file.end());
+      b.big_endian = true;
+    }
+    b.epb(0, 1'700'000'000'000'000ull + i * 1000, frames[i]);
+  }
+  return b.file;
+}
+
+// Classic PCAP (µs, little endian) of `frames`, whose header says `snaplen`.
+Bytes pcap(const std::vector<testing::Frame>& frames, std::uint32_t snaplen = 65535) {
+  testing::ByteWriter w;
+  w.u32(0xA1B2C3D4);
+  w.u16(2);
+  w.u16(4);
+  w.u32(0);
+  w.u32(0);
+  w.u32(snaplen);
+  w.u32(1);
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    w.u32(1'700'000'000 + static_cast<std::uint32_t>(i / 1000));
+    w.u32(static_cast<std::uint32_t>(i % 1000) * 1000);
+    w.u32(static_cast<std::uint32_t>(frames[i].size()));
+    w.u32(static_cast<std::uint32_t>(frames[i].size()));
+    w.bytes(frames[i]);
+  }
+  return w.out;
+}
+
+std::string chunked(const Bytes& capture, const dissect::CaptureDecoder::Options& options, unsigned threads,
+                    std::uint64_t chunk_bytes, ChunkedCaptureStats* stats = nullptr) {
+  testing::TempFile f(capture);
+  auto file = util::InputFile::open(f.path);
+  EXPECT_TRUE(file.is_mapped());
+  auto reader = pcap::CaptureReader::open(file);
+  std::string out, error;
+  dissect::CaptureReport report;
+  std::uint64_t lines = 0, end = 0;
+  try {
+    decode_capture_chunked(*reader, options, {true}, {threads, chunk_bytes, stats},
+                           [&](std::string_view text, std::uint64_t n, std::uint64_t reached) {
+                             out.append(text);
+                             lines += n;
+                             if (reached) {
+                               EXPECT_GE(reached, end);  // the decoded part only grows
+                               end = reached;
+                             }
+                           },
+                           report);
+  } catch (const util::Error& e) {
+    error = testing::error_text(e, f.path);
+  }
+  EXPECT_EQ(lines, static_cast<std::uint64_t>(std::count(out.begin(), out.end(), '\n')));
+  return out + "|" + error + "|" + report.losses + "|" + report.nothing_found;
+}
+
+constexpr unsigned kThreads[] = {1, 2, 3};
+
+testing::TrafficSpec traffic_spec(unsigned flows, unsigned datagrams, bool split, bool fragments,
+                                  std::uint64_t seed = 1) {
+  testing::TrafficSpec spec;
+  spec.flows = flows;
+  spec.datagrams = datagrams;
+  spec.split = split;
+  spec.fragments = fragments;
+  spec.seed = seed;
+  return spec;
+}
+// Traffic whose datagrams hold whole messages (garbage before some of them).
+testing::TrafficSpec whole_messages(unsigned flows, unsigned datagrams, bool fragments) {
+  return traffic_spec(flows, datagrams, false, fragments);
+}
+
+TEST(ChunkedCapture, WholeMessagesPerDatagramAreDecodedChunkByChunk) {
+  const testing::TrafficSpec spec = whole_messages(7, 3000, false);
+  const auto frames = testing::traffic(spec);
+  const Bytes capture = pcapng(frames);
+  const dissect::CaptureDecoder::Options options;
+  const std::string want = testing::decode_serially(capture, options);
+  ASSERT_GT(std::count(want.begin(), want.end(), '\n'), 5000);
+  ASSERT_NE(want.find("SKIP"), std::string::npos);  // garbage before messages
+  for (unsigned threads : kThreads)
+    for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{5000}, std::uint64_t{100000}}) {
+      ChunkedCaptureStats stats;
+      EXPECT_EQ(chunked(capture, options, threads, chunk, &stats), want) << threads << " threads, chunks of " << chunk;
+      EXPECT_FALSE(stats.handed_over);
+      const std::size_t chunks = std::min(capture.size() / chunk, frames.size());  // a chunk holds a block at least
+      EXPECT_GT(stats.guessed_right, chunks / 2) << threads << " threads, chunks of " << chunk;
+    }
+}
+
+TEST(ChunkedCapture, FragmentSetsAndMessagesAcrossTheCutsGoToThePipelinedDecoder) {
+  for (const bool split : {false, true}) {
+    const Bytes capture = pcapng(testing::traffic(traffic_spec(7, 1500, split, true, 3)));
+    const dissect::CaptureDecoder::Options options;
+    const std::string want = testing::decode_serially(capture, options);
+    ASSERT_NE(want.find("SKIP"), std::string::npos);
+    for (unsigned threads : kThreads)
+      for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{7000}, std::uint64_t{60000}}) {
+        ChunkedCaptureStats stats;
+        EXPECT_EQ(chunked(capture, options, threads, chunk, &stats), want)
+            << threads << " threads, chunks of " << chunk << (split ? ", split" : "");
+        if (split) {
+          EXPECT_TRUE(stats.handed_over);
+        }
+      }
+  }
+}
+
+TEST(ChunkedCapture, ANewSectionIsReadSerially) {
+  const testing::TrafficSpec spec = whole_messages(4, 2000, false);
+  const auto frames = testing::traffic(spec);
+  const Bytes capture = pcapng(frames, frames.size() / 2);
+  const dissect::CaptureDecoder::Options options;
+  const std::string want = testing::decode_serially(capture, options);
+  for (unsigned threads : kThreads) {
+    ChunkedCaptureStats stats;
+    EXPECT_EQ(chunked(capture, options, threads, 20000, &stats), want) << threads << " threads";
+    EXPECT_FALSE(stats.handed_over);
+    // Chunks read in the wrong byte order are redone (as many as were decoded ahead when
+    // the new section showed; how many depends on timing); the later ones are right again.
+    const std::uint64_t chunks = capture.size() / 20000;
+    EXPECT_GE(stats.guessed_right + 2 * threads + 2, chunks) << threads << " threads, " << stats.redone << " redone";
+  }
+}
+
+TEST(ChunkedCapture, ClassicPcapRecordsAreCutAtGuessedStarts) {
+  const testing::TrafficSpec spec = whole_messages(5, 2000, true);
+  const Bytes capture = pcap(testing::traffic(spec));
+  const dissect::CaptureDecoder::Options options;
+  const std::string want = testing::decode_serially(capture, options);
+  for (unsigned threads : kThreads)
+    for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{3333}, std::uint64_t{50000}}) {
+      ChunkedCaptureStats stats;
+      EXPECT_EQ(chunked(capture, options, threads, chunk, &stats), want) << threads << " threads, chunks of " << chunk;
+      EXPECT_GT(stats.guessed_right, 0u);
+    }
+}
+
+// What is said after a capture is the same however it was cut: records beyond a classic
+// PCAP's snapshot length, and what was found when no datagram went to our ports.
+TEST(ChunkedCapture, TheReportIsTheSameInChunks) {
+  const auto frames = testing::traffic(whole_messages(5, 2000, true));
+  dissect::CaptureDecoder::Options options;
+  options.snapshot_length = 200;  // many frames are longer: read, and counted
+  const Bytes capture = pcap(frames, 200);
+  for (const bool other_port : {false, true}) {
+    options.udp_ports = {other_port ? std::uint16_t{9999} : std::uint16_t{3490}};
+    const std::string want = testing::decode_serially(capture, options);
+    ASSERT_NE(want.find("records captured longer than the snapshot length 200"), std::string::npos) << want.substr(want.size() - 300);
+    if (other_port) {
+      ASSERT_NE(want.find("|no UDP datagrams to port 9999; found UDP port 3490 ("), std::string::npos);
+    }
+    for (unsigned threads : kThreads)
+      for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{3333}, std::uint64_t{50000}})
+        EXPECT_EQ(chunked(capture, options, threads, chunk), want) << threads << " threads, chunks of " << chunk;
+  }
+}
+
+TEST(ChunkedCapture, TheFlowLimitActsAsInOneDecoder) {
+  for (const bool split : {false, true}) {
+    const Bytes capture = pcapng(testing::traffic(traffic_spec(9, 1500, split, false)));
+    for (const std::size_t max_flows : {3u, 8u, 9u}) {
+      dissect::CaptureDecoder::Options options;
+      options.max_flows = max_flows;
+      const std::string want = testing::decode_serially(capture, options);
+      if (split && max_flows < 9) {
+        ASSERT_NE(want.find("flows ended early at the flow limit"), std::string::npos);
+      }
+      for (unsigned threads : kThreads)
+        for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{20000}})
+          EXPECT_EQ(chunked(capture, options, threads, chunk), want)
+              << threads << " threads, chunks of " << chunk << ", " << max_flows << " flows"
+              << (split ? ", split" : "");
+    }
+  }
+}
+
+TEST(ChunkedCapture, AMalformedBlockStopsAfterTheSameLines) {
+  const testing::TrafficSpec spec = whole_messages(5, 2000, false);
+  Bytes capture = pcapng(testing::traffic(spec));
+  // Break the trailing length of the block that holds the middle of the file.
+  std::size_t at = 28;  // after the SHB
+  while (at < capture.size() / 2) at += capture[at + 4] | capture[at + 5] << 8 | capture[at + 6] << 16;
+  const std::size_t len = capture[at + 4] | capture[at + 5] << 8 | capture[at + 6] << 16;
+  capture[at + len - 4] ^= 0x40;
+  const dissect::CaptureDecoder::Options options;
+  const std::string want = testing::decode_serially(capture, options);
+  ASSERT_NE(want.find("trailing length"), std::string::npos);
+  for (unsigned threads : kThreads)
+    for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{10000}})
+      EXPECT_EQ(chunked(capture, options, threads, chunk), want) << threads << " threads, chunks of " << chunk;
+}
+
+}  // namespace
+}  // namespace dltdump::app
