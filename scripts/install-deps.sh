@@ -8,6 +8,7 @@ packages=(
   pkg-config libpcre2-dev             # regular expressions (PCRE2 with its JIT)
   libgtest-dev libbenchmark-dev       # unit tests, micro-benchmarks
   clang libclang-rt-14-dev            # libFuzzer targets
+  clang-format clang-tidy             # house style: make format, scripts/check-format.sh, check-tidy.sh
   dlt-tools dlt-viewer                # interop peers: dlt-convert, dlt-receive, dlt-viewer
   dlt-daemon libdlt-examples          # live TCP peer: dlt-daemon, dlt-example-user
   iproute2                            # live UDP multicast test in a private network namespace
