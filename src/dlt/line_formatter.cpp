@@ -76,7 +76,7 @@ void LineFormatter::format_head(const Message& m, util::TextBuffer& out) {
   p = util::put_u8(p, m.counter);
   *p++ = ' ';
   Id ecu = m.shown_ecu(), app = m.app, ctx = m.ctx;
-  if (any_control(ecu, app, ctx)) [[unlikely]] {  // one line, no escape sequence (Q17)
+  if (any_control(ecu, app, ctx)) [[unlikely]] {  // one line, no escape sequence (Q20)
     ecu = ecu.shown();
     app = app.shown();
     ctx = ctx.shown();

@@ -61,7 +61,8 @@ using Files = std::map<std::string, std::string>;
 
 }  // namespace
 
-// The eight rows of the table (seed §2.4.4.7): %FILE%, %CTR%, %CDATETIME% present or not.
+// The eight rows of the table (seed §2.4.4.7, restated in docs/spec/README.md): %FILE%,
+// %CTR%, %CDATETIME% present or not.
 TEST(FileSeries, TableRow1NoVariablesConcatenatesWithoutSplitting) {
   TempDir d;
   EXPECT_EQ(two_inputs(d, "out.txt", 100), (Files{{"out.txt", "a1 a2 a3 a4 a5 b1 b2"}}));
