@@ -150,6 +150,11 @@ signal_run() {
   local name="$kind, $threads threads, SIG$signal at $ms ms"
   expected_rc=130
   [ "$signal" == TERM ] && expected_rc=143
+  # On a loaded machine an early signal may come before the program installed its
+  # handlers (during exec and dynamic loading): killed by it, nothing said, nothing written.
+  if [ $rc -eq $expected_rc ] && [ ! -s "$work/err" ] && [ ! -s "$out" ] && [ "$ms" -lt 50 ]; then
+    return
+  fi
   local text=$out
   if [ "$kind" == dlt ] || [ "$kind" == pcapng ]; then
     text=$work/s_decoded.txt
@@ -162,9 +167,9 @@ signal_run() {
     return
   fi
   [ $rc -eq $expected_rc ] || fail "$name: exit $rc, expected $expected_rc"
-  one_line "$name" "$work/err"
   local size
   size=$(stat -c %s "$text")
+  one_line "$name" "$work/err"
   cmp -s -n "$size" "$text" "$full" || fail "$name: not a prefix of the full output"
   [ "$size" -eq 0 ] || [ "$(tail -c 1 "$text" | od -An -c | tr -d ' ')" == '\n' ] || fail "$name: ends inside a line"
   if [ "$kind" == dlt ]; then
