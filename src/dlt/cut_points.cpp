@@ -9,7 +9,7 @@
 namespace dltdump::dlt {
 
 namespace {
-constexpr std::size_t kStorage = 16;
+constexpr std::size_t kStorage = kStorageHeaderBytes;
 }  // namespace
 
 std::uint64_t next_verified_packet(std::span<const std::uint8_t> file, std::uint64_t from) {

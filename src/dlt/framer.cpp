@@ -9,18 +9,16 @@
 
 namespace dltdump::dlt {
 
-namespace {
-constexpr std::size_t kMaxPacket = 65535;
-}  // namespace
-
 unsigned Framer::prefix_length(StreamFormat f) {
-  return f == StreamFormat::File ? 16u : f == StreamFormat::Serial ? 4u : 0u;
+  return f == StreamFormat::File     ? unsigned{kStorageHeaderBytes}
+         : f == StreamFormat::Serial ? unsigned{kSerialMarkerBytes}
+                                     : 0u;
 }
 
 Framer::Framer(StreamFormat format, std::uint64_t start)
     : format_(format), prefix_(prefix_length(format)), discard_step_(format == StreamFormat::Network ? 1u : 4u),
       carry_base_(start), fed_(start) {
-  carry_.reserve(2 * (kMaxPacket + 64));
+  carry_.reserve(2 * (kMaxPacketBytes + 64));
 }
 
 void Framer::skip(std::uint64_t position, std::uint64_t length, std::string_view reason) {
@@ -145,9 +143,9 @@ void Framer::feed(std::span<const std::uint8_t> chunk, FramerSink& sink) {
   std::size_t from = 0;  // first chunk byte not yet handled
   if (!carry_.empty()) {
     // Complete what started in earlier chunks with the head of this one; any packet that
-    // starts in the carried bytes fits in (carried + kMaxPacket + prefix + 4) bytes.
+    // starts in the carried bytes fits in (carried + kMaxPacketBytes + prefix + 4) bytes.
     const std::size_t old = carry_.size();
-    const std::size_t take = std::min(chunk.size(), kMaxPacket + prefix_ + 8);
+    const std::size_t take = std::min(chunk.size(), kMaxPacketBytes + prefix_ + 8);
     carry_.insert(carry_.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(take));
     std::size_t used = process(carry_.data(), carry_.size(), carry_base_, false, old, sink);
     if (used < old) {

@@ -6,6 +6,7 @@
 // and its text is made later and only if something needs it (dlt/line_formatter.hpp).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -20,6 +21,11 @@ enum class MessageType : std::uint8_t { Log = 0, AppTrace = 1, NwTrace = 2, Cont
 
 // How the payload is interpreted.
 enum class PayloadKind : std::uint8_t { Verbose, NonVerbose, Control };
+
+// Sizes of the framing (spec §4).
+inline constexpr std::size_t kStorageHeaderBytes = 16;  // "DLT\1", seconds, microseconds, ECU
+inline constexpr std::size_t kSerialMarkerBytes = 4;    // "DLS\1"
+inline constexpr std::size_t kMaxPacketBytes = 65535;   // LEN is 16 bits
 
 // Standard header HTYP bits.
 namespace htyp {

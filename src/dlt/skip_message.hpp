@@ -11,8 +11,6 @@
 
 namespace dltdump::dlt {
 
-inline constexpr std::size_t kStorageHeaderBytes = 16;
-
 // Writes a storage header: `DLT\1`, the seconds and microseconds of `time` (little endian;
 // zeros for a time without a source), and `ecu` (4 bytes; null: zeros).
 void write_storage_header(std::uint8_t* out, util::Timestamp time, const std::uint8_t* ecu);

@@ -74,7 +74,7 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
  private:
   // Largest ring bytes one held line takes: its raw bytes (storage header + packet) and,
   // if the packet lies apart from them, the packet.
-  static constexpr std::size_t kMaxHeldLineBytes = 2 * (16 + 65535);
+  static constexpr std::size_t kMaxHeldLineBytes = 2 * (dlt::kStorageHeaderBytes + dlt::kMaxPacketBytes);
   struct Held {
     bool is_skip = false;
     dlt::Message message;  // spans into ring_ (set when held; the ring never moves)

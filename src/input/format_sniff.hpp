@@ -18,6 +18,7 @@
 #include <span>
 #include <string>
 
+#include "dlt/message.hpp"
 #include "input/input_spec.hpp"
 
 namespace dltdump::input {
@@ -27,7 +28,7 @@ enum class Content : std::uint8_t { Unknown, DltFile, DltSerial, DltNetwork, Pca
 // The input's first min(n, its size) bytes; the same bytes again on each call, more if n
 // grows (util::InputFile::head). At most kSniffBytes are asked for.
 using HeadReader = std::function<std::span<const std::uint8_t>(std::size_t n)>;
-inline constexpr std::size_t kSniffBytes = 3 * 65536 + 4;
+inline constexpr std::size_t kSniffBytes = 3 * (dlt::kMaxPacketBytes + 1) + 4;
 
 // What the first bytes say. Throws what `head` throws.
 Content sniff_content(const HeadReader& head);

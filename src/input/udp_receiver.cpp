@@ -18,7 +18,7 @@ namespace dltdump::input {
 
 namespace {
 
-constexpr std::size_t kSlotBytes = UdpReceiver::kHeadroom + 65535;
+constexpr std::size_t kSlotBytes = UdpReceiver::kHeadroom + net::kMaxIpv4PacketBytes;
 constexpr std::size_t kControlBytes =
     CMSG_SPACE(sizeof(timespec)) + CMSG_SPACE(sizeof(std::uint32_t)) + CMSG_SPACE(sizeof(in_pktinfo)) + 64;
 

@@ -60,7 +60,7 @@ class UdpReceiver {
   Options options_;
   int fd_ = -1;
   std::uint16_t port_ = 0;
-  std::vector<std::uint8_t> buffers_;   // batch slots of kHeadroom + 65535 bytes
+  std::vector<std::uint8_t> buffers_;   // batch slots of kHeadroom + net::kMaxIpv4PacketBytes
   std::vector<std::uint8_t> controls_;  // ancillary data per slot
   std::unique_ptr<mmsghdr[]> messages_;
   std::unique_ptr<sockaddr_in[]> senders_;

@@ -26,7 +26,8 @@ inline constexpr std::size_t kUdpHeaderBytes = 8;
 inline constexpr std::size_t kUdpFrameHeaderBytes = kEthernetHeaderBytes + kIpv4HeaderBytes + kUdpHeaderBytes;
 inline constexpr std::size_t kMinEthernetFrame = 60;  // without the frame check sequence
 // The largest UDP payload one IPv4 packet carries.
-inline constexpr std::size_t kMaxUdpPayloadBytes = 65535 - kIpv4HeaderBytes - kUdpHeaderBytes;
+inline constexpr std::size_t kMaxIpv4PacketBytes = 65535;  // the total length is 16 bits
+inline constexpr std::size_t kMaxUdpPayloadBytes = kMaxIpv4PacketBytes - kIpv4HeaderBytes - kUdpHeaderBytes;
 // Room a frame buffer needs.
 inline constexpr std::size_t kMaxUdpFrameBytes = kUdpFrameHeaderBytes + kMaxUdpPayloadBytes;
 

@@ -53,7 +53,7 @@ class PcapngDltSink final : public LineOutput {
     std::uint32_t ordinal;  // the ECU's place among every ECU of the run: its source address
   };
   const Interface& interface_for(const dlt::Id& ecu);
-  static constexpr std::size_t kMaxPacketBytes = 65535;  // LEN is 16 bits
+  static constexpr std::size_t kMaxPacketBytes = dlt::kMaxPacketBytes;
   // `packet` (without WEID, at most kMaxPacketBytes - 4) with `ecu` as its standard-header
   // ECU, in packet_: valid until the next call.
   std::span<const std::uint8_t> with_ecu(std::span<const std::uint8_t> packet, const dlt::Id& ecu);
