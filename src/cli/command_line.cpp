@@ -12,32 +12,33 @@ namespace {
 
 using util::ascii_lower;
 
-const OptionDef* find_long(std::span<const OptionDef> defs, std::string_view name) {
+const OptionEntry* find_long(std::span<const OptionEntry> table, std::string_view name) {
   std::string key = ascii_lower(name);
-  for (const auto& d : defs)
-    if (d.long_name == key) return &d;
+  for (const auto& e : table)
+    if (e.long_name == key) return &e;
   return nullptr;
 }
 
-const OptionDef* find_short(std::span<const OptionDef> defs, char c) {
-  for (const auto& d : defs)
-    if (d.short_name == c) return &d;
+const OptionEntry* find_short(std::span<const OptionEntry> table, char c) {
+  for (const auto& e : table)
+    if (e.short_names.find(c) != std::string_view::npos) return &e;
   return nullptr;
 }
 
-void add_value(ParsedCommandLine& out, const OptionDef& def, const std::string* value) {
-  std::string key(def.long_name);
-  auto it = out.options.find(key);
-  if (it != out.options.end() && def.arity != Arity::List)
-    throw CommandLineError{"Option '" + key + "' provided multiple times"};
-  auto& vals = out.options[key];
+void add_value(ParsedCommandLine& out, const OptionEntry& entry, const std::string* value) {
+  const auto at = static_cast<std::size_t>(entry.id);
+  if (out.given[at] && entry.arity != Arity::List)
+    throw CommandLineError{"Option '" + std::string(entry.long_name) + "' provided multiple times"};
+  out.given[at] = true;
+  auto& vals = out.option_values[at];
   if (!value) return;
-  if (def.arity == Arity::List) {
+  if (entry.arity == Arity::List) {
     std::vector<std::string> items;
     try {
       items = split_list(*value);
     } catch (const CommandLineError& e) {
-      throw CommandLineError{"Option '" + key + "' value " + util::quoted(*value) + ": " + e.message};
+      throw CommandLineError{"Option '" + std::string(entry.long_name) + "' value " + util::quoted(*value) + ": " +
+                             e.message};
     }
     for (auto& v : items) vals.push_back(std::move(v));
   } else {
@@ -94,7 +95,7 @@ std::vector<std::string> split_list(const std::string& value) {
   return out;
 }
 
-ParsedCommandLine parse_command_line(std::span<const std::string> args, std::span<const OptionDef> defs) {
+ParsedCommandLine parse_command_line(std::span<const std::string> args, std::span<const OptionEntry> table) {
   ParsedCommandLine out;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -106,7 +107,7 @@ ParsedCommandLine parse_command_line(std::span<const std::string> args, std::spa
       std::string body = arg.substr(2);
       std::size_t eq = body.find('=');
       std::string name = body.substr(0, eq);
-      const OptionDef* def = find_long(defs, name);
+      const OptionEntry* def = find_long(table, name);
       if (!def) throw CommandLineError{"Option " + util::quoted("--" + name) + " not recognized"};
       if (def->arity == Arity::Flag) {
         if (eq != std::string::npos) throw CommandLineError{"Option '" + std::string(def->long_name) + "' doesn't take a value"};
@@ -122,7 +123,7 @@ ParsedCommandLine parse_command_line(std::span<const std::string> args, std::spa
       continue;
     }
     if (arg.size() >= 2 && arg[0] == '-') {
-      const OptionDef* first = find_short(defs, arg[1]);
+      const OptionEntry* first = find_short(table, arg[1]);
       if (!first) throw CommandLineError{"Option " + util::quoted(arg.substr(0, 2)) + " not recognized"};
       if (first->arity != Arity::Flag) {
         if (arg.size() > 2) {
@@ -139,7 +140,7 @@ ParsedCommandLine parse_command_line(std::span<const std::string> args, std::spa
         throw CommandLineError{"Command line option " + util::quoted(arg) +
                                " invalid, key value pairs must be isolated"};
       for (std::size_t k = 1; k < arg.size(); ++k) {
-        const OptionDef* def = find_short(defs, arg[k]);
+        const OptionEntry* def = find_short(table, arg[k]);
         if (!def) throw CommandLineError{"Option " + util::quoted("-" + std::string(1, arg[k])) + " not recognized"};
         if (def->arity != Arity::Flag)
           throw CommandLineError{"Command line option " + util::quoted(arg) +

@@ -9,31 +9,25 @@
 // Inputs (non-option arguments) may stand anywhere.
 #pragma once
 
-#include <map>
+#include <array>
 #include <span>
 #include <string>
-#include <string_view>
 #include <vector>
+
+#include "cli/option_table.hpp"
 
 namespace dltdump::cli {
 
-enum class Arity { Flag, Value, List };
-
-struct OptionDef {
-  char short_name;             // 0 if none
-  std::string_view long_name;  // lower case
-  Arity arity;
-};
-
 struct ParsedCommandLine {
-  // Keyed by long name. Flags map to an empty vector; values and lists to their values.
-  std::map<std::string, std::vector<std::string>, std::less<>> options;
+  // By OptionId. A flag given has no values; a value or list option given has its values.
+  std::array<bool, kOptionCount> given{};
+  std::array<std::vector<std::string>, kOptionCount> option_values;
   std::vector<std::string> inputs;
 
-  bool has(std::string_view name) const { return options.find(name) != options.end(); }
-  const std::vector<std::string>* values(std::string_view name) const {
-    auto it = options.find(name);
-    return it == options.end() ? nullptr : &it->second;
+  bool has(OptionId id) const { return given[static_cast<std::size_t>(id)]; }
+  // The values of `id`; null if it was not given.
+  const std::vector<std::string>* values(OptionId id) const {
+    return has(id) ? &option_values[static_cast<std::size_t>(id)] : nullptr;
   }
 };
 
@@ -42,8 +36,11 @@ struct CommandLineError {
   std::string message;
 };
 
-// Tokenises `args` (without the program name). Throws CommandLineError.
-ParsedCommandLine parse_command_line(std::span<const std::string> args, std::span<const OptionDef> defs);
+// Tokenises `args` (without the program name) by the options of `table` (option_table(), or a
+// part of it in tests; names unique). Throws CommandLineError, whose message names the option
+// by its long name.
+ParsedCommandLine parse_command_line(std::span<const std::string> args,
+                                     std::span<const OptionEntry> table = option_table());
 
 // Splits a list value at commas. `'…'` or `"…"` protect commas and are removed; a
 // backslash before a quote yields the quote; a backslash before anything else is kept

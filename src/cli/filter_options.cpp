@@ -4,6 +4,7 @@
 #include <cctype>
 #include <limits>
 
+#include "cli/option_table.hpp"
 #include "filter/filter_sink.hpp"
 #include "filter/text_search.hpp"
 #include "util/ascii.hpp"
@@ -29,21 +30,21 @@ std::string_view trim(std::string_view s) {
 // item — `--appid=`, `-s a,`, `--type=warn,,error` — is refused: it is a slip of the comma,
 // and as a search it would match every line. `blank_is_empty`: spaces alone count as empty
 // (numbers, whose spaces are trimmed).
-std::vector<std::string> items(const ParsedCommandLine& cl, std::string_view name, bool blank_is_empty = false) {
-  auto* values = cl.values(name);
+std::vector<std::string> items(const ParsedCommandLine& cl, OptionId id, bool blank_is_empty = false) {
+  auto* values = cl.values(id);
   if (!values) return {};
   for (const auto& v : *values)
     if (v.empty() || (blank_is_empty && trim(v).empty()))
-      fail("Option '" + std::string(name) + "' has an empty value (a comma too many?)");
+      fail("Option " + option_quoted(id) + " has an empty value (a comma too many?)");
   return *values;
 }
 
 // --ecuid, --appid, --ctxid: ids are 1 to 4 bytes, so a longer one can never match.
-std::vector<std::string> id_items(const ParsedCommandLine& cl, std::string_view name) {
-  auto ids = items(cl, name);
-  for (const auto& id : ids)
-    if (id.size() > 4)
-      fail("Option '" + std::string(name) + "' value " + util::quoted(id) +
+std::vector<std::string> id_items(const ParsedCommandLine& cl, OptionId id) {
+  auto ids = items(cl, id);
+  for (const auto& value : ids)
+    if (value.size() > 4)
+      fail("Option " + option_quoted(id) + " value " + util::quoted(value) +
            " is longer than 4 bytes (ids are 1-4 bytes)");
   return ids;
 }
@@ -51,14 +52,14 @@ std::vector<std::string> id_items(const ParsedCommandLine& cl, std::string_view 
 // -s, -r: a line's text is UTF-8, so a value that is not can never match (and PCRE2 refuses
 // it). Nor does a text hold control characters (they are shown as '.'), so a string with
 // one can never match either; a pattern may still hold one in a negated class.
-std::vector<std::string> text_items(const ParsedCommandLine& cl, std::string_view name) {
-  auto values = items(cl, name);
+std::vector<std::string> text_items(const ParsedCommandLine& cl, OptionId id) {
+  auto values = items(cl, id);
   for (const auto& v : values) {
     if (!util::valid_utf8(v))
-      fail("Option '" + std::string(name) + "' value " + util::quoted(v) +
+      fail("Option " + option_quoted(id) + " value " + util::quoted(v) +
            " is not UTF-8 text (line texts are), so it can never match");
-    if (name == "string" && util::has_control(v))
-      fail("Option 'string' value " + util::quoted(v) +
+    if (id == OptionId::String && util::has_control(v))
+      fail("Option " + option_quoted(id) + " value " + util::quoted(v) +
            " holds a control character, which line texts show as '.', so it can never match");
   }
   return values;
@@ -82,22 +83,22 @@ constexpr TypeName kTypeNames[] = {
 };
 
 // A context size: a whole number from 0 to `max`.
-std::uint32_t parse_context(const ParsedCommandLine& cl, std::string_view name, std::uint32_t max) {
-  auto* v = cl.values(name);
+std::uint32_t parse_context(const ParsedCommandLine& cl, OptionId id, std::uint32_t max) {
+  auto* v = cl.values(id);
   if (!v) return 0;
   const auto n = parse_int32(v->front());
   if (!n || *n < 0 || static_cast<std::uint32_t>(*n) > max)
-    fail("Option '" + std::string(name) + "' must be a whole number from 0 to " + std::to_string(max) + ", not " +
+    fail("Option " + option_quoted(id) + " must be a whole number from 0 to " + std::to_string(max) + ", not " +
          util::quoted(v->front()));
   return static_cast<std::uint32_t>(*n);
 }
 
-std::optional<std::int64_t> parse_date_option(const ParsedCommandLine& cl, std::string_view name) {
-  auto* v = cl.values(name);
+std::optional<std::int64_t> parse_date_option(const ParsedCommandLine& cl, OptionId id) {
+  auto* v = cl.values(id);
   if (!v) return std::nullopt;
   const auto ticks = util::parse_date_time(v->front());
   if (!ticks)
-    fail("Can't interpret date " + util::quoted(v->front()) + " for option '" + std::string(name) + "'.");  // Q4
+    fail("Can't interpret date " + util::quoted(v->front()) + " for option " + option_quoted(id) + ".");  // Q4
   return ticks;
 }
 
@@ -174,59 +175,63 @@ std::optional<std::uint32_t> parse_message_id(std::string_view text) {
 
 void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config, std::vector<std::string>& warnings) {
   filter::FilterSpec& f = config.filter;
-  f.ecu_ids = id_items(cl, "ecuid");
-  f.app_ids = id_items(cl, "appid");
-  f.ctx_ids = id_items(cl, "ctxid");
-  for (const auto& v : items(cl, "sessionid", true)) {
+  f.ecu_ids = id_items(cl, OptionId::EcuId);
+  f.app_ids = id_items(cl, OptionId::AppId);
+  f.ctx_ids = id_items(cl, OptionId::CtxId);
+  for (const auto& v : items(cl, OptionId::SessionId, true)) {
     const auto n = parse_session_id(v);
-    if (!n) fail("Option 'sessionid' must be a whole number from -2147483648 to 4294967295, not " + util::quoted(v));
+    if (!n)
+      fail("Option " + option_quoted(OptionId::SessionId) +
+           " must be a whole number from -2147483648 to 4294967295, not " + util::quoted(v));
     f.session_ids.push_back(*n);
   }
-  for (const auto& v : items(cl, "type", true)) {
+  for (const auto& v : items(cl, OptionId::Type, true)) {
     const auto t = parse_type(v);
-    if (!t) fail("Unknown filter type " + util::quoted(v) + " for option 'type'.");
+    if (!t) fail("Unknown filter type " + util::quoted(v) + " for option " + option_quoted(OptionId::Type) + ".");
     if (!type_can_match(*t))
-      fail("Option 'type' value " + util::quoted(v) +
+      fail("Option " + option_quoted(OptionId::Type) + " value " + util::quoted(v) +
            " can never match: a number is the MSIN byte without its verbose bit (even, 0-254, message type 0-3; "
            "48 = warn)");
     f.types.push_back(*t);
   }
-  if (cl.has("verbose")) f.kinds |= filter::kKindVerbose;
-  if (cl.has("nonverbose")) f.kinds |= filter::kKindNonVerbose;
-  if (cl.has("control")) f.kinds |= filter::kKindControl;
-  for (const auto& v : items(cl, "messageid", true)) {
+  if (cl.has(OptionId::Verbose)) f.kinds |= filter::kKindVerbose;
+  if (cl.has(OptionId::NonVerbose)) f.kinds |= filter::kKindNonVerbose;
+  if (cl.has(OptionId::Control)) f.kinds |= filter::kKindControl;
+  for (const auto& v : items(cl, OptionId::MessageId, true)) {
     const auto id = parse_message_id(v);
     if (!id)
-      fail("Invalid message identifier " + util::quoted(v) +
-           " for option 'messageid', must be an integer from 0 to 4294967295");
+      fail("Invalid message identifier " + util::quoted(v) + " for option " + option_quoted(OptionId::MessageId) +
+           ", must be an integer from 0 to 4294967295");
     f.message_ids.push_back(*id);
   }
-  const auto not_before = parse_date_option(cl, "not-before");
-  const auto not_after = parse_date_option(cl, "not-after");
+  const auto not_before = parse_date_option(cl, OptionId::NotBefore);
+  const auto not_after = parse_date_option(cl, OptionId::NotAfter);
   if (not_before && not_after && *not_before > *not_after)
-    fail("Nothing to filter, 'not-before' " + util::format_utc_seconds(*not_before) +
-         " must be earlier than 'not-after' " + util::format_utc_seconds(*not_after) + ".");
+    fail("Nothing to filter, " + option_quoted(OptionId::NotBefore) + " " + util::format_utc_seconds(*not_before) +
+         " must be earlier than " + option_quoted(OptionId::NotAfter) + " " + util::format_utc_seconds(*not_after) +
+         ".");
   if (not_before) f.not_before_us = ceil_us(*not_before);
   if (not_after) f.not_after_us = floor_us(*not_after);
-  f.strings = text_items(cl, "string");
-  f.regexes = text_items(cl, "regex");
-  f.ignore_case = cl.has("ignorecase");
-  f.none = cl.has("none");
+  f.strings = text_items(cl, OptionId::String);
+  f.regexes = text_items(cl, OptionId::Regex);
+  f.ignore_case = cl.has(OptionId::IgnoreCase);
+  f.none = cl.has(OptionId::None);
   try {
     // Q3: a bad pattern is an option error; with -i the strings are patterns too.
     filter::TextSearch check(f.strings, f.regexes, f.ignore_case);
   } catch (const util::Error& e) {
     fail(e.what());
   }
-  config.before_context = parse_context(cl, "before-context", filter::FilterSink::kMaxBefore);
-  config.after_context = parse_context(cl, "after-context", static_cast<std::uint32_t>(INT32_MAX));
+  config.before_context = parse_context(cl, OptionId::BeforeContext, filter::FilterSink::kMaxBefore);
+  config.after_context = parse_context(cl, OptionId::AfterContext, static_cast<std::uint32_t>(INT32_MAX));
   // As grep's context needs a pattern: without a filter every line is printed anyway. The
   // run is still what was asked for, so this is a warning, not an error.
-  for (std::string_view name : {"before-context", "after-context"})
-    if (cl.has(name) && !f.any())
-      warnings.push_back("Option '" + std::string(name) + "' has no effect without a filter (every line is printed)");
+  for (const OptionId id : {OptionId::BeforeContext, OptionId::AfterContext})
+    if (cl.has(id) && !f.any())
+      warnings.push_back("Option " + option_quoted(id) + " has no effect without a filter (every line is printed)");
   if (f.ignore_case && f.strings.empty() && f.regexes.empty())
-    warnings.push_back("Option 'ignorecase' has no effect without -s or -r");
+    warnings.push_back("Option " + option_quoted(OptionId::IgnoreCase) + " has no effect without " +
+                       option_flag(OptionId::String) + " or " + option_flag(OptionId::Regex));
 }
 
 }  // namespace dltdump::cli

@@ -4,6 +4,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "cli/option_table.hpp"
 #include "util/version.hpp"
 
 namespace dltdump::cli {
@@ -33,6 +34,20 @@ void wrap(std::string& out, const std::string& text, unsigned width, unsigned in
   out += line + "\n";
 }
 
+// Appends the options of `section`, in table order: one paragraph per option (or per run of
+// options that share one), then its details.
+void append_options(std::string& out, OptionSection section, unsigned width) {
+  const auto table = option_table();
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const OptionEntry& first = table[i];
+    if (first.section != section) continue;
+    std::string names = option_synopsis(first);
+    while (i + 1 < table.size() && table[i + 1].shares_help) names += ", " + option_synopsis(table[++i]);
+    wrap(out, names + " - " + std::string(first.help), width, 2, 4);
+    for (const std::string_view detail : first.details) wrap(out, std::string(detail), width, 4, 6);
+  }
+}
+
 std::string version_line() {
   return std::string("dltdump Version: ") + kVersion + ", " + kCopyright;
 }
@@ -52,10 +67,10 @@ unsigned console_width() {
 
 std::string usage_text(unsigned width) {
   std::string s = version_line() + "\n\n";
-  wrap(s, "Usage: dltdump [options] <input>...   (dltdump -? for help)", width, 0, 2);
+  wrap(s, "Usage: dltdump [options] <input>...   (dltdump " + option_flag(OptionId::Help) + " for help)", width, 0, 2);
   s += "\n";
-  wrap(s, "-?, -h, --help - Display the help.", width, 2, 4);
-  wrap(s, "--version - Display the version of this program.", width, 2, 4);
+  for (const OptionEntry& e : option_table())
+    if (!e.usage.empty()) wrap(s, option_synopsis(e) + " - " + std::string(e.usage), width, 2, 4);
   return s;
 }
 
@@ -67,85 +82,17 @@ std::string help_text(unsigned width) {
        width, 0, 0);
   s += "\n";
   wrap(s, "Usage: dltdump [options] <input>...", width, 0, 2);
-  s += "\nOptions:\n";
-  wrap(s, "-?, -h, --help - Display this help.", width, 2, 4);
-  wrap(s, "--version - Display the version of this program.", width, 2, 4);
-  wrap(s, "--position - Print the position of each message in its input stream before the line.", width, 2, 4);
-  wrap(s,
-       "--format=<format> - The input format: automatic (auto), file, serial (ser), network (net) "
-       "or pcap (pcapng). Automatic chooses by the first bytes, not the name: DLT file, serial or "
-       "network recording, PCAP or PCAP-NG capture (files and standard input alike).",
-       width, 2, 4);
-  wrap(s,
-       "--udp-port=<ports> - UDP destination ports that carry DLT in PCAP and PCAP-NG captures, "
-       "separated by commas (default: 3490).",
-       width, 2, 4);
-  wrap(s,
-       "--threads=<n> - Cores to decode large DLT files and captures with (default: the available cores, at most 8). "
-       "The output is the same for any number.",
-       width, 2, 4);
-  wrap(s,
-       "-o, --output=<file> - Write to a file instead of the console: *.dlt writes DLT (storage headers "
-       "added where the input had none, skipped regions as SKIP messages), *.pcapng writes each message as "
-       "a UDP datagram for Wireshark, any other name UTF-8 text (but a name promising a format that is not "
-       "written, such as .pcap, .gz or .json, is refused). CON: or /dev/stdout is the console. "
-       "The name may hold:",
-       width, 2, 4);
-  wrap(s, "%FILE% - the input's name without directory and extension: one output per input.", width, 4, 6);
-  wrap(s, "%CTR% - the split counter: 001, 002, ...", width, 4, 6);
-  wrap(s, "%CDATE%, %CTIME%, %CDATETIME% - the first line's local date (yyyyMMdd), time (HHmmss), both "
-          "(yyyyMMddTHHmmss).", width, 4, 6);
-  wrap(s, "%NAME% - the environment variable NAME; %% is a percent sign.", width, 4, 6);
-  wrap(s,
-       "-f, --force - Overwrite existing output files (never an input, never a file this run wrote).",
-       width, 2, 4);
-  wrap(s,
-       "--split=<size> - Start a new output file once one reaches this size (64kB at least; k, M, G "
-       "multiply by 1024). Needs %CTR% or a date or time in the output name.",
-       width, 2, 4);
-  wrap(s,
-       "--retries=<n> - Connection retries for tcp:// inputs (default 0; negative: forever). With retries, "
-       "a stream that ends is reconnected and recorded into the same output. Give negative values as "
-       "--retries=-1.",
-       width, 2, 4);
-  wrap(s,
-       "--capture=<file.pcapng> - With a udp:// input: also write every datagram received, as raw IPv4 with "
-       "the kernel's time stamps, to this PCAP-NG file (replay it with --udp-port=<port>).",
-       width, 2, 4);
-  s += "\nFilters (a line is printed if it passes every option given; within one option any value):\n";
-  wrap(s, "--ecuid=<ids> - ECU ids (as the line shows them: standard header, else storage header).", width, 2, 4);
-  wrap(s, "--appid=<ids> - Application ids.", width, 2, 4);
-  wrap(s, "--ctxid=<ids> - Context ids.", width, 2, 4);
-  wrap(s, "--sessionid=<n> - Session ids (signed decimal, or unsigned as dlt-viewer shows them).", width, 2, 4);
-  wrap(s,
-       "--type=<types> - Message types: fatal, error, warn, info, debug, verbose, ipc, can, flexray, most, "
-       "ethernet, someip, user1 to user9, request, response, time, variable, functionin, functionout, state, "
-       "vfb, or the MSIN value without the verbose bit (48 = warn).",
-       width, 2, 4);
-  wrap(s, "--verbose, --nonverbose, --control - Only these kinds of message (any of those given).", width, 2, 4);
-  wrap(s, "--messageid=<n> - Non-verbose message ids (unsigned decimal).", width, 2, 4);
-  wrap(s,
-       "--not-before=<date>, --not-after=<date> - Lines with a time stamp in this range (inclusive). "
-       "Forms: 2024-03-01T10:00:00, 2024-03-01 10:00:00.5, 2024-03-01 (midnight), 03/01/2024 10:00 PM; "
-       "local time unless Z or an offset like +02:00 follows.",
-       width, 2, 4);
-  wrap(s, "-s, --string=<text> - Lines whose text contains this string.", width, 2, 4);
-  wrap(s,
-       "-r, --regex=<re> - Lines whose text matches this regular expression (PCRE2 syntax; strings and "
-       "expressions form one group: any may match).",
-       width, 2, 4);
-  wrap(s, "-i, --ignorecase - Strings and expressions ignore case.", width, 2, 4);
-  wrap(s, "--none - Print no line at all (decode only).", width, 2, 4);
-  wrap(s, "-B, --before-context=<n> - With a filter: also print up to n lines before each match (at most 100000).",
-       width, 2, 4);
-  wrap(s, "-A, --after-context=<n> - With a filter: also print n lines after each match.", width, 2, 4);
-  wrap(s,
-       "List options take several values separated by commas and may be repeated; quote a value to keep "
-       "its commas: -s '\"a,b\"'.",
-       width, 2, 4);
+  for (const OptionSectionInfo& section : option_sections()) {
+    s += "\n";
+    s += section.title;
+    s += ":\n";
+    append_options(s, section.id, width);
+    if (!section.note.empty()) wrap(s, std::string(section.note), width, 2, 4);
+  }
   s += "\nInput:\n";
   wrap(s, "<path> or file:///<path> - A file, read from disk.", width, 2, 4);
-  wrap(s, "- - Standard input (decoded as a DLT file unless --format says otherwise).", width, 2, 4);
+  wrap(s, "- - Standard input (decoded as a DLT file unless " + option_flag(OptionId::Format) + " says otherwise).",
+       width, 2, 4);
   wrap(s, "Several inputs are decoded one after the other into the same output (unless its name holds %FILE%).",
        width, 2, 4);
   wrap(s,

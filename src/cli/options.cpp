@@ -11,6 +11,7 @@
 
 #include "cli/command_line.hpp"
 #include "cli/filter_options.hpp"
+#include "cli/option_table.hpp"
 #include "output/file_template.hpp"
 #include "output/output.hpp"
 #include "util/ascii.hpp"
@@ -20,39 +21,6 @@ namespace dltdump::cli {
 
 namespace {
 
-constexpr OptionDef kOptions[] = {
-    {'?', "help", Arity::Flag},
-    {'h', "help", Arity::Flag},  // the same option: -h as most tools have it
-    {0, "version", Arity::Flag},
-    {0, "position", Arity::Flag},
-    {0, "format", Arity::Value},
-    {0, "threads", Arity::Value},
-    {0, "udp-port", Arity::Value},
-    {'o', "output", Arity::Value},
-    {'f', "force", Arity::Flag},
-    {0, "split", Arity::Value},
-    {0, "retries", Arity::Value},
-    {0, "capture", Arity::Value},
-    // Filters and context (filter_options).
-    {'s', "string", Arity::List},
-    {'r', "regex", Arity::List},
-    {'i', "ignorecase", Arity::Flag},
-    {0, "ecuid", Arity::List},
-    {0, "appid", Arity::List},
-    {0, "ctxid", Arity::List},
-    {0, "sessionid", Arity::List},
-    {0, "type", Arity::List},
-    {0, "verbose", Arity::Flag},
-    {0, "nonverbose", Arity::Flag},
-    {0, "control", Arity::Flag},
-    {0, "none", Arity::Flag},
-    {'B', "before-context", Arity::Value},
-    {'A', "after-context", Arity::Value},
-    {0, "not-before", Arity::Value},
-    {0, "not-after", Arity::Value},
-    {0, "messageid", Arity::List},
-};
-
 // --udp-port: comma-separated port numbers 1..65535 (the option may repeat).
 std::vector<std::uint16_t> parse_udp_ports(const std::vector<std::string>& values) {
   std::vector<std::uint16_t> ports;
@@ -61,8 +29,9 @@ std::vector<std::uint16_t> parse_udp_ports(const std::vector<std::string>& value
       char* end = nullptr;
       const long n = std::strtol(item.c_str(), &end, 10);
       if (item.empty() || *end != 0 || n < 1 || n > 65535)
-        throw OptionsError{app::kExitOptionError,
-                           "Option 'udp-port' must list port numbers from 1 to 65535, not " + util::quoted(item)};
+        throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::UdpPort) +
+                                                      " must list port numbers from 1 to 65535, not " +
+                                                      util::quoted(item)};
       ports.push_back(static_cast<std::uint16_t>(n));
     }
   }
@@ -74,8 +43,8 @@ unsigned parse_threads(const std::string& v) {
   char* end = nullptr;
   long n = std::strtol(v.c_str(), &end, 10);
   if (v.empty() || *end != 0 || n < 1 || n > 64)
-    throw OptionsError{app::kExitOptionError,
-                       "Option 'threads' must be a whole number from 1 to 64, not " + util::quoted(v)};
+    throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::Threads) +
+                                                  " must be a whole number from 1 to 64, not " + util::quoted(v)};
   return static_cast<unsigned>(n);
 }
 
@@ -94,17 +63,19 @@ std::uint64_t parse_split(const std::string& v) {
   }
   if (unit == "b" || unit == "B") unit.remove_prefix(1);
   if (digits == 0 || !unit.empty())
-    throw OptionsError{app::kExitOptionError, "Option 'split' provided with unrecognized format " + util::quoted(v) +
+    throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::Split) +
+                                                  " provided with unrecognized format " + util::quoted(v) +
                                                   " (digits, then k, M or G, then b: 64kB, 100M, 1G)"};
   std::uint64_t n = 0;
   for (std::size_t i = 0; i < digits; ++i) {
     n = n * 10 + static_cast<unsigned>(v[i] - '0');
     if (n > 0x7FFFFFFF)
-      throw OptionsError{app::kExitOptionError, "Option 'split' value " + util::quoted(v) +
+      throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::Split) + " value " +
+                                                    util::quoted(v) +
                                                     " out of range (the number must be at most 2147483647)"};
   }
   if (n * scale < 65536)
-    throw OptionsError{app::kExitOptionError, "Option 'split' value " + util::quoted(v) +
+    throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::Split) + " value " + util::quoted(v) +
                                                   ": the output file size limit cannot be less than 64kB"};
   return n * scale;
 }
@@ -115,9 +86,9 @@ int parse_retries(const std::string& v) {
   errno = 0;
   const long n = std::strtol(v.c_str(), &end, 10);
   if (v.empty() || *end != 0 || errno == ERANGE || n < INT32_MIN || n > INT32_MAX)
-    throw OptionsError{
-        app::kExitOptionError,
-        "Option 'retries' must be a whole number from -2147483648 to 2147483647, not " + util::quoted(v)};
+    throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::Retries) +
+                                                  " must be a whole number from -2147483648 to 2147483647, not " +
+                                                  util::quoted(v)};
   return static_cast<int>(n);
 }
 
@@ -133,20 +104,22 @@ input::InputFormat parse_format(std::string_view value) {
   if (v == "serial" || v == "ser") return input::InputFormat::Serial;
   if (v == "network" || v == "net") return input::InputFormat::Network;
   if (v == "pcap" || v == "pcapng") return input::InputFormat::Pcap;
-  throw OptionsError{app::kExitOptionError, "Option 'format' has incorrect format " + util::quoted(value) +
-                                                " (automatic, file, serial, network or pcap)"};
+  throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::Format) + " has incorrect format " +
+                                                util::quoted(value) + " (automatic, file, serial, network or pcap)"};
 }
 
 // -o: an empty name or one whose extension promises a format that is not written is refused
 // (a run that fills `out.pcap` with text helps nobody).
 std::string parse_output(const std::string& name) {
   if (name.empty())
-    throw OptionsError{app::kExitOptionError, "Option 'output' has an empty file name (leave -o out for the console)"};
+    throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::Output) +
+                                                  " has an empty file name (leave " + option_flag(OptionId::Output) +
+                                                  " out for the console)"};
   const std::string_view format = output::unwritten_format(name);
   if (!format.empty())
     throw OptionsError{app::kExitOptionError,
-                       "Option 'output' names " + util::quoted(name) + ", but dltdump does not write " +
-                           std::string(format) +
+                       "Option " + option_quoted(OptionId::Output) + " names " + util::quoted(name) +
+                           ", but dltdump does not write " + std::string(format) +
                            " (it writes DLT for *.dlt, PCAP-NG for *.pcapng, text for other names)"};
   return name;
 }
@@ -156,9 +129,11 @@ std::string parse_output(const std::string& name) {
 void check_split(const app::DumpConfig& dump, std::vector<std::string>& warnings) {
   if (dump.split_bytes == 0) return;
   if (output::output_kind(dump.output) == output::OutputKind::Console)
-    warnings.push_back("Option 'split' has no effect without an output file (-o): nothing is split");
+    warnings.push_back("Option " + option_quoted(OptionId::Split) + " has no effect without an output file (" +
+                       option_flag(OptionId::Output) + "): nothing is split");
   else if (!output::FileTemplate(dump.output).can_split())
-    warnings.push_back("Option 'split' has no effect: the output name " + util::quoted(dump.output) +
+    warnings.push_back("Option " + option_quoted(OptionId::Split) + " has no effect: the output name " +
+                       util::quoted(dump.output) +
                        " holds no %CTR%, %CDATE%, %CTIME% or %CDATETIME%, so one file is written");
 }
 
@@ -166,11 +141,12 @@ void check_split(const app::DumpConfig& dump, std::vector<std::string>& warnings
 void check_unused(const ParsedCommandLine& cl, const app::DumpConfig& dump, std::vector<std::string>& warnings) {
   const bool tcp = std::any_of(dump.inputs.begin(), dump.inputs.end(),
                                [](const input::InputSpec& s) { return s.kind == input::InputKind::Tcp; });
-  if (cl.has("retries") && !tcp) warnings.push_back("Option 'retries' has no effect without a tcp:// input");
+  if (cl.has(OptionId::Retries) && !tcp)
+    warnings.push_back("Option " + option_quoted(OptionId::Retries) + " has no effect without a tcp:// input");
   const auto kind = output::output_kind(dump.output);
   if (dump.position && (kind == output::OutputKind::Dlt || kind == output::OutputKind::Pcapng))
-    warnings.push_back("Option 'position' has no effect on the output " + util::quoted(dump.output) +
-                       " (it prefixes text lines; DLT and PCAP-NG keep the messages)");
+    warnings.push_back("Option " + option_quoted(OptionId::Position) + " has no effect on the output " +
+                       util::quoted(dump.output) + " (it prefixes text lines; DLT and PCAP-NG keep the messages)");
 }
 
 // Standard input can be read once: a second `-` would silently read nothing.
@@ -187,27 +163,29 @@ void check_stdin_once(const std::vector<input::InputSpec>& inputs) {
 Options parse_options(std::span<const std::string> args) {
   ParsedCommandLine cl;
   try {
-    cl = parse_command_line(args, kOptions);
+    cl = parse_command_line(args);
   } catch (const CommandLineError& e) {
     throw OptionsError{app::kExitOptionError, e.message};
   }
   Options o;
-  if (auto* v = cl.values("format")) o.dump.format = parse_format(v->front());
-  o.dump.position = cl.has("position");
-  o.dump.threads = cl.has("threads") ? parse_threads(cl.values("threads")->front()) : default_threads();
-  if (auto* v = cl.values("udp-port")) o.dump.udp_ports = parse_udp_ports(*v);
-  if (auto* v = cl.values("output")) o.dump.output = parse_output(v->front());
-  o.dump.force = cl.has("force");
-  if (auto* v = cl.values("split")) o.dump.split_bytes = parse_split(v->front());
-  if (auto* v = cl.values("retries")) o.dump.retries = parse_retries(v->front());
-  if (auto* v = cl.values("capture")) {
-    if (v->front().empty()) throw OptionsError{app::kExitOptionError, "Option 'capture' has an empty file name"};
+  if (auto* v = cl.values(OptionId::Format)) o.dump.format = parse_format(v->front());
+  o.dump.position = cl.has(OptionId::Position);
+  o.dump.threads = cl.has(OptionId::Threads) ? parse_threads(cl.values(OptionId::Threads)->front()) : default_threads();
+  if (auto* v = cl.values(OptionId::UdpPort)) o.dump.udp_ports = parse_udp_ports(*v);
+  if (auto* v = cl.values(OptionId::Output)) o.dump.output = parse_output(v->front());
+  o.dump.force = cl.has(OptionId::Force);
+  if (auto* v = cl.values(OptionId::Split)) o.dump.split_bytes = parse_split(v->front());
+  if (auto* v = cl.values(OptionId::Retries)) o.dump.retries = parse_retries(v->front());
+  if (auto* v = cl.values(OptionId::Capture)) {
+    if (v->front().empty())
+      throw OptionsError{app::kExitOptionError,
+                         "Option " + option_quoted(OptionId::Capture) + " has an empty file name"};
     o.dump.capture = v->front();
   }
   parse_filter_options(cl, o.dump, o.warnings);
   check_split(o.dump, o.warnings);
-  if (cl.has("help")) o.command = Command::Help;
-  else if (cl.has("version")) o.command = Command::Version;
+  if (cl.has(OptionId::Help)) o.command = Command::Help;
+  else if (cl.has(OptionId::Version)) o.command = Command::Version;
   else if (!cl.inputs.empty()) o.command = Command::Dump;
   else o.command = Command::Usage;
   if (o.command != Command::Dump) return o;
@@ -228,10 +206,11 @@ Options parse_options(std::span<const std::string> args) {
   }
   if (!o.dump.capture.empty()) {
     if (o.dump.inputs.size() != 1 || o.dump.inputs.front().kind != input::InputKind::Udp)
-      throw OptionsError{app::kExitOptionError, "Option 'capture' needs one udp:// input"};
-    if (o.dump.capture == o.dump.output)
       throw OptionsError{app::kExitOptionError,
-                         "Option 'capture' names the output file " + util::quoted(o.dump.output)};
+                         "Option " + option_quoted(OptionId::Capture) + " needs one udp:// input"};
+    if (o.dump.capture == o.dump.output)
+      throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::Capture) +
+                                                    " names the output file " + util::quoted(o.dump.output)};
   }
   return o;
 }

@@ -9,11 +9,7 @@ using namespace dltdump::cli;
 using dltdump::test::failure;
 
 namespace {
-constexpr OptionDef kDefs[] = {
-    {'?', "help", Arity::Flag}, {'f', "force", Arity::Flag}, {'i', "ignorecase", Arity::Flag},
-    {'o', "output", Arity::Value}, {0, "retries", Arity::Value}, {'s', "string", Arity::List},
-};
-ParsedCommandLine parse(std::vector<std::string> args) { return parse_command_line(args, kDefs); }
+ParsedCommandLine parse(std::vector<std::string> args) { return parse_command_line(args); }
 std::string error(std::vector<std::string> args) {
   try {
     parse(args);
@@ -26,25 +22,25 @@ std::string error(std::vector<std::string> args) {
 
 TEST(CommandLine, LongOptionsAreCaseInsensitive) {
   auto cl = parse({"--Force", "--OUTPUT=x.txt", "in.dlt"});
-  EXPECT_TRUE(cl.has("force"));
-  EXPECT_EQ(cl.values("output")->front(), "x.txt");
+  EXPECT_TRUE(cl.has(OptionId::Force));
+  EXPECT_EQ(cl.values(OptionId::Output)->front(), "x.txt");
   EXPECT_EQ(cl.inputs, std::vector<std::string>{"in.dlt"});
 }
 
 TEST(CommandLine, ValueFormsAndBundling) {
-  EXPECT_EQ(parse({"-o", "a"}).values("output")->front(), "a");
-  EXPECT_EQ(parse({"-oa"}).values("output")->front(), "a");
-  EXPECT_EQ(parse({"-o=a"}).values("output")->front(), "a");
-  EXPECT_EQ(parse({"--output", "-"}).values("output")->front(), "-");  // a lone - is a value
+  EXPECT_EQ(parse({"-o", "a"}).values(OptionId::Output)->front(), "a");
+  EXPECT_EQ(parse({"-oa"}).values(OptionId::Output)->front(), "a");
+  EXPECT_EQ(parse({"-o=a"}).values(OptionId::Output)->front(), "a");
+  EXPECT_EQ(parse({"--output", "-"}).values(OptionId::Output)->front(), "-");  // a lone - is a value
   auto cl = parse({"-fi", "x"});
-  EXPECT_TRUE(cl.has("force"));
-  EXPECT_TRUE(cl.has("ignorecase"));
+  EXPECT_TRUE(cl.has(OptionId::Force));
+  EXPECT_TRUE(cl.has(OptionId::IgnoreCase));
   EXPECT_EQ(error({"-fi=3"}), "Command line option '-fi=3' invalid, key value pairs must be isolated");
 }
 
 TEST(CommandLine, ValueNotTakenFromADashArgument) {
   EXPECT_EQ(error({"--retries", "-1"}), "Option 'retries' missing argument");
-  EXPECT_EQ(parse({"--retries=-1"}).values("retries")->front(), "-1");
+  EXPECT_EQ(parse({"--retries=-1"}).values(OptionId::Retries)->front(), "-1");
 }
 
 TEST(CommandLine, Errors) {
@@ -66,13 +62,13 @@ TEST(CommandLine, ListErrorsNameTheOptionAndValue) {
 
 TEST(CommandLine, DoubleDashEndsOptions) {
   auto cl = parse({"a", "--", "--force", "-"});
-  EXPECT_FALSE(cl.has("force"));
+  EXPECT_FALSE(cl.has(OptionId::Force));
   EXPECT_EQ(cl.inputs, (std::vector<std::string>{"a", "--force", "-"}));
 }
 
 TEST(CommandLine, ListsAccumulateAndSplit) {
   auto cl = parse({"-s", "a,b", "--string=c"});
-  EXPECT_EQ(*cl.values("string"), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(*cl.values(OptionId::String), (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_EQ(split_list("\"a,b\",c"), (std::vector<std::string>{"a,b", "c"}));
   EXPECT_EQ(split_list("'x\\'y'"), (std::vector<std::string>{"x'y"}));
   EXPECT_EQ(split_list("a\\,b"), (std::vector<std::string>{"a\\,b"}));

@@ -1,0 +1,260 @@
+#include "cli/option_table.hpp"
+
+namespace dltdump::cli {
+
+namespace {
+
+constexpr std::string_view kOutputDetails[] = {
+    "%FILE% - the input's name without directory and extension: one output per input.",
+    "%CTR% - the split counter: 001, 002, ...",
+    "%CDATE%, %CTIME%, %CDATETIME% - the first line's local date (yyyyMMdd), time (HHmmss), both "
+    "(yyyyMMddTHHmmss).",
+    "%NAME% - the environment variable NAME; %% is a percent sign.",
+};
+
+using enum OptionId;
+using enum Arity;
+using enum OptionSection;
+
+// In OptionId order, which is the order the help lists them in.
+constexpr OptionEntry kTable[] = {
+    {.id = Help,
+     .long_name = "help",
+     .short_names = "?h",  // -h as most tools have it
+     .arity = Flag,
+     .section = Options,
+     .help = "Display this help.",
+     .usage = "Display the help."},
+    {.id = Version,
+     .long_name = "version",
+     .arity = Flag,
+     .section = Options,
+     .help = "Display the version of this program.",
+     .usage = "Display the version of this program."},
+    {.id = Position,
+     .long_name = "position",
+     .arity = Flag,
+     .section = Options,
+     .help = "Print the position of each message in its input stream before the line."},
+    {.id = Format,
+     .long_name = "format",
+     .arity = Value,
+     .value_name = "format",
+     .section = Options,
+     .help = "The input format: automatic (auto), file, serial (ser), network (net) or pcap (pcapng). Automatic "
+             "chooses by the first bytes, not the name: DLT file, serial or network recording, PCAP or PCAP-NG "
+             "capture (files and standard input alike).",
+     .example = "auto"},
+    {.id = UdpPort,
+     .long_name = "udp-port",
+     .arity = Value,
+     .value_name = "ports",
+     .section = Options,
+     .help = "UDP destination ports that carry DLT in PCAP and PCAP-NG captures, separated by commas (default: "
+             "3490).",
+     .example = "3490,3491"},
+    {.id = Threads,
+     .long_name = "threads",
+     .arity = Value,
+     .value_name = "n",
+     .section = Options,
+     .help = "Cores to decode large DLT files and captures with (default: the available cores, at most 8). The "
+             "output is the same for any number.",
+     .example = "2"},
+    {.id = Output,
+     .long_name = "output",
+     .short_names = "o",
+     .arity = Value,
+     .value_name = "file",
+     .section = Options,
+     .help = "Write to a file instead of the console: *.dlt writes DLT (storage headers added where the input had "
+             "none, skipped regions as SKIP messages), *.pcapng writes each message as a UDP datagram for "
+             "Wireshark, any other name UTF-8 text (but a name promising a format that is not written, such as "
+             ".pcap, .gz or .json, is refused). CON: or /dev/stdout is the console. The name may hold:",
+     .details = kOutputDetails,
+     .example = "%FILE%.txt"},
+    {.id = Force,
+     .long_name = "force",
+     .short_names = "f",
+     .arity = Flag,
+     .section = Options,
+     .help = "Overwrite existing output files (never an input, never a file this run wrote)."},
+    {.id = Split,
+     .long_name = "split",
+     .arity = Value,
+     .value_name = "size",
+     .section = Options,
+     .help = "Start a new output file once one reaches this size (64kB at least; k, M, G multiply by 1024). Needs "
+             "%CTR% or a date or time in the output name.",
+     .example = "100M"},
+    {.id = Retries,
+     .long_name = "retries",
+     .arity = Value,
+     .value_name = "n",
+     .section = Options,
+     .help = "Connection retries for tcp:// inputs (default 0; negative: forever). With retries, a stream that "
+             "ends is reconnected and recorded into the same output. Give negative values as --retries=-1.",
+     .example = "3"},
+    {.id = Capture,
+     .long_name = "capture",
+     .arity = Value,
+     .value_name = "file.pcapng",
+     .section = Options,
+     .help = "With a udp:// input: also write every datagram received, as raw IPv4 with the kernel's time "
+             "stamps, to this PCAP-NG file (replay it with --udp-port=<port>).",
+     .example = "received.pcapng"},
+    {.id = EcuId,
+     .long_name = "ecuid",
+     .arity = List,
+     .value_name = "ids",
+     .section = Filters,
+     .help = "ECU ids (as the line shows them: standard header, else storage header).",
+     .example = "ECU1,TCB"},
+    {.id = AppId,
+     .long_name = "appid",
+     .arity = List,
+     .value_name = "ids",
+     .section = Filters,
+     .help = "Application ids.",
+     .example = "NAV"},
+    {.id = CtxId,
+     .long_name = "ctxid",
+     .arity = List,
+     .value_name = "ids",
+     .section = Filters,
+     .help = "Context ids.",
+     .example = "MAIN"},
+    {.id = SessionId,
+     .long_name = "sessionid",
+     .arity = List,
+     .value_name = "n",
+     .section = Filters,
+     .help = "Session ids (signed decimal, or unsigned as dlt-viewer shows them).",
+     .example = "42"},
+    {.id = Type,
+     .long_name = "type",
+     .arity = List,
+     .value_name = "types",
+     .section = Filters,
+     .help = "Message types: fatal, error, warn, info, debug, verbose, ipc, can, flexray, most, ethernet, someip, "
+             "user1 to user9, request, response, time, variable, functionin, functionout, state, vfb, or the "
+             "MSIN value without the verbose bit (48 = warn).",
+     .example = "warn,error"},
+    {.id = Verbose,
+     .long_name = "verbose",
+     .arity = Flag,
+     .section = Filters,
+     .help = "Only these kinds of message (any of those given)."},
+    {.id = NonVerbose, .long_name = "nonverbose", .arity = Flag, .section = Filters, .shares_help = true},
+    {.id = Control, .long_name = "control", .arity = Flag, .section = Filters, .shares_help = true},
+    {.id = MessageId,
+     .long_name = "messageid",
+     .arity = List,
+     .value_name = "n",
+     .section = Filters,
+     .help = "Non-verbose message ids (unsigned decimal).",
+     .example = "1000"},
+    {.id = NotBefore,
+     .long_name = "not-before",
+     .arity = Value,
+     .value_name = "date",
+     .section = Filters,
+     .help = "Lines with a time stamp in this range (inclusive). Forms: 2024-03-01T10:00:00, 2024-03-01 "
+             "10:00:00.5, 2024-03-01 (midnight), 03/01/2024 10:00 PM; local time unless Z or an offset like "
+             "+02:00 follows.",
+     .example = "2024-03-01T10:00:00"},
+    {.id = NotAfter,
+     .long_name = "not-after",
+     .arity = Value,
+     .value_name = "date",
+     .section = Filters,
+     .shares_help = true,
+     .example = "03/01/2024 10:00 PM"},
+    {.id = String,
+     .long_name = "string",
+     .short_names = "s",
+     .arity = List,
+     .value_name = "text",
+     .section = Filters,
+     .help = "Lines whose text contains this string.",
+     .example = "door"},
+    {.id = Regex,
+     .long_name = "regex",
+     .short_names = "r",
+     .arity = List,
+     .value_name = "re",
+     .section = Filters,
+     .help = "Lines whose text matches this regular expression (PCRE2 syntax; strings and expressions form one "
+             "group: any may match).",
+     .example = "\\d+ bytes"},
+    {.id = IgnoreCase,
+     .long_name = "ignorecase",
+     .short_names = "i",
+     .arity = Flag,
+     .section = Filters,
+     .help = "Strings and expressions ignore case."},
+    {.id = None, .long_name = "none", .arity = Flag, .section = Filters, .help = "Print no line at all (decode only)."},
+    {.id = BeforeContext,
+     .long_name = "before-context",
+     .short_names = "B",
+     .arity = Value,
+     .value_name = "n",
+     .section = Filters,
+     .help = "With a filter: also print up to n lines before each match (at most 100000).",
+     .example = "3"},
+    {.id = AfterContext,
+     .long_name = "after-context",
+     .short_names = "A",
+     .arity = Value,
+     .value_name = "n",
+     .section = Filters,
+     .help = "With a filter: also print n lines after each match.",
+     .example = "3"},
+};
+
+constexpr bool in_id_order() {
+  for (std::size_t i = 0; i < std::size(kTable); ++i)
+    if (kTable[i].id != static_cast<OptionId>(i)) return false;
+  return std::size(kTable) == kOptionCount;
+}
+static_assert(in_id_order(), "one entry per OptionId, in OptionId order");
+
+constexpr OptionSectionInfo kSections[] = {
+    {Options, "Options", ""},
+    {Filters, "Filters (a line is printed if it passes every option given; within one option any value)",
+     "List options take several values separated by commas and may be repeated; quote a value to keep its "
+     "commas: -s '\"a,b\"'."},
+};
+
+}  // namespace
+
+std::span<const OptionEntry> option_table() { return kTable; }
+
+std::span<const OptionSectionInfo> option_sections() { return kSections; }
+
+const OptionEntry& option(OptionId id) { return kTable[static_cast<std::size_t>(id)]; }
+
+std::string option_flag(OptionId id) {
+  const OptionEntry& e = option(id);
+  if (!e.short_names.empty()) return std::string("-") + e.short_names.front();
+  return "--" + std::string(e.long_name);
+}
+
+std::string option_synopsis(const OptionEntry& entry) {
+  std::string s;
+  for (const char c : entry.short_names) {
+    s += '-';
+    s += c;
+    s += ", ";
+  }
+  s += "--";
+  s += entry.long_name;
+  if (entry.arity != Arity::Flag) {
+    s += "=<";
+    s += entry.value_name;
+    s += '>';
+  }
+  return s;
+}
+
+}  // namespace dltdump::cli
