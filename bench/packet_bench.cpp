@@ -24,7 +24,7 @@ void BM_PcapngWrite(benchmark::State& state) {
   pcap::PcapngWriter w(fd, "/dev/null", {});
   w.add_interface({});
   std::int64_t t = 1'700'000'000'000'000'000LL;
-  for (auto _ : state) w.write_packet(0, ++t, packet, 0, aio::Direction::inbound);
+  for (auto _ : state) w.write_packet(0, ++t, packet, 0, aio::Direction::Inbound);
   w.flush();
   ::close(fd);
   state.SetItemsProcessed(state.iterations());

@@ -14,7 +14,7 @@
 namespace dltdump::aio {
 
 // The pcapng `epb_flags` direction values (bits 0-1).
-enum class Direction : std::uint8_t { unknown = 0, inbound = 1, outbound = 2 };
+enum class Direction : std::uint8_t { Unknown = 0, Inbound = 1, Outbound = 2 };
 
 // pcap/pcapng link types (LINKTYPE_* of the IETF registry) that the project names.
 namespace link_type {
@@ -35,7 +35,7 @@ struct Packet {
   std::uint64_t offset = 0;            // source offset of data[0] (file position), if any
   std::uint32_t interface = 0;         // interface index, unique within one source
   std::uint16_t link_type = link_type::kRaw;
-  Direction direction = Direction::unknown;
+  Direction direction = Direction::Unknown;
 
   std::uint32_t wire_size() const noexcept { return original_size > size ? original_size : size; }
 };

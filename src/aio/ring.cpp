@@ -40,7 +40,7 @@ int Ring::send(std::span<const Packet> batch, std::size_t* first_unsent, bool) n
     const bool full = seq - tail_.load(std::memory_order_acquire) >= options_.slots ||
                       begin + p.size - byte_tail_.load(std::memory_order_acquire) > options_.bytes;
     if (full) {
-      if (options_.mode == Mode::live) {
+      if (options_.mode == Mode::Live) {
         overruns_.fetch_add(1, std::memory_order_relaxed);
         continue;
       }

@@ -88,7 +88,7 @@ void pause_for(SteadyClock::duration pause, FlushTimer& flush) {
   }
 }
 
-enum class StreamEnd { closed, idle, failed, stopped };
+enum class StreamEnd { Closed, Idle, Failed, Stopped };
 
 // Feeds what arrives on `fd` to a framer of `format` until the stream ends: the peer
 // closes it, a read fails, nothing arrives for `idle_end` (if set), or a stop is
@@ -104,23 +104,23 @@ StreamEnd pump_stream(int fd, dlt::StreamFormat format, std::uint64_t& offset,
   StreamEnd end;
   for (;;) {
     if (util::stop_requested()) {
-      end = StreamEnd::stopped;
+      end = StreamEnd::Stopped;
       break;
     }
     const input::LiveRead r = input::read_live(fd, buffer, kWaitMs);
-    if (r.status == input::LiveRead::Status::data) {
+    if (r.status == input::LiveRead::Status::Data) {
       last_data = SteadyClock::now();
       stamp.set(pc_clock());
       framer.feed({buffer.data(), r.bytes}, stamp);
-    } else if (r.status == input::LiveRead::Status::closed) {
-      end = StreamEnd::closed;
+    } else if (r.status == input::LiveRead::Status::Closed) {
+      end = StreamEnd::Closed;
       break;
-    } else if (r.status == input::LiveRead::Status::failed) {
+    } else if (r.status == input::LiveRead::Status::Failed) {
       error = r.error;
-      end = StreamEnd::failed;
+      end = StreamEnd::Failed;
       break;
     } else if (idle_end && SteadyClock::now() - last_data >= *idle_end) {
-      end = StreamEnd::idle;
+      end = StreamEnd::Idle;
       break;
     }
     flush.tick();
@@ -172,7 +172,7 @@ void decode_tcp(const input::InputSpec& spec, dlt::StreamFormat framing, const D
     int error = 0;  // a reset connection ends the stream like a close
     const StreamEnd end =
         pump_stream(socket.get(), framing, offset, kTcpIdleEnd, pipeline, flush, error);
-    if (end == StreamEnd::stopped || config.retries == 0) return;
+    if (end == StreamEnd::Stopped || config.retries == 0) return;
   }
 }
 
@@ -185,7 +185,7 @@ void decode_serial(const input::InputSpec& spec, dlt::StreamFormat framing, Pipe
   int error = 0;
   const StreamEnd end =
       pump_stream(port.get(), framing, offset, std::nullopt, pipeline, flush, error);
-  if (end == StreamEnd::failed && error != EIO)  // EIO: the device went away (unplugged, pty closed)
+  if (end == StreamEnd::Failed && error != EIO)  // EIO: the device went away (unplugged, pty closed)
     util::write_all(STDERR_FILENO, util::with_os_reason("Serial port " + spec.serial.port + " stopped", error) + "\n");
 }
 
@@ -237,10 +237,10 @@ void decode_udp(const input::InputSpec& spec, const DumpConfig& config, Pipeline
   aio::Ring::Options ring_options;
   ring_options.slots = 1u << 16;
   ring_options.bytes = 128u << 20;  // ≈ 2 s of a saturated 1 Gbit/s link
-  ring_options.mode = aio::Ring::Mode::live;
+  ring_options.mode = aio::Ring::Mode::Live;
   aio::Ring ring(ring_options);
   std::optional<pcap::CaptureTap> tap;
-  if (capture) tap.emplace(&ring, capture->writer, 0, aio::Direction::inbound);
+  if (capture) tap.emplace(&ring, capture->writer, 0, aio::Direction::Inbound);
 
   dissect::CaptureDecoder::Options options;
   options.udp_ports = {receiver.port()};

@@ -60,8 +60,8 @@ void CaptureDecoder::decode(const aio::Packet& p) {
       if (l && l->ether_type == net::kEtherTypeIpv4) decode_ip(l->payload, p, offset_of(l->payload));
       else ++stats_.ignored;
     });
-    if (status == net::TecmpStatus::bad_version) ++stats_.tecmp_bad_version;
-    else if (status != net::TecmpStatus::decoded) ++stats_.ignored;
+    if (status == net::TecmpStatus::BadVersion) ++stats_.tecmp_bad_version;
+    else if (status != net::TecmpStatus::Decoded) ++stats_.ignored;
   } else {
     ++stats_.ignored;
   }

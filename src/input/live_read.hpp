@@ -11,10 +11,10 @@ namespace dltdump::input {
 
 struct LiveRead {
   enum class Status {
-    data,    // `bytes` > 0 bytes arrived
-    idle,    // nothing arrived within the wait (or a signal interrupted it)
-    closed,  // the peer closed the stream (end of file, hang-up)
-    failed,  // a read error; `error` is its errno (ECONNRESET, EIO for an unplugged port, …)
+    Data,    // `bytes` > 0 bytes arrived
+    Idle,    // nothing arrived within the wait (or a signal interrupted it)
+    Closed,  // the peer closed the stream (end of file, hang-up)
+    Failed,  // a read error; `error` is its errno (ECONNRESET, EIO for an unplugged port, …)
   };
   Status status;
   std::size_t bytes = 0;

@@ -140,7 +140,7 @@ std::size_t UdpReceiver::receive(aio::Aio& dst, int wait_ms) noexcept {
     // makes the first one 0).
     packet.offset = bytes_ - kHeadroom;
     packet.link_type = aio::link_type::kRaw;
-    packet.direction = aio::Direction::inbound;
+    packet.direction = aio::Direction::Inbound;
     ++datagrams_;
     bytes_ += size;
   }

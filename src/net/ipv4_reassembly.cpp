@@ -26,14 +26,14 @@ Ipv4Reassembly::Outcome Ipv4Reassembly::insert(Set& s, const Ipv4Packet& ip, std
   const std::uint32_t end = begin + len;
   const bool last = !ip.more_fragments;
   for (const Piece& p : s.pieces) {
-    if (p.ip_offset == begin && p.bytes.size() == len && p.checksum == ip.checksum) return Outcome::duplicate;
+    if (p.ip_offset == begin && p.bytes.size() == len && p.checksum == ip.checksum) return Outcome::Duplicate;
   }
-  if (last && s.has_last) return Outcome::conflict;            // a second, different last fragment
-  if (s.has_last && end > s.end) return Outcome::conflict;     // beyond the last fragment
+  if (last && s.has_last) return Outcome::Conflict;            // a second, different last fragment
+  if (s.has_last && end > s.end) return Outcome::Conflict;     // beyond the last fragment
   for (const Piece& p : s.pieces) {
     const std::uint32_t p_end = p.ip_offset + static_cast<std::uint32_t>(p.bytes.size());
-    if (begin < p_end && p.ip_offset < end) return Outcome::conflict;  // overlap
-    if (last && p_end > end) return Outcome::conflict;                  // data beyond the new last
+    if (begin < p_end && p.ip_offset < end) return Outcome::Conflict;  // overlap
+    if (last && p_end > end) return Outcome::Conflict;                  // data beyond the new last
   }
   Piece piece;
   piece.bytes.assign(ip.payload.begin(), ip.payload.end());
@@ -51,7 +51,7 @@ Ipv4Reassembly::Outcome Ipv4Reassembly::insert(Set& s, const Ipv4Packet& ip, std
   s.last_accepted_ns = time_ns;
   s.bytes += len;
   bytes_ += len;
-  return Outcome::accepted;
+  return Outcome::Accepted;
 }
 
 const Ipv4Reassembly::Datagram* Ipv4Reassembly::add(std::uint32_t interface, const Ipv4Packet& ip,
@@ -67,17 +67,17 @@ const Ipv4Reassembly::Datagram* Ipv4Reassembly::add(std::uint32_t interface, con
   }
   Set* s = &open(key);
   Outcome outcome = insert(*s, ip, offset, time_ns);
-  if (outcome == Outcome::conflict) {  // discard and retry once as the start of a new set
+  if (outcome == Outcome::Conflict) {  // discard and retry once as the start of a new set
     ++stats_.discarded_sets;
     erase(sets_.find(key));
     s = &open(key);
     outcome = insert(*s, ip, offset, time_ns);
   }
-  if (outcome == Outcome::duplicate) {
+  if (outcome == Outcome::Duplicate) {
     ++stats_.duplicates;
     return nullptr;
   }
-  if (outcome != Outcome::accepted) return nullptr;
+  if (outcome != Outcome::Accepted) return nullptr;
   // Complete when the last fragment is there and the pieces tile 0..end.
   if (s->has_last) {
     std::uint32_t covered = 0;

@@ -81,7 +81,7 @@ class Ipv4Reassembly {
     std::size_t bytes = 0;
     std::list<Key>::iterator age;    // position in age_ (oldest first)
   };
-  enum class Outcome { accepted, duplicate, conflict };
+  enum class Outcome { Accepted, Duplicate, Conflict };
 
   Outcome insert(Set& s, const Ipv4Packet& ip, std::uint64_t offset, std::int64_t time_ns);
   Set& open(const Key& key);

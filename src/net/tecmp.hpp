@@ -16,17 +16,17 @@
 
 namespace dltdump::net {
 
-enum class TecmpStatus { decoded, not_ethernet_log, bad_version, too_short };
+enum class TecmpStatus { Decoded, NotEthernetLog, BadVersion, TooShort };
 
 // Calls entry(inner_frame) for each entry of the TECMP payload `t` (the bytes after the
 // EtherType). `inner_frame` is a view into `t`.
 template <typename Entry>
 TecmpStatus for_each_tecmp_entry(std::span<const std::uint8_t> t, Entry entry) {
-  if (t.size() < 12 + 16) return TecmpStatus::too_short;
+  if (t.size() < 12 + 16) return TecmpStatus::TooShort;
   const std::uint8_t version = t[4], message_type = t[5];
   const std::uint16_t data_type = util::load_be16(t.data() + 6), flags = util::load_be16(t.data() + 10);
-  if (message_type != 0x03 || data_type != 0x0080 || (flags & 3) != 3) return TecmpStatus::not_ethernet_log;
-  if (version != 3) return TecmpStatus::bad_version;
+  if (message_type != 0x03 || data_type != 0x0080 || (flags & 3) != 3) return TecmpStatus::NotEthernetLog;
+  if (version != 3) return TecmpStatus::BadVersion;
   std::size_t at = 12;
   while (t.size() - at >= 16) {
     const std::size_t len = util::load_be16(t.data() + at + 12);
@@ -34,7 +34,7 @@ TecmpStatus for_each_tecmp_entry(std::span<const std::uint8_t> t, Entry entry) {
     entry(t.subspan(at + 16, len));
     at += 16 + len;
   }
-  return TecmpStatus::decoded;
+  return TecmpStatus::Decoded;
 }
 
 }  // namespace dltdump::net

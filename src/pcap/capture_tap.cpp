@@ -34,7 +34,7 @@ int CaptureTap::send(std::span<const aio::Packet> batch, std::size_t* first_unse
 void CaptureTap::capture(const aio::Packet& p) noexcept {
   aio::Packet stamped = p;
   if (stamped.time_ns == aio::Packet::kNoTime) stamped.time_ns = clock_();
-  if (stamped.direction == aio::Direction::unknown) stamped.direction = direction_;
+  if (stamped.direction == aio::Direction::Unknown) stamped.direction = direction_;
   try {
     writer_.write_packet(interface_, stamped);
     ++captured_;

@@ -99,7 +99,7 @@ void PcapReader::place(aio::Packet& p, const std::uint8_t* record, std::uint64_t
   p.offset = at + kRecordHeader;
   p.interface = 0;
   p.link_type = interfaces_[0].link_type;
-  p.direction = aio::Direction::unknown;
+  p.direction = aio::Direction::Unknown;
 }
 
 std::size_t PcapReader::next_well_formed(std::span<aio::Packet> out) noexcept {

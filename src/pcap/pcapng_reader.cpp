@@ -237,7 +237,7 @@ bool PcapngReader::read_well_formed_epb(std::span<const std::uint8_t> b, std::ui
   const std::uint64_t units = (static_cast<std::uint64_t>(u32(d + 12)) << 32) | u32(d + 16);
   if (!to_nanoseconds(units, interfaces_[global], p.time_ns)) return false;
   place(p, d, at, 28, cap, orig, global);
-  p.direction = aio::Direction::unknown;
+  p.direction = aio::Direction::Unknown;
   std::uint16_t bad_code = 0;
   return for_each_option(d + 28 + pcapng::pad4(cap), d + b.size() - 4, big_endian_, bad_code,
                          [&](std::uint16_t code, const std::uint8_t* v, std::uint16_t n) {

@@ -150,7 +150,7 @@ void PcapngWriter::write_packet(std::uint32_t interface, std::int64_t time_ns, s
   if (data.size() > pcapng::kMaxPacketBytes)
     throw util::Error(name_ + ": packet of " + std::to_string(data.size()) + " bytes exceeds the pcapng block limit");
   const auto size = static_cast<std::uint32_t>(data.size());
-  const bool flags = direction != aio::Direction::unknown;
+  const bool flags = direction != aio::Direction::Unknown;
   const std::size_t total = 28 + pcapng::pad4(size) + (flags ? option_bytes(4) : 0) + 4 + 4;
   const std::uint64_t ts = unsigned_time(time_ns);
   BlockBytes b(begin_block(total), big_endian_);

@@ -59,7 +59,7 @@ class PcapngWriter {
   // direction is unknown. Throws util::Error for an unknown interface or a packet above
   // pcapng::kMaxPacketBytes, util::OutputError when writing fails.
   void write_packet(std::uint32_t interface, std::int64_t time_ns, std::span<const std::uint8_t> data,
-                    std::uint32_t original_size = 0, aio::Direction direction = aio::Direction::unknown);
+                    std::uint32_t original_size = 0, aio::Direction direction = aio::Direction::Unknown);
   // Convenience: a packet descriptor as it travels in an aio batch.
   void write_packet(std::uint32_t interface, const aio::Packet& p) {
     write_packet(interface, p.time_ns, {p.data, p.size}, p.original_size, p.direction);

@@ -30,8 +30,8 @@ inline T byteswap_if(T v, bool swap) noexcept {
 // Load a T stored in big-endian (big_endian == true) or little-endian order.
 template <typename T>
 inline T load(const std::uint8_t* p, bool big_endian) noexcept {
-  constexpr bool host_big = std::endian::native == std::endian::big;
-  return byteswap_if(load_native<T>(p), big_endian != host_big);
+  constexpr bool kHostBig = std::endian::native == std::endian::big;
+  return byteswap_if(load_native<T>(p), big_endian != kHostBig);
 }
 
 inline std::uint16_t load_be16(const std::uint8_t* p) noexcept { return load<std::uint16_t>(p, true); }
@@ -42,8 +42,8 @@ inline std::uint32_t load_le32(const std::uint8_t* p) noexcept { return load<std
 // Store helpers, used by encoders and the test-data generator.
 template <typename T>
 inline void store(std::uint8_t* p, T v, bool big_endian) noexcept {
-  constexpr bool host_big = std::endian::native == std::endian::big;
-  v = byteswap_if(v, big_endian != host_big);
+  constexpr bool kHostBig = std::endian::native == std::endian::big;
+  v = byteswap_if(v, big_endian != kHostBig);
   std::memcpy(p, &v, sizeof v);
 }
 

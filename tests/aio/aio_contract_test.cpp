@@ -47,7 +47,7 @@ struct TapHarness : Harness {
   int fd = ::open(file.path.c_str(), O_WRONLY);
   pcap::PcapngWriter writer{fd, "tap.pcapng", {}};
   Recorder downstream;
-  CaptureTap tap{&downstream, writer, (writer.add_interface({}), 0u), Direction::inbound, [] { return 1; }};
+  CaptureTap tap{&downstream, writer, (writer.add_interface({}), 0u), Direction::Inbound, [] { return 1; }};
   ~TapHarness() override { ::close(fd); }
   Aio& stage() override { return tap; }
   std::vector<Bytes> delivered() override {
@@ -73,7 +73,7 @@ struct CaptureOnlyHarness : Harness {
   testing::TempFile file;
   int fd = ::open(file.path.c_str(), O_WRONLY);
   pcap::PcapngWriter writer{fd, "tap.pcapng", {}};
-  CaptureTap tap{nullptr, writer, (writer.add_interface({}), 0u), Direction::outbound, [] { return 1; }};
+  CaptureTap tap{nullptr, writer, (writer.add_interface({}), 0u), Direction::Outbound, [] { return 1; }};
   ~CaptureOnlyHarness() override { ::close(fd); }
   Aio& stage() override { return tap; }
   std::vector<Bytes> delivered() override {

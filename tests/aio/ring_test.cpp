@@ -14,7 +14,7 @@ namespace {
 using testing::Bytes;
 using testing::Recorder;
 
-Ring::Options small(Ring::Mode mode = Ring::Mode::lossless, std::uint64_t first = 0) {
+Ring::Options small(Ring::Mode mode = Ring::Mode::Lossless, std::uint64_t first = 0) {
   Ring::Options o;
   o.slots = 8;
   o.bytes = 256;
@@ -80,7 +80,7 @@ TEST(Ring, LosslessModeGivesBackPressure) {
 }
 
 TEST(Ring, LiveModeDropsAndCountsOverruns) {
-  Ring ring(small(Ring::Mode::live));
+  Ring ring(small(Ring::Mode::Live));
   const Bytes b(10, 1);
   const std::vector<Packet> batch(11, packet(b));
   EXPECT_EQ(ring.send(batch, nullptr, false), kSuccess);
@@ -90,7 +90,7 @@ TEST(Ring, LiveModeDropsAndCountsOverruns) {
 }
 
 TEST(Ring, CountersWrapAroundTwoToTheSixtyFour) {
-  Ring ring(small(Ring::Mode::lossless, ~std::uint64_t{0} - 4));
+  Ring ring(small(Ring::Mode::Lossless, ~std::uint64_t{0} - 4));
   Recorder dst;
   std::vector<Bytes> sent;
   for (int i = 0; i < 40; ++i) {

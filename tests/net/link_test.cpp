@@ -137,18 +137,18 @@ TEST(Tecmp, EntriesOfALogStream) {
     return std::make_pair(status, got);
   };
   auto [ok, got] = entries(tools::tecmp({inner1, inner2}));
-  EXPECT_EQ(ok, TecmpStatus::decoded);
+  EXPECT_EQ(ok, TecmpStatus::Decoded);
   EXPECT_EQ(got, (std::vector<Frame>{inner1, inner2}));
-  EXPECT_EQ(entries(tools::tecmp({inner1}, 2)).first, TecmpStatus::bad_version);
-  EXPECT_EQ(entries(tools::tecmp({inner1}, 3, 2)).first, TecmpStatus::not_ethernet_log);
-  EXPECT_EQ(entries(tools::tecmp({inner1}, 3, 3, 0x0002)).first, TecmpStatus::not_ethernet_log);
-  EXPECT_EQ(entries(tools::tecmp({inner1}, 3, 3, 0x0080, 1)).first, TecmpStatus::not_ethernet_log);  // segmented
+  EXPECT_EQ(entries(tools::tecmp({inner1}, 2)).first, TecmpStatus::BadVersion);
+  EXPECT_EQ(entries(tools::tecmp({inner1}, 3, 2)).first, TecmpStatus::NotEthernetLog);
+  EXPECT_EQ(entries(tools::tecmp({inner1}, 3, 3, 0x0002)).first, TecmpStatus::NotEthernetLog);
+  EXPECT_EQ(entries(tools::tecmp({inner1}, 3, 3, 0x0080, 1)).first, TecmpStatus::NotEthernetLog);  // segmented
   Frame cut = tools::tecmp({inner1, inner2});
   cut.resize(cut.size() - 3);  // the second entry is truncated: the frame ends after the first
   auto [status, first_only] = entries(cut);
-  EXPECT_EQ(status, TecmpStatus::decoded);
+  EXPECT_EQ(status, TecmpStatus::Decoded);
   EXPECT_EQ(first_only, (std::vector<Frame>{inner1}));
-  EXPECT_EQ(entries(tools::ethernet(Frame(20, 0), {}, 0x99FE)).first, TecmpStatus::too_short);
+  EXPECT_EQ(entries(tools::ethernet(Frame(20, 0), {}, 0x99FE)).first, TecmpStatus::TooShort);
 }
 
 }  // namespace

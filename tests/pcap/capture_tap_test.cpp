@@ -38,7 +38,7 @@ Packet packet(const Bytes& b, std::int64_t time = Packet::kNoTime) {
 TEST(CaptureTap, ARetriedPacketIsCapturedOnce) {
   CaptureFile cap;
   Recorder dst;
-  CaptureTap tap(&dst, cap.writer, cap.writer.add_interface({}), Direction::inbound);
+  CaptureTap tap(&dst, cap.writer, cap.writer.add_interface({}), Direction::Inbound);
   const Bytes a = {1}, b = {2}, c = {3};
   const std::vector<Packet> batch = {packet(a, 10), packet(b, 20), packet(c, 30)};
   dst.script.push_back({kErrAgain, 1});
@@ -58,7 +58,7 @@ TEST(CaptureTap, ARetriedPacketIsCapturedOnce) {
 TEST(CaptureTap, PerPacketTimesFromThePacketElseFromTheClock) {
   CaptureFile cap;
   std::int64_t now = 1000;
-  CaptureTap tap(nullptr, cap.writer, cap.writer.add_interface({}), Direction::outbound, [&] { return now += 7; });
+  CaptureTap tap(nullptr, cap.writer, cap.writer.add_interface({}), Direction::Outbound, [&] { return now += 7; });
   const Bytes a = {1};
   const std::vector<Packet> batch = {packet(a), packet(a, 5), packet(a)};
   EXPECT_EQ(tap.send(batch, nullptr, false), kSuccess);
@@ -73,8 +73,8 @@ TEST(CaptureTap, TwoTapsShareOneWriterWithTheirDirections) {
   CaptureFile cap;
   Recorder a_to_b, b_to_a;
   const std::uint32_t itf = cap.writer.add_interface({});
-  CaptureTap rx(&a_to_b, cap.writer, itf, Direction::inbound, [] { return 1; });
-  CaptureTap tx(&b_to_a, cap.writer, itf, Direction::outbound, [] { return 2; });
+  CaptureTap rx(&a_to_b, cap.writer, itf, Direction::Inbound, [] { return 1; });
+  CaptureTap tx(&b_to_a, cap.writer, itf, Direction::Outbound, [] { return 2; });
   const Bytes x = {1, 2, 3};
   for (int i = 0; i < 3; ++i) {
     const Packet p = packet(x);
@@ -84,14 +84,14 @@ TEST(CaptureTap, TwoTapsShareOneWriterWithTheirDirections) {
   const auto got = cap.packets();
   ASSERT_EQ(got.size(), 6u);
   for (std::size_t i = 0; i < got.size(); ++i) {
-    EXPECT_EQ(got[i].direction, i % 2 ? Direction::outbound : Direction::inbound);
+    EXPECT_EQ(got[i].direction, i % 2 ? Direction::Outbound : Direction::Inbound);
     EXPECT_EQ(got[i].data, x);
   }
   // A packet's own direction wins over the tap's.
   Packet own = packet(x);
-  own.direction = Direction::outbound;
+  own.direction = Direction::Outbound;
   rx.send({&own, 1}, nullptr, false);
-  EXPECT_EQ(cap.packets().back().direction, Direction::outbound);
+  EXPECT_EQ(cap.packets().back().direction, Direction::Outbound);
 }
 
 TEST(CaptureTap, CaptureFailuresAreCountedAndNeverChangeTheResult) {
@@ -99,7 +99,7 @@ TEST(CaptureTap, CaptureFailuresAreCountedAndNeverChangeTheResult) {
   ASSERT_GE(fd, 0);
   pcap::PcapngWriter writer(fd, "/dev/full", {});
   Recorder dst;
-  CaptureTap tap(&dst, writer, writer.add_interface({}), Direction::inbound);
+  CaptureTap tap(&dst, writer, writer.add_interface({}), Direction::Inbound);
   const Bytes a = {1};
   const std::vector<Packet> batch = {packet(a), packet(a)};
   EXPECT_EQ(tap.send(batch, nullptr, true), kSuccess);  // the flush fails: counted

@@ -37,10 +37,10 @@ TEST_P(PcapngBothOrders, EnhancedPacketsWithOptionsAndWithout) {
   EXPECT_EQ(p[0].data, hex("0102030405"));
   EXPECT_EQ(p[0].original_size, 60u);
   EXPECT_EQ(p[0].time_ns, 1700000000123456789);
-  EXPECT_EQ(p[0].direction, aio::Direction::inbound);
+  EXPECT_EQ(p[0].direction, aio::Direction::Inbound);
   EXPECT_EQ(p[0].link_type, 1);
   EXPECT_EQ(p[0].offset, 28u + 40 + 28);  // SHB 28, IDB 40, then the EPB's fixed part
-  EXPECT_EQ(p[1].direction, aio::Direction::unknown);
+  EXPECT_EQ(p[1].direction, aio::Direction::Unknown);
   EXPECT_EQ(p[1].time_ns, 1700000000123456790);
   ASSERT_EQ(itfs.size(), 1u);
   EXPECT_EQ(itfs[0].name, "eth0");
@@ -381,7 +381,7 @@ TEST(PcapngReader, BatchesReadWhatNextReadsAndStopAtEverythingElse) {
     const auto expected = testing::read_bytes(Bytes(b.file.begin(), b.file.begin() + static_cast<long>(good)));
     EXPECT_TRUE(r.packets == expected);
     EXPECT_EQ(expected.size(), 5u);
-    EXPECT_EQ(expected[0].direction, aio::Direction::outbound);
+    EXPECT_EQ(expected[0].direction, aio::Direction::Outbound);
     EXPECT_EQ(expected[1].time_ns, 11000);  // µs on the second interface
     // Batches took the EPB after the first packet, and the ones after the SPB and the ISB.
     EXPECT_EQ(r.batch_sizes, (std::vector<std::size_t>{0, 1, 1, 0}));

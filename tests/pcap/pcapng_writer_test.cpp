@@ -109,8 +109,8 @@ TEST(PcapngWriter, DirectionOriginalLengthAndLargeTimes) {
   const Bytes b = written({}, [](PcapngWriter& w) {
     w.add_interface({});
     w.add_interface({});
-    w.write_packet(1, 0x0000000123456789LL, hex("AB"), 60, aio::Direction::inbound);
-    w.write_packet(0, -5, hex("CD"), 0, aio::Direction::outbound);
+    w.write_packet(1, 0x0000000123456789LL, hex("AB"), 60, aio::Direction::Inbound);
+    w.write_packet(0, -5, hex("CD"), 0, aio::Direction::Outbound);
   });
   EXPECT_EQ(slice(b, 96, 48), hex("06000000 30000000 01000000 01000000 89674523 01000000 3C000000 AB000000"
                                   "0200 0400 01000000 00000000 30000000"));
@@ -275,7 +275,7 @@ TEST(PcapngWriter, BigEndianSectionsAndSectionsOfBothOrders) {
   {
     PcapngWriter be(fd, f.path, {"", "", "", true});
     be.add_interface({aio::link_type::kLinuxSll, "any", 0});
-    be.write_packet(0, 0x123456789ABCDEFLL, hex("0102030405"), 9, aio::Direction::outbound);
+    be.write_packet(0, 0x123456789ABCDEFLL, hex("0102030405"), 9, aio::Direction::Outbound);
     be.count_dropped(0, 2);
     be.close(0x200000000LL);
   }
@@ -304,7 +304,7 @@ TEST(PcapngWriter, BigEndianSectionsAndSectionsOfBothOrders) {
   EXPECT_EQ(packets[0].time_ns, 0x123456789ABCDEFLL);
   EXPECT_EQ(packets[0].data, hex("0102030405"));
   EXPECT_EQ(packets[0].original_size, 9u);
-  EXPECT_EQ(packets[0].direction, aio::Direction::outbound);
+  EXPECT_EQ(packets[0].direction, aio::Direction::Outbound);
   EXPECT_EQ(packets[0].link_type, aio::link_type::kLinuxSll);
   EXPECT_EQ(packets[1].interface, 1u);
   EXPECT_EQ(packets[1].time_ns, 7);

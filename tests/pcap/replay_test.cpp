@@ -30,7 +30,7 @@ Bytes make_capture(int n) {
     for (int i = 0; i < n; ++i)
       w.write_packet(static_cast<std::uint32_t>(i % 2), 1'700'000'000'000'000'000LL + i,
                      Bytes(static_cast<std::size_t>(i % 300), static_cast<std::uint8_t>(i)), 0,
-                     i % 3 ? Direction::inbound : Direction::unknown);
+                     i % 3 ? Direction::Inbound : Direction::Unknown);
     w.close(0);
   }
   ::close(fd);
@@ -53,7 +53,7 @@ TEST(Replay, DeliversBatchesWithOriginalMetadata) {
     EXPECT_EQ(p.time_ns, 1'700'000'000'000'000'000LL + i);
     EXPECT_EQ(p.interface, static_cast<std::uint32_t>(i % 2));
     EXPECT_EQ(p.link_type, i % 2 ? link_type::kIpv4 : link_type::kEthernet);
-    EXPECT_EQ(p.direction, i % 3 ? Direction::inbound : Direction::unknown);
+    EXPECT_EQ(p.direction, i % 3 ? Direction::Inbound : Direction::Unknown);
     if (!p.data.empty()) {
       EXPECT_EQ(capture[p.offset], static_cast<std::uint8_t>(i));  // offset names the bytes
     }
