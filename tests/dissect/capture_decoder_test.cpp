@@ -437,5 +437,21 @@ TEST(CaptureDecoder, AnOutputErrorPassesThroughAtOnce) {
   EXPECT_EQ(d.stats().packets, 1u);
 }
 
+// Losses are counts (a value), put into words only when printed.
+TEST(CaptureLosses, CountsMadeIntoOneLine) {
+  CaptureLosses l;
+  EXPECT_FALSE(l.any());
+  EXPECT_EQ(l.text(), "");
+  l.tecmp_bad_version = 2;
+  l.fragment_sets_dropped = 1;
+  EXPECT_TRUE(l.any());
+  EXPECT_EQ(l.text(), "1 IPv4 fragment sets dropped at the memory limit, 2 TECMP frames of a version other than 3");
+  l = {};
+  l.beyond_snapshot = 3;
+  l.snapshot_length = 96;
+  EXPECT_TRUE(l.any());
+  EXPECT_EQ(l.text(), "3 records captured longer than the snapshot length 96 (read whole)");
+}
+
 }  // namespace
 }  // namespace dltdump::dissect
