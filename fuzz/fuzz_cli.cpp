@@ -124,7 +124,11 @@ Run run(std::vector<std::string> args, unsigned threads, std::uint64_t block_byt
   util::clear_stop();
   Run r;
   r.command = g_command;
-  r.rc = app::run_dump(options.dump, out, diag);
+  try {
+    r.rc = util::exit_status(app::run_dump(options.dump, out, diag));
+  } catch (const util::Error& e) {  // the run ended (as main would print it, on stderr)
+    r.rc = util::exit_status(e.exit_code());
+  }
   r.console = read_fd(out);
   r.diagnostics = read_fd(diag);
   close(out);

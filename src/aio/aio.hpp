@@ -1,8 +1,10 @@
 // aio: "something you can send a batch of packets to" (aio-spec.md §1).
 //
-// Every packet stage — capture tap, ring, pcapng file sink, UDP receiver's consumer, the
-// decoder's packet input — implements Aio, so stages compose and one contract test suite
-// (tests/aio/aio_contract_test.cpp) runs against all of them.
+// Every packet stage — capture tap, ring, pcapng file sink, UDP receiver's consumer —
+// implements Aio, so stages compose and one contract test suite
+// (tests/aio/aio_contract_test.cpp) runs against all of them. The end of a path, whose
+// failures are the run's faults rather than refusals, is an aio::Consumer instead
+// (aio/consumer.hpp): the capture decoder.
 //
 // The contract of send(batch, first_unsent, flush):
 //   * packets are taken in index order; an empty batch succeeds with no side effect;

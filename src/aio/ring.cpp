@@ -62,16 +62,29 @@ int Ring::send(std::span<const Packet> batch, std::size_t* first_unsent, bool) n
   return kSuccess;
 }
 
-std::size_t Ring::poll(Aio& dst, std::size_t max_batch) noexcept {
+std::size_t Ring::gather(std::size_t max_batch) noexcept {
   const std::uint64_t tail = tail_.load(std::memory_order_relaxed);
   const std::uint64_t head = head_.load(std::memory_order_acquire);
   const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(head - tail, std::min(max_batch, kMaxBatch)));
-  if (n == 0) return 0;
   for (std::size_t i = 0; i < n; ++i) {
     const Slot& s = slots_[(tail + i) & slot_mask_];
     batch_[i] = s.meta;
     batch_[i].data = s.meta.size ? bytes_.get() + (s.begin & byte_mask_) : nullptr;
   }
+  return n;
+}
+
+void Ring::release(std::size_t n) noexcept {
+  if (n == 0) return;
+  const std::uint64_t tail = tail_.load(std::memory_order_relaxed);
+  const Slot& last = slots_[(tail + n - 1) & slot_mask_];
+  byte_tail_.store(last.end, std::memory_order_release);
+  tail_.store(tail + n, std::memory_order_release);
+}
+
+std::size_t Ring::poll(Aio& dst, std::size_t max_batch) noexcept {
+  const std::size_t n = gather(max_batch);
+  if (n == 0) return 0;
   std::size_t idx = 0;
   const int rc = dst.send({batch_.data(), n}, &idx, true);
   std::size_t consumed = n;
@@ -81,11 +94,16 @@ std::size_t Ring::poll(Aio& dst, std::size_t max_batch) noexcept {
     consumed = std::min(idx + 1, n);  // drop the packet the downstream rejected
     ++rejected_;
   }
-  if (consumed == 0) return 0;
-  const Slot& last = slots_[(tail + consumed - 1) & slot_mask_];
-  byte_tail_.store(last.end, std::memory_order_release);
-  tail_.store(tail + consumed, std::memory_order_release);
+  release(consumed);
   return consumed;
+}
+
+std::size_t Ring::poll(Consumer& dst, std::size_t max_batch) {
+  const std::size_t n = gather(max_batch);
+  if (n == 0) return 0;
+  dst.take({batch_.data(), n});
+  release(n);
+  return n;
 }
 
 bool Ring::drained() const noexcept {

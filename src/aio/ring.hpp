@@ -7,7 +7,8 @@
 // untouched until the downstream returns, because the producer never writes over a packet
 // the consumer has not released. Packets the downstream refuses with kErrAgain stay in
 // the ring for the next poll; a packet it rejects with another error is dropped and
-// counted (rejected()), so one bad packet cannot stall the ring.
+// counted (rejected()), so one bad packet cannot stall the ring. The batch may go to an
+// aio::Consumer instead (the end of the path), whose exception passes through the poll.
 //
 // Two modes decide what a full ring does:
 //   * lossless (files): send() returns kErrAgain with first_unsent at the first packet
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "aio/aio.hpp"
+#include "aio/consumer.hpp"
 
 namespace dltdump::aio {
 
@@ -54,6 +56,10 @@ class Ring final : public Aio {
   // Consumer thread only. Sends up to max_batch (≤ kMaxBatch) waiting packets to `dst` as
   // one batch (flush set) and returns how many left the ring.
   std::size_t poll(Aio& dst, std::size_t max_batch = kMaxBatch) noexcept;
+  // Consumer thread only. Hands up to max_batch (≤ kMaxBatch) waiting packets to `dst` as
+  // one batch and returns how many left the ring (all of them). If `dst` throws, none of
+  // them left it, and the exception propagates.
+  std::size_t poll(Consumer& dst, std::size_t max_batch = kMaxBatch);
   // True once the producer closed the ring and every packet has been polled.
   bool drained() const noexcept;
   // Packets waiting (either thread; a snapshot).
@@ -84,6 +90,11 @@ class Ring final : public Aio {
   std::atomic<std::uint64_t> byte_tail_;          // bytes before this are free
   std::uint64_t rejected_ = 0;
   std::array<Packet, kMaxBatch> batch_{};
+
+  // Consumer: fills batch_ with up to max_batch waiting packets; returns how many.
+  std::size_t gather(std::size_t max_batch) noexcept;
+  // Consumer: the first n packets of the ring are free again.
+  void release(std::size_t n) noexcept;
 };
 
 }  // namespace dltdump::aio

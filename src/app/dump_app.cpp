@@ -90,8 +90,8 @@ void decode_file_blocks(util::InputFile& file, const DumpConfig& config, Pipelin
 
 // What a capture's bounds and rules lost goes to stderr, so that standard output stays the
 // lines DltDump prints.
-void report_losses(const std::string& name, const std::string& losses) {
-  if (!losses.empty()) util::write_all(STDERR_FILENO, name + ": " + losses + "\n");
+void report_losses(const std::string& name, const dissect::CaptureLosses& losses) {
+  if (losses.any()) util::write_all(STDERR_FILENO, name + ": " + losses.text() + "\n");
 }
 
 // A PCAP or PCAP-NG capture: replayed packet by packet into the capture decoder (on all
@@ -105,12 +105,14 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
   // A classic PCAP's one interface is known at open (a PCAP-NG file's come with its blocks).
   for (const pcap::Interface& itf : reader->interfaces()) {
     if (!net::decodes_link_type(itf.link_type))
-      throw util::Error(file.name() + ": " + reader->format_name() + " of link type " + std::to_string(itf.link_type) +
-                        ", which is not decoded (Ethernet 1, raw IPv4 101 and 228, Linux SLL 113 and SLL2 276)");
+      throw util::input_error(file.name(), file.name() + ": " + reader->format_name() + " of link type " +
+                                               std::to_string(itf.link_type) +
+                                               ", which is not decoded (Ethernet 1, raw IPv4 101 and 228, "
+                                               "Linux SLL 113 and SLL2 276)");
     options.snapshot_length = itf.snaplen;
   }
   auto report_nothing_found = [&](const dissect::CaptureReport& report) {
-    if (!report.nothing_found.empty()) throw util::Error(file.name() + ": " + report.nothing_found);
+    if (!report.nothing_found.empty()) throw util::input_error(file.name(), file.name() + ": " + report.nothing_found);
   };
   if (config.threads > 1 && pipeline.parallel()) {
     dissect::CaptureReport report;
@@ -139,9 +141,8 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
             },
             report);
       }
-    } catch (const util::OutputError&) {
-      throw;
-    } catch (const util::Error&) {
+    } catch (const util::Error& e) {
+      if (!e.ends_input_only()) throw;
       report_losses(file.name(), report.losses);
       throw;
     }
@@ -153,18 +154,11 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
   options.payload_gate = pipeline.gate();
   options.payload_text = pipeline.payload_text();
   dissect::CaptureDecoder decoder(options, pipeline.head());
-  try {
-    pcap::replay(*reader, decoder);
-  } catch (const util::Error&) {
-    if (decoder.failure()) std::rethrow_exception(decoder.failure());  // the output failed
-    file.check_not_shrunk();  // a cut capture: its open flows are not flushed as if it ended
-    decoder.finish();
-    report_losses(file.name(), decoder.loss_summary());
-    throw;
-  }
-  file.check_not_shrunk();
+  const pcap::ReplayOutcome replayed = pcap::replay(*reader, decoder);  // what the output throws goes up
+  file.check_not_shrunk();  // a cut capture: its open flows are not flushed as if it ended
   decoder.finish();
-  report_losses(file.name(), decoder.loss_summary());
+  report_losses(file.name(), decoder.losses());
+  if (replayed.fault) throw *replayed.fault;  // a malformed capture, after what came before it
   report_nothing_found(decoder.report());
 }
 
@@ -173,9 +167,8 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
 void decode_capture(util::InputFile& file, const DumpConfig& config, Pipeline& pipeline) {
   try {
     decode_capture_of(file, config, pipeline);
-  } catch (const util::OutputError&) {
-    throw;
-  } catch (const util::Error&) {
+  } catch (const util::Error& e) {
+    if (!e.ends_input_only()) throw;
     file.check_not_shrunk();
     throw;
   }
@@ -194,12 +187,12 @@ void report_search_limits(const Pipeline& pipeline) {
 }
 
 // A run stopped by SIGINT/SIGTERM while decoding a file: one line on stderr, 130 or 143.
-int report_stop(output::OutputKind kind) {
+util::ExitCode report_stop(output::OutputKind kind) {
   const bool sigterm = util::stop_signal() == SIGTERM;
   const bool records = kind == output::OutputKind::Dlt || kind == output::OutputKind::Pcapng;
   print_line(STDERR_FILENO, std::string("Stopped by ") + (sigterm ? "SIGTERM" : "SIGINT") +
                                 "; the output ends on a whole " + (records ? "message" : "line"));
-  return sigterm ? kExitStoppedBySigterm : kExitStoppedBySigint;
+  return sigterm ? util::ExitCode::StoppedBySigterm : util::ExitCode::StoppedBySigint;
 }
 
 // The files this run reads, so that no output overwrites them.
@@ -212,7 +205,7 @@ std::vector<util::FileIdentity> input_identities(const DumpConfig& config) {
   return ids;
 }
 
-int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
+util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   std::optional<filter::Filter> filter;
   if (config.filter.any()) filter.emplace(config.filter);
   output::Output output({config.output, config.force, config.split_bytes,
@@ -234,17 +227,18 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     // Copying a DLT file's bytes into a DLT output fails when another program cut the file
     // meanwhile: that is the input's failure (already said), not the output's.
     auto cut_input = [&] { return file && file->shrunk_to(); };
-    auto input_failed = [&](const std::string& what) {
+    // The input failed with `error`; the run goes on (util/error.hpp).
+    auto input_failed = [&](const util::Error& error) {
       // Flush the lines first so that, on a terminal showing both streams, the message
       // appears where the failure happened.
       try {
         if (auto now = file ? file->shrunk_to() : std::nullopt) sink.input_cut(*now);
         sink.end_input();
         sink.flush();
-      } catch (const util::OutputError&) {
-        if (!cut_input()) throw;
+      } catch (const util::Error& e) {
+        if (e.ends_input_only() || !cut_input()) throw;
       }
-      print_line(diag_fd, what);
+      util::print_error(diag_fd, error);
     };
     try {
       input::InputFormat format = input::resolve_format(spec, config.format);  // live inputs; files below
@@ -262,12 +256,12 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       file.emplace(util::InputFile::open(path));
       // A file this run has written (named as a later input): it would read itself.
       if (file->inode() != 0 && sink.wrote({static_cast<dev_t>(file->device()), static_cast<ino_t>(file->inode())}))
-        throw util::Error("Not reading " + path + ": it is an output file of this run");
+        throw util::input_error(path, "Not reading " + path + ": it is an output file of this run");
       // The content, not the name, chooses the format; an input it does not confirm in the
       // format used is watched for decoding to nothing but skipped bytes.
       const input::Content content = sniff(*file);
       if (config.format == input::InputFormat::Automatic && input::is_compressed(content))
-        throw util::Error(input::compressed_message(content, path));
+        throw util::input_error(path, input::compressed_message(content, path));
       format = input::resolve_format(spec, config.format, content);
       const bool count_skips = !input::confirms(content, format);
       output::LineOutput::SourceFile source;
@@ -285,12 +279,16 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       sink.end_input();
       if (all_skipped) {
         sink.flush();  // the warning follows the skip line
-        print_line(diag_fd, input::skipped_only_warning(path, all_skipped, format, content));
+        print_line(diag_fd, input::skipped_only_warning(path, all_skipped, format, content).text);
       }
       ++processed;
-    } catch (const util::OutputError&) {
-      if (!cut_input()) throw;
-      input_failed(file->shrink_error(*file->shrunk_to()).what());
+    } catch (const util::Error& e) {
+      if (e.ends_input_only()) {
+        input_failed(e);
+      } else {
+        if (!cut_input()) throw;  // the output failed: the run ends (main prints it)
+        input_failed(file->shrink_error(*file->shrunk_to()));
+      }
     } catch (const util::Stopped&) {
       // SIGINT/SIGTERM: what was decoded is written (whole lines and messages), the rest
       // of the input is not, nor the lines the end of a stream would add.
@@ -301,8 +299,6 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       } catch (const util::Stopped&) {
       }
       break;
-    } catch (const util::Error& e) {
-      input_failed(e.what());
     }
   }
   try {
@@ -318,21 +314,16 @@ int dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
 
 }  // namespace
 
-int exit_code(std::size_t inputs, std::size_t processed) {
-  if (processed == inputs) return kExitSuccess;
-  return processed == 0 ? kExitNoInputProcessed : kExitPartial;
+util::ExitCode exit_code(std::size_t inputs, std::size_t processed) {
+  if (processed == inputs) return util::ExitCode::Success;
+  return processed == 0 ? util::ExitCode::NoInputProcessed : util::ExitCode::Partial;
 }
 
-int run_dump(const DumpConfig& config, int out_fd, int diag_fd) {
+util::ExitCode run_dump(const DumpConfig& config, int out_fd, int diag_fd) {
   try {
     return dump_inputs(config, out_fd, diag_fd);
-  } catch (const util::BrokenPipe&) {
-    return kExitSuccess;  // the reader has all it wanted (`| head`): stop quietly
   } catch (const util::Stopped&) {
     return report_stop(output::output_kind(config.output));  // while a failing input was reported
-  } catch (const util::OutputError& e) {
-    print_line(STDERR_FILENO, e.what());
-    return kExitOutputError;
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "filter/filter_spec.hpp"
 #include "input/input_spec.hpp"
+#include "util/error.hpp"
 
 namespace dltdump::app {
 
@@ -28,33 +29,30 @@ struct DumpConfig {
   std::string capture;             // --capture: PCAP-NG file of the raw live UDP datagrams
 };
 
-// Exit codes (spec §1.4).
-enum ExitCode : int {
-  kExitSuccess = 0,
-  kExitOptionError = 1,
-  kExitInputUriError = 2,
-  kExitNoInputProcessed = 3,
-  kExitPartial = 4,
-  kExitOutputError = 5,
-  kExitFibexError = 6,
-  kExitStoppedBySigint = 130,   // SIGINT while decoding a file: the output ends whole
-  kExitStoppedBySigterm = 143,  // SIGTERM likewise
-  kExitInternalError = 255,
-};
+// The exit codes are util::ExitCode (util/error.hpp). These names of them, as plain ints,
+// stay until the option parser (cli/options.cpp) throws util::Error itself.
+inline constexpr int kExitSuccess = util::exit_status(util::ExitCode::Success);
+inline constexpr int kExitOptionError = util::exit_status(util::ExitCode::OptionError);
+inline constexpr int kExitInputUriError = util::exit_status(util::ExitCode::InputUriError);
+inline constexpr int kExitNoInputProcessed = util::exit_status(util::ExitCode::NoInputProcessed);
+inline constexpr int kExitPartial = util::exit_status(util::ExitCode::Partial);
 
 // The exit code of a run over `inputs` inputs of which `processed` were read to their end
 // (the others failed, whether before their first line or part-way): 0 all, 3 none (a single
 // input that failed part-way too), 4 some. Unlike DltDump (§1.4), which calls a run whose
 // only input failed after some lines partial (4).
-int exit_code(std::size_t inputs, std::size_t processed);
+util::ExitCode exit_code(std::size_t inputs, std::size_t processed);
 
-// Runs the dump. Per-input errors (including an output file that may not be created) are
-// printed as one line on `diag_fd` (standard error) and processing continues with the next input. Lines go
-// to the output `config.output` names, the console being `out_fd`. A failed write stops
-// the run (message on stderr, exit 5); a closed pipe ends it quietly (exit 0). SIGINT or
-// SIGTERM (util/stop_signal.hpp) while a file is decoded ends the run on a whole line or
-// message (one line on stderr, exit 130 or 143); a live input ends normally. Returns the
-// exit code.
-int run_dump(const DumpConfig& config, int out_fd, int diag_fd);
+// Runs the dump. Lines go to the output `config.output` names, the console being `out_fd`.
+// An input's fault (a util::Error that ends the input only, including an output file that
+// may not be created) is printed as one line on `diag_fd` (standard error) when the input
+// fails, and the run goes on with the next input. SIGINT or SIGTERM (util/stop_signal.hpp)
+// while a file is decoded ends the run on a whole line or message (one line on stderr, exit
+// 130 or 143); a live input ends normally. Returns the exit code: 0, 3 or 4 by the inputs
+// processed, or 130/143.
+// Throws the util::Error that ends the run, unprinted, after closing the output whole: a
+// failed write (exit 5), or the output's reader gone (quiet, exit 0). The caller (main)
+// prints it (util::print_error) and exits with its code.
+util::ExitCode run_dump(const DumpConfig& config, int out_fd, int diag_fd);
 
 }  // namespace dltdump::app

@@ -163,7 +163,7 @@ void decode_tcp(const input::InputSpec& spec, dlt::StreamFormat framing, const D
     if (fd < 0) {
       if (util::stop_requested()) return;
       const std::string message = "Couldn't connect to the stream end-point " + spec.tcp.name() + " (" + why + ").";
-      if (!connected) throw util::Error(message);
+      if (!connected) throw util::input_error(spec.argument, message);
       print_diagnostic(pipeline, diag_fd, message);  // the recording ends here, complete
       return;
     }
@@ -177,9 +177,9 @@ void decode_tcp(const input::InputSpec& spec, dlt::StreamFormat framing, const D
 }
 
 void decode_serial(const input::InputSpec& spec, dlt::StreamFormat framing, Pipeline& pipeline) {
-  std::string note;
-  const util::ScopedFd port(input::open_serial_port(spec.serial, note));
-  if (!note.empty()) util::write_all(STDERR_FILENO, note + "\n");
+  const input::OpenedSerialPort opened = input::open_serial_port(spec.serial);
+  const util::ScopedFd port(opened.fd);
+  if (opened.warning) util::write_all(STDERR_FILENO, opened.warning->text + "\n");
   FlushTimer flush(pipeline.sink);
   std::uint64_t offset = 0;
   int error = 0;
@@ -252,11 +252,9 @@ void decode_udp(const input::InputSpec& spec, const DumpConfig& config, Pipeline
   {
     ReceiveThread receive(receiver, tap ? static_cast<aio::Aio&>(*tap) : ring, ring);
     for (;;) {
+      // What the output throws passes through the poll; leaving this scope stops the
+      // receive thread first.
       const std::size_t n = ring.poll(decoder);
-      if (decoder.failure()) {
-        receive.stop();
-        std::rethrow_exception(decoder.failure());
-      }
       if (n == 0) {
         if (ring.drained()) break;
         std::this_thread::sleep_for(std::chrono::microseconds(200));
@@ -269,12 +267,12 @@ void decode_udp(const input::InputSpec& spec, const DumpConfig& config, Pipeline
   std::string report = spec.udp.name() + ": " + std::to_string(receiver.datagrams()) + " datagrams received, " +
                        std::to_string(receiver.kernel_drops()) + " dropped by the kernel, " +
                        std::to_string(ring.overruns()) + " dropped by dltdump";
-  if (const std::string losses = decoder.loss_summary(); !losses.empty()) report += "; " + losses;
+  if (const dissect::CaptureLosses losses = decoder.losses(); losses.any()) report += "; " + losses.text();
   util::write_all(STDERR_FILENO, report + "\n");
   if (capture) {
     capture->writer.count_os_dropped(0, receiver.kernel_drops());
     capture->writer.count_dropped(0, ring.overruns());
-    if (tap->capture_errors() > 0) throw util::OutputError(tap->error());
+    if (tap->capture_errors() > 0) throw util::output_error(config.capture, tap->error());
     capture->writer.close(pcap::realtime_ns());
   }
 }

@@ -26,9 +26,9 @@ inline constexpr int kLiveFlushSeconds = 5;
 // `framing` (--format; by default network for TCP, serial for serial ports), and its lines
 // get the PC clock unless the framing is File (storage headers carry their own time, spec
 // §1.6). Diagnostics that DltDump prints
-// (connection retries) go to `diag_fd`, statistics to stderr. Throws util::Error when the
-// input could not be opened or connected at all (it then counts as not processed), and
-// util::OutputError when writing fails.
+// (connection retries) go to `diag_fd`, statistics to stderr. Throws util::input_error when
+// the input could not be opened or connected at all (it then counts as not processed), and
+// util::output_error when writing (the output, the --capture file) fails.
 void decode_live(const input::InputSpec& spec, dlt::StreamFormat framing, const DumpConfig& config, Pipeline& pipeline,
                  int diag_fd);
 

@@ -1,4 +1,7 @@
 // dltdump: decode AUTOSAR DLT files and recordings to text.
+//
+// The top of the error model (util/error.hpp): an error that ends the run reaches main
+// unprinted, and is printed here, once, on standard error; main exits with its code.
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -9,14 +12,27 @@
 #include "app/dump_app.hpp"
 #include "cli/help.hpp"
 #include "cli/options.hpp"
+#include "util/diagnostic.hpp"
+#include "util/error.hpp"
 #include "util/fd_writer.hpp"
 #include "util/stop_signal.hpp"
-#include "util/value_text.hpp"
 
 namespace {
 
-int run(int argc, char** argv) {
-  using namespace dltdump;
+using namespace dltdump;
+
+// The option parser's error as the one error type (its exit code says option or URI).
+// TODO(#20): gone once cli/options.cpp throws util::Error itself.
+util::Error command_line_error(const cli::OptionsError& e) {
+  return util::Error(static_cast<util::ExitCode>(e.exit_code),
+                     e.exit_code == app::kExitInputUriError ? util::Culprit::Input : util::Culprit::Option, "",
+                     e.message);
+}
+
+// A warning about the command line, printed before the run.
+void print_warning(const util::Diagnostic& d) { util::write_all(STDERR_FILENO, "dltdump: warning: " + d.text + "\n"); }
+
+util::ExitCode run(int argc, char** argv) {
   using util::write_all;
   std::vector<std::string> args(argv + 1, argv + argc);
   cli::Options options;
@@ -25,23 +41,22 @@ int run(int argc, char** argv) {
   try {
     options = cli::parse_options(args);
   } catch (const cli::OptionsError& e) {
-    write_all(STDERR_FILENO, "dltdump: " + util::printable(e.message) + "\n");  // URI errors hold the argument
-    return e.exit_code;
+    throw command_line_error(e);
   }
   switch (options.command) {
     case cli::Command::Help:
       write_all(STDOUT_FILENO, cli::help_text(cli::console_width()));
-      return app::kExitSuccess;
+      return util::ExitCode::Success;
     case cli::Command::Version:
       write_all(STDOUT_FILENO, cli::version_text());
-      return app::kExitSuccess;
+      return util::ExitCode::Success;
     case cli::Command::Usage:
       write_all(STDERR_FILENO, cli::usage_text(cli::console_width()) + "dltdump: no input given\n");
-      return app::kExitOptionError;
+      return util::ExitCode::OptionError;
     case cli::Command::Dump:
       break;
   }
-  for (const auto& warning : options.warnings) write_all(STDERR_FILENO, "dltdump: warning: " + warning + "\n");
+  for (const auto& warning : options.warnings) print_warning({util::Culprit::Option, "", warning});
   return app::run_dump(options.dump, STDOUT_FILENO, STDERR_FILENO);
 }
 
@@ -55,9 +70,15 @@ int main(int argc, char** argv) {
   // Ctrl-C and SIGTERM stop decoding on a whole line or message (exit 130/143).
   dltdump::util::install_stop_handlers();
   try {
-    return run(argc, argv);
+    return dltdump::util::exit_status(run(argc, argv));
+  } catch (const dltdump::util::Error& e) {
+    // An input's fault is the run's to report; one reaching main breaks that contract.
+    if (!e.ends_input_only()) {
+      dltdump::util::print_error(STDERR_FILENO, e);
+      return dltdump::util::exit_status(e.exit_code());
+    }
   } catch (const std::exception&) {
-    std::fputs("An internal error has occurred (unhandled exception).\n", stderr);
-    return 255;
   }
+  std::fputs("An internal error has occurred (unhandled exception).\n", stderr);
+  return dltdump::util::exit_status(dltdump::util::ExitCode::InternalError);
 }

@@ -23,17 +23,8 @@ CaptureDecoder::~CaptureDecoder() = default;
 
 bool CaptureDecoder::wanted_port(std::uint16_t port) const noexcept { return wanted_ports_.test(port); }
 
-int CaptureDecoder::send(std::span<const aio::Packet> batch, std::size_t* first_unsent, bool) noexcept {
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    try {
-      decode(batch[i]);
-    } catch (...) {
-      failure_ = std::current_exception();
-      if (first_unsent) *first_unsent = i;
-      return aio::kErrIo;
-    }
-  }
-  return aio::kSuccess;
+void CaptureDecoder::take(std::span<const aio::Packet> batch) {
+  for (const aio::Packet& p : batch) decode(p);
 }
 
 void CaptureDecoder::decode(const aio::Packet& p) {
@@ -207,23 +198,40 @@ void CaptureDecoder::evict_least_recent() {
   flows_.erase(oldest);
 }
 
-std::string CaptureDecoder::loss_summary() const {
+bool CaptureLosses::any() const noexcept {
+  return fragment_sets_dropped || fragment_sets_discarded || fragment_sets_incomplete || tecmp_bad_version ||
+         flows_ended_early || beyond_snapshot;
+}
+
+std::string CaptureLosses::text() const {
   std::string out;
   auto add = [&](std::uint64_t n, const std::string& what) {
     if (n == 0) return;
     out += out.empty() ? "" : ", ";
     out += std::to_string(n) + " " + what;
   };
-  const auto& r = reassembly_.stats();
-  add(r.dropped_sets, "IPv4 fragment sets dropped at the memory limit");
-  add(r.discarded_sets, "IPv4 fragment sets discarded (15 s gap, overlap or conflicting last fragment)");
-  add(r.incomplete_at_end, "IPv4 fragment sets incomplete at the end");
-  add(stats_.tecmp_bad_version, "TECMP frames of a version other than 3");
-  add(stats_.flows_evicted, "flows ended early at the flow limit");
-  if (stats_.beyond_snapshot)
-    add(stats_.beyond_snapshot,
-        "records captured longer than the snapshot length " + std::to_string(options_.snapshot_length) + " (read whole)");
+  add(fragment_sets_dropped, "IPv4 fragment sets dropped at the memory limit");
+  add(fragment_sets_discarded, "IPv4 fragment sets discarded (15 s gap, overlap or conflicting last fragment)");
+  add(fragment_sets_incomplete, "IPv4 fragment sets incomplete at the end");
+  add(tecmp_bad_version, "TECMP frames of a version other than 3");
+  add(flows_ended_early, "flows ended early at the flow limit");
+  if (beyond_snapshot)
+    add(beyond_snapshot,
+        "records captured longer than the snapshot length " + std::to_string(snapshot_length) + " (read whole)");
   return out;
+}
+
+CaptureLosses CaptureDecoder::losses() const noexcept {
+  const auto& r = reassembly_.stats();
+  CaptureLosses l;
+  l.fragment_sets_dropped = r.dropped_sets;
+  l.fragment_sets_discarded = r.discarded_sets;
+  l.fragment_sets_incomplete = r.incomplete_at_end;
+  l.tecmp_bad_version = stats_.tecmp_bad_version;
+  l.flows_ended_early = stats_.flows_evicted;
+  l.beyond_snapshot = stats_.beyond_snapshot;
+  l.snapshot_length = options_.snapshot_length;
+  return l;
 }
 
 std::string CaptureDecoder::nothing_found() const {

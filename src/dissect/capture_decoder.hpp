@@ -1,6 +1,7 @@
-// DLT from captured packets (dltdump-spec §5.3-5.5, deviations Q10-Q12): an aio stage that
-// takes the packets of a capture (replayed from PCAP/PCAP-NG, or received live) and
-// delivers the DLT messages and skip records inside them to a FramerSink.
+// DLT from captured packets (dltdump-spec §5.3-5.5, deviations Q10-Q12): the aio::Consumer
+// at the end of a packet path that takes the packets of a capture (replayed from
+// PCAP/PCAP-NG, or polled from the live ring) and delivers the DLT messages and skip records
+// inside them to a FramerSink. What the sink throws (the output failed) passes through.
 //
 // Per packet: link layer (Ethernet with up to two VLAN tags, Linux SLL/SLL2, raw IPv4) →
 // IPv4 (fragments reassembled, bounded) → UDP to one of the configured ports, or TECMP
@@ -19,13 +20,12 @@
 #include <bitset>
 #include <cstdint>
 #include <deque>
-#include <exception>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "aio/aio.hpp"
+#include "aio/consumer.hpp"
 #include "dlt/framer.hpp"
 #include "dissect/capture_flow.hpp"
 #include "dissect/flow_table.hpp"
@@ -40,10 +40,27 @@ struct DatagramPiece {
   std::uint64_t offset;
 };
 
+// What a capture's bounds and rules lost (CaptureDecoder::losses): counts, made into words
+// only when printed. The input still counts as processed.
+struct CaptureLosses {
+  std::uint64_t fragment_sets_dropped = 0;     // IPv4 fragment sets dropped at the memory limit
+  std::uint64_t fragment_sets_discarded = 0;   // time-out, overlap or conflicting last fragment
+  std::uint64_t fragment_sets_incomplete = 0;  // still open at the end of the input
+  std::uint64_t tecmp_bad_version = 0;         // TECMP frames of a version other than 3
+  std::uint64_t flows_ended_early = 0;         // flushed at the flow limit
+  std::uint64_t beyond_snapshot = 0;           // records captured longer than the snapshot length
+  std::uint32_t snapshot_length = 0;           // that length
+  bool any() const noexcept;
+  // One line for the user: `3 IPv4 fragment sets dropped at the memory limit, 2 TECMP
+  // frames of a version other than 3`, the non-zero counts in the order above; empty when
+  // nothing was lost.
+  std::string text() const;
+};
+
 // What is said about a capture after decoding it (CaptureDecoder::report).
 struct CaptureReport {
-  std::string losses;         // loss_summary(): the input still counts as processed
-  std::string nothing_found;  // nothing_found(): the input counts as not processed
+  CaptureLosses losses;       // losses(): a warning, the input still counts as processed
+  std::string nothing_found;  // nothing_found(): the input fails with this line (empty: it does not)
 };
 
 // Where dissected datagrams go instead of the decoder's own flows (parallel decoding).
@@ -57,7 +74,7 @@ class DatagramSink {
                            bool stable) = 0;
 };
 
-class CaptureDecoder final : public aio::Aio {
+class CaptureDecoder final : public aio::Consumer {
  public:
   struct Options {
     std::vector<std::uint16_t> udp_ports{3490};
@@ -96,25 +113,25 @@ class CaptureDecoder final : public aio::Aio {
   CaptureDecoder(const Options& options, DatagramSink& datagrams);
   ~CaptureDecoder() override;
 
-  // Decodes every packet. Never throws: if the sink throws (an output error), the
-  // exception is kept (failure()) and kErrIo is returned with that packet as first_unsent.
-  int send(std::span<const aio::Packet> batch, std::size_t* first_unsent, bool flush) noexcept override;
+  // Decodes every packet (aio/consumer.hpp). Throws what the sink or the DatagramSink
+  // throws (the output failed, a stop was requested), at once: the packets after the one
+  // being decoded are not.
+  void take(std::span<const aio::Packet> batch) override;
   // Ends the input: flushes every flow (first appearance first) and drops incomplete
   // fragment sets. Throws what the sink throws.
   void finish();
 
-  // One line saying what the bounds and rules lost, after finish(): fragment sets dropped
-  // by the limits, discarded (time-out, conflict) or incomplete at the end, TECMP frames of
-  // another version, flows ended early, records captured beyond the snapshot length. Empty
-  // when nothing was lost.
-  std::string loss_summary() const;
+  // What the bounds and rules lost, after finish(): fragment sets dropped by the limits,
+  // discarded (time-out, conflict) or incomplete at the end, TECMP frames of another
+  // version, flows ended early, records captured beyond the snapshot length.
+  CaptureLosses losses() const noexcept;
   // When packets came but not one datagram to our ports (nothing decoded): one line saying
   // what was found instead, e.g. `no UDP datagrams to port 3490; found UDP ports 3491 (120
   // datagrams), 5000 (3)` or `no UDP/IPv4 datagrams in 12 packets (12 of link types not
   // decoded)`. Empty otherwise (a datagram was decoded, or no packet came at all).
   std::string nothing_found() const;
   // Both, for the report after a capture.
-  CaptureReport report() const { return {loss_summary(), nothing_found()}; }
+  CaptureReport report() const { return {losses(), nothing_found()}; }
 
   // Decoding one capture in pieces (app/parallel/capture_chunks): a decoder per piece, checked and
   // joined where the pieces meet.
@@ -149,7 +166,6 @@ class CaptureDecoder final : public aio::Aio {
   // Counts `n` flows that the DatagramSink holding them ended early at its flow limit.
   void count_flows_ended(std::uint64_t n) noexcept { stats_.flows_evicted += n; }
 
-  std::exception_ptr failure() const noexcept { return failure_; }
   const Stats& stats() const noexcept { return stats_; }
   const net::Ipv4Reassembly::Stats& reassembly_stats() const noexcept { return reassembly_.stats(); }
   std::size_t flow_count() const noexcept { return flows_.size(); }
@@ -175,7 +191,6 @@ class CaptureDecoder final : public aio::Aio {
   FlowTable<CaptureFlow*> flow_index_;
   net::Ipv4Reassembly reassembly_;
   util::TextBuffer payload_text_{1 << 16};  // shared by all flow framers
-  std::exception_ptr failure_;
   std::uint64_t clock_ = 0;  // counts datagrams, for least-recently-fed eviction
   Stats stats_;
   // UDP datagrams to other ports, by destination port (for nothing_found); filled on the

@@ -23,7 +23,8 @@ namespace dltdump::filter {
 
 class Filter {
  public:
-  // Throws util::Error for an invalid regular expression (deviation Q3's message).
+  // Throws util::Error (an option error) for an invalid regular expression (deviation Q3's
+  // message).
   explicit Filter(const FilterSpec& spec);
 
   // --none: nothing passes.

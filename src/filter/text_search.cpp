@@ -26,8 +26,9 @@ pcre2_code* compile(const std::string& source, std::uint32_t options, const std:
   pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(source.data()), source.size(), options, &error,
                                    &offset, nullptr);
   if (!code)
-    throw util::Error("Invalid regular expression '" + shown + "': " + pcre2_message(error) + " at offset " +
-                      std::to_string(offset));
+    throw util::Error(util::ExitCode::OptionError, util::Culprit::Option, shown,
+                      "Invalid regular expression '" + shown + "': " + pcre2_message(error) + " at offset " +
+                          std::to_string(offset));
   // Without a JIT (an unsupported CPU), the interpreter runs the same pattern.
   pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
   return code;

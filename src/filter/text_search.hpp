@@ -42,7 +42,8 @@ class TextSearch {
   };
 
   // Compiles every pattern. Throws util::Error `Invalid regular expression '<re>': <reason>`
-  // (with the offset of the fault) for a pattern PCRE2 rejects.
+  // (with the offset of the fault) for a pattern PCRE2 rejects: an option error (exit 1),
+  // the pattern its culprit.
   TextSearch(const std::vector<std::string>& strings, const std::vector<std::string>& regexes, bool ignore_case);
   ~TextSearch();
   TextSearch(const TextSearch&) = delete;

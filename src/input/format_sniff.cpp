@@ -160,7 +160,9 @@ std::string compressed_message(Content content, const std::string& name) {
   return name + ": " + describe(content) + "; decompress it first (e.g. " + example + ")";
 }
 
-std::string skipped_only_warning(const std::string& name, std::uint64_t bytes, InputFormat used, Content content) {
+namespace {
+
+std::string skipped_only_text(const std::string& name, std::uint64_t bytes, InputFormat used, Content content) {
   const char* as = used == InputFormat::Serial ? "a serial recording" : used == InputFormat::Network ? "a network recording"
                                                                                                      : "a DLT file";
   std::string line = name + ": no DLT message in " + std::to_string(bytes) + " bytes read as " + as +
@@ -179,6 +181,12 @@ std::string skipped_only_warning(const std::string& name, std::uint64_t bytes, I
     hint += value;
   }
   return line + "is it another format? " + hint;
+}
+
+}  // namespace
+
+util::Diagnostic skipped_only_warning(const std::string& name, std::uint64_t bytes, InputFormat used, Content content) {
+  return {util::Culprit::Input, name, skipped_only_text(name, bytes, used, content)};
 }
 
 }  // namespace dltdump::input

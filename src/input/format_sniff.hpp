@@ -20,6 +20,7 @@
 
 #include "dlt/message.hpp"
 #include "input/input_spec.hpp"
+#include "util/diagnostic.hpp"
 
 namespace dltdump::input {
 
@@ -48,9 +49,9 @@ const char* describe(Content content);
 // `x.dlt.gz: gzip-compressed data; decompress it first (e.g. gzip -dc x.dlt.gz | dltdump -)`.
 std::string compressed_message(Content content, const std::string& name);
 
-// The warning for an input of `bytes` bytes, all skipped when decoded as `used` (File,
-// Serial or Network), whose content was sniffed as `content`: names the input and
+// The warning for input `name` of `bytes` bytes, all skipped when decoded as `used` (File,
+// Serial or Network), whose content was sniffed as `content`: its line names the input and
 // suggests the --format values that may fit.
-std::string skipped_only_warning(const std::string& name, std::uint64_t bytes, InputFormat used, Content content);
+util::Diagnostic skipped_only_warning(const std::string& name, std::uint64_t bytes, InputFormat used, Content content);
 
 }  // namespace dltdump::input

@@ -41,9 +41,9 @@ tcflag_t data_bits_flag(unsigned bits) {
 
 bool is_standard_baud(std::uint32_t baud) { return speed_of(baud) != B0; }
 
-int open_serial_port(const SerialSettings& s, std::string& note) {
-  auto fail = [&](int err) -> int {
-    throw util::Error(util::with_os_reason("Couldn't open serial port " + s.port, err));
+OpenedSerialPort open_serial_port(const SerialSettings& s) {
+  auto fail = [&](int err) -> OpenedSerialPort {
+    throw util::input_error(s.port, util::with_os_reason("Couldn't open serial port " + s.port, err));
   };
   const int fd = ::open(s.port.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return fail(errno);
@@ -69,7 +69,10 @@ int open_serial_port(const SerialSettings& s, std::string& note) {
   if (s.stop_bits != StopBits::One) tio.c_cflag |= CSTOPB;
   if (s.handshake & handshake::kRts) tio.c_cflag |= CRTSCTS;
   if (s.handshake & handshake::kXOnXOff) tio.c_iflag |= IXON | IXOFF;
-  if (s.handshake & handshake::kDtr) note = "Serial port " + s.port + ": DTR/DSR handshake is not available on Linux; ignored";
+  std::optional<util::Diagnostic> warning;
+  if (s.handshake & handshake::kDtr)
+    warning = {util::Culprit::Input, s.port,
+               "Serial port " + s.port + ": DTR/DSR handshake is not available on Linux; ignored"};
   tio.c_cc[VMIN] = 1;
   tio.c_cc[VTIME] = 0;
   const speed_t speed = speed_of(s.baud);
@@ -78,7 +81,7 @@ int open_serial_port(const SerialSettings& s, std::string& note) {
     ::close(fd);
     return fail(err);
   }
-  return fd;
+  return {fd, std::move(warning)};
 }
 
 }  // namespace dltdump::input

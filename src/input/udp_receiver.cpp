@@ -37,7 +37,7 @@ UdpReceiver::UdpReceiver(const Options& options) : options_(options) {
     const int err = errno;
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
-    throw util::Error(util::with_os_reason("Couldn't receive from " + name + ": " + what, err));
+    throw util::input_error(name, util::with_os_reason("Couldn't receive from " + name + ": " + what, err));
   };
   fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) fail("socket");

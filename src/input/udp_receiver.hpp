@@ -37,7 +37,7 @@ class UdpReceiver {
   };
   static constexpr std::size_t kHeadroom = 28;  // IPv4 + UDP header before each datagram
 
-  // Opens, binds and joins. Throws util::Error naming the endpoint and the reason.
+  // Opens, binds and joins. Throws util::input_error naming the endpoint and the reason.
   explicit UdpReceiver(const Options& options);
   ~UdpReceiver();
   UdpReceiver(const UdpReceiver&) = delete;

@@ -36,15 +36,20 @@ std::uint64_t FileSeries::open(util::Timestamp time) {
   close();
   const std::string name = template_.expand({stem_, counter_, time});
   const bool continues = !series_.empty() && series_.back() == name;
-  if (!continues && was_created(name)) throw util::Error("Not overwriting previously created file " + name + ".");
+  if (!continues && was_created(name))
+    throw util::creation_error(name, "Not overwriting previously created file " + name + ".");
   if (const auto id = util::identity_of(name); id && std::find(inputs_.begin(), inputs_.end(), *id) != inputs_.end())
-    throw util::Error("Not overwriting the input file " + util::absolute_path(name) + ".");
+    throw util::creation_error(name, "Not overwriting the input file " + util::absolute_path(name) + ".");
 
   int fd;
   if (continues) {
     do fd = ::open(name.c_str(), O_WRONLY | O_CLOEXEC | O_APPEND);
     while (fd < 0 && errno == EINTR);
-    if (fd < 0) throw util::Error(util::with_os_reason("Couldn't create the output file " + util::absolute_path(name), errno));
+    if (fd < 0) {
+      const int err = errno;
+      throw util::creation_error(name,
+                                 util::with_os_reason("Couldn't create the output file " + util::absolute_path(name), err));
+    }
   } else {
     fd = util::create_file(name, force_);
   }

@@ -16,7 +16,7 @@
 //   `Not overwriting the input file <abs path>.` — or a file this run created, unless it is
 //   the series' last file being continued — `Not overwriting previously created file <name>.`
 //   Without force an existing file is refused: `The file '<abs path>' already exists.`
-//   These throw util::Error: the current input fails, the run goes on with the next.
+//   These throw util::creation_error: the current input fails, the run goes on with the next.
 #pragma once
 
 #include <algorithm>

@@ -46,7 +46,7 @@ class LineOutput : public dlt::FramerSink {
 
   // Writes what is buffered (before a diagnostic line is printed).
   virtual void flush() = 0;
-  // Writes everything and closes the files. Throws util::OutputError.
+  // Writes everything and closes the files. Throws util::output_error.
   virtual void finish() = 0;
 
   // Whether `file` is a file this output has written to so far (an input that names it

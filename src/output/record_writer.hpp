@@ -4,9 +4,9 @@
 // A sink appends one record to `begin(time)` and calls `end()`. For files, `begin` opens
 // the file on the first record (named for that record's time) and `end` starts the next
 // file of the series once the current one has reached the split size; a record is never
-// cut across files. Write failures throw util::OutputError (the run stops; the file ends on
-// a whole record, see util/fd_writer.hpp); file creation failures throw util::Error (the
-// current input fails).
+// cut across files. Write failures throw util::output_error (the run stops; the file ends on
+// a whole record, see util/fd_writer.hpp); file creation failures throw
+// util::creation_error (the current input fails).
 #pragma once
 
 #include <cstdint>

@@ -18,11 +18,12 @@ std::unique_ptr<CaptureReader> CaptureReader::open(util::InputFile& file) {
   if (PcapReader::is_magic(m)) return std::make_unique<PcapReader>(std::move(probe));
   char hex[16];
   std::snprintf(hex, sizeof hex, "%02X %02X %02X %02X", m[0], m[1], m[2], m[3]);
-  throw util::Error(file.name() + ": not a PCAP or PCAP-NG file (starts with " + hex + ")");
+  throw util::input_error(file.name(), file.name() + ": not a PCAP or PCAP-NG file (starts with " + hex + ")");
 }
 
 void CaptureReader::malformed(std::uint64_t offset, const std::string& what) const {
-  throw util::Error(in_.name() + ": " + format_name() + " " + what + " at offset " + std::to_string(offset));
+  throw util::input_error(in_.name(),
+                          in_.name() + ": " + format_name() + " " + what + " at offset " + std::to_string(offset));
 }
 
 bool to_nanoseconds_general(std::uint64_t units, const Interface& itf, std::int64_t& ns) noexcept {

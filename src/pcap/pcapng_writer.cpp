@@ -111,7 +111,7 @@ PcapngWriter::PcapngWriter(int fd, std::string name, const SectionInfo& section)
 }
 
 std::uint8_t* PcapngWriter::begin_block(std::size_t total) {
-  if (failed()) throw util::OutputError(error_);
+  if (failed()) throw util::output_error(name_, error_);
   if (used_ + total > buf_.size()) {
     flush();
     if (total > buf_.size()) buf_.resize(total);  // one giant block, still one write
@@ -146,9 +146,11 @@ std::uint32_t PcapngWriter::add_interface(const InterfaceInfo& info) {
 void PcapngWriter::write_packet(std::uint32_t interface, std::int64_t time_ns, std::span<const std::uint8_t> data,
                                 std::uint32_t original_size, aio::Direction direction) {
   if (interface >= stats_.size())
-    throw util::Error(name_ + ": packet for interface " + std::to_string(interface) + ", which was never added");
+    throw util::Error(util::ExitCode::NoInputProcessed, util::Culprit::Internal, name_,
+                      name_ + ": packet for interface " + std::to_string(interface) + ", which was never added");
   if (data.size() > pcapng::kMaxPacketBytes)
-    throw util::Error(name_ + ": packet of " + std::to_string(data.size()) + " bytes exceeds the pcapng block limit");
+    throw util::Error(util::ExitCode::NoInputProcessed, util::Culprit::Output, name_,
+                      name_ + ": packet of " + std::to_string(data.size()) + " bytes exceeds the pcapng block limit");
   const auto size = static_cast<std::uint32_t>(data.size());
   const bool flags = direction != aio::Direction::Unknown;
   const std::size_t total = 28 + pcapng::pad4(size) + (flags ? option_bytes(4) : 0) + 4 + 4;
@@ -198,7 +200,7 @@ void PcapngWriter::close(std::int64_t now_ns) {
 }
 
 void PcapngWriter::flush() {
-  if (failed()) throw util::OutputError(error_);
+  if (failed()) throw util::output_error(name_, error_);
   std::size_t done = 0;
   while (done < used_) {
     const ssize_t n = ::write(fd_, buf_.data() + done, used_ - done);
@@ -228,7 +230,7 @@ void PcapngWriter::flush() {
 
 void PcapngWriter::fail(int err) {
   error_ = util::with_os_reason("Couldn't write to " + name_, err);
-  throw util::OutputError(error_);
+  throw util::output_error(name_, error_);
 }
 
 }  // namespace dltdump::pcap

@@ -8,7 +8,7 @@
 // little endian unless SectionInfo asks for big endian (the SHB's magic records which); a
 // second writer on the same descriptor, after the first is flushed, starts a new section.
 //
-// Errors: a failed write throws util::OutputError naming the output; if the descriptor is
+// Errors: a failed write throws util::output_error naming the output; if the descriptor is
 // a regular file, it is truncated back to the end of the last whole block first, so a
 // disk-full stop leaves a readable file. After a failure every further call throws the
 // same error again without writing.
@@ -56,8 +56,9 @@ class PcapngWriter {
   // Writes one EPB: `data` as captured, `original_size` on the wire (0 or less than
   // data.size() means data.size()), `time_ns` since the epoch (negative or kNoTime is
   // written as 0: pcapng time stamps are unsigned). epb_flags is written unless the
-  // direction is unknown. Throws util::Error for an unknown interface or a packet above
-  // pcapng::kMaxPacketBytes, util::OutputError when writing fails.
+  // direction is unknown. Throws a util::Error that fails the input for an unknown
+  // interface (Culprit::Internal) or a packet above pcapng::kMaxPacketBytes (Culprit::Output),
+  // util::output_error when writing fails.
   void write_packet(std::uint32_t interface, std::int64_t time_ns, std::span<const std::uint8_t> data,
                     std::uint32_t original_size = 0, aio::Direction direction = aio::Direction::Unknown);
   // Convenience: a packet descriptor as it travels in an aio batch.

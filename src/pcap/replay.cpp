@@ -4,30 +4,25 @@
 #include <array>
 #include <thread>
 
-#include "util/error.hpp"
 #include "util/stop_signal.hpp"
 
 namespace dltdump::pcap {
 
 namespace {
-constexpr std::size_t kMaxBatch = 64;
-}
 
-ReplayStats replay(pcap::CaptureReader& reader, aio::Aio& dst, std::size_t batch_size, const std::function<void()>& wait) {
+constexpr std::size_t kMaxBatch = 64;
+
+// The replay loop; `deliver(batch)` sends one batch downstream or throws.
+template <typename Deliver>
+ReplayOutcome replay_into(pcap::CaptureReader& reader, std::size_t batch_size, Deliver deliver) {
   std::array<aio::Packet, kMaxBatch> batch;
   batch_size = std::clamp<std::size_t>(batch_size, 1, kMaxBatch);
-  ReplayStats stats;
-  auto deliver = [&](std::size_t n) {
+  ReplayOutcome outcome;
+  auto send = [&](std::size_t n) {
     if (n == 0) return;
-    std::size_t idx = 0;
-    const int rc = aio::send_all(dst, {batch.data(), n}, &idx, false, [&] {
-      if (wait) wait();
-      else std::this_thread::yield();
-    });
-    if (rc != aio::kSuccess)
-      throw util::Error("Packet at offset " + std::to_string(batch[idx].offset) + " was refused (" + aio::strerror(rc) + ")");
-    stats.packets += n;
-    ++stats.batches;
+    deliver(std::span<const aio::Packet>(batch.data(), n));
+    outcome.packets += n;
+    ++outcome.batches;
   };
   bool end = false;
   while (!end) {
@@ -44,14 +39,35 @@ ReplayStats replay(pcap::CaptureReader& reader, aio::Aio& dst, std::size_t batch
           break;
         }
       }
-    } catch (const util::Error&) {
-      deliver(n);  // what came before the fault is good
-      throw;
+    } catch (const util::Error& e) {
+      outcome.fault = e;
     }
-    deliver(n);
+    send(n);  // what came before a fault is good
+    if (outcome.fault) return outcome;
     reader.release();
   }
-  return stats;
+  return outcome;
+}
+
+}  // namespace
+
+ReplayOutcome replay(pcap::CaptureReader& reader, aio::Consumer& dst, std::size_t batch_size) {
+  return replay_into(reader, batch_size, [&](std::span<const aio::Packet> batch) { dst.take(batch); });
+}
+
+ReplayOutcome replay(pcap::CaptureReader& reader, aio::Aio& dst, std::size_t batch_size,
+                     const std::function<void()>& wait) {
+  return replay_into(reader, batch_size, [&](std::span<const aio::Packet> batch) {
+    std::size_t idx = 0;
+    const int rc = aio::send_all(dst, batch, &idx, false, [&] {
+      if (wait) wait();
+      else std::this_thread::yield();
+    });
+    if (rc != aio::kSuccess)
+      throw util::Error(util::ExitCode::NoInputProcessed, util::Culprit::Internal, "",
+                        "Packet at offset " + std::to_string(batch[idx].offset) + " was refused (" +
+                            aio::strerror(rc) + ")");
+  });
 }
 
 }  // namespace dltdump::pcap

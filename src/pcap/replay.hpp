@@ -3,27 +3,44 @@
 // Reads packets from a PCAP or PCAP-NG reader and sends them downstream in batches of up
 // to `batch_size` packets, with the capture's own time stamps, interfaces, link types and
 // file offsets — the same shape a live receiver produces, so decoding does not care which
-// it has. kErrAgain from downstream is retried (after `wait`) until the packets are taken,
-// so a lossless ring gives back-pressure all the way to the file.
+// it has. Downstream is either the end of the path, an aio::Consumer (the capture
+// decoder), whose exceptions pass through; or an aio stage, whose kErrAgain is retried
+// (after `wait`) until the packets are taken, so a lossless ring gives back-pressure all the
+// way to the file.
+//
+// A malformed capture ends the replay early, after every packet before the fault was sent.
+// The fault (the reader's util::input_error) is returned, not thrown: the caller still has
+// the packets before it to finish (flows flushed, losses reported) before the input fails
+// with it. Everything else — what the consumer throws, util::Stopped — propagates at once.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 #include "aio/aio.hpp"
+#include "aio/consumer.hpp"
 #include "pcap/capture_reader.hpp"
+#include "util/error.hpp"
 
 namespace dltdump::pcap {
 
-struct ReplayStats {
-  std::uint64_t packets = 0;
+struct [[nodiscard]] ReplayOutcome {
+  std::uint64_t packets = 0;  // sent downstream
   std::uint64_t batches = 0;
+  // What ended the replay before the end of the file (or the reader's stop): the
+  // capture's fault; empty when it was read to its end.
+  std::optional<util::Error> fault;
 };
 
-// Sends every packet of `reader` to `dst`. Throws util::Error when the file is malformed
-// (after sending every packet before the fault) or when `dst` fails with an error other
-// than kErrAgain (naming the packet's file offset and the aio error).
-ReplayStats replay(pcap::CaptureReader& reader, aio::Aio& dst, std::size_t batch_size = 64,
-                   const std::function<void()>& wait = {});
+// Sends every packet of `reader` to `dst`. Throws what `dst` throws, and util::Stopped
+// when a stop is requested (looked at once per batch).
+ReplayOutcome replay(pcap::CaptureReader& reader, aio::Consumer& dst, std::size_t batch_size = 64);
+
+// Sends every packet of `reader` to the stage `dst`. Throws util::Stopped as above, and a
+// util::Error that fails the input (Culprit::Internal) when `dst` fails with an error
+// other than kErrAgain, naming the packet's file offset and the aio error.
+ReplayOutcome replay(pcap::CaptureReader& reader, aio::Aio& dst, std::size_t batch_size = 64,
+                     const std::function<void()>& wait = {});
 
 }  // namespace dltdump::pcap

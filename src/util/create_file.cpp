@@ -15,8 +15,9 @@ int create_file(const std::string& name, bool force, const std::string& what) {
   do fd = ::open(name.c_str(), flags, 0666);
   while (fd < 0 && errno == EINTR);
   if (fd >= 0) return fd;
-  if (errno == EEXIST) throw Error("The file '" + absolute_path(name) + "' already exists.");
-  throw Error(with_os_reason("Couldn't create the " + what + " " + absolute_path(name), errno));
+  const int err = errno;
+  if (err == EEXIST) throw creation_error(name, "The file '" + absolute_path(name) + "' already exists.");
+  throw creation_error(name, with_os_reason("Couldn't create the " + what + " " + absolute_path(name), err));
 }
 
 }  // namespace dltdump::util

@@ -7,7 +7,7 @@
 namespace dltdump::util {
 
 // Creates `name` for writing (truncating an existing file only if `force`) and returns the
-// descriptor. Throws util::Error `The file '<abs>' already exists.` or
+// descriptor. Throws util::creation_error `The file '<abs>' already exists.` or
 // `Couldn't create the <what> <abs> (<reason>)`.
 int create_file(const std::string& name, bool force, const std::string& what = "output file");
 

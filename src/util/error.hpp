@@ -1,31 +1,113 @@
-// The error type of libdltdump: one exception carrying one user-facing line.
+// The error model of dltdump: one exception type, util::Error, for every fault a user can
+// act on; util::Diagnostic (util/diagnostic.hpp) for what is said while the run goes on.
 //
-// Thrown for conditions a user can act on (a file that cannot be opened, a write that
-// failed). The message is complete: it names the culprit and is printed as is.
+// Who throws. The code that finds a fault throws an Error there, carrying
+//   * the exit code the fault means (ExitCode, dltdump-spec §1.4),
+//   * the culprit: what kind of thing is at fault (Culprit) and its name as the user gave
+//     it (the input's path or URI, the output file, the option's value),
+//   * the line to print: complete, naming the culprit, without a line end.
+// No layer catches an Error to throw another in its place, and none below the run prints
+// one. A fault found where nothing may throw (an aio::Aio stage, a worker thread) is handed
+// on as it is: kept by the stage and thrown by its owner (pcap::CaptureTap), or carried in
+// a std::exception_ptr to the thread that joins the worker (app/parallel).
+//
+// What an Error does, by its exit code:
+//   * NoInputProcessed: the fault ends one input (it cannot be opened, is malformed, was
+//     cut while read, an output file it needs may not be made). The run
+//     (app/dump_app.cpp) prints the line when the input fails, after that input's lines,
+//     counts the input as not processed and goes on with the next; the run's own exit code
+//     then follows from the inputs processed (0 all, 3 none, 4 some).
+//   * any other code ends the run: the Error propagates to main (cli/main.cpp), which
+//     prints its line once on standard error and exits with the code. Success means quiet:
+//     the reader of the output pipe went away (`dltdump big.dlt | head`, contract 2 of issue
+//     #19) and the run ends without a word, as grep's does.
+// Printing (error_line): the line through util::printable (a file name may hold control
+// characters), on standard error, with the program name first for the errors of the
+// command line (OptionError, InputUriError), as usage errors go; the others name their
+// file first themselves.
+//
+// Not Errors: util::Stopped (util/stop_signal.hpp: a signal asked the run to stop; the run
+// prints "Stopped by …" and exits 130 or 143), and any other exception (std::bad_alloc, a
+// broken invariant): main reports "An internal error has occurred" with exit 255.
 #pragma once
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace dltdump::util {
 
+// The exit codes of dltdump (dltdump-spec §1.4).
+enum class ExitCode : int {
+  Success = 0,
+  OptionError = 1,
+  InputUriError = 2,
+  NoInputProcessed = 3,
+  Partial = 4,
+  OutputError = 5,
+  FibexError = 6,
+  StoppedBySigint = 130,   // SIGINT while decoding a file: the output ends whole
+  StoppedBySigterm = 143,  // SIGTERM likewise
+  InternalError = 255,
+};
+
+// The process exit status of `code`.
+constexpr int exit_status(ExitCode code) noexcept { return static_cast<int>(code); }
+
+// What kind of thing is at fault.
+enum class Culprit {
+  Input,     // an input: its argument, file, stream or content
+  Option,    // a command-line option or its value
+  Output,    // the console or an output file
+  Fibex,     // a FIBEX description
+  Internal,  // dltdump itself (a stage refused what it should take)
+};
+
 class Error : public std::runtime_error {
  public:
-  explicit Error(const std::string& message) : std::runtime_error(message) {}
+  // `line` is the complete message (what()); `name` the culprit as given (may be empty when
+  // there is none to name, e.g. the console).
+  Error(ExitCode code, Culprit culprit, std::string name, const std::string& line)
+      : std::runtime_error(line), code_(code), culprit_(culprit), name_(std::move(name)) {}
+
+  ExitCode exit_code() const noexcept { return code_; }
+  Culprit culprit() const noexcept { return culprit_; }
+  const std::string& name() const noexcept { return name_; }
+  // The fault ends one input and the run goes on (see the top); else it ends the run.
+  bool ends_input_only() const noexcept { return code_ == ExitCode::NoInputProcessed; }
+  // Nothing is printed for it (the output's reader went away).
+  bool quiet() const noexcept { return code_ == ExitCode::Success; }
+
+ private:
+  ExitCode code_;
+  Culprit culprit_;
+  std::string name_;
 };
 
-// A failure to write the output (disk full, broken pipe): ends the whole run.
-class OutputError : public Error {
- public:
-  explicit OutputError(const std::string& message) : Error(message) {}
-};
+// The common kinds, so that a throw site says what it found and not how it is handled.
+// A fault of input `name`: that input fails, the run goes on.
+inline Error input_error(std::string name, const std::string& line) {
+  return Error(ExitCode::NoInputProcessed, Culprit::Input, std::move(name), line);
+}
+// Output file `name` could not be created, or may not be (it exists without --force, it
+// is an input): the input that needs it fails, the run goes on.
+inline Error creation_error(std::string name, const std::string& line) {
+  return Error(ExitCode::NoInputProcessed, Culprit::Output, std::move(name), line);
+}
+// Writing to output `name` failed: the run stops (exit 5), the output ending whole.
+inline Error output_error(std::string name, const std::string& line) {
+  return Error(ExitCode::OutputError, Culprit::Output, std::move(name), line);
+}
+// The reader of output `name` (a pipe) went away: the run stops quietly, with exit 0.
+inline Error broken_pipe(std::string name, const std::string& line) {
+  return Error(ExitCode::Success, Culprit::Output, std::move(name), line);
+}
 
-// The reader of the output pipe went away (`dltdump big.dlt | head -1`): the run stops at
-// once and quietly, with exit 0, as grep and ripgrep do (contract 2 of issue #19).
-class BrokenPipe : public OutputError {
- public:
-  explicit BrokenPipe(const std::string& message) : OutputError(message) {}
-};
+// The line printed for `e`, ending in '\n' (see Printing at the top); empty if e.quiet().
+std::string error_line(const Error& e);
+// Writes error_line(e) to `fd` (standard error); a refused write is not reported (there
+// is no one left to tell).
+void print_error(int fd, const Error& e);
 
 // "<what> (<strerror(err)>)" — the OS reason appended in parentheses.
 std::string with_os_reason(const std::string& what, int err);

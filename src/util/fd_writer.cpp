@@ -68,8 +68,8 @@ namespace {
 // The failure of a write to `name`: quiet when the reader of a pipe went away.
 [[noreturn]] void throw_write_error(const std::string& name, int err) {
   const std::string message = with_os_reason("Couldn't write to " + name, err);
-  if (err == EPIPE) throw BrokenPipe(message);
-  throw OutputError(message);
+  if (err == EPIPE) throw broken_pipe(name, message);
+  throw output_error(name, message);
 }
 
 }  // namespace
@@ -243,7 +243,7 @@ void FdWriter::finish_copy() {
     written_ += keep;
   }
   if (copy_.source_failed)
-    throw OutputError(with_os_reason("Couldn't copy from " + copy_.in_name + " to " + name_, err));
+    throw output_error(name_, with_os_reason("Couldn't copy from " + copy_.in_name + " to " + name_, err));
   throw_write_error(name_, err);
 }
 

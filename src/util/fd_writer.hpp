@@ -3,8 +3,8 @@
 // Producers format whole records (text lines, DLT messages) into `buffer()` and call
 // `line_done()` after each; once the buffer holds `kFlushBytes` or more, it is written with
 // as few write(2) calls as the kernel allows. A failed write (disk full, file size limit,
-// permission) throws util::OutputError naming the destination; a pipe whose reader went
-// away (EPIPE) throws util::BrokenPipe (an OutputError the run ends on quietly).
+// permission) throws util::output_error naming the destination; a pipe whose reader went
+// away (EPIPE) throws util::broken_pipe (the run ends quietly, util/error.hpp).
 //
 // A regular file always ends on a whole record: the writer remembers where each buffered
 // record ends, and when a write fails part-way it cuts the file back to the end of the
@@ -52,7 +52,7 @@ class FdWriter {
   }
   // Writes what is buffered, then `text` directly: a large block of whole text lines made
   // elsewhere (each ending in its only '\n'), written without a copy. Throws
-  // util::OutputError on failure, after cutting a regular file back to the lines that made
+  // util::output_error on failure, after cutting a regular file back to the lines that made
   // it whole.
   void write_direct(std::string_view text);
 
@@ -61,7 +61,7 @@ class FdWriter {
   // the two files allow it, else read and written. The copy runs on a helper thread
   // (through its own duplicate of `in_fd`) while the caller goes on; the next call of any
   // writing method waits for it first, so records stay in order, and throws its failure
-  // as util::OutputError — also when the source fails: it was readable a moment ago (the
+  // as util::output_error — also when the source fails: it was readable a moment ago (the
   // records were decoded from it), so if it is cut meanwhile the output cannot be
   // completed. After a failure, a regular file keeps the block's first
   // `whole_prefix(written)` bytes: the whole records among the `written` bytes that made it
@@ -70,7 +70,7 @@ class FdWriter {
   void copy_from(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
                  WholePrefix whole_prefix = {});
 
-  // Writes everything buffered (after a running copy). Throws util::OutputError on failure.
+  // Writes everything buffered (after a running copy). Throws util::output_error on failure.
   void flush();
 
   // Writes from now on to `fd` (named `name`, already holding `size` bytes). Call flush()

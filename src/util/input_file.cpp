@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <utility>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -15,24 +14,20 @@
 
 namespace dltdump::util {
 
-std::string with_os_reason(const std::string& what, int err) {
-  return what + " (" + std::strerror(err) + ")";
-}
-
 InputFile InputFile::open(const std::string& path) {
   if (path == "-") return from_fd(STDIN_FILENO, "-", false);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     int err = errno;
-    if (err == ENOENT) throw Error("File not found " + path);
-    if (err == EACCES || err == EPERM) throw Error(with_os_reason("Insufficient permissions opening " + path, err));
-    if (err == ENAMETOOLONG) throw Error("Path length too long " + path);
-    throw Error(with_os_reason("Couldn't open file " + path, err));
+    if (err == ENOENT) throw input_error(path, "File not found " + path);
+    if (err == EACCES || err == EPERM) throw input_error(path, with_os_reason("Insufficient permissions opening " + path, err));
+    if (err == ENAMETOOLONG) throw input_error(path, "Path length too long " + path);
+    throw input_error(path, with_os_reason("Couldn't open file " + path, err));
   }
   struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     ::close(fd);
-    throw Error("Couldn't open file " + path + " (Is a directory)");
+    throw input_error(path, "Couldn't open file " + path + " (Is a directory)");
   }
   return from_fd(fd, path, true);
 }
@@ -95,8 +90,9 @@ std::size_t InputFile::read_some(std::uint8_t* into, std::size_t n) {
     throw_if_stopped();
     ssize_t got = ::read(fd_, into, n);
     if (got >= 0) return static_cast<std::size_t>(got);
-    if (errno == EINTR) continue;
-    throw Error(with_os_reason("An I/O Exception occurred reading " + name_, errno));
+    const int err = errno;
+    if (err == EINTR) continue;
+    throw input_error(name_, with_os_reason("An I/O Exception occurred reading " + name_, err));
   }
 }
 
@@ -140,8 +136,8 @@ void InputFile::check_not_shrunk() const {
 }
 
 Error InputFile::shrink_error(std::uint64_t now) const {
-  return Error("Input " + name_ + " shrank from " + std::to_string(map_size_) + " to " + std::to_string(now) +
-              " bytes while being read; decoding stopped at the cut");
+  return input_error(name_, "Input " + name_ + " shrank from " + std::to_string(map_size_) + " to " +
+                               std::to_string(now) + " bytes while being read; decoding stopped at the cut");
 }
 
 }  // namespace dltdump::util

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <thread>
 
 #include "aio/recorder.hpp"
@@ -168,6 +169,35 @@ TEST(Ring, TwoThreadsLosslessDeliverEveryByteInOrder) {
   EXPECT_TRUE(checker.ok);
   EXPECT_EQ(checker.next, kPackets);
   EXPECT_EQ(ring.overruns(), 0u);
+}
+
+// The end of the path (aio::Consumer): a batch is taken whole and leaves the ring, or what
+// the consumer throws passes through the poll and the batch stays for the next poll.
+TEST(Ring, AConsumerTakesAWholeBatchOrItsExceptionPassesThrough) {
+  Ring ring(small());
+  struct Taker final : Consumer {
+    std::vector<Bytes> got;
+    bool fail = false;
+    void take(std::span<const Packet> batch) override {
+      if (fail) throw std::runtime_error("the output failed");
+      for (const Packet& p : batch) got.emplace_back(p.data, p.data + p.size);
+    }
+  } dst;
+  const Bytes a(10, 1), b(20, 2), c(30, 3);
+  for (const Bytes* x : {&a, &b, &c}) {
+    const Packet p = packet(*x);
+    ASSERT_EQ(ring.send({&p, 1}, nullptr, false), kSuccess);
+  }
+  EXPECT_EQ(ring.poll(dst, 2), 2u);
+  EXPECT_EQ(dst.got, (std::vector<Bytes>{a, b}));
+  dst.fail = true;
+  EXPECT_THROW(ring.poll(dst), std::runtime_error);
+  EXPECT_EQ(ring.pending(), 1u);  // c stays
+  dst.fail = false;
+  EXPECT_EQ(ring.poll(dst), 1u);
+  EXPECT_EQ(dst.got, (std::vector<Bytes>{a, b, c}));
+  EXPECT_EQ(ring.poll(dst), 0u);
+  EXPECT_EQ(ring.rejected(), 0u);
 }
 
 }  // namespace

@@ -104,14 +104,10 @@ inline std::string decode_serially(const Bytes& capture, const dissect::CaptureD
   util::TextBuffer text(1 << 16);
   output::BufferSink sink({true}, text);
   dissect::CaptureDecoder d(options, sink);
-  std::string error;
-  try {
-    pcap::replay(*reader, d);
-  } catch (const util::Error& e) {
-    error = error_text(e, f.path);
-  }
+  const pcap::ReplayOutcome replayed = pcap::replay(*reader, d);
+  const std::string error = replayed.fault ? error_text(*replayed.fault, f.path) : "";
   d.finish();
-  return std::string(text.view()) + "|" + error + "|" + d.loss_summary() + "|" + d.nothing_found();
+  return std::string(text.view()) + "|" + error + "|" + d.losses().text() + "|" + d.nothing_found();
 }
 
 }  // namespace dltdump::testing

@@ -111,10 +111,10 @@ struct Capture {
     for (std::size_t i = 0; i < packets.size(); ++i) packets[i].data = frames[i].data();
     R r;
     CaptureDecoder d(options, r);
-    EXPECT_EQ(d.send(packets, nullptr, false), aio::kSuccess);
+    d.take(packets);
     d.finish();
     if (stats) *stats = d.stats();
-    if (losses) *losses = d.loss_summary();
+    if (losses) *losses = d.losses().text();
     if (nothing_found) *nothing_found = d.nothing_found();
     return r;
   }
@@ -410,20 +410,47 @@ TEST(CaptureDecoder, PacketsBeyondTheSnapshotLengthAreDecodedAndCounted) {
   EXPECT_EQ(losses, "");
 }
 
-TEST(CaptureDecoder, AnOutputErrorIsKeptAndReported) {
+// The output's error passes through the decoder as it was thrown, at once: the packets
+// after the one being decoded are not.
+TEST(CaptureDecoder, AnOutputErrorPassesThroughAtOnce) {
   struct Failing : dlt::FramerSink {
-    void on_message(const dlt::Message&) override { throw util::OutputError("Couldn't write to standard output"); }
+    int messages = 0;
+    void on_message(const dlt::Message&) override {
+      ++messages;
+      throw util::output_error("standard output", "Couldn't write to standard output");
+    }
     void on_skip(const dlt::SkipRecord&) override {}
   } sink;
   Capture c;
   c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, dlt_message("NAV", 1)))), 1);
-  c.packets[0].data = c.frames[0].data();
+  c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, dlt_message("NAV", 2)))), 2);
+  for (std::size_t i = 0; i < c.packets.size(); ++i) c.packets[i].data = c.frames[i].data();
   CaptureDecoder d({}, sink);
-  std::size_t idx = 9;
-  EXPECT_EQ(d.send(c.packets, &idx, false), aio::kErrIo);
-  EXPECT_EQ(idx, 0u);
-  ASSERT_TRUE(d.failure());
-  EXPECT_THROW(std::rethrow_exception(d.failure()), util::OutputError);
+  try {
+    d.take(c.packets);
+    FAIL() << "no error";
+  } catch (const util::Error& e) {
+    EXPECT_EQ(e.exit_code(), util::ExitCode::OutputError);
+    EXPECT_STREQ(e.what(), "Couldn't write to standard output");
+  }
+  EXPECT_EQ(sink.messages, 1);
+  EXPECT_EQ(d.stats().packets, 1u);
+}
+
+// Losses are counts (a value), put into words only when printed.
+TEST(CaptureLosses, CountsMadeIntoOneLine) {
+  CaptureLosses l;
+  EXPECT_FALSE(l.any());
+  EXPECT_EQ(l.text(), "");
+  l.tecmp_bad_version = 2;
+  l.fragment_sets_dropped = 1;
+  EXPECT_TRUE(l.any());
+  EXPECT_EQ(l.text(), "1 IPv4 fragment sets dropped at the memory limit, 2 TECMP frames of a version other than 3");
+  l = {};
+  l.beyond_snapshot = 3;
+  l.snapshot_length = 96;
+  EXPECT_TRUE(l.any());
+  EXPECT_EQ(l.text(), "3 records captured longer than the snapshot length 96 (read whole)");
 }
 
 }  // namespace

@@ -151,7 +151,12 @@ TEST(FormatSniff, Messages) {
        "z: no DLT message in 3 bytes read as a DLT file (all skipped); it looks like xz-compressed data: decompress "
        "it first"},
   };
-  for (const Case& c : cases) EXPECT_EQ(skipped_only_warning(c.name, c.bytes, c.used, c.content), c.warning);
+  for (const Case& c : cases) {
+    const util::Diagnostic d = skipped_only_warning(c.name, c.bytes, c.used, c.content);
+    EXPECT_EQ(d.text, c.warning);
+    EXPECT_EQ(d.name, c.name);
+    EXPECT_EQ(d.culprit, util::Culprit::Input);
+  }
 }
 
 }  // namespace

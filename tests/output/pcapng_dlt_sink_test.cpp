@@ -51,7 +51,7 @@ std::string capture_lines(const std::string& path, std::vector<std::string>* int
   auto reader = pcap::CaptureReader::open(file);
   Lines lines;
   dissect::CaptureDecoder decoder({}, lines);
-  pcap::replay(*reader, decoder);
+  EXPECT_FALSE(pcap::replay(*reader, decoder).fault);
   decoder.finish();
   if (interfaces)
     for (const auto& i : reader->interfaces()) interfaces->push_back(i.name);

@@ -14,7 +14,7 @@ namespace dltdump::aio {
 namespace {
 
 using pcap::replay;
-using pcap::ReplayStats;
+using pcap::ReplayOutcome;
 
 using testing::Bytes;
 using testing::Recorder;
@@ -43,9 +43,10 @@ TEST(Replay, DeliversBatchesWithOriginalMetadata) {
   auto file = util::InputFile::open(f.path);
   auto reader = pcap::CaptureReader::open(file);
   Recorder dst;
-  const ReplayStats stats = replay(*reader, dst, 64);
-  EXPECT_EQ(stats.packets, 1000u);
-  EXPECT_EQ(stats.batches, 16u);  // 15 full batches of 64 and one of 40
+  const ReplayOutcome outcome = replay(*reader, dst, 64);
+  EXPECT_EQ(outcome.packets, 1000u);
+  EXPECT_EQ(outcome.batches, 16u);  // 15 full batches of 64 and one of 40
+  EXPECT_FALSE(outcome.fault);
   ASSERT_EQ(dst.got.size(), 1000u);
   for (int i = 0; i < 1000; ++i) {
     const auto& p = dst.got[static_cast<std::size_t>(i)];
@@ -89,9 +90,53 @@ TEST(Replay, AMalformedTailKeepsWhatCameBefore) {
   auto file = util::InputFile::open(f.path);
   auto reader = pcap::CaptureReader::open(file);
   Recorder dst;
-  EXPECT_THROW(replay(*reader, dst), util::Error);
+  const ReplayOutcome outcome = replay(*reader, dst);
+  ASSERT_TRUE(outcome.fault);  // returned, not thrown: the caller finishes what came before
+  EXPECT_TRUE(outcome.fault->ends_input_only());
+  EXPECT_EQ(outcome.fault->culprit(), util::Culprit::Input);
+  EXPECT_EQ(outcome.fault->name(), f.path);
   EXPECT_GT(dst.got.size(), 10u);
   EXPECT_LT(dst.got.size(), 100u);
+  EXPECT_EQ(outcome.packets, dst.got.size());
+}
+
+// The end of the path: what the consumer throws passes through the replay at once, as it
+// was thrown (no packet after it is read or sent).
+TEST(Replay, WhatTheConsumerThrowsPassesThrough) {
+  testing::TempFile f(make_capture(1000));
+  auto file = util::InputFile::open(f.path);
+  auto reader = pcap::CaptureReader::open(file);
+  struct Failing : Consumer {
+    std::size_t taken = 0;
+    void take(std::span<const Packet> batch) override {
+      if (taken >= 100) throw util::output_error("out", "Couldn't write to out (No space left on device)");
+      taken += batch.size();
+    }
+  } dst;
+  try {
+    (void)replay(*reader, dst, 64);
+    FAIL() << "no error";
+  } catch (const util::Error& e) {
+    EXPECT_EQ(e.exit_code(), util::ExitCode::OutputError);
+    EXPECT_STREQ(e.what(), "Couldn't write to out (No space left on device)");
+  }
+  EXPECT_EQ(dst.taken, 128u);
+}
+
+TEST(Replay, AMalformedTailKeepsWhatCameBeforeForAConsumer) {
+  Bytes capture = make_capture(100);
+  capture.resize(32 + 2 * 36 + 50 * 40);
+  testing::TempFile f(capture);
+  auto file = util::InputFile::open(f.path);
+  auto reader = pcap::CaptureReader::open(file);
+  struct Counting : Consumer {
+    std::size_t taken = 0;
+    void take(std::span<const Packet> batch) override { taken += batch.size(); }
+  } dst;
+  const ReplayOutcome outcome = replay(*reader, dst);
+  ASSERT_TRUE(outcome.fault);
+  EXPECT_EQ(outcome.packets, dst.taken);
+  EXPECT_GT(dst.taken, 10u);
 }
 
 TEST(Replay, ARefusedPacketIsAnErrorNamingItsOffset) {
@@ -101,10 +146,11 @@ TEST(Replay, ARefusedPacketIsAnErrorNamingItsOffset) {
   Recorder dst;
   dst.script.push_back({kErrInvalid, 3});
   try {
-    replay(*reader, dst);
+    (void)replay(*reader, dst);
     FAIL();
   } catch (const util::Error& e) {
     EXPECT_NE(std::string(e.what()).find("was refused (bad input arguments)"), std::string::npos) << e.what();
+    EXPECT_EQ(e.culprit(), util::Culprit::Internal);
   }
   EXPECT_EQ(dst.got.size(), 3u);
 }

@@ -33,13 +33,15 @@ struct Chunk {
   bool ready = false;
 };
 
-// Replays `reader` into `decoder` up to the reader's stop; returns what stopped it early.
+// Replays `reader` into `decoder` up to the reader's stop; returns what stopped it early
+// (the capture's fault, or what decoding threw), for the calling thread to throw when it
+// takes the chunk.
 std::exception_ptr replay_caught(pcap::CaptureReader& reader, dissect::CaptureDecoder& decoder) {
   try {
-    pcap::replay(reader, decoder);
-    return nullptr;
+    const pcap::ReplayOutcome replayed = pcap::replay(reader, decoder);
+    return replayed.fault ? std::make_exception_ptr(*replayed.fault) : nullptr;
   } catch (...) {
-    return decoder.failure() ? decoder.failure() : std::current_exception();  // the output's error first
+    return std::current_exception();  // handed over to the calling thread
   }
 }
 

@@ -375,22 +375,12 @@ namespace {
 // in the header.
 void run(pcap::CaptureReader& reader, dissect::CaptureDecoder& dissector, ParallelCaptureDecoder& decoder,
          dissect::CaptureReport& report) {
-  auto summarise = [&] {
-    dissector.count_flows_ended(decoder.flows_ended());
-    report = dissector.report();
-  };
-  try {
-    pcap::replay(reader, dissector);
-  } catch (const util::Error&) {
-    if (dissector.failure()) std::rethrow_exception(dissector.failure());  // the output failed
-    dissector.finish();
-    decoder.finish();
-    summarise();
-    throw;
-  }
+  const pcap::ReplayOutcome replayed = pcap::replay(reader, dissector);  // what `emit` throws goes up
   dissector.finish();
   decoder.finish();
-  summarise();
+  dissector.count_flows_ended(decoder.flows_ended());
+  report = dissector.report();
+  if (replayed.fault) throw *replayed.fault;  // a malformed capture, after what came before it
 }
 
 }  // namespace

@@ -79,7 +79,7 @@ std::string chunked(const Bytes& capture, const dissect::CaptureDecoder::Options
     error = testing::error_text(e, f.path);
   }
   EXPECT_EQ(lines, static_cast<std::uint64_t>(std::count(out.begin(), out.end(), '\n')));
-  return out + "|" + error + "|" + report.losses + "|" + report.nothing_found;
+  return out + "|" + error + "|" + report.losses.text() + "|" + report.nothing_found;
 }
 
 constexpr unsigned kThreads[] = {1, 2, 3};

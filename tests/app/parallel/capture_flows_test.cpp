@@ -45,7 +45,7 @@ std::string parallel(const testing::Bytes& capture, const dissect::CaptureDecode
                           },
                           report);
   EXPECT_EQ(lines, static_cast<std::uint64_t>(std::count(out.begin(), out.end(), '\n')));
-  return out + "||" + report.losses + "|" + report.nothing_found;  // no error: as decode_serially writes it
+  return out + "||" + report.losses.text() + "|" + report.nothing_found;  // no error: as decode_serially writes it
 }
 
 TEST(ParallelCapture, PrintsWhatTheSerialDecoderPrints) {

@@ -1,0 +1,24 @@
+#include "util/error.hpp"
+
+#include <cstring>
+
+#include "util/fd_writer.hpp"
+#include "util/value_text.hpp"
+
+namespace dltdump::util {
+
+std::string error_line(const Error& e) {
+  if (e.quiet()) return {};
+  const bool command_line = e.exit_code() == ExitCode::OptionError || e.exit_code() == ExitCode::InputUriError;
+  return (command_line ? "dltdump: " : "") + printable(e.what()) + "\n";
+}
+
+void print_error(int fd, const Error& e) {
+  if (const std::string line = error_line(e); !line.empty()) write_all(fd, line);
+}
+
+std::string with_os_reason(const std::string& what, int err) {
+  return what + " (" + std::strerror(err) + ")";
+}
+
+}  // namespace dltdump::util

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The error model (util/error.hpp) on the capture path: an output that fails while a
+# capture is decoded ends the run with exactly one line on standard error — the output's
+# own, as the writer raised it — and exit 5, by each decoding strategy (serial, serial with
+# a context filter, pipelined, chunked); a closed pipe ends it quietly with exit 0; the
+# inputs after the failure are not read. The full-file-system part mounts a small tmpfs
+# (needs root); without it the script ends with 77 (skipped) if everything else passed.
+set -u
+DLTDUMP=$1
+DLTGEN=$2
+CAPGEN=$3
+export TZ=UTC
+work=$(mktemp -d)
+mnt=""
+cleanup() {
+  [ -n "$mnt" ] && umount "$mnt" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fails=0
+skipped=""
+fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
+
+# expect NAME RC WANTED_RC ERRFILE LINE: the exit code and standard error are exactly these.
+expect() {
+  [ "$2" -eq "$3" ] || fail "$1: exit $2, expected $3"
+  [ "$(cat "$4")" == "$5" ] || fail "$1: standard error is '$(head -c 300 "$4")', expected '$5'"
+  [ "$(wc -l < "$4")" -le 1 ] || fail "$1: more than one line on standard error"
+}
+
+"$DLTGEN" --format net --size 3000000 --seed 5 -o "$work/net.dlt" > /dev/null
+"$CAPGEN" --dlt "$work/net.dlt" --flows 4 -o "$work/small.pcapng" > /dev/null  # < 2 blocks: pipelined
+"$DLTGEN" --format net --size 8000000 --seed 6 -o "$work/net2.dlt" > /dev/null
+"$CAPGEN" --dlt "$work/net2.dlt" --flows 4 -o "$work/big.pcapng" > /dev/null   # chunked on 2 threads
+"$DLTGEN" --size 100000 --seed 7 -o "$work/after.dlt" > /dev/null
+
+# strategies: "<name>|<options>|<input>"
+strategies=(
+  "serial|--threads=1|$work/big.pcapng"
+  "serial with context|--threads=2 --string=a -A 1|$work/big.pcapng"
+  "pipelined|--threads=2|$work/small.pcapng"
+  "chunked|--threads=2|$work/big.pcapng"
+)
+
+for s in "${strategies[@]}"; do
+  IFS='|' read -r name opts input <<< "$s"
+  # shellcheck disable=SC2086
+  "$DLTDUMP" $opts "$input" "$work/after.dlt" > /dev/full 2> "$work/err"
+  expect "$name, /dev/full" $? 5 "$work/err" "Couldn't write to standard output (No space left on device)"
+
+  # shellcheck disable=SC2086
+  "$DLTDUMP" $opts "$input" > "$work/ref.txt" || fail "$name: full run"
+  rm -f "$work/lim.txt"
+  # shellcheck disable=SC2086
+  (ulimit -f 1024; "$DLTDUMP" $opts -o "$work/lim.txt" "$input" "$work/after.dlt" 2> "$work/err")
+  expect "$name, file size limit" $? 5 "$work/err" "Couldn't write to $work/lim.txt (File too large)"
+  size=$(stat -c %s "$work/lim.txt")
+  [ "$size" -gt 0 ] && cmp -s -n "$size" "$work/lim.txt" "$work/ref.txt" ||
+    fail "$name, file size limit: $size bytes, not a prefix of the full output"
+
+  # shellcheck disable=SC2086
+  (set -o pipefail; "$DLTDUMP" $opts "$input" 2> "$work/err" | head -1 > /dev/null)
+  expect "$name, | head -1" $? 0 "$work/err" ""
+done
+
+mkdir "$work/mnt"
+if mount -t tmpfs -o size=1m tmpfs "$work/mnt" 2>/dev/null; then
+  mnt="$work/mnt"
+  for s in "${strategies[@]}"; do
+    IFS='|' read -r name opts input <<< "$s"
+    for kind in txt dlt pcapng; do
+      rm -f "$mnt"/*
+      # shellcheck disable=SC2086
+      "$DLTDUMP" $opts -o "$mnt/out.$kind" "$input" "$work/after.dlt" 2> "$work/err"
+      expect "$name, full disk, $kind" $? 5 "$work/err" "Couldn't write to $mnt/out.$kind (No space left on device)"
+    done
+  done
+  umount "$mnt" && mnt=""
+else
+  skipped="the full file system (mount -t tmpfs failed: not root?)"
+fi
+
+if [ "$fails" -gt 0 ]; then
+  echo "$fails failure(s)"
+  exit 1
+fi
+if [ -n "$skipped" ]; then
+  echo "skipped: $skipped"
+  exit 77
+fi
+echo "capture write faults: all passed"
