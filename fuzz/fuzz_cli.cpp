@@ -112,8 +112,8 @@ Run run(std::vector<std::string> args, unsigned threads, std::uint64_t block_byt
   cli::Options options;
   try {
     options = cli::parse_options(args);
-  } catch (const cli::OptionsError& e) {
-    fail(("the target built bad options: " + e.message).c_str());
+  } catch (const util::Error& e) {
+    fail((std::string("the target built bad options: ") + e.what()).c_str());
   }
   if (options.command != cli::Command::Dump) fail("not a dump command");
   options.dump.threads = threads;
@@ -357,7 +357,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_diagnostics(one.diagnostics);
   if (one.rc != two.rc || one.console != two.console || one.diagnostics != two.diagnostics)
     fail("1 and N threads differ on the console");
-  if (one.rc != app::kExitSuccess && one.rc != app::kExitNoInputProcessed && one.rc != app::kExitPartial)
+  if (one.rc != util::exit_status(util::ExitCode::Success) && one.rc != util::exit_status(util::ExitCode::NoInputProcessed) &&
+      one.rc != util::exit_status(util::ExitCode::Partial))
     fail("an unexpected exit code");
   if (!one.files.empty()) fail("the console run wrote a file");
   if (h.output == 0) return 0;
@@ -426,7 +427,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (fd < 0 || write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) fail("copying an output");
       close(fd);
       const Run back = run({pcapng ? "--format=pcap" : "--format=file", path}, 1, 2u << 20, 0);
-      if (back.rc != app::kExitSuccess) fail("an output file does not decode cleanly");
+      if (back.rc != util::exit_status(util::ExitCode::Success)) fail("an output file does not decode cleanly");
       got += back.console;
       unlink(path.c_str());
     }

@@ -34,9 +34,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
       default: break;
     }
-  } catch (const InputSpecError& e) {
-    // One line, unless the argument itself holds a line break (messages quote it).
-    if (e.message.empty() || (e.message.find('\n') != std::string::npos && arg.find('\n') == std::string::npos))
+  } catch (const util::Error& e) {
+    // One line, unless the argument itself holds a line break (messages quote it); exit 2.
+    const std::string message = e.what();
+    if (e.exit_code() != util::ExitCode::InputUriError || message.empty() ||
+        (message.find('\n') != std::string::npos && arg.find('\n') == std::string::npos))
       std::abort();
   }
   return 0;

@@ -29,14 +29,6 @@ struct DumpConfig {
   std::string capture;             // --capture: PCAP-NG file of the raw live UDP datagrams
 };
 
-// The exit codes are util::ExitCode (util/error.hpp). These names of them, as plain ints,
-// stay until the option parser (cli/options.cpp) throws util::Error itself.
-inline constexpr int kExitSuccess = util::exit_status(util::ExitCode::Success);
-inline constexpr int kExitOptionError = util::exit_status(util::ExitCode::OptionError);
-inline constexpr int kExitInputUriError = util::exit_status(util::ExitCode::InputUriError);
-inline constexpr int kExitNoInputProcessed = util::exit_status(util::ExitCode::NoInputProcessed);
-inline constexpr int kExitPartial = util::exit_status(util::ExitCode::Partial);
-
 // The exit code of a run over `inputs` inputs of which `processed` were read to their end
 // (the others failed, whether before their first line or part-way): 0 all, 3 none (a single
 // input that failed part-way too), 4 some. Unlike DltDump (§1.4), which calls a run whose

@@ -5,6 +5,7 @@
 
 #include "util/ascii.hpp"
 #include "util/value_text.hpp"
+#include "util/error.hpp"
 
 namespace dltdump::cli {
 
@@ -28,7 +29,7 @@ const OptionEntry* find_short(std::span<const OptionEntry> table, char c) {
 void add_value(ParsedCommandLine& out, const OptionEntry& entry, const std::string* value) {
   const auto at = static_cast<std::size_t>(entry.id);
   if (out.given[at] && entry.arity != Arity::List)
-    throw CommandLineError{"Option '" + std::string(entry.long_name) + "' provided multiple times"};
+    throw util::option_error(std::string(entry.long_name), "Option '" + std::string(entry.long_name) + "' provided multiple times");
   out.given[at] = true;
   auto& vals = out.option_values[at];
   if (!value) return;
@@ -36,9 +37,9 @@ void add_value(ParsedCommandLine& out, const OptionEntry& entry, const std::stri
     std::vector<std::string> items;
     try {
       items = split_list(*value);
-    } catch (const CommandLineError& e) {
-      throw CommandLineError{"Option '" + std::string(entry.long_name) + "' value " + util::quoted(*value) + ": " +
-                             e.message};
+    } catch (const util::Error& e) {
+      throw util::option_error(std::string(entry.long_name), "Option '" + std::string(entry.long_name) + "' value " + util::quoted(*value) + ": " +
+                             e.what());
     }
     for (auto& v : items) vals.push_back(std::move(v));
   } else {
@@ -72,8 +73,8 @@ std::vector<std::string> split_list(const std::string& value) {
           cur += value[i++];
         }
       }
-      if (!closed) throw CommandLineError{"Missing quote in list"};
-      if (i < n && value[i] != ',') throw CommandLineError{"Invalid data after quoted list, expect ',' only"};
+      if (!closed) throw util::option_error("", "Missing quote in list");
+      if (i < n && value[i] != ',') throw util::option_error("", "Invalid data after quoted list, expect ',' only");
     } else {
       while (i < n && value[i] != ',') {
         if (value[i] == '\\' && i + 1 < n) {
@@ -108,9 +109,9 @@ ParsedCommandLine parse_command_line(std::span<const std::string> args, std::spa
       std::size_t eq = body.find('=');
       std::string name = body.substr(0, eq);
       const OptionEntry* def = find_long(table, name);
-      if (!def) throw CommandLineError{"Option " + util::quoted("--" + name) + " not recognized"};
+      if (!def) throw util::option_error("", "Option " + util::quoted("--" + name) + " not recognized");
       if (def->arity == Arity::Flag) {
-        if (eq != std::string::npos) throw CommandLineError{"Option '" + std::string(def->long_name) + "' doesn't take a value"};
+        if (eq != std::string::npos) throw util::option_error(std::string(def->long_name), "Option '" + std::string(def->long_name) + "' doesn't take a value");
         add_value(out, *def, nullptr);
       } else if (eq != std::string::npos) {
         std::string v = body.substr(eq + 1);
@@ -118,13 +119,13 @@ ParsedCommandLine parse_command_line(std::span<const std::string> args, std::spa
       } else if (i + 1 < args.size() && can_be_value(args[i + 1])) {
         add_value(out, *def, &args[++i]);
       } else {
-        throw CommandLineError{"Option '" + std::string(def->long_name) + "' missing argument"};
+        throw util::option_error(std::string(def->long_name), "Option '" + std::string(def->long_name) + "' missing argument");
       }
       continue;
     }
     if (arg.size() >= 2 && arg[0] == '-') {
       const OptionEntry* first = find_short(table, arg[1]);
-      if (!first) throw CommandLineError{"Option " + util::quoted(arg.substr(0, 2)) + " not recognized"};
+      if (!first) throw util::option_error("", "Option " + util::quoted(arg.substr(0, 2)) + " not recognized");
       if (first->arity != Arity::Flag) {
         if (arg.size() > 2) {
           std::string v = arg.substr(arg[2] == '=' ? 3 : 2);
@@ -132,19 +133,19 @@ ParsedCommandLine parse_command_line(std::span<const std::string> args, std::spa
         } else if (i + 1 < args.size() && can_be_value(args[i + 1])) {
           add_value(out, *first, &args[++i]);
         } else {
-          throw CommandLineError{"Option '" + std::string(first->long_name) + "' missing argument"};
+          throw util::option_error(std::string(first->long_name), "Option '" + std::string(first->long_name) + "' missing argument");
         }
         continue;
       }
       if (arg.find('=') != std::string::npos)
-        throw CommandLineError{"Command line option " + util::quoted(arg) +
-                               " invalid, key value pairs must be isolated"};
+        throw util::option_error("", "Command line option " + util::quoted(arg) +
+                               " invalid, key value pairs must be isolated");
       for (std::size_t k = 1; k < arg.size(); ++k) {
         const OptionEntry* def = find_short(table, arg[k]);
-        if (!def) throw CommandLineError{"Option " + util::quoted("-" + std::string(1, arg[k])) + " not recognized"};
+        if (!def) throw util::option_error("", "Option " + util::quoted("-" + std::string(1, arg[k])) + " not recognized");
         if (def->arity != Arity::Flag)
-          throw CommandLineError{"Command line option " + util::quoted(arg) +
-                                 " invalid, options with values can't be bundled"};
+          throw util::option_error("", "Command line option " + util::quoted(arg) +
+                                 " invalid, options with values can't be bundled");
         add_value(out, *def, nullptr);
       }
       continue;

@@ -31,20 +31,15 @@ struct ParsedCommandLine {
   }
 };
 
-// Thrown for any option error; the message is the second line of the report.
-struct CommandLineError {
-  std::string message;
-};
-
 // Tokenises `args` (without the program name) by the options of `table` (option_table(), or a
-// part of it in tests; names unique). Throws CommandLineError, whose message names the option
+// part of it in tests; names unique). Throws util::option_error, whose message names the option
 // by its long name.
 ParsedCommandLine parse_command_line(std::span<const std::string> args,
                                      std::span<const OptionEntry> table = option_table());
 
 // Splits a list value at commas. `'…'` or `"…"` protect commas and are removed; a
 // backslash before a quote yields the quote; a backslash before anything else is kept
-// and also keeps a following comma. Throws CommandLineError for text after a closing
+// and also keeps a following comma. Throws util::option_error for text after a closing
 // quote other than a comma, or an unterminated quote.
 std::vector<std::string> split_list(const std::string& value);
 

@@ -16,7 +16,7 @@ namespace dltdump::cli {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& message) { throw OptionsError{app::kExitOptionError, message}; }
+[[noreturn]] void fail(const std::string& message) { throw util::option_error("", message); }
 
 using util::ascii_lower;
 
@@ -216,12 +216,9 @@ void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config, 
   f.regexes = text_items(cl, OptionId::Regex);
   f.ignore_case = cl.has(OptionId::IgnoreCase);
   f.none = cl.has(OptionId::None);
-  try {
-    // Q3: a bad pattern is an option error; with -i the strings are patterns too.
-    filter::TextSearch check(f.strings, f.regexes, f.ignore_case);
-  } catch (const util::Error& e) {
-    fail(e.what());
-  }
+  // Q3: a bad pattern is an option error (TextSearch throws it); with -i the strings are
+  // patterns too.
+  filter::TextSearch check(f.strings, f.regexes, f.ignore_case);
   config.before_context = parse_context(cl, OptionId::BeforeContext, filter::FilterSink::kMaxBefore);
   config.after_context = parse_context(cl, OptionId::AfterContext, static_cast<std::uint32_t>(INT32_MAX));
   // As grep's context needs a pattern: without a filter every line is printed anyway. The

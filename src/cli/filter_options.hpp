@@ -1,6 +1,6 @@
 // The filter options of the command line (dltdump-spec §1.2, §7; deviations Q3, Q4):
 // their texts turned into a filter::FilterSpec and context sizes, with DltDump's
-// validation messages. Every failure throws OptionsError with exit code 1.
+// validation messages. Every failure throws util::option_error (exit 1).
 #pragma once
 
 #include <cstdint>

@@ -21,28 +21,15 @@ namespace {
 
 using namespace dltdump;
 
-// The option parser's error as the one error type (its exit code says option or URI).
-// TODO(#20): gone once cli/options.cpp throws util::Error itself.
-util::Error command_line_error(const cli::OptionsError& e) {
-  return util::Error(static_cast<util::ExitCode>(e.exit_code),
-                     e.exit_code == app::kExitInputUriError ? util::Culprit::Input : util::Culprit::Option, "",
-                     e.message);
-}
-
 // A warning about the command line, printed before the run.
 void print_warning(const util::Diagnostic& d) { util::write_all(STDERR_FILENO, "dltdump: warning: " + d.text + "\n"); }
 
 util::ExitCode run(int argc, char** argv) {
   using util::write_all;
   std::vector<std::string> args(argv + 1, argv + argc);
-  cli::Options options;
   // Standard output carries the decoded lines (or the help asked for) only; every
   // diagnostic is one line on standard error (unlike DltDump, which prints them on stdout).
-  try {
-    options = cli::parse_options(args);
-  } catch (const cli::OptionsError& e) {
-    throw command_line_error(e);
-  }
+  const cli::Options options = cli::parse_options(args);
   switch (options.command) {
     case cli::Command::Help:
       write_all(STDOUT_FILENO, cli::help_text(cli::console_width()));

@@ -16,6 +16,7 @@
 #include "output/output.hpp"
 #include "util/ascii.hpp"
 #include "util/value_text.hpp"
+#include "util/error.hpp"
 
 namespace dltdump::cli {
 
@@ -29,9 +30,9 @@ std::vector<std::uint16_t> parse_udp_ports(const std::vector<std::string>& value
       char* end = nullptr;
       const long n = std::strtol(item.c_str(), &end, 10);
       if (item.empty() || *end != 0 || n < 1 || n > 65535)
-        throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::UdpPort) +
+        throw util::option_error(option_name(OptionId::UdpPort), "Option " + option_quoted(OptionId::UdpPort) +
                                                       " must list port numbers from 1 to 65535, not " +
-                                                      util::quoted(item)};
+                                                      util::quoted(item));
       ports.push_back(static_cast<std::uint16_t>(n));
     }
   }
@@ -43,8 +44,8 @@ unsigned parse_threads(const std::string& v) {
   char* end = nullptr;
   long n = std::strtol(v.c_str(), &end, 10);
   if (v.empty() || *end != 0 || n < 1 || n > 64)
-    throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::Threads) +
-                                                  " must be a whole number from 1 to 64, not " + util::quoted(v)};
+    throw util::option_error(option_name(OptionId::Threads), "Option " + option_quoted(OptionId::Threads) +
+                                                  " must be a whole number from 1 to 64, not " + util::quoted(v));
   return static_cast<unsigned>(n);
 }
 
@@ -63,20 +64,20 @@ std::uint64_t parse_split(const std::string& v) {
   }
   if (unit == "b" || unit == "B") unit.remove_prefix(1);
   if (digits == 0 || !unit.empty())
-    throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::Split) +
+    throw util::option_error(option_name(OptionId::Split), "Option " + option_quoted(OptionId::Split) +
                                                   " provided with unrecognized format " + util::quoted(v) +
-                                                  " (digits, then k, M or G, then b: 64kB, 100M, 1G)"};
+                                                  " (digits, then k, M or G, then b: 64kB, 100M, 1G)");
   std::uint64_t n = 0;
   for (std::size_t i = 0; i < digits; ++i) {
     n = n * 10 + static_cast<unsigned>(v[i] - '0');
     if (n > 0x7FFFFFFF)
-      throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::Split) + " value " +
+      throw util::option_error(option_name(OptionId::Split), "Option " + option_quoted(OptionId::Split) + " value " +
                                                     util::quoted(v) +
-                                                    " out of range (the number must be at most 2147483647)"};
+                                                    " out of range (the number must be at most 2147483647)");
   }
   if (n * scale < 65536)
-    throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::Split) + " value " + util::quoted(v) +
-                                                  ": the output file size limit cannot be less than 64kB"};
+    throw util::option_error(option_name(OptionId::Split), "Option " + option_quoted(OptionId::Split) + " value " + util::quoted(v) +
+                                                  ": the output file size limit cannot be less than 64kB");
   return n * scale;
 }
 
@@ -86,9 +87,9 @@ int parse_retries(const std::string& v) {
   errno = 0;
   const long n = std::strtol(v.c_str(), &end, 10);
   if (v.empty() || *end != 0 || errno == ERANGE || n < INT32_MIN || n > INT32_MAX)
-    throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::Retries) +
+    throw util::option_error(option_name(OptionId::Retries), "Option " + option_quoted(OptionId::Retries) +
                                                   " must be a whole number from -2147483648 to 2147483647, not " +
-                                                  util::quoted(v)};
+                                                  util::quoted(v));
   return static_cast<int>(n);
 }
 
@@ -104,23 +105,23 @@ input::InputFormat parse_format(std::string_view value) {
   if (v == "serial" || v == "ser") return input::InputFormat::Serial;
   if (v == "network" || v == "net") return input::InputFormat::Network;
   if (v == "pcap" || v == "pcapng") return input::InputFormat::Pcap;
-  throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::Format) + " has incorrect format " +
-                                                util::quoted(value) + " (automatic, file, serial, network or pcap)"};
+  throw util::option_error(option_name(OptionId::Format), "Option " + option_quoted(OptionId::Format) + " has incorrect format " +
+                                                util::quoted(value) + " (automatic, file, serial, network or pcap)");
 }
 
 // -o: an empty name or one whose extension promises a format that is not written is refused
 // (a run that fills `out.pcap` with text helps nobody).
 std::string parse_output(const std::string& name) {
   if (name.empty())
-    throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::Output) +
+    throw util::option_error(option_name(OptionId::Output), "Option " + option_quoted(OptionId::Output) +
                                                   " has an empty file name (leave " + option_flag(OptionId::Output) +
-                                                  " out for the console)"};
+                                                  " out for the console)");
   const std::string_view format = output::unwritten_format(name);
   if (!format.empty())
-    throw OptionsError{app::kExitOptionError,
-                       "Option " + option_quoted(OptionId::Output) + " names " + util::quoted(name) +
-                           ", but dltdump does not write " + std::string(format) +
-                           " (it writes DLT for *.dlt, PCAP-NG for *.pcapng, text for other names)"};
+    throw util::option_error(option_name(OptionId::Output),
+                             "Option " + option_quoted(OptionId::Output) + " names " + util::quoted(name) +
+                                 ", but dltdump does not write " + std::string(format) +
+                                 " (it writes DLT for *.dlt, PCAP-NG for *.pcapng, text for other names)");
   return name;
 }
 
@@ -154,19 +155,13 @@ void check_stdin_once(const std::vector<input::InputSpec>& inputs) {
   const auto n = std::count_if(inputs.begin(), inputs.end(),
                                [](const input::InputSpec& s) { return s.kind == input::InputKind::Stdin; });
   if (n > 1)
-    throw OptionsError{app::kExitInputUriError,
-                       "Input '-' (standard input) given " + std::to_string(n) + " times; it can be read only once"};
+    throw util::input_uri_error("-", "Input '-' (standard input) given " + std::to_string(n) + " times; it can be read only once");
 }
 
 }  // namespace
 
 Options parse_options(std::span<const std::string> args) {
-  ParsedCommandLine cl;
-  try {
-    cl = parse_command_line(args);
-  } catch (const CommandLineError& e) {
-    throw OptionsError{app::kExitOptionError, e.message};
-  }
+  ParsedCommandLine cl = parse_command_line(args);
   Options o;
   if (auto* v = cl.values(OptionId::Format)) o.dump.format = parse_format(v->front());
   o.dump.position = cl.has(OptionId::Position);
@@ -178,8 +173,7 @@ Options parse_options(std::span<const std::string> args) {
   if (auto* v = cl.values(OptionId::Retries)) o.dump.retries = parse_retries(v->front());
   if (auto* v = cl.values(OptionId::Capture)) {
     if (v->front().empty())
-      throw OptionsError{app::kExitOptionError,
-                         "Option " + option_quoted(OptionId::Capture) + " has an empty file name"};
+      throw util::option_error(option_name(OptionId::Capture), "Option " + option_quoted(OptionId::Capture) + " has an empty file name");
     o.dump.capture = v->front();
   }
   parse_filter_options(cl, o.dump, o.warnings);
@@ -190,27 +184,16 @@ Options parse_options(std::span<const std::string> args) {
   else o.command = Command::Usage;
   if (o.command != Command::Dump) return o;
 
-  for (const auto& arg : cl.inputs) {
-    try {
-      o.dump.inputs.push_back(input::parse_input_argument(arg));
-    } catch (const input::InputSpecError& e) {
-      throw OptionsError{app::kExitInputUriError, e.message};
-    }
-  }
+  for (const auto& arg : cl.inputs) o.dump.inputs.push_back(input::parse_input_argument(arg));
   check_stdin_once(o.dump.inputs);
   check_unused(cl, o.dump, o.warnings);
-  try {
-    input::check_live_inputs(o.dump.inputs);
-  } catch (const input::InputSpecError& e) {
-    throw OptionsError{app::kExitInputUriError, e.message};
-  }
+  input::check_live_inputs(o.dump.inputs);
   if (!o.dump.capture.empty()) {
     if (o.dump.inputs.size() != 1 || o.dump.inputs.front().kind != input::InputKind::Udp)
-      throw OptionsError{app::kExitOptionError,
-                         "Option " + option_quoted(OptionId::Capture) + " needs one udp:// input"};
+      throw util::option_error(option_name(OptionId::Capture), "Option " + option_quoted(OptionId::Capture) + " needs one udp:// input");
     if (o.dump.capture == o.dump.output)
-      throw OptionsError{app::kExitOptionError, "Option " + option_quoted(OptionId::Capture) +
-                                                    " names the output file " + util::quoted(o.dump.output)};
+      throw util::option_error(option_name(OptionId::Capture), "Option " + option_quoted(OptionId::Capture) +
+                                                    " names the output file " + util::quoted(o.dump.output));
   }
   return o;
 }

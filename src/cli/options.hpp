@@ -19,14 +19,8 @@ struct Options {
   std::vector<std::string> warnings;
 };
 
-// Thrown for option errors (exit 1) and input URI errors (exit 2). The message is one line
-// naming the option or argument and its value (without a program-name prefix).
-struct OptionsError {
-  int exit_code;
-  std::string message;
-};
-
-// Parses the arguments (without the program name). Throws OptionsError. Command::Usage
+// Parses the arguments (without the program name). Throws util::Error: util::option_error (exit 1) for an option, util::input_uri_error
+// (exit 2) for an input argument; the line names the option or argument and its value. Command::Usage
 // means no input was given (and neither --help nor --version).
 Options parse_options(std::span<const std::string> args);
 

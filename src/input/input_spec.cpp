@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "input/format_sniff.hpp"
+#include "util/error.hpp"
 
 namespace dltdump::input {
 
@@ -62,16 +63,16 @@ InputSpec file_uri(const std::string& arg, std::size_t scheme_len) {
     std::size_t slash = rest.find('/', 2);
     std::string host = rest.substr(2, slash == std::string::npos ? std::string::npos : slash - 2);
     if (!host.empty() && host != "localhost")
-      throw InputSpecError{"Invalid input " + arg + " (remote hosts are not supported in file URIs)"};
+      throw util::input_uri_error(arg, "Invalid input " + arg + " (remote hosts are not supported in file URIs)");
     rest = slash == std::string::npos ? std::string() : rest.substr(slash);
   }
-  if (rest.empty() || rest[0] != '/') throw InputSpecError{"Invalid input " + arg + " (a file URI needs an absolute path)"};
-  if (rest.find_first_of("?#") != std::string::npos) throw InputSpecError{"Invalid URI " + arg + ", unsupported fields."};
+  if (rest.empty() || rest[0] != '/') throw util::input_uri_error(arg, "Invalid input " + arg + " (a file URI needs an absolute path)");
+  if (rest.find_first_of("?#") != std::string::npos) throw util::input_uri_error(arg, "Invalid URI " + arg + ", unsupported fields.");
   std::string path;
-  if (!percent_decode(rest, path)) throw InputSpecError{"Invalid input " + arg + " (malformed percent escape)"};
+  if (!percent_decode(rest, path)) throw util::input_uri_error(arg, "Invalid input " + arg + " (malformed percent escape)");
   // The system would read a name only up to a NUL: another file than the one named.
   if (path.find('\0') != std::string::npos)
-    throw InputSpecError{"Invalid input " + arg + " (%00: a file name holds no NUL byte)"};
+    throw util::input_uri_error(arg, "Invalid input " + arg + " (%00: a file name holds no NUL byte)");
   return make_spec(InputKind::File, arg, absolute(path));
 }
 
@@ -97,14 +98,14 @@ InputSpec parse_input_argument(const std::string& arg) {
       spec.serial = parse_serial_uri(arg);
       return spec;
     }
-    throw InputSpecError{"Don't know how to interpret " + arg + "."};
+    throw util::input_uri_error(arg, "Don't know how to interpret " + arg + ".");
   }
   return make_spec(InputKind::File, arg, absolute(arg));
 }
 
 void check_live_inputs(const std::vector<InputSpec>& inputs) {
   if (inputs.size() > 1 && std::any_of(inputs.begin(), inputs.end(), [](const InputSpec& s) { return s.is_live(); }))
-    throw InputSpecError{"Only one input argument allowed for live streams."};
+    throw util::input_uri_error("", "Only one input argument allowed for live streams.");
 }
 
 InputFormat resolve_format(const InputSpec& spec, InputFormat requested, Content sniffed) {

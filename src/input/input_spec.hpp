@@ -29,16 +29,10 @@ struct InputSpec {
   bool is_live() const { return kind == InputKind::Tcp || kind == InputKind::Udp || kind == InputKind::Serial; }
 };
 
-// Thrown for an argument that cannot be interpreted (exit code 2). The message is the
-// line to print.
-struct InputSpecError {
-  std::string message;
-};
-
-// Parses `arg`. Throws InputSpecError.
+// Parses `arg`. Throws util::input_uri_error (exit 2).
 InputSpec parse_input_argument(const std::string& arg);
 
-// Throws InputSpecError (`Only one input argument allowed for live streams.`) when a live
+// Throws util::input_uri_error (exit 2) (`Only one input argument allowed for live streams.`) when a live
 // input is not the only input.
 void check_live_inputs(const std::vector<InputSpec>& inputs);
 

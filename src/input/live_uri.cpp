@@ -8,6 +8,7 @@
 #include "input/input_spec.hpp"
 #include "input/serial_port.hpp"
 #include "util/ascii.hpp"
+#include "util/error.hpp"
 
 namespace dltdump::input {
 
@@ -29,10 +30,10 @@ bool parse_decimal(std::string_view text, std::uint64_t max, std::uint64_t& out)
 }
 
 [[noreturn]] void invalid(const std::string& arg, const std::string& why) {
-  throw InputSpecError{"Invalid input " + arg + " (" + why + ")"};
+  throw util::input_uri_error(arg, "Invalid input " + arg + " (" + why + ")");
 }
 [[noreturn]] void unsupported_fields(const std::string& arg) {
-  throw InputSpecError{"Invalid URI " + arg + ", unsupported fields."};
+  throw util::input_uri_error(arg, "Invalid URI " + arg + ", unsupported fields.");
 }
 
 // `scheme://authority[path][?query][#fragment]`, split (RFC 3986 §3), with the authority's
@@ -65,7 +66,7 @@ NetworkUri split_network_uri(const std::string& arg, std::size_t scheme_len) {
   uri.path = rest;
   if (authority.find('@') != std::string_view::npos) unsupported_fields(arg);
   if (!authority.empty() && authority.front() == '[')
-    throw InputSpecError{"Invalid host name: " + std::string(authority.substr(0, authority.find(']') + 1))};
+    throw util::input_uri_error(arg, "Invalid host name: " + std::string(authority.substr(0, authority.find(']') + 1)));
   if (const std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
     const std::string_view port = authority.substr(colon + 1);
     std::uint64_t n = 0;
@@ -104,14 +105,14 @@ Parity parse_parity(const std::string& field) {
   if (v == "e" || v == "even" || v == "2") return Parity::Even;
   if (v == "m" || v == "mark" || v == "3") return Parity::Mark;
   if (v == "s" || v == "space" || v == "4") return Parity::Space;
-  throw InputSpecError{"Invalid parity specified for ser:"};
+  throw util::input_uri_error(field, "Invalid parity specified for ser:");
 }
 
 StopBits parse_stop_bits(const std::string& field) {
   if (field == "1") return StopBits::One;
   if (field == "1.5") return StopBits::OnePointFive;
   if (field == "2") return StopBits::Two;
-  throw InputSpecError{"Invalid parameter for stop bits for ser:"};
+  throw util::input_uri_error(field, "Invalid parameter for stop bits for ser:");
 }
 
 unsigned parse_handshake(const std::string& field) {
@@ -125,7 +126,7 @@ unsigned parse_handshake(const std::string& field) {
     if (v == name) return flags;
   std::uint64_t n = 0;
   if (parse_decimal(v, kDtr | kRts | kXOnXOff, n)) return static_cast<unsigned>(n);
-  throw InputSpecError{"Invalid handshake specified for ser:"};
+  throw util::input_uri_error(field, "Invalid handshake specified for ser:");
 }
 
 }  // namespace
@@ -153,7 +154,7 @@ std::string UdpEndpoint::name() const { return "udp://" + ipv4_text(address) + "
 TcpEndpoint parse_tcp_uri(const std::string& arg) {
   const NetworkUri uri = split_network_uri(arg, 3);
   if (uri.has_query || uri.has_fragment || (!uri.path.empty() && uri.path != "/")) unsupported_fields(arg);
-  if (!valid_dns_name(uri.host)) throw InputSpecError{"Invalid host name: " + uri.host};
+  if (!valid_dns_name(uri.host)) throw util::input_uri_error(arg, "Invalid host name: " + uri.host);
   return TcpEndpoint{uri.host, uri.port};
 }
 
@@ -162,7 +163,7 @@ UdpEndpoint parse_udp_uri(const std::string& arg) {
   if (uri.has_fragment || (!uri.path.empty() && uri.path != "/")) unsupported_fields(arg);
   UdpEndpoint endpoint;
   endpoint.port = uri.port;
-  if (!parse_ipv4(uri.host, endpoint.address)) throw InputSpecError{"Invalid host name: " + uri.host};
+  if (!parse_ipv4(uri.host, endpoint.address)) throw util::input_uri_error(arg, "Invalid host name: " + uri.host);
   if (!uri.has_query) return endpoint;
   for (const auto& parameter : split(uri.query, '&')) {
     const std::size_t eq = parameter.find('=');
@@ -178,19 +179,19 @@ UdpEndpoint parse_udp_uri(const std::string& arg) {
 
 SerialSettings parse_serial_uri(const std::string& arg) {
   const std::string_view rest = std::string_view(arg).substr(4);
-  if (rest.substr(0, 2) == "//") throw InputSpecError{"Cannot connect to a remote host with ser:"};
-  if (rest.find_first_of("?#") != std::string_view::npos) throw InputSpecError{kSerialSpecifier};
+  if (rest.substr(0, 2) == "//") throw util::input_uri_error(arg, "Cannot connect to a remote host with ser:");
+  if (rest.find_first_of("?#") != std::string_view::npos) throw util::input_uri_error(arg, kSerialSpecifier);
   const auto fields = split(rest, ',');  // a 7th and further field is ignored (spec §1.5)
-  if (fields.size() < 5 || fields[0].empty()) throw InputSpecError{kSerialSpecifier};
+  if (fields.size() < 5 || fields[0].empty()) throw util::input_uri_error(arg, kSerialSpecifier);
   SerialSettings s;
   s.port = fields[0];
   std::uint64_t n = 0;
   // Deviation Q14: DltDump crashes on a baud rate or data bits that are not numbers.
   if (!parse_decimal(fields[1], 4000000, n) || !is_standard_baud(static_cast<std::uint32_t>(n)))
-    throw InputSpecError{"Invalid baud rate '" + fields[1] + "' for ser: (not a standard rate from 50 to 4000000)"};
+    throw util::input_uri_error(arg, "Invalid baud rate '" + fields[1] + "' for ser: (not a standard rate from 50 to 4000000)");
   s.baud = static_cast<std::uint32_t>(n);
   if (!parse_decimal(fields[2], 8, n) || n < 5)
-    throw InputSpecError{"Invalid data bits '" + fields[2] + "' for ser: (5, 6, 7 or 8)"};
+    throw util::input_uri_error(arg, "Invalid data bits '" + fields[2] + "' for ser: (5, 6, 7 or 8)");
   s.data_bits = static_cast<unsigned>(n);
   s.parity = parse_parity(fields[3]);
   s.stop_bits = parse_stop_bits(fields[4]);

@@ -2,7 +2,7 @@
 // `udp://addr[:port][?bindto=ip]` and `ser:port,baud,data,parity,stop[,handshake]`.
 //
 // Each parser takes the whole argument and either returns the endpoint or throws
-// InputSpecError with the line to print (exit code 2). Where DltDump crashes on a bad value
+// util::input_uri_error with the line to print (exit code 2). Where DltDump crashes on a bad value
 // (deviations Q5, Q14), the message names the bad part instead.
 #pragma once
 
@@ -44,7 +44,7 @@ struct SerialSettings {
   unsigned handshake = handshake::kNone;
 };
 
-// `arg` starts with `tcp:`, `udp:` or `ser:` respectively. Throw InputSpecError.
+// `arg` starts with `tcp:`, `udp:` or `ser:` respectively. Throw util::input_uri_error.
 TcpEndpoint parse_tcp_uri(const std::string& arg);
 UdpEndpoint parse_udp_uri(const std::string& arg);
 SerialSettings parse_serial_uri(const std::string& arg);

@@ -94,6 +94,16 @@ inline Error input_error(std::string name, const std::string& line) {
 inline Error creation_error(std::string name, const std::string& line) {
   return Error(ExitCode::NoInputProcessed, Culprit::Output, std::move(name), line);
 }
+// Option `name` (its long name; empty when the option is not known) or its value is
+// wrong: the run does not start (exit 1).
+inline Error option_error(std::string name, const std::string& line) {
+  return Error(ExitCode::OptionError, Culprit::Option, std::move(name), line);
+}
+// Input argument `name` cannot be interpreted (a malformed URI, two live inputs): the run
+// does not start (exit 2).
+inline Error input_uri_error(std::string name, const std::string& line) {
+  return Error(ExitCode::InputUriError, Culprit::Input, std::move(name), line);
+}
 // Writing to output `name` failed: the run stops (exit 5), the output ending whole.
 inline Error output_error(std::string name, const std::string& line) {
   return Error(ExitCode::OutputError, Culprit::Output, std::move(name), line);

@@ -4,17 +4,19 @@
 
 #include "cli/options.hpp"
 #include "cli/parse_helpers.hpp"
+#include "util/error.hpp"
 
 using namespace dltdump::cli;
 using dltdump::test::failure;
+namespace util = dltdump::util;
 
 namespace {
 ParsedCommandLine parse(std::vector<std::string> args) { return parse_command_line(args); }
 std::string error(std::vector<std::string> args) {
   try {
     parse(args);
-  } catch (const CommandLineError& e) {
-    return e.message;
+  } catch (const util::Error& e) {
+    return std::string(e.what());
   }
   return "";
 }
@@ -73,11 +75,11 @@ TEST(CommandLine, ListsAccumulateAndSplit) {
   EXPECT_EQ(split_list("'x\\'y'"), (std::vector<std::string>{"x'y"}));
   EXPECT_EQ(split_list("a\\,b"), (std::vector<std::string>{"a\\,b"}));
   EXPECT_EQ(split_list(""), (std::vector<std::string>{""}));
-  EXPECT_THROW(split_list("'abc"), CommandLineError);
+  EXPECT_THROW(split_list("'abc"), util::Error);
   try {
     split_list("'a'b");
-  } catch (const CommandLineError& e) {
-    EXPECT_EQ(e.message, "Invalid data after quoted list, expect ',' only");
+  } catch (const util::Error& e) {
+    EXPECT_EQ(std::string(e.what()), "Invalid data after quoted list, expect ',' only");
   }
 }
 
@@ -108,3 +110,19 @@ TEST(Options, StandardInputOnce) {
   std::vector<std::string> once = {"-", "a.dlt", "a.dlt"};  // a file may be read twice
   EXPECT_EQ(parse_options(once).dump.inputs.size(), 3u);
 }
+
+namespace {
+
+// An option error is the one error type with exit 1, naming the option (issue #20).
+TEST(CommandLine, ErrorsCarryTheirExitCodeAndTheOption) {
+  try {
+    parse_options(std::vector<std::string>{"--threads=0", "in.dlt"});
+    ADD_FAILURE() << "no error";
+  } catch (const util::Error& e) {
+    EXPECT_EQ(e.exit_code(), util::ExitCode::OptionError);
+    EXPECT_EQ(e.culprit(), util::Culprit::Option);
+    EXPECT_EQ(e.name(), "threads");
+  }
+}
+
+}  // namespace

@@ -15,6 +15,7 @@
 #include "cli/options.hpp"
 
 using namespace dltdump::cli;
+namespace util = dltdump::util;
 
 namespace {
 
@@ -172,23 +173,23 @@ TEST(OptionTable, TokeniserMessagesNameTheOption) {
       args.push_back(args.front());
       const ParsedCommandLine cl = parse_command_line(args);
       EXPECT_EQ(e.arity, Arity::List) << "given twice, yet accepted";
-    } catch (const CommandLineError& error) {
-      EXPECT_EQ(error.message, "Option " + quoted + " provided multiple times");
+    } catch (const util::Error& error) {
+      EXPECT_EQ(std::string(error.what()), "Option " + quoted + " provided multiple times");
     }
     const std::vector<std::string> bare = {long_form};
     if (e.arity != Arity::Flag) {
       try {
         parse_command_line(bare);
         ADD_FAILURE() << "no value, yet accepted";
-      } catch (const CommandLineError& error) {
-        EXPECT_EQ(error.message, "Option " + quoted + " missing argument");
+      } catch (const util::Error& error) {
+        EXPECT_EQ(std::string(error.what()), "Option " + quoted + " missing argument");
       }
     } else {
       try {
         parse_command_line(std::vector<std::string>{long_form + "=1"});
         ADD_FAILURE() << "a flag with a value accepted";
-      } catch (const CommandLineError& error) {
-        EXPECT_EQ(error.message, "Option " + quoted + " doesn't take a value");
+      } catch (const util::Error& error) {
+        EXPECT_EQ(std::string(error.what()), "Option " + quoted + " doesn't take a value");
       }
     }
   }
@@ -203,8 +204,8 @@ TEST(OptionTable, EveryExampleIsAValidValue) {
       try {
         const Options o = parse_options(args);
         EXPECT_NE(o.command, Command::Usage);
-      } catch (const OptionsError& error) {
-        ADD_FAILURE() << error.message;
+      } catch (const util::Error& error) {
+        ADD_FAILURE() << std::string(error.what());
       }
     }
   }

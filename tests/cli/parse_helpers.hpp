@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/options.hpp"
+#include "util/error.hpp"
 
 namespace dltdump::test {
 
@@ -21,9 +22,9 @@ inline cli::Options parse(std::vector<std::string> args) {
 inline std::string error(std::vector<std::string> args) {
   try {
     parse(args);
-  } catch (const cli::OptionsError& e) {
-    EXPECT_EQ(e.exit_code, 1);
-    return e.message;
+  } catch (const util::Error& e) {
+    EXPECT_EQ(e.exit_code(), util::ExitCode::OptionError);
+    return e.what();
   }
   return "no error";
 }
@@ -33,8 +34,8 @@ inline std::string error(std::vector<std::string> args) {
 inline std::pair<int, std::string> failure(std::vector<std::string> args) {
   try {
     cli::parse_options(args);
-  } catch (const cli::OptionsError& e) {
-    return {e.exit_code, e.message};
+  } catch (const util::Error& e) {
+    return {util::exit_status(e.exit_code()), e.what()};
   }
   return {0, "no error"};
 }

@@ -1,10 +1,12 @@
 #include "input/input_spec.hpp"
 #include "input/format_sniff.hpp"
+#include "util/error.hpp"
 
 #include <filesystem>
 #include <gtest/gtest.h>
 
 using namespace dltdump::input;
+namespace util = dltdump::util;
 
 TEST(InputSpec, PathsAndUris) {
   auto rel = parse_input_argument("dir/a.dlt");
@@ -19,8 +21,8 @@ TEST(InputSpec, Errors) {
   auto message = [](const std::string& arg) {
     try {
       parse_input_argument(arg);
-    } catch (const InputSpecError& e) {
-      return e.message;
+    } catch (const util::Error& e) {
+      return std::string(e.what());
     }
     return std::string();
   };
@@ -38,3 +40,20 @@ TEST(InputSpec, AutomaticFormat) {
   EXPECT_EQ(resolve_format(parse_input_argument("/a/b.dlt"), InputFormat::Network, Content::DltFile), InputFormat::Network);
   EXPECT_EQ(resolve_format(parse_input_argument("-"), InputFormat::Automatic, Content::DltNetwork), InputFormat::Network);
 }
+
+namespace {
+
+// An argument that cannot be interpreted is the one error type with exit 2, naming the
+// argument as given (issue #20's error model).
+TEST(InputSpec, ErrorsCarryTheirExitCodeAndTheArgument) {
+  try {
+    parse_input_argument("file://host/x");
+    ADD_FAILURE() << "no error";
+  } catch (const util::Error& e) {
+    EXPECT_EQ(e.exit_code(), util::ExitCode::InputUriError);
+    EXPECT_EQ(e.culprit(), util::Culprit::Input);
+    EXPECT_EQ(e.name(), "file://host/x");
+  }
+}
+
+}  // namespace

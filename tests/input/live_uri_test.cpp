@@ -1,3 +1,4 @@
+#include "util/error.hpp"
 #include "input/live_uri.hpp"
 
 #include <gtest/gtest.h>
@@ -5,6 +6,7 @@
 #include "input/input_spec.hpp"
 
 using namespace dltdump::input;
+namespace util = dltdump::util;
 
 namespace {
 
@@ -12,8 +14,8 @@ namespace {
 std::string message(const std::string& arg) {
   try {
     parse_input_argument(arg);
-  } catch (const InputSpecError& e) {
-    return e.message;
+  } catch (const util::Error& e) {
+    return std::string(e.what());
   }
   return "";
 }
@@ -122,13 +124,13 @@ TEST(LiveUri, SerialErrors) {
 
 TEST(LiveUri, OnlyOneLiveInput) {
   const std::vector<InputSpec> two_live{parse_input_argument("tcp://a"), parse_input_argument("udp://0.0.0.0")};
-  EXPECT_THROW(check_live_inputs(two_live), InputSpecError);
+  EXPECT_THROW(check_live_inputs(two_live), util::Error);
   const std::vector<InputSpec> live_and_file{parse_input_argument("a.dlt"), parse_input_argument("tcp://a")};
   try {
     check_live_inputs(live_and_file);
     ADD_FAILURE() << "no error";
-  } catch (const InputSpecError& e) {
-    EXPECT_EQ(e.message, "Only one input argument allowed for live streams.");
+  } catch (const util::Error& e) {
+    EXPECT_EQ(std::string(e.what()), "Only one input argument allowed for live streams.");
   }
   EXPECT_NO_THROW(check_live_inputs({parse_input_argument("tcp://a")}));
   EXPECT_NO_THROW(check_live_inputs({parse_input_argument("a.dlt"), parse_input_argument("b.dlt")}));
