@@ -173,7 +173,7 @@ std::optional<std::uint32_t> parse_message_id(std::string_view text) {
   return static_cast<std::uint32_t>(n);
 }
 
-void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config, std::vector<std::string>& warnings) {
+void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config, std::vector<util::Diagnostic>& warnings) {
   filter::FilterSpec& f = config.filter;
   f.ecu_ids = id_items(cl, OptionId::EcuId);
   f.app_ids = id_items(cl, OptionId::AppId);
@@ -225,10 +225,10 @@ void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config, 
   // run is still what was asked for, so this is a warning, not an error.
   for (const OptionId id : {OptionId::BeforeContext, OptionId::AfterContext})
     if (cl.has(id) && !f.any())
-      warnings.push_back("Option " + option_quoted(id) + " has no effect without a filter (every line is printed)");
+      warnings.push_back({util::Culprit::Option, option_name(id), "Option " + option_quoted(id) + " has no effect without a filter (every line is printed)"});
   if (f.ignore_case && f.strings.empty() && f.regexes.empty())
-    warnings.push_back("Option " + option_quoted(OptionId::IgnoreCase) + " has no effect without " +
-                       option_flag(OptionId::String) + " or " + option_flag(OptionId::Regex));
+    warnings.push_back({util::Culprit::Option, option_name(OptionId::IgnoreCase), "Option " + option_quoted(OptionId::IgnoreCase) + " has no effect without " +
+                       option_flag(OptionId::String) + " or " + option_flag(OptionId::Regex)});
 }
 
 }  // namespace dltdump::cli

@@ -43,7 +43,7 @@ util::ExitCode run(int argc, char** argv) {
     case cli::Command::Dump:
       break;
   }
-  for (const auto& warning : options.warnings) print_warning({util::Culprit::Option, "", warning});
+  for (const auto& warning : options.warnings) print_warning(warning);
   return app::run_dump(options.dump, STDOUT_FILENO, STDERR_FILENO);
 }
 

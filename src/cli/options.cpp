@@ -127,27 +127,27 @@ std::string parse_output(const std::string& name) {
 
 // --split without a file name that can split writes one file: say so, since the user
 // asked for pieces (DltDump ignores it silently).
-void check_split(const app::DumpConfig& dump, std::vector<std::string>& warnings) {
+void check_split(const app::DumpConfig& dump, std::vector<util::Diagnostic>& warnings) {
   if (dump.split_bytes == 0) return;
   if (output::output_kind(dump.output) == output::OutputKind::Console)
-    warnings.push_back("Option " + option_quoted(OptionId::Split) + " has no effect without an output file (" +
-                       option_flag(OptionId::Output) + "): nothing is split");
+    warnings.push_back({util::Culprit::Option, option_name(OptionId::Split), "Option " + option_quoted(OptionId::Split) + " has no effect without an output file (" +
+                       option_flag(OptionId::Output) + "): nothing is split"});
   else if (!output::FileTemplate(dump.output).can_split())
-    warnings.push_back("Option " + option_quoted(OptionId::Split) + " has no effect: the output name " +
+    warnings.push_back({util::Culprit::Option, option_name(OptionId::Split), "Option " + option_quoted(OptionId::Split) + " has no effect: the output name " +
                        util::quoted(dump.output) +
-                       " holds no %CTR%, %CDATE%, %CTIME% or %CDATETIME%, so one file is written");
+                       " holds no %CTR%, %CDATE%, %CTIME% or %CDATETIME%, so one file is written"});
 }
 
 // Options that only some inputs or outputs use, given where none is: a line each.
-void check_unused(const ParsedCommandLine& cl, const app::DumpConfig& dump, std::vector<std::string>& warnings) {
+void check_unused(const ParsedCommandLine& cl, const app::DumpConfig& dump, std::vector<util::Diagnostic>& warnings) {
   const bool tcp = std::any_of(dump.inputs.begin(), dump.inputs.end(),
                                [](const input::InputSpec& s) { return s.kind == input::InputKind::Tcp; });
   if (cl.has(OptionId::Retries) && !tcp)
-    warnings.push_back("Option " + option_quoted(OptionId::Retries) + " has no effect without a tcp:// input");
+    warnings.push_back({util::Culprit::Option, option_name(OptionId::Retries), "Option " + option_quoted(OptionId::Retries) + " has no effect without a tcp:// input"});
   const auto kind = output::output_kind(dump.output);
   if (dump.position && (kind == output::OutputKind::Dlt || kind == output::OutputKind::Pcapng))
-    warnings.push_back("Option " + option_quoted(OptionId::Position) + " has no effect on the output " +
-                       util::quoted(dump.output) + " (it prefixes text lines; DLT and PCAP-NG keep the messages)");
+    warnings.push_back({util::Culprit::Option, option_name(OptionId::Position), "Option " + option_quoted(OptionId::Position) + " has no effect on the output " +
+                       util::quoted(dump.output) + " (it prefixes text lines; DLT and PCAP-NG keep the messages)"});
 }
 
 // Standard input can be read once: a second `-` would silently read nothing.

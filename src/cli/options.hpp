@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/dump_app.hpp"
+#include "util/diagnostic.hpp"
 
 namespace dltdump::cli {
 
@@ -16,7 +17,7 @@ struct Options {
   app::DumpConfig dump;
   // Values that are valid but have no effect (e.g. -A without a filter): one line each,
   // naming the option, for standard error; the run goes on.
-  std::vector<std::string> warnings;
+  std::vector<util::Diagnostic> warnings;
 };
 
 // Parses the arguments (without the program name). Throws util::Error: util::option_error (exit 1) for an option, util::input_uri_error

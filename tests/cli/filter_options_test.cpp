@@ -142,7 +142,7 @@ TEST(FilterOptions, TextThatCanNeverMatchIsRefused) {
 
 TEST(FilterOptions, ContextWithoutAFilterWarns) {
   EXPECT_EQ(
-      parse({"-A", "3", "-B", "2"}).warnings,
+      test::texts(parse({"-A", "3", "-B", "2"}).warnings),
       (std::vector<std::string>{"Option 'before-context' has no effect without a filter (every line is printed)",
                                 "Option 'after-context' has no effect without a filter (every line is printed)"}));
   EXPECT_TRUE(parse({"-A", "3", "-s", "x"}).warnings.empty());
@@ -151,7 +151,7 @@ TEST(FilterOptions, ContextWithoutAFilterWarns) {
 }
 
 TEST(FilterOptions, IgnoreCaseWithoutATextSearchWarns) {
-  EXPECT_EQ(parse({"-i", "--appid=NAV"}).warnings,
+  EXPECT_EQ(test::texts(parse({"-i", "--appid=NAV"}).warnings),
             std::vector<std::string>{"Option 'ignorecase' has no effect without -s or -r"});
   EXPECT_TRUE(parse({"-i", "-s", "x"}).warnings.empty());
   EXPECT_TRUE(parse({"-i", "-r", "x"}).warnings.empty());

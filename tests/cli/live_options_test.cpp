@@ -25,7 +25,7 @@ TEST(LiveOptions, Retries) {
 }
 
 TEST(LiveOptions, RetriesWithoutATcpInputWarn) {
-  EXPECT_EQ(test::parse({"--retries=3"}).warnings,
+  EXPECT_EQ(test::texts(test::parse({"--retries=3"}).warnings),
             std::vector<std::string>{"Option 'retries' has no effect without a tcp:// input"});
   EXPECT_TRUE(parse_live({"--retries=3", "tcp://127.0.0.1"}).warnings.empty());
 }

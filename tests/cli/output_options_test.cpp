@@ -50,10 +50,10 @@ TEST(OutputOptions, SplitErrors) {
 }
 
 TEST(OutputOptions, SplitWithoutANameThatSplitsWarns) {
-  EXPECT_EQ(parse({"--split=1M", "-o", "big.dlt"}).warnings,
+  EXPECT_EQ(test::texts(parse({"--split=1M", "-o", "big.dlt"}).warnings),
             std::vector<std::string>{"Option 'split' has no effect: the output name 'big.dlt' holds no %CTR%, %CDATE%, "
                                      "%CTIME% or %CDATETIME%, so one file is written"});
-  EXPECT_EQ(parse({"--split=1M"}).warnings,
+  EXPECT_EQ(test::texts(parse({"--split=1M"}).warnings),
             std::vector<std::string>{"Option 'split' has no effect without an output file (-o): nothing is split"});
   EXPECT_EQ(parse({"--split=1M", "-o", "CON:"}).warnings.size(), 1u);
   for (const char* name : {"p_%CTR%.dlt", "p_%CDATE%.txt", "p_%CTIME%.pcapng", "p_%CDATETIME%.dlt"})
@@ -62,7 +62,7 @@ TEST(OutputOptions, SplitWithoutANameThatSplitsWarns) {
 }
 
 TEST(OutputOptions, PositionOnlyForTextWarns) {
-  EXPECT_EQ(parse({"--position", "-o", "x.dlt"}).warnings,
+  EXPECT_EQ(test::texts(parse({"--position", "-o", "x.dlt"}).warnings),
             std::vector<std::string>{"Option 'position' has no effect on the output 'x.dlt' (it prefixes text lines; "
                                      "DLT and PCAP-NG keep the messages)"});
   EXPECT_EQ(parse({"--position", "-o", "x.pcapng"}).warnings.size(), 1u);

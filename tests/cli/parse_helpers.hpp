@@ -9,9 +9,17 @@
 #include <vector>
 
 #include "cli/options.hpp"
+#include "util/diagnostic.hpp"
 #include "util/error.hpp"
 
 namespace dltdump::test {
+
+// The texts of `warnings`, in order.
+inline std::vector<std::string> texts(const std::vector<util::Diagnostic>& warnings) {
+  std::vector<std::string> out;
+  for (const auto& w : warnings) out.push_back(w.text);
+  return out;
+}
 
 inline cli::Options parse(std::vector<std::string> args) {
   args.push_back("in.dlt");
