@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "dlt/framer.hpp"
+#include "dlt/framer_sink.hpp"
 
 namespace dltdump::app {
 

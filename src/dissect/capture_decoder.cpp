@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "aio/packet.hpp"
+#include "dissect/capture_decoder_split.hpp"
 #include "net/link.hpp"
 #include "net/tecmp.hpp"
 

@@ -63,16 +63,7 @@ struct CaptureReport {
   std::string nothing_found;  // nothing_found(): the input fails with this line (empty: it does not)
 };
 
-// Where dissected datagrams go instead of the decoder's own flows (parallel decoding).
-class DatagramSink {
- public:
-  virtual ~DatagramSink() = default;
-  // The UDP payload of one datagram of flow `key`, in pieces (several for a reassembled
-  // one). The spans are valid during the call only, unless `stable`: then they stay valid
-  // until the end of the input (they lie in a mapped capture file).
-  virtual void on_datagram(const FlowKey& key, std::span<const DatagramPiece> pieces, std::int64_t time_ns,
-                           bool stable) = 0;
-};
+class DatagramSink;  // dissect/capture_decoder_split.hpp
 
 class CaptureDecoder final : public aio::Consumer {
  public:
@@ -108,9 +99,6 @@ class CaptureDecoder final : public aio::Consumer {
   };
 
   CaptureDecoder(const Options& options, dlt::FramerSink& sink);
-  // Dissects only: datagrams go to `datagrams` (flows, the flow limit and the flush at the
-  // end are then its business).
-  CaptureDecoder(const Options& options, DatagramSink& datagrams);
   ~CaptureDecoder() override;
 
   // Decodes every packet (aio/consumer.hpp). Throws what the sink or the DatagramSink
@@ -133,38 +121,9 @@ class CaptureDecoder final : public aio::Consumer {
   // Both, for the report after a capture.
   CaptureReport report() const { return {losses(), nothing_found()}; }
 
-  // Decoding one capture in pieces (app/parallel/capture_chunks): a decoder per piece, checked and
-  // joined where the pieces meet.
-  //
-  // No flow holds pending bytes and no fragment set is open: what follows is decoded
-  // exactly as a new decoder would decode it.
-  bool idle() const noexcept;
-  // Calls f(key, last_used) for every flow, in order of first appearance.
-  template <typename F>
-  void for_each_flow(F f) const {
-    for (const auto& flow : flows_) f(flow->key(), flow->last_used);
-  }
-  // A flow as the decoder of the whole capture holds it: its key and when it was last fed.
-  struct FlowHistory {
-    FlowKey key;
-    std::uint64_t last_used;
-  };
-  // Makes the flow table `history` (in order of first appearance): flows held here keep
-  // their state, the others are made afresh, each with its last_used (the clock goes on
-  // from the largest); flows not in `history` stay after them. If the flows that only
-  // `history` names are idle in the decoder it comes from, this decoder then goes on
-  // exactly as that one would: the same flows evicted, the same order at the final flush.
-  void adopt(std::span<const FlowHistory> history);
-  // Events go to `sink`, payloads asked of `gate`, from now on.
-  void redirect(dlt::FramerSink& sink, const dlt::PayloadGate* gate);
-  // Gives up the flows (in order of first appearance): from now on dissected datagrams go
-  // to `datagrams`, in place if `stable_packets` (see Options).
-  std::vector<std::unique_ptr<CaptureFlow>> hand_over(DatagramSink& datagrams, bool stable_packets);
-  // Adds `other`'s counts (packets, losses) to this decoder's, for the loss summary of a
-  // capture decoded in pieces.
-  void absorb_stats(const CaptureDecoder& other);
-  // Counts `n` flows that the DatagramSink holding them ended early at its flow limit.
-  void count_flows_ended(std::uint64_t n) noexcept { stats_.flows_evicted += n; }
+  // Decoding one capture in pieces, or dissecting it apart from its flows (the parallel
+  // strategies): dissect/capture_decoder_split.hpp.
+  friend struct CaptureDecoderSplit;
 
   const Stats& stats() const noexcept { return stats_; }
   const net::Ipv4Reassembly::Stats& reassembly_stats() const noexcept { return reassembly_.stats(); }
@@ -173,7 +132,19 @@ class CaptureDecoder final : public aio::Consumer {
  private:
   using Piece = DatagramPiece;
 
+  CaptureDecoder(const Options& options, DatagramSink& datagrams);
   CaptureDecoder(const Options& options, dlt::FramerSink* sink, DatagramSink* datagrams);
+
+  // CaptureDecoderSplit's (it says what each does).
+  struct FlowHistory {
+    FlowKey key;
+    std::uint64_t last_used;
+  };
+  bool idle() const noexcept;
+  void adopt(std::span<const FlowHistory> history);
+  void redirect(dlt::FramerSink& sink, const dlt::PayloadGate* gate);
+  std::vector<std::unique_ptr<CaptureFlow>> hand_over(DatagramSink& datagrams, bool stable_packets);
+  void absorb_stats(const CaptureDecoder& other);
 
   void decode(const aio::Packet& p);
   void decode_ip(std::span<const std::uint8_t> ip, const aio::Packet& p, std::uint64_t ip_offset);

@@ -4,15 +4,12 @@
 // starting `DLT\1`), serial recordings (`DLS\1` before each packet) and network streams
 // (standard headers back to back; resynchronisation slides one byte at a time).
 //
-// Contract:
+// Contract (the events and what a sink may assume of them: dlt/framer_sink.hpp):
 // * `feed` takes the input in chunks of any size; `finish` ends the input. The events
 //   delivered do not depend on how the input was chunked.
-// * Every input byte ends up in exactly one event: inside the `raw` span of a Message or
-//   inside a SkipRecord. A skip record is delivered just before the next good packet, or
-//   at `finish`.
 // * Chunks are parsed in place; only a packet that crosses a chunk boundary is copied
-//   (into a carry buffer of at most one packet plus a chunk head). Spans in events are
-//   valid only during the callback; nothing refers to a chunk after `feed` returns.
+//   (into a carry buffer of at most one packet plus a chunk head). Nothing refers to a
+//   chunk after `feed` returns.
 // * Memory is bounded by the largest packet (64 KiB) whatever the input.
 #pragma once
 
@@ -22,6 +19,7 @@
 #include <span>
 #include <vector>
 
+#include "dlt/framer_sink.hpp"
 #include "dlt/message.hpp"
 #include "dlt/packet.hpp"
 #include "util/text_buffer.hpp"
@@ -30,54 +28,19 @@ namespace dltdump::dlt {
 
 enum class StreamFormat : std::uint8_t { File, Serial, Network };
 
-// A sink that prints each message as one text line, the payload text last but for the
-// line end, may let the framer format the payload straight into the line rather than into
-// a buffer of its own that the sink then copies. For such a message the framer calls
-// begin_line(m), which writes the line up to where the payload text goes and returns the
-// buffer it is in; the framer appends the payload text and calls end_line(), or, when the
-// payload proves invalid, cancel_line(), which removes the partial line (a skip record
-// follows). In place of on_message: the sink sees each message once, either way. `m` is
-// the framer's own scratch message, lent for the call: a sink that passes lines on may
-// rewrite its position and time first instead of copying it.
-class InPlaceLines {
- public:
-  virtual ~InPlaceLines() = default;
-  virtual util::TextBuffer& begin_line(Message& m) = 0;
-  virtual void end_line() = 0;
-  virtual void cancel_line() = 0;
-};
-
-// Receives the framer's events.
-class FramerSink {
- public:
-  virtual ~FramerSink() = default;
-  virtual void on_message(const Message& m) = 0;
-  virtual void on_skip(const SkipRecord& s) = 0;
-  // Non-null if messages whose text is wanted may go through InPlaceLines instead of
-  // on_message. Asked once per feed, not per message; the answer must not change.
-  virtual InPlaceLines* in_place_lines() { return nullptr; }
-};
-
 class Framer {
  public:
   // `start` is the stream offset of the first byte this framer will see (non-zero when it
   // decodes one block of a larger file).
   explicit Framer(StreamFormat format, std::uint64_t start = 0);
 
+  // Frames the next `chunk` of the input (read during the call only) and delivers the
+  // events complete in it to `sink`; the bytes of a packet still incomplete are kept for
+  // the next call. Throws what `sink` throws (the framer is then not to be used again).
   void feed(std::span<const std::uint8_t> chunk, FramerSink& sink);
   // Ends the input: the remaining bytes are resolved by the end-of-stream rules and the
-  // pending skip record, if any, is delivered.
+  // pending skip record, if any, is delivered. Throws what `sink` throws.
   void finish(FramerSink& sink);
-
-  // For inputs held whole in memory: parses from the framer's current offset, where `rest`
-  // holds every remaining byte of the input (so the end-of-input rules apply at its end),
-  // and stops once the cursor reaches stream offset `stop`. Returns the offset reached:
-  // `stop` exactly when a packet or skip ended there, more when one straddled it, the end
-  // of input otherwise. A skip record in progress stays pending (see flush_pending), so the
-  // framer can continue with another call. Not to be mixed with feed().
-  std::uint64_t decode_until(std::span<const std::uint8_t> rest, std::uint64_t stop, FramerSink& sink);
-  // Delivers the pending skip record, if any.
-  void flush_pending(FramerSink& sink) { deliver_skip(sink); }
 
   // When on, each message carries its payload text, made in the same walk that validates
   // the payload (for sinks that print or search text); a sink that takes lines in place
@@ -129,6 +92,9 @@ class Framer {
   static unsigned prefix_length(StreamFormat f);
 
  private:
+  friend struct FramerSplit;  // decoding a file in pieces: dlt/framer_split.hpp
+
+  std::uint64_t decode_until(std::span<const std::uint8_t> rest, std::uint64_t stop, FramerSink& sink);
   std::size_t process(const std::uint8_t* buf, std::size_t len, std::uint64_t base, bool at_end,
                       std::size_t stop_at, FramerSink& sink);
   void skip(std::uint64_t position, std::uint64_t length, std::string_view reason);

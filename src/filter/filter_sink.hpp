@@ -27,7 +27,8 @@
 #include <memory>
 #include <vector>
 
-#include "dlt/framer.hpp"
+#include "dlt/framer_sink.hpp"
+#include "dlt/packet.hpp"
 #include "filter/filter.hpp"
 #include "util/text_buffer.hpp"
 

@@ -1,6 +1,8 @@
 // Where a dump's lines go: the console, a text file, a DLT file or a PCAP-NG file. One
 // LineOutput serves a whole run (files are concatenated or split across inputs as the name
-// template says); it is the last dlt::FramerSink of every input's chain.
+// template says); it is the last dlt::FramerSink of every input's chain, and takes the
+// framer's events as the sink protocol says (dlt/framer_sink.hpp; its calls throw
+// util::OutputError when a write fails, util::Error when a file cannot be created).
 #pragma once
 
 #include <cstdint>

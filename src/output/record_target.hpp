@@ -1,6 +1,9 @@
 // Where the output sinks put whole records (text lines, DLT messages): a file series or
 // the console (output/record_writer.hpp), or a memory buffer (BufferTarget: parallel
-// decoding, tests). A sink appends one record to `begin(time)` and calls `end()`.
+// decoding, tests). A sink appends one record to `begin(time)` and calls `end()`. The
+// text sink's lines in place (the framer's sink protocol, dlt/framer_sink.hpp) are
+// records too: begin_line is begin(), end_line is end(), and cancel_line takes the begun
+// record back, which only a target that says records_revocable() allows.
 #pragma once
 
 #include <cstdint>
@@ -17,12 +20,20 @@ class RecordTarget {
  public:
   virtual ~RecordTarget() = default;
 
-  // The buffer the next record goes into; `time` is the record's (it may name a file).
+  // The buffer the next record goes into, the target's: the caller appends one whole
+  // record at its end, then calls end() (or, where records_revocable(), may take the
+  // record back instead) before it asks anything else of the target; the buffer is not
+  // to be used after that. `time` is the record's (it may name and open a file). Throws
+  // util::Error if that file cannot be created, util::OutputError if a write fails.
   virtual util::TextBuffer& begin(util::Timestamp time) = 0;
-  // The record is complete.
+  // The record appended since begin() is complete. Throws util::OutputError (a write
+  // failed; see util/fd_writer.hpp).
   virtual void end() = 0;
-  // Whether a record started with begin() may be taken back (truncated away before end())
-  // without effect: begin() does not name or open a file by the record's time.
+  // Whether a record begun with begin() may be taken back — the buffer truncated to the
+  // size it had when begin() returned, and end() not called — without effect: begin()
+  // opens no file that the record's replacement (a skip line) would not open too, i.e.
+  // names none by the record's time. What lets a text sink offer dlt::InPlaceLines.
+  // Constant for the target's life; never throws.
   virtual bool records_revocable() const { return false; }
   // Readies the destination for a record of `time` that will arrive later (a block), so
   // that errors in opening it surface now, as they would in begin().

@@ -8,8 +8,9 @@
 
 namespace dltdump::output {
 
-// Payload texts are written in place (dlt::InPlaceLines) when the target lets a started
-// line be taken back.
+// Payload texts are written in place (dlt::InPlaceLines, dlt/framer_sink.hpp) when the
+// target lets a begun record be taken back (RecordTarget::records_revocable): a line
+// begun is a record begun, and cancel_line truncates it away.
 class TextSink final : public LineOutput, private dlt::InPlaceLines {
  public:
   TextSink(RecordTarget& target, dlt::LineFormatter::Options options)

@@ -63,35 +63,12 @@ class CaptureReader {
   const std::vector<Interface>& interfaces() const noexcept { return interfaces_; }
   virtual const char* format_name() const noexcept = 0;  // "PCAP" or "PCAP-NG"
 
-  // Reading one piece of a mapped file, while other readers read the other pieces:
-  //
-  // Offset of the next record or block to read.
-  std::uint64_t offset() const noexcept { return in_.offset(); }
-  // From now on next() returns Next::end rather than read a record or block that starts
-  // at or after offset `stop` (one that starts before it is read whole).
-  void stop_at(std::uint64_t stop) noexcept { stop_ = stop; }
-  // A reader of the same mapped file, in this reader's state (format, byte order,
-  // interfaces), that reads from offset `start` on; it releases the pages behind it only
-  // if `release_pages` (a fork that reads to the end while nobody reads before it). When
-  // `start` is no record start, or the state there differs, the fork reads what it finds
-  // there (or throws): its result is a guess, to be checked against the reader that
-  // reaches `start` (its offset() and same_state()).
-  std::unique_ptr<CaptureReader> fork(std::uint64_t start, bool release_pages = false) const {
-    return clone(in_.view_from(start, release_pages));
-  }
-  // Whether `other` reads what follows as this reader would: same format, byte order and
-  // interfaces.
-  virtual bool same_state(const CaptureReader& other) const = 0;
-  // A likely record or block start at or after `from`, read in this reader's state: the
-  // first place where several well-formed records follow each other (or end the file). The
-  // file size if there is none within kCutReach bytes, or if the input is not mapped. A
-  // guess only (packet bytes can look like records): see fork().
-  virtual std::uint64_t next_cut(std::uint64_t from) const = 0;
-  static constexpr std::uint64_t kCutReach = 1u << 20;
-  // The size of the mapped file (0 for a pipe).
-  std::uint64_t mapped_size() const noexcept { return in_.mapped().size(); }
+  // Reading one mapped file in pieces on several cores: pcap/capture_reader_split.hpp.
+  friend struct CaptureReaderSplit;
 
  protected:
+  // How far next_cut looks (see CaptureReaderSplit::next_cut).
+  static constexpr std::uint64_t kCutReach = 1u << 20;
   // For batch loops that read records in order: asks for the lines 512-704 bytes past
   // `next` (the next record's start) when `left` bytes from there are readable. The
   // hardware prefetcher loses the stream at page boundaries; alone, walking per1-whole's
@@ -113,7 +90,12 @@ class CaptureReader {
 
   util::ContiguousInput in_;
   std::vector<Interface> interfaces_;
-  std::uint64_t stop_ = UINT64_MAX;  // see stop_at()
+  std::uint64_t stop_ = UINT64_MAX;  // see CaptureReaderSplit::stop_at
+
+ private:
+  // Each format's part of CaptureReaderSplit::same_state and next_cut (see there).
+  virtual bool same_state(const CaptureReader& other) const = 0;
+  virtual std::uint64_t next_cut(std::uint64_t from) const = 0;
 };
 
 // Converts a capture time stamp in interface units to ns since the epoch. Returns false

@@ -26,10 +26,10 @@ class PcapReader final : public CaptureReader {
   Next next(aio::Packet& p) override;
   std::size_t next_well_formed(std::span<aio::Packet> out) noexcept override;
   const char* format_name() const noexcept override { return "PCAP"; }
-  bool same_state(const CaptureReader& other) const override;
-  std::uint64_t next_cut(std::uint64_t from) const override;
 
  private:
+  bool same_state(const CaptureReader& other) const override;
+  std::uint64_t next_cut(std::uint64_t from) const override;
   PcapReader(const PcapReader& state, util::ContiguousInput in);
   std::unique_ptr<CaptureReader> clone(util::ContiguousInput in) const override;
 

@@ -23,10 +23,10 @@ class PcapngReader final : public CaptureReader {
   Next next(aio::Packet& p) override;
   std::size_t next_well_formed(std::span<aio::Packet> out) noexcept override;
   const char* format_name() const noexcept override { return "PCAP-NG"; }
-  bool same_state(const CaptureReader& other) const override;
-  std::uint64_t next_cut(std::uint64_t from) const override;
 
  private:
+  bool same_state(const CaptureReader& other) const override;
+  std::uint64_t next_cut(std::uint64_t from) const override;
   PcapngReader(const PcapngReader& state, util::ContiguousInput in);
   std::unique_ptr<CaptureReader> clone(util::ContiguousInput in) const override;
 

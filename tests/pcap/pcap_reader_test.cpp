@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "pcap/capture_reader_split.hpp"
 #include "pcap/pcap_test_util.hpp"
 #include "util/error.hpp"
 
@@ -130,7 +131,7 @@ TEST(PcapReader, BatchesReadWhatNextReadsAndStopAtFaultsAndTheStop) {
   testing::TempFile f(three);
   auto in = util::InputFile::open(f.path);
   auto reader = CaptureReader::open(in);
-  reader->stop_at(24 + 17 + 1);  // inside the second record
+  CaptureReaderSplit::stop_at(*reader, 24 + 17 + 1);  // inside the second record
   std::vector<aio::Packet> batch(8);
   EXPECT_EQ(reader->next_well_formed(batch), 2u);
   EXPECT_EQ(batch[1].data[0], 2);

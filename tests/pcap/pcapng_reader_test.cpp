@@ -9,6 +9,7 @@
 #include <tuple>
 #include <vector>
 
+#include "pcap/capture_reader_split.hpp"
 #include "pcap/pcap_test_util.hpp"
 #include "pcap/pcapng_format.hpp"
 #include "util/error.hpp"
@@ -398,7 +399,7 @@ TEST(PcapngReader, BatchesStopAtTheStopOffset) {
   auto reader = CaptureReader::open(file);
   aio::Packet p;
   ASSERT_EQ(reader->next(p), CaptureReader::Next::packet);
-  reader->stop_at(second + 1);  // the second block starts before the stop, the third after
+  CaptureReaderSplit::stop_at(*reader, second + 1);  // the second block starts before the stop, the third after
   std::vector<aio::Packet> batch(8);
   EXPECT_EQ(reader->next_well_formed(batch), 1u);
   EXPECT_EQ(batch[0].data[0], 2);

@@ -1,23 +1,24 @@
 // Decoding a mapped capture file on several cores, piece by piece, with exactly the text of
 // the serial capture decoder.
 //
-// The file is cut into chunks at likely record starts (CaptureReader::next_cut). Each
-// worker decodes a whole chunk on its own, as if the capture began there: its own reader
-// (a fork, in the reader state of the file's head), its own CaptureDecoder with flows of
-// its own, its own lines. That guess is right when the decoder of everything before the
-// chunk ends exactly at the chunk's start, in the reader state the chunk assumed, with
-// every flow idle and no fragment set open (CaptureDecoder::idle), and when the flows of
-// all chunks so far fit in the flow limit (then the serial decoder evicts nothing, and
-// idle flows decode what follows as new ones would). Loggers that send whole messages in
-// each datagram make every chunk a right guess.
+// The file is cut into chunks at likely record starts (pcap::CaptureReaderSplit::next_cut).
+// Each worker decodes a whole chunk on its own, as if the capture began there: its own
+// reader (a fork, in the reader state of the file's head), its own CaptureDecoder with
+// flows of its own, its own lines. That guess is right when the decoder of everything
+// before the chunk ends exactly at the chunk's start, in the reader state the chunk
+// assumed, with every flow idle and no fragment set open (CaptureDecoderSplit::idle), and
+// when the flows of all chunks so far fit in the flow limit (then the serial decoder
+// evicts nothing, and idle flows decode what follows as new ones would). Loggers that send
+// whole messages in each datagram make every chunk a right guess.
 //
-// The calling thread checks each chunk in file order and passes its lines on. When a
-// cut was no record start or the reader state changed (a new section or interface), the
-// decoder of what came before goes on serially over the chunk instead. When a message or
-// a fragmented datagram straddles the cut, or the flows outgrow the limit, the rest of the
-// capture goes to the pipelined parallel decoder (app/parallel/capture_flows), which takes over
-// the flows as they are. The flows' order of first appearance and their last use are
-// kept across chunks, so the flow limit and the flush at the end act as in one decoder.
+// The calling thread checks each chunk in file order and passes its lines on (the
+// speculative window of app/parallel/speculative_window.hpp). When a cut was no record
+// start or the reader state changed (a new section or interface), the decoder of what came
+// before goes on serially over the chunk instead. When a message or a fragmented datagram
+// straddles the cut, or the flows outgrow the limit, the rest of the capture goes to the
+// pipelined parallel decoder (app/parallel/capture_flows), which takes over the flows as
+// they are. The flows' order of first appearance and their last use are kept across
+// chunks, so the flow limit and the flush at the end act as in one decoder.
 #pragma once
 
 #include <cstdint>

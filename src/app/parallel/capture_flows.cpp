@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "pcap/replay.hpp"
+#include "dissect/capture_decoder_split.hpp"
 #include "dissect/flow_table.hpp"
 #include "util/error.hpp"
 
@@ -378,7 +379,7 @@ void run(pcap::CaptureReader& reader, dissect::CaptureDecoder& dissector, Parall
   const pcap::ReplayOutcome replayed = pcap::replay(reader, dissector);  // what `emit` throws goes up
   dissector.finish();
   decoder.finish();
-  dissector.count_flows_ended(decoder.flows_ended());
+  dissect::CaptureDecoderSplit::count_flows_ended(dissector, decoder.flows_ended());
   report = dissector.report();
   if (replayed.fault) throw *replayed.fault;  // a malformed capture, after what came before it
 }
@@ -389,7 +390,7 @@ void decode_capture_parallel(pcap::CaptureReader& reader, const dissect::Capture
                              const LineSpec& spec, const ParallelCaptureOptions& parallel,
                              const std::function<void(std::string_view, std::uint64_t)>& emit, dissect::CaptureReport& report) {
   ParallelCaptureDecoder decoder(options, spec, parallel, emit);
-  dissect::CaptureDecoder dissector(options, decoder);
+  dissect::CaptureDecoder dissector = dissect::CaptureDecoderSplit::dissect_only(options, decoder);
   run(reader, dissector, decoder, report);
 }
 
@@ -398,7 +399,7 @@ void resume_capture_parallel(pcap::CaptureReader& reader, dissect::CaptureDecode
                              const ParallelCaptureOptions& parallel,
                              const std::function<void(std::string_view, std::uint64_t)>& emit, dissect::CaptureReport& report) {
   ParallelCaptureDecoder decoder(options, spec, parallel, emit);
-  decoder.adopt(decoded.hand_over(decoder, options.stable_packets));
+  decoder.adopt(dissect::CaptureDecoderSplit::hand_over(decoded, decoder, options.stable_packets));
   run(reader, decoded, decoder, report);
 }
 

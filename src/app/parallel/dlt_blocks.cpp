@@ -1,27 +1,60 @@
 #include "app/parallel/dlt_blocks.hpp"
 
-#include <algorithm>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <thread>
-#include <vector>
 
-#include "dlt/framer.hpp"
+#include "app/parallel/speculative_window.hpp"
 #include "dlt/cut_points.hpp"
+#include "dlt/framer.hpp"
+#include "dlt/framer_split.hpp"
 #include "util/text_buffer.hpp"
 
 namespace dltdump::app {
 
 namespace {
 
-struct Block {
-  std::uint64_t start = 0, stop = 0;
-  std::unique_ptr<dlt::Framer> framer;  // kept for a serial continuation
-  util::TextBuffer text{1 << 16};
-  std::uint64_t lines = 0;
-  std::uint64_t end = 0;  // offset the framer reached
-  bool ready = false;
+// The blocks of one file, for the speculative window (app/parallel/speculative_window.hpp).
+class Blocks {
+ public:
+  struct Piece {
+    std::uint64_t start = 0, stop = 0;
+    std::unique_ptr<dlt::Framer> framer;  // kept for a serial continuation
+    util::TextBuffer text{1 << 16};
+    std::uint64_t lines = 0;
+    std::uint64_t end = 0;  // offset the framer reached
+  };
+
+  Blocks(std::span<const std::uint8_t> file, const LineSpec& spec, std::uint64_t block_bytes)
+      : file_(file), spec_(spec), points_(file, block_bytes) {}
+
+  bool exists(std::size_t k) { return points_.exists(k); }
+  void assign(std::size_t k, Piece& b) {
+    b.start = points_.at(k);
+    b.stop = points_.at(k + 1);
+  }
+  // Block b as if the file began at its start: its framer stops at the next block's start.
+  void decode(Piece& b) {
+    b.text.clear();
+    b.framer = std::make_unique<dlt::Framer>(dlt::StreamFormat::File, b.start);
+    b.lines = decode_on(*b.framer, b.start, b.stop, b.text, b.end);
+  }
+
+  // Lets `framer`, which reached offset `from`, decode on to `stop` (see
+  // dlt::FramerSplit::decode_until) into lines appended to `text`; sets `end` to the offset
+  // it reached and returns the number of lines.
+  std::uint64_t decode_on(dlt::Framer& framer, std::uint64_t from, std::uint64_t stop, util::TextBuffer& text,
+                          std::uint64_t& end) const {
+    LineChain chain(spec_, text);
+    chain.attach(framer);
+    end = dlt::FramerSplit::decode_until(framer, file_.subspan(from), stop, chain.head());
+    if (end == stop) dlt::FramerSplit::flush_pending(framer, chain.head());
+    framer.set_payload_gate(nullptr);  // the chain ends here; a continuation attaches its own
+    return chain.lines();
+  }
+
+ private:
+  std::span<const std::uint8_t> file_;
+  const LineSpec& spec_;
+  dlt::CutPoints points_;  // under the window's lock
 };
 
 }  // namespace
@@ -29,115 +62,32 @@ struct Block {
 void decode_file_parallel(std::span<const std::uint8_t> file, const LineSpec& spec,
                           const ParallelOptions& options,
                           const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit) {
-  dlt::CutPoints points(file, options.block_bytes);
+  Blocks blocks(file, spec, options.block_bytes);
   const unsigned threads = options.threads ? options.threads : 1;
-  const std::size_t window = 2 * static_cast<std::size_t>(threads);  // blocks in flight
+  SpeculativeWindow<Blocks> window(blocks, threads, 2 * static_cast<std::size_t>(threads));
 
-  std::vector<Block> slots(window);
-  std::mutex mu;
-  std::condition_variable cv;
-  std::size_t next = 0;     // next block to hand to a worker
-  std::size_t written = 0;  // blocks the writer has finished with
-  bool stop = false;
-
-  auto decode_block = [&](Block& b) {
-    b.text.clear();
-    b.framer = std::make_unique<dlt::Framer>(dlt::StreamFormat::File, b.start);
-    LineChain chain(spec, b.text);
-    chain.attach(*b.framer);
-    b.end = b.framer->decode_until(file.subspan(b.start), b.stop, chain.head());
-    if (b.end == b.stop) b.framer->flush_pending(chain.head());
-    b.lines = chain.lines();
-    b.framer->set_payload_gate(nullptr);  // the chain ends here; a continuation attaches its own
-  };
-
-  auto worker = [&] {
-    for (;;) {
-      Block* b;
-      {
-        std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return stop || !points.exists(next) || next < written + window; });
-        if (stop || !points.exists(next)) return;
-        const std::size_t k = next++;
-        b = &slots[k % window];
-        b->start = points.at(k);
-        b->stop = points.at(k + 1);
-      }
-      decode_block(*b);
-      {
-        std::lock_guard lock(mu);
-        b->ready = true;
-      }
-      cv.notify_all();
-    }
-  };
-  auto block_exists = [&](std::size_t k) {
-    std::lock_guard lock(mu);
-    return points.exists(k);
-  };
-  auto point = [&](std::size_t k) {
-    std::lock_guard lock(mu);
-    return points.at(k);
-  };
-
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
-  auto shutdown = [&] {
-    {
-      std::lock_guard lock(mu);
-      stop = true;
-    }
-    cv.notify_all();
-    for (auto& t : pool) t.join();
-  };
-
-  auto wait_ready = [&](Block& b) {
-    std::unique_lock lock(mu);
-    cv.wait(lock, [&] { return b.ready; });
-  };
-  auto release = [&](Block& b) {
-    {
-      std::lock_guard lock(mu);
-      b.ready = false;
-      ++written;
-    }
-    cv.notify_all();
-  };
-
-  try {
-    util::TextBuffer serial_text(1 << 16);
-    std::size_t k = 0;
-    while (block_exists(k)) {
-      Block& b = slots[k % window];
-      wait_ready(b);
+  // The framer of everything so far, and the offset it reached.
+  std::unique_ptr<dlt::Framer> framer;
+  std::uint64_t end = 0;
+  util::TextBuffer serial_text(1 << 16);
+  window.in_order([&](std::size_t k, Blocks::Piece& b) {
+    if (k == 0 || end <= b.start) {
+      // The framer before it stopped at its start: the block's lines are the file's.
       emit(b.text.view(), b.lines, b.end);
-      // Take the framer out before the slot is released: it may have to go on.
-      std::unique_ptr<dlt::Framer> framer = std::move(b.framer);
-      std::uint64_t end = b.end;
-      release(b);
-      ++k;
-      // A packet straddled the cut: block k's result is dropped and this framer decodes
-      // on, serially, to the next start (and further while it keeps straddling).
-      while (block_exists(k) && end > point(k)) {
-        Block& superseded = slots[k % window];
-        wait_ready(superseded);
-        release(superseded);
-        serial_text.clear();
-        LineChain chain(spec, serial_text);
-        chain.attach(*framer);
-        const std::uint64_t target = point(k + 1);
-        end = framer->decode_until(file.subspan(end), target, chain.head());
-        if (end == target) framer->flush_pending(chain.head());
-        framer->set_payload_gate(nullptr);
-        emit(serial_text.view(), chain.lines(), end);
-        ++k;
-      }
+      // Taken out before the slot is released: it may have to go on.
+      framer = std::move(b.framer);
+      end = b.end;
+      return true;
     }
-  } catch (...) {
-    shutdown();
-    throw;
-  }
-  shutdown();
+    // A packet straddled the cut: the block's result is dropped and the framer before it
+    // decodes on, serially, to the next start (and further while it keeps straddling).
+    const std::uint64_t stop = b.stop;
+    window.release(k);
+    serial_text.clear();
+    const std::uint64_t lines = blocks.decode_on(*framer, end, stop, serial_text, end);
+    emit(serial_text.view(), lines, end);
+    return true;
+  });
 }
 
 }  // namespace dltdump::app

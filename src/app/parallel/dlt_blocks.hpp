@@ -1,13 +1,13 @@
 // Decoding one whole in-memory DLT file on several cores, output identical to one framer.
 //
 // The file is cut at verified packet starts (dlt::next_verified_packet), found as the
-// decoding reaches them. Worker threads decode the
-// blocks into their own text buffers; the calling thread hands the texts out in file order.
-// Block k's framer runs until its cursor reaches block k+1's start; if it ran past it (a
-// valid packet straddled the cut), block k+1's result is dropped and block k's framer
-// continues serially to the next start, so the text is always what a single framer over
-// the whole file produces. At most 2 * threads blocks are decoded ahead of the writer, so
-// memory stays bounded by the block size.
+// decoding reaches them. Worker threads decode the blocks into their own text buffers;
+// the calling thread hands the texts out in file order (the speculative window of
+// app/parallel/speculative_window.hpp). Block k's framer runs until its cursor reaches
+// block k+1's start; if it ran past it (a valid packet straddled the cut), block k+1's
+// result is dropped and block k's framer continues serially to the next start, so the
+// text is always what a single framer over the whole file produces. At most 2 * threads
+// blocks are decoded ahead of the writer, so memory stays bounded by the block size.
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,78 @@
+// What the parallel strategies need of a CaptureDecoder (dissect/capture_decoder.hpp),
+// beyond what every user of it needs (send, finish, the report):
+// * app/parallel/capture_chunks decodes one capture in pieces, a decoder per piece, and
+//   checks and joins them where the pieces meet: idle, for_each_flow, adopt, redirect,
+//   absorb_stats.
+// * app/parallel/capture_flows dissects on one thread and frames the flows on others: a
+//   decoder that only dissects (dissect_only, or hand_over from one that decoded the start)
+//   and hands each datagram to a DatagramSink.
+// Kept off CaptureDecoder's public surface so that its ordinary interface is the aio stage.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "dissect/capture_decoder.hpp"
+#include "dissect/capture_flow.hpp"
+
+namespace dltdump::dissect {
+
+// Where dissected datagrams go instead of the decoder's own flows.
+class DatagramSink {
+ public:
+  virtual ~DatagramSink() = default;
+  // The UDP payload of one datagram of flow `key`, in pieces (several for a reassembled
+  // one), captured at `time_ns`. The spans are valid during the call only, unless
+  // `stable`: then they stay valid until the end of the input (they lie in a mapped
+  // capture file). What it throws, CaptureDecoder::send keeps as its failure().
+  virtual void on_datagram(const FlowKey& key, std::span<const DatagramPiece> pieces, std::int64_t time_ns,
+                           bool stable) = 0;
+};
+
+struct CaptureDecoderSplit {
+  // A flow as the decoder of the whole capture holds it: its key and when it was last fed.
+  using FlowHistory = CaptureDecoder::FlowHistory;
+
+  // A decoder that dissects only: datagrams go to `datagrams` (which must outlive it); the
+  // flows, the flow limit and the flush at the end are then its business.
+  static CaptureDecoder dissect_only(const CaptureDecoder::Options& options, DatagramSink& datagrams) {
+    return CaptureDecoder(options, datagrams);
+  }
+
+  // No flow of `d` holds pending bytes and no fragment set is open: what follows is
+  // decoded exactly as a new decoder would decode it.
+  static bool idle(const CaptureDecoder& d) noexcept { return d.idle(); }
+  // Calls f(key, last_used) for every flow of `d`, in order of first appearance.
+  template <typename F>
+  static void for_each_flow(const CaptureDecoder& d, F f) {
+    for (const auto& flow : d.flows_) f(flow->key(), flow->last_used);
+  }
+  // Makes `d`'s flow table `history` (in order of first appearance; read during the call
+  // only): flows held in `d` keep their state, the others are made afresh, each with its
+  // last_used (the clock goes on from the largest); flows not in `history` stay after
+  // them. If the flows that only `history` names are idle in the decoder it comes from,
+  // `d` then goes on exactly as that one would: the same flows evicted, the same order at
+  // the final flush.
+  static void adopt(CaptureDecoder& d, std::span<const FlowHistory> history) { d.adopt(history); }
+  // `d`'s events go to `sink`, payloads asked of `gate` (null: everything wanted), from
+  // now on; both must outlive that use.
+  static void redirect(CaptureDecoder& d, dlt::FramerSink& sink, const dlt::PayloadGate* gate) {
+    d.redirect(sink, gate);
+  }
+  // `d` gives up its flows (returned in order of first appearance, to the caller): from
+  // now on it dissects only, and datagrams go to `datagrams` (which must outlive it), in
+  // place if `stable_packets` (see CaptureDecoder::Options).
+  static std::vector<std::unique_ptr<CaptureFlow>> hand_over(CaptureDecoder& d, DatagramSink& datagrams,
+                                                             bool stable_packets) {
+    return d.hand_over(datagrams, stable_packets);
+  }
+  // Adds `other`'s counts (packets, losses) to `d`'s, for the loss summary of a capture
+  // decoded in pieces.
+  static void absorb_stats(CaptureDecoder& d, const CaptureDecoder& other) { d.absorb_stats(other); }
+  // Counts in `d` `n` flows that the DatagramSink holding them ended early at its flow limit.
+  static void count_flows_ended(CaptureDecoder& d, std::uint64_t n) noexcept { d.stats_.flows_evicted += n; }
+};
+
+}  // namespace dltdump::dissect
