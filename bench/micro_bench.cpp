@@ -41,7 +41,7 @@ struct CountingSink : dlt::FramerSink {
 
 struct FormattingSink : dlt::FramerSink {
   dlt::LineFormatter formatter{{false}};
-  util::TextBuffer text{1 << 20};
+  util::TextBuffer text{util::TextBuffer::kBlockBytes};
   void on_message(const dlt::Message& m) override {
     formatter.format(m, text);
     if (text.size() > (1 << 19)) text.clear();

@@ -34,7 +34,7 @@ using namespace dltdump;
 
 struct Lines final : dlt::FramerSink {
   dlt::LineFormatter formatter{dlt::LineFormatter::Options{true}};
-  util::TextBuffer text{1 << 20};
+  util::TextBuffer text{util::TextBuffer::kBlockBytes};
   bool cleared = false;  // the text was dropped to bound memory
   void on_message(const dlt::Message& m) override {
     formatter.format(m, text);

@@ -161,7 +161,7 @@ class CaptureDecoder final : public aio::Consumer {
   std::vector<std::unique_ptr<CaptureFlow>> flows_;  // in order of first appearance
   FlowTable<CaptureFlow*> flow_index_;
   net::Ipv4Reassembly reassembly_;
-  util::TextBuffer payload_text_{1 << 16};  // shared by all flow framers
+  util::TextBuffer payload_text_{util::TextBuffer::kLineBytes};  // shared by all flow framers
   std::uint64_t clock_ = 0;  // counts datagrams, for least-recently-fed eviction
   Stats stats_;
   // UDP datagrams to other ports, by destination port (for nothing_found); filled on the

@@ -46,7 +46,7 @@ class Framer {
   // the payload (for sinks that print or search text); a sink that takes lines in place
   // (InPlaceLines) gets the text in its line instead. Off by default.
   void set_payload_text(bool on) {
-    if (on && !own_text_) own_text_ = std::make_unique<util::TextBuffer>(1 << 16);
+    if (on && !own_text_) own_text_ = std::make_unique<util::TextBuffer>(util::TextBuffer::kLineBytes);
     text_ = on ? own_text_.get() : nullptr;
   }
   // The same, writing the text into `shared` (≥ 64 KiB), which many framers decoding one

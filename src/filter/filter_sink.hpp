@@ -101,7 +101,7 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
   bool wants_any_text_;
   bool droppable_;  // a message whose headers fail is never printed (no context, no skip lines)
   std::unique_ptr<TextSearch::Scratch> scratch_;
-  util::TextBuffer text_{1 << 16};  // payload text made here (when the framer made none)
+  util::TextBuffer text_{util::TextBuffer::kLineBytes};  // payload text made here (when the framer made none)
   dlt::Message with_text_;          // a message with that text attached
   std::vector<Held> held_;          // ring of `before` slots
   std::size_t held_first_ = 0, held_count_ = 0;

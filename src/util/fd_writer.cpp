@@ -47,11 +47,11 @@ bool is_pipe(int fd) {
 FdWriter::FdWriter(int fd, std::string name, std::uint64_t size)
     : fd_(fd),
       name_(std::move(name)),
-      buf_(kFlushBytes + (64u << 10)),
+      buf_(kFlushBytes + kOverflowBytes),
       written_(size),
       cut_points_(is_regular_file(fd)),
       record_ends_(cut_points_ || is_pipe(fd)) {
-  if (record_ends_) ends_.reserve(1 << 16);
+  if (record_ends_) ends_.reserve(kReservedEnds);
 }
 
 void FdWriter::retarget(int fd, std::string name, std::uint64_t size) {

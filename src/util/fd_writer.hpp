@@ -36,6 +36,10 @@ bool write_all(int fd, std::string_view text);
 class FdWriter {
  public:
   static constexpr std::size_t kFlushBytes = 1u << 20;
+  // Room past kFlushBytes for the record that crosses it (a line of the longest packet).
+  static constexpr std::size_t kOverflowBytes = 64u << 10;
+  // Record ends remembered without growing: a buffer of short lines.
+  static constexpr std::size_t kReservedEnds = 1u << 16;
   // After a stop request, how long a write waits for a reader to make room for the rest of
   // the record it began before it gives up.
   static constexpr int kStopWriteWaitMs = 2000;

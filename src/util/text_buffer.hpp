@@ -20,6 +20,12 @@ namespace dltdump::util {
 
 class TextBuffer {
  public:
+  // Start capacities. kLineBytes holds the text of nearly every line or payload (a packet
+  // is at most 64 KiB), so a buffer reused line after line grows at most a few times;
+  // kBlockBytes, a block of lines handed to the output in one piece.
+  static constexpr std::size_t kLineBytes = std::size_t{1} << 16;
+  static constexpr std::size_t kBlockBytes = std::size_t{1} << 20;
+
   explicit TextBuffer(std::size_t initial = 4096) { grow_to(initial); }
   TextBuffer(const TextBuffer&) = delete;
   TextBuffer& operator=(const TextBuffer&) = delete;

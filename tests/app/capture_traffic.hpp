@@ -101,7 +101,7 @@ inline std::string decode_serially(const Bytes& capture, const dissect::CaptureD
   testing::TempFile f(capture);
   auto file = util::InputFile::open(f.path);
   auto reader = pcap::CaptureReader::open(file);
-  util::TextBuffer text(1 << 16);
+  util::TextBuffer text(util::TextBuffer::kLineBytes);
   output::BufferSink sink({true}, text);
   dissect::CaptureDecoder d(options, sink);
   const pcap::ReplayOutcome replayed = pcap::replay(*reader, d);

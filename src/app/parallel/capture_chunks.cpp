@@ -29,7 +29,7 @@ struct Chunk {
   std::unique_ptr<pcap::CaptureReader> reader;         // kept: they may go on serially
   std::unique_ptr<LineChain> chain;
   std::unique_ptr<dissect::CaptureDecoder> decoder;
-  util::TextBuffer text{1 << 16};
+  util::TextBuffer text{util::TextBuffer::kLineBytes};
   std::uint64_t lines = 0;
   std::exception_ptr error;  // what stopped the chunk early (a malformed capture)
 };
@@ -244,7 +244,7 @@ class ChunkedCaptureDecoder {
   std::uint64_t clock_ = 0;
   bool trusted_ = false;  // a chunk after the first was a right guess
   ChunkedCaptureStats stats_;
-  util::TextBuffer serial_text_{1 << 16};
+  util::TextBuffer serial_text_{util::TextBuffer::kLineBytes};
   LineChain serial_chain_;
 };
 

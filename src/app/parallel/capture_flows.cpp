@@ -80,7 +80,7 @@ class Worker {
 
   struct Slot {
     explicit Slot(const LineSpec& spec) : chain(spec, text) {}
-    util::TextBuffer text{1 << 20};
+    util::TextBuffer text{util::TextBuffer::kBlockBytes};
     LineChain chain;
   };
   const Slot& slot(unsigned s) const { return slots_[s]; }
@@ -140,7 +140,7 @@ class Worker {
 
   unsigned me_;
   Slot slots_[2];
-  util::TextBuffer payload_text_{1 << 16};  // shared by the flows this worker decodes
+  util::TextBuffer payload_text_{util::TextBuffer::kLineBytes};  // shared by the flows this worker decodes
   Batch* batch_ = nullptr;
   bool stop_ = false;
   std::exception_ptr failure_;
@@ -214,7 +214,7 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
   void finish() {
     launch();
     if (running_) merge(join());
-    util::TextBuffer text(1 << 16), payload_text(1 << 16);
+    util::TextBuffer text(util::TextBuffer::kLineBytes), payload_text(util::TextBuffer::kLineBytes);
     LineChain chain(spec_, text);
     for (std::size_t id = 0; id < flows_.size(); ++id) {
       if (!open_[id]) continue;
@@ -358,7 +358,7 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
   Batch batches_[kBatches];
   unsigned filling_ = 0;
   Batch* running_ = nullptr;
-  util::TextBuffer merged_{1 << 20};
+  util::TextBuffer merged_{util::TextBuffer::kBlockBytes};
   // Scratch of group_by_flow().
   struct Group {
     std::uint32_t flow, datagrams;

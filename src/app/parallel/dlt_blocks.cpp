@@ -18,7 +18,7 @@ class Blocks {
   struct Piece {
     std::uint64_t start = 0, stop = 0;
     std::unique_ptr<dlt::Framer> framer;  // kept for a serial continuation
-    util::TextBuffer text{1 << 16};
+    util::TextBuffer text{util::TextBuffer::kLineBytes};
     std::uint64_t lines = 0;
     std::uint64_t end = 0;  // offset the framer reached
   };
@@ -69,7 +69,7 @@ void decode_file_parallel(std::span<const std::uint8_t> file, const LineSpec& sp
   // The framer of everything so far, and the offset it reached.
   std::unique_ptr<dlt::Framer> framer;
   std::uint64_t end = 0;
-  util::TextBuffer serial_text(1 << 16);
+  util::TextBuffer serial_text(util::TextBuffer::kLineBytes);
   window.in_order([&](std::size_t k, Blocks::Piece& b) {
     if (k == 0 || end <= b.start) {
       // The framer before it stopped at its start: the block's lines are the file's.
