@@ -69,8 +69,8 @@ void BM_Read(benchmark::State& state, bool ng) {
     std::uint64_t n = 0;
     for (;;) {
       const auto r = reader->next(p);
-      if (r == pcap::CaptureReader::Next::end) break;
-      if (r == pcap::CaptureReader::Next::release_needed) reader->release();
+      if (r == pcap::CaptureReader::Next::End) break;
+      if (r == pcap::CaptureReader::Next::ReleaseNeeded) reader->release();
       else ++n;
     }
     benchmark::DoNotOptimize(n);

@@ -72,8 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (std::size_t i = 0; i < n; ++i) check(batch[i]);
       }
       const auto r = reader->next(p);
-      if (r == pcap::CaptureReader::Next::end) break;
-      if (r == pcap::CaptureReader::Next::release_needed) {
+      if (r == pcap::CaptureReader::Next::End) break;
+      if (r == pcap::CaptureReader::Next::ReleaseNeeded) {
         reader->release();
         continue;
       }

@@ -38,8 +38,8 @@ int main(int argc, char** argv) {
     aio::Packet p;
     while (reader) {  // null: fewer than 4 bytes, no packets
       const auto r = reader->next(p);
-      if (r == pcap::CaptureReader::Next::end) break;
-      if (r == pcap::CaptureReader::Next::release_needed) {
+      if (r == pcap::CaptureReader::Next::End) break;
+      if (r == pcap::CaptureReader::Next::ReleaseNeeded) {
         reader->release();
         continue;
       }

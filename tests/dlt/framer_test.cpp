@@ -164,7 +164,7 @@ namespace {
 // these tests build have an ECU id and neither session id nor time stamp).
 struct OnlyM : dlt::PayloadGate {
   bool quick = false;
-  Need need(const dlt::Message& m) const override { return m.app.view() == "M" ? Need::kText : Need::kNothing; }
+  Need need(const dlt::Message& m) const override { return m.app.view() == "M" ? Need::Text : Need::Nothing; }
   bool drops_unparsed(std::span<const std::uint8_t> packet) const override {
     return packet[0] == 0x25 && packet.size() >= 18 && dlt::parse_id(packet.data() + 10).view() != "M";
   }

@@ -152,18 +152,18 @@ TEST(FilterSink, GateAsksForTextOnlyWhereHeadersPassAndDropsOnlyWhatCannotShow) 
   Bytes b = packet(p, {});
   dlt::Message m;
   ASSERT_TRUE(dlt::parse_packet(b, m));
-  EXPECT_EQ(text_sink.need(m), Need::kText);
-  EXPECT_EQ(binary_sink.need(m), Need::kValidation);  // nobody reads text: none is made
+  EXPECT_EQ(text_sink.need(m), Need::Text);
+  EXPECT_EQ(binary_sink.need(m), Need::Validation);  // nobody reads text: none is made
   p.app = "X";
   b = packet(p, {});
   ASSERT_TRUE(dlt::parse_packet(b, m));
-  EXPECT_EQ(text_sink.need(m), Need::kNothing);
-  EXPECT_EQ(context_sink.need(m), Need::kValidation);  // may be printed as context
+  EXPECT_EQ(text_sink.need(m), Need::Nothing);
+  EXPECT_EQ(context_sink.need(m), Need::Validation);  // may be printed as context
   filter::FilterSpec warn;
   warn.types = {0x30};  // skip lines are log warn: a rejected message may become one
   filter::Filter w(warn);
   filter::FilterSink warn_sink(w, {}, out, true);
-  EXPECT_EQ(warn_sink.need(m), Need::kValidation);
+  EXPECT_EQ(warn_sink.need(m), Need::Validation);
 }
 
 // The framer's quick look at raw packets (drops_unparsed) must never drop what need()
@@ -205,9 +205,9 @@ TEST(FilterSink, QuickLookAtRawPacketsAgreesWithTheDecodedHeaders) {
       ++quick_drops;
       ASSERT_TRUE(sink.looks_unparsed());  // else the framer would never ask
     }
-    ASSERT_TRUE(!quick || need == Need::kNothing) << "round " << round;
+    ASSERT_TRUE(!quick || need == Need::Nothing) << "round " << round;
     if (ids_alone) {
-      ASSERT_EQ(quick, need == Need::kNothing) << "round " << round;
+      ASSERT_EQ(quick, need == Need::Nothing) << "round " << round;
     }
   }
   EXPECT_GT(quick_drops, 5000);  // the look does decide, often

@@ -137,7 +137,7 @@ TEST(PcapReader, BatchesReadWhatNextReadsAndStopAtFaultsAndTheStop) {
   EXPECT_EQ(batch[1].data[0], 2);
   EXPECT_EQ(reader->next_well_formed(batch), 0u);
   aio::Packet p;
-  EXPECT_EQ(reader->next(p), CaptureReader::Next::end);
+  EXPECT_EQ(reader->next(p), CaptureReader::Next::End);
 }
 
 }  // namespace

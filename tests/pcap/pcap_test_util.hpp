@@ -164,8 +164,8 @@ inline std::vector<ReadPacket> read_all(util::InputFile& file, std::vector<pcap:
   aio::Packet p;
   for (;;) {
     const auto r = reader->next(p);
-    if (r == pcap::CaptureReader::Next::end) break;
-    if (r == pcap::CaptureReader::Next::release_needed) {
+    if (r == pcap::CaptureReader::Next::End) break;
+    if (r == pcap::CaptureReader::Next::ReleaseNeeded) {
       reader->release();
       continue;
     }
@@ -199,7 +199,7 @@ inline BatchRead read_in_batches(const Bytes& content, std::size_t batch) {
       r.batch_sizes.push_back(n);
       for (std::size_t i = 0; i < n; ++i) r.packets.push_back(copy_packet(packets[i]));
       aio::Packet p;
-      if (reader->next(p) != pcap::CaptureReader::Next::packet) break;
+      if (reader->next(p) != pcap::CaptureReader::Next::Packet) break;
       r.packets.push_back(copy_packet(p));
     }
   } catch (const util::Error& e) {

@@ -353,7 +353,7 @@ TEST(PcapngReaderErrors, PacketsBeforeTheFaultAreDelivered) {
   auto file = util::InputFile::open(f.path);
   auto reader = CaptureReader::open(file);
   aio::Packet p;
-  EXPECT_EQ(reader->next(p), CaptureReader::Next::packet);
+  EXPECT_EQ(reader->next(p), CaptureReader::Next::Packet);
   EXPECT_THROW(reader->next(p), util::Error);
 }
 
@@ -398,13 +398,13 @@ TEST(PcapngReader, BatchesStopAtTheStopOffset) {
   auto file = util::InputFile::open(f.path);
   auto reader = CaptureReader::open(file);
   aio::Packet p;
-  ASSERT_EQ(reader->next(p), CaptureReader::Next::packet);
+  ASSERT_EQ(reader->next(p), CaptureReader::Next::Packet);
   CaptureReaderSplit::stop_at(*reader, second + 1);  // the second block starts before the stop, the third after
   std::vector<aio::Packet> batch(8);
   EXPECT_EQ(reader->next_well_formed(batch), 1u);
   EXPECT_EQ(batch[0].data[0], 2);
   EXPECT_EQ(reader->next_well_formed(batch), 0u);
-  EXPECT_EQ(reader->next(p), CaptureReader::Next::end);
+  EXPECT_EQ(reader->next(p), CaptureReader::Next::End);
 }
 
 }  // namespace
