@@ -101,10 +101,10 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
     m.storage_ecu = format_ == StreamFormat::File ? parse_id(buf + i + 12) : Id{};
     m.time = last_time_;
     parse_headers(packet, m);
-    const PayloadGate::Need need = gate_ ? gate_->need(m) : PayloadGate::Need::kText;
+    const PayloadGate::Need need = gate_ ? gate_->need(m) : PayloadGate::Need::Text;
     // (A packet dropped unparsed is here only because a marker may start in it.)
-    if (need == PayloadGate::Need::kNothing && !dropped_unparsed && pass_over()) continue;
-    util::TextBuffer* text = need == PayloadGate::Need::kText ? text_ : nullptr;
+    if (need == PayloadGate::Need::Nothing && !dropped_unparsed && pass_over()) continue;
+    util::TextBuffer* text = need == PayloadGate::Need::Text ? text_ : nullptr;
     if (text && lines && pending_.length == 0) {
       // The payload text goes straight into the sink's line (with a skip record pending,
       // the normal path below keeps the skip line first).

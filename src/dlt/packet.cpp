@@ -139,7 +139,9 @@ constexpr char kNoType[kTypeTextReadable] = {};
 
 std::string_view type_text(const Message& m) {
   const unsigned mstp = (m.msin >> 1) & 7;
-  if (!m.has_extended || mstp > 3) return {kNoType, 0};
+  // An empty view that still points at kTypeTextReadable readable bytes (callers copy that
+  // many at once), hence not {}.
+  if (!m.has_extended || mstp > 3) return {kNoType, 0};  // NOLINT(bugprone-string-constructor)
   const unsigned mtin = m.msin >> 4;
   return {kTypeTexts.slot[mstp][mtin], kTypeTexts.size[mstp][mtin]};
 }

@@ -48,8 +48,8 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
   void on_message(const dlt::Message& m) override;
   void on_skip(const dlt::SkipRecord& s) override;
   Need need(const dlt::Message& m) const override {
-    if (filter_.header_match(m) && filter_.text_may_match(m)) return wants_any_text_ ? Need::kText : Need::kValidation;
-    return droppable_ ? Need::kNothing : Need::kValidation;
+    if (filter_.header_match(m) && filter_.text_may_match(m)) return wants_any_text_ ? Need::Text : Need::Validation;
+    return droppable_ ? Need::Nothing : Need::Validation;
   }
   bool drops_unparsed(std::span<const std::uint8_t> packet) const override {
     return droppable_ && filter_.rejects_packet(packet);

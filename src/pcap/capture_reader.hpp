@@ -33,7 +33,7 @@ struct Interface {
 
 class CaptureReader {
  public:
-  enum class Next { packet, end, release_needed };
+  enum class Next { Packet, End, ReleaseNeeded };
 
   // Opens `file` as PCAP or PCAP-NG by its magic number; reads the file header. Returns
   // null for an input of fewer than 4 bytes (nothing to read); throws util::Error if it is
@@ -43,8 +43,8 @@ class CaptureReader {
   virtual ~CaptureReader() = default;
 
   // Reads the next packet into `p`. Its bytes stay valid until release(), so a caller can
-  // collect a batch. Returns Next::release_needed when the next packet can only be read
-  // after release() (a pipe buffer must be compacted), Next::end at the end of the file.
+  // collect a batch. Returns Next::ReleaseNeeded when the next packet can only be read
+  // after release() (a pipe buffer must be compacted), Next::End at the end of the file.
   // Throws util::Error on malformed input.
   virtual Next next(aio::Packet& p) = 0;
   // Reads into `out` the packets that follow for as long as each one passes every check of

@@ -15,7 +15,7 @@ namespace dltdump::pcap {
 struct CaptureReaderSplit {
   // Offset of the next record or block `r` reads.
   static std::uint64_t offset(const CaptureReader& r) noexcept { return r.in_.offset(); }
-  // From now on r.next() returns Next::end (and next_well_formed reads nothing) rather
+  // From now on r.next() returns Next::End (and next_well_formed reads nothing) rather
   // than read a record or block that starts at or after offset `stop`; one that starts
   // before it is read whole.
   static void stop_at(CaptureReader& r, std::uint64_t stop) noexcept { r.stop_ = stop; }

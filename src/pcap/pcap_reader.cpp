@@ -125,12 +125,12 @@ std::size_t PcapReader::next_well_formed(std::span<aio::Packet> out) noexcept {
 }
 
 CaptureReader::Next PcapReader::next(aio::Packet& p) {
-  if (next_well_formed({&p, 1}) == 1) return Next::packet;
+  if (next_well_formed({&p, 1}) == 1) return Next::Packet;
   const std::uint64_t at = in_.offset();
-  if (at >= stop_) return Next::end;
+  if (at >= stop_) return Next::End;
   const auto h = in_.peek(kRecordHeader);
-  if (!h) return Next::release_needed;
-  if (h->empty()) return Next::end;
+  if (!h) return Next::ReleaseNeeded;
+  if (h->empty()) return Next::End;
   if (h->size() < kRecordHeader) malformed(at, "record header truncated (" + std::to_string(h->size()) + " bytes left)");
   const std::uint8_t* r = h->data();
   const std::uint32_t cap = util::load<std::uint32_t>(r + 8, big_endian_);
@@ -142,13 +142,13 @@ CaptureReader::Next PcapReader::next(aio::Packet& p) {
     malformed(at, "record whose captured length " + std::to_string(cap) + " exceeds its original length " +
                       std::to_string(orig));
   const auto rec = in_.peek(kRecordHeader + cap);
-  if (!rec) return Next::release_needed;
+  if (!rec) return Next::ReleaseNeeded;
   if (rec->size() < kRecordHeader + cap)
     malformed(at, "record truncated (" + std::to_string(cap) + " bytes captured, " +
                       std::to_string(rec->size() - kRecordHeader) + " left)");
   place(p, rec->data(), at);
   in_.consume(kRecordHeader + cap);
-  return Next::packet;
+  return Next::Packet;
 }
 
 }  // namespace dltdump::pcap

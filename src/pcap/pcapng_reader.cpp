@@ -120,15 +120,15 @@ std::size_t PcapngReader::next_well_formed(std::span<aio::Packet> out) noexcept 
 }
 
 CaptureReader::Next PcapngReader::next(aio::Packet& p) {
-  if (next_well_formed({&p, 1}) == 1) return Next::packet;
+  if (next_well_formed({&p, 1}) == 1) return Next::Packet;
   for (;;) {
     const std::uint64_t at = in_.offset();
-    if (at >= stop_) return Next::end;
+    if (at >= stop_) return Next::End;
     const auto head = in_.peek(12);
-    if (!head) return Next::release_needed;
+    if (!head) return Next::ReleaseNeeded;
     if (head->empty()) {
       if (at == 0) malformed(0, "file is empty");
-      return Next::end;
+      return Next::End;
     }
     if (head->size() < 12) malformed(at, "truncated block header (" + std::to_string(head->size()) + " bytes left)");
     // The SHB's type reads the same in both byte orders; every other block's type is in
@@ -146,7 +146,7 @@ CaptureReader::Next PcapngReader::next(aio::Packet& p) {
     if (len < 12 || len % 4 != 0 || len > cap)
       malformed(at, "block of type " + block_type_text(type) + " with invalid length " + std::to_string(len));
     const auto block = in_.peek(len);
-    if (!block) return Next::release_needed;
+    if (!block) return Next::ReleaseNeeded;
     if (block->size() < len)
       malformed(at, "truncated block (" + std::to_string(len) + " bytes, " + std::to_string(block->size()) + " left)");
     if (u32(block->data() + len - 4) != len)
@@ -164,7 +164,7 @@ CaptureReader::Next PcapngReader::next(aio::Packet& p) {
       case pcapng::kObsoletePacket:
         read_packet_block(type, *block, at, p);
         in_.consume(len);
-        return Next::packet;
+        return Next::Packet;
       default:
         break;  // NRB, ISB, DSB, custom and unknown blocks carry no packets for us
     }

@@ -33,9 +33,9 @@ ReplayOutcome replay_into(pcap::CaptureReader& reader, std::size_t batch_size, D
         n += reader.next_well_formed({batch.data() + n, batch_size - n});
         if (n == batch_size) break;
         const auto next = reader.next(batch[n]);
-        if (next == pcap::CaptureReader::Next::packet) ++n;
+        if (next == pcap::CaptureReader::Next::Packet) ++n;
         else {
-          end = next == pcap::CaptureReader::Next::end;
+          end = next == pcap::CaptureReader::Next::End;
           break;
         }
       }

@@ -258,7 +258,7 @@ void decode_capture_chunked(pcap::CaptureReader& reader, const dissect::CaptureD
   std::shared_ptr<pcap::CaptureReader> head = ReaderSplit::fork(reader, ReaderSplit::offset(reader));
   try {
     aio::Packet first;
-    if (head->next(first) != pcap::CaptureReader::Next::packet) head.reset();
+    if (head->next(first) != pcap::CaptureReader::Next::Packet) head.reset();
   } catch (const util::Error&) {
     head.reset();
   }
