@@ -22,7 +22,7 @@ namespace dltdump::cli {
 
 namespace {
 
-// --udp-port: comma-separated port numbers 1..65535 (the option may repeat).
+// --udp-port: comma-separated port numbers 1..65535 (the option is given at most once).
 std::vector<std::uint16_t> parse_udp_ports(const std::vector<std::string>& values) {
   std::vector<std::uint16_t> ports;
   for (const auto& value : values) {

@@ -1,4 +1,5 @@
-// dltdump's command line: the option table and its translation into a DumpConfig.
+// dltdump's command line: the parsed options (the table: cli/option_table.hpp) and their
+// translation into a DumpConfig.
 #pragma once
 
 #include <span>

@@ -2,7 +2,7 @@
 // LineOutput serves a whole run (files are concatenated or split across inputs as the name
 // template says); it is the last dlt::FramerSink of every input's chain, and takes the
 // framer's events as the sink protocol says (dlt/framer_sink.hpp; its calls throw
-// util::OutputError when a write fails, util::Error when a file cannot be created).
+// util::output_error when a write fails, util::Error when a file cannot be created).
 #pragma once
 
 #include <cstdint>

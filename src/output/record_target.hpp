@@ -24,9 +24,9 @@ class RecordTarget {
   // record at its end, then calls end() (or, where records_revocable(), may take the
   // record back instead) before it asks anything else of the target; the buffer is not
   // to be used after that. `time` is the record's (it may name and open a file). Throws
-  // util::Error if that file cannot be created, util::OutputError if a write fails.
+  // util::Error if that file cannot be created, util::output_error (exit 5) if a write fails.
   virtual util::TextBuffer& begin(util::Timestamp time) = 0;
-  // The record appended since begin() is complete. Throws util::OutputError (a write
+  // The record appended since begin() is complete. Throws util::output_error (a write
   // failed; see util/fd_writer.hpp).
   virtual void end() = 0;
   // Whether a record begun with begin() may be taken back — the buffer truncated to the
