@@ -39,7 +39,7 @@ class Ring final : public Aio {
   struct Options {
     std::size_t slots = 4096;               // packets in flight; a power of two
     std::size_t bytes = 16u << 20;          // byte area; a power of two
-    std::uint32_t max_packet = 65535 + 64;  // largest packet accepted; at most bytes / 2
+    std::uint32_t max_packet = 65535 + 64;  // largest packet accepted (IP total length + link headers); at most bytes / 2
     Mode mode = Mode::Lossless;
     std::uint64_t first_sequence = 0;       // for tests of counter wrap-around
   };

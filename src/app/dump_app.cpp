@@ -69,7 +69,7 @@ void decode_file_blocks(util::InputFile& file, const DumpConfig& config, Pipelin
   };
   std::uint64_t written = 0;  // file offset up to which lines went out
   try {
-    decode_file_parallel(file.whole(), pipeline.line_spec(), {config.threads, config.block_bytes},
+    decode_dlt_blocks(file.whole(), pipeline.line_spec(), {config.threads, config.block_bytes},
                          [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
                            util::throw_if_stopped();
                            if (auto now = file.shrunk_to(); now && end > *now) throw Cut{*now};
@@ -90,14 +90,14 @@ void decode_file_blocks(util::InputFile& file, const DumpConfig& config, Pipelin
 
 // What a capture's bounds and rules lost goes to stderr, so that standard output stays the
 // lines DltDump prints.
-void report_losses(const std::string& name, const dissect::CaptureLosses& losses) {
-  if (losses.any()) util::write_all(STDERR_FILENO, name + ": " + losses.text() + "\n");
+void report_losses(int diag_fd, const std::string& name, const dissect::CaptureLosses& losses) {
+  if (losses.any()) util::write_all(diag_fd, name + ": " + losses.text() + "\n");
 }
 
 // A PCAP or PCAP-NG capture: replayed packet by packet into the capture decoder (on all
 // cores when threads > 1 and no context is asked). A malformed capture stops after what
 // came before the fault, whose flows are flushed.
-void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline& pipeline) {
+void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline& pipeline, int diag_fd) {
   auto reader = pcap::CaptureReader::open(file);
   if (!reader) return;  // fewer than 4 bytes: nothing to decode (spec §5)
   dissect::CaptureDecoder::Options options;
@@ -118,7 +118,7 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
     dissect::CaptureReport report;
     try {
       if (file.is_mapped() && file.whole().size() >= 2 * config.block_bytes) {
-        decode_capture_chunked(*reader, options, pipeline.line_spec(), {config.threads, config.block_bytes},
+        decode_capture_chunks(*reader, options, pipeline.line_spec(), {config.threads, config.block_bytes},
                                [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
                                  util::throw_if_stopped();
                                  // Lines past a cut may be made of zeros: stop before them
@@ -132,7 +132,7 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
       } else {
         // A mapped file's packets stay readable to the end: workers read datagrams in place.
         options.stable_packets = file.is_mapped();
-        decode_capture_parallel(
+        decode_capture_flows(
             *reader, options, pipeline.line_spec(), {config.threads},
             [&](std::string_view text, std::uint64_t lines) {
               util::throw_if_stopped();
@@ -143,10 +143,10 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
       }
     } catch (const util::Error& e) {
       if (!e.ends_input_only()) throw;
-      report_losses(file.name(), report.losses);
+      report_losses(diag_fd, file.name(), report.losses);
       throw;
     }
-    report_losses(file.name(), report.losses);
+    report_losses(diag_fd, file.name(), report.losses);
     file.check_not_shrunk();  // zeros past a cut are no "nothing found"
     report_nothing_found(report);
     return;
@@ -157,16 +157,16 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
   const pcap::ReplayOutcome replayed = pcap::replay(*reader, decoder);  // what the output throws goes up
   file.check_not_shrunk();  // a cut capture: its open flows are not flushed as if it ended
   decoder.finish();
-  report_losses(file.name(), decoder.losses());
+  report_losses(diag_fd, file.name(), decoder.losses());
   if (replayed.fault) throw *replayed.fault;  // a malformed capture, after what came before it
   report_nothing_found(decoder.report());
 }
 
 // A capture cut by another program while it is read ends in zeros, which its reader takes
 // for a corrupt block or empty records: the cut is what to report.
-void decode_capture(util::InputFile& file, const DumpConfig& config, Pipeline& pipeline) {
+void decode_capture(util::InputFile& file, const DumpConfig& config, Pipeline& pipeline, int diag_fd) {
   try {
-    decode_capture_of(file, config, pipeline);
+    decode_capture_of(file, config, pipeline, diag_fd);
   } catch (const util::Error& e) {
     if (!e.ends_input_only()) throw;
     file.check_not_shrunk();
@@ -177,20 +177,20 @@ void decode_capture(util::InputFile& file, const DumpConfig& config, Pipeline& p
 
 // A regular expression that gave up on some lines is worth knowing about: those lines were
 // counted as not matching.
-void report_search_limits(const Pipeline& pipeline) {
+void report_search_limits(const Pipeline& pipeline, int diag_fd) {
   if (!pipeline.filter) return;
   const std::uint64_t hits = pipeline.filter->search().limit_hits();
   if (hits == 0) return;
-  util::write_all(STDERR_FILENO, "Regular expression search gave up on " + std::to_string(hits) +
+  util::write_all(diag_fd, "Regular expression search gave up on " + std::to_string(hits) +
                                      " lines (more than " + std::to_string(filter::TextSearch::kMatchLimit) +
                                      " steps); they were counted as not matching\n");
 }
 
 // A run stopped by SIGINT/SIGTERM while decoding a file: one line on stderr, 130 or 143.
-util::ExitCode report_stop(output::OutputKind kind) {
+util::ExitCode report_stop(output::OutputKind kind, int diag_fd) {
   const bool sigterm = util::stop_signal() == SIGTERM;
   const bool records = kind == output::OutputKind::Dlt || kind == output::OutputKind::Pcapng;
-  print_line(STDERR_FILENO, std::string("Stopped by ") + (sigterm ? "SIGTERM" : "SIGINT") +
+  print_line(diag_fd, std::string("Stopped by ") + (sigterm ? "SIGTERM" : "SIGINT") +
                                 "; the output ends on a whole " + (records ? "message" : "line"));
   return sigterm ? util::ExitCode::StoppedBySigterm : util::ExitCode::StoppedBySigint;
 }
@@ -269,7 +269,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       pipeline.begin_input({path, stream_format(format), source});
       std::uint64_t all_skipped = 0;
       if (format == input::InputFormat::Pcap) {
-        decode_capture(*file, config, pipeline);
+        decode_capture(*file, config, pipeline, diag_fd);
       } else if (format == input::InputFormat::File && file->is_mapped() && config.threads > 1 &&
                  pipeline.parallel() && file->whole().size() >= 2 * config.block_bytes && !count_skips) {
         decode_file_blocks(*file, config, pipeline);
@@ -306,9 +306,9 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   } catch (const util::Stopped&) {
     stopped = true;  // a second signal while the last lines were written: they end whole
   }
-  report_search_limits(pipeline);
-  pipeline.report_context_cuts(STDERR_FILENO);
-  if (stopped) return report_stop(output.kind());
+  report_search_limits(pipeline, diag_fd);
+  pipeline.report_context_cuts(diag_fd);
+  if (stopped) return report_stop(output.kind(), diag_fd);
   return exit_code(config.inputs.size(), processed);
 }
 
@@ -323,7 +323,7 @@ util::ExitCode run_dump(const DumpConfig& config, int out_fd, int diag_fd) {
   try {
     return dump_inputs(config, out_fd, diag_fd);
   } catch (const util::Stopped&) {
-    return report_stop(output::output_kind(config.output));  // while a failing input was reported
+    return report_stop(output::output_kind(config.output), diag_fd);  // while a failing input was reported
   }
 }
 

@@ -176,17 +176,17 @@ void decode_tcp(const input::InputSpec& spec, dlt::StreamFormat framing, const D
   }
 }
 
-void decode_serial(const input::InputSpec& spec, dlt::StreamFormat framing, Pipeline& pipeline) {
+void decode_serial(const input::InputSpec& spec, dlt::StreamFormat framing, Pipeline& pipeline, int diag_fd) {
   const input::OpenedSerialPort opened = input::open_serial_port(spec.serial);
   const util::ScopedFd port(opened.fd);
-  if (opened.warning) util::write_all(STDERR_FILENO, opened.warning->text + "\n");
+  if (opened.warning) util::write_all(diag_fd, opened.warning->text + "\n");
   FlushTimer flush(pipeline.sink);
   std::uint64_t offset = 0;
   int error = 0;
   const StreamEnd end =
       pump_stream(port.get(), framing, offset, std::nullopt, pipeline, flush, error);
   if (end == StreamEnd::Failed && error != EIO)  // EIO: the device went away (unplugged, pty closed)
-    util::write_all(STDERR_FILENO, util::with_os_reason("Serial port " + spec.serial.port + " stopped", error) + "\n");
+    util::write_all(diag_fd, util::with_os_reason("Serial port " + spec.serial.port + " stopped", error) + "\n");
 }
 
 // The --capture file: raw IPv4 datagrams as received, one interface.
@@ -228,7 +228,7 @@ class ReceiveThread {
   std::thread thread_;
 };
 
-void decode_udp(const input::InputSpec& spec, const DumpConfig& config, Pipeline& pipeline) {
+void decode_udp(const input::InputSpec& spec, const DumpConfig& config, Pipeline& pipeline, int diag_fd) {
   const input::UdpEndpoint& endpoint = spec.udp;
   input::UdpReceiver receiver({endpoint.address, endpoint.port, endpoint.bind_to});
   std::optional<CaptureFile> capture;
@@ -268,7 +268,7 @@ void decode_udp(const input::InputSpec& spec, const DumpConfig& config, Pipeline
                        std::to_string(receiver.kernel_drops()) + " dropped by the kernel, " +
                        std::to_string(ring.overruns()) + " dropped by dltdump";
   if (const dissect::CaptureLosses losses = decoder.losses(); losses.any()) report += "; " + losses.text();
-  util::write_all(STDERR_FILENO, report + "\n");
+  util::write_all(diag_fd, report + "\n");
   if (capture) {
     capture->writer.count_os_dropped(0, receiver.kernel_drops());
     capture->writer.count_dropped(0, ring.overruns());
@@ -300,8 +300,8 @@ void decode_live(const input::InputSpec& spec, dlt::StreamFormat framing, const 
   util::install_stop_handlers();
   switch (spec.kind) {
     case input::InputKind::Tcp: decode_tcp(spec, framing, config, pipeline, diag_fd); break;
-    case input::InputKind::Udp: decode_udp(spec, config, pipeline); break;
-    case input::InputKind::Serial: decode_serial(spec, framing, pipeline); break;
+    case input::InputKind::Udp: decode_udp(spec, config, pipeline, diag_fd); break;
+    case input::InputKind::Serial: decode_serial(spec, framing, pipeline, diag_fd); break;
     default: break;
   }
 }

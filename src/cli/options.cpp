@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <string_view>
 #include <thread>
 
@@ -22,16 +23,23 @@ namespace dltdump::cli {
 
 namespace {
 
-// --udp-port: comma-separated port numbers 1..65535 (the option is given at most once).
+// The limits of option values (spec §1.2 for --split).
+constexpr long kMaxPort = std::numeric_limits<std::uint16_t>::max();
+constexpr long kMaxThreads = 64;
+constexpr unsigned kMaxDefaultThreads = 8;  // the default: one thread a core, up to this many
+constexpr std::uint64_t kMaxSplitDigits = std::numeric_limits<std::int32_t>::max();  // as DltDump's int
+constexpr std::uint64_t kMinSplitBytes = 64u << 10;
+
+// --udp-port: comma-separated port numbers 1..kMaxPort (the option is given at most once).
 std::vector<std::uint16_t> parse_udp_ports(const std::vector<std::string>& values) {
   std::vector<std::uint16_t> ports;
   for (const auto& value : values) {
     for (const auto& item : split_list(value)) {
       char* end = nullptr;
       const long n = std::strtol(item.c_str(), &end, 10);
-      if (item.empty() || *end != 0 || n < 1 || n > 65535)
+      if (item.empty() || *end != 0 || n < 1 || n > kMaxPort)
         throw util::option_error(option_name(OptionId::UdpPort), "Option " + option_quoted(OptionId::UdpPort) +
-                                                      " must list port numbers from 1 to 65535, not " +
+                                                      " must list port numbers from 1 to " + std::to_string(kMaxPort) + ", not " +
                                                       util::quoted(item));
       ports.push_back(static_cast<std::uint16_t>(n));
     }
@@ -39,13 +47,13 @@ std::vector<std::uint16_t> parse_udp_ports(const std::vector<std::string>& value
   return ports;
 }
 
-// --threads: a whole number from 1 to 64.
+// --threads: a whole number from 1 to kMaxThreads.
 unsigned parse_threads(const std::string& v) {
   char* end = nullptr;
   long n = std::strtol(v.c_str(), &end, 10);
-  if (v.empty() || *end != 0 || n < 1 || n > 64)
+  if (v.empty() || *end != 0 || n < 1 || n > kMaxThreads)
     throw util::option_error(option_name(OptionId::Threads), "Option " + option_quoted(OptionId::Threads) +
-                                                  " must be a whole number from 1 to 64, not " + util::quoted(v));
+                                                  " must be a whole number from 1 to " + std::to_string(kMaxThreads) + ", not " + util::quoted(v));
   return static_cast<unsigned>(n);
 }
 
@@ -70,12 +78,12 @@ std::uint64_t parse_split(const std::string& v) {
   std::uint64_t n = 0;
   for (std::size_t i = 0; i < digits; ++i) {
     n = n * 10 + static_cast<unsigned>(v[i] - '0');
-    if (n > 0x7FFFFFFF)
+    if (n > kMaxSplitDigits)
       throw util::option_error(option_name(OptionId::Split), "Option " + option_quoted(OptionId::Split) + " value " +
                                                     util::quoted(v) +
-                                                    " out of range (the number must be at most 2147483647)");
+                                                    " out of range (the number must be at most " + std::to_string(kMaxSplitDigits) + ")");
   }
-  if (n * scale < 65536)
+  if (n * scale < kMinSplitBytes)
     throw util::option_error(option_name(OptionId::Split), "Option " + option_quoted(OptionId::Split) + " value " + util::quoted(v) +
                                                   ": the output file size limit cannot be less than 64kB");
   return n * scale;
@@ -95,7 +103,7 @@ int parse_retries(const std::string& v) {
 
 unsigned default_threads() {
   unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : n > 8 ? 8 : n;
+  return n == 0 ? 1 : n > kMaxDefaultThreads ? kMaxDefaultThreads : n;
 }
 
 input::InputFormat parse_format(std::string_view value) {

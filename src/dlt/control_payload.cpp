@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "dlt/id.hpp"
+#include "dlt/message.hpp"
 #include "dlt/text_encoding.hpp"
 #include "util/byte_order.hpp"
 #include "util/number_format.hpp"
@@ -361,7 +362,7 @@ bool response(const Payload& pl, std::int32_t id, Out& out) {
       if (status != 0) return pl.fits(5);
       if (!pl.has(9)) return false;
       std::uint32_t len = pl.u32(5);
-      if (len > 65535 || !pl.fits(9 + static_cast<std::size_t>(len))) return false;
+      if (len > kMaxPacketBytes || !pl.fits(9 + static_cast<std::size_t>(len))) return false;
       std::size_t text = len;
       if (text > 0 && pl.p[9 + text - 1] == 0) --text;
       out.put(' ');

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string_view>
 #include <vector>
+#include <limits>
 
 #include "input/input_spec.hpp"
 #include "input/serial_port.hpp"
@@ -70,7 +71,7 @@ NetworkUri split_network_uri(const std::string& arg, std::size_t scheme_len) {
   if (const std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
     const std::string_view port = authority.substr(colon + 1);
     std::uint64_t n = 0;
-    if (!port.empty() && (!parse_decimal(port, 65535, n) || n == 0))
+    if (!port.empty() && (!parse_decimal(port, std::numeric_limits<std::uint16_t>::max(), n) || n == 0))
       invalid(arg, "invalid port '" + std::string(port) + "'");
     if (!port.empty()) uri.port = static_cast<std::uint16_t>(n);
     authority = authority.substr(0, colon);

@@ -210,7 +210,7 @@ class ChunkedCaptureDecoder {
     reader_ = ReaderSplit::fork(*reader_, ReaderSplit::offset(*reader_), true);
     dissect::CaptureDecoder::Options options = options_;
     options.stable_packets = true;
-    resume_capture_parallel(
+    resume_capture_flows(
         *reader_, *decoder_, options, spec_, {chunked_.threads},
         [&](std::string_view text, std::uint64_t lines) { emit_(text, lines, 0); }, report);
   }
@@ -250,7 +250,7 @@ class ChunkedCaptureDecoder {
 
 }  // namespace
 
-void decode_capture_chunked(pcap::CaptureReader& reader, const dissect::CaptureDecoder::Options& options,
+void decode_capture_chunks(pcap::CaptureReader& reader, const dissect::CaptureDecoder::Options& options,
                             const LineSpec& lines, const ChunkedCaptureOptions& chunked, const Emit& emit,
                             dissect::CaptureReport& report) {
   // The state later chunks are guessed to be read in: the file's head read, up to its
@@ -265,7 +265,7 @@ void decode_capture_chunked(pcap::CaptureReader& reader, const dissect::CaptureD
   if (!head) {
     dissect::CaptureDecoder::Options pipelined = options;
     pipelined.stable_packets = true;
-    decode_capture_parallel(
+    decode_capture_flows(
         reader, pipelined, lines, {chunked.threads},
         [&](std::string_view text, std::uint64_t n) { emit(text, n, 0); }, report);
     return;

@@ -47,11 +47,13 @@ struct ChunkedCaptureOptions {
 
 // Decodes every packet of `reader` (just opened, over a mapped file) into lines made and
 // filtered as `lines` says. `emit(text, lines, end)` receives whole lines in order, with
-// the file offset before which every byte is decoded (pages before it may be released).
+// the file offset before which every byte is decoded (pages before it may be released) —
+// or 0 for the lines of the pipelined decoder after a hand-over (capture_flows), whose
+// place in the file is not known: release nothing for those.
 // Throws util::Error for a malformed capture after emitting what came before it (its flows
 // flushed), and what `emit` throws. `report` receives what is said after the capture (see
 // CaptureDecoder::report).
-void decode_capture_chunked(pcap::CaptureReader& reader, const dissect::CaptureDecoder::Options& options,
+void decode_capture_chunks(pcap::CaptureReader& reader, const dissect::CaptureDecoder::Options& options,
                             const LineSpec& lines, const ChunkedCaptureOptions& chunked,
                             const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit,
                             dissect::CaptureReport& report);

@@ -386,7 +386,7 @@ void run(pcap::CaptureReader& reader, dissect::CaptureDecoder& dissector, Parall
 
 }  // namespace
 
-void decode_capture_parallel(pcap::CaptureReader& reader, const dissect::CaptureDecoder::Options& options,
+void decode_capture_flows(pcap::CaptureReader& reader, const dissect::CaptureDecoder::Options& options,
                              const LineSpec& spec, const ParallelCaptureOptions& parallel,
                              const std::function<void(std::string_view, std::uint64_t)>& emit, dissect::CaptureReport& report) {
   ParallelCaptureDecoder decoder(options, spec, parallel, emit);
@@ -394,7 +394,7 @@ void decode_capture_parallel(pcap::CaptureReader& reader, const dissect::Capture
   run(reader, dissector, decoder, report);
 }
 
-void resume_capture_parallel(pcap::CaptureReader& reader, dissect::CaptureDecoder& decoded,
+void resume_capture_flows(pcap::CaptureReader& reader, dissect::CaptureDecoder& decoded,
                              const dissect::CaptureDecoder::Options& options, const LineSpec& spec,
                              const ParallelCaptureOptions& parallel,
                              const std::function<void(std::string_view, std::uint64_t)>& emit, dissect::CaptureReport& report) {

@@ -32,14 +32,14 @@ struct ParallelCaptureOptions {
 // Throws util::Error for a malformed capture after emitting what came before it (its flows
 // flushed), and what `emit` throws. `report` receives what is said after the capture (see
 // CaptureDecoder::report).
-void decode_capture_parallel(pcap::CaptureReader& reader, const dissect::CaptureDecoder::Options& options,
+void decode_capture_flows(pcap::CaptureReader& reader, const dissect::CaptureDecoder::Options& options,
                              const LineSpec& lines, const ParallelCaptureOptions& parallel,
                              const std::function<void(std::string_view, std::uint64_t)>& emit, dissect::CaptureReport& report);
 
 // The same for the rest of a capture whose start `decoded` has decoded serially, up to
 // `reader`'s offset: its flows go on in the workers, its fragment sets in its own
 // reassembly, and `report` includes its counts.
-void resume_capture_parallel(pcap::CaptureReader& reader, dissect::CaptureDecoder& decoded,
+void resume_capture_flows(pcap::CaptureReader& reader, dissect::CaptureDecoder& decoded,
                              const dissect::CaptureDecoder::Options& options, const LineSpec& lines,
                              const ParallelCaptureOptions& parallel,
                              const std::function<void(std::string_view, std::uint64_t)>& emit, dissect::CaptureReport& report);

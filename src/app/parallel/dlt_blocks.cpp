@@ -59,7 +59,7 @@ class Blocks {
 
 }  // namespace
 
-void decode_file_parallel(std::span<const std::uint8_t> file, const LineSpec& spec,
+void decode_dlt_blocks(std::span<const std::uint8_t> file, const LineSpec& spec,
                           const ParallelOptions& options,
                           const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit) {
   Blocks blocks(file, spec, options.block_bytes);

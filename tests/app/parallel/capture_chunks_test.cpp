@@ -65,7 +65,7 @@ std::string chunked(const Bytes& capture, const dissect::CaptureDecoder::Options
   dissect::CaptureReport report;
   std::uint64_t lines = 0, end = 0;
   try {
-    decode_capture_chunked(*reader, options, {true}, {threads, chunk_bytes, stats},
+    decode_capture_chunks(*reader, options, {true}, {threads, chunk_bytes, stats},
                            [&](std::string_view text, std::uint64_t n, std::uint64_t reached) {
                              out.append(text);
                              lines += n;

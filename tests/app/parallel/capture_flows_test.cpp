@@ -38,7 +38,7 @@ std::string parallel(const testing::Bytes& capture, const dissect::CaptureDecode
   std::string out;
   dissect::CaptureReport report;
   std::uint64_t lines = 0;
-  decode_capture_parallel(*reader, options, {true}, {threads, batch_bytes},
+  decode_capture_flows(*reader, options, {true}, {threads, batch_bytes},
                           [&](std::string_view text, std::uint64_t n) {
                             out.append(text);
                             lines += n;

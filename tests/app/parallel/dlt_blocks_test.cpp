@@ -31,7 +31,7 @@ std::string sequential(const Bytes& file) {
 std::string parallel(const Bytes& file, unsigned threads, std::uint64_t block) {
   std::string out;
   std::uint64_t last_end = 0;
-  app::decode_file_parallel(file, {true}, {threads, block},
+  app::decode_dlt_blocks(file, {true}, {threads, block},
                             [&](std::string_view text, std::uint64_t, std::uint64_t end) {
                               EXPECT_GE(end, last_end);
                               last_end = end;
