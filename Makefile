@@ -8,12 +8,14 @@
 #               (compare_filter.sh), writing DLT files vs cp and dlt-convert (compare_output.sh),
 #               live UDP recording vs dlt-receive -u (compare_live.sh, as root)
 #   make fuzz   build the libFuzzer targets (FUZZ_SECONDS=N runs each for N seconds)
+#   make format format every C++ file as .clang-format says (make test checks it, and runs
+#               clang-tidy on the files changed since TIDY_BASE, default HEAD~1)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 FUZZ_CI_SECONDS ?= 60
 
-.PHONY: run test build deps bench fuzz samples clean
+.PHONY: run test build deps bench fuzz samples clean format lint
 
 deps:
 	@scripts/install-deps.sh
@@ -32,7 +34,7 @@ run: build
 	@echo "== examples/sample-corrupt.dlt (garbage and a truncated end: SKIP lines, decoding resumes)"
 	@TZ=UTC $(BUILD)/src/dltdump examples/sample-corrupt.dlt | grep -B1 -A1 SKIP | head -n 12
 
-test: build
+test: build lint
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cmake -S . -B $(BUILD)-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDLTDUMP_WERROR=ON -DDLTDUMP_TSAN=ON -DDLTDUMP_BENCH=OFF
 	cmake --build $(BUILD)-tsan -j $(JOBS) --target unit_tests
@@ -41,6 +43,14 @@ test: build
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
 	fuzz/ci.sh $(BUILD)-fuzz $(FUZZ_CI_SECONDS)
+
+lint: build
+	scripts/check-format.sh
+	scripts/check-layers.sh
+	scripts/check-tidy.sh $(BUILD)
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i --style=file
 
 bench: build
 	bench/compare.sh $(BUILD)

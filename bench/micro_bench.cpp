@@ -14,8 +14,8 @@ namespace {
 
 std::vector<std::uint8_t> corpus() {
   // A storage-header file: a verbose message with a string, a uint32 and a bool, repeated.
-  std::vector<std::uint8_t> pkt = {0x3D, 0, 0, 0, 'E', 'C', 'U', '1', 0, 0, 0, 1, 0, 0, 0, 2,
-                                   0x41, 3, 'A', 'P', 'P', '1', 'C', 'T', 'X', '1'};
+  std::vector<std::uint8_t> pkt = {0x3D, 0, 0, 0,    'E', 'C', 'U', '1', 0,   0,   0,   1,   0,
+                                   0,    0, 2, 0x41, 3,   'A', 'P', 'P', '1', 'C', 'T', 'X', '1'};
   auto add = [&](std::initializer_list<std::uint8_t> b) { pkt.insert(pkt.end(), b); };
   add({0x00, 0x02, 0, 0, 23, 0});
   for (char c : std::string("engine speed nominal ok")) pkt.push_back(static_cast<std::uint8_t>(c));
@@ -26,7 +26,8 @@ std::vector<std::uint8_t> corpus() {
   pkt[3] = static_cast<std::uint8_t>(pkt.size());
   std::vector<std::uint8_t> file;
   for (int i = 0; i < 100000; ++i) {
-    std::uint8_t sh[16] = {'D', 'L', 'T', 1, static_cast<std::uint8_t>(i / 1000), 0, 0, 0, 0, 0, 0, 0, 'E', 'C', 'U', '1'};
+    std::uint8_t sh[16] = {'D', 'L', 'T', 1,  static_cast<std::uint8_t>(i / 1000), 0, 0, 0, 0, 0, 0, 0,
+                           'E', 'C', 'U', '1'};
     file.insert(file.end(), sh, sh + 16);
     file.insert(file.end(), pkt.begin(), pkt.end());
   }

@@ -43,7 +43,8 @@ int capture_file(bool ng, std::size_t count, std::size_t size) {
     for (std::size_t i = 0; i < count; ++i) w.write_packet(0, static_cast<std::int64_t>(i), packet);
     w.flush();
   } else {
-    std::vector<std::uint8_t> out = {0xD4, 0xC3, 0xB2, 0xA1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 1, 0, 0, 0};
+    std::vector<std::uint8_t> out = {0xD4, 0xC3, 0xB2, 0xA1, 2, 0, 4, 0, 0, 0, 0, 0,
+                                     0,    0,    0,    0,    0, 0, 4, 0, 1, 0, 0, 0};
     for (std::size_t i = 0; i < count; ++i) {
       const std::uint32_t rec[4] = {static_cast<std::uint32_t>(i), 0, static_cast<std::uint32_t>(size),
                                     static_cast<std::uint32_t>(size)};

@@ -20,12 +20,12 @@
 #include <string>
 #include <vector>
 
-#include "pcap/replay.hpp"
 #include "app/parallel/capture_chunks.hpp"
 #include "app/parallel/capture_flows.hpp"
-#include "dlt/line_formatter.hpp"
 #include "dissect/capture_decoder.hpp"
+#include "dlt/line_formatter.hpp"
 #include "pcap/capture_reader.hpp"
+#include "pcap/replay.hpp"
 #include "util/error.hpp"
 
 namespace {
@@ -74,7 +74,8 @@ void frames(const std::uint8_t* data, std::size_t size) {
   while (size - at >= 4) {
     const std::uint16_t link = kLinks[data[at] & 3];
     const std::uint32_t itf = data[at + 1] & 3;
-    const std::size_t len = std::min<std::size_t>(static_cast<std::size_t>(data[at + 2]) << 8 | data[at + 3], size - at - 4);
+    const std::size_t len =
+        std::min<std::size_t>(static_cast<std::size_t>(data[at + 2]) << 8 | data[at + 3], size - at - 4);
     copies.emplace_back(data + at + 4, data + at + 4 + len);
     aio::Packet p;
     p.data = copies.back().data();
@@ -126,8 +127,9 @@ void capture_file(const std::uint8_t* data, std::size_t size, bool in_place, std
     auto options = small_limits();
     options.stable_packets = in_place && file.is_mapped();
     if (reader)
-      app::decode_capture_parallel(*reader, options, kLines, {2, 4096},
-                                   [&](std::string_view text, std::uint64_t) { parallel_text.append(text); }, report);
+      app::decode_capture_flows(
+          *reader, options, kLines, {2, 4096},
+          [&](std::string_view text, std::uint64_t) { parallel_text.append(text); }, report);
   } catch (const util::Error&) {
   }
   parallel_text += report.losses.text() + "|" + report.nothing_found;
@@ -141,9 +143,9 @@ void capture_file(const std::uint8_t* data, std::size_t size, bool in_place, std
     auto reader = pcap::CaptureReader::open(file);
     chunked = reader && file.is_mapped();
     if (chunked)
-      app::decode_capture_chunked(*reader, small_limits(), kLines, {2, chunk_bytes},
-                                  [&](std::string_view text, std::uint64_t, std::uint64_t) { chunked_text.append(text); },
-                                  report);
+      app::decode_capture_chunks(
+          *reader, small_limits(), kLines, {2, chunk_bytes},
+          [&](std::string_view text, std::uint64_t, std::uint64_t) { chunked_text.append(text); }, report);
   } catch (const util::Error&) {
   }
   chunked_text += report.losses.text() + "|" + report.nothing_found;

@@ -47,15 +47,16 @@ using namespace dltdump;
 
 namespace {
 
-std::string g_dir;     // the private directory: in/ (inputs) and out/ (output files)
-int g_report_fd = 2;   // stderr as it was at start (-close_fd_mask=2 closes fd 2 later)
+std::string g_dir;    // the private directory: in/ (inputs) and out/ (output files)
+int g_report_fd = 2;  // stderr as it was at start (-close_fd_mask=2 closes fd 2 later)
 
 std::string g_command;  // the last run's arguments, for the report
 
 [[noreturn]] void fail(const char* what) {
-  const std::string line = std::string("fuzz_cli: invariant broken: ") + what + "\nfuzz_cli: last run: dltdump" +
-                           g_command + "\n";
-  if (write(g_report_fd, line.data(), line.size()) < 0) {}  // nothing better to do before aborting
+  const std::string line =
+      std::string("fuzz_cli: invariant broken: ") + what + "\nfuzz_cli: last run: dltdump" + g_command + "\n";
+  if (write(g_report_fd, line.data(), line.size()) < 0) {
+  }  // nothing better to do before aborting
   std::abort();
 }
 
@@ -227,12 +228,12 @@ void write_capture(int fd, std::span<const std::uint8_t> bytes, std::uint8_t fla
 // 0-2 the option, bits 3-5 its value); [2] -A (bits 0-1), -B (bits 2-3), N (bits 4-7);
 // [3] block size; [4] split size; [5-7] each input's kind.
 struct Header {
-  unsigned inputs;        // 1-3
-  unsigned output;        // 0-7, see kOutputs
+  unsigned inputs;  // 1-3
+  unsigned output;  // 0-7, see kOutputs
   bool position;
-  std::string format;     // "" (automatic) or a --format value
+  std::string format;               // "" (automatic) or a --format value
   std::vector<std::string> filter;  // filter and context options
-  unsigned threads;       // N: 2-4
+  unsigned threads;                 // N: 2-4
   std::uint64_t block_bytes, split_bytes;
   std::uint8_t kinds[3];  // per input: the format (bits 0-2), capture flags (the rest)
 };
@@ -240,8 +241,8 @@ struct Header {
 const char* const kFormats[] = {"file", "net", "ser", "pcap"};
 // Output templates (out/ prepended): console, text, text per input, DLT, DLT per input,
 // PCAP-NG, DLT per input and split, text split.
-const char* const kOutputs[] = {"", "all.txt", "%FILE%.txt", "all.dlt", "%FILE%.dlt", "all.pcapng",
-                                "%FILE%_%CTR%.dlt", "all_%CTR%.txt"};
+const char* const kOutputs[] = {"",           "all.txt",    "%FILE%.txt",       "all.dlt",
+                                "%FILE%.dlt", "all.pcapng", "%FILE%_%CTR%.dlt", "all_%CTR%.txt"};
 
 // Filters (the second header byte: bits 0-2 the option, 0 none; bits 3-5 the value).
 const char* const kFilterOptions[] = {"", "--appid=", "-s", "--type=", "-r", "--ctxid=", "-s", "--ecuid="};
@@ -313,13 +314,14 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   g_dir = templ;
   mkdir((g_dir + "/in").c_str(), 0755);
   mkdir((g_dir + "/out").c_str(), 0755);
-  if (!getenv("FUZZ_CLI_KEEP")) std::atexit([] {
-    remove_files(g_dir + "/in");
-    remove_files(g_dir + "/out");
-    rmdir((g_dir + "/in").c_str());
-    rmdir((g_dir + "/out").c_str());
-    rmdir(g_dir.c_str());
-  });
+  if (!getenv("FUZZ_CLI_KEEP"))
+    std::atexit([] {
+      remove_files(g_dir + "/in");
+      remove_files(g_dir + "/out");
+      rmdir((g_dir + "/in").c_str());
+      rmdir((g_dir + "/out").c_str());
+      rmdir(g_dir.c_str());
+    });
   return 0;
 }
 
@@ -357,7 +359,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_diagnostics(one.diagnostics);
   if (one.rc != two.rc || one.console != two.console || one.diagnostics != two.diagnostics)
     fail("1 and N threads differ on the console");
-  if (one.rc != util::exit_status(util::ExitCode::Success) && one.rc != util::exit_status(util::ExitCode::NoInputProcessed) &&
+  if (one.rc != util::exit_status(util::ExitCode::Success) &&
+      one.rc != util::exit_status(util::ExitCode::NoInputProcessed) &&
       one.rc != util::exit_status(util::ExitCode::Partial))
     fail("an unexpected exit code");
   if (!one.files.empty()) fail("the console run wrote a file");
@@ -400,7 +403,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // A split file is closed after the line that made it reach the size: every file but
     // the last has reached it, and did so only with its last line (a line end inside a
     // line, the defect FUZZ_CLI_IGNORE=controls overlooks, would fake a short last line).
-    for (auto f = file1.files.begin(); split && !g_ignore_controls && f != file1.files.end() && std::next(f) != file1.files.end(); ++f) {
+    for (auto f = file1.files.begin();
+         split && !g_ignore_controls && f != file1.files.end() && std::next(f) != file1.files.end(); ++f) {
       const std::string& bytes = f->second;
       const std::size_t last_line = bytes.rfind('\n', bytes.size() - 2) + 1;  // npos + 1 = 0
       if (bytes.size() < split_bytes || last_line >= split_bytes) fail("a split text file of the wrong size");
@@ -424,7 +428,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& [name, bytes] : r->files) {
       const std::string path = g_dir + "/in/back" + (pcapng ? ".pcapng" : ".dlt");
       const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-      if (fd < 0 || write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) fail("copying an output");
+      if (fd < 0 || write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size()))
+        fail("copying an output");
       close(fd);
       const Run back = run({pcapng ? "--format=pcap" : "--format=file", path}, 1, 2u << 20, 0);
       if (back.rc != util::exit_status(util::ExitCode::Success)) fail("an output file does not decode cleanly");

@@ -16,7 +16,8 @@ using namespace dltdump::input;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const char* const kPrefixes[] = {"tcp://", "udp://", "ser:", "file://", ""};
   if (size == 0) return 0;
-  const std::string arg = std::string(kPrefixes[data[0] % 5]) + std::string(reinterpret_cast<const char*>(data + 1), size - 1);
+  const std::string arg =
+      std::string(kPrefixes[data[0] % 5]) + std::string(reinterpret_cast<const char*>(data + 1), size - 1);
   try {
     const InputSpec spec = parse_input_argument(arg);
     switch (spec.kind) {
@@ -32,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             spec.serial.data_bits > 8 || spec.serial.handshake > 7)
           std::abort();
         break;
-      default: break;
+      default:
+        break;
     }
   } catch (const util::Error& e) {
     // One line, unless the argument itself holds a line break (messages quote it); exit 2.

@@ -30,8 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   framer.feed(file, one.sink);
   framer.finish(one.sink);
   std::string parallel;
-  app::decode_file_parallel(file, {true}, {threads, block},
-                            [&](std::string_view text, std::uint64_t, std::uint64_t) { parallel.append(text); });
+  app::decode_dlt_blocks(file, {true}, {threads, block},
+                         [&](std::string_view text, std::uint64_t, std::uint64_t) { parallel.append(text); });
   if (parallel != one.text.view()) std::abort();
   return 0;
 }

@@ -148,21 +148,31 @@ constexpr Wrap kWraps[] = {Wrap::ethernet, Wrap::vlan, Wrap::sll, Wrap::qinq, Wr
 
 std::uint16_t link_of(Wrap w) {
   switch (w) {
-    case Wrap::sll: return lt::kLinuxSll;
-    case Wrap::sll2: return lt::kLinuxSll2;
-    case Wrap::raw: return lt::kIpv4;
-    default: return lt::kEthernet;
+    case Wrap::sll:
+      return lt::kLinuxSll;
+    case Wrap::sll2:
+      return lt::kLinuxSll2;
+    case Wrap::raw:
+      return lt::kIpv4;
+    default:
+      return lt::kEthernet;
   }
 }
 
 Frame wrap(Wrap w, const Frame& ip) {
   switch (w) {
-    case Wrap::vlan: return fb::ethernet(ip, {0x8100});
-    case Wrap::qinq: return fb::ethernet(ip, {0x88A8, 0x8100});
-    case Wrap::sll: return fb::sll(ip);
-    case Wrap::sll2: return fb::sll2(ip);
-    case Wrap::raw: return ip;
-    default: return fb::ethernet(ip);
+    case Wrap::vlan:
+      return fb::ethernet(ip, {0x8100});
+    case Wrap::qinq:
+      return fb::ethernet(ip, {0x88A8, 0x8100});
+    case Wrap::sll:
+      return fb::sll(ip);
+    case Wrap::sll2:
+      return fb::sll2(ip);
+    case Wrap::raw:
+      return ip;
+    default:
+      return fb::ethernet(ip);
   }
 }
 
@@ -194,7 +204,8 @@ int dlt_capture(const Config& c, int fd) {
   std::vector<std::uint32_t> interface_of(flows);
   auto start_section = [&](bool big_endian) {
     if (w) w->close(time);
-    w = std::make_unique<dltdump::pcap::PcapngWriter>(fd, c.out, dltdump::pcap::SectionInfo{"", "", "capgen", big_endian});
+    w = std::make_unique<dltdump::pcap::PcapngWriter>(fd, c.out,
+                                                      dltdump::pcap::SectionInfo{"", "", "capgen", big_endian});
     for (std::size_t i = 0; i < flows; ++i)
       interface_of[i] = w->add_interface({link_of(sources[i].wrap), "flow" + std::to_string(i), 0});
     w->add_interface({lt::kEthernet, "noise", 0});
@@ -211,7 +222,8 @@ int dlt_capture(const Config& c, int fd) {
     // than 16 bytes (36 with its IP header: DltDump ignores shorter IP packets).
     if (udp.size() > 1480 && udp.size() % 1480 >= 16) {
       auto pieces = fb::fragments(s.addresses, udp, 1480, id);
-      for (std::size_t i = pieces.size(); i > 1; --i) std::swap(pieces[i - 1], pieces[rng.below(static_cast<std::uint32_t>(i))]);
+      for (std::size_t i = pieces.size(); i > 1; --i)
+        std::swap(pieces[i - 1], pieces[rng.below(static_cast<std::uint32_t>(i))]);
       for (const auto& p : pieces) emit(itf, wrap(s.wrap, p));
     } else {
       emit(itf, wrap(s.wrap, fb::ipv4(s.addresses, udp, id)));
@@ -223,9 +235,15 @@ int dlt_capture(const Config& c, int fd) {
     a.destination_port = rng.chance(50) ? 30490 : 5353;
     const std::uint32_t itf = static_cast<std::uint32_t>(flows);
     switch (rng.below(3)) {
-      case 0: emit(itf, fb::ethernet(Frame(28, 0x11), {}, 0x0806)); break;                  // ARP
-      case 1: emit(itf, fb::ethernet(Frame(60, 0x60), {}, 0x86DD)); break;                  // IPv6
-      default: emit(itf, fb::ethernet(fb::ipv4(a, fb::udp(a, Frame(40 + rng.below(200), 0x22))))); break;
+      case 0:
+        emit(itf, fb::ethernet(Frame(28, 0x11), {}, 0x0806));
+        break;  // ARP
+      case 1:
+        emit(itf, fb::ethernet(Frame(60, 0x60), {}, 0x86DD));
+        break;  // IPv6
+      default:
+        emit(itf, fb::ethernet(fb::ipv4(a, fb::udp(a, Frame(40 + rng.below(200), 0x22)))));
+        break;
     }
   };
 
@@ -257,7 +275,8 @@ int dlt_capture(const Config& c, int fd) {
     }
     // Cut the last message, leaving at least 8 bytes on each side (see send_datagram).
     if (c.split && !s.messages.empty() && payload.size() > 40 && rng.chance(40)) {
-      const std::size_t cut = payload.size() - 8 - rng.below(static_cast<std::uint32_t>(std::min<std::size_t>(payload.size() - 16, 200)));
+      const std::size_t cut =
+          payload.size() - 8 - rng.below(static_cast<std::uint32_t>(std::min<std::size_t>(payload.size() - 16, 200)));
       s.carry.assign(payload.begin() + static_cast<long>(cut), payload.end());
       payload.resize(cut);
     }

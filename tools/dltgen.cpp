@@ -19,8 +19,8 @@
 //               [--expect FILE] [--summary FILE] [--rare-app ID] -o OUT
 //   --rare-app ID   every 100th message is of application ID (filter benchmarks).
 #include <cinttypes>
-#include <cstdarg>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -72,12 +72,12 @@ struct Arg {
   std::string text;
 };
 
-constexpr std::uint32_t BOOL = 0x10, SINT = 0x20, UINT = 0x40, FLOA = 0x80, ARAY = 0x100, STRG = 0x200,
-                        RAWD = 0x400, VARI = 0x800, FIXP = 0x1000, TRAI = 0x2000, STRU = 0x4000;
+constexpr std::uint32_t BOOL = 0x10, SINT = 0x20, UINT = 0x40, FLOA = 0x80, ARAY = 0x100, STRG = 0x200, RAWD = 0x400,
+                        VARI = 0x800, FIXP = 0x1000, TRAI = 0x2000, STRU = 0x4000;
 constexpr std::uint32_t SCOD_UTF8 = 1u << 15, SCOD_HEX = 2u << 15, SCOD_BIN = 3u << 15;
 
-const char* const kWords[] = {"speed", "timeout", "engine", "brake", "door", "lane", "radar", "camera",
-                              "Navigation", "route", "fuel", "temperature", "voltage", "error", "ok", "ready"};
+const char* const kWords[] = {"speed",      "timeout", "engine", "brake",       "door",    "lane",  "radar", "camera",
+                              "Navigation", "route",   "fuel",   "temperature", "voltage", "error", "ok",    "ready"};
 
 void type_info(Arg& a, std::uint32_t ti, bool be) { put_uint(a.bytes, ti, 4, be); }
 
@@ -169,8 +169,8 @@ Arg make_float(Rng& r, bool be) {
     a.text = fmt("%g", v);
   } else {
     // float16 values that are exact in half precision
-    static const std::pair<std::uint16_t, const char*> kHalf[] = {{0x3C00, "1"}, {0xC100, "-2.5"}, {0x7BFF, "65504"},
-                                                                  {0x0001, "5.96046e-08"}, {0x7C00, "inf"}};
+    static const std::pair<std::uint16_t, const char*> kHalf[] = {
+        {0x3C00, "1"}, {0xC100, "-2.5"}, {0x7BFF, "65504"}, {0x0001, "5.96046e-08"}, {0x7C00, "inf"}};
     auto h = kHalf[r.below(5)];
     type_info(a, FLOA | 2, be);
     put_uint(a.bytes, h.first, 2, be);
@@ -200,7 +200,9 @@ Arg make_string(Rng& r, bool be, bool utf8) {
   text = s;
   Bytes extra;
   if (utf8 && r.chance(30)) {
-    const char* u = " Gr\xC3\xBC\xC3\x9F" "e \xE2\x9C\x93";  // " Grüße ✓"
+    const char* u =
+        " Gr\xC3\xBC\xC3\x9F"
+        "e \xE2\x9C\x93";  // " Grüße ✓"
     s += u;
     text += u;
   } else if (!utf8 && r.chance(30)) {
@@ -306,8 +308,10 @@ Arg make_plain_arg(Rng& r, bool be) {
       if (a.text.rfind("0x", 0) != 0 && a.text.rfind("0b", 0) != 0) return a;
       return make_bool(r, be);
     }
-    case 1: return make_bool(r, be);
-    case 2: return make_raw(r, be);
+    case 1:
+      return make_bool(r, be);
+    case 2:
+      return make_raw(r, be);
     default: {
       Arg a = make_string(r, be, true);
       for (unsigned char ch : a.text)
@@ -341,7 +345,8 @@ struct Control {
 Control make_control(Rng& r, bool be) {
   Control c;
   auto id4 = [&](const char* s) {
-    for (int i = 0; i < 4; ++i) c.payload.push_back(i < static_cast<int>(std::strlen(s)) ? static_cast<std::uint8_t>(s[i]) : 0);
+    for (int i = 0; i < 4; ++i)
+      c.payload.push_back(i < static_cast<int>(std::strlen(s)) ? static_cast<std::uint8_t>(s[i]) : 0);
   };
   switch (r.below(8)) {
     case 0:
@@ -438,8 +443,8 @@ std::string utc_time(std::int64_t us) {
   std::time_t t = static_cast<std::time_t>(us / 1000000);
   std::tm tm{};
   ::gmtime_r(&t, &tm);
-  return fmt("%04d/%02d/%02d %02d:%02d:%02d.%06d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec, static_cast<int>(us % 1000000));
+  return fmt("%04d/%02d/%02d %02d:%02d:%02d.%06d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+             tm.tm_sec, static_cast<int>(us % 1000000));
 }
 
 struct Generator {
@@ -449,7 +454,7 @@ struct Generator {
   FILE* expect = nullptr;
   std::uint64_t offset = 0;
   std::int64_t time_us = 1709287200000000ll;  // 2024-03-01T10:00:00Z
-  std::int64_t last_storage_us = -1;           // of the last good packet (skip line times)
+  std::int64_t last_storage_us = -1;          // of the last good packet (skip line times)
   std::uint8_t counters[3] = {0, 0, 0};
   std::uint64_t messages = 0, skips = 0;
   std::map<std::string, std::uint64_t> per_app, per_type, per_key;
@@ -554,7 +559,8 @@ struct Generator {
     pkt.push_back(0);
     pkt.push_back(0);
     auto id4 = [&](const char* s) {
-      for (int i = 0; i < 4; ++i) pkt.push_back(i < static_cast<int>(std::strlen(s)) ? static_cast<std::uint8_t>(s[i]) : 0);
+      for (int i = 0; i < 4; ++i)
+        pkt.push_back(i < static_cast<int>(std::strlen(s)) ? static_cast<std::uint8_t>(s[i]) : 0);
     };
     if (weid) id4(ecu);
     if (wsid) put_uint(pkt, session, 4, true);
@@ -641,11 +647,22 @@ std::uint64_t parse_size(const char* s) {
   char* end;
   std::uint64_t v = std::strtoull(s, &end, 10);
   switch (*end) {
-    case 'k': case 'K': v <<= 10; break;
-    case 'm': case 'M': v <<= 20; break;
-    case 'g': case 'G': v <<= 30; break;
-    case 0: break;
-    default: usage();
+    case 'k':
+    case 'K':
+      v <<= 10;
+      break;
+    case 'm':
+    case 'M':
+      v <<= 20;
+      break;
+    case 'g':
+    case 'G':
+      v <<= 30;
+      break;
+    case 0:
+      break;
+    default:
+      usage();
   }
   return v;
 }
@@ -697,7 +714,8 @@ int main(int argc, char** argv) {
   if (!o.summary.empty()) {
     FILE* s = std::fopen(o.summary.c_str(), "w");
     if (!s) return 1;
-    std::fprintf(s, "bytes=%" PRIu64 "\nmessages=%" PRIu64 "\nskipped_regions=%" PRIu64 "\n", g.offset, g.messages, g.skips);
+    std::fprintf(s, "bytes=%" PRIu64 "\nmessages=%" PRIu64 "\nskipped_regions=%" PRIu64 "\n", g.offset, g.messages,
+                 g.skips);
     for (auto& [k, v] : g.per_app) std::fprintf(s, "app.%s=%" PRIu64 "\n", k.c_str(), v);
     for (auto& [k, v] : g.per_type) std::fprintf(s, "type.%s=%" PRIu64 "\n", k.c_str(), v);
     for (auto& [k, v] : g.per_key) std::fprintf(s, "%s=%" PRIu64 "\n", k.c_str(), v);

@@ -111,10 +111,10 @@ inline Frame tecmp(const std::vector<Frame>& inner, std::uint8_t version = 3, st
   put_be(t, 0, 2);
   put_be(t, flags, 2);
   for (const Frame& f : inner) {
-    put_be(t, 1, 4);      // interface id
-    put_be(t, 0, 8);      // time stamp (ignored)
+    put_be(t, 1, 4);  // interface id
+    put_be(t, 0, 8);  // time stamp (ignored)
     put_be(t, f.size(), 2);
-    put_be(t, 0, 2);      // data flags
+    put_be(t, 0, 2);  // data flags
     t.insert(t.end(), f.begin(), f.end());
   }
   return ethernet(t, {}, 0x99FE);

@@ -50,8 +50,8 @@ int main(int argc, char** argv) {
       char line[400];
       const std::int64_t t = p.time_ns == aio::Packet::kNoTime ? 0 : p.time_ns;
       const std::int64_t sec = t >= 0 ? t / 1000000000 : -((-t + 999999999) / 1000000000);
-      const int len = std::snprintf(line, sizeof line, "%" PRIu64 " %u %u %" PRId64 ".%09" PRId64 " %u %u %d %.256s\n", n,
-                                    p.interface, p.link_type, sec, t - sec * 1000000000, p.size, p.wire_size(),
+      const int len = std::snprintf(line, sizeof line, "%" PRIu64 " %u %u %" PRId64 ".%09" PRId64 " %u %u %d %.256s\n",
+                                    n, p.interface, p.link_type, sec, t - sec * 1000000000, p.size, p.wire_size(),
                                     static_cast<int>(p.direction), name.empty() ? "-" : name.c_str());
       out.buffer().append(std::string_view(line, static_cast<std::size_t>(len)));
       out.line_done();

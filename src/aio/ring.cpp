@@ -11,15 +11,8 @@ bool power_of_two(std::size_t n) { return n != 0 && (n & (n - 1)) == 0; }
 }  // namespace
 
 Ring::Ring(const Options& o)
-    : options_(o),
-      slot_mask_(o.slots - 1),
-      byte_mask_(o.bytes - 1),
-      slots_(o.slots),
-      bytes_(new std::uint8_t[o.bytes]),
-      head_(o.first_sequence),
-      byte_head_(o.first_sequence),
-      tail_(o.first_sequence),
-      byte_tail_(o.first_sequence) {
+    : options_(o), slot_mask_(o.slots - 1), byte_mask_(o.bytes - 1), slots_(o.slots), bytes_(new std::uint8_t[o.bytes]),
+      head_(o.first_sequence), byte_head_(o.first_sequence), tail_(o.first_sequence), byte_tail_(o.first_sequence) {
   if (!power_of_two(o.slots) || !power_of_two(o.bytes)) throw std::invalid_argument("ring sizes must be powers of two");
   if (o.max_packet > o.bytes / 2) throw std::invalid_argument("ring max_packet must be at most half its bytes");
 }

@@ -37,11 +37,12 @@ class Ring final : public Aio {
  public:
   enum class Mode { Lossless, Live };
   struct Options {
-    std::size_t slots = 4096;               // packets in flight; a power of two
-    std::size_t bytes = 16u << 20;          // byte area; a power of two
-    std::uint32_t max_packet = 65535 + 64;  // largest packet accepted (IP total length + link headers); at most bytes / 2
+    std::size_t slots = 4096;       // packets in flight; a power of two
+    std::size_t bytes = 16u << 20;  // byte area; a power of two
+    std::uint32_t max_packet =
+        65535 + 64;  // largest packet accepted (IP total length + link headers); at most bytes / 2
     Mode mode = Mode::Lossless;
-    std::uint64_t first_sequence = 0;       // for tests of counter wrap-around
+    std::uint64_t first_sequence = 0;  // for tests of counter wrap-around
   };
   static constexpr std::size_t kMaxBatch = 64;
 
@@ -70,9 +71,9 @@ class Ring final : public Aio {
 
  private:
   struct Slot {
-    Packet meta;               // data is set by poll()
-    std::uint64_t begin = 0;   // byte position of the packet's first byte
-    std::uint64_t end = 0;     // byte position after it (where the next may start)
+    Packet meta;              // data is set by poll()
+    std::uint64_t begin = 0;  // byte position of the packet's first byte
+    std::uint64_t end = 0;    // byte position after it (where the next may start)
   };
 
   Options options_;
@@ -82,12 +83,12 @@ class Ring final : public Aio {
 
   // Producer-owned; the consumer reads them with acquire.
   alignas(64) std::atomic<std::uint64_t> head_;  // next sequence to publish
-  std::uint64_t byte_head_;                        // producer only: next free byte position
+  std::uint64_t byte_head_;                      // producer only: next free byte position
   std::atomic<std::uint64_t> overruns_{0};
   std::atomic<bool> closed_{false};
   // Consumer-owned; the producer reads them with acquire.
   alignas(64) std::atomic<std::uint64_t> tail_;  // next sequence to consume
-  std::atomic<std::uint64_t> byte_tail_;          // bytes before this are free
+  std::atomic<std::uint64_t> byte_tail_;         // bytes before this are free
   std::uint64_t rejected_ = 0;
   std::array<Packet, kMaxBatch> batch_{};
 

@@ -5,20 +5,20 @@
 
 #include <optional>
 
-#include "pcap/replay.hpp"
-#include "app/parallel/capture_chunks.hpp"
 #include "app/live_input.hpp"
+#include "app/parallel/capture_chunks.hpp"
 #include "app/parallel/capture_flows.hpp"
 #include "app/parallel/dlt_blocks.hpp"
-#include "dlt/framer.hpp"
 #include "app/pipeline.hpp"
 #include "app/skip_tally.hpp"
-#include "filter/filter.hpp"
 #include "dissect/capture_decoder.hpp"
+#include "dlt/framer.hpp"
+#include "filter/filter.hpp"
 #include "input/format_sniff.hpp"
 #include "net/link.hpp"
-#include "pcap/capture_reader.hpp"
 #include "output/output.hpp"
+#include "pcap/capture_reader.hpp"
+#include "pcap/replay.hpp"
 #include "util/error.hpp"
 #include "util/fd_writer.hpp"
 #include "util/file_identity.hpp"
@@ -70,13 +70,13 @@ void decode_file_blocks(util::InputFile& file, const DumpConfig& config, Pipelin
   std::uint64_t written = 0;  // file offset up to which lines went out
   try {
     decode_dlt_blocks(file.whole(), pipeline.line_spec(), {config.threads, config.block_bytes},
-                         [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
-                           util::throw_if_stopped();
-                           if (auto now = file.shrunk_to(); now && end > *now) throw Cut{*now};
-                           pipeline.sink.write_block(text, lines);
-                           file.release_before(end);
-                           written = end;
-                         });
+                      [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
+                        util::throw_if_stopped();
+                        if (auto now = file.shrunk_to(); now && end > *now) throw Cut{*now};
+                        pipeline.sink.write_block(text, lines);
+                        file.release_before(end);
+                        written = end;
+                      });
   } catch (const Cut& cut) {
     if (cut.size > written) {
       dlt::Framer framer(dlt::StreamFormat::File, written);
@@ -118,17 +118,17 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
     dissect::CaptureReport report;
     try {
       if (file.is_mapped() && file.whole().size() >= 2 * config.block_bytes) {
-        decode_capture_chunks(*reader, options, pipeline.line_spec(), {config.threads, config.block_bytes},
-                               [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
-                                 util::throw_if_stopped();
-                                 // Lines past a cut may be made of zeros: stop before them
-                                 // (end 0: lines of the pipelined decoder, place unknown).
-                                 if (auto now = file.shrunk_to(); now && (end == 0 || end > *now))
-                                   file.throw_shrunk(*now);
-                                 pipeline.sink.write_block(text, lines);
-                                 file.release_before(end);
-                               },
-                               report);
+        decode_capture_chunks(
+            *reader, options, pipeline.line_spec(), {config.threads, config.block_bytes},
+            [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
+              util::throw_if_stopped();
+              // Lines past a cut may be made of zeros: stop before them
+              // (end 0: lines of the pipelined decoder, place unknown).
+              if (auto now = file.shrunk_to(); now && (end == 0 || end > *now)) file.throw_shrunk(*now);
+              pipeline.sink.write_block(text, lines);
+              file.release_before(end);
+            },
+            report);
       } else {
         // A mapped file's packets stay readable to the end: workers read datagrams in place.
         options.stable_packets = file.is_mapped();
@@ -181,17 +181,17 @@ void report_search_limits(const Pipeline& pipeline, int diag_fd) {
   if (!pipeline.filter) return;
   const std::uint64_t hits = pipeline.filter->search().limit_hits();
   if (hits == 0) return;
-  util::write_all(diag_fd, "Regular expression search gave up on " + std::to_string(hits) +
-                                     " lines (more than " + std::to_string(filter::TextSearch::kMatchLimit) +
-                                     " steps); they were counted as not matching\n");
+  util::write_all(diag_fd, "Regular expression search gave up on " + std::to_string(hits) + " lines (more than " +
+                               std::to_string(filter::TextSearch::kMatchLimit) +
+                               " steps); they were counted as not matching\n");
 }
 
 // A run stopped by SIGINT/SIGTERM while decoding a file: one line on stderr, 130 or 143.
 util::ExitCode report_stop(output::OutputKind kind, int diag_fd) {
   const bool sigterm = util::stop_signal() == SIGTERM;
   const bool records = kind == output::OutputKind::Dlt || kind == output::OutputKind::Pcapng;
-  print_line(diag_fd, std::string("Stopped by ") + (sigterm ? "SIGTERM" : "SIGINT") +
-                                "; the output ends on a whole " + (records ? "message" : "line"));
+  print_line(diag_fd, std::string("Stopped by ") + (sigterm ? "SIGTERM" : "SIGINT") + "; the output ends on a whole " +
+                          (records ? "message" : "line"));
   return sigterm ? util::ExitCode::StoppedBySigterm : util::ExitCode::StoppedBySigint;
 }
 
@@ -208,8 +208,8 @@ std::vector<util::FileIdentity> input_identities(const DumpConfig& config) {
 util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   std::optional<filter::Filter> filter;
   if (config.filter.any()) filter.emplace(config.filter);
-  output::Output output({config.output, config.force, config.split_bytes,
-                         dlt::LineFormatter::Options{config.position}, input_identities(config)},
+  output::Output output({config.output, config.force, config.split_bytes, dlt::LineFormatter::Options{config.position},
+                         input_identities(config)},
                         out_fd);
   output::LineOutput& sink = output.lines();
   Pipeline pipeline(config, filter ? &*filter : nullptr, sink);
@@ -244,8 +244,8 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       input::InputFormat format = input::resolve_format(spec, config.format);  // live inputs; files below
       if (spec.is_live()) {
         path = live_input_name(spec);
-        const dlt::StreamFormat framing = spec.kind == input::InputKind::Udp ? dlt::StreamFormat::Network
-                                                                              : stream_format(format);
+        const dlt::StreamFormat framing =
+            spec.kind == input::InputKind::Udp ? dlt::StreamFormat::Network : stream_format(format);
         pipeline.begin_input({path, framing});
         decode_live(spec, framing, config, pipeline, diag_fd);
         sink.end_input();
@@ -270,8 +270,8 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       std::uint64_t all_skipped = 0;
       if (format == input::InputFormat::Pcap) {
         decode_capture(*file, config, pipeline, diag_fd);
-      } else if (format == input::InputFormat::File && file->is_mapped() && config.threads > 1 &&
-                 pipeline.parallel() && file->whole().size() >= 2 * config.block_bytes && !count_skips) {
+      } else if (format == input::InputFormat::File && file->is_mapped() && config.threads > 1 && pipeline.parallel() &&
+                 file->whole().size() >= 2 * config.block_bytes && !count_skips) {
         decode_file_blocks(*file, config, pipeline);
       } else {
         all_skipped = decode_stream(*file, stream_format(format), pipeline, count_skips);

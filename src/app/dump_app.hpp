@@ -18,15 +18,15 @@ struct DumpConfig {
   bool position = false;
   // Cores for decoding large DLT files (1: one framer on the calling thread).
   unsigned threads = 1;
-  std::uint64_t block_bytes = 2u << 20;  // piece size for parallel decoding
-  std::vector<std::uint16_t> udp_ports{3490};  // DLT in captures: UDP destination ports
-  filter::FilterSpec filter;                   // lines to keep (empty: all)
+  std::uint64_t block_bytes = 2u << 20;                 // piece size for parallel decoding
+  std::vector<std::uint16_t> udp_ports{3490};           // DLT in captures: UDP destination ports
+  filter::FilterSpec filter;                            // lines to keep (empty: all)
   std::uint32_t before_context = 0, after_context = 0;  // -B, -A (only with a filter)
-  std::string output;              // -o: file name template (empty: the console)
-  bool force = false;              // -f: overwrite existing files (never inputs)
-  std::uint64_t split_bytes = 0;   // --split (0: no splitting)
-  int retries = 0;                 // --retries: TCP connection retries (negative: forever)
-  std::string capture;             // --capture: PCAP-NG file of the raw live UDP datagrams
+  std::string output;                                   // -o: file name template (empty: the console)
+  bool force = false;                                   // -f: overwrite existing files (never inputs)
+  std::uint64_t split_bytes = 0;                        // --split (0: no splitting)
+  int retries = 0;                                      // --retries: TCP connection retries (negative: forever)
+  std::string capture;                                  // --capture: PCAP-NG file of the raw live UDP datagrams
 };
 
 // The exit code of a run over `inputs` inputs of which `processed` were read to their end

@@ -8,13 +8,13 @@
 #include <optional>
 #include <thread>
 
-#include "pcap/capture_tap.hpp"
 #include "aio/ring.hpp"
-#include "input/udp_receiver.hpp"
 #include "dissect/capture_decoder.hpp"
 #include "input/live_read.hpp"
 #include "input/serial_port.hpp"
 #include "input/tcp_connection.hpp"
+#include "input/udp_receiver.hpp"
+#include "pcap/capture_tap.hpp"
 #include "pcap/pcapng_writer.hpp"
 #include "util/create_file.hpp"
 #include "util/error.hpp"
@@ -170,8 +170,7 @@ void decode_tcp(const input::InputSpec& spec, dlt::StreamFormat framing, const D
     connected = true;
     const util::ScopedFd socket(fd);
     int error = 0;  // a reset connection ends the stream like a close
-    const StreamEnd end =
-        pump_stream(socket.get(), framing, offset, kTcpIdleEnd, pipeline, flush, error);
+    const StreamEnd end = pump_stream(socket.get(), framing, offset, kTcpIdleEnd, pipeline, flush, error);
     if (end == StreamEnd::Stopped || config.retries == 0) return;
   }
 }
@@ -183,8 +182,7 @@ void decode_serial(const input::InputSpec& spec, dlt::StreamFormat framing, Pipe
   FlushTimer flush(pipeline.sink);
   std::uint64_t offset = 0;
   int error = 0;
-  const StreamEnd end =
-      pump_stream(port.get(), framing, offset, std::nullopt, pipeline, flush, error);
+  const StreamEnd end = pump_stream(port.get(), framing, offset, std::nullopt, pipeline, flush, error);
   if (end == StreamEnd::Failed && error != EIO)  // EIO: the device went away (unplugged, pty closed)
     util::write_all(diag_fd, util::with_os_reason("Serial port " + spec.serial.port + " stopped", error) + "\n");
 }
@@ -282,9 +280,15 @@ void decode_udp(const input::InputSpec& spec, const DumpConfig& config, Pipeline
 std::string live_input_name(const input::InputSpec& spec) {
   std::string source;
   switch (spec.kind) {
-    case input::InputKind::Tcp: source = spec.tcp.name(); break;
-    case input::InputKind::Udp: source = spec.udp.name(); break;
-    default: source = "ser:" + spec.serial.port; break;
+    case input::InputKind::Tcp:
+      source = spec.tcp.name();
+      break;
+    case input::InputKind::Udp:
+      source = spec.udp.name();
+      break;
+    default:
+      source = "ser:" + spec.serial.port;
+      break;
   }
   std::string name;
   for (char c : source) {
@@ -299,10 +303,17 @@ void decode_live(const input::InputSpec& spec, dlt::StreamFormat framing, const 
                  int diag_fd) {
   util::install_stop_handlers();
   switch (spec.kind) {
-    case input::InputKind::Tcp: decode_tcp(spec, framing, config, pipeline, diag_fd); break;
-    case input::InputKind::Udp: decode_udp(spec, config, pipeline, diag_fd); break;
-    case input::InputKind::Serial: decode_serial(spec, framing, pipeline, diag_fd); break;
-    default: break;
+    case input::InputKind::Tcp:
+      decode_tcp(spec, framing, config, pipeline, diag_fd);
+      break;
+    case input::InputKind::Udp:
+      decode_udp(spec, config, pipeline, diag_fd);
+      break;
+    case input::InputKind::Serial:
+      decode_serial(spec, framing, pipeline, diag_fd);
+      break;
+    default:
+      break;
   }
 }
 

@@ -22,8 +22,7 @@ struct Pipeline {
   FilterFront front;
 
   Pipeline(const DumpConfig& config, const filter::Filter* line_filter, output::LineOutput& output)
-      : sink(output),
-        filter(line_filter),
+      : sink(output), filter(line_filter),
         has_context(filter && (config.before_context > 0 || config.after_context > 0)),
         output_per_input(output::FileTemplate(config.output).has_file()),
         front(sink, filter, {config.before_context, config.after_context}, sink.wants_text()) {}
@@ -61,10 +60,13 @@ struct Pipeline {
 // The framing of a byte-stream format (captures: their flows are network streams).
 inline dlt::StreamFormat stream_format(input::InputFormat f) {
   switch (f) {
-    case input::InputFormat::Serial: return dlt::StreamFormat::Serial;
+    case input::InputFormat::Serial:
+      return dlt::StreamFormat::Serial;
     case input::InputFormat::Network:
-    case input::InputFormat::Pcap: return dlt::StreamFormat::Network;
-    default: return dlt::StreamFormat::File;
+    case input::InputFormat::Pcap:
+      return dlt::StreamFormat::Network;
+    default:
+      return dlt::StreamFormat::File;
   }
 }
 

@@ -4,8 +4,8 @@
 #include <cctype>
 
 #include "util/ascii.hpp"
-#include "util/value_text.hpp"
 #include "util/error.hpp"
+#include "util/value_text.hpp"
 
 namespace dltdump::cli {
 
@@ -29,7 +29,8 @@ const OptionEntry* find_short(std::span<const OptionEntry> table, char c) {
 void add_value(ParsedCommandLine& out, const OptionEntry& entry, const std::string* value) {
   const auto at = static_cast<std::size_t>(entry.id);
   if (out.given[at] && entry.arity != Arity::List)
-    throw util::option_error(std::string(entry.long_name), "Option '" + std::string(entry.long_name) + "' provided multiple times");
+    throw util::option_error(std::string(entry.long_name),
+                             "Option '" + std::string(entry.long_name) + "' provided multiple times");
   out.given[at] = true;
   auto& vals = out.option_values[at];
   if (!value) return;
@@ -38,8 +39,8 @@ void add_value(ParsedCommandLine& out, const OptionEntry& entry, const std::stri
     try {
       items = split_list(*value);
     } catch (const util::Error& e) {
-      throw util::option_error(std::string(entry.long_name), "Option '" + std::string(entry.long_name) + "' value " + util::quoted(*value) + ": " +
-                             e.what());
+      throw util::option_error(std::string(entry.long_name), "Option '" + std::string(entry.long_name) + "' value " +
+                                                                 util::quoted(*value) + ": " + e.what());
     }
     for (auto& v : items) vals.push_back(std::move(v));
   } else {
@@ -111,7 +112,9 @@ ParsedCommandLine parse_command_line(std::span<const std::string> args, std::spa
       const OptionEntry* def = find_long(table, name);
       if (!def) throw util::option_error("", "Option " + util::quoted("--" + name) + " not recognized");
       if (def->arity == Arity::Flag) {
-        if (eq != std::string::npos) throw util::option_error(std::string(def->long_name), "Option '" + std::string(def->long_name) + "' doesn't take a value");
+        if (eq != std::string::npos)
+          throw util::option_error(std::string(def->long_name),
+                                   "Option '" + std::string(def->long_name) + "' doesn't take a value");
         add_value(out, *def, nullptr);
       } else if (eq != std::string::npos) {
         std::string v = body.substr(eq + 1);
@@ -119,7 +122,8 @@ ParsedCommandLine parse_command_line(std::span<const std::string> args, std::spa
       } else if (i + 1 < args.size() && can_be_value(args[i + 1])) {
         add_value(out, *def, &args[++i]);
       } else {
-        throw util::option_error(std::string(def->long_name), "Option '" + std::string(def->long_name) + "' missing argument");
+        throw util::option_error(std::string(def->long_name),
+                                 "Option '" + std::string(def->long_name) + "' missing argument");
       }
       continue;
     }
@@ -133,19 +137,21 @@ ParsedCommandLine parse_command_line(std::span<const std::string> args, std::spa
         } else if (i + 1 < args.size() && can_be_value(args[i + 1])) {
           add_value(out, *first, &args[++i]);
         } else {
-          throw util::option_error(std::string(first->long_name), "Option '" + std::string(first->long_name) + "' missing argument");
+          throw util::option_error(std::string(first->long_name),
+                                   "Option '" + std::string(first->long_name) + "' missing argument");
         }
         continue;
       }
       if (arg.find('=') != std::string::npos)
-        throw util::option_error("", "Command line option " + util::quoted(arg) +
-                               " invalid, key value pairs must be isolated");
+        throw util::option_error(
+            "", "Command line option " + util::quoted(arg) + " invalid, key value pairs must be isolated");
       for (std::size_t k = 1; k < arg.size(); ++k) {
         const OptionEntry* def = find_short(table, arg[k]);
-        if (!def) throw util::option_error("", "Option " + util::quoted("-" + std::string(1, arg[k])) + " not recognized");
+        if (!def)
+          throw util::option_error("", "Option " + util::quoted("-" + std::string(1, arg[k])) + " not recognized");
         if (def->arity != Arity::Flag)
-          throw util::option_error("", "Command line option " + util::quoted(arg) +
-                                 " invalid, options with values can't be bundled");
+          throw util::option_error(
+              "", "Command line option " + util::quoted(arg) + " invalid, options with values can't be bundled");
         add_value(out, *def, nullptr);
       }
       continue;

@@ -74,11 +74,11 @@ struct TypeName {
   std::int32_t msin;  // with the verbose bit masked
 };
 constexpr TypeName kTypeNames[] = {
-    {"fatal", 0x10},    {"error", 0x20},      {"warn", 0x30},        {"info", 0x40},     {"debug", 0x50},
-    {"verbose", 0x60},  {"ipc", 0x14},        {"can", 0x24},         {"flexray", 0x34},  {"most", 0x44},
-    {"ethernet", 0x54}, {"someip", 0x64},     {"user1", 0x74},       {"user2", 0x84},    {"user3", 0x94},
-    {"user4", 0xA4},    {"user5", 0xB4},      {"user6", 0xC4},       {"user7", 0xD4},    {"user8", 0xE4},
-    {"user9", 0xF4},    {"request", 0x16},    {"response", 0x26},    {"time", 0x36},     {"variable", 0x12},
+    {"fatal", 0x10},      {"error", 0x20},       {"warn", 0x30},     {"info", 0x40},    {"debug", 0x50},
+    {"verbose", 0x60},    {"ipc", 0x14},         {"can", 0x24},      {"flexray", 0x34}, {"most", 0x44},
+    {"ethernet", 0x54},   {"someip", 0x64},      {"user1", 0x74},    {"user2", 0x84},   {"user3", 0x94},
+    {"user4", 0xA4},      {"user5", 0xB4},       {"user6", 0xC4},    {"user7", 0xD4},   {"user8", 0xE4},
+    {"user9", 0xF4},      {"request", 0x16},     {"response", 0x26}, {"time", 0x36},    {"variable", 0x12},
     {"functionin", 0x22}, {"functionout", 0x32}, {"state", 0x42},    {"vfb", 0x52},
 };
 
@@ -122,8 +122,7 @@ std::optional<std::int32_t> parse_int32(std::string_view text) {
     n = n * 10 + (c - '0');
   }
   if (minus) n = -n;
-  if (n < std::numeric_limits<std::int32_t>::min() || n > std::numeric_limits<std::int32_t>::max())
-    return std::nullopt;
+  if (n < std::numeric_limits<std::int32_t>::min() || n > std::numeric_limits<std::int32_t>::max()) return std::nullopt;
   return static_cast<std::int32_t>(n);
 }
 
@@ -173,7 +172,8 @@ std::optional<std::uint32_t> parse_message_id(std::string_view text) {
   return static_cast<std::uint32_t>(n);
 }
 
-void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config, std::vector<util::Diagnostic>& warnings) {
+void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config,
+                          std::vector<util::Diagnostic>& warnings) {
   filter::FilterSpec& f = config.filter;
   f.ecu_ids = id_items(cl, OptionId::EcuId);
   f.app_ids = id_items(cl, OptionId::AppId);
@@ -225,10 +225,12 @@ void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config, 
   // run is still what was asked for, so this is a warning, not an error.
   for (const OptionId id : {OptionId::BeforeContext, OptionId::AfterContext})
     if (cl.has(id) && !f.any())
-      warnings.push_back({util::Culprit::Option, option_name(id), "Option " + option_quoted(id) + " has no effect without a filter (every line is printed)"});
+      warnings.push_back({util::Culprit::Option, option_name(id),
+                          "Option " + option_quoted(id) + " has no effect without a filter (every line is printed)"});
   if (f.ignore_case && f.strings.empty() && f.regexes.empty())
-    warnings.push_back({util::Culprit::Option, option_name(OptionId::IgnoreCase), "Option " + option_quoted(OptionId::IgnoreCase) + " has no effect without " +
-                       option_flag(OptionId::String) + " or " + option_flag(OptionId::Regex)});
+    warnings.push_back({util::Culprit::Option, option_name(OptionId::IgnoreCase),
+                        "Option " + option_quoted(OptionId::IgnoreCase) + " has no effect without " +
+                            option_flag(OptionId::String) + " or " + option_flag(OptionId::Regex)});
 }
 
 }  // namespace dltdump::cli

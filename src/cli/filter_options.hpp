@@ -20,7 +20,8 @@ namespace dltdump::cli {
 // values that can never match (an id longer than 4 bytes, a type number no line has, an
 // empty list item, text that is not UTF-8); appends to `warnings` a line for values that
 // have no effect (-A/-B without a filter, -i without -s or -r).
-void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config, std::vector<util::Diagnostic>& warnings);
+void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config,
+                          std::vector<util::Diagnostic>& warnings);
 
 // Single values (exposed for tests). Each returns nullopt when the text is not valid.
 // --type: a name (case-insensitive) or a number as .NET's int parsing with thousands

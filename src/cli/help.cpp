@@ -1,8 +1,8 @@
 #include "cli/help.hpp"
 
-#include <cstdlib>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <cstdlib>
 
 #include "cli/option_table.hpp"
 #include "util/version.hpp"
@@ -48,9 +48,7 @@ void append_options(std::string& out, OptionSection section, unsigned width) {
   }
 }
 
-std::string version_line() {
-  return std::string("dltdump Version: ") + kVersion + ", " + kCopyright;
-}
+std::string version_line() { return std::string("dltdump Version: ") + kVersion + ", " + kCopyright; }
 
 }  // namespace
 
@@ -60,8 +58,7 @@ unsigned console_width() {
     if (w >= 40 && w <= 1000) return static_cast<unsigned>(w);
   }
   struct winsize ws {};
-  if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
-    return ws.ws_col;
+  if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40) return ws.ws_col;
   return 80;
 }
 
@@ -93,8 +90,8 @@ std::string help_text(unsigned width) {
   wrap(s, "<path> or file:///<path> - A file, read from disk.", width, 2, 4);
   wrap(s, "- - Standard input (decoded as a DLT file unless " + option_flag(OptionId::Format) + " says otherwise).",
        width, 2, 4);
-  wrap(s, "Several inputs are decoded one after the other into the same output (unless its name holds %FILE%).",
-       width, 2, 4);
+  wrap(s, "Several inputs are decoded one after the other into the same output (unless its name holds %FILE%).", width,
+       2, 4);
   wrap(s,
        "tcp://host[:port] - Connect to a DLT daemon or ECU (port 3490 by default; network format). A connection "
        "attempt gives up after 5 s; the stream ends when the peer closes it or after 5 s without data.",

@@ -2,11 +2,11 @@
 //
 // The top of the error model (util/error.hpp): an error that ends the run reaches main
 // unprinted, and is printed here, once, on standard error; main exits with its code.
+#include <unistd.h>
 #include <csignal>
 #include <cstdio>
 #include <exception>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "app/dump_app.hpp"

@@ -71,7 +71,7 @@ struct OptionEntry {
   std::string_view long_name;         // lower case; `--long_name` and the name messages quote ('name')
   std::string_view short_names = {};  // one character each (`-c`), shown in this order; "" if none
   Arity arity;
-  std::string_view value_name = {};   // shown as `--long_name=<value_name>`; "" exactly for flags
+  std::string_view value_name = {};  // shown as `--long_name=<value_name>`; "" exactly for flags
   OptionSection section;
   // One paragraph. Empty exactly when `shares_help`: the entry is listed on the line of the
   // entry before it (same section), whose paragraph describes both (`--verbose, --nonverbose`).

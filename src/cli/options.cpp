@@ -16,8 +16,8 @@
 #include "output/file_template.hpp"
 #include "output/output.hpp"
 #include "util/ascii.hpp"
-#include "util/value_text.hpp"
 #include "util/error.hpp"
+#include "util/value_text.hpp"
 
 namespace dltdump::cli {
 
@@ -38,9 +38,9 @@ std::vector<std::uint16_t> parse_udp_ports(const std::vector<std::string>& value
       char* end = nullptr;
       const long n = std::strtol(item.c_str(), &end, 10);
       if (item.empty() || *end != 0 || n < 1 || n > kMaxPort)
-        throw util::option_error(option_name(OptionId::UdpPort), "Option " + option_quoted(OptionId::UdpPort) +
-                                                      " must list port numbers from 1 to " + std::to_string(kMaxPort) + ", not " +
-                                                      util::quoted(item));
+        throw util::option_error(option_name(OptionId::UdpPort),
+                                 "Option " + option_quoted(OptionId::UdpPort) + " must list port numbers from 1 to " +
+                                     std::to_string(kMaxPort) + ", not " + util::quoted(item));
       ports.push_back(static_cast<std::uint16_t>(n));
     }
   }
@@ -52,8 +52,9 @@ unsigned parse_threads(const std::string& v) {
   char* end = nullptr;
   long n = std::strtol(v.c_str(), &end, 10);
   if (v.empty() || *end != 0 || n < 1 || n > kMaxThreads)
-    throw util::option_error(option_name(OptionId::Threads), "Option " + option_quoted(OptionId::Threads) +
-                                                  " must be a whole number from 1 to " + std::to_string(kMaxThreads) + ", not " + util::quoted(v));
+    throw util::option_error(option_name(OptionId::Threads),
+                             "Option " + option_quoted(OptionId::Threads) + " must be a whole number from 1 to " +
+                                 std::to_string(kMaxThreads) + ", not " + util::quoted(v));
   return static_cast<unsigned>(n);
 }
 
@@ -73,19 +74,21 @@ std::uint64_t parse_split(const std::string& v) {
   if (unit == "b" || unit == "B") unit.remove_prefix(1);
   if (digits == 0 || !unit.empty())
     throw util::option_error(option_name(OptionId::Split), "Option " + option_quoted(OptionId::Split) +
-                                                  " provided with unrecognized format " + util::quoted(v) +
-                                                  " (digits, then k, M or G, then b: 64kB, 100M, 1G)");
+                                                               " provided with unrecognized format " + util::quoted(v) +
+                                                               " (digits, then k, M or G, then b: 64kB, 100M, 1G)");
   std::uint64_t n = 0;
   for (std::size_t i = 0; i < digits; ++i) {
     n = n * 10 + static_cast<unsigned>(v[i] - '0');
     if (n > kMaxSplitDigits)
       throw util::option_error(option_name(OptionId::Split), "Option " + option_quoted(OptionId::Split) + " value " +
-                                                    util::quoted(v) +
-                                                    " out of range (the number must be at most " + std::to_string(kMaxSplitDigits) + ")");
+                                                                 util::quoted(v) +
+                                                                 " out of range (the number must be at most " +
+                                                                 std::to_string(kMaxSplitDigits) + ")");
   }
   if (n * scale < kMinSplitBytes)
-    throw util::option_error(option_name(OptionId::Split), "Option " + option_quoted(OptionId::Split) + " value " + util::quoted(v) +
-                                                  ": the output file size limit cannot be less than 64kB");
+    throw util::option_error(option_name(OptionId::Split), "Option " + option_quoted(OptionId::Split) + " value " +
+                                                               util::quoted(v) +
+                                                               ": the output file size limit cannot be less than 64kB");
   return n * scale;
 }
 
@@ -95,9 +98,9 @@ int parse_retries(const std::string& v) {
   errno = 0;
   const long n = std::strtol(v.c_str(), &end, 10);
   if (v.empty() || *end != 0 || errno == ERANGE || n < INT32_MIN || n > INT32_MAX)
-    throw util::option_error(option_name(OptionId::Retries), "Option " + option_quoted(OptionId::Retries) +
-                                                  " must be a whole number from -2147483648 to 2147483647, not " +
-                                                  util::quoted(v));
+    throw util::option_error(option_name(OptionId::Retries),
+                             "Option " + option_quoted(OptionId::Retries) +
+                                 " must be a whole number from -2147483648 to 2147483647, not " + util::quoted(v));
   return static_cast<int>(n);
 }
 
@@ -113,17 +116,18 @@ input::InputFormat parse_format(std::string_view value) {
   if (v == "serial" || v == "ser") return input::InputFormat::Serial;
   if (v == "network" || v == "net") return input::InputFormat::Network;
   if (v == "pcap" || v == "pcapng") return input::InputFormat::Pcap;
-  throw util::option_error(option_name(OptionId::Format), "Option " + option_quoted(OptionId::Format) + " has incorrect format " +
-                                                util::quoted(value) + " (automatic, file, serial, network or pcap)");
+  throw util::option_error(option_name(OptionId::Format), "Option " + option_quoted(OptionId::Format) +
+                                                              " has incorrect format " + util::quoted(value) +
+                                                              " (automatic, file, serial, network or pcap)");
 }
 
 // -o: an empty name or one whose extension promises a format that is not written is refused
 // (a run that fills `out.pcap` with text helps nobody).
 std::string parse_output(const std::string& name) {
   if (name.empty())
-    throw util::option_error(option_name(OptionId::Output), "Option " + option_quoted(OptionId::Output) +
-                                                  " has an empty file name (leave " + option_flag(OptionId::Output) +
-                                                  " out for the console)");
+    throw util::option_error(option_name(OptionId::Output),
+                             "Option " + option_quoted(OptionId::Output) + " has an empty file name (leave " +
+                                 option_flag(OptionId::Output) + " out for the console)");
   const std::string_view format = output::unwritten_format(name);
   if (!format.empty())
     throw util::option_error(option_name(OptionId::Output),
@@ -138,12 +142,14 @@ std::string parse_output(const std::string& name) {
 void check_split(const app::DumpConfig& dump, std::vector<util::Diagnostic>& warnings) {
   if (dump.split_bytes == 0) return;
   if (output::output_kind(dump.output) == output::OutputKind::Console)
-    warnings.push_back({util::Culprit::Option, option_name(OptionId::Split), "Option " + option_quoted(OptionId::Split) + " has no effect without an output file (" +
-                       option_flag(OptionId::Output) + "): nothing is split"});
+    warnings.push_back({util::Culprit::Option, option_name(OptionId::Split),
+                        "Option " + option_quoted(OptionId::Split) + " has no effect without an output file (" +
+                            option_flag(OptionId::Output) + "): nothing is split"});
   else if (!output::FileTemplate(dump.output).can_split())
-    warnings.push_back({util::Culprit::Option, option_name(OptionId::Split), "Option " + option_quoted(OptionId::Split) + " has no effect: the output name " +
-                       util::quoted(dump.output) +
-                       " holds no %CTR%, %CDATE%, %CTIME% or %CDATETIME%, so one file is written"});
+    warnings.push_back({util::Culprit::Option, option_name(OptionId::Split),
+                        "Option " + option_quoted(OptionId::Split) + " has no effect: the output name " +
+                            util::quoted(dump.output) +
+                            " holds no %CTR%, %CDATE%, %CTIME% or %CDATETIME%, so one file is written"});
 }
 
 // Options that only some inputs or outputs use, given where none is: a line each.
@@ -151,11 +157,14 @@ void check_unused(const ParsedCommandLine& cl, const app::DumpConfig& dump, std:
   const bool tcp = std::any_of(dump.inputs.begin(), dump.inputs.end(),
                                [](const input::InputSpec& s) { return s.kind == input::InputKind::Tcp; });
   if (cl.has(OptionId::Retries) && !tcp)
-    warnings.push_back({util::Culprit::Option, option_name(OptionId::Retries), "Option " + option_quoted(OptionId::Retries) + " has no effect without a tcp:// input"});
+    warnings.push_back({util::Culprit::Option, option_name(OptionId::Retries),
+                        "Option " + option_quoted(OptionId::Retries) + " has no effect without a tcp:// input"});
   const auto kind = output::output_kind(dump.output);
   if (dump.position && (kind == output::OutputKind::Dlt || kind == output::OutputKind::Pcapng))
-    warnings.push_back({util::Culprit::Option, option_name(OptionId::Position), "Option " + option_quoted(OptionId::Position) + " has no effect on the output " +
-                       util::quoted(dump.output) + " (it prefixes text lines; DLT and PCAP-NG keep the messages)"});
+    warnings.push_back({util::Culprit::Option, option_name(OptionId::Position),
+                        "Option " + option_quoted(OptionId::Position) + " has no effect on the output " +
+                            util::quoted(dump.output) +
+                            " (it prefixes text lines; DLT and PCAP-NG keep the messages)"});
 }
 
 // Standard input can be read once: a second `-` would silently read nothing.
@@ -163,7 +172,8 @@ void check_stdin_once(const std::vector<input::InputSpec>& inputs) {
   const auto n = std::count_if(inputs.begin(), inputs.end(),
                                [](const input::InputSpec& s) { return s.kind == input::InputKind::Stdin; });
   if (n > 1)
-    throw util::input_uri_error("-", "Input '-' (standard input) given " + std::to_string(n) + " times; it can be read only once");
+    throw util::input_uri_error(
+        "-", "Input '-' (standard input) given " + std::to_string(n) + " times; it can be read only once");
 }
 
 }  // namespace
@@ -181,7 +191,8 @@ Options parse_options(std::span<const std::string> args) {
   if (auto* v = cl.values(OptionId::Retries)) o.dump.retries = parse_retries(v->front());
   if (auto* v = cl.values(OptionId::Capture)) {
     if (v->front().empty())
-      throw util::option_error(option_name(OptionId::Capture), "Option " + option_quoted(OptionId::Capture) + " has an empty file name");
+      throw util::option_error(option_name(OptionId::Capture),
+                               "Option " + option_quoted(OptionId::Capture) + " has an empty file name");
     o.dump.capture = v->front();
   }
   parse_filter_options(cl, o.dump, o.warnings);
@@ -198,10 +209,12 @@ Options parse_options(std::span<const std::string> args) {
   input::check_live_inputs(o.dump.inputs);
   if (!o.dump.capture.empty()) {
     if (o.dump.inputs.size() != 1 || o.dump.inputs.front().kind != input::InputKind::Udp)
-      throw util::option_error(option_name(OptionId::Capture), "Option " + option_quoted(OptionId::Capture) + " needs one udp:// input");
+      throw util::option_error(option_name(OptionId::Capture),
+                               "Option " + option_quoted(OptionId::Capture) + " needs one udp:// input");
     if (o.dump.capture == o.dump.output)
-      throw util::option_error(option_name(OptionId::Capture), "Option " + option_quoted(OptionId::Capture) +
-                                                    " names the output file " + util::quoted(o.dump.output));
+      throw util::option_error(
+          option_name(OptionId::Capture),
+          "Option " + option_quoted(OptionId::Capture) + " names the output file " + util::quoted(o.dump.output));
   }
   return o;
 }

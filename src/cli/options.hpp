@@ -21,9 +21,9 @@ struct Options {
   std::vector<util::Diagnostic> warnings;
 };
 
-// Parses the arguments (without the program name). Throws util::Error: util::option_error (exit 1) for an option, util::input_uri_error
-// (exit 2) for an input argument; the line names the option or argument and its value. Command::Usage
-// means no input was given (and neither --help nor --version).
+// Parses the arguments (without the program name). Throws util::Error: util::option_error (exit 1) for an option,
+// util::input_uri_error (exit 2) for an input argument; the line names the option or argument and its value.
+// Command::Usage means no input was given (and neither --help nor --version).
 Options parse_options(std::span<const std::string> args);
 
 }  // namespace dltdump::cli

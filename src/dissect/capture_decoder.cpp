@@ -10,7 +10,8 @@
 
 namespace dltdump::dissect {
 
-CaptureDecoder::CaptureDecoder(const Options& options, dlt::FramerSink& sink) : CaptureDecoder(options, &sink, nullptr) {}
+CaptureDecoder::CaptureDecoder(const Options& options, dlt::FramerSink& sink)
+    : CaptureDecoder(options, &sink, nullptr) {}
 
 CaptureDecoder::CaptureDecoder(const Options& options, DatagramSink& datagrams)
     : CaptureDecoder(options, nullptr, &datagrams) {}
@@ -255,8 +256,8 @@ std::string CaptureDecoder::nothing_found() const {
     if (ports.size() > kShown) out += " and " + std::to_string(ports.size() - kShown) + " other ports";
     return out;
   }
-  std::string out = "no UDP/IPv4 datagrams in " + std::to_string(stats_.packets) +
-                    (stats_.packets == 1 ? " packet" : " packets");
+  std::string out =
+      "no UDP/IPv4 datagrams in " + std::to_string(stats_.packets) + (stats_.packets == 1 ? " packet" : " packets");
   std::string why;
   auto add = [&](std::uint64_t n, const char* what) {
     if (n == 0) return;

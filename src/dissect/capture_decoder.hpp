@@ -26,9 +26,9 @@
 #include <vector>
 
 #include "aio/consumer.hpp"
-#include "dlt/framer.hpp"
 #include "dissect/capture_flow.hpp"
 #include "dissect/flow_table.hpp"
+#include "dlt/framer.hpp"
 #include "net/ipv4.hpp"
 #include "net/ipv4_reassembly.hpp"
 
@@ -69,7 +69,7 @@ class CaptureDecoder final : public aio::Consumer {
  public:
   struct Options {
     std::vector<std::uint16_t> udp_ports{3490};
-    bool payload_text = true;  // messages carry their payload text (for text sinks)
+    bool payload_text = true;                        // messages carry their payload text (for text sinks)
     const dlt::PayloadGate* payload_gate = nullptr;  // asked per message whether text is made
     net::Ipv4Reassembly::Limits reassembly;
     // Flows held at once; beyond it the least recently fed flow is flushed (its partial
@@ -87,14 +87,14 @@ class CaptureDecoder final : public aio::Consumer {
   };
   struct Stats {
     std::uint64_t packets = 0;
-    std::uint64_t datagrams = 0;           // UDP datagrams to our ports fed to a flow
-    std::uint64_t ignored = 0;             // not IPv4/UDP to our ports, or too short
-    std::uint64_t truncated = 0;           // captured length below the original length
+    std::uint64_t datagrams = 0;  // UDP datagrams to our ports fed to a flow
+    std::uint64_t ignored = 0;    // not IPv4/UDP to our ports, or too short
+    std::uint64_t truncated = 0;  // captured length below the original length
     std::uint64_t unsupported_link = 0;
-    std::uint64_t tecmp_bad_version = 0;   // refused and counted (Q11)
-    std::uint64_t reassembled_dropped = 0; // complete datagrams refused (port, UDP length)
-    std::uint64_t flows_evicted = 0;       // flushed early by max_flows
-    std::uint64_t beyond_snapshot = 0;     // captured longer than Options::snapshot_length
+    std::uint64_t tecmp_bad_version = 0;    // refused and counted (Q11)
+    std::uint64_t reassembled_dropped = 0;  // complete datagrams refused (port, UDP length)
+    std::uint64_t flows_evicted = 0;        // flushed early by max_flows
+    std::uint64_t beyond_snapshot = 0;      // captured longer than Options::snapshot_length
     Stats& operator+=(const Stats& o) noexcept;
   };
 
@@ -155,14 +155,14 @@ class CaptureDecoder final : public aio::Consumer {
   std::unique_ptr<CaptureFlow> make_flow(const FlowKey& key);
 
   Options options_;
-  std::bitset<65536> wanted_ports_;      // options_.udp_ports, one test per datagram
-  dlt::FramerSink* sink_ = nullptr;      // events (own flows), or
-  DatagramSink* datagrams_ = nullptr;    // datagrams (flows kept elsewhere)
+  std::bitset<65536> wanted_ports_;                  // options_.udp_ports, one test per datagram
+  dlt::FramerSink* sink_ = nullptr;                  // events (own flows), or
+  DatagramSink* datagrams_ = nullptr;                // datagrams (flows kept elsewhere)
   std::vector<std::unique_ptr<CaptureFlow>> flows_;  // in order of first appearance
   FlowTable<CaptureFlow*> flow_index_;
   net::Ipv4Reassembly reassembly_;
   util::TextBuffer payload_text_{util::TextBuffer::kLineBytes};  // shared by all flow framers
-  std::uint64_t clock_ = 0;  // counts datagrams, for least-recently-fed eviction
+  std::uint64_t clock_ = 0;                                      // counts datagrams, for least-recently-fed eviction
   Stats stats_;
   // UDP datagrams to other ports, by destination port (for nothing_found); filled on the
   // path of ignored traffic only.

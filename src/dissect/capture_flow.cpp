@@ -50,7 +50,8 @@ void CaptureFlow::feed(std::span<const std::uint8_t> bytes, std::uint64_t file_o
   if (segments_.size() - first_ > 512) {
     const std::uint64_t keep_from = framer_.fed() > kLiveWindow ? framer_.fed() - kLiveWindow : 0;
     auto begin = segments_.begin() + static_cast<long>(first_) + 1;
-    auto first_live = std::find_if(begin, segments_.end(), [&](const Segment& s) { return s.stream_start >= keep_from; });
+    auto first_live =
+        std::find_if(begin, segments_.end(), [&](const Segment& s) { return s.stream_start >= keep_from; });
     if (first_live != begin) first_live = std::prev(first_live);
     segments_.erase(begin, first_live);
   }

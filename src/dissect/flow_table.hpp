@@ -77,8 +77,8 @@ class FlowTable {
     // the key was usually just stored field by field, and a wide load of narrow stores
     // waits for them to reach the cache.
     const std::uint64_t a = std::uint64_t{key.source} * 0x9E3779B97F4A7C15ull ^ key.destination;
-    const std::uint64_t b = (std::uint64_t{key.interface} << 32) ^
-                            (std::uint64_t{key.source_port} << 16 | key.destination_port);
+    const std::uint64_t b =
+        (std::uint64_t{key.interface} << 32) ^ (std::uint64_t{key.source_port} << 16 | key.destination_port);
     const std::uint64_t h = (a ^ b) * 0xD6E8FEB86659FD93ull;
     return static_cast<std::size_t>(h >> shift_);
   }

@@ -18,39 +18,72 @@ constexpr std::size_t kPaddingTolerance = 32;
 
 std::string_view service_name(std::int32_t id) {
   switch (id) {
-    case 0x01: return "set_log_level";
-    case 0x02: return "set_trace_status";
-    case 0x03: return "get_log_info";
-    case 0x04: return "get_default_log_level";
-    case 0x05: return "store_config";
-    case 0x06: return "reset_to_factory_default";
-    case 0x09: return "set_verbose_mode";
-    case 0x0A: return "set_message_filtering";
-    case 0x0B: return "set_timing_packets";
-    case 0x0C: return "get_local_time";
-    case 0x0D: return "use_ecu_id";
-    case 0x0E: return "use_session_id";
-    case 0x0F: return "use_timestamp";
-    case 0x10: return "use_extended_header";
-    case 0x11: return "set_default_log_level";
-    case 0x12: return "set_default_trace_status";
-    case 0x13: return "get_software_version";
-    case 0x14: return "message_buffer_overflow";
-    case 0x15: return "get_default_trace_status";
-    case 0x19: return "get_verbose_mode";
-    case 0x1A: return "get_message_filtering";
-    case 0x1B: return "get_use_ecu_id";
-    case 0x1C: return "get_use_session_id";
-    case 0x1D: return "get_use_timestamp";
-    case 0x1E: return "get_use_extended_header";
-    case 0x1F: return "get_trace_status";
-    case 0x23: return "buffer_overflow";
-    case 0x24: return "sync_timestamp";
-    case 0xF01: return "unregister_context";
-    case 0xF02: return "connection_info";
-    case 0xF03: return "timezone";
-    case 0xF04: return "marker";
-    default: return {};
+    case 0x01:
+      return "set_log_level";
+    case 0x02:
+      return "set_trace_status";
+    case 0x03:
+      return "get_log_info";
+    case 0x04:
+      return "get_default_log_level";
+    case 0x05:
+      return "store_config";
+    case 0x06:
+      return "reset_to_factory_default";
+    case 0x09:
+      return "set_verbose_mode";
+    case 0x0A:
+      return "set_message_filtering";
+    case 0x0B:
+      return "set_timing_packets";
+    case 0x0C:
+      return "get_local_time";
+    case 0x0D:
+      return "use_ecu_id";
+    case 0x0E:
+      return "use_session_id";
+    case 0x0F:
+      return "use_timestamp";
+    case 0x10:
+      return "use_extended_header";
+    case 0x11:
+      return "set_default_log_level";
+    case 0x12:
+      return "set_default_trace_status";
+    case 0x13:
+      return "get_software_version";
+    case 0x14:
+      return "message_buffer_overflow";
+    case 0x15:
+      return "get_default_trace_status";
+    case 0x19:
+      return "get_verbose_mode";
+    case 0x1A:
+      return "get_message_filtering";
+    case 0x1B:
+      return "get_use_ecu_id";
+    case 0x1C:
+      return "get_use_session_id";
+    case 0x1D:
+      return "get_use_timestamp";
+    case 0x1E:
+      return "get_use_extended_header";
+    case 0x1F:
+      return "get_trace_status";
+    case 0x23:
+      return "buffer_overflow";
+    case 0x24:
+      return "sync_timestamp";
+    case 0xF01:
+      return "unregister_context";
+    case 0xF02:
+      return "connection_info";
+    case 0xF03:
+      return "timezone";
+    case 0xF04:
+      return "marker";
+    default:
+      return {};
   }
 }
 
@@ -83,9 +116,15 @@ void put_unsigned(Out& out, std::uint64_t v) {
 template <class Out>
 void put_status(Out& out, std::uint8_t s, bool with_pending = false) {
   switch (s) {
-    case 0: out.append("ok"); return;
-    case 1: out.append("not_supported"); return;
-    case 2: out.append("error"); return;
+    case 0:
+      out.append("ok");
+      return;
+    case 1:
+      out.append("not_supported");
+      return;
+    case 2:
+      out.append("error");
+      return;
     case 3:
       if (with_pending) {
         out.append("pending");
@@ -202,13 +241,32 @@ bool request(const Payload& pl, std::int32_t id, Out& out) {
       put_com(out, com);
       return true;
     }
-    case 0x04: case 0x05: case 0x06: case 0x0C: case 0x13: case 0x14: case 0x15: case 0x19:
-    case 0x1A: case 0x1B: case 0x1C: case 0x1D: case 0x1E: case 0x23: case 0x24:
+    case 0x04:
+    case 0x05:
+    case 0x06:
+    case 0x0C:
+    case 0x13:
+    case 0x14:
+    case 0x15:
+    case 0x19:
+    case 0x1A:
+    case 0x1B:
+    case 0x1C:
+    case 0x1D:
+    case 0x1E:
+    case 0x23:
+    case 0x24:
       if (!pl.fits(4)) return false;
       open_service(out, name);
       out.put(']');
       return true;
-    case 0x09: case 0x0A: case 0x0B: case 0x0D: case 0x0E: case 0x0F: case 0x10:
+    case 0x09:
+    case 0x0A:
+    case 0x0B:
+    case 0x0D:
+    case 0x0E:
+    case 0x0F:
+    case 0x10:
       if (!pl.fits(5)) return false;
       open_service(out, name);
       out.append("] ");
@@ -308,9 +366,8 @@ bool sync_timestamp(const Payload& pl, Out& out) {
     std::tm tm{};
     if (!::gmtime_r(&t, &tm)) tm = std::tm{};
     char buf[64];
-    int k = std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%05uZ", tm.tm_year + 1900,
-                          tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                          static_cast<unsigned>((ns / 10000) % 100000));
+    int k = std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%05uZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                          tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<unsigned>((ns / 10000) % 100000));
     out.append(buf, static_cast<std::size_t>(k));
   }
   return true;
@@ -335,8 +392,20 @@ bool response(const Payload& pl, std::int32_t id, Out& out) {
     return true;
   }
   switch (id) {
-    case 0x01: case 0x02: case 0x05: case 0x06: case 0x09: case 0x0A: case 0x0B: case 0x0C:
-    case 0x0D: case 0x0E: case 0x0F: case 0x10: case 0x11: case 0x12:
+    case 0x01:
+    case 0x02:
+    case 0x05:
+    case 0x06:
+    case 0x09:
+    case 0x0A:
+    case 0x0B:
+    case 0x0C:
+    case 0x0D:
+    case 0x0E:
+    case 0x0F:
+    case 0x10:
+    case 0x11:
+    case 0x12:
       if (!pl.fits(5)) return false;
       out.put(' ');
       put_status(out, status);
@@ -344,7 +413,14 @@ bool response(const Payload& pl, std::int32_t id, Out& out) {
       return true;
     case 0x04:
     case 0x14:
-    case 0x15: case 0x19: case 0x1A: case 0x1B: case 0x1C: case 0x1D: case 0x1E: case 0x1F:
+    case 0x15:
+    case 0x19:
+    case 0x1A:
+    case 0x1B:
+    case 0x1C:
+    case 0x1D:
+    case 0x1E:
+    case 0x1F:
       out.put(' ');
       put_status(out, status);
       out.put(']');
@@ -389,14 +465,25 @@ bool response(const Payload& pl, std::int32_t id, Out& out) {
     case 0x03:
       out.put(' ');
       switch (status) {
-        case 0: out.append("ok]"); return pl.fits(9);
-        case 8: out.append("no_matching_context_id]"); return pl.fits(9);
-        case 9: out.append("overflow]"); return pl.n < 9 ? pl.fits(5) : pl.fits(9);
-        case 3: case 4: case 5: case 6: case 7:
+        case 0:
+          out.append("ok]");
+          return pl.fits(9);
+        case 8:
+          out.append("no_matching_context_id]");
+          return pl.fits(9);
+        case 9:
+          out.append("overflow]");
+          return pl.n < 9 ? pl.fits(5) : pl.fits(9);
+        case 3:
+        case 4:
+        case 5:
+        case 6:
+        case 7:
           put_unsigned(out, status);
           out.put(']');
           return log_info_table(pl, status, out);
-        default: return false;
+        default:
+          return false;
       }
     case 0xF01: {
       if (!pl.fits(17)) return false;
@@ -417,7 +504,9 @@ bool response(const Payload& pl, std::int32_t id, Out& out) {
       put_status(out, status);
       out.append("] ");
       std::uint8_t state = pl.u8(5);
-      out.append(state == 2 ? std::string_view("connected") : state == 1 ? std::string_view("disconnected") : std::string_view("unknown"));
+      out.append(state == 2   ? std::string_view("connected")
+                 : state == 1 ? std::string_view("disconnected")
+                              : std::string_view("unknown"));
       put_com(out, pl.id(6));
       return true;
     }
@@ -464,8 +553,7 @@ bool validate_control(std::span<const std::uint8_t> payload, bool big_endian, Co
   return decode_control(payload, big_endian, kind, sink);
 }
 
-bool format_control(std::span<const std::uint8_t> payload, bool big_endian, ControlKind kind,
-                    util::TextBuffer& out) {
+bool format_control(std::span<const std::uint8_t> payload, bool big_endian, ControlKind kind, util::TextBuffer& out) {
   return decode_control(payload, big_endian, kind, out);
 }
 

@@ -20,7 +20,6 @@ enum class ControlKind : std::uint8_t { Request = 1, Response = 2, Time = 3 };
 bool validate_control(std::span<const std::uint8_t> payload, bool big_endian, ControlKind kind);
 
 // Appends the text of a valid control message; false if it is invalid after all.
-bool format_control(std::span<const std::uint8_t> payload, bool big_endian, ControlKind kind,
-                    util::TextBuffer& out);
+bool format_control(std::span<const std::uint8_t> payload, bool big_endian, ControlKind kind, util::TextBuffer& out);
 
 }  // namespace dltdump::dlt

@@ -152,7 +152,8 @@ void Framer::feed(std::span<const std::uint8_t> chunk, FramerSink& sink) {
       // Still waiting for more bytes: only possible when the whole chunk was taken.
       carry_.erase(carry_.begin(), carry_.begin() + static_cast<std::ptrdiff_t>(used));
       carry_base_ += used;
-      if (take < chunk.size()) carry_.insert(carry_.end(), chunk.begin() + static_cast<std::ptrdiff_t>(take), chunk.end());
+      if (take < chunk.size())
+        carry_.insert(carry_.end(), chunk.begin() + static_cast<std::ptrdiff_t>(take), chunk.end());
       return;
     }
     from = used - old;
@@ -170,7 +171,8 @@ void Framer::feed(std::span<const std::uint8_t> chunk, FramerSink& sink) {
 
 std::uint64_t Framer::decode_until(std::span<const std::uint8_t> rest, std::uint64_t stop, FramerSink& sink) {
   const std::uint64_t base = fed_;
-  const std::size_t stop_at = stop > base ? static_cast<std::size_t>(std::min<std::uint64_t>(stop - base, rest.size())) : 0;
+  const std::size_t stop_at =
+      stop > base ? static_cast<std::size_t>(std::min<std::uint64_t>(stop - base, rest.size())) : 0;
   std::size_t used = process(rest.data(), rest.size(), base, true, stop_at == rest.size() ? SIZE_MAX : stop_at, sink);
   fed_ = base + used;
   carry_base_ = fed_;

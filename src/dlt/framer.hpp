@@ -95,8 +95,8 @@ class Framer {
   friend struct FramerSplit;  // decoding a file in pieces: dlt/framer_split.hpp
 
   std::uint64_t decode_until(std::span<const std::uint8_t> rest, std::uint64_t stop, FramerSink& sink);
-  std::size_t process(const std::uint8_t* buf, std::size_t len, std::uint64_t base, bool at_end,
-                      std::size_t stop_at, FramerSink& sink);
+  std::size_t process(const std::uint8_t* buf, std::size_t len, std::uint64_t base, bool at_end, std::size_t stop_at,
+                      FramerSink& sink);
   void skip(std::uint64_t position, std::uint64_t length, std::string_view reason);
   void deliver_skip(FramerSink& sink);
 
@@ -106,12 +106,12 @@ class Framer {
   std::vector<std::uint8_t> carry_;
   std::uint64_t carry_base_ = 0;  // stream offset of carry_[0]
   std::uint64_t fed_ = 0;
-  util::Timestamp last_time_;     // time of the most recently parsed storage header
+  util::Timestamp last_time_;  // time of the most recently parsed storage header
   SkipRecord pending_;
   Message message_;
-  util::TextBuffer* text_ = nullptr;           // where payload text goes, or null
-  const PayloadGate* gate_ = nullptr;          // what each payload is needed for, or null
-  const PayloadGate* quick_gate_ = nullptr;    // gate_, if its drops_unparsed may say true
+  util::TextBuffer* text_ = nullptr;            // where payload text goes, or null
+  const PayloadGate* gate_ = nullptr;           // what each payload is needed for, or null
+  const PayloadGate* quick_gate_ = nullptr;     // gate_, if its drops_unparsed may say true
   std::unique_ptr<util::TextBuffer> own_text_;  // made on first set_payload_text(true)
   static inline const std::atomic<bool> kNeverStop{false};
   const std::atomic<bool>* stop_ = &kNeverStop;  // see set_stop_flag

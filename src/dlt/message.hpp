@@ -46,13 +46,13 @@ struct Message {
   std::span<const std::uint8_t> payload;  // after the headers
 
   std::uint8_t htyp = 0;
-  std::uint8_t counter = 0;               // MCNT
-  bool big_endian = false;                // payload byte order (MSBF)
+  std::uint8_t counter = 0;  // MCNT
+  bool big_endian = false;   // payload byte order (MSBF)
   bool has_ecu = false, has_session = false, has_device_time = false, has_extended = false;
-  Id ecu;                                 // standard header ECU (WEID)
-  Id storage_ecu;                         // storage header ECU (DLT files only)
+  Id ecu;          // standard header ECU (WEID)
+  Id storage_ecu;  // storage header ECU (DLT files only)
   std::uint32_t session = 0;
-  std::uint32_t device_time = 0;          // 0.1 ms units
+  std::uint32_t device_time = 0;  // 0.1 ms units
   std::uint8_t msin = 0, noar = 0;
   Id app, ctx;
   PayloadKind kind = PayloadKind::NonVerbose;
@@ -71,8 +71,8 @@ struct Message {
 struct SkipRecord {
   std::uint64_t position = 0;  // stream offset of the first skipped byte
   std::uint64_t length = 0;
-  std::string_view reason;     // one of the kReason* texts
-  util::Timestamp time;        // time current when the first byte was skipped
+  std::string_view reason;  // one of the kReason* texts
+  util::Timestamp time;     // time current when the first byte was skipped
 };
 
 inline constexpr std::string_view kReasonSearching = "Searching for next packet";

@@ -119,10 +119,10 @@ struct TypeTexts {
     constexpr std::string_view kApp[] = {"app_trace variable", "app_trace func_in", "app_trace func_out",
                                          "app_trace state", "app_trace vfb"};
     // Deviation Q2: ethernet, someip and the user types by their names.
-    constexpr std::string_view kNw[] = {"nw_trace ipc", "nw_trace can", "nw_trace flexray", "nw_trace most",
-                                        "nw_trace ethernet", "nw_trace someip", "nw_trace user1", "nw_trace user2",
-                                        "nw_trace user3", "nw_trace user4", "nw_trace user5", "nw_trace user6",
-                                        "nw_trace user7", "nw_trace user8", "nw_trace user9"};
+    constexpr std::string_view kNw[] = {"nw_trace ipc",      "nw_trace can",    "nw_trace flexray", "nw_trace most",
+                                        "nw_trace ethernet", "nw_trace someip", "nw_trace user1",   "nw_trace user2",
+                                        "nw_trace user3",    "nw_trace user4",  "nw_trace user5",   "nw_trace user6",
+                                        "nw_trace user7",    "nw_trace user8",  "nw_trace user9"};
     constexpr std::string_view kCtl[] = {"control request", "control response", "control time"};
     for (unsigned t = 0; t < 16; ++t) {
       set(0, t, t >= 1 && t <= 6 ? kLog[t - 1] : "log ");

@@ -45,10 +45,10 @@ inline unsigned standard_header_length(const std::uint8_t* p) {
 class PayloadGate {
  public:
   enum class Need : std::uint8_t {
-    Text,         // validate and format: the message may be printed or searched
-    Validation,   // validate only: the message is delivered, its text made on demand
-    Nothing,      // nobody takes this message, nor a skip line in its place: the framer may
-                  // drop it unvalidated where that cannot change the other events' bytes
+    Text,        // validate and format: the message may be printed or searched
+    Validation,  // validate only: the message is delivered, its text made on demand
+    Nothing,     // nobody takes this message, nor a skip line in its place: the framer may
+                 // drop it unvalidated where that cannot change the other events' bytes
   };
   virtual ~PayloadGate() = default;
   virtual Need need(const Message& m) const = 0;

@@ -30,9 +30,7 @@ constexpr std::uint32_t scod(std::uint32_t ti) { return (ti >> 15) & 7; }
 constexpr unsigned kScodHex = 2, kScodBin = 3, kScodAscii = 0;
 
 // Bytes of a numeric value for TYLE 1..5, 0 when the TYLE is invalid for the type.
-constexpr unsigned int_width(std::uint32_t tyle) {
-  return (tyle >= 1 && tyle <= 5) ? (1u << (tyle - 1)) : 0u;
-}
+constexpr unsigned int_width(std::uint32_t tyle) { return (tyle >= 1 && tyle <= 5) ? (1u << (tyle - 1)) : 0u; }
 constexpr unsigned bool_width(std::uint32_t tyle) { return tyle == 0 ? 1u : int_width(tyle); }
 constexpr unsigned float_width(std::uint32_t tyle) { return (tyle >= 2 && tyle <= 5) ? (1u << (tyle - 1)) : 0u; }
 
@@ -109,10 +107,14 @@ long double quad_to_long_double(unsigned __int128 bits) {
 // Reads `width` (1, 2, 4 or 8) bytes at p in the payload byte order.
 std::uint64_t load_u64(const std::uint8_t* p, unsigned width, bool be) {
   switch (width) {
-    case 1: return p[0];
-    case 2: return util::load<std::uint16_t>(p, be);
-    case 4: return util::load<std::uint32_t>(p, be);
-    default: return util::load<std::uint64_t>(p, be);
+    case 1:
+      return p[0];
+    case 2:
+      return util::load<std::uint16_t>(p, be);
+    case 4:
+      return util::load<std::uint32_t>(p, be);
+    default:
+      return util::load<std::uint64_t>(p, be);
   }
 }
 
@@ -304,8 +306,7 @@ bool validate_verbose(std::span<const std::uint8_t> payload, bool big_endian, st
   return decode_verbose(payload, big_endian, noar, sink);
 }
 
-bool format_verbose(std::span<const std::uint8_t> payload, bool big_endian, std::uint8_t noar,
-                    util::TextBuffer& out) {
+bool format_verbose(std::span<const std::uint8_t> payload, bool big_endian, std::uint8_t noar, util::TextBuffer& out) {
   return decode_verbose(payload, big_endian, noar, out);
 }
 

@@ -27,8 +27,7 @@ bool validate_verbose(std::span<const std::uint8_t> payload, bool big_endian, st
 
 // Appends the argument texts of a payload that validate_verbose accepted. Returns false
 // (with partial text appended) if it is not valid after all.
-bool format_verbose(std::span<const std::uint8_t> payload, bool big_endian, std::uint8_t noar,
-                    util::TextBuffer& out);
+bool format_verbose(std::span<const std::uint8_t> payload, bool big_endian, std::uint8_t noar, util::TextBuffer& out);
 
 // The argument count a line shows: 0 for an empty payload, else NOAR.
 inline unsigned verbose_argument_count(std::span<const std::uint8_t> payload, std::uint8_t noar) {

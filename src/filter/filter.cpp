@@ -25,9 +25,12 @@ void fill(const std::vector<std::string>& values, std::vector<dlt::IdMatcher>& i
 
 unsigned kind_bit(dlt::PayloadKind k) {
   switch (k) {
-    case dlt::PayloadKind::Verbose: return kKindVerbose;
-    case dlt::PayloadKind::NonVerbose: return kKindNonVerbose;
-    case dlt::PayloadKind::Control: return kKindControl;
+    case dlt::PayloadKind::Verbose:
+      return kKindVerbose;
+    case dlt::PayloadKind::NonVerbose:
+      return kKindNonVerbose;
+    case dlt::PayloadKind::Control:
+      return kKindControl;
   }
   return 0;
 }
@@ -39,11 +42,8 @@ constexpr int kSkipType = 0x30;  // log warn
 }  // namespace
 
 Filter::Filter(const FilterSpec& spec)
-    : none_(spec.none),
-      sessions_(spec.session_ids),
-      types_given_(!spec.types.empty()),
-      kinds_(spec.kinds == 0 ? kKindAll : spec.kinds),
-      message_ids_(spec.message_ids),
+    : none_(spec.none), sessions_(spec.session_ids), types_given_(!spec.types.empty()),
+      kinds_(spec.kinds == 0 ? kKindAll : spec.kinds), message_ids_(spec.message_ids),
       time_given_(spec.not_before_us || spec.not_after_us),
       not_before_us_(spec.not_before_us.value_or(std::numeric_limits<std::int64_t>::min())),
       not_after_us_(spec.not_after_us.value_or(std::numeric_limits<std::int64_t>::max())),
@@ -73,9 +73,8 @@ bool Filter::header_match(const dlt::Message& m) const {
   // A type exists with an extended header of a known MSTP (Q16: non-verbose ones too).
   const int type = m.has_extended && ((m.msin >> 1) & 7) <= 3 ? (m.msin & 0xFE) : -1;
   if (!common_match(m.shown_ecu(), m.app, m.ctx, m.has_extended, type, kind_bit(m.kind), m.time)) return false;
-  if (!sessions_.empty() &&
-      !(m.has_session && std::find(sessions_.begin(), sessions_.end(), static_cast<std::int32_t>(m.session)) !=
-                             sessions_.end()))
+  if (!sessions_.empty() && !(m.has_session && std::find(sessions_.begin(), sessions_.end(),
+                                                         static_cast<std::int32_t>(m.session)) != sessions_.end()))
     return false;
   if (!message_ids_.empty()) {
     if (m.kind != dlt::PayloadKind::NonVerbose) return false;
@@ -101,9 +100,8 @@ bool Filter::header_match(const dlt::SkipRecord& s) const {
 
 bool Filter::may_pass_skip_lines() const {
   // Only the time differs between skip lines: take one inside the time range.
-  const std::int64_t t = time_given_ ? (not_before_us_ != std::numeric_limits<std::int64_t>::min() ? not_before_us_
-                                                                                               : not_after_us_)
-                                     : 0;
+  const std::int64_t t =
+      time_given_ ? (not_before_us_ != std::numeric_limits<std::int64_t>::min() ? not_before_us_ : not_after_us_) : 0;
   return header_match(dlt::SkipRecord{0, 1, dlt::kReasonSearching, {t, true}}) &&
          (search_.empty() || search_.may_match_skip_text());
 }

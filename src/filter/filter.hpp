@@ -75,15 +75,15 @@ class Filter {
   bool app_ctx_match(const dlt::Id& app, const dlt::Id& ctx, bool has_app) const {
     return (!app_.given || (has_app && app_.contains(app))) && (!ctx_.given || (has_app && ctx_.contains(ctx)));
   }
-  bool common_match(const dlt::Id& ecu, const dlt::Id& app, const dlt::Id& ctx, bool has_app, int type,
-                    unsigned kind, const util::Timestamp& time) const;
+  bool common_match(const dlt::Id& ecu, const dlt::Id& app, const dlt::Id& ctx, bool has_app, int type, unsigned kind,
+                    const util::Timestamp& time) const;
 
   bool none_;
   IdGroup ecu_, app_, ctx_;
   std::vector<std::int32_t> sessions_;
   bool types_given_;
-  std::bitset<256> types_;      // MSIN & 0xFE values
-  unsigned kinds_;              // kKind* bits that pass (kKindAll: any)
+  std::bitset<256> types_;  // MSIN & 0xFE values
+  unsigned kinds_;          // kKind* bits that pass (kKindAll: any)
   std::vector<std::uint32_t> message_ids_;
   bool time_given_;
   std::int64_t not_before_us_, not_after_us_;

@@ -8,18 +8,16 @@
 namespace dltdump::filter {
 
 FilterSink::FilterSink(const Filter& filter, Context context, dlt::FramerSink& next, bool next_wants_text)
-    : filter_(filter),
-      context_(context),
-      next_(next),
+    : filter_(filter), context_(context), next_(next),
       wants_any_text_(!filter.passes_nothing() && (next_wants_text || filter.has_text_group())),
       droppable_(context.before == 0 && context.after == 0 && !filter.may_pass_skip_lines()),
-      scratch_(filter.search().scratch()),
-      held_(context.before) {
+      scratch_(filter.search().scratch()), held_(context.before) {
   if (context.before == 0) return;
   // Enough for `before` of the largest lines, within the byte budget; never less than one
   // line. Allocated uninitialised: pages are touched only as lines are held.
   const std::uint64_t budget = std::clamp<std::uint64_t>(context.held_bytes, kMaxHeldLineBytes, kMaxHeldBytes);
-  ring_size_ = static_cast<std::size_t>(std::min<std::uint64_t>(budget, std::uint64_t{context.before} * kMaxHeldLineBytes));
+  ring_size_ =
+      static_cast<std::size_t>(std::min<std::uint64_t>(budget, std::uint64_t{context.before} * kMaxHeldLineBytes));
   ring_.reset(new std::uint8_t[ring_size_]);
 }
 

@@ -102,8 +102,8 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
   bool droppable_;  // a message whose headers fail is never printed (no context, no skip lines)
   std::unique_ptr<TextSearch::Scratch> scratch_;
   util::TextBuffer text_{util::TextBuffer::kLineBytes};  // payload text made here (when the framer made none)
-  dlt::Message with_text_;          // a message with that text attached
-  std::vector<Held> held_;          // ring of `before` slots
+  dlt::Message with_text_;                               // a message with that text attached
+  std::vector<Held> held_;                               // ring of `before` slots
   std::size_t held_first_ = 0, held_count_ = 0;
   // The held lines' bytes, first in first out like the slots: used from ring_head_ up to
   // ring_tail_ (wrapping at ring_size_), ring_used_ bytes in all.

@@ -19,20 +19,20 @@ inline constexpr unsigned kKindAll = kKindVerbose | kKindNonVerbose | kKindContr
 struct FilterSpec {
   std::vector<std::string> ecu_ids, app_ids, ctx_ids;
   std::vector<std::int32_t> session_ids;
-  std::vector<std::int32_t> types;          // MSIN with the verbose bit masked (0x30 = log warn)
-  unsigned kinds = 0;                       // 0 or kKindAll: no restriction
-  std::vector<std::uint32_t> message_ids;   // non-verbose message ids
+  std::vector<std::int32_t> types;                          // MSIN with the verbose bit masked (0x30 = log warn)
+  unsigned kinds = 0;                                       // 0 or kKindAll: no restriction
+  std::vector<std::uint32_t> message_ids;                   // non-verbose message ids
   std::optional<std::int64_t> not_before_us, not_after_us;  // inclusive, µs since 1970 UTC
-  std::vector<std::string> strings;         // -s: substrings of the line text
-  std::vector<std::string> regexes;         // -r: PCRE2 patterns, searched in the line text
-  bool ignore_case = false;                 // -i: applies to strings and regexes
-  bool none = false;                        // --none: nothing passes
+  std::vector<std::string> strings;                         // -s: substrings of the line text
+  std::vector<std::string> regexes;                         // -r: PCRE2 patterns, searched in the line text
+  bool ignore_case = false;                                 // -i: applies to strings and regexes
+  bool none = false;                                        // --none: nothing passes
 
   // True when any option restricts the lines (context needs at least one).
   bool any() const {
-    return none || !ecu_ids.empty() || !app_ids.empty() || !ctx_ids.empty() || !session_ids.empty() ||
-           !types.empty() || (kinds != 0 && kinds != kKindAll) || !message_ids.empty() || not_before_us ||
-           not_after_us || !strings.empty() || !regexes.empty();
+    return none || !ecu_ids.empty() || !app_ids.empty() || !ctx_ids.empty() || !session_ids.empty() || !types.empty() ||
+           (kinds != 0 && kinds != kKindAll) || !message_ids.empty() || not_before_us || not_after_us ||
+           !strings.empty() || !regexes.empty();
   }
 };
 

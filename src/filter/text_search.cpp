@@ -23,12 +23,12 @@ std::string pcre2_message(int code) {
 pcre2_code* compile(const std::string& source, std::uint32_t options, const std::string& shown) {
   int error = 0;
   PCRE2_SIZE offset = 0;
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(source.data()), source.size(), options, &error,
-                                   &offset, nullptr);
+  pcre2_code* code =
+      pcre2_compile(reinterpret_cast<PCRE2_SPTR>(source.data()), source.size(), options, &error, &offset, nullptr);
   if (!code)
-    throw util::Error(util::ExitCode::OptionError, util::Culprit::Option, shown,
-                      "Invalid regular expression '" + shown + "': " + pcre2_message(error) + " at offset " +
-                          std::to_string(offset));
+    throw util::Error(
+        util::ExitCode::OptionError, util::Culprit::Option, shown,
+        "Invalid regular expression '" + shown + "': " + pcre2_message(error) + " at offset " + std::to_string(offset));
   // Without a JIT (an unsupported CPU), the interpreter runs the same pattern.
   pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
   return code;

@@ -101,7 +101,11 @@ Content sniff_content(const HeadReader& head) {
   if (h.size() >= 4 && pcap::PcapngReader::is_magic(h.data())) return Content::Pcapng;
   if (h.size() >= 4 && pcap::PcapReader::is_magic(h.data())) return Content::Pcap;
   if (starts_with(h, "\x1F\x8B", 2)) return Content::Gzip;
-  if (starts_with(h, "\xFD" "7zXZ\x00", 6)) return Content::Xz;
+  if (starts_with(h,
+                  "\xFD"
+                  "7zXZ\x00",
+                  6))
+    return Content::Xz;
   if (starts_with(h, "BZh", 3) && h.size() >= 4 && h[3] >= '1' && h[3] <= '9') return Content::Bzip2;
   if (starts_with(h, "PK\x03\x04", 4) || starts_with(h, "PK\x05\x06", 4) || starts_with(h, "PK\x07\x08", 4))
     return Content::Zip;
@@ -114,17 +118,21 @@ Content sniff_content(const HeadReader& head) {
 
 InputFormat format_of(Content content) {
   switch (content) {
-    case Content::DltSerial: return InputFormat::Serial;
-    case Content::DltNetwork: return InputFormat::Network;
+    case Content::DltSerial:
+      return InputFormat::Serial;
+    case Content::DltNetwork:
+      return InputFormat::Network;
     case Content::Pcap:
-    case Content::Pcapng: return InputFormat::Pcap;
-    default: return InputFormat::File;
+    case Content::Pcapng:
+      return InputFormat::Pcap;
+    default:
+      return InputFormat::File;
   }
 }
 
 bool is_compressed(Content content) {
-  return content == Content::Gzip || content == Content::Xz || content == Content::Zstd ||
-         content == Content::Bzip2 || content == Content::Zip;
+  return content == Content::Gzip || content == Content::Xz || content == Content::Zstd || content == Content::Bzip2 ||
+         content == Content::Zip;
 }
 
 bool confirms(Content content, InputFormat format) {
@@ -133,17 +141,28 @@ bool confirms(Content content, InputFormat format) {
 
 const char* describe(Content content) {
   switch (content) {
-    case Content::Unknown: return "unrecognised data";
-    case Content::DltFile: return "a DLT file";
-    case Content::DltSerial: return "a DLT serial recording";
-    case Content::DltNetwork: return "a DLT network recording";
-    case Content::Pcap: return "a PCAP capture";
-    case Content::Pcapng: return "a PCAP-NG capture";
-    case Content::Gzip: return "gzip-compressed data";
-    case Content::Xz: return "xz-compressed data";
-    case Content::Zstd: return "zstd-compressed data";
-    case Content::Bzip2: return "bzip2-compressed data";
-    case Content::Zip: return "a zip archive";
+    case Content::Unknown:
+      return "unrecognised data";
+    case Content::DltFile:
+      return "a DLT file";
+    case Content::DltSerial:
+      return "a DLT serial recording";
+    case Content::DltNetwork:
+      return "a DLT network recording";
+    case Content::Pcap:
+      return "a PCAP capture";
+    case Content::Pcapng:
+      return "a PCAP-NG capture";
+    case Content::Gzip:
+      return "gzip-compressed data";
+    case Content::Xz:
+      return "xz-compressed data";
+    case Content::Zstd:
+      return "zstd-compressed data";
+    case Content::Bzip2:
+      return "bzip2-compressed data";
+    case Content::Zip:
+      return "a zip archive";
   }
   return "unrecognised data";
 }
@@ -151,27 +170,29 @@ const char* describe(Content content) {
 std::string compressed_message(Content content, const std::string& name) {
   const bool stdin_input = name == "-";
   if (content == Content::Zip)
-    return name + ": a zip archive; extract it first (e.g. unzip -p " + (stdin_input ? "FILE" : name) +
-           " | dltdump -)";
-  const char* tool = content == Content::Gzip ? "gzip" : content == Content::Xz ? "xz"
-                     : content == Content::Zstd ? "zstd" : "bzip2";
-  const std::string example = stdin_input ? std::string(tool) + " -dc FILE | dltdump -"
-                                          : std::string(tool) + " -dc " + name + " | dltdump -";
+    return name + ": a zip archive; extract it first (e.g. unzip -p " + (stdin_input ? "FILE" : name) + " | dltdump -)";
+  const char* tool = content == Content::Gzip   ? "gzip"
+                     : content == Content::Xz   ? "xz"
+                     : content == Content::Zstd ? "zstd"
+                                                : "bzip2";
+  const std::string example =
+      stdin_input ? std::string(tool) + " -dc FILE | dltdump -" : std::string(tool) + " -dc " + name + " | dltdump -";
   return name + ": " + describe(content) + "; decompress it first (e.g. " + example + ")";
 }
 
 namespace {
 
 std::string skipped_only_text(const std::string& name, std::uint64_t bytes, InputFormat used, Content content) {
-  const char* as = used == InputFormat::Serial ? "a serial recording" : used == InputFormat::Network ? "a network recording"
-                                                                                                     : "a DLT file";
-  std::string line = name + ": no DLT message in " + std::to_string(bytes) + " bytes read as " + as +
-                     " (all skipped); ";
+  const char* as = used == InputFormat::Serial    ? "a serial recording"
+                   : used == InputFormat::Network ? "a network recording"
+                                                  : "a DLT file";
+  std::string line =
+      name + ": no DLT message in " + std::to_string(bytes) + " bytes read as " + as + " (all skipped); ";
   if (is_compressed(content)) return line + "it looks like " + describe(content) + ": decompress it first";
   if (content != Content::Unknown) {
     static constexpr const char* kNames[] = {"auto", "file", "ser", "net", "pcap"};
-    return line + "it looks like " + describe(content) + ": try --format=" +
-           kNames[static_cast<int>(format_of(content))] + " (or auto)";
+    return line + "it looks like " + describe(content) +
+           ": try --format=" + kNames[static_cast<int>(format_of(content))] + " (or auto)";
   }
   std::string hint;
   for (const auto& [format, value] : {std::pair{InputFormat::File, "file"}, std::pair{InputFormat::Network, "net"},

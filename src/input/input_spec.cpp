@@ -15,7 +15,8 @@ namespace {
 std::size_t scheme_length(const std::string& s) {
   if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return 0;
   std::size_t i = 1;
-  while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '+' || s[i] == '-' || s[i] == '.')) ++i;
+  while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '+' || s[i] == '-' || s[i] == '.'))
+    ++i;
   return (i < s.size() && s[i] == ':') ? i : 0;
 }
 
@@ -66,10 +67,13 @@ InputSpec file_uri(const std::string& arg, std::size_t scheme_len) {
       throw util::input_uri_error(arg, "Invalid input " + arg + " (remote hosts are not supported in file URIs)");
     rest = slash == std::string::npos ? std::string() : rest.substr(slash);
   }
-  if (rest.empty() || rest[0] != '/') throw util::input_uri_error(arg, "Invalid input " + arg + " (a file URI needs an absolute path)");
-  if (rest.find_first_of("?#") != std::string::npos) throw util::input_uri_error(arg, "Invalid URI " + arg + ", unsupported fields.");
+  if (rest.empty() || rest[0] != '/')
+    throw util::input_uri_error(arg, "Invalid input " + arg + " (a file URI needs an absolute path)");
+  if (rest.find_first_of("?#") != std::string::npos)
+    throw util::input_uri_error(arg, "Invalid URI " + arg + ", unsupported fields.");
   std::string path;
-  if (!percent_decode(rest, path)) throw util::input_uri_error(arg, "Invalid input " + arg + " (malformed percent escape)");
+  if (!percent_decode(rest, path))
+    throw util::input_uri_error(arg, "Invalid input " + arg + " (malformed percent escape)");
   // The system would read a name only up to a NUL: another file than the one named.
   if (path.find('\0') != std::string::npos)
     throw util::input_uri_error(arg, "Invalid input " + arg + " (%00: a file name holds no NUL byte)");

@@ -20,11 +20,11 @@ enum class InputFormat { Automatic, File, Serial, Network, Pcap };
 
 struct InputSpec {
   InputKind kind = InputKind::File;
-  std::string argument;  // as given on the command line
-  std::string path;      // absolute path (File), empty otherwise
-  TcpEndpoint tcp;       // kind Tcp
-  UdpEndpoint udp;       // kind Udp
-  SerialSettings serial; // kind Serial
+  std::string argument;   // as given on the command line
+  std::string path;       // absolute path (File), empty otherwise
+  TcpEndpoint tcp;        // kind Tcp
+  UdpEndpoint udp;        // kind Udp
+  SerialSettings serial;  // kind Serial
 
   bool is_live() const { return kind == InputKind::Tcp || kind == InputKind::Udp || kind == InputKind::Serial; }
 };

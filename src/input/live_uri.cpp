@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <string_view>
 #include <vector>
-#include <limits>
 
 #include "input/input_spec.hpp"
 #include "input/serial_port.hpp"
@@ -82,9 +82,8 @@ NetworkUri split_network_uri(const std::string& arg, std::size_t scheme_len) {
 }
 
 bool valid_dns_name(std::string_view host) {
-  return std::all_of(host.begin(), host.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '-' || c == '.' || c == '_';
-  });
+  return std::all_of(host.begin(), host.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_'; });
 }
 
 std::vector<std::string> split(std::string_view text, char separator) {
@@ -118,10 +117,14 @@ StopBits parse_stop_bits(const std::string& field) {
 
 unsigned parse_handshake(const std::string& field) {
   using namespace handshake;
-  static constexpr std::pair<std::string_view, unsigned> kNames[] = {
-      {"none", kNone},          {"xon", kXOnXOff},          {"rts", kRts},
-      {"dtr", kDtr},            {"rtsxon", kRts | kXOnXOff}, {"dtrxon", kDtr | kXOnXOff},
-      {"dtrrts", kDtr | kRts},  {"dtrrtsxon", kDtr | kRts | kXOnXOff}};
+  static constexpr std::pair<std::string_view, unsigned> kNames[] = {{"none", kNone},
+                                                                     {"xon", kXOnXOff},
+                                                                     {"rts", kRts},
+                                                                     {"dtr", kDtr},
+                                                                     {"rtsxon", kRts | kXOnXOff},
+                                                                     {"dtrxon", kDtr | kXOnXOff},
+                                                                     {"dtrrts", kDtr | kRts},
+                                                                     {"dtrrtsxon", kDtr | kRts | kXOnXOff}};
   const std::string v = ascii_lower(field);
   for (const auto& [name, flags] : kNames)
     if (v == name) return flags;
@@ -173,7 +176,8 @@ UdpEndpoint parse_udp_uri(const std::string& arg) {
     // Deviation Q5: DltDump crashes on each of these.
     if (!parse_ipv4(value, endpoint.bind_to)) invalid(arg, "bindto '" + value + "' is not an IPv4 address");
     if (!endpoint.multicast()) invalid(arg, "bindto is only allowed with a multicast address");
-    if ((endpoint.bind_to >> 28) == 0xE) invalid(arg, "bindto " + value + " is a multicast address, not an interface address");
+    if ((endpoint.bind_to >> 28) == 0xE)
+      invalid(arg, "bindto " + value + " is a multicast address, not an interface address");
   }
   return endpoint;
 }
@@ -189,7 +193,8 @@ SerialSettings parse_serial_uri(const std::string& arg) {
   std::uint64_t n = 0;
   // Deviation Q14: DltDump crashes on a baud rate or data bits that are not numbers.
   if (!parse_decimal(fields[1], 4000000, n) || !is_standard_baud(static_cast<std::uint32_t>(n)))
-    throw util::input_uri_error(arg, "Invalid baud rate '" + fields[1] + "' for ser: (not a standard rate from 50 to 4000000)");
+    throw util::input_uri_error(
+        arg, "Invalid baud rate '" + fields[1] + "' for ser: (not a standard rate from 50 to 4000000)");
   s.baud = static_cast<std::uint32_t>(n);
   if (!parse_decimal(fields[2], 8, n) || n < 5)
     throw util::input_uri_error(arg, "Invalid data bits '" + fields[2] + "' for ser: (5, 6, 7 or 8)");

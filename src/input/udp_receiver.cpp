@@ -145,7 +145,7 @@ std::size_t UdpReceiver::receive(aio::Aio& dst, int wait_ms) noexcept {
     bytes_ += size;
   }
   aio::send_all(dst, std::span<const aio::Packet>(packets_.data(), static_cast<std::size_t>(got)), nullptr, false,
-           [] { std::this_thread::yield(); });
+                [] { std::this_thread::yield(); });
   return static_cast<std::size_t>(got);
 }
 

@@ -29,11 +29,11 @@ namespace dltdump::input {
 class UdpReceiver {
  public:
   struct Options {
-    std::uint32_t address = 0;   // IPv4, host order: a multicast group, a local address, or 0 (any)
-    std::uint16_t port = 3490;   // 0: any free port (tests; see port())
-    std::uint32_t bind_to = 0;   // multicast only: the interface address to join on (0: the default)
+    std::uint32_t address = 0;      // IPv4, host order: a multicast group, a local address, or 0 (any)
+    std::uint16_t port = 3490;      // 0: any free port (tests; see port())
+    std::uint32_t bind_to = 0;      // multicast only: the interface address to join on (0: the default)
     int receive_buffer = 32 << 20;  // SO_RCVBUF asked for (the kernel may grant less)
-    std::size_t batch = 64;      // datagrams per recvmmsg
+    std::size_t batch = 64;         // datagrams per recvmmsg
   };
   static constexpr std::size_t kHeadroom = 28;  // IPv4 + UDP header before each datagram
 

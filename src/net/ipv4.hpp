@@ -22,10 +22,10 @@ namespace dltdump::net {
 struct Ipv4Packet {
   std::uint32_t source = 0, destination = 0;  // host order
   std::uint16_t id = 0;
-  std::uint16_t checksum = 0;                 // as in the header (duplicate detection)
+  std::uint16_t checksum = 0;  // as in the header (duplicate detection)
   bool more_fragments = false;
-  std::uint32_t fragment_offset = 0;          // in bytes
-  std::span<const std::uint8_t> payload;      // after the header, within the total length
+  std::uint32_t fragment_offset = 0;      // in bytes
+  std::span<const std::uint8_t> payload;  // after the header, within the total length
 
   bool is_fragment() const noexcept { return more_fragments || fragment_offset != 0; }
 };
@@ -56,7 +56,7 @@ inline std::optional<Ipv4Packet> parse_ipv4_udp(std::span<const std::uint8_t> ip
 
 struct UdpDatagram {
   std::uint16_t source_port = 0, destination_port = 0;
-  std::uint16_t length = 0;                  // from the header (8 + payload)
+  std::uint16_t length = 0;  // from the header (8 + payload)
 };
 
 // The UDP header at the start of `bytes` (which holds at least 8 bytes), or nullopt.

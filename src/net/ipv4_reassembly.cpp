@@ -28,12 +28,12 @@ Ipv4Reassembly::Outcome Ipv4Reassembly::insert(Set& s, const Ipv4Packet& ip, std
   for (const Piece& p : s.pieces) {
     if (p.ip_offset == begin && p.bytes.size() == len && p.checksum == ip.checksum) return Outcome::Duplicate;
   }
-  if (last && s.has_last) return Outcome::Conflict;            // a second, different last fragment
-  if (s.has_last && end > s.end) return Outcome::Conflict;     // beyond the last fragment
+  if (last && s.has_last) return Outcome::Conflict;         // a second, different last fragment
+  if (s.has_last && end > s.end) return Outcome::Conflict;  // beyond the last fragment
   for (const Piece& p : s.pieces) {
     const std::uint32_t p_end = p.ip_offset + static_cast<std::uint32_t>(p.bytes.size());
     if (begin < p_end && p.ip_offset < end) return Outcome::Conflict;  // overlap
-    if (last && p_end > end) return Outcome::Conflict;                  // data beyond the new last
+    if (last && p_end > end) return Outcome::Conflict;                 // data beyond the new last
   }
   Piece piece;
   piece.bytes.assign(ip.payload.begin(), ip.payload.end());
@@ -54,8 +54,8 @@ Ipv4Reassembly::Outcome Ipv4Reassembly::insert(Set& s, const Ipv4Packet& ip, std
   return Outcome::Accepted;
 }
 
-const Ipv4Reassembly::Datagram* Ipv4Reassembly::add(std::uint32_t interface, const Ipv4Packet& ip,
-                                                    std::uint64_t offset, std::int64_t time_ns) {
+const Ipv4Reassembly::Datagram* Ipv4Reassembly::add(std::uint32_t interface, const Ipv4Packet& ip, std::uint64_t offset,
+                                                    std::int64_t time_ns) {
   const Key key{interface, ip.source, ip.destination, ip.id};
   auto it = sets_.find(key);
   if (it != sets_.end()) {

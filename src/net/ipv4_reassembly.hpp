@@ -38,8 +38,8 @@ class Ipv4Reassembly {
     std::uint16_t checksum = 0;
   };
   struct Datagram {
-    std::vector<Piece> pieces;        // in offset order, contiguous from 0
-    std::int64_t time_ns = 0;         // time of the fragment at offset 0
+    std::vector<Piece> pieces;  // in offset order, contiguous from 0
+    std::int64_t time_ns = 0;   // time of the fragment at offset 0
   };
   struct Stats {
     std::uint64_t completed = 0;
@@ -77,9 +77,9 @@ class Ipv4Reassembly {
     std::int64_t first_time_ns = 0;  // of the fragment at offset 0, once seen
     std::int64_t last_accepted_ns = 0;
     bool has_last = false;
-    std::uint32_t end = 0;           // datagram payload length, once the last is seen
+    std::uint32_t end = 0;  // datagram payload length, once the last is seen
     std::size_t bytes = 0;
-    std::list<Key>::iterator age;    // position in age_ (oldest first)
+    std::list<Key>::iterator age;  // position in age_ (oldest first)
   };
   enum class Outcome { Accepted, Duplicate, Conflict };
 

@@ -21,8 +21,8 @@ inline constexpr std::uint16_t kEtherTypeTecmp = 0x99FE;
 inline constexpr std::uint16_t kEtherTypeTecmpOld = 0x2090;
 
 struct LinkPayload {
-  std::uint16_t ether_type = 0;              // what follows (0x0800 for raw IPv4 links)
-  std::span<const std::uint8_t> payload;     // the bytes after the link headers
+  std::uint16_t ether_type = 0;           // what follows (0x0800 for raw IPv4 links)
+  std::span<const std::uint8_t> payload;  // the bytes after the link headers
 };
 
 inline bool is_vlan_tag(std::uint16_t tpid) noexcept { return tpid == 0x8100 || tpid == 0x88A8 || tpid == 0x9100; }

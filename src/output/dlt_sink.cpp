@@ -22,8 +22,9 @@ void DltSink::write_run() {
   run_bytes_ = 0;
   if (bytes >= runs_.copy) {
     // If the copy fails part-way, the messages that arrived whole stay.
-    writer_.copy_block(source_.fd, path_, offset, bytes,
-                       [run = source_.bytes.data() + offset](std::uint64_t arrived) { return whole_messages(run, arrived); });
+    writer_.copy_block(source_.fd, path_, offset, bytes, [run = source_.bytes.data() + offset](std::uint64_t arrived) {
+      return whole_messages(run, arrived);
+    });
   } else {
     util::TextBuffer& out = writer_.begin({});
     out.append(reinterpret_cast<const char*>(source_.bytes.data() + offset), static_cast<std::size_t>(bytes));
@@ -57,8 +58,7 @@ void DltSink::on_message(const dlt::Message& m) {
   // Part of a run of source bytes only if the message's bytes are those of the current
   // input's mapping at its position: a held context line (a copy, maybe of an earlier
   // input) or a packet the framer carried across windows is written from its own bytes.
-  if (source_.fd >= 0 && m.position <= source_.bytes.size() &&
-      m.raw.data() == source_.bytes.data() + m.position) {
+  if (source_.fd >= 0 && m.position <= source_.bytes.size() && m.raw.data() == source_.bytes.data() + m.position) {
     if (run_bytes_ > 0 && m.position != run_offset_ + run_bytes_) write_run();
     if (run_bytes_ == 0) {
       writer_.prepare(m.time);  // the file is created at the first message, as in begin()

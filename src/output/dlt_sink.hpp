@@ -72,8 +72,8 @@ class DltSink final : public LineOutput {
   RecordTarget& writer_;
   DltRunSizes runs_;
   dlt::SkipCounter counters_;
-  std::string_view path_;      // of the current input
-  SourceFile source_;          // fd -1: messages are written one by one
+  std::string_view path_;                         // of the current input
+  SourceFile source_;                             // fd -1: messages are written one by one
   std::uint64_t run_offset_ = 0, run_bytes_ = 0;  // the pending run in the source file
 };
 

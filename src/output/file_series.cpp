@@ -14,8 +14,7 @@ namespace dltdump::output {
 FileSeries::FileSeries(FileSeriesOptions options)
     : template_(options.name_template),
       split_bytes_(template_.can_split() ? options.split_bytes : 0),  // §6.3: silently ignored otherwise
-      force_(options.force),
-      inputs_(std::move(options.inputs)) {}
+      force_(options.force), inputs_(std::move(options.inputs)) {}
 
 FileSeries::~FileSeries() { close(); }
 
@@ -47,8 +46,8 @@ std::uint64_t FileSeries::open(util::Timestamp time) {
     while (fd < 0 && errno == EINTR);
     if (fd < 0) {
       const int err = errno;
-      throw util::creation_error(name,
-                                 util::with_os_reason("Couldn't create the output file " + util::absolute_path(name), err));
+      throw util::creation_error(
+          name, util::with_os_reason("Couldn't create the output file " + util::absolute_path(name), err));
     }
   } else {
     fd = util::create_file(name, force_);

@@ -33,8 +33,8 @@ namespace dltdump::output {
 
 struct FileSeriesOptions {
   std::string name_template;
-  std::uint64_t split_bytes = 0;  // 0: one file per series
-  bool force = false;             // truncate existing files (never inputs or this run's)
+  std::uint64_t split_bytes = 0;           // 0: one file per series
+  bool force = false;                      // truncate existing files (never inputs or this run's)
   std::vector<util::FileIdentity> inputs;  // files that must never be written
 };
 

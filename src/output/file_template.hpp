@@ -23,9 +23,9 @@ namespace dltdump::output {
 
 // What the variables stand for when a file is named.
 struct TemplateValues {
-  std::string_view file;     // %FILE%
+  std::string_view file;      // %FILE%
   std::uint32_t counter = 1;  // %CTR%
-  util::Timestamp time;      // %CDATE%, %CTIME%, %CDATETIME%
+  util::Timestamp time;       // %CDATE%, %CTIME%, %CDATETIME%
 };
 
 class FileTemplate {

@@ -24,9 +24,9 @@ class LineOutput : public dlt::FramerSink {
     std::span<const std::uint8_t> bytes;
   };
   struct Input {
-    std::string_view path;    // as given ("-" for standard input): %FILE%
+    std::string_view path;      // as given ("-" for standard input): %FILE%
     dlt::StreamFormat framing;  // how its packets were framed (captures: Network)
-    SourceFile source = {};   // for file framing from a mapped file; else fd -1
+    SourceFile source = {};     // for file framing from a mapped file; else fd -1
   };
   // A new input begins. May close a file (a template with %FILE%); never opens one.
   virtual void begin_input(const Input& input) = 0;

@@ -26,12 +26,30 @@ struct Unwritten {
   std::string_view extension, format;
 };
 constexpr Unwritten kUnwritten[] = {
-    {".pcap", "classic PCAP"}, {".cap", "classic PCAP"},  {".gz", "gzip"},          {".tgz", "gzip"},
-    {".xz", "xz"},             {".txz", "xz"},            {".zst", "Zstandard"},    {".zstd", "Zstandard"},
-    {".bz2", "bzip2"},         {".tbz2", "bzip2"},        {".lz4", "LZ4"},          {".lzma", "LZMA"},
-    {".zip", "ZIP"},           {".7z", "7z"},             {".rar", "RAR"},          {".tar", "tar"},
-    {".json", "JSON"},         {".jsonl", "JSON Lines"},  {".ndjson", "JSON Lines"}, {".csv", "CSV"},
-    {".tsv", "TSV"},           {".xml", "XML"},           {".html", "HTML"},        {".htm", "HTML"},
+    {".pcap", "classic PCAP"},
+    {".cap", "classic PCAP"},
+    {".gz", "gzip"},
+    {".tgz", "gzip"},
+    {".xz", "xz"},
+    {".txz", "xz"},
+    {".zst", "Zstandard"},
+    {".zstd", "Zstandard"},
+    {".bz2", "bzip2"},
+    {".tbz2", "bzip2"},
+    {".lz4", "LZ4"},
+    {".lzma", "LZMA"},
+    {".zip", "ZIP"},
+    {".7z", "7z"},
+    {".rar", "RAR"},
+    {".tar", "tar"},
+    {".json", "JSON"},
+    {".jsonl", "JSON Lines"},
+    {".ndjson", "JSON Lines"},
+    {".csv", "CSV"},
+    {".tsv", "TSV"},
+    {".xml", "XML"},
+    {".html", "HTML"},
+    {".htm", "HTML"},
 };
 
 }  // namespace

@@ -11,10 +11,8 @@
 namespace dltdump::output {
 
 PcapngDltSink::PcapngDltSink(FileSeriesOptions options)
-    : series_(std::move(options)),
-      section_(pcap::this_machine_section_info()),
-      frame_(new std::uint8_t[net::kMaxUdpFrameBytes]),
-      packet_(new std::uint8_t[kMaxPacketBytes]) {}
+    : series_(std::move(options)), section_(pcap::this_machine_section_info()),
+      frame_(new std::uint8_t[net::kMaxUdpFrameBytes]), packet_(new std::uint8_t[kMaxPacketBytes]) {}
 
 PcapngDltSink::~PcapngDltSink() {
   // finish() writes the statistics; here only the descriptor is released (no writes: a
@@ -65,7 +63,7 @@ void PcapngDltSink::write(const dlt::Id& ecu, util::Timestamp time, std::span<co
 std::span<const std::uint8_t> PcapngDltSink::with_ecu(std::span<const std::uint8_t> packet, const dlt::Id& ecu) {
   std::uint8_t* p = packet_.get();
   p[0] = static_cast<std::uint8_t>(packet[0] | dlt::htyp::kWithEcuId);
-  p[1] = packet[1];  // MCNT
+  p[1] = packet[1];                                                                        // MCNT
   util::store<std::uint16_t>(p + 2, static_cast<std::uint16_t>(packet.size() + 4), true);  // LEN
   std::memcpy(p + 4, ecu.chars, 4);  // the ECU comes first of the optional fields
   std::memcpy(p + 8, packet.data() + 4, packet.size() - 4);

@@ -63,10 +63,10 @@ class PcapngDltSink final : public LineOutput {
   FileSeries series_;
   pcap::SectionInfo section_;
   std::optional<pcap::PcapngWriter> writer_;
-  std::uint64_t base_size_ = 0;  // bytes the file held before this writer (append)
-  std::vector<Interface> interfaces_;      // of the current file
-  std::vector<std::uint32_t> ecu_order_;   // every ECU seen in the run: its source address
-  std::unique_ptr<std::uint8_t[]> frame_;  // one frame under construction
+  std::uint64_t base_size_ = 0;             // bytes the file held before this writer (append)
+  std::vector<Interface> interfaces_;       // of the current file
+  std::vector<std::uint32_t> ecu_order_;    // every ECU seen in the run: its source address
+  std::unique_ptr<std::uint8_t[]> frame_;   // one frame under construction
   std::unique_ptr<std::uint8_t[]> packet_;  // the packet being written, out of its input
   std::uint16_t ip_id_ = 0;
   // The latest time stamp written to the current file: its statistics' end time, so that

@@ -25,7 +25,7 @@ namespace dltdump::pcap {
 struct Interface {
   std::uint16_t link_type = 0;
   std::uint32_t snaplen = 0;
-  std::string name;  // if_name, or empty
+  std::string name;                          // if_name, or empty
   std::uint64_t units_per_second = 1000000;  // 10^n or 2^n from if_tsresol
   std::int64_t offset_seconds = 0;           // if_tsoffset
   bool operator==(const Interface&) const = default;

@@ -27,8 +27,7 @@ struct CaptureReaderSplit {
   // there (or throws util::Error as next() does): its result is a guess, to be checked
   // against the reader that reaches `start` (its offset and same_state). Throws only
   // std::bad_alloc itself.
-  static std::unique_ptr<CaptureReader> fork(const CaptureReader& r, std::uint64_t start,
-                                             bool release_pages = false) {
+  static std::unique_ptr<CaptureReader> fork(const CaptureReader& r, std::uint64_t start, bool release_pages = false) {
     return r.clone(r.in_.view_from(start, release_pages));
   }
   // Whether `b` reads what follows as `a` would: same format, byte order and interfaces.

@@ -38,9 +38,7 @@ PcapReader::PcapReader(util::ContiguousInput in) : CaptureReader(std::move(in)) 
 }
 
 PcapReader::PcapReader(const PcapReader& state, util::ContiguousInput in)
-    : CaptureReader(state, std::move(in)),
-      big_endian_(state.big_endian_),
-      nanoseconds_(state.nanoseconds_),
+    : CaptureReader(state, std::move(in)), big_endian_(state.big_endian_), nanoseconds_(state.nanoseconds_),
       record_limit_(state.record_limit_) {}
 
 std::unique_ptr<CaptureReader> PcapReader::clone(util::ContiguousInput in) const {
@@ -107,7 +105,8 @@ std::size_t PcapReader::next_well_formed(std::span<aio::Packet> out) noexcept {
   // peeks. The stop applies to record starts, as in next().
   if (in_.offset() >= stop_) return 0;
   const auto ready = in_.ready();
-  const std::size_t starts_before = static_cast<std::size_t>(std::min<std::uint64_t>(stop_ - in_.offset(), ready.size()));
+  const std::size_t starts_before =
+      static_cast<std::size_t>(std::min<std::uint64_t>(stop_ - in_.offset(), ready.size()));
   std::size_t at = 0, n = 0;
   while (n < out.size() && at < starts_before && ready.size() - at >= kRecordHeader) {
     const std::uint8_t* r = ready.data() + at;
@@ -131,7 +130,8 @@ CaptureReader::Next PcapReader::next(aio::Packet& p) {
   const auto h = in_.peek(kRecordHeader);
   if (!h) return Next::ReleaseNeeded;
   if (h->empty()) return Next::End;
-  if (h->size() < kRecordHeader) malformed(at, "record header truncated (" + std::to_string(h->size()) + " bytes left)");
+  if (h->size() < kRecordHeader)
+    malformed(at, "record header truncated (" + std::to_string(h->size()) + " bytes left)");
   const std::uint8_t* r = h->data();
   const std::uint32_t cap = util::load<std::uint32_t>(r + 8, big_endian_);
   const std::uint32_t orig = util::load<std::uint32_t>(r + 12, big_endian_);

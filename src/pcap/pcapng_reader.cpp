@@ -47,10 +47,8 @@ bool PcapngReader::is_magic(const std::uint8_t* m) noexcept {
 PcapngReader::PcapngReader(util::ContiguousInput in) : CaptureReader(std::move(in)) {}
 
 PcapngReader::PcapngReader(const PcapngReader& state, util::ContiguousInput in)
-    : CaptureReader(state, std::move(in)),
-      big_endian_(state.big_endian_),
-      section_first_interface_(state.section_first_interface_),
-      section_started_(state.section_started_) {}
+    : CaptureReader(state, std::move(in)), big_endian_(state.big_endian_),
+      section_first_interface_(state.section_first_interface_), section_started_(state.section_started_) {}
 
 std::unique_ptr<CaptureReader> PcapngReader::clone(util::ContiguousInput in) const {
   return std::unique_ptr<CaptureReader>(new PcapngReader(*this, std::move(in)));
@@ -92,8 +90,12 @@ std::uint64_t PcapngReader::next_cut(std::uint64_t from) const {
   return size;
 }
 
-std::uint32_t PcapngReader::u32(const std::uint8_t* p) const noexcept { return util::load<std::uint32_t>(p, big_endian_); }
-std::uint16_t PcapngReader::u16(const std::uint8_t* p) const noexcept { return util::load<std::uint16_t>(p, big_endian_); }
+std::uint32_t PcapngReader::u32(const std::uint8_t* p) const noexcept {
+  return util::load<std::uint32_t>(p, big_endian_);
+}
+std::uint16_t PcapngReader::u16(const std::uint8_t* p) const noexcept {
+  return util::load<std::uint16_t>(p, big_endian_);
+}
 
 std::size_t PcapngReader::next_well_formed(std::span<aio::Packet> out) noexcept {
   // Enhanced packet blocks lying whole in what the input holds, read in place without the
@@ -101,7 +103,8 @@ std::size_t PcapngReader::next_well_formed(std::span<aio::Packet> out) noexcept 
   if (!section_started_ || in_.offset() >= stop_) return 0;
   const auto ready = in_.ready();
   const std::uint8_t* const base = ready.data();
-  const std::size_t starts_before = static_cast<std::size_t>(std::min<std::uint64_t>(stop_ - in_.offset(), ready.size()));
+  const std::size_t starts_before =
+      static_cast<std::size_t>(std::min<std::uint64_t>(stop_ - in_.offset(), ready.size()));
   std::size_t at = 0, n = 0;
   while (n < out.size() && at < starts_before && ready.size() - at >= 32) {
     const std::uint8_t* d = base + at;
@@ -138,7 +141,8 @@ CaptureReader::Next PcapngReader::next(aio::Packet& p) {
     if (type == pcapng::kSectionHeader) {
       const std::uint32_t magic = util::load_native<std::uint32_t>(head->data() + 8);
       if (magic == pcapng::kByteOrderMagic) big_endian_ = std::endian::native == std::endian::big;
-      else if (magic == __builtin_bswap32(pcapng::kByteOrderMagic)) big_endian_ = std::endian::native != std::endian::big;
+      else if (magic == __builtin_bswap32(pcapng::kByteOrderMagic))
+        big_endian_ = std::endian::native != std::endian::big;
       else malformed(at, "section header with a bad byte-order magic");
     }
     const std::uint32_t len = u32(head->data() + 4);
@@ -189,29 +193,31 @@ void PcapngReader::add_interface(std::span<const std::uint8_t> b, std::uint64_t 
   itf.snaplen = u32(b.data() + 12);
   std::string problem;
   std::uint16_t bad_code = 0;
-  const bool ok = for_each_option(b.data() + 16, b.data() + b.size() - 4, big_endian_, bad_code,
-                                  [&](std::uint16_t code, const std::uint8_t* v, std::uint16_t n) {
-    if (code == pcapng::kIfTsresol) {
-      if (n != 1) return void(problem = "if_tsresol of length " + std::to_string(n));
-      const std::uint8_t r = v[0];
-      const unsigned exp = r & 0x7F;
-      if (r & 0x80) {
-        if (exp > 63) return void(problem = "if_tsresol 2^-" + std::to_string(exp));
-        itf.units_per_second = std::uint64_t{1} << exp;
-      } else {
-        if (exp > 19) return void(problem = "if_tsresol 10^-" + std::to_string(exp));
-        std::uint64_t u = 1;
-        for (unsigned i = 0; i < exp; ++i) u *= 10;
-        itf.units_per_second = u;
-      }
-    } else if (code == pcapng::kIfTsoffset) {
-      if (n != 8) return void(problem = "if_tsoffset of length " + std::to_string(n));
-      itf.offset_seconds = util::load<std::int64_t>(v, big_endian_);
-    } else if (code == pcapng::kIfName) {
-      const auto* nul = static_cast<const std::uint8_t*>(std::memchr(v, 0, n));
-      itf.name.assign(reinterpret_cast<const char*>(v), nul ? static_cast<std::size_t>(nul - v) : std::min<std::size_t>(n, 256));
-    }
-  });
+  const bool ok =
+      for_each_option(b.data() + 16, b.data() + b.size() - 4, big_endian_, bad_code,
+                      [&](std::uint16_t code, const std::uint8_t* v, std::uint16_t n) {
+                        if (code == pcapng::kIfTsresol) {
+                          if (n != 1) return void(problem = "if_tsresol of length " + std::to_string(n));
+                          const std::uint8_t r = v[0];
+                          const unsigned exp = r & 0x7F;
+                          if (r & 0x80) {
+                            if (exp > 63) return void(problem = "if_tsresol 2^-" + std::to_string(exp));
+                            itf.units_per_second = std::uint64_t{1} << exp;
+                          } else {
+                            if (exp > 19) return void(problem = "if_tsresol 10^-" + std::to_string(exp));
+                            std::uint64_t u = 1;
+                            for (unsigned i = 0; i < exp; ++i) u *= 10;
+                            itf.units_per_second = u;
+                          }
+                        } else if (code == pcapng::kIfTsoffset) {
+                          if (n != 8) return void(problem = "if_tsoffset of length " + std::to_string(n));
+                          itf.offset_seconds = util::load<std::int64_t>(v, big_endian_);
+                        } else if (code == pcapng::kIfName) {
+                          const auto* nul = static_cast<const std::uint8_t*>(std::memchr(v, 0, n));
+                          itf.name.assign(reinterpret_cast<const char*>(v),
+                                          nul ? static_cast<std::size_t>(nul - v) : std::min<std::size_t>(n, 256));
+                        }
+                      });
   if (!ok) malformed(at, "option " + std::to_string(bad_code) + " that runs past the end of its interface block");
   if (!problem.empty()) malformed(at, "interface description with invalid " + problem);
   interfaces_.push_back(std::move(itf));
@@ -241,18 +247,20 @@ bool PcapngReader::read_well_formed_epb(std::span<const std::uint8_t> b, std::ui
   std::uint16_t bad_code = 0;
   return for_each_option(d + 28 + pcapng::pad4(cap), d + b.size() - 4, big_endian_, bad_code,
                          [&](std::uint16_t code, const std::uint8_t* v, std::uint16_t n) {
-    if (code == pcapng::kEpbFlags && n == 4) {
-      const std::uint32_t dir = util::load<std::uint32_t>(v, big_endian_) & 3;
-      if (dir == 1 || dir == 2) p.direction = static_cast<aio::Direction>(dir);
-    }
-  });
+                           if (code == pcapng::kEpbFlags && n == 4) {
+                             const std::uint32_t dir = util::load<std::uint32_t>(v, big_endian_) & 3;
+                             if (dir == 1 || dir == 2) p.direction = static_cast<aio::Direction>(dir);
+                           }
+                         });
 }
 
-void PcapngReader::read_packet_block(std::uint32_t type, std::span<const std::uint8_t> b, std::uint64_t at, aio::Packet& p) {
+void PcapngReader::read_packet_block(std::uint32_t type, std::span<const std::uint8_t> b, std::uint64_t at,
+                                     aio::Packet& p) {
   if (type == pcapng::kEnhancedPacket && read_well_formed_epb(b, at, p)) return;
   const std::size_t section_interfaces = interfaces_.size() - section_first_interface_;
   const char* what = type == pcapng::kEnhancedPacket ? "enhanced packet block"
-                     : type == pcapng::kSimplePacket ? "simple packet block" : "packet block";
+                     : type == pcapng::kSimplePacket ? "simple packet block"
+                                                     : "packet block";
   const std::uint8_t* d = b.data();
   p = aio::Packet{};
   if (type == pcapng::kSimplePacket) {
@@ -262,7 +270,8 @@ void PcapngReader::read_packet_block(std::uint32_t type, std::span<const std::ui
     const std::uint32_t orig = u32(d + 8);
     std::uint32_t cap = orig;
     if (itf.snaplen != 0 && itf.snaplen < cap) cap = itf.snaplen;
-    if (cap > b.size() - 16) malformed(at, std::string(what) + " whose length " + std::to_string(cap) + " runs past the block");
+    if (cap > b.size() - 16)
+      malformed(at, std::string(what) + " whose length " + std::to_string(cap) + " runs past the block");
     place(p, d, at, 12, cap, orig, section_first_interface_);
     return;  // an SPB has no time stamp: time_ns stays kNoTime
   }

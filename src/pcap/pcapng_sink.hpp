@@ -3,7 +3,8 @@
 // send() writes packets in order; when a write fails it returns kErrIo with the failed
 // packet as first_unsent, and error() says why (the writer's message). flush flushes the
 // writer; a failed flush after every packet was taken still returns kSuccess (error() is
-// set) and the next send fails at its first packet, since the writer stays failed. Packet time stamps and directions are written as they come (kNoTime as 0).
+// set) and the next send fails at its first packet, since the writer stays failed. Packet time stamps and directions
+// are written as they come (kNoTime as 0).
 #pragma once
 
 #include <string>

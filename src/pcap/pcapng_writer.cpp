@@ -93,8 +93,8 @@ PcapngWriter::PcapngWriter(int fd, std::string name, const SectionInfo& section)
     : fd_(fd), name_(std::move(name)), big_endian_(section.big_endian), buf_(kFlushBytes + (64u << 10)) {
   const std::string hardware = capped(section.hardware), os = capped(section.os),
                     application = capped(section.application);
-  const std::size_t total = 24 + string_option_bytes(hardware) + string_option_bytes(os) +
-                            string_option_bytes(application) + 4 + 4;
+  const std::size_t total =
+      24 + string_option_bytes(hardware) + string_option_bytes(os) + string_option_bytes(application) + 4 + 4;
   BlockBytes b(begin_block(total), big_endian_);
   b.put<std::uint32_t>(pcapng::kSectionHeader);
   b.put<std::uint32_t>(static_cast<std::uint32_t>(total));

@@ -34,7 +34,7 @@ SectionInfo this_machine_section_info();
 
 struct InterfaceInfo {
   std::uint16_t link_type = aio::link_type::kEthernet;
-  std::string name;        // if_name; omitted when empty
+  std::string name;           // if_name; omitted when empty
   std::uint32_t snaplen = 0;  // 0 = no limit
 };
 

@@ -64,9 +64,9 @@ ReplayOutcome replay(pcap::CaptureReader& reader, aio::Aio& dst, std::size_t bat
       else std::this_thread::yield();
     });
     if (rc != aio::kSuccess)
-      throw util::Error(util::ExitCode::NoInputProcessed, util::Culprit::Internal, "",
-                        "Packet at offset " + std::to_string(batch[idx].offset) + " was refused (" +
-                            aio::strerror(rc) + ")");
+      throw util::Error(
+          util::ExitCode::NoInputProcessed, util::Culprit::Internal, "",
+          "Packet at offset " + std::to_string(batch[idx].offset) + " was refused (" + aio::strerror(rc) + ")");
   });
 }
 

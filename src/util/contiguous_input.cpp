@@ -12,7 +12,7 @@ constexpr std::size_t kReleaseStep = 8u << 20;  // madvise at most once per 8 Mi
 // again from the page cache (correct, but slow).
 constexpr std::size_t kReleaseLag = 8u << 20;
 constexpr std::size_t kInitialBytes = 4u << 20;  // pipe buffer
-}
+}  // namespace
 
 std::optional<std::span<const std::uint8_t>> ContiguousInput::peek(std::size_t n) {
   if (file_.is_mapped()) {

@@ -59,14 +59,14 @@ class ContiguousInput {
 
  private:
   InputFile& file_;
-  std::uint64_t base_ = 0;     // stream offset of buf_[0] (pipes) / 0 (mapped)
-  std::size_t pos_ = 0;        // read position in the map or buf_
-  std::size_t kept_ = 0;       // spans from here on may be in use (pipes)
-  std::size_t released_ = 0;   // mapped bytes released so far
+  std::uint64_t base_ = 0;         // stream offset of buf_[0] (pipes) / 0 (mapped)
+  std::size_t pos_ = 0;            // read position in the map or buf_
+  std::size_t kept_ = 0;           // spans from here on may be in use (pipes)
+  std::size_t released_ = 0;       // mapped bytes released so far
   std::vector<std::uint8_t> buf_;  // pipes: buf_[0, filled_) holds input
   std::size_t filled_ = 0;
   bool eof_ = false;
-  bool releases_ = true;       // mapped pages behind the reader are released
+  bool releases_ = true;  // mapped pages behind the reader are released
 };
 
 }  // namespace dltdump::util

@@ -17,8 +17,6 @@ void print_error(int fd, const Error& e) {
   if (const std::string line = error_line(e); !line.empty()) write_all(fd, line);
 }
 
-std::string with_os_reason(const std::string& what, int err) {
-  return what + " (" + std::strerror(err) + ")";
-}
+std::string with_os_reason(const std::string& what, int err) { return what + " (" + std::strerror(err) + ")"; }
 
 }  // namespace dltdump::util

@@ -45,12 +45,8 @@ bool is_pipe(int fd) {
 }  // namespace
 
 FdWriter::FdWriter(int fd, std::string name, std::uint64_t size)
-    : fd_(fd),
-      name_(std::move(name)),
-      buf_(kFlushBytes + kOverflowBytes),
-      written_(size),
-      cut_points_(is_regular_file(fd)),
-      record_ends_(cut_points_ || is_pipe(fd)) {
+    : fd_(fd), name_(std::move(name)), buf_(kFlushBytes + kOverflowBytes), written_(size),
+      cut_points_(is_regular_file(fd)), record_ends_(cut_points_ || is_pipe(fd)) {
   if (record_ends_) ends_.reserve(kReservedEnds);
 }
 
@@ -236,8 +232,8 @@ void FdWriter::finish_copy() {
   struct stat st {};
   if (cut_points_ && ::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) >= copy_.size_before) {
     // Keep the whole records that made it, nothing after them.
-    const std::uint64_t arrived = std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size) - copy_.size_before,
-                                                          copy_.length);
+    const std::uint64_t arrived =
+        std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size) - copy_.size_before, copy_.length);
     const std::uint64_t keep = copy_.whole_prefix ? std::min(copy_.whole_prefix(arrived), arrived) : 0;
     (void)!::ftruncate(fd_, static_cast<off_t>(copy_.size_before + keep));
     written_ += keep;

@@ -103,10 +103,10 @@ class FdWriter {
     std::string in_name;
     std::uint64_t length = 0, size_before = 0;
     WholePrefix whole_prefix;
-    int error = 0;              // errno of the failure, 0 if none
-    bool source_failed = false;  // the source ended early or could not be read
+    int error = 0;                    // errno of the failure, 0 if none
+    bool source_failed = false;       // the source ended early or could not be read
     bool use_copy_file_range = true;  // until the kernel says it cannot for these files
-    std::vector<char> scratch;  // for reading and writing when it cannot
+    std::vector<char> scratch;        // for reading and writing when it cannot
   };
   Copy copy_;
 

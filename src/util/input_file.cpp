@@ -1,12 +1,12 @@
 #include "util/input_file.hpp"
 
-#include <algorithm>
-#include <cerrno>
-#include <utility>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
+#include <cerrno>
+#include <utility>
 
 #include "util/error.hpp"
 #include "util/shrink_guard.hpp"
@@ -20,7 +20,8 @@ InputFile InputFile::open(const std::string& path) {
   if (fd < 0) {
     int err = errno;
     if (err == ENOENT) throw input_error(path, "File not found " + path);
-    if (err == EACCES || err == EPERM) throw input_error(path, with_os_reason("Insufficient permissions opening " + path, err));
+    if (err == EACCES || err == EPERM)
+      throw input_error(path, with_os_reason("Insufficient permissions opening " + path, err));
     if (err == ENAMETOOLONG) throw input_error(path, "Path length too long " + path);
     throw input_error(path, with_os_reason("Couldn't open file " + path, err));
   }
@@ -57,8 +58,8 @@ InputFile InputFile::from_fd(int fd, std::string name, bool owned) {
 
 InputFile::InputFile(InputFile&& o) noexcept
     : name_(std::move(o.name_)), fd_(o.fd_), owned_(o.owned_), map_(o.map_), map_size_(o.map_size_),
-      guard_slot_(o.guard_slot_), map_pos_(o.map_pos_), released_(o.released_), buf_(std::move(o.buf_)),
-      held_(o.held_), eof_(o.eof_), dev_(o.dev_), ino_(o.ino_) {
+      guard_slot_(o.guard_slot_), map_pos_(o.map_pos_), released_(o.released_), buf_(std::move(o.buf_)), held_(o.held_),
+      eof_(o.eof_), dev_(o.dev_), ino_(o.ino_) {
   o.fd_ = -1;
   o.owned_ = false;
   o.map_ = nullptr;
@@ -137,7 +138,7 @@ void InputFile::check_not_shrunk() const {
 
 Error InputFile::shrink_error(std::uint64_t now) const {
   return input_error(name_, "Input " + name_ + " shrank from " + std::to_string(map_size_) + " to " +
-                               std::to_string(now) + " bytes while being read; decoding stopped at the cut");
+                                std::to_string(now) + " bytes while being read; decoding stopped at the cut");
 }
 
 }  // namespace dltdump::util

@@ -102,7 +102,8 @@ void ShrinkGuard::poll() noexcept {
     if (s.begin.load(std::memory_order_acquire) == 0 || s.faulted.load(std::memory_order_relaxed)) continue;
     const int fd = s.fd.load(std::memory_order_relaxed);
     struct stat st {};
-    if (fd >= 0 && ::fstat(fd, &st) == 0 && static_cast<std::size_t>(st.st_size) < s.size.load(std::memory_order_relaxed))
+    if (fd >= 0 && ::fstat(fd, &st) == 0 &&
+        static_cast<std::size_t>(st.st_size) < s.size.load(std::memory_order_relaxed))
       s.faulted.store(true, std::memory_order_release);
   }
 }

@@ -27,7 +27,8 @@ inline const char* find_substring(const char* hay, std::size_t n, const char* ne
   for (; i + m - 1 + 16 <= n; i += 16) {
     const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i));
     const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i + m - 1));
-    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last))));
+    unsigned mask =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last))));
     while (mask) {
       const unsigned k = static_cast<unsigned>(__builtin_ctz(mask));
       if (std::memcmp(hay + i + k + 1, needle + 1, m - 2) == 0) return hay + i + k;

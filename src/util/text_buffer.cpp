@@ -1,9 +1,9 @@
 #include "util/text_buffer.hpp"
 
+#include <sys/mman.h>
 #include <algorithm>
 #include <cstdlib>
 #include <new>
-#include <sys/mman.h>
 
 namespace dltdump::util {
 

@@ -30,7 +30,7 @@ class LocalTimeFormatter {
  private:
   bool have_cache_ = false;
   std::int64_t cached_start_us_ = 0;  // first microsecond of the cached second
-  char cached_[20];                // `yyyy/MM/dd HH:mm:ss.` of that second
+  char cached_[20];                   // `yyyy/MM/dd HH:mm:ss.` of that second
 };
 
 }  // namespace dltdump::util

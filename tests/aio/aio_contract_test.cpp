@@ -6,11 +6,11 @@
 #include <memory>
 
 #include "aio/aio.hpp"
-#include "pcap/capture_tap.hpp"
-#include "pcap/pcapng_sink.hpp"
 #include "aio/recorder.hpp"
 #include "aio/ring.hpp"
+#include "pcap/capture_tap.hpp"
 #include "pcap/pcapng_format.hpp"
+#include "pcap/pcapng_sink.hpp"
 
 namespace dltdump::aio {
 namespace {

@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "pcap/replay.hpp"
+#include "dissect/capture_decoder.hpp"
 #include "dlt/packet_builder.hpp"
 #include "frame_builder.hpp"
-#include "dissect/capture_decoder.hpp"
 #include "output/buffer_sink.hpp"
 #include "pcap/pcap_test_util.hpp"
+#include "pcap/replay.hpp"
 #include "util/error.hpp"
 
 namespace dltdump::testing {
@@ -25,8 +25,8 @@ inline Frame flow_message(std::uint8_t flow, std::uint8_t n, std::size_t text) {
   spec.app = "F" + std::to_string(flow);
   spec.counter = n;
   spec.noar = 1;
-  Frame payload = {0x00, 0x02, 0x00, 0x00, static_cast<std::uint8_t>((text + 1) & 0xFF),
-                   static_cast<std::uint8_t>((text + 1) >> 8)};
+  Frame payload = {
+      0x00, 0x02, 0x00, 0x00, static_cast<std::uint8_t>((text + 1) & 0xFF), static_cast<std::uint8_t>((text + 1) >> 8)};
   for (std::size_t i = 0; i < text; ++i) payload.push_back(static_cast<std::uint8_t>('a' + (i + n) % 26));
   payload.push_back(0);
   return test::packet(spec, payload);

@@ -86,8 +86,8 @@ std::vector<std::string> untimed(const std::string& text) {
 // The lines dltdump prints for `bytes` decoded from a file as `format`.
 std::string decoded(const Bytes& bytes, const std::string& format) {
   TempDir dir;
-  std::ofstream(dir / "in.bin", std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                        static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(dir / "in.bin", std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   return run_dump({"--format=" + format, dir / "in.bin"}).out;
 }
 
@@ -184,8 +184,8 @@ TEST(LiveTcp, TimeFiltersCompareThePcClock) {
   const std::time_t hour_ago = std::time(nullptr) - 3600;
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&hour_ago));
-  for (const auto& [option, lines] : {std::pair{std::string("--not-before=") + stamp, 5u},
-                                      std::pair{std::string("--not-after=") + stamp, 0u}}) {
+  for (const auto& [option, lines] :
+       {std::pair{std::string("--not-before=") + stamp, 5u}, std::pair{std::string("--not-after=") + stamp, 0u}}) {
     TcpServer server;
     std::thread peer([&] {
       const int c = server.accept_one();
@@ -342,7 +342,7 @@ TEST(LiveUdp, TwoSendersSplitMessagesAndTheCaptureReplaysToTheSameLines) {
     r = run_dump({"udp://127.0.0.1:" + std::to_string(port), "--capture", dir / "raw.pcapng", "-o", dir / "out.txt"});
   });
   std::this_thread::sleep_for(300ms);  // the receiver is bound
-  send_udp(stream, port, 2, 20000);  // the rate this test states: 20 000 datagrams/s
+  send_udp(stream, port, 2, 20000);    // the rate this test states: 20 000 datagrams/s
   std::this_thread::sleep_for(300ms);
   util::request_stop();
   dump.join();

@@ -75,7 +75,7 @@ Frame dlt_message(const std::string& app, std::uint8_t n, std::size_t text = 10)
   spec.app = app;
   spec.counter = n;
   spec.noar = 1;
-  Frame payload = {0x00, 0x02, 0x00, 0x00};  // string type info, little endian
+  Frame payload = {0x00, 0x02, 0x00, 0x00};                         // string type info, little endian
   payload.push_back(static_cast<std::uint8_t>((text + 1) & 0xFF));  // length, little endian
   payload.push_back(static_cast<std::uint8_t>((text + 1) >> 8));
   for (std::size_t i = 0; i < text; ++i) payload.push_back(static_cast<std::uint8_t>('a' + i % 26));
@@ -106,8 +106,8 @@ struct Capture {
     offset += 16 + frames.back().size();
   }
   template <class R = Recorder>
-  R decode(CaptureDecoder::Options options = {}, CaptureDecoder::Stats* stats = nullptr,
-           std::string* losses = nullptr, std::string* nothing_found = nullptr) {
+  R decode(CaptureDecoder::Options options = {}, CaptureDecoder::Stats* stats = nullptr, std::string* losses = nullptr,
+           std::string* nothing_found = nullptr) {
     for (std::size_t i = 0; i < packets.size(); ++i) packets[i].data = frames[i].data();
     R r;
     CaptureDecoder d(options, r);
@@ -132,9 +132,12 @@ TEST(CaptureDecoder, EveryLinkLayerWithPositionAndTime) {
   const Frame msg = dlt_message("NAV", 1);
   const Frame ip = tools::ipv4(kA, tools::udp(kA, msg));
   const std::pair<std::uint16_t, Frame> frames[] = {
-      {lt::kEthernet, tools::ethernet(ip)},          {lt::kEthernet, tools::ethernet(ip, {0x8100})},
-      {lt::kEthernet, tools::ethernet(ip, {0x88A8, 0x8100})}, {lt::kLinuxSll, tools::sll(ip)},
-      {lt::kLinuxSll2, tools::sll2(ip)},             {lt::kRaw, ip},
+      {lt::kEthernet, tools::ethernet(ip)},
+      {lt::kEthernet, tools::ethernet(ip, {0x8100})},
+      {lt::kEthernet, tools::ethernet(ip, {0x88A8, 0x8100})},
+      {lt::kLinuxSll, tools::sll(ip)},
+      {lt::kLinuxSll2, tools::sll2(ip)},
+      {lt::kRaw, ip},
       {lt::kIpv4, ip},
   };
   for (const auto& [link, frame] : frames) {
@@ -158,7 +161,7 @@ TEST(CaptureDecoder, SeveralMessagesPerDatagramAndOneSplitAcrossTwo) {
   EXPECT_EQ(r.messages(), (std::vector<std::string>{"NAV1", "NAV2", "NAV3"}));
   const std::uint64_t dlt_start = 24 + 16 + 14 + 20 + 8;
   EXPECT_EQ(r.events[1].position, dlt_start + m1.size());  // where m2's first byte is in the file
-  EXPECT_EQ(r.events[1].time_us, 1000);                     // the datagram holding its first byte
+  EXPECT_EQ(r.events[1].time_us, 1000);                    // the datagram holding its first byte
   EXPECT_EQ(r.events[2].time_us, 2000);
 }
 
@@ -212,9 +215,9 @@ TEST(CaptureDecoder, PortsAndTrafficThatIsNotDlt) {
   c.add(tools::ethernet(tools::ipv4(other, tools::udp(other, msg))), 1);
   c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, msg))), 2);
   c.add(tools::ethernet(Frame(28, 0), {}, 0x0806), 3);                       // ARP
-  c.add(tools::ethernet(tools::ipv4(kA, Frame(40, 0), 1, 0, false, 6)), 4);    // TCP
-  c.add(tools::ethernet(Frame(60, 0x60), {}, 0x86DD), 5);                     // IPv6
-  c.add(tools::ipv4(kA, tools::udp(kA, Frame(7, 0))), 6, lt::kRaw);            // 35 bytes: too short
+  c.add(tools::ethernet(tools::ipv4(kA, Frame(40, 0), 1, 0, false, 6)), 4);  // TCP
+  c.add(tools::ethernet(Frame(60, 0x60), {}, 0x86DD), 5);                    // IPv6
+  c.add(tools::ipv4(kA, tools::udp(kA, Frame(7, 0))), 6, lt::kRaw);          // 35 bytes: too short
   CaptureDecoder::Stats stats;
   EXPECT_EQ(c.decode({}, &stats).messages(), (std::vector<std::string>{"NAV1"}));
   EXPECT_EQ(stats.ignored, 5u);
@@ -228,8 +231,8 @@ TEST(CaptureDecoder, TruncatedFramesAndUnsupportedLinkTypesAreSkippedQuietly) {
   Capture c;
   c.add(frame, 1);
   c.packets.back().original_size = static_cast<std::uint32_t>(frame.size() + 10);  // caplen < len
-  c.add(frame, 2, 147);  // LINKTYPE_USER0
-  c.add(Frame(5, 0), 3);  // runt
+  c.add(frame, 2, 147);                                                            // LINKTYPE_USER0
+  c.add(Frame(5, 0), 3);                                                           // runt
   CaptureDecoder::Stats stats;
   EXPECT_TRUE(c.decode({}, &stats).events.empty());
   EXPECT_EQ(stats.truncated, 1u);
@@ -382,7 +385,8 @@ TEST(CaptureDecoder, WhenNothingIsDecodedItSaysWhatWasFound) {
   no_udp.add(to_port(3490), 3);
   no_udp.packets.back().original_size = 2000;  // captured shorter than on the wire
   no_udp.decode({}, nullptr, nullptr, &found);
-  EXPECT_EQ(found, "no UDP/IPv4 datagrams in 3 packets (1 of link types not decoded, 1 captured shorter than on the wire)");
+  EXPECT_EQ(found,
+            "no UDP/IPv4 datagrams in 3 packets (1 of link types not decoded, 1 captured shorter than on the wire)");
 
   Capture decoded = c;  // one datagram to our port: nothing to say
   decoded.add(to_port(3490), 6);
@@ -404,7 +408,8 @@ TEST(CaptureDecoder, PacketsBeyondTheSnapshotLengthAreDecodedAndCounted) {
   CaptureDecoder::Stats stats;
   EXPECT_EQ(c.decode(options, &stats, &losses).messages(), (std::vector<std::string>{"NAV1", "NAV1"}));
   EXPECT_EQ(stats.beyond_snapshot, 2u);
-  EXPECT_EQ(losses, "2 records captured longer than the snapshot length " + std::to_string(frame.size() - 1) + " (read whole)");
+  EXPECT_EQ(losses,
+            "2 records captured longer than the snapshot length " + std::to_string(frame.size() - 1) + " (read whole)");
   options.snapshot_length = static_cast<std::uint32_t>(frame.size());
   c.decode(options, nullptr, &losses);
   EXPECT_EQ(losses, "");

@@ -100,7 +100,7 @@ TEST_P(ControlBothOrders, Responses) {
 
   Bytes sync = service(0x24, be);
   sync.push_back(0);
-  put(sync, 556859999, 4, be);  // ns
+  put(sync, 556859999, 4, be);   // ns
   put(sync, 1641376126, 4, be);  // 2022-01-05 09:48:46 UTC
   put(sync, 0, 2, be);
   EXPECT_EQ(decode(sync, be, ControlKind::Response), "[sync_timestamp ok] 2022-01-05 09:48:46.55685Z");
@@ -172,19 +172,20 @@ TEST_P(ControlBothOrders, EveryFixedSizeService) {
     std::uint32_t id;
     const char* name;
   };
-  const Case no_args[] = {{0x04, "get_default_log_level"}, {0x05, "store_config"}, {0x06, "reset_to_factory_default"},
-                          {0x0C, "get_local_time"}, {0x13, "get_software_version"}, {0x14, "message_buffer_overflow"},
-                          {0x15, "get_default_trace_status"}, {0x19, "get_verbose_mode"}, {0x1A, "get_message_filtering"},
-                          {0x1B, "get_use_ecu_id"}, {0x1C, "get_use_session_id"}, {0x1D, "get_use_timestamp"},
-                          {0x1E, "get_use_extended_header"}, {0x23, "buffer_overflow"}, {0x24, "sync_timestamp"}};
+  const Case no_args[] = {
+      {0x04, "get_default_log_level"},    {0x05, "store_config"},         {0x06, "reset_to_factory_default"},
+      {0x0C, "get_local_time"},           {0x13, "get_software_version"}, {0x14, "message_buffer_overflow"},
+      {0x15, "get_default_trace_status"}, {0x19, "get_verbose_mode"},     {0x1A, "get_message_filtering"},
+      {0x1B, "get_use_ecu_id"},           {0x1C, "get_use_session_id"},   {0x1D, "get_use_timestamp"},
+      {0x1E, "get_use_extended_header"},  {0x23, "buffer_overflow"},      {0x24, "sync_timestamp"}};
   for (const auto& c : no_args) {
     EXPECT_EQ(decode(service(c.id, be), be, ControlKind::Request), std::string("[") + c.name + "]") << c.name;
     Bytes err = service(c.id, be);
     err.push_back(2);
     EXPECT_EQ(decode(err, be, ControlKind::Response), std::string("[") + c.name + " error]") << c.name;
   }
-  const Case on_off[] = {{0x09, "set_verbose_mode"}, {0x0A, "set_message_filtering"}, {0x0B, "set_timing_packets"},
-                         {0x0D, "use_ecu_id"}, {0x0E, "use_session_id"}, {0x0F, "use_timestamp"},
+  const Case on_off[] = {{0x09, "set_verbose_mode"},   {0x0A, "set_message_filtering"}, {0x0B, "set_timing_packets"},
+                         {0x0D, "use_ecu_id"},         {0x0E, "use_session_id"},        {0x0F, "use_timestamp"},
                          {0x10, "use_extended_header"}};
   for (const auto& c : on_off) {
     Bytes req = service(c.id, be);
@@ -195,9 +196,9 @@ TEST_P(ControlBothOrders, EveryFixedSizeService) {
     EXPECT_EQ(decode(resp, be, ControlKind::Response), std::string("[") + c.name + " ok]") << c.name;
   }
   const Case get_on_off[] = {{0x15, "get_default_trace_status"}, {0x19, "get_verbose_mode"},
-                             {0x1A, "get_message_filtering"}, {0x1B, "get_use_ecu_id"},
-                             {0x1C, "get_use_session_id"}, {0x1D, "get_use_timestamp"},
-                             {0x1E, "get_use_extended_header"}, {0x1F, "get_trace_status"}};
+                             {0x1A, "get_message_filtering"},    {0x1B, "get_use_ecu_id"},
+                             {0x1C, "get_use_session_id"},       {0x1D, "get_use_timestamp"},
+                             {0x1E, "get_use_extended_header"},  {0x1F, "get_trace_status"}};
   for (const auto& c : get_on_off) {
     Bytes resp = service(c.id, be);
     resp.insert(resp.end(), {0, 1});

@@ -75,7 +75,8 @@ TEST(Framer, CorruptVersionSkipsWholePacket) {
   Collect c;
   std::string out = run(StreamFormat::File, in, 0, &c);
   EXPECT_EQ(c.messages, 2);
-  EXPECT_EQ(skip_text(out), "Skipped: " + std::to_string(second.size()) + " bytes; Reason: Invalid packet standard header");
+  EXPECT_EQ(skip_text(out),
+            "Skipped: " + std::to_string(second.size()) + " bytes; Reason: Invalid packet standard header");
   // skip time: the previous good packet's storage header
   EXPECT_NE(out.find("1970/01/01 00:00:01.000000 0.0000 -1  SKIP SKIP 0 log warn verbose 4"), std::string::npos);
 }
@@ -131,13 +132,14 @@ TEST(Framer, ChunkingNeverChangesTheOutput) {
       if (f == StreamFormat::File) m = storage(m, i, 0);
       if (f == StreamFormat::Serial) m = serial(m);
       if (rng() % 4 == 0) m[rng() % m.size()] ^= static_cast<std::uint8_t>(1u << (rng() % 8));  // corrupt
-      if (rng() % 5 == 0) m.resize(rng() % m.size());                                          // cut short
+      if (rng() % 5 == 0) m.resize(rng() % m.size());                                           // cut short
       in.insert(in.end(), m.begin(), m.end());
       if (rng() % 6 == 0)
         for (int g = 0; g < 5; ++g) in.push_back(static_cast<std::uint8_t>(rng()));
     }
     const std::string whole = run(f, in);
-    for (std::size_t chunk : {1u, 2u, 3u, 7u, 16u, 61u, 1000u}) EXPECT_EQ(run(f, in, chunk), whole) << "chunk " << chunk;
+    for (std::size_t chunk : {1u, 2u, 3u, 7u, 16u, 61u, 1000u})
+      EXPECT_EQ(run(f, in, chunk), whole) << "chunk " << chunk;
     // payload text made while validating is the same text the formatter makes later
     EXPECT_EQ(run(f, in, 0, nullptr, true), whole);
     EXPECT_EQ(run(f, in, 5, nullptr, true), whole);
@@ -232,7 +234,8 @@ TEST(Framer, GateDroppingUnvalidatedPacketsKeepsTheWantedLines) {
             inner.noar = 1;
             hidden_tail = frame(packet(inner, arg_string("straddling" + std::to_string(k), false)));
             const std::size_t head = 1 + rng() % 3;
-            const std::string straddling_head(hidden_tail.begin(), hidden_tail.begin() + static_cast<std::ptrdiff_t>(head));
+            const std::string straddling_head(hidden_tail.begin(),
+                                              hidden_tail.begin() + static_cast<std::ptrdiff_t>(head));
             payload = arg_string(std::string(rng() % 40, 'x') + straddling_head, false, false, false);
             hidden_tail.erase(hidden_tail.begin(), hidden_tail.begin() + static_cast<std::ptrdiff_t>(head));
             s.noar = rng() % 2 ? 2 : 1;

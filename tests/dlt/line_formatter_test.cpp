@@ -56,7 +56,8 @@ TEST(LineFormatter, NonVerbose) {
             "1970/01/01 00:00:00.000000 7.1065 1 EGU1   0  non-verbose 1 [1] ----|de ad be ef\n");
   PacketSpec q16;  // Q16: with an extended header, the MSIN type is shown
   q16.msin = 0x30;
-  EXPECT_EQ(line(q16, {10, 0, 0, 0}), "1970/01/01 00:00:00.000000 0.0000 0 ECU1 APP1 CTX1 0 log warn non-verbose 1 [10] \n");
+  EXPECT_EQ(line(q16, {10, 0, 0, 0}),
+            "1970/01/01 00:00:00.000000 0.0000 0 ECU1 APP1 CTX1 0 log warn non-verbose 1 [10] \n");
   EXPECT_EQ(line(s, {}), "1970/01/01 00:00:00.000000 7.1065 1 EGU1   0  non-verbose 1 [0] \n");
 }
 
@@ -97,11 +98,15 @@ TEST(LineFormatter, ControlAndSkip) {
   s.msin = 0x16;  // control request
   Bytes p;
   put(p, 0x13, 4, false);
-  EXPECT_EQ(line(s, p), "1970/01/01 00:00:00.000000 0.0000 0 ECU1 APP1 CTX1 0 control request non-verbose [get_software_version]\n");
+  EXPECT_EQ(
+      line(s, p),
+      "1970/01/01 00:00:00.000000 0.0000 0 ECU1 APP1 CTX1 0 control request non-verbose [get_software_version]\n");
   dlt::SkipRecord r{0, 58, dlt::kReasonInvalidHeader, util::Timestamp::from_storage(1639688375, 237600)};
   util::TextBuffer t;
   dlt::LineFormatter({false}).format(r, t);
-  EXPECT_EQ(t.view(), "2021/12/16 20:59:35.237600 0.0000 -1  SKIP SKIP 0 log warn verbose 4 Skipped: 58 bytes; Reason: Invalid packet standard header\n");
+  EXPECT_EQ(t.view(),
+            "2021/12/16 20:59:35.237600 0.0000 -1  SKIP SKIP 0 log warn verbose 4 Skipped: 58 bytes; Reason: Invalid "
+            "packet standard header\n");
 }
 
 TEST(Packet, InvalidMsin) {
@@ -119,7 +124,8 @@ TEST(Packet, IdsAreMaskedAndEndAtZero) {
   Bytes id = {'A' | 0x80, 'B', 0x80, 'C'};
   EXPECT_EQ(dlt::parse_id(id.data()).view(), "AB");
   Bytes ctl = {'A', 0x01, 'B', 0};
-  EXPECT_EQ(dlt::parse_id(ctl.data()).view(), std::string("A\x01" "B"));
+  EXPECT_EQ(dlt::parse_id(ctl.data()).view(), std::string("A\x01"
+                                                          "B"));
 }
 
 // parse_id works on the four bytes as one word; compare it with the rule byte by byte, on

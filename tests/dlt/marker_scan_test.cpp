@@ -45,8 +45,7 @@ TEST(MarkerScan, AgreesWithThePositionByPositionRule) {
       const std::size_t align = rng() % 64;
       // Mostly one other byte, with the marker's bytes sprinkled in at a random density.
       const unsigned density = 1 + rng() % 40;
-      for (std::size_t k = 0; k < n; ++k)
-        buffer[align + k] = rng() % density == 0 ? alphabet[rng() % 5] : 'x';
+      for (std::size_t k = 0; k < n; ++k) buffer[align + k] = rng() % density == 0 ? alphabet[rng() % 5] : 'x';
       if (n > 0 && rng() % 2) {  // plant a marker, or its head, anywhere (cut by the end)
         const std::size_t at = rng() % n, len = std::min<std::size_t>(1 + rng() % 4, n - at);
         std::memcpy(buffer.data() + align + at, marker, len);

@@ -31,8 +31,10 @@ TEST(TextEncoding, Utf8ReplacesMaximalInvalidSubparts) {
   EXPECT_EQ(utf8({0xE2, 0x9C, 0x93}), "✓");
   EXPECT_EQ(utf8({0xF0, 0x9F, 0x98, 0x80}), "😀");
   EXPECT_EQ(utf8({0xFF}), "\xEF\xBF\xBD");
-  EXPECT_EQ(utf8({0xC0, 0xAF}), "\xEF\xBF\xBD\xEF\xBF\xBD");          // overlong: two
-  EXPECT_EQ(utf8({0xE2, 0x9C, 'a'}), "\xEF\xBF\xBD" "a");              // truncated: one
+  EXPECT_EQ(utf8({0xC0, 0xAF}), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong: two
+  EXPECT_EQ(utf8({0xE2, 0x9C, 'a'}),
+            "\xEF\xBF\xBD"
+            "a");                                                               // truncated: one
   EXPECT_EQ(utf8({0xED, 0xA0, 0x80}), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
   EXPECT_EQ(utf8({'a', 0x00, 'b'}), "a.b");  // controls as '.' (contract 3 of issue #19)
 }

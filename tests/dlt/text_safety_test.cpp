@@ -156,8 +156,8 @@ TEST_P(EveryByte, InControlMessages) {
       line_of(control({1, 0, 0, 0, 'A', b(), 'P', 'P', 'C', b(), 'T', 'X', 4, 'C', b(), 'M', '1', 0, 0, 0, 0}, false));
   EXPECT_EQ(line_fault(level), "") << level;
   // get_log_info response (status 3): one application with one context, then the com id.
-  const std::string info = line_of(control(
-      {3, 0, 0, 0, 3, 1, 0, 'A', b(), 'P', 'P', 1, 0, 'C', b(), 'T', 'X', 'C', b(), 'M', '1'}, true));
+  const std::string info =
+      line_of(control({3, 0, 0, 0, 3, 1, 0, 'A', b(), 'P', 'P', 1, 0, 'C', b(), 'T', 'X', 'C', b(), 'M', '1'}, true));
   EXPECT_EQ(line_fault(info), "") << info;
   // connection_info response: state, com id.
   const std::string conn = line_of(control({0x02, 0x0F, 0, 0, 0, 2, 'C', b(), 'M', '1'}, true));

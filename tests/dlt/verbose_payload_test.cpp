@@ -35,8 +35,8 @@ TEST_P(BothOrders, Bool) {
   bool be = GetParam();
   EXPECT_EQ(decode(cat({ti(0x11, be), {1}}), be, 1), "true");
   EXPECT_EQ(decode(cat({ti(0x10, be), {0}}), be, 1), "false");
-  EXPECT_EQ(decode(cat({ti(0x12, be), {0, 2}}), be, 1), "true");  // 16-bit bool, any byte set
-  EXPECT_EQ(decode(ti(0x11, be), be, 1), std::nullopt);           // data missing
+  EXPECT_EQ(decode(cat({ti(0x12, be), {0, 2}}), be, 1), "true");     // 16-bit bool, any byte set
+  EXPECT_EQ(decode(ti(0x11, be), be, 1), std::nullopt);              // data missing
   EXPECT_EQ(decode(cat({ti(0x16, be), {0}}), be, 1), std::nullopt);  // TYLE 6 invalid
 }
 
@@ -69,11 +69,25 @@ TEST_P(BothOrders, Floats) {
   float f = 1.9f;
   std::uint32_t u;
   std::memcpy(&u, &f, 4);
-  EXPECT_EQ(decode(cat({ti(0x83, be), [&] { Bytes b; put(b, u, 4, be); return b; }()}), be, 1), "1.9");
+  EXPECT_EQ(decode(cat({ti(0x83, be),
+                        [&] {
+                          Bytes b;
+                          put(b, u, 4, be);
+                          return b;
+                        }()}),
+                   be, 1),
+            "1.9");
   double d = 1e20;
   std::uint64_t u8;
   std::memcpy(&u8, &d, 8);
-  EXPECT_EQ(decode(cat({ti(0x84, be), [&] { Bytes b; put(b, u8, 8, be); return b; }()}), be, 1), "1e+20");
+  EXPECT_EQ(decode(cat({ti(0x84, be),
+                        [&] {
+                          Bytes b;
+                          put(b, u8, 8, be);
+                          return b;
+                        }()}),
+                   be, 1),
+            "1e+20");
   Bytes half;
   put(half, 0xC100, 2, be);  // -2.5 in binary16
   EXPECT_EQ(decode(cat({ti(0x82, be), half}), be, 1), "-2.5");
@@ -92,8 +106,12 @@ TEST_P(BothOrders, Strings) {
   EXPECT_EQ(decode(arg_string("Hello BMW", be), be, 1), "Hello BMW");
   EXPECT_EQ(decode(arg_string("no nul", be, false, false), be, 1), "no nul");
   EXPECT_EQ(decode(arg_string(std::string("a\0\0", 3), be), be, 1), "a..");  // one NUL dropped only
-  EXPECT_EQ(decode(arg_string("\xE4\xA4", be), be, 1), "ä€");               // ISO-8859-15
-  EXPECT_EQ(decode(arg_string("Gr\xC3\xBC\xC3\x9F" "e", be, true), be, 1), "Grüße");
+  EXPECT_EQ(decode(arg_string("\xE4\xA4", be), be, 1), "ä€");                // ISO-8859-15
+  EXPECT_EQ(decode(arg_string("Gr\xC3\xBC\xC3\x9F"
+                              "e",
+                              be, true),
+                   be, 1),
+            "Grüße");
   EXPECT_EQ(decode(arg_string("\xFF", be, true), be, 1), "\xEF\xBF\xBD");
   EXPECT_EQ(decode(cat({arg_string("", be), arg_string("x", be)}), be, 2), " x");
 }
@@ -167,7 +185,7 @@ TEST_P(BothOrders, FixedPointTraceArrayStruct) {  // Q15
 }
 
 TEST(Verbose, PayloadMustBeConsumedExactly) {
-  EXPECT_EQ(decode(arg_uint(1, 1, false), false, 2), std::nullopt);  // missing argument
+  EXPECT_EQ(decode(arg_uint(1, 1, false), false, 2), std::nullopt);              // missing argument
   EXPECT_EQ(decode(cat({arg_uint(1, 1, false), {0}}), false, 1), std::nullopt);  // leftover byte
   EXPECT_EQ(decode({}, false, 5), "");  // empty payload: accepted whatever NOAR says
   EXPECT_EQ(dlt::verbose_argument_count({}, 5), 0u);

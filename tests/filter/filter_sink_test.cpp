@@ -83,25 +83,15 @@ std::string filtered(std::uint32_t before, std::uint32_t after, const std::strin
 
 }  // namespace
 
-TEST(FilterSink, WithoutContextOnlyMatchesPass) {
-  EXPECT_EQ(filtered(0, 0, "a b M c M d"), "M M");
-}
+TEST(FilterSink, WithoutContextOnlyMatchesPass) { EXPECT_EQ(filtered(0, 0, "a b M c M d"), "M M"); }
 
-TEST(FilterSink, BeforeContextAtTheStartHasFewerLines) {
-  EXPECT_EQ(filtered(3, 0, "a M b"), "a M");
-}
+TEST(FilterSink, BeforeContextAtTheStartHasFewerLines) { EXPECT_EQ(filtered(3, 0, "a M b"), "a M"); }
 
-TEST(FilterSink, BeforeContextKeepsOnlyTheLastLines) {
-  EXPECT_EQ(filtered(2, 0, "a b c d M e"), "c d M");
-}
+TEST(FilterSink, BeforeContextKeepsOnlyTheLastLines) { EXPECT_EQ(filtered(2, 0, "a b c d M e"), "c d M"); }
 
-TEST(FilterSink, AfterContextAtTheEndIsCutByTheInput) {
-  EXPECT_EQ(filtered(0, 3, "a M b"), "M b");
-}
+TEST(FilterSink, AfterContextAtTheEndIsCutByTheInput) { EXPECT_EQ(filtered(0, 3, "a M b"), "M b"); }
 
-TEST(FilterSink, AfterContextCountRestartsAtEachMatch) {
-  EXPECT_EQ(filtered(0, 2, "M a M b c d"), "M a M b c");
-}
+TEST(FilterSink, AfterContextCountRestartsAtEachMatch) { EXPECT_EQ(filtered(0, 2, "M a M b c d"), "M a M b c"); }
 
 TEST(FilterSink, OverlappingWindowsPrintEachLineOnce) {
   // b and c follow the first match as after-context; they are not held again for the second.
@@ -123,8 +113,8 @@ TEST(FilterSink, ContextPersistsAcrossInputs) {
   filter::Filter f(app_m());
   Record out;
   filter::FilterSink sink(f, {1, 1}, out);
-  run(sink, "a b");     // first input
-  run(sink, "M c d");   // second input: b is still the line before
+  run(sink, "a b");    // first input
+  run(sink, "M c d");  // second input: b is still the line before
   EXPECT_EQ(out.joined(), "b M c");
 }
 
@@ -223,7 +213,7 @@ TEST(FilterSink, ResetForgetsHeldLinesAndTheAfterContextCount) {
   sink.reset();
   run(sink, "M c");  // second input: nothing of the first before M; c after it
   sink.reset();
-  run(sink, "d e");  // third input: the after-context of M does not reach it
+  run(sink, "d e");    // third input: the after-context of M does not reach it
   run(sink, "x y M");  // without a reset, context carries on (d e were held, then x y)
   EXPECT_EQ(out.joined(), "M c x y M");
   EXPECT_EQ(sink.cut_windows(), 0u);  // the count bound is no cut

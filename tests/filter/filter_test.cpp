@@ -20,7 +20,8 @@ struct Msg {
     bytes = packet(spec, payload);
     EXPECT_TRUE(dlt::parse_packet(bytes, m));
     m.raw = bytes;
-    if (!storage_ecu.empty()) m.storage_ecu = dlt::parse_id(reinterpret_cast<const std::uint8_t*>((storage_ecu + "\0\0\0\0").data()));
+    if (!storage_ecu.empty())
+      m.storage_ecu = dlt::parse_id(reinterpret_cast<const std::uint8_t*>((storage_ecu + "\0\0\0\0").data()));
     m.time = time;
   }
 };
@@ -104,15 +105,15 @@ TEST(Filter, TypesCompareMsinWithoutTheVerboseBit) {
   FilterSpec spec;
   spec.types = {0x30, 0x16, 0x74};
   Filter f(spec);
-  EXPECT_TRUE(f.header_match(Msg(with("E", "A", "C", 0x31), {}).m));        // log warn, verbose
-  EXPECT_TRUE(f.header_match(Msg(with("E", "A", "C", 0x30), {0, 0, 0, 0}).m));  // Q16: non-verbose warn
+  EXPECT_TRUE(f.header_match(Msg(with("E", "A", "C", 0x31), {}).m));               // log warn, verbose
+  EXPECT_TRUE(f.header_match(Msg(with("E", "A", "C", 0x30), {0, 0, 0, 0}).m));     // Q16: non-verbose warn
   EXPECT_TRUE(f.header_match(Msg(with("E", "A", "C", 0x16), {0x13, 0, 0, 0}).m));  // control request
-  EXPECT_TRUE(f.header_match(Msg(with("E", "A", "C", 0x75), {}).m));        // nw_trace user1
+  EXPECT_TRUE(f.header_match(Msg(with("E", "A", "C", 0x75), {}).m));               // nw_trace user1
   EXPECT_FALSE(f.header_match(Msg(with("E", "A", "C", 0x41), {}).m));
   PacketSpec no_ext = with("E", "A", "C");
   no_ext.extended = false;
   EXPECT_FALSE(f.header_match(Msg(no_ext, {0, 0, 0, 0}).m));  // no type at all
-  EXPECT_TRUE(f.header_match(skip()));                          // skip lines are log warn
+  EXPECT_TRUE(f.header_match(skip()));                        // skip lines are log warn
 }
 
 TEST(Filter, KindsVerboseNonVerboseControl) {

@@ -103,10 +103,18 @@ Bytes random_payload(std::mt19937& rng, unsigned& noar) {
         p = cat({p, arg_string(s, false, rng() % 2 == 0)});
         break;
       }
-      case 1: p = cat({p, arg_uint(rng(), 4, false)}); break;
-      case 2: p = cat({p, arg_uint(rng(), 4, false, 0x10000)}); break;  // hex
-      case 3: p = cat({p, arg_uint(rng() & 0xFF, 1, false, 0x18000)}); break;  // binary
-      case 4: p = cat({p, arg_sint(-static_cast<std::int64_t>(rng() % 1000), 2, false)}); break;
+      case 1:
+        p = cat({p, arg_uint(rng(), 4, false)});
+        break;
+      case 2:
+        p = cat({p, arg_uint(rng(), 4, false, 0x10000)});
+        break;  // hex
+      case 3:
+        p = cat({p, arg_uint(rng() & 0xFF, 1, false, 0x18000)});
+        break;  // binary
+      case 4:
+        p = cat({p, arg_sint(-static_cast<std::int64_t>(rng() % 1000), 2, false)});
+        break;
       case 5: {  // bool
         put(p, 0x11, 4, false);
         p.push_back(static_cast<std::uint8_t>(rng() % 2));
@@ -173,8 +181,8 @@ TEST(TextSearch, PrefilterNeverRulesOutAMatch) {
       auto scratch = s->scratch();
       if (s->matches(t, *scratch)) {
         ++checked;
-        ASSERT_TRUE(s->may_match_verbose_payload(payload)) << "needle '" << needle << "' pattern '" << pattern
-                                                           << "' text '" << t << "'";
+        ASSERT_TRUE(s->may_match_verbose_payload(payload))
+            << "needle '" << needle << "' pattern '" << pattern << "' text '" << t << "'";
       }
       delete s;
     }

@@ -49,8 +49,8 @@ TEST(FormatSniff, MagicsAtTheStart) {
   EXPECT_EQ(sniff(test::storage(kPacket)), Content::DltFile);
   EXPECT_EQ(sniff(test::serial(kPacket)), Content::DltSerial);
   EXPECT_EQ(sniff(Bytes{0x0A, 0x0D, 0x0D, 0x0A, 0x1C, 0, 0, 0}), Content::Pcapng);
-  for (const Bytes& magic : {Bytes{0xA1, 0xB2, 0xC3, 0xD4}, Bytes{0xD4, 0xC3, 0xB2, 0xA1}, Bytes{0xA1, 0xB2, 0x3C, 0x4D},
-                             Bytes{0x4D, 0x3C, 0xB2, 0xA1}})
+  for (const Bytes& magic : {Bytes{0xA1, 0xB2, 0xC3, 0xD4}, Bytes{0xD4, 0xC3, 0xB2, 0xA1},
+                             Bytes{0xA1, 0xB2, 0x3C, 0x4D}, Bytes{0x4D, 0x3C, 0xB2, 0xA1}})
     EXPECT_EQ(sniff(magic + Bytes(20, 0)), Content::Pcap);
   EXPECT_EQ(sniff(Bytes{0x1F, 0x8B, 0x08, 0x00, 0, 0}), Content::Gzip);
   EXPECT_EQ(sniff(Bytes{0xFD, '7', 'z', 'X', 'Z', 0x00, 0, 4}), Content::Xz);
@@ -66,13 +66,13 @@ TEST(FormatSniff, MagicsAtTheStart) {
 TEST(FormatSniff, NetworkRecordingsAreAChainOfValidPackets) {
   EXPECT_EQ(sniff(times(kPacket, 5)), Content::DltNetwork);
   EXPECT_EQ(sniff(kPacket + nonverbose(1) + kPacket + Bytes(3, 0xEE)), Content::DltNetwork);  // garbage after three
-  EXPECT_EQ(sniff(kPacket), Content::DltNetwork);                   // all the input holds
+  EXPECT_EQ(sniff(kPacket), Content::DltNetwork);                                             // all the input holds
   EXPECT_EQ(sniff(kPacket + kPacket), Content::DltNetwork);
   const Bytes cut(kPacket.begin(), kPacket.end() - 3);
-  EXPECT_EQ(sniff(kPacket + kPacket + cut), Content::DltNetwork);   // two, then one cut short
-  EXPECT_EQ(sniff(kPacket + cut), Content::Unknown);                // one lucky packet is not enough
+  EXPECT_EQ(sniff(kPacket + kPacket + cut), Content::DltNetwork);  // two, then one cut short
+  EXPECT_EQ(sniff(kPacket + cut), Content::Unknown);               // one lucky packet is not enough
   EXPECT_EQ(sniff(kPacket + Bytes(2, 0)), Content::Unknown);
-  EXPECT_EQ(sniff(kPacket + Bytes(40, 0xEE)), Content::Unknown);    // garbage after the first
+  EXPECT_EQ(sniff(kPacket + Bytes(40, 0xEE)), Content::Unknown);  // garbage after the first
   test::PacketSpec unprintable = one_argument();
   unprintable.ecu = std::string("\x01\x02\x03\x04", 4);
   EXPECT_EQ(sniff(times(test::packet(unprintable, test::arg_uint(7, 4, false)), 3)), Content::Unknown);
@@ -115,10 +115,13 @@ TEST(FormatSniff, FormatsAndConfirmation) {
   EXPECT_FALSE(confirms(Content::Unknown, InputFormat::File));
   EXPECT_FALSE(confirms(Content::Gzip, InputFormat::File));
   // Automatic: the content decides, never the name; an explicit format wins.
-  EXPECT_EQ(resolve_format(parse_input_argument("/a/b.pcap"), InputFormat::Automatic, Content::DltFile), InputFormat::File);
-  EXPECT_EQ(resolve_format(parse_input_argument("/a/b.dlt"), InputFormat::Automatic, Content::Pcapng), InputFormat::Pcap);
+  EXPECT_EQ(resolve_format(parse_input_argument("/a/b.pcap"), InputFormat::Automatic, Content::DltFile),
+            InputFormat::File);
+  EXPECT_EQ(resolve_format(parse_input_argument("/a/b.dlt"), InputFormat::Automatic, Content::Pcapng),
+            InputFormat::Pcap);
   EXPECT_EQ(resolve_format(parse_input_argument("-"), InputFormat::Automatic, Content::DltSerial), InputFormat::Serial);
-  EXPECT_EQ(resolve_format(parse_input_argument("/a/b.bin"), InputFormat::Network, Content::DltFile), InputFormat::Network);
+  EXPECT_EQ(resolve_format(parse_input_argument("/a/b.bin"), InputFormat::Network, Content::DltFile),
+            InputFormat::Network);
 }
 
 TEST(FormatSniff, Messages) {
@@ -126,7 +129,8 @@ TEST(FormatSniff, Messages) {
             "/d/x.dlt.gz: gzip-compressed data; decompress it first (e.g. gzip -dc /d/x.dlt.gz | dltdump -)");
   EXPECT_EQ(compressed_message(Content::Zstd, "-"),
             "-: zstd-compressed data; decompress it first (e.g. zstd -dc FILE | dltdump -)");
-  EXPECT_EQ(compressed_message(Content::Zip, "/d/x.zip"), "/d/x.zip: a zip archive; extract it first (e.g. unzip -p /d/x.zip | dltdump -)");
+  EXPECT_EQ(compressed_message(Content::Zip, "/d/x.zip"),
+            "/d/x.zip: a zip archive; extract it first (e.g. unzip -p /d/x.zip | dltdump -)");
   struct Case {
     std::string name;
     std::uint64_t bytes;

@@ -2,8 +2,8 @@
 #include "input/format_sniff.hpp"
 #include "util/error.hpp"
 
-#include <filesystem>
 #include <gtest/gtest.h>
+#include <filesystem>
 
 using namespace dltdump::input;
 namespace util = dltdump::util;
@@ -35,10 +35,13 @@ TEST(InputSpec, Errors) {
 
 // The content decides, not the name (input/format_sniff_test has the rest).
 TEST(InputSpec, AutomaticFormat) {
-  EXPECT_EQ(resolve_format(parse_input_argument("/a/B.PCAPNG"), InputFormat::Automatic, Content::Unknown), InputFormat::File);
+  EXPECT_EQ(resolve_format(parse_input_argument("/a/B.PCAPNG"), InputFormat::Automatic, Content::Unknown),
+            InputFormat::File);
   EXPECT_EQ(resolve_format(parse_input_argument("/a/b.dlt"), InputFormat::Automatic, Content::Pcap), InputFormat::Pcap);
-  EXPECT_EQ(resolve_format(parse_input_argument("/a/b.dlt"), InputFormat::Network, Content::DltFile), InputFormat::Network);
-  EXPECT_EQ(resolve_format(parse_input_argument("-"), InputFormat::Automatic, Content::DltNetwork), InputFormat::Network);
+  EXPECT_EQ(resolve_format(parse_input_argument("/a/b.dlt"), InputFormat::Network, Content::DltFile),
+            InputFormat::Network);
+  EXPECT_EQ(resolve_format(parse_input_argument("-"), InputFormat::Automatic, Content::DltNetwork),
+            InputFormat::Network);
 }
 
 namespace {

@@ -1,5 +1,5 @@
-#include "util/error.hpp"
 #include "input/live_uri.hpp"
+#include "util/error.hpp"
 
 #include <gtest/gtest.h>
 

@@ -39,7 +39,7 @@ TEST(Link, EveryLinkTypeFindsTheSameIpPacket) {
 TEST(Link, TooShortUnknownAndOverTaggedFramesAreRefused) {
   EXPECT_FALSE(strip_link(lt::kEthernet, Frame(13, 0)));
   EXPECT_FALSE(strip_link(lt::kEthernet, Frame{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x81, 0, 0, 1}));  // tag, no type
-  EXPECT_FALSE(strip_link(lt::kEthernet, tools::ethernet(kIp, {0x8100, 0x8100, 0x8100})));  // three tags
+  EXPECT_FALSE(strip_link(lt::kEthernet, tools::ethernet(kIp, {0x8100, 0x8100, 0x8100})));            // three tags
   EXPECT_FALSE(strip_link(lt::kLinuxSll, Frame(15, 0)));
   EXPECT_FALSE(strip_link(lt::kLinuxSll2, Frame(19, 0)));
   EXPECT_FALSE(strip_link(lt::kRaw, Frame{0x60, 0, 0, 0}));  // IPv6
@@ -52,7 +52,8 @@ TEST(Link, TooShortUnknownAndOverTaggedFramesAreRefused) {
 
 // A Linux cooked frame whose protocol field at `protocol_at` names VLAN tags: the kernel
 // took them off the wire and libpcap puts them back after the header (TCI, then the type).
-Frame cooked_with_tags(Frame cooked, std::size_t protocol_at, std::size_t header, const std::vector<std::uint16_t>& tpids) {
+Frame cooked_with_tags(Frame cooked, std::size_t protocol_at, std::size_t header,
+                       const std::vector<std::uint16_t>& tpids) {
   Frame tags;
   for (std::size_t i = 0; i < tpids.size(); ++i) {
     tags.insert(tags.end(), {0x00, 0x64});  // VLAN id 100
@@ -86,7 +87,8 @@ TEST(Link, LinuxCookedFramesWithVlanTagsFindTheIpPacket) {
 }
 
 TEST(Link, DecodedLinkTypesAreTheOnesStripped) {
-  for (std::uint16_t link : {lt::kEthernet, lt::kLinuxSll, lt::kLinuxSll2, lt::kRaw, lt::kIpv4}) EXPECT_TRUE(decodes_link_type(link));
+  for (std::uint16_t link : {lt::kEthernet, lt::kLinuxSll, lt::kLinuxSll2, lt::kRaw, lt::kIpv4})
+    EXPECT_TRUE(decodes_link_type(link));
   EXPECT_FALSE(decodes_link_type(147));
   EXPECT_FALSE(decodes_link_type(0));
 }
@@ -131,9 +133,8 @@ TEST(Tecmp, EntriesOfALogStream) {
   auto entries = [](const Frame& f) {
     std::vector<Frame> got;
     const auto l = strip_link(lt::kEthernet, f);
-    const auto status = for_each_tecmp_entry(l->payload, [&](std::span<const std::uint8_t> e) {
-      got.emplace_back(e.begin(), e.end());
-    });
+    const auto status = for_each_tecmp_entry(
+        l->payload, [&](std::span<const std::uint8_t> e) { got.emplace_back(e.begin(), e.end()); });
     return std::make_pair(status, got);
   };
   auto [ok, got] = entries(tools::tecmp({inner1, inner2}));

@@ -62,7 +62,8 @@ Bytes message(const std::string& ecu, std::uint8_t counter, const std::string& t
 }  // namespace
 
 TEST(DltSink, DltFileMessagesAreCopiedByteForByte) {
-  const Bytes in = cat({storage(message("ECU1", 1, "one"), 100, 5, "STOR"), storage(message("", 2, "two"), 101, 6, "XY")});
+  const Bytes in =
+      cat({storage(message("ECU1", 1, "one"), 100, 5, "STOR"), storage(message("", 2, "two"), 101, 6, "XY")});
   EXPECT_EQ(convert(in, dlt::StreamFormat::File), str(in));
 }
 
@@ -126,7 +127,8 @@ TEST(DltSink, StorageHeaderCarriesTheLineTime) {
 
 TEST(DltSink, SkippedRegionsBecomeSkipMessagesWithTheSkipLinesText) {
   const Bytes garbage = {'x', 'y', 'z', 0xFF, 0x00, 0x01, 0x02};
-  const Bytes in = cat({storage(message("ECU1", 41, "before"), 5, 0), garbage, storage(message("ECU1", 9, "after"), 6, 0)});
+  const Bytes in =
+      cat({storage(message("ECU1", 41, "before"), 5, 0), garbage, storage(message("ECU1", 9, "after"), 6, 0)});
   const std::string out = convert(in, dlt::StreamFormat::File);
   const std::string lines = lines_of(out);
   // The skip line's text, its time (the last storage header's) and a counter after 41.
@@ -145,8 +147,8 @@ TEST(DltSink, SkipCountsUseTheNarrowestSignedInteger) {
     std::uint64_t n;
     std::uint8_t type_length;  // TYLE of the count argument
   };
-  for (const Case c : {Case{127, 1}, Case{128, 2}, Case{32767, 2}, Case{32768, 3}, Case{0x7FFFFFFF, 3},
-                       Case{0x80000000ull, 4}}) {
+  for (const Case c :
+       {Case{127, 1}, Case{128, 2}, Case{32767, 2}, Case{32768, 3}, Case{0x7FFFFFFF, 3}, Case{0x80000000ull, 4}}) {
     std::uint8_t p[dlt::kMaxSkipPacketBytes];
     const dlt::SkipRecord skip{0, c.n, dlt::kReasonInvalidPacket, {}};
     const std::size_t n = dlt::write_skip_packet(skip, 3, p);

@@ -76,10 +76,9 @@ TEST(FileSeries, TableRow2CounterSplitsAcrossInputs) {
 
 TEST(FileSeries, TableRow3CounterAndTimeUseTheFirstRecordsTime) {
   TempDir d;
-  EXPECT_EQ(two_inputs(d, "out_%CTR%_%CDATETIME%.txt", 100, true),
-            (Files{{"out_001_20240301T102031.txt", "a1 a2 a3"},
-                   {"out_002_20240301T102034.txt", "a4 a5 b1"},
-                   {"out_003_20240301T102037.txt", "b2"}}));
+  EXPECT_EQ(two_inputs(d, "out_%CTR%_%CDATETIME%.txt", 100, true), (Files{{"out_001_20240301T102031.txt", "a1 a2 a3"},
+                                                                          {"out_002_20240301T102034.txt", "a4 a5 b1"},
+                                                                          {"out_003_20240301T102037.txt", "b2"}}));
 }
 
 TEST(FileSeries, TableRow4TimeOnlyAppendsWhileTheNameStaysTheSame) {
@@ -90,10 +89,9 @@ TEST(FileSeries, TableRow4TimeOnlyAppendsWhileTheNameStaysTheSame) {
 
 TEST(FileSeries, TableRow4TimeOnlySplitsWhenTheTimeMoves) {
   TempDir d;
-  EXPECT_EQ(two_inputs(d, "out_%CDATETIME%.txt", 100, true),
-            (Files{{"out_20240301T102031.txt", "a1 a2 a3"},
-                   {"out_20240301T102034.txt", "a4 a5 b1"},
-                   {"out_20240301T102037.txt", "b2"}}));
+  EXPECT_EQ(two_inputs(d, "out_%CDATETIME%.txt", 100, true), (Files{{"out_20240301T102031.txt", "a1 a2 a3"},
+                                                                    {"out_20240301T102034.txt", "a4 a5 b1"},
+                                                                    {"out_20240301T102037.txt", "b2"}}));
 }
 
 TEST(FileSeries, TableRow5FileGivesOneOutputPerInput) {
@@ -109,10 +107,9 @@ TEST(FileSeries, TableRow6FileAndCounterRestartTheCounterPerInput) {
 
 TEST(FileSeries, TableRow7FileCounterAndTime) {
   TempDir d;
-  EXPECT_EQ(two_inputs(d, "%FILE%_%CTR%_%CDATETIME%.txt", 100, true),
-            (Files{{"f1_001_20240301T102031.txt", "a1 a2 a3"},
-                   {"f1_002_20240301T102034.txt", "a4 a5"},
-                   {"f2_001_20240301T102036.txt", "b1 b2"}}));
+  EXPECT_EQ(two_inputs(d, "%FILE%_%CTR%_%CDATETIME%.txt", 100, true), (Files{{"f1_001_20240301T102031.txt", "a1 a2 a3"},
+                                                                             {"f1_002_20240301T102034.txt", "a4 a5"},
+                                                                             {"f2_001_20240301T102036.txt", "b1 b2"}}));
 }
 
 TEST(FileSeries, TableRow8FileAndTime) {

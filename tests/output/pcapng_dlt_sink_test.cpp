@@ -4,11 +4,11 @@
 
 #include <gtest/gtest.h>
 
-#include "pcap/replay.hpp"
-#include "dlt/packet_builder.hpp"
 #include "dissect/capture_decoder.hpp"
+#include "dlt/packet_builder.hpp"
 #include "net/udp_frame.hpp"
 #include "pcap/capture_reader.hpp"
+#include "pcap/replay.hpp"
 #include "temp_dir.hpp"
 #include "util/byte_order.hpp"
 #include "util/input_file.hpp"
@@ -80,7 +80,8 @@ TEST(PcapngDltSink, ReadBackGivesTheSameLinesWithOneInterfacePerEcu) {
 }
 
 TEST(PcapngDltSink, SkipRecordsTravelAsSkipMessages) {
-  const Bytes in = cat({storage(message("ECU1", 1, "one"), 10, 0, "ECU1"), {'j', 'u', 'n', 'k'},
+  const Bytes in = cat({storage(message("ECU1", 1, "one"), 10, 0, "ECU1"),
+                        {'j', 'u', 'n', 'k'},
                         storage(message("ECU1", 2, "two"), 11, 0, "ECU1")});
   TempDir d;
   write_pcapng(d, "out.pcapng", in);
@@ -95,7 +96,7 @@ TEST(PcapngDltSink, FramesHaveAValidIpv4ChecksumAndTheMinimumEthernetSize) {
   const std::uint8_t payload[4] = {0x20, 0, 0, 4};
   const std::size_t n = net::write_udp_frame(frame, {}, payload, 77);
   EXPECT_EQ(n, net::kMinEthernetFrame);
-  EXPECT_EQ(net::ipv4_header_checksum(frame + 14), 0);  // a valid header sums to zero
+  EXPECT_EQ(net::ipv4_header_checksum(frame + 14), 0);     // a valid header sums to zero
   EXPECT_EQ(util::load_be16(frame + 14 + 2), 20 + 8 + 4);  // total length excludes the padding
   EXPECT_EQ(util::load_be16(frame + 14 + 20 + 2), 3490);   // destination port
   EXPECT_EQ(util::load_be16(frame + 14 + 4), 77);
@@ -114,8 +115,9 @@ TEST(PcapngDltSink, APacketLargerThanADatagramContinuesInTheNextOne) {
 TEST(PcapngDltSink, SplitFilesAreWholeCapturesOfTheirOwn) {
   Bytes in;
   for (int i = 0; i < 40; ++i) {
-    const Bytes m = storage(message(i % 2 ? "ECU1" : "ECU2", static_cast<std::uint8_t>(i), "m" + std::to_string(i), 3000),
-                            1000 + i, 0, "ECU1");
+    const Bytes m =
+        storage(message(i % 2 ? "ECU1" : "ECU2", static_cast<std::uint8_t>(i), "m" + std::to_string(i), 3000), 1000 + i,
+                0, "ECU1");
     in.insert(in.end(), m.begin(), m.end());
   }
   TempDir d;

@@ -14,8 +14,8 @@
 namespace dltdump::pcap {
 namespace {
 
-using testing::ByteWriter;
 using testing::Bytes;
+using testing::ByteWriter;
 using testing::hex;
 using testing::read_bytes;
 
@@ -42,7 +42,8 @@ Bytes pcap_file(bool big_endian, bool nano, std::uint32_t snaplen, std::uint32_t
 TEST(PcapReader, FourMagics) {
   for (bool be : {false, true}) {
     for (bool nano : {false, true}) {
-      const Bytes f = pcap_file(be, nano, 65535, 113, {{1700000000, 123, hex("0102"), 0}, {1700000001, 5, hex("03"), 90}});
+      const Bytes f =
+          pcap_file(be, nano, 65535, 113, {{1700000000, 123, hex("0102"), 0}, {1700000001, 5, hex("03"), 90}});
       std::vector<Interface> itfs;
       const auto p = read_bytes(f, &itfs);
       ASSERT_EQ(p.size(), 2u) << be << nano;
@@ -101,7 +102,8 @@ TEST(PcapReader, RecordsLongerThanTheSnapshotLengthAreReadUpToTheLimit) {
   EXPECT_TRUE(batches.packets == p);
   // Beyond the limit (256 KiB, or the snapshot length if larger): an error naming it.
   const Bytes big(PcapReader::kMinRecordLimit + 1, 0);
-  EXPECT_NE(error_of(pcap_file(false, false, 64, 1, {{0, 0, big, 0}})).find("captured length 262145 above the limit of 262144 at offset 24"),
+  EXPECT_NE(error_of(pcap_file(false, false, 64, 1, {{0, 0, big, 0}}))
+                .find("captured length 262145 above the limit of 262144 at offset 24"),
             std::string::npos);
   EXPECT_EQ(read_bytes(pcap_file(false, false, PcapReader::kMinRecordLimit + 1, 1, {{0, 0, big, 0}})).size(), 1u);
 }
@@ -112,12 +114,14 @@ TEST(PcapReader, BatchesReadWhatNextReadsAndStopAtFaultsAndTheStop) {
   for (const bool big_endian : {false, true}) {
     for (const bool nano : {false, true}) {
       std::vector<std::tuple<std::uint32_t, std::uint32_t, Bytes, std::uint32_t>> records;
-      for (std::uint32_t i = 0; i < 40; ++i) records.push_back({1700000000 + i, i * 7, Bytes(i % 9, std::uint8_t(i)), i % 3 ? 0 : 100});
+      for (std::uint32_t i = 0; i < 40; ++i)
+        records.push_back({1700000000 + i, i * 7, Bytes(i % 9, std::uint8_t(i)), i % 3 ? 0 : 100});
       const Bytes good = pcap_file(big_endian, nano, 0, 1, records);
       records.push_back({1, 2, hex("01020304"), 2});  // captured above original: a fault
       const auto r = testing::read_in_batches(pcap_file(big_endian, nano, 0, 1, records), 16);
-      EXPECT_NE(r.error.find("captured length 4 exceeds its original length 2 at offset " + std::to_string(good.size())),
-                std::string::npos)
+      EXPECT_NE(
+          r.error.find("captured length 4 exceeds its original length 2 at offset " + std::to_string(good.size())),
+          std::string::npos)
           << r.error;
       EXPECT_EQ(r.batch_sizes, (std::vector<std::size_t>{16, 16, 6}));  // 16 + 1 + 16 + 1 + 6 = 40, then the fault
       const auto expected = read_bytes(good);

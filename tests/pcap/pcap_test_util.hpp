@@ -25,7 +25,8 @@ inline Bytes hex(const std::string& text) {
   std::string digits;
   for (char c : text)
     if (std::isxdigit(static_cast<unsigned char>(c))) digits += c;
-  for (std::size_t i = 0; i + 1 < digits.size(); i += 2) b.push_back(static_cast<std::uint8_t>(std::stoul(digits.substr(i, 2), nullptr, 16)));
+  for (std::size_t i = 0; i + 1 < digits.size(); i += 2)
+    b.push_back(static_cast<std::uint8_t>(std::stoul(digits.substr(i, 2), nullptr, 16)));
   return b;
 }
 inline Bytes ascii(const std::string& s) { return Bytes(s.begin(), s.end()); }
@@ -43,7 +44,9 @@ struct ByteWriter {
   void u32(std::uint32_t v) { put(v, 4); }
   void u64(std::uint64_t v) { put(v, 8); }
   void bytes(const Bytes& b) { out.insert(out.end(), b.begin(), b.end()); }
-  void pad4() { while (out.size() % 4) out.push_back(0); }
+  void pad4() {
+    while (out.size() % 4) out.push_back(0);
+  }
   void put(std::uint64_t v, int n) {
     for (int i = 0; i < n; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * (big_endian ? n - 1 - i : i))));
   }
@@ -63,8 +66,16 @@ struct NgBuilder {
     return w.out;
   }
   Bytes end_of_options() const { return Bytes(4, 0); }
-  Bytes u32_bytes(std::uint32_t v) const { ByteWriter w{big_endian, {}}; w.u32(v); return w.out; }
-  Bytes u64_bytes(std::uint64_t v) const { ByteWriter w{big_endian, {}}; w.u64(v); return w.out; }
+  Bytes u32_bytes(std::uint32_t v) const {
+    ByteWriter w{big_endian, {}};
+    w.u32(v);
+    return w.out;
+  }
+  Bytes u64_bytes(std::uint64_t v) const {
+    ByteWriter w{big_endian, {}};
+    w.u64(v);
+    return w.out;
+  }
   // A whole block: type, length, body (padded), length.
   NgBuilder& block(std::uint32_t type, const Bytes& body) {
     ByteWriter w{big_endian, {}};
@@ -94,7 +105,8 @@ struct NgBuilder {
     w.bytes(options);
     return block(1, w.out);
   }
-  NgBuilder& epb(std::uint32_t itf, std::uint64_t ts, const Bytes& data, std::uint32_t orig = 0, const Bytes& options = {}) {
+  NgBuilder& epb(std::uint32_t itf, std::uint64_t ts, const Bytes& data, std::uint32_t orig = 0,
+                 const Bytes& options = {}) {
     ByteWriter w{big_endian, {}};
     w.u32(itf);
     w.u32(static_cast<std::uint32_t>(ts >> 32));

@@ -103,11 +103,16 @@ TEST(PcapngReader, EveryTimeResolutionAndOffset) {
     std::int64_t ns;
   };
   const Case cases[] = {
-      {6, 1'000'001, 1'000'001'000},       {9, 123, 123},
-      {3, 1500, 1'500'000'000},            {0, 2, 2'000'000'000},
-      {12, 5'000'000, 5'000},              {19, 10'000'000'000'000'000'000ull, 1'000'000'000},
-      {0x80 | 1, 3, 1'500'000'000},        {0x80 | 10, 1024, 1'000'000'000},
-      {0x80 | 32, 0x180000000ull, 1'500'000'000}, {0x80 | 63, 1ull << 63, 1'000'000'000},
+      {6, 1'000'001, 1'000'001'000},
+      {9, 123, 123},
+      {3, 1500, 1'500'000'000},
+      {0, 2, 2'000'000'000},
+      {12, 5'000'000, 5'000},
+      {19, 10'000'000'000'000'000'000ull, 1'000'000'000},
+      {0x80 | 1, 3, 1'500'000'000},
+      {0x80 | 10, 1024, 1'000'000'000},
+      {0x80 | 32, 0x180000000ull, 1'500'000'000},
+      {0x80 | 63, 1ull << 63, 1'000'000'000},
   };
   for (const Case& c : cases) {
     NgBuilder b;
@@ -221,7 +226,8 @@ TEST(PcapngReaderErrors, BlockLengths) {
     b.epb(0, 0, hex("01"));
     std::memcpy(b.file.data() + at + 4, &len, 4);
     const std::string e = error_of(b.file);
-    EXPECT_NE(e.find("invalid length " + std::to_string(len) + " at offset " + std::to_string(at)), std::string::npos) << e;
+    EXPECT_NE(e.find("invalid length " + std::to_string(len) + " at offset " + std::to_string(at)), std::string::npos)
+        << e;
   }
   NgBuilder shb;
   shb.shb();
@@ -264,7 +270,8 @@ TEST(PcapngReaderErrors, PacketBlocks) {
       b.epb(0, 0, hex("01020304"));
       std::memcpy(b.file.data() + 48 + 20, &cap, 4);
       std::memcpy(b.file.data() + 48 + 24, &cap, 4);
-      EXPECT_NE(error_of(b.file).find("captured length " + std::to_string(cap) + " runs past the block"), std::string::npos)
+      EXPECT_NE(error_of(b.file).find("captured length " + std::to_string(cap) + " runs past the block"),
+                std::string::npos)
           << error_of(b.file);
     }
   }
@@ -333,7 +340,7 @@ TEST(PcapngReaderErrors, Options) {
   std::vector<Interface> itfs;
   EXPECT_EQ(read_bytes(e.file, &itfs).size(), 1u);
   EXPECT_EQ(itfs[0].name.size(), 256u);  // if_name is capped
-  NgBuilder f;  // IDB shorter than its fixed part
+  NgBuilder f;                           // IDB shorter than its fixed part
   f.shb().block(1, hex("0100 0000"));
   EXPECT_NE(error_of(f.file).find("interface description block shorter than 20 bytes"), std::string::npos);
 }
@@ -374,9 +381,9 @@ TEST(PcapngReader, BatchesReadWhatNextReadsAndStopAtEverythingElse) {
     b.epb(0, 14, hex("0D"), 0, b.option(2, b.u32_bytes(1)));
     b.file[good + 28 + 4 + 2] = 40;  // the last EPB's option runs past the block
     const auto r = testing::read_in_batches(b.file, 64);
-    EXPECT_NE(r.error.find("enhanced packet block with option 2 that runs past the block at offset " +
-                           std::to_string(good)),
-              std::string::npos)
+    EXPECT_NE(
+        r.error.find("enhanced packet block with option 2 that runs past the block at offset " + std::to_string(good)),
+        std::string::npos)
         << r.error;
     // The first packet comes through next() (the batch before the SHB's reading is empty).
     const auto expected = testing::read_bytes(Bytes(b.file.begin(), b.file.begin() + static_cast<long>(good)));

@@ -42,8 +42,8 @@ Bytes slice(const Bytes& b, std::size_t from, std::size_t n) { return Bytes(b.be
 TEST(PcapngWriter, SectionHeaderMatchesTheSpecExample) {
   const Bytes b = written(kSpecSection, [](PcapngWriter&) {});
   EXPECT_EQ(b, hex("0A0D0D0A 48000000 4D3C2B1A 0100 0000 FFFFFFFFFFFFFFFF"
-                   "0200 0600 7838365F3634 0000"     // "x86_64"
-                   "0300 0500 4C696E7578 000000"     // "Linux"
+                   "0200 0600 7838365F3634 0000"          // "x86_64"
+                   "0300 0500 4C696E7578 000000"          // "Linux"
                    "0400 0A00 4669726564616E636572 0000"  // "Firedancer"
                    "00000000 48000000"));
 }
@@ -92,8 +92,8 @@ TEST(PcapngWriter, PaddingForPayloadLengthsZeroToFive) {
     ASSERT_EQ(b.size(), 64 + len) << n;
     const Bytes epb = slice(b, 64, len);
     EXPECT_EQ(epb[4], len) << n;
-    EXPECT_EQ(epb[20], n) << n;   // captured length
-    EXPECT_EQ(epb[24], n) << n;   // original length
+    EXPECT_EQ(epb[20], n) << n;  // captured length
+    EXPECT_EQ(epb[24], n) << n;  // original length
     EXPECT_EQ(slice(epb, 28, n), slice(payload, 0, n));
     for (std::size_t i = 28 + n; i < 28 + padded; ++i) EXPECT_EQ(epb[i], 0) << "padding byte " << i << " of " << n;
     EXPECT_EQ(slice(epb, len - 8, 4), hex("00000000"));
@@ -166,17 +166,17 @@ TEST(PcapngWriter, StatisticsBlockPerInterfaceAtClose) {
   // 32 SHB + 2×32 IDB + 2×40 EPB, then the ISBs.
   const std::size_t isb = 32 + 64 + 80;
   EXPECT_EQ(slice(b, isb, 76), hex("05000000 4C000000 00000000 02000000 00000000"
-                                   "0200 0800 01000000 05000000"    // isb_starttime = first packet
-                                   "0300 0800 02000000 00000000"    // isb_endtime = close time
-                                   "0400 0800 0500000000000000"     // isb_ifrecv = 2 written + 3 dropped
-                                   "0500 0800 0300000000000000"     // isb_ifdrop
+                                   "0200 0800 01000000 05000000"  // isb_starttime = first packet
+                                   "0300 0800 02000000 00000000"  // isb_endtime = close time
+                                   "0400 0800 0500000000000000"   // isb_ifrecv = 2 written + 3 dropped
+                                   "0500 0800 0300000000000000"   // isb_ifdrop
                                    "00000000 4C000000"));
   EXPECT_EQ(slice(b, isb + 76, 88), hex("05000000 58000000 01000000 02000000 00000000"
                                         "0200 0800 02000000 00000000"  // no packet: start = close time
                                         "0300 0800 02000000 00000000"
                                         "0400 0800 0000000000000000"
                                         "0500 0800 0000000000000000"
-                                        "0700 0800 0700000000000000"   // isb_osdrop
+                                        "0700 0800 0700000000000000"  // isb_osdrop
                                         "00000000 58000000"));
   EXPECT_EQ(b.size(), isb + 76 + 88);
 }
@@ -225,7 +225,8 @@ TEST(PcapngWriter, BrokenPipeIsReported) {
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
   ::close(fds[0]);
-  struct sigaction ignore {}, old{};
+  struct sigaction ignore {
+  }, old{};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ignore, &old);
   PcapngWriter w(fds[1], "pipe", {});

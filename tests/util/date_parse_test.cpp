@@ -51,7 +51,8 @@ TEST(DateParse, LocalFormsFollowTheTimeZone) {
   EXPECT_EQ(parse_date_time("6/18/2022 10:30 AM"), utc_0830);
   EXPECT_EQ(parse_date_time("6/18/2022 10:30 pm"), utc_0830 + 12 * 3600 * kSec);
   EXPECT_EQ(parse_date_time("2022-06-18"), (k20220618 - 2 * 3600) * kSec);  // local midnight
-  EXPECT_EQ(parse_date_time("2022-01-18T10:30:00"), (k20220618 - 151 * 86400 + 9 * 3600 + 30 * 60) * kSec);  // winter: UTC+1
+  EXPECT_EQ(parse_date_time("2022-01-18T10:30:00"),
+            (k20220618 - 151 * 86400 + 9 * 3600 + 30 * 60) * kSec);  // winter: UTC+1
 }
 
 TEST(DateParse, RejectsWhatIsNotADate) {

@@ -121,7 +121,8 @@ TEST(ErrorLine, TheCommandLinesErrorsNameTheProgram) {
 }
 
 TEST(ErrorLine, AControlCharacterCannotBreakTheLine) {
-  EXPECT_EQ(error_line(input_error("a\nb\x1b[31m", "File not found a\nb\x1b[31m")), "File not found a\\x0Ab\\x1B[31m\n");
+  EXPECT_EQ(error_line(input_error("a\nb\x1b[31m", "File not found a\nb\x1b[31m")),
+            "File not found a\\x0Ab\\x1B[31m\n");
   EXPECT_EQ(error_line(input_error("\xff", "File not found \xff")), "File not found \\xFF\n");
 }
 

@@ -129,7 +129,7 @@ TEST(FdWriter, ABrokenPipeIsAQuietOutputError) {
   EXPECT_EQ(output_error_of([&] { w.flush(); }), "Couldn't write to standard output (Broken pipe)");
   w.buffer().append("line\n");
   w.line_done();
-  EXPECT_EQ(exit_code_of([&] { w.flush(); }), util::ExitCode::Success);  // quiet
+  EXPECT_EQ(exit_code_of([&] { w.flush(); }), util::ExitCode::Success);                  // quiet
   EXPECT_EQ(exit_code_of([&] { w.write_direct("block\n"); }), util::ExitCode::Success);  // quiet
   std::signal(SIGPIPE, old);
   ::close(p[1]);

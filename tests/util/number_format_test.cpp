@@ -1,8 +1,8 @@
 #include "util/number_format.hpp"
 
+#include <gtest/gtest.h>
 #include <cmath>
 #include <cstdio>
-#include <gtest/gtest.h>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -43,8 +43,22 @@ TEST(NumberFormat, HexAndBinary) {
 }
 
 TEST(NumberFormat, FloatMatchesPrintfG) {
-  const double values[] = {0.0, -0.0, 1.9, -1.2, 1e20, 123456.0, 1234567.0, 0.0001, 0.00001, 3.14159265358979,
-                           1e-300, 5e-324, 1.7976931348623157e308, 100000.0, 999999.5, 0.5};
+  const double values[] = {0.0,
+                           -0.0,
+                           1.9,
+                           -1.2,
+                           1e20,
+                           123456.0,
+                           1234567.0,
+                           0.0001,
+                           0.00001,
+                           3.14159265358979,
+                           1e-300,
+                           5e-324,
+                           1.7976931348623157e308,
+                           100000.0,
+                           999999.5,
+                           0.5};
   for (double v : values) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%g", v);
@@ -87,9 +101,10 @@ TEST(NumberFormat, FloatGMatchesPrintfOnRandomValues) {
     check(static_cast<double>(static_cast<std::int64_t>(bits % 2000001) - 1000000) / 1000.0);
     check(static_cast<float>(static_cast<std::int64_t>(bits % 20001) - 10000) / 100.0f);
   }
-  for (double d : {1e-5, 1e-4, 0.0001234565, 999999.0, 1000000.0, 999999.5, 123456.0, 1e100, 1e-100, 0.5, 2.5,
-                   1234565.0, 1234575.0, 0.000123456, 9.999995e-5, 9999995.0, 1e27, 9.99999e26, 1e-17, 1.5e-18,
-                   123456789012.0, 0.1, 0.3, 1.0 / 3, 2.0 / 3, 100000.0, 1e6, 1e5 + 0.5})
+  for (double d : {1e-5,        1e-4,      0.0001234565, 999999.0,   1000000.0, 999999.5,  123456.0,
+                   1e100,       1e-100,    0.5,          2.5,        1234565.0, 1234575.0, 0.000123456,
+                   9.999995e-5, 9999995.0, 1e27,         9.99999e26, 1e-17,     1.5e-18,   123456789012.0,
+                   0.1,         0.3,       1.0 / 3,      2.0 / 3,    100000.0,  1e6,       1e5 + 0.5})
     check(d);
   check(std::numeric_limits<float>::denorm_min());
   check(std::numeric_limits<double>::denorm_min());
@@ -152,7 +167,8 @@ TEST(NumberFormat, IntegersOfEveryLengthMatchTheReference) {
     ASSERT_EQ(text([&](auto& b) { append_int(b, v); }), reference_decimal(v)) << v;
     const auto s = static_cast<std::int64_t>(v);
     const bool negative = s < 0;
-    const unsigned __int128 magnitude = negative ? 0 - static_cast<unsigned __int128>(s) : static_cast<unsigned __int128>(s);
+    const unsigned __int128 magnitude =
+        negative ? 0 - static_cast<unsigned __int128>(s) : static_cast<unsigned __int128>(s);
     ASSERT_EQ(text([&](auto& b) { append_int(b, s); }), reference_decimal(magnitude, negative)) << s;
     ASSERT_EQ(text([&](auto& b) { append_int(b, static_cast<std::int32_t>(v)); }),
               std::to_string(static_cast<std::int32_t>(v)));

@@ -3,8 +3,8 @@
 #include "util/shrink_guard.hpp"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstdlib>

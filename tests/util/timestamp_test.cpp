@@ -1,7 +1,7 @@
 #include "util/timestamp.hpp"
 
-#include <cstdlib>
 #include <gtest/gtest.h>
+#include <cstdlib>
 #include <string>
 
 using namespace dltdump::util;
@@ -15,9 +15,7 @@ std::string fmt(Timestamp t) {
 }
 }  // namespace
 
-TEST(Timestamp, NoSourcePrintsFixedDefault) {
-  EXPECT_EQ(fmt(Timestamp{}), "1970/01/01 00:00:00.000000");
-}
+TEST(Timestamp, NoSourcePrintsFixedDefault) { EXPECT_EQ(fmt(Timestamp{}), "1970/01/01 00:00:00.000000"); }
 
 TEST(Timestamp, StorageHeaderTimeInUtc) {
   // ctest sets TZ=UTC for the unit tests.

@@ -51,14 +51,9 @@ class ChunkedCaptureDecoder {
   ChunkedCaptureDecoder(const pcap::CaptureReader& fresh, std::shared_ptr<const pcap::CaptureReader> head,
                         const dissect::CaptureDecoder::Options& options, const LineSpec& spec,
                         const ChunkedCaptureOptions& chunked, const Emit& emit)
-      : options_(options),
-        spec_(spec),
-        chunked_(chunked),
-        emit_(emit),
-        fresh_(ReaderSplit::fork(fresh, ReaderSplit::offset(fresh))),
-        prototype_(std::move(head)),
-        file_size_(ReaderSplit::mapped_size(fresh)),
-        serial_chain_(spec, serial_text_) {
+      : options_(options), spec_(spec), chunked_(chunked), emit_(emit),
+        fresh_(ReaderSplit::fork(fresh, ReaderSplit::offset(fresh))), prototype_(std::move(head)),
+        file_size_(ReaderSplit::mapped_size(fresh)), serial_chain_(spec, serial_text_) {
     options_.payload_text = true;  // the chains make text lines
     cuts_.push_back(ReaderSplit::offset(fresh));
   }
@@ -145,8 +140,8 @@ class ChunkedCaptureDecoder {
     while (cuts_.size() <= k) {
       const std::uint64_t last = cuts_.back();
       cuts_.push_back(last >= file_size_ ? file_size_
-                                         : ReaderSplit::next_cut(*prototype_,
-                                                                 std::max(cuts_.size() * chunked_.chunk_bytes, last + 1)));
+                                         : ReaderSplit::next_cut(
+                                               *prototype_, std::max(cuts_.size() * chunked_.chunk_bytes, last + 1)));
     }
     return cuts_[k];
   }
@@ -157,9 +152,8 @@ class ChunkedCaptureDecoder {
   bool fits(const dissect::CaptureDecoder& d) {
     if (d.stats().flows_evicted) return false;
     std::size_t added = 0;
-    DecoderSplit::for_each_flow(d, [&](const dissect::FlowKey& key, std::uint64_t) {
-      added += history_index_.find(key) ? 0 : 1;
-    });
+    DecoderSplit::for_each_flow(
+        d, [&](const dissect::FlowKey& key, std::uint64_t) { added += history_index_.find(key) ? 0 : 1; });
     return history_.size() + added <= options_.max_flows;
   }
 
@@ -251,8 +245,8 @@ class ChunkedCaptureDecoder {
 }  // namespace
 
 void decode_capture_chunks(pcap::CaptureReader& reader, const dissect::CaptureDecoder::Options& options,
-                            const LineSpec& lines, const ChunkedCaptureOptions& chunked, const Emit& emit,
-                            dissect::CaptureReport& report) {
+                           const LineSpec& lines, const ChunkedCaptureOptions& chunked, const Emit& emit,
+                           dissect::CaptureReport& report) {
   // The state later chunks are guessed to be read in: the file's head read, up to its
   // first packet. A head that does not read is reported by the pipelined decoder.
   std::shared_ptr<pcap::CaptureReader> head = ReaderSplit::fork(reader, ReaderSplit::offset(reader));
@@ -266,8 +260,8 @@ void decode_capture_chunks(pcap::CaptureReader& reader, const dissect::CaptureDe
     dissect::CaptureDecoder::Options pipelined = options;
     pipelined.stable_packets = true;
     decode_capture_flows(
-        reader, pipelined, lines, {chunked.threads},
-        [&](std::string_view text, std::uint64_t n) { emit(text, n, 0); }, report);
+        reader, pipelined, lines, {chunked.threads}, [&](std::string_view text, std::uint64_t n) { emit(text, n, 0); },
+        report);
     return;
   }
   ChunkedCaptureDecoder decoder(reader, std::move(head), options, lines, chunked, emit);

@@ -54,8 +54,8 @@ struct ChunkedCaptureOptions {
 // flushed), and what `emit` throws. `report` receives what is said after the capture (see
 // CaptureDecoder::report).
 void decode_capture_chunks(pcap::CaptureReader& reader, const dissect::CaptureDecoder::Options& options,
-                            const LineSpec& lines, const ChunkedCaptureOptions& chunked,
-                            const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit,
-                            dissect::CaptureReport& report);
+                           const LineSpec& lines, const ChunkedCaptureOptions& chunked,
+                           const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit,
+                           dissect::CaptureReport& report);
 
 }  // namespace dltdump::app

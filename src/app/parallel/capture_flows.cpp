@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "pcap/replay.hpp"
 #include "dissect/capture_decoder_split.hpp"
 #include "dissect/flow_table.hpp"
+#include "pcap/replay.hpp"
 #include "util/error.hpp"
 
 namespace dltdump::app {
@@ -26,14 +26,14 @@ constexpr std::size_t kMaxDatagram = 64u << 10;
 struct Batch {
   struct Datagram {
     std::uint32_t flow;
-    bool end_flow;           // the flow limit ends this flow here (no bytes)
+    bool end_flow;  // the flow limit ends this flow here (no bytes)
     std::uint32_t first_piece, pieces;
     std::int64_t time_ns;
   };
   struct Piece {
     const std::uint8_t* data;  // in the mapped capture, or in `bytes`
     std::size_t length;
-    std::uint64_t offset;      // file offset
+    std::uint64_t offset;  // file offset
   };
   // Where a datagram's lines are: text [begin, end) of a worker's output slot.
   struct Mark {
@@ -44,7 +44,7 @@ struct Batch {
   std::vector<std::uint8_t> bytes;  // copies of datagrams that are not stable
   std::vector<Datagram> datagrams;
   std::vector<Piece> pieces;
-  std::size_t payload = 0;          // datagram bytes, stable or copied
+  std::size_t payload = 0;  // datagram bytes, stable or copied
   // Set at launch: the batch's flows, largest first, each with its datagrams (indices into
   // `datagrams`, in order: flow_datagrams[flow_first[k], flow_first[k + 1])); workers claim
   // them one by one (`next_flow`), so a worker that is done early takes more.
@@ -55,7 +55,7 @@ struct Batch {
   // workers; place[i] is datagram i's place.
   std::vector<Mark> marks;
   std::vector<std::uint32_t> place;
-  unsigned slot = 0;                       // which output slot of the workers holds its lines
+  unsigned slot = 0;  // which output slot of the workers holds its lines
 
   void clear() {
     bytes.clear();
@@ -347,10 +347,10 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
   ParallelCaptureOptions parallel_;
   const std::function<void(std::string_view, std::uint64_t)>& emit_;
   std::vector<std::unique_ptr<Worker>> workers_;
-  dissect::FlowTable<std::uint32_t> index_;  // open flows
+  dissect::FlowTable<std::uint32_t> index_;                   // open flows
   std::vector<std::unique_ptr<dissect::CaptureFlow>> flows_;  // by number (first appearance)
-  std::vector<bool> open_;                  // by flow number: not yet ended
-  std::vector<std::uint64_t> last_used_;    // by flow number
+  std::vector<bool> open_;                                    // by flow number: not yet ended
+  std::vector<std::uint64_t> last_used_;                      // by flow number
   std::uint64_t clock_ = 0, flows_ended_ = 0;
   // Filled in turn. Two would do (one filling, one decoding); more let the lines the workers
   // read leave their caches before the dissecting thread writes them again (measured faster).
@@ -387,17 +387,19 @@ void run(pcap::CaptureReader& reader, dissect::CaptureDecoder& dissector, Parall
 }  // namespace
 
 void decode_capture_flows(pcap::CaptureReader& reader, const dissect::CaptureDecoder::Options& options,
-                             const LineSpec& spec, const ParallelCaptureOptions& parallel,
-                             const std::function<void(std::string_view, std::uint64_t)>& emit, dissect::CaptureReport& report) {
+                          const LineSpec& spec, const ParallelCaptureOptions& parallel,
+                          const std::function<void(std::string_view, std::uint64_t)>& emit,
+                          dissect::CaptureReport& report) {
   ParallelCaptureDecoder decoder(options, spec, parallel, emit);
   dissect::CaptureDecoder dissector = dissect::CaptureDecoderSplit::dissect_only(options, decoder);
   run(reader, dissector, decoder, report);
 }
 
 void resume_capture_flows(pcap::CaptureReader& reader, dissect::CaptureDecoder& decoded,
-                             const dissect::CaptureDecoder::Options& options, const LineSpec& spec,
-                             const ParallelCaptureOptions& parallel,
-                             const std::function<void(std::string_view, std::uint64_t)>& emit, dissect::CaptureReport& report) {
+                          const dissect::CaptureDecoder::Options& options, const LineSpec& spec,
+                          const ParallelCaptureOptions& parallel,
+                          const std::function<void(std::string_view, std::uint64_t)>& emit,
+                          dissect::CaptureReport& report) {
   ParallelCaptureDecoder decoder(options, spec, parallel, emit);
   decoder.adopt(dissect::CaptureDecoderSplit::hand_over(decoded, decoder, options.stable_packets));
   run(reader, decoded, decoder, report);

@@ -28,20 +28,21 @@ struct ParallelCaptureOptions {
   std::size_t batch_bytes = 256u << 10;
 };
 
-// Decodes every packet of `reader` into lines made and filtered as `lines` says; `emit(text, lines)` receives whole lines in order.
-// Throws util::Error for a malformed capture after emitting what came before it (its flows
-// flushed), and what `emit` throws. `report` receives what is said after the capture (see
-// CaptureDecoder::report).
+// Decodes every packet of `reader` into lines made and filtered as `lines` says; `emit(text, lines)` receives whole
+// lines in order. Throws util::Error for a malformed capture after emitting what came before it (its flows flushed),
+// and what `emit` throws. `report` receives what is said after the capture (see CaptureDecoder::report).
 void decode_capture_flows(pcap::CaptureReader& reader, const dissect::CaptureDecoder::Options& options,
-                             const LineSpec& lines, const ParallelCaptureOptions& parallel,
-                             const std::function<void(std::string_view, std::uint64_t)>& emit, dissect::CaptureReport& report);
+                          const LineSpec& lines, const ParallelCaptureOptions& parallel,
+                          const std::function<void(std::string_view, std::uint64_t)>& emit,
+                          dissect::CaptureReport& report);
 
 // The same for the rest of a capture whose start `decoded` has decoded serially, up to
 // `reader`'s offset: its flows go on in the workers, its fragment sets in its own
 // reassembly, and `report` includes its counts.
 void resume_capture_flows(pcap::CaptureReader& reader, dissect::CaptureDecoder& decoded,
-                             const dissect::CaptureDecoder::Options& options, const LineSpec& lines,
-                             const ParallelCaptureOptions& parallel,
-                             const std::function<void(std::string_view, std::uint64_t)>& emit, dissect::CaptureReport& report);
+                          const dissect::CaptureDecoder::Options& options, const LineSpec& lines,
+                          const ParallelCaptureOptions& parallel,
+                          const std::function<void(std::string_view, std::uint64_t)>& emit,
+                          dissect::CaptureReport& report);
 
 }  // namespace dltdump::app

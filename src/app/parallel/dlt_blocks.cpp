@@ -59,9 +59,8 @@ class Blocks {
 
 }  // namespace
 
-void decode_dlt_blocks(std::span<const std::uint8_t> file, const LineSpec& spec,
-                          const ParallelOptions& options,
-                          const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit) {
+void decode_dlt_blocks(std::span<const std::uint8_t> file, const LineSpec& spec, const ParallelOptions& options,
+                       const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit) {
   Blocks blocks(file, spec, options.block_bytes);
   const unsigned threads = options.threads ? options.threads : 1;
   SpeculativeWindow<Blocks> window(blocks, threads, 2 * static_cast<std::size_t>(threads));

@@ -25,10 +25,9 @@ struct ParallelOptions {
 };
 
 // Decodes `file` (DLT storage-header format) into lines made and filtered as `lines` says.
-// `emit(text, lines, end)` receives each block's lines in file order, with the number of lines and the file offset up to which all bytes
-// are decoded. An exception thrown by `emit` stops the workers and propagates.
-void decode_dlt_blocks(std::span<const std::uint8_t> file, const LineSpec& lines,
-                          const ParallelOptions& options,
-                          const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit);
+// `emit(text, lines, end)` receives each block's lines in file order, with the number of lines and the file offset up
+// to which all bytes are decoded. An exception thrown by `emit` stops the workers and propagates.
+void decode_dlt_blocks(std::span<const std::uint8_t> file, const LineSpec& lines, const ParallelOptions& options,
+                       const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit);
 
 }  // namespace dltdump::app

@@ -33,11 +33,11 @@
 // every other member is for the calling thread, the one that constructed the window.
 #pragma once
 
+#include <cassert>
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
 #include <mutex>
-#include <cassert>
 #include <thread>
 #include <utility>
 #include <vector>

@@ -7,10 +7,10 @@
 
 #include <gtest/gtest.h>
 
-#include "pcap/replay.hpp"
 #include "app/capture_traffic.hpp"
 #include "output/buffer_sink.hpp"
 #include "pcap/pcap_test_util.hpp"
+#include "pcap/replay.hpp"
 #include "util/error.hpp"
 
 namespace dltdump::app {
@@ -65,16 +65,17 @@ std::string chunked(const Bytes& capture, const dissect::CaptureDecoder::Options
   dissect::CaptureReport report;
   std::uint64_t lines = 0, end = 0;
   try {
-    decode_capture_chunks(*reader, options, {true}, {threads, chunk_bytes, stats},
-                           [&](std::string_view text, std::uint64_t n, std::uint64_t reached) {
-                             out.append(text);
-                             lines += n;
-                             if (reached) {
-                               EXPECT_GE(reached, end);  // the decoded part only grows
-                               end = reached;
-                             }
-                           },
-                           report);
+    decode_capture_chunks(
+        *reader, options, {true}, {threads, chunk_bytes, stats},
+        [&](std::string_view text, std::uint64_t n, std::uint64_t reached) {
+          out.append(text);
+          lines += n;
+          if (reached) {
+            EXPECT_GE(reached, end);  // the decoded part only grows
+            end = reached;
+          }
+        },
+        report);
   } catch (const util::Error& e) {
     error = testing::error_text(e, f.path);
   }
@@ -175,7 +176,8 @@ TEST(ChunkedCapture, TheReportIsTheSameInChunks) {
   for (const bool other_port : {false, true}) {
     options.udp_ports = {other_port ? std::uint16_t{9999} : std::uint16_t{3490}};
     const std::string want = testing::decode_serially(capture, options);
-    ASSERT_NE(want.find("records captured longer than the snapshot length 200"), std::string::npos) << want.substr(want.size() - 300);
+    ASSERT_NE(want.find("records captured longer than the snapshot length 200"), std::string::npos)
+        << want.substr(want.size() - 300);
     if (other_port) {
       ASSERT_NE(want.find("|no UDP datagrams to port 9999; found UDP port 3490 ("), std::string::npos);
     }

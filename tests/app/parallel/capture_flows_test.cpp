@@ -5,11 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include "pcap/replay.hpp"
 #include "app/capture_traffic.hpp"
 #include "output/buffer_sink.hpp"
 #include "pcap/pcap_test_util.hpp"
 #include "pcap/pcapng_writer.hpp"
+#include "pcap/replay.hpp"
 
 namespace dltdump::app {
 namespace {
@@ -38,12 +38,13 @@ std::string parallel(const testing::Bytes& capture, const dissect::CaptureDecode
   std::string out;
   dissect::CaptureReport report;
   std::uint64_t lines = 0;
-  decode_capture_flows(*reader, options, {true}, {threads, batch_bytes},
-                          [&](std::string_view text, std::uint64_t n) {
-                            out.append(text);
-                            lines += n;
-                          },
-                          report);
+  decode_capture_flows(
+      *reader, options, {true}, {threads, batch_bytes},
+      [&](std::string_view text, std::uint64_t n) {
+        out.append(text);
+        lines += n;
+      },
+      report);
   EXPECT_EQ(lines, static_cast<std::uint64_t>(std::count(out.begin(), out.end(), '\n')));
   return out + "||" + report.losses.text() + "|" + report.nothing_found;  // no error: as decode_serially writes it
 }

@@ -4,10 +4,10 @@
 #include <random>
 #include <set>
 
-#include "dlt/framer.hpp"
-#include "output/buffer_sink.hpp"
-#include "dlt/packet_builder.hpp"
 #include "dlt/cut_points.hpp"
+#include "dlt/framer.hpp"
+#include "dlt/packet_builder.hpp"
+#include "output/buffer_sink.hpp"
 
 using namespace dltdump;
 using namespace dltdump::test;
@@ -31,12 +31,11 @@ std::string sequential(const Bytes& file) {
 std::string parallel(const Bytes& file, unsigned threads, std::uint64_t block) {
   std::string out;
   std::uint64_t last_end = 0;
-  app::decode_dlt_blocks(file, {true}, {threads, block},
-                            [&](std::string_view text, std::uint64_t, std::uint64_t end) {
-                              EXPECT_GE(end, last_end);
-                              last_end = end;
-                              out.append(text);
-                            });
+  app::decode_dlt_blocks(file, {true}, {threads, block}, [&](std::string_view text, std::uint64_t, std::uint64_t end) {
+    EXPECT_GE(end, last_end);
+    last_end = end;
+    out.append(text);
+  });
   EXPECT_EQ(last_end, file.size());
   return out;
 }
