@@ -33,8 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             spec.serial.data_bits > 8 || spec.serial.handshake > 7)
           std::abort();
         break;
-      default:
-        break;
+      default: break;
     }
   } catch (const util::Error& e) {
     // One line, unless the argument itself holds a line break (messages quote it); exit 2.

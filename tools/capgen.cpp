@@ -148,31 +148,21 @@ constexpr Wrap kWraps[] = {Wrap::ethernet, Wrap::vlan, Wrap::sll, Wrap::qinq, Wr
 
 std::uint16_t link_of(Wrap w) {
   switch (w) {
-    case Wrap::sll:
-      return lt::kLinuxSll;
-    case Wrap::sll2:
-      return lt::kLinuxSll2;
-    case Wrap::raw:
-      return lt::kIpv4;
-    default:
-      return lt::kEthernet;
+    case Wrap::sll: return lt::kLinuxSll;
+    case Wrap::sll2: return lt::kLinuxSll2;
+    case Wrap::raw: return lt::kIpv4;
+    default: return lt::kEthernet;
   }
 }
 
 Frame wrap(Wrap w, const Frame& ip) {
   switch (w) {
-    case Wrap::vlan:
-      return fb::ethernet(ip, {0x8100});
-    case Wrap::qinq:
-      return fb::ethernet(ip, {0x88A8, 0x8100});
-    case Wrap::sll:
-      return fb::sll(ip);
-    case Wrap::sll2:
-      return fb::sll2(ip);
-    case Wrap::raw:
-      return ip;
-    default:
-      return fb::ethernet(ip);
+    case Wrap::vlan: return fb::ethernet(ip, {0x8100});
+    case Wrap::qinq: return fb::ethernet(ip, {0x88A8, 0x8100});
+    case Wrap::sll: return fb::sll(ip);
+    case Wrap::sll2: return fb::sll2(ip);
+    case Wrap::raw: return ip;
+    default: return fb::ethernet(ip);
   }
 }
 
@@ -235,15 +225,9 @@ int dlt_capture(const Config& c, int fd) {
     a.destination_port = rng.chance(50) ? 30490 : 5353;
     const std::uint32_t itf = static_cast<std::uint32_t>(flows);
     switch (rng.below(3)) {
-      case 0:
-        emit(itf, fb::ethernet(Frame(28, 0x11), {}, 0x0806));
-        break;  // ARP
-      case 1:
-        emit(itf, fb::ethernet(Frame(60, 0x60), {}, 0x86DD));
-        break;  // IPv6
-      default:
-        emit(itf, fb::ethernet(fb::ipv4(a, fb::udp(a, Frame(40 + rng.below(200), 0x22)))));
-        break;
+      case 0: emit(itf, fb::ethernet(Frame(28, 0x11), {}, 0x0806)); break;  // ARP
+      case 1: emit(itf, fb::ethernet(Frame(60, 0x60), {}, 0x86DD)); break;  // IPv6
+      default: emit(itf, fb::ethernet(fb::ipv4(a, fb::udp(a, Frame(40 + rng.below(200), 0x22))))); break;
     }
   };
 

@@ -308,10 +308,8 @@ Arg make_plain_arg(Rng& r, bool be) {
       if (a.text.rfind("0x", 0) != 0 && a.text.rfind("0b", 0) != 0) return a;
       return make_bool(r, be);
     }
-    case 1:
-      return make_bool(r, be);
-    case 2:
-      return make_raw(r, be);
+    case 1: return make_bool(r, be);
+    case 2: return make_raw(r, be);
     default: {
       Arg a = make_string(r, be, true);
       for (unsigned char ch : a.text)
@@ -648,21 +646,13 @@ std::uint64_t parse_size(const char* s) {
   std::uint64_t v = std::strtoull(s, &end, 10);
   switch (*end) {
     case 'k':
-    case 'K':
-      v <<= 10;
-      break;
+    case 'K': v <<= 10; break;
     case 'm':
-    case 'M':
-      v <<= 20;
-      break;
+    case 'M': v <<= 20; break;
     case 'g':
-    case 'G':
-      v <<= 30;
-      break;
-    case 0:
-      break;
-    default:
-      usage();
+    case 'G': v <<= 30; break;
+    case 0: break;
+    default: usage();
   }
   return v;
 }

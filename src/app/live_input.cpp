@@ -280,15 +280,9 @@ void decode_udp(const input::InputSpec& spec, const DumpConfig& config, Pipeline
 std::string live_input_name(const input::InputSpec& spec) {
   std::string source;
   switch (spec.kind) {
-    case input::InputKind::Tcp:
-      source = spec.tcp.name();
-      break;
-    case input::InputKind::Udp:
-      source = spec.udp.name();
-      break;
-    default:
-      source = "ser:" + spec.serial.port;
-      break;
+    case input::InputKind::Tcp: source = spec.tcp.name(); break;
+    case input::InputKind::Udp: source = spec.udp.name(); break;
+    default: source = "ser:" + spec.serial.port; break;
   }
   std::string name;
   for (char c : source) {
@@ -303,17 +297,10 @@ void decode_live(const input::InputSpec& spec, dlt::StreamFormat framing, const 
                  int diag_fd) {
   util::install_stop_handlers();
   switch (spec.kind) {
-    case input::InputKind::Tcp:
-      decode_tcp(spec, framing, config, pipeline, diag_fd);
-      break;
-    case input::InputKind::Udp:
-      decode_udp(spec, config, pipeline, diag_fd);
-      break;
-    case input::InputKind::Serial:
-      decode_serial(spec, framing, pipeline, diag_fd);
-      break;
-    default:
-      break;
+    case input::InputKind::Tcp: decode_tcp(spec, framing, config, pipeline, diag_fd); break;
+    case input::InputKind::Udp: decode_udp(spec, config, pipeline, diag_fd); break;
+    case input::InputKind::Serial: decode_serial(spec, framing, pipeline, diag_fd); break;
+    default: break;
   }
 }
 

@@ -60,13 +60,10 @@ struct Pipeline {
 // The framing of a byte-stream format (captures: their flows are network streams).
 inline dlt::StreamFormat stream_format(input::InputFormat f) {
   switch (f) {
-    case input::InputFormat::Serial:
-      return dlt::StreamFormat::Serial;
+    case input::InputFormat::Serial: return dlt::StreamFormat::Serial;
     case input::InputFormat::Network:
-    case input::InputFormat::Pcap:
-      return dlt::StreamFormat::Network;
-    default:
-      return dlt::StreamFormat::File;
+    case input::InputFormat::Pcap: return dlt::StreamFormat::Network;
+    default: return dlt::StreamFormat::File;
   }
 }
 

@@ -34,14 +34,11 @@ util::ExitCode run(int argc, char** argv) {
     case cli::Command::Help:
       write_all(STDOUT_FILENO, cli::help_text(cli::console_width()));
       return util::ExitCode::Success;
-    case cli::Command::Version:
-      write_all(STDOUT_FILENO, cli::version_text());
-      return util::ExitCode::Success;
+    case cli::Command::Version: write_all(STDOUT_FILENO, cli::version_text()); return util::ExitCode::Success;
     case cli::Command::Usage:
       write_all(STDERR_FILENO, cli::usage_text(cli::console_width()) + "dltdump: no input given\n");
       return util::ExitCode::OptionError;
-    case cli::Command::Dump:
-      break;
+    case cli::Command::Dump: break;
   }
   for (const auto& warning : options.warnings) print_warning(warning);
   return app::run_dump(options.dump, STDOUT_FILENO, STDERR_FILENO);

@@ -18,72 +18,39 @@ constexpr std::size_t kPaddingTolerance = 32;
 
 std::string_view service_name(std::int32_t id) {
   switch (id) {
-    case 0x01:
-      return "set_log_level";
-    case 0x02:
-      return "set_trace_status";
-    case 0x03:
-      return "get_log_info";
-    case 0x04:
-      return "get_default_log_level";
-    case 0x05:
-      return "store_config";
-    case 0x06:
-      return "reset_to_factory_default";
-    case 0x09:
-      return "set_verbose_mode";
-    case 0x0A:
-      return "set_message_filtering";
-    case 0x0B:
-      return "set_timing_packets";
-    case 0x0C:
-      return "get_local_time";
-    case 0x0D:
-      return "use_ecu_id";
-    case 0x0E:
-      return "use_session_id";
-    case 0x0F:
-      return "use_timestamp";
-    case 0x10:
-      return "use_extended_header";
-    case 0x11:
-      return "set_default_log_level";
-    case 0x12:
-      return "set_default_trace_status";
-    case 0x13:
-      return "get_software_version";
-    case 0x14:
-      return "message_buffer_overflow";
-    case 0x15:
-      return "get_default_trace_status";
-    case 0x19:
-      return "get_verbose_mode";
-    case 0x1A:
-      return "get_message_filtering";
-    case 0x1B:
-      return "get_use_ecu_id";
-    case 0x1C:
-      return "get_use_session_id";
-    case 0x1D:
-      return "get_use_timestamp";
-    case 0x1E:
-      return "get_use_extended_header";
-    case 0x1F:
-      return "get_trace_status";
-    case 0x23:
-      return "buffer_overflow";
-    case 0x24:
-      return "sync_timestamp";
-    case 0xF01:
-      return "unregister_context";
-    case 0xF02:
-      return "connection_info";
-    case 0xF03:
-      return "timezone";
-    case 0xF04:
-      return "marker";
-    default:
-      return {};
+    case 0x01: return "set_log_level";
+    case 0x02: return "set_trace_status";
+    case 0x03: return "get_log_info";
+    case 0x04: return "get_default_log_level";
+    case 0x05: return "store_config";
+    case 0x06: return "reset_to_factory_default";
+    case 0x09: return "set_verbose_mode";
+    case 0x0A: return "set_message_filtering";
+    case 0x0B: return "set_timing_packets";
+    case 0x0C: return "get_local_time";
+    case 0x0D: return "use_ecu_id";
+    case 0x0E: return "use_session_id";
+    case 0x0F: return "use_timestamp";
+    case 0x10: return "use_extended_header";
+    case 0x11: return "set_default_log_level";
+    case 0x12: return "set_default_trace_status";
+    case 0x13: return "get_software_version";
+    case 0x14: return "message_buffer_overflow";
+    case 0x15: return "get_default_trace_status";
+    case 0x19: return "get_verbose_mode";
+    case 0x1A: return "get_message_filtering";
+    case 0x1B: return "get_use_ecu_id";
+    case 0x1C: return "get_use_session_id";
+    case 0x1D: return "get_use_timestamp";
+    case 0x1E: return "get_use_extended_header";
+    case 0x1F: return "get_trace_status";
+    case 0x23: return "buffer_overflow";
+    case 0x24: return "sync_timestamp";
+    case 0xF01: return "unregister_context";
+    case 0xF02: return "connection_info";
+    case 0xF03: return "timezone";
+    case 0xF04: return "marker";
+    default: return {};
   }
 }
 
@@ -116,15 +83,9 @@ void put_unsigned(Out& out, std::uint64_t v) {
 template <class Out>
 void put_status(Out& out, std::uint8_t s, bool with_pending = false) {
   switch (s) {
-    case 0:
-      out.append("ok");
-      return;
-    case 1:
-      out.append("not_supported");
-      return;
-    case 2:
-      out.append("error");
-      return;
+    case 0: out.append("ok"); return;
+    case 1: out.append("not_supported"); return;
+    case 2: out.append("error"); return;
     case 3:
       if (with_pending) {
         out.append("pending");
@@ -292,8 +253,7 @@ bool request(const Payload& pl, std::int32_t id, Out& out) {
       }
       return true;
     }
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -465,15 +425,9 @@ bool response(const Payload& pl, std::int32_t id, Out& out) {
     case 0x03:
       out.put(' ');
       switch (status) {
-        case 0:
-          out.append("ok]");
-          return pl.fits(9);
-        case 8:
-          out.append("no_matching_context_id]");
-          return pl.fits(9);
-        case 9:
-          out.append("overflow]");
-          return pl.n < 9 ? pl.fits(5) : pl.fits(9);
+        case 0: out.append("ok]"); return pl.fits(9);
+        case 8: out.append("no_matching_context_id]"); return pl.fits(9);
+        case 9: out.append("overflow]"); return pl.n < 9 ? pl.fits(5) : pl.fits(9);
         case 3:
         case 4:
         case 5:
@@ -482,8 +436,7 @@ bool response(const Payload& pl, std::int32_t id, Out& out) {
           put_unsigned(out, status);
           out.put(']');
           return log_info_table(pl, status, out);
-        default:
-          return false;
+        default: return false;
       }
     case 0xF01: {
       if (!pl.fits(17)) return false;
@@ -525,8 +478,7 @@ bool response(const Payload& pl, std::int32_t id, Out& out) {
       if (pl.u8(9)) out.append(" DST");
       return true;
     }
-    default:
-      return false;
+    default: return false;
   }
 }
 

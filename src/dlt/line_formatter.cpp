@@ -32,12 +32,8 @@ void format_payload_text(const Message& m, util::TextBuffer& out) {
     return;
   }
   switch (m.kind) {
-    case PayloadKind::Verbose:
-      format_verbose(m.payload, m.big_endian, m.noar, out);
-      break;
-    case PayloadKind::NonVerbose:
-      format_nonverbose(m.payload, m.big_endian, out);
-      break;
+    case PayloadKind::Verbose: format_verbose(m.payload, m.big_endian, m.noar, out); break;
+    case PayloadKind::NonVerbose: format_nonverbose(m.payload, m.big_endian, out); break;
     case PayloadKind::Control:
       format_control(m.payload, m.big_endian, static_cast<ControlKind>(m.type_info()), out);
       break;
@@ -100,12 +96,8 @@ void LineFormatter::format_head(const Message& m, util::TextBuffer& out) {
       p = util::put_u8(p, verbose_argument_count(m.payload, m.noar));
       *p++ = ' ';
       break;
-    case PayloadKind::NonVerbose:
-      p = put_literal(p, " non-verbose 1 ");
-      break;
-    case PayloadKind::Control:
-      p = put_literal(p, " non-verbose ");
-      break;
+    case PayloadKind::NonVerbose: p = put_literal(p, " non-verbose 1 "); break;
+    case PayloadKind::Control: p = put_literal(p, " non-verbose "); break;
   }
   out.advance(static_cast<std::size_t>(p - start));
 }

@@ -22,26 +22,16 @@ inline void put_code_point(char* out, std::size_t& k, unsigned cp) {
 
 unsigned iso8859_15_code_point(std::uint8_t b) {
   switch (b) {
-    case 0xA0:
-      return ' ';
-    case 0xA4:
-      return 0x20AC;  // €
-    case 0xA6:
-      return 0x0160;  // Š
-    case 0xA8:
-      return 0x0161;  // š
-    case 0xB4:
-      return 0x017D;  // Ž
-    case 0xB8:
-      return 0x017E;  // ž
-    case 0xBC:
-      return 0x0152;  // Œ
-    case 0xBD:
-      return 0x0153;  // œ
-    case 0xBE:
-      return 0x0178;  // Ÿ
-    default:
-      return b;
+    case 0xA0: return ' ';
+    case 0xA4: return 0x20AC;  // €
+    case 0xA6: return 0x0160;  // Š
+    case 0xA8: return 0x0161;  // š
+    case 0xB4: return 0x017D;  // Ž
+    case 0xB8: return 0x017E;  // ž
+    case 0xBC: return 0x0152;  // Œ
+    case 0xBD: return 0x0153;  // œ
+    case 0xBE: return 0x0178;  // Ÿ
+    default: return b;
   }
 }
 

@@ -107,14 +107,10 @@ long double quad_to_long_double(unsigned __int128 bits) {
 // Reads `width` (1, 2, 4 or 8) bytes at p in the payload byte order.
 std::uint64_t load_u64(const std::uint8_t* p, unsigned width, bool be) {
   switch (width) {
-    case 1:
-      return p[0];
-    case 2:
-      return util::load<std::uint16_t>(p, be);
-    case 4:
-      return util::load<std::uint32_t>(p, be);
-    default:
-      return util::load<std::uint64_t>(p, be);
+    case 1: return p[0];
+    case 2: return util::load<std::uint16_t>(p, be);
+    case 4: return util::load<std::uint32_t>(p, be);
+    default: return util::load<std::uint64_t>(p, be);
   }
 }
 
@@ -258,8 +254,7 @@ Step decode_one(Cursor& c, Out& out) {
       out.put('{');
       return {true, true, entries};
     }
-    default:
-      return {false, false, 0};
+    default: return {false, false, 0};
   }
 }
 

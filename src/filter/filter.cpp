@@ -25,12 +25,9 @@ void fill(const std::vector<std::string>& values, std::vector<dlt::IdMatcher>& i
 
 unsigned kind_bit(dlt::PayloadKind k) {
   switch (k) {
-    case dlt::PayloadKind::Verbose:
-      return kKindVerbose;
-    case dlt::PayloadKind::NonVerbose:
-      return kKindNonVerbose;
-    case dlt::PayloadKind::Control:
-      return kKindControl;
+    case dlt::PayloadKind::Verbose: return kKindVerbose;
+    case dlt::PayloadKind::NonVerbose: return kKindNonVerbose;
+    case dlt::PayloadKind::Control: return kKindControl;
   }
   return 0;
 }

@@ -118,15 +118,11 @@ Content sniff_content(const HeadReader& head) {
 
 InputFormat format_of(Content content) {
   switch (content) {
-    case Content::DltSerial:
-      return InputFormat::Serial;
-    case Content::DltNetwork:
-      return InputFormat::Network;
+    case Content::DltSerial: return InputFormat::Serial;
+    case Content::DltNetwork: return InputFormat::Network;
     case Content::Pcap:
-    case Content::Pcapng:
-      return InputFormat::Pcap;
-    default:
-      return InputFormat::File;
+    case Content::Pcapng: return InputFormat::Pcap;
+    default: return InputFormat::File;
   }
 }
 
@@ -141,28 +137,17 @@ bool confirms(Content content, InputFormat format) {
 
 const char* describe(Content content) {
   switch (content) {
-    case Content::Unknown:
-      return "unrecognised data";
-    case Content::DltFile:
-      return "a DLT file";
-    case Content::DltSerial:
-      return "a DLT serial recording";
-    case Content::DltNetwork:
-      return "a DLT network recording";
-    case Content::Pcap:
-      return "a PCAP capture";
-    case Content::Pcapng:
-      return "a PCAP-NG capture";
-    case Content::Gzip:
-      return "gzip-compressed data";
-    case Content::Xz:
-      return "xz-compressed data";
-    case Content::Zstd:
-      return "zstd-compressed data";
-    case Content::Bzip2:
-      return "bzip2-compressed data";
-    case Content::Zip:
-      return "a zip archive";
+    case Content::Unknown: return "unrecognised data";
+    case Content::DltFile: return "a DLT file";
+    case Content::DltSerial: return "a DLT serial recording";
+    case Content::DltNetwork: return "a DLT network recording";
+    case Content::Pcap: return "a PCAP capture";
+    case Content::Pcapng: return "a PCAP-NG capture";
+    case Content::Gzip: return "gzip-compressed data";
+    case Content::Xz: return "xz-compressed data";
+    case Content::Zstd: return "zstd-compressed data";
+    case Content::Bzip2: return "bzip2-compressed data";
+    case Content::Zip: return "a zip archive";
   }
   return "unrecognised data";
 }

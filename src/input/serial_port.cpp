@@ -30,14 +30,10 @@ speed_t speed_of(std::uint32_t baud) {
 
 tcflag_t data_bits_flag(unsigned bits) {
   switch (bits) {
-    case 5:
-      return CS5;
-    case 6:
-      return CS6;
-    case 7:
-      return CS7;
-    default:
-      return CS8;
+    case 5: return CS5;
+    case 6: return CS6;
+    case 7: return CS7;
+    default: return CS8;
   }
 }
 
@@ -63,20 +59,11 @@ OpenedSerialPort open_serial_port(const SerialSettings& s) {
   tio.c_cflag &= ~(PARENB | PARODD | CMSPAR | CSTOPB | CRTSCTS);
   tio.c_iflag &= ~(IXON | IXOFF | IXANY | INPCK);
   switch (s.parity) {
-    case Parity::None:
-      break;
-    case Parity::Odd:
-      tio.c_cflag |= PARENB | PARODD;
-      break;
-    case Parity::Even:
-      tio.c_cflag |= PARENB;
-      break;
-    case Parity::Mark:
-      tio.c_cflag |= PARENB | CMSPAR | PARODD;
-      break;
-    case Parity::Space:
-      tio.c_cflag |= PARENB | CMSPAR;
-      break;
+    case Parity::None: break;
+    case Parity::Odd: tio.c_cflag |= PARENB | PARODD; break;
+    case Parity::Even: tio.c_cflag |= PARENB; break;
+    case Parity::Mark: tio.c_cflag |= PARENB | CMSPAR | PARODD; break;
+    case Parity::Space: tio.c_cflag |= PARENB | CMSPAR; break;
   }
   if (s.parity != Parity::None) tio.c_iflag |= INPCK;
   if (s.stop_bits != StopBits::One) tio.c_cflag |= CSTOPB;

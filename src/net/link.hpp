@@ -58,8 +58,7 @@ inline bool decodes_link_type(std::uint16_t link_type) noexcept {
 // tag the kernel took off as protocol 0x8100 followed by the tag's TCI and the real protocol.
 inline std::optional<LinkPayload> strip_link(std::uint16_t link_type, std::span<const std::uint8_t> f) noexcept {
   switch (link_type) {
-    case aio::link_type::kEthernet:
-      return strip_ethernet(f);
+    case aio::link_type::kEthernet: return strip_ethernet(f);
     case aio::link_type::kLinuxSll:  // packet type 2, ARPHRD 2, address length 2, address 8, protocol 2
       if (f.size() < 16) return std::nullopt;
       return strip_vlan_tags(util::load_be16(f.data() + 14), f, 16);
@@ -70,8 +69,7 @@ inline std::optional<LinkPayload> strip_link(std::uint16_t link_type, std::span<
     case aio::link_type::kIpv4:
       if (f.empty() || (f[0] >> 4) != 4) return std::nullopt;  // IPv6 or garbage
       return LinkPayload{kEtherTypeIpv4, f};
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 

@@ -64,27 +64,17 @@ std::string FileTemplate::expand(const TemplateValues& values) const {
   std::string name;
   for (const Piece& p : pieces_) {
     switch (p.part) {
-      case Part::Literal:
-        name += p.text;
-        break;
-      case Part::File:
-        name += values.file;
-        break;
+      case Part::Literal: name += p.text; break;
+      case Part::File: name += values.file; break;
       case Part::Counter: {
         char ctr[16];
         std::snprintf(ctr, sizeof ctr, "%03u", values.counter);
         name += ctr;
         break;
       }
-      case Part::Date:
-        name += date;
-        break;
-      case Part::Time:
-        name += time;
-        break;
-      case Part::DateTime:
-        name += date, name += 'T', name += time;
-        break;
+      case Part::Date: name += date; break;
+      case Part::Time: name += time; break;
+      case Part::DateTime: name += date, name += 'T', name += time; break;
     }
   }
   return name;

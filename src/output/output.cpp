@@ -83,9 +83,7 @@ Output::Output(const OutputOptions& options, int console_fd) : kind_(output_kind
       writer_ = std::make_unique<RecordWriter>(std::move(files));
       sink_ = std::make_unique<DltSink>(*writer_);
       break;
-    case OutputKind::Pcapng:
-      sink_ = std::make_unique<PcapngDltSink>(std::move(files));
-      break;
+    case OutputKind::Pcapng: sink_ = std::make_unique<PcapngDltSink>(std::move(files)); break;
   }
 }
 

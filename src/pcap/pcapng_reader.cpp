@@ -157,20 +157,15 @@ CaptureReader::Next PcapngReader::next(aio::Packet& p) {
       malformed(at, "block whose trailing length " + std::to_string(u32(block->data() + len - 4)) +
                         " differs from its length " + std::to_string(len));
     switch (type) {
-      case pcapng::kSectionHeader:
-        start_section(*block, at);
-        break;
-      case pcapng::kInterfaceDescription:
-        add_interface(*block, at);
-        break;
+      case pcapng::kSectionHeader: start_section(*block, at); break;
+      case pcapng::kInterfaceDescription: add_interface(*block, at); break;
       case pcapng::kEnhancedPacket:
       case pcapng::kSimplePacket:
       case pcapng::kObsoletePacket:
         read_packet_block(type, *block, at, p);
         in_.consume(len);
         return Next::Packet;
-      default:
-        break;  // NRB, ISB, DSB, custom and unknown blocks carry no packets for us
+      default: break;  // NRB, ISB, DSB, custom and unknown blocks carry no packets for us
     }
     in_.consume(len);
   }

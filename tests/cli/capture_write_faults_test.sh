@@ -5,21 +5,7 @@
 # a context filter, pipelined, chunked); a closed pipe ends it quietly with exit 0; the
 # inputs after the failure are not read. The full-file-system part mounts a small tmpfs
 # (needs root); without it the script ends with 77 (skipped) if everything else passed.
-set -u
-DLTDUMP=$1
-DLTGEN=$2
-CAPGEN=$3
-export TZ=UTC
-work=$(mktemp -d)
-mnt=""
-cleanup() {
-  [ -n "$mnt" ] && umount "$mnt" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fails=0
-skipped=""
-fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
+source "$(dirname "$0")/fault_prologue.sh" "$@"
 
 # expect NAME RC WANTED_RC ERRFILE LINE: the exit code and standard error are exactly these.
 expect() {

@@ -8,21 +8,7 @@
 #     PCAP-NG): exit 130/143, one line on standard error.
 # The full-file-system part mounts a small tmpfs (needs root); without it the script ends
 # with 77 (skipped) if everything else passed.
-set -u
-DLTDUMP=$1
-DLTGEN=$2
-CAPGEN=$3
-export TZ=UTC
-work=$(mktemp -d)
-mnt=""
-cleanup() {
-  [ -n "$mnt" ] && umount "$mnt" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fails=0
-skipped=""
-fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
+source "$(dirname "$0")/fault_prologue.sh" "$@"
 
 # ok_prefix NAME OUT FULL MIN: OUT is a prefix of FULL ending on a line end, of at least
 # MIN bytes.

@@ -241,8 +241,7 @@ TEST(Framer, GateDroppingUnvalidatedPacketsKeepsTheWantedLines) {
             s.noar = rng() % 2 ? 2 : 1;
             break;
           }
-          default:
-            break;
+          default: break;
         }
         Bytes framed = frame(packet(s, payload));
         in.insert(in.end(), framed.begin(), framed.end());

@@ -103,18 +103,10 @@ Bytes random_payload(std::mt19937& rng, unsigned& noar) {
         p = cat({p, arg_string(s, false, rng() % 2 == 0)});
         break;
       }
-      case 1:
-        p = cat({p, arg_uint(rng(), 4, false)});
-        break;
-      case 2:
-        p = cat({p, arg_uint(rng(), 4, false, 0x10000)});
-        break;  // hex
-      case 3:
-        p = cat({p, arg_uint(rng() & 0xFF, 1, false, 0x18000)});
-        break;  // binary
-      case 4:
-        p = cat({p, arg_sint(-static_cast<std::int64_t>(rng() % 1000), 2, false)});
-        break;
+      case 1: p = cat({p, arg_uint(rng(), 4, false)}); break;
+      case 2: p = cat({p, arg_uint(rng(), 4, false, 0x10000)}); break;         // hex
+      case 3: p = cat({p, arg_uint(rng() & 0xFF, 1, false, 0x18000)}); break;  // binary
+      case 4: p = cat({p, arg_sint(-static_cast<std::int64_t>(rng() % 1000), 2, false)}); break;
       case 5: {  // bool
         put(p, 0x11, 4, false);
         p.push_back(static_cast<std::uint8_t>(rng() % 2));
