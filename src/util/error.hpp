@@ -19,8 +19,8 @@
 //     then follows from the inputs processed (0 all, 3 none, 4 some).
 //   * any other code ends the run: the Error propagates to main (cli/main.cpp), which
 //     prints its line once on standard error and exits with the code. Success means quiet:
-//     the reader of the output pipe went away (`dltdump big.dlt | head`, contract 2 of issue
-//     #19) and the run ends without a word, as grep's does.
+//     the reader of the output pipe went away (`dltdump big.dlt | head`) and the run ends
+//     without a word, exit 0, as grep's and ripgrep's do.
 // Printing (error_line): the line through util::printable (a file name may hold control
 // characters), on standard error, with the program name first for the errors of the
 // command line (OptionError, InputUriError), as usage errors go; the others name their

@@ -123,7 +123,7 @@ std::size_t FdWriter::record_end_after(std::string_view bytes, std::size_t done,
 
 std::size_t FdWriter::whole_part(std::string_view bytes, std::size_t done, bool lines) const {
   if (lines) {
-    // A text line holds no '\n' but its end (contract 3 of issue #19): the lines that made
+    // A text line holds no '\n' but its end (control characters print as .: deviation Q20): the lines that made
     // it end at the last '\n' written.
     const void* last = ::memrchr(bytes.data(), '\n', done);
     return last ? static_cast<std::size_t>(static_cast<const char*>(last) - bytes.data()) + 1 : 0;

@@ -9,7 +9,7 @@
 // A regular file always ends on a whole record: the writer remembers where each buffered
 // record ends, and when a write fails part-way it cuts the file back to the end of the
 // last record that was written whole. A block passed to write_direct is text lines, none
-// holding a '\n' but its end (contract 3 of issue #19), so its whole lines are those up to
+// holding a '\n' but its end (control characters print as .: deviation Q20), so its whole lines are those up to
 // the last '\n' written. Pipes and terminals cannot be cut; their reader sees what was
 // taken.
 //
