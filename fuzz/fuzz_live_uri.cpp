@@ -10,8 +10,10 @@
 
 #include "input/input_spec.hpp"
 #include "input/serial_port.hpp"
+#include "util/error.hpp"
 
 using namespace dltdump::input;
+namespace util = dltdump::util;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const char* const kPrefixes[] = {"tcp://", "udp://", "ser:", "file://", ""};
