@@ -56,7 +56,7 @@ class SpeculativeWindow {
   // are stopped first).
   SpeculativeWindow(Source& source, unsigned threads, std::size_t ahead)
       : source_(source), slots_(2 * static_cast<std::size_t>(threads ? threads : 1)), ahead_(ahead) {
-    assert(ahead >= 1 && ahead <= slots_ && "ahead 0 would leave every worker waiting");
+    assert(ahead >= 1 && ahead <= slots_.size() && "ahead 0 would leave every worker waiting");
     try {
       for (unsigned t = 0; t < (threads ? threads : 1); ++t) pool_.emplace_back([this] { work(); });
     } catch (...) {
