@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs clang-tidy (.clang-tidy: a few bug-prone patterns and the naming style) on the
-# source files a change touches: those changed since TIDY_BASE (default HEAD~1), a changed
-# header standing for the .cpp of the same name; `--all` checks every file of src/.
+# source files a change touches: those changed since TIDY_BASE (default HEAD~1), and for a
+# changed header every source file that includes it; `--all` checks every file of src/.
 # Usage: scripts/check-tidy.sh BUILD_DIR [--all]   (BUILD_DIR holds compile_commands.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,8 +15,13 @@ else
 fi
 declare -A files=()
 for f in "${changed[@]}"; do
-  cpp=${f%.hpp}.cpp
-  [[ -f $cpp ]] && files[$cpp]=1
+  [[ -f $f ]] || continue  # deleted
+  if [[ $f == *.cpp ]]; then
+    files[$f]=1
+  else
+    # A changed header: every source file of src/ that includes it.
+    while IFS= read -r cpp; do files[$cpp]=1; done < <(git grep -l -F "#include \"${f#src/}\"" -- 'src/*.cpp' || true)
+  fi
 done
 if ((${#files[@]} == 0)); then
   echo "check-tidy: no changed source file"
