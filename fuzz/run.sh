@@ -78,7 +78,20 @@ done
 a=$(stat -c %s "$work/cli_a")
 { byte $((1 | 3 << 2)); byte 1; byte 12; byte 0; byte 0; byte 0; byte 0; byte 0
   byte "$a"; byte $((a >> 8)); cat "$work/cli_a" "$work/cli_b"; } > "$work/corpus_cli/context_across_inputs"
-TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter dlt_output:dlt_output live_uri:live_uri cli:cli}
+# fuzz_fibex_reader: the shared FIBEX files (a leading byte picks the lookup options).
+mkdir -p "$work/corpus_fibex_reader"
+for f in "$(dirname "$0")"/../../shared/data/fibex/*.xml; do
+  [ -f "$f" ] && { printf '\x00'; cat "$f"; } > "$work/corpus_fibex_reader/$(basename "$f")"
+done
+printf '\x01<fx:FIBEX xmlns:fx="http://www.asam.net/xml/fbx"><fx:ELEMENTS/></fx:FIBEX>' > "$work/corpus_fibex_reader/empty"
+# fuzz_fibex_decode: a catalogue of one frame (id 3: UINT16 in 2 bytes, a text "hi", a
+# UTF-8 string), then network-format packets of id 3 that fit it, and one that does not.
+mkdir -p "$work/corpus_fibex_decode"
+{ printf '\x00\x01\x03\x03'; printf '\x03\x01\x02'; printf '\x00\x00\x00\x02hi'; printf '\x09\x00\x00'
+  printf 'A\x03'
+  printf '\x20\x01\x00\x0e\x03\x00\x00\x00\x34\x12\x02\x00o\x00'
+  printf '\x20\x02\x00\x0b\x03\x00\x00\x00\x34\x12\x09'; } > "$work/corpus_fibex_decode/seed"
+TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter dlt_output:dlt_output live_uri:live_uri cli:cli fibex_reader:fibex_reader fibex_decode:fibex_decode}
 for t in $TARGETS; do
   target=${t%%:*}
   corpus=${t##*:}

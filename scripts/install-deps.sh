@@ -6,6 +6,7 @@ set -eu
 packages=(
   cmake ninja-build g++ make          # build
   pkg-config libpcre2-dev             # regular expressions (PCRE2 with its JIT)
+  libpugixml-dev                      # FIBEX catalogues (XML)
   libgtest-dev libbenchmark-dev       # unit tests, micro-benchmarks
   clang libclang-rt-14-dev            # libFuzzer targets
   clang-format clang-tidy             # house style: make format, scripts/check-format.sh, check-tidy.sh
@@ -14,6 +15,7 @@ packages=(
   iproute2                            # live UDP multicast test in a private network namespace
   tshark wireshark-common             # interop peers for captures: tshark, capinfos, editcap, mergecap
   bc time                             # bench/compare.sh arithmetic and peak memory
+  libxml2-utils                       # bench/compare_fibex.sh: xmllint --stream, the FIBEX load peer
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -102,6 +102,7 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
   if (!reader) return;  // fewer than 4 bytes: nothing to decode (spec §5)
   dissect::CaptureDecoder::Options options;
   options.udp_ports = config.udp_ports;
+  options.catalogue = config.catalogue;
   // A classic PCAP's one interface is known at open (a PCAP-NG file's come with its blocks).
   for (const pcap::Interface& itf : reader->interfaces()) {
     if (!net::decodes_link_type(itf.link_type))
@@ -207,9 +208,13 @@ std::vector<util::FileIdentity> input_identities(const DumpConfig& config) {
 
 util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   std::optional<filter::Filter> filter;
-  if (config.filter.any()) filter.emplace(config.filter);
+  if (config.filter.any()) {
+    filter::FilterSpec spec = config.filter;
+    spec.catalogue = config.catalogue != nullptr;
+    filter.emplace(spec);
+  }
   output::Output output({config.output, config.force, config.split_bytes, dlt::LineFormatter::Options{config.position},
-                         input_identities(config)},
+                         input_identities(config), config.nv_verbose},
                         out_fd);
   output::LineOutput& sink = output.lines();
   Pipeline pipeline(config, filter ? &*filter : nullptr, sink);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "dlt/catalogue.hpp"
 #include "filter/filter_spec.hpp"
 #include "input/input_spec.hpp"
 #include "util/error.hpp"
@@ -27,6 +28,10 @@ struct DumpConfig {
   std::uint64_t split_bytes = 0;                        // --split (0: no splitting)
   int retries = 0;                                      // --retries: TCP connection retries (negative: forever)
   std::string capture;                                  // --capture: PCAP-NG file of the raw live UDP datagrams
+  std::vector<std::string> fibex;                       // -F: FIBEX files and directories
+  dlt::CatalogueLookup nv_lookup;                       // --nv-multiecu, --nv-noexthdr
+  bool nv_verbose = false;                              // --nv-verbose: DLT output re-encodes decoded messages
+  const dlt::Catalogue* catalogue = nullptr;            // the FIBEX files read (null: none); outlives the run
 };
 
 // The exit code of a run over `inputs` inputs of which `processed` were read to their end

@@ -45,12 +45,13 @@ class FilterFront {
 struct LineSpec {
   dlt::LineFormatter::Options format;
   const filter::Filter* filter = nullptr;
+  const dlt::Catalogue* catalogue = nullptr;  // describes non-verbose messages (null: none)
 };
 
 class LineChain {
  public:
   LineChain(const LineSpec& spec, util::TextBuffer& text)
-      : target_(text), sink_(target_, spec.format), front_(sink_, spec.filter) {}
+      : target_(text), sink_(target_, spec.format), front_(sink_, spec.filter), catalogue_(spec.catalogue) {}
   LineChain(const LineChain&) = delete;
   LineChain& operator=(const LineChain&) = delete;
 
@@ -62,6 +63,7 @@ class LineChain {
   void attach(dlt::Framer& framer) {
     framer.set_payload_text(true);
     framer.set_payload_gate(gate());
+    framer.set_catalogue(catalogue_);
   }
   // Lines made since construction or the last reset_lines().
   std::uint64_t lines() const { return sink_.lines() - base_; }
@@ -71,6 +73,7 @@ class LineChain {
   output::BufferTarget target_;
   output::TextSink sink_;
   FilterFront front_;
+  const dlt::Catalogue* catalogue_;
   std::uint64_t base_ = 0;
 };
 

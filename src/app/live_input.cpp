@@ -245,6 +245,7 @@ void decode_udp(const input::InputSpec& spec, const DumpConfig& config, Pipeline
   options.capture_minimum = false;
   options.payload_gate = pipeline.gate();
   options.payload_text = pipeline.payload_text();
+  options.catalogue = pipeline.catalogue;
   dissect::CaptureDecoder decoder(options, pipeline.head());
   FlushTimer flush(pipeline.sink);
   {

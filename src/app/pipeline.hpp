@@ -18,13 +18,14 @@ struct Pipeline {
   output::LineOutput& sink;
   const filter::Filter* filter;  // null: none; without a filter, -A and -B do nothing (spec §7)
   bool has_context;
-  bool output_per_input;  // the output's name holds %FILE%
+  bool output_per_input;            // the output's name holds %FILE%
+  const dlt::Catalogue* catalogue;  // describes non-verbose messages (null: none)
   FilterFront front;
 
   Pipeline(const DumpConfig& config, const filter::Filter* line_filter, output::LineOutput& output)
       : sink(output), filter(line_filter),
         has_context(filter && (config.before_context > 0 || config.after_context > 0)),
-        output_per_input(output::FileTemplate(config.output).has_file()),
+        output_per_input(output::FileTemplate(config.output).has_file()), catalogue(config.catalogue),
         front(sink, filter, {config.before_context, config.after_context}, sink.wants_text()) {}
   // A new input begins: tells the output, and forgets the context of the previous input if
   // this one gets an output of its own (no line of one input is context in another's file).
@@ -47,13 +48,14 @@ struct Pipeline {
   // and the filter is stateless (no context).
   bool parallel() const { return sink.block_format() != nullptr && !has_context; }
   // For decoders that filter on several threads (only if parallel()).
-  LineSpec line_spec() const { return {*sink.block_format(), filter}; }
+  LineSpec line_spec() const { return {*sink.block_format(), filter, catalogue}; }
   // Whether framers must make payload text: for a text output, or for the gate to ask for.
   bool payload_text() const { return sink.wants_text() || gate() != nullptr; }
   // Sets up `framer` to make payload text as this pipeline needs it.
   void attach(dlt::Framer& framer) const {
     framer.set_payload_text(payload_text());  // the gate, if any, says for which
     framer.set_payload_gate(gate());
+    framer.set_catalogue(catalogue);
   }
 };
 

@@ -6,12 +6,14 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/dump_app.hpp"
 #include "cli/help.hpp"
 #include "cli/options.hpp"
+#include "fibex/fibex_reader.hpp"
 #include "util/diagnostic.hpp"
 #include "util/error.hpp"
 #include "util/fd_writer.hpp"
@@ -23,6 +25,26 @@ using namespace dltdump;
 
 // A warning about the command line, printed before the run.
 void print_warning(const util::Diagnostic& d) { util::write_all(STDERR_FILENO, "dltdump: warning: " + d.text + "\n"); }
+
+// At most this many FIBEX warnings are printed (a broken generated catalogue may have
+// millions); one more line counts the rest.
+constexpr std::size_t kMaxFibexWarnings = 1000;
+
+// Reads the files of --fibex, before any input (spec §1.7). Their warnings go to standard
+// error; any is fatal (exit 6), as in DltDump: a catalogue that is wrong in one place may
+// decode other messages wrongly without a sign. Throws util::Error (exit 6) for a file that
+// cannot be read or is not XML.
+std::optional<fibex::Catalogue> read_fibex(const app::DumpConfig& dump, util::ExitCode& code) {
+  fibex::Catalogue c = fibex::read_catalogue(dump.fibex, dump.nv_lookup);
+  if (c.warnings.empty()) return c;
+  std::string text;
+  for (std::size_t i = 0; i < c.warnings.size() && i < kMaxFibexWarnings; ++i) text += c.warnings[i].text() + "\n";
+  if (c.warnings.size() > kMaxFibexWarnings)
+    text += "... and " + std::to_string(c.warnings.size() - kMaxFibexWarnings) + " more FIBEX warnings\n";
+  util::write_all(STDERR_FILENO, text);
+  code = util::ExitCode::FibexError;
+  return std::nullopt;
+}
 
 util::ExitCode run(int argc, char** argv) {
   using util::write_all;
@@ -38,10 +60,20 @@ util::ExitCode run(int argc, char** argv) {
     case cli::Command::Usage:
       write_all(STDERR_FILENO, cli::usage_text(cli::console_width()) + "dltdump: no input given\n");
       return util::ExitCode::OptionError;
-    case cli::Command::Dump: break;
+    case cli::Command::Dump:
+    case cli::Command::FibexCheck: break;
   }
   for (const auto& warning : options.warnings) print_warning(warning);
-  return app::run_dump(options.dump, STDOUT_FILENO, STDERR_FILENO);
+  std::optional<fibex::Catalogue> catalogue;
+  app::DumpConfig dump = options.dump;
+  if (!dump.fibex.empty()) {
+    util::ExitCode code = util::ExitCode::Success;
+    catalogue = read_fibex(dump, code);
+    if (!catalogue) return code;
+    dump.catalogue = &catalogue->catalogue;
+  }
+  if (options.command == cli::Command::FibexCheck) return util::ExitCode::Success;
+  return app::run_dump(dump, STDOUT_FILENO, STDERR_FILENO);
 }
 
 }  // namespace

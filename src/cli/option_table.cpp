@@ -210,6 +210,33 @@ constexpr OptionEntry kTable[] = {
      .section = Filters,
      .help = "With a filter: also print n lines after each match.",
      .example = "3"},
+    {.id = Fibex,
+     .long_name = "fibex",
+     .short_names = "F",
+     .arity = List,
+     .value_name = "paths",
+     .section = NonVerboseMessages,
+     .help = "FIBEX files, or directories of them (every *.xml inside, not recursive), that describe the "
+             "non-verbose messages: their lines show the ids, type and arguments the catalogue gives. Without an "
+             "input, only checks the files: exit 0, or their warnings and exit 6.",
+     .example = "ecu1.xml"},
+    {.id = NvMultiEcu,
+     .long_name = "nv-multiecu",
+     .arity = Flag,
+     .section = NonVerboseMessages,
+     .help = "A message with an ECU id is looked up among the frames of that ECU's FIBEX files only, so that "
+             "ECUs may use the same message ids."},
+    {.id = NvNoExtHdr,
+     .long_name = "nv-noexthdr",
+     .arity = Flag,
+     .section = NonVerboseMessages,
+     .help = "Frames are looked up by message id alone, even for messages with application and context ids."},
+    {.id = NvVerbose,
+     .long_name = "nv-verbose",
+     .arity = Flag,
+     .section = NonVerboseMessages,
+     .help = "A DLT output (-o x.dlt) gets the non-verbose messages that FIBEX decodes completely as verbose "
+             "messages, so that the file decodes without the catalogue."},
 };
 
 constexpr bool in_id_order() {
@@ -224,6 +251,7 @@ constexpr OptionSectionInfo kSections[] = {
     {Filters, "Filters (a line is printed if it passes every option given; within one option any value)",
      "List options take several values separated by commas and may be repeated; quote a value to keep its "
      "commas: -s '\"a,b\"'."},
+    {NonVerboseMessages, "Non-verbose messages (FIBEX)", ""},
 };
 
 }  // namespace

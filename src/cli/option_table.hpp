@@ -48,8 +48,12 @@ enum class OptionId : std::uint8_t {
   None,
   BeforeContext,
   AfterContext,
+  Fibex,
+  NvMultiEcu,
+  NvNoExtHdr,
+  NvVerbose,
 };
-inline constexpr std::size_t kOptionCount = static_cast<std::size_t>(OptionId::AfterContext) + 1;
+inline constexpr std::size_t kOptionCount = static_cast<std::size_t>(OptionId::NvVerbose) + 1;
 
 // What an option takes. Flag: no value. Value: one value, the option at most once. List:
 // comma-separated values (command_line's split_list), the option any number of times, the
@@ -57,7 +61,7 @@ inline constexpr std::size_t kOptionCount = static_cast<std::size_t>(OptionId::A
 enum class Arity { Flag, Value, List };
 
 // Where an option is listed in the help (and, later, the man page), in this order.
-enum class OptionSection : std::uint8_t { Options, Filters };
+enum class OptionSection : std::uint8_t { Options, Filters, NonVerboseMessages };
 
 struct OptionSectionInfo {
   OptionSection id;

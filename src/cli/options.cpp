@@ -167,6 +167,29 @@ void check_unused(const ParsedCommandLine& cl, const app::DumpConfig& dump, std:
                             " (it prefixes text lines; DLT and PCAP-NG keep the messages)"});
 }
 
+// -F and the --nv-* options. The lookup options without a catalogue, and --nv-verbose
+// without a DLT output, change nothing: a warning each.
+void parse_fibex_options(const ParsedCommandLine& cl, app::DumpConfig& dump, std::vector<util::Diagnostic>& warnings) {
+  if (const auto* v = cl.values(OptionId::Fibex)) {
+    for (const auto& path : *v)
+      if (path.empty())
+        throw util::option_error(option_name(OptionId::Fibex), "Option " + option_quoted(OptionId::Fibex) +
+                                                                   " has an empty value (a comma too many?)");
+    dump.fibex = *v;
+  }
+  dump.nv_lookup.per_ecu = cl.has(OptionId::NvMultiEcu);
+  dump.nv_lookup.id_only = cl.has(OptionId::NvNoExtHdr);
+  dump.nv_verbose = cl.has(OptionId::NvVerbose);
+  for (OptionId id : {OptionId::NvMultiEcu, OptionId::NvNoExtHdr, OptionId::NvVerbose})
+    if (cl.has(id) && dump.fibex.empty())
+      warnings.push_back({util::Culprit::Option, option_name(id),
+                          "Option " + option_quoted(id) + " has no effect without " + option_quoted(OptionId::Fibex)});
+  if (dump.nv_verbose && !dump.fibex.empty() && output::output_kind(dump.output) != output::OutputKind::Dlt)
+    warnings.push_back(
+        {util::Culprit::Option, option_name(OptionId::NvVerbose),
+         "Option " + option_quoted(OptionId::NvVerbose) + " has no effect without a DLT output (-o <name>.dlt)"});
+}
+
 // Standard input can be read once: a second `-` would silently read nothing.
 void check_stdin_once(const std::vector<input::InputSpec>& inputs) {
   const auto n = std::count_if(inputs.begin(), inputs.end(),
@@ -197,9 +220,11 @@ Options parse_options(std::span<const std::string> args) {
   }
   parse_filter_options(cl, o.dump, o.warnings);
   check_split(o.dump, o.warnings);
+  parse_fibex_options(cl, o.dump, o.warnings);
   if (cl.has(OptionId::Help)) o.command = Command::Help;
   else if (cl.has(OptionId::Version)) o.command = Command::Version;
   else if (!cl.inputs.empty()) o.command = Command::Dump;
+  else if (!o.dump.fibex.empty()) o.command = Command::FibexCheck;
   else o.command = Command::Usage;
   if (o.command != Command::Dump) return o;
 

@@ -11,7 +11,8 @@
 
 namespace dltdump::cli {
 
-enum class Command { Help, Version, Dump, Usage };
+// FibexCheck: --fibex without an input (read the files, report, decode nothing).
+enum class Command { Help, Version, Dump, FibexCheck, Usage };
 
 struct Options {
   Command command = Command::Usage;
@@ -23,7 +24,7 @@ struct Options {
 
 // Parses the arguments (without the program name). Throws util::Error: util::option_error (exit 1) for an option,
 // util::input_uri_error (exit 2) for an input argument; the line names the option or argument and its value.
-// Command::Usage means no input was given (and neither --help nor --version).
+// Command::Usage means no input was given (and neither --help, --version nor --fibex).
 Options parse_options(std::span<const std::string> args);
 
 }  // namespace dltdump::cli

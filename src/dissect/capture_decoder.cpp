@@ -122,7 +122,7 @@ void CaptureDecoder::deliver(const FlowKey& key, std::span<const Piece> pieces, 
 
 std::unique_ptr<CaptureFlow> CaptureDecoder::make_flow(const FlowKey& key) {
   return std::make_unique<CaptureFlow>(key, *sink_, options_.payload_text ? &payload_text_ : nullptr,
-                                       options_.payload_gate);
+                                       options_.payload_gate, options_.catalogue);
 }
 
 bool CaptureDecoder::idle() const noexcept {

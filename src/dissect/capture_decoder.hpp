@@ -71,6 +71,7 @@ class CaptureDecoder final : public aio::Consumer {
     std::vector<std::uint16_t> udp_ports{3490};
     bool payload_text = true;                        // messages carry their payload text (for text sinks)
     const dlt::PayloadGate* payload_gate = nullptr;  // asked per message whether text is made
+    const dlt::Catalogue* catalogue = nullptr;       // describes non-verbose messages (null: none)
     net::Ipv4Reassembly::Limits reassembly;
     // Flows held at once; beyond it the least recently fed flow is flushed (its partial
     // message becomes a skip record) and starts afresh if it sends again.

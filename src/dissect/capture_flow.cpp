@@ -20,10 +20,12 @@ util::Timestamp to_timestamp(std::int64_t ns) {
 
 }  // namespace
 
-CaptureFlow::CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuffer* text, const dlt::PayloadGate* gate)
+CaptureFlow::CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuffer* text, const dlt::PayloadGate* gate,
+                         const dlt::Catalogue* catalogue)
     : key_(key), out_(&out), lines_(out.in_place_lines()) {
   if (text) framer_.set_payload_text(text);
   framer_.set_payload_gate(gate);
+  framer_.set_catalogue(catalogue);
 }
 
 void CaptureFlow::feed(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns) {

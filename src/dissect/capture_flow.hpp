@@ -24,7 +24,9 @@ class CaptureFlow final : public dlt::FramerSink, private dlt::InPlaceLines {
   // the messages `gate` wants (all if null). The gate sees a message that starts in a
   // datagram completing an earlier one with that earlier datagram's time (it may refuse
   // text a time filter would want; the text is then made later).
-  CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuffer* text, const dlt::PayloadGate* gate = nullptr);
+  // `catalogue` (null: none) describes the flow's non-verbose messages and must outlive it.
+  CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuffer* text, const dlt::PayloadGate* gate = nullptr,
+              const dlt::Catalogue* catalogue = nullptr);
 
   // Appends one piece of the flow's stream: `bytes` from file offset `file_offset`, of a
   // datagram captured at `time_ns`.

@@ -101,6 +101,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
     m.storage_ecu = format_ == StreamFormat::File ? parse_id(buf + i + 12) : Id{};
     m.time = last_time_;
     parse_headers(packet, m);
+    if (catalogue_ && m.kind == PayloadKind::NonVerbose) catalogue_->describe(m);
     const PayloadGate::Need need = gate_ ? gate_->need(m) : PayloadGate::Need::Text;
     // (A packet dropped unparsed is here only because a marker may start in it.)
     if (need == PayloadGate::Need::Nothing && !dropped_unparsed && pass_over()) continue;

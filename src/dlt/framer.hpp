@@ -19,6 +19,7 @@
 #include <span>
 #include <vector>
 
+#include "dlt/catalogue.hpp"
 #include "dlt/framer_sink.hpp"
 #include "dlt/message.hpp"
 #include "dlt/packet.hpp"
@@ -64,6 +65,10 @@ class Framer {
     gate_ = gate;
     quick_gate_ = gate && gate->looks_unparsed() ? gate : nullptr;
   }
+
+  // Non-verbose messages are described by `catalogue` (null: none), which must outlive
+  // the framer's use: each gets its frame (dlt::Catalogue::describe) before the gate sees it.
+  void set_catalogue(const Catalogue* catalogue) { catalogue_ = catalogue; }
 
   // A flag that, once set by anyone, makes the framer stop and drop the rest of what it is
   // fed (no event, no carry): its input was cut by another program and what follows may be
@@ -112,6 +117,7 @@ class Framer {
   util::TextBuffer* text_ = nullptr;            // where payload text goes, or null
   const PayloadGate* gate_ = nullptr;           // what each payload is needed for, or null
   const PayloadGate* quick_gate_ = nullptr;     // gate_, if its drops_unparsed may say true
+  const Catalogue* catalogue_ = nullptr;        // describes non-verbose messages, or null
   std::unique_ptr<util::TextBuffer> own_text_;  // made on first set_payload_text(true)
   static inline const std::atomic<bool> kNeverStop{false};
   const std::atomic<bool>* stop_ = &kNeverStop;  // see set_stop_flag

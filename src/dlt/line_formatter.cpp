@@ -33,7 +33,7 @@ void format_payload_text(const Message& m, util::TextBuffer& out) {
   }
   switch (m.kind) {
     case PayloadKind::Verbose: format_verbose(m.payload, m.big_endian, m.noar, out); break;
-    case PayloadKind::NonVerbose: format_nonverbose(m.payload, m.big_endian, out); break;
+    case PayloadKind::NonVerbose: format_nonverbose(m, out); break;
     case PayloadKind::Control:
       format_control(m.payload, m.big_endian, static_cast<ControlKind>(m.type_info()), out);
       break;
@@ -53,8 +53,9 @@ inline char* put_id(char* p, const Id& id) {
   return p + id.size();
 }
 // Device time 11 + counter 3 + ids 3 * 4 + session 11 + type 24 (a fixed copy) + tail
-// start 15 + separators 6 + the 8-byte store of the last number 8 < 96.
-constexpr std::size_t kHeaderBound = 96;
+// start 24 (a catalogue frame's argument count has up to 10 digits) + separators 6 + the
+// 8-byte store of the last number 8 < 112.
+constexpr std::size_t kHeaderBound = 112;
 }  // namespace
 
 void LineFormatter::format(const Message& m, util::TextBuffer& out) {
@@ -96,7 +97,15 @@ void LineFormatter::format_head(const Message& m, util::TextBuffer& out) {
       p = util::put_u8(p, verbose_argument_count(m.payload, m.noar));
       *p++ = ' ';
       break;
-    case PayloadKind::NonVerbose: p = put_literal(p, " non-verbose 1 "); break;
+    case PayloadKind::NonVerbose:
+      if (m.frame_decodes && m.frame) [[unlikely]] {
+        p = put_literal(p, " non-verbose ");
+        p = util::put_i64(p, m.frame->arg_count);
+        *p++ = ' ';
+      } else {
+        p = put_literal(p, " non-verbose 1 ");
+      }
+      break;
     case PayloadKind::Control: p = put_literal(p, " non-verbose "); break;
   }
   out.advance(static_cast<std::size_t>(p - start));

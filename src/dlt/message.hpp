@@ -11,6 +11,7 @@
 #include <span>
 #include <string_view>
 
+#include "dlt/catalogue_frame.hpp"
 #include "dlt/id.hpp"
 #include "util/timestamp.hpp"
 
@@ -56,14 +57,23 @@ struct Message {
   std::uint8_t msin = 0, noar = 0;
   Id app, ctx;
   PayloadKind kind = PayloadKind::NonVerbose;
+  // A non-verbose message's catalogue frame, if a catalogue describes it (dlt/catalogue.hpp:
+  // Catalogue::describe); then `app` and `ctx` are the frame's. `frame_decodes`: the frame's
+  // arguments take the payload exactly, so the line shows them (else the byte dump).
+  const CatalogueFrame* frame = nullptr;
+  bool frame_decodes = false;
   // The payload's text when the framer made it while validating (see parse_packet).
   bool has_payload_text = false;
   std::string_view payload_text;
 
   MessageType type() const { return static_cast<MessageType>((msin >> 1) & 7); }
   std::uint8_t type_info() const { return static_cast<std::uint8_t>(msin >> 4); }  // MTIN
-  // The ECU id a line shows: standard header, else storage header.
-  Id shown_ecu() const { return select_id(has_ecu, ecu, storage_ecu); }
+  // The ECU id a line shows: standard header, else the catalogue frame's, else storage header.
+  Id shown_ecu() const {
+    if (frame && !has_ecu && !frame->ecu.empty()) [[unlikely]]
+      return frame->ecu;
+    return select_id(has_ecu, ecu, storage_ecu);
+  }
 };
 
 // A region of input that is not a valid packet. Consecutive skipped bytes form one record;
@@ -81,9 +91,10 @@ inline constexpr std::string_view kReasonInvalidPacket = "Invalid packet";
 inline constexpr std::string_view kReasonFlushing = "Flushing packets at end of stream";
 inline constexpr std::string_view kReasonEndOfStream = "End of stream";
 
-// The TYPE column of a line (`log info`, `control request`, `nw_trace user1`, …); empty
-// for non-verbose messages without extended header (deviation Q16: with an extended
-// header, the type its MSIN carries) and for MSTP values above 3.
+// The TYPE column of a line (`log info`, `control request`, `nw_trace user1`, …): a
+// catalogue frame's type; else empty for non-verbose messages without extended header
+// (deviation Q16: with an extended header, the type its MSIN carries) and for MSTP values
+// above 3.
 // The view's characters are followed by padding: kTypeTextReadable bytes from data() may
 // be read, so callers can copy a fixed size.
 std::string_view type_text(const Message& m);

@@ -1,5 +1,6 @@
 #include "dlt/nonverbose_payload.hpp"
 
+#include "dlt/catalogue_payload.hpp"
 #include "dlt/text_encoding.hpp"
 #include "util/byte_order.hpp"
 #include "util/number_format.hpp"
@@ -22,6 +23,17 @@ void format_nonverbose(std::span<const std::uint8_t> payload, bool big_endian, u
   o[n] = '|';
   out.advance(n + 1);
   append_hex_bytes(out, d, n);
+}
+
+void format_nonverbose(const Message& m, util::TextBuffer& out) {
+  if (!(m.frame_decodes && m.frame)) {
+    format_nonverbose(m.payload, m.big_endian, out);
+    return;
+  }
+  out.put('[');
+  util::append_int(out, m.frame->id);
+  out.append("] ", 2);
+  format_frame_args(*m.frame, m.payload.subspan(4), m.big_endian, out);
 }
 
 }  // namespace dltdump::dlt

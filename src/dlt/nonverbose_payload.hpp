@@ -1,9 +1,11 @@
-// Non-verbose payloads without a FIBEX description (dltdump-spec §3.3).
+// Non-verbose payloads: the byte dump of a message no catalogue frame describes
+// (dltdump-spec §3.3), and the text of any non-verbose message.
 #pragma once
 
 #include <cstdint>
 #include <span>
 
+#include "dlt/message.hpp"
 #include "util/text_buffer.hpp"
 
 namespace dltdump::dlt {
@@ -15,5 +17,9 @@ std::uint32_t nonverbose_message_id(std::span<const std::uint8_t> payload, bool 
 // (others `-`), `|`, then as hex pairs (`[1] ----|de ad be ef`); nothing after `[<id>] `
 // when no bytes remain.
 void format_nonverbose(std::span<const std::uint8_t> payload, bool big_endian, util::TextBuffer& out);
+
+// Appends the text of non-verbose message `m`: `[<id>] ` and the arguments its catalogue
+// frame reads (m.frame_decodes), else the byte dump above.
+void format_nonverbose(const Message& m, util::TextBuffer& out);
 
 }  // namespace dltdump::dlt

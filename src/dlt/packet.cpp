@@ -14,7 +14,7 @@ bool check_payload_kind(const Message& m, util::TextBuffer* text) {
   const unsigned mtin = m.msin >> 4;
   switch (m.kind) {
     case PayloadKind::NonVerbose:
-      if (text) format_nonverbose(m.payload, m.big_endian, *text);
+      if (text) format_nonverbose(m, *text);
       return true;
     case PayloadKind::Control:
       if (mtin < 1 || mtin > 3) return false;
@@ -88,6 +88,7 @@ void parse_headers(std::span<const std::uint8_t> packet, Message& m) {
     at += 10 * m.has_extended;
   }
   m.payload = packet.subspan(at);
+  m.frame = nullptr;
   m.kind = kKinds[m.has_extended][((m.msin >> 1) & 7) == static_cast<unsigned>(MessageType::Control)][m.msin & 1];
 }
 
@@ -138,6 +139,10 @@ constexpr char kNoType[kTypeTextReadable] = {};
 }  // namespace
 
 std::string_view type_text(const Message& m) {
+  if (m.frame) [[unlikely]] {
+    const unsigned f = m.frame->msin;
+    return {kTypeTexts.slot[(f >> 1) & 3][f >> 4], kTypeTexts.size[(f >> 1) & 3][f >> 4]};
+  }
   const unsigned mstp = (m.msin >> 1) & 7;
   // An empty view that still points at kTypeTextReadable readable bytes (callers copy that
   // many at once), hence not {}.

@@ -39,7 +39,7 @@ constexpr int kSkipType = 0x30;  // log warn
 }  // namespace
 
 Filter::Filter(const FilterSpec& spec)
-    : none_(spec.none), sessions_(spec.session_ids), types_given_(!spec.types.empty()),
+    : none_(spec.none), catalogue_(spec.catalogue), sessions_(spec.session_ids), types_given_(!spec.types.empty()),
       kinds_(spec.kinds == 0 ? kKindAll : spec.kinds), message_ids_(spec.message_ids),
       time_given_(spec.not_before_us || spec.not_after_us),
       not_before_us_(spec.not_before_us.value_or(std::numeric_limits<std::int64_t>::min())),
@@ -67,9 +67,13 @@ Filter::Filter(const FilterSpec& spec)
 }
 
 bool Filter::header_match(const dlt::Message& m) const {
-  // A type exists with an extended header of a known MSTP (Q16: non-verbose ones too).
-  const int type = m.has_extended && ((m.msin >> 1) & 7) <= 3 ? (m.msin & 0xFE) : -1;
-  if (!common_match(m.shown_ecu(), m.app, m.ctx, m.has_extended, type, kind_bit(m.kind), m.time)) return false;
+  // A type exists with an extended header of a known MSTP (Q16: non-verbose ones too), or
+  // a catalogue frame; so do the application and context ids.
+  int type = m.has_extended && ((m.msin >> 1) & 7) <= 3 ? (m.msin & 0xFE) : -1;
+  if (m.frame) [[unlikely]]
+    type = m.frame->msin & 0xFE;
+  if (!common_match(m.shown_ecu(), m.app, m.ctx, m.has_extended || m.frame, type, kind_bit(m.kind), m.time))
+    return false;
   if (!sessions_.empty() && !(m.has_session && std::find(sessions_.begin(), sessions_.end(),
                                                          static_cast<std::int32_t>(m.session)) != sessions_.end()))
     return false;
@@ -85,8 +89,11 @@ bool Filter::rejects_packet(std::span<const std::uint8_t> packet) const {
   if (none_) return true;
   if (!app_.given && !ctx_.given) return false;
   const std::uint8_t htyp = packet[0];
-  if (!(htyp & dlt::htyp::kUseExtendedHeader)) return true;  // a group is given: no ids, no match
+  if (!(htyp & dlt::htyp::kUseExtendedHeader)) return !catalogue_;  // a group is given: no ids, no match
   const std::uint8_t* ext = packet.data() + dlt::extended_header_at(htyp);
+  // A non-verbose message may get its ids from a catalogue frame: undecided.
+  if (catalogue_ && !(ext[0] & 1) && ((ext[0] >> 1) & 7) != static_cast<unsigned>(dlt::MessageType::Control))
+    return false;
   return !app_ctx_match(dlt::parse_id(ext + 2), dlt::parse_id(ext + 6), true);
 }
 

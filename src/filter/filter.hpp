@@ -79,6 +79,7 @@ class Filter {
                     const util::Timestamp& time) const;
 
   bool none_;
+  bool catalogue_;  // FilterSpec::catalogue
   IdGroup ecu_, app_, ctx_;
   std::vector<std::int32_t> sessions_;
   bool types_given_;

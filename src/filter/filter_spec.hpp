@@ -27,6 +27,9 @@ struct FilterSpec {
   std::vector<std::string> regexes;                         // -r: PCRE2 patterns, searched in the line text
   bool ignore_case = false;                                 // -i: applies to strings and regexes
   bool none = false;                                        // --none: nothing passes
+  // Not a filter: non-verbose messages are described by a catalogue (--fibex), so their
+  // application and context ids may be a frame's rather than the extended header's.
+  bool catalogue = false;
 
   // True when any option restricts the lines (context needs at least one).
   bool any() const {

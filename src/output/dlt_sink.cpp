@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "dlt/catalogue_payload.hpp"
 #include "dlt/marker_scan.hpp"
 #include "dlt/skip_message.hpp"
 #include "util/byte_order.hpp"
@@ -54,7 +55,30 @@ void DltSink::input_cut(std::uint64_t size) {
   run_bytes_ = run_offset_ >= size ? 0 : whole_messages(source_.bytes.data() + run_offset_, size - run_offset_);
 }
 
+bool DltSink::write_verbose(const dlt::Message& m) {
+  const std::uint64_t faults = util::ShrinkGuard::faults();
+  if (verbose_.empty()) verbose_.resize(dlt::kMaxPacketBytes);
+  const std::size_t n = dlt::write_verbose_packet(m, verbose_.data());
+  if (n == 0) return false;
+  write_run();  // what came before goes first
+  util::TextBuffer& out = writer_.begin(m.time);
+  auto* p = reinterpret_cast<std::uint8_t*>(out.reserve(dlt::kStorageHeaderBytes + n));
+  if (m.raw.size() == m.packet.size() + dlt::kStorageHeaderBytes)
+    std::memcpy(p, m.raw.data(), dlt::kStorageHeaderBytes);
+  else  // the ECU id the line shows: the catalogue's when the header has none
+    dlt::write_storage_header(p, m.time, reinterpret_cast<const std::uint8_t*>(m.shown_ecu().chars));
+  std::memcpy(p + dlt::kStorageHeaderBytes, verbose_.data(), n);
+  if (util::ShrinkGuard::faults() != faults) return true;  // read across a cut: not written
+  out.advance(dlt::kStorageHeaderBytes + n);
+  writer_.end();
+  counters_.written(m.counter);
+  ++lines_;
+  return true;
+}
+
 void DltSink::on_message(const dlt::Message& m) {
+  if (nv_verbose_ && m.frame_decodes && m.frame) [[unlikely]]
+    if (write_verbose(m)) return;
   // Part of a run of source bytes only if the message's bytes are those of the current
   // input's mapping at its position: a held context line (a copy, maybe of an earlier
   // input) or a packet the framer carried across windows is written from its own bytes.

@@ -22,6 +22,8 @@
 // already closed) is written from its own bytes, so nothing is read from the wrong input.
 #pragma once
 
+#include <vector>
+
 #include "dlt/skip_message.hpp"
 #include "output/line_output.hpp"
 #include "output/record_target.hpp"
@@ -37,7 +39,10 @@ struct DltRunSizes {
 
 class DltSink final : public LineOutput {
  public:
-  explicit DltSink(RecordTarget& target, DltRunSizes runs = {}) : writer_(target), runs_(runs) {}
+  // `nv_verbose`: a non-verbose message its catalogue frame decodes is written as a
+  // verbose message (dlt::write_verbose_packet; --nv-verbose), when it can be.
+  explicit DltSink(RecordTarget& target, DltRunSizes runs = {}, bool nv_verbose = false)
+      : writer_(target), runs_(runs), nv_verbose_(nv_verbose) {}
 
   void on_message(const dlt::Message& m) override;
   void on_skip(const dlt::SkipRecord& s) override;
@@ -69,8 +74,13 @@ class DltSink final : public LineOutput {
   // holds whole, valid messages with storage headers back to back).
   static std::uint64_t whole_messages(const std::uint8_t* run, std::uint64_t limit);
 
+  // Writes `m` re-encoded as a verbose message; false (nothing written) if it cannot be.
+  bool write_verbose(const dlt::Message& m);
+
   RecordTarget& writer_;
   DltRunSizes runs_;
+  bool nv_verbose_;
+  std::vector<std::uint8_t> verbose_;  // a re-encoded packet (--nv-verbose)
   dlt::SkipCounter counters_;
   std::string_view path_;                         // of the current input
   SourceFile source_;                             // fd -1: messages are written one by one

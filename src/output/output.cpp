@@ -81,7 +81,7 @@ Output::Output(const OutputOptions& options, int console_fd) : kind_(output_kind
       break;
     case OutputKind::Dlt:
       writer_ = std::make_unique<RecordWriter>(std::move(files));
-      sink_ = std::make_unique<DltSink>(*writer_);
+      sink_ = std::make_unique<DltSink>(*writer_, DltRunSizes{}, options.nv_verbose);
       break;
     case OutputKind::Pcapng: sink_ = std::make_unique<PcapngDltSink>(std::move(files)); break;
   }

@@ -35,6 +35,7 @@ struct OutputOptions {
   std::uint64_t split_bytes = 0;            // --split (0: none)
   dlt::LineFormatter::Options text_format;  // text outputs
   std::vector<util::FileIdentity> inputs;   // never overwritten
+  bool nv_verbose = false;                  // DLT: catalogue-decoded non-verbose messages as verbose ones
 };
 
 class Output {

@@ -180,7 +180,8 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
       if (index_.size() >= options_.max_flows) end_least_recent(b);
       flow = static_cast<std::uint32_t>(flows_.size());
       // Created here; decoded only by the worker that claims it in a batch (never by two at once).
-      flows_.push_back(std::make_unique<dissect::CaptureFlow>(key, workers_[0]->placeholder_sink(), nullptr));
+      flows_.push_back(std::make_unique<dissect::CaptureFlow>(key, workers_[0]->placeholder_sink(), nullptr, nullptr,
+                                                              options_.catalogue));
       open_.push_back(true);
       last_used_.push_back(0);
       index_.insert(key, flow);

@@ -1,0 +1,136 @@
+#include "dlt/catalogue.hpp"
+
+#include <cstring>
+
+#include "dlt/catalogue_payload.hpp"
+#include "dlt/nonverbose_payload.hpp"
+
+namespace dltdump::dlt {
+
+std::size_t Catalogue::hash(const Key& k) {
+  // Two 64-bit multiplicative mixes: ids are ASCII words, which a plain xor would cluster.
+  const std::uint64_t a = (static_cast<std::uint64_t>(k.scope) << 32 | k.app) * 0x9E3779B97F4A7C15ull;
+  const std::uint64_t b = (static_cast<std::uint64_t>(k.ctx) << 32 | k.id) * 0xC2B2AE3D27D4EB4Full;
+  const std::uint64_t h = a ^ (b >> 7) ^ (b << 29);
+  return static_cast<std::size_t>(h ^ (h >> 31));
+}
+
+const Catalogue::Slot* Catalogue::probe(const Key& k) const {
+  if (slots_.empty()) return nullptr;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t at = hash(k) & mask;; at = (at + 1) & mask) {
+    const Slot& s = slots_[at];
+    if (s.frame == 0) return &s;  // the first empty slot: not there (the table is never full)
+    if (s.key == k) return &s;
+  }
+}
+
+const CatalogueFrame* Catalogue::find(const Message& m, std::uint32_t id) const {
+  Key k;
+  k.scope = lookup_.per_ecu && m.has_ecu ? m.ecu.word() : kAnyEcu;
+  const bool by_ids = !lookup_.id_only && m.has_extended;
+  k.app = by_ids ? m.app.word() : kAnyId;
+  k.ctx = by_ids ? m.ctx.word() : kAnyId;
+  k.id = id;
+  const Slot* s = probe(k);
+  return s && s->frame != 0 ? &frames_[s->frame - 1] : nullptr;
+}
+
+void Catalogue::describe(Message& m) const {
+  if (m.payload.size() < 4) return;
+  const CatalogueFrame* f = find(m, nonverbose_message_id(m.payload, m.big_endian));
+  if (!f) return;
+  m.frame = f;
+  m.app = f->app;
+  m.ctx = f->ctx;
+  m.frame_decodes = frame_fits(*f, m.payload.subspan(4), m.big_endian);
+}
+
+void CatalogueBuilder::begin_file() {
+  file_args_.clear();
+  first_frame_of_file_ = catalogue_.frames_.size();
+}
+
+std::uint32_t CatalogueBuilder::add_arg(SignalType type, std::uint8_t width, std::uint32_t bytes,
+                                        std::string_view text) {
+  file_args_.push_back({type, width, bytes, texts_.size(), text.size()});
+  texts_.append(text);
+  return static_cast<std::uint32_t>(file_args_.size() - 1);
+}
+
+void CatalogueBuilder::add_frame(std::uint32_t id, Id ecu, Id app, Id ctx, std::uint8_t msin,
+                                 std::span<const std::uint32_t> args) {
+  CatalogueFrame f;
+  f.id = id;
+  f.ecu = ecu;
+  f.app = app;
+  f.ctx = ctx;
+  f.msin = msin;
+  f.arg_count = static_cast<std::uint32_t>(args.size());
+  arg_at_.push_back(static_cast<std::uint32_t>(args_.size()));
+  for (std::uint32_t a : args) args_.push_back(file_args_.at(a));
+  catalogue_.frames_.push_back(f);
+}
+
+void CatalogueBuilder::grow() {
+  std::vector<Catalogue::Slot> old = std::move(catalogue_.slots_);
+  catalogue_.slots_.assign(old.empty() ? 1024 : 2 * old.size(), Catalogue::Slot{});
+  const std::size_t mask = catalogue_.slots_.size() - 1;
+  for (const Catalogue::Slot& s : old) {
+    if (s.frame == 0) continue;
+    std::size_t at = Catalogue::hash(s.key) & mask;
+    while (catalogue_.slots_[at].frame != 0) at = (at + 1) & mask;
+    catalogue_.slots_[at] = s;
+  }
+}
+
+bool CatalogueBuilder::insert(const Catalogue::Key& k, std::uint32_t frame) {
+  if (2 * (used_slots_ + 1) > catalogue_.slots_.size()) grow();
+  // probe() returns a slot of the table itself: const only because find() is.
+  auto* s = const_cast<Catalogue::Slot*>(catalogue_.probe(k));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+  if (s->frame != 0) return false;
+  s->key = k;
+  s->frame = frame + 1;
+  ++used_slots_;
+  return true;
+}
+
+std::vector<CatalogueBuilder::Duplicate> CatalogueBuilder::end_file() {
+  using Key = Catalogue::Key;
+  constexpr std::uint32_t kAll = Catalogue::kAnyEcu, kAny = Catalogue::kAnyId;
+  const CatalogueLookup& l = catalogue_.lookup_;
+  std::vector<Duplicate> duplicates;
+  for (std::size_t i = first_frame_of_file_; i < catalogue_.frames_.size(); ++i) {
+    const CatalogueFrame& f = catalogue_.frames_[i];
+    const auto n = static_cast<std::uint32_t>(i);
+    const Key full_any{kAll, f.app.word(), f.ctx.word(), f.id}, id_any{kAll, kAny, kAny, f.id};
+    // The key that must be unique: per ECU (if the file names one) with per_ecu; by
+    // (application, context, id), or id alone with id_only. The others: the first wins.
+    const bool scoped = l.per_ecu && !f.ecu.empty();
+    const std::uint32_t scope = scoped ? f.ecu.word() : kAll;
+    const Key unique = l.id_only ? Key{scope, kAny, kAny, f.id} : Key{scope, f.app.word(), f.ctx.word(), f.id};
+    if (!insert(unique, n)) {
+      duplicates.push_back({f.id, f.app, f.ctx, f.ecu});
+      continue;
+    }
+    if (!l.id_only) insert(Key{scope, kAny, kAny, f.id}, n);
+    if (scoped) {
+      if (!l.id_only) insert(full_any, n);
+      insert(id_any, n);
+    }
+  }
+  return duplicates;
+}
+
+Catalogue CatalogueBuilder::build() {
+  Catalogue& c = catalogue_;
+  c.texts_ = std::make_unique<char[]>(texts_.size() + 1);
+  std::memcpy(c.texts_.get(), texts_.data(), texts_.size());
+  c.args_.reserve(args_.size());
+  for (const PendingArg& a : args_)
+    c.args_.push_back({a.type, a.width, a.bytes, std::string_view(c.texts_.get() + a.text_at, a.text_size)});
+  for (std::size_t i = 0; i < c.frames_.size(); ++i) c.frames_[i].args = c.args_.data() + arg_at_[i];
+  return std::move(catalogue_);
+}
+
+}  // namespace dltdump::dlt

@@ -1,0 +1,125 @@
+// A non-verbose catalogue: the frames of one or more FIBEX files, read-only once built,
+// and the lookup that finds the frame of a non-verbose message (dltdump-spec §8.2).
+//
+// Built once, before decoding, by a CatalogueBuilder (the FIBEX reader, fibex/, feeds it
+// file by file); then shared by every decoding thread: find() only reads, allocates
+// nothing and takes one hash probe sequence. A Catalogue owns its frames, their arguments
+// and texts; the frames (and the views in them) stay valid as long as it lives, also when
+// it is moved.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dlt/catalogue_frame.hpp"
+#include "dlt/message.hpp"
+
+namespace dltdump::dlt {
+
+// How messages are matched to frames (the options --nv-multiecu and --nv-noexthdr).
+struct CatalogueLookup {
+  // A message with a standard-header ECU id looks only among the frames of catalogue
+  // files of that ECU; so several ECUs' files may use the same ids.
+  bool per_ecu = false;
+  // The message id alone selects the frame, also when the message has an extended
+  // header (otherwise its application and context ids must match the frame's too).
+  bool id_only = false;
+};
+
+class Catalogue {
+ public:
+  Catalogue() = default;  // empty: finds nothing
+
+  // The frame of non-verbose message `m` (its headers parsed, payload of at least 4 bytes;
+  // `id` its message id), or null. By the lookup rules: with an extended header (unless
+  // id_only) the frame of (application, context, id); otherwise of the id alone, the first
+  // one loaded. With per_ecu, a message with an ECU id looks among that ECU's frames only.
+  const CatalogueFrame* find(const Message& m, std::uint32_t id) const;
+
+  // Gives non-verbose message `m` (headers parsed) its frame, if the catalogue has one:
+  // sets m.frame, m.frame_decodes and the frame's application and context ids in `m`.
+  // A payload shorter than 4 bytes has no message id: it gets none.
+  void describe(Message& m) const;
+
+  std::size_t frames() const { return frames_.size(); }
+  bool empty() const { return frames_.empty(); }
+  const CatalogueLookup& lookup() const { return lookup_; }
+
+ private:
+  friend class CatalogueBuilder;
+
+  // An index key: a scope (an ECU id's word, or kAnyEcu), the application and context ids'
+  // words (both kAnyId for a key of the message id alone) and the message id.
+  struct Key {
+    std::uint32_t scope = 0, app = 0, ctx = 0, id = 0;
+    friend bool operator==(const Key&, const Key&) = default;
+  };
+  struct Slot {
+    Key key;
+    std::uint32_t frame = 0;  // index + 1; 0: empty
+  };
+  static constexpr std::uint32_t kAnyEcu = 0xFFFFFFFFu;  // no id's word: its bytes are < 0x80
+  static constexpr std::uint32_t kAnyId = 0xFFFFFFFFu;
+  static std::size_t hash(const Key& k);
+  const Slot* probe(const Key& k) const;
+
+  CatalogueLookup lookup_;
+  std::vector<CatalogueFrame> frames_;
+  std::vector<CatalogueArg> args_;
+  std::unique_ptr<char[]> texts_;
+  std::vector<Slot> slots_;  // open addressing, a power of two, at most half full
+};
+
+// Collects the frames of catalogue files, one file at a time, and indexes them by the
+// lookup rules, reporting the frames whose key another frame already has.
+class CatalogueBuilder {
+ public:
+  explicit CatalogueBuilder(CatalogueLookup lookup) { catalogue_.lookup_ = lookup; }
+
+  // A frame whose key an earlier frame has (DuplicateEntry): it is not indexed.
+  struct Duplicate {
+    std::uint32_t id;
+    Id app, ctx, ecu;
+  };
+
+  // Starts the frames of a new file.
+  void begin_file();
+  // Describes an argument of the current file; returns its number for add_frame. `text`
+  // is copied (for SignalType::Text).
+  std::uint32_t add_arg(SignalType type, std::uint8_t width, std::uint32_t bytes, std::string_view text = {});
+  // Adds a frame of the current file whose arguments are `args` (numbers add_arg gave
+  // in this file), in payload order. `ecu`: the file's ECU id (empty if it names none);
+  // `msin`: type and type info as in an MSIN byte.
+  void add_frame(std::uint32_t id, Id ecu, Id app, Id ctx, std::uint8_t msin, std::span<const std::uint32_t> args);
+  // Ends the current file: its frames are indexed in the order they were added. Returns
+  // those that collide with a frame already indexed (by the lookup rules: the same
+  // application, context and id — or id alone with id_only — in the same scope).
+  std::vector<Duplicate> end_file();
+
+  // The catalogue. The builder is not to be used again.
+  Catalogue build();
+
+ private:
+  struct PendingArg {
+    SignalType type;
+    std::uint8_t width;
+    std::uint32_t bytes;
+    std::size_t text_at, text_size;
+  };
+  // Index `frame` under `k`: false if the key is taken (then unchanged).
+  bool insert(const Catalogue::Key& k, std::uint32_t frame);
+  void grow();
+
+  Catalogue catalogue_;
+  std::vector<PendingArg> file_args_;  // the current file's argument descriptions
+  std::vector<PendingArg> args_;       // every frame's arguments, in frame order
+  std::vector<std::uint32_t> arg_at_;  // per frame: its first argument in args_
+  std::string texts_;
+  std::size_t first_frame_of_file_ = 0;
+  std::size_t used_slots_ = 0;
+};
+
+}  // namespace dltdump::dlt

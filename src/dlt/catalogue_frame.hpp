@@ -1,0 +1,45 @@
+// One frame of a non-verbose catalogue (a FIBEX frame, dltdump-spec §8): what a message
+// with its id means — the ids and type its line shows and the arguments its payload holds.
+// Frames live in a dlt::Catalogue (dlt/catalogue.hpp), read-only once built; a Message
+// points at the frame it was decoded by (Message::frame).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "dlt/id.hpp"
+
+namespace dltdump::dlt {
+
+// How the payload bytes of one argument (a FIBEX PDU) are read and shown.
+enum class SignalType : std::uint8_t {
+  Text,     // static description text: consumes no bytes
+  Bool,     // BYTE-LENGTH bytes, `true` if any is not zero
+  Sint,     // BYTE-LENGTH bytes, the first `width` a signed integer
+  Uint,     //   … unsigned, decimal
+  Hex,      //   … unsigned, `0x` and 2·width hex digits
+  Bin,      //   … unsigned, `0b` and nibble groups
+  Float,    //   … IEEE 754 binary32 or binary64 (`%g`)
+  Raw,      // u16 length, then bytes (hex pairs)
+  Ascii,    // u16 length, then an ISO-8859-15 string
+  Utf8,     // u16 length, then a UTF-8 string
+  Unknown,  // a type dltdump does not know: BYTE-LENGTH bytes (or u16 length, then bytes
+            // when BYTE-LENGTH is 0) shown as `(<length>) <hex pairs>`
+};
+
+struct CatalogueArg {
+  SignalType type = SignalType::Unknown;
+  std::uint8_t width = 0;   // value bytes of Bool/Sint/Uint/Hex/Bin/Float (1, 2, 4 or 8)
+  std::uint32_t bytes = 0;  // the PDU's BYTE-LENGTH
+  std::string_view text;    // Text: the description (points into the catalogue)
+};
+
+struct CatalogueFrame {
+  std::uint32_t id = 0;   // the message id (first 4 payload bytes)
+  Id ecu, app, ctx;       // ecu: the id of the catalogue file's ECU (empty if it names none)
+  std::uint8_t msin = 0;  // message type and type info as the MSIN byte has them, verbose bit clear
+  std::uint32_t arg_count = 0;
+  const CatalogueArg* args = nullptr;  // arg_count arguments in payload order
+};
+
+}  // namespace dltdump::dlt

@@ -1,0 +1,253 @@
+#include "dlt/catalogue_payload.hpp"
+
+#include <bit>
+#include <cstring>
+
+#include "dlt/packet.hpp"
+#include "dlt/text_encoding.hpp"
+#include "util/byte_order.hpp"
+#include "util/number_format.hpp"
+
+namespace dltdump::dlt {
+
+namespace {
+
+std::uint64_t load_value(const std::uint8_t* p, unsigned width, bool be) {
+  switch (width) {
+    case 1: return p[0];
+    case 2: return util::load<std::uint16_t>(p, be);
+    case 4: return util::load<std::uint32_t>(p, be);
+    default: return util::load<std::uint64_t>(p, be);
+  }
+}
+
+std::int64_t sign_extend(std::uint64_t v, unsigned width) {
+  const unsigned shift = 64 - 8 * width;
+  return static_cast<std::int64_t>(v << shift) >> shift;
+}
+
+void append_lowercase_hex_length(util::TextBuffer& out, std::size_t n) {
+  char digits[16];
+  int k = 0;
+  do {
+    digits[k++] = kHexDigits[n & 15];
+    n >>= 4;
+  } while (n != 0);
+  if (k < 2) digits[k++] = '0';
+  while (k > 0) out.put(digits[--k]);
+}
+
+// One walk for both questions: with NullText it only checks that the arguments take the
+// bytes exactly, with a TextBuffer it also writes their texts.
+template <class Out>
+bool walk(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool be, Out& out) {
+  const std::uint8_t* p = args.data();
+  const std::uint8_t* const end = p + args.size();
+  auto left = [&] { return static_cast<std::size_t>(end - p); };
+  // A u16 length in payload byte order, then that many bytes.
+  auto counted = [&](const std::uint8_t*& data, std::size_t& n) {
+    if (left() < 2) return false;
+    n = util::load<std::uint16_t>(p, be);
+    if (left() - 2 < n) return false;
+    data = p + 2;
+    p += 2 + n;
+    return true;
+  };
+  for (std::uint32_t i = 0; i < f.arg_count; ++i) {
+    const CatalogueArg& a = f.args[i];
+    if constexpr (Out::kFormats)
+      if (i > 0) out.put(' ');
+    const std::uint8_t* data = nullptr;
+    std::size_t n = 0;
+    switch (a.type) {
+      case SignalType::Text:
+        if constexpr (Out::kFormats)
+          append_utf8(out, reinterpret_cast<const std::uint8_t*>(a.text.data()), a.text.size());
+        break;
+      case SignalType::Bool:
+      case SignalType::Sint:
+      case SignalType::Uint:
+      case SignalType::Hex:
+      case SignalType::Bin:
+      case SignalType::Float: {
+        if (a.bytes < a.width || left() < a.bytes) return false;
+        data = p;
+        p += a.bytes;
+        if constexpr (Out::kFormats) {
+          const std::uint64_t v = load_value(data, a.width, be);
+          switch (a.type) {
+            case SignalType::Bool: {
+              bool any = false;
+              for (std::uint32_t k = 0; k < a.bytes; ++k) any |= data[k] != 0;
+              out.append(any ? std::string_view("true") : std::string_view("false"));
+              break;
+            }
+            case SignalType::Sint: util::append_int(out, sign_extend(v, a.width)); break;
+            case SignalType::Uint: util::append_int(out, v); break;
+            case SignalType::Hex: util::append_hex_value(out, v, a.width); break;
+            case SignalType::Bin: util::append_bin_value(out, v, a.width); break;
+            default:
+              if (a.width == 4)
+                util::append_float_g(out, static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(v))));
+              else util::append_float_g(out, std::bit_cast<double>(v));
+              break;
+          }
+        }
+        break;
+      }
+      case SignalType::Raw:
+        if (!counted(data, n)) return false;
+        if constexpr (Out::kFormats) append_hex_bytes(out, data, n);
+        break;
+      case SignalType::Ascii:
+      case SignalType::Utf8:
+        if (!counted(data, n)) return false;
+        if constexpr (Out::kFormats) {
+          if (n > 0 && data[n - 1] == 0) --n;  // exactly one terminating NUL
+          if (a.type == SignalType::Ascii) append_iso8859_15(out, data, n);
+          else append_utf8(out, data, n);
+        }
+        break;
+      case SignalType::Unknown:
+        if (a.bytes == 0) {
+          if (!counted(data, n)) return false;
+        } else {
+          if (left() < a.bytes) return false;
+          data = p;
+          n = a.bytes;
+          p += n;
+        }
+        if constexpr (Out::kFormats) {
+          out.put('(');
+          append_lowercase_hex_length(out, n);
+          out.put(')');
+          if (n > 0) out.put(' ');
+          append_hex_bytes(out, data, n);
+        }
+        break;
+    }
+  }
+  return p == end;
+}
+
+// Verbose type-info bits (as in dlt/verbose_payload.cpp).
+constexpr std::uint32_t kTiBool = 0x10, kTiSint = 0x20, kTiUint = 0x40, kTiFloa = 0x80, kTiStrg = 0x200,
+                        kTiRawd = 0x400;
+constexpr std::uint32_t kScodUtf8 = 1u << 15, kScodHex = 2u << 15, kScodBin = 3u << 15;
+constexpr std::uint32_t tyle(unsigned width) { return static_cast<std::uint32_t>(std::countr_zero(width)) + 1; }
+
+void store(std::uint8_t* p, std::uint64_t v, unsigned width, bool be) {
+  for (unsigned i = 0; i < width; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * (be ? width - 1 - i : i)));
+}
+
+}  // namespace
+
+bool frame_fits(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian) {
+  util::NullText none;
+  return walk(f, args, big_endian, none);
+}
+
+void format_frame_args(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
+                       util::TextBuffer& out) {
+  walk(f, args, big_endian, out);
+}
+
+std::size_t write_verbose_packet(const Message& m, std::uint8_t* out) {
+  const CatalogueFrame& f = *m.frame;
+  const bool be = m.big_endian;
+  std::uint8_t* p = out + 4;
+  std::uint8_t* const end = out + kMaxPacketBytes;
+  std::uint8_t htyp = htyp::kVersion1 | htyp::kUseExtendedHeader | (m.htyp & htyp::kMsbFirst);
+  if (m.has_ecu) {
+    htyp |= htyp::kWithEcuId;
+    std::memcpy(p, m.packet.data() + 4, 4);
+    p += 4;
+  }
+  if (m.has_session) {
+    htyp |= htyp::kWithSessionId;
+    store(p, m.session, 4, true);
+    p += 4;
+  }
+  if (m.has_device_time) {
+    htyp |= htyp::kWithTimestamp;
+    store(p, m.device_time / 10 * 10, 4, true);  // whole milliseconds, as DltDump writes them
+    p += 4;
+  }
+  if (f.arg_count > 255) return 0;  // NOAR is one byte
+  *p++ = static_cast<std::uint8_t>(f.msin | 1);
+  *p++ = static_cast<std::uint8_t>(f.arg_count);
+  std::memcpy(p, f.app.chars, 4);
+  std::memcpy(p + 4, f.ctx.chars, 4);
+  for (int k = 0; k < 4; ++k) {  // the id's characters, zeros after them
+    if (k >= static_cast<int>(f.app.size())) p[k] = 0;
+    if (k >= static_cast<int>(f.ctx.size())) p[4 + k] = 0;
+  }
+  p += 8;
+  const std::uint8_t* in = m.payload.data() + 4;
+  auto room = [&](std::size_t n) { return static_cast<std::size_t>(end - p) >= n; };
+  for (std::uint32_t i = 0; i < f.arg_count; ++i) {
+    const CatalogueArg& a = f.args[i];
+    std::uint32_t ti = 0;
+    const std::uint8_t* data = in;
+    std::size_t n = 0;  // bytes after the type info
+    bool counted = false, terminate = false;
+    switch (a.type) {
+      case SignalType::Text:
+        ti = kTiStrg | kScodUtf8;
+        data = reinterpret_cast<const std::uint8_t*>(a.text.data());
+        n = a.text.size();
+        counted = terminate = true;
+        break;
+      case SignalType::Bool: ti = kTiBool | 1; break;
+      case SignalType::Sint: ti = kTiSint | tyle(a.width); break;
+      case SignalType::Uint: ti = kTiUint | tyle(a.width); break;
+      case SignalType::Hex: ti = kTiUint | kScodHex | tyle(a.width); break;
+      case SignalType::Bin: ti = kTiUint | kScodBin | tyle(a.width); break;
+      case SignalType::Float: ti = kTiFloa | tyle(a.width); break;
+      case SignalType::Raw: ti = kTiRawd; break;
+      case SignalType::Ascii: ti = kTiStrg; break;
+      case SignalType::Utf8: ti = kTiStrg | kScodUtf8; break;
+      case SignalType::Unknown: return 0;
+    }
+    if (!room(4)) return 0;
+    store(p, ti, 4, be);
+    p += 4;
+    switch (a.type) {
+      case SignalType::Text: break;
+      case SignalType::Bool:
+        if (!room(1)) return 0;
+        *p = 0;
+        for (std::uint32_t k = 0; k < a.bytes; ++k) *p |= in[k] != 0;
+        ++p;
+        in += a.bytes;
+        continue;
+      case SignalType::Raw:
+      case SignalType::Ascii:
+      case SignalType::Utf8:
+        // The length and bytes as they were (the same byte order).
+        n = 2 + util::load<std::uint16_t>(in, be);
+        in += n;
+        break;
+      default:  // a fixed-size value: its first `width` bytes, in the same byte order
+        n = a.width;
+        in += a.bytes;
+        break;
+    }
+    if (counted) {
+      if (n + 1 > 0xFFFF || !room(2 + n + 1)) return 0;
+      store(p, n + terminate, 2, be);
+      p += 2;
+    }
+    if (!room(n + terminate)) return 0;
+    if (n) std::memcpy(p, data, n);
+    p += n;
+    if (terminate) *p++ = 0;
+  }
+  const auto len = static_cast<std::size_t>(p - out);
+  out[0] = htyp;
+  out[1] = m.counter;
+  store(out + 2, len, 2, true);
+  return len;
+}
+
+}  // namespace dltdump::dlt

@@ -1,0 +1,40 @@
+// The payload of a non-verbose message read through its catalogue frame (dltdump-spec
+// §8.3), and the same message re-encoded as a verbose one (--nv-verbose, §6.4).
+//
+// The payload is the 4-byte message id, then the frame's arguments back to back: static
+// texts take no bytes, fixed-size values take their BYTE-LENGTH, strings and raw data a
+// 16-bit length (payload byte order) and that many bytes. A frame decodes a payload only
+// if its arguments take every byte exactly; otherwise the message shows the byte dump of
+// §3.3 (with the frame's ids and type: DltDump's rule).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "dlt/catalogue_frame.hpp"
+#include "dlt/message.hpp"
+#include "util/text_buffer.hpp"
+
+namespace dltdump::dlt {
+
+// Whether `f`'s arguments take the bytes `args` (the payload after the message id)
+// exactly. Reads nothing outside `args`.
+bool frame_fits(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian);
+
+// Appends the argument texts of `args` read by `f`, joined by single spaces (static texts
+// and strings with controls shown as '.'). Assumes frame_fits.
+void format_frame_args(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
+                       util::TextBuffer& out);
+
+// Writes message `m`, which its frame decodes (m.frame, m.frame_decodes), as a verbose
+// packet into `out` (room for kMaxPacketBytes): the standard header with the fields `m` has
+// (ECU, session, device time rounded down to whole milliseconds), MSBF and counter kept; an
+// extended header with the frame's type (verbose bit set), application and context; one
+// verbose argument per frame argument — static texts as UTF-8 strings, hex and binary
+// values as unsigned integers of that coding (deviation Q13), RAW as raw data. Returns the
+// packet's length, or 0 if the message cannot be written so: a type without a verbose
+// counterpart (SignalType::Unknown) or a packet longer than 64 KiB.
+std::size_t write_verbose_packet(const Message& m, std::uint8_t* out);
+
+}  // namespace dltdump::dlt

@@ -1,0 +1,512 @@
+#include "fibex/fibex_reader.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <pugixml.hpp>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "util/error.hpp"
+#include "util/scoped_fd.hpp"
+#include "util/value_text.hpp"
+
+namespace dltdump::fibex {
+
+namespace {
+
+constexpr std::string_view kFibexNs = "http://www.asam.net/xml/fbx";
+constexpr std::string_view kHoNs = "http://www.asam.net/xml";
+
+util::Error fibex_error(const std::string& name, const std::string& what) {
+  return util::Error(util::ExitCode::FibexError, util::Culprit::Fibex, name,
+                     "Problem when loading FIBEX files: " + what);
+}
+
+bool blank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); });
+}
+
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || (s.front() >= '\t' && s.front() <= '\r'))) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || (s.back() >= '\t' && s.back() <= '\r'))) s.remove_suffix(1);
+  return s;
+}
+
+// Decimal digits only (no sign, no space), at most `max`.
+std::optional<std::uint64_t> digits(std::string_view s, std::uint64_t max) {
+  if (s.empty()) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<unsigned>(c - '0');
+    if (v > max) return std::nullopt;
+  }
+  return v;
+}
+
+// An id a DLT header can carry: at most four printable ASCII characters.
+bool dlt_id(std::string_view s) {
+  return s.size() <= 4 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+}
+
+// The namespaces in scope: the prefixes bound to the two FIBEX namespaces, and whether
+// unprefixed names are in no namespace (as the manufacturer extension's are).
+struct Scope {
+  std::vector<std::string_view> fx{}, ho{};
+  bool plain_is_none = true;
+};
+
+enum class Ns { Fx, Ho, None };
+
+// The scope inside element `e`, given the scope around it: a copy only where `e` declares
+// namespaces (rare below the root).
+const Scope& scope_in(pugi::xml_node e, const Scope& outer, std::vector<std::unique_ptr<Scope>>& keep) {
+  Scope* inner = nullptr;
+  for (pugi::xml_attribute a = e.first_attribute(); a; a = a.next_attribute()) {
+    const std::string_view n = a.name();
+    if (n != "xmlns" && n.substr(0, 6) != "xmlns:") continue;
+    if (!inner) {
+      keep.push_back(std::make_unique<Scope>(outer));
+      inner = keep.back().get();
+    }
+    const std::string_view uri = a.value();
+    if (n == "xmlns") {
+      inner->plain_is_none = uri.empty();
+      continue;
+    }
+    const std::string_view prefix = n.substr(6);
+    for (auto* list : {&inner->fx, &inner->ho}) std::erase(*list, prefix);
+    if (uri == kFibexNs) inner->fx.push_back(prefix);
+    else if (uri == kHoNs) inner->ho.push_back(prefix);
+  }
+  return inner ? *inner : outer;
+}
+
+// Whether element `e` is `local` in namespace `ns` (unprefixed names in the FIBEX
+// namespaces need a default namespace declaration, which FIBEX files do not use).
+bool is(pugi::xml_node e, const Scope& s, Ns ns, std::string_view local) {
+  const std::string_view name = e.name();
+  const std::size_t colon = name.find(':');
+  if (colon == std::string_view::npos) return ns == Ns::None && s.plain_is_none && name == local;
+  if (ns == Ns::None || name.substr(colon + 1) != local) return false;
+  const std::string_view prefix = name.substr(0, colon);
+  const auto& list = ns == Ns::Fx ? s.fx : s.ho;
+  return std::find(list.begin(), list.end(), prefix) != list.end();
+}
+
+// Calls f(child, scope) for each child element of `e` that is `local` in `ns`.
+template <class F>
+void each(pugi::xml_node e, const Scope& s, Ns ns, std::string_view local, std::vector<std::unique_ptr<Scope>>& keep,
+          F&& f) {
+  for (pugi::xml_node c = e.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    const Scope& inner = scope_in(c, s, keep);
+    if (is(c, inner, ns, local)) f(c, inner);
+  }
+}
+
+// The base types by the signal reference's id (§8.1); others are unknown.
+std::pair<dlt::SignalType, std::uint8_t> signal_type(std::string_view id) {
+  using T = dlt::SignalType;
+  struct Named {
+    std::string_view name;
+    T type;
+    std::uint8_t width;
+  };
+  static constexpr Named kTypes[] = {
+      {"S_BOOL", T::Bool, 1},   {"S_SINT8", T::Sint, 1},       {"S_SINT16", T::Sint, 2},    {"S_SINT32", T::Sint, 4},
+      {"S_SINT64", T::Sint, 8}, {"S_UINT8", T::Uint, 1},       {"S_UINT16", T::Uint, 2},    {"S_UINT32", T::Uint, 4},
+      {"S_UINT64", T::Uint, 8}, {"S_FLOA32", T::Float, 4},     {"S_FLOA64", T::Float, 8},   {"S_HEX8", T::Hex, 1},
+      {"S_HEX16", T::Hex, 2},   {"S_HEX32", T::Hex, 4},        {"S_HEX64", T::Hex, 8},      {"S_BIN8", T::Bin, 1},
+      {"S_BIN16", T::Bin, 2},   {"S_BIN32", T::Bin, 4},        {"S_BIN64", T::Bin, 8},      {"S_RAW", T::Raw, 0},
+      {"S_RAWD", T::Raw, 0},    {"S_STRG_ASCII", T::Ascii, 0}, {"S_STRG_UTF8", T::Utf8, 0}, {"S_UTF8", T::Utf8, 0},
+  };
+  for (const Named& n : kTypes)
+    if (n.name == id) return {n.type, n.width};
+  return {T::Unknown, 0};
+}
+
+// MESSAGE_TYPE and MESSAGE_INFO as an MSIN byte (verbose bit clear); nullopt for a type
+// that is none of the three.
+std::optional<std::uint8_t> message_type(std::string_view type, std::string_view info) {
+  static constexpr std::string_view kLog[] = {"DLT_LOG_FATAL", "DLT_LOG_ERROR", "DLT_LOG_WARN",
+                                              "DLT_LOG_INFO",  "DLT_LOG_DEBUG", "DLT_LOG_VERBOSE"};
+  static constexpr std::string_view kApp[] = {"DLT_TRACE_VARIABLE", "DLT_TRACE_FUNCTION_IN", "DLT_TRACE_FUNCTION_OUT",
+                                              "DLT_TRACE_STATE", "DLT_TRACE_VFB"};
+  static constexpr std::string_view kNw[] = {"DLT_NW_TRACE_IPC",  "DLT_NW_TRACE_CAN",      "DLT_NW_TRACE_FLEXRAY",
+                                             "DLT_NW_TRACE_MOST", "DLT_NW_TRACE_ETHERNET", "DLT_NW_TRACE_SOMEIP"};
+  auto msin = [&](unsigned mstp, std::span<const std::string_view> infos) {
+    unsigned mtin = 0;
+    for (std::size_t i = 0; i < infos.size(); ++i)
+      if (infos[i] == info) mtin = static_cast<unsigned>(i + 1);
+    return static_cast<std::uint8_t>(mtin << 4 | mstp << 1);
+  };
+  if (type == "DLT_TYPE_LOG") return msin(0, kLog);
+  if (type == "DLT_TYPE_APP_TRACE") return msin(1, kApp);
+  if (type == "DLT_TYPE_NW_TRACE") return msin(2, kNw);
+  return std::nullopt;
+}
+
+// A warning whose place is known as a parse-buffer offset; line and column are found
+// afterwards, from the document as it was (parsing in place changes the buffer).
+struct PendingWarning {
+  std::string_view name;
+  std::ptrdiff_t offset;           // of the element's name
+  std::string_view end_of;         // non-empty: at the end tag of this element name
+  std::ptrdiff_t last_descendant;  // from where to look for that end tag
+};
+
+class DocumentReader {
+ public:
+  DocumentReader(dlt::CatalogueBuilder& builder) : builder_(builder) {}
+
+  void read(pugi::xml_node root) {
+    const Scope outer;
+    each(root, outer, Ns::Fx, "FIBEX", keep_, [&](pugi::xml_node fibex, const Scope& s) {
+      each(fibex, s, Ns::Fx, "ELEMENTS", keep_, [&](pugi::xml_node elements, const Scope& s2) {
+        for (pugi::xml_node c = elements.first_child(); c; c = c.next_sibling()) {
+          if (c.type() != pugi::node_element) continue;
+          const Scope& in = scope_in(c, s2, keep_);
+          if (is(c, in, Ns::Fx, "ECUS"))
+            each(c, in, Ns::Fx, "ECU", keep_, [&](pugi::xml_node e, const Scope&) { ecu(e); });
+          else if (is(c, in, Ns::Fx, "PDUS"))
+            each(c, in, Ns::Fx, "PDU", keep_, [&](pugi::xml_node e, const Scope& s3) { pdu(e, s3); });
+          else if (is(c, in, Ns::Fx, "FRAMES"))
+            each(c, in, Ns::Fx, "FRAME", keep_, [&](pugi::xml_node e, const Scope& s3) { frame(e, s3); });
+        }
+      });
+    });
+  }
+
+  const std::vector<PendingWarning>& warnings() const { return warnings_; }
+  dlt::Id ecu_id() const { return ecu_ ? dlt::Id::from_text(*ecu_) : dlt::Id{}; }
+
+ private:
+  void warn(std::string_view name, pugi::xml_node at) { warnings_.push_back({name, at.offset_debug(), {}, 0}); }
+  // At the end tag of `e` (what DltDump reports for what it finds there).
+  void warn_at_end(std::string_view name, pugi::xml_node e) {
+    pugi::xml_node last = e;
+    while (last.last_child()) last = last.last_child();
+    warnings_.push_back({name, e.offset_debug(), e.name(), last.offset_debug()});
+  }
+
+  void ecu(pugi::xml_node e) {
+    if (ecu_) {
+      warn("EcusMultipleDefined", e);
+      return;
+    }
+    if (frames_ > 0) warn("EcuIdMustBeBeforeFrames", e);
+    const std::string_view id = e.attribute("ID").value();
+    if (blank(id)) {
+      warn("EcuIdMissing", e);
+      return;
+    }
+    if (!dlt_id(id)) warn("EcuIdInvalid", e);
+    ecu_ = id;
+  }
+
+  void pdu(pugi::xml_node e, const Scope& s) {
+    const std::string_view key = e.attribute("ID").value();
+    if (blank(key)) {
+      warn("PduIdMissing", e);
+      return;
+    }
+    if (pdus_.count(key)) {
+      warn("PduIdDuplicate", e);
+      return;
+    }
+    std::uint32_t bytes = 0;
+    std::optional<std::string_view> text, type;
+    for (pugi::xml_node c = e.first_child(); c; c = c.next_sibling()) {
+      if (c.type() != pugi::node_element) continue;
+      const Scope& in = scope_in(c, s, keep_);
+      if (is(c, in, Ns::Fx, "BYTE-LENGTH")) {
+        const auto v = digits(trimmed(c.text().get()), 0x7FFFFFFF);
+        if (!v) warn("PduInvalidByteLength", c);
+        bytes = v ? static_cast<std::uint32_t>(*v) : 0;
+      } else if (is(c, in, Ns::Ho, "DESC")) {
+        text = c.text().get();
+      } else if (is(c, in, Ns::Fx, "SIGNAL-INSTANCES")) {
+        each(c, in, Ns::Fx, "SIGNAL-INSTANCE", keep_, [&](pugi::xml_node si, const Scope& s2) {
+          each(si, s2, Ns::Fx, "SIGNAL-REF", keep_, [&](pugi::xml_node ref, const Scope&) {
+            const std::string_view id = ref.attribute("ID-REF").value();
+            if (blank(id)) {
+              warn("MissingSignalIdRef", ref);
+              type = std::string_view();
+              return;
+            }
+            if (type) {
+              warn("MultipleSignalsInPduDefined", ref);
+              return;
+            }
+            type = id;
+          });
+        });
+      }
+    }
+    if (!text && !type) warn_at_end("MissingSignalIdRef", e);
+    dlt::SignalType t = dlt::SignalType::Text;
+    std::uint8_t width = 0;
+    if (type) std::tie(t, width) = signal_type(*type);
+    pdus_.emplace(key, builder_.add_arg(t, width, bytes, type ? std::string_view() : text.value_or("")));
+  }
+
+  void frame(pugi::xml_node e, const Scope& s) {
+    const std::string_view key = e.attribute("ID").value();
+    if (blank(key)) {
+      warn("FrameIdMissing", e);
+      return;
+    }
+    const auto id = key.size() >= 4 && key.substr(0, 3) == "ID_" ? digits(key.substr(3), 0xFFFFFFFF) : std::nullopt;
+    if (!id) {
+      warn("FrameIdInvalid", e);
+      return;
+    }
+    if (frame_ids_.count(static_cast<std::uint32_t>(*id))) {
+      warn("FrameIdDuplicate", e);
+      return;
+    }
+    bool valid = true;
+    std::optional<std::string_view> app, ctx, type, info;
+    args_.clear();
+    for (pugi::xml_node c = e.first_child(); c; c = c.next_sibling()) {
+      if (c.type() != pugi::node_element) continue;
+      const Scope& in = scope_in(c, s, keep_);
+      if (is(c, in, Ns::Fx, "MANUFACTURER-EXTENSION")) {
+        for (pugi::xml_node m = c.first_child(); m; m = m.next_sibling()) {
+          if (m.type() != pugi::node_element) continue;
+          const Scope& in2 = scope_in(m, in, keep_);
+          if (is(m, in2, Ns::None, "APPLICATION_ID")) app = m.text().get();
+          else if (is(m, in2, Ns::None, "CONTEXT_ID")) ctx = m.text().get();
+          else if (is(m, in2, Ns::None, "MESSAGE_TYPE")) type = trimmed(m.text().get());
+          else if (is(m, in2, Ns::None, "MESSAGE_INFO")) info = trimmed(m.text().get());
+        }
+      } else if (is(c, in, Ns::Fx, "PDU-INSTANCES")) {
+        each(c, in, Ns::Fx, "PDU-INSTANCE", keep_, [&](pugi::xml_node pi, const Scope& s2) {
+          each(pi, s2, Ns::Fx, "PDU-REF", keep_, [&](pugi::xml_node ref, const Scope&) {
+            if (!valid) return;
+            const std::string_view pdu_ref = ref.attribute("ID-REF").value();
+            if (blank(pdu_ref)) {
+              warn("FramePduRefIdMissing", ref);
+              valid = false;
+              return;
+            }
+            const auto found = pdus_.find(pdu_ref);
+            if (found == pdus_.end()) {
+              warn("FramePduRefIdUnknown", ref);
+              valid = false;
+              return;
+            }
+            args_.push_back(found->second);
+          });
+        });
+      }
+    }
+    if (!valid) return;
+    auto require = [&](const std::optional<std::string_view>& v, std::string_view missing) {
+      if (!v) {
+        warn_at_end(missing, e);
+        valid = false;
+      }
+    };
+    require(app, "FrameApplicationIdMissing");
+    require(ctx, "FrameContextIdMissing");
+    require(type, "FrameMessageTypeMissing");
+    require(info, "FrameMessageInfoMissing");
+    if (!valid) return;
+    if (!dlt_id(*app)) warn_at_end("FrameApplicationIdInvalid", e);
+    if (!dlt_id(*ctx)) warn_at_end("FrameContextIdInvalid", e);
+    const std::optional<std::uint8_t> msin = message_type(*type, *info);
+    if (!msin) warn_at_end("FrameMessageTypeInvalid", e);
+    frame_ids_.insert(static_cast<std::uint32_t>(*id));
+    ++frames_;
+    builder_.add_frame(static_cast<std::uint32_t>(*id), ecu_id(), dlt::Id::from_text(*app), dlt::Id::from_text(*ctx),
+                       msin.value_or(0), args_);
+  }
+
+  dlt::CatalogueBuilder& builder_;
+  std::vector<std::unique_ptr<Scope>> keep_;
+  std::vector<PendingWarning> warnings_;
+  std::optional<std::string_view> ecu_;
+  std::unordered_map<std::string_view, std::uint32_t> pdus_;
+  std::unordered_set<std::uint32_t> frame_ids_;
+  std::vector<std::uint32_t> args_;
+  std::size_t frames_ = 0;
+};
+
+// Line and column (1-based; columns count characters, not bytes) of `offset` in `text`.
+std::pair<std::size_t, std::size_t> place(std::string_view text, std::size_t offset) {
+  offset = std::min(offset, text.size());
+  std::size_t line = 1, column = 1;
+  const std::size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // not a character of the document
+  for (std::size_t i = std::min(bom, offset); i < offset; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+// The places of `pending`, from the document as it was; one pass over it.
+void place_warnings(std::string_view file, std::string_view text, const std::vector<PendingWarning>& pending,
+                    std::vector<Warning>& out) {
+  for (const PendingWarning& p : pending) {
+    std::size_t at = p.offset < 0 ? 0 : static_cast<std::size_t>(p.offset);
+    if (!p.end_of.empty()) {
+      const std::string tag = "</" + std::string(p.end_of);
+      const std::size_t from = static_cast<std::size_t>(std::max(p.offset, p.last_descendant));
+      const std::size_t end = from < text.size() ? text.find(tag, from) : std::string_view::npos;
+      if (end != std::string_view::npos) at = end + 2;
+    }
+    const auto [line, column] = place(text, at);
+    Warning w;
+    w.file = std::string(file);
+    w.name = std::string(p.name);
+    w.line = line;
+    w.column = column;
+    out.push_back(std::move(w));
+  }
+}
+
+// Reads `buffer` (parsed in place) as one file; `original` gives the document as it was
+// when a place must be found (a warning, a parse error).
+void read_buffer(std::string_view name, char* buffer, std::size_t size, const std::function<std::string()>& original,
+                 dlt::CatalogueBuilder& builder, std::vector<Warning>& warnings) {
+  pugi::xml_document doc;
+  const pugi::xml_parse_result r = doc.load_buffer_inplace(buffer, size, pugi::parse_default, pugi::encoding_auto);
+  // (Offsets count from the buffer's start, a byte order mark included.)
+  if (!r) {
+    const std::string text = original();
+    const auto [line, column] = place(text, static_cast<std::size_t>(std::max<std::ptrdiff_t>(r.offset, 0)));
+    throw fibex_error(std::string(name), util::printable(name) + ": not well-formed XML at XML Line " +
+                                             std::to_string(line) + " Pos " + std::to_string(column) + " (" +
+                                             r.description() + ")");
+  }
+  builder.begin_file();
+  DocumentReader reader(builder);
+  reader.read(doc);
+  if (!reader.warnings().empty()) place_warnings(name, original(), reader.warnings(), warnings);
+  for (const dlt::CatalogueBuilder::Duplicate& d : builder.end_file()) {
+    Warning w;
+    w.file = std::string(name);
+    w.name = "DuplicateEntry";
+    w.id = d.id;
+    w.app = d.app;
+    w.ctx = d.ctx;
+    w.ecu = d.ecu;
+    warnings.push_back(std::move(w));
+  }
+}
+
+std::string read_file(const std::string& path, std::size_t& size, std::unique_ptr<char[]>* into) {
+  util::ScopedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) throw fibex_error(path, util::with_os_reason(util::printable(path), errno));
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) throw fibex_error(path, util::with_os_reason(util::printable(path), errno));
+  size = static_cast<std::size_t>(st.st_size);
+  std::string copy;
+  char* dst = nullptr;
+  if (into) {
+    *into = std::make_unique_for_overwrite<char[]>(size + 1);
+    dst = into->get();
+  } else {
+    copy.resize(size);
+    dst = copy.data();
+  }
+  std::size_t got = 0;
+  while (got < size) {
+    const ssize_t n = ::read(fd.get(), dst + got, size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw fibex_error(path, util::with_os_reason(util::printable(path), errno));
+    if (n == 0) break;  // shrank meanwhile: what is there
+    got += static_cast<std::size_t>(n);
+  }
+  size = got;
+  if (!into) copy.resize(got);
+  return copy;
+}
+
+void read_path(const std::string& path, dlt::CatalogueBuilder& builder, std::vector<Warning>& warnings) {
+  std::size_t size = 0;
+  std::unique_ptr<char[]> buffer;
+  read_file(path, size, &buffer);
+  read_buffer(
+      path, buffer.get(), size,
+      [&path] {
+        std::size_t n = 0;
+        return read_file(path, n, nullptr);
+      },
+      builder, warnings);
+}
+
+bool xml_name(std::string_view n) {
+  if (n.size() < 4) return false;
+  std::string_view ext = n.substr(n.size() - 4);
+  return ext[0] == '.' && (ext[1] | 0x20) == 'x' && (ext[2] | 0x20) == 'm' && (ext[3] | 0x20) == 'l';
+}
+
+}  // namespace
+
+std::string Warning::text() const {
+  std::string s = "[" + util::printable(file) + "] " + name + " : ";
+  if (name == "DuplicateEntry") {
+    s += "ID_" + std::to_string(id) + " [" + std::string(app.shown().view()) + " " + std::string(ctx.shown().view()) +
+         " " + std::string(ecu.shown().view()) + "]";
+  } else {
+    s += "XML Line " + std::to_string(line) + " Pos " + std::to_string(column);
+  }
+  return s;
+}
+
+void read_document(std::string_view name, std::string_view document, dlt::CatalogueBuilder& builder,
+                   std::vector<Warning>& warnings) {
+  auto buffer = std::make_unique_for_overwrite<char[]>(document.size() + 1);
+  if (!document.empty()) std::memcpy(buffer.get(), document.data(), document.size());
+  read_buffer(
+      name, buffer.get(), document.size(), [document] { return std::string(document); }, builder, warnings);
+}
+
+Catalogue read_catalogue(std::span<const std::string> paths, dlt::CatalogueLookup lookup) {
+  dlt::CatalogueBuilder builder(lookup);
+  Catalogue result;
+  for (const std::string& path : paths) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+      throw fibex_error(path, "Fibex File not Found " + util::printable(path));
+    if (S_ISREG(st.st_mode)) {
+      read_path(path, builder, result.warnings);
+      continue;
+    }
+    std::vector<std::string> names;
+    if (DIR* d = ::opendir(path.c_str())) {
+      while (const dirent* e = ::readdir(d)) {
+        const std::string entry = path + (path.ends_with('/') ? "" : "/") + e->d_name;
+        struct stat est {};
+        if (xml_name(e->d_name) && ::stat(entry.c_str(), &est) == 0 && S_ISREG(est.st_mode)) names.push_back(entry);
+      }
+      ::closedir(d);
+    } else {
+      throw fibex_error(path, util::with_os_reason(util::printable(path), errno));
+    }
+    if (names.empty()) throw fibex_error(path, "no *.xml file in directory " + util::printable(path));
+    std::sort(names.begin(), names.end());
+    for (const std::string& n : names) read_path(n, builder, result.warnings);
+  }
+  result.catalogue = builder.build();
+  return result;
+}
+
+}  // namespace dltdump::fibex

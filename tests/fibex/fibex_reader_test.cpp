@@ -1,0 +1,299 @@
+// The FIBEX reader: the shared catalogues load as dltdump-spec §8.1 says, every warning
+// is found where it is, and the lines of messages decoded by a catalogue read from XML.
+#include "fibex/fibex_reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "dlt/framer.hpp"
+#include "dlt/line_formatter.hpp"
+#include "util/error.hpp"
+
+namespace dltdump::fibex {
+namespace {
+
+const std::string kShared = DLTDUMP_SHARED_DATA "/fibex/";
+
+std::vector<std::string> names(const std::vector<Warning>& ws) {
+  std::vector<std::string> v;
+  for (const auto& w : ws) v.push_back(w.name + "@" + std::to_string(w.line) + ":" + std::to_string(w.column));
+  return v;
+}
+
+TEST(FibexShared, TheThreeCataloguesLoadAsTheSpecSays) {
+  if (!std::filesystem::exists(kShared + "fibex-tcb.xml")) GTEST_SKIP() << "../shared/data/fibex is absent";
+  const std::vector<std::string> one{kShared + "fibex-tcb.xml"};
+  Catalogue c = read_catalogue(one, {});
+  EXPECT_TRUE(c.warnings.empty());
+  EXPECT_EQ(c.catalogue.frames(), 5u);
+
+  const std::vector<std::string> bad{kShared + "fibex-tcb-error-pduid.xml"};
+  c = read_catalogue(bad, {});
+  // <fx:PDU ID=""> on line 74 (name at column 14), and the frame that refers to the PDU
+  // that was dropped, line 218.
+  EXPECT_EQ(names(c.warnings), (std::vector<std::string>{"PduIdMissing@74:14", "FramePduRefIdUnknown@218:26"}));
+  EXPECT_EQ(c.warnings[0].text(), "[" + bad[0] + "] PduIdMissing : XML Line 74 Pos 14");
+
+  const std::vector<std::string> two{kShared + "fibex-tcb.xml", kShared + "fibex-tcb2.xml"};
+  c = read_catalogue(two, {});
+  ASSERT_EQ(c.warnings.size(), 5u);  // each frame of the second ECU's file
+  EXPECT_EQ(c.warnings[0].text(), "[" + two[1] + "] DuplicateEntry : ID_10 [TEST CON1 TCB2]");
+  c = read_catalogue(two, {.per_ecu = true, .id_only = false});
+  EXPECT_TRUE(c.warnings.empty());
+  c = read_catalogue(two, {.per_ecu = true, .id_only = true});
+  EXPECT_TRUE(c.warnings.empty());
+  c = read_catalogue(two, {.per_ecu = false, .id_only = true});
+  EXPECT_EQ(c.warnings.size(), 5u);
+}
+
+TEST(FibexShared, ADirectoryIsItsXmlFilesInNameOrder) {
+  if (!std::filesystem::exists(kShared + "fibex-tcb.xml")) GTEST_SKIP() << "../shared/data/fibex is absent";
+  const std::vector<std::string> dir{kShared};
+  const Catalogue c = read_catalogue(dir, {.per_ecu = true, .id_only = false});
+  // fibex-tcb-error-pduid.xml first: its ECU TCB then collides with fibex-tcb.xml's.
+  ASSERT_GE(c.warnings.size(), 3u);
+  EXPECT_EQ(c.warnings[0].name, "PduIdMissing");
+  EXPECT_EQ(c.warnings[2].name, "DuplicateEntry");
+  EXPECT_NE(c.warnings[2].file.find("fibex-tcb.xml"), std::string::npos);
+}
+
+TEST(FibexReader, PathsThatAreNotCataloguesAreOneError) {
+  auto code = [](const std::string& path) {
+    const std::vector<std::string> p{path};
+    try {
+      read_catalogue(p, {});
+    } catch (const util::Error& e) {
+      EXPECT_EQ(e.exit_code(), util::ExitCode::FibexError);
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(code("/nonexistent/x.xml"), "Problem when loading FIBEX files: Fibex File not Found /nonexistent/x.xml");
+  const auto empty = std::filesystem::temp_directory_path() / "dltdump-fibex-empty";
+  std::filesystem::create_directories(empty);
+  EXPECT_NE(code(empty.string()).find("no *.xml file in directory"), std::string::npos);
+}
+
+// A document of the shape FIBEX files have, with `ecus`, `pdus` and `frames` inside.
+std::string doc(const std::string& ecus, const std::string& pdus, const std::string& frames) {
+  return "<?xml version=\"1.0\"?>\n<fx:FIBEX xmlns:fx=\"http://www.asam.net/xml/fbx\" "
+         "xmlns:ho=\"http://www.asam.net/xml\">\n<fx:ELEMENTS>\n<fx:ECUS>" +
+         ecus + "</fx:ECUS>\n<fx:PDUS>\n" + pdus + "</fx:PDUS>\n<fx:FRAMES>\n" + frames +
+         "</fx:FRAMES>\n</fx:ELEMENTS>\n</fx:FIBEX>\n";
+}
+std::string pdu(const std::string& id, const std::string& type, int bytes = 4) {
+  return "<fx:PDU ID=\"" + id + "\"><fx:BYTE-LENGTH>" + std::to_string(bytes) +
+         "</fx:BYTE-LENGTH><fx:SIGNAL-INSTANCES><fx:SIGNAL-INSTANCE><fx:SIGNAL-REF ID-REF=\"" + type +
+         "\"/></fx:SIGNAL-INSTANCE></fx:SIGNAL-INSTANCES></fx:PDU>\n";
+}
+std::string text_pdu(const std::string& id, const std::string& text) {
+  return "<fx:PDU ID=\"" + id + "\"><ho:DESC>" + text + "</ho:DESC><fx:BYTE-LENGTH>0</fx:BYTE-LENGTH></fx:PDU>\n";
+}
+std::string frame(const std::string& id, const std::vector<std::string>& pdus, const std::string& ext = "") {
+  std::string s = "<fx:FRAME ID=\"" + id + "\"><fx:PDU-INSTANCES>";
+  for (const auto& p : pdus) s += "<fx:PDU-INSTANCE><fx:PDU-REF ID-REF=\"" + p + "\"/></fx:PDU-INSTANCE>";
+  s += "</fx:PDU-INSTANCES><fx:MANUFACTURER-EXTENSION>" +
+       (ext.empty() ? "<MESSAGE_TYPE>DLT_TYPE_LOG</MESSAGE_TYPE><MESSAGE_INFO>DLT_LOG_INFO</MESSAGE_INFO>"
+                      "<APPLICATION_ID>APP1</APPLICATION_ID><CONTEXT_ID>CTX1</CONTEXT_ID>"
+                    : ext) +
+       "</fx:MANUFACTURER-EXTENSION></fx:FRAME>\n";
+  return s;
+}
+const std::string kEcu = "<fx:ECU ID=\"ECU1\"/>";
+
+std::vector<std::string> warnings_of(const std::string& document, dlt::CatalogueLookup lookup = {}) {
+  dlt::CatalogueBuilder b(lookup);
+  std::vector<Warning> ws;
+  read_document("t.xml", document, b, ws);
+  std::vector<std::string> v;
+  for (const auto& w : ws) v.push_back(w.name);
+  return v;
+}
+
+using V = std::vector<std::string>;
+
+TEST(FibexReader, EveryWarningOfTheSpec) {
+  const std::string ok = pdu("P1", "S_UINT32");
+  EXPECT_EQ(warnings_of(doc(kEcu, ok, frame("ID_1", {"P1"}))), V{});
+  EXPECT_EQ(warnings_of(doc("<fx:ECU ID=\" \"/>", ok, frame("ID_1", {"P1"}))), V{"EcuIdMissing"});
+  EXPECT_EQ(warnings_of(doc(kEcu + "<fx:ECU ID=\"ECU2\"/>", ok, frame("ID_1", {"P1"}))), V{"EcusMultipleDefined"});
+  EXPECT_EQ(warnings_of(doc(kEcu, ok + pdu("P1", "S_UINT8"), frame("ID_1", {"P1"}))), V{"PduIdDuplicate"});
+  EXPECT_EQ(warnings_of(doc(kEcu, pdu("", "S_UINT8"), "")), V{"PduIdMissing"});
+  EXPECT_EQ(
+      warnings_of(doc(kEcu, "<fx:PDU ID=\"P\"><fx:BYTE-LENGTH>-1</fx:BYTE-LENGTH><ho:DESC>x</ho:DESC></fx:PDU>", "")),
+      V{"PduInvalidByteLength"});
+  EXPECT_EQ(warnings_of(doc(kEcu, ok, frame("ID_1", {"P1"}) + frame("ID_1", {"P1"}))), V{"FrameIdDuplicate"});
+  EXPECT_EQ(warnings_of(doc(kEcu, ok, frame("", {"P1"}))), V{"FrameIdMissing"});
+  EXPECT_EQ(warnings_of(doc(
+                kEcu, ok, frame("ID_", {"P1"}) + frame("X_12", {}) + frame("ID_1x", {}) + frame("ID_4294967296", {}))),
+            (V{"FrameIdInvalid", "FrameIdInvalid", "FrameIdInvalid", "FrameIdInvalid"}));
+  EXPECT_EQ(warnings_of(doc(kEcu, ok, frame("ID_1", {""}))), V{"FramePduRefIdMissing"});
+  EXPECT_EQ(warnings_of(doc(kEcu, ok, frame("ID_1", {"P9"}))), V{"FramePduRefIdUnknown"});
+  EXPECT_EQ(warnings_of(doc(kEcu, ok, frame("ID_1", {"P1"}, "<MESSAGE_TYPE>DLT_TYPE_LOG</MESSAGE_TYPE>"))),
+            (V{"FrameApplicationIdMissing", "FrameContextIdMissing", "FrameMessageInfoMissing"}));
+  EXPECT_EQ(warnings_of(doc(kEcu, ok,
+                            frame("ID_1", {"P1"},
+                                  "<MESSAGE_INFO>DLT_LOG_INFO</MESSAGE_INFO><APPLICATION_ID>A</APPLICATION_ID>"
+                                  "<CONTEXT_ID>C</CONTEXT_ID>"))),
+            V{"FrameMessageTypeMissing"});
+  EXPECT_EQ(warnings_of(doc(kEcu, ok,
+                            frame("ID_1", {"P1"},
+                                  "<MESSAGE_TYPE>DLT_TYPE_X</MESSAGE_TYPE><MESSAGE_INFO>DLT_LOG_INFO</MESSAGE_INFO>"
+                                  "<APPLICATION_ID>A</APPLICATION_ID><CONTEXT_ID>C</CONTEXT_ID>"))),
+            V{"FrameMessageTypeInvalid"});
+  EXPECT_EQ(warnings_of(doc(kEcu, "<fx:PDU ID=\"P\"><fx:BYTE-LENGTH>1</fx:BYTE-LENGTH></fx:PDU>", "")),
+            V{"MissingSignalIdRef"});
+  EXPECT_EQ(
+      warnings_of(doc(kEcu,
+                      "<fx:PDU ID=\"P\"><fx:SIGNAL-INSTANCES><fx:SIGNAL-INSTANCE><fx:SIGNAL-REF ID-REF=\"S_UINT8\"/>"
+                      "<fx:SIGNAL-REF ID-REF=\"S_UINT8\"/></fx:SIGNAL-INSTANCE></fx:SIGNAL-INSTANCES></fx:PDU>",
+                      "")),
+      V{"MultipleSignalsInPduDefined"});
+  // The ECU after frames: the elements' document order matters.
+  const std::string late =
+      "<?xml version=\"1.0\"?><fx:FIBEX xmlns:fx=\"http://www.asam.net/xml/fbx\"><fx:ELEMENTS>"
+      "<fx:PDUS>" +
+      ok + "</fx:PDUS><fx:FRAMES>" + frame("ID_1", {"P1"}) + "</fx:FRAMES><fx:ECUS>" + kEcu +
+      "</fx:ECUS></fx:ELEMENTS></fx:FIBEX>";
+  EXPECT_EQ(warnings_of(late), V{"EcuIdMustBeBeforeFrames"});
+  // Ids a DLT header cannot carry (dltdump's own warnings).
+  EXPECT_EQ(warnings_of(doc("<fx:ECU ID=\"ECU_MAIN\"/>", ok,
+                            frame("ID_1", {"P1"},
+                                  "<MESSAGE_TYPE>DLT_TYPE_LOG</MESSAGE_TYPE><MESSAGE_INFO>DLT_LOG_INFO</MESSAGE_INFO>"
+                                  "<APPLICATION_ID>APPLICATION</APPLICATION_ID><CONTEXT_ID>C\tX</CONTEXT_ID>"))),
+            (V{"EcuIdInvalid", "FrameApplicationIdInvalid", "FrameContextIdInvalid"}));
+  // The same frame twice in one catalogue, from two files.
+  dlt::CatalogueBuilder b({});
+  std::vector<Warning> ws;
+  read_document("a.xml", doc(kEcu, ok, frame("ID_1", {"P1"})), b, ws);
+  read_document("b.xml", doc("<fx:ECU ID=\"ECU2\"/>", ok, frame("ID_1", {"P1"})), b, ws);
+  ASSERT_EQ(ws.size(), 1u);
+  EXPECT_EQ(ws[0].text(), "[b.xml] DuplicateEntry : ID_1 [APP1 CTX1 ECU2]");
+}
+
+TEST(FibexReader, WarningsAtTheEndOfAnElementNameItsEndTag) {
+  dlt::CatalogueBuilder b({});
+  std::vector<Warning> ws;
+  const std::string d =
+      doc(kEcu, pdu("P1", "S_UINT8"), "<fx:FRAME ID=\"ID_1\">\n  <fx:PDU-INSTANCES/>\n    </fx:FRAME>\n");
+  read_document("t.xml", d, b, ws);
+  ASSERT_EQ(ws.size(), 4u);  // application, context, type and info missing
+  const std::size_t end_line = 1 + std::count(d.begin(), d.begin() + d.find("</fx:FRAME>"), '\n');
+  EXPECT_EQ(ws[0].line, end_line);
+  EXPECT_EQ(ws[0].column, 7u);  // the name after "    </"
+}
+
+TEST(FibexReader, MalformedXmlIsOneErrorWithItsPlace) {
+  dlt::CatalogueBuilder b({});
+  std::vector<Warning> ws;
+  try {
+    read_document("t.xml", "<a>\n<b></a>", b, ws);
+    FAIL();
+  } catch (const util::Error& e) {
+    EXPECT_EQ(e.exit_code(), util::ExitCode::FibexError);
+    EXPECT_NE(std::string(e.what()).find("t.xml: not well-formed XML at XML Line 2"), std::string::npos) << e.what();
+  }
+}
+
+TEST(FibexReader, NamespacesCountNotPrefixes) {
+  std::string d = doc(kEcu, pdu("P1", "S_UINT8", 1), frame("ID_1", {"P1"}));
+  // The same document with other prefixes for both namespaces.
+  auto replace_all = [](std::string& s, const std::string& a, const std::string& b) {
+    for (std::size_t at = 0; (at = s.find(a, at)) != std::string::npos; at += b.size()) s.replace(at, a.size(), b);
+  };
+  replace_all(d, "fx:", "fibex:");
+  replace_all(d, "xmlns:fx=", "xmlns:fibex=");
+  replace_all(d, "ho:", "h:");
+  replace_all(d, "xmlns:ho=", "xmlns:h=");
+  dlt::CatalogueBuilder b({});
+  std::vector<Warning> ws;
+  read_document("t.xml", d, b, ws);
+  EXPECT_TRUE(ws.empty());
+  EXPECT_EQ(b.build().frames(), 1u);
+  // A prefix bound to another namespace is not FIBEX: nothing is read.
+  std::string other = doc(kEcu, pdu("P1", "S_UINT8", 1), frame("ID_1", {"P1"}));
+  other.replace(other.find("http://www.asam.net/xml/fbx"), 27, "http://example.com/not-fibex");
+  dlt::CatalogueBuilder b2({});
+  read_document("t.xml", other, b2, ws);
+  EXPECT_EQ(b2.build().frames(), 0u);
+}
+
+// Lines of network-format packets decoded with `catalogue`.
+class Lines final : public dlt::FramerSink {
+ public:
+  void on_message(const dlt::Message& m) override { f_.format(m, out_); }
+  void on_skip(const dlt::SkipRecord& s) override { f_.format(s, out_); }
+  std::string text() const { return std::string(out_.view()); }
+
+ private:
+  dlt::LineFormatter f_{{}};
+  util::TextBuffer out_;
+};
+
+std::string decode(const dlt::Catalogue& c, const std::vector<std::uint8_t>& stream) {
+  dlt::Framer framer(dlt::StreamFormat::Network);
+  framer.set_payload_text(true);
+  framer.set_catalogue(&c);
+  Lines lines;
+  framer.feed(stream, lines);
+  framer.finish(lines);
+  return lines.text();
+}
+
+// A non-verbose packet without extended header: `payload` after the 4-byte id (LE).
+std::vector<std::uint8_t> nv(std::uint32_t id, const std::vector<std::uint8_t>& payload, bool be = false) {
+  std::vector<std::uint8_t> p{static_cast<std::uint8_t>(0x20 | (be ? 2 : 0)), 7, 0, 0};
+  for (int k = 0; k < 4; ++k) p.push_back(static_cast<std::uint8_t>(id >> (8 * (be ? 3 - k : k))));
+  p.insert(p.end(), payload.begin(), payload.end());
+  p[2] = static_cast<std::uint8_t>(p.size() >> 8);
+  p[3] = static_cast<std::uint8_t>(p.size());
+  return p;
+}
+
+TEST(FibexReader, EveryBaseTypeDecodes) {
+  const std::string pdus = pdu("B", "S_BOOL", 2) + pdu("S8", "S_SINT8", 1) + pdu("S64", "S_SINT64", 8) +
+                           pdu("U16", "S_UINT16", 2) + pdu("H16", "S_HEX16", 2) + pdu("BIN8", "S_BIN8", 1) +
+                           pdu("F32", "S_FLOA32", 4) + pdu("F64", "S_FLOA64", 8) + pdu("R", "S_RAW", 0) +
+                           pdu("A", "S_STRG_ASCII", 0) + pdu("U", "S_UTF8", 0) + pdu("X", "S_FLOA16", 2) +
+                           pdu("X0", "S_FOO", 0) + text_pdu("T", "a &amp; b\nc");
+  const std::string d = doc(
+      kEcu, pdus, frame("ID_5", {"B", "S8", "S64", "U16", "H16", "BIN8", "F32", "F64", "R", "A", "U", "X", "X0", "T"}));
+  dlt::CatalogueBuilder b({});
+  std::vector<Warning> ws;
+  read_document("t.xml", d, b, ws);
+  ASSERT_TRUE(ws.empty());
+  const dlt::Catalogue c = b.build();
+  const std::vector<std::uint8_t> args{0x00, 0x01,                                      // BOOL in 2 bytes: true
+                                       0xFE,                                            // -2
+                                       0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F,  // INT64_MAX
+                                       0x34, 0x12,                                      // 4660
+                                       0xCD, 0xAB,                                      // 0xabcd
+                                       0xA5,                                            // 0b1010 0101
+                                       0x00, 0x00, 0xC0, 0x3F,                          // 1.5f
+                                       0,    0,    0,    0,    0,    0,    0xF0, 0x7F,  // inf
+                                       0x02, 0x00, 0xDE, 0xAD,                          // raw
+                                       0x03, 0x00, 'h',  0xA4, 0x00,                    // ASCII "h€"
+                                       0x03, 0x00, 'o',  '\n', 'k',                     // UTF-8 with a line end
+                                       0x11, 0x22,                                      // unknown, 2 bytes
+                                       0x00, 0x00};                                     // unknown, counted, empty
+  EXPECT_EQ(decode(c, nv(5, args)),
+            "1970/01/01 00:00:00.000000 0.0000 7 ECU1 APP1 CTX1 0 log info non-verbose 14 [5] true -2 "
+            "9223372036854775807 4660 0xabcd 0b1010 0101 1.5 inf de ad h€ o.k (02) 11 22 (00) a & b.c\n");
+  // One byte short: the byte dump, with the frame's ids and type.
+  std::vector<std::uint8_t> shorter(args.begin(), args.end() - 1);
+  EXPECT_EQ(decode(c, nv(5, {0x01})),
+            "1970/01/01 00:00:00.000000 0.0000 7 ECU1 APP1 CTX1 0 log info non-verbose 1 [5] -|01\n");
+  EXPECT_NE(decode(c, nv(5, shorter)).find("non-verbose 1 [5] "), std::string::npos);
+  // Big endian payloads read big endian.
+  const std::string be_doc = doc(kEcu, pdu("U16", "S_UINT16", 2), frame("ID_6", {"U16"}));
+  dlt::CatalogueBuilder b2({});
+  read_document("t.xml", be_doc, b2, ws);
+  EXPECT_EQ(decode(b2.build(), nv(6, {0x12, 0x34}, true)),
+            "1970/01/01 00:00:00.000000 0.0000 7 ECU1 APP1 CTX1 0 log info non-verbose 1 [6] 4660\n");
+}
+
+}  // namespace
+}  // namespace dltdump::fibex
