@@ -53,6 +53,14 @@ std::optional<std::uint64_t> digits(std::string_view s, std::uint64_t max) {
   return v;
 }
 
+// The text of element `e` parsed with `flags`: its text and CDATA children joined.
+std::string joined_text(pugi::xml_node e) {
+  std::string s;
+  for (pugi::xml_node c = e.first_child(); c; c = c.next_sibling())
+    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) s += c.value();
+  return s;
+}
+
 // An id a DLT header can carry: at most four printable ASCII characters.
 bool dlt_id(std::string_view s) {
   return s.size() <= 4 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
@@ -167,7 +175,9 @@ struct PendingWarning {
 
 class DocumentReader {
  public:
-  DocumentReader(dlt::CatalogueBuilder& builder) : builder_(builder) {}
+  // `original` gives the document as it was before parsing in place (read only if needed).
+  DocumentReader(dlt::CatalogueBuilder& builder, const std::function<std::string()>& original)
+      : builder_(builder), original_(original) {}
 
   void read(pugi::xml_node root) {
     const Scope outer;
@@ -199,6 +209,33 @@ class DocumentReader {
     warnings_.push_back({name, e.offset_debug(), e.name(), last.offset_debug()});
   }
 
+  // The text of element `e`, as an XML reader gives it: its text and CDATA joined. One
+  // piece (nearly always) is taken as parsed. Several pieces (text split by a comment or
+  // CDATA) may have had whitespace-only text between them, which the parser drops (it
+  // keeps it only for the whole document, which would double its nodes): the element is
+  // read again from the original with that text kept.
+  std::string text_of(pugi::xml_node e) {
+    std::size_t pieces = 0;
+    for (pugi::xml_node c = e.first_child(); c; c = c.next_sibling())
+      pieces += c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata;
+    if (pieces <= 1) return joined_text(e);
+    if (!source_) source_ = original_();
+    const std::string_view text = *source_;
+    const auto at = static_cast<std::size_t>(std::max<std::ptrdiff_t>(e.offset_debug() - 1, 0));  // its '<'
+    pugi::xml_node last = e;
+    while (last.last_child()) last = last.last_child();
+    const std::string tag = "</" + std::string(e.name());
+    const std::size_t from = static_cast<std::size_t>(std::max<std::ptrdiff_t>(last.offset_debug(), 0));
+    const std::size_t end_tag = from < text.size() ? text.find(tag, from) : std::string_view::npos;
+    const std::size_t close = end_tag == std::string_view::npos ? end_tag : text.find('>', end_tag);
+    if (at >= text.size() || close == std::string_view::npos) return joined_text(e);
+    pugi::xml_document fragment;
+    if (!fragment.load_buffer(text.data() + at, close + 1 - at, pugi::parse_default | pugi::parse_ws_pcdata,
+                              pugi::encoding_utf8))
+      return joined_text(e);
+    return joined_text(fragment.first_child());
+  }
+
   void ecu(pugi::xml_node e) {
     if (ecu_) {
       warn("EcusMultipleDefined", e);
@@ -225,16 +262,18 @@ class DocumentReader {
       return;
     }
     std::uint32_t bytes = 0;
-    std::optional<std::string_view> text, type;
+    std::optional<std::string> text;
+    std::optional<std::string_view> type;
     for (pugi::xml_node c = e.first_child(); c; c = c.next_sibling()) {
       if (c.type() != pugi::node_element) continue;
       const Scope& in = scope_in(c, s, keep_);
       if (is(c, in, Ns::Fx, "BYTE-LENGTH")) {
-        const auto v = digits(trimmed(c.text().get()), 0x7FFFFFFF);
+        const std::string t = text_of(c);
+        const auto v = digits(trimmed(t), 0x7FFFFFFF);
         if (!v) warn("PduInvalidByteLength", c);
         bytes = v ? static_cast<std::uint32_t>(*v) : 0;
       } else if (is(c, in, Ns::Ho, "DESC")) {
-        text = c.text().get();
+        text = text_of(c);
       } else if (is(c, in, Ns::Fx, "SIGNAL-INSTANCES")) {
         each(c, in, Ns::Fx, "SIGNAL-INSTANCE", keep_, [&](pugi::xml_node si, const Scope& s2) {
           each(si, s2, Ns::Fx, "SIGNAL-REF", keep_, [&](pugi::xml_node ref, const Scope&) {
@@ -257,7 +296,7 @@ class DocumentReader {
     dlt::SignalType t = dlt::SignalType::Text;
     std::uint8_t width = 0;
     if (type) std::tie(t, width) = signal_type(*type);
-    pdus_.emplace(key, builder_.add_arg(t, width, bytes, type ? std::string_view() : text.value_or("")));
+    pdus_.emplace(key, builder_.add_arg(t, width, bytes, type || !text ? std::string_view() : std::string_view(*text)));
   }
 
   void frame(pugi::xml_node e, const Scope& s) {
@@ -276,7 +315,7 @@ class DocumentReader {
       return;
     }
     bool valid = true;
-    std::optional<std::string_view> app, ctx, type, info;
+    std::optional<std::string> app, ctx, type, info;
     args_.clear();
     for (pugi::xml_node c = e.first_child(); c; c = c.next_sibling()) {
       if (c.type() != pugi::node_element) continue;
@@ -285,10 +324,10 @@ class DocumentReader {
         for (pugi::xml_node m = c.first_child(); m; m = m.next_sibling()) {
           if (m.type() != pugi::node_element) continue;
           const Scope& in2 = scope_in(m, in, keep_);
-          if (is(m, in2, Ns::None, "APPLICATION_ID")) app = m.text().get();
-          else if (is(m, in2, Ns::None, "CONTEXT_ID")) ctx = m.text().get();
-          else if (is(m, in2, Ns::None, "MESSAGE_TYPE")) type = trimmed(m.text().get());
-          else if (is(m, in2, Ns::None, "MESSAGE_INFO")) info = trimmed(m.text().get());
+          if (is(m, in2, Ns::None, "APPLICATION_ID")) app = text_of(m);
+          else if (is(m, in2, Ns::None, "CONTEXT_ID")) ctx = text_of(m);
+          else if (is(m, in2, Ns::None, "MESSAGE_TYPE")) type = std::string(trimmed(text_of(m)));
+          else if (is(m, in2, Ns::None, "MESSAGE_INFO")) info = std::string(trimmed(text_of(m)));
         }
       } else if (is(c, in, Ns::Fx, "PDU-INSTANCES")) {
         each(c, in, Ns::Fx, "PDU-INSTANCE", keep_, [&](pugi::xml_node pi, const Scope& s2) {
@@ -312,7 +351,7 @@ class DocumentReader {
       }
     }
     if (!valid) return;
-    auto require = [&](const std::optional<std::string_view>& v, std::string_view missing) {
+    auto require = [&](const std::optional<std::string>& v, std::string_view missing) {
       if (!v) {
         warn_at_end(missing, e);
         valid = false;
@@ -334,6 +373,8 @@ class DocumentReader {
   }
 
   dlt::CatalogueBuilder& builder_;
+  const std::function<std::string()>& original_;
+  std::optional<std::string> source_;  // original_(), once needed
   std::vector<std::unique_ptr<Scope>> keep_;
   std::vector<PendingWarning> warnings_;
   std::optional<std::string_view> ecu_;
@@ -396,7 +437,7 @@ void read_buffer(std::string_view name, char* buffer, std::size_t size, const st
                                              r.description() + ")");
   }
   builder.begin_file();
-  DocumentReader reader(builder);
+  DocumentReader reader(builder, original);
   reader.read(doc);
   if (!reader.warnings().empty()) place_warnings(name, original(), reader.warnings(), warnings);
   for (const dlt::CatalogueBuilder::Duplicate& d : builder.end_file()) {
