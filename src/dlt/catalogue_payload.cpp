@@ -158,9 +158,16 @@ std::size_t write_verbose_packet(const Message& m, std::uint8_t* out) {
   std::uint8_t* p = out + 4;
   std::uint8_t* const end = out + kMaxPacketBytes;
   std::uint8_t htyp = htyp::kVersion1 | htyp::kUseExtendedHeader | (m.htyp & htyp::kMsbFirst);
+  // A verbose message needs a type info (MTIN): a frame of type `log `, `app_trace ` or
+  // `nw_trace ` alone has none it could carry.
+  if ((f.msin >> 4) == 0) return 0;
   if (m.has_ecu) {
     htyp |= htyp::kWithEcuId;
     std::memcpy(p, m.packet.data() + 4, 4);
+    p += 4;
+  } else if (!f.ecu.empty()) {  // the ECU id the line showed: the catalogue's (deviation Q13)
+    htyp |= htyp::kWithEcuId;
+    for (std::size_t k = 0; k < 4; ++k) p[k] = k < f.ecu.size() ? static_cast<std::uint8_t>(f.ecu.chars[k]) : 0;
     p += 4;
   }
   if (m.has_session) {

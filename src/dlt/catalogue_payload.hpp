@@ -29,12 +29,14 @@ void format_frame_args(const CatalogueFrame& f, std::span<const std::uint8_t> ar
 
 // Writes message `m`, which its frame decodes (m.frame, m.frame_decodes), as a verbose
 // packet into `out` (room for kMaxPacketBytes): the standard header with the fields `m` has
-// (ECU, session, device time rounded down to whole milliseconds), MSBF and counter kept; an
+// (ECU, session, device time rounded down to whole milliseconds; the frame's ECU id where
+// the message has none, so that the line shows the same), MSBF and counter kept; an
 // extended header with the frame's type (verbose bit set), application and context; one
 // verbose argument per frame argument — static texts as UTF-8 strings, hex and binary
 // values as unsigned integers of that coding (deviation Q13), RAW as raw data. Returns the
-// packet's length, or 0 if the message cannot be written so: a type without a verbose
-// counterpart (SignalType::Unknown) or a packet longer than 64 KiB.
+// packet's length, or 0 if the message cannot be written so: an argument type without a
+// verbose counterpart (SignalType::Unknown), a frame type without type info (a verbose
+// message must have one), more than 255 arguments, or a packet longer than 64 KiB.
 std::size_t write_verbose_packet(const Message& m, std::uint8_t* out);
 
 }  // namespace dltdump::dlt
