@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "rng.hpp"
+#include "size_arg.hpp"
 
 namespace {
 
@@ -642,19 +643,9 @@ struct Generator {
 }
 
 std::uint64_t parse_size(const char* s) {
-  char* end;
-  std::uint64_t v = std::strtoull(s, &end, 10);
-  switch (*end) {
-    case 'k':
-    case 'K': v <<= 10; break;
-    case 'm':
-    case 'M': v <<= 20; break;
-    case 'g':
-    case 'G': v <<= 30; break;
-    case 0: break;
-    default: usage();
-  }
-  return v;
+  const auto v = dltdump::tools::parse_size(s);
+  if (!v) usage();
+  return *v;
 }
 
 }  // namespace

@@ -12,15 +12,6 @@ namespace dltdump::dlt {
 
 namespace {
 
-std::uint64_t load_value(const std::uint8_t* p, unsigned width, bool be) {
-  switch (width) {
-    case 1: return p[0];
-    case 2: return util::load<std::uint16_t>(p, be);
-    case 4: return util::load<std::uint32_t>(p, be);
-    default: return util::load<std::uint64_t>(p, be);
-  }
-}
-
 std::int64_t sign_extend(std::uint64_t v, unsigned width) {
   const unsigned shift = 64 - 8 * width;
   return static_cast<std::int64_t>(v << shift) >> shift;
@@ -74,7 +65,7 @@ bool walk(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool be, 
         data = p;
         p += a.bytes;
         if constexpr (Out::kFormats) {
-          const std::uint64_t v = load_value(data, a.width, be);
+          const std::uint64_t v = util::load_width(data, a.width, be);
           switch (a.type) {
             case SignalType::Bool: {
               bool any = false;

@@ -104,28 +104,18 @@ long double quad_to_long_double(unsigned __int128 bits) {
   return sign ? -v : v;
 }
 
-// Reads `width` (1, 2, 4 or 8) bytes at p in the payload byte order.
-std::uint64_t load_u64(const std::uint8_t* p, unsigned width, bool be) {
-  switch (width) {
-    case 1: return p[0];
-    case 2: return util::load<std::uint16_t>(p, be);
-    case 4: return util::load<std::uint32_t>(p, be);
-    default: return util::load<std::uint64_t>(p, be);
-  }
-}
-
 template <class Out>
 void put_float(Out& out, const std::uint8_t* d, unsigned w, bool be) {
   if (w == 2) {
-    util::append_float_g(out, half_to_double(static_cast<std::uint16_t>(load_u64(d, 2, be))));
+    util::append_float_g(out, half_to_double(static_cast<std::uint16_t>(util::load_width(d, 2, be))));
   } else if (w == 4) {
     float f;
-    const std::uint32_t u = static_cast<std::uint32_t>(load_u64(d, 4, be));
+    const std::uint32_t u = static_cast<std::uint32_t>(util::load_width(d, 4, be));
     std::memcpy(&f, &u, 4);
     util::append_float_g(out, static_cast<double>(f));
   } else if (w == 8) {
     double f;
-    const std::uint64_t u = load_u64(d, 8, be);
+    const std::uint64_t u = util::load_width(d, 8, be);
     std::memcpy(&f, &u, 8);
     util::append_float_g(out, f);
   } else {
@@ -149,7 +139,7 @@ void put_number(Out& out, std::uint32_t ti, std::uint32_t base, const std::uint8
       else if (scod(ti) == kScodBin) util::append_bin_value(out, v, 16);
       else util::append_u128(out, v);
     } else {  // up to 64 bits: no 128-bit arithmetic
-      const std::uint64_t v = load_u64(d, w, be);
+      const std::uint64_t v = util::load_width(d, w, be);
       if (base == kSint) {
         const unsigned shift = 64 - 8 * w;
         util::append_int(out, static_cast<std::int64_t>(v << shift) >> shift);

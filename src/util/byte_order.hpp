@@ -34,6 +34,16 @@ inline T load(const std::uint8_t* p, bool big_endian) noexcept {
   return byteswap_if(load_native<T>(p), big_endian != kHostBig);
 }
 
+// Load an unsigned value of `width` bytes (1, 2, 4 or 8; anything else reads 8).
+inline std::uint64_t load_width(const std::uint8_t* p, unsigned width, bool big_endian) noexcept {
+  switch (width) {
+    case 1: return p[0];
+    case 2: return load<std::uint16_t>(p, big_endian);
+    case 4: return load<std::uint32_t>(p, big_endian);
+    default: return load<std::uint64_t>(p, big_endian);
+  }
+}
+
 inline std::uint16_t load_be16(const std::uint8_t* p) noexcept { return load<std::uint16_t>(p, true); }
 inline std::uint32_t load_be32(const std::uint8_t* p) noexcept { return load<std::uint32_t>(p, true); }
 inline std::uint16_t load_le16(const std::uint8_t* p) noexcept { return load<std::uint16_t>(p, false); }
