@@ -16,6 +16,10 @@
 // * a DLT or PCAP-NG output decodes back to exactly the lines the text output lists
 //   (positions and the counters of skip lines aside).
 //
+// With the block-size byte odd, the runs decode non-verbose messages through a FIBEX
+// catalogue (--fibex, --nv-noexthdr) of frames for the message ids dltgen writes (0-4999):
+// fixed and counted types, static texts; the same invariants hold.
+//
 // ASan and UBSan catch the rest (e.g. a -B context message read after its input was
 // unmapped). Runs with TZ=UTC; the stop flag (util/stop_signal) is cleared before each run.
 // Input layout: 8 header bytes (see Header), then each input but the last as a 16-bit
@@ -37,6 +41,7 @@
 #include "aio/packet.hpp"
 #include "app/dump_app.hpp"
 #include "cli/options.hpp"
+#include "fibex/fibex_reader.hpp"
 #include "fuzz_lines.hpp"
 #include "net/udp_frame.hpp"
 #include "pcap/pcapng_writer.hpp"
@@ -51,6 +56,37 @@ std::string g_dir;    // the private directory: in/ (inputs) and out/ (output fi
 int g_report_fd = 2;  // stderr as it was at start (-close_fd_mask=2 closes fd 2 later)
 
 std::string g_command;  // the last run's arguments, for the report
+
+fibex::Catalogue g_fibex;  // read once from g_dir/catalogue.xml (see catalogue_xml)
+
+// A FIBEX catalogue with frames ID_0 to ID_4999 (the ids of dltgen's non-verbose
+// messages) of 0-4 arguments of the fixed and counted types and static texts, whose
+// application ids are ones the filters below ask for.
+std::string catalogue_xml() {
+  static const char* const kTypes[] = {"S_UINT8", "S_BOOL", "S_SINT16", "S_HEX32",      "S_BIN8",  "S_FLOA32",
+                                       "S_RAW",   "S_UTF8", "S_UINT64", "S_STRG_ASCII", "S_FLOA16"};
+  static const char* const kApps[] = {"NAV", "HMI", "DIAG", "FX"};
+  static const char* const kInfos[] = {"DLT_LOG_WARN", "DLT_LOG_INFO", "DLT_LOG_ERROR"};
+  std::string x =
+      "<?xml version=\"1.0\"?>\n<fx:FIBEX xmlns:fx=\"http://www.asam.net/xml/fbx\" "
+      "xmlns:ho=\"http://www.asam.net/xml\"><fx:ELEMENTS><fx:ECUS><fx:ECU ID=\"FXE\"/></fx:ECUS><fx:PDUS>\n";
+  for (std::size_t t = 0; t < std::size(kTypes); ++t)
+    x += "<fx:PDU ID=\"P" + std::to_string(t) + "\"><fx:BYTE-LENGTH>" + std::to_string(1 + t % 4) +
+         "</fx:BYTE-LENGTH><fx:SIGNAL-INSTANCES><fx:SIGNAL-INSTANCE><fx:SIGNAL-REF ID-REF=\"" + kTypes[t] +
+         "\"/></fx:SIGNAL-INSTANCE></fx:SIGNAL-INSTANCES></fx:PDU>\n";
+  x += "<fx:PDU ID=\"T\"><ho:DESC>door &amp; ok&#10;Skipped</ho:DESC></fx:PDU>\n</fx:PDUS><fx:FRAMES>\n";
+  for (unsigned id = 0; id < 5000; ++id) {
+    x += "<fx:FRAME ID=\"ID_" + std::to_string(id) + "\"><fx:PDU-INSTANCES>";
+    for (unsigned k = 0; k < id % 5; ++k)
+      x += std::string("<fx:PDU-INSTANCE><fx:PDU-REF ID-REF=\"") +
+           (k == 1 ? std::string("T") : "P" + std::to_string((id / 5 + k * 3) % std::size(kTypes))) +
+           "\"/></fx:PDU-INSTANCE>";
+    x += std::string("</fx:PDU-INSTANCES><fx:MANUFACTURER-EXTENSION><APPLICATION_ID>") + kApps[id % 4] +
+         "</APPLICATION_ID><CONTEXT_ID>CTX1</CONTEXT_ID><MESSAGE_TYPE>DLT_TYPE_LOG</MESSAGE_TYPE><MESSAGE_INFO>" +
+         kInfos[id % 3] + "</MESSAGE_INFO></fx:MANUFACTURER-EXTENSION></fx:FRAME>\n";
+  }
+  return x + "</fx:FRAMES></fx:ELEMENTS></fx:FIBEX>\n";
+}
 
 [[noreturn]] void fail(const char* what) {
   const std::string line =
@@ -117,6 +153,7 @@ Run run(std::vector<std::string> args, unsigned threads, std::uint64_t block_byt
     fail((std::string("the target built bad options: ") + e.what()).c_str());
   }
   if (options.command != cli::Command::Dump) fail("not a dump command");
+  if (!options.dump.fibex.empty()) options.dump.catalogue = &g_fibex.catalogue;
   options.dump.threads = threads;
   options.dump.block_bytes = block_bytes;
   if (split_bytes != 0) options.dump.split_bytes = split_bytes;  // below the CLI's 64 KiB floor on purpose
@@ -236,6 +273,7 @@ struct Header {
   unsigned threads;                 // N: 2-4
   std::uint64_t block_bytes, split_bytes;
   std::uint8_t kinds[3];  // per input: the format (bits 0-2), capture flags (the rest)
+  bool fibex;             // decode with the catalogue (the block size byte is odd)
 };
 
 const char* const kFormats[] = {"file", "net", "ser", "pcap"};
@@ -283,6 +321,7 @@ Header parse_header(const std::uint8_t* h) {
   r.block_bytes = 16 + 16u * h[3];
   r.split_bytes = 64 + 32u * h[4];
   for (int k = 0; k < 3; ++k) r.kinds[k] = h[5 + k];
+  r.fibex = h[3] & 1;
   return r;
 }
 
@@ -314,10 +353,18 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   g_dir = templ;
   mkdir((g_dir + "/in").c_str(), 0755);
   mkdir((g_dir + "/out").c_str(), 0755);
+  const std::string catalogue = g_dir + "/catalogue.xml", xml = catalogue_xml();
+  const int fd = open(catalogue.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0 || write(fd, xml.data(), xml.size()) != static_cast<ssize_t>(xml.size())) fail("writing the catalogue");
+  close(fd);
+  const std::vector<std::string> paths{catalogue};
+  g_fibex = fibex::read_catalogue(paths, {.per_ecu = false, .id_only = true});
+  if (!g_fibex.warnings.empty()) fail(("the catalogue has warnings: " + g_fibex.warnings[0].text()).c_str());
   if (!getenv("FUZZ_CLI_KEEP"))
     std::atexit([] {
       remove_files(g_dir + "/in");
       remove_files(g_dir + "/out");
+      unlink((g_dir + "/catalogue.xml").c_str());
       rmdir((g_dir + "/in").c_str());
       rmdir((g_dir + "/out").c_str());
       rmdir(g_dir.c_str());
@@ -346,6 +393,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<std::string> options = h.filter;
   if (h.position) options.push_back("--position");
   if (!h.format.empty()) options.push_back("--format=" + h.format);
+  if (h.fibex) {
+    options.push_back("--fibex=" + g_dir + "/catalogue.xml");
+    options.push_back("--nv-noexthdr");
+  }
   const auto with = [&](std::vector<std::string> extra, const std::vector<std::string>& inputs) {
     extra.insert(extra.begin(), options.begin(), options.end());
     extra.insert(extra.end(), inputs.begin(), inputs.end());

@@ -72,7 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<std::uint32_t> args;
     for (unsigned a = 0; a < count; ++a) {
       const auto type = static_cast<dlt::SignalType>(r.byte() % 11);
-      const std::uint8_t width = kWidths[r.byte() % 4];
+      std::uint8_t width = kWidths[r.byte() % 4];
+      if (type == dlt::SignalType::Float) width = width >= 4 ? width : 4;  // binary32 or binary64 only
       const std::uint32_t bytes = r.byte() % 12;
       std::string text;
       if (type == dlt::SignalType::Text)

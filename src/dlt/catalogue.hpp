@@ -87,8 +87,9 @@ class CatalogueBuilder {
 
   // Starts the frames of a new file.
   void begin_file();
-  // Describes an argument of the current file; returns its number for add_frame. `text`
-  // is copied (for SignalType::Text).
+  // Describes an argument of the current file; returns its number for add_frame. `width`:
+  // 1, 2, 4 or 8 for the fixed-size types (4 or 8 for Float), else 0. `text` is copied
+  // (for SignalType::Text).
   std::uint32_t add_arg(SignalType type, std::uint8_t width, std::uint32_t bytes, std::string_view text = {});
   // Adds a frame of the current file whose arguments are `args` (numbers add_arg gave
   // in this file), in payload order. `ecu`: the file's ECU id (empty if it names none);

@@ -1,9 +1,9 @@
 #include "fibex/fibex_reader.hpp"
 
+#include "fibex/xml_text.hpp"
+
 #include <dirent.h>
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -16,7 +16,6 @@
 #include <unordered_set>
 
 #include "util/error.hpp"
-#include "util/scoped_fd.hpp"
 #include "util/value_text.hpp"
 
 namespace dltdump::fibex {
@@ -25,11 +24,6 @@ namespace {
 
 constexpr std::string_view kFibexNs = "http://www.asam.net/xml/fbx";
 constexpr std::string_view kHoNs = "http://www.asam.net/xml";
-
-util::Error fibex_error(const std::string& name, const std::string& what) {
-  return util::Error(util::ExitCode::FibexError, util::Culprit::Fibex, name,
-                     "Problem when loading FIBEX files: " + what);
-}
 
 bool blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); });
@@ -61,9 +55,9 @@ std::string joined_text(pugi::xml_node e) {
   return s;
 }
 
-// An id a DLT header can carry: at most four printable ASCII characters.
+// An id a DLT header can carry: one to four printable ASCII characters.
 bool dlt_id(std::string_view s) {
-  return s.size() <= 4 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+  return !s.empty() && s.size() <= 4 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
 }
 
 // The namespaces in scope: the prefixes bound to the two FIBEX namespaces, and whether
@@ -181,6 +175,10 @@ class DocumentReader {
 
   void read(pugi::xml_node root) {
     const Scope outer;
+    // A document that is not FIBEX (another XML file given by mistake) would add nothing
+    // without a word.
+    const pugi::xml_node top = root.find_child([](pugi::xml_node n) { return n.type() == pugi::node_element; });
+    if (!is(top, scope_in(top, outer, keep_), Ns::Fx, "FIBEX")) warn("FibexRootMissing", top);
     each(root, outer, Ns::Fx, "FIBEX", keep_, [&](pugi::xml_node fibex, const Scope& s) {
       each(fibex, s, Ns::Fx, "ELEMENTS", keep_, [&](pugi::xml_node elements, const Scope& s2) {
         for (pugi::xml_node c = elements.first_child(); c; c = c.next_sibling()) {
@@ -316,6 +314,7 @@ class DocumentReader {
     }
     bool valid = true;
     std::optional<std::string> app, ctx, type, info;
+    pugi::xml_node app_at, ctx_at;  // where the ids are, for a warning
     args_.clear();
     for (pugi::xml_node c = e.first_child(); c; c = c.next_sibling()) {
       if (c.type() != pugi::node_element) continue;
@@ -324,9 +323,13 @@ class DocumentReader {
         for (pugi::xml_node m = c.first_child(); m; m = m.next_sibling()) {
           if (m.type() != pugi::node_element) continue;
           const Scope& in2 = scope_in(m, in, keep_);
-          if (is(m, in2, Ns::None, "APPLICATION_ID")) app = text_of(m);
-          else if (is(m, in2, Ns::None, "CONTEXT_ID")) ctx = text_of(m);
-          else if (is(m, in2, Ns::None, "MESSAGE_TYPE")) type = std::string(trimmed(text_of(m)));
+          if (is(m, in2, Ns::None, "APPLICATION_ID")) {
+            app = text_of(m);
+            app_at = m;
+          } else if (is(m, in2, Ns::None, "CONTEXT_ID")) {
+            ctx = text_of(m);
+            ctx_at = m;
+          } else if (is(m, in2, Ns::None, "MESSAGE_TYPE")) type = std::string(trimmed(text_of(m)));
           else if (is(m, in2, Ns::None, "MESSAGE_INFO")) info = std::string(trimmed(text_of(m)));
         }
       } else if (is(c, in, Ns::Fx, "PDU-INSTANCES")) {
@@ -362,8 +365,8 @@ class DocumentReader {
     require(type, "FrameMessageTypeMissing");
     require(info, "FrameMessageInfoMissing");
     if (!valid) return;
-    if (!dlt_id(*app)) warn_at_end("FrameApplicationIdInvalid", e);
-    if (!dlt_id(*ctx)) warn_at_end("FrameContextIdInvalid", e);
+    if (!dlt_id(*app)) warn("FrameApplicationIdInvalid", app_at);
+    if (!dlt_id(*ctx)) warn("FrameContextIdInvalid", ctx_at);
     const std::optional<std::uint8_t> msin = message_type(*type, *info);
     if (!msin) warn_at_end("FrameMessageTypeInvalid", e);
     frame_ids_.insert(static_cast<std::uint32_t>(*id));
@@ -383,23 +386,6 @@ class DocumentReader {
   std::vector<std::uint32_t> args_;
   std::size_t frames_ = 0;
 };
-
-// Line and column (1-based; columns count characters, not bytes) of `offset` in `text`.
-std::pair<std::size_t, std::size_t> place(std::string_view text, std::size_t offset) {
-  offset = std::min(offset, text.size());
-  std::size_t line = 1, column = 1;
-  const std::size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // not a character of the document
-  for (std::size_t i = std::min(bom, offset); i < offset; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c == '\n') {
-      ++line;
-      column = 1;
-    } else if ((c & 0xC0) != 0x80) {
-      ++column;
-    }
-  }
-  return {line, column};
-}
 
 // The places of `pending`, from the document as it was; one pass over it.
 void place_warnings(std::string_view file, std::string_view text, const std::vector<PendingWarning>& pending,
@@ -427,15 +413,20 @@ void place_warnings(std::string_view file, std::string_view text, const std::vec
 void read_buffer(std::string_view name, char* buffer, std::size_t size, const std::function<std::string()>& original,
                  dlt::CatalogueBuilder& builder, std::vector<Warning>& warnings) {
   pugi::xml_document doc;
-  const pugi::xml_parse_result r = doc.load_buffer_inplace(buffer, size, pugi::parse_default, pugi::encoding_auto);
   // (Offsets count from the buffer's start, a byte order mark included.)
-  if (!r) {
-    const std::string text = original();
-    const auto [line, column] = place(text, static_cast<std::size_t>(std::max<std::ptrdiff_t>(r.offset, 0)));
-    throw fibex_error(std::string(name), util::printable(name) + ": not well-formed XML at XML Line " +
-                                             std::to_string(line) + " Pos " + std::to_string(column) + " (" +
-                                             r.description() + ")");
-  }
+  const pugi::xml_parse_result r =
+      doc.load_buffer_inplace(buffer, size, pugi::parse_default | pugi::parse_doctype, pugi::encoding_utf8);
+  auto fault = [&](std::ptrdiff_t offset, const std::string& what, const std::string& why) {
+    const auto [line, column] = place(original(), static_cast<std::size_t>(std::max<std::ptrdiff_t>(offset, 0)));
+    return fibex_error(std::string(name), util::printable(name) + ": " + what + " at XML Line " + std::to_string(line) +
+                                              " Pos " + std::to_string(column) + " (" + why + ")");
+  };
+  if (!r) throw fault(r.offset, "not well-formed XML", r.description());
+  // Entities a DTD declares are not expanded (nor are external ones fetched): a document
+  // that has one is refused, as .NET's XML reader (DltDump's) refuses it by default.
+  for (pugi::xml_node c = doc.first_child(); c; c = c.next_sibling())
+    if (c.type() == pugi::node_doctype)
+      throw fault(c.offset_debug(), "a DOCTYPE", "not allowed in a FIBEX file: its entities would not be expanded");
   builder.begin_file();
   DocumentReader reader(builder, original);
   reader.read(doc);
@@ -452,45 +443,11 @@ void read_buffer(std::string_view name, char* buffer, std::size_t size, const st
   }
 }
 
-std::string read_file(const std::string& path, std::size_t& size, std::unique_ptr<char[]>* into) {
-  util::ScopedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) throw fibex_error(path, util::with_os_reason(util::printable(path), errno));
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) throw fibex_error(path, util::with_os_reason(util::printable(path), errno));
-  size = static_cast<std::size_t>(st.st_size);
-  std::string copy;
-  char* dst = nullptr;
-  if (into) {
-    *into = std::make_unique_for_overwrite<char[]>(size + 1);
-    dst = into->get();
-  } else {
-    copy.resize(size);
-    dst = copy.data();
-  }
-  std::size_t got = 0;
-  while (got < size) {
-    const ssize_t n = ::read(fd.get(), dst + got, size - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw fibex_error(path, util::with_os_reason(util::printable(path), errno));
-    if (n == 0) break;  // shrank meanwhile: what is there
-    got += static_cast<std::size_t>(n);
-  }
-  size = got;
-  if (!into) copy.resize(got);
-  return copy;
-}
-
 void read_path(const std::string& path, dlt::CatalogueBuilder& builder, std::vector<Warning>& warnings) {
-  std::size_t size = 0;
-  std::unique_ptr<char[]> buffer;
-  read_file(path, size, &buffer);
+  XmlText text = read_xml_text(path);
   read_buffer(
-      path, buffer.get(), size,
-      [&path] {
-        std::size_t n = 0;
-        return read_file(path, n, nullptr);
-      },
-      builder, warnings);
+      path, text.bytes.get(), text.size, [&path] { return std::string(read_xml_text(path).view()); }, builder,
+      warnings);
 }
 
 bool xml_name(std::string_view n) {
@@ -514,10 +471,10 @@ std::string Warning::text() const {
 
 void read_document(std::string_view name, std::string_view document, dlt::CatalogueBuilder& builder,
                    std::vector<Warning>& warnings) {
-  auto buffer = std::make_unique_for_overwrite<char[]>(document.size() + 1);
-  if (!document.empty()) std::memcpy(buffer.get(), document.data(), document.size());
+  XmlText text = xml_text(name, document);
   read_buffer(
-      name, buffer.get(), document.size(), [document] { return std::string(document); }, builder, warnings);
+      name, text.bytes.get(), text.size, [name, document] { return std::string(xml_text(name, document).view()); },
+      builder, warnings);
 }
 
 Catalogue read_catalogue(std::span<const std::string> paths, dlt::CatalogueLookup lookup) {
@@ -525,8 +482,9 @@ Catalogue read_catalogue(std::span<const std::string> paths, dlt::CatalogueLooku
   Catalogue result;
   for (const std::string& path : paths) {
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
-      throw fibex_error(path, "Fibex File not Found " + util::printable(path));
+    if (::stat(path.c_str(), &st) != 0) throw fibex_error(path, "Fibex File not Found " + util::printable(path));
+    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+      throw fibex_error(path, util::printable(path) + " is neither a file nor a directory");
     if (S_ISREG(st.st_mode)) {
       read_path(path, builder, result.warnings);
       continue;

@@ -1,6 +1,7 @@
 #include "util/value_text.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace dltdump::util {
 
@@ -49,6 +50,24 @@ void append_hex(std::string& out, std::uint8_t b) {
 
 }  // namespace
 
+std::size_t invalid_utf8_at(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (i + 8 <= s.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if ((w & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const std::size_t n = sequence_length(s, i);
+    if (n == 0) return i;
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
 bool has_control(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const std::size_t n = sequence_length(s, i);
@@ -58,14 +77,7 @@ bool has_control(std::string_view s) {
   return false;
 }
 
-bool valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = sequence_length(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
+bool valid_utf8(std::string_view s) { return invalid_utf8_at(s) == std::string_view::npos; }
 
 std::string printable(std::string_view s) {
   std::string out;

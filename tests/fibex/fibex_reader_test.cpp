@@ -198,6 +198,94 @@ TEST(FibexReader, MalformedXmlIsOneErrorWithItsPlace) {
   }
 }
 
+std::string decode(const dlt::Catalogue& c, const std::vector<std::uint8_t>& stream);
+std::vector<std::uint8_t> nv(std::uint32_t id, const std::vector<std::uint8_t>& payload, bool be = false);
+
+// The fault of reading `document`, or "" if it is read.
+std::string fault_of(const std::string& document) {
+  dlt::CatalogueBuilder b({});
+  std::vector<Warning> ws;
+  try {
+    read_document("t.xml", document, b, ws);
+  } catch (const util::Error& e) {
+    EXPECT_EQ(e.exit_code(), util::ExitCode::FibexError);
+    return e.what();
+  }
+  return "";
+}
+
+TEST(FibexReader, WhatNoXmlReaderTakesIsRefusedAtItsPlace) {
+  using namespace std::string_literals;
+  const std::string good = doc(kEcu, text_pdu("P", "Free size:"), frame("ID_1", {"P"}));
+  EXPECT_EQ(fault_of(good), "");
+  std::string nul = good;
+  nul[nul.find("Free size:") + 4] = '\0';
+  EXPECT_NE(fault_of(nul).find("t.xml: a NUL byte at XML Line 6 Pos 29 "), std::string::npos) << fault_of(nul);
+  EXPECT_NE(fault_of("\0\0\0\0binary"s).find("not XML"), std::string::npos);
+  EXPECT_NE(fault_of("garbage <x/>").find("t.xml: not XML (XML Line 1 Pos 1"), std::string::npos);
+  std::string latin = good;
+  latin.replace(latin.find("Free"), 4, "Fr\xE9" "e");
+  EXPECT_NE(fault_of(latin).find("t.xml: not UTF-8 at XML Line 6 Pos 27 "), std::string::npos) << fault_of(latin);
+  EXPECT_NE(
+      fault_of("<?xml version=\"1.0\" encoding=\"NO-SUCH-CODE\"?><a/>").find("encoding 'NO-SUCH-CODE' is not known"),
+      std::string::npos);
+  const std::string dtd = "<?xml version=\"1.0\"?>\n<!DOCTYPE f [<!ENTITY d \"x\">]>\n<f>&d;</f>";
+  EXPECT_NE(fault_of(dtd).find("a DOCTYPE at XML Line 2 Pos"), std::string::npos) << fault_of(dtd);
+}
+
+TEST(FibexReader, OtherEncodingsReadAsTheyDeclare) {
+  // windows-1252: 0x80 is the euro sign, which the line shows.
+  std::string d = doc(kEcu, text_pdu("P", "5 \x80"), frame("ID_1", {"P"}));
+  d.replace(0, 21, "<?xml version=\"1.0\" encoding=\"windows-1252\"?>");
+  dlt::CatalogueBuilder b({});
+  std::vector<Warning> ws;
+  read_document("t.xml", d, b, ws);
+  ASSERT_TRUE(ws.empty());
+  const dlt::Catalogue c = b.build();
+  EXPECT_NE(decode(c, nv(1, {})).find("[1] 5 \xE2\x82\xAC\n"), std::string::npos) << decode(c, nv(1, {}));
+}
+
+TEST(FibexReader, PlacesAreTheSameWhateverTheEncodingAndLineEnds) {
+  // A frame without application id: its warning's place in UTF-8, CR LF, CR and UTF-16.
+  const std::string utf8 =
+      doc(kEcu, pdu("P1", "S_UINT8"),
+          frame("ID_1", {"P1"},
+                "<MESSAGE_TYPE>DLT_TYPE_LOG</MESSAGE_TYPE><MESSAGE_INFO>DLT_LOG_INFO</MESSAGE_INFO>"
+                "<APPLICATION_ID>TOOLONG</APPLICATION_ID><CONTEXT_ID>C</CONTEXT_ID>"));
+  auto where = [](const std::string& document) {
+    dlt::CatalogueBuilder b({});
+    std::vector<Warning> ws;
+    read_document("t.xml", document, b, ws);
+    return ws.size() == 1 ? std::to_string(ws[0].line) + ":" + std::to_string(ws[0].column) : "?";
+  };
+  const std::string want = where(utf8);
+  EXPECT_NE(want, "?");
+  auto replace_all = [](std::string s, const std::string& a, const std::string& b) {
+    for (std::size_t at = 0; (at = s.find(a, at)) != std::string::npos; at += b.size()) s.replace(at, a.size(), b);
+    return s;
+  };
+  EXPECT_EQ(where(replace_all(utf8, "\n", "\r\n")), want);
+  EXPECT_EQ(where(replace_all(utf8, "\n", "\r")), want);
+  std::string utf16 = "\xFF\xFE";  // UTF-16LE with a byte order mark
+  for (char c : replace_all(utf8, "?>", " encoding=\"UTF-16\"?>")) {
+    utf16 += c;
+    utf16 += '\0';
+  }
+  EXPECT_EQ(where(utf16), want);
+}
+
+TEST(FibexReader, ADocumentThatIsNotFibexIsAWarning) {
+  EXPECT_EQ(warnings_of("<html><body>hi</body></html>"), V{"FibexRootMissing"});
+  std::string other = doc(kEcu, pdu("P1", "S_UINT8", 1), frame("ID_1", {"P1"}));
+  other.replace(other.find("http://www.asam.net/xml/fbx"), 27, "http://example.com/not-fibex");
+  EXPECT_EQ(warnings_of(other), V{"FibexRootMissing"});
+  EXPECT_EQ(warnings_of(doc(kEcu, pdu("P1", "S_UINT8", 1),
+                            frame("ID_1", {"P1"},
+                                  "<MESSAGE_TYPE>DLT_TYPE_LOG</MESSAGE_TYPE><MESSAGE_INFO>DLT_LOG_INFO</MESSAGE_INFO>"
+                                  "<APPLICATION_ID></APPLICATION_ID><CONTEXT_ID>C</CONTEXT_ID>"))),
+            V{"FrameApplicationIdInvalid"});
+}
+
 TEST(FibexReader, NamespacesCountNotPrefixes) {
   std::string d = doc(kEcu, pdu("P1", "S_UINT8", 1), frame("ID_1", {"P1"}));
   // The same document with other prefixes for both namespaces.
@@ -213,12 +301,6 @@ TEST(FibexReader, NamespacesCountNotPrefixes) {
   read_document("t.xml", d, b, ws);
   EXPECT_TRUE(ws.empty());
   EXPECT_EQ(b.build().frames(), 1u);
-  // A prefix bound to another namespace is not FIBEX: nothing is read.
-  std::string other = doc(kEcu, pdu("P1", "S_UINT8", 1), frame("ID_1", {"P1"}));
-  other.replace(other.find("http://www.asam.net/xml/fbx"), 27, "http://example.com/not-fibex");
-  dlt::CatalogueBuilder b2({});
-  read_document("t.xml", other, b2, ws);
-  EXPECT_EQ(b2.build().frames(), 0u);
 }
 
 // Lines of network-format packets decoded with `catalogue`.
@@ -244,7 +326,7 @@ std::string decode(const dlt::Catalogue& c, const std::vector<std::uint8_t>& str
 }
 
 // A non-verbose packet without extended header: `payload` after the 4-byte id (LE).
-std::vector<std::uint8_t> nv(std::uint32_t id, const std::vector<std::uint8_t>& payload, bool be = false) {
+std::vector<std::uint8_t> nv(std::uint32_t id, const std::vector<std::uint8_t>& payload, bool be) {
   std::vector<std::uint8_t> p{static_cast<std::uint8_t>(0x20 | (be ? 2 : 0)), 7, 0, 0};
   for (int k = 0; k < 4; ++k) p.push_back(static_cast<std::uint8_t>(id >> (8 * (be ? 3 - k : k))));
   p.insert(p.end(), payload.begin(), payload.end());

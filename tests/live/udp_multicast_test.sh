@@ -4,11 +4,14 @@
 # sent by two senders at a stated rate to 239.255.42.99; dltdump must receive every
 # message (none dropped by the kernel or by itself), print what the corpus decodes to, and
 # its --capture file must replay to identical lines. A second run joins the group on the
-# interface given by ?bindto=. Needs root (ip netns); skips (exit 77) without it.
+# interface given by ?bindto=. Last, non-verbose messages decoded live through a FIBEX
+# catalogue and filtered by the type it gives (issue #21). Needs root (ip netns); skips
+# (exit 77) without it.
 set -u
 DLTDUMP=$1
 DLTGEN=$2
 UDPSEND=$3
+NVGEN=$4
 RATE=${RATE:-50000}       # datagrams per second the test asks dltdump to keep up with
 COUNT=${COUNT:-100000}    # messages
 export TZ=UTC
@@ -26,17 +29,20 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 "$DLTGEN" --format net --count "$COUNT" --seed 71 -o "$work/net.bin" > /dev/null
 "$DLTDUMP" --format=net "$work/net.bin" | cut -d' ' -f3- | sort > "$work/expected.txt"
 
-# Runs dltdump on URI $1 inside the namespace while udpsend sends the corpus to $2 with the
-# options that follow; leaves live.txt, live.err and raw.pcapng.
+# Runs dltdump on URI $1 (with the options in dump_extra) inside the namespace while udpsend
+# sends $send_file to $2 with the options that follow; leaves live.txt, live.err and raw.pcapng.
+dump_extra=()
+send_file=$work/net.bin
 record() {
   local uri=$1 target=$2
   shift 2
   rm -f "$work/raw.pcapng"
   # Not through a function: SIGINT must reach dltdump itself (ip netns exec execs it).
-  ip netns exec "$ns" "$DLTDUMP" "$uri" --capture "$work/raw.pcapng" -o "$work/live.txt" -f 2> "$work/live.err" &
+  ip netns exec "$ns" "$DLTDUMP" "${dump_extra[@]}" "$uri" --capture "$work/raw.pcapng" -o "$work/live.txt" -f \
+    2> "$work/live.err" &
   local dump=$!
   sleep 0.5
-  in_ns "$UDPSEND" "$@" "$work/net.bin" "$target" > "$work/send.txt"
+  in_ns "$UDPSEND" "$@" "$send_file" "$target" > "$work/send.txt"
   sleep 0.5
   kill -INT "$dump"
   wait "$dump"
@@ -71,5 +77,18 @@ record udp://127.0.0.1:3490 127.0.0.1:3490 --senders 3 --rate "$RATE"
 cut -d' ' -f3- "$work/live.txt" | sort > "$work/got.txt"
 cmp -s "$work/got.txt" "$work/expected.txt" && ok "unicast, three senders: all $COUNT messages" ||
   fail "unicast: $(wc -l < "$work/got.txt") of $COUNT messages; $(cat "$work/live.err")"
+
+# FIBEX, live and filtered: the lines the catalogue gives, as for the recording itself.
+"$NVGEN" --mode default --format net --count 20000 --seed 9 --catalogue "$work/cat" -o "$work/nv.bin" > /dev/null
+"$DLTDUMP" -F "$work/cat" --type=error --format=net "$work/nv.bin" | cut -d' ' -f3- | sort > "$work/nv-expected.txt"
+dump_extra=(-F "$work/cat" --type=error)
+send_file=$work/nv.bin
+record udp://239.255.42.99:3490 239.255.42.99:3490 --pack 1400 --rate "$RATE"
+cut -d' ' -f3- "$work/live.txt" | sort > "$work/got.txt"
+if [ -s "$work/nv-expected.txt" ] && cmp -s "$work/got.txt" "$work/nv-expected.txt"; then
+  ok "FIBEX live, --type=error: the $(wc -l < "$work/got.txt") lines the recording gives"
+else
+  fail "FIBEX live: $(wc -l < "$work/got.txt") lines, expected $(wc -l < "$work/nv-expected.txt"); $(cat "$work/live.err")"
+fi
 
 [ "$fails" -eq 0 ] || exit 1
