@@ -58,6 +58,7 @@ bench: build
 	bench/compare_dlt_capture.sh $(BUILD)
 	bench/compare_filter.sh $(BUILD)
 	bench/compare_output.sh $(BUILD)
+	bench/compare_fibex.sh $(BUILD)
 	bench/compare_live.sh $(BUILD)
 
 fuzz: deps
