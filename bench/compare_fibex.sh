@@ -14,9 +14,13 @@
 #     same generator is decoded first and its lines classified (verbose, non-verbose decoded
 #     through the catalogue, non-verbose printed as byte dump) so that the figure is known to
 #     measure catalogue decoding.
+#  3. the same messages both ways: the NV log through its catalogue vs its --nv-verbose
+#     rewrite (every message the catalogue decodes completely made verbose, the rest as it
+#     was), which prints the same text but for device times: what decoding through the
+#     catalogue costs over decoding the same arguments from a verbose payload. N = 1 and 2.
 # Both logs are settled (common.sh) so that their cached pages are alike.
 # Usage: bench/compare_fibex.sh [BUILD_DIR] [CAT_MB] [LOG_MB] [RUNS]   (defaults: build 200 1024 3)
-# Data goes to $BENCH_WORK (default /tmp/dltdump-bench): ~CAT_MB + 2 x LOG_MB.
+# Data goes to $BENCH_WORK (default /tmp/dltdump-bench): ~CAT_MB + 3.3 x LOG_MB.
 set -eu
 . "$(dirname "$0")/common.sh"
 build=${1:-build}
@@ -106,3 +110,15 @@ printf 'NV / verbose per message:          %.2f (1 thread), %.2f (2 threads)   (
   "$(echo "$r1 * $v_lines / $nv_lines" | bc -l)" "$(echo "$r2 * $v_lines / $nv_lines" | bc -l)" "$(echo "$nv_lines / $v_lines" | bc -l)"
 printf 'NV / verbose per byte of text out: %.2f (1 thread), %.2f (2 threads)   (%.2fx as much text from NV)\n' \
   "$(echo "$r1 * $out_v / $out_nv" | bc -l)" "$(echo "$r2 * $out_v / $out_nv" | bc -l)" "$(echo "$out_nv / $out_v" | bc -l)"
+
+echo
+nvv=$work/nv-${log_mb}M-rewritten.dlt
+[ -f "$nvv" ] || "$dltdump" -F "$nv_cat" --nv-verbose -o "$nvv" "$nv"
+echo "== 3. the same messages: $nv through its catalogue vs its --nv-verbose rewrite $nvv ($(stat -c %s "$nvv") bytes)"
+settle "$nv" "$nvv"
+mapfile -t t < <(medians "'$dltdump' -F '$nv_cat' --threads=1 '$nv' > /dev/null" "'$dltdump' --threads=1 '$nvv' > /dev/null" \
+  "'$dltdump' -F '$nv_cat' --threads=2 '$nv' > /dev/null" "'$dltdump' --threads=2 '$nvv' > /dev/null")
+printf 'NV through the catalogue, 1 / 2 threads:  %.3f s / %.3f s\n' "${t[0]}" "${t[2]}"
+printf 'the same as verbose,      1 / 2 threads:  %.3f s / %.3f s\n' "${t[1]}" "${t[3]}"
+printf 'catalogue / verbose, the same messages:   %.2f (1 thread), %.2f (2 threads)   (target <= 1.3)\n' \
+  "$(round_ratio 2 1)" "$(round_ratio 4 3)"

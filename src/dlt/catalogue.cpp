@@ -1,9 +1,11 @@
 #include "dlt/catalogue.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "dlt/catalogue_payload.hpp"
 #include "dlt/nonverbose_payload.hpp"
+#include "dlt/text_encoding.hpp"
 
 namespace dltdump::dlt {
 
@@ -53,8 +55,12 @@ void CatalogueBuilder::begin_file() {
 
 std::uint32_t CatalogueBuilder::add_arg(SignalType type, std::uint8_t width, std::uint32_t bytes,
                                         std::string_view text) {
-  file_args_.push_back({type, width, bytes, texts_.size(), text.size()});
-  texts_.append(text);
+  // Kept as the line shows it (controls as '.', invalid UTF-8 as U+FFFD): a static text is
+  // copied into each line as it is, not decoded again.
+  shown_.clear();
+  append_utf8(shown_, reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+  file_args_.push_back({type, width, bytes, texts_.size(), shown_.size()});
+  texts_.append(shown_.view());
   return static_cast<std::uint32_t>(file_args_.size() - 1);
 }
 
@@ -129,7 +135,27 @@ Catalogue CatalogueBuilder::build() {
   c.args_.reserve(args_.size());
   for (const PendingArg& a : args_)
     c.args_.push_back({a.type, a.width, a.bytes, std::string_view(c.texts_.get() + a.text_at, a.text_size)});
-  for (std::size_t i = 0; i < c.frames_.size(); ++i) c.frames_[i].args = c.args_.data() + arg_at_[i];
+  for (std::size_t i = 0; i < c.frames_.size(); ++i) {
+    CatalogueFrame& f = c.frames_[i];
+    f.args = c.args_.data() + arg_at_[i];
+    std::uint64_t least = 0;
+    for (std::uint32_t k = 0; k < f.arg_count; ++k) {
+      const CatalogueArg& a = f.args[k];
+      const bool fixed = a.type != SignalType::Text && a.width > 0;
+      const bool by_length = a.type == SignalType::Raw || a.type == SignalType::Ascii || a.type == SignalType::Utf8 ||
+                             (a.type == SignalType::Unknown && a.bytes == 0);
+      if (fixed && a.bytes < a.width) f.never_fits = true;
+      if (by_length) {
+        f.counted = true;
+        least += 2;
+      } else if (a.type != SignalType::Text) {
+        least += a.bytes;
+      }
+    }
+    // A packet is at most 64 KiB: a frame that needs more never fits.
+    if (least > kMaxPacketBytes) f.never_fits = true;
+    f.least_bytes = static_cast<std::uint32_t>(std::min<std::uint64_t>(least, kMaxPacketBytes + 1));
+  }
   return std::move(catalogue_);
 }
 

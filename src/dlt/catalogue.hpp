@@ -16,6 +16,7 @@
 
 #include "dlt/catalogue_frame.hpp"
 #include "dlt/message.hpp"
+#include "util/text_buffer.hpp"
 
 namespace dltdump::dlt {
 
@@ -88,8 +89,9 @@ class CatalogueBuilder {
   // Starts the frames of a new file.
   void begin_file();
   // Describes an argument of the current file; returns its number for add_frame. `width`:
-  // 1, 2, 4 or 8 for the fixed-size types (4 or 8 for Float), else 0. `text` is copied
-  // (for SignalType::Text).
+  // 1, 2, 4 or 8 for the fixed-size types (4 or 8 for Float), else 0. `text` (for
+  // SignalType::Text) is kept as a line shows it: control characters as '.', bytes that
+  // are not UTF-8 as U+FFFD.
   std::uint32_t add_arg(SignalType type, std::uint8_t width, std::uint32_t bytes, std::string_view text = {});
   // Adds a frame of the current file whose arguments are `args` (numbers add_arg gave
   // in this file), in payload order. `ecu`: the file's ECU id (empty if it names none);
@@ -119,6 +121,7 @@ class CatalogueBuilder {
   std::vector<PendingArg> args_;       // every frame's arguments, in frame order
   std::vector<std::uint32_t> arg_at_;  // per frame: its first argument in args_
   std::string texts_;
+  util::TextBuffer shown_;  // a text being made as lines show it
   std::size_t first_frame_of_file_ = 0;
   std::size_t used_slots_ = 0;
 };

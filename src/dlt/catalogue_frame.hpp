@@ -31,7 +31,7 @@ struct CatalogueArg {
   SignalType type = SignalType::Unknown;
   std::uint8_t width = 0;   // value bytes of Bool/Sint/Uint/Hex/Bin/Float (1, 2, 4 or 8)
   std::uint32_t bytes = 0;  // the PDU's BYTE-LENGTH
-  std::string_view text;    // Text: the description (points into the catalogue)
+  std::string_view text;    // Text: the description as lines show it (points into the catalogue)
 };
 
 struct CatalogueFrame {
@@ -40,6 +40,14 @@ struct CatalogueFrame {
   std::uint8_t msin = 0;  // message type and type info as the MSIN byte has them, verbose bit clear
   std::uint32_t arg_count = 0;
   const CatalogueArg* args = nullptr;  // arg_count arguments in payload order
+  // What the arguments need, known when the catalogue is built, so that most payloads are
+  // judged without a walk (dlt/catalogue_payload.hpp, frame_fits): the bytes of the
+  // fixed-size arguments plus 2 per length-prefixed one (the least a payload must hold);
+  // whether any argument's length comes from the payload; whether a fixed-size argument's
+  // BYTE-LENGTH is below its type's width (then no payload fits).
+  std::uint32_t least_bytes = 0;
+  bool counted = false;
+  bool never_fits = false;
 };
 
 }  // namespace dltdump::dlt

@@ -52,8 +52,7 @@ bool walk(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool be, 
     std::size_t n = 0;
     switch (a.type) {
       case SignalType::Text:
-        if constexpr (Out::kFormats)
-          append_utf8(out, reinterpret_cast<const std::uint8_t*>(a.text.data()), a.text.size());
+        if constexpr (Out::kFormats) out.append(a.text);  // made printable when the catalogue was built
         break;
       case SignalType::Bool:
       case SignalType::Sint:
@@ -134,6 +133,8 @@ void store(std::uint8_t* p, std::uint64_t v, unsigned width, bool be) {
 }  // namespace
 
 bool frame_fits(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian) {
+  if (f.never_fits || args.size() < f.least_bytes) return false;
+  if (!f.counted) return args.size() == f.least_bytes;
   util::NullText none;
   return walk(f, args, big_endian, none);
 }

@@ -103,11 +103,12 @@ XmlText from_bytes(std::string_view name, std::unique_ptr<char[]> bytes, std::si
   const std::string_view raw(bytes.get(), size);
   if (const auto encoding = encoding_of(raw.substr(0, 1024))) {
     XmlText t = convert(name, raw, *encoding);
+    t.converted = true;
     check(name, t.view());
     return t;
   }
   check(name, raw);
-  return {std::move(bytes), size};
+  return {std::move(bytes), size, false};
 }
 
 }  // namespace

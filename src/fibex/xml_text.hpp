@@ -24,6 +24,7 @@ util::Error fibex_error(const std::string& name, const std::string& what);
 struct XmlText {
   std::unique_ptr<char[]> bytes;  // size + 1 bytes (the parser may write one past the text)
   std::size_t size = 0;
+  bool converted = false;  // from another encoding: its offsets are not the file's
   std::string_view view() const { return {bytes.get(), size}; }
 };
 
