@@ -19,8 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   lookup.per_ecu = data[0] & 1;
   lookup.id_only = data[0] & 2;
   const std::string_view doc(reinterpret_cast<const char*>(data + 1), size - 1);
-  std::size_t lines = 1;
-  for (char c : doc) lines += c == '\n';
+  std::size_t lines = 1;  // line ends as XML counts them: LF, CR LF, a lone CR
+  for (std::size_t i = 0; i < doc.size(); ++i)
+    lines += doc[i] == '\n' || (doc[i] == '\r' && (i + 1 == doc.size() || doc[i + 1] != '\n'));
   dlt::CatalogueBuilder builder(lookup);
   std::vector<fibex::Warning> warnings;
   try {
