@@ -446,10 +446,10 @@ void read_buffer(std::string_view name, char* buffer, std::size_t size, const Or
                  dlt::CatalogueBuilder& builder, std::vector<Warning>& warnings) {
   pugi::xml_document doc;
   // (Offsets count from the buffer's start, a byte order mark included.)
-  const pugi::xml_parse_result r =
-      doc.load_buffer_inplace(buffer, size, kParse, pugi::encoding_utf8);
+  const pugi::xml_parse_result r = doc.load_buffer_inplace(buffer, size, kParse, pugi::encoding_utf8);
   auto fault = [&](std::ptrdiff_t offset, const std::string& what, const std::string& why) {
-    const auto [line, column] = place(original(0, std::string_view::npos), static_cast<std::size_t>(std::max<std::ptrdiff_t>(offset, 0)));
+    const auto [line, column] =
+        place(original(0, std::string_view::npos), static_cast<std::size_t>(std::max<std::ptrdiff_t>(offset, 0)));
     return fibex_error(std::string(name), util::printable(name) + ": " + what + " at XML Line " + std::to_string(line) +
                                               " Pos " + std::to_string(column) + " (" + why + ")");
   };
@@ -462,7 +462,8 @@ void read_buffer(std::string_view name, char* buffer, std::size_t size, const Or
   builder.begin_file();
   DocumentReader reader(builder, {buffer, size}, original);
   reader.read(doc);
-  if (!reader.warnings().empty()) place_warnings(name, original(0, std::string_view::npos), reader.warnings(), warnings);
+  if (!reader.warnings().empty())
+    place_warnings(name, original(0, std::string_view::npos), reader.warnings(), warnings);
   for (const dlt::CatalogueBuilder::Duplicate& d : builder.end_file()) {
     Warning w;
     w.file = std::string(name);
@@ -494,7 +495,7 @@ void read_path(const std::string& path, dlt::CatalogueBuilder& builder, std::vec
     std::string part;
     if (fd.get() < 0) return part;
     if (to == std::string_view::npos) {
-      struct stat st{};
+      struct stat st {};
       if (::fstat(fd.get(), &st) != 0) return part;
       to = static_cast<std::size_t>(st.st_size);
     }

@@ -224,7 +224,9 @@ TEST(FibexReader, WhatNoXmlReaderTakesIsRefusedAtItsPlace) {
   EXPECT_NE(fault_of("\0\0\0\0binary"s).find("not XML"), std::string::npos);
   EXPECT_NE(fault_of("garbage <x/>").find("t.xml: not XML (XML Line 1 Pos 1"), std::string::npos);
   std::string latin = good;
-  latin.replace(latin.find("Free"), 4, "Fr\xE9" "e");
+  latin.replace(latin.find("Free"), 4,
+                "Fr\xE9"
+                "e");
   EXPECT_NE(fault_of(latin).find("t.xml: not UTF-8 at XML Line 6 Pos 27 "), std::string::npos) << fault_of(latin);
   EXPECT_NE(
       fault_of("<?xml version=\"1.0\" encoding=\"NO-SUCH-CODE\"?><a/>").find("encoding 'NO-SUCH-CODE' is not known"),
