@@ -176,9 +176,7 @@ using Original = std::function<std::string(std::size_t from, std::size_t to)>;
 // afterwards, from the document as it was (parsing in place changes the buffer).
 struct PendingWarning {
   std::string_view name;
-  std::ptrdiff_t offset;           // of the element's name
-  std::string_view end_of;         // non-empty: at the end tag of this element name
-  std::ptrdiff_t last_descendant;  // from where to look for that end tag
+  std::ptrdiff_t offset;  // of the element's name (in its start or end tag)
 };
 
 class DocumentReader {
@@ -222,12 +220,28 @@ class DocumentReader {
   dlt::Id ecu_id() const { return ecu_ ? dlt::Id::from_text(*ecu_) : dlt::Id{}; }
 
  private:
-  void warn(std::string_view name, pugi::xml_node at) { warnings_.push_back({name, at.offset_debug(), {}, 0}); }
-  // At the end tag of `e` (what DltDump reports for what it finds there).
+  void warn(std::string_view name, pugi::xml_node at) { warnings_.push_back({name, at.offset_debug()}); }
+  // At the end tag of `e` (what DltDump reports for what it finds there); at its start tag
+  // if it has none (`<a/>`).
   void warn_at_end(std::string_view name, pugi::xml_node e) {
+    const std::size_t at = end_tag_name(e);
+    warnings_.push_back({name, at == std::string_view::npos ? e.offset_debug() : static_cast<std::ptrdiff_t>(at)});
+  }
+
+  // The offset of the name in the end tag of `e` in the parsed buffer, or npos if it has
+  // none. Parsing in place may have written over the end tag's '<', not over its name.
+  std::size_t end_tag_name(pugi::xml_node e) const {
     pugi::xml_node last = e;
     while (last.last_child()) last = last.last_child();
-    warnings_.push_back({name, e.offset_debug(), e.name(), last.offset_debug()});
+    const std::string tag = "/" + std::string(e.name());
+    std::size_t at = static_cast<std::size_t>(std::max<std::ptrdiff_t>(last.offset_debug(), 0));
+    while ((at = parsed_.find(tag, at)) != std::string_view::npos) {
+      const std::size_t after = at + tag.size();
+      if (after < parsed_.size() && std::string_view(">\t\n\r ").find(parsed_[after]) != std::string_view::npos)
+        return at + 1;
+      at = after;
+    }
+    return std::string_view::npos;
   }
 
   // The text of element `e`, as an XML reader gives it: its text and CDATA joined. One
@@ -240,20 +254,9 @@ class DocumentReader {
     for (pugi::xml_node c = e.first_child(); c; c = c.next_sibling())
       pieces += c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata;
     if (pieces <= 1) return joined_text(e);
-    // The element's extent: from its '<' to the '>' of its end tag, found in the parsed
-    // buffer (parsing in place may have written over the end tag's '<', not its name).
+    // The element's extent: from its '<' to the '>' of its end tag.
     const auto at = static_cast<std::size_t>(std::max<std::ptrdiff_t>(e.offset_debug() - 1, 0));
-    pugi::xml_node last = e;
-    while (last.last_child()) last = last.last_child();
-    const std::string tag = "/" + std::string(e.name());
-    std::size_t end_tag = static_cast<std::size_t>(std::max<std::ptrdiff_t>(last.offset_debug(), 0));
-    while ((end_tag = parsed_.find(tag, end_tag)) != std::string_view::npos) {
-      const std::size_t after = end_tag + tag.size();
-      if (after < parsed_.size() && (parsed_[after] == '>' || parsed_[after] == ' ' || parsed_[after] == '\t' ||
-                                     parsed_[after] == '\r' || parsed_[after] == '\n'))
-        break;
-      end_tag = after;
-    }
+    const std::size_t end_tag = end_tag_name(e);
     const std::size_t close = end_tag == std::string_view::npos ? end_tag : parsed_.find('>', end_tag);
     if (at >= parsed_.size() || close == std::string_view::npos) return joined_text(e);
     const std::string element = original_(at, close + 1);
@@ -419,18 +422,13 @@ class DocumentReader {
   std::size_t frames_ = 0;
 };
 
-// The places of `pending`, from the document as it was; one pass over it.
+// The places of `pending`, from the document as it was; one pass over it (warnings are
+// found mostly in document order).
 void place_warnings(std::string_view file, std::string_view text, const std::vector<PendingWarning>& pending,
                     std::vector<Warning>& out) {
+  Places places(text);
   for (const PendingWarning& p : pending) {
-    std::size_t at = p.offset < 0 ? 0 : static_cast<std::size_t>(p.offset);
-    if (!p.end_of.empty()) {
-      const std::string tag = "</" + std::string(p.end_of);
-      const std::size_t from = static_cast<std::size_t>(std::max(p.offset, p.last_descendant));
-      const std::size_t end = from < text.size() ? text.find(tag, from) : std::string_view::npos;
-      if (end != std::string_view::npos) at = end + 2;
-    }
-    const auto [line, column] = place(text, at);
+    const auto [line, column] = places.at(p.offset < 0 ? 0 : static_cast<std::size_t>(p.offset));
     Warning w;
     w.file = std::string(file);
     w.name = std::string(p.name);

@@ -118,21 +118,24 @@ util::Error fibex_error(const std::string& name, const std::string& what) {
                      "Problem when loading FIBEX files: " + what);
 }
 
-std::pair<std::size_t, std::size_t> place(std::string_view text, std::size_t offset) {
-  offset = std::min(offset, text.size());
-  std::size_t line = 1, column = 1;
-  const std::size_t bom = text.starts_with(kBom) ? kBom.size() : 0;
-  for (std::size_t i = std::min(bom, offset); i < offset; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c == '\n' || (c == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n'))) {
-      ++line;
-      column = 1;
+Places::Places(std::string_view text) : text_(text), offset_(text.starts_with(kBom) ? kBom.size() : 0) {}
+
+std::pair<std::size_t, std::size_t> Places::at(std::size_t offset) {
+  offset = std::min(offset, text_.size());
+  if (offset < offset_) *this = Places(text_);
+  for (std::size_t& i = offset_; i < offset; ++i) {
+    const auto c = static_cast<unsigned char>(text_[i]);
+    if (c == '\n' || (c == '\r' && (i + 1 >= text_.size() || text_[i + 1] != '\n'))) {
+      ++line_;
+      column_ = 1;
     } else if (c != '\r' && (c & 0xC0) != 0x80) {
-      ++column;
+      ++column_;
     }
   }
-  return {line, column};
+  return {line_, column_};
 }
+
+std::pair<std::size_t, std::size_t> place(std::string_view text, std::size_t offset) { return Places(text).at(offset); }
 
 XmlText read_xml_text(const std::string& path) {
   util::ScopedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));

@@ -41,4 +41,16 @@ XmlText xml_text(std::string_view name, std::string_view document);
 // not one.
 std::pair<std::size_t, std::size_t> place(std::string_view text, std::size_t offset);
 
+// The same for increasing offsets, in one pass over the text: at(offset) for offsets in
+// ascending order (a smaller one starts over). The text must outlive it.
+class Places {
+ public:
+  explicit Places(std::string_view text);
+  std::pair<std::size_t, std::size_t> at(std::size_t offset);
+
+ private:
+  std::string_view text_;
+  std::size_t offset_, line_ = 1, column_ = 1;
+};
+
 }  // namespace dltdump::fibex
