@@ -45,7 +45,7 @@ void Catalogue::describe(Message& m) const {
   m.frame = f;
   m.app = f->app;
   m.ctx = f->ctx;
-  m.frame_decodes = frame_fits(*f, m.payload.subspan(4), m.big_endian);
+  m.frame_decodes = false;  // check_payload finds out, in the walk that makes the text
 }
 
 void CatalogueBuilder::begin_file() {

@@ -41,7 +41,8 @@ class Catalogue {
   const CatalogueFrame* find(const Message& m, std::uint32_t id) const;
 
   // Gives non-verbose message `m` (headers parsed) its frame, if the catalogue has one:
-  // sets m.frame, m.frame_decodes and the frame's application and context ids in `m`.
+  // sets m.frame and the frame's application and context ids in `m` (whether the frame
+  // reads the payload, m.frame_decodes, is for check_payload to find out).
   // A payload shorter than 4 bytes has no message id: it gets none.
   void describe(Message& m) const;
 

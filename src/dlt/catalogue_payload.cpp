@@ -132,16 +132,24 @@ void store(std::uint8_t* p, std::uint64_t v, unsigned width, bool be) {
 
 }  // namespace
 
+namespace {
+// False when the frame's precomputed needs already rule `n` bytes out; then the walk is
+// spared. For a frame without length-prefixed arguments, true decides it.
+bool may_fit(const CatalogueFrame& f, std::size_t n) {
+  return !f.never_fits && n >= f.least_bytes && (f.counted || n == f.least_bytes);
+}
+}  // namespace
+
 bool frame_fits(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian) {
-  if (f.never_fits || args.size() < f.least_bytes) return false;
-  if (!f.counted) return args.size() == f.least_bytes;
+  if (!may_fit(f, args.size())) return false;
+  if (!f.counted) return true;
   util::NullText none;
   return walk(f, args, big_endian, none);
 }
 
-void format_frame_args(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
+bool format_frame_args(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
                        util::TextBuffer& out) {
-  walk(f, args, big_endian, out);
+  return may_fit(f, args.size()) && walk(f, args, big_endian, out);
 }
 
 std::size_t write_verbose_packet(const Message& m, std::uint8_t* out) {

@@ -23,8 +23,9 @@ namespace dltdump::dlt {
 bool frame_fits(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian);
 
 // Appends the argument texts of `args` read by `f`, joined by single spaces (static texts
-// and strings with controls shown as '.'). Assumes frame_fits.
-void format_frame_args(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
+// and strings with controls shown as '.'), and returns true if the arguments took the bytes
+// exactly, as frame_fits; otherwise what was appended is partial.
+bool format_frame_args(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
                        util::TextBuffer& out);
 
 // Writes message `m`, which its frame decodes (m.frame, m.frame_decodes), as a verbose

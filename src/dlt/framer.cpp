@@ -106,9 +106,10 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
     // (A packet dropped unparsed is here only because a marker may start in it.)
     if (need == PayloadGate::Need::Nothing && !dropped_unparsed && pass_over()) continue;
     util::TextBuffer* text = need == PayloadGate::Need::Text ? text_ : nullptr;
-    if (text && lines && pending_.length == 0) {
+    if (text && lines && pending_.length == 0 && !m.frame) {
       // The payload text goes straight into the sink's line (with a skip record pending,
-      // the normal path below keeps the skip line first).
+      // the normal path below keeps the skip line first; a catalogue's message takes it
+      // too, as its line's argument count is known only once its text is made).
       util::TextBuffer& line = lines->begin_line(m);  // may relocate m (see InPlaceLines)
       if (!check_payload_into(m, line)) {
         lines->cancel_line();

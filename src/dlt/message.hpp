@@ -58,8 +58,9 @@ struct Message {
   Id app, ctx;
   PayloadKind kind = PayloadKind::NonVerbose;
   // A non-verbose message's catalogue frame, if a catalogue describes it (dlt/catalogue.hpp:
-  // Catalogue::describe); then `app` and `ctx` are the frame's. `frame_decodes`: the frame's
-  // arguments take the payload exactly, so the line shows them (else the byte dump).
+  // Catalogue::describe); then `app` and `ctx` are the frame's. `frame_decodes` (set by
+  // check_payload): the frame's arguments take the payload exactly, so the line shows them
+  // (else the byte dump).
   const CatalogueFrame* frame = nullptr;
   bool frame_decodes = false;
   // The payload's text when the framer made it while validating (see parse_packet).

@@ -25,6 +25,22 @@ void format_nonverbose(std::span<const std::uint8_t> payload, bool big_endian, u
   append_hex_bytes(out, d, n);
 }
 
+void read_frame_payload(Message& m, util::TextBuffer* text) {
+  const std::span<const std::uint8_t> args = m.payload.subspan(4);  // a frame was found by a 4-byte id
+  if (!text) {
+    m.frame_decodes = frame_fits(*m.frame, args, m.big_endian);
+    return;
+  }
+  const std::size_t start = text->size();
+  text->put('[');
+  util::append_int(*text, m.frame->id);
+  text->append("] ", 2);
+  m.frame_decodes = format_frame_args(*m.frame, args, m.big_endian, *text);
+  if (m.frame_decodes) return;
+  text->truncate(start);
+  format_nonverbose(m.payload, m.big_endian, *text);
+}
+
 void format_nonverbose(const Message& m, util::TextBuffer& out) {
   if (!(m.frame_decodes && m.frame)) {
     format_nonverbose(m.payload, m.big_endian, out);

@@ -22,4 +22,10 @@ void format_nonverbose(std::span<const std::uint8_t> payload, bool big_endian, u
 // frame reads (m.frame_decodes), else the byte dump above.
 void format_nonverbose(const Message& m, util::TextBuffer& out);
 
+// For a message with a catalogue frame (m.frame): sets m.frame_decodes and, with `text`,
+// appends the message's text as format_nonverbose does — one walk over the payload either
+// way (with text, the arguments are formatted at once and replaced by the byte dump if
+// they do not take the payload exactly).
+void read_frame_payload(Message& m, util::TextBuffer* text);
+
 }  // namespace dltdump::dlt

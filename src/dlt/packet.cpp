@@ -95,6 +95,12 @@ void parse_headers(std::span<const std::uint8_t> packet, Message& m) {
 bool check_payload_into(const Message& m, util::TextBuffer& out) { return check_payload_kind(m, &out); }
 
 bool check_payload(Message& m, util::TextBuffer* payload_text) {
+  if (m.frame) [[unlikely]] {  // a non-verbose message of a catalogue: always valid
+    read_frame_payload(m, payload_text);
+    m.has_payload_text = payload_text != nullptr;
+    m.payload_text = payload_text ? payload_text->view() : std::string_view();
+    return true;
+  }
   if (!check_payload_kind(m, payload_text)) {
     m.has_payload_text = false;
     return false;

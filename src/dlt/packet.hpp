@@ -78,7 +78,8 @@ bool check_payload(Message& m, util::TextBuffer* payload_text);
 
 // Validates the payload as check_payload does and appends its text to `out` in the same
 // walk (a line being written in place: see dlt::InPlaceLines); m.has_payload_text is not
-// set. Returns false if the packet is invalid (some text may have been appended).
+// set. Returns false if the packet is invalid (some text may have been appended). Not for
+// a message with a catalogue frame (its line's head depends on what check_payload finds).
 bool check_payload_into(const Message& m, util::TextBuffer& out);
 
 // parse_headers then check_payload.
