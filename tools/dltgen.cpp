@@ -642,12 +642,6 @@ struct Generator {
   std::exit(2);
 }
 
-std::uint64_t parse_size(const char* s) {
-  const auto v = dltdump::tools::parse_size(s);
-  if (!v) usage();
-  return *v;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -659,8 +653,8 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     if (a == "--format") o.format = val();
-    else if (a == "--count") o.count = parse_size(val());
-    else if (a == "--size") o.size = parse_size(val());
+    else if (a == "--count") o.count = dltdump::tools::size_or_usage(val(), usage);
+    else if (a == "--size") o.size = dltdump::tools::size_or_usage(val(), usage);
     else if (a == "--seed") o.seed = std::strtoull(val(), nullptr, 10);
     else if (a == "--corrupt") o.corrupt = static_cast<unsigned>(std::atoi(val()));
     else if (a == "--truncate") o.truncate = true;

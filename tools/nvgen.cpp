@@ -1006,12 +1006,6 @@ struct Generator {
   std::exit(2);
 }
 
-std::uint64_t parse_size(const char* s) {
-  const auto v = dltdump::tools::parse_size(s);
-  if (!v) usage();
-  return *v;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -1024,8 +1018,8 @@ int main(int argc, char** argv) {
     };
     if (a == "--mode") o.mode = val();
     else if (a == "--format") o.format = val();
-    else if (a == "--count") o.count = parse_size(val());
-    else if (a == "--size") o.size = parse_size(val());
+    else if (a == "--count") o.count = dltdump::tools::size_or_usage(val(), usage);
+    else if (a == "--size") o.size = dltdump::tools::size_or_usage(val(), usage);
     else if (a == "--seed") o.seed = std::strtoull(val(), nullptr, 10);
     else if (a == "--ecus") o.ecus = static_cast<unsigned>(std::strtoul(val(), nullptr, 10));
     else if (a == "--frames") o.frames = static_cast<unsigned>(std::strtoul(val(), nullptr, 10));

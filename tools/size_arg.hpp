@@ -26,4 +26,14 @@ inline std::optional<std::uint64_t> parse_size(const char* s) {
   return end[1] == 0 ? std::optional(v) : std::nullopt;
 }
 
+// The value of `s`, or the tool's usage() (which must not return) if it is not a size.
+inline std::uint64_t size_or_usage(const char* s, void (*usage)()) {
+  const auto v = parse_size(s);
+  if (!v) {
+    usage();
+    std::abort();
+  }
+  return *v;
+}
+
 }  // namespace dltdump::tools
