@@ -482,7 +482,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (fd < 0 || write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size()))
         fail("copying an output");
       close(fd);
-      const Run back = run({pcapng ? "--format=pcap" : "--format=file", path}, 1, 2u << 20, 0);
+      std::vector<std::string> back_args = {pcapng ? "--format=pcap" : "--format=file", path};
+      if (h.fibex) back_args.insert(back_args.begin(), {"--fibex=" + g_dir + "/catalogue.xml", "--nv-noexthdr"});
+      const Run back = run(back_args, 1, 2u << 20, 0);
       if (back.rc != util::exit_status(util::ExitCode::Success)) fail("an output file does not decode cleanly");
       got += back.console;
       unlink(path.c_str());
