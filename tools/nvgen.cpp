@@ -247,64 +247,35 @@ void make_desc(Rng& r, Pdu& p) {
     }
     // First and last pieces are plain words: no whitespace at either end of the text.
     unsigned k = (i == 0 || i + 1 == pieces) ? 0 : r.below(14);
-    switch (k) {
-      case 1:
-        xml += "&amp;";
-        text += "&";
-        break;
-      case 2:
-        xml += "&lt;x&gt;";
-        text += "<x>";
-        break;
-      case 3:
-        xml += "&quot;q&apos;";
-        text += "\"q'";
-        break;
-      case 4:
-        xml += "caf&#233;";
-        text += "caf\xC3\xA9";
-        break;
-      case 5:
-        xml += "&#x20AC;5";
-        text +=
-            "\xE2\x82\xAC"
-            "5";
-        break;
-      case 6:
-        xml += "a&#9;b";
-        text += "a.b";
-        break;  // tab
-      case 7:
-        xml += "c&#xA;d";
-        text += "c.d";
-        break;  // line feed
-      case 8:
-        xml += "e&#x7F;&#x85;f";
-        text += "e..f";
-        break;  // DEL, C1 NEL
-      case 9:
-        xml +=
-            "Gr\xC3\xBC\xC3\x9F"
-            "e \xE2\x9C\x93";
-        text +=
-            "Gr\xC3\xBC\xC3\x9F"
-            "e \xE2\x9C\x93";
-        break;
-      case 10:
-        xml += "<![CDATA[a<b & c>d]]>";
-        text += "a<b & c>d";
-        break;
-      case 11: {
-        std::string n = std::to_string(r.below(100000));
-        xml += "=" + n;
-        text += "=" + n;
-        break;
-      }
-      default: {
-        const char* w = kWords[r.below(16)];
-        xml += w;
-        text += w;
-      }
+    // Fixed pieces: the XML and the text a line shows (entities resolved, controls as '.').
+    static const std::pair<const char*, const char*> kPieces[] = {
+        {"&amp;", "&"},
+        {"&lt;x&gt;", "<x>"},
+        {"&quot;q&apos;", "\"q'"},
+        {"caf&#233;", "caf\xC3\xA9"},
+        {"&#x20AC;5",
+         "\xE2\x82\xAC"
+         "5"},
+        {"a&#9;b", "a.b"},           // tab
+        {"c&#xA;d", "c.d"},          // line feed
+        {"e&#x7F;&#x85;f", "e..f"},  // DEL, C1 NEL
+        {"Gr\xC3\xBC\xC3\x9F"
+         "e \xE2\x9C\x93",
+         "Gr\xC3\xBC\xC3\x9F"
+         "e \xE2\x9C\x93"},
+        {"<![CDATA[a<b & c>d]]>", "a<b & c>d"},
+    };
+    if (k >= 1 && k <= std::size(kPieces)) {
+      xml += kPieces[k - 1].first;
+      text += kPieces[k - 1].second;
+    } else if (k == 11) {
+      const std::string n = "=" + std::to_string(r.below(100000));
+      xml += n;
+      text += n;
+    } else {
+      const char* w = kWords[r.below(16)];
+      xml += w;
+      text += w;
     }
   }
   if (r.chance(20)) {  // a trailing colon, as real catalogues have ("Free size:")
