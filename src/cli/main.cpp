@@ -33,8 +33,8 @@ constexpr std::size_t kMaxFibexWarnings = 1000;
 // Reads the files of --fibex, before any input (spec §1.7). Their warnings go to standard
 // error; any is fatal (exit 6), as in DltDump: a catalogue that is wrong in one place may
 // decode other messages wrongly without a sign. Throws util::Error (exit 6) for a file that
-// cannot be read or is not XML.
-std::optional<fibex::Catalogue> read_fibex(const app::DumpConfig& dump, util::ExitCode& code) {
+// cannot be read or is not XML. Returns nullopt when there were warnings (printed).
+std::optional<fibex::Catalogue> read_fibex(const app::DumpConfig& dump) {
   fibex::Catalogue c = fibex::read_catalogue(dump.fibex, dump.nv_lookup);
   if (c.warnings.empty()) return c;
   std::string text;
@@ -42,7 +42,6 @@ std::optional<fibex::Catalogue> read_fibex(const app::DumpConfig& dump, util::Ex
   if (c.warnings.size() > kMaxFibexWarnings)
     text += "... and " + std::to_string(c.warnings.size() - kMaxFibexWarnings) + " more FIBEX warnings\n";
   util::write_all(STDERR_FILENO, text);
-  code = util::ExitCode::FibexError;
   return std::nullopt;
 }
 
@@ -67,9 +66,8 @@ util::ExitCode run(int argc, char** argv) {
   std::optional<fibex::Catalogue> catalogue;
   app::DumpConfig dump = options.dump;
   if (!dump.fibex.empty()) {
-    util::ExitCode code = util::ExitCode::Success;
-    catalogue = read_fibex(dump, code);
-    if (!catalogue) return code;
+    catalogue = read_fibex(dump);
+    if (!catalogue) return util::ExitCode::FibexError;
     dump.catalogue = &catalogue->catalogue;
   }
   if (options.command == cli::Command::FibexCheck) return util::ExitCode::Success;
