@@ -16,6 +16,7 @@
 
 #include "dlt/catalogue_frame.hpp"
 #include "dlt/message.hpp"
+#include "dlt/nonverbose_payload.hpp"
 #include "util/text_buffer.hpp"
 
 namespace dltdump::dlt {
@@ -74,6 +75,46 @@ class Catalogue {
   std::unique_ptr<char[]> texts_;
   std::vector<Slot> slots_;  // open addressing, a power of two, at most half full
 };
+
+// The lookup is inline: it runs once per non-verbose message.
+inline std::size_t Catalogue::hash(const Key& k) {
+  // Two 64-bit multiplicative mixes: ids are ASCII words, which a plain xor would cluster.
+  const std::uint64_t a = (static_cast<std::uint64_t>(k.scope) << 32 | k.app) * 0x9E3779B97F4A7C15ull;
+  const std::uint64_t b = (static_cast<std::uint64_t>(k.ctx) << 32 | k.id) * 0xC2B2AE3D27D4EB4Full;
+  const std::uint64_t h = a ^ (b >> 7) ^ (b << 29);
+  return static_cast<std::size_t>(h ^ (h >> 31));
+}
+
+inline const Catalogue::Slot* Catalogue::probe(const Key& k) const {
+  if (slots_.empty()) return nullptr;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t at = hash(k) & mask;; at = (at + 1) & mask) {
+    const Slot& s = slots_[at];
+    if (s.frame == 0) return &s;  // the first empty slot: not there (the table is never full)
+    if (s.key == k) return &s;
+  }
+}
+
+inline const CatalogueFrame* Catalogue::find(const Message& m, std::uint32_t id) const {
+  Key k;
+  k.scope = lookup_.per_ecu && m.has_ecu ? m.ecu.word() : kAnyEcu;
+  const bool by_ids = !lookup_.id_only && m.has_extended;
+  k.app = by_ids ? m.app.word() : kAnyId;
+  k.ctx = by_ids ? m.ctx.word() : kAnyId;
+  k.id = id;
+  const Slot* s = probe(k);
+  return s && s->frame != 0 ? &frames_[s->frame - 1] : nullptr;
+}
+
+inline void Catalogue::describe(Message& m) const {
+  if (m.payload.size() < 4) return;
+  const CatalogueFrame* f = find(m, nonverbose_message_id(m.payload, m.big_endian));
+  if (!f) return;
+  m.frame = f;
+  m.app = f->app;
+  m.ctx = f->ctx;
+  m.frame_decodes = false;  // check_payload finds out, in the walk that makes the text
+}
 
 // Collects the frames of catalogue files, one file at a time, and indexes them by the
 // lookup rules, reporting the frames whose key another frame already has.

@@ -44,6 +44,13 @@ bool walk(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool be, 
     p += 2 + n;
     return true;
   };
+  // A value of BYTE-LENGTH bytes, its first `width` read.
+  auto fixed = [&](const CatalogueArg& a, const std::uint8_t*& data) {
+    if (a.bytes < a.width || left() < a.bytes) return false;
+    data = p;
+    p += a.bytes;
+    return true;
+  };
   for (std::uint32_t i = 0; i < f.arg_count; ++i) {
     const CatalogueArg& a = f.args[i];
     if constexpr (Out::kFormats)
@@ -54,37 +61,41 @@ bool walk(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool be, 
       case SignalType::Text:
         if constexpr (Out::kFormats) out.append(a.text);  // made printable when the catalogue was built
         break;
+      // One switch for type and check: its jump is mispredicted as often as the types
+      // vary from argument to argument, so a second one on the type would double that.
       case SignalType::Bool:
-      case SignalType::Sint:
-      case SignalType::Uint:
-      case SignalType::Hex:
-      case SignalType::Bin:
-      case SignalType::Float: {
-        if (a.bytes < a.width || left() < a.bytes) return false;
-        data = p;
-        p += a.bytes;
+        if (!fixed(a, data)) return false;
         if constexpr (Out::kFormats) {
-          const std::uint64_t v = util::load_width(data, a.width, be);
-          switch (a.type) {
-            case SignalType::Bool: {
-              bool any = false;
-              for (std::uint32_t k = 0; k < a.bytes; ++k) any |= data[k] != 0;
-              out.append(any ? std::string_view("true") : std::string_view("false"));
-              break;
-            }
-            case SignalType::Sint: util::append_int(out, sign_extend(v, a.width)); break;
-            case SignalType::Uint: util::append_int(out, v); break;
-            case SignalType::Hex: util::append_hex_value(out, v, a.width); break;
-            case SignalType::Bin: util::append_bin_value(out, v, a.width); break;
-            default:
-              if (a.width == 4)
-                util::append_float_g(out, static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(v))));
-              else util::append_float_g(out, std::bit_cast<double>(v));
-              break;
-          }
+          bool any = false;
+          for (std::uint32_t k = 0; k < a.bytes; ++k) any |= data[k] != 0;
+          out.append(any ? std::string_view("true") : std::string_view("false"));
         }
         break;
-      }
+      case SignalType::Sint:
+        if (!fixed(a, data)) return false;
+        if constexpr (Out::kFormats) util::append_int(out, sign_extend(util::load_width(data, a.width, be), a.width));
+        break;
+      case SignalType::Uint:
+        if (!fixed(a, data)) return false;
+        if constexpr (Out::kFormats) util::append_int(out, util::load_width(data, a.width, be));
+        break;
+      case SignalType::Hex:
+        if (!fixed(a, data)) return false;
+        if constexpr (Out::kFormats) util::append_hex_value(out, util::load_width(data, a.width, be), a.width);
+        break;
+      case SignalType::Bin:
+        if (!fixed(a, data)) return false;
+        if constexpr (Out::kFormats) util::append_bin_value(out, util::load_width(data, a.width, be), a.width);
+        break;
+      case SignalType::Float:
+        if (!fixed(a, data)) return false;
+        if constexpr (Out::kFormats) {
+          const std::uint64_t v = util::load_width(data, a.width, be);
+          if (a.width == 4)
+            util::append_float_g(out, static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(v))));
+          else util::append_float_g(out, std::bit_cast<double>(v));
+        }
+        break;
       case SignalType::Raw:
         if (!counted(data, n)) return false;
         if constexpr (Out::kFormats) append_hex_bytes(out, data, n);
@@ -132,16 +143,12 @@ void store(std::uint8_t* p, std::uint64_t v, unsigned width, bool be) {
 
 }  // namespace
 
-namespace {
-// False when the frame's precomputed needs already rule `n` bytes out; then the walk is
-// spared. For a frame without length-prefixed arguments, true decides it.
-bool may_fit(const CatalogueFrame& f, std::size_t n) {
+bool frame_may_fit(const CatalogueFrame& f, std::size_t n) {
   return !f.never_fits && n >= f.least_bytes && (f.counted || n == f.least_bytes);
 }
-}  // namespace
 
 bool frame_fits(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian) {
-  if (!may_fit(f, args.size())) return false;
+  if (!frame_may_fit(f, args.size())) return false;
   if (!f.counted) return true;
   util::NullText none;
   return walk(f, args, big_endian, none);
@@ -149,7 +156,7 @@ bool frame_fits(const CatalogueFrame& f, std::span<const std::uint8_t> args, boo
 
 bool format_frame_args(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
                        util::TextBuffer& out) {
-  return may_fit(f, args.size()) && walk(f, args, big_endian, out);
+  return frame_may_fit(f, args.size()) && walk(f, args, big_endian, out);
 }
 
 std::size_t write_verbose_packet(const Message& m, std::uint8_t* out) {

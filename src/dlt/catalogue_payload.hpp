@@ -18,6 +18,11 @@
 
 namespace dltdump::dlt {
 
+// False when what `f`'s arguments need, known when the catalogue was built, rules out a
+// payload of `n` bytes after the message id; true is final for a frame without
+// length-prefixed arguments (!f.counted), else only frame_fits can tell.
+bool frame_may_fit(const CatalogueFrame& f, std::size_t n);
+
 // Whether `f`'s arguments take the bytes `args` (the payload after the message id)
 // exactly. Reads nothing outside `args`.
 bool frame_fits(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian);

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "dlt/catalogue_payload.hpp"
 #include "dlt/marker_scan.hpp"
+#include "dlt/nonverbose_payload.hpp"
 #include "dlt/packet.hpp"
 #include "util/byte_order.hpp"
 
@@ -31,6 +33,29 @@ void Framer::deliver_skip(FramerSink& sink) {
   if (pending_.length == 0) return;
   sink.on_skip(pending_);
   pending_ = SkipRecord{};
+}
+
+bool Framer::write_frame_line(Message& m, InPlaceLines& lines) {
+  // The line's head shows the frame's argument count only if the frame reads the payload,
+  // which for a frame with length-prefixed arguments only the walk that makes the text
+  // finds out. So the line is written as if it did (nearly every message of a catalogue
+  // does) and taken back if not; a frame whose needs rule the payload out is known before.
+  m.frame_decodes = false;
+  if (!frame_may_fit(*m.frame, m.payload.size() - 4)) return false;
+  const std::uint64_t position = m.position;  // begin_line may relocate them
+  const util::Timestamp time = m.time;
+  m.frame_decodes = true;
+  util::TextBuffer& line = lines.begin_line(m);
+  read_frame_payload(m, &line);
+  if (m.frame_decodes && !stop_->load(std::memory_order_relaxed)) {
+    lines.end_line();
+    return true;
+  }
+  lines.cancel_line();
+  m.position = position;
+  m.time = time;
+  m.frame_decodes = false;
+  return false;
 }
 
 std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint64_t base, bool at_end,
@@ -106,10 +131,17 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
     // (A packet dropped unparsed is here only because a marker may start in it.)
     if (need == PayloadGate::Need::Nothing && !dropped_unparsed && pass_over()) continue;
     util::TextBuffer* text = need == PayloadGate::Need::Text ? text_ : nullptr;
-    if (text && lines && pending_.length == 0 && !m.frame) {
+    if (text && lines && pending_.length == 0) {
       // The payload text goes straight into the sink's line (with a skip record pending,
-      // the normal path below keeps the skip line first; a catalogue's message takes it
-      // too, as its line's argument count is known only once its text is made).
+      // the normal path below keeps the skip line first).
+      if (m.frame) [[unlikely]] {
+        if (write_frame_line(m, *lines)) {
+          i += h + plen;
+          continue;
+        }
+        if (stop_->load(std::memory_order_relaxed)) return len;
+        // Else its frame does not read the payload: its line is the byte dump, below.
+      }
       util::TextBuffer& line = lines->begin_line(m);  // may relocate m (see InPlaceLines)
       if (!check_payload_into(m, line)) {
         lines->cancel_line();

@@ -100,6 +100,10 @@ class Framer {
   friend struct FramerSplit;  // decoding a file in pieces: dlt/framer_split.hpp
 
   std::uint64_t decode_until(std::span<const std::uint8_t> rest, std::uint64_t stop, FramerSink& sink);
+  // Writes the line of `m`, a message with a catalogue frame, in place as its frame reads
+  // the payload and returns true; returns false with nothing written and m.frame_decodes
+  // false if the frame does not read it (or the input was cut meanwhile: stop_ is set).
+  bool write_frame_line(Message& m, InPlaceLines& lines);
   std::size_t process(const std::uint8_t* buf, std::size_t len, std::uint64_t base, bool at_end, std::size_t stop_at,
                       FramerSink& sink);
   void skip(std::uint64_t position, std::uint64_t length, std::string_view reason);

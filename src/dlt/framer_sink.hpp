@@ -16,7 +16,9 @@
 // * Every input byte ends up in exactly one event: in the `raw` span of a message (whether
 //   it came by on_message or by begin_line … end_line) or inside a skip record. A line
 //   revoked by cancel_line is no event: its bytes go to a skip record delivered later
-//   (or, on a cut input, nowhere). Each message reaches the sink once, by one path.
+//   (or, on a cut input, nowhere), or the same message is begun again at once (a message
+//   with a catalogue frame whose line was written as if the frame read its payload, when
+//   it did not: then its byte dump). Each message reaches the sink once, by one path.
 // * A skip record is delivered just before the next message (on_message or begin_line),
 //   or when the framer finishes; begin_line is never called while one is pending, so a
 //   sink never has a skip to deliver in the middle of a line.

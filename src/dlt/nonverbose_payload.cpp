@@ -7,10 +7,6 @@
 
 namespace dltdump::dlt {
 
-std::uint32_t nonverbose_message_id(std::span<const std::uint8_t> payload, bool big_endian) {
-  return payload.size() >= 4 ? util::load<std::uint32_t>(payload.data(), big_endian) : 0;
-}
-
 void format_nonverbose(std::span<const std::uint8_t> payload, bool big_endian, util::TextBuffer& out) {
   out.put('[');
   util::append_int(out, nonverbose_message_id(payload, big_endian));

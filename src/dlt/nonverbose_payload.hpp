@@ -6,12 +6,15 @@
 #include <span>
 
 #include "dlt/message.hpp"
+#include "util/byte_order.hpp"
 #include "util/text_buffer.hpp"
 
 namespace dltdump::dlt {
 
 // The message id: the first 4 payload bytes in payload byte order, 0 if shorter.
-std::uint32_t nonverbose_message_id(std::span<const std::uint8_t> payload, bool big_endian);
+inline std::uint32_t nonverbose_message_id(std::span<const std::uint8_t> payload, bool big_endian) {
+  return payload.size() >= 4 ? util::load<std::uint32_t>(payload.data(), big_endian) : 0;
+}
 
 // Appends `[<id>] ` and the single argument: the remaining bytes as printable ASCII
 // (others `-`), `|`, then as hex pairs (`[1] ----|de ad be ef`); nothing after `[<id>] `

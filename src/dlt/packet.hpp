@@ -78,8 +78,9 @@ bool check_payload(Message& m, util::TextBuffer* payload_text);
 
 // Validates the payload as check_payload does and appends its text to `out` in the same
 // walk (a line being written in place: see dlt::InPlaceLines); m.has_payload_text is not
-// set. Returns false if the packet is invalid (some text may have been appended). Not for
-// a message with a catalogue frame (its line's head depends on what check_payload finds).
+// set. Returns false if the packet is invalid (some text may have been appended). For a
+// message with a catalogue frame (m.frame) the caller has set m.frame_decodes, which its
+// line's head shows too: true appends the frame's arguments unchecked, false the byte dump.
 bool check_payload_into(const Message& m, util::TextBuffer& out);
 
 // parse_headers then check_payload.

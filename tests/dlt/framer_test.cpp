@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <random>
 
+#include "dlt/catalogue.hpp"
 #include "dlt/line_formatter.hpp"
 #include "dlt/packet_builder.hpp"
 #include "output/buffer_sink.hpp"
@@ -293,4 +294,60 @@ TEST(Framer, LinesWrittenInPlaceEqualCopiedLines) {
       EXPECT_EQ(text.view(), copied) << "chunk " << chunk;
     }
   }
+}
+
+// A catalogue's message is written in place as if its frame read the payload, and taken
+// back and begun again as a byte dump when it does not (a length-prefixed argument with
+// bytes left over). The second begin_line must see the message as the framer made it: a
+// sink that relocates messages in begin_line (as dissect::CaptureFlow does) relocates
+// each once.
+TEST(Framer, CatalogueLineTakenBackIsBegunAgainUnrelocated) {
+  dlt::CatalogueBuilder b({});
+  b.begin_file();
+  const std::uint32_t text = b.add_arg(dlt::SignalType::Ascii, 0, 0);
+  b.add_frame(7, dlt::Id{}, dlt::Id::from_text("APP1"), dlt::Id::from_text("CTX1"), 0x40, std::vector{text});
+  ASSERT_TRUE(b.end_file().empty());
+  const dlt::Catalogue catalogue = b.build();
+
+  // Relocates by a fixed offset in begin_line; records the positions of ended lines.
+  struct Relocating : dlt::FramerSink, dlt::InPlaceLines {
+    const std::uint64_t offset = 1000;
+    util::TextBuffer out;
+    std::size_t start = 0;
+    std::uint64_t position = 0;
+    std::vector<std::uint64_t> ended;
+    std::vector<std::string> lines;
+    void on_message(const dlt::Message&) override { ADD_FAILURE() << "every line is written in place"; }
+    void on_skip(const dlt::SkipRecord&) override { ADD_FAILURE() << "no bytes are skipped"; }
+    dlt::InPlaceLines* in_place_lines() override { return this; }
+    util::TextBuffer& begin_line(dlt::Message& m) override {
+      m.position += offset;
+      position = m.position;
+      start = out.size();
+      out.append(m.frame_decodes ? std::string_view("frame ") : std::string_view("dump "));
+      return out;
+    }
+    void end_line() override {
+      ended.push_back(position);
+      lines.emplace_back(out.view().substr(start));
+    }
+    void cancel_line() override { out.truncate(start); }
+  } sink;
+
+  PacketSpec s;
+  s.msin = 0x40;  // non-verbose
+  const Bytes fits = packet(s, {7, 0, 0, 0, 2, 0, 'h', 'i'});
+  const Bytes padded = packet(s, {7, 0, 0, 0, 2, 0, 'h', 'i', 0xEE});
+  const Bytes in = cat({fits, padded, fits});
+  dlt::Framer framer(StreamFormat::Network);
+  framer.set_payload_text(true);
+  framer.set_catalogue(&catalogue);
+  framer.feed(in, sink);
+  framer.finish(sink);
+  ASSERT_EQ(sink.lines.size(), 3u);
+  EXPECT_EQ(sink.lines[0], "frame [7] hi");
+  EXPECT_EQ(sink.lines[1], "dump [7] --hi-|02 00 68 69 ee");
+  EXPECT_EQ(sink.lines[2], "frame [7] hi");
+  const std::uint64_t off = sink.offset;
+  EXPECT_EQ(sink.ended, (std::vector<std::uint64_t>{off, off + fits.size(), off + fits.size() + padded.size()}));
 }
