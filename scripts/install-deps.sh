@@ -16,6 +16,8 @@ packages=(
   tshark wireshark-common             # interop peers for captures: tshark, capinfos, editcap, mergecap
   bc time                             # bench/compare.sh arithmetic and peak memory
   libxml2-utils                       # bench/compare_fibex.sh: xmllint --stream, the FIBEX load peer
+  jq python3 python3-pandas           # JSON Lines and CSV read back (tests/cli/records_test.py),
+  python3-jsonschema                  #   records checked against docs/json-records.schema.json
 )
 missing=()
 for p in "${packages[@]}"; do

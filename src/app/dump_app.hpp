@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dlt/catalogue.hpp"
+#include "dlt/line_formatter.hpp"
 #include "filter/filter_spec.hpp"
 #include "input/input_spec.hpp"
 #include "util/error.hpp"
@@ -19,19 +20,20 @@ struct DumpConfig {
   bool position = false;
   // Cores for decoding large DLT files (1: one framer on the calling thread).
   unsigned threads = 1;
-  std::uint64_t block_bytes = 2u << 20;                 // piece size for parallel decoding
-  std::vector<std::uint16_t> udp_ports{3490};           // DLT in captures: UDP destination ports
-  filter::FilterSpec filter;                            // lines to keep (empty: all)
-  std::uint32_t before_context = 0, after_context = 0;  // -B, -A (only with a filter)
-  std::string output;                                   // -o: file name template (empty: the console)
-  bool force = false;                                   // -f: overwrite existing files (never inputs)
-  std::uint64_t split_bytes = 0;                        // --split (0: no splitting)
-  int retries = 0;                                      // --retries: TCP connection retries (negative: forever)
-  std::string capture;                                  // --capture: PCAP-NG file of the raw live UDP datagrams
-  std::vector<std::string> fibex;                       // -F: FIBEX files and directories
-  dlt::CatalogueLookup nv_lookup;                       // --nv-multiecu, --nv-noexthdr
-  bool nv_verbose = false;                              // --nv-verbose: DLT output re-encodes decoded messages
-  const dlt::Catalogue* catalogue = nullptr;            // the FIBEX files read (null: none); outlives the run
+  std::uint64_t block_bytes = 2u << 20;                                 // piece size for parallel decoding
+  std::vector<std::uint16_t> udp_ports{3490};                           // DLT in captures: UDP destination ports
+  filter::FilterSpec filter;                                            // lines to keep (empty: all)
+  std::uint32_t before_context = 0, after_context = 0;                  // -B, -A (only with a filter)
+  std::string output;                                                   // -o: file name template (empty: the console)
+  dlt::LineFormatter::Style records = dlt::LineFormatter::Style::Text;  // --out or -o's extension
+  bool force = false;                                                   // -f: overwrite existing files (never inputs)
+  std::uint64_t split_bytes = 0;                                        // --split (0: no splitting)
+  int retries = 0;                            // --retries: TCP connection retries (negative: forever)
+  std::string capture;                        // --capture: PCAP-NG file of the raw live UDP datagrams
+  std::vector<std::string> fibex;             // -F: FIBEX files and directories
+  dlt::CatalogueLookup nv_lookup;             // --nv-multiecu, --nv-noexthdr
+  bool nv_verbose = false;                    // --nv-verbose: DLT output re-encodes decoded messages
+  const dlt::Catalogue* catalogue = nullptr;  // the FIBEX files read (null: none); outlives the run
 };
 
 // The exit code of a run over `inputs` inputs of which `processed` were read to their end

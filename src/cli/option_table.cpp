@@ -69,10 +69,21 @@ constexpr OptionEntry kTable[] = {
      .section = Options,
      .help = "Write to a file instead of the console: *.dlt writes DLT (storage headers added where the input had "
              "none, skipped regions as SKIP messages), *.pcapng writes each message as a UDP datagram for "
-             "Wireshark, any other name UTF-8 text (but a name promising a format that is not written, such as "
-             ".pcap, .gz or .json, is refused). CON: or /dev/stdout is the console. The name may hold:",
+             "Wireshark, *.jsonl or *.ndjson JSON Lines, *.csv CSV, any other name UTF-8 text (but a name "
+             "promising a format that is not written, such as .pcap, .gz or .json, is refused). CON: or /dev/stdout is "
+             "the console. The name may hold:",
      .details = kOutputDetails,
      .example = "%FILE%.txt"},
+    {.id = Out,
+     .long_name = "out",
+     .arity = Value,
+     .value_name = "format",
+     .section = Options,
+     .help = "The format of the records written to the console or a text file: text (the lines, the default), "
+             "json (JSON Lines: one object per message with its fields and typed arguments, see the manual) or "
+             "csv (a header row, then one row per message, text last). An output name ending in .jsonl or "
+             ".ndjson writes JSON Lines, one ending in .csv CSV, without this option.",
+     .example = "json"},
     {.id = Force,
      .long_name = "force",
      .short_names = "f",

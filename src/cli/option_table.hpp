@@ -27,6 +27,7 @@ enum class OptionId : std::uint8_t {
   UdpPort,
   Threads,
   Output,
+  Out,
   Force,
   Split,
   Retries,

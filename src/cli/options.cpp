@@ -133,8 +133,38 @@ std::string parse_output(const std::string& name) {
     throw util::option_error(option_name(OptionId::Output),
                              "Option " + option_quoted(OptionId::Output) + " names " + util::quoted(name) +
                                  ", but dltdump does not write " + std::string(format) +
-                                 " (it writes DLT for *.dlt, PCAP-NG for *.pcapng, text for other names)");
+                                 " (it writes DLT for *.dlt, PCAP-NG for *.pcapng, JSON Lines for *.jsonl and "
+                                 "*.ndjson, CSV for *.csv, text for other names)");
   return name;
+}
+
+// --out and the output name's extension: the records a text output holds. An extension
+// that says otherwise than --out, or a DLT or PCAP-NG output, contradicts it.
+dlt::LineFormatter::Style parse_records(const ParsedCommandLine& cl, const std::string& output) {
+  using Style = dlt::LineFormatter::Style;
+  const Style by_name = output::record_style(output);
+  const auto* v = cl.values(OptionId::Out);
+  if (!v) return by_name;
+  const std::string value = util::ascii_lower(v->front());
+  Style style;
+  if (value == "text") style = Style::Text;
+  else if (value == "json" || value == "jsonl" || value == "ndjson") style = Style::Json;
+  else if (value == "csv") style = Style::Csv;
+  else
+    throw util::option_error(option_name(OptionId::Out), "Option " + option_quoted(OptionId::Out) +
+                                                             " has incorrect format " + util::quoted(v->front()) +
+                                                             " (text, json or csv)");
+  const auto kind = output::output_kind(output);
+  const bool binary = kind == output::OutputKind::Dlt || kind == output::OutputKind::Pcapng;
+  if (binary || (by_name != Style::Text && by_name != style))
+    throw util::option_error(option_name(OptionId::Out), "Option " + option_quoted(OptionId::Out) + " asks for " +
+                                                             util::quoted(v->front()) + " records, but the output " +
+                                                             util::quoted(output) + " is " +
+                                                             (kind == output::OutputKind::Dlt      ? "a DLT file"
+                                                              : kind == output::OutputKind::Pcapng ? "a PCAP-NG file"
+                                                              : by_name == Style::Json ? "JSON Lines by its name"
+                                                                                       : "CSV by its name"));
+  return style;
 }
 
 // --split without a file name that can split writes one file: say so, since the user
@@ -160,6 +190,10 @@ void check_unused(const ParsedCommandLine& cl, const app::DumpConfig& dump, std:
     warnings.push_back({util::Culprit::Option, option_name(OptionId::Retries),
                         "Option " + option_quoted(OptionId::Retries) + " has no effect without a tcp:// input"});
   const auto kind = output::output_kind(dump.output);
+  if (dump.position && dump.records != dlt::LineFormatter::Style::Text)
+    warnings.push_back({util::Culprit::Option, option_name(OptionId::Position),
+                        "Option " + option_quoted(OptionId::Position) +
+                            " has no effect on JSON and CSV records (they always hold the position)"});
   if (dump.position && (kind == output::OutputKind::Dlt || kind == output::OutputKind::Pcapng))
     warnings.push_back({util::Culprit::Option, option_name(OptionId::Position),
                         "Option " + option_quoted(OptionId::Position) + " has no effect on the output " +
@@ -209,6 +243,7 @@ Options parse_options(std::span<const std::string> args) {
   o.dump.threads = cl.has(OptionId::Threads) ? parse_threads(cl.values(OptionId::Threads)->front()) : default_threads();
   if (auto* v = cl.values(OptionId::UdpPort)) o.dump.udp_ports = parse_udp_ports(*v);
   if (auto* v = cl.values(OptionId::Output)) o.dump.output = parse_output(v->front());
+  o.dump.records = parse_records(cl, o.dump.output);
   o.dump.force = cl.has(OptionId::Force);
   if (auto* v = cl.values(OptionId::Split)) o.dump.split_bytes = parse_split(v->front());
   if (auto* v = cl.values(OptionId::Retries)) o.dump.retries = parse_retries(v->front());

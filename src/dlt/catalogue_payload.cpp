@@ -6,6 +6,7 @@
 #include "dlt/packet.hpp"
 #include "dlt/text_encoding.hpp"
 #include "util/byte_order.hpp"
+#include "util/json_number.hpp"
 #include "util/number_format.hpp"
 
 namespace dltdump::dlt {
@@ -28,10 +29,39 @@ void append_lowercase_hex_length(util::TextBuffer& out, std::size_t n) {
   while (k > 0) out.put(digits[--k]);
 }
 
-// One walk for both questions: with NullText it only checks that the arguments take the
-// bytes exactly, with a TextBuffer it also writes their texts.
+// What the walk tells its writer W about each argument, in payload order. FrameText writes
+// a line's text (into a TextBuffer, or nothing into a NullText: the walk then only checks
+// that the arguments take the bytes exactly); FrameJson, typed JSON.
 template <class Out>
-bool walk(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool be, Out& out) {
+struct FrameText {
+  Out& out;
+  static constexpr bool kFormats = Out::kFormats;
+  void separator() { out.put(' '); }
+  void static_text(std::string_view t) { out.append(t); }  // made printable when the catalogue was built
+  void boolean(bool v) { out.append(v ? std::string_view("true") : std::string_view("false")); }
+  void sint(std::int64_t v, unsigned) { util::append_int(out, v); }
+  void uint(std::uint64_t v, unsigned) { util::append_int(out, v); }
+  void hex(std::uint64_t v, unsigned width) { util::append_hex_value(out, v, width); }
+  void bin(std::uint64_t v, unsigned width) { util::append_bin_value(out, v, width); }
+  void float32(float v) { util::append_float_g(out, static_cast<double>(v)); }
+  void float64(double v) { util::append_float_g(out, v); }
+  void raw(const std::uint8_t* d, std::size_t n) { append_hex_bytes(out, d, n); }
+  void string(const std::uint8_t* d, std::size_t n, bool utf8) {
+    if (utf8) append_utf8(out, d, n);
+    else append_iso8859_15(out, d, n);
+  }
+  void unknown(const std::uint8_t* d, std::size_t n) {
+    out.put('(');
+    append_lowercase_hex_length(out, n);
+    out.put(')');
+    if (n > 0) out.put(' ');
+    append_hex_bytes(out, d, n);
+  }
+};
+
+// One walk for both questions (does the frame read the payload, and what does it say).
+template <class W>
+bool walk(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool be, W& out) {
   const std::uint8_t* p = args.data();
   const std::uint8_t* const end = p + args.size();
   auto left = [&] { return static_cast<std::size_t>(end - p); };
@@ -53,60 +83,58 @@ bool walk(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool be, 
   };
   for (std::uint32_t i = 0; i < f.arg_count; ++i) {
     const CatalogueArg& a = f.args[i];
-    if constexpr (Out::kFormats)
-      if (i > 0) out.put(' ');
+    if constexpr (W::kFormats)
+      if (i > 0) out.separator();
     const std::uint8_t* data = nullptr;
     std::size_t n = 0;
     switch (a.type) {
       case SignalType::Text:
-        if constexpr (Out::kFormats) out.append(a.text);  // made printable when the catalogue was built
+        if constexpr (W::kFormats) out.static_text(a.text);
         break;
       // One switch for type and check: its jump is mispredicted as often as the types
       // vary from argument to argument, so a second one on the type would double that.
       case SignalType::Bool:
         if (!fixed(a, data)) return false;
-        if constexpr (Out::kFormats) {
+        if constexpr (W::kFormats) {
           bool any = false;
           for (std::uint32_t k = 0; k < a.bytes; ++k) any |= data[k] != 0;
-          out.append(any ? std::string_view("true") : std::string_view("false"));
+          out.boolean(any);
         }
         break;
       case SignalType::Sint:
         if (!fixed(a, data)) return false;
-        if constexpr (Out::kFormats) util::append_int(out, sign_extend(util::load_width(data, a.width, be), a.width));
+        if constexpr (W::kFormats) out.sint(sign_extend(util::load_width(data, a.width, be), a.width), a.width);
         break;
       case SignalType::Uint:
         if (!fixed(a, data)) return false;
-        if constexpr (Out::kFormats) util::append_int(out, util::load_width(data, a.width, be));
+        if constexpr (W::kFormats) out.uint(util::load_width(data, a.width, be), a.width);
         break;
       case SignalType::Hex:
         if (!fixed(a, data)) return false;
-        if constexpr (Out::kFormats) util::append_hex_value(out, util::load_width(data, a.width, be), a.width);
+        if constexpr (W::kFormats) out.hex(util::load_width(data, a.width, be), a.width);
         break;
       case SignalType::Bin:
         if (!fixed(a, data)) return false;
-        if constexpr (Out::kFormats) util::append_bin_value(out, util::load_width(data, a.width, be), a.width);
+        if constexpr (W::kFormats) out.bin(util::load_width(data, a.width, be), a.width);
         break;
       case SignalType::Float:
         if (!fixed(a, data)) return false;
-        if constexpr (Out::kFormats) {
+        if constexpr (W::kFormats) {
           const std::uint64_t v = util::load_width(data, a.width, be);
-          if (a.width == 4)
-            util::append_float_g(out, static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(v))));
-          else util::append_float_g(out, std::bit_cast<double>(v));
+          if (a.width == 4) out.float32(std::bit_cast<float>(static_cast<std::uint32_t>(v)));
+          else out.float64(std::bit_cast<double>(v));
         }
         break;
       case SignalType::Raw:
         if (!counted(data, n)) return false;
-        if constexpr (Out::kFormats) append_hex_bytes(out, data, n);
+        if constexpr (W::kFormats) out.raw(data, n);
         break;
       case SignalType::Ascii:
       case SignalType::Utf8:
         if (!counted(data, n)) return false;
-        if constexpr (Out::kFormats) {
+        if constexpr (W::kFormats) {
           if (n > 0 && data[n - 1] == 0) --n;  // exactly one terminating NUL
-          if (a.type == SignalType::Ascii) append_iso8859_15(out, data, n);
-          else append_utf8(out, data, n);
+          out.string(data, n, a.type == SignalType::Utf8);
         }
         break;
       case SignalType::Unknown:
@@ -118,18 +146,91 @@ bool walk(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool be, 
           n = a.bytes;
           p += n;
         }
-        if constexpr (Out::kFormats) {
-          out.put('(');
-          append_lowercase_hex_length(out, n);
-          out.put(')');
-          if (n > 0) out.put(' ');
-          append_hex_bytes(out, data, n);
-        }
+        if constexpr (W::kFormats) out.unknown(data, n);
         break;
     }
   }
   return p == end;
 }
+
+// FrameJson: each argument a JSON object, as docs/json-records.md describes ("args").
+struct FrameJson {
+  util::TextBuffer& out;
+  static constexpr bool kFormats = true;
+  void separator() { out.put(','); }
+  void open(std::string_view type) {
+    out.append("{\"type\":\"");
+    out.append(type);
+    out.append("\",\"value\":");
+  }
+  // `{"type":"<type>","bits":<8·width>,` (a number's) up to its value.
+  void open_number(std::string_view type, unsigned width, std::string_view coding = {}) {
+    out.append("{\"type\":\"");
+    out.append(type);
+    out.append("\",\"bits\":");
+    util::append_int(out, 8 * width);
+    if (!coding.empty()) {
+      out.append(",\"coding\":\"");
+      out.append(coding);
+      out.put('"');
+    }
+    out.append(",\"value\":");
+  }
+  void static_text(std::string_view t) {
+    open("text");
+    out.put('"');
+    append_json_utf8(out, t);
+    out.append("\"}");
+  }
+  void boolean(bool v) {
+    open("bool");
+    out.append(v ? std::string_view("true}") : std::string_view("false}"));
+  }
+  void sint(std::int64_t v, unsigned width) {
+    open_number("sint", width);
+    util::append_json_int(out, v);
+    out.put('}');
+  }
+  void uint(std::uint64_t v, unsigned width) {
+    open_number("uint", width);
+    util::append_json_uint(out, v);
+    out.put('}');
+  }
+  void hex(std::uint64_t v, unsigned width) {
+    open_number("uint", width, "hex");
+    util::append_json_uint(out, v);
+    out.put('}');
+  }
+  void bin(std::uint64_t v, unsigned width) {
+    open_number("uint", width, "bin");
+    util::append_json_uint(out, v);
+    out.put('}');
+  }
+  void float32(float v) {
+    open_number("float", 4);
+    util::append_json_float(out, v);
+    out.put('}');
+  }
+  void float64(double v) {
+    open_number("float", 8);
+    util::append_json_float(out, v);
+    out.put('}');
+  }
+  void hex_string(std::string_view type, const std::uint8_t* d, std::size_t n) {
+    open(type);
+    out.put('"');
+    append_hex_run(out, d, n);
+    out.append("\"}");
+  }
+  void raw(const std::uint8_t* d, std::size_t n) { hex_string("raw", d, n); }
+  void unknown(const std::uint8_t* d, std::size_t n) { hex_string("unknown", d, n); }
+  void string(const std::uint8_t* d, std::size_t n, bool utf8) {
+    out.append(utf8 ? std::string_view("{\"type\":\"string\",\"coding\":\"utf8\",\"value\":")
+                    : std::string_view("{\"type\":\"string\",\"coding\":\"ascii\",\"value\":"));
+    append_json_string_value(out, d, n, utf8);
+    out.put('}');
+  }
+};
 
 // Verbose type-info bits (as in dlt/verbose_payload.cpp).
 constexpr std::uint32_t kTiBool = 0x10, kTiSint = 0x20, kTiUint = 0x40, kTiFloa = 0x80, kTiStrg = 0x200,
@@ -151,12 +252,20 @@ bool frame_fits(const CatalogueFrame& f, std::span<const std::uint8_t> args, boo
   if (!frame_may_fit(f, args.size())) return false;
   if (!f.counted) return true;
   util::NullText none;
-  return walk(f, args, big_endian, none);
+  FrameText<util::NullText> w{none};
+  return walk(f, args, big_endian, w);
 }
 
 bool format_frame_args(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
                        util::TextBuffer& out) {
-  return frame_may_fit(f, args.size()) && walk(f, args, big_endian, out);
+  FrameText<util::TextBuffer> w{out};
+  return frame_may_fit(f, args.size()) && walk(f, args, big_endian, w);
+}
+
+bool format_frame_args_json(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
+                            util::TextBuffer& out) {
+  FrameJson w{out};
+  return frame_may_fit(f, args.size()) && walk(f, args, big_endian, w);
 }
 
 std::size_t write_verbose_packet(const Message& m, std::uint8_t* out) {

@@ -33,6 +33,11 @@ bool frame_fits(const CatalogueFrame& f, std::span<const std::uint8_t> args, boo
 bool format_frame_args(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
                        util::TextBuffer& out);
 
+// The same arguments as elements of a JSON array (without the brackets), one object per
+// argument as docs/json-records.md describes ("args"); the same result.
+bool format_frame_args_json(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
+                            util::TextBuffer& out);
+
 // Writes message `m`, which its frame decodes (m.frame, m.frame_decodes), as a verbose
 // packet into `out` (room for kMaxPacketBytes): the standard header with the fields `m` has
 // (ECU, session, device time rounded down to whole milliseconds; the frame's ECU id where

@@ -4,6 +4,7 @@
 
 #include "dlt/control_payload.hpp"
 #include "dlt/nonverbose_payload.hpp"
+#include "dlt/record_fields.hpp"
 #include "dlt/text_encoding.hpp"
 #include "dlt/verbose_payload.hpp"
 #include "util/number_format.hpp"
@@ -40,14 +41,16 @@ void format_payload_text(const Message& m, util::TextBuffer& out) {
   }
 }
 
+std::string_view payload_text_of(const Message& m, util::TextBuffer& scratch) {
+  if (m.has_payload_text) return m.payload_text;
+  scratch.clear();
+  format_payload_text(m, scratch);
+  return scratch.view();
+}
+
 namespace {
 // Unchecked writers into space reserved in advance (kHeaderBound covers every field and the
 // fixed-size copies' overhang).
-template <std::size_t N>
-inline char* put_literal(char* p, const char (&s)[N]) {
-  std::memcpy(p, s, N - 1);
-  return p + N - 1;
-}
 inline char* put_id(char* p, const Id& id) {
   std::memcpy(p, id.chars, 4);  // fixed size: one store; only `size` characters count
   return p + id.size();
@@ -59,6 +62,11 @@ constexpr std::size_t kHeaderBound = 112;
 }  // namespace
 
 void LineFormatter::format(const Message& m, util::TextBuffer& out) {
+  if (options_.style != Style::Text) [[unlikely]] {
+    if (options_.style == Style::Json) json_.format(m, options_.input, out);
+    else csv_.format(m, options_.input, out);
+    return;
+  }
   format_head(m, out);
   format_payload_text(m, out);
   out.put('\n');
@@ -112,6 +120,11 @@ void LineFormatter::format_head(const Message& m, util::TextBuffer& out) {
 }
 
 void LineFormatter::format(const SkipRecord& s, util::TextBuffer& out) {
+  if (options_.style != Style::Text) [[unlikely]] {
+    if (options_.style == Style::Json) json_.format(s, options_.input, out);
+    else csv_.format(s, options_.input, out);
+    return;
+  }
   put_prefix(s.position, s.time, out);
   out.append("0.0000 -1  SKIP SKIP 0 log warn verbose 4 ");
   format_skip_text(s, out);

@@ -5,8 +5,17 @@
 // TIME is local time (TZ honoured); DEVTIME is `0.0000` for messages without a device
 // time (deviation Q1); TAIL is `verbose <N> <args>`, `non-verbose 1 [<id>] <arg>` or, for
 // control messages, `non-verbose <service text>`.
+//
+// The same formatter writes the machine-readable records instead when its options say so:
+// a JSON Lines record (dlt/json_record.hpp) or a CSV row (dlt/csv_record.hpp) per message
+// and skip record, so that every path that makes lines (one thread or many) makes those.
 #pragma once
 
+#include <cstdint>
+#include <string_view>
+
+#include "dlt/csv_record.hpp"
+#include "dlt/json_record.hpp"
 #include "dlt/message.hpp"
 #include "util/text_buffer.hpp"
 #include "util/timestamp.hpp"
@@ -15,15 +24,25 @@ namespace dltdump::dlt {
 
 class LineFormatter {
  public:
+  enum class Style : std::uint8_t { Text, Json, Csv };
   struct Options {
-    bool position = false;  // prefix `%08x: ` with the stream offset
+    // NOLINTNEXTLINE(google-explicit-constructor): `{true}` reads as the options it is
+    Options(bool position = false, Style style = Style::Text, std::string_view input = {})
+        : position(position), style(style), input(input) {}
+    bool position;           // prefix `%08x: ` with the stream offset (text lines)
+    Style style;             // text lines, JSON Lines records or CSV rows
+    std::string_view input;  // the input's name, as records of other styles show it
   };
   explicit LineFormatter(Options options) : options_(options) {}
 
-  // Appends the line of a message that parse_packet accepted.
+  const Options& options() const { return options_; }
+  // A new input (its name, for the records of other styles); valid until the next call.
+  void set_input(std::string_view input) { options_.input = input; }
+
+  // Appends the line (or record) of a message that parse_packet accepted.
   void format(const Message& m, util::TextBuffer& out);
-  // Appends the line of a message up to its payload text: format() is format_head(), the
-  // payload text and a line end.
+  // Appends the text line of a message up to its payload text: format() is format_head(),
+  // the payload text and a line end. Text style only.
   void format_head(const Message& m, util::TextBuffer& out);
   // Appends the line of a skip record (`… SKIP SKIP 0 log warn verbose 4 Skipped: …`).
   void format(const SkipRecord& s, util::TextBuffer& out);
@@ -33,12 +52,18 @@ class LineFormatter {
 
   Options options_;
   util::LocalTimeFormatter time_;
+  JsonRecordFormatter json_;
+  CsvRecordFormatter csv_;
 };
 
 // Appends the text of a message's payload (what `-s`/`-r` search): the argument texts,
 // `[<id>] …` for non-verbose, the service text for control. Copies the text the framer
 // made while validating when there is one (Message::has_payload_text).
 void format_payload_text(const Message& m, util::TextBuffer& out);
+
+// The payload's text: the one the framer made while validating, else made into `scratch`
+// (cleared first); valid until either changes.
+std::string_view payload_text_of(const Message& m, util::TextBuffer& scratch);
 
 // Appends a skip line's text: `Skipped: <length> bytes; Reason: <reason>`.
 void format_skip_text(const SkipRecord& s, util::TextBuffer& out);

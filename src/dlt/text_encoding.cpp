@@ -37,6 +37,32 @@ unsigned iso8859_15_code_point(std::uint8_t b) {
 
 inline bool is_printable_ascii(std::uint8_t b) { return b >= 0x20 && b < 0x7F; }
 
+// How a text shows what a line cannot hold: for a line, controls as '.'; for a JSON string,
+// controls as `\u00XX` escapes and `"` and `\` escaped (RFC 8259 §7), so that the value is
+// exact and the record still one line without a control byte.
+enum class Shown : std::uint8_t { Line, Json };
+
+// The most bytes one input byte becomes: U+FFFD (3) or a `\u00XX` escape (6).
+template <Shown kShown>
+constexpr std::size_t kExpansion = kShown == Shown::Line ? 3 : 6;
+
+// Writes the control or escaped character b (< 0xA0) as `kShown` shows it.
+template <Shown kShown>
+inline void put_special(char* out, std::size_t& k, std::uint8_t b) {
+  if constexpr (kShown == Shown::Line) {
+    (void)b;
+    out[k++] = '.';
+  } else if (b == '"' || b == '\\') {
+    out[k++] = '\\';
+    out[k++] = static_cast<char>(b);
+  } else {
+    std::memcpy(out + k, "\\u00", 4);
+    out[k + 4] = kHexDigits[b >> 4];
+    out[k + 5] = kHexDigits[b & 15];
+    k += 6;
+  }
+}
+
 constexpr std::uint64_t kOnes = 0x0101010101010101ull;
 constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
 
@@ -46,6 +72,25 @@ inline bool all_printable(std::uint64_t w) {
   std::uint64_t below = (w - kOnes * 0x20) & ~w & kHighBits;
   std::uint64_t above = ((w + kOnes * (127 - 0x7E)) | w) & kHighBits;
   return (below | above) == 0;
+}
+
+// True if no byte of w is `c` (hasvalue, from the same source).
+inline bool lacks(std::uint64_t w, std::uint8_t c) {
+  const std::uint64_t x = w ^ (kOnes * c);
+  return ((x - kOnes) & ~x & kHighBits) == 0;
+}
+
+// All 8 bytes of w go out as they are.
+template <Shown kShown>
+inline bool all_plain(std::uint64_t w) {
+  if constexpr (kShown == Shown::Line) return all_printable(w);
+  else return all_printable(w) && lacks(w, '"') && lacks(w, '\\');
+}
+
+// Whether the ASCII byte b goes out as it is.
+template <Shown kShown>
+inline bool plain(std::uint8_t b) {
+  return is_printable_ascii(b) && (kShown == Shown::Line || (b != '"' && b != '\\'));
 }
 
 // Copies the longest prefix of [p, p+n) made of 8-byte words that pass `ok`; returns its
@@ -73,18 +118,19 @@ inline std::size_t copy_words_while(char* o, const std::uint8_t* p, std::size_t 
   return i;
 }
 
-template <bool kIso15>
+template <bool kIso15, Shown kShown = Shown::Line>
 void append_single_byte_text(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
-  char* o = out.reserve(n * 3);
-  std::size_t k = copy_words_while(o, p, n, all_printable);
+  char* o = out.reserve(n * kExpansion<kShown>);
+  std::size_t k = copy_words_while(o, p, n, all_plain<kShown>);
   for (std::size_t i = k; i < n; ++i) {
     std::uint8_t b = p[i];
-    if (is_printable_ascii(b)) {
+    if (plain<kShown>(b)) {
       o[k++] = static_cast<char>(b);
-    } else if (b < 0xA0) {  // C0 controls, DEL, C1 controls
-      o[k++] = '.';
+    } else if (b < 0xA0) {  // C0 controls, DEL, C1 controls (and JSON's quote and backslash)
+      put_special<kShown>(o, k, b);
     } else {
-      put_code_point(o, k, kIso15 ? iso8859_15_code_point(b) : b);
+      // (A no-break space shows as a space in a line; a JSON value keeps it.)
+      put_code_point(o, k, kIso15 && (kShown == Shown::Line || b != 0xA0) ? iso8859_15_code_point(b) : b);
     }
   }
   out.advance(k);
@@ -100,17 +146,22 @@ void append_latin1(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) 
   append_single_byte_text<false>(out, p, n);
 }
 
-void append_utf8(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
-  // Invalid input expands at most 3x (one byte -> U+FFFD, three bytes).
-  char* o = out.reserve(n * 3);
+namespace {
+// Returns whether a byte was replaced by U+FFFD.
+template <Shown kShown>
+bool append_utf8_as(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
+  // Invalid input expands at most 3x (one byte -> U+FFFD, three bytes), a JSON escape 6x.
+  char* o = out.reserve(n * kExpansion<kShown>);
+  bool replaced = false;
   // Words of printable ASCII are copied as they are; anything else (controls, non-ASCII)
   // goes to the byte loop, so the common text costs what the ASCII path costs.
-  std::size_t k = copy_words_while(o, p, n, all_printable);
+  std::size_t k = copy_words_while(o, p, n, all_plain<kShown>);
   std::size_t i = k;
   while (i < n) {
     std::uint8_t b = p[i];
     if (b < 0x80) {
-      o[k++] = is_printable_ascii(b) ? static_cast<char>(b) : '.';  // C0 controls, DEL
+      if (plain<kShown>(b)) o[k++] = static_cast<char>(b);
+      else put_special<kShown>(o, k, b);  // C0 controls, DEL (JSON: also `"` and `\`)
       ++i;
       continue;
     }
@@ -140,16 +191,69 @@ void append_utf8(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
     }
     if (need > 0 && got == need) {
       if (b == 0xC2 && p[i + 1] < 0xA0) {
-        o[k++] = '.';  // a C1 control (U+0080-U+009F), as the single-byte decoders show it
+        put_special<kShown>(o, k, p[i + 1]);  // a C1 control (U+0080-U+009F), as the single-byte decoders show it
       } else {
         for (std::size_t t = i; t < j; ++t) o[k++] = static_cast<char>(p[t]);
       }
     } else {
       put_code_point(o, k, 0xFFFD);  // one replacement per maximal invalid subpart
+      replaced = true;
     }
     i = j;
   }
   out.advance(k);
+  return replaced;
+}
+}  // namespace
+
+void append_utf8(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
+  append_utf8_as<Shown::Line>(out, p, n);
+}
+
+bool append_json_utf8(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
+  return append_utf8_as<Shown::Json>(out, p, n);
+}
+
+void append_json_string_value(util::TextBuffer& out, const std::uint8_t* p, std::size_t n, bool utf8) {
+  out.put('"');
+  bool replaced = false;
+  if (utf8) replaced = append_json_utf8(out, p, n);
+  else append_json_iso8859_15(out, p, n);
+  out.put('"');
+  if (replaced) out.append(",\"replaced\":true");
+}
+
+void append_json_printable(util::TextBuffer& out, std::string_view s) {
+  const auto* p = reinterpret_cast<const std::uint8_t*>(s.data());
+  const std::size_t n = s.size();
+  char* o = out.reserve(2 * n);
+  std::size_t k = 0, i = 0;
+  while (i + 8 <= n) {  // words without a quote or backslash go as they are
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (!lacks(w, '"') || !lacks(w, '\\')) break;
+    std::memcpy(o + k, &w, 8);
+    i += 8;
+    k += 8;
+  }
+  for (; i < n; ++i) {
+    if (p[i] == '"' || p[i] == '\\') o[k++] = '\\';
+    o[k++] = static_cast<char>(p[i]);
+  }
+  out.advance(k);
+}
+
+void append_json_iso8859_15(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
+  append_single_byte_text<true, Shown::Json>(out, p, n);
+}
+
+void append_hex_run(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
+  char* o = out.reserve(n * 2);
+  for (std::size_t i = 0; i < n; ++i) {
+    o[2 * i] = kHexDigits[p[i] >> 4];
+    o[2 * i + 1] = kHexDigits[p[i] & 15];
+  }
+  out.advance(n * 2);
 }
 
 void append_hex_bytes(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 #include "util/text_buffer.hpp"
 
@@ -26,8 +27,32 @@ void append_latin1(util::TextBuffer& out, const std::uint8_t* p, std::size_t n);
 // reach a terminal as an escape sequence); each maximal invalid subsequence becomes U+FFFD.
 void append_utf8(util::TextBuffer& out, const std::uint8_t* p, std::size_t n);
 
+// The contents of a JSON string (RFC 8259 §7, without the quotes) for a UTF-8 string
+// argument: valid characters as they are, except `"` and `\` (escaped) and the controls
+// (C0, DEL and C1, as `\u00XX`: the value stays exact, the record one line); each maximal
+// invalid subsequence becomes U+FFFD, as append_utf8 does. Returns whether any did.
+bool append_json_utf8(util::TextBuffer& out, const std::uint8_t* p, std::size_t n);
+inline bool append_json_utf8(util::TextBuffer& out, std::string_view s) {
+  return append_json_utf8(out, reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+}
+
+// `"<contents>"` of a string argument's bytes (UTF-8 or ISO-8859-15) as above, then
+// `,"replaced":true` if bytes that were not UTF-8 were replaced: a JSON value and the flag
+// that goes with it (docs/json-records.md).
+void append_json_string_value(util::TextBuffer& out, const std::uint8_t* p, std::size_t n, bool utf8);
+
+// The contents of a JSON string for text that is valid UTF-8 without controls (a line's
+// text): only `"` and `\` are escaped.
+void append_json_printable(util::TextBuffer& out, std::string_view s);
+
+// The same for an ISO-8859-15 ("ASCII") string argument: every byte is a character.
+void append_json_iso8859_15(util::TextBuffer& out, const std::uint8_t* p, std::size_t n);
+
 // Bytes as lowercase hex pairs separated by single spaces (`11 22 33`); nothing for n = 0.
 void append_hex_bytes(util::TextBuffer& out, const std::uint8_t* p, std::size_t n);
+
+// Bytes as lowercase hex digits without separators (`112233`): raw data in JSON.
+void append_hex_run(util::TextBuffer& out, const std::uint8_t* p, std::size_t n);
 
 inline constexpr char kHexDigits[] = "0123456789abcdef";
 

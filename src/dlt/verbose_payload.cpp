@@ -1,10 +1,12 @@
 #include "dlt/verbose_payload.hpp"
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 
 #include "dlt/text_encoding.hpp"
 #include "util/byte_order.hpp"
+#include "util/json_number.hpp"
 #include "util/number_format.hpp"
 
 namespace dltdump::dlt {
@@ -33,6 +35,12 @@ constexpr unsigned kScodHex = 2, kScodBin = 3, kScodAscii = 0;
 constexpr unsigned int_width(std::uint32_t tyle) { return (tyle >= 1 && tyle <= 5) ? (1u << (tyle - 1)) : 0u; }
 constexpr unsigned bool_width(std::uint32_t tyle) { return tyle == 0 ? 1u : int_width(tyle); }
 constexpr unsigned float_width(std::uint32_t tyle) { return (tyle >= 2 && tyle <= 5) ? (1u << (tyle - 1)) : 0u; }
+
+// The name and unit of an argument with VARI (empty spans without).
+struct VariableInfo {
+  bool present = false;
+  std::span<const std::uint8_t> name, unit;
+};
 
 // A bounds-checked cursor over the payload.
 struct Cursor {
@@ -64,11 +72,16 @@ struct Cursor {
     return true;
   }
   // VARI: u16 name length [+ u16 unit length], then the name [and unit].
-  bool variable_info(bool with_unit) {
+  bool variable_info(bool with_unit, VariableInfo& v) {
     std::uint16_t name_len = 0, unit_len = 0;
     if (!u16(name_len)) return false;
     if (with_unit && !u16(unit_len)) return false;
-    return skip(static_cast<std::size_t>(name_len) + unit_len);
+    const std::uint8_t* at;
+    if (!take(static_cast<std::size_t>(name_len) + unit_len, at)) return false;
+    v.name = {at, name_len};
+    v.unit = {at + name_len, unit_len};
+    v.present = true;
+    return true;
   }
 };
 
@@ -164,6 +177,31 @@ void put_string(Out& out, const std::uint8_t* d, std::size_t n, bool utf8) {
   else append_iso8859_15(out, d, n);
 }
 
+// What the decoder tells its writer W (the text of a line, nothing, or typed JSON: see
+// ArgWriter in verbose_payload.hpp): TextArgs writes the line's text into a TextBuffer (or
+// nothing into a NullText).
+template <class Out>
+struct TextArgs {
+  Out& out;
+  void separator() { out.put(' '); }
+  void variable(const VariableInfo&) {}  // names and units are not shown in a line
+  void number(std::uint32_t ti, std::uint32_t base, const std::uint8_t* d, unsigned w, bool be) {
+    put_number(out, ti, base, d, w, be);
+  }
+  void array_begin(std::uint32_t, std::uint32_t, unsigned) { out.put('['); }
+  void array_item(std::uint64_t i, std::uint32_t ti, std::uint32_t base, const std::uint8_t* d, unsigned w, bool be) {
+    if (i) out.put(' ');
+    put_number(out, ti, base, d, w, be);
+  }
+  void array_end() { out.put(']'); }
+  void bytes(std::uint32_t type, std::uint32_t ti, const std::uint8_t* d, std::size_t n) {
+    if (type == kRawd) append_hex_bytes(out, d, n);
+    else put_string(out, d, n, type == kStrg && scod(ti) != kScodAscii);
+  }
+  void struct_begin() { out.put('{'); }
+  void struct_end() { out.put('}'); }
+};
+
 // Result of decoding one argument: failed, a complete value, or a struct opened with
 // `entries` members still to decode.
 struct Step {
@@ -172,8 +210,8 @@ struct Step {
   std::uint16_t entries;
 };
 
-template <class Out>
-Step decode_one(Cursor& c, Out& out) {
+template <class W>
+Step decode_one(Cursor& c, W& out) {
   std::uint32_t ti;
   if (!c.u32(ti)) return {false, false, 0};
   const std::uint32_t type = ti & kTypeMask;
@@ -187,13 +225,15 @@ Step decode_one(Cursor& c, Out& out) {
     case kFloa: {
       unsigned w = type == kBool ? bool_width(tyle) : type == kFloa ? float_width(tyle) : int_width(tyle);
       if (w == 0) return {false, false, 0};
-      if ((ti & kVari) && !c.variable_info(type != kBool)) return {false, false, 0};
+      VariableInfo v;
+      if ((ti & kVari) && !c.variable_info(type != kBool, v)) return {false, false, 0};
       if ((ti & kFixp) && (type == kSint || type == kUint)) {
         // quantisation (float32) and offset (32 bit up to TYLE 3, else the value width)
         if (!c.skip(4 + (tyle <= 3 ? 4u : w))) return {false, false, 0};
       }
       if (!c.take(w, d)) return {false, false, 0};
-      put_number(out, ti, type, d, w, c.be);
+      out.variable(v);
+      out.number(ti, type, d, w, c.be);
       return {true, false, 0};
     }
     case kAray | kBool:
@@ -212,18 +252,19 @@ Step decode_one(Cursor& c, Out& out) {
         count *= n;
         if (count > c.left()) count = c.left() + 1;  // cannot fit; keeps count bounded
       }
-      if ((ti & kVari) && !c.variable_info(base != kBool)) return {false, false, 0};
+      VariableInfo v;
+      if ((ti & kVari) && !c.variable_info(base != kBool, v)) return {false, false, 0};
       if ((ti & kFixp) && (base == kSint || base == kUint)) {
         if (!c.skip(4 + (tyle <= 3 ? 4u : w))) return {false, false, 0};
       }
       if (count * w > c.left()) return {false, false, 0};
-      out.put('[');
+      out.variable(v);
+      out.array_begin(ti, base, w);
       for (std::uint64_t i = 0; i < count; ++i) {
-        if (i) out.put(' ');
         c.take(w, d);
-        put_number(out, ti, base, d, w, c.be);
+        out.array_item(i, ti, base, d, w, c.be);
       }
-      out.put(']');
+      out.array_end();
       return {true, false, 0};
     }
     case kStrg:
@@ -231,25 +272,145 @@ Step decode_one(Cursor& c, Out& out) {
     case kTrai: {
       std::uint16_t len;
       if (!c.u16(len)) return {false, false, 0};
-      if ((ti & kVari) && !c.variable_info(false)) return {false, false, 0};
+      VariableInfo v;
+      if ((ti & kVari) && !c.variable_info(false, v)) return {false, false, 0};
       if (!c.take(len, d)) return {false, false, 0};
-      if (type == kRawd) append_hex_bytes(out, d, len);
-      else put_string(out, d, len, type == kStrg && scod(ti) != kScodAscii);
+      out.variable(v);
+      out.bytes(type, ti, d, len);
       return {true, false, 0};
     }
     case kStru: {
       std::uint16_t entries;
       if (!c.u16(entries)) return {false, false, 0};
-      if ((ti & kVari) && !c.variable_info(false)) return {false, false, 0};
-      out.put('{');
+      VariableInfo v;
+      if ((ti & kVari) && !c.variable_info(false, v)) return {false, false, 0};
+      out.variable(v);
+      out.struct_begin();
       return {true, true, entries};
     }
     default: return {false, false, 0};
   }
 }
 
-template <class Out>
-bool decode_verbose(std::span<const std::uint8_t> payload, bool be, std::uint8_t noar, Out& out) {
+// JsonArgs writes each argument as a JSON object (docs/json-records.md, "args"): its type,
+// VARI name and unit, coding and value.
+struct JsonArgs {
+  util::TextBuffer& out;
+  VariableInfo pending;  // the name and unit of the argument whose value comes next
+
+  void separator() { out.put(','); }
+  void variable(const VariableInfo& v) { pending = v; }
+  // `{"type":"<type>"` and the pending name and unit.
+  void open(std::string_view type) {
+    out.append("{\"type\":\"");
+    out.append(type);
+    out.put('"');
+    if (pending.present) {
+      put_name("name", pending.name);
+      if (!pending.unit.empty()) put_name("unit", pending.unit);
+      pending = {};
+    }
+  }
+  // `,"<key>":"<text>"`: a VARI name or unit, its terminating NUL dropped as a string's.
+  void put_name(std::string_view key, std::span<const std::uint8_t> text) {
+    std::size_t n = text.size();
+    if (n > 0 && text[n - 1] == 0) --n;
+    out.append(",\"");
+    out.append(key);
+    out.append("\":\"");
+    append_json_utf8(out, text.data(), n);
+    out.put('"');
+  }
+  static std::string_view type_name(std::uint32_t base) {
+    switch (base) {
+      case kBool: return "bool";
+      case kSint: return "sint";
+      case kUint: return "uint";
+      default: return "float";
+    }
+  }
+  void coding(std::uint32_t ti, std::uint32_t base) {
+    if (base != kUint) return;
+    if (scod(ti) == kScodHex) out.append(",\"coding\":\"hex\"");
+    else if (scod(ti) == kScodBin) out.append(",\"coding\":\"bin\"");
+  }
+  void value(std::uint32_t base, const std::uint8_t* d, unsigned w, bool be) {
+    if (base == kBool) {
+      bool any = false;
+      for (unsigned i = 0; i < w; ++i) any |= d[i] != 0;
+      out.append(any ? std::string_view("true") : std::string_view("false"));
+    } else if (base == kFloa) {
+      if (w == 2) {
+        util::append_json_float(out, half_to_double(static_cast<std::uint16_t>(util::load_width(d, 2, be))));
+      } else if (w == 4) {
+        util::append_json_float(out, std::bit_cast<float>(static_cast<std::uint32_t>(util::load_width(d, 4, be))));
+      } else if (w == 8) {
+        util::append_json_float(out, std::bit_cast<double>(util::load_width(d, 8, be)));
+      } else {
+        util::append_json_float(out, quad_to_long_double(load_uint(d, 16, be)));
+      }
+    } else {
+      const unsigned __int128 v = load_uint(d, w, be);
+      if (base == kSint) {
+        const unsigned shift = 128 - 8 * w;
+        util::append_json_int(out, static_cast<__int128>(v << shift) >> shift);
+      } else {
+        util::append_json_uint(out, v);
+      }
+    }
+  }
+  void bits(unsigned w) {
+    out.append(",\"bits\":");
+    util::append_int(out, 8 * w);
+  }
+  void number(std::uint32_t ti, std::uint32_t base, const std::uint8_t* d, unsigned w, bool be) {
+    open(type_name(base));
+    bits(w);
+    coding(ti, base);
+    out.append(",\"value\":");
+    value(base, d, w, be);
+    out.put('}');
+  }
+  void array_begin(std::uint32_t ti, std::uint32_t base, unsigned w) {
+    open("array");
+    out.append(",\"of\":\"");
+    out.append(type_name(base));
+    out.put('"');
+    bits(w);
+    coding(ti, base);
+    out.append(",\"value\":[");
+  }
+  void array_item(std::uint64_t i, std::uint32_t, std::uint32_t base, const std::uint8_t* d, unsigned w, bool be) {
+    if (i) out.put(',');
+    value(base, d, w, be);
+  }
+  void array_end() { out.append("]}"); }
+  void bytes(std::uint32_t type, std::uint32_t ti, const std::uint8_t* d, std::size_t n) {
+    if (type == kRawd) {
+      open("raw");
+      out.append(",\"value\":\"");
+      append_hex_run(out, d, n);
+      out.append("\"}");
+      return;
+    }
+    open(type == kTrai ? "trace" : "string");
+    const bool utf8 = type == kStrg && scod(ti) != kScodAscii;
+    if (type == kStrg)
+      out.append(utf8 ? std::string_view(",\"coding\":\"utf8\"") : std::string_view(",\"coding\":\"ascii\""));
+    out.append(",\"value\":");
+    if (n > 0 && d[n - 1] == 0) --n;  // one trailing NUL, as in the line
+    append_json_string_value(out, d, n, utf8);
+    out.put('}');
+  }
+  void struct_begin() {
+    open("struct");
+    out.append(",\"value\":[");
+  }
+  void struct_end() { out.append("]}"); }
+};
+
+template <class W>
+bool decode_verbose(std::span<const std::uint8_t> payload, bool be, std::uint8_t noar, W& out) {
   // An empty payload is valid whatever NOAR says: no arguments are read.
   noar = static_cast<std::uint8_t>(verbose_argument_count(payload, noar));
   Cursor c{payload.data(), payload.data() + payload.size(), be};
@@ -257,19 +418,19 @@ bool decode_verbose(std::span<const std::uint8_t> payload, bool be, std::uint8_t
   std::uint16_t open[kMaxStructDepth];
   int depth = 0;
   for (unsigned arg = 0; arg < noar; ++arg) {
-    if (arg) out.put(' ');
+    if (arg) out.separator();
     Step s = decode_one(c, out);
     if (!s.ok) return false;
     if (s.opened_struct) open[depth++] = s.entries;
     bool first = true;
     while (depth > 0) {
       if (open[depth - 1] == 0) {
-        out.put('}');
+        out.struct_end();
         --depth;
         first = false;
         continue;
       }
-      if (!first) out.put(' ');
+      if (!first) out.separator();
       first = false;
       --open[depth - 1];
       Step m = decode_one(c, out);
@@ -288,11 +449,19 @@ bool decode_verbose(std::span<const std::uint8_t> payload, bool be, std::uint8_t
 
 bool validate_verbose(std::span<const std::uint8_t> payload, bool big_endian, std::uint8_t noar) {
   util::NullText sink;
-  return decode_verbose(payload, big_endian, noar, sink);
+  TextArgs<util::NullText> w{sink};
+  return decode_verbose(payload, big_endian, noar, w);
 }
 
 bool format_verbose(std::span<const std::uint8_t> payload, bool big_endian, std::uint8_t noar, util::TextBuffer& out) {
-  return decode_verbose(payload, big_endian, noar, out);
+  TextArgs<util::TextBuffer> w{out};
+  return decode_verbose(payload, big_endian, noar, w);
+}
+
+bool format_verbose_json(std::span<const std::uint8_t> payload, bool big_endian, std::uint8_t noar,
+                         util::TextBuffer& out) {
+  JsonArgs w{out, {}};
+  return decode_verbose(payload, big_endian, noar, w);
 }
 
 }  // namespace dltdump::dlt

@@ -29,6 +29,12 @@ bool validate_verbose(std::span<const std::uint8_t> payload, bool big_endian, st
 // (with partial text appended) if it is not valid after all.
 bool format_verbose(std::span<const std::uint8_t> payload, bool big_endian, std::uint8_t noar, util::TextBuffer& out);
 
+// Appends the arguments of a payload that validate_verbose accepted as the elements of a
+// JSON array (without the brackets), one object per argument as docs/json-records.md
+// describes ("args"). Returns false (with partial text appended) if it is not valid.
+bool format_verbose_json(std::span<const std::uint8_t> payload, bool big_endian, std::uint8_t noar,
+                         util::TextBuffer& out);
+
 // The argument count a line shows: 0 for an empty payload, else NOAR.
 inline unsigned verbose_argument_count(std::span<const std::uint8_t> payload, std::uint8_t noar) {
   return noar & (0u - static_cast<unsigned>(!payload.empty()));  // no branch: lines vary

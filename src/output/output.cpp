@@ -42,10 +42,7 @@ constexpr Unwritten kUnwritten[] = {
     {".7z", "7z"},
     {".rar", "RAR"},
     {".tar", "tar"},
-    {".json", "JSON"},
-    {".jsonl", "JSON Lines"},
-    {".ndjson", "JSON Lines"},
-    {".csv", "CSV"},
+    {".json", "a JSON document"},
     {".tsv", "TSV"},
     {".xml", "XML"},
     {".html", "HTML"},
@@ -61,6 +58,13 @@ std::string_view unwritten_format(std::string_view name) {
   return {};
 }
 
+dlt::LineFormatter::Style record_style(std::string_view name) {
+  using Style = dlt::LineFormatter::Style;
+  if (ends_with_ignoring_case(name, ".jsonl") || ends_with_ignoring_case(name, ".ndjson")) return Style::Json;
+  if (ends_with_ignoring_case(name, ".csv")) return Style::Csv;
+  return Style::Text;
+}
+
 OutputKind output_kind(std::string_view name) {
   if (name.empty() || iequals(name, "CON:") || iequals(name, "/dev/stdout")) return OutputKind::Console;
   if (ends_with_ignoring_case(name, ".dlt")) return OutputKind::Dlt;
@@ -72,11 +76,11 @@ Output::Output(const OutputOptions& options, int console_fd) : kind_(output_kind
   FileSeriesOptions files{options.name, options.split_bytes, options.force, options.inputs};
   switch (kind_) {
     case OutputKind::Console:
-      writer_ = std::make_unique<RecordWriter>(console_fd, "standard output");
-      sink_ = std::make_unique<TextSink>(*writer_, options.text_format);
-      break;
     case OutputKind::Text:
-      writer_ = std::make_unique<RecordWriter>(std::move(files));
+      writer_ = kind_ == OutputKind::Console ? std::make_unique<RecordWriter>(console_fd, "standard output")
+                                             : std::make_unique<RecordWriter>(std::move(files));
+      if (options.text_format.style == dlt::LineFormatter::Style::Csv)
+        writer_->set_header(std::string(dlt::kCsvHeader));
       sink_ = std::make_unique<TextSink>(*writer_, options.text_format);
       break;
     case OutputKind::Dlt:

@@ -1,9 +1,10 @@
 // The output a run writes to, as `-o` names it (dltdump-spec §6.1; PCAP-NG an extension):
 // nothing, `CON:` or `/dev/stdout` (any case) → the console; `*.dlt` → DLT; `*.pcapng` →
-// PCAP-NG; any other name → a UTF-8 text file. Extensions compare case-insensitively.
-// A name whose extension promises a format dltdump does not write (`*.pcap`, `*.dlt.gz`,
-// `*.json`, …) is refused by the command line (unwritten_format) rather than filled with
-// text.
+// PCAP-NG; any other name → a UTF-8 text file, of JSON Lines records for `*.jsonl` and
+// `*.ndjson`, of CSV rows for `*.csv` (record_style; else --out says, text lines by
+// default). Extensions compare case-insensitively. A name whose extension promises a
+// format dltdump does not write (`*.pcap`, `*.dlt.gz`, `*.json`, …) is refused by the
+// command line (unwritten_format) rather than filled with text.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,10 @@ enum class OutputKind : std::uint8_t { Console, Text, Dlt, Pcapng };
 // The kind `name` asks for. Assumes unwritten_format(name) is empty (otherwise: Text).
 OutputKind output_kind(std::string_view name);
 
+// The records a text output named `name` holds by its extension: JSON Lines, CSV, or
+// (any other name, the console) text lines.
+dlt::LineFormatter::Style record_style(std::string_view name);
+
 // The format the extension of `name` promises when dltdump does not write it (`classic
 // PCAP` for `*.pcap`, `gzip` for `*.gz`, `JSON` for `*.json`, …); empty when the name is
 // fine (one of the kinds above, or text).
@@ -33,7 +38,7 @@ struct OutputOptions {
   std::string name;                         // -o (empty: the console)
   bool force = false;                       // -f
   std::uint64_t split_bytes = 0;            // --split (0: none)
-  dlt::LineFormatter::Options text_format;  // text outputs
+  dlt::LineFormatter::Options text_format;  // text outputs (lines, JSON Lines or CSV)
   std::vector<util::FileIdentity> inputs;   // never overwritten
   bool nv_verbose = false;                  // DLT: catalogue-decoded non-verbose messages as verbose ones
 };

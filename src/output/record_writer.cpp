@@ -15,6 +15,13 @@ void RecordWriter::open(util::Timestamp time) {
   const std::uint64_t size = series_->open(time);
   writer_.retarget(series_->fd(), series_->name(), size);
   open_ = true;
+  header_due_ = !header_.empty() && size == 0;
+}
+
+void RecordWriter::put_header() {
+  header_due_ = false;
+  writer_.buffer().append(header_);
+  writer_.line_done();
 }
 
 void RecordWriter::next_file() {
@@ -24,6 +31,7 @@ void RecordWriter::next_file() {
 }
 
 void RecordWriter::finish() {
+  if (header_due_ && !series_) put_header();
   writer_.flush();
   if (!series_) return;  // the console stays open
   series_->close();

@@ -31,15 +31,27 @@ class RecordWriter final : public RecordTarget {
   RecordWriter(const RecordWriter&) = delete;
   RecordWriter& operator=(const RecordWriter&) = delete;
 
+  // A text each new file (and the console) starts with: CSV's header row. Written when a
+  // file is created (not when one is appended to), and on the console before the first
+  // record, or at the end when there was none (a table without rows is still a table).
+  void set_header(std::string header) {
+    header_ = std::move(header);
+    header_due_ = !series_ && !header_.empty();
+  }
+
   // A new input begins (may end the current file: see FileSeries::begin_input).
   void begin_input(std::string_view path) override;
 
   util::TextBuffer& begin(util::Timestamp time) override {
     if (!open_) open(time);
+    if (header_due_) [[unlikely]]
+      put_header();
     return writer_.buffer();
   }
   void prepare(util::Timestamp time) override {
     if (!open_) open(time);
+    if (header_due_) [[unlikely]]
+      put_header();
   }
   void end() override {
     if (series_ && series_->full(writer_.size())) next_file();
@@ -58,6 +70,8 @@ class RecordWriter final : public RecordTarget {
   // Writes records made elsewhere (parallel decoding) without a copy. `text` is not empty.
   void write_block(std::string_view text) override {
     if (!open_) open({});
+    if (header_due_) [[unlikely]]
+      put_header();
     writer_.write_direct(text);
   }
 
@@ -77,10 +91,13 @@ class RecordWriter final : public RecordTarget {
  private:
   void open(util::Timestamp time);
   void next_file();
+  void put_header();
 
   util::FdWriter writer_;
   std::optional<FileSeries> series_;
   bool open_ = false;
+  std::string header_;
+  bool header_due_ = false;  // header_ goes out before the next record
 };
 
 }  // namespace dltdump::output

@@ -1,5 +1,6 @@
 // Writes messages and skip records as text lines (dltdump-spec §2) to the console, to text
-// files (UTF-8, LF; lines are never truncated: deviation Q7) or into a memory buffer.
+// files (UTF-8, LF; lines are never truncated: deviation Q7) or into a memory buffer; or
+// as JSON Lines records or CSV rows (dlt::LineFormatter::Style), one per line too.
 #pragma once
 
 #include "dlt/line_formatter.hpp"
@@ -10,11 +11,13 @@ namespace dltdump::output {
 
 // Payload texts are written in place (dlt::InPlaceLines, dlt/framer_sink.hpp) when the
 // target lets a begun record be taken back (RecordTarget::records_revocable): a line
-// begun is a record begun, and cancel_line truncates it away.
+// begun is a record begun, and cancel_line truncates it away. Text lines only: a JSON or
+// CSV record quotes the text, so it is made apart and copied.
 class TextSink final : public LineOutput, private dlt::InPlaceLines {
  public:
   TextSink(RecordTarget& target, dlt::LineFormatter::Options options)
-      : target_(target), options_(options), formatter_(options), in_place_(target.records_revocable()) {}
+      : target_(target), options_(options), formatter_(options),
+        in_place_(target.records_revocable() && options.style == dlt::LineFormatter::Style::Text) {}
 
   void on_message(const dlt::Message& m) override {
     formatter_.format(m, target_.begin(m.time));
@@ -28,7 +31,12 @@ class TextSink final : public LineOutput, private dlt::InPlaceLines {
     ++lines_;
   }
 
-  void begin_input(const Input& input) override { target_.begin_input(input.path); }
+  void begin_input(const Input& input) override {
+    target_.begin_input(input.path);
+    // JSON and CSV records name their input; lines made elsewhere (block_format) too.
+    options_.input = input.path;
+    formatter_.set_input(input.path);
+  }
   bool wants_text() const override { return true; }
   bool wrote(const util::FileIdentity& file) const override { return target_.wrote(file); }
   const dlt::LineFormatter::Options* block_format() const override {

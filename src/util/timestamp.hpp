@@ -33,4 +33,18 @@ class LocalTimeFormatter {
   char cached_[20];                   // `yyyy/MM/dd HH:mm:ss.` of that second
 };
 
+// Formats time stamps as RFC 3339 UTC with microseconds, `yyyy-MM-ddTHH:mm:ss.ffffffZ`
+// (machine-readable records; years outside 0000-9999 are clamped). Cached per second.
+class UtcTimeFormatter {
+ public:
+  static constexpr int kWidth = 27;
+  // Writes exactly kWidth characters to `out`. Assumes t.valid.
+  void format(Timestamp t, char* out);
+
+ private:
+  bool have_cache_ = false;
+  std::int64_t cached_start_us_ = 0;
+  char cached_[20];  // `yyyy-MM-ddTHH:mm:ss.` of that second
+};
+
 }  // namespace dltdump::util

@@ -74,11 +74,13 @@ TEST(OutputOptions, NamesThatCannotBeWrittenAreRefused) {
   EXPECT_EQ(error({"-o", ""}), "Option 'output' has an empty file name (leave -o out for the console)");
   EXPECT_EQ(error({"-o", "out.pcap"}),
             "Option 'output' names 'out.pcap', but dltdump does not write classic PCAP (it "
-            "writes DLT for *.dlt, PCAP-NG for *.pcapng, text for other names)");
+            "writes DLT for *.dlt, PCAP-NG for *.pcapng, JSON Lines for *.jsonl and *.ndjson, CSV for *.csv, "
+            "text for other names)");
   EXPECT_EQ(error({"--output=x.dlt.gz"}),
             "Option 'output' names 'x.dlt.gz', but dltdump does not write gzip (it "
-            "writes DLT for *.dlt, PCAP-NG for *.pcapng, text for other names)");
-  EXPECT_NE(error({"-o", "%FILE%.JSON"}).find("does not write JSON "), std::string::npos);
+            "writes DLT for *.dlt, PCAP-NG for *.pcapng, JSON Lines for *.jsonl and *.ndjson, CSV for *.csv, "
+            "text for other names)");
+  EXPECT_NE(error({"-o", "%FILE%.JSON"}).find("does not write a JSON document "), std::string::npos);
   EXPECT_EQ(error({"--capture="}), "Option 'capture' has an empty file name");
   EXPECT_EQ(parse({"-o", "out.pcapng"}).dump.output, "out.pcapng");
   EXPECT_EQ(parse({"-o", "out.log"}).dump.output, "out.log");
@@ -105,8 +107,32 @@ TEST(OutputOptions, UnwrittenFormats) {
   EXPECT_EQ(unwritten_format("trip.pcap"), "classic PCAP");
   EXPECT_EQ(unwritten_format("TRIP.PCAP"), "classic PCAP");
   EXPECT_EQ(unwritten_format("trip.dlt.gz"), "gzip");
-  for (const char* name : {"a.xz", "a.zst", "a.bz2", "a.zip", "a.json", "a.jsonl", "a.csv", "a.tar", "a.7z"})
+  for (const char* name : {"a.xz", "a.zst", "a.bz2", "a.zip", "a.json", "a.tar", "a.7z"})
     EXPECT_FALSE(unwritten_format(name).empty()) << name;
-  for (const char* name : {"", "CON:", "/dev/stdout", "a.dlt", "a.pcapng", "a.txt", "a.log", "a", "a.gz.txt", "pcap"})
+  for (const char* name : {"", "CON:", "/dev/stdout", "a.dlt", "a.pcapng", "a.txt", "a.log", "a", "a.gz.txt", "pcap",
+                           "a.jsonl", "a.NDJSON", "a.csv"})
     EXPECT_TRUE(unwritten_format(name).empty()) << name;
+}
+
+// JSON Lines and CSV: by the output name's extension, or --out for the console and text
+// files; a contradiction is refused.
+TEST(OutputOptions, RecordStyleByNameOrOut) {
+  using Style = dlt::LineFormatter::Style;
+  EXPECT_EQ(parse({}).dump.records, Style::Text);
+  EXPECT_EQ(parse({"-o", "trip.jsonl"}).dump.records, Style::Json);
+  EXPECT_EQ(parse({"-o", "%FILE%.NDJSON"}).dump.records, Style::Json);
+  EXPECT_EQ(parse({"-o", "trip.csv"}).dump.records, Style::Csv);
+  EXPECT_EQ(parse({"--out=json"}).dump.records, Style::Json);
+  EXPECT_EQ(parse({"--out", "CSV"}).dump.records, Style::Csv);
+  EXPECT_EQ(parse({"--out=text", "-o", "x.log"}).dump.records, Style::Text);
+  EXPECT_EQ(parse({"--out=json", "-o", "x.log"}).dump.records, Style::Json);
+  EXPECT_EQ(parse({"--out=json", "-o", "x.jsonl"}).dump.records, Style::Json);
+  EXPECT_EQ(error({"--out=xml"}), "Option 'out' has incorrect format 'xml' (text, json or csv)");
+  EXPECT_EQ(error({"--out=csv", "-o", "x.jsonl"}),
+            "Option 'out' asks for 'csv' records, but the output 'x.jsonl' is JSON Lines by its name");
+  EXPECT_EQ(error({"--out=json", "-o", "x.dlt"}),
+            "Option 'out' asks for 'json' records, but the output 'x.dlt' is a DLT file");
+  EXPECT_EQ(error({"--out=text", "-o", "x.pcapng"}),
+            "Option 'out' asks for 'text' records, but the output 'x.pcapng' is a PCAP-NG file");
+  ASSERT_EQ(parse({"--out=csv", "--position"}).warnings.size(), 1u);
 }

@@ -15,7 +15,7 @@ std::string line(const PacketSpec& s, const Bytes& payload, bool position = fals
   EXPECT_TRUE(dlt::parse_packet(pkt, m));
   m.position = pos;
   util::TextBuffer t;
-  dlt::LineFormatter f({position});
+  dlt::LineFormatter f(dlt::LineFormatter::Options{position});
   f.format(m, t);
   return std::string(t.view());
 }
@@ -103,7 +103,7 @@ TEST(LineFormatter, ControlAndSkip) {
       "1970/01/01 00:00:00.000000 0.0000 0 ECU1 APP1 CTX1 0 control request non-verbose [get_software_version]\n");
   dlt::SkipRecord r{0, 58, dlt::kReasonInvalidHeader, util::Timestamp::from_storage(1639688375, 237600)};
   util::TextBuffer t;
-  dlt::LineFormatter({false}).format(r, t);
+  dlt::LineFormatter(dlt::LineFormatter::Options{false}).format(r, t);
   EXPECT_EQ(t.view(),
             "2021/12/16 20:59:35.237600 0.0000 -1  SKIP SKIP 0 log warn verbose 4 Skipped: 58 bytes; Reason: Invalid "
             "packet standard header\n");

@@ -1,0 +1,135 @@
+#include "dlt/json_record.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "dlt/catalogue_frame.hpp"
+#include "dlt/catalogue_payload.hpp"
+#include "dlt/line_formatter.hpp"
+#include "dlt/nonverbose_payload.hpp"
+#include "dlt/record_fields.hpp"
+#include "dlt/text_encoding.hpp"
+#include "dlt/verbose_payload.hpp"
+#include "util/json_number.hpp"
+#include "util/number_format.hpp"
+
+namespace dltdump::dlt {
+
+void JsonRecordFormatter::put_place(std::string_view input, std::uint64_t position, util::Timestamp time,
+                                    util::TextBuffer& out) {
+  out.append(input_field_.get(input, [](std::string_view name, util::TextBuffer& field) {
+    field.append("\"input\":\"");
+    append_json_utf8(field, name);
+    field.append("\",\"position\":");
+  }));
+  util::append_int(out, position);
+  if (time.valid) {
+    out.append(",\"time\":\"");
+    char* p = out.reserve(util::UtcTimeFormatter::kWidth);
+    time_.format(time, p);
+    out.advance(util::UtcTimeFormatter::kWidth);
+    out.append("\",\"time_us\":");
+    util::append_int(out, time.us);
+  } else {
+    out.append(",\"time\":null,\"time_us\":null");
+  }
+}
+
+namespace {
+// Keys and punctuation 190, device time 11, counter 3, ids 3 × 10, session 11, kind 13,
+// type and subtype 24 (a fixed copy), numbers 2 + 2 + 10 + 10, and the 8-byte stores of
+// the number writers 8 < 320.
+constexpr std::size_t kHeadBound = 320;
+}  // namespace
+
+void JsonRecordFormatter::format(const Message& m, std::string_view input, util::TextBuffer& out) {
+  out.append("{\"record\":\"message\",");
+  put_place(input, m.position, m.time, out);
+  char* const start = out.reserve(kHeadBound);
+  char* p = start;
+  p = put_literal(p, ",\"device_time\":");
+  if (m.has_device_time) p = util::put_tenth_millis(p, m.device_time);
+  else p = put_literal(p, "null");
+  p = put_literal(p, ",\"counter\":");
+  p = util::put_u8(p, m.counter);
+  // The ids as the line shows them (controls as '.', deviation Q20).
+  p = put_literal(p, ",\"ecu\":");
+  p = put_quoted_id<Quoting::Json>(p, m.shown_ecu());
+  p = put_literal(p, ",\"app\":");
+  p = put_quoted_id<Quoting::Json>(p, m.app);
+  p = put_literal(p, ",\"ctx\":");
+  p = put_quoted_id<Quoting::Json>(p, m.ctx);
+  p = put_literal(p, ",\"session\":");
+  if (m.has_session) p = util::put_i64(p, static_cast<std::int32_t>(m.session));
+  else p = put_literal(p, "null");
+  p = m.kind == PayloadKind::Verbose      ? put_literal(p, ",\"kind\":\"verbose\"")
+      : m.kind == PayloadKind::NonVerbose ? put_literal(p, ",\"kind\":\"non-verbose\"")
+                                          : put_literal(p, ",\"kind\":\"control\"");
+  // The type: `log error` → type `log`, subtype `error` (null when the line shows none).
+  const std::string_view type = type_text(m);
+  if (type.empty()) {
+    p = put_literal(p, ",\"type\":null,\"subtype\":null,\"mstp\":null,\"mtin\":null");
+  } else {
+    const std::size_t space = std::min(type.find(' '), type.size());  // every type text has one
+    p = put_literal(p, ",\"type\":\"");
+    std::memcpy(p, type.data(), kTypeTextReadable);  // a fixed size: kTypeTextReadable may be read
+    p += space;
+    if (space + 1 >= type.size()) {
+      p = put_literal(p, "\",\"subtype\":null");
+    } else {
+      p = put_literal(p, "\",\"subtype\":\"");
+      std::memcpy(p, type.data() + space + 1, kTypeTextReadable - space - 1);
+      p += type.size() - space - 1;
+      *p++ = '"';
+    }
+    const unsigned msin = m.frame ? m.frame->msin : m.msin;
+    p = put_literal(p, ",\"mstp\":");
+    p = util::put_u8(p, (msin >> 1) & 7);
+    p = put_literal(p, ",\"mtin\":");
+    p = util::put_u8(p, msin >> 4);
+  }
+  p = put_literal(p, ",\"message_id\":");
+  if (m.kind == PayloadKind::NonVerbose) p = util::put_u64(p, nonverbose_message_id(m.payload, m.big_endian));
+  else p = put_literal(p, "null");
+  p = put_literal(p, ",\"noar\":");
+  switch (m.kind) {
+    case PayloadKind::Verbose: p = util::put_u8(p, verbose_argument_count(m.payload, m.noar)); break;
+    case PayloadKind::NonVerbose: p = util::put_u64(p, m.frame_decodes && m.frame ? m.frame->arg_count : 1u); break;
+    case PayloadKind::Control: p = put_literal(p, "null"); break;
+  }
+  p = put_literal(p, ",\"text\":\"");
+  out.advance(static_cast<std::size_t>(p - start));
+  const std::string_view text = payload_text_of(m, text_);
+  append_json_printable(out, text);  // a line's text: UTF-8 without controls
+  out.append("\",\"args\":[");
+  switch (m.kind) {
+    case PayloadKind::Verbose: format_verbose_json(m.payload, m.big_endian, m.noar, out); break;
+    case PayloadKind::NonVerbose:
+      if (m.frame_decodes && m.frame) {
+        format_frame_args_json(*m.frame, m.payload.subspan(4), m.big_endian, out);
+      } else if (m.payload.size() > 4) {  // the byte dump's one argument: the bytes after the id
+        out.append("{\"type\":\"raw\",\"value\":\"");
+        append_hex_run(out, m.payload.data() + 4, m.payload.size() - 4);
+        out.append("\"}");
+      }
+      break;
+    case PayloadKind::Control: break;  // the service is in the text
+  }
+  out.append("]}\n");
+}
+
+void JsonRecordFormatter::format(const SkipRecord& s, std::string_view input, util::TextBuffer& out) {
+  out.append("{\"record\":\"skip\",");
+  put_place(input, s.position, s.time, out);
+  out.append(",\"length\":");
+  util::append_int(out, s.length);
+  out.append(",\"reason\":\"");
+  append_json_printable(out, s.reason);
+  out.append("\",\"text\":\"");
+  text_.clear();
+  format_skip_text(s, text_);
+  append_json_printable(out, text_.view());
+  out.append("\"}\n");
+}
+
+}  // namespace dltdump::dlt

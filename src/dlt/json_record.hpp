@@ -1,0 +1,36 @@
+// A message or skip record as one JSON Lines record (https://jsonlines.org): one JSON object
+// and a line end, valid UTF-8, no control byte. The fields are documented in
+// docs/json-records.md (schema docs/json-records.schema.json, version kJsonSchemaVersion):
+// where the message came from, its header fields, its text exactly as the line shows it and
+// its arguments typed.
+#pragma once
+
+#include <string_view>
+
+#include "dlt/message.hpp"
+#include "dlt/record_fields.hpp"
+#include "util/text_buffer.hpp"
+#include "util/timestamp.hpp"
+
+namespace dltdump::dlt {
+
+inline constexpr int kJsonSchemaVersion = 1;
+
+class JsonRecordFormatter {
+ public:
+  // Appends the record of a message that parse_packet accepted, read from input `input`
+  // (its name as given on the command line).
+  void format(const Message& m, std::string_view input, util::TextBuffer& out);
+  // Appends the record of a skip record.
+  void format(const SkipRecord& s, std::string_view input, util::TextBuffer& out);
+
+ private:
+  // `"input":…,"position":…,"time":…,"time_us":…`
+  void put_place(std::string_view input, std::uint64_t position, util::Timestamp time, util::TextBuffer& out);
+
+  util::UtcTimeFormatter time_;
+  util::TextBuffer text_{util::TextBuffer::kLineBytes};  // a payload text the framer did not make
+  InputField input_field_;                               // `"input":"…","position":` of the current input
+};
+
+}  // namespace dltdump::dlt
