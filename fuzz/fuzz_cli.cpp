@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <iterator>
@@ -325,6 +326,39 @@ Header parse_header(const std::uint8_t* h) {
   return r;
 }
 
+// JSON Lines and CSV records (issue #22) of the same run: one record per line of the
+// console, each one line without a control byte, of the documented form; the same for 1
+// and N threads.
+template <class With>
+void check_records(const With& with, const std::vector<std::string>& paths, const Header& h,
+                   const std::string& console) {
+  const auto lines = static_cast<std::size_t>(std::count(console.begin(), console.end(), '\n'));
+  for (const char* style : {"--out=json", "--out=csv"}) {
+    const Run one = run(with({style}, paths), 1, h.block_bytes, 0);
+    const Run two = run(with({style}, paths), h.threads, h.block_bytes, 0);
+    if (one.console != two.console || one.rc != two.rc) fail("1 and N threads differ in JSON or CSV records");
+    const bool json = std::string_view(style) == "--out=json";
+    const std::string& out = one.console;
+    const auto records = static_cast<std::size_t>(std::count(out.begin(), out.end(), '\n'));
+    if (records != lines + (json ? 0 : 1)) fail("not one record per line (and a CSV header)");
+    for (unsigned char c : out)
+      if ((c < 0x20 && c != '\n') || c == 0x7F) fail("a control byte in a record");
+    if (json) {
+      for (std::size_t at = 0; at < out.size();) {
+        const std::size_t end = out.find('\n', at);
+        const std::string_view rec(out.data() + at, end - at);
+        if (!(rec.starts_with("{\"record\":\"message\",\"input\":") ||
+              rec.starts_with("{\"record\":\"skip\",\"input\":")) ||
+            !rec.ends_with("}"))
+          fail("a JSON record of the wrong form");
+        at = end + 1;
+      }
+    } else if (!out.starts_with("record,input,position,")) {
+      fail("a CSV output without its header");
+    }
+  }
+}
+
 // Writes input `k` and returns its path.
 std::string write_input(unsigned k, std::span<const std::uint8_t> bytes, std::uint8_t kind) {
   static const char* const kNames[] = {".dlt", ".net", ".ser", ".pcapng", ".pcapng", ".dlt", ".bin", ".log"};
@@ -415,6 +449,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       one.rc != util::exit_status(util::ExitCode::Partial))
     fail("an unexpected exit code");
   if (!one.files.empty()) fail("the console run wrote a file");
+  if (h.output <= 1) check_records(with, paths, h, one.console);
   if (h.output == 0) return 0;
 
   const std::string templ = kOutputs[h.output];

@@ -213,10 +213,10 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     spec.catalogue = config.catalogue != nullptr;
     filter.emplace(spec);
   }
-  output::Output output(
-      {config.output, config.force, config.split_bytes,
-       dlt::LineFormatter::Options{config.position, config.records, {}}, input_identities(config), config.nv_verbose},
-      out_fd);
+  output::Output output({config.output, config.force, config.split_bytes,
+                         dlt::LineFormatter::Options{config.position, config.records, {}}, input_identities(config),
+                         config.nv_verbose, config.count, config.inputs.size() > 1},
+                        out_fd);
   output::LineOutput& sink = output.lines();
   Pipeline pipeline(config, filter ? &*filter : nullptr, sink);
   std::size_t processed = 0, attempted = 0;  // inputs read to their end; begun
@@ -252,7 +252,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         path = live_input_name(spec);
         const dlt::StreamFormat framing =
             spec.kind == input::InputKind::Udp ? dlt::StreamFormat::Network : stream_format(format);
-        pipeline.begin_input({path, framing});
+        pipeline.begin_input({path, framing, {}, spec.argument});
         decode_live(spec, framing, config, pipeline, diag_fd);
         sink.end_input();
         ++processed;
@@ -272,7 +272,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       const bool count_skips = !input::confirms(content, format);
       output::LineOutput::SourceFile source;
       if (format == input::InputFormat::File && file->is_mapped()) source = {file->fd(), file->whole()};
-      pipeline.begin_input({path, stream_format(format), source});
+      pipeline.begin_input({path, stream_format(format), source, spec.argument});
       std::uint64_t all_skipped = 0;
       if (format == input::InputFormat::Pcap) {
         decode_capture(*file, config, pipeline, diag_fd);

@@ -33,6 +33,7 @@ struct DumpConfig {
   std::vector<std::string> fibex;             // -F: FIBEX files and directories
   dlt::CatalogueLookup nv_lookup;             // --nv-multiecu, --nv-noexthdr
   bool nv_verbose = false;                    // --nv-verbose: DLT output re-encodes decoded messages
+  bool count = false;                         // -c: counts of passing messages instead of lines
   const dlt::Catalogue* catalogue = nullptr;  // the FIBEX files read (null: none); outlives the run
 };
 

@@ -84,6 +84,13 @@ constexpr OptionEntry kTable[] = {
              "csv (a header row, then one row per message, text last). An output name ending in .jsonl or "
              ".ndjson writes JSON Lines, one ending in .csv CSV, without this option.",
      .example = "json"},
+    {.id = Count,
+     .long_name = "count",
+     .short_names = "c",
+     .arity = Flag,
+     .section = Options,
+     .help = "Print the number of messages that pass the filters instead of the lines, per input as grep -c "
+             "does: the number alone for one input, input:number for each of several."},
     {.id = Force,
      .long_name = "force",
      .short_names = "f",

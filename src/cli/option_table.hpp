@@ -28,6 +28,7 @@ enum class OptionId : std::uint8_t {
   Threads,
   Output,
   Out,
+  Count,
   Force,
   Split,
   Retries,

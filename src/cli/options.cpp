@@ -244,6 +244,13 @@ Options parse_options(std::span<const std::string> args) {
   if (auto* v = cl.values(OptionId::UdpPort)) o.dump.udp_ports = parse_udp_ports(*v);
   if (auto* v = cl.values(OptionId::Output)) o.dump.output = parse_output(v->front());
   o.dump.records = parse_records(cl, o.dump.output);
+  o.dump.count = cl.has(OptionId::Count);
+  for (OptionId id : {OptionId::Output, OptionId::Out, OptionId::Split})
+    if (o.dump.count && cl.has(id))
+      throw util::option_error(option_name(OptionId::Count), "Option " + option_quoted(OptionId::Count) +
+                                                                 " prints counts on the console; it cannot be "
+                                                                 "combined with " +
+                                                                 option_quoted(id));
   o.dump.force = cl.has(OptionId::Force);
   if (auto* v = cl.values(OptionId::Split)) o.dump.split_bytes = parse_split(v->front());
   if (auto* v = cl.values(OptionId::Retries)) o.dump.retries = parse_retries(v->front());
@@ -254,6 +261,13 @@ Options parse_options(std::span<const std::string> args) {
     o.dump.capture = v->front();
   }
   parse_filter_options(cl, o.dump, o.warnings);
+  // As grep -c: context lines are not matches, so not counted.
+  for (const OptionId id : {OptionId::BeforeContext, OptionId::AfterContext})
+    if (o.dump.count && cl.has(id))
+      o.warnings.push_back({util::Culprit::Option, option_name(id),
+                            "Option " + option_quoted(id) + " has no effect with " + option_quoted(OptionId::Count) +
+                                " (context lines are not counted)"});
+  if (o.dump.count) o.dump.before_context = o.dump.after_context = 0;
   check_split(o.dump, o.warnings);
   parse_fibex_options(cl, o.dump, o.warnings);
   if (cl.has(OptionId::Help)) o.command = Command::Help;

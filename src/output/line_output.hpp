@@ -24,9 +24,10 @@ class LineOutput : public dlt::FramerSink {
     std::span<const std::uint8_t> bytes;
   };
   struct Input {
-    std::string_view path;      // as given ("-" for standard input): %FILE%
-    dlt::StreamFormat framing;  // how its packets were framed (captures: Network)
-    SourceFile source = {};     // for file framing from a mapped file; else fd -1
+    std::string_view path;       // as given ("-" for standard input): %FILE%
+    dlt::StreamFormat framing;   // how its packets were framed (captures: Network)
+    SourceFile source = {};      // for file framing from a mapped file; else fd -1
+    std::string_view name = {};  // as the command line names it (empty: `path`)
   };
   // A new input begins. May close a file (a template with %FILE%); never opens one.
   virtual void begin_input(const Input& input) = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "output/count_sink.hpp"
 #include "output/dlt_sink.hpp"
 #include "output/pcapng_dlt_sink.hpp"
 #include "output/text_sink.hpp"
@@ -73,6 +74,11 @@ OutputKind output_kind(std::string_view name) {
 }
 
 Output::Output(const OutputOptions& options, int console_fd) : kind_(output_kind(options.name)) {
+  if (options.count) {  // the command line refuses -o with -c
+    writer_ = std::make_unique<RecordWriter>(console_fd, "standard output");
+    sink_ = std::make_unique<CountSink>(*writer_, options.count_named);
+    return;
+  }
   FileSeriesOptions files{options.name, options.split_bytes, options.force, options.inputs};
   switch (kind_) {
     case OutputKind::Console:

@@ -41,6 +41,8 @@ struct OutputOptions {
   dlt::LineFormatter::Options text_format;  // text outputs (lines, JSON Lines or CSV)
   std::vector<util::FileIdentity> inputs;   // never overwritten
   bool nv_verbose = false;                  // DLT: catalogue-decoded non-verbose messages as verbose ones
+  bool count = false;                       // -c: the console gets counts per input (output/count_sink.hpp)
+  bool count_named = false;                 //   each after its input's name (several inputs)
 };
 
 class Output {

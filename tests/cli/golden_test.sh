@@ -314,5 +314,27 @@ expect_eq "broken pipe: a quiet stop, exit 0 (issue #19)" "0:" "$rc:$(cat "$o/pi
 "$DLTDUMP" -o "$o/c.pcapng" "$o/net.dlt"
 "$DLTDUMP" "$o/c.pcapng" | norm | cmp -s - "$o/net.got"; check "DLT -> PCAP-NG -> lines: the same lines" $?
 
+# -c/--count (issue #22): as grep -c, the number of lines the same options print, per input
+# (skip lines are not messages); the same for any number of threads.
+c=$work/count; mkdir -p "$c"
+"$DLTGEN" --count 3000 --seed 31 --corrupt 4 -o "$c/a.dlt"
+"$DLTGEN" --format net --count 1000 --seed 32 -o "$c/n.bin"
+"$CAPGEN" --dlt "$c/n.bin" --flows 2 --seed 32 -o "$c/n.pcapng"
+messages() { "$DLTDUMP" "$@" | grep -vc ' SKIP SKIP 0 log warn verbose 4 Skipped: '; }
+expect_eq "-c: one input, the count alone" "$(messages "$c/a.dlt")" "$("$DLTDUMP" -c "$c/a.dlt")"
+expect_eq "-c with a filter" "$(messages --type=error -s e "$c/a.dlt")" "$("$DLTDUMP" --count --type=error -s e "$c/a.dlt")"
+want=$(printf '%s:%s\n%s:%s\n-:%s' "$c/a.dlt" "$(messages --appid=NAV "$c/a.dlt")" "n.pcapng" \
+  "$(messages --appid=NAV "$c/n.pcapng")" "$(messages --appid=NAV --format=net - < "$c/n.bin")")
+got=$(cd "$c" && "$DLTDUMP" -c --appid=NAV "$c/a.dlt" n.pcapng - < "$c/n.bin")
+expect_eq "-c: several inputs, each as named, in order" "$want" "$got"
+for t in 1 2; do
+  expect_eq "-c --threads=$t on the 9 MiB file" "$(messages "$work/big.dlt")" "$("$DLTDUMP" -c --threads=$t "$work/big.dlt")"
+done
+out=$("$DLTDUMP" -c -s error -B 2 "$c/a.dlt" 2> "$c/err")
+expect_eq "-c: context lines are not counted" "$(messages -s error "$c/a.dlt")" "$out"
+grep -q "Option 'before-context' has no effect with 'count'" "$c/err"; check "-c with -B: a warning" $?
+"$DLTDUMP" -c -o "$c/x.txt" "$c/a.dlt" 2> /dev/null; rc=$?
+expect_eq "-c with -o: an option error, no file" "1:no" "$rc:$([ -e "$c/x.txt" ] && echo yes || echo no)"
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -136,3 +136,19 @@ TEST(OutputOptions, RecordStyleByNameOrOut) {
             "Option 'out' asks for 'text' records, but the output 'x.pcapng' is a PCAP-NG file");
   ASSERT_EQ(parse({"--out=csv", "--position"}).warnings.size(), 1u);
 }
+
+// -c prints counts on the console: no output file, no record format; context is not counted.
+TEST(OutputOptions, CountExcludesOutputsAndContext) {
+  EXPECT_TRUE(parse({"-c"}).dump.count);
+  EXPECT_TRUE(parse({"--count"}).dump.count);
+  EXPECT_FALSE(parse({}).dump.count);
+  EXPECT_EQ(error({"-c", "-o", "x.txt"}),
+            "Option 'count' prints counts on the console; it cannot be combined with 'output'");
+  EXPECT_EQ(error({"-c", "--out=json"}),
+            "Option 'count' prints counts on the console; it cannot be combined with 'out'");
+  const Options o = parse({"-c", "-s", "x", "-A", "2", "-B", "3"});
+  EXPECT_EQ(o.dump.before_context, 0u);
+  EXPECT_EQ(o.dump.after_context, 0u);
+  ASSERT_EQ(o.warnings.size(), 2u);
+  EXPECT_EQ(o.warnings[0].text, "Option 'before-context' has no effect with 'count' (context lines are not counted)");
+}

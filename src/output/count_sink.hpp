@@ -1,0 +1,58 @@
+// -c/--count: instead of lines, the number of messages that passed the filters, per input,
+// as `grep -c` prints it: the number alone for a single input, `<input>:<number>` for each
+// of several (the input as the command line names it). Skipped regions are not messages and
+// are not counted; context (-A/-B) does not apply.
+#pragma once
+
+#include <string>
+
+#include "output/line_output.hpp"
+#include "output/record_writer.hpp"
+#include "util/number_format.hpp"
+#include "util/value_text.hpp"
+
+namespace dltdump::output {
+
+class CountSink final : public LineOutput {
+ public:
+  // Writes the counts through `writer` (the console); `named`: prefix each with its input.
+  CountSink(RecordWriter& writer, bool named) : writer_(writer), named_(named) {}
+
+  void on_message(const dlt::Message&) override {
+    ++count_;
+    ++lines_;
+  }
+  void on_skip(const dlt::SkipRecord&) override {}
+  void begin_input(const Input& input) override {
+    const std::string_view name = input.name.empty() ? input.path : input.name;
+    // A name may hold anything a file name can: shown as diagnostics show it, on one line.
+    name_ = util::valid_utf8(name) && !util::has_control(name) ? std::string(name) : util::printable(name);
+    count_ = 0;
+    open_ = true;
+  }
+  // The input's count, also for one that failed part-way (what was read of it).
+  void end_input() override {
+    if (!open_) return;
+    open_ = false;
+    util::TextBuffer& out = writer_.begin({});
+    if (named_) {
+      out.append(name_);
+      out.put(':');
+    }
+    util::append_int(out, count_);
+    out.put('\n');
+    writer_.end();
+  }
+  bool wants_text() const override { return false; }
+  void flush() override { writer_.flush(); }
+  void finish() override { writer_.finish(); }
+
+ private:
+  RecordWriter& writer_;
+  bool named_;
+  bool open_ = false;
+  std::string name_;
+  std::uint64_t count_ = 0;
+};
+
+}  // namespace dltdump::output
