@@ -12,6 +12,7 @@
 #include "dlt/verbose_payload.hpp"
 #include "util/json_number.hpp"
 #include "util/number_format.hpp"
+#include "util/value_text.hpp"
 
 namespace dltdump::dlt {
 
@@ -19,7 +20,9 @@ void JsonRecordFormatter::put_place(std::string_view input, std::uint64_t positi
                                     util::TextBuffer& out) {
   out.append(input_field_.get(input, [](std::string_view name, util::TextBuffer& field) {
     field.append("\"input\":\"");
-    append_json_utf8(field, name);
+    // As diagnostics and CSV show a name: controls and bytes that are not UTF-8 as \xHH.
+    if (util::valid_utf8(name) && !util::has_control(name)) append_json_printable(field, name);
+    else append_json_printable(field, util::printable(name));
     field.append("\",\"position\":");
   }));
   util::append_int(out, position);

@@ -33,9 +33,11 @@ class TextSink final : public LineOutput, private dlt::InPlaceLines {
 
   void begin_input(const Input& input) override {
     target_.begin_input(input.path);
-    // JSON and CSV records name their input; lines made elsewhere (block_format) too.
-    options_.input = input.path;
-    formatter_.set_input(input.path);
+    // JSON and CSV records name their input as the command line does; lines made
+    // elsewhere (block_format) too.
+    const std::string_view name = input.name.empty() ? input.path : input.name;
+    options_.input = name;
+    formatter_.set_input(name);
   }
   bool wants_text() const override { return true; }
   bool wrote(const util::FileIdentity& file) const override { return target_.wrote(file); }

@@ -30,7 +30,7 @@ import struct
 import subprocess
 import sys
 
-DLTDUMP, DLTGEN, CAPGEN, NVGEN, WORK = sys.argv[1:6]
+DLTDUMP, DLTGEN, CAPGEN, NVGEN, WORK = (os.path.abspath(a) for a in sys.argv[1:6])
 ENV = dict(os.environ, TZ="UTC")
 failures = 0
 checks = 0
@@ -371,6 +371,20 @@ def main():
     check_corpus("several inputs of mixed kinds, context", ["-s", "error", "-A", "1", "-B", "2", path("mixed.dlt"),
                                                             path("net.pcapng"), path("big.dlt")])
     check_hostile()
+
+    # A file name with a control character and a byte that is not UTF-8: the same text in
+    # JSON and CSV (as diagnostics show it), no control byte in either.
+    odd = os.fsdecode(os.fsencode(WORK) + b"/lat\xe4\x01n,\"q\".dlt")
+    with open(path("mixed.dlt"), "rb") as src, open(odd, "wb") as dst:
+        dst.write(src.read())
+    records = check_corpus("an odd file name", [odd])
+    if records:
+        check(records[0]["input"].endswith("/lat\\xE4\\x01n,\"q\".dlt"), "odd name shown: %r" % records[0]["input"])
+
+    # Inputs are named as the command line names them.
+    relative = subprocess.run([DLTDUMP, "--out=json", "mixed.dlt"], capture_output=True, env=ENV, cwd=WORK)
+    out = relative.stdout
+    check(json.loads(out.split(b"\n")[0])["input"] == "mixed.dlt", "a relative name stays as given")
 
     # The input is named as given; standard input as "-".
     rc, out, _ = run("--out=json", "-", stdin=open(path("mixed.dlt"), "rb").read())
