@@ -35,8 +35,7 @@ void CsvRecordFormatter::put_place(std::string_view input, std::uint64_t positio
                                    util::TextBuffer& out) {
   out.append(input_field_.get(input, [](std::string_view name, util::TextBuffer& field) {
     // An input name may hold anything a file name can: shown as diagnostics show it.
-    if (util::valid_utf8(name) && !util::has_control(name)) put_quoted(field, name);
-    else put_quoted(field, util::printable(name));
+    put_quoted(field, util::printable(name));
   }));
   out.put(',');
   util::append_int(out, position);

@@ -21,8 +21,7 @@ void JsonRecordFormatter::put_place(std::string_view input, std::uint64_t positi
   out.append(input_field_.get(input, [](std::string_view name, util::TextBuffer& field) {
     field.append("\"input\":\"");
     // As diagnostics and CSV show a name: controls and bytes that are not UTF-8 as \xHH.
-    if (util::valid_utf8(name) && !util::has_control(name)) append_json_printable(field, name);
-    else append_json_printable(field, util::printable(name));
+    append_json_printable(field, util::printable(name));
     field.append("\",\"position\":");
   }));
   util::append_int(out, position);

@@ -26,7 +26,7 @@ class CountSink final : public LineOutput {
   void begin_input(const Input& input) override {
     const std::string_view name = input.name.empty() ? input.path : input.name;
     // A name may hold anything a file name can: shown as diagnostics show it, on one line.
-    name_ = util::valid_utf8(name) && !util::has_control(name) ? std::string(name) : util::printable(name);
+    name_ = util::printable(name);
     count_ = 0;
     open_ = true;
   }
