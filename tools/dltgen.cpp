@@ -18,6 +18,20 @@
 //               [--corrupt PERCENT] [--truncate] [--profile mixed|verbose|nonverbose|plain]
 //               [--expect FILE] [--summary FILE] [--rare-app ID] -o OUT
 //   --rare-app ID   every 100th message is of application ID (filter benchmarks).
+//
+// --timeline makes a recording of ECUs that run and restart, the truth for --stats: each
+// message has ECU id, session and device time (its ECU's uptime); an application's session
+// is its process id, new after each restart; counters count per (ECU, session, APP, CTX)
+// as COVESA's libdlt does, control messages carry 0 as dlt-daemon's do (--counter stream),
+// or one per ECU as AUTOSAR's log channel (--counter ecu). With it:
+//   --restart-every N   after every N messages the next ECU in turn restarts (uptime 1-2 s,
+//                       counters from 0, new sessions); N must let an ECU run 10 s or more
+//   --drop-every N      every Nth message is generated (its counter taken) but not written
+//   --burst L/N         of every N messages, the last L are not written
+//   --stats FILE        what `dltdump --stats=json` must report, as JSON: totals, kinds,
+//                       types, per ECU (messages, bytes, first/last time, lifecycles,
+//                       messages missing as an 8-bit counter shows them, gaps) and per
+//                       ECU/APP/CTX (messages, bytes, levels)
 #include <cinttypes>
 #include <cmath>
 #include <cstdarg>
@@ -430,6 +444,14 @@ struct Options {
   std::string rare_app;
   std::string profile = "mixed";
   std::string out, expect, summary;
+  // A recording of ECUs that run and restart (for --stats): device time is each ECU's
+  // uptime, every message has ECU id, session and device time, and counters follow `counter`.
+  bool timeline = false;
+  std::string counter = "stream";                   // timeline: per "stream" (ECU, session, APP, CTX) or per "ecu"
+  std::uint64_t restart_every = 0;                  // timeline: an ECU restarts every N messages (in turn)
+  std::uint64_t drop_every = 0;                     // every Nth message is generated but not written
+  std::uint64_t burst_every = 0, burst_length = 0;  // every N messages, L in a row are not written
+  std::string stats;                                // the truth --stats must report (JSON)
 };
 
 const char* const kEcus[] = {"ECU1", "ECU2", "TCB"};
@@ -457,6 +479,47 @@ struct Generator {
   std::uint8_t counters[3] = {0, 0, 0};
   std::uint64_t messages = 0, skips = 0;
   std::map<std::string, std::uint64_t> per_app, per_type, per_key;
+
+  // ---- timeline mode and the --stats truth ----
+  std::uint64_t seq = 0;      // messages generated (written or dropped)
+  bool garbage_last = false;  // nothing but garbage written since the last message
+  std::int64_t boot_us[3] = {0, 0, 0};
+  unsigned restarts = 0, restarts_of[3] = {0, 0, 0};
+  std::uint64_t lifecycle[3] = {1, 1, 1};
+  struct KeyState {  // one counter sequence
+    std::uint8_t counter = 0;
+    std::uint64_t lifecycle = 0;
+    bool written = false;       // a message of it was written in `lifecycle`
+    std::uint64_t dropped = 0;  // since the last written one
+  };
+  std::map<std::string, KeyState> keys;
+  struct Lifecycle {
+    std::int64_t start_us = -1;
+    std::uint32_t start_device = 0;
+    std::uint64_t messages = 0;
+  };
+  struct EcuTruth {
+    std::uint64_t messages = 0, bytes = 0;
+    std::int64_t first_us = -1, last_us = -1;
+    std::map<std::uint64_t, Lifecycle> lifecycles;  // by lifecycle number
+    std::uint64_t missing = 0, gaps = 0;
+  };
+  std::map<std::string, EcuTruth> ecu_truth;
+  struct CtxTruth {
+    std::uint64_t messages = 0, bytes = 0;
+    std::map<std::string, std::uint64_t> levels;
+  };
+  std::map<std::string, CtxTruth> ctx_truth;
+  std::uint64_t bytes_total = 0, skipped_bytes = 0;
+  std::map<std::string, std::uint64_t> kinds, types;
+
+  // The session (a process id) of application `app` on ECU `e` in its current lifecycle.
+  std::uint32_t session_of(unsigned e, unsigned app) const { return 1000 + 1000 * e + 10 * restarts_of[e] + app; }
+
+  bool dropped_now() const {
+    if (o.drop_every && seq % o.drop_every == o.drop_every - 1) return true;
+    return o.burst_every && o.burst_length && seq % o.burst_every >= o.burst_every - o.burst_length;
+  }
   unsigned prefix() const { return o.format == "file" ? 16 : o.format == "ser" ? 4 : 0; }
 
   void write(const Bytes& b) {
@@ -480,6 +543,9 @@ struct Generator {
   // Garbage that cannot be mistaken for a packet: no 'D' (marker formats) and no byte
   // whose version bits are 1 (network format).
   void garbage() {
+    // Two regions with no message between (the message was dropped) would be one.
+    if (garbage_last) return;
+    garbage_last = true;
     unsigned n = 1 + rng.below(40);
     Bytes g;
     while (g.size() < n) {
@@ -488,6 +554,7 @@ struct Generator {
       g.push_back(b);
     }
     write(g);
+    skipped_bytes += n;
     skip_line(n, o.format == "net" ? "Invalid packet standard header" : "Searching for next packet");
   }
 
@@ -495,14 +562,20 @@ struct Generator {
     const bool be = rng.chance(30);
     const unsigned e = rng.below(3);
     const char* ecu = kEcus[e];
-    const char* app = kApps[rng.below(5)];
+    const unsigned app_index = rng.below(5);
+    const char* app = kApps[app_index];
     // --rare-app: every 100th message is of that application (1 %, for filter benchmarks);
     // the random sequence is the same as without it.
     if (!o.rare_app.empty() && messages % 100 == 99) app = o.rare_app.c_str();
     const char* ctx = kCtxs[rng.below(5)];
-    const bool weid = rng.chance(80), wsid = rng.chance(50), wtms = rng.chance(70);
-    const std::uint32_t session = rng.chance(10) ? 0xDEADBEEFu : rng.below(100);
-    const std::uint32_t devtime = static_cast<std::uint32_t>(rng.next());
+    bool weid = rng.chance(80), wsid = rng.chance(50), wtms = rng.chance(70);
+    std::uint32_t session = rng.chance(10) ? 0xDEADBEEFu : rng.below(100);
+    std::uint32_t devtime = static_cast<std::uint32_t>(rng.next());
+    if (o.timeline) {
+      weid = wsid = wtms = true;
+      session = session_of(e, app_index);
+      // The next message's time is decided below; its uptime is taken from it there.
+    }
 
     unsigned kind = rng.below(100);
     if (o.profile == "verbose" || o.profile == "plain") kind = kind % 85;
@@ -554,7 +627,25 @@ struct Generator {
     std::uint8_t htyp = static_cast<std::uint8_t>(0x20 | (ueh ? 1 : 0) | (be ? 2 : 0) | (weid ? 4 : 0) |
                                                   (wsid ? 8 : 0) | (wtms ? 0x10 : 0));
     pkt.push_back(htyp);
-    pkt.push_back(counters[e]++);
+    // Whose counter this message takes: the ECU's (AUTOSAR's log channel), or in the
+    // timeline's stream mode its (ECU, session, APP, CTX) sequence's, as COVESA's libdlt
+    // counts per context; dlt-daemon's control messages carry 0 there.
+    const bool control = kind >= 85 && kind < 90;
+    std::string key = o.timeline && o.counter == "stream" ? std::string(ecu) + "/" + std::to_string(session) + "/" +
+                                                                (ueh ? app : "") + "/" + (ueh ? ctx : "")
+                                                          : std::string(ecu);
+    std::uint8_t counter;
+    if (!o.timeline) {
+      counter = counters[e]++;
+    } else if (control && o.counter == "stream") {
+      counter = 0;
+      key.clear();  // followed by no sequence
+    } else {
+      KeyState& k = keys[key];
+      if (k.lifecycle != lifecycle[e]) k = KeyState{0, lifecycle[e], false, 0};
+      counter = k.counter++;
+    }
+    pkt.push_back(counter);
     pkt.push_back(0);
     pkt.push_back(0);
     auto id4 = [&](const char* s) {
@@ -576,6 +667,14 @@ struct Generator {
     pkt[3] = static_cast<std::uint8_t>(pkt.size());
 
     time_us += 1 + rng.below(5000);
+    if (o.timeline) {
+      devtime = static_cast<std::uint32_t>((time_us - boot_us[e]) / 100);
+      // The standard header with ECU id and session: the time stamp is at bytes 12-15.
+      pkt[12] = static_cast<std::uint8_t>(devtime >> 24);
+      pkt[13] = static_cast<std::uint8_t>(devtime >> 16);
+      pkt[14] = static_cast<std::uint8_t>(devtime >> 8);
+      pkt[15] = static_cast<std::uint8_t>(devtime);
+    }
     Bytes whole;
     if (o.format == "file") {
       whole = {'D', 'L', 'T', 1};
@@ -589,11 +688,19 @@ struct Generator {
     }
     whole.insert(whole.end(), pkt.begin(), pkt.end());
 
+    const bool drop = dropped_now();
+    ++seq;
+    if (drop) {
+      if (!key.empty()) ++keys[key].dropped;
+      return;
+    }
+
     if (last && o.truncate && whole.size() > prefix() + 4 + 1) {
       // Cut the last packet: its header is valid but the bytes never complete.
       std::size_t keep = prefix() + 4 + rng.below(static_cast<std::uint32_t>(whole.size() - prefix() - 4));
       whole.resize(keep);
       write(whole);
+      skipped_bytes += keep;
       skip_line(keep, keep >= prefix() + 4 ? "Flushing packets at end of stream" : "End of stream");
       return;
     }
@@ -605,6 +712,7 @@ struct Generator {
     line += " " + std::string(ueh ? app : "") + " " + (ueh ? ctx : "") + " ";
     line += std::to_string(wsid ? static_cast<std::int32_t>(session) : 0) + " " + type + " " + tail;
     write(whole);
+    garbage_last = false;
     if (o.format == "file") last_storage_us = time_us;
     expect_line(line);
     ++messages;
@@ -618,11 +726,109 @@ struct Generator {
     const bool nonverbose = tail.rfind("non-verbose 1 [", 0) == 0;
     ++per_key[tail.rfind("verbose", 0) == 0 ? "kind.verbose" : nonverbose ? "kind.nonverbose" : "kind.control"];
     if (nonverbose) ++per_key["msgid." + tail.substr(15, tail.find(']') - 15)];
+    if (o.timeline)
+      truth(whole.size(), key, weid || o.format == "file" ? ecu : "", ueh ? app : "", ueh ? ctx : "", type, devtime,
+            nonverbose ? "non-verbose"
+            : control  ? "control"
+                       : "verbose",
+            e);
+  }
+
+  // What --stats must report of a written message.
+  void truth(std::size_t bytes, const std::string& key, const std::string& ecu, const std::string& app,
+             const std::string& ctx, const std::string& type, std::uint32_t devtime, const char* kind, unsigned e) {
+    bytes_total += bytes;
+    ++kinds[kind];
+    ++types[type];
+    EcuTruth& et = ecu_truth[ecu];
+    ++et.messages;
+    et.bytes += bytes;
+    const std::int64_t t = o.format == "file" ? time_us : -1;
+    if (t >= 0 && et.first_us < 0) et.first_us = t;
+    if (t >= 0) et.last_us = t;
+    Lifecycle& lc = et.lifecycles[lifecycle[e]];
+    if (lc.messages++ == 0) {
+      lc.start_us = t;
+      lc.start_device = devtime;
+    }
+    CtxTruth& ct = ctx_truth[ecu + "/" + app + "/" + ctx];
+    ++ct.messages;
+    ct.bytes += bytes;
+    const std::string level = type.rfind("log ", 0) == 0 ? type.substr(4) : "other";
+    ++ct.levels[level];
+    if (key.empty()) return;
+    KeyState& k = keys[key];
+    const std::uint64_t seen = k.dropped % 256;  // what an 8-bit counter can show
+    if (k.written && seen) {
+      et.missing += seen;
+      ++et.gaps;
+    }
+    k.written = true;
+    k.dropped = 0;
+  }
+
+  void restart(unsigned e) {
+    ++restarts_of[e];
+    ++lifecycle[e];
+    boot_us[e] = time_us - (10000 + rng.below(10000)) * 100;  // up for 1 to 2 s
+  }
+
+  // The truth as JSON: totals, per ECU (lifecycles, loss), per context.
+  void write_stats(FILE* f) const {
+    auto map_json = [&](const std::map<std::string, std::uint64_t>& m) {
+      std::string j = "{";
+      for (auto& [k, v] : m) j += (j.size() > 1 ? "," : "") + fmt("\"%s\":%" PRIu64, k.c_str(), v);
+      return j + "}";
+    };
+    std::uint64_t missing = 0, gaps = 0;
+    for (auto& [k, et] : ecu_truth) {
+      missing += et.missing;
+      gaps += et.gaps;
+    }
+    std::fprintf(f,
+                 "{\"counter\":\"%s\",\"messages\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"skipped_regions\":%" PRIu64
+                 ",\"skipped_bytes\":%" PRIu64 ",\"missing\":%" PRIu64 ",\"gaps\":%" PRIu64
+                 ",\"kinds\":%s,\"types\":%s",
+                 o.counter.c_str(), messages, bytes_total, skips, skipped_bytes, missing, gaps, map_json(kinds).c_str(),
+                 map_json(types).c_str());
+    std::fputs(",\"ecus\":{", f);
+    bool first = true;
+    for (auto& [name, et] : ecu_truth) {
+      std::fprintf(f,
+                   "%s\"%s\":{\"messages\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"missing\":%" PRIu64 ",\"gaps\":%" PRIu64,
+                   first ? "" : ",", name.c_str(), et.messages, et.bytes, et.missing, et.gaps);
+      if (et.first_us >= 0)
+        std::fprintf(f, ",\"first_time_us\":%" PRId64 ",\"last_time_us\":%" PRId64, et.first_us, et.last_us);
+      else std::fputs(",\"first_time_us\":null,\"last_time_us\":null", f);
+      std::fputs(",\"lifecycles\":[", f);
+      bool lf = true;
+      for (auto& [n, lc] : et.lifecycles) {
+        if (!lc.messages) continue;
+        std::fprintf(f, "%s{\"start_time_us\":", lf ? "" : ",");
+        if (lc.start_us >= 0) std::fprintf(f, "%" PRId64, lc.start_us);
+        else std::fputs("null", f);
+        std::fprintf(f, ",\"start_device_time\":%u,\"messages\":%" PRIu64 "}", lc.start_device, lc.messages);
+        lf = false;
+      }
+      std::fputs("]}", f);
+      first = false;
+    }
+    std::fputs("},\"contexts\":{", f);
+    first = true;
+    for (auto& [name, ct] : ctx_truth) {
+      std::fprintf(f, "%s\"%s\":{\"messages\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"levels\":%s}", first ? "" : ",",
+                   name.c_str(), ct.messages, ct.bytes, map_json(ct.levels).c_str());
+      first = false;
+    }
+    std::fputs("}}\n", f);
   }
 
   void run() {
+    if (o.timeline)
+      for (auto& b : boot_us) b = time_us - static_cast<std::int64_t>(10 + rng.below(990)) * 1000000;  // up 10-1000 s
     std::uint64_t i = 0;
     for (;;) {
+      if (o.timeline && o.restart_every && i > 0 && i % o.restart_every == 0) restart(restarts++ % 3);
       bool last = o.size ? false : i + 1 == o.count;
       if (o.size && offset >= o.size) break;
       if (!o.size && i >= o.count) break;
@@ -637,7 +843,8 @@ struct Generator {
   std::fputs(
       "usage: dltgen [--format file|net|ser] [--count N | --size BYTES] [--seed S] [--corrupt PERCENT]\n"
       "              [--truncate] [--profile mixed|verbose|nonverbose|plain] [--expect FILE] [--summary FILE]\n"
-      "              [--rare-app ID] -o OUT\n",
+      "              [--rare-app ID] [--timeline [--counter stream|ecu] [--restart-every N] [--drop-every N]\n"
+      "              [--burst LENGTH/EVERY] [--stats FILE]] -o OUT\n",
       stderr);
   std::exit(2);
 }
@@ -662,10 +869,26 @@ int main(int argc, char** argv) {
     else if (a == "--profile") o.profile = val();
     else if (a == "--expect") o.expect = val();
     else if (a == "--summary") o.summary = val();
+    else if (a == "--timeline") o.timeline = true;
+    else if (a == "--counter") o.counter = val();
+    else if (a == "--restart-every") o.restart_every = dltdump::tools::size_or_usage(val(), usage);
+    else if (a == "--drop-every") o.drop_every = dltdump::tools::size_or_usage(val(), usage);
+    else if (a == "--burst") {
+      const std::string v = val();  // LENGTH/EVERY
+      const std::size_t slash = v.find('/');
+      if (slash == std::string::npos) usage();
+      o.burst_length = dltdump::tools::size_or_usage(v.substr(0, slash).c_str(), usage);
+      o.burst_every = dltdump::tools::size_or_usage(v.substr(slash + 1).c_str(), usage);
+    } else if (a == "--stats") o.stats = val();
     else if (a == "-o") o.out = val();
     else usage();
   }
   if (o.out.empty() || (o.format != "file" && o.format != "net" && o.format != "ser")) usage();
+  // Drops, restarts and the truth of --stats need the timeline's counters and uptimes.
+  const bool timeline_only = o.restart_every || o.drop_every || o.burst_every || !o.stats.empty();
+  if ((timeline_only && !o.timeline) || (o.counter != "stream" && o.counter != "ecu") ||
+      (o.burst_every && o.burst_length >= o.burst_every))
+    usage();
   g_plain = o.profile == "plain";
   Generator g;
   g.o = o;
@@ -685,6 +908,12 @@ int main(int argc, char** argv) {
   if (std::fclose(g.out) != 0 || (g.expect && std::fclose(g.expect) != 0)) {
     std::perror("write");
     return 1;
+  }
+  if (!o.stats.empty()) {
+    FILE* s = std::fopen(o.stats.c_str(), "w");
+    if (!s) return 1;
+    g.write_stats(s);
+    if (std::fclose(s) != 0) return 1;
   }
   if (!o.summary.empty()) {
     FILE* s = std::fopen(o.summary.c_str(), "w");

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "dlt/line_formatter.hpp"
 #include "filter/filter_spec.hpp"
 #include "input/input_spec.hpp"
+#include "output/stats_report.hpp"
 #include "util/error.hpp"
 
 namespace dltdump::app {
@@ -34,6 +36,7 @@ struct DumpConfig {
   dlt::CatalogueLookup nv_lookup;             // --nv-multiecu, --nv-noexthdr
   bool nv_verbose = false;                    // --nv-verbose: DLT output re-encodes decoded messages
   bool count = false;                         // -c: counts of passing messages instead of lines
+  std::optional<output::StatsFormat> stats;   // --stats: a report instead of the lines
   const dlt::Catalogue* catalogue = nullptr;  // the FIBEX files read (null: none); outlives the run
 };
 

@@ -119,6 +119,8 @@ ParsedCommandLine parse_command_line(std::span<const std::string> args, std::spa
       } else if (eq != std::string::npos) {
         std::string v = body.substr(eq + 1);
         add_value(out, *def, &v);
+      } else if (def->arity == Arity::Optional) {
+        add_value(out, *def, nullptr);
       } else if (i + 1 < args.size() && can_be_value(args[i + 1])) {
         add_value(out, *def, &args[++i]);
       } else {

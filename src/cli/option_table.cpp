@@ -91,6 +91,17 @@ constexpr OptionEntry kTable[] = {
      .section = Options,
      .help = "Print the number of messages that pass the filters instead of the lines, per input as grep -c "
              "does: the number alone for one input, input:number for each of several."},
+    {.id = Stats,
+     .long_name = "stats",
+     .arity = Optional,
+     .value_name = "format",
+     .section = Options,
+     .help = "Print a report instead of the lines, after all inputs: messages and bytes per input, ECU, application, "
+             "context and level, message kinds and types, skipped regions and their reasons, each ECU's first and "
+             "last time and message rate, messages lost (gaps in the message counters) and ECU restarts "
+             "(lifecycles). Format text (the default: tables) or json (one document, see the manual). Filters "
+             "apply: the report covers the messages that pass them.",
+     .example = "json"},
     {.id = Force,
      .long_name = "force",
      .short_names = "f",
@@ -295,7 +306,11 @@ std::string option_synopsis(const OptionEntry& entry) {
   }
   s += "--";
   s += entry.long_name;
-  if (entry.arity != Arity::Flag) {
+  if (entry.arity == Arity::Optional) {
+    s += "[=<";
+    s += entry.value_name;
+    s += ">]";
+  } else if (entry.arity != Arity::Flag) {
     s += "=<";
     s += entry.value_name;
     s += '>';

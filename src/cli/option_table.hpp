@@ -29,6 +29,7 @@ enum class OptionId : std::uint8_t {
   Output,
   Out,
   Count,
+  Stats,
   Force,
   Split,
   Retries,
@@ -59,8 +60,9 @@ inline constexpr std::size_t kOptionCount = static_cast<std::size_t>(OptionId::N
 
 // What an option takes. Flag: no value. Value: one value, the option at most once. List:
 // comma-separated values (command_line's split_list), the option any number of times, the
-// values accumulating.
-enum class Arity { Flag, Value, List };
+// values accumulating. Optional: a long option alone, or with one value after `=` (as
+// grep's --color[=WHEN]: the next argument is never its value), at most once.
+enum class Arity { Flag, Value, List, Optional };
 
 // Where an option is listed in the help (and, later, the man page), in this order.
 enum class OptionSection : std::uint8_t { Options, Filters, NonVerboseMessages };

@@ -140,6 +140,18 @@ std::string parse_output(const std::string& name) {
 
 // --out and the output name's extension: the records a text output holds. An extension
 // that says otherwise than --out, or a DLT or PCAP-NG output, contradicts it.
+// --stats[=text|json]: the report's format (none: no report).
+std::optional<output::StatsFormat> parse_stats(const ParsedCommandLine& cl) {
+  const auto* v = cl.values(OptionId::Stats);
+  if (!v) return std::nullopt;
+  const std::string value = v->empty() ? "text" : util::ascii_lower(v->front());
+  if (value == "text") return output::StatsFormat::Text;
+  if (value == "json") return output::StatsFormat::Json;
+  throw util::option_error(option_name(OptionId::Stats), "Option " + option_quoted(OptionId::Stats) +
+                                                             " has incorrect format " + util::quoted(v->front()) +
+                                                             " (text or json)");
+}
+
 dlt::LineFormatter::Style parse_records(const ParsedCommandLine& cl, const std::string& output) {
   using Style = dlt::LineFormatter::Style;
   const Style by_name = output::record_style(output);
@@ -245,12 +257,16 @@ Options parse_options(std::span<const std::string> args) {
   if (auto* v = cl.values(OptionId::Output)) o.dump.output = parse_output(v->front());
   o.dump.records = parse_records(cl, o.dump.output);
   o.dump.count = cl.has(OptionId::Count);
-  for (OptionId id : {OptionId::Output, OptionId::Out, OptionId::Split})
-    if (o.dump.count && cl.has(id))
-      throw util::option_error(option_name(OptionId::Count), "Option " + option_quoted(OptionId::Count) +
-                                                                 " prints counts on the console; it cannot be "
-                                                                 "combined with " +
-                                                                 option_quoted(id));
+  o.dump.stats = parse_stats(cl);
+  // -c and --stats print a summary on the console instead of the lines.
+  const OptionId summary = o.dump.count ? OptionId::Count : OptionId::Stats;
+  if (cl.has(summary))
+    for (OptionId id : {OptionId::Output, OptionId::Out, OptionId::Split, OptionId::Stats})
+      if (id != summary && cl.has(id))
+        throw util::option_error(option_name(summary), "Option " + option_quoted(summary) + " prints " +
+                                                           (o.dump.count ? "counts" : "a report") +
+                                                           " on the console; it cannot be combined with " +
+                                                           option_quoted(id));
   o.dump.force = cl.has(OptionId::Force);
   if (auto* v = cl.values(OptionId::Split)) o.dump.split_bytes = parse_split(v->front());
   if (auto* v = cl.values(OptionId::Retries)) o.dump.retries = parse_retries(v->front());
@@ -263,11 +279,11 @@ Options parse_options(std::span<const std::string> args) {
   parse_filter_options(cl, o.dump, o.warnings);
   // As grep -c: context lines are not matches, so not counted.
   for (const OptionId id : {OptionId::BeforeContext, OptionId::AfterContext})
-    if (o.dump.count && cl.has(id))
+    if (cl.has(summary) && cl.has(id))
       o.warnings.push_back({util::Culprit::Option, option_name(id),
-                            "Option " + option_quoted(id) + " has no effect with " + option_quoted(OptionId::Count) +
+                            "Option " + option_quoted(id) + " has no effect with " + option_quoted(summary) +
                                 " (context lines are not counted)"});
-  if (o.dump.count) o.dump.before_context = o.dump.after_context = 0;
+  if (cl.has(summary)) o.dump.before_context = o.dump.after_context = 0;
   check_split(o.dump, o.warnings);
   parse_fibex_options(cl, o.dump, o.warnings);
   if (cl.has(OptionId::Help)) o.command = Command::Help;

@@ -99,6 +99,8 @@ inline constexpr std::string_view kReasonEndOfStream = "End of stream";
 // The view's characters are followed by padding: kTypeTextReadable bytes from data() may
 // be read, so callers can copy a fixed size.
 std::string_view type_text(const Message& m);
+// The TYPE column for message type `mstp` (0-3) and type info `mtin` (0-15).
+std::string_view type_text(unsigned mstp, unsigned mtin);
 inline constexpr std::size_t kTypeTextReadable = 24;
 
 }  // namespace dltdump::dlt

@@ -144,6 +144,10 @@ constexpr char kNoType[kTypeTextReadable] = {};
 
 }  // namespace
 
+std::string_view type_text(unsigned mstp, unsigned mtin) {
+  return {kTypeTexts.slot[mstp & 3][mtin & 15], kTypeTexts.size[mstp & 3][mtin & 15]};
+}
+
 std::string_view type_text(const Message& m) {
   if (m.frame) [[unlikely]] {
     const unsigned f = m.frame->msin;

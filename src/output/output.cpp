@@ -6,6 +6,7 @@
 #include "output/count_sink.hpp"
 #include "output/dlt_sink.hpp"
 #include "output/pcapng_dlt_sink.hpp"
+#include "output/stats_sink.hpp"
 #include "output/text_sink.hpp"
 
 namespace dltdump::output {
@@ -77,6 +78,11 @@ Output::Output(const OutputOptions& options, int console_fd) : kind_(output_kind
   if (options.count) {  // the command line refuses -o with -c
     writer_ = std::make_unique<RecordWriter>(console_fd, "standard output");
     sink_ = std::make_unique<CountSink>(*writer_, options.count_named);
+    return;
+  }
+  if (options.stats) {  // the command line refuses -o with --stats
+    writer_ = std::make_unique<RecordWriter>(console_fd, "standard output");
+    sink_ = std::make_unique<StatsSink>(*writer_, *options.stats, options.stats_count_loss);
     return;
   }
   FileSeriesOptions files{options.name, options.split_bytes, options.force, options.inputs};

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "dlt/line_formatter.hpp"
 #include "output/line_output.hpp"
 #include "output/record_writer.hpp"
+#include "output/stats_report.hpp"
 #include "util/file_identity.hpp"
 
 namespace dltdump::output {
@@ -43,6 +45,8 @@ struct OutputOptions {
   bool nv_verbose = false;                  // DLT: catalogue-decoded non-verbose messages as verbose ones
   bool count = false;                       // -c: the console gets counts per input (output/count_sink.hpp)
   bool count_named = false;                 //   each after its input's name (several inputs)
+  std::optional<StatsFormat> stats;         // --stats: the console gets a report (output/stats_sink.hpp)
+  bool stats_count_loss = true;             //   following the message counters (StatsTally)
 };
 
 class Output {

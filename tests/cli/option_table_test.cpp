@@ -32,7 +32,8 @@ std::vector<std::vector<std::string>> spellings(const OptionEntry& e, const std:
   const bool flag = e.arity == Arity::Flag;
   out.push_back(flag ? std::vector<std::string>{"--" + std::string(e.long_name)}
                      : std::vector<std::string>{"--" + std::string(e.long_name) + "=" + value});
-  out.push_back(flag ? std::vector<std::string>{"--" + upper} : std::vector<std::string>{"--" + upper, value});
+  if (e.arity == Arity::Optional) out.push_back({"--" + upper + "=" + value});  // never a separate value
+  else out.push_back(flag ? std::vector<std::string>{"--" + upper} : std::vector<std::string>{"--" + upper, value});
   for (const char c : e.short_names) {
     const std::string dash_c = std::string("-") + c;
     out.push_back(flag ? std::vector<std::string>{dash_c} : std::vector<std::string>{dash_c, value});
@@ -108,6 +109,7 @@ TEST(OptionTable, Synopsis) {
   EXPECT_EQ(option_synopsis(option(OptionId::Help)), "-?, -h, --help");
   EXPECT_EQ(option_synopsis(option(OptionId::Output)), "-o, --output=<file>");
   EXPECT_EQ(option_synopsis(option(OptionId::Position)), "--position");
+  EXPECT_EQ(option_synopsis(option(OptionId::Stats)), "--stats[=<format>]");
   EXPECT_EQ(option_flag(OptionId::String), "-s");
   EXPECT_EQ(option_flag(OptionId::Retries), "--retries");
   EXPECT_EQ(option_name(OptionId::BeforeContext), "before-context");
@@ -157,7 +159,8 @@ TEST(OptionTable, TokeniserKnowsEveryOptionByEveryName) {
       const ParsedCommandLine cl = parse_command_line(args);
       for (const OptionEntry& other : option_table()) EXPECT_EQ(cl.has(other.id), other.id == e.id);
       if (e.arity == Arity::Flag) EXPECT_TRUE(cl.values(e.id)->empty());
-      else if (e.arity == Arity::Value) EXPECT_EQ(*cl.values(e.id), std::vector<std::string>{value});
+      else if (e.arity == Arity::Value || e.arity == Arity::Optional)
+        EXPECT_EQ(*cl.values(e.id), std::vector<std::string>{value});
       else EXPECT_EQ(*cl.values(e.id), split_list(value));
     }
   }
@@ -177,7 +180,13 @@ TEST(OptionTable, TokeniserMessagesNameTheOption) {
       EXPECT_EQ(std::string(error.what()), "Option " + quoted + " provided multiple times");
     }
     const std::vector<std::string> bare = {long_form};
-    if (e.arity != Arity::Flag) {
+    if (e.arity == Arity::Optional) {
+      // Alone it takes no value, and the argument after it is not one.
+      const ParsedCommandLine cl = parse_command_line(std::vector<std::string>{long_form, "x.dlt"});
+      EXPECT_TRUE(cl.values(e.id)->empty());
+      EXPECT_EQ(cl.inputs, std::vector<std::string>{"x.dlt"});
+      EXPECT_TRUE(e.short_names.empty()) << "a short option cannot take an optional value";
+    } else if (e.arity != Arity::Flag) {
       try {
         parse_command_line(bare);
         ADD_FAILURE() << "no value, yet accepted";

@@ -1,0 +1,45 @@
+// --stats: instead of lines, a report on what passed the filters — counts per input, ECU,
+// application, context and level, skipped regions, loss from the message counters and the
+// ECUs' lifecycles (output/stats_tally.hpp) — written when the run ends, also when it ends
+// early (a failed input, a signal): the report covers what was read.
+#pragma once
+
+#include "output/line_output.hpp"
+#include "output/record_writer.hpp"
+#include "output/stats_report.hpp"
+#include "output/stats_tally.hpp"
+
+namespace dltdump::output {
+
+class StatsSink final : public LineOutput {
+ public:
+  // Writes the report through `writer` (the console) in `format`. `count_loss`: see
+  // StatsTally.
+  StatsSink(RecordWriter& writer, StatsFormat format, bool count_loss)
+      : writer_(writer), format_(format), tally_(count_loss) {}
+
+  void on_message(const dlt::Message& m) override {
+    tally_.add(m);
+    ++lines_;
+  }
+  void on_skip(const dlt::SkipRecord& s) override { tally_.add(s); }
+  void begin_input(const Input& input) override { tally_.begin_input(input.name.empty() ? input.path : input.name); }
+  bool wants_text() const override { return false; }
+  void flush() override { writer_.flush(); }
+  void finish() override {
+    if (!reported_) {
+      reported_ = true;  // a second finish (a signal while writing) does not repeat it
+      write_stats_report(tally_, format_, writer_.begin({}));
+      writer_.end();
+    }
+    writer_.finish();
+  }
+
+ private:
+  RecordWriter& writer_;
+  StatsFormat format_;
+  StatsTally tally_;
+  bool reported_ = false;
+};
+
+}  // namespace dltdump::output

@@ -1,0 +1,209 @@
+// What --stats counts: the messages and skipped regions that pass the filters, gathered as
+// they go by, in memory bounded by the number of distinct streams (never by the number of
+// messages). The report (output/stats_report.hpp) is made from a finished tally.
+//
+// A *stream* is one message counter's sequence: messages of one ECU, session, application
+// and context (docs/statistics.md says why that key: COVESA's libdlt counts per context
+// handle, and its session id is the process id). Per stream the tally counts messages,
+// bytes and log levels, and follows the 8-bit counter (MCNT): a message whose counter is
+// not the previous one plus one (mod 256) ends a gap of (counter − previous − 1) mod 256
+// messages; the same counter again is a repeat, not a loss. A stream starts afresh in each
+// lifecycle of its ECU.
+// Control messages are not followed (dlt-daemon sends its responses with counter 0).
+// AUTOSAR instead counts per log channel, in practice per ECU: the tally follows each ECU's
+// messages as one sequence too, and reports per ECU the model that explains its counters
+// with fewer missing messages (CounterModel).
+//
+// A *lifecycle* of an ECU is a run of its messages whose device time (uptime) does not go
+// back: a message whose device time is more than restart_tolerance() below the largest of
+// the current lifecycle begins the next one (the ECU restarted). Messages without device
+// time belong to the current lifecycle.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "dlt/message.hpp"
+#include "util/timestamp.hpp"
+
+namespace dltdump::output {
+
+// Where the tally stops growing. Streams beyond max_streams are folded into one row
+// without ids (their messages still counted, their counters not followed).
+struct StatsLimits {
+  std::size_t max_streams = std::size_t{1} << 16;
+  std::size_t max_lifecycles = 10000;  // listed (all are counted)
+  std::size_t largest_gaps = 10;       // listed, the largest first
+};
+
+// The log levels a row counts (MSTP log, MTIN 1-6), then everything else (other message
+// types, log messages with another type info, messages without a type).
+inline constexpr std::size_t kLevelSlots = 7;
+inline constexpr std::size_t kOtherLevel = 6;
+// Type slots: MSTP·16 + MTIN for the four defined message types, then one for messages
+// whose line shows no type.
+inline constexpr std::size_t kTypeSlots = 65;
+inline constexpr std::size_t kNoTypeSlot = 64;
+
+// One 8-bit message counter followed through a lifecycle (see above).
+struct CounterTrack {
+  bool seen = false;  // in lifecycle `lifecycle`
+  std::uint8_t last = 0;
+  std::uint64_t lifecycle = 0;
+  std::uint64_t missing = 0, gaps = 0, repeats = 0;
+
+  // The next counter `counter` of this sequence, in lifecycle `lc` of its ECU; returns the
+  // messages missing before it (0: none, or the first of the lifecycle, or a repeat).
+  std::uint32_t step(std::uint8_t counter, std::uint64_t lc) {
+    const bool follows = seen && lifecycle == lc;
+    const std::uint8_t before = last;
+    seen = true;
+    lifecycle = lc;
+    last = counter;
+    if (!follows) return 0;
+    if (counter == before) {
+      ++repeats;
+      return 0;
+    }
+    const std::uint32_t n = static_cast<std::uint8_t>(counter - before - 1);
+    if (n != 0) {
+      missing += n;
+      ++gaps;
+    }
+    return n;
+  }
+};
+
+// How an ECU's senders count (docs/statistics.md): per stream (COVESA libdlt: per context
+// of a process) or per ECU (AUTOSAR's log channel: one counter for all its messages).
+enum class CounterModel : std::uint8_t { Stream, Ecu };
+
+class StatsTally {
+ public:
+  struct Counts {
+    std::uint64_t messages = 0, bytes = 0;
+  };
+  struct Input {
+    std::string name;  // as the command line names it (not yet made printable)
+    Counts counts;
+    std::uint64_t skipped_regions = 0, skipped_bytes = 0;
+  };
+  struct Lifecycle {
+    std::uint64_t index = 0;              // 1 for an ECU's first lifecycle seen
+    util::Timestamp start_time;           // of its first message (invalid when it has none)
+    bool has_device_time = false;         // false until a message with device time arrives
+    std::uint32_t start_device_time = 0;  // the first device time seen in it
+    std::uint32_t max_device_time = 0;
+    std::uint64_t messages = 0;
+  };
+  struct Gap {
+    std::uint32_t missing = 0;
+    std::uint8_t counter_before = 0, counter_after = 0;
+    std::uint32_t stream = 0;    // index into streams(): of the message after the gap
+    std::uint32_t input = 0;     // index into inputs()
+    std::uint64_t position = 0;  // of the message after the gap
+    util::Timestamp time;        // of the message after the gap
+  };
+  struct Ecu {
+    dlt::Id id;
+    Counts counts;
+    util::Timestamp first, last;  // the earliest and the latest message time
+    Lifecycle current;
+    std::uint64_t lifecycles = 0;  // begun so far (the current one included)
+    CounterTrack counter;          // its messages' counters as one sequence (the ECU model)
+    // The loss its streams' counters show (the stream model), summed.
+    std::uint64_t stream_missing = 0, stream_gaps = 0, stream_repeats = 0;
+    // Each model's largest gaps (at most limits().largest_gaps, largest first).
+    std::vector<Gap> ecu_gaps, stream_gaps_listed;
+    // The model that explains its counters with fewer missing messages (ties: Stream).
+    CounterModel model() const { return counter.missing < stream_missing ? CounterModel::Ecu : CounterModel::Stream; }
+    std::uint64_t missing() const { return model() == CounterModel::Ecu ? counter.missing : stream_missing; }
+    std::uint64_t gaps() const { return model() == CounterModel::Ecu ? counter.gaps : stream_gaps; }
+    const std::vector<Gap>& largest_gaps() const {
+      return model() == CounterModel::Ecu ? ecu_gaps : stream_gaps_listed;
+    }
+  };
+  struct Stream {
+    dlt::Id app, ctx;
+    std::uint32_t ecu = 0;  // index into ecus()
+    std::uint32_t session = 0;
+    bool has_session = false;
+    Counts counts;
+    std::array<std::uint64_t, kLevelSlots> levels{};
+    CounterTrack counter;
+  };
+  struct Skips {
+    std::string_view reason;  // one of dlt::kReason*
+    std::uint64_t regions = 0, bytes = 0;
+  };
+
+  // `count_loss`: follow the counters (false when the filters select messages within
+  // streams: their gaps are then no loss).
+  explicit StatsTally(bool count_loss, StatsLimits limits = {});
+
+  void begin_input(std::string_view name);
+  // A message or skipped region that passed the filters, of the current input. Assumes
+  // begin_input was called.
+  void add(const dlt::Message& m);
+  void add(const dlt::SkipRecord& s);
+
+  // How far below the lifecycle's largest device time (0.1 ms units) a device time must
+  // fall to begin a new lifecycle: half that largest time, at most 10 s — a restart drops
+  // the uptime to near zero, while messages that one application buffered arrive a little
+  // late.
+  static std::uint32_t restart_tolerance(std::uint32_t max_device_time) {
+    return max_device_time / 2 < 100000 ? max_device_time / 2 : 100000;
+  }
+
+  bool count_loss() const { return count_loss_; }
+  const StatsLimits& limits() const { return limits_; }
+  const std::vector<Input>& inputs() const { return inputs_; }
+  const std::vector<Ecu>& ecus() const { return ecus_; }
+  const std::vector<Stream>& streams() const { return streams_; }
+  // Lifecycles listed, in the order they began (of all ECUs), at most max_lifecycles, each
+  // with its ECU's index; the ECUs' current ones included.
+  std::vector<std::pair<std::uint32_t, Lifecycle>> lifecycles() const;
+  std::uint64_t lifecycles_not_listed() const;
+  const Counts& total() const { return total_; }
+  const Counts& folded() const { return folded_; }                      // messages of streams beyond max_streams
+  const std::array<std::uint64_t, 3>& kinds() const { return kinds_; }  // by dlt::PayloadKind
+  const std::array<std::uint64_t, kTypeSlots>& types() const { return types_; }
+  const std::vector<Skips>& skips() const { return skips_; }
+
+ private:
+  struct Key {
+    std::uint32_t ecu, app, ctx, session;
+    bool has_session;
+    friend bool operator==(const Key&, const Key&) = default;
+  };
+  // The stream of `key` (created, with its ECU, if new); null once max_streams are taken.
+  Stream* stream_of(const Key& key, const dlt::Message& m);
+  std::uint32_t ecu_of(dlt::Id ecu);
+  void lifecycle_step(Ecu& e, std::uint32_t ecu_index, const dlt::Message& m);
+  void note_gap(std::vector<Gap>& list, const Gap& g) const;
+
+  bool count_loss_;
+  StatsLimits limits_;
+  std::vector<Input> inputs_;
+  std::vector<Ecu> ecus_;
+  std::unordered_map<std::uint32_t, std::uint32_t> ecu_index_;  // Id::word → index into ecus_
+  std::vector<Stream> streams_;
+  std::vector<Key> keys_;                                   // of streams_, same index
+  std::vector<std::uint32_t> slots_;                        // open addressing: stream index + 1, 0 empty
+  std::vector<std::pair<std::uint32_t, Lifecycle>> ended_;  // lifecycles that ended, listed
+  std::uint64_t ended_dropped_ = 0;
+  Counts total_, folded_;
+  std::array<std::uint64_t, 3> kinds_{};
+  std::array<std::uint64_t, kTypeSlots> types_{};
+  std::vector<Skips> skips_;
+};
+
+// The type slot of message `m`: what its line's TYPE column shows (dlt::type_text).
+std::size_t type_slot(const dlt::Message& m);
+
+}  // namespace dltdump::output
