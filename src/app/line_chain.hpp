@@ -46,12 +46,18 @@ struct LineSpec {
   dlt::LineFormatter::Options format;
   const filter::Filter* filter = nullptr;
   const dlt::Catalogue* catalogue = nullptr;  // describes non-verbose messages (null: none)
+
+  // Whether the lines show payload texts (a summary's records do not).
+  bool wants_text() const { return format.style != dlt::LineFormatter::Style::Facts; }
+  // Whether framers must make payload text: for the lines, or for the filter to ask for.
+  bool payload_text() const { return wants_text() || filter != nullptr; }
 };
 
 class LineChain {
  public:
   LineChain(const LineSpec& spec, util::TextBuffer& text)
-      : target_(text), sink_(target_, spec.format), front_(sink_, spec.filter), catalogue_(spec.catalogue) {}
+      : target_(text), sink_(target_, spec.format), front_(sink_, spec.filter, {}, spec.wants_text()),
+        catalogue_(spec.catalogue), payload_text_(spec.payload_text()) {}
   LineChain(const LineChain&) = delete;
   LineChain& operator=(const LineChain&) = delete;
 
@@ -59,9 +65,10 @@ class LineChain {
   dlt::FramerSink& head() { return front_.head(); }
   // The framer's payload gate (null without a filter).
   const dlt::PayloadGate* gate() const { return front_.gate(); }
-  // Lets `framer` make payload text (in its own buffer), asking this chain's gate.
+  // Lets `framer` make payload text (in its own buffer) if the spec needs it, asking this
+  // chain's gate.
   void attach(dlt::Framer& framer) {
-    framer.set_payload_text(true);
+    framer.set_payload_text(payload_text_);
     framer.set_payload_gate(gate());
     framer.set_catalogue(catalogue_);
   }
@@ -74,6 +81,7 @@ class LineChain {
   output::TextSink sink_;
   FilterFront front_;
   const dlt::Catalogue* catalogue_;
+  bool payload_text_;
   std::uint64_t base_ = 0;
 };
 

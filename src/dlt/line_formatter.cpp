@@ -64,7 +64,8 @@ constexpr std::size_t kHeaderBound = 112;
 void LineFormatter::format(const Message& m, util::TextBuffer& out) {
   if (options_.style != Style::Text) [[unlikely]] {
     if (options_.style == Style::Json) json_.format(m, options_.input, out);
-    else csv_.format(m, options_.input, out);
+    else if (options_.style == Style::Csv) csv_.format(m, options_.input, out);
+    else append_facts(out, facts_of(m));
     return;
   }
   format_head(m, out);
@@ -122,7 +123,8 @@ void LineFormatter::format_head(const Message& m, util::TextBuffer& out) {
 void LineFormatter::format(const SkipRecord& s, util::TextBuffer& out) {
   if (options_.style != Style::Text) [[unlikely]] {
     if (options_.style == Style::Json) json_.format(s, options_.input, out);
-    else csv_.format(s, options_.input, out);
+    else if (options_.style == Style::Csv) csv_.format(s, options_.input, out);
+    else append_facts(out, facts_of(s));
     return;
   }
   put_prefix(s.position, s.time, out);

@@ -17,6 +17,7 @@
 #include "dlt/csv_record.hpp"
 #include "dlt/json_record.hpp"
 #include "dlt/message.hpp"
+#include "dlt/message_facts.hpp"
 #include "util/text_buffer.hpp"
 #include "util/timestamp.hpp"
 
@@ -24,7 +25,9 @@ namespace dltdump::dlt {
 
 class LineFormatter {
  public:
-  enum class Style : std::uint8_t { Text, Json, Csv };
+  // Facts: not text but a binary record per message and skip record (dlt/message_facts.hpp),
+  // for the summaries (--stats, -c) that parallel decoders feed.
+  enum class Style : std::uint8_t { Text, Json, Csv, Facts };
   struct Options {
     // NOLINTNEXTLINE(google-explicit-constructor): `{true}` reads as the options it is
     Options(bool position = false, Style style = Style::Text, std::string_view input = {})

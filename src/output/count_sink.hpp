@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "dlt/message_facts.hpp"
 #include "output/line_output.hpp"
 #include "output/record_writer.hpp"
 #include "util/number_format.hpp"
@@ -44,6 +45,13 @@ class CountSink final : public LineOutput {
     writer_.end();
   }
   bool wants_text() const override { return false; }
+  // Parallel decoders send the facts of what passed (dlt/message_facts.hpp): the
+  // messages among them count.
+  const dlt::LineFormatter::Options* block_format() const override { return &kFactsFormat; }
+  void write_block(std::string_view block, std::uint64_t records) override {
+    dlt::for_each_facts(block, [&](const dlt::Facts& f) { count_ += !f.skip(); });
+    lines_ += records;
+  }
   void flush() override { writer_.flush(); }
   void finish() override { writer_.finish(); }
 

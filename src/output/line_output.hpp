@@ -15,6 +15,9 @@
 
 namespace dltdump::output {
 
+// The block format of outputs that sum up rather than print (--stats, -c): binary facts.
+inline const dlt::LineFormatter::Options kFactsFormat{false, dlt::LineFormatter::Style::Facts};
+
 class LineOutput : public dlt::FramerSink {
  public:
   // A DLT file read whole from a regular file: each message's bytes are at its stream

@@ -4,6 +4,7 @@
 // early (a failed input, a signal): the report covers what was read.
 #pragma once
 
+#include "dlt/message_facts.hpp"
 #include "output/line_output.hpp"
 #include "output/record_writer.hpp"
 #include "output/stats_report.hpp"
@@ -25,6 +26,12 @@ class StatsSink final : public LineOutput {
   void on_skip(const dlt::SkipRecord& s) override { tally_.add(s); }
   void begin_input(const Input& input) override { tally_.begin_input(input.name.empty() ? input.path : input.name); }
   bool wants_text() const override { return false; }
+  // Parallel decoders send the facts of what passed (dlt/message_facts.hpp).
+  const dlt::LineFormatter::Options* block_format() const override { return &kFactsFormat; }
+  void write_block(std::string_view block, std::uint64_t records) override {
+    dlt::for_each_facts(block, [&](const dlt::Facts& f) { tally_.add(f); });
+    lines_ += records;
+  }
   void flush() override { writer_.flush(); }
   void finish() override {
     if (!reported_) {

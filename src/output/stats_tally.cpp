@@ -1,6 +1,7 @@
 #include "output/stats_tally.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace dltdump::output {
@@ -12,29 +13,15 @@ void add_to(StatsTally::Counts& c, std::uint64_t bytes) {
   c.bytes += bytes;
 }
 
-std::uint64_t hash(std::uint32_t ecu, std::uint32_t app, std::uint32_t ctx, std::uint32_t session, bool has_session) {
-  std::uint64_t x = ((std::uint64_t{ecu} << 32) | app) * 0x9E3779B97F4A7C15ull;
-  x ^= (((std::uint64_t{ctx} << 32) | session) + has_session) * 0xC2B2AE3D27D4EB4Full;
-  return x ^ (x >> 31);
-}
-
 }  // namespace
 
-std::size_t type_slot(const dlt::Message& m) {
-  unsigned msin;
-  if (m.frame) [[unlikely]] {
-    msin = m.frame->msin;
-  } else {
-    if (!m.has_extended || ((m.msin >> 1) & 7) > 3) return kNoTypeSlot;
-    msin = m.msin;
-  }
-  return ((msin >> 1) & 3) * 16 + (msin >> 4);
+StatsTally::StatsTally(bool count_loss, StatsLimits limits) : count_loss_(count_loss), limits_(limits), slots_(1024) {}
+
+void StatsTally::begin_input(std::string_view name) {
+  inputs();  // the previous input's counts, final
+  input_start_ = total_;
+  inputs_.push_back({std::string(name), {}, 0, 0});
 }
-
-StatsTally::StatsTally(bool count_loss, StatsLimits limits)
-    : count_loss_(count_loss), limits_(limits), slots_(1024, 0) {}
-
-void StatsTally::begin_input(std::string_view name) { inputs_.push_back({std::string(name), {}, 0, 0}); }
 
 std::uint32_t StatsTally::ecu_of(dlt::Id ecu) {
   // Asked only when a stream is new.
@@ -48,52 +35,45 @@ std::uint32_t StatsTally::ecu_of(dlt::Id ecu) {
   return it->second;
 }
 
-StatsTally::Stream* StatsTally::stream_of(const Key& k, const dlt::Message& m) {
-  std::size_t mask = slots_.size() - 1;
-  std::size_t at = hash(k.ecu, k.app, k.ctx, k.session, k.has_session) & mask;
-  for (;; at = (at + 1) & mask) {
-    const std::uint32_t s = slots_[at];
-    if (s == 0) break;
-    if (keys_[s - 1] == k) return &streams_[s - 1];
-  }
+StatsTally::Stream* StatsTally::new_stream(const Slot& key, std::size_t at, const dlt::Facts& m) {
   if (streams_.size() >= limits_.max_streams) return nullptr;
   Stream s;
-  s.app = m.app;
-  s.ctx = m.ctx;
-  s.ecu = ecu_of(m.shown_ecu());
-  s.session = k.session;
-  s.has_session = k.has_session;
+  s.app = dlt::Facts::id(m.app);
+  s.ctx = dlt::Facts::id(m.ctx);
+  s.ecu = ecu_of(dlt::Facts::id(m.ecu));
+  s.session = static_cast<std::uint32_t>(key.ctx_session);
+  s.has_session = key.has_session != 0;
   streams_.push_back(s);
-  keys_.push_back(k);
-  slots_[at] = static_cast<std::uint32_t>(streams_.size());
+  slots_[at] = key;
+  slots_[at].stream = static_cast<std::uint32_t>(streams_.size());
   if (streams_.size() * 2 > slots_.size()) {  // keep probes short: at most half full
-    std::vector<std::uint32_t> bigger(slots_.size() * 2, 0);
-    mask = bigger.size() - 1;
-    for (std::size_t i = 0; i < keys_.size(); ++i) {
-      const Key& key = keys_[i];
-      std::size_t p = hash(key.ecu, key.app, key.ctx, key.session, key.has_session) & mask;
-      while (bigger[p] != 0) p = (p + 1) & mask;
-      bigger[p] = static_cast<std::uint32_t>(i + 1);
+    std::vector<Slot> bigger(slots_.size() * 2);
+    const std::size_t mask = bigger.size() - 1;
+    for (const Slot& slot : slots_) {
+      if (slot.stream == 0) continue;
+      std::size_t p = hash(slot.ecu_app, slot.ctx_session, slot.has_session) & mask;
+      while (bigger[p].stream != 0) p = (p + 1) & mask;
+      bigger[p] = slot;
     }
     slots_.swap(bigger);
   }
   return &streams_.back();
 }
 
-void StatsTally::lifecycle_step(Ecu& e, std::uint32_t ecu_index, const dlt::Message& m) {
+void StatsTally::lifecycle_change(Ecu& e, std::uint32_t ecu_index, const dlt::Facts& m) {
   auto begin = [&] {
     ++e.lifecycles;
     e.current = {};
     e.current.index = e.lifecycles;
-    e.current.start_time = m.time;
-    if (m.has_device_time) {
+    e.current.start_time = m.time();
+    if (m.has_device_time()) {
       e.current.has_device_time = true;
       e.current.start_device_time = e.current.max_device_time = m.device_time;
     }
   };
   if (e.lifecycles == 0) {
     begin();
-  } else if (m.has_device_time) {
+  } else if (m.has_device_time()) {
     Lifecycle& c = e.current;
     const std::uint32_t d = m.device_time;
     if (!c.has_device_time) {
@@ -110,8 +90,19 @@ void StatsTally::lifecycle_step(Ecu& e, std::uint32_t ecu_index, const dlt::Mess
   ++e.current.messages;
 }
 
+StatsTally::Gap StatsTally::gap_at(const dlt::Facts& m, const Stream& s, std::uint32_t missing,
+                                   std::uint8_t before) const {
+  return Gap{missing,
+             before,
+             m.counter,
+             static_cast<std::uint32_t>(&s - streams_.data()),
+             static_cast<std::uint32_t>(inputs_.size() - 1),
+             m.position,
+             m.time()};
+}
+
 void StatsTally::note_gap(std::vector<Gap>& list, const Gap& g) const {
-  if (list.size() == limits_.largest_gaps && (list.empty() || list.back().missing >= g.missing)) return;
+  if (limits_.largest_gaps == 0) return;
   // After every gap at least as large: ties keep their order of arrival.
   auto at =
       std::upper_bound(list.begin(), list.end(), g, [](const Gap& a, const Gap& b) { return a.missing > b.missing; });
@@ -119,65 +110,73 @@ void StatsTally::note_gap(std::vector<Gap>& list, const Gap& g) const {
   if (list.size() > limits_.largest_gaps) list.pop_back();
 }
 
-void StatsTally::add(const dlt::Message& m) {
-  const std::uint64_t bytes = m.raw.size();
+namespace {
+
+// The level slot of each type slot: log fatal … verbose, else other.
+constexpr std::array<std::uint8_t, kTypeSlots> kLevelOfType = [] {
+  std::array<std::uint8_t, kTypeSlots> a{};
+  for (std::size_t t = 0; t < kTypeSlots; ++t) a[t] = static_cast<std::uint8_t>(t >= 1 && t <= 6 ? t - 1 : kOtherLevel);
+  return a;
+}();
+
+}  // namespace
+
+void StatsTally::add_message(const dlt::Facts& m) {
+  const std::uint64_t bytes = m.bytes;
   add_to(total_, bytes);
-  add_to(inputs_.back().counts, bytes);
-  ++kinds_[static_cast<std::size_t>(m.kind)];
-  const std::size_t type = type_slot(m);
+  ++kinds_[m.kind];
+  const std::size_t type = m.type;
   ++types_[type];
 
-  const Key key{m.shown_ecu().word(), m.app.word(), m.ctx.word(), m.has_session ? m.session : 0, m.has_session};
+  Slot key;
+  key.ecu_app = std::uint64_t{m.ecu} << 32 | m.app;
+  key.ctx_session = std::uint64_t{m.ctx} << 32 | m.session;
+  key.has_session = m.has_session();
   Stream* s = stream_of(key, m);
   if (!s) [[unlikely]] {
     add_to(folded_, bytes);
     return;
   }
   add_to(s->counts, bytes);
-  ++s->levels[type >= 1 && type <= 6 ? type - 1 : kOtherLevel];
+  ++s->levels[kLevelOfType[type]];
 
   const std::uint32_t ecu_index = s->ecu;
   Ecu& e = ecus_[ecu_index];
   add_to(e.counts, bytes);
-  if (m.time.valid) {
-    if (!e.first.valid || m.time.us < e.first.us) e.first = m.time;
-    if (!e.last.valid || m.time.us > e.last.us) e.last = m.time;
+  if (m.flags & dlt::Facts::kTimeValid) {
+    if (!e.first.valid || m.time_us < e.first.us) [[unlikely]]
+      e.first = m.time();
+    if (!e.last.valid || m.time_us > e.last.us) e.last = m.time();
   }
   lifecycle_step(e, ecu_index, m);
   if (!count_loss_) return;
 
-  auto gap = [&](std::uint32_t missing, std::uint8_t before) {
-    return Gap{missing,
-               before,
-               m.counter,
-               static_cast<std::uint32_t>(s - streams_.data()),
-               static_cast<std::uint32_t>(inputs_.size() - 1),
-               m.position,
-               m.time};
-  };
   // The ECU model counts every message; the stream model leaves out control messages (the
   // daemon answers with counter 0).
   const std::uint8_t ecu_before = e.counter.last;
-  if (const std::uint32_t n = e.counter.step(m.counter, e.lifecycles)) note_gap(e.ecu_gaps, gap(n, ecu_before));
-  if (m.kind == dlt::PayloadKind::Control) return;
+  if (const std::uint32_t n = e.counter.step(m.counter, e.lifecycles); n && listed(e.ecu_gaps, n)) [[unlikely]]
+    note_gap(e.ecu_gaps, gap_at(m, *s, n, ecu_before));
+  if (m.kind == static_cast<std::uint8_t>(dlt::PayloadKind::Control)) [[unlikely]]
+    return;
   const std::uint8_t before = s->counter.last;
   const std::uint64_t repeats = s->counter.repeats;
-  if (const std::uint32_t n = s->counter.step(m.counter, e.lifecycles)) {
+  if (const std::uint32_t n = s->counter.step(m.counter, e.lifecycles)) [[unlikely]] {
     e.stream_missing += n;
     ++e.stream_gaps;
-    note_gap(e.stream_gaps_listed, gap(n, before));
+    if (listed(e.stream_gaps_listed, n)) note_gap(e.stream_gaps_listed, gap_at(m, *s, n, before));
   }
   e.stream_repeats += s->counter.repeats - repeats;
 }
 
-void StatsTally::add(const dlt::SkipRecord& r) {
+void StatsTally::add_skip(const dlt::Facts& r) {
   Input& in = inputs_.back();
   ++in.skipped_regions;
-  in.skipped_bytes += r.length;
-  auto it = std::find_if(skips_.begin(), skips_.end(), [&](const Skips& k) { return k.reason == r.reason; });
-  if (it == skips_.end()) it = skips_.insert(skips_.end(), Skips{r.reason, 0, 0});
+  in.skipped_bytes += r.bytes;
+  const std::string_view reason = dlt::kSkipReasons[r.type < dlt::kSkipReasons.size() ? r.type : 0];
+  auto it = std::find_if(skips_.begin(), skips_.end(), [&](const Skips& k) { return k.reason == reason; });
+  if (it == skips_.end()) it = skips_.insert(skips_.end(), Skips{reason, 0, 0});
   ++it->regions;
-  it->bytes += r.length;
+  it->bytes += r.bytes;
 }
 
 std::vector<std::pair<std::uint32_t, StatsTally::Lifecycle>> StatsTally::lifecycles() const {

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "dlt/message.hpp"
+#include "dlt/message_facts.hpp"
 #include "util/timestamp.hpp"
 
 namespace dltdump::output {
@@ -45,10 +46,8 @@ struct StatsLimits {
 // types, log messages with another type info, messages without a type).
 inline constexpr std::size_t kLevelSlots = 7;
 inline constexpr std::size_t kOtherLevel = 6;
-// Type slots: MSTP·16 + MTIN for the four defined message types, then one for messages
-// whose line shows no type.
-inline constexpr std::size_t kTypeSlots = 65;
-inline constexpr std::size_t kNoTypeSlot = 64;
+using dlt::kNoTypeSlot;
+using dlt::kTypeSlots;
 
 // One 8-bit message counter followed through a lifecycle (see above).
 struct CounterTrack {
@@ -90,7 +89,7 @@ class StatsTally {
   };
   struct Input {
     std::string name;  // as the command line names it (not yet made printable)
-    Counts counts;
+    Counts counts;     // its messages: the totals' growth while it was read
     std::uint64_t skipped_regions = 0, skipped_bytes = 0;
   };
   struct Lifecycle {
@@ -149,8 +148,13 @@ class StatsTally {
   void begin_input(std::string_view name);
   // A message or skipped region that passed the filters, of the current input. Assumes
   // begin_input was called.
-  void add(const dlt::Message& m);
-  void add(const dlt::SkipRecord& s);
+  void add(const dlt::Facts& f) {
+    if (f.skip()) [[unlikely]]
+      add_skip(f);
+    else add_message(f);
+  }
+  void add(const dlt::Message& m) { add_message(dlt::facts_of(m)); }
+  void add(const dlt::SkipRecord& s) { add_skip(dlt::facts_of(s)); }
 
   // How far below the lifecycle's largest device time (0.1 ms units) a device time must
   // fall to begin a new lifecycle: half that largest time, at most 10 s — a restart drops
@@ -162,7 +166,11 @@ class StatsTally {
 
   bool count_loss() const { return count_loss_; }
   const StatsLimits& limits() const { return limits_; }
-  const std::vector<Input>& inputs() const { return inputs_; }
+  const std::vector<Input>& inputs() const {
+    if (!inputs_.empty())  // the current input's counts so far
+      inputs_.back().counts = {total_.messages - input_start_.messages, total_.bytes - input_start_.bytes};
+    return inputs_;
+  }
   const std::vector<Ecu>& ecus() const { return ecus_; }
   const std::vector<Stream>& streams() const { return streams_; }
   // Lifecycles listed, in the order they began (of all ECUs), at most max_lifecycles, each
@@ -176,25 +184,61 @@ class StatsTally {
   const std::vector<Skips>& skips() const { return skips_; }
 
  private:
-  struct Key {
-    std::uint32_t ecu, app, ctx, session;
-    bool has_session;
-    friend bool operator==(const Key&, const Key&) = default;
+  // A stream's key packed in two words (ECU and APP; CTX and session), the session's
+  // presence in a third; a slot of the table holds it beside the stream's index, so that a
+  // lookup reads one cache line.
+  struct Slot {
+    std::uint64_t ecu_app = 0, ctx_session = 0;
+    std::uint32_t has_session = 0;
+    std::uint32_t stream = 0;  // index + 1; 0: empty
   };
-  // The stream of `key` (created, with its ECU, if new); null once max_streams are taken.
-  Stream* stream_of(const Key& key, const dlt::Message& m);
+  static std::size_t hash(std::uint64_t ecu_app, std::uint64_t ctx_session, std::uint32_t has_session) {
+    const std::uint64_t x = ecu_app * 0x9E3779B97F4A7C15ull ^ (ctx_session + has_session) * 0xC2B2AE3D27D4EB4Full;
+    return static_cast<std::size_t>(x ^ (x >> 29));
+  }
+  // The stream of message `m` whose key is `key` (created, with its ECU, if new); null once
+  // max_streams are taken.
+  Stream* stream_of(const Slot& key, const dlt::Facts& m) {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t at = hash(key.ecu_app, key.ctx_session, key.has_session) & mask;; at = (at + 1) & mask) {
+      const Slot& slot = slots_[at];
+      if (slot.ecu_app == key.ecu_app && slot.ctx_session == key.ctx_session && slot.has_session == key.has_session &&
+          slot.stream != 0) [[likely]]
+        return &streams_[slot.stream - 1];
+      if (slot.stream == 0) return new_stream(key, at, m);
+    }
+  }
+  Stream* new_stream(const Slot& key, std::size_t at, const dlt::Facts& m);
+  void add_message(const dlt::Facts& m);
+  void add_skip(const dlt::Facts& s);
   std::uint32_t ecu_of(dlt::Id ecu);
-  void lifecycle_step(Ecu& e, std::uint32_t ecu_index, const dlt::Message& m);
+  // Message `m` of ECU `e` (index `ecu_index`): begins a lifecycle when its device time
+  // says the ECU restarted (see above), and counts it in the current one.
+  void lifecycle_step(Ecu& e, std::uint32_t ecu_index, const dlt::Facts& m) {
+    Lifecycle& c = e.current;
+    if (m.has_device_time() && c.has_device_time && m.device_time <= c.max_device_time &&
+        std::uint64_t{m.device_time} + restart_tolerance(c.max_device_time) >= c.max_device_time) [[likely]] {
+      ++c.messages;  // not later than the latest, not far enough back for a restart
+      return;
+    }
+    lifecycle_change(e, ecu_index, m);
+  }
+  void lifecycle_change(Ecu& e, std::uint32_t ecu_index, const dlt::Facts& m);
+  // Whether a gap of `missing` messages enters `list` (one of an ECU's largest gaps).
+  bool listed(const std::vector<Gap>& list, std::uint32_t missing) const {
+    return list.size() < limits_.largest_gaps || (!list.empty() && list.back().missing < missing);
+  }
   void note_gap(std::vector<Gap>& list, const Gap& g) const;
+  Gap gap_at(const dlt::Facts& m, const Stream& s, std::uint32_t missing, std::uint8_t before) const;
 
   bool count_loss_;
   StatsLimits limits_;
-  std::vector<Input> inputs_;
+  mutable std::vector<Input> inputs_;
+  Counts input_start_;  // the totals when the current input began
   std::vector<Ecu> ecus_;
   std::unordered_map<std::uint32_t, std::uint32_t> ecu_index_;  // Id::word → index into ecus_
   std::vector<Stream> streams_;
-  std::vector<Key> keys_;                                   // of streams_, same index
-  std::vector<std::uint32_t> slots_;                        // open addressing: stream index + 1, 0 empty
+  std::vector<Slot> slots_;                                 // open addressing, at most half full
   std::vector<std::pair<std::uint32_t, Lifecycle>> ended_;  // lifecycles that ended, listed
   std::uint64_t ended_dropped_ = 0;
   Counts total_, folded_;
@@ -202,8 +246,5 @@ class StatsTally {
   std::array<std::uint64_t, kTypeSlots> types_{};
   std::vector<Skips> skips_;
 };
-
-// The type slot of message `m`: what its line's TYPE column shows (dlt::type_text).
-std::size_t type_slot(const dlt::Message& m);
 
 }  // namespace dltdump::output

@@ -54,7 +54,7 @@ class ChunkedCaptureDecoder {
       : options_(options), spec_(spec), chunked_(chunked), emit_(emit),
         fresh_(ReaderSplit::fork(fresh, ReaderSplit::offset(fresh))), prototype_(std::move(head)),
         file_size_(ReaderSplit::mapped_size(fresh)), serial_chain_(spec, serial_text_) {
-    options_.payload_text = true;  // the chains make text lines
+    options_.payload_text = spec.payload_text();  // as the chains need it
     cuts_.push_back(ReaderSplit::offset(fresh));
   }
   ~ChunkedCaptureDecoder() {

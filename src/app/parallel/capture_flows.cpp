@@ -69,7 +69,8 @@ struct Batch {
 // slots, so that the lines of one batch can be merged while the next is decoded.
 class Worker {
  public:
-  Worker(const LineSpec& spec, unsigned me) : me_(me), slots_{Slot(spec), Slot(spec)} {
+  Worker(const LineSpec& spec, unsigned me)
+      : me_(me), slots_{Slot(spec), Slot(spec)}, payload_text_ptr_(spec.payload_text() ? &payload_text_ : nullptr) {
     thread_ = std::thread([this] { loop(); });
   }
   ~Worker() {
@@ -119,7 +120,7 @@ class Worker {
       const std::size_t k = batch.next_flow.fetch_add(1, std::memory_order_relaxed);
       if (k >= batch.flow_order.size()) return;
       dissect::CaptureFlow& flow = *batch.flows[batch.flow_order[k]];
-      flow.redirect(out.chain.head(), &payload_text_, out.chain.gate());
+      flow.redirect(out.chain.head(), payload_text_ptr_, out.chain.gate());
       for (std::uint32_t i = batch.flow_first[k]; i < batch.flow_first[k + 1]; ++i) {
         const std::uint32_t at = batch.flow_datagrams[i];
         const Batch::Datagram& d = batch.datagrams[at];
@@ -141,6 +142,7 @@ class Worker {
   unsigned me_;
   Slot slots_[2];
   util::TextBuffer payload_text_{util::TextBuffer::kLineBytes};  // shared by the flows this worker decodes
+  util::TextBuffer* payload_text_ptr_;                           // null: the lines need no payload text
   Batch* batch_ = nullptr;
   bool stop_ = false;
   std::exception_ptr failure_;
