@@ -233,8 +233,8 @@ def verbose_packet(args_bytes, noar, be, counter):
     return bytes([htyp, counter]) + struct.pack(">H", length) + body
 
 
-def storage(packet, seconds):
-    return b"DLT\x01" + struct.pack("<ii", seconds, 0) + b"ECU1" + packet
+def storage(packet, seconds, micros=0):
+    return b"DLT\x01" + struct.pack("<Ii", seconds, micros) + b"ECU1" + packet
 
 
 def hostile_file():
@@ -330,6 +330,42 @@ def check_hostile():
             check(got.get(key) == value, "hostile %d: %s is %r, not %r" % (k, key, value, got.get(key)))
 
 
+def check_late_times():
+    """Storage header seconds are unsigned 32-bit: 2^31 is 2038, 2^32 - 1 is 2106 (not 1901)."""
+    arg = struct.pack("<I", 0x200 | (1 << 15)) + struct.pack("<H", 3) + b"hi\x00"
+    times = ((0x80000000, 0, "2038-01-19T03:14:08.000000Z"), (0xFFFFFFFF, 999999, "2106-02-07T06:28:15.999999Z"))
+    data = b"".join(storage(verbose_packet(arg, 1, False, k), sec, us) for k, (sec, us, _) in enumerate(times))
+    with open(path("late.dlt"), "wb") as f:
+        f.write(data)
+    rc, text, _ = run(path("late.dlt"))
+    lines = text.decode().splitlines()
+    want_lines = [t.replace("-", "/").replace("T", " ").rstrip("Z") for _, _, t in times]
+    check(rc == 0 and [ln[:26] for ln in lines] == want_lines, "late times in text lines: %r" % lines)
+    records = check_corpus("storage header times past 2038", [path("late.dlt")])
+    if records:
+        for rec, (sec, us, utc) in zip(records, times):
+            check(rec["time"] == utc and rec["time_us"] == sec * 1000000 + us,
+                  "late time in JSON: %r %r" % (rec["time"], rec["time_us"]))
+    rc, out, _ = run("--out=csv", path("late.dlt"))
+    rows = list(csv.DictReader(io.StringIO(out.decode())))
+    check([r["time"] for r in rows] == [t for _, _, t in times], "late times in CSV: %r" % [r["time"] for r in rows])
+    # --not-before/--not-after compare the unsigned time
+    rc, out, _ = run("--out=json", "--not-before=2100-01-01Z", path("late.dlt"))
+    check(out.count(b"\n") == 1 and b"2106-02-07" in out, "--not-before 2100 keeps the 2106 message only")
+    # written back unchanged: DLT byte for byte, PCAP-NG with the same instant
+    for name in ("late-out.dlt", "late-out.pcapng"):
+        if os.path.exists(path(name)):
+            os.unlink(path(name))
+    rc, _, err = run("-o", path("late-out.dlt"), path("late.dlt"))
+    with open(path("late-out.dlt"), "rb") as f:
+        check(rc == 0 and f.read() == data, "late times: the DLT output is the input byte for byte")
+    rc, _, err = run("-o", path("late-out.pcapng"), path("late.dlt"))
+    rc2, out, _ = run("--out=json", path("late-out.pcapng"))
+    got = [json.loads(ln)["time_us"] for ln in out.decode().splitlines()]
+    check(rc == 0 and rc2 == 0 and got == [sec * 1000000 + us for sec, us, _ in times],
+          "late times: the PCAP-NG output keeps them (%r)" % got)
+
+
 def load_validator():
     schema_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
                                "json-records.schema.json")
@@ -371,6 +407,7 @@ def main():
     check_corpus("several inputs of mixed kinds, context", ["-s", "error", "-A", "1", "-B", "2", path("mixed.dlt"),
                                                             path("net.pcapng"), path("big.dlt")])
     check_hostile()
+    check_late_times()
 
     # A file name with a control character and a byte that is not UTF-8: the same text in
     # JSON and CSV (as diagnostics show it), no control byte in either.
