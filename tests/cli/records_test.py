@@ -182,6 +182,10 @@ def check_corpus(name, args, parallel=False):
             check(False, "%s: record %d parses: %s" % (name, k, e))
             return
     check(all(0x20 <= b < 0x7F or b >= 0x80 for b in out.replace(b"\n", b"")), "%s: no control byte" % name)
+    # U+2028/U+2029 escaped: a reader that splits lines as JavaScript or str.splitlines() does
+    # sees one record per line too
+    check(b"\xe2\x80\xa8" not in out and b"\xe2\x80\xa9" not in out, "%s: no raw U+2028/U+2029" % name)
+    check(len(out.decode("utf-8").splitlines()) == len(records), "%s: str.splitlines() finds the records" % name)
     if VALIDATOR:
         invalid = [e.message for r in records for e in VALIDATOR.iter_errors(r)]
         check(not invalid, "%s: every record valid by the schema (%s)" % (name, invalid[:2]))
@@ -254,11 +258,11 @@ def hostile_file():
         for coding, scod, decode in (("ascii", 0, lambda b: b.decode("iso8859_15")),
                                      ("utf8", 1, lambda b: b.decode("utf-8", "replace"))):
             data = every + b"\x00"
-            name = b"n\x01\"\\\xff\x00"
+            name = b"n\x01\"\\\xff\xe2\x80\xa8\x00"
             add(ti(0x200 | 0x800 | (scod << 15)) + struct.pack(e + "HH", len(data), len(name)) + name + data,
                 {"type": "string", "coding": coding, "value": decode(every), "name": decode_name(name),
                  "replaced": coding == "utf8"})
-        valid = "é€😀 \t\n\"\\".encode("utf-8")
+        valid = "é€😀 \t\n\"\\\u2028\u2029".encode("utf-8")
         add(ti(0x200 | (1 << 15)) + struct.pack(e + "H", len(valid)) + valid,
             {"type": "string", "coding": "utf8", "value": valid.decode("utf-8")})
         # integers: every width, extremes, with VARI name and unit
@@ -411,12 +415,12 @@ def main():
 
     # A file name with a control character and a byte that is not UTF-8: the same text in
     # JSON and CSV (as diagnostics show it), no control byte in either.
-    odd = os.fsdecode(os.fsencode(WORK) + b"/lat\xe4\x01n,\"q\".dlt")
+    odd = os.fsdecode(os.fsencode(WORK) + b"/lat\xe4\x01n,\"q\"\xe2\x80\xa9.dlt")
     with open(path("mixed.dlt"), "rb") as src, open(odd, "wb") as dst:
         dst.write(src.read())
     records = check_corpus("an odd file name", [odd])
     if records:
-        check(records[0]["input"].endswith("/lat\\xE4\\x01n,\"q\".dlt"), "odd name shown: %r" % records[0]["input"])
+        check(records[0]["input"].endswith("/lat\\xE4\\x01n,\"q\"\u2029.dlt"), "odd name shown: %r" % records[0]["input"])
 
     # Inputs are named as the command line names them.
     relative = subprocess.run([DLTDUMP, "--out=json", "mixed.dlt"], capture_output=True, env=ENV, cwd=WORK)
