@@ -370,6 +370,60 @@ def check_late_times():
           "late times: the PCAP-NG output keeps them (%r)" % got)
 
 
+def check_fibex_names(records, catalogue_dir):
+    """FIBEX-decoded arguments carry their signal instance's VARI_NAME and VARI_UNIT as
+    `name` and `unit` (left out when empty), as verbose VARI arguments do."""
+    import xml.etree.ElementTree as ET
+
+    def local(tag):
+        return tag.rsplit("}", 1)[-1]
+
+    frames = {}
+    for fname in sorted(os.listdir(catalogue_dir)):
+        if not fname.endswith(".xml"):
+            continue
+        root = ET.parse(os.path.join(catalogue_dir, fname)).getroot()
+        pdus = {}
+        for pdu in root.iter():
+            if local(pdu.tag) != "PDU":
+                continue
+            name = unit = ""
+            for si in pdu.iter():
+                if local(si.tag) == "SIGNAL-INSTANCE":
+                    for e in si.iter():
+                        if local(e.tag) == "VARI_NAME":
+                            name = (e.text or "").strip()
+                        elif local(e.tag) == "VARI_UNIT":
+                            unit = (e.text or "").strip()
+                    break
+            pdus[pdu.get("ID")] = (name, unit)
+        for fr in root.iter():
+            if local(fr.tag) != "FRAME":
+                continue
+            refs = [pdus.get(r.get("ID-REF"), ("", "")) for r in fr.iter() if local(r.tag) == "PDU-REF"]
+            ext = {local(e.tag): (e.text or "") for e in fr.iter()}
+            key = (ext.get("APPLICATION_ID"), ext.get("CONTEXT_ID"), int(fr.get("ID")[3:]))
+            frames.setdefault(key, refs)
+    named = bad = 0
+    for rec in records:
+        if rec["kind"] != "non-verbose":
+            continue
+        refs = frames.get((rec["app"], rec["ctx"], rec["message_id"]))
+        if refs is None or len(refs) != len(rec["args"]) or rec["noar"] != len(refs):
+            continue
+        for arg, (name, unit) in zip(rec["args"], refs):
+            want = {k: v for k, v in (("name", name), ("unit", unit)) if v}
+            got = {k: arg[k] for k in ("name", "unit") if k in arg}
+            if arg["type"] == "text":
+                want = {}
+            named += "name" in got
+            if got != want:
+                bad += 1
+                if bad <= 3:
+                    print("  arg:", arg, "want", want)
+    check(named > 0 and bad == 0, "FIBEX arguments carry VARI_NAME/VARI_UNIT (%d named, %d wrong)" % (named, bad))
+
+
 def load_validator():
     schema_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
                                "json-records.schema.json")
@@ -405,7 +459,9 @@ def main():
     check_corpus("DLT file with corruption", [path("mixed.dlt")])
     check_corpus("network recording", ["--format=net", path("net.bin")])
     check_corpus("capture", [path("net.pcapng")])
-    check_corpus("non-verbose log with its catalogue", ["-F", path("cat"), path("nv.dlt")])
+    records = check_corpus("non-verbose log with its catalogue", ["-F", path("cat"), path("nv.dlt")])
+    if records:
+        check_fibex_names(records, path("cat"))
     check_corpus("non-verbose log without catalogue", [path("nv.dlt")])
     check_corpus("6 MiB file, parallel", [path("big.dlt")], parallel=True)
     check_corpus("several inputs of mixed kinds, context", ["-s", "error", "-A", "1", "-B", "2", path("mixed.dlt"),
