@@ -121,6 +121,12 @@ input::InputFormat parse_format(std::string_view value) {
                                                               " (automatic, file, serial, network or pcap)");
 }
 
+// An output name for a message: as given, and as expanded when the environment changed it.
+std::string shown_output(const std::string& name) {
+  const std::string fixed = output::kind_deciding_name(name);
+  return fixed == name ? util::quoted(name) : util::quoted(name) + " (" + util::quoted(fixed) + ")";
+}
+
 // -o: an empty name or one whose extension promises a format that is not written is refused
 // (a run that fills `out.pcap` with text helps nobody).
 std::string parse_output(const std::string& name) {
@@ -128,10 +134,17 @@ std::string parse_output(const std::string& name) {
     throw util::option_error(option_name(OptionId::Output),
                              "Option " + option_quoted(OptionId::Output) + " has an empty file name (leave " +
                                  option_flag(OptionId::Output) + " out for the console)");
+  // The kind is decided from the name as expanded (environment variables resolved), and
+  // so are the messages: `-o 'y.%E%'` names `y.json` when E=json.
+  if (output::kind_deciding_name(name).empty())
+    throw util::option_error(option_name(OptionId::Output), "Option " + option_quoted(OptionId::Output) + " names " +
+                                                                util::quoted(name) +
+                                                                ", which is empty once expanded (an environment "
+                                                                "variable that is unset or empty?)");
   const std::string_view format = output::unwritten_format(name);
   if (!format.empty())
     throw util::option_error(option_name(OptionId::Output),
-                             "Option " + option_quoted(OptionId::Output) + " names " + util::quoted(name) +
+                             "Option " + option_quoted(OptionId::Output) + " names " + shown_output(name) +
                                  ", but dltdump does not write " + std::string(format) +
                                  " (it writes DLT for *.dlt, PCAP-NG for *.pcapng, JSON Lines for *.jsonl and "
                                  "*.ndjson, CSV for *.csv, text for other names)");
@@ -171,7 +184,7 @@ dlt::LineFormatter::Style parse_records(const ParsedCommandLine& cl, const std::
   if (binary || (by_name != Style::Text && by_name != style))
     throw util::option_error(option_name(OptionId::Out), "Option " + option_quoted(OptionId::Out) + " asks for " +
                                                              util::quoted(v->front()) + " records, but the output " +
-                                                             util::quoted(output) + " is " +
+                                                             shown_output(output) + " is " +
                                                              (kind == output::OutputKind::Dlt      ? "a DLT file"
                                                               : kind == output::OutputKind::Pcapng ? "a PCAP-NG file"
                                                               : by_name == Style::Json ? "JSON Lines by its name"

@@ -14,13 +14,26 @@ void CatalogueBuilder::begin_file() {
   first_frame_of_file_ = catalogue_.frames_.size();
 }
 
-std::uint32_t CatalogueBuilder::add_arg(SignalType type, std::uint8_t width, std::uint32_t bytes,
-                                        std::string_view text) {
+// Every frame holds a copy of each of its arguments: a signal's name and unit share the
+// argument's one view (CatalogueArg::name_size splits it), so they cost no size here.
+static_assert(sizeof(void*) != 8 || sizeof(CatalogueArg) == 24);
+
+std::uint32_t CatalogueBuilder::add_arg(SignalType type, std::uint8_t width, std::uint32_t bytes, std::string_view text,
+                                        std::string_view name, std::string_view unit) {
+  if (type != SignalType::Text) {
+    // A name and unit as given: the JSON records escape what they must.
+    if (name.size() > 0xFFFF) name = {};
+    file_args_.push_back(
+        {type, width, static_cast<std::uint16_t>(name.size()), bytes, texts_.size(), name.size() + unit.size()});
+    texts_.append(name);
+    texts_.append(unit);
+    return static_cast<std::uint32_t>(file_args_.size() - 1);
+  }
   // Kept as the line shows it (controls as '.', invalid UTF-8 as U+FFFD): a static text is
   // copied into each line as it is, not decoded again.
   shown_.clear();
   append_utf8(shown_, reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-  file_args_.push_back({type, width, bytes, texts_.size(), shown_.size()});
+  file_args_.push_back({type, width, 0, bytes, texts_.size(), shown_.size()});
   texts_.append(shown_.view());
   return static_cast<std::uint32_t>(file_args_.size() - 1);
 }
@@ -95,7 +108,8 @@ Catalogue CatalogueBuilder::build() {
   std::memcpy(c.texts_.get(), texts_.data(), texts_.size());
   c.args_.reserve(args_.size());
   for (const PendingArg& a : args_)
-    c.args_.push_back({a.type, a.width, a.bytes, std::string_view(c.texts_.get() + a.text_at, a.text_size)});
+    c.args_.push_back(
+        {a.type, a.width, a.name_size, a.bytes, std::string_view(c.texts_.get() + a.text_at, a.text_size)});
   for (std::size_t i = 0; i < c.frames_.size(); ++i) {
     CatalogueFrame& f = c.frames_[i];
     f.args = c.args_.data() + arg_at_[i];

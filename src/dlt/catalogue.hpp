@@ -133,8 +133,11 @@ class CatalogueBuilder {
   // Describes an argument of the current file; returns its number for add_frame. `width`:
   // 1, 2, 4 or 8 for the fixed-size types (4 or 8 for Float), else 0. `text` (for
   // SignalType::Text) is kept as a line shows it: control characters as '.', bytes that
-  // are not UTF-8 as U+FFFD.
-  std::uint32_t add_arg(SignalType type, std::uint8_t width, std::uint32_t bytes, std::string_view text = {});
+  // are not UTF-8 as U+FFFD. A signal's `name` and `unit` (other types; empty: none) are
+  // kept as given, once per call however many frames use the argument; a name longer than
+  // 65535 bytes (more than a DLT VARI name can hold) is dropped.
+  std::uint32_t add_arg(SignalType type, std::uint8_t width, std::uint32_t bytes, std::string_view text = {},
+                        std::string_view name = {}, std::string_view unit = {});
   // Adds a frame of the current file whose arguments are `args` (numbers add_arg gave
   // in this file), in payload order. `ecu`: the file's ECU id (empty if it names none);
   // `msin`: type and type info as in an MSIN byte.
@@ -151,6 +154,7 @@ class CatalogueBuilder {
   struct PendingArg {
     SignalType type;
     std::uint8_t width;
+    std::uint16_t name_size;
     std::uint32_t bytes;
     std::size_t text_at, text_size;
   };

@@ -29,9 +29,18 @@ enum class SignalType : std::uint8_t {
 
 struct CatalogueArg {
   SignalType type = SignalType::Unknown;
-  std::uint8_t width = 0;   // value bytes of Bool/Sint/Uint/Hex/Bin/Float (1, 2, 4 or 8)
-  std::uint32_t bytes = 0;  // the PDU's BYTE-LENGTH
-  std::string_view text;    // Text: the description as lines show it (points into the catalogue)
+  std::uint8_t width = 0;       // value bytes of Bool/Sint/Uint/Hex/Bin/Float (1, 2, 4 or 8)
+  std::uint16_t name_size = 0;  // signals: the bytes of `text` that are the name (the rest: the unit)
+  std::uint32_t bytes = 0;      // the PDU's BYTE-LENGTH
+  // Points into the catalogue. Text: the description as lines show it. A signal: its
+  // variable name then its unit (VARI_NAME, VARI_UNIT of the FIBEX signal instance) as the
+  // file has them, empty if it gives none; the JSON records' `name` and `unit`, which lines
+  // do not show. (One view for both keeps an argument at 24 bytes: a frame holds a copy of
+  // each of its arguments.)
+  std::string_view text;
+
+  std::string_view name() const { return type == SignalType::Text ? std::string_view() : text.substr(0, name_size); }
+  std::string_view unit() const { return type == SignalType::Text ? std::string_view() : text.substr(name_size); }
 };
 
 struct CatalogueFrame {

@@ -37,6 +37,7 @@ struct FrameText {
   Out& out;
   static constexpr bool kFormats = Out::kFormats;
   void separator() { out.put(' '); }
+  void argument(const CatalogueArg&) {}                    // a line shows no names or units
   void static_text(std::string_view t) { out.append(t); }  // made printable when the catalogue was built
   void boolean(bool v) { out.append(v ? std::string_view("true") : std::string_view("false")); }
   void sint(std::int64_t v, unsigned) { util::append_int(out, v); }
@@ -83,8 +84,10 @@ bool walk(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool be, 
   };
   for (std::uint32_t i = 0; i < f.arg_count; ++i) {
     const CatalogueArg& a = f.args[i];
-    if constexpr (W::kFormats)
+    if constexpr (W::kFormats) {
       if (i > 0) out.separator();
+      out.argument(a);
+    }
     const std::uint8_t* data = nullptr;
     std::size_t n = 0;
     switch (a.type) {
@@ -156,18 +159,34 @@ bool walk(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool be, 
 // FrameJson: each argument a JSON object, as docs/json-records.md describes ("args").
 struct FrameJson {
   util::TextBuffer& out;
+  const CatalogueArg* arg = nullptr;  // the argument being written
   static constexpr bool kFormats = true;
   void separator() { out.put(','); }
-  void open(std::string_view type) {
+  void argument(const CatalogueArg& a) { arg = &a; }
+  // `{"type":"<type>"` and the signal's name and unit, where the catalogue gives them (as
+  // a verbose argument's VARI name and unit).
+  void open_type(std::string_view type) {
     out.append("{\"type\":\"");
     out.append(type);
-    out.append("\",\"value\":");
+    out.put('"');
+    if (const std::string_view name = arg->name(); !name.empty()) put_name("name", name);
+    if (const std::string_view unit = arg->unit(); !unit.empty()) put_name("unit", unit);
+  }
+  void put_name(std::string_view key, std::string_view text) {
+    out.append(",\"");
+    out.append(key);
+    out.append("\":\"");
+    append_json_utf8(out, text);
+    out.put('"');
+  }
+  void open(std::string_view type) {
+    open_type(type);
+    out.append(",\"value\":");
   }
   // `{"type":"<type>","bits":<8·width>,` (a number's) up to its value.
   void open_number(std::string_view type, unsigned width, std::string_view coding = {}) {
-    out.append("{\"type\":\"");
-    out.append(type);
-    out.append("\",\"bits\":");
+    open_type(type);
+    out.append(",\"bits\":");
     util::append_int(out, 8 * width);
     if (!coding.empty()) {
       out.append(",\"coding\":\"");
@@ -225,8 +244,9 @@ struct FrameJson {
   void raw(const std::uint8_t* d, std::size_t n) { hex_string("raw", d, n); }
   void unknown(const std::uint8_t* d, std::size_t n) { hex_string("unknown", d, n); }
   void string(const std::uint8_t* d, std::size_t n, bool utf8) {
-    out.append(utf8 ? std::string_view("{\"type\":\"string\",\"coding\":\"utf8\",\"value\":")
-                    : std::string_view("{\"type\":\"string\",\"coding\":\"ascii\",\"value\":"));
+    open_type("string");
+    out.append(utf8 ? std::string_view(",\"coding\":\"utf8\",\"value\":")
+                    : std::string_view(",\"coding\":\"ascii\",\"value\":"));
     append_json_string_value(out, d, n, utf8);
     out.put('}');
   }

@@ -103,7 +103,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       continue;
     }
     if (format_ == StreamFormat::File)
-      last_time_ = util::Timestamp::from_storage(static_cast<std::int32_t>(util::load_le32(buf + i + 4)),
+      last_time_ = util::Timestamp::from_storage(util::load_le32(buf + i + 4),
                                                  static_cast<std::int32_t>(util::load_le32(buf + i + 8)));
     // A packet nobody needs is passed over unvalidated where its validity could only
     // matter through resynchronisation: if it were invalid, the search from its 5th byte

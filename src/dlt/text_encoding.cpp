@@ -63,6 +63,17 @@ inline void put_special(char* out, std::size_t& k, std::uint8_t b) {
   }
 }
 
+// U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR (E2 80 A8, E2 80 A9) are valid raw
+// in a JSON string, but JavaScript line splitters and some JSON-Lines readers end a record
+// there: a JSON string writes them as `\u2028`, `\u2029` (6 bytes for 3). Assumes 3 bytes
+// at p.
+inline bool is_line_separator(const std::uint8_t* p) { return p[0] == 0xE2 && p[1] == 0x80 && (p[2] & 0xFE) == 0xA8; }
+inline void put_separator_escape(char* out, std::size_t& k, std::uint8_t last) {
+  std::memcpy(out + k, "\\u2028", 6);
+  out[k + 5] = last == 0xA8 ? '8' : '9';
+  k += 6;
+}
+
 constexpr std::uint64_t kOnes = 0x0101010101010101ull;
 constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
 
@@ -192,6 +203,8 @@ bool append_utf8_as(util::TextBuffer& out, const std::uint8_t* p, std::size_t n)
     if (need > 0 && got == need) {
       if (b == 0xC2 && p[i + 1] < 0xA0) {
         put_special<kShown>(o, k, p[i + 1]);  // a C1 control (U+0080-U+009F), as the single-byte decoders show it
+      } else if (kShown == Shown::Json && need == 2 && is_line_separator(p + i)) {
+        put_separator_escape(o, k, p[i + 2]);
       } else {
         for (std::size_t t = i; t < j; ++t) o[k++] = static_cast<char>(p[t]);
       }
@@ -226,17 +239,22 @@ void append_json_string_value(util::TextBuffer& out, const std::uint8_t* p, std:
 void append_json_printable(util::TextBuffer& out, std::string_view s) {
   const auto* p = reinterpret_cast<const std::uint8_t*>(s.data());
   const std::size_t n = s.size();
-  char* o = out.reserve(2 * n);
+  char* o = out.reserve(2 * n);  // an escape doubles a byte (`\"`) or three (`\u2028`)
   std::size_t k = 0, i = 0;
-  while (i + 8 <= n) {  // words without a quote or backslash go as they are
+  while (i + 8 <= n) {  // words without a quote, a backslash or a separator's lead byte go as they are
     std::uint64_t w;
     std::memcpy(&w, p + i, 8);
-    if (!lacks(w, '"') || !lacks(w, '\\')) break;
+    if (!lacks(w, '"') || !lacks(w, '\\') || !lacks(w, 0xE2)) break;
     std::memcpy(o + k, &w, 8);
     i += 8;
     k += 8;
   }
   for (; i < n; ++i) {
+    if (p[i] == 0xE2 && i + 3 <= n && is_line_separator(p + i)) {
+      put_separator_escape(o, k, p[i + 2]);
+      i += 2;
+      continue;
+    }
     if (p[i] == '"' || p[i] == '\\') o[k++] = '\\';
     o[k++] = static_cast<char>(p[i]);
   }

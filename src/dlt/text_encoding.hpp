@@ -28,8 +28,10 @@ void append_latin1(util::TextBuffer& out, const std::uint8_t* p, std::size_t n);
 void append_utf8(util::TextBuffer& out, const std::uint8_t* p, std::size_t n);
 
 // The contents of a JSON string (RFC 8259 §7, without the quotes) for a UTF-8 string
-// argument: valid characters as they are, except `"` and `\` (escaped) and the controls
-// (C0, DEL and C1, as `\u00XX`: the value stays exact, the record one line); each maximal
+// argument: valid characters as they are, except `"` and `\` (escaped), the controls
+// (C0, DEL and C1, as `\u00XX`: the value stays exact, the record one line) and U+2028,
+// U+2029 (as `\u2028`, `\u2029`: JavaScript and some JSON-Lines readers split lines
+// there); each maximal
 // invalid subsequence becomes U+FFFD, as append_utf8 does. Returns whether any did.
 bool append_json_utf8(util::TextBuffer& out, const std::uint8_t* p, std::size_t n);
 inline bool append_json_utf8(util::TextBuffer& out, std::string_view s) {
@@ -42,10 +44,12 @@ inline bool append_json_utf8(util::TextBuffer& out, std::string_view s) {
 void append_json_string_value(util::TextBuffer& out, const std::uint8_t* p, std::size_t n, bool utf8);
 
 // The contents of a JSON string for text that is valid UTF-8 without controls (a line's
-// text): only `"` and `\` are escaped.
+// text, an input name as util::printable shows it): only `"`, `\`, U+2028 and U+2029 are
+// escaped.
 void append_json_printable(util::TextBuffer& out, std::string_view s);
 
-// The same for an ISO-8859-15 ("ASCII") string argument: every byte is a character.
+// The same for an ISO-8859-15 ("ASCII") string argument: every byte is a character (none
+// is U+2028 or U+2029).
 void append_json_iso8859_15(util::TextBuffer& out, const std::uint8_t* p, std::size_t n);
 
 // Bytes as lowercase hex pairs separated by single spaces (`11 22 33`); nothing for n = 0.

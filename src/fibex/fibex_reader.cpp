@@ -297,6 +297,7 @@ class DocumentReader {
     std::uint32_t bytes = 0;
     std::optional<std::string> text;
     std::optional<std::string_view> type;
+    std::string name, unit;  // of the signal instance that gave the type
     for (pugi::xml_node c = e.first_child(); c; c = c.next_sibling()) {
       if (c.type() != pugi::node_element) continue;
       const Scope& in = scope_in(c, s, keep_);
@@ -309,6 +310,7 @@ class DocumentReader {
         text = text_of(c);
       } else if (is(c, in, Ns::Fx, "SIGNAL-INSTANCES")) {
         each(c, in, Ns::Fx, "SIGNAL-INSTANCE", keep_, [&](pugi::xml_node si, const Scope& s2) {
+          const bool had_type = type.has_value();
           each(si, s2, Ns::Fx, "SIGNAL-REF", keep_, [&](pugi::xml_node ref, const Scope&) {
             const std::string_view id = ref.attribute("ID-REF").value();
             if (blank(id)) {
@@ -322,6 +324,7 @@ class DocumentReader {
             }
             type = id;
           });
+          if (!had_type && type && !type->empty()) variable_info(si, s2, name, unit);
         });
       }
     }
@@ -329,7 +332,28 @@ class DocumentReader {
     dlt::SignalType t = dlt::SignalType::Text;
     std::uint8_t width = 0;
     if (type) std::tie(t, width) = signal_type(*type);
-    *entry = builder_.add_arg(t, width, bytes, type || !text ? std::string_view() : std::string_view(*text));
+    *entry =
+        builder_.add_arg(t, width, bytes, type || !text ? std::string_view() : std::string_view(*text), name, unit);
+  }
+
+  // The variable name and unit of signal instance `si`: the VARI_NAME and VARI_UNIT of its
+  // MANUFACTURER-EXTENSION (as dlt-viewer's FIBEX files give them, the names a verbose
+  // argument's VARI info would carry), surrounding white space dropped; the first of each.
+  void variable_info(pugi::xml_node si, const Scope& s, std::string& name, std::string& unit) {
+    bool have_name = false, have_unit = false;
+    each(si, s, Ns::Fx, "MANUFACTURER-EXTENSION", keep_, [&](pugi::xml_node ext, const Scope& s2) {
+      for (pugi::xml_node m = ext.first_child(); m; m = m.next_sibling()) {
+        if (m.type() != pugi::node_element) continue;
+        const Scope& in = scope_in(m, s2, keep_);
+        if (!have_name && is(m, in, Ns::None, "VARI_NAME")) {
+          name = std::string(trimmed(text_of(m)));
+          have_name = true;
+        } else if (!have_unit && is(m, in, Ns::None, "VARI_UNIT")) {
+          unit = std::string(trimmed(text_of(m)));
+          have_unit = true;
+        }
+      }
+    });
   }
 
   void frame(pugi::xml_node e, const Scope& s) {

@@ -80,6 +80,21 @@ std::string FileTemplate::expand(const TemplateValues& values) const {
   return name;
 }
 
+std::string FileTemplate::fixed_name() const {
+  std::string name;
+  for (const Piece& p : pieces_) {
+    switch (p.part) {
+      case Part::Literal: name += p.text; break;
+      case Part::File: name += "%FILE%"; break;
+      case Part::Counter: name += "%CTR%"; break;
+      case Part::Date: name += "%CDATE%"; break;
+      case Part::Time: name += "%CTIME%"; break;
+      case Part::DateTime: name += "%CDATETIME%"; break;
+    }
+  }
+  return name;
+}
+
 std::string file_stem(std::string_view path) {
   if (path == "-") return "stdin";
   const std::size_t slash = path.rfind('/');

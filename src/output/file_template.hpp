@@ -41,6 +41,13 @@ class FileTemplate {
 
   std::string expand(const TemplateValues& values) const;
 
+  // The name as far as it is fixed for the run: environment variables and `%%` resolved,
+  // each per-file variable (%FILE%, %CTR%, date and time) as written. What a run writes
+  // (output kind, records, refused extensions: output/output.hpp) is decided from it, so
+  // `-o 'y.%E%'` with E=csv is a CSV output, and a per-file variable never chooses the kind
+  // (every file of a run is of one kind; an extension belongs after the last of them).
+  std::string fixed_name() const;
+
  private:
   enum class Part : std::uint8_t { Literal, File, Counter, Date, Time, DateTime };
   struct Piece {

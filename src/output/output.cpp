@@ -5,6 +5,7 @@
 
 #include "output/count_sink.hpp"
 #include "output/dlt_sink.hpp"
+#include "output/file_template.hpp"
 #include "output/pcapng_dlt_sink.hpp"
 #include "output/stats_sink.hpp"
 #include "output/text_sink.hpp"
@@ -51,28 +52,34 @@ constexpr Unwritten kUnwritten[] = {
     {".htm", "HTML"},
 };
 
-}  // namespace
-
-std::string_view unwritten_format(std::string_view name) {
-  if (output_kind(name) != OutputKind::Text) return {};
-  for (const auto& u : kUnwritten)
-    if (ends_with_ignoring_case(name, u.extension)) return u.format;
-  return {};
-}
-
-dlt::LineFormatter::Style record_style(std::string_view name) {
-  using Style = dlt::LineFormatter::Style;
-  if (ends_with_ignoring_case(name, ".jsonl") || ends_with_ignoring_case(name, ".ndjson")) return Style::Json;
-  if (ends_with_ignoring_case(name, ".csv")) return Style::Csv;
-  return Style::Text;
-}
-
-OutputKind output_kind(std::string_view name) {
+OutputKind kind_of_fixed(std::string_view name) {
   if (name.empty() || iequals(name, "CON:") || iequals(name, "/dev/stdout")) return OutputKind::Console;
   if (ends_with_ignoring_case(name, ".dlt")) return OutputKind::Dlt;
   if (ends_with_ignoring_case(name, ".pcapng")) return OutputKind::Pcapng;
   return OutputKind::Text;
 }
+
+}  // namespace
+
+std::string kind_deciding_name(std::string_view name) { return FileTemplate(name).fixed_name(); }
+
+std::string_view unwritten_format(std::string_view name) {
+  const std::string fixed = kind_deciding_name(name);
+  if (kind_of_fixed(fixed) != OutputKind::Text) return {};
+  for (const auto& u : kUnwritten)
+    if (ends_with_ignoring_case(fixed, u.extension)) return u.format;
+  return {};
+}
+
+dlt::LineFormatter::Style record_style(std::string_view name) {
+  using Style = dlt::LineFormatter::Style;
+  const std::string fixed = kind_deciding_name(name);
+  if (ends_with_ignoring_case(fixed, ".jsonl") || ends_with_ignoring_case(fixed, ".ndjson")) return Style::Json;
+  if (ends_with_ignoring_case(fixed, ".csv")) return Style::Csv;
+  return Style::Text;
+}
+
+OutputKind output_kind(std::string_view name) { return kind_of_fixed(kind_deciding_name(name)); }
 
 Output::Output(const OutputOptions& options, int console_fd) : kind_(output_kind(options.name)) {
   if (options.count) {  // the command line refuses -o with -c

@@ -5,6 +5,11 @@
 // default). Extensions compare case-insensitively. A name whose extension promises a
 // format dltdump does not write (`*.pcap`, `*.dlt.gz`, `*.json`, …) is refused by the
 // command line (unwritten_format) rather than filled with text.
+//
+// The functions below take the `-o` template and decide from its fixed name
+// (FileTemplate::fixed_name: environment variables resolved, %FILE% and the other
+// per-file variables as written), so `-o 'y.%E%'` with E=csv is CSV and all files of a run
+// are of one kind.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +31,11 @@ enum class OutputKind : std::uint8_t { Console, Text, Dlt, Pcapng };
 
 // The kind `name` asks for. Assumes unwritten_format(name) is empty (otherwise: Text).
 OutputKind output_kind(std::string_view name);
+
+// The name the three functions here decide from: `name` with what is fixed for the run
+// resolved (FileTemplate::fixed_name). Empty for the console's empty name, and for a name
+// that expands to nothing (`%E%` with E unset), which the command line refuses.
+std::string kind_deciding_name(std::string_view name);
 
 // The records a text output named `name` holds by its extension: JSON Lines, CSV, or
 // (any other name, the console) text lines.

@@ -11,7 +11,9 @@ struct Timestamp {
   std::int64_t us = 0;
   bool valid = false;
 
-  static Timestamp from_storage(std::int32_t seconds, std::int32_t micros) {
+  // A storage header's seconds are unsigned (to 2106), its microseconds signed (as
+  // dlt-daemon's and dlt-viewer's structures have them; out-of-range values are added).
+  static Timestamp from_storage(std::uint32_t seconds, std::int32_t micros) {
     return {static_cast<std::int64_t>(seconds) * 1000000 + micros, true};
   }
 };

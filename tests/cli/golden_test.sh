@@ -336,5 +336,42 @@ grep -q "Option 'before-context' has no effect with 'count'" "$c/err"; check "-c
 "$DLTDUMP" -c -o "$c/x.txt" "$c/a.dlt" 2> /dev/null; rc=$?
 expect_eq "-c with -o: an option error, no file" "1:no" "$rc:$([ -e "$c/x.txt" ] && echo yes || echo no)"
 
+# 11. An extension from an environment variable (%E%): the kind is decided from the name as
+# expanded, so `E=csv -o y.%E%` writes CSV, not text lines; refused extensions are refused.
+e=$work/envext
+mkdir -p "$e"
+"$DLTGEN" --count 50 --seed 50 -o "$e/in.dlt"
+for ext in csv jsonl dlt pcapng txt; do
+  E=$ext "$DLTDUMP" -o "$e/y.%E%" "$e/in.dlt"; rc=$?
+  case $ext in
+    csv) want=$("$DLTDUMP" --out=csv "$e/in.dlt") ;;
+    jsonl) want=$("$DLTDUMP" --out=json "$e/in.dlt") ;;
+    dlt) want=$(cat "$e/in.dlt" | od -An -tx1) ;;
+    pcapng) want=$("$DLTDUMP" "$e/in.dlt") ;;
+    txt) want=$("$DLTDUMP" "$e/in.dlt") ;;
+  esac
+  case $ext in
+    dlt) got=$(od -An -tx1 < "$e/y.dlt") ;;
+    pcapng) got=$("$DLTDUMP" --format=pcap "$e/y.pcapng" 2>&1) ;;
+    *) got=$(cat "$e/y.$ext") ;;
+  esac
+  expect_eq "E=$ext -o y.%E%: exit 0, the $ext output" "0:$want" "$rc:$got"
+done
+E=JSONL "$DLTDUMP" -o "$e/p_%FILE%.%E%" "$e/in.dlt"
+expect_eq "E=JSONL -o p_%FILE%.%E%: JSON Lines" "$("$DLTDUMP" --out=json "$e/in.dlt")" "$(cat "$e/p_in.JSONL")"
+for ext in json gz pcap; do
+  out=$(E=$ext "$DLTDUMP" -o "$e/z.%E%" "$e/in.dlt" 2>&1); rc=$?
+  expect_eq "E=$ext -o z.%E%: refused, no file" "1:no" "$rc:$([ -e "$e/z.$ext" ] && echo yes || echo no)"
+  [[ $out == *"z.$ext"* ]]; check "E=$ext -o z.%E%: the message names the expanded name ($out)" $?
+done
+out=$(E=csv "$DLTDUMP" --out=json -o "$e/w.%E%" "$e/in.dlt" 2>&1); rc=$?
+expect_eq "E=csv --out=json -o w.%E%: a contradiction (exit 1)" 1 "$rc"
+out=$(env -u E "$DLTDUMP" -o '%E%' "$e/in.dlt" 2>&1 > /dev/null); rc=$?
+expect_eq "-o '%E%' with E unset: an empty name, refused" 1 "$rc"
+# %FILE% never decides the kind: an input named a.csv.dlt under -o '%FILE%' gives a.csv of text lines
+cp "$e/in.dlt" "$e/a.csv.dlt"
+(cd "$e" && "$DLTDUMP" -o '%FILE%' a.csv.dlt); rc=$?
+expect_eq "-o %FILE% of a.csv.dlt: text lines in a.csv" "0:$("$DLTDUMP" "$e/in.dlt")" "$rc:$(cat "$e/a.csv")"
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]

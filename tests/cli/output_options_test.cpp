@@ -137,6 +137,44 @@ TEST(OutputOptions, RecordStyleByNameOrOut) {
   ASSERT_EQ(parse({"--out=csv", "--position"}).warnings.size(), 1u);
 }
 
+// The kind is decided from the name as expanded: an extension from an environment variable
+// counts (E=csv: `-o y.%E%` is CSV), a per-file variable never decides it.
+TEST(OutputOptions, KindFromTheExpandedName) {
+  using Style = dlt::LineFormatter::Style;
+  using output::OutputKind;
+  setenv("DLTDUMP_TEST_EXT", "csv", 1);
+  EXPECT_EQ(parse({"-o", "y.%DLTDUMP_TEST_EXT%"}).dump.records, Style::Csv);
+  EXPECT_EQ(output::output_kind("y.%DLTDUMP_TEST_EXT%"), OutputKind::Text);
+  EXPECT_EQ(error({"--out=json", "-o", "y.%DLTDUMP_TEST_EXT%"}),
+            "Option 'out' asks for 'json' records, but the output 'y.%DLTDUMP_TEST_EXT%' ('y.csv') is CSV by its "
+            "name");
+  setenv("DLTDUMP_TEST_EXT", "JSONL", 1);
+  EXPECT_EQ(parse({"-o", "%FILE%_%CTR%.%DLTDUMP_TEST_EXT%"}).dump.records, Style::Json);
+  setenv("DLTDUMP_TEST_EXT", "dlt", 1);
+  EXPECT_EQ(output::output_kind("y.%DLTDUMP_TEST_EXT%"), OutputKind::Dlt);
+  EXPECT_EQ(parse({"-o", "y.%DLTDUMP_TEST_EXT%"}).dump.records, Style::Text);
+  setenv("DLTDUMP_TEST_EXT", "pcapng", 1);
+  EXPECT_EQ(output::output_kind("y.%DLTDUMP_TEST_EXT%"), OutputKind::Pcapng);
+  setenv("DLTDUMP_TEST_EXT", "CON:", 1);
+  EXPECT_EQ(output::output_kind("%DLTDUMP_TEST_EXT%"), OutputKind::Console);
+  setenv("DLTDUMP_TEST_EXT", "json", 1);
+  EXPECT_EQ(error({"-o", "y.%DLTDUMP_TEST_EXT%"}),
+            "Option 'output' names 'y.%DLTDUMP_TEST_EXT%' ('y.json'), but dltdump does not write a JSON document (it "
+            "writes DLT for *.dlt, PCAP-NG for *.pcapng, JSON Lines for *.jsonl and *.ndjson, CSV for *.csv, text "
+            "for other names)");
+  setenv("DLTDUMP_TEST_EXT", "dlt.gz", 1);
+  EXPECT_FALSE(error({"-o", "y.%DLTDUMP_TEST_EXT%"}).empty());
+  unsetenv("DLTDUMP_TEST_EXT");
+  EXPECT_EQ(error({"-o", "%DLTDUMP_TEST_EXT%"}),
+            "Option 'output' names '%DLTDUMP_TEST_EXT%', which is empty once expanded (an environment variable that "
+            "is unset or empty?)");
+  // %%: a literal percent sign, not a variable
+  EXPECT_EQ(output::output_kind("100%%.dlt"), OutputKind::Dlt);
+  // per-file variables never choose the kind: they are taken as written
+  EXPECT_EQ(output::output_kind("%FILE%"), OutputKind::Text);
+  EXPECT_EQ(parse({"-o", "x.%FILE%"}).dump.records, Style::Text);
+}
+
 // -c prints counts on the console: no output file, no record format; context is not counted.
 TEST(OutputOptions, CountExcludesOutputsAndContext) {
   EXPECT_TRUE(parse({"-c"}).dump.count);

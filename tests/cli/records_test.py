@@ -182,6 +182,10 @@ def check_corpus(name, args, parallel=False):
             check(False, "%s: record %d parses: %s" % (name, k, e))
             return
     check(all(0x20 <= b < 0x7F or b >= 0x80 for b in out.replace(b"\n", b"")), "%s: no control byte" % name)
+    # U+2028/U+2029 escaped: a reader that splits lines as JavaScript or str.splitlines() does
+    # sees one record per line too
+    check(b"\xe2\x80\xa8" not in out and b"\xe2\x80\xa9" not in out, "%s: no raw U+2028/U+2029" % name)
+    check(len(out.decode("utf-8").splitlines()) == len(records), "%s: str.splitlines() finds the records" % name)
     if VALIDATOR:
         invalid = [e.message for r in records for e in VALIDATOR.iter_errors(r)]
         check(not invalid, "%s: every record valid by the schema (%s)" % (name, invalid[:2]))
@@ -233,8 +237,8 @@ def verbose_packet(args_bytes, noar, be, counter):
     return bytes([htyp, counter]) + struct.pack(">H", length) + body
 
 
-def storage(packet, seconds):
-    return b"DLT\x01" + struct.pack("<ii", seconds, 0) + b"ECU1" + packet
+def storage(packet, seconds, micros=0):
+    return b"DLT\x01" + struct.pack("<Ii", seconds, micros) + b"ECU1" + packet
 
 
 def hostile_file():
@@ -254,11 +258,11 @@ def hostile_file():
         for coding, scod, decode in (("ascii", 0, lambda b: b.decode("iso8859_15")),
                                      ("utf8", 1, lambda b: b.decode("utf-8", "replace"))):
             data = every + b"\x00"
-            name = b"n\x01\"\\\xff\x00"
+            name = b"n\x01\"\\\xff\xe2\x80\xa8\x00"
             add(ti(0x200 | 0x800 | (scod << 15)) + struct.pack(e + "HH", len(data), len(name)) + name + data,
                 {"type": "string", "coding": coding, "value": decode(every), "name": decode_name(name),
                  "replaced": coding == "utf8"})
-        valid = "é€😀 \t\n\"\\".encode("utf-8")
+        valid = "é€😀 \t\n\"\\\u2028\u2029".encode("utf-8")
         add(ti(0x200 | (1 << 15)) + struct.pack(e + "H", len(valid)) + valid,
             {"type": "string", "coding": "utf8", "value": valid.decode("utf-8")})
         # integers: every width, extremes, with VARI name and unit
@@ -330,6 +334,96 @@ def check_hostile():
             check(got.get(key) == value, "hostile %d: %s is %r, not %r" % (k, key, value, got.get(key)))
 
 
+def check_late_times():
+    """Storage header seconds are unsigned 32-bit: 2^31 is 2038, 2^32 - 1 is 2106 (not 1901)."""
+    arg = struct.pack("<I", 0x200 | (1 << 15)) + struct.pack("<H", 3) + b"hi\x00"
+    times = ((0x80000000, 0, "2038-01-19T03:14:08.000000Z"), (0xFFFFFFFF, 999999, "2106-02-07T06:28:15.999999Z"))
+    data = b"".join(storage(verbose_packet(arg, 1, False, k), sec, us) for k, (sec, us, _) in enumerate(times))
+    with open(path("late.dlt"), "wb") as f:
+        f.write(data)
+    rc, text, _ = run(path("late.dlt"))
+    lines = text.decode().splitlines()
+    want_lines = [t.replace("-", "/").replace("T", " ").rstrip("Z") for _, _, t in times]
+    check(rc == 0 and [ln[:26] for ln in lines] == want_lines, "late times in text lines: %r" % lines)
+    records = check_corpus("storage header times past 2038", [path("late.dlt")])
+    if records:
+        for rec, (sec, us, utc) in zip(records, times):
+            check(rec["time"] == utc and rec["time_us"] == sec * 1000000 + us,
+                  "late time in JSON: %r %r" % (rec["time"], rec["time_us"]))
+    rc, out, _ = run("--out=csv", path("late.dlt"))
+    rows = list(csv.DictReader(io.StringIO(out.decode())))
+    check([r["time"] for r in rows] == [t for _, _, t in times], "late times in CSV: %r" % [r["time"] for r in rows])
+    # --not-before/--not-after compare the unsigned time
+    rc, out, _ = run("--out=json", "--not-before=2100-01-01Z", path("late.dlt"))
+    check(out.count(b"\n") == 1 and b"2106-02-07" in out, "--not-before 2100 keeps the 2106 message only")
+    # written back unchanged: DLT byte for byte, PCAP-NG with the same instant
+    for name in ("late-out.dlt", "late-out.pcapng"):
+        if os.path.exists(path(name)):
+            os.unlink(path(name))
+    rc, _, err = run("-o", path("late-out.dlt"), path("late.dlt"))
+    with open(path("late-out.dlt"), "rb") as f:
+        check(rc == 0 and f.read() == data, "late times: the DLT output is the input byte for byte")
+    rc, _, err = run("-o", path("late-out.pcapng"), path("late.dlt"))
+    rc2, out, _ = run("--out=json", path("late-out.pcapng"))
+    got = [json.loads(ln)["time_us"] for ln in out.decode().splitlines()]
+    check(rc == 0 and rc2 == 0 and got == [sec * 1000000 + us for sec, us, _ in times],
+          "late times: the PCAP-NG output keeps them (%r)" % got)
+
+
+def check_fibex_names(records, catalogue_dir):
+    """FIBEX-decoded arguments carry their signal instance's VARI_NAME and VARI_UNIT as
+    `name` and `unit` (left out when empty), as verbose VARI arguments do."""
+    import xml.etree.ElementTree as ET
+
+    def local(tag):
+        return tag.rsplit("}", 1)[-1]
+
+    frames = {}
+    for fname in sorted(os.listdir(catalogue_dir)):
+        if not fname.endswith(".xml"):
+            continue
+        root = ET.parse(os.path.join(catalogue_dir, fname)).getroot()
+        pdus = {}
+        for pdu in root.iter():
+            if local(pdu.tag) != "PDU":
+                continue
+            name = unit = ""
+            for si in pdu.iter():
+                if local(si.tag) == "SIGNAL-INSTANCE":
+                    for e in si.iter():
+                        if local(e.tag) == "VARI_NAME":
+                            name = (e.text or "").strip()
+                        elif local(e.tag) == "VARI_UNIT":
+                            unit = (e.text or "").strip()
+                    break
+            pdus[pdu.get("ID")] = (name, unit)
+        for fr in root.iter():
+            if local(fr.tag) != "FRAME":
+                continue
+            refs = [pdus.get(r.get("ID-REF"), ("", "")) for r in fr.iter() if local(r.tag) == "PDU-REF"]
+            ext = {local(e.tag): (e.text or "") for e in fr.iter()}
+            key = (ext.get("APPLICATION_ID"), ext.get("CONTEXT_ID"), int(fr.get("ID")[3:]))
+            frames.setdefault(key, refs)
+    named = bad = 0
+    for rec in records:
+        if rec["kind"] != "non-verbose":
+            continue
+        refs = frames.get((rec["app"], rec["ctx"], rec["message_id"]))
+        if refs is None or len(refs) != len(rec["args"]) or rec["noar"] != len(refs):
+            continue
+        for arg, (name, unit) in zip(rec["args"], refs):
+            want = {k: v for k, v in (("name", name), ("unit", unit)) if v}
+            got = {k: arg[k] for k in ("name", "unit") if k in arg}
+            if arg["type"] == "text":
+                want = {}
+            named += "name" in got
+            if got != want:
+                bad += 1
+                if bad <= 3:
+                    print("  arg:", arg, "want", want)
+    check(named > 0 and bad == 0, "FIBEX arguments carry VARI_NAME/VARI_UNIT (%d named, %d wrong)" % (named, bad))
+
+
 def load_validator():
     schema_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
                                "json-records.schema.json")
@@ -365,21 +459,24 @@ def main():
     check_corpus("DLT file with corruption", [path("mixed.dlt")])
     check_corpus("network recording", ["--format=net", path("net.bin")])
     check_corpus("capture", [path("net.pcapng")])
-    check_corpus("non-verbose log with its catalogue", ["-F", path("cat"), path("nv.dlt")])
+    records = check_corpus("non-verbose log with its catalogue", ["-F", path("cat"), path("nv.dlt")])
+    if records:
+        check_fibex_names(records, path("cat"))
     check_corpus("non-verbose log without catalogue", [path("nv.dlt")])
     check_corpus("6 MiB file, parallel", [path("big.dlt")], parallel=True)
     check_corpus("several inputs of mixed kinds, context", ["-s", "error", "-A", "1", "-B", "2", path("mixed.dlt"),
                                                             path("net.pcapng"), path("big.dlt")])
     check_hostile()
+    check_late_times()
 
     # A file name with a control character and a byte that is not UTF-8: the same text in
     # JSON and CSV (as diagnostics show it), no control byte in either.
-    odd = os.fsdecode(os.fsencode(WORK) + b"/lat\xe4\x01n,\"q\".dlt")
+    odd = os.fsdecode(os.fsencode(WORK) + b"/lat\xe4\x01n,\"q\"\xe2\x80\xa9.dlt")
     with open(path("mixed.dlt"), "rb") as src, open(odd, "wb") as dst:
         dst.write(src.read())
     records = check_corpus("an odd file name", [odd])
     if records:
-        check(records[0]["input"].endswith("/lat\\xE4\\x01n,\"q\".dlt"), "odd name shown: %r" % records[0]["input"])
+        check(records[0]["input"].endswith("/lat\\xE4\\x01n,\"q\"\u2029.dlt"), "odd name shown: %r" % records[0]["input"])
 
     # Inputs are named as the command line names them.
     relative = subprocess.run([DLTDUMP, "--out=json", "mixed.dlt"], capture_output=True, env=ENV, cwd=WORK)

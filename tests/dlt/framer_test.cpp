@@ -69,6 +69,13 @@ TEST(Framer, FileWithThreePackets) {
             std::string::npos);
 }
 
+TEST(Framer, StorageSecondsAreUnsigned) {
+  Bytes in = storage(message("late"), static_cast<std::int32_t>(0x80000000u), 0);
+  Collect c;
+  std::string out = run(StreamFormat::File, in, 0, &c);
+  EXPECT_NE(out.find(": 2038/01/19 03:14:08.000000 0.0000 0 ECU1"), std::string::npos) << out;
+}
+
 TEST(Framer, CorruptVersionSkipsWholePacket) {
   Bytes second = storage(message("two"), 2, 0);
   second[16] = 0x40;  // version 2

@@ -48,3 +48,43 @@ TEST(TextEncoding, HexBytes) {
   dlt::append_hex_bytes(t, b, 0);
   EXPECT_EQ(t.view(), "");
 }
+
+namespace {
+std::string json_utf8(const std::string& s) {
+  util::TextBuffer t;
+  dlt::append_json_utf8(t, s);
+  return std::string(t.view());
+}
+std::string json_printable(const std::string& s) {
+  util::TextBuffer t;
+  dlt::append_json_printable(t, s);
+  return std::string(t.view());
+}
+std::string json_value(const std::string& s, bool utf8) {
+  util::TextBuffer t;
+  dlt::append_json_string_value(t, reinterpret_cast<const std::uint8_t*>(s.data()), s.size(), utf8);
+  return std::string(t.view());
+}
+}  // namespace
+
+// U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR are valid raw in JSON, but JavaScript
+// line splitters and some JSON-Lines readers split records on them: every JSON string
+// writes them as escapes. Other characters around them (U+2027, U+202A, the same lead
+// byte) stay as they are.
+TEST(TextEncoding, JsonEscapesLineAndParagraphSeparators) {
+  const std::string ls = "\xE2\x80\xA8", ps = "\xE2\x80\xA9";
+  for (auto* f : {&json_utf8, &json_printable}) {
+    EXPECT_EQ((*f)("a" + ls + "b" + ps + "c"), "a\\u2028b\\u2029c");
+    EXPECT_EQ((*f)(ls), "\\u2028");
+    EXPECT_EQ((*f)("ab" + ps), "ab\\u2029");
+    // in the middle of a long run (the word-at-a-time paths)
+    EXPECT_EQ((*f)("0123456789abcdef" + ls + "0123456789abcdef"), "0123456789abcdef\\u20280123456789abcdef");
+    EXPECT_EQ((*f)("\xE2\x80\xA7\xE2\x80\xAA\xE2\x9C\x93"), "\xE2\x80\xA7\xE2\x80\xAA\xE2\x9C\x93");
+    EXPECT_EQ((*f)("q\"\\" + ls), "q\\\"\\\\\\u2028");
+  }
+  EXPECT_EQ(json_value("x" + ls, true), "\"x\\u2028\"");
+  // a separator cut short is invalid UTF-8: replaced, not escaped
+  EXPECT_EQ(json_utf8("\xE2\x80"), "\xEF\xBF\xBD");
+  // ISO-8859-15 strings cannot hold them: 0xE2 0x80 0xA8 are three characters
+  EXPECT_EQ(json_value(ls, false), "\"\xC3\xA2\\u0080\xC5\xA1\"");  // â, U+0080, š
+}

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "dlt/catalogue_payload.hpp"
 #include "dlt/framer.hpp"
 #include "dlt/line_formatter.hpp"
 #include "util/error.hpp"
@@ -377,6 +378,60 @@ TEST(FibexReader, EveryBaseTypeDecodes) {
   read_document("t.xml", be_doc, b2, ws);
   EXPECT_EQ(decode(b2.build(), nv(6, {0x12, 0x34}, true)),
             "1970/01/01 00:00:00.000000 0.0000 7 ECU1 APP1 CTX1 0 log info non-verbose 1 [6] 4660\n");
+}
+
+}  // namespace
+}  // namespace dltdump::fibex
+
+namespace dltdump::fibex {
+namespace {
+
+// A signal PDU whose SIGNAL-INSTANCE carries `extension` (its MANUFACTURER-EXTENSION's
+// children) after or before its SIGNAL-REF, as the shared and dlt-viewer's files have it.
+std::string vari_pdu(const std::string& id, const std::string& type, int bytes, const std::string& extension,
+                     bool extension_first = false) {
+  const std::string ref = "<fx:SIGNAL-REF ID-REF=\"" + type + "\"/>";
+  const std::string ext = "<fx:MANUFACTURER-EXTENSION>" + extension + "</fx:MANUFACTURER-EXTENSION>";
+  return "<fx:PDU ID=\"" + id + "\"><fx:BYTE-LENGTH>" + std::to_string(bytes) +
+         "</fx:BYTE-LENGTH><fx:SIGNAL-INSTANCES><fx:SIGNAL-INSTANCE>" + (extension_first ? ext + ref : ref + ext) +
+         "</fx:SIGNAL-INSTANCE></fx:SIGNAL-INSTANCES></fx:PDU>\n";
+}
+
+// VARI_NAME and VARI_UNIT of a signal instance are the JSON argument's `name` and `unit`, as
+// a verbose argument's VARI name and unit are; an empty one is left out; the line is as it was.
+TEST(FibexReader, VariableNamesAndUnitsReachJsonArguments) {
+  const std::string pdus =
+      vari_pdu("N", "S_FLOA32", 4, "<VARI_NAME>reading</VARI_NAME><VARI_UNIT>Kelvin</VARI_UNIT>") +
+      vari_pdu("E", "S_UINT8", 1, "<VARI_NAME> measurement_point </VARI_NAME><VARI_UNIT></VARI_UNIT>") +
+      vari_pdu("F", "S_SINT16", 2, "<VARI_UNIT>km/h</VARI_UNIT><VARI_NAME>sp\"d\xE2\x80\xA8</VARI_NAME>", true) +
+      pdu("P", "S_UINT16", 2) + text_pdu("T", "Temperature") +
+      vari_pdu("S", "S_STRG_UTF8", 0, "<VARI_NAME>label</VARI_NAME>");
+  const std::string d = doc(kEcu, pdus, frame("ID_9", {"T", "N", "E", "F", "P", "S"}));
+  dlt::CatalogueBuilder b({});
+  std::vector<Warning> ws;
+  read_document("t.xml", d, b, ws);
+  ASSERT_TRUE(ws.empty()) << ws[0].text();
+  const dlt::Catalogue c = b.build();
+  const std::vector<std::uint8_t> args{0x00, 0x00, 0xC0, 0x3F,  // 1.5f
+                                       0x07,                    // 7
+                                       0xFE, 0xFF,              // -2
+                                       0x34, 0x12,              // 4660
+                                       0x02, 0x00, 'o',  'k'};  // "ok"
+  EXPECT_EQ(decode(c, nv(9, args)),
+            "1970/01/01 00:00:00.000000 0.0000 7 ECU1 APP1 CTX1 0 log info non-verbose 6 [9] Temperature 1.5 7 -2 4660 "
+            "ok\n");
+  dlt::Message m;
+  const dlt::CatalogueFrame* f = c.find(m, 9);
+  ASSERT_NE(f, nullptr);
+  util::TextBuffer out;
+  ASSERT_TRUE(dlt::format_frame_args_json(*f, args, false, out));
+  EXPECT_EQ(out.view(),
+            "{\"type\":\"text\",\"value\":\"Temperature\"},"
+            "{\"type\":\"float\",\"name\":\"reading\",\"unit\":\"Kelvin\",\"bits\":32,\"value\":1.5},"
+            "{\"type\":\"uint\",\"name\":\"measurement_point\",\"bits\":8,\"value\":7},"
+            "{\"type\":\"sint\",\"name\":\"sp\\\"d\\u2028\",\"unit\":\"km/h\",\"bits\":16,\"value\":-2},"
+            "{\"type\":\"uint\",\"bits\":16,\"value\":4660},"
+            "{\"type\":\"string\",\"name\":\"label\",\"coding\":\"utf8\",\"value\":\"ok\"}");
 }
 
 }  // namespace

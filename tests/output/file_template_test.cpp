@@ -70,6 +70,17 @@ TEST(FileTemplate, EnvironmentVariablesAndPercent) {
   EXPECT_EQ(t.expand({"", 1, {}}), "car7/x_100%.txt");
 }
 
+TEST(FileTemplate, FixedNameResolvesTheEnvironmentOnly) {
+  setenv("DLTDUMP_TEST_EXT", "csv", 1);
+  unsetenv("DLTDUMP_TEST_UNSET");
+  EXPECT_EQ(FileTemplate("y.%DLTDUMP_TEST_EXT%").fixed_name(), "y.csv");
+  EXPECT_EQ(FileTemplate("%FILE%_%CTR%_%CDATE%%CTIME%%CDATETIME%%DLTDUMP_TEST_UNSET%.%DLTDUMP_TEST_EXT%").fixed_name(),
+            "%FILE%_%CTR%_%CDATE%%CTIME%%CDATETIME%.csv");
+  EXPECT_EQ(FileTemplate("a%%b%c").fixed_name(), "a%b%c");
+  EXPECT_EQ(FileTemplate("%DLTDUMP_TEST_UNSET%").fixed_name(), "");
+  unsetenv("DLTDUMP_TEST_EXT");
+}
+
 TEST(FileTemplate, BuiltInNamesWinOverTheEnvironment) {
   setenv("FILE", "from-env", 1);
   EXPECT_EQ(FileTemplate("%FILE%").expand({"trip", 1, {}}), "trip");

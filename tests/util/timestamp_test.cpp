@@ -25,6 +25,13 @@ TEST(Timestamp, StorageHeaderTimeInUtc) {
   EXPECT_EQ(fmt(Timestamp::from_storage(1, -1)), "1970/01/01 00:00:00.999999");
 }
 
+TEST(Timestamp, StorageSecondsAreUnsigned) {
+  // DLT storage header seconds are unsigned 32-bit: 2^31 is 2038, not 1901.
+  EXPECT_EQ(fmt(Timestamp::from_storage(0x80000000u, 0)), "2038/01/19 03:14:08.000000");
+  EXPECT_EQ(fmt(Timestamp::from_storage(0xFFFFFFFFu, 999999)), "2106/02/07 06:28:15.999999");
+  EXPECT_EQ(Timestamp::from_storage(0xFFFFFFFFu, 0).us, 4294967295000000);
+}
+
 TEST(Timestamp, HonoursTz) {
   const char* old = std::getenv("TZ");
   std::string saved = old ? old : "";
