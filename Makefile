@@ -6,7 +6,8 @@
 #   make bench  end-to-end comparisons: decoding vs dlt-convert and cat (bench/compare.sh),
 #               reading captures vs tshark and capinfos (bench/compare_capture.sh), filters
 #               (compare_filter.sh), writing DLT files vs cp and dlt-convert (compare_output.sh),
-#               live UDP recording vs dlt-receive -u (compare_live.sh, as root)
+#               live UDP recording vs dlt-receive -u (compare_live.sh, as root), JSON/CSV
+#               records and --stats vs text and --none, JSON vs tshark -T ek (compare_records.sh)
 #   make fuzz   build the libFuzzer targets (FUZZ_SECONDS=N runs each for N seconds)
 #   make format format every C++ file as .clang-format says (make test checks it, and runs
 #               clang-tidy on the files changed since TIDY_BASE, default HEAD~1)
@@ -59,6 +60,7 @@ bench: build
 	bench/compare_filter.sh $(BUILD)
 	bench/compare_output.sh $(BUILD)
 	bench/compare_fibex.sh $(BUILD)
+	bench/compare_records.sh $(BUILD)
 	bench/compare_live.sh $(BUILD)
 
 fuzz: deps

@@ -359,6 +359,36 @@ void check_records(const With& with, const std::vector<std::string>& paths, cons
   }
 }
 
+// The summaries (issue #22) of the same run: -c and --stats=json the same for 1 and N
+// threads (the parallel decoders send facts, not lines); the report one JSON object
+// without a control byte, counting the messages -c counts.
+template <class With>
+void check_summaries(const With& with, const std::vector<std::string>& paths, const Header& h) {
+  const Run count = run(with({"-c"}, paths), 1, h.block_bytes, 0);
+  const Run count_n = run(with({"-c"}, paths), h.threads, h.block_bytes, 0);
+  const Run stats = run(with({"--stats=json"}, paths), 1, h.block_bytes, 0);
+  const Run stats_n = run(with({"--stats=json"}, paths), h.threads, h.block_bytes, 0);
+  if (count.console != count_n.console || count.rc != count_n.rc) fail("1 and N threads differ in -c");
+  if (stats.console != stats_n.console || stats.rc != stats_n.rc) fail("1 and N threads differ in --stats");
+  const std::string& report = stats.console;
+  if (!report.starts_with("{\"stats_version\":1,\"messages\":") || !report.ends_with("}\n") ||
+      std::count(report.begin(), report.end(), '\n') != 1)
+    fail("a --stats=json report of the wrong form");
+  for (unsigned char c : report)
+    if ((c < 0x20 && c != '\n') || c == 0x7F) fail("a control byte in the --stats report");
+  // -c prints a number per input (`name:number` for several): their sum is the report's.
+  std::uint64_t counted = 0;
+  for (std::size_t at = 0; at < count.console.size();) {
+    const std::size_t end = count.console.find('\n', at);
+    const std::size_t colon = count.console.rfind(':', end);
+    const std::size_t from = colon == std::string::npos || colon < at ? at : colon + 1;
+    counted += std::strtoull(count.console.substr(from, end - from).c_str(), nullptr, 10);
+    at = end + 1;
+  }
+  const std::string total = "{\"stats_version\":1,\"messages\":" + std::to_string(counted) + ",";
+  if (!report.starts_with(total)) fail("--stats counts other messages than -c");
+}
+
 // Writes input `k` and returns its path.
 std::string write_input(unsigned k, std::span<const std::uint8_t> bytes, std::uint8_t kind) {
   static const char* const kNames[] = {".dlt", ".net", ".ser", ".pcapng", ".pcapng", ".dlt", ".bin", ".log"};
@@ -450,6 +480,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fail("an unexpected exit code");
   if (!one.files.empty()) fail("the console run wrote a file");
   if (h.output <= 1) check_records(with, paths, h, one.console);
+  if (h.output == 2) check_summaries(with, paths, h);
   if (h.output == 0) return 0;
 
   const std::string templ = kOutputs[h.output];
