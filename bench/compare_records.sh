@@ -27,9 +27,12 @@ group() {
   for a in "$@"; do cmds+=("'$dltdump' --threads=$threads $a '$big' > /dev/null"); done
   mapfile -t t < <(medians "${cmds[@]}")
   echo "$title (--threads=$threads):"
+  local names=("$@")
+  names=("${names[@]/#/ }")
+  names[0]=${1:-text}
   for i in "${!cmds[@]}"; do
-    printf '  %-14s %.3f s   / %s: %.2fx of the medians, %.2fx median of the rounds\n' "${*:i+1:1}" "${t[i]}" \
-      "$1" "$(echo "${t[i]} / ${t[0]}" | bc -l)" "$(round_ratio 1 $((i + 1)))"
+    printf '  %-14s %.3f s   / %s: %.2fx of the medians, %.2fx median of the rounds\n' "${names[i]# }" "${t[i]}" \
+      "${names[0]}" "$(echo "${t[i]} / ${t[0]}" | bc -l)" "$(round_ratio 1 $((i + 1)))"
   done
 }
 for threads in 1 "$(nproc)"; do

@@ -330,8 +330,7 @@ class JsonReport {
     lifecycles();
     out_.append(",\"folded\":{\"streams_limit\":");
     util::append_int(out_, t_.limits().max_streams);
-    field("messages", t_.folded().messages);
-    field("bytes", t_.folded().bytes);
+    counts(t_.folded());
     out_.append("}}\n");
   }
 
@@ -344,6 +343,16 @@ class JsonReport {
   void field(std::string_view k, std::uint64_t v) {
     key(k);
     util::append_int(out_, v);
+  }
+  void counts(const StatsTally::Counts& c) {
+    field("messages", c.messages);
+    field("bytes", c.bytes);
+  }
+  // `v`, or null where the loss is not counted.
+  void loss_field(std::string_view k, std::uint64_t v) {
+    key(k);
+    if (t_.count_loss()) util::append_int(out_, v);
+    else out_.append("null");
   }
   void id(std::string_view k, dlt::Id v) {
     key(k);
@@ -395,8 +404,7 @@ class JsonReport {
     array("inputs", t_.inputs().size(), [&](std::size_t i) {
       const auto& in = t_.inputs()[i];
       name("input", in.name);
-      field("messages", in.counts.messages);
-      field("bytes", in.counts.bytes);
+      counts(in.counts);
       field("skipped_regions", in.skipped_regions);
       field("skipped_bytes", in.skipped_bytes);
     });
@@ -459,21 +467,11 @@ class JsonReport {
     out_.put('}');
   }
 
-  void loss_fields(std::uint64_t missing, std::uint64_t gaps) {
-    key("missing");
-    if (t_.count_loss()) util::append_int(out_, missing);
-    else out_.append("null");
-    key("gaps");
-    if (t_.count_loss()) util::append_int(out_, gaps);
-    else out_.append("null");
-  }
-
   void ecus() {
     array("ecus", t_.ecus().size(), [&](std::size_t i) {
       const auto& e = t_.ecus()[i];
       id("ecu", e.id);
-      field("messages", e.counts.messages);
-      field("bytes", e.counts.bytes);
+      counts(e.counts);
       time("first_time", e.first);
       time("last_time", e.last);
       const double d = duration_s(e);
@@ -486,7 +484,8 @@ class JsonReport {
       field("lifecycles", e.lifecycles);
       key("counted_per");
       out_.append(!t_.count_loss() ? "null" : e.model() == CounterModel::Ecu ? "\"ecu\"" : "\"context\"");
-      loss_fields(e.missing(), e.gaps());
+      loss_field("missing", e.missing());
+      loss_field("gaps", e.gaps());
     });
   }
 
@@ -497,8 +496,7 @@ class JsonReport {
       id("ecu", t_.ecus()[r.ecu].id);
       id("app", r.app);
       id("ctx", r.ctx);
-      field("messages", r.counts.messages);
-      field("bytes", r.counts.bytes);
+      counts(r.counts);
       key("levels");
       out_.put('{');
       for (std::size_t l = 0; l < kLevelSlots; ++l) {
@@ -528,7 +526,8 @@ class JsonReport {
     key("loss");
     out_.append("{\"counted\":");
     out_.append(t_.count_loss() ? "true" : "false");
-    loss_fields(total_missing(t_), total_gaps(t_));
+    loss_field("missing", total_missing(t_));
+    loss_field("gaps", total_gaps(t_));
     const auto gaps = t_.count_loss() ? largest_gaps(t_) : std::vector<StatsTally::Gap>{};
     array("largest_gaps", gaps.size(), [&](std::size_t i) {
       const auto& g = gaps[i];

@@ -30,23 +30,10 @@ import struct
 import subprocess
 import sys
 
+from cli_checks import ENV, check, finish, runner
+
 DLTDUMP, DLTGEN, CAPGEN, NVGEN, WORK = (os.path.abspath(a) for a in sys.argv[1:6])
-ENV = dict(os.environ, TZ="UTC")
-failures = 0
-checks = 0
-
-
-def check(ok, what):
-    global failures, checks
-    checks += 1
-    if not ok:
-        failures += 1
-        print("FAIL:", what)
-
-
-def run(*args, stdin=None):
-    r = subprocess.run([DLTDUMP, *args], capture_output=True, env=ENV, input=stdin)
-    return r.returncode, r.stdout, r.stderr
+run = runner(DLTDUMP)
 
 
 def path(name):
@@ -502,8 +489,7 @@ def main():
     with open(path("out.jsonl"), "rb") as f:
         check(f.read() == run("--out=json", path("mixed.dlt"))[1], "-o x.jsonl: the console's JSON records")
 
-    print("%d checks, %d failed" % (checks, failures))
-    sys.exit(1 if failures else 0)
+    finish()
 
 
 main()

@@ -26,25 +26,11 @@ import struct
 import subprocess
 import sys
 
+from cli_checks import check, finish, runner
+
 DLTDUMP, DLTGEN, CAPGEN, NVGEN, SCHEMA, WORK = (os.path.abspath(a) for a in sys.argv[1:7])
 SHARED = sys.argv[7] if len(sys.argv) > 7 else ""
-ENV = dict(os.environ, TZ="UTC")
-failures = 0
-checks = 0
-
-
-def check(ok, what):
-    global failures, checks
-    checks += 1
-    if not ok:
-        failures += 1
-        print("FAIL:", what)
-    return ok
-
-
-def run(*args):
-    r = subprocess.run([DLTDUMP, *args], capture_output=True, env=ENV)
-    return r.returncode, r.stdout, r.stderr
+run = runner(DLTDUMP)
 
 
 def path(name):
@@ -439,8 +425,7 @@ def main():
     else:
         print("SKIP real files: ../shared/data is absent")
 
-    print("%d checks, %d failed" % (checks, failures))
-    sys.exit(1 if failures else 0)
+    finish()
 
 
 main()

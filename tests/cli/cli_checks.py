@@ -1,0 +1,31 @@
+"""What the Python tests of the command line share (records_test.py, stats_test.py):
+checks counted and reported, and dltdump run with TZ=UTC."""
+import os
+import subprocess
+import sys
+
+ENV = dict(os.environ, TZ="UTC")
+_counts = {"checks": 0, "failures": 0}
+
+
+def check(ok, what):
+    """Counts a check; prints `what` when `ok` is false. Returns `ok`."""
+    _counts["checks"] += 1
+    if not ok:
+        _counts["failures"] += 1
+        print("FAIL:", what)
+    return ok
+
+
+def runner(dltdump):
+    """run(*args, stdin=None) -> (exit code, stdout, stderr) of `dltdump` with those args."""
+    def run(*args, stdin=None):
+        r = subprocess.run([dltdump, *args], capture_output=True, env=ENV, input=stdin)
+        return r.returncode, r.stdout, r.stderr
+    return run
+
+
+def finish():
+    """Prints the tally and exits 1 if any check failed."""
+    print("%d checks, %d failed" % (_counts["checks"], _counts["failures"]))
+    sys.exit(1 if _counts["failures"] else 0)
