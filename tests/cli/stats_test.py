@@ -403,7 +403,7 @@ def main():
     text = out.decode()
     if r1:
         for e in r1["ecus"]:
-            row = re.search(r"^%s +(\d+) +(\d+) .* (\d+) +context +(\d+) +(\d+)$" % e["ecu"], text, re.M)
+            row = re.search(r"^%s +(\d+) +(\d+) +(\d+) +(\d+) +(\d+) +context$" % e["ecu"], text, re.M)
             check(row is not None and tuple(int(x) for x in row.groups()) ==
                   (e["messages"], e["bytes"], e["lifecycles"], e["missing"], e["gaps"]), "text row of %s" % e["ecu"])
         check("%d messages missing in %d gaps" % (r1["loss"]["missing"], r1["loss"]["gaps"]) in text,
