@@ -37,18 +37,22 @@ struct ContextRow {
 
 std::string id_text(dlt::Id id) { return std::string(id.shown().view()); }
 
-// Rows sorted by ECU (first seen first), then application and context as shown.
+// Rows sorted by ECU (first seen first), then application and context as shown (ids that
+// differ only in control bytes show alike, and are one row).
 std::vector<ContextRow> context_rows(const Tally& t) {
+  std::vector<std::uint64_t> missing(t.contexts().size(), 0);
+  for (const auto& s : t.streams()) missing[s.context] += s.counter.missing;
   std::map<std::tuple<std::uint32_t, std::string, std::string>, ContextRow> rows;
-  for (const auto& s : t.streams()) {
-    ContextRow& r = rows[{s.ecu, id_text(s.app), id_text(s.ctx)}];
-    r.ecu = s.ecu;
-    r.app = s.app;
-    r.ctx = s.ctx;
-    r.counts.messages += s.counts.messages;
-    r.counts.bytes += s.counts.bytes;
-    for (std::size_t i = 0; i < kLevelSlots; ++i) r.levels[i] += s.levels[i];
-    r.missing += s.counter.missing;
+  for (std::size_t i = 0; i < t.contexts().size(); ++i) {
+    const auto& c = t.contexts()[i];
+    ContextRow& r = rows[{c.ecu, id_text(c.app), id_text(c.ctx)}];
+    r.ecu = c.ecu;
+    r.app = c.app;
+    r.ctx = c.ctx;
+    r.counts.messages += c.counts.messages;
+    r.counts.bytes += c.counts.bytes;
+    for (std::size_t l = 0; l < kLevelSlots; ++l) r.levels[l] += c.levels[l];
+    r.missing += missing[i];
   }
   std::vector<ContextRow> out;
   for (auto& [k, r] : rows) out.push_back(r);
@@ -275,8 +279,8 @@ class TextReport {
                  {"time", false}});
     for (const auto& g : gaps) {
       const auto& s = t_.streams()[g.stream];
-      table.row({std::to_string(g.missing), ecu_cell(s.ecu), id_cell(s.app), id_cell(s.ctx),
-                 s.has_session ? std::to_string(static_cast<std::int32_t>(s.session)) : "-",
+      table.row({std::to_string(g.missing), ecu_cell(t_.ecu_of(s)), id_cell(s.app()), id_cell(s.ctx()),
+                 s.has_session ? std::to_string(static_cast<std::int32_t>(s.session())) : "-",
                  std::to_string(g.counter_before) + "->" + std::to_string(g.counter_after),
                  util::printable(t_.inputs()[g.input].name), std::to_string(g.position), time_text(g.time)});
     }
@@ -516,11 +520,11 @@ class JsonReport {
   }
 
   void stream_ids(const StatsTally::Stream& s) {
-    id("ecu", t_.ecus()[s.ecu].id);
-    id("app", s.app);
-    id("ctx", s.ctx);
+    id("ecu", t_.ecus()[t_.ecu_of(s)].id);
+    id("app", s.app());
+    id("ctx", s.ctx());
     key("session");
-    if (s.has_session) util::append_int(out_, static_cast<std::int32_t>(s.session));
+    if (s.has_session) util::append_int(out_, static_cast<std::int32_t>(s.session()));
     else out_.append("null");
   }
 
@@ -546,13 +550,13 @@ class JsonReport {
     if (t_.count_loss())
       for (std::size_t i = 0; i < t_.streams().size(); ++i) {
         const auto& s = t_.streams()[i];
-        if ((s.counter.gaps || s.counter.repeats) && t_.ecus()[s.ecu].model() == CounterModel::Stream)
+        if ((s.counter.gaps || s.counter.repeats) && t_.ecus()[t_.ecu_of(s)].model() == CounterModel::Stream)
           shown.push_back(i);
       }
     array("streams", shown.size(), [&](std::size_t i) {
       const auto& s = t_.streams()[shown[i]];
       stream_ids(s);
-      field("messages", s.counts.messages);
+      field("messages", s.messages);
       field("missing", s.counter.missing);
       field("gaps", s.counter.gaps);
       field("repeats", s.counter.repeats);

@@ -15,7 +15,8 @@ void add_to(StatsTally::Counts& c, std::uint64_t bytes) {
 
 }  // namespace
 
-StatsTally::StatsTally(bool count_loss, StatsLimits limits) : count_loss_(count_loss), limits_(limits), slots_(1024) {}
+StatsTally::StatsTally(bool count_loss, StatsLimits limits)
+    : count_loss_(count_loss), limits_(limits), slots_(1024, 0) {}
 
 void StatsTally::begin_input(std::string_view name) {
   inputs();  // the previous input's counts, final
@@ -23,7 +24,7 @@ void StatsTally::begin_input(std::string_view name) {
   inputs_.push_back({std::string(name), {}, 0, 0});
 }
 
-std::uint32_t StatsTally::ecu_of(dlt::Id ecu) {
+std::uint32_t StatsTally::ecu_index_of(dlt::Id ecu) {
   // Asked only when a stream is new.
   const std::uint32_t word = ecu.word();
   const auto [it, added] = ecu_index_.try_emplace(word, static_cast<std::uint32_t>(ecus_.size()));
@@ -35,25 +36,34 @@ std::uint32_t StatsTally::ecu_of(dlt::Id ecu) {
   return it->second;
 }
 
-StatsTally::Stream* StatsTally::new_stream(const Slot& key, std::size_t at, const dlt::Facts& m) {
-  if (streams_.size() >= limits_.max_streams) return nullptr;
+StatsTally::Stream* StatsTally::new_stream(std::size_t at, std::uint32_t tag, const dlt::Facts& m) {
+  // At most 2^24 - 1 streams fit a slot's number; the limit is far below.
+  if (streams_.size() >= std::min<std::size_t>(limits_.max_streams, kNumberMask)) return nullptr;
   Stream s;
-  s.app = dlt::Facts::id(m.app);
-  s.ctx = dlt::Facts::id(m.ctx);
-  s.ecu = ecu_of(dlt::Facts::id(m.ecu));
-  s.session = static_cast<std::uint32_t>(key.ctx_session);
-  s.has_session = key.has_session != 0;
+  s.ecu_app = std::uint64_t{m.ecu} << 32 | m.app;
+  s.ctx_session = std::uint64_t{m.ctx} << 32 | m.session;
+  s.has_session = m.has_session();
+  const auto [row, added] =
+      context_index_.try_emplace({s.ecu_app, m.ctx}, static_cast<std::uint32_t>(contexts_.size()));
+  if (added) {
+    Context c;
+    c.ecu = ecu_index_of(dlt::Facts::id(m.ecu));
+    c.app = dlt::Facts::id(m.app);
+    c.ctx = dlt::Facts::id(m.ctx);
+    contexts_.push_back(c);
+  }
+  s.context = row->second;
   streams_.push_back(s);
-  slots_[at] = key;
-  slots_[at].stream = static_cast<std::uint32_t>(streams_.size());
+  slots_[at] = tag | static_cast<std::uint32_t>(streams_.size());
   if (streams_.size() * 2 > slots_.size()) {  // keep probes short: at most half full
-    std::vector<Slot> bigger(slots_.size() * 2);
+    std::vector<std::uint32_t> bigger(slots_.size() * 2, 0);
     const std::size_t mask = bigger.size() - 1;
-    for (const Slot& slot : slots_) {
-      if (slot.stream == 0) continue;
-      std::size_t p = hash(slot.ecu_app, slot.ctx_session, slot.has_session) & mask;
-      while (bigger[p].stream != 0) p = (p + 1) & mask;
-      bigger[p] = slot;
+    for (std::size_t i = 0; i < streams_.size(); ++i) {
+      const Stream& t = streams_[i];
+      const std::uint64_t h = hash(t.ecu_app, t.ctx_session, t.has_session);
+      std::size_t p = h & mask;
+      while (bigger[p] != 0) p = (p + 1) & mask;
+      bigger[p] = tag_of(h) | static_cast<std::uint32_t>(i + 1);
     }
     slots_.swap(bigger);
   }
@@ -128,19 +138,17 @@ void StatsTally::add_message(const dlt::Facts& m) {
   const std::size_t type = m.type;
   ++types_[type];
 
-  Slot key;
-  key.ecu_app = std::uint64_t{m.ecu} << 32 | m.app;
-  key.ctx_session = std::uint64_t{m.ctx} << 32 | m.session;
-  key.has_session = m.has_session();
-  Stream* s = stream_of(key, m);
+  Stream* s = stream_of(m);
   if (!s) [[unlikely]] {
     add_to(folded_, bytes);
     return;
   }
-  add_to(s->counts, bytes);
-  ++s->levels[kLevelOfType[type]];
+  ++s->messages;
+  Context& c = contexts_[s->context];
+  add_to(c.counts, bytes);
+  ++c.levels[kLevelOfType[type]];
 
-  const std::uint32_t ecu_index = s->ecu;
+  const std::uint32_t ecu_index = c.ecu;
   Ecu& e = ecus_[ecu_index];
   add_to(e.counts, bytes);
   if (m.flags & dlt::Facts::kTimeValid) {

@@ -23,9 +23,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "dlt/message.hpp"
@@ -53,12 +55,15 @@ using dlt::kTypeSlots;
 struct CounterTrack {
   bool seen = false;  // in lifecycle `lifecycle`
   std::uint8_t last = 0;
-  std::uint64_t lifecycle = 0;
+  // The lifecycle's number modulo 2^32 (32 bytes in all: a stream's counter shares the
+  // cache line of its key; two lifecycles 2^32 apart of one ECU are not told apart).
+  std::uint32_t lifecycle = 0;
   std::uint64_t missing = 0, gaps = 0, repeats = 0;
 
   // The next counter `counter` of this sequence, in lifecycle `lc` of its ECU; returns the
   // messages missing before it (0: none, or the first of the lifecycle, or a repeat).
-  std::uint32_t step(std::uint8_t counter, std::uint64_t lc) {
+  std::uint32_t step(std::uint8_t counter, std::uint64_t lc64) {
+    const auto lc = static_cast<std::uint32_t>(lc64);
     const bool follows = seen && lifecycle == lc;
     const std::uint8_t before = last;
     seen = true;
@@ -127,14 +132,26 @@ class StatsTally {
       return model() == CounterModel::Ecu ? ecu_gaps : stream_gaps_listed;
     }
   };
-  struct Stream {
-    dlt::Id app, ctx;
+  // One row per ECU, application and context (its streams' sessions together): what the
+  // contexts table shows. Rows are few, so a message's bytes and level count hit the cache.
+  struct Context {
     std::uint32_t ecu = 0;  // index into ecus()
-    std::uint32_t session = 0;
-    bool has_session = false;
+    dlt::Id app, ctx;
     Counts counts;
     std::array<std::uint64_t, kLevelSlots> levels{};
+  };
+  // One stream in one cache line (streams may be many: a message then costs one miss): its
+  // key, message count and counter.
+  struct alignas(64) Stream {
+    std::uint64_t ecu_app = 0, ctx_session = 0;  // the key: ECU and APP words; CTX word and session
+    std::uint64_t messages = 0;
     CounterTrack counter;
+    std::uint32_t context = 0;  // index into contexts()
+    std::uint32_t has_session = 0;
+
+    dlt::Id app() const { return dlt::Facts::id(static_cast<std::uint32_t>(ecu_app)); }
+    dlt::Id ctx() const { return dlt::Facts::id(static_cast<std::uint32_t>(ctx_session >> 32)); }
+    std::uint32_t session() const { return static_cast<std::uint32_t>(ctx_session); }
   };
   struct Skips {
     std::string_view reason;  // one of dlt::kReason*
@@ -173,6 +190,9 @@ class StatsTally {
   }
   const std::vector<Ecu>& ecus() const { return ecus_; }
   const std::vector<Stream>& streams() const { return streams_; }
+  const std::vector<Context>& contexts() const { return contexts_; }
+  // The ECU (index into ecus()) of stream `s`.
+  std::uint32_t ecu_of(const Stream& s) const { return contexts_[s.context].ecu; }
   // Lifecycles listed, in the order they began (of all ECUs), at most max_lifecycles, each
   // with its ECU's index; the ECUs' current ones included.
   std::vector<std::pair<std::uint32_t, Lifecycle>> lifecycles() const;
@@ -184,34 +204,41 @@ class StatsTally {
   const std::vector<Skips>& skips() const { return skips_; }
 
  private:
-  // A stream's key packed in two words (ECU and APP; CTX and session), the session's
-  // presence in a third; a slot of the table holds it beside the stream's index, so that a
-  // lookup reads one cache line.
-  struct Slot {
-    std::uint64_t ecu_app = 0, ctx_session = 0;
-    std::uint32_t has_session = 0;
-    std::uint32_t stream = 0;  // index + 1; 0: empty
-  };
-  static std::size_t hash(std::uint64_t ecu_app, std::uint64_t ctx_session, std::uint32_t has_session) {
-    const std::uint64_t x = ecu_app * 0x9E3779B97F4A7C15ull ^ (ctx_session + has_session) * 0xC2B2AE3D27D4EB4Full;
-    return static_cast<std::size_t>(x ^ (x >> 29));
+  // A stream's key (ECU and APP words; CTX word and session; the session's presence) mixed
+  // into 64 bits (MurmurHash3's finaliser: ids differ in few bits). Its low bits choose the
+  // slot, its top 8 bits are kept in the slot beside the stream's number, so that a probe
+  // reads a stream's key only when they match.
+  static std::uint64_t hash(std::uint64_t ecu_app, std::uint64_t ctx_session, std::uint32_t has_session) {
+    std::uint64_t x = (ecu_app ^ (ctx_session * 0x9E3779B97F4A7C15ull)) + has_session;
+    x = (x ^ (x >> 33)) * 0xFF51AFD7ED558CCDull;
+    x = (x ^ (x >> 33)) * 0xC4CEB9FE1A85EC53ull;
+    return x ^ (x >> 33);
   }
-  // The stream of message `m` whose key is `key` (created, with its ECU, if new); null once
-  // max_streams are taken.
-  Stream* stream_of(const Slot& key, const dlt::Facts& m) {
+  static constexpr std::uint32_t kNumberBits = 24;  // of a slot: stream index + 1 (0: empty)
+  static std::uint32_t tag_of(std::uint64_t h) { return static_cast<std::uint32_t>(h >> 56) << kNumberBits; }
+  // The stream of message `m` (created, with its ECU, if new); null once max_streams are
+  // taken.
+  Stream* stream_of(const dlt::Facts& m) {
+    const std::uint64_t ecu_app = std::uint64_t{m.ecu} << 32 | m.app;
+    const std::uint64_t ctx_session = std::uint64_t{m.ctx} << 32 | m.session;
+    const std::uint32_t has_session = m.has_session();
+    const std::uint64_t h = hash(ecu_app, ctx_session, has_session);
+    const std::uint32_t tag = tag_of(h);
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t at = hash(key.ecu_app, key.ctx_session, key.has_session) & mask;; at = (at + 1) & mask) {
-      const Slot& slot = slots_[at];
-      if (slot.ecu_app == key.ecu_app && slot.ctx_session == key.ctx_session && slot.has_session == key.has_session &&
-          slot.stream != 0) [[likely]]
-        return &streams_[slot.stream - 1];
-      if (slot.stream == 0) return new_stream(key, at, m);
+    for (std::size_t at = h & mask;; at = (at + 1) & mask) {
+      const std::uint32_t slot = slots_[at];
+      if (slot == 0) return new_stream(at, tag, m);
+      if ((slot & ~kNumberMask) != tag) continue;
+      Stream& s = streams_[(slot & kNumberMask) - 1];
+      if (s.ecu_app == ecu_app && s.ctx_session == ctx_session && s.has_session == has_session) [[likely]]
+        return &s;
     }
   }
-  Stream* new_stream(const Slot& key, std::size_t at, const dlt::Facts& m);
+  static constexpr std::uint32_t kNumberMask = (1u << kNumberBits) - 1;
+  Stream* new_stream(std::size_t at, std::uint32_t tag, const dlt::Facts& m);
   void add_message(const dlt::Facts& m);
   void add_skip(const dlt::Facts& s);
-  std::uint32_t ecu_of(dlt::Id ecu);
+  std::uint32_t ecu_index_of(dlt::Id ecu);
   // Message `m` of ECU `e` (index `ecu_index`): begins a lifecycle when its device time
   // says the ECU restarted (see above), and counts it in the current one.
   void lifecycle_step(Ecu& e, std::uint32_t ecu_index, const dlt::Facts& m) {
@@ -238,7 +265,9 @@ class StatsTally {
   std::vector<Ecu> ecus_;
   std::unordered_map<std::uint32_t, std::uint32_t> ecu_index_;  // Id::word → index into ecus_
   std::vector<Stream> streams_;
-  std::vector<Slot> slots_;                                 // open addressing, at most half full
+  std::vector<Context> contexts_;
+  std::map<std::pair<std::uint64_t, std::uint32_t>, std::uint32_t> context_index_;  // (ECU·APP, CTX) → index
+  std::vector<std::uint32_t> slots_;  // open addressing: tag | stream index + 1 (0: empty), at most half full
   std::vector<std::pair<std::uint32_t, Lifecycle>> ended_;  // lifecycles that ended, listed
   std::uint64_t ended_dropped_ = 0;
   Counts total_, folded_;
