@@ -637,9 +637,11 @@ struct Generator {
     std::uint8_t counter;
     if (!o.timeline) {
       counter = counters[e]++;
-    } else if (control && o.counter == "stream") {
-      counter = 0;
-      key.clear();  // followed by no sequence
+    } else if ((control || !ueh) && o.counter == "stream") {
+      // Followed by no sequence: dlt-daemon answers with 0; without an extended header the
+      // sender's context is not known (dltdump's stream model leaves both out).
+      counter = control ? 0 : static_cast<std::uint8_t>(rng.next());
+      key.clear();
     } else {
       KeyState& k = keys[key];
       if (k.lifecycle != lifecycle[e]) k = KeyState{0, lifecycle[e], false, 0};

@@ -216,7 +216,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   output::Output output(
       {config.output, config.force, config.split_bytes,
        dlt::LineFormatter::Options{config.position, config.records, {}}, input_identities(config), config.nv_verbose,
-       config.count, config.inputs.size() > 1, config.stats, config.filter.keeps_streams_whole()},
+       config.count, config.inputs.size() > 1, config.stats, config.filter.keeps_counter_sequences_whole()},
       out_fd);
   output::LineOutput& sink = output.lines();
   Pipeline pipeline(config, filter ? &*filter : nullptr, sink);

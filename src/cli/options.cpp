@@ -215,7 +215,11 @@ void check_unused(const ParsedCommandLine& cl, const app::DumpConfig& dump, std:
     warnings.push_back({util::Culprit::Option, option_name(OptionId::Retries),
                         "Option " + option_quoted(OptionId::Retries) + " has no effect without a tcp:// input"});
   const auto kind = output::output_kind(dump.output);
-  if (dump.position && dump.records != dlt::LineFormatter::Style::Text)
+  if (dump.position && (dump.count || dump.stats))
+    warnings.push_back({util::Culprit::Option, option_name(OptionId::Position),
+                        "Option " + option_quoted(OptionId::Position) + " has no effect with " +
+                            option_quoted(dump.count ? OptionId::Count : OptionId::Stats) + " (no line is printed)"});
+  else if (dump.position && dump.records != dlt::LineFormatter::Style::Text)
     warnings.push_back({util::Culprit::Option, option_name(OptionId::Position),
                         "Option " + option_quoted(OptionId::Position) +
                             " has no effect on JSON and CSV records (they always hold the position)"});
@@ -290,9 +294,14 @@ Options parse_options(std::span<const std::string> args) {
     o.dump.capture = v->front();
   }
   parse_filter_options(cl, o.dump, o.warnings);
-  // As grep -c: context lines are not matches, so not counted.
+  // As grep -c: context lines are not matches, so not counted (one warning per option:
+  // without a filter it has said so already).
+  const auto warned = [&](OptionId id) {
+    return std::any_of(o.warnings.begin(), o.warnings.end(),
+                       [&](const util::Diagnostic& d) { return d.name == option_name(id); });
+  };
   for (const OptionId id : {OptionId::BeforeContext, OptionId::AfterContext})
-    if (cl.has(summary) && cl.has(id))
+    if (cl.has(summary) && cl.has(id) && !warned(id))
       o.warnings.push_back({util::Culprit::Option, option_name(id),
                             "Option " + option_quoted(id) + " has no effect with " + option_quoted(summary) +
                                 " (context lines are not counted)"});

@@ -39,12 +39,14 @@ inline constexpr std::array<std::string_view, 5> kSkipReasons = {
     kReasonSearching, kReasonInvalidHeader, kReasonInvalidPacket, kReasonFlushing, kReasonEndOfStream};
 
 struct Facts {
-  enum Flags : std::uint8_t { kSkip = 1, kTimeValid = 2, kHasSession = 4, kHasDeviceTime = 8 };
+  // kHasIds: the message names its application and context (extended header or catalogue
+  // frame).
+  enum Flags : std::uint8_t { kSkip = 1, kTimeValid = 2, kHasSession = 4, kHasDeviceTime = 8, kHasIds = 16 };
 
   std::uint64_t position = 0;
   std::int64_t time_us = 0;
   std::uint64_t bytes = 0;                  // a message's bytes as in the input; a skipped region's length
-  std::uint32_t ecu = 0, app = 0, ctx = 0;  // Id::word() of the ids a line shows
+  std::uint32_t ecu = 0, app = 0, ctx = 0;  // Id::word() of the ids as a line shows them (Id::shown)
   std::uint32_t session = 0;                // 0 without one
   std::uint32_t device_time = 0;            // 0 without one
   std::uint8_t counter = 0;
@@ -55,6 +57,7 @@ struct Facts {
   bool skip() const { return flags & kSkip; }
   bool has_session() const { return flags & kHasSession; }
   bool has_device_time() const { return flags & kHasDeviceTime; }
+  bool has_ids() const { return flags & kHasIds; }
   util::Timestamp time() const { return {time_us, (flags & kTimeValid) != 0}; }
   static Id id(std::uint32_t word) {
     Id i;
@@ -69,17 +72,18 @@ inline Facts facts_of(const Message& m) {
   f.position = m.position;
   f.time_us = m.time.us;
   f.bytes = m.raw.size();
-  f.ecu = m.shown_ecu().word();
-  f.app = m.app.word();
-  f.ctx = m.ctx.word();
+  // As shown: ids that differ only in control bytes are one id, as the filters compare them.
+  f.ecu = m.shown_ecu().shown().word();
+  f.app = m.app.shown().word();
+  f.ctx = m.ctx.shown().word();
   f.session = m.has_session ? m.session : 0;
   f.device_time = m.has_device_time ? m.device_time : 0;
   f.counter = m.counter;
   f.kind = static_cast<std::uint8_t>(m.kind);
   f.type = static_cast<std::uint8_t>(type_slot(m));
-  f.flags =
-      static_cast<std::uint8_t>((m.time.valid ? Facts::kTimeValid : 0) | (m.has_session ? Facts::kHasSession : 0) |
-                                (m.has_device_time ? Facts::kHasDeviceTime : 0));
+  f.flags = static_cast<std::uint8_t>(
+      (m.time.valid ? Facts::kTimeValid : 0) | (m.has_session ? Facts::kHasSession : 0) |
+      (m.has_device_time ? Facts::kHasDeviceTime : 0) | (m.has_extended || m.frame ? Facts::kHasIds : 0));
   return f;
 }
 

@@ -31,11 +31,13 @@ struct FilterSpec {
   // application and context ids may be a frame's rather than the extended header's.
   bool catalogue = false;
 
-  // True when the filters pass every message of a sender's counter sequence or none (ids,
-  // session, time window), so gaps in the counters of what passes are messages lost.
-  bool keeps_streams_whole() const {
-    return types.empty() && (kinds == 0 || kinds == kKindAll) && message_ids.empty() && strings.empty() &&
-           regexes.empty();
+  // True when the filters pass every message of an ECU or none (its id, a time window), so
+  // gaps in the message counters of what passes are messages lost, whether the ECU's
+  // senders count per context or per ECU (docs/statistics.md). An application, context or
+  // session filter keeps a context's sequence whole, but not an ECU's.
+  bool keeps_counter_sequences_whole() const {
+    return app_ids.empty() && ctx_ids.empty() && session_ids.empty() && types.empty() &&
+           (kinds == 0 || kinds == kKindAll) && message_ids.empty() && strings.empty() && regexes.empty();
   }
 
   // True when any option restricts the lines (context needs at least one).

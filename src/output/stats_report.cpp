@@ -228,7 +228,7 @@ class TextReport {
     counts.write(out_);
     if (t_.folded().messages)
       out_.append("(" + std::to_string(t_.folded().messages) + " messages of streams beyond the first " +
-                  std::to_string(t_.limits().max_streams) + " are counted above in the inputs only)\n");
+                  std::to_string(t_.limits().max_streams) + " are in these rows, not in the contexts below)\n");
     heading("ECU times");
     Table times({{"ECU", false}, {"first", false}, {"last", false}, {"seconds", true}, {"msg/s", true}});
     for (const auto& e : t_.ecus()) {
@@ -261,7 +261,7 @@ class TextReport {
   void loss() {
     heading("Loss");
     if (!t_.count_loss()) {
-      out_.append("not counted: the filters select messages within streams, so their counters have gaps\n");
+      out_.append("not counted: " + std::string(t_.loss_not_counted_because()) + "\n");
       return;
     }
     out_.append(std::to_string(total_missing(t_)) + " messages missing in " + std::to_string(total_gaps(t_)) +
@@ -532,6 +532,14 @@ class JsonReport {
     key("loss");
     out_.append("{\"counted\":");
     out_.append(t_.count_loss() ? "true" : "false");
+    key("reason");
+    if (t_.count_loss()) {
+      out_.append("null");
+    } else {
+      out_.put('"');
+      out_.append(t_.loss_not_counted_because());
+      out_.put('"');
+    }
     loss_field("missing", total_missing(t_));
     loss_field("gaps", total_gaps(t_));
     const auto gaps = t_.count_loss() ? largest_gaps(t_) : std::vector<StatsTally::Gap>{};
@@ -550,7 +558,8 @@ class JsonReport {
     if (t_.count_loss())
       for (std::size_t i = 0; i < t_.streams().size(); ++i) {
         const auto& s = t_.streams()[i];
-        if ((s.counter.gaps || s.counter.repeats) && t_.ecus()[t_.ecu_of(s)].model() == CounterModel::Stream)
+        if ((s.counter.gaps || s.counter.repeats || s.counter.late) &&
+            t_.ecus()[t_.ecu_of(s)].model() == CounterModel::Stream)
           shown.push_back(i);
       }
     array("streams", shown.size(), [&](std::size_t i) {
@@ -560,6 +569,7 @@ class JsonReport {
       field("missing", s.counter.missing);
       field("gaps", s.counter.gaps);
       field("repeats", s.counter.repeats);
+      field("late", s.counter.late);
     });
     out_.put('}');
   }

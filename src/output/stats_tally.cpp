@@ -27,6 +27,10 @@ void StatsTally::begin_input(std::string_view name) {
 std::uint32_t StatsTally::ecu_index_of(dlt::Id ecu) {
   // Asked only when a stream is new.
   const std::uint32_t word = ecu.word();
+  if (ecus_.size() >= limits_.max_streams) {
+    const auto it = ecu_index_.find(word);
+    return it == ecu_index_.end() ? kNoEcu : it->second;
+  }
   const auto [it, added] = ecu_index_.try_emplace(word, static_cast<std::uint32_t>(ecus_.size()));
   if (added) {
     Ecu e;
@@ -139,16 +143,19 @@ void StatsTally::add_message(const dlt::Facts& m) {
   ++types_[type];
 
   Stream* s = stream_of(m);
-  if (!s) [[unlikely]] {
+  std::uint32_t ecu_index;
+  if (s) [[likely]] {
+    ++s->messages;
+    Context& c = contexts_[s->context];
+    add_to(c.counts, bytes);
+    ++c.levels[kLevelOfType[type]];
+    ecu_index = c.ecu;
+  } else {
     add_to(folded_, bytes);
-    return;
+    ecu_index = ecu_index_of(dlt::Facts::id(m.ecu));
+    if (ecu_index == kNoEcu) return;
   }
-  ++s->messages;
-  Context& c = contexts_[s->context];
-  add_to(c.counts, bytes);
-  ++c.levels[kLevelOfType[type]];
 
-  const std::uint32_t ecu_index = c.ecu;
   Ecu& e = ecus_[ecu_index];
   add_to(e.counts, bytes);
   if (m.flags & dlt::Facts::kTimeValid) {
@@ -157,23 +164,25 @@ void StatsTally::add_message(const dlt::Facts& m) {
     if (!e.last.valid || m.time_us > e.last.us) e.last = m.time();
   }
   lifecycle_step(e, ecu_index, m);
-  if (!count_loss_) return;
+  // A message that names no ECU cannot be told from other senders' (several flows of a
+  // capture, say): no sequence follows it.
+  if (!count_loss_ || !s || m.ecu == 0) return;
 
   // The ECU model counts every message; the stream model leaves out control messages (the
-  // daemon answers with counter 0).
+  // daemon answers with counter 0) and messages without application and context (the
+  // sender's context cannot be told).
   const std::uint8_t ecu_before = e.counter.last;
   if (const std::uint32_t n = e.counter.step(m.counter, e.lifecycles); n && listed(e.ecu_gaps, n)) [[unlikely]]
     note_gap(e.ecu_gaps, gap_at(m, *s, n, ecu_before));
-  if (m.kind == static_cast<std::uint8_t>(dlt::PayloadKind::Control)) [[unlikely]]
+  if (m.kind == static_cast<std::uint8_t>(dlt::PayloadKind::Control) || !m.has_ids()) [[unlikely]]
     return;
-  const std::uint8_t before = s->counter.last;
-  const std::uint64_t repeats = s->counter.repeats;
-  if (const std::uint32_t n = s->counter.step(m.counter, e.lifecycles)) [[unlikely]] {
-    e.stream_missing += n;
-    ++e.stream_gaps;
-    if (listed(e.stream_gaps_listed, n)) note_gap(e.stream_gaps_listed, gap_at(m, *s, n, before));
-  }
-  e.stream_repeats += s->counter.repeats - repeats;
+  const CounterTrack before = s->counter;
+  if (const std::uint32_t n = s->counter.step(m.counter, e.lifecycles); n && listed(e.stream_gaps_listed, n))
+      [[unlikely]]
+    note_gap(e.stream_gaps_listed, gap_at(m, *s, n, before.last));
+  e.stream_missing = e.stream_missing + s->counter.missing - before.missing;
+  e.stream_gaps += s->counter.gaps - before.gaps;
+  e.stream_repeats += s->counter.repeats - before.repeats;
 }
 
 void StatsTally::add_skip(const dlt::Facts& r) {

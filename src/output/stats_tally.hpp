@@ -52,16 +52,24 @@ using dlt::kNoTypeSlot;
 using dlt::kTypeSlots;
 
 // One 8-bit message counter followed through a lifecycle (see above).
+//
+// A counter up to kLateBy behind the last one is a message that arrived late (it was
+// counted missing when the counter jumped past it, so it is taken off `missing`), not the
+// end of a gap of 253 to 255 messages: 8 bits cannot tell the two apart, and a message
+// overtaken by a few others is the likelier.
 struct CounterTrack {
+  static constexpr unsigned kLateBy = 3;
+
   bool seen = false;  // in lifecycle `lifecycle`
   std::uint8_t last = 0;
-  // The lifecycle's number modulo 2^32 (32 bytes in all: a stream's counter shares the
-  // cache line of its key; two lifecycles 2^32 apart of one ECU are not told apart).
+  // The lifecycle's number modulo 2^32 (two lifecycles 2^32 apart of one ECU are not told
+  // apart).
   std::uint32_t lifecycle = 0;
-  std::uint64_t missing = 0, gaps = 0, repeats = 0;
+  std::uint64_t missing = 0, gaps = 0, repeats = 0, late = 0;
 
   // The next counter `counter` of this sequence, in lifecycle `lc` of its ECU; returns the
-  // messages missing before it (0: none, or the first of the lifecycle, or a repeat).
+  // messages missing before it (0: none, or the first of the lifecycle, a repeat or a late
+  // message).
   std::uint32_t step(std::uint8_t counter, std::uint64_t lc64) {
     const auto lc = static_cast<std::uint32_t>(lc64);
     const bool follows = seen && lifecycle == lc;
@@ -70,11 +78,17 @@ struct CounterTrack {
     lifecycle = lc;
     last = counter;
     if (!follows) return 0;
-    if (counter == before) {
+    const std::uint32_t n = static_cast<std::uint8_t>(counter - before - 1);
+    if (n == 255) {  // the same counter again
       ++repeats;
       return 0;
     }
-    const std::uint32_t n = static_cast<std::uint8_t>(counter - before - 1);
+    if (n >= 255 - kLateBy) {  // 1 to kLateBy behind
+      ++late;
+      if (missing) --missing;
+      last = before;
+      return 0;
+    }
     if (n != 0) {
       missing += n;
       ++gaps;
@@ -140,9 +154,9 @@ class StatsTally {
     Counts counts;
     std::array<std::uint64_t, kLevelSlots> levels{};
   };
-  // One stream in one cache line (streams may be many: a message then costs one miss): its
-  // key, message count and counter.
-  struct alignas(64) Stream {
+  // One stream: its key, message count and counter (kept small: streams may be thousands,
+  // and a message then costs a cache miss).
+  struct Stream {
     std::uint64_t ecu_app = 0, ctx_session = 0;  // the key: ECU and APP words; CTX word and session
     std::uint64_t messages = 0;
     CounterTrack counter;
@@ -181,7 +195,16 @@ class StatsTally {
     return max_device_time / 2 < 100000 ? max_device_time / 2 : 100000;
   }
 
-  bool count_loss() const { return count_loss_; }
+  // Whether the loss is counted: the filters keep counter sequences whole, and every
+  // stream was followed (none folded). If not, why (a phrase).
+  bool count_loss() const { return count_loss_ && folded_.messages == 0; }
+  std::string_view loss_not_counted_because() const {
+    if (!count_loss_)
+      return "the filters select messages within an ECU's counter sequences (--appid, --ctxid, --sessionid, "
+             "--type, the kinds, --messageid, -s, -r)";
+    if (folded_.messages) return "more streams than the limit: the counters of the streams beyond were not followed";
+    return {};
+  }
   const StatsLimits& limits() const { return limits_; }
   const std::vector<Input>& inputs() const {
     if (!inputs_.empty())  // the current input's counts so far
@@ -198,7 +221,9 @@ class StatsTally {
   std::vector<std::pair<std::uint32_t, Lifecycle>> lifecycles() const;
   std::uint64_t lifecycles_not_listed() const;
   const Counts& total() const { return total_; }
-  const Counts& folded() const { return folded_; }                      // messages of streams beyond max_streams
+  // Messages of streams beyond max_streams: counted in the totals, inputs, kinds and types
+  // and in their ECU's row (if it has one), not in any context row.
+  const Counts& folded() const { return folded_; }
   const std::array<std::uint64_t, 3>& kinds() const { return kinds_; }  // by dlt::PayloadKind
   const std::array<std::uint64_t, kTypeSlots>& types() const { return types_; }
   const std::vector<Skips>& skips() const { return skips_; }
@@ -238,7 +263,9 @@ class StatsTally {
   Stream* new_stream(std::size_t at, std::uint32_t tag, const dlt::Facts& m);
   void add_message(const dlt::Facts& m);
   void add_skip(const dlt::Facts& s);
+  // The index of ECU `ecu` in ecus_ (added if new); npos once max_streams ECUs are taken.
   std::uint32_t ecu_index_of(dlt::Id ecu);
+  static constexpr std::uint32_t kNoEcu = ~std::uint32_t{0};
   // Message `m` of ECU `e` (index `ecu_index`): begins a lifecycle when its device time
   // says the ECU restarted (see above), and counts it in the current one.
   void lifecycle_step(Ecu& e, std::uint32_t ecu_index, const dlt::Facts& m) {

@@ -44,11 +44,15 @@ TEST(CounterTrack, GapsAreCountedModulo256) {
   EXPECT_EQ(t.step(0, 1), 0u);  // the wrap is no gap
   EXPECT_EQ(t.step(3, 1), 2u);
   EXPECT_EQ(t.step(3, 1), 0u);    // a repeat
-  EXPECT_EQ(t.step(2, 1), 254u);  // one back: 254 missing as far as 8 bits can tell
+  EXPECT_EQ(t.step(7, 1), 3u);    // 4, 5, 6 missing …
+  EXPECT_EQ(t.step(5, 1), 0u);    // … 5 came late: no gap of 253, one fewer missing
+  EXPECT_EQ(t.step(8, 1), 0u);    // the sequence goes on from 7
+  EXPECT_EQ(t.step(3, 1), 250u);  // 5 behind: a gap, as far as 8 bits can tell
   EXPECT_EQ(t.step(7, 2), 0u);    // a new lifecycle starts afresh
-  EXPECT_EQ(t.missing, 258u);
-  EXPECT_EQ(t.gaps, 3u);
+  EXPECT_EQ(t.missing, 2u + 2u + 3u - 1u + 250u);
+  EXPECT_EQ(t.gaps, 4u);
   EXPECT_EQ(t.repeats, 1u);
+  EXPECT_EQ(t.late, 1u);
 }
 
 TEST(StatsTally, RestartBeginsALifecycleAndCountersStartOver) {
