@@ -16,26 +16,38 @@
 
 namespace dltdump::dlt {
 
-void JsonRecordFormatter::put_place(std::string_view input, std::uint64_t position, util::Timestamp time,
-                                    util::TextBuffer& out) {
-  out.append(input_field_.get(input, [](std::string_view name, util::TextBuffer& field) {
+std::string_view JsonRecordFormatter::input_field(std::string_view input) {
+  return input_field_.get(input, [](std::string_view name, util::TextBuffer& field) {
     field.append("\"input\":\"");
     // As diagnostics and CSV show a name: controls and bytes that are not UTF-8 as \xHH.
     append_json_printable(field, util::printable(name));
     field.append("\",\"position\":");
-  }));
-  util::append_int(out, position);
-  if (time.valid) {
-    out.append(",\"time\":\"");
-    char* p = out.reserve(util::UtcTimeFormatter::kWidth);
-    time_.format(time, p);
-    out.advance(util::UtcTimeFormatter::kWidth);
-    out.append("\",\"time_us\":");
-    util::append_int(out, time.us);
-  } else {
-    out.append(",\"time\":null,\"time_us\":null");
-  }
+  });
 }
+
+// `<position>,"time":"…","time_us":…`: at most 24 (put_u64's stores) + 9 + 27 + 12 + 24.
+char* JsonRecordFormatter::put_place(char* p, std::uint64_t position, util::Timestamp time) {
+  p = util::put_u64(p, position);
+  if (time.valid) {
+    p = put_literal(p, ",\"time\":\"");
+    time_.format(time, p);
+    p += util::UtcTimeFormatter::kWidth;
+    p = put_literal(p, "\",\"time_us\":");
+    p = util::put_i64(p, time.us);
+  } else {
+    p = put_literal(p, ",\"time\":null,\"time_us\":null");
+  }
+  return p;
+}
+
+namespace {
+inline char* put_text(char* p, std::string_view v) {
+  std::memcpy(p, v.data(), v.size());
+  return p + v.size();
+}
+// The place: `{"record":"message",` 20, the input's field (added), position and time 100.
+constexpr std::size_t kPlaceBound = 128;
+}  // namespace
 
 namespace {
 // Keys and punctuation 190, device time 11, counter 3, ids 3 × 10, session 11, kind 13,
@@ -45,10 +57,12 @@ constexpr std::size_t kHeadBound = 320;
 }  // namespace
 
 void JsonRecordFormatter::format(const Message& m, std::string_view input, util::TextBuffer& out) {
-  out.append("{\"record\":\"message\",");
-  put_place(input, m.position, m.time, out);
-  char* const start = out.reserve(kHeadBound);
+  const std::string_view field = input_field(input);
+  char* const start = out.reserve(kPlaceBound + field.size() + kHeadBound);
   char* p = start;
+  p = put_literal(p, "{\"record\":\"message\",");
+  p = put_text(p, field);
+  p = put_place(p, m.position, m.time);
   p = put_literal(p, ",\"device_time\":");
   if (m.has_device_time) p = util::put_tenth_millis(p, m.device_time);
   else p = put_literal(p, "null");
@@ -72,7 +86,7 @@ void JsonRecordFormatter::format(const Message& m, std::string_view input, util:
   if (type.empty()) {
     p = put_literal(p, ",\"type\":null,\"subtype\":null,\"mstp\":null,\"mtin\":null");
   } else {
-    const std::size_t space = std::min(type.find(' '), type.size());  // every type text has one
+    const std::size_t space = type_space(type);  // every type text has one
     p = put_literal(p, ",\"type\":\"");
     std::memcpy(p, type.data(), kTypeTextReadable);  // a fixed size: kTypeTextReadable may be read
     p += space;
@@ -121,8 +135,12 @@ void JsonRecordFormatter::format(const Message& m, std::string_view input, util:
 }
 
 void JsonRecordFormatter::format(const SkipRecord& s, std::string_view input, util::TextBuffer& out) {
-  out.append("{\"record\":\"skip\",");
-  put_place(input, s.position, s.time, out);
+  const std::string_view field = input_field(input);
+  char* const start = out.reserve(kPlaceBound + field.size());
+  char* p = put_literal(start, "{\"record\":\"skip\",");
+  p = put_text(p, field);
+  p = put_place(p, s.position, s.time);
+  out.advance(static_cast<std::size_t>(p - start));
   out.append(",\"length\":");
   util::append_int(out, s.length);
   out.append(",\"reason\":\"");

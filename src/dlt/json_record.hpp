@@ -25,8 +25,11 @@ class JsonRecordFormatter {
   void format(const SkipRecord& s, std::string_view input, util::TextBuffer& out);
 
  private:
-  // `"input":…,"position":…,"time":…,"time_us":…`
-  void put_place(std::string_view input, std::uint64_t position, util::Timestamp time, util::TextBuffer& out);
+  // `"input":"…","position":` of the current input, made once per input.
+  std::string_view input_field(std::string_view input);
+  // Writes `<position>,"time":…,"time_us":…` unchecked at p (100 bytes reserved); returns
+  // the end.
+  char* put_place(char* p, std::uint64_t position, util::Timestamp time);
 
   util::UtcTimeFormatter time_;
   util::TextBuffer text_{util::TextBuffer::kLineBytes};  // a payload text the framer did not make
