@@ -2,10 +2,6 @@
 
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "dlt/catalogue_frame.hpp"
 #include "dlt/line_formatter.hpp"
 #include "dlt/nonverbose_payload.hpp"
@@ -61,55 +57,22 @@ inline char* put_text(char* p, std::string_view v) {
   return p + v.size();
 }
 
-// `"<v>"` with quotes doubled, into 2 * v.size() + 2 bytes reserved; returns the end.
-// Blocks without a quote (nearly all of a line's text) go as they are: 16 bytes at a time
-// (SSE2), the last 16 (or 8) overlapping those copied, words of 8, then byte by byte from
-// the first quote.
+// `"<v>"` with quotes doubled, into 2 * v.size() + 2 bytes reserved; returns the end. Words
+// without a quote (nearly all of a line's text) go as they are.
 inline char* put_quoted_text(char* p, std::string_view v) {
   const char* s = v.data();
   const std::size_t n = v.size();
   *p++ = '"';
   std::size_t i = 0;
-  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-  const auto word_lacks_quote = [](std::uint64_t w) {
-    const std::uint64_t x = w ^ (kOnes * '"');
-    return ((x - kOnes) & ~x & kHigh) == 0;
-  };
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"');
-  if (n >= 16) {
-    __m128i b;
-    while (i + 16 <= n) {
-      b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
-      if (_mm_movemask_epi8(_mm_cmpeq_epi8(b, quote)) != 0) break;
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(p + i), b);
-      i += 16;
-    }
-    if (i + 16 > n && i < n) {  // no quote so far: the output is the input shifted by one
-      b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + n - 16));
-      if (_mm_movemask_epi8(_mm_cmpeq_epi8(b, quote)) == 0) {
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(p + n - 16), b);
-        i = n;
-      }
-    }
-  }
-#endif
   while (i + 8 <= n) {
     std::uint64_t w;
     std::memcpy(&w, s + i, 8);
-    if (!word_lacks_quote(w)) break;
-    std::memcpy(p + i, &w, 8);
+    const std::uint64_t x = w ^ 0x2222222222222222ull;
+    if (((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) != 0) break;  // a quote
+    std::memcpy(p, &w, 8);
+    p += 8;
     i += 8;
   }
-  if (i < n && n >= 8 && i + 8 > n) {
-    std::uint64_t w;
-    std::memcpy(&w, s + n - 8, 8);
-    if (word_lacks_quote(w)) {
-      std::memcpy(p + n - 8, &w, 8);
-      i = n;
-    }
-  }
-  p += i;
   for (; i < n; ++i) {
     if (s[i] == '"') *p++ = '"';
     *p++ = s[i];

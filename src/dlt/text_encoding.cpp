@@ -2,10 +2,6 @@
 
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace dltdump::dlt {
 
 namespace {
@@ -133,45 +129,10 @@ inline std::size_t copy_words_while(char* o, const std::uint8_t* p, std::size_t 
   return i;
 }
 
-// The prefix copy of a JSON string value: 16-byte blocks of printable ASCII without `"` or
-// `\` (SSE2), the last 16 bytes overlapping, then words as copy_words_while does. A line's
-// text keeps copy_words_while alone.
-template <Shown kShown>
-inline std::size_t copy_plain(char* o, const std::uint8_t* p, std::size_t n) {
-#if defined(__SSE2__)
-  if constexpr (kShown == Shown::Json) {
-    const __m128i low = _mm_set1_epi8(0x1F), high = _mm_set1_epi8(0x7F), quote = _mm_set1_epi8('"'),
-                  backslash = _mm_set1_epi8('\\');
-    const auto plain_block = [&](const std::uint8_t* at, __m128i& v) {
-      v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-      // Signed compares: bytes >= 0x80 are negative, hence not above 0x1F.
-      const __m128i ok = _mm_and_si128(_mm_cmpgt_epi8(v, low), _mm_cmplt_epi8(v, high));
-      const __m128i bad = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
-      return _mm_movemask_epi8(_mm_andnot_si128(bad, ok)) == 0xFFFF;
-    };
-    std::size_t i = 0;
-    __m128i v;
-    while (i + 16 <= n) {
-      if (!plain_block(p + i, v)) return i + copy_words_while(o + i, p + i, n - i, all_plain<kShown>);
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + i), v);
-      i += 16;
-    }
-    if (i < n && n >= 16) {
-      if (plain_block(p + n - 16, v)) {
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + n - 16), v);
-        return n;
-      }
-    }
-    return i + copy_words_while(o + i, p + i, n - i, all_plain<kShown>);
-  }
-#endif
-  return copy_words_while(o, p, n, all_plain<kShown>);
-}
-
 template <bool kIso15, Shown kShown = Shown::Line>
 void append_single_byte_text(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
   char* o = out.reserve(n * kExpansion<kShown>);
-  std::size_t k = copy_plain<kShown>(o, p, n);
+  std::size_t k = copy_words_while(o, p, n, all_plain<kShown>);
   for (std::size_t i = k; i < n; ++i) {
     std::uint8_t b = p[i];
     if (plain<kShown>(b)) {
@@ -205,7 +166,7 @@ bool append_utf8_as(util::TextBuffer& out, const std::uint8_t* p, std::size_t n)
   bool replaced = false;
   // Words of printable ASCII are copied as they are; anything else (controls, non-ASCII)
   // goes to the byte loop, so the common text costs what the ASCII path costs.
-  std::size_t k = copy_plain<kShown>(o, p, n);
+  std::size_t k = copy_words_while(o, p, n, all_plain<kShown>);
   std::size_t i = k;
   while (i < n) {
     std::uint8_t b = p[i];
@@ -280,31 +241,7 @@ void append_json_printable(util::TextBuffer& out, std::string_view s) {
   const std::size_t n = s.size();
   char* o = out.reserve(2 * n);  // an escape doubles a byte (`\"`) or three (`\u2028`)
   std::size_t k = 0, i = 0;
-  // 16-byte blocks without a quote, a backslash or a separator's lead byte go as they are
-  // (SSE2, part of x86-64); then words of 8.
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
-                lead = _mm_set1_epi8(static_cast<char>(0xE2));
-  while (i + 16 <= n) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const __m128i hit =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), _mm_cmpeq_epi8(v, lead));
-    if (_mm_movemask_epi8(hit) != 0) break;
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(o + k), v);
-    i += 16;
-    k += 16;
-  }
-  if (i < n && n >= 16 && i + 16 > n) {  // the last 16 bytes, overlapping those copied
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16));
-    const __m128i hit =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), _mm_cmpeq_epi8(v, lead));
-    if (_mm_movemask_epi8(hit) == 0) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + n - 16), v);
-      i = k = n;
-    }
-  }
-#endif
-  while (i + 8 <= n) {
+  while (i + 8 <= n) {  // words without a quote, a backslash or a separator's lead byte go as they are
     std::uint64_t w;
     std::memcpy(&w, p + i, 8);
     if (!lacks(w, '"') || !lacks(w, '\\') || !lacks(w, 0xE2)) break;
