@@ -31,21 +31,24 @@ void put_quoted(util::TextBuffer& out, std::string_view v) {
 
 }  // namespace
 
-void CsvRecordFormatter::put_place(std::string_view input, std::uint64_t position, util::Timestamp time,
-                                   util::TextBuffer& out) {
-  out.append(input_field_.get(input, [](std::string_view name, util::TextBuffer& field) {
+// `,<position>,<time>,`: at most 1 + 24 (put_u64's stores) + 1 + 27 + 1 bytes.
+char* CsvRecordFormatter::put_place(char* p, std::uint64_t position, util::Timestamp time) {
+  *p++ = ',';
+  p = util::put_u64(p, position);
+  *p++ = ',';
+  if (time.valid) {
+    time_.format(time, p);
+    p += util::UtcTimeFormatter::kWidth;
+  }
+  *p++ = ',';
+  return p;
+}
+
+std::string_view CsvRecordFormatter::input_field(std::string_view input) {
+  return input_field_.get(input, [](std::string_view name, util::TextBuffer& field) {
     // An input name may hold anything a file name can: shown as diagnostics show it.
     put_quoted(field, util::printable(name));
-  }));
-  out.put(',');
-  util::append_int(out, position);
-  out.put(',');
-  if (time.valid) {
-    char* p = out.reserve(util::UtcTimeFormatter::kWidth);
-    time_.format(time, p);
-    out.advance(util::UtcTimeFormatter::kWidth);
-  }
-  out.put(',');
+  });
 }
 
 namespace {
@@ -53,17 +56,45 @@ inline char* put_text(char* p, std::string_view v) {
   std::memcpy(p, v.data(), v.size());
   return p + v.size();
 }
-// "message," 8, position 20, time 27, device time 11, counter 3, ids 3 × 10, session 11,
-// kind 13, type and subtype 24 (a fixed copy), message id 10, count 10, separators 16,
-// and the 8-byte stores of the number writers 8 < 200.
-constexpr std::size_t kRowHeadBound = 200;
+
+// `"<v>"` with quotes doubled, into 2 * v.size() + 2 bytes reserved; returns the end. Words
+// without a quote (nearly all of a line's text) go as they are.
+inline char* put_quoted_text(char* p, std::string_view v) {
+  const char* s = v.data();
+  const std::size_t n = v.size();
+  *p++ = '"';
+  std::size_t i = 0;
+  while (i + 8 <= n) {
+    std::uint64_t w;
+    std::memcpy(&w, s + i, 8);
+    const std::uint64_t x = w ^ 0x2222222222222222ull;
+    if (((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) != 0) break;  // a quote
+    std::memcpy(p, &w, 8);
+    p += 8;
+    i += 8;
+  }
+  for (; i < n; ++i) {
+    if (s[i] == '"') *p++ = '"';
+    *p++ = s[i];
+  }
+  *p++ = '"';
+  return p;
+}
+
+// "message," 8, place 54, device time 11, counter 3, ids 3 × 10, session 11, kind 13, type
+// and subtype 24 (a fixed copy), message id 10, count 10, separators 16, and the 8-byte
+// stores of the number writers 8 < 256; then the input's field, the quoted text and "\n".
+constexpr std::size_t kRowHeadBound = 256;
 }  // namespace
 
 void CsvRecordFormatter::format(const Message& m, std::string_view input, util::TextBuffer& out) {
-  out.append("message,");
-  put_place(input, m.position, m.time, out);
-  char* const start = out.reserve(kRowHeadBound);
+  const std::string_view field = input_field(input);
+  const std::string_view text = payload_text_of(m, text_);
+  char* const start = out.reserve(kRowHeadBound + field.size() + 2 * text.size() + 3);
   char* p = start;
+  p = put_literal(p, "message,");
+  p = put_text(p, field);
+  p = put_place(p, m.position, m.time);
   if (m.has_device_time) p = util::put_tenth_millis(p, m.device_time);
   *p++ = ',';
   p = util::put_u8(p, m.counter);
@@ -81,10 +112,10 @@ void CsvRecordFormatter::format(const Message& m, std::string_view input, util::
   // The type `log error` is the columns `log,error`: its space becomes the separator.
   const std::string_view type = type_text(m);
   std::memcpy(p, type.data(), kTypeTextReadable);
-  const std::size_t space = type.find(' ');
-  if (space != std::string_view::npos) p[space] = ',';
+  const std::size_t space = type_space(type);
+  if (space < type.size()) p[space] = ',';
   p += type.size();
-  if (space == std::string_view::npos) *p++ = ',';
+  if (space == type.size()) *p++ = ',';
   *p++ = ',';
   if (m.kind == PayloadKind::NonVerbose) p = util::put_u64(p, nonverbose_message_id(m.payload, m.big_endian));
   *p++ = ',';
@@ -92,15 +123,18 @@ void CsvRecordFormatter::format(const Message& m, std::string_view input, util::
   else if (m.kind == PayloadKind::NonVerbose)
     p = util::put_u64(p, m.frame_decodes && m.frame ? m.frame->arg_count : 1u);
   *p++ = ',';
+  p = put_quoted_text(p, text);
+  *p++ = '\n';
   out.advance(static_cast<std::size_t>(p - start));
-  const std::string_view text = payload_text_of(m, text_);
-  put_quoted(out, text);
-  out.put('\n');
 }
 
 void CsvRecordFormatter::format(const SkipRecord& s, std::string_view input, util::TextBuffer& out) {
-  out.append("skip,");
-  put_place(input, s.position, s.time, out);
+  const std::string_view field = input_field(input);
+  char* const start = out.reserve(5 + field.size() + 54);
+  char* p = put_literal(start, "skip,");
+  p = put_text(p, field);
+  p = put_place(p, s.position, s.time);
+  out.advance(static_cast<std::size_t>(p - start));
   out.append(",,,,,,,,,,,");
   text_.clear();
   format_skip_text(s, text_);

@@ -26,7 +26,10 @@ class CsvRecordFormatter {
   void format(const SkipRecord& s, std::string_view input, util::TextBuffer& out);
 
  private:
-  void put_place(std::string_view input, std::uint64_t position, util::Timestamp time, util::TextBuffer& out);
+  // The quoted input name, made once per input.
+  std::string_view input_field(std::string_view input);
+  // Writes `,<position>,<time>,` unchecked at p (54 bytes reserved); returns the end.
+  char* put_place(char* p, std::uint64_t position, util::Timestamp time);
 
   util::UtcTimeFormatter time_;
   util::TextBuffer text_{util::TextBuffer::kLineBytes};

@@ -16,26 +16,60 @@
 
 namespace dltdump::dlt {
 
-void JsonRecordFormatter::put_place(std::string_view input, std::uint64_t position, util::Timestamp time,
-                                    util::TextBuffer& out) {
-  out.append(input_field_.get(input, [](std::string_view name, util::TextBuffer& field) {
+std::string_view JsonRecordFormatter::input_field(std::string_view input) {
+  return input_field_.get(input, [](std::string_view name, util::TextBuffer& field) {
     field.append("\"input\":\"");
     // As diagnostics and CSV show a name: controls and bytes that are not UTF-8 as \xHH.
     append_json_printable(field, util::printable(name));
     field.append("\",\"position\":");
-  }));
-  util::append_int(out, position);
-  if (time.valid) {
-    out.append(",\"time\":\"");
-    char* p = out.reserve(util::UtcTimeFormatter::kWidth);
-    time_.format(time, p);
-    out.advance(util::UtcTimeFormatter::kWidth);
-    out.append("\",\"time_us\":");
-    util::append_int(out, time.us);
-  } else {
-    out.append(",\"time\":null,\"time_us\":null");
-  }
+  });
 }
+
+// The microseconds are the second's digits, made once per second (records come in time
+// order mostly), and the six digits within it; a time before 1970-01-01T00:00:01Z is
+// written whole.
+char* JsonRecordFormatter::put_time_us(char* p, std::int64_t us) {
+  const std::int64_t second = us / 1000000;
+  if (second <= 0) [[unlikely]]
+    return util::put_i64(p, us);
+  if (second != second_) {
+    second_ = second;
+    std::memset(second_text_, 0, sizeof second_text_);
+    second_size_ =
+        static_cast<std::uint8_t>(util::put_u64(second_text_, static_cast<std::uint64_t>(second)) - second_text_);
+  }
+  std::memcpy(p, second_text_, 16);  // a fixed size: at most 13 digits
+  p += second_size_;
+  // Eight digits of the remainder (two leading zeros, the lowest bytes) less those two.
+  const std::uint64_t digits =
+      (util::eight_digit_values(static_cast<std::uint32_t>(us - second * 1000000)) + util::kAsciiZeros) >> 16;
+  std::memcpy(p, &digits, 8);
+  return p + 6;
+}
+
+// `<position>,"time":"…","time_us":…`: at most 24 (put_u64's stores) + 9 + 27 + 12 + 24.
+char* JsonRecordFormatter::put_place(char* p, std::uint64_t position, util::Timestamp time) {
+  p = util::put_u64(p, position);
+  if (time.valid) {
+    p = put_literal(p, ",\"time\":\"");
+    time_.format(time, p);
+    p += util::UtcTimeFormatter::kWidth;
+    p = put_literal(p, "\",\"time_us\":");
+    p = put_time_us(p, time.us);
+  } else {
+    p = put_literal(p, ",\"time\":null,\"time_us\":null");
+  }
+  return p;
+}
+
+namespace {
+inline char* put_text(char* p, std::string_view v) {
+  std::memcpy(p, v.data(), v.size());
+  return p + v.size();
+}
+// The place: `{"record":"message",` 20, the input's field (added), position and time 100.
+constexpr std::size_t kPlaceBound = 128;
+}  // namespace
 
 namespace {
 // Keys and punctuation 190, device time 11, counter 3, ids 3 × 10, session 11, kind 13,
@@ -45,10 +79,12 @@ constexpr std::size_t kHeadBound = 320;
 }  // namespace
 
 void JsonRecordFormatter::format(const Message& m, std::string_view input, util::TextBuffer& out) {
-  out.append("{\"record\":\"message\",");
-  put_place(input, m.position, m.time, out);
-  char* const start = out.reserve(kHeadBound);
+  const std::string_view field = input_field(input);
+  char* const start = out.reserve(kPlaceBound + field.size() + kHeadBound);
   char* p = start;
+  p = put_literal(p, "{\"record\":\"message\",");
+  p = put_text(p, field);
+  p = put_place(p, m.position, m.time);
   p = put_literal(p, ",\"device_time\":");
   if (m.has_device_time) p = util::put_tenth_millis(p, m.device_time);
   else p = put_literal(p, "null");
@@ -72,7 +108,7 @@ void JsonRecordFormatter::format(const Message& m, std::string_view input, util:
   if (type.empty()) {
     p = put_literal(p, ",\"type\":null,\"subtype\":null,\"mstp\":null,\"mtin\":null");
   } else {
-    const std::size_t space = std::min(type.find(' '), type.size());  // every type text has one
+    const std::size_t space = type_space(type);  // every type text has one
     p = put_literal(p, ",\"type\":\"");
     std::memcpy(p, type.data(), kTypeTextReadable);  // a fixed size: kTypeTextReadable may be read
     p += space;
@@ -121,8 +157,12 @@ void JsonRecordFormatter::format(const Message& m, std::string_view input, util:
 }
 
 void JsonRecordFormatter::format(const SkipRecord& s, std::string_view input, util::TextBuffer& out) {
-  out.append("{\"record\":\"skip\",");
-  put_place(input, s.position, s.time, out);
+  const std::string_view field = input_field(input);
+  char* const start = out.reserve(kPlaceBound + field.size());
+  char* p = put_literal(start, "{\"record\":\"skip\",");
+  p = put_text(p, field);
+  p = put_place(p, s.position, s.time);
+  out.advance(static_cast<std::size_t>(p - start));
   out.append(",\"length\":");
   util::append_int(out, s.length);
   out.append(",\"reason\":\"");

@@ -5,6 +5,7 @@
 // its arguments typed.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "dlt/message.hpp"
@@ -25,10 +26,19 @@ class JsonRecordFormatter {
   void format(const SkipRecord& s, std::string_view input, util::TextBuffer& out);
 
  private:
-  // `"input":…,"position":…,"time":…,"time_us":…`
-  void put_place(std::string_view input, std::uint64_t position, util::Timestamp time, util::TextBuffer& out);
+  // `"input":"…","position":` of the current input, made once per input.
+  std::string_view input_field(std::string_view input);
+  // Writes `<position>,"time":…,"time_us":…` unchecked at p (100 bytes reserved); returns
+  // the end.
+  char* put_place(char* p, std::uint64_t position, util::Timestamp time);
+
+  // Writes time_us `us` unchecked at p (24 bytes reserved); returns the end.
+  char* put_time_us(char* p, std::int64_t us);
 
   util::UtcTimeFormatter time_;
+  std::int64_t second_ = 0;                              // the second whose digits second_text_ holds (0: none)
+  char second_text_[32] = {};                            // its decimal digits, zero padded
+  std::uint8_t second_size_ = 0;                         // how many
   util::TextBuffer text_{util::TextBuffer::kLineBytes};  // a payload text the framer did not make
   InputField input_field_;                               // `"input":"…","position":` of the current input
 };

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
 
 #include "dlt/id.hpp"
+#include "dlt/message.hpp"
 #include "util/text_buffer.hpp"
 
 namespace dltdump::dlt {
@@ -29,6 +31,21 @@ enum class Quoting : unsigned char { Json, Csv };
 template <Quoting kQuoting>
 inline char* put_quoted_id(char* p, const Id& id) {
   const Id shown = id.shown();
+  std::uint32_t w;
+  std::memcpy(&w, shown.chars, 4);
+  // Most ids hold nothing to escape (a quote or backslash anywhere in the word, even after
+  // the end, takes the byte loop): the four bytes as one store, the size decides the end.
+  const auto lacks = [w](std::uint32_t c) {
+    const std::uint32_t x = w ^ (0x01010101u * c);
+    return ((x - 0x01010101u) & ~x & 0x80808080u) == 0;
+  };
+  if (lacks('"') && (kQuoting == Quoting::Csv || lacks('\\'))) [[likely]] {
+    *p = '"';
+    std::memcpy(p + 1, &w, 4);
+    p += 1 + shown.size();
+    *p++ = '"';
+    return p;
+  }
   *p++ = '"';
   for (char c : shown.view()) {
     if (kQuoting == Quoting::Json && (c == '"' || c == '\\')) *p++ = '\\';
@@ -37,6 +54,23 @@ inline char* put_quoted_id(char* p, const Id& id) {
   }
   *p++ = '"';
   return p;
+}
+
+// Where the space of a type text (dlt::type_text: `log error`) is, type.size() when it has
+// none (the empty type). Reads kTypeTextReadable bytes at type.data(), as the type texts
+// allow: two words searched at once, no call (std::string_view::find is a memchr).
+inline std::size_t type_space(std::string_view type) {
+  static_assert(kTypeTextReadable >= 16);
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  std::uint64_t w[2];
+  std::memcpy(w, type.data(), 16);
+  const std::uint64_t x0 = w[0] ^ (kOnes * ' '), x1 = w[1] ^ (kOnes * ' ');
+  const std::uint64_t f0 = (x0 - kOnes) & ~x0 & kHigh, f1 = (x1 - kOnes) & ~x1 & kHigh;
+  // The lowest flag marks the first space exactly; none in either word: past the end.
+  const std::size_t at = f0   ? static_cast<std::size_t>(__builtin_ctzll(f0)) / 8
+                         : f1 ? 8 + static_cast<std::size_t>(__builtin_ctzll(f1)) / 8
+                              : type.size();
+  return at < type.size() ? at : type.size();
 }
 
 // The text a record writes for its input, remade only when the input changes (records of

@@ -3,6 +3,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <string_view>
 
 #include "dlt/text_encoding.hpp"
 #include "util/byte_order.hpp"
@@ -292,24 +293,91 @@ Step decode_one(Cursor& c, W& out) {
   }
 }
 
+// A fixed text in a zero-padded slot: written with one fixed-size copy (the slot, into
+// space reserved with kPieceBytes to spare), the end set by its size.
+constexpr std::size_t kPieceBytes = 48;
+struct Piece {
+  char text[kPieceBytes] = {};
+  std::uint8_t size = 0;
+};
+constexpr Piece piece(std::string_view s) {
+  Piece p;
+  for (std::size_t i = 0; i < s.size(); ++i) p.text[i] = s[i];
+  p.size = static_cast<std::uint8_t>(s.size());
+  return p;
+}
+inline char* put_piece(char* p, const Piece& x) {
+  std::memcpy(p, x.text, kPieceBytes);
+  return p + x.size;
+}
+
+// Index of the numeric base types (kBool, kSint, kUint, kFloa) and of the widths 1..16.
+constexpr unsigned base_index(std::uint32_t base) {
+  return base == kBool ? 0 : base == kSint ? 1 : base == kUint ? 2 : 3;
+}
+constexpr unsigned width_index(unsigned w) { return w == 1 ? 0 : w == 2 ? 1 : w == 4 ? 2 : w == 8 ? 3 : 4; }
+// The coding a number shows: 0 none, 1 hex, 2 bin (only UINT has one).
+constexpr unsigned coding_index(std::uint32_t ti, std::uint32_t base) {
+  return base != kUint ? 0 : scod(ti) == kScodHex ? 1 : scod(ti) == kScodBin ? 2 : 0;
+}
+
+// `{"type":"<type>"` by base index, then `"array"`.
+constexpr Piece kTypeHeads[5] = {piece("{\"type\":\"bool\""), piece("{\"type\":\"sint\""), piece("{\"type\":\"uint\""),
+                                 piece("{\"type\":\"float\""), piece("{\"type\":\"array\"")};
+// `,"of":"<type>"` by base index.
+constexpr Piece kOf[4] = {piece(",\"of\":\"bool\""), piece(",\"of\":\"sint\""), piece(",\"of\":\"uint\""),
+                          piece(",\"of\":\"float\"")};
+
+// `,"bits":<8w>[,"coding":"hex|bin"],"value":` by width index and coding index.
+struct NumberTails {
+  Piece t[5][3];
+};
+constexpr NumberTails number_tails() {
+  constexpr std::string_view kBits[5] = {",\"bits\":8", ",\"bits\":16", ",\"bits\":32", ",\"bits\":64",
+                                         ",\"bits\":128"};
+  constexpr std::string_view kCoding[3] = {"", ",\"coding\":\"hex\"", ",\"coding\":\"bin\""};
+  constexpr std::string_view kValue = ",\"value\":";
+  NumberTails n;
+  for (unsigned w = 0; w < 5; ++w) {
+    for (unsigned c = 0; c < 3; ++c) {
+      Piece& p = n.t[w][c];
+      std::size_t k = 0;
+      for (char ch : kBits[w]) p.text[k++] = ch;
+      for (char ch : kCoding[c]) p.text[k++] = ch;
+      for (char ch : kValue) p.text[k++] = ch;
+      p.size = static_cast<std::uint8_t>(k);
+    }
+  }
+  return n;
+}
+constexpr NumberTails kNumberTails = number_tails();
+
+// The other arguments' heads (`{"type":"…"`) and what follows their name and unit.
+constexpr Piece kRawHead = piece("{\"type\":\"raw\""), kRawTail = piece(",\"value\":\"");
+constexpr Piece kTraceHead = piece("{\"type\":\"trace\""), kTraceTail = piece(",\"value\":\"");
+constexpr Piece kStringHead = piece("{\"type\":\"string\"");
+constexpr Piece kAsciiTail = piece(",\"coding\":\"ascii\",\"value\":\""),
+                kUtf8Tail = piece(",\"coding\":\"utf8\",\"value\":\"");
+constexpr Piece kStructHead = piece("{\"type\":\"struct\""), kStructTail = piece(",\"value\":[");
+
 // JsonArgs writes each argument as a JSON object (docs/json-records.md, "args"): its type,
-// VARI name and unit, coding and value.
+// VARI name and unit, coding and value. The fixed parts of an object and a value of up to
+// 64 bits go into one reservation with unchecked stores; floats and 128-bit integers take
+// the general writers.
 struct JsonArgs {
   util::TextBuffer& out;
   VariableInfo pending;  // the name and unit of the argument whose value comes next
 
+  // Type head, tail (48 each with their fixed copies' overhang), a value of 27, `}`.
+  static constexpr std::size_t kNumberBound = 3 * kPieceBytes + 32;
+
   void separator() { out.put(','); }
   void variable(const VariableInfo& v) { pending = v; }
-  // `{"type":"<type>"` and the pending name and unit.
-  void open(std::string_view type) {
-    out.append("{\"type\":\"");
-    out.append(type);
-    out.put('"');
-    if (pending.present) {
-      put_name("name", pending.name);
-      if (!pending.unit.empty()) put_name("unit", pending.unit);
-      pending = {};
-    }
+  // The pending name and unit, if any (`,"name":"…","unit":"…"`), after the type head.
+  void put_pending() {
+    put_name("name", pending.name);
+    if (!pending.unit.empty()) put_name("unit", pending.unit);
+    pending = {};
   }
   // `,"<key>":"<text>"`: a VARI name or unit, its terminating NUL dropped as a string's.
   void put_name(std::string_view key, std::span<const std::uint8_t> text) {
@@ -321,25 +389,44 @@ struct JsonArgs {
     append_json_utf8(out, text.data(), n);
     out.put('"');
   }
-  static std::string_view type_name(std::uint32_t base) {
-    switch (base) {
-      case kBool: return "bool";
-      case kSint: return "sint";
-      case kUint: return "uint";
-      default: return "float";
+  // `{"type":"<type>"[,"name"…][,"of":…],"bits":…[,"coding":…],"value":`, unchecked at
+  // the returned pointer (kNumberBound reserved after it is what remains free).
+  char* head(std::size_t type, const Piece* of, std::uint32_t ti, std::uint32_t base, unsigned w) {
+    char* p = out.reserve(kNumberBound);
+    p = put_piece(p, kTypeHeads[type]);
+    if (pending.present) [[unlikely]] {
+      out.advance(static_cast<std::size_t>(p - out.reserve(0)));
+      put_pending();
+      p = out.reserve(kNumberBound);
     }
+    if (of) p = put_piece(p, *of);
+    return put_piece(p, kNumberTails.t[width_index(w)][coding_index(ti, base)]);
   }
-  void coding(std::uint32_t ti, std::uint32_t base) {
-    if (base != kUint) return;
-    if (scod(ti) == kScodHex) out.append(",\"coding\":\"hex\"");
-    else if (scod(ti) == kScodBin) out.append(",\"coding\":\"bin\"");
-  }
-  void value(std::uint32_t base, const std::uint8_t* d, unsigned w, bool be) {
+  // The value of a bool or an integer of up to 64 bits at p (at most 27 bytes); returns the
+  // end.
+  static char* put_small_value(char* p, std::uint32_t base, const std::uint8_t* d, unsigned w, bool be) {
     if (base == kBool) {
       bool any = false;
       for (unsigned i = 0; i < w; ++i) any |= d[i] != 0;
-      out.append(any ? std::string_view("true") : std::string_view("false"));
-    } else if (base == kFloa) {
+      if (any) return put_literal(p, "true");
+      return put_literal(p, "false");
+    }
+    const std::uint64_t v = util::load_width(d, w, be);
+    if (base == kSint) {
+      const unsigned shift = 64 - 8 * w;
+      return util::put_json_int(p, static_cast<std::int64_t>(v << shift) >> shift);
+    }
+    return util::put_json_uint(p, v);
+  }
+  template <std::size_t N>
+  static char* put_literal(char* p, const char (&s)[N]) {
+    std::memcpy(p, s, N - 1);
+    return p + N - 1;
+  }
+  static bool small(std::uint32_t base, unsigned w) { return base == kBool || (base != kFloa && w <= 8); }
+  // Floats and 128-bit integers.
+  void value(std::uint32_t base, const std::uint8_t* d, unsigned w, bool be) {
+    if (base == kFloa) {
       if (w == 2) {
         util::append_json_float(out, half_to_double(static_cast<std::uint16_t>(util::load_width(d, 2, be))));
       } else if (w == 4) {
@@ -349,6 +436,9 @@ struct JsonArgs {
       } else {
         util::append_json_float(out, quad_to_long_double(load_uint(d, 16, be)));
       }
+    } else if (small(base, w)) {
+      char* p = out.reserve(32);
+      out.advance(static_cast<std::size_t>(put_small_value(p, base, d, w, be) - p));
     } else {
       const unsigned __int128 v = load_uint(d, w, be);
       if (base == kSint) {
@@ -359,53 +449,67 @@ struct JsonArgs {
       }
     }
   }
-  void bits(unsigned w) {
-    out.append(",\"bits\":");
-    util::append_int(out, 8 * w);
-  }
   void number(std::uint32_t ti, std::uint32_t base, const std::uint8_t* d, unsigned w, bool be) {
-    open(type_name(base));
-    bits(w);
-    coding(ti, base);
-    out.append(",\"value\":");
+    char* p = head(base_index(base), nullptr, ti, base, w);
+    if (small(base, w)) [[likely]] {
+      p = put_small_value(p, base, d, w, be);
+      *p++ = '}';
+      out.advance(static_cast<std::size_t>(p - out.reserve(0)));
+      return;
+    }
+    out.advance(static_cast<std::size_t>(p - out.reserve(0)));
     value(base, d, w, be);
     out.put('}');
   }
   void array_begin(std::uint32_t ti, std::uint32_t base, unsigned w) {
-    open("array");
-    out.append(",\"of\":\"");
-    out.append(type_name(base));
-    out.put('"');
-    bits(w);
-    coding(ti, base);
-    out.append(",\"value\":[");
+    char* p = head(4, &kOf[base_index(base)], ti, base, w);
+    *p++ = '[';
+    out.advance(static_cast<std::size_t>(p - out.reserve(0)));
   }
   void array_item(std::uint64_t i, std::uint32_t, std::uint32_t base, const std::uint8_t* d, unsigned w, bool be) {
+    if (small(base, w)) [[likely]] {
+      char* const start = out.reserve(32);
+      char* p = start;
+      *p = ',';
+      p += i != 0;
+      p = put_small_value(p, base, d, w, be);
+      out.advance(static_cast<std::size_t>(p - start));
+      return;
+    }
     if (i) out.put(',');
     value(base, d, w, be);
   }
   void array_end() { out.append("]}"); }
+  // `{"type":"<type>"`, the pending name and unit, then `tail`, into one reservation.
+  void open(const Piece& type, const Piece& tail) {
+    char* p = out.reserve(2 * kPieceBytes);
+    p = put_piece(p, type);
+    if (pending.present) [[unlikely]] {
+      out.advance(static_cast<std::size_t>(p - out.reserve(0)));
+      put_pending();
+      p = out.reserve(kPieceBytes);
+    }
+    p = put_piece(p, tail);
+    out.advance(static_cast<std::size_t>(p - out.reserve(0)));
+  }
   void bytes(std::uint32_t type, std::uint32_t ti, const std::uint8_t* d, std::size_t n) {
     if (type == kRawd) {
-      open("raw");
-      out.append(",\"value\":\"");
+      open(kRawHead, kRawTail);
       append_hex_run(out, d, n);
       out.append("\"}");
       return;
     }
-    open(type == kTrai ? "trace" : "string");
     const bool utf8 = type == kStrg && scod(ti) != kScodAscii;
-    if (type == kStrg)
-      out.append(utf8 ? std::string_view(",\"coding\":\"utf8\"") : std::string_view(",\"coding\":\"ascii\""));
-    out.append(",\"value\":");
+    if (type == kTrai) open(kTraceHead, kTraceTail);
+    else open(kStringHead, utf8 ? kUtf8Tail : kAsciiTail);
     if (n > 0 && d[n - 1] == 0) --n;  // one trailing NUL, as in the line
-    append_json_string_value(out, d, n, utf8);
-    out.put('}');
+    bool replaced = false;
+    if (utf8) replaced = append_json_utf8(out, d, n);
+    else append_json_iso8859_15(out, d, n);
+    if (replaced) out.append("\",\"replaced\":true}");
+    else out.append("\"}");
   }
-  void struct_begin() {
-    open("struct");
-    out.append(",\"value\":[");
-  }
+  void struct_begin() { open(kStructHead, kStructTail); }
   void struct_end() { out.append("]}"); }
 };
 

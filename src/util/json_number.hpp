@@ -10,12 +10,37 @@
 
 #include <cstdint>
 
+#include "util/number_format.hpp"
 #include "util/text_buffer.hpp"
 
 namespace dltdump::util {
 
 // The largest magnitude written as a JSON number: 2^53.
 inline constexpr std::uint64_t kJsonExactInteger = std::uint64_t{1} << 53;
+
+// Unchecked writers of the same integers into space reserved in advance: each stores at
+// most 27 bytes at p and returns the end.
+inline char* put_json_uint(char* p, std::uint64_t v) {
+  if (v > kJsonExactInteger) [[unlikely]] {
+    *p = '"';
+    p = put_u64(p + 1, v);
+    *p++ = '"';
+    return p;
+  }
+  return put_u64(p, v);
+}
+inline char* put_json_int(char* p, std::int64_t v) {
+  const bool negative = v < 0;
+  const std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  if (magnitude > kJsonExactInteger) [[unlikely]] {
+    *p = '"';
+    p = put_i64(p + 1, v);
+    *p++ = '"';
+    return p;
+  }
+  *p = '-';
+  return put_u64(p + negative, magnitude);
+}
 
 void append_json_int(TextBuffer& out, std::int64_t v);
 void append_json_uint(TextBuffer& out, std::uint64_t v);

@@ -321,6 +321,24 @@ def check_hostile():
             check(got.get(key) == value, "hostile %d: %s is %r, not %r" % (k, key, value, got.get(key)))
 
 
+def check_early_and_exact_times():
+    """time_us is written from the second's digits and the six within it: the first second
+    (no leading zeros), second boundaries and carries, and the quoted ids' escapes."""
+    arg = struct.pack("<I", 0x200 | (1 << 15)) + struct.pack("<H", 3) + b"h\"\x00"
+    times = ((0, 0), (0, 5), (0, 999999), (1, 0), (1, 7), (99999999, 1), (100000000, 1), (1700000000, 999999),
+             (1700000001, 0))
+    data = b"".join(storage(verbose_packet(arg, 1, False, k), sec, us) for k, (sec, us) in enumerate(times))
+    with open(path("early.dlt"), "wb") as f:
+        f.write(data)
+    records = check_corpus("times of the first second and at second boundaries", [path("early.dlt")])
+    if records:
+        got = [rec["time_us"] for rec in records]
+        check(got == [sec * 1000000 + us for sec, us in times], "time_us: %r" % got)
+        rc, out, _ = run("--out=json", path("early.dlt"))
+        check(b'"time_us":0,' in out and b'"time_us":5,' in out and b'"time_us":1000000,' in out,
+              "time_us without leading zeros")
+
+
 def check_late_times():
     """Storage header seconds are unsigned 32-bit: 2^31 is 2038, 2^32 - 1 is 2106 (not 1901)."""
     arg = struct.pack("<I", 0x200 | (1 << 15)) + struct.pack("<H", 3) + b"hi\x00"
@@ -455,6 +473,7 @@ def main():
                                                             path("net.pcapng"), path("big.dlt")])
     check_hostile()
     check_late_times()
+    check_early_and_exact_times()
 
     # A file name with a control character and a byte that is not UTF-8: the same text in
     # JSON and CSV (as diagnostics show it), no control byte in either.
