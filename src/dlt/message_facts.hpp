@@ -41,7 +41,7 @@ inline constexpr std::array<std::string_view, 5> kSkipReasons = {
 struct Facts {
   // kHasIds: the message names its application and context (extended header or catalogue
   // frame).
-  enum Flags : std::uint8_t { kSkip = 1, kTimeValid = 2, kHasSession = 4, kHasDeviceTime = 8, kHasIds = 16 };
+  static constexpr std::uint8_t kSkip = 1, kTimeValid = 2, kHasSession = 4, kHasDeviceTime = 8, kHasIds = 16;
 
   std::uint64_t position = 0;
   std::int64_t time_us = 0;
