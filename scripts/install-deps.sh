@@ -18,6 +18,8 @@ packages=(
   libxml2-utils                       # bench/compare_fibex.sh: xmllint --stream, the FIBEX load peer
   jq python3 python3-pandas           # JSON Lines and CSV read back (tests/cli/records_test.py),
   python3-jsonschema                  #   records checked against docs/json-records.schema.json
+  man-db groff-base                   # the man page rendered (tests/cli/install_docs_test.py)
+  bash zsh fish tmux                  #   and the completions tried in each shell (zsh in tmux)
 )
 missing=()
 for p in "${packages[@]}"; do

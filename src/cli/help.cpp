@@ -9,7 +9,47 @@
 
 namespace dltdump::cli {
 
+const std::string_view kDescription =
+    "dltdump parses DLT Version 1 log files, originating either from a file, a serial recording, a network "
+    "recording, a capture, or a live TCP, UDP or serial connection.";
+
 namespace {
+
+constexpr HelpItem kInputs[] = {
+    {"<path> or file:///<path>", "A file, read from disk."},
+    {"-", "Standard input (decoded as a DLT file unless --format says otherwise)."},
+    {"Several inputs", "Decoded one after the other into the same output (unless its name holds %FILE%)."},
+    {"tcp://host[:port]",
+     "Connect to a DLT daemon or ECU (port 3490 by default; network format). A connection attempt gives up after "
+     "5 s; the stream ends when the peer closes it or after 5 s without data."},
+    {"udp://addr[:port][?bindto=ip]",
+     "Receive DLT over UDP (port 3490 by default): a multicast group (joined on the interface with address ip, if "
+     "given) or a local address (0.0.0.0: all). Each sender is a stream of its own. Runs until stopped with "
+     "Ctrl-C."},
+    {"ser:port,baud,data,parity,stop[,handshake]",
+     "A serial port, e.g. ser:/dev/ttyUSB0,115200,8,N,1 (parity N, E, O, M, S; stop bits 1, 1.5, 2; handshake "
+     "none, xon, rts, rtsxon). Serial format (DLS markers). Runs until the port goes away or Ctrl-C."},
+    {"Live inputs",
+     "A live input must be the only input. Its lines carry the PC clock (UDP: the kernel's receive time); output "
+     "files are flushed every 5 s; Ctrl-C or SIGTERM ends the recording with complete files and exit code 0."},
+};
+
+constexpr HelpItem kExitCodes[] = {
+    {"0", "Success."},
+    {"1", "Command line option error, or no input given."},
+    {"2", "Input URI error (an input argument could not be interpreted)."},
+    {"3",
+     "No input was processed: every input failed, before its first line or part-way (or no output file could be "
+     "created)."},
+    {"4", "Some inputs were processed, others failed."},
+    {"5", "Writing the output failed (disk full, file size limit; a closed pipe is no error)."},
+    {"6", "A FIBEX catalogue has warnings or cannot be read."},
+    {"130", "Stopped by SIGINT (Ctrl-C) while decoding a file; the output ends on a whole line or message."},
+    {"143", "Stopped by SIGTERM likewise."},
+    {"255", "Internal error."},
+};
+
+constexpr HelpTopic kTopics[] = {{"Input", kInputs}, {"Exit codes", kExitCodes}};
 
 // Appends `text` wrapped at `width`: the first line indented by `indent`, the following
 // ones by `hang`.
@@ -73,10 +113,7 @@ std::string usage_text(unsigned width) {
 
 std::string help_text(unsigned width) {
   std::string s = version_line() + "\n\n";
-  wrap(s,
-       "dltdump parses DLT Version 1 log files, originating either from a file, a serial "
-       "recording, a network recording, a capture, or a live TCP, UDP or serial connection.",
-       width, 0, 0);
+  wrap(s, std::string(kDescription), width, 0, 0);
   s += "\n";
   wrap(s, "Usage: dltdump [options] <input>...", width, 0, 2);
   for (const OptionSectionInfo& section : option_sections()) {
@@ -86,44 +123,17 @@ std::string help_text(unsigned width) {
     append_options(s, section.id, width);
     if (!section.note.empty()) wrap(s, std::string(section.note), width, 2, 4);
   }
-  s += "\nInput:\n";
-  wrap(s, "<path> or file:///<path> - A file, read from disk.", width, 2, 4);
-  wrap(s, "- - Standard input (decoded as a DLT file unless " + option_flag(OptionId::Format) + " says otherwise).",
-       width, 2, 4);
-  wrap(s, "Several inputs are decoded one after the other into the same output (unless its name holds %FILE%).", width,
-       2, 4);
-  wrap(s,
-       "tcp://host[:port] - Connect to a DLT daemon or ECU (port 3490 by default; network format). A connection "
-       "attempt gives up after 5 s; the stream ends when the peer closes it or after 5 s without data.",
-       width, 2, 4);
-  wrap(s,
-       "udp://addr[:port][?bindto=ip] - Receive DLT over UDP (port 3490 by default): a multicast group "
-       "(joined on the interface with address ip, if given) or a local address (0.0.0.0: all). Each sender "
-       "is a stream of its own. Runs until stopped with Ctrl-C.",
-       width, 2, 4);
-  wrap(s,
-       "ser:port,baud,data,parity,stop[,handshake] - A serial port, e.g. ser:/dev/ttyUSB0,115200,8,N,1 "
-       "(parity N, E, O, M, S; stop bits 1, 1.5, 2; handshake none, xon, rts, rtsxon). Serial format "
-       "(DLS markers). Runs until the port goes away or Ctrl-C.",
-       width, 2, 4);
-  wrap(s,
-       "A live input must be the only input. Its lines carry the PC clock (UDP: the kernel's receive time); "
-       "output files are flushed every 5 s; Ctrl-C or SIGTERM ends the recording with complete files and "
-       "exit code 0.",
-       width, 2, 4);
-  s += "\nExit codes:\n";
-  wrap(s, "0 - Success.", width, 2, 4);
-  wrap(s, "1 - Command line option error, or no input given.", width, 2, 4);
-  wrap(s, "2 - Input URI error (an input argument could not be interpreted).", width, 2, 4);
-  wrap(s,
-       "3 - No input was processed: every input failed, before its first line or part-way (or no output file "
-       "could be created).",
-       width, 2, 4);
-  wrap(s, "4 - Some inputs were processed, others failed.", width, 2, 4);
-  wrap(s, "5 - Writing the output failed (disk full, broken pipe).", width, 2, 4);
-  wrap(s, "255 - Internal error.", width, 2, 4);
+  for (const HelpTopic& topic : help_topics()) {
+    s += "\n";
+    s += topic.title;
+    s += ":\n";
+    for (const HelpItem& item : topic.items)
+      wrap(s, std::string(item.term) + " - " + std::string(item.text), width, 2, 4);
+  }
   return s;
 }
+
+std::span<const HelpTopic> help_topics() { return kTopics; }
 
 std::string version_text() {
   std::string s = version_line() + "\n";

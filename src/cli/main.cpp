@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "app/dump_app.hpp"
+#include "cli/completions.hpp"
 #include "cli/help.hpp"
+#include "cli/man_page.hpp"
 #include "cli/options.hpp"
 #include "fibex/fibex_reader.hpp"
 #include "util/diagnostic.hpp"
@@ -56,6 +58,14 @@ util::ExitCode run(int argc, char** argv) {
       write_all(STDOUT_FILENO, cli::help_text(cli::console_width()));
       return util::ExitCode::Success;
     case cli::Command::Version: write_all(STDOUT_FILENO, cli::version_text()); return util::ExitCode::Success;
+    case cli::Command::Generate:
+      switch (options.generate) {
+        case cli::Generated::ManPage: write_all(STDOUT_FILENO, cli::man_page()); break;
+        case cli::Generated::BashCompletion: write_all(STDOUT_FILENO, cli::completion_script(cli::Shell::Bash)); break;
+        case cli::Generated::ZshCompletion: write_all(STDOUT_FILENO, cli::completion_script(cli::Shell::Zsh)); break;
+        case cli::Generated::FishCompletion: write_all(STDOUT_FILENO, cli::completion_script(cli::Shell::Fish)); break;
+      }
+      return util::ExitCode::Success;
     case cli::Command::Usage:
       write_all(STDERR_FILENO, cli::usage_text(cli::console_width()) + "dltdump: no input given\n");
       return util::ExitCode::OptionError;

@@ -12,6 +12,15 @@ constexpr std::string_view kOutputDetails[] = {
     "%NAME% - the environment variable NAME; %% is a percent sign.",
 };
 
+constexpr std::string_view kFormatChoices[] = {"auto", "file", "ser", "net", "pcap"};
+constexpr std::string_view kOutChoices[] = {"text", "json", "csv"};
+constexpr std::string_view kStatsChoices[] = {"text", "json"};
+constexpr std::string_view kGenerateChoices[] = {"man", "complete-bash", "complete-zsh", "complete-fish"};
+constexpr std::string_view kTypeChoices[] = {
+    "fatal",    "error",   "warn",     "info",  "debug",    "verbose",    "ipc",         "can",   "flexray", "most",
+    "ethernet", "someip",  "user1",    "user2", "user3",    "user4",      "user5",       "user6", "user7",   "user8",
+    "user9",    "request", "response", "time",  "variable", "functionin", "functionout", "state", "vfb"};
+
 using enum OptionId;
 using enum Arity;
 using enum OptionSection;
@@ -31,6 +40,15 @@ constexpr OptionEntry kTable[] = {
      .section = Options,
      .help = "Display the version of this program.",
      .usage = "Display the version of this program."},
+    {.id = Generate,
+     .long_name = "generate",
+     .arity = Value,
+     .value_name = "kind",
+     .section = Options,
+     .help = "Print the man page (man, roff) or a shell completion script (complete-bash, complete-zsh, "
+             "complete-fish) made from these options, and exit. cmake --install installs them.",
+     .example = "man",
+     .choices = kGenerateChoices},
     {.id = Position,
      .long_name = "position",
      .arity = Flag,
@@ -44,7 +62,8 @@ constexpr OptionEntry kTable[] = {
      .help = "The input format: automatic (auto), file, serial (ser), network (net) or pcap (pcapng). Automatic "
              "chooses by the first bytes, not the name: DLT file, serial or network recording, PCAP or PCAP-NG "
              "capture (files and standard input alike).",
-     .example = "auto"},
+     .example = "auto",
+     .choices = kFormatChoices},
     {.id = UdpPort,
      .long_name = "udp-port",
      .arity = Value,
@@ -73,7 +92,8 @@ constexpr OptionEntry kTable[] = {
              "promising a format that is not written, such as .pcap, .gz or .json, is refused). CON: or /dev/stdout is "
              "the console. The name may hold:",
      .details = kOutputDetails,
-     .example = "%FILE%.txt"},
+     .example = "%FILE%.txt",
+     .takes_path = true},
     {.id = Out,
      .long_name = "out",
      .arity = Value,
@@ -83,7 +103,8 @@ constexpr OptionEntry kTable[] = {
              "json (JSON Lines: one object per message with its fields and typed arguments, see the manual) or "
              "csv (a header row, then one row per message, text last). An output name ending in .jsonl or "
              ".ndjson writes JSON Lines, one ending in .csv CSV, without this option.",
-     .example = "json"},
+     .example = "json",
+     .choices = kOutChoices},
     {.id = Count,
      .long_name = "count",
      .short_names = "c",
@@ -101,7 +122,8 @@ constexpr OptionEntry kTable[] = {
              "last time and message rate, messages lost (gaps in the message counters) and ECU restarts "
              "(lifecycles). Format text (the default: tables) or json (one document, see the manual). Filters "
              "apply: the report covers the messages that pass them.",
-     .example = "json"},
+     .example = "json",
+     .choices = kStatsChoices},
     {.id = Force,
      .long_name = "force",
      .short_names = "f",
@@ -131,7 +153,8 @@ constexpr OptionEntry kTable[] = {
      .section = Options,
      .help = "With a udp:// input: also write every datagram received, as raw IPv4 with the kernel's time "
              "stamps, to this PCAP-NG file (replay it with --udp-port=<port>).",
-     .example = "received.pcapng"},
+     .example = "received.pcapng",
+     .takes_path = true},
     {.id = EcuId,
      .long_name = "ecuid",
      .arity = List,
@@ -168,7 +191,8 @@ constexpr OptionEntry kTable[] = {
      .help = "Message types: fatal, error, warn, info, debug, verbose, ipc, can, flexray, most, ethernet, someip, "
              "user1 to user9, request, response, time, variable, functionin, functionout, state, vfb, or the "
              "MSIN value without the verbose bit (48 = warn).",
-     .example = "warn,error"},
+     .example = "warn,error",
+     .choices = kTypeChoices},
     {.id = Verbose,
      .long_name = "verbose",
      .arity = Flag,
@@ -248,7 +272,8 @@ constexpr OptionEntry kTable[] = {
      .help = "FIBEX files, or directories of them (every *.xml inside, not recursive), that describe the "
              "non-verbose messages: their lines show the ids, type and arguments the catalogue gives. Without an "
              "input, only checks the files: exit 0, or their warnings and exit 6.",
-     .example = "ecu1.xml"},
+     .example = "ecu1.xml",
+     .takes_path = true},
     {.id = NvMultiEcu,
      .long_name = "nv-multiecu",
      .arity = Flag,

@@ -1,7 +1,7 @@
 // dltdump's options, each declared once: its names, what value it takes, its help text and
-// the section it belongs to. The tokeniser (command_line), the help and usage screens (help)
-// and the messages that name an option read them from here; a man page or shell completion
-// generator can iterate option_table() and option_sections().
+// the section it belongs to. The tokeniser (command_line), the help and usage screens (help),
+// the man page (man_page), the shell completions (completions) and the messages that name an
+// option read them from here.
 //
 // Adding an option: an OptionId enumerator, its entry in option_table.cpp (same position as
 // the enumerator), and the code in options.cpp or filter_options.cpp that turns its values
@@ -22,6 +22,7 @@ namespace dltdump::cli {
 enum class OptionId : std::uint8_t {
   Help,
   Version,
+  Generate,
   Position,
   Format,
   UdpPort,
@@ -88,6 +89,10 @@ struct OptionEntry {
   std::span<const std::string_view> details = {};  // items listed under the paragraph, indented
   std::string_view usage = {};    // its paragraph on the usage screen (no input given); "" if not there
   std::string_view example = {};  // a valid value (tests, man page examples); "" for flags
+  // The values it takes when they are a fixed set (shell completions offer them); empty for
+  // free values.
+  std::span<const std::string_view> choices = {};
+  bool takes_path = false;  // its value names files or directories (completions offer paths)
 };
 
 // Every option, in OptionId order (option_table()[i].id == OptionId(i)). Static storage;

@@ -165,6 +165,16 @@ std::optional<output::StatsFormat> parse_stats(const ParsedCommandLine& cl) {
                                                              " (text or json)");
 }
 
+// --generate=KIND: what to print (the kinds and their order: the option's choices).
+Generated parse_generate(const std::string& value) {
+  const auto choices = option(OptionId::Generate).choices;
+  for (std::size_t i = 0; i < choices.size(); ++i)
+    if (util::ascii_lower(value) == choices[i]) return static_cast<Generated>(i);
+  throw util::option_error(option_name(OptionId::Generate), "Option " + option_quoted(OptionId::Generate) +
+                                                                " has incorrect kind " + util::quoted(value) +
+                                                                " (man, complete-bash, complete-zsh or complete-fish)");
+}
+
 dlt::LineFormatter::Style parse_records(const ParsedCommandLine& cl, const std::string& output) {
   using Style = dlt::LineFormatter::Style;
   const Style by_name = output::record_style(output);
@@ -310,7 +320,10 @@ Options parse_options(std::span<const std::string> args) {
   parse_fibex_options(cl, o.dump, o.warnings);
   if (cl.has(OptionId::Help)) o.command = Command::Help;
   else if (cl.has(OptionId::Version)) o.command = Command::Version;
-  else if (!cl.inputs.empty()) o.command = Command::Dump;
+  else if (const auto* v = cl.values(OptionId::Generate)) {
+    o.command = Command::Generate;
+    o.generate = parse_generate(v->front());
+  } else if (!cl.inputs.empty()) o.command = Command::Dump;
   else if (!o.dump.fibex.empty()) o.command = Command::FibexCheck;
   else o.command = Command::Usage;
   if (o.command != Command::Dump) return o;

@@ -11,11 +11,16 @@
 
 namespace dltdump::cli {
 
-// FibexCheck: --fibex without an input (read the files, report, decode nothing).
-enum class Command { Help, Version, Dump, FibexCheck, Usage };
+// FibexCheck: --fibex without an input (read the files, report, decode nothing). Generate:
+// print the man page or a completion script (--generate; Options::generate says which).
+enum class Command { Help, Version, Generate, Dump, FibexCheck, Usage };
+
+// What --generate prints.
+enum class Generated { ManPage, BashCompletion, ZshCompletion, FishCompletion };
 
 struct Options {
   Command command = Command::Usage;
+  Generated generate = Generated::ManPage;  // with Command::Generate
   app::DumpConfig dump;
   // Values that are valid but have no effect (e.g. -A without a filter): one line each,
   // naming the option, for standard error; the run goes on.

@@ -219,3 +219,39 @@ TEST(OptionTable, EveryExampleIsAValidValue) {
     }
   }
 }
+
+TEST(OptionTable, EveryChoiceIsAValidValue) {
+  // The completions offer the choices: each must parse, and the example be one of them.
+  for (const OptionEntry& e : option_table()) {
+    if (e.choices.empty()) continue;
+    EXPECT_NE(e.arity, Arity::Flag);
+    EXPECT_FALSE(e.takes_path);
+    EXPECT_NE(std::find(e.choices.begin(), e.choices.end(), split_list(std::string(e.example)).front()),
+              e.choices.end());
+    for (const std::string_view choice : e.choices) {
+      const std::vector<std::string> args = {"--" + std::string(e.long_name) + "=" + std::string(choice),
+                                             "udp://127.0.0.1:3490"};
+      SCOPED_TRACE(command(args));
+      try {
+        parse_options(args);
+      } catch (const util::Error& error) {
+        ADD_FAILURE() << std::string(error.what());
+      }
+    }
+  }
+  EXPECT_FALSE(option(OptionId::Format).choices.empty());
+  EXPECT_TRUE(option(OptionId::Output).takes_path);
+}
+
+TEST(OptionTable, GenerateKindsFollowTheChoices) {
+  const auto choices = option(OptionId::Generate).choices;
+  const Generated kinds[] = {Generated::ManPage, Generated::BashCompletion, Generated::ZshCompletion,
+                             Generated::FishCompletion};
+  ASSERT_EQ(choices.size(), std::size(kinds));
+  for (std::size_t i = 0; i < choices.size(); ++i) {
+    const Options o = parse_options(std::vector<std::string>{"--generate=" + std::string(choices[i])});
+    EXPECT_EQ(o.command, Command::Generate);
+    EXPECT_EQ(o.generate, kinds[i]);
+  }
+  EXPECT_THROW(parse_options(std::vector<std::string>{"--generate=ksh"}), util::Error);
+}
