@@ -3,7 +3,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <optional>
+#include <string_view>
 
 #include "app/live_input.hpp"
 #include "app/parallel/capture_chunks.hpp"
@@ -206,6 +208,19 @@ std::vector<util::FileIdentity> input_identities(const DumpConfig& config) {
   return ids;
 }
 
+// Whether text lines are coloured: on the console only, never in a file; `auto` when the
+// console is a terminal and the user did not ask for no colour (https://no-color.org: a
+// non-empty NO_COLOR; a dumb terminal).
+bool colours_lines(const DumpConfig& config, int out_fd) {
+  if (config.colour == ColourWhen::Never || config.records != dlt::LineFormatter::Style::Text) return false;
+  if (output::output_kind(config.output) != output::OutputKind::Console) return false;
+  if (config.colour == ColourWhen::Always) return true;
+  const char* no_colour = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  return ::isatty(out_fd) && (no_colour == nullptr || *no_colour == '\0') &&
+         (term == nullptr || std::string_view(term) != "dumb");
+}
+
 util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   std::optional<filter::Filter> filter;
   if (config.filter.any()) {
@@ -213,9 +228,10 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     spec.catalogue = config.catalogue != nullptr;
     filter.emplace(spec);
   }
+  dlt::LineFormatter::Options text_format{config.position, config.records, {}};
+  text_format.colour = colours_lines(config, out_fd);
   output::Output output(
-      {config.output, config.force, config.split_bytes,
-       dlt::LineFormatter::Options{config.position, config.records, {}}, input_identities(config), config.nv_verbose,
+      {config.output, config.force, config.split_bytes, text_format, input_identities(config), config.nv_verbose,
        config.count, config.inputs.size() > 1, config.stats, config.filter.keeps_counter_sequences_whole()},
       out_fd);
   output::LineOutput& sink = output.lines();

@@ -16,6 +16,9 @@
 
 namespace dltdump::app {
 
+// --color: when text lines on the console are coloured (dlt/line_colour.hpp).
+enum class ColourWhen : std::uint8_t { Auto, Always, Never };
+
 struct DumpConfig {
   std::vector<input::InputSpec> inputs;
   input::InputFormat format = input::InputFormat::Automatic;
@@ -28,6 +31,7 @@ struct DumpConfig {
   std::uint32_t before_context = 0, after_context = 0;                  // -B, -A (only with a filter)
   std::string output;                                                   // -o: file name template (empty: the console)
   dlt::LineFormatter::Style records = dlt::LineFormatter::Style::Text;  // --out or -o's extension
+  ColourWhen colour = ColourWhen::Auto;                                 // --color
   bool force = false;                                                   // -f: overwrite existing files (never inputs)
   std::uint64_t split_bytes = 0;                                        // --split (0: no splitting)
   int retries = 0;                            // --retries: TCP connection retries (negative: forever)

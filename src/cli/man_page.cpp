@@ -51,6 +51,8 @@ void append_options(std::string& s, OptionSection section) {
 constexpr HelpItem kEnvironment[] = {
     {"TZ", "The time zone of the time column (local time)."},
     {"COLUMNS", "The width the help is wrapped to (else the terminal's, else 80)."},
+    {"NO_COLOR", "When set and not empty, --color=auto colours nothing (https://no-color.org)."},
+    {"TERM", "When dumb, --color=auto colours nothing."},
 };
 
 constexpr HelpItem kExamples[] = {

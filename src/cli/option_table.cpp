@@ -14,6 +14,7 @@ constexpr std::string_view kOutputDetails[] = {
 
 constexpr std::string_view kFormatChoices[] = {"auto", "file", "ser", "net", "pcap"};
 constexpr std::string_view kOutChoices[] = {"text", "json", "csv"};
+constexpr std::string_view kColorChoices[] = {"auto", "always", "never"};
 constexpr std::string_view kStatsChoices[] = {"text", "json"};
 constexpr std::string_view kGenerateChoices[] = {"man", "complete-bash", "complete-zsh", "complete-fish"};
 constexpr std::string_view kTypeChoices[] = {
@@ -105,6 +106,16 @@ constexpr OptionEntry kTable[] = {
              ".ndjson writes JSON Lines, one ending in .csv CSV, without this option.",
      .example = "json",
      .choices = kOutChoices},
+    {.id = Color,
+     .long_name = "color",
+     .arity = Optional,
+     .value_name = "when",
+     .section = Options,
+     .help = "Colour text lines by level on the console: fatal, error and warn lines and skip lines stand out. "
+             "auto (the default; also --color alone): when standard output is a terminal and NO_COLOR is not set; "
+             "always; never. Never in output files, JSON or CSV.",
+     .example = "never",
+     .choices = kColorChoices},
     {.id = Count,
      .long_name = "count",
      .short_names = "c",

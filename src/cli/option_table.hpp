@@ -29,6 +29,7 @@ enum class OptionId : std::uint8_t {
   Threads,
   Output,
   Out,
+  Color,
   Count,
   Stats,
   Force,

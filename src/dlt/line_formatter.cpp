@@ -70,10 +70,16 @@ void LineFormatter::format(const Message& m, util::TextBuffer& out) {
   }
   format_head(m, out);
   format_payload_text(m, out);
-  out.put('\n');
+  end_line(out);
 }
 
 void LineFormatter::format_head(const Message& m, util::TextBuffer& out) {
+  coloured_ = false;
+  if (options_.colour) [[unlikely]] {
+    const std::string_view colour = line_colour(m);
+    out.append(colour);
+    coloured_ = !colour.empty();
+  }
   put_prefix(m.position, m.time, out);
   char* const start = out.reserve(kHeaderBound);
   char* p = start;
@@ -127,9 +133,13 @@ void LineFormatter::format(const SkipRecord& s, util::TextBuffer& out) {
     else append_facts(out, facts_of(s));
     return;
   }
+  if (options_.colour) [[unlikely]]
+    out.append(kSkipColour);
   put_prefix(s.position, s.time, out);
   out.append("0.0000 -1  SKIP SKIP 0 log warn verbose 4 ");
   format_skip_text(s, out);
+  if (options_.colour) [[unlikely]]
+    out.append(kColourReset);
   out.put('\n');
 }
 

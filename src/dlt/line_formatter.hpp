@@ -16,6 +16,7 @@
 
 #include "dlt/csv_record.hpp"
 #include "dlt/json_record.hpp"
+#include "dlt/line_colour.hpp"
 #include "dlt/message.hpp"
 #include "dlt/message_facts.hpp"
 #include "util/text_buffer.hpp"
@@ -35,6 +36,7 @@ class LineFormatter {
     bool position;           // prefix `%08x: ` with the stream offset (text lines)
     Style style;             // text lines, JSON Lines records or CSV rows
     std::string_view input;  // the input's name, as records of other styles show it
+    bool colour = false;     // text lines coloured by level (dlt/line_colour.hpp): a terminal's
   };
   explicit LineFormatter(Options options) : options_(options) {}
 
@@ -45,8 +47,17 @@ class LineFormatter {
   // Appends the line (or record) of a message that parse_packet accepted.
   void format(const Message& m, util::TextBuffer& out);
   // Appends the text line of a message up to its payload text: format() is format_head(),
-  // the payload text and a line end. Text style only.
+  // the payload text and end_line(). Text style only.
   void format_head(const Message& m, util::TextBuffer& out);
+  // Appends the line end of the line format_head began last (with the colour's reset when it
+  // began one).
+  void end_line(util::TextBuffer& out) {
+    if (coloured_) [[unlikely]] {
+      out.append(kColourReset);
+      coloured_ = false;
+    }
+    out.put('\n');
+  }
   // Appends the line of a skip record (`… SKIP SKIP 0 log warn verbose 4 Skipped: …`).
   void format(const SkipRecord& s, util::TextBuffer& out);
 
@@ -54,6 +65,7 @@ class LineFormatter {
   void put_prefix(std::uint64_t position, util::Timestamp time, util::TextBuffer& out);
 
   Options options_;
+  bool coloured_ = false;  // the line begun last has a colour to reset
   util::LocalTimeFormatter time_;
   JsonRecordFormatter json_;
   CsvRecordFormatter csv_;

@@ -61,7 +61,7 @@ class TextSink final : public LineOutput, private dlt::InPlaceLines {
     return out;
   }
   void end_line() override {
-    line_->put('\n');
+    formatter_.end_line(*line_);
     target_.end();
     ++lines_;
   }

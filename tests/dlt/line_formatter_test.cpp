@@ -188,3 +188,45 @@ TEST(Packet, HeadersOfEveryFlagCombinationAndLength) {
     }
   }
 }
+
+TEST(LineFormatter, ColourByLevel) {
+  // MSIN: verbose bit, MSTP 0 (log), MTIN in the high nibble: 1 fatal, 2 error, 3 warn, 4 info.
+  const std::pair<std::uint8_t, std::string> cases[] = {{0x11, "\x1b[1;31m"}, {0x21, "\x1b[31m"}, {0x31, "\x1b[33m"},
+                                                        {0x41, ""},           {0x51, ""},         {0x61, ""}};
+  dlt::LineFormatter::Options colour{false};
+  colour.colour = true;
+  for (const auto& [msin, sgr] : cases) {
+    PacketSpec s = full();
+    s.msin = msin;
+    s.noar = 1;
+    Bytes pkt = packet(s, arg_string("text", false));
+    dlt::Message m;
+    ASSERT_TRUE(dlt::parse_packet(pkt, m));
+    util::TextBuffer plain, coloured;
+    dlt::LineFormatter(dlt::LineFormatter::Options{false}).format(m, plain);
+    dlt::LineFormatter f(colour);
+    f.format(m, coloured);
+    const std::string want = sgr.empty() ? std::string(plain.view())
+                                         : sgr + std::string(plain.view().substr(0, plain.size() - 1)) + "\x1b[0m\n";
+    EXPECT_EQ(coloured.view(), want) << int(msin);
+    // The head and end_line that in-place lines use give the same line, also when a fatal
+    // line was begun before and taken back: its colour does not stay.
+    PacketSpec fatal = s;
+    fatal.msin = 0x11;
+    Bytes fatal_pkt = packet(fatal, arg_string("text", false));
+    dlt::Message taken_back;
+    ASSERT_TRUE(dlt::parse_packet(fatal_pkt, taken_back));
+    util::TextBuffer head;
+    f.format_head(taken_back, head);
+    head.truncate(0);
+    f.format_head(m, head);
+    head.append("text");
+    f.end_line(head);
+    EXPECT_EQ(head.view(), want);
+  }
+  dlt::SkipRecord r{0, 58, dlt::kReasonInvalidHeader, util::Timestamp::from_storage(1639688375, 237600)};
+  util::TextBuffer t;
+  dlt::LineFormatter(colour).format(r, t);
+  EXPECT_TRUE(t.view().starts_with("\x1b[35m2021/12/16 ")) << t.view();
+  EXPECT_TRUE(t.view().ends_with("header\x1b[0m\n")) << t.view();
+}

@@ -1,0 +1,156 @@
+#!/usr/bin/python3
+"""Issue #23 (scope 1): colour on a terminal. Lines coloured by level in a real terminal
+(tmux: the pane read back with its attributes), and never when standard output is a pipe or
+a file, when NO_COLOR is set or TERM is dumb, in output files, JSON or CSV. --color=always
+colours a pipe too, with the same lines once the colour is taken out, for 1 and 2 threads,
+with filters, context and positions.
+
+Usage: terminal_test.py DLTDUMP DLTGEN WORK_DIR"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_checks import ENV, check, finish, runner  # noqa: E402
+
+dltdump, dltgen, work = sys.argv[1], sys.argv[2], sys.argv[3]
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+run = runner(dltdump)
+SGR = re.compile(rb"\x1b\[[0-9;]*m")
+
+log = os.path.join(work, "mixed.dlt")
+subprocess.run([dltgen, "--count", "3000", "--seed", "5", "--corrupt", "3", "-o", log], check=True)
+big = os.path.join(work, "big.dlt")  # large enough for the parallel decoders
+subprocess.run([dltgen, "--count", "60000", "--seed", "6", "--corrupt", "1", "-o", big], check=True)
+
+COLOURS = {b"log fatal": b"\x1b[1;31m", b"log error": b"\x1b[31m", b"log warn": b"\x1b[33m"}
+
+
+def expected_colour(plain_line, position):
+    """The colour a plain line gets: its level's, magenta for a skip line, none else."""
+    if b" SKIP SKIP " in plain_line:
+        return b"\x1b[35m"
+    fields = plain_line.split(b" ")[1 if position else 0:]
+    level = b" ".join(fields[8:10]) if len(fields) > 9 else b""
+    return COLOURS.get(level, b"")
+
+
+def screen_lines(screen):
+    """The pane's lines (tmux capture-pane -e) as (text, coloured): whether the line's first
+    character is drawn with a colour or bold. tmux writes a sequence only where the attributes
+    change, so they are followed from line to line."""
+    fg, bold, out = None, False, []
+    for raw in screen.split(b"\n"):
+        start_state = None
+        for part in re.split(rb"(\x1b\[[0-9;]*m)", raw):
+            m = re.fullmatch(rb"\x1b\[([0-9;]*)m", part)
+            if m:
+                for code in (m.group(1) or b"0").split(b";"):
+                    if code == b"0":
+                        fg, bold = None, False
+                    elif code == b"1":
+                        bold = True
+                    elif code == b"22":
+                        bold = False
+                    elif code == b"39":
+                        fg = None
+                    elif code.startswith(b"3") and len(code) == 2:
+                        fg = code
+            elif part and start_state is None:
+                start_state = fg is not None or bold
+        out.append((SGR.sub(b"", raw), bool(start_state)))
+    return out
+
+
+# --- --color=always into a pipe: each line wrapped in its colour, nothing else changed.
+for args in ([], ["--position"], ["--threads=2"], ["-s", "ok", "-B", "2", "-A", "1"], ["--type=error", "--threads=2"]):
+    for f in (log, big):
+        code, plain, _ = run(*args, f)
+        code2, coloured, err = run("--color=always", *args, f)
+        check(code == code2 == 0 and err == b"", "%s %s: exit codes" % (args, f))
+        check(SGR.sub(b"", coloured) == plain, "%s %s: the colour taken out leaves the plain lines" % (args, f))
+        plain_lines, coloured_lines = plain.split(b"\n"), coloured.split(b"\n")
+        ok = len(plain_lines) == len(coloured_lines)
+        wrong = None
+        for p, c in zip(plain_lines, coloured_lines):
+            if not p:
+                continue
+            colour = expected_colour(p, "--position" in args)
+            want = colour + p + b"\x1b[0m" if colour else p
+            if c != want:
+                ok, wrong = False, (p, c)
+                break
+        check(ok, "%s %s: each line in its level's colour: %r" % (args, f, wrong))
+        check(any(c.startswith(b"\x1b[31m") for c in coloured_lines), "%s %s: some error line coloured" % (args, f))
+_, one, _ = run("--color=always", "--threads=1", big)
+_, two, _ = run("--color=always", "--threads=2", big)
+check(one == two, "--color=always: 1 and 2 threads give the same bytes")
+
+# --- never: a pipe by default, files, records, NO_COLOR does not matter to always.
+_, out, _ = run(log)
+check(b"\x1b" not in out, "auto into a pipe: no colour")
+_, out, _ = run("--color", log)
+check(b"\x1b" not in out, "--color alone is auto: no colour into a pipe")
+_, out, _ = run("--color=never", log)
+check(b"\x1b" not in out, "never: no colour")
+for name in ("out.txt", "out.jsonl", "out.csv"):
+    path = os.path.join(work, name)
+    code, _, _ = run("--color=always", "-f", "-o", path, log)
+    check(code == 0 and b"\x1b" not in open(path, "rb").read(), "--color=always -o %s: no colour in the file" % name)
+for records in ("json", "csv"):
+    _, out, _ = run("--color=always", "--out=" + records, log)
+    check(b"\x1b" not in out, "--color=always --out=%s: no colour in records" % records)
+code, out, err = run("--color=sometimes", log)
+check(code == 1 and out == b"" and err.count(b"\n") == 1 and b"'color'" in err, "a bad --color value: one line, exit 1")
+
+
+# --- a real terminal: tmux runs dltdump in a pane; capture-pane -e shows the attributes.
+panes = [0]
+
+
+def pane(command, env_extra=None):
+    panes[0] += 1
+    tmux = ["tmux", "-L", "dltdump-colour-%d-%d" % (os.getpid(), panes[0]), "-f", "/dev/null"]
+    marker = os.path.join(work, "done")
+    if os.path.exists(marker):
+        os.remove(marker)
+    env = ["env", "-u", "NO_COLOR", "TERM=xterm-256color"] + ["%s=%s" % kv for kv in (env_extra or {}).items()]
+    shell = env + ["sh", "-c", command + "; touch " + marker + "; sleep 30"]
+    subprocess.run(tmux + ["new-session", "-d", "-x", "250", "-y", "100"] + shell, check=True, env=ENV)
+    try:
+        for _ in range(200):  # done within 20 s
+            if os.path.exists(marker):
+                break
+            time.sleep(0.1)
+        return subprocess.run(tmux + ["capture-pane", "-e", "-p", "-S", "-100"], capture_output=True).stdout
+    finally:
+        subprocess.run(tmux + ["kill-server"], capture_output=True)
+
+
+if shutil.which("tmux"):
+    head = os.path.join(work, "head.dlt")
+    # The first lines of the log as a file of their own: the whole output fits the pane.
+    subprocess.run([dltgen, "--count", "60", "--seed", "5", "-o", head], check=True)
+    screen = pane("TZ=UTC %s %s" % (dltdump, head))
+    lines = [(t, c) for t, c in screen_lines(screen) if b" log " in t]
+    check(len(lines) >= 50, "the terminal shows the lines: %d" % len(lines))
+    for level in (b"log error", b"log warn", b"log fatal"):
+        shown = [(t, c) for t, c in lines if level in t]
+        check(shown and all(c for _, c in shown),
+              "terminal: %s lines coloured: %r" % (level.decode(), [t for t, c in shown if not c][:2]))
+    quiet = [c for t, c in lines if b"log info" in t or b"log debug" in t]
+    check(quiet and not any(quiet), "terminal: info and debug lines not coloured")
+    for label, command, env in (("NO_COLOR=1", "%s %s", {"NO_COLOR": "1"}), ("TERM=dumb", "%s %s", {"TERM": "dumb"}),
+                                ("a pipe", "%s %s | cat", {}), ("--color=never", "%s --color=never %s", {})):
+        screen = pane("TZ=UTC " + command % (dltdump, head), env)
+        lines = [c for t, c in screen_lines(screen) if b" log " in t]
+        check(len(lines) >= 50 and not any(lines),
+              "terminal with %s: no colour" % label)
+else:
+    print("SKIP: tmux not installed: colour is not tried in a terminal")
+
+finish()
