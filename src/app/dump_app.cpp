@@ -1,8 +1,11 @@
 #include "app/dump_app.hpp"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <optional>
 #include <string_view>
@@ -12,6 +15,7 @@
 #include "app/parallel/capture_flows.hpp"
 #include "app/parallel/dlt_blocks.hpp"
 #include "app/pipeline.hpp"
+#include "app/progress.hpp"
 #include "app/skip_tally.hpp"
 #include "dissect/capture_decoder.hpp"
 #include "dlt/framer.hpp"
@@ -25,6 +29,7 @@
 #include "util/fd_writer.hpp"
 #include "util/file_identity.hpp"
 #include "util/input_file.hpp"
+#include "util/status_line.hpp"
 #include "util/stop_signal.hpp"
 #include "util/value_text.hpp"
 
@@ -33,7 +38,7 @@ namespace dltdump::app {
 namespace {
 
 // A diagnostic: one line, whatever its file name holds (a newline, escape sequences).
-void print_line(int fd, const std::string& text) { util::write_all(fd, util::printable(text) + "\n"); }
+void print_line(int fd, const std::string& text) { util::write_diagnostic(fd, util::printable(text)); }
 
 // One framer over the file's windows (mapped) or read(2) chunks (pipes). A mapped file cut
 // by another program meanwhile stops the input after the window that found it (what lies
@@ -93,7 +98,7 @@ void decode_file_blocks(util::InputFile& file, const DumpConfig& config, Pipelin
 // What a capture's bounds and rules lost goes to stderr, so that standard output stays the
 // lines DltDump prints.
 void report_losses(int diag_fd, const std::string& name, const dissect::CaptureLosses& losses) {
-  if (losses.any()) util::write_all(diag_fd, name + ": " + losses.text() + "\n");
+  if (losses.any()) util::write_diagnostic(diag_fd, name + ": " + losses.text());
 }
 
 // A PCAP or PCAP-NG capture: replayed packet by packet into the capture decoder (on all
@@ -212,13 +217,35 @@ std::vector<util::FileIdentity> input_identities(const DumpConfig& config) {
 // console is a terminal and the user did not ask for no colour (https://no-color.org: a
 // non-empty NO_COLOR; a dumb terminal).
 bool colours_lines(const DumpConfig& config, int out_fd) {
-  if (config.colour == ColourWhen::Never || config.records != dlt::LineFormatter::Style::Text) return false;
+  if (config.colour == When::Never || config.records != dlt::LineFormatter::Style::Text) return false;
   if (output::output_kind(config.output) != output::OutputKind::Console) return false;
-  if (config.colour == ColourWhen::Always) return true;
+  if (config.colour == When::Always) return true;
   const char* no_colour = std::getenv("NO_COLOR");
   const char* term = std::getenv("TERM");
   return ::isatty(out_fd) && (no_colour == nullptr || *no_colour == '\0') &&
          (term == nullptr || std::string_view(term) != "dumb");
+}
+
+// The progress line's options, or nullopt for none: `auto` draws it when standard error is a
+// terminal that the lines are not printed on (they would tear through it; a summary is
+// printed at the end, so -c and --stats may share it), for files only (a live input runs until
+// stopped), after a second (a quick run shows nothing).
+std::optional<Progress::Options> progress_options(const DumpConfig& config, int out_fd, int diag_fd) {
+  if (config.progress == When::Never) return std::nullopt;
+  const bool live = std::any_of(config.inputs.begin(), config.inputs.end(), [](auto& i) { return i.is_live(); });
+  Progress::Options options{diag_fd, std::chrono::milliseconds(0), {}};
+  if (config.progress == When::Auto) {
+    const bool lines_on_console = output::output_kind(config.output) == output::OutputKind::Console && !config.count &&
+                                  !config.stats && ::isatty(out_fd);
+    if (live || !::isatty(diag_fd) || lines_on_console) return std::nullopt;
+    options.delay = std::chrono::seconds(1);
+  }
+  for (const auto& spec : config.inputs) {
+    struct stat st {};
+    const bool file = spec.kind == input::InputKind::File && ::stat(spec.path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    options.sizes.push_back(file ? static_cast<std::uint64_t>(st.st_size) : 0);
+  }
+  return options;
 }
 
 util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
@@ -236,6 +263,12 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       out_fd);
   output::LineOutput& sink = output.lines();
   Pipeline pipeline(config, filter ? &*filter : nullptr, sink);
+  std::optional<Progress> progress;
+  if (auto options = progress_options(config, out_fd, diag_fd)) progress.emplace(std::move(*options));
+  // The input begun last is done with: the progress line moves on.
+  auto input_done = [&] {
+    if (progress) progress->end_input();
+  };
   std::size_t processed = 0, attempted = 0;  // inputs read to their end; begun
   bool stopped = false;
 
@@ -252,6 +285,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     auto cut_input = [&] { return file && file->shrunk_to(); };
     // The input failed with `error`; the run goes on (util/error.hpp).
     auto input_failed = [&](const util::Error& error) {
+      input_done();
       // Flush the lines first so that, on a terminal showing both streams, the message
       // appears where the failure happened.
       try {
@@ -277,6 +311,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       }
       path = spec.kind == input::InputKind::Stdin ? "-" : spec.path;
       file.emplace(util::InputFile::open(path));
+      if (progress) progress->begin_input(attempted - 1, *file, spec.argument.empty() ? path : spec.argument);
       // A file this run has written (named as a later input): it would read itself.
       if (file->inode() != 0 && sink.wrote({static_cast<dev_t>(file->device()), static_cast<ino_t>(file->inode())}))
         throw util::input_error(path, "Not reading " + path + ": it is an output file of this run");
@@ -300,6 +335,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         all_skipped = decode_stream(*file, stream_format(format), pipeline, count_skips);
       }
       sink.end_input();
+      input_done();
       if (all_skipped) {
         sink.flush();  // the warning follows the skip line
         print_line(diag_fd, input::skipped_only_warning(path, all_skipped, format, content).text);
@@ -317,6 +353,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       // of the input is not, nor the lines the end of a stream would add.
       stopped = !spec.is_live();  // a live input's stop is its normal end
       if (!stopped) ++processed;
+      input_done();
       try {
         sink.end_input();
       } catch (const util::Stopped&) {
@@ -324,6 +361,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       break;
     }
   }
+  if (progress) progress->finish();  // cleared before the summaries and reports that follow
   try {
     sink.finish();
   } catch (const util::Stopped&) {

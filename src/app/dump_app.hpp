@@ -16,8 +16,9 @@
 
 namespace dltdump::app {
 
-// --color: when text lines on the console are coloured (dlt/line_colour.hpp).
-enum class ColourWhen : std::uint8_t { Auto, Always, Never };
+// --color and --progress: when the console gets colours (dlt/line_colour.hpp) and the
+// progress line (app/progress.hpp). Auto: when they suit the terminal (dump_app.cpp says).
+enum class When : std::uint8_t { Auto, Always, Never };
 
 struct DumpConfig {
   std::vector<input::InputSpec> inputs;
@@ -31,7 +32,8 @@ struct DumpConfig {
   std::uint32_t before_context = 0, after_context = 0;                  // -B, -A (only with a filter)
   std::string output;                                                   // -o: file name template (empty: the console)
   dlt::LineFormatter::Style records = dlt::LineFormatter::Style::Text;  // --out or -o's extension
-  ColourWhen colour = ColourWhen::Auto;                                 // --color
+  When colour = When::Auto;                                             // --color
+  When progress = When::Auto;                                           // --progress
   bool force = false;                                                   // -f: overwrite existing files (never inputs)
   std::uint64_t split_bytes = 0;                                        // --split (0: no splitting)
   int retries = 0;                            // --retries: TCP connection retries (negative: forever)

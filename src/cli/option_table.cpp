@@ -14,7 +14,7 @@ constexpr std::string_view kOutputDetails[] = {
 
 constexpr std::string_view kFormatChoices[] = {"auto", "file", "ser", "net", "pcap"};
 constexpr std::string_view kOutChoices[] = {"text", "json", "csv"};
-constexpr std::string_view kColorChoices[] = {"auto", "always", "never"};
+constexpr std::string_view kWhenChoices[] = {"auto", "always", "never"};
 constexpr std::string_view kStatsChoices[] = {"text", "json"};
 constexpr std::string_view kGenerateChoices[] = {"man", "complete-bash", "complete-zsh", "complete-fish"};
 constexpr std::string_view kTypeChoices[] = {
@@ -115,7 +115,18 @@ constexpr OptionEntry kTable[] = {
              "auto (the default; also --color alone): when standard output is a terminal and NO_COLOR is not set; "
              "always; never. Never in output files, JSON or CSV.",
      .example = "never",
-     .choices = kColorChoices},
+     .choices = kWhenChoices},
+    {.id = Progress,
+     .long_name = "progress",
+     .arity = Optional,
+     .value_name = "when",
+     .section = Options,
+     .help = "A progress line on standard error while files are decoded: the input, bytes done of its size, the "
+             "rate and the time left. auto (the default; also --progress alone): when standard error is a "
+             "terminal that the lines do not go to, after the first second; always (at once, wherever standard "
+             "error goes); never.",
+     .example = "never",
+     .choices = kWhenChoices},
     {.id = Count,
      .long_name = "count",
      .short_names = "c",

@@ -30,6 +30,7 @@ enum class OptionId : std::uint8_t {
   Output,
   Out,
   Color,
+  Progress,
   Count,
   Stats,
   Force,

@@ -165,15 +165,14 @@ std::optional<output::StatsFormat> parse_stats(const ParsedCommandLine& cl) {
                                                              " (text or json)");
 }
 
-// --color[=WHEN] (alone: auto, as grep's).
-app::ColourWhen parse_colour(const std::vector<std::string>& values) {
+// --color[=WHEN], --progress[=WHEN] (alone: auto, as grep's --color).
+app::When parse_when(OptionId id, const std::vector<std::string>& values) {
   const std::string value = values.empty() ? "auto" : util::ascii_lower(values.front());
-  if (value == "auto") return app::ColourWhen::Auto;
-  if (value == "always") return app::ColourWhen::Always;
-  if (value == "never") return app::ColourWhen::Never;
-  throw util::option_error(option_name(OptionId::Color), "Option " + option_quoted(OptionId::Color) +
-                                                             " has incorrect value " + util::quoted(values.front()) +
-                                                             " (auto, always or never)");
+  if (value == "auto") return app::When::Auto;
+  if (value == "always") return app::When::Always;
+  if (value == "never") return app::When::Never;
+  throw util::option_error(option_name(id), "Option " + option_quoted(id) + " has incorrect value " +
+                                                util::quoted(values.front()) + " (auto, always or never)");
 }
 
 // --generate=KIND: what to print (the kinds and their order: the option's choices).
@@ -305,7 +304,8 @@ Options parse_options(std::span<const std::string> args) {
                                                            (o.dump.count ? "counts" : "a report") +
                                                            " on the console; it cannot be combined with " +
                                                            option_quoted(id));
-  if (auto* v = cl.values(OptionId::Color)) o.dump.colour = parse_colour(*v);
+  if (auto* v = cl.values(OptionId::Color)) o.dump.colour = parse_when(OptionId::Color, *v);
+  if (auto* v = cl.values(OptionId::Progress)) o.dump.progress = parse_when(OptionId::Progress, *v);
   o.dump.force = cl.has(OptionId::Force);
   if (auto* v = cl.values(OptionId::Split)) o.dump.split_bytes = parse_split(v->front());
   if (auto* v = cl.values(OptionId::Retries)) o.dump.retries = parse_retries(v->front());

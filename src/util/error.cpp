@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "util/fd_writer.hpp"
+#include "util/status_line.hpp"
 #include "util/value_text.hpp"
 
 namespace dltdump::util {
@@ -14,7 +15,10 @@ std::string error_line(const Error& e) {
 }
 
 void print_error(int fd, const Error& e) {
-  if (const std::string line = error_line(e); !line.empty()) write_all(fd, line);
+  if (const std::string line = error_line(e); !line.empty()) {
+    const auto held = hold_status_line();  // a line of its own, never inside the progress line
+    write_all(fd, line);
+  }
 }
 
 std::string with_os_reason(const std::string& what, int err) { return what + " (" + std::strerror(err) + ")"; }

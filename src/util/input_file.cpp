@@ -59,7 +59,7 @@ InputFile InputFile::from_fd(int fd, std::string name, bool owned) {
 InputFile::InputFile(InputFile&& o) noexcept
     : name_(std::move(o.name_)), fd_(o.fd_), owned_(o.owned_), map_(o.map_), map_size_(o.map_size_),
       guard_slot_(o.guard_slot_), map_pos_(o.map_pos_), released_(o.released_), buf_(std::move(o.buf_)), held_(o.held_),
-      eof_(o.eof_), dev_(o.dev_), ino_(o.ino_) {
+      eof_(o.eof_), progress_(o.progress()), dev_(o.dev_), ino_(o.ino_) {
   o.fd_ = -1;
   o.owned_ = false;
   o.map_ = nullptr;
@@ -79,9 +79,11 @@ std::span<const std::uint8_t> InputFile::next_window() {
     map_pos_ += n;
     return w;
   }
-  if (held_ > 0) return {buf_.data(), std::exchange(held_, 0)};
-  if (eof_) return {};  // a terminal would wait for more after its end of input
-  return {buf_.data(), read_some(buf_.data(), buf_.size())};
+  std::size_t n = 0;
+  if (held_ > 0) n = std::exchange(held_, 0);
+  else if (!eof_) n = read_some(buf_.data(), buf_.size());  // a terminal would wait for more after its end
+  progress_.store(progress() + n, std::memory_order_relaxed);
+  return {buf_.data(), n};
 }
 
 std::size_t InputFile::read_some(std::uint8_t* into, std::size_t n) {
@@ -110,6 +112,7 @@ std::span<const std::uint8_t> InputFile::head(std::size_t n) {
 
 void InputFile::release_before(std::uint64_t offset) noexcept {
   if (!map_) return;
+  if (offset > progress()) progress_.store(std::min<std::uint64_t>(offset, map_size_), std::memory_order_relaxed);
   static const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   std::size_t end = static_cast<std::size_t>(std::min<std::uint64_t>(offset, map_size_)) / page * page;
   if (end > released_) {

@@ -56,6 +56,12 @@ class InputFile {
   // Tells the file that bytes before stream offset `offset` are no longer referenced.
   void release_before(std::uint64_t offset) noexcept;
 
+  // How far decoding has come, for a progress display (app/progress.hpp), from any thread:
+  // for a mapped file the furthest offset given to release_before, for a pipe the bytes read.
+  std::uint64_t progress() const noexcept { return progress_.load(std::memory_order_relaxed); }
+  // The size of a mapped file (as mapped); 0 for a pipe, whose size is not known.
+  std::uint64_t known_size() const noexcept { return map_size_; }
+
   // The file's size now, if it is smaller than the mapped size (another program cut it
   // since it was opened); nullopt otherwise, and for unmapped inputs. One fstat.
   std::optional<std::uint64_t> shrunk_to() const noexcept;
@@ -91,12 +97,13 @@ class InputFile {
   bool owned_ = false;
   const std::uint8_t* map_ = nullptr;
   std::size_t map_size_ = 0;
-  int guard_slot_ = -1;            // util::ShrinkGuard slot of the mapping
-  std::size_t map_pos_ = 0;        // next window starts here
-  std::size_t released_ = 0;       // pages before this were released
-  std::vector<std::uint8_t> buf_;  // read(2) buffer for non-mappable inputs
-  std::size_t held_ = 0;           // pipes: buf_[0, held_) read by head(), not yet handed out
-  bool eof_ = false;               // pipes: head() saw the end of input
+  int guard_slot_ = -1;                     // util::ShrinkGuard slot of the mapping
+  std::size_t map_pos_ = 0;                 // next window starts here
+  std::size_t released_ = 0;                // pages before this were released
+  std::vector<std::uint8_t> buf_;           // read(2) buffer for non-mappable inputs
+  std::size_t held_ = 0;                    // pipes: buf_[0, held_) read by head(), not yet handed out
+  bool eof_ = false;                        // pipes: head() saw the end of input
+  std::atomic<std::uint64_t> progress_{0};  // progress(): written by the decoding thread only
   std::uint64_t dev_ = 0, ino_ = 0;
 };
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Issue #23 (scope 1): colour on a terminal. Lines coloured by level in a real terminal
+"""Issue #23 (scopes 1 and 2): colour and the progress line on a terminal. Lines coloured by level in a real terminal
 (tmux: the pane read back with its attributes), and never when standard output is a pipe or
 a file, when NO_COLOR is set or TERM is dumb, in output files, JSON or CSV. --color=always
 colours a pipe too, with the same lines once the colour is taken out, for 1 and 2 threads,
@@ -112,7 +112,9 @@ check(code == 1 and out == b"" and err.count(b"\n") == 1 and b"'color'" in err, 
 panes = [0]
 
 
-def pane(command, env_extra=None):
+def pane(command, env_extra=None, middle=None):
+    """Runs `command` in a new tmux pane; returns the screen (with attributes) when it is done
+    or, with `middle` seconds, (the screen then, the screen when done)."""
     panes[0] += 1
     tmux = ["tmux", "-L", "dltdump-colour-%d-%d" % (os.getpid(), panes[0]), "-f", "/dev/null"]
     marker = os.path.join(work, "done")
@@ -121,12 +123,18 @@ def pane(command, env_extra=None):
     env = ["env", "-u", "NO_COLOR", "TERM=xterm-256color"] + ["%s=%s" % kv for kv in (env_extra or {}).items()]
     shell = env + ["sh", "-c", command + "; touch " + marker + "; sleep 30"]
     subprocess.run(tmux + ["new-session", "-d", "-x", "250", "-y", "100"] + shell, check=True, env=ENV)
+    capture = tmux + ["capture-pane", "-e", "-p", "-S", "-100"]
     try:
-        for _ in range(200):  # done within 20 s
+        began = time.monotonic()
+        mid = None
+        for _ in range(300):  # done within 30 s
+            if middle is not None and mid is None and time.monotonic() - began >= middle:
+                mid = subprocess.run(capture, capture_output=True).stdout
             if os.path.exists(marker):
                 break
             time.sleep(0.1)
-        return subprocess.run(tmux + ["capture-pane", "-e", "-p", "-S", "-100"], capture_output=True).stdout
+        end = subprocess.run(capture, capture_output=True).stdout
+        return end if middle is None else (mid, end)
     finally:
         subprocess.run(tmux + ["kill-server"], capture_output=True)
 
@@ -152,5 +160,38 @@ if shutil.which("tmux"):
               "terminal with %s: no colour" % label)
 else:
     print("SKIP: tmux not installed: colour is not tried in a terminal")
+
+# --- the progress line (--progress): on a terminal's standard error while a slow input is
+# decoded into a file, cleared at the end; never where the lines go to the same terminal.
+PROGRESS = re.compile(rb"\[1/\d\] .*(B|KiB|MiB) ")
+out_txt = os.path.join(work, "progress.txt")
+_, plain, _ = run(big)
+code, _, err = run("-f", "-o", out_txt, big)
+check(code == 0 and err == b"", "auto: no progress when standard error is no terminal: %r" % err[:200])
+code, _, err = run("--progress=always", "--threads=1", "-f", "-o", out_txt, "-", stdin=open(big, "rb").read())
+check(code == 0 and open(out_txt, "rb").read() == plain, "--progress=always: the output is the same")
+check(err == b"" or (err.endswith(b"\r\x1b[K") and b"\n" not in err), "--progress=always: redrawn in place, cleared: %r" % err[-200:])
+if shutil.which("tmux"):
+    half = os.path.getsize(big) // 2
+    slow = "{ head -c %d %s; sleep 3; tail -c +%d %s; }" % (half, big, half + 1, big)
+    mid, end = pane("%s | TZ=UTC %s - -f -o %s; echo EXIT=$?" % (slow, dltdump, out_txt), middle=1.8)
+    check(PROGRESS.search(mid or b"") is not None and b"[1/1] -" in mid, "terminal: a progress line while a slow pipe is read: %r" % (mid or b"")[:300])
+    check(b"EXIT=0" in end and PROGRESS.search(end) is None, "terminal: the progress line cleared at the end: %r" % end[:300])
+    check(open(out_txt, "rb").read() == plain, "terminal: the output file is the same with the progress line")
+    # A failing input after the slow one: its message is a line of its own.
+    mid, end = pane("%s | TZ=UTC %s - %s/missing.dlt -f -o %s; echo EXIT=$?" % (slow, dltdump, work, out_txt), middle=1.8)
+    error_lines = [l for l in SGR.sub(b"", end).split(b"\n") if b"missing.dlt" in l]
+    check(PROGRESS.search(mid or b"") is not None, "terminal: progress with two inputs")
+    check(len(error_lines) == 1 and error_lines[0].startswith(b"File not found") and b"EXIT=4" in end,
+          "terminal: the failure is a line of its own: %r" % end[:400])
+    # The lines on the same terminal: no progress line through them.
+    mid, end = pane("%s | TZ=UTC %s - | cat > /dev/null; echo EXIT=$?" % (slow, dltdump), middle=1.8)
+    check(PROGRESS.search(mid or b"") is not None, "terminal: progress when only standard output is a pipe")
+    mid, end = pane("%s | TZ=UTC %s -; echo EXIT=$?" % (slow, dltdump), middle=1.8)
+    check(PROGRESS.search(mid or b"") is None and PROGRESS.search(end) is None, "terminal: no progress through the lines")
+    mid, end = pane("%s | TZ=UTC %s --progress=never - -f -o %s; echo EXIT=$?" % (slow, dltdump, out_txt), middle=1.8)
+    check(PROGRESS.search(mid or b"") is None, "terminal: --progress=never")
+else:
+    print("SKIP: tmux not installed: the progress line is not tried in a terminal")
 
 finish()
