@@ -10,6 +10,7 @@
 #include <optional>
 #include <string_view>
 
+#include "app/follow_input.hpp"
 #include "app/live_input.hpp"
 #include "app/parallel/capture_chunks.hpp"
 #include "app/parallel/capture_flows.hpp"
@@ -231,7 +232,7 @@ bool colours_lines(const DumpConfig& config, int out_fd) {
 // printed at the end, so -c and --stats may share it), for files only (a live input runs until
 // stopped), after a second (a quick run shows nothing).
 std::optional<Progress::Options> progress_options(const DumpConfig& config, int out_fd, int diag_fd) {
-  if (config.progress == When::Never) return std::nullopt;
+  if (config.progress == When::Never || config.follow) return std::nullopt;  // a followed file has no end
   const bool live = std::any_of(config.inputs.begin(), config.inputs.end(), [](auto& i) { return i.is_live(); });
   Progress::Options options{diag_fd, std::chrono::milliseconds(0), {}};
   if (config.progress == When::Auto) {
@@ -310,6 +311,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         continue;
       }
       path = spec.kind == input::InputKind::Stdin ? "-" : spec.path;
+      if (config.follow) decode_followed(spec, config.format, pipeline, diag_fd);  // until stopped
       file.emplace(util::InputFile::open(path));
       if (progress) progress->begin_input(attempted - 1, *file, spec.argument.empty() ? path : spec.argument);
       // A file this run has written (named as a later input): it would read itself.
@@ -351,7 +353,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     } catch (const util::Stopped&) {
       // SIGINT/SIGTERM: what was decoded is written (whole lines and messages), the rest
       // of the input is not, nor the lines the end of a stream would add.
-      stopped = !spec.is_live();  // a live input's stop is its normal end
+      stopped = !spec.is_live() && !config.follow;  // a live or followed input's stop is its normal end
       if (!stopped) ++processed;
       input_done();
       try {

@@ -34,6 +34,7 @@ struct DumpConfig {
   dlt::LineFormatter::Style records = dlt::LineFormatter::Style::Text;  // --out or -o's extension
   When colour = When::Auto;                                             // --color
   When progress = When::Auto;                                           // --progress
+  bool follow = false;                                                  // --follow: the one file input as it grows
   bool force = false;                                                   // -f: overwrite existing files (never inputs)
   std::uint64_t split_bytes = 0;                                        // --split (0: no splitting)
   int retries = 0;                            // --retries: TCP connection retries (negative: forever)

@@ -127,6 +127,14 @@ constexpr OptionEntry kTable[] = {
              "error goes); never.",
      .example = "never",
      .choices = kWhenChoices},
+    {.id = Follow,
+     .long_name = "follow",
+     .arity = Flag,
+     .section = Options,
+     .help = "Follow a DLT file or recording that is still being written, as tail -F: decode what it holds, then "
+             "what is appended, until Ctrl-C (exit 0, whole lines). A file truncated meanwhile is followed from "
+             "its start again, one replaced under its name (rotated) is read to its end and the new one followed. "
+             "One file input only."},
     {.id = Count,
      .long_name = "count",
      .short_names = "c",

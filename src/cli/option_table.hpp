@@ -31,6 +31,7 @@ enum class OptionId : std::uint8_t {
   Out,
   Color,
   Progress,
+  Follow,
   Count,
   Stats,
   Force,

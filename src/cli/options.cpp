@@ -306,6 +306,7 @@ Options parse_options(std::span<const std::string> args) {
                                                            option_quoted(id));
   if (auto* v = cl.values(OptionId::Color)) o.dump.colour = parse_when(OptionId::Color, *v);
   if (auto* v = cl.values(OptionId::Progress)) o.dump.progress = parse_when(OptionId::Progress, *v);
+  o.dump.follow = cl.has(OptionId::Follow);
   o.dump.force = cl.has(OptionId::Force);
   if (auto* v = cl.values(OptionId::Split)) o.dump.split_bytes = parse_split(v->front());
   if (auto* v = cl.values(OptionId::Retries)) o.dump.retries = parse_retries(v->front());
@@ -344,6 +345,10 @@ Options parse_options(std::span<const std::string> args) {
   check_stdin_once(o.dump.inputs);
   check_unused(cl, o.dump, o.warnings);
   input::check_live_inputs(o.dump.inputs);
+  if (o.dump.follow && (o.dump.inputs.size() != 1 || o.dump.inputs.front().kind != input::InputKind::File ||
+                        o.dump.format == input::InputFormat::Pcap))
+    throw util::option_error(option_name(OptionId::Follow), "Option " + option_quoted(OptionId::Follow) +
+                                                                " needs one input that is a DLT file or recording");
   if (!o.dump.capture.empty()) {
     if (o.dump.inputs.size() != 1 || o.dump.inputs.front().kind != input::InputKind::Udp)
       throw util::option_error(option_name(OptionId::Capture),

@@ -205,10 +205,11 @@ TEST(OptionTable, TokeniserMessagesNameTheOption) {
 }
 
 TEST(OptionTable, EveryExampleIsAValidValue) {
-  // Each option alone, with its example, on a UDP input (the one --capture needs), parses.
+  // Each option alone, with its example, on a UDP input (the one --capture needs; --follow
+  // needs a file), parses.
   for (const OptionEntry& e : option_table()) {
     for (auto args : spellings(e, std::string(e.example))) {
-      args.push_back("udp://127.0.0.1:3490");
+      args.push_back(e.id == OptionId::Follow ? "trip.dlt" : "udp://127.0.0.1:3490");
       SCOPED_TRACE(command(args));
       try {
         const Options o = parse_options(args);

@@ -1,0 +1,180 @@
+#!/usr/bin/python3
+"""Issue #23 (scope 6): --follow. A writer appends a generated recording in random chunks
+(messages cut anywhere, pauses between); dltdump --follow ends, at Ctrl-C, with exactly the
+lines of the whole file — for DLT files and network recordings, with filters and context,
+into the console and a DLT file. A file truncated meanwhile is followed from its start, a
+rotated one read to its end and the new one followed; a message cut short at the end when
+the run is stopped prints nothing; what cannot be followed is refused in one line.
+
+Usage: follow_test.py DLTDUMP DLTGEN WORK_DIR"""
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_checks import ENV, check, finish, runner  # noqa: E402
+
+dltdump, dltgen, work = sys.argv[1], sys.argv[2], sys.argv[3]
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+run = runner(dltdump)
+rng = random.Random(23)
+
+
+def generate(name, *args):
+    path = os.path.join(work, name)
+    subprocess.run([dltgen, *args, "-o", path], check=True)
+    return path
+
+
+def lines_of(*args):
+    code, out, err = run(*args)
+    assert code == 0, err
+    return out
+
+
+class Follower:
+    """dltdump --follow running on `followed`, its standard output into a file."""
+
+    def __init__(self, followed, *args):
+        self.out_path = followed + ".out"
+        self.err_path = followed + ".err"
+        with open(self.out_path, "wb") as out, open(self.err_path, "wb") as err:
+            self.proc = subprocess.Popen([dltdump, "--follow", *args, followed], stdout=out, stderr=err, env=ENV)
+
+    def output(self):
+        return open(self.out_path, "rb").read()
+
+    def wait_for(self, expected, seconds=15):
+        """Waits until the output is `expected` long (the follower flushes at each end)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and len(self.output()) < len(expected):
+            time.sleep(0.05)
+        time.sleep(0.3)  # anything more would be wrong: give it the time to show
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            code = self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = "hung"
+        return code, self.output(), open(self.err_path, "rb").read()
+
+
+def append_in_chunks(path, data, pause=0.02):
+    """Appends `data` to `path` in random pieces (1 byte to 64 KiB), pausing between some."""
+    at = 0
+    with open(path, "ab") as f:
+        while at < len(data):
+            n = min(len(data) - at, rng.choice([1, 3, 17, 100, 1000, 4096, 30000, 65536]))
+            f.write(data[at:at + n])
+            f.flush()
+            at += n
+            if rng.random() < 0.3:
+                time.sleep(rng.random() * pause)
+
+
+# --- appended in random chunks: exactly the lines of the whole file, for several options.
+cases = [
+    ("file", ["--count", "4000", "--seed", "1", "--corrupt", "2"], []),
+    ("file-filtered", ["--count", "4000", "--seed", "2"], ["--type=error,fatal", "-A", "1", "-B", "2"]),
+    ("net", ["--format", "net", "--count", "3000", "--seed", "3"], ["--format=net"]),
+    ("serial", ["--format", "ser", "--count", "3000", "--seed", "4"], ["--format=ser", "--position"]),
+]
+for name, gen_args, args in cases:
+    source = generate(name + ".src", *gen_args)
+    data = open(source, "rb").read()
+    expected = lines_of(*args, source)
+    followed = os.path.join(work, name + ".dlt")
+    open(followed, "wb").write(data[:rng.randrange(1, 5000)])  # begun: the first bytes only
+    f = Follower(followed, *args)
+    time.sleep(0.3)
+    append_in_chunks(followed, data[os.path.getsize(followed):])
+    f.wait_for(expected)
+    check(f.output() == expected, "%s: every line written while following, before the stop" % name)
+    code, out, err = f.stop()
+    check(code == 0 and err == b"", "%s: Ctrl-C ends it normally: %s %r" % (name, code, err[:300]))
+    check(out == expected, "%s: the lines of the whole file (%d of %d bytes)" % (name, len(out), len(expected)))
+
+# Into a DLT file: the same messages.
+source = generate("dltout.src", "--count", "3000", "--seed", "5")
+data = open(source, "rb").read()
+followed = os.path.join(work, "dltout.dlt")
+open(followed, "wb").close()
+out_dlt = os.path.join(work, "followed-out.dlt")
+f = Follower(followed, "-f", "-o", out_dlt)
+append_in_chunks(followed, data)
+deadline = time.monotonic() + 15
+while time.monotonic() < deadline and (not os.path.exists(out_dlt) or os.path.getsize(out_dlt) < len(data)):
+    time.sleep(0.05)
+code, _, err = f.stop()
+check(code == 0 and err == b"", "-o x.dlt: ends normally: %s %r" % (code, err[:200]))
+check(lines_of(out_dlt) == lines_of(source), "-o x.dlt: the same messages")
+
+# --- a message cut short at the end when the run stops: nothing of it printed.
+source = generate("partial.src", "--count", "500", "--seed", "6")
+data = open(source, "rb").read()
+whole = lines_of(source)
+followed = os.path.join(work, "partial.dlt")
+cut = len(data) - 7  # inside the last message
+open(followed, "wb").write(data[:cut])
+f = Follower(followed)
+expected = whole[:whole.rstrip(b"\n").rfind(b"\n") + 1]  # every line but the last message's
+f.wait_for(expected)
+code, out, err = f.stop()
+check(code == 0 and out == expected, "a message cut short at the end prints nothing: %s, %d of %d" % (code, len(out), len(expected)))
+
+# --- truncated under it: followed from its start again, one line saying so.
+a = open(generate("trunc-a.src", "--count", "800", "--seed", "7"), "rb").read()
+b = open(generate("trunc-b.src", "--count", "300", "--seed", "8"), "rb").read()
+followed = os.path.join(work, "trunc.dlt")
+open(followed, "wb").write(a)
+expected_a = lines_of(os.path.join(work, "trunc-a.src"))
+f = Follower(followed)
+f.wait_for(expected_a)
+open(followed, "wb").close()  # truncated to nothing
+time.sleep(0.5)
+append_in_chunks(followed, b)
+expected = expected_a + lines_of(os.path.join(work, "trunc-b.src"))
+f.wait_for(expected)
+code, out, err = f.stop()
+check(code == 0 and out == expected, "truncated: the lines before, then the new content's: %d of %d" % (len(out), len(expected)))
+check(err == b"trunc.dlt: file truncated; following it from its start\n".replace(b"trunc.dlt", followed.encode()),
+      "truncated: one line says so: %r" % err)
+
+# --- rotated: the old file read to its end (the writer still adds to it), then the new one.
+a = open(generate("rot-a.src", "--count", "600", "--seed", "9"), "rb").read()
+b = open(generate("rot-b.src", "--count", "400", "--seed", "10"), "rb").read()
+followed = os.path.join(work, "rot.dlt")
+open(followed, "wb").write(a[:len(a) // 2])
+f = Follower(followed)
+time.sleep(0.5)
+os.rename(followed, followed + ".1")
+with open(followed + ".1", "ab") as old:
+    old.write(a[len(a) // 2:])  # the writer's last bytes go to the old file
+time.sleep(0.05)
+append_in_chunks(followed, b)
+expected = lines_of(os.path.join(work, "rot-a.src")) + lines_of(os.path.join(work, "rot-b.src"))
+f.wait_for(expected)
+code, out, err = f.stop()
+check(code == 0 and out == expected, "rotated: the old file to its end, then the new one: %d of %d" % (len(out), len(expected)))
+check(err == (followed + " has been replaced; following the new file\n").encode(), "rotated: one line says so: %r" % err)
+
+# --- refused: one line each.
+capture = os.path.join(work, "cap.pcapng")
+open(capture, "wb").write(bytes.fromhex("0a0d0d0a1c0000004d3c2b1a01000000ffffffffffffffff1c000000"))
+for args, want_code, word in ((["--follow", followed, followed], 1, b"'follow'"), (["--follow", "-"], 1, b"'follow'"),
+                              (["--follow", "udp://127.0.0.1:3490"], 1, b"'follow'"),
+                              (["--follow", "--format=pcap", followed], 1, b"'follow'"),
+                              (["--follow", capture], 3, b"captures"),
+                              (["--follow", os.path.join(work, "missing.dlt")], 3, b"File not found")):
+    code, out, err = run(*args)
+    check(code == want_code and out == b"" and err.count(b"\n") == 1 and word in err,
+          "%s: exit %d and one line: %s %r" % (args, want_code, code, err))
+
+finish()
