@@ -49,13 +49,15 @@ std::uint64_t decode_stream(util::InputFile& file, dlt::StreamFormat format, Pip
   dlt::Framer framer(format);
   pipeline.attach(framer);
   framer.set_stop_flag(file.cut_flag());
+  framer.set_interrupt_flag(&util::stop_flag());  // between packets: never inside a line
   SkipTally tally(pipeline.head());
   dlt::FramerSink& sink = count_skips ? tally : pipeline.head();
   for (;;) {
-    util::throw_if_stopped();  // between windows: never inside a line
+    util::throw_if_stopped();  // a pipe's read may wait
     auto window = file.next_window();
     if (window.empty()) break;
     framer.feed(window, sink);
+    if (framer.interrupted()) throw util::Stopped();
     file.check_not_shrunk();
     file.release_before(framer.fed());
   }
@@ -77,9 +79,9 @@ void decode_file_blocks(util::InputFile& file, const DumpConfig& config, Pipelin
   };
   std::uint64_t written = 0;  // file offset up to which lines went out
   try {
-    decode_dlt_blocks(file.whole(), pipeline.line_spec(), {config.threads, config.block_bytes},
+    decode_dlt_blocks(file.whole(), pipeline.line_spec(), {config.threads, config.block_bytes, &util::stop_flag()},
                       [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
-                        util::throw_if_stopped();
+                        if (!pipeline.summarises()) util::throw_if_stopped();
                         if (auto now = file.shrunk_to(); now && end > *now) throw Cut{*now};
                         pipeline.sink.write_block(text, lines);
                         file.release_before(end);
@@ -89,7 +91,9 @@ void decode_file_blocks(util::InputFile& file, const DumpConfig& config, Pipelin
     if (cut.size > written) {
       dlt::Framer framer(dlt::StreamFormat::File, written);
       pipeline.attach(framer);
+      framer.set_interrupt_flag(&util::stop_flag());
       framer.feed(file.whole().subspan(written, cut.size - written), pipeline.head());
+      if (framer.interrupted()) throw util::Stopped();
     }
     file.throw_shrunk(cut.size);
   }
@@ -130,7 +134,7 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
         decode_capture_chunks(
             *reader, options, pipeline.line_spec(), {config.threads, config.block_bytes},
             [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
-              util::throw_if_stopped();
+              if (!pipeline.summarises()) util::throw_if_stopped();
               // Lines past a cut may be made of zeros: stop before them
               // (end 0: lines of the pipelined decoder, place unknown).
               if (auto now = file.shrunk_to(); now && (end == 0 || end > *now)) file.throw_shrunk(*now);
@@ -144,7 +148,7 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
         decode_capture_flows(
             *reader, options, pipeline.line_spec(), {config.threads},
             [&](std::string_view text, std::uint64_t lines) {
-              util::throw_if_stopped();
+              if (!pipeline.summarises()) util::throw_if_stopped();
               file.check_not_shrunk();  // lines whose place is unknown: none after a cut
               pipeline.sink.write_block(text, lines);
             },
@@ -276,6 +280,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   for (const auto& spec : config.inputs) {
     if (util::stop_requested()) {
       stopped = attempted == 0 || !config.inputs[attempted - 1].is_live();  // a live input's stop is its end
+      if (stopped) sink.stopped();
       break;
     }
     ++attempted;
@@ -291,6 +296,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       // appears where the failure happened.
       try {
         if (auto now = file ? file->shrunk_to() : std::nullopt) sink.input_cut(*now);
+        sink.input_failed(spec.argument, error.what());
         sink.end_input();
         sink.flush();
       } catch (const util::Error& e) {
@@ -357,6 +363,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       if (!stopped) ++processed;
       input_done();
       try {
+        if (stopped) sink.stopped();
         sink.end_input();
       } catch (const util::Stopped&) {
       }
@@ -364,6 +371,8 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     }
   }
   if (progress) progress->finish();  // cleared before the summaries and reports that follow
+  if (stopped)
+    for (std::size_t i = attempted; i < config.inputs.size(); ++i) sink.input_not_read(config.inputs[i].argument);
   try {
     sink.finish();
   } catch (const util::Stopped&) {

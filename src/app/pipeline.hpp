@@ -47,6 +47,13 @@ struct Pipeline {
   // Whether several threads may make the lines: the output takes blocks for this input,
   // and the filter is stateless (no context).
   bool parallel() const { return sink.block_format() != nullptr && !has_context; }
+  // Whether the output sums up (-c, --stats: block_format() makes facts, not lines). On a
+  // stop, a summary takes what the parallel decoders had decoded before it (cheap: a few
+  // facts per message), so that it covers a prefix of the input as on one thread; a text
+  // output drops it instead, to stop at once.
+  bool summarises() const {
+    return sink.block_format() != nullptr && sink.block_format()->style == dlt::LineFormatter::Style::Facts;
+  }
   // For decoders that filter on several threads (only if parallel()).
   LineSpec line_spec() const { return {*sink.block_format(), filter, catalogue}; }
   // Whether framers must make payload text: for a text output, or for the gate to ask for.

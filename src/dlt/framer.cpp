@@ -68,6 +68,10 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
   std::size_t i = 0;
   while (i < stop_at) {
     if (stop_->load(std::memory_order_relaxed)) return len;  // the input was cut: nothing more
+    if (interrupt_->load(std::memory_order_relaxed)) [[unlikely]] {
+      interrupted_ = true;  // a stop request: before this packet, which is not read
+      return i;
+    }
     const std::size_t avail = len - i;
     if (avail < h + 4) {
       if (at_end && avail > 0) {
@@ -172,6 +176,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
 }
 
 void Framer::feed(std::span<const std::uint8_t> chunk, FramerSink& sink) {
+  if (interrupted_) return;
   const std::uint64_t chunk_base = fed_;
   fed_ += chunk.size();
   std::size_t from = 0;  // first chunk byte not yet handled
@@ -182,6 +187,7 @@ void Framer::feed(std::span<const std::uint8_t> chunk, FramerSink& sink) {
     const std::size_t take = std::min(chunk.size(), kMaxPacketBytes + prefix_ + 8);
     carry_.insert(carry_.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(take));
     std::size_t used = process(carry_.data(), carry_.size(), carry_base_, false, old, sink);
+    if (interrupted_) return;  // nothing more: the rest is not kept either
     if (used < old) {
       // Still waiting for more bytes: only possible when the whole chunk was taken.
       carry_.erase(carry_.begin(), carry_.begin() + static_cast<std::ptrdiff_t>(used));
@@ -199,11 +205,13 @@ void Framer::feed(std::span<const std::uint8_t> chunk, FramerSink& sink) {
   }
   const std::size_t n = chunk.size() - from;
   std::size_t used = process(chunk.data() + from, n, chunk_base + from, false, SIZE_MAX, sink);
+  if (interrupted_) return;
   carry_.assign(chunk.begin() + static_cast<std::ptrdiff_t>(from + used), chunk.end());
   carry_base_ = chunk_base + from + used;
 }
 
 std::uint64_t Framer::decode_until(std::span<const std::uint8_t> rest, std::uint64_t stop, FramerSink& sink) {
+  if (interrupted_) return fed_;
   const std::uint64_t base = fed_;
   const std::size_t stop_at =
       stop > base ? static_cast<std::size_t>(std::min<std::uint64_t>(stop - base, rest.size())) : 0;
@@ -214,6 +222,7 @@ std::uint64_t Framer::decode_until(std::span<const std::uint8_t> rest, std::uint
 }
 
 void Framer::finish(FramerSink& sink) {
+  if (interrupted_) return;
   if (!carry_.empty()) {
     process(carry_.data(), carry_.size(), carry_base_, true, SIZE_MAX, sink);
     carry_base_ += carry_.size();

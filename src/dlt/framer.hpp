@@ -77,6 +77,17 @@ class Framer {
   // on the cut sets it): a packet read across the cut is never delivered. It must outlive
   // the framer's use. Null: never.
   void set_stop_flag(const std::atomic<bool>* flag) { stop_ = flag ? flag : &kNeverStop; }
+  // A flag that, once set by anyone (util::stop_flag(): SIGINT/SIGTERM), makes the framer
+  // stop before its next packet — never inside one, so every event delivered is whole —
+  // and deliver nothing more: interrupted() turns true, feed, decode_until and finish
+  // return at once (the pending skip record, the carry and the rest of the chunk are
+  // dropped; decode_until returns the offset of the packet it stopped before). Read once
+  // per packet, a relaxed load: a slow filter (a regular expression at its match limit)
+  // delays a stop by one message, not by a window. It must outlive the framer's use.
+  // Null: never.
+  void set_interrupt_flag(const std::atomic<bool>* flag) { interrupt_ = flag ? flag : &kNeverStop; }
+  // Whether the interrupt flag stopped the framer (see set_interrupt_flag).
+  bool interrupted() const noexcept { return interrupted_; }
 
   // Stream offset just past the last byte fed.
   std::uint64_t fed() const { return fed_; }
@@ -124,7 +135,9 @@ class Framer {
   const Catalogue* catalogue_ = nullptr;        // describes non-verbose messages, or null
   std::unique_ptr<util::TextBuffer> own_text_;  // made on first set_payload_text(true)
   static inline const std::atomic<bool> kNeverStop{false};
-  const std::atomic<bool>* stop_ = &kNeverStop;  // see set_stop_flag
+  const std::atomic<bool>* stop_ = &kNeverStop;       // see set_stop_flag
+  const std::atomic<bool>* interrupt_ = &kNeverStop;  // see set_interrupt_flag
+  bool interrupted_ = false;
 };
 
 }  // namespace dltdump::dlt

@@ -24,9 +24,11 @@ struct FramerSplit {
                                     FramerSink& sink) {
     return framer.decode_until(rest, stop, sink);
   }
-  // Delivers the pending skip record of `framer`, if any, to `sink` (on_skip). Throws what
-  // `sink` throws.
-  static void flush_pending(Framer& framer, FramerSink& sink) { framer.deliver_skip(sink); }
+  // Delivers the pending skip record of `framer`, if any, to `sink` (on_skip); nothing
+  // once the framer was interrupted (Framer::set_interrupt_flag). Throws what `sink` throws.
+  static void flush_pending(Framer& framer, FramerSink& sink) {
+    if (!framer.interrupted()) framer.deliver_skip(sink);
+  }
 };
 
 }  // namespace dltdump::dlt

@@ -37,6 +37,15 @@ class LineOutput : public dlt::FramerSink {
   // The input's events are all delivered (also after it failed part-way); its source
   // file is not used after this returns.
   virtual void end_input() {}
+  // How inputs end, for outputs that list every input (--stats); the others ignore it.
+  // Input `name` (as the command line names it) failed with `reason`, its one-line
+  // diagnostic: called before end_input if it began, else in place of begin_input.
+  virtual void input_failed(std::string_view /*name*/, std::string_view /*reason*/) {}
+  // SIGINT/SIGTERM stopped the run: while the current input was read (before its
+  // end_input), or between two inputs.
+  virtual void stopped() {}
+  // After stopped(): an input of the command line the run did not begin.
+  virtual void input_not_read(std::string_view /*name*/) {}
   // Before end_input: the current input was cut by another program while it was read and
   // is now `size` bytes long. Its bytes past `size` read as zeros now, so nothing may be
   // taken from them any more (events delivered before are whole and stay).

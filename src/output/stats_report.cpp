@@ -11,6 +11,7 @@
 
 #include "dlt/record_fields.hpp"
 #include "dlt/text_encoding.hpp"
+#include "util/display_width.hpp"
 #include "util/json_number.hpp"
 #include "util/number_format.hpp"
 #include "util/value_text.hpp"
@@ -36,6 +37,16 @@ struct ContextRow {
 };
 
 std::string id_text(dlt::Id id) { return std::string(id.shown().view()); }
+
+// How an input's reading ended, as the JSON report names it (docs/statistics.md).
+std::string_view status_name(StatsTally::Status status) {
+  switch (status) {
+    case StatsTally::Status::Failed: return "failed";
+    case StatsTally::Status::Stopped: return "stopped";
+    case StatsTally::Status::NotRead: return "not_read";
+    default: return "ok";
+  }
+}
 
 // Rows sorted by ECU (first seen first), then application and context as shown (ids that
 // differ only in control bytes show alike, and are one row).
@@ -122,6 +133,8 @@ class Table {
         const std::string pad(width[i] - display_width(r[i]), ' ');
         if (i) line += "  ";
         line += right_[i] ? pad + r[i] : (i + 1 == r.size() ? r[i] : r[i] + pad);
+        if (i + 1 == r.size())
+          while (!line.empty() && line.back() == ' ') line.pop_back();  // an empty last cell
       }
       out.append(line);
       out.put('\n');
@@ -129,12 +142,9 @@ class Table {
   }
 
  private:
-  // Characters, not bytes: names may hold UTF-8.
-  static std::size_t display_width(const std::string& s) {
-    std::size_t n = 0;
-    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-    return n;
-  }
+  // Terminal columns, not bytes nor characters: names may hold CJK (two columns each) and
+  // combining marks (none).
+  static std::size_t display_width(const std::string& s) { return util::display_width(s); }
   std::vector<bool> right_;
   std::vector<std::vector<std::string>> rows_;
 };
@@ -168,19 +178,34 @@ class TextReport {
     out_.put('\n');
   }
 
+  static std::string status_cell(const StatsTally::Input& in) {
+    switch (in.status) {
+      case StatsTally::Status::Failed: return "failed: " + util::printable_line(in.reason);
+      case StatsTally::Status::Stopped: return "stopped";
+      case StatsTally::Status::NotRead: return "not read";
+      default: return "ok";
+    }
+  }
+
   void inputs() {
-    Table table({{"input", false}, {"messages", true}, {"bytes", true}, {"skipped", true}, {"skipped bytes", true}});
+    Table table({{"input", false},
+                 {"messages", true},
+                 {"bytes", true},
+                 {"skipped", true},
+                 {"skipped bytes", true},
+                 {"status", false}});
     std::uint64_t skipped = 0, skipped_bytes = 0;
     for (const auto& in : t_.inputs()) {
-      table.row({util::printable(in.name), std::to_string(in.counts.messages), std::to_string(in.counts.bytes),
-                 std::to_string(in.skipped_regions), std::to_string(in.skipped_bytes)});
+      table.row({util::printable_line(in.name), std::to_string(in.counts.messages), std::to_string(in.counts.bytes),
+                 std::to_string(in.skipped_regions), std::to_string(in.skipped_bytes), status_cell(in)});
       skipped += in.skipped_regions;
       skipped_bytes += in.skipped_bytes;
     }
     if (t_.inputs().size() > 1)
       table.row({"all", std::to_string(t_.total().messages), std::to_string(t_.total().bytes), std::to_string(skipped),
-                 std::to_string(skipped_bytes)});
+                 std::to_string(skipped_bytes), ""});
     table.write(out_);
+    if (t_.stopped()) out_.append("(stopped by a signal: this report covers the messages decoded before the stop)\n");
   }
 
   void kinds_and_types() {
@@ -282,7 +307,7 @@ class TextReport {
       table.row({std::to_string(g.missing), ecu_cell(t_.ecu_of(s)), id_cell(s.app()), id_cell(s.ctx()),
                  s.has_session ? std::to_string(static_cast<std::int32_t>(s.session())) : "-",
                  std::to_string(g.counter_before) + "->" + std::to_string(g.counter_after),
-                 util::printable(t_.inputs()[g.input].name), std::to_string(g.position), time_text(g.time)});
+                 util::printable_line(t_.inputs()[g.input].name), std::to_string(g.position), time_text(g.time)});
     }
     table.write(out_);
   }
@@ -327,6 +352,8 @@ class JsonReport {
     util::append_int(out_, kStatsVersion);
     field("messages", t_.total().messages);
     field("bytes", t_.total().bytes);
+    key("stopped");
+    out_.append(t_.stopped() ? "true" : "false");
     inputs();
     kinds_and_types();
     skips();
@@ -413,6 +440,16 @@ class JsonReport {
       counts(in.counts);
       field("skipped_regions", in.skipped_regions);
       field("skipped_bytes", in.skipped_bytes);
+      key("status");
+      out_.put('"');
+      out_.append(status_name(in.status));
+      out_.put('"');
+      if (in.status == StatsTally::Status::Failed) {
+        name("reason", in.reason);
+      } else {
+        key("reason");
+        out_.append("null");
+      }
     });
   }
 

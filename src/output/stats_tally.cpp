@@ -21,7 +21,29 @@ StatsTally::StatsTally(bool count_loss, StatsLimits limits)
 void StatsTally::begin_input(std::string_view name) {
   inputs();  // the previous input's counts, final
   input_start_ = total_;
-  inputs_.push_back({std::string(name), {}, 0, 0});
+  inputs_.push_back({std::string(name), {}, 0, 0, Status::Ok, {}});
+  open_ = true;
+}
+
+void StatsTally::fail_input(std::string_view name, std::string_view reason) {
+  if (!open_) {
+    begin_input(name);  // nothing of it is counted: the totals do not grow
+    open_ = false;
+  }
+  inputs_.back().status = Status::Failed;
+  inputs_.back().reason = std::string(reason);
+}
+
+void StatsTally::stop() {
+  stopped_ = true;
+  if (open_) inputs_.back().status = Status::Stopped;
+}
+
+void StatsTally::not_read(std::string_view name) {
+  stopped_ = true;
+  begin_input(name);
+  open_ = false;
+  inputs_.back().status = Status::NotRead;
 }
 
 std::uint32_t StatsTally::ecu_index_of(dlt::Id ecu) {

@@ -106,10 +106,16 @@ class StatsTally {
   struct Counts {
     std::uint64_t messages = 0, bytes = 0;
   };
+  // How an input's reading ended (docs/statistics.md): read to its end; failed (`reason`:
+  // the one-line diagnostic); stopped by SIGINT/SIGTERM part-way; or not begun because the
+  // run was stopped before it. An input being read is Ok until it ends otherwise.
+  enum class Status : std::uint8_t { Ok, Failed, Stopped, NotRead };
   struct Input {
     std::string name;  // as the command line names it (not yet made printable)
     Counts counts;     // its messages: the totals' growth while it was read
     std::uint64_t skipped_regions = 0, skipped_bytes = 0;
+    Status status = Status::Ok;
+    std::string reason;  // Failed: why (not yet made printable)
   };
   struct Lifecycle {
     std::uint64_t index = 0;              // 1 for an ECU's first lifecycle seen
@@ -177,6 +183,19 @@ class StatsTally {
   explicit StatsTally(bool count_loss, StatsLimits limits = {});
 
   void begin_input(std::string_view name);
+  // The current input's events are all added (its counts are final).
+  void end_input() { open_ = false; }
+  // Input `name` failed with `reason`: the current one if begun and not ended, else a row
+  // of its own (an input that failed before it began: missing, unreadable…).
+  void fail_input(std::string_view name, std::string_view reason);
+  // SIGINT/SIGTERM stopped the run while the current input was read (it counts what was
+  // decoded before the stop), or, with no current input, between two inputs.
+  void stop();
+  // An input the run did not begin because it was stopped: listed, with nothing counted.
+  // After the current input ended.
+  void not_read(std::string_view name);
+  // Whether the run was stopped by a signal (stop() or not_read()).
+  bool stopped() const { return stopped_; }
   // A message or skipped region that passed the filters, of the current input. Assumes
   // begin_input was called.
   void add(const dlt::Facts& f) {
@@ -289,6 +308,8 @@ class StatsTally {
   StatsLimits limits_;
   mutable std::vector<Input> inputs_;
   Counts input_start_;  // the totals when the current input began
+  bool open_ = false;   // inputs_.back() is being read
+  bool stopped_ = false;
   std::vector<Ecu> ecus_;
   std::unordered_map<std::uint32_t, std::uint32_t> ecu_index_;  // Id::word → index into ecus_
   std::vector<Stream> streams_;

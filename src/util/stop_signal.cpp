@@ -31,6 +31,7 @@ void install_stop_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
+const std::atomic<bool>& stop_flag() noexcept { return g_stop; }
 bool stop_requested() noexcept { return g_stop.load(std::memory_order_relaxed); }
 int stop_signal() noexcept { return g_signal.load(std::memory_order_relaxed); }
 void request_stop() noexcept { g_stop.store(true, std::memory_order_relaxed); }

@@ -3,11 +3,14 @@
 // The handlers only set a flag (async-signal-safe). Live inputs never end by themselves;
 // the user stops them: the receive and decode loops look at the flag between bounded
 // waits (≤ 100 ms), finish what they received, close their files whole and return
-// normally. File decoding looks at it once per window, block, chunk or batch (never per
-// message) and throws Stopped: the run then writes what it holds (whole lines and
-// messages), closes its files and exits with 128 + the signal's number.
+// normally. File decoding looks at it between two packets (a framer given stop_flag() as
+// its interrupt flag: one relaxed load per packet, so that a slow filter delays a stop by
+// one message, not a window) or once per batch of captured packets, and throws Stopped: the
+// run then writes what it holds (whole lines and messages), closes its files and exits
+// with 128 + the signal's number.
 #pragma once
 
+#include <atomic>
 #include <exception>
 
 namespace dltdump::util {
@@ -18,6 +21,9 @@ namespace dltdump::util {
 void install_stop_handlers();
 // Whether a stop was requested (by a signal or request_stop). Any thread.
 bool stop_requested() noexcept;
+// The flag stop_requested() reads, for loops that test it per packet without a call (the
+// framer's interrupt flag, dlt/framer.hpp). Lives as long as the program.
+const std::atomic<bool>& stop_flag() noexcept;
 // The signal that requested the stop (SIGINT or SIGTERM), 0 if none did.
 int stop_signal() noexcept;
 

@@ -79,12 +79,24 @@ bool has_control(std::string_view s) {
 
 bool valid_utf8(std::string_view s) { return invalid_utf8_at(s) == std::string_view::npos; }
 
-std::string printable(std::string_view s) {
+namespace {
+
+// Whether the well-formed sequence of length n at s[i] is a line or paragraph separator or a
+// bidirectional formatting character (see printable_line).
+bool breaks_line(std::string_view s, std::size_t i, std::size_t n) {
+  const auto b = [&](std::size_t k) { return static_cast<std::uint8_t>(s[i + k]); };
+  if (n == 2) return b(0) == 0xD8 && b(1) == 0x9C;  // U+061C
+  if (n != 3 || b(0) != 0xE2) return false;
+  const std::uint32_t c = 0x2000u | (std::uint32_t{b(1)} & 0x3Fu) << 6 | (b(2) & 0x3Fu);
+  return c == 0x200E || c == 0x200F || (c >= 0x2028 && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+std::string printable_as(std::string_view s, bool line) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     const std::size_t n = sequence_length(s, i);
-    if (n == 0 || is_control(s, i, n)) {
+    if (n == 0 || is_control(s, i, n) || (line && breaks_line(s, i, n))) {
       for (std::size_t k = 0; k < (n == 0 ? 1 : n); ++k) append_hex(out, static_cast<std::uint8_t>(s[i + k]));
       i += n == 0 ? 1 : n;
     } else {
@@ -94,6 +106,11 @@ std::string printable(std::string_view s) {
   }
   return out;
 }
+
+}  // namespace
+
+std::string printable(std::string_view s) { return printable_as(s, false); }
+std::string printable_line(std::string_view s) { return printable_as(s, true); }
 
 std::string quoted(std::string_view s) { return "'" + printable(s) + "'"; }
 

@@ -27,6 +27,14 @@ bool has_control(std::string_view s);
 // byte). The result is valid UTF-8 without controls: it cannot break a line.
 std::string printable(std::string_view s);
 
+// printable(s), and also the characters that are no controls but still break or reorder a
+// line where they are shown: U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR (editors,
+// browsers and some terminals start a new line), and the bidirectional formatting
+// characters U+061C, U+200E, U+200F, U+202A-U+202E and U+2066-U+2069 (they reorder what
+// follows them: a name could make a table's numbers read differently). Each of their bytes
+// is shown as `\xHH`, as printable shows bytes. For cells of a table (the --stats report).
+std::string printable_line(std::string_view s);
+
 // printable(s) in single quotes: how a message names a value.
 std::string quoted(std::string_view s);
 

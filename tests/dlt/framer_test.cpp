@@ -358,3 +358,33 @@ TEST(Framer, CatalogueLineTakenBackIsBegunAgainUnrelocated) {
   const std::uint64_t off = sink.offset;
   EXPECT_EQ(sink.ended, (std::vector<std::uint64_t>{off, off + fits.size(), off + fits.size() + padded.size()}));
 }
+
+// The interrupt flag (a stop request) ends the framing before a packet, never inside one:
+// what was delivered stays, nothing more comes, not even from finish().
+TEST(Framer, InterruptStopsBeforeTheNextPacketAndDeliversNothingMore) {
+  Bytes in;
+  for (int i = 0; i < 10; ++i) {
+    const Bytes m = storage(message("message " + std::to_string(i), static_cast<std::uint8_t>(i)), i, 0);
+    in.insert(in.end(), m.begin(), m.end());
+  }
+  in.push_back('x');  // would be an end-of-stream skip
+  for (std::size_t chunk : {std::size_t{7}, std::size_t{50}, in.size()}) {
+    std::atomic<bool> flag{false};
+    struct StopAtThird : Collect {
+      std::atomic<bool>* flag = nullptr;
+      void on_message(const dlt::Message& m) override {
+        Collect::on_message(m);
+        if (messages == 3) *flag = true;
+      }
+    } c;
+    c.flag = &flag;
+    dlt::Framer framer(StreamFormat::File);
+    framer.set_interrupt_flag(&flag);
+    for (std::size_t at = 0; at < in.size(); at += chunk)
+      framer.feed({in.data() + at, std::min(chunk, in.size() - at)}, c);
+    framer.finish(c);
+    EXPECT_TRUE(framer.interrupted()) << chunk;
+    EXPECT_EQ(c.messages, 3) << chunk;
+    EXPECT_EQ(c.skips, 0) << chunk;
+  }
+}

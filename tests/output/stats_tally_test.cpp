@@ -172,3 +172,47 @@ TEST(StatsTally, SkipsAreCountedByReasonAndInput) {
   EXPECT_EQ(t.inputs()[1].skipped_regions, 2u);
   EXPECT_EQ(t.inputs()[1].skipped_bytes, 12u);
 }
+
+TEST(StatsTally, InputsKeepTheirOrderAndHowTheyEnded) {
+  using Status = StatsTally::Status;
+  StatsTally t(true);
+  t.begin_input("a.dlt");
+  t.add(message("ECU1", "APP", "CTX", 1));
+  t.end_input();
+  t.fail_input("missing.dlt", "File not found missing.dlt");  // failed before it began
+  t.begin_input("cut.pcap");
+  t.add(message("ECU1", "APP", "CTX", 2));
+  t.fail_input("cut.pcap", "cut.pcap: truncated");  // failed part-way: its counts stay
+  t.end_input();
+  EXPECT_FALSE(t.stopped());
+  t.begin_input("b.dlt");
+  t.add(message("ECU1", "APP", "CTX", 3));
+  t.stop();
+  t.end_input();
+  t.not_read("c.dlt");
+  EXPECT_TRUE(t.stopped());
+  const auto& in = t.inputs();
+  ASSERT_EQ(in.size(), 5u);
+  const char* names[] = {"a.dlt", "missing.dlt", "cut.pcap", "b.dlt", "c.dlt"};
+  const Status statuses[] = {Status::Ok, Status::Failed, Status::Failed, Status::Stopped, Status::NotRead};
+  const std::uint64_t messages[] = {1, 0, 1, 1, 0};
+  for (std::size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(in[i].name, names[i]);
+    EXPECT_EQ(in[i].status, statuses[i]) << i;
+    EXPECT_EQ(in[i].counts.messages, messages[i]) << i;
+  }
+  EXPECT_EQ(in[1].reason, "File not found missing.dlt");
+  EXPECT_EQ(in[2].reason, "cut.pcap: truncated");
+  EXPECT_EQ(t.total().messages, 3u);
+}
+
+TEST(StatsTally, AStopBetweenInputsMarksNoInputStopped) {
+  StatsTally t(true);
+  t.begin_input("a.dlt");
+  t.end_input();
+  t.stop();
+  t.not_read("b.dlt");
+  EXPECT_TRUE(t.stopped());
+  EXPECT_EQ(t.inputs()[0].status, StatsTally::Status::Ok);
+  EXPECT_EQ(t.inputs()[1].status, StatsTally::Status::NotRead);
+}

@@ -42,3 +42,21 @@ TEST(ValueText, HasControl) {
   EXPECT_TRUE(has_control("\xC2\x9F"));
   EXPECT_FALSE(has_control("\xC2\xA0"));
 }
+
+TEST(ValueText, PrintableLineEscapesLineSeparatorsAndBidiControls) {
+  // U+2028, U+2029, U+202E (right-to-left override), U+2066, U+061C, U+200F: bytes as \xHH.
+  EXPECT_EQ(dltdump::util::printable_line("a\xE2\x80\xA8"
+                                          "b"),
+            "a\\xE2\\x80\\xA8b");
+  EXPECT_EQ(dltdump::util::printable_line("\xE2\x80\xA9"), "\\xE2\\x80\\xA9");
+  EXPECT_EQ(dltdump::util::printable_line("x\xE2\x80\xAEy"), "x\\xE2\\x80\\xAEy");
+  EXPECT_EQ(dltdump::util::printable_line("\xE2\x81\xA6"), "\\xE2\\x81\\xA6");
+  EXPECT_EQ(dltdump::util::printable_line("\xD8\x9C"), "\\xD8\\x9C");
+  EXPECT_EQ(dltdump::util::printable_line("\xE2\x80\x8F"), "\\xE2\\x80\\x8F");
+  // Controls and bad bytes as printable shows them; other characters as they are.
+  EXPECT_EQ(dltdump::util::printable_line("a\nb\xFF"), "a\\x0Ab\\xFF");
+  EXPECT_EQ(dltdump::util::printable_line("\xE6\x97\xA5\xE2\x80\xA6\xE2\x80\x94"),
+            "\xE6\x97\xA5\xE2\x80\xA6\xE2\x80\x94");
+  // printable itself is unchanged: diagnostics keep what they showed.
+  EXPECT_EQ(printable("a\xE2\x80\xA8"), "a\xE2\x80\xA8");
+}

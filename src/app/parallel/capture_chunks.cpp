@@ -13,6 +13,7 @@
 #include "pcap/capture_reader_split.hpp"
 #include "pcap/replay.hpp"
 #include "util/error.hpp"
+#include "util/stop_signal.hpp"
 
 namespace dltdump::app {
 
@@ -43,6 +44,17 @@ std::exception_ptr replay_caught(pcap::CaptureReader& reader, dissect::CaptureDe
     return replayed.fault ? std::make_exception_ptr(*replayed.fault) : nullptr;
   } catch (...) {
     return std::current_exception();  // handed over to the calling thread
+  }
+}
+
+// Whether `e` is a stop request (util::Stopped, thrown by the replay between batches).
+bool is_stop(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const util::Stopped&) {
+    return true;
+  } catch (...) {
+    return false;
   }
 }
 
@@ -104,6 +116,10 @@ class ChunkedCaptureDecoder {
       return true;
     });
     if (handed_over) return;
+    // A stop: the lines of the chunks before it, and of the chunk it stopped up to the
+    // batch it stopped before, went out; the open flows are not ended (no end-of-stream
+    // skips), as on one thread.
+    if (error_ && is_stop(error_)) std::rethrow_exception(error_);
     // The flush at the end, in the order of first appearance of the whole capture.
     DecoderSplit::adopt(*decoder_, history_);
     start_serial_text();

@@ -13,6 +13,7 @@
 #include "dissect/flow_table.hpp"
 #include "pcap/replay.hpp"
 #include "util/error.hpp"
+#include "util/stop_signal.hpp"
 
 namespace dltdump::app {
 
@@ -230,6 +231,12 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
 
   std::uint64_t flows_ended() const noexcept { return flows_ended_; }
 
+  // Waits for the batch the workers decode, if any, and passes its lines on (a stop:
+  // nothing more is batched, no flow is ended).
+  void drain() {
+    if (running_) merge(join());
+  }
+
   // Takes over flows another decoder held (in order of first appearance, with last_used
   // on the same clock as its datagrams): they go on as if they had been fed here.
   void adopt(std::vector<std::unique_ptr<dissect::CaptureFlow>> flows) {
@@ -379,7 +386,16 @@ namespace {
 // in the header.
 void run(pcap::CaptureReader& reader, dissect::CaptureDecoder& dissector, ParallelCaptureDecoder& decoder,
          dissect::CaptureReport& report) {
-  const pcap::ReplayOutcome replayed = pcap::replay(reader, dissector);  // what `emit` throws goes up
+  pcap::ReplayOutcome replayed;
+  try {
+    replayed = pcap::replay(reader, dissector);  // what `emit` throws goes up
+  } catch (const util::Stopped&) {
+    // SIGINT/SIGTERM between two batches of packets: the batch the workers decode holds the
+    // datagrams before the ones being batched, so its lines go out (a prefix of the
+    // capture's); the batch being filled is dropped, and no flow is ended.
+    decoder.drain();
+    throw;
+  }
   dissector.finish();
   decoder.finish();
   dissect::CaptureDecoderSplit::count_flows_ended(dissector, decoder.flows_ended());

@@ -6,6 +6,7 @@
 #include "dlt/cut_points.hpp"
 #include "dlt/framer.hpp"
 #include "dlt/framer_split.hpp"
+#include "util/stop_signal.hpp"
 #include "util/text_buffer.hpp"
 
 namespace dltdump::app {
@@ -20,11 +21,13 @@ class Blocks {
     std::unique_ptr<dlt::Framer> framer;  // kept for a serial continuation
     util::TextBuffer text{util::TextBuffer::kLineBytes};
     std::uint64_t lines = 0;
-    std::uint64_t end = 0;  // offset the framer reached
+    std::uint64_t end = 0;     // offset the framer reached
+    bool interrupted = false;  // the interrupt flag stopped the framer at `end`
   };
 
-  Blocks(std::span<const std::uint8_t> file, const LineSpec& spec, std::uint64_t block_bytes)
-      : file_(file), spec_(spec), points_(file, block_bytes) {}
+  Blocks(std::span<const std::uint8_t> file, const LineSpec& spec, std::uint64_t block_bytes,
+         const std::atomic<bool>* interrupt)
+      : file_(file), spec_(spec), interrupt_(interrupt), points_(file, block_bytes) {}
 
   bool exists(std::size_t k) { return points_.exists(k); }
   void assign(std::size_t k, Piece& b) {
@@ -35,7 +38,9 @@ class Blocks {
   void decode(Piece& b) {
     b.text.clear();
     b.framer = std::make_unique<dlt::Framer>(dlt::StreamFormat::File, b.start);
+    b.framer->set_interrupt_flag(interrupt_);
     b.lines = decode_on(*b.framer, b.start, b.stop, b.text, b.end);
+    b.interrupted = b.framer->interrupted();
   }
 
   // Lets `framer`, which reached offset `from`, decode on to `stop` (see
@@ -54,6 +59,7 @@ class Blocks {
  private:
   std::span<const std::uint8_t> file_;
   const LineSpec& spec_;
+  const std::atomic<bool>* interrupt_;
   dlt::CutPoints points_;  // under the window's lock
 };
 
@@ -61,7 +67,7 @@ class Blocks {
 
 void decode_dlt_blocks(std::span<const std::uint8_t> file, const LineSpec& spec, const ParallelOptions& options,
                        const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit) {
-  Blocks blocks(file, spec, options.block_bytes);
+  Blocks blocks(file, spec, options.block_bytes, options.interrupt);
   const unsigned threads = options.threads ? options.threads : 1;
   SpeculativeWindow<Blocks> window(blocks, threads, 2 * static_cast<std::size_t>(threads));
 
@@ -73,6 +79,8 @@ void decode_dlt_blocks(std::span<const std::uint8_t> file, const LineSpec& spec,
     if (k == 0 || end <= b.start) {
       // The framer before it stopped at its start: the block's lines are the file's.
       emit(b.text.view(), b.lines, b.end);
+      // A stop: what came before it went out; nothing after it may (not a prefix).
+      if (b.interrupted) throw util::Stopped();
       // Taken out before the slot is released: it may have to go on.
       framer = std::move(b.framer);
       end = b.end;
@@ -85,6 +93,7 @@ void decode_dlt_blocks(std::span<const std::uint8_t> file, const LineSpec& spec,
     serial_text.clear();
     const std::uint64_t lines = blocks.decode_on(*framer, end, stop, serial_text, end);
     emit(serial_text.view(), lines, end);
+    if (framer->interrupted()) throw util::Stopped();
     return true;
   });
 }

@@ -8,6 +8,7 @@
 #include "dlt/framer.hpp"
 #include "dlt/packet_builder.hpp"
 #include "output/buffer_sink.hpp"
+#include "util/stop_signal.hpp"
 
 using namespace dltdump;
 using namespace dltdump::test;
@@ -117,4 +118,44 @@ TEST(CutPoints, VerifiedStartsOnly) {
   EXPECT_FALSE(points.exists(3));  // message 3 ends the file: no verified start after it
   EXPECT_EQ(points.at(9), file.size());
   EXPECT_EQ(dlt::next_verified_packet(file, file.size()), file.size());
+}
+
+// A stop (the interrupt flag) ends the lines exactly after some packet, as one framer
+// interrupted there would: what went out is a prefix of one framer's lines, whatever the
+// threads and blocks, and the decoder says so by throwing util::Stopped.
+TEST(ParallelDecode, AStopEmitsAPrefixOfOneFramersLines) {
+  for (unsigned seed : {4u, 5u}) {
+    const Bytes file = corpus(seed, true);
+    const std::string expected = sequential(file);
+    for (std::uint64_t block : {64ull, 300ull, 999ull}) {
+      for (unsigned threads : {1u, 2u, 3u}) {
+        for (int stop_after : {0, 1, 2, 5}) {
+          std::atomic<bool> flag{stop_after == 0};  // 0: stopped before it began
+          std::string out;
+          int calls = 0;
+          bool stopped = false;
+          try {
+            app::decode_dlt_blocks(file, {true}, {threads, block, &flag},
+                                   [&](std::string_view text, std::uint64_t, std::uint64_t) {
+                                     out.append(text);
+                                     if (++calls == stop_after) flag = true;
+                                   });
+          } catch (const util::Stopped&) {
+            stopped = true;
+          }
+          const std::string what = "seed " + std::to_string(seed) + " block " + std::to_string(block) + " threads " +
+                                   std::to_string(threads) + " stop after " + std::to_string(stop_after);
+          EXPECT_EQ(expected.compare(0, out.size(), out), 0) << what << ": not a prefix";
+          EXPECT_TRUE(out.empty() || out.back() == '\n') << what;
+          if (stop_after == 0) {
+            EXPECT_TRUE(stopped) << what;
+            EXPECT_TRUE(out.empty()) << what << ": " << out.size() << " bytes emitted";
+          }
+          if (!stopped) {
+            EXPECT_TRUE(out == expected) << what << ": returned normally, so decoded whole";
+          }
+        }
+      }
+    }
+  }
 }
