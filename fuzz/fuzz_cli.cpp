@@ -359,6 +359,47 @@ void check_records(const With& with, const std::vector<std::string>& paths, cons
   }
 }
 
+// Colour and the progress line (issue #23) of the same run: --color=always wraps each line
+// in its level's colour and changes nothing else (1 and N threads alike); --progress=always
+// changes neither the console nor, its status lines taken out, the diagnostics.
+template <class With>
+void check_terminal(const With& with, const std::vector<std::string>& paths, const Header& h, const Run& plain) {
+  const Run one = run(with({"--color=always"}, paths), 1, h.block_bytes, 0);
+  const Run two = run(with({"--color=always"}, paths), h.threads, h.block_bytes, 0);
+  if (one.console != two.console) fail("1 and N threads differ in colour");
+  static constexpr std::string_view kStarts[] = {"\x1b[1;31m", "\x1b[31m", "\x1b[33m", "\x1b[35m"};
+  static constexpr std::string_view kReset = "\x1b[0m";
+  std::string stripped;
+  for (std::size_t at = 0; at < one.console.size();) {
+    const std::size_t end = one.console.find('\n', at);
+    if (end == std::string::npos) fail("a coloured console not ending on a line end");
+    std::string_view line(one.console.data() + at, end - at);
+    at = end + 1;
+    if (line.starts_with('\x1b')) {
+      const auto start =
+          std::find_if(std::begin(kStarts), std::end(kStarts), [&](std::string_view s) { return line.starts_with(s); });
+      if (start == std::end(kStarts) || !line.ends_with(kReset)) fail("a line coloured other than its level's way");
+      line = line.substr(start->size(), line.size() - start->size() - kReset.size());
+    }
+    if (line.find('\x1b') != std::string_view::npos) fail("an escape sequence inside a coloured line");
+    stripped.append(line);
+    stripped += '\n';
+  }
+  if (stripped != plain.console) fail("--color=always changed the lines");
+  const Run progress = run(with({"--progress=always"}, paths), 1, h.block_bytes, 0);
+  if (progress.console != plain.console || progress.rc != plain.rc) fail("--progress=always changed the console");
+  std::string diagnostics;  // without the status lines: `\r<text>ESC[K`
+  for (std::size_t at = 0; at < progress.diagnostics.size();) {
+    const std::size_t cr = progress.diagnostics.find('\r', at);
+    diagnostics.append(progress.diagnostics, at, cr == std::string::npos ? std::string::npos : cr - at);
+    if (cr == std::string::npos) break;
+    const std::size_t erase = progress.diagnostics.find("\x1b[K", cr);
+    if (erase == std::string::npos) fail("a status line not ended by ESC[K");
+    at = erase + 3;
+  }
+  if (diagnostics != plain.diagnostics) fail("--progress=always changed the diagnostics");
+}
+
 // The summaries (issue #22) of the same run: -c and --stats=json the same for 1 and N
 // threads (the parallel decoders send facts, not lines); the report one JSON object
 // without a control byte, counting the messages -c counts.
@@ -481,7 +522,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!one.files.empty()) fail("the console run wrote a file");
   if (h.output <= 1) check_records(with, paths, h, one.console);
   if (h.output == 2) check_summaries(with, paths, h);
-  if (h.output == 0) return 0;
+  if (h.output == 0) {
+    check_terminal(with, paths, h, one);
+    return 0;
+  }
 
   const std::string templ = kOutputs[h.output];
   const bool per_input = templ.find("%FILE%") != std::string::npos;
