@@ -14,6 +14,7 @@
 #include "dissect/capture_decoder.hpp"
 #include "dlt/framer.hpp"
 #include "filter/filter.hpp"
+#include "filter/filter_sink.hpp"
 #include "input/format_sniff.hpp"
 #include "net/link.hpp"
 #include "output/output.hpp"
@@ -206,18 +207,23 @@ std::vector<util::FileIdentity> input_identities(const DumpConfig& config) {
   return ids;
 }
 
+dlt::LineFormatter::Options line_options(const DumpConfig& config) {
+  dlt::LineFormatter::Options options{config.position, config.records, {}};
+  options.time = config.time;
+  return options;
+}
+
 util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   std::optional<filter::Filter> filter;
-  if (config.filter.any()) {
+  if (config.filter.any() || config.filter.max_count) {  // -m alone counts every message
     filter::FilterSpec spec = config.filter;
     spec.catalogue = config.catalogue != nullptr;
     filter.emplace(spec);
   }
-  output::Output output(
-      {config.output, config.force, config.split_bytes,
-       dlt::LineFormatter::Options{config.position, config.records, {}}, input_identities(config), config.nv_verbose,
-       config.count, config.inputs.size() > 1, config.stats, config.filter.keeps_counter_sequences_whole()},
-      out_fd);
+  output::Output output({config.output, config.force, config.split_bytes, line_options(config),
+                         input_identities(config), config.nv_verbose, config.count, config.inputs.size() > 1,
+                         config.stats, config.filter.keeps_counter_sequences_whole()},
+                        out_fd);
   output::LineOutput& sink = output.lines();
   Pipeline pipeline(config, filter ? &*filter : nullptr, sink);
   std::size_t processed = 0, attempted = 0;  // inputs read to their end; begun
@@ -254,7 +260,11 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         const dlt::StreamFormat framing =
             spec.kind == input::InputKind::Udp ? dlt::StreamFormat::Network : stream_format(format);
         pipeline.begin_input({path, framing, {}, spec.argument});
-        decode_live(spec, framing, config, pipeline, diag_fd);
+        try {
+          decode_live(spec, framing, config, pipeline, diag_fd);
+        } catch (const filter::MaxCountReached&) {
+          // -m: the connection or port is closed after its matches (no retry).
+        }
         sink.end_input();
         ++processed;
         continue;
@@ -275,13 +285,18 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       if (format == input::InputFormat::File && file->is_mapped()) source = {file->fd(), file->whole()};
       pipeline.begin_input({path, stream_format(format), source, spec.argument});
       std::uint64_t all_skipped = 0;
-      if (format == input::InputFormat::Pcap) {
-        decode_capture(*file, config, pipeline, diag_fd);
-      } else if (format == input::InputFormat::File && file->is_mapped() && config.threads > 1 && pipeline.parallel() &&
-                 file->whole().size() >= 2 * config.block_bytes && !count_skips) {
-        decode_file_blocks(*file, config, pipeline);
-      } else {
-        all_skipped = decode_stream(*file, stream_format(format), pipeline, count_skips);
+      try {
+        if (format == input::InputFormat::Pcap) {
+          decode_capture(*file, config, pipeline, diag_fd);
+        } else if (format == input::InputFormat::File && file->is_mapped() && config.threads > 1 &&
+                   pipeline.parallel() && file->whole().size() >= 2 * config.block_bytes && !count_skips) {
+          decode_file_blocks(*file, config, pipeline);
+        } else {
+          all_skipped = decode_stream(*file, stream_format(format), pipeline, count_skips);
+        }
+      } catch (const filter::MaxCountReached&) {
+        // -m: the input gave its matches; the rest is not read (as grep -m), and the
+        // input counts as processed.
       }
       sink.end_input();
       if (all_skipped) {

@@ -28,6 +28,7 @@ struct DumpConfig {
   std::uint32_t before_context = 0, after_context = 0;                  // -B, -A (only with a filter)
   std::string output;                                                   // -o: file name template (empty: the console)
   dlt::LineFormatter::Style records = dlt::LineFormatter::Style::Text;  // --out or -o's extension
+  dlt::TimeColumn time = dlt::TimeColumn::Local;                        // --time: text lines' TIME column
   bool force = false;                                                   // -f: overwrite existing files (never inputs)
   std::uint64_t split_bytes = 0;                                        // --split (0: no splitting)
   int retries = 0;                            // --retries: TCP connection retries (negative: forever)
