@@ -362,6 +362,20 @@ def main():
     check_case("-m alone", [small], {}, m=25, kinds=("json", "text", "count", "dlt"))
     check_case("-m alone", [big], {}, m=0, kinds=("json", "text", "count"))
 
+    # --stats counts what passes, and counts loss only where the filters keep each
+    # counter sequence whole (docs/statistics.md).
+    for args, whole in ((["--not-ecuid=ECU2"], True), (["-v", "--ecuid=ECU2"], True), (["--not-appid=NAV"], False),
+                        (["--not-ctxid=TEST"], False), (["--not-type=info"], False), (["--level=warn"], False),
+                        (["-v", "--appid=NAV"], False), (["-v", "--not-ecuid=ECU1", "--not-before=2024-01-01"], False)):
+        rc, out, err = run("--stats=json", *args, small.name)
+        report = json.loads(out) if rc == 0 else None
+        f = {"not-ecuid": ["ECU2"]} if args == ["--not-ecuid=ECU2"] else None
+        check(report is not None and report["loss"]["counted"] == whole,
+              "--stats %s: loss counted %s, expected %s" % (args, report and report["loss"]["counted"], whole))
+        if report is not None and f:
+            check(report["messages"] == sum(1 for k, i in model([small], f) if small.records[i]["record"] == "message"),
+                  "--stats %s: the messages the model selects" % args)
+
     # -m stops reading: a run over a pipe that never ends returns after its matches.
     with open(path("small.dlt"), "rb") as fh:
         data = fh.read()
