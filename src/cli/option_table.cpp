@@ -274,7 +274,8 @@ constexpr OptionEntry kTable[] = {
      .short_names = "v",
      .arity = Flag,
      .section = Filters,
-     .help = "Print the lines the other filters do not select (as grep -v; skip lines too)."},
+     .help = "Print the lines the other filters do not select (as grep -v; skip lines are judged as they show: "
+             "APP and CTX SKIP, log warn)."},
     {.id = MaxCount,
      .long_name = "max-count",
      .short_names = "m",

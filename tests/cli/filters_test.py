@@ -20,6 +20,7 @@ Usage: filters_test.py DLTDUMP DLTGEN CAPGEN WORKDIR
 import datetime
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -395,6 +396,30 @@ def main():
     proc.stdin.close()
     check(ended and proc.returncode == 0 and got[0].count(b"\n") == 2,
           "-m 2 on a pipe left open: ended %s, exit %s, %d lines" % (ended, proc.returncode, got[0].count(b"\n")))
+
+    # A live input too: a TCP sender that keeps its connection open; -m ends the input
+    # (and with --retries, no reconnection follows).
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    proc = subprocess.Popen([DLTDUMP, "-m", "3", "--appid=NAV", "--retries=5", "--format=file",
+                             "tcp://127.0.0.1:%d" % port], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    server.settimeout(20)
+    conn, _ = server.accept()
+    conn.sendall(data[:60000])
+    try:
+        out, err = proc.communicate(timeout=20)
+        want = model([small], {"appid": ["NAV"]}, m=3)
+        check(proc.returncode == 0 and out == "".join(small.lines[i] for _, i in want).encode(),
+              "-m 3 on a TCP connection left open: exit %d, %d lines %r" % (proc.returncode, out.count(b"\n"),
+                                                                           err[:200]))
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        check(False, "-m 3 on a TCP connection left open did not end")
+    conn.close()
+    server.close()
 
     # The time column.
     check_time_column([small], {})
