@@ -421,6 +421,39 @@ def main():
     conn.close()
     server.close()
 
+    # And UDP with --capture: -m ends the input with its report line, and the capture file
+    # is closed whole (it reads back).
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    cap_file = path("received.pcapng")
+    if os.path.exists(cap_file):
+        os.remove(cap_file)
+    proc = subprocess.Popen([DLTDUMP, "-m", "3", "--appid=NAV", "--capture=" + cap_file, "udp://127.0.0.1:%d" % port],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    with open(path("clean.bin"), "rb") as fh:
+        stream = fh.read()
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    out = err = b""
+    for _ in range(50):  # until the receiver is up and has what -m needs
+        for i in range(0, 20000, 500):
+            sender.sendto(stream[i:i + 500], ("127.0.0.1", port))
+        try:
+            out, err = proc.communicate(timeout=0.2)
+            break
+        except subprocess.TimeoutExpired:
+            pass
+    else:
+        proc.kill()
+        proc.communicate()
+    sender.close()
+    check(proc.returncode == 0 and out.count(b"\n") == 3 and b" datagrams received, " in err,
+          "-m 3 on UDP: exit %s, %d lines, %r" % (proc.returncode, out.count(b"\n"), err[:200]))
+    rc, out, err = run("--udp-port=%d" % port, "-c", cap_file)
+    check(rc == 0 and err == b"" and int(out or b"0") > 0, "-m 3 on UDP: the capture reads back: exit %d %r %r" %
+          (rc, out, err[:200]))
+
     # The time column.
     check_time_column([small], {})
     check_time_column([small], {"level": "warn"}, m=30)
