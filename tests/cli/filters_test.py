@@ -17,7 +17,9 @@ checked against times computed from the JSON records' time_us.
 
 Usage: filters_test.py DLTDUMP DLTGEN CAPGEN WORKDIR
 """
+import csv
 import datetime
+import io
 import json
 import os
 import socket
@@ -181,6 +183,18 @@ def check_case(what, inputs, f, m=None, before=0, after=0, kinds=("json", "text"
         check(outs[0] == outs[1], "%s: text the same for 1 and 2 threads" % label)
         check(outs[0] == expected, "%s: text lines: %d, the model %d" %
               (label, outs[0].count(b"\n"), expected.count(b"\n")))
+    if "csv" in kinds:  # the same records as CSV rows: kind and position of each
+        outs = []
+        for threads in ("1", "2"):
+            rc, out, err = run("--threads=" + threads, "--out=csv", *args, *names)
+            check(rc == 0, "%s --out=csv --threads=%s: exit %d %r" % (label, threads, rc, err[:200]))
+            outs.append(out)
+        check(outs[0] == outs[1], "%s: CSV the same for 1 and 2 threads" % label)
+        rows = list(csv.reader(io.StringIO(outs[0].decode(), newline="")))
+        got = [(row[0], int(row[2])) for row in rows[1:]]
+        check(rows[:1] and rows[0][:3] == ["record", "input", "position"] and
+              got == [(r["record"], r["position"]) for r in expected_records],
+              "%s: CSV rows: %d, the model %d" % (label, len(got), len(expected_records)))
     if "count" in kinds and not before and not after:
         for threads in ("1", "2"):
             rc, out, err = run("--threads=" + threads, "-c", *args, *names)
@@ -221,12 +235,12 @@ def relative_text(us, origin):
     return "%s%d.%06d" % (sign, abs(d) // 1000000, abs(d) % 1000000)
 
 
-def check_time_column(inputs, f, m=None):
-    """Every --time mode over the lines `f` and `m` select: the time column computed from
-    the records, the rest of the line as the reference shows it."""
+def check_time_column(inputs, f, m=None, before=0, after=0):
+    """Every --time mode over the lines `f`, `m` and the context select: the time column
+    computed from the records, the rest of the line as the reference shows it."""
     names = [inp.name for inp in inputs]
-    picked = model(inputs, f, m)
-    args = args_of(f, m)
+    picked = model(inputs, f, m, before, after)
+    args = args_of(f, m, before, after)
     tails = [inputs[k].lines[i][27:] for k, i in picked]  # after `yyyy/MM/dd HH:mm:ss.ffffff `
     stamps = [inputs[k].records[i]["time_us"] for k, i in picked]
     origin = next((t for t in stamps if t is not None), None)
@@ -342,7 +356,7 @@ def main():
     ]
     for f in filters:  # every output kind, no context
         check_case("small", [small], f, kinds=("json", "text", "count", "dlt", "pcapng"))
-        check_case("small -m", [small], f, m=7, kinds=("json", "text", "count", "dlt", "pcapng"))
+        check_case("small -m", [small], f, m=7, kinds=("json", "text", "count", "csv", "dlt", "pcapng"))
     for f in filters[:6] + filters[-2:]:
         check_case("big", [big], f)
         check_case("big -m", [big], f, m=1000)
@@ -352,7 +366,7 @@ def main():
                        ({"not-appid": ["NAV"], "level": "error"}, 5, 0, 3),
                        ({"level": "fatal"}, 4, 2, 2), ({"appid": ["DIAG"]}, 3, 0, 4),
                        ({"level": "error", "invert": True}, 10, 3, 3)):
-        check_case("context", [small], f, m, b, a, kinds=("json", "text", "dlt"))
+        check_case("context", [small], f, m, b, a, kinds=("json", "text", "csv", "dlt", "pcapng"))
         check_case("context big", [big], f, m, b, a, kinds=("json", "text"))
         check_case("context recording", [rec], f, m, b, a, kinds=("json", "text"))
     # Several inputs: -m counts per input; context carries on from one to the next.
@@ -461,6 +475,8 @@ def main():
     check_time_column([rec], {"level": "info"})  # no times: the epoch, `-`
     check_time_column([rec, small], {"appid": ["NAV"]}, m=20)  # the origin: the first line with a time
     check_time_column([small, second], {"appid": ["HMI"]})  # one origin for the run
+    check_time_column([small], {"level": "error", "invert": True}, m=40, before=2, after=3)
+    check_time_column([rec, small], {"not-appid": ["NAV"]}, m=100, before=1, after=1)
     check_local_time(small, "Asia/Kolkata")
     check_local_time(small, "America/New_York")
     finish()
