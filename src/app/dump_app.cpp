@@ -21,6 +21,7 @@
 #include "dissect/capture_decoder.hpp"
 #include "dlt/framer.hpp"
 #include "filter/filter.hpp"
+#include "filter/filter_sink.hpp"
 #include "input/format_sniff.hpp"
 #include "net/link.hpp"
 #include "output/output.hpp"
@@ -253,19 +254,25 @@ std::optional<Progress::Options> progress_options(const DumpConfig& config, int 
   return options;
 }
 
+// The text lines' options: position, records, time column, colour.
+dlt::LineFormatter::Options line_options(const DumpConfig& config, int out_fd) {
+  dlt::LineFormatter::Options options{config.position, config.records, {}};
+  options.time = config.time;
+  options.colour = colours_lines(config, out_fd);
+  return options;
+}
+
 util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   std::optional<filter::Filter> filter;
-  if (config.filter.any()) {
+  if (config.filter.any() || config.filter.max_count) {  // -m alone counts every message
     filter::FilterSpec spec = config.filter;
     spec.catalogue = config.catalogue != nullptr;
     filter.emplace(spec);
   }
-  dlt::LineFormatter::Options text_format{config.position, config.records, {}};
-  text_format.colour = colours_lines(config, out_fd);
-  output::Output output(
-      {config.output, config.force, config.split_bytes, text_format, input_identities(config), config.nv_verbose,
-       config.count, config.inputs.size() > 1, config.stats, config.filter.keeps_counter_sequences_whole()},
-      out_fd);
+  output::Output output({config.output, config.force, config.split_bytes, line_options(config, out_fd),
+                         input_identities(config), config.nv_verbose, config.count, config.inputs.size() > 1,
+                         config.stats, config.filter.keeps_counter_sequences_whole()},
+                        out_fd);
   output::LineOutput& sink = output.lines();
   Pipeline pipeline(config, filter ? &*filter : nullptr, sink);
   std::optional<Progress> progress;
@@ -311,13 +318,26 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         const dlt::StreamFormat framing =
             spec.kind == input::InputKind::Udp ? dlt::StreamFormat::Network : stream_format(format);
         pipeline.begin_input({path, framing, {}, spec.argument});
-        decode_live(spec, framing, config, pipeline, diag_fd);
+        try {
+          decode_live(spec, framing, config, pipeline, diag_fd);
+        } catch (const filter::MaxCountReached&) {
+          // -m: the connection or port is closed after its matches (no retry).
+        }
         sink.end_input();
         ++processed;
         continue;
       }
       path = spec.kind == input::InputKind::Stdin ? "-" : spec.path;
-      if (config.follow) decode_followed(spec, config.format, pipeline, diag_fd);  // until stopped
+      if (config.follow) {
+        try {
+          decode_followed(spec, config.format, pipeline, diag_fd);  // until stopped
+        } catch (const filter::MaxCountReached&) {
+          // -m: the followed file gave its matches; following it ends there.
+        }
+        sink.end_input();
+        ++processed;
+        continue;
+      }
       file.emplace(util::InputFile::open(path));
       if (progress) progress->begin_input(attempted - 1, *file, spec.argument.empty() ? path : spec.argument);
       // A file this run has written (named as a later input): it would read itself.
@@ -334,13 +354,18 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       if (format == input::InputFormat::File && file->is_mapped()) source = {file->fd(), file->whole()};
       pipeline.begin_input({path, stream_format(format), source, spec.argument});
       std::uint64_t all_skipped = 0;
-      if (format == input::InputFormat::Pcap) {
-        decode_capture(*file, config, pipeline, diag_fd);
-      } else if (format == input::InputFormat::File && file->is_mapped() && config.threads > 1 && pipeline.parallel() &&
-                 file->whole().size() >= 2 * config.block_bytes && !count_skips) {
-        decode_file_blocks(*file, config, pipeline);
-      } else {
-        all_skipped = decode_stream(*file, stream_format(format), pipeline, count_skips);
+      try {
+        if (format == input::InputFormat::Pcap) {
+          decode_capture(*file, config, pipeline, diag_fd);
+        } else if (format == input::InputFormat::File && file->is_mapped() && config.threads > 1 &&
+                   pipeline.parallel() && file->whole().size() >= 2 * config.block_bytes && !count_skips) {
+          decode_file_blocks(*file, config, pipeline);
+        } else {
+          all_skipped = decode_stream(*file, stream_format(format), pipeline, count_skips);
+        }
+      } catch (const filter::MaxCountReached&) {
+        // -m: the input gave its matches; the rest is not read (as grep -m), and the
+        // input counts as processed.
       }
       sink.end_input();
       input_done();

@@ -32,6 +32,7 @@ struct DumpConfig {
   std::uint32_t before_context = 0, after_context = 0;                  // -B, -A (only with a filter)
   std::string output;                                                   // -o: file name template (empty: the console)
   dlt::LineFormatter::Style records = dlt::LineFormatter::Style::Text;  // --out or -o's extension
+  dlt::TimeColumn time = dlt::TimeColumn::Local;                        // --time: text lines' TIME column
   When colour = When::Auto;                                             // --color
   When progress = When::Auto;                                           // --progress
   bool follow = false;                                                  // --follow: the one file input as it grows

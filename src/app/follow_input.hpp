@@ -21,6 +21,7 @@ inline constexpr std::chrono::milliseconds kFollowPoll{100};
 // Follows the file `spec` (InputKind::File) into `pipeline`, calling its begin_input once the
 // format is known (--format `requested`, else sniffed from the first bytes once the file has
 // any); the caller ends the input. Returns only by throwing: util::Stopped at a stop request,
+// filter::MaxCountReached when -m's matches are all given,
 // util::input_error when the file cannot be opened at first or is a capture or compressed
 // (followed are DLT files and recordings), util::output_error when writing fails. Notes about
 // truncation and rotation go to `diag_fd`.

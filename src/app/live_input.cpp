@@ -10,6 +10,7 @@
 
 #include "aio/ring.hpp"
 #include "dissect/capture_decoder.hpp"
+#include "filter/filter_sink.hpp"
 #include "input/live_read.hpp"
 #include "input/serial_port.hpp"
 #include "input/tcp_connection.hpp"
@@ -248,20 +249,27 @@ void decode_udp(const input::InputSpec& spec, const DumpConfig& config, Pipeline
   options.catalogue = pipeline.catalogue;
   dissect::CaptureDecoder decoder(options, pipeline.head());
   FlushTimer flush(pipeline.sink);
+  bool max_count_reached = false;
   {
     ReceiveThread receive(receiver, tap ? static_cast<aio::Aio&>(*tap) : ring, ring);
-    for (;;) {
-      // What the output throws passes through the poll; leaving this scope stops the
-      // receive thread first.
-      const std::size_t n = ring.poll(decoder);
-      if (n == 0) {
-        if (ring.drained()) break;
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    try {
+      for (;;) {
+        // What the output throws passes through the poll; leaving this scope stops the
+        // receive thread first.
+        const std::size_t n = ring.poll(decoder);
+        if (n == 0) {
+          if (ring.drained()) break;
+          std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
+        flush.tick();
       }
-      flush.tick();
+    } catch (const filter::MaxCountReached&) {
+      // -m: the input ends here, but its report and --capture file end as at a stop (the
+      // open flows are not flushed: their lines would come after the last match).
+      max_count_reached = true;
     }
   }
-  decoder.finish();
+  if (!max_count_reached) decoder.finish();
 
   std::string report = spec.udp.name() + ": " + std::to_string(receiver.datagrams()) + " datagrams received, " +
                        std::to_string(receiver.kernel_drops()) + " dropped by the kernel, " +

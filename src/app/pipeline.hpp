@@ -30,6 +30,7 @@ struct Pipeline {
   // A new input begins: tells the output, and forgets the context of the previous input if
   // this one gets an output of its own (no line of one input is context in another's file).
   void begin_input(const output::LineOutput::Input& input) {
+    front.begin_input();
     if (output_per_input) front.reset_context();
     sink.begin_input(input);
   }
@@ -45,8 +46,14 @@ struct Pipeline {
   dlt::FramerSink& head() { return front.head(); }
   const dlt::PayloadGate* gate() const { return front.gate(); }
   // Whether several threads may make the lines: the output takes blocks for this input,
-  // and the filter is stateless (no context).
-  bool parallel() const { return sink.block_format() != nullptr && !has_context; }
+  // and the filter is stateless (no context, no -m: its count runs in input order and ends
+  // the input early, which one thread does best) and so are the lines (--time=relative
+  // counts from the first line printed).
+  bool parallel() const {
+    const dlt::LineFormatter::Options* format = sink.block_format();
+    return format != nullptr && !has_context && !(filter && filter->has_max_count()) &&
+           !(format->style == dlt::LineFormatter::Style::Text && format->time == dlt::TimeColumn::Relative);
+  }
   // Whether the output sums up (-c, --stats: block_format() makes facts, not lines). On a
   // stop, a summary takes what the parallel decoders had decoded before it (cheap: a few
   // facts per message), so that it covers a prefix of the input as on one thread; a text

@@ -172,12 +172,35 @@ std::optional<std::uint32_t> parse_message_id(std::string_view text) {
   return static_cast<std::uint32_t>(n);
 }
 
+std::optional<int> parse_level(std::string_view text) {
+  const std::string name = ascii_lower(trim(text));
+  constexpr std::string_view kLevels[] = {"fatal", "error", "warn", "info", "debug", "verbose"};
+  for (std::size_t i = 0; i < std::size(kLevels); ++i)
+    if (kLevels[i] == name) return static_cast<int>(i) + 1;
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> parse_count(std::string_view text) {
+  text = trim(text);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (text.empty() || text.size() > 19) return std::nullopt;  // at most 10^19 - 1 < 2^64
+  std::uint64_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return n;
+}
+
 void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config,
                           std::vector<util::Diagnostic>& warnings) {
   filter::FilterSpec& f = config.filter;
   f.ecu_ids = id_items(cl, OptionId::EcuId);
   f.app_ids = id_items(cl, OptionId::AppId);
   f.ctx_ids = id_items(cl, OptionId::CtxId);
+  f.not_ecu_ids = id_items(cl, OptionId::NotEcuId);
+  f.not_app_ids = id_items(cl, OptionId::NotAppId);
+  f.not_ctx_ids = id_items(cl, OptionId::NotCtxId);
   for (const auto& v : items(cl, OptionId::SessionId, true)) {
     const auto n = parse_session_id(v);
     if (!n)
@@ -185,14 +208,22 @@ void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config,
            " must be a whole number from -2147483648 to 4294967295, not " + util::quoted(v));
     f.session_ids.push_back(*n);
   }
-  for (const auto& v : items(cl, OptionId::Type, true)) {
-    const auto t = parse_type(v);
-    if (!t) fail("Unknown filter type " + util::quoted(v) + " for option " + option_quoted(OptionId::Type) + ".");
-    if (!type_can_match(*t))
-      fail("Option " + option_quoted(OptionId::Type) + " value " + util::quoted(v) +
-           " can never match: a number is the MSIN byte without its verbose bit (even, 0-254, message type 0-3; "
-           "48 = warn)");
-    f.types.push_back(*t);
+  for (const OptionId id : {OptionId::Type, OptionId::NotType})
+    for (const auto& v : items(cl, id, true)) {
+      const auto t = parse_type(v);
+      if (!t) fail("Unknown filter type " + util::quoted(v) + " for option " + option_quoted(id) + ".");
+      if (!type_can_match(*t))
+        fail("Option " + option_quoted(id) + " value " + util::quoted(v) +
+             " can never match: a number is the MSIN byte without its verbose bit (even, 0-254, message type 0-3; "
+             "48 = warn)");
+      (id == OptionId::Type ? f.types : f.not_types).push_back(*t);
+    }
+  if (auto* v = cl.values(OptionId::Level)) {
+    const auto level = parse_level(v->front());
+    if (!level)
+      fail("Option " + option_quoted(OptionId::Level) + " has incorrect level " + util::quoted(v->front()) +
+           " (fatal, error, warn, info, debug or verbose)");
+    f.max_level = *level;
   }
   if (cl.has(OptionId::Verbose)) f.kinds |= filter::kKindVerbose;
   if (cl.has(OptionId::NonVerbose)) f.kinds |= filter::kKindNonVerbose;
@@ -216,17 +247,34 @@ void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config,
   f.regexes = text_items(cl, OptionId::Regex);
   f.ignore_case = cl.has(OptionId::IgnoreCase);
   f.none = cl.has(OptionId::None);
+  f.invert = cl.has(OptionId::InvertMatch);
+  if (auto* v = cl.values(OptionId::MaxCount)) {
+    f.max_count = parse_count(v->front());
+    if (!f.max_count)
+      fail("Option " + option_quoted(OptionId::MaxCount) + " must be a whole number from 0 to " +
+           std::to_string(9'999'999'999'999'999'999ull) + ", not " + util::quoted(v->front()));
+  }
   // Q3: a bad pattern is an option error (TextSearch throws it); with -i the strings are
   // patterns too.
   filter::TextSearch check(f.strings, f.regexes, f.ignore_case);
   config.before_context = parse_context(cl, OptionId::BeforeContext, filter::FilterSink::kMaxBefore);
   config.after_context = parse_context(cl, OptionId::AfterContext, static_cast<std::uint32_t>(INT32_MAX));
+  // -v without a filter would select nothing at all: surely not what was meant (grep -v
+  // needs a pattern too).
+  if (f.invert && !f.any())
+    fail("Option " + option_quoted(OptionId::InvertMatch) +
+         " needs a filter to invert (without one, every line is selected and none would be printed)");
+  if (f.invert && f.none)
+    fail("Option " + option_quoted(OptionId::InvertMatch) + " cannot invert " + option_quoted(OptionId::None) +
+         " (it prints no line; leave one of them out)");
   // As grep's context needs a pattern: without a filter every line is printed anyway. The
-  // run is still what was asked for, so this is a warning, not an error.
+  // run is still what was asked for, so this is a warning, not an error (and the context
+  // is dropped, so that -m alone does not take it).
   for (const OptionId id : {OptionId::BeforeContext, OptionId::AfterContext})
     if (cl.has(id) && !f.any())
       warnings.push_back({util::Culprit::Option, option_name(id),
                           "Option " + option_quoted(id) + " has no effect without a filter (every line is printed)"});
+  if (!f.any()) config.before_context = config.after_context = 0;
   if (f.ignore_case && f.strings.empty() && f.regexes.empty())
     warnings.push_back({util::Culprit::Option, option_name(OptionId::IgnoreCase),
                         "Option " + option_quoted(OptionId::IgnoreCase) + " has no effect without " +

@@ -32,6 +32,10 @@ std::optional<std::int32_t> parse_int32(std::string_view text);
 // --sessionid: a signed 32-bit decimal, or the unsigned form of the same 32 bits that
 // dlt-viewer shows (4294967295 = -1); surrounding spaces allowed.
 std::optional<std::int32_t> parse_session_id(std::string_view text);
+// --level: fatal 1, error 2, warn 3, info 4, debug 5, verbose 6 (case-insensitive).
+std::optional<int> parse_level(std::string_view text);
+// -m: an unsigned decimal below 10^19 (a leading + and surrounding spaces allowed).
+std::optional<std::uint64_t> parse_count(std::string_view text);
 // --messageid: unsigned 32-bit, decimal digits only.
 std::optional<std::uint32_t> parse_message_id(std::string_view text);
 

@@ -212,6 +212,21 @@ dlt::LineFormatter::Style parse_records(const ParsedCommandLine& cl, const std::
   return style;
 }
 
+// --time: the TIME column of text lines.
+dlt::TimeColumn parse_time(const ParsedCommandLine& cl) {
+  const auto* v = cl.values(OptionId::Time);
+  if (!v) return dlt::TimeColumn::Local;
+  const std::string value = util::ascii_lower(v->front());
+  if (value == "local") return dlt::TimeColumn::Local;
+  if (value == "utc") return dlt::TimeColumn::Utc;
+  if (value == "iso") return dlt::TimeColumn::Iso;
+  if (value == "relative") return dlt::TimeColumn::Relative;
+  if (value == "device") return dlt::TimeColumn::Device;
+  throw util::option_error(option_name(OptionId::Time), "Option " + option_quoted(OptionId::Time) +
+                                                            " has incorrect value " + util::quoted(v->front()) +
+                                                            " (local, utc, iso, relative or device)");
+}
+
 // --split without a file name that can split writes one file: say so, since the user
 // asked for pieces (DltDump ignores it silently).
 void check_split(const app::DumpConfig& dump, std::vector<util::Diagnostic>& warnings) {
@@ -243,6 +258,20 @@ void check_unused(const ParsedCommandLine& cl, const app::DumpConfig& dump, std:
     warnings.push_back({util::Culprit::Option, option_name(OptionId::Position),
                         "Option " + option_quoted(OptionId::Position) +
                             " has no effect on JSON and CSV records (they always hold the position)"});
+  // --time shapes text lines only (an explicit --time=local changes nothing anywhere).
+  if (cl.has(OptionId::Time) && dump.time != dlt::TimeColumn::Local) {
+    std::string why;
+    if (dump.count || dump.stats)
+      why = std::string(" with ") + option_quoted(dump.count ? OptionId::Count : OptionId::Stats) +
+            " (no line is printed)";
+    else if (kind == output::OutputKind::Dlt || kind == output::OutputKind::Pcapng)
+      why = " on the output " + util::quoted(dump.output) + " (DLT and PCAP-NG keep the messages)";
+    else if (dump.records != dlt::LineFormatter::Style::Text)
+      why = " on JSON and CSV records (they keep their time fields)";
+    if (!why.empty())
+      warnings.push_back({util::Culprit::Option, option_name(OptionId::Time),
+                          "Option " + option_quoted(OptionId::Time) + " has no effect" + why});
+  }
   if (dump.position && (kind == output::OutputKind::Dlt || kind == output::OutputKind::Pcapng))
     warnings.push_back({util::Culprit::Option, option_name(OptionId::Position),
                         "Option " + option_quoted(OptionId::Position) + " has no effect on the output " +
@@ -289,6 +318,7 @@ Options parse_options(std::span<const std::string> args) {
   Options o;
   if (auto* v = cl.values(OptionId::Format)) o.dump.format = parse_format(v->front());
   o.dump.position = cl.has(OptionId::Position);
+  o.dump.time = parse_time(cl);
   o.dump.threads = cl.has(OptionId::Threads) ? parse_threads(cl.values(OptionId::Threads)->front()) : default_threads();
   if (auto* v = cl.values(OptionId::UdpPort)) o.dump.udp_ports = parse_udp_ports(*v);
   if (auto* v = cl.values(OptionId::Output)) o.dump.output = parse_output(v->front());

@@ -21,10 +21,59 @@ void LineFormatter::put_prefix(std::uint64_t position, util::Timestamp time, uti
     p[digits + 1] = ' ';
     out.advance(static_cast<std::size_t>(digits) + 2);
   }
+  if (options_.time != TimeColumn::Local) [[unlikely]] {
+    put_other_time(time, out);
+    return;
+  }
   char* t = out.reserve(util::LocalTimeFormatter::kWidth + 1);
   time_.format(time, t);
   t[util::LocalTimeFormatter::kWidth] = ' ';
   out.advance(util::LocalTimeFormatter::kWidth + 1);
+}
+
+void LineFormatter::put_other_time(util::Timestamp time, util::TextBuffer& out) {
+  constexpr int kIso = util::UtcTimeFormatter::kWidth;
+  switch (options_.time) {
+    case TimeColumn::Local:
+    case TimeColumn::Device: return;
+    case TimeColumn::Utc:
+    case TimeColumn::Iso: {
+      // A line without a time shows the epoch, as the local column shows it unconverted.
+      char* t = out.reserve(kIso + 1);
+      utc_.format({time.valid ? time.us : 0, true}, t);
+      if (options_.time == TimeColumn::Iso) {
+        t[kIso] = ' ';
+        out.advance(kIso + 1);
+      } else {  // `yyyy/MM/dd HH:mm:ss.ffffff`, as the local column
+        t[4] = t[7] = '/';
+        t[10] = ' ';
+        t[kIso - 1] = ' ';  // in place of the Z
+        out.advance(kIso);
+      }
+      return;
+    }
+    case TimeColumn::Relative: {
+      if (!time.valid) {
+        out.append("- ");
+        return;
+      }
+      if (!have_origin_) {
+        have_origin_ = true;
+        origin_us_ = time.us;
+      }
+      const std::int64_t d = time.us - origin_us_;
+      const std::uint64_t magnitude = d < 0 ? 0 - static_cast<std::uint64_t>(d) : static_cast<std::uint64_t>(d);
+      if (d < 0) out.put('-');
+      util::append_int(out, magnitude / 1000000);
+      char* p = out.reserve(8);
+      p[0] = '.';
+      std::uint64_t micros = magnitude % 1000000;
+      for (int i = 6; i >= 1; --i, micros /= 10) p[i] = static_cast<char>('0' + micros % 10);
+      p[7] = ' ';
+      out.advance(8);
+      return;
+    }
+  }
 }
 
 void format_payload_text(const Message& m, util::TextBuffer& out) {

@@ -24,6 +24,12 @@
 
 namespace dltdump::dlt {
 
+// The TIME column of text lines (--time): local time as DltDump prints it; the same in UTC;
+// ISO 8601 in UTC (`yyyy-MM-ddTHH:mm:ss.ffffffZ`); seconds since the first line this
+// formatter wrote that has a time (`12.345678`, `-` for a line without one); or no column
+// (the line starts with the device time). JSON and CSV records keep their own fields.
+enum class TimeColumn : std::uint8_t { Local, Utc, Iso, Relative, Device };
+
 class LineFormatter {
  public:
   // Facts: not text but a binary record per message and skip record (dlt/message_facts.hpp),
@@ -33,10 +39,11 @@ class LineFormatter {
     // NOLINTNEXTLINE(google-explicit-constructor): `{true}` reads as the options it is
     Options(bool position = false, Style style = Style::Text, std::string_view input = {})
         : position(position), style(style), input(input) {}
-    bool position;           // prefix `%08x: ` with the stream offset (text lines)
-    Style style;             // text lines, JSON Lines records or CSV rows
-    std::string_view input;  // the input's name, as records of other styles show it
-    bool colour = false;     // text lines coloured by level (dlt/line_colour.hpp): a terminal's
+    bool position;                        // prefix `%08x: ` with the stream offset (text lines)
+    Style style;                          // text lines, JSON Lines records or CSV rows
+    std::string_view input;               // the input's name, as records of other styles show it
+    TimeColumn time = TimeColumn::Local;  // text lines' TIME column
+    bool colour = false;                  // text lines coloured by level (dlt/line_colour.hpp): a terminal's
   };
   explicit LineFormatter(Options options) : options_(options) {}
 
@@ -63,10 +70,15 @@ class LineFormatter {
 
  private:
   void put_prefix(std::uint64_t position, util::Timestamp time, util::TextBuffer& out);
+  // The TIME column of a mode other than Local, with its separator.
+  void put_other_time(util::Timestamp time, util::TextBuffer& out);
 
   Options options_;
   bool coloured_ = false;  // the line begun last has a colour to reset
   util::LocalTimeFormatter time_;
+  util::UtcTimeFormatter utc_;
+  bool have_origin_ = false;  // Relative: the first time written, once there is one
+  std::int64_t origin_us_ = 0;
   JsonRecordFormatter json_;
   CsvRecordFormatter csv_;
 };

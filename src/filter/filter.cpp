@@ -39,17 +39,30 @@ constexpr int kSkipType = 0x30;  // log warn
 }  // namespace
 
 Filter::Filter(const FilterSpec& spec)
-    : none_(spec.none), catalogue_(spec.catalogue), sessions_(spec.session_ids), types_given_(!spec.types.empty()),
-      kinds_(spec.kinds == 0 ? kKindAll : spec.kinds), message_ids_(spec.message_ids),
-      time_given_(spec.not_before_us || spec.not_after_us),
+    : none_(spec.none), catalogue_(spec.catalogue), invert_(spec.invert), has_max_count_(spec.max_count.has_value()),
+      max_count_(spec.max_count.value_or(0)), excludes_app_ctx_(!spec.not_app_ids.empty() || !spec.not_ctx_ids.empty()),
+      sessions_(spec.session_ids), types_given_(!spec.types.empty() || spec.max_level != 0 || !spec.not_types.empty()),
+      typed_only_(!spec.types.empty() || spec.max_level != 0), kinds_(spec.kinds == 0 ? kKindAll : spec.kinds),
+      message_ids_(spec.message_ids), time_given_(spec.not_before_us || spec.not_after_us),
       not_before_us_(spec.not_before_us.value_or(std::numeric_limits<std::int64_t>::min())),
       not_after_us_(spec.not_after_us.value_or(std::numeric_limits<std::int64_t>::max())),
       search_(spec.strings, spec.regexes, spec.ignore_case) {
   fill(spec.ecu_ids, ecu_.values, ecu_.given);
   fill(spec.app_ids, app_.values, app_.given);
   fill(spec.ctx_ids, ctx_.values, ctx_.given);
+  fill(spec.not_ecu_ids, not_ecu_.values, not_ecu_.given);
+  fill(spec.not_app_ids, not_app_.values, not_app_.given);
+  fill(spec.not_ctx_ids, not_ctx_.values, not_ctx_.given);
+  if (spec.types.empty()) types_.set();
   for (std::int32_t t : spec.types)
     if (t >= 0 && t < 256) types_.set(static_cast<std::size_t>(t));
+  if (spec.max_level != 0) {  // log (MSTP 0) with MTIN 1..max_level: MSIN & 0xFE = level << 4
+    std::bitset<256> levels;
+    for (int level = 1; level <= spec.max_level; ++level) levels.set(static_cast<std::size_t>(level << 4));
+    types_ &= levels;
+  }
+  for (std::int32_t t : spec.not_types)
+    if (t >= 0 && t < 256) types_.reset(static_cast<std::size_t>(t));
 }
 
 // Inlined into both header_match overloads: it runs for every message a filter judges.
@@ -60,7 +73,8 @@ Filter::Filter(const FilterSpec& spec)
   // The id groups first: they are what usually rejects.
   if (!app_ctx_match(app, ctx, has_app)) return false;
   if (!ecu_.passes(ecu)) return false;
-  if (types_given_ && !(type >= 0 && types_.test(static_cast<std::size_t>(type)))) return false;
+  if (not_ecu_.given && not_ecu_.contains(ecu)) return false;
+  if (types_given_ && (type >= 0 ? !types_.test(static_cast<std::size_t>(type)) : typed_only_)) return false;
   if (!(kinds_ & kind)) return false;
   if (time_given_ && !(time.valid && time.us >= not_before_us_ && time.us <= not_after_us_)) return false;
   return true;
@@ -87,9 +101,10 @@ bool Filter::header_match(const dlt::Message& m) const {
 
 bool Filter::rejects_packet(std::span<const std::uint8_t> packet) const {
   if (none_) return true;
-  if (!app_.given && !ctx_.given) return false;
+  if (invert_ || (!app_.given && !ctx_.given && !excludes_app_ctx_)) return false;
   const std::uint8_t htyp = packet[0];
-  if (!(htyp & dlt::htyp::kUseExtendedHeader)) return !catalogue_;  // a group is given: no ids, no match
+  // No ids: a positive group fails, an exclusion passes it.
+  if (!(htyp & dlt::htyp::kUseExtendedHeader)) return !catalogue_ && (app_.given || ctx_.given);
   const std::uint8_t* ext = packet.data() + dlt::extended_header_at(htyp);
   // A non-verbose message may get its ids from a catalogue frame: undecided.
   if (catalogue_ && !(ext[0] & 1) && ((ext[0] >> 1) & 7) != static_cast<unsigned>(dlt::MessageType::Control))
@@ -103,6 +118,13 @@ bool Filter::header_match(const dlt::SkipRecord& s) const {
 }
 
 bool Filter::may_pass_skip_lines() const {
+  if (none_) return false;
+  if (invert_) {
+    // Selected when the groups fail it: some skip line's text may fail the text group, or
+    // its time fall outside the window; else all skip lines are judged alike.
+    if (!search_.empty() || time_given_) return true;
+    return !header_match(dlt::SkipRecord{0, 1, dlt::kReasonSearching, {0, true}});
+  }
   // Only the time differs between skip lines: take one inside the time range.
   const std::int64_t t =
       time_given_ ? (not_before_us_ != std::numeric_limits<std::int64_t>::min() ? not_before_us_ : not_after_us_) : 0;

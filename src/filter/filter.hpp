@@ -2,9 +2,13 @@
 // message or skip line passes every option group the user gave.
 //
 // The groups split in two so that the costly one runs last and only when needed:
-// * header groups (ids, session, type, kind, message id, time) read only decoded header
-//   fields — the framer asks them before it formats a payload (dlt::PayloadGate);
+// * header groups (ids, session, type, kind, message id, time, and the exclusions and the
+//   level threshold) read only decoded header fields — the framer asks them before it
+//   formats a payload (dlt::PayloadGate);
 // * the text group (`-s`, `-r`) searches the payload text, made once per message.
+// header_match and text_match judge the groups as given; with -v (inverted()) a line is
+// selected when they do NOT both hold — the caller (FilterSink) applies the inversion, since
+// only it knows whether the text was judged.
 // A Filter is immutable after construction and shared by all decoding threads; the
 // per-thread state of the text search lives in a TextSearch::Scratch.
 #pragma once
@@ -31,6 +35,11 @@ class Filter {
   bool passes_nothing() const { return none_; }
   // True when the text group is given: lines need their payload text to be judged.
   bool has_text_group() const { return !search_.empty(); }
+  // -v: the lines the groups do not select pass.
+  bool inverted() const { return invert_; }
+  // -m: whether given, and the matching messages after which an input is read no further.
+  bool has_max_count() const { return has_max_count_; }
+  std::uint64_t max_count() const { return max_count_; }
 
   // Every group but the text group. Skip lines are judged as DltDump shows them: ECU
   // empty, APP and CTX `SKIP`, no session id, type `log warn`, verbose, not non-verbose.
@@ -41,9 +50,12 @@ class Filter {
   // groups alone; false means undecided. For the framer's quick look (PayloadGate::
   // drops_unparsed): it decodes no more than the ids the groups compare.
   bool rejects_packet(std::span<const std::uint8_t> packet) const;
+  // Inverted (-v), a packet is never rejected so (only --none rejects it).
   // False when rejects_packet is always false.
-  bool may_reject_packets() const { return none_ || app_.given || ctx_.given; }
-  // Whether some skip line (at some time) can pass the header groups.
+  bool may_reject_packets() const {
+    return none_ || (!invert_ && (app_.given || ctx_.given || not_app_.given || not_ctx_.given));
+  }
+  // Whether some skip line (at some time) can be selected (-v applied).
   bool may_pass_skip_lines() const;
 
   // False when a verbose message's payload bytes prove its text cannot match the text group
@@ -71,20 +83,35 @@ class Filter {
     }
     bool passes(const dlt::Id& id) const { return !given || contains(id); }
   };
-  // The APP and CTX groups (a message without an extended header has neither id).
+  // The APP and CTX groups (a message without an extended header has neither id, so no
+  // exclusion removes it).
   bool app_ctx_match(const dlt::Id& app, const dlt::Id& ctx, bool has_app) const {
-    return (!app_.given || (has_app && app_.contains(app))) && (!ctx_.given || (has_app && ctx_.contains(ctx)));
+    if (!((!app_.given || (has_app && app_.contains(app))) && (!ctx_.given || (has_app && ctx_.contains(ctx)))))
+      return false;
+    if (excludes_app_ctx_ && has_app &&
+        ((not_app_.given && not_app_.contains(app)) || (not_ctx_.given && not_ctx_.contains(ctx))))
+      return false;
+    return true;
   }
   bool common_match(const dlt::Id& ecu, const dlt::Id& app, const dlt::Id& ctx, bool has_app, int type, unsigned kind,
                     const util::Timestamp& time) const;
 
   bool none_;
   bool catalogue_;  // FilterSpec::catalogue
+  bool invert_;
+  bool has_max_count_;
+  std::uint64_t max_count_;
   IdGroup ecu_, app_, ctx_;
+  IdGroup not_ecu_, not_app_, not_ctx_;  // exclusions: `given` and `values` as above
+  bool excludes_app_ctx_;                // not_app_ or not_ctx_ given
   std::vector<std::int32_t> sessions_;
-  bool types_given_;
-  std::bitset<256> types_;  // MSIN & 0xFE values
-  unsigned kinds_;          // kKind* bits that pass (kKindAll: any)
+  // --type, --level and --not-type folded into one set: `types_` holds the MSIN & 0xFE
+  // values that pass. A line without a type passes only when no positive group
+  // (--type, --level) is given (`typed_only_`); none of them is checked unless
+  // `types_given_`.
+  bool types_given_, typed_only_;
+  std::bitset<256> types_;
+  unsigned kinds_;  // kKind* bits that pass (kKindAll: any)
   std::vector<std::uint32_t> message_ids_;
   bool time_given_;
   std::int64_t not_before_us_, not_after_us_;

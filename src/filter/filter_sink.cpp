@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "dlt/line_formatter.hpp"
 
@@ -10,8 +11,11 @@ namespace dltdump::filter {
 FilterSink::FilterSink(const Filter& filter, Context context, dlt::FramerSink& next, bool next_wants_text)
     : filter_(filter), context_(context), next_(next),
       wants_any_text_(!filter.passes_nothing() && (next_wants_text || filter.has_text_group())),
+      next_wants_text_(next_wants_text), invert_(filter.inverted()),
       droppable_(context.before == 0 && context.after == 0 && !filter.may_pass_skip_lines()),
-      scratch_(filter.search().scratch()), held_(context.before) {
+      counting_(filter.has_max_count()), max_count_(filter.max_count()), scratch_(filter.search().scratch()),
+      held_(context.before) {
+  begin_input();
   if (context.before == 0) return;
   // Enough for `before` of the largest lines, within the byte budget; never less than one
   // line. Allocated uninitialised: pages are touched only as lines are held.
@@ -19,6 +23,16 @@ FilterSink::FilterSink(const Filter& filter, Context context, dlt::FramerSink& n
   ring_size_ =
       static_cast<std::size_t>(std::min<std::uint64_t>(budget, std::uint64_t{context.before} * kMaxHeldLineBytes));
   ring_.reset(new std::uint8_t[ring_size_]);
+}
+
+dlt::PayloadGate::Need FilterSink::inverted_need(const dlt::Message& m) const {
+  if (filter_.passes_nothing()) return Need::Nothing;  // --none is not inverted
+  if (filter_.header_match(m)) {
+    // The groups hold so far: the line is selected only if the text group fails it.
+    if (filter_.has_text_group() && filter_.text_may_match(m)) return Need::Text;
+    if (!filter_.has_text_group()) return droppable_ ? Need::Nothing : Need::Validation;
+  }
+  return next_wants_text_ ? Need::Text : Need::Validation;  // selected
 }
 
 void FilterSink::on_message(const dlt::Message& m) {
@@ -30,7 +44,7 @@ void FilterSink::on_message(const dlt::Message& m) {
       // Text made here only if the payload bytes allow a match (the gate asked the same
       // before the framer made text for the others).
       if (!filter_.text_may_match(m)) {
-        route(m, false);
+        route(m, invert_);
         return;
       }
       text_.clear();
@@ -42,7 +56,7 @@ void FilterSink::on_message(const dlt::Message& m) {
     }
     hit = filter_.text_match(line->payload_text, *scratch_);
   }
-  route(*line, hit);
+  route(*line, hit != invert_);
 }
 
 void FilterSink::on_skip(const dlt::SkipRecord& s) {
@@ -53,15 +67,33 @@ void FilterSink::on_skip(const dlt::SkipRecord& s) {
     dlt::format_skip_text(s, text_);
     hit = filter_.text_match(text_.view(), *scratch_);
   }
-  route(s, hit);
+  route(s, hit != invert_);
+}
+
+template <class Event>
+void FilterSink::route_after_last(const Event& e) {
+  if (after_left_ == 0) throw MaxCountReached{};
+  --after_left_;
+  forward(e);
+  if (after_left_ == 0) throw MaxCountReached{};
 }
 
 template <class Event>
 void FilterSink::route(const Event& e, bool hit) {
+  if (stopping_) [[unlikely]] {
+    route_after_last(e);
+    return;
+  }
   if (hit) {
     release_held();
     forward(e);
     after_left_ = context_.after;
+    if constexpr (std::is_same_v<Event, dlt::Message>) {
+      if (counting_ && ++matches_ >= max_count_) [[unlikely]] {
+        stopping_ = true;
+        if (after_left_ == 0) throw MaxCountReached{};
+      }
+    }
   } else if (after_left_ > 0) {
     --after_left_;
     forward(e);

@@ -20,6 +20,14 @@
 //   allocate.
 // * reset() forgets the held lines and the after-context count: a new output begins (one
 //   output per input). Otherwise context carries on from one input to the next.
+// * -v (Filter::inverted): a line is a match when the groups do not all hold; context,
+//   counting and the gate work on that selection. Skip lines are judged like messages.
+// * -m N (Filter::has_max_count): after the N-th matching message of an input (skip lines
+//   are shown but not counted, as -c counts messages), the next `after` lines follow as
+//   trailing context whatever they are (as grep -m -A: a match among them is context and
+//   counts nothing), then on_message / on_skip throw MaxCountReached: the input is to be
+//   read no further. With N = 0 the first event of an input throws. begin_input() starts
+//   the count afresh.
 // One FilterSink belongs to one thread (its text-search scratch is per thread).
 #pragma once
 
@@ -33,6 +41,11 @@
 #include "util/text_buffer.hpp"
 
 namespace dltdump::filter {
+
+// Thrown by FilterSink once an input has given its -m matches and their trailing context:
+// the decoder stops reading that input (the lines already forwarded are whole). Not a
+// util::Error: it ends no input in failure.
+struct MaxCountReached {};
 
 class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
  public:
@@ -48,6 +61,8 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
   void on_message(const dlt::Message& m) override;
   void on_skip(const dlt::SkipRecord& s) override;
   Need need(const dlt::Message& m) const override {
+    if (invert_) [[unlikely]]
+      return inverted_need(m);
     if (filter_.header_match(m) && filter_.text_may_match(m)) return wants_any_text_ ? Need::Text : Need::Validation;
     return droppable_ ? Need::Nothing : Need::Validation;
   }
@@ -56,6 +71,11 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
   }
   bool looks_unparsed() const override { return droppable_ && filter_.may_reject_packets(); }
 
+  // A new input begins: the -m count starts afresh (context carries on; see reset()).
+  void begin_input() {
+    matches_ = 0;
+    stopping_ = counting_ && max_count_ == 0;
+  }
   // Forgets the held lines and the after-context count (a new output begins).
   void reset() {
     held_first_ = held_count_ = 0;
@@ -84,8 +104,12 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
     std::size_t charge = 0;        // ring bytes it uses: size and what was left unused
                                    // at the ring's end when it wrapped
   };
+  Need inverted_need(const dlt::Message& m) const;
   template <class Event>
   void route(const Event& e, bool hit);
+  // After the -m-th match: the trailing context, then the end of the input.
+  template <class Event>
+  void route_after_last(const Event& e);
   void forward(const dlt::Message& m) { next_.on_message(m); }
   void forward(const dlt::SkipRecord& s) { next_.on_skip(s); }
   void hold(const dlt::Message& m);
@@ -99,7 +123,13 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
   Context context_;
   dlt::FramerSink& next_;
   bool wants_any_text_;
-  bool droppable_;  // a message whose headers fail is never printed (no context, no skip lines)
+  bool next_wants_text_;
+  bool invert_;     // Filter::inverted
+  bool droppable_;  // a message the groups do not select is never printed (no context, no skip lines)
+  bool counting_;   // Filter::has_max_count
+  std::uint64_t max_count_;
+  std::uint64_t matches_ = 0;  // matching messages of this input so far
+  bool stopping_ = false;      // the input gave its -m matches: trailing context, then stop
   std::unique_ptr<TextSearch::Scratch> scratch_;
   util::TextBuffer text_{util::TextBuffer::kLineBytes};  // payload text made here (when the framer made none)
   dlt::Message with_text_;                               // a message with that text attached

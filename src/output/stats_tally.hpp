@@ -220,7 +220,7 @@ class StatsTally {
   std::string_view loss_not_counted_because() const {
     if (!count_loss_)
       return "the filters select messages within an ECU's counter sequences (--appid, --ctxid, --sessionid, "
-             "--type, the kinds, --messageid, -s, -r)";
+             "--type, --level, --not-appid, --not-ctxid, --not-type, the kinds, --messageid, -s, -r, -v)";
     if (folded_.messages) return "more streams than the limit: the counters of the streams beyond were not followed";
     return {};
   }

@@ -17,7 +17,10 @@ class TextSink final : public LineOutput, private dlt::InPlaceLines {
  public:
   TextSink(RecordTarget& target, dlt::LineFormatter::Options options)
       : target_(target), options_(options), formatter_(options),
-        in_place_(target.records_revocable() && options.style == dlt::LineFormatter::Style::Text) {}
+        // A relative time column counts from the first line written, which a line taken
+        // back must not be.
+        in_place_(target.records_revocable() && options.style == dlt::LineFormatter::Style::Text &&
+                  options.time != dlt::TimeColumn::Relative) {}
 
   void on_message(const dlt::Message& m) override {
     formatter_.format(m, target_.begin(m.time));

@@ -161,3 +161,79 @@ TEST(FilterOptions, EqualTimeBoundsAreFine) {
   auto o = parse({"--not-before=2022-06-18Z", "--not-after=2022-06-18Z"});
   EXPECT_EQ(o.dump.filter.not_before_us, o.dump.filter.not_after_us);
 }
+
+TEST(FilterOptions, ExclusionsLevelInvertAndMaxCount) {
+  auto o = parse({"--not-appid=DLTD,SYS", "--not-appid", "X", "--not-ctxid=INTM", "--not-ecuid=ECU2",
+                  "--not-type=debug,80", "--level=WARN", "-v", "-m", "20"});
+  const filter::FilterSpec& f = o.dump.filter;
+  EXPECT_EQ(f.not_app_ids, (std::vector<std::string>{"DLTD", "SYS", "X"}));
+  EXPECT_EQ(f.not_ctx_ids, std::vector<std::string>{"INTM"});
+  EXPECT_EQ(f.not_ecu_ids, std::vector<std::string>{"ECU2"});
+  EXPECT_EQ(f.not_types, (std::vector<std::int32_t>{0x50, 80}));
+  EXPECT_EQ(f.max_level, 3);
+  EXPECT_TRUE(f.invert);
+  EXPECT_EQ(f.max_count, 20u);
+  EXPECT_TRUE(f.any());
+  EXPECT_FALSE(parse({"--appid=A"}).dump.filter.max_count);
+  EXPECT_EQ(parse({"--max-count=0"}).dump.filter.max_count, 0u);
+  EXPECT_EQ(parse({"-m5", "-vi", "-s", "x"}).dump.filter.max_count, 5u);  // -v bundles as a flag
+}
+
+TEST(FilterOptions, LevelsAndCounts) {
+  EXPECT_EQ(parse_level("fatal"), 1);
+  EXPECT_EQ(parse_level(" Verbose "), 6);
+  EXPECT_FALSE(parse_level("warning"));
+  EXPECT_FALSE(parse_level("3"));
+  EXPECT_EQ(parse_count("9999999999999999999"), 9999999999999999999ull);
+  EXPECT_EQ(parse_count("+7"), 7u);
+  EXPECT_FALSE(parse_count("10000000000000000000"));
+  EXPECT_FALSE(parse_count("-1"));
+  EXPECT_FALSE(parse_count("1e3"));
+  EXPECT_FALSE(parse_count(""));
+}
+
+TEST(FilterOptions, NewValidationMessages) {
+  EXPECT_EQ(error({"--level=loud"}),
+            "Option 'level' has incorrect level 'loud' (fatal, error, warn, info, debug or verbose)");
+  EXPECT_EQ(error({"-m", "x"}), "Option 'max-count' must be a whole number from 0 to 9999999999999999999, not 'x'");
+  EXPECT_EQ(error({"-m", "-1"}), "Option 'max-count' missing argument");  // tokenizer: -1 is no value
+  EXPECT_EQ(error({"--not-type=network"}), "Unknown filter type 'network' for option 'not-type'.");
+  EXPECT_EQ(error({"--not-type=1"}).rfind("Option 'not-type' value '1' can never match: ", 0), 0u);
+  EXPECT_EQ(error({"--not-ecuid=TOOLONG"}),
+            "Option 'not-ecuid' value 'TOOLONG' is longer than 4 bytes (ids are 1-4 bytes)");
+  EXPECT_EQ(error({"--not-appid=A,"}), "Option 'not-appid' has an empty value (a comma too many?)");
+  EXPECT_EQ(error({"-v"}),
+            "Option 'invert-match' needs a filter to invert (without one, every line is selected and "
+            "none would be printed)");
+  EXPECT_EQ(error({"-v", "-m", "3"}).rfind("Option 'invert-match' needs a filter", 0), 0u);  // -m is no filter
+  EXPECT_EQ(error({"-v", "--none"}),
+            "Option 'invert-match' cannot invert 'none' (it prints no line; leave one of them out)");
+  EXPECT_EQ(error({"--time=gmt"}), "Option 'time' has incorrect value 'gmt' (local, utc, iso, relative or device)");
+}
+
+TEST(FilterOptions, ContextWithMaxCountAloneIsDropped) {
+  // -m is no filter: -A and -B still say they have no effect, and do none.
+  auto o = parse({"-m", "3", "-A", "2"});
+  EXPECT_EQ(test::texts(o.warnings),
+            std::vector<std::string>{"Option 'after-context' has no effect without a filter (every line is printed)"});
+  EXPECT_EQ(o.dump.after_context, 0u);
+  EXPECT_EQ(parse({"-m", "3", "-A", "2", "--level=warn"}).dump.after_context, 2u);
+}
+
+TEST(FilterOptions, TimeColumnValuesAndWhereTheyHaveNoEffect) {
+  EXPECT_EQ(parse({}).dump.time, dlt::TimeColumn::Local);
+  EXPECT_EQ(parse({"--time=UTC"}).dump.time, dlt::TimeColumn::Utc);
+  EXPECT_EQ(parse({"--time=iso"}).dump.time, dlt::TimeColumn::Iso);
+  EXPECT_EQ(parse({"--time", "relative"}).dump.time, dlt::TimeColumn::Relative);
+  EXPECT_EQ(parse({"--time=device"}).dump.time, dlt::TimeColumn::Device);
+  EXPECT_TRUE(parse({"--time=utc"}).warnings.empty());
+  EXPECT_TRUE(parse({"--time=local", "--out=json"}).warnings.empty());  // the default changes nothing
+  EXPECT_EQ(
+      test::texts(parse({"--time=iso", "--out=csv"}).warnings),
+      std::vector<std::string>{"Option 'time' has no effect on JSON and CSV records (they keep their time fields)"});
+  EXPECT_EQ(test::texts(parse({"--time=iso", "-c"}).warnings),
+            std::vector<std::string>{"Option 'time' has no effect with 'count' (no line is printed)"});
+  EXPECT_EQ(test::texts(parse({"--time=utc", "-o", "x.dlt"}).warnings),
+            std::vector<std::string>{
+                "Option 'time' has no effect on the output 'x.dlt' (DLT and PCAP-NG keep the messages)"});
+}

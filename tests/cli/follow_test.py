@@ -165,6 +165,14 @@ code, out, err = f.stop()
 check(code == 0 and out == expected, "rotated: the old file to its end, then the new one: %d of %d" % (len(out), len(expected)))
 check(err == (followed + " has been replaced; following the new file\n").encode(), "rotated: one line says so: %r" % err)
 
+# --- -m: following ends after the matches, exit 0, as grep -m.
+source = generate("maxcount.src", "--count", "2000", "--seed", "11")
+followed = os.path.join(work, "maxcount.dlt")
+shutil.copy(source, followed)
+code, out, err = run("--follow", "-m", "5", "--type=error", followed)
+check(code == 0 and out == lines_of("-m", "5", "--type=error", source) and out.count(b"\n") == 5 and err == b"",
+      "--follow -m 5: five matches, then the end: %s %r" % (code, err[:200]))
+
 # --- refused: one line each.
 capture = os.path.join(work, "cap.pcapng")
 open(capture, "wb").write(bytes.fromhex("0a0d0d0a1c0000004d3c2b1a01000000ffffffffffffffff1c000000"))

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <vector>
+
 #include "dlt/packet.hpp"
 #include "dlt/packet_builder.hpp"
 
@@ -229,4 +232,61 @@ TEST(LineFormatter, ColourByLevel) {
   dlt::LineFormatter(colour).format(r, t);
   EXPECT_TRUE(t.view().starts_with("\x1b[35m2021/12/16 ")) << t.view();
   EXPECT_TRUE(t.view().ends_with("header\x1b[0m\n")) << t.view();
+}
+
+namespace {
+// The lines of `times` (µs; nullopt: no time) in the time column `column`, one formatter.
+std::vector<std::string> timed_lines(dlt::TimeColumn column, const std::vector<std::optional<std::int64_t>>& times) {
+  dlt::LineFormatter::Options options{false};
+  options.time = column;
+  dlt::LineFormatter f(options);
+  PacketSpec s;
+  Bytes pkt = packet(s, {});
+  std::vector<std::string> lines;
+  for (const auto& t : times) {
+    dlt::Message m;
+    EXPECT_TRUE(dlt::parse_packet(pkt, m));
+    m.time = t ? util::Timestamp{*t, true} : util::Timestamp{};
+    util::TextBuffer out;
+    f.format(m, out);
+    lines.emplace_back(out.view());
+  }
+  return lines;
+}
+const std::string kTail = "0.0000 0 ECU1 APP1 CTX1 0 log info verbose 0 \n";
+}  // namespace
+
+TEST(LineFormatter, TimeColumnUtcAndIso) {
+  const std::int64_t t = 1709287200001652;  // 2024-03-01T10:00:00.001652Z
+  EXPECT_EQ(timed_lines(dlt::TimeColumn::Utc, {t, std::nullopt}),
+            (std::vector<std::string>{"2024/03/01 10:00:00.001652 " + kTail, "1970/01/01 00:00:00.000000 " + kTail}));
+  EXPECT_EQ(timed_lines(dlt::TimeColumn::Iso, {t, std::nullopt}),
+            (std::vector<std::string>{"2024-03-01T10:00:00.001652Z " + kTail, "1970-01-01T00:00:00.000000Z " + kTail}));
+  EXPECT_EQ(timed_lines(dlt::TimeColumn::Device, {t}), std::vector<std::string>{kTail});
+}
+
+TEST(LineFormatter, TimeColumnRelativeCountsFromTheFirstLineWithATime) {
+  EXPECT_EQ(timed_lines(dlt::TimeColumn::Relative,
+                        {std::nullopt, 5'000'000, 5'000'001, 17'250'000, 4'999'750, std::nullopt, 1'005'000'000}),
+            (std::vector<std::string>{"- " + kTail, "0.000000 " + kTail, "0.000001 " + kTail, "12.250000 " + kTail,
+                                      "-0.000250 " + kTail, "- " + kTail, "1000.000000 " + kTail}));
+}
+
+TEST(LineFormatter, TimeColumnAppliesToSkipLinesAndLinesBegunInPlace) {
+  dlt::LineFormatter::Options options{true};  // after the position
+  options.time = dlt::TimeColumn::Iso;
+  dlt::LineFormatter f(options);
+  util::TextBuffer t;
+  f.format(dlt::SkipRecord{16, 58, dlt::kReasonInvalidHeader, util::Timestamp::from_storage(1639688375, 237600)}, t);
+  EXPECT_EQ(t.view(),
+            "00000010: 2021-12-16T20:59:35.237600Z 0.0000 -1  SKIP SKIP 0 log warn verbose 4 Skipped: 58 "
+            "bytes; Reason: Invalid packet standard header\n");
+  PacketSpec s;
+  Bytes pkt = packet(s, {});
+  dlt::Message m;
+  ASSERT_TRUE(dlt::parse_packet(pkt, m));
+  m.time = util::Timestamp::from_storage(1639688375, 5);
+  t.clear();
+  f.format_head(m, t);
+  EXPECT_EQ(t.view(), "00000000: 2021-12-16T20:59:35.000005Z 0.0000 0 ECU1 APP1 CTX1 0 log info verbose 0 ");
 }

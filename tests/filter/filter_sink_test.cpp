@@ -171,6 +171,10 @@ TEST(FilterSink, QuickLookAtRawPacketsAgreesWithTheDecodedHeaders) {
     filter::FilterSpec spec;
     for (unsigned k = rng() % 3; k > 0; --k) spec.app_ids.push_back(pick());
     for (unsigned k = rng() % 3; k > 0; --k) spec.ctx_ids.push_back(pick());
+    // The exclusions (--not-appid, --not-ctxid) are decided from the raw bytes too.
+    if (rng() % 3 == 0) spec.not_app_ids.push_back(pick());
+    if (rng() % 3 == 0) spec.not_ctx_ids.push_back(pick());
+    spec.invert = rng() % 8 == 0;  // inverted, the quick look never drops
     const bool ids_alone = rng() % 4 != 0;
     if (!ids_alone) {
       if (rng() % 2) spec.ecu_ids = {"ECU1"};
@@ -195,8 +199,14 @@ TEST(FilterSink, QuickLookAtRawPacketsAgreesWithTheDecodedHeaders) {
       ++quick_drops;
       ASSERT_TRUE(sink.looks_unparsed());  // else the framer would never ask
     }
-    ASSERT_TRUE(!quick || need == Need::Nothing) << "round " << round;
-    if (ids_alone) {
+    ASSERT_TRUE(!quick || need == Need::Nothing)
+        << "round " << round << " app " << p.app << " ctx " << p.ctx << " ext " << p.extended << " apps "
+        << spec.app_ids.size() << " ctxs " << spec.ctx_ids.size() << " not " << spec.not_app_ids.size() << "/"
+        << spec.not_ctx_ids.size() << " ecu " << spec.ecu_ids.size() << " none " << spec.none << " inv " << spec.invert;
+    if (spec.invert && !spec.none) {
+      ASSERT_FALSE(quick) << "round " << round;
+    }
+    if (ids_alone && !spec.invert) {
       ASSERT_EQ(quick, need == Need::Nothing) << "round " << round;
     }
   }
@@ -338,4 +348,117 @@ TEST(FilterSink, ByteBoundedWindowKeepsTheMostRecentLinesIntact) {
       }
     }
   }
+}
+
+namespace {
+
+// As run(), per input: begin_input() first; stops where the sink says the input is done
+// (-m), marking it with `|` in the output.
+void run_input(filter::FilterSink& sink, Record& out, const std::string& sequence) {
+  sink.begin_input();
+  try {
+    run(sink, sequence);
+  } catch (const filter::MaxCountReached&) {
+    out.apps.emplace_back("|");
+    out.texts.emplace_back();
+  }
+}
+
+std::string max_counted(filter::FilterSpec spec, std::uint64_t max, std::uint32_t before, std::uint32_t after,
+                        const std::string& sequence) {
+  spec.max_count = max;
+  filter::Filter f(spec);
+  Record out;
+  filter::FilterSink sink(f, {before, after}, out);
+  run_input(sink, out, sequence);
+  return out.joined();
+}
+
+}  // namespace
+
+TEST(FilterSink, InvertSelectsTheLinesTheGroupsDoNot) {
+  filter::FilterSpec spec = app_m();
+  spec.invert = true;
+  EXPECT_EQ(filtered_by(spec, 0, 0, "a M b ! M c"), "a b ! c");  // skip lines are judged like messages
+  spec.app_ids = {"SKIP"};
+  EXPECT_EQ(filtered_by(spec, 0, 0, "a ! b"), "a b");
+}
+
+TEST(FilterSink, InvertWithTheTextGroupFailsLinesWhoseHeadersOrTextFail) {
+  filter::FilterSpec spec;
+  spec.strings = {"ok"};
+  spec.invert = true;
+  EXPECT_EQ(filtered_by(spec, 0, 0, "bad okay ok no !"), "bad no !");
+  spec.app_ids = {"ok"};  // headers fail for the others; `ok` passes both groups
+  EXPECT_EQ(filtered_by(spec, 0, 0, "bad okay ok no"), "bad okay no");
+}
+
+TEST(FilterSink, InvertTakesContextAroundTheInvertedMatches) {
+  filter::FilterSpec spec = app_m();
+  spec.invert = true;
+  EXPECT_EQ(filtered_by(spec, 1, 1, "M M M a M M M M b M"), "M a M M b M");
+}
+
+TEST(FilterSink, InvertedGateAsksForTextOfWhatPassesAndDropsWhatNeverShows) {
+  using Need = dlt::PayloadGate::Need;
+  filter::FilterSpec spec = app_m();  // -v --appid=M
+  spec.invert = true;
+  filter::Filter f(spec);
+  Record out;
+  filter::FilterSink sink(f, {}, out, true);
+  PacketSpec p;
+  p.app = "M";
+  Bytes b = packet(p, {});
+  dlt::Message m;
+  ASSERT_TRUE(dlt::parse_packet(b, m));
+  // Skip lines (APP SKIP) fail the groups, so they pass inverted: nothing may be dropped.
+  EXPECT_EQ(sink.need(m), Need::Validation);
+  EXPECT_FALSE(sink.drops_unparsed(b));
+  EXPECT_FALSE(sink.looks_unparsed());
+  p.app = "X";
+  b = packet(p, {});
+  ASSERT_TRUE(dlt::parse_packet(b, m));
+  EXPECT_EQ(sink.need(m), Need::Text);
+  filter::FilterSink binary(f, {}, out, false);
+  EXPECT_EQ(binary.need(m), Need::Validation);
+
+  filter::FilterSpec all_but_m;  // -v --not-appid=M: only M; skip lines do not pass
+  all_but_m.not_app_ids = {"M"};
+  all_but_m.invert = true;
+  filter::Filter g(all_but_m);
+  filter::FilterSink only_m(g, {}, out, true);
+  EXPECT_EQ(only_m.need(m), Need::Nothing);  // X: the groups hold, so inverted it fails
+}
+
+TEST(FilterSink, MaxCountStopsTheInputAfterTheNthMatchingMessage) {
+  EXPECT_EQ(max_counted(app_m(), 2, 0, 0, "a M b M c M"), "M M |");
+  EXPECT_EQ(max_counted(app_m(), 5, 0, 0, "a M b M c"), "M M");  // fewer: the input ends
+  EXPECT_EQ(max_counted(app_m(), 0, 0, 0, "M a"), "|");
+  EXPECT_EQ(max_counted({}, 3, 0, 0, "a b c d e"), "a b c |");  // -m alone: every message matches
+}
+
+TEST(FilterSink, MaxCountPrintsTheTrailingContextWhateverItIs) {
+  // As grep -m1 -A2: the match after the last one is context and counts nothing.
+  EXPECT_EQ(max_counted(app_m(), 1, 0, 2, "a M M b c"), "M M b |");
+  EXPECT_EQ(max_counted(app_m(), 1, 1, 1, "a b M c d"), "b M c |");
+  EXPECT_EQ(max_counted(app_m(), 2, 0, 5, "M a M b"), "M a M b");  // the input ends first
+}
+
+TEST(FilterSink, MaxCountCountsMessagesNotSkipLines) {
+  EXPECT_EQ(max_counted({}, 2, 0, 0, "! a ! b c"), "! a ! b |");
+  filter::FilterSpec skips;
+  skips.app_ids = {"SKIP", "M"};
+  EXPECT_EQ(max_counted(skips, 1, 0, 0, "! ! M ! M"), "! ! M |");
+}
+
+TEST(FilterSink, MaxCountCountsInvertedMatchesAndStartsAfreshPerInput) {
+  filter::FilterSpec spec = app_m();
+  spec.invert = true;
+  spec.max_count = 2;
+  filter::Filter f(spec);
+  Record out;
+  filter::FilterSink sink(f, {}, out);
+  run_input(sink, out, "M a M b c");
+  run_input(sink, out, "d M e f");
+  EXPECT_EQ(out.joined(), "a b | d e |");
 }

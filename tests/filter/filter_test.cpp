@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <vector>
+
 #include "dlt/packet.hpp"
 #include "dlt/packet_builder.hpp"
 
@@ -206,4 +209,136 @@ TEST(FilterSpec, AnyTellsWhetherSomethingRestricts) {
   EXPECT_FALSE(spec.any());
   spec.kinds = filter::kKindControl;
   EXPECT_TRUE(spec.any());
+}
+
+TEST(Filter, ExclusionsLeaveOutAnyListedIdAndKeepLinesWithoutOne) {
+  FilterSpec spec;
+  spec.not_app_ids = {"NAV", "HMI"};
+  spec.not_ctx_ids = {"INTM"};
+  spec.not_ecu_ids = {"ECU2"};
+  Filter f(spec);
+  EXPECT_TRUE(f.header_match(Msg(with("ECU1", "SYS", "MAIN"), {}).m));
+  EXPECT_FALSE(f.header_match(Msg(with("ECU1", "NAV", "MAIN"), {}).m));
+  EXPECT_FALSE(f.header_match(Msg(with("ECU1", "HMI", "MAIN"), {}).m));
+  EXPECT_FALSE(f.header_match(Msg(with("ECU1", "SYS", "INTM"), {}).m));
+  EXPECT_FALSE(f.header_match(Msg(with("ECU2", "SYS", "MAIN"), {}).m));
+  EXPECT_FALSE(f.header_match(Msg(with("", "SYS", "MAIN"), {}, "ECU2").m));  // the shown ECU
+  PacketSpec no_ext = with("ECU1", "NAV", "INTM", 0);
+  no_ext.extended = false;
+  EXPECT_TRUE(f.header_match(Msg(no_ext, {0, 0, 0, 0}).m));  // no APP or CTX: none excluded
+  EXPECT_TRUE(f.header_match(skip()));
+  FilterSpec skips;
+  skips.not_app_ids = {"SKIP"};
+  EXPECT_FALSE(Filter(skips).header_match(skip()));
+}
+
+TEST(Filter, ExclusionsAndWithTheOtherGroups) {
+  FilterSpec spec;
+  spec.app_ids = {"NAV", "HMI"};
+  spec.not_ctx_ids = {"INTM"};
+  spec.types = {0x30};
+  Filter f(spec);
+  EXPECT_TRUE(f.header_match(Msg(with("E", "NAV", "MAIN", 0x31), {}).m));
+  EXPECT_FALSE(f.header_match(Msg(with("E", "NAV", "INTM", 0x31), {}).m));
+  EXPECT_FALSE(f.header_match(Msg(with("E", "SYS", "MAIN", 0x31), {}).m));
+  EXPECT_FALSE(f.header_match(Msg(with("E", "HMI", "MAIN", 0x41), {}).m));
+}
+
+TEST(Filter, LevelSelectsLogMessagesOfThatLevelOrWorse) {
+  FilterSpec spec;
+  spec.max_level = 3;  // warn
+  Filter f(spec);
+  EXPECT_TRUE(f.header_match(Msg(with("E", "A", "C", 0x11), {}).m));                // fatal
+  EXPECT_TRUE(f.header_match(Msg(with("E", "A", "C", 0x21), {}).m));                // error
+  EXPECT_TRUE(f.header_match(Msg(with("E", "A", "C", 0x30), {0, 0, 0, 0}).m));      // warn, non-verbose
+  EXPECT_FALSE(f.header_match(Msg(with("E", "A", "C", 0x41), {}).m));               // info
+  EXPECT_FALSE(f.header_match(Msg(with("E", "A", "C", 0x61), {}).m));               // verbose
+  EXPECT_FALSE(f.header_match(Msg(with("E", "A", "C", 0x13), {}).m));               // app trace 1: not a log
+  EXPECT_FALSE(f.header_match(Msg(with("E", "A", "C", 0x16), {0x13, 0, 0, 0}).m));  // control request
+  PacketSpec no_ext = with("E", "A", "C", 0);
+  no_ext.extended = false;
+  EXPECT_FALSE(f.header_match(Msg(no_ext, {0, 0, 0, 0}).m));  // no type at all
+  EXPECT_TRUE(f.header_match(skip()));                        // skip lines are log warn
+  spec.max_level = 2;
+  EXPECT_FALSE(Filter(spec).header_match(skip()));
+  spec.max_level = 6;  // verbose: every log message
+  EXPECT_TRUE(Filter(spec).header_match(Msg(with("E", "A", "C", 0x61), {}).m));
+  EXPECT_FALSE(Filter(spec).header_match(Msg(with("E", "A", "C", 0x75), {}).m));  // nw_trace user1
+}
+
+TEST(Filter, NotTypeLeavesOutTypesAndKeepsLinesWithoutOne) {
+  FilterSpec spec;
+  spec.not_types = {0x50, 0x60};  // debug, verbose
+  Filter f(spec);
+  EXPECT_TRUE(f.header_match(Msg(with("E", "A", "C", 0x41), {}).m));
+  EXPECT_FALSE(f.header_match(Msg(with("E", "A", "C", 0x51), {}).m));
+  EXPECT_FALSE(f.header_match(Msg(with("E", "A", "C", 0x60), {0, 0, 0, 0}).m));
+  PacketSpec no_ext = with("E", "A", "C", 0);
+  no_ext.extended = false;
+  EXPECT_TRUE(f.header_match(Msg(no_ext, {0, 0, 0, 0}).m));
+  // With --level and --type: all three at once (AND).
+  spec.not_types = {0x20};
+  spec.max_level = 4;
+  spec.types = {0x20, 0x40, 0x50};
+  Filter g(spec);
+  EXPECT_FALSE(g.header_match(Msg(with("E", "A", "C", 0x21), {}).m));  // excluded
+  EXPECT_TRUE(g.header_match(Msg(with("E", "A", "C", 0x41), {}).m));
+  EXPECT_FALSE(g.header_match(Msg(with("E", "A", "C", 0x51), {}).m));  // above the level
+  EXPECT_FALSE(g.header_match(Msg(with("E", "A", "C", 0x11), {}).m));  // not a --type
+}
+
+TEST(Filter, InvertedFiltersNeverRejectRawPacketsAndMaySelectSkipLines) {
+  FilterSpec spec;
+  spec.app_ids = {"NAV"};
+  Filter plain(spec);
+  PacketSpec p = with("E", "HMI", "C");
+  const Bytes b = packet(p, {});
+  EXPECT_TRUE(plain.rejects_packet(b));
+  EXPECT_FALSE(plain.may_pass_skip_lines());
+  spec.invert = true;
+  Filter inverted(spec);
+  EXPECT_TRUE(inverted.inverted());
+  EXPECT_FALSE(inverted.may_reject_packets());
+  EXPECT_FALSE(inverted.rejects_packet(b));
+  EXPECT_TRUE(inverted.may_pass_skip_lines());  // SKIP is no NAV
+  FilterSpec skips;
+  skips.app_ids = {"SKIP"};
+  skips.invert = true;
+  EXPECT_FALSE(Filter(skips).may_pass_skip_lines());
+  skips.not_before_us = 5;  // inverted, a skip line outside the window passes
+  EXPECT_TRUE(Filter(skips).may_pass_skip_lines());
+}
+
+TEST(Filter, ExclusionsRejectRawPacketsByTheirIds) {
+  FilterSpec spec;
+  spec.not_app_ids = {"NAV"};
+  Filter f(spec);
+  EXPECT_TRUE(f.may_reject_packets());
+  EXPECT_TRUE(f.rejects_packet(packet(with("E", "NAV", "C"), {})));
+  EXPECT_FALSE(f.rejects_packet(packet(with("E", "HMI", "C"), {})));
+  PacketSpec no_ext = with("E", "NAV", "C", 0);
+  no_ext.extended = false;
+  EXPECT_FALSE(f.rejects_packet(packet(no_ext, {0, 0, 0, 0})));  // no ids: not excluded
+}
+
+TEST(FilterSpec, NewGroupsRestrictAndCutCounterSequences) {
+  for (auto set : std::vector<std::function<void(FilterSpec&)>>{
+           [](FilterSpec& s) { s.not_app_ids = {"A"}; }, [](FilterSpec& s) { s.not_ctx_ids = {"C"}; },
+           [](FilterSpec& s) { s.not_types = {0x40}; }, [](FilterSpec& s) { s.max_level = 3; }}) {
+    FilterSpec spec;
+    set(spec);
+    EXPECT_TRUE(spec.any());
+    EXPECT_FALSE(spec.keeps_counter_sequences_whole());
+  }
+  FilterSpec ecu;
+  ecu.not_ecu_ids = {"E"};
+  EXPECT_TRUE(ecu.any());
+  EXPECT_TRUE(ecu.keeps_counter_sequences_whole());
+  ecu.invert = true;  // -v --not-ecuid: that ECU's messages, all of them
+  EXPECT_TRUE(ecu.keeps_counter_sequences_whole());
+  ecu.not_after_us = 5;  // inverted, a time window leaves a hole
+  EXPECT_FALSE(ecu.keeps_counter_sequences_whole());
+  FilterSpec m;
+  m.max_count = 5;  // -m is no filter
+  EXPECT_FALSE(m.any());
 }
