@@ -318,6 +318,28 @@ Header parse_header(const std::uint8_t* h) {
     if (h[2] & 3) r.filter.push_back("-A" + std::to_string(h[2] & 3));
     if ((h[2] >> 2) & 3) r.filter.push_back("-B" + std::to_string((h[2] >> 2) & 3));
   }
+  // The everyday filters (issue #23), from the top bits of bytes 2 and 3 (which also choose
+  // the threads and the block size: a correlation the fuzzer does not mind). -v needs a
+  // filter to invert; --time keeps the line's shape only as utc.
+  static const std::vector<std::string> kExtras[16] = {{},
+                                                       {"-v"},
+                                                       {"--not-appid=NAV"},
+                                                       {"--not-type=info,debug"},
+                                                       {"--level=warn"},
+                                                       {"-m", "3"},
+                                                       {"-m", "1"},
+                                                       {"--not-ecuid=ECU1"},
+                                                       {"--not-ctxid=MAIN"},
+                                                       {"--level=fatal"},
+                                                       {"--time=utc"},
+                                                       {"-v", "-m", "2"},
+                                                       {"-m", "0"},
+                                                       {"--not-type=warn", "--level=error"},
+                                                       {},
+                                                       {}};
+  const std::vector<std::string>& extra = kExtras[((h[2] >> 6) << 2) | (h[3] >> 6)];
+  if (!(extra.size() >= 1 && extra[0] == "-v" && r.filter.empty()))
+    r.filter.insert(r.filter.end(), extra.begin(), extra.end());
   r.threads = 2 + (h[2] >> 4) % 3;
   r.block_bytes = 16 + 16u * h[3];
   r.split_bytes = 64 + 32u * h[4];

@@ -42,7 +42,11 @@ namespace {
 // A diagnostic: one line, whatever its file name holds (a newline, escape sequences).
 void print_line(int fd, const std::string& text) { util::write_diagnostic(fd, util::printable(text)); }
 
-// One framer over the file's windows (mapped) or read(2) chunks (pipes). A mapped file cut
+// How much of a window the framer is fed at a time: the progress line's step.
+constexpr std::size_t kProgressStep = 1u << 20;
+
+// One framer over the file's windows (mapped) or read(2) chunks (pipes). The output is
+// flushed before a read that would wait (a slow producer's lines show as they come). A mapped file cut
 // by another program meanwhile stops the input after the window that found it (what lies
 // past the cut read as zeros: no packet; the skip record they make is not delivered). With
 // `count_skips`, returns the input's size if it held bytes and every one was skipped; else 0.
@@ -54,10 +58,15 @@ std::uint64_t decode_stream(util::InputFile& file, dlt::StreamFormat format, Pip
   SkipTally tally(pipeline.head());
   dlt::FramerSink& sink = count_skips ? tally : pipeline.head();
   for (;;) {
-    util::throw_if_stopped();  // a pipe's read may wait
+    util::throw_if_stopped();                  // a pipe's read may wait
+    if (!file.ready()) pipeline.sink.flush();  // it will: the lines so far go out first
     auto window = file.next_window();
     if (window.empty()) break;
-    framer.feed(window, sink);
+    // In steps, so that the progress line moves while a slow output holds a window up.
+    for (std::size_t at = 0; at < window.size() && !framer.interrupted(); at += kProgressStep) {
+      framer.feed(window.subspan(at, std::min(kProgressStep, window.size() - at)), sink);
+      file.note_progress(framer.fed());
+    }
     if (framer.interrupted()) throw util::Stopped();
     file.check_not_shrunk();
     file.release_before(framer.fed());
@@ -221,29 +230,38 @@ std::vector<util::FileIdentity> input_identities(const DumpConfig& config) {
 
 // Whether text lines are coloured: on the console only, never in a file; `auto` when the
 // console is a terminal and the user did not ask for no colour (https://no-color.org: a
-// non-empty NO_COLOR; a dumb terminal).
+// non-empty NO_COLOR; a dumb terminal, or none named in TERM, as grep decides).
 bool colours_lines(const DumpConfig& config, int out_fd) {
   if (config.colour == When::Never || config.records != dlt::LineFormatter::Style::Text) return false;
   if (output::output_kind(config.output) != output::OutputKind::Console) return false;
   if (config.colour == When::Always) return true;
   const char* no_colour = std::getenv("NO_COLOR");
   const char* term = std::getenv("TERM");
-  return ::isatty(out_fd) && (no_colour == nullptr || *no_colour == '\0') &&
-         (term == nullptr || std::string_view(term) != "dumb");
+  return ::isatty(out_fd) && (no_colour == nullptr || *no_colour == '\0') && term != nullptr &&
+         std::string_view(term) != "dumb";
+}
+
+// Whether standard output is somewhere no one watches while the run goes: a file or a
+// device that is no terminal (/dev/null). A terminal shows the lines, and a pipe's reader
+// (less, grep) most often writes to the same terminal as standard error: a progress line
+// would tear through what they show.
+bool console_unwatched(int out_fd) {
+  struct stat st {};
+  if (::fstat(out_fd, &st) != 0) return false;
+  return S_ISREG(st.st_mode) || (S_ISCHR(st.st_mode) && !::isatty(out_fd));
 }
 
 // The progress line's options, or nullopt for none: `auto` draws it when standard error is a
-// terminal that the lines are not printed on (they would tear through it; a summary is
-// printed at the end, so -c and --stats may share it), for files only (a live input runs until
-// stopped), after a second (a quick run shows nothing).
+// terminal and what the run writes goes elsewhere (-o, or standard output to a file: see
+// console_unwatched), for files and standard input (a live input runs until stopped, a
+// followed file has no end), after a second (a quick run shows nothing).
 std::optional<Progress::Options> progress_options(const DumpConfig& config, int out_fd, int diag_fd) {
-  if (config.progress == When::Never || config.follow) return std::nullopt;  // a followed file has no end
+  if (config.progress == When::Never || config.follow) return std::nullopt;
   const bool live = std::any_of(config.inputs.begin(), config.inputs.end(), [](auto& i) { return i.is_live(); });
   Progress::Options options{diag_fd, std::chrono::milliseconds(0), {}};
   if (config.progress == When::Auto) {
-    const bool lines_on_console = output::output_kind(config.output) == output::OutputKind::Console && !config.count &&
-                                  !config.stats && ::isatty(out_fd);
-    if (live || !::isatty(diag_fd) || lines_on_console) return std::nullopt;
+    const bool to_console = output::output_kind(config.output) == output::OutputKind::Console && !config.filter.none;
+    if (live || !::isatty(diag_fd) || (to_console && !console_unwatched(out_fd))) return std::nullopt;
     options.delay = std::chrono::seconds(1);
   }
   for (const auto& spec : config.inputs) {

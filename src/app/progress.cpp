@@ -17,9 +17,11 @@ constexpr std::chrono::milliseconds kTick{250};
 // The width of the terminal `fd` is, 80 when it is none.
 unsigned terminal_width(int fd) {
   struct winsize ws {};
-  if (::ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
+  if (::ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
   return 80;
 }
+// Narrower than this, no line is drawn: the input's number and a percentage would not fit.
+constexpr unsigned kNarrowest = 20;
 
 std::string fixed(double v, int decimals) {
   char buf[32];
@@ -127,18 +129,19 @@ void Progress::draw(std::chrono::steady_clock::time_point now) {
   const double seconds = std::chrono::duration<double>(now - start_).count();
   const double run_done = static_cast<double>(finished_bytes_ + done);
   const double rate = seconds > 0 ? run_done / seconds : 0;
-  // Time left for the whole run when every input's size is known.
+  // Time left for the whole run when the size of every input still to come is known (those
+  // done with, failed ones too, are in finished_bytes_).
   double left = -1;
-  std::uint64_t total = 0;
-  bool all_known = true;
-  for (std::size_t i = 0; i < options_.sizes.size(); ++i) {
-    const std::uint64_t s = i == index_ ? size : options_.sizes[i];
-    all_known = all_known && s > 0;
-    total += s;
+  std::uint64_t to_come = size > done ? size - done : 0;
+  bool all_known = size > 0;
+  for (std::size_t i = index_ + 1; i < options_.sizes.size(); ++i) {
+    all_known = all_known && options_.sizes[i] > 0;
+    to_come += options_.sizes[i];
   }
-  if (all_known && rate > 0 && seconds >= 1) left = std::max(0.0, (static_cast<double>(total) - run_done) / rate);
-  util::show_status_line(
-      options_.fd, line(index_, options_.sizes.size(), name_, done, size, rate, left, terminal_width(options_.fd)));
+  if (all_known && rate > 0 && seconds >= 1) left = static_cast<double>(to_come) / rate;
+  const unsigned width = terminal_width(options_.fd);
+  if (width < kNarrowest) return;
+  util::show_status_line(options_.fd, line(index_, options_.sizes.size(), name_, done, size, rate, left, width));
 }
 
 }  // namespace dltdump::app

@@ -35,9 +35,11 @@ std::string joined(std::span<const std::string_view> words, std::string_view sep
 // The short names a shell can take as they are (`-?` is a glob and a zsh pattern character).
 bool plain_short(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-// bash: one function. The line up to the cursor is split by spaces (COMP_WORDS splits at
-// `=` too, depending on COMP_WORDBREAKS); a value's completions are made relative to the
-// word bash replaces: after `=` when COMP_WORDBREAKS holds `=`, else the whole `--opt=value`.
+// bash: one function. The line up to the cursor is split into words as the shell would
+// (a backslash-escaped space kept; COMP_WORDS would split at `=` too, depending on
+// COMP_WORDBREAKS); a value's completions are made relative to the word bash replaces: after
+// `=` when COMP_WORDBREAKS holds `=`, else the whole `--opt=value`. Paths are offered with
+// `-o filenames`, so readline quotes what it inserts.
 std::string bash_script() {
   std::string kinds, words;
   for (const OptionEntry& e : option_table()) {
@@ -71,10 +73,11 @@ std::string bash_script() {
   for i in "${!COMPREPLY[@]}"; do COMPREPLY[i]=$2$head${COMPREPLY[i]}; done
 }
 _dltdump() {
-  local line=${COMP_LINE:0:COMP_POINT} cur prev
+  # kind, list, separate, choices: set by _dltdump_option, local here (never the user's).
+  local line=${COMP_LINE:0:COMP_POINT} cur prev kind list separate choices
   local -a words
-  read -ra words <<< "$line"
-  if [[ -z $line || $line == *[[:space:]] ]]; then cur=''; prev=${words[${#words[@]}-1]:-}
+  read -a words <<< "$line"  # without -r: a backslash-escaped space stays in its word
+  if [[ -z $line || ( $line == *[[:space:]] && $line != *\\[[:space:]] ) ]]; then cur=''; prev=${words[${#words[@]}-1]:-}
   else cur=${words[${#words[@]}-1]}; prev=${words[${#words[@]}-2]:-}; fi
   if [[ $cur == --*=* ]]; then
     _dltdump_option "${cur%%=*}"
@@ -155,6 +158,14 @@ std::string fish_quoted(std::string_view text) {
 // fish: one `complete` per option; -x: takes a value, no file; -r -F: takes a path.
 std::string fish_script() {
   std::string s = "# fish completion for dltdump. Made by dltdump --generate=complete-fish; do not edit.\n";
+  // A list option's values after the items typed so far (`--type=warn,er` → warn,error).
+  s += "function __dltdump_list_values\n"
+       "    set -l typed (string replace -r -- '^--[^=]*=' '' (commandline -ct))\n"
+       "    set -l head (string replace -r -- '[^,]*$' '' $typed)\n"  // always one element, maybe empty
+       "    for value in $argv\n"
+       "        echo $head$value\n"
+       "    end\n"
+       "end\n";
   for (const OptionEntry& e : option_table()) {
     s += "complete -c dltdump";
     for (const char c : e.short_names)
@@ -162,7 +173,9 @@ std::string fish_script() {
     s += " -l " + std::string(e.long_name);
     if (e.arity == Arity::Value || e.arity == Arity::List) s += e.takes_path ? " -r -F" : " -x";
     else if (e.arity == Arity::Optional && !e.choices.empty()) s += " -f";  // `--stats=` offers its choices only
-    if (!e.choices.empty()) s += " -a " + fish_quoted(joined(e.choices));
+    if (!e.choices.empty())
+      s += " -a " + fish_quoted(e.arity == Arity::List ? "(__dltdump_list_values " + joined(e.choices) + ")"
+                                                       : joined(e.choices));
     s += " -d " + fish_quoted(short_description(help_of(e))) + "\n";
   }
   return s;

@@ -258,6 +258,18 @@ void check_unused(const ParsedCommandLine& cl, const app::DumpConfig& dump, std:
     warnings.push_back({util::Culprit::Option, option_name(OptionId::Position),
                         "Option " + option_quoted(OptionId::Position) +
                             " has no effect on JSON and CSV records (they always hold the position)"});
+  // --color=always colours text lines on the console only; --follow decodes on one thread
+  // and draws no progress line (a followed file has no end).
+  const auto unused = [&](OptionId id, const std::string& why) {
+    warnings.push_back(
+        {util::Culprit::Option, option_name(id), "Option " + option_quoted(id) + " has no effect " + why});
+  };
+  if (dump.colour == app::When::Always && (kind != output::OutputKind::Console || dump.count || dump.stats ||
+                                           dump.records != dlt::LineFormatter::Style::Text))
+    unused(OptionId::Color, "here (it colours text lines on the console only)");
+  if (dump.follow && cl.has(OptionId::Threads)) unused(OptionId::Threads, "with 'follow' (one decoding thread)");
+  if (dump.follow && dump.progress != app::When::Never && cl.has(OptionId::Progress))
+    unused(OptionId::Progress, "with 'follow' (a followed file has no end)");
   // --time shapes text lines only (an explicit --time=local changes nothing anywhere).
   if (cl.has(OptionId::Time) && dump.time != dlt::TimeColumn::Local) {
     std::string why;

@@ -44,6 +44,7 @@ std::optional<std::span<const std::uint8_t>> ContiguousInput::peek(std::size_t n
 
 void ContiguousInput::release() noexcept {
   kept_ = pos_;
+  file_.note_progress(base_ + pos_);  // for the progress line
   if (file_.is_mapped() && releases_ && pos_ >= released_ + kReleaseStep + kReleaseLag) {
     file_.release_before(pos_ - kReleaseLag);
     released_ = pos_ - kReleaseLag;

@@ -1,6 +1,7 @@
 #include "util/input_file.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -108,6 +109,14 @@ std::span<const std::uint8_t> InputFile::head(std::size_t n) {
     held_ += got;
   }
   return {buf_.data(), std::min(n, held_)};
+}
+
+bool InputFile::ready() const noexcept {
+  if (map_ || held_ > 0 || eof_) return true;
+  struct pollfd p {};
+  p.fd = fd_;
+  p.events = POLLIN;
+  return ::poll(&p, 1, 0) != 0;  // readable, at its end, or an error that the read will report
 }
 
 void InputFile::release_before(std::uint64_t offset) noexcept {

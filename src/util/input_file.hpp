@@ -57,8 +57,17 @@ class InputFile {
   void release_before(std::uint64_t offset) noexcept;
 
   // How far decoding has come, for a progress display (app/progress.hpp), from any thread:
-  // for a mapped file the furthest offset given to release_before, for a pipe the bytes read.
+  // the furthest offset given to release_before or note_progress, for a pipe at least the
+  // bytes read.
   std::uint64_t progress() const noexcept { return progress_.load(std::memory_order_relaxed); }
+  // Decoding has come to stream offset `offset` (the decoding thread only; one store).
+  void note_progress(std::uint64_t offset) noexcept {
+    if (offset > progress()) progress_.store(offset, std::memory_order_relaxed);
+  }
+  // Whether next_window() would return at once: a mapped file, bytes held, the end seen, or
+  // a pipe with bytes to read (poll(2), no wait). For flushing the output before a read that
+  // would wait, so that lines of a slow producer show as they come.
+  bool ready() const noexcept;
   // The size of a mapped file (as mapped); 0 for a pipe, whose size is not known.
   std::uint64_t known_size() const noexcept { return map_size_; }
 

@@ -173,6 +173,75 @@ code, out, err = run("--follow", "-m", "5", "--type=error", followed)
 check(code == 0 and out == lines_of("-m", "5", "--type=error", source) and out.count(b"\n") == 5 and err == b"",
       "--follow -m 5: five matches, then the end: %s %r" % (code, err[:200]))
 
+# --- a network recording whose first write is too short to tell its format: sniffed once
+# the bytes decide it (without --format), every line.
+source = generate("tiny-net.src", "--format", "net", "--count", "2000", "--seed", "12")
+data = open(source, "rb").read()
+followed = os.path.join(work, "tiny-net.bin")
+open(followed, "wb").close()
+f = Follower(followed)
+time.sleep(0.3)
+with open(followed, "ab") as w:
+    w.write(data[:100])
+time.sleep(0.4)
+append_in_chunks(followed, data[100:])
+expected = lines_of(source)
+f.wait_for(expected)
+code, out, err = f.stop()
+check(code == 0 and out == expected and err == b"", "a network recording begun with 100 bytes: every line: %d of %d %r" % (len(out), len(expected), err[:200]))
+
+# --- a name that does not exist yet: waited for, one line saying so.
+followed = os.path.join(work, "later.dlt")
+source = generate("later.src", "--count", "300", "--seed", "13")
+f = Follower(followed)
+time.sleep(0.5)
+append_in_chunks(followed, open(source, "rb").read())
+expected = lines_of(source)
+f.wait_for(expected)
+code, out, err = f.stop()
+check(code == 0 and out == expected, "a file created later: its lines: %d of %d" % (len(out), len(expected)))
+check(err == (followed + " does not exist (yet); following it once it is created\n").encode(), "a file created later: one line: %r" % err)
+
+# --- rotated to a file of another format (a network recording): sniffed again.
+a_src = generate("rotfmt-a.src", "--count", "400", "--seed", "14")
+b_src = generate("rotfmt-b.src", "--format", "net", "--count", "400", "--seed", "15")
+followed = os.path.join(work, "rotfmt.dlt")
+shutil.copy(a_src, followed)
+f = Follower(followed)
+expected_a = lines_of(a_src)
+f.wait_for(expected_a)
+os.rename(followed, followed + ".1")
+shutil.copy(b_src, followed + ".tmp")
+os.rename(followed + ".tmp", followed)
+expected = expected_a + lines_of(b_src)
+f.wait_for(expected)
+code, out, err = f.stop()
+check(code == 0 and out == expected, "rotated to a network recording: both files' lines: %d of %d" % (len(out), len(expected)))
+
+# --- removed: read to its end, then its name waited for.
+followed = os.path.join(work, "removed.dlt")
+source = generate("removed.src", "--count", "200", "--seed", "16")
+shutil.copy(source, followed)
+f = Follower(followed)
+f.wait_for(lines_of(source))
+os.remove(followed)
+time.sleep(0.6)
+code, out, err = f.stop()
+check(code == 0 and out == lines_of(source) and
+      err == (followed + " has been removed; following it once it is created again\n").encode(),
+      "removed: one line says so: %r" % err)
+
+# --- options without effect: one warning each; the run goes on.
+followed = os.path.join(work, "warned.dlt")
+shutil.copy(source, followed)
+f = Follower(followed, "--threads=2", "--progress=always")
+f.wait_for(lines_of(source))
+code, out, err = f.stop()
+check(code == 0 and out == lines_of(source) and
+      err == b"dltdump: warning: Option 'threads' has no effect with 'follow' (one decoding thread)\n"
+             b"dltdump: warning: Option 'progress' has no effect with 'follow' (a followed file has no end)\n",
+      "--follow --threads --progress: two warnings: %r" % err)
+
 # --- refused: one line each.
 capture = os.path.join(work, "cap.pcapng")
 open(capture, "wb").write(bytes.fromhex("0a0d0d0a1c0000004d3c2b1a01000000ffffffffffffffff1c000000"))
@@ -180,9 +249,20 @@ for args, want_code, word in ((["--follow", followed, followed], 1, b"'follow'")
                               (["--follow", "udp://127.0.0.1:3490"], 1, b"'follow'"),
                               (["--follow", "--format=pcap", followed], 1, b"'follow'"),
                               (["--follow", capture], 3, b"captures"),
-                              (["--follow", os.path.join(work, "missing.dlt")], 3, b"File not found")):
+                              (["--follow", work], 3, b"not a regular file"),
+                              (["--follow", "/dev/null"], 3, b"not a regular file")):
     code, out, err = run(*args)
     check(code == want_code and out == b"" and err.count(b"\n") == 1 and word in err,
           "%s: exit %d and one line: %s %r" % (args, want_code, code, err))
+
+# A FIFO: refused at once (its open would wait for a writer).
+fifo = os.path.join(work, "fifo")
+os.mkfifo(fifo)
+try:
+    r = subprocess.run([dltdump, "--follow", fifo], capture_output=True, env=ENV, timeout=10)
+    check(r.returncode == 3 and r.stdout == b"" and b"not a regular file" in r.stderr and r.stderr.count(b"\n") == 1,
+          "a FIFO: refused in one line: %s %r" % (r.returncode, r.stderr))
+except subprocess.TimeoutExpired:
+    check(False, "a FIFO: --follow hangs")
 
 finish()

@@ -99,6 +99,13 @@ check(sorted(bash_complete("dltdump -o trip")) == ["trip.dlt", "trip.pcapng"], "
 check(sorted(bash_complete("dltdump --fibex=tr")) == ["trip.dlt", "trip.pcapng"], "bash --fibex=: paths")
 check(sorted(bash_complete("dltdump --appid=NAV tr")) == ["trip.dlt", "trip.pcapng"], "bash: inputs are paths")
 check(bash_complete("dltdump --threads=") == [], "bash: a free value offers nothing")
+os.makedirs(os.path.join(files, "my dir"))
+open(os.path.join(files, "my dir", "trip.dlt"), "w").close()
+check(bash_complete("dltdump my\\ dir/tr") == ["my dir/trip.dlt"], "bash: a path with a space")
+r = subprocess.run(["bash", "--norc", "-c", 'kind=mine list=(a b) choices=x; source "$1"; COMP_LINE="dltdump --type=warn,er"; '
+                    'COMP_POINT=${#COMP_LINE}; _dltdump; echo "$kind ${list[*]} $choices"', "bash", bash_completion],
+                   capture_output=True, text=True)
+check(r.stdout == "mine a b x\n", "bash: the user's variables are left alone: %r" % r.stdout)
 
 # --- fish: complete -C prints what fish would offer.
 if shutil.which("fish"):
@@ -114,6 +121,8 @@ if shutil.which("fish"):
         check(sorted(fish_complete("dltdump --%s=" % name)) == sorted("--%s=%s" % (name, v) for v in values),
               "fish --%s= offers %s" % (name, values))
     check(sorted(fish_complete("dltdump -o trip")) == ["trip.dlt", "trip.pcapng"], "fish -o: paths")
+    check(fish_complete("dltdump --type=warn,er") == ["--type=warn,error"], "fish: a list's item after a comma")
+    check("--type=fatal" in fish_complete("dltdump --type=fa"), "fish: a list's first item")
 else:
     print("SKIP: fish not installed: its completion is not tried")
 

@@ -102,8 +102,10 @@ for name in ("out.txt", "out.jsonl", "out.csv"):
     code, _, _ = run("--color=always", "-f", "-o", path, log)
     check(code == 0 and b"\x1b" not in open(path, "rb").read(), "--color=always -o %s: no colour in the file" % name)
 for records in ("json", "csv"):
-    _, out, _ = run("--color=always", "--out=" + records, log)
+    _, out, err = run("--color=always", "--out=" + records, log)
     check(b"\x1b" not in out, "--color=always --out=%s: no colour in records" % records)
+    check(err == b"dltdump: warning: Option 'color' has no effect here (it colours text lines on the console only)\n",
+          "--color=always --out=%s: a warning: %r" % (records, err))
 code, out, err = run("--color=sometimes", log)
 check(code == 1 and out == b"" and err.count(b"\n") == 1 and b"'color'" in err, "a bad --color value: one line, exit 1")
 
@@ -163,6 +165,7 @@ else:
 
 # --- the progress line (--progress): on a terminal's standard error while a slow input is
 # decoded into a file, cleared at the end; never where the lines go to the same terminal.
+_, plain_log, _ = run(log)
 PROGRESS = re.compile(rb"\[1/\d\] .*(B|KiB|MiB) ")
 out_txt = os.path.join(work, "progress.txt")
 _, plain, _ = run(big)
@@ -171,26 +174,56 @@ check(code == 0 and err == b"", "auto: no progress when standard error is no ter
 code, _, err = run("--progress=always", "--threads=1", "-f", "-o", out_txt, "-", stdin=open(big, "rb").read())
 check(code == 0 and open(out_txt, "rb").read() == plain, "--progress=always: the output is the same")
 check(err == b"" or (err.endswith(b"\r\x1b[K") and b"\n" not in err), "--progress=always: redrawn in place, cleared: %r" % err[-200:])
+# Bytes done move while a slow reader holds the output up (the framer is fed in 1 MiB steps).
+slow_reader = "import sys, time\nwhile sys.stdin.buffer.read(65536):\n    time.sleep(0.03)\n"
+with open(os.path.join(work, "progress.err"), "wb") as err_file:
+    writer = subprocess.Popen([dltdump, "--threads=1", "--progress=always", big], stdout=subprocess.PIPE,
+                              stderr=err_file, env=ENV)
+    subprocess.run(["/usr/bin/python3", "-c", slow_reader], stdin=writer.stdout, check=True)
+    writer.wait()
+done = set(re.findall(rb"\] \S+  ([0-9.]+ [KMG]?i?B) of", open(os.path.join(work, "progress.err"), "rb").read()))
+check(len(done) >= 2, "--progress with a slow reader: the bytes done move: %r" % sorted(done))
+
+# A slow producer's lines show as they come: the output is flushed before a read that waits.
+data = open(log, "rb").read()
+producer = subprocess.Popen(["sh", "-c", "head -c 60000 %s; sleep 3; tail -c +60001 %s" % (log, log)], stdout=subprocess.PIPE)
+with open(out_txt, "wb") as out:
+    consumer = subprocess.Popen([dltdump, "-"], stdin=producer.stdout, stdout=out, env=ENV)
+    time.sleep(1.5)
+    early = open(out_txt, "rb").read()
+    consumer.wait()
+check(early.count(b"\n") > 100 and open(out_txt, "rb").read() == plain_log,
+      "a slow producer: its first lines written before the pause ends (%d lines)" % early.count(b"\n"))
+
 if shutil.which("tmux"):
     half = os.path.getsize(big) // 2
-    slow = "{ head -c %d %s; sleep 3; tail -c +%d %s; }" % (half, big, half + 1, big)
-    mid, end = pane("%s | TZ=UTC %s - -f -o %s; echo EXIT=$?" % (slow, dltdump, out_txt), middle=1.8)
+    slow = "{ head -c %d %s; sleep 4; tail -c +%d %s; }" % (half, big, half + 1, big)
+    mid, end = pane("%s | TZ=UTC %s - -f -o %s; echo EXIT=$?" % (slow, dltdump, out_txt), middle=2.5)
     check(PROGRESS.search(mid or b"") is not None and b"[1/1] -" in mid, "terminal: a progress line while a slow pipe is read: %r" % (mid or b"")[:300])
     check(b"EXIT=0" in end and PROGRESS.search(end) is None, "terminal: the progress line cleared at the end: %r" % end[:300])
     check(open(out_txt, "rb").read() == plain, "terminal: the output file is the same with the progress line")
     # A failing input after the slow one: its message is a line of its own.
-    mid, end = pane("%s | TZ=UTC %s - %s/missing.dlt -f -o %s; echo EXIT=$?" % (slow, dltdump, work, out_txt), middle=1.8)
+    mid, end = pane("%s | TZ=UTC %s - %s/missing.dlt -f -o %s; echo EXIT=$?" % (slow, dltdump, work, out_txt), middle=2.5)
     error_lines = [l for l in SGR.sub(b"", end).split(b"\n") if b"missing.dlt" in l]
     check(PROGRESS.search(mid or b"") is not None, "terminal: progress with two inputs")
     check(len(error_lines) == 1 and error_lines[0].startswith(b"File not found") and b"EXIT=4" in end,
           "terminal: the failure is a line of its own: %r" % end[:400])
-    # The lines on the same terminal: no progress line through them.
-    mid, end = pane("%s | TZ=UTC %s - | cat > /dev/null; echo EXIT=$?" % (slow, dltdump), middle=1.8)
-    check(PROGRESS.search(mid or b"") is not None, "terminal: progress when only standard output is a pipe")
-    mid, end = pane("%s | TZ=UTC %s -; echo EXIT=$?" % (slow, dltdump), middle=1.8)
+    # Standard output to a file: progress; into a pipe (whose reader, less or grep, most
+    # often writes to the same terminal) or on the terminal: none through the lines.
+    mid, end = pane("%s | TZ=UTC %s - > %s; echo EXIT=$?" % (slow, dltdump, out_txt), middle=2.5)
+    check(PROGRESS.search(mid or b"") is not None and PROGRESS.search(end) is None,
+          "terminal: progress when standard output is a file, cleared at the end")
+    mid, end = pane("%s | TZ=UTC %s - | cat > /dev/null; echo EXIT=$?" % (slow, dltdump), middle=2.5)
+    check(PROGRESS.search(mid or b"") is None, "terminal: no progress when standard output is a pipe")
+    mid, end = pane("%s | TZ=UTC %s -; echo EXIT=$?" % (slow, dltdump), middle=2.5)
     check(PROGRESS.search(mid or b"") is None and PROGRESS.search(end) is None, "terminal: no progress through the lines")
-    mid, end = pane("%s | TZ=UTC %s --progress=never - -f -o %s; echo EXIT=$?" % (slow, dltdump, out_txt), middle=1.8)
+    mid, end = pane("%s | TZ=UTC %s --progress=never - -f -o %s; echo EXIT=$?" % (slow, dltdump, out_txt), middle=2.5)
     check(PROGRESS.search(mid or b"") is None, "terminal: --progress=never")
+    # A terminal narrower than 20 columns: no line at all (it would wrap on every redraw).
+    mid, end = pane("stty cols 15; %s | TZ=UTC %s --progress=always - -f -o %s; echo EXIT=$?" % (slow, dltdump, out_txt),
+                    middle=2.5)
+    check(b"MiB" not in (mid or b"") and b"KiB" not in (mid or b"") and b"EXIT=0" in end,
+          "terminal: no progress line on 15 columns: %r" % (mid or b"")[:200])
 else:
     print("SKIP: tmux not installed: the progress line is not tried in a terminal")
 
