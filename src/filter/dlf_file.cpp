@@ -48,7 +48,7 @@ class Reader {
     DlfRule r;
     r.name = element_text(filter.child("name"));
     int type = 0;
-    bool header_enabled = false, replace_enabled = false;
+    bool replace_enabled = false;
     for (pugi::xml_node e = filter.first_child(); e; e = e.next_sibling()) {
       if (e.type() != pugi::node_element) continue;
       const std::string_view tag = e.name();
@@ -64,6 +64,10 @@ class Reader {
       else if (tag == "contextid") r.ctx.text = text;
       else if (tag == "enablecontextid") r.ctx.enabled = flag(tag, text);
       else if (tag == "enableregexp_Context") r.ctx.regex = flag(tag, text);
+      else if (tag == "headertext") r.header.text = text;
+      else if (tag == "enableheadertext") r.header.enabled = flag(tag, text);
+      else if (tag == "enableregexp_Header") r.header.regex = flag(tag, text);
+      else if (tag == "ignoreCase_Header") r.header.ignore_case = flag(tag, text);
       else if (tag == "payloadtext") r.payload.text = text;
       else if (tag == "enablepayloadtext") r.payload.enabled = flag(tag, text);
       else if (tag == "enableregexp_Payload") r.payload.regex = flag(tag, text);
@@ -78,11 +82,10 @@ class Reader {
       else if (tag == "enableMessageId") r.message_id_enabled = flag(tag, text);
       else if (tag == "messageIdMin") r.message_id_min = unsigned_number(tag, text);
       else if (tag == "messageIdMax") r.message_id_max = unsigned_number(tag, text);
-      else if (tag == "enableheadertext") header_enabled = flag(tag, text);
       else if (tag == "enableRegexSearchReplace") replace_enabled = flag(tag, text);
-      else if (tag == "headertext" || tag == "enableregexp_Header" || tag == "ignoreCase_Header" || tag == "name" ||
-               tag == "filterColour" || tag == "enableMarker" || tag == "regex_search" || tag == "regex_replace") {
-        // How dlt-viewer shows the filter or its matches (or a field read for the warning below).
+      else if (tag == "name" || tag == "filterColour" || tag == "enableMarker" || tag == "regex_search" ||
+               tag == "regex_replace") {
+        // How dlt-viewer shows the filter or its matches.
       } else {
         warn("unknown element <" + std::string(tag) + "> ignored");
       }
@@ -92,10 +95,6 @@ class Reader {
       warn("unknown type " + std::to_string(type) + " (0 positive, 1 negative, 2 marker): the filter is left out");
       r.enabled = false;
     }
-    if (header_enabled && r.selects())
-      warn(
-          "<enableheadertext> is not supported (dltdump does not make dlt-viewer's header line): the header text is "
-          "left out of the filter");
     if (replace_enabled && r.selects())
       warn("<enableRegexSearchReplace> is not supported (it changes only what dlt-viewer shows): ignored");
     return r;

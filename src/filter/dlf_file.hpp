@@ -9,9 +9,8 @@
 //
 // What dltdump cannot apply is a warning, never an error, so that a file written by a newer
 // dlt-viewer still filters by the fields it knows: an unknown element (the filter keeps the
-// rest), an unknown filter type (the filter is left out), an enabled header-text field (the
-// field is left out: dlt-viewer matches it against its own header line, which dltdump does not
-// make) and an enabled regex search-and-replace (it changes only what dlt-viewer shows).
+// rest), an unknown filter type (the filter is left out) and an enabled regex
+// search-and-replace (it changes only what dlt-viewer shows).
 #pragma once
 
 #include <cstdint>
@@ -39,6 +38,7 @@ struct DlfRule {
   std::string ecu;            // compared whole with the message's ECU id
   DlfTextField app;           // whole (or a pattern searched in the id)
   DlfTextField ctx;           // contained in the id (or a pattern searched in it)
+  DlfTextField header;        // contained in the line's head: its text up to the payload (or a pattern)
   DlfTextField payload;       // contained in the payload text (or a pattern)
   bool control_only = false;  // `enablectrlmsgs`: control messages only
   bool level_min_enabled = false, level_max_enabled = false;

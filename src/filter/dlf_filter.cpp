@@ -44,6 +44,7 @@ struct DlfFilter::Rule {
   bool ecu_enabled = false;
   std::string ecu;
   IdField app, ctx;
+  std::unique_ptr<TextSearch> header;   // null: no header field, or one every text matches
   std::unique_ptr<TextSearch> payload;  // null: no payload field, or one every text matches
   bool control_only = false;
   bool level_min_enabled = false, level_max_enabled = false;
@@ -57,14 +58,16 @@ struct DlfFilter::Rule {
         message_id_enabled(r.message_id_enabled), message_id_min(r.message_id_min), message_id_max(r.message_id_max) {
     set(app, r.app);
     set(ctx, r.ctx);
-    // An empty string or pattern is found in every text: no need to make the text.
-    if (r.payload.enabled && !r.payload.text.empty()) {
-      payload = r.payload.regex
-                    ? std::make_unique<TextSearch>(std::vector<std::string>{}, std::vector<std::string>{r.payload.text},
-                                                   r.payload.ignore_case)
-                    : std::make_unique<TextSearch>(std::vector<std::string>{r.payload.text}, std::vector<std::string>{},
-                                                   r.payload.ignore_case);
-    }
+    header = text_search(r.header);
+    payload = text_search(r.payload);
+  }
+  bool needs_text() const { return header || payload; }
+  // An empty string or pattern is found in every text: no need to make the text.
+  static std::unique_ptr<TextSearch> text_search(const DlfTextField& f) {
+    if (!f.enabled || f.text.empty()) return nullptr;
+    std::vector<std::string> strings, patterns;
+    (f.regex ? patterns : strings).push_back(f.text);
+    return std::make_unique<TextSearch>(strings, patterns, f.ignore_case);
   }
   static void set(IdField& field, const DlfTextField& from) {
     field.enabled = from.enabled;
@@ -81,14 +84,15 @@ DlfFilter::DlfFilter(const std::vector<DlfRule>& rules) {
       if (!r.enabled || r.kind != kind) continue;
       rules_.push_back(std::make_unique<Rule>(r));
       if (kind == DlfRule::Kind::Positive) ++positives_;
-      needs_text_ |= rules_.back()->payload != nullptr;
+      needs_text_ |= rules_.back()->needs_text();
+      needs_head_ |= rules_.back()->header != nullptr;
       uses_message_id_ |= r.message_id_enabled;
     }
 }
 
 DlfFilter::~DlfFilter() = default;
 
-bool DlfFilter::header_holds(const Rule& r, const Fields& f) {
+bool DlfFilter::fields_hold(const Rule& r, const Fields& f) {
   if (r.ecu_enabled && id_view(f.ecu) != r.ecu) return false;
   if (r.app.enabled) {
     if (r.app.pattern) {
@@ -125,8 +129,8 @@ DlfFilter::Verdict DlfFilter::judge_header(const Fields& f) const {
   Verdict verdict = positives_ == 0 ? Verdict::Pass : Verdict::Fail;
   for (std::size_t i = 0; i < positives_; ++i) {
     const Rule& r = *rules_[i];
-    if (!header_holds(r, f)) continue;
-    if (!r.payload) {
+    if (!fields_hold(r, f)) continue;
+    if (!r.needs_text()) {
       verdict = Verdict::Pass;
       break;
     }
@@ -135,16 +139,18 @@ DlfFilter::Verdict DlfFilter::judge_header(const Fields& f) const {
   if (verdict == Verdict::Fail) return verdict;
   for (std::size_t i = positives_; i < rules_.size(); ++i) {
     const Rule& r = *rules_[i];
-    if (!header_holds(r, f)) continue;
-    if (!r.payload) return Verdict::Fail;
+    if (!fields_hold(r, f)) continue;
+    if (!r.needs_text()) return Verdict::Fail;
     verdict = Verdict::NeedText;
   }
   return verdict;
 }
 
-bool DlfFilter::judge(const Fields& f, std::string_view text, TextSearch::Scratch& scratch) const {
+bool DlfFilter::judge(const Fields& f, std::string_view text, std::string_view head,
+                      TextSearch::Scratch& scratch) const {
   const auto holds = [&](const Rule& r) {
-    return header_holds(r, f) && (!r.payload || r.payload->matches(text, scratch));
+    return fields_hold(r, f) && (!r.header || r.header->matches(head, scratch)) &&
+           (!r.payload || r.payload->matches(text, scratch));
   };
   bool selected = positives_ == 0;
   for (std::size_t i = 0; i < positives_ && !selected; ++i) selected = holds(*rules_[i]);

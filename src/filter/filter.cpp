@@ -6,6 +6,7 @@
 
 #include "dlt/nonverbose_payload.hpp"
 #include "dlt/packet.hpp"
+#include "filter/dlf_head.hpp"
 
 namespace dltdump::filter {
 
@@ -84,6 +85,16 @@ DlfFilter::Fields Filter::dlf_fields(const dlt::Message& m) const {
   if (dlf_->uses_message_id() && !(m.has_extended && (m.msin & 1)))
     f.message_id = dlt::nonverbose_message_id(m.payload, m.big_endian);
   return f;
+}
+
+std::string_view Filter::head(const dlt::Message& m) {
+  thread_local DlfHead maker;
+  return maker.of(m);
+}
+
+std::string_view Filter::head(const dlt::SkipRecord& s, std::string_view text) {
+  thread_local DlfHead maker;
+  return maker.of(s, text);
 }
 
 DlfFilter::Fields Filter::skip_fields(const dlt::SkipRecord&) {

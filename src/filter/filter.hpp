@@ -75,13 +75,15 @@ class Filter {
   }
   // The text group and the filter file's payload fields (true when neither is given), for
   // a line whose header_match holds; `text` is its payload text.
+  // (A filter file's header-text field makes the line's head with a formatter of the
+  // calling thread's own.)
   bool text_match(const dlt::Message& m, std::string_view text, TextSearch::Scratch& scratch) const {
     return (search_.empty() || search_.matches(text, scratch)) &&
-           (!dlf_needs_text_ || dlf_->judge(dlf_fields(m), text, scratch));
+           (!dlf_needs_text_ || dlf_->judge(dlf_fields(m), text, dlf_->needs_head() ? head(m) : "", scratch));
   }
   bool text_match(const dlt::SkipRecord& s, std::string_view text, TextSearch::Scratch& scratch) const {
     return (search_.empty() || search_.matches(text, scratch)) &&
-           (!dlf_needs_text_ || dlf_->judge(skip_fields(s), text, scratch));
+           (!dlf_needs_text_ || dlf_->judge(skip_fields(s), text, dlf_->needs_head() ? head(s, text) : "", scratch));
   }
 
   const TextSearch& search() const { return search_; }
@@ -111,6 +113,10 @@ class Filter {
   // What the filter file reads of a message or skip line.
   DlfFilter::Fields dlf_fields(const dlt::Message& m) const;
   static DlfFilter::Fields skip_fields(const dlt::SkipRecord& s);
+  // The line's header string as a filter file's header text reads it (DlfHead); valid until
+  // the calling thread's next call.
+  static std::string_view head(const dlt::Message& m);
+  static std::string_view head(const dlt::SkipRecord& s, std::string_view text);
   bool common_match(const dlt::Id& ecu, const dlt::Id& app, const dlt::Id& ctx, bool has_app, int type, unsigned kind,
                     const util::Timestamp& time) const;
 

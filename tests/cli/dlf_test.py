@@ -47,13 +47,13 @@ def path(name):
 
 def filt(type=0, name="f", ecuid="", apid="", ctid="", payload="", mmin=0, mmax=0, re_app=0, re_ctx=0, re_pay=0,
          ic_pay=0, enable=1, en_ecu=0, en_app=0, en_ctx=0, en_hdr=0, en_pay=0, ctrl=0, en_lmin=0, en_lmax=0,
-         en_mid=0, lmax=6, lmin=0, header="", extra=""):
+         en_mid=0, lmax=6, lmin=0, header="", re_hdr=0, ic_hdr=0, extra=""):
     """One <filter> element with every element dlt-viewer 2.23's SaveFilterItem writes."""
     e = [("type", type), ("name", name), ("ecuid", ecuid), ("applicationid", apid), ("contextid", ctid),
          ("headertext", header), ("payloadtext", payload), ("regex_search", ""), ("regex_replace", ""),
          ("messageIdMin", mmin), ("messageIdMax", mmax), ("enableregexp_Appid", re_app),
-         ("enableregexp_Context", re_ctx), ("enableregexp_Header", 0), ("enableregexp_Payload", re_pay),
-         ("ignoreCase_Header", 0), ("ignoreCase_Payload", ic_pay), ("enablefilter", enable),
+         ("enableregexp_Context", re_ctx), ("enableregexp_Header", re_hdr), ("enableregexp_Payload", re_pay),
+         ("ignoreCase_Header", ic_hdr), ("ignoreCase_Payload", ic_pay), ("enablefilter", enable),
          ("enableecuid", en_ecu), ("enableapplicationid", en_app), ("enablecontextid", en_ctx),
          ("enableheadertext", en_hdr), ("enablepayloadtext", en_pay), ("enablectrlmsgs", ctrl),
          ("enableLogLevelMin", en_lmin), ("enableLogLevelMax", en_lmax), ("enableMarker", 0),
@@ -62,7 +62,7 @@ def filt(type=0, name="f", ecuid="", apid="", ctid="", payload="", mmin=0, mmax=
     body = "".join("        <%s>%s</%s>\n" % (k, escape(str(v)), k) for k, v in e)
     return "    <filter>\n" + body + extra + "    </filter>\n", dict(
         type=type, enable=enable, ecu=ecuid if en_ecu else None, app=(apid, re_app) if en_app else None,
-        ctx=(ctid, re_ctx) if en_ctx else None, pay=(payload, re_pay, ic_pay) if en_pay else None, ctrl=ctrl,
+        ctx=(ctid, re_ctx) if en_ctx else None, hdr=(header, re_hdr, ic_hdr) if en_hdr else None, pay=(payload, re_pay, ic_pay) if en_pay else None, ctrl=ctrl,
         lmin=lmin if en_lmin else None, lmax=lmax if en_lmax else None, mid=(mmin, mmax) if en_mid else None)
 
 
@@ -106,6 +106,20 @@ class Input:
         check(len(self.lines) == len(self.records), "%s: one line per record" % name)
 
 
+def head(r):
+    """dlt-viewer's header string of record `r` (docs/manual.md): TZ=UTC."""
+    if r["record"] == "skip":
+        return None
+    t = r["time"]  # 2024-03-01T10:00:00.004345Z
+    time = t[0:4] + "/" + t[5:7] + "/" + t[8:10] + " " + t[11:26]
+    dev = "%.4f" % r["device_time"] if r["device_time"] is not None else "0.0000"
+    session = (r["session"] or 0) & 0xFFFFFFFF
+    typ = (r["type"] + " " + r["subtype"]) if r["type"] is not None else ""
+    verbose = r["kind"] == "verbose"
+    return "%s %s %d %s %s %s %d %s %s %d" % (time, dev, r["counter"], r["ecu"], r["app"], r["ctx"], session, typ,
+                                             "verbose" if verbose else "non-verbose", r["noar"] if verbose else 0)
+
+
 def field_holds(f, r, mid):
     if r["record"] == "skip":
         ecu, app, ctx, mstp, mtin, text = "", "SKIP", "SKIP", 0, 3, r["text"]
@@ -118,6 +132,9 @@ def field_holds(f, r, mid):
     if f["ctx"] is not None:
         v, rx = f["ctx"]
         if not (re.search(v, ctx) if rx else v in ctx): return False
+    if f["hdr"] is not None and r["record"] == "message":
+        v, rx, ic = f["hdr"]
+        if not re.search(v if rx else re.escape(v), head(r), re.I if ic else 0): return False
     if f["pay"] is not None:
         v, rx, ic = f["pay"]
         if not re.search(v if rx else re.escape(v), text, re.I if ic else 0): return False
@@ -193,6 +210,16 @@ def cases(nv_id):
                              filt(type=1, payload="time+out", en_pay=1, re_pay=1)), True
     yield "negative-payload-header", dlf(filt(type=1, apid="HMI", en_app=1, payload="error", en_pay=1)), True
     yield "empty", dlf(), True
+    yield "header", dlf(filt(header="ECU1 NAV", en_hdr=1)), True
+    yield "header-regex", dlf(filt(header=r"log (warn|error) verbose", en_hdr=1, re_hdr=1)), True
+    yield "header-icase", dlf(filt(header="nav gps", en_hdr=1, ic_hdr=1)), True
+    yield "header-args", dlf(filt(header=r" [1-3]$", en_hdr=1, re_hdr=1)), True
+    yield "header-time", dlf(filt(header=r"^2024/03/01 10:00:0[0-2]\.\d{6} 0\.0000 ", en_hdr=1, re_hdr=1)), True
+    yield "header-session", dlf(filt(header=" 3735928559 ", en_hdr=1)), True
+    yield "header-shape", dlf(filt(type=1, en_hdr=1, re_hdr=1,
+                                   header=r"^\S+ \S+ \S+ \d+ \S+ \S+ \S+ \d+ \S+ \S+ (non-)?verbose \d+$")), True
+    yield "header-payload", dlf(filt(header="non-verbose", en_hdr=1, payload="[3", en_pay=1),
+                                filt(type=1, header=" 0 log", en_hdr=1)), True
 
 
 def compare_dlt_viewer(inp, name, dlf_path, ok_name):
@@ -276,6 +303,17 @@ def main():
             for name, (text, filters), compared in cases(nv_id):
                 if compared:
                     compare_dlt_viewer(read, name, path(name + ".dlf"), base)
+        # The header string is in local time, for dlt-viewer and dltdump alike.
+        f = path("header-berlin.dlf")
+        open(f, "w").write(dlf(filt(header=r"^2024/03/01 11:00:0[0-2]\.", en_hdr=1, re_hdr=1))[0])
+        berlin = dict(env, TZ="Europe/Berlin")
+        copy = path("dv-all-mixed.dlt")
+        subprocess.run([DLT_VIEWER, "-s", "-d", "-f", f, "-c", copy, path("dv-berlin.dlt")], env=berlin,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+        theirs = subprocess.run([DLTDUMP, path("dv-berlin.dlt")], env=berlin, capture_output=True).stdout
+        ours = subprocess.run([DLTDUMP, "--filter-file=" + f, copy], env=berlin, capture_output=True).stdout
+        check(theirs == ours and ours.count(b"\n") > 100, "header text in local time (TZ=Europe/Berlin): %d and %d lines"
+              % (theirs.count(b"\n"), ours.count(b"\n")))
 
     # 3. errors and warnings
     rc, out, err = run("--filter-file=" + path("missing.dlf"), inputs[0].name)
@@ -288,12 +326,13 @@ def main():
         rc, out, err = run("--filter-file=" + path("bad.dlf"), inputs[0].name)
         check(rc == 1 and out == b"" and err.count(b"\n") == 1 and word in err, "bad file %r: %d %r" % (bad, rc, err))
     text, _ = dlf(filt(apid="NAV", en_app=1, extra="        <colourOfTheDay>red</colourOfTheDay>\n"),
-                  filt(type=1, ctid="GPS", en_ctx=1, en_hdr=1, header="ECU1"))
+                  filt(type=1, ctid="GPS", en_ctx=1,
+                       extra="        <enableRegexSearchReplace>1</enableRegexSearchReplace>\n"))
     open(path("warn.dlf"), "w").write(text)
     rc, out, err = run("--filter-file=" + path("warn.dlf"), inputs[0].name)
     lines = err.decode().splitlines()
     check(rc == 0 and len(lines) == 2 and "filter 1: unknown element <colourOfTheDay>" in lines[0] and
-          "filter 2: <enableheadertext> is not supported" in lines[1], "warnings: %d %r" % (rc, lines))
+          "filter 2: <enableRegexSearchReplace> is not supported" in lines[1], "warnings: %d %r" % (rc, lines))
     _, filters = dlf(filt(apid="NAV", en_app=1), filt(type=1, ctid="GPS", en_ctx=1))
     want = model(inputs[0], filters)
     check(out.decode() == "".join(inputs[0].lines[i] for i in want), "warnings: the rest of the file still applies")

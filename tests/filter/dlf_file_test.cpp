@@ -34,14 +34,14 @@ std::string error_of(const std::string& text) {
 TEST(DlfFile, ReadsEveryElementDltViewerWrites) {
   const auto f = parse_dlf("f.dlf", file(R"(<filter>
     <type>1</type><name>nav &amp; more</name><ecuid>ECU1</ecuid><applicationid>NA.</applicationid>
-    <contextid>GP</contextid><headertext>h</headertext><payloadtext>speed \d+</payloadtext>
+    <contextid>GP</contextid><headertext>ECU1 .* warn</headertext><payloadtext>speed \d+</payloadtext>
     <regex_search>a</regex_search><regex_replace>b</regex_replace>
     <messageIdMin>100</messageIdMin><messageIdMax>4294967295</messageIdMax>
     <enableregexp_Appid>1</enableregexp_Appid><enableregexp_Context>1</enableregexp_Context>
-    <enableregexp_Header>0</enableregexp_Header><enableregexp_Payload>1</enableregexp_Payload>
-    <ignoreCase_Header>0</ignoreCase_Header><ignoreCase_Payload>1</ignoreCase_Payload>
+    <enableregexp_Header>1</enableregexp_Header><enableregexp_Payload>1</enableregexp_Payload>
+    <ignoreCase_Header>1</ignoreCase_Header><ignoreCase_Payload>1</ignoreCase_Payload>
     <enablefilter>1</enablefilter><enableecuid>1</enableecuid><enableapplicationid>1</enableapplicationid>
-    <enablecontextid>1</enablecontextid><enableheadertext>0</enableheadertext>
+    <enablecontextid>1</enablecontextid><enableheadertext>1</enableheadertext>
     <enablepayloadtext>1</enablepayloadtext><enablectrlmsgs>1</enablectrlmsgs>
     <enableLogLevelMin>1</enableLogLevelMin><enableLogLevelMax>1</enableLogLevelMax>
     <enableMarker>0</enableMarker><enableMessageId>1</enableMessageId>
@@ -58,6 +58,8 @@ TEST(DlfFile, ReadsEveryElementDltViewerWrites) {
   EXPECT_TRUE(r.app.regex);
   EXPECT_EQ(r.ctx.text, "GP");
   EXPECT_TRUE(r.ctx.regex);
+  EXPECT_EQ(r.header.text, "ECU1 .* warn");
+  EXPECT_TRUE(r.header.enabled && r.header.regex && r.header.ignore_case);
   EXPECT_EQ(r.payload.text, "speed \\d+");
   EXPECT_TRUE(r.payload.regex && r.payload.ignore_case);
   EXPECT_TRUE(r.control_only && r.level_min_enabled && r.level_max_enabled && r.message_id_enabled);
@@ -96,19 +98,18 @@ TEST(DlfFile, WarnsAboutWhatItCannotApply) {
   const auto f = parse_dlf("f.dlf", file("<filter><enablefilter>1</enablefilter><colour>red</colour></filter>"
                                          "<group/>"
                                          "<filter><enablefilter>1</enablefilter><type>7</type></filter>"
-                                         "<filter><enablefilter>1</enablefilter><enableheadertext>1</enableheadertext>"
+                                         "<filter><enablefilter>1</enablefilter>"
                                          "<enableRegexSearchReplace>1</enableRegexSearchReplace></filter>"
                                          "<filter><enablefilter>yes</enablefilter></filter>"
                                          // disabled: its unsupported fields apply to nothing
-                                         "<filter><enableheadertext>1</enableheadertext></filter>"));
-  ASSERT_EQ(f.warnings.size(), 6u);
+                                         "<filter><enableRegexSearchReplace>1</enableRegexSearchReplace></filter>"));
+  ASSERT_EQ(f.warnings.size(), 5u);
   EXPECT_EQ(f.warnings[0], "Filter file 'f.dlf', filter 1: unknown element <colour> ignored");
   EXPECT_EQ(f.warnings[1], "Filter file 'f.dlf': unknown element <group> ignored");
   EXPECT_EQ(f.warnings[2],
             "Filter file 'f.dlf', filter 2: unknown type 7 (0 positive, 1 negative, 2 marker): the filter is left out");
-  EXPECT_NE(f.warnings[3].find("filter 3: <enableheadertext> is not supported"), std::string::npos);
-  EXPECT_NE(f.warnings[4].find("filter 3: <enableRegexSearchReplace> is not supported"), std::string::npos);
-  EXPECT_EQ(f.warnings[5], "Filter file 'f.dlf', filter 4: <enablefilter> 'yes' is not a whole number: taken as 0");
+  EXPECT_NE(f.warnings[3].find("filter 3: <enableRegexSearchReplace> is not supported"), std::string::npos);
+  EXPECT_EQ(f.warnings[4], "Filter file 'f.dlf', filter 4: <enablefilter> 'yes' is not a whole number: taken as 0");
   ASSERT_EQ(f.rules.size(), 5u);
   EXPECT_TRUE(f.rules[0].selects());   // the rest of the filter applies
   EXPECT_FALSE(f.rules[1].selects());  // an unknown type is left out

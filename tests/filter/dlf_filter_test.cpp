@@ -39,9 +39,9 @@ DlfFilter::Fields fields(std::string ecu, std::string app, std::string ctx, int 
 }
 
 // The whole decision with payload text `text`.
-bool judge(const DlfFilter& d, const DlfFilter::Fields& f, const std::string& text = "") {
+bool judge(const DlfFilter& d, const DlfFilter::Fields& f, const std::string& text = "", const std::string& head = "") {
   auto scratch = filter::TextSearch({}, {}, false).scratch();
-  return d.judge(f, text, *scratch);
+  return d.judge(f, text, head, *scratch);
 }
 
 }  // namespace
@@ -168,12 +168,31 @@ TEST(DlfFilter, PayloadTextIsJudgedOnlyWhenTheHeaderLeavesItOpen) {
   EXPECT_FALSE(judge(d, fields("E", "SYS", "C"), "speed"));
 }
 
+TEST(DlfFilter, HeaderTextIsSearchedInTheHeaderString) {
+  DlfRule r = positive();
+  r.header = {true, "ECU1 NAV", false, false};
+  DlfRule warn = positive();
+  warn.header = {true, "log (WARN|error) verbose", true, true};
+  DlfFilter d({r}), w({warn});
+  EXPECT_TRUE(d.needs_text());
+  EXPECT_TRUE(d.needs_head());
+  EXPECT_EQ(d.judge_header(fields("ECU1", "NAV", "C")), Verdict::NeedText);
+  const std::string head = "2024/03/01 10:00:00.000001 0.0000 3 ECU1 NAV GPS 0 log warn verbose 2";
+  EXPECT_TRUE(judge(d, fields("ECU1", "NAV", "GPS"), "payload", head));
+  EXPECT_FALSE(judge(d, fields("ECU1", "NAV", "GPS"), "ECU1 NAV", "2024/03/01 10:00:00.000001 0.0000 3 ECU1 HMI"));
+  EXPECT_TRUE(judge(w, fields("ECU1", "NAV", "GPS"), "", head));
+  EXPECT_FALSE(judge(w, fields("ECU1", "NAV", "GPS"), "log warn verbose", "x log info verbose 1"));
+}
+
 TEST(DlfFilter, AnEmptyPayloadFieldNeedsNoText) {
   DlfRule r = positive();
   r.payload = {true, "", false, false};
   DlfFilter d({r});
+  r.header = {true, "", true, false};
   EXPECT_FALSE(d.needs_text());
   EXPECT_EQ(d.judge_header(fields("E", "A", "C")), Verdict::Pass);
+  DlfFilter with_header({r});
+  EXPECT_FALSE(with_header.needs_text() || with_header.needs_head());
 }
 
 TEST(DlfFilter, ABadPatternIsAnOptionError) {
