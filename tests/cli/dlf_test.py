@@ -210,6 +210,14 @@ def cases(nv_id):
                              filt(type=1, payload="time+out", en_pay=1, re_pay=1)), True
     yield "negative-payload-header", dlf(filt(type=1, apid="HMI", en_app=1, payload="error", en_pay=1)), True
     yield "empty", dlf(), True
+    # An older file's <enableregexp> (after the others here): dlt-viewer 2.23 reads it for
+    # the APP id only, so the CTX value is still a "contains" (here one that never is).
+    legacy = filt(apid="^NA", en_app=1, ctid="^G", extra="        <enableregexp>1</enableregexp>\n")
+    legacy[1]["app"] = ("^NA", 1)
+    yield "legacy-regex", dlf(legacy), True
+    legacy_ctx = filt(apid="^NA", en_app=1, ctid="^G", en_ctx=1, extra="        <enableregexp>1</enableregexp>\n")
+    legacy_ctx[1]["app"] = ("^NA", 1)
+    yield "legacy-regex-ctx", dlf(legacy_ctx), True
     yield "header", dlf(filt(header="ECU1 NAV", en_hdr=1)), True
     yield "header-regex", dlf(filt(header=r"log (warn|error) verbose", en_hdr=1, re_hdr=1)), True
     yield "header-icase", dlf(filt(header="nav gps", en_hdr=1, ic_hdr=1)), True
@@ -271,6 +279,12 @@ def main():
             check(out1.decode() == "".join(inp.lines[i] for i in want), "%s: text lines" % what)
             rc, out2, _ = run("--threads=2", "--filter-file=" + f, inp.name)
             check(out2 == out1, "%s: 2 threads byte-identical to 1" % what)
+            rc, out, _ = run("-c", "--filter-file=" + f, inp.name)
+            check(out == b"%d\n" % sum(inp.records[i]["record"] == "message" for i in want), "%s: -c" % what)
+            if filters:
+                everything = set(range(len(inp.records)))
+                rc, out, _ = run("-v", "--filter-file=" + f, inp.name)
+                check(out.decode() == "".join(inp.lines[i] for i in sorted(everything - set(want))), "%s: -v" % what)
             want = model(inp, filters, before=2, after=1)
             rc, out, _ = run("--threads=2", "-B", "2", "-A", "1", "--filter-file=" + f, inp.name)
             check(out.decode() == "".join(inp.lines[i] for i in want), "%s: with -B 2 -A 1" % what)
