@@ -8,6 +8,7 @@
 #include "dlt/packet.hpp"
 #include "dlt/packet_builder.hpp"
 #include "filter/filter.hpp"
+#include "filter/filter_sink.hpp"
 #include "util/error.hpp"
 
 using namespace dltdump;
@@ -241,4 +242,41 @@ TEST(DlfFilter, InTheFilterHeaderFieldsAloneNeedNoText) {
   EXPECT_TRUE(g.header_match(m));
   EXPECT_TRUE(g.text_match(m, "the door", *scratch));
   EXPECT_FALSE(g.text_match(m, "the window", *scratch));
+}
+
+namespace {
+struct Discard : dlt::FramerSink {
+  int messages = 0;
+  void on_message(const dlt::Message&) override { ++messages; }
+  void on_skip(const dlt::SkipRecord&) override {}
+};
+}  // namespace
+
+// The framer's payload gate: a filter file of header fields alone never asks for text a
+// binary output does not need; one with a payload field asks only where the header fields
+// leave it open.
+TEST(DlfFilter, TheGateAsksForTextOnlyWhereAFilterNeedsIt) {
+  using Need = dlt::PayloadGate::Need;
+  DlfRule nav = positive();
+  nav.app = {true, "NAV", false, false};
+  filter::FilterSpec spec;
+  spec.filter_file = std::vector<DlfRule>{nav};
+  filter::Filter header_only(spec);
+  nav.payload = {true, "door", false, false};
+  spec.filter_file = std::vector<DlfRule>{nav};
+  filter::Filter with_payload(spec);
+  Discard out;
+  filter::FilterSink binary(header_only, {}, out, false), binary_payload(with_payload, {}, out, false);
+  test::PacketSpec p;
+  p.app = "NAV";
+  auto nav_bytes = test::packet(p, {});
+  p.app = "HMI";
+  auto hmi_bytes = test::packet(p, {});
+  dlt::Message nav_m, hmi_m;
+  ASSERT_TRUE(dlt::parse_packet(nav_bytes, nav_m));
+  ASSERT_TRUE(dlt::parse_packet(hmi_bytes, hmi_m));
+  EXPECT_EQ(binary.need(nav_m), Need::Validation);
+  EXPECT_EQ(binary.need(hmi_m), Need::Nothing);
+  EXPECT_EQ(binary_payload.need(nav_m), Need::Text);
+  EXPECT_EQ(binary_payload.need(hmi_m), Need::Nothing);
 }
