@@ -257,7 +257,7 @@ def main():
                    check=True, stdout=subprocess.DEVNULL)
     names = [path("mixed.dlt"), path("nv.dlt")]
     if SHARED:
-        names += [os.path.join(SHARED, n) for n in ("covesa-testfile.dlt", "covesa-daemon-recording.dlt")
+        names += [os.path.join(SHARED, n) for n in ("covesa-testfile.dlt", "covesa-testfile_extended.dlt", "covesa-daemon-recording.dlt")
                   if os.path.exists(os.path.join(SHARED, n))]
     inputs = [Input(n) for n in names]
     nv = [i for i, r in zip(inputs[0].ids, inputs[0].records) if r.get("kind") == "non-verbose" and i]
@@ -300,6 +300,18 @@ def main():
                   [(inp.records[i].get("counter"), inp.records[i].get("time_us"), inp.records[i]["text"])
                    for i in model(inp, filters) if inp.records[i]["record"] == "message"],
                   "%s: DLT output read back" % what)
+
+    # Several threads on an input of several 4 MiB blocks: byte for byte what one thread prints.
+    big = path("big.dlt")
+    subprocess.run([DLTGEN, "--size", "20000000", "--seed", "5", "--profile", "mixed", "-o", big], check=True,
+                   stdout=subprocess.DEVNULL)
+    for name in ("app", "payload-regex", "header-regex", "combination", "negative-payload-header", "msgid-range"):
+        f = path(name + ".dlf")
+        for extra in ([], ["-B", "2", "-A", "1"], ["--out=json"]):
+            rc1, one, _ = run("--threads=1", "--filter-file=" + f, *extra, big)
+            rc3, three, _ = run("--threads=3", "--filter-file=" + f, *extra, big)
+            check(rc1 == rc3 == 0 and one == three and len(one) > 0,
+                  "%s %s on 20 MB: 3 threads byte-identical to 1" % (name, " ".join(extra)))
 
     # 2. dlt-viewer's own selection
     if not DLT_VIEWER:
