@@ -37,8 +37,8 @@ class Filter {
 
   // --none: nothing passes.
   bool passes_nothing() const { return none_; }
-  // True when the text group is given (or a filter file has a payload-text field): lines
-  // need their payload text to be judged.
+  // True when the text group is given (or a filter file has a header- or payload-text
+  // field): lines need their payload text to be judged.
   bool has_text_group() const { return !search_.empty() || dlf_needs_text_; }
   // -v: the lines the groups do not select pass.
   bool inverted() const { return invert_; }
@@ -73,10 +73,9 @@ class Filter {
   bool text_match(std::string_view text, TextSearch::Scratch& scratch) const {
     return search_.empty() || search_.matches(text, scratch);
   }
-  // The text group and the filter file's payload fields (true when neither is given), for
-  // a line whose header_match holds; `text` is its payload text.
-  // (A filter file's header-text field makes the line's head with a formatter of the
-  // calling thread's own.)
+  // The text group and the filter file's text fields (true when neither is given), for a
+  // line whose header_match holds; `text` is its payload text. (A filter file's header-text
+  // field makes the line's header string in a buffer of the calling thread's own.)
   bool text_match(const dlt::Message& m, std::string_view text, TextSearch::Scratch& scratch) const {
     return (search_.empty() || search_.matches(text, scratch)) &&
            (!dlf_needs_text_ || dlf_->judge(dlf_fields(m), text, dlf_->needs_head() ? head(m) : "", scratch));
