@@ -70,6 +70,13 @@ for o in 0 1 2 3 4 5 6 7; do
     byte "$a"; byte $((a >> 8)); cat "$work/cli_a"; byte "$n"; byte $((n >> 8)); cat "$work/cli_n"
     cat "$work/cli_c"; } > "$work/corpus_cli/seed$o"
 done
+# The same inputs through each filter file (option 0 with value k: fuzz_cli writes k.dlf),
+# output kind k, with context.
+for k in 1 2 3 4 5 6 7; do
+  { byte $((2 | k << 2)); byte $((k << 3)); byte $((k * 5)); byte $((k * 13)); byte $((k * 7)); byte 0; byte 1; byte 4
+    byte "$a"; byte $((a >> 8)); cat "$work/cli_a"; byte "$n"; byte $((n >> 8)); cat "$work/cli_n"
+    cat "$work/cli_c"; } > "$work/corpus_cli/dlf$k"
+done
 # And the shape of issue #19's crash: -B 3 --appid=NAV into one DLT file from two DLT
 # files, the second starting with a NAV message (seed 8), so that context held from the
 # first input is written after it ended.
