@@ -16,6 +16,11 @@
 // * a DLT or PCAP-NG output decodes back to exactly the lines the text output lists
 //   (positions and the counters of skip lines aside).
 //
+// With no filter option chosen but a value, the filter is a dlt-viewer filter file
+// (--filter-file) of seven written at start: ids, CTX "contains", patterns, levels, message
+// ids, control messages, header and payload text, positive and negative; the same
+// invariants hold.
+//
 // With the block-size byte odd, the runs decode non-verbose messages through a FIBEX
 // catalogue (--fibex, --nv-noexthdr) of frames for the message ids dltgen writes (0-4999):
 // fixed and counted types, static texts; the same invariants hold.
@@ -263,8 +268,8 @@ void write_capture(int fd, std::span<const std::uint8_t> bytes, std::uint8_t fla
 
 // The 8 header bytes: [0] input count (value % 3), output kind (bits 2-4), --position
 // (bit 5), a forced --format (bits 6-7 both set; [1] bits 6-7 choose it); [1] filter (bits
-// 0-2 the option, bits 3-5 its value); [2] -A (bits 0-1), -B (bits 2-3), N (bits 4-7);
-// [3] block size; [4] split size; [5-7] each input's kind.
+// 0-2 the option, bits 3-5 its value; option 0 with a value: filter file <value>.dlf); [2] -A (bits 0-1), -B (bits
+// 2-3), N (bits 4-7); [3] block size; [4] split size; [5-7] each input's kind.
 struct Header {
   unsigned inputs;  // 1-3
   unsigned output;  // 0-7, see kOutputs
@@ -296,6 +301,34 @@ const char* const kFilterValues[8][8] = {
     {"ECU1", "ECU2", "TCB", "ECU1,TCB", "E", "X", "ECU", "SKIP"},
 };
 
+// The filter files (--filter-file) option 0 chooses by its value 1-7: the <filter> elements
+// of each, written as dlt-viewer writes them (elements not given keep their defaults).
+std::string dlf_filter(int type, const std::string& elements) {
+  return "<filter><type>" + std::to_string(type) + "</type><enablefilter>1</enablefilter>" + elements + "</filter>";
+}
+const std::string kDlfFiles[8] = {
+    "",
+    dlf_filter(0, "<applicationid>NAV</applicationid><enableapplicationid>1</enableapplicationid>"),
+    dlf_filter(1, "<contextid>GP</contextid><enablecontextid>1</enablecontextid>") +
+        dlf_filter(0, "<logLevelMax>3</logLevelMax><enableLogLevelMax>1</enableLogLevelMax>"),
+    dlf_filter(0,
+               "<payloadtext>[0-9]{3}|d..r</payloadtext><enablepayloadtext>1</enablepayloadtext>"
+               "<enableregexp_Payload>1</enableregexp_Payload><ignoreCase_Payload>1</ignoreCase_Payload>"),
+    dlf_filter(0, "<headertext>ECU1</headertext><enableheadertext>1</enableheadertext>") +
+        dlf_filter(1, "<payloadtext>ok</payloadtext><enablepayloadtext>1</enablepayloadtext>"),
+    dlf_filter(0,
+               "<messageIdMin>0</messageIdMin><messageIdMax>2000</messageIdMax><enableMessageId>1</enableMessageId>"),
+    dlf_filter(0, "<enablectrlmsgs>1</enablectrlmsgs>") +
+        dlf_filter(0,
+                   "<applicationid>^(NA|SK)</applicationid><enableapplicationid>1</enableapplicationid>"
+                   "<enableregexp_Appid>1</enableregexp_Appid>"),
+    dlf_filter(2, "<applicationid>NAV</applicationid><enableapplicationid>1</enableapplicationid>") +
+        dlf_filter(1,
+                   "<headertext> log (warn|info) </headertext><enableheadertext>1</enableheadertext>"
+                   "<enableregexp_Header>1</enableregexp_Header><logLevelMin>2</logLevelMin>"
+                   "<enableLogLevelMin>1</enableLogLevelMin>"),
+};
+
 Header parse_header(const std::uint8_t* h) {
   Header r;
   r.inputs = 1 + h[0] % 3;
@@ -303,7 +336,9 @@ Header parse_header(const std::uint8_t* h) {
   r.position = h[0] & 0x20;
   if ((h[0] >> 6) == 3) r.format = kFormats[h[1] >> 6];
   const unsigned kind = h[1] & 7, which = (h[1] >> 3) & 7;
-  if (kind != 0) {
+  if (kind == 0 && which != 0) {
+    r.filter = {"--filter-file=" + g_dir + "/" + std::to_string(which) + ".dlf"};
+  } else if (kind != 0) {
     const std::string value = kFilterValues[kind][which];
     const std::string option = kFilterOptions[kind];
     if (option.ends_with("=")) {
@@ -484,6 +519,14 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   const int fd = open(catalogue.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0 || write(fd, xml.data(), xml.size()) != static_cast<ssize_t>(xml.size())) fail("writing the catalogue");
   close(fd);
+  for (int k = 1; k < 8; ++k) {
+    const std::string name = g_dir + "/" + std::to_string(k) + ".dlf";
+    const std::string text =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<dltfilter>" + kDlfFiles[k] + "</dltfilter>\n";
+    const int f = open(name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (f < 0 || write(f, text.data(), text.size()) != static_cast<ssize_t>(text.size())) fail("writing a filter file");
+    close(f);
+  }
   const std::vector<std::string> paths{catalogue};
   g_fibex = fibex::read_catalogue(paths, {.per_ecu = false, .id_only = true});
   if (!g_fibex.warnings.empty()) fail(("the catalogue has warnings: " + g_fibex.warnings[0].text()).c_str());
@@ -492,6 +535,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
       remove_files(g_dir + "/in");
       remove_files(g_dir + "/out");
       unlink((g_dir + "/catalogue.xml").c_str());
+      for (int k = 1; k < 8; ++k) unlink((g_dir + "/" + std::to_string(k) + ".dlf").c_str());
       rmdir((g_dir + "/in").c_str());
       rmdir((g_dir + "/out").c_str());
       rmdir(g_dir.c_str());

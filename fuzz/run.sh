@@ -70,6 +70,13 @@ for o in 0 1 2 3 4 5 6 7; do
     byte "$a"; byte $((a >> 8)); cat "$work/cli_a"; byte "$n"; byte $((n >> 8)); cat "$work/cli_n"
     cat "$work/cli_c"; } > "$work/corpus_cli/seed$o"
 done
+# The same inputs through each filter file (option 0 with value k: fuzz_cli writes k.dlf),
+# output kind k, with context.
+for k in 1 2 3 4 5 6 7; do
+  { byte $((2 | k << 2)); byte $((k << 3)); byte $((k * 5)); byte $((k * 13)); byte $((k * 7)); byte 0; byte 1; byte 4
+    byte "$a"; byte $((a >> 8)); cat "$work/cli_a"; byte "$n"; byte $((n >> 8)); cat "$work/cli_n"
+    cat "$work/cli_c"; } > "$work/corpus_cli/dlf$k"
+done
 # And the shape of issue #19's crash: -B 3 --appid=NAV into one DLT file from two DLT
 # files, the second starting with a NAV message (seed 8), so that context held from the
 # first input is written after it ended.
@@ -91,7 +98,31 @@ mkdir -p "$work/corpus_fibex_decode"
   printf 'A\x03'
   printf '\x20\x01\x00\x0e\x03\x00\x00\x00\x34\x12\x02\x00o\x00'
   printf '\x20\x02\x00\x0b\x03\x00\x00\x00\x34\x12\x09'; } > "$work/corpus_fibex_decode/seed"
-TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter dlt_output:dlt_output live_uri:live_uri cli:cli fibex_reader:fibex_reader fibex_decode:fibex_decode}
+# fuzz_dlf_reader: filter files as dlt-viewer writes them (every element), positive,
+# negative and marker, with each field and flag.
+mkdir -p "$work/corpus_dlf_reader"
+dlf_filter() {  # type ecu app ctx payload regex-app regex-ctx regex-payload icase enables(ecu app ctx pay ctrl min max id)
+  printf '<filter><type>%s</type><name>n</name><ecuid>%s</ecuid><applicationid>%s</applicationid>' "$1" "$2" "$3"
+  printf '<contextid>%s</contextid><headertext></headertext><payloadtext>%s</payloadtext>' "$4" "$5"
+  printf '<regex_search></regex_search><regex_replace></regex_replace><messageIdMin>100</messageIdMin>'
+  printf '<messageIdMax>%s</messageIdMax><enableregexp_Appid>%s</enableregexp_Appid>' "${14}" "$6"
+  printf '<enableregexp_Context>%s</enableregexp_Context><enableregexp_Header>0</enableregexp_Header>' "$7"
+  printf '<enableregexp_Payload>%s</enableregexp_Payload><ignoreCase_Header>0</ignoreCase_Header>' "$8"
+  printf '<ignoreCase_Payload>%s</ignoreCase_Payload><enablefilter>1</enablefilter>' "$9"
+  printf '<enableecuid>%s</enableecuid><enableapplicationid>%s</enableapplicationid>' "${10}" "${11}"
+  printf '<enablecontextid>%s</enablecontextid><enableheadertext>0</enableheadertext>' "${12}"
+  printf '<enablepayloadtext>%s</enablepayloadtext><enablectrlmsgs>0</enablectrlmsgs>' "${13}"
+  printf '<enableLogLevelMin>1</enableLogLevelMin><enableLogLevelMax>1</enableLogLevelMax>'
+  printf '<enableMarker>0</enableMarker><enableMessageId>%s</enableMessageId>' "${15}"
+  printf '<enableRegexSearchReplace>0</enableRegexSearchReplace><filterColour>#000000</filterColour>'
+  printf '<logLevelMax>4</logLevelMax><logLevelMin>2</logLevelMin></filter>\n'
+}
+{ echo '<?xml version="1.0" encoding="UTF-8"?>'; echo '<dltfilter>'
+  dlf_filter 0 ECU1 NAV GP radar 0 0 0 0 1 1 1 1 0 0
+  dlf_filter 1 TCB '^(NA|ME)' 'S$' 'time+out' 1 1 1 1 0 1 1 1 200 1
+  dlf_filter 2 E HMI C x 0 0 0 0 0 1 0 0 0 0
+  echo '</dltfilter>'; } > "$work/corpus_dlf_reader/seed"
+TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter dlt_output:dlt_output live_uri:live_uri cli:cli fibex_reader:fibex_reader fibex_decode:fibex_decode dlf_reader:dlf_reader}
 for t in $TARGETS; do
   target=${t%%:*}
   corpus=${t##*:}

@@ -5,6 +5,8 @@
 #include <limits>
 
 #include "cli/option_table.hpp"
+#include "filter/dlf_file.hpp"
+#include "filter/dlf_filter.hpp"
 #include "filter/filter_sink.hpp"
 #include "filter/text_search.hpp"
 #include "util/ascii.hpp"
@@ -257,6 +259,14 @@ void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config,
   // Q3: a bad pattern is an option error (TextSearch throws it); with -i the strings are
   // patterns too.
   filter::TextSearch check(f.strings, f.regexes, f.ignore_case);
+  if (auto* v = cl.values(OptionId::FilterFile)) {
+    // Read now, before any input: a file that cannot be read or is not a filter file is an
+    // option error; what it holds that dltdump cannot apply, a warning each.
+    filter::DlfFile file = filter::read_dlf_file(v->front());
+    for (auto& w : file.warnings) warnings.push_back({util::Culprit::Option, v->front(), std::move(w)});
+    filter::DlfFilter compiled(file.rules);  // a bad pattern in it is an option error too
+    f.filter_file = std::move(file.rules);
+  }
   config.before_context = parse_context(cl, OptionId::BeforeContext, filter::FilterSink::kMaxBefore);
   config.after_context = parse_context(cl, OptionId::AfterContext, static_cast<std::uint32_t>(INT32_MAX));
   // -v without a filter would select nothing at all: surely not what was meant (grep -v

@@ -58,6 +58,7 @@ enum class OptionId : std::uint8_t {
   String,
   Regex,
   IgnoreCase,
+  FilterFile,
   InvertMatch,
   MaxCount,
   None,

@@ -6,6 +6,7 @@
 
 #include "dlt/nonverbose_payload.hpp"
 #include "dlt/packet.hpp"
+#include "filter/dlf_head.hpp"
 
 namespace dltdump::filter {
 
@@ -63,6 +64,44 @@ Filter::Filter(const FilterSpec& spec)
   }
   for (std::int32_t t : spec.not_types)
     if (t >= 0 && t < 256) types_.reset(static_cast<std::size_t>(t));
+  if (spec.filter_file) {
+    auto dlf = std::make_unique<const DlfFilter>(*spec.filter_file);
+    if (!dlf->passes_all()) {
+      dlf_needs_text_ = dlf->needs_text();
+      dlf_ = std::move(dlf);
+    }
+  }
+}
+
+DlfFilter::Fields Filter::dlf_fields(const dlt::Message& m) const {
+  DlfFilter::Fields f;
+  f.ecu = m.shown_ecu();
+  if (m.has_extended) {
+    f.app = m.app;
+    f.ctx = m.ctx;
+    f.type = m.msin & 0xFE;
+  }
+  // dlt-viewer's message id: a non-verbose message's first payload bytes, else 0.
+  if (dlf_->uses_message_id() && !(m.has_extended && (m.msin & 1)))
+    f.message_id = dlt::nonverbose_message_id(m.payload, m.big_endian);
+  return f;
+}
+
+std::string_view Filter::head(const dlt::Message& m) {
+  thread_local DlfHead maker;
+  return maker.of(m);
+}
+
+std::string_view Filter::head(const dlt::SkipRecord& s, std::string_view text) {
+  thread_local DlfHead maker;
+  return maker.of(s, text);
+}
+
+DlfFilter::Fields Filter::skip_fields(const dlt::SkipRecord&) {
+  DlfFilter::Fields f;
+  f.app = f.ctx = kSkipId;
+  f.type = kSkipType;
+  return f;
 }
 
 // Inlined into both header_match overloads: it runs for every message a filter judges.
@@ -96,7 +135,7 @@ bool Filter::header_match(const dlt::Message& m) const {
     const std::uint32_t id = dlt::nonverbose_message_id(m.payload, m.big_endian);
     if (std::find(message_ids_.begin(), message_ids_.end(), id) == message_ids_.end()) return false;
   }
-  return true;
+  return !dlf_ || dlf_->judge_header(dlf_fields(m)) != DlfFilter::Verdict::Fail;
 }
 
 bool Filter::rejects_packet(std::span<const std::uint8_t> packet) const {
@@ -114,7 +153,8 @@ bool Filter::rejects_packet(std::span<const std::uint8_t> packet) const {
 
 bool Filter::header_match(const dlt::SkipRecord& s) const {
   if (!sessions_.empty() || !message_ids_.empty()) return false;  // skip lines have neither
-  return common_match(dlt::Id{}, kSkipId, kSkipId, true, kSkipType, kKindVerbose, s.time);
+  return common_match(dlt::Id{}, kSkipId, kSkipId, true, kSkipType, kKindVerbose, s.time) &&
+         (!dlf_ || dlf_->judge_header(skip_fields(s)) != DlfFilter::Verdict::Fail);
 }
 
 bool Filter::may_pass_skip_lines() const {
@@ -122,7 +162,7 @@ bool Filter::may_pass_skip_lines() const {
   if (invert_) {
     // Selected when the groups fail it: some skip line's text may fail the text group, or
     // its time fall outside the window; else all skip lines are judged alike.
-    if (!search_.empty() || time_given_) return true;
+    if (has_text_group() || time_given_) return true;
     return !header_match(dlt::SkipRecord{0, 1, dlt::kReasonSearching, {0, true}});
   }
   // Only the time differs between skip lines: take one inside the time range.

@@ -6,6 +6,8 @@
 //   level threshold) read only decoded header fields — the framer asks them before it
 //   formats a payload (dlt::PayloadGate);
 // * the text group (`-s`, `-r`) searches the payload text, made once per message.
+// A filter file (--filter-file, DlfFilter) is one more group: header_match asks its verdict
+// from the header fields; when that needs the text, text_match judges it again with the text.
 // header_match and text_match judge the groups as given; with -v (inverted()) a line is
 // selected when they do NOT both hold — the caller (FilterSink) applies the inversion, since
 // only it knows whether the text was judged.
@@ -15,11 +17,13 @@
 
 #include <bitset>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <vector>
 
 #include "dlt/message.hpp"
+#include "filter/dlf_filter.hpp"
 #include "filter/filter_spec.hpp"
 #include "filter/text_search.hpp"
 
@@ -33,8 +37,9 @@ class Filter {
 
   // --none: nothing passes.
   bool passes_nothing() const { return none_; }
-  // True when the text group is given: lines need their payload text to be judged.
-  bool has_text_group() const { return !search_.empty(); }
+  // True when the text group is given (or a filter file has a header- or payload-text
+  // field): lines need their payload text to be judged.
+  bool has_text_group() const { return !search_.empty() || dlf_needs_text_; }
   // -v: the lines the groups do not select pass.
   bool inverted() const { return invert_; }
   // -m: whether given, and the matching messages after which an input is read no further.
@@ -68,6 +73,17 @@ class Filter {
   bool text_match(std::string_view text, TextSearch::Scratch& scratch) const {
     return search_.empty() || search_.matches(text, scratch);
   }
+  // The text group and the filter file's text fields (true when neither is given), for a
+  // line whose header_match holds; `text` is its payload text. (A filter file's header-text
+  // field makes the line's header string in a buffer of the calling thread's own.)
+  bool text_match(const dlt::Message& m, std::string_view text, TextSearch::Scratch& scratch) const {
+    return (search_.empty() || search_.matches(text, scratch)) &&
+           (!dlf_needs_text_ || dlf_->judge(dlf_fields(m), text, dlf_->needs_head() ? head(m) : "", scratch));
+  }
+  bool text_match(const dlt::SkipRecord& s, std::string_view text, TextSearch::Scratch& scratch) const {
+    return (search_.empty() || search_.matches(text, scratch)) &&
+           (!dlf_needs_text_ || dlf_->judge(skip_fields(s), text, dlf_->needs_head() ? head(s, text) : "", scratch));
+  }
 
   const TextSearch& search() const { return search_; }
 
@@ -93,6 +109,13 @@ class Filter {
       return false;
     return true;
   }
+  // What the filter file reads of a message or skip line.
+  DlfFilter::Fields dlf_fields(const dlt::Message& m) const;
+  static DlfFilter::Fields skip_fields(const dlt::SkipRecord& s);
+  // The line's header string as a filter file's header text reads it (DlfHead); valid until
+  // the calling thread's next call.
+  static std::string_view head(const dlt::Message& m);
+  static std::string_view head(const dlt::SkipRecord& s, std::string_view text);
   bool common_match(const dlt::Id& ecu, const dlt::Id& app, const dlt::Id& ctx, bool has_app, int type, unsigned kind,
                     const util::Timestamp& time) const;
 
@@ -116,6 +139,8 @@ class Filter {
   bool time_given_;
   std::int64_t not_before_us_, not_after_us_;
   TextSearch search_;
+  std::unique_ptr<const DlfFilter> dlf_;  // null: no filter file, or one that passes every line
+  bool dlf_needs_text_ = false;           // dlf_ && dlf_->needs_text()
 };
 
 }  // namespace dltdump::filter

@@ -54,7 +54,7 @@ void FilterSink::on_message(const dlt::Message& m) {
       with_text_.payload_text = text_.view();
       line = &with_text_;
     }
-    hit = filter_.text_match(line->payload_text, *scratch_);
+    hit = filter_.text_match(*line, line->payload_text, *scratch_);
   }
   route(*line, hit != invert_);
 }
@@ -65,7 +65,7 @@ void FilterSink::on_skip(const dlt::SkipRecord& s) {
   if (hit && filter_.has_text_group()) {
     text_.clear();
     dlt::format_skip_text(s, text_);
-    hit = filter_.text_match(text_.view(), *scratch_);
+    hit = filter_.text_match(s, text_.view(), *scratch_);
   }
   route(s, hit != invert_);
 }

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "filter/dlf_file.hpp"
+
 namespace dltdump::filter {
 
 // --verbose / --nonverbose / --control: bits of FilterSpec::kinds.
@@ -34,6 +36,9 @@ struct FilterSpec {
   bool ignore_case = false;                                 // -i: applies to strings and regexes
   bool none = false;                                        // --none: nothing passes
   bool invert = false;                                      // -v: the lines the groups do not select
+  // --filter-file: the filters of a dlt-viewer filter file, one more group (AND): nullopt
+  // when not given.
+  std::optional<std::vector<DlfRule>> filter_file;
   // -m: after this many matching messages an input is read no further (not a filter: it
   // makes no line fail, so it is not in any()).
   std::optional<std::uint64_t> max_count;
@@ -49,7 +54,8 @@ struct FilterSpec {
   bool keeps_counter_sequences_whole() const {
     return app_ids.empty() && ctx_ids.empty() && session_ids.empty() && types.empty() && not_app_ids.empty() &&
            not_ctx_ids.empty() && not_types.empty() && max_level == 0 && (kinds == 0 || kinds == kKindAll) &&
-           message_ids.empty() && strings.empty() && regexes.empty() && (!invert || (!not_before_us && !not_after_us));
+           message_ids.empty() && strings.empty() && regexes.empty() && !filter_file &&
+           (!invert || (!not_before_us && !not_after_us));
   }
 
   // True when any option restricts the lines (context needs at least one).
@@ -57,7 +63,7 @@ struct FilterSpec {
     return none || !ecu_ids.empty() || !app_ids.empty() || !ctx_ids.empty() || !session_ids.empty() || !types.empty() ||
            !not_ecu_ids.empty() || !not_app_ids.empty() || !not_ctx_ids.empty() || !not_types.empty() ||
            max_level != 0 || (kinds != 0 && kinds != kKindAll) || !message_ids.empty() || not_before_us ||
-           not_after_us || !strings.empty() || !regexes.empty();
+           not_after_us || !strings.empty() || !regexes.empty() || filter_file.has_value();
   }
 };
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <set>
 #include <string>
 #include <vector>
@@ -208,8 +209,12 @@ TEST(OptionTable, EveryExampleIsAValidValue) {
   // Each option alone, with its example, on a UDP input (the one --capture needs; --follow
   // needs a file), parses; -v with a filter, since it refuses to invert none (it would print
   // nothing).
+  // --filter-file reads its file while the options are parsed: the example's name, in the
+  // test's temporary directory.
+  const std::string dlf = testing::TempDir() + "nav.dlf";
+  std::ofstream(dlf) << "<dltfilter/>\n";
   for (const OptionEntry& e : option_table()) {
-    for (auto args : spellings(e, std::string(e.example))) {
+    for (auto args : spellings(e, e.id == OptionId::FilterFile ? dlf : std::string(e.example))) {
       if (e.id == OptionId::InvertMatch) args.push_back("--appid=NAV");
       args.push_back(e.id == OptionId::Follow ? "trip.dlt" : "udp://127.0.0.1:3490");
       SCOPED_TRACE(command(args));
