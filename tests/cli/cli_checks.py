@@ -1,5 +1,6 @@
-"""What the Python tests of the command line share (records_test.py, stats_test.py):
-checks counted and reported, and dltdump run with TZ=UTC."""
+"""What the Python tests of the command line share (records_test.py, stats_test.py, …):
+checks counted and reported, dltdump run with TZ=UTC, and JSON Schema validators."""
+import json
 import os
 import subprocess
 import sys
@@ -23,6 +24,21 @@ def runner(dltdump):
         r = subprocess.run([dltdump, *args], capture_output=True, env=ENV, input=stdin)
         return r.returncode, r.stdout, r.stderr
     return run
+
+
+def schema_validator(schema_path):
+    """A validator of the JSON Schema at `schema_path` (checked itself first), or None, said
+    on standard output, when Debian's python3-jsonschema is not installed."""
+    try:
+        import jsonschema
+    except ImportError:
+        print("SKIP schema checks: python3-jsonschema is not installed")
+        return None
+    with open(schema_path, encoding="utf-8") as f:
+        schema = json.load(f)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
 
 
 def finish():

@@ -30,7 +30,7 @@ import struct
 import subprocess
 import sys
 
-from cli_checks import ENV, check, finish, runner
+from cli_checks import ENV, check, finish, runner, schema_validator
 
 DLTDUMP, DLTGEN, CAPGEN, NVGEN, WORK = (os.path.abspath(a) for a in sys.argv[1:6])
 run = runner(DLTDUMP)
@@ -429,27 +429,14 @@ def check_fibex_names(records, catalogue_dir):
     check(named > 0 and bad == 0, "FIBEX arguments carry VARI_NAME/VARI_UNIT (%d named, %d wrong)" % (named, bad))
 
 
-def load_validator():
-    schema_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
-                               "json-records.schema.json")
-    with open(schema_path, encoding="utf-8") as f:
-        schema = json.load(f)
-    try:
-        import jsonschema
-    except ImportError:
-        print("SKIP: jsonschema missing (Debian python3-jsonschema): records not checked against the schema")
-        return None
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
-
-
 VALIDATOR = None
 
 
 def main():
     global VALIDATOR
     os.makedirs(WORK, exist_ok=True)
-    VALIDATOR = load_validator()
+    VALIDATOR = schema_validator(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                                              "json-records.schema.json"))
 
     def gen(*args):
         subprocess.run(list(args), check=True, stdout=subprocess.DEVNULL)

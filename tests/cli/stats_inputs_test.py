@@ -23,7 +23,7 @@ import sys
 import time
 import unicodedata
 
-from cli_checks import ENV, check, finish, runner
+from cli_checks import ENV, check, finish, runner, schema_validator
 
 DLTDUMP, DLTGEN, CAPGEN, SCHEMA, WORK = (os.path.abspath(a) for a in sys.argv[1:6])
 run = runner(DLTDUMP)
@@ -38,17 +38,6 @@ def path(name):
 
 def gen(*args):
     subprocess.run(list(args), check=True, stdout=subprocess.DEVNULL)
-
-
-def validator():
-    try:
-        import jsonschema
-    except ImportError:
-        print("SKIP schema checks: python3-jsonschema is not installed")
-        return None
-    with open(SCHEMA) as f:
-        schema = json.load(f)
-    return jsonschema.validators.validator_for(schema)(schema)
 
 
 VALIDATOR = None
@@ -198,7 +187,7 @@ def check_names():
 def main():
     global VALIDATOR
     os.makedirs(WORK, exist_ok=True)
-    VALIDATOR = validator()
+    VALIDATOR = schema_validator(SCHEMA)
     check_failed_inputs()
     check_names()
     check_stop()

@@ -26,7 +26,7 @@ import struct
 import subprocess
 import sys
 
-from cli_checks import check, finish, runner
+from cli_checks import check, finish, runner, schema_validator
 
 DLTDUMP, DLTGEN, CAPGEN, NVGEN, SCHEMA, WORK = (os.path.abspath(a) for a in sys.argv[1:7])
 SHARED = sys.argv[7] if len(sys.argv) > 7 else ""
@@ -39,19 +39,6 @@ def path(name):
 
 def gen(*args):
     subprocess.run(list(args), check=True, stdout=subprocess.DEVNULL)
-
-
-def load_validator():
-    try:
-        import jsonschema
-    except ImportError:
-        print("SKIP schema checks: python3-jsonschema is not installed")
-        return None
-    with open(SCHEMA) as f:
-        schema = json.load(f)
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    return cls(schema)
 
 
 VALIDATOR = None
@@ -349,7 +336,7 @@ def check_options():
 def main():
     global VALIDATOR
     os.makedirs(WORK, exist_ok=True)
-    VALIDATOR = load_validator()
+    VALIDATOR = schema_validator(SCHEMA)
 
     # The generator's truth: per-stream counters (libdlt), per-ECU counters (AUTOSAR), in
     # each framing; drops every Nth and in bursts, restarts, corruption.
