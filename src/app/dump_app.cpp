@@ -42,9 +42,6 @@ namespace {
 // A diagnostic: one line, whatever its file name holds (a newline, escape sequences).
 void print_line(int fd, const std::string& text) { util::write_diagnostic(fd, util::printable(text)); }
 
-// How much of a window the framer is fed at a time: the progress line's step.
-constexpr std::size_t kProgressStep = 1u << 20;
-
 // One framer over the file's windows (mapped) or read(2) chunks (pipes). The output is
 // flushed before a read that would wait (a slow producer's lines show as they come). A mapped file cut
 // by another program meanwhile stops the input after the window that found it (what lies
@@ -57,16 +54,15 @@ std::uint64_t decode_stream(util::InputFile& file, dlt::StreamFormat format, Pip
   framer.set_interrupt_flag(&util::stop_flag());  // between packets: never inside a line
   SkipTally tally(pipeline.head());
   dlt::FramerSink& sink = count_skips ? tally : pipeline.head();
+  file.set_before_wait([&] { pipeline.sink.flush(); });  // the lines so far go out first
   for (;;) {
-    util::throw_if_stopped();                  // a pipe's read may wait
-    if (!file.ready()) pipeline.sink.flush();  // it will: the lines so far go out first
+    util::throw_if_stopped();  // a pipe's read may wait
     auto window = file.next_window();
     if (window.empty()) break;
-    // In steps, so that the progress line moves while a slow output holds a window up.
-    for (std::size_t at = 0; at < window.size() && !framer.interrupted(); at += kProgressStep) {
-      framer.feed(window.subspan(at, std::min(kProgressStep, window.size() - at)), sink);
-      file.note_progress(framer.fed());
-    }
+    // One feed per window: a packet carried across a feed's end is copied, and a copy made
+    // before another program cuts the file would not be caught as a read across the cut is
+    // (so no smaller steps for the progress line's sake).
+    framer.feed(window, sink);
     if (framer.interrupted()) throw util::Stopped();
     file.check_not_shrunk();
     file.release_before(framer.fed());
@@ -155,8 +151,13 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
       } else {
         // A mapped file's packets stay readable to the end: workers read datagrams in place.
         options.stable_packets = file.is_mapped();
+        ParallelCaptureOptions parallel{config.threads};
+        if (!file.is_mapped()) {  // a pipe: the lines so far go out before a read that waits
+          parallel.input = &file;
+          parallel.idle = [&] { pipeline.sink.flush(); };
+        }
         decode_capture_flows(
-            *reader, options, pipeline.line_spec(), {config.threads},
+            *reader, options, pipeline.line_spec(), parallel,
             [&](std::string_view text, std::uint64_t lines) {
               if (!pipeline.summarises()) util::throw_if_stopped();
               file.check_not_shrunk();  // lines whose place is unknown: none after a cut
@@ -177,6 +178,7 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
   options.payload_gate = pipeline.gate();
   options.payload_text = pipeline.payload_text();
   dissect::CaptureDecoder decoder(options, pipeline.head());
+  file.set_before_wait([&] { pipeline.sink.flush(); });                 // a pipe: the lines so far go out first
   const pcap::ReplayOutcome replayed = pcap::replay(*reader, decoder);  // what the output throws goes up
   file.check_not_shrunk();  // a cut capture: its open flows are not flushed as if it ended
   decoder.finish();

@@ -60,7 +60,7 @@ InputFile InputFile::from_fd(int fd, std::string name, bool owned) {
 InputFile::InputFile(InputFile&& o) noexcept
     : name_(std::move(o.name_)), fd_(o.fd_), owned_(o.owned_), map_(o.map_), map_size_(o.map_size_),
       guard_slot_(o.guard_slot_), map_pos_(o.map_pos_), released_(o.released_), buf_(std::move(o.buf_)), held_(o.held_),
-      eof_(o.eof_), progress_(o.progress()), dev_(o.dev_), ino_(o.ino_) {
+      eof_(o.eof_), progress_(o.progress()), before_wait_(std::move(o.before_wait_)), dev_(o.dev_), ino_(o.ino_) {
   o.fd_ = -1;
   o.owned_ = false;
   o.map_ = nullptr;
@@ -82,7 +82,10 @@ std::span<const std::uint8_t> InputFile::next_window() {
   }
   std::size_t n = 0;
   if (held_ > 0) n = std::exchange(held_, 0);
-  else if (!eof_) n = read_some(buf_.data(), buf_.size());  // a terminal would wait for more after its end
+  else if (!eof_) {
+    if (before_wait_ && !ready()) before_wait_();
+    n = read_some(buf_.data(), buf_.size());  // a terminal would wait for more after its end
+  }
   progress_.store(progress() + n, std::memory_order_relaxed);
   return {buf_.data(), n};
 }

@@ -17,9 +17,11 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "util/error.hpp"
@@ -65,9 +67,13 @@ class InputFile {
     if (offset > progress()) progress_.store(offset, std::memory_order_relaxed);
   }
   // Whether next_window() would return at once: a mapped file, bytes held, the end seen, or
-  // a pipe with bytes to read (poll(2), no wait). For flushing the output before a read that
-  // would wait, so that lines of a slow producer show as they come.
+  // a pipe with bytes to read (poll(2), no wait).
   bool ready() const noexcept;
+  // `f` is called (on the reading thread) before a read of a pipe that would wait: for
+  // writing out what was decoded so far, so that the lines of a slow producer show as they
+  // come and a stop while waiting loses none. What `f` throws, next_window() throws. Empty:
+  // none. The caller keeps what `f` refers to alive until it sets another.
+  void set_before_wait(std::function<void()> f) { before_wait_ = std::move(f); }
   // The size of a mapped file (as mapped); 0 for a pipe, whose size is not known.
   std::uint64_t known_size() const noexcept { return map_size_; }
 
@@ -113,6 +119,7 @@ class InputFile {
   std::size_t held_ = 0;                    // pipes: buf_[0, held_) read by head(), not yet handed out
   bool eof_ = false;                        // pipes: head() saw the end of input
   std::atomic<std::uint64_t> progress_{0};  // progress(): written by the decoding thread only
+  std::function<void()> before_wait_;       // set_before_wait
   std::uint64_t dev_ = 0, ino_ = 0;
 };
 

@@ -5,10 +5,11 @@ a file, when NO_COLOR is set or TERM is dumb, in output files, JSON or CSV. --co
 colours a pipe too, with the same lines once the colour is taken out, for 1 and 2 threads,
 with filters, context and positions.
 
-Usage: terminal_test.py DLTDUMP DLTGEN WORK_DIR"""
+Usage: terminal_test.py DLTDUMP DLTGEN CAPGEN WORK_DIR"""
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cli_checks import ENV, check, finish, runner  # noqa: E402
 
-dltdump, dltgen, work = sys.argv[1], sys.argv[2], sys.argv[3]
+dltdump, dltgen, capgen, work = sys.argv[1:5]
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
 run = runner(dltdump)
@@ -174,26 +175,48 @@ check(code == 0 and err == b"", "auto: no progress when standard error is no ter
 code, _, err = run("--progress=always", "--threads=1", "-f", "-o", out_txt, "-", stdin=open(big, "rb").read())
 check(code == 0 and open(out_txt, "rb").read() == plain, "--progress=always: the output is the same")
 check(err == b"" or (err.endswith(b"\r\x1b[K") and b"\n" not in err), "--progress=always: redrawn in place, cleared: %r" % err[-200:])
-# Bytes done move while a slow reader holds the output up (the framer is fed in 1 MiB steps).
+# Bytes done move while a slow reader holds the output up (a capture notes its place per
+# packet; a DLT file's per window of 32 MiB, larger than this test's).
+net = os.path.join(work, "net.bin")
+subprocess.run([dltgen, "--format", "net", "--count", "60000", "--seed", "8", "-o", net], check=True)
+capture = os.path.join(work, "slow.pcapng")
+subprocess.run([capgen, "--dlt", net, "--flows", "3", "--seed", "9", "-o", capture], check=True)
 slow_reader = "import sys, time\nwhile sys.stdin.buffer.read(65536):\n    time.sleep(0.03)\n"
 with open(os.path.join(work, "progress.err"), "wb") as err_file:
-    writer = subprocess.Popen([dltdump, "--threads=1", "--progress=always", big], stdout=subprocess.PIPE,
+    writer = subprocess.Popen([dltdump, "--threads=1", "--progress=always", capture], stdout=subprocess.PIPE,
                               stderr=err_file, env=ENV)
     subprocess.run(["/usr/bin/python3", "-c", slow_reader], stdin=writer.stdout, check=True)
     writer.wait()
 done = set(re.findall(rb"\] \S+  ([0-9.]+ [KMG]?i?B) of", open(os.path.join(work, "progress.err"), "rb").read()))
 check(len(done) >= 2, "--progress with a slow reader: the bytes done move: %r" % sorted(done))
 
-# A slow producer's lines show as they come: the output is flushed before a read that waits.
-data = open(log, "rb").read()
-producer = subprocess.Popen(["sh", "-c", "head -c 60000 %s; sleep 3; tail -c +60001 %s" % (log, log)], stdout=subprocess.PIPE)
-with open(out_txt, "wb") as out:
-    consumer = subprocess.Popen([dltdump, "-"], stdin=producer.stdout, stdout=out, env=ENV)
-    time.sleep(1.5)
-    early = open(out_txt, "rb").read()
-    consumer.wait()
-check(early.count(b"\n") > 100 and open(out_txt, "rb").read() == plain_log,
-      "a slow producer: its first lines written before the pause ends (%d lines)" % early.count(b"\n"))
+# A slow producer's lines show as they come: the output is flushed before a read that waits
+# (a capture's parallel decoder decodes what it has batched first); and Ctrl-C while it waits
+# keeps them.
+for name, source, threads in (("a DLT file", log, "2"), ("a capture", capture, "2"), ("a capture", capture, "1")):
+    _, whole, _ = run("--threads=" + threads, source)
+    for stop in (False, True):
+        producer = subprocess.Popen(["sh", "-c", "head -c 60000 %s; sleep 3; tail -c +60001 %s" % (source, source)],
+                                    stdout=subprocess.PIPE)
+        with open(out_txt, "wb") as out:
+            consumer = subprocess.Popen([dltdump, "--threads=" + threads, "-"], stdin=producer.stdout, stdout=out, env=ENV)
+            producer.stdout.close()
+            time.sleep(1.5)
+            early = open(out_txt, "rb").read()
+            if stop:
+                consumer.send_signal(signal.SIGINT)
+            code = consumer.wait(30)
+            producer.kill()
+            producer.wait()
+        final = open(out_txt, "rb").read()
+        if stop:
+            check(code == 130 and final == early and whole.startswith(final) and final.count(b"\n") > 100,
+                  "%s from a slow pipe, %s threads, Ctrl-C while it waits: the lines decoded kept (%s, %d lines)"
+                  % (name, threads, code, final.count(b"\n")))
+        else:
+            check(early.count(b"\n") > 100 and whole.startswith(early) and final == whole,
+                  "%s from a slow pipe, %s threads: its first lines written before the pause ends (%d lines)"
+                  % (name, threads, early.count(b"\n")))
 
 if shutil.which("tmux"):
     half = os.path.getsize(big) // 2

@@ -237,6 +237,13 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
     if (running_) merge(join());
   }
 
+  // The input would wait: what is batched is decoded and passed on now (a smaller batch;
+  // the lines are the same).
+  void idle() {
+    launch();
+    drain();
+  }
+
   // Takes over flows another decoder held (in order of first appearance, with last_used
   // on the same clock as its datagrams): they go on as if they had been fed here.
   void adopt(std::vector<std::unique_ptr<dissect::CaptureFlow>> flows) {
@@ -403,6 +410,27 @@ void run(pcap::CaptureReader& reader, dissect::CaptureDecoder& dissector, Parall
   if (replayed.fault) throw *replayed.fault;  // a malformed capture, after what came before it
 }
 
+// Sets ParallelCaptureOptions::input's before-wait hook to `decoder`'s idle() for its
+// lifetime (the hook refers to the decoder).
+class IdleHook {
+ public:
+  IdleHook(const ParallelCaptureOptions& parallel, ParallelCaptureDecoder& decoder) : input_(parallel.input) {
+    if (!input_) return;
+    input_->set_before_wait([&decoder, idle = parallel.idle] {
+      decoder.idle();
+      if (idle) idle();
+    });
+  }
+  ~IdleHook() {
+    if (input_) input_->set_before_wait({});
+  }
+  IdleHook(const IdleHook&) = delete;
+  IdleHook& operator=(const IdleHook&) = delete;
+
+ private:
+  util::InputFile* input_;
+};
+
 }  // namespace
 
 void decode_capture_flows(pcap::CaptureReader& reader, const dissect::CaptureDecoder::Options& options,
@@ -411,6 +439,7 @@ void decode_capture_flows(pcap::CaptureReader& reader, const dissect::CaptureDec
                           dissect::CaptureReport& report) {
   ParallelCaptureDecoder decoder(options, spec, parallel, emit);
   dissect::CaptureDecoder dissector = dissect::CaptureDecoderSplit::dissect_only(options, decoder);
+  const IdleHook hook(parallel, decoder);
   run(reader, dissector, decoder, report);
 }
 
@@ -421,6 +450,7 @@ void resume_capture_flows(pcap::CaptureReader& reader, dissect::CaptureDecoder& 
                           dissect::CaptureReport& report) {
   ParallelCaptureDecoder decoder(options, spec, parallel, emit);
   decoder.adopt(dissect::CaptureDecoderSplit::hand_over(decoded, decoder, options.stable_packets));
+  const IdleHook hook(parallel, decoder);
   run(reader, decoded, decoder, report);
 }
 

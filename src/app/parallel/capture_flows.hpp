@@ -18,6 +18,7 @@
 #include "app/line_chain.hpp"
 #include "dissect/capture_decoder.hpp"
 #include "pcap/capture_reader.hpp"
+#include "util/input_file.hpp"
 
 namespace dltdump::app {
 
@@ -26,6 +27,11 @@ struct ParallelCaptureOptions {
   // Datagram payload per batch: small enough that a batch's descriptors and lines stay in
   // the cores' caches (256 KiB measured faster than 2 MiB and than 128 KiB).
   std::size_t batch_bytes = 256u << 10;
+  // The file the reader reads, if it is a pipe: before a read that would wait, what is
+  // batched is decoded and emitted and `idle` called (the output flushed), so that a slow
+  // capture's lines show as they come and a stop while waiting loses none.
+  util::InputFile* input = nullptr;
+  std::function<void()> idle = {};
 };
 
 // Decodes every packet of `reader` into lines made and filtered as `lines` says; `emit(text, lines)` receives whole
