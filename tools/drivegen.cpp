@@ -49,7 +49,7 @@
 //                 [--lifecycles-of-one L] [--max-delay-ms D] [--no-device-time-every K]
 //                 [--parts P] [--pcapng-parts LIST] [--truth FILE] [--lifecycles FILE] -o PREFIX
 // Defaults: 3 ECUs (at most 16), 1000 messages, seed 1, step 50 ticks (up to 5 ms), delay up
-// to 20 ms, one part. Counts accept k, M, G suffixes.
+// to 20 ms, one part. Numbers accept k, M, G suffixes (powers of 1024: 10k = 10240).
 #include <fcntl.h>
 #include <unistd.h>
 
