@@ -8,8 +8,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <optional>
+#include <span>
 #include <string_view>
 
+#include "app/capture_setup.hpp"
 #include "app/follow_input.hpp"
 #include "app/live_input.hpp"
 #include "app/parallel/capture_chunks.hpp"
@@ -18,12 +20,12 @@
 #include "app/pipeline.hpp"
 #include "app/progress.hpp"
 #include "app/skip_tally.hpp"
+#include "app/sort/sorted_run.hpp"
 #include "dissect/capture_decoder.hpp"
 #include "dlt/framer.hpp"
 #include "filter/filter.hpp"
 #include "filter/filter_sink.hpp"
 #include "input/format_sniff.hpp"
-#include "net/link.hpp"
 #include "output/output.hpp"
 #include "pcap/capture_reader.hpp"
 #include "pcap/replay.hpp"
@@ -118,18 +120,7 @@ void report_losses(int diag_fd, const std::string& name, const dissect::CaptureL
 void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline& pipeline, int diag_fd) {
   auto reader = pcap::CaptureReader::open(file);
   if (!reader) return;  // fewer than 4 bytes: nothing to decode (spec §5)
-  dissect::CaptureDecoder::Options options;
-  options.udp_ports = config.udp_ports;
-  options.catalogue = config.catalogue;
-  // A classic PCAP's one interface is known at open (a PCAP-NG file's come with its blocks).
-  for (const pcap::Interface& itf : reader->interfaces()) {
-    if (!net::decodes_link_type(itf.link_type))
-      throw util::input_error(file.name(), file.name() + ": " + reader->format_name() + " of link type " +
-                                               std::to_string(itf.link_type) +
-                                               ", which is not decoded (Ethernet 1, raw IPv4 101 and 228, "
-                                               "Linux SLL 113 and SLL2 276)");
-    options.snapshot_length = itf.snaplen;
-  }
+  dissect::CaptureDecoder::Options options = capture_decoder_options(*reader, config, file.name());
   auto report_nothing_found = [&](const dissect::CaptureReport& report) {
     if (!report.nothing_found.empty()) throw util::input_error(file.name(), file.name() + ": " + report.nothing_found);
   };
@@ -304,7 +295,15 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   std::size_t processed = 0, attempted = 0;  // inputs read to their end; begun
   bool stopped = false;
 
-  for (const auto& spec : config.inputs) {
+  if (runs_over_time(config)) {
+    try {
+      processed = run_over_time(config, pipeline, out_fd, diag_fd, progress ? &*progress : nullptr);
+    } catch (const util::Stopped&) {
+      stopped = true;  // the output has been told (run_over_time)
+    }
+    attempted = config.inputs.size();
+  }
+  for (const auto& spec : runs_over_time(config) ? std::span<const input::InputSpec>{} : config.inputs) {
     if (util::stop_requested()) {
       stopped = attempted == 0 || !config.inputs[attempted - 1].is_live();  // a live input's stop is its end
       if (stopped) sink.stopped();

@@ -36,6 +36,9 @@ struct DumpConfig {
   When colour = When::Auto;                                             // --color
   When progress = When::Auto;                                           // --progress
   bool follow = false;                                                  // --follow: the one file input as it grows
+  bool sort = false;                                                    // --sort: one stream in time order
+  bool list_lifecycles = false;                                         // --lifecycles: their list, not the lines
+  std::vector<std::uint64_t> lifecycles;                                // --lifecycle: only these (empty: all)
   bool force = false;                                                   // -f: overwrite existing files (never inputs)
   std::uint64_t split_bytes = 0;                                        // --split (0: no splitting)
   int retries = 0;                            // --retries: TCP connection retries (negative: forever)

@@ -148,6 +148,36 @@ constexpr OptionEntry kTable[] = {
              "what is appended, until Ctrl-C (exit 0, whole lines). A file truncated meanwhile is followed from "
              "its start again, one replaced under its name (rotated) is read to its end and the new one followed. "
              "One file input only."},
+    {.id = Sort,
+     .long_name = "sort",
+     .arity = Flag,
+     .section = Options,
+     .help = "Merge every input (DLT files, recordings and captures, any number, any size) into one stream in "
+             "time order: each ECU's restarts are found (lifecycles), each message placed by its ECU's uptime "
+             "from the lifecycle's start, which the storage or capture times give; messages without a time keep "
+             "their place after the one before them. Reads the inputs twice, so no live inputs and no standard "
+             "input. The manual's Sorting section explains the order."},
+    {.id = Lifecycles,
+     .long_name = "lifecycles",
+     .arity = Flag,
+     .section = Options,
+     .help = "List the lifecycles of every ECU in the inputs instead of the lines: number, ECU, start and end "
+             "time, uptime range and messages, numbered by start for --lifecycle."},
+    {.id = Lifecycle,
+     .long_name = "lifecycle",
+     .arity = List,
+     .value_name = "n",
+     .section = Options,
+     .help = "Only the messages of these lifecycles, numbered as --lifecycles lists them (skipped regions "
+             "belong to none). Without --sort the inputs keep their order.",
+     .example = "3"},
+    {.id = Recursive,
+     .long_name = "recursive",
+     .short_names = "R",
+     .arity = Flag,
+     .section = Options,
+     .help = "An input that is a directory stands for every file below it, in name order (hidden files and "
+             "directories left out); each file's format is found from its content."},
     {.id = Count,
      .long_name = "count",
      .short_names = "c",

@@ -10,9 +10,11 @@
 #include <string_view>
 #include <thread>
 
+#include "app/sort/sorted_run.hpp"
 #include "cli/command_line.hpp"
 #include "cli/filter_options.hpp"
 #include "cli/option_table.hpp"
+#include "input/directory_inputs.hpp"
 #include "output/file_template.hpp"
 #include "output/output.hpp"
 #include "util/ascii.hpp"
@@ -154,6 +156,48 @@ std::string parse_output(const std::string& name) {
 // --out and the output name's extension: the records a text output holds. An extension
 // that says otherwise than --out, or a DLT or PCAP-NG output, contradicts it.
 // --stats[=text|json]: the report's format (none: no report).
+// --sort, --lifecycles, --lifecycle: runs over time (app/sort/sorted_run.hpp).
+void parse_time_order_options(const ParsedCommandLine& cl, app::DumpConfig& dump) {
+  dump.sort = cl.has(OptionId::Sort);
+  dump.list_lifecycles = cl.has(OptionId::Lifecycles);
+  if (const auto* v = cl.values(OptionId::Lifecycle)) {
+    for (const std::string& item : *v) {
+      char* end = nullptr;
+      errno = 0;
+      const unsigned long long n = std::strtoull(item.c_str(), &end, 10);
+      if (item.empty() || !std::isdigit(static_cast<unsigned char>(item[0])) || *end != 0 || errno != 0 || n == 0)
+        throw util::option_error(option_name(OptionId::Lifecycle),
+                                 "Option " + option_quoted(OptionId::Lifecycle) +
+                                     " takes lifecycle numbers as --lifecycles lists them (1, 2, ...), not " +
+                                     util::quoted(item));
+      dump.lifecycles.push_back(n);
+    }
+  }
+  if (dump.list_lifecycles)
+    for (OptionId id : {OptionId::Output, OptionId::Out, OptionId::Split, OptionId::Stats, OptionId::Count,
+                        OptionId::Lifecycle, OptionId::Follow})
+      if (cl.has(id))
+        throw util::option_error(option_name(OptionId::Lifecycles),
+                                 "Option " + option_quoted(OptionId::Lifecycles) +
+                                     " prints the list of lifecycles; it cannot be combined with " + option_quoted(id));
+  if ((dump.sort || !dump.lifecycles.empty()) && cl.has(OptionId::Follow))
+    throw util::option_error(option_name(OptionId::Follow),
+                             "Option " + option_quoted(OptionId::Follow) + " cannot be combined with " +
+                                 option_quoted(dump.sort ? OptionId::Sort : OptionId::Lifecycle) +
+                                 " (a file still being written has no end to sort up to)");
+}
+
+// A run over time reads its inputs twice: files only.
+void check_time_order_inputs(const app::DumpConfig& dump) {
+  if (!app::runs_over_time(dump)) return;
+  const OptionId id = dump.sort ? OptionId::Sort : dump.list_lifecycles ? OptionId::Lifecycles : OptionId::Lifecycle;
+  for (const input::InputSpec& spec : dump.inputs)
+    if (spec.kind != input::InputKind::File)
+      throw util::option_error(option_name(id), "Option " + option_quoted(id) +
+                                                    " reads its inputs twice: " + util::quoted(spec.argument) +
+                                                    " is no file (live inputs and standard input cannot be sorted)");
+}
+
 std::optional<output::StatsFormat> parse_stats(const ParsedCommandLine& cl) {
   const auto* v = cl.values(OptionId::Stats);
   if (!v) return std::nullopt;
@@ -349,6 +393,7 @@ Options parse_options(std::span<const std::string> args) {
   if (auto* v = cl.values(OptionId::Color)) o.dump.colour = parse_when(OptionId::Color, *v);
   if (auto* v = cl.values(OptionId::Progress)) o.dump.progress = parse_when(OptionId::Progress, *v);
   o.dump.follow = cl.has(OptionId::Follow);
+  parse_time_order_options(cl, o.dump);
   o.dump.force = cl.has(OptionId::Force);
   if (auto* v = cl.values(OptionId::Split)) o.dump.split_bytes = parse_split(v->front());
   if (auto* v = cl.values(OptionId::Retries)) o.dump.retries = parse_retries(v->front());
@@ -383,7 +428,14 @@ Options parse_options(std::span<const std::string> args) {
   else o.command = Command::Usage;
   if (o.command != Command::Dump) return o;
 
-  for (const auto& arg : cl.inputs) o.dump.inputs.push_back(input::parse_input_argument(arg));
+  for (const auto& arg : cl.inputs) {
+    input::InputSpec spec = input::parse_input_argument(arg);
+    if (cl.has(OptionId::Recursive) && input::is_directory(spec)) {
+      for (auto& file : input::files_below(spec)) o.dump.inputs.push_back(std::move(file));
+    } else {
+      o.dump.inputs.push_back(std::move(spec));
+    }
+  }
   check_stdin_once(o.dump.inputs);
   check_unused(cl, o.dump, o.warnings);
   input::check_live_inputs(o.dump.inputs);
@@ -391,6 +443,7 @@ Options parse_options(std::span<const std::string> args) {
                         o.dump.format == input::InputFormat::Pcap))
     throw util::option_error(option_name(OptionId::Follow), "Option " + option_quoted(OptionId::Follow) +
                                                                 " needs one input that is a DLT file or recording");
+  check_time_order_inputs(o.dump);
   if (!o.dump.capture.empty()) {
     if (o.dump.inputs.size() != 1 || o.dump.inputs.front().kind != input::InputKind::Udp)
       throw util::option_error(option_name(OptionId::Capture),

@@ -97,31 +97,19 @@ StatsTally::Stream* StatsTally::new_stream(std::size_t at, std::uint32_t tag, co
 }
 
 void StatsTally::lifecycle_change(Ecu& e, std::uint32_t ecu_index, const dlt::Facts& m) {
-  auto begin = [&] {
+  if (e.rule.step(m.has_device_time(), m.device_time)) {
+    if (e.lifecycles > 0) {
+      if (ended_.size() < limits_.max_lifecycles) ended_.emplace_back(ecu_index, e.current);
+      else ++ended_dropped_;
+    }
     ++e.lifecycles;
     e.current = {};
     e.current.index = e.lifecycles;
     e.current.start_time = m.time();
-    if (m.has_device_time()) {
-      e.current.has_device_time = true;
-      e.current.start_device_time = e.current.max_device_time = m.device_time;
-    }
-  };
-  if (e.lifecycles == 0) {
-    begin();
-  } else if (m.has_device_time()) {
-    Lifecycle& c = e.current;
-    const std::uint32_t d = m.device_time;
-    if (!c.has_device_time) {
-      c.has_device_time = true;
-      c.start_device_time = c.max_device_time = d;
-    } else if (std::uint64_t{d} + restart_tolerance(c.max_device_time) < c.max_device_time) {
-      if (ended_.size() < limits_.max_lifecycles) ended_.emplace_back(ecu_index, c);
-      else ++ended_dropped_;
-      begin();
-    } else if (d > c.max_device_time) {
-      c.max_device_time = d;
-    }
+  }
+  if (m.has_device_time() && !e.current.has_device_time) {
+    e.current.has_device_time = true;
+    e.current.start_device_time = m.device_time;
   }
   ++e.current.messages;
 }

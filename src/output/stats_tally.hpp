@@ -14,10 +14,8 @@
 // messages as one sequence too, and reports per ECU the model that explains its counters
 // with fewer missing messages (CounterModel).
 //
-// A *lifecycle* of an ECU is a run of its messages whose device time (uptime) does not go
-// back: a message whose device time is more than restart_tolerance() below the largest of
-// the current lifecycle begins the next one (the ECU restarted). Messages without device
-// time belong to the current lifecycle.
+// A *lifecycle* of an ECU is told by dlt/lifecycle.hpp's rule (a restart: the device time
+// falls back far enough), as --sort and --lifecycles tell it.
 #pragma once
 
 #include <array>
@@ -30,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "dlt/lifecycle.hpp"
 #include "dlt/message.hpp"
 #include "dlt/message_facts.hpp"
 #include "util/timestamp.hpp"
@@ -122,7 +121,6 @@ class StatsTally {
     util::Timestamp start_time;           // of its first message (invalid when it has none)
     bool has_device_time = false;         // false until a message with device time arrives
     std::uint32_t start_device_time = 0;  // the first device time seen in it
-    std::uint32_t max_device_time = 0;
     std::uint64_t messages = 0;
   };
   struct Gap {
@@ -138,6 +136,7 @@ class StatsTally {
     Counts counts;
     util::Timestamp first, last;  // the earliest and the latest message time
     Lifecycle current;
+    dlt::LifecycleState rule;      // where the lifecycle rule stands for this ECU
     std::uint64_t lifecycles = 0;  // begun so far (the current one included)
     CounterTrack counter;          // its messages' counters as one sequence (the ECU model)
     // The loss its streams' counters show (the stream model), summed.
@@ -205,14 +204,6 @@ class StatsTally {
   }
   void add(const dlt::Message& m) { add_message(dlt::facts_of(m)); }
   void add(const dlt::SkipRecord& s) { add_skip(dlt::facts_of(s)); }
-
-  // How far below the lifecycle's largest device time (0.1 ms units) a device time must
-  // fall to begin a new lifecycle: half that largest time, at most 10 s — a restart drops
-  // the uptime to near zero, while messages that one application buffered arrive a little
-  // late.
-  static std::uint32_t restart_tolerance(std::uint32_t max_device_time) {
-    return max_device_time / 2 < 100000 ? max_device_time / 2 : 100000;
-  }
 
   // Whether the loss is counted: the filters keep counter sequences whole, and every
   // stream was followed (none folded). If not, why (a phrase).
@@ -288,10 +279,10 @@ class StatsTally {
   // Message `m` of ECU `e` (index `ecu_index`): begins a lifecycle when its device time
   // says the ECU restarted (see above), and counts it in the current one.
   void lifecycle_step(Ecu& e, std::uint32_t ecu_index, const dlt::Facts& m) {
-    Lifecycle& c = e.current;
-    if (m.has_device_time() && c.has_device_time && m.device_time <= c.max_device_time &&
-        std::uint64_t{m.device_time} + restart_tolerance(c.max_device_time) >= c.max_device_time) [[likely]] {
-      ++c.messages;  // not later than the latest, not far enough back for a restart
+    const dlt::LifecycleState& r = e.rule;
+    if (m.has_device_time() && r.has_device_time && m.device_time <= r.max_device_time &&
+        std::uint64_t{m.device_time} + dlt::restart_tolerance(r.max_device_time) >= r.max_device_time) [[likely]] {
+      ++e.current.messages;  // not later than the latest, not far enough back for a restart
       return;
     }
     lifecycle_change(e, ecu_index, m);

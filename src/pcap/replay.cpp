@@ -10,46 +10,54 @@ namespace dltdump::pcap {
 
 namespace {
 
-constexpr std::size_t kMaxBatch = 64;
-
 // The replay loop; `deliver(batch)` sends one batch downstream or throws.
 template <typename Deliver>
 ReplayOutcome replay_into(pcap::CaptureReader& reader, std::size_t batch_size, Deliver deliver) {
-  std::array<aio::Packet, kMaxBatch> batch;
-  batch_size = std::clamp<std::size_t>(batch_size, 1, kMaxBatch);
+  BatchReader batches(reader, batch_size);
   ReplayOutcome outcome;
-  auto send = [&](std::size_t n) {
-    if (n == 0) return;
-    deliver(std::span<const aio::Packet>(batch.data(), n));
-    outcome.packets += n;
-    ++outcome.batches;
-  };
-  bool end = false;
-  while (!end) {
+  for (;;) {
     util::throw_if_stopped();  // SIGINT/SIGTERM: once per batch, never per packet
-    std::size_t n = 0;
-    try {
-      while (n < batch_size) {
-        n += reader.next_well_formed({batch.data() + n, batch_size - n});
-        if (n == batch_size) break;
-        const auto next = reader.next(batch[n]);
-        if (next == pcap::CaptureReader::Next::Packet) ++n;
-        else {
-          end = next == pcap::CaptureReader::Next::End;
-          break;
-        }
-      }
-    } catch (const util::Error& e) {
-      outcome.fault = e;
-    }
-    send(n);  // what came before a fault is good
-    if (outcome.fault) return outcome;
-    reader.release();
+    const std::span<const aio::Packet> batch = batches.next();
+    if (batch.empty()) break;
+    deliver(batch);
+    outcome.packets += batch.size();
+    ++outcome.batches;
   }
+  outcome.fault = batches.fault();
   return outcome;
 }
 
 }  // namespace
+
+BatchReader::BatchReader(pcap::CaptureReader& reader, std::size_t batch_size)
+    : reader_(reader), batch_size_(std::clamp<std::size_t>(batch_size, 1, kMaxBatch)) {}
+
+std::span<const aio::Packet> BatchReader::next() {
+  if (pending_release_) {
+    reader_.release();
+    pending_release_ = false;
+  }
+  std::size_t n = 0;
+  while (n == 0 && !end_ && !fault_) {
+    try {
+      while (n < batch_size_) {
+        n += reader_.next_well_formed({batch_.data() + n, batch_size_ - n});
+        if (n == batch_size_) break;
+        const auto next = reader_.next(batch_[n]);
+        if (next == pcap::CaptureReader::Next::Packet) ++n;
+        else {
+          end_ = next == pcap::CaptureReader::Next::End;
+          break;  // the end, or the reader needs the packets so far released
+        }
+      }
+    } catch (const util::Error& e) {
+      fault_ = e;  // what came before it is good
+    }
+    if (n == 0 && !end_ && !fault_) reader_.release();  // nothing held: release and read on
+  }
+  pending_release_ = n > 0 && !fault_;
+  return {batch_.data(), n};
+}
 
 ReplayOutcome replay(pcap::CaptureReader& reader, aio::Consumer& dst, std::size_t batch_size) {
   return replay_into(reader, batch_size, [&](std::span<const aio::Packet> batch) { dst.take(batch); });

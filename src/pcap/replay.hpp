@@ -14,6 +14,8 @@
 // with it. Everything else — what the consumer throws, util::Stopped — propagates at once.
 #pragma once
 
+#include <array>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -31,6 +33,27 @@ struct [[nodiscard]] ReplayOutcome {
   // What ended the replay before the end of the file (or the reader's stop): the
   // capture's fault; empty when it was read to its end.
   std::optional<util::Error> fault;
+};
+
+// A capture's packets a batch at a time, for a caller that pulls them (replay() pushes).
+class BatchReader {
+ public:
+  static constexpr std::size_t kMaxBatch = 64;
+  // `reader` must outlive this object. `batch_size` is clamped to 1..kMaxBatch.
+  explicit BatchReader(pcap::CaptureReader& reader, std::size_t batch_size = kMaxBatch);
+  // The next batch: up to batch_size packets, valid until the next call (which releases
+  // them). Empty at the end of the capture or after a fault; a fault (a malformed
+  // capture) ends the batches after the packets before it were returned, and is kept in
+  // fault(). Throws only what the reader throws besides its faults (nothing it names).
+  std::span<const aio::Packet> next();
+  const std::optional<util::Error>& fault() const noexcept { return fault_; }
+
+ private:
+  pcap::CaptureReader& reader_;
+  std::size_t batch_size_;
+  std::array<aio::Packet, kMaxBatch> batch_;
+  bool end_ = false, pending_release_ = false;
+  std::optional<util::Error> fault_;
 };
 
 // Sends every packet of `reader` to `dst`. Throws what `dst` throws, and util::Stopped

@@ -1,0 +1,21 @@
+// How a run sets up the capture decoder for a PCAP or PCAP-NG input: shared by the walk of
+// one datagram, the parallel capture decoders and the sorted merge (app/sort/).
+#pragma once
+
+#include <string>
+
+#include "app/dump_app.hpp"
+#include "dissect/capture_decoder.hpp"
+#include "pcap/capture_reader.hpp"
+
+namespace dltdump::app {
+
+// The capture decoder's options for `reader`, an open capture named `name`, in the run
+// `config` says: its UDP ports and catalogue, and the snapshot length of a classic PCAP's
+// one interface (a PCAP-NG file's interfaces come with its blocks). Payload text and gate
+// are left unset (the caller's pipeline decides them). Throws util::input_error naming
+// `name` for a link type that is not decoded.
+dissect::CaptureDecoder::Options capture_decoder_options(const pcap::CaptureReader& reader, const DumpConfig& config,
+                                                         const std::string& name);
+
+}  // namespace dltdump::app

@@ -1,0 +1,267 @@
+#include "app/sort/merge.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <tuple>
+
+#include "app/sort/message_source.hpp"
+#include "dlt/skip_message.hpp"
+#include "util/error.hpp"
+#include "util/status_line.hpp"
+#include "util/value_text.hpp"
+#include "util/stop_signal.hpp"
+
+namespace dltdump::app {
+
+namespace {
+
+// The bytes of the messages a cursor holds back: 1 MiB blocks filled in arrival order and
+// freed from the front as their messages leave, which they do roughly in that order.
+class Arena {
+ public:
+  static constexpr std::uint32_t kBlockBytes = 1u << 20;  // > a storage header + the largest packet
+
+  // Room for `n` bytes, named by (block, offset).
+  std::uint8_t* add(std::uint32_t n, std::uint64_t& block, std::uint32_t& offset) {
+    if (blocks_.empty() || blocks_.back().used + n > kBlockBytes) {
+      std::unique_ptr<std::uint8_t[]> bytes;
+      if (spare_) bytes = std::move(spare_);
+      else bytes = std::make_unique_for_overwrite<std::uint8_t[]>(kBlockBytes);
+      blocks_.push_back({std::move(bytes), 0, 0});
+    }
+    Block& b = blocks_.back();
+    block = first_ + blocks_.size() - 1;
+    offset = b.used;
+    b.used += n;
+    ++b.live;
+    return b.bytes.get() + offset;
+  }
+  const std::uint8_t* at(std::uint64_t block, std::uint32_t offset) const {
+    return blocks_[block - first_].bytes.get() + offset;
+  }
+  // One message of `block` has left.
+  void release(std::uint64_t block) {
+    --blocks_[block - first_].live;
+    while (blocks_.size() > 1 && blocks_.front().live == 0) {
+      spare_ = std::move(blocks_.front().bytes);  // one kept for reuse
+      blocks_.pop_front();
+      ++first_;
+    }
+  }
+  std::size_t held_bytes() const { return blocks_.size() * std::size_t{kBlockBytes}; }
+
+ private:
+  struct Block {
+    std::unique_ptr<std::uint8_t[]> bytes;
+    std::uint32_t used, live;
+  };
+  std::deque<Block> blocks_;
+  std::uint64_t first_ = 0;  // the id of blocks_.front()
+  std::unique_ptr<std::uint8_t[]> spare_;
+};
+
+struct Entry {
+  std::int64_t key;
+  std::uint64_t seq;  // place in the input
+  std::uint64_t block;
+  std::uint32_t offset, size;
+  const LifecycleInfo* lifecycle;  // null: a skip record
+  dlt::SkipRecord skip;
+};
+
+// Whether `key` lies at least `lateness` below `max` (no overflow at the extremes).
+bool at_or_below(std::int64_t key, std::int64_t lateness, std::int64_t max) {
+  return static_cast<__int128>(key) + lateness <= max;
+}
+
+// A lifecycle for messages the survey did not see (the input changed between the passes).
+const LifecycleInfo kUnknownLifecycle{};
+
+// One input read again, its messages held back until they are safe to merge (merge.hpp).
+class Cursor final : public dlt::FramerSink {
+ public:
+  Cursor(const Survey& survey, std::size_t index, const DumpConfig& config, const MergeOptions& options)
+      : index_(index), survey_(survey), input_(survey.inputs[index]), config_(config), options_(options),
+        states_(input_.start), last_key_(options.by_time ? input_.first_key : static_cast<std::int64_t>(index)) {}
+
+  void open() { source_.emplace(*input_.spec, config_, *this); }
+  // Reads until the head may be merged or the input ends; true if a head is held. Throws
+  // what the source throws (the input failed: then fail()).
+  bool fill() {
+    while (!done_ && (heap_.empty() || !safe())) {
+      util::throw_if_stopped();
+      if (!source_->step()) done_ = true;
+    }
+    return !heap_.empty();
+  }
+  // The input failed: what it holds is merged, nothing more is read.
+  void fail() {
+    done_ = true;
+    source_.reset();
+  }
+  bool approximate() const { return approximate_; }
+  std::size_t index() const { return index_; }
+  const Entry& head() const { return heap_.front(); }
+  const std::uint8_t* bytes(const Entry& e) const { return arena_.at(e.block, e.offset); }
+  // The head has been merged.
+  void pop() {
+    if (heap_.front().lifecycle) arena_.release(heap_.front().block);
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    heap_.pop_back();
+  }
+  bool exhausted() const { return done_ && heap_.empty(); }
+
+  void on_message(const dlt::Message& m) override {
+    const LifecycleInfo& l = lifecycle_of(m);
+    std::int64_t key = last_key_;
+    if (options_.by_time && m.time.valid) key = last_key_ = l.key(m.time.us, m.has_device_time, m.device_time);
+    if (!options_.lifecycles.empty() &&
+        std::find(options_.lifecycles.begin(), options_.lifecycles.end(), l.number) == options_.lifecycles.end())
+      return;
+    Entry e{key, seq_++, 0, 0, 0, &l, {}};
+    const bool stored = m.raw.size() == m.packet.size() + dlt::kStorageHeaderBytes;
+    e.size = static_cast<std::uint32_t>(dlt::kStorageHeaderBytes + m.packet.size());
+    std::uint8_t* p = arena_.add(e.size, e.block, e.offset);
+    if (stored) std::memcpy(p, m.raw.data(), e.size);
+    else {
+      dlt::write_storage_header(p, m.time, reinterpret_cast<const std::uint8_t*>(m.shown_ecu().chars));
+      std::memcpy(p + dlt::kStorageHeaderBytes, m.packet.data(), m.packet.size());
+    }
+    push(e);
+  }
+  void on_skip(const dlt::SkipRecord& s) override {
+    if (!options_.lifecycles.empty()) return;  // a skipped region is of no lifecycle
+    push({last_key_, seq_++, 0, 0, 0, nullptr, s});
+  }
+
+  // Orders cursors by their heads: key, then input, then place.
+  static bool head_later(const Cursor* a, const Cursor* b) {
+    const Entry& x = a->head();
+    const Entry& y = b->head();
+    return std::tuple{x.key, a->index_, x.seq} > std::tuple{y.key, b->index_, y.seq};
+  }
+
+ private:
+  static bool later(const Entry& a, const Entry& b) { return std::tuple{a.key, a.seq} > std::tuple{b.key, b.seq}; }
+  void push(const Entry& e) {
+    max_key_ = std::max(max_key_, e.key);
+    heap_.push_back(e);
+    std::push_heap(heap_.begin(), heap_.end(), later);
+  }
+  // The head may leave: no message still to read can have a smaller key — or the input
+  // holds back more than it may, and what it holds leaves in the order it has.
+  bool safe() {
+    if (at_or_below(heap_.front().key, input_.lateness_us, max_key_)) return true;
+    if (arena_.held_bytes() <= MergeOptions::kMaxHeldBytes) return false;
+    approximate_ = true;
+    return true;
+  }
+  const LifecycleInfo& lifecycle_of(const dlt::Message& m) {
+    const LifecycleTable& table = survey_.lifecycles;
+    const dlt::Id ecu = m.shown_ecu();
+    if (ecu.word() != last_ecu_word_ || !have_last_) {
+      last_ecu_ = table.find(ecu);
+      last_ecu_word_ = ecu.word();
+      have_last_ = true;
+    }
+    if (last_ecu_ == LifecycleTable::kNotFound) return kUnknownLifecycle;
+    const std::uint64_t number = step_lifecycle(states_, last_ecu_, m).number;
+    if (number > table.lifecycles_of(last_ecu_)) return kUnknownLifecycle;
+    return table.at(last_ecu_, number);
+  }
+
+  std::size_t index_;
+  const Survey& survey_;
+  const InputSurvey& input_;
+  const DumpConfig& config_;
+  const MergeOptions& options_;
+  EcuStates states_;
+  std::int64_t last_key_;
+  std::int64_t max_key_ = kNoKey;
+  std::uint64_t seq_ = 0;
+  std::vector<Entry> heap_;
+  Arena arena_;
+  std::optional<MessageSource> source_;
+  bool done_ = false, approximate_ = false;
+  bool have_last_ = false;
+  std::uint32_t last_ecu_word_ = 0, last_ecu_ = 0;
+};
+
+}  // namespace
+
+std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const MergeOptions& options,
+                         MergeTarget& target, int diag_fd) {
+  const std::size_t n = survey.inputs.size();
+  auto min_key = [&](std::size_t i) {
+    return options.by_time ? survey.inputs[i].min_key : static_cast<std::int64_t>(i);
+  };
+  std::vector<std::size_t> order(n);  // the order in which the merge reaches the inputs
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return min_key(a) < min_key(b); });
+
+  std::vector<std::unique_ptr<Cursor>> cursors(n);
+  std::vector<Cursor*> heads;  // a heap by Cursor::head_later
+  std::size_t failures = 0;
+  // Fills cursor `c`; an input that fails now is reported (unless the survey did) and
+  // gives what it read before. Puts it among the heads if it holds one.
+  auto refill = [&](Cursor& c) {
+    try {
+      c.fill();
+    } catch (const util::Error& e) {
+      if (!e.ends_input_only()) throw;
+      if (survey.inputs[c.index()].ok) {
+        util::print_error(diag_fd, e);
+        ++failures;
+      }
+      c.fail();
+    }
+    if (c.exhausted()) {
+      if (c.approximate())
+        util::write_diagnostic(diag_fd, util::printable(survey.inputs[c.index()].spec->argument) +
+                                            ": more out of order than " +
+                                            std::to_string(MergeOptions::kMaxHeldBytes >> 20) +
+                                            " MiB of its messages: some of them are merged in the order they have");
+      cursors[c.index()].reset();  // its file and memory go
+      return;
+    }
+    heads.push_back(&c);
+    std::push_heap(heads.begin(), heads.end(), Cursor::head_later);
+  };
+
+  std::size_t next = 0;
+  std::uint64_t merged = 0;
+  for (;;) {
+    // Open the inputs whose least key the merge has reached.
+    while (next < n && (heads.empty() || min_key(order[next]) <= heads.front()->head().key)) {
+      const std::size_t i = order[next++];
+      cursors[i] = std::make_unique<Cursor>(survey, i, config, options);
+      try {
+        cursors[i]->open();
+      } catch (const util::Error& e) {
+        if (!e.ends_input_only()) throw;
+        if (survey.inputs[i].ok) {
+          util::print_error(diag_fd, e);
+          ++failures;
+        }
+        cursors[i].reset();
+        continue;
+      }
+      refill(*cursors[i]);
+    }
+    if (heads.empty()) break;
+    std::pop_heap(heads.begin(), heads.end(), Cursor::head_later);
+    Cursor& c = *heads.back();
+    heads.pop_back();
+    const Entry& e = c.head();
+    if (e.lifecycle) target.message({c.bytes(e), e.size}, *e.lifecycle);
+    else target.skip(e.skip);
+    c.pop();
+    refill(c);
+    if ((++merged & 1023) == 0) util::throw_if_stopped();
+  }
+  return failures;
+}
+
+}  // namespace dltdump::app

@@ -1,0 +1,59 @@
+// The second pass of a sorted run: a k-way merge of the inputs by sort key
+// (app/sort/lifecycle_table.hpp), after the survey (app/sort/survey.hpp) found the
+// lifecycles and bounded how far out of order each input's keys are.
+//
+// Each input is read again, a step at a time (app/sort/message_source.hpp), by a cursor
+// that holds its messages back in a heap until no later message of that input can come
+// before them: until the largest key read so far exceeds theirs by the input's lateness.
+// The merge then always takes the smallest key among the inputs' heads (ties: input
+// order, then place in the input), so the order is a function of the messages alone —
+// not of the thread count, nor of where files were split (as long as they are named in
+// order). An input is opened only when the merge reaches its least key, so a folder of
+// files that follow each other in time holds few open at once.
+//
+// Memory: what each open input holds back (the messages within its lateness), bounded per
+// input by kMaxHeldBytes; past that bound an input's messages are released in the order
+// they have (the order is then approximate, and a warning says so).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "app/dump_app.hpp"
+#include "app/sort/survey.hpp"
+#include "dlt/message.hpp"
+
+namespace dltdump::app {
+
+// Where the merged stream goes, one event at a time in merged order.
+class MergeTarget {
+ public:
+  virtual ~MergeTarget() = default;
+  // A message: its storage header (the input's own for a DLT file, else made from its
+  // capture time and ECU) and packet, valid during the call; `lifecycle` its lifecycle.
+  virtual void message(std::span<const std::uint8_t> stored, const LifecycleInfo& lifecycle) = 0;
+  // A skipped region of an input, lent for the call.
+  virtual void skip(const dlt::SkipRecord& s) = 0;
+};
+
+struct MergeOptions {
+  // True: by sort key (--sort); false: inputs one after another, each in its own order
+  // (--lifecycle without --sort).
+  bool by_time = true;
+  // Only messages of these lifecycles (numbers in the run, LifecycleTable::finish), and
+  // no skipped regions; empty: every message and skipped region.
+  std::vector<std::uint64_t> lifecycles;
+  static constexpr std::size_t kMaxHeldBytes = 64u << 20;
+};
+
+// Merges the inputs of `survey` (read with `config`) into `target`. An input that failed in
+// the survey gives what came before its failure; one that fails only now (changed
+// meanwhile) is reported on `diag_fd` and counted in the result. Returns the number of
+// inputs that failed now. Throws what `target` throws and util::Stopped on a stop (looked
+// at between messages).
+std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const MergeOptions& options,
+                         MergeTarget& target, int diag_fd);
+
+}  // namespace dltdump::app

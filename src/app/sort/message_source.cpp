@@ -1,0 +1,69 @@
+#include "app/sort/message_source.hpp"
+
+#include <algorithm>
+
+#include "app/capture_setup.hpp"
+#include "app/pipeline.hpp"
+#include "input/format_sniff.hpp"
+#include "util/error.hpp"
+
+namespace dltdump::app {
+
+MessageSource::MessageSource(const input::InputSpec& spec, const DumpConfig& config, dlt::FramerSink& sink)
+    : file_(util::InputFile::open(spec.path)), sink_(sink) {
+  const std::string& path = spec.path;
+  const input::Content content = input::sniff_content([&](std::size_t n) { return file_.head(n); });
+  if (config.format == input::InputFormat::Automatic && input::is_compressed(content))
+    throw util::input_error(path, input::compressed_message(content, path));
+  format_ = input::resolve_format(spec, config.format, content);
+  if (format_ == input::InputFormat::Pcap) {
+    reader_ = pcap::CaptureReader::open(file_);
+    if (!reader_) {
+      done_ = true;  // fewer than 4 bytes: nothing to decode (spec §5)
+      return;
+    }
+    dissect::CaptureDecoder::Options options = capture_decoder_options(*reader_, config, file_.name());
+    options.payload_text = false;
+    decoder_.emplace(options, sink_);
+    batches_.emplace(*reader_);
+  } else {
+    framer_.emplace(stream_format(format_));
+    framer_->set_payload_text(false);  // validated, no text: the merge's own framer makes it
+    framer_->set_catalogue(config.catalogue);
+    framer_->set_stop_flag(file_.cut_flag());
+  }
+}
+
+MessageSource::~MessageSource() = default;
+
+bool MessageSource::step() {
+  if (done_) return false;
+  if (decoder_) {
+    const std::span<const aio::Packet> batch = batches_->next();
+    if (!batch.empty()) {
+      decoder_->take(batch);
+      return true;
+    }
+    file_.check_not_shrunk();  // a cut capture's zeros are no fault of its own
+    decoder_->finish();
+    done_ = true;
+    if (batches_->fault()) throw *batches_->fault();
+    return false;
+  }
+  if (window_.empty()) {
+    window_ = file_.next_window();
+    if (window_.empty()) {
+      framer_->finish(sink_);
+      done_ = true;
+      return false;
+    }
+  }
+  const std::size_t n = std::min(window_.size(), kStepBytes);
+  framer_->feed(window_.first(n), sink_);
+  window_ = window_.subspan(n);
+  file_.check_not_shrunk();
+  if (window_.empty()) file_.release_before(framer_->fed());
+  return true;
+}
+
+}  // namespace dltdump::app

@@ -1,0 +1,61 @@
+// One input file decoded a step at a time, for the two passes of a sorted run (survey and
+// merge): a caller that pulls messages from several inputs in turn, where every other way
+// of decoding pushes one input's messages through to its end.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/dump_app.hpp"
+#include "dissect/capture_decoder.hpp"
+#include "dlt/framer.hpp"
+#include "dlt/framer_sink.hpp"
+#include "input/input_spec.hpp"
+#include "pcap/capture_reader.hpp"
+#include "pcap/replay.hpp"
+#include "util/input_file.hpp"
+
+namespace dltdump::app {
+
+class MessageSource {
+ public:
+  // Opens the file `spec` names (a sorted run reads files twice, so the caller has refused
+  // pipes and live inputs) and sniffs its format as the dump does (`config.format` if given). Its
+  // messages and skip records go to `sink`, without payload text but validated, in the
+  // stream order of the input. `sink` must outlive this object. Throws util::Error (ends
+  // the input only) if the file cannot be opened, is compressed or is a capture of a link
+  // type that is not decoded.
+  MessageSource(const input::InputSpec& spec, const DumpConfig& config, dlt::FramerSink& sink);
+  ~MessageSource();
+  MessageSource(const MessageSource&) = delete;
+  MessageSource& operator=(const MessageSource&) = delete;
+
+  // Decodes the next step (about kStepBytes of a DLT file or recording, one batch of a
+  // capture's packets) into the sink. Returns false, having finished the input (its open
+  // flows flushed, its last skip record delivered), when there was nothing left. Throws
+  // util::Error (ends the input only) when the file was cut by another program or the
+  // capture is malformed (after the messages before the fault), and what the sink throws.
+  bool step();
+
+  input::InputFormat format() const noexcept { return format_; }
+  util::InputFile& file() noexcept { return file_; }
+
+  static constexpr std::size_t kStepBytes = 1u << 20;
+
+ private:
+  util::InputFile file_;
+  dlt::FramerSink& sink_;
+  input::InputFormat format_;
+  bool done_ = false;
+  // A DLT file or recording: the framer and the window it walks.
+  std::optional<dlt::Framer> framer_;
+  std::span<const std::uint8_t> window_;
+  // A capture.
+  std::unique_ptr<pcap::CaptureReader> reader_;
+  std::optional<dissect::CaptureDecoder> decoder_;
+  std::optional<pcap::BatchReader> batches_;
+};
+
+}  // namespace dltdump::app

@@ -1,0 +1,28 @@
+// A run over time: --sort (one stream in time order from every input), --lifecycle (only
+// some lifecycles) and --lifecycles (the list of lifecycles instead of the lines). Two
+// passes over the inputs: the survey (app/sort/survey.hpp), then the merge
+// (app/sort/merge.hpp) into the run's pipeline as one input. docs/sorting.md is the
+// user's account.
+#pragma once
+
+#include <cstddef>
+
+#include "app/dump_app.hpp"
+#include "app/pipeline.hpp"
+#include "app/progress.hpp"
+
+namespace dltdump::app {
+
+// Whether `config` asks for a run over time.
+inline bool runs_over_time(const DumpConfig& config) {
+  return config.sort || config.list_lifecycles || !config.lifecycles.empty();
+}
+
+// Runs it: the lines go through `pipeline` as one input (its name `sorted` or, without
+// --sort, that of the first input), the list of --lifecycles to `out_fd`. Each input that
+// fails is reported as one line on `diag_fd`; a lifecycle number that does not exist too.
+// `progress` (may be null) follows the survey. Returns how many inputs were read to their
+// end. Throws what the pipeline throws (the output failed), util::Stopped on a stop.
+std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_fd, int diag_fd, Progress* progress);
+
+}  // namespace dltdump::app
