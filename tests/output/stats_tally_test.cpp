@@ -77,8 +77,8 @@ TEST(StatsTally, RestartBeginsALifecycleAndCountersStartOver) {
 }
 
 TEST(StatsTally, ToleranceIsHalfTheUptimeAtMostTenSeconds) {
-  EXPECT_EQ(StatsTally::restart_tolerance(40000), 20000u);
-  EXPECT_EQ(StatsTally::restart_tolerance(100000000), 100000u);
+  EXPECT_EQ(dlt::restart_tolerance(40000), 20000u);
+  EXPECT_EQ(dlt::restart_tolerance(100000000), 100000u);
   StatsTally t(true);
   t.begin_input("in");
   t.add(message("E", "A", "C", 0, 40000));  // 4 s
