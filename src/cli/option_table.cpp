@@ -168,8 +168,8 @@ constexpr OptionEntry kTable[] = {
      .arity = List,
      .value_name = "n",
      .section = Options,
-     .help = "Only the messages of these lifecycles, numbered as --lifecycles lists them (skipped regions "
-             "belong to none). Without --sort the inputs keep their order.",
+     .help = "Only the messages of these lifecycles, by the numbers of the list of lifecycles (skipped regions "
+             "belong to none). Unless sorted, the inputs keep their order.",
      .example = "3"},
     {.id = Recursive,
      .long_name = "recursive",

@@ -207,7 +207,7 @@ TEST(OptionTable, TokeniserMessagesNameTheOption) {
 
 TEST(OptionTable, EveryExampleIsAValidValue) {
   // Each option alone, with its example, on a UDP input (the one --capture needs; --follow
-  // needs a file), parses; -v with a filter, since it refuses to invert none (it would print
+  // and the runs over time need a file), parses; -v with a filter, since it refuses to invert none (it would print
   // nothing).
   // --filter-file reads its file while the options are parsed: the example's name, in the
   // test's temporary directory.
@@ -216,7 +216,9 @@ TEST(OptionTable, EveryExampleIsAValidValue) {
   for (const OptionEntry& e : option_table()) {
     for (auto args : spellings(e, e.id == OptionId::FilterFile ? dlf : std::string(e.example))) {
       if (e.id == OptionId::InvertMatch) args.push_back("--appid=NAV");
-      args.push_back(e.id == OptionId::Follow ? "trip.dlt" : "udp://127.0.0.1:3490");
+      const bool file = e.id == OptionId::Follow || e.id == OptionId::Sort || e.id == OptionId::Lifecycles ||
+                        e.id == OptionId::Lifecycle || e.id == OptionId::Recursive;
+      args.push_back(file ? "trip.dlt" : "udp://127.0.0.1:3490");
       SCOPED_TRACE(command(args));
       try {
         const Options o = parse_options(args);
