@@ -323,9 +323,11 @@ struct Generator {
       const std::int64_t uptime = (100000 + rng.below(9900001)) * kTick;  // 10..1000 s
       new_lifecycle(e, 1, kStartUs - uptime, kStartUs);
     }
-    // The parts' first logger indexes after part 0.
+    // The parts' first logger indexes after part 0, from a generator of their own: the
+    // drive is the same however it is cut.
+    Rng cut_rng{o.seed * 7919 + 17};
     std::set<std::uint64_t> cut_set;
-    while (cut_set.size() + 1 < o.parts) cut_set.insert(1 + rng.next() % (o.count - 1));
+    while (cut_set.size() + 1 < o.parts) cut_set.insert(1 + cut_rng.next() % (o.count - 1));
     cuts.assign(cut_set.begin(), cut_set.end());
     open_part(0);
 

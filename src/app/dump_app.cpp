@@ -280,10 +280,11 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     spec.catalogue = config.catalogue != nullptr;
     filter.emplace(spec);
   }
-  output::Output output({config.output, config.force, config.split_bytes, line_options(config, out_fd),
-                         input_identities(config), config.nv_verbose, config.count, config.inputs.size() > 1,
-                         config.stats, config.filter.keeps_counter_sequences_whole()},
-                        out_fd);
+  output::Output output(
+      {config.output, config.force, config.split_bytes, line_options(config, out_fd), input_identities(config),
+       config.nv_verbose, config.count, config.inputs.size() > 1 && !runs_over_time(config), config.stats,
+       config.filter.keeps_counter_sequences_whole()},
+      out_fd);
   output::LineOutput& sink = output.lines();
   Pipeline pipeline(config, filter ? &*filter : nullptr, sink);
   std::optional<Progress> progress;

@@ -2,15 +2,22 @@
 // part that tells them (--stats, --sort, --lifecycles, --lifecycle), so they all count the
 // same lifecycles.
 //
-// A lifecycle is a run of an ECU's messages whose device time (uptime, 0.1 ms units) does
-// not go back: a message whose device time falls more than restart_tolerance() below the
-// largest of the current lifecycle begins the next one (the ECU restarted). Messages
-// without device time belong to the current lifecycle. The rule needs nothing but the
-// ECU's messages in the order they were recorded, so it works on recordings without
-// storage times too; docs/sorting.md says what it assumes.
+// The rule (EcuLifecycles): a lifecycle is a run of an ECU's messages whose device time
+// (uptime, 0.1 ms units) does not go back; a message whose device time falls more than
+// restart_tolerance() below the largest of the current lifecycle begins another one (the
+// ECU restarted). Messages without device time belong to the current lifecycle. With
+// storage times there is more to go by: each message with both times also says
+// when its ECU booted — storage time − device time, its *boot estimate*, the true boot plus
+// the logger's delay for that message. That tells a restart whose uptime fell by less than
+// the tolerance (short lifecycles), and a message that belongs to a lifecycle seen before
+// (regions of a file out of order), while a jump of the logger's clock alone (device times
+// going on) changes no lifecycle. docs/sorting.md gives the rule's assumptions.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <vector>
 
 namespace dltdump::dlt {
 
@@ -21,36 +28,102 @@ inline constexpr std::uint32_t restart_tolerance(std::uint32_t max_device_time) 
   return max_device_time / 2 < 100000 ? max_device_time / 2 : 100000;
 }
 
-// Where one ECU stands: which of its lifecycles is current, and that lifecycle's largest
-// device time so far. A plain value: copy it to resume the rule from the same point.
-struct LifecycleState {
-  std::uint64_t number = 0;  // the current lifecycle, 1 for the ECU's first; 0 before any message
+// What the rule with storage times knows of one lifecycle.
+struct LifecycleFacts {
+  bool has_anchor = false;
+  std::int64_t anchor_us = 0;  // the least boot estimate: the boot time, less no delay
   bool has_device_time = false;
-  std::uint32_t max_device_time = 0;
+  std::uint32_t min_device_time = 0, max_device_time = 0;
+  bool has_boot_at_max = false;
+  std::int64_t boot_at_max_us = 0;  // the boot estimate of the message with max_device_time
+};
 
-  // The ECU's next message, with device time `device_time` if `has_device` (WTMS set).
-  // Returns true if it begins a lifecycle (the ECU's first message, or a restart); then
-  // `number` is the new lifecycle's.
-  bool step(bool has_device, std::uint32_t device_time) {
-    if (number == 0) {
-      number = 1;
-      has_device_time = has_device;
-      max_device_time = has_device ? device_time : 0;
-      return true;
+// One ECU's lifecycles by the rule with storage times, fed its messages in input order.
+class EcuLifecycles {
+ public:
+  // How far above a lifecycle's anchor a boot estimate may lie and still be of that
+  // lifecycle: the logger's delay it allows for. Lifecycles whose boots lie closer are told
+  // apart by device time only.
+  static constexpr std::int64_t kMatchUs = 1000000;
+  // How far device time must fall, at least, for a restart told by the boot estimate
+  // (messages an application buffered arrive this much out of order).
+  static constexpr std::uint32_t kMinFall = 1000;
+  // How far device time may run ahead of a lifecycle's largest and still go on from it
+  // (an ECU silent for a while), when the boot estimate says another boot.
+  static constexpr std::uint32_t kContinuity = 100000;
+  // How many of the latest lifecycles a message may go back to.
+  static constexpr std::size_t kMatchWindow = 256;
+
+  // The next message of the ECU: a storage or capture time `time_us` if `has_time`, a
+  // device time if `has_device`. Returns the index of its lifecycle in lifecycles(): the
+  // current one, one seen before, or a new one (then the last). The message's times are
+  // added to that lifecycle's facts, and it becomes the current one.
+  // With `may_begin` false (the caller's bound on lifecycles is reached), a message that
+  // would begin one stays in the current lifecycle instead (an ECU's first still begins).
+  std::size_t observe(bool has_time, std::int64_t time_us, bool has_device, std::uint32_t device_time,
+                      bool may_begin = true) {
+    const bool has_boot = has_time && has_device;
+    const std::int64_t boot = has_boot ? time_us - std::int64_t{device_time} * 100 : 0;
+    if (all_.empty()) {
+      begin();
+    } else if (has_device) {
+      const LifecycleFacts& c = all_[current_];
+      if (c.has_device_time && device_time < c.max_device_time) {
+        const std::uint32_t fall = c.max_device_time - device_time;
+        const bool restarted = fall > restart_tolerance(c.max_device_time) ||
+                               (has_boot && c.has_boot_at_max && fall > kMinFall &&
+                                boot - c.boot_at_max_us > std::int64_t{c.max_device_time} * 50);
+        if (restarted && !switch_to(has_boot, boot) && may_begin) begin();
+      } else if (has_boot && c.has_anchor && std::abs(boot - c.anchor_us) > kMatchUs && !switch_to(true, boot) &&
+                 !(c.has_device_time && device_time - c.max_device_time <= kContinuity) && may_begin) {
+        // Another boot, none seen before, and the device time no continuation of this
+        // lifecycle's: a region of the input out of place. (A boot seen before: back to
+        // that lifecycle, above; the device time going on: the logger's clock jumped.)
+        begin();
+      }
     }
-    if (!has_device) return false;
-    if (!has_device_time) {
-      has_device_time = true;
-      max_device_time = device_time;
-    } else if (std::uint64_t{device_time} + restart_tolerance(max_device_time) < max_device_time) {
-      ++number;
-      max_device_time = device_time;
-      return true;
-    } else if (device_time > max_device_time) {
-      max_device_time = device_time;
+    LifecycleFacts& l = all_[current_];
+    if (has_boot) {
+      if (!l.has_anchor || boot < l.anchor_us) l.anchor_us = boot;
+      l.has_anchor = true;
     }
-    return false;
+    if (has_device) {
+      if (!l.has_device_time || device_time < l.min_device_time) l.min_device_time = device_time;
+      if (!l.has_device_time || device_time >= l.max_device_time) {
+        l.max_device_time = device_time;
+        l.has_boot_at_max = has_boot;
+        l.boot_at_max_us = boot;
+      }
+      l.has_device_time = true;
+    }
+    return current_;
   }
+  const std::vector<LifecycleFacts>& lifecycles() const { return all_; }
+  std::size_t current() const { return current_; }
+
+ private:
+  void begin() {
+    all_.emplace_back();
+    current_ = all_.size() - 1;
+  }
+  // Makes current the lifecycle whose anchor lies closest to `boot`, within kMatchUs, if
+  // any (the current one too: an earlier region of it) among the last kMatchWindow (a
+  // bound on the work per message whatever the input's device times).
+  bool switch_to(bool has_boot, std::int64_t boot) {
+    if (!has_boot) return false;
+    std::size_t best = all_.size();
+    for (std::size_t i = all_.size() > kMatchWindow ? all_.size() - kMatchWindow : 0; i < all_.size(); ++i) {
+      const LifecycleFacts& l = all_[i];
+      if (!l.has_anchor || boot < l.anchor_us - kMatchUs || boot > l.anchor_us + kMatchUs) continue;
+      if (best == all_.size() || std::abs(boot - l.anchor_us) < std::abs(boot - all_[best].anchor_us)) best = i;
+    }
+    if (best == all_.size()) return false;
+    current_ = best;
+    return true;
+  }
+
+  std::vector<LifecycleFacts> all_;
+  std::size_t current_ = 0;
 };
 
 }  // namespace dltdump::dlt

@@ -29,9 +29,9 @@ std::vector<InputSpec> files_below(const InputSpec& dir) {
     if (it->is_regular_file(ec)) relative.push_back(p.lexically_relative(root).string());
   }
   if (ec)
-    throw util::input_error(dir.argument,
-                            util::with_os_reason("Cannot read the directory " + dir.argument, ec.value()));
-  if (relative.empty()) throw util::input_error(dir.argument, "The directory " + dir.argument + " holds no file");
+    throw util::input_uri_error(dir.argument,
+                                util::with_os_reason("Cannot read the directory " + dir.argument, ec.value()));
+  if (relative.empty()) throw util::input_uri_error(dir.argument, "The directory " + dir.argument + " holds no file");
   std::sort(relative.begin(), relative.end());
   std::vector<InputSpec> files;
   files.reserve(relative.size());

@@ -12,7 +12,7 @@ namespace dltdump::input {
 // by byte, so `a/x` before `b`. Names that begin with '.' are left out, files and
 // directories alike (editors' and version control's); symbolic links to directories are
 // not followed (no loops). Each spec's argument is `dir`'s argument joined with the
-// relative path. Throws util::input_error naming `dir` when it cannot be read or holds no
+// relative path. Throws util::input_uri_error (exit 2) naming `dir` when it cannot be read or holds no
 // file.
 std::vector<InputSpec> files_below(const InputSpec& dir);
 

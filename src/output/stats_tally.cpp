@@ -96,22 +96,31 @@ StatsTally::Stream* StatsTally::new_stream(std::size_t at, std::uint32_t tag, co
   return &streams_.back();
 }
 
-void StatsTally::lifecycle_change(Ecu& e, std::uint32_t ecu_index, const dlt::Facts& m) {
-  if (e.rule.step(m.has_device_time(), m.device_time)) {
-    if (e.lifecycles > 0) {
-      if (ended_.size() < limits_.max_lifecycles) ended_.emplace_back(ecu_index, e.current);
-      else ++ended_dropped_;
-    }
+void StatsTally::lifecycle_step(Ecu& e, const dlt::Facts& m) {
+  const std::size_t i = e.rule.observe(m.time().valid, m.time_us, m.has_device_time(), m.device_time,
+                                       lifecycles_begun_ < limits_.max_lifecycles_told);
+  if (i == e.lifecycles) [[unlikely]] {
     ++e.lifecycles;
-    e.current = {};
-    e.current.index = e.lifecycles;
-    e.current.start_time = m.time();
+    ++lifecycles_begun_;
+    if (lifecycles_listed_ < limits_.max_lifecycles) {
+      Lifecycle l;
+      l.index = i + 1;
+      l.start_time = m.time();
+      e.listed.push_back(l);
+      ++lifecycles_listed_;
+    } else {
+      ++lifecycles_dropped_;
+    }
   }
-  if (m.has_device_time() && !e.current.has_device_time) {
-    e.current.has_device_time = true;
-    e.current.start_device_time = m.device_time;
+  e.lifecycle = static_cast<std::uint32_t>(i + 1);
+  if (i >= e.listed.size()) [[unlikely]]
+    return;
+  Lifecycle& l = e.listed[i];
+  if (m.has_device_time() && !l.has_device_time) {
+    l.has_device_time = true;
+    l.start_device_time = m.device_time;
   }
-  ++e.current.messages;
+  ++l.messages;
 }
 
 StatsTally::Gap StatsTally::gap_at(const dlt::Facts& m, const Stream& s, std::uint32_t missing,
@@ -173,7 +182,7 @@ void StatsTally::add_message(const dlt::Facts& m) {
       e.first = m.time();
     if (!e.last.valid || m.time_us > e.last.us) e.last = m.time();
   }
-  lifecycle_step(e, ecu_index, m);
+  lifecycle_step(e, m);
   // A message that names no ECU cannot be told from other senders' (several flows of a
   // capture, say): no sequence follows it.
   if (!count_loss_ || !s || m.ecu == 0) return;
@@ -182,12 +191,12 @@ void StatsTally::add_message(const dlt::Facts& m) {
   // daemon answers with counter 0) and messages without application and context (the
   // sender's context cannot be told).
   const std::uint8_t ecu_before = e.counter.last;
-  if (const std::uint32_t n = e.counter.step(m.counter, e.lifecycles); n && listed(e.ecu_gaps, n)) [[unlikely]]
+  if (const std::uint32_t n = e.counter.step(m.counter, e.lifecycle); n && listed(e.ecu_gaps, n)) [[unlikely]]
     note_gap(e.ecu_gaps, gap_at(m, *s, n, ecu_before));
   if (m.kind == static_cast<std::uint8_t>(dlt::PayloadKind::Control) || !m.has_ids()) [[unlikely]]
     return;
   const CounterTrack before = s->counter;
-  if (const std::uint32_t n = s->counter.step(m.counter, e.lifecycles); n && listed(e.stream_gaps_listed, n))
+  if (const std::uint32_t n = s->counter.step(m.counter, e.lifecycle); n && listed(e.stream_gaps_listed, n))
       [[unlikely]]
     note_gap(e.stream_gaps_listed, gap_at(m, *s, n, before.last));
   e.stream_missing = e.stream_missing + s->counter.missing - before.missing;
@@ -207,15 +216,12 @@ void StatsTally::add_skip(const dlt::Facts& r) {
 }
 
 std::vector<std::pair<std::uint32_t, StatsTally::Lifecycle>> StatsTally::lifecycles() const {
-  std::vector<std::pair<std::uint32_t, Lifecycle>> all = ended_;
+  std::vector<std::pair<std::uint32_t, Lifecycle>> all;
   for (std::size_t i = 0; i < ecus_.size(); ++i)
-    if (ecus_[i].lifecycles > 0) all.emplace_back(static_cast<std::uint32_t>(i), ecus_[i].current);
-  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first : a.second.index < b.second.index;
-  });
+    for (const Lifecycle& l : ecus_[i].listed) all.emplace_back(static_cast<std::uint32_t>(i), l);
   return all;
 }
 
-std::uint64_t StatsTally::lifecycles_not_listed() const { return ended_dropped_; }
+std::uint64_t StatsTally::lifecycles_not_listed() const { return lifecycles_dropped_; }
 
 }  // namespace dltdump::output

@@ -40,7 +40,10 @@ namespace dltdump::output {
 struct StatsLimits {
   std::size_t max_streams = std::size_t{1} << 16;
   std::size_t max_lifecycles = 10000;  // listed (all are counted)
-  std::size_t largest_gaps = 10;       // listed, the largest first
+  // Told apart, in all ECUs; past it, what would begin a lifecycle continues the current one
+  // (random device times would begin one every few messages).
+  std::size_t max_lifecycles_told = 1u << 20;
+  std::size_t largest_gaps = 10;  // listed, the largest first
 };
 
 // The log levels a row counts (MSTP log, MTIN 1-6), then everything else (other message
@@ -134,11 +137,12 @@ class StatsTally {
   struct Ecu {
     dlt::Id id;
     Counts counts;
-    util::Timestamp first, last;  // the earliest and the latest message time
-    Lifecycle current;
-    dlt::LifecycleState rule;      // where the lifecycle rule stands for this ECU
-    std::uint64_t lifecycles = 0;  // begun so far (the current one included)
-    CounterTrack counter;          // its messages' counters as one sequence (the ECU model)
+    util::Timestamp first, last;    // the earliest and the latest message time
+    dlt::EcuLifecycles rule;        // its lifecycles as the rule tells them
+    std::vector<Lifecycle> listed;  // the first of them (StatsLimits::max_lifecycles in all)
+    std::uint64_t lifecycles = 0;   // begun so far
+    std::uint32_t lifecycle = 0;    // the current one's number (counters start afresh in each)
+    CounterTrack counter;           // its messages' counters as one sequence (the ECU model)
     // The loss its streams' counters show (the stream model), summed.
     std::uint64_t stream_missing = 0, stream_gaps = 0, stream_repeats = 0;
     // Each model's largest gaps (at most limits().largest_gaps, largest first).
@@ -226,8 +230,8 @@ class StatsTally {
   const std::vector<Context>& contexts() const { return contexts_; }
   // The ECU (index into ecus()) of stream `s`.
   std::uint32_t ecu_of(const Stream& s) const { return contexts_[s.context].ecu; }
-  // Lifecycles listed, in the order they began (of all ECUs), at most max_lifecycles, each
-  // with its ECU's index; the ECUs' current ones included.
+  // Lifecycles listed, ECU by ECU (ecus() order), each ECU's in the order they began, at
+  // most max_lifecycles in all, each with its ECU's index.
   std::vector<std::pair<std::uint32_t, Lifecycle>> lifecycles() const;
   std::uint64_t lifecycles_not_listed() const;
   const Counts& total() const { return total_; }
@@ -276,18 +280,8 @@ class StatsTally {
   // The index of ECU `ecu` in ecus_ (added if new); npos once max_streams ECUs are taken.
   std::uint32_t ecu_index_of(dlt::Id ecu);
   static constexpr std::uint32_t kNoEcu = ~std::uint32_t{0};
-  // Message `m` of ECU `e` (index `ecu_index`): begins a lifecycle when its device time
-  // says the ECU restarted (see above), and counts it in the current one.
-  void lifecycle_step(Ecu& e, std::uint32_t ecu_index, const dlt::Facts& m) {
-    const dlt::LifecycleState& r = e.rule;
-    if (m.has_device_time() && r.has_device_time && m.device_time <= r.max_device_time &&
-        std::uint64_t{m.device_time} + dlt::restart_tolerance(r.max_device_time) >= r.max_device_time) [[likely]] {
-      ++e.current.messages;  // not later than the latest, not far enough back for a restart
-      return;
-    }
-    lifecycle_change(e, ecu_index, m);
-  }
-  void lifecycle_change(Ecu& e, std::uint32_t ecu_index, const dlt::Facts& m);
+  // Message `m` of ECU `e`: its lifecycle by the rule (dlt/lifecycle.hpp), counted there.
+  void lifecycle_step(Ecu& e, const dlt::Facts& m);
   // Whether a gap of `missing` messages enters `list` (one of an ECU's largest gaps).
   bool listed(const std::vector<Gap>& list, std::uint32_t missing) const {
     return list.size() < limits_.largest_gaps || (!list.empty() && list.back().missing < missing);
@@ -307,8 +301,7 @@ class StatsTally {
   std::vector<Context> contexts_;
   std::map<std::pair<std::uint64_t, std::uint32_t>, std::uint32_t> context_index_;  // (ECU·APP, CTX) → index
   std::vector<std::uint32_t> slots_;  // open addressing: tag | stream index + 1 (0: empty), at most half full
-  std::vector<std::pair<std::uint32_t, Lifecycle>> ended_;  // lifecycles that ended, listed
-  std::uint64_t ended_dropped_ = 0;
+  std::uint64_t lifecycles_listed_ = 0, lifecycles_dropped_ = 0, lifecycles_begun_ = 0;
   Counts total_, folded_;
   std::array<std::uint64_t, 3> kinds_{};
   std::array<std::uint64_t, kTypeSlots> types_{};

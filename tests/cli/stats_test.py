@@ -27,6 +27,7 @@ import subprocess
 import sys
 
 from cli_checks import check, finish, runner, schema_validator
+from lifecycle_model import EcuLifecycles
 
 DLTDUMP, DLTGEN, CAPGEN, NVGEN, SCHEMA, WORK = (os.path.abspath(a) for a in sys.argv[1:7])
 SHARED = sys.argv[7] if len(sys.argv) > 7 else ""
@@ -86,10 +87,6 @@ class Track:
         return n
 
 
-def tolerance(mx):
-    return min(mx // 2, 100000)
-
-
 def reference(records):
     ecus = {}
     streams = {}
@@ -97,7 +94,7 @@ def reference(records):
     for r in records:
         if r["record"] != "message":
             continue
-        e = ecus.setdefault(r["ecu"], {"messages": 0, "first": None, "last": None, "lcs": [], "ecu_track": Track(),
+        e = ecus.setdefault(r["ecu"], {"messages": 0, "first": None, "last": None, "lcs": [], "rule": EcuLifecycles(), "ecu_track": Track(),
                                        "stream_missing": 0, "stream_gaps": 0})
         e["messages"] += 1
         if r["time_us"] is not None:
@@ -105,21 +102,13 @@ def reference(records):
             e["last"] = r["time_us"] if e["last"] is None else max(e["last"], r["time_us"])
         d = None if r["device_time"] is None else round(r["device_time"] * 10000)
         lcs = e["lcs"]
-
-        def begin():
-            lcs.append({"start_time_us": r["time_us"], "start_device": d, "max": d, "messages": 0})
-        if not lcs:
-            begin()
-        elif d is not None:
-            cur = lcs[-1]
-            if cur["max"] is None:
-                cur["start_device"] = cur["max"] = d
-            elif d + tolerance(cur["max"]) < cur["max"]:
-                begin()
-            elif d > cur["max"]:
-                cur["max"] = d
-        lcs[-1]["messages"] += 1
-        lc = len(lcs)
+        i = e["rule"].observe(r["time_us"], d)
+        if i == len(lcs):
+            lcs.append({"start_time_us": r["time_us"], "start_device": d, "messages": 0})
+        if lcs[i]["start_device"] is None:
+            lcs[i]["start_device"] = d
+        lcs[i]["messages"] += 1
+        lc = i + 1
         key = (r["ecu"], r["session"], r["app"], r["ctx"])
         s = streams.setdefault(key, Track())
         # No sequence follows a message without ECU id; the stream model none without

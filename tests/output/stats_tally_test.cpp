@@ -155,8 +155,8 @@ TEST(StatsTally, StreamsBeyondTheLimitAreFoldedAndLossCanBeOff) {
   t.add(message("E", "A1", "C", 3, 1000000));
   t.add(message("E", "A1", "C", 4, 10));
   EXPECT_EQ(t.ecus()[0].lifecycles, 3u);
-  EXPECT_EQ(t.lifecycles().size(), 2u);  // one ended listed, the current one
-  EXPECT_EQ(t.lifecycles_not_listed(), 1u);
+  EXPECT_EQ(t.lifecycles().size(), 1u);  // max_lifecycles in all: the first
+  EXPECT_EQ(t.lifecycles_not_listed(), 2u);
 }
 
 TEST(StatsTally, SkipsAreCountedByReasonAndInput) {

@@ -9,7 +9,10 @@ void LifecycleTable::finish() {
   by_number_.clear();
   std::vector<std::pair<std::uint32_t, LifecycleInfo*>> all;  // with the ECU's index
   for (std::uint32_t e = 0; e < ecus_.size(); ++e)
-    for (LifecycleInfo& l : ecus_[e].lifecycles) all.emplace_back(e, &l);
+    for (std::size_t i = 0; i < ecus_[e].lifecycles.size(); ++i) {
+      ecus_[e].lifecycles[i].facts = ecus_[e].rule.lifecycles()[i];
+      all.emplace_back(e, &ecus_[e].lifecycles[i]);
+    }
   // Without a start: after those with one (kNoKey is the least key, so flip it).
   auto start = [](const LifecycleInfo& l) {
     const std::int64_t s = l.start_us();

@@ -2,11 +2,12 @@
 // gets from them. Filled by the survey (the first pass), read by the merge (the second);
 // docs/sorting.md explains the model.
 //
-// A lifecycle (dlt/lifecycle.hpp's rule, applied to each ECU's messages in input order,
-// inputs in command-line order) has an *anchor*: the absolute time at which its ECU's
-// uptime was zero, estimated as the least (storage time − device time) over its messages
-// that have both. A logger only ever adds delay to a storage time, so the least offset is
-// the one closest to the truth. A message's sort key, in microseconds since 1970:
+// The lifecycles are told by dlt/lifecycle.hpp's rule with storage times (EcuLifecycles),
+// fed each ECU's messages in input order, inputs in command-line order. A lifecycle's
+// *anchor* is the absolute time at which its ECU's uptime was zero, estimated as the least
+// (storage time − device time) over its messages that have both: a logger only ever adds
+// delay to a storage time, so the least offset is the one closest to the truth. A
+// message's sort key, in microseconds since 1970:
 //
 //   with storage time and device time, in a lifecycle with an anchor:  anchor + device time
 //   with storage time only (or a lifecycle without anchor):            storage time
@@ -16,9 +17,11 @@
 //                                                                      for those before it)
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "dlt/id.hpp"
@@ -35,27 +38,24 @@ struct LifecycleInfo {
   std::uint64_t ecu_number = 0;  // 1 for the ECU's first lifecycle
   std::uint64_t number = 0;      // in the run: 1 for the earliest start (LifecycleTable::finish)
   std::uint64_t messages = 0;
-  bool has_anchor = false;
-  std::int64_t anchor_us = 0;  // the ECU's boot, when has_anchor
-  bool has_device_time = false;
-  std::uint32_t min_device_time = 0, max_device_time = 0;  // 0.1 ms units
+  dlt::LifecycleFacts facts;  // anchor and device times (from the rule, at finish)
   bool has_time = false;
   std::int64_t min_time_us = 0, max_time_us = 0;  // storage or capture times
 
   // When it began and ended, as absolute times: by the anchor if it has one, else by its
   // storage times; kNoKey without either.
   std::int64_t start_us() const {
-    if (has_anchor && has_device_time) return anchor_us + std::int64_t{min_device_time} * 100;
+    if (facts.has_anchor && facts.has_device_time) return facts.anchor_us + std::int64_t{facts.min_device_time} * 100;
     return has_time ? min_time_us : kNoKey;
   }
   std::int64_t end_us() const {
-    if (has_anchor && has_device_time) return anchor_us + std::int64_t{max_device_time} * 100;
+    if (facts.has_anchor && facts.has_device_time) return facts.anchor_us + std::int64_t{facts.max_device_time} * 100;
     return has_time ? max_time_us : kNoKey;
   }
   // The key of a message of this lifecycle with storage time `time_us`, device time
   // `device_time` if `has_device`.
   std::int64_t key(std::int64_t time_us, bool has_device, std::uint32_t device_time) const {
-    return has_anchor && has_device ? anchor_us + std::int64_t{device_time} * 100 : time_us;
+    return facts.has_anchor && has_device ? facts.anchor_us + std::int64_t{device_time} * 100 : time_us;
   }
 };
 
@@ -66,7 +66,7 @@ class LifecycleTable {
     const std::uint32_t w = ecu.word();
     if (last_ < ecus_.size() && ecus_[last_].id.word() == w) return last_;
     auto [it, added] = index_.try_emplace(w, static_cast<std::uint32_t>(ecus_.size()));
-    if (added) ecus_.push_back({ecu, {}});
+    if (added) ecus_.push_back({ecu, {}, {}});
     return last_ = it->second;
   }
   // The index of ECU `ecu`, or kNotFound if the table has not seen it.
@@ -76,49 +76,46 @@ class LifecycleTable {
     return it == index_.end() ? kNotFound : it->second;
   }
   std::size_t ecus() const { return ecus_.size(); }
-  // How many lifecycles ECU `ecu_index` has.
-  std::uint64_t lifecycles_of(std::uint32_t ecu_index) const { return ecus_[ecu_index].lifecycles.size(); }
-  // Lifecycle `ecu_number` (1-based) of ECU `ecu_index`; the survey adds them in order.
-  LifecycleInfo& at(std::uint32_t ecu_index, std::uint64_t ecu_number) {
-    auto& list = ecus_[ecu_index].lifecycles;
-    if (ecu_number > list.size()) {
-      LifecycleInfo info;
-      info.ecu = ecus_[ecu_index].id;
-      info.ecu_number = ecu_number;
-      list.resize(ecu_number, info);
+  // The lifecycle of message `m` of ECU `ecu_index` (the rule fed it), and its index among
+  // the ECU's (ecu_number − 1). Counts the message and its storage time.
+  std::pair<LifecycleInfo*, std::size_t> observe(std::uint32_t ecu_index, const dlt::Message& m) {
+    Ecu& e = ecus_[ecu_index];
+    const std::size_t i = e.rule.observe(m.time.valid, m.time.us, m.has_device_time, m.device_time);
+    if (i == e.lifecycles.size()) {
+      e.lifecycles.emplace_back();
+      e.lifecycles.back().ecu = e.id;
+      e.lifecycles.back().ecu_number = i + 1;
     }
-    return list[ecu_number - 1];
+    LifecycleInfo& l = e.lifecycles[i];
+    ++l.messages;
+    if (m.time.valid) {
+      if (!l.has_time) l.min_time_us = l.max_time_us = m.time.us;
+      l.has_time = true;
+      l.min_time_us = std::min(l.min_time_us, m.time.us);
+      l.max_time_us = std::max(l.max_time_us, m.time.us);
+    }
+    return {&l, i};
   }
-  const LifecycleInfo& at(std::uint32_t ecu_index, std::uint64_t ecu_number) const {
-    return ecus_[ecu_index].lifecycles[ecu_number - 1];
-  }
-  // Numbers every lifecycle in the run by start (start_us, then ECU in order of first sight,
-  // then its number; those without a start last); after it, by_number() lists them.
+  // The lifecycle of index `i` of ECU `ecu_index` (as observe gave it).
+  const LifecycleInfo& at(std::uint32_t ecu_index, std::size_t i) const { return ecus_[ecu_index].lifecycles[i]; }
+  // How many lifecycles ECU `ecu_index` has.
+  std::size_t lifecycles_of(std::uint32_t ecu_index) const { return ecus_[ecu_index].lifecycles.size(); }
+  // Takes the anchors and device times from the rule, and numbers every lifecycle in the run
+  // by start (start_us, then ECU in order of first sight, then its number; those without a
+  // start last); after it, by_number() lists them.
   void finish();
   const std::vector<const LifecycleInfo*>& by_number() const { return by_number_; }
 
  private:
   struct Ecu {
     dlt::Id id;
-    std::vector<LifecycleInfo> lifecycles;
+    dlt::EcuLifecycles rule;
+    std::vector<LifecycleInfo> lifecycles;  // as rule.lifecycles(), with the counts
   };
   std::vector<Ecu> ecus_;
   std::unordered_map<std::uint32_t, std::uint32_t> index_;  // Id::word() → index into ecus_
   std::uint32_t last_ = 0;                                  // the index found last (runs of one ECU)
   std::vector<const LifecycleInfo*> by_number_;
 };
-
-// Where the lifecycle rule stands for every ECU: one per ECU index of a LifecycleTable
-// (missing entries: an ECU not yet seen). Copied at each input's start by the survey, so
-// the merge can follow an input's lifecycles from there without the inputs before it.
-using EcuStates = std::vector<dlt::LifecycleState>;
-
-// Steps the rule for message `m` of ECU `ecu_index`; returns the state after it.
-inline const dlt::LifecycleState& step_lifecycle(EcuStates& states, std::uint32_t ecu_index, const dlt::Message& m) {
-  if (ecu_index >= states.size()) states.resize(ecu_index + 1);
-  dlt::LifecycleState& s = states[ecu_index];
-  s.step(m.has_device_time, m.device_time);
-  return s;
-}
 
 }  // namespace dltdump::app

@@ -10,8 +10,8 @@
 #include "dlt/skip_message.hpp"
 #include "util/error.hpp"
 #include "util/status_line.hpp"
-#include "util/value_text.hpp"
 #include "util/stop_signal.hpp"
+#include "util/value_text.hpp"
 
 namespace dltdump::app {
 
@@ -84,7 +84,7 @@ class Cursor final : public dlt::FramerSink {
  public:
   Cursor(const Survey& survey, std::size_t index, const DumpConfig& config, const MergeOptions& options)
       : index_(index), survey_(survey), input_(survey.inputs[index]), config_(config), options_(options),
-        states_(input_.start), last_key_(options.by_time ? input_.first_key : static_cast<std::int64_t>(index)) {}
+        last_key_(options.by_time ? input_.first_key : static_cast<std::int64_t>(index)) {}
 
   void open() { source_.emplace(*input_.spec, config_, *this); }
   // Reads until the head may be merged or the input ends; true if a head is held. Throws
@@ -158,26 +158,38 @@ class Cursor final : public dlt::FramerSink {
     approximate_ = true;
     return true;
   }
+  // The lifecycle the survey found for the next message, `m`: by the input's switches.
   const LifecycleInfo& lifecycle_of(const dlt::Message& m) {
     const LifecycleTable& table = survey_.lifecycles;
+    const std::vector<InputSurvey::Switch>& switches = input_.switches;
+    for (; next_switch_ < switches.size() && switches[next_switch_].message == messages_; ++next_switch_) {
+      const InputSurvey::Switch& s = switches[next_switch_];
+      if (s.ecu >= current_.size()) current_.resize(s.ecu + 1, kNone);
+      current_[s.ecu] = s.lifecycle;
+    }
+    ++messages_;
     const dlt::Id ecu = m.shown_ecu();
-    if (ecu.word() != last_ecu_word_ || !have_last_) {
+    if (!have_last_ || ecu.word() != last_ecu_word_) {
       last_ecu_ = table.find(ecu);
       last_ecu_word_ = ecu.word();
       have_last_ = true;
     }
-    if (last_ecu_ == LifecycleTable::kNotFound) return kUnknownLifecycle;
-    const std::uint64_t number = step_lifecycle(states_, last_ecu_, m).number;
-    if (number > table.lifecycles_of(last_ecu_)) return kUnknownLifecycle;
-    return table.at(last_ecu_, number);
+    // Not as the survey saw it: the input changed between the passes.
+    if (last_ecu_ == LifecycleTable::kNotFound || last_ecu_ >= current_.size() || current_[last_ecu_] == kNone ||
+        current_[last_ecu_] >= table.lifecycles_of(last_ecu_))
+      return kUnknownLifecycle;
+    return table.at(last_ecu_, current_[last_ecu_]);
   }
+  static constexpr std::size_t kNone = ~std::size_t{0};
 
   std::size_t index_;
   const Survey& survey_;
   const InputSurvey& input_;
   const DumpConfig& config_;
   const MergeOptions& options_;
-  EcuStates states_;
+  std::uint64_t messages_ = 0;        // messages read so far
+  std::size_t next_switch_ = 0;       // into input_.switches
+  std::vector<std::size_t> current_;  // per ECU: its lifecycle's index (kNone: not yet met)
   std::int64_t last_key_;
   std::int64_t max_key_ = kNoKey;
   std::uint64_t seq_ = 0;

@@ -44,22 +44,24 @@ std::string time_text(std::int64_t us) {
 }
 
 std::string device_time_text(const LifecycleInfo& l, std::uint32_t t) {
-  if (!l.has_device_time) return "-";
+  if (!l.facts.has_device_time) return "-";
   std::string s = std::to_string(t / 10000) + "." + std::to_string(t % 10000 + 10000).substr(1);
   return s;
 }
 
 // The table of --lifecycles: one row per lifecycle, in the run's numbering.
 std::string lifecycle_list(const LifecycleTable& table) {
-  std::string out = "LIFECYCLE ECU  START                      END                        UPTIME FROM    TO          "
-                    "MESSAGES\n";
+  std::string out =
+      "LIFECYCLE ECU  START                      END                        UPTIME FROM    TO          "
+      "MESSAGES\n";
   for (const LifecycleInfo* l : table.by_number()) {
     std::string row = std::to_string(l->number);
     row.resize(std::max<std::size_t>(row.size() + 1, 10), ' ');
     std::string ecu(l->ecu.shown().view());
     ecu.resize(4, ' ');
     row += ecu + " " + time_text(l->start_us()) + " " + time_text(l->end_us()) + " ";
-    std::string from = device_time_text(*l, l->min_device_time), to = device_time_text(*l, l->max_device_time);
+    std::string from = device_time_text(*l, l->facts.min_device_time),
+                to = device_time_text(*l, l->facts.max_device_time);
     from.resize(std::max<std::size_t>(from.size() + 1, 12), ' ');
     to.resize(std::max<std::size_t>(to.size() + 1, 12), ' ');
     row += from + to + std::to_string(l->messages) + "\n";
@@ -74,10 +76,10 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
   Survey survey;
   try {
     survey = survey_inputs(config, diag_fd, [&](std::size_t i, util::InputFile& file) {
-    if (!progress) return;
-    if (i > 0) progress->end_input();
-    progress->begin_input(i, file, config.inputs[i].argument);
-  });
+      if (!progress) return;
+      if (i > 0) progress->end_input();
+      progress->begin_input(i, file, config.inputs[i].argument);
+    });
   } catch (const util::Stopped&) {
     pipeline.sink.stopped();  // nothing was written yet
     throw;
@@ -93,8 +95,9 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
   }
   for (std::uint64_t n : config.lifecycles)
     if (n == 0 || n > survey.lifecycles.by_number().size())
-      util::write_diagnostic(diag_fd, "Option '--lifecycle': there is no lifecycle " + std::to_string(n) + " (the inputs hold " +
-                                          std::to_string(survey.lifecycles.by_number().size()) + ")");
+      util::write_diagnostic(diag_fd, "Option '--lifecycle': there is no lifecycle " + std::to_string(n) +
+                                          " (the inputs hold " + std::to_string(survey.lifecycles.by_number().size()) +
+                                          ")");
   MergeOptions options;
   options.by_time = config.sort;
   options.lifecycles = config.lifecycles;

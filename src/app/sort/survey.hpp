@@ -21,7 +21,16 @@ struct InputSurvey {
   // Read to its end. Else its failure was reported; the merge takes its messages up to
   // the failure (it reads the input again, which fails there again, silently).
   bool ok = false;
-  EcuStates start;       // where the lifecycle rule stood for each ECU when this input began
+  // Where an ECU's messages in this input change lifecycle: before message `message` (its
+  // index among the input's messages), ECU `ecu` is in its lifecycle of index `lifecycle`.
+  // One for each ECU's first message in the input, and one per change after it; the merge
+  // follows them instead of the rule, which needs the inputs before.
+  struct Switch {
+    std::uint64_t message = 0;
+    std::uint32_t ecu = 0;
+    std::uint32_t lifecycle = 0;
+  };
+  std::vector<Switch> switches;
   std::uint64_t messages = 0;
   bool has_time = false;  // some message has a storage or capture time
   std::int64_t min_time_us = 0;
@@ -32,20 +41,20 @@ struct InputSurvey {
   // their storage times.
   struct Segment {
     std::uint32_t ecu = 0;
-    std::uint64_t ecu_number = 0;
+    std::size_t lifecycle = 0;  // its index among the ECU's
     std::int64_t max_offset_us = 0;
   };
   std::vector<Segment> segments;
   // The first message with a storage time (its key is the key of the untimed ones before it).
   bool has_first = false;
   std::uint32_t first_ecu = 0;
-  std::uint64_t first_ecu_number = 0;
+  std::size_t first_lifecycle = 0;
   bool first_has_device_time = false;
   std::uint32_t first_device_time = 0;
   std::int64_t first_time_us = 0;
 
   // Set by survey_inputs once the anchors are known:
-  std::int64_t lateness_us = 0;  // no key falls more than this below the largest key before it
+  std::int64_t lateness_us = 0;     // no key falls more than this below the largest key before it
   std::int64_t min_key = kNoKey;    // no key of this input is smaller
   std::int64_t first_key = kNoKey;  // the key of the untimed messages before the first timed one
 };

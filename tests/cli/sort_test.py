@@ -1,0 +1,237 @@
+#!/usr/bin/python3
+"""Issue #24: one timeline from many recordings. Generated multi-ECU drives with restarts
+(tools/drivegen: every message's true time, ECU and lifecycle known) go through
+`dltdump --sort` whole, split into DLT files at random points, partly as PCAP-NG captures,
+as a folder of 10 000 small files (-R), with regions shuffled, the logger's clock jumping and
+messages without device time; the order must be the generator's true order (or, where no
+algorithm can know it, what docs/sorting.md promises), the same for 1 and 2 threads and for
+every split, in every output kind. --lifecycles and --lifecycle against the generator's
+lifecycles; dlt-sortbytimestamp beside it where its assumptions hold. Memory is checked to
+stay bounded (peak RSS of the run).
+
+Usage: sort_test.py DLTDUMP DRIVEGEN WORK_DIR"""
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import struct
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_checks import ENV, check, finish, runner  # noqa: E402
+
+dltdump, drivegen, work = sys.argv[1], sys.argv[2], sys.argv[3]
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+run = runner(dltdump)
+rng = random.Random(24)
+SEQ = re.compile(rb"seq=(\d+)")
+
+
+def drive(name, *args):
+    """Runs drivegen into WORK/name/; returns (dir, parts sorted by name, truth rows, lifecycles)."""
+    d = os.path.join(work, name)
+    os.makedirs(d)
+    prefix = os.path.join(d, "part")
+    truth, lcs = os.path.join(work, name + ".truth"), os.path.join(work, name + ".lcs")
+    subprocess.run([drivegen, *args, "--truth", truth, "--lifecycles", lcs, "-o", prefix], check=True)
+    rows = [line.split() for line in open(truth)]
+    lifecycles = [line.split() for line in open(lcs)]
+    return d, sorted(os.path.join(d, f) for f in os.listdir(d)), rows, lifecycles
+
+
+def seqs(out):
+    """The seq numbers of the lines or records in `out`, the first of each line."""
+    return [int(m.group(1)) for m in (SEQ.search(line) for line in out.splitlines()) if m]
+
+
+def sorted_lines(*args):
+    code, out, err = run("--sort", *args)
+    check(code == 0 and err == b"", "--sort %s: exit %d, %r" % (" ".join(args)[-120:], code, err[:300]))
+    return out
+
+
+def peak_rss_mib(*args):
+    """Runs dltdump in a child of its own and returns (exit code, its peak RSS in MiB)."""
+    code = os.fork()
+    if code == 0:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 1)
+        os.execve(dltdump, [dltdump, *args], ENV)
+    _, status, usage = os.wait4(code, 0)
+    return os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024
+
+
+# --- A drive of 3 ECUs with restarts, split into 6 parts of which two are captures ---------
+d, parts, truth, lcs = drive("mixed", "--ecus", "3", "--count", "30000", "--restart-every", "2500", "--parts", "6",
+                             "--pcapng-parts", "1,4", "--seed", "3")
+true_order = [int(r[0]) for r in truth]
+text1 = sorted_lines("--threads=1", *parts)
+check(seqs(text1) == true_order, "mixed drive: --sort gives the true order")
+check(sorted_lines("--threads=2", *parts) == text1, "mixed drive: 1 and 2 threads give the same bytes")
+
+# The same drive unsplit: the same lines (a split never changes the order).
+d1, whole, truth1, _ = drive("whole", "--ecus", "3", "--count", "30000", "--restart-every", "2500", "--seed", "3")
+check(truth1 == truth, "drivegen: the same drive whatever the parts")
+check(sorted_lines(*whole) == text1, "the same drive in one file and in 6 parts (2 captures): the same lines")
+# Split once more at other points, all DLT: the same order.
+d2, parts2, _, _ = drive("split9", "--ecus", "3", "--count", "30000", "--restart-every", "2500", "--seed", "3",
+                         "--parts", "9")
+check(seqs(sorted_lines(*parts2)) == true_order, "9 parts: the true order")
+
+# Every output kind after the merge.
+for ext in ("dlt", "jsonl", "csv", "pcapng", "txt"):
+    out = os.path.join(work, "mixed." + ext)
+    code, _, err = run("--sort", "-o", out, *parts)
+    check(code == 0 and err == b"", "-o %s: exit %d %r" % (ext, code, err[:200]))
+    if ext == "dlt":
+        code, back, _ = run(out)
+        check(code == 0 and back == text1, "-o x.dlt read back without --sort: the sorted lines")
+    elif ext == "pcapng":
+        code, back, _ = run("--threads=1", out)
+        check(code == 0 and seqs(back) == true_order, "-o x.pcapng read back: the true order")
+    else:
+        data = open(out, "rb").read()
+        check(seqs(data) == true_order, "-o x.%s: the true order" % ext)
+        if ext == "jsonl":
+            recs = [json.loads(line) for line in data.splitlines()]
+            check(all(r["ecu"] in ("ECU1", "ECU2", "ECU3") for r in recs), "JSON records name the ECU")
+code, out, _ = run("--sort", "-c", *parts)
+check(code == 0 and out.strip() == b"30000", "--sort -c counts every message: %r" % out[:50])
+code, out, _ = run("--sort", "--stats=json", *parts)
+report = json.loads(out) if code == 0 else {}
+check(report.get("messages") == 30000, "--sort --stats=json: 30000 messages")
+
+# Filters after the merge: as filtering the sorted lines.
+want = [ln for ln in text1.splitlines(keepends=True) if b" ECU2 " in ln]
+check(sorted_lines("--ecuid=ECU2", *parts) == b"".join(want), "--sort --ecuid=ECU2: the sorted lines of ECU2")
+nav = [ln for ln in text1.splitlines(keepends=True) if re.search(rb" ECU\d (NAV) ", ln)]
+check(sorted_lines("--appid=NAV", "--threads=2", *parts) == b"".join(nav), "--sort --appid=NAV")
+
+# --- Lifecycles --------------------------------------------------------------------------------
+code, listing, err = run("--lifecycles", *parts)
+rows = [line.split() for line in listing.decode().splitlines()[1:]]
+check(code == 0 and len(rows) == len(lcs), "--lifecycles lists %d lifecycles (%d listed)" % (len(lcs), len(rows)))
+# The generator's lifecycles, by the first message's true time (the list's order).
+by_start = sorted(lcs, key=lambda l: int(l[3]))
+for n, (row, lc) in enumerate(zip(rows, by_start), 1):
+    check(row[0] == str(n) and row[1] == lc[0] and row[-1] == lc[5],
+          "lifecycle %d: %s (%s) with %s messages, listed as %r" % (n, lc[0], lc[1], lc[5], row))
+# --lifecycle=N: exactly that lifecycle's messages, in their (sorted) order.
+for n in (1, len(lcs) // 2, len(lcs)):
+    ecu, lc = by_start[n - 1][0], by_start[n - 1][1]
+    want = [int(r[0]) for r in truth if r[1] == ecu and r[2] == lc]
+    code, out, err = run("--sort", "--lifecycle=%d" % n, *parts)
+    check(code == 0 and seqs(out) == want, "--sort --lifecycle=%d: the %d messages of %s lifecycle %s" %
+          (n, len(want), ecu, lc))
+    code, out, err = run("--lifecycle=%d" % n, "--threads=1", *parts)
+    check(code == 0 and sorted(seqs(out)) == sorted(want), "--lifecycle=%d without --sort: the same messages" % n)
+code, out, err = run("--lifecycle=999", *parts)
+check(code == 0 and out == b"" and b"no lifecycle 999" in err, "--lifecycle=999: a warning, nothing printed")
+
+# --- One ECU with 1000 lifecycles, in 5 files -------------------------------------------------
+d, parts, truth, lcs = drive("thousand", "--lifecycles-of-one", "1000", "--count", "20000", "--parts", "5")
+check(seqs(sorted_lines(*parts)) == [int(r[0]) for r in truth], "1000 lifecycles: the true order")
+code, listing, _ = run("--lifecycles", *parts)
+check(code == 0 and len(listing.splitlines()) == 1001, "1000 lifecycles listed")
+
+# --- Messages without device time keep their place after the one before them ----------------
+d, parts, truth, lcs = drive("nodevice", "--ecus", "3", "--count", "20000", "--restart-every", "3000",
+                             "--no-device-time-every", "7", "--parts", "3")
+out = seqs(sorted_lines(*parts))
+timed = [int(r[0]) for r in truth if r[5] != "-"]
+untimed = {int(r[0]) for r in truth if r[5] == "-"}
+check(sorted(out) == sorted(int(r[0]) for r in truth), "without device time: every message once")
+check([s for s in out if s not in untimed] == timed, "without device time: the timed messages in true order")
+# In the files, the message before each untimed one; it must come out before it.
+file_order = []
+for p in parts:
+    code, lines, _ = run("--threads=1", p)
+    file_order += seqs(lines)
+place = {s: i for i, s in enumerate(out)}
+prev_ok = all(place[file_order[i - 1]] < place[s] for i, s in enumerate(file_order) if s in untimed and i > 0)
+check(prev_ok, "an untimed message comes after the message before it in its file")
+
+# --- Shuffled regions and a clock jump in one file ------------------------------------------------
+def messages_of(path):
+    data = open(path, "rb").read()
+    out, at = [], 0
+    while at < len(data):
+        length = struct.unpack(">H", data[at + 18:at + 20])[0]
+        out.append(bytearray(data[at:at + 16 + length]))
+        at += 16 + length
+    return out
+
+
+d, parts, truth, lcs = drive("shuffle", "--ecus", "3", "--count", "20000", "--restart-every", "4000")
+msgs = messages_of(parts[0])
+regions = [msgs[i:i + 700] for i in range(0, len(msgs), 700)]
+rng.shuffle(regions)
+shuffled = os.path.join(work, "shuffled.dlt")
+with open(shuffled, "wb") as f:
+    for r in regions:
+        f.write(b"".join(r))
+check(seqs(sorted_lines(shuffled)) == [int(r[0]) for r in truth], "shuffled regions: the true order")
+
+# The logger's clock jumps an hour ahead from the middle on: lifecycles and their inner order
+# stand (device time), every message is there once.
+jumped = os.path.join(work, "jumped.dlt")
+with open(jumped, "wb") as f:
+    for i, m in enumerate(msgs):
+        if i >= len(msgs) // 2:
+            secs = struct.unpack("<I", m[4:8])[0] + 3600
+            m[4:8] = struct.pack("<I", secs)
+        f.write(m)
+out = seqs(sorted_lines(jumped))
+check(sorted(out) == sorted(int(r[0]) for r in truth), "clock jump: every message once")
+code, listing, _ = run("--lifecycles", jumped)
+check(len(listing.splitlines()) - 1 == len(lcs), "clock jump: the lifecycles stay %d" % len(lcs))
+lc_of = {int(r[0]): (r[1], r[2]) for r in truth}
+inner = {}
+for s in out:
+    inner.setdefault(lc_of[s], []).append(s)
+check(all(v == sorted(v) for v in inner.values()), "clock jump: each lifecycle in device-time order")
+
+# --- A folder of 10 000 small files (-R) ------------------------------------------------------
+d, parts, truth, lcs = drive("folder", "--ecus", "3", "--count", "30000", "--restart-every", "5000")
+msgs = messages_of(parts[0])
+folder = os.path.join(work, "folder-10000")
+for i in range(10000):
+    sub = os.path.join(folder, "%02d" % (i // 1000))
+    os.makedirs(sub, exist_ok=True)
+    with open(os.path.join(sub, "part_%05d.dlt" % i), "wb") as f:
+        f.write(b"".join(msgs[i * 3:i * 3 + 3]))
+open(os.path.join(folder, ".hidden.dlt"), "wb").write(b"".join(msgs[:10]))  # left out
+check(seqs(sorted_lines("-R", folder)) == [int(r[0]) for r in truth], "-R folder of 10 000 files: the true order")
+code, rss = peak_rss_mib("--sort", "-R", folder)
+check(code == 0 and rss < 256, "-R folder of 10 000 files: peak RSS %.0f MiB (< 256)" % rss)
+
+# --- dlt-sortbytimestamp where its assumptions hold: one ECU, lifecycles over 50 s apart ------
+if shutil.which("dlt-sortbytimestamp"):
+    d, parts, truth, lcs = drive("oneecu", "--ecus", "1", "--count", "12000", "--restart-every", "4000",
+                                 "--step-us", "500")
+    theirs = os.path.join(work, "oneecu-sortbytimestamp.dlt")
+    subprocess.run(["dlt-sortbytimestamp", parts[0], theirs], check=True, capture_output=True)
+    code, their_lines, _ = run(theirs)
+    ours = seqs(sorted_lines(parts[0]))
+    check(ours == [int(r[0]) for r in truth], "one ECU: the true order")
+    check(seqs(their_lines) == ours, "one ECU, lifecycles > 50 s: dlt-sortbytimestamp's order is ours")
+else:
+    print("SKIP dlt-sortbytimestamp comparison: dlt-sortbytimestamp (Debian dlt-tools) is not installed")
+
+# --- What cannot be sorted, in one line each ------------------------------------------------------
+for args, want_code, want in ((["--sort", "-"], 1, b"reads its inputs twice"),
+                              (["--sort", "udp://127.0.0.1:3490"], 1, b"is no file"),
+                              (["--lifecycle=0", parts[0]], 1, b"lifecycle numbers"),
+                              (["--lifecycles", "-o", os.path.join(work, "x.txt"), parts[0]], 1, b"cannot be combined"),
+                              (["--sort", d], 3, b"directory"),
+                              (["--sort", "-R", os.path.join(work, "empty")], 2, b"holds no file")):
+    os.makedirs(os.path.join(work, "empty"), exist_ok=True)
+    code, out, err = run(*args)
+    check(code == want_code and want in err and err.count(b"\n") == 1,
+          "%s: exit %d (want %d), one line with %r: %r" % (" ".join(args)[-60:], code, want_code, want, err))
+
+finish()
