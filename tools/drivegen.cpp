@@ -6,7 +6,8 @@
 // ECU chosen at random among those that are up. Every message is a verbose log info message
 // with ECU id (standard and storage header), device time (WTMS: the uptime of its ECU in
 // 0.1 ms, (t - boot) / 100 µs) and one string argument `seq=N`, N its 0-based index in true
-// order. ECUs are ECU1..ECU9, EC10..EC16; each starts up 10..1000 s, its message counter
+// order. ECUs are ECU1..ECU9, EC10..EC16 (--first-ecu K: numbered from K, at most 99, so
+// drives of different ECUs can be made to overlap in time); each starts up 10..1000 s, its message counter
 // counts per lifecycle.
 //
 // A logger receives each message after a delay d: 0 in 30 % of the messages, else 1 µs up to
@@ -45,7 +46,7 @@
 // The drive starts at 2024-03-01T10:00:00Z. The same seed and options always give the same
 // bytes.
 //
-// Usage: drivegen [--ecus E] [--count N] [--seed S] [--step-us TICKS] [--restart-every N]
+// Usage: drivegen [--ecus E] [--first-ecu K] [--count N] [--seed S] [--step-us TICKS] [--restart-every N]
 //                 [--lifecycles-of-one L] [--max-delay-ms D] [--no-device-time-every K]
 //                 [--parts P] [--pcapng-parts LIST] [--truth FILE] [--lifecycles FILE] -o PREFIX
 // Defaults: 3 ECUs (at most 16), 1000 messages, seed 1, step 50 ticks (up to 5 ms), delay up
@@ -84,7 +85,7 @@ constexpr unsigned kMaxEcus = 16, kMaxParts = 1000;
 
 [[noreturn]] void usage() {
   std::fputs(
-      "usage: drivegen [--ecus E] [--count N] [--seed S] [--step-us TICKS] [--restart-every N] "
+      "usage: drivegen [--ecus E] [--first-ecu K] [--count N] [--seed S] [--step-us TICKS] [--restart-every N] "
       "[--lifecycles-of-one L] [--max-delay-ms D] [--no-device-time-every K] [--parts P] [--pcapng-parts LIST] "
       "[--truth FILE] [--lifecycles FILE] -o PREFIX\n",
       stderr);
@@ -93,6 +94,7 @@ constexpr unsigned kMaxEcus = 16, kMaxParts = 1000;
 
 struct Options {
   unsigned ecus = 3;
+  unsigned first_ecu = 1;  // --first-ecu: the number of the first ECU's name (drives of other ECUs)
   bool ecus_given = false;
   std::uint64_t count = 1000, seed = 1, step = 50, restart_every = 0, lifecycles_of_one = 0, max_delay_ms = 20,
                 no_device_time_every = 0, parts = 1;
@@ -214,8 +216,8 @@ struct Generator {
   std::size_t part_index = 0;
   FILE* truth = nullptr;
 
-  static std::string ecu_name(unsigned e) {
-    const unsigned n = e + 1;
+  std::string ecu_name(unsigned e) const {
+    const unsigned n = e + o.first_ecu;
     return n < 10 ? "ECU" + std::to_string(n) : "EC" + std::to_string(n);
   }
 
@@ -397,7 +399,11 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) usage();
       return argv[++i];
     };
-    if (a == "--ecus") {
+    if (a == "--first-ecu") {
+      const std::uint64_t n = number(val());
+      if (n < 1 || n > 99) usage();
+      o.first_ecu = static_cast<unsigned>(n);
+    } else if (a == "--ecus") {
       const std::uint64_t n = number(val());
       if (n < 1 || n > kMaxEcus) usage();
       o.ecus = static_cast<unsigned>(n);
@@ -426,6 +432,7 @@ int main(int argc, char** argv) {
     if ((o.ecus_given && o.ecus != 1) || o.restart_every || o.lifecycles_of_one > o.count) usage();
     o.ecus = 1;
   }
+  if (o.first_ecu + o.ecus - 1 > 99) usage();  // names of 4 characters
 
   Generator g;
   g.o = o;

@@ -58,24 +58,24 @@ class EcuLifecycles {
   // device time if `has_device`. Returns the index of its lifecycle in lifecycles(): the
   // current one, one seen before, or a new one (then the last). The message's times are
   // added to that lifecycle's facts, and it becomes the current one.
-  // With `may_begin` false (the caller's bound on lifecycles is reached), a message that
-  // would begin one stays in the current lifecycle instead (an ECU's first still begins).
+  // With `may_change` false (the caller's bound on lifecycles and changes is reached), a
+  // message stays in the current lifecycle whatever it says (an ECU's first still begins one).
   std::size_t observe(bool has_time, std::int64_t time_us, bool has_device, std::uint32_t device_time,
-                      bool may_begin = true) {
+                      bool may_change = true) {
     const bool has_boot = has_time && has_device;
     const std::int64_t boot = has_boot ? time_us - std::int64_t{device_time} * 100 : 0;
     if (all_.empty()) {
       begin();
-    } else if (has_device) {
+    } else if (has_device && may_change) {
       const LifecycleFacts& c = all_[current_];
       if (c.has_device_time && device_time < c.max_device_time) {
         const std::uint32_t fall = c.max_device_time - device_time;
         const bool restarted = fall > restart_tolerance(c.max_device_time) ||
                                (has_boot && c.has_boot_at_max && fall > kMinFall &&
                                 boot - c.boot_at_max_us > std::int64_t{c.max_device_time} * 50);
-        if (restarted && !switch_to(has_boot, boot) && may_begin) begin();
+        if (restarted && !switch_to(has_boot, boot)) begin();
       } else if (has_boot && c.has_anchor && std::abs(boot - c.anchor_us) > kMatchUs && !switch_to(true, boot) &&
-                 !(c.has_device_time && device_time - c.max_device_time <= kContinuity) && may_begin) {
+                 !(c.has_device_time && device_time - c.max_device_time <= kContinuity)) {
         // Another boot, none seen before, and the device time no continuation of this
         // lifecycle's: a region of the input out of place. (A boot seen before: back to
         // that lifecycle, above; the device time going on: the logger's clock jumped.)

@@ -98,7 +98,7 @@ StatsTally::Stream* StatsTally::new_stream(std::size_t at, std::uint32_t tag, co
 
 void StatsTally::lifecycle_step(Ecu& e, const dlt::Facts& m) {
   const std::size_t i = e.rule.observe(m.time().valid, m.time_us, m.has_device_time(), m.device_time,
-                                       lifecycles_begun_ < limits_.max_lifecycles_told);
+                                       lifecycles_begun_ < limits_.max_lifecycles_told);  // memory, not work
   if (i == e.lifecycles) [[unlikely]] {
     ++e.lifecycles;
     ++lifecycles_begun_;

@@ -61,26 +61,38 @@ struct LifecycleInfo {
 
 class LifecycleTable {
  public:
+  // Bounds whatever the input: ECUs told apart (the messages of those beyond share one
+  // entry, named by the first of them), and lifecycles begun or returned to in all (past
+  // it, every ECU stays in its current lifecycle). A few hundred bytes each at most.
+  static constexpr std::size_t kMaxEcus = 1u << 16;
+  static constexpr std::uint64_t kMaxChanges = 1u << 18;
+
   // The index of ECU `ecu`, added if new. Indexes count from 0 in order of first sight.
   std::uint32_t ecu_index(dlt::Id ecu) {
     const std::uint32_t w = ecu.word();
     if (last_ < ecus_.size() && ecus_[last_].id.word() == w) return last_;
-    auto [it, added] = index_.try_emplace(w, static_cast<std::uint32_t>(ecus_.size()));
-    if (added) ecus_.push_back({ecu, {}, {}});
-    return last_ = it->second;
+    if (const std::uint32_t i = find(ecu); i != kNotFound) return last_ = i;
+    if (ecus_.size() > kMaxEcus) return last_ = static_cast<std::uint32_t>(kMaxEcus);  // the shared entry
+    if (ecus_.size() < kMaxEcus) index_.emplace(w, static_cast<std::uint32_t>(ecus_.size()));
+    ecus_.push_back({ecu, {}, {}});
+    return last_ = static_cast<std::uint32_t>(ecus_.size() - 1);
   }
   // The index of ECU `ecu`, or kNotFound if the table has not seen it.
   static constexpr std::uint32_t kNotFound = ~std::uint32_t{0};
   std::uint32_t find(dlt::Id ecu) const {
     auto it = index_.find(ecu.word());
-    return it == index_.end() ? kNotFound : it->second;
+    if (it != index_.end()) return it->second;
+    return ecus_.size() > kMaxEcus ? static_cast<std::uint32_t>(kMaxEcus) : kNotFound;
   }
   std::size_t ecus() const { return ecus_.size(); }
   // The lifecycle of message `m` of ECU `ecu_index` (the rule fed it), and its index among
   // the ECU's (ecu_number − 1). Counts the message and its storage time.
   std::pair<LifecycleInfo*, std::size_t> observe(std::uint32_t ecu_index, const dlt::Message& m) {
     Ecu& e = ecus_[ecu_index];
-    const std::size_t i = e.rule.observe(m.time.valid, m.time.us, m.has_device_time, m.device_time);
+    const std::size_t before = e.rule.lifecycles().empty() ? kNoLifecycle : e.rule.current();
+    const std::size_t i =
+        e.rule.observe(m.time.valid, m.time.us, m.has_device_time, m.device_time, changes_ < kMaxChanges);
+    if (i != before) ++changes_;
     if (i == e.lifecycles.size()) {
       e.lifecycles.emplace_back();
       e.lifecycles.back().ecu = e.id;
@@ -115,6 +127,8 @@ class LifecycleTable {
   std::vector<Ecu> ecus_;
   std::unordered_map<std::uint32_t, std::uint32_t> index_;  // Id::word() → index into ecus_
   std::uint32_t last_ = 0;                                  // the index found last (runs of one ECU)
+  std::uint64_t changes_ = 0;                               // lifecycles begun or returned to
+  static constexpr std::size_t kNoLifecycle = ~std::size_t{0};
   std::vector<const LifecycleInfo*> by_number_;
 };
 

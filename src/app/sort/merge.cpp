@@ -1,10 +1,12 @@
 #include "app/sort/merge.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <optional>
 #include <tuple>
+#include <type_traits>
 
 #include "app/sort/message_source.hpp"
 #include "dlt/skip_message.hpp"
@@ -24,7 +26,7 @@ class Arena {
   static constexpr std::uint32_t kBlockBytes = 1u << 20;  // > a storage header + the largest packet
 
   // Room for `n` bytes, named by (block, offset).
-  std::uint8_t* add(std::uint32_t n, std::uint64_t& block, std::uint32_t& offset) {
+  std::uint8_t* add(std::uint32_t n, std::uint32_t& block, std::uint32_t& offset) {
     if (blocks_.empty() || blocks_.back().used + n > kBlockBytes) {
       std::unique_ptr<std::uint8_t[]> bytes;
       if (spare_) bytes = std::move(spare_);
@@ -32,17 +34,17 @@ class Arena {
       blocks_.push_back({std::move(bytes), 0, 0});
     }
     Block& b = blocks_.back();
-    block = first_ + blocks_.size() - 1;
+    block = static_cast<std::uint32_t>(first_ + blocks_.size() - 1);
     offset = b.used;
     b.used += n;
     ++b.live;
     return b.bytes.get() + offset;
   }
-  const std::uint8_t* at(std::uint64_t block, std::uint32_t offset) const {
+  const std::uint8_t* at(std::uint32_t block, std::uint32_t offset) const {
     return blocks_[block - first_].bytes.get() + offset;
   }
   // One message of `block` has left.
-  void release(std::uint64_t block) {
+  void release(std::uint32_t block) {
     --blocks_[block - first_].live;
     while (blocks_.size() > 1 && blocks_.front().live == 0) {
       spare_ = std::move(blocks_.front().bytes);  // one kept for reuse
@@ -58,18 +60,19 @@ class Arena {
     std::uint32_t used, live;
   };
   std::deque<Block> blocks_;
-  std::uint64_t first_ = 0;  // the id of blocks_.front()
+  std::uint32_t first_ = 0;  // the id of blocks_.front() (ids wrap after 4 PiB: differences stay right)
   std::unique_ptr<std::uint8_t[]> spare_;
 };
 
+// A message or skip record held back: small, since the heap moves it about. The bytes (a
+// skip record's too) are in the cursor's arena.
 struct Entry {
   std::int64_t key;
   std::uint64_t seq;  // place in the input
-  std::uint64_t block;
-  std::uint32_t offset, size;
-  const LifecycleInfo* lifecycle;  // null: a skip record
-  dlt::SkipRecord skip;
+  std::uint32_t block, offset, size;
+  const LifecycleInfo* lifecycle;  // null: a skip record (a dlt::SkipRecord's bytes)
 };
+static_assert(std::is_trivially_copyable_v<dlt::SkipRecord>);
 
 // Whether `key` lies at least `lateness` below `max` (no overflow at the extremes).
 bool at_or_below(std::int64_t key, std::int64_t lateness, std::int64_t max) {
@@ -87,14 +90,16 @@ class Cursor final : public dlt::FramerSink {
         last_key_(options.by_time ? input_.first_key : static_cast<std::int64_t>(index)) {}
 
   void open() { source_.emplace(*input_.spec, config_, *this); }
+  // Read a little at a time: what a step reads waits in the heap until it may leave.
+  static constexpr std::size_t kStepBytes = 64u << 10;
   // Reads until the head may be merged or the input ends; true if a head is held. Throws
   // what the source throws (the input failed: then fail()).
   bool fill() {
-    while (!done_ && (heap_.empty() || !safe())) {
+    while (!done_ && (empty() || !safe())) {
       util::throw_if_stopped();
-      if (!source_->step()) done_ = true;
+      if (!source_->step(kStepBytes)) done_ = true;
     }
-    return !heap_.empty();
+    return !empty();
   }
   // The input failed: what it holds is merged, nothing more is read.
   void fail() {
@@ -103,15 +108,19 @@ class Cursor final : public dlt::FramerSink {
   }
   bool approximate() const { return approximate_; }
   std::size_t index() const { return index_; }
-  const Entry& head() const { return heap_.front(); }
+  const Entry& head() const { return from_run() ? run_.front() : heap_.front(); }
   const std::uint8_t* bytes(const Entry& e) const { return arena_.at(e.block, e.offset); }
   // The head has been merged.
   void pop() {
-    if (heap_.front().lifecycle) arena_.release(heap_.front().block);
-    std::pop_heap(heap_.begin(), heap_.end(), later);
-    heap_.pop_back();
+    arena_.release(head().block);
+    if (from_run()) {
+      run_.pop_front();
+    } else {
+      std::pop_heap(heap_.begin(), heap_.end(), later);
+      heap_.pop_back();
+    }
   }
-  bool exhausted() const { return done_ && heap_.empty(); }
+  bool exhausted() const { return done_ && empty(); }
 
   void on_message(const dlt::Message& m) override {
     const LifecycleInfo& l = lifecycle_of(m);
@@ -120,7 +129,7 @@ class Cursor final : public dlt::FramerSink {
     if (!options_.lifecycles.empty() &&
         std::find(options_.lifecycles.begin(), options_.lifecycles.end(), l.number) == options_.lifecycles.end())
       return;
-    Entry e{key, seq_++, 0, 0, 0, &l, {}};
+    Entry e{key, seq_++, 0, 0, 0, &l};
     const bool stored = m.raw.size() == m.packet.size() + dlt::kStorageHeaderBytes;
     e.size = static_cast<std::uint32_t>(dlt::kStorageHeaderBytes + m.packet.size());
     std::uint8_t* p = arena_.add(e.size, e.block, e.offset);
@@ -133,7 +142,9 @@ class Cursor final : public dlt::FramerSink {
   }
   void on_skip(const dlt::SkipRecord& s) override {
     if (!options_.lifecycles.empty()) return;  // a skipped region is of no lifecycle
-    push({last_key_, seq_++, 0, 0, 0, nullptr, s});
+    Entry e{last_key_, seq_++, 0, 0, sizeof s, nullptr};
+    std::memcpy(arena_.add(e.size, e.block, e.offset), &s, sizeof s);
+    push(e);
   }
 
   // Orders cursors by their heads: key, then input, then place.
@@ -147,13 +158,20 @@ class Cursor final : public dlt::FramerSink {
   static bool later(const Entry& a, const Entry& b) { return std::tuple{a.key, a.seq} > std::tuple{b.key, b.seq}; }
   void push(const Entry& e) {
     max_key_ = std::max(max_key_, e.key);
-    heap_.push_back(e);
-    std::push_heap(heap_.begin(), heap_.end(), later);
+    // Nearly in order: into the sorted run, a few places from its end; else the heap.
+    auto at = run_.end();
+    for (std::size_t n = 0; at != run_.begin() && later(*(at - 1), e); --at)
+      if (++n > kMaxShift) {
+        heap_.push_back(e);
+        std::push_heap(heap_.begin(), heap_.end(), later);
+        return;
+      }
+    run_.insert(at, e);
   }
   // The head may leave: no message still to read can have a smaller key — or the input
   // holds back more than it may, and what it holds leaves in the order it has.
   bool safe() {
-    if (at_or_below(heap_.front().key, input_.lateness_us, max_key_)) return true;
+    if (at_or_below(head().key, input_.lateness_us, max_key_)) return true;
     if (arena_.held_bytes() <= MergeOptions::kMaxHeldBytes) return false;
     approximate_ = true;
     return true;
@@ -193,7 +211,14 @@ class Cursor final : public dlt::FramerSink {
   std::int64_t last_key_;
   std::int64_t max_key_ = kNoKey;
   std::uint64_t seq_ = 0;
+  // What is held back, in two sorted parts: the run (a sorted deque that takes the
+  // messages that arrive in order or nearly so, cheaply) and a heap (those that arrive
+  // further out of place); the head is the smaller of their fronts.
+  std::deque<Entry> run_;
   std::vector<Entry> heap_;
+  static constexpr std::size_t kMaxShift = 64;
+  bool empty() const { return run_.empty() && heap_.empty(); }
+  bool from_run() const { return heap_.empty() || (!run_.empty() && !later(run_.front(), heap_.front())); }
   Arena arena_;
   std::optional<MessageSource> source_;
   bool done_ = false, approximate_ = false;
@@ -267,8 +292,13 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
     Cursor& c = *heads.back();
     heads.pop_back();
     const Entry& e = c.head();
-    if (e.lifecycle) target.message({c.bytes(e), e.size}, *e.lifecycle);
-    else target.skip(e.skip);
+    if (e.lifecycle) {
+      target.message({c.bytes(e), e.size}, *e.lifecycle);
+    } else {
+      dlt::SkipRecord s;
+      std::memcpy(&s, c.bytes(e), sizeof s);
+      target.skip(s);
+    }
     c.pop();
     refill(c);
     if ((++merged & 1023) == 0) util::throw_if_stopped();

@@ -36,7 +36,7 @@ MessageSource::MessageSource(const input::InputSpec& spec, const DumpConfig& con
 
 MessageSource::~MessageSource() = default;
 
-bool MessageSource::step() {
+bool MessageSource::step(std::size_t bytes) {
   if (done_) return false;
   if (decoder_) {
     const std::span<const aio::Packet> batch = batches_->next();
@@ -58,11 +58,13 @@ bool MessageSource::step() {
       return false;
     }
   }
-  const std::size_t n = std::min(window_.size(), kStepBytes);
+  const std::size_t n = std::min(window_.size(), bytes);
   framer_->feed(window_.first(n), sink_);
   window_ = window_.subspan(n);
   file_.check_not_shrunk();
-  if (window_.empty()) file_.release_before(framer_->fed());
+  // The pages read go at once: a merge reads many inputs at a time, and what each keeps
+  // mapped is memory the run holds.
+  file_.release_before(framer_->fed());
   return true;
 }
 

@@ -32,12 +32,12 @@ class MessageSource {
   MessageSource(const MessageSource&) = delete;
   MessageSource& operator=(const MessageSource&) = delete;
 
-  // Decodes the next step (about kStepBytes of a DLT file or recording, one batch of a
+  // Decodes the next step (about `bytes` of a DLT file or recording, one batch of a
   // capture's packets) into the sink. Returns false, having finished the input (its open
   // flows flushed, its last skip record delivered), when there was nothing left. Throws
   // util::Error (ends the input only) when the file was cut by another program or the
   // capture is malformed (after the messages before the fault), and what the sink throws.
-  bool step();
+  bool step(std::size_t bytes = kStepBytes);
 
   input::InputFormat format() const noexcept { return format_; }
   util::InputFile& file() noexcept { return file_; }
