@@ -14,7 +14,9 @@
 // * a text file output holds the console's lines (split files concatenated; with %FILE%,
 //   each input's file holds what that input alone prints: context never crosses inputs);
 // * a DLT or PCAP-NG output decodes back to exactly the lines the text output lists
-//   (positions and the counters of skip lines aside).
+//   (positions and the counters of skip lines aside);
+// * --sort gives the same for 1 and N threads, and the same lines in another order where
+//   the options do not tie lines to their order (issue #24).
 //
 // With no filter option chosen but a value, the filter is a dlt-viewer filter file
 // (--filter-file) of seven written at start: ids, CTX "contains", patterns, levels, message
@@ -487,6 +489,42 @@ void check_summaries(const With& with, const std::vector<std::string>& paths, co
   if (!report.starts_with(total)) fail("--stats counts other messages than -c");
 }
 
+// The same run over time (issue #24): --sort gives the same for 1 and N threads, whole
+// lines, and — where no context, -m or position ties lines to their order — the console's
+// lines in another order; --lifecycles and --lifecycle=1 run to an expected exit code.
+template <class With>
+void check_sorted(const With& with, const std::vector<std::string>& paths, const Header& h, const Run& plain,
+                  bool order_free) {
+  const Run one = run(with({"--sort"}, paths), 1, h.block_bytes, 0);
+  const Run two = run(with({"--sort"}, paths), h.threads, h.block_bytes, 0);
+  if (one.console != two.console || one.rc != two.rc || one.diagnostics != two.diagnostics)
+    fail("1 and N threads differ with --sort");
+  check_lines(one.console, h.position);
+  check_diagnostics(one.diagnostics);
+  if (one.rc != plain.rc) fail("--sort changed the exit code");
+  const auto lines_of = [](const std::string& text) {
+    std::vector<std::string_view> lines;
+    for (std::size_t at = 0; at < text.size();) {
+      const std::size_t end = text.find('\n', at);
+      lines.emplace_back(text.data() + at, end - at);
+      at = end + 1;
+    }
+    std::sort(lines.begin(), lines.end());
+    return lines;
+  };
+  if (order_free && lines_of(one.console) != lines_of(plain.console)) fail("--sort printed other lines");
+  for (const char* extra : {"--lifecycles", "--lifecycle=1"}) {
+    std::vector<std::string> args = with({extra}, paths);
+    if (std::string_view(extra) == "--lifecycles")  // it refuses the options that print otherwise
+      args.erase(std::remove_if(args.begin(), args.end(), [](const std::string& a) { return a.starts_with("-m"); }),
+                 args.end());
+    const Run r = run(args, 1, h.block_bytes, 0);
+    check_diagnostics(r.diagnostics);
+    if (r.rc != plain.rc && r.rc != util::exit_status(util::ExitCode::OptionError))
+      fail("a run over time with an unexpected exit code");
+  }
+}
+
 // Writes input `k` and returns its path.
 std::string write_input(unsigned k, std::span<const std::uint8_t> bytes, std::uint8_t kind) {
   static const char* const kNames[] = {".dlt", ".net", ".ser", ".pcapng", ".pcapng", ".dlt", ".bin", ".log"};
@@ -587,6 +625,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fail("an unexpected exit code");
   if (!one.files.empty()) fail("the console run wrote a file");
   if (h.output <= 1) check_records(with, paths, h, one.console);
+  if (h.output == 3 || h.output == 4) {
+    const bool ordered = std::any_of(options.begin(), options.end(), [](const std::string& o) {
+      return o.starts_with("-A") || o.starts_with("-B") || o == "-m";
+    });
+    check_sorted(with, paths, h, one, !ordered && !h.position);
+  }
   if (h.output == 2) check_summaries(with, paths, h);
   if (h.output == 0) {
     check_terminal(with, paths, h, one);

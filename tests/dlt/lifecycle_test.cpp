@@ -1,0 +1,109 @@
+// The lifecycle rule (dlt/lifecycle.hpp): restarts by device time, short lifecycles by the
+// boot estimate, regions out of place back to their lifecycle, clock jumps no lifecycle,
+// the bounds.
+#include "dlt/lifecycle.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+
+using dltdump::dlt::EcuLifecycles;
+using dltdump::dlt::restart_tolerance;
+
+namespace {
+
+constexpr std::int64_t kT0 = 1709287200000000;  // µs
+
+// A message of an ECU booted at `boot_us`, `uptime_ms` after its boot, received `delay_us`
+// late, into `r`; returns its lifecycle.
+std::size_t at(EcuLifecycles& r, std::int64_t boot_us, std::uint32_t uptime_ms, std::int64_t delay_us = 0) {
+  const std::uint32_t device = uptime_ms * 10;
+  return r.observe(true, boot_us + std::int64_t{device} * 100 + delay_us, true, device);
+}
+
+TEST(Lifecycle, RestartTolerance) {
+  EXPECT_EQ(restart_tolerance(40000), 20000u);
+  EXPECT_EQ(restart_tolerance(100000000), 100000u);
+}
+
+TEST(Lifecycle, AFallOfTheDeviceTimeBeginsOne) {
+  EcuLifecycles r;
+  EXPECT_EQ(at(r, kT0, 100000), 0u);
+  EXPECT_EQ(at(r, kT0, 100010, 5000), 0u);  // late, but on
+  EXPECT_EQ(at(r, kT0, 100005, 9000), 0u);  // 5 ms out of order: no restart
+  EXPECT_EQ(at(r, kT0 + 101000000, 1500), 1u);
+  ASSERT_EQ(r.lifecycles().size(), 2u);
+  EXPECT_EQ(r.lifecycles()[0].anchor_us, kT0);
+  EXPECT_EQ(r.lifecycles()[1].anchor_us, kT0 + 101000000);
+  EXPECT_EQ(r.lifecycles()[0].max_device_time, 1000100u);
+}
+
+TEST(Lifecycle, DeviceTimesAloneToo) {
+  EcuLifecycles r;  // a recording: no storage time
+  EXPECT_EQ(r.observe(false, 0, true, 500000), 0u);
+  EXPECT_EQ(r.observe(false, 0, true, 400000), 0u);  // 10 s back of 50 s: the tolerance is 10 s
+  EXPECT_EQ(r.observe(false, 0, true, 399999), 1u);
+  EXPECT_EQ(r.observe(false, 0, false, 0), 1u);  // no device time: the current one
+}
+
+TEST(Lifecycle, AShortLifecycleIsToldByItsBootEstimate) {
+  EcuLifecycles r;
+  // Up 3 s, then a restart whose first message is at uptime 1.8 s: a fall of 1.2 s, below
+  // the tolerance (1.5 s), but the boot estimate moved by 4 s.
+  at(r, kT0, 1000);
+  EXPECT_EQ(at(r, kT0, 3000), 0u);
+  EXPECT_EQ(at(r, kT0 + 3200000, 1800), 1u);
+  // The same fall with the boot estimate where it was is a late message.
+  EcuLifecycles late;
+  at(late, kT0, 1000);
+  at(late, kT0, 3000);
+  EXPECT_EQ(at(late, kT0, 1800, 20000), 0u);
+}
+
+TEST(Lifecycle, ARegionOutOfPlaceGoesBackToItsLifecycle) {
+  EcuLifecycles r;
+  const std::int64_t boot2 = kT0 + 60000000;
+  EXPECT_EQ(at(r, kT0, 40000), 0u);
+  EXPECT_EQ(at(r, boot2, 2000), 1u);   // restart
+  EXPECT_EQ(at(r, kT0, 45000), 0u);    // a region of the first boot, after
+  EXPECT_EQ(at(r, boot2, 3000), 1u);   // and back
+  EXPECT_EQ(at(r, kT0, 20000), 0u);    // an earlier region of the first boot
+  EXPECT_EQ(r.lifecycles().size(), 2u);
+}
+
+TEST(Lifecycle, AClockJumpOfTheLoggerIsNoRestart) {
+  EcuLifecycles r;
+  at(r, kT0, 10000);
+  at(r, kT0, 10010);
+  // The logger's clock jumps an hour ahead; the device time goes on (a little out of
+  // order, too).
+  EXPECT_EQ(at(r, kT0 + 3600000000, 10020), 0u);
+  EXPECT_EQ(at(r, kT0 + 3600000000, 10015, 3000), 0u);
+  EXPECT_EQ(at(r, kT0 - 3600000000, 10030), 0u);  // and back
+  EXPECT_EQ(r.lifecycles().size(), 1u);
+  EXPECT_EQ(r.lifecycles()[0].anchor_us, kT0 - 3600000000);  // the least estimate
+}
+
+TEST(Lifecycle, AnotherBootWithoutContinuationBeginsOne) {
+  EcuLifecycles r;
+  at(r, kT0, 5000);
+  // Uptime 500 s of a boot 600 s earlier, no fall: a region of an earlier boot not seen yet.
+  EXPECT_EQ(at(r, kT0 - 600000000, 500000), 1u);
+}
+
+TEST(Lifecycle, BoundedWhateverTheInput) {
+  EcuLifecycles r;
+  at(r, kT0, 100000);
+  // With changes no longer allowed, a restart stays in the current lifecycle.
+  EXPECT_EQ(r.observe(true, kT0 + 200000000, true, 10000, false), 0u);
+  EXPECT_EQ(r.lifecycles().size(), 1u);
+  // Only the latest kMatchWindow lifecycles can be gone back to.
+  EcuLifecycles many;
+  for (std::uint32_t i = 0; i < EcuLifecycles::kMatchWindow + 2; ++i)
+    at(many, kT0 + std::int64_t{i} * 100000000, i % 2 ? 50000 : 2000);  // alternate falls
+  const std::size_t n = many.lifecycles().size();
+  EXPECT_EQ(n, EcuLifecycles::kMatchWindow + 2);
+  EXPECT_EQ(at(many, kT0, 1000), n);  // the first boot, out of reach: a new one
+}
+
+}  // namespace
