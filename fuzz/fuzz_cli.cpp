@@ -514,11 +514,7 @@ void check_sorted(const With& with, const std::vector<std::string>& paths, const
   };
   if (order_free && lines_of(one.console) != lines_of(plain.console)) fail("--sort printed other lines");
   for (const char* extra : {"--lifecycles", "--lifecycle=1"}) {
-    std::vector<std::string> args = with({extra}, paths);
-    if (std::string_view(extra) == "--lifecycles")  // it refuses the options that print otherwise
-      args.erase(std::remove_if(args.begin(), args.end(), [](const std::string& a) { return a.starts_with("-m"); }),
-                 args.end());
-    const Run r = run(args, 1, h.block_bytes, 0);
+    const Run r = run(with({extra}, paths), 1, h.block_bytes, 0);
     check_diagnostics(r.diagnostics);
     if (r.rc != plain.rc && r.rc != util::exit_status(util::ExitCode::OptionError))
       fail("a run over time with an unexpected exit code");

@@ -111,6 +111,20 @@ check(sorted_lines("--ecuid=ECU2", *parts) == b"".join(want), "--sort --ecuid=EC
 nav = [ln for ln in text1.splitlines(keepends=True) if re.search(rb" ECU\d (NAV) ", ln)]
 check(sorted_lines("--appid=NAV", "--threads=2", *parts) == b"".join(nav), "--sort --appid=NAV")
 
+# -m counts in the merged order: the first matches of the sorted stream.
+code, out, err = run("--sort", "-m", "5", "--ecuid=ECU3", *parts)
+want = [ln for ln in text1.splitlines(keepends=True) if b" ECU3 " in ln][:5]
+check(code == 0 and out == b"".join(want), "--sort -m 5 --ecuid=ECU3: the first 5 sorted matches (%d %r)" % (code, err))
+# Context after the merge: as context over the sorted lines.
+code, out, err = run("--sort", "-A1", "--ecuid=ECU1", "--threads=2", *parts)
+lines1 = text1.splitlines(keepends=True)
+keep = set()
+for i, ln in enumerate(lines1):
+    if b" ECU1 " in ln:
+        keep.update((i, i + 1))
+want = [lines1[i] for i in sorted(k for k in keep if k < len(lines1))]  # no separators (DltDump's -A)
+check(code == 0 and out == b"".join(want), "--sort -A1 --ecuid=ECU1: context over the sorted lines")
+
 # --- Lifecycles --------------------------------------------------------------------------------
 code, listing, err = run("--lifecycles", *parts)
 rows = [line.split() for line in listing.decode().splitlines()[1:]]

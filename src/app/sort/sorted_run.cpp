@@ -6,6 +6,7 @@
 #include "app/sort/merge.hpp"
 #include "app/sort/survey.hpp"
 #include "dlt/framer.hpp"
+#include "filter/filter_sink.hpp"
 #include "util/error.hpp"
 #include "util/fd_writer.hpp"
 #include "util/status_line.hpp"
@@ -105,8 +106,12 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
   pipeline.begin_input({name, dlt::StreamFormat::File, {}, config.sort ? name : config.inputs.front().argument});
   PipelineTarget target(pipeline);
   try {
-    processed -= merge_inputs(survey, config, options, target, diag_fd);
-    target.finish();
+    try {
+      processed -= merge_inputs(survey, config, options, target, diag_fd);
+      target.finish();
+    } catch (const filter::MaxCountReached&) {
+      // -m: the merged stream gave its matches; the rest is not read (as grep -m).
+    }
   } catch (const util::Stopped&) {
     // What was merged is written (whole lines and messages), the rest is not.
     try {
