@@ -31,7 +31,8 @@ inline constexpr std::uint32_t restart_tolerance(std::uint32_t max_device_time) 
 // What the rule with storage times knows of one lifecycle.
 struct LifecycleFacts {
   bool has_anchor = false;
-  std::int64_t anchor_us = 0;  // the least boot estimate: the boot time, less no delay
+  std::int64_t anchor_us = 0;    // the least boot estimate: the boot time, less no delay
+  std::int64_t max_boot_us = 0;  // the largest boot estimate: the anchor plus the largest delay
   bool has_device_time = false;
   std::uint32_t min_device_time = 0, max_device_time = 0;
   bool has_boot_at_max = false;
@@ -45,6 +46,11 @@ class EcuLifecycles {
   // lifecycle: the logger's delay it allows for. Lifecycles whose boots lie closer are told
   // apart by device time only.
   static constexpr std::int64_t kMatchUs = 1000000;
+  // How late a message may arrive and still go back to a lifecycle that ended (its ECU
+  // restarted meanwhile): its boot estimate up to this far above that lifecycle's anchor,
+  // its device time no more than kMatchUs below that lifecycle's largest (the messages a
+  // logger held back around a restart are the last the old run sent).
+  static constexpr std::int64_t kMaxDelayUs = 30000000;
   // How far device time must fall, at least, for a restart told by the boot estimate
   // (messages an application buffered arrive this much out of order).
   static constexpr std::uint32_t kMinFall = 1000;
@@ -70,11 +76,20 @@ class EcuLifecycles {
       const LifecycleFacts& c = all_[current_];
       if (c.has_device_time && device_time < c.max_device_time) {
         const std::uint32_t fall = c.max_device_time - device_time;
-        const bool restarted = fall > restart_tolerance(c.max_device_time) ||
-                               (has_boot && c.has_boot_at_max && fall > kMinFall &&
-                                boot - c.boot_at_max_us > std::int64_t{c.max_device_time} * 50);
-        if (restarted && !switch_to(has_boot, boot)) begin();
-      } else if (has_boot && c.has_anchor && std::abs(boot - c.anchor_us) > kMatchUs && !switch_to(true, boot) &&
+        bool restarted = fall > restart_tolerance(c.max_device_time);
+        if (has_boot && c.has_anchor) {
+          // The delay this message would have had in the current lifecycle, against the
+          // uptime the ECU had reached (a new boot lies at least that far above the
+          // anchor) and the delays seen so far.
+          const std::int64_t above = boot - c.anchor_us, uptime = std::int64_t{c.max_device_time} * 100;
+          // Below the anchor: an earlier boot (a message of this one has its boot and more).
+          restarted = above < -kMatchUs ||
+                      (fall > kMinFall && above > std::max(uptime / 2, c.max_boot_us - c.anchor_us + kMatchUs)) ||
+                      (restarted && above > uptime * 3 / 4);
+        }
+        if (restarted && !switch_to(has_boot, boot, device_time)) begin();
+      } else if (has_boot && c.has_anchor && std::abs(boot - c.anchor_us) > kMatchUs &&
+                 !switch_to(true, boot, device_time) &&
                  !(c.has_device_time && device_time - c.max_device_time <= kContinuity)) {
         // Another boot, none seen before, and the device time no continuation of this
         // lifecycle's: a region of the input out of place. (A boot seen before: back to
@@ -85,6 +100,7 @@ class EcuLifecycles {
     LifecycleFacts& l = all_[current_];
     if (has_boot) {
       if (!l.has_anchor || boot < l.anchor_us) l.anchor_us = boot;
+      if (!l.has_anchor || boot > l.max_boot_us) l.max_boot_us = boot;
       l.has_anchor = true;
     }
     if (has_device) {
@@ -106,16 +122,26 @@ class EcuLifecycles {
     all_.emplace_back();
     current_ = all_.size() - 1;
   }
-  // Makes current the lifecycle whose anchor lies closest to `boot`, within kMatchUs, if
-  // any (the current one too: an earlier region of it) among the last kMatchWindow (a
-  // bound on the work per message whatever the input's device times).
-  bool switch_to(bool has_boot, std::int64_t boot) {
+  // Makes current the lifecycle the message (boot estimate `boot`, device time `device`)
+  // belongs to, if any among the last kMatchWindow (a bound on the work per message
+  // whatever the input's device times): the one whose anchor lies closest to `boot` within
+  // kMatchUs (the current one too: an earlier region of it), else one it arrived late for
+  // (kMaxDelayUs).
+  bool switch_to(bool has_boot, std::int64_t boot, std::uint32_t device) {
     if (!has_boot) return false;
     std::size_t best = all_.size();
-    for (std::size_t i = all_.size() > kMatchWindow ? all_.size() - kMatchWindow : 0; i < all_.size(); ++i) {
+    const std::size_t first = all_.size() > kMatchWindow ? all_.size() - kMatchWindow : 0;
+    for (std::size_t i = first; i < all_.size(); ++i) {
       const LifecycleFacts& l = all_[i];
       if (!l.has_anchor || boot < l.anchor_us - kMatchUs || boot > l.anchor_us + kMatchUs) continue;
       if (best == all_.size() || std::abs(boot - l.anchor_us) < std::abs(boot - all_[best].anchor_us)) best = i;
+    }
+    for (std::size_t i = first; best == all_.size() && i < all_.size(); ++i) {
+      const LifecycleFacts& l = all_[i];
+      if (l.has_anchor && l.has_device_time && boot > l.anchor_us && boot - l.anchor_us <= kMaxDelayUs &&
+          std::int64_t{device} * 100 + kMatchUs >= std::int64_t{l.max_device_time} * 100 &&
+          device - std::int64_t{l.max_device_time} <= kContinuity)
+        best = i;  // the latest such
     }
     if (best == all_.size()) return false;
     current_ = best;

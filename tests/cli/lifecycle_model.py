@@ -6,6 +6,7 @@ MATCH_US = 1000000      # a boot estimate within this of a lifecycle's anchor is
 MIN_FALL = 1000         # 0.1 s: the least fall of device time a boot estimate may call a restart
 CONTINUITY = 100000     # 10 s: how far device time may run ahead and still go on
 MATCH_WINDOW = 256      # the latest lifecycles a message may go back to
+MAX_DELAY_US = 30000000  # how late a message may arrive for a lifecycle that ended
 
 
 def tolerance(mx):
@@ -18,19 +19,26 @@ class EcuLifecycles:
         self.current = 0
 
     def _begin(self):
-        self.all.append({"anchor": None, "min": None, "max": None, "boot_at_max": None})
+        self.all.append({"anchor": None, "max_boot": None, "min": None, "max": None, "boot_at_max": None})
         self.current = len(self.all) - 1
 
-    def _switch(self, boot):
+    def _switch(self, boot, device):
         if boot is None:
             return False
+        first = max(0, len(self.all) - MATCH_WINDOW)
         best = None
-        for i in range(max(0, len(self.all) - MATCH_WINDOW), len(self.all)):
+        for i in range(first, len(self.all)):
             a = self.all[i]["anchor"]
             if a is None or abs(boot - a) > MATCH_US:
                 continue
             if best is None or abs(boot - a) < abs(boot - self.all[best]["anchor"]):
                 best = i
+        if best is None:
+            for i in range(first, len(self.all)):
+                lc = self.all[i]
+                if (lc["anchor"] is not None and lc["max"] is not None and 0 < boot - lc["anchor"] <= MAX_DELAY_US
+                        and device * 100 + MATCH_US >= lc["max"] * 100 and device - lc["max"] <= CONTINUITY):
+                    best = i
         if best is None:
             return False
         self.current = best
@@ -46,17 +54,21 @@ class EcuLifecycles:
             c = self.all[self.current]
             if c["max"] is not None and device < c["max"]:
                 fall = c["max"] - device
-                restarted = fall > tolerance(c["max"]) or (
-                    boot is not None and c["boot_at_max"] is not None and fall > MIN_FALL and
-                    boot - c["boot_at_max"] > c["max"] * 50)
-                if restarted and not self._switch(boot):
+                restarted = fall > tolerance(c["max"])
+                if boot is not None and c["anchor"] is not None:
+                    above, uptime = boot - c["anchor"], c["max"] * 100
+                    restarted = (above < -MATCH_US or (fall > MIN_FALL and above > max(uptime // 2, c["max_boot"] - c["anchor"] + MATCH_US))
+                                 or (restarted and above > uptime * 3 // 4)))
+                if restarted and not self._switch(boot, device):
                     self._begin()
             elif (boot is not None and c["anchor"] is not None and abs(boot - c["anchor"]) > MATCH_US and
-                  not self._switch(boot) and not (c["max"] is not None and device - c["max"] <= CONTINUITY)):
+                  not self._switch(boot, device) and not (c["max"] is not None and device - c["max"] <= CONTINUITY)):
                 self._begin()
         lc = self.all[self.current]
         if boot is not None and (lc["anchor"] is None or boot < lc["anchor"]):
             lc["anchor"] = boot
+        if boot is not None and (lc["max_boot"] is None or boot > lc["max_boot"]):
+            lc["max_boot"] = boot
         if device is not None:
             if lc["min"] is None or device < lc["min"]:
                 lc["min"] = device

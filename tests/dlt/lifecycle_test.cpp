@@ -64,10 +64,10 @@ TEST(Lifecycle, ARegionOutOfPlaceGoesBackToItsLifecycle) {
   EcuLifecycles r;
   const std::int64_t boot2 = kT0 + 60000000;
   EXPECT_EQ(at(r, kT0, 40000), 0u);
-  EXPECT_EQ(at(r, boot2, 2000), 1u);   // restart
-  EXPECT_EQ(at(r, kT0, 45000), 0u);    // a region of the first boot, after
-  EXPECT_EQ(at(r, boot2, 3000), 1u);   // and back
-  EXPECT_EQ(at(r, kT0, 20000), 0u);    // an earlier region of the first boot
+  EXPECT_EQ(at(r, boot2, 2000), 1u);  // restart
+  EXPECT_EQ(at(r, kT0, 45000), 0u);   // a region of the first boot, after
+  EXPECT_EQ(at(r, boot2, 3000), 1u);  // and back
+  EXPECT_EQ(at(r, kT0, 20000), 0u);   // an earlier region of the first boot
   EXPECT_EQ(r.lifecycles().size(), 2u);
 }
 
