@@ -57,8 +57,9 @@ class EcuLifecycles:
                 restarted = fall > tolerance(c["max"])
                 if boot is not None and c["anchor"] is not None:
                     above, uptime = boot - c["anchor"], c["max"] * 100
-                    restarted = (above < -MATCH_US or (fall > MIN_FALL and above > max(uptime // 2, c["max_boot"] - c["anchor"] + MATCH_US))
-                                 or (restarted and above > uptime * 3 // 4)))
+                    restarted = (above < -MATCH_US or
+                                 (fall > MIN_FALL and above > max(uptime // 2, c["max_boot"] - c["anchor"] + MATCH_US)) or
+                                 (restarted and above > uptime * 3 // 4))
                 if restarted and not self._switch(boot, device):
                     self._begin()
             elif (boot is not None and c["anchor"] is not None and abs(boot - c["anchor"]) > MATCH_US and
