@@ -301,6 +301,12 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       processed = run_over_time(config, pipeline, out_fd, diag_fd, progress ? &*progress : nullptr);
     } catch (const util::Stopped&) {
       stopped = true;  // the output has been told (run_over_time)
+    } catch (const util::Error& e) {
+      // The merged stream's output file could not be created (it exists, it is an input,
+      // its folder is missing): as an input whose output fails, the run's one stream.
+      if (!e.ends_input_only()) throw;
+      util::print_error(diag_fd, e);
+      processed = 0;
     }
     attempted = config.inputs.size();
   }

@@ -1,5 +1,7 @@
 #include "cli/options.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -157,7 +159,8 @@ std::string parse_output(const std::string& name) {
 // that says otherwise than --out, or a DLT or PCAP-NG output, contradicts it.
 // --stats[=text|json]: the report's format (none: no report).
 // --sort, --lifecycles, --lifecycle: runs over time (app/sort/sorted_run.hpp).
-void parse_time_order_options(const ParsedCommandLine& cl, app::DumpConfig& dump) {
+void parse_time_order_options(const ParsedCommandLine& cl, app::DumpConfig& dump,
+                              std::vector<util::Diagnostic>& warnings) {
   dump.sort = cl.has(OptionId::Sort);
   dump.list_lifecycles = cl.has(OptionId::Lifecycles);
   if (const auto* v = cl.values(OptionId::Lifecycle)) {
@@ -173,6 +176,10 @@ void parse_time_order_options(const ParsedCommandLine& cl, app::DumpConfig& dump
       dump.lifecycles.push_back(n);
     }
   }
+  if (dump.list_lifecycles && (dump.filter.any() || dump.filter.max_count || dump.before_context || dump.after_context))
+    warnings.push_back({util::Culprit::Option, option_name(OptionId::Lifecycles),
+                        "Option " + option_quoted(OptionId::Lifecycles) +
+                            " lists every lifecycle of the inputs: the filters have no effect on it"});
   if (dump.list_lifecycles)
     for (OptionId id : {OptionId::Output, OptionId::Out, OptionId::Split, OptionId::Stats, OptionId::Count,
                         OptionId::Lifecycle, OptionId::Follow})
@@ -184,18 +191,24 @@ void parse_time_order_options(const ParsedCommandLine& cl, app::DumpConfig& dump
     throw util::option_error(option_name(OptionId::Follow),
                              "Option " + option_quoted(OptionId::Follow) + " cannot be combined with " +
                                  option_quoted(dump.sort ? OptionId::Sort : OptionId::Lifecycle) +
-                                 " (a file still being written has no end to sort up to)");
+                                 " (which reads its inputs twice, to their end)");
 }
 
 // A run over time reads its inputs twice: files only.
 void check_time_order_inputs(const app::DumpConfig& dump) {
   if (!app::runs_over_time(dump)) return;
   const OptionId id = dump.sort ? OptionId::Sort : dump.list_lifecycles ? OptionId::Lifecycles : OptionId::Lifecycle;
-  for (const input::InputSpec& spec : dump.inputs)
-    if (spec.kind != input::InputKind::File)
+  for (const input::InputSpec& spec : dump.inputs) {
+    struct stat st {};
+    // A pipe, FIFO or device gives its bytes once (a second open would wait forever).
+    const bool once = spec.kind != input::InputKind::File ||
+                      (::stat(spec.path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
+    if (once)
       throw util::option_error(option_name(id), "Option " + option_quoted(id) +
                                                     " reads its inputs twice: " + util::quoted(spec.argument) +
-                                                    " is no file (live inputs and standard input cannot be sorted)");
+                                                    " is no regular file (live inputs, standard input, pipes and "
+                                                    "devices can be read only once)");
+  }
 }
 
 std::optional<output::StatsFormat> parse_stats(const ParsedCommandLine& cl) {
@@ -393,7 +406,6 @@ Options parse_options(std::span<const std::string> args) {
   if (auto* v = cl.values(OptionId::Color)) o.dump.colour = parse_when(OptionId::Color, *v);
   if (auto* v = cl.values(OptionId::Progress)) o.dump.progress = parse_when(OptionId::Progress, *v);
   o.dump.follow = cl.has(OptionId::Follow);
-  parse_time_order_options(cl, o.dump);
   o.dump.force = cl.has(OptionId::Force);
   if (auto* v = cl.values(OptionId::Split)) o.dump.split_bytes = parse_split(v->front());
   if (auto* v = cl.values(OptionId::Retries)) o.dump.retries = parse_retries(v->front());
@@ -404,6 +416,7 @@ Options parse_options(std::span<const std::string> args) {
     o.dump.capture = v->front();
   }
   parse_filter_options(cl, o.dump, o.warnings);
+  parse_time_order_options(cl, o.dump, o.warnings);
   // As grep -c: context lines are not matches, so not counted (one warning per option:
   // without a filter it has said so already).
   const auto warned = [&](OptionId id) {

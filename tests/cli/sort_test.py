@@ -238,7 +238,7 @@ else:
 
 # --- What cannot be sorted, in one line each ------------------------------------------------------
 for args, want_code, want in ((["--sort", "-"], 1, b"reads its inputs twice"),
-                              (["--sort", "udp://127.0.0.1:3490"], 1, b"is no file"),
+                              (["--sort", "udp://127.0.0.1:3490"], 1, b"is no regular file"),
                               (["--lifecycle=0", parts[0]], 1, b"lifecycle numbers"),
                               (["--lifecycles", "-o", os.path.join(work, "x.txt"), parts[0]], 1, b"cannot be combined"),
                               (["--sort", d], 3, b"directory"),
@@ -247,5 +247,51 @@ for args, want_code, want in ((["--sort", "-"], 1, b"reads its inputs twice"),
     code, out, err = run(*args)
     check(code == want_code and want in err and err.count(b"\n") == 1,
           "%s: exit %d (want %d), one line with %r: %r" % (" ".join(args)[-60:], code, want_code, want, err))
+
+# --- What each input's run says, said by a sorted run too; output files as always --------
+d, parts, truth, lcs = drive("diag", "--ecus", "2", "--count", "3000", "--parts", "2", "--pcapng-parts", "1")
+garbage = os.path.join(work, "garbage.bin")
+open(garbage, "wb").write(bytes(rng.randrange(256) for _ in range(5000)))
+code, out, err = run("--sort", garbage, *parts)
+check(code == 0 and b"no DLT message in 5000 bytes" in err and err.count(b"\n") == 1,
+      "--sort: the warning for an input of nothing but skipped bytes (%d %r)" % (code, err))
+code, out, err = run("--sort", "--udp-port=9999", parts[1])
+check(code == 3 and b"no UDP datagrams to port 9999" in err and err.count(b"\n") == 1,
+      "--sort: a capture without DLT on the ports fails in one line (%d %r)" % (code, err))
+code, out, err = run("--sort", "--udp-port=9999", parts[0], parts[1])
+check(code == 4, "--sort: one input of two failing is exit 4 (%d)" % code)
+exists = os.path.join(work, "exists.txt")
+open(exists, "w").write("x")
+for args, want in ((["-o", exists], b"already exists"), (["-f", "-o", parts[0]], b"input file"),
+                   (["-o", os.path.join(work, "no", "dir", "x.txt")], b"create")):
+    code, out, err = run("--sort", *args, *parts)
+    check(code == 3 and want in err and err.count(b"\n") == 1 and b"internal" not in err,
+          "--sort %s: exit 3, one line (%d %r)" % (args[-1][-20:], code, err))
+check(open(exists).read() == "x", "--sort -o existing: the file is untouched")
+fifo = os.path.join(work, "fifo")
+os.mkfifo(fifo)
+for opt in ("--sort", "--lifecycle=1"):
+    code, out, err = run(opt, fifo, *parts)
+    check(code == 1 and b"no regular file" in err, "%s on a FIFO: refused at once (%d %r)" % (opt, code, err))
+code, out, err = run("--lifecycles", "--appid=NAV", *parts)
+check(code == 0 and b"warning" in err and b"no effect" in err, "--lifecycles with a filter: a warning (%r)" % err)
+
+# Many inputs open at once under a low soft limit on open files: the run raises it.
+d, parts, truth, lcs = drive("overlap", "--ecus", "3", "--count", "9000", "--seed", "5")
+msgs = messages_of(parts[0])
+many = os.path.join(work, "overlap-300")
+os.makedirs(many)
+for i in range(300):  # each file a message of every 300: all overlap in time
+    with open(os.path.join(many, "f%03d.dlt" % i), "wb") as f:
+        f.write(b"".join(msgs[i::300]))
+hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+if hard == resource.RLIM_INFINITY or hard >= 1024:
+    r = subprocess.run([dltdump, "--sort", "-R", many], capture_output=True, env=ENV,
+                       preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (64, hard)))
+    check(r.returncode == 0 and seqs(r.stdout) == [int(t[0]) for t in truth],
+          "300 overlapping files under a soft limit of 64 open files: the true order (%d %r)" % (r.returncode,
+                                                                                                 r.stderr[:200]))
+else:
+    print("SKIP open file limit check: the hard limit is %d" % hard)
 
 finish()

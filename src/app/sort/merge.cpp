@@ -89,7 +89,19 @@ class Cursor final : public dlt::FramerSink {
       : index_(index), survey_(survey), input_(survey.inputs[index]), config_(config), options_(options),
         last_key_(options.by_time ? input_.first_key : static_cast<std::int64_t>(index)) {}
 
-  void open() { source_.emplace(*input_.spec, config_, *this); }
+  // Opens the input again; throws util::Error (ends the input) if it is not the file the
+  // survey read (replaced, or grown or cut meanwhile): the survey's lifecycles and bounds
+  // are of that one.
+  void open() {
+    source_.emplace(*input_.spec, config_, *this);
+    const util::InputFile& f = source_->file();
+    if (f.device() != input_.device || f.inode() != input_.inode || f.known_size() != input_.size) {
+      const std::string& name = input_.spec->argument;
+      throw util::input_error(name, name +
+                                        " changed between the two reads of a sorted run (replaced, grown or cut); "
+                                        "its messages are left out");
+    }
+  }
   // Read a little at a time: what a step reads waits in the heap until it may leave.
   static constexpr std::size_t kStepBytes = 64u << 10;
   // Reads until the head may be merged or the input ends; true if a head is held. Throws

@@ -12,7 +12,8 @@ namespace dltdump::app {
 MessageSource::MessageSource(const input::InputSpec& spec, const DumpConfig& config, dlt::FramerSink& sink)
     : file_(util::InputFile::open(spec.path)), sink_(sink) {
   const std::string& path = spec.path;
-  const input::Content content = input::sniff_content([&](std::size_t n) { return file_.head(n); });
+  content_ = input::sniff_content([&](std::size_t n) { return file_.head(n); });
+  const input::Content content = content_;
   if (config.format == input::InputFormat::Automatic && input::is_compressed(content))
     throw util::input_error(path, input::compressed_message(content, path));
   format_ = input::resolve_format(spec, config.format, content);

@@ -12,6 +12,7 @@
 #include "dissect/capture_decoder.hpp"
 #include "dlt/framer.hpp"
 #include "dlt/framer_sink.hpp"
+#include "input/format_sniff.hpp"
 #include "input/input_spec.hpp"
 #include "pcap/capture_reader.hpp"
 #include "pcap/replay.hpp"
@@ -40,6 +41,11 @@ class MessageSource {
   bool step(std::size_t bytes = kStepBytes);
 
   input::InputFormat format() const noexcept { return format_; }
+  // What its first bytes said it is (the format used need not confirm it).
+  input::Content content() const noexcept { return content_; }
+  // After step() returned false: what the capture's bounds and rules lost, and the line its
+  // failure is (empty: it found DLT); empty reports for other inputs.
+  dissect::CaptureReport capture_report() const { return decoder_ ? decoder_->report() : dissect::CaptureReport{}; }
   util::InputFile& file() noexcept { return file_; }
 
   static constexpr std::size_t kStepBytes = 1u << 20;
@@ -48,6 +54,7 @@ class MessageSource {
   util::InputFile file_;
   dlt::FramerSink& sink_;
   input::InputFormat format_;
+  input::Content content_;
   bool done_ = false;
   // A DLT file or recording: the framer and the window it walks.
   std::optional<dlt::Framer> framer_;

@@ -1,5 +1,9 @@
 #include "app/sort/sorted_run.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <string>
 
@@ -38,7 +42,7 @@ class PipelineTarget final : public MergeTarget {
 };
 
 std::string time_text(std::int64_t us) {
-  if (us == kNoKey) return std::string(util::LocalTimeFormatter::kWidth - 1, ' ') + "-";
+  if (us == kNoKey) return "-";
   char text[util::LocalTimeFormatter::kWidth];
   util::LocalTimeFormatter().format({us, true}, text);
   return {text, sizeof text};
@@ -50,30 +54,43 @@ std::string device_time_text(const LifecycleInfo& l, std::uint32_t t) {
   return s;
 }
 
-// The table of --lifecycles: one row per lifecycle, in the run's numbering.
+// The table of --lifecycles: one row per lifecycle, in the run's numbering, each column as
+// wide as its widest cell.
 std::string lifecycle_list(const LifecycleTable& table) {
-  std::string out =
-      "LIFECYCLE ECU  START                      END                        UPTIME FROM    TO          "
-      "MESSAGES\n";
-  for (const LifecycleInfo* l : table.by_number()) {
-    std::string row = std::to_string(l->number);
-    row.resize(std::max<std::size_t>(row.size() + 1, 10), ' ');
-    std::string ecu(l->ecu.shown().view());
-    ecu.resize(4, ' ');
-    row += ecu + " " + time_text(l->start_us()) + " " + time_text(l->end_us()) + " ";
-    std::string from = device_time_text(*l, l->facts.min_device_time),
-                to = device_time_text(*l, l->facts.max_device_time);
-    from.resize(std::max<std::size_t>(from.size() + 1, 12), ' ');
-    to.resize(std::max<std::size_t>(to.size() + 1, 12), ' ');
-    row += from + to + std::to_string(l->messages) + "\n";
-    out += row;
+  std::vector<std::array<std::string, 7>> rows;
+  rows.push_back({"LIFECYCLE", "ECU", "START", "END", "UPTIME FROM", "TO", "MESSAGES"});
+  for (const LifecycleInfo* l : table.by_number())
+    rows.push_back({std::to_string(l->number), std::string(l->ecu.shown().view()), time_text(l->start_us()),
+                    time_text(l->end_us()), device_time_text(*l, l->facts.min_device_time),
+                    device_time_text(*l, l->facts.max_device_time), std::to_string(l->messages)});
+  std::array<std::size_t, 7> width{};
+  for (const auto& row : rows)
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  std::string out;
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      out += row[c];
+      if (c + 1 < row.size()) out.append(width[c] - row[c].size() + 2, ' ');
+    }
+    out += '\n';
   }
   return out;
+}
+
+// A merge holds many inputs open at once: the soft limit on open files up to the hard one
+// (the usual soft 1024 against a folder of files that overlap in time).
+void raise_open_file_limit() {
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
 }
 
 }  // namespace
 
 std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_fd, int diag_fd, Progress* progress) {
+  raise_open_file_limit();
   Survey survey;
   try {
     survey = survey_inputs(config, diag_fd, [&](std::size_t i, util::InputFile& file) {

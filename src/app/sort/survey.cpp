@@ -4,8 +4,11 @@
 #include <limits>
 
 #include "app/sort/message_source.hpp"
+#include "input/format_sniff.hpp"
 #include "util/error.hpp"
+#include "util/status_line.hpp"
 #include "util/stop_signal.hpp"
+#include "util/value_text.hpp"
 
 namespace dltdump::app {
 
@@ -53,7 +56,8 @@ class SurveySink : public dlt::FramerSink {
     }
     input_.segments[s].max_offset_us = std::max(input_.segments[s].max_offset_us, offset);
   }
-  void on_skip(const dlt::SkipRecord&) override {}
+  void on_skip(const dlt::SkipRecord& s) override { skipped_ += s.length; }
+  std::uint64_t skipped() const { return skipped_; }
 
  private:
   static constexpr std::size_t kNone = ~std::size_t{0};
@@ -61,6 +65,7 @@ class SurveySink : public dlt::FramerSink {
   LifecycleTable& table_;
   InputSurvey& input_;
   std::int64_t max_time_ = 0;
+  std::uint64_t skipped_ = 0;
   // Per ECU: its current lifecycle's index, and that lifecycle's segment since the ECU's
   // last switch in this input (kNone: none yet).
   std::vector<std::size_t> current_, seg_;
@@ -80,8 +85,21 @@ Survey survey_inputs(const DumpConfig& config, int diag_fd,
     try {
       SurveySink sink(survey.lifecycles, input);
       MessageSource source(*input.spec, config, sink);
+      input.device = source.file().device();
+      input.inode = source.file().inode();
+      input.size = source.file().known_size();
       if (on_input) on_input(i, source.file());
       while (source.step()) util::throw_if_stopped();
+      // What a run without --sort says of an input, said once, here.
+      const std::string& name = input.spec->argument;
+      const dissect::CaptureReport report = source.capture_report();
+      if (report.losses.any()) util::write_diagnostic(diag_fd, util::printable(name) + ": " + report.losses.text());
+      if (!report.nothing_found.empty()) throw util::input_error(name, name + ": " + report.nothing_found);
+      if (input.messages == 0 && sink.skipped() > 0 && sink.skipped() == input.size &&
+          !input::confirms(source.content(), source.format()))
+        util::write_diagnostic(
+            diag_fd,
+            util::printable(input::skipped_only_warning(name, sink.skipped(), source.format(), source.content()).text));
       input.ok = true;
     } catch (const util::Error& e) {
       if (!e.ends_input_only()) throw;
