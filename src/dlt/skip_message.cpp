@@ -12,10 +12,17 @@ namespace dltdump::dlt {
 void write_storage_header(std::uint8_t* out, util::Timestamp time, const std::uint8_t* ecu) {
   std::uint32_t seconds = 0, micros = 0;
   if (time.valid) {
+    // Seconds are unsigned 32-bit, microseconds signed (Timestamp::from_storage): a time
+    // outside the seconds' range — one a storage header made with microseconds beyond a
+    // second, before 1970 or after 2106 — keeps what the microseconds can carry of it
+    // (all of it for every time a storage header can hold) instead of wrapping around.
     std::int64_t s = time.us / 1000000, us = time.us % 1000000;
     if (us < 0) --s, us += 1000000;
-    seconds = static_cast<std::uint32_t>(s);
-    micros = static_cast<std::uint32_t>(us);
+    constexpr std::int64_t kMaxSeconds = 0xFFFFFFFF;
+    const std::int64_t first = std::clamp<std::int64_t>(s, 0, kMaxSeconds);
+    const std::int64_t rest = std::clamp<std::int64_t>(time.us - first * 1000000, INT32_MIN, INT32_MAX);
+    seconds = static_cast<std::uint32_t>(first);
+    micros = static_cast<std::uint32_t>(static_cast<std::int32_t>(rest));
   }
   std::memcpy(out, kFileMarker, 4);
   util::store(out + 4, seconds, false);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 
 #include "dlt/line_formatter.hpp"
 #include "dlt/packet_builder.hpp"
@@ -123,6 +124,17 @@ TEST(DltSink, StorageHeaderCarriesTheLineTime) {
   EXPECT_EQ(str(Bytes(h, h + 16)), str(storage({}, 1709288430, 123456, "ECU9")));
   dlt::write_storage_header(h, {}, nullptr);
   EXPECT_EQ(str(Bytes(h, h + 16)), str(storage({}, 0, 0, "")));
+  // Times a storage header holds only with its signed microseconds (found by fuzz_cli: a
+  // skip line's time after 2106 wrapped to 1970 in a DLT output, one before 1970 to 2106).
+  const std::int64_t max_seconds = 0xFFFFFFFF;
+  for (const std::int64_t us : {max_seconds * 1000000 + 251658239, std::int64_t{-5000000}, max_seconds * 1000000}) {
+    dlt::write_storage_header(h, {us, true}, ecu);
+    std::uint32_t seconds = 0;
+    std::int32_t micros = 0;
+    std::memcpy(&seconds, h + 4, 4);
+    std::memcpy(&micros, h + 8, 4);
+    EXPECT_EQ(util::Timestamp::from_storage(seconds, micros).us, us);
+  }
 }
 
 TEST(DltSink, SkippedRegionsBecomeSkipMessagesWithTheSkipLinesText) {

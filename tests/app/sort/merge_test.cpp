@@ -35,7 +35,7 @@ std::string write_file(const std::string& name, const std::string& ecu, std::int
     const Bytes pkt = dltdump::test::packet(spec, Bytes{static_cast<std::uint8_t>(uptime / 10)});
     const std::int64_t at_us = std::int64_t{boot} * 1000000 + (std::int64_t{uptime} + delay) * 1000;
     const Bytes stored = dltdump::test::storage(pkt, static_cast<std::int32_t>(at_us / 1000000),
-                                                   static_cast<std::int32_t>(at_us % 1000000), ecu);
+                                                static_cast<std::int32_t>(at_us % 1000000), ecu);
     f.write(reinterpret_cast<const char*>(stored.data()), static_cast<std::streamsize>(stored.size()));
   }
   return path;
@@ -66,7 +66,7 @@ TEST(Merge, KeyOrderAcrossInputsAndWithinEach) {
   Collect out;
   EXPECT_EQ(app::merge_inputs(survey, config, {}, out, 2), 0u);
   const std::vector<std::pair<std::string, int>> want = {{"B", 0}, {"A", 1}, {"A", 2}, {"B", 2}, {"A", 3},
-                                                        {"A", 4}, {"B", 4}, {"A", 5}, {"A", 6}};
+                                                         {"A", 4}, {"B", 4}, {"A", 5}, {"A", 6}};
   EXPECT_EQ(out.got, want);
 }
 
