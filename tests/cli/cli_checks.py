@@ -2,6 +2,7 @@
 checks counted and reported, dltdump run with TZ=UTC, and JSON Schema validators."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -16,6 +17,13 @@ def check(ok, what):
         _counts["failures"] += 1
         print("FAIL:", what)
     return ok
+
+
+def fresh_dir(path):
+    """Empties (or makes) the directory `path` for a test's files; returns it."""
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
 
 
 def runner(dltdump):

@@ -16,11 +16,10 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cli_checks import ENV, check, finish, runner  # noqa: E402
+from cli_checks import ENV, check, finish, fresh_dir, runner  # noqa: E402
 
 dltdump, dltgen, work = sys.argv[1], sys.argv[2], sys.argv[3]
-shutil.rmtree(work, ignore_errors=True)
-os.makedirs(work)
+fresh_dir(work)
 run = runner(dltdump)
 rng = random.Random(23)
 

@@ -21,11 +21,10 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cli_checks import ENV, check, finish, runner  # noqa: E402
+from cli_checks import ENV, check, finish, fresh_dir, runner  # noqa: E402
 
 dltdump, drivegen, work = sys.argv[1], sys.argv[2], sys.argv[3]
-shutil.rmtree(work, ignore_errors=True)
-os.makedirs(work)
+fresh_dir(work)
 run = runner(dltdump)
 rng = random.Random(24)
 SEQ = re.compile(rb"seq=(\d+)")
