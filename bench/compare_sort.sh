@@ -5,7 +5,8 @@
 # sorting vs merged with --sort (target: 1.3x), on one thread and the default threads;
 # the peak memory (RSS) of --sort at this size; and dlt-sortbytimestamp (Debian dlt-tools:
 # one file, so the eight concatenated) on the same data, its time and peak memory.
-# Usage: bench/compare_sort.sh [BUILD_DIR] [FILE_MB] [RUNS]
+# Usage: [SORTBYTIMESTAMP=0] bench/compare_sort.sh [BUILD_DIR] [FILE_MB] [RUNS]
+#   SORTBYTIMESTAMP=0 leaves dlt-sortbytimestamp out (it takes minutes per GiB).
 #   FILE_MB=1024 shows the memory at 8 GiB (the timings then take a while).
 set -eu
 . "$(dirname "$0")/common.sh"
@@ -32,7 +33,7 @@ for threads in 1 "$(nproc)"; do
 done
 rss() { /usr/bin/time -f %M "$@" 2>&1 > /dev/null | tail -1; }
 echo "peak RSS: one after another $(rss "$dltdump" $files) KiB, --sort $(rss "$dltdump" --sort $files) KiB"
-if command -v dlt-sortbytimestamp > /dev/null; then
+if [ "${SORTBYTIMESTAMP:-1}" != 0 ] && command -v dlt-sortbytimestamp > /dev/null; then
   cat $files > "$dir/all.dlt"
   s=$(date +%s.%N)
   m=$(/usr/bin/time -f %M dlt-sortbytimestamp "$dir/all.dlt" "$dir/all-sorted.dlt" 2>&1 > /dev/null | tail -1)

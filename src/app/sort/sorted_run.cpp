@@ -6,6 +6,7 @@
 #include <array>
 #include <cerrno>
 #include <string>
+#include <vector>
 
 #include "app/sort/merge.hpp"
 #include "app/sort/survey.hpp"
@@ -28,17 +29,35 @@ class PipelineTarget final : public MergeTarget {
   explicit PipelineTarget(Pipeline& pipeline) : pipeline_(pipeline), framer_(dlt::StreamFormat::File) {
     pipeline_.attach(framer_);
     framer_.set_interrupt_flag(&util::stop_flag());  // between messages: never inside a line
+    batch_.reserve(kBatchBytes + dlt::kStorageHeaderBytes + dlt::kMaxPacketBytes);
   }
+  // Gathered into one feed per batch: a feed has its cost, a message of a few dozen bytes
+  // little of its own.
   void message(std::span<const std::uint8_t> stored, const LifecycleInfo&) override {
-    framer_.feed(stored, pipeline_.head());
-    if (framer_.interrupted()) throw util::Stopped();
+    batch_.insert(batch_.end(), stored.begin(), stored.end());
+    if (batch_.size() >= kBatchBytes) flush();
   }
-  void skip(const dlt::SkipRecord& s) override { pipeline_.head().on_skip(s); }
-  void finish() { framer_.finish(pipeline_.head()); }
+  void skip(const dlt::SkipRecord& s) override {
+    flush();  // the messages before it first
+    pipeline_.head().on_skip(s);
+  }
+  void finish() {
+    flush();
+    framer_.finish(pipeline_.head());
+  }
 
  private:
+  static constexpr std::size_t kBatchBytes = 1u << 20;
+  void flush() {
+    if (batch_.empty()) return;
+    framer_.feed(batch_, pipeline_.head());
+    batch_.clear();
+    if (framer_.interrupted()) throw util::Stopped();
+  }
+
   Pipeline& pipeline_;
   dlt::Framer framer_;
+  std::vector<std::uint8_t> batch_;
 };
 
 std::string time_text(std::int64_t us) {
