@@ -155,8 +155,8 @@ constexpr OptionEntry kTable[] = {
      .help = "Merge every input (DLT files, recordings and captures, any number, any size) into one stream in "
              "time order: each ECU's restarts are found (lifecycles), each message placed by its ECU's uptime "
              "from the lifecycle's start, which the storage or capture times give; messages without a time keep "
-             "their place after the one before them. Reads the inputs twice, so no live inputs and no standard "
-             "input. The manual's Sorting section explains the order."},
+             "their place after the one before them. Reads the inputs twice, so regular files only (no live "
+             "inputs, standard input or pipes). The manual's section One timeline explains the order."},
     {.id = Lifecycles,
      .long_name = "lifecycles",
      .arity = Flag,
