@@ -16,7 +16,8 @@
 // * a DLT or PCAP-NG output decodes back to exactly the lines the text output lists
 //   (positions and the counters of skip lines aside);
 // * --sort gives the same for 1 and N threads, and the same lines in another order where
-//   the options do not tie lines to their order (issue #24).
+//   the options do not tie lines to their order; files by lifecycle (%LC%) together hold
+//   the sorted lines, each in their order (issue #24).
 //
 // With no filter option chosen but a value, the filter is a dlt-viewer filter file
 // (--filter-file) of seven written at start: ids, CTX "contains", patterns, levels, message
@@ -491,7 +492,8 @@ void check_summaries(const With& with, const std::vector<std::string>& paths, co
 
 // The same run over time (issue #24): --sort gives the same for 1 and N threads, whole
 // lines, and — where no context, -m or position ties lines to their order — the console's
-// lines in another order; --lifecycles and --lifecycle=1 run to an expected exit code.
+// lines in another order; files by lifecycle (%LC%) hold those lines; --lifecycles and
+// --lifecycle=1 run to an expected exit code.
 template <class With>
 void check_sorted(const With& with, const std::vector<std::string>& paths, const Header& h, const Run& plain,
                   bool order_free) {
@@ -513,6 +515,28 @@ void check_sorted(const With& with, const std::vector<std::string>& paths, const
     return lines;
   };
   if (order_free && lines_of(one.console) != lines_of(plain.console)) fail("--sort printed other lines");
+  // Files by lifecycle: together the sorted run's lines, each file's in the run's order.
+  const Run by_lifecycle = run(with({"--sort", "-o", g_dir + "/out/lc_%LC%.txt"}, paths), h.threads, h.block_bytes, 0);
+  check_diagnostics(by_lifecycle.diagnostics);
+  if (by_lifecycle.rc != one.rc) fail("--sort -o lc_%LC%.txt changed the exit code");
+  std::string all;
+  for (const auto& [name, text] : by_lifecycle.files) {
+    check_lines(text, h.position);
+    std::size_t at = 0;  // each line found after the one before in the sorted run
+    for (std::size_t from = 0; from < text.size();) {
+      const std::size_t end = text.find('\n', from) + 1;
+      const std::string_view line(text.data() + from, end - from);
+      while (at < one.console.size() && one.console.compare(at, line.size(), line) != 0) {
+        const std::size_t next = one.console.find('\n', at);  // lines start at `at`
+        at = next == std::string::npos ? one.console.size() : next + 1;
+      }
+      if (at >= one.console.size()) fail("a lifecycle's file holds its lines in another order than --sort");
+      at += line.size();
+      from = end;
+    }
+    all += text;
+  }
+  if (lines_of(all) != lines_of(one.console)) fail("the files by lifecycle do not hold the lines of --sort");
   for (const char* extra : {"--lifecycles", "--lifecycle=1"}) {
     const Run r = run(with({extra}, paths), 1, h.block_bytes, 0);
     check_diagnostics(r.diagnostics);

@@ -41,6 +41,7 @@ struct DumpConfig {
   std::vector<std::uint64_t> lifecycles;                                // --lifecycle: only these (empty: all)
   bool force = false;                                                   // -f: overwrite existing files (never inputs)
   std::uint64_t split_bytes = 0;                                        // --split (0: no splitting)
+  bool split_lifecycle = false;                                         // --split=lifecycle (the name holds %LC%)
   int retries = 0;                            // --retries: TCP connection retries (negative: forever)
   std::string capture;                        // --capture: PCAP-NG file of the raw live UDP datagrams
   std::vector<std::string> fibex;             // -F: FIBEX files and directories

@@ -209,7 +209,7 @@ constexpr OptionEntry kTable[] = {
      .value_name = "size",
      .section = Options,
      .help = "Start a new output file once one reaches this size (64kB at least; k, M, G multiply by 1024). Needs "
-             "%CTR% or a date or time in the output name.",
+             "%CTR% or a date or time in the output name. 'lifecycle': one file per ECU lifecycle, named by %LC%.",
      .example = "100M"},
     {.id = Retries,
      .long_name = "retries",

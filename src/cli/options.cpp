@@ -158,6 +158,19 @@ std::string parse_output(const std::string& name) {
 // --out and the output name's extension: the records a text output holds. An extension
 // that says otherwise than --out, or a DLT or PCAP-NG output, contradicts it.
 // --stats[=text|json]: the report's format (none: no report).
+// The option that makes `dump` a run over time (app::runs_over_time), and how a diagnostic
+// names it: `Option 'sort'`, or `The output name 'x_%LC%.dlt'` for files by lifecycle.
+OptionId time_order_option(const app::DumpConfig& dump) {
+  if (dump.sort) return OptionId::Sort;
+  if (dump.list_lifecycles) return OptionId::Lifecycles;
+  return dump.lifecycles.empty() ? OptionId::Output : OptionId::Lifecycle;
+}
+std::string time_order_asker(const app::DumpConfig& dump) {
+  const OptionId id = time_order_option(dump);
+  if (id == OptionId::Output) return "The output name " + util::quoted(dump.output) + " (with %LC%)";
+  return "Option " + option_quoted(id);
+}
+
 // --sort, --lifecycles, --lifecycle: runs over time (app/sort/sorted_run.hpp).
 void parse_time_order_options(const ParsedCommandLine& cl, app::DumpConfig& dump,
                               std::vector<util::Diagnostic>& warnings) {
@@ -187,27 +200,28 @@ void parse_time_order_options(const ParsedCommandLine& cl, app::DumpConfig& dump
         throw util::option_error(option_name(OptionId::Lifecycles),
                                  "Option " + option_quoted(OptionId::Lifecycles) +
                                      " prints the list of lifecycles; it cannot be combined with " + option_quoted(id));
-  if ((dump.sort || !dump.lifecycles.empty()) && cl.has(OptionId::Follow))
-    throw util::option_error(option_name(OptionId::Follow),
-                             "Option " + option_quoted(OptionId::Follow) + " cannot be combined with " +
-                                 option_quoted(dump.sort ? OptionId::Sort : OptionId::Lifecycle) +
-                                 " (which reads its inputs twice, to their end)");
+  if (app::runs_over_time(dump) && cl.has(OptionId::Follow))
+    throw util::option_error(
+        option_name(OptionId::Follow),
+        "Option " + option_quoted(OptionId::Follow) + " cannot be combined with " +
+            (time_order_option(dump) == OptionId::Output ? std::string("%LC% in the output name")
+                                                         : option_quoted(time_order_option(dump))) +
+            " (which reads its inputs twice, to their end)");
 }
 
 // A run over time reads its inputs twice: files only.
 void check_time_order_inputs(const app::DumpConfig& dump) {
   if (!app::runs_over_time(dump)) return;
-  const OptionId id = dump.sort ? OptionId::Sort : dump.list_lifecycles ? OptionId::Lifecycles : OptionId::Lifecycle;
   for (const input::InputSpec& spec : dump.inputs) {
     struct stat st {};
     // A pipe, FIFO or device gives its bytes once (a second open would wait forever).
     const bool once = spec.kind != input::InputKind::File ||
                       (::stat(spec.path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
     if (once)
-      throw util::option_error(option_name(id), "Option " + option_quoted(id) +
-                                                    " reads its inputs twice: " + util::quoted(spec.argument) +
-                                                    " is no regular file (live inputs, standard input, pipes and "
-                                                    "devices can be read only once)");
+      throw util::option_error(option_name(time_order_option(dump)),
+                               time_order_asker(dump) + " reads its inputs twice: " + util::quoted(spec.argument) +
+                                   " is no regular file (live inputs, standard input, pipes and "
+                                   "devices can be read only once)");
   }
 }
 
@@ -285,8 +299,19 @@ dlt::TimeColumn parse_time(const ParsedCommandLine& cl) {
 }
 
 // --split without a file name that can split writes one file: say so, since the user
-// asked for pieces (DltDump ignores it silently).
+// asked for pieces (DltDump ignores it silently). Files by lifecycle: %LC% names them, and
+// a lifecycle's file is not split further.
 void check_split(const app::DumpConfig& dump, std::vector<util::Diagnostic>& warnings) {
+  const bool by_lifecycle = app::names_files_by_lifecycle(dump);
+  if (dump.split_lifecycle && !by_lifecycle)
+    throw util::option_error(option_name(OptionId::Split),
+                             "Option " + option_quoted(OptionId::Split) +
+                                 " by lifecycle needs %LC% in the output name (" + option_flag(OptionId::Output) +
+                                 " 'trip_%LC%.dlt'): each lifecycle's file is named by its number");
+  if (by_lifecycle && dump.split_bytes > 0)
+    throw util::option_error(option_name(OptionId::Split), "Option " + option_quoted(OptionId::Split) +
+                                                               " by size cannot be combined with %LC% in " +
+                                                               "the output name (one file per lifecycle)");
   if (dump.split_bytes == 0) return;
   if (output::output_kind(dump.output) == output::OutputKind::Console)
     warnings.push_back({util::Culprit::Option, option_name(OptionId::Split),
@@ -407,7 +432,10 @@ Options parse_options(std::span<const std::string> args) {
   if (auto* v = cl.values(OptionId::Progress)) o.dump.progress = parse_when(OptionId::Progress, *v);
   o.dump.follow = cl.has(OptionId::Follow);
   o.dump.force = cl.has(OptionId::Force);
-  if (auto* v = cl.values(OptionId::Split)) o.dump.split_bytes = parse_split(v->front());
+  if (auto* v = cl.values(OptionId::Split)) {
+    if (util::ascii_lower(v->front()) == "lifecycle") o.dump.split_lifecycle = true;
+    else o.dump.split_bytes = parse_split(v->front());
+  }
   if (auto* v = cl.values(OptionId::Retries)) o.dump.retries = parse_retries(v->front());
   if (auto* v = cl.values(OptionId::Capture)) {
     if (v->front().empty())

@@ -66,6 +66,10 @@ struct Message {
   // The payload's text when the framer made it while validating (see parse_packet).
   bool has_payload_text = false;
   std::string_view payload_text;
+  // In a run over time (app/sort/sorted_run.hpp) whose output names files by lifecycle
+  // (%LC%): the number of the message's lifecycle in the run (1, 2, …); else 0. Not
+  // the framer's: the run sets it.
+  std::uint64_t lifecycle = 0;
 
   MessageType type() const { return static_cast<MessageType>((msin >> 1) & 7); }
   std::uint8_t type_info() const { return static_cast<std::uint8_t>(msin >> 4); }  // MTIN

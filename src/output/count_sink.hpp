@@ -35,7 +35,7 @@ class CountSink final : public LineOutput {
   void end_input() override {
     if (!open_) return;
     open_ = false;
-    util::TextBuffer& out = writer_.begin({});
+    util::TextBuffer& out = writer_.begin({}, 0);
     if (named_) {
       out.append(name_);
       out.put(':');

@@ -27,7 +27,7 @@ void DltSink::write_run() {
       return whole_messages(run, arrived);
     });
   } else {
-    util::TextBuffer& out = writer_.begin({});
+    util::TextBuffer& out = writer_.begin({}, 0);
     out.append(reinterpret_cast<const char*>(source_.bytes.data() + offset), static_cast<std::size_t>(bytes));
     writer_.end();
   }
@@ -61,7 +61,7 @@ bool DltSink::write_verbose(const dlt::Message& m) {
   const std::size_t n = dlt::write_verbose_packet(m, verbose_.data());
   if (n == 0) return false;
   write_run();  // what came before goes first
-  util::TextBuffer& out = writer_.begin(m.time);
+  util::TextBuffer& out = writer_.begin(m.time, m.lifecycle);
   auto* p = reinterpret_cast<std::uint8_t*>(out.reserve(dlt::kStorageHeaderBytes + n));
   if (m.raw.size() == m.packet.size() + dlt::kStorageHeaderBytes)
     std::memcpy(p, m.raw.data(), dlt::kStorageHeaderBytes);
@@ -85,7 +85,7 @@ void DltSink::on_message(const dlt::Message& m) {
   if (source_.fd >= 0 && m.position <= source_.bytes.size() && m.raw.data() == source_.bytes.data() + m.position) {
     if (run_bytes_ > 0 && m.position != run_offset_ + run_bytes_) write_run();
     if (run_bytes_ == 0) {
-      writer_.prepare(m.time);  // the file is created at the first message, as in begin()
+      writer_.prepare(m.time, m.lifecycle);  // the file is created at the first message, as in begin()
       run_offset_ = m.position;
     }
     run_bytes_ += m.raw.size();
@@ -96,7 +96,7 @@ void DltSink::on_message(const dlt::Message& m) {
   }
   write_run();  // what came before goes first
   const std::uint64_t faults = util::ShrinkGuard::faults();
-  util::TextBuffer& out = writer_.begin(m.time);
+  util::TextBuffer& out = writer_.begin(m.time, m.lifecycle);
   auto* p = reinterpret_cast<std::uint8_t*>(out.reserve(dlt::kStorageHeaderBytes + m.packet.size()));
   // Whether it has a storage header is the message's own property (what its input's
   // framing put before the packet), not the current input's.
@@ -117,7 +117,7 @@ void DltSink::on_message(const dlt::Message& m) {
 
 void DltSink::on_skip(const dlt::SkipRecord& s) {
   write_run();
-  util::TextBuffer& out = writer_.begin(s.time);
+  util::TextBuffer& out = writer_.begin(s.time, 0);
   auto* p = reinterpret_cast<std::uint8_t*>(out.reserve(dlt::kStorageHeaderBytes + dlt::kMaxSkipPacketBytes));
   dlt::write_storage_header(p, s.time, nullptr);
   const std::size_t n = dlt::write_skip_packet(s, counters_.next(), p + dlt::kStorageHeaderBytes);

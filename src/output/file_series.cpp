@@ -13,7 +13,8 @@ namespace dltdump::output {
 
 FileSeries::FileSeries(FileSeriesOptions options)
     : template_(options.name_template),
-      split_bytes_(template_.can_split() ? options.split_bytes : 0),  // §6.3: silently ignored otherwise
+      // §6.3: silently ignored otherwise; a lifecycle's file is not split
+      split_bytes_(template_.can_split() && !template_.has_lifecycle() ? options.split_bytes : 0),
       force_(options.force), inputs_(std::move(options.inputs)) {}
 
 FileSeries::~FileSeries() { close(); }
@@ -23,6 +24,7 @@ void FileSeries::begin_input(std::string_view path) {
   if (!template_.has_file()) return;  // concatenated: the series goes on
   close();
   series_.clear();
+  lifecycle_files_.clear();
   counter_ = 1;
 }
 
@@ -31,10 +33,11 @@ bool FileSeries::was_created(const std::string& name) const {
   return id && std::find(created_.begin(), created_.end(), *id) != created_.end();
 }
 
-std::uint64_t FileSeries::open(util::Timestamp time) {
+std::uint64_t FileSeries::open(util::Timestamp time, std::uint64_t lifecycle) {
   close();
-  const std::string name = template_.expand({stem_, counter_, time});
-  const bool continues = !series_.empty() && series_.back() == name;
+  const std::string name = template_.expand({stem_, counter_, time, lifecycle});
+  const bool continues =
+      (!series_.empty() && series_.back() == name) || (template_.has_lifecycle() && lifecycle_files_.contains(name));
   if (!continues && was_created(name))
     throw util::creation_error(name, "Not overwriting previously created file " + name + ".");
   if (const auto id = util::identity_of(name); id && std::find(inputs_.begin(), inputs_.end(), *id) != inputs_.end())
@@ -59,6 +62,7 @@ std::uint64_t FileSeries::open(util::Timestamp time) {
     limit_ += split_bytes_ / 5;
   } else {
     series_.push_back(name);
+    if (template_.has_lifecycle()) lifecycle_files_.insert(name);
     limit_ = split_bytes_;
     if (const auto id = util::identity_of_fd(fd)) created_.push_back(*id);
   }

@@ -12,6 +12,10 @@
 //   caller closes it and the next line opens the next name. If that name is the file just
 //   closed (a date that did not change), it is reopened for append and its limit grows by
 //   20 % of the split size.
+// * With %LC% in the template, each lifecycle has its own file, and several may be open:
+//   the caller takes each opened descriptor over (`release`) and keeps the files open as
+//   output/lifecycle_files.hpp does. A file this series created before is continued by
+//   append (a lifecycle's file that was closed to make room). Such files are not split.
 // * Never overwritten, even with force: an input of the run (same device and inode) —
 //   `Not overwriting the input file <abs path>.` — or a file this run created, unless it is
 //   the series' last file being continued — `Not overwriting previously created file <name>.`
@@ -23,6 +27,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "output/file_template.hpp"
@@ -55,10 +60,16 @@ class FileSeries {
   bool is_open() const { return fd_ >= 0; }
   // Opens the file for a first line at `time`. Returns the bytes the file already holds
   // (non-zero only when continued by append). Throws util::Error (see above).
-  std::uint64_t open(util::Timestamp time);
+  std::uint64_t open(util::Timestamp time, std::uint64_t lifecycle = 0);
   int fd() const { return fd_; }
   const std::string& name() const { return name_; }
 
+  // Hands the open file's descriptor to the caller, who closes it (files by lifecycle).
+  int release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
   // Whether a file now `size` bytes long has reached its split limit (then the caller
   // flushes and calls close(true)).
   bool full(std::uint64_t size) const { return split_bytes_ > 0 && size >= limit_; }
@@ -76,9 +87,10 @@ class FileSeries {
   std::uint64_t split_bytes_;
   bool force_;
   std::vector<util::FileIdentity> inputs_;
-  std::vector<util::FileIdentity> created_;  // files this run created (or truncated)
-  std::string stem_;                         // %FILE% of the current input
-  std::vector<std::string> series_;          // names of the current series' files
+  std::vector<util::FileIdentity> created_;          // files this run created (or truncated)
+  std::string stem_;                                 // %FILE% of the current input
+  std::vector<std::string> series_;                  // names of the current series' files
+  std::unordered_set<std::string> lifecycle_files_;  // with %LC%: every name in series_
   std::uint32_t counter_ = 1;
   std::uint64_t limit_ = 0;
   int fd_ = -1;

@@ -33,6 +33,7 @@ FileTemplate::FileTemplate(std::string_view text) {
     else if (name == "CDATE") pieces_.push_back({Part::Date, {}}), can_split_ = has_time_ = true;
     else if (name == "CTIME") pieces_.push_back({Part::Time, {}}), can_split_ = has_time_ = true;
     else if (name == "CDATETIME") pieces_.push_back({Part::DateTime, {}}), can_split_ = has_time_ = true;
+    else if (name == "LC") pieces_.push_back({Part::Lifecycle, {}}), has_lifecycle_ = true;
     else if (const char* value = std::getenv(name.c_str())) literal(value);
   }
 }
@@ -56,6 +57,13 @@ void local_parts(util::Timestamp t, char (&date)[40], char (&time)[40]) {
   std::snprintf(time, sizeof time, "%02d%02d%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+// 1 → "001", 1000 → "1000": names that sort in order up to 999.
+std::string at_least_3_digits(std::uint64_t n) {
+  char text[24];
+  std::snprintf(text, sizeof text, "%03llu", static_cast<unsigned long long>(n));
+  return text;
+}
+
 }  // namespace
 
 std::string FileTemplate::expand(const TemplateValues& values) const {
@@ -66,12 +74,8 @@ std::string FileTemplate::expand(const TemplateValues& values) const {
     switch (p.part) {
       case Part::Literal: name += p.text; break;
       case Part::File: name += values.file; break;
-      case Part::Counter: {
-        char ctr[16];
-        std::snprintf(ctr, sizeof ctr, "%03u", values.counter);
-        name += ctr;
-        break;
-      }
+      case Part::Counter: name += at_least_3_digits(values.counter); break;
+      case Part::Lifecycle: name += at_least_3_digits(values.lifecycle); break;
       case Part::Date: name += date; break;
       case Part::Time: name += time; break;
       case Part::DateTime: name += date, name += 'T', name += time; break;
@@ -90,6 +94,7 @@ std::string FileTemplate::fixed_name() const {
       case Part::Date: name += "%CDATE%"; break;
       case Part::Time: name += "%CTIME%"; break;
       case Part::DateTime: name += "%CDATETIME%"; break;
+      case Part::Lifecycle: name += "%LC%"; break;
     }
   }
   return name;

@@ -6,6 +6,10 @@
 //   %CDATE%      yyyyMMdd        } local time of the first line written to the file;
 //   %CTIME%      HHmmss          } a line without time gives 19700101 / 000000
 //   %CDATETIME%  yyyyMMddTHHmmss }
+//   %LC%         the line's lifecycle, as --lifecycles numbers it, at least 3 digits (001,
+//                …); 000 for a line of none (a skipped region before the first message).
+//                Each lifecycle gets files of its own (FileSeries); a run over time
+//                (app/sort/sorted_run.hpp) gives the numbers (dlt::Message::lifecycle)
 //   %%           a single %
 //   %OTHER%      the environment variable OTHER (case-sensitive), empty if unset
 // An unterminated `%rest` is kept as written. Built-in names win over the environment;
@@ -23,9 +27,10 @@ namespace dltdump::output {
 
 // What the variables stand for when a file is named.
 struct TemplateValues {
-  std::string_view file;      // %FILE%
-  std::uint32_t counter = 1;  // %CTR%
-  util::Timestamp time;       // %CDATE%, %CTIME%, %CDATETIME%
+  std::string_view file;        // %FILE%
+  std::uint32_t counter = 1;    // %CTR%
+  util::Timestamp time;         // %CDATE%, %CTIME%, %CDATETIME%
+  std::uint64_t lifecycle = 0;  // %LC%
 };
 
 class FileTemplate {
@@ -38,6 +43,8 @@ class FileTemplate {
   bool can_split() const { return can_split_; }
   // A date/time variable appears: the name depends on the first line's time.
   bool has_time() const { return has_time_; }
+  // %LC% appears: the name depends on the line's lifecycle.
+  bool has_lifecycle() const { return has_lifecycle_; }
 
   std::string expand(const TemplateValues& values) const;
 
@@ -49,13 +56,13 @@ class FileTemplate {
   std::string fixed_name() const;
 
  private:
-  enum class Part : std::uint8_t { Literal, File, Counter, Date, Time, DateTime };
+  enum class Part : std::uint8_t { Literal, File, Counter, Date, Time, DateTime, Lifecycle };
   struct Piece {
     Part part;
     std::string text;  // the literal (environment values are resolved into literals)
   };
   std::vector<Piece> pieces_;
-  bool has_file_ = false, can_split_ = false, has_time_ = false;
+  bool has_file_ = false, can_split_ = false, has_time_ = false, has_lifecycle_ = false;
 };
 
 // The %FILE% value of an input path: its last component without the last extension.

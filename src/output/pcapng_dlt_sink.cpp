@@ -1,5 +1,7 @@
 #include "output/pcapng_dlt_sink.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -12,52 +14,111 @@ namespace dltdump::output {
 
 PcapngDltSink::PcapngDltSink(FileSeriesOptions options)
     : series_(std::move(options)), section_(pcap::this_machine_section_info()),
-      frame_(new std::uint8_t[net::kMaxUdpFrameBytes]), packet_(new std::uint8_t[kMaxPacketBytes]) {}
+      by_lifecycle_(series_.name_template().has_lifecycle()), frame_(new std::uint8_t[net::kMaxUdpFrameBytes]),
+      packet_(new std::uint8_t[kMaxPacketBytes]) {}
 
 PcapngDltSink::~PcapngDltSink() {
   // finish() writes the statistics; here only the descriptor is released (no writes: a
   // destructor cannot report a failure).
   series_.close();
+  files_.for_each([](File& f) { ::close(f.fd); });
 }
 
 void PcapngDltSink::begin_input(const Input& input) {
-  if (series_.name_template().has_file()) close_file(false);
+  if (series_.name_template().has_file()) {
+    if (by_lifecycle_) files_.close_all(end_section);
+    close_file(false);
+  }
   series_.begin_input(input.path);
 }
 
-const PcapngDltSink::Interface& PcapngDltSink::interface_for(const dlt::Id& ecu) {
-  const std::uint32_t word = ecu.word();
-  for (const Interface& i : interfaces_)
-    if (i.ecu_word == word) return i;
-  const std::uint32_t index = writer_->add_interface({aio::link_type::kEthernet, std::string(ecu.view()), 0});
-  auto seen = std::find(ecu_order_.begin(), ecu_order_.end(), word);
-  if (seen == ecu_order_.end()) seen = ecu_order_.insert(ecu_order_.end(), word);
-  interfaces_.push_back({word, index, static_cast<std::uint32_t>(seen - ecu_order_.begin())});
-  return interfaces_.back();
+void PcapngDltSink::flush() {
+  if (by_lifecycle_) files_.for_each([](File& f) { f.writer->flush(); });
+  else if (file_.writer) file_.writer->flush();
 }
 
-void PcapngDltSink::write(const dlt::Id& ecu, util::Timestamp time, std::span<const std::uint8_t> packet) {
-  if (!writer_) {
-    base_size_ = series_.open(time);
-    writer_.emplace(series_.fd(), series_.name(), section_);
-    interfaces_.clear();
-    last_ns_ = 0;
+void PcapngDltSink::finish() {
+  if (by_lifecycle_) files_.close_all(end_section);
+  close_file(false);
+}
+
+void PcapngDltSink::start_section(File& f, std::uint64_t size, int fd) {
+  f.fd = fd;
+  f.base_size = size;
+  f.writer.emplace(fd, series_.name(), section_);
+  f.interfaces.clear();
+  f.last_ns = 0;
+}
+
+void PcapngDltSink::end_section(File& f) {
+  if (!f.writer) return;
+  f.writer->close(f.last_ns);
+  f.writer.reset();
+}
+
+PcapngDltSink::File& PcapngDltSink::file_for(util::Timestamp time, std::uint64_t lifecycle) {
+  if (by_lifecycle_) [[unlikely]] {
+    if (!files_.switches(lifecycle)) return *files_.current();
+    return files_.select(
+        lifecycle,
+        [&] {
+          const std::uint64_t size = series_.open(time, lifecycle);
+          const int fd = series_.release();
+          try {
+            auto f = std::make_unique<File>();
+            start_section(*f, size, fd);
+            return f;
+          } catch (...) {
+            ::close(fd);
+            throw;
+          }
+        },
+        [](File& f) {
+          try {
+            end_section(f);
+          } catch (...) {
+            ::close(f.fd);
+            throw;
+          }
+          ::close(f.fd);
+        });
   }
-  const Interface& itf = interface_for(ecu);
+  if (!file_.writer) {
+    const std::uint64_t size = series_.open(time, lifecycle);
+    start_section(file_, size, series_.fd());
+  }
+  return file_;
+}
+
+const PcapngDltSink::Interface& PcapngDltSink::interface_for(File& f, const dlt::Id& ecu) {
+  const std::uint32_t word = ecu.word();
+  for (const Interface& i : f.interfaces)
+    if (i.ecu_word == word) return i;
+  const std::uint32_t index = f.writer->add_interface({aio::link_type::kEthernet, std::string(ecu.view()), 0});
+  auto seen = std::find(ecu_order_.begin(), ecu_order_.end(), word);
+  if (seen == ecu_order_.end()) seen = ecu_order_.insert(ecu_order_.end(), word);
+  f.interfaces.push_back({word, index, static_cast<std::uint32_t>(seen - ecu_order_.begin())});
+  return f.interfaces.back();
+}
+
+void PcapngDltSink::write(const dlt::Id& ecu, util::Timestamp time, std::uint64_t lifecycle,
+                          std::span<const std::uint8_t> packet) {
+  File& f = file_for(time, lifecycle);
+  const Interface& itf = interface_for(f, ecu);
   net::UdpEndpoints endpoints;
   endpoints.source_ip += itf.ordinal;  // stable across the run's files
   endpoints.source_mac[4] = static_cast<std::uint8_t>(endpoints.source_ip >> 8);
   endpoints.source_mac[5] = static_cast<std::uint8_t>(endpoints.source_ip);
 
   const std::int64_t ns = time.valid ? time.us * 1000 : aio::Packet::kNoTime;
-  if (time.valid) last_ns_ = std::max(last_ns_, ns);
+  if (time.valid) f.last_ns = std::max(f.last_ns, ns);
   do {
     const std::size_t n = std::min(packet.size(), net::kMaxUdpPayloadBytes);
     const std::size_t frame = net::write_udp_frame(frame_.get(), endpoints, packet.first(n), ip_id_++);
-    writer_->write_packet(itf.index, ns, {frame_.get(), frame});
+    f.writer->write_packet(itf.index, ns, {frame_.get(), frame});
     packet = packet.subspan(n);
   } while (!packet.empty());
-  if (series_.full(base_size_ + writer_->offset())) close_file(true);
+  if (series_.full(f.base_size + f.writer->offset())) close_file(true);
 }
 
 std::span<const std::uint8_t> PcapngDltSink::with_ecu(std::span<const std::uint8_t> packet, const dlt::Id& ecu) {
@@ -86,7 +147,7 @@ void PcapngDltSink::on_message(const dlt::Message& m) {
     packet = {packet_.get(), m.packet.size()};
   }
   if (util::ShrinkGuard::faults() != faults) return;
-  write(ecu, m.time, packet);
+  write(ecu, m.time, m.lifecycle, packet);
   counters_.written(m.counter);
   ++lines_;
 }
@@ -94,14 +155,13 @@ void PcapngDltSink::on_message(const dlt::Message& m) {
 void PcapngDltSink::on_skip(const dlt::SkipRecord& s) {
   std::uint8_t packet[dlt::kMaxSkipPacketBytes];
   const std::size_t n = dlt::write_skip_packet(s, counters_.next(), packet);
-  write(dlt::Id{}, s.time, {packet, n});
+  write(dlt::Id{}, s.time, 0, {packet, n});
   ++lines_;
 }
 
 void PcapngDltSink::close_file(bool full) {
-  if (!writer_) return;
-  writer_->close(last_ns_);
-  writer_.reset();
+  if (!file_.writer) return;
+  end_section(file_);
   series_.close(full);
 }
 

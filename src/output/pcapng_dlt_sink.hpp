@@ -14,7 +14,8 @@
 //   on the interface of the empty ECU id: nothing the text output shows is lost.
 // * A packet longer than one datagram carries (65507 bytes) continues in the next
 //   datagram of the same flow, as a stream sender would send it.
-// * Files follow output/file_series.hpp (created on the first message, split by size);
+// * Files follow output/file_series.hpp (created on the first message, split by size or by
+//   lifecycle; a lifecycle's file continued after another's is a new section of it);
 //   each file is a section of its own, closed with interface statistics. Writes go through
 //   pcap::PcapngWriter, which keeps the file whole on a failure.
 #pragma once
@@ -25,6 +26,7 @@
 
 #include "dlt/skip_message.hpp"
 #include "output/file_series.hpp"
+#include "output/lifecycle_files.hpp"
 #include "output/line_output.hpp"
 #include "pcap/pcapng_writer.hpp"
 
@@ -41,10 +43,8 @@ class PcapngDltSink final : public LineOutput {
   void begin_input(const Input& input) override;
   bool wants_text() const override { return false; }
   bool wrote(const util::FileIdentity& file) const override { return series_.created(file); }
-  void flush() override {
-    if (writer_) writer_->flush();
-  }
-  void finish() override { close_file(false); }
+  void flush() override;
+  void finish() override;
 
  private:
   struct Interface {
@@ -52,26 +52,39 @@ class PcapngDltSink final : public LineOutput {
     std::uint32_t index;    // in the current file
     std::uint32_t ordinal;  // the ECU's place among every ECU of the run: its source address
   };
-  const Interface& interface_for(const dlt::Id& ecu);
+  // The state of one file being written: a section of its own.
+  struct File {
+    int fd = -1;  // owned only in files_ (with %LC%); else series_'s
+    std::optional<pcap::PcapngWriter> writer;
+    std::uint64_t base_size = 0;        // bytes the file held before this writer (append)
+    std::vector<Interface> interfaces;  // of this section
+    // The latest time stamp written to the section: its statistics' end time, so that the
+    // same input gives the same file (0 when no packet had a time).
+    std::int64_t last_ns = 0;
+  };
+  // The file a packet of `time` and `lifecycle` goes to, opened if need be.
+  File& file_for(util::Timestamp time, std::uint64_t lifecycle);
+  // Starts a section in the file series_ has just opened.
+  void start_section(File& f, std::uint64_t size, int fd);
+  // Ends f's section (its statistics), if it has one.
+  static void end_section(File& f);
+  const Interface& interface_for(File& f, const dlt::Id& ecu);
   static constexpr std::size_t kMaxPacketBytes = dlt::kMaxPacketBytes;
   // `packet` (without WEID, at most kMaxPacketBytes - 4) with `ecu` as its standard-header
   // ECU, in packet_: valid until the next call.
   std::span<const std::uint8_t> with_ecu(std::span<const std::uint8_t> packet, const dlt::Id& ecu);
-  void write(const dlt::Id& ecu, util::Timestamp time, std::span<const std::uint8_t> packet);
+  void write(const dlt::Id& ecu, util::Timestamp time, std::uint64_t lifecycle, std::span<const std::uint8_t> packet);
   void close_file(bool full);
 
   FileSeries series_;
   pcap::SectionInfo section_;
-  std::optional<pcap::PcapngWriter> writer_;
-  std::uint64_t base_size_ = 0;             // bytes the file held before this writer (append)
-  std::vector<Interface> interfaces_;       // of the current file
+  File file_;          // without %LC%: the series' current file
+  bool by_lifecycle_;  // the name holds %LC%: files_ holds the files
+  LifecycleFiles<File> files_;
   std::vector<std::uint32_t> ecu_order_;    // every ECU seen in the run: its source address
   std::unique_ptr<std::uint8_t[]> frame_;   // one frame under construction
   std::unique_ptr<std::uint8_t[]> packet_;  // the packet being written, out of its input
   std::uint16_t ip_id_ = 0;
-  // The latest time stamp written to the current file: its statistics' end time, so that
-  // the same input gives the same file (0 when no packet had a time).
-  std::int64_t last_ns_ = 0;
   dlt::SkipCounter counters_;
 };
 

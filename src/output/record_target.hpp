@@ -1,6 +1,6 @@
 // Where the output sinks put whole records (text lines, DLT messages): a file series or
 // the console (output/record_writer.hpp), or a memory buffer (BufferTarget: parallel
-// decoding, tests). A sink appends one record to `begin(time)` and calls `end()`. The
+// decoding, tests). A sink appends one record to `begin(…)` and calls `end()`. The
 // text sink's lines in place (the framer's sink protocol, dlt/framer_sink.hpp) are
 // records too: begin_line is begin(), end_line is end(), and cancel_line takes the begun
 // record back, which only a target that says records_revocable() allows.
@@ -23,9 +23,10 @@ class RecordTarget {
   // The buffer the next record goes into, the target's: the caller appends one whole
   // record at its end, then calls end() (or, where records_revocable(), may take the
   // record back instead) before it asks anything else of the target; the buffer is not
-  // to be used after that. `time` is the record's (it may name and open a file). Throws
+  // to be used after that. `time` and `lifecycle` are the record's (they may name and open a
+  // file: FileSeries; lifecycle 0 is none: the record stays in the open file). Throws
   // util::Error if that file cannot be created, util::output_error (exit 5) if a write fails.
-  virtual util::TextBuffer& begin(util::Timestamp time) = 0;
+  virtual util::TextBuffer& begin(util::Timestamp time, std::uint64_t lifecycle) = 0;
   // The record appended since begin() is complete. Throws util::output_error (a write
   // failed; see util/fd_writer.hpp).
   virtual void end() = 0;
@@ -35,9 +36,9 @@ class RecordTarget {
   // names none by the record's time. What lets a text sink offer dlt::InPlaceLines.
   // Constant for the target's life; never throws.
   virtual bool records_revocable() const { return false; }
-  // Readies the destination for a record of `time` that will arrive later (a block), so
-  // that errors in opening it surface now, as they would in begin().
-  virtual void prepare(util::Timestamp /*time*/) {}
+  // Readies the destination for a record of `time` and `lifecycle` that will arrive later
+  // (a block), so that errors in opening it surface now, as they would in begin().
+  virtual void prepare(util::Timestamp /*time*/, std::uint64_t /*lifecycle*/) {}
 
   // A new input begins (`path` as given).
   virtual void begin_input(std::string_view /*path*/) {}
@@ -60,7 +61,7 @@ class RecordTarget {
 class BufferTarget final : public RecordTarget {
  public:
   explicit BufferTarget(util::TextBuffer& text) : text_(text) {}
-  util::TextBuffer& begin(util::Timestamp) override { return text_; }
+  util::TextBuffer& begin(util::Timestamp, std::uint64_t) override { return text_; }
   void end() override {}
   bool records_revocable() const override { return true; }
 

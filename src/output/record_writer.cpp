@@ -1,9 +1,18 @@
 #include "output/record_writer.hpp"
 
+#include <unistd.h>
+
+#include <memory>
+
 namespace dltdump::output {
+
+RecordWriter::~RecordWriter() {
+  files_.for_each([](LifecycleFile& f) { ::close(f.fd); });
+}
 
 void RecordWriter::begin_input(std::string_view path) {
   if (!series_) return;
+  if (by_lifecycle_ && series_->name_template().has_file()) close_lifecycle_files();
   if (open_ && series_->name_template().has_file()) {
     writer_.flush();
     open_ = false;
@@ -11,31 +20,66 @@ void RecordWriter::begin_input(std::string_view path) {
   series_->begin_input(path);
 }
 
-void RecordWriter::open(util::Timestamp time) {
-  const std::uint64_t size = series_->open(time);
+void RecordWriter::open(util::Timestamp time, std::uint64_t lifecycle) {
+  const std::uint64_t size = series_->open(time, lifecycle);
   writer_.retarget(series_->fd(), series_->name(), size);
   open_ = true;
   header_due_ = !header_.empty() && size == 0;
 }
 
-void RecordWriter::put_header() {
-  header_due_ = false;
-  writer_.buffer().append(header_);
-  writer_.line_done();
+void RecordWriter::select(util::Timestamp time, std::uint64_t lifecycle) {
+  LifecycleFile& f = files_.select(
+      lifecycle,
+      [&] {
+        const std::uint64_t size = series_->open(time, lifecycle);
+        const int fd = series_->release();
+        try {
+          auto file = std::make_unique<LifecycleFile>(fd, series_->name(), size);
+          header_due_ = !header_.empty() && size == 0;
+          return file;
+        } catch (...) {
+          ::close(fd);
+          throw;
+        }
+      },
+      close_lifecycle_file);
+  w_ = &f.writer;
+  open_ = true;
 }
 
-void RecordWriter::next_file() {
+void RecordWriter::close_lifecycle_file(LifecycleFile& f) {
+  try {
+    f.writer.flush();
+  } catch (...) {
+    ::close(f.fd);
+    throw;
+  }
+  ::close(f.fd);
+}
+
+void RecordWriter::close_lifecycle_files() {
+  w_ = &writer_;
+  open_ = false;
+  files_.close_all(close_lifecycle_file);
+}
+
+void RecordWriter::put_header() {
+  header_due_ = false;
+  w_->buffer().append(header_);
+  w_->line_done();
+}
+
+void RecordWriter::close_file(bool full) {
   writer_.flush();
-  series_->close(true);
+  series_->close(full);
   open_ = false;
 }
 
 void RecordWriter::finish() {
   if (header_due_ && !series_) put_header();
-  writer_.flush();
-  if (!series_) return;  // the console stays open
-  series_->close();
-  open_ = false;
+  if (!series_) return writer_.flush();  // the console stays open
+  if (by_lifecycle_) return close_lifecycle_files();
+  close_file();
 }
 
 }  // namespace dltdump::output

@@ -1,10 +1,11 @@
 // Whole records (text lines, DLT messages) into one large buffer, written to the console or
 // to a series of files (output/file_series.hpp).
 //
-// A sink appends one record to `begin(time)` and calls `end()`. For files, `begin` opens
-// the file on the first record (named for that record's time) and `end` starts the next
-// file of the series once the current one has reached the split size; a record is never
-// cut across files. Write failures throw util::output_error (the run stops; the file ends on
+// A sink appends one record to `begin(time, lifecycle)` and calls `end()`. For files,
+// `begin` opens the file on the first record (named for that record's time and lifecycle),
+// and moves to another lifecycle's file when the record belongs there (%LC%); `end` starts
+// the next file of the series once the current one has reached the split size; a record is
+// never cut across files. Write failures throw util::output_error (the run stops; the file ends on
 // a whole record, see util/fd_writer.hpp); file creation failures throw
 // util::creation_error (the current input fails).
 #pragma once
@@ -15,6 +16,7 @@
 #include <string_view>
 
 #include "output/file_series.hpp"
+#include "output/lifecycle_files.hpp"
 #include "output/record_target.hpp"
 #include "util/fd_writer.hpp"
 #include "util/text_buffer.hpp"
@@ -27,9 +29,14 @@ class RecordWriter final : public RecordTarget {
   // To an open descriptor (the console), named `name` in errors.
   RecordWriter(int fd, std::string name) : writer_(fd, std::move(name)), open_(true) {}
   // To the files of `options`, opened as records arrive.
-  explicit RecordWriter(FileSeriesOptions options) : writer_(-1, {}), series_(std::in_place, std::move(options)) {}
+  explicit RecordWriter(FileSeriesOptions options)
+      : writer_(-1, {}), series_(std::in_place, std::move(options)),
+        by_lifecycle_(series_->name_template().has_lifecycle()) {}
   RecordWriter(const RecordWriter&) = delete;
   RecordWriter& operator=(const RecordWriter&) = delete;
+  // Releases the descriptors of files still open (finish() writes them; a destructor
+  // cannot report a failure).
+  ~RecordWriter() override;
 
   // A text each new file (and the console) starts with: CSV's header row. Written when a
   // file is created (not when one is appended to), and on the console before the first
@@ -42,59 +49,80 @@ class RecordWriter final : public RecordTarget {
   // A new input begins (may end the current file: see FileSeries::begin_input).
   void begin_input(std::string_view path) override;
 
-  util::TextBuffer& begin(util::Timestamp time) override {
-    if (!open_) open(time);
-    if (header_due_) [[unlikely]]
-      put_header();
-    return writer_.buffer();
+  util::TextBuffer& begin(util::Timestamp time, std::uint64_t lifecycle) override {
+    prepare(time, lifecycle);
+    return w_->buffer();
   }
-  void prepare(util::Timestamp time) override {
-    if (!open_) open(time);
+  void prepare(util::Timestamp time, std::uint64_t lifecycle) override {
+    if (by_lifecycle_) [[unlikely]] {
+      if (files_.switches(lifecycle)) select(time, lifecycle);
+    } else if (!open_) {
+      open(time, lifecycle);
+    }
     if (header_due_) [[unlikely]]
       put_header();
   }
   void end() override {
-    if (series_ && series_->full(writer_.size())) next_file();
-    else writer_.line_done();
+    if (series_ && series_->full(w_->size())) close_file(true);
+    else w_->line_done();
   }
 
   // A record taken back leaves at most a file opened that its replacement (a skip line)
   // would open anyway: unless the file is named by the record's time.
-  bool records_revocable() const override { return !series_ || !series_->name_template().has_time(); }
+  bool records_revocable() const override {
+    return !series_ || (!series_->name_template().has_time() && !series_->name_template().has_lifecycle());
+  }
 
   // Whether write_block may be used: the destination does not depend on each record
   // (no split, no time in the file name).
   bool takes_blocks() const override {
-    return !series_ || (!series_->splits() && !series_->name_template().has_time());
+    return !series_ ||
+           (!series_->splits() && !series_->name_template().has_time() && !series_->name_template().has_lifecycle());
   }
   // Writes records made elsewhere (parallel decoding) without a copy. `text` is not empty.
   void write_block(std::string_view text) override {
-    if (!open_) open({});
-    if (header_due_) [[unlikely]]
-      put_header();
-    writer_.write_direct(text);
+    prepare({}, 0);
+    w_->write_direct(text);
   }
 
   void copy_block(int fd, std::string_view name, std::uint64_t offset, std::uint64_t length,
                   util::FdWriter::WholePrefix whole_prefix) override {
-    if (!open_) open({});
-    writer_.copy_from(fd, name, offset, length, std::move(whole_prefix));
+    if (!open_) open({}, 0);
+    w_->copy_from(fd, name, offset, length, std::move(whole_prefix));
   }
 
   bool wrote(const util::FileIdentity& file) const override { return series_ && series_->created(file); }
 
   // Writes what is buffered (before a diagnostic line, at the end of an input).
-  void flush() override { writer_.flush(); }
+  void flush() override {
+    if (by_lifecycle_) files_.for_each([](LifecycleFile& f) { f.writer.flush(); });
+    else writer_.flush();
+  }
   // Writes everything and closes the file, if any.
   void finish() override;
 
  private:
-  void open(util::Timestamp time);
-  void next_file();
+  // One file of a name with %LC%: its descriptor (owned) and writer.
+  struct LifecycleFile {
+    LifecycleFile(int descriptor, std::string name, std::uint64_t size)
+        : fd(descriptor), writer(descriptor, std::move(name), size) {}
+    int fd;
+    util::FdWriter writer;
+  };
+  void open(util::Timestamp time, std::uint64_t lifecycle);
+  void close_file(bool full = false);
+  // Makes the file of `lifecycle` current (by_lifecycle_), opened for a record of `time`.
+  void select(util::Timestamp time, std::uint64_t lifecycle);
+  // Writes what `f` holds and closes it (its descriptor also when the write fails).
+  static void close_lifecycle_file(LifecycleFile& f);
+  void close_lifecycle_files();
   void put_header();
 
-  util::FdWriter writer_;
+  util::FdWriter writer_;  // the console's, or the series' file (one at a time)
   std::optional<FileSeries> series_;
+  bool by_lifecycle_ = false;  // the series names files by %LC%: files_ holds them
+  LifecycleFiles<LifecycleFile> files_;
+  util::FdWriter* w_ = &writer_;  // where records go: writer_ or the current file's
   bool open_ = false;
   std::string header_;
   bool header_due_ = false;  // header_ goes out before the next record

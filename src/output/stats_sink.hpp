@@ -40,7 +40,7 @@ class StatsSink final : public LineOutput {
   void finish() override {
     if (!reported_) {
       reported_ = true;  // a second finish (a signal while writing) does not repeat it
-      write_stats_report(tally_, format_, writer_.begin({}));
+      write_stats_report(tally_, format_, writer_.begin({}, 0));
       writer_.end();
     }
     writer_.finish();

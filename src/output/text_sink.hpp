@@ -23,13 +23,13 @@ class TextSink final : public LineOutput, private dlt::InPlaceLines {
                   options.time != dlt::TimeColumn::Relative) {}
 
   void on_message(const dlt::Message& m) override {
-    formatter_.format(m, target_.begin(m.time));
+    formatter_.format(m, target_.begin(m.time, m.lifecycle));
     target_.end();
     ++lines_;
   }
   dlt::InPlaceLines* in_place_lines() override { return in_place_ ? this : nullptr; }
   void on_skip(const dlt::SkipRecord& s) override {
-    formatter_.format(s, target_.begin(s.time));
+    formatter_.format(s, target_.begin(s.time, 0));
     target_.end();
     ++lines_;
   }
@@ -57,7 +57,7 @@ class TextSink final : public LineOutput, private dlt::InPlaceLines {
 
  private:
   util::TextBuffer& begin_line(dlt::Message& m) override {
-    util::TextBuffer& out = target_.begin(m.time);
+    util::TextBuffer& out = target_.begin(m.time, m.lifecycle);
     line_ = &out;
     line_start_ = out.size();
     formatter_.format_head(m, out);

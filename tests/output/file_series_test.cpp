@@ -18,12 +18,12 @@ namespace {
 
 constexpr std::int64_t kT0 = 1709288430000000;  // 2024-03-01T10:20:30Z (TZ=UTC)
 
-// A 40-byte record naming itself.
-void put(output::RecordWriter& w, const std::string& tag, std::int64_t time_us = kT0) {
+// A 40-byte record naming itself, of lifecycle `lifecycle`.
+void put(output::RecordWriter& w, const std::string& tag, std::int64_t time_us = kT0, std::uint64_t lifecycle = 0) {
   std::string r = tag;
   r.resize(39, '.');
   r += '\n';
-  w.begin({time_us, true}).append(r);
+  w.begin({time_us, true}, lifecycle).append(r);
   w.end();
 }
 
@@ -251,4 +251,49 @@ TEST(FileSeries, BlocksAreTakenOnlyWhenTheNameCannotChange) {
   EXPECT_FALSE(output::RecordWriter(options(d, "%CTR%.txt", 1 << 20)).takes_blocks());
   EXPECT_FALSE(output::RecordWriter(options(d, "%CDATE%.txt")).takes_blocks());
   EXPECT_TRUE(output::RecordWriter(1, "standard output").takes_blocks());
+}
+
+TEST(FileSeries, LifecyclesAlternatingGetAFileEach) {
+  TempDir d;
+  output::RecordWriter w(options(d, "lc_%LC%.txt", 100));  // no size split by lifecycle
+  EXPECT_FALSE(w.takes_blocks());
+  EXPECT_FALSE(w.records_revocable());
+  w.begin_input("a.dlt");
+  put(w, "s0");  // no lifecycle before the first: file 000
+  for (int i = 1; i <= 4; ++i) {
+    put(w, "a" + std::to_string(i), kT0, 1);
+    put(w, "b" + std::to_string(i), kT0, 2);
+  }
+  put(w, "s1");  // a skip line stays in the current file
+  put(w, "c1", kT0, 3);
+  w.finish();
+  EXPECT_EQ(contents(d), (Files{{"lc_000.txt", "s0"},
+                                {"lc_001.txt", "a1 a2 a3 a4"},
+                                {"lc_002.txt", "b1 b2 b3 b4 s1"},
+                                {"lc_003.txt", "c1"}}));
+}
+
+TEST(FileSeries, MoreLifecyclesThanOpenFilesAreTakenUpAgainByAppend) {
+  TempDir d;
+  output::RecordWriter w(options(d, "lc_%LC%.csv"));
+  w.set_header("h......................................\n");  // once per file, not per reopening
+  const int lifecycles = static_cast<int>(output::LifecycleFiles<int>::kMaxOpen) + 5;
+  for (int round = 0; round < 3; ++round)
+    for (int n = 1; n <= lifecycles; ++n) put(w, "r" + std::to_string(round), kT0, static_cast<std::uint64_t>(n));
+  w.finish();
+  const Files files = contents(d);
+  ASSERT_EQ(files.size(), static_cast<std::size_t>(lifecycles));
+  for (const auto& [name, tags] : files) EXPECT_EQ(tags, "h r0 r1 r2") << name;
+}
+
+TEST(FileSeries, ALifecyclesFileThatExistsIsRefusedWithoutForce) {
+  TempDir d;
+  write_file(d / "lc_002.txt", "keep");
+  output::RecordWriter w(options(d, "lc_%LC%.txt"));
+  put(w, "a1", kT0, 1);
+  EXPECT_THROW(put(w, "b1", kT0, 2), util::Error);
+  put(w, "a2", kT0, 1);
+  w.finish();
+  EXPECT_EQ(read_file(d / "lc_002.txt"), "keep");
+  EXPECT_EQ(read_file(d / "lc_001.txt").substr(0, 2), "a1");
 }

@@ -37,6 +37,17 @@ TEST(FileTemplate, CounterHasAtLeastThreeDigits) {
   EXPECT_EQ(t.expand({"", 1000, {}}), "part_1000.dlt");
 }
 
+TEST(FileTemplate, LifecycleHasAtLeastThreeDigits) {
+  FileTemplate t("trip_%LC%.dlt");
+  EXPECT_TRUE(t.has_lifecycle());
+  EXPECT_FALSE(t.can_split());
+  EXPECT_EQ(t.expand({"", 1, {}, 7}), "trip_007.dlt");
+  EXPECT_EQ(t.expand({"", 1, {}, 0}), "trip_000.dlt");  // a line of no lifecycle
+  EXPECT_EQ(t.expand({"", 1, {}, 262144}), "trip_262144.dlt");
+  EXPECT_EQ(t.fixed_name(), "trip_%LC%.dlt");
+  EXPECT_FALSE(FileTemplate("trip_%CTR%.dlt").has_lifecycle());
+}
+
 TEST(FileTemplate, DateAndTimeOfTheFirstLineInLocalTime) {
   FileTemplate t("%CDATE%-%CTIME%-%CDATETIME%");
   EXPECT_TRUE(t.can_split());

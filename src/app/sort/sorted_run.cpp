@@ -22,42 +22,80 @@ namespace dltdump::app {
 
 namespace {
 
+// Gives each message of the merged stream its lifecycle's number (dlt::Message::lifecycle),
+// for an output that names its files by lifecycle: the numbers wait in the order of the
+// messages' places in the merged stream.
+class LifecycleStamp final : public dlt::FramerSink {
+ public:
+  explicit LifecycleStamp(dlt::FramerSink& next) : next_(next) {}
+  // The message at stream offset `position` is of lifecycle `number`.
+  void expect(std::uint64_t position, std::uint64_t number) { queue_.push_back({position, number}); }
+  void on_message(const dlt::Message& m) override {
+    while (first_ < queue_.size() && queue_[first_].position < m.position) ++first_;
+    dlt::Message stamped = m;
+    stamped.lifecycle = first_ < queue_.size() && queue_[first_].position == m.position ? queue_[first_++].number : 0;
+    if (first_ == queue_.size()) {
+      queue_.clear();
+      first_ = 0;
+    }
+    next_.on_message(stamped);
+  }
+  void on_skip(const dlt::SkipRecord& s) override { next_.on_skip(s); }
+
+ private:
+  struct Expected {
+    std::uint64_t position, number;
+  };
+  dlt::FramerSink& next_;
+  std::vector<Expected> queue_;
+  std::size_t first_ = 0;
+};
+
 // The merged stream into the pipeline: the messages through one framer, as a DLT file
 // would come (their storage headers are the inputs' own, or made from capture times).
 class PipelineTarget final : public MergeTarget {
  public:
-  explicit PipelineTarget(Pipeline& pipeline) : pipeline_(pipeline), framer_(dlt::StreamFormat::File) {
+  // `stamp`: the messages carry their lifecycle's number (names_files_by_lifecycle).
+  PipelineTarget(Pipeline& pipeline, bool stamp)
+      : pipeline_(pipeline), framer_(dlt::StreamFormat::File), stamp_(pipeline.head()),
+        sink_(stamp ? static_cast<dlt::FramerSink&>(stamp_) : pipeline.head()), stamps_(stamp) {
     pipeline_.attach(framer_);
     framer_.set_interrupt_flag(&util::stop_flag());  // between messages: never inside a line
     batch_.reserve(kBatchBytes + dlt::kStorageHeaderBytes + dlt::kMaxPacketBytes);
   }
   // Gathered into one feed per batch: a feed has its cost, a message of a few dozen bytes
   // little of its own.
-  void message(std::span<const std::uint8_t> stored, const LifecycleInfo&) override {
+  void message(std::span<const std::uint8_t> stored, const LifecycleInfo& lifecycle) override {
+    if (stamps_) stamp_.expect(fed_ + batch_.size(), lifecycle.number);
     batch_.insert(batch_.end(), stored.begin(), stored.end());
     if (batch_.size() >= kBatchBytes) flush();
   }
   void skip(const dlt::SkipRecord& s) override {
     flush();  // the messages before it first
-    pipeline_.head().on_skip(s);
+    sink_.on_skip(s);
   }
   void finish() {
     flush();
-    framer_.finish(pipeline_.head());
+    framer_.finish(sink_);
   }
 
  private:
   static constexpr std::size_t kBatchBytes = 1u << 20;
   void flush() {
     if (batch_.empty()) return;
-    framer_.feed(batch_, pipeline_.head());
+    framer_.feed(batch_, sink_);
+    fed_ += batch_.size();
     batch_.clear();
     if (framer_.interrupted()) throw util::Stopped();
   }
 
   Pipeline& pipeline_;
   dlt::Framer framer_;
+  LifecycleStamp stamp_;
+  dlt::FramerSink& sink_;  // the framer's: stamp_ or the pipeline's head
+  bool stamps_;
   std::vector<std::uint8_t> batch_;
+  std::uint64_t fed_ = 0;  // bytes fed to the framer so far: the next batch's stream offset
 };
 
 std::string time_text(std::int64_t us) {
@@ -140,7 +178,7 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
   options.lifecycles = config.lifecycles;
   const std::string name = config.sort ? "sorted" : config.inputs.front().path;
   pipeline.begin_input({name, dlt::StreamFormat::File, {}, config.sort ? name : config.inputs.front().argument});
-  PipelineTarget target(pipeline);
+  PipelineTarget target(pipeline, names_files_by_lifecycle(config));
   try {
     try {
       processed -= merge_inputs(survey, config, options, target, diag_fd);

@@ -10,12 +10,19 @@
 #include "app/dump_app.hpp"
 #include "app/pipeline.hpp"
 #include "app/progress.hpp"
+#include "output/file_template.hpp"
 
 namespace dltdump::app {
 
+// Whether the output's name holds %LC%: its files are named by lifecycle, which only a run
+// over time knows.
+inline bool names_files_by_lifecycle(const DumpConfig& config) {
+  return !config.output.empty() && output::FileTemplate(config.output).has_lifecycle();
+}
+
 // Whether `config` asks for a run over time.
 inline bool runs_over_time(const DumpConfig& config) {
-  return config.sort || config.list_lifecycles || !config.lifecycles.empty();
+  return config.sort || config.list_lifecycles || !config.lifecycles.empty() || names_files_by_lifecycle(config);
 }
 
 // Runs it: the lines go through `pipeline` as one input (its name `sorted` or, without
