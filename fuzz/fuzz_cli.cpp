@@ -15,9 +15,9 @@
 //   each input's file holds what that input alone prints: context never crosses inputs);
 // * a DLT or PCAP-NG output decodes back to exactly the lines the text output lists
 //   (positions and the counters of skip lines aside);
-// * --sort gives the same for 1 and N threads, and the same lines in another order where
-//   the options do not tie lines to their order; files by lifecycle (%LC%) together hold
-//   the sorted lines, each in their order (issue #24).
+// * --sort gives the same for 1 and N threads and through runs on disk, and the same lines
+//   in another order where the options do not tie lines to their order; files by
+//   lifecycle (%LC%) together hold the sorted lines, each in their order (issue #24).
 //
 // With no filter option chosen but a value, the filter is a dlt-viewer filter file
 // (--filter-file) of seven written at start: ids, CTX "contains", patterns, levels, message
@@ -150,7 +150,10 @@ struct Run {
   std::map<std::string, std::string> files;  // what -o wrote (removed from out/ afterwards)
 };
 
-Run run(std::vector<std::string> args, unsigned threads, std::uint64_t block_bytes, std::uint64_t split_bytes) {
+// `sort_held_bytes` (0: the default): a sorted run's bound per input, small to make it
+// sort through runs on disk.
+Run run(std::vector<std::string> args, unsigned threads, std::uint64_t block_bytes, std::uint64_t split_bytes,
+        std::uint64_t sort_held_bytes = 0) {
   g_command.clear();
   for (const auto& a : args) g_command += " '" + a + "'";
   g_command += " (threads " + std::to_string(threads) + ", blocks of " + std::to_string(block_bytes) + " bytes" +
@@ -166,6 +169,7 @@ Run run(std::vector<std::string> args, unsigned threads, std::uint64_t block_byt
   options.dump.threads = threads;
   options.dump.block_bytes = block_bytes;
   if (split_bytes != 0) options.dump.split_bytes = split_bytes;  // below the CLI's 64 KiB floor on purpose
+  if (sort_held_bytes != 0) options.dump.sort_held_bytes = sort_held_bytes;
   const int out = memfd_create("fuzz-console", MFD_CLOEXEC), diag = memfd_create("fuzz-diag", MFD_CLOEXEC);
   if (out < 0 || diag < 0) fail("memfd_create");
   util::clear_stop();
@@ -498,9 +502,10 @@ template <class With>
 void check_sorted(const With& with, const std::vector<std::string>& paths, const Header& h, const Run& plain,
                   bool order_free) {
   const Run one = run(with({"--sort"}, paths), 1, h.block_bytes, 0);
-  const Run two = run(with({"--sort"}, paths), h.threads, h.block_bytes, 0);
+  // N threads, and every input sorted through runs on disk (a bound of 4 KiB).
+  const Run two = run(with({"--sort"}, paths), h.threads, h.block_bytes, 0, 4096);
   if (one.console != two.console || one.rc != two.rc || one.diagnostics != two.diagnostics)
-    fail("1 and N threads differ with --sort");
+    fail("1 and N threads, or held in memory and sorted on disk, differ with --sort");
   check_lines(one.console, h.position);
   check_diagnostics(one.diagnostics);
   if (one.rc != plain.rc) fail("--sort changed the exit code");

@@ -26,11 +26,12 @@ struct DumpConfig {
   bool position = false;
   // Cores for decoding large DLT files (1: one framer on the calling thread).
   unsigned threads = 1;
-  std::uint64_t block_bytes = 2u << 20;                                 // piece size for parallel decoding
-  std::vector<std::uint16_t> udp_ports{3490};                           // DLT in captures: UDP destination ports
-  filter::FilterSpec filter;                                            // lines to keep (empty: all)
-  std::uint32_t before_context = 0, after_context = 0;                  // -B, -A (only with a filter)
-  std::string output;                                                   // -o: file name template (empty: the console)
+  std::uint64_t block_bytes = 2u << 20;                 // piece size for parallel decoding
+  std::uint64_t sort_held_bytes = 64u << 20;            // a sorted run's bound per input (app/sort/merge.hpp)
+  std::vector<std::uint16_t> udp_ports{3490};           // DLT in captures: UDP destination ports
+  filter::FilterSpec filter;                            // lines to keep (empty: all)
+  std::uint32_t before_context = 0, after_context = 0;  // -B, -A (only with a filter)
+  std::string output;                                   // -o: file name template (empty: the console)
   dlt::LineFormatter::Style records = dlt::LineFormatter::Style::Text;  // --out or -o's extension
   dlt::TimeColumn time = dlt::TimeColumn::Local;                        // --time: text lines' TIME column
   When colour = When::Auto;                                             // --color

@@ -234,6 +234,7 @@ with open(shuffled, "wb") as f:
         f.write(b"".join(r))
 check(seqs(sorted_lines(shuffled)) == [int(r[0]) for r in truth], "shuffled regions: the true order")
 
+
 # The logger's clock jumps an hour ahead from the middle on: lifecycles and their inner order
 # stand (device time), every message is there once.
 jumped = os.path.join(work, "jumped.dlt")
@@ -279,6 +280,49 @@ if shutil.which("dlt-sortbytimestamp"):
     check(seqs(their_lines) == ours, "one ECU, lifecycles > 50 s: dlt-sortbytimestamp's order is ours")
 else:
     print("SKIP dlt-sortbytimestamp comparison: dlt-sortbytimestamp (Debian dlt-tools) is not installed")
+
+# Shuffled further than 64 MiB of messages can be held back: sorted through runs on disk,
+# exactly, in bounded memory; on a full disk for the runs, that input fails in one line.
+# The file is made and shuffled by child processes, and the memory measured before this
+# process reads the truth, so that its own size does not count (a child's peak RSS starts
+# from its parent's).
+far_dir = fresh_dir(os.path.join(work, "far"))
+far_truth = os.path.join(work, "far.truth")
+subprocess.run([drivegen, "--ecus", "3", "--count", "1500000", "--restart-every", "400000", "--truth", far_truth,
+                "-o", os.path.join(far_dir, "part")], check=True)
+far = os.path.join(work, "far.dlt")
+subprocess.run(["/usr/bin/python3", "-c", """
+import random, struct, sys
+data = open(sys.argv[1], "rb").read()
+msgs, i = [], 0
+while i < len(data):
+    n = 16 + struct.unpack(">H", data[i + 18:i + 20])[0]
+    msgs.append(data[i:i + n])
+    i += n
+regions = [b"".join(msgs[i:i + 50000]) for i in range(0, len(msgs), 50000)]
+random.Random(7).shuffle(regions)
+open(sys.argv[2], "wb").write(b"".join(regions))
+""", os.path.join(far_dir, "part_000.dlt"), far], check=True)
+code, rss = peak_rss_mib("--sort", far)
+check(code == 0 and rss < 256, "far out of order: peak RSS %.0f MiB (< 256)" % rss)
+tmp = fresh_dir(os.path.join(work, "tmp"))
+r = subprocess.run([dltdump, "--sort", far], capture_output=True, env={**ENV, "TMPDIR": tmp})
+check(r.returncode == 0 and r.stderr == b"" and seqs(r.stdout) == [int(line.split()[0]) for line in open(far_truth)],
+      "far out of order (%d MB): the true order through runs on disk (%d %r)" % (os.path.getsize(far) >> 20,
+                                                                                 r.returncode, r.stderr[:200]))
+check(os.listdir(tmp) == [], "far out of order: no temporary file left behind")
+del r
+if os.geteuid() == 0 and subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", tmp],
+                                        capture_output=True).returncode == 0:
+    try:
+        r = subprocess.run([dltdump, "--sort", far], capture_output=True, env={**ENV, "TMPDIR": tmp})
+        check(r.returncode == 3 and b"too far out of order" in r.stderr and b"No space left" in r.stderr and
+              r.stderr.count(b"\n") == 1, "runs on a full disk: the input fails in one line (%d %r)" %
+              (r.returncode, r.stderr[:300]))
+    finally:
+        subprocess.run(["umount", tmp])
+else:
+    print("SKIP runs on a full disk: needs root to mount a tmpfs")
 
 # --- What cannot be sorted, in one line each ------------------------------------------------------
 for args, want_code, want in ((["--sort", "-"], 1, b"reads its inputs twice"),

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <tuple>
 #include <type_traits>
 
 #include "app/sort/message_source.hpp"
+#include "app/sort/spilled_runs.hpp"
 #include "dlt/skip_message.hpp"
 #include "util/error.hpp"
 #include "util/status_line.hpp"
@@ -64,14 +66,7 @@ class Arena {
   std::unique_ptr<std::uint8_t[]> spare_;
 };
 
-// A message or skip record held back: small, since the heap moves it about. The bytes (a
-// skip record's too) are in the cursor's arena.
-struct Entry {
-  std::int64_t key;
-  std::uint64_t seq;  // place in the input
-  std::uint32_t block, offset, size;
-  const LifecycleInfo* lifecycle;  // null: a skip record (a dlt::SkipRecord's bytes)
-};
+using Entry = HeldEntry;  // the bytes (a skip record's too) in the cursor's arena
 static_assert(std::is_trivially_copyable_v<dlt::SkipRecord>);
 
 // Whether `key` lies at least `lateness` below `max` (no overflow at the extremes).
@@ -118,12 +113,24 @@ class Cursor final : public dlt::FramerSink {
     done_ = true;
     source_.reset();
   }
-  bool approximate() const { return approximate_; }
+  // Whether the input was sorted through runs on disk (SpilledRuns).
+  bool spilled() const { return spilled_ != nullptr; }
   std::size_t index() const { return index_; }
-  const Entry& head() const { return from_run() ? run_.front() : heap_.front(); }
-  const std::uint8_t* bytes(const Entry& e) const { return arena_.at(e.block, e.offset); }
+  const Entry& head() const {
+    if (spilled_) [[unlikely]]
+      return spilled_->head();
+    return from_run() ? run_.front() : heap_.front();
+  }
+  // The bytes of the head `e`.
+  const std::uint8_t* bytes(const Entry& e) const {
+    if (spilled_) [[unlikely]]
+      return spilled_->head_bytes();
+    return arena_.at(e.block, e.offset);
+  }
   // The head has been merged.
   void pop() {
+    if (spilled_) [[unlikely]]
+      return spilled_->pop();
     arena_.release(head().block);
     if (from_run()) {
       run_.pop_front();
@@ -167,7 +174,7 @@ class Cursor final : public dlt::FramerSink {
   }
 
  private:
-  static bool later(const Entry& a, const Entry& b) { return std::tuple{a.key, a.seq} > std::tuple{b.key, b.seq}; }
+  static bool later(const Entry& a, const Entry& b) { return HeldEntry::later(a, b); }
   void push(const Entry& e) {
     max_key_ = std::max(max_key_, e.key);
     // Nearly in order: into the sorted run, a few places from its end; else the heap.
@@ -181,13 +188,66 @@ class Cursor final : public dlt::FramerSink {
     run_.insert(at, e);
   }
   // The head may leave: no message still to read can have a smaller key — or the input
-  // holds back more than it may, and what it holds leaves in the order it has.
+  // holds back more than it may: then it is sorted through runs on disk, whole.
   bool safe() {
+    if (spilled_) return true;
     if (at_or_below(head().key, input_.lateness_us, max_key_)) return true;
-    if (arena_.held_bytes() <= MergeOptions::kMaxHeldBytes) return false;
-    approximate_ = true;
+    if (held_bytes() <= options_.max_held_bytes) return false;
+    spill();
     return true;
   }
+  // Reads the rest of the input, writing what is held as a sorted run whenever it exceeds
+  // the bound; then merges the runs (SpilledRuns). An input that fails meanwhile gives
+  // what came before (its runs), then its failure is thrown. When the runs cannot be
+  // written (or on a stop), nothing more of the input is merged.
+  void spill() {
+    try {
+      spilled_held_ = std::make_unique<SpilledRuns>(input_.spec->argument);
+      write_held_run();
+      std::exception_ptr input_failure;
+      try {
+        while (source_->step(kStepBytes)) {
+          util::throw_if_stopped();
+          if (held_bytes() > options_.max_held_bytes) write_held_run();
+        }
+      } catch (const util::Error& e) {
+        if (!e.ends_input_only()) throw;
+        input_failure = std::current_exception();
+      }
+      write_held_run();
+      done_ = true;
+      source_.reset();
+      spilled_held_->start_reading();
+      spilled_ = std::move(spilled_held_);
+      if (input_failure) std::rethrow_exception(input_failure);
+    } catch (...) {
+      if (!spilled_) {  // what is held may point into freed arena blocks: forgotten
+        run_ = {};
+        heap_ = {};
+        spilled_held_.reset();
+        done_ = true;
+        source_.reset();
+      }
+      throw;
+    }
+  }
+  // What is held, sorted, as one run (the sorted run and the heap merged, without a copy);
+  // the memory is freed.
+  void write_held_run() {
+    std::sort(heap_.begin(), heap_.end(), [](const Entry& a, const Entry& b) { return later(b, a); });
+    auto r = run_.begin();
+    auto h = heap_.begin();
+    while (r != run_.end() || h != heap_.end()) {
+      const Entry& e = h == heap_.end() || (r != run_.end() && later(*h, *r)) ? *r++ : *h++;
+      spilled_held_->append(e, {arena_.at(e.block, e.offset), e.size});
+      arena_.release(e.block);
+    }
+    spilled_held_->end_run();
+    run_ = {};
+    heap_ = {};
+  }
+  // Memory held back: the messages' bytes and their entries.
+  std::size_t held_bytes() const { return arena_.held_bytes() + (run_.size() + heap_.size()) * sizeof(Entry); }
   // The lifecycle the survey found for the next message, `m`: by the input's switches.
   const LifecycleInfo& lifecycle_of(const dlt::Message& m) {
     const LifecycleTable& table = survey_.lifecycles;
@@ -229,11 +289,13 @@ class Cursor final : public dlt::FramerSink {
   std::deque<Entry> run_;
   std::vector<Entry> heap_;
   static constexpr std::size_t kMaxShift = 64;
-  bool empty() const { return run_.empty() && heap_.empty(); }
+  bool empty() const { return spilled_ ? spilled_->empty() : run_.empty() && heap_.empty(); }
   bool from_run() const { return heap_.empty() || (!run_.empty() && !later(run_.front(), heap_.front())); }
   Arena arena_;
   std::optional<MessageSource> source_;
-  bool done_ = false, approximate_ = false;
+  std::unique_ptr<SpilledRuns> spilled_held_;  // being written (spill)
+  std::unique_ptr<SpilledRuns> spilled_;       // written: the head comes from it
+  bool done_ = false;
   bool have_last_ = false;
   std::uint32_t last_ecu_word_ = 0, last_ecu_ = 0;
 };
@@ -267,11 +329,6 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
       c.fail();
     }
     if (c.exhausted()) {
-      if (c.approximate())
-        util::write_diagnostic(diag_fd, util::printable(survey.inputs[c.index()].spec->argument) +
-                                            ": more out of order than " +
-                                            std::to_string(MergeOptions::kMaxHeldBytes >> 20) +
-                                            " MiB of its messages: some of them are merged in the order they have");
       cursors[c.index()].reset();  // its file and memory go
       return;
     }

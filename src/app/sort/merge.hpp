@@ -12,8 +12,8 @@
 // files that follow each other in time holds few open at once.
 //
 // Memory: what each open input holds back (the messages within its lateness), bounded per
-// input by kMaxHeldBytes; past that bound an input's messages are released in the order
-// they have (the order is then approximate, and a warning says so).
+// input by max_held_bytes; past that bound the input is read to its end and sorted through
+// runs on disk (app/sort/spilled_runs.hpp), so the order stays exact.
 #pragma once
 
 #include <cstdint>
@@ -45,7 +45,10 @@ struct MergeOptions {
   // Only messages of these lifecycles (numbers in the run, LifecycleTable::finish), and
   // no skipped regions; empty: every message and skipped region.
   std::vector<std::uint64_t> lifecycles;
+  // What one input may hold back in memory; beyond it, that input is sorted through runs
+  // on disk (app/sort/spilled_runs.hpp).
   static constexpr std::size_t kMaxHeldBytes = 64u << 20;
+  std::size_t max_held_bytes = kMaxHeldBytes;
 };
 
 // Merges the inputs of `survey` (read with `config`) into `target`. An input that failed in

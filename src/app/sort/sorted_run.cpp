@@ -176,6 +176,7 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
   MergeOptions options;
   options.by_time = config.sort;
   options.lifecycles = config.lifecycles;
+  options.max_held_bytes = config.sort_held_bytes;
   const std::string name = config.sort ? "sorted" : config.inputs.front().path;
   pipeline.begin_input({name, dlt::StreamFormat::File, {}, config.sort ? name : config.inputs.front().argument});
   PipelineTarget target(pipeline, names_files_by_lifecycle(config));

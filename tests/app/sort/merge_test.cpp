@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -88,6 +90,62 @@ TEST(Merge, AnInputChangedBetweenThePassesIsLeftOut) {
   EXPECT_NE(std::string(line).find("changed between the two reads"), std::string::npos) << line;
   const std::vector<std::pair<std::string, int>> want = {{"B", 1}};
   EXPECT_EQ(out.got, want);
+}
+
+// A file of ECU A with its regions in reverse order: uptimes 0..count-1 (×10 ms), each
+// received on time, in `block`-long regions written last first (so the survey finds the
+// file out of order by nearly its whole length).
+std::string reversed_blocks(const std::string& name, std::uint32_t count, std::uint32_t block) {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> uptime_delay;
+  for (std::uint32_t start = (count - 1) / block * block;; start -= block) {
+    for (std::uint32_t u = start; u < std::min(count, start + block); ++u) uptime_delay.emplace_back(u * 10, 0);
+    if (start == 0) break;
+  }
+  return write_file(name, "A", 100, uptime_delay);
+}
+
+TEST(Merge, AnInputTooFarOutOfOrderIsSortedThroughRunsOnDisk) {
+  // 3000 messages of ~40 bytes held back whole: a bound of 32 KiB makes many runs.
+  const std::string a = reversed_blocks("merge_spill.dlt", 3000, 250);
+  const app::DumpConfig config = config_of({a});
+  const app::Survey survey = app::survey_inputs(config, 2);
+  ASSERT_EQ(survey.failed, 0u);
+  app::MergeOptions options;
+  options.max_held_bytes = 32u << 10;
+  Collect spilled, in_memory;
+  EXPECT_EQ(app::merge_inputs(survey, config, options, spilled, 2), 0u);
+  EXPECT_EQ(app::merge_inputs(survey, config, {}, in_memory, 2), 0u);
+  ASSERT_EQ(spilled.got.size(), 3000u);
+  EXPECT_EQ(spilled.got, in_memory.got);  // the same order as holding everything
+  for (std::size_t i = 0; i < spilled.got.size(); ++i)
+    ASSERT_EQ(spilled.got[i].second, static_cast<int>(i % 256)) << i;  // uptime order
+}
+
+TEST(Merge, RunsOnDiskThatCannotBeWrittenEndTheInputInOneLine) {
+  const std::string a = reversed_blocks("merge_spill_fail.dlt", 3000, 250);
+  const app::DumpConfig config = config_of({a});
+  const app::Survey survey = app::survey_inputs(config, 2);
+  app::MergeOptions options;
+  options.max_held_bytes = 32u << 10;
+  const char* old = std::getenv("TMPDIR");
+  const std::string saved = old ? old : "";
+  ::setenv("TMPDIR", "/nonexistent-dltdump-dir", 1);
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  Collect out;
+  const std::size_t failed = app::merge_inputs(survey, config, options, out, fds[1]);
+  if (old) ::setenv("TMPDIR", saved.c_str(), 1);
+  else ::unsetenv("TMPDIR");
+  ::close(fds[1]);
+  char line[512] = {};
+  const ssize_t n = ::read(fds[0], line, sizeof line - 1);
+  ::close(fds[0]);
+  EXPECT_EQ(failed, 1u);
+  ASSERT_GT(n, 0);
+  const std::string text(line);
+  EXPECT_NE(text.find("too far out of order to sort in memory"), std::string::npos) << text;
+  EXPECT_NE(text.find("/nonexistent-dltdump-dir"), std::string::npos) << text;
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
 }
 
 }  // namespace
