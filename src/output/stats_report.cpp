@@ -14,6 +14,7 @@
 #include "util/display_width.hpp"
 #include "util/json_number.hpp"
 #include "util/number_format.hpp"
+#include "util/timestamp.hpp"
 #include "util/value_text.hpp"
 
 namespace dltdump::output {
@@ -103,10 +104,6 @@ std::string fixed(double v, int decimals) {
   char b[64];
   std::snprintf(b, sizeof b, "%.*f", decimals, v);
   return b;
-}
-
-std::string device_time_text(std::uint32_t t) {
-  return std::to_string(t / 10000) + "." + std::to_string(10000 + t % 10000).substr(1);
 }
 
 // ---- text ----
@@ -328,7 +325,7 @@ class TextReport {
         continue;
       }
       table.row({ecu_cell(ecu), std::to_string(lc.index), time_text(lc.start_time),
-                 lc.has_device_time ? device_time_text(lc.start_device_time) : "-", std::to_string(lc.messages)});
+                 lc.has_device_time ? util::device_time_text(lc.start_device_time) : "-", std::to_string(lc.messages)});
     }
     table.write(out_);
     if (not_shown)
@@ -619,7 +616,7 @@ class JsonReport {
       field("index", lc.index);
       time("start_time", lc.start_time);
       key("start_device_time");
-      if (lc.has_device_time) out_.append(device_time_text(lc.start_device_time));
+      if (lc.has_device_time) out_.append(util::device_time_text(lc.start_device_time));
       else out_.append("null");
       field("messages", lc.messages);
     });

@@ -74,4 +74,8 @@ void UtcTimeFormatter::format(Timestamp t, char* out) {
   out[26] = 'Z';
 }
 
+std::string device_time_text(std::uint32_t tenths_of_ms) {
+  return std::to_string(tenths_of_ms / 10000) + "." + std::to_string(10000 + tenths_of_ms % 10000).substr(1);
+}
+
 }  // namespace dltdump::util

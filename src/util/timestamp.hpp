@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace dltdump::util {
 
@@ -48,5 +49,9 @@ class UtcTimeFormatter {
   std::int64_t cached_start_us_ = 0;
   char cached_[20];  // `yyyy-MM-ddTHH:mm:ss.` of that second
 };
+
+// A device time (uptime, in the 0.1 ms units of DLT's TMSP) as seconds with four
+// decimals, as the lines show it: 3306974 → "330.6974".
+std::string device_time_text(std::uint32_t tenths_of_ms);
 
 }  // namespace dltdump::util

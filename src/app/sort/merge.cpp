@@ -69,6 +69,50 @@ class Arena {
 using Entry = HeldEntry;  // the bytes (a skip record's too) in the cursor's arena
 static_assert(std::is_trivially_copyable_v<dlt::SkipRecord>);
 
+// Entries in order (by HeldEntry::later), in a ring: taken from the front, added at the
+// back or a few places before it. What a deque would do, without its iterators' cost on
+// the merge's busiest path.
+class SortedRing {
+ public:
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  const HeldEntry& front() const { return ring_[head_]; }
+  const HeldEntry& operator[](std::size_t i) const { return ring_[(head_ + i) & mask_]; }
+  void pop_front() {
+    head_ = (head_ + 1) & mask_;
+    --size_;
+  }
+  // Inserts `e` in order if that moves at most `max_shift` entries; else false.
+  bool insert(const HeldEntry& e, std::size_t max_shift) {
+    std::size_t at = size_;
+    while (at > 0 && HeldEntry::later((*this)[at - 1], e))
+      if (--at + max_shift < size_) return false;
+    if (size_ == ring_.size()) grow();
+    for (std::size_t i = size_; i > at; --i) slot(i) = slot(i - 1);
+    slot(at) = e;
+    ++size_;
+    return true;
+  }
+  void clear() {
+    ring_ = {};
+    head_ = size_ = 0;
+    mask_ = ~std::size_t{0};
+  }
+
+ private:
+  HeldEntry& slot(std::size_t i) { return ring_[(head_ + i) & mask_]; }
+  void grow() {
+    std::vector<HeldEntry> bigger(std::max<std::size_t>(64, ring_.size() * 2));
+    for (std::size_t i = 0; i < size_; ++i) bigger[i] = (*this)[i];
+    ring_ = std::move(bigger);
+    head_ = 0;
+    mask_ = ring_.size() - 1;
+  }
+  std::vector<HeldEntry> ring_;  // a power of two long
+  std::size_t head_ = 0, size_ = 0;
+  std::size_t mask_ = ~std::size_t{0};
+};
+
 // Whether `key` lies at least `lateness` below `max` (no overflow at the extremes).
 bool at_or_below(std::int64_t key, std::int64_t lateness, std::int64_t max) {
   return static_cast<__int128>(key) + lateness <= max;
@@ -178,14 +222,9 @@ class Cursor final : public dlt::FramerSink {
   void push(const Entry& e) {
     max_key_ = std::max(max_key_, e.key);
     // Nearly in order: into the sorted run, a few places from its end; else the heap.
-    auto at = run_.end();
-    for (std::size_t n = 0; at != run_.begin() && later(*(at - 1), e); --at)
-      if (++n > kMaxShift) {
-        heap_.push_back(e);
-        std::push_heap(heap_.begin(), heap_.end(), later);
-        return;
-      }
-    run_.insert(at, e);
+    if (run_.insert(e, kMaxShift)) return;
+    heap_.push_back(e);
+    std::push_heap(heap_.begin(), heap_.end(), later);
   }
   // The head may leave: no message still to read can have a smaller key — or the input
   // holds back more than it may: then it is sorted through runs on disk, whole.
@@ -222,7 +261,7 @@ class Cursor final : public dlt::FramerSink {
       if (input_failure) std::rethrow_exception(input_failure);
     } catch (...) {
       if (!spilled_) {  // what is held may point into freed arena blocks: forgotten
-        run_ = {};
+        run_.clear();
         heap_ = {};
         spilled_held_.reset();
         done_ = true;
@@ -235,15 +274,15 @@ class Cursor final : public dlt::FramerSink {
   // the memory is freed.
   void write_held_run() {
     std::sort(heap_.begin(), heap_.end(), [](const Entry& a, const Entry& b) { return later(b, a); });
-    auto r = run_.begin();
+    std::size_t r = 0;
     auto h = heap_.begin();
-    while (r != run_.end() || h != heap_.end()) {
-      const Entry& e = h == heap_.end() || (r != run_.end() && later(*h, *r)) ? *r++ : *h++;
+    while (r < run_.size() || h != heap_.end()) {
+      const Entry& e = h == heap_.end() || (r < run_.size() && later(*h, run_[r])) ? run_[r++] : *h++;
       spilled_held_->append(e, {arena_.at(e.block, e.offset), e.size});
       arena_.release(e.block);
     }
     spilled_held_->end_run();
-    run_ = {};
+    run_.clear();
     heap_ = {};
   }
   // Memory held back: the messages' bytes and their entries.
@@ -286,7 +325,7 @@ class Cursor final : public dlt::FramerSink {
   // What is held back, in two sorted parts: the run (a sorted deque that takes the
   // messages that arrive in order or nearly so, cheaply) and a heap (those that arrive
   // further out of place); the head is the smaller of their fronts.
-  std::deque<Entry> run_;
+  SortedRing run_;
   std::vector<Entry> heap_;
   static constexpr std::size_t kMaxShift = 64;
   bool empty() const { return spilled_ ? spilled_->empty() : run_.empty() && heap_.empty(); }
@@ -316,7 +355,7 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
   std::vector<Cursor*> heads;  // a heap by Cursor::head_later
   std::size_t failures = 0;
   // Fills cursor `c`; an input that fails now is reported (unless the survey did) and
-  // gives what it read before. Puts it among the heads if it holds one.
+  // gives what it read before. Returns whether it holds a head; if not, it is gone.
   auto refill = [&](Cursor& c) {
     try {
       c.fill();
@@ -330,10 +369,23 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
     }
     if (c.exhausted()) {
       cursors[c.index()].reset();  // its file and memory go
-      return;
+      return false;
     }
-    heads.push_back(&c);
-    std::push_heap(heads.begin(), heads.end(), Cursor::head_later);
+    return true;
+  };
+  // The front of `heads` has a new head: moved down to its place (a pop and a push in one).
+  auto sift_down = [&] {
+    Cursor* const moved = heads.front();
+    std::size_t at = 0;
+    for (;;) {
+      std::size_t child = 2 * at + 1;
+      if (child >= heads.size()) break;
+      if (child + 1 < heads.size() && Cursor::head_later(heads[child], heads[child + 1])) ++child;
+      if (!Cursor::head_later(moved, heads[child])) break;
+      heads[at] = heads[child];
+      at = child;
+    }
+    heads[at] = moved;
   };
 
   std::size_t next = 0;
@@ -354,12 +406,13 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
         cursors[i].reset();
         continue;
       }
-      refill(*cursors[i]);
+      if (refill(*cursors[i])) {
+        heads.push_back(cursors[i].get());
+        std::push_heap(heads.begin(), heads.end(), Cursor::head_later);
+      }
     }
     if (heads.empty()) break;
-    std::pop_heap(heads.begin(), heads.end(), Cursor::head_later);
-    Cursor& c = *heads.back();
-    heads.pop_back();
+    Cursor& c = *heads.front();
     const Entry& e = c.head();
     if (e.lifecycle) {
       target.message({c.bytes(e), e.size}, *e.lifecycle);
@@ -369,7 +422,12 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
       target.skip(s);
     }
     c.pop();
-    refill(c);
+    if (!refill(c)) {  // gone: the last head takes its place
+      heads.front() = heads.back();
+      heads.pop_back();
+      if (heads.empty()) continue;
+    }
+    sift_down();
     if ((++merged & 1023) == 0) util::throw_if_stopped();
   }
   return failures;

@@ -5,7 +5,14 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "app/sort/merge.hpp"
@@ -22,14 +29,30 @@ namespace dltdump::app {
 
 namespace {
 
+// A piece of the merged stream: messages (storage header and packet each), then perhaps a
+// skipped region; `stamps` says each message's lifecycle where the output wants it.
+struct Batch {
+  struct Stamp {
+    std::uint64_t position, number;  // the message at stream offset `position` is of lifecycle `number`
+  };
+  std::vector<std::uint8_t> bytes;
+  std::vector<Stamp> stamps;
+  std::optional<dlt::SkipRecord> skip;  // after the bytes
+  bool last = false;                    // the stream ends after it
+  void clear() {
+    bytes.clear();
+    stamps.clear();
+    skip.reset();
+  }
+};
+
 // Gives each message of the merged stream its lifecycle's number (dlt::Message::lifecycle),
 // for an output that names its files by lifecycle: the numbers wait in the order of the
 // messages' places in the merged stream.
 class LifecycleStamp final : public dlt::FramerSink {
  public:
   explicit LifecycleStamp(dlt::FramerSink& next) : next_(next) {}
-  // The message at stream offset `position` is of lifecycle `number`.
-  void expect(std::uint64_t position, std::uint64_t number) { queue_.push_back({position, number}); }
+  void expect(const std::vector<Batch::Stamp>& stamps) { queue_.insert(queue_.end(), stamps.begin(), stamps.end()); }
   void on_message(const dlt::Message& m) override {
     while (first_ < queue_.size() && queue_[first_].position < m.position) ++first_;
     dlt::Message stamped = m;
@@ -43,59 +66,163 @@ class LifecycleStamp final : public dlt::FramerSink {
   void on_skip(const dlt::SkipRecord& s) override { next_.on_skip(s); }
 
  private:
-  struct Expected {
-    std::uint64_t position, number;
-  };
   dlt::FramerSink& next_;
-  std::vector<Expected> queue_;
+  std::vector<Batch::Stamp> queue_;
   std::size_t first_ = 0;
 };
 
-// The merged stream into the pipeline: the messages through one framer, as a DLT file
-// would come (their storage headers are the inputs' own, or made from capture times).
-class PipelineTarget final : public MergeTarget {
+// The merged stream decoded into the pipeline: one framer over the batches, as a DLT
+// file would come (their storage headers are the inputs' own, or made from capture times).
+class MergedStream {
  public:
   // `stamp`: the messages carry their lifecycle's number (names_files_by_lifecycle).
-  PipelineTarget(Pipeline& pipeline, bool stamp)
+  MergedStream(Pipeline& pipeline, bool stamp)
       : pipeline_(pipeline), framer_(dlt::StreamFormat::File), stamp_(pipeline.head()),
-        sink_(stamp ? static_cast<dlt::FramerSink&>(stamp_) : pipeline.head()), stamps_(stamp) {
+        sink_(stamp ? static_cast<dlt::FramerSink&>(stamp_) : pipeline.head()) {
     pipeline_.attach(framer_);
     framer_.set_interrupt_flag(&util::stop_flag());  // between messages: never inside a line
-    batch_.reserve(kBatchBytes + dlt::kStorageHeaderBytes + dlt::kMaxPacketBytes);
   }
-  // Gathered into one feed per batch: a feed has its cost, a message of a few dozen bytes
-  // little of its own.
-  void message(std::span<const std::uint8_t> stored, const LifecycleInfo& lifecycle) override {
-    if (stamps_) stamp_.expect(fed_ + batch_.size(), lifecycle.number);
-    batch_.insert(batch_.end(), stored.begin(), stored.end());
-    if (batch_.size() >= kBatchBytes) flush();
-  }
-  void skip(const dlt::SkipRecord& s) override {
-    flush();  // the messages before it first
-    sink_.on_skip(s);
-  }
-  void finish() {
-    flush();
-    framer_.finish(sink_);
+  // Decodes `b`. Throws what the pipeline throws; util::Stopped on a stop request.
+  void decode(const Batch& b) {
+    stamp_.expect(b.stamps);
+    if (!b.bytes.empty()) framer_.feed(b.bytes, sink_);
+    if (framer_.interrupted()) throw util::Stopped();
+    if (b.skip) sink_.on_skip(*b.skip);
+    if (b.last) framer_.finish(sink_);
   }
 
  private:
-  static constexpr std::size_t kBatchBytes = 1u << 20;
-  void flush() {
-    if (batch_.empty()) return;
-    framer_.feed(batch_, sink_);
-    fed_ += batch_.size();
-    batch_.clear();
-    if (framer_.interrupted()) throw util::Stopped();
-  }
-
   Pipeline& pipeline_;
   dlt::Framer framer_;
   LifecycleStamp stamp_;
   dlt::FramerSink& sink_;  // the framer's: stamp_ or the pipeline's head
+};
+
+// Decodes batches on a thread of its own while the merge goes on (--threads above 1): at
+// most kQueued wait. What the decoding throws is thrown to the merge at its next hand().
+// The batches are decoded in order, so the output is that of decoding them in place.
+class DecodeThread {
+ public:
+  static constexpr std::size_t kQueued = 2;
+  explicit DecodeThread(MergedStream& stream) : stream_(stream), thread_([this] { run(); }) {}
+  // Ends the thread after the batch it decodes (the rest are dropped): the run failed.
+  ~DecodeThread() {
+    {
+      std::lock_guard lock(mutex_);
+      quit_ = true;
+    }
+    items_.notify_one();
+    thread_.join();
+  }
+  // A cleared batch to fill (reusing one's memory where it can).
+  Batch spare() {
+    std::lock_guard lock(mutex_);
+    if (spares_.empty()) return {};
+    Batch b = std::move(spares_.back());
+    spares_.pop_back();
+    return b;
+  }
+  // Queues `b`; waits while kQueued wait. Throws what the decoding threw.
+  void hand(Batch&& b) {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [&] { return queue_.size() < kQueued || failure_; });
+    if (failure_) std::rethrow_exception(failure_);
+    queue_.push_back(std::move(b));
+    items_.notify_one();
+  }
+  // Waits until every batch is decoded (the last one handed said so). Throws as hand().
+  void wait() {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [&] { return done_ || failure_; });
+    if (failure_) std::rethrow_exception(failure_);
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      Batch b;
+      {
+        std::unique_lock lock(mutex_);
+        items_.wait(lock, [&] { return !queue_.empty() || quit_; });
+        if (quit_) return;
+        b = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      try {
+        stream_.decode(b);
+      } catch (...) {
+        std::lock_guard lock(mutex_);
+        failure_ = std::current_exception();
+        space_.notify_one();
+        return;
+      }
+      const bool last = b.last;
+      b.clear();
+      std::lock_guard lock(mutex_);
+      spares_.push_back(std::move(b));
+      done_ = last;
+      space_.notify_one();
+      if (last) return;
+    }
+  }
+
+  MergedStream& stream_;
+  std::mutex mutex_;
+  std::condition_variable items_, space_;
+  std::deque<Batch> queue_;
+  std::vector<Batch> spares_;
+  std::exception_ptr failure_;
+  bool quit_ = false, done_ = false;
+  std::thread thread_;  // last: started once the rest is ready
+};
+
+// The merged stream into the pipeline, in batches of about 1 MiB (a feed has its cost, a
+// message of a few dozen bytes little of its own), decoded in place or on a thread of its
+// own (`threads` above 1).
+class PipelineTarget final : public MergeTarget {
+ public:
+  PipelineTarget(Pipeline& pipeline, bool stamp, unsigned threads) : stream_(pipeline, stamp), stamps_(stamp) {
+    if (threads > 1) thread_.emplace(stream_);
+    batch_.bytes.reserve(kBatchBytes + dlt::kStorageHeaderBytes + dlt::kMaxPacketBytes);
+  }
+  void message(std::span<const std::uint8_t> stored, const LifecycleInfo& lifecycle) override {
+    if (stamps_) batch_.stamps.push_back({fed_ + batch_.bytes.size(), lifecycle.number});
+    batch_.bytes.insert(batch_.bytes.end(), stored.begin(), stored.end());
+    if (batch_.bytes.size() >= kBatchBytes) flush();
+  }
+  void skip(const dlt::SkipRecord& s) override {
+    batch_.skip = s;  // after the messages before it
+    flush();
+  }
+  // The stream ends: everything decoded when it returns.
+  void finish() {
+    batch_.last = true;
+    flush();
+    if (thread_) thread_->wait();
+  }
+  // The run failed or stopped: the decoding thread (if any) ends after its current batch,
+  // before the caller goes on with the pipeline.
+  void abandon() { thread_.reset(); }
+
+ private:
+  static constexpr std::size_t kBatchBytes = 1u << 20;
+  void flush() {
+    fed_ += batch_.bytes.size();
+    if (!thread_) {
+      stream_.decode(batch_);
+      batch_.clear();
+      return;
+    }
+    Batch next = thread_->spare();
+    next.bytes.reserve(kBatchBytes + dlt::kStorageHeaderBytes + dlt::kMaxPacketBytes);
+    thread_->hand(std::exchange(batch_, std::move(next)));
+  }
+
+  MergedStream stream_;
   bool stamps_;
-  std::vector<std::uint8_t> batch_;
-  std::uint64_t fed_ = 0;  // bytes fed to the framer so far: the next batch's stream offset
+  Batch batch_;
+  std::uint64_t fed_ = 0;  // bytes of the stream before batch_: its stream offset
+  std::optional<DecodeThread> thread_;
 };
 
 std::string time_text(std::int64_t us) {
@@ -106,9 +233,7 @@ std::string time_text(std::int64_t us) {
 }
 
 std::string device_time_text(const LifecycleInfo& l, std::uint32_t t) {
-  if (!l.facts.has_device_time) return "-";
-  std::string s = std::to_string(t / 10000) + "." + std::to_string(t % 10000 + 10000).substr(1);
-  return s;
+  return l.facts.has_device_time ? util::device_time_text(t) : "-";
 }
 
 // The table of --lifecycles: one row per lifecycle, in the run's numbering, each column as
@@ -179,15 +304,17 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
   options.max_held_bytes = config.sort_held_bytes;
   const std::string name = config.sort ? "sorted" : config.inputs.front().path;
   pipeline.begin_input({name, dlt::StreamFormat::File, {}, config.sort ? name : config.inputs.front().argument});
-  PipelineTarget target(pipeline, names_files_by_lifecycle(config));
+  PipelineTarget target(pipeline, names_files_by_lifecycle(config), config.threads);
   try {
     try {
       processed -= merge_inputs(survey, config, options, target, diag_fd);
       target.finish();
     } catch (const filter::MaxCountReached&) {
       // -m: the merged stream gave its matches; the rest is not read (as grep -m).
+      target.abandon();
     }
   } catch (const util::Stopped&) {
+    target.abandon();
     // What was merged is written (whole lines and messages), the rest is not.
     try {
       pipeline.sink.stopped();

@@ -3,7 +3,9 @@
 // between the survey and the merge left out with one line.
 #include "app/sort/merge.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,9 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "app/dump_app.hpp"
 #include "app/sort/survey.hpp"
 #include "dlt/packet_builder.hpp"
 #include "input/input_spec.hpp"
+#include "util/error.hpp"
 
 using namespace dltdump;
 using dltdump::test::Bytes;
@@ -146,6 +150,62 @@ TEST(Merge, RunsOnDiskThatCannotBeWrittenEndTheInputInOneLine) {
   EXPECT_NE(text.find("too far out of order to sort in memory"), std::string::npos) << text;
   EXPECT_NE(text.find("/nonexistent-dltdump-dir"), std::string::npos) << text;
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+}
+
+// The whole sorted run (app/sort/sorted_run.hpp) on 1 and 2 threads: with 2 the merged
+// stream is decoded on a thread of its own, which must give the same bytes, and whose
+// failures (here the output's) must end the run as on one thread.
+std::string sorted_output(const std::vector<std::string>& paths, unsigned threads, int out_fd = -1,
+                          util::ExitCode* code = nullptr) {
+  app::DumpConfig config = config_of(paths);
+  config.sort = true;
+  config.threads = threads;
+  const int out = out_fd >= 0 ? out_fd : ::memfd_create("sorted", MFD_CLOEXEC);
+  const int diag = ::memfd_create("diag", MFD_CLOEXEC);
+  util::ExitCode rc{};
+  try {
+    rc = app::run_dump(config, out, diag);
+  } catch (const util::Error& e) {
+    rc = e.exit_code();
+  }
+  if (code) *code = rc;
+  std::string text;
+  if (out_fd < 0) {
+    text.resize(static_cast<std::size_t>(::lseek(out, 0, SEEK_END)));
+    EXPECT_EQ(::pread(out, text.data(), text.size(), 0), static_cast<ssize_t>(text.size()));
+    ::close(out);
+  }
+  ::close(diag);
+  return text;
+}
+
+// Two ECUs of many messages each (several of the merge's 1 MiB batches of text), in files
+// named after `test` (CTest runs the tests at once).
+std::vector<std::string> two_big_inputs(const std::string& test) {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> a, b;
+  for (std::uint32_t u = 0; u < 40000; ++u) {
+    a.emplace_back(u * 2, u % 7);
+    b.emplace_back(u * 2 + 1, u % 5);
+  }
+  return {write_file(test + "_a.dlt", "A", 100, a), write_file(test + "_b.dlt", "B", 100, b)};
+}
+
+TEST(SortedRun, TwoThreadsGiveTheBytesOfOne) {
+  const auto paths = two_big_inputs("sorted_run_threads");
+  const std::string one = sorted_output(paths, 1);
+  EXPECT_EQ(std::count(one.begin(), one.end(), '\n'), 80000);
+  EXPECT_EQ(sorted_output(paths, 2), one);
+}
+
+TEST(SortedRun, AnOutputFailureOnTheDecodingThreadEndsTheRun) {
+  const int full = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
+  if (full < 0) GTEST_SKIP() << "no /dev/full";
+  for (unsigned threads : {1u, 2u}) {
+    util::ExitCode code{};
+    sorted_output(two_big_inputs("sorted_run_full_" + std::to_string(threads)), threads, full, &code);
+    EXPECT_EQ(code, util::ExitCode::OutputError) << threads << " threads";
+  }
+  ::close(full);
 }
 
 }  // namespace
