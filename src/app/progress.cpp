@@ -39,8 +39,11 @@ std::string byte_text(std::uint64_t bytes) {
   return fixed(v, v < 10 ? 2 : 1) + " " + kUnits[unit];
 }
 
-std::string Progress::line(std::size_t index, std::size_t inputs, std::string_view name, std::uint64_t done,
-                           std::uint64_t size, double rate, double seconds_left, unsigned width) {
+namespace {
+
+// The line with `head` in front of the name.
+std::string line_with_head(const std::string& head, std::string_view name, std::uint64_t done, std::uint64_t size,
+                           double rate, double seconds_left, unsigned width) {
   std::string figures = "  " + byte_text(done);
   if (size > 0) {
     figures += " of " + byte_text(size) + " " +
@@ -61,7 +64,6 @@ std::string Progress::line(std::size_t index, std::size_t inputs, std::string_vi
                     static_cast<unsigned long long>(s % 60));
     figures += eta;
   }
-  std::string head = "[" + std::to_string(index + 1) + "/" + std::to_string(inputs) + "] ";
   // The name as a diagnostic shows it (no control reaches the terminal), shortened from its
   // start to what the terminal leaves (one column spare: a full line would wrap on some).
   // On a narrow terminal the name keeps kMinName bytes and the figures are cut at the end.
@@ -83,6 +85,19 @@ std::string Progress::line(std::size_t index, std::size_t inputs, std::string_vi
   return l;
 }
 
+}  // namespace
+
+std::string Progress::line(std::size_t index, std::size_t inputs, std::string_view name, std::uint64_t done,
+                           std::uint64_t size, double rate, double seconds_left, unsigned width) {
+  return line_with_head("[" + std::to_string(index + 1) + "/" + std::to_string(inputs) + "] ", name, done, size, rate,
+                        seconds_left, width);
+}
+
+std::string Progress::line(std::string_view label, std::string_view name, std::uint64_t done, std::uint64_t size,
+                           double rate, double seconds_left, unsigned width) {
+  return line_with_head("[" + std::string(label) + "] ", name, done, size, rate, seconds_left, width);
+}
+
 Progress::Progress(Options options) : options_(std::move(options)), start_(std::chrono::steady_clock::now()) {
   thread_ = std::thread([this] { run(); });
 }
@@ -95,6 +110,24 @@ void Progress::begin_input(std::size_t index, const util::InputFile& file, std::
   index_ = index;
   file_ = &file;
   name_ = name;
+}
+
+void Progress::begin_pass(std::string_view label, std::string_view name, std::uint64_t total,
+                          const std::atomic<std::uint64_t>* done) {
+  if (!thread_.joinable()) return;
+  const std::lock_guard lock(mutex_);
+  file_ = nullptr;
+  pass_label_ = label;
+  name_ = name;
+  pass_total_ = total;
+  pass_done_ = done;
+  pass_start_ = std::chrono::steady_clock::now();
+}
+
+void Progress::end_pass() {
+  if (!thread_.joinable()) return;
+  const std::lock_guard lock(mutex_);
+  pass_done_ = nullptr;
 }
 
 void Progress::end_input() {
@@ -119,11 +152,22 @@ void Progress::run() {
   std::unique_lock lock(mutex_);
   while (!wake_.wait_for(lock, kTick, [this] { return stop_; })) {
     const auto now = std::chrono::steady_clock::now();
-    if (now - start_ >= options_.delay && file_) draw(now);
+    if (now - start_ >= options_.delay && (file_ || pass_done_)) draw(now);
   }
 }
 
 void Progress::draw(std::chrono::steady_clock::time_point now) {
+  const unsigned width = terminal_width(options_.fd);
+  if (width < kNarrowest) return;
+  if (pass_done_) {
+    const std::uint64_t done = pass_done_->load(std::memory_order_relaxed);
+    const double seconds = std::chrono::duration<double>(now - pass_start_).count();
+    const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+    const double left =
+        rate > 0 && seconds >= 1 && pass_total_ > done ? static_cast<double>(pass_total_ - done) / rate : -1;
+    util::show_status_line(options_.fd, line(pass_label_, name_, done, pass_total_, rate, left, width));
+    return;
+  }
   const std::uint64_t done = file_->progress();
   const std::uint64_t size = options_.sizes[index_] ? options_.sizes[index_] : file_->known_size();
   const double seconds = std::chrono::duration<double>(now - start_).count();
@@ -139,8 +183,6 @@ void Progress::draw(std::chrono::steady_clock::time_point now) {
     to_come += options_.sizes[i];
   }
   if (all_known && rate > 0 && seconds >= 1) left = static_cast<double>(to_come) / rate;
-  const unsigned width = terminal_width(options_.fd);
-  if (width < kNarrowest) return;
   util::show_status_line(options_.fd, line(index_, options_.sizes.size(), name_, done, size, rate, left, width));
 }
 

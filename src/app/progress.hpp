@@ -9,6 +9,7 @@
 // when it does not apply) no thread is started.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -41,6 +42,13 @@ class Progress {
   void begin_input(std::size_t index, const util::InputFile& file, std::string_view name);
   // The input begun last is done with (read to its end, failed or stopped).
   void end_input();
+  // A pass over every input follows (a sorted run's merge, after the survey read them one
+  // by one): the line shows `[label] name`, `*done` (stored by the pass as it goes, an
+  // atomic that outlives the pass) of `total` bytes, the pass's rate and its time left.
+  void begin_pass(std::string_view label, std::string_view name, std::uint64_t total,
+                  const std::atomic<std::uint64_t>* done);
+  // The pass is over: `done` is not read any more.
+  void end_pass();
   // Stops drawing and clears the line. Idempotent; the destructor calls it.
   void finish();
 
@@ -48,6 +56,9 @@ class Progress {
   // 380 MiB/s  ETA 0:02`, at most `width` columns (the name shortened from its start).
   static std::string line(std::size_t index, std::size_t inputs, std::string_view name, std::uint64_t done,
                           std::uint64_t size, double rate, double seconds_left, unsigned width);
+  // The same with `[label]` in front instead of the input's number (a pass).
+  static std::string line(std::string_view label, std::string_view name, std::uint64_t done, std::uint64_t size,
+                          double rate, double seconds_left, unsigned width);
 
  private:
   void run();
@@ -62,6 +73,11 @@ class Progress {
   std::string name_;
   std::size_t index_ = 0;
   std::uint64_t finished_bytes_ = 0;  // of the inputs done with
+  // The pass, if one began (begin_pass).
+  const std::atomic<std::uint64_t>* pass_done_ = nullptr;
+  std::uint64_t pass_total_ = 0;
+  std::string pass_label_;
+  std::chrono::steady_clock::time_point pass_start_;
   std::thread thread_;
 };
 

@@ -20,6 +20,9 @@ TEST(Progress, Line) {
   // Size, rate and time left unknown: what is known only.
   EXPECT_EQ(Progress::line(0, 1, "-", 5000, 0, 0, -1, 200), "[1/1] -  4.88 KiB");
   EXPECT_EQ(Progress::line(0, 1, "a", 0, 10, 1, 3725, 200), "[1/1] a  0 B of 10 B 0%  1 B/s  ETA 1:02:05");
+  // A pass over every input (a sorted run's merge): its label instead of the input's number.
+  EXPECT_EQ(Progress::line("sort", "merging", 1u << 20, 4u << 20, 1 << 20, 3, 200),
+            "[sort] merging  1.00 MiB of 4.00 MiB 25%  1.00 MiB/s  ETA 0:03");
 }
 
 TEST(Progress, LineFitsTheWidthAndShowsNoControl) {

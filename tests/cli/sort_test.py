@@ -312,6 +312,11 @@ check(r.returncode == 0 and r.stderr == b"" and seqs(r.stdout) == [int(line.spli
                                                                                  r.returncode, r.stderr[:200]))
 check(os.listdir(tmp) == [], "far out of order: no temporary file left behind")
 del r
+# --progress follows the survey's reading of each input, then the merge (which is longer).
+r = subprocess.run([dltdump, "--progress=always", "--sort", far], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                   env=ENV)
+check(r.returncode == 0 and b"[sort] merging" in r.stderr, "--sort --progress: the merge has its line (%d %r)" %
+      (r.returncode, r.stderr[-200:]))
 if os.geteuid() == 0 and subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", tmp],
                                         capture_output=True).returncode == 0:
     try:

@@ -149,8 +149,22 @@ class Cursor final : public dlt::FramerSink {
     while (!done_ && (empty() || !safe())) {
       util::throw_if_stopped();
       if (!source_->step(kStepBytes)) done_ = true;
+      count_progress();
     }
     return !empty();
+  }
+  // Counts what was read since the last call for --progress (MergeOptions::progress).
+  void count_progress() {
+    if (!options_.progress || !source_) return;
+    const std::uint64_t read = source_->file().progress();
+    if (read > counted_) options_.progress->fetch_add(read - counted_, std::memory_order_relaxed);
+    counted_ = std::max(counted_, read);
+  }
+  // The input is done with: the rest of its size counts as read.
+  void count_rest() {
+    if (options_.progress && input_.size > counted_)
+      options_.progress->fetch_add(input_.size - counted_, std::memory_order_relaxed);
+    counted_ = std::max(counted_, input_.size);
   }
   // The input failed: what it holds is merged, nothing more is read.
   void fail() {
@@ -246,6 +260,7 @@ class Cursor final : public dlt::FramerSink {
       std::exception_ptr input_failure;
       try {
         while (source_->step(kStepBytes)) {
+          count_progress();
           util::throw_if_stopped();
           if (held_bytes() > options_.max_held_bytes) write_held_run();
         }
@@ -322,6 +337,7 @@ class Cursor final : public dlt::FramerSink {
   std::int64_t last_key_;
   std::int64_t max_key_ = kNoKey;
   std::uint64_t seq_ = 0;
+  std::uint64_t counted_ = 0;  // bytes of the input counted for --progress
   // What is held back, in two sorted parts: the run (a sorted deque that takes the
   // messages that arrive in order or nearly so, cheaply) and a heap (those that arrive
   // further out of place); the head is the smaller of their fronts.
@@ -368,6 +384,7 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
       c.fail();
     }
     if (c.exhausted()) {
+      c.count_rest();
       cursors[c.index()].reset();  // its file and memory go
       return false;
     }
@@ -403,6 +420,7 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
           util::print_error(diag_fd, e);
           ++failures;
         }
+        cursors[i]->count_rest();
         cursors[i].reset();
         continue;
       }

@@ -16,6 +16,7 @@
 // runs on disk (app/sort/spilled_runs.hpp), so the order stays exact.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -49,6 +50,9 @@ struct MergeOptions {
   // on disk (app/sort/spilled_runs.hpp).
   static constexpr std::size_t kMaxHeldBytes = 64u << 20;
   std::size_t max_held_bytes = kMaxHeldBytes;
+  // If not null: bytes of the inputs read so far, kept up to date for --progress (an
+  // input done with counts whole, so the count ends at the inputs' total size).
+  std::atomic<std::uint64_t>* progress = nullptr;
 };
 
 // Merges the inputs of `survey` (read with `config`) into `target`. An input that failed in

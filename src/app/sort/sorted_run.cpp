@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <deque>
@@ -302,6 +303,21 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
   options.by_time = config.sort;
   options.lifecycles = config.lifecycles;
   options.max_held_bytes = config.sort_held_bytes;
+  // The merge's progress: the line follows merged_bytes while it lives.
+  std::atomic<std::uint64_t> merged_bytes{0};
+  struct PassLine {
+    Progress* progress;
+    ~PassLine() {
+      if (progress) progress->end_pass();
+    }
+  } pass_line{progress};
+  if (progress) {
+    std::uint64_t total = 0;
+    for (const InputSurvey& input : survey.inputs) total += input.size;
+    options.progress = &merged_bytes;
+    progress->begin_pass(config.sort ? "sort" : "merge", config.sort ? "merging" : "reading again", total,
+                         &merged_bytes);
+  }
   const std::string name = config.sort ? "sorted" : config.inputs.front().path;
   pipeline.begin_input({name, dlt::StreamFormat::File, {}, config.sort ? name : config.inputs.front().argument});
   PipelineTarget target(pipeline, names_files_by_lifecycle(config), config.threads);
