@@ -267,8 +267,14 @@ void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config,
     filter::DlfFilter compiled(file.rules);  // a bad pattern in it is an option error too
     f.filter_file = std::move(file.rules);
   }
-  config.before_context = parse_context(cl, OptionId::BeforeContext, filter::FilterSink::kMaxBefore);
-  config.after_context = parse_context(cl, OptionId::AfterContext, static_cast<std::uint32_t>(INT32_MAX));
+  // -C n is -B n -A n; either of those given too wins for its side (as in grep).
+  const std::uint32_t both = parse_context(cl, OptionId::Context, filter::FilterSink::kMaxBefore);
+  config.before_context = cl.has(OptionId::BeforeContext)
+                              ? parse_context(cl, OptionId::BeforeContext, filter::FilterSink::kMaxBefore)
+                              : both;
+  config.after_context = cl.has(OptionId::AfterContext)
+                             ? parse_context(cl, OptionId::AfterContext, static_cast<std::uint32_t>(INT32_MAX))
+                             : both;
   // -v without a filter would select nothing at all: surely not what was meant (grep -v
   // needs a pattern too).
   if (f.invert && !f.any())
@@ -280,7 +286,7 @@ void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config,
   // As grep's context needs a pattern: without a filter every line is printed anyway. The
   // run is still what was asked for, so this is a warning, not an error (and the context
   // is dropped, so that -m alone does not take it).
-  for (const OptionId id : {OptionId::BeforeContext, OptionId::AfterContext})
+  for (const OptionId id : {OptionId::BeforeContext, OptionId::AfterContext, OptionId::Context})
     if (cl.has(id) && !f.any())
       warnings.push_back({util::Culprit::Option, option_name(id),
                           "Option " + option_quoted(id) + " has no effect without a filter (every line is printed)"});

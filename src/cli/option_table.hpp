@@ -68,6 +68,7 @@ enum class OptionId : std::uint8_t {
   None,
   BeforeContext,
   AfterContext,
+  Context,
   Fibex,
   NvMultiEcu,
   NvNoExtHdr,

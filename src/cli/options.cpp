@@ -451,7 +451,7 @@ Options parse_options(std::span<const std::string> args) {
     return std::any_of(o.warnings.begin(), o.warnings.end(),
                        [&](const util::Diagnostic& d) { return d.name == option_name(id); });
   };
-  for (const OptionId id : {OptionId::BeforeContext, OptionId::AfterContext})
+  for (const OptionId id : {OptionId::BeforeContext, OptionId::AfterContext, OptionId::Context})
     if (cl.has(summary) && cl.has(id) && !warned(id))
       o.warnings.push_back({util::Culprit::Option, option_name(id),
                             "Option " + option_quoted(id) + " has no effect with " + option_quoted(summary) +

@@ -25,7 +25,7 @@ Framer::Framer(StreamFormat format, std::uint64_t start)
 
 void Framer::skip(std::uint64_t position, std::uint64_t length, std::string_view reason) {
   if (length == 0) return;
-  if (pending_.length == 0) pending_ = SkipRecord{position, length, reason, last_time_};
+  if (pending_.length == 0) pending_ = SkipRecord{position, length, reason, last_time_, {}};
   else pending_.length += length;  // always contiguous: the cursor only moves forward
 }
 

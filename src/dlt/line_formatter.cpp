@@ -112,8 +112,9 @@ constexpr std::size_t kHeaderBound = 112;
 
 void LineFormatter::format(const Message& m, util::TextBuffer& out) {
   if (options_.style != Style::Text) [[unlikely]] {
-    if (options_.style == Style::Json) json_.format(m, options_.input, out);
-    else if (options_.style == Style::Csv) csv_.format(m, options_.input, out);
+    const std::string_view input = m.input.empty() ? options_.input : m.input;
+    if (options_.style == Style::Json) json_.format(m, input, out);
+    else if (options_.style == Style::Csv) csv_.format(m, input, out);
     else append_facts(out, facts_of(m));
     return;
   }
@@ -177,8 +178,9 @@ void LineFormatter::format_head(const Message& m, util::TextBuffer& out) {
 
 void LineFormatter::format(const SkipRecord& s, util::TextBuffer& out) {
   if (options_.style != Style::Text) [[unlikely]] {
-    if (options_.style == Style::Json) json_.format(s, options_.input, out);
-    else if (options_.style == Style::Csv) csv_.format(s, options_.input, out);
+    const std::string_view input = s.input.empty() ? options_.input : s.input;
+    if (options_.style == Style::Json) json_.format(s, input, out);
+    else if (options_.style == Style::Csv) csv_.format(s, input, out);
     else append_facts(out, facts_of(s));
     return;
   }

@@ -70,6 +70,10 @@ struct Message {
   // (%LC%): the number of the message's lifecycle in the run (1, 2, …); else 0. Not
   // the framer's: the run sets it.
   std::uint64_t lifecycle = 0;
+  // In a sorted run (app/sort/sorted_run.hpp), where the line shows it: the input the
+  // message came from, as the command line names it (`position` is then its offset in that
+  // input). Empty: the input the output was told of (LineOutput::begin_input).
+  std::string_view input;
 
   MessageType type() const { return static_cast<MessageType>((msin >> 1) & 7); }
   std::uint8_t type_info() const { return static_cast<std::uint8_t>(msin >> 4); }  // MTIN
@@ -88,6 +92,7 @@ struct SkipRecord {
   std::uint64_t length = 0;
   std::string_view reason;  // one of the kReason* texts
   util::Timestamp time;     // time current when the first byte was skipped
+  std::string_view input;   // as Message::input
 };
 
 inline constexpr std::string_view kReasonSearching = "Searching for next packet";

@@ -163,12 +163,12 @@ bool Filter::may_pass_skip_lines() const {
     // Selected when the groups fail it: some skip line's text may fail the text group, or
     // its time fall outside the window; else all skip lines are judged alike.
     if (has_text_group() || time_given_) return true;
-    return !header_match(dlt::SkipRecord{0, 1, dlt::kReasonSearching, {0, true}});
+    return !header_match(dlt::SkipRecord{0, 1, dlt::kReasonSearching, {0, true}, {}});
   }
   // Only the time differs between skip lines: take one inside the time range.
   const std::int64_t t =
       time_given_ ? (not_before_us_ != std::numeric_limits<std::int64_t>::min() ? not_before_us_ : not_after_us_) : 0;
-  return header_match(dlt::SkipRecord{0, 1, dlt::kReasonSearching, {t, true}}) &&
+  return header_match(dlt::SkipRecord{0, 1, dlt::kReasonSearching, {t, true}, {}}) &&
          (search_.empty() || search_.may_match_skip_text());
 }
 

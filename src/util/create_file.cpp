@@ -1,6 +1,7 @@
 #include "util/create_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 
@@ -9,15 +10,39 @@
 
 namespace dltdump::util {
 
-int create_file(const std::string& name, bool force, const std::string& what) {
-  const int flags = O_WRONLY | O_CLOEXEC | O_CREAT | (force ? O_TRUNC : O_EXCL);
+namespace {
+
+// A device or pipe that takes bytes without keeping them as a file.
+bool is_stream(const std::string& name) {
+  struct stat st {};
+  return ::stat(name.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode));
+}
+
+int open_retrying(const std::string& name, int flags) {
   int fd;
   do fd = ::open(name.c_str(), flags, 0666);
   while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
+[[noreturn]] void throw_exists(const std::string& name) {
+  throw creation_error(name, "The file '" + absolute_path(name) + "' already exists.");
+}
+
+}  // namespace
+
+int create_file(const std::string& name, bool force, const std::string& what) {
+  int fd = open_retrying(name, O_WRONLY | O_CLOEXEC | O_CREAT | (force ? O_TRUNC : O_EXCL));
+  if (fd < 0 && errno == EEXIST && is_stream(name)) fd = open_retrying(name, O_WRONLY | O_CLOEXEC);
   if (fd >= 0) return fd;
   const int err = errno;
-  if (err == EEXIST) throw creation_error(name, "The file '" + absolute_path(name) + "' already exists.");
+  if (err == EEXIST) throw_exists(name);
   throw creation_error(name, with_os_reason("Couldn't create the " + what + " " + absolute_path(name), err));
+}
+
+void refuse_existing(const std::string& name) {
+  struct stat st {};
+  if (::lstat(name.c_str(), &st) == 0 && !is_stream(name)) throw_exists(name);
 }
 
 }  // namespace dltdump::util

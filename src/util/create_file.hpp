@@ -7,8 +7,13 @@
 namespace dltdump::util {
 
 // Creates `name` for writing (truncating an existing file only if `force`) and returns the
-// descriptor. Throws util::creation_error `The file '<abs>' already exists.` or
-// `Couldn't create the <what> <abs> (<reason>)`.
+// descriptor. An existing character device or FIFO (`/dev/null`, a named pipe) is opened
+// as it is: writing to it overwrites nothing. Throws util::creation_error `The file '<abs>'
+// already exists.` or `Couldn't create the <what> <abs> (<reason>)`.
 int create_file(const std::string& name, bool force, const std::string& what = "output file");
+
+// Throws what create_file(name, false) would for an existing `name`; nothing if create_file
+// could create or open it. For refusing before a run writes anything.
+void refuse_existing(const std::string& name);
 
 }  // namespace dltdump::util

@@ -43,6 +43,7 @@ InputFile InputFile::from_fd(int fd, std::string name, bool owned) {
   if (::fstat(fd, &st) == 0) {
     f.dev_ = st.st_dev;
     f.ino_ = st.st_ino;
+    f.mtime_ns_ = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
     if (S_ISREG(st.st_mode) && st.st_size > 0) {
       void* p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
       if (p != MAP_FAILED) {

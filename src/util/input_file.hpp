@@ -98,6 +98,8 @@ class InputFile {
   // Device and inode, to recognise the same file under another name.
   std::uint64_t device() const noexcept { return dev_; }
   std::uint64_t inode() const noexcept { return ino_; }
+  // Its modification time when opened, in nanoseconds (to tell a file rewritten in place).
+  std::int64_t modified_ns() const noexcept { return mtime_ns_; }
 
   static constexpr std::size_t kWindowBytes = 32u << 20;  // mapped window
   static constexpr std::size_t kReadBytes = 1u << 20;     // read(2) size for pipes
@@ -121,6 +123,7 @@ class InputFile {
   std::atomic<std::uint64_t> progress_{0};  // progress(): written by the decoding thread only
   std::function<void()> before_wait_;       // set_before_wait
   std::uint64_t dev_ = 0, ino_ = 0;
+  std::int64_t mtime_ns_ = 0;
 };
 
 }  // namespace dltdump::util

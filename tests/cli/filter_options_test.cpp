@@ -52,6 +52,19 @@ TEST(FilterOptions, FlagsAndContext) {
   EXPECT_TRUE(o.dump.filter.none);
 }
 
+TEST(FilterOptions, ContextBothWaysAsGrepC) {
+  auto o = parse({"-s", "x", "-C", "3"});
+  EXPECT_EQ(o.dump.before_context, 3u);
+  EXPECT_EQ(o.dump.after_context, 3u);
+  o = parse({"-s", "x", "--context=4", "-A", "1"});  // -A wins for its side
+  EXPECT_EQ(o.dump.before_context, 4u);
+  EXPECT_EQ(o.dump.after_context, 1u);
+  o = parse({"-s", "x", "-B0", "-C2"});
+  EXPECT_EQ(o.dump.before_context, 0u);
+  EXPECT_EQ(o.dump.after_context, 2u);
+  EXPECT_EQ(error({"-s", "x", "-C=-1"}), "Option 'context' must be a whole number from 0 to 100000, not '-1'");
+}
+
 TEST(FilterOptions, TimeBoundsRoundToWholeMicroseconds) {
   auto o = parse({"--not-before=2022-06-18T08:30:00.0000005Z", "--not-after=2022-06-18T08:30:01.0000009Z"});
   EXPECT_EQ(o.dump.filter.not_before_us, 1655541000000001);  // rounded up

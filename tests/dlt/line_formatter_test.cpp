@@ -104,7 +104,7 @@ TEST(LineFormatter, ControlAndSkip) {
   EXPECT_EQ(
       line(s, p),
       "1970/01/01 00:00:00.000000 0.0000 0 ECU1 APP1 CTX1 0 control request non-verbose [get_software_version]\n");
-  dlt::SkipRecord r{0, 58, dlt::kReasonInvalidHeader, util::Timestamp::from_storage(1639688375, 237600)};
+  dlt::SkipRecord r{0, 58, dlt::kReasonInvalidHeader, util::Timestamp::from_storage(1639688375, 237600), {}};
   util::TextBuffer t;
   dlt::LineFormatter(dlt::LineFormatter::Options{false}).format(r, t);
   EXPECT_EQ(t.view(),
@@ -227,7 +227,7 @@ TEST(LineFormatter, ColourByLevel) {
     f.end_line(head);
     EXPECT_EQ(head.view(), want);
   }
-  dlt::SkipRecord r{0, 58, dlt::kReasonInvalidHeader, util::Timestamp::from_storage(1639688375, 237600)};
+  dlt::SkipRecord r{0, 58, dlt::kReasonInvalidHeader, util::Timestamp::from_storage(1639688375, 237600), {}};
   util::TextBuffer t;
   dlt::LineFormatter(colour).format(r, t);
   EXPECT_TRUE(t.view().starts_with("\x1b[35m2021/12/16 ")) << t.view();
@@ -277,7 +277,8 @@ TEST(LineFormatter, TimeColumnAppliesToSkipLinesAndLinesBegunInPlace) {
   options.time = dlt::TimeColumn::Iso;
   dlt::LineFormatter f(options);
   util::TextBuffer t;
-  f.format(dlt::SkipRecord{16, 58, dlt::kReasonInvalidHeader, util::Timestamp::from_storage(1639688375, 237600)}, t);
+  f.format(dlt::SkipRecord{16, 58, dlt::kReasonInvalidHeader, util::Timestamp::from_storage(1639688375, 237600), {}},
+           t);
   EXPECT_EQ(t.view(),
             "00000010: 2021-12-16T20:59:35.237600Z 0.0000 -1  SKIP SKIP 0 log warn verbose 4 Skipped: 58 "
             "bytes; Reason: Invalid packet standard header\n");

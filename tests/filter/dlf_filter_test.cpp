@@ -229,7 +229,7 @@ TEST(DlfFilter, InTheFilterHeaderFieldsAloneNeedNoText) {
   ASSERT_TRUE(dlt::parse_packet(bytes, m));
   EXPECT_FALSE(f.header_match(m));
   // Skip lines are judged as they show: APP and CTX SKIP.
-  EXPECT_FALSE(f.header_match(dlt::SkipRecord{0, 10, dlt::kReasonSearching, {}}));
+  EXPECT_FALSE(f.header_match(dlt::SkipRecord{0, 10, dlt::kReasonSearching, {}, {}}));
 
   r.payload = {true, "door", false, false};
   spec.filter_file = std::vector<DlfRule>{r};

@@ -45,7 +45,7 @@ std::string run(filter::FilterSink& sink, const std::string& sequence) {
   Bytes buffer;
   while (words >> w) {
     if (w == "!") {
-      sink.on_skip({0, 3, dlt::kReasonSearching, {}});
+      sink.on_skip({0, 3, dlt::kReasonSearching, {}, {}});
       continue;
     }
     PacketSpec spec;

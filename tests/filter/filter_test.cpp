@@ -38,7 +38,7 @@ PacketSpec with(std::string ecu, std::string app, std::string ctx, std::uint8_t 
   return s;
 }
 
-dlt::SkipRecord skip(util::Timestamp time = {}) { return {0, 10, dlt::kReasonSearching, time}; }
+dlt::SkipRecord skip(util::Timestamp time = {}) { return {0, 10, dlt::kReasonSearching, time, {}}; }
 
 }  // namespace
 

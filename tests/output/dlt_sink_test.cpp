@@ -162,7 +162,7 @@ TEST(DltSink, SkipCountsUseTheNarrowestSignedInteger) {
   for (const Case c :
        {Case{127, 1}, Case{128, 2}, Case{32767, 2}, Case{32768, 3}, Case{0x7FFFFFFF, 3}, Case{0x80000000ull, 4}}) {
     std::uint8_t p[dlt::kMaxSkipPacketBytes];
-    const dlt::SkipRecord skip{0, c.n, dlt::kReasonInvalidPacket, {}};
+    const dlt::SkipRecord skip{0, c.n, dlt::kReasonInvalidPacket, {}, {}};
     const std::size_t n = dlt::write_skip_packet(skip, 3, p);
     // After the headers (14) and the first argument (4 + 2 + 9): the count's type info.
     EXPECT_EQ(p[14 + 15], 0x20 | c.type_length) << c.n;

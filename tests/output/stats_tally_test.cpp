@@ -162,10 +162,10 @@ TEST(StatsTally, StreamsBeyondTheLimitAreFoldedAndLossCanBeOff) {
 TEST(StatsTally, SkipsAreCountedByReasonAndInput) {
   StatsTally t(true);
   t.begin_input("a");
-  t.add(dlt::SkipRecord{0, 10, dlt::kReasonSearching, {}});
+  t.add(dlt::SkipRecord{0, 10, dlt::kReasonSearching, {}, {}});
   t.begin_input("b");
-  t.add(dlt::SkipRecord{0, 5, dlt::kReasonSearching, {}});
-  t.add(dlt::SkipRecord{9, 7, dlt::kReasonEndOfStream, {}});
+  t.add(dlt::SkipRecord{0, 5, dlt::kReasonSearching, {}, {}});
+  t.add(dlt::SkipRecord{9, 7, dlt::kReasonEndOfStream, {}, {}});
   ASSERT_EQ(t.skips().size(), 2u);
   EXPECT_EQ(t.skips()[0].regions, 2u);
   EXPECT_EQ(t.skips()[0].bytes, 15u);

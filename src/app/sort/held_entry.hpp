@@ -14,6 +14,7 @@ struct HeldEntry {
   std::uint64_t seq;                  // place in the input: unique within it
   std::uint32_t block, offset, size;  // the bytes: in the cursor's arena (block, offset), `size` long
   const LifecycleInfo* lifecycle;     // null: a skip record (a dlt::SkipRecord's bytes)
+  std::uint64_t position;             // a message's offset in its input
 
   // The order of an input's records: by key, then place. "Later" so that std heaps
   // keep the smallest in front.

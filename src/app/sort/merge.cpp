@@ -134,11 +134,13 @@ class Cursor final : public dlt::FramerSink {
   void open() {
     source_.emplace(*input_.spec, config_, *this);
     const util::InputFile& f = source_->file();
-    if (f.device() != input_.device || f.inode() != input_.inode || f.known_size() != input_.size) {
+    if (f.device() != input_.device || f.inode() != input_.inode || f.known_size() != input_.size ||
+        f.modified_ns() != input_.modified_ns) {
       const std::string& name = input_.spec->argument;
-      throw util::input_error(name, name +
-                                        " changed between the two reads of a sorted run (replaced, grown or cut); "
-                                        "its messages are left out");
+      throw util::input_error(name,
+                              name +
+                                  " changed between the two reads of a sorted run (replaced, rewritten, grown or cut); "
+                                  "its messages are left out");
     }
   }
   // Read a little at a time: what a step reads waits in the heap until it may leave.
@@ -206,7 +208,7 @@ class Cursor final : public dlt::FramerSink {
     if (!options_.lifecycles.empty() &&
         std::find(options_.lifecycles.begin(), options_.lifecycles.end(), l.number) == options_.lifecycles.end())
       return;
-    Entry e{key, seq_++, 0, 0, 0, &l};
+    Entry e{key, seq_++, 0, 0, 0, &l, m.position};
     const bool stored = m.raw.size() == m.packet.size() + dlt::kStorageHeaderBytes;
     e.size = static_cast<std::uint32_t>(dlt::kStorageHeaderBytes + m.packet.size());
     std::uint8_t* p = arena_.add(e.size, e.block, e.offset);
@@ -219,7 +221,7 @@ class Cursor final : public dlt::FramerSink {
   }
   void on_skip(const dlt::SkipRecord& s) override {
     if (!options_.lifecycles.empty()) return;  // a skipped region is of no lifecycle
-    Entry e{last_key_, seq_++, 0, 0, sizeof s, nullptr};
+    Entry e{last_key_, seq_++, 0, 0, sizeof s, nullptr, s.position};
     std::memcpy(arena_.add(e.size, e.block, e.offset), &s, sizeof s);
     push(e);
   }
@@ -257,16 +259,19 @@ class Cursor final : public dlt::FramerSink {
     try {
       spilled_held_ = std::make_unique<SpilledRuns>(input_.spec->argument);
       write_held_run();
-      std::exception_ptr input_failure;
-      try {
-        while (source_->step(kStepBytes)) {
-          count_progress();
-          util::throw_if_stopped();
-          if (held_bytes() > options_.max_held_bytes) write_held_run();
+      std::exception_ptr input_failure;  // the input's own, not the runs' (which end the spill)
+      for (;;) {
+        bool more = false;
+        try {
+          more = source_->step(kStepBytes);
+        } catch (const util::Error& e) {
+          if (!e.ends_input_only()) throw;
+          input_failure = std::current_exception();
         }
-      } catch (const util::Error& e) {
-        if (!e.ends_input_only()) throw;
-        input_failure = std::current_exception();
+        count_progress();
+        if (!more) break;
+        util::throw_if_stopped();
+        if (held_bytes() > options_.max_held_bytes) write_held_run();
       }
       write_held_run();
       done_ = true;
@@ -433,11 +438,11 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
     Cursor& c = *heads.front();
     const Entry& e = c.head();
     if (e.lifecycle) {
-      target.message({c.bytes(e), e.size}, *e.lifecycle);
+      target.message({c.bytes(e), e.size}, *e.lifecycle, c.index(), e.position);
     } else {
       dlt::SkipRecord s;
       std::memcpy(&s, c.bytes(e), sizeof s);
-      target.skip(s);
+      target.skip(s, c.index());
     }
     c.pop();
     if (!refill(c)) {  // gone: the last head takes its place

@@ -33,10 +33,12 @@ class MergeTarget {
  public:
   virtual ~MergeTarget() = default;
   // A message: its storage header (the input's own for a DLT file, else made from its
-  // capture time and ECU) and packet, valid during the call; `lifecycle` its lifecycle.
-  virtual void message(std::span<const std::uint8_t> stored, const LifecycleInfo& lifecycle) = 0;
-  // A skipped region of an input, lent for the call.
-  virtual void skip(const dlt::SkipRecord& s) = 0;
+  // capture time and ECU) and packet, valid during the call; `lifecycle` its lifecycle;
+  // `input` the index of its input, `position` its offset there.
+  virtual void message(std::span<const std::uint8_t> stored, const LifecycleInfo& lifecycle, std::size_t input,
+                       std::uint64_t position) = 0;
+  // A skipped region of input `input`, lent for the call.
+  virtual void skip(const dlt::SkipRecord& s, std::size_t input) = 0;
 };
 
 struct MergeOptions {

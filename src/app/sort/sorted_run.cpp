@@ -20,6 +20,7 @@
 #include "app/sort/survey.hpp"
 #include "dlt/framer.hpp"
 #include "filter/filter_sink.hpp"
+#include "util/create_file.hpp"
 #include "util/error.hpp"
 #include "util/fd_writer.hpp"
 #include "util/status_line.hpp"
@@ -31,10 +32,13 @@ namespace dltdump::app {
 namespace {
 
 // A piece of the merged stream: messages (storage header and packet each), then perhaps a
-// skipped region; `stamps` says each message's lifecycle where the output wants it.
+// skipped region; `stamps` says each message's origin where the output shows it.
 struct Batch {
+  // The message at merged-stream offset `merged` is of lifecycle `number`, from input
+  // `input` (its name: the view outlives the run) at offset `position` there.
   struct Stamp {
-    std::uint64_t position, number;  // the message at stream offset `position` is of lifecycle `number`
+    std::uint64_t merged, number, position;
+    std::string_view input;
   };
   std::vector<std::uint8_t> bytes;
   std::vector<Stamp> stamps;
@@ -47,17 +51,23 @@ struct Batch {
   }
 };
 
-// Gives each message of the merged stream its lifecycle's number (dlt::Message::lifecycle),
-// for an output that names its files by lifecycle: the numbers wait in the order of the
-// messages' places in the merged stream.
-class LifecycleStamp final : public dlt::FramerSink {
+// Gives each message of the merged stream its origin — lifecycle number, input and offset
+// there (dlt::Message::lifecycle, input, position) — for an output that names its files by
+// lifecycle or shows where lines come from: the stamps wait in the order of the messages'
+// places in the merged stream.
+class OriginStamp final : public dlt::FramerSink {
  public:
-  explicit LifecycleStamp(dlt::FramerSink& next) : next_(next) {}
+  explicit OriginStamp(dlt::FramerSink& next) : next_(next) {}
   void expect(const std::vector<Batch::Stamp>& stamps) { queue_.insert(queue_.end(), stamps.begin(), stamps.end()); }
   void on_message(const dlt::Message& m) override {
-    while (first_ < queue_.size() && queue_[first_].position < m.position) ++first_;
+    while (first_ < queue_.size() && queue_[first_].merged < m.position) ++first_;
     dlt::Message stamped = m;
-    stamped.lifecycle = first_ < queue_.size() && queue_[first_].position == m.position ? queue_[first_++].number : 0;
+    if (first_ < queue_.size() && queue_[first_].merged == m.position) {
+      const Batch::Stamp& s = queue_[first_++];
+      stamped.lifecycle = s.number;
+      stamped.input = s.input;
+      stamped.position = s.position;
+    }
     if (first_ == queue_.size()) {
       queue_.clear();
       first_ = 0;
@@ -76,7 +86,7 @@ class LifecycleStamp final : public dlt::FramerSink {
 // file would come (their storage headers are the inputs' own, or made from capture times).
 class MergedStream {
  public:
-  // `stamp`: the messages carry their lifecycle's number (names_files_by_lifecycle).
+  // `stamp`: the messages carry their origin (OriginStamp).
   MergedStream(Pipeline& pipeline, bool stamp)
       : pipeline_(pipeline), framer_(dlt::StreamFormat::File), stamp_(pipeline.head()),
         sink_(stamp ? static_cast<dlt::FramerSink&>(stamp_) : pipeline.head()) {
@@ -95,7 +105,7 @@ class MergedStream {
  private:
   Pipeline& pipeline_;
   dlt::Framer framer_;
-  LifecycleStamp stamp_;
+  OriginStamp stamp_;
   dlt::FramerSink& sink_;  // the framer's: stamp_ or the pipeline's head
 };
 
@@ -182,17 +192,22 @@ class DecodeThread {
 // own (`threads` above 1).
 class PipelineTarget final : public MergeTarget {
  public:
-  PipelineTarget(Pipeline& pipeline, bool stamp, unsigned threads) : stream_(pipeline, stamp), stamps_(stamp) {
+  // `inputs`: the inputs' names (outliving the run); `stamp`: the messages carry their
+  // origin (OriginStamp), the skipped regions their input.
+  PipelineTarget(Pipeline& pipeline, std::vector<std::string_view> inputs, bool stamp, unsigned threads)
+      : stream_(pipeline, stamp), inputs_(std::move(inputs)), stamps_(stamp) {
     if (threads > 1) thread_.emplace(stream_);
     batch_.bytes.reserve(kBatchBytes + dlt::kStorageHeaderBytes + dlt::kMaxPacketBytes);
   }
-  void message(std::span<const std::uint8_t> stored, const LifecycleInfo& lifecycle) override {
-    if (stamps_) batch_.stamps.push_back({fed_ + batch_.bytes.size(), lifecycle.number});
+  void message(std::span<const std::uint8_t> stored, const LifecycleInfo& lifecycle, std::size_t input,
+               std::uint64_t position) override {
+    if (stamps_) batch_.stamps.push_back({fed_ + batch_.bytes.size(), lifecycle.number, position, inputs_[input]});
     batch_.bytes.insert(batch_.bytes.end(), stored.begin(), stored.end());
     if (batch_.bytes.size() >= kBatchBytes) flush();
   }
-  void skip(const dlt::SkipRecord& s) override {
+  void skip(const dlt::SkipRecord& s, std::size_t input) override {
     batch_.skip = s;  // after the messages before it
+    if (stamps_) batch_.skip->input = inputs_[input];
     flush();
   }
   // The stream ends: everything decoded when it returns.
@@ -220,6 +235,7 @@ class PipelineTarget final : public MergeTarget {
   }
 
   MergedStream stream_;
+  std::vector<std::string_view> inputs_;
   bool stamps_;
   Batch batch_;
   std::uint64_t fed_ = 0;  // bytes of the stream before batch_: its stream offset
@@ -243,8 +259,8 @@ std::string lifecycle_list(const LifecycleTable& table) {
   std::vector<std::array<std::string, 7>> rows;
   rows.push_back({"LIFECYCLE", "ECU", "START", "END", "UPTIME FROM", "TO", "MESSAGES"});
   for (const LifecycleInfo* l : table.by_number())
-    rows.push_back({std::to_string(l->number), std::string(l->ecu.shown().view()), time_text(l->start_us()),
-                    time_text(l->end_us()), device_time_text(*l, l->facts.min_device_time),
+    rows.push_back({std::to_string(l->number), l->ecu.empty() ? "-" : std::string(l->ecu.shown().view()),
+                    time_text(l->start_us()), time_text(l->end_us()), device_time_text(*l, l->facts.min_device_time),
                     device_time_text(*l, l->facts.max_device_time), std::to_string(l->messages)});
   std::array<std::size_t, 7> width{};
   for (const auto& row : rows)
@@ -258,6 +274,22 @@ std::string lifecycle_list(const LifecycleTable& table) {
     out += '\n';
   }
   return out;
+}
+
+// Files by lifecycle (%LC%) without a date or time in the name: every file's name is
+// known from the survey, so one that exists is refused (util::creation_error) before
+// anything is written rather than part-way through the run. `input` is the merged
+// stream's name (%FILE%).
+void refuse_existing_lifecycle_files(const DumpConfig& config, const Survey& survey, const std::string& input) {
+  if (!names_files_by_lifecycle(config) || config.force) return;
+  const output::FileTemplate name_template(config.output);
+  if (name_template.has_time()) return;
+  const std::string stem = output::file_stem(input);
+  for (const LifecycleInfo* l : survey.lifecycles.by_number()) {
+    const auto& only = config.lifecycles;
+    if (!only.empty() && std::find(only.begin(), only.end(), l->number) == only.end()) continue;
+    util::refuse_existing(name_template.expand({stem, 1, {}, l->number}));
+  }
 }
 
 // A merge holds many inputs open at once: the soft limit on open files up to the hard one
@@ -296,9 +328,10 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
   }
   for (std::uint64_t n : config.lifecycles)
     if (n == 0 || n > survey.lifecycles.by_number().size())
-      util::write_diagnostic(diag_fd, "Option '--lifecycle': there is no lifecycle " + std::to_string(n) +
-                                          " (the inputs hold " + std::to_string(survey.lifecycles.by_number().size()) +
-                                          ")");
+      // A warning about the command line, as main prints those (found only now).
+      util::write_diagnostic(diag_fd, "dltdump: warning: Option 'lifecycle': there is no lifecycle " +
+                                          std::to_string(n) + " (the inputs hold " +
+                                          std::to_string(survey.lifecycles.by_number().size()) + ")");
   MergeOptions options;
   options.by_time = config.sort;
   options.lifecycles = config.lifecycles;
@@ -319,8 +352,13 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
                          &merged_bytes);
   }
   const std::string name = config.sort ? "sorted" : config.inputs.front().path;
+  refuse_existing_lifecycle_files(config, survey, name);
   pipeline.begin_input({name, dlt::StreamFormat::File, {}, config.sort ? name : config.inputs.front().argument});
-  PipelineTarget target(pipeline, names_files_by_lifecycle(config), config.threads);
+  // The lines show where they came from when they show an input or a position.
+  const bool origin = config.position || config.records != dlt::LineFormatter::Style::Text;
+  std::vector<std::string_view> inputs;
+  for (const InputSurvey& input : survey.inputs) inputs.push_back(input.spec->argument);
+  PipelineTarget target(pipeline, std::move(inputs), origin || names_files_by_lifecycle(config), config.threads);
   try {
     try {
       processed -= merge_inputs(survey, config, options, target, diag_fd);

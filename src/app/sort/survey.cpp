@@ -87,6 +87,7 @@ Survey survey_inputs(const DumpConfig& config, int diag_fd,
       MessageSource source(*input.spec, config, sink);
       input.device = source.file().device();
       input.inode = source.file().inode();
+      input.modified_ns = source.file().modified_ns();
       input.size = source.file().known_size();
       if (on_input) on_input(i, source.file());
       while (source.step()) util::throw_if_stopped();

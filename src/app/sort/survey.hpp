@@ -35,7 +35,8 @@ struct InputSurvey {
   // Which file it was and its size, so the merge can tell the same file from one that
   // replaced it or changed meanwhile.
   std::uint64_t device = 0, inode = 0, size = 0;
-  bool has_time = false;  // some message has a storage or capture time
+  std::int64_t modified_ns = 0;  // its modification time (rewritten in place: changed)
+  bool has_time = false;         // some message has a storage or capture time
   std::int64_t min_time_us = 0;
   // The largest fall of a storage time below the largest one before it in this input.
   std::int64_t time_disorder_us = 0;

@@ -49,10 +49,10 @@ std::string write_file(const std::string& name, const std::string& ecu, std::int
 
 struct Collect : app::MergeTarget {
   std::vector<std::pair<std::string, int>> got;  // ECU, payload byte
-  void message(std::span<const std::uint8_t> stored, const app::LifecycleInfo& l) override {
+  void message(std::span<const std::uint8_t> stored, const app::LifecycleInfo& l, std::size_t, std::uint64_t) override {
     got.emplace_back(std::string(l.ecu.view()), stored.back());
   }
-  void skip(const dlt::SkipRecord&) override { got.emplace_back("skip", 0); }
+  void skip(const dlt::SkipRecord&, std::size_t) override { got.emplace_back("skip", 0); }
 };
 
 app::DumpConfig config_of(const std::vector<std::string>& paths) {
@@ -106,6 +106,17 @@ std::string reversed_blocks(const std::string& name, std::uint32_t count, std::u
     if (start == 0) break;
   }
   return write_file(name, "A", 100, uptime_delay);
+}
+
+TEST(Merge, AnInputRewrittenInPlaceBetweenThePassesIsLeftOut) {
+  const std::string a = write_file("merge_e.dlt", "A", 100, {{10, 0}, {20, 0}});
+  const app::DumpConfig config = config_of({a});
+  const app::Survey survey = app::survey_inputs(config, 2);
+  ::usleep(10000);                                          // a modification time of its own
+  write_file("merge_e.dlt", "A", 100, {{10, 0}, {30, 0}});  // the same size, other bytes
+  Collect out;
+  EXPECT_EQ(app::merge_inputs(survey, config, {}, out, 2), 1u);
+  EXPECT_TRUE(out.got.empty());
 }
 
 TEST(Merge, AnInputTooFarOutOfOrderIsSortedThroughRunsOnDisk) {
