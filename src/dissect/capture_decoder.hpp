@@ -29,8 +29,8 @@
 #include "dissect/capture_flow.hpp"
 #include "dissect/flow_table.hpp"
 #include "dlt/framer.hpp"
+#include "net/ip_reassembly.hpp"
 #include "net/ipv4.hpp"
-#include "net/ipv4_reassembly.hpp"
 
 namespace dltdump::dissect {
 
@@ -72,7 +72,7 @@ class CaptureDecoder final : public aio::Consumer {
     bool payload_text = true;                        // messages carry their payload text (for text sinks)
     const dlt::PayloadGate* payload_gate = nullptr;  // asked per message whether text is made
     const dlt::Catalogue* catalogue = nullptr;       // describes non-verbose messages (null: none)
-    net::Ipv4Reassembly::Limits reassembly;
+    net::IpReassembly::Limits reassembly;
     // Flows held at once; beyond it the least recently fed flow is flushed (its partial
     // message becomes a skip record) and starts afresh if it sends again.
     std::size_t max_flows = 4096;
@@ -127,7 +127,7 @@ class CaptureDecoder final : public aio::Consumer {
   friend struct CaptureDecoderSplit;
 
   const Stats& stats() const noexcept { return stats_; }
-  const net::Ipv4Reassembly::Stats& reassembly_stats() const noexcept { return reassembly_.stats(); }
+  const net::IpReassembly::Stats& reassembly_stats() const noexcept { return reassembly_.stats(); }
   std::size_t flow_count() const noexcept { return flows_.size(); }
 
  private:
@@ -161,7 +161,7 @@ class CaptureDecoder final : public aio::Consumer {
   DatagramSink* datagrams_ = nullptr;                // datagrams (flows kept elsewhere)
   std::vector<std::unique_ptr<CaptureFlow>> flows_;  // in order of first appearance
   FlowTable<CaptureFlow*> flow_index_;
-  net::Ipv4Reassembly reassembly_;
+  net::IpReassembly reassembly_;
   util::TextBuffer payload_text_{util::TextBuffer::kLineBytes};  // shared by all flow framers
   std::uint64_t clock_ = 0;                                      // counts datagrams, for least-recently-fed eviction
   Stats stats_;
