@@ -9,6 +9,7 @@ dissect::CaptureDecoder::Options capture_decoder_options(const pcap::CaptureRead
                                                          const std::string& name) {
   dissect::CaptureDecoder::Options options;
   options.udp_ports = config.udp_ports;
+  options.tcp_ports = config.tcp_ports;
   options.catalogue = config.catalogue;
   for (const pcap::Interface& itf : reader.interfaces()) {
     if (!net::decodes_link_type(itf.link_type))

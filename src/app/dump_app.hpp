@@ -28,6 +28,7 @@ struct DumpConfig {
   unsigned threads = 1;
   std::uint64_t block_bytes = 2u << 20;                                 // piece size for parallel decoding
   std::vector<std::uint16_t> udp_ports{3490};                           // DLT in captures: UDP destination ports
+  std::vector<std::uint16_t> tcp_ports{3490};                           // DLT in captures: TCP ports (either end)
   filter::FilterSpec filter;                                            // lines to keep (empty: all)
   std::uint32_t before_context = 0, after_context = 0;                  // -B, -A (only with a filter)
   std::string output;                                                   // -o: file name template (empty: the console)

@@ -60,6 +60,11 @@ void CaptureFlow::feed(std::span<const std::uint8_t> bytes, std::uint64_t file_o
   framer_.feed(bytes, *this);
 }
 
+void CaptureFlow::break_stream(std::uint64_t missing, std::uint64_t file_offset, std::int64_t time_ns) {
+  framer_.finish(*this);
+  if (missing) out_->on_skip(dlt::SkipRecord{file_offset, missing, dlt::kReasonTcpGap, to_timestamp(time_ns)});
+}
+
 void CaptureFlow::on_message(const dlt::Message& m) {
   dlt::Message located = m;
   locate(located.position, located.time);
