@@ -57,13 +57,15 @@ inline Frame ipv4(const Addresses& a, const Frame& data, std::uint16_t id = 1, s
   return b;
 }
 
-// The IPv4 fragments of one UDP datagram, `size` bytes of it per fragment (a multiple of 8).
-inline std::vector<Frame> fragments(const Addresses& a, const Frame& datagram, std::size_t size, std::uint16_t id) {
+// The IPv4 fragments of one UDP datagram (or TCP segment: `protocol` 6), `size` bytes of it
+// per fragment (a multiple of 8).
+inline std::vector<Frame> fragments(const Addresses& a, const Frame& datagram, std::size_t size, std::uint16_t id,
+                                    std::uint8_t protocol = 17) {
   std::vector<Frame> out;
   for (std::size_t at = 0; at < datagram.size(); at += size) {
     const std::size_t n = std::min(size, datagram.size() - at);
     out.push_back(ipv4(a, Frame(datagram.begin() + static_cast<long>(at), datagram.begin() + static_cast<long>(at + n)),
-                       id, static_cast<std::uint32_t>(at), at + n < datagram.size()));
+                       id, static_cast<std::uint32_t>(at), at + n < datagram.size(), protocol));
   }
   return out;
 }
@@ -148,16 +150,16 @@ inline Frame ethernet(const Frame& payload, const std::vector<std::uint16_t>& ta
   return b;
 }
 
-inline Frame sll(const Frame& ip) {
+inline Frame sll(const Frame& ip, std::uint16_t protocol = 0x0800) {
   Frame b = {0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 0x0B, 0, 0};
-  put_be(b, 0x0800, 2);
+  put_be(b, protocol, 2);
   b.insert(b.end(), ip.begin(), ip.end());
   return b;
 }
 
-inline Frame sll2(const Frame& ip) {
+inline Frame sll2(const Frame& ip, std::uint16_t protocol = 0x0800) {
   Frame b;
-  put_be(b, 0x0800, 2);
+  put_be(b, protocol, 2);
   put_be(b, 0, 2);
   put_be(b, 3, 4);
   put_be(b, 1, 2);
