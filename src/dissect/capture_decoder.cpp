@@ -241,9 +241,14 @@ void CaptureDecoder::evict_least_recent_tcp() {
                                  [](const auto& a, const auto& b) { return a->last_used < b->last_used; });
   if (oldest == tcp_.end()) return;
   flush_tcp(**oldest);
-  tcp_ended_ += (*oldest)->stream.stats();
+  end_tcp(**oldest);
   tcp_index_.erase((*oldest)->key);
   tcp_.erase(oldest);
+}
+
+void CaptureDecoder::end_tcp(const TcpConnection& c) {
+  tcp_ended_ += c.stream.stats();
+  if (c.stream.stats().any_loss()) tcp_ended_losses_.emplace_back(c.key, c.stream.stats());
 }
 
 net::TcpStreamStats CaptureDecoder::tcp_stats() const noexcept {
@@ -354,6 +359,9 @@ void CaptureDecoder::absorb_stats(const CaptureDecoder& other) {
   stats_ += other.stats_;
   reassembly_.add_stats(other.reassembly_.stats());
   tcp_ended_ += other.tcp_stats();
+  tcp_ended_losses_.insert(tcp_ended_losses_.end(), other.tcp_ended_losses_.begin(), other.tcp_ended_losses_.end());
+  for (const auto& c : other.tcp_)
+    if (c->stream.stats().any_loss()) tcp_ended_losses_.emplace_back(c->key, c->stream.stats());
   for (const auto& [port, n] : other.other_tcp_ports_) other_tcp_ports_[port] += n;
   for (const auto& [port, n] : other.other_ports_) other_ports_[port] += n;
 }
@@ -388,16 +396,20 @@ std::string CaptureLosses::text() const {
   if (beyond_snapshot)
     add(beyond_snapshot,
         "records captured longer than the snapshot length " + std::to_string(snapshot_length) + " (read whole)");
-  if (tcp.missing)
-    add(tcp.missing, std::string("bytes missing from TCP streams (") + std::to_string(tcp.gaps) +
-                         (tcp.gaps == 1 ? " gap" : " gaps") +
-                         (tcp.forced ? ", " + std::to_string(tcp.forced) + " given up at the memory limit)" : ")"));
+  if (tcp.missing) {
+    std::string why = std::to_string(tcp.gaps) + (tcp.gaps == 1 ? " gap" : " gaps");
+    if (tcp.forced) why += ", " + std::to_string(tcp.forced) + " given up at the memory limit";
+    if (flows.size() + flows_not_listed > 1 && !flows.empty() && flows.front().stats.missing)
+      why += "; " + std::to_string(flows.front().stats.missing) + " of them from " + flows.front().name;
+    else if (!flows.empty() && flows.front().stats.missing) why += " in " + flows.front().name;
+    add(tcp.missing, "bytes missing from TCP streams (" + why + ")");
+  }
   add(tcp.retransmitted, "TCP bytes retransmitted");
   add(tcp.conflicts, "TCP bytes overlapping differently (the first copy kept)");
   return out;
 }
 
-CaptureLosses CaptureDecoder::losses() const noexcept {
+CaptureLosses CaptureDecoder::losses() const {
   const auto& r = reassembly_.stats();
   CaptureLosses l;
   l.fragment_sets_dropped = r.dropped_sets;
@@ -408,6 +420,20 @@ CaptureLosses CaptureDecoder::losses() const noexcept {
   l.beyond_snapshot = stats_.beyond_snapshot;
   l.snapshot_length = options_.snapshot_length;
   l.tcp = tcp_stats();
+  std::vector<std::pair<FlowKey, net::TcpStreamStats>> lossy = tcp_ended_losses_;
+  for (const auto& c : tcp_)
+    if (c->stream.stats().any_loss()) lossy.emplace_back(c->key, c->stream.stats());
+  std::stable_sort(lossy.begin(), lossy.end(), [](const auto& a, const auto& b) {
+    return a.second.missing != b.second.missing ? a.second.missing > b.second.missing
+                                                : a.second.retransmitted > b.second.retransmitted;
+  });
+  for (const auto& [key, stats] : lossy) {
+    if (l.flows.size() == CaptureLosses::kMaxFlowsListed) {
+      ++l.flows_not_listed;
+      continue;
+    }
+    l.flows.push_back({flow_name(key), stats});
+  }
   return l;
 }
 
@@ -462,7 +488,7 @@ std::string CaptureDecoder::nothing_found() const {
 
 void CaptureDecoder::finish() {
   for (auto& c : tcp_) flush_tcp(*c);  // what waited for missing segments, after their gaps
-  for (auto& c : tcp_) tcp_ended_ += c->stream.stats();
+  for (auto& c : tcp_) end_tcp(*c);
   tcp_.clear();
   tcp_index_.clear();
   reassembly_.finish();

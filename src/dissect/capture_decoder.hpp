@@ -58,10 +58,20 @@ struct CaptureLosses {
   std::uint64_t beyond_snapshot = 0;           // records captured longer than the snapshot length
   std::uint32_t snapshot_length = 0;           // that length
   net::TcpStreamStats tcp;                     // what the TCP streams lost, all streams together
+  // The TCP streams (directions of connections) that lost or repeated bytes, the most
+  // missing bytes first (then the most retransmitted), at most kMaxFlowsListed of them.
+  struct Flow {
+    std::string name;  // flow_name()
+    net::TcpStreamStats stats;
+  };
+  static constexpr std::size_t kMaxFlowsListed = 100;
+  std::vector<Flow> flows;
+  std::uint64_t flows_not_listed = 0;  // beyond kMaxFlowsListed
   bool any() const noexcept;
   // One line for the user: `3 IP fragment sets dropped at the memory limit, 2 TECMP
-  // frames of a version other than 3, 1200 bytes missing from TCP streams (3 gaps)`, the
-  // non-zero counts in the order above; empty when nothing was lost.
+  // frames of a version other than 3, 1200 bytes missing from TCP streams (3 gaps; 1000
+  // of them from TCP 10.0.0.100:3490 > 10.0.0.11:50000)`, the non-zero counts in the order
+  // above (the flow named is the one that lost the most); empty when nothing was lost.
   std::string text() const;
 };
 
@@ -124,7 +134,7 @@ class CaptureDecoder final : public aio::Consumer {
   // What the bounds and rules lost, after finish(): fragment sets dropped by the limits,
   // discarded (time-out, conflict) or incomplete at the end, TECMP frames of another
   // version, flows ended early, records captured beyond the snapshot length.
-  CaptureLosses losses() const noexcept;
+  CaptureLosses losses() const;
   // When packets came but not one datagram or segment on our ports (nothing decoded): one
   // line saying what was found instead, e.g. `no UDP datagrams to port 3490; found UDP
   // ports 3491 (120 datagrams), 5000 (3)` (and `…, no TCP segments to or from port 3490;
@@ -186,6 +196,7 @@ class CaptureDecoder final : public aio::Consumer {
   bool wanted_port(std::uint16_t port) const noexcept;
   bool wanted_tcp_port(std::uint16_t port) const noexcept { return wanted_tcp_ports_.test(port); }
   void flush_tcp(TcpConnection& c);
+  void end_tcp(const TcpConnection& c);
   void evict_least_recent_tcp();
   net::TcpStreamStats tcp_stats() const noexcept;
 
@@ -203,7 +214,8 @@ class CaptureDecoder final : public aio::Consumer {
   std::vector<std::unique_ptr<TcpConnection>> tcp_;  // in order of first appearance
   FlowTable<TcpConnection*> tcp_index_;
   net::TcpBudget tcp_budget_;
-  net::TcpStreamStats tcp_ended_;                                // of connections no longer held
+  net::TcpStreamStats tcp_ended_;                                          // of connections no longer held
+  std::vector<std::pair<FlowKey, net::TcpStreamStats>> tcp_ended_losses_;  // those of them with losses
   std::uint64_t tcp_clock_ = 0;                                  // counts segments, for least-recently-used eviction
   util::TextBuffer payload_text_{util::TextBuffer::kLineBytes};  // shared by all flow framers
   std::uint64_t clock_ = 0;                                      // counts datagrams, for least-recently-fed eviction

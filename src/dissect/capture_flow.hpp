@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "dlt/framer.hpp"
@@ -21,6 +22,9 @@ struct FlowKey {
   std::uint8_t protocol = 17;  // 17 UDP, 6 TCP
   bool operator==(const FlowKey&) const = default;
 };
+
+// `TCP 10.0.0.100:3490 > 10.0.0.11:50000`, `UDP [fd00::2]:40000 > [fd00::1]:3490`.
+std::string flow_name(const FlowKey& key);
 
 class CaptureFlow final : public dlt::FramerSink, private dlt::InPlaceLines {
  public:

@@ -3,7 +3,10 @@
 // versions share one key type and never collide.
 #pragma once
 
+#include <arpa/inet.h>
+
 #include <cstdint>
+#include <string>
 
 #include "util/byte_order.hpp"
 
@@ -21,5 +24,21 @@ struct IpAddress {
   }
   bool is_v4() const noexcept { return high == 0 && (low >> 32) == 0xFFFF; }
 };
+
+// `10.0.0.1` or `fd00::64` (RFC 5952 text, as inet_ntop writes it).
+inline std::string to_string(const IpAddress& a) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (a.is_v4()) {
+    std::uint8_t b[4];
+    util::store(b, static_cast<std::uint32_t>(a.low), true);
+    inet_ntop(AF_INET, b, text, sizeof text);
+  } else {
+    std::uint8_t b[16];
+    util::store(b, a.high, true);
+    util::store(b + 8, a.low, true);
+    inet_ntop(AF_INET6, b, text, sizeof text);
+  }
+  return text;
+}
 
 }  // namespace dltdump::net

@@ -572,7 +572,8 @@ TEST(CaptureDecoderTcp, ALostSegmentIsASkipAndDecodingResumesAtTheNextMessage) {
   for (const Event& e : r.events)
     gap = gap || (e.skip && e.reason == dlt::kReasonTcpGap && e.length == lost_to - lost_from);
   EXPECT_TRUE(gap);
-  EXPECT_EQ(losses, std::to_string(lost_to - lost_from) + " bytes missing from TCP streams (1 gap)");
+  EXPECT_EQ(losses, std::to_string(lost_to - lost_from) +
+                        " bytes missing from TCP streams (1 gap in TCP 10.0.0.100:3490 > 10.0.0.11:50000)");
 }
 
 TEST(CaptureDecoderTcp, AConnectionAlreadyRunningResynchronises) {
@@ -638,6 +639,39 @@ TEST(CaptureDecoderTcp, Ipv6UdpAndTcpWithExtensionHeadersAndFragments) {
   EXPECT_EQ(r.messages(), want_messages("SIX", 0, 30));
   EXPECT_EQ(stats.datagrams, 2u);
   EXPECT_EQ(stats.ignored, 0u);
+}
+
+TEST(CaptureDecoderTcp, LossesNameTheFlowsTheMostMissingFirst) {
+  tools::Addresses a = ecu_to_viewer(), b = ecu_to_viewer();
+  b.destination_port = 50001;
+  const Stream s = dlt_stream("ECU", 4);
+  Capture c;
+  auto send = [&](const tools::Addresses& to, std::size_t from, std::size_t end) {
+    c.add(tools::ethernet(tools::ipv4(
+              to, tools::tcp(to, static_cast<std::uint32_t>(from), 0, slice(s.bytes, from, end)), 1, 0, false, 6)),
+          1000);
+  };
+  send(a, 0, 10);
+  send(a, 20, 30);  // 10 missing
+  send(b, 0, 10);
+  send(b, 40, 50);  // 30 missing
+  send(b, 40, 50);  // 10 retransmitted
+  for (std::size_t i = 0; i < c.packets.size(); ++i) c.packets[i].data = c.frames[i].data();
+  Recorder r;
+  CaptureDecoder d({}, r);
+  d.take(c.packets);
+  d.finish();
+  const CaptureLosses l = d.losses();
+  ASSERT_EQ(l.flows.size(), 2u);
+  EXPECT_EQ(l.flows[0].name, "TCP 10.0.0.100:3490 > 10.0.0.11:50001");
+  EXPECT_EQ(l.flows[0].stats.missing, 30u);
+  EXPECT_EQ(l.flows[0].stats.retransmitted, 10u);
+  EXPECT_EQ(l.flows[1].stats.missing, 10u);
+  EXPECT_EQ(l.text(),
+            "40 bytes missing from TCP streams (2 gaps; 30 of them from TCP 10.0.0.100:3490 > 10.0.0.11:50001), 10 TCP "
+            "bytes retransmitted");
+  FlowKey six{0, net::IpAddress{0xfd00000000000000ull, 2}, net::IpAddress::v4(0x0A000001), 40000, 3490, 17};
+  EXPECT_EQ(flow_name(six), "UDP [fd00::2]:40000 > 10.0.0.1:3490");
 }
 
 }  // namespace
