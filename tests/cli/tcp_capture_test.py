@@ -15,19 +15,23 @@
   ours (on the impaired captures it decodes retransmitted messages again; tshark 4.0 does
   not reassemble DLT across segments, so it decodes about a third of them). Skipped with a
   message when tshark is not installed.
+* `--stats=json` lists the flows that lost bytes (valid against docs/stats.schema.json),
+  their missing bytes adding up to the report line's.
 
-Usage: tcp_capture_test.py DLTDUMP DLTGEN CAPGEN WORKDIR
+Usage: tcp_capture_test.py DLTDUMP DLTGEN CAPGEN STATS_SCHEMA WORKDIR
 """
 import collections
+import json
 import os
 import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from cli_checks import ENV, check, finish, fresh_dir, runner
+from cli_checks import check, finish, fresh_dir, runner, schema_validator
 
-DLTDUMP, DLTGEN, CAPGEN, WORK = (os.path.abspath(a) for a in sys.argv[1:5])
+DLTDUMP, DLTGEN, CAPGEN, SCHEMA, WORK = (os.path.abspath(a) for a in sys.argv[1:6])
+VALIDATOR = schema_validator(SCHEMA)
 run = runner(DLTDUMP)
 fresh_dir(WORK)
 
@@ -79,6 +83,16 @@ def check_truth(seed, cap, expected, truth):
     check(len(by_flow) >= 12, "seed %d: only %d directions with messages" % (seed, len(by_flow)))
     check(b"bytes missing from TCP streams" in err and b"TCP bytes retransmitted" in err,
           "seed %d: losses not reported: %s" % (seed, err))
+    # --stats=json lists the flows; their missing bytes add up to the report line's.
+    rc, stats, _ = run("--stats=json", cap)
+    flows = json.loads(stats)["capture_losses"]["flows"]
+    total = int(err.split(b": ", 1)[1].split(b" ", 1)[0])
+    check(rc == 0 and sum(f["missing_bytes"] for f in flows) == total and len(flows) >= 6,
+          "seed %d: --stats=json lists %d flows, %d bytes missing, the report %d" % (
+              seed, len(flows), sum(f["missing_bytes"] for f in flows), total))
+    if VALIDATOR:
+        errors = list(VALIDATOR.iter_errors(json.loads(stats)))
+        check(not errors, "seed %d: --stats=json against the schema: %s" % (seed, errors[:1]))
     return out, err
 
 
