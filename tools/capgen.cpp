@@ -28,14 +28,14 @@
 //     without SYN, and reorder, retransmit, overlap and send conflicting copies of
 //     segments (always after the original). `--truth FILE` writes one line per message a
 //     decoder must find whole: the direction (`tcp0-down`, `tcp0-up`, …, `udp6`) and the
-//     message's number in the stream.
+//     message's number in the stream. `--no-udp` leaves the UDP flow out (all TCP).
 // Time stamps grow by a random 1-1000 µs with nanosecond digits. `--summary` prints the
 // packet count, per-interface counts, the message count and the first and last times.
 //
 // Usage: capgen [--count N | --size BYTES] [--seed S] [--interfaces K] [--payload N]
 //               [--max-payload N] [--dropped N]
 //               [--dlt STREAM [--flows N] [--max-messages N] [--no-split] [--noise] [--sections 1|2]]
-//               [--tcp STREAM [--flows N] [--max-messages N] [--impair] [--truth FILE]]
+//               [--tcp STREAM [--flows N] [--max-messages N] [--impair] [--no-udp] [--truth FILE]]
 //               [--summary] -o OUT.pcapng
 #include <fcntl.h>
 #include <unistd.h>
@@ -67,7 +67,7 @@ namespace fb = dltdump::tools;
   std::fprintf(stderr,
                "capgen: %s\nusage: capgen [--count N | --size BYTES] [--seed S] [--interfaces K] [--payload N] "
                "[--max-payload N] [--dropped N] [--dlt STREAM [--flows N] [--max-messages N] [--no-split] [--noise] "
-               "[--sections 1|2]] [--tcp STREAM [--flows N] [--max-messages N] [--impair] [--truth FILE]] "
+               "[--sections 1|2]] [--tcp STREAM [--flows N] [--max-messages N] [--impair] [--no-udp] [--truth FILE]] "
                "[--summary] -o OUT.pcapng\n",
                why);
   std::exit(2);
@@ -89,7 +89,7 @@ struct Config {
   std::string dlt;
   std::uint64_t flows = 5, sections = 1, max_messages = 8;
   bool split = true, noise = false, summary = false;
-  bool tcp = false, impair = false;
+  bool tcp = false, impair = false, udp6 = true;
   std::string truth;
   std::string out;
 };
@@ -490,8 +490,9 @@ int tcp_capture(const Config& c, int fd) {
     std::uint32_t frag_id = 1;
   } udp;
   udp.a6.source[15] = 2;
+  const std::size_t ways = n_conn + (c.udp6 ? 1 : 0);
   for (std::size_t m = 0; m < messages.size(); ++m) {
-    const std::size_t to = m % (n_conn + 1);
+    const std::size_t to = m % ways;
     if (to == n_conn) {
       udp.messages.push_back(m);
       continue;
@@ -557,7 +558,7 @@ int tcp_capture(const Config& c, int fd) {
       list(k.down);
       list(k.up);
     }
-    for (std::size_t m = n_conn; m < messages.size(); m += n_conn + 1) std::fprintf(t, "udp6 %zu\n", m);
+    for (std::size_t m = n_conn; c.udp6 && m < messages.size(); m += ways) std::fprintf(t, "udp6 %zu\n", m);
     std::fclose(t);
   }
   if (c.summary)
@@ -586,6 +587,7 @@ int main(int argc, char** argv) {
     else if (a == "--dlt") c.dlt = value();
     else if (a == "--tcp") c.dlt = value(), c.tcp = true;
     else if (a == "--impair") c.impair = true;
+    else if (a == "--no-udp") c.udp6 = false;
     else if (a == "--truth") c.truth = value();
     else if (a == "--flows") c.flows = number(value(), "--flows");
     else if (a == "--sections") c.sections = number(value(), "--sections");
