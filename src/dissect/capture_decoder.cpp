@@ -130,16 +130,20 @@ void CaptureDecoder::decode_ip6(std::span<const std::uint8_t> ip, const aio::Pac
   decode_transport(packet->protocol, packet->source, packet->destination, packet->payload, payload_offset, p);
 }
 
+std::optional<net::TcpSegment> CaptureDecoder::our_tcp(std::span<const std::uint8_t> b, std::uint64_t& refused) {
+  auto tcp = net::parse_tcp(b);
+  if (tcp && (wanted_tcp_port(tcp->destination_port) || wanted_tcp_port(tcp->source_port))) return tcp;
+  if (tcp) ++other_tcp_ports_[tcp->destination_port];
+  ++refused;
+  return std::nullopt;
+}
+
 void CaptureDecoder::decode_transport(std::uint8_t protocol, const net::IpAddress& source,
                                       const net::IpAddress& destination, std::span<const std::uint8_t> payload,
                                       std::uint64_t offset, const aio::Packet& p) {
   if (protocol == net::kIpProtocolTcp) {
-    const auto tcp = net::parse_tcp(payload);
-    if (!tcp || (!wanted_tcp_port(tcp->destination_port) && !wanted_tcp_port(tcp->source_port))) {
-      if (tcp) ++other_tcp_ports_[tcp->destination_port];
-      ++stats_.ignored;
-      return;
-    }
+    const auto tcp = our_tcp(payload, stats_.ignored);
+    if (!tcp) return;
     const FlowKey key{p.interface, source, destination, tcp->source_port, tcp->destination_port, net::kIpProtocolTcp};
     tcp_segment(key, *tcp, offset + static_cast<std::uint64_t>(tcp->payload.data() - payload.data()), p.time_ns,
                 options_.stable_packets);
@@ -168,12 +172,8 @@ void CaptureDecoder::decode_reassembled(std::uint8_t protocol, const net::IpAddr
     // The header must lie in the first fragment; each fragment's data then goes to the
     // stream as a segment of its own (exact file offsets), SYN and RST with the first,
     // FIN with the last.
-    const auto tcp = net::parse_tcp(first);
-    if (!tcp || (!wanted_tcp_port(tcp->destination_port) && !wanted_tcp_port(tcp->source_port))) {
-      if (tcp) ++other_tcp_ports_[tcp->destination_port];
-      ++stats_.reassembled_dropped;
-      return;
-    }
+    const auto tcp = our_tcp(first, stats_.reassembled_dropped);
+    if (!tcp) return;
     const FlowKey key{p.interface, source, destination, tcp->source_port, tcp->destination_port, net::kIpProtocolTcp};
     net::TcpSegment part = *tcp;
     std::uint32_t seq = tcp->seq + (tcp->syn() ? 1u : 0u);

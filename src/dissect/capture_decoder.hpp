@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -188,6 +189,9 @@ class CaptureDecoder final : public aio::Consumer {
   // A reassembled datagram: `skip` bytes of extension headers (IPv6) before the transport.
   void decode_reassembled(std::uint8_t protocol, const net::IpAddress& source, const net::IpAddress& destination,
                           const net::IpReassembly::Datagram& d, std::size_t skip, const aio::Packet& p);
+  // The TCP segment at the start of `b` if it is to or from one of our ports; else nullopt,
+  // its destination port counted (for nothing_found) and `refused` incremented.
+  std::optional<net::TcpSegment> our_tcp(std::span<const std::uint8_t> b, std::uint64_t& refused);
   void tcp_segment(const FlowKey& key, const net::TcpSegment& s, std::uint64_t payload_offset, std::int64_t time_ns,
                    bool stable);
   void deliver(const FlowKey& key, std::span<const Piece> pieces, std::int64_t time_ns, bool stable);

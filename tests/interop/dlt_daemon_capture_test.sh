@@ -18,41 +18,8 @@ for tool in dlt-daemon dlt-receive dumpcap tshark "$EXAMPLE_USER"; do
   command -v "$tool" > /dev/null ||
     { echo "SKIP: $tool not installed (Debian packages dlt-daemon, dlt-tools, libdlt-examples, tshark)"; exit 77; }
 done
-export TZ=UTC
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2> /dev/null; done
-  wait 2> /dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fails=0
-ok() { echo "ok: $*"; }
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-cat > "$work/dlt.conf" << CONF
-SendContextRegistration = 0
-ECUId = TCP1
-SharedMemorySize = 100000
-LoggingMode = 0
-LoggingLevel = 6
-RingbufferMinSize = 500000
-RingbufferMaxSize = 10000000
-RingbufferStepSize = 500000
-ControlSocketPath = $work/ctrl.sock
-CONF
-
-# A free port other than 3490 (which another daemon may hold): try a few.
-for attempt in 1 2 3 4 5; do
-  port=$((20000 + RANDOM % 30000))
-  dlt-daemon -c "$work/dlt.conf" -t "$work" -p "$port" > "$work/daemon.log" 2>&1 &
-  daemon=$!
-  sleep 1
-  kill -0 "$daemon" 2> /dev/null && break
-done
-pids+=("$daemon")
-kill -0 "$daemon" 2> /dev/null || { echo "FAIL: dlt-daemon did not start"; cat "$work/daemon.log"; exit 1; }
+. "$(dirname "$0")/private_daemon.sh"
+start_private_daemon TCP1
 
 dumpcap -q -i lo -f "tcp port $port" -w "$work/lo.pcapng" > "$work/dumpcap.log" 2>&1 &
 cap=$!
@@ -97,7 +64,7 @@ for threads in 1 4; do
       > "$work/diff" 2> "$work/err" && ! [ -s "$work/err" ]; then
       ok "threads $threads: the capture of $1 ($segments packets on lo) decodes to exactly $2.dlt's $(lines "$work/$2.dlt" | wc -l) messages"
     else
-      fail "threads $threads: the capture of $1 differs from $2.dlt: $(head -5 "$work/diff") $(cat "$work/err")"
+      fail "threads $threads: the capture of $1 differs from $2.dlt: $(head -5 "$work/diff" | cut -c1-150) $(cat "$work/err")"
     fi
   done
 done
