@@ -129,8 +129,8 @@ void TcpStream::keep(std::uint64_t at, std::span<const std::uint8_t> b, std::uin
                      TcpBudget& budget) {
   if (b.empty()) return;
   held_.emplace(at, Held{std::vector<std::uint8_t>(b.begin(), b.end()), file_offset, time_ns});
-  held_bytes_ += b.size();
-  budget.held += b.size();
+  held_bytes_ += b.size() + kSegmentCost;
+  budget.held += b.size() + kSegmentCost;
 }
 
 // Delivers the held segments that now follow on.
@@ -140,8 +140,8 @@ void TcpStream::drain(TcpBudget& budget, TcpStreamSink& sink, std::int64_t time_
     auto node = held_.extract(held_.begin());
     const std::uint64_t at = node.key();
     Held& h = node.mapped();
-    held_bytes_ -= h.bytes.size();
-    budget.held -= h.bytes.size();
+    held_bytes_ -= h.bytes.size() + kSegmentCost;
+    budget.held -= h.bytes.size() + kSegmentCost;
     const std::uint64_t end = at + h.bytes.size();
     if (end <= next_) {
       stats_.retransmitted += h.bytes.size();

@@ -12,7 +12,8 @@
 // retransmission and counted. Overlaps keep the first copy of every byte: held bytes seen
 // again are counted as retransmitted, and those that differ as conflicts.
 // Gaps: bytes that never come are given up when the stream holds more than
-// Limits::max_stream_bytes, when all streams sharing a TcpBudget hold more than
+// Limits::max_stream_bytes (a held segment counts its bytes plus kSegmentCost, its
+// bookkeeping, so that many tiny segments are bounded too), when all streams sharing a TcpBudget hold more than
 // Limits::max_total_bytes, when the oldest held segment waited Limits::timeout_ns of
 // capture time, and by flush() (the end of the input, an evicted stream). The sink then
 // gets on_break with the missing byte count, and delivery resumes at the next held byte.
@@ -80,6 +81,8 @@ struct TcpStreamStats {
 
 class TcpStream {
  public:
+  static constexpr std::size_t kSegmentCost = 64;  // held per segment beyond its bytes (map node, vector)
+
   TcpStream() = default;
   TcpStream(const TcpStream&) = delete;
   TcpStream& operator=(const TcpStream&) = delete;
@@ -95,6 +98,7 @@ class TcpStream {
   void release(TcpBudget& budget) noexcept;
 
   bool started() const noexcept { return started_; }
+  // What the held segments count against the limits: their bytes, kSegmentCost each.
   std::size_t held_bytes() const noexcept { return held_bytes_; }
   const TcpStreamStats& stats() const noexcept { return stats_; }
 

@@ -10,6 +10,7 @@ namespace dltdump::net {
 namespace {
 
 constexpr std::int64_t kSecond = 1'000'000'000;
+constexpr std::size_t kCost = TcpStream::kSegmentCost;
 
 // Records the stream as text: bytes as they are, a break as `[gap N]` or `[end]`.
 struct Recorder final : TcpStreamSink {
@@ -71,8 +72,8 @@ TEST(TcpStream, ReorderedSegmentsWaitForTheBytesBefore) {
   h.add(17, "ghi", 0, 3, 300);
   h.add(14, "def", 0, 2, 200);
   EXPECT_EQ(h.out.stream, "");
-  EXPECT_EQ(h.stream.held_bytes(), 6u);
-  EXPECT_EQ(h.budget.held, 6u);
+  EXPECT_EQ(h.stream.held_bytes(), 6 + 2 * kCost);  // a held segment costs its bytes and its bookkeeping
+  EXPECT_EQ(h.budget.held, 6 + 2 * kCost);
   h.add(11, "abc", 0, 1, 100);
   EXPECT_EQ(h.out.stream, "abcdefghi");
   EXPECT_EQ(h.out.offsets, (std::vector<std::uint64_t>{100, 200, 300}));  // each piece keeps its origin
@@ -141,11 +142,11 @@ TEST(TcpStream, AGapIsGivenUpAfterTheTimeout) {
 
 TEST(TcpStream, TheStreamLimitForcesTheGap) {
   Harness h;
-  h.budget.limits.max_stream_bytes = 8;
+  h.budget.limits.max_stream_bytes = 8 + 2 * kCost;
   h.add(0, "a");
   h.add(2, "cdef");
   EXPECT_EQ(h.out.stream, "a");
-  h.add(6, "ghijk");  // 9 bytes held > 8
+  h.add(6, "ghijk");  // 9 bytes in 2 segments held > 8
   EXPECT_EQ(h.out.stream, "a[gap 1]cdefghijk");
   EXPECT_EQ(h.stream.stats().forced, 1u);
   EXPECT_EQ(h.stream.held_bytes(), 0u);
@@ -154,7 +155,7 @@ TEST(TcpStream, TheStreamLimitForcesTheGap) {
 
 TEST(TcpStream, TheTotalLimitIsSharedByStreams) {
   TcpBudget budget;
-  budget.limits.max_total_bytes = 10;
+  budget.limits.max_total_bytes = 2 * (6 + kCost) - 1;
   TcpStream a, b;
   Recorder out_a, out_b;
   const std::vector<std::uint8_t> six(6, 'x');
@@ -165,11 +166,11 @@ TEST(TcpStream, TheTotalLimitIsSharedByStreams) {
   b.add(s, 0, 0, budget, out_b);
   s.seq = 200;
   a.add(s, 0, 0, budget, out_a);
-  EXPECT_EQ(budget.held, 6u);
-  b.add(s, 0, 0, budget, out_b);  // 12 held in all: b gives its gap up
+  EXPECT_EQ(budget.held, 6 + kCost);
+  b.add(s, 0, 0, budget, out_b);  // 2 segments held in all: b gives its gap up
   EXPECT_EQ(b.stats().forced, 1u);
   EXPECT_EQ(out_b.stream, "xxxxxx[gap 94]xxxxxx");
-  EXPECT_EQ(budget.held, 6u);
+  EXPECT_EQ(budget.held, 6 + kCost);
   a.flush(budget, out_a);
   EXPECT_EQ(budget.held, 0u);
 }
@@ -224,11 +225,23 @@ TEST(TcpStream, ARetransmittedSegmentFarBehindIsNotDelivered) {
   EXPECT_EQ(h.stream.held_bytes(), 0u);
 }
 
+TEST(TcpStream, ManyTinySegmentsAreBoundedByTheirCount) {
+  Harness h;
+  h.budget.limits.max_stream_bytes = 100 * (1 + kCost);
+  h.add(0, "a");
+  for (std::uint32_t i = 0; i < 100; ++i) h.add(2 + 2 * i, "x");  // 100 one-byte segments held
+  EXPECT_EQ(h.stream.stats().forced, 0u);
+  h.add(2 + 2 * 100, "y");
+  EXPECT_EQ(h.stream.stats().forced, 1u);
+  EXPECT_EQ(h.stream.held_bytes(), 0u);
+  EXPECT_EQ(h.stream.stats().gaps, 101u);
+}
+
 TEST(TcpStream, ReleaseGivesTheBudgetBack) {
   Harness h;
   h.add(0, "a");
   h.add(5, "xyz");
-  EXPECT_EQ(h.budget.held, 3u);
+  EXPECT_EQ(h.budget.held, 3 + kCost);
   h.stream.release(h.budget);
   EXPECT_EQ(h.budget.held, 0u);
 }
