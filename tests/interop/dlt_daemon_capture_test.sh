@@ -40,11 +40,16 @@ long=$(printf 'long message %.0s0123456789' $(seq 300))  # about 4 KB: several s
 DLT_PIPE_DIR=$work "$EXAMPLE_USER" -d 2 -n 200 -A TCPA -C TEST "tcp capture message" > /dev/null 2>&1
 DLT_PIPE_DIR=$work "$EXAMPLE_USER" -d 5 -n 30 -A TCPB -C LONG "$long" > /dev/null 2>&1
 sleep 2  # everything received and written
-kill -INT "$dump"
-wait "$dump"
+# dlt-receive first: the daemon then tells its remaining client, dltdump, of the
+# disconnection (a control message), which dltdump must have recorded before it stops.
 kill -TERM "$recv"
 wait "$recv" 2> /dev/null
-sleep 1
+sleep 2
+kill -INT "$dump"
+wait "$dump"
+# dumpcap drops what the kernel still buffers for it when it stops: give it time to read
+# the last segments on a loaded machine.
+sleep 3
 kill -INT "$cap"
 wait "$cap"
 
