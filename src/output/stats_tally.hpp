@@ -204,6 +204,7 @@ class StatsTally {
     LineOutput::FlowLoss loss;
   };
   void capture_losses(std::span<const LineOutput::FlowLoss> flows, std::uint64_t not_listed) {
+    if (inputs_.empty()) return;  // only within an input
     for (const auto& f : flows) capture_flows_.push_back({static_cast<std::uint32_t>(inputs_.size() - 1), f});
     capture_flows_not_listed_ += not_listed;
   }
