@@ -60,6 +60,8 @@ dissect::CaptureDecoder::Options small_limits() {
   o.max_flows = 8;
   o.reassembly.max_sets = 16;
   o.reassembly.max_bytes = 64 << 10;
+  o.tcp_ports = {3490, 3491};
+  o.tcp = {4 << 10, 16 << 10, 5'000'000'000};
   return o;
 }
 

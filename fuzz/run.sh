@@ -122,7 +122,44 @@ dlf_filter() {  # type ecu app ctx payload regex-app regex-ctx regex-payload ica
   dlf_filter 1 TCB '^(NA|ME)' 'S$' 'time+out' 1 1 1 1 0 1 1 1 200 1
   dlf_filter 2 E HMI C x 0 0 0 0 0 1 0 0 0 0
   echo '</dltfilter>'; } > "$work/corpus_dlf_reader/seed"
-TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter dlt_output:dlt_output live_uri:live_uri cli:cli fibex_reader:fibex_reader fibex_decode:fibex_decode dlf_reader:dlf_reader}
+# DLT over TCP and IPv6 (issue #25): capgen --tcp captures for the capture path; records of
+# segments for fuzz_tcp_stream and length-prefixed packets for fuzz_ipv6.
+"$gen" --format net --count 40 --seed 41 -o "$work/tcp_n"
+for s in 1 2; do
+  "$capgen" --tcp "$work/tcp_n" --flows 3 --impair --seed "$s" -o "$work/tcp_c$s"
+  { printf '\x00'; cat "$work/tcp_c$s"; } > "$work/corpus_capture_dlt/tcp$s.seed"
+done
+mkdir -p "$work/corpus_tcp_stream" "$work/corpus_ipv6"
+python3 - "$work" << 'PY'
+import struct, sys
+work = sys.argv[1]
+def seg(stream, flags, seq, step, payload, absolute=True):
+    first = (stream % 3) | (8 if absolute else 0)
+    return bytes([first, flags]) + struct.pack(">I", seq) + bytes([step, len(payload) // 2]) + payload
+data = bytes(range(256)) * 2
+recs = [seg(0, 2, 0xFFFFFF00, 1, b""), seg(0, 0, 0xFFFFFF01, 1, data[:100]), seg(0, 0, 0xFFFFFF01 + 150, 1, data[:60]),
+        seg(1, 0, 1000, 3, data[:200]), seg(0, 0, 0xFFFFFF01 + 100, 1, data[:80]), seg(1, 1, 1300, 60, data[:40]),
+        seg(2, 4, 5, 1, b""), seg(0, 1, 0xFFFFFF01 + 210, 250, data[:20])]
+open(work + "/corpus_tcp_stream/seed1", "wb").write(b"".join(recs))
+open(work + "/corpus_tcp_stream/seed2", "wb").write(b"".join(reversed(recs)))
+def ipv6(next_header, body, src=11, dst=100):
+    return bytes([0x60, 0, 0, 0]) + struct.pack(">HBB", len(body), next_header, 64) + bytes(15) + bytes([src]) + bytes(15) + bytes([dst]) + body
+def option(next_header, extra=0):
+    return bytes([next_header, extra // 8, 1, 4 + extra, 0, 0, 0, 0]) + bytes(extra)
+tcp = struct.pack(">HHIIBBHHH", 3490, 50000, 7, 1, 0x50, 0x18, 65535, 0, 0) + data[:300]
+udp = struct.pack(">HHHH", 50000, 3490, 8 + 300, 0) + data[:300]
+def frags(next_header, datagram, size, ident):
+    out = []
+    for at in range(0, len(datagram), size):
+        more = 1 if at + size < len(datagram) else 0
+        out.append(ipv6(44, bytes([next_header, 0]) + struct.pack(">HI", (at // 8) << 3 | more, ident) + datagram[at:at + size]))
+    return out
+def ipv4(proto, body, ident=1, offset=0, more=False):
+    return struct.pack(">BBHHHBBH", 0x45, 0, 20 + len(body), ident, (0x2000 if more else 0) | offset // 8, 64, proto, 0) + bytes([10, 0, 0, 11, 10, 0, 0, 100]) + body
+packets = [ipv6(17, udp), ipv6(0, option(43) + option(60, 8) + option(6) + tcp)] + list(reversed(frags(6, tcp, 128, 9))) +           [ipv4(17, udp[:160], 5, 0, True), ipv4(17, udp[160:], 5, 160)]
+open(work + "/corpus_ipv6/seed1", "wb").write(b"".join(struct.pack(">H", len(p)) + p for p in packets))
+PY
+TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter dlt_output:dlt_output live_uri:live_uri cli:cli fibex_reader:fibex_reader fibex_decode:fibex_decode dlf_reader:dlf_reader tcp_stream:tcp_stream ipv6:ipv6}
 for t in $TARGETS; do
   target=${t%%:*}
   corpus=${t##*:}

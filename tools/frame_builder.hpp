@@ -1,6 +1,7 @@
 // Captured frames for generators and tests: Ethernet (with VLAN tags), Linux SLL/SLL2 and
-// raw IP around IPv4/UDP datagrams, whole or fragmented, and TECMP frames. IPv4 headers
-// carry a valid checksum; UDP checksums are 0 (none).
+// raw IP around IPv4 or IPv6 packets carrying UDP datagrams or TCP segments, whole or
+// fragmented (IPv6 with extension headers), and TECMP frames. IPv4 headers carry a valid
+// checksum; UDP and TCP checksums are 0 (not verified by readers of captures).
 #pragma once
 
 #include <algorithm>
@@ -56,13 +57,83 @@ inline Frame ipv4(const Addresses& a, const Frame& data, std::uint16_t id = 1, s
   return b;
 }
 
-// The IPv4 fragments of one UDP datagram, `size` bytes of it per fragment (a multiple of 8).
-inline std::vector<Frame> fragments(const Addresses& a, const Frame& datagram, std::size_t size, std::uint16_t id) {
+// The IPv4 fragments of one UDP datagram (or TCP segment: `protocol` 6), `size` bytes of it
+// per fragment (a multiple of 8).
+inline std::vector<Frame> fragments(const Addresses& a, const Frame& datagram, std::size_t size, std::uint16_t id,
+                                    std::uint8_t protocol = 17) {
   std::vector<Frame> out;
   for (std::size_t at = 0; at < datagram.size(); at += size) {
     const std::size_t n = std::min(size, datagram.size() - at);
     out.push_back(ipv4(a, Frame(datagram.begin() + static_cast<long>(at), datagram.begin() + static_cast<long>(at + n)),
-                       id, static_cast<std::uint32_t>(at), at + n < datagram.size()));
+                       id, static_cast<std::uint32_t>(at), at + n < datagram.size(), protocol));
+  }
+  return out;
+}
+
+// A TCP segment (20-byte header, or 32 with a timestamp option) carrying `payload`.
+inline Frame tcp(const Addresses& a, std::uint32_t seq, std::uint8_t flags, const Frame& payload,
+                 bool options = false) {
+  Frame b;
+  put_be(b, a.source_port, 2);
+  put_be(b, a.destination_port, 2);
+  put_be(b, seq, 4);
+  put_be(b, 1, 4);  // acknowledgement number
+  b.push_back(static_cast<std::uint8_t>((options ? 8 : 5) << 4));
+  b.push_back(static_cast<std::uint8_t>(flags | 0x10));  // ACK set, as on a running connection
+  put_be(b, 65535, 2);                                   // window
+  put_be(b, 0, 4);                                       // checksum, urgent pointer
+  if (options) {
+    const Frame ts = {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2};  // NOP, NOP, timestamps
+    b.insert(b.end(), ts.begin(), ts.end());
+  }
+  b.insert(b.end(), payload.begin(), payload.end());
+  return b;
+}
+
+// IPv6 addresses fd00::11 and fd00::64 (the last byte as the IPv4 ones' last byte).
+struct Addresses6 {
+  std::uint8_t source[16] = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0B};
+  std::uint8_t destination[16] = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x64};
+};
+
+// An IPv6 extension header (hop-by-hop 0, routing 43, destination options 60) of 8 bytes
+// + `extra` (a multiple of 8), announcing `next`.
+inline Frame ipv6_option_header(std::uint8_t next, std::size_t extra = 0) {
+  Frame b = {next, static_cast<std::uint8_t>(extra / 8), 1, 4, 0, 0, 0, 0};  // PadN
+  b.resize(8 + extra, 0);
+  return b;
+}
+
+// An IPv6 packet: `headers` (extension headers, the first announced as `first_next`)
+// followed by `data`.
+inline Frame ipv6(const Frame& data, std::uint8_t first_next, const Frame& headers = {}, const Addresses6& a = {}) {
+  Frame b = {0x60, 0, 0, 0};
+  put_be(b, headers.size() + data.size(), 2);
+  b.push_back(first_next);
+  b.push_back(64);
+  b.insert(b.end(), a.source, a.source + 16);
+  b.insert(b.end(), a.destination, a.destination + 16);
+  b.insert(b.end(), headers.begin(), headers.end());
+  b.insert(b.end(), data.begin(), data.end());
+  return b;
+}
+
+// The IPv6 fragments of `datagram` (an upper-layer packet of protocol `next`), `size`
+// bytes per fragment (a multiple of 8), each after `headers` (unfragmentable extension
+// headers, the first announced as `first_next`; their last must announce 44, fragment).
+inline std::vector<Frame> fragments6(const Frame& datagram, std::uint8_t next, std::size_t size, std::uint32_t id,
+                                     std::uint8_t first_next = 44, const Frame& headers = {},
+                                     const Addresses6& a = {}) {
+  std::vector<Frame> out;
+  for (std::size_t at = 0; at < datagram.size(); at += size) {
+    const std::size_t n = std::min(size, datagram.size() - at);
+    Frame f = headers;
+    f.push_back(next);
+    f.push_back(0);
+    put_be(f, (at / 8) << 3 | (at + n < datagram.size() ? 1 : 0), 2);
+    put_be(f, id, 4);
+    f.insert(f.end(), datagram.begin() + static_cast<long>(at), datagram.begin() + static_cast<long>(at + n));
+    out.push_back(ipv6(f, first_next, {}, a));
   }
   return out;
 }
@@ -79,16 +150,16 @@ inline Frame ethernet(const Frame& payload, const std::vector<std::uint16_t>& ta
   return b;
 }
 
-inline Frame sll(const Frame& ip) {
+inline Frame sll(const Frame& ip, std::uint16_t protocol = 0x0800) {
   Frame b = {0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 0x0B, 0, 0};
-  put_be(b, 0x0800, 2);
+  put_be(b, protocol, 2);
   b.insert(b.end(), ip.begin(), ip.end());
   return b;
 }
 
-inline Frame sll2(const Frame& ip) {
+inline Frame sll2(const Frame& ip, std::uint16_t protocol = 0x0800) {
   Frame b;
-  put_be(b, 0x0800, 2);
+  put_be(b, protocol, 2);
   put_be(b, 0, 2);
   put_be(b, 3, 4);
   put_be(b, 1, 2);

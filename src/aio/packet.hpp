@@ -22,6 +22,7 @@ inline constexpr std::uint16_t kEthernet = 1;
 inline constexpr std::uint16_t kRaw = 101;  // IPv4 or IPv6, no link header
 inline constexpr std::uint16_t kLinuxSll = 113;
 inline constexpr std::uint16_t kIpv4 = 228;
+inline constexpr std::uint16_t kIpv6 = 229;
 inline constexpr std::uint16_t kLinuxSll2 = 276;
 }  // namespace link_type
 

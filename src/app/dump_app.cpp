@@ -109,8 +109,15 @@ void decode_file_blocks(util::InputFile& file, const DumpConfig& config, Pipelin
 }
 
 // What a capture's bounds and rules lost goes to stderr, so that standard output stays the
-// lines DltDump prints.
-void report_losses(int diag_fd, const std::string& name, const dissect::CaptureLosses& losses) {
+// lines DltDump prints; the TCP flows that lost bytes also to the output (--stats lists them).
+void report_losses(int diag_fd, const std::string& name, const dissect::CaptureLosses& losses,
+                   output::LineOutput& sink) {
+  if (!losses.flows.empty()) {
+    std::vector<output::LineOutput::FlowLoss> flows;
+    for (const auto& f : losses.flows)
+      flows.push_back({f.name, f.stats.missing, f.stats.gaps, f.stats.retransmitted, f.stats.conflicts});
+    sink.capture_losses(flows, losses.flows_not_listed);
+  }
   if (losses.any()) util::write_diagnostic(diag_fd, name + ": " + losses.text());
 }
 
@@ -158,10 +165,10 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
       }
     } catch (const util::Error& e) {
       if (!e.ends_input_only()) throw;
-      report_losses(diag_fd, file.name(), report.losses);
+      report_losses(diag_fd, file.name(), report.losses, pipeline.sink);
       throw;
     }
-    report_losses(diag_fd, file.name(), report.losses);
+    report_losses(diag_fd, file.name(), report.losses, pipeline.sink);
     file.check_not_shrunk();  // zeros past a cut are no "nothing found"
     report_nothing_found(report);
     return;
@@ -173,7 +180,7 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
   const pcap::ReplayOutcome replayed = pcap::replay(*reader, decoder);  // what the output throws goes up
   file.check_not_shrunk();  // a cut capture: its open flows are not flushed as if it ended
   decoder.finish();
-  report_losses(diag_fd, file.name(), decoder.losses());
+  report_losses(diag_fd, file.name(), decoder.losses(), pipeline.sink);
   if (replayed.fault) throw *replayed.fault;  // a malformed capture, after what came before it
   report_nothing_found(decoder.report());
 }

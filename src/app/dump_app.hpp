@@ -29,6 +29,7 @@ struct DumpConfig {
   std::uint64_t block_bytes = 2u << 20;                 // piece size for parallel decoding
   std::uint64_t sort_held_bytes = 64u << 20;            // a sorted run's bound per input (app/sort/merge.hpp)
   std::vector<std::uint16_t> udp_ports{3490};           // DLT in captures: UDP destination ports
+  std::vector<std::uint16_t> tcp_ports{3490};           // DLT in captures: TCP ports (either end)
   filter::FilterSpec filter;                            // lines to keep (empty: all)
   std::uint32_t before_context = 0, after_context = 0;  // -B, -A (only with a filter)
   std::string output;                                   // -o: file name template (empty: the console)

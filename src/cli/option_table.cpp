@@ -86,6 +86,14 @@ constexpr OptionEntry kTable[] = {
      .help = "UDP destination ports that carry DLT in PCAP and PCAP-NG captures, separated by commas (default: "
              "3490).",
      .example = "3490,3491"},
+    {.id = TcpPort,
+     .long_name = "tcp-port",
+     .arity = Value,
+     .value_name = "ports",
+     .section = Options,
+     .help = "TCP ports that carry DLT in PCAP and PCAP-NG captures, separated by commas (default: 3490). Both "
+             "directions of a connection to or from one of them are decoded.",
+     .example = "3490,13400"},
     {.id = Threads,
      .long_name = "threads",
      .arity = Value,

@@ -27,6 +27,7 @@ enum class OptionId : std::uint8_t {
   Time,
   Format,
   UdpPort,
+  TcpPort,
   Threads,
   Output,
   Out,

@@ -34,17 +34,17 @@ constexpr unsigned kMaxDefaultThreads = 8;  // the default: one thread a core, u
 constexpr std::uint64_t kMaxSplitDigits = std::numeric_limits<std::int32_t>::max();  // as DltDump's int
 constexpr std::uint64_t kMinSplitBytes = 64u << 10;
 
-// --udp-port: comma-separated port numbers 1..kMaxPort (the option is given at most once).
-std::vector<std::uint16_t> parse_udp_ports(const std::vector<std::string>& values) {
+// --udp-port, --tcp-port (`id`): comma-separated port numbers 1..kMaxPort (the option is
+// given at most once).
+std::vector<std::uint16_t> parse_ports(OptionId id, const std::vector<std::string>& values) {
   std::vector<std::uint16_t> ports;
   for (const auto& value : values) {
     for (const auto& item : split_list(value)) {
       char* end = nullptr;
       const long n = std::strtol(item.c_str(), &end, 10);
       if (item.empty() || *end != 0 || n < 1 || n > kMaxPort)
-        throw util::option_error(option_name(OptionId::UdpPort),
-                                 "Option " + option_quoted(OptionId::UdpPort) + " must list port numbers from 1 to " +
-                                     std::to_string(kMaxPort) + ", not " + util::quoted(item));
+        throw util::option_error(option_name(id), "Option " + option_quoted(id) + " must list port numbers from 1 to " +
+                                                      std::to_string(kMaxPort) + ", not " + util::quoted(item));
       ports.push_back(static_cast<std::uint16_t>(n));
     }
   }
@@ -414,7 +414,8 @@ Options parse_options(std::span<const std::string> args) {
   o.dump.position = cl.has(OptionId::Position);
   o.dump.time = parse_time(cl);
   o.dump.threads = cl.has(OptionId::Threads) ? parse_threads(cl.values(OptionId::Threads)->front()) : default_threads();
-  if (auto* v = cl.values(OptionId::UdpPort)) o.dump.udp_ports = parse_udp_ports(*v);
+  if (auto* v = cl.values(OptionId::UdpPort)) o.dump.udp_ports = parse_ports(OptionId::UdpPort, *v);
+  if (auto* v = cl.values(OptionId::TcpPort)) o.dump.tcp_ports = parse_ports(OptionId::TcpPort, *v);
   if (auto* v = cl.values(OptionId::Output)) o.dump.output = parse_output(v->front());
   o.dump.records = parse_records(cl, o.dump.output);
   o.dump.count = cl.has(OptionId::Count);

@@ -5,7 +5,9 @@
 
 #include "aio/packet.hpp"
 #include "dissect/capture_decoder_split.hpp"
+#include "net/ipv6.hpp"
 #include "net/link.hpp"
+#include "net/tcp.hpp"
 #include "net/tecmp.hpp"
 
 namespace dltdump::dissect {
@@ -19,9 +21,32 @@ CaptureDecoder::CaptureDecoder(const Options& options, DatagramSink& datagrams)
 CaptureDecoder::CaptureDecoder(const Options& options, dlt::FramerSink* sink, DatagramSink* datagrams)
     : options_(options), sink_(sink), datagrams_(datagrams), reassembly_(options.reassembly) {
   for (const std::uint16_t port : options_.udp_ports) wanted_ports_.set(port);
+  for (const std::uint16_t port : options_.tcp_ports) wanted_tcp_ports_.set(port);
+  tcp_budget_.limits = options_.tcp;
 }
 
-CaptureDecoder::~CaptureDecoder() = default;
+CaptureDecoder::~CaptureDecoder() {
+  for (auto& c : tcp_) c->stream.release(tcp_budget_);
+}
+
+// Where a TCP stream's bytes and breaks go: the flow of its connection and direction.
+class CaptureDecoder::TcpDelivery final : public net::TcpStreamSink {
+ public:
+  TcpDelivery(CaptureDecoder& d, const FlowKey& key, bool stable) : d_(d), key_(key), stable_(stable) {}
+  void on_bytes(std::span<const std::uint8_t> bytes, std::uint64_t offset, std::int64_t time_ns,
+                bool in_packet) override {
+    const Piece piece{bytes, offset};
+    d_.deliver(key_, {&piece, 1}, time_ns, stable_ && in_packet);
+  }
+  void on_break(std::uint64_t missing, std::uint64_t offset, std::int64_t time_ns) override {
+    d_.break_flow(key_, missing, offset, time_ns);
+  }
+
+ private:
+  CaptureDecoder& d_;
+  const FlowKey& key_;
+  bool stable_;
+};
 
 bool CaptureDecoder::wanted_port(std::uint16_t port) const noexcept { return wanted_ports_.test(port); }
 
@@ -45,77 +70,222 @@ void CaptureDecoder::decode(const aio::Packet& p) {
   auto offset_of = [&](std::span<const std::uint8_t> inner) {
     return p.offset + static_cast<std::uint64_t>(inner.data() - p.data);
   };
-  if (link->ether_type == net::kEtherTypeIpv4) {
-    decode_ip(link->payload, p, offset_of(link->payload));
-  } else if (link->ether_type == net::kEtherTypeTecmp || link->ether_type == net::kEtherTypeTecmpOld) {
+  if (link->ether_type == net::kEtherTypeTecmp || link->ether_type == net::kEtherTypeTecmpOld) {
     const auto status = net::for_each_tecmp_entry(link->payload, [&](std::span<const std::uint8_t> inner) {
       const auto l = net::strip_ethernet(inner);
-      if (l && l->ether_type == net::kEtherTypeIpv4) decode_ip(l->payload, p, offset_of(l->payload));
+      if (l) decode_network(l->ether_type, l->payload, p, offset_of(l->payload));
       else ++stats_.ignored;
     });
     if (status == net::TecmpStatus::BadVersion) ++stats_.tecmp_bad_version;
     else if (status != net::TecmpStatus::Decoded) ++stats_.ignored;
   } else {
-    ++stats_.ignored;
+    decode_network(link->ether_type, link->payload, p, offset_of(link->payload));
   }
 }
 
+void CaptureDecoder::decode_network(std::uint16_t ether_type, std::span<const std::uint8_t> ip, const aio::Packet& p,
+                                    std::uint64_t ip_offset) {
+  if (ether_type == net::kEtherTypeIpv4) decode_ip(ip, p, ip_offset);
+  else if (ether_type == net::kEtherTypeIpv6) decode_ip6(ip, p, ip_offset);
+  else ++stats_.ignored;
+}
+
 void CaptureDecoder::decode_ip(std::span<const std::uint8_t> ip, const aio::Packet& p, std::uint64_t ip_offset) {
-  const auto packet = net::parse_ipv4_udp(ip, options_.capture_minimum ? net::kMinCapturedIpv4Udp : 28);
-  if (!packet) {
+  const auto packet = net::parse_ipv4(ip, options_.capture_minimum ? net::kMinCapturedIpv4Udp : 28);
+  if (!packet || (packet->protocol != net::kIpProtocolUdp && packet->protocol != net::kIpProtocolTcp)) {
+    ++stats_.ignored;
+    return;
+  }
+  const std::uint64_t payload_offset = ip_offset + static_cast<std::uint64_t>(packet->payload.data() - ip.data());
+  const auto source = net::IpAddress::v4(packet->source), destination = net::IpAddress::v4(packet->destination);
+  if (packet->is_fragment()) {
+    // Every fragment is kept, whatever its ports: the UDP or TCP header is only in the first.
+    const auto* d = reassembly_.add(p.interface, *packet, payload_offset, p.time_ns);
+    if (d) decode_reassembled(packet->protocol, source, destination, *d, 0, p);
+    return;
+  }
+  decode_transport(packet->protocol, source, destination, packet->payload, payload_offset, p);
+}
+
+void CaptureDecoder::decode_ip6(std::span<const std::uint8_t> ip, const aio::Packet& p, std::uint64_t ip_offset) {
+  const auto packet = net::parse_ipv6(ip);
+  if (!packet || (packet->protocol != net::kIpProtocolUdp && packet->protocol != net::kIpProtocolTcp &&
+                  !(packet->is_fragment() && net::is_ipv6_option_header(packet->protocol)))) {
     ++stats_.ignored;
     return;
   }
   const std::uint64_t payload_offset = ip_offset + static_cast<std::uint64_t>(packet->payload.data() - ip.data());
   if (packet->is_fragment()) {
-    // Every fragment is kept, whatever its ports: the UDP header is only in the first.
     const auto* d = reassembly_.add(p.interface, *packet, payload_offset, p.time_ns);
     if (!d) return;
-    std::size_t total = 0;
-    for (const auto& piece : d->pieces) total += piece.bytes.size();
-    const auto udp = net::parse_udp_header(d->pieces.front().bytes);
-    if (!udp || !wanted_port(udp->destination_port) || udp->length < 8 || udp->length > total) {
-      if (udp && !wanted_port(udp->destination_port)) count_other_port(udp->destination_port);
+    // Extension headers after the fragment header are part of the reassembled data.
+    const auto upper = net::upper_protocol(packet->protocol, d->pieces.front().bytes);
+    if (!upper) {
       ++stats_.reassembled_dropped;
       return;
     }
-    // All fragment data goes to the flow (not cut to the UDP length), as §5.4 says.
-    std::vector<Piece> pieces;
-    pieces.reserve(d->pieces.size());
-    for (const auto& piece : d->pieces) pieces.push_back({piece.bytes, piece.offset});
-    pieces.front().bytes = pieces.front().bytes.subspan(std::min<std::size_t>(8, pieces.front().bytes.size()));
-    pieces.front().offset += 8;
-    deliver({p.interface, packet->source, packet->destination, udp->source_port, udp->destination_port}, pieces,
-            d->time_ns, false);
+    decode_reassembled(upper->protocol, packet->source, packet->destination, *d, upper->offset, p);
     return;
   }
-  const auto udp = net::parse_udp_header(packet->payload);
-  if (!udp || !wanted_port(udp->destination_port) || udp->length < 8 || udp->length > packet->payload.size()) {
+  decode_transport(packet->protocol, packet->source, packet->destination, packet->payload, payload_offset, p);
+}
+
+std::optional<net::TcpSegment> CaptureDecoder::our_tcp(std::span<const std::uint8_t> b, std::uint64_t& refused) {
+  auto tcp = net::parse_tcp(b);
+  if (tcp && (wanted_tcp_port(tcp->destination_port) || wanted_tcp_port(tcp->source_port))) return tcp;
+  if (tcp) ++other_tcp_ports_[tcp->destination_port];
+  ++refused;
+  return std::nullopt;
+}
+
+void CaptureDecoder::decode_transport(std::uint8_t protocol, const net::IpAddress& source,
+                                      const net::IpAddress& destination, std::span<const std::uint8_t> payload,
+                                      std::uint64_t offset, const aio::Packet& p) {
+  if (protocol == net::kIpProtocolTcp) {
+    const auto tcp = our_tcp(payload, stats_.ignored);
+    if (!tcp) return;
+    const FlowKey key{p.interface, source, destination, tcp->source_port, tcp->destination_port, net::kIpProtocolTcp};
+    tcp_segment(key, *tcp, offset + static_cast<std::uint64_t>(tcp->payload.data() - payload.data()), p.time_ns,
+                options_.stable_packets);
+    return;
+  }
+  const auto udp = net::parse_udp_header(payload);
+  if (!udp || !wanted_port(udp->destination_port) || udp->length < 8 || udp->length > payload.size()) {
     if (udp && !wanted_port(udp->destination_port)) count_other_port(udp->destination_port);
     ++stats_.ignored;
     return;
   }
-  const Piece piece{packet->payload.subspan(8, udp->length - 8u), payload_offset + 8};
-  deliver({p.interface, packet->source, packet->destination, udp->source_port, udp->destination_port}, {&piece, 1},
+  const Piece piece{payload.subspan(8, udp->length - 8u), offset + 8};
+  ++stats_.datagrams;
+  deliver({p.interface, source, destination, udp->source_port, udp->destination_port, net::kIpProtocolUdp}, {&piece, 1},
           p.time_ns, options_.stable_packets);
 }
 
-void CaptureDecoder::deliver(const FlowKey& key, std::span<const Piece> pieces, std::int64_t time_ns, bool stable) {
+void CaptureDecoder::decode_reassembled(std::uint8_t protocol, const net::IpAddress& source,
+                                        const net::IpAddress& destination, const net::IpReassembly::Datagram& d,
+                                        std::size_t skip, const aio::Packet& p) {
+  std::size_t total = 0;
+  for (const auto& piece : d.pieces) total += piece.bytes.size();
+  const std::span<const std::uint8_t> first = std::span<const std::uint8_t>(d.pieces.front().bytes).subspan(skip);
+  total -= skip;
+  if (protocol == net::kIpProtocolTcp) {
+    // The header must lie in the first fragment; each fragment's data then goes to the
+    // stream as a segment of its own (exact file offsets), SYN and RST with the first,
+    // FIN with the last.
+    const auto tcp = our_tcp(first, stats_.reassembled_dropped);
+    if (!tcp) return;
+    const FlowKey key{p.interface, source, destination, tcp->source_port, tcp->destination_port, net::kIpProtocolTcp};
+    net::TcpSegment part = *tcp;
+    std::uint32_t seq = tcp->seq + (tcp->syn() ? 1u : 0u);
+    for (std::size_t i = 0; i < d.pieces.size(); ++i) {
+      const bool last = i + 1 == d.pieces.size();
+      if (i > 0) {
+        part.payload = d.pieces[i].bytes;
+        part.seq = seq;
+        part.flags = 0;
+      }
+      if (!last) part.flags = static_cast<std::uint8_t>(part.flags & ~net::TcpSegment::kFin);
+      else part.flags = static_cast<std::uint8_t>(part.flags | (tcp->flags & net::TcpSegment::kFin));
+      const std::uint64_t offset =
+          d.pieces[i].offset + static_cast<std::uint64_t>(part.payload.data() - d.pieces[i].bytes.data());
+      tcp_segment(key, part, offset, d.time_ns, false);
+      if (tcp->rst()) break;
+      seq += static_cast<std::uint32_t>(part.payload.size());
+    }
+    return;
+  }
+  const auto udp = protocol == net::kIpProtocolUdp ? net::parse_udp_header(first) : std::nullopt;
+  if (!udp || !wanted_port(udp->destination_port) || udp->length < 8 || udp->length > total) {
+    if (udp && !wanted_port(udp->destination_port)) count_other_port(udp->destination_port);
+    ++stats_.reassembled_dropped;
+    return;
+  }
+  // All fragment data goes to the flow (not cut to the UDP length), as §5.4 says.
+  std::vector<Piece> pieces;
+  pieces.reserve(d.pieces.size());
+  for (const auto& piece : d.pieces) pieces.push_back({piece.bytes, piece.offset});
+  const std::size_t header = std::min<std::size_t>(skip + 8, pieces.front().bytes.size());
+  pieces.front().bytes = pieces.front().bytes.subspan(header);
+  pieces.front().offset += header;
   ++stats_.datagrams;
+  deliver({p.interface, source, destination, udp->source_port, udp->destination_port, net::kIpProtocolUdp}, pieces,
+          d.time_ns, false);
+}
+
+void CaptureDecoder::tcp_segment(const FlowKey& key, const net::TcpSegment& s, std::uint64_t payload_offset,
+                                 std::int64_t time_ns, bool stable) {
+  ++stats_.segments;
+  TcpConnection* const* found = tcp_index_.find(key);
+  TcpConnection* c;
+  if (found) {
+    c = *found;
+  } else {
+    if (tcp_.size() >= options_.max_flows) evict_least_recent_tcp();
+    tcp_.push_back(std::make_unique<TcpConnection>());
+    c = tcp_.back().get();
+    c->key = key;
+    tcp_index_.insert(key, c);
+  }
+  c->last_used = ++tcp_clock_;
+  TcpDelivery out(*this, c->key, stable);
+  c->stream.add(s, payload_offset, time_ns, tcp_budget_, out);
+}
+
+void CaptureDecoder::flush_tcp(TcpConnection& c) {
+  TcpDelivery out(*this, c.key, false);
+  c.stream.flush(tcp_budget_, out);
+}
+
+void CaptureDecoder::evict_least_recent_tcp() {
+  auto oldest = std::min_element(tcp_.begin(), tcp_.end(),
+                                 [](const auto& a, const auto& b) { return a->last_used < b->last_used; });
+  if (oldest == tcp_.end()) return;
+  flush_tcp(**oldest);
+  end_tcp(**oldest);
+  tcp_index_.erase((*oldest)->key);
+  tcp_.erase(oldest);
+}
+
+void CaptureDecoder::end_tcp(const TcpConnection& c) {
+  tcp_ended_ += c.stream.stats();
+  if (c.stream.stats().any_loss()) tcp_ended_losses_.emplace_back(c.key, c.stream.stats());
+}
+
+net::TcpStreamStats CaptureDecoder::tcp_stats() const noexcept {
+  net::TcpStreamStats total = tcp_ended_;
+  for (const auto& c : tcp_) total += c->stream.stats();
+  return total;
+}
+
+CaptureFlow* CaptureDecoder::flow_for(const FlowKey& key) {
+  if (CaptureFlow* const* found = flow_index_.find(key)) return *found;
+  if (flows_.size() >= options_.max_flows) evict_least_recent();
+  flows_.push_back(make_flow(key));
+  flow_index_.insert(key, flows_.back().get());
+  return flows_.back().get();
+}
+
+void CaptureDecoder::break_flow(const FlowKey& key, std::uint64_t missing, std::uint64_t offset, std::int64_t time_ns) {
+  if (datagrams_) {
+    datagrams_->on_break(key, missing, offset, time_ns);
+    return;
+  }
+  CaptureFlow* flow = missing ? flow_for(key) : nullptr;
+  if (!flow) {
+    CaptureFlow* const* found = flow_index_.find(key);
+    if (!found) return;
+    flow = *found;
+  }
+  flow->last_used = ++clock_;
+  flow->break_stream(missing, offset, time_ns);
+}
+
+void CaptureDecoder::deliver(const FlowKey& key, std::span<const Piece> pieces, std::int64_t time_ns, bool stable) {
   if (datagrams_) {
     datagrams_->on_datagram(key, pieces, time_ns, stable);
     return;
   }
-  CaptureFlow* const* found = flow_index_.find(key);
-  CaptureFlow* flow;
-  if (found) {
-    flow = *found;
-  } else {
-    if (flows_.size() >= options_.max_flows) evict_least_recent();
-    flows_.push_back(make_flow(key));
-    flow = flows_.back().get();
-    flow_index_.insert(key, flow);
-  }
+  CaptureFlow* flow = flow_for(key);
   flow->last_used = ++clock_;
   for (const Piece& piece : pieces) flow->feed(piece.bytes, piece.offset, time_ns);
 }
@@ -126,7 +296,7 @@ std::unique_ptr<CaptureFlow> CaptureDecoder::make_flow(const FlowKey& key) {
 }
 
 bool CaptureDecoder::idle() const noexcept {
-  return reassembly_.open_sets() == 0 &&
+  return reassembly_.open_sets() == 0 && tcp_.empty() &&
          std::all_of(flows_.begin(), flows_.end(), [](const auto& flow) { return flow->idle(); });
 }
 
@@ -174,6 +344,7 @@ std::vector<std::unique_ptr<CaptureFlow>> CaptureDecoder::hand_over(DatagramSink
 CaptureDecoder::Stats& CaptureDecoder::Stats::operator+=(const Stats& o) noexcept {
   packets += o.packets;
   datagrams += o.datagrams;
+  segments += o.segments;
   ignored += o.ignored;
   truncated += o.truncated;
   unsupported_link += o.unsupported_link;
@@ -187,6 +358,11 @@ CaptureDecoder::Stats& CaptureDecoder::Stats::operator+=(const Stats& o) noexcep
 void CaptureDecoder::absorb_stats(const CaptureDecoder& other) {
   stats_ += other.stats_;
   reassembly_.add_stats(other.reassembly_.stats());
+  tcp_ended_ += other.tcp_stats();
+  tcp_ended_losses_.insert(tcp_ended_losses_.end(), other.tcp_ended_losses_.begin(), other.tcp_ended_losses_.end());
+  for (const auto& c : other.tcp_)
+    if (c->stream.stats().any_loss()) tcp_ended_losses_.emplace_back(c->key, c->stream.stats());
+  for (const auto& [port, n] : other.other_tcp_ports_) other_tcp_ports_[port] += n;
   for (const auto& [port, n] : other.other_ports_) other_ports_[port] += n;
 }
 
@@ -202,7 +378,7 @@ void CaptureDecoder::evict_least_recent() {
 
 bool CaptureLosses::any() const noexcept {
   return fragment_sets_dropped || fragment_sets_discarded || fragment_sets_incomplete || tecmp_bad_version ||
-         flows_ended_early || beyond_snapshot;
+         flows_ended_early || beyond_snapshot || tcp.any_loss();
 }
 
 std::string CaptureLosses::text() const {
@@ -212,18 +388,28 @@ std::string CaptureLosses::text() const {
     out += out.empty() ? "" : ", ";
     out += std::to_string(n) + " " + what;
   };
-  add(fragment_sets_dropped, "IPv4 fragment sets dropped at the memory limit");
-  add(fragment_sets_discarded, "IPv4 fragment sets discarded (15 s gap, overlap or conflicting last fragment)");
-  add(fragment_sets_incomplete, "IPv4 fragment sets incomplete at the end");
+  add(fragment_sets_dropped, "IP fragment sets dropped at the memory limit");
+  add(fragment_sets_discarded, "IP fragment sets discarded (15 s gap, overlap or conflicting last fragment)");
+  add(fragment_sets_incomplete, "IP fragment sets incomplete at the end");
   add(tecmp_bad_version, "TECMP frames of a version other than 3");
   add(flows_ended_early, "flows ended early at the flow limit");
   if (beyond_snapshot)
     add(beyond_snapshot,
         "records captured longer than the snapshot length " + std::to_string(snapshot_length) + " (read whole)");
+  if (tcp.missing) {
+    std::string why = std::to_string(tcp.gaps) + (tcp.gaps == 1 ? " gap" : " gaps");
+    if (tcp.forced) why += ", " + std::to_string(tcp.forced) + " given up at the memory limit";
+    if (flows.size() + flows_not_listed > 1 && !flows.empty() && flows.front().stats.missing)
+      why += "; " + std::to_string(flows.front().stats.missing) + " of them from " + flows.front().name;
+    else if (!flows.empty() && flows.front().stats.missing) why += " in " + flows.front().name;
+    add(tcp.missing, "bytes missing from TCP streams (" + why + ")");
+  }
+  add(tcp.retransmitted, "TCP bytes retransmitted");
+  add(tcp.conflicts, "TCP bytes overlapping differently (the first copy kept)");
   return out;
 }
 
-CaptureLosses CaptureDecoder::losses() const noexcept {
+CaptureLosses CaptureDecoder::losses() const {
   const auto& r = reassembly_.stats();
   CaptureLosses l;
   l.fragment_sets_dropped = r.dropped_sets;
@@ -233,27 +419,58 @@ CaptureLosses CaptureDecoder::losses() const noexcept {
   l.flows_ended_early = stats_.flows_evicted;
   l.beyond_snapshot = stats_.beyond_snapshot;
   l.snapshot_length = options_.snapshot_length;
+  l.tcp = tcp_stats();
+  std::vector<std::pair<FlowKey, net::TcpStreamStats>> lossy = tcp_ended_losses_;
+  for (const auto& c : tcp_)
+    if (c->stream.stats().any_loss()) lossy.emplace_back(c->key, c->stream.stats());
+  std::stable_sort(lossy.begin(), lossy.end(), [](const auto& a, const auto& b) {
+    return a.second.missing != b.second.missing ? a.second.missing > b.second.missing
+                                                : a.second.retransmitted > b.second.retransmitted;
+  });
+  for (const auto& [key, stats] : lossy) {
+    if (l.flows.size() == CaptureLosses::kMaxFlowsListed) {
+      ++l.flows_not_listed;
+      continue;
+    }
+    l.flows.push_back({flow_name(key), stats});
+  }
   return l;
 }
 
+namespace {
+
+// `no UDP datagrams to port 3490; found UDP ports 3491 (120 datagrams), 5000 (3)`: the
+// ports wanted, then the busiest five found (none: only the first part).
+std::string ports_found(std::vector<std::uint16_t> wanted,
+                        const std::unordered_map<std::uint16_t, std::uint64_t>& found, const char* protocol,
+                        const char* what, const char* direction) {
+  std::vector<std::pair<std::uint16_t, std::uint64_t>> ports(found.begin(), found.end());
+  std::sort(ports.begin(), ports.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  std::string out =
+      std::string("no ") + protocol + " " + what + "s " + direction + (wanted.size() == 1 ? " port " : " ports ");
+  for (std::size_t i = 0; i < wanted.size(); ++i) out += (i ? ", " : "") + std::to_string(wanted[i]);
+  if (ports.empty()) return out;
+  out += std::string("; found ") + protocol + (ports.size() == 1 ? " port " : " ports ");
+  constexpr std::size_t kShown = 5;
+  for (std::size_t i = 0; i < std::min(ports.size(), kShown); ++i)
+    out += (i ? ", " : "") + std::to_string(ports[i].first) + " (" + std::to_string(ports[i].second) + " " + what +
+           (ports[i].second == 1 ? ")" : "s)");
+  if (ports.size() > kShown) out += " and " + std::to_string(ports.size() - kShown) + " other ports";
+  return out;
+}
+
+}  // namespace
+
 std::string CaptureDecoder::nothing_found() const {
-  if (stats_.datagrams > 0 || stats_.packets == 0) return {};
-  if (!other_ports_.empty()) {
-    std::vector<std::pair<std::uint16_t, std::uint64_t>> ports(other_ports_.begin(), other_ports_.end());
-    std::sort(ports.begin(), ports.end(), [](const auto& a, const auto& b) {
-      return a.second != b.second ? a.second > b.second : a.first < b.first;
-    });
-    std::vector<std::uint16_t> wanted = options_.udp_ports;
-    std::sort(wanted.begin(), wanted.end());
-    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-    std::string out = wanted.size() == 1 ? "no UDP datagrams to port " : "no UDP datagrams to ports ";
-    for (std::size_t i = 0; i < wanted.size(); ++i) out += (i ? ", " : "") + std::to_string(wanted[i]);
-    out += ports.size() == 1 ? "; found UDP port " : "; found UDP ports ";
-    constexpr std::size_t kShown = 5;
-    for (std::size_t i = 0; i < std::min(ports.size(), kShown); ++i)
-      out += (i ? ", " : "") + std::to_string(ports[i].first) + " (" + std::to_string(ports[i].second) +
-             (ports[i].second == 1 ? " datagram)" : " datagrams)");
-    if (ports.size() > kShown) out += " and " + std::to_string(ports.size() - kShown) + " other ports";
+  if (stats_.datagrams > 0 || stats_.segments > 0 || stats_.packets == 0) return {};
+  if (!other_ports_.empty() || !other_tcp_ports_.empty()) {
+    std::string out = ports_found(options_.udp_ports, other_ports_, "UDP", "datagram", "to");
+    if (!other_tcp_ports_.empty())
+      out += "; " + ports_found(options_.tcp_ports, other_tcp_ports_, "TCP", "segment", "to or from");
     return out;
   }
   std::string out =
@@ -270,6 +487,10 @@ std::string CaptureDecoder::nothing_found() const {
 }
 
 void CaptureDecoder::finish() {
+  for (auto& c : tcp_) flush_tcp(*c);  // what waited for missing segments, after their gaps
+  for (auto& c : tcp_) end_tcp(*c);
+  tcp_.clear();
+  tcp_index_.clear();
   reassembly_.finish();
   for (auto& flow : flows_) flow->finish();
   flows_.clear();

@@ -29,6 +29,10 @@ class DatagramSink {
   // capture file). What it throws, CaptureDecoder::send keeps as its failure().
   virtual void on_datagram(const FlowKey& key, std::span<const DatagramPiece> pieces, std::int64_t time_ns,
                            bool stable) = 0;
+  // The stream of flow `key` breaks here (CaptureFlow::break_stream): a TCP stream ended
+  // (`missing` 0) or lost `missing` bytes; it goes on at file offset `offset`, time
+  // `time_ns`. A flow not yet held is made for it only if `missing` is not 0.
+  virtual void on_break(const FlowKey& key, std::uint64_t missing, std::uint64_t offset, std::int64_t time_ns) = 0;
 };
 
 struct CaptureDecoderSplit {
@@ -41,8 +45,9 @@ struct CaptureDecoderSplit {
     return CaptureDecoder(options, datagrams);
   }
 
-  // No flow of `d` holds pending bytes and no fragment set is open: what follows is
-  // decoded exactly as a new decoder would decode it.
+  // No flow of `d` holds pending bytes, no fragment set is open and no TCP stream was
+  // seen (a stream's next sequence number is state): what follows is decoded exactly as a
+  // new decoder would decode it.
   static bool idle(const CaptureDecoder& d) noexcept { return d.idle(); }
   // Calls f(key, last_used) for every flow of `d`, in order of first appearance.
   template <typename F>

@@ -20,6 +20,14 @@ util::Timestamp to_timestamp(std::int64_t ns) {
 
 }  // namespace
 
+std::string flow_name(const FlowKey& key) {
+  auto end = [](const net::IpAddress& a, std::uint16_t port) {
+    return (a.is_v4() ? net::to_string(a) : "[" + net::to_string(a) + "]") + ":" + std::to_string(port);
+  };
+  return std::string(key.protocol == 6 ? "TCP " : "UDP ") + end(key.source, key.source_port) + " > " +
+         end(key.destination, key.destination_port);
+}
+
 CaptureFlow::CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuffer* text, const dlt::PayloadGate* gate,
                          const dlt::Catalogue* catalogue)
     : key_(key), out_(&out), lines_(out.in_place_lines()) {
@@ -58,6 +66,11 @@ void CaptureFlow::feed(std::span<const std::uint8_t> bytes, std::uint64_t file_o
     segments_.erase(begin, first_live);
   }
   framer_.feed(bytes, *this);
+}
+
+void CaptureFlow::break_stream(std::uint64_t missing, std::uint64_t file_offset, std::int64_t time_ns) {
+  framer_.finish(*this);
+  if (missing) out_->on_skip(dlt::SkipRecord{file_offset, missing, dlt::kReasonTcpGap, to_timestamp(time_ns), {}});
 }
 
 void CaptureFlow::on_message(const dlt::Message& m) {

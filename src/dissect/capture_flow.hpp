@@ -1,22 +1,30 @@
-// One UDP flow of a capture: a network-format framer over the flow's byte stream, and the
+// One UDP or TCP flow of a capture: a network-format framer over the flow's byte stream, and the
 // record of which stream bytes came from which file offset at what time, so that every
 // event leaves with the capture time and file offset of its first byte.
 #pragma once
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "dlt/framer.hpp"
+#include "net/ip_address.hpp"
 
 namespace dltdump::dissect {
 
-// (interface, source and destination address and port): one byte stream.
+// (interface, source and destination address and port, protocol): one byte stream — a
+// UDP flow, or one direction of a TCP connection. IPv4 addresses as IPv4-mapped ones.
 struct FlowKey {
-  std::uint32_t interface, source, destination;
+  std::uint32_t interface;
+  net::IpAddress source, destination;
   std::uint16_t source_port, destination_port;
+  std::uint8_t protocol = 17;  // 17 UDP, 6 TCP
   bool operator==(const FlowKey&) const = default;
 };
+
+// `TCP 10.0.0.100:3490 > 10.0.0.11:50000`, `UDP [fd00::2]:40000 > [fd00::1]:3490`.
+std::string flow_name(const FlowKey& key);
 
 class CaptureFlow final : public dlt::FramerSink, private dlt::InPlaceLines {
  public:
@@ -33,6 +41,11 @@ class CaptureFlow final : public dlt::FramerSink, private dlt::InPlaceLines {
   void feed(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns);
   // Ends the stream (the §4 end-of-stream rules; deviation Q12).
   void finish() { framer_.finish(*this); }
+  // The stream breaks (a TCP stream ended, or lost bytes): it is ended as by finish(), and
+  // if `missing` is not 0 a skip record says so (kReasonTcpGap, `missing` bytes, at the file
+  // offset `file_offset` and time `time_ns` of the byte where the stream goes on). Later
+  // feeds start afresh.
+  void break_stream(std::uint64_t missing, std::uint64_t file_offset, std::int64_t time_ns);
   // Events of later feeds go to `out` instead, payload text into `text` (if not null) as
   // `gate` wants.
   void redirect(dlt::FramerSink& out, util::TextBuffer* text = nullptr, const dlt::PayloadGate* gate = nullptr) {

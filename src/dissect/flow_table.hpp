@@ -76,9 +76,10 @@ class FlowTable {
     // Field by field, mixed so that the compiler cannot merge the loads into one wide load:
     // the key was usually just stored field by field, and a wide load of narrow stores
     // waits for them to reach the cache.
-    const std::uint64_t a = std::uint64_t{key.source} * 0x9E3779B97F4A7C15ull ^ key.destination;
-    const std::uint64_t b =
-        (std::uint64_t{key.interface} << 32) ^ (std::uint64_t{key.source_port} << 16 | key.destination_port);
+    const std::uint64_t a = (key.source.low * 0x9E3779B97F4A7C15ull ^ key.destination.low) +
+                            (key.source.high ^ key.destination.high * 0xC2B2AE3D27D4EB4Full);
+    const std::uint64_t b = (std::uint64_t{key.interface} << 32) ^ (std::uint64_t{key.protocol} << 40) ^
+                            (std::uint64_t{key.source_port} << 16 | key.destination_port);
     const std::uint64_t h = (a ^ b) * 0xD6E8FEB86659FD93ull;
     return static_cast<std::size_t>(h >> shift_);
   }

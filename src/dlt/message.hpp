@@ -100,6 +100,8 @@ inline constexpr std::string_view kReasonInvalidHeader = "Invalid packet standar
 inline constexpr std::string_view kReasonInvalidPacket = "Invalid packet";
 inline constexpr std::string_view kReasonFlushing = "Flushing packets at end of stream";
 inline constexpr std::string_view kReasonEndOfStream = "End of stream";
+// Captures: bytes of a TCP stream that the capture does not hold (dissect/capture_flow.hpp).
+inline constexpr std::string_view kReasonTcpGap = "Bytes missing from the TCP stream";
 
 // The TYPE column of a line (`log info`, `control request`, `nw_trace user1`, …): a
 // catalogue frame's type; else empty for non-verbose messages without extended header

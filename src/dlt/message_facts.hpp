@@ -35,8 +35,8 @@ inline std::size_t type_slot(const Message& m) {
 }
 
 // The skip reasons (dlt/message.hpp), numbered for a record.
-inline constexpr std::array<std::string_view, 5> kSkipReasons = {
-    kReasonSearching, kReasonInvalidHeader, kReasonInvalidPacket, kReasonFlushing, kReasonEndOfStream};
+inline constexpr std::array<std::string_view, 6> kSkipReasons = {
+    kReasonSearching, kReasonInvalidHeader, kReasonInvalidPacket, kReasonFlushing, kReasonEndOfStream, kReasonTcpGap};
 
 struct Facts {
   // kHasIds: the message names its application and context (extended header or catalogue

@@ -110,7 +110,7 @@ std::vector<std::string> required_literals(std::string_view re) {
 // Every character a skip line's text can hold.
 constexpr std::string_view kSkipTextChars =
     "Skipped: 0123456789 bytes; Reason: Searching for next packet Invalid packet standard header "
-    "Flushing packets at end of stream End of stream";
+    "Flushing packets at end of stream End of stream Bytes missing from the TCP stream";
 
 }  // namespace
 

@@ -1,13 +1,14 @@
 // IPv4 and UDP headers of captured packets (dltdump-spec §5.3 steps 4-5).
 //
-// parse_ipv4_udp accepts a packet only if at least 36 bytes were captured from the IP
-// header on (20 IP + 8 UDP + 8 of a minimal DLT header). This is DltDump's rule and it
-// applies to fragments too: the message counts of other tools' captures depend on it (a
-// 3-byte datagram and a short fragment in ../shared/data are dropped that way).
-// Beyond that it must be version 4 with a header length of at least 20 bytes and a total
-// length between the header length and the bytes captured, and it must carry UDP
-// (protocol 17). The header checksum is not verified (captures of offloaded traffic have
-// wrong ones). The payload is cut to the total length (Ethernet padding removed).
+// parse_ipv4 accepts a packet only if at least 36 bytes were captured from the IP header on
+// (20 IP + 8 UDP + 8 of a minimal DLT header). This is DltDump's rule and it applies to
+// fragments too: the message counts of other tools' captures depend on it (a 3-byte
+// datagram and a short fragment in ../shared/data are dropped that way); TCP segments have
+// at least 40 bytes anyway. Beyond that it must be version 4 with a header length of at
+// least 20 bytes and a total length between the header length and the bytes captured.
+// parse_ipv4_udp also wants UDP (protocol 17). The header checksum is not verified
+// (captures of offloaded traffic have wrong ones). The payload is cut to the total length
+// (Ethernet padding removed).
 #pragma once
 
 #include <cstddef>
@@ -23,6 +24,7 @@ struct Ipv4Packet {
   std::uint32_t source = 0, destination = 0;  // host order
   std::uint16_t id = 0;
   std::uint16_t checksum = 0;  // as in the header (duplicate detection)
+  std::uint8_t protocol = 0;   // 6 TCP, 17 UDP
   bool more_fragments = false;
   std::uint32_t fragment_offset = 0;      // in bytes
   std::span<const std::uint8_t> payload;  // after the header, within the total length
@@ -36,13 +38,14 @@ inline constexpr std::size_t kMinCapturedIpv4Udp = 36;
 // `min_size`: the bytes required from the IP header on; live UDP, whose datagrams DltDump
 // feeds to its decoders whatever their size, passes 28 (the IP and UDP headers). Inline:
 // it runs once per captured packet.
-inline std::optional<Ipv4Packet> parse_ipv4_udp(std::span<const std::uint8_t> ip,
-                                                std::size_t min_size = kMinCapturedIpv4Udp) noexcept {
+inline std::optional<Ipv4Packet> parse_ipv4(std::span<const std::uint8_t> ip,
+                                            std::size_t min_size = kMinCapturedIpv4Udp) noexcept {
   if (ip.size() < min_size || ip.size() < 28 || (ip[0] >> 4) != 4) return std::nullopt;  // see above
   const std::size_t header = static_cast<std::size_t>(ip[0] & 0x0F) * 4;
   const std::size_t total = util::load_be16(ip.data() + 2);
-  if (header < 20 || total < header || total > ip.size() || ip[9] != 17) return std::nullopt;
+  if (header < 20 || total < header || total > ip.size()) return std::nullopt;
   Ipv4Packet p;
+  p.protocol = ip[9];
   p.id = util::load_be16(ip.data() + 4);
   const std::uint16_t flags_offset = util::load_be16(ip.data() + 6);
   p.more_fragments = (flags_offset & 0x2000) != 0;
@@ -51,6 +54,13 @@ inline std::optional<Ipv4Packet> parse_ipv4_udp(std::span<const std::uint8_t> ip
   p.source = util::load_be32(ip.data() + 12);
   p.destination = util::load_be32(ip.data() + 16);
   p.payload = ip.subspan(header, total - header);
+  return p;
+}
+
+inline std::optional<Ipv4Packet> parse_ipv4_udp(std::span<const std::uint8_t> ip,
+                                                std::size_t min_size = kMinCapturedIpv4Udp) noexcept {
+  auto p = parse_ipv4(ip, min_size);
+  if (p && p->protocol != 17) return std::nullopt;
   return p;
 }
 

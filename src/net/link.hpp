@@ -2,7 +2,8 @@
 //
 // Ethernet, Linux cooked capture v1 (SLL, 16-byte header) and v2 (SLL2, 20 bytes), each
 // with up to two 802.1Q / 802.1ad VLAN tags (TPIDs 0x8100, 0x88A8, 0x9100), and raw IP
-// (LINKTYPE_RAW 101 and LINKTYPE_IPV4 228, where the frame is the IP packet). Pure
+// (LINKTYPE_RAW 101: IPv4 or IPv6 by the version nibble; LINKTYPE_IPV4 228 and
+// LINKTYPE_IPV6 229, where the frame is the IP packet of that version). Pure
 // functions over untrusted bytes: a frame too short for its headers gives nullopt.
 // Inline: they run once per captured packet.
 #pragma once
@@ -17,11 +18,12 @@
 namespace dltdump::net {
 
 inline constexpr std::uint16_t kEtherTypeIpv4 = 0x0800;
+inline constexpr std::uint16_t kEtherTypeIpv6 = 0x86DD;
 inline constexpr std::uint16_t kEtherTypeTecmp = 0x99FE;
 inline constexpr std::uint16_t kEtherTypeTecmpOld = 0x2090;
 
 struct LinkPayload {
-  std::uint16_t ether_type = 0;           // what follows (0x0800 for raw IPv4 links)
+  std::uint16_t ether_type = 0;           // what follows (0x0800 / 0x86DD for raw IP links)
   std::span<const std::uint8_t> payload;  // the bytes after the link headers
 };
 
@@ -50,7 +52,7 @@ inline std::optional<LinkPayload> strip_ethernet(std::span<const std::uint8_t> f
 inline bool decodes_link_type(std::uint16_t link_type) noexcept {
   return link_type == aio::link_type::kEthernet || link_type == aio::link_type::kLinuxSll ||
          link_type == aio::link_type::kLinuxSll2 || link_type == aio::link_type::kRaw ||
-         link_type == aio::link_type::kIpv4;
+         link_type == aio::link_type::kIpv4 || link_type == aio::link_type::kIpv6;
 }
 
 // Strips the link header of a frame of link type `link_type`. nullopt for a link type we
@@ -66,9 +68,16 @@ inline std::optional<LinkPayload> strip_link(std::uint16_t link_type, std::span<
       if (f.size() < 20) return std::nullopt;
       return strip_vlan_tags(util::load_be16(f.data()), f, 20);
     case aio::link_type::kRaw:
+      if (f.empty()) return std::nullopt;
+      if ((f[0] >> 4) == 4) return LinkPayload{kEtherTypeIpv4, f};
+      if ((f[0] >> 4) == 6) return LinkPayload{kEtherTypeIpv6, f};
+      return std::nullopt;  // garbage
     case aio::link_type::kIpv4:
-      if (f.empty() || (f[0] >> 4) != 4) return std::nullopt;  // IPv6 or garbage
+      if (f.empty() || (f[0] >> 4) != 4) return std::nullopt;
       return LinkPayload{kEtherTypeIpv4, f};
+    case aio::link_type::kIpv6:
+      if (f.empty() || (f[0] >> 4) != 6) return std::nullopt;
+      return LinkPayload{kEtherTypeIpv6, f};
     default: return std::nullopt;
   }
 }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "dlt/framer.hpp"
@@ -50,6 +51,13 @@ class LineOutput : public dlt::FramerSink {
   // is now `size` bytes long. Its bytes past `size` read as zeros now, so nothing may be
   // taken from them any more (events delivered before are whole and stay).
   virtual void input_cut(std::uint64_t /*size*/) {}
+  // Before end_input: what the current input, a capture, lost per TCP flow — the flows that
+  // lost or repeated bytes, the most missing first (`not_listed` more beyond them).
+  struct FlowLoss {
+    std::string name;  // `TCP 10.0.0.100:3490 > 10.0.0.11:50000`
+    std::uint64_t missing = 0, gaps = 0, retransmitted = 0, conflicts = 0;
+  };
+  virtual void capture_losses(std::span<const FlowLoss> /*flows*/, std::uint64_t /*not_listed*/) {}
 
   // Whether messages must carry their payload text (text outputs print it).
   virtual bool wants_text() const = 0;

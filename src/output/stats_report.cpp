@@ -154,6 +154,7 @@ class TextReport {
     inputs();
     kinds_and_types();
     skips();
+    capture_losses();
     ecus();
     contexts();
     loss();
@@ -226,6 +227,23 @@ class TextReport {
     for (const auto& s : t_.skips())
       table.row({std::string(s.reason), std::to_string(s.regions), std::to_string(s.bytes)});
     table.write(out_);
+  }
+
+  void capture_losses() {
+    if (t_.capture_flows().empty()) return;
+    heading("Capture losses (TCP streams)");
+    Table table({{"input", false},
+                 {"flow", false},
+                 {"missing bytes", true},
+                 {"gaps", true},
+                 {"retransmitted", true},
+                 {"conflicting", true}});
+    for (const auto& f : t_.capture_flows())
+      table.row({util::printable_line(t_.inputs()[f.input].name), f.loss.name, std::to_string(f.loss.missing),
+                 std::to_string(f.loss.gaps), std::to_string(f.loss.retransmitted), std::to_string(f.loss.conflicts)});
+    table.write(out_);
+    if (t_.capture_flows_not_listed())
+      out_.append("(" + std::to_string(t_.capture_flows_not_listed()) + " more flows with losses not listed)\n");
   }
 
   // Two tables, so that each fits 80 columns: counts and loss, then times.
@@ -354,6 +372,7 @@ class JsonReport {
     inputs();
     kinds_and_types();
     skips();
+    capture_losses();
     ecus();
     contexts();
     loss();
@@ -503,6 +522,24 @@ class JsonReport {
       name("reason", s.reason);
       field("regions", s.regions);
       field("bytes", s.bytes);
+    });
+    out_.put('}');
+  }
+
+  // Only when a capture lost bytes of a TCP stream (a field added within version 1).
+  void capture_losses() {
+    if (t_.capture_flows().empty()) return;
+    key("capture_losses");
+    out_.append("{\"not_listed\":");
+    util::append_int(out_, t_.capture_flows_not_listed());
+    array("flows", t_.capture_flows().size(), [&](std::size_t i) {
+      const auto& f = t_.capture_flows()[i];
+      name("input", t_.inputs()[f.input].name);
+      name("flow", f.loss.name);
+      field("missing_bytes", f.loss.missing);
+      field("gaps", f.loss.gaps);
+      field("retransmitted_bytes", f.loss.retransmitted);
+      field("conflicting_bytes", f.loss.conflicts);
     });
     out_.put('}');
   }

@@ -29,6 +29,9 @@ class StatsSink final : public LineOutput {
   void input_failed(std::string_view name, std::string_view reason) override { tally_.fail_input(name, reason); }
   void stopped() override { tally_.stop(); }
   void input_not_read(std::string_view name) override { tally_.not_read(name); }
+  void capture_losses(std::span<const FlowLoss> flows, std::uint64_t not_listed) override {
+    tally_.capture_losses(flows, not_listed);
+  }
   bool wants_text() const override { return false; }
   // Parallel decoders send the facts of what passed (dlt/message_facts.hpp).
   const dlt::LineFormatter::Options* block_format() const override { return &kFactsFormat; }

@@ -31,6 +31,7 @@
 #include "dlt/lifecycle.hpp"
 #include "dlt/message.hpp"
 #include "dlt/message_facts.hpp"
+#include "output/line_output.hpp"
 #include "util/timestamp.hpp"
 
 namespace dltdump::output {
@@ -197,6 +198,18 @@ class StatsTally {
   // An input the run did not begin because it was stopped: listed, with nothing counted.
   // After the current input ended.
   void not_read(std::string_view name);
+  // What the current input, a capture, lost per TCP flow (LineOutput::capture_losses).
+  struct CaptureFlow {
+    std::uint32_t input = 0;  // index into inputs()
+    LineOutput::FlowLoss loss;
+  };
+  void capture_losses(std::span<const LineOutput::FlowLoss> flows, std::uint64_t not_listed) {
+    if (inputs_.empty()) return;  // only within an input
+    for (const auto& f : flows) capture_flows_.push_back({static_cast<std::uint32_t>(inputs_.size() - 1), f});
+    capture_flows_not_listed_ += not_listed;
+  }
+  const std::vector<CaptureFlow>& capture_flows() const { return capture_flows_; }
+  std::uint64_t capture_flows_not_listed() const { return capture_flows_not_listed_; }
   // Whether the run was stopped by a signal (stop() or not_read()).
   bool stopped() const { return stopped_; }
   // A message or skipped region that passed the filters, of the current input. Assumes
@@ -306,6 +319,8 @@ class StatsTally {
   std::array<std::uint64_t, 3> kinds_{};
   std::array<std::uint64_t, kTypeSlots> types_{};
   std::vector<Skips> skips_;
+  std::vector<CaptureFlow> capture_flows_;
+  std::uint64_t capture_flows_not_listed_ = 0;
 };
 
 }  // namespace dltdump::output

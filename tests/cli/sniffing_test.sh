@@ -157,7 +157,7 @@ cmp -s "$work/cap.want" "$work/out"; check "SLL frames with a VLAN tag: decoded"
 to_pcap 65535 147 < "$work/cap.pcapng" > "$work/user0.pcap"
 out=$("$DLTDUMP" "$work/user0.pcap" 2>&1); rc=$?
 expect_eq "link type 147: one line, exit 3" \
-  "3:$work/user0.pcap: PCAP of link type 147, which is not decoded (Ethernet 1, raw IPv4 101 and 228, Linux SLL 113 and SLL2 276)" \
+  "3:$work/user0.pcap: PCAP of link type 147, which is not decoded (Ethernet 1, raw IP 101, raw IPv4 228, raw IPv6 229, Linux SLL 113 and SLL2 276)" \
   "$rc:$out"
 cp "$work/cap.pcap" "$work/v3.bin"
 printf '\003\000' | dd of="$work/v3.bin" bs=1 seek=4 conv=notrunc 2>/dev/null

@@ -349,7 +349,7 @@ TEST(CaptureDecoder, LossesAreSummarisedInOneLine) {
   c.add(tools::ethernet(tools::ipv4(kA, tools::Frame(1480, 0), 7, 0, true)), 1);  // a lone first fragment
   c.add(tools::tecmp({tools::ethernet(tools::ipv4(kA, tools::udp(kA, dlt_message("NAV", 1))))}, 2), 2);
   c.decode({}, nullptr, &losses);
-  EXPECT_EQ(losses, "1 IPv4 fragment sets incomplete at the end, 1 TECMP frames of a version other than 3");
+  EXPECT_EQ(losses, "1 IP fragment sets incomplete at the end, 1 TECMP frames of a version other than 3");
 }
 
 // --udp-port naming a port no datagram uses, or a capture without UDP: nothing is decoded,
@@ -450,12 +450,228 @@ TEST(CaptureLosses, CountsMadeIntoOneLine) {
   l.tecmp_bad_version = 2;
   l.fragment_sets_dropped = 1;
   EXPECT_TRUE(l.any());
-  EXPECT_EQ(l.text(), "1 IPv4 fragment sets dropped at the memory limit, 2 TECMP frames of a version other than 3");
+  EXPECT_EQ(l.text(), "1 IP fragment sets dropped at the memory limit, 2 TECMP frames of a version other than 3");
   l = {};
   l.beyond_snapshot = 3;
   l.snapshot_length = 96;
   EXPECT_TRUE(l.any());
   EXPECT_EQ(l.text(), "3 records captured longer than the snapshot length 96 (read whole)");
+}
+
+// ---- TCP and IPv6 (issue #25) ----
+
+// The DLT stream of `n` messages of `app`, and where each starts in it.
+struct Stream {
+  Frame bytes;
+  std::vector<std::size_t> starts;
+};
+Stream dlt_stream(const std::string& app, int n, std::size_t text = 60) {
+  Stream s;
+  for (int i = 0; i < n; ++i) {
+    s.starts.push_back(s.bytes.size());
+    s.bytes = cat({s.bytes, dlt_message(app, static_cast<std::uint8_t>(i), text + static_cast<std::size_t>(i))});
+  }
+  return s;
+}
+Frame slice(const Frame& f, std::size_t from, std::size_t to) {
+  return Frame(f.begin() + static_cast<long>(from), f.begin() + static_cast<long>(std::min(to, f.size())));
+}
+tools::Addresses ecu_to_viewer() {  // dlt-daemon's side: source port 3490
+  tools::Addresses a;
+  a.source = 0x0A000064;
+  a.destination = 0x0A00000B;
+  a.source_port = 3490;
+  a.destination_port = 50000;
+  return a;
+}
+std::vector<std::string> want_messages(const std::string& app, int from, int to) {
+  std::vector<std::string> v;
+  for (int i = from; i < to; ++i) v.push_back(app + std::to_string(i));
+  return v;
+}
+
+TEST(CaptureDecoderTcp, ReorderedRetransmittedSegmentsGiveTheStreamWithPositionsAndTimes) {
+  const tools::Addresses a = ecu_to_viewer();
+  const Stream s = dlt_stream("ECU", 6);
+  const std::uint32_t isn = 0xFFFFFF00u;  // the stream wraps
+  // Segments of 100 bytes; the 2nd and 3rd swapped, the 1st sent twice.
+  std::vector<std::pair<std::size_t, std::size_t>> cuts;
+  for (std::size_t at = 0; at < s.bytes.size(); at += 100) cuts.push_back({at, std::min(at + 100, s.bytes.size())});
+  std::vector<std::size_t> order{0, 2, 1, 0};
+  for (std::size_t i = 3; i < cuts.size(); ++i) order.push_back(i);
+  Capture c;
+  c.add(tools::ethernet(tools::ipv4(a, tools::tcp(a, isn, 0x02, {}), 1, 0, false, 6)), 1000);  // SYN
+  std::vector<std::uint64_t> payload_offset(cuts.size());
+  std::vector<std::int64_t> time(cuts.size());
+  std::int64_t t = 2000;
+  for (const std::size_t k : order) {
+    const Frame seg = tools::tcp(a, isn + 1 + static_cast<std::uint32_t>(cuts[k].first), 0,
+                                 slice(s.bytes, cuts[k].first, cuts[k].second), true);
+    const Frame frame = tools::ethernet(tools::ipv4(a, seg, 1, 0, false, 6));
+    if (!time[k]) {
+      payload_offset[k] = c.offset + 16 + 14 + 20 + 32;
+      time[k] = t;
+    }
+    c.add(frame, t);
+    t += 1000;
+  }
+  CaptureDecoder::Stats stats;
+  std::string losses;
+  const Recorder r = c.decode({}, &stats, &losses);
+  EXPECT_EQ(r.messages(), want_messages("ECU", 0, 6));
+  for (std::size_t i = 0; i < s.starts.size(); ++i) {
+    const std::size_t k = s.starts[i] / 100;
+    EXPECT_EQ(r.events[i].position, payload_offset[k] + s.starts[i] % 100) << i;
+    EXPECT_EQ(r.events[i].time_us, time[k] / 1000) << i;
+  }
+  EXPECT_EQ(stats.segments, order.size() + 1);
+  EXPECT_EQ(losses, "100 TCP bytes retransmitted");
+}
+
+TEST(CaptureDecoderTcp, BothDirectionsOfAConnectionAreDecoded) {
+  const tools::Addresses down = ecu_to_viewer();
+  tools::Addresses up;  // the viewer's control requests to port 3490
+  up.source = down.destination;
+  up.destination = down.source;
+  up.source_port = 50000;
+  up.destination_port = 3490;
+  Capture c;
+  c.add(tools::ethernet(tools::ipv4(up, tools::tcp(up, 7, 0, dlt_message("REQ", 1)), 1, 0, false, 6)), 1000);
+  c.add(tools::ethernet(tools::ipv4(down, tools::tcp(down, 9, 0, dlt_message("RSP", 1)), 1, 0, false, 6)), 2000);
+  CaptureDecoder::Options other;
+  other.tcp_ports = {13400};
+  EXPECT_EQ(c.decode().messages(), (std::vector<std::string>{"REQ1", "RSP1"}));
+  std::string nothing;
+  EXPECT_TRUE(c.decode(other, nullptr, nullptr, &nothing).events.empty());
+  EXPECT_EQ(nothing,
+            "no UDP datagrams to port 3490; no TCP segments to or from port 13400; found TCP ports 3490 (1 "
+            "segment), 50000 (1 segment)");
+}
+
+TEST(CaptureDecoderTcp, ALostSegmentIsASkipAndDecodingResumesAtTheNextMessage) {
+  const tools::Addresses a = ecu_to_viewer();
+  const Stream s = dlt_stream("ECU", 8);
+  Capture c;
+  // Messages 2 and 3 damaged; the stream goes on in message 3's text (which no header can
+  // be read in: the framer's resynchronisation finds message 4).
+  const std::size_t lost_from = s.starts[2] + 10, lost_to = s.starts[3] + 40;
+  auto send = [&](std::size_t from, std::size_t to, std::int64_t t) {
+    c.add(tools::ethernet(tools::ipv4(
+              a, tools::tcp(a, 500 + static_cast<std::uint32_t>(from), 0, slice(s.bytes, from, to)), 1, 0, false, 6)),
+          t);
+  };
+  send(0, lost_from, 1000);
+  send(lost_to, s.bytes.size(), 2000);
+  std::string losses;
+  const Recorder r = c.decode({}, nullptr, &losses);
+  std::vector<std::string> want = want_messages("ECU", 0, 2);
+  const auto later = want_messages("ECU", 4, 8);
+  want.insert(want.end(), later.begin(), later.end());
+  EXPECT_EQ(r.messages(), want);
+  bool gap = false;
+  for (const Event& e : r.events)
+    gap = gap || (e.skip && e.reason == dlt::kReasonTcpGap && e.length == lost_to - lost_from);
+  EXPECT_TRUE(gap);
+  EXPECT_EQ(losses, std::to_string(lost_to - lost_from) +
+                        " bytes missing from TCP streams (1 gap in TCP 10.0.0.100:3490 > 10.0.0.11:50000)");
+}
+
+TEST(CaptureDecoderTcp, AConnectionAlreadyRunningResynchronises) {
+  const tools::Addresses a = ecu_to_viewer();
+  const Stream s = dlt_stream("ECU", 5);
+  Capture c;
+  const std::size_t from = s.starts[1] + 40;  // the capture starts inside message 1's text
+  c.add(tools::ethernet(tools::ipv4(a, tools::tcp(a, 42, 0, slice(s.bytes, from, s.bytes.size())), 1, 0, false, 6)),
+        1000);
+  const Recorder r = c.decode();
+  EXPECT_EQ(r.messages(), want_messages("ECU", 2, 5));
+  ASSERT_FALSE(r.events.empty());
+  EXPECT_TRUE(r.events[0].skip);
+  EXPECT_EQ(r.events[0].length, s.starts[2] - from);
+}
+
+TEST(CaptureDecoderTcp, FinEndsTheStreamAndAPartialMessageIsFlushed) {
+  const tools::Addresses a = ecu_to_viewer();
+  const Stream s = dlt_stream("ECU", 3);
+  Capture c;
+  c.add(tools::ethernet(tools::ipv4(a, tools::tcp(a, 1, 0x01, slice(s.bytes, 0, s.starts[2] + 4)), 1, 0, false, 6)),
+        1000);
+  c.add(tools::ethernet(tools::ipv4(a, tools::tcp(a, 1, 0x02, {}), 1, 0, false, 6)), 2000);  // a new connection
+  c.add(tools::ethernet(tools::ipv4(a, tools::tcp(a, 2, 0, s.bytes), 1, 0, false, 6)), 3000);
+  const Recorder r = c.decode();
+  std::vector<std::string> want = want_messages("ECU", 0, 2);
+  const auto again = want_messages("ECU", 0, 3);
+  want.insert(want.end(), again.begin(), again.end());
+  EXPECT_EQ(r.messages(), want);
+  ASSERT_GE(r.events.size(), 3u);
+  EXPECT_TRUE(r.events[2].skip);  // the 4 bytes of message 2 before the FIN
+  EXPECT_EQ(r.events[2].length, 4u);
+}
+
+TEST(CaptureDecoderTcp, Ipv6UdpAndTcpWithExtensionHeadersAndFragments) {
+  const Stream s = dlt_stream("SIX", 30, 200);  // about 7 KB
+  tools::Addresses a;
+  Capture c;
+  // UDP: one datagram of the first 3 messages after a hop-by-hop header; the rest as one
+  // fragmented datagram (unfragmentable hop-by-hop, then fragments).
+  const Frame first = slice(s.bytes, 0, s.starts[3]);
+  c.add(tools::ethernet(tools::ipv6(tools::udp(a, first), 0, tools::ipv6_option_header(17)), {}, 0x86DD), 1000);
+  const Frame rest = slice(s.bytes, s.starts[3], s.starts[12]);
+  auto frags = tools::fragments6(tools::udp(a, rest), 17, 1232, 77, 0, tools::ipv6_option_header(44));
+  std::reverse(frags.begin(), frags.end());
+  for (const Frame& f : frags) c.add(tools::ethernet(f, {}, 0x86DD), 2000);
+  // TCP: the rest of the stream from another source in segments of 1000 bytes, one
+  // fragmented, on raw IPv6 (link type 229), after a destination options header.
+  tools::Addresses t = ecu_to_viewer();
+  tools::Addresses6 a6;
+  a6.source[15] = 0x99;
+  const Frame tail = slice(s.bytes, s.starts[12], s.bytes.size());
+  for (std::size_t at = 0; at < tail.size(); at += 1000) {
+    const Frame seg = tools::tcp(t, 1000 + static_cast<std::uint32_t>(at), 0, slice(tail, at, at + 1000));
+    if (at == 1000) {
+      for (const Frame& f : tools::fragments6(seg, 6, 512, 5, 44, {}, a6)) c.add(f, 3000, lt::kIpv6);
+    } else {
+      c.add(tools::ipv6(seg, 60, tools::ipv6_option_header(6), a6), 3000, lt::kIpv6);
+    }
+  }
+  CaptureDecoder::Stats stats;
+  const Recorder r = c.decode({}, &stats);
+  EXPECT_EQ(r.messages(), want_messages("SIX", 0, 30));
+  EXPECT_EQ(stats.datagrams, 2u);
+  EXPECT_EQ(stats.ignored, 0u);
+}
+
+TEST(CaptureDecoderTcp, LossesNameTheFlowsTheMostMissingFirst) {
+  tools::Addresses a = ecu_to_viewer(), b = ecu_to_viewer();
+  b.destination_port = 50001;
+  const Stream s = dlt_stream("ECU", 4);
+  Capture c;
+  auto send = [&](const tools::Addresses& to, std::size_t from, std::size_t end) {
+    c.add(tools::ethernet(tools::ipv4(
+              to, tools::tcp(to, static_cast<std::uint32_t>(from), 0, slice(s.bytes, from, end)), 1, 0, false, 6)),
+          1000);
+  };
+  send(a, 0, 10);
+  send(a, 20, 30);  // 10 missing
+  send(b, 0, 10);
+  send(b, 40, 50);  // 30 missing
+  send(b, 40, 50);  // 10 retransmitted
+  for (std::size_t i = 0; i < c.packets.size(); ++i) c.packets[i].data = c.frames[i].data();
+  Recorder r;
+  CaptureDecoder d({}, r);
+  d.take(c.packets);
+  d.finish();
+  const CaptureLosses l = d.losses();
+  ASSERT_EQ(l.flows.size(), 2u);
+  EXPECT_EQ(l.flows[0].name, "TCP 10.0.0.100:3490 > 10.0.0.11:50001");
+  EXPECT_EQ(l.flows[0].stats.missing, 30u);
+  EXPECT_EQ(l.flows[0].stats.retransmitted, 10u);
+  EXPECT_EQ(l.flows[1].stats.missing, 10u);
+  EXPECT_EQ(l.text(),
+            "40 bytes missing from TCP streams (2 gaps; 30 of them from TCP 10.0.0.100:3490 > 10.0.0.11:50001), 10 TCP "
+            "bytes retransmitted");
+  FlowKey six{0, net::IpAddress{0xfd00000000000000ull, 2}, net::IpAddress::v4(0x0A000001), 40000, 3490, 17};
+  EXPECT_EQ(flow_name(six), "UDP [fd00::2]:40000 > 10.0.0.1:3490");
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ namespace dltdump::dissect {
 namespace {
 
 auto as_tuple(const FlowKey& k) {
-  return std::make_tuple(k.interface, k.source, k.destination, k.source_port, k.destination_port);
+  return std::make_tuple(k.interface, k.source, k.destination, k.source_port, k.destination_port, k.protocol);
 }
 
 TEST(FlowTable, AgreesWithAMapUnderRandomInsertsAndErases) {
@@ -24,7 +24,12 @@ TEST(FlowTable, AgreesWithAMapUnderRandomInsertsAndErases) {
   };
   // Few distinct values per field, so that keys repeat and clusters form.
   auto key = [&] {
-    return FlowKey{rnd(3), 0x0A000000u + rnd(20), 0xE0000001u, static_cast<std::uint16_t>(40000 + rnd(30)), 3490};
+    return FlowKey{rnd(3),
+                   net::IpAddress::v4(0x0A000000u + rnd(20)),
+                   rnd(2) ? net::IpAddress::v4(0xE0000001u) : net::IpAddress{0xfd00000000000000ull, rnd(2)},
+                   static_cast<std::uint16_t>(40000 + rnd(30)),
+                   3490,
+                   static_cast<std::uint8_t>(rnd(2) ? 6 : 17)};
   };
   for (int step = 0; step < 200000; ++step) {
     const FlowKey k = key();

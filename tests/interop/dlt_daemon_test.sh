@@ -20,41 +20,8 @@ EXAMPLE_USER=${DLT_EXAMPLE_USER:-/usr/lib/libdlt-examples/dlt-example-user}
 for tool in dlt-daemon dlt-receive dlt-convert "$EXAMPLE_USER"; do
   command -v "$tool" > /dev/null || { echo "SKIP: $tool not installed (Debian packages dlt-daemon, dlt-tools, libdlt-examples)"; exit 77; }
 done
-export TZ=UTC
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2> /dev/null; done
-  wait 2> /dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fails=0
-ok() { echo "ok: $*"; }
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-cat > "$work/dlt.conf" << CONF
-SendContextRegistration = 0
-ECUId = TST1
-SharedMemorySize = 100000
-LoggingMode = 0
-LoggingLevel = 6
-RingbufferMinSize = 500000
-RingbufferMaxSize = 10000000
-RingbufferStepSize = 500000
-ControlSocketPath = $work/ctrl.sock
-CONF
-
-# A free port: the daemon fails to start on a taken one, so try a few.
-for attempt in 1 2 3 4 5; do
-  port=$((20000 + RANDOM % 30000))
-  dlt-daemon -c "$work/dlt.conf" -t "$work" -p "$port" > "$work/daemon.log" 2>&1 &
-  daemon=$!
-  sleep 1
-  kill -0 "$daemon" 2> /dev/null && break
-done
-pids+=("$daemon")
-kill -0 "$daemon" 2> /dev/null || { echo "FAIL: dlt-daemon did not start"; cat "$work/daemon.log"; exit 1; }
+. "$(dirname "$0")/private_daemon.sh"
+start_private_daemon TST1
 
 "$DLTDUMP" --retries=-1 "tcp://127.0.0.1:$port" -o "$work/rec.dlt" > "$work/dltdump.out" 2>&1 &
 dump=$!

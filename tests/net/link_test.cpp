@@ -42,12 +42,29 @@ TEST(Link, TooShortUnknownAndOverTaggedFramesAreRefused) {
   EXPECT_FALSE(strip_link(lt::kEthernet, tools::ethernet(kIp, {0x8100, 0x8100, 0x8100})));            // three tags
   EXPECT_FALSE(strip_link(lt::kLinuxSll, Frame(15, 0)));
   EXPECT_FALSE(strip_link(lt::kLinuxSll2, Frame(19, 0)));
-  EXPECT_FALSE(strip_link(lt::kRaw, Frame{0x60, 0, 0, 0}));  // IPv6
+  EXPECT_FALSE(strip_link(lt::kRaw, Frame{0x50, 0, 0, 0}));   // neither version 4 nor 6
+  EXPECT_FALSE(strip_link(lt::kIpv4, Frame{0x60, 0, 0, 0}));  // IPv6 on the IPv4 link type
+  EXPECT_FALSE(strip_link(lt::kIpv6, kIp));                   // IPv4 on the IPv6 link type
   EXPECT_FALSE(strip_link(lt::kRaw, Frame{}));
   EXPECT_FALSE(strip_link(147, kIp));  // USER0: not decoded
   const auto other = strip_link(lt::kEthernet, tools::ethernet(kIp, {}, 0x86DD));
   ASSERT_TRUE(other);
   EXPECT_EQ(other->ether_type, 0x86DD);  // the caller decides what to do with IPv6
+}
+
+TEST(Link, RawLinksTellTheIpVersionByTheFirstNibble) {
+  const Frame v6{0x60, 0, 0, 0, 0, 0, 17, 64};
+  const auto raw6 = strip_link(lt::kRaw, v6);
+  ASSERT_TRUE(raw6);
+  EXPECT_EQ(raw6->ether_type, kEtherTypeIpv6);
+  const auto ipv6 = strip_link(lt::kIpv6, v6);
+  ASSERT_TRUE(ipv6);
+  EXPECT_EQ(ipv6->ether_type, kEtherTypeIpv6);
+  EXPECT_EQ(ipv6->payload.size(), v6.size());
+  const auto raw4 = strip_link(lt::kRaw, kIp);
+  ASSERT_TRUE(raw4);
+  EXPECT_EQ(raw4->ether_type, kEtherTypeIpv4);
+  EXPECT_TRUE(decodes_link_type(lt::kIpv6));
 }
 
 // A Linux cooked frame whose protocol field at `protocol_at` names VLAN tags: the kernel

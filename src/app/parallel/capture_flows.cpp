@@ -30,6 +30,8 @@ struct Batch {
     bool end_flow;  // the flow limit ends this flow here (no bytes)
     std::uint32_t first_piece, pieces;
     std::int64_t time_ns;
+    bool stream_break = false;  // the flow's stream breaks here (no bytes): CaptureFlow::break_stream
+    std::uint64_t missing = 0, break_offset = 0;
   };
   struct Piece {
     const std::uint8_t* data;  // in the mapped capture, or in `bytes`
@@ -129,6 +131,8 @@ class Worker {
         const std::uint64_t lines = out.chain.lines();
         if (d.end_flow) {
           flow.finish();
+        } else if (d.stream_break) {
+          flow.break_stream(d.missing, d.break_offset, d.time_ns);
         } else {
           for (std::uint32_t j = 0; j < d.pieces; ++j) {
             const auto& p = batch.pieces[d.first_piece + j];
@@ -175,20 +179,7 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
     for (const auto& p : pieces) size += p.bytes.size();
     if (!stable && filling().bytes.size() + size > filling().bytes.capacity()) launch();
     Batch& b = filling();
-    const std::uint32_t* found = index_.find(key);
-    std::uint32_t flow;
-    if (found) {
-      flow = *found;
-    } else {
-      if (index_.size() >= options_.max_flows) end_least_recent(b);
-      flow = static_cast<std::uint32_t>(flows_.size());
-      // Created here; decoded only by the worker that claims it in a batch (never by two at once).
-      flows_.push_back(std::make_unique<dissect::CaptureFlow>(key, workers_[0]->placeholder_sink(), nullptr, nullptr,
-                                                              options_.catalogue));
-      open_.push_back(true);
-      last_used_.push_back(0);
-      index_.insert(key, flow);
-    }
+    const std::uint32_t flow = flow_of(key, b);
     last_used_[flow] = ++clock_;
     const auto first = static_cast<std::uint32_t>(b.pieces.size());
     for (const auto& p : pieces) {
@@ -212,6 +203,22 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
     d.pieces = static_cast<std::uint32_t>(pieces.size());
     d.time_ns = time_ns;
     if (b.payload >= parallel_.batch_bytes) launch();
+  }
+
+  void on_break(const dissect::FlowKey& key, std::uint64_t missing, std::uint64_t offset,
+                std::int64_t time_ns) override {
+    Batch& b = filling();
+    if (!missing && !index_.find(key)) return;
+    const std::uint32_t flow = flow_of(key, b);
+    last_used_[flow] = ++clock_;
+    Batch::Datagram& d = b.datagrams.emplace_back();
+    d.flow = flow;
+    d.end_flow = false;
+    d.first_piece = d.pieces = 0;
+    d.time_ns = time_ns;
+    d.stream_break = true;
+    d.missing = missing;
+    d.break_offset = offset;
   }
 
   // Decodes what is batched, then ends every open flow in order of first appearance.
@@ -260,6 +267,20 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
  private:
   Batch& filling() { return batches_[filling_]; }
 
+  // The number of the flow of `key`, made (batch `b` may end the least recent one) if new.
+  std::uint32_t flow_of(const dissect::FlowKey& key, Batch& b) {
+    if (const std::uint32_t* found = index_.find(key)) return *found;
+    if (index_.size() >= options_.max_flows) end_least_recent(b);
+    const auto flow = static_cast<std::uint32_t>(flows_.size());
+    // Created here; decoded only by the worker that claims it in a batch (never by two at once).
+    flows_.push_back(std::make_unique<dissect::CaptureFlow>(key, workers_[0]->placeholder_sink(), nullptr, nullptr,
+                                                            options_.catalogue));
+    open_.push_back(true);
+    last_used_.push_back(0);
+    index_.insert(key, flow);
+    return flow;
+  }
+
   void end_least_recent(Batch& b) {
     std::uint32_t oldest = 0;
     std::uint64_t oldest_use = UINT64_MAX;
@@ -268,7 +289,7 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
     });
     index_.erase(flows_[oldest]->key());
     open_[oldest] = false;  // ended by its worker, at this place in the batch
-    b.datagrams.push_back({oldest, true, 0, 0, 0});
+    b.datagrams.push_back({oldest, true, 0, 0, 0, false, 0, 0});
     ++flows_ended_;
   }
 

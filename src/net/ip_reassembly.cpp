@@ -1,10 +1,10 @@
-#include "net/ipv4_reassembly.hpp"
+#include "net/ip_reassembly.hpp"
 
 #include <algorithm>
 
 namespace dltdump::net {
 
-Ipv4Reassembly::Set& Ipv4Reassembly::open(const Key& key) {
+IpReassembly::Set& IpReassembly::open(const Key& key) {
   auto [it, fresh] = sets_.try_emplace(key);
   if (fresh) {
     age_.push_back(key);
@@ -13,14 +13,13 @@ Ipv4Reassembly::Set& Ipv4Reassembly::open(const Key& key) {
   return it->second;
 }
 
-void Ipv4Reassembly::erase(std::map<Key, Set>::iterator it) {
+void IpReassembly::erase(std::map<Key, Set>::iterator it) {
   bytes_ -= it->second.bytes;
   age_.erase(it->second.age);
   sets_.erase(it);
 }
 
-Ipv4Reassembly::Outcome Ipv4Reassembly::insert(Set& s, const Ipv4Packet& ip, std::uint64_t offset,
-                                               std::int64_t time_ns) {
+IpReassembly::Outcome IpReassembly::insert(Set& s, const IpFragment& ip, std::uint64_t offset, std::int64_t time_ns) {
   const std::uint32_t begin = ip.fragment_offset;
   const auto len = static_cast<std::uint32_t>(ip.payload.size());
   const std::uint32_t end = begin + len;
@@ -54,9 +53,9 @@ Ipv4Reassembly::Outcome Ipv4Reassembly::insert(Set& s, const Ipv4Packet& ip, std
   return Outcome::Accepted;
 }
 
-const Ipv4Reassembly::Datagram* Ipv4Reassembly::add(std::uint32_t interface, const Ipv4Packet& ip, std::uint64_t offset,
-                                                    std::int64_t time_ns) {
-  const Key key{interface, ip.source, ip.destination, ip.id};
+const IpReassembly::Datagram* IpReassembly::add(std::uint32_t interface, const IpFragment& ip, std::uint64_t offset,
+                                                std::int64_t time_ns) {
+  const Key key{interface, ip.source, ip.destination, ip.id, ip.protocol, ip.version};
   auto it = sets_.find(key);
   if (it != sets_.end()) {
     const std::int64_t gap = time_ns - it->second.last_accepted_ns;
@@ -97,7 +96,7 @@ const Ipv4Reassembly::Datagram* Ipv4Reassembly::add(std::uint32_t interface, con
   return nullptr;
 }
 
-void Ipv4Reassembly::enforce_limits() {
+void IpReassembly::enforce_limits() {
   // Oldest first; a single set larger than max_bytes is dropped too.
   while ((sets_.size() > limits_.max_sets || bytes_ > limits_.max_bytes) && !age_.empty()) {
     ++stats_.dropped_sets;
@@ -105,7 +104,7 @@ void Ipv4Reassembly::enforce_limits() {
   }
 }
 
-void Ipv4Reassembly::finish() {
+void IpReassembly::finish() {
   stats_.incomplete_at_end += sets_.size();
   sets_.clear();
   age_.clear();

@@ -1,5 +1,5 @@
 // IPv4 fragment reassembly: the rules of dltdump-spec §5.4 and the memory bounds.
-#include "net/ipv4_reassembly.hpp"
+#include "net/ip_reassembly.hpp"
 
 #include <gtest/gtest.h>
 
@@ -25,17 +25,17 @@ Ipv4Packet parsed(const Frame& ip) {
   return p ? *p : Ipv4Packet{};
 }
 
-Frame joined(const Ipv4Reassembly::Datagram& d) {
+Frame joined(const IpReassembly::Datagram& d) {
   Frame out;
   for (const auto& p : d.pieces) out.insert(out.end(), p.bytes.begin(), p.bytes.end());
   return out;
 }
 
-TEST(Ipv4Reassembly, AnyOrderCompletesWithTheFirstFragmentsTime) {
+TEST(IpReassembly, AnyOrderCompletesWithTheFirstFragmentsTime) {
   const Frame d = datagram(3000);
   const auto frags = tools::fragments(kAddr, d, 1480, 77);
   ASSERT_EQ(frags.size(), 3u);
-  Ipv4Reassembly r;
+  IpReassembly r;
   EXPECT_EQ(r.add(0, parsed(frags[2]), 3000, 30), nullptr);  // last first, as Linux sends
   EXPECT_EQ(r.add(0, parsed(frags[0]), 1000, 10), nullptr);
   const auto* done = r.add(0, parsed(frags[1]), 2000, 20);
@@ -49,9 +49,9 @@ TEST(Ipv4Reassembly, AnyOrderCompletesWithTheFirstFragmentsTime) {
   EXPECT_EQ(r.bytes_held(), 0u);
 }
 
-TEST(Ipv4Reassembly, DuplicatesAreIgnoredFirstCopyWins) {
+TEST(IpReassembly, DuplicatesAreIgnoredFirstCopyWins) {
   const auto frags = tools::fragments(kAddr, datagram(2100), 1000, 5);
-  Ipv4Reassembly r;
+  IpReassembly r;
   EXPECT_EQ(r.add(0, parsed(frags[0]), 1, 0), nullptr);
   EXPECT_EQ(r.add(0, parsed(frags[0]), 99, 0), nullptr);
   EXPECT_EQ(r.add(0, parsed(frags[2]), 3, 0), nullptr);
@@ -63,10 +63,10 @@ TEST(Ipv4Reassembly, DuplicatesAreIgnoredFirstCopyWins) {
   EXPECT_EQ(r.stats().discarded_sets, 0u);
 }
 
-TEST(Ipv4Reassembly, OverlapsAndConflictingLastsStartANewSet) {
+TEST(IpReassembly, OverlapsAndConflictingLastsStartANewSet) {
   const Frame d = datagram(2100);
   const auto frags = tools::fragments(kAddr, d, 1000, 5);
-  Ipv4Reassembly r;
+  IpReassembly r;
   r.add(0, parsed(frags[1]), 0, 0);
   // An overlapping fragment (offset 1000, 16 bytes, not identical): the set is discarded
   // and the fragment starts a new one.
@@ -80,14 +80,14 @@ TEST(Ipv4Reassembly, OverlapsAndConflictingLastsStartANewSet) {
   r.add(0, parsed(tools::ipv4(kAddr, Frame(16, 4), 5, 4000, true)), 0, 0);
   EXPECT_EQ(r.stats().discarded_sets, 3u);
   // After all that, a clean set completes.
-  Ipv4Reassembly fresh;
+  IpReassembly fresh;
   for (std::size_t i = 0; i + 1 < frags.size(); ++i) fresh.add(0, parsed(frags[i]), 0, 0);
   EXPECT_NE(fresh.add(0, parsed(frags.back()), 0, 0), nullptr);
 }
 
-TEST(Ipv4Reassembly, FifteenSecondsWithoutAFragmentStartOver) {
+TEST(IpReassembly, FifteenSecondsWithoutAFragmentStartOver) {
   const auto frags = tools::fragments(kAddr, datagram(2100), 1000, 5);
-  Ipv4Reassembly r;
+  IpReassembly r;
   r.add(0, parsed(frags[0]), 0, 0);
   r.add(0, parsed(frags[1]), 0, 15 * kSecond);  // exactly 15 s: still accepted
   EXPECT_EQ(r.stats().discarded_sets, 0u);
@@ -98,13 +98,13 @@ TEST(Ipv4Reassembly, FifteenSecondsWithoutAFragmentStartOver) {
   EXPECT_EQ(r.stats().incomplete_at_end, 1u);
 }
 
-TEST(Ipv4Reassembly, KeysSeparateInterfacesSourcesAndIds) {
+TEST(IpReassembly, KeysSeparateInterfacesSourcesAndIds) {
   const Frame d = datagram(2100);
   tools::Addresses other = kAddr;
   other.source = 0x0A00000C;
   const auto a = tools::fragments(kAddr, d, 1000, 5), b = tools::fragments(other, d, 1000, 5),
              c = tools::fragments(kAddr, d, 1000, 6);
-  Ipv4Reassembly r;
+  IpReassembly r;
   int completed = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {  // interleaved
     completed += r.add(0, parsed(a[i]), 0, 0) != nullptr;
@@ -115,16 +115,16 @@ TEST(Ipv4Reassembly, KeysSeparateInterfacesSourcesAndIds) {
   EXPECT_EQ(completed, 4);
 }
 
-TEST(Ipv4Reassembly, MemoryIsBoundedAndDropsAreCounted) {
-  Ipv4Reassembly::Limits limits;
+TEST(IpReassembly, MemoryIsBoundedAndDropsAreCounted) {
+  IpReassembly::Limits limits;
   limits.max_sets = 10;
   limits.max_bytes = 100000;
-  Ipv4Reassembly r(limits);
+  IpReassembly r(limits);
   for (std::uint16_t id = 0; id < 1000; ++id)
     r.add(0, parsed(tools::ipv4(kAddr, Frame(1000, 1), id, 0, true)), 0, 0);  // first fragments only
   EXPECT_LE(r.open_sets(), 10u);
   EXPECT_EQ(r.stats().dropped_sets, 990u);
-  Ipv4Reassembly small({100, 4000, 15 * kSecond});
+  IpReassembly small({100, 4000, 15 * kSecond});
   for (std::uint16_t id = 0; id < 50; ++id) small.add(0, parsed(tools::ipv4(kAddr, Frame(1000, 1), id, 0, true)), 0, 0);
   EXPECT_LE(small.bytes_held(), 4000u);
   EXPECT_EQ(small.stats().dropped_sets, 46u);

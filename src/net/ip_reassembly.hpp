@@ -1,9 +1,11 @@
-// IPv4 fragment reassembly (dltdump-spec §5.4), with bounded memory.
+// IPv4 and IPv6 fragment reassembly (dltdump-spec §5.4), with bounded memory: one
+// reassembler for both versions (an IpFragment is either's fragment).
 //
-// Fragments are collected per key (interface, source, destination, IP id), in any order:
+// Fragments are collected per key (interface, source, destination, IP id — 16 bits in
+// IPv4, 32 in IPv6 —, upper protocol, IP version), in any order:
 //   * a fragment more than 15 s (absolute difference) after the set's previously
 //     accepted fragment discards the set and starts a new one;
-//   * an exact duplicate (same offset, length and header checksum) is ignored;
+//   * an exact duplicate (same offset, length and IPv4 header checksum) is ignored;
 //   * a second, different last fragment, a fragment beyond the last one, or an overlap
 //     discards the set, and the fragment is retried once as the start of a new set;
 //   * when the last fragment is present and the fragments cover 0..end without a gap, the
@@ -20,11 +22,40 @@
 #include <tuple>
 #include <vector>
 
+#include "net/ip_address.hpp"
 #include "net/ipv4.hpp"
+#include "net/ipv6.hpp"
 
 namespace dltdump::net {
 
-class Ipv4Reassembly {
+// One fragment of an IPv4 or IPv6 packet.
+struct IpFragment {
+  IpAddress source, destination;
+  std::uint32_t id = 0;
+  std::uint8_t protocol = 0;
+  std::uint8_t version = 4;
+  std::uint16_t checksum = 0;  // IPv4's header checksum (duplicate detection); 0 for IPv6
+  bool more_fragments = false;
+  std::uint32_t fragment_offset = 0;  // in bytes
+  std::span<const std::uint8_t> payload;
+
+  static IpFragment of(const Ipv4Packet& p) noexcept {
+    return {IpAddress::v4(p.source),
+            IpAddress::v4(p.destination),
+            p.id,
+            p.protocol,
+            4,
+            p.checksum,
+            p.more_fragments,
+            p.fragment_offset,
+            p.payload};
+  }
+  static IpFragment of(const Ipv6Packet& p) noexcept {
+    return {p.source, p.destination, p.id, p.protocol, 6, 0, p.more_fragments, p.fragment_offset, p.payload};
+  }
+};
+
+class IpReassembly {
  public:
   struct Limits {
     std::size_t max_sets = 1024;
@@ -49,12 +80,19 @@ class Ipv4Reassembly {
     std::uint64_t duplicates = 0;
   };
 
-  Ipv4Reassembly() : Ipv4Reassembly(Limits{}) {}
-  explicit Ipv4Reassembly(const Limits& limits) : limits_(limits) {}
+  IpReassembly() : IpReassembly(Limits{}) {}
+  explicit IpReassembly(const Limits& limits) : limits_(limits) {}
 
-  // Adds one fragment (ip.is_fragment() must be true); `offset` is the source offset of
-  // ip.payload[0]. Returns the completed datagram, valid until the next call, or null.
-  const Datagram* add(std::uint32_t interface, const Ipv4Packet& ip, std::uint64_t offset, std::int64_t time_ns);
+  // Adds one fragment (of a packet whose is_fragment() is true); `offset` is the source
+  // offset of its payload[0]. Returns the completed datagram, valid until the next call,
+  // or null.
+  const Datagram* add(std::uint32_t interface, const IpFragment& ip, std::uint64_t offset, std::int64_t time_ns);
+  const Datagram* add(std::uint32_t interface, const Ipv4Packet& ip, std::uint64_t offset, std::int64_t time_ns) {
+    return add(interface, IpFragment::of(ip), offset, time_ns);
+  }
+  const Datagram* add(std::uint32_t interface, const Ipv6Packet& ip, std::uint64_t offset, std::int64_t time_ns) {
+    return add(interface, IpFragment::of(ip), offset, time_ns);
+  }
   // Ends the input: incomplete sets are dropped and counted.
   void finish();
 
@@ -71,7 +109,7 @@ class Ipv4Reassembly {
   std::size_t open_sets() const noexcept { return sets_.size(); }
 
  private:
-  using Key = std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint16_t>;
+  using Key = std::tuple<std::uint32_t, IpAddress, IpAddress, std::uint32_t, std::uint8_t, std::uint8_t>;
   struct Set {
     std::vector<Piece> pieces;       // sorted by ip_offset
     std::int64_t first_time_ns = 0;  // of the fragment at offset 0, once seen
@@ -83,7 +121,7 @@ class Ipv4Reassembly {
   };
   enum class Outcome { Accepted, Duplicate, Conflict };
 
-  Outcome insert(Set& s, const Ipv4Packet& ip, std::uint64_t offset, std::int64_t time_ns);
+  Outcome insert(Set& s, const IpFragment& ip, std::uint64_t offset, std::int64_t time_ns);
   Set& open(const Key& key);
   void erase(std::map<Key, Set>::iterator it);
   void enforce_limits();

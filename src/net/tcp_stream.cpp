@@ -1,0 +1,195 @@
+#include "net/tcp_stream.hpp"
+
+#include <algorithm>
+
+#include "aio/packet.hpp"
+
+namespace dltdump::net {
+
+namespace {
+
+constexpr std::uint64_t kBase = std::uint64_t{1} << 32;  // positions start here: a segment behind stays positive
+
+bool waited_too_long(std::int64_t since, std::int64_t now, std::int64_t timeout) noexcept {
+  if (since == aio::Packet::kNoTime || now == aio::Packet::kNoTime || now <= since) return false;
+  return static_cast<std::uint64_t>(now) - static_cast<std::uint64_t>(since) > static_cast<std::uint64_t>(timeout);
+}
+
+}  // namespace
+
+std::uint64_t TcpStream::unwrap(std::uint32_t seq) const noexcept {
+  const auto delta = static_cast<std::int32_t>(seq - static_cast<std::uint32_t>(next_));
+  return next_ + static_cast<std::uint64_t>(static_cast<std::int64_t>(delta));
+}
+
+void TcpStream::start(std::uint32_t seq) noexcept {
+  started_ = true;
+  next_ = kBase + seq;
+  fin_at_.reset();
+  syn_end_.reset();
+}
+
+void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int64_t time_ns, TcpBudget& budget,
+                    TcpStreamSink& sink) {
+  if (s.rst()) {  // the connection is gone: what it held is given up, the next segment starts afresh
+    if (started_) {
+      flush(budget, sink);
+      sink.on_break(0, payload_offset, time_ns);
+    }
+    started_ = false;
+    return;
+  }
+  std::uint32_t seq = s.seq;
+  if (s.syn()) {
+    if (started_ && (!syn_end_ || unwrap(seq + 1) != *syn_end_)) {  // a new connection on the same ports
+      flush(budget, sink);
+      sink.on_break(0, payload_offset, time_ns);
+      started_ = false;
+    }
+    if (!started_) {
+      start(seq + 1);
+      syn_end_ = next_;
+    }
+    ++seq;  // the SYN takes one sequence number; data after it starts at seq + 1
+  } else if (!started_) {
+    start(seq);
+  }
+
+  std::span<const std::uint8_t> b = s.payload;
+  std::uint64_t begin = unwrap(seq);
+  const std::uint64_t end = begin + b.size();
+  if (s.fin() && end >= next_ && !fin_at_) {
+    if (!waiting()) waiting_since_ns_ = time_ns;
+    fin_at_ = end;
+    fin_offset_ = payload_offset + b.size();
+    fin_time_ns_ = time_ns;
+  }
+  if (!b.empty()) {
+    if (end <= next_) {
+      stats_.retransmitted += b.size();
+    } else {
+      if (begin < next_) {  // partly seen already: the first copy wins
+        const std::uint64_t seen = next_ - begin;
+        stats_.retransmitted += seen;
+        b = b.subspan(seen);
+        payload_offset += seen;
+        begin = next_;
+      }
+      if (begin == next_) {
+        stats_.bytes += b.size();
+        next_ = end;
+        sink.on_bytes(b, payload_offset, time_ns, true);
+        drain(budget, sink, time_ns);
+      } else {
+        hold(begin, b, payload_offset, time_ns, budget);
+        if (held_bytes_ > budget.limits.max_stream_bytes || budget.held > budget.limits.max_total_bytes) {
+          ++stats_.forced;
+          flush(budget, sink);
+        }
+      }
+    }
+  }
+  if (waiting() && waited_too_long(waiting_since_ns_, time_ns, budget.limits.timeout_ns)) flush(budget, sink);
+  check_fin(sink);
+}
+
+// Keeps the bytes of [begin, begin + b.size()) that no held segment has yet.
+void TcpStream::hold(std::uint64_t begin, std::span<const std::uint8_t> b, std::uint64_t file_offset,
+                     std::int64_t time_ns, TcpBudget& budget) {
+  if (!waiting()) waiting_since_ns_ = time_ns;
+  const std::uint64_t end = begin + b.size();
+  auto it = held_.upper_bound(begin);
+  if (it != held_.begin()) {
+    auto before = std::prev(it);
+    if (before->first + before->second.bytes.size() > begin) it = before;
+  }
+  std::uint64_t at = begin;
+  while (at < end) {
+    if (it == held_.end() || it->first >= end) {
+      keep(at, b.subspan(at - begin), file_offset + (at - begin), time_ns, budget);
+      return;
+    }
+    if (it->first > at) {
+      keep(at, b.subspan(at - begin, it->first - at), file_offset + (at - begin), time_ns, budget);
+      at = it->first;
+    }
+    const Held& h = it->second;
+    const std::uint64_t covered_end = std::min(end, it->first + h.bytes.size());
+    const std::uint8_t* mine = b.data() + (at - begin);
+    const std::uint8_t* theirs = h.bytes.data() + (at - it->first);
+    const std::size_t n = covered_end - at;
+    stats_.retransmitted += n;
+    for (std::size_t i = 0; i < n; ++i) stats_.conflicts += mine[i] != theirs[i];
+    at = covered_end;
+    ++it;
+  }
+}
+
+void TcpStream::keep(std::uint64_t at, std::span<const std::uint8_t> b, std::uint64_t file_offset, std::int64_t time_ns,
+                     TcpBudget& budget) {
+  if (b.empty()) return;
+  held_.emplace(at, Held{std::vector<std::uint8_t>(b.begin(), b.end()), file_offset, time_ns});
+  held_bytes_ += b.size() + kSegmentCost;
+  budget.held += b.size() + kSegmentCost;
+}
+
+// Delivers the held segments that now follow on.
+void TcpStream::drain(TcpBudget& budget, TcpStreamSink& sink, std::int64_t time_ns) {
+  bool delivered = false;
+  while (!held_.empty() && held_.begin()->first <= next_) {
+    auto node = held_.extract(held_.begin());
+    const std::uint64_t at = node.key();
+    Held& h = node.mapped();
+    held_bytes_ -= h.bytes.size() + kSegmentCost;
+    budget.held -= h.bytes.size() + kSegmentCost;
+    const std::uint64_t end = at + h.bytes.size();
+    if (end <= next_) {
+      stats_.retransmitted += h.bytes.size();
+      continue;
+    }
+    const std::uint64_t seen = next_ - at;
+    stats_.retransmitted += seen;
+    stats_.bytes += end - next_;
+    next_ = end;
+    delivered = true;
+    sink.on_bytes(std::span<const std::uint8_t>(h.bytes).subspan(seen), h.file_offset + seen, h.time_ns, false);
+  }
+  if (delivered && waiting()) waiting_since_ns_ = time_ns;  // a new gap opens now
+}
+
+void TcpStream::flush(TcpBudget& budget, TcpStreamSink& sink) {
+  while (!held_.empty()) {
+    const auto& [at, h] = *held_.begin();
+    if (at > next_) {
+      const std::uint64_t missing = at - next_;
+      stats_.missing += missing;
+      ++stats_.gaps;
+      next_ = at;
+      sink.on_break(missing, h.file_offset, h.time_ns);
+    }
+    drain(budget, sink, aio::Packet::kNoTime);
+  }
+  if (fin_at_ && *fin_at_ > next_) {  // bytes before the FIN that never came
+    const std::uint64_t missing = *fin_at_ - next_;
+    stats_.missing += missing;
+    ++stats_.gaps;
+    next_ = *fin_at_;
+    sink.on_break(missing, fin_offset_, fin_time_ns_);
+  }
+  check_fin(sink);
+}
+
+void TcpStream::check_fin(TcpStreamSink& sink) {
+  if (!fin_at_ || next_ < *fin_at_ || !held_.empty()) return;
+  next_ = *fin_at_ + 1;  // the FIN takes one sequence number
+  fin_at_.reset();
+  sink.on_break(0, fin_offset_, fin_time_ns_);
+}
+
+void TcpStream::release(TcpBudget& budget) noexcept {
+  budget.held -= held_bytes_;
+  held_bytes_ = 0;
+  held_.clear();
+}
+
+}  // namespace dltdump::net

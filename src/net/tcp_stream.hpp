@@ -1,0 +1,133 @@
+// TCP stream reassembly: one direction of one connection, from captured segments back to
+// the byte stream the receiver read, with bounded memory.
+//
+// Positions: 32-bit sequence numbers are unwrapped into 64-bit stream positions relative
+// to the next byte expected (a segment up to 2 GiB behind or ahead of it), so the stream
+// goes on across the 2^32 wrap.
+// Start: a SYN starts the stream at its sequence number + 1; without one (a connection
+// already running when the capture started) it starts at the first segment seen — the
+// framer that reads the stream resynchronises on the next message.
+// Order: a segment at the next position is delivered at once, in place (zero-copy); one
+// ahead of it is held (copied) until the bytes before it come; one behind it is a
+// retransmission and counted. Overlaps keep the first copy of every byte: held bytes seen
+// again are counted as retransmitted, and those that differ as conflicts.
+// Gaps: bytes that never come are given up when the stream holds more than
+// Limits::max_stream_bytes (a held segment counts its bytes plus kSegmentCost, its
+// bookkeeping, so that many tiny segments are bounded too), when all streams sharing a TcpBudget hold more than
+// Limits::max_total_bytes, when the oldest held segment waited Limits::timeout_ns of
+// capture time, and by flush() (the end of the input, an evicted stream). The sink then
+// gets on_break with the missing byte count, and delivery resumes at the next held byte.
+// Ends: FIN, once every byte before it was delivered (or given up: a gap before a FIN counts
+// as held bytes do), RST, and a SYN with
+// another sequence number (a new connection on the same addresses and ports) end the
+// stream: on_break with 0 missing bytes. After RST the next segment starts afresh.
+// Time is compared only between segments that carry one (aio::Packet::kNoTime is none).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "net/tcp.hpp"
+
+namespace dltdump::net {
+
+// Where a stream's bytes go, in stream order.
+class TcpStreamSink {
+ public:
+  virtual ~TcpStreamSink() = default;
+  // The next bytes of the stream, from file offset `file_offset`, of a segment captured at
+  // `time_ns`. `in_packet`: they lie in the segment being added (not in a held copy).
+  virtual void on_bytes(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns,
+                        bool in_packet) = 0;
+  // The stream breaks here: `missing` bytes were lost (a gap given up), or none (0: the
+  // stream ended). What follows starts at file offset `file_offset`, captured at `time_ns`.
+  virtual void on_break(std::uint64_t missing, std::uint64_t file_offset, std::int64_t time_ns) = 0;
+};
+
+struct TcpLimits {
+  std::size_t max_stream_bytes = 4u << 20;   // held per stream
+  std::size_t max_total_bytes = 64u << 20;   // held by all streams sharing a TcpBudget
+  std::int64_t timeout_ns = 10'000'000'000;  // the longest a held segment waits
+};
+
+// What the streams of one reassembly hold together.
+struct TcpBudget {
+  TcpLimits limits;
+  std::size_t held = 0;
+};
+
+struct TcpStreamStats {
+  std::uint64_t bytes = 0;          // delivered
+  std::uint64_t retransmitted = 0;  // bytes seen again (the first copy kept)
+  std::uint64_t conflicts = 0;      // of those, held bytes that differed from the first copy
+  std::uint64_t missing = 0;        // bytes given up in gaps
+  std::uint64_t gaps = 0;           // gaps given up
+  std::uint64_t forced = 0;         // flushes forced by the memory limits (gaps given up early)
+  TcpStreamStats& operator+=(const TcpStreamStats& o) noexcept {
+    bytes += o.bytes;
+    retransmitted += o.retransmitted;
+    conflicts += o.conflicts;
+    missing += o.missing;
+    gaps += o.gaps;
+    forced += o.forced;
+    return *this;
+  }
+  bool any_loss() const noexcept { return retransmitted || conflicts || missing || forced; }
+};
+
+class TcpStream {
+ public:
+  static constexpr std::size_t kSegmentCost = 64;  // held per segment beyond its bytes (map node, vector)
+
+  TcpStream() = default;
+  TcpStream(const TcpStream&) = delete;
+  TcpStream& operator=(const TcpStream&) = delete;
+  ~TcpStream() = default;  // held bytes must have been given back: flush() or release()
+
+  // Adds one segment; `payload_offset` is the file offset of s.payload[0]. Throws what
+  // `sink` throws (the stream is then not to be used again).
+  void add(const TcpSegment& s, std::uint64_t payload_offset, std::int64_t time_ns, TcpBudget& budget,
+           TcpStreamSink& sink);
+  // Gives up every gap: the held bytes are delivered, with a break before each gap.
+  void flush(TcpBudget& budget, TcpStreamSink& sink);
+  // Drops the held bytes without delivering them (the decoder is abandoned).
+  void release(TcpBudget& budget) noexcept;
+
+  bool started() const noexcept { return started_; }
+  // What the held segments count against the limits: their bytes, kSegmentCost each.
+  std::size_t held_bytes() const noexcept { return held_bytes_; }
+  const TcpStreamStats& stats() const noexcept { return stats_; }
+
+ private:
+  struct Held {
+    std::vector<std::uint8_t> bytes;
+    std::uint64_t file_offset;
+    std::int64_t time_ns;
+  };
+  std::uint64_t unwrap(std::uint32_t seq) const noexcept;
+  void start(std::uint32_t seq) noexcept;
+  void hold(std::uint64_t begin, std::span<const std::uint8_t> b, std::uint64_t file_offset, std::int64_t time_ns,
+            TcpBudget& budget);
+  void keep(std::uint64_t at, std::span<const std::uint8_t> b, std::uint64_t file_offset, std::int64_t time_ns,
+            TcpBudget& budget);
+  void drain(TcpBudget& budget, TcpStreamSink& sink, std::int64_t time_ns);
+  void check_fin(TcpStreamSink& sink);
+  bool waiting() const noexcept { return !held_.empty() || (fin_at_ && *fin_at_ > next_); }
+
+  bool started_ = false;
+  std::uint64_t next_ = 0;  // stream position of the next byte to deliver; its low 32 bits are its sequence number
+  std::optional<std::uint64_t> syn_end_;  // stream position after the SYN, once seen
+  std::optional<std::uint64_t> fin_at_;   // stream position of the FIN, once seen
+  std::uint64_t fin_offset_ = 0;          // file offset and time of the segment that carried it
+  std::int64_t fin_time_ns_ = 0;
+  std::map<std::uint64_t, Held> held_;  // by stream position, not overlapping
+  std::size_t held_bytes_ = 0;
+  std::int64_t waiting_since_ns_ = 0;  // when the current gap opened
+  TcpStreamStats stats_;
+};
+
+}  // namespace dltdump::net

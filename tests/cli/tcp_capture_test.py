@@ -1,0 +1,190 @@
+#!/usr/bin/python3
+"""DLT over TCP and IPv6 in captures (issue #25), against capgen's truth and tshark.
+
+* capgen --tcp --impair carries a dltgen stream over TCP connections (IPv4 and IPv6, both
+  directions, sequence wrap, a connection running before the capture, bytes the capture
+  missed, reordered, retransmitted, overlapping and conflicting segments, FIN, RST, one
+  left open) and a UDP flow over IPv6 (extension headers, fragments); dltdump must print
+  exactly the messages of its truth (a multiset of all columns after the time), each
+  direction's in stream order, and report the losses on standard error;
+* the output is the same for 1, 2 and 4 threads, from the file (chunks, for a capture of
+  4 MiB and more) and from standard input (flows);
+* `-o x.dlt` keeps every message: the DLT file decodes to the same lines;
+* tshark (`-d tcp.port==3490,dlt -d udp.port==3490,dlt`) on the same captures: every
+  message it decodes whole (ECU, APP, CTX and its printable string arguments) is one of
+  ours (on the impaired captures it decodes retransmitted messages again; tshark 4.0 does
+  not reassemble DLT across segments, so it decodes about a third of them). Skipped with a
+  message when tshark is not installed.
+* `--stats=json` lists the flows that lost bytes (valid against docs/stats.schema.json),
+  their missing bytes adding up to the report line's.
+
+Usage: tcp_capture_test.py DLTDUMP DLTGEN CAPGEN STATS_SCHEMA WORKDIR
+"""
+import collections
+import json
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+from cli_checks import check, finish, fresh_dir, runner, schema_validator
+
+DLTDUMP, DLTGEN, CAPGEN, SCHEMA, WORK = (os.path.abspath(a) for a in sys.argv[1:6])
+VALIDATOR = schema_validator(SCHEMA)
+run = runner(DLTDUMP)
+fresh_dir(WORK)
+
+
+def path(name):
+    return os.path.join(WORK, name)
+
+
+def after_time(line):
+    """A line's columns after the date and time (what capture time does not change)."""
+    return line.split(" ", 2)[2]
+
+
+def messages(text):
+    return [line for line in text.decode("utf-8", "replace").splitlines() if " SKIP SKIP " not in line]
+
+
+def generate(seed, count, impair=True):
+    stream, expect, cap, truth = (path("%s%d" % (n, seed)) for n in ("stream", "expect", "cap", "truth"))
+    subprocess.run([DLTGEN, "--format", "net", "--count", str(count), "--seed", str(seed), "--expect", expect,
+                    "-o", stream], check=True)
+    subprocess.run([CAPGEN, "--tcp", stream, "--flows", "6", "--seed", str(seed), "--truth", truth, "-o",
+                    cap + ".pcapng"] + (["--impair"] if impair else []), check=True)
+    with open(expect, encoding="utf-8") as f:
+        expected = [after_time(line) for line in f.read().splitlines()]
+    with open(truth, encoding="utf-8") as f:
+        rows = [line.split() for line in f.read().splitlines()]
+    return cap + ".pcapng", expected, [(flow, int(i)) for flow, i in rows]
+
+
+def check_truth(seed, cap, expected, truth):
+    rc, out, err = run(cap)
+    check(rc == 0, "seed %d: exit %d: %s" % (seed, rc, err))
+    got = [after_time(m) for m in messages(out)]
+    want = collections.Counter(expected[i] for _, i in truth)
+    have = collections.Counter(got)
+    if check(want == have, "seed %d: %d messages, the truth has %d; missing %s; extra %s" % (
+            seed, len(got), len(truth), list((want - have))[:2], list((have - want))[:2])):
+        print("ok: seed %d: the %d messages of the truth" % (seed, len(got)))
+    # Each direction in stream order: the messages that occur once in the whole output.
+    once = {m for m, n in have.items() if n == 1}
+    place = {m: k for k, m in enumerate(got) if m in once}
+    by_flow = collections.defaultdict(list)
+    for flow, i in truth:
+        if expected[i] in once:
+            by_flow[flow].append(place[expected[i]])
+    unordered = [flow for flow, places in by_flow.items() if places != sorted(places)]
+    check(not unordered, "seed %d: out of stream order: %s" % (seed, unordered))
+    check(len(by_flow) >= 12, "seed %d: only %d directions with messages" % (seed, len(by_flow)))
+    check(b"bytes missing from TCP streams" in err and b"TCP bytes retransmitted" in err,
+          "seed %d: losses not reported: %s" % (seed, err))
+    # --stats=json lists the flows; their missing bytes add up to the report line's.
+    rc, stats, _ = run("--stats=json", cap)
+    flows = json.loads(stats)["capture_losses"]["flows"]
+    total = int(err.split(b": ", 1)[1].split(b" ", 1)[0])
+    check(rc == 0 and sum(f["missing_bytes"] for f in flows) == total and len(flows) >= 6,
+          "seed %d: --stats=json lists %d flows, %d bytes missing, the report %d" % (
+              seed, len(flows), sum(f["missing_bytes"] for f in flows), total))
+    if VALIDATOR:
+        errors = list(VALIDATOR.iter_errors(json.loads(stats)))
+        check(not errors, "seed %d: --stats=json against the schema: %s" % (seed, errors[:1]))
+    return out, err
+
+
+# 1. The truth, for impaired captures; and a clean one without losses.
+captures = []
+for seed in (31, 32):
+    cap, expected, truth = generate(seed, 4000)
+    check_truth(seed, cap, expected, truth)
+    captures.append(cap)
+cap, expected, truth = generate(33, 3000, impair=False)
+check(len(truth) == 3000, "a clean capture's truth lists %d of 3000 messages" % len(truth))
+rc, out, err = run(cap)
+check(collections.Counter(after_time(m) for m in messages(out)) == collections.Counter(expected),
+      "clean capture: not every message of the stream")
+check(err == b"", "clean capture: something reported: %s" % err)
+check(b" SKIP SKIP " not in out, "clean capture: skip lines")
+captures.append(cap)
+
+# 2. Threads and paths: a capture of more than 4 MiB (decoded in chunks from a file, in
+# flows from a pipe).
+big, big_expected, big_truth = generate(34, 60000)
+with open(big, "rb") as f:
+    data = f.read()
+check(len(data) > 4 << 20, "the big capture has only %d bytes" % len(data))
+one = run("--threads=1", big)
+check(one[0] == 0, "--threads=1: exit %d" % one[0])
+check(collections.Counter(after_time(m) for m in messages(one[1])) ==
+      collections.Counter(big_expected[i] for _, i in big_truth), "big capture: not the truth")
+for threads in (2, 4):
+    for source, stdin in ((big, None), ("-", data)):
+        got = run("--threads=%d" % threads, source, stdin=stdin)
+        same = got[1] == one[1] and got[2].split(b": ", 1)[1:] == one[2].split(b": ", 1)[1:]
+        check(same, "--threads=%d on %s differs from one thread" % (threads, "a pipe" if stdin else "the file"))
+print("ok: the big capture (%d bytes) decodes the same on 1, 2 and 4 threads, file and pipe" % len(data))
+
+# 3. As a DLT file.
+dlt = path("out.dlt")
+rc, _, _ = run("-o", dlt, captures[0])
+rc2, again, _ = run(dlt)
+rc3, direct, _ = run(captures[0])
+check(rc == 0 and rc2 == 0 and [after_time(m) for m in messages(again)] ==
+      [after_time(m) for m in messages(direct)], "-o x.dlt does not keep the capture's messages")
+
+# 4. tshark.
+if not shutil.which("tshark"):
+    print("SKIPPED the tshark comparison: tshark is not installed (Debian package tshark)")
+    finish()
+
+
+def tshark_messages(cap):
+    """(ECU, APP, CTX, [printable strings]) of every DLT message tshark decodes whole."""
+    pdml = subprocess.run(["tshark", "-r", cap, "-d", "tcp.port==3490,dlt", "-d", "udp.port==3490,dlt", "-T", "pdml"],
+                          capture_output=True, check=True).stdout
+    found = []
+    for packet in ET.fromstring(pdml).iter("packet"):
+        protos = list(packet.iter("proto"))
+        for k, proto in enumerate(protos):
+            # A message tshark could not read whole is followed by a malformed marker.
+            if proto.get("name") != "dlt" or (k + 1 < len(protos) and protos[k + 1].get("name") == "_ws.malformed"):
+                continue
+            fields = {}
+            strings = []
+            for f in proto.iter("field"):
+                name = f.get("name")
+                if name in ("dlt.ecu_id", "dlt.application_id", "dlt.context_id"):
+                    fields[name] = f.get("show")
+                elif name == "dlt.data.string":
+                    strings.append(f.get("show"))
+            found.append((fields.get("dlt.ecu_id", ""), fields.get("dlt.application_id", ""),
+                          fields.get("dlt.context_id", ""), [s for s in strings if s.isascii() and s.isprintable()]))
+    return found
+
+
+for cap in captures:
+    # tshark decodes a retransmitted segment's messages again: on impaired captures a
+    # message of ours may match several of tshark's; on the clean one each matches one.
+    clean = cap == captures[-1]
+    ours = collections.defaultdict(list)
+    for line in messages(run(cap)[1]):
+        cols = line.split(" ")
+        ours[tuple(cols[4:7])].append(line)
+    theirs = tshark_messages(cap)
+    unmatched = []
+    for ecu, app, ctx, strings in theirs:
+        candidates = ours.get((ecu, app, ctx), [])
+        hit = next((k for k, line in enumerate(candidates) if all(s in line for s in strings)), None)
+        if hit is None:
+            unmatched.append((ecu, app, ctx, strings[:2]))
+        elif clean:
+            candidates.pop(hit)
+    name = os.path.basename(cap)
+    if check(not unmatched and len(theirs) > 100, "%s: tshark decodes %d messages, %d not ours: %s" % (
+            name, len(theirs), len(unmatched), unmatched[:3])):
+        print("ok: %s: each of the %d messages tshark decodes whole is one of ours" % (name, len(theirs)))
+finish()

@@ -1,0 +1,250 @@
+// TCP stream reassembly: order, wrap, overlaps, gaps, limits, starts and ends.
+#include "net/tcp_stream.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace dltdump::net {
+namespace {
+
+constexpr std::int64_t kSecond = 1'000'000'000;
+constexpr std::size_t kCost = TcpStream::kSegmentCost;
+
+// Records the stream as text: bytes as they are, a break as `[gap N]` or `[end]`.
+struct Recorder final : TcpStreamSink {
+  std::string stream;
+  std::vector<std::uint64_t> offsets;  // file offset of every piece delivered
+  std::vector<std::int64_t> times;
+  void on_bytes(std::span<const std::uint8_t> b, std::uint64_t file_offset, std::int64_t time_ns, bool) override {
+    stream.append(b.begin(), b.end());
+    offsets.push_back(file_offset);
+    times.push_back(time_ns);
+  }
+  void on_break(std::uint64_t missing, std::uint64_t, std::int64_t) override {
+    stream += missing ? "[gap " + std::to_string(missing) + "]" : std::string("[end]");
+  }
+};
+
+struct Harness {
+  TcpBudget budget;
+  TcpStream stream;
+  Recorder out;
+  std::vector<std::vector<std::uint8_t>> keep;  // payloads stay alive as captured packets do
+
+  void add(std::uint32_t seq, const std::string& data, std::uint8_t flags = 0, std::int64_t time = 0,
+           std::uint64_t offset = 0) {
+    keep.emplace_back(data.begin(), data.end());
+    TcpSegment s;
+    s.seq = seq;
+    s.flags = flags;
+    s.payload = keep.back();
+    stream.add(s, offset, time, budget, out);
+  }
+  void flush() { stream.flush(budget, out); }
+};
+
+TEST(TcpStream, InOrderSegmentsAreDeliveredInPlace) {
+  Harness h;
+  h.add(1000, "", TcpSegment::kSyn);
+  h.add(1001, "abc", 0, 5, 100);
+  h.add(1004, "def", 0, 6, 200);
+  EXPECT_EQ(h.out.stream, "abcdef");
+  EXPECT_EQ(h.out.offsets, (std::vector<std::uint64_t>{100, 200}));
+  EXPECT_EQ(h.stream.stats().bytes, 6u);
+  EXPECT_EQ(h.stream.held_bytes(), 0u);
+}
+
+TEST(TcpStream, SequenceNumbersWrap) {
+  Harness h;
+  h.add(0xFFFFFFFEu, "ab");  // mid-stream start just below the wrap
+  h.add(0x00000000u, "cd");
+  h.add(0x00000004u, "gh");  // ahead of the wrap: held
+  h.add(0x00000002u, "ef");
+  EXPECT_EQ(h.out.stream, "abcdefgh");
+  EXPECT_EQ(h.stream.stats().missing, 0u);
+}
+
+TEST(TcpStream, ReorderedSegmentsWaitForTheBytesBefore) {
+  Harness h;
+  h.add(10, "", TcpSegment::kSyn);
+  h.add(17, "ghi", 0, 3, 300);
+  h.add(14, "def", 0, 2, 200);
+  EXPECT_EQ(h.out.stream, "");
+  EXPECT_EQ(h.stream.held_bytes(), 6 + 2 * kCost);  // a held segment costs its bytes and its bookkeeping
+  EXPECT_EQ(h.budget.held, 6 + 2 * kCost);
+  h.add(11, "abc", 0, 1, 100);
+  EXPECT_EQ(h.out.stream, "abcdefghi");
+  EXPECT_EQ(h.out.offsets, (std::vector<std::uint64_t>{100, 200, 300}));  // each piece keeps its origin
+  EXPECT_EQ(h.out.times, (std::vector<std::int64_t>{1, 2, 3}));
+  EXPECT_EQ(h.budget.held, 0u);
+}
+
+TEST(TcpStream, RetransmissionsAreCountedAndDropped) {
+  Harness h;
+  h.add(0, "abcdef");
+  h.add(0, "abcdef");            // whole retransmission
+  h.add(3, "defghi", 0, 0, 50);  // half old, half new
+  EXPECT_EQ(h.out.stream, "abcdefghi");
+  EXPECT_EQ(h.out.offsets.back(), 53u);  // the new half's own offset
+  EXPECT_EQ(h.stream.stats().retransmitted, 9u);
+  EXPECT_EQ(h.stream.stats().conflicts, 0u);
+}
+
+TEST(TcpStream, OverlapsKeepTheFirstCopyAndCountConflicts) {
+  Harness h;
+  h.add(0, "ab");
+  h.add(6, "ghij");    // held
+  h.add(4, "efgXij");  // overlaps the held one: g and ij agree, X differs
+  EXPECT_EQ(h.stream.stats().conflicts, 1u);
+  EXPECT_EQ(h.stream.stats().retransmitted, 4u);
+  h.add(2, "cd");
+  EXPECT_EQ(h.out.stream, "abcdefghij");  // the first copy of bytes 6..9
+}
+
+TEST(TcpStream, AHeldSegmentInsideAnotherIsARetransmission) {
+  Harness h;
+  h.add(0, "a");
+  h.add(2, "cdefg");
+  h.add(3, "de");
+  h.add(1, "b");
+  EXPECT_EQ(h.out.stream, "abcdefg");
+  EXPECT_EQ(h.stream.stats().retransmitted, 2u);
+}
+
+TEST(TcpStream, AGapIsGivenUpAtTheEnd) {
+  Harness h;
+  h.add(0, "abc");
+  h.add(10, "klm", 0, 0, 1010);
+  h.flush();
+  EXPECT_EQ(h.out.stream, "abc[gap 7]klm");
+  EXPECT_EQ(h.stream.stats().missing, 7u);
+  EXPECT_EQ(h.stream.stats().gaps, 1u);
+  EXPECT_EQ(h.out.offsets.back(), 1010u);
+  h.add(13, "no");  // delivery goes on after the gap
+  EXPECT_EQ(h.out.stream, "abc[gap 7]klmno");
+}
+
+TEST(TcpStream, AGapIsGivenUpAfterTheTimeout) {
+  Harness h;
+  h.budget.limits.timeout_ns = 2 * kSecond;
+  h.add(0, "ab", 0, 0);
+  h.add(5, "fg", 0, 1 * kSecond);
+  h.add(7, "hi", 0, 2 * kSecond);
+  EXPECT_EQ(h.out.stream, "ab");
+  h.add(9, "jk", 0, 3 * kSecond + 1);  // the gap opened at 1 s
+  EXPECT_EQ(h.out.stream, "ab[gap 3]fghijk");
+  h.add(2, "cde", 0, 4 * kSecond);  // too late
+  EXPECT_EQ(h.out.stream, "ab[gap 3]fghijk");
+  EXPECT_EQ(h.stream.stats().retransmitted, 3u);
+}
+
+TEST(TcpStream, TheStreamLimitForcesTheGap) {
+  Harness h;
+  h.budget.limits.max_stream_bytes = 8 + 2 * kCost;
+  h.add(0, "a");
+  h.add(2, "cdef");
+  EXPECT_EQ(h.out.stream, "a");
+  h.add(6, "ghijk");  // 9 bytes in 2 segments held > 8
+  EXPECT_EQ(h.out.stream, "a[gap 1]cdefghijk");
+  EXPECT_EQ(h.stream.stats().forced, 1u);
+  EXPECT_EQ(h.stream.held_bytes(), 0u);
+  EXPECT_EQ(h.budget.held, 0u);
+}
+
+TEST(TcpStream, TheTotalLimitIsSharedByStreams) {
+  TcpBudget budget;
+  budget.limits.max_total_bytes = 2 * (6 + kCost) - 1;
+  TcpStream a, b;
+  Recorder out_a, out_b;
+  const std::vector<std::uint8_t> six(6, 'x');
+  TcpSegment s;
+  s.payload = six;
+  s.seq = 100;
+  a.add(s, 0, 0, budget, out_a);
+  b.add(s, 0, 0, budget, out_b);
+  s.seq = 200;
+  a.add(s, 0, 0, budget, out_a);
+  EXPECT_EQ(budget.held, 6 + kCost);
+  b.add(s, 0, 0, budget, out_b);  // 2 segments held in all: b gives its gap up
+  EXPECT_EQ(b.stats().forced, 1u);
+  EXPECT_EQ(out_b.stream, "xxxxxx[gap 94]xxxxxx");
+  EXPECT_EQ(budget.held, 6 + kCost);
+  a.flush(budget, out_a);
+  EXPECT_EQ(budget.held, 0u);
+}
+
+TEST(TcpStream, AStreamAlreadyRunningStartsAtTheFirstSegment) {
+  Harness h;
+  h.add(123456789, "middle of a message");
+  EXPECT_EQ(h.out.stream, "middle of a message");
+}
+
+TEST(TcpStream, FinEndsTheStreamOnceTheBytesBeforeItCame) {
+  Harness h;
+  h.add(0, "", TcpSegment::kSyn);
+  h.add(4, "def", TcpSegment::kFin);
+  EXPECT_EQ(h.out.stream, "");
+  h.add(1, "abc");
+  EXPECT_EQ(h.out.stream, "abcdef[end]");
+  h.add(4, "", TcpSegment::kFin);  // a retransmitted FIN
+  EXPECT_EQ(h.out.stream, "abcdef[end]");
+}
+
+TEST(TcpStream, MissingBytesBeforeAFinAreAGap) {
+  Harness h;
+  h.add(0, "", TcpSegment::kSyn);
+  h.add(1, "ab");
+  h.add(9, "", TcpSegment::kFin);
+  h.flush();
+  EXPECT_EQ(h.out.stream, "ab[gap 6][end]");
+}
+
+TEST(TcpStream, RstEndsAndANewSynRestarts) {
+  Harness h;
+  h.add(0, "", TcpSegment::kSyn);
+  h.add(1, "ab");
+  h.add(5, "ef");  // held
+  h.add(0, "", TcpSegment::kRst);
+  EXPECT_EQ(h.out.stream, "ab[gap 2]ef[end]");
+  h.add(5000, "new");  // after RST: a fresh start
+  h.add(9000, "", TcpSegment::kSyn);
+  h.add(9001, "conn");
+  EXPECT_EQ(h.out.stream, "ab[gap 2]ef[end]new[end]conn");
+  h.add(9000, "", TcpSegment::kSyn);  // a retransmitted SYN changes nothing
+  h.add(9005, "!");
+  EXPECT_EQ(h.out.stream, "ab[gap 2]ef[end]new[end]conn!");
+}
+
+TEST(TcpStream, ARetransmittedSegmentFarBehindIsNotDelivered) {
+  Harness h;
+  h.add(0x80000000u, "abc");
+  h.add(0x7FFFFFF0u, "old");  // behind
+  EXPECT_EQ(h.out.stream, "abc");
+  EXPECT_EQ(h.stream.held_bytes(), 0u);
+}
+
+TEST(TcpStream, ManyTinySegmentsAreBoundedByTheirCount) {
+  Harness h;
+  h.budget.limits.max_stream_bytes = 100 * (1 + kCost);
+  h.add(0, "a");
+  for (std::uint32_t i = 0; i < 100; ++i) h.add(2 + 2 * i, "x");  // 100 one-byte segments held
+  EXPECT_EQ(h.stream.stats().forced, 0u);
+  h.add(2 + 2 * 100, "y");
+  EXPECT_EQ(h.stream.stats().forced, 1u);
+  EXPECT_EQ(h.stream.held_bytes(), 0u);
+  EXPECT_EQ(h.stream.stats().gaps, 101u);
+}
+
+TEST(TcpStream, ReleaseGivesTheBudgetBack) {
+  Harness h;
+  h.add(0, "a");
+  h.add(5, "xyz");
+  EXPECT_EQ(h.budget.held, 3 + kCost);
+  h.stream.release(h.budget);
+  EXPECT_EQ(h.budget.held, 0u);
+}
+
+}  // namespace
+}  // namespace dltdump::net
