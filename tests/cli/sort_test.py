@@ -28,6 +28,10 @@ fresh_dir(work)
 run = runner(dltdump)
 rng = random.Random(24)
 SEQ = re.compile(rb"seq=(\d+)")
+# Sanitizer runtimes reserve shadow memory: a peak-memory bound means nothing there.
+SANITIZED = bool(os.environ.get("DLTDUMP_SANITIZED"))
+if SANITIZED:
+    print("SKIP peak memory bounds: a sanitized build")
 
 
 def drive(name, *args):
@@ -288,7 +292,7 @@ for i in range(10000):
 open(os.path.join(folder, ".hidden.dlt"), "wb").write(b"".join(msgs[:10]))  # left out
 check(seqs(sorted_lines("-R", folder)) == [int(r[0]) for r in truth], "-R folder of 10 000 files: the true order")
 code, rss = peak_rss_mib("--sort", "-R", folder)
-check(code == 0 and rss < 256, "-R folder of 10 000 files: peak RSS %.0f MiB (< 256)" % rss)
+check(code == 0 and (SANITIZED or rss < 256), "-R folder of 10 000 files: peak RSS %.0f MiB (< 256)" % rss)
 
 # --- dlt-sortbytimestamp where its assumptions hold: one ECU, lifecycles over 50 s apart ------
 if shutil.which("dlt-sortbytimestamp"):
@@ -326,7 +330,7 @@ random.Random(7).shuffle(regions)
 open(sys.argv[2], "wb").write(b"".join(regions))
 """, os.path.join(far_dir, "part_000.dlt"), far], check=True)
 code, rss = peak_rss_mib("--sort", far)
-check(code == 0 and rss < 256, "far out of order: peak RSS %.0f MiB (< 256)" % rss)
+check(code == 0 and (SANITIZED or rss < 256), "far out of order: peak RSS %.0f MiB (< 256)" % rss)
 tmp = fresh_dir(os.path.join(work, "tmp"))
 r = subprocess.run([dltdump, "--sort", far], capture_output=True, env={**ENV, "TMPDIR": tmp})
 check(r.returncode == 0 and r.stderr == b"" and seqs(r.stdout) == [int(line.split()[0]) for line in open(far_truth)],

@@ -43,7 +43,8 @@ TEST(Ipv6, ExtensionHeadersAreSteppedOver) {
   const Frame dest = tools::ipv6_option_header(6, 8);       // → TCP
   headers.insert(headers.end(), routing.begin(), routing.end());
   headers.insert(headers.end(), dest.begin(), dest.end());
-  const auto p = parse_ipv6(tools::ipv6(segment, 0, headers));
+  const Frame packet = tools::ipv6(segment, 0, headers);  // the parse's spans point into it
+  const auto p = parse_ipv6(packet);
   ASSERT_TRUE(p);
   EXPECT_EQ(p->protocol, 6);
   EXPECT_EQ(Frame(p->payload.begin(), p->payload.end()), segment);
@@ -58,7 +59,8 @@ TEST(Ipv6, UnknownOrNoNextHeaderStopsTheWalk) {
   const auto none = parse_ipv6(tools::ipv6(bytes(8), 59));
   ASSERT_TRUE(none);
   EXPECT_EQ(none->protocol, 59);
-  const auto esp = parse_ipv6(tools::ipv6(bytes(16), 60, tools::ipv6_option_header(50)));
+  const Frame esp_packet = tools::ipv6(bytes(16), 60, tools::ipv6_option_header(50));
+  const auto esp = parse_ipv6(esp_packet);
   ASSERT_TRUE(esp);
   EXPECT_EQ(esp->protocol, 50);
   EXPECT_EQ(esp->payload.size(), 16u);
