@@ -6,13 +6,8 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
-#include <condition_variable>
-#include <deque>
-#include <exception>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -109,94 +104,14 @@ class MergedStream {
   dlt::FramerSink& sink_;  // the framer's: stamp_ or the pipeline's head
 };
 
-// Decodes batches on a thread of its own while the merge goes on (--threads above 1): at
-// most kQueued wait. What the decoding throws is thrown to the merge at its next hand().
-// The batches are decoded in order, so the output is that of decoding them in place.
-class DecodeThread {
- public:
-  static constexpr std::size_t kQueued = 2;
-  explicit DecodeThread(MergedStream& stream) : stream_(stream), thread_([this] { run(); }) {}
-  // Ends the thread after the batch it decodes (the rest are dropped): the run failed.
-  ~DecodeThread() {
-    {
-      std::lock_guard lock(mutex_);
-      quit_ = true;
-    }
-    items_.notify_one();
-    thread_.join();
-  }
-  // A cleared batch to fill (reusing one's memory where it can).
-  Batch spare() {
-    std::lock_guard lock(mutex_);
-    if (spares_.empty()) return {};
-    Batch b = std::move(spares_.back());
-    spares_.pop_back();
-    return b;
-  }
-  // Queues `b`; waits while kQueued wait. Throws what the decoding threw.
-  void hand(Batch&& b) {
-    std::unique_lock lock(mutex_);
-    space_.wait(lock, [&] { return queue_.size() < kQueued || failure_; });
-    if (failure_) std::rethrow_exception(failure_);
-    queue_.push_back(std::move(b));
-    items_.notify_one();
-  }
-  // Waits until every batch is decoded (the last one handed said so). Throws as hand().
-  void wait() {
-    std::unique_lock lock(mutex_);
-    space_.wait(lock, [&] { return done_ || failure_; });
-    if (failure_) std::rethrow_exception(failure_);
-  }
-
- private:
-  void run() {
-    for (;;) {
-      Batch b;
-      {
-        std::unique_lock lock(mutex_);
-        items_.wait(lock, [&] { return !queue_.empty() || quit_; });
-        if (quit_) return;
-        b = std::move(queue_.front());
-        queue_.pop_front();
-      }
-      try {
-        stream_.decode(b);
-      } catch (...) {
-        std::lock_guard lock(mutex_);
-        failure_ = std::current_exception();
-        space_.notify_one();
-        return;
-      }
-      const bool last = b.last;
-      b.clear();
-      std::lock_guard lock(mutex_);
-      spares_.push_back(std::move(b));
-      done_ = last;
-      space_.notify_one();
-      if (last) return;
-    }
-  }
-
-  MergedStream& stream_;
-  std::mutex mutex_;
-  std::condition_variable items_, space_;
-  std::deque<Batch> queue_;
-  std::vector<Batch> spares_;
-  std::exception_ptr failure_;
-  bool quit_ = false, done_ = false;
-  std::thread thread_;  // last: started once the rest is ready
-};
-
 // The merged stream into the pipeline, in batches of about 1 MiB (a feed has its cost, a
-// message of a few dozen bytes little of its own), decoded in place or on a thread of its
-// own (`threads` above 1).
+// message of a few dozen bytes little of its own).
 class PipelineTarget final : public MergeTarget {
  public:
   // `inputs`: the inputs' names (outliving the run); `stamp`: the messages carry their
   // origin (OriginStamp), the skipped regions their input.
-  PipelineTarget(Pipeline& pipeline, std::vector<std::string_view> inputs, bool stamp, unsigned threads)
+  PipelineTarget(Pipeline& pipeline, std::vector<std::string_view> inputs, bool stamp)
       : stream_(pipeline, stamp), inputs_(std::move(inputs)), stamps_(stamp) {
-    if (threads > 1) thread_.emplace(stream_);
     batch_.bytes.reserve(kBatchBytes + dlt::kStorageHeaderBytes + dlt::kMaxPacketBytes);
   }
   void message(std::span<const std::uint8_t> stored, const LifecycleInfo& lifecycle, std::size_t input,
@@ -214,24 +129,14 @@ class PipelineTarget final : public MergeTarget {
   void finish() {
     batch_.last = true;
     flush();
-    if (thread_) thread_->wait();
   }
-  // The run failed or stopped: the decoding thread (if any) ends after its current batch,
-  // before the caller goes on with the pipeline.
-  void abandon() { thread_.reset(); }
 
  private:
   static constexpr std::size_t kBatchBytes = 1u << 20;
   void flush() {
     fed_ += batch_.bytes.size();
-    if (!thread_) {
-      stream_.decode(batch_);
-      batch_.clear();
-      return;
-    }
-    Batch next = thread_->spare();
-    next.bytes.reserve(kBatchBytes + dlt::kStorageHeaderBytes + dlt::kMaxPacketBytes);
-    thread_->hand(std::exchange(batch_, std::move(next)));
+    stream_.decode(batch_);
+    batch_.clear();
   }
 
   MergedStream stream_;
@@ -239,7 +144,6 @@ class PipelineTarget final : public MergeTarget {
   bool stamps_;
   Batch batch_;
   std::uint64_t fed_ = 0;  // bytes of the stream before batch_: its stream offset
-  std::optional<DecodeThread> thread_;
 };
 
 std::string time_text(std::int64_t us) {
@@ -358,17 +262,15 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
   const bool origin = config.position || config.records != dlt::LineFormatter::Style::Text;
   std::vector<std::string_view> inputs;
   for (const InputSurvey& input : survey.inputs) inputs.push_back(input.spec->argument);
-  PipelineTarget target(pipeline, std::move(inputs), origin || names_files_by_lifecycle(config), config.threads);
+  PipelineTarget target(pipeline, std::move(inputs), origin || names_files_by_lifecycle(config));
   try {
     try {
       processed -= merge_inputs(survey, config, options, target, diag_fd);
       target.finish();
     } catch (const filter::MaxCountReached&) {
       // -m: the merged stream gave its matches; the rest is not read (as grep -m).
-      target.abandon();
     }
   } catch (const util::Stopped&) {
-    target.abandon();
     // What was merged is written (whole lines and messages), the rest is not.
     try {
       pipeline.sink.stopped();

@@ -163,9 +163,8 @@ TEST(Merge, RunsOnDiskThatCannotBeWrittenEndTheInputInOneLine) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
 }
 
-// The whole sorted run (app/sort/sorted_run.hpp) on 1 and 2 threads: with 2 the merged
-// stream is decoded on a thread of its own, which must give the same bytes, and whose
-// failures (here the output's) must end the run as on one thread.
+// The whole sorted run (app/sort/sorted_run.hpp) on 1 and 2 threads: the same bytes, and
+// an output failure ends the run on both.
 std::string sorted_output(const std::vector<std::string>& paths, unsigned threads, int out_fd = -1,
                           util::ExitCode* code = nullptr) {
   app::DumpConfig config = config_of(paths);
@@ -208,7 +207,7 @@ TEST(SortedRun, TwoThreadsGiveTheBytesOfOne) {
   EXPECT_EQ(sorted_output(paths, 2), one);
 }
 
-TEST(SortedRun, AnOutputFailureOnTheDecodingThreadEndsTheRun) {
+TEST(SortedRun, AnOutputFailureEndsTheRun) {
   const int full = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
   if (full < 0) GTEST_SKIP() << "no /dev/full";
   for (unsigned threads : {1u, 2u}) {
