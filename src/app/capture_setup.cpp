@@ -1,5 +1,7 @@
 #include "app/capture_setup.hpp"
 
+#include <vector>
+
 #include "net/link.hpp"
 #include "util/error.hpp"
 
@@ -20,6 +22,14 @@ dissect::CaptureDecoder::Options capture_decoder_options(const pcap::CaptureRead
     options.snapshot_length = itf.snaplen;
   }
   return options;
+}
+
+void tell_capture_losses(const dissect::CaptureLosses& losses, output::LineOutput& sink) {
+  if (losses.flows.empty()) return;
+  std::vector<output::LineOutput::FlowLoss> flows;
+  for (const auto& f : losses.flows)
+    flows.push_back({f.name, f.stats.missing, f.stats.gaps, f.stats.retransmitted, f.stats.conflicts});
+  sink.capture_losses(flows, losses.flows_not_listed);
 }
 
 }  // namespace dltdump::app

@@ -6,6 +6,7 @@
 
 #include "app/dump_app.hpp"
 #include "dissect/capture_decoder.hpp"
+#include "output/line_output.hpp"
 #include "pcap/capture_reader.hpp"
 
 namespace dltdump::app {
@@ -17,5 +18,8 @@ namespace dltdump::app {
 // `name` for a link type that is not decoded.
 dissect::CaptureDecoder::Options capture_decoder_options(const pcap::CaptureReader& reader, const DumpConfig& config,
                                                          const std::string& name);
+
+// The TCP flows of `losses` that lost or repeated bytes, told to `sink` (--stats lists them).
+void tell_capture_losses(const dissect::CaptureLosses& losses, output::LineOutput& sink);
 
 }  // namespace dltdump::app

@@ -112,12 +112,7 @@ void decode_file_blocks(util::InputFile& file, const DumpConfig& config, Pipelin
 // lines DltDump prints; the TCP flows that lost bytes also to the output (--stats lists them).
 void report_losses(int diag_fd, const std::string& name, const dissect::CaptureLosses& losses,
                    output::LineOutput& sink) {
-  if (!losses.flows.empty()) {
-    std::vector<output::LineOutput::FlowLoss> flows;
-    for (const auto& f : losses.flows)
-      flows.push_back({f.name, f.stats.missing, f.stats.gaps, f.stats.retransmitted, f.stats.conflicts});
-    sink.capture_losses(flows, losses.flows_not_listed);
-  }
+  tell_capture_losses(losses, sink);
   if (losses.any()) util::write_diagnostic(diag_fd, name + ": " + losses.text());
 }
 

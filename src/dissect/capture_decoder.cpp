@@ -133,7 +133,10 @@ void CaptureDecoder::decode_ip6(std::span<const std::uint8_t> ip, const aio::Pac
 std::optional<net::TcpSegment> CaptureDecoder::our_tcp(std::span<const std::uint8_t> b, std::uint64_t& refused) {
   auto tcp = net::parse_tcp(b);
   if (tcp && (wanted_tcp_port(tcp->destination_port) || wanted_tcp_port(tcp->source_port))) return tcp;
-  if (tcp) ++other_tcp_ports_[tcp->destination_port];
+  if (tcp) {  // by either end, as --tcp-port matches them: a server's port is on every segment
+    ++other_tcp_ports_[tcp->destination_port];
+    if (tcp->source_port != tcp->destination_port) ++other_tcp_ports_[tcp->source_port];
+  }
   ++refused;
   return std::nullopt;
 }
@@ -400,7 +403,7 @@ std::string CaptureLosses::text() const {
     std::string why = std::to_string(tcp.gaps) + (tcp.gaps == 1 ? " gap" : " gaps");
     if (tcp.forced) why += ", " + std::to_string(tcp.forced) + " given up at the memory limit";
     if (flows.size() + flows_not_listed > 1 && !flows.empty() && flows.front().stats.missing)
-      why += "; " + std::to_string(flows.front().stats.missing) + " of them from " + flows.front().name;
+      why += "; " + std::to_string(flows.front().stats.missing) + " bytes from " + flows.front().name;
     else if (!flows.empty() && flows.front().stats.missing) why += " in " + flows.front().name;
     add(tcp.missing, "bytes missing from TCP streams (" + why + ")");
   }

@@ -71,7 +71,7 @@ struct CaptureLosses {
   bool any() const noexcept;
   // One line for the user: `3 IP fragment sets dropped at the memory limit, 2 TECMP
   // frames of a version other than 3, 1200 bytes missing from TCP streams (3 gaps; 1000
-  // of them from TCP 10.0.0.100:3490 > 10.0.0.11:50000)`, the non-zero counts in the order
+  // bytes from TCP 10.0.0.100:3490 > 10.0.0.11:50000)`, the non-zero counts in the order
   // above (the flow named is the one that lost the most); empty when nothing was lost.
   std::string text() const;
 };
@@ -227,7 +227,7 @@ class CaptureDecoder final : public aio::Consumer {
   // UDP datagrams to other ports, by destination port (for nothing_found); filled on the
   // path of ignored traffic only.
   std::unordered_map<std::uint16_t, std::uint64_t> other_ports_;
-  std::unordered_map<std::uint16_t, std::uint64_t> other_tcp_ports_;  // TCP segments, by destination port
+  std::unordered_map<std::uint16_t, std::uint64_t> other_tcp_ports_;  // TCP segments, by either port
   void count_other_port(std::uint16_t port) { ++other_ports_[port]; }
 };
 

@@ -28,10 +28,12 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "output/file_template.hpp"
 #include "util/file_identity.hpp"
+#include "util/scoped_fd.hpp"
 #include "util/timestamp.hpp"
 
 namespace dltdump::output {
@@ -64,12 +66,8 @@ class FileSeries {
   int fd() const { return fd_; }
   const std::string& name() const { return name_; }
 
-  // Hands the open file's descriptor to the caller, who closes it (files by lifecycle).
-  int release() {
-    const int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
+  // Hands the open file's descriptor to the caller (files by lifecycle).
+  util::ScopedFd release() { return util::ScopedFd(std::exchange(fd_, -1)); }
   // Whether a file now `size` bytes long has reached its split limit (then the caller
   // flushes and calls close(true)).
   bool full(std::uint64_t size) const { return split_bytes_ > 0 && size >= limit_; }

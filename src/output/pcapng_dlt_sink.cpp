@@ -1,7 +1,5 @@
 #include "output/pcapng_dlt_sink.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstring>
 
@@ -21,7 +19,6 @@ PcapngDltSink::~PcapngDltSink() {
   // finish() writes the statistics; here only the descriptor is released (no writes: a
   // destructor cannot report a failure).
   series_.close();
-  files_.for_each([](File& f) { ::close(f.fd); });
 }
 
 void PcapngDltSink::begin_input(const Input& input) {
@@ -43,7 +40,6 @@ void PcapngDltSink::finish() {
 }
 
 void PcapngDltSink::start_section(File& f, std::uint64_t size, int fd) {
-  f.fd = fd;
   f.base_size = size;
   f.writer.emplace(fd, series_.name(), section_);
   f.interfaces.clear();
@@ -63,25 +59,12 @@ PcapngDltSink::File& PcapngDltSink::file_for(util::Timestamp time, std::uint64_t
         lifecycle,
         [&] {
           const std::uint64_t size = series_.open(time, lifecycle);
-          const int fd = series_.release();
-          try {
-            auto f = std::make_unique<File>();
-            start_section(*f, size, fd);
-            return f;
-          } catch (...) {
-            ::close(fd);
-            throw;
-          }
+          auto f = std::make_unique<File>();
+          f->owned = series_.release();
+          start_section(*f, size, f->owned.get());
+          return f;
         },
-        [](File& f) {
-          try {
-            end_section(f);
-          } catch (...) {
-            ::close(f.fd);
-            throw;
-          }
-          ::close(f.fd);
-        });
+        end_section);  // the descriptor closes with the File
   }
   if (!file_.writer) {
     const std::uint64_t size = series_.open(time, lifecycle);

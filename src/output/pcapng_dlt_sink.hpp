@@ -29,6 +29,7 @@
 #include "output/lifecycle_files.hpp"
 #include "output/line_output.hpp"
 #include "pcap/pcapng_writer.hpp"
+#include "util/scoped_fd.hpp"
 
 namespace dltdump::output {
 
@@ -54,7 +55,7 @@ class PcapngDltSink final : public LineOutput {
   };
   // The state of one file being written: a section of its own.
   struct File {
-    int fd = -1;  // owned only in files_ (with %LC%); else series_'s
+    util::ScopedFd owned;  // its descriptor in files_ (with %LC%); else series_ owns it
     std::optional<pcap::PcapngWriter> writer;
     std::uint64_t base_size = 0;        // bytes the file held before this writer (append)
     std::vector<Interface> interfaces;  // of this section
@@ -64,7 +65,7 @@ class PcapngDltSink final : public LineOutput {
   };
   // The file a packet of `time` and `lifecycle` goes to, opened if need be.
   File& file_for(util::Timestamp time, std::uint64_t lifecycle);
-  // Starts a section in the file series_ has just opened.
+  // Starts a section in the file series_ has just opened, on `fd`, `size` bytes long.
   void start_section(File& f, std::uint64_t size, int fd);
   // Ends f's section (its statistics), if it has one.
   static void end_section(File& f);

@@ -1,14 +1,8 @@
 #include "output/record_writer.hpp"
 
-#include <unistd.h>
-
 #include <memory>
 
 namespace dltdump::output {
-
-RecordWriter::~RecordWriter() {
-  files_.for_each([](LifecycleFile& f) { ::close(f.fd); });
-}
 
 void RecordWriter::begin_input(std::string_view path) {
   if (!series_) return;
@@ -32,29 +26,13 @@ void RecordWriter::select(util::Timestamp time, std::uint64_t lifecycle) {
       lifecycle,
       [&] {
         const std::uint64_t size = series_->open(time, lifecycle);
-        const int fd = series_->release();
-        try {
-          auto file = std::make_unique<LifecycleFile>(fd, series_->name(), size);
-          header_due_ = !header_.empty() && size == 0;
-          return file;
-        } catch (...) {
-          ::close(fd);
-          throw;
-        }
+        auto file = std::make_unique<LifecycleFile>(series_->release(), series_->name(), size);
+        header_due_ = !header_.empty() && size == 0;
+        return file;
       },
       close_lifecycle_file);
   w_ = &f.writer;
   open_ = true;
-}
-
-void RecordWriter::close_lifecycle_file(LifecycleFile& f) {
-  try {
-    f.writer.flush();
-  } catch (...) {
-    ::close(f.fd);
-    throw;
-  }
-  ::close(f.fd);
 }
 
 void RecordWriter::close_lifecycle_files() {

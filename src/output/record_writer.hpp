@@ -19,6 +19,7 @@
 #include "output/lifecycle_files.hpp"
 #include "output/record_target.hpp"
 #include "util/fd_writer.hpp"
+#include "util/scoped_fd.hpp"
 #include "util/text_buffer.hpp"
 #include "util/timestamp.hpp"
 
@@ -34,9 +35,6 @@ class RecordWriter final : public RecordTarget {
         by_lifecycle_(series_->name_template().has_lifecycle()) {}
   RecordWriter(const RecordWriter&) = delete;
   RecordWriter& operator=(const RecordWriter&) = delete;
-  // Releases the descriptors of files still open (finish() writes them; a destructor
-  // cannot report a failure).
-  ~RecordWriter() override;
 
   // A text each new file (and the console) starts with: CSV's header row. Written when a
   // file is created (not when one is appended to), and on the console before the first
@@ -102,19 +100,20 @@ class RecordWriter final : public RecordTarget {
   void finish() override;
 
  private:
-  // One file of a name with %LC%: its descriptor (owned) and writer.
+  // One file of a name with %LC%: its descriptor and writer (destroyed unwritten: finish()
+  // writes them, a destructor cannot report a failure).
   struct LifecycleFile {
-    LifecycleFile(int descriptor, std::string name, std::uint64_t size)
-        : fd(descriptor), writer(descriptor, std::move(name), size) {}
-    int fd;
+    LifecycleFile(util::ScopedFd descriptor, std::string name, std::uint64_t size)
+        : fd(std::move(descriptor)), writer(fd.get(), std::move(name), size) {}
+    util::ScopedFd fd;
     util::FdWriter writer;
   };
   void open(util::Timestamp time, std::uint64_t lifecycle);
   void close_file(bool full = false);
   // Makes the file of `lifecycle` current (by_lifecycle_), opened for a record of `time`.
   void select(util::Timestamp time, std::uint64_t lifecycle);
-  // Writes what `f` holds and closes it (its descriptor also when the write fails).
-  static void close_lifecycle_file(LifecycleFile& f);
+  // Writes what `f` holds (its descriptor closes with it).
+  static void close_lifecycle_file(LifecycleFile& f) { f.writer.flush(); }
   void close_lifecycle_files();
   void put_header();
 

@@ -543,9 +543,10 @@ TEST(CaptureDecoderTcp, BothDirectionsOfAConnectionAreDecoded) {
   EXPECT_EQ(c.decode().messages(), (std::vector<std::string>{"REQ1", "RSP1"}));
   std::string nothing;
   EXPECT_TRUE(c.decode(other, nullptr, nullptr, &nothing).events.empty());
+  // Each segment counts for both its ports: the server's port is on all of them.
   EXPECT_EQ(nothing,
-            "no UDP datagrams to port 3490; no TCP segments to or from port 13400; found TCP ports 3490 (1 "
-            "segment), 50000 (1 segment)");
+            "no UDP datagrams to port 3490; no TCP segments to or from port 13400; found TCP ports 3490 (2 "
+            "segments), 50000 (2 segments)");
 }
 
 TEST(CaptureDecoderTcp, ALostSegmentIsASkipAndDecodingResumesAtTheNextMessage) {
@@ -668,7 +669,7 @@ TEST(CaptureDecoderTcp, LossesNameTheFlowsTheMostMissingFirst) {
   EXPECT_EQ(l.flows[0].stats.retransmitted, 10u);
   EXPECT_EQ(l.flows[1].stats.missing, 10u);
   EXPECT_EQ(l.text(),
-            "40 bytes missing from TCP streams (2 gaps; 30 of them from TCP 10.0.0.100:3490 > 10.0.0.11:50001), 10 TCP "
+            "40 bytes missing from TCP streams (2 gaps; 30 bytes from TCP 10.0.0.100:3490 > 10.0.0.11:50001), 10 TCP "
             "bytes retransmitted");
   FlowKey six{0, net::IpAddress{0xfd00000000000000ull, 2}, net::IpAddress::v4(0x0A000001), 40000, 3490, 17};
   EXPECT_EQ(flow_name(six), "UDP [fd00::2]:40000 > 10.0.0.1:3490");

@@ -6,11 +6,10 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
-#include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
+#include "app/capture_setup.hpp"
 #include "app/sort/merge.hpp"
 #include "app/sort/survey.hpp"
 #include "dlt/framer.hpp"
@@ -26,42 +25,29 @@ namespace dltdump::app {
 
 namespace {
 
-// A piece of the merged stream: messages (storage header and packet each), then perhaps a
-// skipped region; `stamps` says each message's origin where the output shows it.
-struct Batch {
-  // The message at merged-stream offset `merged` is of lifecycle `number`, from input
-  // `input` (its name: the view outlives the run) at offset `position` there.
-  struct Stamp {
-    std::uint64_t merged, number, position;
-    std::string_view input;
-  };
-  std::vector<std::uint8_t> bytes;
-  std::vector<Stamp> stamps;
-  std::optional<dlt::SkipRecord> skip;  // after the bytes
-  bool last = false;                    // the stream ends after it
-  void clear() {
-    bytes.clear();
-    stamps.clear();
-    skip.reset();
-  }
+// Where a message of the merged stream came from: at merged-stream offset `merged`, of
+// lifecycle `number`, from input `input` (its name: the view outlives the run) at offset
+// `position` there.
+struct Origin {
+  std::uint64_t merged, number, position;
+  std::string_view input;
 };
 
-// Gives each message of the merged stream its origin — lifecycle number, input and offset
-// there (dlt::Message::lifecycle, input, position) — for an output that names its files by
-// lifecycle or shows where lines come from: the stamps wait in the order of the messages'
-// places in the merged stream.
+// Gives each message of the merged stream its origin (dlt::Message::lifecycle, input,
+// position), for an output that names its files by lifecycle or shows where lines come
+// from: the origins wait in the order of the messages' places in the merged stream.
 class OriginStamp final : public dlt::FramerSink {
  public:
   explicit OriginStamp(dlt::FramerSink& next) : next_(next) {}
-  void expect(const std::vector<Batch::Stamp>& stamps) { queue_.insert(queue_.end(), stamps.begin(), stamps.end()); }
+  void expect(const Origin& o) { queue_.push_back(o); }
   void on_message(const dlt::Message& m) override {
     while (first_ < queue_.size() && queue_[first_].merged < m.position) ++first_;
     dlt::Message stamped = m;
     if (first_ < queue_.size() && queue_[first_].merged == m.position) {
-      const Batch::Stamp& s = queue_[first_++];
-      stamped.lifecycle = s.number;
-      stamped.input = s.input;
-      stamped.position = s.position;
+      const Origin& o = queue_[first_++];
+      stamped.lifecycle = o.number;
+      stamped.input = o.input;
+      stamped.position = o.position;
     }
     if (first_ == queue_.size()) {
       queue_.clear();
@@ -73,77 +59,60 @@ class OriginStamp final : public dlt::FramerSink {
 
  private:
   dlt::FramerSink& next_;
-  std::vector<Batch::Stamp> queue_;
+  std::vector<Origin> queue_;
   std::size_t first_ = 0;
 };
 
-// The merged stream decoded into the pipeline: one framer over the batches, as a DLT
-// file would come (their storage headers are the inputs' own, or made from capture times).
-class MergedStream {
- public:
-  // `stamp`: the messages carry their origin (OriginStamp).
-  MergedStream(Pipeline& pipeline, bool stamp)
-      : pipeline_(pipeline), framer_(dlt::StreamFormat::File), stamp_(pipeline.head()),
-        sink_(stamp ? static_cast<dlt::FramerSink&>(stamp_) : pipeline.head()) {
-    pipeline_.attach(framer_);
-    framer_.set_interrupt_flag(&util::stop_flag());  // between messages: never inside a line
-  }
-  // Decodes `b`. Throws what the pipeline throws; util::Stopped on a stop request.
-  void decode(const Batch& b) {
-    stamp_.expect(b.stamps);
-    if (!b.bytes.empty()) framer_.feed(b.bytes, sink_);
-    if (framer_.interrupted()) throw util::Stopped();
-    if (b.skip) sink_.on_skip(*b.skip);
-    if (b.last) framer_.finish(sink_);
-  }
-
- private:
-  Pipeline& pipeline_;
-  dlt::Framer framer_;
-  OriginStamp stamp_;
-  dlt::FramerSink& sink_;  // the framer's: stamp_ or the pipeline's head
-};
-
-// The merged stream into the pipeline, in batches of about 1 MiB (a feed has its cost, a
-// message of a few dozen bytes little of its own).
+// The merged stream into the pipeline: the messages through one framer, as a DLT file
+// would come (their storage headers are the inputs' own, or made from capture times).
 class PipelineTarget final : public MergeTarget {
  public:
   // `inputs`: the inputs' names (outliving the run); `stamp`: the messages carry their
   // origin (OriginStamp), the skipped regions their input.
   PipelineTarget(Pipeline& pipeline, std::vector<std::string_view> inputs, bool stamp)
-      : stream_(pipeline, stamp), inputs_(std::move(inputs)), stamps_(stamp) {
-    batch_.bytes.reserve(kBatchBytes + dlt::kStorageHeaderBytes + dlt::kMaxPacketBytes);
+      : framer_(dlt::StreamFormat::File), stamp_(pipeline.head()),
+        sink_(stamp ? static_cast<dlt::FramerSink&>(stamp_) : pipeline.head()), inputs_(std::move(inputs)),
+        stamps_(stamp) {
+    pipeline.attach(framer_);
+    framer_.set_interrupt_flag(&util::stop_flag());  // between messages: never inside a line
+    batch_.reserve(kBatchBytes + dlt::kStorageHeaderBytes + dlt::kMaxPacketBytes);
   }
+  // Gathered into one feed per batch: a feed has its cost, a message of a few dozen bytes
+  // little of its own.
   void message(std::span<const std::uint8_t> stored, const LifecycleInfo& lifecycle, std::size_t input,
                std::uint64_t position) override {
-    if (stamps_) batch_.stamps.push_back({fed_ + batch_.bytes.size(), lifecycle.number, position, inputs_[input]});
-    batch_.bytes.insert(batch_.bytes.end(), stored.begin(), stored.end());
-    if (batch_.bytes.size() >= kBatchBytes) flush();
+    if (stamps_) stamp_.expect({fed_ + batch_.size(), lifecycle.number, position, inputs_[input]});
+    batch_.insert(batch_.end(), stored.begin(), stored.end());
+    if (batch_.size() >= kBatchBytes) flush();
   }
   void skip(const dlt::SkipRecord& s, std::size_t input) override {
-    batch_.skip = s;  // after the messages before it
-    if (stamps_) batch_.skip->input = inputs_[input];
-    flush();
+    flush();  // the messages before it first
+    dlt::SkipRecord named = s;
+    if (stamps_) named.input = inputs_[input];
+    sink_.on_skip(named);
   }
-  // The stream ends: everything decoded when it returns.
   void finish() {
-    batch_.last = true;
     flush();
+    framer_.finish(sink_);
   }
 
  private:
   static constexpr std::size_t kBatchBytes = 1u << 20;
   void flush() {
-    fed_ += batch_.bytes.size();
-    stream_.decode(batch_);
+    if (batch_.empty()) return;
+    framer_.feed(batch_, sink_);
+    fed_ += batch_.size();
     batch_.clear();
+    if (framer_.interrupted()) throw util::Stopped();
   }
 
-  MergedStream stream_;
+  dlt::Framer framer_;
+  OriginStamp stamp_;
+  dlt::FramerSink& sink_;  // the framer's: stamp_ or the pipeline's head
   std::vector<std::string_view> inputs_;
   bool stamps_;
-  Batch batch_;
-  std::uint64_t fed_ = 0;  // bytes of the stream before batch_: its stream offset
+  std::vector<std::uint8_t> batch_;
+  std::uint64_t fed_ = 0;  // bytes fed to the framer so far: the next batch's stream offset
 };
 
 std::string time_text(std::int64_t us) {
@@ -279,6 +248,7 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
     }
     throw;
   }
+  for (const InputSurvey& input : survey.inputs) tell_capture_losses(input.capture_losses, pipeline.sink);
   pipeline.sink.end_input();
   return processed;
 }

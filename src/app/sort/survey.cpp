@@ -95,6 +95,7 @@ Survey survey_inputs(const DumpConfig& config, int diag_fd,
       const std::string& name = input.spec->argument;
       const dissect::CaptureReport report = source.capture_report();
       if (report.losses.any()) util::write_diagnostic(diag_fd, util::printable(name) + ": " + report.losses.text());
+      input.capture_losses = report.losses;
       if (!report.nothing_found.empty()) throw util::input_error(name, name + ": " + report.nothing_found);
       if (input.messages == 0 && sink.skipped() > 0 && sink.skipped() == input.size &&
           !input::confirms(source.content(), source.format()))

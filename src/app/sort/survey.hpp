@@ -11,6 +11,7 @@
 
 #include "app/dump_app.hpp"
 #include "app/sort/lifecycle_table.hpp"
+#include "dissect/capture_decoder.hpp"
 #include "input/input_spec.hpp"
 #include "util/input_file.hpp"
 
@@ -49,6 +50,8 @@ struct InputSurvey {
     std::int64_t max_offset_us = 0;
   };
   std::vector<Segment> segments;
+  // What a capture's bounds and rules lost (told to the output with the merged stream).
+  dissect::CaptureLosses capture_losses;
   // The first message with a storage time (its key is the key of the untimed ones before it).
   bool has_first = false;
   std::uint32_t first_ecu = 0;
