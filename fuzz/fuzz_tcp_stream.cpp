@@ -2,7 +2,8 @@
 // sequences. The input is a list of records — stream (0-2), flags, a sequence number (new,
 // or relative to the stream's previous one), a time step, a payload length — each
 // followed by its payload bytes; three streams share one budget with small limits (256
-// bytes per stream, 512 in all, 1 s), so forced gaps and time-outs happen. Invariants:
+// bytes per stream, 512 in all, 1 s, a window of 4 KiB), so forced gaps, time-outs and
+// segments outside the window (candidates, followed jumps) happen. Invariants:
 // every delivered piece is bytes of the input exactly where its file offset says (the
 // first copy, never a mixture); pieces delivered in place lie inside the segment being
 // added; the budget is the sum of what the streams hold and stays within the limits plus
@@ -39,7 +40,7 @@ struct Check final : net::TcpStreamSink {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   net::TcpBudget budget;
-  budget.limits = {256, 512, 1'000'000'000};
+  budget.limits = {256, 512, 1'000'000'000, 4096};
   net::TcpStream streams[3];
   std::uint32_t last_seq[3] = {0, 0, 0};
   Check check;

@@ -602,6 +602,9 @@ int main(int argc, char** argv) {
   if (c.count == 0 && c.size == 0) c.count = 1000;
   if (c.interfaces == 0 || c.interfaces > 1000) usage("--interfaces must be 1..1000");
   if (c.max_payload > 65507) usage("--max-payload must be at most 65507");
+  // The stream is checked before the output is created, so that a mistyped one leaves no
+  // empty capture behind (as a failed run leaves none: see below).
+  if (!c.dlt.empty() && ::access(c.dlt.c_str(), R_OK) != 0) usage(("cannot read " + c.dlt).c_str());
   const int fd = c.out == "-" ? STDOUT_FILENO : ::open(c.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) usage(("cannot create " + c.out).c_str());
   int rc = 0;
@@ -611,6 +614,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "capgen: %s\n", e.what());
     rc = 1;
   }
-  if (fd != STDOUT_FILENO) ::close(fd);
+  if (fd != STDOUT_FILENO) {
+    ::close(fd);
+    if (rc != 0) ::unlink(c.out.c_str());
+  }
   return rc;
 }

@@ -28,7 +28,8 @@ void tell_capture_losses(const dissect::CaptureLosses& losses, output::LineOutpu
   if (losses.flows.empty()) return;
   std::vector<output::LineOutput::FlowLoss> flows;
   for (const auto& f : losses.flows)
-    flows.push_back({f.name, f.stats.missing, f.stats.gaps, f.stats.retransmitted, f.stats.conflicts});
+    flows.push_back({f.name, f.stats.missing, f.stats.gaps, f.stats.retransmitted, f.stats.conflicts,
+                     f.stats.out_of_window, f.stats.resyncs});
   sink.capture_losses(flows, losses.flows_not_listed);
 }
 

@@ -409,6 +409,8 @@ std::string CaptureLosses::text() const {
   }
   add(tcp.retransmitted, "TCP bytes retransmitted");
   add(tcp.conflicts, "TCP bytes overlapping differently (the first copy kept)");
+  add(tcp.out_of_window, "TCP bytes outside the stream's window (ignored)");
+  add(tcp.resyncs, std::string("TCP stream") + (tcp.resyncs == 1 ? " jump" : " jumps") + " followed");
   return out;
 }
 

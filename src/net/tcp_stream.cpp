@@ -58,6 +58,11 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
   std::span<const std::uint8_t> b = s.payload;
   std::uint64_t begin = unwrap(seq);
   const std::uint64_t end = begin + b.size();
+  if ((!b.empty() || s.fin()) && outside_window(begin, end, budget) &&
+      !follow_jump(begin, b, payload_offset, time_ns, budget, sink)) {
+    if (waiting() && waited_too_long(waiting_since_ns_, time_ns, budget.limits.timeout_ns)) flush(budget, sink);
+    return;
+  }
   if (s.fin() && end >= next_ && !fin_at_) {
     if (!waiting()) waiting_since_ns_ = time_ns;
     fin_at_ = end;
@@ -91,6 +96,62 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
   }
   if (waiting() && waited_too_long(waiting_since_ns_, time_ns, budget.limits.timeout_ns)) flush(budget, sink);
   check_fin(sink);
+}
+
+bool TcpStream::outside_window(std::uint64_t begin, std::uint64_t end, const TcpBudget& budget) const noexcept {
+  const std::uint64_t w = budget.limits.window_bytes;
+  return begin > next_ + w || end + w < next_;
+}
+
+bool TcpStream::follow_jump(std::uint64_t begin, std::span<const std::uint8_t> b, std::uint64_t file_offset,
+                            std::int64_t time_ns, TcpBudget& budget, TcpStreamSink& sink) {
+  const std::uint64_t end = begin + b.size();
+  // A confirmation brings bytes past the candidate's: a duplicate of a bad packet (captures
+  // often hold each frame twice) confirms nothing.
+  if (candidate_ && begin >= candidate_->begin && begin <= candidate_->end + budget.limits.window_bytes &&
+      end > candidate_->end) {
+    Candidate c = std::move(*candidate_);
+    candidate_.reset();
+    if (!c.held.bytes.empty()) {
+      held_bytes_ -= c.held.bytes.size() + kSegmentCost;
+      budget.held -= c.held.bytes.size() + kSegmentCost;
+    }
+    flush(budget, sink);  // the gaps before the jump are given up
+    ++stats_.resyncs;
+    const std::uint64_t missing = c.begin > next_ ? c.begin - next_ : 0;
+    if (missing) {
+      stats_.missing += missing;
+      ++stats_.gaps;
+    }
+    sink.on_break(missing, c.held.file_offset, c.held.time_ns);
+    next_ = c.end;  // the candidate's bytes not kept stay counted as out of window
+    if (!c.held.bytes.empty()) {
+      stats_.out_of_window -= c.held.bytes.size();
+      stats_.bytes += c.held.bytes.size();
+      sink.on_bytes(c.held.bytes, c.held.file_offset, c.held.time_ns, false);
+    }
+    return true;
+  }
+  stats_.out_of_window += b.size();
+  if (b.empty()) return false;  // a FIN alone: nothing to follow
+  drop_candidate(budget);
+  candidate_ = Candidate{begin, end, Held{{}, file_offset, time_ns}};
+  const std::size_t cost = b.size() + kSegmentCost;
+  if (held_bytes_ + cost <= budget.limits.max_stream_bytes && budget.held + cost <= budget.limits.max_total_bytes) {
+    candidate_->held.bytes.assign(b.begin(), b.end());
+    held_bytes_ += cost;
+    budget.held += cost;
+  }
+  return false;
+}
+
+void TcpStream::drop_candidate(TcpBudget& budget) noexcept {
+  if (!candidate_) return;
+  if (!candidate_->held.bytes.empty()) {
+    held_bytes_ -= candidate_->held.bytes.size() + kSegmentCost;
+    budget.held -= candidate_->held.bytes.size() + kSegmentCost;
+  }
+  candidate_.reset();
 }
 
 // Keeps the bytes of [begin, begin + b.size()) that no held segment has yet.
@@ -176,6 +237,7 @@ void TcpStream::flush(TcpBudget& budget, TcpStreamSink& sink) {
     next_ = *fin_at_;
     sink.on_break(missing, fin_offset_, fin_time_ns_);
   }
+  drop_candidate(budget);  // never confirmed: its bytes stay counted as out of window
   check_fin(sink);
 }
 
@@ -190,6 +252,7 @@ void TcpStream::release(TcpBudget& budget) noexcept {
   budget.held -= held_bytes_;
   held_bytes_ = 0;
   held_.clear();
+  candidate_.reset();
 }
 
 }  // namespace dltdump::net

@@ -17,6 +17,15 @@
 // Limits::max_total_bytes, when the oldest held segment waited Limits::timeout_ns of
 // capture time, and by flush() (the end of the input, an evicted stream). The sink then
 // gets on_break with the missing byte count, and delivery resumes at the next held byte.
+// Window: a segment (or FIN) further than Limits::window_bytes ahead of or behind the next
+// byte expected cannot belong to the stream as it goes (no receive window is that large):
+// a corrupt or forged sequence number. It is not held or delivered but counted
+// (`out_of_window`) and remembered as a candidate. Only a second segment that continues the
+// candidate (starts within the window of it) shows that the stream really jumped — the
+// capture missed more than a window, or started on a segment that was not the stream's:
+// then every gap is given up, the jump is a break (`missing` the bytes skipped forward, 0
+// backward; a `resync`), and the stream goes on from the candidate. So one bad segment
+// costs only its own bytes, never a gap the size of its sequence distance.
 // Ends: FIN, once every byte before it was delivered (or given up: a gap before a FIN counts
 // as held bytes do), RST, and a SYN with
 // another sequence number (a new connection on the same addresses and ports) end the
@@ -52,6 +61,9 @@ struct TcpLimits {
   std::size_t max_stream_bytes = 4u << 20;   // held per stream
   std::size_t max_total_bytes = 64u << 20;   // held by all streams sharing a TcpBudget
   std::int64_t timeout_ns = 10'000'000'000;  // the longest a held segment waits
+  // How far from the next byte expected a segment may lie. Linux's largest default receive
+  // window is 6 MiB; a stream that truly jumps further is followed after two segments.
+  std::uint64_t window_bytes = 64u << 20;
 };
 
 // What the streams of one reassembly hold together.
@@ -67,6 +79,8 @@ struct TcpStreamStats {
   std::uint64_t missing = 0;        // bytes given up in gaps
   std::uint64_t gaps = 0;           // gaps given up
   std::uint64_t forced = 0;         // flushes forced by the memory limits (gaps given up early)
+  std::uint64_t out_of_window = 0;  // bytes of segments outside the window, not delivered
+  std::uint64_t resyncs = 0;        // jumps followed (the stream went on outside the window)
   TcpStreamStats& operator+=(const TcpStreamStats& o) noexcept {
     bytes += o.bytes;
     retransmitted += o.retransmitted;
@@ -74,9 +88,11 @@ struct TcpStreamStats {
     missing += o.missing;
     gaps += o.gaps;
     forced += o.forced;
+    out_of_window += o.out_of_window;
+    resyncs += o.resyncs;
     return *this;
   }
-  bool any_loss() const noexcept { return retransmitted || conflicts || missing || forced; }
+  bool any_loss() const noexcept { return retransmitted || conflicts || missing || forced || out_of_window || resyncs; }
 };
 
 class TcpStream {
@@ -98,7 +114,8 @@ class TcpStream {
   void release(TcpBudget& budget) noexcept;
 
   bool started() const noexcept { return started_; }
-  // What the held segments count against the limits: their bytes, kSegmentCost each.
+  // What the held segments (and a candidate's kept bytes) count against the limits: their
+  // bytes, kSegmentCost each.
   std::size_t held_bytes() const noexcept { return held_bytes_; }
   const TcpStreamStats& stats() const noexcept { return stats_; }
 
@@ -108,7 +125,19 @@ class TcpStream {
     std::uint64_t file_offset;
     std::int64_t time_ns;
   };
+  // A segment outside the window, kept (its bytes only if the limits allow) until a second
+  // one confirms the jump.
+  struct Candidate {
+    std::uint64_t begin, end;
+    Held held;  // bytes empty when not kept
+  };
   std::uint64_t unwrap(std::uint32_t seq) const noexcept;
+  bool outside_window(std::uint64_t begin, std::uint64_t end, const TcpBudget& budget) const noexcept;
+  // A segment [begin, end) outside the window: confirms the candidate (and the stream jumps
+  // to it: true, the segment is then added as usual) or becomes the candidate (false).
+  bool follow_jump(std::uint64_t begin, std::span<const std::uint8_t> b, std::uint64_t file_offset,
+                   std::int64_t time_ns, TcpBudget& budget, TcpStreamSink& sink);
+  void drop_candidate(TcpBudget& budget) noexcept;
   void start(std::uint32_t seq) noexcept;
   void hold(std::uint64_t begin, std::span<const std::uint8_t> b, std::uint64_t file_offset, std::int64_t time_ns,
             TcpBudget& budget);
@@ -127,6 +156,7 @@ class TcpStream {
   std::map<std::uint64_t, Held> held_;  // by stream position, not overlapping
   std::size_t held_bytes_ = 0;
   std::int64_t waiting_since_ns_ = 0;  // when the current gap opened
+  std::optional<Candidate> candidate_;
   TcpStreamStats stats_;
 };
 

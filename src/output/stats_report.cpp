@@ -237,10 +237,13 @@ class TextReport {
                  {"missing bytes", true},
                  {"gaps", true},
                  {"retransmitted", true},
-                 {"conflicting", true}});
+                 {"conflicting", true},
+                 {"outside window", true},
+                 {"jumps", true}});
     for (const auto& f : t_.capture_flows())
       table.row({util::printable_line(t_.inputs()[f.input].name), f.loss.name, std::to_string(f.loss.missing),
-                 std::to_string(f.loss.gaps), std::to_string(f.loss.retransmitted), std::to_string(f.loss.conflicts)});
+                 std::to_string(f.loss.gaps), std::to_string(f.loss.retransmitted), std::to_string(f.loss.conflicts),
+                 std::to_string(f.loss.out_of_window), std::to_string(f.loss.resyncs)});
     table.write(out_);
     if (t_.capture_flows_not_listed())
       out_.append("(" + std::to_string(t_.capture_flows_not_listed()) + " more flows with losses not listed)\n");
@@ -540,6 +543,8 @@ class JsonReport {
       field("gaps", f.loss.gaps);
       field("retransmitted_bytes", f.loss.retransmitted);
       field("conflicting_bytes", f.loss.conflicts);
+      field("outside_window_bytes", f.loss.out_of_window);
+      field("jumps", f.loss.resyncs);
     });
     out_.put('}');
   }

@@ -642,6 +642,24 @@ TEST(CaptureDecoderTcp, Ipv6UdpAndTcpWithExtensionHeadersAndFragments) {
   EXPECT_EQ(stats.ignored, 0u);
 }
 
+TEST(CaptureDecoderTcp, ASegmentWithACorruptSequenceNumberCostsOnlyItsBytes) {
+  const tools::Addresses a = ecu_to_viewer();
+  const Stream s = dlt_stream("ECU", 6);
+  Capture c;
+  auto send = [&](std::uint32_t seq, std::size_t from, std::size_t to) {
+    c.add(tools::ethernet(tools::ipv4(a, tools::tcp(a, seq, 0, slice(s.bytes, from, to)), 1, 0, false, 6)), 1000);
+  };
+  const std::size_t half = s.starts[3] + 5;
+  send(0, 0, half);
+  send(0x9E3779B9u, 0, 40);  // a bit-flipped or forged sequence number, 2.6 GiB away
+  send(static_cast<std::uint32_t>(half), half, s.bytes.size());
+  CaptureDecoder::Stats stats;
+  std::string losses;
+  const Recorder r = c.decode({}, &stats, &losses);
+  EXPECT_EQ(r.messages(), want_messages("ECU", 0, 6));
+  EXPECT_EQ(losses, "40 TCP bytes outside the stream's window (ignored)");
+}
+
 TEST(CaptureDecoderTcp, LossesNameTheFlowsTheMostMissingFirst) {
   tools::Addresses a = ecu_to_viewer(), b = ecu_to_viewer();
   b.destination_port = 50001;

@@ -237,11 +237,102 @@ TEST(TcpStream, ManyTinySegmentsAreBoundedByTheirCount) {
   EXPECT_EQ(h.stream.stats().gaps, 101u);
 }
 
+TEST(TcpStream, OneSegmentFarAheadIsIgnoredNotAGap) {
+  Harness h;
+  h.add(1000, "", TcpSegment::kSyn);
+  h.add(1001, "abc");
+  h.add(1001 + 0x40000000u, "forged");  // 1 GiB ahead: no window is that large
+  h.add(1004, "def");
+  h.add(1004 - 0x40000000u, "old");  // 1 GiB behind
+  h.add(1007, "ghi");
+  h.flush();
+  EXPECT_EQ(h.out.stream, "abcdefghi");
+  EXPECT_EQ(h.stream.stats().missing, 0u);
+  EXPECT_EQ(h.stream.stats().gaps, 0u);
+  EXPECT_EQ(h.stream.stats().out_of_window, 9u);
+  EXPECT_EQ(h.stream.stats().retransmitted, 0u);
+  EXPECT_EQ(h.stream.stats().resyncs, 0u);
+  EXPECT_EQ(h.stream.held_bytes(), 0u);
+  EXPECT_EQ(h.budget.held, 0u);
+}
+
+TEST(TcpStream, AForgedFinFarAheadDoesNotEndTheStream) {
+  Harness h;
+  h.add(0, "ab");
+  h.add(0x20000000u, "", TcpSegment::kFin);
+  h.add(2, "cd");
+  EXPECT_EQ(h.out.stream, "abcd");
+  h.flush();
+  EXPECT_EQ(h.out.stream, "abcd");
+  EXPECT_EQ(h.stream.stats().missing, 0u);
+}
+
+TEST(TcpStream, ADuplicatedBadSegmentConfirmsNothing) {
+  Harness h;
+  h.add(0, "ab");
+  h.add(0x30000000u, "xy");
+  h.add(0x30000000u, "xy");  // the capture holds the frame twice
+  h.add(2, "cd");
+  h.flush();
+  EXPECT_EQ(h.out.stream, "abcd");
+  EXPECT_EQ(h.stream.stats().resyncs, 0u);
+  EXPECT_EQ(h.stream.stats().out_of_window, 4u);
+}
+
+TEST(TcpStream, ASecondSegmentContinuingTheJumpIsFollowed) {
+  Harness h;
+  h.add(1000, "", TcpSegment::kSyn);
+  h.add(1001, "abc");
+  h.add(1010, "zz");                             // held: a gap before it
+  const std::uint32_t far = 1001 + 0x10000000u;  // the capture missed 256 MiB
+  h.add(far, "lmn", 0, 0, 500);
+  EXPECT_EQ(h.out.stream, "abc");
+  EXPECT_EQ(h.stream.held_bytes(), 2 + 3 + 2 * kCost);  // the held segment and the candidate
+  h.add(far + 3, "opq");
+  EXPECT_EQ(h.out.stream, "abc[gap 6]zz[gap " + std::to_string(0x10000000u - 11) + "]lmnopq");
+  EXPECT_EQ(h.stream.stats().resyncs, 1u);
+  EXPECT_EQ(h.stream.stats().gaps, 2u);
+  EXPECT_EQ(h.stream.stats().out_of_window, 0u);  // the candidate's bytes were delivered after all
+  // The candidate from its held copy (its file offset), the second in place (offset 0).
+  EXPECT_EQ(h.out.offsets[h.out.offsets.size() - 2], 500u);
+  EXPECT_EQ(h.out.offsets.back(), 0u);
+  h.add(far + 6, "r");
+  h.flush();
+  EXPECT_EQ(h.out.stream.substr(h.out.stream.size() - 7), "lmnopqr");
+  EXPECT_EQ(h.budget.held, 0u);
+}
+
+TEST(TcpStream, AStreamStartedOnABadSegmentFollowsTheRealOne) {
+  Harness h;
+  h.add(0x70000000u, "bad");  // mid-stream start on a corrupt sequence number
+  h.add(100, "abc");
+  h.add(103, "def");
+  h.add(106, "ghi");
+  h.flush();
+  EXPECT_EQ(h.out.stream, "bad[end]abcdefghi");
+  EXPECT_EQ(h.stream.stats().resyncs, 1u);
+  EXPECT_EQ(h.stream.stats().missing, 0u);  // backward: nothing was missed
+}
+
+TEST(TcpStream, ACandidateBeyondTheLimitsKeepsOnlyItsPosition) {
+  Harness h;
+  h.budget.limits.max_stream_bytes = 8 + kCost;
+  h.add(0, "ab");
+  h.add(0x10000000u, "0123456789");  // too large to keep
+  EXPECT_EQ(h.stream.held_bytes(), 0u);
+  h.add(0x10000000u + 10, "xy");
+  EXPECT_EQ(h.out.stream, "ab[gap " + std::to_string(0x10000000u - 2) + "]xy");
+  EXPECT_EQ(h.stream.stats().out_of_window, 10u);  // the candidate's bytes, never delivered
+  EXPECT_EQ(h.stream.stats().resyncs, 1u);
+}
+
 TEST(TcpStream, ReleaseGivesTheBudgetBack) {
   Harness h;
   h.add(0, "a");
   h.add(5, "xyz");
   EXPECT_EQ(h.budget.held, 3 + kCost);
+  h.add(0x40000000u, "far");  // a candidate counts too
+  EXPECT_EQ(h.budget.held, 3 + 3 + 2 * kCost);
   h.stream.release(h.budget);
   EXPECT_EQ(h.budget.held, 0u);
 }
