@@ -47,10 +47,15 @@ InputFile InputFile::from_fd(int fd, std::string name, bool owned) {
     if (S_ISREG(st.st_mode) && st.st_size > 0) {
       void* p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
       if (p != MAP_FAILED) {
-        f.map_ = static_cast<const std::uint8_t*>(p);
-        f.map_size_ = static_cast<std::size_t>(st.st_size);
-        f.guard_slot_ = ShrinkGuard::guard(p, f.map_size_, fd);
-        ::madvise(p, f.map_size_, MADV_SEQUENTIAL);
+        const auto size = static_cast<std::size_t>(st.st_size);
+        f.guard_slot_ = ShrinkGuard::guard(p, size, fd);
+        if (f.guard_slot_ >= 0) {
+          f.map_ = static_cast<const std::uint8_t*>(p);
+          f.map_size_ = size;
+          ::madvise(p, f.map_size_, MADV_SEQUENTIAL);
+        } else {
+          ::munmap(p, size);  // every guard taken: read it, as a cut would kill the process
+        }
       }
     }
   }

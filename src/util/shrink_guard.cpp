@@ -14,15 +14,18 @@ namespace {
 
 // One guarded mapping. `begin` 0 is a free slot; `taken` reserves a slot while it is being
 // filled, so the handler never sees half a registration (it reads begin last-written).
+// Every member starts at zero, so the table is zero-initialised memory (no 512 KiB of
+// initial values in the binary): `fd_plus_one` 0 is no descriptor.
 struct Slot {
   std::atomic<bool> taken{false};
   std::atomic<std::uintptr_t> begin{0};
   std::atomic<std::size_t> size{0};
-  std::atomic<int> fd{-1};
+  std::atomic<int> fd_plus_one{0};
   std::atomic<bool> faulted{false};
 };
 
 Slot g_slots[ShrinkGuard::kSlots];
+std::atomic<std::size_t> g_high{0};      // slots [0, g_high) have been taken at some time
 std::atomic<std::uint64_t> g_faults{0};  // faults turned into zeros (ShrinkGuard::faults)
 static_assert(std::atomic<std::uintptr_t>::is_always_lock_free && std::atomic<bool>::is_always_lock_free &&
                   std::atomic<std::uint64_t>::is_always_lock_free,
@@ -32,7 +35,9 @@ static_assert(std::atomic<std::uintptr_t>::is_always_lock_free && std::atomic<bo
 void on_sigbus(int sig, siginfo_t* info, void*) {
   const auto addr = reinterpret_cast<std::uintptr_t>(info->si_addr);
   const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-  for (Slot& s : g_slots) {
+  const std::size_t high = g_high.load(std::memory_order_acquire);
+  for (std::size_t i = 0; i < high; ++i) {
+    Slot& s = g_slots[i];
     const std::uintptr_t begin = s.begin.load(std::memory_order_acquire);
     const std::size_t size = s.size.load(std::memory_order_relaxed);
     if (begin == 0 || addr < begin || addr - begin >= size) continue;
@@ -74,7 +79,11 @@ int ShrinkGuard::guard(const void* begin, std::size_t size, int fd) noexcept {
     if (!s.taken.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) continue;
     s.faulted.store(false, std::memory_order_relaxed);
     s.size.store(size, std::memory_order_relaxed);
-    s.fd.store(fd, std::memory_order_relaxed);
+    s.fd_plus_one.store(fd + 1, std::memory_order_relaxed);
+    // Seen by the handler before the mapping is: `begin` is stored after g_high.
+    std::size_t high = g_high.load(std::memory_order_relaxed);
+    while (high < i + 1 && !g_high.compare_exchange_weak(high, i + 1, std::memory_order_acq_rel)) {
+    }
     s.begin.store(reinterpret_cast<std::uintptr_t>(begin), std::memory_order_release);
     return static_cast<int>(i);
   }
@@ -86,7 +95,7 @@ void ShrinkGuard::release(int slot) noexcept {
   Slot& s = g_slots[slot];
   s.begin.store(0, std::memory_order_release);
   s.size.store(0, std::memory_order_relaxed);
-  s.fd.store(-1, std::memory_order_relaxed);
+  s.fd_plus_one.store(0, std::memory_order_relaxed);
   s.taken.store(false, std::memory_order_release);
 }
 
@@ -98,9 +107,11 @@ const std::atomic<bool>* ShrinkGuard::cut_flag(int slot) noexcept {
 }
 
 void ShrinkGuard::poll() noexcept {
-  for (Slot& s : g_slots) {
+  const std::size_t high = g_high.load(std::memory_order_acquire);
+  for (std::size_t i = 0; i < high; ++i) {
+    Slot& s = g_slots[i];
     if (s.begin.load(std::memory_order_acquire) == 0 || s.faulted.load(std::memory_order_relaxed)) continue;
-    const int fd = s.fd.load(std::memory_order_relaxed);
+    const int fd = s.fd_plus_one.load(std::memory_order_relaxed) - 1;
     struct stat st {};
     if (fd >= 0 && ::fstat(fd, &st) == 0 &&
         static_cast<std::size_t>(st.st_size) < s.size.load(std::memory_order_relaxed))

@@ -16,8 +16,10 @@
 // kernel clears it), so a packet that the cut leaves incomplete could be seen whole, with
 // zeros in place of its lost bytes. Hence poll() and cut_flag(): a framer stops at its next
 // packet once the cut is known. A cut made while a framer is inside the last page, between
-// two polls, can still pass one such packet. At most kSlots mappings are guarded at once;
-// more are mapped unguarded.
+// two polls, can still pass one such packet. At most kSlots mappings are guarded at once
+// (a merge holds every input mapped: a folder of thousands of files); InputFile reads a
+// file it cannot guard instead of mapping it, so no mapping is ever unguarded. The handler
+// and poll() look at the slots up to the highest one ever taken only.
 #pragma once
 
 #include <atomic>
@@ -28,7 +30,7 @@ namespace dltdump::util {
 
 class ShrinkGuard {
  public:
-  static constexpr std::size_t kSlots = 64;
+  static constexpr std::size_t kSlots = 16384;
 
   // Guards the mapping [begin, begin + size) (page aligned `begin`) of the file open as
   // `fd`. Installs the handler on first use. Returns a slot for release(), or -1 when every

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -93,6 +94,48 @@ TEST(ShrinkGuard, AMovedFileKeepsItsGuardAndAClosedOneFreesIt) {
     InputFile f = InputFile::open(other.path);
     EXPECT_FALSE(f.cut_flag()->load());
   }
+}
+
+TEST(ShrinkGuard, ManyFilesMappedAtOnceAreAllGuarded) {
+  // A merge holds every input of a folder mapped at once (more than the 64 slots of old).
+  TempFile tmp(1 << 16);
+  std::vector<InputFile> files;
+  for (int i = 0; i < 300; ++i) files.push_back(InputFile::open(tmp.path));
+  for (const InputFile& f : files) ASSERT_TRUE(f.is_mapped());
+  tmp.cut(100);
+  EXPECT_EQ(sum(files.back().whole().subspan(4096)), 0u);  // zeros, not SIGBUS
+  EXPECT_EQ(sum(files[150].whole().subspan(4096)), 0u);
+  for (const InputFile& f : files) EXPECT_TRUE(f.shrunk_to());
+}
+
+TEST(ShrinkGuard, AFileNoGuardIsLeftForIsReadNotMapped) {
+  struct rlimit limit {};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &limit), 0);
+  const rlim_t want = ShrinkGuard::kSlots + 256;
+  if (limit.rlim_max < want)
+    GTEST_SKIP() << "the hard limit on open files (" << limit.rlim_max << ") is below " << want;
+  const rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = want;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &limit), 0);
+  TempFile tmp(1 << 12);
+  {
+    std::vector<InputFile> files;
+    while (files.size() <= ShrinkGuard::kSlots) {
+      files.push_back(InputFile::open(tmp.path));
+      if (!files.back().is_mapped()) break;
+    }
+    InputFile& last = files.back();
+    ASSERT_FALSE(last.is_mapped()) << "every slot taken, yet mapped";
+    std::uint64_t read = 0, total = 0;
+    for (auto w = last.next_window(); !w.empty(); w = last.next_window()) {
+      read += w.size();
+      total += sum(w);
+    }
+    EXPECT_EQ(read, 1u << 12);
+    EXPECT_EQ(total, sum(files.front().whole()));
+  }
+  limit.rlim_cur = before;
+  ::setrlimit(RLIMIT_NOFILE, &limit);
 }
 
 TEST(ShrinkGuardDeathTest, ASigbusOutsideAnyGuardedMappingStillKills) {
