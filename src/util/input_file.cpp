@@ -66,7 +66,8 @@ InputFile InputFile::from_fd(int fd, std::string name, bool owned) {
 InputFile::InputFile(InputFile&& o) noexcept
     : name_(std::move(o.name_)), fd_(o.fd_), owned_(o.owned_), map_(o.map_), map_size_(o.map_size_),
       guard_slot_(o.guard_slot_), map_pos_(o.map_pos_), released_(o.released_), buf_(std::move(o.buf_)), held_(o.held_),
-      eof_(o.eof_), progress_(o.progress()), before_wait_(std::move(o.before_wait_)), dev_(o.dev_), ino_(o.ino_) {
+      eof_(o.eof_), progress_(o.progress()), before_wait_(std::move(o.before_wait_)), dev_(o.dev_), ino_(o.ino_),
+      mtime_ns_(o.mtime_ns_) {
   o.fd_ = -1;
   o.owned_ = false;
   o.map_ = nullptr;

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <thread>
 
 namespace dltdump::util {
 
@@ -22,6 +23,9 @@ struct Slot {
   std::atomic<std::size_t> size{0};
   std::atomic<int> fd_plus_one{0};
   std::atomic<bool> faulted{false};
+  // poll() calls in the slot: release() waits for them, so that poll's fstat never meets a
+  // descriptor its owner closed (or, worse, one reused by another file: a false cut).
+  std::atomic<int> polling{0};
 };
 
 Slot g_slots[ShrinkGuard::kSlots];
@@ -93,7 +97,10 @@ int ShrinkGuard::guard(const void* begin, std::size_t size, int fd) noexcept {
 void ShrinkGuard::release(int slot) noexcept {
   if (slot < 0) return;
   Slot& s = g_slots[slot];
-  s.begin.store(0, std::memory_order_release);
+  // With poll(): a store then a load on each side, sequentially consistent, so either poll
+  // sees the slot free or this sees poll in it and waits (a few system calls at most).
+  s.begin.store(0, std::memory_order_seq_cst);
+  while (s.polling.load(std::memory_order_seq_cst) != 0) std::this_thread::yield();
   s.size.store(0, std::memory_order_relaxed);
   s.fd_plus_one.store(0, std::memory_order_relaxed);
   s.taken.store(false, std::memory_order_release);
@@ -111,11 +118,15 @@ void ShrinkGuard::poll() noexcept {
   for (std::size_t i = 0; i < high; ++i) {
     Slot& s = g_slots[i];
     if (s.begin.load(std::memory_order_acquire) == 0 || s.faulted.load(std::memory_order_relaxed)) continue;
-    const int fd = s.fd_plus_one.load(std::memory_order_relaxed) - 1;
-    struct stat st {};
-    if (fd >= 0 && ::fstat(fd, &st) == 0 &&
-        static_cast<std::size_t>(st.st_size) < s.size.load(std::memory_order_relaxed))
-      s.faulted.store(true, std::memory_order_release);
+    s.polling.fetch_add(1, std::memory_order_seq_cst);
+    if (s.begin.load(std::memory_order_seq_cst) != 0) {  // still registered: the descriptor is open
+      const int fd = s.fd_plus_one.load(std::memory_order_relaxed) - 1;
+      struct stat st {};
+      if (fd >= 0 && ::fstat(fd, &st) == 0 &&
+          static_cast<std::size_t>(st.st_size) < s.size.load(std::memory_order_relaxed))
+        s.faulted.store(true, std::memory_order_release);
+    }
+    s.polling.fetch_sub(1, std::memory_order_release);
   }
 }
 

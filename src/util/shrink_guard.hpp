@@ -36,7 +36,9 @@ class ShrinkGuard {
   // `fd`. Installs the handler on first use. Returns a slot for release(), or -1 when every
   // slot is taken (the mapping is then unguarded). Any thread.
   static int guard(const void* begin, std::size_t size, int fd) noexcept;
-  // Stops guarding: call before the mapping is unmapped. `slot` may be -1.
+  // Stops guarding: call before the mapping is unmapped and its descriptor closed. Waits
+  // for a poll() on another thread that is asking this slot's file its size. `slot` may
+  // be -1.
   static void release(int slot) noexcept;
   // Whether the slot's file was seen cut since guard(): a read of its mapping faulted (the
   // mapping is zeros from some page on), or poll() found it shorter. `slot` may be -1.
@@ -47,7 +49,9 @@ class ShrinkGuard {
   // Asks every guarded file's size (one fstat each) and flags those now shorter than their
   // mapping. Called where time passes — after an output write, which may have waited for a
   // slow reader — so that a decoder stops before it reads the bytes past a cut at all:
-  // the part of the last page past the new end reads as zeros without any fault.
+  // the part of the last page past the new end reads as zeros without any fault. Any
+  // thread, also while others guard and release (a merge closes inputs on one thread while
+  // another writes).
   static void poll() noexcept;
   // How many faults the handler has turned into zeros so far, in any mapping. A sink that
   // copies a packet's bytes out of a mapping reads it before and after the copy: if it
