@@ -6,7 +6,14 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "app/capture_setup.hpp"
@@ -63,56 +70,183 @@ class OriginStamp final : public dlt::FramerSink {
   std::size_t first_ = 0;
 };
 
-// The merged stream into the pipeline: the messages through one framer, as a DLT file
+// A piece of the merged stream: its messages' bytes, their origins (when stamped), the
+// skipped region that follows them, and whether the stream ends with it.
+struct Batch {
+  std::vector<std::uint8_t> bytes;
+  std::vector<Origin> origins;
+  std::optional<dlt::SkipRecord> skip;
+  bool last = false;
+  bool empty() const { return bytes.empty() && !skip && !last; }
+  void clear() {
+    bytes.clear();
+    origins.clear();
+    skip.reset();
+    last = false;
+  }
+};
+
+// The merged stream decoded into the pipeline: one framer over the batches, as a DLT file
 // would come (their storage headers are the inputs' own, or made from capture times).
+class MergedStream {
+ public:
+  // `stamp`: the messages carry their origin (OriginStamp).
+  MergedStream(Pipeline& pipeline, bool stamp)
+      : framer_(dlt::StreamFormat::File), stamp_(pipeline.head()),
+        sink_(stamp ? static_cast<dlt::FramerSink&>(stamp_) : pipeline.head()) {
+    pipeline.attach(framer_);
+    framer_.set_interrupt_flag(&util::stop_flag());  // between messages: never inside a line
+  }
+  // Decodes `b`. Throws what the pipeline throws; util::Stopped on a stop request.
+  void decode(const Batch& b) {
+    for (const Origin& o : b.origins) stamp_.expect(o);
+    if (!b.bytes.empty()) framer_.feed(b.bytes, sink_);
+    if (framer_.interrupted()) throw util::Stopped();
+    if (b.skip) sink_.on_skip(*b.skip);
+    if (b.last) framer_.finish(sink_);
+  }
+
+ private:
+  dlt::Framer framer_;
+  OriginStamp stamp_;
+  dlt::FramerSink& sink_;  // the framer's: stamp_ or the pipeline's head
+};
+
+// Decodes batches on a thread of its own while the merge goes on (--threads above 1): at
+// most kQueued wait. What the decoding throws is thrown to the merge at its next hand() or
+// wait(). The batches are decoded in order, so the output is that of decoding them in place.
+// The merge closes inputs meanwhile; the writer's util::ShrinkGuard::poll copes with that.
+class DecodeThread {
+ public:
+  static constexpr std::size_t kQueued = 2;
+  explicit DecodeThread(MergedStream& stream) : stream_(stream), thread_([this] { run(); }) {}
+  DecodeThread(const DecodeThread&) = delete;
+  DecodeThread& operator=(const DecodeThread&) = delete;
+  // Ends the thread after the batch it decodes (the rest are dropped): the run failed.
+  ~DecodeThread() {
+    {
+      std::lock_guard lock(mutex_);
+      quit_ = true;
+    }
+    items_.notify_one();
+    thread_.join();
+  }
+  // A cleared batch to fill (reusing one's memory where it can).
+  Batch spare() {
+    std::lock_guard lock(mutex_);
+    if (spares_.empty()) return {};
+    Batch b = std::move(spares_.back());
+    spares_.pop_back();
+    return b;
+  }
+  // Queues `b`; waits while kQueued wait. Throws what the decoding threw.
+  void hand(Batch&& b) {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [&] { return queue_.size() < kQueued || failure_; });
+    if (failure_) std::rethrow_exception(failure_);
+    queue_.push_back(std::move(b));
+    items_.notify_one();
+  }
+  // Waits until every batch is decoded (the last one handed said so). Throws as hand().
+  void wait() {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [&] { return done_ || failure_; });
+    if (failure_) std::rethrow_exception(failure_);
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      Batch b;
+      {
+        std::unique_lock lock(mutex_);
+        items_.wait(lock, [&] { return !queue_.empty() || quit_; });
+        if (quit_) return;
+        b = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      try {
+        stream_.decode(b);
+      } catch (...) {
+        std::lock_guard lock(mutex_);
+        failure_ = std::current_exception();
+        space_.notify_one();
+        return;
+      }
+      const bool last = b.last;
+      b.clear();
+      std::lock_guard lock(mutex_);
+      spares_.push_back(std::move(b));
+      done_ = last;
+      space_.notify_one();
+      if (last) return;
+    }
+  }
+
+  MergedStream& stream_;
+  std::mutex mutex_;
+  std::condition_variable items_, space_;
+  std::deque<Batch> queue_;
+  std::vector<Batch> spares_;
+  std::exception_ptr failure_;
+  bool quit_ = false, done_ = false;
+  std::thread thread_;  // last: started once the rest is ready
+};
+
+// The merged stream into the pipeline, in batches of about 1 MiB (a feed has its cost, a
+// message of a few dozen bytes little of its own), decoded in place or, with `threads`
+// above 1, on a thread of its own while the merge reads on.
 class PipelineTarget final : public MergeTarget {
  public:
   // `inputs`: the inputs' names (outliving the run); `stamp`: the messages carry their
   // origin (OriginStamp), the skipped regions their input.
-  PipelineTarget(Pipeline& pipeline, std::vector<std::string_view> inputs, bool stamp)
-      : framer_(dlt::StreamFormat::File), stamp_(pipeline.head()),
-        sink_(stamp ? static_cast<dlt::FramerSink&>(stamp_) : pipeline.head()), inputs_(std::move(inputs)),
-        stamps_(stamp) {
-    pipeline.attach(framer_);
-    framer_.set_interrupt_flag(&util::stop_flag());  // between messages: never inside a line
-    batch_.reserve(kBatchBytes + dlt::kStorageHeaderBytes + dlt::kMaxPacketBytes);
+  PipelineTarget(Pipeline& pipeline, std::vector<std::string_view> inputs, bool stamp, unsigned threads)
+      : stream_(pipeline, stamp), inputs_(std::move(inputs)), stamps_(stamp) {
+    if (threads > 1) thread_.emplace(stream_);
+    batch_.bytes.reserve(kBatchBytes + dlt::kStorageHeaderBytes + dlt::kMaxPacketBytes);
   }
-  // Gathered into one feed per batch: a feed has its cost, a message of a few dozen bytes
-  // little of its own.
   void message(std::span<const std::uint8_t> stored, const LifecycleInfo& lifecycle, std::size_t input,
                std::uint64_t position) override {
-    if (stamps_) stamp_.expect({fed_ + batch_.size(), lifecycle.number, position, inputs_[input]});
-    batch_.insert(batch_.end(), stored.begin(), stored.end());
-    if (batch_.size() >= kBatchBytes) flush();
+    if (stamps_) batch_.origins.push_back({fed_ + batch_.bytes.size(), lifecycle.number, position, inputs_[input]});
+    batch_.bytes.insert(batch_.bytes.end(), stored.begin(), stored.end());
+    if (batch_.bytes.size() >= kBatchBytes) flush();
   }
   void skip(const dlt::SkipRecord& s, std::size_t input) override {
-    flush();  // the messages before it first
-    dlt::SkipRecord named = s;
-    if (stamps_) named.input = inputs_[input];
-    sink_.on_skip(named);
-  }
-  void finish() {
+    batch_.skip = s;  // after the messages before it
+    if (stamps_) batch_.skip->input = inputs_[input];
     flush();
-    framer_.finish(sink_);
   }
+  // The stream ends: everything is decoded when it returns.
+  void finish() {
+    batch_.last = true;
+    flush();
+    if (thread_) thread_->wait();
+  }
+  // The run failed or stopped: the decoding thread (if any) ends after its current batch,
+  // before the caller goes on with the pipeline.
+  void abandon() { thread_.reset(); }
 
  private:
   static constexpr std::size_t kBatchBytes = 1u << 20;
   void flush() {
     if (batch_.empty()) return;
-    framer_.feed(batch_, sink_);
-    fed_ += batch_.size();
-    batch_.clear();
-    if (framer_.interrupted()) throw util::Stopped();
+    fed_ += batch_.bytes.size();
+    if (!thread_) {
+      stream_.decode(batch_);
+      batch_.clear();
+      return;
+    }
+    Batch next = thread_->spare();
+    next.bytes.reserve(kBatchBytes + dlt::kStorageHeaderBytes + dlt::kMaxPacketBytes);
+    thread_->hand(std::exchange(batch_, std::move(next)));
   }
 
-  dlt::Framer framer_;
-  OriginStamp stamp_;
-  dlt::FramerSink& sink_;  // the framer's: stamp_ or the pipeline's head
+  MergedStream stream_;
   std::vector<std::string_view> inputs_;
   bool stamps_;
-  std::vector<std::uint8_t> batch_;
-  std::uint64_t fed_ = 0;  // bytes fed to the framer so far: the next batch's stream offset
+  Batch batch_;
+  std::uint64_t fed_ = 0;  // bytes of the stream before batch_: its stream offset
+  std::optional<DecodeThread> thread_;
 };
 
 std::string time_text(std::int64_t us) {
@@ -231,16 +365,18 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
   const bool origin = config.position || config.records != dlt::LineFormatter::Style::Text;
   std::vector<std::string_view> inputs;
   for (const InputSurvey& input : survey.inputs) inputs.push_back(input.spec->argument);
-  PipelineTarget target(pipeline, std::move(inputs), origin || names_files_by_lifecycle(config));
+  PipelineTarget target(pipeline, std::move(inputs), origin || names_files_by_lifecycle(config), config.threads);
   try {
     try {
       processed -= merge_inputs(survey, config, options, target, diag_fd);
       target.finish();
     } catch (const filter::MaxCountReached&) {
       // -m: the merged stream gave its matches; the rest is not read (as grep -m).
+      target.abandon();
     }
   } catch (const util::Stopped&) {
     // What was merged is written (whole lines and messages), the rest is not.
+    target.abandon();
     try {
       pipeline.sink.stopped();
       pipeline.sink.end_input();
