@@ -65,7 +65,7 @@ class LifecycleTable {
   // entry, named by the first of them), and lifecycles begun or returned to in all (past
   // it, every ECU stays in its current lifecycle). A few hundred bytes each at most.
   static constexpr std::size_t kMaxEcus = 1u << 16;
-  static constexpr std::uint64_t kMaxChanges = 1u << 18;
+  static constexpr std::uint64_t kMaxChanges = 1u << 16;
 
   // The index of ECU `ecu`, added if new. Indexes count from 0 in order of first sight.
   std::uint32_t ecu_index(dlt::Id ecu) {

@@ -21,11 +21,13 @@ namespace dltdump::app {
 
 namespace {
 
-// The bytes of the messages a cursor holds back: 1 MiB blocks filled in arrival order and
-// freed from the front as their messages leave, which they do roughly in that order.
+// The bytes of the messages a cursor holds back: 256 KiB blocks filled in arrival order and
+// freed from the front as their messages leave, which they do roughly in that order. A
+// cursor that holds nothing keeps one block and a spare: what a merge of hundreds of
+// inputs costs per input, hence blocks no larger.
 class Arena {
  public:
-  static constexpr std::uint32_t kBlockBytes = 1u << 20;  // > a storage header + the largest packet
+  static constexpr std::uint32_t kBlockBytes = 256u << 10;  // > a storage header + the largest packet
 
   // Room for `n` bytes, named by (block, offset).
   std::uint8_t* add(std::uint32_t n, std::uint32_t& block, std::uint32_t& offset) {
@@ -39,6 +41,7 @@ class Arena {
     block = static_cast<std::uint32_t>(first_ + blocks_.size() - 1);
     offset = b.used;
     b.used += n;
+    used_ += n;
     ++b.live;
     return b.bytes.get() + offset;
   }
@@ -49,12 +52,20 @@ class Arena {
   void release(std::uint32_t block) {
     --blocks_[block - first_].live;
     while (blocks_.size() > 1 && blocks_.front().live == 0) {
+      used_ -= blocks_.front().used;
       spare_ = std::move(blocks_.front().bytes);  // one kept for reuse
       blocks_.pop_front();
       ++first_;
     }
+    if (blocks_.size() == 1 && blocks_.front().live == 0) {  // the last one, empty: filled again from its start
+      used_ -= blocks_.front().used;
+      blocks_.front().used = 0;
+    }
   }
-  std::size_t held_bytes() const { return blocks_.size() * std::size_t{kBlockBytes}; }
+  // The bytes of the blocks held that were written: what the blocks occupy of memory (a
+  // block's pages are touched as it fills), so that a thousand cursors holding a few
+  // messages each count for what they are, not for a MiB each.
+  std::size_t held_bytes() const { return used_; }
 
  private:
   struct Block {
@@ -63,6 +74,7 @@ class Arena {
   };
   std::deque<Block> blocks_;
   std::uint32_t first_ = 0;  // the id of blocks_.front() (ids wrap after 4 PiB: differences stay right)
+  std::size_t used_ = 0;     // the blocks' `used`, summed
   std::unique_ptr<std::uint8_t[]> spare_;
 };
 
@@ -76,6 +88,7 @@ class SortedRing {
  public:
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
+  std::size_t capacity() const { return ring_.size(); }
   const HeldEntry& front() const { return ring_[head_]; }
   const HeldEntry& operator[](std::size_t i) const { return ring_[(head_ + i) & mask_]; }
   void pop_front() {
@@ -94,7 +107,7 @@ class SortedRing {
     return true;
   }
   void clear() {
-    ring_ = {};
+    ring_ = std::vector<HeldEntry>();  // not `= {}`: that assigns an empty list and keeps the memory
     head_ = size_ = 0;
     mask_ = ~std::size_t{0};
   }
@@ -124,9 +137,14 @@ const LifecycleInfo kUnknownLifecycle{};
 // One input read again, its messages held back until they are safe to merge (merge.hpp).
 class Cursor final : public dlt::FramerSink {
  public:
-  Cursor(const Survey& survey, std::size_t index, const DumpConfig& config, const MergeOptions& options)
+  // `total_held`: what all cursors hold, kept up to date by each (MergeOptions::max_total_held_bytes).
+  Cursor(const Survey& survey, std::size_t index, const DumpConfig& config, const MergeOptions& options,
+         std::size_t& total_held)
       : index_(index), survey_(survey), input_(survey.inputs[index]), config_(config), options_(options),
-        last_key_(options.by_time ? input_.first_key : static_cast<std::int64_t>(index)) {}
+        total_held_(total_held), last_key_(options.by_time ? input_.first_key : static_cast<std::int64_t>(index)) {}
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+  ~Cursor() override { total_held_ -= reported_; }
 
   // Opens the input again; throws util::Error (ends the input) if it is not the file the
   // survey read (replaced, or grown or cut meanwhile): the survey's lifecycles and bounds
@@ -153,6 +171,7 @@ class Cursor final : public dlt::FramerSink {
       if (!source_->step(kStepBytes)) done_ = true;
       count_progress();
     }
+    report_held();
     return !empty();
   }
   // Counts what was read since the last call for --progress (MergeOptions::progress).
@@ -172,6 +191,7 @@ class Cursor final : public dlt::FramerSink {
   void fail() {
     done_ = true;
     source_.reset();
+    report_held();
   }
   // Whether the input was sorted through runs on disk (SpilledRuns).
   bool spilled() const { return spilled_ != nullptr; }
@@ -194,10 +214,13 @@ class Cursor final : public dlt::FramerSink {
     arena_.release(head().block);
     if (from_run()) {
       run_.pop_front();
+      if (run_.empty() && run_.capacity() > kKeptEntries) run_.clear();
     } else {
       std::pop_heap(heap_.begin(), heap_.end(), later);
       heap_.pop_back();
+      if (heap_.empty() && heap_.capacity() > kKeptEntries) heap_ = std::vector<Entry>();
     }
+    report_held();
   }
   bool exhausted() const { return done_ && empty(); }
 
@@ -247,15 +270,28 @@ class Cursor final : public dlt::FramerSink {
   bool safe() {
     if (spilled_) return true;
     if (at_or_below(head().key, input_.lateness_us, max_key_)) return true;
-    if (held_bytes() <= options_.max_held_bytes) return false;
+    const std::size_t held = held_bytes();
+    if (held <= options_.max_held_bytes && total_held_ - reported_ + held <= options_.max_total_held_bytes)
+      return false;
     spill();
     return true;
+  }
+  // Tells total_held_ what this cursor holds now.
+  void report_held() {
+    const std::size_t held = held_bytes();
+    total_held_ = total_held_ - reported_ + held;
+    reported_ = held;
   }
   // Reads the rest of the input, writing what is held as a sorted run whenever it exceeds
   // the bound; then merges the runs (SpilledRuns). An input that fails meanwhile gives
   // what came before (its runs), then its failure is thrown. When the runs cannot be
   // written (or on a stop), nothing more of the input is merged.
   void spill() {
+    // Each run as large as the bound per input allows, or as what the others leave of the
+    // total (at least kMinRunBytes: a run costs a 128 KiB buffer when they are merged).
+    const std::size_t others = total_held_ - reported_;
+    const std::size_t room = options_.max_total_held_bytes > others ? options_.max_total_held_bytes - others : 0;
+    const std::size_t run_bytes = std::min(options_.max_held_bytes, std::max(room, kMinRunBytes));
     try {
       spilled_held_ = std::make_unique<SpilledRuns>(input_.spec->argument);
       write_held_run();
@@ -271,18 +307,19 @@ class Cursor final : public dlt::FramerSink {
         count_progress();
         if (!more) break;
         util::throw_if_stopped();
-        if (held_bytes() > options_.max_held_bytes) write_held_run();
+        if (held_bytes() > run_bytes) write_held_run();
       }
       write_held_run();
       done_ = true;
       source_.reset();
+      arena_ = Arena{};  // nothing refers to it any more
       spilled_held_->start_reading();
       spilled_ = std::move(spilled_held_);
       if (input_failure) std::rethrow_exception(input_failure);
     } catch (...) {
       if (!spilled_) {  // what is held may point into freed arena blocks: forgotten
         run_.clear();
-        heap_ = {};
+        heap_ = std::vector<Entry>();
         spilled_held_.reset();
         done_ = true;
         source_.reset();
@@ -303,10 +340,13 @@ class Cursor final : public dlt::FramerSink {
     }
     spilled_held_->end_run();
     run_.clear();
-    heap_ = {};
+    heap_ = std::vector<Entry>();
   }
-  // Memory held back: the messages' bytes and their entries.
-  std::size_t held_bytes() const { return arena_.held_bytes() + (run_.size() + heap_.size()) * sizeof(Entry); }
+  // Memory held back: the messages' bytes and their entries (room for them included: a
+  // held run that drained gives its room back only once it is empty, kKeptEntries kept).
+  std::size_t held_bytes() const { return arena_.held_bytes() + (run_.capacity() + heap_.capacity()) * sizeof(Entry); }
+  static constexpr std::size_t kKeptEntries = 4096;
+  static constexpr std::size_t kMinRunBytes = 8u << 20;
   // The lifecycle the survey found for the next message, `m`: by the input's switches.
   const LifecycleInfo& lifecycle_of(const dlt::Message& m) {
     const LifecycleTable& table = survey_.lifecycles;
@@ -336,6 +376,8 @@ class Cursor final : public dlt::FramerSink {
   const InputSurvey& input_;
   const DumpConfig& config_;
   const MergeOptions& options_;
+  std::size_t& total_held_;
+  std::size_t reported_ = 0;          // what this cursor last told total_held_
   std::uint64_t messages_ = 0;        // messages read so far
   std::size_t next_switch_ = 0;       // into input_.switches
   std::vector<std::size_t> current_;  // per ECU: its lifecycle's index (kNone: not yet met)
@@ -372,6 +414,7 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
   for (std::size_t i = 0; i < n; ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return min_key(a) < min_key(b); });
 
+  std::size_t total_held = 0;  // what the cursors hold: declared before them, who tell it what they free
   std::vector<std::unique_ptr<Cursor>> cursors(n);
   std::vector<Cursor*> heads;  // a heap by Cursor::head_later
   std::size_t failures = 0;
@@ -416,7 +459,7 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
     // Open the inputs whose least key the merge has reached.
     while (next < n && (heads.empty() || min_key(order[next]) <= heads.front()->head().key)) {
       const std::size_t i = order[next++];
-      cursors[i] = std::make_unique<Cursor>(survey, i, config, options);
+      cursors[i] = std::make_unique<Cursor>(survey, i, config, options, total_held);
       try {
         cursors[i]->open();
       } catch (const util::Error& e) {

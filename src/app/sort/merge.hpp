@@ -52,6 +52,11 @@ struct MergeOptions {
   // on disk (app/sort/spilled_runs.hpp).
   static constexpr std::size_t kMaxHeldBytes = 64u << 20;
   std::size_t max_held_bytes = kMaxHeldBytes;
+  // What all inputs together may hold back: past it, the input that would hold more is
+  // sorted through runs on disk too, so that memory stays bounded however many inputs are
+  // open at once (a folder of hundreds of files, each far out of order).
+  static constexpr std::size_t kMaxTotalHeldBytes = 128u << 20;
+  std::size_t max_total_held_bytes = kMaxTotalHeldBytes;
   // If not null: bytes of the inputs read so far, kept up to date for --progress (an
   // input done with counts whole, so the count ends at the inputs' total size).
   std::atomic<std::uint64_t>* progress = nullptr;

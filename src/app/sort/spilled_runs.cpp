@@ -68,7 +68,7 @@ void SpilledRuns::flush() {
 void SpilledRuns::start_reading() {
   end_run();
   flush();
-  buffer_ = {};  // its memory goes
+  buffer_ = std::vector<std::uint8_t>();  // its memory goes (`= {}` would keep it)
   readers_.reserve(runs_.size());
   for (const Run& run : runs_) {
     auto r = std::make_unique<Reader>();

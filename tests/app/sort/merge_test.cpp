@@ -136,6 +136,46 @@ TEST(Merge, AnInputTooFarOutOfOrderIsSortedThroughRunsOnDisk) {
     ASSERT_EQ(spilled.got[i].second, static_cast<int>(i % 256)) << i;  // uptime order
 }
 
+TEST(Merge, ManyInputsTogetherOverTheTotalBoundAreSortedThroughRunsOnDisk) {
+  // Six inputs, each out of order in blocks of 100 (about 50 KiB held back each): within
+  // the bound per input, but over a total bound of 96 KiB — so the later ones are sorted
+  // through runs on disk, and the order stays that of holding them all.
+  std::vector<std::string> paths;
+  for (int i = 0; i < 6; ++i) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> uptime_delay;
+    for (std::uint32_t start = 500;; start -= 100) {
+      for (std::uint32_t u = start; u < start + 100; ++u) uptime_delay.emplace_back(u * 10 + i, 0);
+      if (start == 0) break;
+    }
+    paths.push_back(
+        write_file("merge_total_" + std::to_string(i) + ".dlt", std::string(1, 'A' + i), 100, uptime_delay));
+  }
+  const app::DumpConfig config = config_of(paths);
+  const app::Survey survey = app::survey_inputs(config, 2);
+  ASSERT_EQ(survey.failed, 0u);
+  app::MergeOptions bounded;
+  bounded.max_total_held_bytes = 96u << 10;
+  Collect on_disk, in_memory;
+  EXPECT_EQ(app::merge_inputs(survey, config, bounded, on_disk, 2), 0u);
+  EXPECT_EQ(app::merge_inputs(survey, config, {}, in_memory, 2), 0u);
+  ASSERT_EQ(on_disk.got.size(), 3600u);
+  EXPECT_EQ(on_disk.got, in_memory.got);
+  // The runs on disk were used: without a place for them, inputs fail (in one line each).
+  const char* old = std::getenv("TMPDIR");
+  const std::string saved = old ? old : "";
+  ::setenv("TMPDIR", "/nonexistent-dltdump-dir", 1);
+  Collect failing;
+  const int null = ::open("/dev/null", O_WRONLY);
+  const std::size_t failed = app::merge_inputs(survey, config, bounded, failing, null);
+  const std::size_t failed_unbounded = app::merge_inputs(survey, config, {}, failing, null);
+  ::close(null);
+  if (old) ::setenv("TMPDIR", saved.c_str(), 1);
+  else ::unsetenv("TMPDIR");
+  EXPECT_GT(failed, 0u);
+  EXPECT_LT(failed, 6u);  // the first ones fit
+  EXPECT_EQ(failed_unbounded, 0u);
+}
+
 TEST(Merge, RunsOnDiskThatCannotBeWrittenEndTheInputInOneLine) {
   const std::string a = reversed_blocks("merge_spill_fail.dlt", 3000, 250);
   const app::DumpConfig config = config_of({a});
