@@ -44,7 +44,11 @@ Level Message::level() const noexcept {
   if (!m.has_extended || m.type() != dlt::MessageType::Log || info < 1 || info > 6) return Level::none;
   return static_cast<Level>(info);
 }
-std::string_view Message::type_text() const noexcept { return dlt::type_text(rec(record_)); }
+std::string_view Message::type_text() const noexcept {
+  std::string_view text = dlt::type_text(rec(record_));  // "nw_trace " for a type info without a name
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  return text;
+}
 PayloadKind Message::kind() const noexcept {
   switch (rec(record_).kind) {
     case dlt::PayloadKind::Verbose: return PayloadKind::verbose;
@@ -101,19 +105,15 @@ Argument detail::Access::argument(const dlt::VerboseArgument& a) {
   return out;
 }
 
+// What the value functions read of an argument.
 dlt::VerboseArgument detail::Access::argument(const Argument& a) {
-  dlt::VerboseArgument out;
-  out.type = static_cast<dlt::VerboseArgument::Type>(a.type_);
-  out.array = a.array_;
-  out.big_endian = a.big_endian_;
-  out.coding = static_cast<dlt::VerboseArgument::Coding>(a.coding_);
-  out.depth = a.depth_;
-  out.width = a.width_;
-  out.count = a.count_;
-  out.name = a.name_;
-  out.unit = a.unit_;
-  out.data = a.data_;
-  return out;
+  dlt::VerboseArgument value;
+  value.type = static_cast<dlt::VerboseArgument::Type>(a.type_);
+  value.big_endian = a.big_endian_;
+  value.coding = static_cast<dlt::VerboseArgument::Coding>(a.coding_);
+  value.width = a.width_;
+  value.data = a.data_;
+  return value;
 }
 
 std::int64_t Argument::as_int(std::uint32_t i) const { return dlt::argument_int(detail::Access::argument(*this), i); }

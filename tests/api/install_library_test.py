@@ -97,6 +97,20 @@ check(len(want_cpp) > 10, "the filter selects some messages: %d" % len(want_cpp)
 
 env = dict(ENV, LD_LIBRARY_PATH=libdir)
 
+# A non-verbose log and its FIBEX catalogue (nvgen), and what dltdump -F makes of it.
+catalogue = os.path.join(work, "fibex")
+nv_log = os.path.join(work, "nv.dlt")
+r = run([os.path.join(build, "tools", "nvgen"), "--catalogue", catalogue, "-o", nv_log])
+check(r.returncode == 0, "nvgen: " + r.stderr)
+want_fibex = []
+for line in run([dltdump, "--out=json", "-F", catalogue, nv_log], env=ENV).stdout.splitlines():
+    m = json.loads(line)
+    if m["record"] == "message":
+        type_text = (m["type"] or "") + (" " + m["subtype"] if m.get("subtype") else "")
+        want_fibex.append("%d %d %s %s %s %s %s" % (m["time_us"], m["counter"], m["ecu"], m["app"], m["ctx"],
+                                                   type_text, m["text"]))
+check(len(want_fibex) > 10 and any("[" in w for w in want_fibex), "the catalogue's log: %d messages" % len(want_fibex))
+
 
 def compare(kind, cpp_program, c_program):
     for program, want, args in ((cpp_program, want_cpp, [trip, app, "warn"]), (c_program, want_c, [trip, app, "3"])):
@@ -107,6 +121,16 @@ def compare(kind, cpp_program, c_program):
               "%s: %s prints what the command line prints (%d lines, %d expected; first difference %s: %r vs %r) %s"
               % (kind, os.path.basename(program), len(got), len(want), first,
                  got[first] if first is not None else "", want[first] if first is not None else "", r.stderr))
+    # Standard input: a pipe, read in windows the batches must not outlive.
+    with open(trip, "rb") as f:
+        r = subprocess.run(["sh", "-c", 'cat | "$0" - "$1" warn', cpp_program, app], stdin=f, capture_output=True,
+                           text=True, env=env)
+    check(r.returncode == 0 and r.stdout.splitlines() == want_cpp, "%s: a pipe reads the same: %s" % (kind, r.stderr))
+    # FIBEX: non-verbose messages described by nvgen's catalogue, as dltdump -F shows them.
+    r = run([cpp_program, "-F", catalogue, nv_log], env=env)
+    check(r.returncode == 0 and r.stdout.splitlines() == want_fibex,
+          "%s: with -F, the catalogue's texts (%d lines, %d expected) %s" % (kind, r.stdout.count("\n"), len(want_fibex),
+                                                                             r.stderr))
     r = run([cpp_program, os.path.join(work, "missing.dlt")], env=env)
     check(r.returncode == 1 and "missing.dlt" in r.stderr, "%s: an error names the input: %s" % (kind, r.stderr))
 
