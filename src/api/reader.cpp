@@ -97,6 +97,9 @@ struct [[gnu::visibility("hidden")]] Reader::Impl {
   std::unique_ptr<dissect::CaptureDecoder> decoder;
   bool ended = false;
   std::uint64_t offset = 0;
+  // A fault found after the last messages before it were decoded: thrown by the next step,
+  // so that those messages are delivered first.
+  std::optional<util::Error> deferred;
 
   Impl(std::string name_, ReaderOptions options_) : name(std::move(name_)), options(std::move(options_)) {
     options.batch_messages = std::max<std::size_t>(options.batch_messages, 1);
@@ -189,10 +192,10 @@ void Reader::Impl::step_capture() {
     if (got.empty()) {
       file->check_not_shrunk();  // a cut capture's open flows are not flushed as if it ended
       decoder->finish();
-      ended = true;
-      if (packets->fault()) throw *packets->fault();  // a malformed capture, after what came before
+      if (packets->fault()) deferred = *packets->fault();  // a malformed capture, after what came before
       const std::string nothing = decoder->nothing_found();
-      if (!nothing.empty()) throw util::input_error(name, name + ": " + nothing);
+      if (!deferred && !nothing.empty()) deferred = util::input_error(name, name + ": " + nothing);
+      ended = !deferred;
       return;
     }
     decoder->take(got);
@@ -203,8 +206,13 @@ void Reader::Impl::step_capture() {
 void Reader::Impl::step() {
   batch.clear();
   views.clear();
-  while (!ended && batch.size() == 0) {
+  while (!ended && batch.size() == 0) {  // a step delivers at least one message, or ends
     try {
+      if (deferred) {
+        const util::Error e = *deferred;
+        deferred.reset();
+        throw e;
+      }
       if (framer) step_stream();
       else if (decoder) step_capture();
       else ended = true;

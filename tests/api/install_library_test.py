@@ -138,7 +138,10 @@ def compare(kind, cpp_program, c_program):
 # --- find_package: the examples as a project of their own
 examples = os.path.join(source, "examples", "library")
 out = os.path.join(work, "examples-cmake")
-r = run(["cmake", "-S", examples, "-B", out, "-G", "Ninja", "-DCMAKE_PREFIX_PATH=" + prefix])
+# A sanitized library: the examples are built with the same sanitizer (its runtime first).
+sanitizer = os.environ.get("DLTDUMP_SANITIZER_FLAGS", "").split()
+flags_args = ["-DCMAKE_C_FLAGS=" + " ".join(sanitizer), "-DCMAKE_CXX_FLAGS=" + " ".join(sanitizer)]
+r = run(["cmake", "-S", examples, "-B", out, "-G", "Ninja", "-DCMAKE_PREFIX_PATH=" + prefix] + flags_args)
 if check(r.returncode == 0, "configure the examples with find_package: " + r.stdout[-2000:] + r.stderr):
     r = run(["cmake", "--build", out])
     if check(r.returncode == 0, "build the examples: " + r.stdout[-3000:]):
@@ -151,7 +154,7 @@ if shutil.which("pkg-config"):
     check(r.returncode == 0 and "-ldltdump" in r.stdout, "pkg-config --cflags --libs dltdump: " + r.stdout + r.stderr)
     r2 = run(["pkg-config", "--modversion", "dltdump"], env=pkg_env)
     check(r2.stdout.strip() != "", "pkg-config --modversion: " + r2.stdout)
-    flags = r.stdout.split()
+    flags = r.stdout.split() + sanitizer
     out = os.path.join(work, "examples-pkg-config")
     os.makedirs(out)
     cpp = os.path.join(out, "read_log")

@@ -226,6 +226,33 @@ TEST(ApiReader, CaptureInMemory) {
   EXPECT_THROW(wrong.next_batch(), dltdump::Error);
 }
 
+TEST(ApiReader, MalformedCaptureAfterItsMessages) {
+  PacketSpec s;
+  s.noar = 1;
+  const Bytes payload = dltdump::test::packet(s, dltdump::test::arg_string("before the fault", false));
+  dltdump::tools::Addresses a;
+  dltdump::testing::NgBuilder ng;
+  ng.shb().idb(1).epb(0, 0, dltdump::tools::ethernet(dltdump::tools::ipv4(a, dltdump::tools::udp(a, payload))));
+  const std::size_t good = ng.file.size();
+  ng.file.insert(ng.file.end(), {6, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0});  // a block length no block has
+  auto reader = dltdump::Reader::from_memory(ng.file, {}, {}, "cut.pcapng");
+  auto batch = reader.next_batch();  // the message before the fault comes first
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_EQ(batch[0].text(), "before the fault");
+  try {
+    reader.next_batch();
+    FAIL() << "no error";
+  } catch (const dltdump::Error& e) {
+    EXPECT_EQ(e.kind(), dltdump::Error::Kind::input);
+    EXPECT_EQ(e.input(), "cut.pcapng");
+    ASSERT_TRUE(e.offset().has_value());  // up to the last packet decoded
+    EXPECT_GT(*e.offset(), 0u);
+    EXPECT_LE(*e.offset(), good);
+    EXPECT_NE(std::string(e.what()).find("cut.pcapng"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(reader.next_batch().empty());
+}
+
 TEST(ApiReader, MessagesLiveUntilTheNextStep) {
   // Messages crossing the framer's slices are copied into the batch; every view stays
   // valid and right until the next step, however the input is cut.
