@@ -6,10 +6,11 @@
 // A Reader opens what the command line opens — a DLT file, a serial or network recording,
 // a PCAP or PCAP-NG capture (the content tells which, or ReaderOptions::format says), "-"
 // for standard input, or bytes in memory — and decodes it a batch at a time on the calling
-// thread: each step decodes the next window of the input into up to
-// ReaderOptions::batch_messages messages, views into the input (no copy, but for the rare
-// message that crosses a window's end or a pipe's read). Regions that are no valid packet
-// are skipped, as the command line's SKIP lines, and counted (skipped_bytes).
+// thread: each step frames the input 64 KiB at a time until it holds about
+// ReaderOptions::batch_messages messages (it stops between two such slices), views into
+// the input — no copy, but for the rare message that crosses a window's end, and for a
+// capture read from a pipe, whose messages are copied. Regions that are no valid packet are
+// skipped, as the command line's SKIP lines, and counted (skipped_bytes).
 //
 // Lifetime: the messages of a batch are valid until the next step (next_batch(), or an
 // iterator stepping past the batch's last message) or the Reader's end. A Reader made
@@ -43,7 +44,7 @@ struct ReaderOptions {
   std::optional<Catalogue> catalogue;          // --fibex: describes non-verbose messages
   std::vector<std::uint16_t> udp_ports{3490};  // captures: UDP datagrams to these ports
   std::vector<std::uint16_t> tcp_ports{3490};  // captures: TCP segments to or from these
-  std::size_t batch_messages = 1024;           // most messages one step delivers (at least 1)
+  std::size_t batch_messages = 1024;           // messages a step stops at (see above; at least 1)
 };
 
 class DLTDUMP_API Reader {
@@ -71,8 +72,8 @@ class DLTDUMP_API Reader {
   // The input's name as given, and the format it is decoded in (never automatic).
   const std::string& name() const noexcept;
   Format format() const noexcept;
-  // Bytes skipped so far (no valid packet, or a message the filter dropped unread is not
-  // counted: only what the command line would show as SKIP lines).
+  // Bytes skipped so far: those the command line would show in SKIP lines (a message the
+  // filter drops is not skipped).
   std::uint64_t skipped_bytes() const noexcept;
   // Stream offset up to which the input has been decoded.
   std::uint64_t offset() const noexcept;

@@ -38,8 +38,8 @@ bool list_verbose_arguments(std::span<const std::uint8_t> payload, bool big_endi
 std::int64_t argument_int(const VerboseArgument& a, std::uint32_t i);
 std::uint64_t argument_uint(const VerboseArgument& a, std::uint32_t i);
 double argument_double(const VerboseArgument& a, std::uint32_t i);
-// A String or Trace argument's characters as UTF-8 (ISO 8859-15 converted, invalid UTF-8
-// replaced as lines show it), control characters kept.
+// A String or Trace argument's characters as UTF-8, as a line shows them (ISO 8859-15
+// converted, control characters as '.', invalid UTF-8 as U+FFFD).
 std::string argument_string(const VerboseArgument& a);
 
 }  // namespace dltdump::dlt
