@@ -1,5 +1,6 @@
 #include "app/capture_setup.hpp"
 
+#include <utility>
 #include <vector>
 
 #include "net/link.hpp"
@@ -9,10 +10,17 @@ namespace dltdump::app {
 
 dissect::CaptureDecoder::Options capture_decoder_options(const pcap::CaptureReader& reader, const DumpConfig& config,
                                                          const std::string& name) {
+  return capture_decoder_options(reader, config.udp_ports, config.tcp_ports, config.catalogue, name);
+}
+
+dissect::CaptureDecoder::Options capture_decoder_options(const pcap::CaptureReader& reader,
+                                                         std::vector<std::uint16_t> udp_ports,
+                                                         std::vector<std::uint16_t> tcp_ports,
+                                                         const dlt::Catalogue* catalogue, const std::string& name) {
   dissect::CaptureDecoder::Options options;
-  options.udp_ports = config.udp_ports;
-  options.tcp_ports = config.tcp_ports;
-  options.catalogue = config.catalogue;
+  options.udp_ports = std::move(udp_ports);
+  options.tcp_ports = std::move(tcp_ports);
+  options.catalogue = catalogue;
   for (const pcap::Interface& itf : reader.interfaces()) {
     if (!net::decodes_link_type(itf.link_type))
       throw util::input_error(name, name + ": " + reader.format_name() + " of link type " +

@@ -2,7 +2,9 @@
 // one datagram, the parallel capture decoders and the sorted merge (app/sort/).
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "app/dump_app.hpp"
 #include "dissect/capture_decoder.hpp"
@@ -18,6 +20,12 @@ namespace dltdump::app {
 // `name` for a link type that is not decoded.
 dissect::CaptureDecoder::Options capture_decoder_options(const pcap::CaptureReader& reader, const DumpConfig& config,
                                                          const std::string& name);
+// The same for a reader outside a run (the library's dltdump::Reader): UDP and TCP ports
+// and catalogue (null: none) given.
+dissect::CaptureDecoder::Options capture_decoder_options(const pcap::CaptureReader& reader,
+                                                         std::vector<std::uint16_t> udp_ports,
+                                                         std::vector<std::uint16_t> tcp_ports,
+                                                         const dlt::Catalogue* catalogue, const std::string& name);
 
 // The TCP flows of `losses` that lost or repeated bytes, told to `sink` (--stats lists them).
 void tell_capture_losses(const dissect::CaptureLosses& losses, output::LineOutput& sink);

@@ -3,9 +3,12 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "dlt/text_encoding.hpp"
+#include "dlt/verbose_argument.hpp"
 #include "util/byte_order.hpp"
 #include "util/json_number.hpp"
 #include "util/number_format.hpp"
@@ -549,6 +552,67 @@ bool decode_verbose(std::span<const std::uint8_t> payload, bool be, std::uint8_t
   return c.p == c.end;
 }
 
+// ListArgs records each argument (VerboseArgument) for programs: no text.
+struct ListArgs {
+  std::vector<VerboseArgument>& out;
+  bool be;
+  VariableInfo pending;
+  std::vector<std::size_t> open_structs;  // indices in `out` of the structs being filled
+
+  VerboseArgument& add(VerboseArgument::Type type, std::uint32_t ti) {
+    if (!open_structs.empty()) ++out[open_structs.back()].count;
+    VerboseArgument& a = out.emplace_back();
+    a.type = type;
+    a.big_endian = be;
+    a.coding = static_cast<VerboseArgument::Coding>(scod(ti) & 3);
+    a.depth = static_cast<std::uint8_t>(open_structs.size());
+    a.name = pending.name;
+    a.unit = pending.unit;
+    pending = {};
+    return a;
+  }
+  static VerboseArgument::Type number_type(std::uint32_t base) {
+    return base == kBool   ? VerboseArgument::Type::Bool
+           : base == kSint ? VerboseArgument::Type::Sint
+           : base == kUint ? VerboseArgument::Type::Uint
+                           : VerboseArgument::Type::Float;
+  }
+  void separator() {}
+  void variable(const VariableInfo& v) { pending = v; }
+  void number(std::uint32_t ti, std::uint32_t base, const std::uint8_t* d, unsigned w, bool) {
+    VerboseArgument& a = add(number_type(base), ti);
+    a.width = static_cast<std::uint8_t>(w);
+    a.data = {d, w};
+  }
+  void array_begin(std::uint32_t ti, std::uint32_t base, unsigned w) {
+    VerboseArgument& a = add(number_type(base), ti);
+    a.array = true;
+    a.width = static_cast<std::uint8_t>(w);
+    a.count = 0;
+  }
+  void array_item(std::uint64_t i, std::uint32_t, std::uint32_t, const std::uint8_t* d, unsigned w, bool) {
+    VerboseArgument& a = out.back();
+    if (i == 0) a.data = {d, 0};
+    a.data = {a.data.data(), a.data.size() + w};
+    ++a.count;
+  }
+  void array_end() {}
+  void bytes(std::uint32_t type, std::uint32_t ti, const std::uint8_t* d, std::size_t n) {
+    const auto t = type == kRawd   ? VerboseArgument::Type::Raw
+                   : type == kTrai ? VerboseArgument::Type::Trace
+                                   : VerboseArgument::Type::String;
+    VerboseArgument& a = add(t, ti);
+    if (t != VerboseArgument::Type::Raw && n > 0 && d[n - 1] == 0) --n;  // one trailing NUL, as in the line
+    if (t == VerboseArgument::Type::Trace) a.coding = VerboseArgument::Coding::Decimal;
+    a.data = {d, n};
+  }
+  void struct_begin() {
+    VerboseArgument& a = add(VerboseArgument::Type::Struct, 0);
+    a.count = 0;
+    open_structs.push_back(out.size() - 1);
+  }
+  void struct_end() { open_structs.pop_back(); }
+};
 }  // namespace
 
 bool validate_verbose(std::span<const std::uint8_t> payload, bool big_endian, std::uint8_t noar) {
@@ -566,6 +630,61 @@ bool format_verbose_json(std::span<const std::uint8_t> payload, bool big_endian,
                          util::TextBuffer& out) {
   JsonArgs w{out, {}};
   return decode_verbose(payload, big_endian, noar, w);
+}
+
+}  // namespace dltdump::dlt
+
+namespace dltdump::dlt {
+
+bool list_verbose_arguments(std::span<const std::uint8_t> payload, bool big_endian, std::uint8_t noar,
+                            std::vector<VerboseArgument>& out) {
+  ListArgs w{out, big_endian, {}, {}};
+  return decode_verbose(payload, big_endian, noar, w);
+}
+
+std::uint64_t argument_uint(const VerboseArgument& a, std::uint32_t i) {
+  if (a.type == VerboseArgument::Type::Float) return static_cast<std::uint64_t>(argument_double(a, i));
+  const std::uint8_t* d = a.data.data() + static_cast<std::size_t>(i) * a.width;
+  if (a.type == VerboseArgument::Type::Bool) {
+    bool any = false;
+    for (unsigned k = 0; k < a.width; ++k) any |= d[k] != 0;
+    return any ? 1 : 0;
+  }
+  if (a.width == 16) return static_cast<std::uint64_t>(load_uint(d, 16, a.big_endian));
+  return util::load_width(d, a.width, a.big_endian);
+}
+
+std::int64_t argument_int(const VerboseArgument& a, std::uint32_t i) {
+  if (a.type == VerboseArgument::Type::Float) return static_cast<std::int64_t>(argument_double(a, i));
+  const std::uint64_t v = argument_uint(a, i);
+  if (a.type != VerboseArgument::Type::Sint || a.width >= 8) return static_cast<std::int64_t>(v);
+  const unsigned shift = 64 - 8u * a.width;
+  return static_cast<std::int64_t>(v << shift) >> shift;  // sign-extended
+}
+
+double argument_double(const VerboseArgument& a, std::uint32_t i) {
+  const std::uint8_t* d = a.data.data() + static_cast<std::size_t>(i) * a.width;
+  if (a.type != VerboseArgument::Type::Float) {
+    if (a.type == VerboseArgument::Type::Sint) return static_cast<double>(argument_int(a, i));
+    if (a.width == 16 && a.type == VerboseArgument::Type::Uint)
+      return static_cast<double>(load_uint(d, 16, a.big_endian));
+    return static_cast<double>(argument_uint(a, i));
+  }
+  if (a.width == 2) return half_to_double(static_cast<std::uint16_t>(util::load_width(d, 2, a.big_endian)));
+  if (a.width == 4) {
+    const auto u = static_cast<std::uint32_t>(util::load_width(d, 4, a.big_endian));
+    return static_cast<double>(std::bit_cast<float>(u));
+  }
+  if (a.width == 8) return std::bit_cast<double>(util::load_width(d, 8, a.big_endian));
+  return static_cast<double>(quad_to_long_double(load_uint(d, 16, a.big_endian)));
+}
+
+std::string argument_string(const VerboseArgument& a) {
+  util::TextBuffer text;
+  if (a.type == VerboseArgument::Type::String && a.coding == VerboseArgument::Coding::Utf8)
+    append_utf8(text, a.data.data(), a.data.size());
+  else append_iso8859_15(text, a.data.data(), a.data.size());
+  return std::string(text.view());
 }
 
 }  // namespace dltdump::dlt

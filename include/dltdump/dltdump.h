@@ -1,0 +1,105 @@
+/* The dltdump C API: the C++ API (dltdump/dltdump.hpp) for C and foreign-function users.
+ *
+ * Opaque handles, status codes and no exceptions: every function that can fail returns a
+ * dltdump_status; on failure, dltdump_last_error() gives the one-line message on the calling
+ * thread (valid until that thread's next failing call).
+ *
+ *   dltdump_filter* f = dltdump_filter_new();
+ *   dltdump_filter_appid(f, "NAV");
+ *   dltdump_reader* r;
+ *   if (dltdump_reader_open("trip.dlt", f, NULL, 0, &r) != DLTDUMP_OK) { puts(dltdump_last_error()); ... }
+ *   const dltdump_message* m;
+ *   while (dltdump_reader_next(r, &m) == DLTDUMP_OK) { ... }
+ *   dltdump_reader_free(r); dltdump_filter_free(f);
+ *
+ * Lifetimes: a message is valid until the next dltdump_reader_next on its reader or the
+ * reader's end. A reader keeps what it needs of its filter: the filter may be freed once
+ * the reader is open. Thread-safety: one reader is used by one thread at a time; readers
+ * are independent of each other. */
+#ifndef DLTDUMP_DLTDUMP_H
+#define DLTDUMP_DLTDUMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define DLTDUMP_C_API __attribute__((visibility("default")))
+#else
+#define DLTDUMP_C_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum dltdump_status {
+  DLTDUMP_OK = 0,
+  DLTDUMP_END = 1,              /* dltdump_reader_next: no more messages */
+  DLTDUMP_ERROR_INPUT = -1,     /* an input cannot be opened or read, or is malformed */
+  DLTDUMP_ERROR_ARGUMENT = -2,  /* a value given is wrong (an id too long, a bad pattern, NULL) */
+  DLTDUMP_ERROR_FIBEX = -3,     /* a FIBEX file cannot be read */
+  DLTDUMP_ERROR_INTERNAL = -4   /* the library failed (out of memory, a broken rule) */
+} dltdump_status;
+
+typedef struct dltdump_filter dltdump_filter;
+typedef struct dltdump_reader dltdump_reader;
+typedef struct dltdump_message dltdump_message;
+
+/* The message of the calling thread's last failure ("" if none). */
+DLTDUMP_C_API const char* dltdump_last_error(void);
+/* The library's version, e.g. "0.1.0". */
+DLTDUMP_C_API const char* dltdump_version(void);
+
+/* Filters: the command line's filter options (docs/library.md). NULL on out of memory. */
+DLTDUMP_C_API dltdump_filter* dltdump_filter_new(void);
+DLTDUMP_C_API void dltdump_filter_free(dltdump_filter* filter);
+DLTDUMP_C_API dltdump_status dltdump_filter_ecuid(dltdump_filter* filter, const char* id);
+DLTDUMP_C_API dltdump_status dltdump_filter_appid(dltdump_filter* filter, const char* id);
+DLTDUMP_C_API dltdump_status dltdump_filter_ctxid(dltdump_filter* filter, const char* id);
+/* Log messages of `level` (1 fatal ... 6 verbose) or a more severe one. */
+DLTDUMP_C_API dltdump_status dltdump_filter_level(dltdump_filter* filter, int level);
+DLTDUMP_C_API dltdump_status dltdump_filter_message_id(dltdump_filter* filter, uint32_t id);
+/* Times in microseconds since 1970 UTC, inclusive. */
+DLTDUMP_C_API dltdump_status dltdump_filter_time_range(dltdump_filter* filter, int64_t not_before_us,
+                                                       int64_t not_after_us);
+DLTDUMP_C_API dltdump_status dltdump_filter_contains(dltdump_filter* filter, const char* text);
+DLTDUMP_C_API dltdump_status dltdump_filter_regex(dltdump_filter* filter, const char* pattern);
+
+/* Opens `path` ("-": standard input), filtered by `filter` (NULL: none), with the FIBEX
+ * files `fibex` (`fibex_count` paths; 0: none). */
+DLTDUMP_C_API dltdump_status dltdump_reader_open(const char* path, const dltdump_filter* filter,
+                                                 const char* const* fibex, size_t fibex_count, dltdump_reader** out);
+/* Reads `size` bytes at `data`, which must outlive the reader. */
+DLTDUMP_C_API dltdump_status dltdump_reader_open_memory(const void* data, size_t size, const dltdump_filter* filter,
+                                                        dltdump_reader** out);
+DLTDUMP_C_API void dltdump_reader_free(dltdump_reader* reader);
+/* The next message: DLTDUMP_OK with *out set, DLTDUMP_END at the end, or an error. */
+DLTDUMP_C_API dltdump_status dltdump_reader_next(dltdump_reader* reader, const dltdump_message** out);
+/* Bytes skipped so far (no valid packet). */
+DLTDUMP_C_API uint64_t dltdump_reader_skipped_bytes(const dltdump_reader* reader);
+
+/* A message's fields (see dltdump::Message). Ids are 4-byte values (byte k in bits 8k..8k+7,
+ * zero after the id's end); dltdump_id_text writes one as a C string into `text` (5 bytes). */
+DLTDUMP_C_API int64_t dltdump_message_time_us(const dltdump_message* m);
+DLTDUMP_C_API int dltdump_message_has_time(const dltdump_message* m);
+DLTDUMP_C_API uint32_t dltdump_message_device_time(const dltdump_message* m); /* 0.1 ms units */
+DLTDUMP_C_API uint8_t dltdump_message_counter(const dltdump_message* m);
+DLTDUMP_C_API uint32_t dltdump_message_ecu(const dltdump_message* m);
+DLTDUMP_C_API uint32_t dltdump_message_app(const dltdump_message* m);
+DLTDUMP_C_API uint32_t dltdump_message_ctx(const dltdump_message* m);
+DLTDUMP_C_API uint32_t dltdump_message_session(const dltdump_message* m);
+DLTDUMP_C_API int dltdump_message_level(const dltdump_message* m);    /* 1-6, 0: none */
+DLTDUMP_C_API int dltdump_message_type(const dltdump_message* m);     /* MSTP: 0 log ... 3 control */
+DLTDUMP_C_API int dltdump_message_kind(const dltdump_message* m);     /* 0 verbose, 1 non-verbose, 2 control */
+DLTDUMP_C_API uint32_t dltdump_message_id(const dltdump_message* m);  /* non-verbose message id */
+DLTDUMP_C_API uint64_t dltdump_message_position(const dltdump_message* m);
+/* The payload text, as snprintf: writes at most `size` bytes (NUL-terminated when size > 0)
+ * and returns the text's full length. */
+DLTDUMP_C_API size_t dltdump_message_text(const dltdump_message* m, char* text, size_t size);
+DLTDUMP_C_API void dltdump_id_text(uint32_t id, char text[5]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DLTDUMP_DLTDUMP_H */

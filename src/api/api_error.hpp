@@ -1,0 +1,20 @@
+// How the API layer turns the decoder's faults into the one public exception type.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "dltdump/error.hpp"
+
+namespace dltdump::api {
+
+// Rethrows the exception being handled as a dltdump::Error: a util::Error by its culprit
+// (an input's fault names `input` and `offset`; an option's is an argument error), a
+// dltdump::Error as it is; anything else (std::bad_alloc) unchanged. Only in a catch.
+[[noreturn]] void rethrow_as_api_error(const std::string& input, std::optional<std::uint64_t> offset);
+
+// An argument error with message `what`.
+Error argument_error(const std::string& what);
+
+}  // namespace dltdump::api

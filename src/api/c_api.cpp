@@ -1,0 +1,199 @@
+// The C API (include/dltdump/dltdump.h) over the C++ API: no exception crosses it.
+#include "dltdump/dltdump.h"
+
+#include <cstring>
+#include <exception>
+#include <new>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dltdump/dltdump.hpp"
+
+struct dltdump_filter {
+  dltdump::Filter filter;
+};
+
+struct dltdump_reader {
+  explicit dltdump_reader(dltdump::Reader r) : reader(std::move(r)) {}
+  dltdump::Reader reader;
+  std::span<const dltdump::Message> batch;
+  std::size_t next = 0;
+};
+
+namespace {
+
+thread_local std::string last_error;
+
+// Runs `f`; an exception becomes a status and the thread's last error.
+template <class F>
+dltdump_status guarded(F&& f) noexcept {
+  try {
+    f();
+    return DLTDUMP_OK;
+  } catch (const dltdump::Error& e) {
+    last_error = e.what();
+    switch (e.kind()) {
+      case dltdump::Error::Kind::input: return DLTDUMP_ERROR_INPUT;
+      case dltdump::Error::Kind::argument: return DLTDUMP_ERROR_ARGUMENT;
+      case dltdump::Error::Kind::fibex: return DLTDUMP_ERROR_FIBEX;
+      case dltdump::Error::Kind::internal: break;
+    }
+    return DLTDUMP_ERROR_INTERNAL;
+  } catch (const std::exception& e) {
+    last_error = e.what();
+  } catch (...) {
+    last_error = "unknown error";
+  }
+  return DLTDUMP_ERROR_INTERNAL;
+}
+
+dltdump_status null_argument(const char* what) {
+  last_error = std::string(what) + " is NULL";
+  return DLTDUMP_ERROR_ARGUMENT;
+}
+
+const dltdump::Message& msg(const dltdump_message* m) { return *reinterpret_cast<const dltdump::Message*>(m); }
+
+dltdump_status open_reader(dltdump_reader** out, dltdump::Reader (*make)(const void*), const void* args) {
+  if (!out) return null_argument("out");
+  *out = nullptr;
+  return guarded([&] { *out = new dltdump_reader(make(args)); });
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* dltdump_last_error(void) { return last_error.c_str(); }
+const char* dltdump_version(void) { return dltdump::version().data(); }
+
+dltdump_filter* dltdump_filter_new(void) { return new (std::nothrow) dltdump_filter{}; }
+void dltdump_filter_free(dltdump_filter* filter) { delete filter; }
+
+#define DLTDUMP_FILTER_TEXT(fn, method)                          \
+  dltdump_status fn(dltdump_filter* filter, const char* value) { \
+    if (!filter) return null_argument("filter");                 \
+    if (!value) return null_argument("value");                   \
+    return guarded([&] { filter->filter.method(value); });       \
+  }
+DLTDUMP_FILTER_TEXT(dltdump_filter_ecuid, ecuid)
+DLTDUMP_FILTER_TEXT(dltdump_filter_appid, appid)
+DLTDUMP_FILTER_TEXT(dltdump_filter_ctxid, ctxid)
+DLTDUMP_FILTER_TEXT(dltdump_filter_contains, contains)
+DLTDUMP_FILTER_TEXT(dltdump_filter_regex, regex)
+#undef DLTDUMP_FILTER_TEXT
+
+dltdump_status dltdump_filter_level(dltdump_filter* filter, int level) {
+  if (!filter) return null_argument("filter");
+  return guarded([&] { filter->filter.level(static_cast<dltdump::Level>(level < 0 || level > 255 ? 0 : level)); });
+}
+dltdump_status dltdump_filter_message_id(dltdump_filter* filter, uint32_t id) {
+  if (!filter) return null_argument("filter");
+  return guarded([&] { filter->filter.message_id(id); });
+}
+dltdump_status dltdump_filter_time_range(dltdump_filter* filter, int64_t not_before_us, int64_t not_after_us) {
+  if (!filter) return null_argument("filter");
+  return guarded([&] {
+    filter->filter.not_before(dltdump::Time(std::chrono::microseconds(not_before_us)))
+        .not_after(dltdump::Time(std::chrono::microseconds(not_after_us)));
+  });
+}
+
+dltdump_status dltdump_reader_open(const char* path, const dltdump_filter* filter, const char* const* fibex,
+                                   size_t fibex_count, dltdump_reader** out) {
+  if (!path) return null_argument("path");
+  if (!fibex && fibex_count) return null_argument("fibex");
+  struct Args {
+    const char* path;
+    const dltdump_filter* filter;
+    const char* const* fibex;
+    size_t fibex_count;
+  } args{path, filter, fibex, fibex_count};
+  return open_reader(
+      out,
+      [](const void* p) {
+        const auto& a = *static_cast<const Args*>(p);
+        dltdump::ReaderOptions options;
+        if (a.fibex_count) options.catalogue.emplace(std::vector<std::string>(a.fibex, a.fibex + a.fibex_count));
+        return dltdump::Reader(a.path, a.filter ? a.filter->filter : dltdump::Filter{}, std::move(options));
+      },
+      &args);
+}
+
+dltdump_status dltdump_reader_open_memory(const void* data, size_t size, const dltdump_filter* filter,
+                                          dltdump_reader** out) {
+  if (!data && size) return null_argument("data");
+  struct Args {
+    const void* data;
+    size_t size;
+    const dltdump_filter* filter;
+  } args{data, size, filter};
+  return open_reader(
+      out,
+      [](const void* p) {
+        const auto& a = *static_cast<const Args*>(p);
+        return dltdump::Reader::from_memory({static_cast<const std::uint8_t*>(a.data), a.size},
+                                            a.filter ? a.filter->filter : dltdump::Filter{});
+      },
+      &args);
+}
+
+void dltdump_reader_free(dltdump_reader* reader) { delete reader; }
+
+dltdump_status dltdump_reader_next(dltdump_reader* reader, const dltdump_message** out) {
+  if (!reader) return null_argument("reader");
+  if (!out) return null_argument("out");
+  *out = nullptr;
+  if (reader->next == reader->batch.size()) {
+    const dltdump_status s = guarded([&] {
+      reader->batch = reader->reader.next_batch();
+      reader->next = 0;
+    });
+    if (s != DLTDUMP_OK) return s;
+    if (reader->batch.empty()) return DLTDUMP_END;
+  }
+  *out = reinterpret_cast<const dltdump_message*>(&reader->batch[reader->next++]);
+  return DLTDUMP_OK;
+}
+
+uint64_t dltdump_reader_skipped_bytes(const dltdump_reader* reader) {
+  return reader ? reader->reader.skipped_bytes() : 0;
+}
+
+int64_t dltdump_message_time_us(const dltdump_message* m) { return msg(m).time().time_since_epoch().count(); }
+int dltdump_message_has_time(const dltdump_message* m) { return msg(m).has_time(); }
+uint32_t dltdump_message_device_time(const dltdump_message* m) { return msg(m).device_time(); }
+uint8_t dltdump_message_counter(const dltdump_message* m) { return msg(m).counter(); }
+uint32_t dltdump_message_ecu(const dltdump_message* m) { return msg(m).ecu().value(); }
+uint32_t dltdump_message_app(const dltdump_message* m) { return msg(m).app().value(); }
+uint32_t dltdump_message_ctx(const dltdump_message* m) { return msg(m).ctx().value(); }
+uint32_t dltdump_message_session(const dltdump_message* m) { return msg(m).session(); }
+int dltdump_message_level(const dltdump_message* m) { return static_cast<int>(msg(m).level()); }
+int dltdump_message_type(const dltdump_message* m) { return static_cast<int>(msg(m).type()); }
+int dltdump_message_kind(const dltdump_message* m) { return static_cast<int>(msg(m).kind()); }
+uint32_t dltdump_message_id(const dltdump_message* m) { return msg(m).message_id(); }
+uint64_t dltdump_message_position(const dltdump_message* m) { return msg(m).position(); }
+
+size_t dltdump_message_text(const dltdump_message* m, char* text, size_t size) {
+  std::string t;
+  try {
+    t = msg(m).text();
+  } catch (...) {
+    last_error = "out of memory";
+  }
+  if (size > 0 && text) {
+    const size_t n = t.size() < size - 1 ? t.size() : size - 1;
+    std::memcpy(text, t.data(), n);
+    text[n] = '\0';
+  }
+  return t.size();
+}
+
+void dltdump_id_text(uint32_t id, char text[5]) {
+  const dltdump::Id i = dltdump::Id::from_value(id);
+  std::memcpy(text, i.chars.data(), 4);
+  text[4] = '\0';
+}
+
+}  // extern "C"

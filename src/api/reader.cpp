@@ -1,0 +1,270 @@
+#include "dltdump/reader.hpp"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "api/access.hpp"
+#include "api/api_error.hpp"
+#include "api/message_batch.hpp"
+#include "app/capture_setup.hpp"
+#include "app/pipeline.hpp"
+#include "dissect/capture_decoder.hpp"
+#include "dlt/framer.hpp"
+#include "filter/filter.hpp"
+#include "filter/filter_sink.hpp"
+#include "input/format_sniff.hpp"
+#include "input/input_spec.hpp"
+#include "pcap/capture_reader.hpp"
+#include "pcap/replay.hpp"
+#include "util/error.hpp"
+#include "util/input_file.hpp"
+#include "util/scoped_fd.hpp"
+
+namespace dltdump {
+
+namespace {
+
+// Input fed to the framer at a time: a step stops between slices once it holds enough
+// messages, so a batch is about ReaderOptions::batch_messages, whatever the window size.
+constexpr std::size_t kSliceBytes = 64u << 10;
+
+input::InputFormat input_format(Format f) {
+  switch (f) {
+    case Format::file: return input::InputFormat::File;
+    case Format::serial: return input::InputFormat::Serial;
+    case Format::network: return input::InputFormat::Network;
+    case Format::capture: return input::InputFormat::Pcap;
+    case Format::automatic: break;
+  }
+  return input::InputFormat::Automatic;
+}
+
+Format public_format(input::InputFormat f) {
+  switch (f) {
+    case input::InputFormat::Serial: return Format::serial;
+    case input::InputFormat::Network: return Format::network;
+    case input::InputFormat::Pcap: return Format::capture;
+    case input::InputFormat::File:
+    case input::InputFormat::Automatic: break;
+  }
+  return Format::file;
+}
+
+// A capture held in memory, as a file: the capture readers read files (mapped).
+util::InputFile memory_file(std::span<const std::uint8_t> bytes, const std::string& name) {
+  util::ScopedFd fd(::memfd_create("dltdump-capture", MFD_CLOEXEC));
+  auto fail = [&] { return util::input_error(name, util::with_os_reason(name + ": cannot hold the capture", errno)); };
+  if (fd.get() < 0) throw fail();
+  for (std::size_t done = 0; done < bytes.size();) {
+    const ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw fail();
+    done += static_cast<std::size_t>(n);
+  }
+  const int owned = ::dup(fd.get());  // the InputFile owns its own descriptor
+  if (owned < 0) throw fail();
+  return util::InputFile::from_fd(owned, name, true);  // mapped, as a file
+}
+
+}  // namespace
+
+struct [[gnu::visibility("hidden")]] Reader::Impl {
+  std::string name;
+  ReaderOptions options;  // keeps the catalogue alive
+  Format format = Format::file;
+  std::optional<filter::Filter> filter;
+  api::MessageBatch batch;
+  std::unique_ptr<filter::FilterSink> filter_sink;  // before `batch` when there is a filter
+  dlt::FramerSink* head = &batch;
+  std::vector<Message> views;
+
+  // The input: a file (or a pipe), or the caller's bytes.
+  std::optional<util::InputFile> file;
+  std::span<const std::uint8_t> memory;
+  bool memory_fed = false;
+  std::span<const std::uint8_t> window;  // being fed, from window_pos on
+  std::size_t window_pos = 0;
+  // A DLT stream's framer, or a capture's reader and decoder.
+  std::unique_ptr<dlt::Framer> framer;
+  std::unique_ptr<pcap::CaptureReader> capture;
+  std::unique_ptr<pcap::BatchReader> packets;
+  std::unique_ptr<dissect::CaptureDecoder> decoder;
+  bool ended = false;
+  std::uint64_t offset = 0;
+  // A fault found after the last messages before it were decoded: thrown by the next step,
+  // so that those messages are delivered first.
+  std::optional<util::Error> deferred;
+
+  Impl(std::string name_, ReaderOptions options_) : name(std::move(name_)), options(std::move(options_)) {
+    options.batch_messages = std::max<std::size_t>(options.batch_messages, 1);
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  void set_filter(const Filter& f);
+  void open();
+  void step_stream();
+  void step_capture();
+  void step();
+};
+
+void Reader::Impl::set_filter(const Filter& f) {
+  filter::FilterSpec spec = detail::Access::spec(f);
+  if (spec.invert && !spec.any())
+    throw api::argument_error("Filter: invert() needs a filter to invert (without one, nothing would pass)");
+  if (!spec.any()) return;
+  spec.catalogue = options.catalogue.has_value();
+  filter.emplace(spec);  // a bad regular expression: util::option_error
+  filter_sink = std::make_unique<filter::FilterSink>(*filter, filter::FilterSink::Context{}, batch, false);
+  head = filter_sink.get();
+}
+
+void Reader::Impl::open() {
+  // The content, not the name, tells the format (as on the command line).
+  const input::Content content = input::sniff_content(
+      [&](std::size_t n) { return file ? file->head(n) : memory.first(std::min(n, memory.size())); });
+  if (options.format == Format::automatic && input::is_compressed(content))
+    throw util::input_error(name, input::compressed_message(content, name));
+  const input::InputFormat used =
+      options.format == Format::automatic ? input::format_of(content) : input_format(options.format);
+  format = public_format(used);
+  const dlt::Catalogue* catalogue = detail::Access::catalogue(options.catalogue);
+  if (used != input::InputFormat::Pcap) {
+    framer = std::make_unique<dlt::Framer>(app::stream_format(used));
+    framer->set_payload_gate(filter_sink.get());
+    framer->set_catalogue(catalogue);
+    if (file) framer->set_stop_flag(file->cut_flag());
+    return;
+  }
+  if (!file) file.emplace(memory_file(memory, name));
+  capture = pcap::CaptureReader::open(*file);
+  if (!capture) {  // fewer than 4 bytes: nothing to decode
+    ended = true;
+    return;
+  }
+  dissect::CaptureDecoder::Options decoder_options =
+      app::capture_decoder_options(*capture, options.udp_ports, options.tcp_ports, catalogue, name);
+  decoder_options.payload_text = false;
+  decoder_options.payload_gate = filter_sink.get();
+  decoder = std::make_unique<dissect::CaptureDecoder>(decoder_options, *head);
+  packets = std::make_unique<pcap::BatchReader>(*capture);
+  if (file->is_mapped()) batch.set_stable(file->whole());  // packets are read in place
+}
+
+void Reader::Impl::step_stream() {
+  const bool mapped = file && file->is_mapped();
+  if (mapped) file->release_before(framer->fed());  // the last batch is done with
+  while (batch.size() < options.batch_messages) {
+    if (window_pos == window.size()) {
+      // A pipe's next window overwrites this one, which the batch's messages may view.
+      if (batch.size() > 0) break;
+      if (file) {
+        if (!window.empty()) file->check_not_shrunk();
+        window = file->next_window();
+      } else {
+        window = memory_fed ? std::span<const std::uint8_t>{} : memory;
+        memory_fed = true;
+      }
+      window_pos = 0;
+      if (window.empty()) {
+        framer->finish(*head);
+        ended = true;
+        return;
+      }
+      batch.set_stable(mapped ? file->whole() : window);
+    }
+    const std::size_t n = std::min(kSliceBytes, window.size() - window_pos);
+    framer->feed(window.subspan(window_pos, n), *head);
+    window_pos += n;
+    offset = framer->fed();
+  }
+}
+
+void Reader::Impl::step_capture() {
+  while (batch.size() < options.batch_messages) {
+    const std::span<const aio::Packet> got = packets->next();
+    if (got.empty()) {
+      file->check_not_shrunk();  // a cut capture's open flows are not flushed as if it ended
+      decoder->finish();
+      if (packets->fault()) deferred = *packets->fault();  // a malformed capture, after what came before
+      const std::string nothing = decoder->nothing_found();
+      if (!deferred && !nothing.empty()) deferred = util::input_error(name, name + ": " + nothing);
+      ended = !deferred;
+      return;
+    }
+    decoder->take(got);
+    offset = got.back().offset + got.back().size;
+  }
+}
+
+void Reader::Impl::step() {
+  batch.clear();
+  views.clear();
+  while (!ended && batch.size() == 0) {  // a step delivers at least one message, or ends
+    try {
+      if (deferred) {
+        const util::Error e = *deferred;
+        deferred.reset();
+        throw e;
+      }
+      if (framer) step_stream();
+      else if (decoder) step_capture();
+      else ended = true;
+    } catch (...) {
+      ended = true;
+      api::rethrow_as_api_error(name, offset);
+    }
+  }
+  views.reserve(batch.size());
+  for (const dlt::Message& m : batch.records()) views.push_back(detail::Access::message(m));
+}
+
+Reader::Reader(const std::string& path, const Filter& filter, ReaderOptions options)
+    : impl_(std::make_unique<Impl>(path, std::move(options))) {
+  try {
+    impl_->set_filter(filter);
+    const input::InputSpec spec = input::parse_input_argument(path);
+    if (spec.is_live())
+      throw util::input_uri_error(path, path + ": live inputs are not read by the library yet (use the command line)");
+    impl_->file.emplace(util::InputFile::open(spec.kind == input::InputKind::Stdin ? "-" : spec.path));
+    impl_->open();
+  } catch (...) {
+    api::rethrow_as_api_error(path, std::nullopt);
+  }
+}
+
+Reader Reader::from_memory(std::span<const std::uint8_t> bytes, const Filter& filter, ReaderOptions options,
+                           const std::string& name) {
+  auto impl = std::make_unique<Impl>(name, std::move(options));
+  try {
+    impl->set_filter(filter);
+    impl->memory = bytes;
+    impl->open();
+  } catch (...) {
+    api::rethrow_as_api_error(name, std::nullopt);
+  }
+  return Reader(std::move(impl));
+}
+
+Reader::Reader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Reader::Reader(Reader&& other) noexcept = default;
+Reader& Reader::operator=(Reader&& other) noexcept = default;
+Reader::~Reader() = default;
+
+std::span<const Message> Reader::next_batch() {
+  impl_->step();
+  return impl_->views;
+}
+
+const std::string& Reader::name() const noexcept { return impl_->name; }
+Format Reader::format() const noexcept { return impl_->format; }
+std::uint64_t Reader::skipped_bytes() const noexcept { return impl_->batch.skipped_bytes(); }
+std::uint64_t Reader::offset() const noexcept { return impl_->offset; }
+
+}  // namespace dltdump

@@ -1,0 +1,71 @@
+// The C API (include/dltdump/dltdump.h): handles, status codes, last error, no exceptions.
+#include "dltdump/dltdump.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "dlt/packet_builder.hpp"
+
+using dltdump::test::Bytes;
+
+namespace {
+
+Bytes two_messages() {
+  dltdump::test::PacketSpec s;
+  s.noar = 1;
+  s.app = "NAV";
+  const Bytes a = dltdump::test::storage(dltdump::test::packet(s, dltdump::test::arg_string("hello", false)), 10);
+  s.app = "HMI";
+  s.msin = 0x21;  // log error
+  const Bytes b = dltdump::test::storage(dltdump::test::packet(s, dltdump::test::arg_string("world", false)), 20);
+  return dltdump::test::cat({a, b});
+}
+
+}  // namespace
+
+TEST(CApi, ReadsWithAFilter) {
+  const Bytes file = two_messages();
+  dltdump_filter* f = dltdump_filter_new();
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(dltdump_filter_level(f, 2), DLTDUMP_OK);
+  dltdump_reader* r = nullptr;
+  ASSERT_EQ(dltdump_reader_open_memory(file.data(), file.size(), f, &r), DLTDUMP_OK) << dltdump_last_error();
+  dltdump_filter_free(f);  // the reader keeps what it needs
+  const dltdump_message* m = nullptr;
+  ASSERT_EQ(dltdump_reader_next(r, &m), DLTDUMP_OK);
+  char text[64];
+  EXPECT_EQ(dltdump_message_text(m, text, sizeof text), 5u);
+  EXPECT_STREQ(text, "world");
+  char small[3];
+  EXPECT_EQ(dltdump_message_text(m, small, sizeof small), 5u);
+  EXPECT_STREQ(small, "wo");
+  char app[5];
+  dltdump_id_text(dltdump_message_app(m), app);
+  EXPECT_STREQ(app, "HMI");
+  EXPECT_EQ(dltdump_message_level(m), 2);
+  EXPECT_EQ(dltdump_message_time_us(m), 20'000'000);
+  EXPECT_EQ(dltdump_reader_next(r, &m), DLTDUMP_END);
+  EXPECT_EQ(m, nullptr);
+  dltdump_reader_free(r);
+}
+
+TEST(CApi, ErrorsAreStatusCodes) {
+  dltdump_reader* r = reinterpret_cast<dltdump_reader*>(1);
+  EXPECT_EQ(dltdump_reader_open("/nonexistent/x.dlt", nullptr, nullptr, 0, &r), DLTDUMP_ERROR_INPUT);
+  EXPECT_EQ(r, nullptr);
+  EXPECT_NE(std::string(dltdump_last_error()).find("/nonexistent/x.dlt"), std::string::npos);
+  dltdump_filter* f = dltdump_filter_new();
+  EXPECT_EQ(dltdump_filter_appid(f, "TOOLONG"), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_filter_appid(f, nullptr), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_filter_level(f, 9), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_filter_regex(f, "(x"), DLTDUMP_OK);  // compiled when a reader is made
+  const Bytes file = two_messages();
+  EXPECT_EQ(dltdump_reader_open_memory(file.data(), file.size(), f, &r), DLTDUMP_ERROR_ARGUMENT);
+  const char* fibex[] = {"/nonexistent/ecu.xml"};
+  EXPECT_EQ(dltdump_reader_open("-", nullptr, fibex, 1, &r), DLTDUMP_ERROR_FIBEX);
+  dltdump_filter_free(f);
+  EXPECT_EQ(dltdump_reader_next(nullptr, nullptr), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_STRNE(dltdump_version(), "");
+}

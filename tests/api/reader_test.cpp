@@ -1,0 +1,344 @@
+// The public C++ API (include/dltdump/): iteration, filters, errors, memory and capture
+// inputs, message lifetimes, typed arguments.
+#include "dltdump/dltdump.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "dlt/packet_builder.hpp"
+#include "frame_builder.hpp"
+#include "pcap/pcap_test_util.hpp"
+
+using dltdump::test::Bytes;
+using dltdump::test::PacketSpec;
+
+namespace {
+
+// A verbose log message with one string argument, in a DLT file.
+Bytes log_message(const std::string& app, const std::string& ctx, std::uint8_t msin, const std::string& text,
+                  std::int32_t seconds, std::uint8_t counter = 0, const std::string& ecu = "ECU1") {
+  PacketSpec s;
+  s.app = app;
+  s.ctx = ctx;
+  s.msin = msin;
+  s.noar = 1;
+  s.ecu = ecu;
+  s.counter = counter;
+  s.with_time = true;
+  s.device_time = 12345;
+  return dltdump::test::storage(dltdump::test::packet(s, dltdump::test::arg_string(text, false)), seconds, 250, ecu);
+}
+
+// A non-verbose message with message id `id` and two payload bytes.
+Bytes nonverbose_message(std::uint32_t id, std::int32_t seconds) {
+  PacketSpec s;
+  s.msin = 0x40;  // log info, non-verbose
+  Bytes payload;
+  dltdump::test::put(payload, id, 4, false);
+  payload.push_back(1);
+  payload.push_back(2);
+  return dltdump::test::storage(dltdump::test::packet(s, payload), seconds);
+}
+
+// NAV/MAIN warn, HMI/DRAW info, NAV/GPS error, one non-verbose message (id 7).
+Bytes sample_file() {
+  return dltdump::test::cat({log_message("NAV", "MAIN", 0x31, "route lost", 100, 1),
+                             log_message("HMI", "DRAW", 0x41, "frame drawn", 200, 2, "ECU2"),
+                             log_message("NAV", "GPS", 0x21, "no fix", 300, 3), nonverbose_message(7, 400)});
+}
+
+// The payload texts of what `reader` delivers.
+std::vector<std::string> texts(dltdump::Reader& reader) {
+  std::vector<std::string> out;
+  for (const dltdump::Message& m : reader) out.push_back(m.text());
+  return out;
+}
+std::vector<std::string> texts(const Bytes& bytes, const dltdump::Filter& filter) {
+  auto reader = dltdump::Reader::from_memory(bytes, filter);
+  return texts(reader);
+}
+
+using Texts = std::vector<std::string>;
+
+}  // namespace
+
+TEST(ApiReader, IteratesAFileInMemory) {
+  const Bytes file = sample_file();
+  auto reader = dltdump::Reader::from_memory(file);
+  EXPECT_EQ(reader.format(), dltdump::Format::file);
+  std::vector<std::string> seen;
+  for (const dltdump::Message& m : reader) {
+    seen.push_back(m.app().str() + "/" + m.ctx().str() + ":" + m.text());
+    EXPECT_TRUE(m.has_time());
+    // Zero copy: the message's bytes are the caller's.
+    EXPECT_GE(m.raw().data(), file.data());
+    EXPECT_LE(m.raw().data() + m.raw().size(), file.data() + file.size());
+  }
+  EXPECT_EQ(seen, (Texts{"NAV/MAIN:route lost", "HMI/DRAW:frame drawn", "NAV/GPS:no fix", "APP1/CTX1:[7] --|01 02"}));
+  EXPECT_TRUE(reader.next_batch().empty());  // and stays at its end
+  EXPECT_EQ(reader.skipped_bytes(), 0u);
+  EXPECT_EQ(reader.offset(), file.size());
+}
+
+TEST(ApiReader, HeaderFields) {
+  const Bytes file = sample_file();  // read in place: it outlives the reader
+  auto reader = dltdump::Reader::from_memory(file);
+  auto batch = reader.next_batch();
+  ASSERT_EQ(batch.size(), 4u);
+  const dltdump::Message& m = batch[1];
+  EXPECT_EQ(m.time().time_since_epoch().count(), 200'000'250);
+  EXPECT_EQ(m.device_time(), 12345u);
+  EXPECT_TRUE(m.has_device_time());
+  EXPECT_EQ(m.counter(), 2);
+  EXPECT_EQ(m.ecu(), dltdump::Id::of("ECU2"));
+  EXPECT_EQ(m.ecu().value(), 0x32554345u);  // "ECU2", byte k in bits 8k..
+  EXPECT_EQ(m.app().view(), "HMI");
+  EXPECT_EQ(m.level(), dltdump::Level::info);
+  EXPECT_EQ(m.type(), dltdump::MessageType::log);
+  EXPECT_EQ(m.type_text(), "log info");
+  EXPECT_EQ(m.kind(), dltdump::PayloadKind::verbose);
+  EXPECT_EQ(m.argument_count(), 1);
+  EXPECT_EQ(batch[0].position(), 0u);
+  EXPECT_EQ(m.position(), batch[0].raw().size());
+  EXPECT_EQ(batch[3].kind(), dltdump::PayloadKind::non_verbose);
+  EXPECT_EQ(batch[3].message_id(), 7u);
+  EXPECT_EQ(batch[3].level(), dltdump::Level::info);
+  EXPECT_TRUE(batch[3].args().empty());
+}
+
+TEST(ApiReader, ReadsAPathAsMemory) {
+  const Bytes file = sample_file();
+  dltdump::testing::TempFile temp(file);
+  dltdump::Reader reader(temp.path);
+  EXPECT_EQ(reader.name(), temp.path);
+  EXPECT_EQ(texts(reader), texts(file, {}));
+}
+
+TEST(ApiReader, EachFilter) {
+  const Bytes f = sample_file();
+  using dltdump::Filter;
+  using dltdump::Level;
+  EXPECT_EQ(texts(f, Filter{}.appid("NAV")), (Texts{"route lost", "no fix"}));
+  EXPECT_EQ(texts(f, Filter{}.appid("NAV").appid("HMI")), (Texts{"route lost", "frame drawn", "no fix"}));
+  EXPECT_EQ(texts(f, Filter{}.ctxid("GPS")), (Texts{"no fix"}));
+  EXPECT_EQ(texts(f, Filter{}.ecuid("ECU2")), (Texts{"frame drawn"}));
+  EXPECT_EQ(texts(f, Filter{}.not_appid("NAV")), (Texts{"frame drawn", "[7] --|01 02"}));
+  EXPECT_EQ(texts(f, Filter{}.level(Level::warn)), (Texts{"route lost", "no fix"}));
+  EXPECT_EQ(texts(f, Filter{}.level(Level::error)), (Texts{"no fix"}));
+  EXPECT_EQ(texts(f, Filter{}.type(Level::info)), (Texts{"frame drawn", "[7] --|01 02"}));
+  EXPECT_EQ(texts(f, Filter{}.kind(dltdump::PayloadKind::non_verbose)), (Texts{"[7] --|01 02"}));
+  EXPECT_EQ(texts(f, Filter{}.message_id(7)), (Texts{"[7] --|01 02"}));
+  EXPECT_EQ(texts(f, Filter{}.contains("fix")), (Texts{"no fix"}));
+  EXPECT_EQ(texts(f, Filter{}.contains("FRAME").ignore_case()), (Texts{"frame drawn"}));
+  EXPECT_EQ(texts(f, Filter{}.regex("^(route|no) ")), (Texts{"route lost", "no fix"}));
+  EXPECT_EQ(texts(f, Filter{}.appid("NAV").invert()), (Texts{"frame drawn", "[7] --|01 02"}));
+  const dltdump::Time t150{std::chrono::seconds(150)}, t300{std::chrono::seconds(300)};
+  EXPECT_EQ(texts(f, Filter{}.not_before(t150).not_after(t300)), (Texts{"frame drawn"}));  // 300.000250 > 300
+  EXPECT_EQ(texts(f, Filter{}.appid("NAV").level(Level::error)), (Texts{"no fix"}));       // groups AND
+  EXPECT_EQ(texts(f, Filter{}.session(5)), Texts{});
+  EXPECT_FALSE(Filter{}.restricts());
+  EXPECT_TRUE(Filter{}.appid("NAV").restricts());
+}
+
+TEST(ApiReader, ErrorsAreDltdumpErrors) {
+  try {
+    dltdump::Reader r("/nonexistent/trip.dlt");
+    FAIL() << "no error";
+  } catch (const dltdump::Error& e) {
+    EXPECT_EQ(e.kind(), dltdump::Error::Kind::input);
+    EXPECT_EQ(e.input(), "/nonexistent/trip.dlt");
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/trip.dlt"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(dltdump::Filter{}.appid("TOOLONG"), dltdump::Error);
+  EXPECT_THROW(dltdump::Filter{}.appid(""), dltdump::Error);
+  try {
+    const Bytes file = sample_file();
+    auto r = dltdump::Reader::from_memory(file, dltdump::Filter{}.regex("(unclosed"));
+    FAIL() << "no error";
+  } catch (const dltdump::Error& e) {
+    EXPECT_EQ(e.kind(), dltdump::Error::Kind::argument) << e.what();
+  }
+  EXPECT_THROW(dltdump::Reader::from_memory(sample_file(), dltdump::Filter{}.invert()), dltdump::Error);
+  const Bytes gzip{0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4};
+  try {
+    auto r = dltdump::Reader::from_memory(gzip, {}, {}, "x.dlt.gz");
+    FAIL() << "no error";
+  } catch (const dltdump::Error& e) {
+    EXPECT_EQ(e.input(), "x.dlt.gz");
+    EXPECT_NE(std::string(e.what()).find("gzip"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(dltdump::Catalogue({"/nonexistent/ecu.xml"}), dltdump::Error);
+}
+
+TEST(ApiReader, CorruptBytesAreSkipped) {
+  Bytes f = sample_file();
+  const std::size_t first = log_message("NAV", "MAIN", 0x31, "route lost", 100, 1).size();
+  Bytes garbage(37, 0xAB);
+  f.insert(f.begin() + static_cast<std::ptrdiff_t>(first), garbage.begin(), garbage.end());
+  auto reader = dltdump::Reader::from_memory(f);
+  EXPECT_EQ(texts(reader).size(), 4u);
+  EXPECT_EQ(reader.skipped_bytes(), 37u);
+}
+
+TEST(ApiReader, NetworkRecordingWithFormat) {
+  PacketSpec s;
+  s.noar = 1;
+  Bytes net;
+  for (const char* t : {"one", "two"}) {
+    const Bytes p = dltdump::test::packet(s, dltdump::test::arg_string(t, false));
+    net.insert(net.end(), p.begin(), p.end());
+  }
+  dltdump::ReaderOptions options;
+  options.format = dltdump::Format::network;
+  auto reader = dltdump::Reader::from_memory(net, {}, options);
+  EXPECT_EQ(texts(reader), (Texts{"one", "two"}));
+  EXPECT_EQ(reader.format(), dltdump::Format::network);
+}
+
+TEST(ApiReader, CaptureInMemory) {
+  PacketSpec s;
+  s.noar = 1;
+  s.app = "CAP";
+  Bytes payload = dltdump::test::packet(s, dltdump::test::arg_string("first", false));
+  const Bytes second = dltdump::test::packet(s, dltdump::test::arg_string("second", false));
+  payload.insert(payload.end(), second.begin(), second.end());
+  dltdump::tools::Addresses a;
+  dltdump::testing::NgBuilder ng;
+  ng.shb().idb(1).epb(0, 1'700'000'000'000'000ull,
+                      dltdump::tools::ethernet(dltdump::tools::ipv4(a, dltdump::tools::udp(a, payload))));
+  auto reader = dltdump::Reader::from_memory(ng.file, dltdump::Filter{}.appid("CAP"));
+  EXPECT_EQ(reader.format(), dltdump::Format::capture);
+  std::vector<std::int64_t> times;
+  std::vector<std::string> seen;
+  for (const auto& m : reader) {
+    seen.push_back(m.text());
+    times.push_back(m.time().time_since_epoch().count());
+  }
+  EXPECT_EQ(seen, (Texts{"first", "second"}));
+  EXPECT_EQ(times, (std::vector<std::int64_t>{1'700'000'000'000'000, 1'700'000'000'000'000}));
+  // Nothing on our port: the command line's "nothing found" is an error too.
+  dltdump::ReaderOptions other;
+  other.udp_ports = {4000};
+  auto wrong = dltdump::Reader::from_memory(ng.file, {}, other);
+  EXPECT_THROW(wrong.next_batch(), dltdump::Error);
+}
+
+TEST(ApiReader, MalformedCaptureAfterItsMessages) {
+  PacketSpec s;
+  s.noar = 1;
+  const Bytes payload = dltdump::test::packet(s, dltdump::test::arg_string("before the fault", false));
+  dltdump::tools::Addresses a;
+  dltdump::testing::NgBuilder ng;
+  ng.shb().idb(1).epb(0, 0, dltdump::tools::ethernet(dltdump::tools::ipv4(a, dltdump::tools::udp(a, payload))));
+  const std::size_t good = ng.file.size();
+  ng.file.insert(ng.file.end(), {6, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0});  // a block length no block has
+  auto reader = dltdump::Reader::from_memory(ng.file, {}, {}, "cut.pcapng");
+  auto batch = reader.next_batch();  // the message before the fault comes first
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_EQ(batch[0].text(), "before the fault");
+  try {
+    reader.next_batch();
+    FAIL() << "no error";
+  } catch (const dltdump::Error& e) {
+    EXPECT_EQ(e.kind(), dltdump::Error::Kind::input);
+    EXPECT_EQ(e.input(), "cut.pcapng");
+    ASSERT_TRUE(e.offset().has_value());  // up to the last packet decoded
+    EXPECT_GT(*e.offset(), 0u);
+    EXPECT_LE(*e.offset(), good);
+    EXPECT_NE(std::string(e.what()).find("cut.pcapng"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(reader.next_batch().empty());
+}
+
+TEST(ApiReader, MessagesLiveUntilTheNextStep) {
+  // Messages crossing the framer's slices are copied into the batch; every view stays
+  // valid and right until the next step, however the input is cut.
+  Bytes f;
+  std::vector<std::string> want;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string t = "message " + std::to_string(i) + std::string(static_cast<std::size_t>(i % 97), 'x');
+    const Bytes m = log_message("APP", "CTX", 0x41, t, i);
+    f.insert(f.end(), m.begin(), m.end());
+    want.push_back(t);
+  }
+  dltdump::ReaderOptions options;
+  options.batch_messages = 100;
+  auto reader = dltdump::Reader::from_memory(f, {}, options);
+  std::vector<std::string> got;
+  std::size_t batches = 0;
+  for (auto batch = reader.next_batch(); !batch.empty(); batch = reader.next_batch()) {
+    ++batches;
+    for (const auto& m : batch) got.push_back(m.text());  // read after the whole batch was made
+  }
+  EXPECT_EQ(got, want);
+  EXPECT_GT(batches, 3u);
+}
+
+TEST(ApiReader, TypedArguments) {
+  using dltdump::test::put;
+  PacketSpec s;
+  s.noar = 5;
+  Bytes payload =
+      dltdump::test::cat({dltdump::test::arg_uint(0xBEEF, 2, false, 2u << 15), dltdump::test::arg_sint(-42, 4, false),
+                          dltdump::test::arg_string("héllo", false, true)});
+  put(payload, 0x83, 4, false);  // FLOA 32 bit
+  float f = 2.5f;
+  std::uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  put(payload, bits, 4, false);
+  // A struct of two members: a bool and a uint8 array [1 2 3].
+  put(payload, 0x4000, 4, false);
+  put(payload, 2, 2, false);
+  put(payload, 0x11, 4, false);
+  payload.push_back(1);
+  put(payload, 0x141, 4, false);  // ARAY | UINT 8 bit
+  put(payload, 1, 2, false);      // one dimension
+  put(payload, 3, 2, false);      // of 3
+  payload.insert(payload.end(), {1, 2, 3});
+  const Bytes file = dltdump::test::storage(dltdump::test::packet(s, payload));
+  auto reader = dltdump::Reader::from_memory(file);
+  auto batch = reader.next_batch();
+  ASSERT_EQ(batch.size(), 1u);
+  const auto args = batch[0].args();
+  ASSERT_EQ(args.size(), 7u);
+  using T = dltdump::Argument::Type;
+  EXPECT_EQ(args[0].type(), T::uint);
+  EXPECT_TRUE(args[0].hex());
+  EXPECT_EQ(args[0].as_uint(), 0xBEEFu);
+  EXPECT_EQ(args[1].type(), T::sint);
+  EXPECT_EQ(args[1].as_int(), -42);
+  EXPECT_EQ(args[1].as_double(), -42.0);
+  EXPECT_EQ(args[2].type(), T::string);
+  EXPECT_EQ(args[2].as_string(), "héllo");
+  EXPECT_EQ(args[3].type(), T::floating);
+  EXPECT_EQ(args[3].as_double(), 2.5);
+  EXPECT_EQ(args[4].type(), T::structure);
+  EXPECT_EQ(args[4].count(), 2u);
+  EXPECT_EQ(args[5].type(), T::boolean);
+  EXPECT_EQ(args[5].depth(), 1);
+  EXPECT_TRUE(args[5].as_bool());
+  EXPECT_TRUE(args[6].is_array());
+  EXPECT_EQ(args[6].count(), 3u);
+  EXPECT_EQ(args[6].as_uint(2), 3u);
+  EXPECT_EQ(batch[0].text(), "0xbeef -42 héllo 2.5 {true [1 2 3]}");
+}
+
+TEST(ApiReader, MovedReaderGoesOn) {
+  const Bytes file = sample_file();
+  auto reader = dltdump::Reader::from_memory(file, {}, {});
+  dltdump::Reader moved = std::move(reader);
+  EXPECT_EQ(texts(moved).size(), 4u);
+}
+
+TEST(ApiTypes, IdsAndNames) {
+  constexpr auto id = dltdump::Id::of("NAV");
+  static_assert(id.size() == 3);
+  EXPECT_EQ(dltdump::Id::from_value(id.value()), id);
+  EXPECT_EQ(dltdump::Id::of("ABCDEF").view(), "ABCD");
+  EXPECT_EQ(dltdump::name(dltdump::Level::warn), "warn");
+  EXPECT_EQ(dltdump::name(dltdump::Format::capture), "capture");
+  EXPECT_FALSE(dltdump::version().empty());
+}
