@@ -1,5 +1,6 @@
 #include "compress/decompressing_source.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -30,7 +31,7 @@ struct DecompressingSource::Shared {
   std::deque<std::vector<std::uint8_t>> full;    // decompressed chunks in stream order
   std::vector<std::vector<std::uint8_t>> spare;  // taken chunks, for reuse
   bool ended = false;                            // no chunk follows those queued
-  bool cancelled = false;                        // the reader is gone
+  std::atomic<bool> cancelled{false};            // the reader is gone
   bool finished = false;                         // the thread is done
   std::exception_ptr fault;                      // thrown after the last chunk
 
@@ -67,8 +68,8 @@ std::vector<std::uint8_t> DecompressingSource::Shared::take_spare() {
 
 bool DecompressingSource::Shared::push(std::vector<std::uint8_t>& chunk) {
   std::unique_lock lock(mutex);
-  changed.wait(lock, [&] { return cancelled || full.size() < kQueuedChunks; });
-  if (cancelled) return false;
+  changed.wait(lock, [&] { return cancelled.load(std::memory_order_relaxed) || full.size() < kQueuedChunks; });
+  if (cancelled.load(std::memory_order_relaxed)) return false;
   full.push_back(std::move(chunk));
   changed.notify_all();
   return true;
@@ -82,14 +83,30 @@ void DecompressingSource::Shared::decompress() {
   std::uint64_t used = 0;  // compressed bytes consumed
   std::vector<std::uint8_t> chunk = take_spare();
   std::size_t filled = 0;
+  // Queues the bytes in `chunk` (if any) and starts another; false if cancelled.
+  auto hand_over = [&] {
+    if (filled == 0) return true;
+    chunk.resize(filled);
+    if (!push(chunk)) return false;
+    chunk = take_spare();
+    filled = 0;
+    return true;
+  };
   // Before a fault: the bytes decompressed so far are read first.
   auto fail_after_chunk = [&](const std::string& what, const std::string& reason) {
-    chunk.resize(filled);
-    if (filled > 0 && !push(chunk)) return;
-    fail(what, reason);
+    if (hand_over()) fail(what, reason);
   };
   for (;;) {
     if (in.empty() && !input_ended) {
+      if (!raw.ready()) {
+        // A pipe that makes us wait: what is decompressed is read now (a slow producer's
+        // lines show as they come), and a stop or the reader's end is seen while waiting.
+        if (!hand_over()) return;
+        while (!raw.wait_ready(100)) {
+          if (cancelled.load(std::memory_order_relaxed)) return;
+          util::throw_if_stopped();
+        }
+      }
       raw.release_before(used);
       in = raw.next_window();
       input_ended = in.empty();
@@ -115,12 +132,7 @@ void DecompressingSource::Shared::decompress() {
                        "a likely decompression bomb (see --max-ratio)");
       return;
     }
-    if (filled == chunk.size() || (step.done && filled > 0)) {
-      chunk.resize(filled);
-      if (!push(chunk)) return;
-      chunk = take_spare();
-      filled = 0;
-    }
+    if ((filled == chunk.size() || step.done) && !hand_over()) return;
     if (step.done) return;
     if (last && step.consumed == 0 && step.produced == 0) {
       raw.check_not_shrunk();
@@ -150,7 +162,7 @@ DecompressingSource::DecompressingSource(util::InputFile raw, Codec codec, std::
 
 DecompressingSource::~DecompressingSource() {
   std::unique_lock lock(shared_->mutex);
-  shared_->cancelled = true;
+  shared_->cancelled.store(true, std::memory_order_relaxed);
   shared_->changed.notify_all();
   // A thread in a decompression step ends within it; one waiting on a silent pipe does not,
   // and keeps the shared state alive until the process ends.

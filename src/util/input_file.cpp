@@ -128,13 +128,15 @@ std::span<const std::uint8_t> InputFile::head(std::size_t n) {
   return {buf_.data(), std::min(n, held_)};
 }
 
-bool InputFile::ready() const noexcept {
+bool InputFile::ready() const noexcept { return wait_ready(0); }
+
+bool InputFile::wait_ready(int timeout_ms) const noexcept {
   if (map_ || held_ > 0 || eof_) return true;
   if (source_) return source_->ready();
   struct pollfd p {};
   p.fd = fd_;
   p.events = POLLIN;
-  return ::poll(&p, 1, 0) != 0;  // readable, at its end, or an error that the read will report
+  return ::poll(&p, 1, timeout_ms) != 0;  // readable, at its end, or an error that the read will report
 }
 
 void InputFile::release_before(std::uint64_t offset) noexcept {

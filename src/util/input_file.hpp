@@ -83,6 +83,8 @@ class InputFile {
   // Whether next_window() would return at once: a mapped file, bytes held, the end seen, or
   // a pipe with bytes to read (poll(2), no wait).
   bool ready() const noexcept;
+  // Waits until ready() or `timeout_ms` has passed (poll(2)); returns ready().
+  bool wait_ready(int timeout_ms) const noexcept;
   // `f` is called (on the reading thread) before a read of a pipe that would wait: for
   // writing out what was decoded so far, so that the lines of a slow producer show as they
   // come and a stop while waiting loses none. What `f` throws, next_window() throws. Empty:
