@@ -20,7 +20,6 @@ Content sniff(util::InputFile& file) {
 SniffedInput open_sniffed(const std::string& path, InputFormat format, compress::Limits limits) {
   std::optional<util::InputFile> file(util::InputFile::open(path));
   Content content = sniff(*file);
-  bool decompressed = false;
   for (int depth = 0; format == InputFormat::Automatic && is_compressed(content); ++depth) {
     const std::optional<compress::Codec> codec = compress::codec_of(file->head(8));
     if (!codec || depth == kMaxNesting) throw util::input_error(path, compressed_message(content, path));
@@ -29,9 +28,8 @@ SniffedInput open_sniffed(const std::string& path, InputFormat format, compress:
     file.reset();
     file.emplace(util::InputFile::from_source(std::move(source), path, identity));
     content = sniff(*file);
-    decompressed = true;
   }
-  return {std::move(*file), content, decompressed};
+  return {std::move(*file), content};
 }
 
 }  // namespace dltdump::input

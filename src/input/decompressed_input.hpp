@@ -15,7 +15,6 @@ namespace dltdump::input {
 struct SniffedInput {
   util::InputFile file;  // what is decoded: the file itself or its decompressed stream
   Content content;       // what its first bytes say
-  bool decompressed;     // file is a decompressed stream
 };
 
 // Opens `path` ("-": standard input) and sniffs it. With `format` Automatic, compressed
