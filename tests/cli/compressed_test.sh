@@ -72,6 +72,12 @@ for c in "${corpora[@]}"; do
   cmp -s "$work/ref" "$work/out"; check "zstd -dc $c.zst | dltdump -: the lines of the file" $?
 done
 
+# A zstd stream that begins with a skippable frame (as some tools write metadata).
+{ printf '\x50\x2a\x4d\x18\x04\x00\x00\x00meta'; cat "$work/file.dlt.zst"; } > "$work/skippable.zst"
+"$DLTDUMP" --threads=1 "$work/file.dlt" > "$work/ref"
+"$DLTDUMP" --threads=1 "$work/skippable.zst" > "$work/out" 2>&1
+cmp -s "$work/ref" "$work/out"; check "a zstd skippable frame first: the lines of the file" $?
+
 # --sort over compressed inputs; -R over a folder of them; %FILE% names the input without
 # its compression's extension.
 "$DLTDUMP" --sort "$work/file.dlt" "$work/net.dlt" > "$work/ref" 2>&1
