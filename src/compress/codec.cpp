@@ -14,7 +14,8 @@ bool starts_with(std::span<const std::uint8_t> head, std::span<const std::uint8_
 }  // namespace
 
 std::optional<Codec> codec_of(std::span<const std::uint8_t> head) noexcept {
-  static constexpr std::array<std::uint8_t, 3> kGzip{0x1f, 0x8b, 0x08};  // deflate, the only method defined
+  // Any method byte: deflate is the only one defined, and the decoder says so for others.
+  static constexpr std::array<std::uint8_t, 2> kGzip{0x1f, 0x8b};
   static constexpr std::array<std::uint8_t, 4> kZstd{0x28, 0xb5, 0x2f, 0xfd};
   static constexpr std::array<std::uint8_t, 6> kXz{0xfd, '7', 'z', 'X', 'Z', 0x00};
   static constexpr std::array<std::uint8_t, 3> kBzip2{'B', 'Z', 'h'};

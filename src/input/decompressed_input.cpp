@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "compress/codec.hpp"
@@ -22,7 +23,11 @@ SniffedInput open_sniffed(const std::string& path, InputFormat format, compress:
   Content content = sniff(*file);
   for (int depth = 0; format == InputFormat::Automatic && is_compressed(content); ++depth) {
     const std::optional<compress::Codec> codec = compress::codec_of(file->head(8));
-    if (!codec || depth == kMaxNesting) throw util::input_error(path, compressed_message(content, path));
+    if (!codec) throw util::input_error(path, compressed_message(content, path));  // a zip archive
+    if (depth == kMaxNesting)
+      throw util::input_error(path, "Input " + path + ": " + describe(content) + " inside " +
+                                        std::to_string(kMaxNesting) +
+                                        " layers of compression; not read (at most that many are undone)");
     const util::InputFile::Identity identity = file->identity();
     auto source = std::make_unique<compress::DecompressingSource>(std::move(*file), *codec, path, limits);
     file.reset();

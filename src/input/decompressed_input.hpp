@@ -20,7 +20,7 @@ struct SniffedInput {
 // Opens `path` ("-": standard input) and sniffs it. With `format` Automatic, compressed
 // data is read decompressed (nested compressions too, up to kMaxNesting, the ratio limit
 // applying to each); given any other format, the bytes are read as they are. Throws
-// util::Error (input_error) when it cannot be opened or read, or when zip data is found
+// util::Error (input_error) when it cannot be opened or read, when zip data is found
 // (archives are named, not read) or the nesting is deeper. Faults of the compressed
 // stream come later, from the reads (compress::DecompressingSource).
 SniffedInput open_sniffed(const std::string& path, InputFormat format, compress::Limits limits);

@@ -132,6 +132,17 @@ done
 "$DLTDUMP" --threads=1 "$work/trailing.gz" > "$work/out" 2> "$work/err"; rc=$?
 expect_eq "trailing garbage: exit 3" 3 $rc
 cmp -s "$work/ref" "$work/out"; check "trailing garbage: every line of the member" $?
+# The gzip magic alone: a stream that ends early. Four layers of compression: one line.
+printf '\x1f\x8b' > "$work/magic.gz"
+out=$("$DLTDUMP" "$work/magic.gz" 2>&1); rc=$?
+expect_eq "the gzip magic alone: exit 3, one line" \
+  "3:Input $work/magic.gz: gzip stream ends early at compressed byte 2 (decompressed byte 0): the file is cut short; decoding stopped there" \
+  "$rc:$out"
+gzip -c "$work/file.dlt.gz" | xz -c | bzip2 -c > "$work/four.bz2"
+out=$("$DLTDUMP" "$work/four.bz2" 2>&1); rc=$?
+expect_eq "four layers of compression: exit 3, one line" \
+  "3:Input $work/four.bz2: gzip-compressed data inside 3 layers of compression; not read (at most that many are undone)" \
+  "$rc:$out"
 # A bomb: 100 MiB of zeros is 1030 times smaller in gzip, 3000 in xz.
 head -c 100M /dev/zero | gzip -c > "$work/bomb.gz"
 head -c 100M /dev/zero | xz -c > "$work/bomb.xz"

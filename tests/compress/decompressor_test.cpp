@@ -112,6 +112,7 @@ TEST(Codec, MagicsAreKnown) {
   EXPECT_EQ(codec_of(skippable), Codec::Zstd);
   EXPECT_EQ(codec_of(Bytes{'D', 'L', 'T', 1}), std::nullopt);
   EXPECT_EQ(codec_of(Bytes{0x1f}), std::nullopt);
+  EXPECT_EQ(codec_of(Bytes{0x1f, 0x8b}), Codec::Gzip);  // cut short: the decoder says so
   EXPECT_EQ(codec_of(Bytes{'B', 'Z', 'h', '0'}), std::nullopt);
 }
 
