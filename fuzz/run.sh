@@ -159,7 +159,19 @@ def ipv4(proto, body, ident=1, offset=0, more=False):
 packets = [ipv6(17, udp), ipv6(0, option(43) + option(60, 8) + option(6) + tcp)] + list(reversed(frags(6, tcp, 128, 9))) +           [ipv4(17, udp[:160], 5, 0, True), ipv4(17, udp[160:], 5, 160)]
 open(work + "/corpus_ipv6/seed1", "wb").write(b"".join(struct.pack(">H", len(p)) + p for p in packets))
 PY
-TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter dlt_output:dlt_output live_uri:live_uri cli:cli fibex_reader:fibex_reader fibex_decode:fibex_decode dlf_reader:dlf_reader tcp_stream:tcp_stream ipv6:ipv6}
+# fuzz_decompress (issue #26): a mode byte, then small DLT files compressed by each tool
+# (two members or frames for gzip and zstd), whole and cut short.
+mkdir -p "$work/corpus_decompress"
+"$gen" --format file --count 40 --seed 51 -o "$work/dz_a"
+for tool in "gzip -c" "zstd -q -c" "xz -c" "bzip2 -c"; do
+  command -v "${tool%% *}" > /dev/null || continue
+  name=${tool%% *}
+  $tool "$work/dz_a" > "$work/dz_packed" || continue
+  { printf '\x05'; cat "$work/dz_packed"; } > "$work/corpus_decompress/$name"
+  { printf '\x21'; cat "$work/dz_packed" "$work/dz_packed"; } > "$work/corpus_decompress/$name-two"
+  { printf '\x3c'; head -c $(($(stat -c %s "$work/dz_packed") / 2)) "$work/dz_packed"; } > "$work/corpus_decompress/$name-cut"
+done
+TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter dlt_output:dlt_output live_uri:live_uri cli:cli fibex_reader:fibex_reader fibex_decode:fibex_decode dlf_reader:dlf_reader tcp_stream:tcp_stream ipv6:ipv6 decompress:decompress}
 for t in $TARGETS; do
   target=${t%%:*}
   corpus=${t##*:}

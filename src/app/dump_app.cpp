@@ -25,6 +25,7 @@
 #include "dlt/framer.hpp"
 #include "filter/filter.hpp"
 #include "filter/filter_sink.hpp"
+#include "input/decompressed_input.hpp"
 #include "input/format_sniff.hpp"
 #include "output/output.hpp"
 #include "pcap/capture_reader.hpp"
@@ -71,11 +72,6 @@ std::uint64_t decode_stream(util::InputFile& file, dlt::StreamFormat format, Pip
   }
   framer.finish(sink);
   return count_skips && tally.skipped() == framer.fed() ? framer.fed() : 0;
-}
-
-// What the first bytes of `file` say it is (peeked: decoding still starts at byte 0).
-input::Content sniff(util::InputFile& file) {
-  return input::sniff_content([&](std::size_t n) { return file.head(n); });
 }
 
 // A mapped DLT file on several cores. Blocks that end before a cut made by another program
@@ -366,16 +362,16 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         ++processed;
         continue;
       }
-      file.emplace(util::InputFile::open(path));
+      // The content, not the name, chooses the format (compressed data is read decompressed);
+      // an input it does not confirm in the format used is watched for decoding to nothing
+      // but skipped bytes.
+      input::SniffedInput opened = input::open_sniffed(path, config.format, config.decompression);
+      file.emplace(std::move(opened.file));
+      const input::Content content = opened.content;
       if (progress) progress->begin_input(attempted - 1, *file, spec.argument.empty() ? path : spec.argument);
       // A file this run has written (named as a later input): it would read itself.
       if (file->inode() != 0 && sink.wrote({static_cast<dev_t>(file->device()), static_cast<ino_t>(file->inode())}))
         throw util::input_error(path, "Not reading " + path + ": it is an output file of this run");
-      // The content, not the name, chooses the format; an input it does not confirm in the
-      // format used is watched for decoding to nothing but skipped bytes.
-      const input::Content content = sniff(*file);
-      if (config.format == input::InputFormat::Automatic && input::is_compressed(content))
-        throw util::input_error(path, input::compressed_message(content, path));
       format = input::resolve_format(spec, config.format, content);
       const bool count_skips = !input::confirms(content, format);
       output::LineOutput::SourceFile source;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "compress/decompressing_source.hpp"
 #include "dlt/catalogue.hpp"
 #include "dlt/line_formatter.hpp"
 #include "filter/filter_spec.hpp"
@@ -52,6 +53,7 @@ struct DumpConfig {
   bool count = false;                         // -c: counts of passing messages instead of lines
   std::optional<output::StatsFormat> stats;   // --stats: a report instead of the lines
   const dlt::Catalogue* catalogue = nullptr;  // the FIBEX files read (null: none); outlives the run
+  compress::Limits decompression;             // --max-ratio: compressed inputs' bound
 };
 
 // The exit code of a run over `inputs` inputs of which `processed` were read to their end

@@ -186,6 +186,16 @@ constexpr OptionEntry kTable[] = {
      .section = Options,
      .help = "An input that is a directory stands for every file below it, in name order (hidden files and "
              "directories left out); each file's format is found from its content."},
+    {.id = MaxRatio,
+     .long_name = "max-ratio",
+     .arity = Value,
+     .value_name = "n",
+     .section = Options,
+     .help = "Compressed inputs (gzip, zstd, xz, bzip2, found by their content) are read decompressed; one "
+             "whose decompressed stream grows past n times the compressed bytes read (once past 64 MiB) is "
+             "stopped as a likely decompression bomb (default: 500; DLT logs compress 10 to 50 times; 0: no "
+             "limit).",
+     .example = "1000"},
     {.id = Count,
      .long_name = "count",
      .short_names = "c",

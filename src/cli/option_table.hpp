@@ -38,6 +38,7 @@ enum class OptionId : std::uint8_t {
   Lifecycles,
   Lifecycle,
   Recursive,
+  MaxRatio,
   Count,
   Stats,
   Force,

@@ -62,6 +62,18 @@ unsigned parse_threads(const std::string& v) {
   return static_cast<unsigned>(n);
 }
 
+// --max-ratio: a whole number from 0 (no limit) to 2^32 - 1.
+std::uint32_t parse_max_ratio(const std::string& v) {
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+  if (v.empty() || !std::isdigit(static_cast<unsigned char>(v[0])) || *end != 0 || errno == ERANGE || n > UINT32_MAX)
+    throw util::option_error(option_name(OptionId::MaxRatio), "Option " + option_quoted(OptionId::MaxRatio) +
+                                                                  " must be a whole number from 0 to 4294967295, not " +
+                                                                  util::quoted(v));
+  return static_cast<std::uint32_t>(n);
+}
+
 // --split: digits with an optional k/M/G (×1024, ×1024², ×1024³) and an optional b
 // (`64kB`, `100M`, `1Gb`, `65536`); the digits must fit a signed 32-bit integer and the
 // result be at least 64 KiB (spec §1.2).
@@ -413,6 +425,8 @@ Options parse_options(std::span<const std::string> args) {
   if (auto* v = cl.values(OptionId::Format)) o.dump.format = parse_format(v->front());
   o.dump.position = cl.has(OptionId::Position);
   o.dump.time = parse_time(cl);
+  if (cl.has(OptionId::MaxRatio))
+    o.dump.decompression.max_ratio = parse_max_ratio(cl.values(OptionId::MaxRatio)->front());
   o.dump.threads = cl.has(OptionId::Threads) ? parse_threads(cl.values(OptionId::Threads)->front()) : default_threads();
   if (auto* v = cl.values(OptionId::UdpPort)) o.dump.udp_ports = parse_ports(OptionId::UdpPort, *v);
   if (auto* v = cl.values(OptionId::TcpPort)) o.dump.tcp_ports = parse_ports(OptionId::TcpPort, *v);

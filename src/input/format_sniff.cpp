@@ -112,6 +112,9 @@ Content sniff_content(const HeadReader& head) {
   // Of these magics only zstd's could also begin a DLT packet (HTYP 0x28, then LEN 12285 of
   // a non-verbose message without ids): taken as zstd.
   if (starts_with(h, "\x28\xB5\x2F\xFD", 4)) return Content::Zstd;
+  // A zstd skippable frame (magic 0x184D2A50..5F, little-endian; zstd skips it): its first
+  // byte would be a header type of DLT version 2, which is not read.
+  if (h.size() >= 4 && (h[0] & 0xF0) == 0x50 && h[1] == 0x2A && h[2] == 0x4D && h[3] == 0x18) return Content::Zstd;
   if (network_chain(head)) return Content::DltNetwork;
   return marker_later(head);
 }

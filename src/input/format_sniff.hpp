@@ -3,7 +3,8 @@
 //
 // At offset 0: a storage header marker `DLT\1` is a DLT file, `DLS\1` a serial stream, one
 // of the four classic PCAP magics or a PCAP-NG section header a capture; gzip, xz, bzip2,
-// zip and zstd data are named so that the user can decompress them (not read, yet). Then
+// zip and zstd data (a zstd frame or skippable frame) are named: the compressed ones are
+// read decompressed (input/decompressed_input.hpp), zip archives are not read (yet). Then
 // network recordings, which have no marker: the first packets must parse as valid DLT
 // packets back to back (three of them; or all the input holds, ending exactly at its end;
 // or two and a third cut short by the end), their ids printable ASCII — one packet that

@@ -104,6 +104,12 @@ std::string file_stem(std::string_view path) {
   if (path == "-") return "stdin";
   const std::size_t slash = path.rfind('/');
   std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  for (std::string_view packed : {".gz", ".zst", ".xz", ".bz2"}) {
+    if (base.size() > packed.size() && base.ends_with(packed)) {
+      base.remove_suffix(packed.size());
+      break;
+    }
+  }
   const std::size_t dot = base.rfind('.');
   if (dot != std::string_view::npos && dot > 0) base = base.substr(0, dot);
   return std::string(base);

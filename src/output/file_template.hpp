@@ -65,7 +65,8 @@ class FileTemplate {
   bool has_file_ = false, can_split_ = false, has_time_ = false, has_lifecycle_ = false;
 };
 
-// The %FILE% value of an input path: its last component without the last extension.
+// The %FILE% value of an input path: its last component without the last extension, and
+// without a compression's extension before it (`trip.dlt.gz` → `trip`, as `trip.dlt`).
 std::string file_stem(std::string_view path);
 
 }  // namespace dltdump::output

@@ -63,11 +63,22 @@ InputFile InputFile::from_fd(int fd, std::string name, bool owned) {
   return f;
 }
 
+InputFile InputFile::from_source(std::unique_ptr<ByteSource> source, std::string name, Identity identity) {
+  InputFile f;
+  f.name_ = std::move(name);
+  f.source_ = std::move(source);
+  f.dev_ = identity.device;
+  f.ino_ = identity.inode;
+  f.mtime_ns_ = identity.modified_ns;
+  f.buf_.resize(kReadBytes);
+  return f;
+}
+
 InputFile::InputFile(InputFile&& o) noexcept
     : name_(std::move(o.name_)), fd_(o.fd_), owned_(o.owned_), map_(o.map_), map_size_(o.map_size_),
       guard_slot_(o.guard_slot_), map_pos_(o.map_pos_), released_(o.released_), buf_(std::move(o.buf_)), held_(o.held_),
-      eof_(o.eof_), progress_(o.progress()), before_wait_(std::move(o.before_wait_)), dev_(o.dev_), ino_(o.ino_),
-      mtime_ns_(o.mtime_ns_) {
+      eof_(o.eof_), progress_(o.progress_.load(std::memory_order_relaxed)), before_wait_(std::move(o.before_wait_)),
+      source_(std::move(o.source_)), dev_(o.dev_), ino_(o.ino_), mtime_ns_(o.mtime_ns_) {
   o.fd_ = -1;
   o.owned_ = false;
   o.map_ = nullptr;
@@ -93,11 +104,12 @@ std::span<const std::uint8_t> InputFile::next_window() {
     if (before_wait_ && !ready()) before_wait_();
     n = read_some(buf_.data(), buf_.size());  // a terminal would wait for more after its end
   }
-  progress_.store(progress() + n, std::memory_order_relaxed);
+  progress_.store(progress_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
   return {buf_.data(), n};
 }
 
 std::size_t InputFile::read_some(std::uint8_t* into, std::size_t n) {
+  if (source_) return source_->read(into, n);
   for (;;) {
     // A pipe that stays silent must not hold a stop up: the handlers interrupt the read
     // (no SA_RESTART), and a stop requested before it began is seen here.
@@ -121,12 +133,15 @@ std::span<const std::uint8_t> InputFile::head(std::size_t n) {
   return {buf_.data(), std::min(n, held_)};
 }
 
-bool InputFile::ready() const noexcept {
+bool InputFile::ready() const noexcept { return wait_ready(0); }
+
+bool InputFile::wait_ready(int timeout_ms) const noexcept {
   if (map_ || held_ > 0 || eof_) return true;
+  if (source_) return source_->ready();
   struct pollfd p {};
   p.fd = fd_;
   p.events = POLLIN;
-  return ::poll(&p, 1, 0) != 0;  // readable, at its end, or an error that the read will report
+  return ::poll(&p, 1, timeout_ms) != 0;  // readable, at its end, or an error that the read will report
 }
 
 void InputFile::release_before(std::uint64_t offset) noexcept {

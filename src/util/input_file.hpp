@@ -5,7 +5,8 @@
 // Pages already consumed are released with `release_before` so that resident memory
 // stays bounded however large the file is (the page cache keeps them, our RSS does not).
 // Anything that cannot be mapped (stdin, a FIFO, a character device) is read with large
-// `read(2)` calls into an owned buffer instead. Errors throw util::Error with a message
+// `read(2)` calls into an owned buffer instead, and a util::ByteSource (a decompressed
+// stream, `from_source`) likewise, as a pipe is. Errors throw util::Error with a message
 // that names the path.
 //
 // A mapped file that another program cuts while it is read does not kill the process
@@ -18,12 +19,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "util/byte_source.hpp"
 #include "util/error.hpp"
 
 namespace dltdump::util {
@@ -34,6 +37,14 @@ class InputFile {
   static InputFile open(const std::string& path);
   // Wraps an already open descriptor (not closed by the destructor if !owned).
   static InputFile from_fd(int fd, std::string name, bool owned);
+  // Device, inode and modification time: which file it is (see below).
+  struct Identity {
+    std::uint64_t device = 0, inode = 0;
+    std::int64_t modified_ns = 0;
+  };
+  // Reads `source` (owned) as a pipe, named `name`, with the identity of the file it is
+  // made from. progress() is then the source's input_progress(). Assumes source != nullptr.
+  static InputFile from_source(std::unique_ptr<ByteSource> source, std::string name, Identity identity);
 
   InputFile(InputFile&& other) noexcept;
   InputFile& operator=(InputFile&&) = delete;
@@ -61,14 +72,19 @@ class InputFile {
   // How far decoding has come, for a progress display (app/progress.hpp), from any thread:
   // the furthest offset given to release_before or note_progress, for a pipe at least the
   // bytes read.
-  std::uint64_t progress() const noexcept { return progress_.load(std::memory_order_relaxed); }
+  // A source's: the bytes it has read of its own input.
+  std::uint64_t progress() const noexcept {
+    return source_ ? source_->input_progress() : progress_.load(std::memory_order_relaxed);
+  }
   // Decoding has come to stream offset `offset` (the decoding thread only; one store).
   void note_progress(std::uint64_t offset) noexcept {
-    if (offset > progress()) progress_.store(offset, std::memory_order_relaxed);
+    if (offset > progress_.load(std::memory_order_relaxed)) progress_.store(offset, std::memory_order_relaxed);
   }
   // Whether next_window() would return at once: a mapped file, bytes held, the end seen, or
   // a pipe with bytes to read (poll(2), no wait).
   bool ready() const noexcept;
+  // Waits until ready() or `timeout_ms` has passed (poll(2)); returns ready().
+  bool wait_ready(int timeout_ms) const noexcept;
   // `f` is called (on the reading thread) before a read of a pipe that would wait: for
   // writing out what was decoded so far, so that the lines of a slow producer show as they
   // come and a stop while waiting loses none. What `f` throws, next_window() throws. Empty:
@@ -93,13 +109,14 @@ class InputFile {
 
   const std::string& name() const noexcept { return name_; }
   bool is_mapped() const noexcept { return map_ != nullptr; }
-  // The open descriptor (owned by this InputFile, or standard input).
+  // The open descriptor (owned by this InputFile, or standard input); -1 for a source.
   int fd() const noexcept { return fd_; }
   // Device and inode, to recognise the same file under another name.
   std::uint64_t device() const noexcept { return dev_; }
   std::uint64_t inode() const noexcept { return ino_; }
   // Its modification time when opened, in nanoseconds (to tell a file rewritten in place).
   std::int64_t modified_ns() const noexcept { return mtime_ns_; }
+  Identity identity() const noexcept { return {dev_, ino_, mtime_ns_}; }
 
   static constexpr std::size_t kWindowBytes = 32u << 20;  // mapped window
   static constexpr std::size_t kReadBytes = 1u << 20;     // read(2) size for pipes
@@ -122,6 +139,7 @@ class InputFile {
   bool eof_ = false;                        // pipes: head() saw the end of input
   std::atomic<std::uint64_t> progress_{0};  // progress(): written by the decoding thread only
   std::function<void()> before_wait_;       // set_before_wait
+  std::unique_ptr<ByteSource> source_;      // from_source: read in place of fd_
   std::uint64_t dev_ = 0, ino_ = 0;
   std::int64_t mtime_ns_ = 0;
 };

@@ -55,6 +55,7 @@ TEST(FormatSniff, MagicsAtTheStart) {
   EXPECT_EQ(sniff(Bytes{0x1F, 0x8B, 0x08, 0x00, 0, 0}), Content::Gzip);
   EXPECT_EQ(sniff(Bytes{0xFD, '7', 'z', 'X', 'Z', 0x00, 0, 4}), Content::Xz);
   EXPECT_EQ(sniff(Bytes{0x28, 0xB5, 0x2F, 0xFD, 0x24, 0x04}), Content::Zstd);
+  EXPECT_EQ(sniff(Bytes{0x5E, 0x2A, 0x4D, 0x18, 0x00, 0x00, 0x00, 0x00}), Content::Zstd);  // a skippable frame
   EXPECT_EQ(sniff(bytes("BZh91AY&SY")), Content::Bzip2);
   EXPECT_EQ(sniff(bytes("BZh0")), Content::Unknown);  // no block size: not bzip2
   EXPECT_EQ(sniff(bytes("PK\x03\x04") + Bytes(30, 0)), Content::Zip);

@@ -117,4 +117,9 @@ TEST(FileTemplate, FileStemDropsDirectoryAndLastExtension) {
   EXPECT_EQ(output::file_stem("trip.tar.dlt"), "trip.tar");
   EXPECT_EQ(output::file_stem("dir.d/noext"), "noext");
   EXPECT_EQ(output::file_stem("-"), "stdin");
+  // A compressed input (issue #26): the compression's extension goes too.
+  EXPECT_EQ(output::file_stem("/data/trip.dlt.gz"), "trip");
+  EXPECT_EQ(output::file_stem("drive.pcapng.zst"), "drive");
+  EXPECT_EQ(output::file_stem("trip.xz"), "trip");
+  EXPECT_EQ(output::file_stem(".gz"), ".gz");
 }

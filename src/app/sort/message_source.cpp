@@ -10,12 +10,12 @@
 namespace dltdump::app {
 
 MessageSource::MessageSource(const input::InputSpec& spec, const DumpConfig& config, dlt::FramerSink& sink)
-    : file_(util::InputFile::open(spec.path)), sink_(sink) {
-  const std::string& path = spec.path;
-  content_ = input::sniff_content([&](std::size_t n) { return file_.head(n); });
+    : MessageSource(input::open_sniffed(spec.path, config.format, config.decompression), spec, config, sink) {}
+
+MessageSource::MessageSource(input::SniffedInput opened, const input::InputSpec& spec, const DumpConfig& config,
+                             dlt::FramerSink& sink)
+    : file_(std::move(opened.file)), sink_(sink), content_(opened.content) {
   const input::Content content = content_;
-  if (config.format == input::InputFormat::Automatic && input::is_compressed(content))
-    throw util::input_error(path, input::compressed_message(content, path));
   format_ = input::resolve_format(spec, config.format, content);
   if (format_ == input::InputFormat::Pcap) {
     reader_ = pcap::CaptureReader::open(file_);

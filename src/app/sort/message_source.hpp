@@ -12,6 +12,7 @@
 #include "dissect/capture_decoder.hpp"
 #include "dlt/framer.hpp"
 #include "dlt/framer_sink.hpp"
+#include "input/decompressed_input.hpp"
 #include "input/format_sniff.hpp"
 #include "input/input_spec.hpp"
 #include "pcap/capture_reader.hpp"
@@ -26,8 +27,8 @@ class MessageSource {
   // pipes and live inputs) and sniffs its format as the dump does (`config.format` if given). Its
   // messages and skip records go to `sink`, without payload text but validated, in the
   // stream order of the input. `sink` must outlive this object. Throws util::Error (ends
-  // the input only) if the file cannot be opened, is compressed or is a capture of a link
-  // type that is not decoded.
+  // the input only) if the file cannot be opened or is a capture of a link type that is not
+  // decoded; compressed data is read decompressed (input/decompressed_input.hpp).
   MessageSource(const input::InputSpec& spec, const DumpConfig& config, dlt::FramerSink& sink);
   ~MessageSource();
   MessageSource(const MessageSource&) = delete;
@@ -51,6 +52,9 @@ class MessageSource {
   static constexpr std::size_t kStepBytes = 1u << 20;
 
  private:
+  MessageSource(input::SniffedInput opened, const input::InputSpec& spec, const DumpConfig& config,
+                dlt::FramerSink& sink);
+
   util::InputFile file_;
   dlt::FramerSink& sink_;
   input::InputFormat format_;

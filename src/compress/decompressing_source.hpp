@@ -1,0 +1,61 @@
+// A compressed input read as its decompressed stream (a util::ByteSource, which
+// util::InputFile::from_source reads as a pipe), decompressed on a thread of its own.
+//
+// The thread reads the compressed file (its mapping in windows, releasing what it has used,
+// or a pipe in chunks), decompresses into 1 MiB chunks and hands them through a queue of at
+// most kQueuedChunks to the reading thread, so decoding overlaps decompression and memory
+// stays bounded however long the stream: the chunks, the input's window and the decoder's
+// state (compress/decompressor.hpp).
+//
+// Faults come in stream order: every byte decompressed before a fault is read first, then
+// read() throws util::input_error naming the input, the codec and both offsets — corrupt
+// data, a stream that ends early (a cut file), a stream past the ratio limit (a
+// decompression bomb), or the compressed input's own read error.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "compress/codec.hpp"
+#include "util/byte_source.hpp"
+#include "util/input_file.hpp"
+
+namespace dltdump::compress {
+
+struct Limits {
+  // The decompressed stream may be at most this many times the compressed bytes read
+  // (0: no limit); checked once it is past kRatioFloor, so small inputs never trip it.
+  std::uint32_t max_ratio = 500;
+  static constexpr std::uint64_t kRatioFloor = 64u << 20;
+};
+
+class DecompressingSource final : public util::ByteSource {
+ public:
+  // Decompresses `raw` (owned; read from its current position, so bytes given by head()
+  // count) as `codec`; messages name it `name`. Starts the thread.
+  DecompressingSource(util::InputFile raw, Codec codec, std::string name, Limits limits);
+  // Stops the thread (waits for it to finish its step; one blocked reading a silent pipe is
+  // left to end with the process).
+  ~DecompressingSource() override;
+  DecompressingSource(const DecompressingSource&) = delete;
+  DecompressingSource& operator=(const DecompressingSource&) = delete;
+
+  std::size_t read(std::uint8_t* into, std::size_t n) override;
+  bool ready() const noexcept override;
+  std::uint64_t input_progress() const noexcept override;
+
+  static constexpr std::size_t kChunkBytes = 1u << 20;
+  static constexpr std::size_t kQueuedChunks = 8;
+  static constexpr std::size_t kStepBytes = 64u << 10;  // compressed bytes per decoder step
+
+  struct Shared;  // the queue and the thread's state (decompressing_source.cpp)
+
+ private:
+  std::shared_ptr<Shared> shared_;  // shared with the thread, which may outlive this (above)
+  std::thread thread_;
+};
+
+}  // namespace dltdump::compress

@@ -1,0 +1,53 @@
+// One streaming decompressor per format behind one small interface: compressed bytes in,
+// decompressed bytes out, in steps of any size, with no limit on the stream's length (each
+// decoder's own state is bounded: a zstd window of at most 128 MiB, an xz dictionary within
+// kXzMemoryLimit). Streams of several members or frames (gzip members, zstd frames, xz
+// streams, bzip2 streams, one after another as `cat a.gz b.gz` makes them) are read to the
+// end of the last.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+
+#include "compress/codec.hpp"
+
+namespace dltdump::compress {
+
+// The compressed data is not valid (what() is the decoder's reason, e.g. "invalid block
+// type"); the caller names the input and the offset.
+class CorruptData : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// What the xz decoder may use (a stream asking for more is refused as corrupt data).
+inline constexpr std::uint64_t kXzMemoryLimit = 512u << 20;
+
+class Decompressor {
+ public:
+  struct Step {
+    std::size_t consumed = 0;  // bytes of `in` used
+    std::size_t produced = 0;  // bytes written to the front of `out`
+    bool done = false;         // the stream is complete: `last` was set, all input used, all output given
+  };
+  virtual ~Decompressor() = default;
+  // Decompresses from `in` into `out` (out not empty). `last`: no input follows `in`. A step
+  // that neither consumes nor produces with `last` set and not done means the stream ends
+  // early (truncated); without `last` it wants more input. Throws CorruptData.
+  virtual Step run(std::span<const std::uint8_t> in, std::span<std::uint8_t> out, bool last) = 0;
+};
+
+// A new decompressor for `codec`. Throws std::bad_alloc when its library cannot set up.
+std::unique_ptr<Decompressor> make_decompressor(Codec codec);
+// The same, one per codec (compress/<codec>_decompressor.cpp): zlib, libzstd, liblzma,
+// libbz2.
+std::unique_ptr<Decompressor> make_gzip_decompressor();
+std::unique_ptr<Decompressor> make_zstd_decompressor();
+std::unique_ptr<Decompressor> make_xz_decompressor();
+std::unique_ptr<Decompressor> make_bzip2_decompressor();
+
+}  // namespace dltdump::compress

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Compressed inputs (issue #26): gzip (one member and several), zstd (one frame and
+# several), xz and bzip2 made by the standard tools, of a DLT file, network and serial
+# recordings and a capture (and the shared data, when present), must print exactly the
+# lines of the uncompressed file — on 1 and 2 threads, with a filter, with context, from
+# standard input, sorted, below -R, into %FILE% names. A cut or corrupt stream gives a
+# prefix of the lines, then one line naming the input and its offsets (exit 3; 4 beside a
+# good input); a decompression bomb stops at --max-ratio.
+set -u
+DLTDUMP=$1
+DLTGEN=$2
+CAPGEN=$3
+SHARED_DATA=${4:-}
+source "$(dirname "$0")/checks.sh"
+
+for tool in gzip zstd xz bzip2; do
+  command -v $tool > /dev/null || { echo "SKIPPED: $tool not installed (every compressed case)"; exit 0; }
+done
+
+# The corpora, and the shared files when present.
+"$DLTGEN" --format file --count 20000 --seed 61 -o "$work/file.dlt"
+"$DLTGEN" --format net --count 3000 --seed 62 -o "$work/net.dlt"
+"$DLTGEN" --format ser --count 3000 --seed 63 -o "$work/ser.dlt"
+"$CAPGEN" --dlt "$work/net.dlt" --flows 4 --seed 64 -o "$work/cap.pcapng" > /dev/null
+corpora=(file.dlt net.dlt ser.dlt cap.pcapng)
+if [ -n "$SHARED_DATA" ] && [ -d "$SHARED_DATA" ]; then
+  for f in covesa-testfile.dlt capture-2sections.pcapng; do
+    [ -f "$SHARED_DATA/$f" ] && cp "$SHARED_DATA/$f" "$work/shared-$f" && corpora+=("shared-$f")
+  done
+else
+  echo "SKIPPED: shared data not found (${SHARED_DATA:-none given}); generated corpora only"
+fi
+
+# Each corpus in each variant: VARIANT -> file suffix; two members or frames are the two
+# halves of the file compressed apart and concatenated.
+pack() {  # pack VARIANT IN OUT
+  local half=$(($(stat -c %s "$2") / 2))
+  case $1 in
+    gz) gzip -c "$2" > "$3" ;;
+    gz2) { head -c $half "$2" | gzip -c; tail -c +$((half + 1)) "$2" | gzip -c; } > "$3" ;;
+    zst) zstd -q -c "$2" > "$3" ;;
+    zst2) { head -c $half "$2" | zstd -q -c; tail -c +$((half + 1)) "$2" | zstd -q -c; } > "$3" ;;
+    xz) xz -c "$2" > "$3" ;;
+    bz2) bzip2 -c "$2" > "$3" ;;
+  esac
+}
+variants=(gz gz2 zst zst2 xz bz2)
+option_sets=("--threads=1" "--threads=2" "--threads=2 --appid=APP1" "--threads=1 -A 2 -B 1 --appid=APP1"
+             "--threads=2 --position --out=json")
+for c in "${corpora[@]}"; do
+  for v in "${variants[@]}"; do pack $v "$work/$c" "$work/$c.$v"; done
+  for opts in "${option_sets[@]}"; do
+    # shellcheck disable=SC2086
+    "$DLTDUMP" $opts "$work/$c" > "$work/ref" 2> "$work/ref.err"; ref_rc=$?
+    for v in "${variants[@]}"; do
+      # shellcheck disable=SC2086
+      "$DLTDUMP" $opts "$work/$c.$v" > "$work/out" 2> "$work/err"; rc=$?
+      expect_eq "$c.$v $opts: the exit code and stderr of the file" "$ref_rc:$(cat "$work/ref.err")" \
+        "$rc:$(sed "s|$work/$c.$v|$work/$c|g" "$work/err")"
+      sed -i "s|$work/$c.$v|$work/$c|g" "$work/out"  # JSON records name the input
+      cmp -s "$work/ref" "$work/out"; check "$c.$v $opts: the lines of the file" $?
+    done
+  done
+  # Standard input: compressed, and decompressed by the tool.
+  "$DLTDUMP" --threads=2 "$work/$c" > "$work/ref" 2> /dev/null
+  for v in gz zst2 xz bz2; do
+    cat "$work/$c.$v" | "$DLTDUMP" --threads=2 - > "$work/out" 2> "$work/err"; rc=$?
+    expect_eq "$c.$v on a pipe: exit 0, nothing on stderr" "0:" "$rc:$(cat "$work/err")"
+    cmp -s "$work/ref" "$work/out"; check "$c.$v on a pipe: the lines of the file" $?
+  done
+  zstd -dc "$work/$c.zst" | "$DLTDUMP" --threads=2 - > "$work/out" 2> /dev/null
+  cmp -s "$work/ref" "$work/out"; check "zstd -dc $c.zst | dltdump -: the lines of the file" $?
+done
+
+# A zstd stream that begins with a skippable frame (as some tools write metadata).
+{ printf '\x50\x2a\x4d\x18\x04\x00\x00\x00meta'; cat "$work/file.dlt.zst"; } > "$work/skippable.zst"
+"$DLTDUMP" --threads=1 "$work/file.dlt" > "$work/ref"
+"$DLTDUMP" --threads=1 "$work/skippable.zst" > "$work/out" 2>&1
+cmp -s "$work/ref" "$work/out"; check "a zstd skippable frame first: the lines of the file" $?
+
+# --sort over compressed inputs; -R over a folder of them; %FILE% names the input without
+# its compression's extension.
+"$DLTDUMP" --sort "$work/file.dlt" "$work/net.dlt" > "$work/ref" 2>&1
+"$DLTDUMP" --sort "$work/file.dlt.xz" "$work/net.dlt.zst2" > "$work/out" 2>&1
+cmp -s "$work/ref" "$work/out"; check "--sort over compressed inputs: the lines of the files" $?
+mkdir -p "$work/plain" "$work/packed"
+cp "$work/file.dlt" "$work/ser.dlt" "$work/plain/"
+cp "$work/file.dlt.gz" "$work/packed/file.dlt.gz"
+cp "$work/ser.dlt.bz2" "$work/packed/ser.dlt.bz2"
+"$DLTDUMP" -R "$work/plain" > "$work/ref" 2>&1
+"$DLTDUMP" -R "$work/packed" > "$work/out" 2>&1
+cmp -s "$work/ref" "$work/out"; check "-R over a folder of compressed files: the lines of the files" $?
+mkdir -p "$work/named"
+(cd "$work/named" && "$DLTDUMP" -o '%FILE%.txt' "$work/file.dlt.gz" "$work/cap.pcapng.zst" 2> /dev/null)
+expect_eq "%FILE% of trip.dlt.gz and cap.pcapng.zst" "cap.txt file.txt" "$(ls "$work/named" | tr '\n' ' ' | sed 's/ $//')"
+"$DLTDUMP" "$work/file.dlt" | cmp -s - "$work/named/file.txt"; check "%FILE%.txt holds the file's lines" $?
+
+# Faults. A stream cut at three quarters (past bzip2's first 900 kB block): a prefix of the lines, then one line; exit 3, 4 beside a
+# good input.
+"$DLTDUMP" --threads=1 "$work/file.dlt" > "$work/ref"
+for v in gz zst xz bz2; do
+  head -c $(($(stat -c %s "$work/file.dlt.$v") * 3 / 4)) "$work/file.dlt.$v" > "$work/cut.$v"
+  "$DLTDUMP" --threads=1 "$work/cut.$v" > "$work/out" 2> "$work/err"; rc=$?
+  n=$(wc -l < "$work/out")
+  expect_eq "cut .$v: exit 3" 3 $rc
+  head -n "$n" "$work/ref" | cmp -s - "$work/out"; check "cut .$v: a prefix of the lines" $?
+  [ "$n" -gt 1000 ]; check "cut .$v: the lines before the cut ($n)" $?
+  expect_eq "cut .$v: one line" 1 "$(wc -l < "$work/err")"
+  grep -qE "^Input $work/cut.$v: (gzip|zstd|xz|bzip2) stream ends early at compressed byte [0-9]+ \(decompressed byte [0-9]+\): the file is cut short; decoding stopped there$" "$work/err"
+  check "cut .$v: the line names the input and the offsets: $(cat "$work/err")" $?
+  cat "$work/cut.$v" | "$DLTDUMP" --threads=1 - > "$work/out2" 2> "$work/err"; rc=$?
+  expect_eq "cut .$v on a pipe: exit 3, the same lines" "3:0" "$rc:$(cmp -s "$work/out" "$work/out2"; echo $?)"
+  grep -q "^Input -: " "$work/err"; check "cut .$v on a pipe: the line names -" $?
+  "$DLTDUMP" "$work/cut.$v" "$work/net.dlt" > /dev/null 2>&1
+  expect_eq "cut .$v beside a good input: exit 4" 4 $?
+done
+# Corrupt: bytes changed in the middle (a zstd frame as the tool makes it has a checksum).
+for v in gz zst xz bz2; do
+  python3 -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+for i in range(len(d) // 2, len(d) // 2 + 64): d[i] ^= 0x5A
+open(sys.argv[2], "wb").write(d)' "$work/file.dlt.$v" "$work/bad.$v"
+  "$DLTDUMP" --threads=2 "$work/bad.$v" > "$work/out" 2> "$work/err"; rc=$?
+  expect_eq "corrupt .$v: exit 3" 3 $rc
+  expect_eq "corrupt .$v: one line" 1 "$(wc -l < "$work/err")"
+  grep -qE "^Input $work/bad.$v: (gzip|zstd|xz|bzip2) data corrupt at compressed byte [0-9]+ \(decompressed byte [0-9]+\): .+; decoding stopped there$" "$work/err"
+  check "corrupt .$v: the line names the input and the offsets: $(cat "$work/err")" $?
+done
+# Past the end of one member, garbage: corrupt, after the whole first member's lines.
+{ cat "$work/file.dlt.gz"; printf 'garbage'; } > "$work/trailing.gz"
+"$DLTDUMP" --threads=1 "$work/trailing.gz" > "$work/out" 2> "$work/err"; rc=$?
+expect_eq "trailing garbage: exit 3" 3 $rc
+cmp -s "$work/ref" "$work/out"; check "trailing garbage: every line of the member" $?
+# The gzip magic alone: a stream that ends early. Four layers of compression: one line.
+printf '\x1f\x8b' > "$work/magic.gz"
+out=$("$DLTDUMP" "$work/magic.gz" 2>&1); rc=$?
+expect_eq "the gzip magic alone: exit 3, one line" \
+  "3:Input $work/magic.gz: gzip stream ends early at compressed byte 2 (decompressed byte 0): the file is cut short; decoding stopped there" \
+  "$rc:$out"
+gzip -c "$work/file.dlt.gz" | xz -c | bzip2 -c > "$work/four.bz2"
+out=$("$DLTDUMP" "$work/four.bz2" 2>&1); rc=$?
+expect_eq "four layers of compression: exit 3, one line" \
+  "3:Input $work/four.bz2: gzip-compressed data inside 3 layers of compression; not read (at most that many are undone)" \
+  "$rc:$out"
+# A bomb: 100 MiB of zeros is 1030 times smaller in gzip, 3000 in xz.
+head -c 100M /dev/zero | gzip -c > "$work/bomb.gz"
+head -c 100M /dev/zero | xz -c > "$work/bomb.xz"
+for v in gz xz; do
+  "$DLTDUMP" "$work/bomb.$v" > /dev/null 2> "$work/err"; rc=$?
+  expect_eq "bomb .$v: exit 3" 3 $rc
+  grep -qE "^Input $work/bomb.$v: decompressed stream over 500 times the compressed size at compressed byte [0-9]+ \(decompressed byte [0-9]+\): a likely decompression bomb \(see --max-ratio\); decoding stopped there$" "$work/err"
+  check "bomb .$v: one line: $(cat "$work/err")" $?
+done
+"$DLTDUMP" --max-ratio=0 "$work/bomb.xz" > "$work/out" 2> "$work/err"; rc=$?
+expect_eq "bomb with --max-ratio=0: read to its end (all skipped, the warning)" "0:1" "$rc:$(wc -l < "$work/err")"
+out=$("$DLTDUMP" --max-ratio=x "$work/bomb.xz" 2>&1); rc=$?
+expect_eq "--max-ratio=x: exit 1" "1:dltdump: Option 'max-ratio' must be a whole number from 0 to 4294967295, not 'x'" "$rc:$out"
+# --follow does not follow compressed data.
+"$DLTDUMP" --follow "$work/file.dlt.gz" > /dev/null 2>&1
+expect_eq "--follow on a compressed file: exit 3" 3 $?
+
+echo "compressed: $pass passed, $fails failed"
+[ "$fails" -eq 0 ]

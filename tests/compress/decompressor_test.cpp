@@ -1,0 +1,218 @@
+// The decompressors behind compress::Decompressor (issue #26) and the threaded source:
+// the magics; each codec's streams of one and of two members, fed whole and in small
+// pieces; a stream cut short and a corrupt one; the source's bytes, its faults (after the
+// bytes before them) and the ratio limit. The test data is compressed here with the same
+// libraries' encoders.
+#include <bzlib.h>
+#include <lzma.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compress/codec.hpp"
+#include "compress/decompressing_source.hpp"
+#include "compress/decompressor.hpp"
+#include "util/error.hpp"
+#include "util/input_file.hpp"
+
+namespace dltdump::compress {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+Bytes sample(std::size_t n, unsigned seed) {
+  Bytes b(n);
+  std::uint32_t x = seed * 2654435761u + 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    x = x * 1103515245u + 12345u;
+    b[i] = static_cast<std::uint8_t>(i % 7 == 0 ? (x >> 16) : 'a' + i % 13);  // compressible, not trivially
+  }
+  return b;
+}
+
+Bytes compress_with(Codec codec, const Bytes& in) {
+  Bytes out;
+  switch (codec) {
+    case Codec::Gzip: {
+      z_stream z{};
+      deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+      out.resize(deflateBound(&z, in.size()) + 64);
+      z.next_in = const_cast<Bytef*>(in.data());
+      z.avail_in = static_cast<uInt>(in.size());
+      z.next_out = out.data();
+      z.avail_out = static_cast<uInt>(out.size());
+      EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+      out.resize(z.total_out);
+      deflateEnd(&z);
+      break;
+    }
+    case Codec::Zstd:
+      out.resize(ZSTD_compressBound(in.size()));
+      out.resize(ZSTD_compress(out.data(), out.size(), in.data(), in.size(), 3));
+      break;
+    case Codec::Xz: {
+      out.resize(lzma_stream_buffer_bound(in.size()));
+      std::size_t pos = 0;
+      EXPECT_EQ(
+          lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, nullptr, in.data(), in.size(), out.data(), &pos, out.size()),
+          LZMA_OK);
+      out.resize(pos);
+      break;
+    }
+    case Codec::Bzip2: {
+      out.resize(in.size() + in.size() / 100 + 600);
+      auto len = static_cast<unsigned>(out.size());
+      EXPECT_EQ(BZ2_bzBuffToBuffCompress(reinterpret_cast<char*>(out.data()), &len,
+                                         const_cast<char*>(reinterpret_cast<const char*>(in.data())),
+                                         static_cast<unsigned>(in.size()), 9, 0, 0),
+                BZ_OK);
+      out.resize(len);
+      break;
+    }
+  }
+  return out;
+}
+
+enum class Verdict { Complete, Cut, Corrupt };
+
+// Decompresses `data` fed in pieces of `piece` bytes (0: whole), output room `room`.
+Verdict decompress(Codec codec, const Bytes& data, std::size_t piece, std::size_t room, Bytes& got) {
+  auto d = make_decompressor(codec);
+  Bytes out(room);
+  std::size_t at = 0;
+  for (;;) {
+    const std::size_t n = piece == 0 ? data.size() - at : std::min(piece, data.size() - at);
+    const bool last = at == data.size();
+    Decompressor::Step step;
+    try {
+      step = d->run(std::span(data).subspan(at, n), out, last);
+    } catch (const CorruptData&) {
+      return Verdict::Corrupt;
+    }
+    EXPECT_LE(step.consumed, n);
+    at += step.consumed;
+    got.insert(got.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(step.produced));
+    if (step.done) return Verdict::Complete;
+    if (last && step.consumed == 0 && step.produced == 0) return Verdict::Cut;
+  }
+}
+
+constexpr Codec kCodecs[] = {Codec::Gzip, Codec::Zstd, Codec::Xz, Codec::Bzip2};
+
+TEST(Codec, MagicsAreKnown) {
+  for (Codec c : kCodecs) EXPECT_EQ(codec_of(compress_with(c, sample(100, 1))), c) << codec_name(c);
+  const Bytes skippable{0x50, 0x2a, 0x4d, 0x18, 0, 0, 0, 0};
+  EXPECT_EQ(codec_of(skippable), Codec::Zstd);
+  EXPECT_EQ(codec_of(Bytes{'D', 'L', 'T', 1}), std::nullopt);
+  EXPECT_EQ(codec_of(Bytes{0x1f}), std::nullopt);
+  EXPECT_EQ(codec_of(Bytes{0x1f, 0x8b}), Codec::Gzip);  // cut short: the decoder says so
+  EXPECT_EQ(codec_of(Bytes{'B', 'Z', 'h', '0'}), std::nullopt);
+}
+
+TEST(Decompressor, MembersWholeAndInPieces) {
+  const Bytes a = sample(300000, 1), b = sample(70000, 2);
+  Bytes both = a;
+  both.insert(both.end(), b.begin(), b.end());
+  for (Codec c : kCodecs) {
+    Bytes packed = compress_with(c, a);
+    const Bytes second = compress_with(c, b);
+    packed.insert(packed.end(), second.begin(), second.end());
+    for (std::size_t piece : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{4096}}) {
+      for (std::size_t room : {std::size_t{1}, std::size_t{1000}, std::size_t{1} << 20}) {
+        if (piece == 1 && room == 1) continue;  // slow, and nothing more than 1 × 1000
+        Bytes got;
+        EXPECT_EQ(decompress(c, packed, piece, room, got), Verdict::Complete) << codec_name(c) << " " << piece;
+        EXPECT_EQ(got, both) << codec_name(c) << " piece " << piece << " room " << room;
+      }
+    }
+  }
+}
+
+TEST(Decompressor, CutAndCorrupt) {
+  const Bytes a = sample(300000, 3);
+  for (Codec c : kCodecs) {
+    const Bytes packed = compress_with(c, a);
+    for (std::size_t keep : {packed.size() / 2, packed.size() - 1, std::size_t{3}}) {
+      Bytes got;
+      const Verdict v =
+          decompress(c, Bytes(packed.begin(), packed.begin() + static_cast<std::ptrdiff_t>(keep)), 4096, 65536, got);
+      EXPECT_NE(v, Verdict::Complete) << codec_name(c) << " cut at " << keep;
+      EXPECT_TRUE(std::equal(got.begin(), got.end(), a.begin())) << codec_name(c);  // a prefix of the data
+    }
+    Bytes bad = packed;
+    for (std::size_t i = bad.size() / 2; i < bad.size() / 2 + 32; ++i) bad[i] ^= 0x5a;
+    Bytes got;
+    // Found corrupt, or (a zstd frame without a checksum, as ZSTD_compress makes it) made
+    // into other bytes: never the data as if nothing happened.
+    const Verdict v = decompress(c, bad, 0, 65536, got);
+    EXPECT_TRUE(v != Verdict::Complete || got != a) << codec_name(c);
+  }
+}
+
+util::InputFile memory_file(const Bytes& bytes) {
+  const int fd = ::memfd_create("test", MFD_CLOEXEC);
+  EXPECT_GE(fd, 0);
+  EXPECT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  return util::InputFile::from_fd(fd, "mem.gz", true);
+}
+
+// Reads the whole decompressed stream of `packed`; the fault's line in `fault`.
+Bytes read_source(Codec codec, const Bytes& packed, Limits limits, std::string& fault) {
+  util::InputFile raw = memory_file(packed);
+  const auto identity = raw.identity();
+  util::InputFile file = util::InputFile::from_source(
+      std::make_unique<DecompressingSource>(std::move(raw), codec, "mem.gz", limits), "mem.gz", identity);
+  Bytes got;
+  try {
+    for (auto w = file.next_window(); !w.empty(); w = file.next_window()) got.insert(got.end(), w.begin(), w.end());
+  } catch (const util::Error& e) {
+    EXPECT_TRUE(e.ends_input_only());
+    fault = e.what();
+  }
+  return got;
+}
+
+TEST(DecompressingSource, GivesTheStreamThenItsEnd) {
+  const Bytes a = sample(3u << 20, 4);  // several chunks, the queue full at times
+  for (Codec c : kCodecs) {
+    std::string fault;
+    EXPECT_EQ(read_source(c, compress_with(c, a), {}, fault), a) << codec_name(c);
+    EXPECT_EQ(fault, "") << codec_name(c);
+  }
+}
+
+TEST(DecompressingSource, FaultsComeAfterTheBytesBeforeThem) {
+  const Bytes a = sample(3u << 20, 5);
+  const Bytes packed = compress_with(Codec::Zstd, a);
+  std::string fault;
+  const Bytes got = read_source(Codec::Zstd, Bytes(packed.begin(), packed.begin() + packed.size() / 2), {}, fault);
+  EXPECT_GT(got.size(), a.size() / 4);
+  EXPECT_TRUE(std::equal(got.begin(), got.end(), a.begin()));
+  EXPECT_EQ(fault.rfind("Input mem.gz: zstd stream ends early at compressed byte ", 0), 0u) << fault;
+  EXPECT_NE(fault.find("(decompressed byte " + std::to_string(got.size()) + "): the file is cut short"),
+            std::string::npos)
+      << fault;
+}
+
+TEST(DecompressingSource, StopsABomb) {
+  const Bytes zeros(80u << 20, 0);
+  const Bytes packed = compress_with(Codec::Zstd, zeros);
+  std::string fault;
+  const Bytes got = read_source(Codec::Zstd, packed, Limits{.max_ratio = 100}, fault);
+  EXPECT_LT(got.size(), zeros.size());
+  EXPECT_GE(got.size(), Limits::kRatioFloor - DecompressingSource::kChunkBytes);
+  EXPECT_NE(fault.find("over 100 times the compressed size"), std::string::npos) << fault;
+  fault.clear();
+  EXPECT_EQ(read_source(Codec::Zstd, packed, Limits{.max_ratio = 0}, fault).size(), zeros.size());
+  EXPECT_EQ(fault, "");
+}
+
+}  // namespace
+}  // namespace dltdump::compress
