@@ -18,6 +18,7 @@
 #include "dlt/framer.hpp"
 #include "filter/filter.hpp"
 #include "filter/filter_sink.hpp"
+#include "input/decompressed_input.hpp"
 #include "input/format_sniff.hpp"
 #include "input/input_spec.hpp"
 #include "pcap/capture_reader.hpp"
@@ -232,7 +233,10 @@ Reader::Reader(const std::string& path, const Filter& filter, ReaderOptions opti
     const input::InputSpec spec = input::parse_input_argument(path);
     if (spec.is_live())
       throw util::input_uri_error(path, path + ": live inputs are not read by the library yet (use the command line)");
-    impl_->file.emplace(util::InputFile::open(spec.kind == input::InputKind::Stdin ? "-" : spec.path));
+    // Compressed data is read decompressed, as on the command line (input/decompressed_input.hpp).
+    impl_->file.emplace(input::open_sniffed(spec.kind == input::InputKind::Stdin ? "-" : spec.path,
+                                            input_format(impl_->options.format), compress::Limits{})
+                            .file);
     impl_->open();
   } catch (...) {
     api::rethrow_as_api_error(path, std::nullopt);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -115,6 +117,17 @@ TEST(ApiReader, ReadsAPathAsMemory) {
   dltdump::Reader reader(temp.path);
   EXPECT_EQ(reader.name(), temp.path);
   EXPECT_EQ(texts(reader), texts(file, {}));
+}
+
+TEST(ApiReader, ReadsACompressedPathDecompressed) {
+  const Bytes file = sample_file();
+  dltdump::testing::TempFile temp(file);
+  const std::string gz = temp.path + ".gz";
+  ASSERT_EQ(std::system(("gzip -c '" + temp.path + "' > '" + gz + "'").c_str()), 0);
+  dltdump::Reader reader(gz);
+  EXPECT_EQ(reader.format(), dltdump::Format::file);
+  EXPECT_EQ(texts(reader), texts(file, {}));
+  std::remove(gz.c_str());
 }
 
 TEST(ApiReader, EachFilter) {
