@@ -7,6 +7,8 @@ packages=(
   cmake ninja-build g++ make          # build
   pkg-config libpcre2-dev             # regular expressions (PCRE2 with its JIT)
   libpugixml-dev                      # FIBEX catalogues (XML)
+  libzstd-dev libdeflate-dev liblzma-dev  # compressed outputs: .zst, .gz, .xz
+  zstd gzip xz-utils                  #   read back by the tests and the benchmark
   libgtest-dev libbenchmark-dev       # unit tests, micro-benchmarks
   clang libclang-rt-14-dev            # libFuzzer targets
   clang-format clang-tidy             # house style: make format, scripts/check-format.sh, check-tidy.sh

@@ -55,7 +55,14 @@ void FdWriter::retarget(int fd, std::string name, std::uint64_t size) {
   name_ = std::move(name);
   written_ = size;
   cut_points_ = is_regular_file(fd);
-  record_ends_ = cut_points_ || is_pipe(fd);
+  // A compressed output's unit is the frame: it is cut back, or finished on a stop, whole.
+  record_ends_ = !encoder_ && (cut_points_ || is_pipe(fd));
+  ends_.clear();
+}
+
+void FdWriter::set_encoder(std::shared_ptr<FrameEncoder> encoder) {
+  encoder_ = std::move(encoder);
+  record_ends_ = !encoder_ && (cut_points_ || is_pipe(fd_));
   ends_.clear();
 }
 
@@ -197,6 +204,7 @@ void copy_range(int in_fd, int out_fd, std::uint64_t offset, std::uint64_t lengt
 void FdWriter::copy_from(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
                          WholePrefix whole_prefix) {
   flush();  // also waits for the copy before
+  if (encoder_) return copy_compressed(in_fd, in_name, offset, length, whole_prefix);
   struct stat st {};
   copy_.size_before = ::fstat(fd_, &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
   copy_.in_name = in_name;
@@ -234,7 +242,7 @@ void FdWriter::finish_copy() {
     // Keep the whole records that made it, nothing after them.
     const std::uint64_t arrived =
         std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size) - copy_.size_before, copy_.length);
-    const std::uint64_t keep = copy_.whole_prefix ? std::min(copy_.whole_prefix(arrived), arrived) : 0;
+    const std::uint64_t keep = copy_.whole_prefix ? std::min(copy_.whole_prefix(0, arrived), arrived) : 0;
     (void)!::ftruncate(fd_, static_cast<off_t>(copy_.size_before + keep));
     written_ += keep;
   }
@@ -243,10 +251,62 @@ void FdWriter::finish_copy() {
   throw_write_error(name_, err);
 }
 
+void FdWriter::copy_compressed(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
+                               const WholePrefix& whole_prefix) {
+  std::vector<char>& part = copy_.scratch;
+  part.resize(kFlushBytes);
+  for (std::uint64_t from = 0; from < length;) {
+    // A frame of the whole records in the next kFlushBytes (all of them when no record
+    // ends there: a block made of one record).
+    const std::uint64_t limit = std::min<std::uint64_t>(length, from + kFlushBytes);
+    std::uint64_t to = limit;
+    if (limit < length && whole_prefix) {
+      to = whole_prefix(from, limit);
+      if (to <= from) to = limit;
+    }
+    const std::size_t want = static_cast<std::size_t>(to - from);
+    part.resize(std::max(part.size(), want));
+    for (std::size_t got = 0; got < want;) {
+      const ssize_t n = ::pread(in_fd, part.data() + got, want - got, static_cast<off_t>(offset + from + got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0)
+        throw output_error(
+            name_, with_os_reason("Couldn't copy from " + std::string(in_name) + " to " + name_, n == 0 ? EIO : errno));
+      got += static_cast<std::size_t>(n);
+    }
+    write_frame({part.data(), want});
+    from = to;
+  }
+  ShrinkGuard::poll();
+}
+
+void FdWriter::write_frame(std::string_view bytes) {
+  frame_.clear();
+  const std::string why = encoder_->encode(bytes, frame_);
+  if (!why.empty()) throw output_error(name_, "Couldn't compress the output to " + name_ + ": " + why);
+  write_records(frame_, false);  // no record ends: a failure cuts the whole frame off
+  written_ += bytes.size();
+}
+
 void FdWriter::write_direct(std::string_view text) {
   flush();
-  write_records(text, true);
-  written_ += text.size();
+  if (!encoder_) {
+    write_records(text, true);
+    written_ += text.size();
+  } else {
+    // Frames of about kFlushBytes, each ending on a line's end.
+    while (!text.empty()) {
+      std::size_t take = text.size();
+      if (take > kFlushBytes) {
+        const void* last = ::memrchr(text.data(), '\n', kFlushBytes);
+        const void* next = last ? nullptr : std::memchr(text.data() + kFlushBytes, '\n', text.size() - kFlushBytes);
+        if (last) take = static_cast<std::size_t>(static_cast<const char*>(last) - text.data()) + 1;
+        else if (next) take = static_cast<std::size_t>(static_cast<const char*>(next) - text.data()) + 1;
+      }
+      write_frame(text.substr(0, take));
+      text.remove_prefix(take);
+    }
+  }
   ShrinkGuard::poll();
 }
 
@@ -255,7 +315,12 @@ void FdWriter::flush() {
   const std::size_t n = buf_.size();
   if (n == 0) return;
   try {
-    write_records(buf_.view(), false);
+    if (encoder_) {
+      write_frame(buf_.view());
+    } else {
+      write_records(buf_.view(), false);
+      written_ += n;
+    }
   } catch (...) {
     buf_.clear();
     ends_.clear();
@@ -263,7 +328,6 @@ void FdWriter::flush() {
   }
   buf_.clear();
   ends_.clear();
-  written_ += n;
   // The write may have waited for a slow reader: an input cut meanwhile is found now,
   // before its decoder reads on into the bytes the cut took (util/shrink_guard.hpp).
   ShrinkGuard::poll();

@@ -13,6 +13,11 @@
 // the last '\n' written. Pipes and terminals cannot be cut; their reader sees what was
 // taken.
 //
+// A compressed output (set_encoder) is written as independent frames of whole records,
+// one per flush (and per large block): a failed write cuts a regular file back to the end
+// of the last whole frame, and a stop finishes the frame begun, so that the file always
+// decodes, to whole records. size() still counts the bytes before compression.
+//
 // A stop request (util/stop_signal.hpp) that interrupts a write blocked on a pipe makes
 // the writer finish the record or line begun, drop the rest and throw util::Stopped, so
 // that a slow reader neither holds the run nor gets half a line.
@@ -20,11 +25,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "util/frame_encoder.hpp"
 #include "util/text_buffer.hpp"
 
 namespace dltdump::util {
@@ -62,15 +69,19 @@ class FdWriter {
 
   // Writes what is buffered, then bytes [offset, offset+length) of the regular file
   // `in_fd` (named `in_name` in errors), copied inside the kernel (copy_file_range) where
-  // the two files allow it, else read and written. The copy runs on a helper thread
+  // the two files allow it, else read and written. A compressed output reads them and
+  // writes them compressed, on the calling thread (the encoder has threads of its own), in
+  // frames that end where `whole_prefix` says whole records end. The copy runs on a helper thread
   // (through its own duplicate of `in_fd`) while the caller goes on; the next call of any
   // writing method waits for it first, so records stay in order, and throws its failure
   // as util::output_error — also when the source fails: it was readable a moment ago (the
   // records were decoded from it), so if it is cut meanwhile the output cannot be
   // completed. After a failure, a regular file keeps the block's first
-  // `whole_prefix(written)` bytes: the whole records among the `written` bytes that made it
-  // (without the function, none). `whole_prefix` is called by that next call.
-  using WholePrefix = std::function<std::uint64_t(std::uint64_t written)>;
+  // `whole_prefix(0, written)` bytes: the whole records among the `written` bytes that made
+  // it (without the function, none). `whole_prefix` is called by that next call.
+  // whole_prefix(from, limit), `from` the start of a record of the block: where the last
+  // whole record of the block's bytes [from, limit) ends (`from` if none does).
+  using WholePrefix = std::function<std::uint64_t(std::uint64_t from, std::uint64_t limit)>;
   void copy_from(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
                  WholePrefix whole_prefix = {});
 
@@ -81,8 +92,13 @@ class FdWriter {
   // first: the buffer must be empty.
   void retarget(int fd, std::string name, std::uint64_t size = 0);
 
-  // Bytes written so far plus bytes buffered: the destination's size once flushed.
+  // Bytes written so far plus bytes buffered: the destination's size once flushed (for a
+  // compressed output, before compression).
   std::uint64_t size() const { return written_ + buf_.size(); }
+
+  // Compresses what is written from now on with `encoder` (shared by the writers of one
+  // output, which all write on one thread). Call before anything is buffered.
+  void set_encoder(std::shared_ptr<FrameEncoder> encoder);
 
  private:
   void write_records(std::string_view bytes, bool lines);
@@ -96,6 +112,12 @@ class FdWriter {
   void cut_back(std::uint64_t bytes);
   // Waits for the copy in progress, if any; throws its failure.
   void finish_copy();
+  // Writes `bytes` (whole records) compressed, as one frame; throws util::output_error
+  // after cutting a regular file back to the frame's start. Adds them to written_.
+  void write_frame(std::string_view bytes);
+  // The compressed copy_from: reads the block in parts of whole records, one frame each.
+  void copy_compressed(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
+                       const WholePrefix& whole_prefix);
 
   // The copy on the helper thread, and what became of it.
   struct Copy {
@@ -114,9 +136,11 @@ class FdWriter {
   std::string name_;
   TextBuffer buf_;
   std::uint64_t written_;
-  bool cut_points_ = false;          // the destination is a regular file: it can be cut back
-  bool record_ends_ = false;         // a regular file or a pipe: remember record ends
-  std::vector<std::uint32_t> ends_;  // end offsets of the buffered records
+  bool cut_points_ = false;                // the destination is a regular file: it can be cut back
+  bool record_ends_ = false;               // a regular file or a pipe: remember record ends
+  std::vector<std::uint32_t> ends_;        // end offsets of the buffered records
+  std::shared_ptr<FrameEncoder> encoder_;  // compressed output: frames of whole records
+  std::string frame_;                      // the frame being written
 };
 
 }  // namespace dltdump::util

@@ -228,9 +228,9 @@ TEST(FdWriter, AFailedCopyKeepsTheWholeRecordsThatArrived) {
     w.buffer().append(std::string(99, 'r') + "\n");
     w.line_done();
     // Records of 100 bytes: 9 of them fit whole after the first 100 bytes.
-    w.copy_from(in, "in", 0, 2000, [&](std::uint64_t written) {
+    w.copy_from(in, "in", 0, 2000, [&](std::uint64_t from, std::uint64_t written) {
       asked = written;
-      return written / 100 * 100;
+      return from + (written - from) / 100 * 100;
     });
     EXPECT_EQ(exit_code_of([&] { w.flush(); }), util::ExitCode::OutputError);
   }
