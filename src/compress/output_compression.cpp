@@ -24,7 +24,7 @@ constexpr Suffix kSuffixes[] = {
 
 // Levels fast enough for a live recording and for copying a file at disk speed
 // (docs/PERFORMANCE.md, compressed outputs).
-constexpr int kZstdLevel = 3;
+constexpr int kZstdLevel = 1;
 constexpr int kGzipLevel = 6;
 constexpr std::uint32_t kXzPreset = 1;
 

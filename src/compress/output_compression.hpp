@@ -20,7 +20,7 @@ OutputCompression output_compression(std::string_view name);
 // The length of that suffix (".zst": 4), 0 for None.
 std::size_t compression_suffix_size(OutputCompression compression);
 
-// The encoder for `compression` (not None): zstd at level 3 with worker threads, gzip at
+// The encoder for `compression` (not None): zstd at level 1 with worker threads, gzip at
 // level 6 (libdeflate), xz at preset 1 (single-threaded: each frame is an xz stream).
 // Throws std::bad_alloc when the library cannot make one.
 std::shared_ptr<util::FrameEncoder> make_frame_encoder(OutputCompression compression);

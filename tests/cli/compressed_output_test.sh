@@ -113,6 +113,31 @@ for out in lim.dlt.zst lim.dlt.gz lim.txt.zst lim.txt.xz; do
   done
 done
 
+# --- SIGINT while a file is decoded: a valid file of whole records, exit 130 -----------------
+for out in sig.dlt.zst sig.txt.gz; do
+  full=$work/big.dlt
+  [[ $out == *.txt.* ]] && full=$work/big.txt
+  rm -f "$work/$out"
+  "$DLTDUMP" --threads=1 -o "$work/$out" "$work/big.dlt" 2> "$work/err" &
+  pid=$!
+  # once the program catches SIGINT (its SigCgt mask), then a moment into the run
+  while mask=$(awk '/^SigCgt:/ {print $2}' /proc/$pid/status 2> /dev/null) && [ -n "$mask" ] &&
+    (( ((16#$mask >> 1) & 1) == 0 )); do :; done
+  sleep 0.3
+  kill -INT $pid
+  wait $pid
+  rc=$?
+  if [ $rc -eq 0 ]; then
+    unpack "$work/$out" | cmp -s - "$full" || fail "SIGINT $out: finished without writing everything"
+  else
+    [ $rc -eq 130 ] || fail "SIGINT $out: exit $rc, expected 130"
+    one_line "SIGINT $out" "$work/err"
+    valid "SIGINT $out" "$work/$out"
+    unpack "$work/$out" > "$work/cut"
+    cmp -s -n "$(stat -c %s "$work/cut")" "$work/cut" "$full" || fail "SIGINT $out: not a prefix of the full output"
+  fi
+done
+
 # --- an existing file; formats not written --------------------------------------------------
 echo keep > "$work/exists.dlt.zst"
 "$DLTDUMP" -o "$work/exists.dlt.zst" "$work/in.dlt" 2> "$work/err"
