@@ -69,9 +69,7 @@ class FdWriter {
 
   // Writes what is buffered, then bytes [offset, offset+length) of the regular file
   // `in_fd` (named `in_name` in errors), copied inside the kernel (copy_file_range) where
-  // the two files allow it, else read and written. A compressed output reads them and
-  // writes them compressed, on the calling thread (the encoder has threads of its own), in
-  // frames that end where `whole_prefix` says whole records end. The copy runs on a helper thread
+  // the two files allow it, else read and written. The copy runs on a helper thread
   // (through its own duplicate of `in_fd`) while the caller goes on; the next call of any
   // writing method waits for it first, so records stay in order, and throws its failure
   // as util::output_error — also when the source fails: it was readable a moment ago (the
@@ -79,6 +77,9 @@ class FdWriter {
   // completed. After a failure, a regular file keeps the block's first
   // `whole_prefix(0, written)` bytes: the whole records among the `written` bytes that made
   // it (without the function, none). `whole_prefix` is called by that next call.
+  // A compressed output (set_encoder) is not copied but read and compressed, on the
+  // calling thread (the encoder has threads of its own), in frames that end where
+  // `whole_prefix` says whole records end; a failure throws at once.
   // whole_prefix(from, limit), `from` the start of a record of the block: where the last
   // whole record of the block's bytes [from, limit) ends (`from` if none does).
   using WholePrefix = std::function<std::uint64_t(std::uint64_t from, std::uint64_t limit)>;

@@ -100,16 +100,20 @@ check_cut() {
     *) [ "$(tail -c 1 "$work/cut" | od -An -c | tr -d ' ')" == '\n' ] || fail "$1: ends inside a line" ;;
   esac
 }
+# failed_write NAME RC FILE FULL: the run failed on a write (exit 5, one line in $work/err)
+# and left FILE as check_cut wants it.
+failed_write() {
+  [ "$2" -eq 5 ] || fail "$1: exit $2, expected 5"
+  one_line "$1" "$work/err"
+  check_cut "$1" "$3" "$4"
+}
 for out in lim.dlt.zst lim.dlt.gz lim.txt.zst lim.txt.xz; do
   for threads in 1 2; do
     full=$work/big.dlt
     [[ $out == *.txt.* ]] && full=$work/big.txt
     rm -f "$work/$out"
     (ulimit -f 3000; exec "$DLTDUMP" --threads=$threads -o "$work/$out" "$work/big.dlt" 2> "$work/err")
-    rc=$?
-    [ $rc -eq 5 ] || fail "ulimit $out ($threads threads): exit $rc, expected 5"
-    one_line "ulimit $out ($threads threads)" "$work/err"
-    check_cut "ulimit $out ($threads threads)" "$work/$out" "$full"
+    failed_write "ulimit $out ($threads threads)" $? "$work/$out" "$full"
   done
 done
 
@@ -169,10 +173,7 @@ if mount -t tmpfs -o size=3m tmpfs "$work/mnt" 2>/dev/null; then
       esac
       rm -f "$mnt"/*
       "$DLTDUMP" --threads=$threads -o "$mnt/$out" "$work/big.dlt" 2> "$work/err"
-      rc=$?
-      [ $rc -eq 5 ] || fail "full disk $out ($threads threads): exit $rc, expected 5"
-      one_line "full disk $out ($threads threads)" "$work/err"
-      check_cut "full disk $out ($threads threads)" "$mnt/$out" "$full"
+      failed_write "full disk $out ($threads threads)" $? "$mnt/$out" "$full"
     done
   done
   umount "$mnt" && mnt=""
