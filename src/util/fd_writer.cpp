@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <exception>
+#include <utility>
 
 #include "util/error.hpp"
 #include "util/shrink_guard.hpp"
@@ -231,6 +233,11 @@ void FdWriter::copy_from(int in_fd, std::string_view in_name, std::uint64_t offs
 void FdWriter::finish_copy() {
   if (!copy_.thread.joinable()) return;
   copy_.thread.join();
+  if (encoder_) {
+    written_ += copy_.done;  // the whole frames that made it (a failed one was cut off)
+    if (copy_.failure) std::rethrow_exception(std::exchange(copy_.failure, nullptr));
+    return;
+  }
   if (copy_.error == 0) {
     written_ += copy_.length;
     return;
@@ -253,31 +260,59 @@ void FdWriter::finish_copy() {
 
 void FdWriter::copy_compressed(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
                                const WholePrefix& whole_prefix) {
-  std::vector<char>& part = copy_.scratch;
-  part.resize(kFlushBytes);
+  // The frames' ends, found here: whole_prefix reads the caller's bytes. About kFlushBytes
+  // of whole records each (all of them when no record ends there: a block of one record).
+  copy_.frame_ends.clear();
   for (std::uint64_t from = 0; from < length;) {
-    // A frame of the whole records in the next kFlushBytes (all of them when no record
-    // ends there: a block made of one record).
     const std::uint64_t limit = std::min<std::uint64_t>(length, from + kFlushBytes);
     std::uint64_t to = limit;
     if (limit < length && whole_prefix) {
       to = whole_prefix(from, limit);
       if (to <= from) to = limit;
     }
+    copy_.frame_ends.push_back(to);
+    from = to;
+  }
+  copy_.in_name = in_name;
+  copy_.done = 0;
+  copy_.failure = nullptr;
+  // Reading and compressing overlap with the caller's decoding, on the helper thread.
+  auto run = [this, offset](int from) {
+    try {
+      compress_range(from, offset);
+    } catch (...) {
+      copy_.failure = std::current_exception();
+    }
+  };
+  const int own = ::fcntl(in_fd, F_DUPFD_CLOEXEC, 0);
+  if (own < 0) {
+    run(in_fd);  // no descriptor to spare: now
+    copy_.thread = std::thread([] {});
+    return;
+  }
+  copy_.thread = std::thread([run, own] {
+    run(own);
+    ::close(own);
+  });
+}
+
+void FdWriter::compress_range(int in_fd, std::uint64_t offset) {
+  std::vector<char>& part = copy_.scratch;
+  std::uint64_t from = 0;
+  for (const std::uint64_t to : copy_.frame_ends) {
     const std::size_t want = static_cast<std::size_t>(to - from);
-    part.resize(std::max(part.size(), want));
+    if (part.size() < want) part.resize(want);
     for (std::size_t got = 0; got < want;) {
       const ssize_t n = ::pread(in_fd, part.data() + got, want - got, static_cast<off_t>(offset + from + got));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0)
         throw output_error(
-            name_, with_os_reason("Couldn't copy from " + std::string(in_name) + " to " + name_, n == 0 ? EIO : errno));
+            name_, with_os_reason("Couldn't copy from " + copy_.in_name + " to " + name_, n == 0 ? EIO : errno));
       got += static_cast<std::size_t>(n);
     }
     write_frame({part.data(), want});
-    from = to;
+    copy_.done = from = to;
   }
-  ShrinkGuard::poll();
 }
 
 void FdWriter::write_frame(std::string_view bytes) {
@@ -285,7 +320,6 @@ void FdWriter::write_frame(std::string_view bytes) {
   const std::string why = encoder_->encode(bytes, frame_);
   if (!why.empty()) throw output_error(name_, "Couldn't compress the output to " + name_ + ": " + why);
   write_records(frame_, false);  // no record ends: a failure cuts the whole frame off
-  written_ += bytes.size();
 }
 
 void FdWriter::write_direct(std::string_view text) {
@@ -304,6 +338,7 @@ void FdWriter::write_direct(std::string_view text) {
         else if (next) take = static_cast<std::size_t>(static_cast<const char*>(next) - text.data()) + 1;
       }
       write_frame(text.substr(0, take));
+      written_ += take;
       text.remove_prefix(take);
     }
   }
@@ -315,12 +350,8 @@ void FdWriter::flush() {
   const std::size_t n = buf_.size();
   if (n == 0) return;
   try {
-    if (encoder_) {
-      write_frame(buf_.view());
-    } else {
-      write_records(buf_.view(), false);
-      written_ += n;
-    }
+    if (encoder_) write_frame(buf_.view());
+    else write_records(buf_.view(), false);
   } catch (...) {
     buf_.clear();
     ends_.clear();
@@ -328,6 +359,7 @@ void FdWriter::flush() {
   }
   buf_.clear();
   ends_.clear();
+  written_ += n;
   // The write may have waited for a slow reader: an input cut meanwhile is found now,
   // before its decoder reads on into the bytes the cut took (util/shrink_guard.hpp).
   ShrinkGuard::poll();

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
@@ -77,9 +78,9 @@ class FdWriter {
   // completed. After a failure, a regular file keeps the block's first
   // `whole_prefix(0, written)` bytes: the whole records among the `written` bytes that made
   // it (without the function, none). `whole_prefix` is called by that next call.
-  // A compressed output (set_encoder) is not copied but read and compressed, on the
-  // calling thread (the encoder has threads of its own), in frames that end where
-  // `whole_prefix` says whole records end; a failure throws at once.
+  // A compressed output (set_encoder) is not copied but read and compressed on the helper
+  // thread, in frames that end where `whole_prefix` says whole records end (called at
+  // once, for every frame); after a failure the file keeps the frames written whole.
   // whole_prefix(from, limit), `from` the start of a record of the block: where the last
   // whole record of the block's bytes [from, limit) ends (`from` if none does).
   using WholePrefix = std::function<std::uint64_t(std::uint64_t from, std::uint64_t limit)>;
@@ -114,11 +115,14 @@ class FdWriter {
   // Waits for the copy in progress, if any; throws its failure.
   void finish_copy();
   // Writes `bytes` (whole records) compressed, as one frame; throws util::output_error
-  // after cutting a regular file back to the frame's start. Adds them to written_.
+  // after cutting a regular file back to the frame's start. The caller counts them.
   void write_frame(std::string_view bytes);
-  // The compressed copy_from: reads the block in parts of whole records, one frame each.
+  // The compressed copy_from: finds the frames' ends, then starts compress_range.
   void copy_compressed(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
                        const WholePrefix& whole_prefix);
+  // On the helper thread: reads and writes each frame of copy_.frame_ends, counting
+  // copy_.done; throws what write_frame throws, or util::output_error if `in_fd` fails.
+  void compress_range(int in_fd, std::uint64_t offset);
 
   // The copy on the helper thread, and what became of it.
   struct Copy {
@@ -130,6 +134,11 @@ class FdWriter {
     bool source_failed = false;       // the source ended early or could not be read
     bool use_copy_file_range = true;  // until the kernel says it cannot for these files
     std::vector<char> scratch;        // for reading and writing when it cannot
+    // A compressed output's copy: where its frames end (offsets in the block), how much
+    // of the block made it in whole frames, and the failure that stopped it.
+    std::vector<std::uint64_t> frame_ends;
+    std::uint64_t done = 0;
+    std::exception_ptr failure;
   };
   Copy copy_;
 

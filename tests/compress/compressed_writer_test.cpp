@@ -51,6 +51,15 @@ std::string numbered_lines(int count) {
   return text;
 }
 
+// The whole_prefix of a block of `text` from its byte `base` (util::FdWriter::copy_from):
+// where its last whole line before `limit` ends.
+util::FdWriter::WholePrefix whole_lines(const std::string& text, std::uint64_t base = 0) {
+  return [&text, base](std::uint64_t from, std::uint64_t limit) -> std::uint64_t {
+    const std::size_t end = text.rfind('\n', base + limit - 1) + 1;  // npos + 1 = 0
+    return end > base + from ? end - base : from;
+  };
+}
+
 int create(const std::string& path) { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); }
 
 }  // namespace
@@ -90,9 +99,7 @@ TEST(CompressedOutput, EveryWritingPathRoundTrips) {
         at = end;
       }
       w.write_direct(lines);
-      w.copy_from(in, "in", 0, lines.size(), [&](std::uint64_t from, std::uint64_t limit) {
-        return lines.rfind('\n', limit - 1) + 1 > from ? lines.rfind('\n', limit - 1) + 1 : from;
-      });
+      w.copy_from(in, "in", 0, lines.size(), whole_lines(lines));
       w.flush();
       EXPECT_EQ(w.size(), 3 * lines.size());
     }
@@ -127,4 +134,55 @@ TEST(CompressedOutput, AFailedWriteKeepsWholeFrames) {
     EXPECT_TRUE(lines.compare(0, kept.size(), kept) == 0) << suffix;
     EXPECT_EQ(kept.back(), '\n') << suffix;
   }
+}
+
+// The compressed copy (on the helper thread) keeps the frames that made it whole when the
+// file size limit stops it, and reports a source that ended early at the next call.
+TEST(CompressedOutput, AFailedCopyKeepsWholeFrames) {
+  test::TempDir dir;
+  const std::string lines = numbered_lines(200000);
+  {
+    const int in = create(dir / "in");
+    ASSERT_EQ(::write(in, lines.data(), lines.size()), static_cast<ssize_t>(lines.size()));
+    ::close(in);
+  }
+  const std::string path = dir / "out.dlt.zst";
+  const int fd = create(path);
+  const int in = ::open((dir / "in").c_str(), O_RDONLY | O_CLOEXEC);
+  {
+    FileSizeLimit limit(1 << 20);
+    util::FdWriter w(fd, path);
+    w.set_encoder(compress::make_frame_encoder(OutputCompression::Zstd));
+    w.copy_from(in, "in", 0, lines.size(), whole_lines(lines));
+    EXPECT_EQ(exit_code_of([&] { w.flush(); }), util::ExitCode::OutputError);
+    EXPECT_GT(w.size(), 1000000u);
+    EXPECT_LT(w.size(), lines.size());
+  }
+  ::close(fd);
+  const std::string kept = unpack(path);
+  EXPECT_GT(kept.size(), 1000000u);
+  EXPECT_TRUE(lines.compare(0, kept.size(), kept) == 0);
+  EXPECT_EQ(kept.back(), '\n');
+
+  // 100 bytes past the source's end: the copy fails after the frames before them.
+  const std::string short_path = dir / "short.txt.zst";
+  const int out = create(short_path);
+  {
+    util::FdWriter w(out, short_path);
+    w.set_encoder(compress::make_frame_encoder(OutputCompression::Zstd));
+    w.copy_from(in, "in", 100, lines.size(), whole_lines(lines, 100));
+    try {
+      w.flush();
+      ADD_FAILURE() << "no error";
+    } catch (const util::Error& e) {
+      EXPECT_EQ(e.exit_code(), util::ExitCode::OutputError);
+      EXPECT_NE(std::string(e.what()).find("Couldn't copy from in to " + short_path), std::string::npos) << e.what();
+    }
+  }
+  ::close(out);
+  ::close(in);
+  const std::string got = unpack(short_path);
+  EXPECT_GT(got.size(), 1000000u);
+  EXPECT_TRUE(got == lines.substr(100, got.size()));
+  EXPECT_EQ(got.back(), '\n');
 }
