@@ -148,12 +148,18 @@ std::map<std::string, std::string> files_of(const std::string& dir) {
 
 // The content of a file of zstd frames; fails unless it decodes whole.
 std::string zstd_unpack(const std::string& packed) {
-  const unsigned long long bound = ZSTD_decompressBound(packed.data(), packed.size());
-  if (ZSTD_isError(bound) || bound == ZSTD_CONTENTSIZE_ERROR) fail("a compressed output is not valid zstd");
-  std::string out(static_cast<std::size_t>(bound), '\0');
-  const std::size_t n = ZSTD_decompress(out.data(), out.size(), packed.data(), packed.size());
-  if (ZSTD_isError(n)) fail("a compressed output does not decompress");
-  out.resize(n);
+  ZSTD_DCtx* d = ZSTD_createDCtx();
+  std::string out, chunk(ZSTD_DStreamOutSize(), '\0');
+  ZSTD_inBuffer in{packed.data(), packed.size(), 0};
+  std::size_t left = 0;  // 0 once a frame is complete and flushed
+  do {
+    ZSTD_outBuffer o{chunk.data(), chunk.size(), 0};
+    left = ZSTD_decompressStream(d, &o, &in);
+    if (ZSTD_isError(left)) fail("a compressed output does not decompress");
+    if (in.pos == in.size && o.pos == 0 && left != 0) fail("a compressed output ends inside a frame");
+    out.append(chunk.data(), o.pos);
+  } while (in.pos < in.size || left != 0);
+  ZSTD_freeDCtx(d);
   return out;
 }
 

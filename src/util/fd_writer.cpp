@@ -214,9 +214,12 @@ void FdWriter::copy_from(int in_fd, std::string_view in_name, std::uint64_t offs
   copy_.whole_prefix = std::move(whole_prefix);
   copy_.error = 0;
   copy_.source_failed = false;
-  auto run = [this, offset, length](int from) {
+  start_copy(in_fd, [this, offset, length](int from) {
     copy_range(from, fd_, offset, length, copy_.use_copy_file_range, copy_.scratch, copy_.error, copy_.source_failed);
-  };
+  });
+}
+
+void FdWriter::start_copy(int in_fd, std::function<void(int)> run) {
   // The helper thread reads through its own descriptor, so the caller may close `in_fd`.
   const int own = ::fcntl(in_fd, F_DUPFD_CLOEXEC, 0);
   if (own < 0) {
@@ -224,7 +227,7 @@ void FdWriter::copy_from(int in_fd, std::string_view in_name, std::uint64_t offs
     copy_.thread = std::thread([] {});
     return;
   }
-  copy_.thread = std::thread([run, own] {
+  copy_.thread = std::thread([run = std::move(run), own] {
     run(own);
     ::close(own);
   });
@@ -277,22 +280,12 @@ void FdWriter::copy_compressed(int in_fd, std::string_view in_name, std::uint64_
   copy_.done = 0;
   copy_.failure = nullptr;
   // Reading and compressing overlap with the caller's decoding, on the helper thread.
-  auto run = [this, offset](int from) {
+  start_copy(in_fd, [this, offset](int from) {
     try {
       compress_range(from, offset);
     } catch (...) {
       copy_.failure = std::current_exception();
     }
-  };
-  const int own = ::fcntl(in_fd, F_DUPFD_CLOEXEC, 0);
-  if (own < 0) {
-    run(in_fd);  // no descriptor to spare: now
-    copy_.thread = std::thread([] {});
-    return;
-  }
-  copy_.thread = std::thread([run, own] {
-    run(own);
-    ::close(own);
   });
 }
 

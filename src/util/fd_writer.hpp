@@ -112,6 +112,9 @@ class FdWriter {
   std::size_t record_end_after(std::string_view bytes, std::size_t done, bool lines) const;
   // Cuts a regular file back by `bytes` (the part of a block written before a failure).
   void cut_back(std::uint64_t bytes);
+  // Runs `run` on the helper thread with its own duplicate of `in_fd` (or now, when no
+  // descriptor is left).
+  void start_copy(int in_fd, std::function<void(int)> run);
   // Waits for the copy in progress, if any; throws its failure.
   void finish_copy();
   // Writes `bytes` (whole records) compressed, as one frame; throws util::output_error
