@@ -8,6 +8,7 @@
 #   round_ratio I J   the median over the last medians call's rounds of CMDJ's time over
 #                     CMDI's (1-based): each ratio from two runs seconds apart;
 #   settle FILE…      puts files in the page-cache state of a first read from disk (below);
+#   output_dir A B    sets $out, where a bench's outputs go (below);
 #   machine_line      prints the machine the figures come from.
 work=${work:-${BENCH_WORK:-/tmp/dltdump-bench}}
 mkdir -p "$work"
@@ -31,6 +32,20 @@ rare_corpus() {
   [ -f "$big" ] || "$gen" --profile verbose --size "${size_mb}M" --seed 1 --rare-app RARE -o "$big"
   [ -f "$small" ] || "$gen" --profile verbose --size "${peer_mb}M" --seed 1 --rare-app RARE -o "$small"
   printf 'RARE ----\n' > "$work/rare.filter"
+}
+# output_dir SHM_NAME WORK_NAME: sets $out, the folder the outputs go to — $OUT_DIR if set,
+# else /dev/shm/SHM_NAME when it has room for twice the corpus (size_mb) and 512 MiB, so
+# that disk write-back of one run does not slow the next, else $work/WORK_NAME — made now
+# and removed at exit.
+output_dir() {
+  out=${OUT_DIR:-}
+  if [ -z "$out" ]; then
+    local free_kb
+    free_kb=$(df -k --output=avail /dev/shm 2> /dev/null | tail -1 || echo 0)
+    if [ "${free_kb:-0}" -gt $(( (size_mb * 2 + 512) * 1024 )) ]; then out=/dev/shm/$1; else out=$work/$2; fi
+  fi
+  mkdir -p "$out"
+  trap 'rm -rf "$out"' EXIT
 }
 round_ratio() {
   awk -v i="$1" -v j="$2" '{print $j / $i}' "$work/rounds" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'

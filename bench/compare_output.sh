@@ -14,13 +14,7 @@ set -eu
 . "$(dirname "$0")/common.sh"
 dlt_bench_args "$@"
 rare_corpus
-out=${OUT_DIR:-}
-if [ -z "$out" ]; then
-  free_kb=$(df -k --output=avail /dev/shm 2> /dev/null | tail -1 || echo 0)
-  if [ "${free_kb:-0}" -gt $(( (size_mb * 2 + 512) * 1024 )) ]; then out=/dev/shm/dltdump-bench-out; else out=$work/out; fi
-fi
-mkdir -p "$out"
-trap 'rm -rf "$out"' EXIT
+output_dir dltdump-bench-out out
 
 machine_line
 echo "corpus: $big ($(stat -c %s "$big") bytes), $small; outputs in $out; $runs runs each, medians"

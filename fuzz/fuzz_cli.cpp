@@ -15,6 +15,8 @@
 //   each input's file holds what that input alone prints: context never crosses inputs);
 // * a DLT or PCAP-NG output decodes back to exactly the lines the text output lists
 //   (positions and the counters of skip lines aside);
+// * the same text or DLT file output compressed (`-o <name>.zst`, on N threads)
+//   decompresses to exactly those files (issue #26);
 // * --sort gives the same for 1 and N threads and through runs on disk, and the same lines
 //   in another order where the options do not tie lines to their order; files by
 //   lifecycle (%LC%) together hold the sorted lines, each in their order (issue #24).
@@ -37,6 +39,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -141,6 +144,23 @@ std::map<std::string, std::string> files_of(const std::string& dir) {
   }
   closedir(d);
   return files;
+}
+
+// The content of a file of zstd frames; fails unless it decodes whole.
+std::string zstd_unpack(const std::string& packed) {
+  ZSTD_DCtx* d = ZSTD_createDCtx();
+  std::string out, chunk(ZSTD_DStreamOutSize(), '\0');
+  ZSTD_inBuffer in{packed.data(), packed.size(), 0};
+  std::size_t left = 0;  // 0 once a frame is complete and flushed
+  do {
+    ZSTD_outBuffer o{chunk.data(), chunk.size(), 0};
+    left = ZSTD_decompressStream(d, &o, &in);
+    if (ZSTD_isError(left)) fail("a compressed output does not decompress");
+    if (in.pos == in.size && o.pos == 0 && left != 0) fail("a compressed output ends inside a frame");
+    out.append(chunk.data(), o.pos);
+  } while (in.pos < in.size || left != 0);
+  ZSTD_freeDCtx(d);
+  return out;
 }
 
 struct Run {
@@ -689,6 +709,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (file1.diagnostics != file2.diagnostics) fail("1 and N threads differ in diagnostics");
   if (!pcapng && file1.files != file2.files) fail("1 and N threads write different files");
   if (pcapng && file1.files.size() != file2.files.size()) fail("1 and N threads write different PCAP-NG files");
+  if (!pcapng) {
+    const Run packed = run(with({"-o", to_file[1] + ".zst"}, paths), h.threads, h.block_bytes, split_bytes);
+    std::map<std::string, std::string> unpacked;
+    for (const auto& [name, bytes] : packed.files) {
+      if (!name.ends_with(".zst")) fail("a compressed output file without its suffix");
+      unpacked[name.substr(0, name.size() - 4)] = zstd_unpack(bytes);
+    }
+    if (packed.rc != one.rc) fail("a compressed output changes the exit code");
+    if (unpacked != file1.files) fail("a compressed output does not decompress to the uncompressed files");
+  }
 
   if (text) {
     for (const auto& [name, bytes] : file1.files) {

@@ -7,9 +7,9 @@ packages=(
   cmake ninja-build g++ make          # build
   pkg-config libpcre2-dev             # regular expressions (PCRE2 with its JIT)
   libpugixml-dev                      # FIBEX catalogues (XML)
-  zlib1g-dev libzstd-dev liblzma-dev  # compressed inputs: gzip, zstd, xz (src/compress/)
-  libbz2-dev                          #   and bzip2
-  gzip zstd xz-utils bzip2 zip        # the same formats made by their tools (tests, bench)
+  zlib1g-dev libzstd-dev liblzma-dev  # compressed inputs and outputs: gzip, zstd, xz (src/compress/)
+  libbz2-dev libdeflate-dev           #   bzip2 inputs; gzip outputs (libdeflate)
+  gzip zstd xz-utils bzip2 zip        # the same formats made and read back by their tools (tests, bench)
   libgtest-dev libbenchmark-dev       # unit tests, micro-benchmarks
   clang libclang-rt-14-dev            # libFuzzer targets
   clang-format clang-tidy             # house style: make format, scripts/check-format.sh, check-tidy.sh

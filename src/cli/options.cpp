@@ -163,7 +163,8 @@ std::string parse_output(const std::string& name) {
                              "Option " + option_quoted(OptionId::Output) + " names " + shown_output(name) +
                                  ", but dltdump does not write " + std::string(format) +
                                  " (it writes DLT for *.dlt, PCAP-NG for *.pcapng, JSON Lines for *.jsonl and "
-                                 "*.ndjson, CSV for *.csv, text for other names)");
+                                 "*.ndjson, CSV for *.csv, text for other names, compressed by a .gz, .zst or "
+                                 ".xz suffix after the extension)");
   return name;
 }
 

@@ -23,9 +23,10 @@ void DltSink::write_run() {
   run_bytes_ = 0;
   if (bytes >= runs_.copy) {
     // If the copy fails part-way, the messages that arrived whole stay.
-    writer_.copy_block(source_.fd, path_, offset, bytes, [run = source_.bytes.data() + offset](std::uint64_t arrived) {
-      return whole_messages(run, arrived);
-    });
+    writer_.copy_block(source_.fd, path_, offset, bytes,
+                       [run = source_.bytes.data() + offset](std::uint64_t from, std::uint64_t limit) {
+                         return from + whole_messages(run + from, limit - from);
+                       });
   } else {
     util::TextBuffer& out = writer_.begin({}, 0);
     out.append(reinterpret_cast<const char*>(source_.bytes.data() + offset), static_cast<std::size_t>(bytes));

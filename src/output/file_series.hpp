@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "compress/output_compression.hpp"
 #include "output/file_template.hpp"
 #include "util/file_identity.hpp"
 #include "util/scoped_fd.hpp"
@@ -43,6 +44,8 @@ struct FileSeriesOptions {
   std::uint64_t split_bytes = 0;           // 0: one file per series
   bool force = false;                      // truncate existing files (never inputs or this run's)
   std::vector<util::FileIdentity> inputs;  // files that must never be written
+  // Compresses each file (the writer's business: the series counts bytes before compression)
+  compress::OutputCompression compression = compress::OutputCompression::None;
 };
 
 class FileSeries {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "compress/output_compression.hpp"
 #include "output/count_sink.hpp"
 #include "output/dlt_sink.hpp"
 #include "output/file_template.hpp"
@@ -52,10 +53,17 @@ constexpr Unwritten kUnwritten[] = {
     {".htm", "HTML"},
 };
 
+// `name` without its compression suffix: the name whose extension decides the kind.
+std::string_view uncompressed_name(std::string_view name) {
+  return name.substr(0, name.size() - compress::compression_suffix_size(compress::output_compression(name)));
+}
+
+// The kind of `name` (a fixed name), by the extension before any compression suffix.
 OutputKind kind_of_fixed(std::string_view name) {
   if (name.empty() || iequals(name, "CON:") || iequals(name, "/dev/stdout")) return OutputKind::Console;
-  if (ends_with_ignoring_case(name, ".dlt")) return OutputKind::Dlt;
-  if (ends_with_ignoring_case(name, ".pcapng")) return OutputKind::Pcapng;
+  const std::string_view inner = uncompressed_name(name);
+  if (ends_with_ignoring_case(inner, ".dlt")) return OutputKind::Dlt;
+  if (ends_with_ignoring_case(inner, ".pcapng")) return OutputKind::Pcapng;
   return OutputKind::Text;
 }
 
@@ -65,17 +73,22 @@ std::string kind_deciding_name(std::string_view name) { return FileTemplate(name
 
 std::string_view unwritten_format(std::string_view name) {
   const std::string fixed = kind_deciding_name(name);
-  if (kind_of_fixed(fixed) != OutputKind::Text) return {};
+  const OutputKind kind = kind_of_fixed(fixed);
+  const bool compressed = compress::output_compression(fixed) != compress::OutputCompression::None;
+  if (compressed && kind == OutputKind::Pcapng) return "compressed PCAP-NG";
+  if (kind != OutputKind::Text) return {};
+  const std::string_view inner = uncompressed_name(fixed);
   for (const auto& u : kUnwritten)
-    if (ends_with_ignoring_case(fixed, u.extension)) return u.format;
+    if (ends_with_ignoring_case(inner, u.extension)) return u.format;
   return {};
 }
 
 dlt::LineFormatter::Style record_style(std::string_view name) {
   using Style = dlt::LineFormatter::Style;
   const std::string fixed = kind_deciding_name(name);
-  if (ends_with_ignoring_case(fixed, ".jsonl") || ends_with_ignoring_case(fixed, ".ndjson")) return Style::Json;
-  if (ends_with_ignoring_case(fixed, ".csv")) return Style::Csv;
+  const std::string_view inner = uncompressed_name(fixed);
+  if (ends_with_ignoring_case(inner, ".jsonl") || ends_with_ignoring_case(inner, ".ndjson")) return Style::Json;
+  if (ends_with_ignoring_case(inner, ".csv")) return Style::Csv;
   return Style::Text;
 }
 
@@ -92,7 +105,8 @@ Output::Output(const OutputOptions& options, int console_fd) : kind_(output_kind
     sink_ = std::make_unique<StatsSink>(*writer_, *options.stats, options.stats_count_loss);
     return;
   }
-  FileSeriesOptions files{options.name, options.split_bytes, options.force, options.inputs};
+  FileSeriesOptions files{options.name, options.split_bytes, options.force, options.inputs,
+                          compress::output_compression(kind_deciding_name(options.name))};
   switch (kind_) {
     case OutputKind::Console:
     case OutputKind::Text:

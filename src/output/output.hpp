@@ -2,9 +2,11 @@
 // nothing, `CON:` or `/dev/stdout` (any case) → the console; `*.dlt` → DLT; `*.pcapng` →
 // PCAP-NG; any other name → a UTF-8 text file, of JSON Lines records for `*.jsonl` and
 // `*.ndjson`, of CSV rows for `*.csv` (record_style; else --out says, text lines by
-// default). Extensions compare case-insensitively. A name whose extension promises a
-// format dltdump does not write (`*.pcap`, `*.dlt.gz`, `*.json`, …) is refused by the
-// command line (unwritten_format) rather than filled with text.
+// default). A `.gz`, `.zst` or `.xz` suffix after that extension compresses a file of DLT,
+// text, JSON Lines or CSV (compress/output_compression.hpp): the extension before it
+// decides the kind. Extensions compare case-insensitively. A name whose extension promises
+// a format dltdump does not write (`*.pcap`, `*.pcapng.gz`, `*.json`, `*.tgz`, …) is
+// refused by the command line (unwritten_format) rather than filled with text.
 //
 // The functions below take the `-o` template and decide from its fixed name
 // (FileTemplate::fixed_name: environment variables resolved, %FILE% and the other

@@ -11,10 +11,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "compress/output_compression.hpp"
 #include "output/file_series.hpp"
 #include "output/lifecycle_files.hpp"
 #include "output/record_target.hpp"
@@ -29,10 +31,13 @@ class RecordWriter final : public RecordTarget {
  public:
   // To an open descriptor (the console), named `name` in errors.
   RecordWriter(int fd, std::string name) : writer_(fd, std::move(name)), open_(true) {}
-  // To the files of `options`, opened as records arrive.
+  // To the files of `options`, opened as records arrive (compressed as options.compression
+  // says; a split counts the bytes before compression).
   explicit RecordWriter(FileSeriesOptions options)
-      : writer_(-1, {}), series_(std::in_place, std::move(options)),
-        by_lifecycle_(series_->name_template().has_lifecycle()) {}
+      : writer_(-1, {}), encoder_(compress::make_frame_encoder(options.compression)),
+        series_(std::in_place, std::move(options)), by_lifecycle_(series_->name_template().has_lifecycle()) {
+    if (encoder_) writer_.set_encoder(encoder_);
+  }
   RecordWriter(const RecordWriter&) = delete;
   RecordWriter& operator=(const RecordWriter&) = delete;
 
@@ -117,7 +122,8 @@ class RecordWriter final : public RecordTarget {
   void close_lifecycle_files();
   void put_header();
 
-  util::FdWriter writer_;  // the console's, or the series' file (one at a time)
+  util::FdWriter writer_;                        // the console's, or the series' file (one at a time)
+  std::shared_ptr<util::FrameEncoder> encoder_;  // compressed files: every writer's encoder
   std::optional<FileSeries> series_;
   bool by_lifecycle_ = false;  // the series names files by %LC%: files_ holds them
   LifecycleFiles<LifecycleFile> files_;

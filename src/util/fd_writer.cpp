@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <exception>
+#include <utility>
 
 #include "util/error.hpp"
 #include "util/shrink_guard.hpp"
@@ -55,7 +57,14 @@ void FdWriter::retarget(int fd, std::string name, std::uint64_t size) {
   name_ = std::move(name);
   written_ = size;
   cut_points_ = is_regular_file(fd);
-  record_ends_ = cut_points_ || is_pipe(fd);
+  // A compressed output's unit is the frame: it is cut back, or finished on a stop, whole.
+  record_ends_ = !encoder_ && (cut_points_ || is_pipe(fd));
+  ends_.clear();
+}
+
+void FdWriter::set_encoder(std::shared_ptr<FrameEncoder> encoder) {
+  encoder_ = std::move(encoder);
+  record_ends_ = !encoder_ && (cut_points_ || is_pipe(fd_));
   ends_.clear();
 }
 
@@ -197,6 +206,7 @@ void copy_range(int in_fd, int out_fd, std::uint64_t offset, std::uint64_t lengt
 void FdWriter::copy_from(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
                          WholePrefix whole_prefix) {
   flush();  // also waits for the copy before
+  if (encoder_) return copy_compressed(in_fd, in_name, offset, length, whole_prefix);
   struct stat st {};
   copy_.size_before = ::fstat(fd_, &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
   copy_.in_name = in_name;
@@ -204,9 +214,12 @@ void FdWriter::copy_from(int in_fd, std::string_view in_name, std::uint64_t offs
   copy_.whole_prefix = std::move(whole_prefix);
   copy_.error = 0;
   copy_.source_failed = false;
-  auto run = [this, offset, length](int from) {
+  start_copy(in_fd, [this, offset, length](int from) {
     copy_range(from, fd_, offset, length, copy_.use_copy_file_range, copy_.scratch, copy_.error, copy_.source_failed);
-  };
+  });
+}
+
+void FdWriter::start_copy(int in_fd, std::function<void(int)> run) {
   // The helper thread reads through its own descriptor, so the caller may close `in_fd`.
   const int own = ::fcntl(in_fd, F_DUPFD_CLOEXEC, 0);
   if (own < 0) {
@@ -214,7 +227,7 @@ void FdWriter::copy_from(int in_fd, std::string_view in_name, std::uint64_t offs
     copy_.thread = std::thread([] {});
     return;
   }
-  copy_.thread = std::thread([run, own] {
+  copy_.thread = std::thread([run = std::move(run), own] {
     run(own);
     ::close(own);
   });
@@ -223,6 +236,11 @@ void FdWriter::copy_from(int in_fd, std::string_view in_name, std::uint64_t offs
 void FdWriter::finish_copy() {
   if (!copy_.thread.joinable()) return;
   copy_.thread.join();
+  if (encoder_) {
+    written_ += copy_.done;  // the whole frames that made it (a failed one was cut off)
+    if (copy_.failure) std::rethrow_exception(std::exchange(copy_.failure, nullptr));
+    return;
+  }
   if (copy_.error == 0) {
     written_ += copy_.length;
     return;
@@ -234,7 +252,7 @@ void FdWriter::finish_copy() {
     // Keep the whole records that made it, nothing after them.
     const std::uint64_t arrived =
         std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size) - copy_.size_before, copy_.length);
-    const std::uint64_t keep = copy_.whole_prefix ? std::min(copy_.whole_prefix(arrived), arrived) : 0;
+    const std::uint64_t keep = copy_.whole_prefix ? std::min(copy_.whole_prefix(0, arrived), arrived) : 0;
     (void)!::ftruncate(fd_, static_cast<off_t>(copy_.size_before + keep));
     written_ += keep;
   }
@@ -243,10 +261,80 @@ void FdWriter::finish_copy() {
   throw_write_error(name_, err);
 }
 
+void FdWriter::copy_compressed(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
+                               const WholePrefix& whole_prefix) {
+  // The frames' ends, found here: whole_prefix reads the caller's bytes. About kFlushBytes
+  // of whole records each (all of them when no record ends there: a block of one record).
+  copy_.frame_ends.clear();
+  for (std::uint64_t from = 0; from < length;) {
+    const std::uint64_t limit = std::min<std::uint64_t>(length, from + kFlushBytes);
+    std::uint64_t to = limit;
+    if (limit < length && whole_prefix) {
+      to = whole_prefix(from, limit);
+      if (to <= from) to = limit;
+    }
+    copy_.frame_ends.push_back(to);
+    from = to;
+  }
+  copy_.in_name = in_name;
+  copy_.done = 0;
+  copy_.failure = nullptr;
+  // Reading and compressing overlap with the caller's decoding, on the helper thread.
+  start_copy(in_fd, [this, offset](int from) {
+    try {
+      compress_range(from, offset);
+    } catch (...) {
+      copy_.failure = std::current_exception();
+    }
+  });
+}
+
+void FdWriter::compress_range(int in_fd, std::uint64_t offset) {
+  std::vector<char>& part = copy_.scratch;
+  std::uint64_t from = 0;
+  for (const std::uint64_t to : copy_.frame_ends) {
+    const std::size_t want = static_cast<std::size_t>(to - from);
+    if (part.size() < want) part.resize(want);
+    for (std::size_t got = 0; got < want;) {
+      const ssize_t n = ::pread(in_fd, part.data() + got, want - got, static_cast<off_t>(offset + from + got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0)
+        throw output_error(
+            name_, with_os_reason("Couldn't copy from " + copy_.in_name + " to " + name_, n == 0 ? EIO : errno));
+      got += static_cast<std::size_t>(n);
+    }
+    write_frame({part.data(), want});
+    copy_.done = from = to;
+  }
+}
+
+void FdWriter::write_frame(std::string_view bytes) {
+  frame_.clear();
+  const std::string why = encoder_->encode(bytes, frame_);
+  if (!why.empty()) throw output_error(name_, "Couldn't compress the output to " + name_ + ": " + why);
+  write_records(frame_, false);  // no record ends: a failure cuts the whole frame off
+}
+
 void FdWriter::write_direct(std::string_view text) {
   flush();
-  write_records(text, true);
-  written_ += text.size();
+  if (!encoder_) {
+    write_records(text, true);
+    written_ += text.size();
+  } else {
+    // Frames of about kFlushBytes, each ending on a line's end.
+    while (!text.empty()) {
+      std::size_t take = text.size();
+      if (take > kFlushBytes) {
+        const void* last = ::memrchr(text.data(), '\n', kFlushBytes);
+        const void* next = last ? nullptr : std::memchr(text.data() + kFlushBytes, '\n', text.size() - kFlushBytes);
+        if (last) take = static_cast<std::size_t>(static_cast<const char*>(last) - text.data()) + 1;
+        else if (next) take = static_cast<std::size_t>(static_cast<const char*>(next) - text.data()) + 1;
+      }
+      write_frame(text.substr(0, take));
+      written_ += take;
+      text.remove_prefix(take);
+    }
+  }
   ShrinkGuard::poll();
 }
 
@@ -255,7 +343,8 @@ void FdWriter::flush() {
   const std::size_t n = buf_.size();
   if (n == 0) return;
   try {
-    write_records(buf_.view(), false);
+    if (encoder_) write_frame(buf_.view());
+    else write_records(buf_.view(), false);
   } catch (...) {
     buf_.clear();
     ends_.clear();

@@ -13,18 +13,26 @@
 // the last '\n' written. Pipes and terminals cannot be cut; their reader sees what was
 // taken.
 //
+// A compressed output (set_encoder) is written as independent frames of whole records,
+// one per flush (and per large block): a failed write cuts a regular file back to the end
+// of the last whole frame, and a stop finishes the frame begun, so that the file always
+// decodes, to whole records. size() still counts the bytes before compression.
+//
 // A stop request (util/stop_signal.hpp) that interrupts a write blocked on a pipe makes
 // the writer finish the record or line begun, drop the rest and throw util::Stopped, so
 // that a slow reader neither holds the run nor gets half a line.
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "util/frame_encoder.hpp"
 #include "util/text_buffer.hpp"
 
 namespace dltdump::util {
@@ -68,9 +76,14 @@ class FdWriter {
   // as util::output_error — also when the source fails: it was readable a moment ago (the
   // records were decoded from it), so if it is cut meanwhile the output cannot be
   // completed. After a failure, a regular file keeps the block's first
-  // `whole_prefix(written)` bytes: the whole records among the `written` bytes that made it
-  // (without the function, none). `whole_prefix` is called by that next call.
-  using WholePrefix = std::function<std::uint64_t(std::uint64_t written)>;
+  // `whole_prefix(0, written)` bytes: the whole records among the `written` bytes that made
+  // it (without the function, none). `whole_prefix` is called by that next call.
+  // A compressed output (set_encoder) is not copied but read and compressed on the helper
+  // thread, in frames that end where `whole_prefix` says whole records end (called at
+  // once, for every frame); after a failure the file keeps the frames written whole.
+  // whole_prefix(from, limit), `from` the start of a record of the block: where the last
+  // whole record of the block's bytes [from, limit) ends (`from` if none does).
+  using WholePrefix = std::function<std::uint64_t(std::uint64_t from, std::uint64_t limit)>;
   void copy_from(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
                  WholePrefix whole_prefix = {});
 
@@ -81,8 +94,13 @@ class FdWriter {
   // first: the buffer must be empty.
   void retarget(int fd, std::string name, std::uint64_t size = 0);
 
-  // Bytes written so far plus bytes buffered: the destination's size once flushed.
+  // Bytes written so far plus bytes buffered: the destination's size once flushed (for a
+  // compressed output, before compression).
   std::uint64_t size() const { return written_ + buf_.size(); }
+
+  // Compresses what is written from now on with `encoder` (shared by the writers of one
+  // output, which all write on one thread). Call before anything is buffered.
+  void set_encoder(std::shared_ptr<FrameEncoder> encoder);
 
  private:
   void write_records(std::string_view bytes, bool lines);
@@ -94,8 +112,20 @@ class FdWriter {
   std::size_t record_end_after(std::string_view bytes, std::size_t done, bool lines) const;
   // Cuts a regular file back by `bytes` (the part of a block written before a failure).
   void cut_back(std::uint64_t bytes);
+  // Runs `run` on the helper thread with its own duplicate of `in_fd` (or now, when no
+  // descriptor is left).
+  void start_copy(int in_fd, std::function<void(int)> run);
   // Waits for the copy in progress, if any; throws its failure.
   void finish_copy();
+  // Writes `bytes` (whole records) compressed, as one frame; throws util::output_error
+  // after cutting a regular file back to the frame's start. The caller counts them.
+  void write_frame(std::string_view bytes);
+  // The compressed copy_from: finds the frames' ends, then starts compress_range.
+  void copy_compressed(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
+                       const WholePrefix& whole_prefix);
+  // On the helper thread: reads and writes each frame of copy_.frame_ends, counting
+  // copy_.done; throws what write_frame throws, or util::output_error if `in_fd` fails.
+  void compress_range(int in_fd, std::uint64_t offset);
 
   // The copy on the helper thread, and what became of it.
   struct Copy {
@@ -107,6 +137,11 @@ class FdWriter {
     bool source_failed = false;       // the source ended early or could not be read
     bool use_copy_file_range = true;  // until the kernel says it cannot for these files
     std::vector<char> scratch;        // for reading and writing when it cannot
+    // A compressed output's copy: where its frames end (offsets in the block), how much
+    // of the block made it in whole frames, and the failure that stopped it.
+    std::vector<std::uint64_t> frame_ends;
+    std::uint64_t done = 0;
+    std::exception_ptr failure;
   };
   Copy copy_;
 
@@ -114,9 +149,11 @@ class FdWriter {
   std::string name_;
   TextBuffer buf_;
   std::uint64_t written_;
-  bool cut_points_ = false;          // the destination is a regular file: it can be cut back
-  bool record_ends_ = false;         // a regular file or a pipe: remember record ends
-  std::vector<std::uint32_t> ends_;  // end offsets of the buffered records
+  bool cut_points_ = false;                // the destination is a regular file: it can be cut back
+  bool record_ends_ = false;               // a regular file or a pipe: remember record ends
+  std::vector<std::uint32_t> ends_;        // end offsets of the buffered records
+  std::shared_ptr<FrameEncoder> encoder_;  // compressed output: frames of whole records
+  std::string frame_;                      // the frame being written
 };
 
 }  // namespace dltdump::util

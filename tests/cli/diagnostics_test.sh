@@ -87,7 +87,7 @@ lines_and_diag "a capture that fails part-way" 3 "$work/cut.exp" "cut.pcapng: PC
 diag "an output file of this run named as a later input" 4 "Not reading $work/self.dlt: it is an output file of this run" -o self.dlt a.dlt self.dlt
 
 # 11. An output name whose extension promises a format that is not written.
-for name in out.pcap x.dlt.gz x.json x.zst x.tar '%FILE%.tgz'; do
+for name in out.pcap x.pcapng.gz x.json x.zstd x.tar '%FILE%.tgz'; do
   diag "-o $name" 1 "Option 'output' names '$name', but dltdump does not write" -o "$name" a.dlt
   [ ! -e "$work/$name" ] && ok || fail "-o $name: the file was written"
 done

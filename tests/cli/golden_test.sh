@@ -359,7 +359,7 @@ for ext in csv jsonl dlt pcapng txt; do
 done
 E=JSONL "$DLTDUMP" -o "$e/p_%FILE%.%E%" "$e/in.dlt"
 expect_eq "E=JSONL -o p_%FILE%.%E%: JSON Lines" "$("$DLTDUMP" --out=json "$e/in.dlt")" "$(cat "$e/p_in.JSONL")"
-for ext in json gz pcap; do
+for ext in json tgz pcap.gz; do
   out=$(E=$ext "$DLTDUMP" -o "$e/z.%E%" "$e/in.dlt" 2>&1); rc=$?
   expect_eq "E=$ext -o z.%E%: refused, no file" "1:no" "$rc:$([ -e "$e/z.$ext" ] && echo yes || echo no)"
   [[ $out == *"z.$ext"* ]]; check "E=$ext -o z.%E%: the message names the expanded name ($out)" $?

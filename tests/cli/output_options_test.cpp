@@ -75,15 +75,16 @@ TEST(OutputOptions, NamesThatCannotBeWrittenAreRefused) {
   EXPECT_EQ(error({"-o", "out.pcap"}),
             "Option 'output' names 'out.pcap', but dltdump does not write classic PCAP (it "
             "writes DLT for *.dlt, PCAP-NG for *.pcapng, JSON Lines for *.jsonl and *.ndjson, CSV for *.csv, "
-            "text for other names)");
-  EXPECT_EQ(error({"--output=x.dlt.gz"}),
-            "Option 'output' names 'x.dlt.gz', but dltdump does not write gzip (it "
+            "text for other names, compressed by a .gz, .zst or .xz suffix after the extension)");
+  EXPECT_EQ(error({"--output=x.pcapng.gz"}),
+            "Option 'output' names 'x.pcapng.gz', but dltdump does not write compressed PCAP-NG (it "
             "writes DLT for *.dlt, PCAP-NG for *.pcapng, JSON Lines for *.jsonl and *.ndjson, CSV for *.csv, "
-            "text for other names)");
+            "text for other names, compressed by a .gz, .zst or .xz suffix after the extension)");
   EXPECT_NE(error({"-o", "%FILE%.JSON"}).find("does not write a JSON document "), std::string::npos);
   EXPECT_EQ(error({"--capture="}), "Option 'capture' has an empty file name");
   EXPECT_EQ(parse({"-o", "out.pcapng"}).dump.output, "out.pcapng");
   EXPECT_EQ(parse({"-o", "out.log"}).dump.output, "out.log");
+  EXPECT_EQ(parse({"-o", "out.dlt.gz"}).dump.output, "out.dlt.gz");
 }
 
 TEST(OutputOptions, KindByName) {
@@ -100,17 +101,30 @@ TEST(OutputOptions, KindByName) {
   EXPECT_EQ(output::output_kind("trip.pcap"), OutputKind::Text);  // legacy PCAP is not written
   EXPECT_EQ(output::output_kind("trip.txt"), OutputKind::Text);
   EXPECT_EQ(output::output_kind("trip.dlt.txt"), OutputKind::Text);
+  // a compression suffix: the extension before it decides
+  EXPECT_EQ(output::output_kind("trip.dlt.zst"), OutputKind::Dlt);
+  EXPECT_EQ(output::output_kind("TRIP.DLT.GZ"), OutputKind::Dlt);
+  EXPECT_EQ(output::output_kind("part_%CTR%.dlt.xz"), OutputKind::Dlt);
+  EXPECT_EQ(output::output_kind("trip.txt.zst"), OutputKind::Text);
+  EXPECT_EQ(output::output_kind("trip.gz"), OutputKind::Text);
+  EXPECT_EQ(output::output_kind(".gz"), OutputKind::Text);
+  EXPECT_EQ(output::record_style("trip.jsonl.gz"), dlt::LineFormatter::Style::Json);
+  EXPECT_EQ(output::record_style("trip.csv.XZ"), dlt::LineFormatter::Style::Csv);
 }
 
 TEST(OutputOptions, UnwrittenFormats) {
   using output::unwritten_format;
   EXPECT_EQ(unwritten_format("trip.pcap"), "classic PCAP");
   EXPECT_EQ(unwritten_format("TRIP.PCAP"), "classic PCAP");
-  EXPECT_EQ(unwritten_format("trip.dlt.gz"), "gzip");
-  for (const char* name : {"a.xz", "a.zst", "a.bz2", "a.zip", "a.json", "a.tar", "a.7z"})
+  EXPECT_EQ(unwritten_format("trip.pcapng.gz"), "compressed PCAP-NG");
+  EXPECT_EQ(unwritten_format("trip.pcap.zst"), "classic PCAP");
+  EXPECT_EQ(unwritten_format("trip.gz.gz"), "gzip");
+  for (const char* name :
+       {"a.zstd", "a.tgz", "a.txz", "a.bz2", "a.zip", "a.json", "a.json.xz", "a.tar", "a.tar.gz", "a.7z"})
     EXPECT_FALSE(unwritten_format(name).empty()) << name;
-  for (const char* name : {"", "CON:", "/dev/stdout", "a.dlt", "a.pcapng", "a.txt", "a.log", "a", "a.gz.txt", "pcap",
-                           "a.jsonl", "a.NDJSON", "a.csv"})
+  for (const char* name : {"",          "CON:",       "/dev/stdout", "a.dlt",   "a.pcapng", "a.txt", "a.log",
+                           "a",         "a.gz.txt",   "pcap",        "a.jsonl", "a.NDJSON", "a.csv", "a.dlt.gz",
+                           "a.txt.zst", "a.jsonl.xz", "a.csv.zst",   "a.gz",    "a.zst",    "a.xz"})
     EXPECT_TRUE(unwritten_format(name).empty()) << name;
 }
 
@@ -161,9 +175,11 @@ TEST(OutputOptions, KindFromTheExpandedName) {
   EXPECT_EQ(error({"-o", "y.%DLTDUMP_TEST_EXT%"}),
             "Option 'output' names 'y.%DLTDUMP_TEST_EXT%' ('y.json'), but dltdump does not write a JSON document (it "
             "writes DLT for *.dlt, PCAP-NG for *.pcapng, JSON Lines for *.jsonl and *.ndjson, CSV for *.csv, text "
-            "for other names)");
-  setenv("DLTDUMP_TEST_EXT", "dlt.gz", 1);
+            "for other names, compressed by a .gz, .zst or .xz suffix after the extension)");
+  setenv("DLTDUMP_TEST_EXT", "dlt.bz2", 1);
   EXPECT_FALSE(error({"-o", "y.%DLTDUMP_TEST_EXT%"}).empty());
+  setenv("DLTDUMP_TEST_EXT", "dlt.gz", 1);
+  EXPECT_EQ(output::output_kind("y.%DLTDUMP_TEST_EXT%"), OutputKind::Dlt);
   unsetenv("DLTDUMP_TEST_EXT");
   EXPECT_EQ(error({"-o", "%DLTDUMP_TEST_EXT%"}),
             "Option 'output' names '%DLTDUMP_TEST_EXT%', which is empty once expanded (an environment variable that "

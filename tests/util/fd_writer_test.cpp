@@ -18,33 +18,14 @@
 #include "output/temp_dir.hpp"
 #include "util/error.hpp"
 #include "util/exit_code_of.hpp"
+#include "util/file_size_limit.hpp"
 #include "util/stop_signal.hpp"
 
 using namespace dltdump;
 using dltdump::testing::exit_code_of;
+using dltdump::testing::FileSizeLimit;
 
 namespace {
-
-// Limits the size of files this process writes to `bytes` while alive (a write beyond it
-// fails with EFBIG instead of raising SIGXFSZ).
-class FileSizeLimit {
- public:
-  explicit FileSizeLimit(rlim_t bytes) {
-    old_signal_ = std::signal(SIGXFSZ, SIG_IGN);
-    getrlimit(RLIMIT_FSIZE, &old_);
-    rlimit r = old_;
-    r.rlim_cur = bytes;
-    setrlimit(RLIMIT_FSIZE, &r);
-  }
-  ~FileSizeLimit() {
-    setrlimit(RLIMIT_FSIZE, &old_);
-    std::signal(SIGXFSZ, old_signal_);
-  }
-
- private:
-  rlimit old_{};
-  void (*old_signal_)(int);
-};
 
 // The line of the util::Error `step` throws for its output (a failed write, or a broken
 // pipe); empty if it throws none.
@@ -228,9 +209,9 @@ TEST(FdWriter, AFailedCopyKeepsTheWholeRecordsThatArrived) {
     w.buffer().append(std::string(99, 'r') + "\n");
     w.line_done();
     // Records of 100 bytes: 9 of them fit whole after the first 100 bytes.
-    w.copy_from(in, "in", 0, 2000, [&](std::uint64_t written) {
+    w.copy_from(in, "in", 0, 2000, [&](std::uint64_t from, std::uint64_t written) {
       asked = written;
-      return written / 100 * 100;
+      return from + (written - from) / 100 * 100;
     });
     EXPECT_EQ(exit_code_of([&] { w.flush(); }), util::ExitCode::OutputError);
   }

@@ -1,0 +1,13 @@
+// gzip members (libdeflate: one call per member, the whole frame in memory).
+#pragma once
+
+#include <memory>
+
+#include "util/frame_encoder.hpp"
+
+namespace dltdump::compress {
+
+// Throws std::bad_alloc when libdeflate cannot make a compressor.
+std::shared_ptr<util::FrameEncoder> make_gzip_frame_encoder(int level);
+
+}  // namespace dltdump::compress

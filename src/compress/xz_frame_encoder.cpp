@@ -1,0 +1,40 @@
+#include "compress/xz_frame_encoder.hpp"
+
+#include <lzma.h>
+
+#include <string>
+
+namespace dltdump::compress {
+
+namespace {
+
+class XzFrameEncoder final : public util::FrameEncoder {
+ public:
+  explicit XzFrameEncoder(std::uint32_t preset) : preset_(preset) {}
+
+  std::string encode(std::string_view in, std::string& out) override {
+    const std::size_t before = out.size(), bound = lzma_stream_buffer_bound(in.size());
+    out.resize(before + bound);
+    std::size_t pos = before;
+    const lzma_ret r =
+        lzma_easy_buffer_encode(preset_, LZMA_CHECK_CRC64, nullptr, reinterpret_cast<const std::uint8_t*>(in.data()),
+                                in.size(), reinterpret_cast<std::uint8_t*>(out.data()), &pos, out.size());
+    out.resize(r == LZMA_OK ? pos : before);
+    switch (r) {
+      case LZMA_OK: return {};
+      case LZMA_MEM_ERROR: return "liblzma ran out of memory";
+      default: return "liblzma failed (error " + std::to_string(static_cast<int>(r)) + ")";
+    }
+  }
+
+ private:
+  std::uint32_t preset_;
+};
+
+}  // namespace
+
+std::shared_ptr<util::FrameEncoder> make_xz_frame_encoder(std::uint32_t preset) {
+  return std::make_shared<XzFrameEncoder>(preset);
+}
+
+}  // namespace dltdump::compress

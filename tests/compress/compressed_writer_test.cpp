@@ -1,0 +1,188 @@
+// Compressed outputs (issue #26): the suffixes, the encoders, and util::FdWriter writing
+// independent frames of whole records — read back by the formats' own tools, also after a
+// failed write (a file size limit), which must leave a valid file of whole records.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "compress/output_compression.hpp"
+#include "output/temp_dir.hpp"
+#include "util/exit_code_of.hpp"
+#include "util/fd_writer.hpp"
+#include "util/file_size_limit.hpp"
+
+using namespace dltdump;
+using compress::OutputCompression;
+using dltdump::testing::exit_code_of;
+using dltdump::testing::FileSizeLimit;
+
+namespace {
+
+// The output of `command` (a shell command), and whether it exited 0.
+std::pair<std::string, bool> run(const std::string& command) {
+  std::string out;
+  FILE* p = ::popen(command.c_str(), "r");
+  if (p == nullptr) return {out, false};
+  char chunk[1 << 16];
+  for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, p)) > 0;) out.append(chunk, n);
+  return {out, ::pclose(p) == 0};
+}
+
+// The decompressed content of `path` by its suffix's tool; fails the test if the tool
+// does not take the file whole.
+std::string unpack(const std::string& path) {
+  const OutputCompression c = compress::output_compression(path);
+  const std::string tool = c == OutputCompression::Zstd ? "zstd -q" : c == OutputCompression::Gzip ? "gzip" : "xz";
+  EXPECT_TRUE(run(tool + " -t '" + path + "'").second) << path << " is not valid";
+  return run(tool + " -dc '" + path + "'").first;
+}
+
+// Lines that compress a little only (pseudo-random digits), `count` of them.
+std::string numbered_lines(int count) {
+  std::string text;
+  unsigned x = 12345;
+  for (int i = 0; i < count; ++i) {
+    x = x * 1103515245u + 12345u;
+    text += "line " + std::to_string(i) + " " + std::to_string(x) + " " + std::to_string(x * 2654435761u) + "\n";
+  }
+  return text;
+}
+
+// The whole_prefix of a block of `text` from its byte `base` (util::FdWriter::copy_from):
+// where its last whole line before `limit` ends.
+util::FdWriter::WholePrefix whole_lines(const std::string& text, std::uint64_t base = 0) {
+  return [&text, base](std::uint64_t from, std::uint64_t limit) -> std::uint64_t {
+    const std::size_t end = text.rfind('\n', base + limit - 1) + 1;  // npos + 1 = 0
+    return end > base + from ? end - base : from;
+  };
+}
+
+int create(const std::string& path) { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); }
+
+}  // namespace
+
+TEST(CompressedOutput, SuffixesAfterTheKindsExtension) {
+  EXPECT_EQ(compress::output_compression("a.dlt.zst"), OutputCompression::Zstd);
+  EXPECT_EQ(compress::output_compression("A.TXT.GZ"), OutputCompression::Gzip);
+  EXPECT_EQ(compress::output_compression("a.jsonl.xz"), OutputCompression::Xz);
+  EXPECT_EQ(compress::output_compression("a.gz"), OutputCompression::Gzip);
+  for (const char* name : {"a.dlt", "a.zstd", "a.tgz", ".gz", "a.gz.txt", ""})
+    EXPECT_EQ(compress::output_compression(name), OutputCompression::None) << name;
+  EXPECT_EQ(compress::compression_suffix_size(OutputCompression::Zstd), 4u);
+  EXPECT_EQ(compress::compression_suffix_size(OutputCompression::None), 0u);
+}
+
+// Records through the buffer, a block of lines (write_direct) and a copied range
+// (copy_from) decompress to exactly what was written; size() counts them uncompressed.
+TEST(CompressedOutput, EveryWritingPathRoundTrips) {
+  test::TempDir dir;
+  const std::string lines = numbered_lines(60000);  // about 2.5 MiB: several frames
+  {
+    const int in = create(dir / "in");
+    ASSERT_EQ(::write(in, lines.data(), lines.size()), static_cast<ssize_t>(lines.size()));
+    ::close(in);
+  }
+  for (const char* suffix : {".zst", ".gz", ".xz"}) {
+    const std::string path = dir / (std::string("out.txt") + suffix);
+    const int fd = create(path);
+    const int in = ::open((dir / "in").c_str(), O_RDONLY | O_CLOEXEC);
+    {
+      util::FdWriter w(fd, path);
+      w.set_encoder(compress::make_frame_encoder(compress::output_compression(path)));
+      for (std::size_t at = 0; at < lines.size();) {
+        const std::size_t end = lines.find('\n', at) + 1;
+        w.buffer().append(lines.data() + at, end - at);
+        w.line_done();
+        at = end;
+      }
+      w.write_direct(lines);
+      w.copy_from(in, "in", 0, lines.size(), whole_lines(lines));
+      w.flush();
+      EXPECT_EQ(w.size(), 3 * lines.size());
+    }
+    ::close(fd);
+    ::close(in);
+    EXPECT_TRUE(unpack(path) == lines + lines + lines) << suffix;
+  }
+}
+
+// A write that fails part-way (a file size limit) cuts the file back to its last whole
+// frame: still valid, whole lines only.
+TEST(CompressedOutput, AFailedWriteKeepsWholeFrames) {
+  test::TempDir dir;
+  const std::string lines = numbered_lines(200000);
+  for (const char* suffix : {".zst", ".gz"}) {
+    const std::string path = dir / (std::string("out.txt") + suffix);
+    const int fd = create(path);
+    {
+      FileSizeLimit limit(1 << 20);
+      util::FdWriter w(fd, path);
+      w.set_encoder(compress::make_frame_encoder(compress::output_compression(path)));
+      EXPECT_EQ(exit_code_of([&] {
+                  w.write_direct(lines);
+                  w.flush();
+                }),
+                util::ExitCode::OutputError);
+    }
+    ::close(fd);
+    const std::string kept = unpack(path);
+    EXPECT_GT(kept.size(), 1000000u) << suffix;
+    EXPECT_LT(kept.size(), lines.size()) << suffix;
+    EXPECT_TRUE(lines.compare(0, kept.size(), kept) == 0) << suffix;
+    EXPECT_EQ(kept.back(), '\n') << suffix;
+  }
+}
+
+// The compressed copy (on the helper thread) keeps the frames that made it whole when the
+// file size limit stops it, and reports a source that ended early at the next call.
+TEST(CompressedOutput, AFailedCopyKeepsWholeFrames) {
+  test::TempDir dir;
+  const std::string lines = numbered_lines(200000);
+  {
+    const int in = create(dir / "in");
+    ASSERT_EQ(::write(in, lines.data(), lines.size()), static_cast<ssize_t>(lines.size()));
+    ::close(in);
+  }
+  const std::string path = dir / "out.dlt.zst";
+  const int fd = create(path);
+  const int in = ::open((dir / "in").c_str(), O_RDONLY | O_CLOEXEC);
+  {
+    FileSizeLimit limit(1 << 20);
+    util::FdWriter w(fd, path);
+    w.set_encoder(compress::make_frame_encoder(OutputCompression::Zstd));
+    w.copy_from(in, "in", 0, lines.size(), whole_lines(lines));
+    EXPECT_EQ(exit_code_of([&] { w.flush(); }), util::ExitCode::OutputError);
+    EXPECT_GT(w.size(), 1000000u);
+    EXPECT_LT(w.size(), lines.size());
+  }
+  ::close(fd);
+  const std::string kept = unpack(path);
+  EXPECT_GT(kept.size(), 1000000u);
+  EXPECT_TRUE(lines.compare(0, kept.size(), kept) == 0);
+  EXPECT_EQ(kept.back(), '\n');
+
+  // 100 bytes past the source's end: the copy fails after the frames before them.
+  const std::string short_path = dir / "short.txt.zst";
+  const int out = create(short_path);
+  {
+    util::FdWriter w(out, short_path);
+    w.set_encoder(compress::make_frame_encoder(OutputCompression::Zstd));
+    w.copy_from(in, "in", 100, lines.size(), whole_lines(lines, 100));
+    try {
+      w.flush();
+      ADD_FAILURE() << "no error";
+    } catch (const util::Error& e) {
+      EXPECT_EQ(e.exit_code(), util::ExitCode::OutputError);
+      EXPECT_NE(std::string(e.what()).find("Couldn't copy from in to " + short_path), std::string::npos) << e.what();
+    }
+  }
+  ::close(out);
+  ::close(in);
+  const std::string got = unpack(short_path);
+  EXPECT_GT(got.size(), 1000000u);
+  EXPECT_TRUE(got == lines.substr(100, got.size()));
+  EXPECT_EQ(got.back(), '\n');
+}
