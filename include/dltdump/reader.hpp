@@ -45,6 +45,7 @@ struct ReaderOptions {
   std::vector<std::uint16_t> udp_ports{3490};  // captures: UDP datagrams to these ports
   std::vector<std::uint16_t> tcp_ports{3490};  // captures: TCP segments to or from these
   std::size_t batch_messages = 1024;           // messages a step stops at (see above; at least 1)
+  std::uint32_t max_ratio = 500;               // --max-ratio: a compressed input's bound (0: none)
 };
 
 class DLTDUMP_API Reader {

@@ -235,7 +235,8 @@ Reader::Reader(const std::string& path, const Filter& filter, ReaderOptions opti
       throw util::input_uri_error(path, path + ": live inputs are not read by the library yet (use the command line)");
     // Compressed data is read decompressed, as on the command line (input/decompressed_input.hpp).
     impl_->file.emplace(input::open_sniffed(spec.kind == input::InputKind::Stdin ? "-" : spec.path,
-                                            input_format(impl_->options.format), compress::Limits{})
+                                            input_format(impl_->options.format),
+                                            compress::Limits{.max_ratio = impl_->options.max_ratio})
                             .file);
     impl_->open();
   } catch (...) {

@@ -396,6 +396,9 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       if (all_skipped) {
         sink.flush();  // the warning follows the skip line
         print_line(diag_fd, input::skipped_only_warning(path, all_skipped, format, content).text);
+      } else if (input::is_compressed(content)) {  // --format given: read as it is, which it rarely is
+        sink.flush();
+        print_line(diag_fd, input::compressed_as_given_warning(path, format, content));
       }
       ++processed;
     } catch (const util::Error& e) {

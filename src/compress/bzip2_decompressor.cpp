@@ -20,6 +20,14 @@ class Bzip2Decompressor final : public Decompressor {
 
   Step run(std::span<const std::uint8_t> in, std::span<std::uint8_t> out, bool last) override {
     constexpr std::size_t kMax = std::numeric_limits<unsigned>::max();
+    if (padding_ || (between_streams_ && !in.empty() && in[0] == 0)) {
+      // Zero bytes after the last stream (storage padding): ignored, as bzip2 ignores
+      // trailing garbage. Anything else after them is not bzip2 data.
+      padding_ = true;
+      for (const std::uint8_t b : in)
+        if (b != 0) throw CorruptData("data after the zero bytes that follow the last stream");
+      return {in.size(), 0, last};
+    }
     if (between_streams_) {
       if (in.empty()) return {0, 0, last};
       BZ2_bzDecompressEnd(&s_);
@@ -39,7 +47,7 @@ class Bzip2Decompressor final : public Decompressor {
     } else if (rc == BZ_MEM_ERROR) {
       throw std::bad_alloc();
     } else if (rc != BZ_OK) {
-      throw CorruptData(rc == BZ_DATA_ERROR_MAGIC ? "not bzip2 data" : "corrupt data");
+      throw CorruptData(rc == BZ_DATA_ERROR_MAGIC ? "not bzip2 data" : "corrupt data", step.produced);
     }
     return step;
   }
@@ -51,6 +59,7 @@ class Bzip2Decompressor final : public Decompressor {
   }
   bz_stream s_{};
   bool between_streams_ = false;
+  bool padding_ = false;  // zero bytes after the last stream
 };
 
 }  // namespace

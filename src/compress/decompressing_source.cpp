@@ -42,6 +42,11 @@ struct DecompressingSource::Shared {
   std::vector<std::uint8_t> current;
   std::size_t current_pos = 0;
 
+  // Compressed bytes of the file used so far: of this layer's input, or of the outermost
+  // layer's when this one decompresses another's output (Limits::file).
+  std::uint64_t file_bytes() const {
+    return limits.file ? limits.file->input_progress() : consumed.load(std::memory_order_relaxed);
+  }
   void run() noexcept;
   void decompress();
   // Queues `chunk` (waits for room); false if cancelled.
@@ -52,9 +57,9 @@ struct DecompressingSource::Shared {
 };
 
 void DecompressingSource::Shared::fail(const std::string& what, const std::string& reason) const {
-  throw util::input_error(name, "Input " + name + ": " + what + " at compressed byte " +
-                                    std::to_string(consumed.load(std::memory_order_relaxed)) + " (decompressed byte " +
-                                    std::to_string(produced) + "): " + reason + "; decoding stopped there");
+  throw util::input_error(name, "Input " + name + ": " + what + " at compressed byte " + std::to_string(file_bytes()) +
+                                    " (decompressed byte " + std::to_string(produced) + "): " + reason +
+                                    "; decoding stopped there");
 }
 
 std::vector<std::uint8_t> DecompressingSource::Shared::take_spare() {
@@ -111,7 +116,7 @@ void DecompressingSource::Shared::decompress() {
       in = raw.next_window();
       input_ended = in.empty();
     }
-    // Small steps: a decoder that finds corrupt data drops what it made in that step.
+    // Small steps: the offsets of a fault are those of the step that found it.
     const std::span<const std::uint8_t> piece = in.first(std::min(in.size(), kStepBytes));
     const bool last = input_ended;  // then `in` is empty
     Decompressor::Step step;
@@ -119,6 +124,8 @@ void DecompressingSource::Shared::decompress() {
       step = d->run(piece, std::span(chunk).subspan(filled), last);
     } catch (const CorruptData& e) {
       raw.check_not_shrunk();  // the zeros of a file cut meanwhile are not the data's fault
+      filled += e.produced();  // what the step made before the fault is good: read first
+      produced += e.produced();
       fail_after_chunk(format + " data corrupt", e.what());
       return;
     }
@@ -127,7 +134,7 @@ void DecompressingSource::Shared::decompress() {
     consumed.store(used, std::memory_order_relaxed);
     filled += step.produced;
     produced += step.produced;
-    if (limits.max_ratio != 0 && produced > Limits::kRatioFloor && produced / limits.max_ratio > used) {
+    if (limits.max_ratio != 0 && produced > Limits::kRatioFloor && produced / limits.max_ratio > file_bytes()) {
       fail_after_chunk("decompressed stream over " + std::to_string(limits.max_ratio) + " times the compressed size",
                        "a likely decompression bomb (see --max-ratio)");
       return;

@@ -30,6 +30,11 @@ struct Limits {
   // (0: no limit); checked once it is past kRatioFloor, so small inputs never trip it.
   std::uint32_t max_ratio = 500;
   static constexpr std::uint64_t kRatioFloor = 64u << 20;
+  // For a layer inside another (x.dlt.gz.xz): the outermost layer, whose compressed bytes
+  // are the file's — the ratio and the offsets in messages count those, so that nesting
+  // cannot multiply the ratio. Null: this layer reads the file itself. It must outlive this
+  // layer (it does: this layer's input owns it).
+  const util::ByteSource* file = nullptr;
 };
 
 class DecompressingSource final : public util::ByteSource {

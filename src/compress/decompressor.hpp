@@ -18,10 +18,17 @@
 namespace dltdump::compress {
 
 // The compressed data is not valid (what() is the decoder's reason, e.g. "invalid block
-// type"); the caller names the input and the offset.
+// type"); the caller names the input and the offset. `produced`: bytes the failing step
+// wrote to the front of its `out` before the fault — good data (xz and bzip2 check each
+// block as it ends), which the caller delivers before the fault.
 class CorruptData : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit CorruptData(const std::string& what, std::size_t produced = 0)
+      : std::runtime_error(what), produced_(produced) {}
+  std::size_t produced() const noexcept { return produced_; }
+
+ private:
+  std::size_t produced_;
 };
 
 // What the xz decoder may use (a stream asking for more is refused as corrupt data).

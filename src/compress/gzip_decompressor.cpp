@@ -28,6 +28,7 @@ class GzipDecompressor final : public Decompressor {
     z_.avail_in = static_cast<uInt>(std::min(in.size(), kMax));
     z_.next_out = out.data();
     z_.avail_out = static_cast<uInt>(std::min(out.size(), kMax));
+    if (padding_ || (between_members_ && !in.empty() && in[0] == 0)) return pad(in, last);
     const uInt in_before = z_.avail_in, out_before = z_.avail_out;
     if (z_.avail_in > 0) between_members_ = false;
     const int rc = between_members_ ? Z_OK : inflate(&z_, Z_NO_FLUSH);
@@ -36,7 +37,7 @@ class GzipDecompressor final : public Decompressor {
       inflateReset(&z_);  // a next member may follow
       between_members_ = true;
     } else if (rc == Z_DATA_ERROR || rc == Z_NEED_DICT) {
-      throw CorruptData(z_.msg ? z_.msg : "invalid deflate data");
+      throw CorruptData(z_.msg ? z_.msg : "invalid deflate data", step.produced);
     } else if (rc == Z_MEM_ERROR) {
       throw std::bad_alloc();
     }  // Z_BUF_ERROR: no progress possible now (more input or room wanted)
@@ -45,8 +46,18 @@ class GzipDecompressor final : public Decompressor {
   }
 
  private:
+  // Zero bytes after the last member (a logger's storage pads its files): ignored, as gzip
+  // does. Anything else after them is not gzip data.
+  Step pad(std::span<const std::uint8_t> in, bool last) {
+    padding_ = true;
+    for (const std::uint8_t b : in)
+      if (b != 0) throw CorruptData("data after the zero bytes that follow the last member");
+    return {in.size(), 0, last};
+  }
+
   z_stream z_{};
   bool between_members_ = false;  // a member has ended and no byte of a next one was given
+  bool padding_ = false;          // zero bytes after the last member: see pad()
 };
 
 }  // namespace

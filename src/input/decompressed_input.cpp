@@ -30,6 +30,7 @@ SniffedInput open_sniffed(const std::string& path, InputFormat format, compress:
                                         " layers of compression; not read (at most that many are undone)");
     const util::InputFile::Identity identity = file->identity();
     auto source = std::make_unique<compress::DecompressingSource>(std::move(*file), *codec, path, limits);
+    if (!limits.file) limits.file = source.get();  // the inner layers count the file's bytes
     file.reset();
     file.emplace(util::InputFile::from_source(std::move(source), path, identity));
     content = sniff(*file);

@@ -194,6 +194,14 @@ std::string skipped_only_text(const std::string& name, std::uint64_t bytes, Inpu
 
 }  // namespace
 
+std::string compressed_as_given_warning(const std::string& name, InputFormat used, Content content) {
+  const char* as = used == InputFormat::Serial    ? "a serial recording"
+                   : used == InputFormat::Network ? "a network recording"
+                                                  : "a DLT file";
+  return name + ": " + describe(content) + " read as " + as +
+         ", as --format says (its lines are likely noise); without --format it is read decompressed";
+}
+
 util::Diagnostic skipped_only_warning(const std::string& name, std::uint64_t bytes, InputFormat used, Content content) {
   return {util::Culprit::Input, name, skipped_only_text(name, bytes, used, content)};
 }

@@ -49,6 +49,9 @@ const char* describe(Content content);
 // The one line for compressed data named `name` ("-" for standard input), e.g.
 // `x.dlt.gz: gzip-compressed data; decompress it first (e.g. gzip -dc x.dlt.gz | dltdump -)`.
 std::string compressed_message(Content content, const std::string& name);
+// The warning for compressed data that an explicit --format (not pcap) had read as it is,
+// in format `used`, when not every byte was skipped (else skipped_only_warning says it).
+std::string compressed_as_given_warning(const std::string& name, InputFormat used, Content content);
 
 // The warning for input `name` of `bytes` bytes, all skipped when decoded as `used` (File,
 // Serial or Network), whose content was sniffed as `content`: its line names the input and

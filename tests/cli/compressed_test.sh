@@ -126,12 +126,32 @@ open(sys.argv[2], "wb").write(d)' "$work/file.dlt.$v" "$work/bad.$v"
   expect_eq "corrupt .$v: one line" 1 "$(wc -l < "$work/err")"
   grep -qE "^Input $work/bad.$v: (gzip|zstd|xz|bzip2) data corrupt at compressed byte [0-9]+ \(decompressed byte [0-9]+\): .+; decoding stopped there$" "$work/err"
   check "corrupt .$v: the line names the input and the offsets: $(cat "$work/err")" $?
+  # The good bytes before the fault are decoded: about the messages the format's own tool
+  # gives before it stops (xz and bzip2 check a block as it ends: the step that finds the
+  # fault gave up to a block's good bytes; a deflate stream may yield a few garbled bytes
+  # before its check fails, which the tool writes and the framer reads as more messages).
+  tool=$(case $v in gz) echo gzip;; zst) echo zstd;; xz) echo xz;; bz2) echo bzip2;; esac)
+  theirs=$("$tool" -dc "$work/bad.$v" 2> /dev/null | "$DLTDUMP" --threads=1 - 2> /dev/null | grep -vc SKIP)
+  ours=$(grep -vc SKIP "$work/out")
+  [ $((ours * 100)) -ge $((theirs * 99)) ]; check "corrupt .$v: the messages before the fault ($ours, $tool -dc: $theirs)" $?
 done
 # Past the end of one member, garbage: corrupt, after the whole first member's lines.
 { cat "$work/file.dlt.gz"; printf 'garbage'; } > "$work/trailing.gz"
 "$DLTDUMP" --threads=1 "$work/trailing.gz" > "$work/out" 2> "$work/err"; rc=$?
 expect_eq "trailing garbage: exit 3" 3 $rc
 cmp -s "$work/ref" "$work/out"; check "trailing garbage: every line of the member" $?
+# Zero bytes after the last member or stream (storage padding) are ignored, as gzip and
+# bzip2 do; other bytes after them are not.
+for v in gz bz2; do
+  { cat "$work/file.dlt.$v"; head -c 1000 /dev/zero; } > "$work/padded.$v"
+  "$DLTDUMP" --threads=1 "$work/padded.$v" > "$work/out" 2> "$work/err"; rc=$?
+  expect_eq "zero padding after .$v: exit 0, nothing said" "0:0" "$rc:$(wc -c < "$work/err")"
+  cmp -s "$work/ref" "$work/out"; check "zero padding after .$v: every line" $?
+  { cat "$work/file.dlt.$v"; head -c 100 /dev/zero; printf 'x'; } > "$work/padjunk.$v"
+  "$DLTDUMP" --threads=1 "$work/padjunk.$v" > /dev/null 2> "$work/err"; rc=$?
+  grep -q "data after the zero bytes that follow the last" "$work/err"
+  check "junk after the zero padding of .$v: exit 3 and said ($rc: $(cat "$work/err"))" $([ $rc -eq 3 ] && echo $? || echo 1)
+done
 # The gzip magic alone: a stream that ends early. Four layers of compression: one line.
 printf '\x1f\x8b' > "$work/magic.gz"
 out=$("$DLTDUMP" "$work/magic.gz" 2>&1); rc=$?
@@ -156,6 +176,18 @@ done
 expect_eq "bomb with --max-ratio=0: read to its end (all skipped, the warning)" "0:1" "$rc:$(wc -l < "$work/err")"
 out=$("$DLTDUMP" --max-ratio=x "$work/bomb.xz" 2>&1); rc=$?
 expect_eq "--max-ratio=x: exit 1" "1:dltdump: Option 'max-ratio' must be a whole number from 0 to 4294967295, not 'x'" "$rc:$out"
+# Nesting does not multiply the ratio: two layers of gzip, each under 500, count against
+# the file's bytes (and the offset named is the file's).
+head -c 256M /dev/zero | gzip -1 | gzip -9 > "$work/nested.gz"
+"$DLTDUMP" -c "$work/nested.gz" > /dev/null 2> "$work/err"; rc=$?
+expect_eq "nested bomb: exit 3" 3 $rc
+size=$(stat -c %s "$work/nested.gz")
+grep -qE "^Input $work/nested.gz: decompressed stream over 500 times the compressed size at compressed byte $size " "$work/err"
+check "nested bomb: stopped, at a byte of the file ($size): $(cat "$work/err")" $?
+# Compressed data read as --format says: the lines and a warning.
+"$DLTDUMP" --format=net "$work/file.dlt.zst" > /dev/null 2> "$work/err"; rc=$?
+grep -q "zstd-compressed data read as a network recording, as --format says" "$work/err"
+check "--format=net on .zst: warned ($rc: $(cat "$work/err"))" $?
 # --follow does not follow compressed data.
 "$DLTDUMP" --follow "$work/file.dlt.gz" > /dev/null 2>&1
 expect_eq "--follow on a compressed file: exit 3" 3 $?
