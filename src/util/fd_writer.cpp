@@ -105,6 +105,7 @@ void FdWriter::write_records(std::string_view bytes, bool lines) {
       const int err = n == 0 ? EIO : errno;
       if (done > 0) cut_back(done - whole_part(bytes, done, lines));
       if (err == EPIPE && stop_requested()) throw Stopped();  // the stop came first
+      remove_if_no_frame();
       throw_write_error(name_, err);
     }
     // A stop interrupts a write blocked on a slow pipe (no SA_RESTART): finish the record
@@ -140,6 +141,11 @@ std::size_t FdWriter::whole_part(std::string_view bytes, std::size_t done, bool 
   // The last record end at or before `done` (0 if the first record was cut).
   auto after = std::upper_bound(ends_.begin(), ends_.end(), static_cast<std::uint32_t>(done));
   return after == ends_.begin() ? 0 : *(after - 1);
+}
+
+void FdWriter::remove_if_no_frame() noexcept {
+  struct stat st {};
+  if (encoder_ && cut_points_ && ::fstat(fd_, &st) == 0 && st.st_size == 0) ::unlink(name_.c_str());
 }
 
 void FdWriter::cut_back(std::uint64_t bytes) {
@@ -238,7 +244,10 @@ void FdWriter::finish_copy() {
   copy_.thread.join();
   if (encoder_) {
     written_ += copy_.done;  // the whole frames that made it (a failed one was cut off)
-    if (copy_.failure) std::rethrow_exception(std::exchange(copy_.failure, nullptr));
+    if (copy_.failure) {
+      remove_if_no_frame();
+      std::rethrow_exception(std::exchange(copy_.failure, nullptr));
+    }
     return;
   }
   if (copy_.error == 0) {

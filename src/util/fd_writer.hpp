@@ -110,6 +110,9 @@ class FdWriter {
   // Where the record or line that byte `done` of `bytes` belongs to ends (`done` itself at
   // a record start; bytes.size() when record ends are not known).
   std::size_t record_end_after(std::string_view bytes, std::size_t done, bool lines) const;
+  // After a failed write of a compressed file cut back to nothing: an empty file is not a
+  // valid compressed file (zstd -t and gzip -t refuse it), so it goes; no file is left.
+  void remove_if_no_frame() noexcept;
   // Cuts a regular file back by `bytes` (the part of a block written before a failure).
   void cut_back(std::uint64_t bytes);
   // Runs `run` on the helper thread with its own duplicate of `in_fd` (or now, when no

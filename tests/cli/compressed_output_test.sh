@@ -117,6 +117,19 @@ for out in lim.dlt.zst lim.dlt.gz lim.txt.zst lim.txt.xz; do
   done
 done
 
+# A limit below the first frame: nothing whole to keep, and an empty file is no valid
+# compressed file, so none is left.
+for out in tiny.dlt.zst tiny.txt.gz; do
+  for threads in 1 2; do
+    rm -f "$work/$out"
+    (ulimit -f 1; exec "$DLTDUMP" --threads=$threads -o "$work/$out" "$work/big.dlt" 2> "$work/err")
+    rc=$?
+    [ "$rc" -eq 5 ] || fail "ulimit below a frame, $out ($threads threads): exit $rc, expected 5"
+    one_line "ulimit below a frame, $out" "$work/err"
+    [ ! -e "$work/$out" ] || fail "ulimit below a frame, $out ($threads threads): $(stat -c %s "$work/$out") bytes left"
+  done
+done
+
 # --- SIGINT while a file is decoded: a valid file of whole records, exit 130 -----------------
 for out in sig.dlt.zst sig.txt.gz; do
   full=$work/big.dlt
