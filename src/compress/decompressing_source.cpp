@@ -126,7 +126,7 @@ void DecompressingSource::Shared::decompress() {
       raw.check_not_shrunk();  // the zeros of a file cut meanwhile are not the data's fault
       filled += e.produced();  // what the step made before the fault is good: read first
       produced += e.produced();
-      fail_after_chunk(format + " data corrupt", e.what());
+      fail_after_chunk(format + (e.unsupported() ? " data not read" : " data corrupt"), e.what());
       return;
     }
     in = in.subspan(step.consumed);

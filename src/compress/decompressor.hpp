@@ -21,14 +21,18 @@ namespace dltdump::compress {
 // type"); the caller names the input and the offset. `produced`: bytes the failing step
 // wrote to the front of its `out` before the fault — good data (xz and bzip2 check each
 // block as it ends), which the caller delivers before the fault.
+// `unsupported`: the data may be valid but asks for what the decoder is not set to give (a
+// zstd window over 128 MiB, a dictionary).
 class CorruptData : public std::runtime_error {
  public:
-  explicit CorruptData(const std::string& what, std::size_t produced = 0)
-      : std::runtime_error(what), produced_(produced) {}
+  explicit CorruptData(const std::string& what, std::size_t produced = 0, bool unsupported = false)
+      : std::runtime_error(what), produced_(produced), unsupported_(unsupported) {}
   std::size_t produced() const noexcept { return produced_; }
+  bool unsupported() const noexcept { return unsupported_; }
 
  private:
   std::size_t produced_;
+  bool unsupported_;
 };
 
 // What the xz decoder may use (a stream asking for more is refused as corrupt data).

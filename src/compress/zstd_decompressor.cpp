@@ -1,5 +1,6 @@
 // zstd through libzstd's streaming decoder; frames (and skippable frames) follow each other.
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include <new>
 
@@ -23,7 +24,21 @@ class ZstdDecompressor final : public Decompressor {
     ZSTD_inBuffer ib{in.data(), in.size(), 0};
     ZSTD_outBuffer ob{out.data(), out.size(), 0};
     const std::size_t rc = ZSTD_decompressStream(d_, &ob, &ib);
-    if (ZSTD_isError(rc)) throw CorruptData(ZSTD_getErrorName(rc));
+    if (ZSTD_isError(rc)) {
+      switch (ZSTD_getErrorCode(rc)) {
+        case ZSTD_error_frameParameter_windowTooLarge:
+          throw CorruptData(
+              "a frame needs a window over 128 MiB (made with zstd --long?); decompress it first, e.g. zstd "
+              "--long=31 -dc FILE | dltdump -",
+              ob.pos, true);
+        case ZSTD_error_dictionary_wrong:
+          throw CorruptData(
+              "made with a dictionary (zstd -D), which dltdump does not take; decompress it first, e.g. "
+              "zstd -D DICT -dc FILE | dltdump -",
+              ob.pos, true);
+        default: throw CorruptData(ZSTD_getErrorName(rc), ob.pos);
+      }
+    }
     if (ib.pos > 0 || ob.pos > 0) frame_end_ = rc == 0;  // 0: a frame ended and was flushed whole
     return {ib.pos, ob.pos, last && frame_end_ && ib.pos == in.size()};
   }

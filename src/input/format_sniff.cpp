@@ -12,6 +12,8 @@ namespace dltdump::input {
 
 namespace {
 
+constexpr std::size_t kTarMagicAt = 257;  // "ustar" in a tar header
+
 constexpr std::size_t kMarkerScanBytes = 64u << 10;
 
 bool starts_with(std::span<const std::uint8_t> h, const char* magic, std::size_t n) {
@@ -109,12 +111,18 @@ Content sniff_content(const HeadReader& head) {
   if (starts_with(h, "BZh", 3) && h.size() >= 4 && h[3] >= '1' && h[3] <= '9') return Content::Bzip2;
   if (starts_with(h, "PK\x03\x04", 4) || starts_with(h, "PK\x05\x06", 4) || starts_with(h, "PK\x07\x08", 4))
     return Content::Zip;
+  // An lz4 frame: its first byte would be a DLT header of version 0, which is not read.
+  if (starts_with(h, "\x04\x22\x4D\x18", 4)) return Content::Lz4;
   // Of these magics only zstd's could also begin a DLT packet (HTYP 0x28, then LEN 12285 of
   // a non-verbose message without ids): taken as zstd.
   if (starts_with(h, "\x28\xB5\x2F\xFD", 4)) return Content::Zstd;
   // A zstd skippable frame (magic 0x184D2A50..5F, little-endian; zstd skips it): its first
   // byte would be a header type of DLT version 2, which is not read.
   if (h.size() >= 4 && (h[0] & 0xF0) == 0x50 && h[1] == 0x2A && h[2] == 0x4D && h[3] == 0x18) return Content::Zstd;
+  // A tar archive (POSIX ustar or GNU): "ustar" at offset 257 of its first header.
+  if (const auto t = head(kTarMagicAt + 5);
+      t.size() == kTarMagicAt + 5 && std::memcmp(t.data() + kTarMagicAt, "ustar", 5) == 0)
+    return Content::Tar;
   if (network_chain(head)) return Content::DltNetwork;
   return marker_later(head);
 }
@@ -131,7 +139,7 @@ InputFormat format_of(Content content) {
 
 bool is_compressed(Content content) {
   return content == Content::Gzip || content == Content::Xz || content == Content::Zstd || content == Content::Bzip2 ||
-         content == Content::Zip;
+         content == Content::Zip || content == Content::Lz4 || content == Content::Tar;
 }
 
 bool confirms(Content content, InputFormat format) {
@@ -151,6 +159,8 @@ const char* describe(Content content) {
     case Content::Zstd: return "zstd-compressed data";
     case Content::Bzip2: return "bzip2-compressed data";
     case Content::Zip: return "a zip archive";
+    case Content::Lz4: return "lz4-compressed data";
+    case Content::Tar: return "a tar archive";
   }
   return "unrecognised data";
 }
@@ -159,9 +169,13 @@ std::string compressed_message(Content content, const std::string& name) {
   const bool stdin_input = name == "-";
   if (content == Content::Zip)
     return name + ": a zip archive; extract it first (e.g. unzip -p " + (stdin_input ? "FILE" : name) + " | dltdump -)";
+  if (content == Content::Tar)
+    return name + ": a tar archive (archives are not read yet); extract it first (e.g. tar -xf " +
+           (stdin_input ? std::string("FILE") : name) + ") and name its files";
   const char* tool = content == Content::Gzip   ? "gzip"
                      : content == Content::Xz   ? "xz"
                      : content == Content::Zstd ? "zstd"
+                     : content == Content::Lz4  ? "lz4"
                                                 : "bzip2";
   const std::string example =
       stdin_input ? std::string(tool) + " -dc FILE | dltdump -" : std::string(tool) + " -dc " + name + " | dltdump -";

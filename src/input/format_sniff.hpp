@@ -25,7 +25,21 @@
 
 namespace dltdump::input {
 
-enum class Content : std::uint8_t { Unknown, DltFile, DltSerial, DltNetwork, Pcap, Pcapng, Gzip, Xz, Zstd, Bzip2, Zip };
+enum class Content : std::uint8_t {
+  Unknown,
+  DltFile,
+  DltSerial,
+  DltNetwork,
+  Pcap,
+  Pcapng,
+  Gzip,
+  Xz,
+  Zstd,
+  Bzip2,
+  Zip,  // not read: named, with how to extract it
+  Lz4,  // not read: named, with how to decompress it
+  Tar   // not read (archives: issue #26): named, with how to extract it
+};
 
 // The input's first min(n, its size) bytes; the same bytes again on each call, more if n
 // grows (util::InputFile::head). At most kSniffBytes are asked for.

@@ -1,5 +1,7 @@
 #include "output/file_template.hpp"
 
+#include "util/ascii.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -104,10 +106,17 @@ std::string file_stem(std::string_view path) {
   if (path == "-") return "stdin";
   const std::size_t slash = path.rfind('/');
   std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
-  for (std::string_view packed : {".gz", ".zst", ".xz", ".bz2"}) {
-    if (base.size() > packed.size() && base.ends_with(packed)) {
-      base.remove_suffix(packed.size());
-      break;
+  // Every compression's extension, in any case (as a nested input is decompressed up to
+  // three times, x.dlt.zst.gz gives x), then the format's.
+  for (bool dropped = true; dropped;) {
+    dropped = false;
+    const std::string lower = util::ascii_lower(base);
+    for (std::string_view packed : {".gz", ".zst", ".xz", ".bz2"}) {
+      if (base.size() > packed.size() && std::string_view(lower).ends_with(packed)) {
+        base.remove_suffix(packed.size());
+        dropped = true;
+        break;
+      }
     }
   }
   const std::size_t dot = base.rfind('.');

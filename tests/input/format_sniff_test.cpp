@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include <algorithm>
 #include <random>
 
@@ -60,6 +62,11 @@ TEST(FormatSniff, MagicsAtTheStart) {
   EXPECT_EQ(sniff(bytes("BZh0")), Content::Unknown);  // no block size: not bzip2
   EXPECT_EQ(sniff(bytes("PK\x03\x04") + Bytes(30, 0)), Content::Zip);
   EXPECT_EQ(sniff(bytes("PK\x05\x06") + Bytes(18, 0)), Content::Zip);  // an empty archive
+  EXPECT_EQ(sniff(bytes("\x04\x22\x4D\x18") + Bytes(20, 0)), Content::Lz4);
+  Bytes tar(512, 0);
+  std::memcpy(tar.data() + 257, "ustar", 5);
+  EXPECT_EQ(sniff(tar), Content::Tar);
+  EXPECT_TRUE(is_compressed(Content::Tar));
   EXPECT_EQ(sniff({}), Content::Unknown);
   EXPECT_EQ(sniff(bytes("DL")), Content::Unknown);
 }

@@ -122,4 +122,8 @@ TEST(FileTemplate, FileStemDropsDirectoryAndLastExtension) {
   EXPECT_EQ(output::file_stem("drive.pcapng.zst"), "drive");
   EXPECT_EQ(output::file_stem("trip.xz"), "trip");
   EXPECT_EQ(output::file_stem(".gz"), ".gz");
+  EXPECT_EQ(output::file_stem("A.DLT.ZST"), "A");     // in any case
+  EXPECT_EQ(output::file_stem("c.dlt.zst.gz"), "c");  // every layer
+  EXPECT_EQ(output::file_stem("x.bz2.XZ.gz"), "x");
+  EXPECT_EQ(output::file_stem("only.zst.gz"), "only");
 }
