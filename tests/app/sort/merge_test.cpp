@@ -99,14 +99,32 @@ TEST(Merge, AnInputChangedBetweenThePassesIsLeftOut) {
 // A file of ECU A with its regions in reverse order: uptimes 0..count-1 (×10 ms), each
 // received on time, in `block`-long regions written last first (so the survey finds the
 // file out of order by nearly its whole length).
-std::string reversed_blocks(const std::string& name, std::uint32_t count, std::uint32_t block) {
+std::string reversed_blocks(const std::string& name, std::uint32_t count, std::uint32_t block,
+                            const std::string& ecu = "A", std::uint32_t offset_ms = 0) {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> uptime_delay;
   for (std::uint32_t start = (count - 1) / block * block;; start -= block) {
-    for (std::uint32_t u = start; u < std::min(count, start + block); ++u) uptime_delay.emplace_back(u * 10, 0);
+    for (std::uint32_t u = start; u < std::min(count, start + block); ++u)
+      uptime_delay.emplace_back(u * 10 + offset_ms, 0);
     if (start == 0) break;
   }
-  return write_file(name, "A", 100, uptime_delay);
+  return write_file(name, ecu, 100, uptime_delay);
 }
+
+// TMPDIR set to `dir` while it lives (where runs on disk go), as it was after.
+struct ScopedTmpdir {
+  explicit ScopedTmpdir(const char* dir) : had(std::getenv("TMPDIR") != nullptr) {
+    if (had) saved = std::getenv("TMPDIR");
+    ::setenv("TMPDIR", dir, 1);
+  }
+  ~ScopedTmpdir() {
+    if (had) ::setenv("TMPDIR", saved.c_str(), 1);
+    else ::unsetenv("TMPDIR");
+  }
+  ScopedTmpdir(const ScopedTmpdir&) = delete;
+  ScopedTmpdir& operator=(const ScopedTmpdir&) = delete;
+  bool had;
+  std::string saved;
+};
 
 TEST(Merge, AnInputRewrittenInPlaceBetweenThePassesIsLeftOut) {
   const std::string a = write_file("merge_e.dlt", "A", 100, {{10, 0}, {20, 0}});
@@ -141,15 +159,9 @@ TEST(Merge, ManyInputsTogetherOverTheTotalBoundAreSortedThroughRunsOnDisk) {
   // the bound per input, but over a total bound of 96 KiB — so the later ones are sorted
   // through runs on disk, and the order stays that of holding them all.
   std::vector<std::string> paths;
-  for (int i = 0; i < 6; ++i) {
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> uptime_delay;
-    for (std::uint32_t start = 500;; start -= 100) {
-      for (std::uint32_t u = start; u < start + 100; ++u) uptime_delay.emplace_back(u * 10 + i, 0);
-      if (start == 0) break;
-    }
-    paths.push_back(
-        write_file("merge_total_" + std::to_string(i) + ".dlt", std::string(1, 'A' + i), 100, uptime_delay));
-  }
+  for (std::uint32_t i = 0; i < 6; ++i)
+    paths.push_back(reversed_blocks("merge_total_" + std::to_string(i) + ".dlt", 600, 100,
+                                    std::string(1, static_cast<char>('A' + i)), i));
   const app::DumpConfig config = config_of(paths);
   const app::Survey survey = app::survey_inputs(config, 2);
   ASSERT_EQ(survey.failed, 0u);
@@ -161,16 +173,15 @@ TEST(Merge, ManyInputsTogetherOverTheTotalBoundAreSortedThroughRunsOnDisk) {
   ASSERT_EQ(on_disk.got.size(), 3600u);
   EXPECT_EQ(on_disk.got, in_memory.got);
   // The runs on disk were used: without a place for them, inputs fail (in one line each).
-  const char* old = std::getenv("TMPDIR");
-  const std::string saved = old ? old : "";
-  ::setenv("TMPDIR", "/nonexistent-dltdump-dir", 1);
-  Collect failing;
-  const int null = ::open("/dev/null", O_WRONLY);
-  const std::size_t failed = app::merge_inputs(survey, config, bounded, failing, null);
-  const std::size_t failed_unbounded = app::merge_inputs(survey, config, {}, failing, null);
-  ::close(null);
-  if (old) ::setenv("TMPDIR", saved.c_str(), 1);
-  else ::unsetenv("TMPDIR");
+  std::size_t failed = 0, failed_unbounded = 0;
+  {
+    const ScopedTmpdir nowhere("/nonexistent-dltdump-dir");
+    Collect failing;
+    const int null = ::open("/dev/null", O_WRONLY);
+    failed = app::merge_inputs(survey, config, bounded, failing, null);
+    failed_unbounded = app::merge_inputs(survey, config, {}, failing, null);
+    ::close(null);
+  }
   EXPECT_GT(failed, 0u);
   EXPECT_LT(failed, 6u);  // the first ones fit
   EXPECT_EQ(failed_unbounded, 0u);
@@ -182,15 +193,14 @@ TEST(Merge, RunsOnDiskThatCannotBeWrittenEndTheInputInOneLine) {
   const app::Survey survey = app::survey_inputs(config, 2);
   app::MergeOptions options;
   options.max_held_bytes = 32u << 10;
-  const char* old = std::getenv("TMPDIR");
-  const std::string saved = old ? old : "";
-  ::setenv("TMPDIR", "/nonexistent-dltdump-dir", 1);
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
   Collect out;
-  const std::size_t failed = app::merge_inputs(survey, config, options, out, fds[1]);
-  if (old) ::setenv("TMPDIR", saved.c_str(), 1);
-  else ::unsetenv("TMPDIR");
+  std::size_t failed = 0;
+  {
+    const ScopedTmpdir nowhere("/nonexistent-dltdump-dir");
+    failed = app::merge_inputs(survey, config, options, out, fds[1]);
+  }
   ::close(fds[1]);
   char line[512] = {};
   const ssize_t n = ::read(fds[0], line, sizeof line - 1);
