@@ -22,6 +22,7 @@ packages=(
   jq python3 python3-pandas           # JSON Lines and CSV read back (tests/cli/records_test.py),
   python3-jsonschema                  #   records checked against docs/json-records.schema.json
   man-db groff-base                   # the man page rendered (tests/cli/install_docs_test.py)
+  dpkg-dev lintian                    # the Debian package: cpack's dpkg-shlibdeps, lintian (tests/packaging)
   bash zsh fish tmux                  #   and the completions tried in each shell (zsh in tmux)
 )
 missing=()
