@@ -73,7 +73,11 @@ class DLTDUMP_API Message {
   // text for control messages.
   std::string text() const;
   // The arguments of a verbose message, typed, decoded now (struct members follow their
-  // struct, one level deeper); empty for other kinds.
+  // struct, one level deeper); of a non-verbose message that the Reader's catalogue
+  // decodes, its frame's arguments typed as verbose ones of the same values (HEX and BIN
+  // signals as unsigned integers with hex()/binary(), static texts as strings, RAW and
+  // unknown types as raw; each signal's name and unit from the catalogue); empty for other
+  // messages (control, non-verbose without a frame that reads the payload).
   std::vector<Argument> args() const;
 
  private:

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "api/access.hpp"
+#include "dlt/catalogue_payload.hpp"
 #include "dlt/line_formatter.hpp"
 #include "dlt/nonverbose_payload.hpp"
 #include "dlt/verbose_argument.hpp"
@@ -80,10 +81,16 @@ std::string Message::text() const {
 std::vector<Argument> Message::args() const {
   const dlt::Message& m = rec(record_);
   std::vector<Argument> out;
-  if (m.kind != dlt::PayloadKind::Verbose) return out;
   thread_local std::vector<dlt::VerboseArgument> list;
   list.clear();
-  dlt::list_verbose_arguments(m.payload, m.big_endian, m.noar, list);  // validated by the framer
+  if (m.kind == dlt::PayloadKind::Verbose) {
+    dlt::list_verbose_arguments(m.payload, m.big_endian, m.noar, list);  // validated by the framer
+  } else if (m.kind == dlt::PayloadKind::NonVerbose && m.frame && m.frame_decodes) {
+    // The frame took the payload after the message id exactly when the line was made.
+    dlt::list_frame_arguments(*m.frame, m.payload.subspan(4), m.big_endian, list);
+  } else {
+    return out;
+  }
   out.reserve(list.size());
   for (const auto& a : list) out.push_back(detail::Access::argument(a));
   return out;

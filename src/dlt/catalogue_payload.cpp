@@ -31,11 +31,13 @@ void append_lowercase_hex_length(util::TextBuffer& out, std::size_t n) {
 
 // What the walk tells its writer W about each argument, in payload order. FrameText writes
 // a line's text (into a TextBuffer, or nothing into a NullText: the walk then only checks
-// that the arguments take the bytes exactly); FrameJson, typed JSON.
+// that the arguments take the bytes exactly); FrameJson, typed JSON; FrameList, typed
+// records (W::kLists: given each argument's bytes instead of its value).
 template <class Out>
 struct FrameText {
   Out& out;
   static constexpr bool kFormats = Out::kFormats;
+  static constexpr bool kLists = false;
   void separator() { out.put(' '); }
   void argument(const CatalogueArg&) {}                    // a line shows no names or units
   void static_text(std::string_view t) { out.append(t); }  // made printable when the catalogue was built
@@ -152,6 +154,7 @@ bool walk(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool be, 
         if constexpr (W::kFormats) out.unknown(data, n);
         break;
     }
+    if constexpr (W::kLists) out.value(a, data, n);
   }
   return p == end;
 }
@@ -161,6 +164,7 @@ struct FrameJson {
   util::TextBuffer& out;
   const CatalogueArg* arg = nullptr;  // the argument being written
   static constexpr bool kFormats = true;
+  static constexpr bool kLists = false;
   void separator() { out.put(','); }
   void argument(const CatalogueArg& a) { arg = &a; }
   // `{"type":"<type>"` and the signal's name and unit, where the catalogue gives them (as
@@ -252,6 +256,59 @@ struct FrameJson {
   }
 };
 
+// FrameList: each argument a VerboseArgument record, typed as a verbose argument of the
+// same value would be (catalogue_payload.hpp says how).
+struct FrameList {
+  std::vector<VerboseArgument>& out;
+  bool big_endian;
+  static constexpr bool kFormats = false;
+  static constexpr bool kLists = true;
+  void argument(const CatalogueArg&) {}
+  // `data`: the argument's bytes (a fixed-size value's BYTE-LENGTH from there, of which
+  // the first `width` hold the value; `n` of a length-prefixed one; null for a text).
+  void value(const CatalogueArg& a, const std::uint8_t* data, std::size_t n) {
+    using T = VerboseArgument::Type;
+    using C = VerboseArgument::Coding;
+    VerboseArgument v;
+    v.big_endian = big_endian;
+    const std::string_view name = a.name(), unit = a.unit();
+    v.name = {reinterpret_cast<const std::uint8_t*>(name.data()), name.size()};
+    v.unit = {reinterpret_cast<const std::uint8_t*>(unit.data()), unit.size()};
+    auto number = [&](T type, C coding = C::Decimal) {
+      v.type = type;
+      v.coding = coding;
+      v.width = a.width;
+      v.data = {data, a.width};
+    };
+    switch (a.type) {
+      case SignalType::Text:
+        v.type = T::String;
+        v.coding = C::Utf8;  // made printable UTF-8 when the catalogue was built
+        v.data = {reinterpret_cast<const std::uint8_t*>(a.text.data()), a.text.size()};
+        break;
+      case SignalType::Bool: number(T::Bool); break;
+      case SignalType::Sint: number(T::Sint); break;
+      case SignalType::Uint: number(T::Uint); break;
+      case SignalType::Hex: number(T::Uint, C::Hex); break;
+      case SignalType::Bin: number(T::Uint, C::Binary); break;
+      case SignalType::Float: number(T::Float); break;
+      case SignalType::Ascii:
+      case SignalType::Utf8:
+        v.type = T::String;
+        v.coding = a.type == SignalType::Utf8 ? C::Utf8 : C::Decimal;
+        if (n > 0 && data[n - 1] == 0) --n;  // exactly one terminating NUL, as the line
+        v.data = {data, n};
+        break;
+      case SignalType::Raw:
+      case SignalType::Unknown:
+        v.type = T::Raw;
+        v.data = {data, n};
+        break;
+    }
+    out.push_back(v);
+  }
+};
+
 // Verbose type-info bits (as in dlt/verbose_payload.cpp).
 constexpr std::uint32_t kTiBool = 0x10, kTiSint = 0x20, kTiUint = 0x40, kTiFloa = 0x80, kTiStrg = 0x200,
                         kTiRawd = 0x400;
@@ -285,6 +342,12 @@ bool format_frame_args(const CatalogueFrame& f, std::span<const std::uint8_t> ar
 bool format_frame_args_json(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
                             util::TextBuffer& out) {
   FrameJson w{out};
+  return frame_may_fit(f, args.size()) && walk(f, args, big_endian, w);
+}
+
+bool list_frame_arguments(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
+                          std::vector<VerboseArgument>& out) {
+  FrameList w{out, big_endian};
   return frame_may_fit(f, args.size()) && walk(f, args, big_endian, w);
 }
 

@@ -11,9 +11,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "dlt/catalogue_frame.hpp"
 #include "dlt/message.hpp"
+#include "dlt/verbose_argument.hpp"
 #include "util/text_buffer.hpp"
 
 namespace dltdump::dlt {
@@ -32,6 +34,19 @@ bool frame_fits(const CatalogueFrame& f, std::span<const std::uint8_t> args, boo
 // exactly, as frame_fits; otherwise what was appended is partial.
 bool format_frame_args(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
                        util::TextBuffer& out);
+
+// The same arguments as typed records appended to `out`, for programs (the library's
+// Message::args): each as a verbose argument of its value would be — a fixed-size number
+// `width` bytes of the payload (HEX and BIN an unsigned integer shown in hexadecimal or
+// binary, a BOOL its first byte — the line shows true when any of its BYTE-LENGTH bytes
+// is set, and BYTE-LENGTH is 1 in the catalogues we know), a string its characters without one terminating NUL
+// (STRG_ASCII coded ASCII, STRG_UTF8 UTF-8), RAW, RAWD and unknown types raw bytes, a
+// static text a UTF-8 string pointing into the catalogue; the signal's name and unit (the
+// catalogue's) as a VARI's. The records point into `args` and the catalogue. Returns
+// false, with what came before the fault appended, when the arguments do not take the
+// bytes exactly (as frame_fits).
+bool list_frame_arguments(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
+                          std::vector<VerboseArgument>& out);
 
 // The same arguments as elements of a JSON array (without the brackets), one object per
 // argument as docs/json-records.md describes ("args"); the same result.

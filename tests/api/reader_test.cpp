@@ -339,6 +339,57 @@ TEST(ApiReader, TypedArguments) {
   EXPECT_EQ(batch[0].text(), "0xbeef -42 héllo 2.5 {true [1 2 3]}");
 }
 
+// A non-verbose message that the Reader's catalogue decodes has typed arguments too: its
+// frame's, with the catalogue's names and units; one the frame does not fit has none.
+TEST(ApiReader, TypedArgumentsOfACatalogueFrame) {
+  const std::string xml = std::string(::testing::TempDir()) + "dltdump-api-typed.xml";
+  {
+    std::FILE* f = std::fopen(xml.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs(
+        "<?xml version=\"1.0\"?>\n<fx:FIBEX xmlns:fx=\"http://www.asam.net/xml/fbx\" "
+        "xmlns:ho=\"http://www.asam.net/xml\">\n<fx:ELEMENTS>\n<fx:ECUS><fx:ECU ID=\"ECU1\"/></fx:ECUS>\n<fx:PDUS>\n"
+        "<fx:PDU ID=\"T\"><ho:DESC>speed</ho:DESC><fx:BYTE-LENGTH>0</fx:BYTE-LENGTH></fx:PDU>\n"
+        "<fx:PDU ID=\"V\"><fx:BYTE-LENGTH>2</fx:BYTE-LENGTH><fx:SIGNAL-INSTANCES><fx:SIGNAL-INSTANCE>"
+        "<fx:SIGNAL-REF ID-REF=\"S_UINT16\"/><fx:MANUFACTURER-EXTENSION><VARI_NAME>v</VARI_NAME>"
+        "<VARI_UNIT>km/h</VARI_UNIT></fx:MANUFACTURER-EXTENSION></fx:SIGNAL-INSTANCE></fx:SIGNAL-INSTANCES></fx:PDU>\n"
+        "</fx:PDUS>\n<fx:FRAMES>\n<fx:FRAME ID=\"ID_7\"><fx:PDU-INSTANCES>"
+        "<fx:PDU-INSTANCE><fx:PDU-REF ID-REF=\"T\"/></fx:PDU-INSTANCE>"
+        "<fx:PDU-INSTANCE><fx:PDU-REF ID-REF=\"V\"/></fx:PDU-INSTANCE></fx:PDU-INSTANCES>"
+        "<fx:MANUFACTURER-EXTENSION><MESSAGE_TYPE>DLT_TYPE_LOG</MESSAGE_TYPE><MESSAGE_INFO>DLT_LOG_INFO</MESSAGE_INFO>"
+        "<APPLICATION_ID>APP1</APPLICATION_ID><CONTEXT_ID>CTX1</CONTEXT_ID></fx:MANUFACTURER-EXTENSION></fx:FRAME>\n"
+        "</fx:FRAMES>\n</fx:ELEMENTS>\n</fx:FIBEX>\n",
+        f);
+    std::fclose(f);
+  }
+  dltdump::ReaderOptions options;
+  options.catalogue.emplace(std::vector<std::string>{xml}, dltdump::CatalogueLookup{.per_ecu = false, .id_only = true});
+  ASSERT_TRUE(options.catalogue->warnings().empty());
+  // Id 7 with two payload bytes (1 2: 513), then id 7 with one byte too many, then id 8.
+  Bytes too_long = nonverbose_message(7, 400);
+  too_long.push_back(3);
+  const std::size_t length = too_long.size() - 16;        // after the storage header
+  too_long[18] = static_cast<std::uint8_t>(length >> 8);  // the standard header's length (BE)
+  too_long[19] = static_cast<std::uint8_t>(length);
+  const Bytes file = dltdump::test::cat({nonverbose_message(7, 400), too_long, nonverbose_message(8, 401)});
+  auto reader = dltdump::Reader::from_memory(file, {}, std::move(options));
+  auto batch = reader.next_batch();
+  ASSERT_EQ(batch.size(), 3u);
+  EXPECT_EQ(batch[0].text(), "[7] speed 513");
+  const auto args = batch[0].args();
+  ASSERT_EQ(args.size(), 2u);
+  EXPECT_EQ(args[0].type(), dltdump::Argument::Type::string);
+  EXPECT_EQ(args[0].as_string(), "speed");
+  EXPECT_EQ(args[1].type(), dltdump::Argument::Type::uint);
+  EXPECT_EQ(args[1].as_uint(), 513u);
+  EXPECT_EQ(args[1].name(), "v");
+  EXPECT_EQ(args[1].unit(), "km/h");
+  EXPECT_EQ(batch[1].text(), "[7] ---|01 02 03");  // the frame does not take 3 bytes: the byte dump
+  EXPECT_TRUE(batch[1].args().empty());
+  EXPECT_TRUE(batch[2].args().empty());  // no frame for id 8
+  std::remove(xml.c_str());
+}
+
 TEST(ApiReader, MovedReaderGoesOn) {
   const Bytes file = sample_file();
   auto reader = dltdump::Reader::from_memory(file, {}, {});

@@ -380,6 +380,69 @@ TEST(FibexReader, EveryBaseTypeDecodes) {
             "1970/01/01 00:00:00.000000 0.0000 7 ECU1 APP1 CTX1 0 log info non-verbose 1 [6] 4660\n");
 }
 
+// The same frame's arguments as typed records (the library's Message::args): each type as
+// a verbose argument of its value, the values those of the line.
+TEST(FibexReader, EveryBaseTypeListsAsTypedArguments) {
+  const std::string pdus = pdu("B", "S_BOOL", 1) + pdu("S8", "S_SINT8", 1) + pdu("U16", "S_UINT16", 4) +
+                           pdu("H16", "S_HEX16", 2) + pdu("BIN8", "S_BIN8", 1) + pdu("F64", "S_FLOA64", 8) +
+                           pdu("R", "S_RAW", 0) + pdu("A", "S_STRG_ASCII", 0) + pdu("U", "S_UTF8", 0) +
+                           pdu("X0", "S_FOO", 0) + text_pdu("T", "a &amp; b\nc");
+  const std::string d =
+      doc(kEcu, pdus, frame("ID_5", {"B", "S8", "U16", "H16", "BIN8", "F64", "R", "A", "U", "X0", "T"}));
+  dlt::CatalogueBuilder b({});
+  std::vector<Warning> ws;
+  read_document("t.xml", d, b, ws);
+  ASSERT_TRUE(ws.empty());
+  const dlt::Catalogue c = b.build();
+  const std::vector<std::uint8_t> args{0x01,                                         // true
+                                       0xFE,                                         // -2
+                                       0x34, 0x12, 0xEE, 0xEE,                       // 4660 (2 of 4 bytes)
+                                       0xCD, 0xAB,                                   // 0xabcd
+                                       0xA5,                                         // 0b1010 0101
+                                       0,    0,    0,    0,    0,    0, 0xF8, 0x3F,  // 1.5
+                                       0x02, 0x00, 0xDE, 0xAD,                       // raw
+                                       0x03, 0x00, 'h',  0xA4, 0x00,                 // ASCII "h€" and its NUL
+                                       0x02, 0x00, 'o',  'k',                        // UTF-8
+                                       0x01, 0x00, 0x7E};                            // unknown, counted
+  dlt::Message m;
+  const dlt::CatalogueFrame* f = c.find(m, 5);
+  ASSERT_NE(f, nullptr);
+  std::vector<dlt::VerboseArgument> list;
+  ASSERT_TRUE(dlt::list_frame_arguments(*f, args, false, list));
+  using T = dlt::VerboseArgument::Type;
+  using C = dlt::VerboseArgument::Coding;
+  ASSERT_EQ(list.size(), 11u);
+  EXPECT_EQ(list[0].type, T::Bool);
+  EXPECT_EQ(dlt::argument_uint(list[0], 0), 1u);
+  EXPECT_EQ(list[1].type, T::Sint);
+  EXPECT_EQ(dlt::argument_int(list[1], 0), -2);
+  EXPECT_EQ(list[2].type, T::Uint);
+  EXPECT_EQ(list[2].width, 2);  // the value's bytes, not BYTE-LENGTH
+  EXPECT_EQ(dlt::argument_uint(list[2], 0), 4660u);
+  EXPECT_EQ(list[3].coding, C::Hex);
+  EXPECT_EQ(dlt::argument_uint(list[3], 0), 0xABCDu);
+  EXPECT_EQ(list[4].coding, C::Binary);
+  EXPECT_EQ(dlt::argument_uint(list[4], 0), 0xA5u);
+  EXPECT_EQ(list[5].type, T::Float);
+  EXPECT_EQ(dlt::argument_double(list[5], 0), 1.5);
+  EXPECT_EQ(list[6].type, T::Raw);
+  EXPECT_EQ(list[6].data.size(), 2u);
+  EXPECT_EQ(list[6].data[1], 0xAD);
+  EXPECT_EQ(list[7].type, T::String);
+  EXPECT_EQ(list[7].coding, C::Decimal);  // ASCII: read as ISO 8859-15, the NUL dropped
+  EXPECT_EQ(dlt::argument_string(list[7]), "h\u20ac");
+  EXPECT_EQ(list[8].coding, C::Utf8);
+  EXPECT_EQ(dlt::argument_string(list[8]), "ok");
+  EXPECT_EQ(list[9].type, T::Raw);
+  EXPECT_EQ(list[9].data.size(), 1u);
+  EXPECT_EQ(list[10].type, T::String);  // the static text, as the line shows it
+  EXPECT_EQ(dlt::argument_string(list[10]), "a & b.c");
+  for (const auto& a : list) EXPECT_TRUE(a.name.empty() && a.unit.empty());
+  // A payload the frame does not take exactly: false, as the line's byte dump.
+  list.clear();
+  EXPECT_FALSE(dlt::list_frame_arguments(*f, std::span(args).first(args.size() - 1), false, list));
+}
+
 }  // namespace
 }  // namespace dltdump::fibex
 
@@ -432,6 +495,16 @@ TEST(FibexReader, VariableNamesAndUnitsReachJsonArguments) {
             "{\"type\":\"sint\",\"name\":\"sp\\\"d\\u2028\",\"unit\":\"km/h\",\"bits\":16,\"value\":-2},"
             "{\"type\":\"uint\",\"bits\":16,\"value\":4660},"
             "{\"type\":\"string\",\"name\":\"label\",\"coding\":\"utf8\",\"value\":\"ok\"}");
+  // The typed records carry them too.
+  std::vector<dlt::VerboseArgument> list;
+  ASSERT_TRUE(dlt::list_frame_arguments(*f, args, false, list));
+  ASSERT_EQ(list.size(), 6u);
+  auto text = [](std::span<const std::uint8_t> b) { return std::string(b.begin(), b.end()); };
+  EXPECT_EQ(text(list[1].name), "reading");
+  EXPECT_EQ(text(list[1].unit), "Kelvin");
+  EXPECT_EQ(text(list[3].unit), "km/h");
+  EXPECT_TRUE(list[4].name.empty());
+  EXPECT_EQ(text(list[5].name), "label");
 }
 
 }  // namespace
