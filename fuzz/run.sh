@@ -128,6 +128,10 @@ dlf_filter() {  # type ecu app ctx payload regex-app regex-ctx regex-payload ica
 for s in 1 2; do
   "$capgen" --tcp "$work/tcp_n" --flows 3 --impair --seed "$s" -o "$work/tcp_c$s"
   { printf '\x00'; cat "$work/tcp_c$s"; } > "$work/corpus_capture_dlt/tcp$s.seed"
+  # Segments of whole messages: the chunked decoder's cuts find the streams settled and
+  # join the chunks (TcpStream::carry_on_from), which the mutations then break.
+  "$capgen" --tcp "$work/tcp_n" --flows 3 --whole --max-messages 2 --seed "$s" -o "$work/tcp_w$s"
+  { printf '\x04'; cat "$work/tcp_w$s"; } > "$work/corpus_capture_dlt/tcp_whole$s.seed"
 done
 mkdir -p "$work/corpus_tcp_stream" "$work/corpus_ipv6"
 python3 - "$work" << 'PY'

@@ -26,7 +26,9 @@
 //     open, the others end with FIN. `--impair` makes the capture miss bytes (from inside a
 //     message to a later message's start), start connection 0 in the middle of a message
 //     without SYN, and reorder, retransmit, overlap and send conflicting copies of
-//     segments (always after the original). `--truth FILE` writes one line per message a
+//     segments (always after the original). `--whole` cuts the streams into segments of
+//     1..--max-messages whole messages instead of 1-1460 bytes (one in 20 up to 4000) at
+//     any byte. `--truth FILE` writes one line per message a
 //     decoder must find whole: the direction (`tcp0-down`, `tcp0-up`, …, `udp6`) and the
 //     message's number in the stream. `--no-udp` leaves the UDP flow out (all TCP).
 // Time stamps grow by a random 1-1000 µs with nanosecond digits. `--summary` prints the
@@ -35,7 +37,7 @@
 // Usage: capgen [--count N | --size BYTES] [--seed S] [--interfaces K] [--payload N]
 //               [--max-payload N] [--dropped N]
 //               [--dlt STREAM [--flows N] [--max-messages N] [--no-split] [--noise] [--sections 1|2]]
-//               [--tcp STREAM [--flows N] [--max-messages N] [--impair] [--no-udp] [--truth FILE]]
+//               [--tcp STREAM [--flows N] [--max-messages N] [--whole] [--impair] [--no-udp] [--truth FILE]]
 //               [--summary] -o OUT.pcapng
 #include <fcntl.h>
 #include <unistd.h>
@@ -64,12 +66,13 @@ namespace lt = dltdump::aio::link_type;
 namespace fb = dltdump::tools;
 
 [[noreturn]] void usage(const char* why) {
-  std::fprintf(stderr,
-               "capgen: %s\nusage: capgen [--count N | --size BYTES] [--seed S] [--interfaces K] [--payload N] "
-               "[--max-payload N] [--dropped N] [--dlt STREAM [--flows N] [--max-messages N] [--no-split] [--noise] "
-               "[--sections 1|2]] [--tcp STREAM [--flows N] [--max-messages N] [--impair] [--no-udp] [--truth FILE]] "
-               "[--summary] -o OUT.pcapng\n",
-               why);
+  std::fprintf(
+      stderr,
+      "capgen: %s\nusage: capgen [--count N | --size BYTES] [--seed S] [--interfaces K] [--payload N] "
+      "[--max-payload N] [--dropped N] [--dlt STREAM [--flows N] [--max-messages N] [--no-split] [--noise] "
+      "[--sections 1|2]] [--tcp STREAM [--flows N] [--max-messages N] [--whole] [--impair] [--no-udp] [--truth FILE]] "
+      "[--summary] -o OUT.pcapng\n",
+      why);
   std::exit(2);
 }
 
@@ -89,7 +92,7 @@ struct Config {
   std::string dlt;
   std::uint64_t flows = 5, sections = 1, max_messages = 8;
   bool split = true, noise = false, summary = false;
-  bool tcp = false, impair = false, udp6 = true;
+  bool tcp = false, impair = false, udp6 = true, whole = false;
   std::string truth;
   std::string out;
 };
@@ -377,11 +380,22 @@ std::vector<Frame> ip_packets(Rng& rng, bool v6, const fb::Addresses& a, const f
 
 // The segments that carry `d` from d.capture_from on, without its lost ranges, reordered,
 // retransmitted, overlapping and with conflicting copies if `impair`.
-std::vector<TcpSeg> tcp_segments(Rng& rng, const TcpDirection& d, bool impair) {
+// With `whole` (not 0), each segment ends at a message's end and holds up to `whole`
+// messages (a logger that writes each message, or a few, with one send: what a cut of the
+// capture finds between two messages of every stream).
+std::vector<TcpSeg> tcp_segments(Rng& rng, const TcpDirection& d, bool impair, std::size_t whole = 0) {
   std::vector<TcpSeg> cut;
   for (std::size_t pos = d.capture_from; pos < d.bytes.size();) {
-    const std::size_t n = 1 + rng.below(rng.chance(5) ? 4000 : 1460);
-    const std::size_t end = std::min(pos + n, d.bytes.size());
+    std::size_t end;
+    if (whole) {
+      // The messages starting after pos: the segment ends where the take-th of them starts.
+      const auto next = std::upper_bound(d.starts.begin(), d.starts.end(), pos);
+      const std::size_t k =
+          static_cast<std::size_t>(next - d.starts.begin()) + rng.below(static_cast<std::uint32_t>(whole));
+      end = k < d.starts.size() ? d.starts[k] : d.bytes.size();
+    } else {
+      end = std::min(pos + 1 + rng.below(rng.chance(5) ? 4000 : 1460), d.bytes.size());
+    }
     std::size_t at = pos;
     for (const auto& [p, q] : d.lost) {  // the parts outside every lost range
       if (q <= at || p >= end) continue;
@@ -429,7 +443,7 @@ void choose_losses(Rng& rng, TcpDirection& d, bool impair, bool mid) {
   }
 }
 
-void build_tcp_frames(Rng& rng, TcpConnection& c, bool impair) {
+void build_tcp_frames(Rng& rng, TcpConnection& c, bool impair, std::size_t whole) {
   auto send = [&](TcpDirection& d, std::uint32_t seq, std::uint8_t flags, const Frame& payload) {
     const Frame seg = fb::tcp(d.a, seq, flags, payload, rng.chance(50));
     for (const Frame& ip : ip_packets(rng, c.v6, d.a, d.a6, c.ip_id, c.frag_id, seg, 6))
@@ -439,7 +453,7 @@ void build_tcp_frames(Rng& rng, TcpConnection& c, bool impair) {
     send(c.up, c.up.isn, 0x02, {});      // SYN
     send(c.down, c.down.isn, 0x02, {});  // SYN/ACK
   }
-  auto segs_down = tcp_segments(rng, c.down, impair), segs_up = tcp_segments(rng, c.up, false);
+  auto segs_down = tcp_segments(rng, c.down, impair, whole), segs_up = tcp_segments(rng, c.up, false, whole);
   std::size_t i = 0, j = 0;
   while (i < segs_down.size() || j < segs_up.size()) {
     const bool up = j < segs_up.size() && (i == segs_down.size() || rng.chance(10));
@@ -505,7 +519,7 @@ int tcp_capture(const Config& c, int fd) {
   for (std::size_t i = 0; i < n_conn; ++i) {
     choose_losses(rng, conns[i].down, c.impair, c.impair && i == 0);
     if (!conns[i].down.syn) conns[i].up.syn = false;
-    build_tcp_frames(rng, conns[i], c.impair);
+    build_tcp_frames(rng, conns[i], c.impair, c.whole ? c.max_messages : 0);
   }
 
   std::int64_t time = 1'709'280'000'000'000'000LL;
@@ -587,6 +601,7 @@ int main(int argc, char** argv) {
     else if (a == "--dlt") c.dlt = value();
     else if (a == "--tcp") c.dlt = value(), c.tcp = true;
     else if (a == "--impair") c.impair = true;
+    else if (a == "--whole") c.whole = true;
     else if (a == "--no-udp") c.udp6 = false;
     else if (a == "--truth") c.truth = value();
     else if (a == "--flows") c.flows = number(value(), "--flows");

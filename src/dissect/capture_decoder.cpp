@@ -243,6 +243,7 @@ void CaptureDecoder::evict_least_recent_tcp() {
   auto oldest = std::min_element(tcp_.begin(), tcp_.end(),
                                  [](const auto& a, const auto& b) { return a->last_used < b->last_used; });
   if (oldest == tcp_.end()) return;
+  ++tcp_evicted_;
   flush_tcp(**oldest);
   end_tcp(**oldest);
   tcp_index_.erase((*oldest)->key);
@@ -279,7 +280,10 @@ void CaptureDecoder::break_flow(const FlowKey& key, std::uint64_t missing, std::
     if (!found) return;
     flow = *found;
   }
-  flow->last_used = ++clock_;
+  // The end of a stream is no use of its flow (for eviction): a decoder that began after
+  // the flow's last bytes — a piece of a capture decoded apart — holds no flow to end, and
+  // must evict as the decoder of the whole capture does.
+  if (missing) flow->last_used = ++clock_;
   flow->break_stream(missing, offset, time_ns);
 }
 
@@ -299,8 +303,26 @@ std::unique_ptr<CaptureFlow> CaptureDecoder::make_flow(const FlowKey& key) {
 }
 
 bool CaptureDecoder::idle() const noexcept {
-  return reassembly_.open_sets() == 0 && tcp_.empty() &&
+  return reassembly_.open_sets() == 0 &&
          std::all_of(flows_.begin(), flows_.end(), [](const auto& flow) { return flow->idle(); });
+}
+
+bool CaptureDecoder::tcp_continued_by(const CaptureDecoder& next) const noexcept {
+  if (next.tcp_evicted_) return false;
+  if (!std::all_of(tcp_.begin(), tcp_.end(), [](const auto& c) { return c->stream.settled(); })) return false;
+  std::size_t added = 0;
+  for (const auto& c : next.tcp_) {
+    TcpConnection* const* mine = tcp_index_.find(c->key);
+    if (!mine) {
+      ++added;  // new in both: next made it as this decoder would have
+      continue;
+    }
+    const net::TcpStream& before = (*mine)->stream;
+    if (!before.started()) continue;  // ended by a RST: it starts afresh in both
+    const std::optional<std::uint32_t> at = c->stream.began_plainly_at();
+    if (!at || *at != before.next_sequence()) return false;
+  }
+  return tcp_.size() + added <= options_.max_flows;
 }
 
 void CaptureDecoder::adopt(std::span<const FlowHistory> history) {
@@ -358,15 +380,40 @@ CaptureDecoder::Stats& CaptureDecoder::Stats::operator+=(const Stats& o) noexcep
   return *this;
 }
 
-void CaptureDecoder::absorb_stats(const CaptureDecoder& other) {
-  stats_ += other.stats_;
-  reassembly_.add_stats(other.reassembly_.stats());
-  tcp_ended_ += other.tcp_stats();
-  tcp_ended_losses_.insert(tcp_ended_losses_.end(), other.tcp_ended_losses_.begin(), other.tcp_ended_losses_.end());
-  for (const auto& c : other.tcp_)
-    if (c->stream.stats().any_loss()) tcp_ended_losses_.emplace_back(c->key, c->stream.stats());
-  for (const auto& [port, n] : other.other_tcp_ports_) other_tcp_ports_[port] += n;
-  for (const auto& [port, n] : other.other_ports_) other_ports_[port] += n;
+void CaptureDecoder::absorb(CaptureDecoder&& before) {
+  stats_ += before.stats_;
+  reassembly_.add_stats(before.reassembly_.stats());
+  tcp_ended_ += before.tcp_ended_;
+  tcp_ended_losses_.insert(tcp_ended_losses_.begin(), before.tcp_ended_losses_.begin(), before.tcp_ended_losses_.end());
+  for (const auto& [port, n] : before.other_tcp_ports_) other_tcp_ports_[port] += n;
+  for (const auto& [port, n] : before.other_ports_) other_ports_[port] += n;
+  // The connections: `before`'s first, in their order, each continued by this decoder's
+  // stream of it if there is one; then this decoder's new ones. Those it did not use keep
+  // their last use, older than every one of this decoder's.
+  std::vector<std::unique_ptr<TcpConnection>> ordered;
+  ordered.reserve(before.tcp_.size() + tcp_.size());
+  FlowTable<std::size_t> place;  // key -> index in tcp_
+  for (std::size_t i = 0; i < tcp_.size(); ++i) {
+    place.insert(tcp_[i]->key, i);
+    tcp_[i]->last_used += before.tcp_clock_;
+  }
+  tcp_clock_ += before.tcp_clock_;
+  for (auto& b : before.tcp_) {
+    const std::size_t* at = place.find(b->key);
+    if (!at) {
+      ordered.push_back(std::move(b));
+      continue;
+    }
+    tcp_[*at]->stream.carry_on_from(b->stream);
+    ordered.push_back(std::move(tcp_[*at]));
+  }
+  before.tcp_.clear();  // what was not moved held nothing (settled)
+  before.tcp_index_.clear();
+  for (auto& c : tcp_)
+    if (c) ordered.push_back(std::move(c));
+  tcp_ = std::move(ordered);
+  tcp_index_.clear();
+  for (const auto& c : tcp_) tcp_index_.insert(c->key, c.get());
 }
 
 void CaptureDecoder::evict_least_recent() {

@@ -166,10 +166,11 @@ class CaptureDecoder final : public aio::Consumer {
     std::uint64_t last_used;
   };
   bool idle() const noexcept;
+  bool tcp_continued_by(const CaptureDecoder& next) const noexcept;
   void adopt(std::span<const FlowHistory> history);
   void redirect(dlt::FramerSink& sink, const dlt::PayloadGate* gate);
   std::vector<std::unique_ptr<CaptureFlow>> hand_over(DatagramSink& datagrams, bool stable_packets);
-  void absorb_stats(const CaptureDecoder& other);
+  void absorb(CaptureDecoder&& before);
 
   struct TcpConnection {  // one direction of one connection
     FlowKey key;
@@ -221,6 +222,7 @@ class CaptureDecoder final : public aio::Consumer {
   net::TcpStreamStats tcp_ended_;                                          // of connections no longer held
   std::vector<std::pair<FlowKey, net::TcpStreamStats>> tcp_ended_losses_;  // those of them with losses
   std::uint64_t tcp_clock_ = 0;                                  // counts segments, for least-recently-used eviction
+  std::uint64_t tcp_evicted_ = 0;                                // connections ended early by the flow limit
   util::TextBuffer payload_text_{util::TextBuffer::kLineBytes};  // shared by all flow framers
   std::uint64_t clock_ = 0;                                      // counts datagrams, for least-recently-fed eviction
   Stats stats_;

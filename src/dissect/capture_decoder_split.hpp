@@ -45,10 +45,19 @@ struct CaptureDecoderSplit {
     return CaptureDecoder(options, datagrams);
   }
 
-  // No flow of `d` holds pending bytes, no fragment set is open and no TCP stream was
-  // seen (a stream's next sequence number is state): what follows is decoded exactly as a
-  // new decoder would decode it.
+  // No flow of `d` holds pending bytes and no fragment set is open: what follows is
+  // decoded exactly as a new decoder would decode it — but for TCP streams, whose next
+  // sequence number is state (tcp_continued_by).
   static bool idle(const CaptureDecoder& d) noexcept { return d.idle(); }
+  // Whether `next`, a new decoder that decoded what follows `d`'s end (d idle), decoded
+  // every TCP segment as `d` would have: every stream of `d` is settled (nothing held or
+  // waiting), and each stream of `next` that `d` has running began with a plain segment
+  // (no SYN, RST or FIN, and no SYN later) at the sequence number `d` expects next; no
+  // connection of `next` was ended early by the flow limit, and `d`'s and `next`'s new
+  // ones together stay within it. Then absorb joins them.
+  static bool tcp_continued_by(const CaptureDecoder& d, const CaptureDecoder& next) noexcept {
+    return d.tcp_continued_by(next);
+  }
   // Calls f(key, last_used) for every flow of `d`, in order of first appearance.
   template <typename F>
   static void for_each_flow(const CaptureDecoder& d, F f) {
@@ -73,9 +82,12 @@ struct CaptureDecoderSplit {
                                                              bool stable_packets) {
     return d.hand_over(datagrams, stable_packets);
   }
-  // Adds `other`'s counts (packets, losses) to `d`'s, for the loss summary of a capture
-  // decoded in pieces.
-  static void absorb_stats(CaptureDecoder& d, const CaptureDecoder& other) { d.absorb_stats(other); }
+  // `d` decoded what follows `before`'s end (idle and tcp_continued_by said so): `d`
+  // takes `before`'s counts (packets, losses) and its TCP connections — those `d` did not
+  // see as they were, in their order and before `d`'s new ones, those it did continued by
+  // its streams (TcpStream::carry_on_from) — so that it goes on as the decoder of both
+  // pieces would. `before` is left without connections, to be destroyed.
+  static void absorb(CaptureDecoder& d, CaptureDecoder&& before) { d.absorb(std::move(before)); }
   // Counts in `d` `n` flows that the DatagramSink holding them ended early at its flow limit.
   static void count_flows_ended(CaptureDecoder& d, std::uint64_t n) noexcept { d.stats_.flows_evicted += n; }
 };

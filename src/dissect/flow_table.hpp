@@ -21,8 +21,11 @@ class FlowTable {
 
   // The value stored for `key`, or null.
   Value* find(const FlowKey& key) noexcept {
+    return const_cast<Value*>(static_cast<const FlowTable&>(*this).find(key));
+  }
+  const Value* find(const FlowKey& key) const noexcept {
     for (std::size_t i = home(key);; i = (i + 1) & mask()) {
-      Slot& s = slots_[i];
+      const Slot& s = slots_[i];
       if (!s.used) return nullptr;
       if (s.key == key) return &s.value;
     }

@@ -29,8 +29,23 @@ void TcpStream::start(std::uint32_t seq) noexcept {
   syn_end_.reset();
 }
 
+void TcpStream::carry_on_from(const TcpStream& before) noexcept {
+  stats_ += before.stats_;
+  if (!before.started_ || !before.syn_end_) return;
+  // The SYN at the same distance behind this stream's start as behind `before`'s next
+  // byte; further than unwrap reaches (2 GiB) it can never be matched again, so forgotten.
+  const std::uint64_t distance = before.next_ - *before.syn_end_;
+  if (distance <= (std::uint64_t{1} << 31)) syn_end_ = kBase + first_seq_ - distance;
+}
+
 void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int64_t time_ns, TcpBudget& budget,
                     TcpStreamSink& sink) {
+  if (!any_segment_) {
+    any_segment_ = true;
+    began_plainly_ = !s.syn() && !s.rst() && !s.fin();
+    first_seq_ = s.seq;
+  }
+  saw_syn_ = saw_syn_ || s.syn();
   if (s.rst()) {  // the connection is gone: what it held is given up, the next segment starts afresh
     if (started_) {
       flush(budget, sink);

@@ -114,6 +114,24 @@ class TcpStream {
   void release(TcpBudget& budget) noexcept;
 
   bool started() const noexcept { return started_; }
+  // Nothing held, no candidate, no FIN waiting for bytes before it: what comes next is
+  // added exactly as to a stream that starts at the next byte expected (given the SYN it
+  // knows, see carry_on_from).
+  bool settled() const noexcept { return held_.empty() && !candidate_ && !fin_at_; }
+  // The sequence number of the next byte expected (meaningful once started).
+  std::uint32_t next_sequence() const noexcept { return static_cast<std::uint32_t>(next_); }
+  // Where this stream began if that says it continues another one: its first segment had
+  // no SYN, RST or FIN (it started the stream at its sequence number, which is returned)
+  // and no SYN came since; nullopt otherwise.
+  std::optional<std::uint32_t> began_plainly_at() const noexcept {
+    return began_plainly_ && !saw_syn_ ? std::optional<std::uint32_t>(first_seq_) : std::nullopt;
+  }
+  // Makes this stream the continuation of `before`, the same direction of the same
+  // connection up to where this one began (for a capture decoded in pieces): its counts are
+  // added, and the SYN it knew is known here at the same distance. Assumes, if `before`
+  // was started, that it was settled and this stream began plainly at its next sequence
+  // number.
+  void carry_on_from(const TcpStream& before) noexcept;
   // What the held segments (and a candidate's kept bytes) count against the limits: their
   // bytes, kSegmentCost each.
   std::size_t held_bytes() const noexcept { return held_bytes_; }
@@ -158,6 +176,9 @@ class TcpStream {
   std::int64_t waiting_since_ns_ = 0;  // when the current gap opened
   std::optional<Candidate> candidate_;
   TcpStreamStats stats_;
+  // How the stream began (began_plainly_at): set by the first segment added.
+  bool any_segment_ = false, began_plainly_ = false, saw_syn_ = false;
+  std::uint32_t first_seq_ = 0;
 };
 
 }  // namespace dltdump::net

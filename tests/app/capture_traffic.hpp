@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dissect/capture_decoder.hpp"
@@ -85,6 +86,94 @@ inline std::vector<Frame> traffic(const TrafficSpec& spec) {
     } else {
       frames.push_back(tools::ethernet(tools::ipv4(a, udp, id)));
     }
+  }
+  return frames;
+}
+
+struct TcpTrafficSpec {
+  unsigned connections = 4;
+  unsigned segments = 2000;
+  std::uint64_t seed = 1;
+  // Besides segments of 1-3 whole messages: messages cut across segments, segments lost,
+  // sent twice or late, connections ended by FIN or RST and begun again (with or without a
+  // SYN), SYNs sent again.
+  bool messy = false;
+};
+
+// The Ethernet frames of `spec`'s TCP traffic, in capture order: ECU-to-viewer streams from
+// 10.0.0.100:3490 to 10.0.0.11:<50000 + connection>, some begun by a SYN and some already
+// running, one with sequence numbers that wrap, and the viewer's pure ACKs the other way.
+inline std::vector<Frame> tcp_traffic(const TcpTrafficSpec& spec) {
+  struct Connection {
+    tools::Addresses down, up;
+    bool open = false, by_syn = false;
+    std::uint32_t isn = 0, seq = 0, ack_seq = 0;
+    Frame pending;  // the rest of a message cut across segments
+    Frame late;     // a segment held back, sent after the next one
+  };
+  std::uint64_t s = spec.seed;
+  auto rnd = [&](std::uint64_t n) {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    return (s >> 33) % n;
+  };
+  auto chance = [&](unsigned one_in) { return spec.messy && rnd(one_in) == 0; };
+  std::vector<Connection> cs(spec.connections);
+  for (unsigned i = 0; i < spec.connections; ++i) {
+    Connection& c = cs[i];
+    c.down.source = 0x0A000064;
+    c.down.destination = 0x0A00000B;
+    c.down.source_port = 3490;
+    c.down.destination_port = static_cast<std::uint16_t>(50000 + i);
+    c.up = c.down;
+    std::swap(c.up.source, c.up.destination);
+    std::swap(c.up.source_port, c.up.destination_port);
+    c.ack_seq = static_cast<std::uint32_t>(rnd(1u << 31));
+  }
+  std::vector<Frame> frames;
+  auto segment = [&](const tools::Addresses& a, std::uint32_t seq, std::uint8_t flags, const Frame& payload) {
+    return tools::ethernet(tools::ipv4(a, tools::tcp(a, seq, flags, payload), 1, 0, false, 6));
+  };
+  constexpr std::uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04;
+  for (unsigned i = 0; i < spec.segments; ++i) {
+    const unsigned n = static_cast<unsigned>(rnd(spec.connections));
+    Connection& c = cs[n];
+    if (!c.open) {
+      c.open = true;
+      c.isn = n == 0 ? 0xFFFFF000u : static_cast<std::uint32_t>(rnd(1ull << 32));
+      c.by_syn = rnd(2) == 0;
+      c.seq = c.isn + (c.by_syn ? 1 : 0);
+      c.pending.clear();
+      if (c.by_syn) frames.push_back(segment(c.down, c.isn, kSyn, {}));
+    }
+    if (rnd(5) == 0) frames.push_back(segment(c.up, c.ack_seq, 0, {}));               // the viewer's ACK
+    if (c.by_syn && chance(100)) frames.push_back(segment(c.down, c.isn, kSyn, {}));  // sent again
+    if (chance(150)) {  // the end of the connection; a new one later on the same ports
+      frames.push_back(segment(c.down, c.seq, rnd(2) ? kFin : kRst, {}));
+      c.open = false;
+      continue;
+    }
+    Frame payload = std::move(c.pending);
+    c.pending.clear();
+    const unsigned messages = 1 + static_cast<unsigned>(rnd(3));
+    for (unsigned k = 0; k < messages; ++k) {
+      const Frame m = flow_message(static_cast<std::uint8_t>(n), static_cast<std::uint8_t>(i + k), rnd(400));
+      payload.insert(payload.end(), m.begin(), m.end());
+    }
+    if (chance(4)) {  // the last bytes go with the next segment
+      const std::size_t cut = 1 + rnd(payload.size() - 1);
+      c.pending.assign(payload.begin() + static_cast<long>(cut), payload.end());
+      payload.resize(cut);
+    }
+    const Frame f = segment(c.down, c.seq, 0, payload);
+    c.seq += static_cast<std::uint32_t>(payload.size());
+    if (chance(40)) continue;  // lost
+    if (chance(30)) {          // late: after this connection's next segment
+      c.late = f;
+      continue;
+    }
+    frames.push_back(f);
+    if (chance(30)) frames.push_back(f);  // sent twice
+    if (!c.late.empty()) frames.push_back(std::exchange(c.late, {}));
   }
   return frames;
 }

@@ -85,16 +85,27 @@ class ChunkedCaptureDecoder {
       // Chunk 0 starts the capture: it is right by construction.
       const bool continues =
           k == 0 || (ReaderSplit::offset(*reader_) == c.start && ReaderSplit::same_state(*c.assumed, *reader_));
+      const bool idle = k > 0 && DecoderSplit::idle(*decoder_);
+      const bool tcp_joins = idle && DecoderSplit::tcp_continued_by(*decoder_, *c.decoder);
       if (k == 0) {
         take(c, window, k);
-      } else if (continues && DecoderSplit::idle(*decoder_) && fits(*c.decoder)) {
+      } else if (continues && tcp_joins && fits(*c.decoder)) {
         ++stats_.guessed_right;
+        tcp_misses_ = 0;
         if (!trusted_) {
           trusted_ = true;
           window.widen();
         }
         take(c, window, k);
-      } else if (continues || !DecoderSplit::idle(*decoder_)) {
+      } else if (continues && idle && !tcp_joins && tcp_misses_ < kTcpMisses) {
+        // A TCP stream held segments at the cut, or a message or segment straddles it:
+        // this chunk is decoded again on, the next cut may fall between messages.
+        ++tcp_misses_;
+        const std::uint64_t stop = c.stop;
+        window.release(k);
+        ++stats_.redone;
+        go_on(stop);
+      } else if (continues || !idle) {
         // Straddled by a message or fragments, or too many flows: the rest goes to the
         // pipelined decoder, which takes over the flows as they are.
         window.release(k);
@@ -177,7 +188,7 @@ class ChunkedCaptureDecoder {
   // everything so far (its flows join the history, as fed after every earlier flow).
   void take(Chunk& c, SpeculativeWindow<ChunkedCaptureDecoder>& window, std::size_t k) {
     emit_(c.text.view(), c.lines, ReaderSplit::offset(*c.reader));
-    if (decoder_) DecoderSplit::absorb_stats(*c.decoder, *decoder_);
+    if (decoder_) DecoderSplit::absorb(*c.decoder, std::move(*decoder_));
     decoder_ = std::move(c.decoder);
     reader_ = std::move(c.reader);
     error_ = c.error;
@@ -253,6 +264,10 @@ class ChunkedCaptureDecoder {
   dissect::FlowTable<std::size_t> history_index_;
   std::uint64_t clock_ = 0;
   bool trusted_ = false;  // a chunk after the first was a right guess
+  // Chunks redone in a row because a TCP stream did not join (held segments, a message
+  // across the cut): after kTcpMisses the rest goes to the pipelined decoder.
+  static constexpr unsigned kTcpMisses = 2;
+  unsigned tcp_misses_ = 0;
   ChunkedCaptureStats stats_;
   util::TextBuffer serial_text_{util::TextBuffer::kLineBytes};
   LineChain serial_chain_;

@@ -8,13 +8,19 @@
 // before the chunk ends exactly at the chunk's start, in the reader state the chunk
 // assumed, with every flow idle and no fragment set open (CaptureDecoderSplit::idle), and
 // when the flows of all chunks so far fit in the flow limit (then the serial decoder
-// evicts nothing, and idle flows decode what follows as new ones would). Loggers that send
-// whole messages in each datagram make every chunk a right guess.
+// evicts nothing, and idle flows decode what follows as new ones would). For TCP, whose
+// streams carry state (the next sequence number, the SYN seen), the guess is right when
+// every stream of the decoder before is settled (nothing held or waiting) and each stream
+// the chunk continues began with a plain segment at the sequence number expected next
+// (CaptureDecoderSplit::tcp_continued_by): then the chunk's decoder takes over the
+// streams, their counts and SYNs (CaptureDecoderSplit::absorb). Loggers that send whole
+// messages in each datagram or segment make every chunk a right guess.
 //
 // The calling thread checks each chunk in file order and passes its lines on (the
 // speculative window of app/parallel/speculative_window.hpp). When a cut was no record
 // start or the reader state changed (a new section or interface), the decoder of what came
-// before goes on serially over the chunk instead. When a message or a fragmented datagram
+// before goes on serially over the chunk instead, as it does (twice in a row at most) when
+// only a TCP stream kept the guess from being right. When a message or a fragmented datagram
 // straddles the cut, or the flows outgrow the limit, the rest of the capture goes to the
 // pipelined parallel decoder (app/parallel/capture_flows), which takes over the flows as
 // they are. The flows' order of first appearance and their last use are kept across

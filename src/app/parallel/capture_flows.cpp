@@ -210,7 +210,7 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
     Batch& b = filling();
     if (!missing && !index_.find(key)) return;
     const std::uint32_t flow = flow_of(key, b);
-    last_used_[flow] = ++clock_;
+    if (missing) last_used_[flow] = ++clock_;  // an end of stream is no use (as CaptureDecoder::break_flow)
     Batch::Datagram& d = b.datagrams.emplace_back();
     d.flow = flow;
     d.end_flow = false;

@@ -118,6 +118,68 @@ TEST(ChunkedCapture, WholeMessagesPerDatagramAreDecodedChunkByChunk) {
     }
 }
 
+// "" when `got` is `want`; else the first line where they differ, of each, and its number.
+std::string first_difference(const std::string& got, const std::string& want) {
+  if (got == want) return "";
+  std::size_t at = 0, line = 1;
+  while (at < got.size() && at < want.size() && got[at] == want[at]) line += got[at++] == '\n';
+  auto line_at = [](const std::string& s, std::size_t i) {
+    const std::size_t from = s.rfind('\n', i == 0 ? 0 : i - 1);
+    const std::size_t begin = from == std::string::npos || i == 0 ? 0 : from + 1;
+    return s.substr(begin, std::min<std::size_t>(s.find('\n', i) - begin, 300));
+  };
+  return "line " + std::to_string(line) + ":\n got:  " + line_at(got, at) + "\n want: " + line_at(want, at);
+}
+
+// TCP streams of whole messages per segment: a cut between segments finds every stream
+// settled and the next chunk's streams beginning where they stopped, so the chunks join
+// (the streams' state, counts and SYNs carried on) and the lines are the serial decoder's.
+TEST(ChunkedCapture, TcpStreamsOfWholeMessagesAreDecodedChunkByChunk) {
+  testing::TcpTrafficSpec spec;
+  spec.connections = 5;
+  spec.segments = 3000;
+  const auto frames = testing::tcp_traffic(spec);
+  const Bytes capture = pcapng(frames);
+  const dissect::CaptureDecoder::Options options;
+  const std::string want = testing::decode_serially(capture, options);
+  ASSERT_GT(std::count(want.begin(), want.end(), '\n'), 5000);
+  for (unsigned threads : kThreads)
+    for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{5000}, std::uint64_t{100000}}) {
+      ChunkedCaptureStats stats;
+      EXPECT_EQ(first_difference(chunked(capture, options, threads, chunk, &stats), want), "")
+          << threads << " threads, chunks of " << chunk;
+      EXPECT_FALSE(stats.handed_over) << threads << " threads, chunks of " << chunk;
+      const std::size_t chunks = std::min(capture.size() / chunk, frames.size());
+      EXPECT_GT(stats.guessed_right, chunks / 2) << threads << " threads, chunks of " << chunk;
+    }
+}
+
+// Messages across segments, lost, repeated and late segments, FIN, RST, SYNs again, a small
+// flow limit: whether a chunk joins, is decoded again or hands the rest over, the lines,
+// the error and the loss summary (per stream) are the serial decoder's.
+TEST(ChunkedCapture, MessyTcpStreamsGiveTheSerialLines) {
+  for (std::uint64_t seed : {1, 2, 3}) {
+    testing::TcpTrafficSpec spec;
+    spec.connections = 6;
+    spec.segments = 2500;
+    spec.messy = true;
+    spec.seed = seed;
+    const Bytes capture = pcapng(testing::tcp_traffic(spec));
+    for (std::size_t max_flows : {std::size_t{4096}, std::size_t{4}}) {
+      dissect::CaptureDecoder::Options options;
+      options.max_flows = max_flows;
+      const std::string want = testing::decode_serially(capture, options);
+      ASSERT_NE(want.find("SKIP"), std::string::npos);
+      for (unsigned threads : kThreads)
+        for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{3000}, std::uint64_t{60000}}) {
+          ChunkedCaptureStats stats;
+          EXPECT_EQ(first_difference(chunked(capture, options, threads, chunk, &stats), want), "")
+              << "seed " << seed << ", " << threads << " threads, chunks of " << chunk << ", flows " << max_flows;
+        }
+    }
+  }
+}
+
 TEST(ChunkedCapture, FragmentSetsAndMessagesAcrossTheCutsGoToThePipelinedDecoder) {
   for (const bool split : {false, true}) {
     const Bytes capture = pcapng(testing::traffic(traffic_spec(7, 1500, split, true, 3)));
