@@ -132,8 +132,11 @@ class Messages {
  public:
   Messages(std::string path, const Filter& filter, const std::optional<Catalogue>& catalogue, Format format)
       : path_(std::move(path)) {
+    // Copied with the GIL held: another thread may add to the Python Filter meanwhile.
+    const Filter copy = filter;
+    ReaderOptions options = reader_options(catalogue, format);
     py::gil_scoped_release released;
-    reader_.emplace(path_, filter, reader_options(catalogue, format));
+    reader_.emplace(path_, copy, std::move(options));
   }
   PyMessage next() {
     if (index_ == batch_.size()) {
