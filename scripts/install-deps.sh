@@ -21,6 +21,9 @@ packages=(
   libxml2-utils                       # bench/compare_fibex.sh: xmllint --stream, the FIBEX load peer
   jq python3 python3-pandas           # JSON Lines and CSV read back (tests/cli/records_test.py),
   python3-jsonschema                  #   records checked against docs/json-records.schema.json
+  pybind11-dev python3-dev            # the Python module (python/), for Debian's /usr/bin/python3
+  python3-numpy python3-pytest        #   its columns and its tests (CTest python_module)
+  python3-dask python3-distributed    #   dltdump.dask on a LocalCluster (CTest python_dask)
   man-db groff-base                   # the man page rendered (tests/cli/install_docs_test.py)
   dpkg-dev lintian                    # the Debian package: cpack's dpkg-shlibdeps, lintian (tests/packaging)
   bash zsh fish tmux                  #   and the completions tried in each shell (zsh in tmux)

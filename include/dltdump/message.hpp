@@ -44,10 +44,12 @@ class DLTDUMP_API Message {
   bool has_extended_header() const noexcept;
   std::uint32_t session() const noexcept;
   bool has_session() const noexcept;
-  // MSTP (log without an extended header; a value above 3 as it came).
+  // MSTP (log without an extended header; a value above 3 as it came) and MTIN; a
+  // catalogue frame's for a non-verbose message it describes (as app() and ctx()).
   MessageType type() const noexcept;
   std::uint8_t type_info() const noexcept;  // MTIN
-  // The level of a log message with an extended header; Level::none otherwise.
+  // The level of a log message with an extended header or a catalogue frame (the type
+  // above); Level::none otherwise.
   Level level() const noexcept;
   // "log warn", "control request", … as the TYPE column of a line shows it ("" for none).
   std::string_view type_text() const noexcept;
@@ -56,7 +58,9 @@ class DLTDUMP_API Message {
   // The message id of a non-verbose or control message (its payload's first four bytes; 0
   // if it has fewer).
   std::uint32_t message_id() const noexcept;
-  // The argument count a line shows (NOAR of a verbose message; 0 for an empty payload).
+  // The argument count a line shows: NOAR of a verbose message (0 for an empty payload);
+  // for a non-verbose message its catalogue frame's when the frame decodes it, else 1;
+  // 0 for a control message.
   std::uint8_t argument_count() const noexcept;
 
   // Stream offset of the message's first byte in its input (for a capture, the file

@@ -66,4 +66,8 @@ enum class Format : std::uint8_t { automatic, file, serial, network, capture };
 DLTDUMP_API std::string_view name(Level level) noexcept;
 DLTDUMP_API std::string_view name(MessageType type) noexcept;
 DLTDUMP_API std::string_view name(Format format) noexcept;
+// The TYPE column a line shows for message type `type` with type info `info` (0-15): "log
+// error", "control request", "nw_trace user1"; the type alone ("app_trace") for a type info
+// without a name. Message::type_text() of such a message; what bindings turn --type names into.
+DLTDUMP_API std::string_view type_text(MessageType type, std::uint8_t info) noexcept;
 }  // namespace dltdump

@@ -37,12 +37,20 @@ Id Message::ctx() const noexcept { return public_id(rec(record_).ctx); }
 bool Message::has_extended_header() const noexcept { return rec(record_).has_extended; }
 std::uint32_t Message::session() const noexcept { return rec(record_).session; }
 bool Message::has_session() const noexcept { return rec(record_).has_session; }
-MessageType Message::type() const noexcept { return static_cast<MessageType>(rec(record_).type()); }
-std::uint8_t Message::type_info() const noexcept { return rec(record_).type_info(); }
+// The message type and type info a line shows: a catalogue frame's for a message it
+// describes (as its ids), else the extended header's.
+MessageType Message::type() const noexcept {
+  const dlt::Message& m = rec(record_);
+  return static_cast<MessageType>(m.frame ? (m.frame->msin >> 1) & 7 : static_cast<unsigned>(m.type()));
+}
+std::uint8_t Message::type_info() const noexcept {
+  const dlt::Message& m = rec(record_);
+  return m.frame ? static_cast<std::uint8_t>(m.frame->msin >> 4) : m.type_info();
+}
 Level Message::level() const noexcept {
   const dlt::Message& m = rec(record_);
-  const unsigned info = m.type_info();
-  if (!m.has_extended || m.type() != dlt::MessageType::Log || info < 1 || info > 6) return Level::none;
+  const unsigned info = type_info();
+  if (!(m.has_extended || m.frame) || type() != MessageType::log || info < 1 || info > 6) return Level::none;
   return static_cast<Level>(info);
 }
 std::string_view Message::type_text() const noexcept {
@@ -66,7 +74,12 @@ std::uint32_t Message::message_id() const noexcept {
 }
 std::uint8_t Message::argument_count() const noexcept {
   const dlt::Message& m = rec(record_);
-  return static_cast<std::uint8_t>(dlt::verbose_argument_count(m.payload, m.noar));
+  switch (m.kind) {
+    case dlt::PayloadKind::Verbose: return static_cast<std::uint8_t>(dlt::verbose_argument_count(m.payload, m.noar));
+    case dlt::PayloadKind::NonVerbose: return static_cast<std::uint8_t>(dlt::nonverbose_argument_count(m));
+    case dlt::PayloadKind::Control: break;
+  }
+  return 0;
 }
 std::uint64_t Message::position() const noexcept { return rec(record_).position; }
 std::span<const std::uint8_t> Message::raw() const noexcept { return rec(record_).raw; }

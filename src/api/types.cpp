@@ -1,4 +1,5 @@
 #include "dltdump/types.hpp"
+#include "dlt/message.hpp"  // type_text
 #include "dltdump/version.hpp"
 #include "util/version.hpp"  // kVersion
 
@@ -20,6 +21,12 @@ std::string_view name(Format format) noexcept {
   constexpr std::string_view kNames[] = {"automatic", "file", "serial", "network", "capture"};
   const auto i = static_cast<std::size_t>(format);
   return i < std::size(kNames) ? kNames[i] : "";
+}
+
+std::string_view type_text(MessageType type, std::uint8_t info) noexcept {
+  std::string_view text = dlt::type_text(static_cast<unsigned>(type), info);  // "nw_trace " without a name
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  return text;
 }
 
 std::string_view version() noexcept { return kVersion; }

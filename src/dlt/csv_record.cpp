@@ -120,8 +120,7 @@ void CsvRecordFormatter::format(const Message& m, std::string_view input, util::
   if (m.kind == PayloadKind::NonVerbose) p = util::put_u64(p, nonverbose_message_id(m.payload, m.big_endian));
   *p++ = ',';
   if (m.kind == PayloadKind::Verbose) p = util::put_u8(p, verbose_argument_count(m.payload, m.noar));
-  else if (m.kind == PayloadKind::NonVerbose)
-    p = util::put_u64(p, m.frame_decodes && m.frame ? m.frame->arg_count : 1u);
+  else if (m.kind == PayloadKind::NonVerbose) p = util::put_u64(p, nonverbose_argument_count(m));
   *p++ = ',';
   p = put_quoted_text(p, text);
   *p++ = '\n';

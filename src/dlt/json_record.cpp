@@ -132,7 +132,7 @@ void JsonRecordFormatter::format(const Message& m, std::string_view input, util:
   p = put_literal(p, ",\"noar\":");
   switch (m.kind) {
     case PayloadKind::Verbose: p = util::put_u8(p, verbose_argument_count(m.payload, m.noar)); break;
-    case PayloadKind::NonVerbose: p = util::put_u64(p, m.frame_decodes && m.frame ? m.frame->arg_count : 1u); break;
+    case PayloadKind::NonVerbose: p = util::put_u64(p, nonverbose_argument_count(m)); break;
     case PayloadKind::Control: p = put_literal(p, "null"); break;
   }
   p = put_literal(p, ",\"text\":\"");

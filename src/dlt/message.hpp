@@ -103,6 +103,12 @@ inline constexpr std::string_view kReasonEndOfStream = "End of stream";
 // Captures: bytes of a TCP stream that the capture does not hold (dissect/capture_flow.hpp).
 inline constexpr std::string_view kReasonTcpGap = "Bytes missing from the TCP stream";
 
+// The argument count a line shows for a non-verbose message: its frame's when the frame
+// decodes the payload, else 1 (the byte dump). The records and the API give the same.
+inline unsigned nonverbose_argument_count(const Message& m) {
+  return m.frame_decodes && m.frame ? m.frame->arg_count : 1u;
+}
+
 // The TYPE column of a line (`log info`, `control request`, `nw_trace user1`, …): a
 // catalogue frame's type; else empty for non-verbose messages without extended header
 // (deviation Q16: with an extended header, the type its MSIN carries) and for MSTP values

@@ -135,6 +135,31 @@ def compare(kind, cpp_program, c_program):
     check(r.returncode == 1 and "missing.dlt" in r.stderr, "%s: an error names the input: %s" % (kind, r.stderr))
 
 
+# --- the Python module (when the build has it): the installed package imports from its
+# dist-packages folder with nothing but PYTHONPATH, finds the installed libdltdump.so
+# through its RUNPATH, exports only its init function and reads what the command line reads.
+if glob.glob(os.path.join(build, "python", "dltdump", "_dltdump*.so")):
+    extension = glob.glob(os.path.join(prefix, "lib*", "python3", "dist-packages", "dltdump", "_dltdump*.so"))
+    if check(len(extension) == 1, "the Python extension installed: %s" % extension):
+        site = os.path.dirname(os.path.dirname(extension[0]))
+        for name in ("__init__.py", "dask.py", "_dltdump.pyi", "py.typed"):
+            check(os.path.isfile(os.path.join(site, "dltdump", name)), "the Python package's " + name)
+        r = run(["nm", "-D", "--defined-only", extension[0]])
+        check(r.stdout.split()[2::3] == ["PyInit__dltdump"], "the extension exports only PyInit__dltdump: " + r.stdout)
+        py_env = {k: v for k, v in ENV.items() if k not in ("LD_LIBRARY_PATH", "PYTHONPATH")}
+        py_env["PYTHONPATH"] = site
+        r = run(["/usr/bin/python3", "-c", "import dltdump, sys, json\n"
+                 "print(dltdump.__file__)\n"
+                 "print(json.dumps([m.text for m in dltdump.open(sys.argv[1])]))", trip], env=py_env)
+        lines = r.stdout.splitlines()
+        check(r.returncode == 0 and lines and lines[0].startswith(site),
+              "import dltdump from the installed package: " + r.stdout[:300] + r.stderr)
+        check(r.returncode == 0 and json.loads(lines[-1]) == [m["text"] for m in messages],
+              "the installed module reads what the command line reads")
+        r = run(["/usr/bin/python3", "-c", "import dltdump\nprint(dltdump._dltdump.__file__)\n"
+                 "print(open('/proc/self/maps').read())"], env=py_env)
+        check(real and os.path.realpath(real[0]) in r.stdout, "the extension loads the installed libdltdump.so")
+
 # --- find_package: the examples as a project of their own
 examples = os.path.join(source, "examples", "library")
 out = os.path.join(work, "examples-cmake")

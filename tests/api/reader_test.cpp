@@ -405,4 +405,20 @@ TEST(ApiTypes, IdsAndNames) {
   EXPECT_EQ(dltdump::name(dltdump::Level::warn), "warn");
   EXPECT_EQ(dltdump::name(dltdump::Format::capture), "capture");
   EXPECT_FALSE(dltdump::version().empty());
+  // The TYPE column, whose second word the bindings take for --type names.
+  EXPECT_EQ(dltdump::type_text(dltdump::MessageType::log, 2), "log error");
+  EXPECT_EQ(dltdump::type_text(dltdump::MessageType::control, 2), "control response");
+  EXPECT_EQ(dltdump::type_text(dltdump::MessageType::nw_trace, 7), "nw_trace user1");
+  EXPECT_EQ(dltdump::type_text(dltdump::MessageType::app_trace, 0), "app_trace");
+}
+
+// The argument count is the line's (and the JSON record's noar): 1 for a non-verbose
+// message no catalogue describes (the byte dump).
+TEST(ApiReader, NonVerboseArgumentCount) {
+  auto reader = dltdump::Reader::from_memory(sample_file(), dltdump::Filter{}.kind(dltdump::PayloadKind::non_verbose));
+  const auto batch = reader.next_batch();
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_EQ(batch[0].message_id(), 7u);
+  EXPECT_EQ(batch[0].argument_count(), 1);
+  EXPECT_EQ(batch[0].level(), dltdump::Level::info);
 }

@@ -1,0 +1,291 @@
+"""Read AUTOSAR DLT logs and captures with dltdump's decoder.
+
+    import dltdump
+    for m in dltdump.open("trip.dlt", appid="NAV", level="warn"):
+        print(m.time, m.ecu, m.app, m.text)
+    df = dltdump.read_dataframe(["a.dlt", "b.pcapng"], type="error", fibex="ecu1.xml")
+
+Inputs are what the command line reads: DLT files, serial and network recordings, PCAP and
+PCAP-NG captures (told apart by content, or ``format=``), compressed ones too, ``-`` for
+standard input, ``file://`` URIs.
+
+Filters are keyword arguments named as the command line's options; a value may be one
+value or a list of them (any of them matches), and every filter given must match:
+
+=====================================  ===================================================
+``ecuid``, ``appid``, ``ctxid``        ids (``--ecuid``, …); ``not_ecuid``, ``not_appid``,
+                                       ``not_ctxid`` exclude
+``sessionid``                          session ids (signed or unsigned 32-bit)
+``level``                              ``"warn"`` (or 3): that level or a more severe one
+``type``, ``not_type``                 ``--type`` names (``"error"``, ``"can"``,
+                                       ``"request"``, …) or MSIN numbers (48 = warn)
+``kind``                               ``"verbose"``, ``"non-verbose"``, ``"control"``;
+                                       also ``verbose=True``, ``nonverbose=True``,
+                                       ``control=True``
+``messageid`` (``msgid``)              non-verbose message ids
+``not_before``, ``not_after``          inclusive times: a ``datetime`` (naive: UTC) or
+                                       seconds since 1970 (int or float)
+``s`` (``search``), ``r`` (``regex``)  the text contains / a PCRE2 pattern is found in it;
+                                       ``i`` (``ignore_case``) for both
+``v`` (``invert``)                     the messages the filters do not select
+``fibex``                              FIBEX files or folders (or a :class:`Catalogue`)
+                                       describing non-verbose messages; with
+                                       ``nv_multiecu=True``, ``nv_noexthdr=True``
+``format``                             ``"auto"``, ``"file"``, ``"ser"``, ``"net"``, ``"pcap"``
+=====================================  ===================================================
+
+The filtering is the command line's own (the C++ ``dltdump::Filter``), run in C++.
+Everything dltdump finds wrong raises :class:`Error`; an unknown keyword raises TypeError.
+"""
+
+from __future__ import annotations
+
+import datetime as _datetime
+import os as _os
+from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
+
+from ._dltdump import Catalogue, Error, Filter, Format, Message, Messages, version
+from . import _dltdump
+
+__all__ = ["open", "read_dataframe", "make_filter", "Catalogue", "Error", "Filter", "Message", "LEVELS", "version"]
+__version__ = version()
+
+PathLike = Union[str, "_os.PathLike[str]"]
+Paths = Union[PathLike, Sequence[PathLike]]
+
+#: Level names by code (Message.level, the DataFrame's ``level`` column); 0: no level.
+LEVELS = ("", "fatal", "error", "warn", "info", "debug", "verbose")
+
+_FORMATS = {
+    "auto": Format.automatic, "automatic": Format.automatic, "file": Format.file,
+    "ser": Format.serial, "serial": Format.serial, "net": Format.network, "network": Format.network,
+    "pcap": Format.capture, "pcapng": Format.capture, "capture": Format.capture,
+}
+_KINDS = {"verbose": "verbose", "non-verbose": "non-verbose", "nonverbose": "non-verbose", "control": "control"}
+_ALIASES = {
+    "sessionid": "session", "msgid": "messageid", "message_id": "messageid", "search": "s", "string": "s",
+    "contains": "s", "regex": "r", "ignore_case": "i", "ignorecase": "i", "invert": "v", "invert_match": "v",
+    "nonverbose": "non_verbose",
+}
+
+
+def _argument_error(message: str) -> Error:
+    """An Error about a value given (kind 'argument'), as the C++ Filter raises them."""
+    e = Error("Filter: " + message)
+    e.kind, e.input, e.offset = "argument", "", None
+    return e
+
+
+def _type_names() -> dict[str, tuple[int, int]]:
+    """--type names (the second word of a TYPE column: 'error', 'can', 'request') → (MSTP, MTIN)."""
+    names = {}
+    for mstp in range(4):
+        for mtin in range(16):
+            words = _dltdump.type_text(mstp, mtin).split(" ")
+            if len(words) == 2:
+                names[words[1]] = (mstp, mtin)
+    return names
+
+
+_TYPES = _type_names()
+
+
+def _many(value: Any) -> list:
+    """One value or an iterable of them, as a list (a str is one value)."""
+    if isinstance(value, (str, bytes, int, float, _os.PathLike, _datetime.datetime, Catalogue)):
+        return [value]
+    return list(value)
+
+
+def _type(value: Any) -> tuple[int, int]:
+    if isinstance(value, str) and value.strip().lower() in _TYPES:
+        return _TYPES[value.strip().lower()]
+    try:
+        msin = int(value)
+    except (TypeError, ValueError):
+        raise _argument_error(f"type {value!r} is no message type: one of {', '.join(_TYPES)} or an MSIN number") from None
+    if msin < 0 or msin > 0xFE or msin & 1 or (msin >> 1) & 7 > 3:
+        raise _argument_error(f"type {msin} can never match (an even MSIN value of message types 0-3)")
+    return (msin >> 1) & 7, msin >> 4
+
+
+def _level(value: Any) -> int:
+    if isinstance(value, str) and value.strip().lower() in LEVELS[1:]:
+        return LEVELS.index(value.strip().lower())
+    if isinstance(value, int) and 1 <= value <= 6:
+        return value
+    raise _argument_error(f"level {value!r} is no log level: fatal, error, warn, info, debug, verbose (or 1-6)")
+
+
+def _microseconds(value: Any) -> int:
+    if isinstance(value, _datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=_datetime.timezone.utc)
+        epoch = _datetime.datetime(1970, 1, 1, tzinfo=_datetime.timezone.utc)
+        return (value - epoch) // _datetime.timedelta(microseconds=1)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return round(value * 1_000_000)
+    raise _argument_error(f"time {value!r} is neither a datetime nor seconds since 1970")
+
+
+def make_filter(**filters: Any) -> tuple[Filter, Catalogue | None, Format]:
+    """The Filter, catalogue and format that keyword filters (see the module's help) ask for."""
+    f = Filter()
+    catalogue = None
+    # --nv-multiecu, --nv-noexthdr: how the catalogue finds a message's frame.
+    lookup = dict(per_ecu=bool(filters.pop("nv_multiecu", False)), id_only=bool(filters.pop("nv_noexthdr", False)))
+    fmt = Format.automatic
+    for key, value in filters.items():
+        key = _ALIASES.get(key, key)
+        if value is None:
+            continue
+        if key in ("ecuid", "appid", "ctxid", "not_ecuid", "not_appid", "not_ctxid"):
+            for v in _many(value):
+                getattr(f, key)(v)
+        elif key == "session":
+            for v in _many(value):
+                f.session(int(v) & 0xFFFFFFFF)
+        elif key == "level":
+            f.level(_level(value))
+        elif key in ("type", "not_type"):
+            for v in _many(value):
+                getattr(f, key)(*_type(v))
+        elif key == "kind":
+            for v in _many(value):
+                if v not in _KINDS:
+                    raise _argument_error(f"kind {v!r} is none of verbose, non-verbose, control")
+                f.kind(_KINDS[v])
+        elif key in ("verbose", "non_verbose", "control"):
+            if value:
+                f.kind(key.replace("_", "-"))
+        elif key == "messageid":
+            for v in _many(value):
+                f.message_id(int(v))
+        elif key in ("not_before", "not_after"):
+            getattr(f, key)(_microseconds(value))
+        elif key == "s":
+            for v in _many(value):
+                f.contains(v)
+        elif key == "r":
+            for v in _many(value):
+                f.regex(v)
+        elif key == "i":
+            f.ignore_case(bool(value))
+        elif key == "v":
+            f.invert(bool(value))
+        elif key == "fibex":
+            catalogue = value if isinstance(value, Catalogue) else Catalogue([_os.fspath(p) for p in _many(value)], **lookup)
+        elif key == "format":
+            if value not in _FORMATS:
+                raise _argument_error(f"format {value!r} is none of {', '.join(_FORMATS)}")
+            fmt = _FORMATS[value]
+        else:
+            raise TypeError(f"dltdump: unknown filter {key!r}")
+    return f, catalogue, fmt
+
+
+def _paths(paths: Paths) -> list[str]:
+    if isinstance(paths, (str, _os.PathLike)):
+        return [_os.fspath(paths)]
+    return [_os.fspath(p) for p in paths]
+
+
+def open(paths: Paths, **filters: Any) -> Iterator[Message]:  # noqa: A001 (as the built-in: a reading)
+    """The messages of the inputs (one after the other, each in its order) that pass the filters.
+
+    Each :class:`Message` holds its values (copied out of the decoder): ``time`` (float
+    seconds since 1970, UTC; ``None`` without a time source — also ``time_us``,
+    microseconds, and ``datetime``, an aware datetime), ``device_time``, ``counter``,
+    ``ecu``, ``app``, ``ctx``, ``session``, ``kind``, ``verbose``, ``type``, ``subtype``,
+    ``level`` (0-6, see LEVELS), ``message_id``, ``noar``, ``text``, ``args`` (typed),
+    ``input``, ``position``. Raises :class:`Error` when an input cannot be read (when the
+    iteration reaches it) or a filter value can never match (at once).
+    """
+    f, catalogue, fmt = make_filter(**filters)
+    files = _paths(paths)
+
+    def messages() -> Iterator[Message]:
+        for path in files:
+            yield from Messages(path, f, catalogue, fmt)
+
+    return messages()
+
+
+def _message_datetime(self: Message) -> _datetime.datetime | None:
+    us = self.time_us
+    if us is None:
+        return None
+    return _datetime.datetime(1970, 1, 1, tzinfo=_datetime.timezone.utc) + _datetime.timedelta(microseconds=us)
+
+
+Message.datetime = property(_message_datetime, doc="time as an aware datetime (UTC); None without a time source.")
+
+
+def _categorical(pd: Any, column: Mapping[str, Any]) -> Any:
+    return pd.Categorical.from_codes(column["codes"], categories=column["categories"])
+
+
+def dataframe_of(columns: Mapping[str, Any]) -> Any:
+    """The pandas DataFrame of read_columns' arrays (no copy of the numeric columns)."""
+    import numpy as np
+    import pandas as pd
+
+    # The TYPE column's texts ("log error") are few: split them, not the rows.
+    types = columns["type"]
+    words = [t.split(" ", 1) if t else [] for t in types["categories"]]
+    type_names = sorted({w[0] for w in words if w})
+    subtype_names = sorted({w[1] for w in words if len(w) == 2})
+    type_map = np.array([type_names.index(w[0]) if w else -1 for w in words] or [-1], dtype=np.int16)
+    subtype_map = np.array([subtype_names.index(w[1]) if len(w) == 2 else -1 for w in words] or [-1], dtype=np.int16)
+    codes = types["codes"]
+    data = {
+        "input": pd.Categorical.from_codes(columns["input"], categories=columns["inputs"]),
+        "position": columns["position"],
+        "time": columns["time"],
+        "device_time": columns["device_time"],
+        "counter": columns["counter"],
+        "ecu": _categorical(pd, columns["ecu"]),
+        "app": _categorical(pd, columns["app"]),
+        "ctx": _categorical(pd, columns["ctx"]),
+        "session": pd.arrays.IntegerArray(columns["session"], columns["session_missing"]),
+        "kind": pd.Categorical.from_codes(columns["kind"], categories=["verbose", "non-verbose", "control"]),
+        "type": pd.Categorical.from_codes(type_map[codes], categories=type_names),
+        "subtype": pd.Categorical.from_codes(subtype_map[codes], categories=subtype_names),
+        "level": columns["level"],
+        "message_id": pd.arrays.IntegerArray(columns["message_id"], columns["message_id_missing"]),
+        "noar": pd.arrays.IntegerArray(columns["noar"], columns["noar_missing"]),
+    }
+    if "text" in columns:
+        data["text"] = columns["text"]
+    df = pd.DataFrame(data, copy=False)
+    df.attrs["skipped_bytes"] = columns["skipped_bytes"]
+    return df
+
+
+def read_dataframe(paths: Paths, *, text: bool = True, **filters: Any) -> Any:
+    """The messages of the inputs that pass the filters as a pandas DataFrame, a row each.
+
+    Columns (built in C++: numpy arrays, no Python object per message but the texts):
+
+    ============  ==============================================================
+    input         Categorical: the input as given
+    position      uint64: offset of the message in its input's DLT stream
+    time          datetime64[ns] (UTC): storage header or capture time; NaT without
+    device_time   float64 seconds (the header's time stamp); NaN without
+    counter       uint8
+    ecu/app/ctx   Categorical ids ('' when absent)
+    session       Int32 (nullable)
+    kind          Categorical: verbose, non-verbose, control
+    type/subtype  Categorical: 'log' and 'error', …; NaN where a line shows no type
+    level         uint8: 1 fatal … 6 verbose, 0 none (LEVELS names them)
+    message_id    UInt32 (nullable): non-verbose messages' ids
+    noar          UInt8 (nullable): the argument count; NA for control messages
+    text          object (str): the payload's text, as the command line shows it;
+                  left out with text=False (the only per-message Python objects)
+    ============  ==============================================================
+
+    ``df.attrs["skipped_bytes"]`` counts the bytes skipped as SKIP lines. The decoding runs
+    without the GIL. Raises :class:`Error` (nothing is returned) when an input fails.
+    """
+    f, catalogue, fmt = make_filter(**filters)
+    return dataframe_of(_dltdump.read_columns(_paths(paths), f, catalogue, fmt, text))

@@ -1,0 +1,256 @@
+"""The Python module against the command line: iteration, filters, errors, FIBEX and
+read_dataframe give what `dltdump --out=json` gives for the same files and options; the
+decoding releases the GIL."""
+
+import math
+import os
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import dltdump
+from conftest import NVGEN, cli_messages, cli_records, dltgen, run
+
+FIELDS = ("position", "counter", "ecu", "app", "ctx", "session", "kind", "type", "subtype", "message_id", "noar",
+          "text")
+
+
+@pytest.fixture(scope="module")
+def mixed(work):
+    return dltgen(work, "mixed.dlt", "--count", "3000", "--seed", "27")
+
+
+@pytest.fixture(scope="module")
+def corrupt(work):
+    return dltgen(work, "corrupt.dlt", "--count", "2000", "--seed", "28", "--corrupt", "10", "--truncate")
+
+
+@pytest.fixture(scope="module")
+def network(work):
+    return dltgen(work, "net.bin", "--format", "net", "--count", "1500", "--seed", "29")
+
+
+@pytest.fixture(scope="module")
+def fibex(work):
+    cat = os.path.join(work, "cat")
+    log = os.path.join(work, "nv.dlt")
+    if not os.path.exists(log):
+        run([NVGEN, "--mode", "default", "--format", "file", "--count", "3000", "--seed", "5", "--catalogue", cat,
+             "-o", log])
+    return cat, log
+
+
+def json_value(a):
+    """A JSON argument's value as the module gives it."""
+    t, v = a["type"], a["value"]
+    if t == "struct":
+        return [json_value(m) for m in v]
+    if t == "raw":
+        return bytes.fromhex(v)
+    if t in ("sint", "uint") or a.get("of") in ("sint", "uint"):
+        return [int(x) for x in v] if isinstance(v, list) else int(v)
+    if t == "float" or a.get("of") == "float":
+        return [float(x) for x in v] if isinstance(v, list) else float(v)
+    return v
+
+
+def same_value(got, want):
+    if isinstance(want, list):
+        return isinstance(got, list) and len(got) == len(want) and all(map(same_value, got, want))
+    if isinstance(want, float):
+        # JSON writes a binary32 value in its shortest form: equal as binary32.
+        return (math.isnan(want) and math.isnan(got)) or got == want or np.float32(got) == np.float32(want) or \
+            math.isclose(got, want, rel_tol=1e-15)
+    return type(got) is type(want) and got == want
+
+
+def check_message(m, r):
+    for f in FIELDS:
+        assert getattr(m, f) == r[f], (f, m, r)
+    assert m.time_us == r["time_us"]
+    assert m.input == r["input"]
+    if r["device_time"] is None:
+        assert m.device_time is None
+    else:
+        assert round(m.device_time, 4) == r["device_time"]
+    assert m.level == (r["mtin"] if r["type"] == "log" and 1 <= r["mtin"] <= 6 else 0)
+    if r["kind"] == "verbose":
+        want = [json_value(a) for a in r["args"]]
+        assert same_value(m.args, want), (m.args, want)
+
+
+def test_iteration_matches_the_command_line(mixed, network):
+    for path in (mixed, network):
+        messages = list(dltdump.open(path))
+        records = cli_messages(path)
+        assert len(messages) == len(records) > 1000
+        for m, r in zip(messages, records):
+            check_message(m, r)
+    m = next(dltdump.open(mixed))
+    assert m.time == m.time_us / 1e6 and m.datetime.timestamp() == m.time and m.verbose
+
+
+def test_several_inputs_one_after_the_other(mixed, network):
+    got = [(m.input, m.position) for m in dltdump.open([mixed, network])]
+    want = [(r["input"], r["position"]) for r in cli_messages(mixed) + cli_messages(network)]
+    assert got == want
+
+
+FILTERS = [
+    (dict(appid="NAV"), ["--appid", "NAV"]),
+    (dict(appid=["NAV", "DIAG"], ctxid="NET"), ["--appid", "NAV,DIAG", "--ctxid", "NET"]),
+    (dict(ecuid="TCB", not_appid="NAV"), ["--ecuid", "TCB", "--not-appid", "NAV"]),
+    (dict(level="warn"), ["--level", "warn"]),
+    (dict(type=["error", "fatal"]), ["--type", "error,fatal"]),
+    (dict(type=48), ["--type", "48"]),
+    (dict(not_type="info"), ["--not-type", "info"]),
+    (dict(kind="non-verbose"), ["--nonverbose"]),
+    (dict(control=True), ["--control"]),
+    (dict(sessionid=[42, 67]), ["--sessionid", "42,67"]),
+    (dict(s="error"), ["-s", "error"]),
+    (dict(search="ERROR", i=True), ["-s", "ERROR", "-i"]),
+    (dict(r=r"\d{4} "), ["-r", r"\d{4} "]),
+    (dict(appid="NAV", v=True), ["--appid", "NAV", "-v"]),
+    (dict(not_before=1709287201.5, not_after="2024-03-01T10:00:03"), None),
+]
+
+
+@pytest.mark.parametrize("filters,options", FILTERS, ids=[str(f) for f, _ in FILTERS])
+def test_filters_are_the_command_lines(mixed, filters, options):
+    if options is None:  # times: a datetime and seconds
+        import datetime
+        filters = dict(not_before=filters["not_before"],
+                       not_after=datetime.datetime.fromisoformat(filters["not_after"]))
+        options = ["--not-before", "2024-03-01 10:00:01.5", "--not-after", "2024-03-01 10:00:03"]
+    got = [m.position for m in dltdump.open(mixed, **filters)]
+    want = [r["position"] for r in cli_messages(*options, mixed)]
+    assert got == want and 0 < len(want)
+    df = dltdump.read_dataframe(mixed, **filters)
+    assert df["position"].tolist() == want
+
+
+def test_message_ids(work):
+    path = dltgen(work, "nonverbose.dlt", "--count", "2000", "--seed", "30", "--profile", "nonverbose")
+    ids = sorted({r["message_id"] for r in cli_messages(path) if r["message_id"] is not None})[:2]
+    got = [m.position for m in dltdump.open(path, msgid=ids)]
+    want = [r["position"] for r in cli_messages("--messageid", ",".join(map(str, ids)), path)]
+    assert got == want and want
+
+
+def test_errors():
+    with pytest.raises(dltdump.Error) as e:
+        list(dltdump.open("/nonexistent/trip.dlt"))
+    assert e.value.kind == "input" and "/nonexistent/trip.dlt" in str(e.value)
+    assert e.value.input == "/nonexistent/trip.dlt"
+    with pytest.raises(dltdump.Error) as e:
+        dltdump.read_dataframe(["/nonexistent/trip.dlt"])
+    assert isinstance(e.value, Exception) and e.value.kind == "input"
+    for bad in (dict(appid="TOOLONG"), dict(level="loud"), dict(type="nosuch"), dict(s=""), dict(format="zip")):
+        with pytest.raises(dltdump.Error) as e:
+            dltdump.open("x.dlt", **bad)
+        assert e.value.kind == "argument", bad
+    with pytest.raises(dltdump.Error) as e:  # compiled when a reader is made
+        dltdump.read_dataframe([os.devnull], r="(")
+    assert e.value.kind == "argument"
+    with pytest.raises(TypeError):
+        dltdump.open("x.dlt", nosuch=1)
+    with pytest.raises(dltdump.Error) as e:
+        dltdump.read_dataframe([os.devnull], fibex="/nonexistent/cat.xml")
+    assert e.value.kind == "fibex"
+
+
+def test_corrupt_input_is_skipped_as_the_command_line_does(corrupt):
+    records = cli_records(corrupt)
+    skipped = sum(r["length"] for r in records if r["record"] == "skip")
+    messages = dltdump.open(corrupt)
+    assert [m.position for m in messages] == [r["position"] for r in records if r["record"] == "message"]
+    df = dltdump.read_dataframe(corrupt)
+    assert skipped > 0 and df.attrs["skipped_bytes"] == skipped
+    it = dltdump.Messages(corrupt, dltdump.Filter(), None, dltdump.Format.automatic)
+    for _ in it:
+        pass
+    assert it.skipped_bytes == skipped
+
+
+def frame_matches_records(df, records):
+    """read_dataframe's rows equal the command line's message records, field by field."""
+    assert len(df) == len(records)
+    want = {f: [r[f] for r in records] for f in records[0]} if records else {}
+    assert df["input"].astype(str).tolist() == want["input"]
+    assert df["position"].tolist() == want["position"]
+    got_us = [None if pd.isna(t) else t.value // 1000 for t in df["time"]]
+    assert got_us == want["time_us"]
+    got_dev = [None if math.isnan(t) else round(t, 4) for t in df["device_time"]]
+    assert got_dev == want["device_time"]
+    for f in ("counter", "ecu", "app", "ctx", "kind", "text"):
+        assert df[f].astype(object).tolist() == want[f], f
+    for f in ("session", "message_id", "noar"):
+        got = [None if pd.isna(v) else int(v) for v in df[f]]
+        assert got == want[f], f
+    for f in ("type", "subtype"):
+        got = [None if pd.isna(v) else v for v in df[f]]
+        assert got == want[f], f
+    levels = [m if t == "log" and m is not None and 1 <= m <= 6 else 0 for t, m in zip(want["type"], want["mtin"])]
+    assert df["level"].tolist() == levels
+
+
+def test_dataframe_matches_the_command_line(mixed, corrupt, network):
+    paths = [mixed, corrupt, network]
+    df = dltdump.read_dataframe(paths)
+    records = [r for p in paths for r in cli_messages(p)]
+    frame_matches_records(df, records)
+    assert df["time"].dtype == "datetime64[ns]" and df["position"].dtype == np.uint64
+    for f in ("ecu", "app", "ctx", "input", "kind", "type"):
+        assert df[f].dtype == "category", f
+    assert str(df["session"].dtype) == "Int32" and df["level"].dtype == np.uint8
+    assert "text" not in dltdump.read_dataframe(mixed, text=False)
+
+
+def test_fibex(fibex):
+    cat, log = fibex
+    records = cli_messages("-F", cat, log)
+    assert any(r["kind"] == "non-verbose" and r["noar"] and r["noar"] > 1 for r in records)
+    frame_matches_records(dltdump.read_dataframe(log, fibex=cat), records)
+    catalogue = dltdump.Catalogue([cat])
+    got = list(dltdump.open(log, fibex=catalogue))
+    assert [m.text for m in got] == [r["text"] for r in records]
+    app = next(r["app"] for r in records if r["kind"] == "non-verbose" and r["app"])
+    assert [m.position for m in dltdump.open(log, fibex=catalogue, appid=app)] == \
+        [r["position"] for r in cli_messages("-F", cat, "--appid", app, log)]
+
+
+def test_the_gil_is_released_while_decoding(work):
+    big = dltgen(work, "big.dlt", "--size", "48M", "--seed", "31")
+    ticks = 0
+    done = threading.Event()
+
+    def count():
+        nonlocal ticks
+        while not done.is_set():
+            ticks += 1
+
+    t = threading.Thread(target=count)
+    t.start()
+    try:
+        start = ticks
+        time.sleep(0.2)  # the counter alone: its rate
+        rate = (ticks - start) / 0.2
+        # The C++ call alone (read_dataframe's Python part lets the thread run anyway): the
+        # thread counts only if the call lets go of the GIL.
+        args = ([big], dltdump.Filter(), None, dltdump.Format.automatic, False)
+        before = ticks
+        started = time.monotonic()
+        columns = dltdump._dltdump.read_columns(*args)
+        took = time.monotonic() - started
+        during = ticks - before
+    finally:
+        done.set()
+        t.join()
+    assert len(columns["position"]) > 100_000
+    # Held, the GIL would let the thread count nothing during the call (a switch interval,
+    # 5 ms, at the most); released, about its own rate (the 2 cores may be busy: a fifth).
+    print(f"GIL: the thread counted {during / (rate * took):.2f} of its own rate during the call")
+    assert took > 0.05 and during > 0.2 * rate * took, (took, during, rate)
