@@ -1,6 +1,6 @@
 # CPack: a Debian package (.deb) of everything `cmake --install` puts in place — the
-# program, libdltdump with its headers, CMake package and pkg-config file, the man page
-# and the completions — under /usr. Included last from the top-level CMakeLists.txt, so
+# program, libdltdump with its headers, CMake package and pkg-config file, the Python
+# module (when built), the man page and the completions — under /usr. Included last from the top-level CMakeLists.txt, so
 # that every install rule is known.
 #
 #   cmake --build build && (cd build && cpack)     →  build/dltdump_<version>_amd64.deb
@@ -41,6 +41,15 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # dltdump_<version>_<arch>.deb
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+if(DLTDUMP_PYTHON)
+  # The Python module's extension is built for one Python version (found at the top); its
+  # DataFrames need numpy and pandas, dltdump.dask needs Dask distributed.
+  math(EXPR dltdump_python_next_minor "${Python3_VERSION_MINOR} + 1")
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS
+      "python3 (>= ${Python3_VERSION_MAJOR}.${Python3_VERSION_MINOR}~), python3 (<< ${Python3_VERSION_MAJOR}.${dltdump_python_next_minor})")
+  set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3-numpy, python3-pandas")
+  set(CPACK_DEBIAN_PACKAGE_SUGGESTS "python3-distributed")
+endif()
 # libdltdump is a public shared library: a shlibs file (packages built against it depend
 # on this version or a later one of the same SONAME) and dpkg's ldconfig trigger, which
 # Debian prefers to the maintainer scripts CPack's own shlibs option would add.

@@ -46,5 +46,9 @@ in_root cmake --build /tmp/examples/build > /dev/null
 first_lines /tmp/examples/build/read_log /tmp/sample.dlt
 in_root sh -c 'cc -o /tmp/examples/read_log_pc /tmp/examples/read_log.c $(pkg-config --cflags --libs dltdump)'
 first_lines /tmp/examples/read_log_pc /tmp/sample.dlt
+if in_root sh -c 'ls /usr/lib/python3/dist-packages/dltdump/__init__.py' > /dev/null 2>&1; then
+  echo "== the Python module: import dltdump; dltdump.open(sample)"
+  in_root python3 -c 'import dltdump; print(sum(1 for _ in dltdump.open("/tmp/sample.dlt")), "messages")'
+fi
 echo "== dpkg --purge dltdump";       in_root dpkg --purge dltdump | tail -n 1
 echo "check-deb-clean-root.sh: the package installs, runs and is removed in a clean root"

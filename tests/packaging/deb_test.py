@@ -49,6 +49,12 @@ for p in ("/usr/bin/dltdump", "/usr/lib/libdltdump.so.0.1", "/usr/lib/libdltdump
           "/usr/share/fish/vendor_completions.d/dltdump.fish"):
     check(p in paths, "the package holds " + p)
 check(not any(p.startswith("/usr/local") for p in paths), "nothing under /usr/local")
+python_built = os.path.isdir(os.path.join(build, "python", "dltdump"))
+if python_built:
+    check("/usr/lib/python3/dist-packages/dltdump/__init__.py" in paths, "the package holds the Python module")
+    check(any(re.fullmatch(r"/usr/lib/python3/dist-packages/dltdump/_dltdump\..*\.so", p) for p in paths),
+          "the package holds the Python extension")
+    check("python3 (<<" in run("dpkg-deb", "--field", deb, "Depends").stdout, "Depends names the Python version")
 depends = run("dpkg-deb", "--field", deb, "Depends").stdout
 for lib in ("libc6", "libpcre2-8-0", "libpugixml1v5", "libzstd1"):
     check(lib in depends, "Depends names %s (dpkg-shlibdeps): %s" % (lib, depends.strip()))
@@ -92,6 +98,10 @@ if os.environ.get("DLTDUMP_DEB_INSTALL") == "1" and os.geteuid() == 0:
         if shutil.which("pkg-config"):
             r = run("pkg-config", "--modversion", "dltdump")
             check(r.stdout.strip() == version.split("-")[0], "pkg-config --modversion dltdump: " + r.stdout + r.stderr)
+        if python_built:
+            r = run("/usr/bin/python3", "-c", "import dltdump, sys; print(dltdump.__file__)", env={"PATH": "/usr/bin:/bin"})
+            check(r.returncode == 0 and r.stdout.startswith("/usr/lib/python3/dist-packages/dltdump/"),
+                  "the installed module imports: %r %r" % (r.stdout, r.stderr[-500:]))
         r = run("dpkg", "-s", "dltdump")
         check("Status: install ok installed" in r.stdout, "dpkg -s: installed")
     finally:
