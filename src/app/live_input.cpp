@@ -98,6 +98,7 @@ StreamEnd pump_stream(int fd, dlt::StreamFormat format, std::uint64_t& offset,
                       std::optional<SteadyClock::duration> idle_end, Pipeline& pipeline, FlushTimer& flush,
                       int& error) {
   dlt::Framer framer(format, offset);
+  framer.set_units(true);  // what one receive returned: where the sender's writes end, mostly
   pipeline.attach(framer);
   PcClockStamp stamp(pipeline.head(), format != dlt::StreamFormat::File);
   std::vector<std::uint8_t> buffer(256u << 10);

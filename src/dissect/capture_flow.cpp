@@ -34,6 +34,9 @@ CaptureFlow::CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuf
   if (text) framer_.set_payload_text(text);
   framer_.set_payload_gate(gate);
   framer_.set_catalogue(catalogue);
+  // Each piece fed is a datagram, a TCP segment or a piece of a reassembled datagram:
+  // where the sender's unit ends, a packet found while resynchronising is confirmed.
+  framer_.set_units(true);
 }
 
 void CaptureFlow::feed(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns) {

@@ -20,7 +20,7 @@ unsigned Framer::prefix_length(StreamFormat f) {
 Framer::Framer(StreamFormat format, std::uint64_t start)
     : format_(format), prefix_(prefix_length(format)), discard_step_(format == StreamFormat::Network ? 1u : 4u),
       carry_base_(start), fed_(start) {
-  carry_.reserve(2 * (kMaxPacketBytes + 64));
+  carry_.reserve((kConfirmPackets + 2) * (kMaxPacketBytes + 64));
 }
 
 void Framer::skip(std::uint64_t position, std::uint64_t length, std::string_view reason) {
@@ -167,6 +167,25 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       i += discard_step_;
       continue;
     }
+    if (!marker && pending_.length > 0) [[unlikely]] {
+      // Resynchronising without a marker: taken if what follows confirms it, or if nothing
+      // does but no packet inside it starts a confirmed chain either (a real packet that
+      // damage follows; a false one spans real packets).
+      Confirmation c = confirm(buf, len, i + plen, base, at_end);
+      if (c == Confirmation::no) {
+        c = Confirmation::yes;
+        for (std::size_t q = i + 1; q < i + plen && c == Confirmation::yes; ++q) {
+          const Confirmation inner = confirm_chain(buf, len, q, base, at_end);
+          c = inner == Confirmation::yes ? Confirmation::no : inner == Confirmation::wait ? inner : c;
+        }
+      }
+      if (c == Confirmation::wait) return i;
+      if (c == Confirmation::no) {
+        skip(base + i, discard_step_, kReasonInvalidHeader);
+        i += discard_step_;
+        continue;
+      }
+    }
     if (stop_->load(std::memory_order_relaxed)) return len;  // cut while it was read
     deliver_skip(sink);
     sink.on_message(m);
@@ -175,16 +194,49 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
   return i;
 }
 
+Framer::Confirmation Framer::confirm_chain(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base,
+                                           bool at_end) const {
+  if (len - at < 4) return at_end ? Confirmation::no : Confirmation::wait;
+  const unsigned plen = standard_header_length(buf + at);
+  if (plen == 0) return Confirmation::no;
+  if (len - at < plen) return at_end ? Confirmation::no : Confirmation::wait;
+  Message m;
+  parse_headers({buf + at, plen}, m);
+  if (!check_payload(m, nullptr)) return Confirmation::no;
+  return confirm(buf, len, at + plen, base, at_end);
+}
+
+Framer::Confirmation Framer::confirm(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base,
+                                     bool at_end) const {
+  Message next;
+  for (unsigned k = 0; k < kConfirmPackets; ++k) {
+    if (base + at == unit_end_ || (at == len && at_end)) return Confirmation::yes;  // a unit or the input ends
+    const std::size_t avail = len - at;
+    // A packet cut by the end of the input confirms nothing (a false packet's length may
+    // reach anywhere); the candidate is then judged by what lies inside it.
+    if (avail < 4) return at_end ? Confirmation::no : Confirmation::wait;
+    const unsigned plen = standard_header_length(buf + at);
+    if (plen == 0) return Confirmation::no;
+    if (avail < plen) return at_end ? Confirmation::no : Confirmation::wait;
+    parse_headers({buf + at, plen}, next);
+    if (!check_payload(next, nullptr)) return Confirmation::no;
+    at += plen;
+  }
+  return Confirmation::yes;
+}
+
 void Framer::feed(std::span<const std::uint8_t> chunk, FramerSink& sink) {
   if (interrupted_) return;
   const std::uint64_t chunk_base = fed_;
   fed_ += chunk.size();
+  if (units_) unit_end_ = fed_;
   std::size_t from = 0;  // first chunk byte not yet handled
   if (!carry_.empty()) {
     // Complete what started in earlier chunks with the head of this one; any packet that
-    // starts in the carried bytes fits in (carried + kMaxPacketBytes + prefix + 4) bytes.
+    // starts in the carried bytes fits in (carried + kMaxPacketBytes + prefix + 4) bytes,
+    // the packets that confirm it (kConfirmPackets) in as many more.
     const std::size_t old = carry_.size();
-    const std::size_t take = std::min(chunk.size(), kMaxPacketBytes + prefix_ + 8);
+    const std::size_t take = std::min(chunk.size(), (kConfirmPackets + 1) * (kMaxPacketBytes + prefix_ + 8));
     carry_.insert(carry_.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(take));
     std::size_t used = process(carry_.data(), carry_.size(), carry_base_, false, old, sink);
     if (interrupted_) return;  // nothing more: the rest is not kept either

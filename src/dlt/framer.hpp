@@ -39,6 +39,23 @@ class Framer {
   // events complete in it to `sink`; the bytes of a packet still incomplete are kept for
   // the next call. Throws what `sink` throws (the framer is then not to be used again).
   void feed(std::span<const std::uint8_t> chunk, FramerSink& sink);
+
+  // Network framing only (no marker, so it resynchronises byte by byte and any byte of
+  // 0x20-0x3F may look like a header: a space in a string is a valid minimal packet whose
+  // length comes from the text after it, and would swallow the real messages behind it).
+  // While a skip record is open, a packet found is taken only if what follows confirms it
+  // (deviation Q29): the next kConfirmPackets packets are valid too, or the chain ends
+  // where the input ends or where a unit of the sender ends (see set_units) — or, when
+  // invalid bytes follow it, if no position inside it starts a confirmed chain (a real
+  // packet that damage follows is taken; a false one spans real packets). Otherwise its
+  // first byte is skipped. The framer waits for the bytes this needs (at most
+  // kConfirmPackets more packets beyond the candidate), so the result does not depend on
+  // how the input is cut into chunks.
+  static constexpr unsigned kConfirmPackets = 2;
+  // Each feed ends where the sender's unit ends (a UDP datagram, a TCP segment, what one
+  // receive returned): a packet ending exactly there needs no packet after it to be
+  // confirmed. Off (the default) for inputs read in chunks of any size (files, pipes).
+  void set_units(bool on) noexcept { units_ = on; }
   // Ends the input: the remaining bytes are resolved by the end-of-stream rules and the
   // pending skip record, if any, is delivered. Throws what `sink` throws.
   void finish(FramerSink& sink);
@@ -118,6 +135,14 @@ class Framer {
   std::size_t process(const std::uint8_t* buf, std::size_t len, std::uint64_t base, bool at_end, std::size_t stop_at,
                       FramerSink& sink);
   void skip(std::uint64_t position, std::uint64_t length, std::string_view reason);
+  // Whether the bytes of buf[at, len) (stream offset base + at) confirm a packet that ends
+  // at `at` (see kConfirmPackets): Yes, No, or Wait for more bytes (never when at_end).
+  enum class Confirmation { yes, no, wait };
+  Confirmation confirm(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base, bool at_end) const;
+  // Whether a valid packet starts at `at` and is confirmed (a packet cut by the end of the
+  // input is not: this looks for real packets inside a candidate).
+  Confirmation confirm_chain(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base,
+                             bool at_end) const;
   void deliver_skip(FramerSink& sink);
 
   StreamFormat format_;
@@ -138,6 +163,8 @@ class Framer {
   const std::atomic<bool>* stop_ = &kNeverStop;       // see set_stop_flag
   const std::atomic<bool>* interrupt_ = &kNeverStop;  // see set_interrupt_flag
   bool interrupted_ = false;
+  bool units_ = false;                   // see set_units
+  std::uint64_t unit_end_ = UINT64_MAX;  // stream offset where the last unit fed ended
 };
 
 }  // namespace dltdump::dlt

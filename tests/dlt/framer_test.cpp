@@ -5,6 +5,7 @@
 
 #include "dlt/catalogue.hpp"
 #include "dlt/line_formatter.hpp"
+#include "dlt/packet.hpp"
 #include "dlt/packet_builder.hpp"
 #include "output/buffer_sink.hpp"
 
@@ -111,6 +112,62 @@ TEST(Framer, NetworkGarbageFirst) {
   EXPECT_EQ(skip_text(out), "Skipped: 7 bytes; Reason: Invalid packet standard header");
   EXPECT_NE(out.find("00000007: 1970/01/01 00:00:00.000000 0.0000 0 ECU1 APP1 CTX1 0 log info verbose 1 hello"),
             std::string::npos);
+}
+
+// Deviation Q29: a stream that begins inside a message (a TCP capture started mid-
+// connection, a gap) resynchronises on the next real message, not on a space in a string
+// (0x20 is a valid minimal header whose length comes from the text after it and would
+// swallow the messages behind it): a packet found while a skip record is open is taken
+// only when the packets after it are valid too, or the input or a unit ends after it.
+TEST(Framer, NetworkResyncIsConfirmedByTheNextPackets) {
+  Bytes stream;
+  for (int i = 0; i < 60; ++i) {
+    const Bytes m = message("speed is " + std::to_string(i) + " km/h", static_cast<std::uint8_t>(i));
+    stream.insert(stream.end(), m.begin(), m.end());
+  }
+  const Bytes first = message("speed is 0 km/h");
+  // Cut inside the first message's header: the text's spaces come before message 1.
+  const Bytes cut(stream.begin() + 10, stream.end());
+  Collect c;
+  const std::string whole = run(StreamFormat::Network, cut, 0, &c);
+  EXPECT_EQ(c.messages, 59) << whole.substr(0, 600);
+  EXPECT_EQ(c.skips, 1);
+  EXPECT_EQ(skip_text(whole),
+            "Skipped: " + std::to_string(first.size() - 10) + " bytes; Reason: Invalid packet standard header");
+  // Whatever the chunks, the same lines (the framer waits for the packets that confirm).
+  for (std::size_t chunk : {1u, 2u, 5u, 13u, 64u, 1000u}) EXPECT_EQ(run(StreamFormat::Network, cut, chunk), whole);
+  // Every start inside the first message that does not itself look like a header gives the
+  // 59 others. (One that does is taken as it is, unconfirmed, as any packet where no skip
+  // record is open: the framer cannot tell a stream that starts inside a packet from one
+  // that starts with one.)
+  int resynchronised = 0;
+  for (std::size_t at = 1; at < first.size(); ++at) {
+    if (dlt::standard_header_length(stream.data() + at) != 0) continue;
+    Collect each;
+    run(StreamFormat::Network, Bytes(stream.begin() + static_cast<long>(at), stream.end()), 0, &each);
+    EXPECT_EQ(each.messages, 59) << "cut at " << at;
+    ++resynchronised;
+  }
+  EXPECT_GT(resynchronised, 20);
+}
+
+// A packet found while resynchronising that ends where a unit of the sender ends (a
+// datagram, a segment: set_units) is confirmed by that, at once; without units the framer
+// waits for the bytes after it. A real packet that damage follows is taken either way (no
+// packet inside it starts a confirmed chain).
+TEST(Framer, NetworkResyncEndingAUnitIsConfirmed) {
+  const Bytes garbage{0xFF, 0xFF, 0xFF};
+  const Bytes m = message("alone");
+  for (const bool units : {true, false}) {
+    Collect c;
+    dlt::Framer framer(StreamFormat::Network);
+    framer.set_units(units);
+    framer.feed(cat({garbage, m}), c);  // a datagram: garbage, then a message
+    EXPECT_EQ(c.messages, units ? 1 : 0) << (units ? "units" : "no units");
+    framer.feed(cat({garbage, m}), c);  // the same again
+    framer.finish(c);
+    EXPECT_EQ(c.messages, 2) << (units ? "units" : "no units");
+  }
 }
 
 TEST(Framer, TruncatedEnd) {
