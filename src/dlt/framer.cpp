@@ -173,10 +173,14 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       // damage follows; a false one spans real packets).
       Confirmation c = confirm(buf, len, i + plen, base, at_end);
       if (c == Confirmation::no) {
+        // Each position is asked once per resynchronisation (no_chain_until_: the ones
+        // before it start no confirmed chain), so hostile bytes cost linear time.
         c = Confirmation::yes;
-        for (std::size_t q = i + 1; q < i + plen && c == Confirmation::yes; ++q) {
+        std::size_t q = no_chain_until_ > base + i ? static_cast<std::size_t>(no_chain_until_ - base) : i + 1;
+        for (; q < i + plen && c == Confirmation::yes; ++q) {
           const Confirmation inner = confirm_chain(buf, len, q, base, at_end);
-          c = inner == Confirmation::yes ? Confirmation::no : inner == Confirmation::wait ? inner : c;
+          if (inner == Confirmation::no) no_chain_until_ = base + q + 1;
+          else c = inner == Confirmation::yes ? Confirmation::no : inner;
         }
       }
       if (c == Confirmation::wait) return i;

@@ -115,6 +115,7 @@ class Framer {
   void rebase(std::uint64_t offset, util::Timestamp time) noexcept {
     carry_base_ = fed_ = offset;
     last_time_ = time;
+    no_chain_until_ = 0;
   }
   // No byte is held back (a partial packet) and no skip record is open: what comes next
   // is framed exactly as by a new framer (network and serial framing; a file framer also
@@ -165,6 +166,7 @@ class Framer {
   bool interrupted_ = false;
   bool units_ = false;                   // see set_units
   std::uint64_t unit_end_ = UINT64_MAX;  // stream offset where the last unit fed ended
+  std::uint64_t no_chain_until_ = 0;     // stream offsets below it start no confirmed chain
 };
 
 }  // namespace dltdump::dlt
