@@ -381,7 +381,8 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         output::LineOutput::SourceFile source;
         if (format == input::InputFormat::File && file->is_mapped()) source = {file->fd(), file->whole()};
         // An archive's member is named by its own name, not the archive's argument.
-        pipeline.begin_input({name, stream_format(format), source, name == path ? spec.argument : std::string_view()});
+        pipeline.begin_input(
+            {name, stream_format(format), source, name == path ? spec.argument : std::string_view(), name != path});
         std::uint64_t all_skipped = 0;
         try {
           if (format == input::InputFormat::Pcap) {

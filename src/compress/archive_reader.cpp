@@ -7,7 +7,6 @@
 #include <new>
 #include <optional>
 #include <span>
-#include <string_view>
 #include <utility>
 
 #include "util/error.hpp"
@@ -22,15 +21,18 @@ constexpr std::size_t kBlockBytes = 1u << 20;
 }  // namespace
 
 std::string member_name(const std::string& archive, const std::string& path) {
-  std::string shown;
-  for (const char c : path.substr(0, kMaxMemberPath)) {
+  std::string shown = path;
+  for (char& c : shown) {
     const auto byte = static_cast<unsigned char>(c);
-    shown += byte < 0x20 || byte == 0x7F ? '?' : c;
+    if (byte < 0x20 || byte == 0x7F) c = '?';
   }
-  if (path.size() > kMaxMemberPath) shown += "...";
-  const std::string_view last = std::string_view(shown).substr(shown.rfind('/') + 1);
-  if (last.empty() || last == "." || last == "..") shown += '_';
-  return archive + "/" + shown;
+  const std::size_t slash = shown.rfind('/');
+  std::string folder = slash == std::string::npos ? std::string() : shown.substr(0, slash + 1);
+  std::string last = shown.substr(folder.size());
+  if (folder.size() > kMaxMemberPath) folder = folder.substr(0, kMaxMemberPath) + ".../";
+  if (last.size() > kMaxMemberName) last = last.substr(0, kMaxMemberName) + "...";
+  if (last.empty() || last == "." || last == "..") last += '_';
+  return archive + "/" + folder + last;
 }
 
 struct ArchiveReader::Io {

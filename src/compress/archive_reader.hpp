@@ -32,10 +32,12 @@ namespace dltdump::compress {
 // How member `path` of archive `archive` is named in messages, SKIP and --position lines,
 // JSON `input` fields and (its last component) %FILE%: `archive/path`, with every control
 // byte of the path shown as `?` (no forged line, no escape sequence), at most
-// kMaxMemberPath bytes of it kept (then `...`), and a last component that is empty, `.` or
-// `..` followed by `_` (so that %FILE% names a file, never a folder above).
+// kMaxMemberPath bytes of its folders and kMaxMemberName of its last component kept (then
+// `...`: %FILE% stays a name the file system takes), and a last component that is empty,
+// `.` or `..` followed by `_` (so that %FILE% names a file, never a folder).
 std::string member_name(const std::string& archive, const std::string& path);
 inline constexpr std::size_t kMaxMemberPath = 512;
+inline constexpr std::size_t kMaxMemberName = 128;
 
 class ArchiveReader {
  public:
