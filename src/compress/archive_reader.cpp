@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 
 #include <algorithm>
+#include <atomic>
 #include <new>
 #include <optional>
 #include <span>
@@ -42,7 +43,7 @@ struct ArchiveReader::Io {
   const std::string name;
   const Limits limits;
   std::uint64_t position = 0;  // mapped: where the next block begins; a pipe: bytes handed out
-  std::uint64_t furthest = 0;  // the furthest byte handed out (the file's bytes read)
+  std::atomic<std::uint64_t> furthest{0};  // the furthest byte handed out (the file's bytes read; any thread)
   std::uint64_t produced = 0;  // the members' data so far, all members
   std::uint64_t member_bytes = 0;
   std::string member;                 // the current member's path ("": before the first)
@@ -51,7 +52,9 @@ struct ArchiveReader::Io {
   bool opened = false;
   bool failed = false;  // a fault of the archive itself: nothing more is read from it
 
-  std::uint64_t file_bytes() const { return limits.file ? limits.file->input_progress() : furthest; }
+  std::uint64_t file_bytes() const {
+    return limits.file ? limits.file->input_progress() : furthest.load(std::memory_order_relaxed);
+  }
   void rethrow() {
     if (!fault) return;
     failed = true;
@@ -95,7 +98,8 @@ la_ssize_t read_block(::archive* /*a*/, void* data, const void** buffer) {
       block = io.raw.next_window();
     }
     io.position += block.size();
-    io.furthest = std::max(io.furthest, io.position);
+    if (io.position > io.furthest.load(std::memory_order_relaxed))
+      io.furthest.store(io.position, std::memory_order_relaxed);  // one writer: the reading thread
     *buffer = block.data();
     return static_cast<la_ssize_t>(block.size());
   } catch (...) {
