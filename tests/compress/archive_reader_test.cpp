@@ -5,8 +5,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -16,23 +14,15 @@
 #include <utility>
 #include <vector>
 
+#include "compress/compress_samples.hpp"
 #include "util/error.hpp"
 #include "util/input_file.hpp"
 
 namespace dltdump::compress {
 namespace {
 
-using Bytes = std::vector<std::uint8_t>;
-
-Bytes sample(std::size_t n, unsigned seed) {
-  Bytes b(n);
-  std::uint32_t x = seed * 2654435761u + 1;
-  for (auto& c : b) {
-    x = x * 1664525u + 1013904223u;
-    c = static_cast<std::uint8_t>(x >> 27);  // few values: compressible, as logs are
-  }
-  return b;
-}
+using test::Bytes;
+using test::sample;
 
 struct Entry {
   std::string path;
@@ -66,12 +56,7 @@ Bytes write_archive(int format, const std::vector<Entry>& entries) {
   return out;
 }
 
-util::InputFile memory_file(const Bytes& bytes) {
-  const int fd = ::memfd_create("test", MFD_CLOEXEC);
-  EXPECT_GE(fd, 0);
-  EXPECT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-  return util::InputFile::from_fd(fd, "mem", true);
-}
+util::InputFile memory_file(const Bytes& bytes) { return test::memory_file(bytes, "mem"); }
 
 // The same bytes as a stream (not mapped): a source over them.
 class MemorySource final : public util::ByteSource {
