@@ -42,15 +42,19 @@ struct ArchiveReader::Io {
   util::InputFile raw;
   const std::string name;
   const Limits limits;
-  std::uint64_t position = 0;  // mapped: where the next block begins; a pipe: bytes handed out
+  std::uint64_t position = 0;              // mapped: where the next block begins; a pipe: bytes handed out
   std::atomic<std::uint64_t> furthest{0};  // the furthest byte handed out (the file's bytes read; any thread)
-  std::uint64_t produced = 0;  // the members' data so far, all members
+  std::uint64_t produced = 0;              // the members' data so far, all members
   std::uint64_t member_bytes = 0;
   std::string member;                 // the current member's path ("": before the first)
   std::optional<std::uint64_t> size;  // its size, when the archive says it
   std::exception_ptr fault;           // what a callback caught (C code in between): rethrown after
   bool opened = false;
   bool failed = false;  // a fault of the archive itself: nothing more is read from it
+  // A member's source exists. A decompressing thread that waits on a silent pipe outlives
+  // its DecompressingSource (compress/decompressing_source.hpp), with this member's source:
+  // libarchive is then not touched again, nor freed.
+  std::atomic<bool> member_open{false};
 
   std::uint64_t file_bytes() const {
     return limits.file ? limits.file->input_progress() : furthest.load(std::memory_order_relaxed);
@@ -124,7 +128,12 @@ la_int64_t seek_to(::archive* /*a*/, void* data, la_int64_t offset, int whence) 
 // blocks, and one at the end, is a sparse member's hole: zeros.
 class MemberSource final : public util::ByteSource {
  public:
-  MemberSource(::archive* a, Io& io, std::optional<std::uint64_t> size) : archive_(a), io_(io), size_(size) {}
+  MemberSource(::archive* a, Io& io, std::optional<std::uint64_t> size) : archive_(a), io_(io), size_(size) {
+    io_.member_open.store(true, std::memory_order_release);
+  }
+  ~MemberSource() override { io_.member_open.store(false, std::memory_order_release); }
+  MemberSource(const MemberSource&) = delete;
+  MemberSource& operator=(const MemberSource&) = delete;
 
   std::size_t read(std::uint8_t* into, std::size_t n) override {
     while (block_.empty() && !ended_) next_block();
@@ -192,10 +201,20 @@ ArchiveReader::ArchiveReader(util::InputFile raw, std::string name, Limits limit
   if (io_->raw.is_mapped()) archive_read_set_seek_callback(archive_, seek_to);
 }
 
-ArchiveReader::~ArchiveReader() { archive_read_free(archive_); }
+ArchiveReader::~ArchiveReader() {
+  if (io_->member_open.load(std::memory_order_acquire)) {
+    // A member's reader still runs (a thread waiting on a pipe): what it reads stays, left
+    // to end with the process.
+    static_cast<void>(io_.release());
+    return;
+  }
+  archive_read_free(archive_);
+}
 
 std::optional<ArchiveReader::Member> ArchiveReader::next() {
   Io& io = *io_;
+  if (io.member_open.load(std::memory_order_acquire))
+    io.fail("archive not read further", "the previous member is still being read (its decompression waits for input)");
   if (!io.opened) {
     const int r = archive_read_open1(archive_);
     io.rethrow();

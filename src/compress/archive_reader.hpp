@@ -51,12 +51,15 @@ class ArchiveReader {
   // `limits.file`: the outermost compressed layer (x.tar.gz), or null when `raw` is the
   // file itself. Throws std::bad_alloc when libarchive cannot set up.
   ArchiveReader(util::InputFile raw, std::string name, Limits limits);
+  // Frees libarchive's state, unless a member's source is still alive (kept by a thread
+  // that waits on a silent pipe): then that state is left to end with the process.
   ~ArchiveReader();
   ArchiveReader(const ArchiveReader&) = delete;
   ArchiveReader& operator=(const ArchiveReader&) = delete;
 
   // The next entry, nullopt after the last. The source of the previous member must be
-  // gone. Throws util::input_error naming the archive, the entry before and the offset for a
+  // gone (one kept by a decompressing thread that waits on a silent pipe is a fault of the
+  // archive: nothing more is read). Throws util::input_error naming the archive, the entry before and the offset for a
   // corrupt or cut archive; what reading `raw` throws (util::Stopped too).
   std::optional<Member> next();
 
