@@ -327,7 +327,11 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     // The input failed with `error`; the run goes on (util/error.hpp).
     // `name`: an archive's member that failed alone (empty: the input).
     auto input_failed = [&](const util::Error& error, std::string_view name = {}) {
-      input_done();
+      if (name.empty()) {
+        input_done();
+      } else if (progress) {
+        progress->end_part();  // the archive goes on
+      }
       // Flush the lines first so that, on a terminal showing both streams, the message
       // appears where the failure happened.
       try {
@@ -398,7 +402,11 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
           // input counts as processed.
         }
         sink.end_input();
-        input_done();
+        if (name == path) {
+          input_done();
+        } else if (progress) {
+          progress->end_part();  // an archive's member: the archive goes on
+        }
         if (all_skipped) {
           sink.flush();  // the warning follows the skip line
           print_line(diag_fd, input::skipped_only_warning(name, all_skipped, format, content).text);
@@ -417,9 +425,14 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         bool members_read = true;
         while (auto member = archive->next()) {
           member_name = std::move(member->name);
-          file.emplace(std::move(member->input.file));
+          if (member->fault) {
+            input_failed(*member->fault, member_name);
+            members_read = false;
+            continue;
+          }
+          file.emplace(std::move(member->input->file));
           try {
-            decode_input(member->input.content, member_name);
+            decode_input(member->input->content, member_name);
             members_done = true;
           } catch (const util::Error& e) {
             if (!e.ends_input_only() || archive->failed()) throw;
@@ -429,6 +442,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
           file.reset();
           if (util::stop_requested()) throw util::Stopped();
         }
+        input_done();
         if (const std::string line = input::skipped_members_line(path, *archive); !line.empty()) {
           sink.flush();
           print_line(diag_fd, line);

@@ -20,12 +20,18 @@ std::optional<ArchiveInput::Member> ArchiveInput::next() {
     // A compressed member's layers count the archive file's bytes, as nested layers do.
     limits.file = source.get();
     util::InputFile file = util::InputFile::from_source(std::move(source), name, {});
-    SniffedInput member = sniff_layers(std::move(file), name, InputFormat::Automatic, limits);
-    if (member.content == Content::Unknown || is_compressed(member.content)) {
+    std::optional<SniffedInput> member;
+    try {
+      member.emplace(sniff_layers(std::move(file), name, InputFormat::Automatic, limits));
+    } catch (const util::Error& e) {
+      if (!e.ends_input_only() || reader_.failed()) throw;
+      return Member{std::nullopt, std::move(name), e};
+    }
+    if (member->content == Content::Unknown || is_compressed(member->content)) {
       ++skipped_;  // not DLT data: text, another archive, lz4, nothing recognised
       continue;
     }
-    return Member{std::move(member), std::move(name)};
+    return Member{std::move(member), std::move(name), std::nullopt};
   }
   return std::nullopt;
 }

@@ -14,6 +14,7 @@
 
 #include "compress/archive_reader.hpp"
 #include "input/decompressed_input.hpp"
+#include "util/error.hpp"
 
 namespace dltdump::input {
 
@@ -23,12 +24,16 @@ class ArchiveInput {
   ArchiveInput(SniffedInput archive, const std::string& name);
 
   struct Member {
-    SniffedInput input;  // the member's stream, sniffed (its content never compressed)
-    std::string name;    // compress::member_name: `archive/path`
+    std::optional<SniffedInput> input;  // the member's stream, sniffed (its content never compressed)
+    std::string name;                   // compress::member_name: `archive/path`
+    // Or, instead of `input`, why the member alone could not be opened (its compressed
+    // stream corrupt where the sniff read, too many layers): the next one can be.
+    std::optional<util::Error> fault;
   };
-  // The next member that holds DLT data; nullopt after the last. The previous member's
-  // InputFile must be gone. Throws util::input_error for a corrupt or cut archive (naming
-  // it, the member and the offset), what the archive's reads throw (util::Stopped too).
+  // The next member that holds DLT data, or that failed alone; nullopt after the last. The
+  // previous member's InputFile must be gone. Throws util::input_error for a corrupt or cut
+  // archive (naming it, the member and the offset), what the archive's reads throw
+  // (util::Stopped too).
   std::optional<Member> next();
 
   // Whether the archive itself failed (compress::ArchiveReader::failed).
