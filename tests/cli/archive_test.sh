@@ -89,6 +89,19 @@ for a in two.tar two.zip; do
   grep -qE "^Input $work/cut-$a/file.dlt: archive member data not readable at compressed byte [0-9]+ \(member byte [0-9]+\): .+; reading the archive stopped there$" "$work/err"
   check "cut $a: the line names the archive, the member and the offsets: $(cat "$work/err")" $?
 done
+# Cut inside a compressed member, before the decompressor's first chunk was full: its lines
+# before the cut still come first.
+gzip -1 -c "$m/file.dlt" > "$work/packed.dlt.gz"
+(cd "$work" && tar cf "$work/gzmember.tar" packed.dlt.gz)
+head -c $(($(stat -c %s "$work/gzmember.tar") / 2)) "$work/gzmember.tar" > "$work/cut-gzmember.tar"
+"$DLTDUMP" --threads=1 "$work/cut-gzmember.tar" > "$work/out" 2> "$work/err"; rc=$?
+n=$(wc -l < "$work/out")
+expect_eq "cut inside a gzip member: exit 3, one line" "3:1" "$rc:$(wc -l < "$work/err")"
+"$DLTDUMP" --threads=1 "$m/file.dlt" | head -n "$n" | cmp -s - "$work/out"
+check "cut inside a gzip member: a prefix of the lines" $?
+[ "$n" -gt 1000 ]; check "cut inside a gzip member: the lines before the cut ($n)" $?
+grep -q "^Input $work/cut-gzmember.tar/packed.dlt.gz: archive member data not readable at compressed byte" "$work/err"
+check "cut inside a gzip member: the line names the member: $(cat "$work/err")" $?
 head -c 100 "$work/two.tar" > "$work/stub.tar"
 printf 'ustar' | dd of="$work/stub.tar" bs=1 seek=257 conv=notrunc 2> /dev/null
 "$DLTDUMP" "$work/stub.tar" > /dev/null 2> "$work/err"; rc=$?
