@@ -100,14 +100,9 @@ expect_eq "%FILE% of trip.dlt.gz and cap.pcapng.zst" "cap.txt file.txt" "$(ls "$
 "$DLTDUMP" --threads=1 "$work/file.dlt" > "$work/ref"
 for v in gz zst xz bz2; do
   head -c $(($(stat -c %s "$work/file.dlt.$v") * 3 / 4)) "$work/file.dlt.$v" > "$work/cut.$v"
-  "$DLTDUMP" --threads=1 "$work/cut.$v" > "$work/out" 2> "$work/err"; rc=$?
-  n=$(wc -l < "$work/out")
-  expect_eq "cut .$v: exit 3" 3 $rc
-  head -n "$n" "$work/ref" | cmp -s - "$work/out"; check "cut .$v: a prefix of the lines" $?
-  [ "$n" -gt 1000 ]; check "cut .$v: the lines before the cut ($n)" $?
-  expect_eq "cut .$v: one line" 1 "$(wc -l < "$work/err")"
-  grep -qE "^Input $work/cut.$v: (gzip|zstd|xz|bzip2) stream ends early at compressed byte [0-9]+ \(decompressed byte [0-9]+\): the file is cut short; decoding stopped there$" "$work/err"
-  check "cut .$v: the line names the input and the offsets: $(cat "$work/err")" $?
+  expect_fault_after_lines "cut .$v" 3 "$work/ref" 1000 \
+    "^Input $work/cut.$v: (gzip|zstd|xz|bzip2) stream ends early at compressed byte [0-9]+ \(decompressed byte [0-9]+\): the file is cut short; decoding stopped there$" \
+    "$work/cut.$v"
   cat "$work/cut.$v" | "$DLTDUMP" --threads=1 - > "$work/out2" 2> "$work/err"; rc=$?
   expect_eq "cut .$v on a pipe: exit 3, the same lines" "3:0" "$rc:$(cmp -s "$work/out" "$work/out2"; echo $?)"
   grep -q "^Input -: " "$work/err"; check "cut .$v on a pipe: the line names -" $?
