@@ -230,8 +230,9 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
             reason_of(archive_, "corrupt or cut archive"));
   const char* path = archive_entry_pathname(entry);
   if (path == nullptr) path = archive_entry_pathname_utf8(entry);
-  Member member{path ? path : "", archive_entry_filetype(entry) == AE_IFREG,
-                archive_entry_is_data_encrypted(entry) != 0};
+  // A tar's hard link is a regular file without data of its own: a link, ignored.
+  const bool regular = archive_entry_filetype(entry) == AE_IFREG && archive_entry_hardlink(entry) == nullptr;
+  Member member{path ? path : "", regular, archive_entry_is_data_encrypted(entry) != 0};
   io.member = member.path;
   io.member_bytes = 0;
   io.size =

@@ -43,7 +43,7 @@ class ArchiveReader {
  public:
   struct Member {
     std::string path;        // the member's path in the archive, as stored (may hold anything)
-    bool regular = false;    // a regular file (others: directories, links, devices)
+    bool regular = false;    // a regular file (others: directories, links — hard links too —, devices)
     bool encrypted = false;  // its data is encrypted (not read)
   };
 

@@ -67,6 +67,13 @@ cp "$work/a.tar.gz" "$work/folder/"
 "$DLTDUMP" --threads=2 -R "$work/folder" > "$work/out" 2> /dev/null
 cmp -s "$work/ref" "$work/out"; check "-R over a folder holding a.tar.gz: the lines of the members" $?
 
+# Links (symbolic and hard: a tar stores the data once) are ignored silently.
+mkdir -p "$work/links" && cp "$m/net.dlt" "$work/links/" && ln "$work/links/net.dlt" "$work/links/hard.dlt" &&
+  ln -s net.dlt "$work/links/soft.dlt" && tar cf "$work/links.tar" -C "$work/links" net.dlt hard.dlt soft.dlt
+"$DLTDUMP" -c "$work/links.tar" > "$work/out" 2> "$work/err"; rc=$?
+expect_eq "links: ignored, the one member counted, nothing said" "0:$work/links.tar/net.dlt:3000:" \
+  "$rc:$(cat "$work/out"):$(cat "$work/err")"
+
 # %FILE%: one output per member, named by its base name without compression extensions.
 mkdir -p "$work/named"
 (cd "$work/named" && "$DLTDUMP" -o '%FILE%.txt' "$work/a.zip" 2> /dev/null)
