@@ -74,6 +74,13 @@ mkdir -p "$work/links" && cp "$m/net.dlt" "$work/links/" && ln "$work/links/net.
 expect_eq "links: ignored, the one member counted, nothing said" "0:$work/links.tar/net.dlt:3000:" \
   "$rc:$(cat "$work/out"):$(cat "$work/err")"
 
+# An encrypted zip member is skipped and counted apart.
+(cd "$m" && zip -q -P secret "$work/enc.zip" file.dlt && zip -q "$work/enc.zip" net.dlt)
+"$DLTDUMP" -c "$work/enc.zip" > "$work/out" 2> "$work/err"; rc=$?
+expect_eq "an encrypted member: skipped, said" \
+  "0:$work/enc.zip/net.dlt:3000:$work/enc.zip: 1 archive member skipped (encrypted)" \
+  "$rc:$(cat "$work/out"):$(cat "$work/err")"
+
 # %FILE%: one output per member, named by its base name without compression extensions.
 mkdir -p "$work/named"
 (cd "$work/named" && "$DLTDUMP" -o '%FILE%.txt' "$work/a.zip" 2> /dev/null)
