@@ -3,7 +3,8 @@
 # file, network and serial recordings, a capture, a compressed member and a text file must
 # print exactly the lines of `dltdump member1 member2 ...` (archive order) — on 1 and 2
 # threads, with a filter, with context, with --position and JSON (the members named
-# archive/member) and -c; the text member is skipped and counted on one line. %FILE% gives
+# archive/member) and -c, from a pipe and below -R; the text member is skipped and counted
+# on one line, an encrypted zip member apart; links are ignored. %FILE% gives
 # one output per member. A cut tar or zip gives the lines before the cut, then one line
 # naming the archive, the member and the offsets (exit 4: the members before were read); a
 # corrupt zip member likewise; a hostile member name forges no line and writes no file
