@@ -175,7 +175,22 @@ for tool in "gzip -c" "zstd -q -c" "xz -c" "bzip2 -c"; do
   { printf '\x21'; cat "$work/dz_packed" "$work/dz_packed"; } > "$work/corpus_decompress/$name-two"
   { printf '\x3c'; head -c $(($(stat -c %s "$work/dz_packed") / 2)) "$work/dz_packed"; } > "$work/corpus_decompress/$name-cut"
 done
-TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter dlt_output:dlt_output live_uri:live_uri cli:cli fibex_reader:fibex_reader fibex_decode:fibex_decode dlf_reader:dlf_reader tcp_stream:tcp_stream ipv6:ipv6 decompress:decompress}
+# fuzz_archive (issue #26): a mode byte (bit 0: mapped), then small tar and zip archives of
+# DLT files (one member gzip-compressed, one text member), plain and tar.gz, whole and cut.
+mkdir -p "$work/corpus_archive" "$work/az"
+"$gen" --format file --count 20 --seed 52 -o "$work/az/a.dlt"
+"$gen" --format net --count 10 --seed 53 -o "$work/az/b.bin"
+gzip -c "$work/az/a.dlt" > "$work/az/c.dlt.gz"
+echo notes > "$work/az/n.txt"
+(cd "$work/az" && tar cf ../az.tar a.dlt n.txt c.dlt.gz b.bin && tar czf ../az.tgz a.dlt b.bin) || true
+command -v zip > /dev/null && (cd "$work/az" && rm -f ../az.zip && zip -q ../az.zip a.dlt n.txt c.dlt.gz b.bin)
+for f in az.tar az.tgz az.zip; do
+  [ -f "$work/$f" ] || continue
+  { printf '\x01'; cat "$work/$f"; } > "$work/corpus_archive/$f"
+  { printf '\x00'; cat "$work/$f"; } > "$work/corpus_archive/$f-stream"
+  { printf '\x01'; head -c $(($(stat -c %s "$work/$f") / 2)) "$work/$f"; } > "$work/corpus_archive/$f-cut"
+done
+TARGETS=${FUZZ_TARGETS:-capture_dlt:capture_dlt pcapng_reader:pcapng pcap_reader:pcap framer_file:file framer_net:net framer_ser:ser payload:payload parallel:parallel filter:filter dlt_output:dlt_output live_uri:live_uri cli:cli fibex_reader:fibex_reader fibex_decode:fibex_decode dlf_reader:dlf_reader tcp_stream:tcp_stream ipv6:ipv6 decompress:decompress archive:archive}
 for t in $TARGETS; do
   target=${t%%:*}
   corpus=${t##*:}

@@ -9,6 +9,7 @@ packages=(
   libpugixml-dev                      # FIBEX catalogues (XML)
   zlib1g-dev libzstd-dev liblzma-dev  # compressed inputs and outputs: gzip, zstd, xz (src/compress/)
   libbz2-dev libdeflate-dev           #   bzip2 inputs; gzip outputs (libdeflate)
+  libarchive-dev                      #   archived inputs: tar and zip members
   gzip zstd xz-utils bzip2 zip        # the same formats made and read back by their tools (tests, bench)
   libgtest-dev libbenchmark-dev       # unit tests, micro-benchmarks
   clang libclang-rt-14-dev            # libFuzzer targets

@@ -25,6 +25,7 @@
 #include "dlt/framer.hpp"
 #include "filter/filter.hpp"
 #include "filter/filter_sink.hpp"
+#include "input/archive_input.hpp"
 #include "input/decompressed_input.hpp"
 #include "input/format_sniff.hpp"
 #include "output/output.hpp"
@@ -292,6 +293,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     if (progress) progress->end_input();
   };
   std::size_t processed = 0, attempted = 0;  // inputs read to their end; begun
+  bool members_done = false;                 // an archive's member was read to its end
   bool stopped = false;
 
   if (runs_over_time(config)) {
@@ -315,19 +317,26 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       break;
     }
     ++attempted;
-    std::optional<util::InputFile> file;  // lives until the sink has ended the input
-    std::string path;                     // the outputs keep a view of it until then too
+    std::optional<input::ArchiveInput> archive;  // an archive's members are read from it
+    std::optional<util::InputFile> file;         // lives until the sink has ended the input (and before `archive`)
+    std::string path;                            // the outputs keep a view of it until then too
+    std::string member_name;                     // an archive's member being read: likewise
     // Copying a DLT file's bytes into a DLT output fails when another program cut the file
     // meanwhile: that is the input's failure (already said), not the output's.
     auto cut_input = [&] { return file && file->shrunk_to(); };
     // The input failed with `error`; the run goes on (util/error.hpp).
-    auto input_failed = [&](const util::Error& error) {
-      input_done();
+    // `name`: an archive's member that failed alone (empty: the input).
+    auto input_failed = [&](const util::Error& error, std::string_view name = {}) {
+      if (name.empty()) {
+        input_done();
+      } else if (progress) {
+        progress->end_part();  // the archive goes on
+      }
       // Flush the lines first so that, on a terminal showing both streams, the message
       // appears where the failure happened.
       try {
         if (auto now = file ? file->shrunk_to() : std::nullopt) sink.input_cut(*now);
-        sink.input_failed(spec.argument, error.what());
+        sink.input_failed(name.empty() ? std::string_view(spec.argument) : name, error.what());
         sink.end_input();
         sink.flush();
       } catch (const util::Error& e) {
@@ -365,40 +374,83 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       // The content, not the name, chooses the format (compressed data is read decompressed);
       // an input it does not confirm in the format used is watched for decoding to nothing
       // but skipped bytes.
-      input::SniffedInput opened = input::open_sniffed(path, config.format, config.decompression);
-      file.emplace(std::move(opened.file));
-      const input::Content content = opened.content;
-      if (progress) progress->begin_input(attempted - 1, *file, spec.argument.empty() ? path : spec.argument);
-      // A file this run has written (named as a later input): it would read itself.
-      if (file->inode() != 0 && sink.wrote({static_cast<dev_t>(file->device()), static_cast<ino_t>(file->inode())}))
-        throw util::input_error(path, "Not reading " + path + ": it is an output file of this run");
-      format = input::resolve_format(spec, config.format, content);
-      const bool count_skips = !input::confirms(content, format);
-      output::LineOutput::SourceFile source;
-      if (format == input::InputFormat::File && file->is_mapped()) source = {file->fd(), file->whole()};
-      pipeline.begin_input({path, stream_format(format), source, spec.argument});
-      std::uint64_t all_skipped = 0;
-      try {
-        if (format == input::InputFormat::Pcap) {
-          decode_capture(*file, config, pipeline, diag_fd);
-        } else if (format == input::InputFormat::File && file->is_mapped() && config.threads > 1 &&
-                   pipeline.parallel() && file->whole().size() >= 2 * config.block_bytes && !count_skips) {
-          decode_file_blocks(*file, config, pipeline);
-        } else {
-          all_skipped = decode_stream(*file, stream_format(format), pipeline, count_skips);
+      auto decode_input = [&](input::Content content, const std::string& name) {
+        if (progress)
+          progress->begin_input(attempted - 1, *file, spec.argument.empty() || name != path ? name : spec.argument);
+        // A file this run has written (named as a later input): it would read itself.
+        if (file->inode() != 0 && sink.wrote({static_cast<dev_t>(file->device()), static_cast<ino_t>(file->inode())}))
+          throw util::input_error(name, "Not reading " + name + ": it is an output file of this run");
+        format = input::resolve_format(spec, config.format, content);
+        const bool count_skips = !input::confirms(content, format);
+        output::LineOutput::SourceFile source;
+        if (format == input::InputFormat::File && file->is_mapped()) source = {file->fd(), file->whole()};
+        // An archive's member is named by its own name, not the archive's argument.
+        pipeline.begin_input(
+            {name, stream_format(format), source, name == path ? spec.argument : std::string_view(), name != path});
+        std::uint64_t all_skipped = 0;
+        try {
+          if (format == input::InputFormat::Pcap) {
+            decode_capture(*file, config, pipeline, diag_fd);
+          } else if (format == input::InputFormat::File && file->is_mapped() && config.threads > 1 &&
+                     pipeline.parallel() && file->whole().size() >= 2 * config.block_bytes && !count_skips) {
+            decode_file_blocks(*file, config, pipeline);
+          } else {
+            all_skipped = decode_stream(*file, stream_format(format), pipeline, count_skips);
+          }
+        } catch (const filter::MaxCountReached&) {
+          // -m: the input gave its matches; the rest is not read (as grep -m), and the
+          // input counts as processed.
         }
-      } catch (const filter::MaxCountReached&) {
-        // -m: the input gave its matches; the rest is not read (as grep -m), and the
-        // input counts as processed.
-      }
-      sink.end_input();
-      input_done();
-      if (all_skipped) {
-        sink.flush();  // the warning follows the skip line
-        print_line(diag_fd, input::skipped_only_warning(path, all_skipped, format, content).text);
-      } else if (input::is_compressed(content)) {  // --format given: read as it is, which it rarely is
-        sink.flush();
-        print_line(diag_fd, input::compressed_as_given_warning(path, format, content));
+        sink.end_input();
+        if (name == path) {
+          input_done();
+        } else if (progress) {
+          progress->end_part();  // an archive's member: the archive goes on
+        }
+        if (all_skipped) {
+          sink.flush();  // the warning follows the skip line
+          print_line(diag_fd, input::skipped_only_warning(name, all_skipped, format, content).text);
+        } else if (input::is_compressed(content)) {  // --format given: read as it is, which it rarely is
+          sink.flush();
+          print_line(diag_fd, input::compressed_as_given_warning(name, format, content));
+        }
+      };
+      input::SniffedInput opened = input::open_content(path, config.format, config.decompression);
+      if (config.format == input::InputFormat::Automatic && input::is_archive(opened.content)) {
+        // Every member that holds DLT data is an input of its own, in archive order.
+        // A member that fails alone (its compressed stream or capture is corrupt, its output
+        // cannot be written) is reported as an input would be, and the archive goes on; a
+        // fault of the archive ends it.
+        archive.emplace(std::move(opened), path);
+        bool members_read = true;
+        while (auto member = archive->next()) {
+          member_name = std::move(member->name);
+          if (member->fault) {
+            input_failed(*member->fault, member_name);
+            members_read = false;
+            continue;
+          }
+          file.emplace(std::move(member->input->file));
+          try {
+            decode_input(member->input->content, member_name);
+            members_done = true;
+          } catch (const util::Error& e) {
+            if (!e.ends_input_only() || archive->failed()) throw;
+            input_failed(e, member_name);
+            members_read = false;
+          }
+          file.reset();
+          if (util::stop_requested()) throw util::Stopped();
+        }
+        input_done();
+        if (const std::string line = input::skipped_members_line(path, *archive); !line.empty()) {
+          sink.flush();
+          print_line(diag_fd, line);
+        }
+        if (!members_read) continue;  // the run's exit code says an input failed part-way
+      } else {
+        file.emplace(std::move(opened.file));
+        decode_input(opened.content, path);
       }
       ++processed;
     } catch (const util::Error& e) {
@@ -433,7 +485,10 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   report_search_limits(pipeline, diag_fd);
   pipeline.report_context_cuts(diag_fd);
   if (stopped) return report_stop(output.kind(), diag_fd);
-  return exit_code(config.inputs.size(), processed);
+  // An archive is one input, processed when all of it was read; one that failed after some
+  // of its members were makes the run's output partial, not empty.
+  const util::ExitCode code = exit_code(config.inputs.size(), processed);
+  return code == util::ExitCode::NoInputProcessed && members_done ? util::ExitCode::Partial : code;
 }
 
 }  // namespace

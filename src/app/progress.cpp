@@ -133,7 +133,15 @@ void Progress::end_pass() {
 void Progress::end_input() {
   if (!thread_.joinable()) return;
   const std::lock_guard lock(mutex_);
-  if (file_) finished_bytes_ += std::max(file_->progress(), file_->known_size());
+  finished_bytes_ += file_ ? std::max(file_->progress(), file_->known_size()) : part_bytes_;
+  part_bytes_ = 0;
+  file_ = nullptr;
+}
+
+void Progress::end_part() {
+  if (!thread_.joinable()) return;
+  const std::lock_guard lock(mutex_);
+  if (file_) part_bytes_ = file_->progress();
   file_ = nullptr;
 }
 

@@ -42,6 +42,11 @@ class Progress {
   void begin_input(std::size_t index, const util::InputFile& file, std::string_view name);
   // The input begun last is done with (read to its end, failed or stopped).
   void end_input();
+  // The current file, one part of its input (an archive's member, whose progress() is the
+  // archive's bytes read so far), is done with: the input goes on with its next part
+  // (begin_input with the same index) or ends (end_input, which counts the bytes the last
+  // part had reached).
+  void end_part();
   // A pass over every input follows (a sorted run's merge, after the survey read them one
   // by one): the line shows `[label] name`, `*done` (stored by the pass as it goes, an
   // atomic that outlives the pass) of `total` bytes, the pass's rate and its time left.
@@ -70,6 +75,7 @@ class Progress {
   std::condition_variable wake_;
   bool stop_ = false;
   const util::InputFile* file_ = nullptr;  // the current input, null between inputs
+  std::uint64_t part_bytes_ = 0;           // end_part: where the input's last part ended
   std::string name_;
   std::size_t index_ = 0;
   std::uint64_t finished_bytes_ = 0;  // of the inputs done with

@@ -113,7 +113,14 @@ void DecompressingSource::Shared::decompress() {
         }
       }
       raw.release_before(used);
-      in = raw.next_window();
+      try {
+        in = raw.next_window();
+      } catch (const util::Error&) {
+        // The compressed input's own fault (an archive cut inside this member): the bytes
+        // decompressed before it are read first, as before a fault of the data.
+        if (hand_over()) throw;
+        return;
+      }
       input_ended = in.empty();
     }
     // Small steps: the offsets of a fault are those of the step that found it.

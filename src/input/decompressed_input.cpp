@@ -18,24 +18,38 @@ Content sniff(util::InputFile& file) {
 
 }  // namespace
 
-SniffedInput open_sniffed(const std::string& path, InputFormat format, compress::Limits limits) {
-  std::optional<util::InputFile> file(util::InputFile::open(path));
+SniffedInput sniff_layers(util::InputFile raw, const std::string& name, InputFormat format, compress::Limits limits) {
+  std::optional<util::InputFile> file(std::move(raw));
   Content content = sniff(*file);
-  for (int depth = 0; format == InputFormat::Automatic && is_compressed(content); ++depth) {
+  for (int depth = 0; format == InputFormat::Automatic && is_compressed(content) && !is_archive(content); ++depth) {
     const std::optional<compress::Codec> codec = compress::codec_of(file->head(8));
-    if (!codec) throw util::input_error(path, compressed_message(content, path));  // a zip archive
+    if (!codec) break;  // lz4: the caller names it
     if (depth == kMaxNesting)
-      throw util::input_error(path, "Input " + path + ": " + describe(content) + " inside " +
+      throw util::input_error(name, "Input " + name + ": " + describe(content) + " inside " +
                                         std::to_string(kMaxNesting) +
                                         " layers of compression; not read (at most that many are undone)");
     const util::InputFile::Identity identity = file->identity();
-    auto source = std::make_unique<compress::DecompressingSource>(std::move(*file), *codec, path, limits);
+    auto source = std::make_unique<compress::DecompressingSource>(std::move(*file), *codec, name, limits);
     if (!limits.file) limits.file = source.get();  // the inner layers count the file's bytes
     file.reset();
-    file.emplace(util::InputFile::from_source(std::move(source), path, identity));
+    file.emplace(util::InputFile::from_source(std::move(source), name, identity));
     content = sniff(*file);
   }
-  return {std::move(*file), content};
+  return {std::move(*file), content, limits};
+}
+
+SniffedInput open_content(const std::string& path, InputFormat format, compress::Limits limits) {
+  SniffedInput opened = sniff_layers(util::InputFile::open(path), path, format, limits);
+  if (format == InputFormat::Automatic && opened.content == Content::Lz4)
+    throw util::input_error(path, compressed_message(opened.content, path));
+  return opened;
+}
+
+SniffedInput open_sniffed(const std::string& path, InputFormat format, compress::Limits limits) {
+  SniffedInput opened = open_content(path, format, limits);
+  if (format == InputFormat::Automatic && is_archive(opened.content))
+    throw util::input_error(path, compressed_message(opened.content, path));
+  return opened;
 }
 
 }  // namespace dltdump::input

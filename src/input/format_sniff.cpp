@@ -142,6 +142,8 @@ bool is_compressed(Content content) {
          content == Content::Zip || content == Content::Lz4 || content == Content::Tar;
 }
 
+bool is_archive(Content content) { return content == Content::Zip || content == Content::Tar; }
+
 bool confirms(Content content, InputFormat format) {
   return content != Content::Unknown && !is_compressed(content) && format_of(content) == format;
 }
@@ -168,9 +170,14 @@ const char* describe(Content content) {
 std::string compressed_message(Content content, const std::string& name) {
   const bool stdin_input = name == "-";
   if (content == Content::Zip)
-    return name + ": a zip archive; extract it first (e.g. unzip -p " + (stdin_input ? "FILE" : name) + " | dltdump -)";
+    return name +
+           ": a zip archive (its members are read one after another, but not by --sort, --follow or the library); "
+           "extract it first (e.g. unzip -p " +
+           (stdin_input ? "FILE" : name) + " | dltdump -)";
   if (content == Content::Tar)
-    return name + ": a tar archive (archives are not read yet); extract it first (e.g. tar -xf " +
+    return name +
+           ": a tar archive (its members are read one after another, but not by --sort, --follow or the library); "
+           "extract it first (e.g. tar -xf " +
            (stdin_input ? std::string("FILE") : name) + ") and name its files";
   const char* tool = content == Content::Gzip   ? "gzip"
                      : content == Content::Xz   ? "xz"

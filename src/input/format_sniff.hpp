@@ -4,7 +4,7 @@
 // At offset 0: a storage header marker `DLT\1` is a DLT file, `DLS\1` a serial stream, one
 // of the four classic PCAP magics or a PCAP-NG section header a capture; gzip, xz, bzip2,
 // zip and zstd data (a zstd frame or skippable frame) are named: the compressed ones are
-// read decompressed (input/decompressed_input.hpp), zip archives are not read (yet). Then
+// read decompressed (input/decompressed_input.hpp), archives member by member. Then
 // network recordings, which have no marker: the first packets must parse as valid DLT
 // packets back to back (three of them; or all the input holds, ending exactly at its end;
 // or two and a third cut short by the end), their ids printable ASCII — one packet that
@@ -36,9 +36,9 @@ enum class Content : std::uint8_t {
   Xz,
   Zstd,
   Bzip2,
-  Zip,  // not read: named, with how to extract it
+  Zip,  // read member by member (input/archive_input.hpp), not by --sort or the library
   Lz4,  // not read: named, with how to decompress it
-  Tar   // not read (archives: issue #26): named, with how to extract it
+  Tar   // likewise
 };
 
 // The input's first min(n, its size) bytes; the same bytes again on each call, more if n
@@ -56,6 +56,8 @@ InputFormat format_of(Content content);
 // to nothing but skipped bytes has nothing to add).
 bool confirms(Content content, InputFormat format);
 bool is_compressed(Content content);
+// Tar or Zip: read member by member (input/archive_input.hpp), itself compressed too.
+bool is_archive(Content content);
 
 // "a PCAP-NG capture", "gzip-compressed data", ... ("unrecognised data" for Unknown).
 const char* describe(Content content);

@@ -28,6 +28,7 @@ class CountSink final : public LineOutput {
     const std::string_view name = input.name.empty() ? input.path : input.name;
     // A name may hold anything a file name can: shown as diagnostics show it, on one line.
     name_ = util::printable(name);
+    name_this_ = named_ || input.member;  // an archive holds several inputs
     count_ = 0;
     open_ = true;
   }
@@ -36,7 +37,7 @@ class CountSink final : public LineOutput {
     if (!open_) return;
     open_ = false;
     util::TextBuffer& out = writer_.begin({}, 0);
-    if (named_) {
+    if (name_this_) {
       out.append(name_);
       out.put(':');
     }
@@ -58,6 +59,7 @@ class CountSink final : public LineOutput {
  private:
   RecordWriter& writer_;
   bool named_;
+  bool name_this_ = false;
   bool open_ = false;
   std::string name_;
   std::uint64_t count_ = 0;

@@ -32,6 +32,7 @@ class LineOutput : public dlt::FramerSink {
     dlt::StreamFormat framing;   // how its packets were framed (captures: Network)
     SourceFile source = {};      // for file framing from a mapped file; else fd -1
     std::string_view name = {};  // as the command line names it (empty: `path`)
+    bool member = false;         // an archive's member (`archive/path`): named as one of several inputs
   };
   // A new input begins. May close a file (a template with %FILE%); never opens one.
   virtual void begin_input(const Input& input) = 0;

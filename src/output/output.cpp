@@ -32,14 +32,19 @@ struct Unwritten {
 constexpr Unwritten kUnwritten[] = {
     {".pcap", "classic PCAP"},
     {".cap", "classic PCAP"},
+    // After a compression suffix (checked before this table): data compressed twice.
     {".gz", "gzip"},
-    {".tgz", "gzip"},
     {".xz", "xz"},
-    {".txz", "xz"},
     {".zst", "Zstandard"},
-    {".zstd", "Zstandard"},
+    // Archives: dltdump writes one compressed stream, never a tar.
+    {".tgz", "tar archives (a .tgz is one: for a compressed DLT file name it x.dlt.gz)"},
+    {".txz", "tar archives (a .txz is one: for a compressed DLT file name it x.dlt.xz)"},
+    {".tbz2", "tar archives, nor bzip2"},
+    {".tar", "tar archives (for a compressed DLT file name it x.dlt.gz, .zst or .xz)"},
+    // Other spellings of the suffixes it writes.
+    {".gzip", "gzip under that suffix (name it x.dlt.gz)"},
+    {".zstd", "Zstandard under that suffix (name it x.dlt.zst)"},
     {".bz2", "bzip2"},
-    {".tbz2", "bzip2"},
     {".lz4", "LZ4"},
     {".lzma", "LZMA"},
     {".zip", "ZIP"},
@@ -78,6 +83,10 @@ std::string_view unwritten_format(std::string_view name) {
   if (compressed && kind == OutputKind::Pcapng) return "compressed PCAP-NG";
   if (kind != OutputKind::Text) return {};
   const std::string_view inner = uncompressed_name(fixed);
+  if (compressed)  // x.dlt.zst.gz: one stream is compressed once
+    for (std::string_view twice : {".gz", ".zst", ".xz", ".bz2", ".lz4", ".zstd", ".gzip", ".tgz"})
+      if (ends_with_ignoring_case(inner, twice))
+        return "data compressed twice (one .gz, .zst or .xz suffix compresses it once)";
   for (const auto& u : kUnwritten)
     if (ends_with_ignoring_case(inner, u.extension)) return u.format;
   return {};

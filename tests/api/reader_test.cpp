@@ -130,6 +130,24 @@ TEST(ApiReader, ReadsACompressedPathDecompressed) {
   std::remove(gz.c_str());
 }
 
+// A Reader reads one stream: an archive (whose members the command line reads one after
+// another) is an input error naming it.
+TEST(ApiReader, RefusesAnArchive) {
+  const Bytes file = sample_file();
+  dltdump::testing::TempFile temp(file);
+  const std::string tar = temp.path + ".tar";
+  ASSERT_EQ(std::system(("tar -cf '" + tar + "' -C / '" + temp.path.substr(1) + "'").c_str()), 0);
+  try {
+    dltdump::Reader r(tar);
+    FAIL() << "no error";
+  } catch (const dltdump::Error& e) {
+    EXPECT_EQ(e.kind(), dltdump::Error::Kind::input);
+    EXPECT_EQ(e.input(), tar);
+    EXPECT_NE(std::string(e.what()).find("a tar archive"), std::string::npos) << e.what();
+  }
+  std::remove(tar.c_str());
+}
+
 TEST(ApiReader, EachFilter) {
   const Bytes f = sample_file();
   using dltdump::Filter;

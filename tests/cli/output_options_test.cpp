@@ -118,9 +118,14 @@ TEST(OutputOptions, UnwrittenFormats) {
   EXPECT_EQ(unwritten_format("TRIP.PCAP"), "classic PCAP");
   EXPECT_EQ(unwritten_format("trip.pcapng.gz"), "compressed PCAP-NG");
   EXPECT_EQ(unwritten_format("trip.pcap.zst"), "classic PCAP");
-  EXPECT_EQ(unwritten_format("trip.gz.gz"), "gzip");
-  for (const char* name :
-       {"a.zstd", "a.tgz", "a.txz", "a.bz2", "a.zip", "a.json", "a.json.xz", "a.tar", "a.tar.gz", "a.7z"})
+  EXPECT_EQ(unwritten_format("trip.gz.gz"), "data compressed twice (one .gz, .zst or .xz suffix compresses it once)");
+  EXPECT_EQ(unwritten_format("trip.dlt.zst.gz"), unwritten_format("trip.gz.gz"));
+  EXPECT_EQ(unwritten_format("logs.tgz"), "tar archives (a .tgz is one: for a compressed DLT file name it x.dlt.gz)");
+  EXPECT_EQ(unwritten_format("logs.tar.zst"), "tar archives (for a compressed DLT file name it x.dlt.gz, .zst or .xz)");
+  EXPECT_EQ(unwritten_format("trip.gzip"), "gzip under that suffix (name it x.dlt.gz)");
+  EXPECT_EQ(unwritten_format("trip.ZSTD"), "Zstandard under that suffix (name it x.dlt.zst)");
+  for (const char* name : {"a.zstd", "a.gzip", "a.tgz", "a.txz", "a.tbz2", "a.bz2", "a.zip", "a.json", "a.json.xz",
+                           "a.tar", "a.tar.gz", "a.7z", "a.lz4.gz", "a.bz2.xz"})
     EXPECT_FALSE(unwritten_format(name).empty()) << name;
   for (const char* name : {"",          "CON:",       "/dev/stdout", "a.dlt",   "a.pcapng", "a.txt", "a.log",
                            "a",         "a.gz.txt",   "pcap",        "a.jsonl", "a.NDJSON", "a.csv", "a.dlt.gz",

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "compress/codec.hpp"
+#include "compress/compress_samples.hpp"
 #include "compress/decompressing_source.hpp"
 #include "compress/decompressor.hpp"
 #include "util/error.hpp"
@@ -25,17 +26,8 @@
 namespace dltdump::compress {
 namespace {
 
-using Bytes = std::vector<std::uint8_t>;
-
-Bytes sample(std::size_t n, unsigned seed) {
-  Bytes b(n);
-  std::uint32_t x = seed * 2654435761u + 1;
-  for (std::size_t i = 0; i < n; ++i) {
-    x = x * 1103515245u + 12345u;
-    b[i] = static_cast<std::uint8_t>(i % 7 == 0 ? (x >> 16) : 'a' + i % 13);  // compressible, not trivially
-  }
-  return b;
-}
+using test::Bytes;
+using test::sample;
 
 Bytes compress_with(Codec codec, const Bytes& in) {
   Bytes out;
@@ -156,12 +148,7 @@ TEST(Decompressor, CutAndCorrupt) {
   }
 }
 
-util::InputFile memory_file(const Bytes& bytes) {
-  const int fd = ::memfd_create("test", MFD_CLOEXEC);
-  EXPECT_GE(fd, 0);
-  EXPECT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-  return util::InputFile::from_fd(fd, "mem.gz", true);
-}
+util::InputFile memory_file(const Bytes& bytes) { return test::memory_file(bytes, "mem.gz"); }
 
 // Reads the whole decompressed stream of `packed`; the fault's line in `fault`.
 Bytes read_source(Codec codec, const Bytes& packed, Limits limits, std::string& fault) {

@@ -1,0 +1,253 @@
+#include "compress/archive_reader.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <algorithm>
+#include <atomic>
+#include <new>
+#include <optional>
+#include <span>
+#include <utility>
+
+#include "util/error.hpp"
+
+namespace dltdump::compress {
+
+namespace {
+
+// Bytes handed to libarchive per read of a mapped file: a window, as the framer's.
+constexpr std::size_t kBlockBytes = 1u << 20;
+
+}  // namespace
+
+std::string member_name(const std::string& archive, const std::string& path) {
+  std::string shown = path;
+  for (char& c : shown) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) c = '?';
+  }
+  const std::size_t slash = shown.rfind('/');
+  std::string folder = slash == std::string::npos ? std::string() : shown.substr(0, slash + 1);
+  std::string last = shown.substr(folder.size());
+  if (folder.size() > kMaxMemberPath) folder = folder.substr(0, kMaxMemberPath) + ".../";
+  if (last.size() > kMaxMemberName) last = last.substr(0, kMaxMemberName) + "...";
+  if (last.empty() || last == "." || last == "..") last += '_';
+  return archive + "/" + folder + last;
+}
+
+struct ArchiveReader::Io {
+  Io(util::InputFile file, std::string n, Limits l) : raw(std::move(file)), name(std::move(n)), limits(l) {}
+
+  util::InputFile raw;
+  const std::string name;
+  const Limits limits;
+  std::uint64_t position = 0;              // mapped: where the next block begins; a pipe: bytes handed out
+  std::atomic<std::uint64_t> furthest{0};  // the furthest byte handed out (the file's bytes read; any thread)
+  std::uint64_t produced = 0;              // the members' data so far, all members
+  std::uint64_t member_bytes = 0;
+  std::string member;                 // the current member's path ("": before the first)
+  std::optional<std::uint64_t> size;  // its size, when the archive says it
+  std::exception_ptr fault;           // what a callback caught (C code in between): rethrown after
+  bool opened = false;
+  bool failed = false;  // a fault of the archive itself: nothing more is read from it
+  // A member's source exists. A decompressing thread that waits on a silent pipe outlives
+  // its DecompressingSource (compress/decompressing_source.hpp), with this member's source:
+  // libarchive is then not touched again, nor freed.
+  std::atomic<bool> member_open{false};
+
+  std::uint64_t file_bytes() const {
+    return limits.file ? limits.file->input_progress() : furthest.load(std::memory_order_relaxed);
+  }
+  void rethrow() {
+    if (!fault) return;
+    failed = true;
+    std::rethrow_exception(std::exchange(fault, nullptr));
+  }
+  // Throws the archive's error: `what` at the current offsets, for `reason`.
+  [[noreturn]] void fail(const std::string& what, const std::string& reason) {
+    failed = true;
+    const std::string where = member.empty() ? name : member_name(name, member);
+    throw util::input_error(where, "Input " + where + ": " + what + " at compressed byte " +
+                                       std::to_string(file_bytes()) + " (member byte " + std::to_string(member_bytes) +
+                                       "): " + reason + "; reading the archive stopped there");
+  }
+};
+
+namespace {
+
+using Io = ArchiveReader::Io;
+
+// libarchive's reason for its last fault, without the newline some of its messages end in.
+std::string reason_of(::archive* a, const char* otherwise) {
+  const char* reason = archive_error_string(a);
+  std::string text = reason ? reason : otherwise;
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text.empty() ? otherwise : text;
+}
+
+la_ssize_t read_block(::archive* /*a*/, void* data, const void** buffer) {
+  Io& io = *static_cast<Io*>(data);
+  try {
+    std::span<const std::uint8_t> block;
+    if (io.raw.is_mapped()) {
+      // libarchive is done with the previous block: its pages may go (a forward read; a
+      // zip's seek back to its members finds them again in the page cache).
+      io.raw.release_before(io.position);
+      io.raw.check_not_shrunk();  // the zeros of a file cut meanwhile are not the archive's
+      const std::span<const std::uint8_t> whole = io.raw.whole();
+      const std::uint64_t at = std::min<std::uint64_t>(io.position, whole.size());
+      block = whole.subspan(at, std::min<std::uint64_t>(kBlockBytes, whole.size() - at));
+    } else {
+      block = io.raw.next_window();
+    }
+    io.position += block.size();
+    if (io.position > io.furthest.load(std::memory_order_relaxed))
+      io.furthest.store(io.position, std::memory_order_relaxed);  // one writer: the reading thread
+    *buffer = block.data();
+    return static_cast<la_ssize_t>(block.size());
+  } catch (...) {
+    io.fault = std::current_exception();
+    return ARCHIVE_FATAL;
+  }
+}
+
+// Mapped files only: a zip is read through its central directory, at its end.
+la_int64_t seek_to(::archive* /*a*/, void* data, la_int64_t offset, int whence) {
+  Io& io = *static_cast<Io*>(data);
+  const auto size = static_cast<la_int64_t>(io.raw.whole().size());
+  const la_int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? static_cast<la_int64_t>(io.position) : size;
+  const la_int64_t to = base + offset;
+  if (to < 0 || to > size) return ARCHIVE_FATAL;
+  io.position = static_cast<std::uint64_t>(to);
+  return to;
+}
+
+// A member's data, from libarchive's blocks (archive_read_data would drop the bytes it had
+// copied when it meets a fault: a cut archive's last member would lose them). A gap between
+// blocks, and one at the end, is a sparse member's hole: zeros.
+class MemberSource final : public util::ByteSource {
+ public:
+  MemberSource(::archive* a, Io& io, std::optional<std::uint64_t> size) : archive_(a), io_(io), size_(size) {
+    io_.member_open.store(true, std::memory_order_release);
+  }
+  ~MemberSource() override { io_.member_open.store(false, std::memory_order_release); }
+  MemberSource(const MemberSource&) = delete;
+  MemberSource& operator=(const MemberSource&) = delete;
+
+  std::size_t read(std::uint8_t* into, std::size_t n) override {
+    while (block_.empty() && !ended_) next_block();
+    std::size_t given = 0;
+    if (at_ < block_at_) {  // a hole before the block
+      given = static_cast<std::size_t>(std::min<std::uint64_t>(n, block_at_ - at_));
+      std::fill_n(into, given, std::uint8_t{0});
+    } else {
+      given = std::min(n, block_.size());
+      std::copy_n(block_.data(), given, into);
+      block_ = block_.subspan(given);
+      block_at_ += given;
+    }
+    at_ += given;
+    io_.produced += given;
+    io_.member_bytes = at_;
+    const std::uint32_t ratio = io_.limits.max_ratio;
+    if (ratio != 0 && io_.produced > Limits::kRatioFloor && io_.produced / ratio > io_.file_bytes())
+      io_.fail("archive members over " + std::to_string(ratio) + " times the compressed size",
+               "a likely decompression bomb (see --max-ratio)");
+    return given;
+  }
+  bool ready() const noexcept override { return true; }  // read on the calling thread
+  std::uint64_t input_progress() const noexcept override { return io_.file_bytes(); }
+
+ private:
+  void next_block() {
+    const void* data = nullptr;
+    std::size_t size = 0;
+    la_int64_t offset = 0;
+    const int r = archive_read_data_block(archive_, &data, &size, &offset);
+    io_.rethrow();
+    if (r == ARCHIVE_EOF) {
+      ended_ = true;
+      // A hole at the end: up to the member's size.
+      if (size_ && *size_ > at_) block_at_ = *size_;
+      return;
+    }
+    if (r < ARCHIVE_WARN) io_.fail("archive member data not readable", reason_of(archive_, "corrupt or cut archive"));
+    block_ = {static_cast<const std::uint8_t*>(data), size};
+    block_at_ = std::max<std::uint64_t>(at_, static_cast<std::uint64_t>(std::max<la_int64_t>(offset, 0)));
+  }
+
+  ::archive* archive_;
+  Io& io_;
+  const std::optional<std::uint64_t> size_;  // the member's size, when the archive says it
+  std::span<const std::uint8_t> block_;      // what is left of libarchive's current block
+  std::uint64_t block_at_ = 0;               // the member offset where block_ begins
+  std::uint64_t at_ = 0;                     // the member offset of the next byte given
+  bool ended_ = false;
+};
+
+}  // namespace
+
+ArchiveReader::ArchiveReader(util::InputFile raw, std::string name, Limits limits)
+    : io_(std::make_unique<Io>(std::move(raw), std::move(name), limits)), archive_(archive_read_new()) {
+  if (archive_ == nullptr) throw std::bad_alloc();
+  // Only the archive formats: compression around them is undone before (the caller's
+  // DecompressingSource), so that every compressed input has the same bounds and messages.
+  archive_read_support_format_tar(archive_);
+  archive_read_support_format_gnutar(archive_);
+  archive_read_support_format_zip(archive_);
+  archive_read_set_callback_data(archive_, io_.get());
+  archive_read_set_read_callback(archive_, read_block);
+  if (io_->raw.is_mapped()) archive_read_set_seek_callback(archive_, seek_to);
+}
+
+ArchiveReader::~ArchiveReader() {
+  if (io_->member_open.load(std::memory_order_acquire)) {
+    // A member's reader still runs (a thread waiting on a pipe): what it reads stays, left
+    // to end with the process.
+    static_cast<void>(io_.release());
+    return;
+  }
+  archive_read_free(archive_);
+}
+
+std::optional<ArchiveReader::Member> ArchiveReader::next() {
+  Io& io = *io_;
+  if (io.member_open.load(std::memory_order_acquire))
+    io.fail("archive not read further", "the previous member is still being read (its decompression waits for input)");
+  if (!io.opened) {
+    const int r = archive_read_open1(archive_);
+    io.rethrow();
+    if (r != ARCHIVE_OK) io.fail("archive not readable", reason_of(archive_, "not a tar or zip archive"));
+    io.opened = true;
+  }
+  ::archive_entry* entry = nullptr;
+  const int r = archive_read_next_header(archive_, &entry);
+  io.rethrow();
+  if (r == ARCHIVE_EOF) return std::nullopt;
+  if (r < ARCHIVE_WARN)
+    io.fail(io.member.empty() ? "archive corrupt before its first member" : "archive corrupt after this member",
+            reason_of(archive_, "corrupt or cut archive"));
+  const char* path = archive_entry_pathname(entry);
+  if (path == nullptr) path = archive_entry_pathname_utf8(entry);
+  // A tar's hard link is a regular file without data of its own: a link, ignored.
+  const bool regular = archive_entry_filetype(entry) == AE_IFREG && archive_entry_hardlink(entry) == nullptr;
+  Member member{path ? path : "", regular, archive_entry_is_data_encrypted(entry) != 0};
+  io.member = member.path;
+  io.member_bytes = 0;
+  io.size =
+      archive_entry_size_is_set(entry)
+          ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(std::max<la_int64_t>(archive_entry_size(entry), 0)))
+          : std::nullopt;
+  return member;
+}
+
+std::unique_ptr<util::ByteSource> ArchiveReader::member_source() {
+  return std::make_unique<MemberSource>(archive_, *io_, io_->size);
+}
+
+std::uint64_t ArchiveReader::file_bytes() const noexcept { return io_->file_bytes(); }
+
+bool ArchiveReader::failed() const noexcept { return io_->failed; }
+
+}  // namespace dltdump::compress

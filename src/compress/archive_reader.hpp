@@ -1,0 +1,88 @@
+// An archive (tar or zip) read member by member, in archive order, with libarchive: no
+// member is extracted to disk or held whole in memory. Its bytes come from a util::InputFile
+// — the file itself, or the decompressed stream of a compressed tar (x.tar.gz: the outer
+// layer is undone by compress::DecompressingSource, as for any compressed input) — and a
+// member's bytes are a util::ByteSource that the input layer sniffs and decodes as it would
+// a file (input/archive_members.hpp).
+//
+// A zip inside a mapped file is read through its central directory (seeking); from a pipe
+// (standard input, or a zip inside compression) as a stream, which libarchive can do for
+// most zips but not for a stored member whose size only follows its data.
+//
+// Bounds: what the members' data adds up to is held to Limits::max_ratio times the file's
+// compressed bytes (a zip's deflate or a tar's sparse member may expand as a bomb would),
+// checked past Limits::kRatioFloor as for compressed streams; libarchive's own state is
+// bounded per member.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "compress/decompressing_source.hpp"
+#include "util/byte_source.hpp"
+#include "util/input_file.hpp"
+
+struct archive;  // libarchive's handle
+
+namespace dltdump::compress {
+
+// How member `path` of archive `archive` is named in messages, SKIP and --position lines,
+// JSON `input` fields and (its last component) %FILE%: `archive/path`, with every control
+// byte of the path shown as `?` (no forged line, no escape sequence), at most
+// kMaxMemberPath bytes of its folders and kMaxMemberName of its last component kept (then
+// `...`: %FILE% stays a name the file system takes), and a last component that is empty,
+// `.` or `..` followed by `_` (so that %FILE% names a file, never a folder).
+std::string member_name(const std::string& archive, const std::string& path);
+inline constexpr std::size_t kMaxMemberPath = 512;
+inline constexpr std::size_t kMaxMemberName = 128;
+
+class ArchiveReader {
+ public:
+  struct Member {
+    std::string path;        // the member's path in the archive, as stored (may hold anything)
+    bool regular = false;    // a regular file (others: directories, links — hard links too —, devices)
+    bool encrypted = false;  // its data is encrypted (not read)
+  };
+
+  // Reads `raw` (owned, from its current position) as an archive named `name` in messages.
+  // `limits.file`: the outermost compressed layer (x.tar.gz), or null when `raw` is the
+  // file itself. Throws std::bad_alloc when libarchive cannot set up.
+  ArchiveReader(util::InputFile raw, std::string name, Limits limits);
+  // Frees libarchive's state, unless a member's source is still alive (kept by a thread
+  // that waits on a silent pipe): then that state is left to end with the process.
+  ~ArchiveReader();
+  ArchiveReader(const ArchiveReader&) = delete;
+  ArchiveReader& operator=(const ArchiveReader&) = delete;
+
+  // The next entry, nullopt after the last. The source of the previous member must be
+  // gone (one kept by a decompressing thread that waits on a silent pipe is a fault of the
+  // archive: nothing more is read). Throws util::input_error naming the archive, the entry before and the offset for a
+  // corrupt or cut archive; what reading `raw` throws (util::Stopped too).
+  std::optional<Member> next();
+
+  // The current entry's data, read through libarchive on the calling thread (any one
+  // thread at a time). Valid until next() or this reader's end: the caller destroys it
+  // first. Its input_progress() is the file's compressed bytes read so far (for nested
+  // compression: Limits::file). read() throws util::input_error for a fault of the data
+  // (naming the member and offsets), past the ratio limit, and what reading `raw` throws.
+  std::unique_ptr<util::ByteSource> member_source();
+
+  // The file's (compressed) bytes read so far.
+  std::uint64_t file_bytes() const noexcept;
+
+  // Whether a fault of the archive (or of reading its file) was thrown: nothing more can be
+  // read from it. A fault of a member's own content (a corrupt gzip member, a malformed
+  // capture) is not the archive's: the next member can be read.
+  bool failed() const noexcept;
+
+  struct Io;  // what libarchive's callbacks reach (archive_reader.cpp)
+
+ private:
+  std::unique_ptr<Io> io_;
+  ::archive* archive_ = nullptr;
+};
+
+}  // namespace dltdump::compress

@@ -1,0 +1,51 @@
+#include "input/archive_input.hpp"
+
+#include <utility>
+
+namespace dltdump::input {
+
+ArchiveInput::ArchiveInput(SniffedInput archive, const std::string& name)
+    : name_(name), limits_(archive.limits), reader_(std::move(archive.file), name, archive.limits) {}
+
+std::optional<ArchiveInput::Member> ArchiveInput::next() {
+  while (auto entry = reader_.next()) {
+    if (!entry->regular) continue;
+    if (entry->encrypted) {
+      ++encrypted_;
+      continue;
+    }
+    std::string name = compress::member_name(name_, entry->path);
+    std::unique_ptr<util::ByteSource> source = reader_.member_source();
+    compress::Limits limits = limits_;
+    // A compressed member's layers count the archive file's bytes, as nested layers do.
+    limits.file = source.get();
+    util::InputFile file = util::InputFile::from_source(std::move(source), name, {});
+    std::optional<SniffedInput> member;
+    try {
+      member.emplace(sniff_layers(std::move(file), name, InputFormat::Automatic, limits));
+    } catch (const util::Error& e) {
+      if (!e.ends_input_only() || reader_.failed()) throw;
+      return Member{std::nullopt, std::move(name), e};
+    }
+    if (member->content == Content::Unknown || is_compressed(member->content)) {
+      ++skipped_;  // not DLT data: text, another archive, lz4, nothing recognised
+      continue;
+    }
+    return Member{std::move(member), std::move(name), std::nullopt};
+  }
+  return std::nullopt;
+}
+
+std::string skipped_members_line(const std::string& name, const ArchiveInput& archive) {
+  std::string line;
+  auto add = [&](std::uint64_t n, const char* why) {
+    if (n == 0) return;
+    line += (line.empty() ? name + ": " : std::string(", ")) + std::to_string(n) +
+            (n == 1 ? " archive member" : " archive members") + " skipped (" + why + ")";
+  };
+  add(archive.skipped(), "not DLT data");
+  add(archive.encrypted(), "encrypted");
+  return line;
+}
+
+}  // namespace dltdump::input

@@ -1,0 +1,56 @@
+// An archive as a series of inputs: each member that is a regular file is opened as an input
+// of its own, in archive order, sniffed (and decompressed, if it is compressed itself) as a
+// file would be, and given to the caller when it holds DLT data — a DLT file, a recording, a
+// capture; the others (text, an archive inside, lz4, what sniffs as nothing) are skipped
+// and counted, an encrypted zip member too. Directories, links and devices are ignored.
+//
+// Members are streamed, never extracted or held whole (compress/archive_reader.hpp): a
+// member is read while it is decoded, and the next is reached only when it is done.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "compress/archive_reader.hpp"
+#include "input/decompressed_input.hpp"
+#include "util/error.hpp"
+
+namespace dltdump::input {
+
+class ArchiveInput {
+ public:
+  // `archive`: what open_content returned for `name`, whose content is Tar or Zip.
+  ArchiveInput(SniffedInput archive, const std::string& name);
+
+  struct Member {
+    std::optional<SniffedInput> input;  // the member's stream, sniffed (its content never compressed)
+    std::string name;                   // compress::member_name: `archive/path`
+    // Or, instead of `input`, why the member alone could not be opened (its compressed
+    // stream corrupt where the sniff read, too many layers): the next one can be.
+    std::optional<util::Error> fault;
+  };
+  // The next member that holds DLT data, or that failed alone; nullopt after the last. The
+  // previous member's InputFile must be gone. Throws util::input_error for a corrupt or cut
+  // archive (naming it, the member and the offset), what the archive's reads throw
+  // (util::Stopped too).
+  std::optional<Member> next();
+
+  // Whether the archive itself failed (compress::ArchiveReader::failed).
+  bool failed() const noexcept { return reader_.failed(); }
+
+  // Members skipped as not DLT data, and those encrypted, so far.
+  std::uint64_t skipped() const noexcept { return skipped_; }
+  std::uint64_t encrypted() const noexcept { return encrypted_; }
+
+ private:
+  std::string name_;
+  compress::Limits limits_;
+  compress::ArchiveReader reader_;
+  std::uint64_t skipped_ = 0, encrypted_ = 0;
+};
+
+// The one line that says what `archive` skipped; empty when it skipped nothing.
+std::string skipped_members_line(const std::string& name, const ArchiveInput& archive);
+
+}  // namespace dltdump::input

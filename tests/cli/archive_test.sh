@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Archived inputs (issue #26): a tar (plain, gzip, zstd, xz, bzip2) or zip archive of a DLT
+# file, network and serial recordings, a capture, a compressed member and a text file must
+# print exactly the lines of `dltdump member1 member2 ...` (archive order) — on 1 and 2
+# threads, with a filter, with context, with --position and JSON (the members named
+# archive/member) and -c, from a pipe and below -R; the text member is skipped and counted
+# on one line, an encrypted zip member apart; links are ignored. %FILE% gives
+# one output per member. A cut tar or zip gives the lines before the cut, then one line
+# naming the archive, the member and the offsets (exit 4: the members before were read); a
+# corrupt zip member likewise; a hostile member name forges no line and writes no file
+# outside; a sparse member is bounded by --max-ratio; --sort refuses an archive.
+set -u
+DLTDUMP=$1
+DLTGEN=$2
+CAPGEN=$3
+source "$(dirname "$0")/checks.sh"
+
+for tool in tar gzip zstd xz bzip2 zip python3; do
+  command -v $tool > /dev/null || { echo "SKIPPED: $tool not installed (every archive case)"; exit 0; }
+done
+
+m="$work/m"
+mkdir -p "$m/sub" "$m/empty-dir"
+"$DLTGEN" --format file --count 20000 --seed 71 -o "$m/file.dlt"
+"$DLTGEN" --format net --count 3000 --seed 72 -o "$m/net.dlt"
+"$DLTGEN" --format ser --count 3000 --seed 73 -o "$m/sub/ser.dlt"
+"$CAPGEN" --dlt "$m/net.dlt" --flows 4 --seed 74 -o "$m/cap.pcapng" > /dev/null
+"$DLTGEN" --format file --count 2000 --seed 75 -o "$work/more.dlt"
+gzip -c "$work/more.dlt" > "$m/sub/more.dlt.gz"
+echo "release notes, not DLT data" > "$m/notes.txt"
+members=(file.dlt net.dlt notes.txt sub/ser.dlt sub/more.dlt.gz cap.pcapng)
+dlt_members=(file.dlt net.dlt sub/ser.dlt sub/more.dlt.gz cap.pcapng)
+
+# Each archive kind, members in the order given (a directory entry too, ignored).
+(cd "$m" && tar cf "$work/a.tar" empty-dir "${members[@]}" && tar czf "$work/a.tar.gz" "${members[@]}" &&
+  tar --zstd -cf "$work/a.tar.zst" "${members[@]}" && tar cJf "$work/a.tar.xz" "${members[@]}" &&
+  tar cjf "$work/a.tar.bz2" "${members[@]}" && zip -q "$work/a.zip" empty-dir "${members[@]}")
+check "archives made" $?
+kinds=(a.tar a.tar.gz a.tar.zst a.tar.xz a.tar.bz2 a.zip)
+option_sets=("--threads=1" "--threads=2" "--threads=2 --appid=APP1" "--threads=1 -A 2 -B 1 --appid=APP1"
+             "--threads=2 --position --out=json" "-c")
+for opts in "${option_sets[@]}"; do
+  # shellcheck disable=SC2086
+  (cd "$m" && "$DLTDUMP" $opts "${dlt_members[@]}" > "$work/ref" 2> "$work/ref.err"); ref_rc=$?
+  for a in "${kinds[@]}"; do
+    # shellcheck disable=SC2086
+    "$DLTDUMP" $opts "$work/$a" > "$work/out" 2> "$work/err"; rc=$?
+    expect_eq "$a $opts: exit code, the skipped member said" \
+      "$ref_rc:$(cat "$work/ref.err"; echo "$work/$a: 1 archive member skipped (not DLT data)")" "$rc:$(cat "$work/err")"
+    # The reference names its inputs as given (relative); members are archive/path.
+    sed -i "s|$work/$a/||g" "$work/out"
+    cmp -s "$work/ref" "$work/out"; check "$a $opts: the lines of the members" $?
+  done
+done
+# JSON records and --position name the member as archive/member.
+"$DLTDUMP" --out=json "$work/a.zip" 2> /dev/null | grep -o '"input":"[^"]*"' | sort -u > "$work/names"
+expect_eq "JSON input fields name archive/member" \
+  "\"input\":\"$work/a.zip/cap.pcapng\" \"input\":\"$work/a.zip/file.dlt\" \"input\":\"$work/a.zip/net.dlt\" \"input\":\"$work/a.zip/sub/more.dlt.gz\" \"input\":\"$work/a.zip/sub/ser.dlt\"" \
+  "$(tr '\n' ' ' < "$work/names" | sed 's/ $//')"
+# From standard input, and from a folder with -R.
+cat "$work/a.tar.xz" | "$DLTDUMP" --threads=2 - > "$work/out" 2> /dev/null
+(cd "$m" && "$DLTDUMP" --threads=2 "${dlt_members[@]}" > "$work/ref" 2> /dev/null)
+cmp -s "$work/ref" "$work/out"; check "a.tar.xz on a pipe: the lines of the members" $?
+cat "$work/a.zip" | "$DLTDUMP" --threads=1 - > "$work/out" 2> /dev/null
+cmp -s "$work/ref" "$work/out"; check "a.zip on a pipe (read as a stream): the lines of the members" $?
+mkdir -p "$work/folder"
+cp "$work/a.tar.gz" "$work/folder/"
+"$DLTDUMP" --threads=2 -R "$work/folder" > "$work/out" 2> /dev/null
+cmp -s "$work/ref" "$work/out"; check "-R over a folder holding a.tar.gz: the lines of the members" $?
+
+# Links (symbolic and hard: a tar stores the data once) are ignored silently.
+mkdir -p "$work/links" && cp "$m/net.dlt" "$work/links/" && ln "$work/links/net.dlt" "$work/links/hard.dlt" &&
+  ln -s net.dlt "$work/links/soft.dlt" && tar cf "$work/links.tar" -C "$work/links" net.dlt hard.dlt soft.dlt
+"$DLTDUMP" -c "$work/links.tar" > "$work/out" 2> "$work/err"; rc=$?
+expect_eq "links: ignored, the one member counted, nothing said" "0:$work/links.tar/net.dlt:3000:" \
+  "$rc:$(cat "$work/out"):$(cat "$work/err")"
+
+# An encrypted zip member is skipped and counted apart.
+(cd "$m" && zip -q -P secret "$work/enc.zip" file.dlt && zip -q "$work/enc.zip" net.dlt)
+"$DLTDUMP" -c "$work/enc.zip" > "$work/out" 2> "$work/err"; rc=$?
+expect_eq "an encrypted member: skipped, said" \
+  "0:$work/enc.zip/net.dlt:3000:$work/enc.zip: 1 archive member skipped (encrypted)" \
+  "$rc:$(cat "$work/out"):$(cat "$work/err")"
+
+# %FILE%: one output per member, named by its base name without compression extensions.
+mkdir -p "$work/named"
+(cd "$work/named" && "$DLTDUMP" -o '%FILE%.txt' "$work/a.zip" 2> /dev/null)
+expect_eq "%FILE% of the members" "cap.txt file.txt more.txt net.txt ser.txt" \
+  "$(ls "$work/named" | tr '\n' ' ' | sed 's/ $//')"
+(cd "$m" && "$DLTDUMP" sub/more.dlt.gz) | cmp -s - "$work/named/more.txt"
+check "%FILE%: more.txt holds the compressed member's lines" $?
+
+# Faults. A tar and a zip cut at three quarters: the lines before the cut, then one line.
+(cd "$m" && tar cf "$work/two.tar" net.dlt file.dlt && zip -q "$work/two.zip" net.dlt file.dlt)
+(cd "$m" && "$DLTDUMP" --threads=1 net.dlt file.dlt > "$work/ref")
+for a in two.tar two.zip; do
+  head -c $(($(stat -c %s "$work/$a") * 3 / 4)) "$work/$a" > "$work/cut-$a"
+  # Exit 4: the first member was read whole.
+  expect_fault_after_lines "cut $a" 4 "$work/ref" 10000 \
+    "^Input $work/cut-$a/file.dlt: archive member data not readable at compressed byte [0-9]+ \(member byte [0-9]+\): .+; reading the archive stopped there$" \
+    "$work/cut-$a"
+done
+# Cut inside a compressed member, before the decompressor's first chunk was full: its lines
+# before the cut still come first.
+gzip -1 -c "$m/file.dlt" > "$work/packed.dlt.gz"
+(cd "$work" && tar cf "$work/gzmember.tar" packed.dlt.gz)
+head -c $(($(stat -c %s "$work/gzmember.tar") / 2)) "$work/gzmember.tar" > "$work/cut-gzmember.tar"
+"$DLTDUMP" --threads=1 "$m/file.dlt" > "$work/ref"
+expect_fault_after_lines "cut inside a gzip member" 3 "$work/ref" 1000 \
+  "^Input $work/cut-gzmember.tar/packed.dlt.gz: archive member data not readable at compressed byte " \
+  "$work/cut-gzmember.tar"
+head -c 100 "$work/two.tar" > "$work/stub.tar"
+printf 'ustar' | dd of="$work/stub.tar" bs=1 seek=257 conv=notrunc 2> /dev/null
+"$DLTDUMP" "$work/stub.tar" > /dev/null 2> "$work/err"; rc=$?
+expect_eq "a tar cut in its first header: exit 3, one line" "3:1" "$rc:$(wc -l < "$work/err")"
+# A corrupt zip: bytes changed inside the second member's deflate data.
+python3 -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+at = d.find(b"file.dlt", 40) + 200
+for i in range(at, at + 64): d[i] ^= 0x5A
+open(sys.argv[2], "wb").write(d)' "$work/two.zip" "$work/bad.zip"
+"$DLTDUMP" --threads=2 "$work/bad.zip" > "$work/out" 2> "$work/err"; rc=$?
+expect_eq "corrupt zip: exit 4, one line" "4:1" "$rc:$(wc -l < "$work/err")"
+grep -qE "^Input $work/bad.zip/file.dlt: archive member data not readable at compressed byte [0-9]+ \(member byte [0-9]+\): .+; reading the archive stopped there$" "$work/err"
+check "corrupt zip: the line names the member: $(cat "$work/err")" $?
+(cd "$m" && "$DLTDUMP" net.dlt) | cmp -s - <(head -n 3000 "$work/out")
+check "corrupt zip: the first member's lines" $?
+# A corrupt member inside (its gzip stream): that member fails, the archive goes on.
+head -c 20000 "$m/sub/more.dlt.gz" > "$work/cutmember.dlt.gz"
+(cd "$work" && tar cf "$work/badmember.tar" cutmember.dlt.gz -C "$m" net.dlt)
+"$DLTDUMP" "$work/badmember.tar" > "$work/out" 2> "$work/err"; rc=$?
+expect_eq "a cut gzip member: exit 4, one line" "4:1" "$rc:$(wc -l < "$work/err")"
+grep -q "^Input $work/badmember.tar/cutmember.dlt.gz: gzip stream ends early" "$work/err"
+check "a cut gzip member: named: $(cat "$work/err")" $?
+(cd "$m" && "$DLTDUMP" net.dlt) | cmp -s - <(tail -n 3000 "$work/out")
+check "a cut gzip member: the next member is read" $?
+# Hostile names: a newline and an escape in a member's name, a ../ path: one line each,
+# escaped; %FILE% writes inside the output folder only.
+python3 - "$work/hostile.tar" "$m/net.dlt" << 'PY'
+import sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    for name in ["../../evil\nInput forged.dlt", "x/\x1b[31mred.dlt", "a/..", "l" * 5000 + ".dlt"]:
+        t.add(sys.argv[2], arcname=name)
+PY
+mkdir -p "$work/h/out"
+(cd "$work/h/out" && "$DLTDUMP" -c "$work/hostile.tar" > "$work/out" 2> "$work/err"); rc=$?
+expect_eq "hostile names: exit 0, 4 counts, nothing on stderr" "0:4:" "$rc:$(wc -l < "$work/out"):$(cat "$work/err")"
+grep -q "^$work/hostile.tar/../../evil?Input forged.dlt:3000$" "$work/out"
+check "hostile names: control bytes shown as ?: $(head -c 300 "$work/out")" $?
+(cd "$work/h/out" && "$DLTDUMP" -o '%FILE%.txt' "$work/hostile.tar" 2> "$work/err"); rc=$?
+expect_eq "hostile names: %FILE% outputs (exit 0)" "0:" "$rc:$(cat "$work/err")"
+expect_eq "hostile names: nothing written outside the output folder" "out" "$(ls "$work/h")"
+expect_eq "hostile names: the files written" 4 "$(ls -A "$work/h/out" | wc -l)"
+# A sparse member (a DLT file followed by 1 GiB of holes) is bounded by --max-ratio.
+cp "$m/net.dlt" "$work/sparse.dlt" && truncate -s 1G "$work/sparse.dlt"
+(cd "$work" && tar cSf "$work/sparse.tar" sparse.dlt) && rm -f "$work/sparse.dlt"
+"$DLTDUMP" "$work/sparse.tar" > /dev/null 2> "$work/err"; rc=$?
+expect_eq "sparse bomb: exit 3 (no member read whole)" 3 $rc
+grep -qE "^Input $work/sparse.tar/sparse.dlt: archive members over 500 times the compressed size at compressed byte [0-9]+ \(member byte [0-9]+\): a likely decompression bomb \(see --max-ratio\); reading the archive stopped there$" "$work/err"
+check "sparse bomb: one line: $(cat "$work/err")" $?
+# --sort merges inputs it reads side by side: an archive is refused on one line.
+out=$("$DLTDUMP" --sort "$work/a.tar.gz" 2>&1); rc=$?
+expect_eq "--sort over an archive: exit 3, one line" \
+  "3:$work/a.tar.gz: a tar archive (its members are read one after another, but not by --sort, --follow or the library); extract it first (e.g. tar -xf $work/a.tar.gz) and name its files" \
+  "$rc:$out"
+
+echo "archive: $pass passed, $fails failed"
+[ "$fails" -eq 0 ]
