@@ -9,7 +9,9 @@
 # 4000 bytes and then IP-fragmented; a tenth of each connection's messages the other way),
 # a capture of about SIZE_MB. All files are settled first (bench/common.sh).
 # Each ratio is printed twice: of the medians, and the median of each round's ratio.
-# Usage: [TSHARK_RUNS=1] bench/compare_tcp_capture.sh [BUILD_DIR] [SIZE_MB] [RUNS]   (TSHARK_RUNS=0: no tshark)
+# WHOLE=1: capgen --whole --max-messages 4, segments of 1-4 whole messages (a logger that
+# sends each message, or a few, with one write): the chunked decoder's cuts then join.
+# Usage: [TSHARK_RUNS=1] [WHOLE=1] bench/compare_tcp_capture.sh [BUILD_DIR] [SIZE_MB] [RUNS]   (TSHARK_RUNS=0: no tshark)
 set -eu
 build=${1:-build}
 size_mb=${2:-1024}
@@ -18,12 +20,18 @@ tshark_runs=${TSHARK_RUNS:-1}  # tshark takes about 20 minutes on 1 GiB
 . "$(dirname "$0")/common.sh"
 dltdump=$build/src/dltdump
 count=$((size_mb * 13900))  # ~75 bytes per message in the capture, headers included
+whole=${WHOLE:-0}
 dlt=$work/tcp-${size_mb}M.dlt
 cap=$work/tcp-${size_mb}M.pcapng
+segments=()
+if [ "$whole" = 1 ]; then
+  cap=$work/tcp-whole-${size_mb}M.pcapng
+  segments=(--whole --max-messages 4)
+fi
 if [ ! -f "$cap" ] || [ ! -f "$dlt" ]; then
   "$build/tools/dltgen" --profile verbose --format net --count "$count" --seed 1 -o "$work/stream.bin"
   "$build/tools/dltgen" --profile verbose --format file --count "$count" --seed 1 -o "$dlt"
-  "$build/tools/capgen" --tcp "$work/stream.bin" --flows 5 --no-udp --seed 1 -o "$cap"
+  "$build/tools/capgen" --tcp "$work/stream.bin" --flows 5 --no-udp "${segments[@]}" --seed 1 -o "$cap"
   rm -f "$work/stream.bin"
 fi
 # Same messages: every column after the time but the ECU (a .dlt file shows the storage
