@@ -1,0 +1,251 @@
+#include "fibex/xml_wellformed.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "util/value_text.hpp"
+
+namespace dltdump::fibex {
+
+namespace {
+
+constexpr std::size_t npos = std::string_view::npos;
+
+bool is_control(unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; }
+
+std::string code_point(std::uint32_t c) {
+  char s[16];
+  std::snprintf(s, sizeof s, "U+%04X", static_cast<unsigned>(c));
+  return s;
+}
+
+// Whether XML 1.0 allows character `c` (its Char production).
+bool xml_char(std::uint32_t c) {
+  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
+         (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+// What is wrong with the reference that the '&' at `at` starts, or nullopt if nothing.
+std::optional<std::string> bad_reference(std::string_view t, std::size_t at) {
+  const std::size_t end = t.find_first_of(";&<>\"' \t\r\n", at + 1);
+  if (end == npos || t[end] != ';' || end == at + 1)
+    return "a '&' that starts no reference (the character itself is written '&amp;')";
+  const std::string_view name = t.substr(at + 1, end - at - 1);
+  if (name[0] != '#') {
+    if (name == "lt" || name == "gt" || name == "amp" || name == "quot" || name == "apos") return std::nullopt;
+    return "a reference to entity " + util::quoted(name.substr(0, 40)) +
+           ", which is not defined (without a DTD only amp, lt, gt, quot and apos are)";
+  }
+  const bool hex = name.size() > 1 && name[1] == 'x';
+  const std::string_view digits = name.substr(hex ? 2 : 1);
+  std::uint32_t c = 0;
+  for (const char d : digits) {
+    unsigned v = 0;
+    if (d >= '0' && d <= '9') v = static_cast<unsigned>(d - '0');
+    else if (hex && (d | 0x20) >= 'a' && (d | 0x20) <= 'f') v = static_cast<unsigned>((d | 0x20) - 'a' + 10);
+    else return "a character reference " + util::quoted(name.substr(0, 40)) + " that is no number";
+    c = std::min<std::uint32_t>(c * (hex ? 16 : 10) + v, 0x110000);  // past U+10FFFF is past
+  }
+  if (digits.empty()) return "a character reference without digits";
+  if (c > 0x10FFFF) return "a character reference past U+10FFFF";
+  if (!xml_char(c)) return "a character reference to " + code_point(c) + ", which XML does not allow";
+  return std::nullopt;
+}
+
+// The first "<!" or "<?" of `t` at or after `from`, or npos: 16 positions at a time.
+std::size_t next_opener(std::string_view t, std::size_t from) {
+  std::size_t i = from;
+#if defined(__SSE2__)
+  const __m128i lt = _mm_set1_epi8('<'), bang = _mm_set1_epi8('!'), query = _mm_set1_epi8('?');
+  for (; i + 17 <= t.size(); i += 16) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i + 1));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(
+        _mm_and_si128(_mm_cmpeq_epi8(a, lt), _mm_or_si128(_mm_cmpeq_epi8(b, bang), _mm_cmpeq_epi8(b, query)))));
+    if (mask) return i + static_cast<std::size_t>(__builtin_ctz(mask));
+  }
+#endif
+  for (; i + 1 < t.size(); ++i)
+    if (t[i] == '<' && (t[i + 1] == '!' || t[i + 1] == '?')) return i;
+  return npos;
+}
+
+// Where in the text a '&' is literal: in a comment, a CDATA section or a processing
+// instruction. Asked for ascending offsets, it reads the text once, from region to region:
+// it looks for their openers only and passes over the tags between (a '<' in an attribute
+// value, which could hide an opener, is not XML either). A DOCTYPE ends the reading (the
+// reader refuses it, with its own message).
+class Literals {
+ public:
+  explicit Literals(std::string_view t) : t_(t) {}
+
+  bool at(std::size_t offset) {
+    while (offset >= end_) {
+      if (doctype_) return true;
+      if (open_ == kUnknown || (open_ != npos && open_ < end_)) open_ = next_opener(t_, end_);
+      if (open_ == npos || open_ > offset) return false;
+      const std::string_view rest = t_.substr(open_);
+      std::string_view close;
+      if (rest.starts_with("<!--")) close = "-->";
+      else if (rest.starts_with("<![CDATA[")) close = "]]>";
+      else if (rest.starts_with("<?")) close = "?>";
+      else if (rest.starts_with("<!DOCTYPE")) doctype_ = true;
+      start_ = open_;
+      if (close.empty()) {
+        end_ = open_ + 2;  // (another "<!": no region; a DOCTYPE: everything after it)
+        continue;
+      }
+      const std::size_t c = t_.find(close, open_ + 2);
+      end_ = c == npos ? t_.size() : c + close.size();
+    }
+    return offset >= start_;
+  }
+
+ private:
+  static constexpr std::size_t kUnknown = npos - 1;
+  std::string_view t_;
+  std::size_t start_ = 0, end_ = 0;  // the last region read: [start_, end_)
+  std::size_t open_ = kUnknown;      // the next opener at or after end_ (npos: none)
+  bool doctype_ = false;
+};
+
+}  // namespace
+
+std::optional<XmlFault> first_character_fault(std::string_view text) {
+  Literals literals(text);
+  // Byte k is a control or a '&': its fault, if it is one.
+  auto judge = [&](std::size_t k) -> std::optional<XmlFault> {
+    const auto c = static_cast<unsigned char>(text[k]);
+    if (c != '&') return XmlFault{k, "a control character " + code_point(c) + ", which XML does not allow"};
+    auto why = bad_reference(text, k);
+    if (!why || literals.at(k)) return std::nullopt;
+    return XmlFault{k, std::move(*why)};
+  };
+  // UTF-8 is checked in the same pass, where a block holds a byte past ASCII: from a
+  // sequence start (`utf8_to`, or the block's, after ASCII blocks) to the next ASCII byte
+  // after the block (one too).
+  std::size_t utf8_to = 0;
+  auto utf8_fault = [&](std::size_t from, std::size_t block_end) -> std::size_t {
+    from = std::max(from, utf8_to);
+    std::size_t to = std::min(block_end, text.size());
+    while (to < text.size() && static_cast<unsigned char>(text[to]) >= 0x80) ++to;
+    utf8_to = to;
+    if (from >= to) return npos;
+    const std::size_t bad = util::invalid_utf8_at(text.substr(from, to - from));
+    return bad == npos ? npos : from + bad;
+  };
+  // The first fault of the bytes from `from` flagged in `mask` (bit k: byte from + k), or
+  // of `utf8` (a UTF-8 fault's offset, or npos) if it comes first.
+  auto first = [&](std::size_t from, std::uint64_t mask, std::size_t utf8) -> std::optional<XmlFault> {
+    for (; mask; mask &= mask - 1) {
+      const std::size_t k = from + static_cast<std::size_t>(__builtin_ctzll(mask));
+      if (k > utf8) break;
+      if (auto f = judge(k)) return f;
+    }
+    if (utf8 != npos) return XmlFault{utf8, "", true};
+    return std::nullopt;
+  };
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // Most 64-byte blocks hold no byte to look at, and cost a few instructions per 16 bytes.
+  const __m128i max_control = _mm_set1_epi8(0x1F), tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n'),
+                cr = _mm_set1_epi8('\r'), amp = _mm_set1_epi8('&');
+  // Bit k: byte k of the 16 at `p` is a control other than tab, LF and CR, or a '&'.
+  auto flagged = [&](const char* p, __m128i& x) {
+    x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(x, max_control), x);  // x <= 0x1F
+    const __m128i allowed =
+        _mm_or_si128(_mm_cmpeq_epi8(x, tab), _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr)));
+    return static_cast<std::uint64_t>(
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_andnot_si128(allowed, low), _mm_cmpeq_epi8(x, amp)))));
+  };
+  for (; i + 64 <= text.size(); i += 64) {
+    __m128i x0, x1, x2, x3;
+    const std::uint64_t mask = flagged(text.data() + i, x0) | flagged(text.data() + i + 16, x1) << 16 |
+                               flagged(text.data() + i + 32, x2) << 32 | flagged(text.data() + i + 48, x3) << 48;
+    const bool past_ascii =
+        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(x0, x1), _mm_or_si128(x2, x3))) != 0 && i + 64 > utf8_to;
+    if (mask == 0 && !past_ascii) continue;
+    if (auto f = first(i, mask, past_ascii ? utf8_fault(i, i + 64) : npos)) return f;
+  }
+#endif
+  for (; i < text.size(); i += 64) {  // the rest (fewer than 64 bytes with SSE2), alike
+    const std::size_t end = std::min(i + 64, text.size());
+    std::uint64_t mask = 0;
+    bool high = false;
+    for (std::size_t k = i; k < end; ++k) {
+      const auto c = static_cast<unsigned char>(text[k]);
+      if (c == '&' || is_control(c)) mask |= std::uint64_t{1} << (k - i);
+      high = high || c >= 0x80;
+    }
+    const bool past_ascii = high && end > utf8_to;
+    if (mask == 0 && !past_ascii) continue;
+    if (auto f = first(i, mask, past_ascii ? utf8_fault(i, end) : npos)) return f;
+  }
+  return std::nullopt;
+}
+
+std::optional<XmlFault> first_repeated_attribute(pugi::xml_node root, std::string_view buffer) {
+  std::vector<pugi::xml_attribute> attributes;
+  std::vector<std::size_t> order;
+  // The first attribute of `attributes` whose name an earlier one has (pairwise for the
+  // few that elements have, sorted for many), or nullopt.
+  auto repeated = [&]() -> std::optional<pugi::xml_attribute> {
+    auto same = [&](std::size_t a, std::size_t b) {
+      return std::strcmp(attributes[a].name(), attributes[b].name()) == 0;
+    };
+    if (attributes.size() <= 16) {
+      for (std::size_t i = 1; i < attributes.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+          if (same(i, j)) return attributes[i];
+      return std::nullopt;
+    }
+    order.resize(attributes.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return std::strcmp(attributes[a].name(), attributes[b].name()) < 0;
+    });
+    std::size_t second = attributes.size();
+    for (std::size_t k = 1; k < order.size(); ++k)
+      if (same(order[k], order[k - 1])) second = std::min(second, order[k]);
+    if (second == attributes.size()) return std::nullopt;
+    return attributes[second];
+  };
+  // Every node in document order, by pugixml's own walk (no recursion, and one call into
+  // the library per node: this runs over every node of a large catalogue).
+  struct Walker final : pugi::xml_tree_walker {
+    std::vector<pugi::xml_attribute>& attributes;
+    const decltype(repeated)& find;
+    pugi::xml_node element;
+    std::optional<pugi::xml_attribute> found;
+    Walker(std::vector<pugi::xml_attribute>& a, const decltype(repeated)& f) : attributes(a), find(f) {}
+    bool for_each(pugi::xml_node& n) override {
+      const pugi::xml_attribute first = n.first_attribute();
+      if (!first || !first.next_attribute()) return true;
+      attributes.clear();
+      for (pugi::xml_attribute a = first; a; a = a.next_attribute()) attributes.push_back(a);
+      found = find();
+      element = n;
+      return !found;
+    }
+  } walker(attributes, repeated);
+  root.traverse(walker);
+  if (walker.found) {
+    const char* name = walker.found->name();
+    const std::size_t offset =
+        name >= buffer.data() && name < buffer.data() + buffer.size()
+            ? static_cast<std::size_t>(name - buffer.data())
+            : static_cast<std::size_t>(std::max<std::ptrdiff_t>(walker.element.offset_debug(), 0));
+    return XmlFault{offset, "attribute " + util::quoted(name) + " given twice in one element"};
+  }
+  return std::nullopt;
+}
+
+}  // namespace dltdump::fibex
