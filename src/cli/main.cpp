@@ -32,14 +32,19 @@ void print_warning(const util::Diagnostic& d) { util::write_all(STDERR_FILENO, "
 // millions); one more line counts the rest.
 constexpr std::size_t kMaxFibexWarnings = 1000;
 
-// Reads the files of --fibex, before any input (spec §1.7). Their warnings go to standard
-// error; any is fatal (exit 6), as in DltDump: a catalogue that is wrong in one place may
-// decode other messages wrongly without a sign. Throws util::Error (exit 6) for a file that
+// Reads the files of --fibex, before any input (spec §1.7). Their notes (a file given
+// twice) and warnings go to standard error; a note is not fatal, any warning is (exit 6),
+// as in DltDump: a catalogue that is wrong in one place may decode other messages wrongly
+// without a sign. Throws util::Error (exit 6) for a file that
 // cannot be read or is not XML. Returns nullopt when there were warnings (printed).
 std::optional<fibex::Catalogue> read_fibex(const app::DumpConfig& dump) {
   fibex::Catalogue c = fibex::read_catalogue(dump.fibex, dump.nv_lookup);
-  if (c.warnings.empty()) return c;
   std::string text;
+  for (const std::string& note : c.notes) text += note + "\n";
+  if (c.warnings.empty()) {
+    util::write_all(STDERR_FILENO, text);
+    return c;
+  }
   for (std::size_t i = 0; i < c.warnings.size() && i < kMaxFibexWarnings; ++i) text += c.warnings[i].text() + "\n";
   if (c.warnings.size() > kMaxFibexWarnings)
     text += "... and " + std::to_string(c.warnings.size() - kMaxFibexWarnings) + " more FIBEX warnings\n";

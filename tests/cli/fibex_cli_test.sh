@@ -58,6 +58,27 @@ does not allow)" -F "$work/nul0.xml"
 Pos 34 (attribute 'ID' given twice in one element)" -F "$work/dupattr.xml"
   fault "a raw control" "ctl.xml: not well-formed XML at XML Line 69 Pos 32 (a control character U+0001" -F "$work/ctl.xml"
 
+  # A directory's hidden files are passed over; a file given twice is read once, said once.
+  mkdir -p "$work/cats"
+  cp "$tcb" "$work/cats/a.xml"
+  cp "$tcb" "$work/cats/.hidden.xml"  # read, each frame would be a DuplicateEntry
+  printf 'not xml' > "$work/cats/.b.xml"
+  out=$("$DLTDUMP" -F "$work/cats" 2>&1); rc=$?
+  expect_eq "-F DIR passes over hidden files: exit 0, quiet" "0:" "$rc:$out"
+  out=$("$DLTDUMP" -F "$work/cats/a.xml,$work/cats/a.xml" 2>&1); rc=$?
+  expect_eq "-F a.xml,a.xml: read once, said once, exit 0" "0:[$work/cats/a.xml] given twice: read once" "$rc:$out"
+  out=$("$DLTDUMP" -F "$work/cats" -F "$work/cats/../cats/a.xml" 2>&1); rc=$?
+  expect_eq "-F DIR -F DIR/a.xml: read once, said once, exit 0" \
+    "0:[$work/cats/../cats/a.xml] given twice (also as $work/cats/a.xml): read once" "$rc:$out"
+  out=$("$DLTDUMP" -F "$work/cats,$work/cats" 2>&1); rc=$?
+  expect_eq "-F DIR,DIR: one line" "0:[$work/cats] given twice: read once" "$rc:$out"
+  # Real duplicates keep DltDump's warnings.
+  cp "$shared/fibex-tcb2.xml" "$work/cats/b.xml"
+  err=$("$DLTDUMP" -F "$work/cats" -F "$work/cats/b.xml" 2>&1 > /dev/null); rc=$?
+  expect_eq "a second ECU's file given twice: exit 6, its five DuplicateEntry lines after the note" \
+    "6:[$work/cats/b.xml] given twice: read once
+5" "$rc:$(head -1 <<< "$err")
+$(grep -c "^\[$work/cats/b.xml\] DuplicateEntry : ID_" <<< "$err")"
 fi
 out=$("$DLTDUMP" --nv-verbose "$work/cut.xml" 2>&1 > /dev/null)
 grep -q "Option 'nv-verbose' has no effect without 'fibex'" <<< "$out"; check "--nv-verbose without --fibex: a warning" $?

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -234,6 +235,40 @@ TEST(FibexReader, WhatNoXmlReaderTakesIsRefusedAtItsPlace) {
       std::string::npos);
   const std::string dtd = "<?xml version=\"1.0\"?>\n<!DOCTYPE f [<!ENTITY d \"x\">]>\n<f>&d;</f>";
   EXPECT_NE(fault_of(dtd).find("a DOCTYPE at XML Line 2 Pos"), std::string::npos) << fault_of(dtd);
+}
+
+// A directory's hidden files are no catalogue; a file given twice (by any name, or also
+// through its directory) is read once, with a note and no DuplicateEntry.
+TEST(FibexReader, HiddenFilesArePassedOverAndAFileGivenTwiceIsReadOnce) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "dltdump-fibex-twice";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name, std::ios::binary) << text;
+    return (dir / name).string();
+  };
+  const std::string a = write("a.xml", doc(kEcu, text_pdu("P", "x"), frame("ID_1", {"P"})));
+  write(".a.xml", doc(kEcu, text_pdu("P", "x"), frame("ID_1", {"P"})));
+  write(".broken.xml", "<a>");
+  const std::vector<std::string> just_dir{dir.string()};
+  Catalogue c = read_catalogue(just_dir, {});
+  EXPECT_TRUE(c.warnings.empty() && c.notes.empty()) << (c.warnings.empty() ? c.notes[0] : c.warnings[0].text());
+  EXPECT_EQ(c.catalogue.frames(), 1u);
+
+  const std::vector<std::string> twice{a, a};
+  c = read_catalogue(twice, {});
+  EXPECT_TRUE(c.warnings.empty());
+  EXPECT_EQ(c.notes, (std::vector<std::string>{"[" + a + "] given twice: read once"}));
+  EXPECT_EQ(c.catalogue.frames(), 1u);
+
+  const std::string other_name = (dir / ".." / dir.filename() / "a.xml").string();
+  const std::vector<std::string> dir_and_file{dir.string(), other_name, dir.string()};
+  c = read_catalogue(dir_and_file, {});
+  EXPECT_TRUE(c.warnings.empty());
+  EXPECT_EQ(c.notes, (std::vector<std::string>{"[" + other_name + "] given twice (also as " + a + "): read once",
+                                               "[" + dir.string() + "] given twice: read once"}));
+  fs::remove_all(dir);
 }
 
 // What pugixml takes and XML 1.0 does not (xmllint, .NET's reader refuse all of it): one
