@@ -58,17 +58,18 @@ util::ExitCode run(int argc, char** argv) {
   // Standard output carries the decoded lines (or the help asked for) only; every
   // diagnostic is one line on standard error (unlike DltDump, which prints them on stdout).
   const cli::Options options = cli::parse_options(args);
+  // What was asked for on standard output fails as the lines do when it cannot be written
+  // (exit 5, one line), not silently.
+  auto print = [](const std::string& text) { util::write_all_or_throw(STDOUT_FILENO, text, "standard output"); };
   switch (options.command) {
-    case cli::Command::Help:
-      write_all(STDOUT_FILENO, cli::help_text(cli::console_width()));
-      return util::ExitCode::Success;
-    case cli::Command::Version: write_all(STDOUT_FILENO, cli::version_text()); return util::ExitCode::Success;
+    case cli::Command::Help: print(cli::help_text(cli::console_width())); return util::ExitCode::Success;
+    case cli::Command::Version: print(cli::version_text()); return util::ExitCode::Success;
     case cli::Command::Generate:
       switch (options.generate) {
-        case cli::Generated::ManPage: write_all(STDOUT_FILENO, cli::man_page()); break;
-        case cli::Generated::BashCompletion: write_all(STDOUT_FILENO, cli::completion_script(cli::Shell::Bash)); break;
-        case cli::Generated::ZshCompletion: write_all(STDOUT_FILENO, cli::completion_script(cli::Shell::Zsh)); break;
-        case cli::Generated::FishCompletion: write_all(STDOUT_FILENO, cli::completion_script(cli::Shell::Fish)); break;
+        case cli::Generated::ManPage: print(cli::man_page()); break;
+        case cli::Generated::BashCompletion: print(cli::completion_script(cli::Shell::Bash)); break;
+        case cli::Generated::ZshCompletion: print(cli::completion_script(cli::Shell::Zsh)); break;
+        case cli::Generated::FishCompletion: print(cli::completion_script(cli::Shell::Fish)); break;
       }
       return util::ExitCode::Success;
     case cli::Command::Usage:
