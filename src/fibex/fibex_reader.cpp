@@ -2,7 +2,6 @@
 
 #include "fibex/pdu_index.hpp"
 #include "fibex/xml_text.hpp"
-#include "fibex/xml_wellformed.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -483,8 +482,6 @@ void read_buffer(std::string_view name, char* buffer, std::size_t size, const Or
   for (pugi::xml_node c = doc.first_child(); c; c = c.next_sibling())
     if (c.type() == pugi::node_doctype)
       throw fault(c.offset_debug(), "a DOCTYPE", "not allowed in a FIBEX file: its entities would not be expanded");
-  if (const auto repeated = first_repeated_attribute(doc, {buffer, size}))
-    throw fault(static_cast<std::ptrdiff_t>(repeated->offset), "not well-formed XML", repeated->reason);
   builder.begin_file();
   DocumentReader reader(builder, {buffer, size}, original);
   reader.read(doc);

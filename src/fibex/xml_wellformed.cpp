@@ -8,6 +8,7 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#include <xmmintrin.h>
 #endif
 
 #include "util/value_text.hpp"
@@ -120,9 +121,55 @@ class Literals {
 
 std::optional<XmlFault> first_character_fault(std::string_view text) {
   Literals literals(text);
-  // Byte k is a control or a '&': its fault, if it is one.
+  std::vector<std::pair<std::string_view, std::size_t>> names;  // a tag's attributes, and where
+  std::size_t tags_to = 0;                                      // the tags before are read
+  // Byte k is a quote before white space: if it closes an attribute value, the tag it is
+  // in has two attributes at least; their names are compared (every element has few).
+  auto repeated_attribute = [&](std::size_t k) -> std::optional<XmlFault> {
+    if (k < tags_to) return std::nullopt;
+    const std::size_t lt = text.rfind('<', k);
+    if (lt == npos) return std::nullopt;
+    const auto name_end = [&](std::size_t from) {
+      while (from < text.size() && !std::memchr(" \t\r\n=/>\"'<", text[from], 11)) ++from;
+      return from;
+    };
+    const auto space_end = [&](std::size_t from) {
+      while (from < text.size() && std::memchr(" \t\r\n", text[from], 4)) ++from;
+      return from;
+    };
+    std::size_t p = name_end(lt + 1);  // "</" has none
+    if (p == lt + 1 || text[lt + 1] == '!' || text[lt + 1] == '?') return std::nullopt;
+    names.clear();
+    bool closes_one = false;
+    for (;;) {
+      p = space_end(p);
+      if (p >= text.size() || text[p] == '>' || text[p] == '/') break;
+      const std::size_t name = p;
+      p = name_end(p);
+      if (p == name) return std::nullopt;
+      names.emplace_back(text.substr(name, p - name), name);
+      p = space_end(p);
+      if (p >= text.size() || text[p] != '=') return std::nullopt;
+      p = space_end(p + 1);
+      if (p >= text.size() || (text[p] != '"' && text[p] != '\'')) return std::nullopt;
+      const std::size_t close = text.find(text[p], p + 1);
+      if (close == npos) return std::nullopt;
+      closes_one = closes_one || close == k;
+      p = close + 1;
+    }
+    tags_to = p;
+    // Not a tag's quote (one in a text), or a tag in a comment or CDATA section.
+    if (!closes_one || literals.at(lt)) return std::nullopt;
+    for (std::size_t i = 1; i < names.size(); ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        if (names[i].first == names[j].first)
+          return XmlFault{names[i].second, "attribute " + util::quoted(names[i].first) + " given twice in one element"};
+    return std::nullopt;
+  };
+  // Byte k is a control, a '&', or a quote before white space: its fault, if it is one.
   auto judge = [&](std::size_t k) -> std::optional<XmlFault> {
     const auto c = static_cast<unsigned char>(text[k]);
+    if (c == '"' || c == '\'') return repeated_attribute(k);
     if (c != '&') return XmlFault{k, "a control character " + code_point(c) + ", which XML does not allow"};
     auto why = bad_reference(text, k);
     if (!why || literals.at(k)) return std::nullopt;
@@ -157,16 +204,22 @@ std::optional<XmlFault> first_character_fault(std::string_view text) {
   // Most 64-byte blocks hold no byte to look at, and cost a few instructions per 16 bytes.
   const __m128i max_control = _mm_set1_epi8(0x1F), tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n'),
                 cr = _mm_set1_epi8('\r'), amp = _mm_set1_epi8('&');
-  // Bit k: byte k of the 16 at `p` is a control other than tab, LF and CR, or a '&'.
+  const __m128i space = _mm_set1_epi8(' '), quote = _mm_set1_epi8('"'), apostrophe = _mm_set1_epi8('\'');
+  // Bit k: byte k of the 16 at `p` is a control other than tab, LF and CR, a '&', or a
+  // quote before white space (or a control).
   auto flagged = [&](const char* p, __m128i& x) {
     x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
     const __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(x, max_control), x);  // x <= 0x1F
     const __m128i allowed =
         _mm_or_si128(_mm_cmpeq_epi8(x, tab), _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr)));
-    return static_cast<std::uint64_t>(
-        static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_andnot_si128(allowed, low), _mm_cmpeq_epi8(x, amp)))));
+    const __m128i quoted = _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, apostrophe)),
+                                         _mm_cmpeq_epi8(_mm_min_epu8(next, space), next));  // next <= ' '
+    return static_cast<std::uint64_t>(static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_andnot_si128(allowed, low), _mm_cmpeq_epi8(x, amp)), quoted))));
   };
-  for (; i + 64 <= text.size(); i += 64) {
+  for (; i + 65 <= text.size(); i += 64) {              // (a byte past the 64 is read: the one after a quote)
+    _mm_prefetch(text.data() + i + 1024, _MM_HINT_T0);  // (past the end is harmless: a hint)
     __m128i x0, x1, x2, x3;
     const std::uint64_t mask = flagged(text.data() + i, x0) | flagged(text.data() + i + 16, x1) << 16 |
                                flagged(text.data() + i + 32, x2) << 32 | flagged(text.data() + i + 48, x3) << 48;
@@ -182,68 +235,14 @@ std::optional<XmlFault> first_character_fault(std::string_view text) {
     bool high = false;
     for (std::size_t k = i; k < end; ++k) {
       const auto c = static_cast<unsigned char>(text[k]);
-      if (c == '&' || is_control(c)) mask |= std::uint64_t{1} << (k - i);
+      const bool quote_before_space =
+          (c == '"' || c == '\'') && k + 1 < text.size() && static_cast<unsigned char>(text[k + 1]) <= ' ';
+      if (c == '&' || is_control(c) || quote_before_space) mask |= std::uint64_t{1} << (k - i);
       high = high || c >= 0x80;
     }
     const bool past_ascii = high && end > utf8_to;
     if (mask == 0 && !past_ascii) continue;
     if (auto f = first(i, mask, past_ascii ? utf8_fault(i, end) : npos)) return f;
-  }
-  return std::nullopt;
-}
-
-std::optional<XmlFault> first_repeated_attribute(pugi::xml_node root, std::string_view buffer) {
-  std::vector<pugi::xml_attribute> attributes;
-  std::vector<std::size_t> order;
-  // The first attribute of `attributes` whose name an earlier one has (pairwise for the
-  // few that elements have, sorted for many), or nullopt.
-  auto repeated = [&]() -> std::optional<pugi::xml_attribute> {
-    auto same = [&](std::size_t a, std::size_t b) {
-      return std::strcmp(attributes[a].name(), attributes[b].name()) == 0;
-    };
-    if (attributes.size() <= 16) {
-      for (std::size_t i = 1; i < attributes.size(); ++i)
-        for (std::size_t j = 0; j < i; ++j)
-          if (same(i, j)) return attributes[i];
-      return std::nullopt;
-    }
-    order.resize(attributes.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return std::strcmp(attributes[a].name(), attributes[b].name()) < 0;
-    });
-    std::size_t second = attributes.size();
-    for (std::size_t k = 1; k < order.size(); ++k)
-      if (same(order[k], order[k - 1])) second = std::min(second, order[k]);
-    if (second == attributes.size()) return std::nullopt;
-    return attributes[second];
-  };
-  // Every node in document order, by pugixml's own walk (no recursion, and one call into
-  // the library per node: this runs over every node of a large catalogue).
-  struct Walker final : pugi::xml_tree_walker {
-    std::vector<pugi::xml_attribute>& attributes;
-    const decltype(repeated)& find;
-    pugi::xml_node element;
-    std::optional<pugi::xml_attribute> found;
-    Walker(std::vector<pugi::xml_attribute>& a, const decltype(repeated)& f) : attributes(a), find(f) {}
-    bool for_each(pugi::xml_node& n) override {
-      const pugi::xml_attribute first = n.first_attribute();
-      if (!first || !first.next_attribute()) return true;
-      attributes.clear();
-      for (pugi::xml_attribute a = first; a; a = a.next_attribute()) attributes.push_back(a);
-      found = find();
-      element = n;
-      return !found;
-    }
-  } walker(attributes, repeated);
-  root.traverse(walker);
-  if (walker.found) {
-    const char* name = walker.found->name();
-    const std::size_t offset =
-        name >= buffer.data() && name < buffer.data() + buffer.size()
-            ? static_cast<std::size_t>(name - buffer.data())
-            : static_cast<std::size_t>(std::max<std::ptrdiff_t>(walker.element.offset_debug(), 0));
-    return XmlFault{offset, "attribute " + util::quoted(name) + " given twice in one element"};
   }
   return std::nullopt;
 }

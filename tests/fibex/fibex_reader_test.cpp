@@ -315,6 +315,21 @@ TEST(FibexReader, WhatPugixmlTakesAndXmlDoesNotIsNotWellFormed) {
   EXPECT_EQ(fault_of(twice),
             "Problem when loading FIBEX files: t.xml: not well-formed XML at XML Line 9 Pos 21 "
             "(attribute 'ID' given twice in one element)");
+  // Found in the text before it is parsed: any quotes, tags over lines, not in comments or
+  // CDATA, not fooled by quotes in texts.
+  auto with_element = [&](const std::string& element) {
+    std::string d = good;
+    d.replace(d.find("</fx:FRAMES>"), 0, element);
+    return fault_of(d);
+  };
+  EXPECT_NE(with_element("<x a='1' b=\"2\"\n   a = '3'/>").find("XML Line 11 Pos 4 (attribute 'a' given twice"),
+            std::string::npos)
+      << with_element("<x a='1' b=\"2\"\n   a = '3'/>");
+  EXPECT_NE(with_element("<x><y b=\"1\" b=\"2\"></y></x>").find("XML Line 10 Pos 13 (attribute 'b' given twice"),
+            std::string::npos);
+  EXPECT_EQ(with_element("<x a=\"1\" b=\"1\">\" a=\"1\" a=\"2\" ' </x><!-- <y a=\"1\" a=\"1\"/> -->"
+                         "<![CDATA[<y a=\"1\" a=\"1\"/>]]><?pi <y a=\"1\" a=\"1\"/> ?>"),
+            "");
   // What XML allows reads as it says.
   const std::string refs = doc(kEcu, text_pdu("P", "a&lt;b&amp;c&gt;&quot;&apos;&#9;&#x41;&#233;&#x1F600;"),
                                frame("ID_1", {"P"}) + "<x a=\"1\" b=\"1\" xmlns:a=\"u\" a:a=\"2\"/>");
