@@ -17,7 +17,7 @@ namespace dltdump::fibex {
 
 namespace {
 
-constexpr std::size_t npos = std::string_view::npos;
+constexpr std::size_t kNpos = std::string_view::npos;
 
 bool is_control(unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; }
 
@@ -36,7 +36,7 @@ bool xml_char(std::uint32_t c) {
 // What is wrong with the reference that the '&' at `at` starts, or nullopt if nothing.
 std::optional<std::string> bad_reference(std::string_view t, std::size_t at) {
   const std::size_t end = t.find_first_of(";&<>\"' \t\r\n", at + 1);
-  if (end == npos || t[end] != ';' || end == at + 1)
+  if (end == kNpos || t[end] != ';' || end == at + 1)
     return "a '&' that starts no reference (the character itself is written '&amp;')";
   const std::string_view name = t.substr(at + 1, end - at - 1);
   if (name[0] != '#') {
@@ -60,7 +60,7 @@ std::optional<std::string> bad_reference(std::string_view t, std::size_t at) {
   return std::nullopt;
 }
 
-// The first "<!" or "<?" of `t` at or after `from`, or npos: 16 positions at a time.
+// The first "<!" or "<?" of `t` at or after `from`, or kNpos: 16 positions at a time.
 std::size_t next_opener(std::string_view t, std::size_t from) {
   std::size_t i = from;
 #if defined(__SSE2__)
@@ -75,7 +75,7 @@ std::size_t next_opener(std::string_view t, std::size_t from) {
 #endif
   for (; i + 1 < t.size(); ++i)
     if (t[i] == '<' && (t[i + 1] == '!' || t[i + 1] == '?')) return i;
-  return npos;
+  return kNpos;
 }
 
 // Where in the text a '&' is literal: in a comment, a CDATA section or a processing
@@ -90,8 +90,8 @@ class Literals {
   bool at(std::size_t offset) {
     while (offset >= end_) {
       if (doctype_) return true;
-      if (open_ == kUnknown || (open_ != npos && open_ < end_)) open_ = next_opener(t_, end_);
-      if (open_ == npos || open_ > offset) return false;
+      if (open_ == kUnknown || (open_ != kNpos && open_ < end_)) open_ = next_opener(t_, end_);
+      if (open_ == kNpos || open_ > offset) return false;
       const std::string_view rest = t_.substr(open_);
       std::string_view close;
       if (rest.starts_with("<!--")) close = "-->";
@@ -104,16 +104,16 @@ class Literals {
         continue;
       }
       const std::size_t c = t_.find(close, open_ + 2);
-      end_ = c == npos ? t_.size() : c + close.size();
+      end_ = c == kNpos ? t_.size() : c + close.size();
     }
     return offset >= start_;
   }
 
  private:
-  static constexpr std::size_t kUnknown = npos - 1;
+  static constexpr std::size_t kUnknown = kNpos - 1;
   std::string_view t_;
   std::size_t start_ = 0, end_ = 0;  // the last region read: [start_, end_)
-  std::size_t open_ = kUnknown;      // the next opener at or after end_ (npos: none)
+  std::size_t open_ = kUnknown;      // the next opener at or after end_ (kNpos: none)
   bool doctype_ = false;
 };
 
@@ -123,19 +123,23 @@ std::optional<XmlFault> first_character_fault(std::string_view text) {
   Literals literals(text);
   std::vector<std::pair<std::string_view, std::size_t>> names;  // a tag's attributes, and where
   std::size_t tags_to = 0;                                      // the tags before are read
+  std::size_t searched_to = 0;  // for a tag's '<' (a long text with quotes is searched once)
   // Byte k is a quote before white space: if it closes an attribute value, the tag it is
-  // in has two attributes at least; their names are compared (every element has few).
+  // in has two attributes at least; their names are compared.
   auto repeated_attribute = [&](std::size_t k) -> std::optional<XmlFault> {
     if (k < tags_to) return std::nullopt;
-    const std::size_t lt = text.rfind('<', k);
-    if (lt == npos) return std::nullopt;
-    const auto name_end = [&](std::size_t from) {
-      while (from < text.size() && !std::memchr(" \t\r\n=/>\"'<", text[from], 11)) ++from;
-      return from;
+    const std::size_t from = std::min(searched_to, k);
+    const std::size_t found = text.substr(from, k - from).rfind('<');
+    searched_to = k;
+    if (found == kNpos) return std::nullopt;  // in a text after the last tag read
+    const std::size_t lt = from + found;
+    const auto name_end = [&](std::size_t at) {
+      while (at < text.size() && std::string_view(" \t\r\n=/>\"'<").find(text[at]) == kNpos) ++at;
+      return at;
     };
-    const auto space_end = [&](std::size_t from) {
-      while (from < text.size() && std::memchr(" \t\r\n", text[from], 4)) ++from;
-      return from;
+    const auto space_end = [&](std::size_t at) {
+      while (at < text.size() && std::string_view(" \t\r\n").find(text[at]) != kNpos) ++at;
+      return at;
     };
     std::size_t p = name_end(lt + 1);  // "</" has none
     if (p == lt + 1 || text[lt + 1] == '!' || text[lt + 1] == '?') return std::nullopt;
@@ -153,13 +157,24 @@ std::optional<XmlFault> first_character_fault(std::string_view text) {
       p = space_end(p + 1);
       if (p >= text.size() || (text[p] != '"' && text[p] != '\'')) return std::nullopt;
       const std::size_t close = text.find(text[p], p + 1);
-      if (close == npos) return std::nullopt;
+      if (close == kNpos) return std::nullopt;
       closes_one = closes_one || close == k;
       p = close + 1;
     }
     tags_to = p;
     // Not a tag's quote (one in a text), or a tag in a comment or CDATA section.
     if (!closes_one || literals.at(lt)) return std::nullopt;
+    // Pairwise for the few attributes elements have; sorted (stably: the second of two is
+    // named) for many, which would make pairs a cost.
+    if (names.size() > 16) {
+      std::stable_sort(names.begin(), names.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::size_t second = kNpos;
+      for (std::size_t i = 1; i < names.size(); ++i)
+        if (names[i].first == names[i - 1].first) second = std::min(second, names[i].second);
+      if (second == kNpos) return std::nullopt;
+      return XmlFault{second, "attribute " + util::quoted(text.substr(second, name_end(second) - second)) +
+                                  " given twice in one element"};
+    }
     for (std::size_t i = 1; i < names.size(); ++i)
       for (std::size_t j = 0; j < i; ++j)
         if (names[i].first == names[j].first)
@@ -184,19 +199,19 @@ std::optional<XmlFault> first_character_fault(std::string_view text) {
     std::size_t to = std::min(block_end, text.size());
     while (to < text.size() && static_cast<unsigned char>(text[to]) >= 0x80) ++to;
     utf8_to = to;
-    if (from >= to) return npos;
+    if (from >= to) return kNpos;
     const std::size_t bad = util::invalid_utf8_at(text.substr(from, to - from));
-    return bad == npos ? npos : from + bad;
+    return bad == kNpos ? kNpos : from + bad;
   };
   // The first fault of the bytes from `from` flagged in `mask` (bit k: byte from + k), or
-  // of `utf8` (a UTF-8 fault's offset, or npos) if it comes first.
+  // of `utf8` (a UTF-8 fault's offset, or kNpos) if it comes first.
   auto first = [&](std::size_t from, std::uint64_t mask, std::size_t utf8) -> std::optional<XmlFault> {
     for (; mask; mask &= mask - 1) {
       const std::size_t k = from + static_cast<std::size_t>(__builtin_ctzll(mask));
       if (k > utf8) break;
       if (auto f = judge(k)) return f;
     }
-    if (utf8 != npos) return XmlFault{utf8, "", true};
+    if (utf8 != kNpos) return XmlFault{utf8, "", true};
     return std::nullopt;
   };
   std::size_t i = 0;
@@ -226,7 +241,7 @@ std::optional<XmlFault> first_character_fault(std::string_view text) {
     const bool past_ascii =
         _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(x0, x1), _mm_or_si128(x2, x3))) != 0 && i + 64 > utf8_to;
     if (mask == 0 && !past_ascii) continue;
-    if (auto f = first(i, mask, past_ascii ? utf8_fault(i, i + 64) : npos)) return f;
+    if (auto f = first(i, mask, past_ascii ? utf8_fault(i, i + 64) : kNpos)) return f;
   }
 #endif
   for (; i < text.size(); i += 64) {  // the rest (fewer than 64 bytes with SSE2), alike
@@ -242,7 +257,7 @@ std::optional<XmlFault> first_character_fault(std::string_view text) {
     }
     const bool past_ascii = high && end > utf8_to;
     if (mask == 0 && !past_ascii) continue;
-    if (auto f = first(i, mask, past_ascii ? utf8_fault(i, end) : npos)) return f;
+    if (auto f = first(i, mask, past_ascii ? utf8_fault(i, end) : kNpos)) return f;
   }
   return std::nullopt;
 }

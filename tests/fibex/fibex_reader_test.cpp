@@ -327,6 +327,11 @@ TEST(FibexReader, WhatPugixmlTakesAndXmlDoesNotIsNotWellFormed) {
       << with_element("<x a='1' b=\"2\"\n   a = '3'/>");
   EXPECT_NE(with_element("<x><y b=\"1\" b=\"2\"></y></x>").find("XML Line 10 Pos 13 (attribute 'b' given twice"),
             std::string::npos);
+  std::string many = "<x";  // more attributes than are compared pairwise
+  for (int i = 0; i < 40; ++i) many += " a" + std::to_string(i) + "=\"\"";
+  EXPECT_EQ(with_element(many + "/>"), "");
+  EXPECT_NE(with_element(many + " a7=\"\" a3=\"\"/>").find("(attribute 'a7' given twice"), std::string::npos)
+      << with_element(many + " a7=\"\" a3=\"\"/>");
   EXPECT_EQ(with_element("<x a=\"1\" b=\"1\">\" a=\"1\" a=\"2\" ' </x><!-- <y a=\"1\" a=\"1\"/> -->"
                          "<![CDATA[<y a=\"1\" a=\"1\"/>]]><?pi <y a=\"1\" a=\"1\"/> ?>"),
             "");
