@@ -202,11 +202,15 @@ void report_search_limits(const Pipeline& pipeline, int diag_fd) {
 }
 
 // A run stopped by SIGINT/SIGTERM while decoding a file: one line on stderr, 130 or 143.
-util::ExitCode report_stop(output::OutputKind kind, int diag_fd) {
+// It says what the output holds: lines or messages up to a whole one, or — a report or
+// counts, which have no lines to end on — what was decoded before the stop.
+util::ExitCode report_stop(const DumpConfig& config, output::OutputKind kind, int diag_fd) {
   const bool sigterm = util::stop_signal() == SIGTERM;
   const bool records = kind == output::OutputKind::Dlt || kind == output::OutputKind::Pcapng;
-  print_line(diag_fd, std::string("Stopped by ") + (sigterm ? "SIGTERM" : "SIGINT") + "; the output ends on a whole " +
-                          (records ? "message" : "line"));
+  const std::string what = config.stats   ? "the report counts the messages decoded before the stop"
+                           : config.count ? "the counts are of the messages decoded before the stop"
+                                          : std::string("the output ends on a whole ") + (records ? "message" : "line");
+  print_line(diag_fd, std::string("Stopped by ") + (sigterm ? "SIGTERM" : "SIGINT") + "; " + what);
   return sigterm ? util::ExitCode::StoppedBySigterm : util::ExitCode::StoppedBySigint;
 }
 
@@ -484,7 +488,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   }
   report_search_limits(pipeline, diag_fd);
   pipeline.report_context_cuts(diag_fd);
-  if (stopped) return report_stop(output.kind(), diag_fd);
+  if (stopped) return report_stop(config, output.kind(), diag_fd);
   // An archive is one input, processed when all of it was read; one that failed after some
   // of its members were makes the run's output partial, not empty.
   const util::ExitCode code = exit_code(config.inputs.size(), processed);
@@ -502,7 +506,7 @@ util::ExitCode run_dump(const DumpConfig& config, int out_fd, int diag_fd) {
   try {
     return dump_inputs(config, out_fd, diag_fd);
   } catch (const util::Stopped&) {
-    return report_stop(output::output_kind(config.output), diag_fd);  // while a failing input was reported
+    return report_stop(config, output::output_kind(config.output), diag_fd);  // while a failing input was reported
   }
 }
 

@@ -45,8 +45,9 @@ constexpr HelpItem kExitCodes[] = {
     {"5", "Writing the output failed (disk full, file size limit; a closed pipe is no error)."},
     {"6", "A FIBEX catalogue has warnings or cannot be read."},
     {"130",
-     "Stopped by SIGINT (Ctrl-C) while decoding a file; the output ends on a whole line or message (a live or "
-     "followed input stopped so ends normally, with 0)."},
+     "Stopped by SIGINT (Ctrl-C) while decoding a file; the output ends on a whole line or message, and a "
+     "--stats report or -c counts cover the messages decoded before the stop (a live or followed input stopped "
+     "so ends normally, with 0)."},
     {"143", "Stopped by SIGTERM likewise."},
     {"255", "Internal error."},
 };

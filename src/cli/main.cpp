@@ -32,14 +32,19 @@ void print_warning(const util::Diagnostic& d) { util::write_all(STDERR_FILENO, "
 // millions); one more line counts the rest.
 constexpr std::size_t kMaxFibexWarnings = 1000;
 
-// Reads the files of --fibex, before any input (spec §1.7). Their warnings go to standard
-// error; any is fatal (exit 6), as in DltDump: a catalogue that is wrong in one place may
-// decode other messages wrongly without a sign. Throws util::Error (exit 6) for a file that
+// Reads the files of --fibex, before any input (spec §1.7). Their notes (a file given
+// twice) and warnings go to standard error; a note is not fatal, any warning is (exit 6),
+// as in DltDump: a catalogue that is wrong in one place may decode other messages wrongly
+// without a sign. Throws util::Error (exit 6) for a file that
 // cannot be read or is not XML. Returns nullopt when there were warnings (printed).
 std::optional<fibex::Catalogue> read_fibex(const app::DumpConfig& dump) {
   fibex::Catalogue c = fibex::read_catalogue(dump.fibex, dump.nv_lookup);
-  if (c.warnings.empty()) return c;
   std::string text;
+  for (const std::string& note : c.notes) text += note + "\n";
+  if (c.warnings.empty()) {
+    util::write_all(STDERR_FILENO, text);
+    return c;
+  }
   for (std::size_t i = 0; i < c.warnings.size() && i < kMaxFibexWarnings; ++i) text += c.warnings[i].text() + "\n";
   if (c.warnings.size() > kMaxFibexWarnings)
     text += "... and " + std::to_string(c.warnings.size() - kMaxFibexWarnings) + " more FIBEX warnings\n";
@@ -53,17 +58,18 @@ util::ExitCode run(int argc, char** argv) {
   // Standard output carries the decoded lines (or the help asked for) only; every
   // diagnostic is one line on standard error (unlike DltDump, which prints them on stdout).
   const cli::Options options = cli::parse_options(args);
+  // What was asked for on standard output fails as the lines do when it cannot be written
+  // (exit 5, one line), not silently.
+  auto print = [](const std::string& text) { util::write_all_or_throw(STDOUT_FILENO, text, "standard output"); };
   switch (options.command) {
-    case cli::Command::Help:
-      write_all(STDOUT_FILENO, cli::help_text(cli::console_width()));
-      return util::ExitCode::Success;
-    case cli::Command::Version: write_all(STDOUT_FILENO, cli::version_text()); return util::ExitCode::Success;
+    case cli::Command::Help: print(cli::help_text(cli::console_width())); return util::ExitCode::Success;
+    case cli::Command::Version: print(cli::version_text()); return util::ExitCode::Success;
     case cli::Command::Generate:
       switch (options.generate) {
-        case cli::Generated::ManPage: write_all(STDOUT_FILENO, cli::man_page()); break;
-        case cli::Generated::BashCompletion: write_all(STDOUT_FILENO, cli::completion_script(cli::Shell::Bash)); break;
-        case cli::Generated::ZshCompletion: write_all(STDOUT_FILENO, cli::completion_script(cli::Shell::Zsh)); break;
-        case cli::Generated::FishCompletion: write_all(STDOUT_FILENO, cli::completion_script(cli::Shell::Fish)); break;
+        case cli::Generated::ManPage: print(cli::man_page()); break;
+        case cli::Generated::BashCompletion: print(cli::completion_script(cli::Shell::Bash)); break;
+        case cli::Generated::ZshCompletion: print(cli::completion_script(cli::Shell::Zsh)); break;
+        case cli::Generated::FishCompletion: print(cli::completion_script(cli::Shell::Fish)); break;
       }
       return util::ExitCode::Success;
     case cli::Command::Usage:

@@ -24,8 +24,8 @@ class Bzip2Decompressor final : public Decompressor {
       // Zero bytes after the last stream (storage padding): ignored, as bzip2 ignores
       // trailing garbage. Anything else after them is not bzip2 data.
       padding_ = true;
-      for (const std::uint8_t b : in)
-        if (b != 0) throw CorruptData("data after the zero bytes that follow the last stream");
+      for (std::size_t i = 0; i < in.size(); ++i)
+        if (in[i] != 0) throw CorruptData("data after the zero bytes that follow the last stream", 0, i);
       return {in.size(), 0, last};
     }
     if (between_streams_) {
@@ -47,7 +47,7 @@ class Bzip2Decompressor final : public Decompressor {
     } else if (rc == BZ_MEM_ERROR) {
       throw std::bad_alloc();
     } else if (rc != BZ_OK) {
-      throw CorruptData(rc == BZ_DATA_ERROR_MAGIC ? "not bzip2 data" : "corrupt data", step.produced);
+      throw CorruptData(rc == BZ_DATA_ERROR_MAGIC ? "not bzip2 data" : "corrupt data", step.produced, step.consumed);
     }
     return step;
   }

@@ -133,6 +133,7 @@ void DecompressingSource::Shared::decompress() {
       raw.check_not_shrunk();  // the zeros of a file cut meanwhile are not the data's fault
       filled += e.produced();  // what the step made before the fault is good: read first
       produced += e.produced();
+      consumed.store(used + e.consumed(), std::memory_order_relaxed);  // where the decoder found it
       fail_after_chunk(format + (e.unsupported() ? " data not read" : " data corrupt"), e.what());
       return;
     }

@@ -20,18 +20,23 @@ namespace dltdump::compress {
 // The compressed data is not valid (what() is the decoder's reason, e.g. "invalid block
 // type"); the caller names the input and the offset. `produced`: bytes the failing step
 // wrote to the front of its `out` before the fault — good data (xz and bzip2 check each
-// block as it ends), which the caller delivers before the fault.
+// block as it ends), which the caller delivers before the fault. `consumed`: bytes of the
+// step's `in` the decoder had taken when it found the fault, so that the offset named is
+// where it was found, not where the step began (a small file is one step).
 // `unsupported`: the data may be valid but asks for what the decoder is not set to give (a
 // zstd window over 128 MiB, a dictionary).
 class CorruptData : public std::runtime_error {
  public:
-  explicit CorruptData(const std::string& what, std::size_t produced = 0, bool unsupported = false)
-      : std::runtime_error(what), produced_(produced), unsupported_(unsupported) {}
+  explicit CorruptData(const std::string& what, std::size_t produced = 0, std::size_t consumed = 0,
+                       bool unsupported = false)
+      : std::runtime_error(what), produced_(produced), consumed_(consumed), unsupported_(unsupported) {}
   std::size_t produced() const noexcept { return produced_; }
+  std::size_t consumed() const noexcept { return consumed_; }
   bool unsupported() const noexcept { return unsupported_; }
 
  private:
   std::size_t produced_;
+  std::size_t consumed_;
   bool unsupported_;
 };
 

@@ -37,7 +37,7 @@ class GzipDecompressor final : public Decompressor {
       inflateReset(&z_);  // a next member may follow
       between_members_ = true;
     } else if (rc == Z_DATA_ERROR || rc == Z_NEED_DICT) {
-      throw CorruptData(z_.msg ? z_.msg : "invalid deflate data", step.produced);
+      throw CorruptData(z_.msg ? z_.msg : "invalid deflate data", step.produced, step.consumed);
     } else if (rc == Z_MEM_ERROR) {
       throw std::bad_alloc();
     }  // Z_BUF_ERROR: no progress possible now (more input or room wanted)
@@ -50,8 +50,8 @@ class GzipDecompressor final : public Decompressor {
   // does. Anything else after them is not gzip data.
   Step pad(std::span<const std::uint8_t> in, bool last) {
     padding_ = true;
-    for (const std::uint8_t b : in)
-      if (b != 0) throw CorruptData("data after the zero bytes that follow the last member");
+    for (std::size_t i = 0; i < in.size(); ++i)
+      if (in[i] != 0) throw CorruptData("data after the zero bytes that follow the last member", 0, i);
     return {in.size(), 0, last};
   }
 

@@ -45,7 +45,7 @@ class XzDecompressor final : public Decompressor {
     } else if (rc == LZMA_MEM_ERROR) {
       throw std::bad_alloc();
     } else if (rc != LZMA_OK && rc != LZMA_BUF_ERROR) {
-      throw CorruptData(reason(rc), step.produced);
+      throw CorruptData(reason(rc), step.produced, step.consumed);
     }  // LZMA_BUF_ERROR: no progress possible (with LZMA_FINISH: the stream is cut short)
     return step;
   }

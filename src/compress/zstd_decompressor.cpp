@@ -2,6 +2,8 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#include <algorithm>
+
 #include <new>
 
 #include "compress/decompressor.hpp"
@@ -20,27 +22,43 @@ class ZstdDecompressor final : public Decompressor {
   ZstdDecompressor(const ZstdDecompressor&) = delete;
   ZstdDecompressor& operator=(const ZstdDecompressor&) = delete;
 
+  // libzstd does not say where in its input it found a fault (the positions are not
+  // updated on an error), so it is given at most kPiece bytes at a time: a fault is then
+  // placed at the end of the piece in which it was found, at most kPiece bytes past it.
+  // (Blocks that span pieces are gathered in libzstd's buffer: one copy of the compressed
+  // bytes, a few percent of decompressing them.)
+  static constexpr std::size_t kPiece = 16u << 10;
+
   Step run(std::span<const std::uint8_t> in, std::span<std::uint8_t> out, bool last) override {
-    ZSTD_inBuffer ib{in.data(), in.size(), 0};
-    ZSTD_outBuffer ob{out.data(), out.size(), 0};
-    const std::size_t rc = ZSTD_decompressStream(d_, &ob, &ib);
-    if (ZSTD_isError(rc)) {
-      switch (ZSTD_getErrorCode(rc)) {
-        case ZSTD_error_frameParameter_windowTooLarge:
-          throw CorruptData(
-              "a frame needs a window over 128 MiB (made with zstd --long?); decompress it first, e.g. zstd "
-              "--long=31 -dc FILE | dltdump -",
-              ob.pos, true);
-        case ZSTD_error_dictionary_wrong:
-          throw CorruptData(
-              "made with a dictionary (zstd -D), which dltdump does not take; decompress it first, e.g. "
-              "zstd -D DICT -dc FILE | dltdump -",
-              ob.pos, true);
-        default: throw CorruptData(ZSTD_getErrorName(rc), ob.pos);
+    std::size_t in_pos = 0, out_pos = 0;
+    for (;;) {
+      const std::size_t piece = std::min(in.size() - in_pos, kPiece);
+      ZSTD_inBuffer ib{in.data() + in_pos, piece, 0};
+      ZSTD_outBuffer ob{out.data(), out.size(), out_pos};
+      const std::size_t rc = ZSTD_decompressStream(d_, &ob, &ib);
+      if (ZSTD_isError(rc)) {
+        const std::size_t found = in_pos + piece;
+        switch (ZSTD_getErrorCode(rc)) {
+          case ZSTD_error_frameParameter_windowTooLarge:
+            throw CorruptData(
+                "a frame needs a window over 128 MiB (made with zstd --long?); decompress it first, e.g. zstd "
+                "--long=31 -dc FILE | dltdump -",
+                out_pos, found, true);
+          case ZSTD_error_dictionary_wrong:
+            throw CorruptData(
+                "made with a dictionary (zstd -D), which dltdump does not take; decompress it first, e.g. "
+                "zstd -D DICT -dc FILE | dltdump -",
+                out_pos, found, true);
+          default: throw CorruptData(ZSTD_getErrorName(rc), out_pos, found);
+        }
       }
+      const bool progress = ib.pos > 0 || ob.pos > out_pos;
+      if (progress) frame_end_ = rc == 0;  // 0: a frame ended and was flushed whole
+      in_pos += ib.pos;
+      out_pos = ob.pos;
+      if (!progress || in_pos == in.size() || out_pos == out.size()) break;
     }
-    if (ib.pos > 0 || ob.pos > 0) frame_end_ = rc == 0;  // 0: a frame ended and was flushed whole
-    return {ib.pos, ob.pos, last && frame_end_ && ib.pos == in.size()};
+    return {in_pos, out_pos, last && frame_end_ && in_pos == in.size()};
   }
 
  private:

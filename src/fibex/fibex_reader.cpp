@@ -18,6 +18,7 @@
 #include <unordered_set>
 
 #include "util/error.hpp"
+#include "util/file_identity.hpp"
 #include "util/scoped_fd.hpp"
 #include "util/value_text.hpp"
 
@@ -565,29 +566,49 @@ void read_document(std::string_view name, std::string_view document, dlt::Catalo
 Catalogue read_catalogue(std::span<const std::string> paths, dlt::CatalogueLookup lookup) {
   dlt::CatalogueBuilder builder(lookup);
   Catalogue result;
+  // The files and directories read, by identity, and the names they were read as: one given
+  // again (`-F a.xml,a.xml`, `-F dir -F dir/a.xml`) is read once, or its frames would all
+  // be DuplicateEntry warnings that do not say why.
+  std::vector<std::pair<util::FileIdentity, std::string>> seen;
+  auto first_time = [&](const struct stat& st, const std::string& path) {
+    const util::FileIdentity id{st.st_dev, st.st_ino};
+    for (const auto& [known, name] : seen) {
+      if (known != id) continue;
+      result.notes.push_back("[" + util::printable(path) + "] given twice" +
+                             (name == path ? "" : " (also as " + util::printable(name) + ")") + ": read once");
+      return false;
+    }
+    seen.emplace_back(id, path);
+    return true;
+  };
   for (const std::string& path : paths) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) throw fibex_error(path, "Fibex File not Found " + util::printable(path));
     if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
       throw fibex_error(path, util::printable(path) + " is neither a file nor a directory");
+    if (!first_time(st, path)) continue;
     if (S_ISREG(st.st_mode)) {
       read_path(path, builder, result.warnings);
       continue;
     }
-    std::vector<std::string> names;
+    std::vector<std::pair<std::string, struct stat>> entries;
     if (DIR* d = ::opendir(path.c_str())) {
       while (const dirent* e = ::readdir(d)) {
+        // Hidden files are no catalogue (an editor's `.a.xml` backup, a sync tool's copy),
+        // as -R passes over them among inputs.
+        if (e->d_name[0] == '.' || !xml_name(e->d_name)) continue;
         const std::string entry = path + (path.ends_with('/') ? "" : "/") + e->d_name;
         struct stat est {};
-        if (xml_name(e->d_name) && ::stat(entry.c_str(), &est) == 0 && S_ISREG(est.st_mode)) names.push_back(entry);
+        if (::stat(entry.c_str(), &est) == 0 && S_ISREG(est.st_mode)) entries.emplace_back(entry, est);
       }
       ::closedir(d);
     } else {
       throw fibex_error(path, util::with_os_reason(util::printable(path), errno));
     }
-    if (names.empty()) throw fibex_error(path, "no *.xml file in directory " + util::printable(path));
-    std::sort(names.begin(), names.end());
-    for (const std::string& n : names) read_path(n, builder, result.warnings);
+    if (entries.empty()) throw fibex_error(path, "no *.xml file in directory " + util::printable(path));
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [entry, est] : entries)
+      if (first_time(est, entry)) read_path(entry, builder, result.warnings);
   }
   result.catalogue = builder.build();
   return result;

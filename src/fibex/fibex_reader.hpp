@@ -44,13 +44,17 @@ struct Warning {
 struct Catalogue {
   dlt::Catalogue catalogue;
   std::vector<Warning> warnings;  // in file order, each file's in document order
+  // What is said and is no fault (not fatal): `[<path>] given twice: read once`, one line
+  // each, without a line end.
+  std::vector<std::string> notes;
 };
 
 // Reads `paths` in order: each a FIBEX file or a directory (its `*.xml` files, not
-// recursive, in byte-wise name order). Throws util::Error with ExitCode::FibexError for
-// a path that is neither file nor directory, a directory without a `*.xml` file, a file
-// that cannot be read, or a file that is not well-formed XML (the line names file, line
-// and column, and pugixml's reason).
+// recursive, in byte-wise name order; hidden ones, whose names start with '.', passed
+// over). A file or directory given again (by the same or another name, or as a file of a
+// directory given too: the same device and inode) is read once, with a note. Throws util::Error with
+// ExitCode::FibexError for a path that is neither file nor directory, a directory without a `*.xml` file, a file that
+// cannot be read, or a file that is not well-formed XML (the line names file, line and column, and pugixml's reason).
 Catalogue read_catalogue(std::span<const std::string> paths, dlt::CatalogueLookup lookup);
 
 // Reads one FIBEX document held in memory (`name` for messages) into `builder` as one

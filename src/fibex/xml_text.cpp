@@ -10,6 +10,7 @@
 #include <cstring>
 #include <optional>
 
+#include "fibex/xml_wellformed.hpp"
 #include "util/ascii.hpp"
 #include "util/scoped_fd.hpp"
 #include "util/value_text.hpp"
@@ -89,14 +90,18 @@ void check(std::string_view name, std::string_view text) {
   if (first != std::string_view::npos && text[first] != '<')
     throw fibex_error(std::string(name), util::printable(name) + ": not XML (" + at_place(text, first) +
                                              " holds no '<': a FIBEX file starts with '<?xml' or an element)");
-  if (const void* nul = std::memchr(text.data(), 0, text.size()))
-    throw fibex_error(std::string(name),
-                      util::printable(name) + ": a NUL byte at " +
-                          at_place(text, static_cast<std::size_t>(static_cast<const char*>(nul) - text.data())) +
-                          " (not allowed in XML)");
-  if (const std::size_t bad = util::invalid_utf8_at(text); bad != std::string_view::npos)
-    throw fibex_error(std::string(name), util::printable(name) + ": not UTF-8 at " + at_place(text, bad) +
+  // Controls (a NUL among them), references and UTF-8, in one pass: pugixml lets the
+  // first two through.
+  const auto fault = first_character_fault(text);
+  if (!fault) return;
+  const std::string at = at_place(text, fault->offset);
+  if (fault->not_utf8)
+    throw fibex_error(std::string(name), util::printable(name) + ": not UTF-8 at " + at +
                                              " (declare the file's encoding, e.g. encoding=\"ISO-8859-1\")");
+  if (text[fault->offset] == '\0')
+    throw fibex_error(std::string(name), util::printable(name) + ": a NUL byte at " + at + " (not allowed in XML)");
+  throw fibex_error(std::string(name),
+                    util::printable(name) + ": not well-formed XML at " + at + " (" + fault->reason + ")");
 }
 
 XmlText from_bytes(std::string_view name, std::unique_ptr<char[]> bytes, std::size_t size) {

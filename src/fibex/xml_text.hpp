@@ -5,7 +5,9 @@
 // UTF-8 is converted (iconv), so that the parser, the texts taken from it and the places
 // named in messages all see one text. What no XML reader accepts is refused at once, with
 // its place: bytes that are not of the encoding, a NUL byte, text before the first '<'
-// (e.g. a binary file given by mistake: its first bytes decide, before the rest is read).
+// (e.g. a binary file given by mistake: its first bytes decide, before the rest is read),
+// and the characters and references XML does not allow (fibex/xml_wellformed.hpp: pugixml
+// takes them).
 #pragma once
 
 #include <cstddef>
@@ -30,7 +32,8 @@ struct XmlText {
 
 // The file at `path` as UTF-8 text. Throws fibex_error (naming the file, and the line and
 // position of a fault) if it cannot be read, names an encoding iconv does not know, holds
-// bytes that are not of its encoding or a NUL byte, or does not start like XML.
+// bytes that are not of its encoding, a NUL byte or another character or reference XML
+// does not allow, or does not start like XML.
 XmlText read_xml_text(const std::string& path);
 
 // The same for a document held in memory (`name` for messages).

@@ -79,6 +79,11 @@ namespace {
 
 }  // namespace
 
+void write_all_or_throw(int fd, std::string_view text, const std::string& name) {
+  errno = 0;
+  if (!write_all(fd, text)) throw_write_error(name, errno != 0 ? errno : EIO);  // 0: write took nothing
+}
+
 // Writes `bytes`: the buffered records, whose ends are in ends_, or one block of text
 // lines (ends_ empty, `lines`). On failure, a regular file is cut back to the last record
 // or line written whole.

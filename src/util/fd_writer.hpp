@@ -40,6 +40,10 @@ namespace dltdump::util {
 // Writes all of `text` to `fd` unbuffered (diagnostics, help); retries short writes and
 // EINTR. Returns false if the descriptor refuses the bytes.
 bool write_all(int fd, std::string_view text);
+// The same for what the user asked for (help, version) on `fd`, named `name` in the error:
+// a refused write throws as FdWriter's do (util::output_error, exit 5; util::broken_pipe
+// when the reader went away).
+void write_all_or_throw(int fd, std::string_view text, const std::string& name);
 
 class FdWriter {
  public:

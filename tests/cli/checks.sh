@@ -23,5 +23,7 @@ expect_fault_after_lines() {
   head -n "$n" "$3" | cmp -s - "$work/out"; check "$1: a prefix of the lines" $?
   [ "$n" -gt "$4" ]; check "$1: the lines before the fault ($n)" $?
   expect_eq "$1: one line" 1 "$(wc -l < "$work/err")"
-  grep -qE "$5" "$work/err"; check "$1: the line names the input and the offsets: $(cat "$work/err")" $?
+  grep -qE "$5" "$work/err"
+  local ok=$?  # before the substitution in the name resets $?
+  check "$1: the line names the input and the offsets: $(cat "$work/err")" $ok
 }

@@ -120,7 +120,8 @@ open(sys.argv[2], "wb").write(d)' "$work/file.dlt.$v" "$work/bad.$v"
   expect_eq "corrupt .$v: exit 3" 3 $rc
   expect_eq "corrupt .$v: one line" 1 "$(wc -l < "$work/err")"
   grep -qE "^Input $work/bad.$v: (gzip|zstd|xz|bzip2) data corrupt at compressed byte [0-9]+ \(decompressed byte [0-9]+\): .+; decoding stopped there$" "$work/err"
-  check "corrupt .$v: the line names the input and the offsets: $(cat "$work/err")" $?
+  ok=$?  # before the substitution in the name resets $?
+  check "corrupt .$v: the line names the input and the offsets: $(cat "$work/err")" $ok
   # The good bytes before the fault are decoded: about the messages the format's own tool
   # gives before it stops (xz and bzip2 check a block as it ends: the step that finds the
   # fault gave up to a block's good bytes; a deflate stream may yield a few garbled bytes
@@ -129,6 +130,26 @@ open(sys.argv[2], "wb").write(d)' "$work/file.dlt.$v" "$work/bad.$v"
   theirs=$("$tool" -dc "$work/bad.$v" 2> /dev/null | "$DLTDUMP" --threads=1 - 2> /dev/null | grep -vc SKIP)
   ours=$(grep -vc SKIP "$work/out")
   [ $((ours * 100)) -ge $((theirs * 99)) ]; check "corrupt .$v: the messages before the fault ($ours, $tool -dc: $theirs)" $?
+done
+# The offset names where the decoder found the fault: past the first changed byte (a
+# decoder finds it there or later, at the block's or stream's check), within the file —
+# also in a file small enough to be one decoder step (it once said "compressed byte 0").
+"$DLTGEN" --format file --count 1200 --seed 65 -o "$work/small.dlt"
+for c in small.dlt file.dlt; do
+  for v in gz zst xz bz2; do
+    [ -f "$work/$c.$v" ] || pack $v "$work/$c" "$work/$c.$v"
+    size=$(stat -c %s "$work/$c.$v")
+    python3 -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+for i in range(len(d) // 2, len(d) // 2 + 50): d[i] ^= 0x5A
+open(sys.argv[2], "wb").write(d)' "$work/$c.$v" "$work/mid.$v"
+    "$DLTDUMP" "$work/mid.$v" > /dev/null 2> "$work/err"
+    at=$(sed -n 's/.* data corrupt at compressed byte \([0-9]*\) .*/\1/p' "$work/err")
+    [ -n "$at" ] && [ "$at" -ge $((size / 2)) ] && [ "$at" -le "$size" ]
+    ok=$?  # before the substitution in the name resets $?
+    check "$c.$v ($size bytes) corrupt from byte $((size / 2)): the offset is where it was found: $(cat "$work/err")" $ok
+  done
 done
 # Past the end of one member, garbage: corrupt, after the whole first member's lines.
 { cat "$work/file.dlt.gz"; printf 'garbage'; } > "$work/trailing.gz"
@@ -146,6 +167,8 @@ for v in gz bz2; do
   "$DLTDUMP" --threads=1 "$work/padjunk.$v" > /dev/null 2> "$work/err"; rc=$?
   grep -q "data after the zero bytes that follow the last" "$work/err"
   check "junk after the zero padding of .$v: exit 3 and said ($rc: $(cat "$work/err"))" $([ $rc -eq 3 ] && echo $? || echo 1)
+  grep -q "corrupt at compressed byte $(($(stat -c %s "$work/file.dlt.$v") + 100)) " "$work/err"
+  check "junk after the zero padding of .$v: at the junk's byte" $?
 done
 # The gzip magic alone: a stream that ends early. Four layers of compression: one line.
 printf '\x1f\x8b' > "$work/magic.gz"
@@ -165,7 +188,8 @@ for v in gz xz; do
   "$DLTDUMP" "$work/bomb.$v" > /dev/null 2> "$work/err"; rc=$?
   expect_eq "bomb .$v: exit 3" 3 $rc
   grep -qE "^Input $work/bomb.$v: decompressed stream over 500 times the compressed size at compressed byte [0-9]+ \(decompressed byte [0-9]+\): a likely decompression bomb \(see --max-ratio\); decoding stopped there$" "$work/err"
-  check "bomb .$v: one line: $(cat "$work/err")" $?
+  ok=$?  # before the substitution in the name resets $?
+  check "bomb .$v: one line: $(cat "$work/err")" $ok
 done
 "$DLTDUMP" --max-ratio=0 "$work/bomb.xz" > "$work/out" 2> "$work/err"; rc=$?
 expect_eq "bomb with --max-ratio=0: read to its end (all skipped, the warning)" "0:1" "$rc:$(wc -l < "$work/err")"
@@ -178,11 +202,13 @@ head -c 256M /dev/zero | gzip -1 | gzip -9 > "$work/nested.gz"
 expect_eq "nested bomb: exit 3" 3 $rc
 size=$(stat -c %s "$work/nested.gz")
 grep -qE "^Input $work/nested.gz: decompressed stream over 500 times the compressed size at compressed byte $size " "$work/err"
-check "nested bomb: stopped, at a byte of the file ($size): $(cat "$work/err")" $?
+ok=$?  # before the substitution in the name resets $?
+check "nested bomb: stopped, at a byte of the file ($size): $(cat "$work/err")" $ok
 # Compressed data read as --format says: the lines and a warning.
 "$DLTDUMP" --format=net "$work/file.dlt.zst" > /dev/null 2> "$work/err"; rc=$?
 grep -q "zstd-compressed data read as a network recording, as --format says" "$work/err"
-check "--format=net on .zst: warned ($rc: $(cat "$work/err"))" $?
+ok=$?  # before the substitution in the name resets $?
+check "--format=net on .zst: warned ($rc: $(cat "$work/err"))" $ok
 # Archives are read member by member (tests/cli/archive_test.sh); lz4 is named with how
 # to get at the data; a zstd frame with a window over 128 MiB is not called corrupt.
 { printf '\x04\x22\x4d\x18'; head -c 100 /dev/zero; } > "$work/x.lz4"

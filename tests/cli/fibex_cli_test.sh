@@ -33,14 +33,53 @@ fault() {  # fault NAME EXPECTED-SUBSTRING ARGS...
   out=$("$DLTDUMP" "$@" 2> "$work/err"); rc=$?
   expect_eq "$name: exit 6, no output" "6:" "$rc:$out"
   expect_eq "$name: one line on stderr" 1 "$(wc -l < "$work/err")"
-  grep -qF -- "$want" "$work/err"; check "$name: names it ($(head -c 120 "$work/err"))" $?
+  # (The result first: the command substitution in the name would reset $?.)
+  grep -qF -- "$want" "$work/err"; local found=$?
+  check "$name: names it ($(head -c 200 "$work/err"))" $found
 }
 mkdir -p "$work/empty"
 printf '<fx:FIBEX xmlns:fx="http://www.asam.net/xml/fbx">\n<fx:ELEMENTS>\n' > "$work/cut.xml"
 fault "missing file" "Fibex File not Found $work/nope.xml" -F "$work/nope.xml"
 fault "empty directory" "no *.xml file in directory $work/empty" -F "$work/empty"
-fault "truncated XML" "cut.xml: not well-formed XML at XML Line 3" -F "$work/cut.xml"
+fault "truncated XML" "cut.xml: not well-formed XML at XML Line 2 Pos 14" -F "$work/cut.xml"
 fault "truncated XML with an input" "cut.xml: not well-formed" -F "$work/cut.xml" "$work/cut.xml"
+# What pugixml takes and XML does not (xmllint refuses each): one line, exit 6, the place.
+if [ -f "$shared/fibex-tcb.xml" ]; then
+  tcb=$shared/fibex-tcb.xml
+  sed 's/Buffer near limit/Buffer\&#0;near limit/' "$tcb" > "$work/nul0.xml"
+  sed 's/Buffer near limit/Buffer \&undefined; near limit/' "$tcb" > "$work/ent.xml"
+  sed 's/<fx:FRAME ID="ID_11">/<fx:FRAME ID="ID_11" ID="ID_12">/' "$tcb" > "$work/dupattr.xml"
+  sed "s/Buffer near limit/Buffer$(printf '\x01')near limit/" "$tcb" > "$work/ctl.xml"
+  fault "&#0;" "nul0.xml: not well-formed XML at XML Line 69 Pos 32 (a character reference to U+0000, which XML \
+does not allow)" -F "$work/nul0.xml"
+  fault "&undefined;" "ent.xml: not well-formed XML at XML Line 69 Pos 33 (a reference to entity 'undefined'" \
+    -F "$work/ent.xml"
+  fault "an attribute twice" "dupattr.xml: not well-formed XML at XML Line $(grep -n 'ID="ID_11"' "$tcb" | cut -d: -f1) \
+Pos 34 (attribute 'ID' given twice in one element)" -F "$work/dupattr.xml"
+  fault "a raw control" "ctl.xml: not well-formed XML at XML Line 69 Pos 32 (a control character U+0001" -F "$work/ctl.xml"
+
+  # A directory's hidden files are passed over; a file given twice is read once, said once.
+  mkdir -p "$work/cats"
+  cp "$tcb" "$work/cats/a.xml"
+  cp "$tcb" "$work/cats/.hidden.xml"  # read, each frame would be a DuplicateEntry
+  printf 'not xml' > "$work/cats/.b.xml"
+  out=$("$DLTDUMP" -F "$work/cats" 2>&1); rc=$?
+  expect_eq "-F DIR passes over hidden files: exit 0, quiet" "0:" "$rc:$out"
+  out=$("$DLTDUMP" -F "$work/cats/a.xml,$work/cats/a.xml" 2>&1); rc=$?
+  expect_eq "-F a.xml,a.xml: read once, said once, exit 0" "0:[$work/cats/a.xml] given twice: read once" "$rc:$out"
+  out=$("$DLTDUMP" -F "$work/cats" -F "$work/cats/../cats/a.xml" 2>&1); rc=$?
+  expect_eq "-F DIR -F DIR/a.xml: read once, said once, exit 0" \
+    "0:[$work/cats/../cats/a.xml] given twice (also as $work/cats/a.xml): read once" "$rc:$out"
+  out=$("$DLTDUMP" -F "$work/cats,$work/cats" 2>&1); rc=$?
+  expect_eq "-F DIR,DIR: one line" "0:[$work/cats] given twice: read once" "$rc:$out"
+  # Real duplicates keep DltDump's warnings.
+  cp "$shared/fibex-tcb2.xml" "$work/cats/b.xml"
+  err=$("$DLTDUMP" -F "$work/cats" -F "$work/cats/b.xml" 2>&1 > /dev/null); rc=$?
+  expect_eq "a second ECU's file given twice: exit 6, its five DuplicateEntry lines after the note" \
+    "6:[$work/cats/b.xml] given twice: read once
+5" "$rc:$(head -1 <<< "$err")
+$(grep -c "^\[$work/cats/b.xml\] DuplicateEntry : ID_" <<< "$err")"
+fi
 out=$("$DLTDUMP" --nv-verbose "$work/cut.xml" 2>&1 > /dev/null)
 grep -q "Option 'nv-verbose' has no effect without 'fibex'" <<< "$out"; check "--nv-verbose without --fibex: a warning" $?
 

@@ -45,6 +45,15 @@ for threads in 1 2; do
   one_line "ulimit stdout ($threads threads)" "$work/err"
   ok_text_prefix "ulimit stdout ($threads threads)" "$work/stdout.txt" "$work/full.txt" $one_mib
 done
+# What is printed instead of a run (help, version, man page, completions) fails the same
+# way: exit 5 and the one line that names the output, not exit 0 without a word.
+for args in --version --help --generate=man --generate=complete-bash; do
+  "$DLTDUMP" $args > /dev/full 2> "$work/err"
+  rc=$?
+  [ $rc -eq 5 ] || fail "$args > /dev/full: exit $rc, expected 5"
+  [ "$(cat "$work/err")" == "Couldn't write to standard output (No space left on device)" ] ||
+    fail "$args > /dev/full: standard error is '$(head -c 300 "$work/err")'"
+done
 rm -f "$work/lim.dlt"
 (ulimit -f 3000; exec "$DLTDUMP" -o "$work/lim.dlt" "$work/big.dlt" 2> "$work/err")
 rc=$?

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -234,6 +235,115 @@ TEST(FibexReader, WhatNoXmlReaderTakesIsRefusedAtItsPlace) {
       std::string::npos);
   const std::string dtd = "<?xml version=\"1.0\"?>\n<!DOCTYPE f [<!ENTITY d \"x\">]>\n<f>&d;</f>";
   EXPECT_NE(fault_of(dtd).find("a DOCTYPE at XML Line 2 Pos"), std::string::npos) << fault_of(dtd);
+}
+
+// A directory's hidden files are no catalogue; a file given twice (by any name, or also
+// through its directory) is read once, with a note and no DuplicateEntry.
+TEST(FibexReader, HiddenFilesArePassedOverAndAFileGivenTwiceIsReadOnce) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "dltdump-fibex-twice";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name, std::ios::binary) << text;
+    return (dir / name).string();
+  };
+  const std::string a = write("a.xml", doc(kEcu, text_pdu("P", "x"), frame("ID_1", {"P"})));
+  write(".a.xml", doc(kEcu, text_pdu("P", "x"), frame("ID_1", {"P"})));
+  write(".broken.xml", "<a>");
+  const std::vector<std::string> just_dir{dir.string()};
+  Catalogue c = read_catalogue(just_dir, {});
+  EXPECT_TRUE(c.warnings.empty() && c.notes.empty()) << (c.warnings.empty() ? c.notes[0] : c.warnings[0].text());
+  EXPECT_EQ(c.catalogue.frames(), 1u);
+
+  const std::vector<std::string> twice{a, a};
+  c = read_catalogue(twice, {});
+  EXPECT_TRUE(c.warnings.empty());
+  EXPECT_EQ(c.notes, (std::vector<std::string>{"[" + a + "] given twice: read once"}));
+  EXPECT_EQ(c.catalogue.frames(), 1u);
+
+  const std::string other_name = (dir / ".." / dir.filename() / "a.xml").string();
+  const std::vector<std::string> dir_and_file{dir.string(), other_name, dir.string()};
+  c = read_catalogue(dir_and_file, {});
+  EXPECT_TRUE(c.warnings.empty());
+  EXPECT_EQ(c.notes, (std::vector<std::string>{"[" + other_name + "] given twice (also as " + a + "): read once",
+                                               "[" + dir.string() + "] given twice: read once"}));
+  fs::remove_all(dir);
+}
+
+// What pugixml takes and XML 1.0 does not (xmllint, .NET's reader refuse all of it): one
+// error naming the place, not a text cut at `&#0;` or an entity left as written.
+TEST(FibexReader, WhatPugixmlTakesAndXmlDoesNotIsNotWellFormed) {
+  const std::string good = doc(kEcu, text_pdu("P", "Free size:"), frame("ID_1", {"P"}));
+  auto with = [&](const std::string& what) {  // "Free size:" with `what` for its space
+    std::string d = good;
+    d.replace(d.find("Free size:") + 4, 1, what);
+    return fault_of(d);
+  };
+  const std::string at = "t.xml: not well-formed XML at XML Line 6 Pos 29 (";  // the '&' or byte
+  EXPECT_EQ(with("&#0;"),
+            "Problem when loading FIBEX files: " + at + "a character reference to U+0000, which XML does not allow)");
+  EXPECT_NE(with("&#x1;").find(at + "a character reference to U+0001,"), std::string::npos) << with("&#x1;");
+  EXPECT_NE(with("&#xD800;").find(at + "a character reference to U+D800,"), std::string::npos);
+  EXPECT_NE(with("&#xFFFF;").find(at + "a character reference to U+FFFF,"), std::string::npos);
+  EXPECT_NE(with("&#1114112;").find(at + "a character reference past U+10FFFF)"), std::string::npos);
+  EXPECT_NE(with("&#99999999999999999999;").find(at + "a character reference past U+10FFFF)"), std::string::npos);
+  EXPECT_NE(with("&#;").find(at + "a character reference without digits)"), std::string::npos);
+  EXPECT_NE(with("&#12a;").find(at + "a character reference '#12a' that is no number)"), std::string::npos);
+  EXPECT_EQ(with("&undefined;"), "Problem when loading FIBEX files: " + at +
+                                     "a reference to entity 'undefined', which is not defined (without a DTD only "
+                                     "amp, lt, gt, quot and apos are))");
+  EXPECT_NE(with("& ").find(at + "a '&' that starts no reference"), std::string::npos) << with("& ");
+  EXPECT_EQ(with("\x01"),
+            "Problem when loading FIBEX files: " + at + "a control character U+0001, which XML does not allow)");
+  EXPECT_NE(with("\x1F").find(at + "a control character U+001F,"), std::string::npos);
+  EXPECT_NE(with(std::string(1, '\0')).find("t.xml: a NUL byte at XML Line 6 Pos 29 "), std::string::npos);
+  // In an attribute value too; in a comment, CDATA or a processing instruction a '&' is
+  // only a character (a control is refused everywhere).
+  std::string attr = good;
+  attr.replace(attr.find("ID=\"P\""), 7, "ID=\"P&#0;\"");
+  EXPECT_NE(fault_of(attr).find("t.xml: not well-formed XML at XML Line 6 Pos 14 (a character reference to U+0000"),
+            std::string::npos)
+      << fault_of(attr);
+  EXPECT_EQ(with(" <!-- & &x; &#0; --> <![CDATA[&#0; & ]]> <?pi & ?> "), "");
+  EXPECT_NE(with("<!-- \x02 -->").find(at.substr(0, at.size() - 4) + "34 (a control character U+0002"),
+            std::string::npos)
+      << with("<!-- \x02 -->");
+  // A second attribute of the same name: at its name.
+  std::string twice = good;
+  twice.replace(twice.find("<fx:FRAME ID=\"ID_1\""), 19, "<fx:FRAME ID=\"ID_1\" ID=\"ID_2\"");
+  EXPECT_EQ(fault_of(twice),
+            "Problem when loading FIBEX files: t.xml: not well-formed XML at XML Line 9 Pos 21 "
+            "(attribute 'ID' given twice in one element)");
+  // Found in the text before it is parsed: any quotes, tags over lines, not in comments or
+  // CDATA, not fooled by quotes in texts.
+  auto with_element = [&](const std::string& element) {
+    std::string d = good;
+    d.replace(d.find("</fx:FRAMES>"), 0, element);
+    return fault_of(d);
+  };
+  EXPECT_NE(with_element("<x a='1' b=\"2\"\n   a = '3'/>").find("XML Line 11 Pos 4 (attribute 'a' given twice"),
+            std::string::npos)
+      << with_element("<x a='1' b=\"2\"\n   a = '3'/>");
+  EXPECT_NE(with_element("<x><y b=\"1\" b=\"2\"></y></x>").find("XML Line 10 Pos 13 (attribute 'b' given twice"),
+            std::string::npos);
+  std::string many = "<x";  // more attributes than are compared pairwise
+  for (int i = 0; i < 40; ++i) many += " a" + std::to_string(i) + "=\"\"";
+  EXPECT_EQ(with_element(many + "/>"), "");
+  EXPECT_NE(with_element(many + " a7=\"\" a3=\"\"/>").find("(attribute 'a7' given twice"), std::string::npos)
+      << with_element(many + " a7=\"\" a3=\"\"/>");
+  EXPECT_EQ(with_element("<x a=\"1\" b=\"1\">\" a=\"1\" a=\"2\" ' </x><!-- <y a=\"1\" a=\"1\"/> -->"
+                         "<![CDATA[<y a=\"1\" a=\"1\"/>]]><?pi <y a=\"1\" a=\"1\"/> ?>"),
+            "");
+  // What XML allows reads as it says.
+  const std::string refs = doc(kEcu, text_pdu("P", "a&lt;b&amp;c&gt;&quot;&apos;&#9;&#x41;&#233;&#x1F600;"),
+                               frame("ID_1", {"P"}) + "<x a=\"1\" b=\"1\" xmlns:a=\"u\" a:a=\"2\"/>");
+  dlt::CatalogueBuilder b({});
+  std::vector<Warning> ws;
+  read_document("t.xml", refs, b, ws);
+  const dlt::Catalogue c = b.build();
+  EXPECT_NE(decode(c, nv(1, {})).find("[1] a<b&c>\"'.A\xC3\xA9\xF0\x9F\x98\x80\n"), std::string::npos)
+      << decode(c, nv(1, {}));
 }
 
 TEST(FibexReader, OtherEncodingsReadAsTheyDeclare) {
