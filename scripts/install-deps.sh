@@ -26,8 +26,8 @@ packages=(
   python3-numpy python3-pytest        #   its columns and its tests (CTest python_module)
   python3-dask python3-distributed    #   dltdump.dask on a LocalCluster (CTest python_dask)
   man-db groff-base                   # the man page rendered (tests/cli/install_docs_test.py)
-  dpkg-dev lintian                    # the Debian package: cpack's dpkg-shlibdeps, lintian (tests/packaging)
   bash zsh fish tmux                  #   and the completions tried in each shell (zsh in tmux)
+  dpkg-dev lintian                    # the Debian package: cpack's dpkg-shlibdeps, lintian (tests/packaging)
 )
 missing=()
 for p in "${packages[@]}"; do

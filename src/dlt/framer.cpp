@@ -172,19 +172,19 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       // does but no packet inside it starts a confirmed chain either (a real packet that
       // damage follows; a false one spans real packets).
       Confirmation c = confirm(buf, len, i + plen, base, at_end);
-      if (c == Confirmation::no) {
+      if (c == Confirmation::No) {
         // Each position is asked once per resynchronisation (no_chain_until_: the ones
         // before it start no confirmed chain), so hostile bytes cost linear time.
-        c = Confirmation::yes;
+        c = Confirmation::Yes;
         std::size_t q = no_chain_until_ > base + i ? static_cast<std::size_t>(no_chain_until_ - base) : i + 1;
-        for (; q < i + plen && c == Confirmation::yes; ++q) {
+        for (; q < i + plen && c == Confirmation::Yes; ++q) {
           const Confirmation inner = confirm_chain(buf, len, q, base, at_end);
-          if (inner == Confirmation::no) no_chain_until_ = base + q + 1;
-          else c = inner == Confirmation::yes ? Confirmation::no : inner;
+          if (inner == Confirmation::No) no_chain_until_ = base + q + 1;
+          else c = inner == Confirmation::Yes ? Confirmation::No : inner;
         }
       }
-      if (c == Confirmation::wait) return i;
-      if (c == Confirmation::no) {
+      if (c == Confirmation::Wait) return i;
+      if (c == Confirmation::No) {
         skip(base + i, discard_step_, kReasonInvalidHeader);
         i += discard_step_;
         continue;
@@ -200,13 +200,13 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
 
 Framer::Confirmation Framer::confirm_chain(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base,
                                            bool at_end) const {
-  if (len - at < 4) return at_end ? Confirmation::no : Confirmation::wait;
+  if (len - at < 4) return at_end ? Confirmation::No : Confirmation::Wait;
   const unsigned plen = standard_header_length(buf + at);
-  if (plen == 0) return Confirmation::no;
-  if (len - at < plen) return at_end ? Confirmation::no : Confirmation::wait;
+  if (plen == 0) return Confirmation::No;
+  if (len - at < plen) return at_end ? Confirmation::No : Confirmation::Wait;
   Message m;
   parse_headers({buf + at, plen}, m);
-  if (!check_payload(m, nullptr)) return Confirmation::no;
+  if (!check_payload(m, nullptr)) return Confirmation::No;
   return confirm(buf, len, at + plen, base, at_end);
 }
 
@@ -214,19 +214,19 @@ Framer::Confirmation Framer::confirm(const std::uint8_t* buf, std::size_t len, s
                                      bool at_end) const {
   Message next;
   for (unsigned k = 0; k < kConfirmPackets; ++k) {
-    if (base + at == unit_end_ || (at == len && at_end)) return Confirmation::yes;  // a unit or the input ends
+    if (base + at == unit_end_ || (at == len && at_end)) return Confirmation::Yes;  // a unit or the input ends
     const std::size_t avail = len - at;
     // A packet cut by the end of the input confirms nothing (a false packet's length may
     // reach anywhere); the candidate is then judged by what lies inside it.
-    if (avail < 4) return at_end ? Confirmation::no : Confirmation::wait;
+    if (avail < 4) return at_end ? Confirmation::No : Confirmation::Wait;
     const unsigned plen = standard_header_length(buf + at);
-    if (plen == 0) return Confirmation::no;
-    if (avail < plen) return at_end ? Confirmation::no : Confirmation::wait;
+    if (plen == 0) return Confirmation::No;
+    if (avail < plen) return at_end ? Confirmation::No : Confirmation::Wait;
     parse_headers({buf + at, plen}, next);
-    if (!check_payload(next, nullptr)) return Confirmation::no;
+    if (!check_payload(next, nullptr)) return Confirmation::No;
     at += plen;
   }
-  return Confirmation::yes;
+  return Confirmation::Yes;
 }
 
 void Framer::feed(std::span<const std::uint8_t> chunk, FramerSink& sink) {

@@ -138,7 +138,7 @@ class Framer {
   void skip(std::uint64_t position, std::uint64_t length, std::string_view reason);
   // Whether the bytes of buf[at, len) (stream offset base + at) confirm a packet that ends
   // at `at` (see kConfirmPackets): Yes, No, or Wait for more bytes (never when at_end).
-  enum class Confirmation { yes, no, wait };
+  enum class Confirmation : std::uint8_t { Yes, No, Wait };
   Confirmation confirm(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base, bool at_end) const;
   // Whether a valid packet starts at `at` and is confirmed (a packet cut by the end of the
   // input is not: this looks for real packets inside a candidate).
