@@ -58,7 +58,17 @@ file(MAKE_DIRECTORY ${dltdump_deb_control})
 file(WRITE ${dltdump_deb_control}/shlibs
      "libdltdump ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR} dltdump (>= ${PROJECT_VERSION})\n")
 file(WRITE ${dltdump_deb_control}/triggers "activate-noawait ldconfig\n")
-set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${dltdump_deb_control}/shlibs ${dltdump_deb_control}/triggers)
+set(dltdump_deb_control_files ${dltdump_deb_control}/shlibs ${dltdump_deb_control}/triggers)
+if(DLTDUMP_PYTHON)
+  # Importing the module writes __pycache__ beside it, which dpkg does not own: removed
+  # before the package's files go (as dh_python3's py3clean call does).
+  file(WRITE ${dltdump_deb_control}/prerm
+       "#!/bin/sh\nset -e\nrm -rf /usr/lib/python3/dist-packages/dltdump/__pycache__\n")
+  file(CHMOD ${dltdump_deb_control}/prerm PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
+       GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+  list(APPEND dltdump_deb_control_files ${dltdump_deb_control}/prerm)
+endif()
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${dltdump_deb_control_files})
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_PRE_BUILD_SCRIPTS ${PROJECT_SOURCE_DIR}/packaging/deb_finish.cmake)
 set(DLTDUMP_DEB_CHANGELOG ${PROJECT_SOURCE_DIR}/packaging/changelog.Debian)

@@ -107,6 +107,8 @@ if os.environ.get("DLTDUMP_DEB_INSTALL") == "1" and os.geteuid() == 0:
     finally:
         r = run("dpkg", "--purge", "dltdump")
         check(r.returncode == 0 and not os.path.exists("/usr/bin/dltdump"), "dpkg --purge: " + r.stderr[-500:])
+        check(not os.path.exists("/usr/lib/python3/dist-packages/dltdump"),
+              "dpkg --purge leaves nothing of the Python module (its __pycache__ too)")
 else:
     print("SKIP: the package is not installed here (DLTDUMP_DEB_INSTALL=1 as root does: CI)")
 finish()
