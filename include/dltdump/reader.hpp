@@ -59,6 +59,10 @@ class DLTDUMP_API Reader {
   // capture in memory is copied once (captures are read from a file).
   static Reader from_memory(std::span<const std::uint8_t> bytes, const Filter& filter = Filter{},
                             ReaderOptions options = {}, const std::string& name = "<memory>");
+  // A temporary vector's bytes would be gone before the Reader reads them: refused when
+  // compiled (keep the vector in a variable).
+  static Reader from_memory(std::vector<std::uint8_t>&& bytes, const Filter& filter = Filter{},
+                            ReaderOptions options = {}, const std::string& name = "<memory>") = delete;
 
   Reader(Reader&& other) noexcept;
   Reader& operator=(Reader&& other) noexcept;

@@ -192,7 +192,8 @@ TEST(ApiReader, ErrorsAreDltdumpErrors) {
   } catch (const dltdump::Error& e) {
     EXPECT_EQ(e.kind(), dltdump::Error::Kind::argument) << e.what();
   }
-  EXPECT_THROW(dltdump::Reader::from_memory(sample_file(), dltdump::Filter{}.invert()), dltdump::Error);
+  const Bytes file = sample_file();
+  EXPECT_THROW(dltdump::Reader::from_memory(file, dltdump::Filter{}.invert()), dltdump::Error);
   const Bytes gzip{0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4};
   try {
     auto r = dltdump::Reader::from_memory(gzip, {}, {}, "x.dlt.gz");
@@ -433,7 +434,8 @@ TEST(ApiTypes, IdsAndNames) {
 // The argument count is the line's (and the JSON record's noar): 1 for a non-verbose
 // message no catalogue describes (the byte dump).
 TEST(ApiReader, NonVerboseArgumentCount) {
-  auto reader = dltdump::Reader::from_memory(sample_file(), dltdump::Filter{}.kind(dltdump::PayloadKind::non_verbose));
+  const Bytes file = sample_file();  // kept while the reader reads it
+  auto reader = dltdump::Reader::from_memory(file, dltdump::Filter{}.kind(dltdump::PayloadKind::non_verbose));
   const auto batch = reader.next_batch();
   ASSERT_EQ(batch.size(), 1u);
   EXPECT_EQ(batch[0].message_id(), 7u);
