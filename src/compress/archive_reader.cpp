@@ -172,7 +172,8 @@ class MemberSource final : public util::ByteSource {
       if (size_ && *size_ > at_) block_at_ = *size_;
       return;
     }
-    if (r < ARCHIVE_WARN) io_.fail("archive member data not readable", reason_of(archive_, "corrupt or cut archive"));
+    // A warning on a member's data is a fault too (a zip member whose CRC does not match).
+    if (r < ARCHIVE_OK) io_.fail("archive member data not readable", reason_of(archive_, "corrupt or cut archive"));
     block_ = {static_cast<const std::uint8_t*>(data), size};
     block_at_ = std::max<std::uint64_t>(at_, static_cast<std::uint64_t>(std::max<la_int64_t>(offset, 0)));
   }
@@ -224,7 +225,14 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
   ::archive_entry* entry = nullptr;
   const int r = archive_read_next_header(archive_, &entry);
   io.rethrow();
-  if (r == ARCHIVE_EOF) return std::nullopt;
+  if (r == ARCHIVE_EOF) {
+    // The archive's end marker is not the stream's end: a compressed tar's checksum comes
+    // after it, checked only when its decompressor reads to the end (a fault throws).
+    if (!io.raw.is_mapped())
+      while (!io.raw.next_window().empty()) {
+      }
+    return std::nullopt;
+  }
   if (r < ARCHIVE_WARN)
     io.fail(io.member.empty() ? "archive corrupt before its first member" : "archive corrupt after this member",
             reason_of(archive_, "corrupt or cut archive"));

@@ -137,6 +137,28 @@ ok=$?  # before the substitution in the name resets $?
 check "a cut gzip member: named: $(cat "$work/err")" $ok
 (cd "$m" && "$DLTDUMP" net.dlt) | cmp -s - <(tail -n 3000 "$work/out")
 check "a cut gzip member: the next member is read" $?
+# A compressed tar whose checksum (after the tar's end marker) is wrong, and a zip member
+# whose CRC is wrong: reported, not passed as good (a new user's finding).
+python3 -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read()); d[-8] ^= 0xFF; open(sys.argv[2], "wb").write(d)' "$work/a.tar.gz" "$work/crc.tar.gz"
+"$DLTDUMP" -c "$work/crc.tar.gz" > /dev/null 2> "$work/err"; rc=$?
+expect_eq "a .tar.gz with a wrong checksum: exit 4, one line" "4:1" "$rc:$(wc -l < "$work/err")"
+grep -q "^Input $work/crc.tar.gz: gzip data corrupt .*incorrect data check" "$work/err"
+ok=$?  # before the substitution in the name resets $?
+check "a .tar.gz with a wrong checksum: named: $(cat "$work/err")" $ok
+if [ -f "$work/two.zip" ]; then
+  python3 -c '
+import sys, struct
+d = bytearray(open(sys.argv[1], "rb").read())
+at = d.find(b"PK\x03\x04"); d[at + 14] ^= 0xFF  # the first local header CRC
+c = d.find(b"PK\x01\x02"); d[c + 16] ^= 0xFF   # and the central directory one
+open(sys.argv[2], "wb").write(d)' "$work/two.zip" "$work/crc.zip"
+  "$DLTDUMP" -c "$work/crc.zip" > /dev/null 2> "$work/err"; rc=$?
+  [ "$rc" -ne 0 ] && grep -q "^Input $work/crc.zip/" "$work/err"
+  ok=$?
+  check "a zip member with a wrong CRC: reported ($rc: $(cat "$work/err"))" $ok
+fi
 # Hostile names: a newline and an escape in a member's name, a ../ path: one line each,
 # escaped; %FILE% writes inside the output folder only.
 python3 - "$work/hostile.tar" "$m/net.dlt" << 'PY'
