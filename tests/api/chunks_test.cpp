@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "dltdump/dltdump.hpp"
 #include "dlt/packet_builder.hpp"
+#include "dltdump/dltdump.hpp"
 #include "pcap/pcap_test_util.hpp"
 
 using namespace dltdump::test;
