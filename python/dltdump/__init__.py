@@ -47,7 +47,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
 from ._dltdump import Catalogue, Error, Filter, Format, Message, Messages, version
 from . import _dltdump
 
-__all__ = ["open", "read_dataframe", "make_filter", "Catalogue", "Error", "Filter", "Message", "LEVELS", "version"]
+__all__ = ["open", "read_dataframe", "chunk_points", "make_filter", "Catalogue", "Error", "Filter", "Message", "LEVELS", "version"]
 __version__ = version()
 
 PathLike = Union[str, "_os.PathLike[str]"]
@@ -262,7 +262,26 @@ def dataframe_of(columns: Mapping[str, Any]) -> Any:
     return df
 
 
-def read_dataframe(paths: Paths, *, text: bool = True, **filters: Any) -> Any:
+def chunk_points(path: PathLike, chunk_bytes: int, *, format: str = "auto") -> list[int]:  # noqa: A002
+    """Where dltdump's parallel decoder cuts the DLT file ``path`` into chunks of about
+    ``chunk_bytes`` bytes: 0, the further chunk starts (verified packet starts) in order, then
+    the file's size. ``[]`` when the input is not cut: ``chunk_bytes`` 0, an empty file, or
+    anything but a plain DLT file (compressed inputs, serial and network recordings,
+    captures, archives, standard input). Raises :class:`Error` when it cannot be opened.
+
+    Chunk k (``read_dataframe(path, chunk=(points[k], chunk_bytes))``) usually ends at
+    ``points[k + 1]``; when a packet straddles that cut (a verified start inside another
+    packet's payload), it reads on to a later cut and the chunks it passed over are no part
+    of the file's read (``df.attrs["chunk_end"]`` says where it ended): the whole read is
+    the chain of chunks that each begin where the one before ended, as
+    :func:`dltdump.dask.read_dlt` puts them together.
+    """
+    if format not in _FORMATS:
+        raise _argument_error(f"format {format!r} is none of {', '.join(_FORMATS)}")
+    return _dltdump.chunk_points(_os.fspath(path), int(chunk_bytes), _FORMATS[format])
+
+
+def read_dataframe(paths: Paths, *, text: bool = True, chunk: tuple[int, int] | None = None, **filters: Any) -> Any:
     """The messages of the inputs that pass the filters as a pandas DataFrame, a row each.
 
     Columns (built in C++: numpy arrays, no Python object per message but the texts):
@@ -286,6 +305,23 @@ def read_dataframe(paths: Paths, *, text: bool = True, **filters: Any) -> Any:
 
     ``df.attrs["skipped_bytes"]`` counts the bytes skipped as SKIP lines. The decoding runs
     without the GIL. Raises :class:`Error` (nothing is returned) when an input fails.
+
+    ``chunk=(begin, chunk_bytes)`` reads one chunk of a single plain DLT file (see
+    :func:`chunk_points`; ``begin`` one of its points but the last): the messages the whole
+    file's read has from ``begin`` on, positions relative to the file, up to the cut where
+    the chunk's reading ended, ``df.attrs["chunk_end"]``. Raises :class:`Error` (kind
+    ``'argument'``) for an input that is not cut or a ``begin`` that is no chunk start.
     """
     f, catalogue, fmt = make_filter(**filters)
-    return dataframe_of(_dltdump.read_columns(_paths(paths), f, catalogue, fmt, text))
+    files = _paths(paths)
+    if chunk is None:
+        return dataframe_of(_dltdump.read_columns(files, f, catalogue, fmt, text))
+    if len(files) != 1:
+        raise TypeError("dltdump.read_dataframe: chunk= reads one input")
+    begin, chunk_bytes = (int(v) for v in chunk)
+    if chunk_bytes <= 0:
+        raise ValueError(f"dltdump.read_dataframe: chunk size {chunk_bytes} is not positive")
+    columns = _dltdump.read_columns(files, f, catalogue, fmt, text, chunk_bytes, begin)
+    df = dataframe_of(columns)
+    df.attrs["chunk_end"] = columns["ends"][0]
+    return df

@@ -24,10 +24,13 @@ namespace dltdump::python {
 
 namespace {
 
-ReaderOptions reader_options(const std::optional<Catalogue>& catalogue, Format format) {
+ReaderOptions reader_options(const std::optional<Catalogue>& catalogue, Format format, std::uint64_t chunk_bytes = 0,
+                             std::uint64_t chunk_begin = 0) {
   ReaderOptions options;
   options.catalogue = catalogue;
   options.format = format;
+  options.chunk_bytes = chunk_bytes;
+  options.chunk_begin = chunk_begin;
   return options;
 }
 
@@ -328,12 +331,25 @@ PYBIND11_MODULE(_dltdump, m) {
   m.def(
       "read_columns",
       [](std::vector<std::string> paths, const Filter& filter, const std::optional<Catalogue>& catalogue, Format format,
-         bool text) {
-        ColumnRequest request{std::move(paths), filter, reader_options(catalogue, format), text};
+         bool text, std::uint64_t chunk_bytes, std::uint64_t chunk_begin) {
+        ColumnRequest request{std::move(paths), filter, reader_options(catalogue, format, chunk_bytes, chunk_begin),
+                              text};
         return read_columns(request);
       },
-      "paths"_a, "filter"_a, "catalogue"_a, "format"_a, "text"_a,
-      "The messages of the inputs as numpy columns (read_dataframe makes the DataFrame).");
+      "paths"_a, "filter"_a, "catalogue"_a, "format"_a, "text"_a, "chunk_bytes"_a = 0, "chunk_begin"_a = 0,
+      "The messages of the inputs as numpy columns (read_dataframe makes the DataFrame); with chunk_bytes > 0, of "
+      "the chunk of each input that begins at chunk_begin (a point of chunk_points). 'ends' lists where each "
+      "input's reading ended.");
+  m.def(
+      "chunk_points",
+      [](const std::string& path, std::uint64_t chunk_bytes, Format format) {
+        py::gil_scoped_release released;
+        return chunk_points(path, chunk_bytes, format);
+      },
+      "path"_a, "chunk_bytes"_a, "format"_a = Format::automatic,
+      "Where the command line's parallel decoder cuts the DLT file `path` into chunks of about chunk_bytes: 0, the "
+      "further chunk starts, then the file's size; [] when it is not cut (chunk_bytes 0, an empty file, anything "
+      "but a plain uncompressed DLT file). Raises Error (kind 'input') when it cannot be opened.");
   m.def(
       "type_text",
       [](unsigned type, unsigned info) {
