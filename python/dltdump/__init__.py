@@ -70,10 +70,15 @@ _ALIASES = {
 
 
 def _argument_error(message: str) -> Error:
-    """An Error about a value given (kind 'argument'), as the C++ Filter raises them."""
-    e = Error("Filter: " + message)
-    e.kind, e.input, e.offset = "argument", "", None
-    return e
+    """An Error about a value given (kind 'argument'), as the C++ Filter raises them; its
+    message shown as the command line shows a diagnostic (see _quoted)."""
+    return _dltdump.error("argument", "", "Filter: " + message)
+
+
+def _quoted(value: Any) -> str:
+    """A value for a message: a string in single quotes as it is (the Error shows its control
+    characters as the command line does, \\xHH), anything else as its repr."""
+    return f"'{value}'" if isinstance(value, str) else repr(value)
 
 
 def _type_names() -> dict[str, tuple[int, int]]:
@@ -103,7 +108,7 @@ def _type(value: Any) -> tuple[int, int]:
     try:
         msin = int(value)
     except (TypeError, ValueError):
-        raise _argument_error(f"type {value!r} is no message type: one of {', '.join(_TYPES)} or an MSIN number") from None
+        raise _argument_error(f"type {_quoted(value)} is no message type: one of {', '.join(_TYPES)} or an MSIN number") from None
     if msin < 0 or msin > 0xFE or msin & 1 or (msin >> 1) & 7 > 3:
         raise _argument_error(f"type {msin} can never match (an even MSIN value of message types 0-3)")
     return (msin >> 1) & 7, msin >> 4
@@ -114,7 +119,7 @@ def _level(value: Any) -> int:
         return LEVELS.index(value.strip().lower())
     if isinstance(value, int) and 1 <= value <= 6:
         return value
-    raise _argument_error(f"level {value!r} is no log level: fatal, error, warn, info, debug, verbose (or 1-6)")
+    raise _argument_error(f"level {_quoted(value)} is no log level: fatal, error, warn, info, debug, verbose (or 1-6)")
 
 
 def _microseconds(value: Any) -> int:
@@ -125,7 +130,7 @@ def _microseconds(value: Any) -> int:
         return (value - epoch) // _datetime.timedelta(microseconds=1)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return round(value * 1_000_000)
-    raise _argument_error(f"time {value!r} is neither a datetime nor seconds since 1970")
+    raise _argument_error(f"time {_quoted(value)} is neither a datetime nor seconds since 1970")
 
 
 def make_filter(**filters: Any) -> tuple[Filter, Catalogue | None, Format]:
@@ -153,7 +158,7 @@ def make_filter(**filters: Any) -> tuple[Filter, Catalogue | None, Format]:
         elif key == "kind":
             for v in _many(value):
                 if v not in _KINDS:
-                    raise _argument_error(f"kind {v!r} is none of verbose, non-verbose, control")
+                    raise _argument_error(f"kind {_quoted(v)} is none of verbose, non-verbose, control")
                 f.kind(_KINDS[v])
         elif key in ("verbose", "non_verbose", "control"):
             if value:
@@ -177,7 +182,7 @@ def make_filter(**filters: Any) -> tuple[Filter, Catalogue | None, Format]:
             catalogue = value if isinstance(value, Catalogue) else Catalogue([_os.fspath(p) for p in _many(value)], **lookup)
         elif key == "format":
             if value not in _FORMATS:
-                raise _argument_error(f"format {value!r} is none of {', '.join(_FORMATS)}")
+                raise _argument_error(f"format {_quoted(value)} is none of {', '.join(_FORMATS)}")
             fmt = _FORMATS[value]
         else:
             raise TypeError(f"dltdump: unknown filter {key!r}")
@@ -277,7 +282,7 @@ def chunk_points(path: PathLike, chunk_bytes: int, *, format: str = "auto") -> l
     :func:`dltdump.dask.read_dlt` puts them together.
     """
     if format not in _FORMATS:
-        raise _argument_error(f"format {format!r} is none of {', '.join(_FORMATS)}")
+        raise _argument_error(f"format {_quoted(format)} is none of {', '.join(_FORMATS)}")
     return _dltdump.chunk_points(_os.fspath(path), int(chunk_bytes), _FORMATS[format])
 
 

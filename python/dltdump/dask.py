@@ -45,9 +45,9 @@ def expand(paths_or_globs: Patterns) -> list[str]:
         if _glob.has_magic(name):
             found = sorted(p for p in _glob.glob(name, recursive=True) if _os.path.isfile(p))
             if not found:
-                e = _dltdump.Error(f"{name}: no file matches the pattern")
-                e.kind, e.input, e.offset = "input", name, None
-                raise e
+                # Bytes: a name that is no UTF-8 (surrogate escapes) is shown as \xHH.
+                raw = name.encode("utf-8", "surrogateescape")
+                raise _dltdump._dltdump.error("input", raw, raw + b": no file matches the pattern")
             files.extend(found)
         else:
             files.append(name)

@@ -200,18 +200,35 @@ PYBIND11_MODULE(_dltdump, m) {
       "value that can never match, a FIBEX file that cannot be read. str(e) is the command "
       "line's message; e.kind is 'input', 'argument', 'fibex' or 'internal'; e.input the "
       "input at fault ('' for none); e.offset how far it was decoded (None when unknown).";
+  // An instance (not raised yet) for `e`: its message is what() — the command line's one
+  // escaped line (dltdump::Error keeps it so).
+  static const auto error_object = [](const Error& e) {
+    py::object exc = py::handle(error_type.ptr())(e.what());
+    exc.attr("kind") = kind_name(e.kind());
+    exc.attr("input") = py::reinterpret_steal<py::object>(
+        PyUnicode_DecodeUTF8(e.input().data(), static_cast<Py_ssize_t>(e.input().size()), "replace"));
+    exc.attr("offset") = e.offset() ? py::object(py::int_(*e.offset())) : py::none();
+    return exc;
+  };
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const Error& e) {
-      py::object exc = py::handle(error_type.ptr())(e.what());  // an instance, not raised yet
-      exc.attr("kind") = kind_name(e.kind());
-      exc.attr("input") = py::reinterpret_steal<py::object>(
-          PyUnicode_DecodeUTF8(e.input().data(), static_cast<Py_ssize_t>(e.input().size()), "replace"));
-      exc.attr("offset") = e.offset() ? py::object(py::int_(*e.offset())) : py::none();
-      PyErr_SetObject(error_type.ptr(), exc.ptr());
+      PyErr_SetObject(error_type.ptr(), error_object(e).ptr());
     }
   });
+  m.def(
+      "error",
+      [](const std::string& kind, const std::string& input, const std::string& message) {
+        const Error::Kind k = kind == "argument" ? Error::Kind::argument
+                              : kind == "fibex"  ? Error::Kind::fibex
+                              : kind == "input"  ? Error::Kind::input
+                                                 : Error::Kind::internal;
+        return error_object(Error(k, input, std::nullopt, message));
+      },
+      "kind"_a, "input"_a, "message"_a,
+      "An Error to raise (kind 'input', 'argument', 'fibex' or 'internal'), its message shown as the command line "
+      "shows a diagnostic (controls and bytes that are no UTF-8 as \\xHH), as every Error's is.");
 
   py::enum_<Format>(m, "Format", "The input format (--format).")
       .value("automatic", Format::automatic)

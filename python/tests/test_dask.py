@@ -52,6 +52,10 @@ def test_read_dlt_schema_and_partitions(fleet):
     assert [str(t) for t in ddf.dtypes] == [str(t) for t in empty.dtypes]
     with pytest.raises(dltdump.Error):
         dltdump.dask.read_dlt(os.path.join(folder, "*.nosuch"))
+    with pytest.raises(dltdump.Error) as e:  # a pattern's control bytes shown as the command line shows them
+        dltdump.dask.read_dlt(os.path.join(folder, "\x1b[2J*.nosuch"))
+    assert "\x1b" not in str(e.value) and "\\x1B[2J*.nosuch: no file matches" in str(e.value)
+    assert e.value.kind == "input" and e.value.input == os.path.join(folder, "\x1b[2J*.nosuch")
     with pytest.raises(dltdump.Error):
         dltdump.dask.read_dlt(files, appid="TOOLONG")
 

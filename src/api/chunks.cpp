@@ -10,6 +10,7 @@ namespace dltdump {
 
 std::vector<std::uint64_t> chunk_points(const std::string& path, std::uint64_t chunk_bytes, Format format) {
   try {
+    api::check_name(path);
     if (chunk_bytes == 0 || (format != Format::automatic && format != Format::file)) return {};
     const input::InputSpec spec = input::parse_input_argument(path);
     if (spec.is_live() || spec.kind == input::InputKind::Stdin) return {};

@@ -292,6 +292,7 @@ void Reader::Impl::step() {
 Reader::Reader(const std::string& path, const Filter& filter, ReaderOptions options)
     : impl_(std::make_unique<Impl>(path, std::move(options))) {
   try {
+    api::check_name(path);
     impl_->set_filter(filter);
     const input::InputSpec spec = input::parse_input_argument(path);
     if (spec.is_live())
