@@ -47,7 +47,8 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
 from ._dltdump import Catalogue, Error, Filter, Format, Message, Messages, version
 from . import _dltdump
 
-__all__ = ["open", "read_dataframe", "chunk_points", "make_filter", "Catalogue", "Error", "Filter", "Message", "LEVELS", "version"]
+__all__ = ["open", "read_dataframe", "chunk_points", "make_filter", "Catalogue", "Error", "Filter", "Message", "LEVELS",
+           "version"]
 __version__ = version()
 
 PathLike = Union[str, "_os.PathLike[str]"]
@@ -72,7 +73,8 @@ _ALIASES = {
 def _argument_error(message: str) -> Error:
     """An Error about a value given (kind 'argument'), as the C++ Filter raises them; its
     message shown as the command line shows a diagnostic (see _quoted)."""
-    return _dltdump.error("argument", "", "Filter: " + message)
+    # As bytes: a value that is no UTF-8 (surrogate escapes) is shown as \\xHH too.
+    return _dltdump.error("argument", "", ("Filter: " + message).encode("utf-8", "surrogateescape"))
 
 
 def _quoted(value: Any) -> str:

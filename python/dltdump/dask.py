@@ -47,7 +47,9 @@ def expand(paths_or_globs: Patterns) -> list[str]:
             if not found:
                 # Bytes: a name that is no UTF-8 (surrogate escapes) is shown as \xHH.
                 raw = name.encode("utf-8", "surrogateescape")
-                raise _dltdump._dltdump.error("input", raw, raw + b": no file matches the pattern")
+                e = _dltdump._dltdump.error("input", raw, raw + b": no file matches the pattern")
+                e.input = name  # as given
+                raise e
             files.extend(found)
         else:
             files.append(name)

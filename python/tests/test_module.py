@@ -183,6 +183,9 @@ def test_error_text_is_the_command_lines_escaped_line(work):
     with pytest.raises(dltdump.Error) as e:
         dltdump.open("x.dlt", kind="ver\x1bbose\x00!")
     assert str(e.value) == "Filter: kind 'ver\\x1Bbose\\x00!' is none of verbose, non-verbose, control"
+    with pytest.raises(dltdump.Error) as e:  # a byte that is no UTF-8 (a surrogate escape)
+        dltdump.open("x.dlt", level="lo\udcffud")
+    assert str(e.value).startswith("Filter: level 'lo\\xFFud' is no log level")
     with pytest.raises(dltdump.Error) as e:
         dltdump.read_dataframe([os.devnull], fibex="cat\x1b.xml")
     assert e.value.kind == "fibex" and "cat\\x1B.xml" in str(e.value) and "\x1b" not in str(e.value)
