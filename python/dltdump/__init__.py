@@ -232,6 +232,14 @@ def _categorical(pd: Any, column: Mapping[str, Any]) -> Any:
     return pd.Categorical.from_codes(column["codes"], categories=column["categories"])
 
 
+def _inputs(pd: Any, np: Any, codes: Any, inputs: list[str]) -> Any:
+    """The input column: an input named twice (read twice) is one category."""
+    names = list(dict.fromkeys(inputs))
+    if len(names) < len(inputs):
+        codes = np.array([names.index(name) for name in inputs] or [0], dtype=codes.dtype)[codes]
+    return pd.Categorical.from_codes(codes, categories=names)
+
+
 def dataframe_of(columns: Mapping[str, Any]) -> Any:
     """The pandas DataFrame of read_columns' arrays (no copy of the numeric columns)."""
     import numpy as np
@@ -246,7 +254,7 @@ def dataframe_of(columns: Mapping[str, Any]) -> Any:
     subtype_map = np.array([subtype_names.index(w[1]) if len(w) == 2 else -1 for w in words] or [-1], dtype=np.int16)
     codes = types["codes"]
     data = {
-        "input": pd.Categorical.from_codes(columns["input"], categories=columns["inputs"]),
+        "input": _inputs(pd, np, columns["input"], columns["inputs"]),
         "position": columns["position"],
         "time": columns["time"],
         "device_time": columns["device_time"],

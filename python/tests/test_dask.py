@@ -220,7 +220,8 @@ def test_inputs_not_cut_are_one_partition(chunk_inputs, work):
 
 
 def test_chunks_in_input_order_on_two_worker_processes(chunk_inputs, client):
-    files = [chunk_inputs["nested"], chunk_inputs["plain"], chunk_inputs["recording"]]
+    # An input named twice is read twice.
+    files = [chunk_inputs["nested"], chunk_inputs["plain"], chunk_inputs["recording"], chunk_inputs["nested"]]
     ddf = dltdump.dask.read_dlt(files, chunk_size=5000)
     assert ddf.npartitions == sum(len(dltdump.chunk_points(p, 5000)) - 1 for p in files)
     assert_same_rows(ddf.compute(), dltdump.read_dataframe(files))

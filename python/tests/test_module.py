@@ -98,6 +98,11 @@ def test_several_inputs_one_after_the_other(mixed, network):
     got = [(m.input, m.position) for m in dltdump.open([mixed, network])]
     want = [(r["input"], r["position"]) for r in cli_messages(mixed) + cli_messages(network)]
     assert got == want
+    # The same input twice: read twice, one category.
+    df = dltdump.read_dataframe([mixed, network, mixed], text=False)
+    assert list(df["input"].cat.categories) == [mixed, network]
+    assert list(df["input"]) == [mixed] * len(cli_messages(mixed)) + [network] * len(cli_messages(network)) + \
+        [mixed] * len(cli_messages(mixed))
 
 
 FILTERS = [
