@@ -16,8 +16,12 @@
 //
 // Usage: dltgen [--format file|net|ser] [--count N | --size BYTES] [--seed S]
 //               [--corrupt PERCENT] [--truncate] [--profile mixed|verbose|nonverbose|plain]
-//               [--expect FILE] [--summary FILE] [--rare-app ID] -o OUT
+//               [--nested PERCENT] [--expect FILE] [--summary FILE] [--rare-app ID] -o OUT
 //   --rare-app ID   every 100th message is of application ID (filter benchmarks).
+//   --nested PERCENT  that share of verbose messages (file format) also logs, as a raw
+//                   argument, the DLT record written before it and a `DLT\1` after it: a
+//                   packet start inside a payload that looks verified (a false cut point for
+//                   a parallel decoder).
 //
 // --timeline makes a recording of ECUs that run and restart, the truth for --stats: each
 // message has ECU id, session and device time (its ECU's uptime); an application's session
@@ -440,6 +444,7 @@ struct Options {
   std::uint64_t size = 0;
   std::uint64_t seed = 1;
   unsigned corrupt = 0;
+  unsigned nested = 0;
   bool truncate = false;
   std::string rare_app;
   std::string profile = "mixed";
@@ -483,6 +488,7 @@ struct Generator {
   // ---- timeline mode and the --stats truth ----
   std::uint64_t seq = 0;      // messages generated (written or dropped)
   bool garbage_last = false;  // nothing but garbage written since the last message
+  Bytes last_record;          // --nested: the last message's whole record
   std::int64_t boot_us[3] = {0, 0, 0};
   unsigned restarts = 0, restarts_of[3] = {0, 0, 0};
   std::uint64_t lifecycle[3] = {1, 1, 1};
@@ -593,6 +599,17 @@ struct Generator {
         Arg a = make_arg(rng, be);
         payload.insert(payload.end(), a.bytes.begin(), a.bytes.end());
         text += (i ? " " : "") + a.text;
+      }
+      if (o.nested && o.format == "file" && !last_record.empty() && rng.chance(o.nested)) {
+        // A record logged whole as raw bytes, a marker after it: its storage header, a
+        // valid packet and the marker make a start a cut finder takes for verified.
+        Bytes inner = last_record;
+        inner.insert(inner.end(), {'D', 'L', 'T', 1});
+        put_uint(payload, RAWD, 4, be);
+        put_uint(payload, inner.size(), 2, be);
+        payload.insert(payload.end(), inner.begin(), inner.end());
+        text += (noar ? " " : "") + hex_bytes(inner.data(), inner.size());
+        ++noar;
       }
       type = kLogLevels[level];
       tail = "verbose " + std::to_string(payload.empty() ? 0 : noar) + " " + text;
@@ -714,6 +731,7 @@ struct Generator {
     line += " " + std::string(ueh ? app : "") + " " + (ueh ? ctx : "") + " ";
     line += std::to_string(wsid ? static_cast<std::int32_t>(session) : 0) + " " + type + " " + tail;
     write(whole);
+    if (o.nested) last_record = whole;
     garbage_last = false;
     if (o.format == "file") last_storage_us = time_us;
     expect_line(line);
@@ -845,7 +863,8 @@ struct Generator {
   std::fputs(
       "usage: dltgen [--format file|net|ser] [--count N | --size BYTES] [--seed S] [--corrupt PERCENT]\n"
       "              [--truncate] [--profile mixed|verbose|nonverbose|plain] [--expect FILE] [--summary FILE]\n"
-      "              [--rare-app ID] [--timeline [--counter stream|ecu] [--restart-every N] [--drop-every N]\n"
+      "              [--rare-app ID] [--nested PERCENT] [--timeline [--counter stream|ecu] [--restart-every N] "
+      "[--drop-every N]\n"
       "              [--burst LENGTH/EVERY] [--stats FILE]] -o OUT\n",
       stderr);
   std::exit(2);
@@ -867,6 +886,7 @@ int main(int argc, char** argv) {
     else if (a == "--seed") o.seed = std::strtoull(val(), nullptr, 10);
     else if (a == "--corrupt") o.corrupt = static_cast<unsigned>(std::atoi(val()));
     else if (a == "--truncate") o.truncate = true;
+    else if (a == "--nested") o.nested = static_cast<unsigned>(std::atoi(val()));
     else if (a == "--rare-app") o.rare_app = std::string(val()).substr(0, 4);
     else if (a == "--profile") o.profile = val();
     else if (a == "--expect") o.expect = val();

@@ -4,8 +4,8 @@
     fleet_errors.py SCHEDULER 'recordings/**/*.dlt' errors.csv   # SCHEDULER: tcp://host:8786
     fleet_errors.py local 'recordings/**/*.dlt' errors.csv       # a LocalCluster on this machine
 
-Each recording is one task (dltdump.dask.read_dlt); the workers must see the files at the
-same paths. The CSV has the columns day, ecu, app, errors (fatal and error messages).
+Each recording is one task, a large DLT file one per 64 MiB chunk (dltdump.dask.read_dlt);
+the workers must see the files at the same paths. The CSV has the columns day, ecu, app, errors (fatal and error messages).
 """
 
 import sys

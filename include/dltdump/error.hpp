@@ -23,7 +23,9 @@ class DLTDUMP_API Error : public std::runtime_error {
     fibex,     // a FIBEX file
     internal,  // the library itself
   };
-  // `what` is the complete message, naming the culprit.
+  // `what` is the complete message, naming the culprit. It is kept as the command line
+  // prints a diagnostic: control characters (NUL, ESC, newlines, ...) and bytes that are no
+  // UTF-8 shown as `\xHH`, so what() is one line of valid UTF-8, whole.
   Error(Kind kind, std::string input, std::optional<std::uint64_t> offset, const std::string& what);
   Error(const Error&) = default;
   Error& operator=(const Error&) = default;

@@ -46,6 +46,11 @@ struct ReaderOptions {
   std::vector<std::uint16_t> tcp_ports{3490};  // captures: TCP segments to or from these
   std::size_t batch_messages = 1024;           // messages a step stops at (see above; at least 1)
   std::uint32_t max_ratio = 500;               // --max-ratio: a compressed input's bound (0: none)
+  // One chunk of a plain DLT file (dltdump/chunks.hpp): with chunk_bytes > 0, the Reader
+  // reads from chunk_begin, a point of chunk_points(path, chunk_bytes) (not the last one),
+  // to the next cut its framer reaches exactly; offset() then says which. 0: the whole input.
+  std::uint64_t chunk_bytes = 0;
+  std::uint64_t chunk_begin = 0;
 };
 
 class DLTDUMP_API Reader {
@@ -53,10 +58,13 @@ class DLTDUMP_API Reader {
   // Opens `path` ("-": standard input; a file:// URI names a file too); compressed data
   // (gzip, zstd, xz, bzip2) is read decompressed on a thread of its own. Throws Error
   // (input) when it cannot be opened or is a capture of a link type that is not decoded; Error (argument) for a filter
-  // that can never work (a bad regular expression).
+  // that can never work (a bad regular expression), or for options.chunk_bytes > 0 when the
+  // input is no plain DLT file or chunk_begin is no chunk start (0 or a verified packet
+  // start before the file's end).
   explicit Reader(const std::string& path, const Filter& filter = Filter{}, ReaderOptions options = {});
   // Reads `bytes` (kept by the caller until the Reader ends), named `name` in errors. A
-  // capture in memory is copied once (captures are read from a file).
+  // capture in memory is copied once (captures are read from a file). Bytes in memory are
+  // read whole: options.chunk_bytes > 0 is an Error (argument).
   static Reader from_memory(std::span<const std::uint8_t> bytes, const Filter& filter = Filter{},
                             ReaderOptions options = {}, const std::string& name = "<memory>");
   // A temporary vector's bytes would be gone before the Reader reads them: refused when
@@ -80,7 +88,8 @@ class DLTDUMP_API Reader {
   // Bytes skipped so far: those the command line would show in SKIP lines (a message the
   // filter drops is not skipped).
   std::uint64_t skipped_bytes() const noexcept;
-  // Stream offset up to which the input has been decoded.
+  // Stream offset up to which the input has been decoded; at the end of a chunk's reading
+  // (ReaderOptions::chunk_bytes), the cut where it ended.
   std::uint64_t offset() const noexcept;
 
   // Single-pass iteration over all messages (an input iterator): begin() takes the first

@@ -47,7 +47,8 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
 from ._dltdump import Catalogue, Error, Filter, Format, Message, Messages, version
 from . import _dltdump
 
-__all__ = ["open", "read_dataframe", "make_filter", "Catalogue", "Error", "Filter", "Message", "LEVELS", "version"]
+__all__ = ["open", "read_dataframe", "chunk_points", "make_filter", "Catalogue", "Error", "Filter", "Message", "LEVELS",
+           "version"]
 __version__ = version()
 
 PathLike = Union[str, "_os.PathLike[str]"]
@@ -70,10 +71,16 @@ _ALIASES = {
 
 
 def _argument_error(message: str) -> Error:
-    """An Error about a value given (kind 'argument'), as the C++ Filter raises them."""
-    e = Error("Filter: " + message)
-    e.kind, e.input, e.offset = "argument", "", None
-    return e
+    """An Error about a value given (kind 'argument'), as the C++ Filter raises them; its
+    message shown as the command line shows a diagnostic (see _quoted)."""
+    # As bytes: a value that is no UTF-8 (surrogate escapes) is shown as \\xHH too.
+    return _dltdump.error("argument", "", ("Filter: " + message).encode("utf-8", "surrogateescape"))
+
+
+def _quoted(value: Any) -> str:
+    """A value for a message: a string in single quotes as it is (the Error shows its control
+    characters as the command line does, \\xHH), anything else as its repr."""
+    return f"'{value}'" if isinstance(value, str) else repr(value)
 
 
 def _type_names() -> dict[str, tuple[int, int]]:
@@ -103,7 +110,7 @@ def _type(value: Any) -> tuple[int, int]:
     try:
         msin = int(value)
     except (TypeError, ValueError):
-        raise _argument_error(f"type {value!r} is no message type: one of {', '.join(_TYPES)} or an MSIN number") from None
+        raise _argument_error(f"type {_quoted(value)} is no message type: one of {', '.join(_TYPES)} or an MSIN number") from None
     if msin < 0 or msin > 0xFE or msin & 1 or (msin >> 1) & 7 > 3:
         raise _argument_error(f"type {msin} can never match (an even MSIN value of message types 0-3)")
     return (msin >> 1) & 7, msin >> 4
@@ -114,7 +121,7 @@ def _level(value: Any) -> int:
         return LEVELS.index(value.strip().lower())
     if isinstance(value, int) and 1 <= value <= 6:
         return value
-    raise _argument_error(f"level {value!r} is no log level: fatal, error, warn, info, debug, verbose (or 1-6)")
+    raise _argument_error(f"level {_quoted(value)} is no log level: fatal, error, warn, info, debug, verbose (or 1-6)")
 
 
 def _microseconds(value: Any) -> int:
@@ -125,7 +132,7 @@ def _microseconds(value: Any) -> int:
         return (value - epoch) // _datetime.timedelta(microseconds=1)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return round(value * 1_000_000)
-    raise _argument_error(f"time {value!r} is neither a datetime nor seconds since 1970")
+    raise _argument_error(f"time {_quoted(value)} is neither a datetime nor seconds since 1970")
 
 
 def make_filter(**filters: Any) -> tuple[Filter, Catalogue | None, Format]:
@@ -153,7 +160,7 @@ def make_filter(**filters: Any) -> tuple[Filter, Catalogue | None, Format]:
         elif key == "kind":
             for v in _many(value):
                 if v not in _KINDS:
-                    raise _argument_error(f"kind {v!r} is none of verbose, non-verbose, control")
+                    raise _argument_error(f"kind {_quoted(v)} is none of verbose, non-verbose, control")
                 f.kind(_KINDS[v])
         elif key in ("verbose", "non_verbose", "control"):
             if value:
@@ -177,7 +184,7 @@ def make_filter(**filters: Any) -> tuple[Filter, Catalogue | None, Format]:
             catalogue = value if isinstance(value, Catalogue) else Catalogue([_os.fspath(p) for p in _many(value)], **lookup)
         elif key == "format":
             if value not in _FORMATS:
-                raise _argument_error(f"format {value!r} is none of {', '.join(_FORMATS)}")
+                raise _argument_error(f"format {_quoted(value)} is none of {', '.join(_FORMATS)}")
             fmt = _FORMATS[value]
         else:
             raise TypeError(f"dltdump: unknown filter {key!r}")
@@ -225,6 +232,14 @@ def _categorical(pd: Any, column: Mapping[str, Any]) -> Any:
     return pd.Categorical.from_codes(column["codes"], categories=column["categories"])
 
 
+def _inputs(pd: Any, np: Any, codes: Any, inputs: list[str]) -> Any:
+    """The input column: an input named twice (read twice) is one category."""
+    names = list(dict.fromkeys(inputs))
+    if len(names) < len(inputs):
+        codes = np.array([names.index(name) for name in inputs] or [0], dtype=codes.dtype)[codes]
+    return pd.Categorical.from_codes(codes, categories=names)
+
+
 def dataframe_of(columns: Mapping[str, Any]) -> Any:
     """The pandas DataFrame of read_columns' arrays (no copy of the numeric columns)."""
     import numpy as np
@@ -239,7 +254,7 @@ def dataframe_of(columns: Mapping[str, Any]) -> Any:
     subtype_map = np.array([subtype_names.index(w[1]) if len(w) == 2 else -1 for w in words] or [-1], dtype=np.int16)
     codes = types["codes"]
     data = {
-        "input": pd.Categorical.from_codes(columns["input"], categories=columns["inputs"]),
+        "input": _inputs(pd, np, columns["input"], columns["inputs"]),
         "position": columns["position"],
         "time": columns["time"],
         "device_time": columns["device_time"],
@@ -262,7 +277,26 @@ def dataframe_of(columns: Mapping[str, Any]) -> Any:
     return df
 
 
-def read_dataframe(paths: Paths, *, text: bool = True, **filters: Any) -> Any:
+def chunk_points(path: PathLike, chunk_bytes: int, *, format: str = "auto") -> list[int]:  # noqa: A002
+    """Where dltdump's parallel decoder cuts the DLT file ``path`` into chunks of about
+    ``chunk_bytes`` bytes: 0, the further chunk starts (verified packet starts) in order, then
+    the file's size. ``[]`` when the input is not cut: ``chunk_bytes`` 0, an empty file, or
+    anything but a plain DLT file (compressed inputs, serial and network recordings,
+    captures, archives, standard input). Raises :class:`Error` when it cannot be opened.
+
+    Chunk k (``read_dataframe(path, chunk=(points[k], chunk_bytes))``) usually ends at
+    ``points[k + 1]``; when a packet straddles that cut (a verified start inside another
+    packet's payload), it reads on to a later cut and the chunks it passed over are no part
+    of the file's read (``df.attrs["chunk_end"]`` says where it ended): the whole read is
+    the chain of chunks that each begin where the one before ended, as
+    :func:`dltdump.dask.read_dlt` puts them together.
+    """
+    if format not in _FORMATS:
+        raise _argument_error(f"format {_quoted(format)} is none of {', '.join(_FORMATS)}")
+    return _dltdump.chunk_points(_os.fspath(path), int(chunk_bytes), _FORMATS[format])
+
+
+def read_dataframe(paths: Paths, *, text: bool = True, chunk: tuple[int, int] | None = None, **filters: Any) -> Any:
     """The messages of the inputs that pass the filters as a pandas DataFrame, a row each.
 
     Columns (built in C++: numpy arrays, no Python object per message but the texts):
@@ -286,6 +320,23 @@ def read_dataframe(paths: Paths, *, text: bool = True, **filters: Any) -> Any:
 
     ``df.attrs["skipped_bytes"]`` counts the bytes skipped as SKIP lines. The decoding runs
     without the GIL. Raises :class:`Error` (nothing is returned) when an input fails.
+
+    ``chunk=(begin, chunk_bytes)`` reads one chunk of a single plain DLT file (see
+    :func:`chunk_points`; ``begin`` one of its points but the last): the messages the whole
+    file's read has from ``begin`` on, positions relative to the file, up to the cut where
+    the chunk's reading ended, ``df.attrs["chunk_end"]``. Raises :class:`Error` (kind
+    ``'argument'``) for an input that is not cut or a ``begin`` that is no chunk start.
     """
     f, catalogue, fmt = make_filter(**filters)
-    return dataframe_of(_dltdump.read_columns(_paths(paths), f, catalogue, fmt, text))
+    files = _paths(paths)
+    if chunk is None:
+        return dataframe_of(_dltdump.read_columns(files, f, catalogue, fmt, text))
+    if len(files) != 1:
+        raise TypeError("dltdump.read_dataframe: chunk= reads one input")
+    begin, chunk_bytes = (int(v) for v in chunk)
+    if chunk_bytes <= 0:
+        raise ValueError(f"dltdump.read_dataframe: chunk size {chunk_bytes} is not positive")
+    columns = _dltdump.read_columns(files, f, catalogue, fmt, text, chunk_bytes, begin)
+    df = dataframe_of(columns)
+    df.attrs["chunk_end"] = columns["ends"][0]
+    return df

@@ -203,6 +203,7 @@ py::dict read_columns(const ColumnRequest& request) {
   std::string chunk_text;
   std::vector<std::size_t> chunk_ends;
   std::uint64_t skipped = 0;
+  std::vector<std::uint64_t> ends;  // where each input's reading ended (a chunk's: a cut)
   for (std::size_t f = 0; f < request.paths.size(); ++f) {
     std::optional<Reader> reader;
     for (bool end = false; !end;) {
@@ -227,11 +228,13 @@ py::dict read_columns(const ColumnRequest& request) {
       chunk_ends.clear();
     }
     skipped += reader->skipped_bytes();
+    ends.push_back(reader->offset());
   }
   py::dict d = columns.finish();
   if (request.text) d["text"] = texts.finish();
   d["inputs"] = py::cast(request.paths);
   d["skipped_bytes"] = skipped;
+  d["ends"] = py::cast(ends);
   return d;
 }
 

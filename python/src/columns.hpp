@@ -25,7 +25,9 @@ struct ColumnRequest {
 };
 
 // The columns, as a dict of name → numpy array: see python/dltdump/__init__.py
-// (read_dataframe), which makes the DataFrame of them. Throws dltdump::Error.
+// (read_dataframe), which makes the DataFrame of them; also "inputs", "skipped_bytes" and
+// "ends" (each input's Reader::offset() at its end: for a chunk, the cut its reading ended
+// at). Throws dltdump::Error.
 pybind11::dict read_columns(const ColumnRequest& request);
 
 // An id as Python shows it: control characters as '.', as a line shows them; bytes that are

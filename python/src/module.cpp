@@ -24,10 +24,13 @@ namespace dltdump::python {
 
 namespace {
 
-ReaderOptions reader_options(const std::optional<Catalogue>& catalogue, Format format) {
+ReaderOptions reader_options(const std::optional<Catalogue>& catalogue, Format format, std::uint64_t chunk_bytes = 0,
+                             std::uint64_t chunk_begin = 0) {
   ReaderOptions options;
   options.catalogue = catalogue;
   options.format = format;
+  options.chunk_bytes = chunk_bytes;
+  options.chunk_begin = chunk_begin;
   return options;
 }
 
@@ -197,18 +200,35 @@ PYBIND11_MODULE(_dltdump, m) {
       "value that can never match, a FIBEX file that cannot be read. str(e) is the command "
       "line's message; e.kind is 'input', 'argument', 'fibex' or 'internal'; e.input the "
       "input at fault ('' for none); e.offset how far it was decoded (None when unknown).";
+  // An instance (not raised yet) for `e`: its message is what() — the command line's one
+  // escaped line (dltdump::Error keeps it so).
+  static const auto error_object = [](const Error& e) {
+    py::object exc = py::handle(error_type.ptr())(e.what());
+    exc.attr("kind") = kind_name(e.kind());
+    exc.attr("input") = py::reinterpret_steal<py::object>(
+        PyUnicode_DecodeUTF8(e.input().data(), static_cast<Py_ssize_t>(e.input().size()), "replace"));
+    exc.attr("offset") = e.offset() ? py::object(py::int_(*e.offset())) : py::none();
+    return exc;
+  };
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const Error& e) {
-      py::object exc = py::handle(error_type.ptr())(e.what());  // an instance, not raised yet
-      exc.attr("kind") = kind_name(e.kind());
-      exc.attr("input") = py::reinterpret_steal<py::object>(
-          PyUnicode_DecodeUTF8(e.input().data(), static_cast<Py_ssize_t>(e.input().size()), "replace"));
-      exc.attr("offset") = e.offset() ? py::object(py::int_(*e.offset())) : py::none();
-      PyErr_SetObject(error_type.ptr(), exc.ptr());
+      PyErr_SetObject(error_type.ptr(), error_object(e).ptr());
     }
   });
+  m.def(
+      "error",
+      [](const std::string& kind, const std::string& input, const std::string& message) {
+        const Error::Kind k = kind == "argument" ? Error::Kind::argument
+                              : kind == "fibex"  ? Error::Kind::fibex
+                              : kind == "input"  ? Error::Kind::input
+                                                 : Error::Kind::internal;
+        return error_object(Error(k, input, std::nullopt, message));
+      },
+      "kind"_a, "input"_a, "message"_a,
+      "An Error to raise (kind 'input', 'argument', 'fibex' or 'internal'), its message shown as the command line "
+      "shows a diagnostic (controls and bytes that are no UTF-8 as \\xHH), as every Error's is.");
 
   py::enum_<Format>(m, "Format", "The input format (--format).")
       .value("automatic", Format::automatic)
@@ -328,12 +348,25 @@ PYBIND11_MODULE(_dltdump, m) {
   m.def(
       "read_columns",
       [](std::vector<std::string> paths, const Filter& filter, const std::optional<Catalogue>& catalogue, Format format,
-         bool text) {
-        ColumnRequest request{std::move(paths), filter, reader_options(catalogue, format), text};
+         bool text, std::uint64_t chunk_bytes, std::uint64_t chunk_begin) {
+        ColumnRequest request{std::move(paths), filter, reader_options(catalogue, format, chunk_bytes, chunk_begin),
+                              text};
         return read_columns(request);
       },
-      "paths"_a, "filter"_a, "catalogue"_a, "format"_a, "text"_a,
-      "The messages of the inputs as numpy columns (read_dataframe makes the DataFrame).");
+      "paths"_a, "filter"_a, "catalogue"_a, "format"_a, "text"_a, "chunk_bytes"_a = 0, "chunk_begin"_a = 0,
+      "The messages of the inputs as numpy columns (read_dataframe makes the DataFrame); with chunk_bytes > 0, of "
+      "the chunk of each input that begins at chunk_begin (a point of chunk_points). 'ends' lists where each "
+      "input's reading ended.");
+  m.def(
+      "chunk_points",
+      [](const std::string& path, std::uint64_t chunk_bytes, Format format) {
+        py::gil_scoped_release released;
+        return chunk_points(path, chunk_bytes, format);
+      },
+      "path"_a, "chunk_bytes"_a, "format"_a = Format::automatic,
+      "Where the command line's parallel decoder cuts the DLT file `path` into chunks of about chunk_bytes: 0, the "
+      "further chunk starts, then the file's size; [] when it is not cut (chunk_bytes 0, an empty file, anything "
+      "but a plain uncompressed DLT file). Raises Error (kind 'input') when it cannot be opened.");
   m.def(
       "type_text",
       [](unsigned type, unsigned info) {

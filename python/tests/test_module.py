@@ -4,6 +4,7 @@ decoding releases the GIL."""
 
 import math
 import os
+import subprocess
 import threading
 import time
 
@@ -12,7 +13,7 @@ import pandas as pd
 import pytest
 
 import dltdump
-from conftest import NVGEN, cli_messages, cli_records, dltgen, run
+from conftest import DLTDUMP, ENV, NVGEN, cli_messages, cli_records, dltgen, run
 
 FIELDS = ("position", "counter", "ecu", "app", "ctx", "session", "kind", "type", "subtype", "message_id", "noar",
           "text")
@@ -97,6 +98,11 @@ def test_several_inputs_one_after_the_other(mixed, network):
     got = [(m.input, m.position) for m in dltdump.open([mixed, network])]
     want = [(r["input"], r["position"]) for r in cli_messages(mixed) + cli_messages(network)]
     assert got == want
+    # The same input twice: read twice, one category.
+    df = dltdump.read_dataframe([mixed, network, mixed], text=False)
+    assert list(df["input"].cat.categories) == [mixed, network]
+    assert list(df["input"]) == [mixed] * len(cli_messages(mixed)) + [network] * len(cli_messages(network)) + \
+        [mixed] * len(cli_messages(mixed))
 
 
 FILTERS = [
@@ -160,6 +166,34 @@ def test_errors():
     with pytest.raises(dltdump.Error) as e:
         dltdump.read_dataframe([os.devnull], fibex="/nonexistent/cat.xml")
     assert e.value.kind == "fibex"
+
+
+def test_error_text_is_the_command_lines_escaped_line(work):
+    """A name with control bytes: the message is the line the command line prints (ESC and
+    the like as \\xHH), not the raw bytes; a NUL does not cut it."""
+    name = os.path.join(work, "trip\x1b[31mred\x07.dlt")
+    cli = subprocess.run([DLTDUMP, name], capture_output=True, env=ENV)
+    assert cli.returncode == 3
+    line = cli.stderr.decode().rstrip("\n")
+    assert "\\x1B[31mred\\x07.dlt" in line and "\x1b" not in line
+    for read in (lambda: list(dltdump.open(name)), lambda: dltdump.read_dataframe(name)):
+        with pytest.raises(dltdump.Error) as e:
+            read()
+        assert str(e.value) == line
+        assert e.value.input == name  # the name as given
+    with pytest.raises(dltdump.Error) as e:
+        dltdump.read_dataframe(os.path.join(work, "a\x00b.dlt"))
+    assert "\x00" not in str(e.value) and str(e.value).endswith("a\\x00b.dlt: a file name cannot hold a NUL byte")
+    assert e.value.kind == "input"
+    with pytest.raises(dltdump.Error) as e:
+        dltdump.open("x.dlt", kind="ver\x1bbose\x00!")
+    assert str(e.value) == "Filter: kind 'ver\\x1Bbose\\x00!' is none of verbose, non-verbose, control"
+    with pytest.raises(dltdump.Error) as e:  # a byte that is no UTF-8 (a surrogate escape)
+        dltdump.open("x.dlt", level="lo\udcffud")
+    assert str(e.value).startswith("Filter: level 'lo\\xFFud' is no log level")
+    with pytest.raises(dltdump.Error) as e:
+        dltdump.read_dataframe([os.devnull], fibex="cat\x1b.xml")
+    assert e.value.kind == "fibex" and "cat\\x1B.xml" in str(e.value) and "\x1b" not in str(e.value)
 
 
 def test_corrupt_input_is_skipped_as_the_command_line_does(corrupt):

@@ -17,4 +17,8 @@ namespace dltdump::api {
 // An argument error with message `what`.
 Error argument_error(const std::string& what);
 
+// Throws an Error of `kind` for a file name `name` that holds a NUL byte (the OS would
+// read a shorter name; the messages of the layers below would be cut there).
+void check_name(const std::string& name, Error::Kind kind = Error::Kind::input);
+
 }  // namespace dltdump::api

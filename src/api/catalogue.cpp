@@ -8,6 +8,7 @@ namespace dltdump {
 
 Catalogue::Catalogue(const std::vector<std::string>& paths, CatalogueLookup lookup) {
   try {
+    for (const std::string& path : paths) api::check_name(path, Error::Kind::fibex);
     fibex::Catalogue read = fibex::read_catalogue(paths, {lookup.per_ecu, lookup.id_only});
     auto impl = std::make_shared<Impl>(Impl{std::move(read.catalogue), {}});
     for (const auto& w : read.warnings) impl->warnings.push_back(w.text());

@@ -15,7 +15,9 @@
 #include "app/capture_setup.hpp"
 #include "app/pipeline.hpp"
 #include "dissect/capture_decoder.hpp"
+#include "dlt/cut_points.hpp"
 #include "dlt/framer.hpp"
+#include "dlt/framer_split.hpp"
 #include "filter/filter.hpp"
 #include "filter/filter_sink.hpp"
 #include "input/decompressed_input.hpp"
@@ -98,6 +100,10 @@ struct [[gnu::visibility("hidden")]] Reader::Impl {
   std::unique_ptr<dissect::CaptureDecoder> decoder;
   bool ended = false;
   std::uint64_t offset = 0;
+  // A chunk's reading (ReaderOptions::chunk_bytes): the cut it ends at, unless a packet
+  // straddles it (then the next one).
+  bool chunked = false;
+  std::uint64_t chunk_stop = 0;
   // A fault found after the last messages before it were decoded: thrown by the next step,
   // so that those messages are delivered first.
   std::optional<util::Error> deferred;
@@ -110,7 +116,9 @@ struct [[gnu::visibility("hidden")]] Reader::Impl {
 
   void set_filter(const Filter& f);
   void open();
+  void open_chunk(input::InputFormat used, input::Content content);
   void step_stream();
+  void step_chunk();
   void step_capture();
   void step();
 };
@@ -136,6 +144,10 @@ void Reader::Impl::open() {
       options.format == Format::automatic ? input::format_of(content) : input_format(options.format);
   format = public_format(used);
   const dlt::Catalogue* catalogue = detail::Access::catalogue(options.catalogue);
+  if (options.chunk_bytes > 0) {
+    open_chunk(used, content);
+    return;
+  }
   if (used != input::InputFormat::Pcap) {
     framer = std::make_unique<dlt::Framer>(app::stream_format(used));
     framer->set_payload_gate(filter_sink.get());
@@ -156,6 +168,56 @@ void Reader::Impl::open() {
   decoder = std::make_unique<dissect::CaptureDecoder>(decoder_options, *head);
   packets = std::make_unique<pcap::BatchReader>(*capture);
   if (file->is_mapped()) batch.set_stable(file->whole());  // packets are read in place
+}
+
+void Reader::Impl::open_chunk(input::InputFormat used, input::Content content) {
+  // What the command line's parallel decoder cuts (app/dump_app.cpp): a mapped file whose
+  // content confirms the format; chunk_points gives no cuts for anything else.
+  if (used != input::InputFormat::File || !file || !file->is_mapped() ||
+      !input::confirms(content, input::InputFormat::File))
+    throw api::argument_error(name + ": not read in chunks: only a plain DLT file is (a regular file, uncompressed)");
+  const std::span<const std::uint8_t> whole = file->whole();
+  const std::uint64_t begin = options.chunk_begin;
+  if (begin >= whole.size() || (begin != 0 && dlt::next_verified_packet(whole, begin) != begin))
+    throw api::argument_error(name + ": " + std::to_string(begin) + " is no chunk start (see dltdump::chunk_points)");
+  chunked = true;
+  chunk_stop = dlt::next_cut(whole, begin, options.chunk_bytes);
+  // Positions count from the file's start; the framer starts as the whole read's arrives at
+  // `begin`: between packets, with no skip record open.
+  framer = std::make_unique<dlt::Framer>(dlt::StreamFormat::File, begin);
+  framer->set_payload_gate(filter_sink.get());
+  framer->set_catalogue(detail::Access::catalogue(options.catalogue));
+  framer->set_stop_flag(file->cut_flag());
+  batch.set_stable(whole);
+  offset = begin;
+}
+
+void Reader::Impl::step_chunk() {
+  const std::span<const std::uint8_t> whole = file->whole();
+  file->release_before(framer->fed());  // the last batch is done with
+  while (batch.size() < options.batch_messages) {
+    const std::uint64_t at = framer->fed();
+    if (at > chunk_stop) {
+      // A packet straddled the cut: read on to the next cut, as the parallel decoder does.
+      chunk_stop = dlt::next_cut(whole, chunk_stop, options.chunk_bytes);
+      continue;
+    }
+    if (at == chunk_stop) {
+      // Ended exactly on the cut: the skip record before it is the chunk's (the whole
+      // read delivers it before the packet at the cut).
+      file->check_not_shrunk();
+      dlt::FramerSplit::flush_pending(*framer, *head);
+      ended = true;
+      return;
+    }
+    // A slice at a time, so that a step stops near batch_messages; decoding to the cut in
+    // slices frames as one call does (a skip record stays open across them).
+    dlt::FramerSplit::decode_until(*framer, whole.subspan(at), std::min(chunk_stop, at + kSliceBytes), *head);
+    offset = framer->fed();
+    const std::atomic<bool>* cut = file->cut_flag();
+    if (cut && cut->load(std::memory_order_relaxed)) file->check_not_shrunk();  // cut by another program
+  }
+  file->check_not_shrunk();
 }
 
 void Reader::Impl::step_stream() {
@@ -214,7 +276,8 @@ void Reader::Impl::step() {
         deferred.reset();
         throw e;
       }
-      if (framer) step_stream();
+      if (chunked) step_chunk();
+      else if (framer) step_stream();
       else if (decoder) step_capture();
       else ended = true;
     } catch (...) {
@@ -229,6 +292,7 @@ void Reader::Impl::step() {
 Reader::Reader(const std::string& path, const Filter& filter, ReaderOptions options)
     : impl_(std::make_unique<Impl>(path, std::move(options))) {
   try {
+    api::check_name(path);
     impl_->set_filter(filter);
     const input::InputSpec spec = input::parse_input_argument(path);
     if (spec.is_live())
@@ -249,6 +313,8 @@ Reader Reader::from_memory(std::span<const std::uint8_t> bytes, const Filter& fi
   auto impl = std::make_unique<Impl>(name, std::move(options));
   try {
     impl->set_filter(filter);
+    if (impl->options.chunk_bytes > 0)
+      throw api::argument_error(name + ": bytes in memory are read whole, not in chunks (ReaderOptions::chunk_bytes)");
     impl->memory = bytes;
     impl->open();
   } catch (...) {

@@ -1,6 +1,5 @@
 #include "dlt/cut_points.hpp"
 
-#include <algorithm>
 #include <cstring>
 
 #include "dlt/marker_scan.hpp"
@@ -30,16 +29,18 @@ std::uint64_t next_verified_packet(std::span<const std::uint8_t> file, std::uint
   return size;
 }
 
+std::uint64_t next_cut(std::span<const std::uint8_t> file, std::uint64_t cut, std::uint64_t block_bytes) {
+  const std::uint64_t size = file.size();
+  if (block_bytes == 0 || cut >= size) return size;
+  const std::uint64_t nominal = (cut / block_bytes + 1) * block_bytes;
+  return nominal >= size ? size : next_verified_packet(file, nominal);
+}
+
 CutPoints::CutPoints(std::span<const std::uint8_t> file, std::uint64_t block_bytes)
     : file_(file), block_(block_bytes ? block_bytes : 1) {}
 
 std::uint64_t CutPoints::at(std::size_t k) {
-  while (points_.size() <= k) {
-    const std::uint64_t prev = points_.back();
-    const std::uint64_t nominal = std::max<std::uint64_t>(points_.size() * block_, prev + 1);
-    points_.push_back(prev >= file_.size() || nominal >= file_.size() ? file_.size()
-                                                                      : next_verified_packet(file_, nominal));
-  }
+  while (points_.size() <= k) points_.push_back(next_cut(file_, points_.back(), block_));
   return points_[k];
 }
 

@@ -14,8 +14,14 @@ namespace dltdump::dlt {
 // previous block's framer ran past it and decodes on serially.
 std::uint64_t next_verified_packet(std::span<const std::uint8_t> file, std::uint64_t from);
 
+// The cut after `cut` for blocks of about `block_bytes` (> 0): the first verified packet at
+// or after the next multiple of block_bytes above `cut`; file.size() if there is none. It
+// depends on `cut` alone, so a reader of one block knows where the next begins (the
+// library's chunked reads, dltdump/chunks.hpp) without the cuts before it.
+std::uint64_t next_cut(std::span<const std::uint8_t> file, std::uint64_t cut, std::uint64_t block_bytes);
+
 // The cuts of `file` into blocks of about `block_bytes`: block 0 starts at 0, block k at
-// the first verified packet at or after max(k * block_bytes, start of block k-1 + 1).
+// next_cut of block k-1's start.
 // Cuts are found when first asked for: probing every cut of a file up front would fault in
 // most of a mapping at once (each probe maps a whole page-cache folio), so resident memory
 // would grow with the file. Not thread-safe: callers serialise access.

@@ -1,7 +1,8 @@
-// What a strategy that decodes one DLT file in pieces on several cores needs of a Framer
-// (app/parallel/dlt_blocks), beyond what every framer user needs (dlt/framer.hpp): framing a
-// file held whole in memory up to a given offset, and resuming from there. Kept off
-// Framer's public surface so that its ordinary interface is feed/finish.
+// What decoding one DLT file in pieces needs of a Framer (app/parallel/dlt_blocks on
+// several cores, the library's chunked reads in src/api/reader.cpp), beyond what every
+// framer user needs (dlt/framer.hpp): framing a file held whole in memory up to a given
+// offset, and resuming from there. Kept off Framer's public surface so that its ordinary
+// interface is feed/finish.
 #pragma once
 
 #include <cstdint>

@@ -205,6 +205,33 @@ TEST(ApiReader, ErrorsAreDltdumpErrors) {
   EXPECT_THROW(dltdump::Catalogue({"/nonexistent/ecu.xml"}), dltdump::Error);
 }
 
+// what() is the line the command line prints: control bytes as \xHH, and whole — a NUL in
+// a name neither cuts the message nor the name the OS is asked for.
+TEST(ApiReader, ErrorTextIsOneEscapedLine) {
+  using namespace std::string_literals;
+  for (const std::string& name : {"/nonexistent/a\x1b[2Jb\n.dlt"s, "/nonexistent/a\0b.dlt"s}) {
+    try {
+      dltdump::Reader r(name);
+      FAIL() << "no error";
+    } catch (const dltdump::Error& e) {
+      EXPECT_EQ(e.kind(), dltdump::Error::Kind::input);
+      EXPECT_EQ(e.input(), name);
+      const std::string what = e.what();
+      EXPECT_EQ(what.find_first_of("\x1b\n"), std::string::npos) << what;
+      EXPECT_TRUE(what.find("/nonexistent/a\\x1B[2Jb\\x0A.dlt") != std::string::npos ||
+                  what.find("/nonexistent/a\\x00b.dlt: a file name cannot hold a NUL byte") != std::string::npos)
+          << what;
+    }
+  }
+  try {
+    dltdump::Catalogue c({"cat\0.xml"s});
+    FAIL() << "no error";
+  } catch (const dltdump::Error& e) {
+    EXPECT_EQ(e.kind(), dltdump::Error::Kind::fibex);
+    EXPECT_NE(std::string(e.what()).find("cat\\x00.xml"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ApiReader, CorruptBytesAreSkipped) {
   Bytes f = sample_file();
   const std::size_t first = log_message("NAV", "MAIN", 0x31, "route lost", 100, 1).size();

@@ -33,6 +33,15 @@ for t in 1 2 3; do
   cmp -s "$work/big.exp" "$work/big.out"
   check "9 MiB corrupted file with --threads=$t matches the generator" $?
 done
+# 1c. Payloads that log whole DLT records with a marker after them (false verified packet
+# starts: a block's cut may fall inside a packet, which then straddles it; with seed 5, one
+# of the four cuts of 2 MiB blocks does).
+"$DLTGEN" --format file --size 9M --seed 5 --nested 30 --corrupt 2 --expect "$work/nested.exp" -o "$work/nested.dlt"
+for t in 1 3; do
+  "$DLTDUMP" --threads=$t "$work/nested.dlt" > "$work/nested.out"
+  cmp -s "$work/nested.exp" "$work/nested.out"
+  check "9 MiB file with nested records, --threads=$t, matches the generator" $?
+done
 out=$("$DLTDUMP" --threads=0 x 2> /dev/null); rc=$?
 expect_eq "--threads=0 is an option error (nothing on stdout)" "1:" "$rc:$out"
 
