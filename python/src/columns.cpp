@@ -185,6 +185,15 @@ struct Columns {
 
 }  // namespace
 
+void init_numpy() {
+  try {
+    py::module_::import("numpy");
+    (void)py::dtype::of<std::int64_t>();  // pybind11's numpy API, set up now
+  } catch (const py::error_already_set& e) {
+    if (!e.matches(PyExc_ImportError)) throw;  // no numpy: read_dataframe raises ImportError then
+  }
+}
+
 py::str id_text(Id id) {
   char chars[4];
   const std::size_t n = id.size();

@@ -189,6 +189,7 @@ PYBIND11_MODULE(_dltdump, m) {
   using namespace dltdump;
   using namespace dltdump::python;
   m.doc() = "The dltdump C++ API for Python (the package dltdump wraps it: use that).";
+  init_numpy();  // now, under the import lock: not first from two threads (columns.hpp)
 
   // dltdump.Error: the message, and the C++ Error's kind, input and offset as attributes.
   static py::exception<Error> error_type(m, "Error", PyExc_Exception);
