@@ -61,3 +61,23 @@ def test_first_reads_from_threads_at_once_do_not_hang(work, trip):
         r = python(script, timeout=120)
         assert r.returncode == 0, r.stderr
         assert int(r.stdout) == 2 * len(cli_messages(trip)) + len(cli_messages(net)) + len(cli_messages(gz))
+
+
+# 2: ids that show alike ("AP\x01" and "AP\x02" both as "AP.") made repeated categories.
+def test_ids_that_show_alike_are_one_category(work, damaged):
+    one = dltgen(work, "usage_ap1.dlt", "--count", "300", "--seed", "44", "--rare-app", "AP\x01")
+    two = dltgen(work, "usage_ap2.dlt", "--count", "300", "--seed", "45", "--rare-app", "AP\x02")
+    df = dltdump.read_dataframe([one, two])
+    want = cli_messages(one, two)
+    assert df["app"].astype(str).tolist() == [r["app"] for r in want]
+    assert (df["app"] == "AP.").sum() == 6 and list(df["app"].cat.categories).count("AP.") == 1
+    df = dltdump.read_dataframe(damaged)
+    assert df["position"].tolist() == [r["position"] for r in cli_messages(damaged)]
+    assert df["ecu"].astype(str).tolist() == [r["ecu"] for r in cli_messages(damaged)]
+
+
+# 3: an input given twice is read twice, as the command line does, one category.
+def test_an_input_given_twice(trip):
+    df = dltdump.read_dataframe([trip, trip])
+    assert len(df) == len(cli_messages(trip, trip)) == 2 * len(cli_messages(trip))
+    assert list(df["input"].cat.categories) == [trip] and (df["input"] == trip).all()
