@@ -42,8 +42,8 @@ namespace dltdump {
 struct ReaderOptions {
   Format format = Format::automatic;           // --format
   std::optional<Catalogue> catalogue;          // --fibex: describes non-verbose messages
-  std::vector<std::uint16_t> udp_ports{3490};  // captures: UDP datagrams to these ports
-  std::vector<std::uint16_t> tcp_ports{3490};  // captures: TCP segments to or from these
+  std::vector<std::uint16_t> udp_ports{3490};  // captures: UDP datagrams to these ports (at least one)
+  std::vector<std::uint16_t> tcp_ports{3490};  // captures: TCP segments to or from these (at least one)
   std::size_t batch_messages = 1024;           // messages a step stops at (see above; at least 1)
   std::uint32_t max_ratio = 500;               // --max-ratio: a compressed input's bound (0: none)
 };
@@ -52,8 +52,8 @@ class DLTDUMP_API Reader {
  public:
   // Opens `path` ("-": standard input; a file:// URI names a file too); compressed data
   // (gzip, zstd, xz, bzip2) is read decompressed on a thread of its own. Throws Error
-  // (input) when it cannot be opened or is a capture of a link type that is not decoded; Error (argument) for a filter
-  // that can never work (a bad regular expression).
+  // (input) when it cannot be opened, its name holds a NUL byte or it is a capture of a link type that is not
+  // decoded; Error (argument) for a filter that can never work (a bad regular expression) or an empty port list.
   explicit Reader(const std::string& path, const Filter& filter = Filter{}, ReaderOptions options = {});
   // Reads `bytes` (kept by the caller until the Reader ends), named `name` in errors. A
   // capture in memory is copied once (captures are read from a file).
@@ -64,6 +64,8 @@ class DLTDUMP_API Reader {
   static Reader from_memory(std::vector<std::uint8_t>&& bytes, const Filter& filter = Filter{},
                             ReaderOptions options = {}, const std::string& name = "<memory>") = delete;
 
+  // A moved-from Reader is at its end: next_batch() gives no messages, name() is "", the
+  // counts are 0 and format() is file.
   Reader(Reader&& other) noexcept;
   Reader& operator=(Reader&& other) noexcept;
   Reader(const Reader&) = delete;

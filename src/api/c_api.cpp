@@ -104,6 +104,8 @@ dltdump_status dltdump_reader_open(const char* path, const dltdump_filter* filte
                                    size_t fibex_count, dltdump_reader** out) {
   if (!path) return null_argument("path");
   if (!fibex && fibex_count) return null_argument("fibex");
+  for (size_t k = 0; k < fibex_count; ++k)
+    if (!fibex[k]) return null_argument(("fibex[" + std::to_string(k) + "]").c_str());
   struct Args {
     const char* path;
     const dltdump_filter* filter;
@@ -176,6 +178,11 @@ uint32_t dltdump_message_id(const dltdump_message* m) { return msg(m).message_id
 uint64_t dltdump_message_position(const dltdump_message* m) { return msg(m).position(); }
 
 size_t dltdump_message_text(const dltdump_message* m, char* text, size_t size) {
+  if (!m) {
+    null_argument("m");
+    if (size > 0 && text) text[0] = '\0';
+    return 0;
+  }
   std::string t;
   try {
     t = msg(m).text();

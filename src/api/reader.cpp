@@ -226,9 +226,29 @@ void Reader::Impl::step() {
   for (const dlt::Message& m : batch.records()) views.push_back(detail::Access::message(m));
 }
 
+namespace {
+
+// Options that can never read anything are refused, not read as nothing: a capture's
+// messages come from the ports given, so a list without one is a mistake.
+void check_options(const ReaderOptions& options) {
+  if (options.udp_ports.empty())
+    throw api::argument_error("ReaderOptions: udp_ports is empty (a capture's UDP datagrams need a port to go to)");
+  if (options.tcp_ports.empty())
+    throw api::argument_error("ReaderOptions: tcp_ports is empty (a capture's TCP segments need a port)");
+}
+
+}  // namespace
+
 Reader::Reader(const std::string& path, const Filter& filter, ReaderOptions options)
     : impl_(std::make_unique<Impl>(path, std::move(options))) {
+  // The operating system's file names end at a NUL: "a.dlt\0junk" would open a.dlt.
+  if (path.find('\0') != std::string::npos) {
+    std::string shown;
+    for (const char c : path) shown += c == '\0' ? std::string("\\0") : std::string(1, c);
+    throw Error(Error::Kind::input, path, std::nullopt, shown + ": an input name holds a NUL byte, no file name does");
+  }
   try {
+    check_options(impl_->options);
     impl_->set_filter(filter);
     const input::InputSpec spec = input::parse_input_argument(path);
     if (spec.is_live())
@@ -248,6 +268,7 @@ Reader Reader::from_memory(std::span<const std::uint8_t> bytes, const Filter& fi
                            const std::string& name) {
   auto impl = std::make_unique<Impl>(name, std::move(options));
   try {
+    check_options(impl->options);
     impl->set_filter(filter);
     impl->memory = bytes;
     impl->open();
@@ -262,14 +283,19 @@ Reader::Reader(Reader&& other) noexcept = default;
 Reader& Reader::operator=(Reader&& other) noexcept = default;
 Reader::~Reader() = default;
 
+// A moved-from Reader has no Impl: it is at its end, with no name and nothing read.
 std::span<const Message> Reader::next_batch() {
+  if (!impl_) return {};
   impl_->step();
   return impl_->views;
 }
 
-const std::string& Reader::name() const noexcept { return impl_->name; }
-Format Reader::format() const noexcept { return impl_->format; }
-std::uint64_t Reader::skipped_bytes() const noexcept { return impl_->batch.skipped_bytes(); }
-std::uint64_t Reader::offset() const noexcept { return impl_->offset; }
+const std::string& Reader::name() const noexcept {
+  static const std::string none;
+  return impl_ ? impl_->name : none;
+}
+Format Reader::format() const noexcept { return impl_ ? impl_->format : Format::file; }
+std::uint64_t Reader::skipped_bytes() const noexcept { return impl_ ? impl_->batch.skipped_bytes() : 0; }
+std::uint64_t Reader::offset() const noexcept { return impl_ ? impl_->offset : 0; }
 
 }  // namespace dltdump

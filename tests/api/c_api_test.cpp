@@ -69,3 +69,19 @@ TEST(CApi, ErrorsAreStatusCodes) {
   EXPECT_EQ(dltdump_reader_next(nullptr, nullptr), DLTDUMP_ERROR_ARGUMENT);
   EXPECT_STRNE(dltdump_version(), "");
 }
+
+// Issue #27 (6): dltdump_message_text(NULL, ...) crashed; a NULL FIBEX path was an internal
+// error ("basic_string: construction from null is not valid").
+TEST(CApi, NullArguments) {
+  char text[4] = "xyz";
+  EXPECT_EQ(dltdump_message_text(nullptr, text, sizeof text), 0u);
+  EXPECT_STREQ(text, "");
+  EXPECT_NE(std::string(dltdump_last_error()).find("NULL"), std::string::npos) << dltdump_last_error();
+  EXPECT_EQ(dltdump_message_text(nullptr, nullptr, 0), 0u);
+  const char* fibex[] = {"/nonexistent/ecu.xml", nullptr};
+  dltdump_reader* r = nullptr;
+  EXPECT_EQ(dltdump_reader_open("-", nullptr, fibex, 2, &r), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(r, nullptr);
+  EXPECT_NE(std::string(dltdump_last_error()).find("fibex[1]"), std::string::npos) << dltdump_last_error();
+}
+
