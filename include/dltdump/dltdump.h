@@ -59,7 +59,8 @@ DLTDUMP_C_API dltdump_status dltdump_filter_ctxid(dltdump_filter* filter, const 
 /* Log messages of `level` (1 fatal ... 6 verbose) or a more severe one. */
 DLTDUMP_C_API dltdump_status dltdump_filter_level(dltdump_filter* filter, int level);
 DLTDUMP_C_API dltdump_status dltdump_filter_message_id(dltdump_filter* filter, uint32_t id);
-/* Times in microseconds since 1970 UTC, inclusive. */
+/* Times in microseconds since 1970 UTC, inclusive; DLTDUMP_ERROR_ARGUMENT (nothing set) when
+ * not_before_us > not_after_us. */
 DLTDUMP_C_API dltdump_status dltdump_filter_time_range(dltdump_filter* filter, int64_t not_before_us,
                                                        int64_t not_after_us);
 DLTDUMP_C_API dltdump_status dltdump_filter_contains(dltdump_filter* filter, const char* text);

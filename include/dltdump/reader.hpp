@@ -53,7 +53,8 @@ class DLTDUMP_API Reader {
   // Opens `path` ("-": standard input; a file:// URI names a file too); compressed data
   // (gzip, zstd, xz, bzip2) is read decompressed on a thread of its own. Throws Error
   // (input) when it cannot be opened, its name holds a NUL byte or it is a capture of a link type that is not
-  // decoded; Error (argument) for a filter that can never work (a bad regular expression) or an empty port list.
+  // decoded; Error (argument) for a filter that can never work (a bad regular expression, not_before after
+  // not_after) or an empty port list.
   explicit Reader(const std::string& path, const Filter& filter = Filter{}, ReaderOptions options = {});
   // Reads `bytes` (kept by the caller until the Reader ends), named `name` in errors. A
   // capture in memory is copied once (captures are read from a file).

@@ -32,6 +32,8 @@ value or a list of them (any of them matches), and every filter given must match
                                        describing non-verbose messages; with
                                        ``nv_multiecu=True``, ``nv_noexthdr=True``
 ``format``                             ``"auto"``, ``"file"``, ``"ser"``, ``"net"``, ``"pcap"``
+                                       (any case)
+``filter``                             a :class:`Filter` to start from (copied)
 =====================================  ===================================================
 
 The filtering is the command line's own (the C++ ``dltdump::Filter``), run in C++.
@@ -41,6 +43,8 @@ Everything dltdump finds wrong raises :class:`Error`; an unknown keyword raises 
 from __future__ import annotations
 
 import datetime as _datetime
+import math as _math
+import operator as _operator
 import os as _os
 from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
 
@@ -50,7 +54,7 @@ from . import _dltdump
 __all__ = ["open", "read_dataframe", "make_filter", "Catalogue", "Error", "Filter", "Message", "LEVELS", "version"]
 __version__ = version()
 
-PathLike = Union[str, "_os.PathLike[str]"]
+PathLike = Union[str, bytes, "_os.PathLike[str]", "_os.PathLike[bytes]"]
 Paths = Union[PathLike, Sequence[PathLike]]
 
 #: Level names by code (Message.level, the DataFrame's ``level`` column); 0: no level.
@@ -109,10 +113,23 @@ def _type(value: Any) -> tuple[int, int]:
     return (msin >> 1) & 7, msin >> 4
 
 
+def _whole(value: Any, name: str, low: int, high: int) -> int:
+    """An int (or its digits) from low to high, as the command line's whole-number options."""
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        n = int(value.strip(), 0) if isinstance(value, str) else _operator.index(value)
+    except (TypeError, ValueError):
+        n = None
+    if n is None or not low <= n <= high:
+        raise _argument_error(f"{name} {value!r} must be a whole number from {low} to {high}")
+    return n
+
+
 def _level(value: Any) -> int:
     if isinstance(value, str) and value.strip().lower() in LEVELS[1:]:
         return LEVELS.index(value.strip().lower())
-    if isinstance(value, int) and 1 <= value <= 6:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 6:
         return value
     raise _argument_error(f"level {value!r} is no log level: fatal, error, warn, info, debug, verbose (or 1-6)")
 
@@ -124,17 +141,26 @@ def _microseconds(value: Any) -> int:
         epoch = _datetime.datetime(1970, 1, 1, tzinfo=_datetime.timezone.utc)
         return (value - epoch) // _datetime.timedelta(microseconds=1)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return round(value * 1_000_000)
+        if isinstance(value, float) and not _math.isfinite(value):
+            raise _argument_error(f"time {value!r} is no time")
+        us = round(value * 1_000_000)
+        if not -2**63 <= us < 2**63:
+            raise _argument_error(f"time {value!r} is out of range (microseconds since 1970 in 64 bits)")
+        return us
     raise _argument_error(f"time {value!r} is neither a datetime nor seconds since 1970")
 
 
 def make_filter(**filters: Any) -> tuple[Filter, Catalogue | None, Format]:
     """The Filter, catalogue and format that keyword filters (see the module's help) ask for."""
-    f = Filter()
+    base = filters.pop("filter", None)
+    if base is not None and not isinstance(base, Filter):
+        raise TypeError(f"dltdump: filter must be a dltdump.Filter, not {type(base).__name__}")
+    f = Filter(base) if base is not None else Filter()  # a copy: the caller's stays as it is
     catalogue = None
     # --nv-multiecu, --nv-noexthdr: how the catalogue finds a message's frame.
     lookup = dict(per_ecu=bool(filters.pop("nv_multiecu", False)), id_only=bool(filters.pop("nv_noexthdr", False)))
     fmt = Format.automatic
+    times: dict[str, int] = {}
     for key, value in filters.items():
         key = _ALIASES.get(key, key)
         if value is None:
@@ -144,7 +170,7 @@ def make_filter(**filters: Any) -> tuple[Filter, Catalogue | None, Format]:
                 getattr(f, key)(v)
         elif key == "session":
             for v in _many(value):
-                f.session(int(v) & 0xFFFFFFFF)
+                f.session(_whole(v, "sessionid", -2**31, 2**32 - 1) & 0xFFFFFFFF)
         elif key == "level":
             f.level(_level(value))
         elif key in ("type", "not_type"):
@@ -160,9 +186,10 @@ def make_filter(**filters: Any) -> tuple[Filter, Catalogue | None, Format]:
                 f.kind(key.replace("_", "-"))
         elif key == "messageid":
             for v in _many(value):
-                f.message_id(int(v))
+                f.message_id(_whole(v, "messageid", 0, 2**32 - 1))
         elif key in ("not_before", "not_after"):
-            getattr(f, key)(_microseconds(value))
+            times[key] = _microseconds(value)
+            getattr(f, key)(times[key])
         elif key == "s":
             for v in _many(value):
                 f.contains(v)
@@ -174,20 +201,32 @@ def make_filter(**filters: Any) -> tuple[Filter, Catalogue | None, Format]:
         elif key == "v":
             f.invert(bool(value))
         elif key == "fibex":
-            catalogue = value if isinstance(value, Catalogue) else Catalogue([_os.fspath(p) for p in _many(value)], **lookup)
+            if isinstance(value, Catalogue):
+                # Its lookup was fixed when it was read: a keyword here would be ignored.
+                if any(lookup.values()):
+                    raise _argument_error("nv_multiecu and nv_noexthdr go with FIBEX paths; a Catalogue has its own "
+                                          "(Catalogue(paths, per_ecu=True, id_only=True))")
+                catalogue = value
+            else:
+                catalogue = Catalogue([_os.fspath(p) for p in _many(value)], **lookup)
         elif key == "format":
-            if value not in _FORMATS:
+            name = value.strip().lower() if isinstance(value, str) else value
+            if name not in _FORMATS:
                 raise _argument_error(f"format {value!r} is none of {', '.join(_FORMATS)}")
-            fmt = _FORMATS[value]
+            fmt = _FORMATS[name]
         else:
             raise TypeError(f"dltdump: unknown filter {key!r}")
+    if times.get("not_before", -2**63) > times.get("not_after", 2**63):
+        raise _argument_error("nothing to filter, not_before must be earlier than not_after")
     return f, catalogue, fmt
 
 
-def _paths(paths: Paths) -> list[str]:
-    if isinstance(paths, (str, _os.PathLike)):
-        return [_os.fspath(paths)]
-    return [_os.fspath(p) for p in paths]
+def _paths(paths: Paths) -> list[bytes]:
+    """The inputs' names as the bytes the system takes: a str as os.fsencode makes them (so
+    a name os.listdir gave with undecodable bytes reads the file), bytes, os.PathLike."""
+    if isinstance(paths, (str, bytes, _os.PathLike)):
+        paths = [paths]
+    return [_os.fsencode(p) for p in paths]
 
 
 def open(paths: Paths, **filters: Any) -> Iterator[Message]:  # noqa: A001 (as the built-in: a reading)

@@ -222,6 +222,7 @@ PYBIND11_MODULE(_dltdump, m) {
                      "The command line's filter options as a value (dltdump::Filter): each method adds to its "
                      "group and returns the filter. Any value of a group matches; every group given must.")
       .def(py::init<>())
+      .def(py::init<const Filter&>(), "other"_a, "A copy of `other`.")
       .def("ecuid", &Filter::ecuid, py::return_value_policy::reference_internal, "--ecuid")
       .def("appid", &Filter::appid, py::return_value_policy::reference_internal, "--appid")
       .def("ctxid", &Filter::ctxid, py::return_value_policy::reference_internal, "--ctxid")
@@ -284,7 +285,14 @@ PYBIND11_MODULE(_dltdump, m) {
 
   py::class_<PyMessage>(m, "Message",
                         "One decoded message, its values copied (see the dltdump package's documentation).")
-      .def_readonly("input", &PyMessage::input, "The input as given.")
+      .def_property_readonly(
+          "input",
+          [](const PyMessage& p) {
+            PyObject* s = PyUnicode_DecodeFSDefaultAndSize(p.input.data(), static_cast<Py_ssize_t>(p.input.size()));
+            if (!s) throw py::error_already_set();
+            return py::reinterpret_steal<py::str>(s);
+          },
+          "The input as given (a file name as os.fsdecode gives it).")
       .def_readonly("position", &PyMessage::position, "Offset of the message in its input's DLT stream.")
       .def_readonly("time_us", &PyMessage::time_us,
                     "Storage header or capture time, microseconds since 1970 (UTC); None without a time source.")

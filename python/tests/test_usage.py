@@ -81,3 +81,86 @@ def test_an_input_given_twice(trip):
     df = dltdump.read_dataframe([trip, trip])
     assert len(df) == len(cli_messages(trip, trip)) == 2 * len(cli_messages(trip))
     assert list(df["input"].cat.categories) == [trip] and (df["input"] == trip).all()
+
+
+# 10: the system's file names end at a NUL: "a.dlt\0junk" read a.dlt.
+def test_a_name_with_a_nul_is_refused(trip):
+    for read in (dltdump.read_dataframe, lambda p: list(dltdump.open(p))):
+        with pytest.raises(dltdump.Error) as e:
+            read(trip + "\0junk")
+        assert e.value.kind == "input" and "\\0junk" in str(e.value)
+
+
+# 12: names os.listdir gives (undecodable bytes as surrogates), bytes and paths.
+def test_names_the_system_allows(work, trip):
+    folder = os.path.join(work, "usage_names")
+    os.makedirs(folder, exist_ok=True)
+    raw = os.path.join(os.fsencode(folder), b"bad\xff\xfe.dlt")
+    with open(trip, "rb") as f, open(raw, "wb") as out:
+        out.write(f.read())
+    [name] = [os.path.join(folder, n) for n in os.listdir(folder)]
+    want = [r["position"] for r in cli_messages(trip)]
+    for given in (name, raw, pathlib.Path(name), [raw]):
+        df = dltdump.read_dataframe(given)
+        assert df["position"].tolist() == want
+        assert list(df["input"].cat.categories) == [name]
+        messages = list(dltdump.open(given))
+        assert [m.position for m in messages] == want and messages[0].input == name
+
+
+def assert_argument_error(**filters):
+    with pytest.raises(dltdump.Error) as e:
+        dltdump.open("x.dlt", **filters)
+    assert e.value.kind == "argument", filters
+    return str(e.value)
+
+
+# 7: the command line takes session ids from -2147483648 to 4294967295; 2**40 wrapped to 0.
+def test_session_ids_outside_32_bits_are_refused(trip):
+    for bad in (2**40, 2**32, -2**31 - 1, 1.5, True, "x"):
+        assert "sessionid" in assert_argument_error(sessionid=bad)
+    sessions = {r["session"] for r in cli_messages(trip)}
+    some = next(s for s in sessions if s is not None and s > 0)
+    df = dltdump.read_dataframe(trip, sessionid=some)
+    assert len(df) and df["position"].tolist() == dltdump.read_dataframe(trip, sessionid=str(some))["position"].tolist()
+    assert len(dltdump.read_dataframe(trip, sessionid=[2**32 - 1, -2**31])) == 0
+
+
+# 8: a Catalogue's lookup is fixed when it is read: nv_multiecu with one was ignored.
+def test_lookup_options_with_a_catalogue_are_refused(work):
+    cat = os.path.join(work, "usage_cat")
+    log = os.path.join(work, "usage_nv.dlt")
+    if not os.path.exists(log):
+        run([NVGEN, "--mode", "multiecu", "--count", "200", "--seed", "7", "--catalogue", cat, "-o", log])
+    catalogue = dltdump.Catalogue([cat])
+    for option in ("nv_multiecu", "nv_noexthdr"):
+        with pytest.raises(dltdump.Error) as e:
+            dltdump.read_dataframe(log, fibex=catalogue, **{option: True})
+        assert e.value.kind == "argument"
+    per_ecu = dltdump.Catalogue([cat], per_ecu=True)
+    got = dltdump.read_dataframe(log, fibex=per_ecu)["text"].tolist()
+    assert got == [r["text"] for r in cli_messages("--fibex", cat, "--nv-multiecu", log)]
+
+
+# 14: values the command line refuses raise Error (argument), as python.md says.
+def test_values_that_can_never_match(trip):
+    for bad in (dict(s="a\tb"), dict(s=b"\xff"), dict(r=b"\xff"), dict(not_before=2e9, not_after=1e9),
+                dict(messageid=-1), dict(messageid=2**40), dict(not_before=1e300), dict(not_before=float("nan")),
+                dict(level=True)):
+        assert_argument_error(**bad)
+    with pytest.raises(dltdump.Error) as e:
+        dltdump.read_dataframe(trip, filter=dltdump.Filter().not_before(2_000_000_000_000_000)
+                               .not_after(1_000_000_000_000_000))
+    assert e.value.kind == "argument"
+    assert len(dltdump.read_dataframe(trip, format="FILE")) == len(cli_messages("--format", "FILE", trip))
+
+
+# 18: a Filter is accepted (copied, the keywords added to the copy).
+def test_a_filter_object(trip):
+    base = dltdump.Filter().appid("NAV")
+    df = dltdump.read_dataframe(trip, filter=base, level="warn")
+    assert df["position"].tolist() == [r["position"] for r in cli_messages("--appid", "NAV", "--level", "warn", trip)]
+    assert [m.position for m in dltdump.open(trip, filter=base)] == \
+        [r["position"] for r in cli_messages("--appid", "NAV", trip)]
+    with pytest.raises(TypeError):
+        dltdump.open(trip, filter="NAV")

@@ -94,6 +94,11 @@ dltdump_status dltdump_filter_message_id(dltdump_filter* filter, uint32_t id) {
 }
 dltdump_status dltdump_filter_time_range(dltdump_filter* filter, int64_t not_before_us, int64_t not_after_us) {
   if (!filter) return null_argument("filter");
+  if (not_before_us > not_after_us) {  // as a Reader would refuse them (nothing could pass)
+    last_error = "Filter: nothing to filter, not_before " + std::to_string(not_before_us) +
+                 " us must be earlier than not_after " + std::to_string(not_after_us) + " us";
+    return DLTDUMP_ERROR_ARGUMENT;
+  }
   return guarded([&] {
     filter->filter.not_before(dltdump::Time(std::chrono::microseconds(not_before_us)))
         .not_after(dltdump::Time(std::chrono::microseconds(not_after_us)));

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -23,6 +25,7 @@
 #include "input/input_spec.hpp"
 #include "pcap/capture_reader.hpp"
 #include "pcap/replay.hpp"
+#include "util/date_parse.hpp"
 #include "util/error.hpp"
 #include "util/input_file.hpp"
 #include "util/scoped_fd.hpp"
@@ -115,8 +118,28 @@ struct [[gnu::visibility("hidden")]] Reader::Impl {
   void step();
 };
 
+namespace {
+
+// A time for a message: UTC seconds where 100 ns ticks hold it, else microseconds.
+std::string time_text(std::int64_t us) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max() / 10;
+  if (us > kMax || us < -kMax) return std::to_string(us) + " us";
+  return util::format_utc_seconds(us * 10);
+}
+
+// not_before after not_after lets nothing pass: refused as the command line refuses it
+// (checked here, not as a bound is set: moving both bounds may pass such a state).
+void check_time_range(const filter::FilterSpec& spec) {
+  if (spec.not_before_us && spec.not_after_us && *spec.not_before_us > *spec.not_after_us)
+    throw api::argument_error("Filter: nothing to filter, not_before " + time_text(*spec.not_before_us) +
+                              " must be earlier than not_after " + time_text(*spec.not_after_us));
+}
+
+}  // namespace
+
 void Reader::Impl::set_filter(const Filter& f) {
   filter::FilterSpec spec = detail::Access::spec(f);
+  check_time_range(spec);
   if (spec.invert && !spec.any())
     throw api::argument_error("Filter: invert() needs a filter to invert (without one, nothing would pass)");
   if (!spec.any()) return;

@@ -85,3 +85,12 @@ TEST(CApi, NullArguments) {
   EXPECT_NE(std::string(dltdump_last_error()).find("fibex[1]"), std::string::npos) << dltdump_last_error();
 }
 
+// Issue #27 (14): bounds the wrong way round, a search text no line can hold.
+TEST(CApi, FilterValuesThatCanNeverMatch) {
+  dltdump_filter* f = dltdump_filter_new();
+  EXPECT_EQ(dltdump_filter_time_range(f, 2'000'000'000'000'000, 1'000'000'000'000'000), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_filter_time_range(f, 1'000'000'000'000'000, 1'000'000'000'000'000), DLTDUMP_OK);
+  EXPECT_EQ(dltdump_filter_contains(f, "a\tb"), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_filter_contains(f, "a\xff"), DLTDUMP_ERROR_ARGUMENT);
+  dltdump_filter_free(f);
+}

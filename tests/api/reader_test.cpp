@@ -452,6 +452,36 @@ TEST(ApiReader, RefusesANameWithANul) {
   std::remove(path.c_str());
 }
 
+// Issue #27 (14): filter values the command line refuses (they can never match) are
+// refused by the API too, with the command line's checks.
+TEST(ApiReader, FilterValuesThatCanNeverMatch) {
+  for (const char* text : {"a\tb", "\x7f", "\xff", "\xc2\x85"}) {
+    try {
+      dltdump::Filter{}.contains(text);
+      FAIL() << "no error for " << text;
+    } catch (const dltdump::Error& e) {
+      EXPECT_EQ(e.kind(), dltdump::Error::Kind::argument);
+    }
+  }
+  EXPECT_NO_THROW(dltdump::Filter{}.contains("ä b"));
+  EXPECT_THROW(dltdump::Filter{}.regex("\xff"), dltdump::Error);
+  EXPECT_NO_THROW(dltdump::Filter{}.regex("[^\t]"));
+  const dltdump::Time early{std::chrono::seconds(1'000'000'000)};
+  const dltdump::Time late{std::chrono::seconds(2'000'000'000)};
+  const Bytes file = sample_file();
+  try {
+    auto r = dltdump::Reader::from_memory(file, dltdump::Filter{}.not_before(late).not_after(early));
+    FAIL() << "no error";
+  } catch (const dltdump::Error& e) {
+    EXPECT_EQ(e.kind(), dltdump::Error::Kind::argument);
+    EXPECT_NE(std::string(e.what()).find("2033-05-18T03:33:20"), std::string::npos) << e.what();
+  }
+  // Bounds moved one at a time pass through a reversed window: only the Reader checks.
+  dltdump::Filter moving = dltdump::Filter{}.not_before(early).not_after(early);
+  moving.not_before(late).not_after(late);
+  EXPECT_NO_THROW(dltdump::Reader::from_memory(file, moving));
+}
+
 // Issue #27 (19): an empty port list read nothing and said "no UDP datagrams to ports ;".
 TEST(ApiReader, RefusesEmptyPortLists) {
   const Bytes file = sample_file();
