@@ -77,9 +77,13 @@ py::object argument_value(const std::vector<Argument>& args, std::size_t& k) {
   switch (a.type()) {
     case Argument::Type::string:
     case Argument::Type::trace: {
-      const std::string s = a.as_string();
-      return py::reinterpret_steal<py::object>(
-          PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace"));
+      // The exact characters, controls too (as the JSON records give them), not the line's
+      // '.' of as_string(); invalid UTF-8 as U+FFFD.
+      const auto bytes = a.bytes();
+      PyObject* s = PyUnicode_Decode(reinterpret_cast<const char*>(bytes.data()), static_cast<Py_ssize_t>(bytes.size()),
+                                     a.utf8() ? "utf-8" : "iso8859-15", "replace");
+      if (!s) throw py::error_already_set();
+      return py::reinterpret_steal<py::object>(s);
     }
     case Argument::Type::raw: return py::bytes(reinterpret_cast<const char*>(a.bytes().data()), a.bytes().size());
     case Argument::Type::structure: {

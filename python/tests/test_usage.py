@@ -142,6 +142,21 @@ def test_lookup_options_with_a_catalogue_are_refused(work):
     assert got == [r["text"] for r in cli_messages("--fibex", cat, "--nv-multiecu", log)]
 
 
+# 9: a string argument is its exact characters (as in the JSON records), not the line's '.'.
+def test_string_arguments_are_exact(damaged):
+    records = cli_messages(damaged)
+    controls = 0
+    for m, r in zip(dltdump.open(damaged), records):
+        assert m.position == r["position"]
+        if r["kind"] != "verbose":
+            continue
+        want = [a["value"] for a in r["args"] if a["type"] in ("string", "trace")]
+        got = [a for a in m.args if isinstance(a, str)]
+        assert got == want, (m, r)
+        controls += sum(any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in a) for a in got)
+    assert controls > 0  # the damage made some
+
+
 # 14: values the command line refuses raise Error (argument), as python.md says.
 def test_values_that_can_never_match(trip):
     for bad in (dict(s="a\tb"), dict(s=b"\xff"), dict(r=b"\xff"), dict(not_before=2e9, not_after=1e9),
