@@ -263,6 +263,8 @@ py::dict read_columns(const ColumnRequest& request) {
       texts.add(chunk_text, chunk_ends);
       chunk_text.clear();
       chunk_ends.clear();
+      // Ctrl-C (a signal handler raising) stops the reading here, not after the last input.
+      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
     }
     skipped += reader->skipped_bytes();
   }

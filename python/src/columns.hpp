@@ -25,7 +25,8 @@ struct ColumnRequest {
 };
 
 // The columns, as a dict of name → numpy array: see python/dltdump/__init__.py
-// (read_dataframe), which makes the DataFrame of them. Throws dltdump::Error.
+// (read_dataframe), which makes the DataFrame of them. Throws dltdump::Error, or
+// py::error_already_set when a signal handler raises between chunks (KeyboardInterrupt).
 pybind11::dict read_columns(const ColumnRequest& request);
 
 // Sets up numpy and pybind11's numpy API (a no-op without numpy). Called once, when the

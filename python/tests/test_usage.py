@@ -179,3 +179,35 @@ def test_a_filter_object(trip):
         [r["position"] for r in cli_messages("--appid", "NAV", trip)]
     with pytest.raises(TypeError):
         dltdump.open(trip, filter="NAV")
+
+
+# 11: Ctrl-C stops a read between chunks, not after the last input.
+def test_ctrl_c_stops_a_read(trip):
+    # Standard input that never ends: before the fix the read waited for its end.
+    script = """
+        import dltdump
+        try:
+            print("reading", flush=True)  # in the try: the signal may come at once
+            dltdump.read_dataframe("-")
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+        """
+    data = pathlib.Path(trip).read_bytes()
+    chunks = 70_000 // len(cli_messages(trip)) + 1  # more than a chunk of messages
+    p = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert p.stdout.readline() == b"reading\n"
+        p.send_signal(signal.SIGINT)
+        try:
+            for _ in range(chunks):
+                p.stdin.write(data)
+            p.stdin.flush()
+        except BrokenPipeError:  # it stopped reading: what is wanted
+            pass
+        # Standard input stays open: only the interrupt can end the read.
+        ready, _, _ = select.select([p.stdout], [], [], 60)
+        assert ready and p.stdout.readline() == b"interrupted\n"
+    finally:
+        p.kill()
+        p.wait()
