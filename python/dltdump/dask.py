@@ -30,13 +30,13 @@ Patterns = Union[str, "_os.PathLike[str]", Sequence[Union[str, "_os.PathLike[str
 
 def expand(paths_or_globs: Patterns) -> list[str]:
     """The inputs named: each pattern with ``*``, ``?`` or ``[`` expanded (``**`` spans
-    folders), sorted; other names as they are. Raises dltdump.Error when a pattern names
-    no file."""
+    folders), sorted; other names, and names of existing files or folders (``trip[1].dlt``),
+    as they are. Raises dltdump.Error when a pattern names no file."""
     items = [paths_or_globs] if isinstance(paths_or_globs, (str, _os.PathLike)) else list(paths_or_globs)
     files: list[str] = []
     for item in items:
         name = _os.fspath(item)
-        if _glob.has_magic(name):
+        if _glob.has_magic(name) and not _os.path.exists(name):  # an existing "trip[1].dlt" is that file
             found = sorted(p for p in _glob.glob(name, recursive=True) if _os.path.isfile(p))
             if not found:
                 e = _dltdump.Error(f"{name}: no file matches the pattern")
@@ -48,8 +48,18 @@ def expand(paths_or_globs: Patterns) -> list[str]:
     return files
 
 
+def _unwrapped(value: Any) -> Any:
+    """A partition's input as from_map was given it: on an in-process cluster
+    (Client(processes=False)) distributed 2022.12 hands the task a Serialize wrapper."""
+    try:
+        from distributed.protocol.serialize import Serialize
+    except ImportError:  # no distributed: no wrapper
+        return value
+    return value.data if isinstance(value, Serialize) else value
+
+
 def _read_partition(path: str, text: bool, filters: dict[str, Any]) -> Any:
-    return _dltdump.read_dataframe(path, text=text, **filters)
+    return _dltdump.read_dataframe(_unwrapped(path), text=text, **filters)
 
 
 def read_dlt(paths_or_globs: Patterns, *, text: bool = True, **filters: Any) -> Any:

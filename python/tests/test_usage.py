@@ -211,3 +211,26 @@ def test_ctrl_c_stops_a_read(trip):
     finally:
         p.kill()
         p.wait()
+
+
+# 16: an existing file whose name holds a "[" is that file, not a pattern.
+def test_dask_takes_an_existing_name_literally(work, trip):
+    dask = pytest.importorskip("dltdump.dask")
+    folder = os.path.join(work, "usage_fleet")
+    os.makedirs(folder, exist_ok=True)
+    name = os.path.join(folder, "trip[1].dlt")
+    pathlib.Path(name).write_bytes(pathlib.Path(trip).read_bytes())
+    assert dask.expand(name) == [name]
+    assert dask.expand(os.path.join(folder, "trip*.dlt")) == [name]  # patterns still are
+    assert len(dask.read_dlt(name).compute()) == len(cli_messages(trip))
+
+
+# 4: on an in-process cluster, distributed 2022.12's from_map gave each task a Serialize
+# wrapper instead of its input: every partition failed.
+def test_dask_on_an_in_process_cluster(trip):
+    distributed = pytest.importorskip("distributed")
+    dask = pytest.importorskip("dltdump.dask")
+    with distributed.Client(processes=False, n_workers=1, dashboard_address=None, silence_logs=40):
+        df = dask.read_dlt([trip, trip], level="warn").compute()
+    want = [r["position"] for r in cli_messages("--level", "warn", trip)]
+    assert df["position"].tolist() == want + want
