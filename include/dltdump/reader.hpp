@@ -85,6 +85,10 @@ class DLTDUMP_API Reader {
   std::uint64_t skipped_bytes() const noexcept;
   // Stream offset up to which the input has been decoded.
   std::uint64_t offset() const noexcept;
+  // Once the Reader is at its end: the command line's warning line when none of the
+  // input's bytes was a message (a DLT file, or a recording read in another format: the
+  // line names the input and the --format that may fit); "" otherwise.
+  std::string warning() const;
 
   // Single-pass iteration over all messages (an input iterator): begin() takes the first
   // batch; incrementing past a batch's last message takes the next.

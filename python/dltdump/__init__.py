@@ -46,12 +46,14 @@ import datetime as _datetime
 import math as _math
 import operator as _operator
 import os as _os
+import warnings as _warnings
 from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
 
 from ._dltdump import Catalogue, Error, Filter, Format, Message, Messages, version
 from . import _dltdump
 
-__all__ = ["open", "read_dataframe", "make_filter", "Catalogue", "Error", "Filter", "Message", "LEVELS", "version"]
+__all__ = ["open", "read_dataframe", "make_filter", "Catalogue", "Error", "Filter", "Message", "InputWarning",
+           "FibexWarning", "LEVELS", "version"]
 __version__ = version()
 
 PathLike = Union[str, bytes, "_os.PathLike[str]", "_os.PathLike[bytes]"]
@@ -71,6 +73,16 @@ _ALIASES = {
     "contains": "s", "regex": "r", "ignore_case": "i", "ignorecase": "i", "invert": "v", "invert_match": "v",
     "nonverbose": "non_verbose",
 }
+
+
+class InputWarning(UserWarning):
+    """The command line's warning about an input that gave no message: none of its bytes was
+    one (an XML file, a capture read as a DLT file); the line names the --format that may fit."""
+
+
+class FibexWarning(UserWarning):
+    """A warning of the FIBEX files given as ``fibex`` paths (a duplicate frame, a missing
+    id), which the command line makes fatal (exit 6): the files are used as they are."""
 
 
 def _argument_error(message: str) -> Error:
@@ -209,6 +221,8 @@ def make_filter(**filters: Any) -> tuple[Filter, Catalogue | None, Format]:
                 catalogue = value
             else:
                 catalogue = Catalogue([_os.fspath(p) for p in _many(value)], **lookup)
+                for w in catalogue.warnings:
+                    _warnings.warn(w, FibexWarning, stacklevel=3)
         elif key == "format":
             name = value.strip().lower() if isinstance(value, str) else value
             if name not in _FORMATS:
@@ -245,7 +259,10 @@ def open(paths: Paths, **filters: Any) -> Iterator[Message]:  # noqa: A001 (as t
 
     def messages() -> Iterator[Message]:
         for path in files:
-            yield from Messages(path, f, catalogue, fmt)
+            it = Messages(path, f, catalogue, fmt)
+            yield from it
+            if it.warning:
+                _warnings.warn(it.warning, InputWarning, stacklevel=2)
 
     return messages()
 
@@ -323,8 +340,12 @@ def read_dataframe(paths: Paths, *, text: bool = True, **filters: Any) -> Any:
                   left out with text=False (the only per-message Python objects)
     ============  ==============================================================
 
-    ``df.attrs["skipped_bytes"]`` counts the bytes skipped as SKIP lines. The decoding runs
+    ``df.attrs["skipped_bytes"]`` counts the bytes skipped as SKIP lines; an input none of
+    whose bytes was a message warns (:class:`InputWarning`, the command line's line). The decoding runs
     without the GIL. Raises :class:`Error` (nothing is returned) when an input fails.
     """
     f, catalogue, fmt = make_filter(**filters)
-    return dataframe_of(_dltdump.read_columns(_paths(paths), f, catalogue, fmt, text))
+    columns = _dltdump.read_columns(_paths(paths), f, catalogue, fmt, text)
+    for w in columns["warnings"]:
+        _warnings.warn(w, InputWarning, stacklevel=2)
+    return dataframe_of(columns)

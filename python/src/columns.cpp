@@ -224,6 +224,7 @@ py::dict read_columns(const ColumnRequest& request) {
   std::string chunk_text;
   std::vector<std::size_t> chunk_ends;
   std::uint64_t skipped = 0;
+  py::list warnings;  // the command line's warning lines (read_dataframe warns with them)
   // The input column's categories: the names given, each once (["a.dlt", "a.dlt"] reads a.dlt
   // twice, one category), decoded as Python decodes file names (os.fsdecode).
   py::list inputs;
@@ -267,11 +268,17 @@ py::dict read_columns(const ColumnRequest& request) {
       if (PyErr_CheckSignals() != 0) throw py::error_already_set();
     }
     skipped += reader->skipped_bytes();
+    if (const std::string w = reader->warning(); !w.empty()) {
+      PyObject* s = PyUnicode_DecodeUTF8(w.data(), static_cast<Py_ssize_t>(w.size()), "replace");  // a name's bytes
+      if (!s) throw py::error_already_set();
+      warnings.append(py::reinterpret_steal<py::str>(s));
+    }
   }
   py::dict d = columns.finish();
   if (request.text) d["text"] = texts.finish();
   d["inputs"] = inputs;
   d["skipped_bytes"] = skipped;
+  d["warnings"] = warnings;
   return d;
 }
 

@@ -159,6 +159,7 @@ class Messages {
       index_ = 0;
       if (batch_.empty()) {
         skipped_ = reader_->skipped_bytes();
+        warning_ = reader_->warning();
         reader_.reset();  // the input's resources go at its end, not at the iterator's
         throw py::stop_iteration();
       }
@@ -166,6 +167,7 @@ class Messages {
     return copy_message(batch_[index_++], path_);
   }
   std::uint64_t skipped_bytes() const { return reader_ ? reader_->skipped_bytes() : skipped_; }
+  const std::string& warning() const { return warning_; }
 
  private:
   std::string path_;
@@ -173,6 +175,7 @@ class Messages {
   std::span<const Message> batch_;
   std::size_t index_ = 0;
   std::uint64_t skipped_ = 0;
+  std::string warning_;  // the Reader's, kept past its end
 };
 
 const char* kind_name(Error::Kind kind) {
@@ -336,7 +339,15 @@ PYBIND11_MODULE(_dltdump, m) {
       .def("__iter__", [](py::object self) { return self; })
       .def("__next__", &Messages::next)
       .def_property_readonly("skipped_bytes", &Messages::skipped_bytes,
-                             "Bytes skipped so far (the command line's SKIP lines).");
+                             "Bytes skipped so far (the command line's SKIP lines).")
+      .def_property_readonly(
+          "warning",
+          [](const Messages& it) {
+            const std::string& w = it.warning();
+            return py::reinterpret_steal<py::str>(
+                PyUnicode_DecodeUTF8(w.data(), static_cast<Py_ssize_t>(w.size()), "replace"));
+          },
+          "At the end: the command line's warning when no byte was a message; '' otherwise.");
 
   m.def(
       "read_columns",

@@ -15,7 +15,7 @@ import textwrap
 import pytest
 
 import dltdump
-from conftest import NVGEN, cli_messages, dltgen, run
+from conftest import DLTDUMP, ENV, NVGEN, cli_messages, dltgen, run
 
 
 def flipped(work, name, source, seed):
@@ -126,12 +126,19 @@ def test_session_ids_outside_32_bits_are_refused(trip):
     assert len(dltdump.read_dataframe(trip, sessionid=[2**32 - 1, -2**31])) == 0
 
 
-# 8: a Catalogue's lookup is fixed when it is read: nv_multiecu with one was ignored.
-def test_lookup_options_with_a_catalogue_are_refused(work):
+@pytest.fixture(scope="module")
+def multiecu(work):
+    """nvgen's multiecu catalogue (frames defined in two files: warnings without per_ecu) and log."""
     cat = os.path.join(work, "usage_cat")
     log = os.path.join(work, "usage_nv.dlt")
     if not os.path.exists(log):
         run([NVGEN, "--mode", "multiecu", "--count", "200", "--seed", "7", "--catalogue", cat, "-o", log])
+    return cat, log
+
+
+# 8: a Catalogue's lookup is fixed when it is read: nv_multiecu with one was ignored.
+def test_lookup_options_with_a_catalogue_are_refused(multiecu):
+    cat, log = multiecu
     catalogue = dltdump.Catalogue([cat])
     for option in ("nv_multiecu", "nv_noexthdr"):
         with pytest.raises(dltdump.Error) as e:
@@ -234,3 +241,29 @@ def test_dask_on_an_in_process_cluster(trip):
         df = dask.read_dlt([trip, trip], level="warn").compute()
     want = [r["position"] for r in cli_messages("--level", "warn", trip)]
     assert df["position"].tolist() == want + want
+
+
+def cli_stderr(*args):
+    return subprocess.run([DLTDUMP, *args], capture_output=True, text=True, env=ENV).stderr.splitlines()
+
+
+# 15: an input none of whose bytes was a message gave 0 rows silently (the command line
+# warns, naming the --format that may fit); FIBEX warnings (fatal on the command line) were
+# silent.
+def test_inputs_that_give_nothing_and_fibex_warnings_warn(work, multiecu):
+    cat, log = multiecu
+    xml = os.path.join(cat, "ecu_000.xml")
+    net = dltgen(work, "usage_net.dlt", "--count", "2000", "--format", "net", "--seed", "43")
+    for path, filters, options in ((xml, {}, []), (net, dict(format="file"), ["--format", "file"])):
+        want = cli_stderr(*options, path)
+        assert len(want) == 1 and "no DLT message" in want[0]
+        with pytest.warns(dltdump.InputWarning) as caught:
+            assert len(dltdump.read_dataframe(path, **filters)) == 0
+        assert [str(w.message) for w in caught] == want
+        with pytest.warns(dltdump.InputWarning) as caught:
+            assert list(dltdump.open(path, **filters)) == []
+        assert [str(w.message) for w in caught] == want
+    want = [line for line in cli_stderr("--fibex", cat, log) if "DuplicateEntry" in line]
+    with pytest.warns(dltdump.FibexWarning) as caught:
+        dltdump.read_dataframe(log, fibex=cat)
+    assert want and [str(w.message) for w in caught] == want

@@ -101,6 +101,10 @@ struct [[gnu::visibility("hidden")]] Reader::Impl {
   std::unique_ptr<dissect::CaptureDecoder> decoder;
   bool ended = false;
   std::uint64_t offset = 0;
+  // What the content was sniffed as and the format it is read in: the warning of an input
+  // none of whose bytes was a message suggests the --format that may fit.
+  input::Content content = input::Content::Unknown;
+  input::InputFormat used = input::InputFormat::File;
   // A fault found after the last messages before it were decoded: thrown by the next step,
   // so that those messages are delivered first.
   std::optional<util::Error> deferred;
@@ -151,12 +155,11 @@ void Reader::Impl::set_filter(const Filter& f) {
 
 void Reader::Impl::open() {
   // The content, not the name, tells the format (as on the command line).
-  const input::Content content = input::sniff_content(
+  content = input::sniff_content(
       [&](std::size_t n) { return file ? file->head(n) : memory.first(std::min(n, memory.size())); });
   if (options.format == Format::automatic && input::is_compressed(content))
     throw util::input_error(name, input::compressed_message(content, name));
-  const input::InputFormat used =
-      options.format == Format::automatic ? input::format_of(content) : input_format(options.format);
+  used = options.format == Format::automatic ? input::format_of(content) : input_format(options.format);
   format = public_format(used);
   const dlt::Catalogue* catalogue = detail::Access::catalogue(options.catalogue);
   if (used != input::InputFormat::Pcap) {
@@ -320,5 +323,12 @@ const std::string& Reader::name() const noexcept {
 Format Reader::format() const noexcept { return impl_ ? impl_->format : Format::file; }
 std::uint64_t Reader::skipped_bytes() const noexcept { return impl_ ? impl_->batch.skipped_bytes() : 0; }
 std::uint64_t Reader::offset() const noexcept { return impl_ ? impl_->offset : 0; }
+
+std::string Reader::warning() const {
+  if (!impl_ || !impl_->ended || !impl_->framer) return {};
+  const std::uint64_t skipped = impl_->batch.skipped_bytes();
+  if (skipped == 0 || skipped != impl_->framer->fed()) return {};  // some bytes were messages
+  return input::skipped_only_warning(impl_->name, skipped, impl_->used, impl_->content).text;
+}
 
 }  // namespace dltdump

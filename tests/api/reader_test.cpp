@@ -498,6 +498,19 @@ TEST(ApiReader, RefusesEmptyPortLists) {
   }
 }
 
+// Issue #27 (15): the command line's warning for an input none of whose bytes was a message.
+TEST(ApiReader, WarnsOfAnInputWithoutMessages) {
+  const Bytes junk(200, 'x');
+  auto reader = dltdump::Reader::from_memory(junk, {}, {}, "junk.dlt");
+  EXPECT_EQ(reader.warning(), "");  // not at its end yet
+  EXPECT_TRUE(texts(reader).empty());
+  EXPECT_NE(reader.warning().find("junk.dlt: no DLT message in 200 bytes"), std::string::npos) << reader.warning();
+  const Bytes file = sample_file();
+  auto good = dltdump::Reader::from_memory(file);
+  EXPECT_EQ(texts(good).size(), 4u);
+  EXPECT_EQ(good.warning(), "");
+}
+
 TEST(ApiTypes, IdsAndNames) {
   constexpr auto id = dltdump::Id::of("NAV");
   static_assert(id.size() == 3);
