@@ -30,6 +30,9 @@ class DLTDUMP_API Argument {
   // An integer the sender wants shown in hexadecimal or binary (SCOD).
   bool hex() const noexcept { return coding_ == 2; }
   bool binary() const noexcept { return coding_ == 3; }
+  // A string argument coded as UTF-8 (any SCOD but 0, ASCII: as a line reads it); other
+  // strings and traces are ISO 8859-15.
+  bool utf8() const noexcept { return type_ == Type::string && coding_ == 1; }
   // Variable info (VARI): name and unit, empty without.
   std::string_view name() const noexcept { return {reinterpret_cast<const char*>(name_.data()), name_.size()}; }
   std::string_view unit() const noexcept { return {reinterpret_cast<const char*>(unit_.data()), unit_.size()}; }
@@ -45,7 +48,9 @@ class DLTDUMP_API Argument {
   // ISO 8859-15, control characters as '.', invalid UTF-8 as U+FFFD, one trailing NUL
   // dropped).
   std::string as_string() const;
-  // The value's bytes as they are in the payload (numbers in the payload's byte order).
+  // The value's bytes as they are in the payload (numbers in the payload's byte order; a
+  // string's or trace's without its one trailing NUL): the exact characters of a string
+  // are these decoded by utf8().
   std::span<const std::uint8_t> bytes() const noexcept { return data_; }
   bool big_endian() const noexcept { return big_endian_; }
 

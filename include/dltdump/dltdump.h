@@ -59,14 +59,15 @@ DLTDUMP_C_API dltdump_status dltdump_filter_ctxid(dltdump_filter* filter, const 
 /* Log messages of `level` (1 fatal ... 6 verbose) or a more severe one. */
 DLTDUMP_C_API dltdump_status dltdump_filter_level(dltdump_filter* filter, int level);
 DLTDUMP_C_API dltdump_status dltdump_filter_message_id(dltdump_filter* filter, uint32_t id);
-/* Times in microseconds since 1970 UTC, inclusive. */
+/* Times in microseconds since 1970 UTC, inclusive; DLTDUMP_ERROR_ARGUMENT (nothing set) when
+ * not_before_us > not_after_us. */
 DLTDUMP_C_API dltdump_status dltdump_filter_time_range(dltdump_filter* filter, int64_t not_before_us,
                                                        int64_t not_after_us);
 DLTDUMP_C_API dltdump_status dltdump_filter_contains(dltdump_filter* filter, const char* text);
 DLTDUMP_C_API dltdump_status dltdump_filter_regex(dltdump_filter* filter, const char* pattern);
 
 /* Opens `path` ("-": standard input), filtered by `filter` (NULL: none), with the FIBEX
- * files `fibex` (`fibex_count` paths; 0: none). */
+ * files `fibex` (`fibex_count` paths, none NULL; 0: none). */
 DLTDUMP_C_API dltdump_status dltdump_reader_open(const char* path, const dltdump_filter* filter,
                                                  const char* const* fibex, size_t fibex_count, dltdump_reader** out);
 /* Reads `size` bytes at `data`, which must outlive the reader. */
@@ -78,7 +79,7 @@ DLTDUMP_C_API dltdump_status dltdump_reader_next(dltdump_reader* reader, const d
 /* Bytes skipped so far (no valid packet). */
 DLTDUMP_C_API uint64_t dltdump_reader_skipped_bytes(const dltdump_reader* reader);
 
-/* A message's fields (see dltdump::Message). Ids are 4-byte values (byte k in bits 8k..8k+7,
+/* A message's fields (see dltdump::Message); `m` must be a message dltdump_reader_next gave. Ids are 4-byte values (byte k in bits 8k..8k+7,
  * zero after the id's end); dltdump_id_text writes one as a C string into `text` (5 bytes). */
 DLTDUMP_C_API int64_t dltdump_message_time_us(const dltdump_message* m);
 DLTDUMP_C_API int dltdump_message_has_time(const dltdump_message* m);
@@ -94,7 +95,7 @@ DLTDUMP_C_API int dltdump_message_kind(const dltdump_message* m);     /* 0 verbo
 DLTDUMP_C_API uint32_t dltdump_message_id(const dltdump_message* m);  /* non-verbose message id */
 DLTDUMP_C_API uint64_t dltdump_message_position(const dltdump_message* m);
 /* The payload text, as snprintf: writes at most `size` bytes (NUL-terminated when size > 0)
- * and returns the text's full length. */
+ * and returns the text's full length. A NULL `m` gives "" and 0 (dltdump_last_error says so). */
 DLTDUMP_C_API size_t dltdump_message_text(const dltdump_message* m, char* text, size_t size);
 DLTDUMP_C_API void dltdump_id_text(uint32_t id, char text[5]);
 

@@ -48,11 +48,14 @@ class DLTDUMP_API Filter {
   Filter& kind(PayloadKind kind);
   // --msgid: non-verbose messages with this message id.
   Filter& message_id(std::uint32_t id);
-  // --not-before, --not-after: times inclusive.
+  // --not-before, --not-after: times inclusive (the last call counts). A Reader refuses
+  // (Error, argument) a not_before after the not_after: nothing could pass.
   Filter& not_before(Time time);
   Filter& not_after(Time time);
   // -s: the payload text contains `text`; -r: a PCRE2 pattern found in it (checked when
-  // a Reader is made: Error); -i: both ignore case.
+  // a Reader is made: Error); -i: both ignore case. Throws Error (argument), as the command
+  // line refuses them, for a value that is empty or no UTF-8, or a text holding a control
+  // character (a line shows it as '.'): they could never match.
   Filter& contains(std::string_view text);
   Filter& regex(std::string_view pattern);
   Filter& ignore_case(bool on = true);

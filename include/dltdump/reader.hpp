@@ -42,8 +42,8 @@ namespace dltdump {
 struct ReaderOptions {
   Format format = Format::automatic;           // --format
   std::optional<Catalogue> catalogue;          // --fibex: describes non-verbose messages
-  std::vector<std::uint16_t> udp_ports{3490};  // captures: UDP datagrams to these ports
-  std::vector<std::uint16_t> tcp_ports{3490};  // captures: TCP segments to or from these
+  std::vector<std::uint16_t> udp_ports{3490};  // captures: UDP datagrams to these ports (at least one)
+  std::vector<std::uint16_t> tcp_ports{3490};  // captures: TCP segments to or from these (at least one)
   std::size_t batch_messages = 1024;           // messages a step stops at (see above; at least 1)
   std::uint32_t max_ratio = 500;               // --max-ratio: a compressed input's bound (0: none)
   // One chunk of a plain DLT file (dltdump/chunks.hpp): with chunk_bytes > 0, the Reader
@@ -57,10 +57,11 @@ class DLTDUMP_API Reader {
  public:
   // Opens `path` ("-": standard input; a file:// URI names a file too); compressed data
   // (gzip, zstd, xz, bzip2) is read decompressed on a thread of its own. Throws Error
-  // (input) when it cannot be opened or is a capture of a link type that is not decoded; Error (argument) for a filter
-  // that can never work (a bad regular expression), or for options.chunk_bytes > 0 when the
-  // input is no plain DLT file or chunk_begin is no chunk start (0 or a verified packet
-  // start before the file's end).
+  // (input) when it cannot be opened, its name holds a NUL byte or it is a capture of a link
+  // type that is not decoded; Error (argument) for a filter that can never work (a bad
+  // regular expression, not_before after not_after), an empty port list, or
+  // options.chunk_bytes > 0 when the input is no plain DLT file or chunk_begin is no chunk
+  // start (0 or a verified packet start before the file's end).
   explicit Reader(const std::string& path, const Filter& filter = Filter{}, ReaderOptions options = {});
   // Reads `bytes` (kept by the caller until the Reader ends), named `name` in errors. A
   // capture in memory is copied once (captures are read from a file). Bytes in memory are
@@ -72,6 +73,8 @@ class DLTDUMP_API Reader {
   static Reader from_memory(std::vector<std::uint8_t>&& bytes, const Filter& filter = Filter{},
                             ReaderOptions options = {}, const std::string& name = "<memory>") = delete;
 
+  // A moved-from Reader is at its end: next_batch() gives no messages, name() is "", the
+  // counts are 0 and format() is file.
   Reader(Reader&& other) noexcept;
   Reader& operator=(Reader&& other) noexcept;
   Reader(const Reader&) = delete;
@@ -91,6 +94,10 @@ class DLTDUMP_API Reader {
   // Stream offset up to which the input has been decoded; at the end of a chunk's reading
   // (ReaderOptions::chunk_bytes), the cut where it ended.
   std::uint64_t offset() const noexcept;
+  // Once the Reader is at its end: the command line's warning line when none of the
+  // input's bytes was a message (a DLT file, or a recording read in another format: the
+  // line names the input and the --format that may fit); "" otherwise.
+  std::string warning() const;
 
   // Single-pass iteration over all messages (an input iterator): begin() takes the first
   // batch; incrementing past a batch's last message takes the next.

@@ -32,6 +32,8 @@ value or a list of them (any of them matches), and every filter given must match
                                        describing non-verbose messages; with
                                        ``nv_multiecu=True``, ``nv_noexthdr=True``
 ``format``                             ``"auto"``, ``"file"``, ``"ser"``, ``"net"``, ``"pcap"``
+                                       (any case)
+``filter``                             a :class:`Filter` to start from (copied)
 =====================================  ===================================================
 
 The filtering is the command line's own (the C++ ``dltdump::Filter``), run in C++.
@@ -41,17 +43,20 @@ Everything dltdump finds wrong raises :class:`Error`; an unknown keyword raises 
 from __future__ import annotations
 
 import datetime as _datetime
+import math as _math
+import operator as _operator
 import os as _os
+import warnings as _warnings
 from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
 
 from ._dltdump import Catalogue, Error, Filter, Format, Message, Messages, version
 from . import _dltdump
 
-__all__ = ["open", "read_dataframe", "chunk_points", "make_filter", "Catalogue", "Error", "Filter", "Message", "LEVELS",
-           "version"]
+__all__ = ["open", "read_dataframe", "chunk_points", "make_filter", "Catalogue", "Error", "Filter", "Message",
+           "InputWarning", "FibexWarning", "LEVELS", "version"]
 __version__ = version()
 
-PathLike = Union[str, "_os.PathLike[str]"]
+PathLike = Union[str, bytes, "_os.PathLike[str]", "_os.PathLike[bytes]"]
 Paths = Union[PathLike, Sequence[PathLike]]
 
 #: Level names by code (Message.level, the DataFrame's ``level`` column); 0: no level.
@@ -68,6 +73,16 @@ _ALIASES = {
     "contains": "s", "regex": "r", "ignore_case": "i", "ignorecase": "i", "invert": "v", "invert_match": "v",
     "nonverbose": "non_verbose",
 }
+
+
+class InputWarning(UserWarning):
+    """The command line's warning about an input that gave no message: none of its bytes was
+    one (an XML file, a capture read as a DLT file); the line names the --format that may fit."""
+
+
+class FibexWarning(UserWarning):
+    """A warning of the FIBEX files given as ``fibex`` paths (a duplicate frame, a missing
+    id), which the command line makes fatal (exit 6): the files are used as they are."""
 
 
 def _argument_error(message: str) -> Error:
@@ -116,10 +131,23 @@ def _type(value: Any) -> tuple[int, int]:
     return (msin >> 1) & 7, msin >> 4
 
 
+def _whole(value: Any, name: str, low: int, high: int) -> int:
+    """An int (or its digits) from low to high, as the command line's whole-number options."""
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        n = int(value.strip(), 0) if isinstance(value, str) else _operator.index(value)
+    except (TypeError, ValueError):
+        n = None
+    if n is None or not low <= n <= high:
+        raise _argument_error(f"{name} {value!r} must be a whole number from {low} to {high}")
+    return n
+
+
 def _level(value: Any) -> int:
     if isinstance(value, str) and value.strip().lower() in LEVELS[1:]:
         return LEVELS.index(value.strip().lower())
-    if isinstance(value, int) and 1 <= value <= 6:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 6:
         return value
     raise _argument_error(f"level {_quoted(value)} is no log level: fatal, error, warn, info, debug, verbose (or 1-6)")
 
@@ -131,17 +159,26 @@ def _microseconds(value: Any) -> int:
         epoch = _datetime.datetime(1970, 1, 1, tzinfo=_datetime.timezone.utc)
         return (value - epoch) // _datetime.timedelta(microseconds=1)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return round(value * 1_000_000)
+        if isinstance(value, float) and not _math.isfinite(value):
+            raise _argument_error(f"time {_quoted(value)} is no time")
+        us = round(value * 1_000_000)
+        if not -2**63 <= us < 2**63:
+            raise _argument_error(f"time {_quoted(value)} is out of range (microseconds since 1970 in 64 bits)")
+        return us
     raise _argument_error(f"time {_quoted(value)} is neither a datetime nor seconds since 1970")
 
 
 def make_filter(**filters: Any) -> tuple[Filter, Catalogue | None, Format]:
     """The Filter, catalogue and format that keyword filters (see the module's help) ask for."""
-    f = Filter()
+    base = filters.pop("filter", None)
+    if base is not None and not isinstance(base, Filter):
+        raise TypeError(f"dltdump: filter must be a dltdump.Filter, not {type(base).__name__}")
+    f = Filter(base) if base is not None else Filter()  # a copy: the caller's stays as it is
     catalogue = None
     # --nv-multiecu, --nv-noexthdr: how the catalogue finds a message's frame.
     lookup = dict(per_ecu=bool(filters.pop("nv_multiecu", False)), id_only=bool(filters.pop("nv_noexthdr", False)))
     fmt = Format.automatic
+    times: dict[str, int] = {}
     for key, value in filters.items():
         key = _ALIASES.get(key, key)
         if value is None:
@@ -151,7 +188,7 @@ def make_filter(**filters: Any) -> tuple[Filter, Catalogue | None, Format]:
                 getattr(f, key)(v)
         elif key == "session":
             for v in _many(value):
-                f.session(int(v) & 0xFFFFFFFF)
+                f.session(_whole(v, "sessionid", -2**31, 2**32 - 1) & 0xFFFFFFFF)
         elif key == "level":
             f.level(_level(value))
         elif key in ("type", "not_type"):
@@ -167,9 +204,10 @@ def make_filter(**filters: Any) -> tuple[Filter, Catalogue | None, Format]:
                 f.kind(key.replace("_", "-"))
         elif key == "messageid":
             for v in _many(value):
-                f.message_id(int(v))
+                f.message_id(_whole(v, "messageid", 0, 2**32 - 1))
         elif key in ("not_before", "not_after"):
-            getattr(f, key)(_microseconds(value))
+            times[key] = _microseconds(value)
+            getattr(f, key)(times[key])
         elif key == "s":
             for v in _many(value):
                 f.contains(v)
@@ -181,20 +219,34 @@ def make_filter(**filters: Any) -> tuple[Filter, Catalogue | None, Format]:
         elif key == "v":
             f.invert(bool(value))
         elif key == "fibex":
-            catalogue = value if isinstance(value, Catalogue) else Catalogue([_os.fspath(p) for p in _many(value)], **lookup)
+            if isinstance(value, Catalogue):
+                # Its lookup was fixed when it was read: a keyword here would be ignored.
+                if any(lookup.values()):
+                    raise _argument_error("nv_multiecu and nv_noexthdr go with FIBEX paths; a Catalogue has its own "
+                                          "(Catalogue(paths, per_ecu=True, id_only=True))")
+                catalogue = value
+            else:
+                catalogue = Catalogue([_os.fspath(p) for p in _many(value)], **lookup)
+                for w in catalogue.warnings:
+                    _warnings.warn(w, FibexWarning, stacklevel=3)
         elif key == "format":
-            if value not in _FORMATS:
+            name = value.strip().lower() if isinstance(value, str) else value
+            if name not in _FORMATS:
                 raise _argument_error(f"format {_quoted(value)} is none of {', '.join(_FORMATS)}")
-            fmt = _FORMATS[value]
+            fmt = _FORMATS[name]
         else:
             raise TypeError(f"dltdump: unknown filter {key!r}")
+    if times.get("not_before", -2**63) > times.get("not_after", 2**63):
+        raise _argument_error("nothing to filter, not_before must be earlier than not_after")
     return f, catalogue, fmt
 
 
-def _paths(paths: Paths) -> list[str]:
-    if isinstance(paths, (str, _os.PathLike)):
-        return [_os.fspath(paths)]
-    return [_os.fspath(p) for p in paths]
+def _paths(paths: Paths) -> list[bytes]:
+    """The inputs' names as the bytes the system takes: a str as os.fsencode makes them (so
+    a name os.listdir gave with undecodable bytes reads the file), bytes, os.PathLike."""
+    if isinstance(paths, (str, bytes, _os.PathLike)):
+        paths = [paths]
+    return [_os.fsencode(p) for p in paths]
 
 
 def open(paths: Paths, **filters: Any) -> Iterator[Message]:  # noqa: A001 (as the built-in: a reading)
@@ -213,7 +265,10 @@ def open(paths: Paths, **filters: Any) -> Iterator[Message]:  # noqa: A001 (as t
 
     def messages() -> Iterator[Message]:
         for path in files:
-            yield from Messages(path, f, catalogue, fmt)
+            it = Messages(path, f, catalogue, fmt)
+            yield from it
+            if it.warning:
+                _warnings.warn(it.warning, InputWarning, stacklevel=2)
 
     return messages()
 
@@ -232,14 +287,6 @@ def _categorical(pd: Any, column: Mapping[str, Any]) -> Any:
     return pd.Categorical.from_codes(column["codes"], categories=column["categories"])
 
 
-def _inputs(pd: Any, np: Any, codes: Any, inputs: list[str]) -> Any:
-    """The input column: an input named twice (read twice) is one category."""
-    names = list(dict.fromkeys(inputs))
-    if len(names) < len(inputs):
-        codes = np.array([names.index(name) for name in inputs] or [0], dtype=codes.dtype)[codes]
-    return pd.Categorical.from_codes(codes, categories=names)
-
-
 def dataframe_of(columns: Mapping[str, Any]) -> Any:
     """The pandas DataFrame of read_columns' arrays (no copy of the numeric columns)."""
     import numpy as np
@@ -254,7 +301,7 @@ def dataframe_of(columns: Mapping[str, Any]) -> Any:
     subtype_map = np.array([subtype_names.index(w[1]) if len(w) == 2 else -1 for w in words] or [-1], dtype=np.int16)
     codes = types["codes"]
     data = {
-        "input": _inputs(pd, np, columns["input"], columns["inputs"]),
+        "input": pd.Categorical.from_codes(columns["input"], categories=columns["inputs"]),
         "position": columns["position"],
         "time": columns["time"],
         "device_time": columns["device_time"],
@@ -318,7 +365,8 @@ def read_dataframe(paths: Paths, *, text: bool = True, chunk: tuple[int, int] | 
                   left out with text=False (the only per-message Python objects)
     ============  ==============================================================
 
-    ``df.attrs["skipped_bytes"]`` counts the bytes skipped as SKIP lines. The decoding runs
+    ``df.attrs["skipped_bytes"]`` counts the bytes skipped as SKIP lines; an input none of
+    whose bytes was a message warns (:class:`InputWarning`, the command line's line). The decoding runs
     without the GIL. Raises :class:`Error` (nothing is returned) when an input fails.
 
     ``chunk=(begin, chunk_bytes)`` reads one chunk of a single plain DLT file (see
@@ -330,13 +378,17 @@ def read_dataframe(paths: Paths, *, text: bool = True, chunk: tuple[int, int] | 
     f, catalogue, fmt = make_filter(**filters)
     files = _paths(paths)
     if chunk is None:
-        return dataframe_of(_dltdump.read_columns(files, f, catalogue, fmt, text))
-    if len(files) != 1:
-        raise TypeError("dltdump.read_dataframe: chunk= reads one input")
-    begin, chunk_bytes = (int(v) for v in chunk)
-    if chunk_bytes <= 0:
-        raise ValueError(f"dltdump.read_dataframe: chunk size {chunk_bytes} is not positive")
-    columns = _dltdump.read_columns(files, f, catalogue, fmt, text, chunk_bytes, begin)
+        columns = _dltdump.read_columns(files, f, catalogue, fmt, text)
+    else:
+        if len(files) != 1:
+            raise TypeError("dltdump.read_dataframe: chunk= reads one input")
+        begin, chunk_bytes = (int(v) for v in chunk)
+        if chunk_bytes <= 0:
+            raise ValueError(f"dltdump.read_dataframe: chunk size {chunk_bytes} is not positive")
+        columns = _dltdump.read_columns(files, f, catalogue, fmt, text, chunk_bytes, begin)
+    for w in columns["warnings"]:
+        _warnings.warn(w, InputWarning, stacklevel=2)
     df = dataframe_of(columns)
-    df.attrs["chunk_end"] = columns["ends"][0]
+    if chunk is not None:
+        df.attrs["chunk_end"] = columns["ends"][0]
     return df

@@ -36,13 +36,13 @@ DEFAULT_CHUNK_SIZE = 64 << 20
 
 def expand(paths_or_globs: Patterns) -> list[str]:
     """The inputs named: each pattern with ``*``, ``?`` or ``[`` expanded (``**`` spans
-    folders), sorted; other names as they are. Raises dltdump.Error when a pattern names
-    no file."""
+    folders), sorted; other names, and names of existing files or folders (``trip[1].dlt``),
+    as they are. Raises dltdump.Error when a pattern names no file."""
     items = [paths_or_globs] if isinstance(paths_or_globs, (str, _os.PathLike)) else list(paths_or_globs)
     files: list[str] = []
     for item in items:
         name = _os.fspath(item)
-        if _glob.has_magic(name):
+        if _glob.has_magic(name) and not _os.path.exists(name):  # an existing "trip[1].dlt" is that file
             found = sorted(p for p in _glob.glob(name, recursive=True) if _os.path.isfile(p))
             if not found:
                 # Bytes: a name that is no UTF-8 (surrogate escapes) is shown as \xHH.

@@ -42,10 +42,22 @@ class IdColumn {
     }
     codes_.push_back(last_code_);
   }
-  // {"codes": array, "categories": [str]}; needs the GIL.
+  // {"codes": array, "categories": [str]}; needs the GIL. Ids that show the same ("AP\x01"
+  // and "AP\x02" both as "AP.") are one category: pandas refuses repeated categories.
   py::dict finish() {
     py::list categories;
-    for (const Id& id : ids_) categories.append(id_text(id));
+    py::dict code_of;  // text → code
+    std::vector<std::int32_t> merged(ids_.size());
+    for (std::size_t k = 0; k < ids_.size(); ++k) {
+      const py::str text = id_text(ids_[k]);
+      if (!code_of.contains(text)) {
+        code_of[text] = py::int_(py::len(categories));
+        categories.append(text);
+      }
+      merged[k] = code_of[text].cast<std::int32_t>();
+    }
+    if (py::len(categories) != ids_.size())
+      for (std::int32_t& code : codes_) code = merged[static_cast<std::size_t>(code)];
     py::dict d;
     d["codes"] = take(std::move(codes_));
     d["categories"] = categories;
@@ -185,6 +197,15 @@ struct Columns {
 
 }  // namespace
 
+void init_numpy() {
+  try {
+    py::module_::import("numpy");
+    (void)py::dtype::of<std::int64_t>();  // pybind11's numpy API, set up now
+  } catch (const py::error_already_set& e) {
+    if (!e.matches(PyExc_ImportError)) throw;  // no numpy: read_dataframe raises ImportError then
+  }
+}
+
 py::str id_text(Id id) {
   char chars[4];
   const std::size_t n = id.size();
@@ -204,6 +225,24 @@ py::dict read_columns(const ColumnRequest& request) {
   std::vector<std::size_t> chunk_ends;
   std::uint64_t skipped = 0;
   std::vector<std::uint64_t> ends;  // where each input's reading ended (a chunk's: a cut)
+  py::list warnings;  // the command line's warning lines (read_dataframe warns with them)
+  // The input column's categories: the names given, each once (["a.dlt", "a.dlt"] reads a.dlt
+  // twice, one category), decoded as Python decodes file names (os.fsdecode).
+  py::list inputs;
+  std::vector<std::int32_t> input_code;
+  {
+    py::dict code_of;
+    for (const std::string& path : request.paths) {
+      PyObject* o = PyUnicode_DecodeFSDefaultAndSize(path.data(), static_cast<Py_ssize_t>(path.size()));
+      if (!o) throw py::error_already_set();
+      const auto name = py::reinterpret_steal<py::str>(o);
+      if (!code_of.contains(name)) {
+        code_of[name] = py::int_(py::len(inputs));
+        inputs.append(name);
+      }
+      input_code.push_back(code_of[name].cast<std::int32_t>());
+    }
+  }
   for (std::size_t f = 0; f < request.paths.size(); ++f) {
     std::optional<Reader> reader;
     for (bool end = false; !end;) {
@@ -214,7 +253,7 @@ py::dict read_columns(const ColumnRequest& request) {
           const std::span<const Message> batch = reader->next_batch();
           end = batch.empty();
           for (const Message& m : batch) {
-            columns.add(m, static_cast<std::int32_t>(f));
+            columns.add(m, input_code[f]);
             if (request.text) {
               chunk_text += m.text();
               chunk_ends.push_back(chunk_text.size());
@@ -226,15 +265,23 @@ py::dict read_columns(const ColumnRequest& request) {
       texts.add(chunk_text, chunk_ends);
       chunk_text.clear();
       chunk_ends.clear();
+      // Ctrl-C (a signal handler raising) stops the reading here, not after the last input.
+      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
     }
     skipped += reader->skipped_bytes();
     ends.push_back(reader->offset());
+    if (const std::string w = reader->warning(); !w.empty()) {
+      PyObject* s = PyUnicode_DecodeUTF8(w.data(), static_cast<Py_ssize_t>(w.size()), "replace");  // a name's bytes
+      if (!s) throw py::error_already_set();
+      warnings.append(py::reinterpret_steal<py::str>(s));
+    }
   }
   py::dict d = columns.finish();
   if (request.text) d["text"] = texts.finish();
-  d["inputs"] = py::cast(request.paths);
+  d["inputs"] = inputs;
   d["skipped_bytes"] = skipped;
   d["ends"] = py::cast(ends);
+  d["warnings"] = warnings;
   return d;
 }
 

@@ -80,9 +80,13 @@ py::object argument_value(const std::vector<Argument>& args, std::size_t& k) {
   switch (a.type()) {
     case Argument::Type::string:
     case Argument::Type::trace: {
-      const std::string s = a.as_string();
-      return py::reinterpret_steal<py::object>(
-          PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace"));
+      // The exact characters, controls too (as the JSON records give them), not the line's
+      // '.' of as_string(); invalid UTF-8 as U+FFFD.
+      const auto bytes = a.bytes();
+      PyObject* s = PyUnicode_Decode(reinterpret_cast<const char*>(bytes.data()), static_cast<Py_ssize_t>(bytes.size()),
+                                     a.utf8() ? "utf-8" : "iso8859-15", "replace");
+      if (!s) throw py::error_already_set();
+      return py::reinterpret_steal<py::object>(s);
     }
     case Argument::Type::raw: return py::bytes(reinterpret_cast<const char*>(a.bytes().data()), a.bytes().size());
     case Argument::Type::structure: {
@@ -158,6 +162,7 @@ class Messages {
       index_ = 0;
       if (batch_.empty()) {
         skipped_ = reader_->skipped_bytes();
+        warning_ = reader_->warning();
         reader_.reset();  // the input's resources go at its end, not at the iterator's
         throw py::stop_iteration();
       }
@@ -165,6 +170,7 @@ class Messages {
     return copy_message(batch_[index_++], path_);
   }
   std::uint64_t skipped_bytes() const { return reader_ ? reader_->skipped_bytes() : skipped_; }
+  const std::string& warning() const { return warning_; }
 
  private:
   std::string path_;
@@ -172,6 +178,7 @@ class Messages {
   std::span<const Message> batch_;
   std::size_t index_ = 0;
   std::uint64_t skipped_ = 0;
+  std::string warning_;  // the Reader's, kept past its end
 };
 
 const char* kind_name(Error::Kind kind) {
@@ -192,6 +199,7 @@ PYBIND11_MODULE(_dltdump, m) {
   using namespace dltdump;
   using namespace dltdump::python;
   m.doc() = "The dltdump C++ API for Python (the package dltdump wraps it: use that).";
+  init_numpy();  // now, under the import lock: not first from two threads (columns.hpp)
 
   // dltdump.Error: the message, and the C++ Error's kind, input and offset as attributes.
   static py::exception<Error> error_type(m, "Error", PyExc_Exception);
@@ -241,6 +249,7 @@ PYBIND11_MODULE(_dltdump, m) {
                      "The command line's filter options as a value (dltdump::Filter): each method adds to its "
                      "group and returns the filter. Any value of a group matches; every group given must.")
       .def(py::init<>())
+      .def(py::init<const Filter&>(), "other"_a, "A copy of `other`.")
       .def("ecuid", &Filter::ecuid, py::return_value_policy::reference_internal, "--ecuid")
       .def("appid", &Filter::appid, py::return_value_policy::reference_internal, "--appid")
       .def("ctxid", &Filter::ctxid, py::return_value_policy::reference_internal, "--ctxid")
@@ -303,7 +312,14 @@ PYBIND11_MODULE(_dltdump, m) {
 
   py::class_<PyMessage>(m, "Message",
                         "One decoded message, its values copied (see the dltdump package's documentation).")
-      .def_readonly("input", &PyMessage::input, "The input as given.")
+      .def_property_readonly(
+          "input",
+          [](const PyMessage& p) {
+            PyObject* s = PyUnicode_DecodeFSDefaultAndSize(p.input.data(), static_cast<Py_ssize_t>(p.input.size()));
+            if (!s) throw py::error_already_set();
+            return py::reinterpret_steal<py::str>(s);
+          },
+          "The input as given (a file name as os.fsdecode gives it).")
       .def_readonly("position", &PyMessage::position, "Offset of the message in its input's DLT stream.")
       .def_readonly("time_us", &PyMessage::time_us,
                     "Storage header or capture time, microseconds since 1970 (UTC); None without a time source.")
@@ -343,7 +359,15 @@ PYBIND11_MODULE(_dltdump, m) {
       .def("__iter__", [](py::object self) { return self; })
       .def("__next__", &Messages::next)
       .def_property_readonly("skipped_bytes", &Messages::skipped_bytes,
-                             "Bytes skipped so far (the command line's SKIP lines).");
+                             "Bytes skipped so far (the command line's SKIP lines).")
+      .def_property_readonly(
+          "warning",
+          [](const Messages& it) {
+            const std::string& w = it.warning();
+            return py::reinterpret_steal<py::str>(
+                PyUnicode_DecodeUTF8(w.data(), static_cast<Py_ssize_t>(w.size()), "replace"));
+          },
+          "At the end: the command line's warning when no byte was a message; '' otherwise.");
 
   m.def(
       "read_columns",

@@ -94,6 +94,11 @@ dltdump_status dltdump_filter_message_id(dltdump_filter* filter, uint32_t id) {
 }
 dltdump_status dltdump_filter_time_range(dltdump_filter* filter, int64_t not_before_us, int64_t not_after_us) {
   if (!filter) return null_argument("filter");
+  if (not_before_us > not_after_us) {  // as a Reader would refuse them (nothing could pass)
+    last_error = "Filter: nothing to filter, not_before " + std::to_string(not_before_us) +
+                 " us must be earlier than not_after " + std::to_string(not_after_us) + " us";
+    return DLTDUMP_ERROR_ARGUMENT;
+  }
   return guarded([&] {
     filter->filter.not_before(dltdump::Time(std::chrono::microseconds(not_before_us)))
         .not_after(dltdump::Time(std::chrono::microseconds(not_after_us)));
@@ -104,6 +109,8 @@ dltdump_status dltdump_reader_open(const char* path, const dltdump_filter* filte
                                    size_t fibex_count, dltdump_reader** out) {
   if (!path) return null_argument("path");
   if (!fibex && fibex_count) return null_argument("fibex");
+  for (size_t k = 0; k < fibex_count; ++k)
+    if (!fibex[k]) return null_argument(("fibex[" + std::to_string(k) + "]").c_str());
   struct Args {
     const char* path;
     const dltdump_filter* filter;
@@ -176,6 +183,11 @@ uint32_t dltdump_message_id(const dltdump_message* m) { return msg(m).message_id
 uint64_t dltdump_message_position(const dltdump_message* m) { return msg(m).position(); }
 
 size_t dltdump_message_text(const dltdump_message* m, char* text, size_t size) {
+  if (!m) {
+    null_argument("m");
+    if (size > 0 && text) text[0] = '\0';
+    return 0;
+  }
   std::string t;
   try {
     t = msg(m).text();

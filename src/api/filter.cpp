@@ -4,6 +4,7 @@
 #include "api/access.hpp"
 #include "api/api_error.hpp"
 #include "dltdump/filter.hpp"
+#include "util/value_text.hpp"
 
 namespace dltdump {
 
@@ -23,6 +24,18 @@ std::int32_t msin(MessageType type, std::uint8_t info) {
     throw api::argument_error("Filter: type " + std::to_string(static_cast<unsigned>(type)) + " with info " +
                               std::to_string(info) + " can never match (types 0-3, infos 0-15)");
   return static_cast<std::int32_t>((static_cast<unsigned>(type) << 1) | (static_cast<unsigned>(info) << 4));
+}
+
+// -s, -r: the command line's checks (cli/filter_options.cpp): a text is UTF-8 and shows
+// control characters as '.', so a value that is no UTF-8, or a search string holding a
+// control character, can never match.
+void check_text(std::string_view text, const char* what, bool no_controls) {
+  if (!util::valid_utf8(text))
+    throw api::argument_error(std::string("Filter: ") + what +
+                              " is not UTF-8 text (line texts are), so it can never match");
+  if (no_controls && util::has_control(text))
+    throw api::argument_error(std::string("Filter: ") + what +
+                              " holds a control character, which line texts show as '.', so it can never match");
 }
 
 }  // namespace
@@ -109,11 +122,13 @@ Filter& Filter::not_after(Time time) {
 }
 Filter& Filter::contains(std::string_view text) {
   if (text.empty()) throw api::argument_error("Filter: an empty text to search for would match every message");
+  check_text(text, "the text to search for", true);
   spec().spec.strings.emplace_back(text);
   return *this;
 }
 Filter& Filter::regex(std::string_view pattern) {
   if (pattern.empty()) throw api::argument_error("Filter: an empty pattern would match every message");
+  check_text(pattern, "the pattern", false);
   spec().spec.regexes.emplace_back(pattern);
   return *this;
 }

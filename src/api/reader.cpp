@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -25,6 +27,7 @@
 #include "input/input_spec.hpp"
 #include "pcap/capture_reader.hpp"
 #include "pcap/replay.hpp"
+#include "util/date_parse.hpp"
 #include "util/error.hpp"
 #include "util/input_file.hpp"
 #include "util/scoped_fd.hpp"
@@ -104,6 +107,10 @@ struct [[gnu::visibility("hidden")]] Reader::Impl {
   // straddles it (then the next one).
   bool chunked = false;
   std::uint64_t chunk_stop = 0;
+  // What the content was sniffed as and the format it is read in: the warning of an input
+  // none of whose bytes was a message suggests the --format that may fit.
+  input::Content content = input::Content::Unknown;
+  input::InputFormat used = input::InputFormat::File;
   // A fault found after the last messages before it were decoded: thrown by the next step,
   // so that those messages are delivered first.
   std::optional<util::Error> deferred;
@@ -123,8 +130,28 @@ struct [[gnu::visibility("hidden")]] Reader::Impl {
   void step();
 };
 
+namespace {
+
+// A time for a message: UTC seconds where 100 ns ticks hold it, else microseconds.
+std::string time_text(std::int64_t us) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max() / 10;
+  if (us > kMax || us < -kMax) return std::to_string(us) + " us";
+  return util::format_utc_seconds(us * 10);
+}
+
+// not_before after not_after lets nothing pass: refused as the command line refuses it
+// (checked here, not as a bound is set: moving both bounds may pass such a state).
+void check_time_range(const filter::FilterSpec& spec) {
+  if (spec.not_before_us && spec.not_after_us && *spec.not_before_us > *spec.not_after_us)
+    throw api::argument_error("Filter: nothing to filter, not_before " + time_text(*spec.not_before_us) +
+                              " must be earlier than not_after " + time_text(*spec.not_after_us));
+}
+
+}  // namespace
+
 void Reader::Impl::set_filter(const Filter& f) {
   filter::FilterSpec spec = detail::Access::spec(f);
+  check_time_range(spec);
   if (spec.invert && !spec.any())
     throw api::argument_error("Filter: invert() needs a filter to invert (without one, nothing would pass)");
   if (!spec.any()) return;
@@ -136,12 +163,11 @@ void Reader::Impl::set_filter(const Filter& f) {
 
 void Reader::Impl::open() {
   // The content, not the name, tells the format (as on the command line).
-  const input::Content content = input::sniff_content(
+  content = input::sniff_content(
       [&](std::size_t n) { return file ? file->head(n) : memory.first(std::min(n, memory.size())); });
   if (options.format == Format::automatic && input::is_compressed(content))
     throw util::input_error(name, input::compressed_message(content, name));
-  const input::InputFormat used =
-      options.format == Format::automatic ? input::format_of(content) : input_format(options.format);
+  used = options.format == Format::automatic ? input::format_of(content) : input_format(options.format);
   format = public_format(used);
   const dlt::Catalogue* catalogue = detail::Access::catalogue(options.catalogue);
   if (options.chunk_bytes > 0) {
@@ -289,10 +315,24 @@ void Reader::Impl::step() {
   for (const dlt::Message& m : batch.records()) views.push_back(detail::Access::message(m));
 }
 
+namespace {
+
+// Options that can never read anything are refused, not read as nothing: a capture's
+// messages come from the ports given, so a list without one is a mistake.
+void check_options(const ReaderOptions& options) {
+  if (options.udp_ports.empty())
+    throw api::argument_error("ReaderOptions: udp_ports is empty (a capture's UDP datagrams need a port to go to)");
+  if (options.tcp_ports.empty())
+    throw api::argument_error("ReaderOptions: tcp_ports is empty (a capture's TCP segments need a port)");
+}
+
+}  // namespace
+
 Reader::Reader(const std::string& path, const Filter& filter, ReaderOptions options)
     : impl_(std::make_unique<Impl>(path, std::move(options))) {
   try {
     api::check_name(path);
+    check_options(impl_->options);
     impl_->set_filter(filter);
     const input::InputSpec spec = input::parse_input_argument(path);
     if (spec.is_live())
@@ -312,6 +352,7 @@ Reader Reader::from_memory(std::span<const std::uint8_t> bytes, const Filter& fi
                            const std::string& name) {
   auto impl = std::make_unique<Impl>(name, std::move(options));
   try {
+    check_options(impl->options);
     impl->set_filter(filter);
     if (impl->options.chunk_bytes > 0)
       throw api::argument_error(name + ": bytes in memory are read whole, not in chunks (ReaderOptions::chunk_bytes)");
@@ -328,14 +369,26 @@ Reader::Reader(Reader&& other) noexcept = default;
 Reader& Reader::operator=(Reader&& other) noexcept = default;
 Reader::~Reader() = default;
 
+// A moved-from Reader has no Impl: it is at its end, with no name and nothing read.
 std::span<const Message> Reader::next_batch() {
+  if (!impl_) return {};
   impl_->step();
   return impl_->views;
 }
 
-const std::string& Reader::name() const noexcept { return impl_->name; }
-Format Reader::format() const noexcept { return impl_->format; }
-std::uint64_t Reader::skipped_bytes() const noexcept { return impl_->batch.skipped_bytes(); }
-std::uint64_t Reader::offset() const noexcept { return impl_->offset; }
+const std::string& Reader::name() const noexcept {
+  static const std::string none;
+  return impl_ ? impl_->name : none;
+}
+Format Reader::format() const noexcept { return impl_ ? impl_->format : Format::file; }
+std::uint64_t Reader::skipped_bytes() const noexcept { return impl_ ? impl_->batch.skipped_bytes() : 0; }
+std::uint64_t Reader::offset() const noexcept { return impl_ ? impl_->offset : 0; }
+
+std::string Reader::warning() const {
+  if (!impl_ || !impl_->ended || !impl_->framer) return {};
+  const std::uint64_t skipped = impl_->batch.skipped_bytes();
+  if (skipped == 0 || skipped != impl_->framer->fed()) return {};  // some bytes were messages
+  return input::skipped_only_warning(impl_->name, skipped, impl_->used, impl_->content).text;
+}
 
 }  // namespace dltdump

@@ -604,6 +604,10 @@ struct ListArgs {
     VerboseArgument& a = add(t, ti);
     if (t != VerboseArgument::Type::Raw && n > 0 && d[n - 1] == 0) --n;  // one trailing NUL, as in the line
     if (t == VerboseArgument::Type::Trace) a.coding = VerboseArgument::Coding::Decimal;
+    // A string is UTF-8 for any SCOD but ASCII, as the line and the JSON records read it
+    // (scod & 3 above made SCOD 4 ASCII and SCOD 2 hexadecimal).
+    if (t == VerboseArgument::Type::String)
+      a.coding = scod(ti) != kScodAscii ? VerboseArgument::Coding::Utf8 : VerboseArgument::Coding::Decimal;
     a.data = {d, n};
   }
   void struct_begin() {

@@ -69,3 +69,28 @@ TEST(CApi, ErrorsAreStatusCodes) {
   EXPECT_EQ(dltdump_reader_next(nullptr, nullptr), DLTDUMP_ERROR_ARGUMENT);
   EXPECT_STRNE(dltdump_version(), "");
 }
+
+// Issue #27 (6): dltdump_message_text(NULL, ...) crashed; a NULL FIBEX path was an internal
+// error ("basic_string: construction from null is not valid").
+TEST(CApi, NullArguments) {
+  char text[4] = "xyz";
+  EXPECT_EQ(dltdump_message_text(nullptr, text, sizeof text), 0u);
+  EXPECT_STREQ(text, "");
+  EXPECT_NE(std::string(dltdump_last_error()).find("NULL"), std::string::npos) << dltdump_last_error();
+  EXPECT_EQ(dltdump_message_text(nullptr, nullptr, 0), 0u);
+  const char* fibex[] = {"/nonexistent/ecu.xml", nullptr};
+  dltdump_reader* r = nullptr;
+  EXPECT_EQ(dltdump_reader_open("-", nullptr, fibex, 2, &r), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(r, nullptr);
+  EXPECT_NE(std::string(dltdump_last_error()).find("fibex[1]"), std::string::npos) << dltdump_last_error();
+}
+
+// Issue #27 (14): bounds the wrong way round, a search text no line can hold.
+TEST(CApi, FilterValuesThatCanNeverMatch) {
+  dltdump_filter* f = dltdump_filter_new();
+  EXPECT_EQ(dltdump_filter_time_range(f, 2'000'000'000'000'000, 1'000'000'000'000'000), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_filter_time_range(f, 1'000'000'000'000'000, 1'000'000'000'000'000), DLTDUMP_OK);
+  EXPECT_EQ(dltdump_filter_contains(f, "a\tb"), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_filter_contains(f, "a\xff"), DLTDUMP_ERROR_ARGUMENT);
+  dltdump_filter_free(f);
+}

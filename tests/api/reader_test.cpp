@@ -443,6 +443,101 @@ TEST(ApiReader, MovedReaderGoesOn) {
   EXPECT_EQ(texts(moved).size(), 4u);
 }
 
+// Issue #27 (5): a moved-from Reader is safe to query and at its end (the accessors
+// dereferenced its empty Impl).
+TEST(ApiReader, MovedFromReaderIsAtItsEnd) {
+  const Bytes file = sample_file();
+  auto reader = dltdump::Reader::from_memory(file, {}, {}, "sample");
+  dltdump::Reader moved{std::move(reader)};
+  EXPECT_EQ(reader.name(), "");  // NOLINT(bugprone-use-after-move): the point of the test
+  EXPECT_EQ(reader.skipped_bytes(), 0u);
+  EXPECT_EQ(reader.offset(), 0u);
+  EXPECT_EQ(reader.format(), dltdump::Format::file);
+  EXPECT_TRUE(reader.next_batch().empty());
+  EXPECT_TRUE(reader.begin() == reader.end());
+  EXPECT_EQ(moved.name(), "sample");
+  EXPECT_EQ(texts(moved).size(), 4u);
+}
+
+// Issue #27 (10): the operating system would open "a.dlt" for "a.dlt\0junk".
+TEST(ApiReader, RefusesANameWithANul) {
+  const std::string path = ::testing::TempDir() + "nul_name.dlt";
+  const Bytes file = sample_file();
+  std::FILE* out = std::fopen(path.c_str(), "wb");
+  ASSERT_NE(out, nullptr);
+  std::fwrite(file.data(), 1, file.size(), out);
+  std::fclose(out);
+  const std::string named = path + std::string(1, '\0') + "junk";
+  try {
+    dltdump::Reader r(named);
+    FAIL() << "no error";
+  } catch (const dltdump::Error& e) {
+    EXPECT_EQ(e.kind(), dltdump::Error::Kind::input);
+    EXPECT_EQ(e.input(), named);
+    EXPECT_NE(std::string(e.what()).find("nul_name.dlt\\x00junk"), std::string::npos) << e.what();
+  }
+  std::remove(path.c_str());
+}
+
+// Issue #27 (14): filter values the command line refuses (they can never match) are
+// refused by the API too, with the command line's checks.
+TEST(ApiReader, FilterValuesThatCanNeverMatch) {
+  for (const char* text : {"a\tb", "\x7f", "\xff", "\xc2\x85"}) {
+    try {
+      dltdump::Filter{}.contains(text);
+      FAIL() << "no error for " << text;
+    } catch (const dltdump::Error& e) {
+      EXPECT_EQ(e.kind(), dltdump::Error::Kind::argument);
+    }
+  }
+  EXPECT_NO_THROW(dltdump::Filter{}.contains("ä b"));
+  EXPECT_THROW(dltdump::Filter{}.regex("\xff"), dltdump::Error);
+  EXPECT_NO_THROW(dltdump::Filter{}.regex("[^\t]"));
+  const dltdump::Time early{std::chrono::seconds(1'000'000'000)};
+  const dltdump::Time late{std::chrono::seconds(2'000'000'000)};
+  const Bytes file = sample_file();
+  try {
+    auto r = dltdump::Reader::from_memory(file, dltdump::Filter{}.not_before(late).not_after(early));
+    FAIL() << "no error";
+  } catch (const dltdump::Error& e) {
+    EXPECT_EQ(e.kind(), dltdump::Error::Kind::argument);
+    EXPECT_NE(std::string(e.what()).find("2033-05-18T03:33:20"), std::string::npos) << e.what();
+  }
+  // Bounds moved one at a time pass through a reversed window: only the Reader checks.
+  dltdump::Filter moving = dltdump::Filter{}.not_before(early).not_after(early);
+  moving.not_before(late).not_after(late);
+  EXPECT_NO_THROW(dltdump::Reader::from_memory(file, moving));
+}
+
+// Issue #27 (19): an empty port list read nothing and said "no UDP datagrams to ports ;".
+TEST(ApiReader, RefusesEmptyPortLists) {
+  const Bytes file = sample_file();
+  for (const bool udp : {true, false}) {
+    dltdump::ReaderOptions options;
+    (udp ? options.udp_ports : options.tcp_ports).clear();
+    try {
+      auto r = dltdump::Reader::from_memory(file, {}, options);
+      FAIL() << "no error";
+    } catch (const dltdump::Error& e) {
+      EXPECT_EQ(e.kind(), dltdump::Error::Kind::argument);
+      EXPECT_NE(std::string(e.what()).find(udp ? "udp_ports" : "tcp_ports"), std::string::npos) << e.what();
+    }
+  }
+}
+
+// Issue #27 (15): the command line's warning for an input none of whose bytes was a message.
+TEST(ApiReader, WarnsOfAnInputWithoutMessages) {
+  const Bytes junk(200, 'x');
+  auto reader = dltdump::Reader::from_memory(junk, {}, {}, "junk.dlt");
+  EXPECT_EQ(reader.warning(), "");  // not at its end yet
+  EXPECT_TRUE(texts(reader).empty());
+  EXPECT_NE(reader.warning().find("junk.dlt: no DLT message in 200 bytes"), std::string::npos) << reader.warning();
+  const Bytes file = sample_file();
+  auto good = dltdump::Reader::from_memory(file);
+  EXPECT_EQ(texts(good).size(), 4u);
+  EXPECT_EQ(good.warning(), "");
+}
+
 TEST(ApiTypes, IdsAndNames) {
   constexpr auto id = dltdump::Id::of("NAV");
   static_assert(id.size() == 3);
