@@ -330,7 +330,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     std::string path;                            // the outputs keep a view of it until then too
     std::string member_name;                     // an archive's member being read: likewise
     // The members the archive skipped go to the output once (--stats lists them), also when
-    // the archive failed after them.
+    // the archive failed or the run was stopped after them.
     bool skips_told = false;
     auto tell_skipped_members = [&] {
       if (!archive || skips_told || archive->skip_reasons().empty()) return;
@@ -491,6 +491,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       stopped = !spec.is_live() && !config.follow;  // a live or followed input's stop is its normal end
       if (!stopped) ++processed;
       input_done();
+      tell_skipped_members();  // an archive's, before the stop
       try {
         if (stopped) sink.stopped();
         sink.end_input();
