@@ -83,14 +83,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     file.reset();
     if (!input::is_archive(opened.content)) {
       // Not an archive by its magic: libarchive reads it all the same (its bidders decide).
-      compress::ArchiveReader reader(std::move(opened.file), "fuzz", opened.limits);
+      compress::ArchiveReader reader(std::move(opened.file), "fuzz", "fuzz", opened.limits);
       while (auto m = reader.next()) {
         if (!m->regular) continue;
         util::InputFile member = util::InputFile::from_source(reader.member_source(), "m", {});
         total += drain(member);
       }
     } else {
-      input::ArchiveInput archive(std::move(opened), "fuzz");
+      input::ArchiveInput archive(std::move(opened), "fuzz", "fuzz");
       while (auto m = archive.next()) {
         if (m->fault) {
           if (!m->fault->ends_input_only()) std::abort();

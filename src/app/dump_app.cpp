@@ -43,6 +43,10 @@ namespace dltdump::app {
 
 namespace {
 
+// An input as the command line gives it ("-" for standard input): an archive's members are
+// named after it (`logs.tar.gz/ecu1/trip.dlt`).
+const std::string& shown(const input::InputSpec& spec) { return spec.argument.empty() ? spec.path : spec.argument; }
+
 // A diagnostic: one line, whatever its file name holds (a newline, escape sequences).
 void print_line(int fd, const std::string& text) { util::write_diagnostic(fd, util::printable(text)); }
 
@@ -325,6 +329,18 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     std::optional<util::InputFile> file;         // lives until the sink has ended the input (and before `archive`)
     std::string path;                            // the outputs keep a view of it until then too
     std::string member_name;                     // an archive's member being read: likewise
+    // The members the archive skipped go to the output once (--stats lists them), also when
+    // the archive failed or the run was stopped after them.
+    bool skips_told = false;
+    auto tell_skipped_members = [&] {
+      if (!archive || skips_told || archive->skip_reasons().empty()) return;
+      skips_told = true;
+      output::LineOutput::SkippedMembers skipped;
+      for (const auto& r : archive->skip_reasons()) skipped.reasons.emplace_back(r.reason, r.members);
+      for (const auto& m : archive->skipped_listed()) skipped.listed.emplace_back(m.name, m.reason);
+      skipped.not_listed = archive->skipped_not_listed();
+      sink.archive_skipped(shown(spec), skipped);
+    };
     // Copying a DLT file's bytes into a DLT output fails when another program cut the file
     // meanwhile: that is the input's failure (already said), not the output's.
     auto cut_input = [&] { return file && file->shrunk_to(); };
@@ -378,9 +394,10 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       // The content, not the name, chooses the format (compressed data is read decompressed);
       // an input it does not confirm in the format used is watched for decoding to nothing
       // but skipped bytes.
-      auto decode_input = [&](input::Content content, const std::string& name) {
+      // `member`: `name` is an archive's member (compress::member_name), not the input.
+      auto decode_input = [&](input::Content content, const std::string& name, bool member) {
         if (progress)
-          progress->begin_input(attempted - 1, *file, spec.argument.empty() || name != path ? name : spec.argument);
+          progress->begin_input(attempted - 1, *file, member || spec.argument.empty() ? name : spec.argument);
         // A file this run has written (named as a later input): it would read itself.
         if (file->inode() != 0 && sink.wrote({static_cast<dev_t>(file->device()), static_cast<ino_t>(file->inode())}))
           throw util::input_error(name, "Not reading " + name + ": it is an output file of this run");
@@ -390,7 +407,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         if (format == input::InputFormat::File && file->is_mapped()) source = {file->fd(), file->whole()};
         // An archive's member is named by its own name, not the archive's argument.
         pipeline.begin_input(
-            {name, stream_format(format), source, name == path ? spec.argument : std::string_view(), name != path});
+            {name, stream_format(format), source, member ? std::string_view() : spec.argument, member});
         std::uint64_t all_skipped = 0;
         try {
           if (format == input::InputFormat::Pcap) {
@@ -406,7 +423,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
           // input counts as processed.
         }
         sink.end_input();
-        if (name == path) {
+        if (!member) {
           input_done();
         } else if (progress) {
           progress->end_part();  // an archive's member: the archive goes on
@@ -425,7 +442,8 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         // A member that fails alone (its compressed stream or capture is corrupt, its output
         // cannot be written) is reported as an input would be, and the archive goes on; a
         // fault of the archive ends it.
-        archive.emplace(std::move(opened), path);
+        // Its members are named as the command line gives it (`logs.tar.gz/ecu1/trip.dlt`).
+        archive.emplace(std::move(opened), path, shown(spec));
         bool members_read = true;
         while (auto member = archive->next()) {
           member_name = std::move(member->name);
@@ -436,7 +454,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
           }
           file.emplace(std::move(member->input->file));
           try {
-            decode_input(member->input->content, member_name);
+            decode_input(member->input->content, member_name, true);
             members_done = true;
           } catch (const util::Error& e) {
             if (!e.ends_input_only() || archive->failed()) throw;
@@ -447,17 +465,20 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
           if (util::stop_requested()) throw util::Stopped();
         }
         input_done();
-        if (const std::string line = input::skipped_members_line(path, *archive); !line.empty()) {
+        tell_skipped_members();
+        if (const std::string line = input::skipped_members_line(shown(spec), *archive); !line.empty()) {
           sink.flush();
           print_line(diag_fd, line);
         }
         if (!members_read) continue;  // the run's exit code says an input failed part-way
       } else {
         file.emplace(std::move(opened.file));
-        decode_input(opened.content, path);
+        decode_input(opened.content, path, false);
       }
       ++processed;
     } catch (const util::Error& e) {
+      // What an archive that failed skipped before: the report covers what was read.
+      tell_skipped_members();
       if (e.ends_input_only()) {
         input_failed(e);
       } else {
@@ -470,6 +491,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       stopped = !spec.is_live() && !config.follow;  // a live or followed input's stop is its normal end
       if (!stopped) ++processed;
       input_done();
+      tell_skipped_members();  // an archive's, before the stop
       try {
         if (stopped) sink.stopped();
         sink.end_input();

@@ -16,8 +16,10 @@ namespace dltdump::compress {
 
 namespace {
 
-// Bytes handed to libarchive per read of a mapped file: a window, as the framer's.
-constexpr std::size_t kBlockBytes = 1u << 20;
+// Bytes handed to libarchive per read: a fault it finds is named at the end of the block it
+// was reading, so at most this far past the fault (as a decompressor's step,
+// DecompressingSource::kStepBytes).
+constexpr std::size_t kBlockBytes = 64u << 10;
 
 }  // namespace
 
@@ -32,19 +34,23 @@ std::string member_name(const std::string& archive, const std::string& path) {
   std::string last = shown.substr(folder.size());
   if (folder.size() > kMaxMemberPath) folder = folder.substr(0, kMaxMemberPath) + ".../";
   if (last.size() > kMaxMemberName) last = last.substr(0, kMaxMemberName) + "...";
-  if (last.empty() || last == "." || last == "..") last += '_';
+  if (last.empty() || last.front() == '.' || last.front() == '-') last.insert(last.begin(), '_');
   return archive + "/" + folder + last;
 }
 
 struct ArchiveReader::Io {
-  Io(util::InputFile file, std::string n, Limits l) : raw(std::move(file)), name(std::move(n)), limits(l) {}
+  Io(util::InputFile file, std::string n, std::string s, Limits l)
+      : raw(std::move(file)), name(std::move(n)), shown(std::move(s)), limits(l) {}
 
   util::InputFile raw;
-  const std::string name;
+  const std::string name;   // the archive, in messages about it
+  const std::string shown;  // the archive as given: its members are member_name(shown, path)
   const Limits limits;
-  std::uint64_t position = 0;              // mapped: where the next block begins; a pipe: bytes handed out
-  std::atomic<std::uint64_t> furthest{0};  // the furthest byte handed out (the file's bytes read; any thread)
-  std::uint64_t produced = 0;              // the members' data so far, all members
+  std::uint64_t position = 0;               // mapped: where the next block begins; a pipe: bytes handed out
+  std::atomic<std::uint64_t> furthest{0};   // the furthest byte handed out (the file's bytes read; any thread)
+  std::atomic<std::uint64_t> block_end{0};  // `position` after the last read or seek (for messages)
+  std::span<const std::uint8_t> window;     // a pipe: what is left of its window, handed out by blocks
+  std::uint64_t produced = 0;               // the members' data so far, all members
   std::uint64_t member_bytes = 0;
   std::string member;                 // the current member's path ("": before the first)
   std::optional<std::uint64_t> size;  // its size, when the archive says it
@@ -59,18 +65,26 @@ struct ArchiveReader::Io {
   std::uint64_t file_bytes() const {
     return limits.file ? limits.file->input_progress() : furthest.load(std::memory_order_relaxed);
   }
+  // Where a fault libarchive finds lies in the file: the end of the block it was reading
+  // (not the furthest byte: a zip's central directory, at its end, is read first); for a
+  // compressed tar, where the decompressor was when it made that block.
+  std::uint64_t fault_bytes() const {
+    return limits.file ? limits.file->input_of_read() : block_end.load(std::memory_order_relaxed);
+  }
   void rethrow() {
     if (!fault) return;
     failed = true;
     std::rethrow_exception(std::exchange(fault, nullptr));
   }
-  // Throws the archive's error: `what` at the current offsets, for `reason`.
-  [[noreturn]] void fail(const std::string& what, const std::string& reason) {
+  // Throws the archive's error: `what` at the current offsets, for `reason`. `bomb`: the
+  // offset named is the one the ratio was measured against (file_bytes).
+  [[noreturn]] void fail(const std::string& what, const std::string& reason, bool bomb = false) {
     failed = true;
-    const std::string where = member.empty() ? name : member_name(name, member);
+    const std::string where = member.empty() ? name : member_name(shown, member);
     throw util::input_error(where, "Input " + where + ": " + what + " at compressed byte " +
-                                       std::to_string(file_bytes()) + " (member byte " + std::to_string(member_bytes) +
-                                       "): " + reason + "; reading the archive stopped there");
+                                       std::to_string(bomb ? file_bytes() : fault_bytes()) + " (member byte " +
+                                       std::to_string(member_bytes) + "): " + reason +
+                                       "; reading the archive stopped there");
   }
 };
 
@@ -99,9 +113,12 @@ la_ssize_t read_block(::archive* /*a*/, void* data, const void** buffer) {
       const std::uint64_t at = std::min<std::uint64_t>(io.position, whole.size());
       block = whole.subspan(at, std::min<std::uint64_t>(kBlockBytes, whole.size() - at));
     } else {
-      block = io.raw.next_window();
+      if (io.window.empty()) io.window = io.raw.next_window();
+      block = io.window.first(std::min(kBlockBytes, io.window.size()));
+      io.window = io.window.subspan(block.size());
     }
     io.position += block.size();
+    io.block_end.store(io.position, std::memory_order_relaxed);
     if (io.position > io.furthest.load(std::memory_order_relaxed))
       io.furthest.store(io.position, std::memory_order_relaxed);  // one writer: the reading thread
     *buffer = block.data();
@@ -120,6 +137,7 @@ la_int64_t seek_to(::archive* /*a*/, void* data, la_int64_t offset, int whence) 
   const la_int64_t to = base + offset;
   if (to < 0 || to > size) return ARCHIVE_FATAL;
   io.position = static_cast<std::uint64_t>(to);
+  io.block_end.store(io.position, std::memory_order_relaxed);
   return to;
 }
 
@@ -153,14 +171,18 @@ class MemberSource final : public util::ByteSource {
     const std::uint32_t ratio = io_.limits.max_ratio;
     if (ratio != 0 && io_.produced > Limits::kRatioFloor && io_.produced / ratio > io_.file_bytes())
       io_.fail("archive members over " + std::to_string(ratio) + " times the compressed size",
-               "a likely decompression bomb (see --max-ratio)");
+               "a likely decompression bomb (see --max-ratio)", true);
     return given;
   }
   bool ready() const noexcept override { return true; }  // read on the calling thread
   std::uint64_t input_progress() const noexcept override { return io_.file_bytes(); }
+  std::uint64_t input_of_read() const noexcept override { return io_.fault_bytes(); }
 
  private:
   void next_block() {
+    // A fault found with the last block's bytes (a zip member's CRC, checked at its end)
+    // comes after them, as a compressed stream's check does.
+    if (!pending_fault_.empty()) io_.fail("archive member data not readable", pending_fault_);
     const void* data = nullptr;
     std::size_t size = 0;
     la_int64_t offset = 0;
@@ -173,7 +195,11 @@ class MemberSource final : public util::ByteSource {
       return;
     }
     // A warning on a member's data is a fault too (a zip member whose CRC does not match).
-    if (r < ARCHIVE_OK) io_.fail("archive member data not readable", reason_of(archive_, "corrupt or cut archive"));
+    if (r < ARCHIVE_OK) {
+      const std::string reason = reason_of(archive_, "corrupt or cut archive");
+      if (r != ARCHIVE_WARN || size == 0) io_.fail("archive member data not readable", reason);
+      pending_fault_ = reason;  // the bytes it came with are read first
+    }
     block_ = {static_cast<const std::uint8_t*>(data), size};
     block_at_ = std::max<std::uint64_t>(at_, static_cast<std::uint64_t>(std::max<la_int64_t>(offset, 0)));
   }
@@ -185,12 +211,14 @@ class MemberSource final : public util::ByteSource {
   std::uint64_t block_at_ = 0;               // the member offset where block_ begins
   std::uint64_t at_ = 0;                     // the member offset of the next byte given
   bool ended_ = false;
+  std::string pending_fault_;  // a warning that came with block_: the fault after it
 };
 
 }  // namespace
 
-ArchiveReader::ArchiveReader(util::InputFile raw, std::string name, Limits limits)
-    : io_(std::make_unique<Io>(std::move(raw), std::move(name), limits)), archive_(archive_read_new()) {
+ArchiveReader::ArchiveReader(util::InputFile raw, std::string name, std::string shown, Limits limits)
+    : io_(std::make_unique<Io>(std::move(raw), std::move(name), std::move(shown), limits)),
+      archive_(archive_read_new()) {
   if (archive_ == nullptr) throw std::bad_alloc();
   // Only the archive formats: compression around them is undone before (the caller's
   // DecompressingSource), so that every compressed input has the same bounds and messages.
@@ -233,7 +261,9 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
       }
     return std::nullopt;
   }
-  if (r < ARCHIVE_WARN)
+  // ARCHIVE_RETRY too: a tar header whose checksum is wrong, which libarchive would pass over
+  // to the next header it finds, members and all, without a word.
+  if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
     io.fail(io.member.empty() ? "archive corrupt before its first member" : "archive corrupt after this member",
             reason_of(archive_, "corrupt or cut archive"));
   const char* path = archive_entry_pathname(entry);

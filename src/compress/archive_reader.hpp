@@ -33,8 +33,10 @@ namespace dltdump::compress {
 // JSON `input` fields and (its last component) %FILE%: `archive/path`, with every control
 // byte of the path shown as `?` (no forged line, no escape sequence), at most
 // kMaxMemberPath bytes of its folders and kMaxMemberName of its last component kept (then
-// `...`: %FILE% stays a name the file system takes), and a last component that is empty,
-// `.` or `..` followed by `_` (so that %FILE% names a file, never a folder).
+// `...`: %FILE% stays a name the file system takes), and a last component that is empty or
+// begins with `.` or `-` preceded by `_`: %FILE% (output/file_template.hpp) names a visible
+// file, never a folder (`.`, `..`), a hidden file (`..` would give `..txt`) or one that
+// reads as a command's option (`-rf.dlt`).
 std::string member_name(const std::string& archive, const std::string& path);
 inline constexpr std::size_t kMaxMemberPath = 512;
 inline constexpr std::size_t kMaxMemberName = 128;
@@ -47,10 +49,12 @@ class ArchiveReader {
     bool encrypted = false;  // its data is encrypted (not read)
   };
 
-  // Reads `raw` (owned, from its current position) as an archive named `name` in messages.
+  // Reads `raw` (owned, from its current position) as an archive named `name` in messages
+  // about the archive itself (a fault before its first member), whose members are named
+  // member_name(`shown`, path) (`shown`: the archive as the command line gives it).
   // `limits.file`: the outermost compressed layer (x.tar.gz), or null when `raw` is the
   // file itself. Throws std::bad_alloc when libarchive cannot set up.
-  ArchiveReader(util::InputFile raw, std::string name, Limits limits);
+  ArchiveReader(util::InputFile raw, std::string name, std::string shown, Limits limits);
   // Frees libarchive's state, unless a member's source is still alive (kept by a thread
   // that waits on a silent pipe): then that state is left to end with the process.
   ~ArchiveReader();
@@ -59,15 +63,19 @@ class ArchiveReader {
 
   // The next entry, nullopt after the last. The source of the previous member must be
   // gone (one kept by a decompressing thread that waits on a silent pipe is a fault of the
-  // archive: nothing more is read). Throws util::input_error naming the archive, the entry before and the offset for a
-  // corrupt or cut archive; what reading `raw` throws (util::Stopped too).
+  // archive: nothing more is read). Throws util::input_error naming the archive, the entry
+  // before and the offset for a corrupt or cut archive — a damaged tar header too, which
+  // libarchive would skip over; what reading `raw` throws (util::Stopped too).
   std::optional<Member> next();
 
   // The current entry's data, read through libarchive on the calling thread (any one
   // thread at a time). Valid until next() or this reader's end: the caller destroys it
   // first. Its input_progress() is the file's compressed bytes read so far (for nested
-  // compression: Limits::file). read() throws util::input_error for a fault of the data
-  // (naming the member and offsets), past the ratio limit, and what reading `raw` throws.
+  // compression: Limits::file), its input_of_read() the file byte where a fault in what it
+  // gave would be named (the end of libarchive's current block). read() throws
+  // util::input_error for a fault of the data (naming the member and offsets: where the
+  // fault was found; a warning that came with data, such as a zip member's wrong CRC,
+  // after that data), past the ratio limit, and what reading `raw` throws.
   std::unique_ptr<util::ByteSource> member_source();
 
   // The file's (compressed) bytes read so far.

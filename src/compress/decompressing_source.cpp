@@ -29,6 +29,7 @@ struct DecompressingSource::Shared {
   mutable std::mutex mutex;
   std::condition_variable changed;               // a chunk queued or taken, the end, a cancel
   std::deque<std::vector<std::uint8_t>> full;    // decompressed chunks in stream order
+  std::deque<std::uint64_t> full_ends;           // the compressed bytes consumed when each was made
   std::vector<std::vector<std::uint8_t>> spare;  // taken chunks, for reuse
   bool ended = false;                            // no chunk follows those queued
   std::atomic<bool> cancelled{false};            // the reader is gone
@@ -41,25 +42,33 @@ struct DecompressingSource::Shared {
   // The reading side's current chunk.
   std::vector<std::uint8_t> current;
   std::size_t current_pos = 0;
+  std::atomic<std::uint64_t> current_end{0};  // the compressed bytes consumed when it was made
 
   // Compressed bytes of the file used so far: of this layer's input, or of the outermost
   // layer's when this one decompresses another's output (Limits::file).
   std::uint64_t file_bytes() const {
     return limits.file ? limits.file->input_progress() : consumed.load(std::memory_order_relaxed);
   }
+  // The same for a fault's message: for an inner layer, where the outer layers had got to
+  // in the file when they made the bytes this layer has read (they may read far ahead).
+  std::uint64_t fault_file_bytes() const {
+    return limits.file ? limits.file->input_of_read() : consumed.load(std::memory_order_relaxed);
+  }
   void run() noexcept;
   void decompress();
   // Queues `chunk` (waits for room); false if cancelled.
   bool push(std::vector<std::uint8_t>& chunk);
   std::vector<std::uint8_t> take_spare();
-  // Throws the input's error: `what` happened at the current offsets, for `reason`.
-  [[noreturn]] void fail(const std::string& what, const std::string& reason) const;
+  // Throws the input's error: `what` happened at the current offsets, for `reason`. `bomb`:
+  // the offset named is the one the ratio was measured against (file_bytes), not where the
+  // bytes read came from.
+  [[noreturn]] void fail(const std::string& what, const std::string& reason, bool bomb = false) const;
 };
 
-void DecompressingSource::Shared::fail(const std::string& what, const std::string& reason) const {
-  throw util::input_error(name, "Input " + name + ": " + what + " at compressed byte " + std::to_string(file_bytes()) +
-                                    " (decompressed byte " + std::to_string(produced) + "): " + reason +
-                                    "; decoding stopped there");
+void DecompressingSource::Shared::fail(const std::string& what, const std::string& reason, bool bomb) const {
+  throw util::input_error(name, "Input " + name + ": " + what + " at compressed byte " +
+                                    std::to_string(bomb ? file_bytes() : fault_file_bytes()) + " (decompressed byte " +
+                                    std::to_string(produced) + "): " + reason + "; decoding stopped there");
 }
 
 std::vector<std::uint8_t> DecompressingSource::Shared::take_spare() {
@@ -76,6 +85,7 @@ bool DecompressingSource::Shared::push(std::vector<std::uint8_t>& chunk) {
   changed.wait(lock, [&] { return cancelled.load(std::memory_order_relaxed) || full.size() < kQueuedChunks; });
   if (cancelled.load(std::memory_order_relaxed)) return false;
   full.push_back(std::move(chunk));
+  full_ends.push_back(consumed.load(std::memory_order_relaxed));
   changed.notify_all();
   return true;
 }
@@ -98,8 +108,8 @@ void DecompressingSource::Shared::decompress() {
     return true;
   };
   // Before a fault: the bytes decompressed so far are read first.
-  auto fail_after_chunk = [&](const std::string& what, const std::string& reason) {
-    if (hand_over()) fail(what, reason);
+  auto fail_after_chunk = [&](const std::string& what, const std::string& reason, bool bomb = false) {
+    if (hand_over()) fail(what, reason, bomb);
   };
   for (;;) {
     if (in.empty() && !input_ended) {
@@ -144,7 +154,7 @@ void DecompressingSource::Shared::decompress() {
     produced += step.produced;
     if (limits.max_ratio != 0 && produced > Limits::kRatioFloor && produced / limits.max_ratio > file_bytes()) {
       fail_after_chunk("decompressed stream over " + std::to_string(limits.max_ratio) + " times the compressed size",
-                       "a likely decompression bomb (see --max-ratio)");
+                       "a likely decompression bomb (see --max-ratio)", true);
       return;
     }
     if ((filled == chunk.size() || step.done) && !hand_over()) return;
@@ -207,6 +217,8 @@ std::size_t DecompressingSource::read(std::uint8_t* into, std::size_t n) {
     }
     s.current = std::move(s.full.front());
     s.full.pop_front();
+    s.current_end.store(s.full_ends.front(), std::memory_order_relaxed);
+    s.full_ends.pop_front();
     s.changed.notify_all();
   }
   const std::size_t k = std::min(n, s.current.size() - s.current_pos);
@@ -224,6 +236,10 @@ bool DecompressingSource::ready() const noexcept {
 
 std::uint64_t DecompressingSource::input_progress() const noexcept {
   return shared_->consumed.load(std::memory_order_relaxed);
+}
+
+std::uint64_t DecompressingSource::input_of_read() const noexcept {
+  return shared_->current_end.load(std::memory_order_relaxed);
 }
 
 }  // namespace dltdump::compress

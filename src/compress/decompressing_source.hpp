@@ -51,6 +51,9 @@ class DecompressingSource final : public util::ByteSource {
   std::size_t read(std::uint8_t* into, std::size_t n) override;
   bool ready() const noexcept override;
   std::uint64_t input_progress() const noexcept override;
+  // The compressed bytes consumed when the chunk holding the last byte read was made (at
+  // most one chunk, kChunkBytes of decompressed data, past that byte).
+  std::uint64_t input_of_read() const noexcept override;
 
   static constexpr std::size_t kChunkBytes = 1u << 20;
   static constexpr std::size_t kQueuedChunks = 8;

@@ -1,20 +1,22 @@
 #include "input/archive_input.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace dltdump::input {
 
-ArchiveInput::ArchiveInput(SniffedInput archive, const std::string& name)
-    : name_(name), limits_(archive.limits), reader_(std::move(archive.file), name, archive.limits) {}
+ArchiveInput::ArchiveInput(SniffedInput archive, const std::string& name, const std::string& shown)
+    : shown_(shown), limits_(archive.limits), reader_(std::move(archive.file), name, shown, archive.limits) {}
 
 std::optional<ArchiveInput::Member> ArchiveInput::next() {
   while (auto entry = reader_.next()) {
     if (!entry->regular) continue;
+    std::string name = compress::member_name(shown_, entry->path);
     if (entry->encrypted) {
       ++encrypted_;
+      skip(std::move(name), "encrypted");
       continue;
     }
-    std::string name = compress::member_name(name_, entry->path);
     std::unique_ptr<util::ByteSource> source = reader_.member_source();
     compress::Limits limits = limits_;
     // A compressed member's layers count the archive file's bytes, as nested layers do.
@@ -29,11 +31,21 @@ std::optional<ArchiveInput::Member> ArchiveInput::next() {
     }
     if (member->content == Content::Unknown || is_compressed(member->content)) {
       ++skipped_;  // not DLT data: text, another archive, lz4, nothing recognised
+      const bool empty = member->content == Content::Unknown && member->file.head(1).empty();
+      skip(std::move(name), empty ? "empty" : describe(member->content));
       continue;
     }
     return Member{std::move(member), std::move(name), std::nullopt};
   }
   return std::nullopt;
+}
+
+void ArchiveInput::skip(std::string name, std::string reason) {
+  auto known = std::find_if(reasons_.begin(), reasons_.end(), [&](const SkipReason& r) { return r.reason == reason; });
+  if (known == reasons_.end()) known = reasons_.insert(reasons_.end(), {reason, 0});
+  ++known->members;
+  if (listed_.size() < kListedSkips) listed_.push_back({std::move(name), std::move(reason)});
+  else ++not_listed_;
 }
 
 std::string skipped_members_line(const std::string& name, const ArchiveInput& archive) {

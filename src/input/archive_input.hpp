@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "compress/archive_reader.hpp"
 #include "input/decompressed_input.hpp"
@@ -20,12 +21,14 @@ namespace dltdump::input {
 
 class ArchiveInput {
  public:
-  // `archive`: what open_content returned for `name`, whose content is Tar or Zip.
-  ArchiveInput(SniffedInput archive, const std::string& name);
+  // `archive`: what open_content returned for `name`, whose content is Tar or Zip; `shown`:
+  // the archive as the command line gives it ("-" for standard input), which its members'
+  // names begin with (compress::member_name).
+  ArchiveInput(SniffedInput archive, const std::string& name, const std::string& shown);
 
   struct Member {
     std::optional<SniffedInput> input;  // the member's stream, sniffed (its content never compressed)
-    std::string name;                   // compress::member_name: `archive/path`
+    std::string name;                   // compress::member_name: `shown/path`
     // Or, instead of `input`, why the member alone could not be opened (its compressed
     // stream corrupt where the sniff read, too many layers): the next one can be.
     std::optional<util::Error> fault;
@@ -43,11 +46,35 @@ class ArchiveInput {
   std::uint64_t skipped() const noexcept { return skipped_; }
   std::uint64_t encrypted() const noexcept { return encrypted_; }
 
+  // What the skipped members were, for --stats. A reason is what a member holds: "empty",
+  // describe() of its content ("unrecognised data", "a tar archive", "a zip archive",
+  // "lz4-compressed data"), or "encrypted" (not read). Reasons in the order first met, each
+  // with its count; the first kListedSkips members by name (compress::member_name) with
+  // their reason, `skipped_not_listed` the others (memory stays bounded however many).
+  struct SkipReason {
+    std::string reason;
+    std::uint64_t members = 0;
+  };
+  struct SkippedMember {
+    std::string name;
+    std::string reason;
+  };
+  static constexpr std::size_t kListedSkips = 100;
+  const std::vector<SkipReason>& skip_reasons() const noexcept { return reasons_; }
+  const std::vector<SkippedMember>& skipped_listed() const noexcept { return listed_; }
+  std::uint64_t skipped_not_listed() const noexcept { return not_listed_; }
+
  private:
-  std::string name_;
+  // Counts member `name` as skipped for `reason`.
+  void skip(std::string name, std::string reason);
+
+  std::string shown_;
   compress::Limits limits_;
   compress::ArchiveReader reader_;
   std::uint64_t skipped_ = 0, encrypted_ = 0;
+  std::vector<SkipReason> reasons_;
+  std::vector<SkippedMember> listed_;
+  std::uint64_t not_listed_ = 0;
 };
 
 // The one line that says what `archive` skipped; empty when it skipped nothing.

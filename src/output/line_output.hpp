@@ -9,6 +9,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "dlt/framer.hpp"
 #include "dlt/line_formatter.hpp"
@@ -59,6 +61,16 @@ class LineOutput : public dlt::FramerSink {
     std::uint64_t missing = 0, gaps = 0, retransmitted = 0, conflicts = 0, out_of_window = 0, resyncs = 0;
   };
   virtual void capture_losses(std::span<const FlowLoss> /*flows*/, std::uint64_t /*not_listed*/) {}
+  // After the last member of archive `archive` (as the command line names it), when it
+  // skipped members that hold no DLT data (input/archive_input.hpp): how many for each
+  // reason (what they held: "unrecognised data", "empty", "encrypted"…), the first of them
+  // by name with their reason, and how many more were not listed.
+  struct SkippedMembers {
+    std::vector<std::pair<std::string, std::uint64_t>> reasons;  // reason, members
+    std::vector<std::pair<std::string, std::string>> listed;     // member, reason
+    std::uint64_t not_listed = 0;
+  };
+  virtual void archive_skipped(std::string_view /*archive*/, const SkippedMembers& /*skipped*/) {}
 
   // Whether messages must carry their payload text (text outputs print it).
   virtual bool wants_text() const = 0;

@@ -154,6 +154,7 @@ class TextReport {
     inputs();
     kinds_and_types();
     skips();
+    archive_skips();
     capture_losses();
     ecus();
     contexts();
@@ -227,6 +228,29 @@ class TextReport {
     for (const auto& s : t_.skips())
       table.row({std::string(s.reason), std::to_string(s.regions), std::to_string(s.bytes)});
     table.write(out_);
+  }
+
+  // Per archive, how many members it skipped and what they held; then those members by name.
+  void archive_skips() {
+    if (t_.archive_skips().empty()) return;
+    heading("Skipped archive members");
+    Table archives({{"archive", false}, {"skipped", true}, {"what they held", false}});
+    for (const auto& a : t_.archive_skips()) {
+      std::string held;
+      for (const auto& [reason, members] : a.skipped.reasons)
+        held += (held.empty() ? "" : ", ") + std::to_string(members) + " " + reason;
+      archives.row({util::printable_line(a.archive), std::to_string(a.members), held});
+    }
+    archives.write(out_);
+    out_.put('\n');
+    Table members({{"member", false}, {"held", false}});
+    for (const auto& a : t_.archive_skips())
+      for (const auto& [member, reason] : a.skipped.listed) members.row({util::printable_line(member), reason});
+    members.write(out_);
+    for (const auto& a : t_.archive_skips())
+      if (a.skipped.not_listed)
+        out_.append("(" + std::to_string(a.skipped.not_listed) + " more skipped members of " +
+                    util::printable_line(a.archive) + " not listed)\n");
   }
 
   void capture_losses() {
@@ -375,6 +399,7 @@ class JsonReport {
     inputs();
     kinds_and_types();
     skips();
+    archive_skips();
     capture_losses();
     ecus();
     contexts();
@@ -525,6 +550,31 @@ class JsonReport {
       name("reason", s.reason);
       field("regions", s.regions);
       field("bytes", s.bytes);
+    });
+    out_.put('}');
+  }
+
+  // Only when an archive skipped members (a field added within version 1).
+  void archive_skips() {
+    if (t_.archive_skips().empty()) return;
+    std::uint64_t all = 0;
+    for (const auto& a : t_.archive_skips()) all += a.members;
+    key("skipped_members");
+    out_.append("{\"members\":");
+    util::append_int(out_, all);
+    array("archives", t_.archive_skips().size(), [&](std::size_t i) {
+      const auto& a = t_.archive_skips()[i];
+      name("input", a.archive);
+      field("members", a.members);
+      array("reasons", a.skipped.reasons.size(), [&](std::size_t r) {
+        name("reason", a.skipped.reasons[r].first);
+        field("members", a.skipped.reasons[r].second);
+      });
+      array("listed", a.skipped.listed.size(), [&](std::size_t m) {
+        name("member", a.skipped.listed[m].first);
+        name("reason", a.skipped.listed[m].second);
+      });
+      field("not_listed", a.skipped.not_listed);
     });
     out_.put('}');
   }

@@ -32,6 +32,9 @@ class StatsSink final : public LineOutput {
   void capture_losses(std::span<const FlowLoss> flows, std::uint64_t not_listed) override {
     tally_.capture_losses(flows, not_listed);
   }
+  void archive_skipped(std::string_view archive, const SkippedMembers& skipped) override {
+    tally_.archive_skipped(archive, skipped);
+  }
   bool wants_text() const override { return false; }
   // Parallel decoders send the facts of what passed (dlt/message_facts.hpp).
   const dlt::LineFormatter::Options* block_format() const override { return &kFactsFormat; }

@@ -210,6 +210,19 @@ class StatsTally {
   }
   const std::vector<CaptureFlow>& capture_flows() const { return capture_flows_; }
   std::uint64_t capture_flows_not_listed() const { return capture_flows_not_listed_; }
+  // What archive `archive` skipped (LineOutput::archive_skipped): kept as told, one entry per
+  // archive of the command line (each bounded by the archive's own list).
+  struct ArchiveSkips {
+    std::string archive;
+    std::uint64_t members = 0;  // all it skipped, listed or not
+    LineOutput::SkippedMembers skipped;
+  };
+  void archive_skipped(std::string_view archive, const LineOutput::SkippedMembers& skipped) {
+    std::uint64_t members = 0;
+    for (const auto& r : skipped.reasons) members += r.second;
+    archive_skips_.push_back({std::string(archive), members, skipped});
+  }
+  const std::vector<ArchiveSkips>& archive_skips() const { return archive_skips_; }
   // Whether the run was stopped by a signal (stop() or not_read()).
   bool stopped() const { return stopped_; }
   // A message or skipped region that passed the filters, of the current input. Assumes
@@ -321,6 +334,7 @@ class StatsTally {
   std::vector<Skips> skips_;
   std::vector<CaptureFlow> capture_flows_;
   std::uint64_t capture_flows_not_listed_ = 0;
+  std::vector<ArchiveSkips> archive_skips_;
 };
 
 }  // namespace dltdump::output

@@ -22,6 +22,11 @@ class ByteSource {
   // How far the stream's own input has been read (for a decompressed stream: the
   // compressed bytes consumed), for the progress line; any thread.
   virtual std::uint64_t input_progress() const noexcept = 0;
+  // How much of the stream's own input it took to make the bytes read() has returned so
+  // far — where a fault found in them lies in that input (a decompressed stream: the end of
+  // the decoder's step that made the last byte returned, while input_progress() may be far
+  // ahead). For messages, on the reading thread or after it. By default input_progress().
+  virtual std::uint64_t input_of_read() const noexcept { return input_progress(); }
 };
 
 }  // namespace dltdump::util

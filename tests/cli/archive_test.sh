@@ -7,13 +7,36 @@
 # on one line, an encrypted zip member apart; links are ignored. %FILE% gives
 # one output per member. A cut tar or zip gives the lines before the cut, then one line
 # naming the archive, the member and the offsets (exit 4: the members before were read); a
-# corrupt zip member likewise; a hostile member name forges no line and writes no file
-# outside; a sparse member is bounded by --max-ratio; --sort refuses an archive.
+# corrupt zip member, a wrong CRC and a damaged tar header (plain and in gzip) likewise, the
+# offset where the fault was found (not the archive's end); a hostile member name forges no
+# line, writes no file outside and no hidden one; a sparse member is bounded by
+# --max-ratio; members are named after the archive as given (-c, JSON, --stats, faults,
+# stdin); --stats lists the skipped members (text, JSON against the schema); a full disk
+# under one member's %FILE% output stops the run (exit 5; skipped without root); --sort
+# refuses an archive.
 set -u
 DLTDUMP=$1
 DLTGEN=$2
 CAPGEN=$3
 source "$(dirname "$0")/checks.sh"
+
+# at_offset_within NAME ARCHIVE ERR WHERE: the `compressed byte` of the line in file ERR
+# names where the fault was found in ARCHIVE — not its end: from the place WHERE says
+# (next-member: the second zip member's local header, where the first member's data ends;
+# flipped: the first byte flip_bytes changed; header: the second tar header) to at most one
+# 64 KiB block of libarchive's past it.
+at_offset_within() {
+  local at from size
+  at=$(grep -oE "at compressed byte [0-9]+" "$3" | grep -oE "[0-9]+$")
+  size=$(stat -c %s "$2")
+  case $4 in
+    next-member) from=$(/usr/bin/python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); print(d.find(b"PK\x03\x04", 4))' "$2") ;;
+    flipped) from=$(cat "$2.flipped") ;;
+    header) from=$(cat "$2.header") ;;
+  esac
+  [ -n "$at" ] && [ "$at" -ge "$from" ] && [ "$at" -le $((from + 65536 + 512)) ] && [ "$at" -lt "$size" ]
+  check "$1: the offset is where the fault was found: $from <= ${at:-none} <= $((from + 65536 + 512)), < $size" $?
+}
 
 for tool in tar gzip zstd xz bzip2 zip python3; do
   command -v $tool > /dev/null || { echo "SKIPPED: $tool not installed (every archive case)"; exit 0; }
@@ -111,30 +134,52 @@ expect_fault_after_lines "cut inside a gzip member" 3 "$work/ref" 1000 \
   "$work/cut-gzmember.tar"
 head -c 100 "$work/two.tar" > "$work/stub.tar"
 printf 'ustar' | dd of="$work/stub.tar" bs=1 seek=257 conv=notrunc 2> /dev/null
-"$DLTDUMP" "$work/stub.tar" > /dev/null 2> "$work/err"; rc=$?
-expect_eq "a tar cut in its first header: exit 3, one line" "3:1" "$rc:$(wc -l < "$work/err")"
+expect_fault "a tar cut in its first header" 3 \
+  "^Input $work/stub.tar: archive not readable at compressed byte [0-9]+ \(member byte 0\): .+; reading the archive stopped there$" \
+  "$work/stub.tar"
 # A corrupt zip: bytes changed inside the second member's deflate data.
 python3 -c '
 import sys
 d = bytearray(open(sys.argv[1], "rb").read())
 at = d.find(b"file.dlt", 40) + 200
 for i in range(at, at + 64): d[i] ^= 0x5A
-open(sys.argv[2], "wb").write(d)' "$work/two.zip" "$work/bad.zip"
-"$DLTDUMP" --threads=2 "$work/bad.zip" > "$work/out" 2> "$work/err"; rc=$?
-expect_eq "corrupt zip: exit 4, one line" "4:1" "$rc:$(wc -l < "$work/err")"
-grep -qE "^Input $work/bad.zip/file.dlt: archive member data not readable at compressed byte [0-9]+ \(member byte [0-9]+\): .+; reading the archive stopped there$" "$work/err"
-ok=$?  # before the substitution in the name resets $?
-check "corrupt zip: the line names the member: $(cat "$work/err")" $ok
+open(sys.argv[2], "wb").write(d)
+open(sys.argv[2] + ".flipped", "w").write(str(at))' "$work/two.zip" "$work/bad.zip"
+expect_fault "corrupt zip" 4 \
+  "^Input $work/bad.zip/file.dlt: archive member data not readable at compressed byte [0-9]+ \(member byte [0-9]+\): .+; reading the archive stopped there$" \
+  --threads=2 "$work/bad.zip"
+at_offset_within "corrupt zip" "$work/bad.zip" "$work/err" flipped
 (cd "$m" && "$DLTDUMP" net.dlt) | cmp -s - <(head -n 3000 "$work/out")
 check "corrupt zip: the first member's lines" $?
+# A tar whose second header is damaged (its checksum wrong): libarchive skips to the next
+# header it finds, which passed the members after it over without a word; now a fault at
+# that header. Plain, and inside gzip (the offset is then the compressed file's).
+(cd "$m" && tar cf "$work/hdr.tar" net.dlt file.dlt)
+python3 -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+at = 512 + (int(sys.argv[3]) + 511) // 512 * 512
+for i in range(at + 100, at + 160): d[i] ^= 0x5A
+open(sys.argv[2], "wb").write(d)
+open(sys.argv[2] + ".header", "w").write(str(at))' "$work/hdr.tar" "$work/badhdr.tar" "$(stat -c %s "$m/net.dlt")"
+expect_fault "a damaged tar header" 4 \
+  "^Input $work/badhdr.tar/net.dlt: archive corrupt after this member at compressed byte [0-9]+ \(member byte [0-9]+\): .+; reading the archive stopped there$" \
+  "$work/badhdr.tar"
+at_offset_within "a damaged tar header" "$work/badhdr.tar" "$work/err" header
+gzip -c "$work/badhdr.tar" > "$work/badhdr.tar.gz"
+expect_fault "a damaged tar header in a .tar.gz" 4 \
+  "^Input $work/badhdr.tar.gz/net.dlt: archive corrupt after this member at compressed byte [0-9]+ " \
+  "$work/badhdr.tar.gz"
+# The header lies in the tar's first 1 MiB of 1.7: the compressed byte named is within the
+# first 2/3 of the file (the decompressor, reading ahead, had used it all).
+at=$(grep -oE "at compressed byte [0-9]+" "$work/err" | grep -oE "[0-9]+$")
+[ -n "$at" ] && [ "$at" -lt $(($(stat -c %s "$work/badhdr.tar.gz") * 2 / 3)) ]
+check "a damaged tar header in a .tar.gz: the offset is where the fault was found, not the end (${at:-none})" $?
 # A corrupt member inside (its gzip stream): that member fails, the archive goes on.
 head -c 20000 "$m/sub/more.dlt.gz" > "$work/cutmember.dlt.gz"
 (cd "$work" && tar cf "$work/badmember.tar" cutmember.dlt.gz -C "$m" net.dlt)
-"$DLTDUMP" "$work/badmember.tar" > "$work/out" 2> "$work/err"; rc=$?
-expect_eq "a cut gzip member: exit 4, one line" "4:1" "$rc:$(wc -l < "$work/err")"
-grep -q "^Input $work/badmember.tar/cutmember.dlt.gz: gzip stream ends early" "$work/err"
-ok=$?  # before the substitution in the name resets $?
-check "a cut gzip member: named: $(cat "$work/err")" $ok
+expect_fault "a cut gzip member" 4 "^Input $work/badmember.tar/cutmember.dlt.gz: gzip stream ends early" \
+  "$work/badmember.tar"
 (cd "$m" && "$DLTDUMP" net.dlt) | cmp -s - <(tail -n 3000 "$work/out")
 check "a cut gzip member: the next member is read" $?
 # A compressed tar whose checksum (after the tar's end marker) is wrong, and a zip member
@@ -142,11 +187,8 @@ check "a cut gzip member: the next member is read" $?
 python3 -c '
 import sys
 d = bytearray(open(sys.argv[1], "rb").read()); d[-8] ^= 0xFF; open(sys.argv[2], "wb").write(d)' "$work/a.tar.gz" "$work/crc.tar.gz"
-"$DLTDUMP" -c "$work/crc.tar.gz" > /dev/null 2> "$work/err"; rc=$?
-expect_eq "a .tar.gz with a wrong checksum: exit 4, one line" "4:1" "$rc:$(wc -l < "$work/err")"
-grep -q "^Input $work/crc.tar.gz: gzip data corrupt .*incorrect data check" "$work/err"
-ok=$?  # before the substitution in the name resets $?
-check "a .tar.gz with a wrong checksum: named: $(cat "$work/err")" $ok
+expect_fault "a .tar.gz with a wrong checksum" 4 "^Input $work/crc.tar.gz: gzip data corrupt .*incorrect data check" \
+  -c "$work/crc.tar.gz"
 if [ -f "$work/two.zip" ]; then
   python3 -c '
 import sys, struct
@@ -154,10 +196,12 @@ d = bytearray(open(sys.argv[1], "rb").read())
 at = d.find(b"PK\x03\x04"); d[at + 14] ^= 0xFF  # the first local header CRC
 c = d.find(b"PK\x01\x02"); d[c + 16] ^= 0xFF   # and the central directory one
 open(sys.argv[2], "wb").write(d)' "$work/two.zip" "$work/crc.zip"
-  "$DLTDUMP" -c "$work/crc.zip" > /dev/null 2> "$work/err"; rc=$?
-  [ "$rc" -ne 0 ] && grep -q "^Input $work/crc.zip/" "$work/err"
-  ok=$?
-  check "a zip member with a wrong CRC: reported ($rc: $(cat "$work/err"))" $ok
+  # Found at the member's end, its data read (as a gzip stream's check): exit 3, the only
+  # member read whole failed.
+  expect_fault "a zip member with a wrong CRC" 3 \
+    "^Input $work/crc.zip/net.dlt: archive member data not readable at compressed byte [0-9]+ \(member byte $(stat -c %s "$m/net.dlt")\): ZIP bad CRC" \
+    -c "$work/crc.zip"
+  at_offset_within "a zip member with a wrong CRC" "$work/crc.zip" "$work/err" "next-member"
 fi
 # Hostile names: a newline and an escape in a member's name, a ../ path: one line each,
 # escaped; %FILE% writes inside the output folder only.
@@ -177,14 +221,93 @@ check "hostile names: control bytes shown as ?: $(head -c 300 "$work/out")" $ok
 expect_eq "hostile names: %FILE% outputs (exit 0)" "0:" "$rc:$(cat "$work/err")"
 expect_eq "hostile names: nothing written outside the output folder" "out" "$(ls "$work/h")"
 expect_eq "hostile names: the files written" 4 "$(ls -A "$work/h/out" | wc -l)"
+# `a/..` wrote `..txt`, hidden (a new user's finding): every file is visible.
+expect_eq "hostile names: no hidden file" "" "$(ls -A "$work/h/out" | grep '^[.-]')"
 # A sparse member (a DLT file followed by 1 GiB of holes) is bounded by --max-ratio.
 cp "$m/net.dlt" "$work/sparse.dlt" && truncate -s 1G "$work/sparse.dlt"
 (cd "$work" && tar cSf "$work/sparse.tar" sparse.dlt) && rm -f "$work/sparse.dlt"
-"$DLTDUMP" "$work/sparse.tar" > /dev/null 2> "$work/err"; rc=$?
-expect_eq "sparse bomb: exit 3 (no member read whole)" 3 $rc
-grep -qE "^Input $work/sparse.tar/sparse.dlt: archive members over 500 times the compressed size at compressed byte [0-9]+ \(member byte [0-9]+\): a likely decompression bomb \(see --max-ratio\); reading the archive stopped there$" "$work/err"
-ok=$?  # before the substitution in the name resets $?
-check "sparse bomb: one line: $(cat "$work/err")" $ok
+# Exit 3: no member was read whole.
+expect_fault "sparse bomb" 3 \
+  "^Input $work/sparse.tar/sparse.dlt: archive members over 500 times the compressed size at compressed byte [0-9]+ \(member byte [0-9]+\): a likely decompression bomb \(see --max-ratio\); reading the archive stopped there$" \
+  "$work/sparse.tar"
+# Members are named after the archive as the command line gives it, in -c counts, lines,
+# JSON, --stats and the lines on standard error alike (a new user's finding: -c named
+# them by the archive's absolute path).
+(cd "$m" && zip -q "$work/rel.zip" net.dlt notes.txt)
+out=$(cd "$work" && "$DLTDUMP" -c rel.zip 2>&1)
+expect_eq "relative: -c" "rel.zip/net.dlt:3000 rel.zip: 1 archive member skipped (not DLT data)" "$(echo $out)"
+out=$(cd "$work" && "$DLTDUMP" --out=json rel.zip 2> /dev/null | grep -o '"input":"[^"]*"' | sort -u)
+expect_eq "relative: JSON" '"input":"rel.zip/net.dlt"' "$out"
+out=$(cd "$work" && "$DLTDUMP" --stats=json rel.zip 2> /dev/null | python3 -c '
+import json, sys; r = json.load(sys.stdin); print(r["inputs"][0]["input"], r["skipped_members"]["archives"][0]["input"])')
+expect_eq "relative: --stats" "rel.zip/net.dlt rel.zip" "$out"
+out=$(cd "$work" && "$DLTDUMP" -c ./cut-two.tar 2>&1 > /dev/null)
+expect_eq "relative: a member's fault" "Input ./cut-two.tar/file.dlt" "${out%%:*}"
+out=$(cd "$work" && cat rel.zip | "$DLTDUMP" -c - 2> /dev/null)
+expect_eq "standard input: -/member" "-/net.dlt:3000" "$out"
+
+# --stats lists the skipped members: per archive how many and what they held, then by
+# name (at most 100 per archive), in text and JSON (against the schema).
+mkdir -p "$work/skip/texts"
+: > "$work/skip/empty.dlt"
+(cd "$m" && tar cf "$work/skip/inner.tar" net.dlt)
+for i in $(seq 1 102); do echo "note $i" > "$work/skip/texts/t$i.txt"; done
+(cd "$work/skip" && cp "$m/net.dlt" . && cp net.dlt secret.dlt && zip -q -P secret "$work/skip.zip" secret.dlt &&
+  zip -q "$work/skip.zip" net.dlt empty.dlt inner.tar texts/*.txt)
+"$DLTDUMP" --stats=json "$work/skip.zip" > "$work/stats.json" 2> "$work/err"; rc=$?
+expect_eq "--stats of skipped members: exit 0, the line" \
+  "0:$work/skip.zip: 104 archive members skipped (not DLT data), 1 archive member skipped (encrypted)" \
+  "$rc:$(cat "$work/err")"
+out=$(/usr/bin/python3 - "$work/stats.json" "$(dirname "$0")/../../docs/stats.schema.json" "$work/skip.zip" << 'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+try:
+    import jsonschema
+    jsonschema.validate(r, json.load(open(sys.argv[2])))
+except ImportError:
+    pass
+s = r["skipped_members"]
+a = s["archives"][0]
+z = sys.argv[3]
+ok = (s["members"] == 105 and len(s["archives"]) == 1 and a["input"] == z and a["members"] == 105 and
+      a["reasons"] == [{"reason": "encrypted", "members": 1}, {"reason": "empty", "members": 1},
+                       {"reason": "a tar archive", "members": 1}, {"reason": "unrecognised data", "members": 102}] and
+      len(a["listed"]) == 100 and a["not_listed"] == 5 and
+      a["listed"][:3] == [{"member": z + "/secret.dlt", "reason": "encrypted"},
+                          {"member": z + "/empty.dlt", "reason": "empty"},
+                          {"member": z + "/inner.tar", "reason": "a tar archive"}] and
+      a["listed"][3] == {"member": z + "/texts/t1.txt", "reason": "unrecognised data"} and
+      [i["input"] for i in r["inputs"]] == [z + "/net.dlt"])
+print("ok" if ok else json.dumps(s)[:600])
+PY
+)
+expect_eq "--stats=json: skipped_members" ok "$out"
+"$DLTDUMP" --stats "$work/skip.zip" 2> /dev/null |
+  grep -A2 "^Skipped archive members$" | sed 's/  */ /g' | tr '\n' '|' > "$work/out"
+expect_eq "--stats: the table of skipped members" \
+  "Skipped archive members|archive skipped what they held|$work/skip.zip 105 1 encrypted, 1 empty, 1 a tar archive, 102 unrecognised data|" \
+  "$(cat "$work/out")"
+"$DLTDUMP" --stats "$work/skip.zip" 2> /dev/null |
+  grep -cE "^$work/skip.zip/.*  (encrypted|empty|a tar archive|unrecognised data)$" > "$work/out"
+expect_eq "--stats: 100 skipped members by name, the others counted" 100 "$(cat "$work/out")"
+"$DLTDUMP" --stats "$work/skip.zip" 2> /dev/null | grep -q "^(5 more skipped members of $work/skip.zip not listed)$"
+check "--stats: the members not listed counted" $?
+
+# A full disk while one member's %FILE% output is written: every output goes to that disk,
+# so the run stops, as for any input (exit 5, one line), not the member alone; the file
+# holds whole lines. Needs root for a small tmpfs.
+mkdir -p "$work/full"
+if mount -t tmpfs -o size=64k tmpfs "$work/full" 2> /dev/null; then
+  (cd "$work/full" && "$DLTDUMP" -o '%FILE%.txt' "$work/two.tar" > /dev/null 2> "$work/err"); rc=$?
+  expect_eq "full disk: exit 5, one line" "5:Couldn't write to net.txt (No space left on device)" "$rc:$(cat "$work/err")"
+  expect_eq "full disk: the next member is not begun" "net.txt" "$(ls "$work/full")"
+  (cd "$m" && "$DLTDUMP" net.dlt) | head -n "$(wc -l < "$work/full/net.txt")" | cmp -s - "$work/full/net.txt"
+  check "full disk: the member's file holds whole lines" $?
+  umount "$work/full"
+else
+  echo "SKIPPED: full disk (cannot mount a tmpfs: not root?)"
+fi
+
 # --sort merges inputs it reads side by side: an archive is refused on one line.
 out=$("$DLTDUMP" --sort "$work/a.tar.gz" 2>&1); rc=$?
 expect_eq "--sort over an archive: exit 3, one line" \

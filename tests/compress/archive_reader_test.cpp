@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "compress/compress_samples.hpp"
+#include "output/file_template.hpp"
 #include "util/error.hpp"
 #include "util/input_file.hpp"
 
@@ -88,7 +89,7 @@ struct Read {
 
 Read read_all(util::InputFile file) {
   Read r;
-  ArchiveReader reader(std::move(file), "x.tar", {});
+  ArchiveReader reader(std::move(file), "/d/x.tar", "x.tar", {});
   try {
     while (auto m = reader.next()) {
       if (!m->regular) {
@@ -147,17 +148,33 @@ TEST(ArchiveReader, ACutArchiveGivesTheBytesBeforeTheCut) {
 TEST(ArchiveReader, NotAnArchive) {
   const Read r = read_all(memory_file(sample(5000, 3)));
   EXPECT_TRUE(r.members.empty());
-  EXPECT_EQ(r.fault.rfind("Input x.tar: archive not readable at compressed byte ", 0), 0u) << r.fault;
+  EXPECT_EQ(r.fault.rfind("Input /d/x.tar: archive not readable at compressed byte ", 0), 0u) << r.fault;
 }
 
 TEST(ArchiveReader, MemberNames) {
   EXPECT_EQ(member_name("/d/x.tar", "a/b.dlt"), "/d/x.tar/a/b.dlt");
   EXPECT_EQ(member_name("x.zip", "../../e\nvil\x1b[1m.dlt"), "x.zip/../../e?vil?[1m.dlt");
-  EXPECT_EQ(member_name("x.zip", "a/.."), "x.zip/a/.._");
+  EXPECT_EQ(member_name("x.zip", "a/.."), "x.zip/a/_..");
+  EXPECT_EQ(member_name("x.zip", "a/.profile"), "x.zip/a/_.profile");
+  EXPECT_EQ(member_name("x.zip", "-rf.dlt"), "x.zip/_-rf.dlt");
   EXPECT_EQ(member_name("x.zip", "a/"), "x.zip/a/_");
   EXPECT_EQ(member_name("x.zip", ""), "x.zip/_");
   const std::string long_name = member_name("x", std::string(600, 'd') + "/" + std::string(300, 'n'));
   EXPECT_EQ(long_name, "x/" + std::string(kMaxMemberPath, 'd') + ".../" + std::string(kMaxMemberName, 'n') + "...");
+}
+
+// %FILE% of a member (its name's last part without extensions) names a visible file of the
+// output folder whatever the member's name: not empty, no folder, not hidden (`..` gave
+// `..txt`), not an option's look-alike.
+TEST(ArchiveReader, MemberNamesGiveVisibleFileStems) {
+  for (const char* path : {"..", "a/..", ".", "a/.", "...", "..dlt", ".hidden.dlt", "x/.profile", "..gz", ".dlt.gz",
+                           "-rf.dlt", "--", "", "a/", "a.b/", ".x/..", "\n.dlt"}) {
+    const std::string stem = output::file_stem(member_name("/d/x.tar", path));
+    ASSERT_FALSE(stem.empty()) << path;
+    EXPECT_NE(stem.front(), '.') << path << " gives " << stem;
+    EXPECT_NE(stem.front(), '-') << path << " gives " << stem;
+    EXPECT_EQ(stem.find('/'), std::string::npos) << path << " gives " << stem;
+  }
 }
 
 }  // namespace

@@ -188,6 +188,33 @@ TEST(DecompressingSource, FaultsComeAfterTheBytesBeforeThem) {
       << fault;
 }
 
+// input_of_read() is where the bytes read so far came from in the compressed stream: it
+// grows with them, stays behind what the thread has consumed (it reads ahead), and is
+// reached only with the last byte. What names the place of a fault found in those bytes
+// (an archive's, an inner layer's).
+TEST(DecompressingSource, InputOfReadFollowsTheBytesRead) {
+  const Bytes a = sample(6u << 20, 6);          // chunks enough for the thread to run ahead
+  for (Codec c : {Codec::Gzip, Codec::Zstd}) {  // the same for every codec: two are enough
+    const Bytes packed = compress_with(c, a);
+    DecompressingSource source(memory_file(packed), c, "mem.gz", {});
+    std::vector<std::uint8_t> buf(DecompressingSource::kChunkBytes);
+    std::uint64_t last = 0;
+    std::size_t read = 0;
+    bool behind = false;
+    for (std::size_t n; (n = source.read(buf.data(), buf.size())) != 0;) {
+      read += n;
+      const std::uint64_t at = source.input_of_read();
+      EXPECT_GE(at, last) << codec_name(c);
+      EXPECT_LE(at, source.input_progress()) << codec_name(c);
+      if (read < a.size() / 2 && at < packed.size() / 2) behind = true;
+      last = at;
+    }
+    EXPECT_EQ(read, a.size()) << codec_name(c);
+    EXPECT_TRUE(behind) << codec_name(c) << ": the first half read from the first half";
+    EXPECT_EQ(last, packed.size()) << codec_name(c);
+  }
+}
+
 TEST(DecompressingSource, StopsABomb) {
   const Bytes zeros(80u << 20, 0);
   const Bytes packed = compress_with(Codec::Zstd, zeros);
