@@ -10,6 +10,7 @@
 #include "dlt/verbose_payload.hpp"
 #include "util/number_format.hpp"
 #include "util/value_text.hpp"
+#include "util/word_scan.hpp"
 
 namespace dltdump::dlt {
 
@@ -58,25 +59,15 @@ inline char* put_text(char* p, std::string_view v) {
 }
 
 // `"<v>"` with quotes doubled, into 2 * v.size() + 2 bytes reserved; returns the end. Words
-// without a quote (nearly all of a line's text) go as they are.
+// without a quote (nearly all of a line's text, its tail included) go as they are.
 inline char* put_quoted_text(char* p, std::string_view v) {
-  const char* s = v.data();
-  const std::size_t n = v.size();
+  const auto* s = reinterpret_cast<const std::uint8_t*>(v.data());
   *p++ = '"';
-  std::size_t i = 0;
-  while (i + 8 <= n) {
-    std::uint64_t w;
-    std::memcpy(&w, s + i, 8);
-    const std::uint64_t x = w ^ 0x2222222222222222ull;
-    if (((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) != 0) break;  // a quote
-    std::memcpy(p, &w, 8);
-    p += 8;
-    i += 8;
-  }
-  for (; i < n; ++i) {
-    if (s[i] == '"') *p++ = '"';
-    *p++ = s[i];
-  }
+  const auto no_quote = [](std::uint64_t w) { return util::word_lacks(w, '"'); };
+  p += util::copy_words_or_step(p, s, v.size(), no_quote, [p, s](std::size_t& i, std::size_t& k) {
+    if (s[i] == '"') p[k++] = '"';
+    p[k++] = static_cast<char>(s[i++]);
+  });
   *p++ = '"';
   return p;
 }
@@ -99,11 +90,20 @@ void CsvRecordFormatter::format(const Message& m, std::string_view input, util::
   *p++ = ',';
   p = util::put_u8(p, m.counter);
   *p++ = ',';
-  p = put_quoted_id<Quoting::Csv>(p, m.shown_ecu());
-  *p++ = ',';
-  p = put_quoted_id<Quoting::Csv>(p, m.app);
-  *p++ = ',';
-  p = put_quoted_id<Quoting::Csv>(p, m.ctx);
+  const Id ecu = m.shown_ecu();
+  if (ids_plain<Quoting::Csv>(ecu, m.app, m.ctx)) [[likely]] {
+    p = put_plain_quoted_id(p, ecu);
+    *p++ = ',';
+    p = put_plain_quoted_id(p, m.app);
+    *p++ = ',';
+    p = put_plain_quoted_id(p, m.ctx);
+  } else {
+    p = put_quoted_id<Quoting::Csv>(p, ecu);
+    *p++ = ',';
+    p = put_quoted_id<Quoting::Csv>(p, m.app);
+    *p++ = ',';
+    p = put_quoted_id<Quoting::Csv>(p, m.ctx);
+  }
   *p++ = ',';
   if (m.has_session) p = util::put_i64(p, static_cast<std::int32_t>(m.session));
   p = put_text(p, m.kind == PayloadKind::Verbose      ? std::string_view(",verbose,")

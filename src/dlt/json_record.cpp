@@ -91,12 +91,22 @@ void JsonRecordFormatter::format(const Message& m, std::string_view input, util:
   p = put_literal(p, ",\"counter\":");
   p = util::put_u8(p, m.counter);
   // The ids as the line shows them (controls as '.', deviation Q20).
-  p = put_literal(p, ",\"ecu\":");
-  p = put_quoted_id<Quoting::Json>(p, m.shown_ecu());
-  p = put_literal(p, ",\"app\":");
-  p = put_quoted_id<Quoting::Json>(p, m.app);
-  p = put_literal(p, ",\"ctx\":");
-  p = put_quoted_id<Quoting::Json>(p, m.ctx);
+  const Id ecu = m.shown_ecu();
+  if (ids_plain<Quoting::Json>(ecu, m.app, m.ctx)) [[likely]] {
+    p = put_literal(p, ",\"ecu\":");
+    p = put_plain_quoted_id(p, ecu);
+    p = put_literal(p, ",\"app\":");
+    p = put_plain_quoted_id(p, m.app);
+    p = put_literal(p, ",\"ctx\":");
+    p = put_plain_quoted_id(p, m.ctx);
+  } else {
+    p = put_literal(p, ",\"ecu\":");
+    p = put_quoted_id<Quoting::Json>(p, ecu);
+    p = put_literal(p, ",\"app\":");
+    p = put_quoted_id<Quoting::Json>(p, m.app);
+    p = put_literal(p, ",\"ctx\":");
+    p = put_quoted_id<Quoting::Json>(p, m.ctx);
+  }
   p = put_literal(p, ",\"session\":");
   if (m.has_session) p = util::put_i64(p, static_cast<std::int32_t>(m.session));
   else p = put_literal(p, "null");

@@ -12,6 +12,7 @@
 #include "dlt/id.hpp"
 #include "dlt/message.hpp"
 #include "util/text_buffer.hpp"
+#include "util/word_scan.hpp"
 
 namespace dltdump::dlt {
 
@@ -52,6 +53,32 @@ inline char* put_quoted_id(char* p, const Id& id) {
     if (kQuoting == Quoting::Csv && c == '"') *p++ = '"';
     *p++ = c;
   }
+  *p++ = '"';
+  return p;
+}
+
+// Whether ids `a`, `b` and `c` go into a record as they are (put_plain_quoted_id): none
+// holds a control byte, a quote or (JSON) a backslash, in any of its four bytes (a byte
+// after an id's end counts too: the slow path then takes it, with the same result). One
+// test for a record's three ids: real ids never need more, so it is always predicted.
+template <Quoting kQuoting>
+inline bool ids_plain(const Id& a, const Id& b, const Id& c) {
+  std::uint32_t wa, wb, wc;
+  std::memcpy(&wa, a.chars, 4);
+  std::memcpy(&wb, b.chars, 4);
+  std::memcpy(&wc, c.chars, 4);
+  const std::uint64_t ab = wa | (static_cast<std::uint64_t>(wb) << 32),
+                      cc = wc | (static_cast<std::uint64_t>(wc) << 32);
+  const auto lacks = [ab, cc](std::uint8_t ch) { return util::word_lacks(ab, ch) && util::word_lacks(cc, ch); };
+  return (control_bytes(ab) | control_bytes(cc)) == 0 && lacks('"') && (kQuoting == Quoting::Csv || lacks('\\'));
+}
+
+// Writes id `id`, which ids_plain accepted, in double quotes; returns the end. Writes at
+// most 6 bytes.
+inline char* put_plain_quoted_id(char* p, const Id& id) {
+  *p = '"';
+  std::memcpy(p + 1, id.chars, 4);  // a fixed size: the size decides the end
+  p += 1 + id.size();
   *p++ = '"';
   return p;
 }

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "util/word_scan.hpp"
+
 namespace dltdump::dlt {
 
 namespace {
@@ -74,8 +76,8 @@ inline void put_separator_escape(char* out, std::size_t& k, std::uint8_t last) {
   k += 6;
 }
 
-constexpr std::uint64_t kOnes = 0x0101010101010101ull;
-constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
+constexpr std::uint64_t kOnes = util::kWordOnes;
+constexpr std::uint64_t kHighBits = util::kWordHighBits;
 
 // True if all 8 bytes of w are printable ASCII (0x20..0x7E): no byte below 0x20, none
 // above 0x7E (bit tricks from "Bit Twiddling Hacks", hasless/hasmore).
@@ -85,11 +87,7 @@ inline bool all_printable(std::uint64_t w) {
   return (below | above) == 0;
 }
 
-// True if no byte of w is `c` (hasvalue, from the same source).
-inline bool lacks(std::uint64_t w, std::uint8_t c) {
-  const std::uint64_t x = w ^ (kOnes * c);
-  return ((x - kOnes) & ~x & kHighBits) == 0;
-}
+inline bool lacks(std::uint64_t w, std::uint8_t c) { return util::word_lacks(w, c); }
 
 // All 8 bytes of w go out as they are.
 template <Shown kShown>
@@ -104,35 +102,10 @@ inline bool plain(std::uint8_t b) {
   return is_printable_ascii(b) && (kShown == Shown::Line || (b != '"' && b != '\\'));
 }
 
-// Copies the longest prefix of [p, p+n) made of 8-byte words that pass `ok`; returns its
-// length. The tail is left to the byte loop.
-// When the words end before n and the last 8 bytes (overlapping the copied ones) pass
-// too, the whole input is copied; the output is the same bytes either way.
-template <typename Pred>
-inline std::size_t copy_words_while(char* o, const std::uint8_t* p, std::size_t n, Pred ok) {
-  std::size_t i = 0;
-  while (i + 8 <= n) {
-    std::uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    if (!ok(w)) return i;
-    std::memcpy(o + i, &w, 8);
-    i += 8;
-  }
-  if (i < n && n >= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p + n - 8, 8);
-    if (ok(w)) {
-      std::memcpy(o + n - 8, &w, 8);
-      return n;
-    }
-  }
-  return i;
-}
-
 template <bool kIso15, Shown kShown = Shown::Line>
 void append_single_byte_text(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
   char* o = out.reserve(n * kExpansion<kShown>);
-  std::size_t k = copy_words_while(o, p, n, all_plain<kShown>);
+  std::size_t k = util::copy_words_while(o, p, n, all_plain<kShown>);
   for (std::size_t i = k; i < n; ++i) {
     std::uint8_t b = p[i];
     if (plain<kShown>(b)) {
@@ -166,7 +139,7 @@ bool append_utf8_as(util::TextBuffer& out, const std::uint8_t* p, std::size_t n)
   bool replaced = false;
   // Words of printable ASCII are copied as they are; anything else (controls, non-ASCII)
   // goes to the byte loop, so the common text costs what the ASCII path costs.
-  std::size_t k = copy_words_while(o, p, n, all_plain<kShown>);
+  std::size_t k = util::copy_words_while(o, p, n, all_plain<kShown>);
   std::size_t i = k;
   while (i < n) {
     std::uint8_t b = p[i];
@@ -240,24 +213,18 @@ void append_json_printable(util::TextBuffer& out, std::string_view s) {
   const auto* p = reinterpret_cast<const std::uint8_t*>(s.data());
   const std::size_t n = s.size();
   char* o = out.reserve(2 * n);  // an escape doubles a byte (`\"`) or three (`\u2028`)
-  std::size_t k = 0, i = 0;
-  while (i + 8 <= n) {  // words without a quote, a backslash or a separator's lead byte go as they are
-    std::uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    if (!lacks(w, '"') || !lacks(w, '\\') || !lacks(w, 0xE2)) break;
-    std::memcpy(o + k, &w, 8);
-    i += 8;
-    k += 8;
-  }
-  for (; i < n; ++i) {
+  // Words without a quote, a backslash or a separator's lead byte go as they are (a lead
+  // byte 0xE2 is also that of `€` and most other symbols: their words take the byte step).
+  const auto plain_word = [](std::uint64_t w) { return lacks(w, '"') && lacks(w, '\\') && lacks(w, 0xE2); };
+  const std::size_t k = util::copy_words_or_step(o, p, n, plain_word, [o, p, n](std::size_t& i, std::size_t& k) {
     if (p[i] == 0xE2 && i + 3 <= n && is_line_separator(p + i)) {
       put_separator_escape(o, k, p[i + 2]);
-      i += 2;
-      continue;
+      i += 3;
+      return;
     }
     if (p[i] == '"' || p[i] == '\\') o[k++] = '\\';
-    o[k++] = static_cast<char>(p[i]);
-  }
+    o[k++] = static_cast<char>(p[i++]);
+  });
   out.advance(k);
 }
 
