@@ -58,13 +58,13 @@ inline char* put_text(char* p, std::string_view v) {
   return p + v.size();
 }
 
-// `"<v>"` with quotes doubled, into 2 * v.size() + 2 bytes reserved; returns the end. Words
-// without a quote (nearly all of a line's text, its tail included) go as they are.
+// `"<v>"` with quotes doubled, into 2 * v.size() + 2 bytes reserved; returns the end. Runs
+// without a quote (nearly all of a line's text) are copied 16 bytes at a time.
 inline char* put_quoted_text(char* p, std::string_view v) {
   const auto* s = reinterpret_cast<const std::uint8_t*>(v.data());
   *p++ = '"';
-  const auto no_quote = [](std::uint64_t w) { return util::word_lacks(w, '"'); };
-  p += util::copy_words_or_step(p, s, v.size(), no_quote, [p, s](std::size_t& i, std::size_t& k) {
+  constexpr util::StopBytes kQuote{'"', '"', '"', false};
+  p += util::copy_or_step<kQuote>(p, s, v.size(), [p, s](std::size_t& i, std::size_t& k) {
     if (s[i] == '"') p[k++] = '"';
     p[k++] = static_cast<char>(s[i++]);
   });
@@ -84,7 +84,7 @@ void CsvRecordFormatter::format(const Message& m, std::string_view input, util::
   char* const start = out.reserve(kRowHeadBound + field.size() + 2 * text.size() + 3);
   char* p = start;
   p = put_literal(p, "message,");
-  p = put_text(p, field);
+  p = InputField::put_field(p, field);
   p = put_place(p, m.position, m.time);
   if (m.has_device_time) p = util::put_tenth_millis(p, m.device_time);
   *p++ = ',';
@@ -131,7 +131,7 @@ void CsvRecordFormatter::format(const SkipRecord& s, std::string_view input, uti
   const std::string_view field = input_field(input);
   char* const start = out.reserve(5 + field.size() + 54);
   char* p = put_literal(start, "skip,");
-  p = put_text(p, field);
+  p = InputField::put_field(p, field);
   p = put_place(p, s.position, s.time);
   out.advance(static_cast<std::size_t>(p - start));
   out.append(",,,,,,,,,,,");

@@ -101,24 +101,43 @@ inline std::size_t type_space(std::string_view type) {
 }
 
 // The text a record writes for its input, remade only when the input changes (records of
-// one input name it line after line). `make(input, out)` appends that text.
+// one input name it line after line). `make(input, out)` appends that text. The text is
+// followed by kPadding readable bytes (put_field).
 class InputField {
  public:
+  static constexpr std::size_t kPadding = 32;
+
   template <class Make>
   std::string_view get(std::string_view input, Make make) {
-    if (input.data() != of_.data() || input.size() != of_.size() || !made_) {
-      util::TextBuffer field(64);
-      make(input, field);
-      text_.assign(field.view());
-      of_ = input;
-      made_ = true;
-    }
-    return text_;
+    if (input.data() != of_.data() || input.size() != of_.size() || !made_) [[unlikely]]
+      remake(input, make);
+    return {text_.data(), size_};
+  }
+
+  // Writes `field` (from get) unchecked at p; returns the end. Stores max(field.size(),
+  // kPadding) bytes: a name of up to kPadding bytes (most) as one fixed-size copy, no call.
+  static char* put_field(char* p, std::string_view field) {
+    if (field.size() <= kPadding) [[likely]]
+      std::memcpy(p, field.data(), kPadding);
+    else std::memcpy(p, field.data(), field.size());
+    return p + field.size();
   }
 
  private:
+  template <class Make>
+  [[gnu::noinline]] void remake(std::string_view input, Make make) {
+    util::TextBuffer field(64);
+    make(input, field);
+    size_ = field.size();
+    text_.assign(field.view());
+    text_.append(kPadding, '\0');
+    of_ = input;
+    made_ = true;
+  }
+
   std::string_view of_;
-  std::string text_;
+  std::string text_;  // the field, then kPadding zero bytes
+  std::size_t size_ = 0;
   bool made_ = false;
 };
 

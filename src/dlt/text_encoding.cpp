@@ -102,12 +102,15 @@ inline bool plain(std::uint8_t b) {
   return is_printable_ascii(b) && (kShown == Shown::Line || (b != '"' && b != '\\'));
 }
 
+// The bytes a JSON string value writes other than as they are: its escapes, and the
+// bytes that are not ASCII (to be decoded).
+constexpr util::StopBytes kJsonStops{'"', '\\', '"', true};
+
 template <bool kIso15, Shown kShown = Shown::Line>
 void append_single_byte_text(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
   char* o = out.reserve(n * kExpansion<kShown>);
-  std::size_t k = util::copy_words_while(o, p, n, all_plain<kShown>);
-  for (std::size_t i = k; i < n; ++i) {
-    std::uint8_t b = p[i];
+  const auto step = [o, p](std::size_t& i, std::size_t& k) {
+    const std::uint8_t b = p[i++];
     if (plain<kShown>(b)) {
       o[k++] = static_cast<char>(b);
     } else if (b < 0xA0) {  // C0 controls, DEL, C1 controls (and JSON's quote and backslash)
@@ -116,6 +119,14 @@ void append_single_byte_text(util::TextBuffer& out, const std::uint8_t* p, std::
       // (A no-break space shows as a space in a line; a JSON value keeps it.)
       put_code_point(o, k, kIso15 && (kShown == Shown::Line || b != 0xA0) ? iso8859_15_code_point(b) : b);
     }
+  };
+  std::size_t k;
+  if constexpr (kShown == Shown::Json) {
+    // A value's `€` or escape sends only itself down the byte step (16 bytes at a time).
+    k = util::copy_or_step<kJsonStops>(o, p, n, step);
+  } else {
+    k = util::copy_words_while(o, p, n, all_plain<kShown>);
+    for (std::size_t i = k; i < n;) step(i, k);
   }
   out.advance(k);
 }
@@ -137,17 +148,13 @@ bool append_utf8_as(util::TextBuffer& out, const std::uint8_t* p, std::size_t n)
   // Invalid input expands at most 3x (one byte -> U+FFFD, three bytes), a JSON escape 6x.
   char* o = out.reserve(n * kExpansion<kShown>);
   bool replaced = false;
-  // Words of printable ASCII are copied as they are; anything else (controls, non-ASCII)
-  // goes to the byte loop, so the common text costs what the ASCII path costs.
-  std::size_t k = util::copy_words_while(o, p, n, all_plain<kShown>);
-  std::size_t i = k;
-  while (i < n) {
+  const auto step = [o, p, n, &replaced](std::size_t& i, std::size_t& k) {
     std::uint8_t b = p[i];
     if (b < 0x80) {
       if (plain<kShown>(b)) o[k++] = static_cast<char>(b);
       else put_special<kShown>(o, k, b);  // C0 controls, DEL (JSON: also `"` and `\`)
       ++i;
-      continue;
+      return;
     }
     // Expected continuation count and the allowed range of the second byte (Unicode
     // table 3-7, "well-formed UTF-8 byte sequences").
@@ -186,6 +193,15 @@ bool append_utf8_as(util::TextBuffer& out, const std::uint8_t* p, std::size_t n)
       replaced = true;
     }
     i = j;
+  };
+  std::size_t k;
+  if constexpr (kShown == Shown::Json) {
+    k = util::copy_or_step<kJsonStops>(o, p, n, step);  // as append_single_byte_text
+  } else {
+    // Words of printable ASCII are copied as they are; anything else (controls, non-ASCII)
+    // goes to the byte loop, so the common text costs what the ASCII path costs.
+    k = util::copy_words_while(o, p, n, all_plain<kShown>);
+    for (std::size_t i = k; i < n;) step(i, k);
   }
   out.advance(k);
   return replaced;
@@ -213,10 +229,10 @@ void append_json_printable(util::TextBuffer& out, std::string_view s) {
   const auto* p = reinterpret_cast<const std::uint8_t*>(s.data());
   const std::size_t n = s.size();
   char* o = out.reserve(2 * n);  // an escape doubles a byte (`\"`) or three (`\u2028`)
-  // Words without a quote, a backslash or a separator's lead byte go as they are (a lead
-  // byte 0xE2 is also that of `€` and most other symbols: their words take the byte step).
-  const auto plain_word = [](std::uint64_t w) { return lacks(w, '"') && lacks(w, '\\') && lacks(w, 0xE2); };
-  const std::size_t k = util::copy_words_or_step(o, p, n, plain_word, [o, p, n](std::size_t& i, std::size_t& k) {
+  // Runs without a quote, a backslash or a separator's lead byte go as they are (0xE2 also
+  // leads `€` and most other symbols: such a byte takes the step, then copying goes on).
+  constexpr util::StopBytes kStop{'"', '\\', 0xE2, false};
+  const std::size_t k = util::copy_or_step<kStop>(o, p, n, [o, p, n](std::size_t& i, std::size_t& k) {
     if (p[i] == 0xE2 && i + 3 <= n && is_line_separator(p + i)) {
       put_separator_escape(o, k, p[i + 2]);
       i += 3;

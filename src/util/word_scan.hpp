@@ -7,6 +7,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace dltdump::util {
 
 inline constexpr std::uint64_t kWordOnes = 0x0101010101010101ull;
@@ -42,6 +46,81 @@ inline std::size_t copy_words_while(char* o, const std::uint8_t* p, std::size_t 
     }
   }
   return i;
+}
+
+// The bytes a text writer must look at one by one: up to three given values, and with
+// `non_printable` also every byte that is not printable ASCII (0x00-0x1F, 0x7F-0xFF).
+struct StopBytes {
+  std::uint8_t a, b, c;
+  bool non_printable;
+};
+
+// Copies to `o` the bytes of [p, p+n) before the first stop byte (kStop) and returns their count
+// (n when there is none). Reads only within [p, p+n); writes within [o, o+n), possibly
+// past the count (bytes the caller overwrites: it writes on from o + count). Sixteen bytes
+// at a time (SSE2), then eight, the tail as the last 16 or 8 bytes overlapping those
+// copied; a text of fewer than 8 bytes is left to the caller (0). Without SSE2 it leaves
+// everything to the caller.
+template <StopBytes kStop>
+inline std::size_t copy_until_stop(char* o, const std::uint8_t* p, std::size_t n) {
+#if defined(__SSE2__)
+  const auto stops = [](__m128i x) {
+    constexpr StopBytes stop = kStop;
+    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(stop.a))),
+                               _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(stop.b))),
+                                            _mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(stop.c)))));
+    if constexpr (stop.non_printable)  // signed: below 0x20 or 0x80 and above; and DEL
+      hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7F))));
+    return static_cast<unsigned>(_mm_movemask_epi8(hit));
+  };
+  const auto load16 = [p](std::size_t at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)); };
+  const auto load8 = [p](std::size_t at) { return _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p + at)); };
+  if (n >= 16) {
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+      const __m128i x = load16(i);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + i), x);
+      if (const unsigned hit = stops(x)) return i + static_cast<unsigned>(__builtin_ctz(hit));
+    }
+    if (i == n) return n;
+    // The last 16 bytes: those before i passed already, so a hit is in the tail.
+    const __m128i x = load16(n - 16);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(o + n - 16), x);
+    const unsigned hit = stops(x);
+    return hit ? n - 16 + static_cast<unsigned>(__builtin_ctz(hit)) : n;
+  }
+  if (n >= 8) {
+    __m128i x = load8(0);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(o), x);
+    unsigned hit = stops(x) & 0xFF;
+    if (hit || n == 8) return hit ? static_cast<unsigned>(__builtin_ctz(hit)) : n;
+    x = load8(n - 8);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(o + n - 8), x);
+    hit = stops(x) & 0xFF;
+    return hit ? n - 8 + static_cast<unsigned>(__builtin_ctz(hit)) : n;
+  }
+  return 0;
+#else
+  (void)o, (void)p, (void)n;
+  return 0;
+#endif
+}
+
+// Writes [p, p+n) to o as `step` writes each byte: the bytes before a stop byte (kStop) are copied
+// as they are (copy_until_stop), `step` takes the stop byte, then copying goes on. `step(i,
+// k)` writes the output of the byte (or sequence) at p[i] at o[k] and advances i (by at
+// least one) and k. Assumes that `step` writes every byte other than the stop bytes
+// unchanged. Returns the bytes written.
+template <StopBytes kStop, typename Step>
+inline std::size_t copy_or_step(char* o, const std::uint8_t* p, std::size_t n, Step step) {
+  std::size_t i = 0, k = 0;
+  for (;;) {
+    const std::size_t copied = copy_until_stop<kStop>(o + k, p + i, n - i);
+    i += copied;
+    k += copied;
+    if (i >= n) return k;
+    step(i, k);
+  }
 }
 
 // Writes [p, p+n) to o as `step` writes each byte, words that pass `ok` copied as they are

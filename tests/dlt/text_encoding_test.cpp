@@ -118,3 +118,33 @@ TEST(TextEncoding, JsonPrintableEscapesAtEveryPlaceOfAText) {
     }
   }
 }
+
+// The same for a string argument's JSON value, UTF-8 and ISO-8859-15 (their plain runs are
+// copied 16 bytes at a time): a text's escape is that of its parts, wherever the special
+// part stands among plain letters.
+TEST(TextEncoding, JsonValuesEscapeAtEveryPlaceOfAText) {
+  const auto json_iso = [](const std::string& s) {
+    util::TextBuffer t;
+    dlt::append_json_iso8859_15(t, reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+    return std::string(t.view());
+  };
+  const auto letters = [](std::size_t n, std::size_t from) {
+    std::string s(n, 'x');
+    for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (from + i) % 26);
+    return s;
+  };
+  const std::string specials[] = {"\"", "\\", std::string(1, '\0'), "\x1F", "\x7F", "\xC3\xA4", "\xE2\x82\xAC",
+                                  "\xE2\x80\xA8", "\xFF", "\xC2\x85", "\xF0\x9F\x98\x80"};
+  for (auto* f : {&json_utf8, static_cast<std::string (*)(const std::string&)>(nullptr)}) {
+    for (const std::string& special : specials) {
+      for (std::size_t n = 0; n <= 40; ++n) {
+        for (std::size_t at = 0; at <= n; ++at) {
+          const std::string a = letters(at, 0), b = letters(n - at, at);
+          const auto escape = [&](const std::string& s) { return f ? (*f)(s) : json_iso(s); };
+          EXPECT_EQ(escape(a + special + b), escape(a) + escape(special) + escape(b))
+              << (f ? "utf8" : "iso") << ", length " << n << ", at " << at;
+        }
+      }
+    }
+  }
+}
