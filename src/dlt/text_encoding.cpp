@@ -87,15 +87,6 @@ inline bool all_printable(std::uint64_t w) {
   return (below | above) == 0;
 }
 
-inline bool lacks(std::uint64_t w, std::uint8_t c) { return util::word_lacks(w, c); }
-
-// All 8 bytes of w go out as they are.
-template <Shown kShown>
-inline bool all_plain(std::uint64_t w) {
-  if constexpr (kShown == Shown::Line) return all_printable(w);
-  else return all_printable(w) && lacks(w, '"') && lacks(w, '\\');
-}
-
 // Whether the ASCII byte b goes out as it is.
 template <Shown kShown>
 inline bool plain(std::uint8_t b) {
@@ -125,7 +116,7 @@ void append_single_byte_text(util::TextBuffer& out, const std::uint8_t* p, std::
     // A value's `€` or escape sends only itself down the byte step (16 bytes at a time).
     k = util::copy_or_step<kJsonStops>(o, p, n, step);
   } else {
-    k = util::copy_words_while(o, p, n, all_plain<kShown>);
+    k = util::copy_words_while(o, p, n, all_printable);
     for (std::size_t i = k; i < n;) step(i, k);
   }
   out.advance(k);
@@ -200,7 +191,7 @@ bool append_utf8_as(util::TextBuffer& out, const std::uint8_t* p, std::size_t n)
   } else {
     // Words of printable ASCII are copied as they are; anything else (controls, non-ASCII)
     // goes to the byte loop, so the common text costs what the ASCII path costs.
-    k = util::copy_words_while(o, p, n, all_plain<kShown>);
+    k = util::copy_words_while(o, p, n, all_printable);
     for (std::size_t i = k; i < n;) step(i, k);
   }
   out.advance(k);

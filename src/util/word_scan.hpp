@@ -1,6 +1,8 @@
-// Copying text eight bytes at a time while no byte needs a change: the fast path of the
-// text writers (dlt/text_encoding.cpp, the CSV and JSON records), which hand the bytes a
-// word test rejects to a byte loop of their own and then come back here.
+// Copying text several bytes at a time while no byte needs a change: the fast path of the
+// text writers (dlt/text_encoding.cpp, the CSV and JSON records), which hand the bytes
+// that do to a byte step of their own. A line's text takes 8-byte words to the first such
+// byte (copy_words_while); a record's quoted texts take 16-byte blocks and come back to
+// them after each such byte (copy_or_step).
 #pragma once
 
 #include <cstddef>
@@ -65,12 +67,12 @@ template <StopBytes kStop>
 inline std::size_t copy_until_stop(char* o, const std::uint8_t* p, std::size_t n) {
 #if defined(__SSE2__)
   const auto stops = [](__m128i x) {
-    constexpr StopBytes stop = kStop;
-    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(stop.a))),
-                               _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(stop.b))),
-                                            _mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(stop.c)))));
-    if constexpr (stop.non_printable)  // signed: below 0x20 or 0x80 and above; and DEL
-      hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7F))));
+    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(kStop.a))),
+                               _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(kStop.b))),
+                                            _mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(kStop.c)))));
+    if constexpr (kStop.non_printable)  // signed: below 0x20 or 0x80 and above; and DEL
+      hit = _mm_or_si128(hit,
+                         _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7F))));
     return static_cast<unsigned>(_mm_movemask_epi8(hit));
   };
   const auto load16 = [p](std::size_t at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)); };
@@ -106,9 +108,9 @@ inline std::size_t copy_until_stop(char* o, const std::uint8_t* p, std::size_t n
 #endif
 }
 
-// Writes [p, p+n) to o as `step` writes each byte: the bytes before a stop byte (kStop) are copied
-// as they are (copy_until_stop), `step` takes the stop byte, then copying goes on. `step(i,
-// k)` writes the output of the byte (or sequence) at p[i] at o[k] and advances i (by at
+// Writes [p, p+n) to o as `step` writes each byte: the bytes before a stop byte (kStop)
+// are copied as they are (copy_until_stop), `step` takes the stop byte, then copying goes
+// on. `step(i, k)` writes the output of the byte (or sequence) at p[i] at o[k] and advances i (by at
 // least one) and k. Assumes that `step` writes every byte other than the stop bytes
 // unchanged. Returns the bytes written.
 template <StopBytes kStop, typename Step>
@@ -120,25 +122,6 @@ inline std::size_t copy_or_step(char* o, const std::uint8_t* p, std::size_t n, S
     k += copied;
     if (i >= n) return k;
     step(i, k);
-  }
-}
-
-// Writes [p, p+n) to o as `step` writes each byte, words that pass `ok` copied as they are
-// (copy_words_while): after a word that fails, `step` takes the bytes of that word only
-// (one escape does not send the rest of a text down the byte loop), then words again.
-// `step(i, k)` writes the output of the byte (or sequence) at p[i] at o[k] and advances i
-// (by at least one, possibly past the word) and k. Assumes `ok(w)` only for words whose
-// every byte `step` would write unchanged. Returns the bytes written.
-template <typename Pred, typename Step>
-inline std::size_t copy_words_or_step(char* o, const std::uint8_t* p, std::size_t n, Pred ok, Step step) {
-  std::size_t i = 0, k = 0;
-  for (;;) {
-    const std::size_t copied = copy_words_while(o + k, p + i, n - i, ok);
-    i += copied;
-    k += copied;
-    if (i >= n) return k;
-    const std::size_t stop = n - i < 8 ? n : i + 8;
-    while (i < stop) step(i, k);
   }
 }
 

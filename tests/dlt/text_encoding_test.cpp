@@ -133,8 +133,9 @@ TEST(TextEncoding, JsonValuesEscapeAtEveryPlaceOfAText) {
     for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (from + i) % 26);
     return s;
   };
-  const std::string specials[] = {"\"", "\\", std::string(1, '\0'), "\x1F", "\x7F", "\xC3\xA4", "\xE2\x82\xAC",
-                                  "\xE2\x80\xA8", "\xFF", "\xC2\x85", "\xF0\x9F\x98\x80"};
+  const std::string specials[] = {"\"",   "\\",       std::string(1, '\0'), "\x1F",
+                                  "\x7F", "\xC3\xA4", "\xE2\x82\xAC",       "\xE2\x80\xA8",
+                                  "\xFF", "\xC2\x85", "\xF0\x9F\x98\x80"};
   for (auto* f : {&json_utf8, static_cast<std::string (*)(const std::string&)>(nullptr)}) {
     for (const std::string& special : specials) {
       for (std::size_t n = 0; n <= 40; ++n) {
