@@ -10,6 +10,7 @@
 #include "dlt/verbose_payload.hpp"
 #include "util/number_format.hpp"
 #include "util/value_text.hpp"
+#include "util/word_scan.hpp"
 
 namespace dltdump::dlt {
 
@@ -57,26 +58,16 @@ inline char* put_text(char* p, std::string_view v) {
   return p + v.size();
 }
 
-// `"<v>"` with quotes doubled, into 2 * v.size() + 2 bytes reserved; returns the end. Words
-// without a quote (nearly all of a line's text) go as they are.
+// `"<v>"` with quotes doubled, into 2 * v.size() + 2 bytes reserved; returns the end. Runs
+// without a quote (nearly all of a line's text) are copied 16 bytes at a time.
 inline char* put_quoted_text(char* p, std::string_view v) {
-  const char* s = v.data();
-  const std::size_t n = v.size();
+  const auto* s = reinterpret_cast<const std::uint8_t*>(v.data());
   *p++ = '"';
-  std::size_t i = 0;
-  while (i + 8 <= n) {
-    std::uint64_t w;
-    std::memcpy(&w, s + i, 8);
-    const std::uint64_t x = w ^ 0x2222222222222222ull;
-    if (((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) != 0) break;  // a quote
-    std::memcpy(p, &w, 8);
-    p += 8;
-    i += 8;
-  }
-  for (; i < n; ++i) {
-    if (s[i] == '"') *p++ = '"';
-    *p++ = s[i];
-  }
+  constexpr util::StopBytes kQuote{'"', '"', '"', false};
+  p += util::copy_or_step<kQuote>(p, s, v.size(), [p, s](std::size_t& i, std::size_t& k) {
+    if (s[i] == '"') p[k++] = '"';
+    p[k++] = static_cast<char>(s[i++]);
+  });
   *p++ = '"';
   return p;
 }
@@ -93,17 +84,26 @@ void CsvRecordFormatter::format(const Message& m, std::string_view input, util::
   char* const start = out.reserve(kRowHeadBound + field.size() + 2 * text.size() + 3);
   char* p = start;
   p = put_literal(p, "message,");
-  p = put_text(p, field);
+  p = InputField::put_field(p, field);
   p = put_place(p, m.position, m.time);
   if (m.has_device_time) p = util::put_tenth_millis(p, m.device_time);
   *p++ = ',';
   p = util::put_u8(p, m.counter);
   *p++ = ',';
-  p = put_quoted_id<Quoting::Csv>(p, m.shown_ecu());
-  *p++ = ',';
-  p = put_quoted_id<Quoting::Csv>(p, m.app);
-  *p++ = ',';
-  p = put_quoted_id<Quoting::Csv>(p, m.ctx);
+  const Id ecu = m.shown_ecu();
+  if (ids_plain<Quoting::Csv>(ecu, m.app, m.ctx)) [[likely]] {
+    p = put_plain_quoted_id(p, ecu);
+    *p++ = ',';
+    p = put_plain_quoted_id(p, m.app);
+    *p++ = ',';
+    p = put_plain_quoted_id(p, m.ctx);
+  } else {
+    p = put_quoted_id<Quoting::Csv>(p, ecu);
+    *p++ = ',';
+    p = put_quoted_id<Quoting::Csv>(p, m.app);
+    *p++ = ',';
+    p = put_quoted_id<Quoting::Csv>(p, m.ctx);
+  }
   *p++ = ',';
   if (m.has_session) p = util::put_i64(p, static_cast<std::int32_t>(m.session));
   p = put_text(p, m.kind == PayloadKind::Verbose      ? std::string_view(",verbose,")
@@ -131,7 +131,7 @@ void CsvRecordFormatter::format(const SkipRecord& s, std::string_view input, uti
   const std::string_view field = input_field(input);
   char* const start = out.reserve(5 + field.size() + 54);
   char* p = put_literal(start, "skip,");
-  p = put_text(p, field);
+  p = InputField::put_field(p, field);
   p = put_place(p, s.position, s.time);
   out.advance(static_cast<std::size_t>(p - start));
   out.append(",,,,,,,,,,,");

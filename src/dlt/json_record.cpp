@@ -26,24 +26,21 @@ std::string_view JsonRecordFormatter::input_field(std::string_view input) {
 }
 
 // The microseconds are the second's digits, made once per second (records come in time
-// order mostly), and the six digits within it; a time before 1970-01-01T00:00:01Z is
-// written whole.
-char* JsonRecordFormatter::put_time_us(char* p, std::int64_t us) {
-  const std::int64_t second = us / 1000000;
-  if (second <= 0) [[unlikely]]
+// order mostly), and the six digits within it, copied from the time field; a time before
+// 1970-01-01T00:00:01Z is written whole.
+char* JsonRecordFormatter::put_time_us(char* p, std::int64_t us, const char* fraction) {
+  if (us < 1000000) [[unlikely]]
     return util::put_i64(p, us);
-  if (second != second_) {
-    second_ = second;
+  if (static_cast<std::uint64_t>(us) - static_cast<std::uint64_t>(second_start_us_) >= 1000000) {
+    const std::int64_t second = us / 1000000;
+    second_start_us_ = second * 1000000;
     std::memset(second_text_, 0, sizeof second_text_);
     second_size_ =
         static_cast<std::uint8_t>(util::put_u64(second_text_, static_cast<std::uint64_t>(second)) - second_text_);
   }
   std::memcpy(p, second_text_, 16);  // a fixed size: at most 13 digits
   p += second_size_;
-  // Eight digits of the remainder (two leading zeros, the lowest bytes) less those two.
-  const std::uint64_t digits =
-      (util::eight_digit_values(static_cast<std::uint32_t>(us - second * 1000000)) + util::kAsciiZeros) >> 16;
-  std::memcpy(p, &digits, 8);
+  std::memcpy(p, fraction, 8);  // a fixed size: the digits, then `Z"` to be overwritten
   return p + 6;
 }
 
@@ -53,9 +50,12 @@ char* JsonRecordFormatter::put_place(char* p, std::uint64_t position, util::Time
   if (time.valid) {
     p = put_literal(p, ",\"time\":\"");
     time_.format(time, p);
+    // `yyyy-MM-ddTHH:mm:ss.ffffffZ`: the microseconds' digits at 20 (UTC's second starts
+    // where the epoch's does: the same digits as us % 1000000 for times after the epoch).
+    const char* const fraction = p + 20;
     p += util::UtcTimeFormatter::kWidth;
     p = put_literal(p, "\",\"time_us\":");
-    p = put_time_us(p, time.us);
+    p = put_time_us(p, time.us, fraction);
   } else {
     p = put_literal(p, ",\"time\":null,\"time_us\":null");
   }
@@ -63,11 +63,8 @@ char* JsonRecordFormatter::put_place(char* p, std::uint64_t position, util::Time
 }
 
 namespace {
-inline char* put_text(char* p, std::string_view v) {
-  std::memcpy(p, v.data(), v.size());
-  return p + v.size();
-}
-// The place: `{"record":"message",` 20, the input's field (added), position and time 100.
+// The place: `{"record":"message",` 20, the input's field (added; its fixed-size copy's
+// overhang is less than what follows), position and time 100.
 constexpr std::size_t kPlaceBound = 128;
 }  // namespace
 
@@ -83,7 +80,7 @@ void JsonRecordFormatter::format(const Message& m, std::string_view input, util:
   char* const start = out.reserve(kPlaceBound + field.size() + kHeadBound);
   char* p = start;
   p = put_literal(p, "{\"record\":\"message\",");
-  p = put_text(p, field);
+  p = InputField::put_field(p, field);
   p = put_place(p, m.position, m.time);
   p = put_literal(p, ",\"device_time\":");
   if (m.has_device_time) p = util::put_tenth_millis(p, m.device_time);
@@ -91,12 +88,22 @@ void JsonRecordFormatter::format(const Message& m, std::string_view input, util:
   p = put_literal(p, ",\"counter\":");
   p = util::put_u8(p, m.counter);
   // The ids as the line shows them (controls as '.', deviation Q20).
-  p = put_literal(p, ",\"ecu\":");
-  p = put_quoted_id<Quoting::Json>(p, m.shown_ecu());
-  p = put_literal(p, ",\"app\":");
-  p = put_quoted_id<Quoting::Json>(p, m.app);
-  p = put_literal(p, ",\"ctx\":");
-  p = put_quoted_id<Quoting::Json>(p, m.ctx);
+  const Id ecu = m.shown_ecu();
+  if (ids_plain<Quoting::Json>(ecu, m.app, m.ctx)) [[likely]] {
+    p = put_literal(p, ",\"ecu\":");
+    p = put_plain_quoted_id(p, ecu);
+    p = put_literal(p, ",\"app\":");
+    p = put_plain_quoted_id(p, m.app);
+    p = put_literal(p, ",\"ctx\":");
+    p = put_plain_quoted_id(p, m.ctx);
+  } else {
+    p = put_literal(p, ",\"ecu\":");
+    p = put_quoted_id<Quoting::Json>(p, ecu);
+    p = put_literal(p, ",\"app\":");
+    p = put_quoted_id<Quoting::Json>(p, m.app);
+    p = put_literal(p, ",\"ctx\":");
+    p = put_quoted_id<Quoting::Json>(p, m.ctx);
+  }
   p = put_literal(p, ",\"session\":");
   if (m.has_session) p = util::put_i64(p, static_cast<std::int32_t>(m.session));
   else p = put_literal(p, "null");
@@ -160,7 +167,7 @@ void JsonRecordFormatter::format(const SkipRecord& s, std::string_view input, ut
   const std::string_view field = input_field(input);
   char* const start = out.reserve(kPlaceBound + field.size());
   char* p = put_literal(start, "{\"record\":\"skip\",");
-  p = put_text(p, field);
+  p = InputField::put_field(p, field);
   p = put_place(p, s.position, s.time);
   out.advance(static_cast<std::size_t>(p - start));
   out.append(",\"length\":");

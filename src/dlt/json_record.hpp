@@ -32,11 +32,15 @@ class JsonRecordFormatter {
   // the end.
   char* put_place(char* p, std::uint64_t position, util::Timestamp time);
 
-  // Writes time_us `us` unchecked at p (24 bytes reserved); returns the end.
-  char* put_time_us(char* p, std::int64_t us);
+  // Writes time_us `us` unchecked at p (24 bytes reserved); returns the end. `fraction`:
+  // the six digits of us's microseconds within its second (readable as 8 bytes), as the
+  // record's time field has written them.
+  char* put_time_us(char* p, std::int64_t us, const char* fraction);
 
   util::UtcTimeFormatter time_;
-  std::int64_t second_ = 0;                              // the second whose digits second_text_ holds (0: none)
+  // The first microsecond of the second whose digits second_text_ holds (none: far enough
+  // below any time written whole).
+  std::int64_t second_start_us_ = -2000000;
   char second_text_[32] = {};                            // its decimal digits, zero padded
   std::uint8_t second_size_ = 0;                         // how many
   util::TextBuffer text_{util::TextBuffer::kLineBytes};  // a payload text the framer did not make

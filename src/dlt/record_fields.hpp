@@ -12,6 +12,7 @@
 #include "dlt/id.hpp"
 #include "dlt/message.hpp"
 #include "util/text_buffer.hpp"
+#include "util/word_scan.hpp"
 
 namespace dltdump::dlt {
 
@@ -56,6 +57,32 @@ inline char* put_quoted_id(char* p, const Id& id) {
   return p;
 }
 
+// Whether ids `a`, `b` and `c` go into a record as they are (put_plain_quoted_id): none
+// holds a control byte, a quote or (JSON) a backslash, in any of its four bytes (a byte
+// after an id's end counts too: the slow path then takes it, with the same result). One
+// test for a record's three ids: real ids never need more, so it is always predicted.
+template <Quoting kQuoting>
+inline bool ids_plain(const Id& a, const Id& b, const Id& c) {
+  std::uint32_t wa, wb, wc;
+  std::memcpy(&wa, a.chars, 4);
+  std::memcpy(&wb, b.chars, 4);
+  std::memcpy(&wc, c.chars, 4);
+  const std::uint64_t ab = wa | (static_cast<std::uint64_t>(wb) << 32),
+                      cc = wc | (static_cast<std::uint64_t>(wc) << 32);
+  const auto lacks = [ab, cc](std::uint8_t ch) { return util::word_lacks(ab, ch) && util::word_lacks(cc, ch); };
+  return (control_bytes(ab) | control_bytes(cc)) == 0 && lacks('"') && (kQuoting == Quoting::Csv || lacks('\\'));
+}
+
+// Writes id `id`, which ids_plain accepted, in double quotes; returns the end. Writes at
+// most 6 bytes.
+inline char* put_plain_quoted_id(char* p, const Id& id) {
+  *p = '"';
+  std::memcpy(p + 1, id.chars, 4);  // a fixed size: the size decides the end
+  p += 1 + id.size();
+  *p++ = '"';
+  return p;
+}
+
 // Where the space of a type text (dlt::type_text: `log error`) is, type.size() when it has
 // none (the empty type). Reads kTypeTextReadable bytes at type.data(), as the type texts
 // allow: two words searched at once, no call (std::string_view::find is a memchr).
@@ -74,24 +101,43 @@ inline std::size_t type_space(std::string_view type) {
 }
 
 // The text a record writes for its input, remade only when the input changes (records of
-// one input name it line after line). `make(input, out)` appends that text.
+// one input name it line after line). `make(input, out)` appends that text. The text is
+// followed by kPadding readable bytes (put_field).
 class InputField {
  public:
+  static constexpr std::size_t kPadding = 32;
+
   template <class Make>
   std::string_view get(std::string_view input, Make make) {
-    if (input.data() != of_.data() || input.size() != of_.size() || !made_) {
-      util::TextBuffer field(64);
-      make(input, field);
-      text_.assign(field.view());
-      of_ = input;
-      made_ = true;
-    }
-    return text_;
+    if (input.data() != of_.data() || input.size() != of_.size() || !made_) [[unlikely]]
+      remake(input, make);
+    return {text_.data(), size_};
+  }
+
+  // Writes `field` (from get) unchecked at p; returns the end. Stores max(field.size(),
+  // kPadding) bytes: a name of up to kPadding bytes (most) as one fixed-size copy, no call.
+  static char* put_field(char* p, std::string_view field) {
+    if (field.size() <= kPadding) [[likely]]
+      std::memcpy(p, field.data(), kPadding);
+    else std::memcpy(p, field.data(), field.size());
+    return p + field.size();
   }
 
  private:
+  template <class Make>
+  [[gnu::noinline]] void remake(std::string_view input, Make make) {
+    util::TextBuffer field(64);
+    make(input, field);
+    size_ = field.size();
+    text_.assign(field.view());
+    text_.append(kPadding, '\0');
+    of_ = input;
+    made_ = true;
+  }
+
   std::string_view of_;
-  std::string text_;
+  std::string text_;  // the field, then kPadding zero bytes
+  std::size_t size_ = 0;
   bool made_ = false;
 };
 

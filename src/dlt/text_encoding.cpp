@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "util/word_scan.hpp"
+
 namespace dltdump::dlt {
 
 namespace {
@@ -74,8 +76,8 @@ inline void put_separator_escape(char* out, std::size_t& k, std::uint8_t last) {
   k += 6;
 }
 
-constexpr std::uint64_t kOnes = 0x0101010101010101ull;
-constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
+constexpr std::uint64_t kOnes = util::kWordOnes;
+constexpr std::uint64_t kHighBits = util::kWordHighBits;
 
 // True if all 8 bytes of w are printable ASCII (0x20..0x7E): no byte below 0x20, none
 // above 0x7E (bit tricks from "Bit Twiddling Hacks", hasless/hasmore).
@@ -85,56 +87,21 @@ inline bool all_printable(std::uint64_t w) {
   return (below | above) == 0;
 }
 
-// True if no byte of w is `c` (hasvalue, from the same source).
-inline bool lacks(std::uint64_t w, std::uint8_t c) {
-  const std::uint64_t x = w ^ (kOnes * c);
-  return ((x - kOnes) & ~x & kHighBits) == 0;
-}
-
-// All 8 bytes of w go out as they are.
-template <Shown kShown>
-inline bool all_plain(std::uint64_t w) {
-  if constexpr (kShown == Shown::Line) return all_printable(w);
-  else return all_printable(w) && lacks(w, '"') && lacks(w, '\\');
-}
-
 // Whether the ASCII byte b goes out as it is.
 template <Shown kShown>
 inline bool plain(std::uint8_t b) {
   return is_printable_ascii(b) && (kShown == Shown::Line || (b != '"' && b != '\\'));
 }
 
-// Copies the longest prefix of [p, p+n) made of 8-byte words that pass `ok`; returns its
-// length. The tail is left to the byte loop.
-// When the words end before n and the last 8 bytes (overlapping the copied ones) pass
-// too, the whole input is copied; the output is the same bytes either way.
-template <typename Pred>
-inline std::size_t copy_words_while(char* o, const std::uint8_t* p, std::size_t n, Pred ok) {
-  std::size_t i = 0;
-  while (i + 8 <= n) {
-    std::uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    if (!ok(w)) return i;
-    std::memcpy(o + i, &w, 8);
-    i += 8;
-  }
-  if (i < n && n >= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p + n - 8, 8);
-    if (ok(w)) {
-      std::memcpy(o + n - 8, &w, 8);
-      return n;
-    }
-  }
-  return i;
-}
+// The bytes a JSON string value writes other than as they are: its escapes, and the
+// bytes that are not ASCII (to be decoded).
+constexpr util::StopBytes kJsonStops{'"', '\\', '"', true};
 
 template <bool kIso15, Shown kShown = Shown::Line>
 void append_single_byte_text(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
   char* o = out.reserve(n * kExpansion<kShown>);
-  std::size_t k = copy_words_while(o, p, n, all_plain<kShown>);
-  for (std::size_t i = k; i < n; ++i) {
-    std::uint8_t b = p[i];
+  const auto step = [o, p](std::size_t& i, std::size_t& k) {
+    const std::uint8_t b = p[i++];
     if (plain<kShown>(b)) {
       o[k++] = static_cast<char>(b);
     } else if (b < 0xA0) {  // C0 controls, DEL, C1 controls (and JSON's quote and backslash)
@@ -143,6 +110,14 @@ void append_single_byte_text(util::TextBuffer& out, const std::uint8_t* p, std::
       // (A no-break space shows as a space in a line; a JSON value keeps it.)
       put_code_point(o, k, kIso15 && (kShown == Shown::Line || b != 0xA0) ? iso8859_15_code_point(b) : b);
     }
+  };
+  std::size_t k;
+  if constexpr (kShown == Shown::Json) {
+    // A value's `€` or escape sends only itself down the byte step (16 bytes at a time).
+    k = util::copy_or_step<kJsonStops>(o, p, n, step);
+  } else {
+    k = util::copy_words_while(o, p, n, all_printable);
+    for (std::size_t i = k; i < n;) step(i, k);
   }
   out.advance(k);
 }
@@ -164,17 +139,13 @@ bool append_utf8_as(util::TextBuffer& out, const std::uint8_t* p, std::size_t n)
   // Invalid input expands at most 3x (one byte -> U+FFFD, three bytes), a JSON escape 6x.
   char* o = out.reserve(n * kExpansion<kShown>);
   bool replaced = false;
-  // Words of printable ASCII are copied as they are; anything else (controls, non-ASCII)
-  // goes to the byte loop, so the common text costs what the ASCII path costs.
-  std::size_t k = copy_words_while(o, p, n, all_plain<kShown>);
-  std::size_t i = k;
-  while (i < n) {
+  const auto step = [o, p, n, &replaced](std::size_t& i, std::size_t& k) {
     std::uint8_t b = p[i];
     if (b < 0x80) {
       if (plain<kShown>(b)) o[k++] = static_cast<char>(b);
       else put_special<kShown>(o, k, b);  // C0 controls, DEL (JSON: also `"` and `\`)
       ++i;
-      continue;
+      return;
     }
     // Expected continuation count and the allowed range of the second byte (Unicode
     // table 3-7, "well-formed UTF-8 byte sequences").
@@ -213,6 +184,15 @@ bool append_utf8_as(util::TextBuffer& out, const std::uint8_t* p, std::size_t n)
       replaced = true;
     }
     i = j;
+  };
+  std::size_t k;
+  if constexpr (kShown == Shown::Json) {
+    k = util::copy_or_step<kJsonStops>(o, p, n, step);  // as append_single_byte_text
+  } else {
+    // Words of printable ASCII are copied as they are; anything else (controls, non-ASCII)
+    // goes to the byte loop, so the common text costs what the ASCII path costs.
+    k = util::copy_words_while(o, p, n, all_printable);
+    for (std::size_t i = k; i < n;) step(i, k);
   }
   out.advance(k);
   return replaced;
@@ -240,24 +220,18 @@ void append_json_printable(util::TextBuffer& out, std::string_view s) {
   const auto* p = reinterpret_cast<const std::uint8_t*>(s.data());
   const std::size_t n = s.size();
   char* o = out.reserve(2 * n);  // an escape doubles a byte (`\"`) or three (`\u2028`)
-  std::size_t k = 0, i = 0;
-  while (i + 8 <= n) {  // words without a quote, a backslash or a separator's lead byte go as they are
-    std::uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    if (!lacks(w, '"') || !lacks(w, '\\') || !lacks(w, 0xE2)) break;
-    std::memcpy(o + k, &w, 8);
-    i += 8;
-    k += 8;
-  }
-  for (; i < n; ++i) {
+  // Runs without a quote, a backslash or a separator's lead byte go as they are (0xE2 also
+  // leads `€` and most other symbols: such a byte takes the step, then copying goes on).
+  constexpr util::StopBytes kStop{'"', '\\', 0xE2, false};
+  const std::size_t k = util::copy_or_step<kStop>(o, p, n, [o, p, n](std::size_t& i, std::size_t& k) {
     if (p[i] == 0xE2 && i + 3 <= n && is_line_separator(p + i)) {
       put_separator_escape(o, k, p[i + 2]);
-      i += 2;
-      continue;
+      i += 3;
+      return;
     }
     if (p[i] == '"' || p[i] == '\\') o[k++] = '\\';
-    o[k++] = static_cast<char>(p[i]);
-  }
+    o[k++] = static_cast<char>(p[i++]);
+  });
   out.advance(k);
 }
 

@@ -88,3 +88,64 @@ TEST(TextEncoding, JsonEscapesLineAndParagraphSeparators) {
   // ISO-8859-15 strings cannot hold them: 0xE2 0x80 0xA8 are three characters
   EXPECT_EQ(json_value(ls, false), "\"\xC3\xA2\\u0080\xC5\xA1\"");  // â, U+0080, š
 }
+
+// The word-at-a-time copy resumes after each escape (and after a `€`, whose lead byte 0xE2
+// a separator shares): every special text at every place of texts of every length up to
+// three words, against an escape made byte by byte.
+TEST(TextEncoding, JsonPrintableEscapesAtEveryPlaceOfAText) {
+  const auto by_bytes = [](const std::string& s) {
+    std::string r;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (s.compare(i, 3, "\xE2\x80\xA8") == 0 || s.compare(i, 3, "\xE2\x80\xA9") == 0) {
+        r += s[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
+        i += 2;
+        continue;
+      }
+      if (s[i] == '"' || s[i] == '\\') r += '\\';
+      r += s[i];
+    }
+    return r;
+  };
+  for (const std::string special : {"\"", "\\", "\xE2\x82\xAC", "\xE2\x80\xA8", "\"\"\\"}) {
+    for (std::size_t n = 0; n <= 24; ++n) {
+      for (std::size_t at = 0; at <= n; ++at) {
+        std::string s(n, 'x');
+        for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + i % 26);
+        s.insert(at, special);
+        if (at % 5 == 2) s.insert(0, special);  // two of them, one early
+        EXPECT_EQ(json_printable(s), by_bytes(s)) << "length " << n << ", at " << at;
+      }
+    }
+  }
+}
+
+// The same for a string argument's JSON value, UTF-8 and ISO-8859-15 (their plain runs are
+// copied 16 bytes at a time): a text's escape is that of its parts, wherever the special
+// part stands among plain letters.
+TEST(TextEncoding, JsonValuesEscapeAtEveryPlaceOfAText) {
+  const auto json_iso = [](const std::string& s) {
+    util::TextBuffer t;
+    dlt::append_json_iso8859_15(t, reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+    return std::string(t.view());
+  };
+  const auto letters = [](std::size_t n, std::size_t from) {
+    std::string s(n, 'x');
+    for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (from + i) % 26);
+    return s;
+  };
+  const std::string specials[] = {"\"",   "\\",       std::string(1, '\0'), "\x1F",
+                                  "\x7F", "\xC3\xA4", "\xE2\x82\xAC",       "\xE2\x80\xA8",
+                                  "\xFF", "\xC2\x85", "\xF0\x9F\x98\x80"};
+  for (auto* f : {&json_utf8, static_cast<std::string (*)(const std::string&)>(nullptr)}) {
+    for (const std::string& special : specials) {
+      for (std::size_t n = 0; n <= 40; ++n) {
+        for (std::size_t at = 0; at <= n; ++at) {
+          const std::string a = letters(at, 0), b = letters(n - at, at);
+          const auto escape = [&](const std::string& s) { return f ? (*f)(s) : json_iso(s); };
+          EXPECT_EQ(escape(a + special + b), escape(a) + escape(special) + escape(b))
+              << (f ? "utf8" : "iso") << ", length " << n << ", at " << at;
+        }
+      }
+    }
+  }
+}
