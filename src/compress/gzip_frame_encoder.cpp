@@ -30,8 +30,8 @@ class GzipFrameEncoder final : public util::FrameEncoder {
 
 }  // namespace
 
-std::shared_ptr<util::FrameEncoder> make_gzip_frame_encoder(int level) {
-  return std::make_shared<GzipFrameEncoder>(level);
+std::unique_ptr<util::FrameEncoder> make_gzip_frame_encoder(int level) {
+  return std::make_unique<GzipFrameEncoder>(level);
 }
 
 }  // namespace dltdump::compress

@@ -33,8 +33,8 @@ class XzFrameEncoder final : public util::FrameEncoder {
 
 }  // namespace
 
-std::shared_ptr<util::FrameEncoder> make_xz_frame_encoder(std::uint32_t preset) {
-  return std::make_shared<XzFrameEncoder>(preset);
+std::unique_ptr<util::FrameEncoder> make_xz_frame_encoder(std::uint32_t preset) {
+  return std::make_unique<XzFrameEncoder>(preset);
 }
 
 }  // namespace dltdump::compress
