@@ -18,15 +18,11 @@ class ZstdFrameEncoder final : public util::FrameEncoder {
   }
   ~ZstdFrameEncoder() override { ZSTD_freeCCtx(cctx_); }
 
-  std::string encode(std::string_view in, std::string& out) override {
-    const std::size_t before = out.size(), bound = ZSTD_compressBound(in.size());
-    out.resize(before + bound);
-    const std::size_t n = ZSTD_compress2(cctx_, out.data() + before, bound, in.data(), in.size());
-    if (ZSTD_isError(n)) {
-      out.resize(before);
-      return ZSTD_getErrorName(n);
-    }
-    out.resize(before + n);
+  std::string encode(std::string_view in, util::TextBuffer& out) override {
+    const std::size_t bound = ZSTD_compressBound(in.size());
+    const std::size_t n = ZSTD_compress2(cctx_, out.reserve(bound), bound, in.data(), in.size());
+    if (ZSTD_isError(n)) return ZSTD_getErrorName(n);
+    out.advance(n);
     return {};
   }
 

@@ -311,16 +311,17 @@ void FdWriter::compress_range(int in_fd, std::uint64_t offset) {
     // Read into the frame's own input: no copy on the way to the workers.
     try {
       queue_frame(
-          [&](std::string& part) {
-            part.resize(want);
+          [&](TextBuffer& part) {
+            char* const into = part.reserve(want);
             for (std::size_t got = 0; got < want;) {
-              const ssize_t n = ::pread(in_fd, part.data() + got, want - got, static_cast<off_t>(at + got));
+              const ssize_t n = ::pread(in_fd, into + got, want - got, static_cast<off_t>(at + got));
               if (n < 0 && errno == EINTR) continue;
               if (n <= 0)
                 throw output_error(name_, with_os_reason("Couldn't copy from " + copy_.in_name + " to " + name_,
                                                          n == 0 ? EIO : errno));
               got += static_cast<std::size_t>(n);
             }
+            part.advance(want);
           },
           copy_.done, copy_.queued);
     } catch (...) {
@@ -334,7 +335,7 @@ void FdWriter::compress_range(int in_fd, std::uint64_t offset) {
   write_frames(copy_.done, copy_.queued);
 }
 
-void FdWriter::queue_frame(const std::function<void(std::string&)>& fill, std::uint64_t& written,
+void FdWriter::queue_frame(const std::function<void(TextBuffer&)>& fill, std::uint64_t& written,
                            std::uint64_t& queued) {
   if (frames_->full()) write_oldest_frame(written, queued);
   const std::uint64_t before = frames_->bytes();
@@ -347,7 +348,7 @@ void FdWriter::write_oldest_frame(std::uint64_t& written, std::uint64_t& queued)
   try {
     if (!frame.error.empty())
       throw output_error(name_, "Couldn't compress the output to " + name_ + ": " + frame.error);
-    write_records(frame.out, false);  // no record ends: a failure cuts the whole frame off
+    write_records(frame.out.view(), false);  // no record ends: a failure cuts the whole frame off
   } catch (...) {
     queued -= frames_->bytes();
     frames_->clear();
@@ -377,7 +378,7 @@ void FdWriter::write_direct(std::string_view text) {
         if (last) take = static_cast<std::size_t>(static_cast<const char*>(last) - text.data()) + 1;
         else if (next) take = static_cast<std::size_t>(static_cast<const char*>(next) - text.data()) + 1;
       }
-      queue_frame([part = text.substr(0, take)](std::string& in) { in.assign(part); }, written_, queued_);
+      queue_frame([part = text.substr(0, take)](TextBuffer& in) { in.append(part); }, written_, queued_);
       text.remove_prefix(take);
     }
   }
@@ -390,7 +391,7 @@ void FdWriter::write_buffer() {
   if (n == 0) return;
   try {
     if (frames_) {
-      queue_frame([this](std::string& in) { in.assign(buf_.view()); }, written_, queued_);
+      queue_frame([this](TextBuffer& in) { in.append(buf_.view()); }, written_, queued_);
     } else {
       write_records(buf_.view(), false);
       written_ += n;

@@ -136,7 +136,7 @@ class FdWriter {
   // counters: `queued` the bytes handed over and not yet written, `written` those written
   // (the caller's written_ and queued_, or the helper thread's own). Throws what
   // write_oldest_frame throws.
-  void queue_frame(const std::function<void(std::string&)>& fill, std::uint64_t& written, std::uint64_t& queued);
+  void queue_frame(const std::function<void(TextBuffer&)>& fill, std::uint64_t& written, std::uint64_t& queued);
   // Writes the oldest frame (waiting for its compression). On failure (of the encoder:
   // util::output_error; of the write: as write_records) drops every frame in flight,
   // leaving a regular file cut back to the end of the last whole frame, and throws.

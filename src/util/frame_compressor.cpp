@@ -68,7 +68,7 @@ void FrameCompressor::work(FrameEncoder& encoder) {
     // The frame is this thread's until it is marked done: nobody else touches it.
     frame->out.clear();
     try {
-      frame->error = encoder.encode(frame->in, frame->out);
+      frame->error = encoder.encode(frame->in.view(), frame->out);
     } catch (const std::exception& e) {  // std::bad_alloc for a frame's output
       frame->error = e.what();
     }
@@ -90,7 +90,7 @@ FrameCompressor::Queue::Queue(std::shared_ptr<FrameCompressor> compressor)
 
 FrameCompressor::Queue::~Queue() { clear(); }
 
-void FrameCompressor::Queue::push_with(const std::function<void(std::string&)>& fill) {
+void FrameCompressor::Queue::push_with(const std::function<void(TextBuffer&)>& fill) {
   auto& slot = frames_[(head_ + count_) % frames_.size()];
   if (!slot) slot = std::make_unique<Frame>();
   slot->in.clear();

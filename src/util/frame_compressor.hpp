@@ -48,7 +48,8 @@ class FrameCompressor {
   // One frame: its bytes before compression, and once done its compressed bytes or why the
   // encoder failed.
   struct Frame {
-    std::string in, out, error;
+    TextBuffer in{TextBuffer::kBlockBytes}, out{TextBuffer::kBlockBytes};
+    std::string error;
     bool done = true;  // guarded by the compressor's mutex
   };
 
@@ -69,12 +70,12 @@ class FrameCompressor {
 
     // Hands over a frame of a copy of `in` (which may be empty). Precondition: !full().
     void push(std::string_view in) {
-      push_with([in](std::string& frame) { frame.assign(in); });
+      push_with([in](TextBuffer& frame) { frame.append(in); });
     }
-    // Hands over a frame whose bytes `fill` puts into the empty string it is given (which
-    // keeps its capacity from frame to frame); nothing is handed over if `fill` throws.
+    // Hands over a frame whose bytes `fill` appends to the empty buffer it is given (which
+    // keeps its room from frame to frame); nothing is handed over if `fill` throws.
     // Precondition: !full().
-    void push_with(const std::function<void(std::string&)>& fill);
+    void push_with(const std::function<void(TextBuffer&)>& fill);
     // The oldest frame, once compressed (waits for it). Precondition: !empty(). Stays
     // valid until pop() or clear().
     const Frame& oldest();

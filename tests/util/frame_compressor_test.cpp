@@ -16,11 +16,11 @@ namespace {
 // smaller their number, so that later frames are done first. "fail" fails.
 class SlowReverser final : public util::FrameEncoder {
  public:
-  std::string encode(std::string_view in, std::string& out) override {
+  std::string encode(std::string_view in, util::TextBuffer& out) override {
     if (in == "fail") return "no room";
     const int n = std::stoi(std::string(in));
     std::this_thread::sleep_for(std::chrono::milliseconds(n % 4 == 0 ? 20 : 1));
-    out.append(in.rbegin(), in.rend());
+    out.append(std::string(in.rbegin(), in.rend()));
     return {};
   }
 };
@@ -43,8 +43,8 @@ TEST(FrameCompressor, FramesComeBackInTheOrderGiven) {
       ASSERT_FALSE(queue.empty());
       const auto& frame = queue.oldest();
       std::string want = std::to_string(next_out++);
-      EXPECT_EQ(frame.in, want);
-      EXPECT_EQ(frame.out, std::string(want.rbegin(), want.rend()));
+      EXPECT_EQ(frame.in.view(), want);
+      EXPECT_EQ(frame.out.view(), std::string(want.rbegin(), want.rend()));
       EXPECT_TRUE(frame.error.empty());
       queue.pop();
     }
@@ -57,7 +57,7 @@ TEST(FrameCompressor, TheQueueIsBoundedAndCountsItsBytes) {
   util::FrameCompressor::Queue queue(compressor(2));
   std::size_t pushed = 0;
   while (!queue.full()) {
-    queue.push_with([](std::string& in) { in = "12"; });
+    queue.push_with([](util::TextBuffer& in) { in.append("12"); });
     ++pushed;
   }
   EXPECT_EQ(pushed, 4u);  // two per worker
@@ -72,19 +72,19 @@ TEST(FrameCompressor, AFailureIsTheFramesOwn) {
   queue.push("1");
   queue.push("fail");
   queue.push("3");
-  EXPECT_EQ(queue.oldest().out, "1");
+  EXPECT_EQ(queue.oldest().out.view(), "1");
   queue.pop();
   EXPECT_EQ(queue.oldest().error, "no room");
   queue.pop();
-  EXPECT_EQ(queue.oldest().out, "3");
+  EXPECT_EQ(queue.oldest().out.view(), "3");
   queue.pop();
 }
 
 // A fill that throws hands nothing over.
 TEST(FrameCompressor, AFillThatThrowsHandsNothingOver) {
   util::FrameCompressor::Queue queue(compressor(1));
-  EXPECT_THROW(queue.push_with([](std::string&) { throw std::runtime_error("source gone"); }), std::runtime_error);
+  EXPECT_THROW(queue.push_with([](util::TextBuffer&) { throw std::runtime_error("source gone"); }), std::runtime_error);
   EXPECT_TRUE(queue.empty());
   queue.push("5");
-  EXPECT_EQ(queue.oldest().out, "5");
+  EXPECT_EQ(queue.oldest().out.view(), "5");
 }
