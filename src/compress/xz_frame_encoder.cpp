@@ -15,9 +15,9 @@ class XzFrameEncoder final : public util::FrameEncoder {
   std::string encode(std::string_view in, util::TextBuffer& out) override {
     const std::size_t bound = lzma_stream_buffer_bound(in.size());
     std::size_t pos = 0;
-    const lzma_ret r = lzma_easy_buffer_encode(preset_, LZMA_CHECK_CRC64, nullptr,
-                                               reinterpret_cast<const std::uint8_t*>(in.data()), in.size(),
-                                               reinterpret_cast<std::uint8_t*>(out.reserve(bound)), &pos, bound);
+    const lzma_ret r =
+        lzma_easy_buffer_encode(preset_, LZMA_CHECK_CRC64, nullptr, reinterpret_cast<const std::uint8_t*>(in.data()),
+                                in.size(), reinterpret_cast<std::uint8_t*>(out.reserve(bound)), &pos, bound);
     if (r == LZMA_OK) out.advance(pos);
     switch (r) {
       case LZMA_OK: return {};

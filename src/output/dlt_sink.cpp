@@ -25,16 +25,15 @@ void DltSink::write_run() {
   if (bytes >= runs_.copy) {
     // If the copy fails part-way, the messages that arrived whole stay. A compressed copy
     // asks for its frames' ends: those noted in cuts_ (the same rule), without a walk.
-    writer_.copy_block(source_.fd, path_, offset, bytes,
-                       [run = source_.bytes.data() + offset, cuts = std::move(cuts_)](std::uint64_t from,
-                                                                                     std::uint64_t limit) {
-                         if (limit - from == util::FdWriter::kFlushBytes) {
-                           const auto next = std::upper_bound(cuts.begin(), cuts.end(), from);
-                           if (next != cuts.end() && *next <= limit && (from == 0 || *(next - 1) == from))
-                             return *next;
-                         }
-                         return from + whole_messages(run + from, limit - from);
-                       });
+    writer_.copy_block(
+        source_.fd, path_, offset, bytes,
+        [run = source_.bytes.data() + offset, cuts = std::move(cuts_)](std::uint64_t from, std::uint64_t limit) {
+          if (limit - from == util::FdWriter::kFlushBytes) {
+            const auto next = std::upper_bound(cuts.begin(), cuts.end(), from);
+            if (next != cuts.end() && *next <= limit && (from == 0 || *(next - 1) == from)) return *next;
+          }
+          return from + whole_messages(run + from, limit - from);
+        });
   } else {
     util::TextBuffer& out = writer_.begin({}, 0);
     out.append(reinterpret_cast<const char*>(source_.bytes.data() + offset), static_cast<std::size_t>(bytes));

@@ -253,7 +253,8 @@ TEST(DltSink, ACopiedRunsFrameEndsAreItsLastMessageEnds) {
   Bytes in;
   std::vector<std::uint64_t> ends;
   for (int i = 0; i < 30000; ++i) {
-    const Bytes m = storage(message("ECU1", static_cast<std::uint8_t>(i), std::string(1 + (i * 7919) % 300, 'a')), i, 0);
+    const Bytes m =
+        storage(message("ECU1", static_cast<std::uint8_t>(i), std::string(1 + (i * 7919) % 300, 'a')), i, 0);
     in.insert(in.end(), m.begin(), m.end());
     ends.push_back(in.size());
   }
@@ -269,7 +270,8 @@ TEST(DltSink, ACopiedRunsFrameEndsAreItsLastMessageEnds) {
     util::TextBuffer& begin(util::Timestamp, std::uint64_t) override { return text; }
     void end() override {}
     bool takes_blocks() const override { return true; }
-    void copy_block(int, std::string_view, std::uint64_t offset, std::uint64_t, util::FdWriter::WholePrefix w) override {
+    void copy_block(int, std::string_view, std::uint64_t offset, std::uint64_t,
+                    util::FdWriter::WholePrefix w) override {
       EXPECT_EQ(offset, 0u);
       prefixes.push_back(std::move(w));
     }
@@ -290,5 +292,6 @@ TEST(DltSink, ACopiedRunsFrameEndsAreItsLastMessageEnds) {
   }
   EXPECT_GE(frames, 3);
   EXPECT_EQ(whole_prefix(0, 1000), last_end(1000));
-  EXPECT_EQ(whole_prefix(ends[5], ends[5] + util::FdWriter::kFlushBytes), last_end(ends[5] + util::FdWriter::kFlushBytes));
+  EXPECT_EQ(whole_prefix(ends[5], ends[5] + util::FdWriter::kFlushBytes),
+            last_end(ends[5] + util::FdWriter::kFlushBytes));
 }
