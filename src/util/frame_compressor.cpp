@@ -115,7 +115,9 @@ const FrameCompressor::Frame& FrameCompressor::Queue::oldest() {
 void FrameCompressor::Queue::pop() {
   bytes_ -= frames_[head_]->in.size();
   head_ = (head_ + 1) % frames_.size();
-  --count_;
+  // Empty: start again at the first frame, so that a writer that never has many frames in
+  // flight (it flushes often) uses, and allocates, few of them.
+  if (--count_ == 0) head_ = 0;
 }
 
 void FrameCompressor::Queue::clear() {

@@ -8,7 +8,8 @@
 // writers of one output (the files of %LC% are written on one thread, one after the
 // other). Each writer has a Queue of its frames: at most `depth()` of them in flight
 // (handed over, being compressed, or compressed and not yet taken back), so memory stays
-// bounded (about 2 × depth frames of input and output) however fast the records come.
+// bounded however fast the records come: depth frames of input and output, about 2 MiB
+// each (8 MiB on 2 cores), per writer (%LC% keeps at most 16 files open).
 #pragma once
 
 #include <condition_variable>
@@ -41,9 +42,9 @@ class FrameCompressor {
   FrameCompressor(const FrameCompressor&) = delete;
   FrameCompressor& operator=(const FrameCompressor&) = delete;
 
-  // How many frames a Queue keeps in flight: two per worker (one compressed, one waiting
-  // to be taken back or handed over).
-  std::size_t depth() const { return 2 * threads_.size(); }
+  // How many frames a Queue keeps in flight: one per worker, one more being taken back
+  // (written) and one being handed over, so that no worker waits for the writer.
+  std::size_t depth() const { return threads_.size() + 2; }
 
   // One frame: its bytes before compression, and once done its compressed bytes or why the
   // encoder failed.
@@ -86,7 +87,7 @@ class FrameCompressor {
 
    private:
     std::shared_ptr<FrameCompressor> compressor_;
-    std::vector<std::unique_ptr<Frame>> frames_;  // a ring of depth() frames
+    std::vector<std::unique_ptr<Frame>> frames_;  // a ring of depth() frames, made when first used
     std::size_t head_ = 0, count_ = 0;
     std::uint64_t bytes_ = 0;
   };

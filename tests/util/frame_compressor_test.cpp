@@ -60,7 +60,7 @@ TEST(FrameCompressor, TheQueueIsBoundedAndCountsItsBytes) {
     queue.push_with([](util::TextBuffer& in) { in.append("12"); });
     ++pushed;
   }
-  EXPECT_EQ(pushed, 4u);  // two per worker
+  EXPECT_EQ(pushed, 4u);  // one per worker, and two
   EXPECT_EQ(queue.bytes(), 8u);
   queue.clear();
   EXPECT_TRUE(queue.empty());
