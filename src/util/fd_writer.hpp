@@ -85,9 +85,10 @@ class FdWriter {
   // completed. After a failure, a regular file keeps the block's first
   // `whole_prefix(0, written)` bytes: the whole records among the `written` bytes that made
   // it (without the function, none). `whole_prefix` is called by that next call.
-  // A compressed output (set_encoder) is not copied but read and compressed on the helper
-  // thread, in frames that end where `whole_prefix` says whole records end (called at
-  // once, for every frame); after a failure the file keeps the frames written whole.
+  // A compressed output (set_compressor) is not copied but read on the helper thread, in
+  // frames that end where `whole_prefix` says whole records end (called at once, for
+  // every frame), compressed by the workers and written in order by the helper thread;
+  // after a failure the file keeps the frames written whole.
   // whole_prefix(from, limit), `from` the start of a record of the block: where the last
   // whole record of the block's bytes [from, limit) ends (`from` if none does).
   using WholePrefix = std::function<std::uint64_t(std::uint64_t from, std::uint64_t limit)>;
