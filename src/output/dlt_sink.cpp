@@ -28,9 +28,11 @@ void DltSink::write_run() {
     writer_.copy_block(
         source_.fd, path_, offset, bytes,
         [run = source_.bytes.data() + offset, cuts = std::move(cuts_)](std::uint64_t from, std::uint64_t limit) {
+          // Only for the frame that begins at the run's start or at a cut noted.
           if (limit - from == util::FdWriter::kFlushBytes) {
             const auto next = std::upper_bound(cuts.begin(), cuts.end(), from);
-            if (next != cuts.end() && *next <= limit && (from == 0 || *(next - 1) == from)) return *next;
+            const bool at_cut = next == cuts.begin() ? from == 0 : *(next - 1) == from;
+            if (at_cut && next != cuts.end() && *next <= limit) return *next;
           }
           return from + whole_messages(run + from, limit - from);
         });
