@@ -16,11 +16,10 @@ class GzipFrameEncoder final : public util::FrameEncoder {
   }
   ~GzipFrameEncoder() override { libdeflate_free_compressor(compressor_); }
 
-  std::string encode(std::string_view in, std::string& out) override {
-    const std::size_t before = out.size(), bound = libdeflate_gzip_compress_bound(compressor_, in.size());
-    out.resize(before + bound);
-    const std::size_t n = libdeflate_gzip_compress(compressor_, in.data(), in.size(), out.data() + before, bound);
-    out.resize(before + n);
+  std::string encode(std::string_view in, util::TextBuffer& out) override {
+    const std::size_t bound = libdeflate_gzip_compress_bound(compressor_, in.size());
+    const std::size_t n = libdeflate_gzip_compress(compressor_, in.data(), in.size(), out.reserve(bound), bound);
+    out.advance(n);
     return n == 0 ? "libdeflate found no room for the member" : std::string();
   }
 
@@ -30,8 +29,8 @@ class GzipFrameEncoder final : public util::FrameEncoder {
 
 }  // namespace
 
-std::shared_ptr<util::FrameEncoder> make_gzip_frame_encoder(int level) {
-  return std::make_shared<GzipFrameEncoder>(level);
+std::unique_ptr<util::FrameEncoder> make_gzip_frame_encoder(int level) {
+  return std::make_unique<GzipFrameEncoder>(level);
 }
 
 }  // namespace dltdump::compress

@@ -8,6 +8,6 @@
 namespace dltdump::compress {
 
 // Throws std::bad_alloc when libdeflate cannot make a compressor.
-std::shared_ptr<util::FrameEncoder> make_gzip_frame_encoder(int level);
+std::unique_ptr<util::FrameEncoder> make_gzip_frame_encoder(int level);
 
 }  // namespace dltdump::compress

@@ -43,17 +43,18 @@ std::size_t compression_suffix_size(OutputCompression compression) {
   return 0;
 }
 
-std::shared_ptr<util::FrameEncoder> make_frame_encoder(OutputCompression compression) {
+std::shared_ptr<util::FrameCompressor> make_frame_compressor(OutputCompression compression) {
+  util::FrameCompressor::MakeEncoder make;
   switch (compression) {
-    case OutputCompression::Gzip: return make_gzip_frame_encoder(kGzipLevel);
-    case OutputCompression::Zstd: {
-      const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-      return make_zstd_frame_encoder(kZstdLevel, std::min(cores, 8));
-    }
-    case OutputCompression::Xz: return make_xz_frame_encoder(kXzPreset);
-    case OutputCompression::None: break;
+    case OutputCompression::Gzip: make = [] { return make_gzip_frame_encoder(kGzipLevel); }; break;
+    case OutputCompression::Zstd: make = [] { return make_zstd_frame_encoder(kZstdLevel); }; break;
+    case OutputCompression::Xz: make = [] { return make_xz_frame_encoder(kXzPreset); }; break;
+    case OutputCompression::None: return nullptr;
   }
-  return nullptr;
+  // One worker per core (as many as decoding threads by default): the frames are
+  // independent, so they compress side by side while the caller decodes.
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return std::make_shared<util::FrameCompressor>(make, std::min(cores, 8u));
 }
 
 }  // namespace dltdump::compress

@@ -8,6 +8,6 @@
 
 namespace dltdump::compress {
 
-std::shared_ptr<util::FrameEncoder> make_xz_frame_encoder(std::uint32_t preset);
+std::unique_ptr<util::FrameEncoder> make_xz_frame_encoder(std::uint32_t preset);
 
 }  // namespace dltdump::compress

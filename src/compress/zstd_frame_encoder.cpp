@@ -11,38 +11,29 @@ namespace {
 
 class ZstdFrameEncoder final : public util::FrameEncoder {
  public:
-  ZstdFrameEncoder(int level, int workers) : cctx_(ZSTD_createCCtx()) {
+  explicit ZstdFrameEncoder(int level) : cctx_(ZSTD_createCCtx()) {
     if (cctx_ == nullptr) throw std::bad_alloc();
     ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, level);
     ZSTD_CCtx_setParameter(cctx_, ZSTD_c_checksumFlag, 1);
-    // Fails quietly in a library built without threads: the frames are then made here.
-    if (workers > 0 && !ZSTD_isError(ZSTD_CCtx_setParameter(cctx_, ZSTD_c_nbWorkers, workers)))
-      ZSTD_CCtx_setParameter(cctx_, ZSTD_c_jobSize, kJobBytes);  // a frame of 1 MiB is 2 jobs
   }
   ~ZstdFrameEncoder() override { ZSTD_freeCCtx(cctx_); }
 
-  std::string encode(std::string_view in, std::string& out) override {
-    const std::size_t before = out.size(), bound = ZSTD_compressBound(in.size());
-    out.resize(before + bound);
-    const std::size_t n = ZSTD_compress2(cctx_, out.data() + before, bound, in.data(), in.size());
-    if (ZSTD_isError(n)) {
-      out.resize(before);
-      return ZSTD_getErrorName(n);
-    }
-    out.resize(before + n);
+  std::string encode(std::string_view in, util::TextBuffer& out) override {
+    const std::size_t bound = ZSTD_compressBound(in.size());
+    const std::size_t n = ZSTD_compress2(cctx_, out.reserve(bound), bound, in.data(), in.size());
+    if (ZSTD_isError(n)) return ZSTD_getErrorName(n);
+    out.advance(n);
     return {};
   }
 
  private:
-  // The smallest job libzstd takes (ZSTDMT_JOBSIZE_MIN).
-  static constexpr int kJobBytes = 512 << 10;
   ZSTD_CCtx* cctx_;
 };
 
 }  // namespace
 
-std::shared_ptr<util::FrameEncoder> make_zstd_frame_encoder(int level, int workers) {
-  return std::make_shared<ZstdFrameEncoder>(level, workers);
+std::unique_ptr<util::FrameEncoder> make_zstd_frame_encoder(int level) {
+  return std::make_unique<ZstdFrameEncoder>(level);
 }
 
 }  // namespace dltdump::compress

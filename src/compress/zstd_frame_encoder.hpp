@@ -1,5 +1,5 @@
-// zstd frames (libzstd), compressed by `workers` threads of the library (0: on the
-// calling thread) when a frame is large enough to be cut into jobs.
+// zstd frames (libzstd), each made on the calling thread: the frames of an output are
+// compressed side by side by util::FrameCompressor's workers, one encoder each.
 #pragma once
 
 #include <memory>
@@ -8,7 +8,8 @@
 
 namespace dltdump::compress {
 
+// `level`: zstd's, negative for its fast levels (`zstd --fast=N` is level -N).
 // Throws std::bad_alloc when libzstd cannot make a context.
-std::shared_ptr<util::FrameEncoder> make_zstd_frame_encoder(int level, int workers);
+std::unique_ptr<util::FrameEncoder> make_zstd_frame_encoder(int level);
 
 }  // namespace dltdump::compress

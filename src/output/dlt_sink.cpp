@@ -1,5 +1,6 @@
 #include "output/dlt_sink.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "dlt/catalogue_payload.hpp"
@@ -22,16 +23,25 @@ void DltSink::write_run() {
   const std::uint64_t offset = run_offset_, bytes = run_bytes_;
   run_bytes_ = 0;
   if (bytes >= runs_.copy) {
-    // If the copy fails part-way, the messages that arrived whole stay.
-    writer_.copy_block(source_.fd, path_, offset, bytes,
-                       [run = source_.bytes.data() + offset](std::uint64_t from, std::uint64_t limit) {
-                         return from + whole_messages(run + from, limit - from);
-                       });
+    // If the copy fails part-way, the messages that arrived whole stay. A compressed copy
+    // asks for its frames' ends: those noted in cuts_ (the same rule), without a walk.
+    writer_.copy_block(
+        source_.fd, path_, offset, bytes,
+        [run = source_.bytes.data() + offset, cuts = std::move(cuts_)](std::uint64_t from, std::uint64_t limit) {
+          // Only for the frame that begins at the run's start or at a cut noted.
+          if (limit - from == util::FdWriter::kFlushBytes) {
+            const auto next = std::upper_bound(cuts.begin(), cuts.end(), from);
+            const bool at_cut = next == cuts.begin() ? from == 0 : *(next - 1) == from;
+            if (at_cut && next != cuts.end() && *next <= limit) return *next;
+          }
+          return from + whole_messages(run + from, limit - from);
+        });
   } else {
     util::TextBuffer& out = writer_.begin({}, 0);
     out.append(reinterpret_cast<const char*>(source_.bytes.data() + offset), static_cast<std::size_t>(bytes));
     writer_.end();
   }
+  cuts_.clear();
 }
 
 std::uint64_t DltSink::whole_messages(const std::uint8_t* run, std::uint64_t limit) {
@@ -54,6 +64,7 @@ std::uint64_t DltSink::whole_messages(const std::uint8_t* run, std::uint64_t lim
 void DltSink::input_cut(std::uint64_t size) {
   if (run_bytes_ == 0 || run_offset_ + run_bytes_ <= size) return;
   run_bytes_ = run_offset_ >= size ? 0 : whole_messages(source_.bytes.data() + run_offset_, size - run_offset_);
+  while (!cuts_.empty() && cuts_.back() > run_bytes_) cuts_.pop_back();
 }
 
 bool DltSink::write_verbose(const dlt::Message& m) {
@@ -89,6 +100,9 @@ void DltSink::on_message(const dlt::Message& m) {
       writer_.prepare(m.time, m.lifecycle);  // the file is created at the first message, as in begin()
       run_offset_ = m.position;
     }
+    const std::uint64_t last_cut = cuts_.empty() ? 0 : cuts_.back();
+    if (run_bytes_ + m.raw.size() > last_cut + util::FdWriter::kFlushBytes && run_bytes_ > last_cut)
+      cuts_.push_back(run_bytes_);
     run_bytes_ += m.raw.size();
     if (run_bytes_ >= runs_.most) write_run();
     counters_.written(m.counter);

@@ -85,6 +85,11 @@ class DltSink final : public LineOutput {
   std::string_view path_;                         // of the current input
   SourceFile source_;                             // fd -1: messages are written one by one
   std::uint64_t run_offset_ = 0, run_bytes_ = 0;  // the pending run in the source file
+  // Where a compressed copy of the run will cut its frames (util::FdWriter::copy_from):
+  // the last message end at most util::FdWriter::kFlushBytes past the cut before (from 0),
+  // noted as messages join the run, so that the frames' ends need not be found by walking
+  // every message's header a second time.
+  std::vector<std::uint64_t> cuts_;
 };
 
 }  // namespace dltdump::output

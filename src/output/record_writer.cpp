@@ -27,7 +27,7 @@ void RecordWriter::select(util::Timestamp time, std::uint64_t lifecycle) {
       [&] {
         const std::uint64_t size = series_->open(time, lifecycle);
         auto file = std::make_unique<LifecycleFile>(series_->release(), series_->name(), size);
-        if (encoder_) file->writer.set_encoder(encoder_);
+        if (compressor_) file->writer.set_compressor(compressor_);
         header_due_ = !header_.empty() && size == 0;
         return file;
       },

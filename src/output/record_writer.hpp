@@ -34,9 +34,9 @@ class RecordWriter final : public RecordTarget {
   // To the files of `options`, opened as records arrive (compressed as options.compression
   // says; a split counts the bytes before compression).
   explicit RecordWriter(FileSeriesOptions options)
-      : writer_(-1, {}), encoder_(compress::make_frame_encoder(options.compression)),
+      : writer_(-1, {}), compressor_(compress::make_frame_compressor(options.compression)),
         series_(std::in_place, std::move(options)), by_lifecycle_(series_->name_template().has_lifecycle()) {
-    if (encoder_) writer_.set_encoder(encoder_);
+    if (compressor_) writer_.set_compressor(compressor_);
   }
   RecordWriter(const RecordWriter&) = delete;
   RecordWriter& operator=(const RecordWriter&) = delete;
@@ -122,8 +122,8 @@ class RecordWriter final : public RecordTarget {
   void close_lifecycle_files();
   void put_header();
 
-  util::FdWriter writer_;                        // the console's, or the series' file (one at a time)
-  std::shared_ptr<util::FrameEncoder> encoder_;  // compressed files: every writer's encoder
+  util::FdWriter writer_;                              // the console's, or the series' file (one at a time)
+  std::shared_ptr<util::FrameCompressor> compressor_;  // compressed files: every writer's workers
   std::optional<FileSeries> series_;
   bool by_lifecycle_ = false;  // the series names files by %LC%: files_ holds them
   LifecycleFiles<LifecycleFile> files_;

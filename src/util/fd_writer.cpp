@@ -58,13 +58,13 @@ void FdWriter::retarget(int fd, std::string name, std::uint64_t size) {
   written_ = size;
   cut_points_ = is_regular_file(fd);
   // A compressed output's unit is the frame: it is cut back, or finished on a stop, whole.
-  record_ends_ = !encoder_ && (cut_points_ || is_pipe(fd));
+  record_ends_ = !frames_ && (cut_points_ || is_pipe(fd));
   ends_.clear();
 }
 
-void FdWriter::set_encoder(std::shared_ptr<FrameEncoder> encoder) {
-  encoder_ = std::move(encoder);
-  record_ends_ = !encoder_ && (cut_points_ || is_pipe(fd_));
+void FdWriter::set_compressor(std::shared_ptr<FrameCompressor> compressor) {
+  frames_ = compressor ? std::make_unique<FrameCompressor::Queue>(std::move(compressor)) : nullptr;
+  record_ends_ = !frames_ && (cut_points_ || is_pipe(fd_));
   ends_.clear();
 }
 
@@ -150,7 +150,7 @@ std::size_t FdWriter::whole_part(std::string_view bytes, std::size_t done, bool 
 
 void FdWriter::remove_if_no_frame() noexcept {
   struct stat st {};
-  if (encoder_ && cut_points_ && ::fstat(fd_, &st) == 0 && st.st_size == 0) ::unlink(name_.c_str());
+  if (frames_ && cut_points_ && ::fstat(fd_, &st) == 0 && st.st_size == 0) ::unlink(name_.c_str());
 }
 
 void FdWriter::cut_back(std::uint64_t bytes) {
@@ -216,8 +216,8 @@ void copy_range(int in_fd, int out_fd, std::uint64_t offset, std::uint64_t lengt
 
 void FdWriter::copy_from(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
                          WholePrefix whole_prefix) {
-  flush();  // also waits for the copy before
-  if (encoder_) return copy_compressed(in_fd, in_name, offset, length, whole_prefix);
+  flush();  // also waits for the copy before; the helper thread takes over frames_ empty
+  if (frames_) return copy_compressed(in_fd, in_name, offset, length, whole_prefix);
   struct stat st {};
   copy_.size_before = ::fstat(fd_, &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
   copy_.in_name = in_name;
@@ -247,7 +247,7 @@ void FdWriter::start_copy(int in_fd, std::function<void(int)> run) {
 void FdWriter::finish_copy() {
   if (!copy_.thread.joinable()) return;
   copy_.thread.join();
-  if (encoder_) {
+  if (frames_) {
     written_ += copy_.done;  // the whole frames that made it (a failed one was cut off)
     if (copy_.failure) {
       remove_if_no_frame();
@@ -291,7 +291,7 @@ void FdWriter::copy_compressed(int in_fd, std::string_view in_name, std::uint64_
     from = to;
   }
   copy_.in_name = in_name;
-  copy_.done = 0;
+  copy_.done = copy_.queued = 0;
   copy_.failure = nullptr;
   // Reading and compressing overlap with the caller's decoding, on the helper thread.
   start_copy(in_fd, [this, offset](int from) {
@@ -304,34 +304,68 @@ void FdWriter::copy_compressed(int in_fd, std::string_view in_name, std::uint64_
 }
 
 void FdWriter::compress_range(int in_fd, std::uint64_t offset) {
-  std::vector<char>& part = copy_.scratch;
   std::uint64_t from = 0;
   for (const std::uint64_t to : copy_.frame_ends) {
     const std::size_t want = static_cast<std::size_t>(to - from);
-    if (part.size() < want) part.resize(want);
-    for (std::size_t got = 0; got < want;) {
-      const ssize_t n = ::pread(in_fd, part.data() + got, want - got, static_cast<off_t>(offset + from + got));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0)
-        throw output_error(
-            name_, with_os_reason("Couldn't copy from " + copy_.in_name + " to " + name_, n == 0 ? EIO : errno));
-      got += static_cast<std::size_t>(n);
+    const std::uint64_t at = offset + from;
+    // Read into the frame's own input: no copy on the way to the workers.
+    try {
+      queue_frame(
+          [&](TextBuffer& part) {
+            char* const into = part.reserve(want);
+            for (std::size_t got = 0; got < want;) {
+              const ssize_t n = ::pread(in_fd, into + got, want - got, static_cast<off_t>(at + got));
+              if (n < 0 && errno == EINTR) continue;
+              if (n <= 0)
+                throw output_error(name_, with_os_reason("Couldn't copy from " + copy_.in_name + " to " + name_,
+                                                         n == 0 ? EIO : errno));
+              got += static_cast<std::size_t>(n);
+            }
+            part.advance(want);
+          },
+          copy_.done, copy_.queued);
+    } catch (...) {
+      // The source failed: the frames before it go out whole (after a failed write,
+      // none is left).
+      write_frames(copy_.done, copy_.queued);
+      throw;
     }
-    write_frame({part.data(), want});
-    copy_.done = from = to;
+    from = to;
   }
+  write_frames(copy_.done, copy_.queued);
 }
 
-void FdWriter::write_frame(std::string_view bytes) {
-  frame_.clear();
-  const std::string why = encoder_->encode(bytes, frame_);
-  if (!why.empty()) throw output_error(name_, "Couldn't compress the output to " + name_ + ": " + why);
-  write_records(frame_, false);  // no record ends: a failure cuts the whole frame off
+void FdWriter::queue_frame(const std::function<void(TextBuffer&)>& fill, std::uint64_t& written,
+                           std::uint64_t& queued) {
+  if (frames_->full()) write_oldest_frame(written, queued);
+  const std::uint64_t before = frames_->bytes();
+  frames_->push_with(fill);
+  queued += frames_->bytes() - before;
+}
+
+void FdWriter::write_oldest_frame(std::uint64_t& written, std::uint64_t& queued) {
+  const FrameCompressor::Frame& frame = frames_->oldest();
+  try {
+    if (!frame.error.empty())
+      throw output_error(name_, "Couldn't compress the output to " + name_ + ": " + frame.error);
+    write_records(frame.out.view(), false);  // no record ends: a failure cuts the whole frame off
+  } catch (...) {
+    queued -= frames_->bytes();
+    frames_->clear();
+    throw;
+  }
+  written += frame.in.size();
+  queued -= frame.in.size();
+  frames_->pop();
+}
+
+void FdWriter::write_frames(std::uint64_t& written, std::uint64_t& queued) {
+  while (!frames_->empty()) write_oldest_frame(written, queued);
 }
 
 void FdWriter::write_direct(std::string_view text) {
-  flush();
-  if (!encoder_) {
+  write_buffer();
+  if (!frames_) {
     write_records(text, true);
     written_ += text.size();
   } else {
@@ -344,21 +378,24 @@ void FdWriter::write_direct(std::string_view text) {
         if (last) take = static_cast<std::size_t>(static_cast<const char*>(last) - text.data()) + 1;
         else if (next) take = static_cast<std::size_t>(static_cast<const char*>(next) - text.data()) + 1;
       }
-      write_frame(text.substr(0, take));
-      written_ += take;
+      queue_frame([part = text.substr(0, take)](TextBuffer& in) { in.append(part); }, written_, queued_);
       text.remove_prefix(take);
     }
   }
   ShrinkGuard::poll();
 }
 
-void FdWriter::flush() {
+void FdWriter::write_buffer() {
   finish_copy();
   const std::size_t n = buf_.size();
   if (n == 0) return;
   try {
-    if (encoder_) write_frame(buf_.view());
-    else write_records(buf_.view(), false);
+    if (frames_) {
+      queue_frame([this](TextBuffer& in) { in.append(buf_.view()); }, written_, queued_);
+    } else {
+      write_records(buf_.view(), false);
+      written_ += n;
+    }
   } catch (...) {
     buf_.clear();
     ends_.clear();
@@ -366,10 +403,14 @@ void FdWriter::flush() {
   }
   buf_.clear();
   ends_.clear();
-  written_ += n;
   // The write may have waited for a slow reader: an input cut meanwhile is found now,
   // before its decoder reads on into the bytes the cut took (util/shrink_guard.hpp).
   ShrinkGuard::poll();
+}
+
+void FdWriter::flush() {
+  write_buffer();
+  if (frames_) write_frames(written_, queued_);
 }
 
 }  // namespace dltdump::util

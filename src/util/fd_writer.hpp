@@ -13,10 +13,13 @@
 // the last '\n' written. Pipes and terminals cannot be cut; their reader sees what was
 // taken.
 //
-// A compressed output (set_encoder) is written as independent frames of whole records,
-// one per flush (and per large block): a failed write cuts a regular file back to the end
-// of the last whole frame, and a stop finishes the frame begun, so that the file always
-// decodes, to whole records. size() still counts the bytes before compression.
+// A compressed output (set_compressor) is written as independent frames of whole records,
+// one per kFlushBytes of records (and of a large block), compressed on the compressor's
+// workers while the caller goes on (util/frame_compressor.hpp) and written in order, a few
+// frames behind: a failed write cuts a regular file back to the end of the last whole
+// frame (the frames behind it are dropped), and flush() and a stop write every frame
+// begun, whole, so that the file always decodes, to whole records. size() still counts
+// the bytes before compression.
 //
 // A stop request (util/stop_signal.hpp) that interrupts a write blocked on a pipe makes
 // the writer finish the record or line begun, drop the rest and throw util::Stopped, so
@@ -32,7 +35,7 @@
 #include <thread>
 #include <vector>
 
-#include "util/frame_encoder.hpp"
+#include "util/frame_compressor.hpp"
 #include "util/text_buffer.hpp"
 
 namespace dltdump::util {
@@ -64,7 +67,7 @@ class FdWriter {
   TextBuffer& buffer() { return buf_; }
   void line_done() {
     if (record_ends_) ends_.push_back(static_cast<std::uint32_t>(buf_.size()));
-    if (buf_.size() >= kFlushBytes) flush();
+    if (buf_.size() >= kFlushBytes) write_buffer();
   }
   // Writes what is buffered, then `text` directly: a large block of whole text lines made
   // elsewhere (each ending in its only '\n'), written without a copy. Throws
@@ -82,16 +85,18 @@ class FdWriter {
   // completed. After a failure, a regular file keeps the block's first
   // `whole_prefix(0, written)` bytes: the whole records among the `written` bytes that made
   // it (without the function, none). `whole_prefix` is called by that next call.
-  // A compressed output (set_encoder) is not copied but read and compressed on the helper
-  // thread, in frames that end where `whole_prefix` says whole records end (called at
-  // once, for every frame); after a failure the file keeps the frames written whole.
+  // A compressed output (set_compressor) is not copied but read on the helper thread, in
+  // frames that end where `whole_prefix` says whole records end (called at once, for
+  // every frame), compressed by the workers and written in order by the helper thread;
+  // after a failure the file keeps the frames written whole.
   // whole_prefix(from, limit), `from` the start of a record of the block: where the last
   // whole record of the block's bytes [from, limit) ends (`from` if none does).
   using WholePrefix = std::function<std::uint64_t(std::uint64_t from, std::uint64_t limit)>;
   void copy_from(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
                  WholePrefix whole_prefix = {});
 
-  // Writes everything buffered (after a running copy). Throws util::output_error on failure.
+  // Writes everything buffered (after a running copy), and every compressed frame begun.
+  // Throws util::output_error on failure (also a failure of a frame handed over before).
   void flush();
 
   // Writes from now on to `fd` (named `name`, already holding `size` bytes). Call flush()
@@ -99,14 +104,17 @@ class FdWriter {
   void retarget(int fd, std::string name, std::uint64_t size = 0);
 
   // Bytes written so far plus bytes buffered: the destination's size once flushed (for a
-  // compressed output, before compression).
-  std::uint64_t size() const { return written_ + buf_.size(); }
+  // compressed output, before compression, frames being compressed included).
+  std::uint64_t size() const { return written_ + queued_ + buf_.size(); }
 
-  // Compresses what is written from now on with `encoder` (shared by the writers of one
-  // output, which all write on one thread). Call before anything is buffered.
-  void set_encoder(std::shared_ptr<FrameEncoder> encoder);
+  // Compresses what is written from now on on `compressor`'s workers (shared by the
+  // writers of one output, which all write on one thread). Call before anything is
+  // buffered.
+  void set_compressor(std::shared_ptr<FrameCompressor> compressor);
 
  private:
+  // Writes (or hands over, compressed) what is buffered, after a running copy.
+  void write_buffer();
   void write_records(std::string_view bytes, bool lines);
   // How many of the first `done` bytes of `bytes` (being written by write_records) are
   // whole records or lines.
@@ -124,14 +132,24 @@ class FdWriter {
   void start_copy(int in_fd, std::function<void(int)> run);
   // Waits for the copy in progress, if any; throws its failure.
   void finish_copy();
-  // Writes `bytes` (whole records) compressed, as one frame; throws util::output_error
-  // after cutting a regular file back to the frame's start. The caller counts them.
-  void write_frame(std::string_view bytes);
+  // Hands over `bytes` (whole records) to be compressed as one frame (`fill` puts them
+  // into the frame's input), after writing the oldest frame when frames_ is full. The
+  // counters: `queued` the bytes handed over and not yet written, `written` those written
+  // (the caller's written_ and queued_, or the helper thread's own). Throws what
+  // write_oldest_frame throws.
+  void queue_frame(const std::function<void(TextBuffer&)>& fill, std::uint64_t& written, std::uint64_t& queued);
+  // Writes the oldest frame (waiting for its compression). On failure (of the encoder:
+  // util::output_error; of the write: as write_records) drops every frame in flight,
+  // leaving a regular file cut back to the end of the last whole frame, and throws.
+  void write_oldest_frame(std::uint64_t& written, std::uint64_t& queued);
+  // Writes every frame in flight, in order.
+  void write_frames(std::uint64_t& written, std::uint64_t& queued);
   // The compressed copy_from: finds the frames' ends, then starts compress_range.
   void copy_compressed(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
                        const WholePrefix& whole_prefix);
-  // On the helper thread: reads and writes each frame of copy_.frame_ends, counting
-  // copy_.done; throws what write_frame throws, or util::output_error if `in_fd` fails.
+  // On the helper thread: reads, compresses and writes each frame of copy_.frame_ends,
+  // counting copy_.done; throws what write_oldest_frame throws, or util::output_error if
+  // `in_fd` fails (after writing the frames before).
   void compress_range(int in_fd, std::uint64_t offset);
 
   // The copy on the helper thread, and what became of it.
@@ -147,7 +165,7 @@ class FdWriter {
     // A compressed output's copy: where its frames end (offsets in the block), how much
     // of the block made it in whole frames, and the failure that stopped it.
     std::vector<std::uint64_t> frame_ends;
-    std::uint64_t done = 0;
+    std::uint64_t done = 0, queued = 0;
     std::exception_ptr failure;
   };
   Copy copy_;
@@ -156,11 +174,11 @@ class FdWriter {
   std::string name_;
   TextBuffer buf_;
   std::uint64_t written_;
-  bool cut_points_ = false;                // the destination is a regular file: it can be cut back
-  bool record_ends_ = false;               // a regular file or a pipe: remember record ends
-  std::vector<std::uint32_t> ends_;        // end offsets of the buffered records
-  std::shared_ptr<FrameEncoder> encoder_;  // compressed output: frames of whole records
-  std::string frame_;                      // the frame being written
+  bool cut_points_ = false;                         // the destination is a regular file: it can be cut back
+  bool record_ends_ = false;                        // a regular file or a pipe: remember record ends
+  std::vector<std::uint32_t> ends_;                 // end offsets of the buffered records
+  std::unique_ptr<FrameCompressor::Queue> frames_;  // compressed output: frames of whole records
+  std::uint64_t queued_ = 0;                        // bytes in frames_, not yet written
 };
 
 }  // namespace dltdump::util

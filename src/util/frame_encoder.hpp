@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/text_buffer.hpp"
+
 namespace dltdump::util {
 
 class FrameEncoder {
@@ -18,10 +20,11 @@ class FrameEncoder {
   FrameEncoder& operator=(const FrameEncoder&) = delete;
   virtual ~FrameEncoder() = default;
 
-  // Appends to `out` one frame that decodes to exactly `in` (which may be empty).
+  // Appends to `out` one frame that decodes to exactly `in` (which may be empty); `out`
+  // is a TextBuffer so that its room is not cleared first (reserve and advance).
   // Returns an empty text on success, else why it failed (the library's message, for an
-  // error line that names the file).
-  virtual std::string encode(std::string_view in, std::string& out) = 0;
+  // error line that names the file); `out` is then as it was.
+  virtual std::string encode(std::string_view in, TextBuffer& out) = 0;
 };
 
 }  // namespace dltdump::util

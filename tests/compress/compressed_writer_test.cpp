@@ -76,7 +76,8 @@ TEST(CompressedOutput, SuffixesAfterTheKindsExtension) {
 }
 
 // Records through the buffer, a block of lines (write_direct) and a copied range
-// (copy_from) decompress to exactly what was written; size() counts them uncompressed.
+// (copy_from), each several frames compressed side by side, decompress to exactly what was
+// written, in order; size() counts them uncompressed.
 TEST(CompressedOutput, EveryWritingPathRoundTrips) {
   test::TempDir dir;
   const std::string lines = numbered_lines(60000);  // about 2.5 MiB: several frames
@@ -91,7 +92,7 @@ TEST(CompressedOutput, EveryWritingPathRoundTrips) {
     const int in = ::open((dir / "in").c_str(), O_RDONLY | O_CLOEXEC);
     {
       util::FdWriter w(fd, path);
-      w.set_encoder(compress::make_frame_encoder(compress::output_compression(path)));
+      w.set_compressor(compress::make_frame_compressor(compress::output_compression(path)));
       for (std::size_t at = 0; at < lines.size();) {
         const std::size_t end = lines.find('\n', at) + 1;
         w.buffer().append(lines.data() + at, end - at);
@@ -99,6 +100,7 @@ TEST(CompressedOutput, EveryWritingPathRoundTrips) {
         at = end;
       }
       w.write_direct(lines);
+      EXPECT_EQ(w.size(), 2 * lines.size());  // frames still being compressed count
       w.copy_from(in, "in", 0, lines.size(), whole_lines(lines));
       w.flush();
       EXPECT_EQ(w.size(), 3 * lines.size());
@@ -120,7 +122,7 @@ TEST(CompressedOutput, AFailedWriteKeepsWholeFrames) {
     {
       FileSizeLimit limit(1 << 20);
       util::FdWriter w(fd, path);
-      w.set_encoder(compress::make_frame_encoder(compress::output_compression(path)));
+      w.set_compressor(compress::make_frame_compressor(compress::output_compression(path)));
       EXPECT_EQ(exit_code_of([&] {
                   w.write_direct(lines);
                   w.flush();
@@ -152,7 +154,7 @@ TEST(CompressedOutput, AFailedCopyKeepsWholeFrames) {
   {
     FileSizeLimit limit(1 << 20);
     util::FdWriter w(fd, path);
-    w.set_encoder(compress::make_frame_encoder(OutputCompression::Zstd));
+    w.set_compressor(compress::make_frame_compressor(OutputCompression::Zstd));
     w.copy_from(in, "in", 0, lines.size(), whole_lines(lines));
     EXPECT_EQ(exit_code_of([&] { w.flush(); }), util::ExitCode::OutputError);
     EXPECT_GT(w.size(), 1000000u);
@@ -169,7 +171,7 @@ TEST(CompressedOutput, AFailedCopyKeepsWholeFrames) {
   const int out = create(short_path);
   {
     util::FdWriter w(out, short_path);
-    w.set_encoder(compress::make_frame_encoder(OutputCompression::Zstd));
+    w.set_compressor(compress::make_frame_compressor(OutputCompression::Zstd));
     w.copy_from(in, "in", 100, lines.size(), whole_lines(lines, 100));
     try {
       w.flush();

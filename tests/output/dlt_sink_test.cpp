@@ -245,3 +245,53 @@ TEST(DltSink, MessagesOfAnEarlierInputAreWrittenFromTheirOwnBytes) {
   }
   EXPECT_EQ(read_file(d / "net.dlt"), str(from_file));
 }
+
+// A copied run's whole_prefix gives a compressed copy's frame ends (util::FdWriter's rule:
+// the last message end at most kFlushBytes past the end before) — noted as the run grew,
+// the same ends a walk of the headers finds; and any other question is walked.
+TEST(DltSink, ACopiedRunsFrameEndsAreItsLastMessageEnds) {
+  Bytes in;
+  std::vector<std::uint64_t> ends;
+  for (int i = 0; i < 30000; ++i) {
+    const Bytes m =
+        storage(message("ECU1", static_cast<std::uint8_t>(i), std::string(1 + (i * 7919) % 300, 'a')), i, 0);
+    in.insert(in.end(), m.begin(), m.end());
+    ends.push_back(in.size());
+  }
+  ASSERT_GT(in.size(), 3 * util::FdWriter::kFlushBytes);
+  // The last message end at or before `limit` (0 if none).
+  auto last_end = [&](std::uint64_t limit) {
+    const auto after = std::upper_bound(ends.begin(), ends.end(), limit);
+    return after == ends.begin() ? 0 : *(after - 1);
+  };
+  struct Copies : output::RecordTarget {
+    util::TextBuffer text;
+    std::vector<util::FdWriter::WholePrefix> prefixes;
+    util::TextBuffer& begin(util::Timestamp, std::uint64_t) override { return text; }
+    void end() override {}
+    bool takes_blocks() const override { return true; }
+    void copy_block(int, std::string_view, std::uint64_t offset, std::uint64_t,
+                    util::FdWriter::WholePrefix w) override {
+      EXPECT_EQ(offset, 0u);
+      prefixes.push_back(std::move(w));
+    }
+  } target;
+  output::DltSink sink(target);
+  sink.begin_input({"in.dlt", dlt::StreamFormat::File, {0, in}});
+  dlt::Framer framer(dlt::StreamFormat::File);
+  framer.feed(in, sink);
+  framer.finish(sink);
+  sink.end_input();
+  ASSERT_EQ(target.prefixes.size(), 1u);
+  const auto& whole_prefix = target.prefixes[0];
+  int frames = 0;
+  for (std::uint64_t from = 0; from + util::FdWriter::kFlushBytes < in.size(); ++frames) {
+    const std::uint64_t to = whole_prefix(from, from + util::FdWriter::kFlushBytes);
+    ASSERT_EQ(to, last_end(from + util::FdWriter::kFlushBytes)) << "frame " << frames;
+    from = to;
+  }
+  EXPECT_GE(frames, 3);
+  EXPECT_EQ(whole_prefix(0, 1000), last_end(1000));
+  EXPECT_EQ(whole_prefix(ends[5], ends[5] + util::FdWriter::kFlushBytes),
+            last_end(ends[5] + util::FdWriter::kFlushBytes));
+}
