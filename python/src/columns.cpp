@@ -225,7 +225,7 @@ py::dict read_columns(const ColumnRequest& request) {
   std::vector<std::size_t> chunk_ends;
   std::uint64_t skipped = 0;
   std::vector<std::uint64_t> ends;  // where each input's reading ended (a chunk's: a cut)
-  py::list warnings;  // the command line's warning lines (read_dataframe warns with them)
+  py::list warnings;                // the command line's warning lines (read_dataframe warns with them)
   // The input column's categories: the names given, each once (["a.dlt", "a.dlt"] reads a.dlt
   // twice, one category), decoded as Python decodes file names (os.fsdecode).
   py::list inputs;
