@@ -33,11 +33,7 @@ Bytes message(int i) {
 // after it: the inner one is a verified packet start, so a cut may fall on it, inside the
 // outer packet, which then straddles the cut.
 Bytes straddling(int i) {
-  Bytes inner = cat({message(1000 + i), Bytes{'D', 'L', 'T', 1}});
-  Bytes raw;
-  put(raw, 0x400, 4, false);
-  put(raw, inner.size(), 2, false);
-  raw.insert(raw.end(), inner.begin(), inner.end());
+  const Bytes raw = arg_raw(cat({message(1000 + i), Bytes{'D', 'L', 'T', 1}}));
   PacketSpec s;
   s.noar = 1;
   s.app = "NAV";

@@ -95,6 +95,14 @@ inline Bytes arg_string(const std::string& s, bool be, bool utf8 = false, bool n
   if (nul) b.push_back(0);
   return b;
 }
+// A raw (RAWD) argument holding `bytes`, little endian.
+inline Bytes arg_raw(const Bytes& bytes) {
+  Bytes b;
+  put(b, 0x400, 4, false);
+  put(b, bytes.size(), 2, false);
+  b.insert(b.end(), bytes.begin(), bytes.end());
+  return b;
+}
 inline Bytes cat(std::initializer_list<Bytes> parts) {
   Bytes b;
   for (auto& p : parts) b.insert(b.end(), p.begin(), p.end());

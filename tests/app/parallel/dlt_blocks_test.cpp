@@ -51,11 +51,7 @@ Bytes message(int i) {
 // A valid packet whose raw argument holds another complete, valid packet followed by a
 // marker: a cut placed on the inner one makes the outer packet straddle the cut.
 Bytes straddling(int i) {
-  Bytes inner = cat({message(1000 + i), Bytes{'D', 'L', 'T', 1}});
-  Bytes raw;
-  put(raw, 0x400, 4, false);
-  put(raw, inner.size(), 2, false);
-  raw.insert(raw.end(), inner.begin(), inner.end());
+  const Bytes raw = arg_raw(cat({message(1000 + i), Bytes{'D', 'L', 'T', 1}}));
   PacketSpec s;
   s.noar = 1;
   return storage(packet(s, raw), i, 0);
