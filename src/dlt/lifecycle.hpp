@@ -14,9 +14,11 @@
 // going on) changes no lifecycle. docs/sorting.md gives the rule's assumptions.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <utility>
 #include <vector>
 
 namespace dltdump::dlt {
@@ -99,9 +101,8 @@ class EcuLifecycles {
     }
     LifecycleFacts& l = all_[current_];
     if (has_boot) {
-      if (!l.has_anchor || boot < l.anchor_us) l.anchor_us = boot;
       if (!l.has_anchor || boot > l.max_boot_us) l.max_boot_us = boot;
-      l.has_anchor = true;
+      if (!l.has_anchor || boot < l.anchor_us) set_anchor(current_, boot);
     }
     if (has_device) {
       if (!l.has_device_time || device_time < l.min_device_time) l.min_device_time = device_time;
@@ -121,34 +122,62 @@ class EcuLifecycles {
   void begin() {
     all_.emplace_back();
     current_ = all_.size() - 1;
+    // The lifecycle that leaves the window leaves the index.
+    if (all_.size() > kMatchWindow) unindex(all_.size() - 1 - kMatchWindow);
+  }
+  // Gives lifecycle `i` (current, in the window) the anchor `anchor`, and keeps the index.
+  void set_anchor(std::size_t i, std::int64_t anchor) {
+    if (all_[i].has_anchor) unindex(i);
+    all_[i].anchor_us = anchor;
+    all_[i].has_anchor = true;
+    const Entry e{anchor, i};
+    by_anchor_.insert(std::upper_bound(by_anchor_.begin(), by_anchor_.end(), e), e);
+  }
+  void unindex(std::size_t i) {
+    if (!all_[i].has_anchor) return;
+    const auto at = std::lower_bound(by_anchor_.begin(), by_anchor_.end(), Entry{all_[i].anchor_us, i});
+    if (at != by_anchor_.end() && at->second == i) by_anchor_.erase(at);
   }
   // Makes current the lifecycle the message (boot estimate `boot`, device time `device`)
   // belongs to, if any among the last kMatchWindow (a bound on the work per message
   // whatever the input's device times): the one whose anchor lies closest to `boot` within
   // kMatchUs (the current one too: an earlier region of it), else one it arrived late for
   // (kMaxDelayUs).
+  // The lifecycles with an anchor among the last kMatchWindow are in by_anchor_, ordered by
+  // anchor (then index), so that each search looks at the anchors near `boot` only: a scan
+  // of the whole window per message cost half of a --stats run on a log whose device times
+  // jump about (every message's boot estimate is another).
   bool switch_to(bool has_boot, std::int64_t boot, std::uint32_t device) {
     if (!has_boot) return false;
     std::size_t best = all_.size();
-    const std::size_t first = all_.size() > kMatchWindow ? all_.size() - kMatchWindow : 0;
-    for (std::size_t i = first; i < all_.size(); ++i) {
-      const LifecycleFacts& l = all_[i];
-      if (!l.has_anchor || boot < l.anchor_us - kMatchUs || boot > l.anchor_us + kMatchUs) continue;
-      if (best == all_.size() || std::abs(boot - l.anchor_us) < std::abs(boot - all_[best].anchor_us)) best = i;
+    std::int64_t best_distance = 0;
+    for (auto it = std::lower_bound(by_anchor_.begin(), by_anchor_.end(), Entry{boot - kMatchUs, 0});
+         it != by_anchor_.end() && it->first <= boot + kMatchUs; ++it) {
+      const std::int64_t distance = std::abs(boot - it->first);
+      if (best == all_.size() || distance < best_distance || (distance == best_distance && it->second < best)) {
+        best = it->second;
+        best_distance = distance;
+      }
     }
-    for (std::size_t i = first; best == all_.size() && i < all_.size(); ++i) {
-      const LifecycleFacts& l = all_[i];
-      if (l.has_anchor && l.has_device_time && boot > l.anchor_us && boot - l.anchor_us <= kMaxDelayUs &&
-          std::int64_t{device} * 100 + kMatchUs >= std::int64_t{l.max_device_time} * 100 &&
-          device - std::int64_t{l.max_device_time} <= kContinuity)
-        best = i;  // the latest such
+    if (best == all_.size()) {
+      // One it arrived late for: the latest whose anchor lies below `boot` by kMaxDelayUs at most.
+      for (auto it = std::lower_bound(by_anchor_.begin(), by_anchor_.end(), Entry{boot - kMaxDelayUs, 0});
+           it != by_anchor_.end() && it->first < boot; ++it) {
+        const LifecycleFacts& l = all_[it->second];
+        if (l.has_device_time && std::int64_t{device} * 100 + kMatchUs >= std::int64_t{l.max_device_time} * 100 &&
+            device - std::int64_t{l.max_device_time} <= kContinuity && (best == all_.size() || it->second > best))
+          best = it->second;
+      }
     }
     if (best == all_.size()) return false;
     current_ = best;
     return true;
   }
 
+  using Entry = std::pair<std::int64_t, std::size_t>;  // an anchor and its lifecycle's index
+
   std::vector<LifecycleFacts> all_;
+  std::vector<Entry> by_anchor_;  // see switch_to: at most kMatchWindow entries
   std::size_t current_ = 0;
 };
 

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <vector>
 
 using dltdump::dlt::EcuLifecycles;
 using dltdump::dlt::restart_tolerance;
@@ -104,6 +106,47 @@ TEST(Lifecycle, BoundedWhateverTheInput) {
   const std::size_t n = many.lifecycles().size();
   EXPECT_EQ(n, EcuLifecycles::kMatchWindow + 2);
   EXPECT_EQ(at(many, kT0, 1000), n);  // the first boot, out of reach: a new one
+  // The oldest within reach is still found.
+  const std::int64_t oldest = kT0 + static_cast<std::int64_t>(n - EcuLifecycles::kMatchWindow + 1) * 100000000;
+  EXPECT_EQ(at(many, oldest, 1000), n - EcuLifecycles::kMatchWindow + 1);
+}
+
+// A lifecycle whose anchor moved down and then left the window cannot be gone back to, by
+// its anchor old or new.
+TEST(Lifecycle, AnAnchorMovedDownLeavesTheWindowWhole) {
+  EcuLifecycles r;
+  at(r, kT0, 1000, 500000);
+  at(r, kT0, 2000);  // the anchor moves down by 0.5 s
+  for (std::uint32_t i = 1; i <= EcuLifecycles::kMatchWindow + 1; ++i)
+    at(r, kT0 + std::int64_t{i} * 100000000, i % 2 ? 50000 : 2000);
+  const std::size_t n = r.lifecycles().size();
+  EXPECT_EQ(at(r, kT0, 1000, 500000), n);
+}
+
+// Lifecycles are looked up by their anchors (an ordered index, switch_to): regions of many
+// lifecycles in random order each go back to theirs, also after a message moved an anchor
+// down (the index follows it).
+TEST(Lifecycle, RegionsOfManyLifecyclesGoBackToTheirs) {
+  EcuLifecycles r;
+  constexpr std::uint32_t kCount = 200;
+  std::vector<std::int64_t> least(kCount, 400000);  // each one's least delay: its anchor
+  for (std::uint32_t i = 0; i < kCount; ++i) {
+    const std::int64_t boot = kT0 + std::int64_t{i} * 100000000;
+    EXPECT_EQ(at(r, boot, 1000, 400000), i);  // each one's first message late by 0.4 s
+    at(r, boot, 60000, 400000);               // and on to 60 s of uptime
+  }
+  std::uint32_t state = 12345;
+  for (int k = 0; k < 2000; ++k) {
+    state = state * 1103515245u + 12345u;
+    const std::uint32_t i = (state >> 8) % kCount;
+    // A delay of 0.1-0.4 s: the anchor moves down to the least one given.
+    const std::int64_t delay = 100000 + std::int64_t{(state >> 4) % 4} * 100000;
+    ASSERT_EQ(at(r, kT0 + std::int64_t{i} * 100000000, 1000 + (state >> 16) % 50, delay), i) << k;
+    least[i] = std::min(least[i], delay);
+  }
+  ASSERT_EQ(r.lifecycles().size(), kCount);
+  for (std::uint32_t i = 0; i < kCount; ++i)
+    EXPECT_EQ(r.lifecycles()[i].anchor_us, kT0 + std::int64_t{i} * 100000000 + least[i]) << i;
 }
 
 }  // namespace
