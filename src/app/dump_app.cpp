@@ -211,9 +211,14 @@ void report_search_limits(const Pipeline& pipeline, int diag_fd) {
 util::ExitCode report_stop(const DumpConfig& config, output::OutputKind kind, int diag_fd) {
   const bool sigterm = util::stop_signal() == SIGTERM;
   const bool records = kind == output::OutputKind::Dlt || kind == output::OutputKind::Pcapng;
-  const std::string what = config.stats   ? "the report counts the messages decoded before the stop"
-                           : config.count ? "the counts are of the messages decoded before the stop"
-                                          : std::string("the output ends on a whole ") + (records ? "message" : "line");
+  std::string what = config.stats   ? "the report counts the messages decoded before the stop"
+                     : config.count ? "the counts are of the messages decoded before the stop"
+                                    : std::string("the output ends on a whole ") + (records ? "message" : "line");
+  // A run over time writes nothing while it reads its inputs a first time (its counts may
+  // be none, or 0): say so rather than let a 0 look like the inputs' content.
+  if (runs_over_time(config))
+    what += " (a run with " + std::string(config.sort ? "--sort" : "--lifecycle or %LC%") +
+            " writes nothing before it has read every input once)";
   print_line(diag_fd, std::string("Stopped by ") + (sigterm ? "SIGTERM" : "SIGINT") + "; " + what);
   return sigterm ? util::ExitCode::StoppedBySigterm : util::ExitCode::StoppedBySigint;
 }
@@ -289,7 +294,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   }
   output::Output output(
       {config.output, config.force, config.split_bytes, line_options(config, out_fd), input_identities(config),
-       config.nv_verbose, config.count, config.inputs.size() > 1 && !runs_over_time(config), config.stats,
+       config.nv_verbose, config.count, config.inputs.size() > 1 && !config.sort, config.stats,
        config.filter.keeps_counter_sequences_whole()},
       out_fd);
   output::LineOutput& sink = output.lines();

@@ -345,10 +345,15 @@ void check_unused(const ParsedCommandLine& cl, const app::DumpConfig& dump, std:
     warnings.push_back({util::Culprit::Option, option_name(OptionId::Retries),
                         "Option " + option_quoted(OptionId::Retries) + " has no effect without a tcp:// input"});
   const auto kind = output::output_kind(dump.output);
-  if (dump.position && (dump.count || dump.stats))
+  // The options whose output replaces the lines: -c, --stats, --lifecycles.
+  const std::optional<OptionId> no_lines = dump.count             ? std::optional(OptionId::Count)
+                                           : dump.stats           ? std::optional(OptionId::Stats)
+                                           : dump.list_lifecycles ? std::optional(OptionId::Lifecycles)
+                                                                  : std::nullopt;
+  if (dump.position && no_lines)
     warnings.push_back({util::Culprit::Option, option_name(OptionId::Position),
                         "Option " + option_quoted(OptionId::Position) + " has no effect with " +
-                            option_quoted(dump.count ? OptionId::Count : OptionId::Stats) + " (no line is printed)"});
+                            option_quoted(*no_lines) + " (no line is printed)"});
   else if (dump.position && dump.records != dlt::LineFormatter::Style::Text)
     warnings.push_back({util::Culprit::Option, option_name(OptionId::Position),
                         "Option " + option_quoted(OptionId::Position) +
@@ -368,9 +373,9 @@ void check_unused(const ParsedCommandLine& cl, const app::DumpConfig& dump, std:
   // --time shapes text lines only (an explicit --time=local changes nothing anywhere).
   if (cl.has(OptionId::Time) && dump.time != dlt::TimeColumn::Local) {
     std::string why;
-    if (dump.count || dump.stats)
-      why = std::string(" with ") + option_quoted(dump.count ? OptionId::Count : OptionId::Stats) +
-            " (no line is printed)";
+    if (dump.list_lifecycles)  // its times are local, as the default lines' (TZ chooses the zone)
+      why = " with " + option_quoted(OptionId::Lifecycles) + " (its list is in local time; TZ=UTC gives UTC)";
+    else if (no_lines) why = " with " + option_quoted(*no_lines) + " (no line is printed)";
     else if (kind == output::OutputKind::Dlt || kind == output::OutputKind::Pcapng)
       why = " on the output " + util::quoted(dump.output) + " (DLT and PCAP-NG keep the messages)";
     else if (dump.records != dlt::LineFormatter::Style::Text)

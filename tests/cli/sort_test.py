@@ -148,6 +148,34 @@ for n in (1, len(lcs) // 2, len(lcs)):
     check(code == 0 and sorted(seqs(out)) == sorted(want), "--lifecycle=%d without --sort: the same messages" % n)
 code, out, err = run("--lifecycle=999", *parts)
 check(code == 0 and out == b"" and b"no lifecycle 999" in err, "--lifecycle=999: a warning, nothing printed")
+# Without --sort each input stays an input of its own (a tester found them merged into one
+# named after the first): its own count, its own %FILE% file, its own --stats row.
+# Lifecycles are numbered over all the run's inputs: each input's share, from the records;
+# the first lifecycle that spans several inputs.
+for n in range(1, len(lcs) + 1):
+    recs = [json.loads(line) for line in run("--out=json", "--lifecycle=%d" % n, *parts)[1].splitlines()]
+    share = {p: sum(r["input"] == p for r in recs) for p in parts}
+    if sum(1 for c in share.values() if c) > 1:
+        break
+check(sum(1 for c in share.values() if c) > 1, "a lifecycle spans several inputs (%r)" % share)
+code, out, err = run("-c", "--lifecycle=%d" % n, *parts)
+check(code == 0 and out.decode().splitlines() == ["%s:%d" % (p, share[p]) for p in parts],
+      "-c --lifecycle=%d without --sort: a count per input (%r)" % (n, out[:200]))
+out_dir = fresh_dir(os.path.join(work, "lc-per-file"))
+code, out, err = run("--lifecycle=%d" % n, "-o", os.path.join(out_dir, "%FILE%.txt"), *parts)
+names = [os.path.splitext(os.path.basename(p))[0] + ".txt" for p in parts if share[p]]
+written = [open(os.path.join(out_dir, f), "rb").read() for f in names]
+check(code == 0 and sorted(os.listdir(out_dir)) == sorted(names) and
+      [w.count(b"\n") for w in written] == [share[p] for p in parts if share[p]] and
+      b"".join(written) == run("--lifecycle=%d" % n, *parts)[1],
+      "--lifecycle=%d -o %%FILE%%.txt without --sort: each input's lines in its own file (%r)" %
+      (n, sorted(os.listdir(out_dir))))
+code, out, err = run("--stats=json", "--lifecycle=%d" % n, *parts)
+rows = [r["input"] for r in json.loads(out)["inputs"]]
+check(code == 0 and rows == parts, "--stats --lifecycle=%d without --sort: a row per input (%r)" % (n, rows))
+code, out, err = run("--stats=json", "--sort", "--lifecycle=%d" % n, *parts)
+rows = [r["input"] for r in json.loads(out)["inputs"]]
+check(code == 0 and rows == ["sorted"], "--stats --sort --lifecycle=%d: the merged stream's one row (%r)" % (n, rows))
 
 
 # --- Files by lifecycle: -o 'x_%LC%.<ext>' (--split=lifecycle) -------------------------------------
@@ -206,6 +234,11 @@ check(code == 0 and err == b"", "-o /dev/null: written to, not refused (%d %r)" 
 code, out, err = run("--lifecycle=999", parts[0])
 check(err.startswith(b"dltdump: warning: Option 'lifecycle': there is no lifecycle 999"),
       "--lifecycle=999: a warning as the command line's (%r)" % err)
+# --lifecycles prints a list, not lines: --time and --position say they do nothing there.
+for opt in ("--time=utc", "--position"):
+    code, out, err = run("--lifecycles", opt, parts[0])
+    check(code == 0 and out == run("--lifecycles", parts[0])[1] and err.count(b"\n") == 1 and
+          b"has no effect with 'lifecycles'" in err, "--lifecycles %s: one warning (%d %r)" % (opt, code, err))
 
 for args, want in ((["-o", os.path.join(work, "x.dlt"), "--split=lifecycle"], b"needs %LC%"),
                    (["--split=lifecycle"], b"needs %LC%"),
@@ -415,5 +448,23 @@ if hard == resource.RLIM_INFINITY or hard >= 1024:
                                                                                                  r.stderr[:200]))
 else:
     print("SKIP open file limit check: the hard limit is %d" % hard)
+
+# SIGINT while a sorted run reads its inputs a first time: nothing was merged yet, and the
+# line says so (a bare 0, or no count at all, once looked like the inputs' content).
+stopped = False
+for delay in (0.05, 0.02, 0.2):
+    p = subprocess.Popen([dltdump, "-c", "--sort", "-R", many], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    try:
+        p.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        p.send_signal(2)
+    out, err = p.communicate()
+    if p.returncode == 130:
+        stopped = True
+        check(err.endswith(b"(a run with --sort writes nothing before it has read every input once)\n") and
+              err.count(b"\n") == 1, "SIGINT during --sort -c: the stop line says what was written (%r)" % err)
+        break
+if not stopped:
+    print("SKIP the stop of a sorted run: it ended before each signal")
 
 finish()

@@ -410,9 +410,13 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
   auto min_key = [&](std::size_t i) {
     return options.by_time ? survey.inputs[i].min_key : static_cast<std::int64_t>(i);
   };
-  std::vector<std::size_t> order(n);  // the order in which the merge reaches the inputs
-  for (std::size_t i = 0; i < n; ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return min_key(a) < min_key(b); });
+  std::vector<std::size_t> order;  // the order in which the merge reaches the inputs
+  if (options.only_input) order.push_back(*options.only_input);
+  else {
+    order.resize(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return min_key(a) < min_key(b); });
+  }
 
   std::size_t total_held = 0;  // what the cursors hold: declared before them, who tell it what they free
   std::vector<std::unique_ptr<Cursor>> cursors(n);
@@ -457,7 +461,7 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
   std::uint64_t merged = 0;
   for (;;) {
     // Open the inputs whose least key the merge has reached.
-    while (next < n && (heads.empty() || min_key(order[next]) <= heads.front()->head().key)) {
+    while (next < order.size() && (heads.empty() || min_key(order[next]) <= heads.front()->head().key)) {
       const std::size_t i = order[next++];
       cursors[i] = std::make_unique<Cursor>(survey, i, config, options, total_held);
       try {

@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,10 @@ struct MergeOptions {
   // True: by sort key (--sort); false: inputs one after another, each in its own order
   // (--lifecycle without --sort).
   bool by_time = true;
+  // Only this input (its index in the survey), else all of them. Without by_time the run
+  // merges one input at a time, so that each stays an input of its own downstream (its
+  // count, its %FILE% files, its row in --stats).
+  std::optional<std::size_t> only_input;
   // Only messages of these lifecycles (numbers in the run, LifecycleTable::finish), and
   // no skipped regions; empty: every message and skipped region.
   std::vector<std::uint64_t> lifecycles;

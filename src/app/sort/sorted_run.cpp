@@ -358,34 +358,52 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
     progress->begin_pass(config.sort ? "sort" : "merge", config.sort ? "merging" : "reading again", total,
                          &merged_bytes);
   }
-  const std::string name = config.sort ? "sorted" : config.inputs.front().path;
-  refuse_existing_lifecycle_files(config, survey, name);
-  pipeline.begin_input({name, dlt::StreamFormat::File, {}, config.sort ? name : config.inputs.front().argument});
+  // --sort: one merged stream, an input named `sorted`. --lifecycle and %LC% without it:
+  // each input in its own order and an input of its own downstream (its count, its
+  // %FILE% files, its row in --stats), as a run without them would show it.
+  std::vector<std::optional<std::size_t>> passes;
+  if (config.sort) passes.emplace_back();
+  else
+    for (std::size_t i = 0; i < survey.inputs.size(); ++i) passes.emplace_back(i);
+  auto name_of = [&](const std::optional<std::size_t>& pass) -> std::string_view {
+    return pass ? std::string_view(survey.inputs[*pass].spec->path) : std::string_view("sorted");
+  };
+  for (const auto& pass : passes) refuse_existing_lifecycle_files(config, survey, std::string(name_of(pass)));
   // The lines show where they came from when they show an input or a position.
   const bool origin = config.position || config.records != dlt::LineFormatter::Style::Text;
   std::vector<std::string_view> inputs;
   for (const InputSurvey& input : survey.inputs) inputs.push_back(input.spec->argument);
-  PipelineTarget target(pipeline, std::move(inputs), origin || names_files_by_lifecycle(config), config.threads);
-  try {
+  for (std::size_t k = 0; k < passes.size(); ++k) {
+    const std::optional<std::size_t>& pass = passes[k];
+    const std::string_view name = name_of(pass);
+    pipeline.begin_input({name, dlt::StreamFormat::File, {}, pass ? survey.inputs[*pass].spec->argument : name});
+    options.only_input = pass;
+    PipelineTarget target(pipeline, inputs, origin || names_files_by_lifecycle(config), config.threads);
     try {
-      processed -= merge_inputs(survey, config, options, target, diag_fd);
-      target.finish();
-    } catch (const filter::MaxCountReached&) {
-      // -m: the merged stream gave its matches; the rest is not read (as grep -m).
-      target.abandon();
-    }
-  } catch (const util::Stopped&) {
-    // What was merged is written (whole lines and messages), the rest is not.
-    target.abandon();
-    try {
-      pipeline.sink.stopped();
-      pipeline.sink.end_input();
+      try {
+        processed -= merge_inputs(survey, config, options, target, diag_fd);
+        target.finish();
+      } catch (const filter::MaxCountReached&) {
+        // -m: the stream gave its matches; the rest of it is not read (as grep -m).
+        target.abandon();
+      }
     } catch (const util::Stopped&) {
+      // What was merged is written (whole lines and messages), the rest is not.
+      target.abandon();
+      try {
+        pipeline.sink.stopped();
+        pipeline.sink.end_input();
+        for (std::size_t later = k + 1; later < passes.size(); ++later)
+          pipeline.sink.input_not_read(survey.inputs[*passes[later]].spec->argument);
+      } catch (const util::Stopped&) {
+      }
+      throw;
     }
-    throw;
+    if (pass) tell_capture_losses(survey.inputs[*pass].capture_losses, pipeline.sink);
+    else
+      for (const InputSurvey& input : survey.inputs) tell_capture_losses(input.capture_losses, pipeline.sink);
+    pipeline.sink.end_input();
   }
-  for (const InputSurvey& input : survey.inputs) tell_capture_losses(input.capture_losses, pipeline.sink);
-  pipeline.sink.end_input();
   return processed;
 }
 
