@@ -25,7 +25,12 @@ int open_retrying(const std::string& name, int flags) {
   return fd;
 }
 
+// A name that exists: a directory is said to be one (`-o .` read "The file '/x/.' already
+// exists.", and with -f "(Is a directory)").
 [[noreturn]] void throw_exists(const std::string& name) {
+  struct stat st {};
+  if (::stat(name.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw creation_error(name, "Cannot write to '" + absolute_path(name) + "': it is a directory.");
   throw creation_error(name, "The file '" + absolute_path(name) + "' already exists.");
 }
 
@@ -36,7 +41,7 @@ int create_file(const std::string& name, bool force, const std::string& what) {
   if (fd < 0 && errno == EEXIST && is_stream(name)) fd = open_retrying(name, O_WRONLY | O_CLOEXEC);
   if (fd >= 0) return fd;
   const int err = errno;
-  if (err == EEXIST) throw_exists(name);
+  if (err == EEXIST || err == EISDIR) throw_exists(name);
   throw creation_error(name, with_os_reason("Couldn't create the " + what + " " + absolute_path(name), err));
 }
 

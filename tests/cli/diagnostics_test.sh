@@ -79,6 +79,9 @@ diag "bad date" 1 "Can't interpret date 'whenever' for option 'not-after'." --no
 cp "$work/a.exp" "$work/exists.txt"
 diag "existing output file" 3 "The file '$work/exists.txt' already exists." -o exists.txt a.dlt
 cmp -s "$work/a.exp" "$work/exists.txt" && ok || fail "the existing output file is untouched"
+mkdir -p "$work/outdir"
+diag "a directory as output" 3 "Cannot write to '$work/outdir': it is a directory." -o outdir a.dlt
+diag "a directory as output, with -f" 3 "Cannot write to '$work/outdir': it is a directory." -f -o outdir a.dlt
 diag "output into a missing directory" 3 "Couldn't create the output file $work/no-dir/x.txt" -o no-dir/x.txt a.dlt
 diag "the input as output" 3 "Not overwriting the input file $work/a.dlt." -f -o a.dlt a.dlt
 printf 'not a capture at all' > "$work/bad.pcap"
