@@ -19,7 +19,8 @@ The file is dltgen's 100 MB verbose file of bench/python_figures.py (`--profile 
 * `dltdump.read_dataframe(path)` (PYTHONPATH=BUILD/python), the same columns and more.
 
 Prints per reader the rows, the median wall-clock and CPU (user+sys of the process) time of
-its runs, the ratios, and the load average before and after (the machine may be shared).
+its runs, the ratios, and the load average before and after (the machine may be shared; the
+two readers' runs alternate).
 python-dlt takes minutes on the whole file: --peer-runs sets its runs apart (default 1), and
 --peer-limit N stops its iteration after N messages (its rows then are the prefix; the ratio
 is taken per message).
@@ -102,16 +103,20 @@ def python_dlt_path(given):
     return os.path.abspath(path)
 
 
-def runs_of(code, args, env, runs):
-    """(rows, [wall s], [cpu s], extra) of `runs` fresh processes running `code`."""
-    rows, walls, cpus, extra = None, [], [], None
-    for _ in range(runs):
-        out = subprocess.run([PYTHON, "-c", code, *args], env=env, check=True, capture_output=True,
+class Runs:
+    """The figures of one reader's runs: rows, [wall s], [CPU s], its count of what it skipped."""
+
+    def __init__(self, code, args, env):
+        self.code, self.args, self.env = code, args, env
+        self.rows, self.walls, self.cpus, self.skipped = None, [], [], None
+
+    def run(self):
+        """One more run, in a fresh process."""
+        out = subprocess.run([PYTHON, "-c", self.code, *self.args], env=self.env, check=True, capture_output=True,
                              text=True).stdout.split()
-        rows, extra = int(out[0]), int(out[3])
-        walls.append(float(out[1]))
-        cpus.append(float(out[2]))
-    return rows, walls, cpus, extra
+        self.rows, self.skipped = int(out[0]), int(out[3])
+        self.walls.append(float(out[1]))
+        self.cpus.append(float(out[2]))
 
 
 def line(name, rows, walls, cpus):
@@ -142,22 +147,25 @@ def main():
                         "--seed", "1", "-o", path], check=True)
 
     print(f"file {path} ({os.path.getsize(path)} bytes); load average {loadavg()} before")
-    ours = runs_of(OURS_READ, [path], dict(os.environ, PYTHONPATH=os.path.join(build, "python"), TZ="UTC"),
-                   args.runs)
-    line("dltdump.read_dataframe", *ours[:3])
-    theirs = runs_of(PEER_READ, [path, str(args.peer_limit)], dict(os.environ, PYTHONPATH=peer, TZ="UTC"),
-                     args.peer_runs)
+    ours = Runs(OURS_READ, [path], dict(os.environ, PYTHONPATH=os.path.join(build, "python"), TZ="UTC"))
+    theirs = Runs(PEER_READ, [path, str(args.peer_limit)], dict(os.environ, PYTHONPATH=peer, TZ="UTC"))
+    # Alternated, so that a change in the machine's load falls on both readers alike.
+    for i in range(max(args.runs, args.peer_runs)):
+        if i < args.runs:
+            ours.run()
+        if i < args.peer_runs:
+            theirs.run()
+    line("dltdump.read_dataframe", ours.rows, ours.walls, ours.cpus)
     line("python-dlt + pandas.DataFrame" + (f" (first {args.peer_limit} messages)" if args.peer_limit else ""),
-         *theirs[:3])
-    print(f"python-dlt skipped {theirs[3]} corrupt messages; read_dataframe skipped {ours[3]} bytes")
+         theirs.rows, theirs.walls, theirs.cpus)
+    print(f"python-dlt skipped {theirs.skipped} corrupt messages; read_dataframe skipped {ours.skipped} bytes")
 
     # Per message, so that a prefix of python-dlt compares with the whole file of ours.
-    for what, i in (("wall", 1), ("CPU", 2)):
-        per_theirs = statistics.median(theirs[i]) / theirs[0]
-        per_ours = statistics.median(ours[i]) / ours[0]
-        print(f"ratio ({what}, per message): python-dlt / read_dataframe = {per_theirs / per_ours:.1f}x")
-    if not args.peer_limit and theirs[0] != ours[0]:
-        print(f"rows differ: python-dlt {theirs[0]}, read_dataframe {ours[0]}")
+    for what, theirs_s, ours_s in (("wall", theirs.walls, ours.walls), ("CPU", theirs.cpus, ours.cpus)):
+        ratio = (statistics.median(theirs_s) / theirs.rows) / (statistics.median(ours_s) / ours.rows)
+        print(f"ratio ({what}, per message): python-dlt / read_dataframe = {ratio:.1f}x")
+    if not args.peer_limit and theirs.rows != ours.rows:
+        print(f"rows differ: python-dlt {theirs.rows}, read_dataframe {ours.rows}")
     print(f"load average {loadavg()} after")
     return 0
 
