@@ -23,8 +23,8 @@ its runs, the ratios, and the load average before and after (the machine may be 
 two readers' runs alternate).
 python-dlt takes minutes on the whole file: --peer-runs sets its runs apart (default 1), and
 --peer-limit N stops its iteration after N messages (its rows then are the prefix; the ratio
-is taken per message). A prefix understates python-dlt: its cost per message grows along the
-file (about 48 us a message over the first 300 000, 67 us over the whole, on a loaded machine).
+is taken per message). A prefix understates python-dlt: on a loaded machine it took 48 us of
+CPU a message over the first 300 000 messages, 67 us over the whole file.
 
 Usage: bench/python_dlt_peer.py [BUILD] [RUNS] [--python-dlt PATH] [--peer-runs N] [--peer-limit N]
 """
