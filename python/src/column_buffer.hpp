@@ -95,6 +95,17 @@ class Column {
     if (size_ == limit_) make_room();
     data()[size_++] = value;
   }
+  // Reserves room for `n` values before the first push_back (a bound known up front): the
+  // column then grows without moving its pages (each move of a mapping flushes the TLB of
+  // every CPU the process's threads ran on). Reserved pages never written cost nothing.
+  // Throws std::bad_alloc.
+  void reserve(std::size_t n) {
+    if (n <= capacity_) return;
+    if (!mapping_.data()) mapping_ = Mapping::take(n * sizeof(T));
+    else mapping_.grow(n * sizeof(T));
+    capacity_ = mapping_.bytes() / sizeof(T);
+    limit_ = size_;  // push_back looks at the room again
+  }
   std::size_t size() const noexcept { return size_; }
   bool empty() const noexcept { return size_ == 0; }
   T* data() noexcept { return static_cast<T*>(mapping_.data()); }
