@@ -79,7 +79,9 @@ DLTDUMP_C_API dltdump_status dltdump_reader_next(dltdump_reader* reader, const d
 /* Bytes skipped so far (no valid packet). */
 DLTDUMP_C_API uint64_t dltdump_reader_skipped_bytes(const dltdump_reader* reader);
 
-/* A message's fields (see dltdump::Message); `m` must be a message dltdump_reader_next gave. Ids are 4-byte values (byte k in bits 8k..8k+7,
+/* A message's fields (see dltdump::Message) of a message dltdump_reader_next gave, valid as
+ * long as the message (see Lifetimes). A NULL `m` reads as an empty message (every field 0,
+ * the text "") and sets dltdump_last_error. Ids are 4-byte values (byte k in bits 8k..8k+7,
  * zero after the id's end); dltdump_id_text writes one as a C string into `text` (5 bytes). */
 DLTDUMP_C_API int64_t dltdump_message_time_us(const dltdump_message* m);
 DLTDUMP_C_API int dltdump_message_has_time(const dltdump_message* m);
@@ -95,7 +97,7 @@ DLTDUMP_C_API int dltdump_message_kind(const dltdump_message* m);     /* 0 verbo
 DLTDUMP_C_API uint32_t dltdump_message_id(const dltdump_message* m);  /* non-verbose message id */
 DLTDUMP_C_API uint64_t dltdump_message_position(const dltdump_message* m);
 /* The payload text, as snprintf: writes at most `size` bytes (NUL-terminated when size > 0)
- * and returns the text's full length. A NULL `m` gives "" and 0 (dltdump_last_error says so). */
+ * and returns the text's full length. */
 DLTDUMP_C_API size_t dltdump_message_text(const dltdump_message* m, char* text, size_t size);
 DLTDUMP_C_API void dltdump_id_text(uint32_t id, char text[5]);
 

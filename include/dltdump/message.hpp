@@ -24,6 +24,8 @@ namespace dltdump {
 // Microseconds since 1970-01-01T00:00:00Z.
 using Time = std::chrono::sys_time<std::chrono::microseconds>;
 
+// A default-constructed Message (none a Reader gave) reads as an empty verbose message: no
+// time, zero ids and numbers, an empty payload, text "" and no arguments.
 class DLTDUMP_API Message {
  public:
   // The storage header's time (DLT files), the capture time (captures); has_time() false
@@ -76,6 +78,9 @@ class DLTDUMP_API Message {
   // line (what -s and -r search): argument texts, "[<id>] …" for non-verbose, the service
   // text for control messages.
   std::string text() const;
+  // The same text appended to `out`: no string of its own per message (a caller that
+  // gathers the texts of many messages, as read_dataframe does, keeps one buffer).
+  void append_text(std::string& out) const;
   // The arguments of a verbose message, typed, decoded now (struct members follow their
   // struct, one level deeper); of a non-verbose message that the Reader's catalogue
   // decodes, its frame's arguments typed as verbose ones of the same values (HEX and BIN

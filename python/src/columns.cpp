@@ -1,11 +1,18 @@
 #include "columns.hpp"
 
+#include "column_buffer.hpp"
+#include "populated_arenas.hpp"
+
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <new>
 #include <unordered_map>
 #include <utility>
 
@@ -20,19 +27,10 @@ namespace {
 // it back), small enough that a chunk's texts are a few MB.
 constexpr std::size_t kChunkMessages = 64 * 1024;
 
-// A vector handed to numpy without a copy: the array owns it through a capsule.
-template <class T>
-py::array take(std::vector<T>&& values, const char* dtype = nullptr) {
-  auto* owned = new std::vector<T>(std::move(values));
-  py::capsule owner(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
-  const py::dtype type = dtype ? py::dtype(dtype) : py::dtype::of<T>();
-  return py::array(type, {static_cast<py::ssize_t>(owned->size())}, {static_cast<py::ssize_t>(sizeof(T))},
-                   owned->data(), owner);
-}
-
 // A column of ids as codes into the ids seen, in the order seen (a pandas Categorical).
 class IdColumn {
  public:
+  void reserve(std::size_t n) { codes_.reserve(n); }
   void add(Id id) {
     const std::uint32_t key = id.value();
     if (codes_.empty() || key != last_key_) {
@@ -46,8 +44,8 @@ class IdColumn {
   // and "AP\x02" both as "AP.") are one category: pandas refuses repeated categories.
   py::dict finish() {
     py::list categories;
-    py::dict code_of;  // text → code
-    std::vector<std::int32_t> merged(ids_.size());
+    py::dict code_of;                               // text → code
+    std::vector<std::int32_t> merged(ids_.size());  // a few ids
     for (std::size_t k = 0; k < ids_.size(); ++k) {
       const py::str text = id_text(ids_[k]);
       if (!code_of.contains(text)) {
@@ -59,7 +57,7 @@ class IdColumn {
     if (py::len(categories) != ids_.size())
       for (std::int32_t& code : codes_) code = merged[static_cast<std::size_t>(code)];
     py::dict d;
-    d["codes"] = take(std::move(codes_));
+    d["codes"] = codes_.release();
     d["categories"] = categories;
     return d;
   }
@@ -67,7 +65,7 @@ class IdColumn {
  private:
   std::unordered_map<std::uint32_t, std::int32_t> index_;
   std::vector<Id> ids_;
-  std::vector<std::int32_t> codes_;
+  Column<std::int32_t> codes_;
   std::uint32_t last_key_ = 0;
   std::int32_t last_code_ = 0;
 };
@@ -75,6 +73,7 @@ class IdColumn {
 // A column of the few type texts ("log error", …) as codes; "" (no type) is a category too.
 class TextColumn {
  public:
+  void reserve(std::size_t n) { codes_.reserve(n); }
   void add(std::string_view text) {
     if (codes_.empty() || text != texts_[static_cast<std::size_t>(last_)]) {
       std::size_t k = 0;
@@ -86,14 +85,14 @@ class TextColumn {
   }
   py::dict finish() {
     py::dict d;
-    d["codes"] = take(std::move(codes_));
+    d["codes"] = codes_.release();
     d["categories"] = py::cast(texts_);
     return d;
   }
 
  private:
   std::vector<std::string> texts_;
-  std::vector<std::int16_t> codes_;
+  Column<std::int16_t> codes_;
   std::int16_t last_ = 0;
 };
 
@@ -108,7 +107,7 @@ class TextObjects {
   }
   // The texts of a chunk: bytes[ends[k-1], ends[k]) is text k. Needs the GIL.
   void add(const std::string& bytes, const std::vector<std::size_t>& ends) {
-    objects_.reserve(objects_.size() + ends.size());
+    const PopulatedArenas arenas;  // the strings fill the arenas they take
     std::size_t begin = 0;
     for (const std::size_t end : ends) {
       PyObject* s = PyUnicode_DecodeUTF8(bytes.data() + begin, static_cast<Py_ssize_t>(end - begin), "replace");
@@ -117,38 +116,45 @@ class TextObjects {
       begin = end;
     }
   }
-  // A numpy object array taking the strings over.
-  py::array finish() {
-    py::array array(py::dtype("O"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(objects_.size())});
-    auto** slots = static_cast<PyObject**>(array.mutable_data());
-    for (std::size_t k = 0; k < objects_.size(); ++k) {
-      Py_XDECREF(slots[k]);  // numpy filled the array with None
-      slots[k] = std::exchange(objects_[k], nullptr);
-    }
-    objects_.clear();
-    return array;
-  }
+  void reserve(std::size_t n) { objects_.reserve(n); }
+  // A numpy object array over the strings, which owns them (no copy of the column).
+  py::array finish() { return objects_.release_objects(); }
 
  private:
-  std::vector<PyObject*> objects_;
+  Column<PyObject*> objects_;
 };
 
 struct Columns {
-  std::vector<std::int32_t> input;
-  std::vector<std::uint64_t> position;
-  std::vector<std::int64_t> time_ns;  // datetime64[ns]; NaT without a time source
-  std::vector<double> device_time;    // seconds; NaN without
-  std::vector<std::uint8_t> counter;
+  Column<std::int32_t> input;
+  Column<std::uint64_t> position;
+  Column<std::int64_t> time_ns;  // datetime64[ns]; NaT without a time source
+  Column<double> device_time;    // seconds; NaN without
+  Column<std::uint8_t> counter;
   IdColumn ecu, app, ctx;
-  std::vector<std::int32_t> session;  // signed, as a line shows it
-  std::vector<std::uint8_t> session_missing;
-  std::vector<std::int8_t> kind;  // PayloadKind
-  TextColumn type;                // the TYPE column's text, split by the Python side
-  std::vector<std::uint8_t> level;
-  std::vector<std::uint32_t> message_id;
-  std::vector<std::uint8_t> message_id_missing;  // verbose and control messages
-  std::vector<std::uint8_t> noar;
-  std::vector<std::uint8_t> noar_missing;  // control messages
+  Column<std::int32_t> session;  // signed, as a line shows it
+  Column<std::uint8_t> session_missing;
+  Column<std::int8_t> kind;  // PayloadKind
+  TextColumn type;           // the TYPE column's text, split by the Python side
+  Column<std::uint8_t> level;
+  Column<std::uint32_t> message_id;
+  Column<std::uint8_t> message_id_missing;  // verbose and control messages
+  Column<std::uint8_t> noar;
+  Column<std::uint8_t> noar_missing;  // control messages
+
+  void reserve(std::size_t n) {
+    for (auto* c : {&session_missing, &counter, &level, &message_id_missing, &noar, &noar_missing}) c->reserve(n);
+    input.reserve(n);
+    position.reserve(n);
+    time_ns.reserve(n);
+    device_time.reserve(n);
+    ecu.reserve(n);
+    app.reserve(n);
+    ctx.reserve(n);
+    session.reserve(n);
+    kind.reserve(n);
+    type.reserve(n);
+    message_id.reserve(n);
+  }
 
   void add(const Message& m, std::int32_t file) {
     input.push_back(file);
@@ -174,23 +180,23 @@ struct Columns {
 
   py::dict finish() {
     py::dict d;
-    d["input"] = take(std::move(input));
-    d["position"] = take(std::move(position));
-    d["time"] = take(std::move(time_ns), "datetime64[ns]");
-    d["device_time"] = take(std::move(device_time));
-    d["counter"] = take(std::move(counter));
+    d["input"] = input.release();
+    d["position"] = position.release();
+    d["time"] = time_ns.release("datetime64[ns]");
+    d["device_time"] = device_time.release();
+    d["counter"] = counter.release();
     d["ecu"] = ecu.finish();
     d["app"] = app.finish();
     d["ctx"] = ctx.finish();
-    d["session"] = take(std::move(session));
-    d["session_missing"] = take(std::move(session_missing), "?");
-    d["kind"] = take(std::move(kind));
+    d["session"] = session.release();
+    d["session_missing"] = session_missing.release("?");
+    d["kind"] = kind.release();
     d["type"] = type.finish();
-    d["level"] = take(std::move(level));
-    d["message_id"] = take(std::move(message_id));
-    d["message_id_missing"] = take(std::move(message_id_missing), "?");
-    d["noar"] = take(std::move(noar));
-    d["noar_missing"] = take(std::move(noar_missing), "?");
+    d["level"] = level.release();
+    d["message_id"] = message_id.release();
+    d["message_id_missing"] = message_id_missing.release("?");
+    d["noar"] = noar.release();
+    d["noar_missing"] = noar_missing.release("?");
     return d;
   }
 };
@@ -218,6 +224,26 @@ py::str id_text(Id id) {
   return py::reinterpret_steal<py::str>(s);
 }
 
+// A bound of the messages the inputs can hold, from the sizes of those that are regular
+// files (a DLT file's message takes at least 20 bytes, a serial or network recording's or a
+// capture's at least 4): the columns' first reservation, so that they do not move as they
+// grow. A compressed input may hold more (the columns then grow); a filter keeps fewer
+// (the room reserved beyond them is never touched). Capped at kMaxReserved messages.
+std::size_t message_bound(const ColumnRequest& request) {
+  constexpr std::uint64_t kMinMessageBytes = 4;
+  constexpr std::uint64_t kMaxReserved = std::uint64_t{1} << 28;
+  std::uint64_t bytes = 0;
+  for (const std::string& path : request.paths) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    auto size = static_cast<std::uint64_t>(st.st_size);
+    if (request.options.chunk_bytes > 0)  // a chunk: about chunk_bytes from its begin
+      size = std::min(size - std::min(size, request.options.chunk_begin), request.options.chunk_bytes);
+    bytes += size;
+  }
+  return static_cast<std::size_t>(std::min(bytes / kMinMessageBytes + 1, kMaxReserved));
+}
+
 py::dict read_columns(const ColumnRequest& request) {
   Columns columns;
   TextObjects texts;  // destroyed with the GIL held: declared outside the released scopes
@@ -243,6 +269,16 @@ py::dict read_columns(const ColumnRequest& request) {
       input_code.push_back(code_of[name].cast<std::int32_t>());
     }
   }
+  {
+    py::gil_scoped_release released;
+    const std::size_t bound = message_bound(request);
+    try {
+      columns.reserve(bound);
+      if (request.text) texts.reserve(bound);
+    } catch (const std::bad_alloc&) {
+      // Address space refused (strict overcommit): the columns grow as they fill instead.
+    }
+  }
   for (std::size_t f = 0; f < request.paths.size(); ++f) {
     std::optional<Reader> reader;
     for (bool end = false; !end;) {
@@ -255,7 +291,7 @@ py::dict read_columns(const ColumnRequest& request) {
           for (const Message& m : batch) {
             columns.add(m, input_code[f]);
             if (request.text) {
-              chunk_text += m.text();
+              m.append_text(chunk_text);
               chunk_ends.push_back(chunk_text.size());
             }
           }

@@ -53,7 +53,16 @@ dltdump_status null_argument(const char* what) {
   return DLTDUMP_ERROR_ARGUMENT;
 }
 
-const dltdump::Message& msg(const dltdump_message* m) { return *reinterpret_cast<const dltdump::Message*>(m); }
+// The message `m` points to; for NULL, an empty message (its fields 0, its text "") and the
+// thread's last error says so: an accessor never dereferences NULL.
+const dltdump::Message& msg(const dltdump_message* m) {
+  static const dltdump::Message none;
+  if (!m) {
+    null_argument("m");
+    return none;
+  }
+  return *reinterpret_cast<const dltdump::Message*>(m);
+}
 
 dltdump_status open_reader(dltdump_reader** out, dltdump::Reader (*make)(const void*), const void* args) {
   if (!out) return null_argument("out");
@@ -183,14 +192,9 @@ uint32_t dltdump_message_id(const dltdump_message* m) { return msg(m).message_id
 uint64_t dltdump_message_position(const dltdump_message* m) { return msg(m).position(); }
 
 size_t dltdump_message_text(const dltdump_message* m, char* text, size_t size) {
-  if (!m) {
-    null_argument("m");
-    if (size > 0 && text) text[0] = '\0';
-    return 0;
-  }
   std::string t;
   try {
-    t = msg(m).text();
+    t = msg(m).text();  // "" for NULL
   } catch (...) {
     last_error = "out of memory";
   }

@@ -11,10 +11,11 @@ namespace dltdump {
 namespace {
 
 // An id value that can match some id: 1 to 4 bytes, none zero (as the command line
-// refuses longer ones).
+// refuses longer ones). The message shows the value escaped (util::printable): a NUL in it
+// would end what() there, and a control character could break the line.
 std::string checked_id(std::string_view id, const char* what) {
   if (id.empty() || id.size() > 4 || id.find('\0') != std::string_view::npos)
-    throw api::argument_error(std::string("Filter: ") + what + " \"" + std::string(id) +
+    throw api::argument_error(std::string("Filter: ") + what + " \"" + util::printable(id) +
                               "\" is not an id of 1-4 bytes, so it can never match");
   return std::string(id);
 }

@@ -22,7 +22,16 @@ Id public_id(const dlt::Id& id) {
   return out;
 }
 
-const dlt::Message& rec(const void* record) { return *static_cast<const dlt::Message*>(record); }
+// A Message that no Reader gave (default-constructed) reads as an empty verbose message
+// without arguments: every accessor gives a value, none dereferences a null record.
+const dlt::Message& rec(const void* record) {
+  static const dlt::Message none = [] {
+    dlt::Message m;
+    m.kind = dlt::PayloadKind::Verbose;
+    return m;
+  }();
+  return record ? *static_cast<const dlt::Message*>(record) : none;
+}
 
 }  // namespace
 
@@ -86,10 +95,16 @@ std::span<const std::uint8_t> Message::raw() const noexcept { return rec(record_
 std::span<const std::uint8_t> Message::packet() const noexcept { return rec(record_).packet; }
 std::span<const std::uint8_t> Message::payload() const noexcept { return rec(record_).payload; }
 
-std::string Message::text() const {
+namespace {
+// The text of a message, in a buffer of the calling thread (valid until its next call).
+std::string_view text_of(const dlt::Message& m) {
   thread_local util::TextBuffer scratch(util::TextBuffer::kLineBytes);
-  return std::string(dlt::payload_text_of(rec(record_), scratch));
+  return dlt::payload_text_of(m, scratch);
 }
+}  // namespace
+
+std::string Message::text() const { return std::string(text_of(rec(record_))); }
+void Message::append_text(std::string& out) const { out += text_of(rec(record_)); }
 
 std::vector<Argument> Message::args() const {
   const dlt::Message& m = rec(record_);

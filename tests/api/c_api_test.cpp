@@ -85,6 +85,30 @@ TEST(CApi, NullArguments) {
   EXPECT_NE(std::string(dltdump_last_error()).find("fibex[1]"), std::string::npos) << dltdump_last_error();
 }
 
+// Issue #27: the field accessors dereferenced a NULL message (a crash); each reads it as an
+// empty message and says so in the last error.
+TEST(CApi, FieldsOfANullMessage) {
+  const dltdump_message* none = nullptr;
+  const auto said_null = [] { return std::string(dltdump_last_error()).find("m is NULL") != std::string::npos; };
+  const auto check = [&](auto value, const char* name) {
+    EXPECT_EQ(value, decltype(value){0}) << name;
+    EXPECT_TRUE(said_null()) << name << ": " << dltdump_last_error();
+  };
+  check(dltdump_message_time_us(none), "time_us");
+  check(dltdump_message_has_time(none), "has_time");
+  check(dltdump_message_device_time(none), "device_time");
+  check(dltdump_message_counter(none), "counter");
+  check(dltdump_message_ecu(none), "ecu");
+  check(dltdump_message_app(none), "app");
+  check(dltdump_message_ctx(none), "ctx");
+  check(dltdump_message_session(none), "session");
+  check(dltdump_message_level(none), "level");
+  check(dltdump_message_type(none), "type");
+  check(dltdump_message_kind(none), "kind");
+  check(dltdump_message_id(none), "id");
+  check(dltdump_message_position(none), "position");
+}
+
 // Issue #27 (14): bounds the wrong way round, a search text no line can hold.
 TEST(CApi, FilterValuesThatCanNeverMatch) {
   dltdump_filter* f = dltdump_filter_new();

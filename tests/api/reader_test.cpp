@@ -107,6 +107,42 @@ TEST(ApiReader, IteratesAFileInMemory) {
   EXPECT_EQ(reader.offset(), file.size());
 }
 
+// append_text appends each message's text() to what the string holds (one buffer for the
+// texts of many messages, as read_dataframe gathers them).
+TEST(ApiReader, AppendTextAppendsTheText) {
+  const Bytes file = sample_file();
+  auto reader = dltdump::Reader::from_memory(file);
+  std::string all = "start|";
+  std::string expected = all;
+  for (const dltdump::Message& m : reader) {
+    m.append_text(all);
+    all += '|';
+    expected += m.text() + '|';
+  }
+  EXPECT_EQ(all, "start|route lost|frame drawn|no fix|[7] --|01 02|");
+  EXPECT_EQ(all, expected);
+}
+
+// Issue #27: a Message no Reader gave dereferenced a null record (a crash); it reads as an
+// empty verbose message.
+TEST(ApiReader, DefaultMessageIsEmpty) {
+  const dltdump::Message m;
+  EXPECT_FALSE(m.has_time());
+  EXPECT_EQ(m.time().time_since_epoch().count(), 0);
+  EXPECT_EQ(m.ecu().value(), 0u);
+  EXPECT_EQ(m.app().value(), 0u);
+  EXPECT_EQ(m.counter(), 0);
+  EXPECT_EQ(m.level(), dltdump::Level::none);
+  EXPECT_EQ(m.kind(), dltdump::PayloadKind::verbose);
+  EXPECT_EQ(m.message_id(), 0u);
+  EXPECT_EQ(m.argument_count(), 0);
+  EXPECT_EQ(m.position(), 0u);
+  EXPECT_TRUE(m.raw().empty());
+  EXPECT_TRUE(m.payload().empty());
+  EXPECT_EQ(m.text(), "");
+  EXPECT_TRUE(m.args().empty());
+}
+
 TEST(ApiReader, HeaderFields) {
   const Bytes file = sample_file();  // read in place: it outlives the reader
   auto reader = dltdump::Reader::from_memory(file);
@@ -201,6 +237,11 @@ TEST(ApiReader, ErrorsAreDltdumpErrors) {
   }
   EXPECT_THROW(dltdump::Filter{}.appid("TOOLONG"), dltdump::Error);
   EXPECT_THROW(dltdump::Filter{}.appid(""), dltdump::Error);
+  // Issue #27: a value holding a NUL was shown cut at the NUL ("A); it is shown whole, escaped.
+  if (const auto e = error_of([] { dltdump::Filter{}.appid(std::string_view("A\0B\n", 4)); })) {
+    EXPECT_EQ(std::string(e->what()),
+              R"(Filter: application id "A\x00B\x0A" is not an id of 1-4 bytes, so it can never match)");
+  }
   const Bytes file = sample_file();
   if (const auto e = error_of([&] { dltdump::Reader::from_memory(file, dltdump::Filter{}.regex("(unclosed")); })) {
     EXPECT_EQ(e->kind(), dltdump::Error::Kind::argument) << e->what();
