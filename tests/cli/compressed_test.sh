@@ -237,7 +237,11 @@ for opts in "" "--position" "--appid=APP1 --position" "--out=json" "--out=csv" "
     for t in 1 2 3; do
       # shellcheck disable=SC2086
       "$DLTDUMP" --threads=$t $opts "$work/blocks.dlt.$v" > "$work/out" 2>&1
-      sed -i "s|$work/blocks.dlt.$v|$work/blocks.dlt|g" "$work/out"  # JSON records, --stats name the input
+      if [ "$opts" = --stats ]; then  # the report tells the compression: one thread's report
+        [ $t -eq 1 ] && cp "$work/out" "$work/ref"
+      else
+        sed -i "s|$work/blocks.dlt.$v|$work/blocks.dlt|g" "$work/out"  # JSON records name the input
+      fi
       cmp -s "$work/ref" "$work/out"; check "blocks.dlt.$v --threads=$t $opts: the output of the file" $?
     done
   done
