@@ -39,7 +39,7 @@ test: build lint
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cmake -S . -B $(BUILD)-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDLTDUMP_WERROR=ON -DDLTDUMP_TSAN=ON -DDLTDUMP_BENCH=OFF
 	cmake --build $(BUILD)-tsan -j $(JOBS) --target unit_tests
-	cd $(BUILD)-tsan && TZ=UTC ./tests/unit_tests --gtest_filter='ShrinkGuard.*:SortedRun.*:ParallelDecode.*:CutPoints.*:Ring.*:Replay.*:ParallelCapture.*:ChunkedCapture.*:LiveUdp.*:FdWriter.*:DltSink.*:CompressedOutput.*:FrameCompressor.*:DecompressingSource.*:ArchiveReader.*'
+	cd $(BUILD)-tsan && TZ=UTC ./tests/unit_tests --gtest_filter='ShrinkGuard.*:SortedRun.*:ParallelDecode.*:ParallelStreamDecode.*:CutPoints.*:Ring.*:Replay.*:ParallelCapture.*:ChunkedCapture.*:LiveUdp.*:FdWriter.*:DltSink.*:CompressedOutput.*:FrameCompressor.*:DecompressingSource.*:ArchiveReader.*'
 	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDLTDUMP_WERROR=ON -DDLTDUMP_SANITIZE=ON
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)

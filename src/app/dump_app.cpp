@@ -17,6 +17,7 @@
 #include "app/parallel/capture_chunks.hpp"
 #include "app/parallel/capture_flows.hpp"
 #include "app/parallel/dlt_blocks.hpp"
+#include "app/parallel/dlt_stream_blocks.hpp"
 #include "app/pipeline.hpp"
 #include "app/progress.hpp"
 #include "app/skip_tally.hpp"
@@ -107,6 +108,16 @@ void decode_file_blocks(util::InputFile& file, const DumpConfig& config, Pipelin
     file.throw_shrunk(cut.size);
   }
   file.check_not_shrunk();
+}
+
+// A compressed file's DLT stream on several cores. A fault of the stream comes after the
+// lines of the bytes before it, as in the serial walk.
+void decode_stream_blocks(util::InputFile& file, const DumpConfig& config, Pipeline& pipeline) {
+  decode_dlt_stream_blocks(file, pipeline.line_spec(), {config.threads, config.block_bytes, &util::stop_flag()},
+                           [&](std::string_view text, std::uint64_t lines, std::uint64_t) {
+                             if (!pipeline.summarises()) util::throw_if_stopped();
+                             pipeline.sink.write_block(text, lines);
+                           });
 }
 
 // What a capture's bounds and rules lost goes to stderr, so that standard output stays the
@@ -420,6 +431,12 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
           } else if (format == input::InputFormat::File && file->is_mapped() && config.threads > 1 &&
                      pipeline.parallel() && file->whole().size() >= 2 * config.block_bytes && !count_skips) {
             decode_file_blocks(*file, config, pipeline);
+          } else if (format == input::InputFormat::File && file->from_source() && !member &&
+                     spec.kind != input::InputKind::Stdin && config.threads > 1 && pipeline.parallel() &&
+                     !count_skips) {
+            // A compressed file (not standard input: a slow producer's lines would wait for
+            // a whole block; not an archive's member, whose reads belong to this thread).
+            decode_stream_blocks(*file, config, pipeline);
           } else {
             all_skipped = decode_stream(*file, stream_format(format), pipeline, count_skips);
           }

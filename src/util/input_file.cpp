@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <utility>
 
 #include "util/error.hpp"
@@ -77,8 +78,9 @@ InputFile InputFile::from_source(std::unique_ptr<ByteSource> source, std::string
 InputFile::InputFile(InputFile&& o) noexcept
     : name_(std::move(o.name_)), fd_(o.fd_), owned_(o.owned_), map_(o.map_), map_size_(o.map_size_),
       guard_slot_(o.guard_slot_), map_pos_(o.map_pos_), released_(o.released_), buf_(std::move(o.buf_)), held_(o.held_),
-      eof_(o.eof_), progress_(o.progress_.load(std::memory_order_relaxed)), before_wait_(std::move(o.before_wait_)),
-      source_(std::move(o.source_)), dev_(o.dev_), ino_(o.ino_), mtime_ns_(o.mtime_ns_) {
+      held_from_(o.held_from_), eof_(o.eof_), progress_(o.progress_.load(std::memory_order_relaxed)),
+      before_wait_(std::move(o.before_wait_)), source_(std::move(o.source_)), dev_(o.dev_), ino_(o.ino_),
+      mtime_ns_(o.mtime_ns_) {
   o.fd_ = -1;
   o.owned_ = false;
   o.map_ = nullptr;
@@ -99,13 +101,37 @@ std::span<const std::uint8_t> InputFile::next_window() {
     return w;
   }
   std::size_t n = 0;
-  if (held_ > 0) n = std::exchange(held_, 0);
-  else if (!eof_) {
+  std::size_t from = 0;
+  if (held_ > 0) {
+    n = std::exchange(held_, 0);
+    from = std::exchange(held_from_, 0);
+  } else if (!eof_) {
     if (before_wait_ && !ready()) before_wait_();
     n = read_some(buf_.data(), buf_.size());  // a terminal would wait for more after its end
   }
   progress_.store(progress_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
-  return {buf_.data(), n};
+  return {buf_.data() + from, n};
+}
+
+std::size_t InputFile::read(std::uint8_t* into, std::size_t n) {
+  std::size_t got = 0;
+  if (map_) {
+    got = std::min(n, map_size_ - map_pos_);
+    std::memcpy(into, map_ + map_pos_, got);
+    map_pos_ += got;
+    return got;
+  }
+  if (held_ > 0) {
+    got = std::min(n, held_);
+    std::memcpy(into, buf_.data() + held_from_, got);
+    held_ -= got;
+    held_from_ = held_ > 0 ? held_from_ + got : 0;
+  } else if (!eof_) {
+    if (before_wait_ && !ready()) before_wait_();
+    got = read_some(into, n);
+  }
+  progress_.store(progress_.load(std::memory_order_relaxed) + got, std::memory_order_relaxed);
+  return got;
 }
 
 std::size_t InputFile::read_some(std::uint8_t* into, std::size_t n) {

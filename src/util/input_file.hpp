@@ -56,6 +56,12 @@ class InputFile {
   // requested (SIGINT/SIGTERM) while a pipe is read.
   std::span<const std::uint8_t> next_window();
 
+  // The next bytes of the input that next_window() would hand out, at most `n` (> 0),
+  // copied into `into`: for a reader that keeps them in buffers of its own (a pipe's or a
+  // source's then skip the copy through this file's buffer). Returns
+  // how many; 0 only at the end of input. Throws as next_window() does.
+  std::size_t read(std::uint8_t* into, std::size_t n);
+
   // The first min(n, kReadBytes) bytes of the input, fewer only if it is shorter, without
   // consuming them: the first next_window() still begins with them. For telling the format
   // by content, also of a pipe, which is read only as far as asked (it keeps streaming).
@@ -109,6 +115,8 @@ class InputFile {
 
   const std::string& name() const noexcept { return name_; }
   bool is_mapped() const noexcept { return map_ != nullptr; }
+  // Whether it reads a util::ByteSource (from_source: a decompressed stream, an archive's member).
+  bool from_source() const noexcept { return source_ != nullptr; }
   // The open descriptor (owned by this InputFile, or standard input); -1 for a source.
   int fd() const noexcept { return fd_; }
   // Device and inode, to recognise the same file under another name.
@@ -135,7 +143,8 @@ class InputFile {
   std::size_t map_pos_ = 0;                 // next window starts here
   std::size_t released_ = 0;                // pages before this were released
   std::vector<std::uint8_t> buf_;           // read(2) buffer for non-mappable inputs
-  std::size_t held_ = 0;                    // pipes: buf_[0, held_) read by head(), not yet handed out
+  std::size_t held_ = 0;                    // pipes: bytes read by head(), not yet handed out,
+  std::size_t held_from_ = 0;               // from buf_[held_from_] (read() may take some)
   bool eof_ = false;                        // pipes: head() saw the end of input
   std::atomic<std::uint64_t> progress_{0};  // progress(): written by the decoding thread only
   std::function<void()> before_wait_;       // set_before_wait

@@ -222,5 +222,51 @@ check "zstd --long=28: exit 3, not corrupt ($rc: $(cat "$work/err"))" $([ $rc -e
 "$DLTDUMP" --follow "$work/file.dlt.gz" > /dev/null 2>&1
 expect_eq "--follow on a compressed file: exit 3" 3 $?
 
+# A stream of several blocks (2 MiB), with garbage, damaged headers, packets holding a
+# packet and a marker (false cuts) and a cut end, decoded on 2 threads
+# (app/parallel/dlt_stream_blocks): exactly the output of one thread and of the file, for
+# every output the parallel way takes, with a filter and positions; cut or corrupt at
+# several places, the same lines and the same line on stderr.
+"$DLTGEN" --format file --size 9M --seed 66 --corrupt 3 --nested 10 --truncate -o "$work/blocks.dlt"
+zstd -q -c "$work/blocks.dlt" > "$work/blocks.dlt.zst"
+gzip -c "$work/blocks.dlt" > "$work/blocks.dlt.gz"
+for opts in "" "--position" "--appid=APP1 --position" "--out=json" "--out=csv" "-c" "--stats" "--level=warn"; do
+  # shellcheck disable=SC2086
+  "$DLTDUMP" --threads=1 $opts "$work/blocks.dlt" > "$work/ref" 2>&1
+  for v in zst gz; do
+    for t in 1 2 3; do
+      # shellcheck disable=SC2086
+      "$DLTDUMP" --threads=$t $opts "$work/blocks.dlt.$v" > "$work/out" 2>&1
+      if [ "$opts" = --stats ]; then  # the report tells the compression: one thread's report
+        [ $t -eq 1 ] && cp "$work/out" "$work/ref"
+      else
+        sed -i "s|$work/blocks.dlt.$v|$work/blocks.dlt|g" "$work/out"  # JSON records name the input
+      fi
+      cmp -s "$work/ref" "$work/out"; check "blocks.dlt.$v --threads=$t $opts: the output of the file" $?
+    done
+  done
+done
+size=$(stat -c %s "$work/blocks.dlt.zst")
+for cut in 1000 $((size / 5)) $((size / 2)) $((size - 3000)) $((size - 1)); do
+  head -c $cut "$work/blocks.dlt.zst" > "$work/bcut.zst"
+  "$DLTDUMP" --threads=1 --position "$work/bcut.zst" > "$work/ref" 2> "$work/ref.err"; ref_rc=$?
+  "$DLTDUMP" --threads=2 --position "$work/bcut.zst" > "$work/out" 2> "$work/err"; rc=$?
+  expect_eq "blocks.dlt.zst cut at $cut: the exit code and stderr of one thread" "$ref_rc:$(cat "$work/ref.err")" \
+    "$rc:$(cat "$work/err")"
+  cmp -s "$work/ref" "$work/out"; check "blocks.dlt.zst cut at $cut: the lines of one thread ($(wc -l < "$work/ref"))" $?
+done
+for at in $((size / 7)) $((size / 2)) $((size * 6 / 7)); do
+  python3 -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+for i in range(int(sys.argv[3]), int(sys.argv[3]) + 64): d[i] ^= 0x5A
+open(sys.argv[2], "wb").write(d)' "$work/blocks.dlt.zst" "$work/bbad.zst" $at
+  "$DLTDUMP" --threads=1 "$work/bbad.zst" > "$work/ref" 2> "$work/ref.err"; ref_rc=$?
+  "$DLTDUMP" --threads=2 "$work/bbad.zst" > "$work/out" 2> "$work/err"; rc=$?
+  expect_eq "blocks.dlt.zst corrupt at $at: the exit code and stderr of one thread" "$ref_rc:$(cat "$work/ref.err")" \
+    "$rc:$(cat "$work/err")"
+  cmp -s "$work/ref" "$work/out"; check "blocks.dlt.zst corrupt at $at: the lines of one thread ($(wc -l < "$work/ref"))" $?
+done
+
 echo "compressed: $pass passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -62,5 +62,32 @@ TEST(InputFileHead, AnInputShorterThanAskedEndsThere) {
   EXPECT_TRUE(f.next_window().empty());
 }
 
+// read() hands out the same stream as next_window(), the bytes head() peeked first, in
+// pieces of any size, for a pipe and a mapped file alike; the two may take turns.
+TEST(InputFileRead, TheStreamInPiecesOfAnySizeThePeekedBytesFirst) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], "abcdefghij", 10), 10);
+  ::close(fds[1]);
+  auto f = InputFile::from_fd(fds[0], "pipe", true);
+  EXPECT_EQ(text(f.head(6)), "abcdef");
+  std::uint8_t b[8];
+  ASSERT_EQ(f.read(b, 2), 2u);
+  EXPECT_EQ(text({b, 2}), "ab");
+  ASSERT_EQ(f.read(b, 1), 1u);
+  EXPECT_EQ(text({b, 1}), "c");
+  EXPECT_EQ(text(f.next_window()), "defghij");  // the rest of the peeked bytes (head read all)
+  EXPECT_EQ(f.read(b, 8), 0u);
+
+  testing::TempFile t(testing::ascii("0123456789"));
+  auto m = InputFile::open(t.path);
+  EXPECT_EQ(text(m.head(3)), "012");
+  ASSERT_EQ(m.read(b, 4), 4u);
+  EXPECT_EQ(text({b, 4}), "0123");
+  ASSERT_EQ(m.read(b, 8), 6u);
+  EXPECT_EQ(text({b, 6}), "456789");
+  EXPECT_EQ(m.read(b, 8), 0u);
+}
+
 }  // namespace
 }  // namespace dltdump::util
