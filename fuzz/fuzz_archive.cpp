@@ -4,7 +4,8 @@
 // picks how the data is read: bit 0 from a mapped file (a zip through its central directory)
 // or as a stream (a pipe). Checks:
 //   * every fault is one util::Error that ends the input only (never another exception, a
-//     crash or a leak), and after one the archive reads nothing more;
+//     crash or a leak); after a fault of the archive it reads nothing more, after a fault of
+//     a member alone (a damaged zip member) the next members are read;
 //   * a member gives no more than kMaxMemberBytes here (what lies beyond is not read) and
 //     the members' bytes stay within the ratio limit of the data's size (or its floor).
 // The data must also reach libarchive when it is no archive: then it goes straight to the
@@ -87,7 +88,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       while (auto m = reader.next()) {
         if (!m->regular) continue;
         util::InputFile member = util::InputFile::from_source(reader.member_source(), "m", {});
-        total += drain(member);
+        try {
+          total += drain(member);
+        } catch (const util::Error& e) {
+          if (!e.ends_input_only()) std::abort();
+          if (reader.failed()) throw;
+          // A zip member's data alone: the archive goes on.
+        }
       }
     } else {
       input::ArchiveInput archive(std::move(opened), "fuzz", "fuzz");
@@ -101,7 +108,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         } catch (const util::Error& e) {
           if (!e.ends_input_only()) std::abort();
           if (archive.failed()) throw;
-          // The member's own compressed stream: the archive goes on.
+          // The member's own compressed stream, or its data in a zip: the archive goes on.
         }
       }
     }

@@ -176,14 +176,16 @@ for tool in "gzip -c" "zstd -q -c" "xz -c" "bzip2 -c"; do
   { printf '\x3c'; head -c $(($(stat -c %s "$work/dz_packed") / 2)) "$work/dz_packed"; } > "$work/corpus_decompress/$name-cut"
 done
 # fuzz_archive (issue #26): a mode byte (bit 0: mapped), then small tar and zip archives of
-# DLT files (one member gzip-compressed, one text member), plain and tar.gz, whole and cut.
+# DLT files (one member gzip-compressed, one text member; the zip a symbolic link too, known
+# as one from its central directory when streamed), plain and tar.gz, whole and cut.
 mkdir -p "$work/corpus_archive" "$work/az"
 "$gen" --format file --count 20 --seed 52 -o "$work/az/a.dlt"
 "$gen" --format net --count 10 --seed 53 -o "$work/az/b.bin"
 gzip -c "$work/az/a.dlt" > "$work/az/c.dlt.gz"
 echo notes > "$work/az/n.txt"
 (cd "$work/az" && tar cf ../az.tar a.dlt n.txt c.dlt.gz b.bin && tar czf ../az.tgz a.dlt b.bin) || true
-command -v zip > /dev/null && (cd "$work/az" && rm -f ../az.zip && zip -q ../az.zip a.dlt n.txt c.dlt.gz b.bin)
+ln -sf a.dlt "$work/az/l.dlt"
+command -v zip > /dev/null && (cd "$work/az" && rm -f ../az.zip && zip -q --symlinks ../az.zip a.dlt n.txt l.dlt c.dlt.gz b.bin)
 for f in az.tar az.tgz az.zip; do
   [ -f "$work/$f" ] || continue
   { printf '\x01'; cat "$work/$f"; } > "$work/corpus_archive/$f"

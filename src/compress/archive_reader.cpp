@@ -4,12 +4,15 @@
 #include <archive_entry.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <new>
 #include <optional>
 #include <span>
 #include <utility>
+#include <vector>
 
+#include "compress/zip_directory.hpp"
 #include "util/error.hpp"
 
 namespace dltdump::compress {
@@ -20,6 +23,15 @@ namespace {
 // was reading, so at most this far past the fault (as a decompressor's step,
 // DecompressingSource::kStepBytes).
 constexpr std::size_t kBlockBytes = 64u << 10;
+// A streamed zip's central directory begins in what libarchive was handed last: it reads
+// ahead at most a header's name or extra field (64 KiB each) past what it consumed. So much
+// of the windows before the current one is kept (a copy, zips only).
+constexpr std::size_t kTailBytes = 4 * kBlockBytes;
+// The most of a streamed zip's central directory read for its links (about 100 bytes an
+// entry): a larger one is passed over, its links then counted as members skipped.
+constexpr std::size_t kMaxDirectoryBytes = 16u << 20;
+
+bool is_zip(::archive* a) { return (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP; }
 
 }  // namespace
 
@@ -50,7 +62,14 @@ struct ArchiveReader::Io {
   std::atomic<std::uint64_t> furthest{0};   // the furthest byte handed out (the file's bytes read; any thread)
   std::atomic<std::uint64_t> block_end{0};  // `position` after the last read or seek (for messages)
   std::span<const std::uint8_t> window;     // a pipe: what is left of its window, handed out by blocks
-  std::uint64_t produced = 0;               // the members' data so far, all members
+  std::span<const std::uint8_t> current;    // a pipe: its window, whole
+  std::uint64_t current_at = 0;             // where `current` begins in the stream
+  std::vector<std::uint8_t> tail;           // a streamed zip: the last bytes before `current`
+  bool eof = false;                         // a read met the file's end
+  bool directory_first = false;             // a mapped zip with an end record: read through its central directory
+  bool sizes_ahead = false;          // a zip member's local header gives its sizes (not a data descriptor after it)
+  std::vector<std::uint64_t> links;  // a streamed zip: its links' header offsets, after its last member
+  std::uint64_t produced = 0;        // the members' data so far, all members
   std::uint64_t member_bytes = 0;
   std::string member;                 // the current member's path ("": before the first)
   std::optional<std::uint64_t> size;  // its size, when the archive says it
@@ -80,11 +99,83 @@ struct ArchiveReader::Io {
   // offset named is the one the ratio was measured against (file_bytes).
   [[noreturn]] void fail(const std::string& what, const std::string& reason, bool bomb = false) {
     failed = true;
+    throw fault_of(what, reason, bomb ? file_bytes() : fault_bytes(), "the archive");
+  }
+  // A fault of the current member's data, for `reason`; `at_end`: found at the member's end
+  // (its CRC or size wrong: a warning), its data all read. A zip's members are apart:
+  // libarchive goes on to the next one when it knows where that begins — through the
+  // central directory of a zip file; streamed, past a member whose local header gave its
+  // size, or whose end was reached. Then the fault is the member's alone; otherwise (a tar,
+  // a zip cut short, a streamed member whose size follows its data: libarchive would have
+  // to decompress it to its end) the archive's.
+  [[noreturn]] void member_fault(::archive* a, const std::string& reason, bool at_end) {
+    const std::string what = "archive member data not readable";
+    if (!is_zip(a) || !(directory_first || ((sizes_ahead || at_end) && !eof))) fail(what, reason);
+    throw fault_of(what, reason, fault_bytes(), "the member");
+  }
+  util::Error fault_of(const std::string& what, const std::string& reason, std::uint64_t at,
+                       const char* stopped) const {
     const std::string where = member.empty() ? name : member_name(shown, member);
-    throw util::input_error(where, "Input " + where + ": " + what + " at compressed byte " +
-                                       std::to_string(bomb ? file_bytes() : fault_bytes()) + " (member byte " +
-                                       std::to_string(member_bytes) + "): " + reason +
-                                       "; reading the archive stopped there");
+    return util::input_error(where, "Input " + where + ": " + what + " at compressed byte " + std::to_string(at) +
+                                        " (member byte " + std::to_string(member_bytes) + "): " + reason +
+                                        "; reading " + stopped + " stopped there");
+  }
+  // Keeps the end of `current`, about to be replaced, in `tail` (a zip, or before the format
+  // is known).
+  void keep_tail(::archive* a) {
+    if (archive_format(a) != 0 && !is_zip(a)) return;
+    const auto from = current.size() > kTailBytes ? current.end() - kTailBytes : current.begin();
+    tail.insert(tail.end(), from, current.end());
+    if (tail.size() > kTailBytes) tail.erase(tail.begin(), tail.end() - kTailBytes);
+  }
+  // Copies the archive's bytes at `at` into `out` when they are still at hand: a mapped
+  // file's, a pipe's among the last it handed out (`tail`, `current`). Returns whether.
+  bool copy_recent(std::uint64_t at, std::span<std::uint8_t> out) const {
+    const std::span<const std::uint8_t> whole = raw.whole();
+    if (raw.is_mapped()) {
+      if (at > whole.size() || whole.size() - at < out.size()) return false;
+      std::copy_n(whole.begin() + static_cast<std::ptrdiff_t>(at), out.size(), out.begin());
+      return true;
+    }
+    if (at < current_at - tail.size() || at + out.size() > current_at + current.size()) return false;
+    for (std::size_t i = 0; i < out.size(); ++i, ++at)
+      out[i] = at < current_at ? tail[tail.size() - (current_at - at)] : current[at - current_at];
+    return true;
+  }
+  // The zip local header that ends at `end` (its name and extra field with it): where it
+  // begins, and whether its flags say the sizes follow the member's data (bit 3). Looked for
+  // backwards among the bytes at hand, the first whose lengths end it there; nullopt if none.
+  struct LocalHeader {
+    std::uint64_t offset = 0;
+    bool sizes_after = false;
+  };
+  std::optional<LocalHeader> local_header_before(std::uint64_t end) const {
+    constexpr std::uint64_t kFixed = 30, kMost = kFixed + 2 * 65535;
+    std::array<std::uint8_t, kFixed> h{};
+    for (std::uint64_t at = end >= kFixed ? end - kFixed + 1 : 0; at-- > (end > kMost ? end - kMost : 0);) {
+      if (!copy_recent(at, h)) return std::nullopt;
+      if (h[0] != 'P' || h[1] != 'K' || h[2] != 3 || h[3] != 4) continue;
+      const std::uint64_t lengths = (h[26] | (h[27] << 8)) + (h[28] | (h[29] << 8));
+      if (at + kFixed + lengths == end) return LocalHeader{at, (h[6] & 0x08) != 0};
+    }
+    return std::nullopt;
+  }
+  // After a streamed zip's last member, libarchive stopped at `from`, its central directory:
+  // reads the rest of the stream, and the links that directory names.
+  void read_links(std::uint64_t from) {
+    std::vector<std::uint8_t> directory;
+    bool whole = from >= current_at - tail.size() && from <= current_at + current.size();
+    if (whole) {
+      if (from < current_at) directory.assign(tail.end() - static_cast<std::ptrdiff_t>(current_at - from), tail.end());
+      directory.insert(directory.end(),
+                       current.begin() + static_cast<std::ptrdiff_t>(from > current_at ? from - current_at : 0),
+                       current.end());
+    }
+    for (std::span<const std::uint8_t> w = raw.next_window(); !w.empty(); w = raw.next_window()) {
+      whole = whole && directory.size() + w.size() <= kMaxDirectoryBytes;
+      if (whole) directory.insert(directory.end(), w.begin(), w.end());
+    }
+    if (whole) links = zip_link_offsets(directory);
   }
 };
 
@@ -100,7 +191,7 @@ std::string reason_of(::archive* a, const char* otherwise) {
   return text.empty() ? otherwise : text;
 }
 
-la_ssize_t read_block(::archive* /*a*/, void* data, const void** buffer) {
+la_ssize_t read_block(::archive* a, void* data, const void** buffer) {
   Io& io = *static_cast<Io*>(data);
   try {
     std::span<const std::uint8_t> block;
@@ -113,11 +204,16 @@ la_ssize_t read_block(::archive* /*a*/, void* data, const void** buffer) {
       const std::uint64_t at = std::min<std::uint64_t>(io.position, whole.size());
       block = whole.subspan(at, std::min<std::uint64_t>(kBlockBytes, whole.size() - at));
     } else {
-      if (io.window.empty()) io.window = io.raw.next_window();
+      if (io.window.empty()) {
+        io.keep_tail(a);
+        io.current_at = io.position;
+        io.current = io.window = io.raw.next_window();
+      }
       block = io.window.first(std::min(kBlockBytes, io.window.size()));
       io.window = io.window.subspan(block.size());
     }
     io.position += block.size();
+    io.eof = io.eof || block.empty();
     io.block_end.store(io.position, std::memory_order_relaxed);
     if (io.position > io.furthest.load(std::memory_order_relaxed))
       io.furthest.store(io.position, std::memory_order_relaxed);  // one writer: the reading thread
@@ -182,7 +278,7 @@ class MemberSource final : public util::ByteSource {
   void next_block() {
     // A fault found with the last block's bytes (a zip member's CRC, checked at its end)
     // comes after them, as a compressed stream's check does.
-    if (!pending_fault_.empty()) io_.fail("archive member data not readable", pending_fault_);
+    if (!pending_fault_.empty()) io_.member_fault(archive_, pending_fault_, warned_);
     const void* data = nullptr;
     std::size_t size = 0;
     la_int64_t offset = 0;
@@ -197,8 +293,9 @@ class MemberSource final : public util::ByteSource {
     // A warning on a member's data is a fault too (a zip member whose CRC does not match).
     if (r < ARCHIVE_OK) {
       const std::string reason = reason_of(archive_, "corrupt or cut archive");
-      if (r != ARCHIVE_WARN || size == 0) io_.fail("archive member data not readable", reason);
-      pending_fault_ = reason;  // the bytes it came with are read first
+      pending_fault_ = reason;  // the bytes it came with are read first; a second read throws it again
+      warned_ = r == ARCHIVE_WARN;
+      if (!warned_ || size == 0) io_.member_fault(archive_, reason, warned_);
     }
     block_ = {static_cast<const std::uint8_t*>(data), size};
     block_at_ = std::max<std::uint64_t>(at_, static_cast<std::uint64_t>(std::max<la_int64_t>(offset, 0)));
@@ -211,7 +308,8 @@ class MemberSource final : public util::ByteSource {
   std::uint64_t block_at_ = 0;               // the member offset where block_ begins
   std::uint64_t at_ = 0;                     // the member offset of the next byte given
   bool ended_ = false;
-  std::string pending_fault_;  // a warning that came with block_: the fault after it
+  std::string pending_fault_;  // a warning that came with block_: the fault after it (or the fault thrown)
+  bool warned_ = false;        // pending_fault_ is a warning at the member's end
 };
 
 }  // namespace
@@ -227,7 +325,10 @@ ArchiveReader::ArchiveReader(util::InputFile raw, std::string name, std::string 
   archive_read_support_format_zip(archive_);
   archive_read_set_callback_data(archive_, io_.get());
   archive_read_set_read_callback(archive_, read_block);
-  if (io_->raw.is_mapped()) archive_read_set_seek_callback(archive_, seek_to);
+  if (io_->raw.is_mapped()) {
+    archive_read_set_seek_callback(archive_, seek_to);
+    io_->directory_first = zip_has_end_record(io_->raw.whole());
+  }
 }
 
 ArchiveReader::~ArchiveReader() {
@@ -256,9 +357,13 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
   if (r == ARCHIVE_EOF) {
     // The archive's end marker is not the stream's end: a compressed tar's checksum comes
     // after it, checked only when its decompressor reads to the end (a fault throws).
-    if (!io.raw.is_mapped())
+    // A streamed zip's central directory says which members were links.
+    if (!io.raw.is_mapped() && is_zip(archive_)) {
+      io.read_links(static_cast<std::uint64_t>(std::max<la_int64_t>(archive_filter_bytes(archive_, 0), 0)));
+    } else if (!io.raw.is_mapped()) {
       while (!io.raw.next_window().empty()) {
       }
+    }
     return std::nullopt;
   }
   // ARCHIVE_RETRY too: a tar header whose checksum is wrong, which libarchive would pass over
@@ -270,8 +375,18 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
   if (path == nullptr) path = archive_entry_pathname_utf8(entry);
   // A tar's hard link is a regular file without data of its own: a link, ignored.
   const bool regular = archive_entry_filetype(entry) == AE_IFREG && archive_entry_hardlink(entry) == nullptr;
-  Member member{path ? path : "", regular, archive_entry_is_data_encrypted(entry) != 0};
+  Member member{path ? path : "", regular, archive_entry_is_data_encrypted(entry) != 0,
+                static_cast<std::uint64_t>(std::max<la_int64_t>(archive_read_header_position(archive_), 0))};
   io.member = member.path;
+  io.sizes_ahead = false;
+  // A zip member's offset is its local header's, which libarchive has just read (its header
+  // position may lie before it: the previous member's last bytes, not yet consumed).
+  if (is_zip(archive_))
+    if (const auto local = io.local_header_before(
+            static_cast<std::uint64_t>(std::max<la_int64_t>(archive_filter_bytes(archive_, 0), 0)))) {
+      member.offset = local->offset;
+      io.sizes_ahead = !local->sizes_after;
+    }
   io.member_bytes = 0;
   io.size =
       archive_entry_size_is_set(entry)
@@ -287,5 +402,7 @@ std::unique_ptr<util::ByteSource> ArchiveReader::member_source() {
 std::uint64_t ArchiveReader::file_bytes() const noexcept { return io_->file_bytes(); }
 
 bool ArchiveReader::failed() const noexcept { return io_->failed; }
+
+const std::vector<std::uint64_t>& ArchiveReader::late_links() const noexcept { return io_->links; }
 
 }  // namespace dltdump::compress

@@ -7,7 +7,14 @@
 //
 // A zip inside a mapped file is read through its central directory (seeking); from a pipe
 // (standard input, or a zip inside compression) as a stream, which libarchive can do for
-// most zips but not for a stored member whose size only follows its data.
+// most zips but not for a stored member whose size only follows its data. A streamed zip's
+// local headers do not say which members are links: its central directory, read after its
+// last member, does (late_links).
+//
+// A zip member whose data is damaged (a wrong CRC, corrupt or cut deflate data) fails alone
+// when libarchive can reach the next member: through the central directory, or, streamed,
+// when the member's local header gave its size. A tar's data has no check: a fault there is
+// a cut (or the outer compression's), which ends the archive.
 //
 // Bounds: what the members' data adds up to is held to Limits::max_ratio times the file's
 // compressed bytes (a zip's deflate or a tar's sparse member may expand as a bomb would),
@@ -20,6 +27,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "compress/decompressing_source.hpp"
 #include "util/byte_source.hpp"
@@ -44,9 +52,10 @@ inline constexpr std::size_t kMaxMemberName = 128;
 class ArchiveReader {
  public:
   struct Member {
-    std::string path;        // the member's path in the archive, as stored (may hold anything)
-    bool regular = false;    // a regular file (others: directories, links — hard links too —, devices)
-    bool encrypted = false;  // its data is encrypted (not read)
+    std::string path;          // the member's path in the archive, as stored (may hold anything)
+    bool regular = false;      // a regular file (others: directories, links — hard links too —, devices)
+    bool encrypted = false;    // its data is encrypted (not read)
+    std::uint64_t offset = 0;  // where its header begins in the archive (a zip: its local header)
   };
 
   // Reads `raw` (owned, from its current position) as an archive named `name` in messages
@@ -75,7 +84,9 @@ class ArchiveReader {
   // gave would be named (the end of libarchive's current block). read() throws
   // util::input_error for a fault of the data (naming the member and offsets: where the
   // fault was found; a warning that came with data, such as a zip member's wrong CRC,
-  // after that data), past the ratio limit, and what reading `raw` throws.
+  // after that data), past the ratio limit, and what reading `raw` throws. A fault of the
+  // member's data alone (see above) leaves failed() false: next() goes on; the message ends
+  // `reading the member stopped there`, an archive's `reading the archive stopped there`.
   std::unique_ptr<util::ByteSource> member_source();
 
   // The file's (compressed) bytes read so far.
@@ -85,6 +96,13 @@ class ArchiveReader {
   // read from it. A fault of a member's own content (a corrupt gzip member, a malformed
   // capture) is not the archive's: the next member can be read.
   bool failed() const noexcept;
+
+  // A zip read as a stream (not mapped), after next() gave its end: the offsets (Member::
+  // offset) of the members its central directory marks as symbolic links
+  // (compress/zip_directory.hpp), which next() gave as regular files, their data the
+  // target's path. Empty otherwise, and for a directory over 16 MiB or not found where
+  // libarchive stopped.
+  const std::vector<std::uint64_t>& late_links() const noexcept;
 
   struct Io;  // what libarchive's callbacks reach (archive_reader.cpp)
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 namespace dltdump::input {
 
@@ -14,7 +15,7 @@ std::optional<ArchiveInput::Member> ArchiveInput::next() {
     std::string name = compress::member_name(shown_, entry->path);
     if (entry->encrypted) {
       ++encrypted_;
-      skip(std::move(name), "encrypted");
+      skip(std::move(name), "encrypted", entry->offset);
       continue;
     }
     std::unique_ptr<util::ByteSource> source = reader_.member_source();
@@ -32,20 +33,46 @@ std::optional<ArchiveInput::Member> ArchiveInput::next() {
     if (member->content == Content::Unknown || is_compressed(member->content)) {
       ++skipped_;  // not DLT data: text, another archive, lz4, nothing recognised
       const bool empty = member->content == Content::Unknown && member->file.head(1).empty();
-      skip(std::move(name), empty ? "empty" : describe(member->content));
+      if (member->content == Content::Unknown && !empty) unrecognised_.push_back(entry->offset);
+      skip(std::move(name), empty ? "empty" : describe(member->content), entry->offset);
       continue;
     }
     return Member{std::move(member), std::move(name), std::nullopt};
   }
+  forget_links();
   return std::nullopt;
 }
 
-void ArchiveInput::skip(std::string name, std::string reason) {
+void ArchiveInput::skip(std::string name, std::string reason, std::uint64_t offset) {
   auto known = std::find_if(reasons_.begin(), reasons_.end(), [&](const SkipReason& r) { return r.reason == reason; });
   if (known == reasons_.end()) known = reasons_.insert(reasons_.end(), {reason, 0});
   ++known->members;
-  if (listed_.size() < kListedSkips) listed_.push_back({std::move(name), std::move(reason)});
+  if (listed_.size() < kListedSkips) listed_.push_back({std::move(name), std::move(reason), offset});
   else ++not_listed_;
+}
+
+void ArchiveInput::forget_links() {
+  // A link's data is its target's path: it was skipped as unrecognised data (a path is
+  // never DLT data, nor empty).
+  const std::string reason = describe(Content::Unknown);
+  std::sort(unrecognised_.begin(), unrecognised_.end());  // already so: a stream's members come in order
+  std::vector<std::uint64_t> links = reader_.late_links();
+  std::sort(links.begin(), links.end());
+  links.erase(std::unique(links.begin(), links.end()), links.end());
+  for (const std::uint64_t link : links) {
+    if (!std::binary_search(unrecognised_.begin(), unrecognised_.end(), link)) continue;
+    --skipped_;
+    const auto known =
+        std::find_if(reasons_.begin(), reasons_.end(), [&](const SkipReason& r) { return r.reason == reason; });
+    if (known != reasons_.end() && --known->members == 0) reasons_.erase(known);
+    const auto listed = std::find_if(listed_.begin(), listed_.end(),
+                                     [&](const SkippedMember& m) { return m.offset == link && m.reason == reason; });
+    // One listed after it, then not listed for want of room, is not named now: the list
+    // keeps the names it has (the count of those not listed stays exact).
+    if (listed != listed_.end()) listed_.erase(listed);
+    else --not_listed_;
+  }
+  unrecognised_.clear();
 }
 
 std::string skipped_members_line(const std::string& name, const ArchiveInput& archive) {

@@ -2,7 +2,10 @@
 // of its own, in archive order, sniffed (and decompressed, if it is compressed itself) as a
 // file would be, and given to the caller when it holds DLT data — a DLT file, a recording, a
 // capture; the others (text, an archive inside, lz4, what sniffs as nothing) are skipped
-// and counted, an encrypted zip member too. Directories, links and devices are ignored.
+// and counted, an encrypted zip member too. Directories, links and devices are ignored —
+// also a streamed zip's links, which its local headers give as regular files holding their
+// target's path: skipped as unrecognised data until the central directory, after the last
+// member, says they were links (compress::ArchiveReader::late_links), then not counted.
 //
 // Members are streamed, never extracted or held whole (compress/archive_reader.hpp): a
 // member is read while it is decoded, and the next is reached only when it is done.
@@ -33,7 +36,8 @@ class ArchiveInput {
     // stream corrupt where the sniff read, too many layers): the next one can be.
     std::optional<util::Error> fault;
   };
-  // The next member that holds DLT data, or that failed alone; nullopt after the last. The
+  // The next member that holds DLT data, or that failed alone; nullopt after the last (the
+  // skips then no longer count the links the archive's end revealed). The
   // previous member's InputFile must be gone. Throws util::input_error for a corrupt or cut
   // archive (naming it, the member and the offset), what the archive's reads throw
   // (util::Stopped too).
@@ -58,6 +62,7 @@ class ArchiveInput {
   struct SkippedMember {
     std::string name;
     std::string reason;
+    std::uint64_t offset = 0;  // compress::ArchiveReader::Member::offset
   };
   static constexpr std::size_t kListedSkips = 100;
   const std::vector<SkipReason>& skip_reasons() const noexcept { return reasons_; }
@@ -65,8 +70,10 @@ class ArchiveInput {
   std::uint64_t skipped_not_listed() const noexcept { return not_listed_; }
 
  private:
-  // Counts member `name` as skipped for `reason`.
-  void skip(std::string name, std::string reason);
+  // Counts member `name`, at `offset`, as skipped for `reason`.
+  void skip(std::string name, std::string reason, std::uint64_t offset);
+  // No longer counts the skipped members that the reader's late_links() names.
+  void forget_links();
 
   std::string shown_;
   compress::Limits limits_;
@@ -75,6 +82,7 @@ class ArchiveInput {
   std::vector<SkipReason> reasons_;
   std::vector<SkippedMember> listed_;
   std::uint64_t not_listed_ = 0;
+  std::vector<std::uint64_t> unrecognised_;  // the offsets of the members skipped as unrecognised data
 };
 
 // The one line that says what `archive` skipped; empty when it skipped nothing.

@@ -4,11 +4,14 @@
 # print exactly the lines of `dltdump member1 member2 ...` (archive order) — on 1 and 2
 # threads, with a filter, with context, with --position and JSON (the members named
 # archive/member) and -c, from a pipe and below -R; the text member is skipped and counted
-# on one line, an encrypted zip member apart; links are ignored. %FILE% gives
+# on one line, an encrypted zip member apart; links are ignored (a zip's symbolic link on a
+# pipe too, known as one only at the archive's end). %FILE% gives
 # one output per member. A cut tar or zip gives the lines before the cut, then one line
 # naming the archive, the member and the offsets (exit 4: the members before were read); a
-# corrupt zip member, a wrong CRC and a damaged tar header (plain and in gzip) likewise, the
-# offset where the fault was found (not the archive's end); a hostile member name forges no
+# damaged tar header (plain and in gzip) likewise, the offset where the fault was found (not
+# the archive's end); a zip member whose data is damaged (a wrong CRC, corrupt or cut deflate
+# data) fails alone, the members after it read, from the file and from a pipe (but on a pipe
+# not past a member whose size follows its data); a hostile member name forges no
 # line, writes no file outside and no hidden one; a sparse member is bounded by
 # --max-ratio; members are named after the archive as given (-c, JSON, --stats, faults,
 # stdin); --stats lists the skipped members (text, JSON against the schema); a full disk
@@ -97,6 +100,25 @@ mkdir -p "$work/links" && cp "$m/net.dlt" "$work/links/" && ln "$work/links/net.
 "$DLTDUMP" -c "$work/links.tar" > "$work/out" 2> "$work/err"; rc=$?
 expect_eq "links: ignored, the one member counted, nothing said" "0:$work/links.tar/net.dlt:3000:" \
   "$rc:$(cat "$work/out"):$(cat "$work/err")"
+# A zip's symbolic link likewise, from the file and from a pipe (a new user's finding: on a
+# pipe, where the local headers give a link as a file holding its target's path and only the
+# central directory at the end says it is a link, it was counted as a skipped member); a
+# text member beside it is still skipped and counted.
+echo "not DLT data" > "$work/links/notes.txt"
+(cd "$work/links" && zip -q --symlinks "$work/links.zip" net.dlt soft.dlt notes.txt)
+for how in file pipe; do
+  if [ $how = file ]; then name="$work/links.zip" from="$work/links.zip"; else name=- from=-; fi
+  "$DLTDUMP" -c "$from" < <(cat "$work/links.zip") > "$work/out" 2> "$work/err"; rc=$?
+  expect_eq "a zip's link ($how): ignored, the text member said" \
+    "0:$name/net.dlt:3000:$name: 1 archive member skipped (not DLT data)" "$rc:$(cat "$work/out"):$(cat "$work/err")"
+  out=$("$DLTDUMP" --stats=json "$from" < <(cat "$work/links.zip") 2> /dev/null | python3 -c '
+import json, sys; print(json.dumps(json.load(sys.stdin)["skipped_members"]["archives"][0]["listed"]))')
+  expect_eq "a zip's link ($how): --stats lists the text member only" "[{\"member\": \"$name/notes.txt\", \"reason\": \"unrecognised data\"}]" "$out"
+done
+(cd "$work/links" && zip -q --symlinks "$work/onlylink.zip" net.dlt soft.dlt)
+cat "$work/onlylink.zip" | "$DLTDUMP" --stats=json - > "$work/out" 2> "$work/err"; rc=$?
+out=$(python3 -c 'import json, sys; print("skipped_members" in json.load(open(sys.argv[1])))' "$work/out")
+expect_eq "a zip's link on a pipe: nothing said, no skipped members in --stats" "0::False" "$rc:$(cat "$work/err"):$out"
 
 # An encrypted zip member is skipped and counted apart.
 (cd "$m" && zip -q -P secret "$work/enc.zip" file.dlt && zip -q "$work/enc.zip" net.dlt)
@@ -146,7 +168,7 @@ for i in range(at, at + 64): d[i] ^= 0x5A
 open(sys.argv[2], "wb").write(d)
 open(sys.argv[2] + ".flipped", "w").write(str(at))' "$work/two.zip" "$work/bad.zip"
 expect_fault "corrupt zip" 4 \
-  "^Input $work/bad.zip/file.dlt: archive member data not readable at compressed byte [0-9]+ \(member byte [0-9]+\): .+; reading the archive stopped there$" \
+  "^Input $work/bad.zip/file.dlt: archive member data not readable at compressed byte [0-9]+ \(member byte [0-9]+\): .+; reading the member stopped there$" \
   --threads=2 "$work/bad.zip"
 at_offset_within "corrupt zip" "$work/bad.zip" "$work/err" flipped
 (cd "$m" && "$DLTDUMP" net.dlt) | cmp -s - <(head -n 3000 "$work/out")
@@ -196,13 +218,87 @@ d = bytearray(open(sys.argv[1], "rb").read())
 at = d.find(b"PK\x03\x04"); d[at + 14] ^= 0xFF  # the first local header CRC
 c = d.find(b"PK\x01\x02"); d[c + 16] ^= 0xFF   # and the central directory one
 open(sys.argv[2], "wb").write(d)' "$work/two.zip" "$work/crc.zip"
-  # Found at the member's end, its data read (as a gzip stream's check): exit 3, the only
-  # member read whole failed.
-  expect_fault "a zip member with a wrong CRC" 3 \
-    "^Input $work/crc.zip/net.dlt: archive member data not readable at compressed byte [0-9]+ \(member byte $(stat -c %s "$m/net.dlt")\): ZIP bad CRC" \
+  # Found at the member's end, its data read (as a gzip stream's check); the member after it
+  # is read: exit 4.
+  expect_fault "a zip member with a wrong CRC" 4 \
+    "^Input $work/crc.zip/net.dlt: archive member data not readable at compressed byte [0-9]+ \(member byte $(stat -c %s "$m/net.dlt")\): ZIP bad CRC.*; reading the member stopped there$" \
     -c "$work/crc.zip"
   at_offset_within "a zip member with a wrong CRC" "$work/crc.zip" "$work/err" "next-member"
+  expect_eq "a zip member with a wrong CRC: the next member read" "$work/crc.zip/net.dlt:3000 $work/crc.zip/file.dlt:20000" \
+    "$(tr '\n' ' ' < "$work/out" | sed 's/ $//')"
 fi
+# A zip member whose data is damaged fails alone: its wrong CRC, bytes of its deflate data
+# changed, its deflate data cut (the headers agreeing), from the file (read through its
+# central directory) and from a pipe (read as a stream: past a member whose local header
+# gives its size, as zip writes a file): the lines of the members before it and after it,
+# one line naming it (a new user's finding: the members after it were not read).
+for i in 1 2 3 4; do "$DLTGEN" --format file --count 3000 --seed $((90 + i)) -o "$work/m$i.dlt"; done
+(cd "$work" && zip -q "$work/four.zip" m1.dlt m2.dlt m3.dlt m4.dlt && zip -q - m1.dlt m2.dlt m3.dlt m4.dlt | cat > "$work/piped.zip")
+(cd "$work" && "$DLTDUMP" --threads=1 m1.dlt > "$work/ref1" && "$DLTDUMP" --threads=1 m3.dlt m4.dlt > "$work/ref34")
+cat > "$work/damage.py" << 'PY'
+import struct, sys
+# damage.py IN OUT KIND: member m2.dlt of zip IN with its CRC wrong (both headers), 64 bytes
+# of its data changed (flip), or its data cut to half (cut: its sizes and the offsets after
+# it moved to agree), into OUT.
+d = bytearray(open(sys.argv[1], "rb").read())
+kind = sys.argv[3]
+end = d.rfind(b"PK\x05\x06")
+directory = struct.unpack_from("<I", d, end + 16)[0]
+entries, at = [], directory
+while d[at:at + 4] == b"PK\x01\x02":
+    n, e, c = struct.unpack_from("<HHH", d, at + 28)
+    entries.append((at, bytes(d[at + 46:at + 46 + n])))
+    at += 46 + n + e + c
+central = dict((name, at) for at, name in entries)[b"m2.dlt"]
+local = struct.unpack_from("<I", d, central + 42)[0]
+n, e = struct.unpack_from("<HH", d, local + 26)
+data = local + 30 + n + e
+size = struct.unpack_from("<I", d, central + 20)[0]
+if kind == "crc":
+    d[local + 14] ^= 0xFF
+    d[central + 16] ^= 0xFF
+elif kind == "flip":
+    for i in range(data + size // 2, data + size // 2 + 64):
+        d[i] ^= 0x5A
+else:
+    drop = size - size // 2
+    for at, name in entries:
+        offset = struct.unpack_from("<I", d, at + 42)[0]
+        if offset > local:
+            struct.pack_into("<I", d, at + 42, offset - drop)
+    struct.pack_into("<I", d, local + 18, size // 2)
+    struct.pack_into("<I", d, central + 20, size // 2)
+    struct.pack_into("<I", d, end + 16, directory - drop)
+    del d[data + size // 2:data + size]
+open(sys.argv[2], "wb").write(d)
+PY
+for kind in crc flip cut; do
+  python3 "$work/damage.py" "$work/four.zip" "$work/$kind.zip" $kind
+  for how in file pipe; do
+    if [ $how = file ]; then name="$work/$kind.zip" from="$work/$kind.zip"; else name=- from=-; fi
+    expect_fault "a zip member's $kind ($how)" 4 \
+      "^Input $name/m2.dlt: archive member data not readable at compressed byte [0-9]+ \(member byte [0-9]+\): .+; reading the member stopped there$" \
+      --threads=1 "$from" < <(cat "$work/$kind.zip")
+    head -n 3000 "$work/out" | cmp -s - "$work/ref1"; check "a zip member's $kind ($how): the first member's lines" $?
+    tail -n 6000 "$work/out" | cmp -s - "$work/ref34"; check "a zip member's $kind ($how): the members after it" $?
+  done
+done
+# zip writing to a pipe gives each member's sizes after its data: from the file, the central
+# directory says where the next member begins; on a pipe libarchive cannot pass the
+# damaged member, and the archive stops there (one line).
+python3 - "$work/piped.zip" "$work/piped-bad.zip" << 'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+at = d.find(b"m2.dlt") + 200
+for i in range(at, at + 64): d[i] ^= 0x5A
+open(sys.argv[2], "wb").write(d)
+PY
+expect_fault "a damaged member of zip - (file)" 4 "^Input $work/piped-bad.zip/m2.dlt: .*; reading the member stopped there$" \
+  --threads=1 "$work/piped-bad.zip"
+tail -n 6000 "$work/out" | cmp -s - "$work/ref34"; check "a damaged member of zip - (file): the members after it" $?
+expect_fault "a damaged member of zip - (pipe)" 4 "^Input -/m2.dlt: .*; reading the archive stopped there$" \
+  --threads=1 - < <(cat "$work/piped-bad.zip")
+head -n 3000 "$work/out" | cmp -s - "$work/ref1"; check "a damaged member of zip - (pipe): the first member's lines" $?
 # Hostile names: a newline and an escape in a member's name, a ../ path: one line each,
 # escaped; %FILE% writes inside the output folder only.
 python3 - "$work/hostile.tar" "$m/net.dlt" << 'PY'

@@ -1,6 +1,8 @@
 // compress::ArchiveReader: members of tar and zip archives (written here with libarchive's
 // own writer) in order, byte for byte, from a mapped file and from a stream; a cut archive
-// gives the bytes before the cut, then one fault naming the member; member names.
+// gives the bytes before the cut, then one fault naming the member; a zip member whose data
+// is damaged fails alone where libarchive can reach the next one; a streamed zip's links,
+// known from its central directory at its end; member names.
 #include "compress/archive_reader.hpp"
 
 #include <archive.h>
@@ -29,12 +31,15 @@ struct Entry {
   std::string path;
   Bytes data;
   bool folder = false;
+  std::string link = {};  // a symbolic link to this path (no data)
 };
 
-// The archive of `entries` in `format` (ARCHIVE_FORMAT_TAR_PAX_RESTRICTED or _ZIP).
-Bytes write_archive(int format, const std::vector<Entry>& entries) {
+// The archive of `entries` in `format` (ARCHIVE_FORMAT_TAR_PAX_RESTRICTED or _ZIP), with
+// libarchive's `options` (archive_write_set_options).
+Bytes write_archive(int format, const std::vector<Entry>& entries, const char* options = "") {
   ::archive* a = archive_write_new();
   archive_write_set_format(a, format);
+  EXPECT_EQ(archive_write_set_options(a, options), ARCHIVE_OK) << archive_error_string(a);
   archive_write_set_bytes_in_last_block(a, 1);
   Bytes out(16u << 20);
   std::size_t used = 0;
@@ -42,7 +47,8 @@ Bytes write_archive(int format, const std::vector<Entry>& entries) {
   for (const Entry& e : entries) {
     ::archive_entry* entry = archive_entry_new();
     archive_entry_set_pathname(entry, e.path.c_str());
-    archive_entry_set_filetype(entry, e.folder ? AE_IFDIR : AE_IFREG);
+    archive_entry_set_filetype(entry, e.folder ? AE_IFDIR : !e.link.empty() ? AE_IFLNK : AE_IFREG);
+    if (!e.link.empty()) archive_entry_set_symlink(entry, e.link.c_str());
     archive_entry_set_perm(entry, 0644);
     archive_entry_set_size(entry, static_cast<la_int64_t>(e.data.size()));
     EXPECT_EQ(archive_write_header(a, entry), ARCHIVE_OK) << archive_error_string(a);
@@ -83,8 +89,11 @@ util::InputFile stream_file(const Bytes& bytes) {
 
 struct Read {
   std::vector<std::pair<std::string, Bytes>> members;  // regular members, in order
+  std::vector<std::uint64_t> offsets;                  // theirs
   std::size_t others = 0;                              // entries that are not
-  std::string fault;                                   // the fault's line, if any
+  std::string fault;                                   // the archive's fault's line, if any
+  std::vector<std::string> member_faults;              // the lines of members that failed alone
+  std::vector<std::uint64_t> late_links;               // ArchiveReader::late_links
 };
 
 Read read_all(util::InputFile file) {
@@ -97,17 +106,43 @@ Read read_all(util::InputFile file) {
         continue;
       }
       r.members.emplace_back(m->path, Bytes());
+      r.offsets.push_back(m->offset);
       const std::unique_ptr<util::ByteSource> source = reader.member_source();
       std::uint8_t buf[70000];
-      for (std::size_t n; (n = source->read(buf, sizeof buf)) != 0;)
-        r.members.back().second.insert(r.members.back().second.end(), buf, buf + n);
+      try {
+        for (std::size_t n; (n = source->read(buf, sizeof buf)) != 0;)
+          r.members.back().second.insert(r.members.back().second.end(), buf, buf + n);
+      } catch (const util::Error& e) {
+        if (reader.failed()) throw;
+        EXPECT_TRUE(e.ends_input_only());
+        r.member_faults.emplace_back(e.what());
+      }
     }
+    r.late_links = reader.late_links();
   } catch (const util::Error& e) {
     EXPECT_TRUE(e.ends_input_only());
     EXPECT_TRUE(reader.failed());
     r.fault = e.what();
   }
   return r;
+}
+
+// `packed` with `n` bytes from the middle of member `path`'s data changed (a zip: the
+// member's data follows its local header, its name and extra field).
+Bytes damaged(Bytes packed, const std::string& path, std::size_t n) {
+  const std::string signature = "PK\x03\x04";
+  for (std::size_t at = 0; at + 30 < packed.size(); ++at) {
+    if (!std::equal(signature.begin(), signature.end(), packed.begin() + static_cast<std::ptrdiff_t>(at))) continue;
+    const std::size_t name = packed[at + 26] | (packed[at + 27] << 8), extra = packed[at + 28] | (packed[at + 29] << 8);
+    if (std::string(packed.begin() + static_cast<std::ptrdiff_t>(at + 30),
+                    packed.begin() + static_cast<std::ptrdiff_t>(at + 30 + name)) != path)
+      continue;
+    const std::size_t data = at + 30 + name + extra;
+    for (std::size_t i = data + 100; i < data + 100 + n; ++i) packed[i] ^= 0x5A;
+    return packed;
+  }
+  ADD_FAILURE() << path << " not found";
+  return packed;
 }
 
 const std::vector<Entry> kEntries = {
@@ -143,6 +178,63 @@ TEST(ArchiveReader, ACutArchiveGivesTheBytesBeforeTheCut) {
         << r.fault;
     EXPECT_NE(r.fault.find("(member byte " + std::to_string(got.size()) + "): "), std::string::npos) << r.fault;
   }
+}
+
+// Zip members apart: one whose data is damaged fails alone (its line names it and ends
+// `reading the member stopped there`), and the members after it are read whole, through the
+// central directory of a zip file. Streamed, libarchive's writer (as `zip -` to a pipe) puts
+// each member's sizes after its data: where the next begins is not known past a damage, and
+// the archive stops (the CLI test reads a zip whose local headers give the sizes).
+TEST(ArchiveReader, ADamagedZipMemberFailsAlone) {
+  const std::vector<Entry> entries = {
+      {"a.dlt", sample(300000, 4)}, {"b.dlt", sample(300000, 5)}, {"c.dlt", sample(300000, 6)}};
+  for (const char* options : {"", "zip:compression=store"}) {
+    const Bytes packed = damaged(write_archive(ARCHIVE_FORMAT_ZIP, entries, options), "b.dlt", 64);
+    for (bool mapped : {true, false}) {
+      const Read r = read_all(mapped ? memory_file(packed) : stream_file(packed));
+      const bool apart = mapped;
+      ASSERT_EQ(r.members.size(), apart ? 3u : 2u) << options << mapped << r.fault;
+      EXPECT_TRUE(r.members[0].second == entries[0].data);
+      if (apart) {
+        EXPECT_EQ(r.fault, "") << options << mapped;
+        EXPECT_EQ(r.members[2].first, "c.dlt");
+        EXPECT_TRUE(r.members[2].second == entries[2].data) << options << mapped;
+        ASSERT_EQ(r.member_faults.size(), 1u) << options << mapped;
+      }
+      const std::string& line = apart ? r.member_faults[0] : r.fault;
+      EXPECT_EQ(line.rfind("Input x.tar/b.dlt: archive member data not readable at compressed byte ", 0), 0u) << line;
+      const std::string end = apart ? "; reading the member stopped there" : "; reading the archive stopped there";
+      EXPECT_EQ(line.substr(line.size() - std::min(line.size(), end.size())), end) << line;
+    }
+  }
+}
+
+// A streamed zip's local headers give a symbolic link as a regular member holding its
+// target's path; its central directory, after the last member, says which were links
+// (their header offsets). A zip file is read through that directory: its links are not
+// regular members.
+TEST(ArchiveReader, AStreamedZipsLinksAreKnownAtItsEnd) {
+  const std::vector<Entry> entries = {{"a.dlt", sample(100000, 7)},
+                                      {"l.dlt", {}, false, "a.dlt"},
+                                      {"c.dlt", sample(1000, 8)},
+                                      {"m.dlt", {}, false, "c.dlt"}};
+  const Bytes packed = write_archive(ARCHIVE_FORMAT_ZIP, entries);
+  const Read file = read_all(memory_file(packed));
+  EXPECT_EQ(file.fault, "");
+  EXPECT_EQ(file.members.size(), 2u);
+  EXPECT_EQ(file.others, 2u);
+  EXPECT_TRUE(file.late_links.empty());
+  const Read stream = read_all(stream_file(packed));
+  EXPECT_EQ(stream.fault, "");
+  ASSERT_EQ(stream.members.size(), 4u);
+  EXPECT_EQ(stream.members[1].first, "l.dlt");
+  EXPECT_EQ(std::string(stream.members[1].second.begin(), stream.members[1].second.end()), "a.dlt");
+  EXPECT_EQ(stream.late_links, (std::vector<std::uint64_t>{stream.offsets[1], stream.offsets[3]}));
+  EXPECT_EQ(stream.offsets[0], 0u);
+  // A tar says a link is one in its header: none found late.
+  const Read tar = read_all(stream_file(write_archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, entries)));
+  EXPECT_EQ(tar.members.size(), 2u);
+  EXPECT_TRUE(tar.late_links.empty());
 }
 
 TEST(ArchiveReader, NotAnArchive) {
