@@ -3,7 +3,8 @@
 // the lookup options), then a network-format stream framed with it. For every message a
 // frame decodes, its line is made, and its --nv-verbose re-encoding must be a valid
 // verbose packet whose text is exactly the frame's argument text (the round trip the
-// option promises). Nothing may be read outside the input.
+// option promises), and the line's text made from the frame's text plan must be the
+// argument walk's. Nothing may be read outside the input.
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -34,7 +35,14 @@ class Check final : public dlt::FramerSink {
     line_.clear();
     formatter_.format(m, line_);
     if (std::memchr(line_.data(), '\n', line_.size() - 1)) std::abort();  // one message, one line
-    if (!(m.frame && m.frame_decodes)) return;
+    if (!m.frame) return;
+    // The line's text (from the frame's text plan) is `[id] ` and the argument walk's text.
+    util::TextBuffer walked(64), planned(64);
+    const bool walks = dlt::format_frame_args(*m.frame, m.payload.subspan(4), m.big_endian, walked);
+    if (walks != m.frame_decodes) std::abort();
+    if (dlt::format_frame_text(*m.frame, m.payload.subspan(4), m.big_endian, planned) != walks) std::abort();
+    if (walks && planned.view() != "[" + std::to_string(m.frame->id) + "] " + std::string(walked.view())) std::abort();
+    if (!m.frame_decodes) return;
     std::vector<std::uint8_t> packet(dlt::kMaxPacketBytes);
     const std::size_t n = dlt::write_verbose_packet(m, packet.data());
     if (n == 0) return;

@@ -2,12 +2,21 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 
 #include "dlt/catalogue_payload.hpp"
 #include "dlt/nonverbose_payload.hpp"
 #include "dlt/text_encoding.hpp"
 
 namespace dltdump::dlt {
+
+namespace {
+// The types whose value is a fixed number (`width`) of bytes.
+bool is_fixed(SignalType t) {
+  return t == SignalType::Bool || t == SignalType::Sint || t == SignalType::Uint || t == SignalType::Hex ||
+         t == SignalType::Bin || t == SignalType::Float;
+}
+}  // namespace
 
 void CatalogueBuilder::begin_file() {
   file_args_.clear();
@@ -20,6 +29,11 @@ static_assert(sizeof(void*) != 8 || sizeof(CatalogueArg) == 24);
 
 std::uint32_t CatalogueBuilder::add_arg(SignalType type, std::uint8_t width, std::uint32_t bytes, std::string_view text,
                                         std::string_view name, std::string_view unit) {
+  // A width outside the contract is read as 8 bytes (util::load_width's rule), so that the
+  // frame's needs (never_fits) and its text plan agree on the bytes a value reads.
+  if (type == SignalType::Float ? width != 4 && width != 8
+                                : is_fixed(type) && width != 1 && width != 2 && width != 4 && width != 8)
+    width = 8;
   if (type != SignalType::Text) {
     // A name and unit as given: the JSON records escape what they must.
     if (name.size() > 0xFFFF) name = {};
@@ -102,6 +116,77 @@ std::vector<CatalogueBuilder::Duplicate> CatalogueBuilder::end_file() {
   return duplicates;
 }
 
+namespace {
+
+// The op of a fixed-size value of `width` bytes among the four of its type from `first`
+// (widths 1, 2, 4, 8 in that order).
+StepOp by_width(StepOp first, unsigned width) {
+  const unsigned k = width == 1 ? 0 : width == 2 ? 1 : width == 4 ? 2 : 3;
+  return static_cast<StepOp>(static_cast<unsigned>(first) + k);
+}
+
+// What a line shows of the length of an unknown type's bytes: `(<length>)`, in lowercase
+// hexadecimal of at least two digits (as catalogue_payload.cpp's walk writes it).
+void append_length(std::string& out, std::size_t n) {
+  char digits[16];
+  int k = 0;
+  do {
+    digits[k++] = kHexDigits[n & 15];
+    n >>= 4;
+  } while (n != 0);
+  if (k < 2) digits[k++] = '0';
+  out += '(';
+  while (k > 0) out += digits[--k];
+  out += ')';
+}
+
+}  // namespace
+
+void CatalogueBuilder::plan_frame(const CatalogueFrame& f, std::vector<FrameStep>& steps, std::string& leads) {
+  const std::size_t base = leads.size();
+  std::size_t lead_at = base;
+  leads += '[';
+  leads += std::to_string(f.id);
+  leads += "] ";
+  auto step = [&](StepOp op, std::uint32_t bytes) {
+    steps.push_back(
+        {static_cast<std::uint32_t>(lead_at - base), static_cast<std::uint32_t>(leads.size() - lead_at), bytes, op});
+    lead_at = leads.size();
+  };
+  for (std::uint32_t i = 0; i < f.arg_count; ++i) {
+    const CatalogueArg& a = f.args[i];
+    if (i > 0) leads += ' ';
+    switch (a.type) {
+      case SignalType::Text: leads += a.text; break;
+      case SignalType::Bool: step(StepOp::Bool, a.bytes); break;
+      case SignalType::Sint: step(by_width(StepOp::Sint1, a.width), a.bytes); break;
+      case SignalType::Uint: step(by_width(StepOp::Uint1, a.width), a.bytes); break;
+      case SignalType::Hex:
+        leads += "0x";
+        step(by_width(StepOp::Hex1, a.width), a.bytes);
+        break;
+      case SignalType::Bin:
+        leads += "0b";
+        step(by_width(StepOp::Bin1, a.width), a.bytes);
+        break;
+      case SignalType::Float: step(a.width == 4 ? StepOp::Float4 : StepOp::Float8, a.bytes); break;
+      case SignalType::Raw: step(StepOp::Raw, 0); break;
+      case SignalType::Ascii: step(StepOp::Ascii, 0); break;
+      case SignalType::Utf8: step(StepOp::Utf8, 0); break;
+      case SignalType::Unknown:
+        if (a.bytes == 0) {
+          step(StepOp::Counted, 0);
+        } else {
+          append_length(leads, a.bytes);
+          leads += ' ';
+          step(StepOp::Bytes, a.bytes);
+        }
+        break;
+    }
+  }
+  step(StepOp::End, 0);
+}
+
 Catalogue CatalogueBuilder::build() {
   Catalogue& c = catalogue_;
   c.texts_ = std::make_unique<char[]>(texts_.size() + 1);
@@ -130,6 +215,22 @@ Catalogue CatalogueBuilder::build() {
     // A packet is at most 64 KiB: a frame that needs more never fits.
     if (least > kMaxPacketBytes) f.never_fits = true;
     f.least_bytes = static_cast<std::uint32_t>(std::min<std::uint64_t>(least, kMaxPacketBytes + 1));
+  }
+  // The text plans, once every frame's arguments are in place (a frame that never fits has
+  // one too: it is never walked).
+  std::string leads;
+  std::vector<std::size_t> step_at(c.frames_.size()), lead_at(c.frames_.size());
+  c.steps_.reserve(c.args_.size() + c.frames_.size());
+  for (std::size_t i = 0; i < c.frames_.size(); ++i) {
+    step_at[i] = c.steps_.size();
+    lead_at[i] = leads.size();
+    plan_frame(c.frames_[i], c.steps_, leads);
+  }
+  c.leads_ = std::make_unique<char[]>(leads.size() + kFrameLeadSlack);  // zeroed: the slack too
+  std::memcpy(c.leads_.get(), leads.data(), leads.size());
+  for (std::size_t i = 0; i < c.frames_.size(); ++i) {
+    c.frames_[i].steps = c.steps_.data() + step_at[i];
+    c.frames_[i].leads = c.leads_.get() + lead_at[i];
   }
   return std::move(catalogue_);
 }

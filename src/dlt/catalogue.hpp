@@ -73,7 +73,9 @@ class Catalogue {
   std::vector<CatalogueFrame> frames_;
   std::vector<CatalogueArg> args_;
   std::unique_ptr<char[]> texts_;
-  std::vector<Slot> slots_;  // open addressing, a power of two, at most half full
+  std::vector<FrameStep> steps_;   // every frame's text plan (CatalogueFrame::steps)
+  std::unique_ptr<char[]> leads_;  // their lead texts, kFrameLeadSlack zero bytes after the last
+  std::vector<Slot> slots_;        // open addressing, a power of two, at most half full
 };
 
 // The lookup is inline: it runs once per non-verbose message.
@@ -131,9 +133,9 @@ class CatalogueBuilder {
   // Starts the frames of a new file.
   void begin_file();
   // Describes an argument of the current file; returns its number for add_frame. `width`:
-  // 1, 2, 4 or 8 for the fixed-size types (4 or 8 for Float), else 0. `text` (for
-  // SignalType::Text) is kept as a line shows it: control characters as '.', bytes that
-  // are not UTF-8 as U+FFFD. A signal's `name` and `unit` (other types; empty: none) are
+  // 1, 2, 4 or 8 for the fixed-size types (4 or 8 for Float; another is taken as 8), else
+  // 0. `text` (for SignalType::Text) is kept as a line shows it: control characters as
+  // '.', bytes that are not UTF-8 as U+FFFD. A signal's `name` and `unit` (other types; empty: none) are
   // kept as given, once per call however many frames use the argument; a name longer than
   // 65535 bytes (more than a DLT VARI name can hold) is dropped.
   std::uint32_t add_arg(SignalType type, std::uint8_t width, std::uint32_t bytes, std::string_view text = {},
@@ -160,6 +162,9 @@ class CatalogueBuilder {
   };
   // Index `frame` under `k`: false if the key is taken (then unchanged).
   bool insert(const Catalogue::Key& k, std::uint32_t frame);
+  // Appends frame `f`'s text plan (CatalogueFrame::steps) to `steps` and its lead texts to
+  // `leads` (offsets from the frame's first lead).
+  static void plan_frame(const CatalogueFrame& f, std::vector<FrameStep>& steps, std::string& leads);
   void grow();
 
   Catalogue catalogue_;

@@ -4,6 +4,7 @@
 // points at the frame it was decoded by (Message::frame).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -43,6 +44,51 @@ struct CatalogueArg {
   std::string_view unit() const { return type == SignalType::Text ? std::string_view() : text.substr(name_size); }
 };
 
+// A frame's line text as a plan made when the catalogue is built (dlt/catalogue_payload.cpp,
+// format_frame_text): one step per argument that reads payload bytes, each the text before
+// its value (`[id] ` for the first, the separators and the static texts in between, and a
+// value's constant part: `0x`, `0b`, an unknown type's `(<length>) `) and how to show the
+// value. Static texts are not steps: they cost one copy with their neighbours, not a
+// dispatch each; the last step (End) carries the text after the last value.
+enum class StepOp : std::uint8_t {
+  End,
+  Bool,
+  // The numbers by type and value width (1, 2, 4, 8 bytes, in that order).
+  Sint1,
+  Sint2,
+  Sint4,
+  Sint8,
+  Uint1,
+  Uint2,
+  Uint4,
+  Uint8,
+  Hex1,
+  Hex2,
+  Hex4,
+  Hex8,
+  Bin1,
+  Bin2,
+  Bin4,
+  Bin8,
+  Float4,
+  Float8,
+  Bytes,    // an unknown type's BYTE-LENGTH bytes as hex pairs (its length is in the lead)
+  Raw,      // u16 length, then bytes as hex pairs
+  Ascii,    // u16 length, then an ISO-8859-15 string
+  Utf8,     // u16 length, then a UTF-8 string
+  Counted,  // an unknown type without BYTE-LENGTH: u16 length, `(<length>) `, hex pairs
+};
+
+struct FrameStep {
+  std::uint32_t lead_at = 0;    // the lead text: at CatalogueFrame::leads + lead_at
+  std::uint32_t lead_size = 0;  // (followed by at least kFrameLeadSlack readable bytes)
+  std::uint32_t bytes = 0;      // the payload bytes of a fixed-size value (BYTE-LENGTH)
+  StepOp op = StepOp::End;
+};
+
+// Readable bytes after each lead text, so that a short lead is copied in one fixed-size move.
+inline constexpr std::size_t kFrameLeadSlack = 32;
+
 struct CatalogueFrame {
   std::uint32_t id = 0;   // the message id (first 4 payload bytes)
   Id ecu, app, ctx;       // ecu: the id of the catalogue file's ECU (empty if it names none)
@@ -57,6 +103,10 @@ struct CatalogueFrame {
   std::uint32_t least_bytes = 0;
   bool counted = false;
   bool never_fits = false;
+  // The line text's plan (StepOp): steps up to and including the End step, their lead texts
+  // relative to `leads`. Both point into the catalogue.
+  const FrameStep* steps = nullptr;
+  const char* leads = nullptr;
 };
 
 }  // namespace dltdump::dlt

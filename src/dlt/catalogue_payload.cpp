@@ -159,6 +159,118 @@ bool walk(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool be, 
   return p == end;
 }
 
+// Room for a value's text after its lead: a 64-bit binary value's 79 characters (and the 3
+// bytes put_bin_groups stores beyond them) are the most.
+constexpr std::size_t kValueRoom = 96;
+
+// format_frame_text's walk over f.steps; kChecked: whether each value's bytes must be checked
+// against the payload's end (a frame with length-prefixed arguments). Without, the payload
+// holds exactly the frame's least_bytes (frame_may_fit), which the fixed-size values take.
+template <bool kChecked>
+bool write_plan(const CatalogueFrame& f, const std::uint8_t* p, const std::uint8_t* const end, bool be,
+                util::TextBuffer& out) {
+  for (const FrameStep* s = f.steps;; ++s) {
+    // The lead: one fixed-size copy when it is short (kFrameLeadSlack readable bytes follow
+    // every lead), so its length costs no branch of memcpy's.
+    const char* const lead = f.leads + s->lead_at;
+    char* start;
+    char* o;
+    if (s->lead_size <= kFrameLeadSlack) [[likely]] {
+      start = out.reserve(kFrameLeadSlack + kValueRoom);
+      std::memcpy(start, lead, kFrameLeadSlack);
+      o = start + s->lead_size;
+    } else {
+      out.append(lead, s->lead_size);
+      start = o = out.reserve(kValueRoom);
+    }
+    const std::uint32_t bytes = s->bytes;
+    const std::uint8_t* data = p;
+    std::size_t n = 0;
+    // A u16 length in payload byte order, then that many bytes (always checked).
+    auto counted = [&] {
+      if (end - p < 2) return false;
+      n = util::load<std::uint16_t>(p, be);
+      if (static_cast<std::size_t>(end - p) - 2 < n) return false;
+      data = p + 2;
+      p += 2 + n;
+      return true;
+    };
+    if constexpr (kChecked) {
+      // A fixed-size value's BYTE-LENGTH (0 for the others, whose lengths come below).
+      if (static_cast<std::size_t>(end - p) < bytes) return false;
+    }
+    using util::load;
+    // One switch per value: its jump is what the payload's types make unpredictable.
+    switch (s->op) {
+      case StepOp::End: out.advance(static_cast<std::size_t>(o - start)); return p == end;
+      case StepOp::Bool: {
+        bool any = false;
+        for (std::uint32_t k = 0; k < bytes; ++k) any |= p[k] != 0;
+        std::memcpy(o, any ? "true" : "false", 5);
+        o += any ? 4 : 5;
+        break;
+      }
+      case StepOp::Sint1: o = util::put_i64(o, static_cast<std::int8_t>(p[0])); break;
+      case StepOp::Sint2: o = util::put_i64(o, static_cast<std::int16_t>(load<std::uint16_t>(p, be))); break;
+      case StepOp::Sint4: o = util::put_i64(o, static_cast<std::int32_t>(load<std::uint32_t>(p, be))); break;
+      case StepOp::Sint8: o = util::put_i64(o, static_cast<std::int64_t>(load<std::uint64_t>(p, be))); break;
+      case StepOp::Uint1: o = util::put_u8(o, p[0]); break;
+      case StepOp::Uint2: o = util::put_below_1e8(o, load<std::uint16_t>(p, be)); break;
+      case StepOp::Uint4: o = util::put_u64(o, load<std::uint32_t>(p, be)); break;
+      case StepOp::Uint8: o = util::put_u64(o, load<std::uint64_t>(p, be)); break;
+      case StepOp::Hex1: o = util::put_hex_digits<1>(o, p[0]); break;
+      case StepOp::Hex2: o = util::put_hex_digits<2>(o, load<std::uint16_t>(p, be)); break;
+      case StepOp::Hex4: o = util::put_hex_digits<4>(o, load<std::uint32_t>(p, be)); break;
+      case StepOp::Hex8: o = util::put_hex_digits<8>(o, load<std::uint64_t>(p, be)); break;
+      case StepOp::Bin1: o = util::put_bin_groups<1>(o, p[0]); break;
+      case StepOp::Bin2: o = util::put_bin_groups<2>(o, load<std::uint16_t>(p, be)); break;
+      case StepOp::Bin4: o = util::put_bin_groups<4>(o, load<std::uint32_t>(p, be)); break;
+      case StepOp::Bin8: o = util::put_bin_groups<8>(o, load<std::uint64_t>(p, be)); break;
+      // The rest are written by the TextBuffer helpers, after the lead.
+      case StepOp::Float4:
+        out.advance(static_cast<std::size_t>(o - start));
+        util::append_float_g(out, static_cast<double>(std::bit_cast<float>(load<std::uint32_t>(p, be))));
+        p += bytes;
+        continue;
+      case StepOp::Float8:
+        out.advance(static_cast<std::size_t>(o - start));
+        util::append_float_g(out, std::bit_cast<double>(load<std::uint64_t>(p, be)));
+        p += bytes;
+        continue;
+      case StepOp::Bytes:
+        out.advance(static_cast<std::size_t>(o - start));
+        append_hex_bytes(out, p, bytes);
+        p += bytes;
+        continue;
+      case StepOp::Raw:
+        if (!counted()) return false;
+        out.advance(static_cast<std::size_t>(o - start));
+        append_hex_bytes(out, data, n);
+        continue;
+      case StepOp::Ascii:
+      case StepOp::Utf8:
+        if (!counted()) return false;
+        if (n > 0 && data[n - 1] == 0) --n;  // exactly one terminating NUL
+        out.advance(static_cast<std::size_t>(o - start));
+        if (s->op == StepOp::Utf8) append_utf8(out, data, n);
+        else append_iso8859_15(out, data, n);
+        continue;
+      case StepOp::Counted:
+        if (!counted()) return false;
+        out.advance(static_cast<std::size_t>(o - start));
+        out.put('(');
+        append_lowercase_hex_length(out, n);
+        out.put(')');
+        if (n > 0) out.put(' ');
+        append_hex_bytes(out, data, n);
+        continue;
+    }
+    // A fixed-size value written at `o`: its BYTE-LENGTH taken.
+    p += bytes;
+    out.advance(static_cast<std::size_t>(o - start));
+  }
+}
+
 // FrameJson: each argument a JSON object, as docs/json-records.md describes ("args").
 struct FrameJson {
   util::TextBuffer& out;
@@ -337,6 +449,14 @@ bool format_frame_args(const CatalogueFrame& f, std::span<const std::uint8_t> ar
                        util::TextBuffer& out) {
   FrameText<util::TextBuffer> w{out};
   return frame_may_fit(f, args.size()) && walk(f, args, big_endian, w);
+}
+
+bool format_frame_text(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
+                       util::TextBuffer& out) {
+  if (!frame_may_fit(f, args.size())) return false;
+  const std::uint8_t* const p = args.data();
+  return f.counted ? write_plan<true>(f, p, p + args.size(), big_endian, out)
+                   : write_plan<false>(f, p, p + args.size(), big_endian, out);
 }
 
 bool format_frame_args_json(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,

@@ -35,6 +35,12 @@ bool frame_fits(const CatalogueFrame& f, std::span<const std::uint8_t> args, boo
 bool format_frame_args(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
                        util::TextBuffer& out);
 
+// Appends `[<id>] ` (f.id) and then what format_frame_args appends, byte for byte, made
+// from the frame's text plan (CatalogueFrame::steps: static texts and separators copied
+// with their neighbours, one dispatch per value); the same result.
+bool format_frame_text(const CatalogueFrame& f, std::span<const std::uint8_t> args, bool big_endian,
+                       util::TextBuffer& out);
+
 // The same arguments as typed records appended to `out`, for programs (the library's
 // Message::args): each as a verbose argument of its value would be — a fixed-size number
 // `width` bytes of the payload (HEX and BIN an unsigned integer shown in hexadecimal or

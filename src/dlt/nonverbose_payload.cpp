@@ -28,10 +28,7 @@ void read_frame_payload(Message& m, util::TextBuffer* text) {
     return;
   }
   const std::size_t start = text->size();
-  text->put('[');
-  util::append_int(*text, m.frame->id);
-  text->append("] ", 2);
-  m.frame_decodes = format_frame_args(*m.frame, args, m.big_endian, *text);
+  m.frame_decodes = format_frame_text(*m.frame, args, m.big_endian, *text);
   if (m.frame_decodes) return;
   text->truncate(start);
   format_nonverbose(m.payload, m.big_endian, *text);
@@ -42,10 +39,7 @@ void format_nonverbose(const Message& m, util::TextBuffer& out) {
     format_nonverbose(m.payload, m.big_endian, out);
     return;
   }
-  out.put('[');
-  util::append_int(out, m.frame->id);
-  out.append("] ", 2);
-  format_frame_args(*m.frame, m.payload.subspan(4), m.big_endian, out);
+  format_frame_text(*m.frame, m.payload.subspan(4), m.big_endian, out);
 }
 
 }  // namespace dltdump::dlt

@@ -109,6 +109,47 @@ inline char* put_u8(char* p, unsigned v) {
   return p + (entry >> 24);
 }
 
+// "000102…feff": the two lowercase hex digits of each byte value.
+inline constexpr std::array<char, 512> kHexPairs = [] {
+  std::array<char, 512> table{};
+  for (unsigned v = 0; v < 256; ++v) {
+    table[2 * v] = "0123456789abcdef"[v >> 4];
+    table[2 * v + 1] = "0123456789abcdef"[v & 15];
+  }
+  return table;
+}();
+
+// Writes the low `Bytes` bytes of v as 2·Bytes lowercase hex digits, most significant
+// first (append_hex_value's digits); returns the end.
+template <unsigned Bytes>
+inline char* put_hex_digits(char* p, std::uint64_t v) {
+  for (unsigned i = 0; i < Bytes; ++i) std::memcpy(p + 2 * i, &kHexPairs[2 * ((v >> (8 * (Bytes - 1 - i))) & 0xFF)], 2);
+  return p + 2 * Bytes;
+}
+
+// "0000 " … "1111 ": each nibble's four bits, most significant first, and a space, in the
+// low five bytes (memory order).
+inline constexpr std::array<std::uint64_t, 16> kNibbleBits = [] {
+  std::array<std::uint64_t, 16> table{};
+  for (unsigned v = 0; v < 16; ++v) {
+    std::uint64_t entry = static_cast<std::uint64_t>(' ') << 32;
+    for (unsigned b = 0; b < 4; ++b) entry |= static_cast<std::uint64_t>('0' + ((v >> (3 - b)) & 1)) << (8 * b);
+    table[v] = entry;
+  }
+  return table;
+}();
+
+// Writes the low `Bytes` bytes of v as 4-bit groups separated by spaces, most significant
+// first (append_bin_value's digits, without `0b`); stores up to 3 bytes past the end;
+// returns the end.
+template <unsigned Bytes>
+inline char* put_bin_groups(char* p, std::uint64_t v) {
+  static_assert(std::endian::native == std::endian::little, "the table's byte order");
+  for (unsigned g = 0; g < 2 * Bytes; ++g)
+    std::memcpy(p + 5 * g, &kNibbleBits[(v >> (4 * (2 * Bytes - 1 - g))) & 15], 8);
+  return p + 10 * Bytes - 1;
+}
+
 // Appends an integer of up to 64 bits in decimal.
 template <typename T>
 inline void append_int(TextBuffer& out, T v) {

@@ -42,6 +42,33 @@ TEST(NumberFormat, HexAndBinary) {
   EXPECT_EQ(text([](auto& b) { append_bin_value(b, 0x1234, 2); }), "0b0001 0010 0011 0100");
 }
 
+// The unchecked writers of fixed-width hex and binary digits (the catalogue's text plans)
+// write what append_hex_value and append_bin_value write after `0x` and `0b`.
+template <unsigned Bytes>
+void expect_digits_as_the_appenders(std::uint64_t v) {
+  char hex[32] = {}, bin[96] = {};
+  const std::string h(hex, put_hex_digits<Bytes>(hex, v));
+  const std::string b(bin, put_bin_groups<Bytes>(bin, v));
+  EXPECT_EQ("0x" + h, text([&](auto& t) { append_hex_value(t, v, Bytes); })) << Bytes << " " << v;
+  EXPECT_EQ("0b" + b, text([&](auto& t) { append_bin_value(t, v, Bytes); })) << Bytes << " " << v;
+}
+
+TEST(NumberFormat, FixedWidthHexAndBinaryDigits) {
+  char out[96] = {};
+  EXPECT_EQ(std::string(out, put_hex_digits<2>(out, 0x0a0b)), "0a0b");
+  EXPECT_EQ(std::string(out, put_bin_groups<1>(out, 0x5c)), "0101 1100");
+  std::uint64_t v = 0x0123456789abcdefull;
+  for (int i = 0; i < 200; ++i) {
+    for (const std::uint64_t x : {v, ~v, v >> (i % 64), std::uint64_t{0}, ~std::uint64_t{0}}) {
+      expect_digits_as_the_appenders<1>(x);
+      expect_digits_as_the_appenders<2>(x);
+      expect_digits_as_the_appenders<4>(x);
+      expect_digits_as_the_appenders<8>(x);
+    }
+    v = v * 6364136223846793005ull + 1442695040888963407ull;
+  }
+}
+
 TEST(NumberFormat, FloatMatchesPrintfG) {
   const double values[] = {0.0,
                            -0.0,
