@@ -11,7 +11,8 @@
 // the logger's delay for that message. That tells a restart whose uptime fell by less than
 // the tolerance (short lifecycles), and a message that belongs to a lifecycle seen before
 // (regions of a file out of order), while a jump of the logger's clock alone (device times
-// going on) changes no lifecycle. docs/sorting.md gives the rule's assumptions.
+// going on) changes no lifecycle and no anchor (a jump back is undone for the ECU's later
+// storage times). docs/sorting.md gives the rule's assumptions.
 #pragma once
 
 #include <algorithm>
@@ -28,6 +29,13 @@ namespace dltdump::dlt {
 // zero, while messages that one application buffered arrive a little late.
 inline constexpr std::uint32_t restart_tolerance(std::uint32_t max_device_time) {
   return max_device_time / 2 < 100000 ? max_device_time / 2 : 100000;
+}
+
+// Whether a message's device time tells its ECU's uptime: WTMS set and the time not 0. An
+// ECU that sets the flag but never runs its clock sends 0 in every message; its uptime is
+// 0 for its first 0.1 ms only, so a 0 is taken for no device time (placed by storage time).
+inline constexpr bool tells_uptime(bool has_device, std::uint32_t device_time) {
+  return has_device && device_time != 0;
 }
 
 // What the rule with storage times knows of one lifecycle.
@@ -63,15 +71,17 @@ class EcuLifecycles {
   static constexpr std::size_t kMatchWindow = 256;
 
   // The next message of the ECU: a storage or capture time `time_us` if `has_time`, a
-  // device time if `has_device`. Returns the index of its lifecycle in lifecycles(): the
-  // current one, one seen before, or a new one (then the last). The message's times are
-  // added to that lifecycle's facts, and it becomes the current one.
-  // With `may_change` false (the caller's bound on lifecycles and changes is reached), a
-  // message stays in the current lifecycle whatever it says (an ECU's first still begins one).
+  // device time if `has_device` (a device time of 0 counts as none: tells_uptime). Returns the index of its lifecycle
+  // in lifecycles(): the current one, one seen before, or a new one (then the last). The message's times are added to
+  // that lifecycle's facts, and it becomes the current one. With `may_change` false (the caller's bound on lifecycles
+  // and changes is reached), a message stays in the current lifecycle whatever it says (an ECU's first still begins
+  // one).
   std::size_t observe(bool has_time, std::int64_t time_us, bool has_device, std::uint32_t device_time,
                       bool may_change = true) {
+    has_device = tells_uptime(has_device, device_time);
     const bool has_boot = has_time && has_device;
-    const std::int64_t boot = has_boot ? time_us - std::int64_t{device_time} * 100 : 0;
+    // In the clock of the ECU's first messages: a jump of the logger's clock back is undone.
+    std::int64_t boot = has_boot ? time_us - std::int64_t{device_time} * 100 + clock_shift_us_ : 0;
     if (all_.empty()) {
       begin();
     } else if (has_device && may_change) {
@@ -84,19 +94,27 @@ class EcuLifecycles {
           // uptime the ECU had reached (a new boot lies at least that far above the
           // anchor) and the delays seen so far.
           const std::int64_t above = boot - c.anchor_us, uptime = std::int64_t{c.max_device_time} * 100;
-          // Below the anchor: an earlier boot (a message of this one has its boot and more).
-          restarted = above < -kMatchUs ||
+          // Below the anchor: an earlier boot (a message of this one has its boot and more) —
+          // unless the device time fell by no more than an application's buffering: then
+          // the logger's clock was set back (below).
+          restarted = (above < -kMatchUs && (fall > kMinFall || restarted)) ||
                       (fall > kMinFall && above > std::max(uptime / 2, c.max_boot_us - c.anchor_us + kMatchUs)) ||
                       (restarted && above > uptime * 3 / 4);
+          if (!restarted && above < -kMatchUs) set_back(boot);
         }
         if (restarted && !switch_to(has_boot, boot, device_time)) begin();
       } else if (has_boot && c.has_anchor && std::abs(boot - c.anchor_us) > kMatchUs &&
-                 !switch_to(true, boot, device_time) &&
-                 !(c.has_device_time && device_time - c.max_device_time <= kContinuity)) {
-        // Another boot, none seen before, and the device time no continuation of this
-        // lifecycle's: a region of the input out of place. (A boot seen before: back to
-        // that lifecycle, above; the device time going on: the logger's clock jumped.)
-        begin();
+                 !switch_to(true, boot, device_time)) {
+        if (!(c.has_device_time && device_time - c.max_device_time <= kContinuity)) {
+          // Another boot, none seen before, and the device time no continuation of this
+          // lifecycle's: a region of the input out of place. (A boot seen before: back to
+          // that lifecycle, above.)
+          begin();
+        } else if (boot < c.anchor_us) {
+          set_back(boot);
+        }
+        // (Above the anchor: the logger's clock jumped ahead; the anchor, the least
+        // estimate, stays.)
       }
     }
     LifecycleFacts& l = all_[current_];
@@ -124,6 +142,16 @@ class EcuLifecycles {
     current_ = all_.size() - 1;
     // The lifecycle that leaves the window leaves the index.
     if (all_.size() > kMatchWindow) unindex(all_.size() - 1 - kMatchWindow);
+  }
+  // The device time going on, the boot estimate `boot` more than kMatchUs below the current
+  // lifecycle's anchor: the logger's clock was set back. A logger takes no delay away, so
+  // the estimate says nothing of the boot: the lifecycle keeps its anchor, and this ECU's
+  // later storage times count in the clock before the jump (this message as one received
+  // without delay: `boot` becomes the anchor), so that a later boot is not taken for an
+  // earlier one.
+  void set_back(std::int64_t& boot) {
+    clock_shift_us_ += all_[current_].anchor_us - boot;
+    boot = all_[current_].anchor_us;
   }
   // Gives lifecycle `i` (current, in the window) the anchor `anchor`, and keeps the index.
   void set_anchor(std::size_t i, std::int64_t anchor) {
@@ -177,7 +205,8 @@ class EcuLifecycles {
   using Entry = std::pair<std::int64_t, std::size_t>;  // an anchor and its lifecycle's index
 
   std::vector<LifecycleFacts> all_;
-  std::vector<Entry> by_anchor_;  // see switch_to: at most kMatchWindow entries
+  std::int64_t clock_shift_us_ = 0;  // added to storage times: the logger's jumps back undone
+  std::vector<Entry> by_anchor_;     // see switch_to: at most kMatchWindow entries
   std::size_t current_ = 0;
 };
 

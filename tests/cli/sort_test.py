@@ -313,6 +313,44 @@ for s in out:
     inner.setdefault(lc_of[s], []).append(s)
 check(all(v == sorted(v) for v in inner.values()), "clock jump: each lifecycle in device-time order")
 
+# The logger's clock set back an hour from the middle on (issue 24, finding 1): the lifecycle
+# it happens in keeps its anchor, later boots stay after earlier ones, so each ECU's messages
+# come out in the order the ECU made them.
+jumped_back = os.path.join(work, "jumped_back.dlt")
+with open(jumped_back, "wb") as f:
+    for i, m in enumerate(messages_of(parts[0])):
+        if i >= len(msgs) // 2:
+            secs = struct.unpack("<I", m[4:8])[0] - 3600
+            m[4:8] = struct.pack("<I", secs)
+        f.write(m)
+out = seqs(sorted_lines(jumped_back))
+check(sorted(out) == sorted(int(r[0]) for r in truth), "clock set back: every message once")
+ecu_of = {int(r[0]): r[1] for r in truth}
+by_ecu = {}
+for s in out:
+    by_ecu.setdefault(ecu_of[s], []).append(s)
+check(all(v == sorted(v) for v in by_ecu.values()), "clock set back: each ECU's messages in its order")
+code, listing, _ = run("--lifecycles", jumped_back)
+check(len(listing.splitlines()) - 1 == len(lcs), "clock set back: the lifecycles stay %d" % len(lcs))
+
+# An ECU that sets WTMS but sends device time 0 in every message (issue 24, finding 2): a 0
+# counts as no device time, so its messages are placed by storage time, not all at its first.
+stuck = os.path.join(work, "stuck.dlt")
+with open(stuck, "wb") as f:
+    for m in messages_of(parts[0]):
+        htyp = m[16]
+        if m[20:24] == b"ECU2" and htyp & 0x10:
+            at = 20 + 4 * bool(htyp & 0x04) + 4 * bool(htyp & 0x08)
+            m[at:at + 4] = b"\0\0\0\0"
+        f.write(m)
+out = seqs(sorted_lines(stuck))
+storage = {int(r[0]): int(r[4]) for r in truth}
+last = max(i for i, s in enumerate(out) if ecu_of[s] == "ECU2")
+before = set(out[:last])
+check(sorted(out) == sorted(int(r[0]) for r in truth) and
+      all(s in before for s in out if storage[s] < storage[out[last]] - 100000),
+      "device time 0: placed by storage time")
+
 # --- A folder of 10 000 small files (-R) ------------------------------------------------------
 d, parts, truth, lcs = drive("folder", "--ecus", "3", "--count", "30000", "--restart-every", "5000")
 msgs = messages_of(parts[0])

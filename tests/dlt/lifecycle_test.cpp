@@ -81,9 +81,32 @@ TEST(Lifecycle, AClockJumpOfTheLoggerIsNoRestart) {
   // order, too).
   EXPECT_EQ(at(r, kT0 + 3600000000, 10020), 0u);
   EXPECT_EQ(at(r, kT0 + 3600000000, 10015, 3000), 0u);
-  EXPECT_EQ(at(r, kT0 - 3600000000, 10030), 0u);  // and back
+  EXPECT_EQ(at(r, kT0 - 3600000000, 10030), 0u);  // and back, below where it began
   EXPECT_EQ(r.lifecycles().size(), 1u);
-  EXPECT_EQ(r.lifecycles()[0].anchor_us, kT0 - 3600000000);  // the least estimate
+  // A logger's clock set back takes no delay away: the anchor stays the boot's.
+  EXPECT_EQ(r.lifecycles()[0].anchor_us, kT0);
+}
+
+TEST(Lifecycle, AClockJumpBackKeepsTheAnchorAndLaterBootsAfter) {
+  // issue 24: boot 1 stored from 10:00 at uptime 100 s, boot 2 from 10:02 at uptime 1 s;
+  // 50 s into boot 2 the logger's clock goes back an hour.
+  EcuLifecycles r;
+  const std::int64_t boot1 = kT0 - 100000000, boot2 = kT0 + 119000000, hour = 3600000000;
+  EXPECT_EQ(at(r, boot1, 100000), 0u);
+  EXPECT_EQ(at(r, boot1, 199000), 0u);
+  EXPECT_EQ(at(r, boot2, 1000), 1u);
+  EXPECT_EQ(at(r, boot2, 50000), 1u);
+  EXPECT_EQ(at(r, boot2 - hour, 50100), 1u);  // the jump back
+  EXPECT_EQ(at(r, boot2 - hour, 100000), 1u);
+  EXPECT_EQ(at(r, boot2 - hour, 99990, 2000), 1u);  // a little late
+  EXPECT_EQ(r.lifecycles()[1].anchor_us, boot2);
+  // A third boot in the clock set back comes after the second.
+  const std::int64_t boot3 = boot2 + 200000000;
+  EXPECT_EQ(at(r, boot3 - hour, 2000), 2u);
+  EXPECT_EQ(at(r, boot3 - hour, 3000), 2u);
+  ASSERT_EQ(r.lifecycles().size(), 3u);
+  EXPECT_EQ(r.lifecycles()[0].anchor_us, boot1);
+  EXPECT_EQ(r.lifecycles()[2].anchor_us, boot3);
 }
 
 TEST(Lifecycle, AnotherBootWithoutContinuationBeginsOne) {
@@ -147,6 +170,19 @@ TEST(Lifecycle, RegionsOfManyLifecyclesGoBackToTheirs) {
   ASSERT_EQ(r.lifecycles().size(), kCount);
   for (std::uint32_t i = 0; i < kCount; ++i)
     EXPECT_EQ(r.lifecycles()[i].anchor_us, kT0 + std::int64_t{i} * 100000000 + least[i]) << i;
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Lifecycle, ADeviceTimeOfZeroIsNone) {
+  // issue 24: an ECU with WTMS set and 0 in every message: no lifecycle's uptime, no anchor.
+  EcuLifecycles r;
+  for (std::int64_t i = 0; i < 5; ++i) EXPECT_EQ(r.observe(true, kT0 + i * 1000000, true, 0), 0u);
+  ASSERT_EQ(r.lifecycles().size(), 1u);
+  EXPECT_FALSE(r.lifecycles()[0].has_anchor);
+  EXPECT_FALSE(r.lifecycles()[0].has_device_time);
 }
 
 }  // namespace

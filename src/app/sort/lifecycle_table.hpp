@@ -53,9 +53,11 @@ struct LifecycleInfo {
     return has_time ? max_time_us : kNoKey;
   }
   // The key of a message of this lifecycle with storage time `time_us`, device time
-  // `device_time` if `has_device`.
+  // `device_time` if `has_device` (0 counts as none: dlt::tells_uptime).
   std::int64_t key(std::int64_t time_us, bool has_device, std::uint32_t device_time) const {
-    return facts.has_anchor && has_device ? facts.anchor_us + std::int64_t{device_time} * 100 : time_us;
+    return facts.has_anchor && dlt::tells_uptime(has_device, device_time)
+               ? facts.anchor_us + std::int64_t{device_time} * 100
+               : time_us;
   }
 };
 

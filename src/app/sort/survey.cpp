@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "app/sort/message_source.hpp"
+#include "dlt/lifecycle.hpp"
 #include "input/format_sniff.hpp"
 #include "util/error.hpp"
 #include "util/status_line.hpp"
@@ -47,7 +48,7 @@ class SurveySink : public dlt::FramerSink {
     input_.min_time_us = std::min(input_.min_time_us, t);
     input_.time_disorder_us = std::max(input_.time_disorder_us, max_time_ - t);
     max_time_ = std::max(max_time_, t);
-    if (!m.has_device_time) return;
+    if (!dlt::tells_uptime(m.has_device_time, m.device_time)) return;
     const std::int64_t offset = t - std::int64_t{m.device_time} * 100;
     std::size_t& s = seg_[e];
     if (s == kNone) {
