@@ -74,7 +74,11 @@ void parse_headers(std::span<const std::uint8_t> packet, Message& m);
 // packet is invalid. With `payload_text`, the text is produced in the same walk (appended
 // to *payload_text, which the caller clears) and m.payload_text points at it; without,
 // m.has_payload_text is false and the text can be made later with format_payload_text.
-bool check_payload(Message& m, util::TextBuffer* payload_text);
+// With `payload_args` too, a verbose payload's typed arguments as a JSON record writes them
+// are made in that walk as well (appended to *payload_args, which the caller clears) and
+// m.payload_args points at them; else, and for the other kinds, m.has_payload_args is
+// false.
+bool check_payload(Message& m, util::TextBuffer* payload_text, util::TextBuffer* payload_args = nullptr);
 
 // Validates the payload as check_payload does and appends its text to `out` in the same
 // walk (a line being written in place: see dlt::InPlaceLines); m.has_payload_text is not
