@@ -95,22 +95,22 @@ void parse_headers(std::span<const std::uint8_t> packet, Message& m) {
 
 bool check_payload_into(const Message& m, util::TextBuffer& out) { return check_payload_kind(m, &out); }
 
-bool check_payload(Message& m, util::TextBuffer* payload_text, util::TextBuffer* payload_args) {
-  m.has_payload_args = false;
-  if (payload_args && payload_text && m.kind == PayloadKind::Verbose) {
-    const unsigned mstp = (m.msin >> 1) & 7;
-    const unsigned mtin = m.msin >> 4;
-    if (mtin == 0 || mstp > 3 ||
-        !format_verbose_with_json(m.payload, m.big_endian, m.noar, *payload_text, *payload_args)) {
-      m.has_payload_text = false;
-      return false;
-    }
-    m.has_payload_text = true;
-    m.payload_text = payload_text->view();
-    m.has_payload_args = true;
-    m.payload_args = payload_args->view();
-    return true;
+bool check_payload_with_args(Message& m, util::TextBuffer& payload_text, util::TextBuffer& payload_args) {
+  if (m.kind != PayloadKind::Verbose) return check_payload(m, &payload_text);
+  const unsigned mstp = (m.msin >> 1) & 7;
+  const unsigned mtin = m.msin >> 4;
+  if (mtin == 0 || mstp > 3 || !format_verbose_with_json(m.payload, m.big_endian, m.noar, payload_text, payload_args)) {
+    m.has_payload_text = false;
+    return false;
   }
+  m.has_payload_text = true;
+  m.payload_text = payload_text.view();
+  m.has_payload_args = true;
+  m.payload_args = payload_args.view();
+  return true;
+}
+
+bool check_payload(Message& m, util::TextBuffer* payload_text) {
   if (m.frame) [[unlikely]] {  // a non-verbose message of a catalogue: always valid
     read_frame_payload(m, payload_text);
     m.has_payload_text = payload_text != nullptr;
