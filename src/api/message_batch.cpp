@@ -34,6 +34,8 @@ void MessageBatch::on_message(const dlt::Message& m) {
   dlt::Message& r = records_.emplace_back(m);
   r.has_payload_text = false;  // in the framer's text buffer: made again when asked
   r.payload_text = {};
+  r.has_payload_args = false;  // the same
+  r.payload_args = {};
   r.input = {};
   if (is_stable(m.raw) && is_stable(m.packet)) return;
   // The payload lies in the packet, the packet mostly in the raw bytes.

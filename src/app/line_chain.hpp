@@ -55,13 +55,15 @@ struct LineSpec {
   bool wants_text() const { return format.style != dlt::LineFormatter::Style::Facts; }
   // Whether framers must make payload text: for the lines, or for the filter to ask for.
   bool payload_text() const { return wants_text() || filter != nullptr; }
+  // Whether framers should make typed arguments with the text: for JSON Lines records.
+  bool payload_args() const { return format.style == dlt::LineFormatter::Style::Json; }
 };
 
 class LineChain {
  public:
   LineChain(const LineSpec& spec, util::TextBuffer& text)
       : target_(text), sink_(target_, spec.format), front_(sink_, spec.filter, {}, spec.wants_text()),
-        catalogue_(spec.catalogue), payload_text_(spec.payload_text()) {}
+        catalogue_(spec.catalogue), payload_text_(spec.payload_text()), payload_args_(spec.payload_args()) {}
   LineChain(const LineChain&) = delete;
   LineChain& operator=(const LineChain&) = delete;
 
@@ -73,6 +75,7 @@ class LineChain {
   // chain's gate.
   void attach(dlt::Framer& framer) {
     framer.set_payload_text(payload_text_);
+    framer.set_payload_args(payload_args_);
     framer.set_payload_gate(gate());
     framer.set_catalogue(catalogue_);
   }
@@ -86,6 +89,7 @@ class LineChain {
   FilterFront front_;
   const dlt::Catalogue* catalogue_;
   bool payload_text_;
+  bool payload_args_;
   std::uint64_t base_ = 0;
 };
 

@@ -68,6 +68,7 @@ struct Pipeline {
   // Sets up `framer` to make payload text as this pipeline needs it.
   void attach(dlt::Framer& framer) const {
     framer.set_payload_text(payload_text());  // the gate, if any, says for which
+    framer.set_payload_args(sink.wants_json_args());
     framer.set_payload_gate(gate());
     framer.set_catalogue(catalogue);
   }

@@ -163,7 +163,9 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       continue;
     }
     if (text) text->clear();
-    if (!check_payload(m, text)) {
+    util::TextBuffer* const args = text && make_args_ ? args_.get() : nullptr;
+    if (args) args->clear();
+    if (!(args ? check_payload_with_args(m, *text, *args) : check_payload(m, text))) {
       skip(base + i, discard_step_, kReasonInvalidPacket);
       i += discard_step_;
       continue;

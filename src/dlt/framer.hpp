@@ -75,6 +75,14 @@ class Framer {
   // The same, writing the text into `shared` (≥ 64 KiB), which many framers decoding one
   // at a time may share — a capture has one framer per flow.
   void set_payload_text(util::TextBuffer* shared) { text_ = shared; }
+  // When on, a verbose message that carries its payload text carries its typed arguments as
+  // a JSON record writes them too (Message::payload_args), made in the same walk: for a
+  // JSON Lines output, whose record then walks no payload. Needs payload text; not in a
+  // sink's line (InPlaceLines: text lines only). Off by default.
+  void set_payload_args(bool on) {
+    if (on && !args_) args_ = std::make_unique<util::TextBuffer>(util::TextBuffer::kLineBytes);
+    make_args_ = on;
+  }
 
   // Asks `gate` (or nobody, if null: everything is wanted) per message what its payload is
   // needed for; see dlt::PayloadGate. In file and serial framing, a message the gate needs
@@ -169,6 +177,8 @@ class Framer {
   const PayloadGate* quick_gate_ = nullptr;     // gate_, if its drops_unparsed may say true
   const Catalogue* catalogue_ = nullptr;        // describes non-verbose messages, or null
   std::unique_ptr<util::TextBuffer> own_text_;  // made on first set_payload_text(true)
+  std::unique_ptr<util::TextBuffer> args_;      // made on first set_payload_args(true)
+  bool make_args_ = false;                      // see set_payload_args
   static inline const std::atomic<bool> kNeverStop{false};
   const std::atomic<bool>* stop_ = &kNeverStop;       // see set_stop_flag
   const std::atomic<bool>* interrupt_ = &kNeverStop;  // see set_interrupt_flag

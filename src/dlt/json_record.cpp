@@ -70,9 +70,57 @@ constexpr std::size_t kPlaceBound = 128;
 
 namespace {
 // Keys and punctuation 190, device time 11, counter 3, ids 3 × 10, session 11, kind 13,
-// type and subtype 24 (a fixed copy), numbers 2 + 2 + 10 + 10, and the 8-byte stores of
-// the number writers 8 < 320.
-constexpr std::size_t kHeadBound = 320;
+// the type's fields 80 (a fixed copy of their slot), numbers 10 + 10, and the 8-byte
+// stores of the number writers 8 < 384.
+constexpr std::size_t kHeadBound = 384;
+}  // namespace
+
+namespace {
+// `,"type":…,"subtype":…,"mstp":…,"mtin":…` of a message whose line shows type `type`
+// (dlt::type_text) and whose MSIN byte is `msin`, at p (at most 80 bytes); returns the end.
+char* put_type_fields(char* p, std::string_view type, unsigned msin) {
+  if (type.empty()) return put_literal(p, ",\"type\":null,\"subtype\":null,\"mstp\":null,\"mtin\":null");
+  const std::size_t space = type_space(type);  // every type text has one
+  p = put_literal(p, ",\"type\":\"");
+  std::memcpy(p, type.data(), space);
+  p += space;
+  if (space + 1 >= type.size()) {
+    p = put_literal(p, "\",\"subtype\":null");
+  } else {
+    p = put_literal(p, "\",\"subtype\":\"");
+    std::memcpy(p, type.data() + space + 1, type.size() - space - 1);
+    p += type.size() - space - 1;
+    *p++ = '"';
+  }
+  p = put_literal(p, ",\"mstp\":");
+  p = util::put_u8(p, (msin >> 1) & 7);
+  p = put_literal(p, ",\"mtin\":");
+  return util::put_u8(p, msin >> 4);
+}
+
+// Those fields of every MSIN byte, made once: a record copies its slot at a fixed size
+// instead of finding the type's space and printing two numbers.
+struct TypeFields {
+  char text[80] = {};  // zero padded
+  std::uint8_t size = 0;
+};
+struct TypeFieldTable {
+  // By the MSIN byte: the type text of its MSTP (modulo 4, as a catalogue frame's type shows
+  // it) and MTIN, mstp and mtin its own.
+  TypeFields of_msin[256];
+  TypeFields none;  // a line without a type (no extended header, MSTP above 3)
+  TypeFieldTable() {
+    char buffer[128];  // put_u8 stores 4 bytes at the end
+    const auto fill = [&buffer](TypeFields& f, std::string_view type, unsigned msin) {
+      const std::size_t n = static_cast<std::size_t>(put_type_fields(buffer, type, msin) - buffer);
+      std::memcpy(f.text, buffer, n);
+      f.size = static_cast<std::uint8_t>(n);
+    };
+    for (unsigned msin = 0; msin < 256; ++msin) fill(of_msin[msin], type_text((msin >> 1) & 3, msin >> 4), msin);
+    fill(none, {}, 0);
+  }
+};
+const TypeFieldTable kTypeFields;  // type_text's table is constant: no order of initialisation
 }  // namespace
 
 void JsonRecordFormatter::format(const Message& m, std::string_view input, util::TextBuffer& out) {
@@ -111,28 +159,11 @@ void JsonRecordFormatter::format(const Message& m, std::string_view input, util:
       : m.kind == PayloadKind::NonVerbose ? put_literal(p, ",\"kind\":\"non-verbose\"")
                                           : put_literal(p, ",\"kind\":\"control\"");
   // The type: `log error` → type `log`, subtype `error` (null when the line shows none).
-  const std::string_view type = type_text(m);
-  if (type.empty()) {
-    p = put_literal(p, ",\"type\":null,\"subtype\":null,\"mstp\":null,\"mtin\":null");
-  } else {
-    const std::size_t space = type_space(type);  // every type text has one
-    p = put_literal(p, ",\"type\":\"");
-    std::memcpy(p, type.data(), kTypeTextReadable);  // a fixed size: kTypeTextReadable may be read
-    p += space;
-    if (space + 1 >= type.size()) {
-      p = put_literal(p, "\",\"subtype\":null");
-    } else {
-      p = put_literal(p, "\",\"subtype\":\"");
-      std::memcpy(p, type.data() + space + 1, kTypeTextReadable - space - 1);
-      p += type.size() - space - 1;
-      *p++ = '"';
-    }
-    const unsigned msin = m.frame ? m.frame->msin : m.msin;
-    p = put_literal(p, ",\"mstp\":");
-    p = util::put_u8(p, (msin >> 1) & 7);
-    p = put_literal(p, ",\"mtin\":");
-    p = util::put_u8(p, msin >> 4);
-  }
+  const TypeFields& type = m.frame                                      ? kTypeFields.of_msin[m.frame->msin]
+                           : !m.has_extended || ((m.msin >> 1) & 7) > 3 ? kTypeFields.none
+                                                                        : kTypeFields.of_msin[m.msin];
+  std::memcpy(p, type.text, sizeof type.text);  // a fixed size: the slot is zero padded
+  p += type.size;
   p = put_literal(p, ",\"message_id\":");
   if (m.kind == PayloadKind::NonVerbose) p = util::put_u64(p, nonverbose_message_id(m.payload, m.big_endian));
   else p = put_literal(p, "null");
@@ -148,7 +179,11 @@ void JsonRecordFormatter::format(const Message& m, std::string_view input, util:
   append_json_printable(out, text);  // a line's text: UTF-8 without controls
   out.append("\",\"args\":[");
   switch (m.kind) {
-    case PayloadKind::Verbose: format_verbose_json(m.payload, m.big_endian, m.noar, out); break;
+    case PayloadKind::Verbose:
+      // Made by the framer in the walk that made the text, when it was asked to.
+      if (m.has_payload_args) out.append(m.payload_args);
+      else format_verbose_json(m.payload, m.big_endian, m.noar, out);
+      break;
     case PayloadKind::NonVerbose:
       if (m.frame_decodes && m.frame) {
         format_frame_args_json(*m.frame, m.payload.subspan(4), m.big_endian, out);

@@ -66,6 +66,11 @@ struct Message {
   // The payload's text when the framer made it while validating (see parse_packet).
   bool has_payload_text = false;
   std::string_view payload_text;
+  // A verbose payload's typed arguments as a JSON record writes them (the elements of its
+  // "args", without the brackets), when the framer made them in the walk that made the
+  // text (Framer::set_payload_args). Wherever payload_text is dropped, so are these.
+  bool has_payload_args = false;
+  std::string_view payload_args;
   // In a run over time (app/sort/sorted_run.hpp) whose output names files by lifecycle
   // (%LC%): the number of the message's lifecycle in the run (1, 2, …); else 0. Not
   // the framer's: the run sets it.

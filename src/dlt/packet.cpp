@@ -89,10 +89,26 @@ void parse_headers(std::span<const std::uint8_t> packet, Message& m) {
   }
   m.payload = packet.subspan(at);
   m.frame = nullptr;
+  m.has_payload_args = false;
   m.kind = kKinds[m.has_extended][((m.msin >> 1) & 7) == static_cast<unsigned>(MessageType::Control)][m.msin & 1];
 }
 
 bool check_payload_into(const Message& m, util::TextBuffer& out) { return check_payload_kind(m, &out); }
+
+bool check_payload_with_args(Message& m, util::TextBuffer& payload_text, util::TextBuffer& payload_args) {
+  if (m.kind != PayloadKind::Verbose) return check_payload(m, &payload_text);
+  const unsigned mstp = (m.msin >> 1) & 7;
+  const unsigned mtin = m.msin >> 4;
+  if (mtin == 0 || mstp > 3 || !format_verbose_with_json(m.payload, m.big_endian, m.noar, payload_text, payload_args)) {
+    m.has_payload_text = false;
+    return false;
+  }
+  m.has_payload_text = true;
+  m.payload_text = payload_text.view();
+  m.has_payload_args = true;
+  m.payload_args = payload_args.view();
+  return true;
+}
 
 bool check_payload(Message& m, util::TextBuffer* payload_text) {
   if (m.frame) [[unlikely]] {  // a non-verbose message of a catalogue: always valid

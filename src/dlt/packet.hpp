@@ -74,7 +74,14 @@ void parse_headers(std::span<const std::uint8_t> packet, Message& m);
 // packet is invalid. With `payload_text`, the text is produced in the same walk (appended
 // to *payload_text, which the caller clears) and m.payload_text points at it; without,
 // m.has_payload_text is false and the text can be made later with format_payload_text.
+// m.has_payload_args stays as parse_headers left it (false).
 bool check_payload(Message& m, util::TextBuffer* payload_text);
+
+// check_payload with payload text, and for a verbose payload its typed arguments as a JSON
+// record writes them made in the same walk too (appended to `payload_args`, which the
+// caller clears; m.payload_args points at them, m.has_payload_args is set). Other kinds:
+// check_payload (no arguments).
+bool check_payload_with_args(Message& m, util::TextBuffer& payload_text, util::TextBuffer& payload_args);
 
 // Validates the payload as check_payload does and appends its text to `out` in the same
 // walk (a line being written in place: see dlt::InPlaceLines); m.has_payload_text is not

@@ -97,20 +97,25 @@ inline bool plain(std::uint8_t b) {
 // bytes that are not ASCII (to be decoded).
 constexpr util::StopBytes kJsonStops{'"', '\\', '"', true};
 
+// Writes the single-byte character p[i] as `kShown` shows it at o[k]; advances i by one
+// and k.
+template <bool kIso15, Shown kShown>
+[[gnu::always_inline]] inline void single_byte_step(char* o, const std::uint8_t* p, std::size_t& i, std::size_t& k) {
+  const std::uint8_t b = p[i++];
+  if (plain<kShown>(b)) {
+    o[k++] = static_cast<char>(b);
+  } else if (b < 0xA0) {  // C0 controls, DEL, C1 controls (and JSON's quote and backslash)
+    put_special<kShown>(o, k, b);
+  } else {
+    // (A no-break space shows as a space in a line; a JSON value keeps it.)
+    put_code_point(o, k, kIso15 && (kShown == Shown::Line || b != 0xA0) ? iso8859_15_code_point(b) : b);
+  }
+}
+
 template <bool kIso15, Shown kShown = Shown::Line>
 void append_single_byte_text(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
   char* o = out.reserve(n * kExpansion<kShown>);
-  const auto step = [o, p](std::size_t& i, std::size_t& k) {
-    const std::uint8_t b = p[i++];
-    if (plain<kShown>(b)) {
-      o[k++] = static_cast<char>(b);
-    } else if (b < 0xA0) {  // C0 controls, DEL, C1 controls (and JSON's quote and backslash)
-      put_special<kShown>(o, k, b);
-    } else {
-      // (A no-break space shows as a space in a line; a JSON value keeps it.)
-      put_code_point(o, k, kIso15 && (kShown == Shown::Line || b != 0xA0) ? iso8859_15_code_point(b) : b);
-    }
-  };
+  const auto step = [o, p](std::size_t& i, std::size_t& k) { single_byte_step<kIso15, kShown>(o, p, i, k); };
   std::size_t k;
   if constexpr (kShown == Shown::Json) {
     // A value's `€` or escape sends only itself down the byte step (16 bytes at a time).
@@ -133,6 +138,58 @@ void append_latin1(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) 
 }
 
 namespace {
+// Writes the UTF-8 character (or maximal invalid subpart) at p[i] of [p, p+n) as `kShown`
+// shows it at o[k]; advances i past it and k; sets `replaced` if it was invalid. How far i
+// goes depends on the bytes alone, not on kShown.
+template <Shown kShown>
+[[gnu::always_inline]] inline void utf8_step(char* o, const std::uint8_t* p, std::size_t n, std::size_t& i,
+                                             std::size_t& k, bool& replaced) {
+  std::uint8_t b = p[i];
+  if (b < 0x80) {
+    if (plain<kShown>(b)) o[k++] = static_cast<char>(b);
+    else put_special<kShown>(o, k, b);  // C0 controls, DEL (JSON: also `"` and `\`)
+    ++i;
+    return;
+  }
+  // Expected continuation count and the allowed range of the second byte (Unicode
+  // table 3-7, "well-formed UTF-8 byte sequences").
+  int need;
+  std::uint8_t lo = 0x80, hi = 0xBF;
+  if (b >= 0xC2 && b <= 0xDF) need = 1;
+  else if (b == 0xE0) need = 2, lo = 0xA0;
+  else if (b >= 0xE1 && b <= 0xEC) need = 2;
+  else if (b == 0xED) need = 2, hi = 0x9F;
+  else if (b >= 0xEE && b <= 0xEF) need = 2;
+  else if (b == 0xF0) need = 3, lo = 0x90;
+  else if (b >= 0xF1 && b <= 0xF3) need = 3;
+  else if (b == 0xF4) need = 3, hi = 0x8F;
+  else need = -1;
+  std::size_t j = i + 1;
+  int got = 0;
+  if (need > 0) {
+    while (got < need && j < n) {
+      std::uint8_t c = p[j];
+      bool ok = got == 0 ? (c >= lo && c <= hi) : (c >= 0x80 && c <= 0xBF);
+      if (!ok) break;
+      ++got;
+      ++j;
+    }
+  }
+  if (need > 0 && got == need) {
+    if (b == 0xC2 && p[i + 1] < 0xA0) {
+      put_special<kShown>(o, k, p[i + 1]);  // a C1 control (U+0080-U+009F), as the single-byte decoders show it
+    } else if (kShown == Shown::Json && need == 2 && is_line_separator(p + i)) {
+      put_separator_escape(o, k, p[i + 2]);
+    } else {
+      for (std::size_t t = i; t < j; ++t) o[k++] = static_cast<char>(p[t]);
+    }
+  } else {
+    put_code_point(o, k, 0xFFFD);  // one replacement per maximal invalid subpart
+    replaced = true;
+  }
+  i = j;
+}
+
 // Returns whether a byte was replaced by U+FFFD.
 template <Shown kShown>
 bool append_utf8_as(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
@@ -140,50 +197,7 @@ bool append_utf8_as(util::TextBuffer& out, const std::uint8_t* p, std::size_t n)
   char* o = out.reserve(n * kExpansion<kShown>);
   bool replaced = false;
   const auto step = [o, p, n, &replaced](std::size_t& i, std::size_t& k) {
-    std::uint8_t b = p[i];
-    if (b < 0x80) {
-      if (plain<kShown>(b)) o[k++] = static_cast<char>(b);
-      else put_special<kShown>(o, k, b);  // C0 controls, DEL (JSON: also `"` and `\`)
-      ++i;
-      return;
-    }
-    // Expected continuation count and the allowed range of the second byte (Unicode
-    // table 3-7, "well-formed UTF-8 byte sequences").
-    int need;
-    std::uint8_t lo = 0x80, hi = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF) need = 1;
-    else if (b == 0xE0) need = 2, lo = 0xA0;
-    else if (b >= 0xE1 && b <= 0xEC) need = 2;
-    else if (b == 0xED) need = 2, hi = 0x9F;
-    else if (b >= 0xEE && b <= 0xEF) need = 2;
-    else if (b == 0xF0) need = 3, lo = 0x90;
-    else if (b >= 0xF1 && b <= 0xF3) need = 3;
-    else if (b == 0xF4) need = 3, hi = 0x8F;
-    else need = -1;
-    std::size_t j = i + 1;
-    int got = 0;
-    if (need > 0) {
-      while (got < need && j < n) {
-        std::uint8_t c = p[j];
-        bool ok = got == 0 ? (c >= lo && c <= hi) : (c >= 0x80 && c <= 0xBF);
-        if (!ok) break;
-        ++got;
-        ++j;
-      }
-    }
-    if (need > 0 && got == need) {
-      if (b == 0xC2 && p[i + 1] < 0xA0) {
-        put_special<kShown>(o, k, p[i + 1]);  // a C1 control (U+0080-U+009F), as the single-byte decoders show it
-      } else if (kShown == Shown::Json && need == 2 && is_line_separator(p + i)) {
-        put_separator_escape(o, k, p[i + 2]);
-      } else {
-        for (std::size_t t = i; t < j; ++t) o[k++] = static_cast<char>(p[t]);
-      }
-    } else {
-      put_code_point(o, k, 0xFFFD);  // one replacement per maximal invalid subpart
-      replaced = true;
-    }
-    i = j;
+    utf8_step<kShown>(o, p, n, i, k, replaced);
   };
   std::size_t k;
   if constexpr (kShown == Shown::Json) {
@@ -205,6 +219,35 @@ void append_utf8(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
 
 bool append_json_utf8(util::TextBuffer& out, const std::uint8_t* p, std::size_t n) {
   return append_utf8_as<Shown::Json>(out, p, n);
+}
+
+bool append_text_and_json(util::TextBuffer& text, util::TextBuffer& json, const std::uint8_t* p, std::size_t n,
+                          bool utf8) {
+  char* const o = text.reserve(n * kExpansion<Shown::Line>);
+  char* const j = json.reserve(n * kExpansion<Shown::Json>);
+  std::size_t i = 0, k = 0, kj = 0;
+  bool replaced = false;
+  // The bytes a JSON value copies as they are, a line copies too; each of the others
+  // advances both steps alike (by the bytes alone), the line's step from a copy of i.
+  for (;;) {
+    const std::size_t copied = util::copy_until_stop_twice<kJsonStops>(o + k, j + kj, p + i, n - i);
+    i += copied;
+    k += copied;
+    kj += copied;
+    if (i >= n) break;
+    std::size_t at = i;
+    if (utf8) {
+      bool line_replaced = false;
+      utf8_step<Shown::Line>(o, p, n, at, k, line_replaced);
+      utf8_step<Shown::Json>(j, p, n, i, kj, replaced);
+    } else {
+      single_byte_step<true, Shown::Line>(o, p, at, k);
+      single_byte_step<true, Shown::Json>(j, p, i, kj);
+    }
+  }
+  text.advance(k);
+  json.advance(kj);
+  return replaced;
 }
 
 void append_json_string_value(util::TextBuffer& out, const std::uint8_t* p, std::size_t n, bool utf8) {

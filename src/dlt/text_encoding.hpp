@@ -43,6 +43,14 @@ inline bool append_json_utf8(util::TextBuffer& out, std::string_view s) {
 // that goes with it (docs/json-records.md).
 void append_json_string_value(util::TextBuffer& out, const std::uint8_t* p, std::size_t n, bool utf8);
 
+// Both of a string argument's texts at once (UTF-8 if `utf8`, else ISO-8859-15): the line's
+// (append_utf8, append_iso8859_15) appended to `text` and the JSON string's contents
+// (append_json_utf8, append_json_iso8859_15) to `json`, the same bytes as those write, in
+// one scan. Returns whether bytes were replaced (as append_json_utf8; false for
+// ISO-8859-15).
+bool append_text_and_json(util::TextBuffer& text, util::TextBuffer& json, const std::uint8_t* p, std::size_t n,
+                          bool utf8);
+
 // The contents of a JSON string for text that is valid UTF-8 without controls (a line's
 // text, an input name as util::printable shows it): only `"`, `\`, U+2028 and U+2029 are
 // escaped.

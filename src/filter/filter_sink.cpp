@@ -151,6 +151,8 @@ void FilterSink::hold(const dlt::Message& m) {
   h.message = m;
   h.message.has_payload_text = false;  // the text (if any) lives in a buffer that moves on
   h.message.payload_text = {};
+  h.message.has_payload_args = false;  // the same
+  h.message.payload_args = {};
   std::uint8_t* base = ring_.get() + h.at;
   std::memcpy(base, m.raw.data(), m.raw.size());
   std::size_t packet_at;

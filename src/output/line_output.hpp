@@ -74,6 +74,9 @@ class LineOutput : public dlt::FramerSink {
 
   // Whether messages must carry their payload text (text outputs print it).
   virtual bool wants_text() const = 0;
+  // Whether messages that carry their payload text should carry their typed arguments as
+  // JSON too (dlt::Framer::set_payload_args): JSON Lines records print them.
+  virtual bool wants_json_args() const { return false; }
   // For text outputs that can take lines formatted elsewhere (parallel decoding): their
   // format; null when each event must pass through on_message/on_skip.
   virtual const dlt::LineFormatter::Options* block_format() const { return nullptr; }

@@ -43,6 +43,7 @@ class TextSink final : public LineOutput, private dlt::InPlaceLines {
     formatter_.set_input(name);
   }
   bool wants_text() const override { return true; }
+  bool wants_json_args() const override { return options_.style == dlt::LineFormatter::Style::Json; }
   bool wrote(const util::FileIdentity& file) const override { return target_.wrote(file); }
   const dlt::LineFormatter::Options* block_format() const override {
     return target_.takes_blocks() ? &options_ : nullptr;

@@ -61,10 +61,20 @@ struct StopBytes {
 // (n when there is none). Reads only within [p, p+n); writes within [o, o+n), possibly
 // past the count (bytes the caller overwrites: it writes on from o + count). Sixteen bytes
 // at a time (SSE2), then eight, the tail as the last 16 or 8 bytes overlapping those
-// copied; a text of fewer than 8 bytes is left to the caller (0). Without SSE2 it leaves
-// everything to the caller.
+// copied; a text of fewer than 8 bytes byte by byte. Without SSE2 it leaves everything to
+// the caller (0).
 template <StopBytes kStop>
-inline std::size_t copy_until_stop(char* o, const std::uint8_t* p, std::size_t n) {
+inline std::size_t copy_until_stop(char* o, const std::uint8_t* p, std::size_t n);
+
+// The same, copying to two outputs at once (o and o2, each as copy_until_stop writes o):
+// two texts that show these bytes alike.
+template <StopBytes kStop>
+inline std::size_t copy_until_stop_twice(char* o, char* o2, const std::uint8_t* p, std::size_t n);
+
+namespace detail {
+// copy_until_stop's scan; `Outs` are the outputs it copies to.
+template <StopBytes kStop, typename... Outs>
+inline std::size_t copy_until_stop_to(const std::uint8_t* p, std::size_t n, Outs... outs) {
 #if defined(__SSE2__)
   const auto stops = [](__m128i x) {
     __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(kStop.a))),
@@ -77,35 +87,60 @@ inline std::size_t copy_until_stop(char* o, const std::uint8_t* p, std::size_t n
   };
   const auto load16 = [p](std::size_t at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)); };
   const auto load8 = [p](std::size_t at) { return _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p + at)); };
+  const auto store16 = [outs...](std::size_t at, __m128i x) {
+    (_mm_storeu_si128(reinterpret_cast<__m128i*>(outs + at), x), ...);
+  };
+  const auto store8 = [outs...](std::size_t at, __m128i x) {
+    (_mm_storel_epi64(reinterpret_cast<__m128i*>(outs + at), x), ...);
+  };
   if (n >= 16) {
     std::size_t i = 0;
     for (; i + 16 <= n; i += 16) {
       const __m128i x = load16(i);
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + i), x);
+      store16(i, x);
       if (const unsigned hit = stops(x)) return i + static_cast<unsigned>(__builtin_ctz(hit));
     }
     if (i == n) return n;
     // The last 16 bytes: those before i passed already, so a hit is in the tail.
     const __m128i x = load16(n - 16);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(o + n - 16), x);
+    store16(n - 16, x);
     const unsigned hit = stops(x);
     return hit ? n - 16 + static_cast<unsigned>(__builtin_ctz(hit)) : n;
   }
   if (n >= 8) {
     __m128i x = load8(0);
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(o), x);
+    store8(0, x);
     unsigned hit = stops(x) & 0xFF;
     if (hit || n == 8) return hit ? static_cast<unsigned>(__builtin_ctz(hit)) : n;
     x = load8(n - 8);
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(o + n - 8), x);
+    store8(n - 8, x);
     hit = stops(x) & 0xFF;
     return hit ? n - 8 + static_cast<unsigned>(__builtin_ctz(hit)) : n;
   }
-  return 0;
+  // Fewer than 8 bytes (a VARI name, a short value), byte by byte: a byte loop here is
+  // cheaper than the caller's step for each of them.
+  std::size_t i = 0;
+  for (; i < n; ++i) {
+    const std::uint8_t b = p[i];
+    if (b == kStop.a || b == kStop.b || b == kStop.c || (kStop.non_printable && (b < 0x20 || b >= 0x7F))) break;
+    ((outs[i] = static_cast<char>(b)), ...);
+  }
+  return i;
 #else
-  (void)o, (void)p, (void)n;
+  (void)p, (void)n, ((void)outs, ...);
   return 0;
 #endif
+}
+}  // namespace detail
+
+template <StopBytes kStop>
+inline std::size_t copy_until_stop(char* o, const std::uint8_t* p, std::size_t n) {
+  return detail::copy_until_stop_to<kStop>(p, n, o);
+}
+
+template <StopBytes kStop>
+inline std::size_t copy_until_stop_twice(char* o, char* o2, const std::uint8_t* p, std::size_t n) {
+  return detail::copy_until_stop_to<kStop>(p, n, o, o2);
 }
 
 // Writes [p, p+n) to o as `step` writes each byte: the bytes before a stop byte (kStop)

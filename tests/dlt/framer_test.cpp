@@ -2,11 +2,14 @@
 
 #include <gtest/gtest.h>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "dlt/catalogue.hpp"
 #include "dlt/line_formatter.hpp"
 #include "dlt/packet.hpp"
 #include "dlt/packet_builder.hpp"
+#include "dlt/verbose_payload.hpp"
 #include "output/buffer_sink.hpp"
 
 using namespace dltdump;
@@ -520,5 +523,54 @@ TEST(Framer, InterruptStopsBeforeTheNextPacketAndDeliversNothingMore) {
     EXPECT_TRUE(framer.interrupted()) << chunk;
     EXPECT_EQ(c.messages, 3) << chunk;
     EXPECT_EQ(c.skips, 0) << chunk;
+  }
+}
+
+namespace {
+// What a framer delivers of each message: whether it carries JSON arguments, and those it
+// carries (or, without, what format_verbose_json makes of the payload).
+struct CollectArgs : dlt::FramerSink {
+  std::vector<std::string> carried, made;
+  void on_message(const dlt::Message& m) override {
+    carried.push_back(m.has_payload_args ? std::string(m.payload_args) : "-");
+    util::TextBuffer json;
+    if (m.kind == dlt::PayloadKind::Verbose) dlt::format_verbose_json(m.payload, m.big_endian, m.noar, json);
+    made.emplace_back(json.view());
+  }
+  void on_skip(const dlt::SkipRecord&) override {}
+};
+}  // namespace
+
+// With set_payload_args, each verbose message carries its typed JSON arguments, made in the
+// walk that made its text (a JSON Lines record then walks no payload); non-verbose and
+// control messages, invalid payloads, and framers without it or without text carry none.
+TEST(Framer, PayloadArgsAreTheJsonArgumentsOfVerboseMessages) {
+  PacketSpec nv;
+  nv.msin = 0x40;  // non-verbose
+  PacketSpec two = {};
+  two.noar = 2;
+  const Bytes in = cat({storage(message("one \"quoted\"")), storage(packet(nv, {1, 0, 0, 0, 7})),
+                        storage(packet(two, cat({arg_uint(42, 2, false), arg_string("two", false, true)}))),
+                        storage(packet(two, arg_uint(1, 1, false)))});
+  for (const bool args : {true, false}) {
+    for (const bool text : {true, false}) {
+      CollectArgs c;
+      dlt::Framer framer(StreamFormat::File);
+      framer.set_payload_text(text);
+      framer.set_payload_args(args);
+      framer.feed({in.data(), in.size()}, c);
+      framer.finish(c);
+      ASSERT_EQ(c.carried.size(), 3u) << "the packet of two arguments holding one is skipped";
+      if (args && text) {
+        EXPECT_EQ(c.carried[0], c.made[0]);
+        EXPECT_EQ(c.carried[0], R"({"type":"string","coding":"ascii","value":"one \"quoted\""})");
+        EXPECT_EQ(c.carried[1], "-");
+        EXPECT_EQ(c.carried[2], c.made[2]);
+        EXPECT_EQ(c.carried[2],
+                  R"({"type":"uint","bits":16,"value":42},{"type":"string","coding":"utf8","value":"two"})");
+      } else {
+        EXPECT_EQ(c.carried, std::vector<std::string>(3, "-"));
+      }
+    }
   }
 }

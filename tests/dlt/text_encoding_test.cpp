@@ -149,3 +149,63 @@ TEST(TextEncoding, JsonValuesEscapeAtEveryPlaceOfAText) {
     }
   }
 }
+
+// append_text_and_json (one scan for a string argument's line text and JSON value, as the
+// framer makes them for JSON Lines) writes what the four writers write apart, wherever an
+// escape, a replacement or a multi-byte character falls against its 16- and 8-byte blocks:
+// random strings of 0..80 bytes drawn from plain letters, quotes, backslashes, controls,
+// DEL, C1, NBSP, €, lead and continuation bytes and U+2028's, for both codings.
+TEST(TextEncoding, TextAndJsonInOneScanEqualTheWritersApart) {
+  const std::vector<std::vector<std::uint8_t>> pieces = {{'a'},
+                                                         {'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'},
+                                                         {'"'},
+                                                         {'\\'},
+                                                         {0x00},
+                                                         {0x1F},
+                                                         {0x7F},
+                                                         {0x85},
+                                                         {0xA0},
+                                                         {0xA4},
+                                                         {0xFF},
+                                                         {0xC3, 0xBC},
+                                                         {0xE2, 0x82, 0xAC},
+                                                         {0xE2, 0x80, 0xA8},
+                                                         {0xE2, 0x80, 0xA9},
+                                                         {0xE2, 0x80},
+                                                         {0xF0, 0x9F, 0x98, 0x80},
+                                                         {0xC2, 0x85},
+                                                         {0xED, 0xA0, 0x80},
+                                                         {0x80},
+                                                         {' '}};
+  std::uint32_t state = 12345;
+  const auto next = [&state] {
+    state = state * 1103515245u + 12345u;
+    return state >> 16;
+  };
+  for (int round = 0; round < 4000; ++round) {
+    std::vector<std::uint8_t> s;
+    const std::size_t target = next() % 81;
+    while (s.size() < target) {
+      const auto& piece = pieces[next() % pieces.size()];
+      s.insert(s.end(), piece.begin(), piece.end());
+    }
+    for (const bool utf8 : {false, true}) {
+      util::TextBuffer line, json, both_line, both_json;
+      bool replaced = false;
+      if (utf8) {
+        dlt::append_utf8(line, s.data(), s.size());
+        replaced = dlt::append_json_utf8(json, s.data(), s.size());
+      } else {
+        dlt::append_iso8859_15(line, s.data(), s.size());
+        dlt::append_json_iso8859_15(json, s.data(), s.size());
+      }
+      both_line.append("<");  // what the buffers held before stays
+      both_json.append("<");
+      const bool both_replaced = dlt::append_text_and_json(both_line, both_json, s.data(), s.size(), utf8);
+      const std::string input(s.begin(), s.end());
+      EXPECT_EQ(both_line.view(), "<" + std::string(line.view())) << "utf8 " << utf8 << ", input " << input;
+      EXPECT_EQ(both_json.view(), "<" + std::string(json.view())) << "utf8 " << utf8 << ", input " << input;
+      EXPECT_EQ(both_replaced, replaced) << "utf8 " << utf8 << ", input " << input;
+    }
+  }
+}

@@ -11,12 +11,20 @@ using namespace dltdump::test;
 namespace {
 // The text of a payload, or nullopt when it is invalid. Checks that validation and
 // formatting agree.
+// Checks too that the walk making the text and the JSON arguments at once (the framer's for
+// JSON Lines) agrees with both walks apart.
 std::optional<std::string> decode(const Bytes& payload, bool be, unsigned noar) {
   bool valid = dlt::validate_verbose(payload, be, static_cast<std::uint8_t>(noar));
   util::TextBuffer t;
   bool formatted = dlt::format_verbose(payload, be, static_cast<std::uint8_t>(noar), t);
   EXPECT_EQ(valid, formatted);
+  util::TextBuffer both_text, both_json;
+  EXPECT_EQ(dlt::format_verbose_with_json(payload, be, static_cast<std::uint8_t>(noar), both_text, both_json), valid);
   if (!valid) return std::nullopt;
+  util::TextBuffer json;
+  EXPECT_TRUE(dlt::format_verbose_json(payload, be, static_cast<std::uint8_t>(noar), json));
+  EXPECT_EQ(both_text.view(), t.view());
+  EXPECT_EQ(both_json.view(), json.view());
   return std::string(t.view());
 }
 Bytes ti(std::uint32_t v, bool be) {
@@ -114,6 +122,14 @@ TEST_P(BothOrders, Strings) {
             "Grüße");
   EXPECT_EQ(decode(arg_string("\xFF", be, true), be, 1), "\xEF\xBF\xBD");
   EXPECT_EQ(decode(cat({arg_string("", be), arg_string("x", be)}), be, 2), " x");
+  // What a JSON value escapes or replaces and a line shows otherwise (decode compares the
+  // one walk that makes both with the walks apart): quotes, controls, NBSP, U+2028.
+  EXPECT_EQ(decode(arg_string("say \"hi\" \\ \x01\x7F\xA0 long enough to take blocks", be), be, 1),
+            "say \"hi\" \\ ..  long enough to take blocks");
+  EXPECT_EQ(decode(cat({arg_string("a\xE2\x80\xA8z \xC3\x28 \xC2\x85 \"q\" and a tail of sixteen", be, true),
+                        arg_string("\xE2\x80\xA9", be, true)}),
+                   be, 2),
+            "a\xE2\x80\xA8z \xEF\xBF\xBD( . \"q\" and a tail of sixteen \xE2\x80\xA9");
 }
 
 TEST_P(BothOrders, Raw) {
