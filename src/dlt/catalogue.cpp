@@ -1,6 +1,7 @@
 #include "dlt/catalogue.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <string>
 
@@ -128,15 +129,9 @@ StepOp by_width(StepOp first, unsigned width) {
 // What a line shows of the length of an unknown type's bytes: `(<length>)`, in lowercase
 // hexadecimal of at least two digits (as catalogue_payload.cpp's walk writes it).
 void append_length(std::string& out, std::size_t n) {
-  char digits[16];
-  int k = 0;
-  do {
-    digits[k++] = kHexDigits[n & 15];
-    n >>= 4;
-  } while (n != 0);
-  if (k < 2) digits[k++] = '0';
+  std::array<char, 16> digits;
   out += '(';
-  while (k > 0) out += digits[--k];
+  out += unknown_length_text(n, digits);
   out += ')';
 }
 

@@ -19,14 +19,8 @@ std::int64_t sign_extend(std::uint64_t v, unsigned width) {
 }
 
 void append_lowercase_hex_length(util::TextBuffer& out, std::size_t n) {
-  char digits[16];
-  int k = 0;
-  do {
-    digits[k++] = kHexDigits[n & 15];
-    n >>= 4;
-  } while (n != 0);
-  if (k < 2) digits[k++] = '0';
-  while (k > 0) out.put(digits[--k]);
+  std::array<char, 16> digits;
+  out.append(unknown_length_text(n, digits));
 }
 
 // What the walk tells its writer W about each argument, in payload order. FrameText writes
@@ -432,6 +426,16 @@ void store(std::uint8_t* p, std::uint64_t v, unsigned width, bool be) {
 }
 
 }  // namespace
+
+std::string_view unknown_length_text(std::size_t n, std::array<char, 16>& digits) {
+  std::size_t at = digits.size();  // written from the end: the least digit last
+  do {
+    digits[--at] = kHexDigits[n & 15];
+    n >>= 4;
+  } while (n != 0);
+  if (at == digits.size() - 1) digits[--at] = '0';
+  return {digits.data() + at, digits.size() - at};
+}
 
 bool frame_may_fit(const CatalogueFrame& f, std::size_t n) {
   return !f.never_fits && n >= f.least_bytes && (f.counted || n == f.least_bytes);

@@ -8,9 +8,11 @@
 // §3.3 (with the frame's ids and type: DltDump's rule).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "dlt/catalogue_frame.hpp"
@@ -19,6 +21,10 @@
 #include "util/text_buffer.hpp"
 
 namespace dltdump::dlt {
+
+// The length of an unknown type's bytes as a line shows it inside its parentheses: `n` in
+// lowercase hexadecimal of at least two digits. Writes into `digits`; returns the text.
+std::string_view unknown_length_text(std::size_t n, std::array<char, 16>& digits);
 
 // False when what `f`'s arguments need, known when the catalogue was built, rules out a
 // payload of `n` bytes after the message id; true is final for a frame without
