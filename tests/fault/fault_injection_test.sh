@@ -215,6 +215,13 @@ while_changing() {
   stop_reader
 }
 append() { cat "$1" >> "$2"; }
+# catches_stop_signals PID: the process has handlers for SIGINT and SIGTERM (signals 2 and 15:
+# bits 1 and 14 of the SigCgt mask in /proc/PID/status); false once it has ended.
+catches_stop_signals() {
+  local mask
+  mask=$(awk '/^SigCgt:/ { print $2 }' /proc/"$1"/status 2> /dev/null) || return 1
+  [ -n "$mask" ] && [ $((16#$mask & 0x4002)) -eq $((0x4002)) ]
+}
 # opened PID FILE: the process has FILE open.
 opened() {
   local fd
@@ -239,6 +246,12 @@ else
     rm -f "$work/out"
     start_reader "$work/out" 0
     launch $kind $t "$work/big.dlt"
+    # The time counts from when dltdump catches both signals: before that, on a slow
+    # machine, the default action ends a process still loading its libraries, silently.
+    for _ in $(seq 1000); do
+      catches_stop_signals "$pid" && break
+      sleep 0.005
+    done
     sleep "$(printf '0.%03d' $ms)"
     kill -s $sig $pid 2> /dev/null
     sent=$?
