@@ -49,7 +49,9 @@ class ZstdDecompressor final : public Decompressor {
                 "made with a dictionary (zstd -D), which dltdump does not take; decompress it first, e.g. "
                 "zstd -D DICT -dc FILE | dltdump -",
                 out_pos, found, true);
-          default: throw CorruptData(ZSTD_getErrorName(rc), out_pos, found);
+          // What it wrote before it found the fault is what zstd -dc writes too (a frame
+          // whose checksum fails after its last block: all of it).
+          default: throw CorruptData(ZSTD_getErrorName(rc), ob.pos, found);
         }
       }
       const bool progress = ib.pos > 0 || ob.pos > out_pos;

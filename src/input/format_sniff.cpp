@@ -171,12 +171,14 @@ std::string compressed_message(Content content, const std::string& name) {
   const bool stdin_input = name == "-";
   if (content == Content::Zip)
     return name +
-           ": a zip archive (its members are read one after another, but not by --sort, --follow or the library); "
+           ": a zip archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, --follow "
+           "or the library); "
            "extract it first (e.g. unzip -p " +
            (stdin_input ? "FILE" : name) + " | dltdump -)";
   if (content == Content::Tar)
     return name +
-           ": a tar archive (its members are read one after another, but not by --sort, --follow or the library); "
+           ": a tar archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, --follow "
+           "or the library); "
            "extract it first (e.g. tar -xf " +
            (stdin_input ? std::string("FILE") : name) + ") and name its files";
   const char* tool = content == Content::Gzip   ? "gzip"

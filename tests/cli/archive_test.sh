@@ -407,7 +407,7 @@ fi
 # --sort merges inputs it reads side by side: an archive is refused on one line.
 out=$("$DLTDUMP" --sort "$work/a.tar.gz" 2>&1); rc=$?
 expect_eq "--sort over an archive: exit 3, one line" \
-  "3:$work/a.tar.gz: a tar archive (its members are read one after another, but not by --sort, --follow or the library); extract it first (e.g. tar -xf $work/a.tar.gz) and name its files" \
+  "3:$work/a.tar.gz: a tar archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, --follow or the library); extract it first (e.g. tar -xf $work/a.tar.gz) and name its files" \
   "$rc:$out"
 
 echo "archive: $pass passed, $fails failed"

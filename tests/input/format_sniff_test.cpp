@@ -138,8 +138,8 @@ TEST(FormatSniff, Messages) {
   EXPECT_EQ(compressed_message(Content::Zstd, "-"),
             "-: zstd-compressed data; decompress it first (e.g. zstd -dc FILE | dltdump -)");
   EXPECT_EQ(compressed_message(Content::Zip, "/d/x.zip"),
-            "/d/x.zip: a zip archive (its members are read one after another, but not by --sort, --follow or the "
-            "library); extract it first (e.g. unzip -p /d/x.zip | dltdump -)");
+            "/d/x.zip: a zip archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, "
+            "--follow or the library); extract it first (e.g. unzip -p /d/x.zip | dltdump -)");
   struct Case {
     std::string name;
     std::uint64_t bytes;

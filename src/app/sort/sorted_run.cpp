@@ -364,7 +364,8 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
   std::vector<std::optional<std::size_t>> passes;
   if (config.sort) passes.emplace_back();
   else
-    for (std::size_t i = 0; i < survey.inputs.size(); ++i) passes.emplace_back(i);
+    for (std::size_t i = 0; i < survey.inputs.size(); ++i)
+      if (survey.inputs[i].opened) passes.emplace_back(i);
   auto name_of = [&](const std::optional<std::size_t>& pass) -> std::string_view {
     return pass ? std::string_view(survey.inputs[*pass].spec->path) : std::string_view("sorted");
   };

@@ -86,6 +86,7 @@ Survey survey_inputs(const DumpConfig& config, int diag_fd,
     try {
       SurveySink sink(survey.lifecycles, input);
       MessageSource source(*input.spec, config, sink);
+      input.opened = true;
       input.device = source.file().device();
       input.inode = source.file().inode();
       input.modified_ns = source.file().modified_ns();

@@ -22,6 +22,9 @@ struct InputSurvey {
   // Read to its end. Else its failure was reported; the merge takes its messages up to
   // the failure (it reads the input again, which fails there again, silently).
   bool ok = false;
+  // Opened (and sniffed) at all: an input refused at its opening (missing, an archive) is
+  // no input of the merged output, as a run without --sort shows none for it.
+  bool opened = false;
   // Where an ECU's messages in this input change lifecycle: before message `message` (its
   // index among the input's messages), ECU `ecu` is in its lifecycle of index `lifecycle`.
   // One for each ECU's first message in the input, and one per change after it; the merge
