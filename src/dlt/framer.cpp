@@ -19,7 +19,7 @@ unsigned Framer::prefix_length(StreamFormat f) {
 
 Framer::Framer(StreamFormat format, std::uint64_t start)
     : format_(format), prefix_(prefix_length(format)), discard_step_(format == StreamFormat::Network ? 1u : 4u),
-      carry_base_(start), fed_(start) {
+      carry_base_(start), fed_(start), unconfirmed_start_(format == StreamFormat::Network) {
   carry_.reserve((kConfirmPackets + 2) * (kMaxPacketBytes + 64));
 }
 
@@ -135,9 +135,10 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
     // (A packet dropped unparsed is here only because a marker may start in it.)
     if (need == PayloadGate::Need::Nothing && !dropped_unparsed && pass_over()) continue;
     util::TextBuffer* text = need == PayloadGate::Need::Text ? text_ : nullptr;
-    if (text && lines && pending_.length == 0) {
+    if (text && lines && pending_.length == 0 && !unconfirmed_start_) {
       // The payload text goes straight into the sink's line (with a skip record pending,
-      // the normal path below keeps the skip line first).
+      // the normal path below keeps the skip line first; the first packet of a network
+      // stream is confirmed there first).
       if (m.frame) [[unlikely]] {
         if (write_frame_line(m, *lines)) {
           i += h + plen;
@@ -169,12 +170,22 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       i += discard_step_;
       continue;
     }
-    if (!marker && pending_.length > 0) [[unlikely]] {
-      // Resynchronising without a marker: taken if what follows confirms it, or if nothing
-      // does but no packet inside it starts a confirmed chain either (a real packet that
-      // damage follows; a false one spans real packets).
-      Confirmation c = confirm(buf, len, i + plen, base, at_end);
-      if (c == Confirmation::No) {
+    if (!marker && (pending_.length > 0 || unconfirmed_start_)) [[unlikely]] {
+      // Resynchronising without a marker, or at the start of a network stream (which may
+      // begin inside a packet: a capture or a recording split anywhere, a connection
+      // already running): taken if what follows confirms it, or if nothing does but no
+      // packet inside it starts a confirmed chain either (a real packet that damage
+      // follows; a false one spans real packets).
+      // A header without ids (no ECU id, no extended header) is any byte of 0x20-0x3F and
+      // a length from the next two, so text makes them everywhere: such a candidate is
+      // taken only when what follows confirms it (damage after it does not do), a unit
+      // end only when the candidate is the unit's first packet (a message split across
+      // datagrams ends a unit anywhere), and it is refused when a confirmed chain starts
+      // inside it (one whose length happens to end where a real packet starts is
+      // confirmed by the real packets after it, and would swallow those inside it).
+      const bool bare = (buf[i + h] & (htyp::kWithEcuId | htyp::kUseExtendedHeader)) == 0;
+      Confirmation c = confirm(buf, len, i + plen, base, at_end, !bare || base + i == unit_start_);
+      if (c == Confirmation::No ? !bare : c == Confirmation::Yes && bare) {
         // Each position is asked once per resynchronisation (no_chain_until_: the ones
         // before it start no confirmed chain), so hostile bytes cost linear time.
         c = Confirmation::Yes;
@@ -193,6 +204,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       }
     }
     if (stop_->load(std::memory_order_relaxed)) return len;  // cut while it was read
+    unconfirmed_start_ = false;
     deliver_skip(sink);
     sink.on_message(m);
     i += h + plen;
@@ -213,10 +225,11 @@ Framer::Confirmation Framer::confirm_chain(const std::uint8_t* buf, std::size_t 
 }
 
 Framer::Confirmation Framer::confirm(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base,
-                                     bool at_end) const {
+                                     bool at_end, bool unit_end_confirms) const {
   Message next;
   for (unsigned k = 0; k < kConfirmPackets; ++k) {
-    if (base + at == unit_end_ || (at == len && at_end)) return Confirmation::Yes;  // a unit or the input ends
+    if (((k > 0 || unit_end_confirms) && base + at == unit_end_) || (at == len && at_end))
+      return Confirmation::Yes;  // a unit or the input ends
     const std::size_t avail = len - at;
     // A packet cut by the end of the input confirms nothing (a false packet's length may
     // reach anywhere); the candidate is then judged by what lies inside it.
@@ -235,7 +248,10 @@ void Framer::feed(std::span<const std::uint8_t> chunk, FramerSink& sink) {
   if (interrupted_) return;
   const std::uint64_t chunk_base = fed_;
   fed_ += chunk.size();
-  if (units_) unit_end_ = fed_;
+  if (units_) {
+    unit_start_ = chunk_base;
+    unit_end_ = fed_;
+  }
   std::size_t from = 0;  // first chunk byte not yet handled
   if (!carry_.empty()) {
     // Complete what started in earlier chunks with the head of this one; any packet that
@@ -287,6 +303,9 @@ void Framer::finish(FramerSink& sink) {
     carry_.clear();
   }
   deliver_skip(sink);
+  // What is fed after the end (a capture flow going on after a TCP gap) is a new stream,
+  // which may begin inside a packet.
+  unconfirmed_start_ = format_ == StreamFormat::Network;
 }
 
 }  // namespace dltdump::dlt

@@ -43,12 +43,17 @@ class Framer {
   // Network framing only (no marker, so it resynchronises byte by byte and any byte of
   // 0x20-0x3F may look like a header: a space in a string is a valid minimal packet whose
   // length comes from the text after it, and would swallow the real messages behind it).
-  // While a skip record is open, a packet found is taken only if what follows confirms it
+  // While a skip record is open, and for the first packet of the stream (which may begin
+  // inside a packet: a recording or capture split anywhere, a connection already running;
+  // again after finish), a packet found is taken only if what follows confirms it
   // (deviation Q29): the next kConfirmPackets packets are valid too, or the chain ends
   // where the input ends or where a unit of the sender ends (see set_units) — or, when
   // invalid bytes follow it, if no position inside it starts a confirmed chain (a real
   // packet that damage follows is taken; a false one spans real packets). Otherwise its
-  // first byte is skipped. The framer waits for the bytes this needs (at most
+  // first byte is skipped. A candidate without ids (no ECU id, no extended header: any
+  // byte of 0x20-0x3F in text starts one) is held to more: damage after it does not do,
+  // a unit end right after it confirms only if it began the unit, and a confirmed chain
+  // starting inside it refuses it. The framer waits for the bytes this needs (at most
   // kConfirmPackets more packets beyond the candidate), so the result does not depend on
   // how the input is cut into chunks.
   static constexpr unsigned kConfirmPackets = 2;
@@ -126,8 +131,9 @@ class Framer {
     no_chain_until_ = 0;
   }
   // No byte is held back (a partial packet) and no skip record is open: what comes next
-  // is framed exactly as by a new framer (network and serial framing; a file framer also
-  // remembers the last storage-header time).
+  // is framed as the continuation of the stream (exactly as by a new framer in serial
+  // framing, and in network framing until a packet is taken — the first one is confirmed —
+  // or after finish; a file framer also remembers the last storage-header time).
   bool idle() const noexcept { return carry_.empty() && pending_.length == 0; }
 
   // Prefix length before the standard header (16, 4 or 0).
@@ -147,7 +153,10 @@ class Framer {
   // Whether the bytes of buf[at, len) (stream offset base + at) confirm a packet that ends
   // at `at` (see kConfirmPackets): Yes, No, or Wait for more bytes (never when at_end).
   enum class Confirmation : std::uint8_t { Yes, No, Wait };
-  Confirmation confirm(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base, bool at_end) const;
+  // `unit_end_confirms` false: the end of a unit right at `at` does not confirm (it still
+  // does after the first packet that follows).
+  Confirmation confirm(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base, bool at_end,
+                       bool unit_end_confirms = true) const;
   // Whether a valid packet starts at `at` and is confirmed (a packet cut by the end of the
   // input is not: this looks for real packets inside a candidate).
   Confirmation confirm_chain(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base,
@@ -174,9 +183,11 @@ class Framer {
   const std::atomic<bool>* stop_ = &kNeverStop;       // see set_stop_flag
   const std::atomic<bool>* interrupt_ = &kNeverStop;  // see set_interrupt_flag
   bool interrupted_ = false;
-  bool units_ = false;                   // see set_units
-  std::uint64_t unit_end_ = UINT64_MAX;  // stream offset where the last unit fed ended
-  std::uint64_t no_chain_until_ = 0;     // stream offsets below it start no confirmed chain
+  bool units_ = false;                     // see set_units
+  std::uint64_t unit_start_ = UINT64_MAX;  // stream offset where the last unit fed began
+  std::uint64_t unit_end_ = UINT64_MAX;    // stream offset where the last unit fed ended
+  std::uint64_t no_chain_until_ = 0;       // stream offsets below it start no confirmed chain
+  bool unconfirmed_start_;                 // network framing: no packet taken since the start
 };
 
 }  // namespace dltdump::dlt

@@ -46,22 +46,36 @@ bool plausible_packet(std::span<const std::uint8_t> packet) {
   return true;
 }
 
+// How well the input's start reads as network-format packets back to back.
+enum class Chain : std::uint8_t {
+  None,  // it does not
+  // It does, but no packet has ids (neither an ECU id nor an extended header): any byte
+  // of 0x20-0x3F (text: " speed") starts such a header, whose length comes from the bytes
+  // after it, and a non-verbose payload is any bytes, so text cut out of a longer input
+  // reads as such a chain as easily as a recording of id-less messages does.
+  Bare,
+  Strong  // it does, and a packet carries ids (an ECU id or an extended header)
+};
+
 // Whether the input starts with network-format packets back to back: three, or all the
 // input holds (at least one, ending exactly at its end), or two and a last one cut short.
-bool network_chain(const HeadReader& head) {
+Chain network_chain(const HeadReader& head) {
   std::size_t at = 0;
+  bool ids = false;
+  const auto found = [&] { return ids ? Chain::Strong : Chain::Bare; };
   for (int packets = 0; packets < 3; ++packets) {
     auto h = head(at + 4);
-    if (h.size() == at) return packets > 0;
-    if (h.size() < at + 4) return packets >= 2;
+    if (h.size() == at) return packets > 0 ? found() : Chain::None;
+    if (h.size() < at + 4) return packets >= 2 ? found() : Chain::None;
     const unsigned len = dlt::standard_header_length(h.data() + at);
-    if (len == 0) return false;
+    if (len == 0) return Chain::None;
     h = head(at + len);
-    if (h.size() < at + len) return packets >= 2;
-    if (!plausible_packet(h.subspan(at, len))) return false;
+    if (h.size() < at + len) return packets >= 2 ? found() : Chain::None;
+    if (!plausible_packet(h.subspan(at, len))) return Chain::None;
+    ids = ids || (h[at] & (dlt::htyp::kWithEcuId | dlt::htyp::kUseExtendedHeader)) != 0;
     at += len;
   }
-  return true;
+  return found();
 }
 
 // Counts messages; the rest is dropped.
@@ -123,7 +137,17 @@ Content sniff_content(const HeadReader& head) {
   if (const auto t = head(kTarMagicAt + 5);
       t.size() == kTarMagicAt + 5 && std::memcmp(t.data() + kTarMagicAt, "ustar", 5) == 0)
     return Content::Tar;
-  if (network_chain(head)) return Content::DltNetwork;
+  // A chain of bare headers is taken for a network recording only when no file or serial
+  // framing decodes at a marker in the head: the markers and storage headers that decode
+  // explain the bytes; a chain of id-less packets explains nothing else.
+  switch (network_chain(head)) {
+    case Chain::Strong: return Content::DltNetwork;
+    case Chain::Bare: {
+      const Content later = marker_later(head);
+      return later == Content::Unknown ? Content::DltNetwork : later;
+    }
+    case Chain::None: break;
+  }
   return marker_later(head);
 }
 

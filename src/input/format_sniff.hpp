@@ -8,7 +8,8 @@
 // network recordings, which have no marker: the first packets must parse as valid DLT
 // packets back to back (three of them; or all the input holds, ending exactly at its end;
 // or two and a third cut short by the end), their ids printable ASCII — one packet that
-// happens to parse is not enough. Otherwise a sync marker later in the
+// happens to parse is not enough; a chain of packets none of which has ids (as text reads:
+// a space starts one) only when no marker below decodes. Otherwise a sync marker later in the
 // first 64 KiB at which the file or serial framing decodes a message (a recording cut out
 // of a longer one, or one that starts with noise) chooses that framing. Nothing of this:
 // Unknown, read as a DLT file (whose framing resynchronises on its markers).

@@ -139,19 +139,93 @@ TEST(Framer, NetworkResyncIsConfirmedByTheNextPackets) {
             "Skipped: " + std::to_string(first.size() - 10) + " bytes; Reason: Invalid packet standard header");
   // Whatever the chunks, the same lines (the framer waits for the packets that confirm).
   for (std::size_t chunk : {1u, 2u, 5u, 13u, 64u, 1000u}) EXPECT_EQ(run(StreamFormat::Network, cut, chunk), whole);
-  // Every start inside the first message that does not itself look like a header gives the
-  // 59 others. (One that does is taken as it is, unconfirmed, as any packet where no skip
-  // record is open: the framer cannot tell a stream that starts inside a packet from one
-  // that starts with one.)
-  int resynchronised = 0;
+  // Every start inside the first message gives the 59 others, also one whose first byte
+  // itself looks like a header (a space in the text): the first packet of a stream is
+  // confirmed as one found after skipped bytes is.
+  int header_like = 0;
   for (std::size_t at = 1; at < first.size(); ++at) {
-    if (dlt::standard_header_length(stream.data() + at) != 0) continue;
+    header_like += dlt::standard_header_length(stream.data() + at) != 0;
     Collect each;
-    run(StreamFormat::Network, Bytes(stream.begin() + static_cast<long>(at), stream.end()), 0, &each);
+    const Bytes from(stream.begin() + static_cast<long>(at), stream.end());
+    const std::string lines = run(StreamFormat::Network, from, 0, &each);
     EXPECT_EQ(each.messages, 59) << "cut at " << at;
-    ++resynchronised;
+    EXPECT_EQ(each.skips, 1) << "cut at " << at;
+    EXPECT_EQ(run(StreamFormat::Network, from, 7), lines) << "cut at " << at;
   }
-  EXPECT_GT(resynchronised, 20);
+  EXPECT_GT(header_like, 3);
+}
+
+// A header without ids (any byte of 0x20-0x3F) whose length happens to end where a real
+// packet starts is confirmed by the real packets after it; it is refused when a confirmed
+// chain starts inside it (the real packets it would swallow) — at the start of a stream
+// and after skipped bytes alike.
+TEST(Framer, NetworkIdLessPacketSpanningRealOnesIsRefused) {
+  Bytes real;
+  for (int i = 0; i < 10; ++i) {
+    const Bytes m = message("radar ready " + std::to_string(i), static_cast<std::uint8_t>(i));
+    real.insert(real.end(), m.begin(), m.end());
+  }
+  std::size_t five = 0;  // the first five messages' bytes
+  for (int i = 0; i < 5; ++i) five += message("radar ready " + std::to_string(i)).size();
+  const std::size_t length = 4 + five;
+  const Bytes bare{0x20, 's', static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length)};
+  for (const Bytes& before : {Bytes{}, Bytes{0xFF, 0xFF}}) {
+    Collect c;
+    const std::string lines = run(StreamFormat::Network, cat({before, bare, real}), 0, &c);
+    EXPECT_EQ(c.messages, 10) << lines;
+    EXPECT_EQ(skip_text(lines),
+              "Skipped: " + std::to_string(before.size() + 4) + " bytes; Reason: Invalid packet standard header");
+    for (std::size_t chunk : {1u, 3u, 50u})
+      EXPECT_EQ(run(StreamFormat::Network, cat({before, bare, real}), chunk), lines);
+  }
+}
+
+// What the start's confirmation must not refuse: streams of one or two packets, a unit
+// (datagram) holding one message, a stream of id-less non-verbose messages, and each new
+// stream after finish (a capture flow going on after a TCP gap) starts confirmed again.
+TEST(Framer, NetworkShortStreamsAndIdLessMessagesAreTakenAtTheStart) {
+  const Bytes one = message("speed ok");
+  Collect c1, c2;
+  run(StreamFormat::Network, one, 0, &c1);
+  EXPECT_EQ(c1.messages, 1);
+  run(StreamFormat::Network, cat({one, message("ready ok")}), 1, &c2);
+  EXPECT_EQ(c2.messages, 2);
+  EXPECT_EQ(c2.skips, 0);
+  {
+    Collect c;
+    dlt::Framer framer(StreamFormat::Network);
+    framer.set_units(true);
+    framer.feed(one, c);  // a datagram with one message: taken at once
+    EXPECT_EQ(c.messages, 1);
+  }
+  PacketSpec bare;
+  bare.ecu.clear();
+  bare.extended = false;
+  Bytes idless;
+  for (int i = 0; i < 30; ++i) {
+    const Bytes m = packet(bare, {static_cast<std::uint8_t>(i), 0, 0, 0, ' ', 's', 'p', 'e', 'e', 'd'});
+    idless.insert(idless.end(), m.begin(), m.end());
+  }
+  Collect c3;
+  run(StreamFormat::Network, idless, 0, &c3);
+  EXPECT_EQ(c3.messages, 30);
+  EXPECT_EQ(c3.skips, 0);
+  // After finish, a stream that starts inside a packet: confirmed again, not taken as is.
+  Bytes speeds;
+  for (int i = 0; i < 20; ++i) {
+    const Bytes m = message("speed is " + std::to_string(i), static_cast<std::uint8_t>(i));
+    speeds.insert(speeds.end(), m.begin(), m.end());
+  }
+  std::size_t space = 1;
+  while (dlt::standard_header_length(speeds.data() + space) == 0) ++space;  // starts like a header
+  Collect c4;
+  dlt::Framer framer(StreamFormat::Network);
+  framer.feed(one, c4);
+  framer.finish(c4);
+  framer.feed({speeds.data() + space, speeds.size() - space}, c4);
+  framer.finish(c4);
+  EXPECT_EQ(c4.messages, 1 + 19);
+  EXPECT_EQ(c4.skips, 1);
 }
 
 // A packet found while resynchronising that ends where a unit of the sender ends (a
@@ -405,8 +479,10 @@ TEST(Framer, CatalogueLineTakenBackIsBegunAgainUnrelocated) {
   s.msin = 0x40;  // non-verbose
   const Bytes fits = packet(s, {7, 0, 0, 0, 2, 0, 'h', 'i'});
   const Bytes padded = packet(s, {7, 0, 0, 0, 2, 0, 'h', 'i', 0xEE});
-  const Bytes in = cat({fits, padded, fits});
-  dlt::Framer framer(StreamFormat::Network);
+  // Serial framing: the first packet of a network stream is confirmed before it is
+  // delivered, so it is not written in place.
+  const Bytes in = cat({serial(fits), serial(padded), serial(fits)});
+  dlt::Framer framer(StreamFormat::Serial);
   framer.set_payload_text(true);
   framer.set_catalogue(&catalogue);
   framer.feed(in, sink);
@@ -416,7 +492,8 @@ TEST(Framer, CatalogueLineTakenBackIsBegunAgainUnrelocated) {
   EXPECT_EQ(sink.lines[1], "dump [7] --hi-|02 00 68 69 ee");
   EXPECT_EQ(sink.lines[2], "frame [7] hi");
   const std::uint64_t off = sink.offset;
-  EXPECT_EQ(sink.ended, (std::vector<std::uint64_t>{off, off + fits.size(), off + fits.size() + padded.size()}));
+  EXPECT_EQ(sink.ended,
+            (std::vector<std::uint64_t>{off, off + 4 + fits.size(), off + 8 + fits.size() + padded.size()}));
 }
 
 // The interrupt flag (a stop request) ends the framing before a packet, never inside one:

@@ -100,6 +100,34 @@ TEST(FormatSniff, ASyncMarkerLaterInTheHeadAtWhichAMessageDecodes) {
   EXPECT_EQ(sniff(Bytes(70000, 0xEE) + test::storage(kPacket)), Content::Unknown);
 }
 
+// A DLT file cut out of a longer one may begin with text (" speed speed timeout radar"):
+// a space is a header without ids whose length comes from the next two bytes, and a
+// non-verbose payload is any bytes, so the text reads as a chain of such packets. The
+// storage headers that decode later in the head explain the bytes; the id-less chain does
+// not. A recording of id-less packets with no marker behind them is still a network one.
+TEST(FormatSniff, ACutFileBeginningWithTextIsNoChainOfIdLessPackets) {
+  // Three id-less packets back to back, each spanning storage-header packets, as text does.
+  Bytes file;
+  for (int i = 0; i < 40; ++i) file = file + test::storage(kPacket, i, 0);
+  auto bare = [](std::size_t length, std::uint8_t first) {
+    Bytes b{first, 's', static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length)};
+    return b;
+  };
+  const std::size_t span = 300;  // each bare packet: 4 header bytes and a payload of file bytes
+  Bytes in;
+  for (int k = 0; k < 3; ++k)
+    in =
+        in + bare(span, 0x20) +
+        Bytes(file.begin() + static_cast<long>(k * (span - 4)), file.begin() + static_cast<long>((k + 1) * (span - 4)));
+  in = in + file;
+  EXPECT_EQ(sniff(in), Content::DltFile);
+  // The same id-less chain with no marker behind it: a network recording.
+  Bytes net;
+  for (int k = 0; k < 3; ++k) net = net + bare(span, 0x20) + Bytes(span - 4, 0x55);
+  EXPECT_EQ(sniff(net), Content::DltNetwork);
+  EXPECT_EQ(sniff(times(nonverbose(3), 3)), Content::DltNetwork);  // ids: a network recording
+}
+
 TEST(FormatSniff, RandomBytesAreNeverCalledNetwork) {
   std::mt19937 rng(7);
   int network = 0;
