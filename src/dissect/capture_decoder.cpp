@@ -295,6 +295,7 @@ void CaptureDecoder::deliver(const FlowKey& key, std::span<const Piece> pieces, 
   CaptureFlow* flow = flow_for(key);
   flow->last_used = ++clock_;
   for (const Piece& piece : pieces) flow->feed(piece.bytes, piece.offset, time_ns);
+  flow->end_datagram();
 }
 
 std::unique_ptr<CaptureFlow> CaptureDecoder::make_flow(const FlowKey& key) {
@@ -339,6 +340,7 @@ void CaptureDecoder::adopt(std::span<const FlowHistory> history) {
       held.erase(h.key);
     } else {
       flow = make_flow(h.key);
+      if (h.mid_stream) flow->continue_stream();
     }
     flow->last_used = h.last_used;
     clock_ = std::max(clock_, h.last_used);

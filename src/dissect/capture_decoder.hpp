@@ -164,6 +164,7 @@ class CaptureDecoder final : public aio::Consumer {
   struct FlowHistory {
     FlowKey key;
     std::uint64_t last_used;
+    bool mid_stream = false;  // CaptureFlow::mid_stream of the flow where it is held
   };
   bool idle() const noexcept;
   bool tcp_continued_by(const CaptureDecoder& next) const noexcept;

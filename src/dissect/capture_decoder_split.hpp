@@ -47,7 +47,10 @@ struct CaptureDecoderSplit {
 
   // No flow of `d` holds pending bytes and no fragment set is open: what follows is
   // decoded exactly as a new decoder would decode it — but for TCP streams, whose next
-  // sequence number is state (tcp_continued_by).
+  // sequence number is state (tcp_continued_by), and for the flows whose stream is under
+  // way (CaptureFlow::mid_stream: a new flow confirms its first packet, one under way takes
+  // it; the new decoder's flow says whether that made a difference,
+  // CaptureFlow::began_as_continuation).
   static bool idle(const CaptureDecoder& d) noexcept { return d.idle(); }
   // Whether `next`, a new decoder that decoded what follows `d`'s end (d idle), decoded
   // every TCP segment as `d` would have: every stream of `d` is settled (nothing held or
@@ -58,13 +61,14 @@ struct CaptureDecoderSplit {
   static bool tcp_continued_by(const CaptureDecoder& d, const CaptureDecoder& next) noexcept {
     return d.tcp_continued_by(next);
   }
-  // Calls f(key, last_used) for every flow of `d`, in order of first appearance.
+  // Calls f(flow) (a const CaptureFlow&) for every flow of `d`, in order of first appearance.
   template <typename F>
   static void for_each_flow(const CaptureDecoder& d, F f) {
-    for (const auto& flow : d.flows_) f(flow->key(), flow->last_used);
+    for (const auto& flow : d.flows_) f(*flow);
   }
   // Makes `d`'s flow table `history` (in order of first appearance; read during the call
-  // only): flows held in `d` keep their state, the others are made afresh, each with its
+  // only): flows held in `d` keep their state, the others are made afresh (under way if
+  // the history says so: FlowHistory::mid_stream), each with its
   // last_used (the clock goes on from the largest); flows not in `history` stay after
   // them. If the flows that only `history` names are idle in the decoder it comes from,
   // `d` then goes on exactly as that one would: the same flows evicted, the same order at

@@ -58,6 +58,18 @@ class CaptureFlow final : public dlt::FramerSink, private dlt::InPlaceLines {
   const FlowKey& key() const noexcept { return key_; }
   // Nothing of the stream is pending: the flow would go on exactly as a new one.
   bool idle() const noexcept { return framer_.idle(); }
+  // Whether the stream is under way (a packet taken since it began or last broke): its
+  // next packet is then taken unconfirmed (dlt::Framer::mid_stream).
+  bool mid_stream() const noexcept { return framer_.mid_stream(); }
+  // Only while idle(): the flow goes on as one whose stream is under way (it stands in for
+  // such a flow of another decoder; dlt::Framer::continue_stream).
+  void continue_stream() noexcept { framer_.continue_stream(); }
+  // Whether the flow decoded what it was fed as a flow under way would have
+  // (dlt::Framer::began_as_continuation).
+  bool began_as_continuation() const noexcept { return framer_.began_as_continuation(); }
+  // The datagram (or TCP delivery) fed in pieces ends here: other flows' events may follow
+  // (dlt::Framer::settle_start).
+  void end_datagram() noexcept { framer_.settle_start(); }
   std::uint64_t last_used = 0;  // for least-recently-fed eviction
 
   void on_message(const dlt::Message& m) override;

@@ -25,6 +25,9 @@ Framer::Framer(StreamFormat format, std::uint64_t start)
 
 void Framer::skip(std::uint64_t position, std::uint64_t length, std::string_view reason) {
   if (length == 0) return;
+  // A skip record opened by what a framer mid-stream would skip too (the refusal of a
+  // stream's first packet decided otherwise before): from here on both frame alike.
+  if (start_ == Start::Open) start_ = Start::Same;
   if (pending_.length == 0) pending_ = SkipRecord{position, length, reason, last_time_, {}};
   else pending_.length += length;  // always contiguous: the cursor only moves forward
 }
@@ -196,12 +199,19 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
           else c = inner == Confirmation::Yes ? Confirmation::No : inner;
         }
       }
-      if (c == Confirmation::Wait) return i;
+      // A framer mid-stream would have taken it here (no skip record is open): held back,
+      // it may still go out in the same feed (see settle_start); refused, it differs.
+      if (c == Confirmation::Wait) {
+        if (pending_.length == 0 && start_ == Start::Open) start_ = Start::Held;
+        return i;
+      }
+      if (c == Confirmation::No && pending_.length == 0) decide_start(false);
       if (c == Confirmation::No) {
         skip(base + i, discard_step_, kReasonInvalidHeader);
         i += discard_step_;
         continue;
       }
+      decide_start(true);  // taken, as by a framer mid-stream
     }
     if (stop_->load(std::memory_order_relaxed)) return len;  // cut while it was read
     unconfirmed_start_ = false;
@@ -303,6 +313,8 @@ void Framer::finish(FramerSink& sink) {
     carry_.clear();
   }
   deliver_skip(sink);
+  // A new stream starts in both (what was held back went out, or was refused, above).
+  if (start_ == Start::Open) start_ = Start::Same;
   // What is fed after the end (a capture flow going on after a TCP gap) is a new stream,
   // which may begin inside a packet.
   unconfirmed_start_ = format_ == StreamFormat::Network;

@@ -135,6 +135,29 @@ class Framer {
   // framing, and in network framing until a packet is taken — the first one is confirmed —
   // or after finish; a file framer also remembers the last storage-header time).
   bool idle() const noexcept { return carry_.empty() && pending_.length == 0; }
+  // Network framing: whether the stream is under way — a packet was taken since the framer
+  // was made or last finished — so that the next packet is taken as it is, unconfirmed,
+  // when no skip record is open (false: it is a stream start, confirmed first; see
+  // kConfirmPackets). Always true in file and serial framing.
+  bool mid_stream() const noexcept { return !unconfirmed_start_; }
+  // Only while idle(): what comes next continues a stream under way (mid_stream() turns
+  // true), as for a framer that stands in for one that took packets before (a capture
+  // flow made again where the decoder of the whole capture holds it mid-stream).
+  void continue_stream() noexcept { unconfirmed_start_ = false; }
+  // Whether every event so far, and the state once idle, are what a framer that continued a
+  // stream under way (mid_stream(), idle) would have made of the same bytes, delivered in
+  // the same feed: true unless the stream-start confirmation refused the first packet, or
+  // held it back for the bytes after it beyond settle_start. A piece of a capture decoded
+  // apart, whose flows begin as new ones, decoded a flow exactly as the decoder of the
+  // whole capture did if that one held it at a stream start, or if this says true.
+  bool began_as_continuation() const noexcept { return start_ == Start::Open || start_ == Start::Same; }
+  // A first packet still held back for its confirmation now counts as decided otherwise
+  // (began_as_continuation turns false): for a feeder whose events go out among other
+  // streams' after this point (a capture flow, after each datagram), where those of a
+  // framer mid-stream would have gone out before them.
+  void settle_start() noexcept {
+    if (start_ == Start::Held) start_ = Start::Differs;
+  }
 
   // Prefix length before the standard header (16, 4 or 0).
   static unsigned prefix_length(StreamFormat f);
@@ -188,6 +211,14 @@ class Framer {
   std::uint64_t unit_end_ = UINT64_MAX;    // stream offset where the last unit fed ended
   std::uint64_t no_chain_until_ = 0;       // stream offsets below it start no confirmed chain
   bool unconfirmed_start_;                 // network framing: no packet taken since the start
+  // How the first decision went, compared with a framer mid-stream (began_as_continuation):
+  // not made yet, the first packet held back (waiting for the bytes that confirm it), the
+  // same, or not (the stream start's confirmation refused it, or held it past settle_start).
+  enum class Start : std::uint8_t { Open, Held, Same, Differs };
+  Start start_ = Start::Open;
+  void decide_start(bool same) noexcept {
+    if (start_ == Start::Open || start_ == Start::Held) start_ = same ? Start::Same : Start::Differs;
+  }
 };
 
 }  // namespace dltdump::dlt

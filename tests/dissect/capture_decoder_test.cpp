@@ -261,16 +261,45 @@ TEST(CaptureDecoder, TecmpEntriesAndVersionsOtherThanThree) {
 TEST(CaptureDecoder, AtTheEndEveryFlowIsFlushedInOrderOfFirstAppearance) {
   const tools::Addresses b = source_b();
   const Frame ma = dlt_message("AAA", 1), mb = dlt_message("BBB", 1);
-  Capture c;
-  c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, cat({ma, Frame(ma.begin(), ma.begin() + 20)})))), 1000);
-  c.add(tools::ethernet(tools::ipv4(b, tools::udp(b, cat({mb, Frame(mb.begin(), mb.begin() + 30)})))), 2000);
-  const Recorder r = c.decode();
-  ASSERT_EQ(r.events.size(), 4u);
-  EXPECT_EQ(r.events[2].skip, true);
-  EXPECT_EQ(r.events[2].length, 20u);  // flow A first: it appeared first
-  EXPECT_EQ(r.events[2].position, 24 + 16 + 42 + ma.size());
-  EXPECT_EQ(r.events[3].length, 30u);
-  EXPECT_EQ(r.events[3].time_us, 2);
+  const std::uint64_t record = 16 + 42;  // record header, Ethernet, IPv4 and UDP headers
+  {
+    // Each flow's first message alone in a datagram (its end confirms the stream's first
+    // packet, Q29), then the head of a message cut by the end of the capture: the
+    // messages go out as they come, the cut heads at the end, flow A's first.
+    Capture c;
+    c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, ma))), 1000);
+    c.add(tools::ethernet(tools::ipv4(b, tools::udp(b, mb))), 2000);
+    c.add(tools::ethernet(tools::ipv4(b, tools::udp(b, Frame(mb.begin(), mb.begin() + 30)))), 3000);
+    c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, Frame(ma.begin(), ma.begin() + 20)))), 4000);
+    const Recorder r = c.decode();
+    ASSERT_EQ(r.events.size(), 4u);
+    EXPECT_EQ(r.messages(), (std::vector<std::string>{"AAA1", "BBB1"}));
+    EXPECT_EQ(r.events[2].skip, true);
+    EXPECT_EQ(r.events[2].length, 20u);  // flow A first: it appeared first
+    EXPECT_EQ(r.events[2].position, 24 + 3 * record + ma.size() + mb.size() + 30 + record);
+    EXPECT_EQ(r.events[2].time_us, 4);
+    EXPECT_EQ(r.events[3].length, 30u);
+    EXPECT_EQ(r.events[3].time_us, 3);
+  }
+  {
+    // A message and the head of the next one in each flow's only datagram: the message
+    // starts the flow's stream and waits for the packets that confirm it, which the cut
+    // one does not do before the end of the input. So each flow's message and its cut
+    // bytes go out at the end, in the order the flows appeared.
+    Capture c;
+    c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, cat({ma, Frame(ma.begin(), ma.begin() + 20)})))), 1000);
+    c.add(tools::ethernet(tools::ipv4(b, tools::udp(b, cat({mb, Frame(mb.begin(), mb.begin() + 30)})))), 2000);
+    const Recorder r = c.decode();
+    ASSERT_EQ(r.events.size(), 4u);
+    EXPECT_EQ(r.messages(), (std::vector<std::string>{"AAA1", "BBB1"}));
+    EXPECT_EQ(r.events[1].skip, true);
+    EXPECT_EQ(r.events[1].length, 20u);
+    EXPECT_EQ(r.events[1].position, 24 + record + ma.size());
+    EXPECT_EQ(r.events[2].app, "BBB");
+    EXPECT_EQ(r.events[2].time_us, 2);
+    EXPECT_EQ(r.events[3].length, 30u);
+    EXPECT_EQ(r.events[3].time_us, 2);
+  }
 }
 
 TEST(CaptureDecoder, CorruptionIsResynchronisedPerFlow) {
@@ -296,6 +325,11 @@ TEST(CaptureDecoder, LinesInPlaceAreLocatedLikeMessages) {
   Frame invalid = dlt_message("AAA", 3);
   invalid[9] = 2;  // NOAR (after standard header, ECU id, MSIN) 2 for one argument: invalid
   Capture c;
+  // Each flow's first message, alone in a datagram: the first packet of a stream is
+  // confirmed before it is taken (Q29), so it goes through on_message; here the
+  // datagram's end confirms it at once.
+  c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, dlt_message("AAA", 0)))), 500);
+  c.add(tools::ethernet(tools::ipv4(b, tools::udp(b, dlt_message("BBB", 0)))), 700);
   c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, cat({m1, Frame(m2.begin(), m2.begin() + 100)})))), 1000);
   c.add(tools::ethernet(tools::ipv4(b, tools::udp(b, dlt_message("BBB", 1)))), 2000);
   c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, cat({Frame(m2.begin() + 100, m2.end()), invalid})))), 3000);
@@ -311,9 +345,10 @@ TEST(CaptureDecoder, LinesInPlaceAreLocatedLikeMessages) {
     EXPECT_EQ(in_place.events[i].time_us, plain.events[i].time_us) << i;
     EXPECT_EQ(in_place.events[i].app, plain.events[i].app) << i;
   }
-  EXPECT_EQ(plain.messages(), (std::vector<std::string>{"AAA1", "BBB1", "AAA2", "BBB2", "AAA4"}));
-  // In place until a skip record is pending in the flow (it must be delivered first): the
-  // invalid AAA3 and B's garbage send AAA4 and BBB2 through on_message.
+  EXPECT_EQ(plain.messages(), (std::vector<std::string>{"AAA0", "BBB0", "AAA1", "BBB1", "AAA2", "BBB2", "AAA4"}));
+  // In place once each flow's stream is under way, until a skip record is pending in the
+  // flow (it must be delivered first): the invalid AAA3 and B's garbage send AAA4 and
+  // BBB2 through on_message.
   ASSERT_EQ(in_place.texts.size(), 3u);
   std::string letters;
   for (std::size_t i = 0; i < 300; ++i) letters.push_back(static_cast<char>('a' + i % 26));

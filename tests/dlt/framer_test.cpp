@@ -228,6 +228,70 @@ TEST(Framer, NetworkShortStreamsAndIdLessMessagesAreTakenAtTheStart) {
   EXPECT_EQ(c4.skips, 1);
 }
 
+// What a decoder of a capture in pieces needs to know of a flow's framer (a new one stands
+// in for one under way): whether its stream is under way, and whether the stream start's
+// confirmation decided the first packet otherwise than a framer under way would have.
+TEST(Framer, NetworkStreamStartComparedWithAStreamUnderWay) {
+  const Bytes m1 = message("first", 1), m2 = message("second message", 2), m3 = message("third", 3);
+  {
+    // Confirmed at once (the unit ends after it): taken as under way.
+    Collect c;
+    dlt::Framer framer(StreamFormat::Network);
+    framer.set_units(true);
+    EXPECT_FALSE(framer.mid_stream());
+    framer.feed(m1, c);
+    EXPECT_EQ(c.messages, 1);
+    EXPECT_TRUE(framer.mid_stream());
+    EXPECT_TRUE(framer.began_as_continuation());
+  }
+  for (const bool settle : {false, true}) {
+    // Held back for the rest of the packet after it (a message cut at the unit's end):
+    // the same events if it goes out before the feeder settles, not after.
+    Collect c;
+    dlt::Framer framer(StreamFormat::Network);
+    framer.set_units(true);
+    framer.feed(cat({m1, Bytes(m2.begin(), m2.begin() + 6)}), c);
+    EXPECT_EQ(c.messages, 0);
+    if (settle) framer.settle_start();
+    framer.feed(Bytes(m2.begin() + 6, m2.end()), c);
+    framer.settle_start();
+    EXPECT_EQ(c.messages, 2);
+    EXPECT_EQ(framer.began_as_continuation(), !settle);
+  }
+  {
+    // Refused: a header without ids spanning real packets at the start.
+    const std::size_t length = 4 + m1.size();
+    const Bytes bare{0x20, 's', static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length)};
+    Collect c;
+    dlt::Framer framer(StreamFormat::Network);
+    framer.feed(cat({bare, m1, m2, m3}), c);
+    framer.finish(c);
+    EXPECT_EQ(c.messages, 3);
+    EXPECT_EQ(c.skips, 1);
+    EXPECT_FALSE(framer.began_as_continuation());
+  }
+  {
+    // Skipped bytes a framer under way skips too (no header there): the same from then on.
+    Collect c;
+    dlt::Framer framer(StreamFormat::Network);
+    framer.feed(cat({Bytes{0xFF, 0xFF}, m1, m2, m3}), c);
+    framer.finish(c);
+    EXPECT_EQ(c.messages, 3);
+    EXPECT_TRUE(framer.began_as_continuation());
+  }
+  {
+    // One made to continue a stream under way takes its first packet as it is.
+    Collect c;
+    dlt::Framer framer(StreamFormat::Network);
+    framer.continue_stream();
+    EXPECT_TRUE(framer.mid_stream());
+    framer.feed(cat({m1, Bytes(m2.begin(), m2.begin() + 6)}), c);
+    EXPECT_EQ(c.messages, 1);
+    framer.finish(c);
+    EXPECT_FALSE(framer.mid_stream());  // what comes after the end is a new stream
+  }
+}
+
 // A packet found while resynchronising that ends where a unit of the sender ends (a
 // datagram, a segment: set_units) is confirmed by that, at once; without units the framer
 // waits for the bytes after it. A real packet that damage follows is taken either way (no

@@ -87,9 +87,10 @@ class ChunkedCaptureDecoder {
           k == 0 || (ReaderSplit::offset(*reader_) == c.start && ReaderSplit::same_state(*c.assumed, *reader_));
       const bool idle = k > 0 && DecoderSplit::idle(*decoder_);
       const bool tcp_joins = idle && DecoderSplit::tcp_continued_by(*decoder_, *c.decoder);
+      const bool flows_join = idle && flows_continued_by(*c.decoder);
       if (k == 0) {
         take(c, window, k);
-      } else if (continues && tcp_joins && fits(*c.decoder)) {
+      } else if (continues && tcp_joins && flows_join && fits(*c.decoder)) {
         ++stats_.guessed_right;
         tcp_misses_ = 0;
         if (!trusted_) {
@@ -97,9 +98,11 @@ class ChunkedCaptureDecoder {
           window.widen();
         }
         take(c, window, k);
-      } else if (continues && idle && !tcp_joins && tcp_misses_ < kTcpMisses) {
-        // A TCP stream held segments at the cut, or a message or segment straddles it:
-        // this chunk is decoded again on, the next cut may fall between messages.
+      } else if (continues && idle && !(tcp_joins && flows_join) && tcp_misses_ < kTcpMisses) {
+        // A TCP stream held segments at the cut, or a message or segment straddles it, or
+        // a flow under way at the cut began the chunk with a packet its confirmation held
+        // back (a message cut at the segment's end after it) or refused: this chunk is
+        // decoded again on, the next cut may fall between messages.
         ++tcp_misses_;
         const std::uint64_t stop = c.stop;
         window.release(k);
@@ -180,8 +183,22 @@ class ChunkedCaptureDecoder {
     if (d.stats().flows_evicted) return false;
     std::size_t added = 0;
     DecoderSplit::for_each_flow(
-        d, [&](const dissect::FlowKey& key, std::uint64_t) { added += history_index_.find(key) ? 0 : 1; });
+        d, [&](const dissect::CaptureFlow& flow) { added += history_index_.find(flow.key()) ? 0 : 1; });
     return history_.size() + added <= options_.max_flows;
+  }
+
+  // Whether every flow of `d` (a chunk's decoder, whose flows began as new ones: at a
+  // stream start, their first packet confirmed) decoded as the serial decoder's flow does,
+  // which the history may hold under way (its first packet taken as it is): it does unless
+  // that confirmation decided otherwise (CaptureFlow::began_as_continuation). With the
+  // decoder so far idle, a flow that is not under way there goes on as a new one.
+  bool flows_continued_by(const dissect::CaptureDecoder& d) {
+    bool same = true;
+    DecoderSplit::for_each_flow(d, [&](const dissect::CaptureFlow& flow) {
+      const std::size_t* at = history_index_.find(flow.key());
+      if (at && history_[*at].mid_stream && !flow.began_as_continuation()) same = false;
+    });
+    return same;
   }
 
   // Chunk k (c) was decoded right: its lines go out and its decoder becomes the decoder of
@@ -194,12 +211,16 @@ class ChunkedCaptureDecoder {
     error_ = c.error;
     DecoderSplit::redirect(*decoder_, serial_chain_.head(), serial_chain_.gate());
     std::vector<std::pair<std::uint64_t, dissect::FlowKey>> by_use;
-    DecoderSplit::for_each_flow(*decoder_, [&](const dissect::FlowKey& key, std::uint64_t used) {
-      if (!history_index_.find(key)) {
+    DecoderSplit::for_each_flow(*decoder_, [&](const dissect::CaptureFlow& flow) {
+      const dissect::FlowKey& key = flow.key();
+      const std::size_t* at = history_index_.find(key);
+      if (!at) {
         history_index_.insert(key, history_.size());
         history_.push_back({key, 0});
+        at = history_index_.find(key);
       }
-      by_use.push_back({used, key});
+      history_[*at].mid_stream = flow.mid_stream();
+      by_use.push_back({flow.last_used, key});
     });
     std::sort(by_use.begin(), by_use.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [used, key] : by_use) history_[*history_index_.find(key)].last_used = ++clock_;
@@ -216,10 +237,10 @@ class ChunkedCaptureDecoder {
     // It now holds exactly the flows of the serial decoder.
     history_.clear();
     history_index_.clear();
-    DecoderSplit::for_each_flow(*decoder_, [&](const dissect::FlowKey& key, std::uint64_t used) {
-      history_index_.insert(key, history_.size());
-      history_.push_back({key, used});
-      clock_ = std::max(clock_, used);
+    DecoderSplit::for_each_flow(*decoder_, [&](const dissect::CaptureFlow& flow) {
+      history_index_.insert(flow.key(), history_.size());
+      history_.push_back({flow.key(), flow.last_used, flow.mid_stream()});
+      clock_ = std::max(clock_, flow.last_used);
     });
   }
 

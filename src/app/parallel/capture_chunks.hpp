@@ -13,14 +13,18 @@
 // every stream of the decoder before is settled (nothing held or waiting) and each stream
 // the chunk continues began with a plain segment at the sequence number expected next
 // (CaptureDecoderSplit::tcp_continued_by): then the chunk's decoder takes over the
-// streams, their counts and SYNs (CaptureDecoderSplit::absorb). Loggers that send whole
-// messages in each datagram or segment make every chunk a right guess.
+// streams, their counts and SYNs (CaptureDecoderSplit::absorb). A flow whose stream is
+// under way takes its next packet as it is, where the chunk's new flow confirms it first
+// (a stream may begin inside a message): the guess is right when that confirmation took
+// the packet at once (CaptureFlow::began_as_continuation); the history keeps which flows
+// are under way. Loggers that send whole messages in each datagram or segment make every
+// chunk a right guess.
 //
 // The calling thread checks each chunk in file order and passes its lines on (the
 // speculative window of app/parallel/speculative_window.hpp). When a cut was no record
 // start or the reader state changed (a new section or interface), the decoder of what came
 // before goes on serially over the chunk instead, as it does (twice in a row at most) when
-// only a TCP stream kept the guess from being right. When a message or a fragmented datagram
+// only a TCP stream or a flow's first packet kept the guess from being right. When a message or a fragmented datagram
 // straddles the cut, or the flows outgrow the limit, the rest of the capture goes to the
 // pipelined parallel decoder (app/parallel/capture_flows), which takes over the flows as
 // they are. The flows' order of first appearance and their last use are kept across
