@@ -187,14 +187,23 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       // inside it (one whose length happens to end where a real packet starts is
       // confirmed by the real packets after it, and would swallow those inside it).
       const bool bare = (buf[i + h] & (htyp::kWithEcuId | htyp::kUseExtendedHeader)) == 0;
-      Confirmation c = confirm(buf, len, i + plen, base, at_end, !bare || base + i == unit_start_);
+      std::size_t reach = len;  // where what confirmed it ends
+      Confirmation c = confirm(buf, len, i + plen, base, at_end, !bare || base + i == unit_start_, &reach);
       if (c == Confirmation::No ? !bare : c == Confirmation::Yes && bare) {
+        // An id-less candidate that what follows confirmed is searched for chains inside it
+        // within the bytes that confirmed it (the chain of real packets it would swallow
+        // reaches the same packets after it): a chain that needs more bytes starts nothing
+        // there, so the message is taken now rather than when up to 64 KiB more came in
+        // (which put it after other flows' lines, or at the end).
+        const bool within = c == Confirmation::Yes;
+        const std::size_t inner_len = within ? reach : len;
         // Each position is asked once per resynchronisation (no_chain_until_: the ones
         // before it start no confirmed chain), so hostile bytes cost linear time.
         c = Confirmation::Yes;
         std::size_t q = no_chain_until_ > base + i ? static_cast<std::size_t>(no_chain_until_ - base) : i + 1;
         for (; q < i + plen && c == Confirmation::Yes; ++q) {
-          const Confirmation inner = confirm_chain(buf, len, q, base, at_end);
+          Confirmation inner = confirm_chain(buf, inner_len, q, base, at_end && !within);
+          if (within && inner == Confirmation::Wait) inner = Confirmation::No;
           if (inner == Confirmation::No) no_chain_until_ = base + q + 1;
           else c = inner == Confirmation::Yes ? Confirmation::No : inner;
         }
@@ -235,11 +244,13 @@ Framer::Confirmation Framer::confirm_chain(const std::uint8_t* buf, std::size_t 
 }
 
 Framer::Confirmation Framer::confirm(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base,
-                                     bool at_end, bool unit_end_confirms) const {
+                                     bool at_end, bool unit_end_confirms, std::size_t* reach) const {
   Message next;
   for (unsigned k = 0; k < kConfirmPackets; ++k) {
-    if (((k > 0 || unit_end_confirms) && base + at == unit_end_) || (at == len && at_end))
+    if (((k > 0 || unit_end_confirms) && base + at == unit_end_) || (at == len && at_end)) {
+      if (reach) *reach = at;
       return Confirmation::Yes;  // a unit or the input ends
+    }
     const std::size_t avail = len - at;
     // A packet cut by the end of the input confirms nothing (a false packet's length may
     // reach anywhere); the candidate is then judged by what lies inside it.
@@ -251,6 +262,7 @@ Framer::Confirmation Framer::confirm(const std::uint8_t* buf, std::size_t len, s
     if (!check_payload(next, nullptr)) return Confirmation::No;
     at += plen;
   }
+  if (reach) *reach = at;
   return Confirmation::Yes;
 }
 

@@ -177,9 +177,10 @@ class Framer {
   // at `at` (see kConfirmPackets): Yes, No, or Wait for more bytes (never when at_end).
   enum class Confirmation : std::uint8_t { Yes, No, Wait };
   // `unit_end_confirms` false: the end of a unit right at `at` does not confirm (it still
-  // does after the first packet that follows).
+  // does after the first packet that follows). On Yes, `reach` (if not null) receives where
+  // the bytes that confirmed it end (an offset in buf).
   Confirmation confirm(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base, bool at_end,
-                       bool unit_end_confirms = true) const;
+                       bool unit_end_confirms = true, std::size_t* reach = nullptr) const;
   // Whether a valid packet starts at `at` and is confirmed (a packet cut by the end of the
   // input is not: this looks for real packets inside a candidate).
   Confirmation confirm_chain(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base,
