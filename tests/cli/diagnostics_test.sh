@@ -141,6 +141,29 @@ expect_rc "several inputs, some failed part-way" 4 a.dlt cut.pcapng
 expect_rc "several inputs, all failed" 3 missing.dlt missing2.dlt
 expect_rc "several inputs, all failed, one part-way" 3 cut.pcapng missing.dlt
 
+# -R: a dangling symbolic link below the folder is an input that cannot be opened (one line
+# naming it, exit 4, the other files read); a FIFO is skipped with one warning naming it
+# (reading it could wait forever: `timeout` ends a run that waits), also through a link.
+mkdir -p "$work/tree/sub"
+cp "$work/a.dlt" "$work/tree/a.dlt"
+cp "$work/b.dlt" "$work/tree/sub/b.dlt"
+ln -s "$work/gone.dlt" "$work/tree/dangling.dlt"
+lines_and_diag "-R: a dangling link" 4 "$work/ab.exp" "File not found $work/tree/dangling.dlt" -R tree
+ln -s loop.dlt "$work/tree/sub/loop.dlt"
+run -R tree
+[ "$rc" -eq 4 ] && [ "$(wc -l < "$work/stderr")" -eq 2 ] && grep -q "tree/sub/loop.dlt" "$work/stderr" &&
+  cmp -s "$work/ab.exp" "$work/stdout" && ok || fail "-R: a dangling link and a link loop: exit $rc" "$err"
+rm "$work/tree/dangling.dlt" "$work/tree/sub/loop.dlt"
+mkfifo "$work/tree/sub/fifo.dlt"
+ln -s "$work/tree/sub/fifo.dlt" "$work/tree/to_fifo"
+run -R tree
+if [ "$rc" -eq 0 ] && cmp -s "$work/ab.exp" "$work/stdout" && [ "$(wc -l < "$work/stderr")" -eq 2 ] &&
+   grep -qx "dltdump: warning: Option 'recursive' skips 'tree/sub/fifo.dlt': a FIFO (named pipe), read only when named as an input" "$work/stderr" &&
+   grep -q "skips 'tree/to_fifo': a FIFO" "$work/stderr"; then ok
+else fail "-R: a FIFO and a link to it are skipped with a warning each: exit $rc" "$err"; fi
+run --sort -R tree
+[ "$rc" -eq 0 ] && [ "$(wc -l < "$work/stderr")" -eq 2 ] && ok || fail "--sort -R: FIFOs skipped with a warning: exit $rc" "$err"
+
 # 16. Messages.
 run -h
 [ "$rc" -eq 0 ] && [[ "$out" == *"Usage: dltdump [options] <input>..."* ]] && [ -z "$err" ] && ok || fail "-h is --help" "$err"

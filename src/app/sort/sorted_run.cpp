@@ -380,14 +380,17 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
     pipeline.begin_input({name, dlt::StreamFormat::File, {}, pass ? survey.inputs[*pass].spec->argument : name});
     options.only_input = pass;
     PipelineTarget target(pipeline, inputs, origin || names_files_by_lifecycle(config), config.threads);
+    std::size_t failed = 0;  // inputs that failed in the merge, counted also when -m ends it
+    options.failures = &failed;
     try {
       try {
-        processed -= merge_inputs(survey, config, options, target, diag_fd);
+        merge_inputs(survey, config, options, target, diag_fd);
         target.finish();
       } catch (const filter::MaxCountReached&) {
         // -m: the stream gave its matches; the rest of it is not read (as grep -m).
         target.abandon();
       }
+      processed -= failed;
     } catch (const util::Stopped&) {
       // What was merged is written (whole lines and messages), the rest is not.
       target.abandon();
