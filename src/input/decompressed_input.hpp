@@ -39,7 +39,8 @@ SniffedInput sniff_layers(util::InputFile file, const std::string& name, InputFo
 
 // open_content for readers that take one stream per input (--sort, the library): an
 // archive is refused with util::input_error, the one line of compressed_message.
-SniffedInput open_sniffed(const std::string& path, InputFormat format, compress::Limits limits);
+SniffedInput open_sniffed(const std::string& path, InputFormat format, compress::Limits limits,
+                          const std::string& name = {});
 
 inline constexpr int kMaxNesting = 3;
 

@@ -178,6 +178,8 @@ done
 # is (a cut capture, plain and compressed).
 out=$(cd "$work" && "$DLTDUMP" bad.gz 2>&1 > /dev/null)
 expect_eq "relative: the fault's line" "Input bad.gz" "${out%%:*}"
+out=$(cd "$work" && "$DLTDUMP" --sort bad.gz 2>&1 > /dev/null)
+expect_eq "relative: the fault's line under --sort" "Input bad.gz" "${out%%:*}"
 out=$(cd "$work" && "$DLTDUMP" --stats=json bad.gz 2> /dev/null | python3 -c '
 import json, sys; i = json.load(sys.stdin)["inputs"][0]; print(i["input"], i["reason"][:12])')
 expect_eq "relative: the --stats row" "bad.gz Input bad.gz" "$out"
