@@ -27,7 +27,7 @@ void PcapngDltSink::begin_input(const Input& input) {
     if (by_lifecycle_) files_.close_all(end_section);
     close_file(false);
   }
-  series_.begin_input(input.path);
+  series_.begin_input(input.path, input.member);
 }
 
 void PcapngDltSink::closing_all_on_failure(const std::function<void()>& write) {

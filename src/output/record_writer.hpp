@@ -51,7 +51,7 @@ class RecordWriter final : public RecordTarget {
   }
 
   // A new input begins (may end the current file: see FileSeries::begin_input).
-  void begin_input(std::string_view path) override;
+  void begin_input(std::string_view path, bool member = false) override;
 
   util::TextBuffer& begin(util::Timestamp time, std::uint64_t lifecycle) override {
     prepare(time, lifecycle);

@@ -327,6 +327,11 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
   if (progress) progress->end_input();
   std::size_t processed = config.inputs.size() - survey.failed;
   if (config.list_lifecycles) {
+    // No input opened (each missing or refused: an archive): no list, not even its
+    // header — nothing on standard output before the line that refuses it, as a run
+    // without the option shows nothing for such an input.
+    if (std::none_of(survey.inputs.begin(), survey.inputs.end(), [](const InputSurvey& i) { return i.opened; }))
+      return processed;
     if (!util::write_all(out_fd, lifecycle_list(survey.lifecycles))) {
       if (errno == EPIPE) throw util::broken_pipe("", "");  // the reader went: quiet
       throw util::output_error("", util::with_os_reason("Cannot write the list of lifecycles", errno));
