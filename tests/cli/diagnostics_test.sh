@@ -85,7 +85,9 @@ diag "a directory as output, with -f" 3 "Cannot write to '$work/outdir': it is a
 diag "output into a missing directory" 3 "Couldn't create the output file $work/no-dir/x.txt" -o no-dir/x.txt a.dlt
 diag "the input as output" 3 "Not overwriting the input file $work/a.dlt." -f -o a.dlt a.dlt
 printf 'not a capture at all' > "$work/bad.pcap"
-diag "not a capture" 3 "$work/bad.pcap: not a PCAP or PCAP-NG file" --format=pcap bad.pcap
+# What is said about reading an input names it as given (manual, Inputs), the rest absolute.
+diag "not a capture" 3 "bad.pcap: not a PCAP or PCAP-NG file" --format=pcap bad.pcap
+[[ "$err" == "bad.pcap: "* ]] && ok || fail "not a capture: the input named as given" "$err"
 lines_and_diag "a capture that fails part-way" 3 "$work/cut.exp" "cut.pcapng: PCAP-NG truncated block" cut.pcapng
 diag "an output file of this run named as a later input" 4 "Not reading $work/self.dlt: it is an output file of this run" -o self.dlt a.dlt self.dlt
 
