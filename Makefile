@@ -16,12 +16,15 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 FUZZ_CI_SECONDS ?= 60
 
-.PHONY: run test build deps bench fuzz samples clean format lint
+.PHONY: run test build compile deps bench fuzz samples clean format lint lint-only
 
 deps:
 	@scripts/install-deps.sh
 
-build: deps
+build: deps compile
+
+# The build alone, without looking for packages.
+compile:
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDLTDUMP_WERROR=ON
 	cmake --build $(BUILD) -j $(JOBS)
 
@@ -35,17 +38,27 @@ run: build
 	@echo "== examples/sample-corrupt.dlt (garbage and a truncated end: SKIP lines, decoding resumes)"
 	@TZ=UTC $(BUILD)/src/dltdump examples/sample-corrupt.dlt | grep -B1 -A1 SKIP | head -n 12
 
-test: build lint
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
-	cmake -S . -B $(BUILD)-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDLTDUMP_WERROR=ON -DDLTDUMP_TSAN=ON -DDLTDUMP_BENCH=OFF
-	cmake --build $(BUILD)-tsan -j $(JOBS) --target unit_tests
-	cd $(BUILD)-tsan && TZ=UTC ./tests/unit_tests --gtest_filter='ShrinkGuard.*:SortedRun.*:ParallelDecode.*:ParallelStreamDecode.*:CutPoints.*:Ring.*:Replay.*:ParallelCapture.*:ChunkedCapture.*:LiveUdp.*:FdWriter.*:DltSink.*:CompressedOutput.*:FrameCompressor.*:DecompressingSource.*:ArchiveReader.*'
-	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDLTDUMP_WERROR=ON -DDLTDUMP_SANITIZE=ON
-	cmake --build $(BUILD)-asan -j $(JOBS)
-	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
-	fuzz/ci.sh $(BUILD)-fuzz $(FUZZ_CI_SECONDS)
+# Each phase of `make test` is timed into $(BUILD)/phases.txt (scripts/phase.sh), printed
+# at the end or at the first failure.
+PHASE = scripts/phase.sh $(BUILD)/phases.txt
+TSAN_TESTS = ShrinkGuard.*:SortedRun.*:ParallelDecode.*:ParallelStreamDecode.*:CutPoints.*:Ring.*:Replay.*:ParallelCapture.*:ChunkedCapture.*:LiveUdp.*:FdWriter.*:DltSink.*:CompressedOutput.*:FrameCompressor.*:DecompressingSource.*:ArchiveReader.*
 
-lint: build
+test:
+	@mkdir -p $(BUILD) && rm -f $(BUILD)/phases.txt
+	@$(PHASE) packages scripts/install-deps.sh
+	@$(PHASE) build $(MAKE) --no-print-directory compile
+	@$(PHASE) lint $(MAKE) --no-print-directory lint-only
+	@$(PHASE) tests sh -c 'cd $(BUILD) && ctest --output-on-failure -j $(JOBS)'
+	@$(PHASE) tsan-build sh -c 'cmake -S . -B $(BUILD)-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDLTDUMP_WERROR=ON -DDLTDUMP_TSAN=ON -DDLTDUMP_BENCH=OFF && cmake --build $(BUILD)-tsan -j $(JOBS) --target unit_tests'
+	@$(PHASE) tsan-tests sh -c "cd $(BUILD)-tsan && TZ=UTC ./tests/unit_tests --gtest_brief=1 --gtest_filter='$(TSAN_TESTS)'"
+	@$(PHASE) asan-build sh -c 'cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDLTDUMP_WERROR=ON -DDLTDUMP_SANITIZE=ON && cmake --build $(BUILD)-asan -j $(JOBS)'
+	@$(PHASE) asan-tests sh -c 'cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)'
+	@$(PHASE) fuzz_cli fuzz/ci.sh $(BUILD)-fuzz $(FUZZ_CI_SECONDS)
+	@$(PHASE) total true
+
+lint: build lint-only
+
+lint-only:
 	scripts/check-format.sh
 	scripts/check-layers.sh
 	scripts/check-tidy.sh $(BUILD)

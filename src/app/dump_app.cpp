@@ -54,8 +54,10 @@ void print_line(int fd, const std::string& text) { util::write_diagnostic(fd, ut
 // One framer over the file's windows (mapped) or read(2) chunks (pipes). The output is
 // flushed before a read that would wait (a slow producer's lines show as they come). A mapped file cut
 // by another program meanwhile stops the input after the window that found it (what lies
-// past the cut read as zeros: no packet; the skip record they make is not delivered). With
-// `count_skips`, returns the input's size if it held bytes and every one was skipped; else 0.
+// past the cut read as zeros: no packet; the skip record they make is not delivered). A read
+// that fails (util::Error) ends the stream there: its bytes are framed to their end, as the
+// end of an input is, before the error propagates. With `count_skips`, returns the input's
+// size if it held bytes and every one was skipped; else 0.
 std::uint64_t decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipeline& pipeline, bool count_skips) {
   dlt::Framer framer(format);
   pipeline.attach(framer);
@@ -66,7 +68,17 @@ std::uint64_t decode_stream(util::InputFile& file, dlt::StreamFormat format, Pip
   file.set_before_wait([&] { pipeline.sink.flush(); });  // the lines so far go out first
   for (;;) {
     util::throw_if_stopped();  // a pipe's read may wait
-    auto window = file.next_window();
+    std::span<const std::uint8_t> window;
+    try {
+      window = file.next_window();
+    } catch (const util::Error&) {
+      // The stream ends at its fault (a corrupt or cut compressed stream, an archive's
+      // member, a pipe's read error): the bytes before it end as an input's end does — the
+      // skip open there and the packet the fault cut are skip lines and counted — and then
+      // the fault is told, as for a file that ends in garbage.
+      framer.finish(sink);
+      throw;
+    }
     if (window.empty()) break;
     // One feed per window: a packet carried across a feed's end is copied, and a copy made
     // before another program cuts the file would not be caught as a read across the cut is
@@ -450,22 +462,26 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         } else if (progress) {
           progress->end_part();  // an archive's member: the archive goes on
         }
+        // Named as the command line gives it, as the lines about reading it.
+        const std::string& told = member ? name : shown(spec);
         if (all_skipped) {
           sink.flush();  // the warning follows the skip line
-          print_line(diag_fd, input::skipped_only_warning(name, all_skipped, format, content).text);
+          print_line(diag_fd, input::skipped_only_warning(told, all_skipped, format, content).text);
         } else if (input::is_compressed(content)) {  // --format given: read as it is, which it rarely is
           sink.flush();
-          print_line(diag_fd, input::compressed_as_given_warning(name, format, content));
+          print_line(diag_fd, input::compressed_as_given_warning(told, format, content));
         }
       };
-      input::SniffedInput opened = input::open_content(path, config.format, config.decompression);
+      // Named as the command line gives it in what reading it says (opening it names the
+      // absolute path: `File not found <path>`, as DltDump).
+      input::SniffedInput opened = input::open_content(path, config.format, config.decompression, shown(spec));
       if (config.format == input::InputFormat::Automatic && input::is_archive(opened.content)) {
         // Every member that holds DLT data is an input of its own, in archive order.
         // A member that fails alone (its compressed stream or capture is corrupt, its output
         // cannot be written) is reported as an input would be, and the archive goes on; a
         // fault of the archive ends it.
         // Its members are named as the command line gives it (`logs.tar.gz/ecu1/trip.dlt`).
-        archive.emplace(std::move(opened), path, shown(spec));
+        archive.emplace(std::move(opened), shown(spec), shown(spec));
         bool members_read = true;
         while (auto member = archive->next()) {
           member_name = std::move(member->name);

@@ -493,7 +493,9 @@ Options parse_options(std::span<const std::string> args) {
   for (const auto& arg : cl.inputs) {
     input::InputSpec spec = input::parse_input_argument(arg);
     if (cl.has(OptionId::Recursive) && input::is_directory(spec)) {
-      for (auto& file : input::files_below(spec)) o.dump.inputs.push_back(std::move(file));
+      input::DirectoryInputs below = input::files_below(spec);
+      for (auto& file : below.files) o.dump.inputs.push_back(std::move(file));
+      for (auto& warning : below.warnings) o.warnings.push_back(std::move(warning));
     } else {
       o.dump.inputs.push_back(std::move(spec));
     }

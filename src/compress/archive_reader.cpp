@@ -113,12 +113,14 @@ struct ArchiveReader::Io {
     if (!is_zip(a) || !(directory_first || ((sizes_ahead || at_end) && !eof))) fail(what, reason);
     throw fault_of(what, reason, fault_bytes(), "the member");
   }
-  util::Error fault_of(const std::string& what, const std::string& reason, std::uint64_t at,
-                       const char* stopped) const {
+  // `place`: what the parenthesis after the compressed byte says (default: the member's
+  // bytes read).
+  util::Error fault_of(const std::string& what, const std::string& reason, std::uint64_t at, const char* stopped,
+                       const std::string& place = {}) const {
     const std::string where = member.empty() ? name : member_name(shown, member);
     return util::input_error(where, "Input " + where + ": " + what + " at compressed byte " + std::to_string(at) +
-                                        " (member byte " + std::to_string(member_bytes) + "): " + reason +
-                                        "; reading " + stopped + " stopped there");
+                                        " (" + (place.empty() ? "member byte " + std::to_string(member_bytes) : place) +
+                                        "): " + reason + "; reading " + stopped + " stopped there");
   }
   // Keeps the end of `current`, about to be replaced, in `tail` (a zip, or before the format
   // is known).
@@ -160,22 +162,44 @@ struct ArchiveReader::Io {
     }
     return std::nullopt;
   }
-  // After a streamed zip's last member, libarchive stopped at `from`, its central directory:
-  // reads the rest of the stream, and the links that directory names.
-  void read_links(std::uint64_t from) {
+  // After the last member of a zip read as a stream (a pipe, or a file whose end record
+  // does not agree with its directory), libarchive stopped at `from`, its central
+  // directory: reads the rest (of a pipe), the links that directory names, and throws the
+  // archive's fault when its end record is missing or damaged (zip_end_damage) — the same
+  // from a file and from a pipe. A rest over kMaxDirectoryBytes is not judged.
+  void read_end(std::uint64_t from) {
     std::vector<std::uint8_t> directory;
-    bool whole = from >= current_at - tail.size() && from <= current_at + current.size();
-    if (whole) {
-      if (from < current_at) directory.assign(tail.end() - static_cast<std::ptrdiff_t>(current_at - from), tail.end());
-      directory.insert(directory.end(),
-                       current.begin() + static_cast<std::ptrdiff_t>(from > current_at ? from - current_at : 0),
-                       current.end());
+    std::span<const std::uint8_t> rest;
+    bool whole = false;
+    if (raw.is_mapped()) {
+      const std::span<const std::uint8_t> file = raw.whole();
+      whole = from <= file.size() && file.size() - from <= kMaxDirectoryBytes;
+      if (whole) rest = file.subspan(static_cast<std::size_t>(from));
+    } else {
+      whole = from >= current_at - tail.size() && from <= current_at + current.size();
+      if (whole) {
+        if (from < current_at)
+          directory.assign(tail.end() - static_cast<std::ptrdiff_t>(current_at - from), tail.end());
+        directory.insert(directory.end(),
+                         current.begin() + static_cast<std::ptrdiff_t>(from > current_at ? from - current_at : 0),
+                         current.end());
+      }
+      for (std::span<const std::uint8_t> w = raw.next_window(); !w.empty(); w = raw.next_window()) {
+        whole = whole && directory.size() + w.size() <= kMaxDirectoryBytes;
+        if (whole) directory.insert(directory.end(), w.begin(), w.end());
+      }
+      rest = directory;
     }
-    for (std::span<const std::uint8_t> w = raw.next_window(); !w.empty(); w = raw.next_window()) {
-      whole = whole && directory.size() + w.size() <= kMaxDirectoryBytes;
-      if (whole) directory.insert(directory.end(), w.begin(), w.end());
-    }
-    if (whole) links = zip_link_offsets(directory);
+    if (!whole) return;
+    links = zip_link_offsets(rest);
+    const std::string damage = zip_end_damage(rest, from);
+    if (damage.empty()) return;
+    member.clear();
+    failed = true;
+    // Named at the archive's end, where its end record is (for a zip inside compression,
+    // the file's bytes read, all of them).
+    throw fault_of("archive end record damaged", damage, limits.file ? file_bytes() : from + rest.size(), "the archive",
+                   "archive byte " + std::to_string(from + rest.size()));
   }
 };
 
@@ -326,8 +350,12 @@ ArchiveReader::ArchiveReader(util::InputFile raw, std::string name, std::string 
   archive_read_set_callback_data(archive_, io_.get());
   archive_read_set_read_callback(archive_, read_block);
   if (io_->raw.is_mapped()) {
-    archive_read_set_seek_callback(archive_, seek_to);
-    io_->directory_first = zip_has_end_record(io_->raw.whole());
+    // A zip whose end record is missing or does not agree with its directory is read as a
+    // stream, as from a pipe (libarchive's seeking reader would refuse it whole or read
+    // it otherwise): its end is judged after its members, the same either way (read_end).
+    const std::span<const std::uint8_t> file = io_->raw.whole();
+    io_->directory_first = zip_end_record_agrees(file);
+    if (io_->directory_first || !zip_has_end_record(file)) archive_read_set_seek_callback(archive_, seek_to);
   }
 }
 
@@ -358,8 +386,8 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
     // The archive's end marker is not the stream's end: a compressed tar's checksum comes
     // after it, checked only when its decompressor reads to the end (a fault throws).
     // A streamed zip's central directory says which members were links.
-    if (!io.raw.is_mapped() && is_zip(archive_)) {
-      io.read_links(static_cast<std::uint64_t>(std::max<la_int64_t>(archive_filter_bytes(archive_, 0), 0)));
+    if (is_zip(archive_) && !io.directory_first) {
+      io.read_end(static_cast<std::uint64_t>(std::max<la_int64_t>(archive_filter_bytes(archive_, 0), 0)));
     } else if (!io.raw.is_mapped()) {
       while (!io.raw.next_window().empty()) {
       }
@@ -368,9 +396,15 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
   }
   // ARCHIVE_RETRY too: a tar header whose checksum is wrong, which libarchive would pass over
   // to the next header it finds, members and all, without a word.
-  if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-    io.fail(io.member.empty() ? "archive corrupt before its first member" : "archive corrupt after this member",
-            reason_of(archive_, "corrupt or cut archive"));
+  // The fault is the header's, not the entry's before it (which may be a link, ignored):
+  // the archive is named, with where that header begins in it.
+  if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+    io.member.clear();
+    io.failed = true;
+    throw io.fault_of(
+        "archive header corrupt", reason_of(archive_, "corrupt or cut archive"), io.fault_bytes(), "the archive",
+        "archive byte " + std::to_string(std::max<la_int64_t>(archive_read_header_position(archive_), 0)));
+  }
   const char* path = archive_entry_pathname(entry);
   if (path == nullptr) path = archive_entry_pathname_utf8(entry);
   // A tar's hard link is a regular file without data of its own: a link, ignored.

@@ -5,8 +5,9 @@
 // member's bytes are a util::ByteSource that the input layer sniffs and decodes as it would
 // a file (input/archive_members.hpp).
 //
-// A zip inside a mapped file is read through its central directory (seeking); from a pipe
-// (standard input, or a zip inside compression) as a stream, which libarchive can do for
+// A zip inside a mapped file is read through its central directory (seeking) when its end
+// record agrees with that directory; from a pipe (standard input, or a zip inside
+// compression), or a file whose end record is missing or damaged, as a stream, which libarchive can do for
 // most zips but not for a stored member whose size only follows its data. A streamed zip's
 // local headers do not say which members are links: its central directory, read after its
 // last member, does (late_links).
@@ -72,9 +73,12 @@ class ArchiveReader {
 
   // The next entry, nullopt after the last. The source of the previous member must be
   // gone (one kept by a decompressing thread that waits on a silent pipe is a fault of the
-  // archive: nothing more is read). Throws util::input_error naming the archive, the entry
-  // before and the offset for a corrupt or cut archive — a damaged tar header too, which
-  // libarchive would skip over; what reading `raw` throws (util::Stopped too).
+  // archive: nothing more is read). Throws util::input_error naming the archive, the member
+  // and the offset for a corrupt or cut archive; naming the archive and where the header
+  // begins for a damaged tar header, which libarchive would skip over (not the entry
+  // before it: a link, say); at the end of a zip read as a stream, naming the archive for
+  // an end record missing or not agreeing with its directory (zip_end_damage); what
+  // reading `raw` throws (util::Stopped too).
   std::optional<Member> next();
 
   // The current entry's data, read through libarchive on the calling thread (any one
@@ -97,7 +101,8 @@ class ArchiveReader {
   // capture) is not the archive's: the next member can be read.
   bool failed() const noexcept;
 
-  // A zip read as a stream (not mapped), after next() gave its end: the offsets (Member::
+  // A zip read as a stream (a pipe, or a file whose end record does not agree with its
+  // directory: zip_end_record_agrees), after next() gave its end: the offsets (Member::
   // offset) of the members its central directory marks as symbolic links
   // (compress/zip_directory.hpp), which next() gave as regular files, their data the
   // target's path. Empty otherwise, and for a directory over 16 MiB or not found where

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace dltdump::compress {
@@ -25,5 +26,22 @@ std::vector<std::uint64_t> zip_link_offsets(std::span<const std::uint8_t> direct
 // through its directory, seeking to each member (which goes on past a member whose data is
 // damaged), rather than as a stream.
 bool zip_has_end_record(std::span<const std::uint8_t> file);
+
+// What is wrong with the end of a zip read as a stream: `rest` holds its bytes from stream
+// offset `at` — where its last member ended, so its central directory begins there — to
+// its end. Its central directory entries must be followed by an end of central directory
+// record (a zip64 end record and locator may come between) that agrees with them: its
+// entry count, its directory size and offset (each unless escaped for zip64), whole with
+// its comment. Returns "" when it does, else the damage in a few words (for a message
+// naming the archive). Never reads outside `rest`.
+std::string zip_end_damage(std::span<const std::uint8_t> rest, std::uint64_t at);
+
+// Whether a whole zip `file` (mapped) has an end record (zip_has_end_record: the last one
+// found) that agrees with the central directory before it — the entries end where it (or
+// the zip64 records) begins, as many as it counts, and its offset is where the directory
+// begins, measured from where the zip begins (a self-extracting stub before it is allowed:
+// a local header there). Then libarchive can read the zip through its directory; otherwise
+// it is read as a stream, whose end zip_end_damage judges as on a pipe.
+bool zip_end_record_agrees(std::span<const std::uint8_t> file);
 
 }  // namespace dltdump::compress

@@ -38,17 +38,21 @@ SniffedInput sniff_layers(util::InputFile raw, const std::string& name, InputFor
   return {std::move(*file), content, limits};
 }
 
-SniffedInput open_content(const std::string& path, InputFormat format, compress::Limits limits) {
-  SniffedInput opened = sniff_layers(util::InputFile::open(path), path, format, limits);
+SniffedInput open_content(const std::string& path, InputFormat format, compress::Limits limits,
+                          const std::string& name) {
+  const std::string& shown = name.empty() ? path : name;
+  SniffedInput opened = sniff_layers(util::InputFile::open(path, shown), shown, format, limits);
   if (format == InputFormat::Automatic && opened.content == Content::Lz4)
-    throw util::input_error(path, compressed_message(opened.content, path));
+    throw util::input_error(shown, compressed_message(opened.content, shown));
   return opened;
 }
 
-SniffedInput open_sniffed(const std::string& path, InputFormat format, compress::Limits limits) {
-  SniffedInput opened = open_content(path, format, limits);
+SniffedInput open_sniffed(const std::string& path, InputFormat format, compress::Limits limits,
+                          const std::string& name) {
+  SniffedInput opened = open_content(path, format, limits, name);
+  const std::string& shown = name.empty() ? path : name;
   if (format == InputFormat::Automatic && is_archive(opened.content))
-    throw util::input_error(path, compressed_message(opened.content, path));
+    throw util::input_error(shown, compressed_message(opened.content, shown));
   return opened;
 }
 

@@ -28,7 +28,10 @@ struct SniffedInput {
 // read as they are. Throws util::Error (input_error) when it cannot be opened or read, or
 // for lz4 data or deeper nesting (named, not read). Faults of the compressed stream come
 // later, from the reads (compress::DecompressingSource).
-SniffedInput open_content(const std::string& path, InputFormat format, compress::Limits limits);
+// `name`: the input in messages about reading it and its content — the decompression's
+// faults too — as the command line gives it (empty: `path`); opening it names `path`.
+SniffedInput open_content(const std::string& path, InputFormat format, compress::Limits limits,
+                          const std::string& name = {});
 
 // The same for an input already open (an archive's member), named `name`, except that lz4
 // data is returned as such (content Lz4), not refused.
@@ -36,7 +39,8 @@ SniffedInput sniff_layers(util::InputFile file, const std::string& name, InputFo
 
 // open_content for readers that take one stream per input (--sort, the library): an
 // archive is refused with util::input_error, the one line of compressed_message.
-SniffedInput open_sniffed(const std::string& path, InputFormat format, compress::Limits limits);
+SniffedInput open_sniffed(const std::string& path, InputFormat format, compress::Limits limits,
+                          const std::string& name = {});
 
 inline constexpr int kMaxNesting = 3;
 

@@ -4,17 +4,27 @@
 #include <vector>
 
 #include "input/input_spec.hpp"
+#include "util/diagnostic.hpp"
 
 namespace dltdump::input {
+
+// What a directory stands for: its files, and a warning for each entry left out.
+struct DirectoryInputs {
+  std::vector<InputSpec> files;
+  std::vector<util::Diagnostic> warnings;  // each names the entry (Culprit::Input)
+};
 
 // The files below directory `dir` (a File spec), in name order: every regular file (or
 // symbolic link to one) in it and its subdirectories, compared as paths relative to it byte
 // by byte, so `a/x` before `b`. Names that begin with '.' are left out, files and
 // directories alike (editors' and version control's); symbolic links to directories are
-// not followed (no loops). Each spec's argument is `dir`'s argument joined with the
-// relative path. Throws util::input_uri_error (exit 2) naming `dir` when it cannot be read or holds no
-// file.
-std::vector<InputSpec> files_below(const InputSpec& dir);
+// not followed (no loops). A symbolic link that leads nowhere (dangling, a loop, a target
+// that cannot be looked at) is a file too: opening it fails as a missing file on the
+// command line does, in its place. A FIFO, socket or device is left out with a warning
+// naming it: reading a FIFO that a walk happened upon could wait forever for a writer.
+// Each spec's argument is `dir`'s argument joined with the relative path. Throws
+// util::input_uri_error (exit 2) naming `dir` when it cannot be read or holds no file.
+DirectoryInputs files_below(const InputSpec& dir);
 
 // Whether `spec` is a File spec naming a directory.
 bool is_directory(const InputSpec& spec);

@@ -15,7 +15,7 @@ void DltSink::begin_input(const Input& input) {
   write_run();
   path_ = input.path;
   source_ = input.framing == dlt::StreamFormat::File && writer_.takes_blocks() ? input.source : SourceFile{};
-  writer_.begin_input(input.path);
+  writer_.begin_input(input.path, input.member);
 }
 
 void DltSink::write_run() {

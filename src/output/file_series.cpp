@@ -19,8 +19,10 @@ FileSeries::FileSeries(FileSeriesOptions options)
 
 FileSeries::~FileSeries() { close(); }
 
-void FileSeries::begin_input(std::string_view path) {
+void FileSeries::begin_input(std::string_view path, bool member) {
   stem_ = file_stem(path);
+  input_ = path;
+  member_ = member;
   if (!template_.has_file()) return;  // concatenated: the series goes on
   close();
   series_.clear();
@@ -38,8 +40,16 @@ std::uint64_t FileSeries::open(util::Timestamp time, std::uint64_t lifecycle) {
   const std::string name = template_.expand({stem_, counter_, time, lifecycle});
   const bool continues =
       (!series_.empty() && series_.back() == name) || (template_.has_lifecycle() && lifecycle_files_.contains(name));
-  if (!continues && was_created(name))
+  if (!continues && was_created(name)) {
+    // Two members of one archive with the same base name: the file's name alone does not
+    // say which members met, their names do.
+    const auto id = util::identity_of(name);
+    const auto i = static_cast<std::size_t>(std::find(created_.begin(), created_.end(), *id) - created_.begin());
+    if (member_ || creator_members_[i])
+      throw util::creation_error(name, "Not overwriting previously created file " + name + " (the output of " +
+                                           creators_[i] + ") with the output of " + input_ + ".");
     throw util::creation_error(name, "Not overwriting previously created file " + name + ".");
+  }
   if (const auto id = util::identity_of(name); id && std::find(inputs_.begin(), inputs_.end(), *id) != inputs_.end())
     throw util::creation_error(name, "Not overwriting the input file " + util::absolute_path(name) + ".");
 
@@ -64,7 +74,11 @@ std::uint64_t FileSeries::open(util::Timestamp time, std::uint64_t lifecycle) {
     series_.push_back(name);
     if (template_.has_lifecycle()) lifecycle_files_.insert(name);
     limit_ = split_bytes_;
-    if (const auto id = util::identity_of_fd(fd)) created_.push_back(*id);
+    if (const auto id = util::identity_of_fd(fd)) {
+      created_.push_back(*id);
+      creators_.push_back(input_);
+      creator_members_.push_back(member_);
+    }
   }
   fd_ = fd;
   name_ = name;

@@ -19,6 +19,8 @@
 // * Never overwritten, even with force: an input of the run (same device and inode) —
 //   `Not overwriting the input file <abs path>.` — or a file this run created, unless it is
 //   the series' last file being continued — `Not overwriting previously created file <name>.`
+//   (when either input is an archive's member, whose names alone tell which: `… <name> (the
+//   output of <input>) with the output of <input>.`).
 //   Without force an existing file is refused: `The file '<abs path>' already exists.`
 //   These throw util::creation_error: the current input fails, the run goes on with the next.
 #pragma once
@@ -58,9 +60,10 @@ class FileSeries {
   const FileTemplate& name_template() const { return template_; }
   bool splits() const { return split_bytes_ > 0; }
 
-  // A new input begins (`path` as given; "-" for standard input). Without %FILE% the open
-  // file stays open; with it, the file is closed — the caller flushes its buffer first.
-  void begin_input(std::string_view path);
+  // A new input begins (`path` as given; "-" for standard input; `member`: it is an
+  // archive's member, `path` its name `archive/path`). Without %FILE% the open file stays
+  // open; with it, the file is closed — the caller flushes its buffer first.
+  void begin_input(std::string_view path, bool member = false);
 
   bool is_open() const { return fd_ >= 0; }
   // Opens the file for a first line at `time`. Returns the bytes the file already holds
@@ -89,6 +92,10 @@ class FileSeries {
   bool force_;
   std::vector<util::FileIdentity> inputs_;
   std::vector<util::FileIdentity> created_;          // files this run created (or truncated)
+  std::vector<std::string> creators_;                // for each, the input it was created for
+  std::vector<bool> creator_members_;                // and whether that was an archive's member
+  std::string input_;                                // the current input (begin_input's path)
+  bool member_ = false;                              // it is an archive's member
   std::string stem_;                                 // %FILE% of the current input
   std::vector<std::string> series_;                  // names of the current series' files
   std::unordered_set<std::string> lifecycle_files_;  // with %LC%: every name in series_

@@ -14,7 +14,11 @@
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
+
+#include "util/error.hpp"
 
 namespace dltdump::output {
 
@@ -59,22 +63,49 @@ class LifecycleFiles {
     for (Slot& s : slots_) f(*s.file);
   }
   // Calls `close(File&)` on every open file, least recently used first, and forgets them
-  // (also those after one whose close threw; then rethrows the first failure).
+  // (also those after one whose close threw). Then throws, if a close threw or `failure`
+  // (a util::Error that ends the run: writing one file failed, naming it) is given:
+  // * a util::Error that ends the run: the first of them (`failure`, else the first
+  //   close's), its line naming also the other files whose close failed — `…; a.txt,
+  //   b.txt were cut short too`, with their reason where it differs — so that no file is
+  //   left empty or cut short without a word, and in one line. Each file closed keeps the
+  //   whole records that fit, as any file whose write fails (util/fd_writer.hpp).
+  // * else the first exception a close threw.
   template <class Close>
-  void close_all(Close&& close) {
+  void close_all(Close&& close, const util::Error* failure = nullptr) {
     std::vector<Slot> slots = std::move(slots_);
     slots_.clear();
     current_ = nullptr;
     std::sort(slots.begin(), slots.end(), [](const Slot& a, const Slot& b) { return a.used < b.used; });
-    std::exception_ptr failure;
+    std::exception_ptr other;          // the first close's that is no failed write
+    std::optional<util::Error> first;  // the failed write named first
+    if (failure) first.emplace(*failure);
+    std::vector<std::string> also;  // the others, with their reason where it differs
     for (Slot& s : slots) {
       try {
         close(*s.file);
+      } catch (const util::Error& e) {
+        if (e.ends_input_only() || e.quiet()) {
+          if (!other) other = std::current_exception();
+        } else if (!first) {
+          first.emplace(e);
+        } else if (e.name() != first->name()) {
+          const std::string own = reason_of(e);
+          also.push_back(own == reason_of(*first) ? e.name() : e.name() + own);
+        }
       } catch (...) {
-        if (!failure) failure = std::current_exception();
+        if (!other) other = std::current_exception();
       }
     }
-    if (failure) std::rethrow_exception(failure);  // the first
+    if (first && !also.empty()) {
+      std::sort(also.begin(), also.end());
+      std::string line = std::string(first->what()) + "; ";
+      for (std::size_t i = 0; i < also.size(); ++i) line += (i > 0 ? ", " : "") + also[i];
+      line += also.size() == 1 ? " was cut short too" : " were cut short too";
+      throw util::Error(first->exit_code(), first->culprit(), first->name(), line);
+    }
+    if (first) throw *first;
+    if (other) std::rethrow_exception(other);
   }
 
  private:
@@ -83,6 +114,13 @@ class LifecycleFiles {
     std::uint64_t used;  // clock_ when last made current
     std::unique_ptr<File> file;
   };
+  // What a failed write's line says after naming its file (" (No space left on device)").
+  // Another failure's whole line in parentheses.
+  static std::string reason_of(const util::Error& e) {
+    const std::string line = e.what();
+    const std::string prefix = "Couldn't write to " + e.name();
+    return line.starts_with(prefix) ? line.substr(prefix.size()) : " (" + line + ")";
+  }
   File& use(Slot& s) {
     s.used = ++clock_;
     current_ = s.file.get();

@@ -6,6 +6,7 @@
 #include "dlt/skip_message.hpp"
 #include "net/udp_frame.hpp"
 #include "util/byte_order.hpp"
+#include "util/error.hpp"
 #include "util/shrink_guard.hpp"
 
 namespace dltdump::output {
@@ -26,11 +27,20 @@ void PcapngDltSink::begin_input(const Input& input) {
     if (by_lifecycle_) files_.close_all(end_section);
     close_file(false);
   }
-  series_.begin_input(input.path);
+  series_.begin_input(input.path, input.member);
+}
+
+void PcapngDltSink::closing_all_on_failure(const std::function<void()>& write) {
+  try {
+    write();
+  } catch (const util::Error& e) {
+    if (!by_lifecycle_ || e.exit_code() != util::ExitCode::OutputError) throw;
+    files_.close_all(end_section, &e);
+  }
 }
 
 void PcapngDltSink::flush() {
-  if (by_lifecycle_) files_.for_each([](File& f) { f.writer->flush(); });
+  if (by_lifecycle_) closing_all_on_failure([&] { files_.for_each([](File& f) { f.writer->flush(); }); });
   else if (file_.writer) file_.writer->flush();
 }
 
@@ -86,6 +96,13 @@ const PcapngDltSink::Interface& PcapngDltSink::interface_for(File& f, const dlt:
 
 void PcapngDltSink::write(const dlt::Id& ecu, util::Timestamp time, std::uint64_t lifecycle,
                           std::span<const std::uint8_t> packet) {
+  if (by_lifecycle_) [[unlikely]]
+    return closing_all_on_failure([&] { write_packet(ecu, time, lifecycle, packet); });
+  write_packet(ecu, time, lifecycle, packet);
+}
+
+void PcapngDltSink::write_packet(const dlt::Id& ecu, util::Timestamp time, std::uint64_t lifecycle,
+                                 std::span<const std::uint8_t> packet) {
   File& f = file_for(time, lifecycle);
   const Interface& itf = interface_for(f, ecu);
   net::UdpEndpoints endpoints;

@@ -20,6 +20,7 @@
 //   pcap::PcapngWriter, which keeps the file whole on a failure.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -74,7 +75,13 @@ class PcapngDltSink final : public LineOutput {
   // `packet` (without WEID, at most kMaxPacketBytes - 4) with `ecu` as its standard-header
   // ECU, in packet_: valid until the next call.
   std::span<const std::uint8_t> with_ecu(std::span<const std::uint8_t> packet, const dlt::Id& ecu);
+  // Writes `packet` (in as many datagrams as it needs) to its file.
   void write(const dlt::Id& ecu, util::Timestamp time, std::uint64_t lifecycle, std::span<const std::uint8_t> packet);
+  void write_packet(const dlt::Id& ecu, util::Timestamp time, std::uint64_t lifecycle,
+                    std::span<const std::uint8_t> packet);
+  // Runs `write`; with %LC%, a write that fails (the run ends) still closes every open
+  // file, and the error thrown names the files cut short (LifecycleFiles::close_all).
+  void closing_all_on_failure(const std::function<void()>& write);
   void close_file(bool full);
 
   FileSeries series_;

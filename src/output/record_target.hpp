@@ -40,8 +40,8 @@ class RecordTarget {
   // (a block), so that errors in opening it surface now, as they would in begin().
   virtual void prepare(util::Timestamp /*time*/, std::uint64_t /*lifecycle*/) {}
 
-  // A new input begins (`path` as given).
-  virtual void begin_input(std::string_view /*path*/) {}
+  // A new input begins (`path` as given; `member`: an archive's member, FileSeries::begin_input).
+  virtual void begin_input(std::string_view /*path*/, bool /*member*/ = false) {}
   // Whether records made elsewhere may arrive as one block (write_block).
   virtual bool takes_blocks() const { return false; }
   virtual void write_block(std::string_view /*records*/) {}

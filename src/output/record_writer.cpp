@@ -4,14 +4,14 @@
 
 namespace dltdump::output {
 
-void RecordWriter::begin_input(std::string_view path) {
+void RecordWriter::begin_input(std::string_view path, bool member) {
   if (!series_) return;
   if (by_lifecycle_ && series_->name_template().has_file()) close_lifecycle_files();
   if (open_ && series_->name_template().has_file()) {
     writer_.flush();
     open_ = false;
   }
-  series_->begin_input(path);
+  series_->begin_input(path, member);
 }
 
 void RecordWriter::open(util::Timestamp time, std::uint64_t lifecycle) {

@@ -20,6 +20,7 @@
 #include "output/file_series.hpp"
 #include "output/lifecycle_files.hpp"
 #include "output/record_target.hpp"
+#include "util/error.hpp"
 #include "util/fd_writer.hpp"
 #include "util/scoped_fd.hpp"
 #include "util/text_buffer.hpp"
@@ -50,7 +51,7 @@ class RecordWriter final : public RecordTarget {
   }
 
   // A new input begins (may end the current file: see FileSeries::begin_input).
-  void begin_input(std::string_view path) override;
+  void begin_input(std::string_view path, bool member = false) override;
 
   util::TextBuffer& begin(util::Timestamp time, std::uint64_t lifecycle) override {
     prepare(time, lifecycle);
@@ -58,7 +59,7 @@ class RecordWriter final : public RecordTarget {
   }
   void prepare(util::Timestamp time, std::uint64_t lifecycle) override {
     if (by_lifecycle_) [[unlikely]] {
-      if (files_.switches(lifecycle)) select(time, lifecycle);
+      if (files_.switches(lifecycle)) closing_all_on_failure([&] { select(time, lifecycle); });
     } else if (!open_) {
       open(time, lifecycle);
     }
@@ -66,6 +67,8 @@ class RecordWriter final : public RecordTarget {
       put_header();
   }
   void end() override {
+    if (by_lifecycle_) [[unlikely]]
+      return closing_all_on_failure([&] { w_->line_done(); });
     if (series_ && series_->full(w_->size())) close_file(true);
     else w_->line_done();
   }
@@ -98,7 +101,7 @@ class RecordWriter final : public RecordTarget {
 
   // Writes what is buffered (before a diagnostic line, at the end of an input).
   void flush() override {
-    if (by_lifecycle_) files_.for_each([](LifecycleFile& f) { f.writer.flush(); });
+    if (by_lifecycle_) closing_all_on_failure([&] { files_.for_each([](LifecycleFile& f) { f.writer.flush(); }); });
     else writer_.flush();
   }
   // Writes everything and closes the file, if any.
@@ -120,6 +123,20 @@ class RecordWriter final : public RecordTarget {
   // Writes what `f` holds (its descriptor closes with it).
   static void close_lifecycle_file(LifecycleFile& f) { f.writer.flush(); }
   void close_lifecycle_files();
+  // by_lifecycle_: runs `write`; when a write fails (the run ends), every open file is
+  // still written and closed, and the error thrown names the files cut short
+  // (LifecycleFiles::close_all), not only the one whose write failed.
+  template <class Write>
+  void closing_all_on_failure(Write&& write) {
+    try {
+      write();
+    } catch (const util::Error& e) {
+      if (e.exit_code() != util::ExitCode::OutputError) throw;
+      w_ = &writer_;
+      open_ = false;
+      files_.close_all(close_lifecycle_file, &e);
+    }
+  }
   void put_header();
 
   util::FdWriter writer_;                              // the console's, or the series' file (one at a time)

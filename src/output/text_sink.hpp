@@ -35,7 +35,7 @@ class TextSink final : public LineOutput, private dlt::InPlaceLines {
   }
 
   void begin_input(const Input& input) override {
-    target_.begin_input(input.path);
+    target_.begin_input(input.path, input.member);
     // JSON and CSV records name their input as the command line does; lines made
     // elsewhere (block_format) too.
     const std::string_view name = input.name.empty() ? input.path : input.name;

@@ -16,7 +16,7 @@
 
 namespace dltdump::util {
 
-InputFile InputFile::open(const std::string& path) {
+InputFile InputFile::open(const std::string& path, const std::string& name) {
   if (path == "-") return from_fd(STDIN_FILENO, "-", false);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -32,7 +32,7 @@ InputFile InputFile::open(const std::string& path) {
     ::close(fd);
     throw input_error(path, "Couldn't open file " + path + " (Is a directory)");
   }
-  return from_fd(fd, path, true);
+  return from_fd(fd, name.empty() ? path : name, true);
 }
 
 InputFile InputFile::from_fd(int fd, std::string name, bool owned) {

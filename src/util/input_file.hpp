@@ -33,8 +33,10 @@ namespace dltdump::util {
 
 class InputFile {
  public:
-  // Opens `path`, or standard input when `path` is "-". Throws util::Error.
-  static InputFile open(const std::string& path);
+  // Opens `path`, or standard input when `path` is "-". Throws util::Error (naming `path`).
+  // `name`: what the file is called once open, in messages about reading it (the input as
+  // the command line gives it); empty: `path`.
+  static InputFile open(const std::string& path, const std::string& name = {});
   // Wraps an already open descriptor (not closed by the destructor if !owned).
   static InputFile from_fd(int fd, std::string name, bool owned);
   // Device, inode and modification time: which file it is (see below).

@@ -134,6 +134,14 @@ expect_eq "%FILE% of the members" "cap.txt file.txt more.txt net.txt ser.txt" \
   "$(ls "$work/named" | tr '\n' ' ' | sed 's/ $//')"
 (cd "$m" && "$DLTDUMP" sub/more.dlt.gz) | cmp -s - "$work/named/more.txt"
 check "%FILE%: more.txt holds the compressed member's lines" $?
+# Two members of one base name (a/x.dlt, b/x.dlt): the second fails, the line names both
+# members (a new user's finding: it named the output file only), the archive goes on.
+mkdir -p "$work/same/a" "$work/same/b" "$work/same/out" && cp "$m/net.dlt" "$work/same/a/x.dlt" &&
+  cp "$m/file.dlt" "$work/same/b/x.dlt" && (cd "$work/same" && zip -q "$work/same.zip" a/x.dlt b/x.dlt)
+(cd "$work/same/out" && "$DLTDUMP" -o '%FILE%.txt' "$work/same.zip" > /dev/null 2> "$work/err"); rc=$?
+expect_eq "two members of one base name: exit 4, one line naming both" \
+  "4:Not overwriting previously created file x.txt (the output of $work/same.zip/a/x.dlt) with the output of $work/same.zip/b/x.dlt." \
+  "$rc:$(cat "$work/err")"
 
 # Faults. A tar and a zip cut at three quarters: the lines before the cut, then one line.
 (cd "$m" && tar cf "$work/two.tar" net.dlt file.dlt && zip -q "$work/two.zip" net.dlt file.dlt)
@@ -185,18 +193,33 @@ for i in range(at + 100, at + 160): d[i] ^= 0x5A
 open(sys.argv[2], "wb").write(d)
 open(sys.argv[2] + ".header", "w").write(str(at))' "$work/hdr.tar" "$work/badhdr.tar" "$(stat -c %s "$m/net.dlt")"
 expect_fault "a damaged tar header" 4 \
-  "^Input $work/badhdr.tar/net.dlt: archive corrupt after this member at compressed byte [0-9]+ \(member byte [0-9]+\): .+; reading the archive stopped there$" \
+  "^Input $work/badhdr.tar: archive header corrupt at compressed byte [0-9]+ \(archive byte $(cat "$work/badhdr.tar.header")\): .+; reading the archive stopped there$" \
   "$work/badhdr.tar"
 at_offset_within "a damaged tar header" "$work/badhdr.tar" "$work/err" header
 gzip -c "$work/badhdr.tar" > "$work/badhdr.tar.gz"
 expect_fault "a damaged tar header in a .tar.gz" 4 \
-  "^Input $work/badhdr.tar.gz/net.dlt: archive corrupt after this member at compressed byte [0-9]+ " \
+  "^Input $work/badhdr.tar.gz: archive header corrupt at compressed byte [0-9]+ \(archive byte $(cat "$work/badhdr.tar.header")\)" \
   "$work/badhdr.tar.gz"
 # The header lies in the tar's first 1 MiB of 1.7: the compressed byte named is within the
 # first 2/3 of the file (the decompressor, reading ahead, had used it all).
 at=$(grep -oE "at compressed byte [0-9]+" "$work/err" | grep -oE "[0-9]+$")
 [ -n "$at" ] && [ "$at" -lt $(($(stat -c %s "$work/badhdr.tar.gz") * 2 / 3)) ]
 check "a damaged tar header in a .tar.gz: the offset is where the fault was found, not the end (${at:-none})" $?
+# The damaged header after a link (ignored): the fault is the header's, not the link's (a
+# new user's finding: the line named the link as the member after which the fault was).
+mkdir -p "$work/lk" && cp "$m/net.dlt" "$m/file.dlt" "$work/lk/" && ln -sf net.dlt "$work/lk/soft.dlt" &&
+  tar cf "$work/lk.tar" -C "$work/lk" net.dlt soft.dlt file.dlt
+python3 -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+at = 512 + (int(sys.argv[3]) + 511) // 512 * 512 + 512  # the header after the link
+for i in range(at + 100, at + 160): d[i] ^= 0x5A
+open(sys.argv[2], "wb").write(d)
+open(sys.argv[2] + ".header", "w").write(str(at))' "$work/lk.tar" "$work/lkbad.tar" "$(stat -c %s "$m/net.dlt")"
+expect_fault "a damaged tar header after a link" 4 \
+  "^Input $work/lkbad.tar: archive header corrupt at compressed byte [0-9]+ \(archive byte $(cat "$work/lkbad.tar.header")\): .+; reading the archive stopped there$" \
+  -c "$work/lkbad.tar"
+grep -q soft "$work/err"; expect_eq "a damaged tar header after a link: the link not named" 1 $?
 # A corrupt member inside (its gzip stream): that member fails, the archive goes on.
 head -c 20000 "$m/sub/more.dlt.gz" > "$work/cutmember.dlt.gz"
 (cd "$work" && tar cf "$work/badmember.tar" cutmember.dlt.gz -C "$m" net.dlt)
@@ -283,6 +306,31 @@ for kind in crc flip cut; do
     tail -n 6000 "$work/out" | cmp -s - "$work/ref34"; check "a zip member's $kind ($how): the members after it" $?
   done
 done
+# A zip whose end of central directory record is damaged — its signature, its entry count,
+# its directory offset, or cut short — gives the lines of every member, then one line
+# naming the archive and the damage (exit 4: its members were read), the same from the
+# file and from a pipe (a new user's finding: nothing was said, and the file, read through
+# a directory its record misplaced, gave nothing while the pipe gave every member).
+python3 - "$work/four.zip" "$work/eocd" << 'PY'
+import sys
+d = bytes(open(sys.argv[1], "rb").read())
+e = d.rfind(b"PK\x05\x06")
+for kind, at in (("signature", 1), ("count", 10), ("offset", 16)):
+    b = bytearray(d); b[e + at] ^= 0x55; open(sys.argv[2] + "-" + kind + ".zip", "wb").write(b)
+open(sys.argv[2] + "-cut.zip", "wb").write(d[:e + 10])
+PY
+(cd "$work" && "$DLTDUMP" --threads=1 m1.dlt m2.dlt m3.dlt m4.dlt > "$work/ref1234")
+for kind in signature count offset cut; do
+  for how in file pipe; do
+    if [ $how = file ]; then name="$work/eocd-$kind.zip" from="$work/eocd-$kind.zip"; else name=- from=-; fi
+    expect_fault "a zip's end record damaged ($kind, $how)" 4 \
+      "^Input $name: archive end record damaged at compressed byte [0-9]+ \(archive byte [0-9]+\): .+; reading the archive stopped there$" \
+      --threads=1 "$from" < <(cat "$work/eocd-$kind.zip")
+    cmp -s "$work/out" "$work/ref1234"; check "a zip's end record damaged ($kind, $how): every member's lines" $?
+    sed "s|^Input $name:|Input ARCHIVE:|" "$work/err" > "$work/err.$how"
+  done
+  cmp -s "$work/err.file" "$work/err.pipe"; check "a zip's end record damaged ($kind): the same line from the file and the pipe" $?
+done
 # zip writing to a pipe gives each member's sizes after its data: from the file, the central
 # directory says where the next member begins; on a pipe libarchive cannot pass the
 # damaged member, and the archive stops there (one line).
@@ -339,6 +387,8 @@ import json, sys; r = json.load(sys.stdin); print(r["inputs"][0]["input"], r["sk
 expect_eq "relative: --stats" "rel.zip/net.dlt rel.zip" "$out"
 out=$(cd "$work" && "$DLTDUMP" -c ./cut-two.tar 2>&1 > /dev/null)
 expect_eq "relative: a member's fault" "Input ./cut-two.tar/file.dlt" "${out%%:*}"
+out=$(cd "$work" && "$DLTDUMP" -c ./lkbad.tar 2>&1 > /dev/null)
+expect_eq "relative: the archive's own fault" "Input ./lkbad.tar" "${out%%:*}"
 out=$(cd "$work" && cat rel.zip | "$DLTDUMP" -c - 2> /dev/null)
 expect_eq "standard input: -/member" "-/net.dlt:3000" "$out"
 
@@ -409,6 +459,14 @@ out=$("$DLTDUMP" --sort "$work/a.tar.gz" 2>&1); rc=$?
 expect_eq "--sort over an archive: exit 3, one line" \
   "3:$work/a.tar.gz: a tar archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, --follow or the library); extract it first (e.g. tar -xf $work/a.tar.gz) and name its files" \
   "$rc:$out"
+
+# --lifecycles (and --lifecycle) refuse an archive likewise: nothing on standard output
+# before (a new user's finding: the list's header came first).
+for opt in --lifecycles --lifecycle=1; do
+  "$DLTDUMP" $opt "$work/a.tar.gz" > "$work/out" 2> "$work/err"; rc=$?
+  expect_eq "$opt over an archive: exit 3, nothing on stdout, the refusal said" "3:0:1" \
+    "$rc:$(wc -c < "$work/out"):$(grep -c "a tar archive (its members are read one after another" "$work/err")"
+done
 
 echo "archive: $pass passed, $fails failed"
 [ "$fails" -eq 0 ]

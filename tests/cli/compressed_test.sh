@@ -94,6 +94,11 @@ mkdir -p "$work/named"
 (cd "$work/named" && "$DLTDUMP" -o '%FILE%.txt' "$work/file.dlt.gz" "$work/cap.pcapng.zst" 2> /dev/null)
 expect_eq "%FILE% of trip.dlt.gz and cap.pcapng.zst" "cap.txt file.txt" "$(ls "$work/named" | tr '\n' ' ' | sed 's/ $//')"
 "$DLTDUMP" "$work/file.dlt" | cmp -s - "$work/named/file.txt"; check "%FILE%.txt holds the file's lines" $?
+# A name that begins with '-' is kept (the manual says so): written as named, not read as an option.
+mkdir -p "$work/dash" && cp "$work/file.dlt.gz" "$work/dash/-x.dlt.gz"
+(cd "$work/dash" && "$DLTDUMP" -o '%FILE%.txt' ./-x.dlt.gz 2> /dev/null)
+expect_eq "%FILE% of ./-x.dlt.gz" "-x.dlt.gz -x.txt" "$(ls -- "$work/dash" | tr '\n' ' ' | sed 's/ $//')"
+"$DLTDUMP" "$work/file.dlt" | cmp -s - "$work/dash/-x.txt"; check "%FILE% of ./-x.dlt.gz: -x.txt holds its lines" $?
 
 # Faults. A stream cut at three quarters (past bzip2's first 900 kB block): a prefix of the lines, then one line; exit 3, 4 beside a
 # good input.
@@ -143,6 +148,46 @@ ours=$(grep -vc SKIP "$work/out")
 theirs=$(zstd -dc "$work/sum.zst" 2> /dev/null | "$DLTDUMP" --threads=1 - 2> /dev/null | grep -vc SKIP)
 grep -q "checksum" "$work/err" && [ "$ours" -ge "$theirs" ]
 check "a zstd checksum fault: the messages zstd -dc gives ($ours, zstd -dc: $theirs): $(cat "$work/err")" $?
+# At a fault the stream ends as a file's end does (a new user's finding: the bytes the
+# framer held — the message the fault cut, the skip open there — got no SKIP line and were
+# not counted): --stats counts every decompressed byte before the fault as a message's or
+# skipped, the lines are those of the tool's output through a pipe, then the one line; the
+# same on 1 and 2 threads (app/parallel/dlt_stream_blocks), the 9 MiB stream too.
+"$DLTGEN" --format file --size 9M --seed 66 --corrupt 3 --nested 10 --truncate -o "$work/blocks.dlt"
+gzip -c "$work/blocks.dlt" > "$work/blocks.dlt.gz"
+python3 -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+for i in range(len(d) * 6 // 7, len(d) * 6 // 7 + 64): d[i] ^= 0x5A
+open(sys.argv[2], "wb").write(d)' "$work/blocks.dlt.gz" "$work/bigbad.gz"
+for f in bad.gz sum.zst bigbad.gz; do
+  tool=$(case $f in *.gz) echo gzip;; *.zst) echo zstd;; esac)
+  "$tool" -dc "$work/$f" 2> /dev/null | "$DLTDUMP" --threads=1 - > "$work/piped" 2> /dev/null
+  for t in 1 2; do
+    "$DLTDUMP" --threads=$t "$work/$f" > "$work/out" 2> "$work/err.$t"; rc=$?
+    cmp -s "$work/piped" "$work/out"; check "$f --threads=$t: the lines of $tool -dc through a pipe, SKIP lines too" $?
+    "$DLTDUMP" --threads=$t --stats=json "$work/$f" 2> /dev/null > "$work/stats.json"
+    made=$(sed -n 's/.*(decompressed byte \([0-9]*\)).*/\1/p' "$work/err.$t")
+    counted=$(python3 -c 'import json, sys; i = json.load(open(sys.argv[1]))["inputs"][0]; print(i["bytes"] + i["skipped_bytes"])' "$work/stats.json")
+    expect_eq "$f --threads=$t: --stats counts every byte before the fault (exit 3)" "3:$made" "$rc:$counted"
+  done
+  cmp -s "$work/err.1" "$work/err.2"; check "$f: the same line on 1 and 2 threads: $(cat "$work/err.2")" $?
+done
+# Named as the command line gives it, in the fault's line as in the --stats row (a new
+# user's finding: the line named the absolute path), and as an uncompressed input's fault
+# is (a cut capture, plain and compressed).
+out=$(cd "$work" && "$DLTDUMP" bad.gz 2>&1 > /dev/null)
+expect_eq "relative: the fault's line" "Input bad.gz" "${out%%:*}"
+out=$(cd "$work" && "$DLTDUMP" --sort bad.gz 2>&1 > /dev/null)
+expect_eq "relative: the fault's line under --sort" "Input bad.gz" "${out%%:*}"
+out=$(cd "$work" && "$DLTDUMP" --stats=json bad.gz 2> /dev/null | python3 -c '
+import json, sys; i = json.load(sys.stdin)["inputs"][0]; print(i["input"], i["reason"][:12])')
+expect_eq "relative: the --stats row" "bad.gz Input bad.gz" "$out"
+head -c 20000 "$work/cap.pcapng" > "$work/cutcap.pcapng" && gzip -c "$work/cutcap.pcapng" > "$work/cutcap.pcapng.gz"
+plain=$(cd "$work" && "$DLTDUMP" cutcap.pcapng 2>&1 > /dev/null)
+packed=$(cd "$work" && "$DLTDUMP" cutcap.pcapng.gz 2>&1 > /dev/null)
+expect_eq "relative: a cut capture, plain and compressed, named alike" "cutcap.pcapng: PCAP-NG" "${plain:0:22}"
+expect_eq "relative: a cut capture, compressed" "${plain/cutcap.pcapng/cutcap.pcapng.gz}" "$packed"
 # The offset names where the decoder found the fault: past the first changed byte (a
 # decoder finds it there or later, at the block's or stream's check), within the file —
 # also in a file small enough to be one decoder step (it once said "compressed byte 0").

@@ -85,7 +85,9 @@ diag "a directory as output, with -f" 3 "Cannot write to '$work/outdir': it is a
 diag "output into a missing directory" 3 "Couldn't create the output file $work/no-dir/x.txt" -o no-dir/x.txt a.dlt
 diag "the input as output" 3 "Not overwriting the input file $work/a.dlt." -f -o a.dlt a.dlt
 printf 'not a capture at all' > "$work/bad.pcap"
-diag "not a capture" 3 "$work/bad.pcap: not a PCAP or PCAP-NG file" --format=pcap bad.pcap
+# What is said about reading an input names it as given (manual, Inputs), the rest absolute.
+diag "not a capture" 3 "bad.pcap: not a PCAP or PCAP-NG file" --format=pcap bad.pcap
+[[ "$err" == "bad.pcap: "* ]] && ok || fail "not a capture: the input named as given" "$err"
 lines_and_diag "a capture that fails part-way" 3 "$work/cut.exp" "cut.pcapng: PCAP-NG truncated block" cut.pcapng
 diag "an output file of this run named as a later input" 4 "Not reading $work/self.dlt: it is an output file of this run" -o self.dlt a.dlt self.dlt
 
@@ -140,6 +142,29 @@ expect_rc "several inputs, some failed" 4 a.dlt missing.dlt
 expect_rc "several inputs, some failed part-way" 4 a.dlt cut.pcapng
 expect_rc "several inputs, all failed" 3 missing.dlt missing2.dlt
 expect_rc "several inputs, all failed, one part-way" 3 cut.pcapng missing.dlt
+
+# -R: a dangling symbolic link below the folder is an input that cannot be opened (one line
+# naming it, exit 4, the other files read); a FIFO is skipped with one warning naming it
+# (reading it could wait forever: `timeout` ends a run that waits), also through a link.
+mkdir -p "$work/tree/sub"
+cp "$work/a.dlt" "$work/tree/a.dlt"
+cp "$work/b.dlt" "$work/tree/sub/b.dlt"
+ln -s "$work/gone.dlt" "$work/tree/dangling.dlt"
+lines_and_diag "-R: a dangling link" 4 "$work/ab.exp" "File not found $work/tree/dangling.dlt" -R tree
+ln -s loop.dlt "$work/tree/sub/loop.dlt"
+run -R tree
+[ "$rc" -eq 4 ] && [ "$(wc -l < "$work/stderr")" -eq 2 ] && grep -q "tree/sub/loop.dlt" "$work/stderr" &&
+  cmp -s "$work/ab.exp" "$work/stdout" && ok || fail "-R: a dangling link and a link loop: exit $rc" "$err"
+rm "$work/tree/dangling.dlt" "$work/tree/sub/loop.dlt"
+mkfifo "$work/tree/sub/fifo.dlt"
+ln -s "$work/tree/sub/fifo.dlt" "$work/tree/to_fifo"
+run -R tree
+if [ "$rc" -eq 0 ] && cmp -s "$work/ab.exp" "$work/stdout" && [ "$(wc -l < "$work/stderr")" -eq 2 ] &&
+   grep -qx "dltdump: warning: Option 'recursive' skips 'tree/sub/fifo.dlt': a FIFO (named pipe), read only when named as an input" "$work/stderr" &&
+   grep -q "skips 'tree/to_fifo': a FIFO" "$work/stderr"; then ok
+else fail "-R: a FIFO and a link to it are skipped with a warning each: exit $rc" "$err"; fi
+run --sort -R tree
+[ "$rc" -eq 0 ] && [ "$(wc -l < "$work/stderr")" -eq 2 ] && ok || fail "--sort -R: FIFOs skipped with a warning: exit $rc" "$err"
 
 # 16. Messages.
 run -h

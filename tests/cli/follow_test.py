@@ -55,6 +55,25 @@ class Follower:
             time.sleep(0.05)
         time.sleep(0.3)  # anything more would be wrong: give it the time to show
 
+    def wait_for_error(self, text, seconds=15):
+        """Waits until standard error holds `text` (a slow start, e.g. under ASan on a loaded
+        machine, must not let the test act before dltdump has seen what it is to see)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and text not in open(self.err_path, "rb").read():
+            time.sleep(0.05)
+
+    def wait_open(self, path, seconds=15):
+        """Waits until dltdump has `path` open (/proc/PID/fd), i.e. follows that file."""
+        deadline = time.monotonic() + seconds
+        fd_dir = "/proc/%d/fd" % self.proc.pid
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            try:
+                if any(os.readlink(os.path.join(fd_dir, fd)) == path for fd in os.listdir(fd_dir)):
+                    return
+            except OSError:
+                pass
+            time.sleep(0.02)
+
     def stop(self):
         self.proc.send_signal(signal.SIGINT)
         try:
@@ -137,7 +156,7 @@ expected_a = lines_of(os.path.join(work, "trunc-a.src"))
 f = Follower(followed)
 f.wait_for(expected_a)
 open(followed, "wb").close()  # truncated to nothing
-time.sleep(0.5)
+f.wait_for_error(b"file truncated")
 append_in_chunks(followed, b)
 expected = expected_a + lines_of(os.path.join(work, "trunc-b.src"))
 f.wait_for(expected)
@@ -152,7 +171,8 @@ b = open(generate("rot-b.src", "--count", "400", "--seed", "10"), "rb").read()
 followed = os.path.join(work, "rot.dlt")
 open(followed, "wb").write(a[:len(a) // 2])
 f = Follower(followed)
-time.sleep(0.5)
+f.wait_open(followed)
+time.sleep(0.2)
 os.rename(followed, followed + ".1")
 with open(followed + ".1", "ab") as old:
     old.write(a[len(a) // 2:])  # the writer's last bytes go to the old file
@@ -193,7 +213,7 @@ check(code == 0 and out == expected and err == b"", "a network recording begun w
 followed = os.path.join(work, "later.dlt")
 source = generate("later.src", "--count", "300", "--seed", "13")
 f = Follower(followed)
-time.sleep(0.5)
+f.wait_for_error(b"does not exist (yet)")
 append_in_chunks(followed, open(source, "rb").read())
 expected = lines_of(source)
 f.wait_for(expected)
@@ -224,7 +244,7 @@ shutil.copy(source, followed)
 f = Follower(followed)
 f.wait_for(lines_of(source))
 os.remove(followed)
-time.sleep(0.6)
+f.wait_for_error(b"has been removed")
 code, out, err = f.stop()
 check(code == 0 and out == lines_of(source) and
       err == (followed + " has been removed; following it once it is created again\n").encode(),

@@ -438,6 +438,27 @@ for size in ("2m", "70m"):
               (size, r.returncode, r.stderr[:300]))
     finally:
         subprocess.run(["umount", tmp])
+# Several inputs, TMPDIR on a 1 MiB tmpfs: the input too far out of order fails in one line
+# naming TMPDIR and the error, the others are merged whole, the exit code counts the
+# failure (4) — also when -m ends the merge early — and TMPDIR is left empty.
+in_order = os.path.join(far_dir, "part_000.dlt")  # the far file's messages, not shuffled
+if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", tmp],
+                                       capture_output=True).returncode != 0:
+    print("SKIP several inputs on a full TMPDIR: needs root to mount a tmpfs")
+else:
+    try:
+        for args, lines in (([], sum(1 for _ in open(far_truth))), (["-m", "5"], 5)):
+            r = subprocess.run([dltdump, "--sort", *args, far, in_order], capture_output=True,
+                               env={**ENV, "TMPDIR": tmp})
+            want = (far.encode() + b": too far out of order to sort in memory, and cannot write to a temporary "
+                    b"file in " + tmp.encode() + b" for its sorted runs (No space left on device)\n")
+            check(r.returncode == 4 and r.stderr == want and r.stdout.count(b"\n") == lines and
+                  os.listdir(tmp) == [],
+                  "several inputs, full TMPDIR %s: one line, exit 4, the other input's %d lines, nothing left "
+                  "(%d, %d lines, %r, %r)" % (" ".join(args), lines, r.returncode, r.stdout.count(b"\n"),
+                                              r.stderr[:300], os.listdir(tmp)))
+    finally:
+        subprocess.run(["umount", tmp])
 
 # --- What cannot be sorted, in one line each ------------------------------------------------------
 for args, want_code, want in ((["--sort", "-"], 1, b"reads its inputs twice"),

@@ -119,6 +119,37 @@ else
   "$DLTDUMP" "$work/big.dlt" > "$mnt/console.txt" 2> "$work/err"
   expect_stop "full disk, console" text $? 5 "$mnt/console.txt"
   rm -f "$mnt"/*
+  # Files by lifecycle (%LC%, up to 16 open at once) on a full disk: the rules of one file,
+  # per file. Exit 5 and one line; every file left holds whole lines or messages, a prefix of
+  # its file in a run with room; and every file that did not take all it was given (an
+  # empty one above all) is named in that line.
+  "$DLTGEN" --format file --size 8M --seed 23 --timeline --restart-every 20000 -o "$work/lc.dlt"
+  for kind in text dlt pcapng; do
+    e=${ext[$kind]}
+    rm -rf "$work/lcref" && mkdir "$work/lcref"
+    "$DLTDUMP" -o "$work/lcref/%LC%.$e" "$work/lc.dlt"
+    for f in "$work"/lcref/*."$e"; do
+      [ "$kind" = text ] || "$DLTDUMP" "$f" > "$f.txt"
+    done
+    rm -f "$mnt"/*
+    "$DLTDUMP" -o "$mnt/%LC%.$e" "$work/lc.dlt" > "$work/stdout" 2> "$work/err"
+    rc=$?
+    check "full disk, files by lifecycle, $kind: exit code" "$([ $rc -eq 5 ]; echo $?)" "exit $rc, expected 5"
+    one_line "$work/err"
+    check "full disk, files by lifecycle, $kind: one line on stderr" $? "stderr: $(head -c 300 "$work/err" | tr '\n' '|')"
+    [ ! -s "$work/stdout" ]
+    check "full disk, files by lifecycle, $kind: nothing on stdout" $?
+    for f in "$mnt"/*."$e"; do
+      lc=$(basename "$f" ".$e")
+      why=$(whole_prefix "$kind" "$f" "$work/lcref/$lc")
+      check "full disk, files by lifecycle, $kind: $lc.$e whole, a prefix of its file" $? "$why"
+      if [ ! -s "$f" ]; then
+        grep -qF "$f" "$work/err"
+        check "full disk, files by lifecycle, $kind: the empty $lc.$e is named" $? "stderr: $(head -c 300 "$work/err")"
+      fi
+    done
+  done
+  rm -f "$mnt"/*
 fi
 
 # 2. A file size limit (ulimit -f, in KiB): SIGXFSZ must not kill dltdump mid-line.

@@ -220,6 +220,25 @@ TEST(FileSeries, AFileThisRunCreatedIsNeverOverwritten) {
   EXPECT_EQ(contents(d), (Files{{"trip.txt", "a1"}}));
 }
 
+// Two members of one archive with the same base name (a/x.dlt and b/x.dlt): the line names
+// both members, which the file's name alone does not tell apart.
+TEST(FileSeries, TwoArchiveMembersOfOneBaseNameAreNamed) {
+  TempDir d;
+  output::RecordWriter w(options(d, "%FILE%.txt", 0, true));
+  w.begin_input("bundle.zip/a/x.dlt", true);
+  put(w, "a1");
+  w.begin_input("bundle.zip/b/x.dlt", true);
+  try {
+    put(w, "b1");
+    FAIL() << "no error";
+  } catch (const util::Error& e) {
+    EXPECT_EQ(std::string(e.what()), "Not overwriting previously created file " + (d / "x.txt") +
+                                         " (the output of bundle.zip/a/x.dlt) with the output of bundle.zip/b/x.dlt.");
+  }
+  w.finish();
+  EXPECT_EQ(contents(d), (Files{{"x.txt", "a1"}}));
+}
+
 TEST(FileSeries, ASplitNameThatComesBackToAnEarlierFileIsRefused) {
   TempDir d;
   output::RecordWriter w(options(d, "%CTIME%.txt", 80));  // full after two records

@@ -14,6 +14,7 @@
 #include "dlt/framer.hpp"
 #include "dlt/framer_split.hpp"
 #include "dlt/message.hpp"
+#include "util/error.hpp"
 #include "util/stop_signal.hpp"
 #include "util/text_buffer.hpp"
 
@@ -108,6 +109,8 @@ class StreamPieces {
   // Once no piece exists any more and the workers have stopped: what ended the stream
   // (null at its end), and the bytes read after the last piece's stop, from `tail_start()`.
   std::exception_ptr fault() const { return fault_; }
+  // Whether that was a fault of the stream (util::Error), not a stop.
+  bool fault_ends_input() const { return fault_is_error_; }
   std::uint64_t tail_start() const { return base_; }
   std::span<const std::uint8_t> tail() const { return {held_.data(), held_size_}; }
 
@@ -130,8 +133,12 @@ class StreamPieces {
         if (got == 0) ended_ = true;
         held_size_ += got;
       }
-    } catch (...) {
+    } catch (const util::Error&) {
       fault_ = std::current_exception();  // after the pieces: see decode_dlt_stream_blocks
+      fault_is_error_ = true;
+      return false;
+    } catch (...) {
+      fault_ = std::current_exception();  // a stop (util::Stopped), std::bad_alloc
       return false;
     }
     return true;
@@ -183,13 +190,14 @@ class StreamPieces {
   // Under the window's lock (the workers' exists and assign, the calling thread's exists):
   std::vector<std::uint8_t> held_;  // the stream's bytes from base_ in [0, held_size_)
   std::size_t held_size_ = 0;
-  std::uint64_t base_ = 0;    // the start of the next piece to assign
-  bool start_cut_ = true;     // whether base_ is a cut
-  std::uint64_t stop_ = 0;    // the formed piece's stop (formed_ > assigned)
-  bool stop_cut_ = true;      // whether it is a cut
-  std::size_t formed_ = 0;    // pieces whose stop is known and bytes held
-  bool ended_ = false;        // the stream's end was read
-  std::exception_ptr fault_;  // what a read threw
+  std::uint64_t base_ = 0;       // the start of the next piece to assign
+  bool start_cut_ = true;        // whether base_ is a cut
+  std::uint64_t stop_ = 0;       // the formed piece's stop (formed_ > assigned)
+  bool stop_cut_ = true;         // whether it is a cut
+  std::size_t formed_ = 0;       // pieces whose stop is known and bytes held
+  bool ended_ = false;           // the stream's end was read
+  std::exception_ptr fault_;     // what a read threw
+  bool fault_is_error_ = false;  // it is a util::Error: the stream's fault
 };
 
 }  // namespace
@@ -224,7 +232,8 @@ void decode_dlt_stream_blocks(util::InputFile& stream, const LineSpec& spec, con
   window.stop();  // the reading state is this thread's now
   const std::exception_ptr fault = pieces.fault();
   if (!fault) return;
-  // The bytes after the last piece, up to the fault, as one framer fed them: no finish.
+  // The bytes after the last piece, up to the fault, as one framer fed them; then, for a
+  // fault of the stream (not a stop), the end of the input's rules, as the serial walk.
   const std::uint64_t tail_start = pieces.tail_start();
   const std::span<const std::uint8_t> tail = pieces.tail();
   if (!framer) {
@@ -232,11 +241,14 @@ void decode_dlt_stream_blocks(util::InputFile& stream, const LineSpec& spec, con
     framer->set_interrupt_flag(options.interrupt);
     end = tail_start;
   }
-  if (end < tail_start + tail.size()) {
+  const bool ends_input = pieces.fault_ends_input();
+  if (end < tail_start + tail.size() || ends_input) {
     serial_text.clear();
     LineChain chain(spec, serial_text);
     chain.attach(*framer);
-    framer->feed(tail.subspan(static_cast<std::size_t>(end - tail_start)), chain.head());
+    if (end < tail_start + tail.size())
+      framer->feed(tail.subspan(static_cast<std::size_t>(end - tail_start)), chain.head());
+    if (ends_input) framer->finish(chain.head());
     framer->set_payload_gate(nullptr);
     emit(serial_text.view(), chain.lines(), tail_start + tail.size());
     if (framer->interrupted()) throw util::Stopped();

@@ -432,6 +432,7 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
       if (survey.inputs[c.index()].ok) {
         util::print_error(diag_fd, e);
         ++failures;
+        if (options.failures) ++*options.failures;
       }
       c.fail();
     }
@@ -471,6 +472,7 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
         if (survey.inputs[i].ok) {
           util::print_error(diag_fd, e);
           ++failures;
+          if (options.failures) ++*options.failures;
         }
         cursors[i]->count_rest();
         cursors[i].reset();

@@ -65,6 +65,9 @@ struct MergeOptions {
   // If not null: bytes of the inputs read so far, kept up to date for --progress (an
   // input done with counts whole, so the count ends at the inputs' total size).
   std::atomic<std::uint64_t>* progress = nullptr;
+  // If not null: counts the inputs that fail during the merge as they fail, so that they
+  // are counted also when the target ends the merge early by a throw (-m).
+  std::size_t* failures = nullptr;
 };
 
 // Merges the inputs of `survey` (read with `config`) into `target`. An input that failed in

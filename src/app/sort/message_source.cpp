@@ -10,7 +10,10 @@
 namespace dltdump::app {
 
 MessageSource::MessageSource(const input::InputSpec& spec, const DumpConfig& config, dlt::FramerSink& sink)
-    : MessageSource(input::open_sniffed(spec.path, config.format, config.decompression), spec, config, sink) {}
+    // Named as the command line gives it in what reading it says (dump_app.cpp likewise).
+    : MessageSource(input::open_sniffed(spec.path, config.format, config.decompression,
+                                        spec.argument.empty() ? spec.path : spec.argument),
+                    spec, config, sink) {}
 
 MessageSource::MessageSource(input::SniffedInput opened, const input::InputSpec& spec, const DumpConfig& config,
                              dlt::FramerSink& sink)

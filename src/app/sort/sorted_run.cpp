@@ -327,6 +327,11 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
   if (progress) progress->end_input();
   std::size_t processed = config.inputs.size() - survey.failed;
   if (config.list_lifecycles) {
+    // No input opened (each missing or refused: an archive): no list, not even its
+    // header — nothing on standard output before the line that refuses it, as a run
+    // without the option shows nothing for such an input.
+    if (std::none_of(survey.inputs.begin(), survey.inputs.end(), [](const InputSurvey& i) { return i.opened; }))
+      return processed;
     if (!util::write_all(out_fd, lifecycle_list(survey.lifecycles))) {
       if (errno == EPIPE) throw util::broken_pipe("", "");  // the reader went: quiet
       throw util::output_error("", util::with_os_reason("Cannot write the list of lifecycles", errno));
@@ -380,14 +385,17 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
     pipeline.begin_input({name, dlt::StreamFormat::File, {}, pass ? survey.inputs[*pass].spec->argument : name});
     options.only_input = pass;
     PipelineTarget target(pipeline, inputs, origin || names_files_by_lifecycle(config), config.threads);
+    std::size_t failed = 0;  // inputs that failed in the merge, counted also when -m ends it
+    options.failures = &failed;
     try {
       try {
-        processed -= merge_inputs(survey, config, options, target, diag_fd);
+        merge_inputs(survey, config, options, target, diag_fd);
         target.finish();
       } catch (const filter::MaxCountReached&) {
         // -m: the stream gave its matches; the rest of it is not read (as grep -m).
         target.abandon();
       }
+      processed -= failed;
     } catch (const util::Stopped&) {
       // What was merged is written (whole lines and messages), the rest is not.
       target.abandon();

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,30 @@ TEST(Merge, KeyOrderAcrossInputsAndWithinEach) {
   const std::vector<std::pair<std::string, int>> want = {{"B", 0}, {"A", 1}, {"A", 2}, {"B", 2}, {"A", 3},
                                                          {"A", 4}, {"B", 4}, {"A", 5}, {"A", 6}};
   EXPECT_EQ(out.got, want);
+}
+
+// A target that ends the merge at its first message (as -m does): the input that failed
+// before it is counted all the same (MergeOptions::failures), for the exit code.
+TEST(Merge, AFailureIsCountedAlsoWhenTheTargetEndsTheMerge) {
+  const std::string a = write_file("merge_e.dlt", "A", 100, {{10, 0}, {20, 0}});
+  const std::string b = write_file("merge_f.dlt", "B", 100, {{15, 0}});
+  const app::DumpConfig config = config_of({a, b});
+  const app::Survey survey = app::survey_inputs(config, 2);
+  write_file("merge_e.dlt", "A", 100, {{10, 0}, {20, 0}, {30, 0}});  // grown meanwhile: fails when opened
+  struct Ends : app::MergeTarget {
+    void message(std::span<const std::uint8_t>, const app::LifecycleInfo&, std::size_t, std::uint64_t) override {
+      throw std::runtime_error("enough");
+    }
+    void skip(const dlt::SkipRecord&, std::size_t) override {}
+  } ends;
+  std::size_t failures = 0;
+  app::MergeOptions options;
+  options.failures = &failures;
+  const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(null, 0);
+  EXPECT_THROW(app::merge_inputs(survey, config, options, ends, null), std::runtime_error);
+  ::close(null);
+  EXPECT_EQ(failures, 1u);
 }
 
 TEST(Merge, AnInputChangedBetweenThePassesIsLeftOut) {
