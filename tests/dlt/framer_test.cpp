@@ -180,6 +180,27 @@ TEST(Framer, NetworkIdLessPacketSpanningRealOnesIsRefused) {
   }
 }
 
+// An id-less first packet that the packets after it confirm is searched for real packets
+// inside it only within the bytes that confirmed it (a885598): a position whose header
+// claims more bytes than follow does not make the framer wait for them (up to 64 KiB of a
+// flow, which put the message after other flows' lines; interop_tshark_dlt).
+TEST(Framer, NetworkIdLessFirstPacketIsNotHeldForAHeaderInsideIt) {
+  PacketSpec bare;
+  bare.ecu.clear();
+  bare.extended = false;
+  // Non-verbose payload: a message id, then bytes that read as a header of 0xF000 bytes.
+  const Bytes first = packet(bare, {1, 0, 0, 0, 0x20, 'x', 0xF0, 0x00, 0x55, 0x55});
+  const Bytes in = cat({first, message("one", 1), message("two", 2)});
+  Collect c;
+  dlt::Framer framer(StreamFormat::Network);
+  framer.feed(in, c);
+  EXPECT_EQ(c.messages, 3);  // all taken as they came, before the end of the input
+  EXPECT_EQ(c.skips, 0);
+  framer.finish(c);
+  EXPECT_EQ(c.messages, 3);
+  EXPECT_EQ(c.next, in.size());
+}
+
 // What the start's confirmation must not refuse: streams of one or two packets, a unit
 // (datagram) holding one message, a stream of id-less non-verbose messages, and each new
 // stream after finish (a capture flow going on after a TCP gap) starts confirmed again.
