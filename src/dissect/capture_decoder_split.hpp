@@ -68,11 +68,10 @@ struct CaptureDecoderSplit {
   }
   // Makes `d`'s flow table `history` (in order of first appearance; read during the call
   // only): flows held in `d` keep their state, the others are made afresh (under way if
-  // the history says so: FlowHistory::mid_stream), each with its
-  // last_used (the clock goes on from the largest); flows not in `history` stay after
-  // them. If the flows that only `history` names are idle in the decoder it comes from,
-  // `d` then goes on exactly as that one would: the same flows evicted, the same order at
-  // the final flush.
+  // the history says so: FlowHistory::mid_stream), each with its last_used (the clock
+  // goes on from the largest); flows not in `history` stay after them. If the flows that
+  // only `history` names are idle in the decoder it comes from, `d` then goes on exactly
+  // as that one would: the same flows evicted, the same order at the final flush.
   static void adopt(CaptureDecoder& d, std::span<const FlowHistory> history) { d.adopt(history); }
   // `d`'s events go to `sink`, payloads asked of `gate` (null: everything wanted), from
   // now on; both must outlive that use.

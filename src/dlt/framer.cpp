@@ -186,7 +186,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       // datagrams ends a unit anywhere), and it is refused when a confirmed chain starts
       // inside it (one whose length happens to end where a real packet starts is
       // confirmed by the real packets after it, and would swallow those inside it).
-      const bool bare = (buf[i + h] & (htyp::kWithEcuId | htyp::kUseExtendedHeader)) == 0;
+      const bool bare = !has_ids(buf[i + h]);
       std::size_t reach = len;  // where what confirmed it ends
       Confirmation c = confirm(buf, len, i + plen, base, at_end, !bare || base + i == unit_start_, &reach);
       if (c == Confirmation::No ? !bare : c == Confirmation::Yes && bare) {

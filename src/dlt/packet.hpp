@@ -30,6 +30,12 @@ inline unsigned extended_header_at(std::uint8_t htyp) {
   return minimum_packet_length(static_cast<std::uint8_t>(htyp & ~htyp::kUseExtendedHeader));
 }
 
+// Whether a packet whose first byte is `htyp` carries ids (an ECU id or an extended
+// header). One without is what any byte of 0x20-0x3F in text starts, its length from the
+// next two bytes: network framing (stream starts, deviation Q29) and format sniffing hold
+// such packets to more.
+inline bool has_ids(std::uint8_t htyp) { return (htyp & (htyp::kWithEcuId | htyp::kUseExtendedHeader)) != 0; }
+
 // If the 4 bytes at `p` start a valid DLT v1 standard header (version 1, LEN at least the
 // minimum for its flags), returns LEN; otherwise 0.
 inline unsigned standard_header_length(const std::uint8_t* p) {

@@ -72,7 +72,7 @@ Chain network_chain(const HeadReader& head) {
     h = head(at + len);
     if (h.size() < at + len) return packets >= 2 ? found() : Chain::None;
     if (!plausible_packet(h.subspan(at, len))) return Chain::None;
-    ids = ids || (h[at] & (dlt::htyp::kWithEcuId | dlt::htyp::kUseExtendedHeader)) != 0;
+    ids = ids || dlt::has_ids(h[at]);
     at += len;
   }
   return found();

@@ -24,11 +24,12 @@
 // speculative window of app/parallel/speculative_window.hpp). When a cut was no record
 // start or the reader state changed (a new section or interface), the decoder of what came
 // before goes on serially over the chunk instead, as it does (twice in a row at most) when
-// only a TCP stream or a flow's first packet kept the guess from being right. When a message or a fragmented datagram
-// straddles the cut, or the flows outgrow the limit, the rest of the capture goes to the
-// pipelined parallel decoder (app/parallel/capture_flows), which takes over the flows as
-// they are. The flows' order of first appearance and their last use are kept across
-// chunks, so the flow limit and the flush at the end act as in one decoder.
+// only a TCP stream or a flow's first packet kept the guess from being right. When a
+// message or a fragmented datagram straddles the cut, or the flows outgrow the limit, the
+// rest of the capture goes to the pipelined parallel decoder (app/parallel/capture_flows),
+// which takes over the flows as they are. The flows' order of first appearance, their last
+// use and whether each is under way are kept across chunks, so the flow limit and the
+// flush at the end act as in one decoder.
 #pragma once
 
 #include <cstdint>
