@@ -41,6 +41,7 @@ run: build
 # Each phase of `make test` is timed into $(BUILD)/phases.txt (scripts/phase.sh), printed
 # at the end or at the first failure.
 PHASE = scripts/phase.sh $(BUILD)/phases.txt
+# The suites of the threaded code, in the files of concurrency_test_sources (tests/CMakeLists.txt).
 TSAN_TESTS = ShrinkGuard.*:SortedRun.*:ParallelDecode.*:ParallelStreamDecode.*:CutPoints.*:Ring.*:Replay.*:ParallelCapture.*:ChunkedCapture.*:LiveUdp.*:FdWriter.*:DltSink.*:CompressedOutput.*:FrameCompressor.*:DecompressingSource.*:ArchiveReader.*
 
 test:
