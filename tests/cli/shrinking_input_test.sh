@@ -12,6 +12,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 export TZ=UTC
+source "$(dirname "$0")/process_waits.sh"  # opened, wait_for
 failures=0
 fail() {
   echo "FAIL: $*"
@@ -58,6 +59,7 @@ for in in in.dlt in.net in.ser in.pcapng; do
       cp "$in" "$cut"
       if [ "$out" = console ]; then
         { timeout 60 "$dltdump" "$fmt" --threads=$threads "$cut" 2> err.txt; echo $? > rc.txt; } | { sleep 1; cat; } > got.txt &
+        wait_for 30 opened any "$work/$cut"  # (then its output fills the pipe and waits)
         sleep 0.3
         truncate -s 1M "$cut"
         wait
@@ -69,6 +71,7 @@ for in in in.dlt in.net in.ser in.pcapng; do
         timeout 60 bash -c "sleep 1; cat out.$out > got.$out" &
         timeout 60 "$dltdump" "$fmt" --threads=$threads -f -o "out.$out" "$cut" > so.txt 2> err.txt &
         pid=$!
+        wait_for 30 opened $pid "$work/$cut"
         sleep 0.3
         truncate -s 1M "$cut"
         wait $pid

@@ -9,6 +9,7 @@
 # The full-file-system part mounts a small tmpfs (needs root); without it the script ends
 # with 77 (skipped) if everything else passed.
 source "$(dirname "$0")/fault_prologue.sh" "$@"
+source "$(dirname "$0")/process_waits.sh"  # catches_stop_signals, blocked_writing_pipe, wait_for
 
 # ok_prefix NAME OUT FULL MIN: OUT is a prefix of FULL ending on a line end, of at least
 # MIN bytes.
@@ -138,10 +139,7 @@ signal_run() {
   # Wait until the program catches the signal (its SigCgt mask in /proc): a signal before
   # that, during exec and loading on a busy machine, would kill it silently — not what is
   # tested here.
-  local bit=14 mask
-  [ "$signal" == INT ] && bit=1
-  while mask=$(awk '/^SigCgt:/ {print $2}' /proc/$pid/status 2> /dev/null) && [ -n "$mask" ] &&
-    (( ((16#$mask >> bit) & 1) == 0 )); do :; done
+  wait_for 30 catches_stop_signals_or_ended $pid
   # the moment: 2 ms to 70 % of a full run after that
   ms=$((2 + RANDOM % (${run_ms[$kind$threads]} * 7 / 10)))
   sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
@@ -203,7 +201,8 @@ for threads in 1 2; do
   reader=$!
   "$DLTDUMP" --threads=$threads "$work/sig.dlt" > "$work/slow" 2> "$work/err" &
   pid=$!
-  sleep 0.3  # the pipe is full long before
+  wait_for 30 catches_stop_signals $pid
+  wait_for 30 blocked_writing_pipe $pid  # the pipe is full: a write waits in it
   kill -TERM $pid
   wait $pid
   rc=$?

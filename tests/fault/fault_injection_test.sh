@@ -37,6 +37,7 @@ check() {  # check NAME EXIT-CODE-OF-THE-CONDITION [DETAIL]
     echo "FAIL: $1${3:+ ($3)} [FAULT_SEED=$SEED]"; fails=$((fails + 1)); fi
 }
 skip() { echo "SKIPPED: $1"; skipped=$((skipped + 1)); }
+source "$(dirname "$0")/../cli/process_waits.sh"  # catches_stop_signals, opened
 
 # The input and the full outputs every cut one must be a prefix of. A sanitizer build
 # (DLTDUMP_SANITIZED, tests/CMakeLists.txt) runs 10-20 times slower: a smaller input still
@@ -250,21 +251,6 @@ while_changing() {
   stop_reader
 }
 append() { cat "$1" >> "$2"; }
-# catches_stop_signals PID: the process has handlers for SIGINT and SIGTERM (signals 2 and 15:
-# bits 1 and 14 of the SigCgt mask in /proc/PID/status); false once it has ended.
-catches_stop_signals() {
-  local mask
-  mask=$(awk '/^SigCgt:/ { print $2 }' /proc/"$1"/status 2> /dev/null) || return 1
-  [ -n "$mask" ] && [ $((16#$mask & 0x4002)) -eq $((0x4002)) ]
-}
-# opened PID FILE: the process has FILE open.
-opened() {
-  local fd
-  for fd in /proc/"$1"/fd/*; do
-    [ "$(readlink "$fd" 2> /dev/null)" = "$2" ] && return 0
-  done
-  return 1
-}
 
 if [ ! -x "$PYTHON" ]; then
   skip "signals, shrinking and growing inputs: $PYTHON missing (Debian package python3)"

@@ -1,0 +1,52 @@
+# Sourced by the shell tests that act on a running dltdump at a chosen moment (a signal, an
+# input cut while read): the functions that wait for that moment. A fixed sleep after the
+# launch is not one: on a loaded machine, or under a sanitizer, exec and loading alone can
+# take longer, and the test then checks nothing it means to (a signal before the handlers
+# exist kills the process silently; an input cut before it was opened is just a short file).
+
+# catches_stop_signals PID: the process has handlers for SIGINT and SIGTERM (signals 2 and 15:
+# bits 1 and 14 of the SigCgt mask in /proc/PID/status); false once it has ended.
+catches_stop_signals() {
+  local mask
+  mask=$(awk '/^SigCgt:/ { print $2 }' /proc/"$1"/status 2> /dev/null) || return 1
+  [ -n "$mask" ] && [ $((16#$mask & 0x4002)) -eq $((0x4002)) ]
+}
+
+# ended PID: the process has ended (gone, or a zombie not yet waited for).
+ended() {
+  ! grep -qs '^State:[[:space:]]*[^ZX]' /proc/"$1"/status
+}
+
+# catches_stop_signals_or_ended PID: either; what to wait for before a signal to a run that
+# may be quick.
+catches_stop_signals_or_ended() {
+  catches_stop_signals "$1" || ended "$1"
+}
+
+# opened PID FILE: the process PID has FILE (an absolute path) open. PID "any": some process.
+opened() {
+  local fd
+  local fds=(/proc/"$1"/fd/*)
+  [ "$1" = any ] && fds=(/proc/[0-9]*/fd/*)
+  for fd in "${fds[@]}"; do
+    [ "$(readlink "$fd" 2> /dev/null)" = "$2" ] && return 0
+  done
+  return 1
+}
+
+# blocked_writing_pipe PID: a thread of the process waits in a write to a full pipe or FIFO
+# (its wchan, pipe_write or anon_pipe_write as kernels name it).
+blocked_writing_pipe() {
+  grep -qs "pipe_write" /proc/"$1"/task/*/wchan
+}
+
+# wait_for SECONDS COMMAND...: runs COMMAND every 5 ms until it succeeds (returns 0), or
+# returns 1 after SECONDS — the caller goes on then, and its checks say what was missed.
+wait_for() {
+  local end=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    [ $SECONDS -ge $end ] && return 1
+    sleep 0.005
+  done
+}
