@@ -79,6 +79,9 @@ util::ExitCode run(int argc, char** argv) {
     case cli::Command::FibexCheck: break;
   }
   for (const auto& warning : options.warnings) print_warning(warning);
+  // Every input a directory that -R found no file in (each said so in a warning): there
+  // is nothing to read, and no input was processed.
+  if (options.command == cli::Command::Dump && options.dump.inputs.empty()) return util::ExitCode::NoInputProcessed;
   std::optional<fibex::Catalogue> catalogue;
   app::DumpConfig dump = options.dump;
   if (!dump.fibex.empty()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <string>
 #include <system_error>
 #include <utility>
 
@@ -32,52 +33,75 @@ bool is_directory(const InputSpec& spec) {
   return spec.kind == InputKind::File && fs::is_directory(spec.path, ec);
 }
 
-DirectoryInputs files_below(const InputSpec& dir) {
-  std::vector<std::string> relative;
+namespace {
+
+// What a walk found below a directory, as paths relative to it.
+struct Found {
+  std::vector<std::string> inputs;                           // files, and directories that cannot be read
   std::vector<std::pair<std::string, const char*>> special;  // FIFOs, sockets and devices: relative path, kind
+};
+
+// Adds what directory `root`/`rel` holds (`rel` empty: `root` itself) to `found`, and what
+// its subdirectories hold. A directory that cannot be listed (or whose listing breaks off)
+// is an input itself, in its place: opening it fails, as a file that cannot be opened
+// fails; what was listed of it before a break stays.
+void walk(const fs::path& root, const fs::path& rel, Found& found) {
   std::error_code ec;
-  const fs::path root(dir.path);
-  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end;
+  fs::directory_iterator it(root / rel, fs::directory_options::none, ec);
+  const fs::directory_iterator end;
   for (; !ec && it != end; it.increment(ec)) {
     const fs::path& p = it->path();
-    if (p.filename().string().starts_with(".")) {
-      if (it->is_directory(ec)) it.disable_recursion_pending();
-      continue;
-    }
-    // Followed through a symbolic link; a link that leads nowhere fails to tell (its own
-    // error code: `ec` is the walk's).
+    const fs::path name = p.filename();
+    if (name.string().starts_with(".")) continue;  // files and directories alike
+    // Followed through a symbolic link; a link that leads nowhere fails to tell.
     std::error_code entry_ec;
     const fs::file_status status = it->status(entry_ec);
-    if (fs::is_directory(status)) continue;  // the walk enters a real one; a link to one is not followed
-    if (fs::is_regular_file(status) || entry_ec || status.type() == fs::file_type::not_found) {
-      relative.push_back(p.lexically_relative(root).string());  // opening says what is wrong with it
+    std::error_code link_ec;
+    if (fs::is_directory(it->symlink_status(link_ec))) {
+      walk(root, rel / name, found);  // a real one; a link to one is not followed (no loops)
+    } else if (fs::is_directory(status)) {
+      continue;
+    } else if (fs::is_regular_file(status) || entry_ec || status.type() == fs::file_type::not_found) {
+      found.inputs.push_back((rel / name).string());  // opening says what is wrong with it
     } else {
-      special.emplace_back(p.lexically_relative(root).string(), special_kind(status.type()));
+      found.special.emplace_back((rel / name).string(), special_kind(status.type()));
     }
   }
-  if (ec)
-    throw util::input_uri_error(dir.argument,
-                                util::with_os_reason("Cannot read the directory " + dir.argument, ec.value()));
-  if (relative.empty()) throw util::input_uri_error(dir.argument, "The directory " + dir.argument + " holds no file");
-  std::sort(relative.begin(), relative.end());
+  if (ec) found.inputs.push_back(rel.string());
+}
+
+}  // namespace
+
+DirectoryInputs files_below(const InputSpec& dir) {
+  Found found;
+  const fs::path root(dir.path);
+  walk(root, fs::path(), found);
+  std::sort(found.inputs.begin(), found.inputs.end());
   DirectoryInputs inputs;
-  inputs.files.reserve(relative.size());
+  inputs.files.reserve(found.inputs.size());
   std::string prefix = dir.argument;
   if (!prefix.ends_with('/')) prefix += '/';
-  for (const std::string& r : relative) {
+  for (const std::string& r : found.inputs) {
+    if (r.empty()) {
+      inputs.files.push_back(dir);  // `dir` itself cannot be read
+      continue;
+    }
     InputSpec spec;
     spec.kind = InputKind::File;
     spec.argument = prefix + r;
     spec.path = (root / r).string();
     inputs.files.push_back(std::move(spec));
   }
-  std::sort(special.begin(), special.end());
-  for (const auto& [path, kind] : special) {
+  std::sort(found.special.begin(), found.special.end());
+  for (const auto& [path, kind] : found.special) {
     const std::string name = prefix + path;
     inputs.warnings.push_back(
         {util::Culprit::Input, name,
          "Option 'recursive' skips " + util::quoted(name) + ": " + kind + ", read only when named as an input"});
   }
+  if (inputs.files.empty())
+    inputs.warnings.push_back(
+        {util::Culprit::Input, dir.argument, "Option 'recursive' finds no file in " + util::quoted(dir.argument)});
   return inputs;
 }
 

@@ -22,8 +22,12 @@ struct DirectoryInputs {
 // that cannot be looked at) is a file too: opening it fails as a missing file on the
 // command line does, in its place. A FIFO, socket or device is left out with a warning
 // naming it: reading a FIFO that a walk happened upon could wait forever for a writer.
-// Each spec's argument is `dir`'s argument joined with the relative path. Throws
-// util::input_uri_error (exit 2) naming `dir` when it cannot be read or holds no file.
+// A directory that cannot be read (`dir` itself or one below it: permission denied) is an
+// input too, in its place (after what was listed of it, if its listing broke off): opening
+// it fails as opening an unreadable file does, naming it, and the run goes on with the
+// others. Each spec's argument is `dir`'s argument joined with the relative path. When
+// `dir` holds no file (nothing, or only what is skipped) the result has no files and a
+// warning naming `dir`: the run goes on with the other inputs. Never throws.
 DirectoryInputs files_below(const InputSpec& dir);
 
 // Whether `spec` is a File spec naming a directory.

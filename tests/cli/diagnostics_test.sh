@@ -166,6 +166,75 @@ else fail "-R: a FIFO and a link to it are skipped with a warning each: exit $rc
 run --sort -R tree
 [ "$rc" -eq 0 ] && [ "$(wc -l < "$work/stderr")" -eq 2 ] && ok || fail "--sort -R: FIFOs skipped with a warning: exit $rc" "$err"
 
+# -R: a given folder that holds no file adds no input: one warning naming it, the other
+# inputs are read (their exit code); nothing left at all is exit 3 (no input processed).
+mkdir -p "$work/empty" "$work/only_fifo"
+mkfifo "$work/only_fifo/pipe"
+run -R empty a.dlt
+if [ "$rc" -eq 0 ] && cmp -s "$work/a.exp" "$work/stdout" &&
+   [ "$err" = "dltdump: warning: Option 'recursive' finds no file in 'empty'" ]; then ok
+else fail "-R: an empty folder and a file: a warning, the file read, exit $rc" "$err"; fi
+run -c -R empty a.dlt missing.dlt
+[ "$rc" -eq 4 ] && [ "$out" = "a.dlt:40" ] && [ "$(wc -l < "$work/stderr")" -eq 2 ] && ok ||
+  fail "-R: an empty folder, a file and a missing one: exit $rc (want 4)" "$out" "$err"
+run -R empty
+[ "$rc" -eq 3 ] && [ -z "$out" ] && [ "$err" = "dltdump: warning: Option 'recursive' finds no file in 'empty'" ] && ok ||
+  fail "-R: an empty folder alone: one warning, exit $rc (want 3)" "$err"
+run -R only_fifo b.dlt
+if [ "$rc" -eq 0 ] && cmp -s "$work/b.exp" "$work/stdout" && [ "$(wc -l < "$work/stderr")" -eq 2 ] &&
+   grep -q "skips 'only_fifo/pipe': a FIFO" "$work/stderr" && grep -q "finds no file in 'only_fifo'" "$work/stderr"; then ok
+else fail "-R: a folder of a FIFO only: both warnings, the other input read, exit $rc" "$err"; fi
+
+# -R: a folder that cannot be read (below the given one, or the given one) is an input that
+# cannot be opened, in its place: one line naming it, the exit code of a failed input, the
+# other inputs read. Root reads any folder: as root the runs are made as nobody.
+as_user=()
+if [ "$(id -u)" -eq 0 ]; then
+  command -v runuser > /dev/null && runuser -u nobody -- "$DLTDUMP" --version > /dev/null 2>&1 && as_user=(runuser -u nobody --)
+fi
+if [ "$(id -u)" -eq 0 ] && [ ${#as_user[@]} -eq 0 ]; then
+  echo "SKIPPED: -R with a folder that cannot be read (root, and cannot run dltdump as nobody with runuser)"
+else
+  perm=$(mktemp -d)
+  trap 'chmod -R u+rwX "$perm" 2> /dev/null; rm -rf "$work" "$perm"' EXIT
+  chmod 755 "$perm"
+  mkdir -p "$perm/logs/ecu1" "$perm/logs/ecu2" "$perm/logs/ecu3" "$perm/deep/x/y" "$perm/closed"
+  cp "$work/a.dlt" "$perm/logs/ecu1/a.dlt"
+  cp "$work/a.dlt" "$perm/logs/ecu2/a.dlt"
+  cp "$work/b.dlt" "$perm/logs/ecu3/b.dlt"
+  cp "$work/b.dlt" "$perm/deep/x/y/b.dlt"
+  cp "$work/b.dlt" "$perm/closed/b.dlt"
+  cp "$work/b.dlt" "$perm/good.dlt"
+  chmod -R a+rX "$perm"
+  chmod 000 "$perm/logs/ecu2" "$perm/deep/x/y" "$perm/closed"
+  # prun ARGS...: dltdump (as nobody when root) in $perm; rc, out, err as run sets them.
+  prun() {
+    (cd "$perm" && timeout 60 "${as_user[@]}" "$DLTDUMP" "$@" > "$work/stdout" 2> "$work/stderr" < /dev/null)
+    rc=$?
+    out=$(cat "$work/stdout")
+    err=$(cat "$work/stderr")
+  }
+  prun -c -R logs good.dlt
+  if [ "$rc" -eq 4 ] && [ "$out" = $'logs/ecu1/a.dlt:40\nlogs/ecu3/b.dlt:30\ngood.dlt:30' ] &&
+     [ "$err" = "Insufficient permissions opening $perm/logs/ecu2 (Permission denied)" ]; then ok
+  else fail "-R: an unreadable folder below: one line naming it, the rest read, exit $rc (want 4)" "$out" "$err"; fi
+  prun -R logs
+  [ "$rc" -eq 4 ] && cmp -s "$work/ab.exp" "$work/stdout" && [ "$(wc -l < "$work/stderr")" -eq 1 ] && ok ||
+    fail "-R: an unreadable folder between two: the lines of the others in order, exit $rc" "$err"
+  prun -c -R deep good.dlt
+  [ "$rc" -eq 4 ] && [ "$out" = "good.dlt:30" ] &&
+    [ "$err" = "Insufficient permissions opening $perm/deep/x/y (Permission denied)" ] && ok ||
+    fail "-R: an unreadable folder two levels down is named, exit $rc (want 4)" "$out" "$err"
+  prun -c -R closed good.dlt
+  [ "$rc" -eq 4 ] && [ "$out" = "good.dlt:30" ] &&
+    [ "$err" = "Insufficient permissions opening $perm/closed (Permission denied)" ] && ok ||
+    fail "-R: the given folder unreadable: one line, the other input read, exit $rc (want 4)" "$out" "$err"
+  prun -R closed
+  [ "$rc" -eq 3 ] && [ "$(wc -l < "$work/stderr")" -eq 1 ] && ok || fail "-R: only an unreadable folder: exit $rc (want 3)" "$err"
+  chmod -R u+rwX "$perm"
+  rm -rf "$perm"
+fi
+
 # 16. Messages.
 run -h
 [ "$rc" -eq 0 ] && [[ "$out" == *"Usage: dltdump [options] <input>..."* ]] && [ -z "$err" ] && ok || fail "-h is --help" "$err"

@@ -467,7 +467,7 @@ for args, want_code, want in ((["--sort", "-"], 1, b"reads its inputs twice"),
                               (["--lifecycle=0", parts[0]], 1, b"lifecycle numbers"),
                               (["--lifecycles", "-o", os.path.join(work, "x.txt"), parts[0]], 1, b"cannot be combined"),
                               (["--sort", d], 3, b"directory"),
-                              (["--sort", "-R", os.path.join(work, "empty")], 2, b"holds no file")):
+                              (["--sort", "-R", os.path.join(work, "empty")], 3, b"finds no file")):
     os.makedirs(os.path.join(work, "empty"), exist_ok=True)
     code, out, err = run(*args)
     check(code == want_code and want in err and err.count(b"\n") == 1,
