@@ -67,6 +67,18 @@ cmp -s -n "$size" "$work/lim.dlt" "$work/big.dlt" || fail "ulimit DLT: not a pre
 cmp -s -n "$(stat -c %s "$work/lim_dlt.txt")" "$work/lim_dlt.txt" "$work/full.txt" ||
   fail "ulimit DLT: does not decode to a prefix of the full output"
 grep -q SKIP "$work/lim_dlt.txt" && fail "ulimit DLT: the kept file ends on a cut message"
+# The list of lifecycles (one block, written at once) keeps whole rows too, and its line
+# names standard output as the lines' does.
+"$DLTGEN" --count 20000 --seed 1 -o "$work/lc.dlt"
+"$DLTDUMP" --lifecycles "$work/lc.dlt" > "$work/lc_full.txt" || fail "--lifecycles: the full list"
+lc_size=$(stat -c %s "$work/lc_full.txt")
+[ "$lc_size" -ge 20000 ] || fail "--lifecycles: a list of only $lc_size bytes (a larger one expected)"
+(ulimit -f $((lc_size / 2048)); exec "$DLTDUMP" --lifecycles "$work/lc.dlt" > "$work/lc_lim.txt" 2> "$work/err")
+rc=$?
+[ $rc -eq 5 ] || fail "ulimit --lifecycles: exit $rc, expected 5"
+[ "$(cat "$work/err")" == "Couldn't write to standard output (File too large)" ] ||
+  fail "ulimit --lifecycles: standard error is '$(head -c 300 "$work/err")'"
+ok_text_prefix "ulimit --lifecycles" "$work/lc_lim.txt" "$work/lc_full.txt" 1
 
 # --- 5. a full file system ------------------------------------------------------------------
 mkdir "$work/mnt"
@@ -80,6 +92,15 @@ if mount -t tmpfs -o size=3m tmpfs "$work/mnt" 2>/dev/null; then
     one_line "full disk ($threads threads)" "$work/err"
     ok_text_prefix "full disk ($threads threads)" "$mnt/full.txt" "$work/full.txt" $one_mib
   done
+  # Room for about half of the list of lifecycles.
+  rm -f "$mnt/full.txt"
+  head -c $((3 * one_mib - lc_size / 2)) /dev/zero > "$mnt/pad" 2> /dev/null
+  "$DLTDUMP" --lifecycles "$work/lc.dlt" > "$mnt/lc.txt" 2> "$work/err"
+  rc=$?
+  [ $rc -eq 5 ] || fail "full disk --lifecycles: exit $rc, expected 5"
+  [ "$(cat "$work/err")" == "Couldn't write to standard output (No space left on device)" ] ||
+    fail "full disk --lifecycles: standard error is '$(head -c 300 "$work/err")'"
+  ok_text_prefix "full disk --lifecycles" "$mnt/lc.txt" "$work/lc_full.txt" 1
   umount "$mnt" && mnt=""
 else
   skipped="the full file system (mount -t tmpfs failed: not root?)"

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cerrno>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -332,10 +331,11 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
     // without the option shows nothing for such an input.
     if (std::none_of(survey.inputs.begin(), survey.inputs.end(), [](const InputSurvey& i) { return i.opened; }))
       return processed;
-    if (!util::write_all(out_fd, lifecycle_list(survey.lifecycles))) {
-      if (errno == EPIPE) throw util::broken_pipe("", "");  // the reader went: quiet
-      throw util::output_error("", util::with_os_reason("Cannot write the list of lifecycles", errno));
-    }
+    // As every output: a regular file cut by a full disk or a size limit keeps whole rows
+    // only, and the failure names the destination (`Couldn't write to standard output`);
+    // a reader that went away ends the run quietly (util/fd_writer.hpp).
+    util::FdWriter writer(out_fd, "standard output");
+    writer.write_direct(lifecycle_list(survey.lifecycles));
     return processed;
   }
   for (std::uint64_t n : config.lifecycles)
