@@ -23,13 +23,27 @@ catches_stop_signals_or_ended() {
   catches_stop_signals "$1" || ended "$1"
 }
 
-# opened PID FILE: the process PID has FILE (an absolute path) open. PID "any": some process.
+# opened PID FILE: the process PID has FILE open; PID "any": some process has. (`-ef`, a
+# builtin: a readlink process per descriptor made one look at every process take seconds.)
 opened() {
   local fd
   local fds=(/proc/"$1"/fd/*)
   [ "$1" = any ] && fds=(/proc/[0-9]*/fd/*)
   for fd in "${fds[@]}"; do
-    [ "$(readlink "$fd" 2> /dev/null)" = "$2" ] && return 0
+    [ "$fd" -ef "$2" ] && return 0
+  done
+  return 1
+}
+
+# opener FILE: prints the id of a process that has FILE open; false if none has.
+opener() {
+  local fd
+  for fd in /proc/[0-9]*/fd/*; do
+    if [ "$fd" -ef "$1" ]; then
+      fd=${fd#/proc/}
+      echo "${fd%%/*}"
+      return 0
+    fi
   done
   return 1
 }

@@ -12,7 +12,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 export TZ=UTC
-source "$(dirname "$0")/process_waits.sh"  # opened, wait_for
+source "$(dirname "$0")/process_waits.sh"  # opened, opener, blocked_writing_pipe, wait_for
 failures=0
 fail() {
   echo "FAIL: $*"
@@ -58,22 +58,29 @@ for in in in.dlt in.net in.ser in.pcapng; do
       cut="cut.${in#in.}"
       cp "$in" "$cut"
       if [ "$out" = console ]; then
-        { timeout 60 "$dltdump" "$fmt" --threads=$threads "$cut" 2> err.txt; echo $? > rc.txt; } | { sleep 1; cat; } > got.txt &
-        wait_for 30 opened any "$work/$cut"  # (then its output fills the pipe and waits)
-        sleep 0.3
+        rm -f truncated
+        { timeout 60 "$dltdump" "$fmt" --threads=$threads "$cut" 2> err.txt; echo $? > rc.txt; } |
+          { wait_for 60 test -e truncated; cat; } > got.txt &
+        wait_for 30 opened any "$work/$cut"
+        wait_for 30 blocked_writing_pipe "$(opener "$work/$cut")"  # lines are out: the pipe is full
         truncate -s 1M "$cut"
+        touch truncated  # the reader drains the pipe from now on
         wait
         check_run "$what" "$(cat rc.txt)" err.txt got.txt
         check_prefix "$what" got.txt "ref.$in.txt"
       else
         rm -f "out.$out" "got.$out"
         mkfifo "out.$out"
-        timeout 60 bash -c "sleep 1; cat out.$out > got.$out" &
+        rm -f truncated
+        # (the reader opens the FIFO once the input is cut: until then dltdump, which has
+        # opened its input, waits to open its output)
+        ( wait_for 60 test -e truncated; exec timeout 60 cat "out.$out" > "got.$out" ) &
         timeout 60 "$dltdump" "$fmt" --threads=$threads -f -o "out.$out" "$cut" > so.txt 2> err.txt &
         pid=$!
-        wait_for 30 opened $pid "$work/$cut"
+        wait_for 30 opened any "$work/$cut"
         sleep 0.3
         truncate -s 1M "$cut"
+        touch truncated
         wait $pid
         rc=$?
         wait

@@ -161,8 +161,9 @@ signal_run() {
   # that, during exec and loading on a busy machine, would kill it silently — not what is
   # tested here.
   wait_for 30 catches_stop_signals_or_ended $pid
-  # the moment: 2 ms to 70 % of a full run after that
-  ms=$((2 + RANDOM % (${run_ms[$kind$threads]} * 7 / 10)))
+  # the moment: 2 ms to 40 % of a full run after that (a run timed once on a loaded
+  # machine may have been slow: at up to 70 %, over half of them ended before the signal)
+  ms=$((2 + RANDOM % (${run_ms[$kind$threads]} * 4 / 10 + 1)))
   sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
   kill -s "$signal" $pid 2>/dev/null
   wait $pid
@@ -218,13 +219,16 @@ done
 # A write blocked on a slow reader: the signal cuts it short after the line it had begun.
 mkfifo "$work/slow"
 for threads in 1 2; do
-  { sleep 1; cat; } < "$work/slow" > "$work/slow.txt" &
+  rm -f "$work/signalled"
+  # (the reader drains the pipe once the signal was sent, not before)
+  { wait_for 60 test -e "$work/signalled"; cat; } < "$work/slow" > "$work/slow.txt" &
   reader=$!
   "$DLTDUMP" --threads=$threads "$work/sig.dlt" > "$work/slow" 2> "$work/err" &
   pid=$!
   wait_for 30 catches_stop_signals $pid
   wait_for 30 blocked_writing_pipe $pid  # the pipe is full: a write waits in it
   kill -TERM $pid
+  touch "$work/signalled"
   wait $pid
   rc=$?
   wait $reader
