@@ -7,9 +7,10 @@
    fresh interpreter (peak RSS is per process).
 2. The Dask job (errors per ECU and application) over 8 files on a LocalCluster of 1 and
    of 2 worker processes (one thread each); the per-file overhead from 8 files of 10
-   messages.
+   messages. FLEET_SIZE sets each fleet file's size (dltgen --size; default 25M, a job of
+   about 60 ms of decoding per task, where the cluster's own overhead per task shows).
 
-Usage: bench/python_figures.py BUILD [RUNS]     (e.g. bench/python_figures.py build 3)
+Usage: bench/python_figures.py BUILD [RUNS] [FLEET_SIZE]   (e.g. bench/python_figures.py build 3 100M)
 Files go to /tmp/dltdump-bench-py. Prints one line per measure.
 """
 
@@ -21,6 +22,7 @@ import time
 
 build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+fleet_size = sys.argv[3] if len(sys.argv) > 3 else "25M"
 work = "/tmp/dltdump-bench-py"
 os.makedirs(work, exist_ok=True)
 env = dict(os.environ, PYTHONPATH=os.path.join(build, "python"), TZ="UTC")
@@ -84,14 +86,14 @@ with distributed.LocalCluster(n_workers=n, processes=True, threads_per_worker=1,
 
 
 def dask_figures():
-    files = [generate(f"fleet-{k}.dlt", "--size", "25M", "--seed", str(k + 1)) for k in range(8)]
+    files = [generate(f"fleet-{fleet_size}-{k}.dlt", "--size", fleet_size, "--seed", str(k + 1)) for k in range(8)]
     tiny = [generate(f"tiny-{k}.dlt", "--count", "10", "--seed", str(k + 1)) for k in range(8)]
     medians = {}
     for n in (1, 2):
         out = subprocess.run(["/usr/bin/python3", "-c", DASK_JOB, str(n), str(runs), *files], env=env, check=True,
                              capture_output=True, text=True).stdout.split()
         medians[n] = statistics.median(map(float, out))
-        print(f"dask {n} worker(s), 8 x 25 MB: {medians[n]:.2f} s (runs {', '.join(out)})")
+        print(f"dask {n} worker(s), 8 x {fleet_size}: {medians[n]:.2f} s (runs {', '.join(out)})")
     print(f"dask 2 workers vs 1: {medians[1] / medians[2]:.2f}x")
     out = subprocess.run(["/usr/bin/python3", "-c", DASK_JOB, "1", str(runs), *tiny], env=env, check=True,
                          capture_output=True, text=True).stdout.split()
