@@ -154,17 +154,21 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
     dissect::CaptureReport report;
     try {
       if (file.is_mapped() && file.whole().size() >= 2 * config.block_bytes) {
-        decode_capture_chunks(
-            *reader, options, pipeline.line_spec(), {config.threads, config.block_bytes},
-            [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
-              if (!pipeline.summarises()) util::throw_if_stopped();
-              // Lines past a cut may be made of zeros: stop before them
-              // (end 0: lines of the pipelined decoder, place unknown).
-              if (auto now = file.shrunk_to(); now && (end == 0 || end > *now)) file.throw_shrunk(*now);
-              pipeline.sink.write_block(text, lines);
-              file.release_before(end);
-            },
-            report);
+        // A cut made by another program meanwhile: the decoders pass on the lines of the
+        // packets before it (none read past it), then it is told.
+        try {
+          decode_capture_chunks(
+              *reader, options, pipeline.line_spec(),
+              {config.threads, config.block_bytes, nullptr, [&] { return file.shrunk_to(); }},
+              [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
+                if (!pipeline.summarises()) util::throw_if_stopped();
+                pipeline.sink.write_block(text, lines);
+                file.release_before(end);
+              },
+              report);
+        } catch (const CaptureCut& cut) {
+          file.throw_shrunk(cut.size);
+        }
       } else {
         // A mapped file's packets stay readable to the end: workers read datagrams in place.
         options.stable_packets = file.is_mapped();
@@ -173,14 +177,18 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
           parallel.input = &file;
           parallel.idle = [&] { pipeline.sink.flush(); };
         }
-        decode_capture_flows(
-            *reader, options, pipeline.line_spec(), parallel,
-            [&](std::string_view text, std::uint64_t lines) {
-              if (!pipeline.summarises()) util::throw_if_stopped();
-              file.check_not_shrunk();  // lines whose place is unknown: none after a cut
-              pipeline.sink.write_block(text, lines);
-            },
-            report);
+        parallel.shrunk = [&] { return file.shrunk_to(); };  // the lines before a cut go out
+        try {
+          decode_capture_flows(
+              *reader, options, pipeline.line_spec(), parallel,
+              [&](std::string_view text, std::uint64_t lines) {
+                if (!pipeline.summarises()) util::throw_if_stopped();
+                pipeline.sink.write_block(text, lines);
+              },
+              report);
+        } catch (const CaptureCut& cut) {
+          file.throw_shrunk(cut.size);
+        }
       }
     } catch (const util::Error& e) {
       if (!e.ends_input_only()) throw;

@@ -364,24 +364,42 @@ void FdWriter::write_frames(std::uint64_t& written, std::uint64_t& queued) {
 }
 
 void FdWriter::write_direct(std::string_view text) {
-  write_buffer();
   if (!frames_) {
+    write_buffer();
     write_records(text, true);
     written_ += text.size();
-  } else {
-    // Frames of about kFlushBytes, each ending on a line's end.
-    while (!text.empty()) {
-      std::size_t take = text.size();
-      if (take > kFlushBytes) {
-        const void* last = ::memrchr(text.data(), '\n', kFlushBytes);
-        const void* next = last ? nullptr : std::memchr(text.data() + kFlushBytes, '\n', text.size() - kFlushBytes);
-        if (last) take = static_cast<std::size_t>(static_cast<const char*>(last) - text.data()) + 1;
-        else if (next) take = static_cast<std::size_t>(static_cast<const char*>(next) - text.data()) + 1;
-      }
-      queue_frame([part = text.substr(0, take)](TextBuffer& in) { in.append(part); }, written_, queued_);
+    ShrinkGuard::poll();
+    return;
+  }
+  if (buf_.size() >= kFlushBytes) write_buffer();  // not left so by line_done; to be sure
+  finish_copy();
+  // The frames end where line_done would end them had the lines come one by one: at the
+  // first line end at least kFlushBytes past the frame's start, the lines buffered before
+  // the block included. So the compressed bytes do not depend on how the lines were
+  // grouped into blocks (which the number of decoding threads decides). The buffer holds
+  // less than kFlushBytes here (line_done hands it over at that size), and the block ends
+  // on a line's end, so what is left of it after its last whole frame is shorter still.
+  try {
+    for (;;) {
+      const std::size_t need = kFlushBytes - buf_.size();  // at least 1
+      if (text.size() < need) break;
+      const void* end = std::memchr(text.data() + need - 1, '\n', text.size() - (need - 1));
+      if (end == nullptr) break;
+      const std::size_t take = static_cast<std::size_t>(static_cast<const char*>(end) - text.data()) + 1;
+      queue_frame(
+          [this, part = text.substr(0, take)](TextBuffer& in) {
+            in.append(buf_.view());
+            in.append(part);
+          },
+          written_, queued_);
+      buf_.clear();
       text.remove_prefix(take);
     }
+  } catch (...) {
+    buf_.clear();
+    throw;
   }
+  buf_.append(text);
   ShrinkGuard::poll();
 }
 

@@ -14,8 +14,11 @@
 // taken.
 //
 // A compressed output (set_compressor) is written as independent frames of whole records,
-// one per kFlushBytes of records (and of a large block), compressed on the compressor's
-// workers while the caller goes on (util/frame_compressor.hpp) and written in order, a few
+// each ending at the first record end at least kFlushBytes past its start (or at a flush(),
+// and where copy_from says), whether the records came one by one or in blocks
+// (write_direct): so a compressed file's bytes do not depend on how its records were
+// grouped into blocks, i.e. on the number of decoding threads. They are compressed on the
+// compressor's workers while the caller goes on (util/frame_compressor.hpp) and written in order, a few
 // frames behind: a failed write cuts a regular file back to the end of the last whole
 // frame (the frames behind it are dropped), and flush() and a stop write every frame
 // begun, whole, so that the file always decodes, to whole records. size() still counts
@@ -70,7 +73,9 @@ class FdWriter {
     if (buf_.size() >= kFlushBytes) write_buffer();
   }
   // Writes what is buffered, then `text` directly: a large block of whole text lines made
-  // elsewhere (each ending in its only '\n'), written without a copy. Throws
+  // elsewhere (each ending in its only '\n'), written without a copy (compressed: the
+  // block's lines join the frame begun in the buffer, and the lines after its last whole
+  // frame stay buffered, as if they had come one by one). Throws
   // util::output_error on failure, after cutting a regular file back to the lines that made
   // it whole.
   void write_direct(std::string_view text);

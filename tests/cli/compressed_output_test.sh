@@ -2,6 +2,8 @@
 # Compressed outputs (issue #26): `-o x.dlt.zst`, `x.txt.gz`, `x.jsonl.xz`, `x.csv.zst`, …
 #  * each suffix and each kind decompresses to exactly the bytes of the same run's
 #    uncompressed output, on one thread and on two (parallel blocks, FdWriter::write_direct);
+#  * the compressed bytes are the same on one thread and on two (frames cut at fixed places
+#    of the uncompressed stream, not at the parallel blocks' ends);
 #  * --split counts the bytes before compression, and every file of the series is valid;
 #  * a file size limit and a full file system leave a valid compressed file of whole
 #    records and one line on standard error (exit 5);
@@ -79,6 +81,47 @@ for z in zst gz; do
     [ "$kind" == dlt ] && { cmp -s "$work/joined" "$work/in.dlt" || fail "split dlt.$z: not the input"; }
     [ "$kind" == txt ] && { cmp -s "$work/joined" "$work/plain.txt" || fail "split txt.$z: not the text"; }
   done
+done
+
+# --- the same compressed bytes for any number of threads -------------------------------------
+# The frames end at fixed places of the uncompressed stream (the first record end 1 MiB
+# past a frame's start), not where the parallel decoding's blocks end: `cmp` of the
+# compressed files of one and two threads, for DLT and capture inputs, unfiltered and
+# filtered (blocks of few lines), with context (decoded on one thread, for the record), and
+# a %FILE% name (one file per input, its frames cut where the input begins).
+"$DLTGEN" --format net --size 8000000 --seed 23 -o "$work/net.dlt" > /dev/null
+"$CAPGEN" --dlt "$work/net.dlt" --flows 4 --seed 24 -o "$work/cap.pcapng" > /dev/null  # chunked on 2 threads
+"$DLTGEN" --format net --size 3000000 --seed 25 -o "$work/net2.dlt" > /dev/null
+"$CAPGEN" --dlt "$work/net2.dlt" --flows 4 --seed 26 -o "$work/small.pcapng" > /dev/null  # pipelined
+for input in in.dlt cap.pcapng small.pcapng; do
+  for args in "" "--level=warn" "-s a -A 2 -B 1"; do
+    kinds="txt jsonl csv dlt"
+    [ -n "$args" ] && [ "$input" != in.dlt ] && kinds="txt dlt"  # the other kinds decode the same way
+    for kind in $kinds; do
+      for z in zst gz; do
+        name="$kind.$z from $input${args:+ with $args}"
+        for threads in 1 2; do
+          rm -f "$work/t$threads.$kind.$z"
+          # shellcheck disable=SC2086  # $args: several options
+          "$DLTDUMP" --threads=$threads $args -o "$work/t$threads.$kind.$z" "$work/$input" ||
+            fail "$name ($threads threads): exit $?"
+        done
+        cmp -s "$work/t1.$kind.$z" "$work/t2.$kind.$z" || fail "$name: other bytes on 2 threads than on 1"
+      done
+    done
+  done
+done
+for z in zst gz; do
+  for threads in 1 2; do
+    rm -rf "$work/ff$threads" && mkdir "$work/ff$threads"
+    "$DLTDUMP" --threads=$threads -o "$work/ff$threads/%FILE%.txt.$z" "$work/in.dlt" "$work/cap.pcapng" ||
+      fail "%FILE%.txt.$z ($threads threads): exit $?"
+  done
+  for f in "$work/ff1"/*; do
+    cmp -s "$f" "$work/ff2/$(basename "$f")" || fail "%FILE%.txt.$z: $(basename "$f") differs on 2 threads"
+  done
+  [ "$(ls "$work/ff1")" == "$(ls "$work/ff2")" ] && [ "$(ls "$work/ff1" | wc -l)" -eq 2 ] ||
+    fail "%FILE%.txt.$z: files $(ls "$work/ff1" | tr '\n' ' ')/ $(ls "$work/ff2" | tr '\n' ' ')"
 done
 
 # --- a file size limit (ulimit -f counts KiB) -------------------------------------------------

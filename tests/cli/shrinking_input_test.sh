@@ -95,6 +95,51 @@ for in in in.dlt in.net in.ser in.pcapng; do
   done
 done
 
+# A capture cut far ahead of what was written (its reader is slow from the start): every
+# line of the packets before the cut is printed, on one thread and on two — not only the
+# lines written before the cut was found. Those lines are the ones the serial decoder
+# prints for the file as cut, up to where its end-of-file lines (the open flows flushed)
+# part from the whole file's. Captures whose chunks are guessed right (one whole message
+# per datagram), one handed over to the pipelined decoder (messages split across
+# datagrams), and a small one decoded pipelined from its start (under 2 blocks).
+"$capgen" --dlt in.net --flows 3 --seed 15 --max-messages 1 --no-split -o whole.pcapng > /dev/null
+"$dltgen" --format net --size 3000000 --seed 16 -o small.net
+"$capgen" --dlt small.net --flows 3 --seed 17 -o small.pcapng > /dev/null
+# whole.pcapng is also cut at 3 MiB, inside the chunk decoded ahead while dltdump waits on
+# its first lines: that chunk's lines before the cut must go out too.
+for case in whole.pcapng:3145728 whole.pcapng:half in.pcapng:half small.pcapng:half; do
+  in=${case%:*}
+  size=$(stat -c %s "$in")
+  half=${case#*:}
+  [ "$half" = half ] && half=$((size / 2 / 4096 * 4096))  # a page boundary: every byte past it faults
+  "$dltdump" "$in" > ref.txt 2> /dev/null
+  head -c "$half" "$in" > short.pcapng
+  "$dltdump" --threads=1 short.pcapng > short.txt 2> /dev/null
+  # The lines the two share from the start: the packets' before the cut.
+  differ=$(cmp ref.txt short.txt 2>&1 | sed -n 's/.* differ: .*line \([0-9]*\).*/\1/p')
+  if [ -n "$differ" ]; then before=$((differ - 1)); else before=$(wc -l < short.txt); fi
+  [ "$before" -gt 1000 ] || fail "$in: only $before lines before the cut at $half bytes"
+  for threads in 1 2; do
+    what="$in cut to $half bytes, $threads thread(s)"
+    cp "$in" cut.pcapng
+    rm -f truncated
+    { timeout 60 "$dltdump" --threads=$threads cut.pcapng 2> err.txt; echo $? > rc.txt; } |
+      { wait_for 60 test -e truncated; cat; } > got.txt &
+    wait_for 30 opened any "$work/cut.pcapng"
+    wait_for 30 blocked_writing_pipe "$(opener "$work/cut.pcapng")"
+    truncate -s "$half" cut.pcapng
+    touch truncated
+    wait
+    rc=$(cat rc.txt)
+    [ "$rc" -eq 3 ] || fail "$what: exit $rc, expected 3"
+    [ "$(wc -l < err.txt)" -eq 1 ] && grep -q "shrank from $size to $half bytes" err.txt ||
+      fail "$what: stderr is not the one line naming the cut: $(head -c 300 err.txt)"
+    check_prefix "$what" got.txt ref.txt
+    n=$(wc -l < got.txt)
+    [ "$n" -ge "$before" ] || fail "$what: $n lines, not the $before of the packets before the cut"
+  done
+done
+
 # A cut at a random moment of a run that nothing holds up (the decoder may be anywhere,
 # also inside the message the cut takes away): never a line or message with zeros for the
 # lost bytes. The cut is at a page boundary, so every lost byte faults (a cut inside a

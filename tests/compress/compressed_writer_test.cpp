@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "compress/output_compression.hpp"
 #include "output/temp_dir.hpp"
@@ -108,6 +111,54 @@ TEST(CompressedOutput, EveryWritingPathRoundTrips) {
     ::close(fd);
     ::close(in);
     EXPECT_TRUE(unpack(path) == lines + lines + lines) << suffix;
+  }
+}
+
+// The frames end at the same places of the stream however the lines come — one by one,
+// in one block, or in blocks of any size with lines between them (how parallel decoding
+// hands them over depends on the number of threads): the compressed bytes are the same.
+TEST(CompressedOutput, FramesEndAtTheSamePlacesHoweverTheLinesCome) {
+  test::TempDir dir;
+  const std::string lines = numbered_lines(120000);  // about 5 MiB: several frames
+  std::vector<std::size_t> ends;                     // each line's end
+  for (std::size_t at = 0; at < lines.size(); at = ends.back()) ends.push_back(lines.find('\n', at) + 1);
+  for (const char* suffix : {".zst", ".gz"}) {
+    std::string reference;
+    // 0: line by line; 1: one block; 2, 3: blocks of 1..n lines, every fifth line buffered.
+    for (int way = 0; way < 4; ++way) {
+      const std::string path = dir / ("out" + std::to_string(way) + ".txt" + suffix);
+      const int fd = create(path);
+      {
+        util::FdWriter w(fd, path);
+        w.set_compressor(compress::make_frame_compressor(compress::output_compression(path)));
+        const std::size_t most = way == 2 ? 40 : 30000;
+        unsigned x = 7;
+        for (std::size_t i = 0, at = 0; i < ends.size();) {
+          x = x * 1103515245u + 12345u;
+          std::size_t n = way == 0 ? 1 : way == 1 ? ends.size() : 1 + (x >> 8) % most;
+          n = std::min(n, ends.size() - i);
+          if (way == 0 || (way >= 2 && (x >> 4) % 5 == 0)) {
+            n = 1;
+            w.buffer().append(lines.data() + at, ends[i] - at);
+            w.line_done();
+          } else {
+            w.write_direct(std::string_view(lines).substr(at, ends[i + n - 1] - at));
+          }
+          at = ends[i + n - 1];
+          i += n;
+        }
+        w.flush();
+      }
+      ::close(fd);
+      const auto [bytes, ok] = run("cat '" + path + "'");
+      ASSERT_TRUE(ok);
+      EXPECT_TRUE(unpack(path) == lines) << suffix << " way " << way;
+      if (way == 0) {
+        reference = bytes;
+        continue;
+      }
+      EXPECT_TRUE(bytes == reference) << suffix << ": way " << way << " made other bytes than line by line";
+    }
   }
 }
 

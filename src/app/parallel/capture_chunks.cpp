@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -82,6 +83,9 @@ class ChunkedCaptureDecoder {
     bool handed_over = false;
     window.in_order([&](std::size_t k, Chunk& c) {
       if (k > 0 && ReaderSplit::offset(*reader_) >= c.stop) return true;  // a straddling block took it in whole
+      // A chunk that does not end before a cut may hold lines of zeros read past it: what
+      // lies before the cut is decoded serially instead (stop_at_cut).
+      if ((cut_ = shrunk()) && c.stop > *cut_) return false;
       // Chunk 0 starts the capture: it is right by construction.
       const bool continues =
           k == 0 || (ReaderSplit::offset(*reader_) == c.start && ReaderSplit::same_state(*c.assumed, *reader_));
@@ -123,6 +127,9 @@ class ChunkedCaptureDecoder {
         go_on(stop);  // c was read from a wrong place or state
       }
       if (error_) return false;
+      // A stretch decoded serially (go_on) that read past a cut made meanwhile ended there
+      // as on one thread (its lines went out): no chunk is taken after it.
+      if ((cut_ = shrunk()) && ReaderSplit::offset(*reader_) > *cut_) return false;
       if (!ReaderSplit::same_state(*prototype_, *reader_)) {
         // Later chunks are read in this state.
         window.locked([&] { prototype_ = ReaderSplit::fork(*reader_, ReaderSplit::offset(*reader_)); });
@@ -134,6 +141,12 @@ class ChunkedCaptureDecoder {
     // batch it stopped before, went out; the open flows are not ended (no end-of-stream
     // skips), as on one thread.
     if (error_ && is_stop(error_)) std::rethrow_exception(error_);
+    // A cut found now (also after the last chunk: the serial decoder checks before its
+    // flush too) ends the capture there, its flows not flushed.
+    if (cut_ || (cut_ = shrunk())) {
+      window.stop();  // the chunks decoded ahead are not needed
+      stop_at_cut(*cut_);
+    }
     // The flush at the end, in the order of first appearance of the whole capture.
     DecoderSplit::adopt(*decoder_, history_);
     start_serial_text();
@@ -177,6 +190,25 @@ class ChunkedCaptureDecoder {
   }
 
   // ---- the decoder of everything so far ----
+
+  // The file's size if it was cut (ChunkedCaptureOptions::shrunk).
+  std::optional<std::uint64_t> shrunk() const { return chunked_.shrunk ? chunked_.shrunk() : std::nullopt; }
+
+  // The file was cut at `size` (the window stopped): the decoder of everything taken so far
+  // (a new one at the capture's start if no chunk was) decodes serially the packets that
+  // begin before the cut, unless it already stopped (a fault: the zeros past the cut), and
+  // CaptureCut is thrown — as the serial decoder stops, without flushing the flows.
+  [[noreturn]] void stop_at_cut(std::uint64_t size) {
+    if (!decoder_) {
+      reader_ = ReaderSplit::fork(*fresh_, ReaderSplit::offset(*fresh_));
+      dissect::CaptureDecoder::Options options = options_;
+      options.payload_gate = serial_chain_.gate();
+      decoder_ = std::make_unique<dissect::CaptureDecoder>(options, serial_chain_.head());
+    }
+    if (!error_ && ReaderSplit::offset(*reader_) < size) go_on(size);
+    if (error_ && is_stop(error_)) std::rethrow_exception(error_);
+    throw CaptureCut{size};
+  }
 
   // Whether the serial decoder holds all flows of the history and of `d` without evicting.
   bool fits(const dissect::CaptureDecoder& d) {
@@ -252,8 +284,10 @@ class ChunkedCaptureDecoder {
     reader_ = ReaderSplit::fork(*reader_, ReaderSplit::offset(*reader_), true);
     dissect::CaptureDecoder::Options options = options_;
     options.stable_packets = true;
+    ParallelCaptureOptions parallel{chunked_.threads};
+    parallel.shrunk = chunked_.shrunk;
     resume_capture_flows(
-        *reader_, *decoder_, options, spec_, {chunked_.threads},
+        *reader_, *decoder_, options, spec_, parallel,
         [&](std::string_view text, std::uint64_t lines) { emit_(text, lines, 0); }, report);
   }
 
@@ -284,7 +318,8 @@ class ChunkedCaptureDecoder {
   std::vector<DecoderSplit::FlowHistory> history_;
   dissect::FlowTable<std::size_t> history_index_;
   std::uint64_t clock_ = 0;
-  bool trusted_ = false;  // a chunk after the first was a right guess
+  bool trusted_ = false;              // a chunk after the first was a right guess
+  std::optional<std::uint64_t> cut_;  // the file's size once it was found cut
   // Chunks redone in a row because a TCP stream did not join (held segments, a message
   // across the cut): after kTcpMisses the rest goes to the pipelined decoder.
   static constexpr unsigned kTcpMisses = 2;
@@ -311,9 +346,10 @@ void decode_capture_chunks(pcap::CaptureReader& reader, const dissect::CaptureDe
   if (!head) {
     dissect::CaptureDecoder::Options pipelined = options;
     pipelined.stable_packets = true;
+    ParallelCaptureOptions parallel{chunked.threads};
+    parallel.shrunk = chunked.shrunk;
     decode_capture_flows(
-        reader, pipelined, lines, {chunked.threads}, [&](std::string_view text, std::uint64_t n) { emit(text, n, 0); },
-        report);
+        reader, pipelined, lines, parallel, [&](std::string_view text, std::uint64_t n) { emit(text, n, 0); }, report);
     return;
   }
   ChunkedCaptureDecoder decoder(reader, std::move(head), options, lines, chunked, emit);

@@ -34,10 +34,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "app/line_chain.hpp"
+#include "app/parallel/capture_flows.hpp"
 #include "dissect/capture_decoder.hpp"
 #include "pcap/capture_reader.hpp"
 
@@ -54,6 +56,10 @@ struct ChunkedCaptureOptions {
   unsigned threads = 2;
   std::uint64_t chunk_bytes = 2u << 20;
   ChunkedCaptureStats* stats = nullptr;  // filled if not null
+  // The file's size if another program has cut it since it was mapped (as
+  // util::InputFile::shrunk_to says), else none; asked before each chunk's lines are taken
+  // and after each stretch decoded serially. Empty: the file is never cut.
+  std::function<std::optional<std::uint64_t>()> shrunk = {};
 };
 
 // Decodes every packet of `reader` (just opened, over a mapped file) into lines made and
@@ -62,8 +68,11 @@ struct ChunkedCaptureOptions {
 // or 0 for the lines of the pipelined decoder after a hand-over (capture_flows), whose
 // place in the file is not known: release nothing for those.
 // Throws util::Error for a malformed capture after emitting what came before it (its flows
-// flushed), and what `emit` throws. `report` receives what is said after the capture (see
-// CaptureDecoder::report).
+// flushed), CaptureCut (app/parallel/capture_flows.hpp) for a file cut meanwhile, after
+// the lines of every packet before the cut — the chunks that end before it as made, the
+// rest decoded serially by the decoder of what came before (workers may have read zeros
+// past the cut) — and what `emit` throws. `report` receives what is said after the capture
+// (see CaptureDecoder::report).
 void decode_capture_chunks(pcap::CaptureReader& reader, const dissect::CaptureDecoder::Options& options,
                            const LineSpec& lines, const ChunkedCaptureOptions& chunked,
                            const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit,

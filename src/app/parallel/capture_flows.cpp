@@ -4,6 +4,7 @@
 #include <atomic>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <semaphore>
 #include <thread>
 #include <utility>
@@ -225,6 +226,7 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
   void finish() {
     launch();
     if (running_) merge(join());
+    stop_if_cut();
     util::TextBuffer text(util::TextBuffer::kLineBytes), payload_text(util::TextBuffer::kLineBytes);
     LineChain chain(spec_, text);
     for (std::size_t id = 0; id < flows_.size(); ++id) {
@@ -234,6 +236,17 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
       open_[id] = false;
     }
     if (chain.lines()) emit_(text.view(), chain.lines());
+  }
+
+  // In a file cut meanwhile: passes on the lines of what is batched before the cut, then
+  // throws CaptureCut. A cut capture ends there, as on one thread: no reassembly or flow is
+  // ended as if the capture ended at the cut.
+  void stop_if_cut() {
+    const std::optional<std::uint64_t> cut = shrunk();
+    if (!cut) return;
+    launch();
+    if (running_) merge(join());
+    throw CaptureCut{*cut};
   }
 
   std::uint64_t flows_ended() const noexcept { return flows_ended_; }
@@ -363,12 +376,22 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
     return b;
   }
 
-  // Writes the lines of a decoded batch in datagram order.
+  std::optional<std::uint64_t> shrunk() const { return parallel_.shrunk ? parallel_.shrunk() : std::nullopt; }
+
+  // Writes the lines of a decoded batch in datagram order; in a file cut meanwhile, those
+  // of the datagrams before the first that does not end before the cut, then throws
+  // CaptureCut (its bytes, and all that follows, may be zeros read past the cut).
   void merge(Batch& b) {
     merged_.clear();
     std::uint64_t lines = 0;
+    const std::optional<std::uint64_t> cut = shrunk();
     for (std::size_t i = 0; i < b.datagrams.size(); ++i) {
       const Batch::Datagram& d = b.datagrams[i];
+      if (cut && ends_past(b, d, *cut)) {
+        b.clear();
+        if (lines) emit_(merged_.view(), lines);
+        throw CaptureCut{*cut};
+      }
       if (d.end_flow) flows_[d.flow].reset();  // its worker has ended it
       const Batch::Mark& m = b.marks[b.place[i]];
       if (m.end > m.begin) {
@@ -378,6 +401,15 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
     }
     b.clear();
     if (lines) emit_(merged_.view(), lines);
+  }
+
+  // Whether a byte of datagram `d` of `b` lies at or past file offset `cut`.
+  static bool ends_past(const Batch& b, const Batch::Datagram& d, std::uint64_t cut) {
+    for (std::uint32_t j = 0; j < d.pieces; ++j) {
+      const Batch::Piece& p = b.pieces[d.first_piece + j];
+      if (p.offset + p.length > cut) return true;
+    }
+    return false;
   }
 
   dissect::CaptureDecoder::Options options_;
@@ -424,6 +456,7 @@ void run(pcap::CaptureReader& reader, dissect::CaptureDecoder& dissector, Parall
     decoder.drain();
     throw;
   }
+  decoder.stop_if_cut();  // the zeros past a cut ended the replay (a fault): not the capture's end
   dissector.finish();
   decoder.finish();
   dissect::CaptureDecoderSplit::count_flows_ended(dissector, decoder.flows_ended());

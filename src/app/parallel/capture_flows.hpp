@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,11 +33,24 @@ struct ParallelCaptureOptions {
   // capture's lines show as they come and a stop while waiting loses none.
   util::InputFile* input = nullptr;
   std::function<void()> idle = {};
+  // A mapped file's size if another program has cut it since it was mapped (as
+  // util::InputFile::shrunk_to says), else none; asked before each batch's lines are
+  // passed on and before the flows are ended. Empty: the file is never cut.
+  std::function<std::optional<std::uint64_t>()> shrunk = {};
+};
+
+// What the decoders throw once `shrunk` found the file cut at `size`, after emitting the
+// lines of every datagram before the cut (those of datagrams that end past it may be made
+// of zeros read there). As on one thread, the flows still open are not ended as if the
+// capture ended at the cut.
+struct CaptureCut {
+  std::uint64_t size;
 };
 
 // Decodes every packet of `reader` into lines made and filtered as `lines` says; `emit(text, lines)` receives whole
 // lines in order. Throws util::Error for a malformed capture after emitting what came before it (its flows flushed),
-// and what `emit` throws. `report` receives what is said after the capture (see CaptureDecoder::report).
+// CaptureCut for a file cut meanwhile, and what `emit` throws. `report` receives what is said after the capture (see
+// CaptureDecoder::report).
 void decode_capture_flows(pcap::CaptureReader& reader, const dissect::CaptureDecoder::Options& options,
                           const LineSpec& lines, const ParallelCaptureOptions& parallel,
                           const std::function<void(std::string_view, std::uint64_t)>& emit,
