@@ -93,12 +93,16 @@ done
 "$CAPGEN" --dlt "$work/net.dlt" --flows 4 --seed 24 -o "$work/cap.pcapng" > /dev/null  # chunked on 2 threads
 "$DLTGEN" --format net --size 3000000 --seed 25 -o "$work/net2.dlt" > /dev/null
 "$CAPGEN" --dlt "$work/net2.dlt" --flows 4 --seed 26 -o "$work/small.pcapng" > /dev/null  # pipelined
+# A sanitizer build (DLTDUMP_SANITIZED) runs every third case, the release build all.
+case_number=0
 for input in in.dlt cap.pcapng small.pcapng; do
   for args in "" "--level=warn" "-s a -A 2 -B 1"; do
     kinds="txt jsonl csv dlt"
     [ -n "$args" ] && [ "$input" != in.dlt ] && kinds="txt dlt"  # the other kinds decode the same way
     for kind in $kinds; do
       for z in zst gz; do
+        case_number=$((case_number + 1))
+        [ -n "${DLTDUMP_SANITIZED:-}" ] && [ $((case_number % 3)) -ne 1 ] && continue
         name="$kind.$z from $input${args:+ with $args}"
         for threads in 1 2; do
           rm -f "$work/t$threads.$kind.$z"
