@@ -5,29 +5,34 @@
 //   w.write_all(r);
 //   w.close();  // every byte written, or an Error naming the file
 //
-// The file's name says what it holds, as `-o` says it (dltdump-spec §6.1, docs/library.md "Outputs"): `*.dlt` a DLT
-// file,
-// `*.pcapng` a PCAP-NG capture Wireshark decodes as DLT, `*.jsonl`/`*.ndjson` JSON Lines
-// records, `*.csv` CSV rows (a header row first), any other name text lines; a `.gz`,
-// `.zst` or `.xz` suffix after the extension compresses it (not PCAP-NG). The bytes are the
-// command line's for the same messages: the writers are its own (src/output/). A DLT
-// file keeps a message's storage header when its input had one and gives one (its time,
-// its ECU id) to a message of a recording or capture. Text lines show local time (TZ), as
-// the command line's default. JSON and CSV records name the input as the Reader was given
-// it. Regions a Reader skipped are not written (a Reader delivers no SKIP records).
+// The file's name says what it holds, as -o says it (dltdump-spec §6.1; docs/library.md,
+// "Outputs"): `*.dlt` a DLT file, `*.pcapng` a PCAP-NG capture Wireshark decodes as DLT,
+// `*.jsonl`/`*.ndjson` JSON Lines records, `*.csv` CSV rows (a header row first), any
+// other name text lines; a `.gz`, `.zst` or `.xz` suffix after the extension compresses
+// it (not PCAP-NG). The bytes are the command line's for the same messages: the writers
+// are its own (src/output/). A DLT file keeps a message's storage header when its input
+// had one and gives one (its time, its ECU id) to a message of a recording or capture.
+// Text lines show local time (TZ), the command line's default. JSON and CSV records name
+// the input as its Reader was given it. Regions a Reader skipped are not written (a
+// Reader delivers no SKIP records).
 //
 // Ownership: the Writer owns its file. write() takes what it needs of a message before it
-// returns (the message may be invalidated by its Reader's next step afterwards).
-// Files are created as on the command line: with the first message (a Writer closed
-// without a message creates no file); an existing file is refused unless
-// WriterOptions::overwrite (-f); a name the command line refuses (`*.pcap`, `*.json`, a
-// compressed PCAP-NG, ...) is refused when the Writer is made.
-// close(): writes what is buffered and closes the file; it returns only when every byte
-// written has been handed to the system (write() and close() call write(2) until it is
-// done); a write that fails (a full disk) throws Error (output) naming
-// the file, and the file ends on a whole record (message, line). The first such Error is
-// thrown again by every later write() and close(). Without close(), the destructor closes
-// as close() does but cannot report a failure: call close() to know the file is whole.
+// returns (the message may be invalidated by its Reader's next step afterwards). Files
+// are created as on the command line: with the first message (a Writer closed without a
+// message creates no file); an existing file is refused unless WriterOptions::overwrite
+// (-f); a name the command line refuses (`*.pcap`, `*.json`, a compressed PCAP-NG, ...)
+// is refused when the Writer is made. Unlike the command line, a Writer does not know the
+// inputs being read: overwriting a file a Reader reads cuts that input (the Reader ends
+// with an input Error).
+//
+// close() writes what is buffered and closes the file. When it returns, every byte has
+// been handed to the system (write(2) until done; no fsync: a device's failure after that
+// is not seen). A write that fails (a full disk) throws Error (output) naming the file,
+// the file ending on a whole record (message, line); that first Error is thrown again by
+// every later write() and close(): nothing is lost silently. Without close(), the
+// destructor closes as close() does but cannot report a failure: call close() to know
+// that the file is whole.
+//
 // Thread-safety: one Writer is used by one thread at a time (it may move between threads
 // between calls); Writers are independent of each other.
 #pragma once
