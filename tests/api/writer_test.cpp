@@ -4,6 +4,7 @@
 // the compressed frames are cut elsewhere (the command line copies a DLT file's runs).
 #include "dltdump/writer.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -12,11 +13,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/dump_app.hpp"
 #include "cli/options.hpp"
+#include "dltdump/error.hpp"
 #include "dltdump/reader.hpp"
 #include "input/decompressed_input.hpp"
 #include "util/scoped_fd.hpp"
@@ -43,7 +46,7 @@ std::string slurp(const std::string& path) {
 // A file's content decompressed as dltdump reads it (gzip, zstd, xz).
 std::string decompressed(const std::string& path) {
   dltdump::util::InputFile file =
-      dltdump::input::open_sniffed(path, dltdump::input::InputFormat::File, dltdump::compress::Limits{}).file;
+      dltdump::input::open_sniffed(path, dltdump::input::InputFormat::Automatic, dltdump::compress::Limits{}).file;
   std::string out;
   for (auto w = file.next_window(); !w.empty(); w = file.next_window())
     out.append(reinterpret_cast<const char*>(w.data()), w.size());
@@ -106,7 +109,7 @@ TempDir* WriterOutputs::dir_ = nullptr;
 std::string WriterOutputs::file_, WriterOutputs::network_;
 
 TEST_F(WriterOutputs, EachKindIsTheCommandLinesBytes) {
-  for (const std::string input : {file_, network_}) {
+  for (const std::string& input : {file_, network_}) {
     for (const char* name : {"x.dlt", "x.pcapng", "x.txt", "x.jsonl", "x.ndjson", "x.csv"}) {
       SCOPED_TRACE(input + " -> " + name);
       const auto [api, cli] = both(input, name);
