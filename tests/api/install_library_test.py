@@ -136,14 +136,14 @@ def compare(kind, cpp_program, c_program):
 
 
 def compare_writer(kind, c_program):
-    """write_log_c writes what `dltdump --level=3 -o` writes, for each kind of file."""
+    """write_log_c writes what `dltdump --level=warn -o` writes, for each kind of file."""
     for name in ("out.dlt", "out.pcapng", "out.jsonl", "out.csv", "out.txt"):
         folder = os.path.join(work, "written-" + kind)
         os.makedirs(os.path.join(folder, "api"), exist_ok=True)
         os.makedirs(os.path.join(folder, "cli"), exist_ok=True)
         api, cli = os.path.join(folder, "api", name), os.path.join(folder, "cli", name)
         r = run([c_program, trip, api, "3"], env=env)
-        r2 = run([dltdump, "--level=3", trip, "-o", cli], env=ENV)
+        r2 = run([dltdump, "--level=warn", trip, "-o", cli], env=ENV)
         same = r.returncode == 0 and r2.returncode == 0 and open(api, "rb").read() == open(cli, "rb").read()
         check(same, "%s: write_log_c writes %s as dltdump -o does: %s %s" % (kind, name, r.stderr, r2.stderr))
     r = run([c_program, trip, os.path.join(folder, "api", "out.dlt")], env=env)
