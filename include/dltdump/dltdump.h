@@ -38,7 +38,8 @@ typedef enum dltdump_status {
   DLTDUMP_ERROR_INPUT = -1,     /* an input cannot be opened or read, or is malformed */
   DLTDUMP_ERROR_ARGUMENT = -2,  /* a value given is wrong (an id too long, a bad pattern, NULL) */
   DLTDUMP_ERROR_FIBEX = -3,     /* a FIBEX file cannot be read */
-  DLTDUMP_ERROR_INTERNAL = -4   /* the library failed (out of memory, a broken rule) */
+  DLTDUMP_ERROR_INTERNAL = -4,  /* the library failed (out of memory, a broken rule) */
+  DLTDUMP_ERROR_OUTPUT = -5     /* a writer's file cannot be created, or a write failed */
 } dltdump_status;
 
 typedef struct dltdump_filter dltdump_filter;
@@ -100,6 +101,39 @@ DLTDUMP_C_API uint64_t dltdump_message_position(const dltdump_message* m);
  * and returns the text's full length. */
 DLTDUMP_C_API size_t dltdump_message_text(const dltdump_message* m, char* text, size_t size);
 DLTDUMP_C_API void dltdump_id_text(uint32_t id, char text[5]);
+
+/* Writers (dltdump::Writer, dltdump/writer.hpp): messages written to a file as the command
+ * line's -o writes them — DLT for *.dlt, PCAP-NG for *.pcapng, JSON Lines for *.jsonl,
+ * CSV for *.csv, text lines otherwise, compressed by a .gz, .zst or .xz suffix.
+ *
+ *   dltdump_writer* w;
+ *   if (dltdump_writer_open("out.dlt", DLTDUMP_OUTPUT_AUTOMATIC, 0, &w) != DLTDUMP_OK) ...
+ *   while (dltdump_reader_next(r, &m) == DLTDUMP_OK) dltdump_writer_write(w, m);
+ *   if (dltdump_writer_close(w) != DLTDUMP_OK) puts(dltdump_last_error());  (a full disk)
+ *   dltdump_writer_free(w);
+ *
+ * dltdump_writer_close writes everything or fails with DLTDUMP_ERROR_OUTPUT naming the
+ * file; after a failure every later write and close fails the same way. dltdump_writer_free
+ * closes a writer not closed, but a failure is then lost: close first. A writer is used by
+ * one thread at a time. */
+typedef struct dltdump_writer dltdump_writer;
+typedef enum dltdump_output_format {
+  DLTDUMP_OUTPUT_AUTOMATIC = 0, /* by the name */
+  DLTDUMP_OUTPUT_DLT = 1,
+  DLTDUMP_OUTPUT_PCAPNG = 2,
+  DLTDUMP_OUTPUT_TEXT = 3, /* text, JSON Lines or CSV records in a file of another name: --out */
+  DLTDUMP_OUTPUT_JSON = 4,
+  DLTDUMP_OUTPUT_CSV = 5
+} dltdump_output_format;
+/* Opens a writer of `path` (created with the first message); `overwrite` non-zero: an
+ * existing file is truncated (-f), else refused (DLTDUMP_ERROR_OUTPUT at the first write). */
+DLTDUMP_C_API dltdump_status dltdump_writer_open(const char* path, dltdump_output_format format, int overwrite,
+                                                 dltdump_writer** out);
+/* Writes `m`, a message dltdump_reader_next gave (it may be invalidated afterwards). */
+DLTDUMP_C_API dltdump_status dltdump_writer_write(dltdump_writer* writer, const dltdump_message* m);
+DLTDUMP_C_API dltdump_status dltdump_writer_close(dltdump_writer* writer);
+DLTDUMP_C_API uint64_t dltdump_writer_messages(const dltdump_writer* writer);
+DLTDUMP_C_API void dltdump_writer_free(dltdump_writer* writer);
 
 #ifdef __cplusplus
 }

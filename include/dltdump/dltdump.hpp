@@ -11,3 +11,4 @@
 #include "dltdump/reader.hpp"
 #include "dltdump/types.hpp"
 #include "dltdump/version.hpp"
+#include "dltdump/writer.hpp"

@@ -22,6 +22,7 @@ class DLTDUMP_API Error : public std::runtime_error {
     argument,  // a value given to the API (a filter value, an option)
     fibex,     // a FIBEX file
     internal,  // the library itself
+    output,    // a file a Writer writes: it cannot be created, or a write failed
   };
   // `what` is the complete message, naming the culprit. It is kept as the command line
   // prints a diagnostic: control characters (NUL, ESC, newlines, ...) and bytes that are no
@@ -33,7 +34,7 @@ class DLTDUMP_API Error : public std::runtime_error {
 
   Kind kind() const noexcept { return kind_; }
   // The input (its name as given to the Reader; "<memory>" for a buffer) or file at
-  // fault; empty when none is (a filter value).
+  // fault (for an output error, the file a Writer writes); empty when none is (a filter value).
   const std::string& input() const noexcept { return input_; }
   // How far the input was decoded when the fault was found (the stream offset of the
   // first byte not yet delivered), where known.

@@ -52,7 +52,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
 from ._dltdump import Catalogue, Error, Filter, Format, Message, Messages, version
 from . import _dltdump
 
-__all__ = ["open", "read_dataframe", "chunk_points", "make_filter", "Catalogue", "Error", "Filter", "Message",
+__all__ = ["open", "read_dataframe", "write", "chunk_points", "make_filter", "Catalogue", "Error", "Filter", "Message",
            "InputWarning", "FibexWarning", "LEVELS", "version"]
 __version__ = version()
 
@@ -392,3 +392,31 @@ def read_dataframe(paths: Paths, *, text: bool = True, chunk: tuple[int, int] | 
     if chunk is not None:
         df.attrs["chunk_end"] = columns["ends"][0]
     return df
+
+
+_RECORDS = {None: "", "text": "text", "json": "json", "jsonl": "json", "ndjson": "json", "csv": "csv"}
+
+
+def write(paths: Paths, output: PathLike, *, out: str | None = None, overwrite: bool = False, **filters: Any) -> int:
+    """Writes the messages of the inputs that pass the filters to the file ``output``, as
+    ``dltdump INPUTS -o OUTPUT`` writes them (the same bytes), and returns how many.
+
+    The name says what the file holds: ``*.dlt`` a DLT file (a message's storage header kept,
+    or made for a recording's), ``*.pcapng`` a PCAP-NG capture, ``*.jsonl``/``*.ndjson``
+    JSON Lines, ``*.csv`` CSV, another name text lines (local time, as ``TZ`` says); a
+    ``.gz``, ``.zst`` or ``.xz`` suffix compresses it. ``out`` (``"text"``, ``"json"``,
+    ``"csv"``) is ``--out``: the records of a file of another name. ``overwrite`` is ``-f``:
+    without it an existing file is refused. Inputs and filters are :func:`open`'s. Regions
+    that are no message are not written. The reading and writing run without the GIL.
+
+    The file is whole when this returns; a write that fails (a full disk) raises
+    :class:`Error` of kind ``'output'`` naming the file, as does a file that cannot be
+    created; a name or ``out`` the command line refuses raises kind ``'argument'``.
+    """
+    if out is not None and not isinstance(out, str):
+        raise TypeError(f"dltdump.write: out must be a str, not {type(out).__name__}")
+    records = _RECORDS.get(out.lower() if out else None)
+    if records is None:
+        raise _dltdump.error("argument", "", f"dltdump.write: out {_quoted(out)} is none of text, json, csv")
+    f, catalogue, fmt = make_filter(**filters)
+    return _dltdump.write(_paths(paths), _os.fsencode(output), f, catalogue, fmt, records, bool(overwrite))

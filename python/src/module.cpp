@@ -186,6 +186,7 @@ const char* kind_name(Error::Kind kind) {
     case Error::Kind::input: return "input";
     case Error::Kind::argument: return "argument";
     case Error::Kind::fibex: return "fibex";
+    case Error::Kind::output: return "output";
     case Error::Kind::internal: break;
   }
   return "internal";
@@ -206,8 +207,9 @@ PYBIND11_MODULE(_dltdump, m) {
   error_type.doc() =
       "What dltdump finds wrong: an input that cannot be opened or is malformed, a filter "
       "value that can never match, a FIBEX file that cannot be read. str(e) is the command "
-      "line's message; e.kind is 'input', 'argument', 'fibex' or 'internal'; e.input the "
-      "input at fault ('' for none); e.offset how far it was decoded (None when unknown).";
+      "line's message; e.kind is 'input', 'argument', 'fibex', 'output' (a file written) or "
+      "'internal'; e.input the input (or written file) at fault ('' for none); e.offset how far it was decoded (None "
+      "when unknown).";
   // An instance (not raised yet) for `e`: its message is what() — the command line's one
   // escaped line (dltdump::Error keeps it so).
   static const auto error_object = [](const Error& e) {
@@ -231,6 +233,7 @@ PYBIND11_MODULE(_dltdump, m) {
         const Error::Kind k = kind == "argument" ? Error::Kind::argument
                               : kind == "fibex"  ? Error::Kind::fibex
                               : kind == "input"  ? Error::Kind::input
+                              : kind == "output" ? Error::Kind::output
                                                  : Error::Kind::internal;
         return error_object(Error(k, input, std::nullopt, message));
       },
@@ -399,4 +402,33 @@ PYBIND11_MODULE(_dltdump, m) {
       "type"_a, "info"_a, "The TYPE column for MSTP `type` and MTIN `info` ('log error').");
   m.def(
       "version", [] { return std::string(version()); }, "The library's version.");
+
+  // Writing (dltdump::Writer): the inputs' messages that pass the filter, into one file as
+  // the command line's -o writes them. Reading and writing run without the GIL.
+  m.def(
+      "write",
+      [](const std::vector<std::string>& paths, const std::string& output, const Filter& filter,
+         const std::optional<Catalogue>& catalogue, Format format, const std::string& records, bool overwrite) {
+        WriterOptions options;
+        options.overwrite = overwrite;
+        if (records == "text") options.format = OutputFormat::text;
+        else if (records == "json") options.format = OutputFormat::json;
+        else if (records == "csv") options.format = OutputFormat::csv;
+        else if (!records.empty())
+          throw Error(Error::Kind::argument, "", std::nullopt,
+                      "write: records \"" + records + "\" are none of text, json, csv");
+        py::gil_scoped_release released;
+        Writer w(output, options);
+        std::uint64_t n = 0;
+        for (const std::string& path : paths) {
+          Reader r(path, filter, reader_options(catalogue, format));
+          n += w.write_all(r);
+        }
+        w.close();
+        return n;
+      },
+      "paths"_a, "output"_a, "filter"_a, "catalogue"_a, "format"_a, "records"_a, "overwrite"_a,
+      "Writes the inputs' messages that pass the filter to `output` as the command line's -o does (records: '' by "
+      "the name, or 'text', 'json', 'csv' as --out); returns how many. Raises Error (kind 'output' naming the file "
+      "when it cannot be created or written, a full disk).");
 }

@@ -34,6 +34,7 @@ struct Access {
     m.record_ = &record;
     return m;
   }
+  static bool has_record(const Message& m) { return m.record_ != nullptr; }
   static const dlt::Message& record(const Message& m) { return *static_cast<const dlt::Message*>(m.record_); }
   static Argument argument(const dlt::VerboseArgument& a);
   static dlt::VerboseArgument argument(const Argument& a);

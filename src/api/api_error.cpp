@@ -23,8 +23,8 @@ void rethrow_as_api_error(const std::string& input, std::optional<std::uint64_t>
       case util::Culprit::Option: throw Error(Error::Kind::argument, {}, std::nullopt, e.what());
       case util::Culprit::Fibex: throw Error(Error::Kind::fibex, e.name(), std::nullopt, e.what());
       case util::Culprit::Internal: throw Error(Error::Kind::internal, input, offset, e.what());
-      case util::Culprit::Input:
-      case util::Culprit::Output: break;
+      case util::Culprit::Output: throw Error(Error::Kind::output, e.name(), std::nullopt, e.what());
+      case util::Culprit::Input: break;
     }
     throw Error(Error::Kind::input, input, offset, e.what());
   }

@@ -37,6 +37,7 @@ dltdump_status guarded(F&& f) noexcept {
       case dltdump::Error::Kind::input: return DLTDUMP_ERROR_INPUT;
       case dltdump::Error::Kind::argument: return DLTDUMP_ERROR_ARGUMENT;
       case dltdump::Error::Kind::fibex: return DLTDUMP_ERROR_FIBEX;
+      case dltdump::Error::Kind::output: return DLTDUMP_ERROR_OUTPUT;
       case dltdump::Error::Kind::internal: break;
     }
     return DLTDUMP_ERROR_INTERNAL;
@@ -211,5 +212,52 @@ void dltdump_id_text(uint32_t id, char text[5]) {
   std::memcpy(text, i.chars.data(), 4);
   text[4] = '\0';
 }
+
+}  // extern "C"
+
+// Writers.
+
+struct dltdump_writer {
+  dltdump::Writer writer;
+};
+
+static_assert(static_cast<int>(dltdump::OutputFormat::automatic) == DLTDUMP_OUTPUT_AUTOMATIC &&
+              static_cast<int>(dltdump::OutputFormat::dlt) == DLTDUMP_OUTPUT_DLT &&
+              static_cast<int>(dltdump::OutputFormat::pcapng) == DLTDUMP_OUTPUT_PCAPNG &&
+              static_cast<int>(dltdump::OutputFormat::text) == DLTDUMP_OUTPUT_TEXT &&
+              static_cast<int>(dltdump::OutputFormat::json) == DLTDUMP_OUTPUT_JSON &&
+              static_cast<int>(dltdump::OutputFormat::csv) == DLTDUMP_OUTPUT_CSV);
+
+extern "C" {
+
+dltdump_status dltdump_writer_open(const char* path, dltdump_output_format format, int overwrite,
+                                   dltdump_writer** out) {
+  if (!out) return null_argument("out");
+  *out = nullptr;
+  if (!path) return null_argument("path");
+  if (format < DLTDUMP_OUTPUT_AUTOMATIC || format > DLTDUMP_OUTPUT_CSV) {
+    last_error = "dltdump_writer_open: format " + std::to_string(static_cast<int>(format)) + " is no output format";
+    return DLTDUMP_ERROR_ARGUMENT;
+  }
+  dltdump::WriterOptions options;
+  options.format = static_cast<dltdump::OutputFormat>(format);  // the same order
+  options.overwrite = overwrite != 0;
+  return guarded([&] { *out = new dltdump_writer{dltdump::Writer(path, options)}; });
+}
+
+dltdump_status dltdump_writer_write(dltdump_writer* writer, const dltdump_message* m) {
+  if (!writer) return null_argument("writer");
+  if (!m) return null_argument("m");
+  return guarded([&] { writer->writer.write(msg(m)); });
+}
+
+dltdump_status dltdump_writer_close(dltdump_writer* writer) {
+  if (!writer) return null_argument("writer");
+  return guarded([&] { writer->writer.close(); });
+}
+
+uint64_t dltdump_writer_messages(const dltdump_writer* writer) { return writer ? writer->writer.messages() : 0; }
+
+void dltdump_writer_free(dltdump_writer* writer) { delete writer; }
 
 }  // extern "C"

@@ -36,7 +36,7 @@ void MessageBatch::on_message(const dlt::Message& m) {
   r.payload_text = {};
   r.has_payload_args = false;  // the same
   r.payload_args = {};
-  r.input = {};
+  r.input = input_;
   if (is_stable(m.raw) && is_stable(m.packet)) return;
   // The payload lies in the packet, the packet mostly in the raw bytes.
   r.raw = keep(m.raw);

@@ -5,12 +5,14 @@
 // they lie in `stable` (the mapped file, or the window of input being fed, which the Reader
 // keeps until the next step) and are copied into the batch otherwise (a message that
 // crossed a window's end lives in the framer's carry buffer only during the call). The
-// payload text is not kept: Message::text() makes it when asked.
+// payload text is not kept: Message::text() makes it when asked. Each message names its
+// input (dlt::Message::input), for a Writer's records.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "dlt/framer_sink.hpp"
@@ -22,6 +24,9 @@ class MessageBatch final : public dlt::FramerSink {
  public:
   // Input bytes that stay valid until the next clear(); messages elsewhere are copied.
   void set_stable(std::span<const std::uint8_t> stable) noexcept { stable_ = stable; }
+  // The input's name as the Reader was given it, kept in each message (dlt::Message::input):
+  // what a Writer's JSON and CSV records name. `name` outlives the batch.
+  void set_input(std::string_view name) noexcept { input_ = name; }
   // The next step begins: the messages of the last are dropped.
   void clear() {
     records_.clear();
@@ -41,6 +46,7 @@ class MessageBatch final : public dlt::FramerSink {
   std::span<const std::uint8_t> keep(std::span<const std::uint8_t> bytes);
 
   std::span<const std::uint8_t> stable_;
+  std::string_view input_;
   std::vector<dlt::Message> records_;
   std::deque<std::vector<std::uint8_t>> copies_;  // a deque: a copy never moves
   std::uint64_t skipped_ = 0;

@@ -123,6 +123,7 @@ struct [[gnu::visibility("hidden")]] Reader::Impl {
 
   Impl(std::string name_, ReaderOptions options_) : name(std::move(name_)), options(std::move(options_)) {
     options.batch_messages = std::max<std::size_t>(options.batch_messages, 1);
+    batch.set_input(name);  // the Impl does not move: the name stays where it is
   }
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;

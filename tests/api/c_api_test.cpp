@@ -2,7 +2,10 @@
 #include "dltdump/dltdump.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -117,4 +120,50 @@ TEST(CApi, FilterValuesThatCanNeverMatch) {
   EXPECT_EQ(dltdump_filter_contains(f, "a\tb"), DLTDUMP_ERROR_ARGUMENT);
   EXPECT_EQ(dltdump_filter_contains(f, "a\xff"), DLTDUMP_ERROR_ARGUMENT);
   dltdump_filter_free(f);
+}
+
+// Writers: a DLT file read and written again is the same file (storage headers kept); a
+// full disk is DLTDUMP_ERROR_OUTPUT naming the file, at the latest from close.
+TEST(CApi, WritesAFile) {
+  const Bytes file = two_messages();
+  char dir_template[] = "/tmp/dltdump-c-writer-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string path = std::string(dir_template) + "/out.dlt";
+  dltdump_reader* r = nullptr;
+  ASSERT_EQ(dltdump_reader_open_memory(file.data(), file.size(), nullptr, &r), DLTDUMP_OK);
+  dltdump_writer* w = nullptr;
+  ASSERT_EQ(dltdump_writer_open(path.c_str(), DLTDUMP_OUTPUT_AUTOMATIC, 0, &w), DLTDUMP_OK) << dltdump_last_error();
+  const dltdump_message* m = nullptr;
+  while (dltdump_reader_next(r, &m) == DLTDUMP_OK) ASSERT_EQ(dltdump_writer_write(w, m), DLTDUMP_OK);
+  EXPECT_EQ(dltdump_writer_close(w), DLTDUMP_OK) << dltdump_last_error();
+  EXPECT_EQ(dltdump_writer_messages(w), 2u);
+  EXPECT_EQ(dltdump_writer_write(w, m), DLTDUMP_ERROR_ARGUMENT);  // m is NULL at the end
+  dltdump_writer_free(w);
+  dltdump_reader_free(r);
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  ASSERT_NE(f, nullptr);
+  Bytes written(file.size() + 1);
+  written.resize(std::fread(written.data(), 1, written.size(), f));
+  std::fclose(f);
+  EXPECT_EQ(written, file);
+  std::remove(path.c_str());
+  ::rmdir(dir_template);
+
+  EXPECT_EQ(dltdump_writer_open("x.pcap", DLTDUMP_OUTPUT_AUTOMATIC, 0, &w), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(w, nullptr);
+  EXPECT_EQ(dltdump_writer_open("x.dlt", static_cast<dltdump_output_format>(9), 0, &w), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_writer_open(nullptr, DLTDUMP_OUTPUT_AUTOMATIC, 0, &w), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_writer_close(nullptr), DLTDUMP_ERROR_ARGUMENT);
+  dltdump_writer_free(nullptr);
+
+  ASSERT_EQ(dltdump_writer_open("/dev/full", DLTDUMP_OUTPUT_TEXT, 1, &w), DLTDUMP_OK) << dltdump_last_error();
+  ASSERT_EQ(dltdump_reader_open_memory(file.data(), file.size(), nullptr, &r), DLTDUMP_OK);
+  dltdump_status s = DLTDUMP_OK;
+  while (s == DLTDUMP_OK && dltdump_reader_next(r, &m) == DLTDUMP_OK) s = dltdump_writer_write(w, m);
+  if (s == DLTDUMP_OK) s = dltdump_writer_close(w);
+  EXPECT_EQ(s, DLTDUMP_ERROR_OUTPUT);
+  EXPECT_NE(std::string(dltdump_last_error()).find("/dev/full"), std::string::npos) << dltdump_last_error();
+  EXPECT_EQ(dltdump_writer_close(w), DLTDUMP_ERROR_OUTPUT);  // not forgotten
+  dltdump_writer_free(w);
+  dltdump_reader_free(r);
 }

@@ -135,6 +135,21 @@ def compare(kind, cpp_program, c_program):
     check(r.returncode == 1 and "missing.dlt" in r.stderr, "%s: an error names the input: %s" % (kind, r.stderr))
 
 
+def compare_writer(kind, c_program):
+    """write_log_c writes what `dltdump --level=warn -o` writes, for each kind of file."""
+    for name in ("out.dlt", "out.pcapng", "out.jsonl", "out.csv", "out.txt"):
+        folder = os.path.join(work, "written-" + kind)
+        os.makedirs(os.path.join(folder, "api"), exist_ok=True)
+        os.makedirs(os.path.join(folder, "cli"), exist_ok=True)
+        api, cli = os.path.join(folder, "api", name), os.path.join(folder, "cli", name)
+        r = run([c_program, trip, api, "3"], env=env)
+        r2 = run([dltdump, "--level=warn", trip, "-o", cli], env=ENV)
+        same = r.returncode == 0 and r2.returncode == 0 and open(api, "rb").read() == open(cli, "rb").read()
+        check(same, "%s: write_log_c writes %s as dltdump -o does: %s %s" % (kind, name, r.stderr, r2.stderr))
+    r = run([c_program, trip, os.path.join(folder, "api", "out.dlt")], env=env)
+    check(r.returncode == 1 and "already exists" in r.stderr, "%s: an existing file is refused: %s" % (kind, r.stderr))
+
+
 # --- the Python module (when the build has it): the installed package imports from its
 # dist-packages folder with nothing but PYTHONPATH, finds the installed libdltdump.so
 # through its RUNPATH, exports only its init function and reads what the command line reads.
@@ -171,6 +186,7 @@ if check(r.returncode == 0, "configure the examples with find_package: " + r.std
     r = run(["cmake", "--build", out])
     if check(r.returncode == 0, "build the examples: " + r.stdout[-3000:]):
         compare("find_package", os.path.join(out, "read_log"), os.path.join(out, "read_log_c"))
+        compare_writer("find_package", os.path.join(out, "write_log_c"))
 
 # --- pkg-config
 if shutil.which("pkg-config"):
@@ -186,8 +202,12 @@ if shutil.which("pkg-config"):
     c = os.path.join(out, "read_log_c")
     r = run(["c++", "-std=c++20", "-o", cpp, os.path.join(examples, "read_log.cpp")] + flags)
     r2 = run(["cc", "-std=c99", "-Wall", "-Werror", "-o", c, os.path.join(examples, "read_log.c")] + flags)
-    if check(r.returncode == 0 and r2.returncode == 0, "build with pkg-config flags: " + r.stderr + r2.stderr):
+    w = os.path.join(out, "write_log_c")
+    r3 = run(["cc", "-std=c99", "-Wall", "-Werror", "-o", w, os.path.join(examples, "write_log.c")] + flags)
+    if check(r.returncode == 0 and r2.returncode == 0 and r3.returncode == 0,
+             "build with pkg-config flags: " + r.stderr + r2.stderr + r3.stderr):
         compare("pkg-config", cpp, c)
+        compare_writer("pkg-config", w)
 else:
     print("SKIP: pkg-config not installed")
 finish()

@@ -1,0 +1,95 @@
+// Writing messages to a file as the command line's -o does: dltdump::Writer.
+//
+//   dltdump::Reader r{"trip.dlt", dltdump::Filter{}.appid("NAV")};
+//   dltdump::Writer w{"nav.dlt.zst"};
+//   w.write_all(r);
+//   w.close();  // every byte written, or an Error naming the file
+//
+// The file's name says what it holds, as -o says it (dltdump-spec §6.1; docs/library.md,
+// "Outputs"): `*.dlt` a DLT file, `*.pcapng` a PCAP-NG capture Wireshark decodes as DLT,
+// `*.jsonl`/`*.ndjson` JSON Lines records, `*.csv` CSV rows (a header row first), any
+// other name text lines; a `.gz`, `.zst` or `.xz` suffix after the extension compresses
+// it (not PCAP-NG). The bytes are the command line's for the same messages: the writers
+// are its own (src/output/). A DLT file keeps a message's storage header when its input
+// had one and gives one (its time, its ECU id) to a message of a recording or capture.
+// Text lines show local time (TZ), the command line's default. JSON and CSV records name
+// the input as its Reader was given it. Regions a Reader skipped are not written (a
+// Reader delivers no SKIP records).
+//
+// Ownership: the Writer owns its file. write() takes what it needs of a message before it
+// returns (the message may be invalidated by its Reader's next step afterwards). Files
+// are created as on the command line: with the first message (a Writer closed without a
+// message creates no file); an existing file is refused unless WriterOptions::overwrite
+// (-f); a name the command line refuses (`*.pcap`, `*.json`, a compressed PCAP-NG, ...)
+// is refused when the Writer is made. Unlike the command line, a Writer does not know the
+// inputs being read: overwriting a file a Reader reads cuts that input (the Reader ends
+// with an input Error).
+//
+// close() writes what is buffered and closes the file. When it returns, every byte has
+// been handed to the system (write(2) until done; no fsync: a device's failure after that
+// is not seen). A write that fails (a full disk) throws Error (output) naming the file,
+// the file ending on a whole record (message, line); that first Error is thrown again by
+// every later write() and close(): nothing is lost silently. Without close(), the
+// destructor closes as close() does but cannot report a failure: call close() to know
+// that the file is whole.
+//
+// Thread-safety: one Writer is used by one thread at a time (it may move between threads
+// between calls); Writers are independent of each other.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "dltdump/export.hpp"
+#include "dltdump/message.hpp"
+
+namespace dltdump {
+
+class Reader;
+
+// What a Writer's file holds. `automatic`: what its name says.
+enum class OutputFormat : std::uint8_t { automatic, dlt, pcapng, text, json, csv };
+
+struct WriterOptions {
+  // `automatic`: by the name. `dlt` and `pcapng` must be what the name says; `text`,
+  // `json` and `csv` (--out) are the records of a text file (a name that says none of
+  // DLT, PCAP-NG, JSON Lines, CSV), or what the name says. Another choice: Error (argument).
+  OutputFormat format = OutputFormat::automatic;
+  bool overwrite = false;  // -f: an existing file is truncated (else refused: Error output)
+};
+
+class DLTDUMP_API Writer {
+ public:
+  // Throws Error (argument) for an empty name, a name holding a NUL byte, a format the
+  // command line does not write or one that contradicts the name.
+  explicit Writer(const std::string& path, WriterOptions options = {});
+  // A moved-from Writer is closed: write() throws Error (argument), close() does nothing.
+  Writer(Writer&& other) noexcept;
+  Writer& operator=(Writer&& other) noexcept;  // closes this Writer first, as its destructor
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+  ~Writer();
+
+  // Writes `m`, a message a Reader gave (a default-constructed Message: Error argument).
+  // Throws Error (output) when the file cannot be created or a write fails.
+  void write(const Message& m);
+  void write(std::span<const Message> batch);
+  // Writes every message `reader` has left (steps it to its end); returns how many. Throws
+  // the Reader's Errors as they are, and the Writer's.
+  std::uint64_t write_all(Reader& reader);
+  // See the top. Once closed, write() throws Error (argument).
+  void close();
+
+  const std::string& path() const noexcept;
+  OutputFormat format() const noexcept;     // what the file holds (never automatic)
+  std::uint64_t messages() const noexcept;  // written so far
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dltdump

@@ -1,0 +1,119 @@
+"""dltdump.write against the command line's -o: the same bytes for every output kind, the
+same content for a compressed one; a full disk raises Error naming the file; the writing
+releases the GIL."""
+
+import gzip
+import os
+import threading
+import time
+
+import pytest
+
+import dltdump
+from conftest import DLTDUMP, dltgen, run
+
+
+@pytest.fixture(scope="module")
+def mixed(work):
+    return dltgen(work, "mixed.dlt", "--count", "3000", "--seed", "27")
+
+
+@pytest.fixture(scope="module")
+def network(work):
+    return dltgen(work, "net.bin", "--format", "net", "--count", "1500", "--seed", "29")
+
+
+def both(work, inputs, name, cli_options=(), **kwargs):
+    """The file dltdump.write makes and the one the command line makes, named `name` in
+    folders of their own (JSON and CSV records name the inputs, the same files)."""
+    paths = []
+    for side in ("api", "cli"):
+        folder = os.path.join(work, side)
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, name)
+        if os.path.exists(path):
+            os.remove(path)
+        paths.append(path)
+    api, cli = paths
+    n = dltdump.write(inputs, api, **kwargs)
+    run([DLTDUMP, *cli_options, *inputs, "-o", cli])
+    return n, api, cli
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+@pytest.mark.parametrize("name", ["x.dlt", "x.pcapng", "x.txt", "x.jsonl", "x.csv"])
+def test_every_kind_is_the_command_lines(work, mixed, network, name):
+    n, api, cli = both(work, [mixed, network], name)
+    assert n == 4500
+    assert read(api) == read(cli)
+
+
+def test_filters_and_out(work, mixed):
+    n, api, cli = both(work, [mixed], "warn.log", ["--out=csv", "--level=warn"], out="csv", level="warn")
+    assert 0 < n < 3000
+    assert read(api) == read(cli)
+    assert read(api).startswith(b"record,")  # CSV's header row
+
+
+def test_compressed(work, mixed):
+    n, api, cli = both(work, [mixed], "x.dlt.gz")
+    assert n == 3000
+    assert gzip.decompress(read(api)) == gzip.decompress(read(cli)) == read(mixed)
+
+
+def test_refusals(work, mixed):
+    with pytest.raises(dltdump.Error) as e:
+        dltdump.write(mixed, os.path.join(work, "x.pcap"))
+    assert e.value.kind == "argument"
+    with pytest.raises(dltdump.Error) as e:
+        dltdump.write(mixed, os.path.join(work, "x.dlt"), out="json")
+    assert e.value.kind == "argument"
+    with pytest.raises(dltdump.Error) as e:
+        dltdump.write(mixed, os.path.join(work, "x.txt"), out="xml")
+    assert e.value.kind == "argument"
+    with pytest.raises(dltdump.Error) as e:  # exists: overwrite=True (-f) truncates it
+        dltdump.write(mixed, mixed)
+    assert e.value.kind == "output" and "already exists" in str(e.value)
+
+
+def test_a_full_disk_is_an_error_naming_the_file(work, mixed):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    with pytest.raises(dltdump.Error) as e:
+        dltdump.write(mixed, "/dev/full", overwrite=True)
+    assert e.value.kind == "output"
+    assert e.value.input == "/dev/full"
+    assert "/dev/full" in str(e.value)
+
+
+def test_writing_releases_the_gil(work):
+    big = dltgen(work, "big.dlt", "--count", "300000", "--seed", "5")
+    out = os.path.join(work, "big.jsonl")
+    if os.path.exists(out):
+        os.remove(out)
+    ticks = []
+    done = threading.Event()
+
+    def tick():
+        while not done.is_set():
+            ticks.append(time.monotonic())
+            time.sleep(0.001)
+
+    t = threading.Thread(target=tick)
+    t.start()
+    try:
+        start = time.monotonic()
+        # The C++ call alone: the thread ticks during it only if it lets go of the GIL.
+        n = dltdump._dltdump.write([big], out, dltdump.Filter(), None, dltdump.Format.automatic, "", False)
+        end = time.monotonic()
+    finally:
+        done.set()
+        t.join()
+    assert n == 300000
+    during = [x for x in ticks if start < x < end]
+    # The other thread ran while the file was written (with the GIL held it could not).
+    assert len(during) >= 5, (len(during), end - start)

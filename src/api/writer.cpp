@@ -1,0 +1,187 @@
+// dltdump::Writer: the command line's output layer (output::Output, src/output/) behind
+// the API. The messages a Reader gives are the framer's dlt::Message (api/access.hpp),
+// which the command line's sinks take as they are: the bytes are the command line's.
+#include "dltdump/writer.hpp"
+
+#include <unistd.h>
+
+#include <optional>
+#include <utility>
+
+#include "api/access.hpp"
+#include "api/api_error.hpp"
+#include "dltdump/reader.hpp"
+#include "output/output.hpp"
+
+namespace dltdump {
+
+namespace {
+
+// `path` as an -o template that names exactly it: a `%` is a template's variable.
+std::string literal_template(const std::string& path) {
+  std::string out;
+  out.reserve(path.size());
+  for (const char c : path) {
+    out += c;
+    if (c == '%') out += '%';
+  }
+  return out;
+}
+
+const char* format_name(OutputFormat f) {
+  switch (f) {
+    case OutputFormat::dlt: return "DLT";
+    case OutputFormat::pcapng: return "PCAP-NG";
+    case OutputFormat::json: return "JSON Lines";
+    case OutputFormat::csv: return "CSV";
+    case OutputFormat::text: return "text";
+    case OutputFormat::automatic: break;
+  }
+  return "automatic";
+}
+
+// What the name `name` (a literal template) says the file holds.
+OutputFormat named_format(const std::string& name) {
+  switch (output::output_kind(name)) {
+    case output::OutputKind::Dlt: return OutputFormat::dlt;
+    case output::OutputKind::Pcapng: return OutputFormat::pcapng;
+    case output::OutputKind::Console:
+    case output::OutputKind::Text: break;
+  }
+  switch (output::record_style(name)) {
+    case dlt::LineFormatter::Style::Json: return OutputFormat::json;
+    case dlt::LineFormatter::Style::Csv: return OutputFormat::csv;
+    case dlt::LineFormatter::Style::Text:
+    case dlt::LineFormatter::Style::Facts: break;
+  }
+  return OutputFormat::text;
+}
+
+// The format a Writer of `path` (its literal template `name`) writes, as the command
+// line's -o and --out decide it (cli/options.cpp: parse_output, parse_records).
+OutputFormat chosen_format(const std::string& path, const std::string& name, OutputFormat asked) {
+  if (path.empty()) throw api::argument_error("Writer: the file name is empty");
+  api::check_name(path, Error::Kind::argument);
+  const std::string_view unwritten = output::unwritten_format(name);
+  if (!unwritten.empty())
+    throw api::argument_error(path + ": dltdump does not write " + std::string(unwritten) +
+                              " (it writes DLT for *.dlt, PCAP-NG for *.pcapng, JSON Lines for *.jsonl and *.ndjson, "
+                              "CSV for *.csv, text for other names, compressed by a .gz, .zst or .xz suffix after "
+                              "the extension)");
+  const OutputFormat named = named_format(name);
+  if (asked == OutputFormat::automatic || asked == named) return named;
+  const bool records = asked == OutputFormat::text || asked == OutputFormat::json || asked == OutputFormat::csv;
+  if (named == OutputFormat::text && records) return asked;  // --out for a text file's name
+  throw api::argument_error(path + ": " + format_name(asked) + " asked for, but the name says " + format_name(named) +
+                            " (the name decides DLT and PCAP-NG, JSON Lines and CSV)");
+}
+
+dlt::LineFormatter::Style style_of(OutputFormat f) {
+  switch (f) {
+    case OutputFormat::json: return dlt::LineFormatter::Style::Json;
+    case OutputFormat::csv: return dlt::LineFormatter::Style::Csv;
+    default: return dlt::LineFormatter::Style::Text;
+  }
+}
+
+}  // namespace
+
+struct [[gnu::visibility("hidden")]] Writer::Impl {
+  std::string path;
+  OutputFormat format = OutputFormat::automatic;
+  std::unique_ptr<output::Output> output;  // null once closed
+  std::optional<Error> failure;            // the first write that failed: thrown again
+  std::uint64_t messages = 0;
+
+  // Runs `f` on the output; a fault becomes the Writer's failure (the output is dropped:
+  // its descriptors close; what it held unwritten is lost, which the Error says).
+  template <class F>
+  void guarded(F && f) {
+    if (failure) throw *failure;
+    if (!output) throw api::argument_error(path + ": the Writer is closed");
+    try {
+      try {
+        f(output->lines());
+      } catch (...) {
+        api::rethrow_as_api_error(path, std::nullopt);
+      }
+    } catch (const Error& e) {
+      failure = e;
+      output.reset();
+      throw;
+    }
+  }
+};
+
+Writer::Writer(const std::string& path, WriterOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->path = path;
+  const std::string name = literal_template(path);
+  impl_->format = chosen_format(path, name, options.format);
+  try {
+    output::OutputOptions o;
+    o.name = name;
+    o.force = options.overwrite;
+    o.text_format = dlt::LineFormatter::Options{false, style_of(impl_->format)};
+    // A console name (`/dev/stdout`, `CON:`) is standard output, as on the command line.
+    impl_->output = std::make_unique<output::Output>(o, STDOUT_FILENO);
+    // One input for the whole file: each message names its own (dlt::Message::input).
+    impl_->output->lines().begin_input({"", dlt::StreamFormat::File});
+  } catch (...) {
+    api::rethrow_as_api_error(path, std::nullopt);
+  }
+}
+
+Writer::Writer(Writer&& other) noexcept = default;
+
+Writer& Writer::operator=(Writer&& other) noexcept {
+  if (this != &other) {
+    Writer closing(std::move(*this));  // closed by its destructor
+    impl_ = std::move(other.impl_);
+  }
+  return *this;
+}
+
+Writer::~Writer() {
+  if (!impl_ || !impl_->output) return;
+  try {
+    close();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor cannot report it (see the header)
+  }
+}
+
+void Writer::write(const Message& m) {
+  if (!impl_) throw api::argument_error("Writer: moved from");
+  if (!detail::Access::has_record(m)) throw api::argument_error(impl_->path + ": a message no Reader gave");
+  impl_->guarded([&](output::LineOutput& out) { out.on_message(detail::Access::record(m)); });
+  ++impl_->messages;
+}
+
+void Writer::write(std::span<const Message> batch) {
+  for (const Message& m : batch) write(m);
+}
+
+std::uint64_t Writer::write_all(Reader& reader) {
+  std::uint64_t n = 0;
+  for (auto batch = reader.next_batch(); !batch.empty(); batch = reader.next_batch()) {
+    write(batch);
+    n += batch.size();
+  }
+  return n;
+}
+
+void Writer::close() {
+  if (!impl_) return;
+  if (impl_->failure) throw *impl_->failure;
+  if (!impl_->output) return;
+  impl_->guarded([](output::LineOutput& out) { out.finish(); });
+  impl_->output.reset();
+}
+
+const std::string& Writer::path() const noexcept {
+  static const std::string none;
+  return impl_ ? impl_->path : none;
+}
+OutputFormat Writer::format() const noexcept { return impl_ ? impl_->format : OutputFormat::automatic; }
+std::uint64_t Writer::messages() const noexcept { return impl_ ? impl_->messages : 0; }
+
+}  // namespace dltdump

@@ -1,0 +1,280 @@
+// dltdump::Writer (include/dltdump/writer.hpp): what it writes for a Reader's messages is
+// what the command line's -o writes for the same input, in every output kind — the same
+// bytes where the command line's are deterministic, the same content decompressed where
+// the compressed frames are cut elsewhere (the command line copies a DLT file's runs).
+#include "dltdump/writer.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/dump_app.hpp"
+#include "cli/options.hpp"
+#include "dltdump/error.hpp"
+#include "dltdump/reader.hpp"
+#include "input/decompressed_input.hpp"
+#include "util/scoped_fd.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TempDir {
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "dltdump-writer-XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string operator/(const std::string& name) const { return (fs::path(path) / name).string(); }
+  std::string path;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A file's content decompressed as dltdump reads it (gzip, zstd, xz).
+std::string decompressed(const std::string& path) {
+  dltdump::util::InputFile file =
+      dltdump::input::open_sniffed(path, dltdump::input::InputFormat::Automatic, dltdump::compress::Limits{}).file;
+  std::string out;
+  for (auto w = file.next_window(); !w.empty(); w = file.next_window())
+    out.append(reinterpret_cast<const char*>(w.data()), w.size());
+  return out;
+}
+
+// dltdump's command line run in this process on `args` (without the program name).
+void run_cli(std::vector<std::string> args) {
+  const dltdump::cli::Options options = dltdump::cli::parse_options(args);
+  const dltdump::util::ScopedFd null(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+  ASSERT_EQ(dltdump::app::run_dump(options.dump, null.get(), null.get()), dltdump::util::ExitCode::Success);
+}
+
+// `input` read by a Reader and written by a Writer to `output`; how many messages.
+std::uint64_t write_through(const std::string& input, const std::string& output, dltdump::WriterOptions options = {}) {
+  dltdump::Reader r{input};
+  dltdump::Writer w{output, options};
+  const std::uint64_t n = w.write_all(r);
+  w.close();
+  EXPECT_EQ(w.messages(), n);
+  return n;
+}
+
+std::string dltgen(const TempDir& dir, const std::string& name, const std::string& options) {
+  const std::string path = dir / name;
+  const std::string command = std::string(DLTGEN) + " " + options + " -o '" + path + "'";
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  return path;
+}
+
+class WriterOutputs : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir;
+    file_ = dltgen(*dir_, "in.dlt", "--count 3000 --seed 27");
+    network_ = dltgen(*dir_, "in.net", "--format net --count 1500 --seed 29");
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  // The Writer's file and the command line's for `input`, both named `name` (in folders of
+  // their own: JSON and CSV records name the input, which is the same file).
+  static std::pair<std::string, std::string> both(const std::string& input, const std::string& name,
+                                                  std::vector<std::string> cli_options = {},
+                                                  dltdump::WriterOptions options = {}) {
+    const std::string api = *dir_ / ("api-" + name), cli = *dir_ / ("cli-" + name);
+    fs::remove(api);
+    fs::remove(cli);
+    EXPECT_GT(write_through(input, api, options), 0u);
+    std::vector<std::string> args{input, "-o", cli};
+    args.insert(args.end(), cli_options.begin(), cli_options.end());
+    run_cli(args);
+    return {api, cli};
+  }
+  static TempDir* dir_;
+  static std::string file_, network_;
+};
+TempDir* WriterOutputs::dir_ = nullptr;
+std::string WriterOutputs::file_, WriterOutputs::network_;
+
+TEST_F(WriterOutputs, EachKindIsTheCommandLinesBytes) {
+  for (const std::string& input : {file_, network_}) {
+    for (const char* name : {"x.dlt", "x.pcapng", "x.txt", "x.jsonl", "x.ndjson", "x.csv"}) {
+      SCOPED_TRACE(input + " -> " + name);
+      const auto [api, cli] = both(input, name);
+      const std::string bytes = slurp(api);
+      EXPECT_GT(bytes.size(), 1000u);
+      EXPECT_TRUE(bytes == slurp(cli)) << "the Writer's " << api << " differs from the command line's " << cli;
+    }
+  }
+}
+
+TEST_F(WriterOutputs, AFileFromARecordingGetsStorageHeaders) {
+  const auto [api, cli] = both(network_, "net.dlt");
+  // Read back: a DLT file (storage headers made), the recording's messages.
+  dltdump::Reader back{api}, original{network_};
+  EXPECT_EQ(back.format(), dltdump::Format::file);
+  std::vector<std::string> a, b;
+  for (const auto& m : back) a.push_back(m.text());
+  for (const auto& m : original) b.push_back(m.text());
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a.size(), 1500u);
+}
+
+TEST_F(WriterOutputs, RecordsAsked) {
+  // --out=json -o x.log: JSON Lines in a file of another name.
+  dltdump::WriterOptions json;
+  json.format = dltdump::OutputFormat::json;
+  const auto [api, cli] = both(file_, "x.log", {"--out=json"}, json);
+  EXPECT_TRUE(slurp(api) == slurp(cli));
+  EXPECT_EQ(slurp(api).substr(0, 1), "{");
+  dltdump::WriterOptions csv;
+  csv.format = dltdump::OutputFormat::csv;
+  const auto [api2, cli2] = both(file_, "y.log", {"--out=csv"}, csv);
+  EXPECT_TRUE(slurp(api2) == slurp(cli2));
+}
+
+TEST_F(WriterOutputs, CompressedByTheNamesSuffix) {
+  for (const char* name : {"x.dlt.gz", "x.dlt.zst", "x.dlt.xz", "x.txt.gz", "x.jsonl.zst", "x.csv.xz"}) {
+    SCOPED_TRACE(name);
+    const auto [api, cli] = both(file_, name);
+    const std::string content = decompressed(api);
+    EXPECT_NE(content, slurp(api));  // compressed
+    EXPECT_GT(content.size(), 1000u);
+    EXPECT_TRUE(content == decompressed(cli));
+  }
+}
+
+TEST_F(WriterOutputs, AFilteredReadIsTheFilteredCommandLine) {
+  const std::string api = *dir_ / "api-filtered.dlt", cli = *dir_ / "cli-filtered.dlt";
+  fs::remove(api);
+  fs::remove(cli);
+  {
+    dltdump::Reader r{file_, dltdump::Filter{}.level(dltdump::Level::warn)};
+    dltdump::Writer w{api};
+    for (const auto& m : r) w.write(m);
+    w.close();
+    EXPECT_GT(w.messages(), 0u);
+  }
+  run_cli({file_, "--level=warn", "-o", cli});
+  EXPECT_TRUE(slurp(api) == slurp(cli));
+}
+
+TEST_F(WriterOutputs, TheDestructorWritesAWriterNotClosed) {
+  const std::string path = *dir_ / "unclosed.dlt";
+  fs::remove(path);
+  {
+    dltdump::Reader r{file_};
+    dltdump::Writer w{path};
+    w.write_all(r);
+  }
+  EXPECT_EQ(slurp(path), slurp(file_));
+}
+
+TEST(Writer, AFullDiskIsAnErrorNamingTheFile) {
+  for (const char* format : {"text", "dlt"}) {
+    SCOPED_TRACE(format);
+    TempDir dir;
+    const std::string input = dltgen(dir, "in.dlt", "--count 20000 --seed 3");
+    dltdump::Reader r{input};
+    dltdump::WriterOptions options;
+    options.overwrite = true;  // /dev/full exists
+    options.format = std::string(format) == "dlt" ? dltdump::OutputFormat::automatic : dltdump::OutputFormat::text;
+    // The name says text; DLT needs a .dlt name: a link to /dev/full.
+    std::string path = "/dev/full";
+    if (std::string(format) == "dlt") {
+      path = dir / "full.dlt";
+      fs::create_symlink("/dev/full", path);
+    }
+    dltdump::Writer w{path, options};
+    std::optional<dltdump::Error> error;
+    try {
+      w.write_all(r);
+      w.close();
+    } catch (const dltdump::Error& e) {
+      error = e;
+    }
+    ASSERT_TRUE(error) << "no error writing to /dev/full";
+    EXPECT_EQ(error->kind(), dltdump::Error::Kind::output);
+    EXPECT_EQ(error->input(), path);
+    EXPECT_NE(std::string(error->what()).find(path), std::string::npos) << error->what();
+    // Thrown again, never forgotten.
+    EXPECT_THROW(w.close(), dltdump::Error);
+    EXPECT_THROW(w.write(dltdump::Message{}), dltdump::Error);
+  }
+}
+
+TEST(Writer, NamesAndFormatsTheCommandLineRefuses) {
+  auto argument_error = [](const std::string& path, dltdump::OutputFormat format) {
+    try {
+      dltdump::WriterOptions options;
+      options.format = format;
+      dltdump::Writer w{path, options};
+    } catch (const dltdump::Error& e) {
+      return e.kind() == dltdump::Error::Kind::argument;
+    }
+    return false;
+  };
+  using F = dltdump::OutputFormat;
+  EXPECT_TRUE(argument_error("", F::automatic));
+  EXPECT_TRUE(argument_error("x.pcap", F::automatic));
+  EXPECT_TRUE(argument_error("x.json", F::automatic));
+  EXPECT_TRUE(argument_error("x.pcapng.gz", F::automatic));
+  EXPECT_TRUE(argument_error(std::string("x\0y.dlt", 7), F::automatic));
+  EXPECT_TRUE(argument_error("x.dlt", F::json));
+  EXPECT_TRUE(argument_error("x.jsonl", F::csv));
+  EXPECT_TRUE(argument_error("x.log", F::dlt));
+  EXPECT_FALSE(argument_error("x.jsonl", F::json));
+  EXPECT_FALSE(argument_error("x.log", F::csv));
+}
+
+TEST(Writer, ContractErrors) {
+  TempDir dir;
+  const std::string input = dltgen(dir, "in.dlt", "--count 10 --seed 4");
+  // An existing file without overwrite: an output error at the first message.
+  {
+    dltdump::Reader r{input};
+    dltdump::Writer w{input};
+    try {
+      w.write_all(r);
+      FAIL() << "overwrote the existing file";
+    } catch (const dltdump::Error& e) {
+      EXPECT_EQ(e.kind(), dltdump::Error::Kind::output);
+      EXPECT_NE(std::string(e.what()).find("already exists"), std::string::npos) << e.what();
+    }
+  }
+  // A message no Reader gave; a closed Writer; a moved-from one.
+  dltdump::Writer w{dir / "a%CTR%.txt"};  // `%` is a character of the name
+  EXPECT_EQ(w.format(), dltdump::OutputFormat::text);
+  EXPECT_THROW(w.write(dltdump::Message{}), dltdump::Error);
+  {
+    dltdump::Reader r{input};
+    EXPECT_EQ(w.write_all(r), 10u);
+  }
+  dltdump::Writer moved = std::move(w);
+  EXPECT_THROW(w.write(dltdump::Message{}), dltdump::Error);  // NOLINT(bugprone-use-after-move): the contract
+  moved.close();
+  moved.close();  // once is enough
+  EXPECT_TRUE(fs::exists(dir / "a%CTR%.txt"));
+  dltdump::Reader r{input};
+  const auto batch = r.next_batch();
+  ASSERT_FALSE(batch.empty());
+  EXPECT_THROW(moved.write(batch[0]), dltdump::Error);
+  // No message: no file, as on the command line.
+  dltdump::Writer none{dir / "none.dlt"};
+  none.close();
+  EXPECT_FALSE(fs::exists(dir / "none.dlt"));
+}
+
+}  // namespace
