@@ -173,6 +173,18 @@ for f in bad.gz sum.zst bigbad.gz; do
   done
   cmp -s "$work/err.1" "$work/err.2"; check "$f: the same line on 1 and 2 threads: $(cat "$work/err.2")" $?
 done
+# --sort too (a new user's finding: it dropped the SKIP line of the bytes before the fault,
+# and --stats did not count them): the skip lines of a plain run, every byte counted.
+for f in bad.gz cut.gz cut.zst bigbad.gz; do
+  "$DLTDUMP" --threads=1 "$work/$f" 2> "$work/err" | grep ' SKIP SKIP ' > "$work/plain.skips"
+  "$DLTDUMP" --sort "$work/$f" 2> "$work/err.sorted" | grep ' SKIP SKIP ' > "$work/sorted.skips"
+  expect_eq "$f --sort: the plain run's SKIP lines ($(wc -l < "$work/plain.skips")), the same line" \
+    "$(cat "$work/plain.skips" "$work/err")" "$(cat "$work/sorted.skips" "$work/err.sorted")"
+  made=$(sed -n 's/.*(decompressed byte \([0-9]*\)).*/\1/p' "$work/err")
+  counted=$("$DLTDUMP" --sort --stats=json "$work/$f" 2> /dev/null | python3 -c '
+import json, sys; i = json.load(sys.stdin)["inputs"][0]; print(i["bytes"] + i["skipped_bytes"])')
+  expect_eq "$f --sort --stats: every byte before the fault counted" "$made" "$counted"
+done
 # Named as the command line gives it, in the fault's line as in the --stats row (a new
 # user's finding: the line named the absolute path), and as an uncompressed input's fault
 # is (a cut capture, plain and compressed).
