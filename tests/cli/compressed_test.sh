@@ -287,6 +287,17 @@ zstd -q --long=28 -c < "$work/file.dlt" > "$work/long.zst"
 "$DLTDUMP" "$work/long.zst" > /dev/null 2> "$work/err"; rc=$?
 grep -q "zstd data not read at compressed byte 0 (decompressed byte 0): a frame needs a window over 128 MiB (made with zstd --long?)" "$work/err"
 check "zstd --long=28: exit 3, not corrupt ($rc: $(cat "$work/err"))" $([ $rc -eq 3 ] && echo $? || echo 1)
+# The advice names the file (a new user's finding: it said FILE), quoted where a shell needs
+# it; standard input has no name to give.
+grep -q "; decompress it first, e.g. zstd --long=31 -dc $work/long.zst | dltdump -; decoding stopped there$" "$work/err"
+check "zstd --long=28: the advice names the file: $(cat "$work/err")" $?
+cp "$work/long.zst" "$work/it's long.zst"
+(cd "$work" && "$DLTDUMP" "it's long.zst" > /dev/null 2> "$work/err")
+grep -qF "zstd --long=31 -dc 'it'\''s long.zst' | dltdump -;" "$work/err"
+check "zstd --long=28: a name quoted for the shell: $(cat "$work/err")" $?
+"$DLTDUMP" - < "$work/long.zst" > /dev/null 2> "$work/err"
+grep -q "zstd --long=31 -dc FILE | dltdump -;" "$work/err"
+check "zstd --long=28 on standard input: FILE: $(cat "$work/err")" $?
 # --follow does not follow compressed data.
 "$DLTDUMP" --follow "$work/file.dlt.gz" > /dev/null 2>&1
 expect_eq "--follow on a compressed file: exit 3" 3 $?
