@@ -492,15 +492,15 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         if (skips.all_skipped) {
           sink.flush();  // the warning follows the skip line
           print_line(diag_fd, input::skipped_only_warning(told, skips.all_skipped, format, content).text);
+        } else if (input::is_compressed(content)) {  // --format given: read as it is, which it rarely is
+          sink.flush();
+          print_line(diag_fd, input::compressed_as_given_warning(told, format, content));
         } else if (const auto& f = skips.foreign) {
           // Data of another format joined to this input's: its skip line alone would lose it
           // silently (a new user's finding: `unzip -p` of a zip of a DLT file and a capture).
           sink.flush();
           print_line(diag_fd,
                      input::foreign_region_warning(told, format, f->position, f->length, f->content, f->regions));
-        } else if (input::is_compressed(content)) {  // --format given: read as it is, which it rarely is
-          sink.flush();
-          print_line(diag_fd, input::compressed_as_given_warning(told, format, content));
         }
       };
       // Named as the command line gives it in what reading it says (opening it names the

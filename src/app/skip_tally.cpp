@@ -53,7 +53,9 @@ void SkipTally::look_at(const dlt::SkipRecord& s) {
   const std::uint64_t end = s.position + s.length;
   take_from_window(look_, s.position, end);
   if (look_.size() > s.length) look_.resize(s.length);
-  if (look_.empty()) return;
+  // A region at the input's start is the input's own content, which its sniff judged (the
+  // warnings about an input skipped whole, or compressed data read as --format says).
+  if (look_.empty() || s.position == 0) return;
   const std::span<const std::uint8_t> bytes(look_);
   const input::Content content =
       input::sniff_content([&](std::size_t n) { return bytes.first(std::min(n, bytes.size())); });
