@@ -56,15 +56,20 @@ void print_line(int fd, const std::string& text) { util::write_diagnostic(fd, ut
 // by another program meanwhile stops the input after the window that found it (what lies
 // past the cut read as zeros: no packet; the skip record they make is not delivered). A read
 // that fails (util::Error) ends the stream there: its bytes are framed to their end, as the
-// end of an input is, before the error propagates. With `count_skips`, returns the input's
-// size if it held bytes and every one was skipped; else 0.
-std::uint64_t decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipeline& pipeline, bool count_skips) {
+// end of an input is, before the error propagates. Returns what was skipped: with
+// `count_skips`, the input's size if it held bytes and every one was skipped (else 0); and
+// the skipped regions that began like another format.
+struct StreamSkips {
+  std::uint64_t all_skipped = 0;
+  std::optional<SkipTally::Foreign> foreign;
+};
+StreamSkips decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipeline& pipeline, bool count_skips) {
   dlt::Framer framer(format);
   pipeline.attach(framer);
   framer.set_stop_flag(file.cut_flag());
   framer.set_interrupt_flag(&util::stop_flag());  // between packets: never inside a line
-  SkipTally tally(pipeline.head());
-  dlt::FramerSink& sink = count_skips ? tally : pipeline.head();
+  SkipTally tally(pipeline.head(), format);
+  dlt::FramerSink& sink = tally;
   file.set_before_wait([&] { pipeline.sink.flush(); });  // the lines so far go out first
   for (;;) {
     util::throw_if_stopped();  // a pipe's read may wait
@@ -76,6 +81,7 @@ std::uint64_t decode_stream(util::InputFile& file, dlt::StreamFormat format, Pip
       // member, a pipe's read error): the bytes before it end as an input's end does — the
       // skip open there and the packet the fault cut are skip lines and counted — and then
       // the fault is told, as for a file that ends in garbage.
+      tally.window({}, framer.fed());
       framer.finish(sink);
       throw;
     }
@@ -83,13 +89,16 @@ std::uint64_t decode_stream(util::InputFile& file, dlt::StreamFormat format, Pip
     // One feed per window: a packet carried across a feed's end is copied, and a copy made
     // before another program cuts the file would not be caught as a read across the cut is
     // (so no smaller steps for the progress line's sake).
+    tally.window(window, framer.fed());
     framer.feed(window, sink);
+    tally.after_feed(framer);
     if (framer.interrupted()) throw util::Stopped();
     file.check_not_shrunk();
     file.release_before(framer.fed());
   }
+  tally.window({}, framer.fed());
   framer.finish(sink);
-  return count_skips && tally.skipped() == framer.fed() ? framer.fed() : 0;
+  return {count_skips && tally.skipped() == framer.fed() ? framer.fed() : 0, tally.foreign()};
 }
 
 // A mapped DLT file on several cores. Blocks that end before a cut made by another program
@@ -377,12 +386,26 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       skipped.not_listed = archive->skipped_not_listed();
       sink.archive_skipped(shown(spec), skipped);
     };
+    // And their line on standard error, once: after the archive's last member, or after
+    // the line of the fault that ended it (a new user's finding: an archive that failed
+    // part-way did not say what it had skipped before).
+    bool skips_said = false;
+    auto say_skipped_members = [&] {
+      if (!archive || skips_said) return;
+      skips_said = true;
+      if (const std::string line = input::skipped_members_line(shown(spec), *archive); !line.empty()) {
+        sink.flush();
+        print_line(diag_fd, line);
+      }
+    };
     // Copying a DLT file's bytes into a DLT output fails when another program cut the file
     // meanwhile: that is the input's failure (already said), not the output's.
     auto cut_input = [&] { return file && file->shrunk_to(); };
     // The input failed with `error`; the run goes on (util/error.hpp).
-    // `name`: an archive's member that failed alone (empty: the input).
-    auto input_failed = [&](const util::Error& error, std::string_view name = {}) {
+    // `name`: an archive's member that failed alone (empty: the input). `say`: false when
+    // its line would repeat the one before word for word (the next member of an archive
+    // whose output file cannot be created): the row (--stats) and count (-c) still tell it.
+    auto input_failed = [&](const util::Error& error, std::string_view name = {}, bool say = true) {
       if (name.empty()) {
         input_done();
       } else if (progress) {
@@ -392,13 +415,15 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       // appears where the failure happened.
       try {
         if (auto now = file ? file->shrunk_to() : std::nullopt) sink.input_cut(*now);
-        sink.input_failed(name.empty() ? std::string_view(spec.argument) : name, error.what());
+        // Named as one of several inputs: an archive's member, or an archive (its members' counts are).
+        sink.input_failed(name.empty() ? std::string_view(spec.argument) : name, error.what(),
+                          !name.empty() || archive.has_value());
         sink.end_input();
         sink.flush();
       } catch (const util::Error& e) {
         if (e.ends_input_only() || !cut_input()) throw;
       }
-      util::print_error(diag_fd, error);
+      if (say) util::print_error(diag_fd, error);
     };
     try {
       input::InputFormat format = input::resolve_format(spec, config.format);  // live inputs; files below
@@ -444,7 +469,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         // An archive's member is named by its own name, not the archive's argument.
         pipeline.begin_input(
             {name, stream_format(format), source, member ? std::string_view() : spec.argument, member});
-        std::uint64_t all_skipped = 0;
+        StreamSkips skips;
         try {
           if (format == input::InputFormat::Pcap) {
             decode_capture(*file, config, pipeline, diag_fd);
@@ -458,7 +483,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
             // a whole block; not an archive's member, whose reads belong to this thread).
             decode_stream_blocks(*file, config, pipeline);
           } else {
-            all_skipped = decode_stream(*file, stream_format(format), pipeline, count_skips);
+            skips = decode_stream(*file, stream_format(format), pipeline, count_skips);
           }
         } catch (const filter::MaxCountReached&) {
           // -m: the input gave its matches; the rest is not read (as grep -m), and the
@@ -472,12 +497,18 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         }
         // Named as the command line gives it, as the lines about reading it.
         const std::string& told = member ? name : shown(spec);
-        if (all_skipped) {
+        if (skips.all_skipped) {
           sink.flush();  // the warning follows the skip line
-          print_line(diag_fd, input::skipped_only_warning(told, all_skipped, format, content).text);
+          print_line(diag_fd, input::skipped_only_warning(told, skips.all_skipped, format, content).text);
         } else if (input::is_compressed(content)) {  // --format given: read as it is, which it rarely is
           sink.flush();
           print_line(diag_fd, input::compressed_as_given_warning(told, format, content));
+        } else if (const auto& f = skips.foreign) {
+          // Data of another format joined to this input's: its skip line alone would lose it
+          // silently (a new user's finding: `unzip -p` of a zip of a DLT file and a capture).
+          sink.flush();
+          print_line(diag_fd,
+                     input::foreign_region_warning(told, format, f->position, f->length, f->content, f->regions));
         }
       };
       // Named as the command line gives it in what reading it says (opening it names the
@@ -491,7 +522,13 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         // Its members are named as the command line gives it (`logs.tar.gz/ecu1/trip.dlt`).
         archive.emplace(std::move(opened), shown(spec), shown(spec));
         bool members_read = true;
+        // The line of the last member whose output file could not be created: the members
+        // after it that share that output fail alike, said once (a new user's finding: one
+        // `Couldn't create the output file` per member).
+        std::string output_fault;
+        bool member_inputs = false;  // a member was an input (read, or failed)
         while (auto member = archive->next()) {
+          member_inputs = true;
           member_name = std::move(member->name);
           if (member->fault) {
             input_failed(*member->fault, member_name);
@@ -504,18 +541,24 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
             members_done = true;
           } catch (const util::Error& e) {
             if (!e.ends_input_only() || archive->failed()) throw;
-            input_failed(e, member_name);
+            const bool repeated = e.culprit() == util::Culprit::Output && output_fault == e.what();
+            if (e.culprit() == util::Culprit::Output) output_fault = e.what();
+            input_failed(e, member_name, !repeated);
             members_read = false;
           }
           file.reset();
           if (util::stop_requested()) throw util::Stopped();
         }
+        if (!member_inputs) {
+          // No member held DLT data (an empty archive, text files only): the archive is then
+          // an input of its own with nothing in it, as an empty file is — its --stats row,
+          // its -c count (a new user's finding: an empty zip had none).
+          sink.begin_input({path, dlt::StreamFormat::File, {}, spec.argument});
+          sink.end_input();
+        }
         input_done();
         tell_skipped_members();
-        if (const std::string line = input::skipped_members_line(shown(spec), *archive); !line.empty()) {
-          sink.flush();
-          print_line(diag_fd, line);
-        }
+        say_skipped_members();
         if (!members_read) continue;  // the run's exit code says an input failed part-way
       } else {
         file.emplace(std::move(opened.file));
@@ -527,6 +570,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       tell_skipped_members();
       if (e.ends_input_only()) {
         input_failed(e);
+        say_skipped_members();
       } else {
         if (!cut_input()) throw;  // the output failed: the run ends (main prints it)
         input_failed(file->shrink_error(*file->shrunk_to()));

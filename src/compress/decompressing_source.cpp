@@ -1,12 +1,16 @@
 #include "compress/decompressing_source.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <exception>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -63,7 +67,30 @@ struct DecompressingSource::Shared {
   // the offset named is the one the ratio was measured against (file_bytes), not where the
   // bytes read came from.
   [[noreturn]] void fail(const std::string& what, const std::string& reason, bool bomb = false) const;
+  // `advice` (a data not read's, naming FILE in a command) with the input's name for FILE
+  // when it is a file the command line names (a new user's finding: the advice said FILE
+  // of a file it knew); FILE stays for standard input, an archive's member and an inner
+  // layer, which are no file to name.
+  std::string with_file_named(std::string advice) const;
 };
+
+std::string DecompressingSource::Shared::with_file_named(std::string advice) const {
+  static constexpr std::string_view kFile = "FILE";
+  const std::size_t at = advice.find(kFile);
+  if (at == std::string::npos || !raw.is_mapped() || name == "-" || name.empty()) return advice;
+  const bool plain = std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("._/+-,=:@%").find(c) != std::string_view::npos;
+  });
+  std::string shown = name;
+  if (!plain || name.front() == '-') {  // quoted for a shell; a leading '-' reads as an option
+    shown = "'";
+    for (char c : name) shown += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    shown += "'";
+    if (name.front() == '-') shown = "./" + shown;
+  }
+  return advice.replace(at, kFile.size(), shown);
+}
 
 void DecompressingSource::Shared::fail(const std::string& what, const std::string& reason, bool bomb) const {
   throw util::input_error(name, "Input " + name + ": " + what + " at compressed byte " +
@@ -144,7 +171,8 @@ void DecompressingSource::Shared::decompress() {
       filled += e.produced();  // what the step made before the fault is good: read first
       produced += e.produced();
       consumed.store(used + e.consumed(), std::memory_order_relaxed);  // where the decoder found it
-      fail_after_chunk(format + (e.unsupported() ? " data not read" : " data corrupt"), e.what());
+      fail_after_chunk(format + (e.unsupported() ? " data not read" : " data corrupt"),
+                       e.unsupported() ? with_file_named(e.what()) : std::string(e.what()));
       return;
     }
     in = in.subspan(step.consumed);

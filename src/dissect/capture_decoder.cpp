@@ -513,7 +513,9 @@ std::string ports_found(std::vector<std::uint16_t> wanted,
   for (std::size_t i = 0; i < std::min(ports.size(), kShown); ++i)
     out += (i ? ", " : "") + std::to_string(ports[i].first) + " (" + std::to_string(ports[i].second) + " " + what +
            (ports[i].second == 1 ? ")" : "s)");
-  if (ports.size() > kShown) out += " and " + std::to_string(ports.size() - kShown) + " other ports";
+  if (ports.size() > kShown)
+    out +=
+        " and " + std::to_string(ports.size() - kShown) + (ports.size() - kShown == 1 ? " other port" : " other ports");
   return out;
 }
 

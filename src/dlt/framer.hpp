@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -135,6 +136,10 @@ class Framer {
   // framing, and in network framing until a packet is taken — the first one is confirmed —
   // or after finish; a file framer also remembers the last storage-header time).
   bool idle() const noexcept { return carry_.empty() && pending_.length == 0; }
+  // Where the skip record still open begins (its stream offset); nullopt when none is open.
+  std::optional<std::uint64_t> open_skip() const noexcept {
+    return pending_.length == 0 ? std::nullopt : std::optional<std::uint64_t>(pending_.position);
+  }
   // Network framing: whether the stream is under way — a packet was taken since the framer
   // was made or last finished — so that the next packet is taken as it is, unconfirmed,
   // when no skip record is open (false: it is a stream start, confirmed first; see

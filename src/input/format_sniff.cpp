@@ -1,5 +1,6 @@
 #include "input/format_sniff.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "dlt/framer.hpp"
@@ -108,6 +109,17 @@ Content marker_later(const HeadReader& head) {
   return Content::Unknown;
 }
 
+// Whether the whole input is an empty tar archive: nothing but its end, zero blocks of 512
+// bytes (at least the two that end an archive), as `tar -cf x.tar -T /dev/null` writes
+// (a record of 10240 bytes) — with no header, so no "ustar" to find (a new user's
+// finding: it was decoded as a DLT file, one SKIP line).
+// Only an input that marker_later saw whole: no more is read for it.
+bool empty_tar(const HeadReader& head) {
+  const auto all = head(kMarkerScanBytes);
+  if (all.size() == kMarkerScanBytes || all.size() < 1024 || all.size() % 512 != 0) return false;
+  return std::all_of(all.begin(), all.end(), [](std::uint8_t b) { return b == 0; });
+}
+
 }  // namespace
 
 Content sniff_content(const HeadReader& head) {
@@ -148,7 +160,9 @@ Content sniff_content(const HeadReader& head) {
     }
     case Chain::None: break;
   }
-  return marker_later(head);
+  const Content later = marker_later(head);
+  if (later == Content::Unknown && empty_tar(head)) return Content::Tar;
+  return later;
 }
 
 InputFormat format_of(Content content) {
@@ -197,8 +211,10 @@ std::string compressed_message(Content content, const std::string& name) {
     return name +
            ": a zip archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, --follow "
            "or the library); "
-           "extract it first (e.g. unzip -p " +
-           (stdin_input ? "FILE" : name) + " | dltdump -)";
+           // Not `unzip -p x.zip | dltdump -`: these read no standard input, and a run that
+           // does reads the members joined into one stream, in the first one's format.
+           "extract it first (e.g. unzip -d DIR " +
+           (stdin_input ? "FILE" : name) + ") and name its files (-R DIR)";
   if (content == Content::Tar)
     return name +
            ": a tar archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, --follow "
@@ -251,6 +267,20 @@ std::string compressed_as_given_warning(const std::string& name, InputFormat use
 
 util::Diagnostic skipped_only_warning(const std::string& name, std::uint64_t bytes, InputFormat used, Content content) {
   return {util::Culprit::Input, name, skipped_only_text(name, bytes, used, content)};
+}
+
+std::string foreign_region_warning(const std::string& name, InputFormat used, std::uint64_t position,
+                                   std::uint64_t length, Content content, std::uint64_t regions) {
+  const char* as = used == InputFormat::Serial    ? "a serial recording"
+                   : used == InputFormat::Network ? "a network recording"
+                                                  : "a DLT file";
+  std::string line = name + ": the " + std::to_string(length) + " bytes skipped at byte " + std::to_string(position) +
+                     " begin like " + describe(content) + ", which is not read inside data read as " + as +
+                     " (an input's format is chosen once, by its first bytes)";
+  if (regions > 1)
+    line +=
+        "; " + std::to_string(regions - 1) + (regions == 2 ? " more skipped region does" : " more skipped regions do");
+  return line + "; give each part as an input of its own";
 }
 
 }  // namespace dltdump::input

@@ -75,4 +75,11 @@ std::string compressed_as_given_warning(const std::string& name, InputFormat use
 // suggests the --format values that may fit.
 util::Diagnostic skipped_only_warning(const std::string& name, std::uint64_t bytes, InputFormat used, Content content);
 
+// The warning for input `name`, read in format `used` (File, Serial or Network), whose
+// skipped region at stream offset `position`, `length` bytes, begins like `content`,
+// another format (data of another kind joined to the stream: `cat a.dlt b.pcapng`, `unzip
+// -p` of several members); `regions`: how many skipped regions did so.
+std::string foreign_region_warning(const std::string& name, InputFormat used, std::uint64_t position,
+                                   std::uint64_t length, Content content, std::uint64_t regions);
+
 }  // namespace dltdump::input

@@ -1,7 +1,10 @@
 // -c/--count: instead of lines, the number of messages that passed the filters, per input,
 // as `grep -c` prints it: the number alone for a single input, `<input>:<number>` for each
 // of several (the input as the command line names it). Skipped regions are not messages and
-// are not counted; context (-A/-B) does not apply.
+// are not counted; context (-A/-B) does not apply. Every input gets its count, also one that
+// failed: what was read of it, 0 when nothing was (a missing file) — as --stats lists every
+// input (a new user's finding: an input that failed part-way had its count, one that
+// failed at its opening none).
 #pragma once
 
 #include <string>
@@ -24,13 +27,12 @@ class CountSink final : public LineOutput {
     ++lines_;
   }
   void on_skip(const dlt::SkipRecord&) override {}
-  void begin_input(const Input& input) override {
-    const std::string_view name = input.name.empty() ? input.path : input.name;
-    // A name may hold anything a file name can: shown as diagnostics show it, on one line.
-    name_ = util::printable(name);
-    name_this_ = named_ || input.member;  // an archive holds several inputs
-    count_ = 0;
-    open_ = true;
+  void begin_input(const Input& input) override { begin(input.name.empty() ? input.path : input.name, input.member); }
+  // Failed before it began: its count, 0 (after it began, end_input gives it).
+  void input_failed(std::string_view name, std::string_view /*reason*/, bool member) override {
+    if (open_) return;
+    begin(name, member);
+    end_input();
   }
   // The input's count, also for one that failed part-way (what was read of it).
   void end_input() override {
@@ -57,6 +59,14 @@ class CountSink final : public LineOutput {
   void finish() override { writer_.finish(); }
 
  private:
+  void begin(std::string_view name, bool member) {
+    // A name may hold anything a file name can: shown as diagnostics show it, on one line.
+    name_ = util::printable(name);
+    name_this_ = named_ || member;  // an archive holds several inputs
+    count_ = 0;
+    open_ = true;
+  }
+
   RecordWriter& writer_;
   bool named_;
   bool name_this_ = false;

@@ -42,9 +42,11 @@ class LineOutput : public dlt::FramerSink {
   // file is not used after this returns.
   virtual void end_input() {}
   // How inputs end, for outputs that list every input (--stats); the others ignore it.
-  // Input `name` (as the command line names it) failed with `reason`, its one-line
-  // diagnostic: called before end_input if it began, else in place of begin_input.
-  virtual void input_failed(std::string_view /*name*/, std::string_view /*reason*/) {}
+  // Input `name` (as the command line names it; `member`: an archive's member or an archive,
+  // named as one of several inputs as Input::member says) failed with
+  // `reason`, its one-line diagnostic: called before end_input if it began, else in place
+  // of begin_input.
+  virtual void input_failed(std::string_view /*name*/, std::string_view /*reason*/, bool /*member*/ = false) {}
   // SIGINT/SIGTERM stopped the run: while the current input was read (before its
   // end_input), or between two inputs.
   virtual void stopped() {}

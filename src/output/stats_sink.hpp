@@ -26,7 +26,9 @@ class StatsSink final : public LineOutput {
   void on_skip(const dlt::SkipRecord& s) override { tally_.add(s); }
   void begin_input(const Input& input) override { tally_.begin_input(input.name.empty() ? input.path : input.name); }
   void end_input() override { tally_.end_input(); }
-  void input_failed(std::string_view name, std::string_view reason) override { tally_.fail_input(name, reason); }
+  void input_failed(std::string_view name, std::string_view reason, bool /*member*/) override {
+    tally_.fail_input(name, reason);
+  }
   void stopped() override { tally_.stop(); }
   void input_not_read(std::string_view name) override { tally_.not_read(name); }
   void capture_losses(std::span<const FlowLoss> flows, std::uint64_t not_listed) override {

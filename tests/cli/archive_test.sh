@@ -232,8 +232,12 @@ check "a cut gzip member: the next member is read" $?
 python3 -c '
 import sys
 d = bytearray(open(sys.argv[1], "rb").read()); d[-8] ^= 0xFF; open(sys.argv[2], "wb").write(d)' "$work/a.tar.gz" "$work/crc.tar.gz"
-expect_fault "a .tar.gz with a wrong checksum" 4 "^Input $work/crc.tar.gz: gzip data corrupt .*incorrect data check" \
-  -c "$work/crc.tar.gz"
+# Then the line of the member it skipped (notes.txt), as after a whole archive.
+"$DLTDUMP" -c "$work/crc.tar.gz" > "$work/out" 2> "$work/err"; rc=$?
+expect_eq "a .tar.gz with a wrong checksum: exit 4, the fault's line, then the skipped member's" \
+  "4:Input $work/crc.tar.gz: gzip data corrupt:$work/crc.tar.gz: 1 archive member skipped (not DLT data)" \
+  "$rc:$(head -n 1 "$work/err" | grep -o '^Input .*: gzip data corrupt'):$(tail -n +2 "$work/err")"
+grep -q "incorrect data check" "$work/err"; check "a .tar.gz with a wrong checksum: the reason" $?
 if [ -f "$work/two.zip" ]; then
   python3 -c '
 import sys, struct
@@ -459,6 +463,68 @@ out=$("$DLTDUMP" --sort "$work/a.tar.gz" 2>&1); rc=$?
 expect_eq "--sort over an archive: exit 3, one line" \
   "3:$work/a.tar.gz: a tar archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, --follow or the library); extract it first (e.g. tar -xf $work/a.tar.gz) and name its files" \
   "$rc:$out"
+
+# A zip's refusal advises what these options can read (a new user's finding: it advised
+# `unzip -p x.zip | dltdump -`, which they refuse as standard input): extracted files.
+out=$("$DLTDUMP" --sort "$work/a.zip" 2>&1); rc=$?
+expect_eq "--sort over a zip: exit 3, one line" \
+  "3:$work/a.zip: a zip archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, --follow or the library); extract it first (e.g. unzip -d DIR $work/a.zip) and name its files (-R DIR)" \
+  "$rc:$out"
+mkdir -p "$work/unzipped" && unzip -q -d "$work/unzipped" "$work/a.zip"
+"$DLTDUMP" --sort -R "$work/unzipped" > /dev/null 2> "$work/err"; rc=$?
+expect_eq "the advice works: --sort -R DIR reads the members (the text file said once)" \
+  "0:$work/unzipped/notes.txt: no DLT message" "$rc:$(grep -o '^.*notes.txt: no DLT message' "$work/err")"
+# Members of different formats joined into one stream (unzip -p): what the first member's
+# format cannot read is skipped, never silently: one warning names where and what it is.
+(cd "$m" && zip -q "$work/mixed.zip" file.dlt cap.pcapng)
+unzip -p "$work/mixed.zip" | "$DLTDUMP" --threads=2 - > "$work/out" 2> "$work/err"; rc=$?
+expect_eq "unzip -p of a DLT file and a capture: exit 0, one warning naming the capture's place" \
+  "0:-: the $(stat -c %s "$m/cap.pcapng") bytes skipped at byte $(stat -c %s "$m/file.dlt") begin like a PCAP-NG capture, which is not read inside data read as a DLT file (an input's format is chosen once, by its first bytes); give each part as an input of its own" \
+  "$rc:$(cat "$work/err")"
+cat "$m/file.dlt" "$m/sub/ser.dlt" > "$work/joined.dlt"
+"$DLTDUMP" --threads=1 "$work/joined.dlt" > /dev/null 2> "$work/err"; rc=$?
+expect_eq "a DLT file with a serial recording joined: the warning" \
+  "0:$work/joined.dlt: the $(stat -c %s "$m/sub/ser.dlt") bytes skipped at byte $(stat -c %s "$m/file.dlt") begin like a DLT serial recording" \
+  "$rc:$(grep -o '^.* begin like a DLT serial recording' "$work/err")"
+"$DLTDUMP" "$work/mixed.zip" > /dev/null 2> "$work/err"
+expect_eq "the zip itself: its members read one by one, nothing said" "" "$(cat "$work/err")"
+
+# An archive that fails part-way says what it skipped before, after the fault's line, as a
+# whole one does (a new user's finding: the line was missing).
+(cd "$m" && tar cf "$work/skipcut.tar" notes.txt file.dlt && zip -q "$work/skipcut.zip" notes.txt file.dlt)
+for a in skipcut.tar skipcut.zip; do
+  head -c $(($(stat -c %s "$work/$a") * 3 / 4)) "$work/$a" > "$work/cut-$a"
+  "$DLTDUMP" "$work/cut-$a" > /dev/null 2> "$work/err"; rc=$?
+  expect_eq "cut $a: the fault's line, then the skipped member's" \
+    "3:Input $work/cut-$a/file.dlt: archive member data not readable:$work/cut-$a: 1 archive member skipped (not DLT data)" \
+    "$rc:$(head -n 1 "$work/err" | grep -o '^Input .*: archive member data not readable'):$(tail -n +2 "$work/err")"
+done
+
+# An output file that cannot be created fails every member that would write it: said once.
+"$DLTDUMP" -o "$work/no-such-dir/x.txt" "$work/a.zip" > /dev/null 2> "$work/err"; rc=$?
+expect_eq "an output file that cannot be created: exit 3, one line, then the skipped member" \
+  "3:Couldn't create the output file $work/no-such-dir/x.txt (No such file or directory)
+$work/a.zip: 1 archive member skipped (not DLT data)" "$rc:$(cat "$work/err")"
+
+# An empty archive is recognised as one and read as an empty input (a new user's finding: an
+# empty GNU tar, no header at all, was read as a DLT file; an empty zip had no --stats row):
+# nothing printed, nothing said, its row and count.
+tar cf "$work/empty.tar" -T /dev/null
+python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1], "w").close()' "$work/empty.zip"
+(cd "$m" && tar cf "$work/textonly.tar" notes.txt)
+for a in empty.tar empty.zip; do
+  "$DLTDUMP" "$work/$a" > "$work/out" 2> "$work/err"; rc=$?
+  expect_eq "$a: exit 0, nothing printed or said" "0::" "$rc:$(cat "$work/out"):$(cat "$work/err")"
+  rows=$("$DLTDUMP" --stats=json "$work/$a" | python3 -c '
+import json, sys; print([(i["input"], i["messages"], i["status"]) for i in json.load(sys.stdin)["inputs"]])')
+  expect_eq "$a: its --stats row" "[('$work/$a', 0, 'ok')]" "$rows"
+  expect_eq "$a: -c" "0" "$("$DLTDUMP" -c "$work/$a")"
+done
+expect_eq "an archive of a text file only: -c gives it a count" \
+  "0:$work/textonly.tar: 1 archive member skipped (not DLT data)" "$("$DLTDUMP" -c "$work/textonly.tar" 2>&1 | tr '\n' ':' | sed 's/:$//')"
+head -c 10000 /dev/zero > "$work/zeros-odd.bin"
+"$DLTDUMP" "$work/zeros-odd.bin" > "$work/out" 2> /dev/null
+grep -q " SKIP SKIP " "$work/out"; check "zeros of no tar size: still a DLT file's skip line" $?
 
 # --lifecycles (and --lifecycle) refuse an archive likewise: nothing on standard output
 # before (a new user's finding: the list's header came first).

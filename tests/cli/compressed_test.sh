@@ -173,6 +173,19 @@ for f in bad.gz sum.zst bigbad.gz; do
   done
   cmp -s "$work/err.1" "$work/err.2"; check "$f: the same line on 1 and 2 threads: $(cat "$work/err.2")" $?
 done
+# --sort too (a new user's finding: it dropped the SKIP line of the bytes before the fault,
+# and --stats did not count them): the skip lines of a plain run (in the merged order, so
+# compared as sets), every byte counted.
+for f in bad.gz cut.gz cut.zst bigbad.gz; do
+  "$DLTDUMP" --threads=1 "$work/$f" 2> "$work/err" | grep ' SKIP SKIP ' | sort > "$work/plain.skips"
+  "$DLTDUMP" --sort "$work/$f" 2> "$work/err.sorted" | grep ' SKIP SKIP ' | sort > "$work/sorted.skips"
+  expect_eq "$f --sort: the plain run's SKIP lines ($(wc -l < "$work/plain.skips")), the same line" \
+    "$(cat "$work/plain.skips" "$work/err")" "$(cat "$work/sorted.skips" "$work/err.sorted")"
+  made=$(sed -n 's/.*(decompressed byte \([0-9]*\)).*/\1/p' "$work/err")
+  counted=$("$DLTDUMP" --sort --stats=json "$work/$f" 2> /dev/null | python3 -c '
+import json, sys; i = json.load(sys.stdin)["inputs"][0]; print(i["bytes"] + i["skipped_bytes"])')
+  expect_eq "$f --sort --stats: every byte before the fault counted" "$made" "$counted"
+done
 # Named as the command line gives it, in the fault's line as in the --stats row (a new
 # user's finding: the line named the absolute path), and as an uncompressed input's fault
 # is (a cut capture, plain and compressed).
@@ -275,6 +288,17 @@ zstd -q --long=28 -c < "$work/file.dlt" > "$work/long.zst"
 "$DLTDUMP" "$work/long.zst" > /dev/null 2> "$work/err"; rc=$?
 grep -q "zstd data not read at compressed byte 0 (decompressed byte 0): a frame needs a window over 128 MiB (made with zstd --long?)" "$work/err"
 check "zstd --long=28: exit 3, not corrupt ($rc: $(cat "$work/err"))" $([ $rc -eq 3 ] && echo $? || echo 1)
+# The advice names the file (a new user's finding: it said FILE), quoted where a shell needs
+# it; standard input has no name to give.
+grep -q "; decompress it first, e.g. zstd --long=31 -dc $work/long.zst | dltdump -; decoding stopped there$" "$work/err"
+check "zstd --long=28: the advice names the file: $(cat "$work/err")" $?
+cp "$work/long.zst" "$work/it's long.zst"
+(cd "$work" && "$DLTDUMP" "it's long.zst" > /dev/null 2> "$work/err")
+grep -qF "zstd --long=31 -dc 'it'\''s long.zst' | dltdump -;" "$work/err"
+check "zstd --long=28: a name quoted for the shell: $(cat "$work/err")" $?
+"$DLTDUMP" - < "$work/long.zst" > /dev/null 2> "$work/err"
+grep -q "zstd --long=31 -dc FILE | dltdump -;" "$work/err"
+check "zstd --long=28 on standard input: FILE: $(cat "$work/err")" $?
 # --follow does not follow compressed data.
 "$DLTDUMP" --follow "$work/file.dlt.gz" > /dev/null 2>&1
 expect_eq "--follow on a compressed file: exit 3" 3 $?

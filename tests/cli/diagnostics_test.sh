@@ -175,7 +175,7 @@ if [ "$rc" -eq 0 ] && cmp -s "$work/a.exp" "$work/stdout" &&
    [ "$err" = "dltdump: warning: Option 'recursive' finds no file in 'empty'" ]; then ok
 else fail "-R: an empty folder and a file: a warning, the file read, exit $rc" "$err"; fi
 run -c -R empty a.dlt missing.dlt
-[ "$rc" -eq 4 ] && [ "$out" = "a.dlt:40" ] && [ "$(wc -l < "$work/stderr")" -eq 2 ] && ok ||
+[ "$rc" -eq 4 ] && [ "$out" = $'a.dlt:40\nmissing.dlt:0' ] && [ "$(wc -l < "$work/stderr")" -eq 2 ] && ok ||
   fail "-R: an empty folder, a file and a missing one: exit $rc (want 4)" "$out" "$err"
 run -R empty
 [ "$rc" -eq 3 ] && [ -z "$out" ] && [ "$err" = "dltdump: warning: Option 'recursive' finds no file in 'empty'" ] && ok ||
@@ -215,18 +215,18 @@ else
     err=$(cat "$work/stderr")
   }
   prun -c -R logs good.dlt
-  if [ "$rc" -eq 4 ] && [ "$out" = $'logs/ecu1/a.dlt:40\nlogs/ecu3/b.dlt:30\ngood.dlt:30' ] &&
+  if [ "$rc" -eq 4 ] && [ "$out" = $'logs/ecu1/a.dlt:40\nlogs/ecu2:0\nlogs/ecu3/b.dlt:30\ngood.dlt:30' ] &&
      [ "$err" = "Insufficient permissions opening $perm/logs/ecu2 (Permission denied)" ]; then ok
   else fail "-R: an unreadable folder below: one line naming it, the rest read, exit $rc (want 4)" "$out" "$err"; fi
   prun -R logs
   [ "$rc" -eq 4 ] && cmp -s "$work/ab.exp" "$work/stdout" && [ "$(wc -l < "$work/stderr")" -eq 1 ] && ok ||
     fail "-R: an unreadable folder between two: the lines of the others in order, exit $rc" "$err"
   prun -c -R deep good.dlt
-  [ "$rc" -eq 4 ] && [ "$out" = "good.dlt:30" ] &&
+  [ "$rc" -eq 4 ] && [ "$out" = $'deep/x/y:0\ngood.dlt:30' ] &&
     [ "$err" = "Insufficient permissions opening $perm/deep/x/y (Permission denied)" ] && ok ||
     fail "-R: an unreadable folder two levels down is named, exit $rc (want 4)" "$out" "$err"
   prun -c -R closed good.dlt
-  [ "$rc" -eq 4 ] && [ "$out" = "good.dlt:30" ] &&
+  [ "$rc" -eq 4 ] && [ "$out" = $'closed:0\ngood.dlt:30' ] &&
     [ "$err" = "Insufficient permissions opening $perm/closed (Permission denied)" ] && ok ||
     fail "-R: the given folder unreadable: one line, the other input read, exit $rc (want 4)" "$out" "$err"
   prun -R closed

@@ -9,12 +9,17 @@
   run that ends before the signal is only checked for consistency).
 * Inputs that fail (missing, a directory, a capture cut inside its header) are listed in
   command-line order with status `failed` and the one-line reason stderr shows; the exit
-  code is 4 (some inputs failed) or 3 (all).
+  code is 4 (some inputs failed) or 3 (all). So too with --sort (a new user's finding: the
+  merged stream's one row said `ok` whatever its inputs did): that row is `failed`, its
+  reason how many inputs failed and their lines; with --lifecycle without --sort each input
+  keeps its row, one that could not be opened too. -c gives every input its count, also
+  one that failed (0 when it could not be opened).
 * Input names with CJK characters and U+2028 in the text tables: the separator escaped,
   the columns aligned by display width (East Asian wide characters take two columns).
 
 Usage: stats_inputs_test.py DLTDUMP DLTGEN CAPGEN SCHEMA WORKDIR
 """
+import gzip
 import json
 import os
 import signal
@@ -160,6 +165,50 @@ def check_failed_inputs():
     check([i.get("status") for i in json.loads(out)["inputs"]] == ["failed", "failed"], "only failed inputs: listed")
 
 
+def check_sorted_failed_inputs():
+    """--sort and --lifecycle: the rows say how the inputs' reading ended (after check_failed_inputs)."""
+    good, missing = path("good.dlt"), path("missing.dlt")
+    with open(good, "rb") as f:
+        data = f.read()
+    with open(path("cut.dlt.gz"), "wb") as f:  # a compressed input that fails part-way
+        f.write(gzip.compress(data)[:-200])
+    for names, n_failed in (([good, missing], 1), ([good, path("cut.dlt.gz")], 1), ([missing, path("dir")], 2)):
+        what = "--sort %s" % " ".join(os.path.basename(n) for n in names)
+        rc, out, err = run("--stats=json", "--sort", *names)
+        lines = err.decode().strip().split("\n")
+        check(rc == (3 if n_failed == len(names) else 4) and len(lines) == n_failed,
+              "%s: exit %d, a line per failed input: %r" % (what, rc, err))
+        r = json.loads(out)
+        valid(r, what)
+        rows = r["inputs"]
+        check(len(rows) == 1 and rows[0]["input"] == "sorted", "%s: one row, sorted: %r" % (what, rows))
+        want = "%d of %d inputs failed: %s" % (n_failed, len(names), "; ".join(lines))
+        check(rows[0]["status"] == "failed" and rows[0]["reason"] == want,
+              "%s: the row is failed, its reason the lines (%r, %r)" % (what, rows[0]["status"], rows[0]["reason"]))
+        rc, out, _ = run("--stats", "--sort", *names)
+        row = out.decode().split("\n")[1]
+        check(row.startswith("sorted") and ("failed: %d of %d inputs failed: " % (n_failed, len(names))) in row,
+              "%s: text: the row says failed: %r" % (what, row))
+    rc, out, _ = run("--stats=json", "--sort", good, good)
+    check(rc == 0 and json.loads(out)["inputs"][0]["status"] == "ok", "--sort of good inputs: ok (%d)" % rc)
+    # --lifecycle without --sort: each input its row, as without the option.
+    names = [good, missing, path("cut.dlt.gz")]
+    rc, out, err = run("--stats=json", "--lifecycle=1", *names)
+    rows = json.loads(out)["inputs"]
+    check(rc == 4 and [i["input"] for i in rows] == names and [i["status"] for i in rows] == ["ok", "failed", "failed"],
+          "--lifecycle=1: a row per input, in order (%d %r)" % (rc, [(i["input"], i["status"]) for i in rows]))
+    check([i["reason"] for i in rows[1:]] == err.decode().strip().split("\n"),
+          "--lifecycle=1: the reasons are stderr's lines: %r" % err)
+    # -c: every input its count, in order, also a failed one (0 when it could not be opened).
+    for args in ((), ("--lifecycle=1",)):
+        count = int(run("-c", *args, good)[1])
+        rc, out, _ = run("-c", *args, good, missing, path("dir"), good)
+        want = "%s:%d\n%s:0\n%s:0\n%s:%d\n" % (good, count, missing, path("dir"), good, count)
+        check(rc == 4 and out.decode() == want, "-c %s: a count per input: %r" % (" ".join(args), out))
+    rc, out, _ = run("-c", missing)
+    check(rc == 3 and out == b"0\n", "-c of a missing input: 0 (%d %r)" % (rc, out))
+
+
 def columns(s):
     """Terminal columns of `s` (East Asian wide: 2, combining: 0)."""
     return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
@@ -191,6 +240,7 @@ def main():
     os.makedirs(WORK, exist_ok=True)
     VALIDATOR = schema_validator(SCHEMA)
     check_failed_inputs()
+    check_sorted_failed_inputs()
     check_names()
     check_stop()
     finish()

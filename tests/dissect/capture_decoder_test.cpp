@@ -413,6 +413,12 @@ TEST(CaptureDecoder, WhenNothingIsDecodedItSaysWhatWasFound) {
   EXPECT_EQ(found,
             "no UDP datagrams to port 3490; found UDP ports 4000 (1 datagram), 4001 (1 datagram), 4002 (1 datagram), "
             "4003 (1 datagram), 4004 (1 datagram) and 3 other ports");
+  Capture six;  // one more than are named: singular (a new user's finding: "1 other ports")
+  for (std::uint16_t port = 4000; port < 4006; ++port) six.add(to_port(port), port);
+  six.decode({}, nullptr, nullptr, &found);
+  EXPECT_EQ(found,
+            "no UDP datagrams to port 3490; found UDP ports 4000 (1 datagram), 4001 (1 datagram), 4002 (1 datagram), "
+            "4003 (1 datagram), 4004 (1 datagram) and 1 other port");
 
   Capture no_udp;
   no_udp.add(tools::ethernet(Frame(28, 0), {}, 0x0806), 1);

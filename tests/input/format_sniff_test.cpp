@@ -69,6 +69,24 @@ TEST(FormatSniff, MagicsAtTheStart) {
   EXPECT_TRUE(is_compressed(Content::Tar));
   EXPECT_EQ(sniff({}), Content::Unknown);
   EXPECT_EQ(sniff(bytes("DL")), Content::Unknown);
+  // An empty tar has no header, only the zero blocks of its end (GNU tar writes 10240
+  // bytes of them); zeros of another size, or with more after them, are no tar.
+  EXPECT_EQ(sniff(Bytes(10240, 0)), Content::Tar);
+  EXPECT_EQ(sniff(Bytes(1024, 0)), Content::Tar);
+  EXPECT_EQ(sniff(Bytes(512, 0)), Content::Unknown);
+  EXPECT_EQ(sniff(Bytes(10000, 0)), Content::Unknown);
+  EXPECT_EQ(sniff(Bytes(10240, 0) + Bytes{1}), Content::Unknown);
+  EXPECT_EQ(sniff(Bytes(64 << 10, 0)), Content::Unknown);  // not seen whole
+}
+
+TEST(FormatSniff, ForeignRegionWarning) {
+  EXPECT_EQ(foreign_region_warning("-", InputFormat::File, 1000, 500, Content::Pcapng, 1),
+            "-: the 500 bytes skipped at byte 1000 begin like a PCAP-NG capture, which is not read inside data read as "
+            "a DLT file (an input's format is chosen once, by its first bytes); give each part as an input of its own");
+  EXPECT_EQ(foreign_region_warning("x", InputFormat::Serial, 0, 5, Content::DltFile, 3),
+            "x: the 5 bytes skipped at byte 0 begin like a DLT file, which is not read inside data read as a serial "
+            "recording (an input's format is chosen once, by its first bytes); 2 more skipped regions do; give each "
+            "part as an input of its own");
 }
 
 TEST(FormatSniff, NetworkRecordingsAreAChainOfValidPackets) {
@@ -167,7 +185,7 @@ TEST(FormatSniff, Messages) {
             "-: zstd-compressed data; decompress it first (e.g. zstd -dc FILE | dltdump -)");
   EXPECT_EQ(compressed_message(Content::Zip, "/d/x.zip"),
             "/d/x.zip: a zip archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, "
-            "--follow or the library); extract it first (e.g. unzip -p /d/x.zip | dltdump -)");
+            "--follow or the library); extract it first (e.g. unzip -d DIR /d/x.zip) and name its files (-R DIR)");
   struct Case {
     std::string name;
     std::uint64_t bytes;

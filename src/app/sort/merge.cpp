@@ -432,7 +432,7 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
       if (survey.inputs[c.index()].ok) {
         util::print_error(diag_fd, e);
         ++failures;
-        if (options.failures) ++*options.failures;
+        if (options.failures) options.failures->emplace_back(c.index(), e.what());
       }
       c.fail();
     }
@@ -472,7 +472,7 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
         if (survey.inputs[i].ok) {
           util::print_error(diag_fd, e);
           ++failures;
-          if (options.failures) ++*options.failures;
+          if (options.failures) options.failures->emplace_back(i, e.what());
         }
         cursors[i]->count_rest();
         cursors[i].reset();

@@ -20,7 +20,9 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "app/dump_app.hpp"
@@ -65,9 +67,10 @@ struct MergeOptions {
   // If not null: bytes of the inputs read so far, kept up to date for --progress (an
   // input done with counts whole, so the count ends at the inputs' total size).
   std::atomic<std::uint64_t>* progress = nullptr;
-  // If not null: counts the inputs that fail during the merge as they fail, so that they
-  // are counted also when the target ends the merge early by a throw (-m).
-  std::size_t* failures = nullptr;
+  // If not null: gathers the inputs that fail during the merge as they fail (the lines
+  // they were reported in, by input index), so that they are counted also when the target
+  // ends the merge early by a throw (-m).
+  std::vector<std::pair<std::size_t, std::string>>* failures = nullptr;
 };
 
 // Merges the inputs of `survey` (read with `config`) into `target`. An input that failed in

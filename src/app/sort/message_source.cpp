@@ -55,7 +55,16 @@ bool MessageSource::step(std::size_t bytes) {
     return false;
   }
   if (window_.empty()) {
-    window_ = file_.next_window();
+    try {
+      window_ = file_.next_window();
+    } catch (const util::Error&) {
+      // The stream ends at its fault (a corrupt or cut compressed stream): the bytes before
+      // it end as an input's end does — the skip open there and the packet the fault cut
+      // are skip records — and then the fault is thrown, as the dump does (decode_stream).
+      done_ = true;
+      framer_->finish(sink_);
+      throw;
+    }
     if (window_.empty()) {
       framer_->finish(sink_);
       done_ = true;

@@ -37,8 +37,10 @@ class MessageSource {
   // Decodes the next step (about `bytes` of a DLT file or recording, one batch of a
   // capture's packets) into the sink. Returns false, having finished the input (its open
   // flows flushed, its last skip record delivered), when there was nothing left. Throws
-  // util::Error (ends the input only) when the file was cut by another program or the
-  // capture is malformed (after the messages before the fault), and what the sink throws.
+  // util::Error (ends the input only) when the file was cut by another program, the
+  // capture is malformed (after the messages before the fault) or a compressed stream is
+  // cut or corrupt (after its bytes before the fault, finished as an input's end: the
+  // skip records there delivered), and what the sink throws.
   bool step(std::size_t bytes = kStepBytes);
 
   input::InputFormat format() const noexcept { return format_; }

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -308,6 +309,30 @@ void raise_open_file_limit() {
   }
 }
 
+// The reason a pass's row in --stats gives (empty: it was read whole): an input's own
+// failure (`pass`), or for the merged stream (--sort) how many of its inputs failed and
+// their lines, as a run without --sort gives each in its own row. `merge_failures`: the
+// inputs that failed only in the merge.
+std::string failure_of(const Survey& survey, const std::optional<std::size_t>& pass,
+                       const std::vector<std::pair<std::size_t, std::string>>& merge_failures) {
+  std::vector<std::string_view> lines;
+  for (std::size_t i = 0; i < survey.inputs.size(); ++i) {
+    if (pass && i != *pass) continue;
+    if (!survey.inputs[i].ok) lines.emplace_back(survey.inputs[i].failure);
+    for (const auto& [input, line] : merge_failures)
+      if (input == i) lines.emplace_back(line);
+  }
+  if (lines.empty()) return {};
+  if (pass) return std::string(lines.front());
+  constexpr std::size_t kListed = 3;  // a row, not a log: the lines on standard error have them all
+  const std::size_t n = survey.inputs.size();
+  std::string reason = std::to_string(lines.size()) + " of " + std::to_string(n) + (n == 1 ? " input" : " inputs") +
+                       " failed: " + std::string(lines.front());
+  for (std::size_t i = 1; i < std::min(lines.size(), kListed); ++i) reason += "; " + std::string(lines[i]);
+  if (lines.size() > kListed) reason += "; and " + std::to_string(lines.size() - kListed) + " more";
+  return reason;
+}
+
 }  // namespace
 
 std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_fd, int diag_fd, Progress* progress) {
@@ -379,13 +404,26 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
   const bool origin = config.position || config.records != dlt::LineFormatter::Style::Text;
   std::vector<std::string_view> inputs;
   for (const InputSurvey& input : survey.inputs) inputs.push_back(input.spec->argument);
+  // Without --sort each input is an input of its own downstream: one that could not be
+  // opened is told as failed in its place, as a run without --lifecycle tells it (its
+  // --stats row, its -c count). With --sort the merged stream's row tells them all.
+  std::size_t told = 0;  // inputs before it are told
+  auto tell_unopened = [&](std::size_t upto) {
+    for (; told < upto; ++told)
+      if (!survey.inputs[told].opened && !config.sort)
+        pipeline.sink.input_failed(survey.inputs[told].spec->argument, survey.inputs[told].failure);
+  };
   for (std::size_t k = 0; k < passes.size(); ++k) {
     const std::optional<std::size_t>& pass = passes[k];
     const std::string_view name = name_of(pass);
-    pipeline.begin_input({name, dlt::StreamFormat::File, {}, pass ? survey.inputs[*pass].spec->argument : name});
+    const std::string_view argument = pass ? std::string_view(survey.inputs[*pass].spec->argument) : name;
+    if (pass) tell_unopened(*pass);
+    told = pass ? *pass + 1 : survey.inputs.size();
+    pipeline.begin_input({name, dlt::StreamFormat::File, {}, argument});
     options.only_input = pass;
     PipelineTarget target(pipeline, inputs, origin || names_files_by_lifecycle(config), config.threads);
-    std::size_t failed = 0;  // inputs that failed in the merge, counted also when -m ends it
+    // Inputs that failed in the merge, counted also when -m ends it.
+    std::vector<std::pair<std::size_t, std::string>> failed;
     options.failures = &failed;
     try {
       try {
@@ -395,7 +433,7 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
         // -m: the stream gave its matches; the rest of it is not read (as grep -m).
         target.abandon();
       }
-      processed -= failed;
+      processed -= failed.size();
     } catch (const util::Stopped&) {
       // What was merged is written (whole lines and messages), the rest is not.
       target.abandon();
@@ -411,8 +449,13 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
     if (pass) tell_capture_losses(survey.inputs[*pass].capture_losses, pipeline.sink);
     else
       for (const InputSurvey& input : survey.inputs) tell_capture_losses(input.capture_losses, pipeline.sink);
+    // How its reading ended (a new user's finding: the merged stream's row said `ok`
+    // whatever its inputs did).
+    if (const std::string reason = failure_of(survey, pass, failed); !reason.empty())
+      pipeline.sink.input_failed(argument, reason);
     pipeline.sink.end_input();
   }
+  tell_unopened(survey.inputs.size());
   return processed;
 }
 

@@ -108,6 +108,7 @@ Survey survey_inputs(const DumpConfig& config, int diag_fd,
     } catch (const util::Error& e) {
       if (!e.ends_input_only()) throw;
       util::print_error(diag_fd, e);
+      input.failure = e.what();
       ++survey.failed;
     }
   }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "app/dump_app.hpp"
@@ -22,6 +23,8 @@ struct InputSurvey {
   // Read to its end. Else its failure was reported; the merge takes its messages up to
   // the failure (it reads the input again, which fails there again, silently).
   bool ok = false;
+  // Not ok: the line its failure was reported in (the --stats row's reason).
+  std::string failure;
   // Opened (and sniffed) at all: an input refused at its opening (missing, an archive) is
   // no input of the merged output, as a run without --sort shows none for it.
   bool opened = false;

@@ -91,14 +91,17 @@ TEST(Merge, AFailureIsCountedAlsoWhenTheTargetEndsTheMerge) {
     }
     void skip(const dlt::SkipRecord&, std::size_t) override {}
   } ends;
-  std::size_t failures = 0;
+  std::vector<std::pair<std::size_t, std::string>> failures;
   app::MergeOptions options;
   options.failures = &failures;
   const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   ASSERT_GE(null, 0);
   EXPECT_THROW(app::merge_inputs(survey, config, options, ends, null), std::runtime_error);
   ::close(null);
-  EXPECT_EQ(failures, 1u);
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].first, 0u);  // the input, and its line (the --stats row's reason)
+  EXPECT_EQ(failures[0].second, a + " changed between the two reads of a sorted run (replaced, rewritten, grown or "
+                                    "cut); its messages are left out");
 }
 
 TEST(Merge, AnInputChangedBetweenThePassesIsLeftOut) {
