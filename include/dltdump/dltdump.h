@@ -14,8 +14,9 @@
  *
  * Lifetimes: a message is valid until the next dltdump_reader_next on its reader or the
  * reader's end. A reader keeps what it needs of its filter: the filter may be freed once
- * the reader is open. Thread-safety: one reader is used by one thread at a time; readers
- * are independent of each other. */
+ * the reader is open. Thread-safety: one reader is used by one thread at a time, but for
+ * dltdump_reader_cancel, which any thread may call while the reader exists (not while it is
+ * freed); readers are independent of each other. */
 #ifndef DLTDUMP_DLTDUMP_H
 #define DLTDUMP_DLTDUMP_H
 
@@ -67,16 +68,24 @@ DLTDUMP_C_API dltdump_status dltdump_filter_time_range(dltdump_filter* filter, i
 DLTDUMP_C_API dltdump_status dltdump_filter_contains(dltdump_filter* filter, const char* text);
 DLTDUMP_C_API dltdump_status dltdump_filter_regex(dltdump_filter* filter, const char* pattern);
 
-/* Opens `path` ("-": standard input), filtered by `filter` (NULL: none), with the FIBEX
- * files `fibex` (`fibex_count` paths, none NULL; 0: none). */
+/* Opens `path` ("-": standard input; tcp://host[:port], udp://addr[:port][?bindto=ip] and
+ * ser:port,baud,... as the command line takes them: live inputs, see dltdump::Reader),
+ * filtered by `filter` (NULL: none), with the FIBEX files `fibex` (`fibex_count` paths,
+ * none NULL; 0: none). A TCP input is connected here (DLTDUMP_ERROR_INPUT, naming the
+ * end-point, when it cannot be). */
 DLTDUMP_C_API dltdump_status dltdump_reader_open(const char* path, const dltdump_filter* filter,
                                                  const char* const* fibex, size_t fibex_count, dltdump_reader** out);
 /* Reads `size` bytes at `data`, which must outlive the reader. */
 DLTDUMP_C_API dltdump_status dltdump_reader_open_memory(const void* data, size_t size, const dltdump_filter* filter,
                                                         dltdump_reader** out);
 DLTDUMP_C_API void dltdump_reader_free(dltdump_reader* reader);
-/* The next message: DLTDUMP_OK with *out set, DLTDUMP_END at the end, or an error. */
+/* The next message: DLTDUMP_OK with *out set, DLTDUMP_END at the end, or an error. For a live
+ * input it blocks until a message arrives, the input ends or the reader is cancelled. */
 DLTDUMP_C_API dltdump_status dltdump_reader_next(dltdump_reader* reader, const dltdump_message** out);
+/* Ends the input (dltdump::Reader::cancel): from any thread, while the reader exists; a
+ * blocked dltdump_reader_next returns within 100 ms, with the messages already received and
+ * then DLTDUMP_END. NULL does nothing. */
+DLTDUMP_C_API void dltdump_reader_cancel(dltdump_reader* reader);
 /* Bytes skipped so far (no valid packet). */
 DLTDUMP_C_API uint64_t dltdump_reader_skipped_bytes(const dltdump_reader* reader);
 

@@ -28,8 +28,10 @@ using Time = std::chrono::sys_time<std::chrono::microseconds>;
 // time, zero ids and numbers, an empty payload, text "" and no arguments.
 class DLTDUMP_API Message {
  public:
-  // The storage header's time (DLT files), the capture time (captures); has_time() false
-  // for network and serial recordings before any time source (time() is then the epoch).
+  // The storage header's time (DLT files), the capture time (captures), the PC clock when
+  // its bytes arrived (a live TCP or serial input; UDP: the kernel's receive time stamp);
+  // has_time() false for network and serial recordings before any time source (time() is
+  // then the epoch).
   Time time() const noexcept;
   bool has_time() const noexcept;
   // The device time (TMSP: uptime in 0.1 ms units); has_device_time() false without one.

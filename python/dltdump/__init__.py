@@ -7,7 +7,10 @@
 
 Inputs are what the command line reads: DLT files, serial and network recordings, PCAP and
 PCAP-NG captures (told apart by content, or ``format=``), compressed ones too, ``-`` for
-standard input, ``file://`` URIs.
+standard input, ``file://`` URIs, and live inputs — ``tcp://host[:port]``,
+``udp://addr[:port][?bindto=ip]``, ``ser:port,baud,…`` — read as they arrive (each step
+waits without the GIL) until the stream ends or ``cancel()`` of what :func:`open` returns
+is called from another thread.
 
 Filters are keyword arguments named as the command line's options; a value may be one
 value or a list of them (any of them matches), and every filter given must match:
@@ -52,7 +55,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
 from ._dltdump import Catalogue, Error, Filter, Format, Message, Messages, version
 from . import _dltdump
 
-__all__ = ["open", "read_dataframe", "write", "chunk_points", "make_filter", "Catalogue", "Error", "Filter", "Message",
+__all__ = ["open", "Reading", "read_dataframe", "write", "chunk_points", "make_filter", "Catalogue", "Error", "Filter", "Message",
            "InputWarning", "FibexWarning", "LEVELS", "version"]
 __version__ = version()
 
@@ -249,7 +252,7 @@ def _paths(paths: Paths) -> list[bytes]:
     return [_os.fsencode(p) for p in paths]
 
 
-def open(paths: Paths, **filters: Any) -> Iterator[Message]:  # noqa: A001 (as the built-in: a reading)
+def open(paths: Paths, **filters: Any) -> Reading:  # noqa: A001 (as the built-in: a reading)
     """The messages of the inputs (one after the other, each in its order) that pass the filters.
 
     Each :class:`Message` holds its values (copied out of the decoder): ``time`` (float
@@ -261,16 +264,48 @@ def open(paths: Paths, **filters: Any) -> Iterator[Message]:  # noqa: A001 (as t
     iteration reaches it) or a filter value can never match (at once).
     """
     f, catalogue, fmt = make_filter(**filters)
-    files = _paths(paths)
+    return Reading(_paths(paths), f, catalogue, fmt)
 
-    def messages() -> Iterator[Message]:
-        for path in files:
-            it = Messages(path, f, catalogue, fmt)
-            yield from it
-            if it.warning:
-                _warnings.warn(it.warning, InputWarning, stacklevel=2)
 
-    return messages()
+class Reading(Iterator[Message]):
+    """What :func:`open` returns: the messages of its inputs, one after the other (an
+    iterator; each input is opened when the iteration reaches it). ``cancel()``, from any
+    thread, ends it: a live input's waiting step returns within 0.1 s with what was
+    received, and the iteration ends there (no Error)."""
+
+    def __init__(self, files: list[bytes], f: Filter, catalogue: Catalogue | None, fmt: Format) -> None:
+        self._files = iter(files)
+        self._filter, self._catalogue, self._format = f, catalogue, fmt
+        self._current: Messages | None = None
+        self._cancelled = False
+
+    def __iter__(self) -> Reading:
+        return self
+
+    def __next__(self) -> Message:
+        while True:
+            if self._current is None:
+                if self._cancelled:
+                    raise StopIteration
+                # Opening may wait (a TCP connection), without the GIL: a cancel() meanwhile
+                # is seen below.
+                self._current = Messages(next(self._files), self._filter, self._catalogue, self._format)
+                if self._cancelled:
+                    self._current.cancel()
+            try:
+                return next(self._current)
+            except StopIteration:
+                if self._current.warning:
+                    _warnings.warn(self._current.warning, InputWarning, stacklevel=2)
+                self._current = None
+
+    def cancel(self) -> None:
+        """Ends the reading (thread-safe): the input being read ends at once (a live one
+        within 0.1 s, after what it received), and no further input is opened."""
+        self._cancelled = True
+        current = self._current
+        if current is not None:
+            current.cancel()
 
 
 def _message_datetime(self: Message) -> _datetime.datetime | None:

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <span>
 #include <string>
@@ -148,16 +149,22 @@ class Messages {
   PyMessage next() {
     if (index_ == batch_.size()) {
       if (!reader_) throw py::stop_iteration();
+      std::exception_ptr failed;
       {
+        // A live input blocks here until messages arrive: cancel() may come meanwhile
+        // from another Python thread, so reader_ changes only with the GIL held.
         py::gil_scoped_release released;
         try {
           batch_ = reader_->next_batch();
         } catch (...) {
-          batch_ = {};
-          skipped_ = reader_->skipped_bytes();
-          reader_.reset();  // at its end after an Error
-          throw;
+          failed = std::current_exception();
         }
+      }
+      if (failed) {
+        batch_ = {};
+        skipped_ = reader_->skipped_bytes();
+        reader_.reset();  // at its end after an Error
+        std::rethrow_exception(failed);
       }
       index_ = 0;
       if (batch_.empty()) {
@@ -171,6 +178,11 @@ class Messages {
   }
   std::uint64_t skipped_bytes() const { return reader_ ? reader_->skipped_bytes() : skipped_; }
   const std::string& warning() const { return warning_; }
+  // dltdump::Reader::cancel: any thread may call it (with the GIL, so reader_ stays put),
+  // also while another one waits in next() without the GIL.
+  void cancel() noexcept {
+    if (reader_) reader_->cancel();
+  }
 
  private:
   std::string path_;
@@ -361,6 +373,9 @@ PYBIND11_MODULE(_dltdump, m) {
            "catalogue"_a, "format"_a)
       .def("__iter__", [](py::object self) { return self; })
       .def("__next__", &Messages::next)
+      .def("cancel", &Messages::cancel,
+           "Ends the input, from any thread: a live input's waiting __next__ returns within 0.1 s with what was "
+           "received, then the iteration ends (no Error); a file's ends at its next step.")
       .def_property_readonly("skipped_bytes", &Messages::skipped_bytes,
                              "Bytes skipped so far (the command line's SKIP lines).")
       .def_property_readonly(

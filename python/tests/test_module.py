@@ -4,6 +4,7 @@ decoding releases the GIL."""
 
 import math
 import os
+import socket
 import subprocess
 import threading
 import time
@@ -288,3 +289,84 @@ def test_the_gil_is_released_while_decoding(work):
     # 5 ms, at the most); released, about its own rate (the 2 cores may be busy: a fifth).
     print(f"GIL: the thread counted {during / (rate * took):.2f} of its own rate during the call")
     assert took > 0.05 and during > 0.2 * rate * took, (took, during, rate)
+
+
+def _free_port(kind):
+    s = socket.socket(socket.AF_INET, kind)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def _fields(messages):
+    return [(m.position, m.counter, m.ecu, m.app, m.ctx, m.kind, m.text, m.args) for m in messages]
+
+
+def test_live_tcp_stream_is_read_to_its_end(network):
+    """A TCP stream is read as it arrives until the peer closes it: the messages of the same
+    bytes read as a network recording, each with the PC clock of its arrival."""
+    with open(network, "rb") as f:
+        data = f.read()
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+
+    def serve():
+        conn, _ = server.accept()
+        with conn:
+            conn.sendall(data[:5000])
+            time.sleep(0.05)
+            conn.sendall(data[5000:])
+        server.close()
+
+    peer = threading.Thread(target=serve)
+    peer.start()
+    before = time.time()
+    got = list(dltdump.open(f"tcp://127.0.0.1:{server.getsockname()[1]}"))
+    peer.join()
+    assert _fields(got) == _fields(dltdump.open(network, format="net")) and len(got) > 1000
+    assert all(before - 1 <= m.time <= time.time() + 1 for m in got)
+
+
+def test_live_refused_connection_is_one_error_naming_the_uri():
+    uri = f"tcp://127.0.0.1:{_free_port(socket.SOCK_STREAM)}"
+    with pytest.raises(dltdump.Error) as e:
+        list(dltdump.open(uri))
+    assert e.value.kind == "input" and e.value.input == uri
+    assert str(e.value) == f"Couldn't connect to the stream end-point {uri} (Connection refused)."
+
+
+def test_live_udp_waits_without_the_gil_and_cancel_ends_it(network):
+    """A UDP reading waits for datagrams without the GIL (the sender thread runs meanwhile),
+    and cancel() from another thread ends a waiting step."""
+    with open(network, "rb") as f:
+        data = f.read()
+    packet = data[:int.from_bytes(data[2:4], "big")]  # the first message
+    port = _free_port(socket.SOCK_DGRAM)
+    reading = dltdump.open(f"udp://127.0.0.1:{port}")
+    stop = threading.Event()
+
+    def send():  # until received: the reader binds its port when the iteration opens it
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            while not stop.is_set():
+                s.sendto(packet, ("127.0.0.1", port))
+                time.sleep(0.05)
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    try:
+        first = next(reading)
+    finally:
+        stop.set()
+        sender.join()
+    want = next(dltdump.open(network, format="net"))
+    assert (first.app, first.ctx, first.text) == (want.app, want.ctx, want.text)
+    canceller = threading.Timer(0.3, reading.cancel)
+    start = time.monotonic()
+    canceller.start()
+    rest = list(reading)  # the datagrams still queued, then the end
+    canceller.join()
+    assert 0.2 < time.monotonic() - start < 10
+    assert all(m.text == want.text for m in rest)
+    assert list(reading) == []

@@ -174,6 +174,10 @@ dltdump_status dltdump_reader_next(dltdump_reader* reader, const dltdump_message
   return DLTDUMP_OK;
 }
 
+void dltdump_reader_cancel(dltdump_reader* reader) {
+  if (reader) reader->reader.cancel();
+}
+
 uint64_t dltdump_reader_skipped_bytes(const dltdump_reader* reader) {
   return reader ? reader->reader.skipped_bytes() : 0;
 }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <limits>
@@ -15,6 +16,7 @@
 #include "api/api_error.hpp"
 #include "api/message_batch.hpp"
 #include "app/capture_setup.hpp"
+#include "app/live_stream.hpp"
 #include "app/pipeline.hpp"
 #include "dissect/capture_decoder.hpp"
 #include "dlt/cut_points.hpp"
@@ -25,6 +27,7 @@
 #include "input/decompressed_input.hpp"
 #include "input/format_sniff.hpp"
 #include "input/input_spec.hpp"
+#include "input/serial_port.hpp"
 #include "pcap/capture_reader.hpp"
 #include "pcap/replay.hpp"
 #include "util/date_parse.hpp"
@@ -120,6 +123,16 @@ struct [[gnu::visibility("hidden")]] Reader::Impl {
   // A fault found after the last messages before it were decoded: thrown by the next step,
   // so that those messages are delivered first.
   std::optional<util::Error> deferred;
+  // A live input (the command line's own steps, app/live_stream.hpp): a TCP socket or
+  // serial port and its framer, or a UDP receiver and its decoder; what the command line
+  // would print about it as a warning (a serial port that stopped with an error).
+  std::optional<input::InputSpec> live;
+  util::ScopedFd live_fd;
+  std::unique_ptr<app::LiveByteStream> live_stream;
+  std::unique_ptr<app::LiveUdp> live_udp;
+  std::string live_warning;
+  // Reader::cancel, from any thread: the next look at it ends the input.
+  std::atomic<bool> cancelled{false};
 
   Impl(std::string name_, ReaderOptions options_) : name(std::move(name_)), options(std::move(options_)) {
     options.batch_messages = std::max<std::size_t>(options.batch_messages, 1);
@@ -131,6 +144,10 @@ struct [[gnu::visibility("hidden")]] Reader::Impl {
   void set_filter(const Filter& f);
   void open();
   void open_chunk(input::InputFormat used, input::Content content);
+  void open_live(const input::InputSpec& spec);
+  void step_live_stream();
+  void step_live_udp();
+  bool cancel_seen() const noexcept { return cancelled.load(std::memory_order_relaxed); }
   void step_stream();
   void step_chunk();
   void step_capture();
@@ -229,6 +246,87 @@ void Reader::Impl::open_chunk(input::InputFormat used, input::Content content) {
   released = begin;
 }
 
+void Reader::Impl::open_live(const input::InputSpec& spec) {
+  if (options.chunk_bytes > 0)
+    throw api::argument_error(name + ": not read in chunks: only a plain DLT file is (a live input is a stream)");
+  live = spec;
+  // The framing the command line uses: --format for TCP and serial (by default network and
+  // serial), network for UDP datagrams.
+  const dlt::StreamFormat framing = spec.kind == input::InputKind::Udp
+                                        ? dlt::StreamFormat::Network
+                                        : app::stream_format(input::resolve_format(spec, input_format(options.format)));
+  format = framing == dlt::StreamFormat::Serial    ? Format::serial
+           : framing == dlt::StreamFormat::Network ? Format::network
+                                                   : Format::file;
+  const dlt::Catalogue* catalogue = detail::Access::catalogue(options.catalogue);
+  if (spec.kind == input::InputKind::Udp) {
+    dissect::CaptureDecoder::Options decoder_options;
+    decoder_options.payload_text = false;
+    decoder_options.payload_gate = filter_sink.get();
+    decoder_options.catalogue = catalogue;
+    live_udp = std::make_unique<app::LiveUdp>(spec.udp, decoder_options, *head);
+    live_udp->start(nullptr);
+    return;
+  }
+  if (spec.kind == input::InputKind::Tcp) {
+    std::string why;
+    const int fd = app::connect_live_tcp(spec, why);
+    if (fd < 0) throw app::tcp_connect_error(spec, why);
+    live_fd = util::ScopedFd(fd);
+  } else {
+    const input::OpenedSerialPort opened = input::open_serial_port(spec.serial);
+    live_fd = util::ScopedFd(opened.fd);
+    if (opened.warning) live_warning = opened.warning->text;
+  }
+  live_stream = std::make_unique<app::LiveByteStream>(live_fd.get(), framing, 0, *head);
+  live_stream->framer().set_payload_gate(filter_sink.get());
+  live_stream->framer().set_catalogue(catalogue);
+}
+
+// A live byte stream: the first wait is bounded (app::kLiveWaitMs) and repeated until
+// messages came, the stream ended or the reader was cancelled; then the bytes already
+// there are read without waiting, up to a batch.
+void Reader::Impl::step_live_stream() {
+  using Status = input::LiveRead::Status;
+  for (;;) {
+    Status status = Status::Closed;  // a cancelled reader ends as a closed stream does
+    if (!cancel_seen()) status = live_stream->step(batch.size() > 0 ? 0 : app::kLiveWaitMs);
+    offset = live_stream->fed();
+    if (status == Status::Closed || status == Status::Failed) {
+      // A reset TCP connection ends the stream as a close does, as on the command line; a
+      // serial port's failure is its warning.
+      if (status == Status::Failed && live->kind == input::InputKind::Serial) {
+        const std::string stopped = app::serial_stopped(*live, live_stream->error());
+        if (!stopped.empty()) live_warning = stopped;
+      }
+      live_stream->finish();  // a partial packet at the end is a skip record
+      offset = live_stream->fed();
+      ended = true;
+      return;
+    }
+    if (batch.size() >= options.batch_messages || (status == Status::Idle && batch.size() > 0)) return;
+  }
+}
+
+// UDP: the receive thread queues datagrams; a step decodes what is queued, waiting while
+// nothing is. Cancelled, the receive thread stops and what it queued is decoded first.
+void Reader::Impl::step_live_udp() {
+  for (;;) {
+    if (cancel_seen()) live_udp->stop();
+    if (live_udp->poll() == 0) {
+      if (live_udp->drained()) {
+        live_udp->decoder().finish();
+        ended = true;
+        return;
+      }
+      if (batch.size() > 0) return;
+      app::LiveUdp::pause();
+    } else if (batch.size() >= options.batch_messages) {
+      return;
+    }
+  }
+}
+
 void Reader::Impl::release_before(std::uint64_t at) {
   if (at < released + kReleaseBytes) return;
   file->release_before(at);
@@ -312,14 +410,17 @@ void Reader::Impl::step_capture() {
 void Reader::Impl::step() {
   batch.clear();
   views.clear();
-  while (!ended && batch.size() == 0) {  // a step delivers at least one message, or ends
+  if (!live && cancel_seen()) ended = true;  // a file or memory ends at once; a live input below
+  while (!ended && batch.size() == 0) {      // a step delivers at least one message, or ends
     try {
       if (deferred) {
         const util::Error e = *deferred;
         deferred.reset();
         throw e;
       }
-      if (chunked) step_chunk();
+      if (live_stream) step_live_stream();
+      else if (live_udp) step_live_udp();
+      else if (chunked) step_chunk();
       else if (framer) step_stream();
       else if (decoder) step_capture();
       else ended = true;
@@ -352,12 +453,15 @@ Reader::Reader(const std::string& path, const Filter& filter, ReaderOptions opti
     check_options(impl_->options);
     impl_->set_filter(filter);
     const input::InputSpec spec = input::parse_input_argument(path);
-    if (spec.is_live())
-      throw util::input_uri_error(path, path + ": live inputs are not read by the library yet (use the command line)");
-    // Compressed data is read decompressed, as on the command line (input/decompressed_input.hpp).
+    if (spec.is_live()) {
+      impl_->open_live(spec);
+      return;
+    }
+    // Compressed data is read decompressed, as on the command line (input/decompressed_input.hpp);
+    // what is said about reading it names it as given, as there.
     impl_->file.emplace(input::open_sniffed(spec.kind == input::InputKind::Stdin ? "-" : spec.path,
                                             input_format(impl_->options.format),
-                                            compress::Limits{.max_ratio = impl_->options.max_ratio})
+                                            compress::Limits{.max_ratio = impl_->options.max_ratio}, path)
                             .file);
     impl_->open();
   } catch (...) {
@@ -401,7 +505,12 @@ Format Reader::format() const noexcept { return impl_ ? impl_->format : Format::
 std::uint64_t Reader::skipped_bytes() const noexcept { return impl_ ? impl_->batch.skipped_bytes() : 0; }
 std::uint64_t Reader::offset() const noexcept { return impl_ ? impl_->offset : 0; }
 
+void Reader::cancel() noexcept {
+  if (impl_) impl_->cancelled.store(true, std::memory_order_relaxed);
+}
+
 std::string Reader::warning() const {
+  if (impl_ && impl_->live) return impl_->ended ? impl_->live_warning : std::string();
   if (!impl_ || !impl_->ended || !impl_->framer) return {};
   const std::uint64_t skipped = impl_->batch.skipped_bytes();
   if (skipped == 0 || skipped != impl_->framer->fed()) return {};  // some bytes were messages

@@ -2,18 +2,15 @@
 
 #include <unistd.h>
 
-#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <optional>
 #include <thread>
 
-#include "aio/ring.hpp"
 #include "dissect/capture_decoder.hpp"
 #include "filter/filter_sink.hpp"
 #include "input/live_read.hpp"
 #include "input/serial_port.hpp"
-#include "input/tcp_connection.hpp"
 #include "input/udp_receiver.hpp"
 #include "pcap/capture_tap.hpp"
 #include "pcap/pcapng_writer.hpp"
@@ -30,12 +27,8 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr int kWaitMs = 100;  // longest wait before the loops look at the stop request again
 constexpr auto kTcpIdleEnd = std::chrono::seconds(5);
-constexpr int kTcpConnectTimeoutMs = 5000;
 constexpr auto kRetryPause = std::chrono::seconds(1);
-
-util::Timestamp pc_clock() { return {pcap::realtime_ns() / 1000, true}; }
 
 // Flushes the output when kLiveFlushSeconds have passed since the last flush.
 class FlushTimer {
@@ -54,37 +47,11 @@ class FlushTimer {
   SteadyClock::time_point next_;
 };
 
-// Gives every event of a byte stream the PC time at which its bytes arrived (spec §1.6:
-// network and serial data have no time of their own), or passes events on untouched when
-// `enabled` is false (a stream with storage headers).
-class PcClockStamp final : public dlt::FramerSink {
- public:
-  PcClockStamp(dlt::FramerSink& next, bool enabled) : next_(next), enabled_(enabled) {}
-  void set(util::Timestamp now) { now_ = now; }
-  void on_message(const dlt::Message& m) override {
-    if (!enabled_) return next_.on_message(m);
-    dlt::Message stamped = m;
-    stamped.time = now_;
-    next_.on_message(stamped);
-  }
-  void on_skip(const dlt::SkipRecord& s) override {
-    if (!enabled_) return next_.on_skip(s);
-    dlt::SkipRecord stamped = s;
-    stamped.time = now_;
-    next_.on_skip(stamped);
-  }
-
- private:
-  dlt::FramerSink& next_;
-  bool enabled_;
-  util::Timestamp now_;
-};
-
 // Sleeps up to `pause`, returning early on a stop request; the output keeps being flushed.
 void pause_for(SteadyClock::duration pause, FlushTimer& flush) {
   const auto until = SteadyClock::now() + pause;
   while (!util::stop_requested() && SteadyClock::now() < until) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(kWaitMs));
+    std::this_thread::sleep_for(std::chrono::milliseconds(kLiveWaitMs));
     flush.tick();
   }
 }
@@ -97,11 +64,8 @@ enum class StreamEnd { Closed, Idle, Failed, Stopped };
 StreamEnd pump_stream(int fd, dlt::StreamFormat format, std::uint64_t& offset,
                       std::optional<SteadyClock::duration> idle_end, Pipeline& pipeline, FlushTimer& flush,
                       int& error) {
-  dlt::Framer framer(format, offset);
-  framer.set_units(true);  // what one receive returned: where the sender's writes end, mostly
-  pipeline.attach(framer);
-  PcClockStamp stamp(pipeline.head(), format != dlt::StreamFormat::File);
-  std::vector<std::uint8_t> buffer(256u << 10);
+  LiveByteStream stream(fd, format, offset, pipeline.head());
+  pipeline.attach(stream.framer());
   auto last_data = SteadyClock::now();
   StreamEnd end;
   for (;;) {
@@ -109,16 +73,14 @@ StreamEnd pump_stream(int fd, dlt::StreamFormat format, std::uint64_t& offset,
       end = StreamEnd::Stopped;
       break;
     }
-    const input::LiveRead r = input::read_live(fd, buffer, kWaitMs);
-    if (r.status == input::LiveRead::Status::Data) {
+    const input::LiveRead::Status status = stream.step(kLiveWaitMs);
+    if (status == input::LiveRead::Status::Data) {
       last_data = SteadyClock::now();
-      stamp.set(pc_clock());
-      framer.feed({buffer.data(), r.bytes}, stamp);
-    } else if (r.status == input::LiveRead::Status::Closed) {
+    } else if (status == input::LiveRead::Status::Closed) {
       end = StreamEnd::Closed;
       break;
-    } else if (r.status == input::LiveRead::Status::Failed) {
-      error = r.error;
+    } else if (status == input::LiveRead::Status::Failed) {
+      error = stream.error();
       end = StreamEnd::Failed;
       break;
     } else if (idle_end && SteadyClock::now() - last_data >= *idle_end) {
@@ -127,9 +89,8 @@ StreamEnd pump_stream(int fd, dlt::StreamFormat format, std::uint64_t& offset,
     }
     flush.tick();
   }
-  stamp.set(pc_clock());
-  framer.finish(stamp);  // a partial packet at the end is a skip record (§4)
-  offset = framer.fed();
+  stream.finish();  // a partial packet at the end is a skip record (§4)
+  offset = stream.fed();
   return end;
 }
 
@@ -141,10 +102,11 @@ void print_diagnostic(Pipeline& pipeline, int diag_fd, const std::string& line) 
 // Connects with the retry budget of --retries (attempts = retries + 1; forever when
 // negative). Returns the socket, or -1 when every attempt failed (`why`: the last reason)
 // or a stop was requested.
-int connect_with_retries(const input::TcpEndpoint& endpoint, int retries, Pipeline& pipeline, int diag_fd,
-                         FlushTimer& flush, std::string& why) {
+int connect_with_retries(const input::InputSpec& spec, int retries, Pipeline& pipeline, int diag_fd, FlushTimer& flush,
+                         std::string& why) {
+  const input::TcpEndpoint& endpoint = spec.tcp;
   for (long attempt = 0;; ++attempt) {
-    const int fd = input::connect_tcp(endpoint, kTcpConnectTimeoutMs, why);
+    const int fd = connect_live_tcp(spec, why);
     if (fd >= 0 || util::stop_requested()) return fd;
     if (retries >= 0 && attempt >= retries) return -1;
     print_diagnostic(pipeline, diag_fd,
@@ -161,12 +123,12 @@ void decode_tcp(const input::InputSpec& spec, dlt::StreamFormat framing, const D
   bool connected = false;
   for (;;) {
     std::string why;
-    const int fd = connect_with_retries(spec.tcp, config.retries, pipeline, diag_fd, flush, why);
+    const int fd = connect_with_retries(spec, config.retries, pipeline, diag_fd, flush, why);
     if (fd < 0) {
       if (util::stop_requested()) return;
-      const std::string message = "Couldn't connect to the stream end-point " + spec.tcp.name() + " (" + why + ").";
-      if (!connected) throw util::input_error(spec.argument, message);
-      print_diagnostic(pipeline, diag_fd, message);  // the recording ends here, complete
+      const util::Error failure = tcp_connect_error(spec, why);
+      if (!connected) throw failure;
+      print_diagnostic(pipeline, diag_fd, failure.what());  // the recording ends here, complete
       return;
     }
     connected = true;
@@ -185,8 +147,10 @@ void decode_serial(const input::InputSpec& spec, dlt::StreamFormat framing, Pipe
   std::uint64_t offset = 0;
   int error = 0;
   const StreamEnd end = pump_stream(port.get(), framing, offset, std::nullopt, pipeline, flush, error);
-  if (end == StreamEnd::Failed && error != EIO)  // EIO: the device went away (unplugged, pty closed)
-    util::write_all(diag_fd, util::with_os_reason("Serial port " + spec.serial.port + " stopped", error) + "\n");
+  if (end == StreamEnd::Failed) {
+    const std::string stopped = serial_stopped(spec, error);
+    if (!stopped.empty()) util::write_all(diag_fd, stopped + "\n");
+  }
 }
 
 // The --capture file: raw IPv4 datagrams as received, one interface.
@@ -200,87 +164,46 @@ struct CaptureFile {
   ~CaptureFile() { ::close(fd); }
 };
 
-// The receive thread: receiver → (capture tap →) ring, until asked to stop; it also
-// flushes the capture file every kLiveFlushSeconds. The ring is closed on the way out, so
-// the decoder drains it and ends.
-class ReceiveThread {
- public:
-  ReceiveThread(input::UdpReceiver& receiver, aio::Aio& first_stage, aio::Ring& ring)
-      : thread_([this, &receiver, &first_stage, &ring] {
-          auto next_flush = SteadyClock::now() + std::chrono::seconds(kLiveFlushSeconds);
-          while (!stop_.load(std::memory_order_relaxed) && !util::stop_requested()) {
-            receiver.receive(first_stage, kWaitMs);
-            if (SteadyClock::now() >= next_flush) {  // the capture file's writer lives on this thread
-              first_stage.send({}, nullptr, true);
-              next_flush = SteadyClock::now() + std::chrono::seconds(kLiveFlushSeconds);
-            }
-          }
-          ring.close();
-        }) {}
-  ~ReceiveThread() { stop(); }
-  void stop() {
-    stop_.store(true, std::memory_order_relaxed);
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
 void decode_udp(const input::InputSpec& spec, const DumpConfig& config, Pipeline& pipeline, int diag_fd) {
-  const input::UdpEndpoint& endpoint = spec.udp;
-  input::UdpReceiver receiver({endpoint.address, endpoint.port, endpoint.bind_to});
-  std::optional<CaptureFile> capture;
-  if (!config.capture.empty()) capture.emplace(config.capture, config.force, spec.argument);
-
-  aio::Ring::Options ring_options;
-  ring_options.slots = 1u << 16;
-  ring_options.bytes = 128u << 20;  // ≈ 2 s of a saturated 1 Gbit/s link
-  ring_options.mode = aio::Ring::Mode::Live;
-  aio::Ring ring(ring_options);
-  std::optional<pcap::CaptureTap> tap;
-  if (capture) tap.emplace(&ring, capture->writer, 0, aio::Direction::Inbound);
-
   dissect::CaptureDecoder::Options options;
-  options.udp_ports = {receiver.port()};
-  options.capture_minimum = false;
   options.payload_gate = pipeline.gate();
   options.payload_text = pipeline.payload_text();
   options.catalogue = pipeline.catalogue;
-  dissect::CaptureDecoder decoder(options, pipeline.head());
+  std::optional<CaptureFile> capture;  // before `udp`: its receive thread writes it
+  LiveUdp udp(spec.udp, options, pipeline.head());
+  if (!config.capture.empty()) capture.emplace(config.capture, config.force, spec.argument);
+  udp.start(capture ? &capture->writer : nullptr);
   FlushTimer flush(pipeline.sink);
   bool max_count_reached = false;
-  {
-    ReceiveThread receive(receiver, tap ? static_cast<aio::Aio&>(*tap) : ring, ring);
-    try {
-      for (;;) {
-        // What the output throws passes through the poll; leaving this scope stops the
-        // receive thread first.
-        const std::size_t n = ring.poll(decoder);
-        if (n == 0) {
-          if (ring.drained()) break;
-          std::this_thread::sleep_for(std::chrono::microseconds(200));
-        }
-        flush.tick();
+  try {
+    for (;;) {
+      // What the output throws passes through the poll; the receive thread is stopped
+      // below, or by LiveUdp's destructor.
+      const std::size_t n = udp.poll();
+      if (n == 0) {
+        if (udp.drained()) break;
+        LiveUdp::pause();
       }
-    } catch (const filter::MaxCountReached&) {
-      // -m: the input ends here, but its report and --capture file end as at a stop (the
-      // open flows are not flushed: their lines would come after the last match).
-      max_count_reached = true;
+      flush.tick();
     }
+  } catch (const filter::MaxCountReached&) {
+    // -m: the input ends here, but its report and --capture file end as at a stop (the
+    // open flows are not flushed: their lines would come after the last match).
+    max_count_reached = true;
   }
-  if (!max_count_reached) decoder.finish();
+  udp.stop();
+  if (!max_count_reached) udp.decoder().finish();
 
+  const input::UdpReceiver& receiver = udp.receiver();
   std::string report = spec.udp.name() + ": " + std::to_string(receiver.datagrams()) + " datagrams received, " +
                        std::to_string(receiver.kernel_drops()) + " dropped by the kernel, " +
-                       std::to_string(ring.overruns()) + " dropped by dltdump";
-  if (const dissect::CaptureLosses losses = decoder.losses(); losses.any()) report += "; " + losses.text();
+                       std::to_string(udp.ring().overruns()) + " dropped by dltdump";
+  if (const dissect::CaptureLosses losses = udp.decoder().losses(); losses.any()) report += "; " + losses.text();
   util::write_all(diag_fd, report + "\n");
   if (capture) {
     capture->writer.count_os_dropped(0, receiver.kernel_drops());
-    capture->writer.count_dropped(0, ring.overruns());
-    if (tap->capture_errors() > 0) throw util::output_error(config.capture, tap->error());
+    capture->writer.count_dropped(0, udp.ring().overruns());
+    if (udp.tap()->capture_errors() > 0) throw util::output_error(config.capture, udp.tap()->error());
     capture->writer.close(pcap::realtime_ns());
   }
 }

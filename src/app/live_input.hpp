@@ -15,12 +15,11 @@
 //     everything received is decoded and written, files are closed whole.
 #pragma once
 
+#include "app/live_stream.hpp"
 #include "app/pipeline.hpp"
 #include "input/input_spec.hpp"
 
 namespace dltdump::app {
-
-inline constexpr int kLiveFlushSeconds = 5;
 
 // Decodes the live input `spec` into `pipeline`; a TCP or serial stream is framed as
 // `framing` (--format; by default network for TCP, serial for serial ports), and its lines

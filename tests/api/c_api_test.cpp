@@ -4,12 +4,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "dlt/packet_builder.hpp"
+#include "input/live_peers.hpp"
 
 using dltdump::test::Bytes;
 
@@ -165,5 +168,49 @@ TEST(CApi, WritesAFile) {
   EXPECT_NE(std::string(dltdump_last_error()).find("/dev/full"), std::string::npos) << dltdump_last_error();
   EXPECT_EQ(dltdump_writer_close(w), DLTDUMP_ERROR_OUTPUT);  // not forgotten
   dltdump_writer_free(w);
+  dltdump_reader_free(r);
+}
+
+// Live inputs through the C API: a TCP stream read to its end, a refused connection as a
+// status naming the URI, a UDP reader cancelled from another thread.
+TEST(CApi, LiveInputs) {
+  using namespace std::chrono_literals;
+  dltdump::test::TcpServer server;
+  dltdump::test::PacketSpec s;
+  s.noar = 1;
+  const Bytes stream = dltdump::test::cat({dltdump::test::packet(s, dltdump::test::arg_string("one", false)),
+                                           dltdump::test::packet(s, dltdump::test::arg_string("two", false))});
+  std::thread peer([&] {
+    const int c = server.accept_one();
+    dltdump::test::send_all(c, stream);
+    ::close(c);
+  });
+  dltdump_reader* r = nullptr;
+  ASSERT_EQ(dltdump_reader_open(server.uri().c_str(), nullptr, nullptr, 0, &r), DLTDUMP_OK) << dltdump_last_error();
+  std::vector<std::string> seen;
+  const dltdump_message* m = nullptr;
+  char text[16];
+  while (dltdump_reader_next(r, &m) == DLTDUMP_OK) {
+    dltdump_message_text(m, text, sizeof text);
+    seen.emplace_back(text);
+  }
+  dltdump_reader_free(r);
+  peer.join();
+  EXPECT_EQ(seen, (std::vector<std::string>{"one", "two"}));
+
+  server.close_listener();  // nobody listens on its port now
+  EXPECT_EQ(dltdump_reader_open(server.uri().c_str(), nullptr, nullptr, 0, &r), DLTDUMP_ERROR_INPUT);
+  EXPECT_EQ(std::string(dltdump_last_error()),
+            "Couldn't connect to the stream end-point " + server.uri() + " (Connection refused).");
+
+  const std::string udp = "udp://127.0.0.1:" + std::to_string(dltdump::test::unused_port(SOCK_DGRAM));
+  ASSERT_EQ(dltdump_reader_open(udp.c_str(), nullptr, nullptr, 0, &r), DLTDUMP_OK) << dltdump_last_error();
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(100ms);
+    dltdump_reader_cancel(r);
+  });
+  EXPECT_EQ(dltdump_reader_next(r, &m), DLTDUMP_END);
+  canceller.join();
+  dltdump_reader_cancel(nullptr);  // does nothing
   dltdump_reader_free(r);
 }

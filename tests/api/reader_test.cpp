@@ -4,16 +4,20 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "dlt/packet_builder.hpp"
 #include "frame_builder.hpp"
+#include "input/live_peers.hpp"
 #include "pcap/pcap_test_util.hpp"
 
 using dltdump::test::Bytes;
@@ -199,6 +203,22 @@ TEST(ApiReader, RefusesAnArchive) {
     EXPECT_EQ(e->kind(), dltdump::Error::Kind::input);
     EXPECT_EQ(e->input(), tar);
     EXPECT_TRUE(mentions(*e, "a tar archive"));
+  }
+  std::remove(tar.c_str());
+}
+
+// What is said about reading an input names it as it was given, as the command line does
+// (docs/manual.md), not by the absolute path made of it: here with a `./` the path keeps.
+TEST(ApiReader, NamesAnInputAsGiven) {
+  const Bytes file = sample_file();
+  dltdump::testing::TempFile temp(file);
+  const std::string tar = temp.path + ".tar";
+  ASSERT_EQ(std::system(("tar -cf '" + tar + "' -C / '" + temp.path.substr(1) + "'").c_str()), 0);
+  const std::size_t slash = tar.rfind('/');
+  const std::string given = tar.substr(0, slash) + "/." + tar.substr(slash);
+  if (const auto e = error_of([&] { dltdump::Reader r(given); })) {
+    EXPECT_EQ(e->input(), given);
+    EXPECT_TRUE(mentions(*e, given + ": a tar archive"));
   }
   std::remove(tar.c_str());
 }
@@ -593,4 +613,193 @@ TEST(ApiReader, NonVerboseArgumentCount) {
   EXPECT_EQ(batch[0].message_id(), 7u);
   EXPECT_EQ(batch[0].argument_count(), 1);
   EXPECT_EQ(batch[0].level(), dltdump::Level::info);
+}
+
+// Live inputs (tcp://, udp://): the command line's own live steps behind next_batch().
+namespace {
+
+using namespace std::chrono_literals;
+
+// `count` network-format messages (no storage header), APP1 and APP2 in turn, `msg <i>`.
+Bytes network_messages(int count) {
+  Bytes out;
+  for (int i = 0; i < count; ++i) {
+    PacketSpec s;
+    s.counter = static_cast<std::uint8_t>(i);
+    s.noar = 1;
+    s.app = i % 2 ? "APP1" : "APP2";
+    const Bytes m = dltdump::test::packet(s, dltdump::test::arg_string("msg " + std::to_string(i), false));
+    out.insert(out.end(), m.begin(), m.end());
+  }
+  return out;
+}
+
+std::vector<std::string> network_texts(const Bytes& bytes, const dltdump::Filter& filter = {}) {
+  dltdump::ReaderOptions options;
+  options.format = dltdump::Format::network;
+  auto reader = dltdump::Reader::from_memory(bytes, filter, options);
+  return texts(reader);
+}
+
+// Cancels `reader` after `after` unless told to stop first: a test that waits for data
+// which never comes ends instead of hanging.
+class Watchdog {
+ public:
+  Watchdog(dltdump::Reader& reader, std::chrono::milliseconds after)
+      : thread_([this, &reader, after] {
+          const auto until = std::chrono::steady_clock::now() + after;
+          while (!done_.load() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(10ms);
+          if (!done_.load()) {
+            fired_.store(true);
+            reader.cancel();
+          }
+        }) {}
+  ~Watchdog() {
+    done_.store(true);
+    thread_.join();
+  }
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+  bool fired() const { return fired_.load(); }
+
+ private:
+  std::atomic<bool> done_{false}, fired_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+// A TCP stream is read until the peer closes it: every message, in order, with the PC
+// clock as its time, a filter applied, a message cut across two sends whole.
+TEST(ApiLive, TcpStreamEndsWhenThePeerCloses) {
+  dltdump::test::TcpServer server;
+  const Bytes data = network_messages(300);
+  std::thread peer([&] {
+    const int c = server.accept_one();
+    dltdump::test::send_all(c, Bytes(data.begin(), data.begin() + 1001));  // a message cut across two sends
+    std::this_thread::sleep_for(50ms);
+    dltdump::test::send_all(c, Bytes(data.begin() + 1001, data.end()));
+    ::close(c);
+  });
+  const auto before = std::chrono::system_clock::now();
+  dltdump::Reader reader(server.uri());
+  EXPECT_EQ(reader.name(), server.uri());
+  EXPECT_EQ(reader.format(), dltdump::Format::network);
+  std::vector<std::string> seen;
+  for (const dltdump::Message& m : reader) {
+    seen.push_back(m.text());
+    EXPECT_TRUE(m.has_time());
+    EXPECT_GE(m.time(), std::chrono::time_point_cast<std::chrono::microseconds>(before));
+  }
+  peer.join();
+  EXPECT_EQ(seen, network_texts(data));
+  EXPECT_EQ(reader.offset(), data.size());
+  EXPECT_EQ(reader.skipped_bytes(), 0u);
+  EXPECT_EQ(reader.warning(), "");
+
+  std::thread peer2([&] {
+    const int c = server.accept_one();
+    dltdump::test::send_all(c, data);
+    ::close(c);
+  });
+  dltdump::Reader filtered(server.uri(), dltdump::Filter{}.appid("APP1"));
+  EXPECT_EQ(texts(filtered), network_texts(data, dltdump::Filter{}.appid("APP1")));
+  peer2.join();
+}
+
+// UDP datagrams to 127.0.0.1: each sender's datagrams are one stream (a message cut in two
+// datagrams is whole); the reader receives until cancelled.
+TEST(ApiLive, UdpDatagramsToLoopback) {
+  const std::uint16_t port = dltdump::test::unused_port(SOCK_DGRAM);
+  const std::string uri = "udp://127.0.0.1:" + std::to_string(port);
+  dltdump::Reader reader(uri);  // bound here: datagrams sent from now on are received
+  EXPECT_EQ(reader.format(), dltdump::Format::network);
+  const Bytes data = network_messages(200);
+  std::thread sender([&] { dltdump::test::send_udp(data, port, 1, 20000); });
+  std::vector<std::string> seen;
+  {
+    Watchdog watchdog(reader, 20s);
+    while (seen.size() < 200) {
+      const auto batch = reader.next_batch();
+      if (batch.empty()) break;
+      for (const dltdump::Message& m : batch) {
+        seen.push_back(m.text());
+        EXPECT_TRUE(m.has_time());
+      }
+    }
+    EXPECT_FALSE(watchdog.fired());
+  }
+  sender.join();
+  EXPECT_EQ(seen, network_texts(data));
+  reader.cancel();
+  EXPECT_TRUE(reader.next_batch().empty());
+  EXPECT_TRUE(reader.next_batch().empty());
+}
+
+// cancel() from another thread ends a step blocked on a quiet TCP stream: what came is
+// delivered, a partial packet at the end is skipped as at a stream's end, no Error.
+TEST(ApiLive, CancelFromAnotherThreadEndsABlockedStep) {
+  dltdump::test::TcpServer server;
+  const Bytes data = network_messages(10);
+  std::atomic<bool> release{false};
+  std::thread peer([&] {
+    const int c = server.accept_one();
+    dltdump::test::send_all(c, Bytes(data.begin(), data.end() - 5));  // the last message is cut
+    while (!release.load()) std::this_thread::sleep_for(10ms);        // and the stream stays open
+    ::close(c);
+  });
+  dltdump::Reader reader(server.uri());
+  const auto start = std::chrono::steady_clock::now();
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(300ms);
+    reader.cancel();
+  });
+  // The network framer may hold the first packets until later ones confirm the stream, so
+  // the messages come by the end at the latest; the steps block until the cancel.
+  std::vector<std::string> seen;
+  for (const dltdump::Message& m : reader) seen.push_back(m.text());
+  const auto waited = std::chrono::steady_clock::now() - start;
+  canceller.join();
+  EXPECT_EQ(seen, network_texts(Bytes(data.begin(), data.end() - data.size() / 10)));
+  EXPECT_GE(waited, 250ms);
+  EXPECT_LT(waited, 5s);
+  EXPECT_EQ(reader.skipped_bytes(), data.size() / 10 - 5);  // what came of the last message
+  EXPECT_TRUE(reader.next_batch().empty());                 // and stays at its end
+  release.store(true);
+  peer.join();
+
+  // A UDP reader with nothing to receive, likewise.
+  dltdump::Reader udp("udp://127.0.0.1:" + std::to_string(dltdump::test::unused_port(SOCK_DGRAM)));
+  std::thread canceller2([&] {
+    std::this_thread::sleep_for(100ms);
+    udp.cancel();
+  });
+  EXPECT_TRUE(udp.next_batch().empty());
+  canceller2.join();
+  // A file's reader cancelled before its first step gives nothing.
+  const Bytes file = sample_file();
+  auto memory = dltdump::Reader::from_memory(file);
+  memory.cancel();
+  EXPECT_TRUE(memory.next_batch().empty());
+}
+
+// A refused connection is one Error, of the input as given, with the command line's line.
+TEST(ApiLive, ARefusedConnectionIsOneErrorNamingTheUri) {
+  const std::string uri = "tcp://127.0.0.1:" + std::to_string(dltdump::test::unused_port(SOCK_STREAM));
+  if (const auto e = error_of([&] { dltdump::Reader r(uri); })) {
+    EXPECT_EQ(e->kind(), dltdump::Error::Kind::input);
+    EXPECT_EQ(e->input(), uri);
+    EXPECT_FALSE(e->offset().has_value());
+    EXPECT_EQ(std::string(e->what()), "Couldn't connect to the stream end-point " + uri + " (Connection refused).");
+  }
+  // A URI the command line refuses is refused the same way; chunks of a stream are refused.
+  if (const auto e = error_of([] { dltdump::Reader r("tcp://host/path"); })) {
+    EXPECT_EQ(e->kind(), dltdump::Error::Kind::input);
+    EXPECT_EQ(e->input(), "tcp://host/path");
+  }
+  dltdump::ReaderOptions chunked;
+  chunked.chunk_bytes = 1 << 20;
+  if (const auto e = error_of([&] { dltdump::Reader r(uri, {}, chunked); })) {
+    EXPECT_EQ(e->kind(), dltdump::Error::Kind::argument);
+  }
 }

@@ -23,6 +23,7 @@
 
 #include "cli/options.hpp"
 #include "dlt/packet_builder.hpp"
+#include "input/live_peers.hpp"
 #include "output/temp_dir.hpp"
 #include "util/stop_signal.hpp"
 
@@ -89,59 +90,6 @@ std::string decoded(const Bytes& bytes, const std::string& format) {
   std::ofstream(dir / "in.bin", std::ios::binary)
       .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   return run_dump({"--format=" + format, dir / "in.bin"}).out;
-}
-
-bool send_all(int fd, const Bytes& b) {
-  std::size_t done = 0;
-  while (done < b.size()) {
-    const ssize_t n = ::send(fd, b.data() + done, b.size() - done, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-// A listening socket on 127.0.0.1 and an ephemeral port.
-class TcpServer {
- public:
-  TcpServer() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    const int on = 1;
-    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(fd_, 4);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-  }
-  ~TcpServer() { close_listener(); }
-  std::uint16_t port() const { return port_; }
-  std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
-  int accept_one() { return ::accept(fd_, nullptr, nullptr); }
-  void close_listener() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
-};
-
-// A local port nobody listens on (bound, then released).
-std::uint16_t unused_port(int type) {
-  const int fd = ::socket(AF_INET, type, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
 }
 
 TEST(LiveTcp, StreamEndsWhenThePeerCloses) {
@@ -308,29 +256,6 @@ TEST(LiveSerial, AMissingPortIsNotProcessed) {
   const DumpResult r = run_dump({"ser:/dev/does-not-exist,115200,8,N,1"});
   EXPECT_EQ(r.code, 3);
   EXPECT_EQ(r.out, "Couldn't open serial port /dev/does-not-exist (No such file or directory)\n");
-}
-
-// Sends `stream` message by message from `senders` sockets, each message cut in two
-// datagrams of its sender, at about `rate` datagrams per second.
-void send_udp(const Bytes& stream, std::uint16_t port, int senders, int rate) {
-  std::vector<int> fds;
-  for (int i = 0; i < senders; ++i) fds.push_back(::socket(AF_INET, SOCK_DGRAM, 0));
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(port);
-  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const auto start = std::chrono::steady_clock::now();
-  std::size_t at = 0, sent = 0;
-  for (int k = 0; at < stream.size(); ++k) {
-    const std::size_t len = static_cast<std::size_t>(stream[at + 2]) << 8 | stream[at + 3];
-    const int fd = fds[static_cast<std::size_t>(k % senders)];
-    for (const auto& [from, n] : {std::pair{at, len / 2}, std::pair{at + len / 2, len - len / 2}}) {
-      ::sendto(fd, stream.data() + from, n, 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
-      if (++sent % 16 == 0) std::this_thread::sleep_until(start + sent * 1s / rate);
-    }
-    at += len;
-  }
-  for (int fd : fds) ::close(fd);
 }
 
 TEST(LiveUdp, TwoSendersSplitMessagesAndTheCaptureReplaysToTheSameLines) {
