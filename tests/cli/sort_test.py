@@ -170,15 +170,15 @@ check(code == 0 and sorted(os.listdir(out_dir)) == sorted(names) and
       b"".join(written) == run("--lifecycle=%d" % n, *parts)[1],
       "--lifecycle=%d -o %%FILE%%.txt without --sort: each input's lines in its own file (%r)" %
       (n, sorted(os.listdir(out_dir))))
-# An input refused at its opening (an archive: read side by side it cannot be) is no input
-# of the output: no count line for it, as a run without --lifecycle shows none for a
-# missing file. Its lifecycles are not counted either: N is the one of the other inputs.
+# An input refused at its opening (an archive: read side by side it cannot be) counts 0, as
+# every input that fails does under -c (a missing file too), in its place among the inputs.
+# Its lifecycles are not counted: N is the one of the other inputs.
 archive = os.path.join(work, "parts.zip")
 subprocess.run(["zip", "-q", "-j", archive, parts[0]], check=True)
 alone = run("-c", "--lifecycle=1", parts[1])[1].decode().strip()  # one input: no name
 code, out, err = run("-c", "--lifecycle=1", archive, parts[1])
-check(code == 4 and out.decode() == "%s:%s\n" % (parts[1], alone) and int(alone) > 0 and b"a zip archive" in err and err.count(b"\n") == 1,
-      "-c --lifecycle=1 with an archive: the archive refused in one line, no count for it (%d %r %r)" %
+check(code == 4 and out.decode() == "%s:0\n%s:%s\n" % (archive, parts[1], alone) and int(alone) > 0 and b"a zip archive" in err and err.count(b"\n") == 1,
+      "-c --lifecycle=1 with an archive: the archive refused in one line, its count 0 (%d %r %r)" %
       (code, out, err))
 code, out, err = run("--stats=json", "--lifecycle=%d" % n, *parts)
 rows = [r["input"] for r in json.loads(out)["inputs"]]
