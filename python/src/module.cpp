@@ -162,6 +162,7 @@ class Messages {
       }
       if (failed) {
         batch_ = {};
+        index_ = 0;  // the next call is at the (empty) batch's end: StopIteration, no read
         skipped_ = reader_->skipped_bytes();
         reader_.reset();  // at its end after an Error
         std::rethrow_exception(failed);

@@ -169,6 +169,30 @@ def test_errors():
     assert e.value.kind == "fibex"
 
 
+def test_an_input_failing_part_way_ends_and_the_reading_goes_on(mixed, network, work):
+    # A new user's finding: iterating again after an Error from a step read the dropped
+    # batch (a segmentation fault). The input is at its end after its Error; the reading
+    # goes on with the next input.
+    import gzip
+    with open(mixed, "rb") as f:
+        packed = gzip.compress(f.read())
+    cut = os.path.join(work, "cut-part-way.dlt.gz")
+    with open(cut, "wb") as f:
+        f.write(packed[:len(packed) // 2])
+    r = dltdump.open([cut, network])
+    first = []
+    with pytest.raises(dltdump.Error) as e:
+        for m in r:
+            first.append(m.position)
+    assert e.value.input == cut and len(first) > 100
+    rest = [(m.input, m.position) for m in r]  # again: no crash, the next input
+    assert rest == [(r_["input"], r_["position"]) for r_ in cli_messages(network)]
+    single = dltdump.open(cut)
+    with pytest.raises(dltdump.Error):
+        list(single)
+    assert list(single) == [] and list(single) == []
+
+
 def test_error_text_is_the_command_lines_escaped_line(work):
     """A name with control bytes: the message is the line the command line prints (ESC and
     the like as \\xHH), not the raw bytes; a NUL does not cut it."""
