@@ -21,9 +21,11 @@
 // are created as on the command line: with the first message (a Writer closed without a
 // message creates no file); an existing file is refused unless WriterOptions::overwrite
 // (-f); a name the command line refuses (`*.pcap`, `*.json`, a compressed PCAP-NG, ...)
-// is refused when the Writer is made. Unlike the command line, a Writer does not know the
-// inputs being read: overwriting a file a Reader reads cuts that input (the Reader ends
-// with an input Error).
+// is refused when the Writer is made. A Writer knows the inputs being read only as
+// WriterOptions::inputs names them (the command line's -o never writes over an input):
+// overwriting a file a Reader reads that is not named there cuts that input (the Reader
+// ends with an input Error). writes() tells whether a name is the Writer's own file, which
+// a Reader must not read (it would read what is being written).
 //
 // close() writes what is buffered and closes the file. When it returns, every byte has
 // been handed to the system (write(2) until done; no fsync: a device's failure after that
@@ -41,6 +43,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "dltdump/export.hpp"
 #include "dltdump/message.hpp"
@@ -58,6 +61,11 @@ struct WriterOptions {
   // DLT, PCAP-NG, JSON Lines, CSV), or what the name says. Another choice: Error (argument).
   OutputFormat format = OutputFormat::automatic;
   bool overwrite = false;  // -f: an existing file is truncated (else refused: Error output)
+  // Files never to be written, even with `overwrite` (the inputs being read): the Writer's
+  // file being one of them is Error (output) "Not overwriting the input file ...", at the
+  // first message. Files are told apart by identity (links, other spellings of a name);
+  // one that does not exist when the Writer is made is not known.
+  std::vector<std::string> inputs;
 };
 
 class DLTDUMP_API Writer {
@@ -81,6 +89,11 @@ class DLTDUMP_API Writer {
   std::uint64_t write_all(Reader& reader);
   // See the top. Once closed, write() throws Error (argument).
   void close();
+
+  // Whether `path` names the file this Writer has created and not yet closed (by identity:
+  // a link, another spelling): reading it would read what is being written. False before
+  // the first message, after close() and for a name that does not exist.
+  bool writes(const std::string& path) const;
 
   const std::string& path() const noexcept;
   OutputFormat format() const noexcept;     // what the file holds (never automatic)

@@ -427,6 +427,7 @@ PYBIND11_MODULE(_dltdump, m) {
          const std::optional<Catalogue>& catalogue, Format format, const std::string& records, bool overwrite) {
         WriterOptions options;
         options.overwrite = overwrite;
+        options.inputs = paths;  // never written over, as -o never writes over an input
         if (records == "text") options.format = OutputFormat::text;
         else if (records == "json") options.format = OutputFormat::json;
         else if (records == "csv") options.format = OutputFormat::csv;
@@ -437,6 +438,11 @@ PYBIND11_MODULE(_dltdump, m) {
         Writer w(output, options);
         std::uint64_t n = 0;
         for (const std::string& path : paths) {
+          // A later input that is the file being written (it did not exist before): the
+          // command line's refusal, not a read of its own output.
+          if (w.writes(path))
+            throw Error(Error::Kind::input, path, std::nullopt,
+                        "Not reading " + path + ": it is the output file of this write");
           Reader r(path, filter, reader_options(catalogue, format));
           n += w.write_all(r);
         }

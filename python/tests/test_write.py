@@ -75,9 +75,39 @@ def test_refusals(work, mixed):
     with pytest.raises(dltdump.Error) as e:
         dltdump.write(mixed, os.path.join(work, "x.txt"), out="xml")
     assert e.value.kind == "argument"
-    with pytest.raises(dltdump.Error) as e:  # exists: overwrite=True (-f) truncates it
+    with pytest.raises(dltdump.Error) as e:  # an input: refused as -o refuses it
         dltdump.write(mixed, mixed)
+    assert e.value.kind == "output" and "Not overwriting the input file" in str(e.value)
+    exists = os.path.join(work, "exists.txt")
+    with open(exists, "w") as f:
+        f.write("x")
+    with pytest.raises(dltdump.Error) as e:  # exists: overwrite=True (-f) truncates it
+        dltdump.write(mixed, exists)
     assert e.value.kind == "output" and "already exists" in str(e.value)
+
+
+def test_never_over_an_input_nor_reading_its_own_output(work, mixed):
+    # A new user's findings: overwrite=True wrote over the input being read (it was cut),
+    # and a later input that was the file being written was read back.
+    victim = os.path.join(work, "victim.dlt")
+    with open(mixed, "rb") as f, open(victim, "wb") as g:
+        g.write(f.read())
+    before = read(victim)
+    link = os.path.join(work, "victim-link.dlt")
+    if os.path.lexists(link):
+        os.remove(link)
+    os.symlink(victim, link)
+    for output in (victim, link):
+        with pytest.raises(dltdump.Error) as e:
+            dltdump.write(victim, output, overwrite=True)
+        assert e.value.kind == "output" and "Not overwriting the input file" in str(e.value), str(e.value)
+        assert read(victim) == before
+    own = os.path.join(work, "own.dlt")
+    if os.path.exists(own):
+        os.remove(own)
+    with pytest.raises(dltdump.Error) as e:
+        dltdump.write([mixed, own], own)
+    assert e.value.kind == "input" and e.value.input == own and "output file" in str(e.value)
 
 
 def test_a_full_disk_is_an_error_naming_the_file(work, mixed):

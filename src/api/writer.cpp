@@ -12,6 +12,7 @@
 #include "api/api_error.hpp"
 #include "dltdump/reader.hpp"
 #include "output/output.hpp"
+#include "util/file_identity.hpp"
 
 namespace dltdump {
 
@@ -121,6 +122,8 @@ Writer::Writer(const std::string& path, WriterOptions options) : impl_(std::make
     output::OutputOptions o;
     o.name = name;
     o.force = options.overwrite;
+    for (const std::string& input : options.inputs)
+      if (const auto id = util::identity_of(input)) o.inputs.push_back(*id);
     o.text_format = dlt::LineFormatter::Options{false, style_of(impl_->format)};
     // A console name (`/dev/stdout`, `CON:`) is standard output, as on the command line.
     impl_->output = std::make_unique<output::Output>(o, STDOUT_FILENO);
@@ -175,6 +178,12 @@ void Writer::close() {
   if (!impl_->output) return;
   impl_->guarded([](output::LineOutput& out) { out.finish(); });
   impl_->output.reset();
+}
+
+bool Writer::writes(const std::string& path) const {
+  if (!impl_ || !impl_->output) return false;
+  const auto id = util::identity_of(path);
+  return id && impl_->output->lines().wrote(*id);
 }
 
 const std::string& Writer::path() const noexcept {

@@ -182,6 +182,43 @@ TEST_F(WriterOutputs, TheDestructorWritesAWriterNotClosed) {
   EXPECT_EQ(slurp(path), slurp(file_));
 }
 
+// WriterOptions::inputs are never written, even with overwrite (by identity: a link
+// too), and writes() names the Writer's own file while it is open.
+TEST_F(WriterOutputs, NeverOverAnInputAndItsOwnFileKnown) {
+  const std::string victim = *dir_ / "victim.dlt";
+  fs::copy_file(file_, victim, fs::copy_options::overwrite_existing);
+  const std::string link = *dir_ / "victim-link.dlt";
+  fs::remove(link);
+  fs::create_symlink(victim, link);
+  for (const std::string& output : {victim, link}) {
+    SCOPED_TRACE(output);
+    dltdump::WriterOptions options;
+    options.overwrite = true;
+    options.inputs = {victim};
+    dltdump::Reader r{victim};
+    dltdump::Writer w{output, options};
+    try {
+      w.write_all(r);
+      ADD_FAILURE() << "wrote over its input";
+    } catch (const dltdump::Error& e) {
+      EXPECT_EQ(e.kind(), dltdump::Error::Kind::output);
+      EXPECT_NE(std::string(e.what()).find("Not overwriting the input file"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(slurp(victim), slurp(file_));
+  }
+  const std::string own = *dir_ / "own.dlt";
+  fs::remove(own);
+  dltdump::Writer w{own};
+  EXPECT_FALSE(w.writes(own));  // not created before the first message
+  dltdump::Reader r{file_};
+  w.write_all(r);
+  EXPECT_TRUE(w.writes(own));
+  EXPECT_TRUE(w.writes(*dir_ / "./own.dlt"));  // another spelling
+  EXPECT_FALSE(w.writes(file_));
+  w.close();
+  EXPECT_FALSE(w.writes(own));
+}
+
 TEST(Writer, AFullDiskIsAnErrorNamingTheFile) {
   for (const char* format : {"text", "dlt"}) {
     SCOPED_TRACE(format);
