@@ -18,6 +18,7 @@
 #include "compress/decompressor.hpp"
 #include "util/error.hpp"
 #include "util/stop_signal.hpp"
+#include "util/value_text.hpp"
 
 namespace dltdump::compress {
 
@@ -78,18 +79,7 @@ std::string DecompressingSource::Shared::with_file_named(std::string advice) con
   static constexpr std::string_view kFile = "FILE";
   const std::size_t at = advice.find(kFile);
   if (at == std::string::npos || !raw.is_mapped() || name == "-" || name.empty()) return advice;
-  const bool plain = std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) ||
-           std::string_view("._/+-,=:@%").find(c) != std::string_view::npos;
-  });
-  std::string shown = name;
-  if (!plain || name.front() == '-') {  // quoted for a shell; a leading '-' reads as an option
-    shown = "'";
-    for (char c : name) shown += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    shown += "'";
-    if (name.front() == '-') shown = "./" + shown;
-  }
-  return advice.replace(at, kFile.size(), shown);
+  return advice.replace(at, kFile.size(), util::shell_word(name));
 }
 
 void DecompressingSource::Shared::fail(const std::string& what, const std::string& reason, bool bomb) const {

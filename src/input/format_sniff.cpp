@@ -8,6 +8,7 @@
 #include "dlt/packet.hpp"
 #include "pcap/pcap_reader.hpp"
 #include "pcap/pcapng_reader.hpp"
+#include "util/value_text.hpp"
 
 namespace dltdump::input {
 
@@ -214,13 +215,14 @@ std::string compressed_message(Content content, const std::string& name) {
            // Not `unzip -p x.zip | dltdump -`: these read no standard input, and a run that
            // does reads the members joined into one stream, in the first one's format.
            "extract it first (e.g. unzip -d DIR " +
-           (stdin_input ? "FILE" : name) + ") and name its files (-R DIR)";
+           (stdin_input ? "FILE" : util::shell_word(name)) + ") and name its files (-R DIR)";
   if (content == Content::Tar)
     return name +
            ": a tar archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, --follow "
            "or the library); "
-           "extract it first (e.g. tar -xf " +
-           (stdin_input ? std::string("FILE") : name) + ") and name its files";
+           // Into a folder of its own: `tar -xf` alone writes over files of the same names.
+           "extract it first (e.g. mkdir DIR && tar -xf " +
+           (stdin_input ? std::string("FILE") : util::shell_word(name)) + " -C DIR) and name its files (-R DIR)";
   const char* tool = content == Content::Gzip   ? "gzip"
                      : content == Content::Xz   ? "xz"
                      : content == Content::Zstd ? "zstd"

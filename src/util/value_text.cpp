@@ -1,5 +1,7 @@
 #include "util/value_text.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstring>
 
@@ -113,5 +115,20 @@ std::string printable(std::string_view s) { return printable_as(s, false); }
 std::string printable_line(std::string_view s) { return printable_as(s, true); }
 
 std::string quoted(std::string_view s) { return "'" + printable(s) + "'"; }
+
+std::string shell_word(std::string_view name) {
+  const bool plain = std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("._/+-,=:@%").find(c) != std::string_view::npos;
+  });
+  std::string word(name);
+  if (!plain) {
+    word = "'";
+    for (const char c : name) word += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    word += "'";
+  }
+  if (!name.empty() && name.front() == '-') word = "./" + word;
+  return word;
+}
 
 }  // namespace dltdump::util

@@ -38,4 +38,10 @@ std::string printable_line(std::string_view s);
 // printable(s) in single quotes: how a message names a value.
 std::string quoted(std::string_view s);
 
+// `name` (a file's, not empty) as one word of a POSIX shell command in a diagnostic's
+// advice: as it is when it holds only letters, digits and `._/+-,=:@%`, else in single
+// quotes (a `'` as `'\''`); a leading `-` gets `./` first, so no command reads it as an
+// option. Not printable(): the caller's line is.
+std::string shell_word(std::string_view name);
+
 }  // namespace dltdump::util

@@ -461,7 +461,7 @@ fi
 # --sort merges inputs it reads side by side: an archive is refused on one line.
 out=$("$DLTDUMP" --sort "$work/a.tar.gz" 2>&1); rc=$?
 expect_eq "--sort over an archive: exit 3, one line" \
-  "3:$work/a.tar.gz: a tar archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, --follow or the library); extract it first (e.g. tar -xf $work/a.tar.gz) and name its files" \
+  "3:$work/a.tar.gz: a tar archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, --follow or the library); extract it first (e.g. mkdir DIR && tar -xf $work/a.tar.gz -C DIR) and name its files (-R DIR)" \
   "$rc:$out"
 
 # A zip's refusal advises what these options can read (a new user's finding: it advised
@@ -471,6 +471,15 @@ expect_eq "--sort over a zip: exit 3, one line" \
   "3:$work/a.zip: a zip archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, --follow or the library); extract it first (e.g. unzip -d DIR $work/a.zip) and name its files (-R DIR)" \
   "$rc:$out"
 mkdir -p "$work/unzipped" && unzip -q -d "$work/unzipped" "$work/a.zip"
+# The advice names the archive as one shell word (a new user's finding: `my logs.zip` and
+# `-x.zip` made commands that fail): copied into a shell, it extracts the archive.
+mkdir -p "$work/odd" && cp "$work/a.zip" "$work/odd/my logs'.zip" && cp "$work/a.zip" "$work/odd/-x.zip"
+for name in "my logs'.zip" "-x.zip"; do
+  advice=$(cd "$work/odd" && "$DLTDUMP" --sort -- "$name" 2>&1 | sed -n 's/.*(e\.g\. \(unzip -d DIR [^)]*\)).*/\1/p')
+  rm -rf "$work/odd/DIR"
+  (cd "$work/odd" && eval "${advice/unzip/unzip -q}") && [ -n "$(ls "$work/odd/DIR")" ]
+  check "the zip advice for '$name' is a command that extracts it ($advice)" $?
+done
 "$DLTDUMP" --sort -R "$work/unzipped" > /dev/null 2> "$work/err"; rc=$?
 expect_eq "the advice works: --sort -R DIR reads the members (the text file said once)" \
   "0:$work/unzipped/notes.txt: no DLT message" "$rc:$(grep -o '^.*notes.txt: no DLT message' "$work/err")"
