@@ -252,6 +252,18 @@ def _paths(paths: Paths) -> list[bytes]:
     return [_os.fsencode(p) for p in paths]
 
 
+def _refuse_endless(files: list[bytes], what: str) -> None:
+    """A UDP input ends only when cancelled: a call that reads its inputs to their ends
+    (read_dataframe, write) would wait forever. Raises Error (argument) naming it."""
+    for name in files:
+        if name[:6].lower() == b"udp://":
+            e = _dltdump.error(
+                "argument", name, name + b": a UDP input ends only when cancelled; read it with dltdump.open() and "
+                b"Reading.cancel(), not " + what.encode())
+            e.input = _os.fsdecode(name)
+            raise e
+
+
 def open(paths: Paths, **filters: Any) -> Reading:  # noqa: A001 (as the built-in: a reading)
     """The messages of the inputs (one after the other, each in its order) that pass the filters.
 
@@ -300,8 +312,9 @@ class Reading(Iterator[Message]):
                 self._current = None
 
     def cancel(self) -> None:
-        """Ends the reading (thread-safe): the input being read ends at once (a live one
-        within 0.1 s, after what it received), and no further input is opened."""
+        """Ends the reading (thread-safe): the input being read ends at its next step (the
+        messages of the batch already decoded are still delivered; a live input's waiting
+        step returns within 0.1 s with what it received), and no further input is opened."""
         self._cancelled = True
         current = self._current
         if current is not None:
@@ -412,6 +425,7 @@ def read_dataframe(paths: Paths, *, text: bool = True, chunk: tuple[int, int] | 
     """
     f, catalogue, fmt = make_filter(**filters)
     files = _paths(paths)
+    _refuse_endless(files, "read_dataframe")
     if chunk is None:
         columns = _dltdump.read_columns(files, f, catalogue, fmt, text)
     else:
@@ -454,4 +468,6 @@ def write(paths: Paths, output: PathLike, *, out: str | None = None, overwrite: 
     if records is None:
         raise _dltdump.error("argument", "", f"dltdump.write: out {_quoted(out)} is none of text, json, csv")
     f, catalogue, fmt = make_filter(**filters)
-    return _dltdump.write(_paths(paths), _os.fsencode(output), f, catalogue, fmt, records, bool(overwrite))
+    files = _paths(paths)
+    _refuse_endless(files, "write")
+    return _dltdump.write(files, _os.fsencode(output), f, catalogue, fmt, records, bool(overwrite))

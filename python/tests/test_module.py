@@ -193,6 +193,18 @@ def test_an_input_failing_part_way_ends_and_the_reading_goes_on(mixed, network, 
     assert list(single) == [] and list(single) == []
 
 
+def test_read_dataframe_and_write_refuse_udp(work):
+    # A new user's finding: both waited forever on a UDP input (it ends only when cancelled).
+    for call in (lambda: dltdump.read_dataframe("udp://127.0.0.1:45999"),
+                 lambda: dltdump.write(["UDP://127.0.0.1:45998"], os.path.join(work, "never.dlt"))):
+        t = time.monotonic()
+        with pytest.raises(dltdump.Error) as e:
+            call()
+        assert e.value.kind == "argument" and "ends only when cancelled" in str(e.value)
+        assert time.monotonic() - t < 5
+    assert not os.path.exists(os.path.join(work, "never.dlt"))
+
+
 def test_error_text_is_the_command_lines_escaped_line(work):
     """A name with control bytes: the message is the line the command line prints (ESC and
     the like as \\xHH), not the raw bytes; a NUL does not cut it."""
