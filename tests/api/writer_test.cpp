@@ -70,6 +70,17 @@ std::uint64_t write_through(const std::string& input, const std::string& output,
   return n;
 }
 
+// Writing all of `r` through `w` must fail with an output Error whose text holds `words`.
+void expect_output_error(dltdump::Writer& w, dltdump::Reader& r, const std::string& words) {
+  try {
+    w.write_all(r);
+    ADD_FAILURE() << "written, not refused: " << words;
+  } catch (const dltdump::Error& e) {
+    EXPECT_EQ(e.kind(), dltdump::Error::Kind::output);
+    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+  }
+}
+
 std::string dltgen(const TempDir& dir, const std::string& name, const std::string& options) {
   const std::string path = dir / name;
   const std::string command = std::string(DLTGEN) + " " + options + " -o '" + path + "'";
@@ -197,13 +208,7 @@ TEST_F(WriterOutputs, NeverOverAnInputAndItsOwnFileKnown) {
     options.inputs = {victim};
     dltdump::Reader r{victim};
     dltdump::Writer w{output, options};
-    try {
-      w.write_all(r);
-      ADD_FAILURE() << "wrote over its input";
-    } catch (const dltdump::Error& e) {
-      EXPECT_EQ(e.kind(), dltdump::Error::Kind::output);
-      EXPECT_NE(std::string(e.what()).find("Not overwriting the input file"), std::string::npos) << e.what();
-    }
+    expect_output_error(w, r, "Not overwriting the input file");
     EXPECT_EQ(slurp(victim), slurp(file_));
   }
   const std::string own = *dir_ / "own.dlt";
@@ -283,13 +288,7 @@ TEST(Writer, ContractErrors) {
   {
     dltdump::Reader r{input};
     dltdump::Writer w{input};
-    try {
-      w.write_all(r);
-      FAIL() << "overwrote the existing file";
-    } catch (const dltdump::Error& e) {
-      EXPECT_EQ(e.kind(), dltdump::Error::Kind::output);
-      EXPECT_NE(std::string(e.what()).find("already exists"), std::string::npos) << e.what();
-    }
+    expect_output_error(w, r, "already exists");
   }
   // A message no Reader gave; a closed Writer; a moved-from one.
   dltdump::Writer w{dir / "a%CTR%.txt"};  // `%` is a character of the name
