@@ -29,9 +29,10 @@ class FilterFront {
 
   dlt::FramerSink& head() { return filter_ ? static_cast<dlt::FramerSink&>(*filter_) : next_; }
   const dlt::PayloadGate* gate() const { return filter_ ? &*filter_ : nullptr; }
-  // A new input begins (filter::FilterSink::begin_input: the -m count).
-  void begin_input() {
-    if (filter_) filter_->begin_input();
+  // A new input begins (filter::FilterSink::begin_input: the -m count; `name` as records
+  // name the input).
+  void begin_input(std::string_view name = {}) {
+    if (filter_) filter_->begin_input(name);
   }
   // Forgets the context held so far (filter::FilterSink::reset).
   void reset_context() {

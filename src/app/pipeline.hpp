@@ -30,7 +30,7 @@ struct Pipeline {
   // A new input begins: tells the output, and forgets the context of the previous input if
   // this one gets an output of its own (no line of one input is context in another's file).
   void begin_input(const output::LineOutput::Input& input) {
-    front.begin_input();
+    front.begin_input(input.record_name());
     if (output_per_input) front.reset_context();
     sink.begin_input(input);
   }

@@ -25,6 +25,22 @@ FilterSink::FilterSink(const Filter& filter, Context context, dlt::FramerSink& n
   ring_.reset(new std::uint8_t[ring_size_]);
 }
 
+void FilterSink::begin_input(std::string_view name) {
+  matches_ = 0;
+  stopping_ = counting_ && max_count_ == 0;
+  if (held_count_ == 0) {
+    earlier_names_.clear();  // no held line points to them
+  } else {
+    const std::string_view earlier = earlier_names_.emplace_back(input_);
+    for (std::size_t i = 0; i < held_count_; ++i) {
+      Held& h = held_[(held_first_ + i) % held_.size()];
+      std::string_view& input = h.is_skip ? h.skip.input : h.message.input;
+      if (input.empty()) input = earlier;
+    }
+  }
+  input_ = name;
+}
+
 dlt::PayloadGate::Need FilterSink::inverted_need(const dlt::Message& m) const {
   if (filter_.passes_nothing()) return Need::Nothing;  // --none is not inverted
   if (filter_.header_match(m)) {

@@ -32,7 +32,10 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "dlt/framer_sink.hpp"
@@ -72,13 +75,13 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
   bool looks_unparsed() const override { return droppable_ && filter_.may_reject_packets(); }
 
   // A new input begins: the -m count starts afresh (context carries on; see reset()).
-  void begin_input() {
-    matches_ = 0;
-    stopping_ = counting_ && max_count_ == 0;
-  }
+  // `name`: the input as records name it (dlt::Message::input); lines still held from the
+  // input before keep that one's name, since they may be released among this input's lines.
+  void begin_input(std::string_view name = {});
   // Forgets the held lines and the after-context count (a new output begins).
   void reset() {
     held_first_ = held_count_ = 0;
+    earlier_names_.clear();
     ring_head_ = ring_tail_ = ring_used_ = 0;
     after_left_ = 0;
     cut_ = false;
@@ -142,6 +145,9 @@ class FilterSink final : public dlt::FramerSink, public dlt::PayloadGate {
   std::uint32_t after_left_ = 0;
   bool cut_ = false;  // the byte bound dropped a held line since the last match
   std::uint64_t cut_windows_ = 0;
+  std::string input_;  // the current input's name (begin_input)
+  // Names of earlier inputs that held lines point to (a deque: its strings never move).
+  std::deque<std::string> earlier_names_;
 };
 
 }  // namespace dltdump::filter

@@ -35,6 +35,8 @@ class LineOutput : public dlt::FramerSink {
     SourceFile source = {};      // for file framing from a mapped file; else fd -1
     std::string_view name = {};  // as the command line names it (empty: `path`)
     bool member = false;         // an archive's member (`archive/path`): named as one of several inputs
+    // The name JSON and CSV records give it.
+    std::string_view record_name() const { return name.empty() ? path : name; }
   };
   // A new input begins. May close a file (a template with %FILE%); never opens one.
   virtual void begin_input(const Input& input) = 0;

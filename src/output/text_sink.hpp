@@ -38,7 +38,7 @@ class TextSink final : public LineOutput, private dlt::InPlaceLines {
     target_.begin_input(input.path, input.member);
     // JSON and CSV records name their input as the command line does; lines made
     // elsewhere (block_format) too.
-    const std::string_view name = input.name.empty() ? input.path : input.name;
+    const std::string_view name = input.record_name();
     options_.input = name;
     formatter_.set_input(name);
   }

@@ -97,6 +97,17 @@ same_lines "-o %FILE%.dlt: third.dlt decodes to what the capture alone gives" "$
 { "$DLTDUMP" -B 3 --appid=RARE "$work/first.dlt"; "$DLTDUMP" -B 3 --appid=RARE "$work/second.dlt"; } > "$work/apart"
 [ "$(wc -l < "$work/both")" -eq $(($(wc -l < "$work/apart") + 3)) ]
 check "one combined output carries 3 lines of context from the first input to the second" $?
+# JSON and CSV records name each line's own input: the 3 context lines held from the first
+# input are released while the second is read, and still name the first (with their
+# positions in it).
+for out in json csv; do
+  "$DLTDUMP" --out=$out -B 3 --appid=RARE "$work/first.dlt" "$work/second.dlt" > "$work/both.$out"
+  first=$("$DLTDUMP" --out=$out -B 3 --appid=RARE "$work/first.dlt" | grep -c 'first\.dlt')
+  second=$("$DLTDUMP" --out=$out -B 3 --appid=RARE "$work/second.dlt" | grep -c 'second\.dlt')
+  [ "$(grep -c 'first\.dlt' "$work/both.$out")" -eq $((first + 3)) ] &&
+    [ "$(grep -c 'second\.dlt' "$work/both.$out")" -eq "$second" ]
+  check "--out=$out: the 3 context lines held from the first input name it" $?
+done
 
 # 3. Defect 15: a DLT file whose messages have their ECU only in the storage header (the
 #    generator leaves WEID out of some) exported to PCAP-NG reads back with the same ECUs.

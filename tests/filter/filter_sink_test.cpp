@@ -18,15 +18,17 @@ namespace {
 
 // Records what reaches it: the APP id of each message (`!` for a skip line) and its text.
 struct Record : dlt::FramerSink {
-  std::vector<std::string> apps, texts;
+  std::vector<std::string> apps, texts, inputs;  // inputs: Message::input, SkipRecord::input
   void on_message(const dlt::Message& m) override {
     apps.emplace_back(m.app.view());
+    inputs.emplace_back(m.input);
     util::TextBuffer t;
     dlt::format_payload_text(m, t);
     texts.emplace_back(t.view());
   }
-  void on_skip(const dlt::SkipRecord&) override {
+  void on_skip(const dlt::SkipRecord& s) override {
     apps.emplace_back("!");
+    inputs.emplace_back(s.input);
     texts.emplace_back();
   }
   std::string joined() const {
@@ -116,6 +118,27 @@ TEST(FilterSink, ContextPersistsAcrossInputs) {
   run(sink, "a b");    // first input
   run(sink, "M c d");  // second input: b is still the line before
   EXPECT_EQ(out.joined(), "b M c");
+}
+
+TEST(FilterSink, LinesHeldFromAnEarlierInputKeepItsName) {
+  filter::Filter f(app_m());
+  Record out;
+  filter::FilterSink sink(f, {3, 0}, out);
+  std::string first = "first.dlt";
+  sink.begin_input(first);
+  run(sink, "a !");
+  first.assign("overwritten");  // the sink keeps its own copy of the name
+  sink.begin_input("second.dlt");
+  run(sink, "b");
+  sink.begin_input("third.dlt");
+  run(sink, "M");
+  EXPECT_EQ(out.joined(), "a ! b M");
+  // Records name a line's input by Message::input, else by the current one (empty here).
+  EXPECT_EQ(out.inputs, (std::vector<std::string>{"first.dlt", "first.dlt", "second.dlt", ""}));
+  sink.begin_input("fourth.dlt");  // nothing held: the earlier names are let go
+  run(sink, "c M");
+  EXPECT_EQ(out.inputs.back(), "");
+  EXPECT_EQ(out.inputs[out.inputs.size() - 2], "");
 }
 
 TEST(FilterSink, TextGroupSearchesThePayloadText) {
