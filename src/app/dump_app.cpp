@@ -51,10 +51,24 @@ const std::string& shown(const input::InputSpec& spec) { return spec.argument.em
 // A diagnostic: one line, whatever its file name holds (a newline, escape sequences).
 void print_line(int fd, const std::string& text) { util::write_diagnostic(fd, util::printable(text)); }
 
+// The whole packets of a mapped file cut to `cut` bytes by another program, from `from` (a
+// packet's start, or a skipped region's) up to the cut, with a new framer into `sink`; the
+// bytes the cut leaves of a packet are dropped (no skip line: they were not the file's
+// fault). Throws util::Stopped on a stop request.
+void frame_before_cut(const util::InputFile& file, dlt::StreamFormat format, std::uint64_t from, std::uint64_t cut,
+                      Pipeline& pipeline, dlt::FramerSink& sink) {
+  dlt::Framer framer(format, from);
+  pipeline.attach(framer);
+  framer.set_interrupt_flag(&util::stop_flag());
+  framer.feed(file.whole().subspan(from, cut - from), sink);
+  if (framer.interrupted()) throw util::Stopped();
+}
+
 // One framer over the file's windows (mapped) or read(2) chunks (pipes). The output is
 // flushed before a read that would wait (a slow producer's lines show as they come). A mapped file cut
-// by another program meanwhile stops the input after the window that found it (what lies
-// past the cut read as zeros: no packet; the skip record they make is not delivered). A read
+// by another program meanwhile stops the input after the window that found it, with the
+// lines of the whole packets before the cut (what lies past it read as zeros: no packet;
+// the skip record they make is not delivered). A read
 // that fails (util::Error) ends the stream there: its bytes are framed to their end, as the
 // end of an input is, before the error propagates. Returns what was skipped: with
 // `count_skips`, the input's size if it held bytes and every one was skipped (else 0); and
@@ -93,7 +107,17 @@ StreamSkips decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipel
     framer.feed(window, sink);
     tally.after_feed(framer);
     if (framer.interrupted()) throw util::Stopped();
-    file.check_not_shrunk();
+    if (const auto now = file.shrunk_to()) {
+      // Cut by another program: the framer stopped at the first packet after the cut was
+      // seen, maybe well before it. The lines of the whole packets before the cut go out
+      // all the same, as on several cores (decode_file_blocks).
+      const std::uint64_t from = framer.undelivered_from();
+      if (file.is_mapped() && *now > from) {
+        tally.window(file.whole().subspan(from, *now - from), from);
+        frame_before_cut(file, format, from, *now, pipeline, sink);
+      }
+      file.throw_shrunk(*now);
+    }
     file.release_before(framer.fed());
   }
   tally.window({}, framer.fed());
@@ -119,13 +143,8 @@ void decode_file_blocks(util::InputFile& file, const DumpConfig& config, Pipelin
                         written = end;
                       });
   } catch (const Cut& cut) {
-    if (cut.size > written) {
-      dlt::Framer framer(dlt::StreamFormat::File, written);
-      pipeline.attach(framer);
-      framer.set_interrupt_flag(&util::stop_flag());
-      framer.feed(file.whole().subspan(written, cut.size - written), pipeline.head());
-      if (framer.interrupted()) throw util::Stopped();
-    }
+    if (cut.size > written)
+      frame_before_cut(file, dlt::StreamFormat::File, written, cut.size, pipeline, pipeline.head());
     file.throw_shrunk(cut.size);
   }
   file.check_not_shrunk();

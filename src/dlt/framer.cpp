@@ -61,6 +61,13 @@ bool Framer::write_frame_line(Message& m, InPlaceLines& lines) {
   return false;
 }
 
+// The stop flag stops the framer before the packet at stream offset `at` (see
+// undelivered_from); returns `len`: the rest of the bytes are dropped.
+std::size_t Framer::cut(std::uint64_t at, std::size_t len) noexcept {
+  if (!cut_at_) cut_at_ = pending_.length > 0 ? pending_.position : at;
+  return len;
+}
+
 std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint64_t base, bool at_end,
                             std::size_t stop_at, FramerSink& sink) {
   const std::uint8_t* marker = format_ == StreamFormat::File     ? kFileMarker
@@ -70,7 +77,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
   InPlaceLines* const lines = text_ ? sink.in_place_lines() : nullptr;
   std::size_t i = 0;
   while (i < stop_at) {
-    if (stop_->load(std::memory_order_relaxed)) return len;  // the input was cut: nothing more
+    if (stop_->load(std::memory_order_relaxed)) return cut(base + i, len);  // the input was cut: nothing more
     if (interrupt_->load(std::memory_order_relaxed)) [[unlikely]] {
       interrupted_ = true;  // a stop request: before this packet, which is not read
       return i;
@@ -147,7 +154,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
           i += h + plen;
           continue;
         }
-        if (stop_->load(std::memory_order_relaxed)) return len;
+        if (stop_->load(std::memory_order_relaxed)) return cut(base + i, len);
         // Else its frame does not read the payload: its line is the byte dump, below.
       }
       util::TextBuffer& line = lines->begin_line(m);  // may relocate m (see InPlaceLines)
@@ -159,7 +166,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       }
       if (stop_->load(std::memory_order_relaxed)) {  // cut while it was read: zeros in it
         lines->cancel_line();
-        return len;
+        return cut(base + i, len);
       }
       lines->end_line();
       i += h + plen;
@@ -222,7 +229,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       }
       decide_start(true);  // taken, as by a framer mid-stream
     }
-    if (stop_->load(std::memory_order_relaxed)) return len;  // cut while it was read
+    if (stop_->load(std::memory_order_relaxed)) return cut(base + i, len);  // cut while it was read
     unconfirmed_start_ = false;
     deliver_skip(sink);
     sink.on_message(m);

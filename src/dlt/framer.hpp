@@ -108,6 +108,16 @@ class Framer {
   // on the cut sets it): a packet read across the cut is never delivered. It must outlive
   // the framer's use. Null: never.
   void set_stop_flag(const std::atomic<bool>* flag) { stop_ = flag ? flag : &kNeverStop; }
+  // The stream offset of the first byte fed that no event delivered: where the stop flag
+  // stopped the framer (the open skip record's start, or the packet it did not deliver),
+  // else the open skip record's start, the partial packet held back, or fed(). A feeder
+  // whose input was cut after the bytes fed so far, and who knows the bytes before the cut
+  // are intact, frames them again from there with a new framer.
+  std::uint64_t undelivered_from() const noexcept {
+    if (cut_at_) return *cut_at_;
+    if (pending_.length > 0) return pending_.position;
+    return carry_.empty() ? fed_ : carry_base_;
+  }
   // A flag that, once set by anyone (util::stop_flag(): SIGINT/SIGTERM), makes the framer
   // stop before its next packet — never inside one, so every event delivered is whole —
   // and deliver nothing more: interrupted() turns true, feed, decode_until and finish
@@ -177,6 +187,7 @@ class Framer {
   bool write_frame_line(Message& m, InPlaceLines& lines);
   std::size_t process(const std::uint8_t* buf, std::size_t len, std::uint64_t base, bool at_end, std::size_t stop_at,
                       FramerSink& sink);
+  std::size_t cut(std::uint64_t at, std::size_t len) noexcept;
   void skip(std::uint64_t position, std::uint64_t length, std::string_view reason);
   // Whether the bytes of buf[at, len) (stream offset base + at) confirm a packet that ends
   // at `at` (see kConfirmPackets): Yes, No, or Wait for more bytes (never when at_end).
@@ -210,6 +221,7 @@ class Framer {
   bool make_args_ = false;                      // see set_payload_args
   static inline const std::atomic<bool> kNeverStop{false};
   const std::atomic<bool>* stop_ = &kNeverStop;       // see set_stop_flag
+  std::optional<std::uint64_t> cut_at_;               // where the stop flag stopped it
   const std::atomic<bool>* interrupt_ = &kNeverStop;  // see set_interrupt_flag
   bool interrupted_ = false;
   bool units_ = false;                     // see set_units

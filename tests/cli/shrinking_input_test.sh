@@ -95,9 +95,10 @@ for in in in.dlt in.net in.ser in.pcapng; do
   done
 done
 
-# A capture cut far ahead of what was written (its reader is slow from the start): every
+# An input cut far ahead of what was written (its reader is slow from the start): every
 # line of the packets before the cut is printed, on one thread and on two — not only the
-# lines written before the cut was found. Those lines are the ones the serial decoder
+# lines written before the cut was found (one thread stopped where its decoder was when it
+# saw the cut: a new user's finding, for DLT files and recordings). Those lines are the ones the serial decoder
 # prints for the file as cut, up to where its end-of-file lines (the open flows flushed)
 # part from the whole file's. Captures whose chunks are guessed right (one whole message
 # per datagram), one handed over to the pipelined decoder (messages split across
@@ -107,27 +108,29 @@ done
 "$capgen" --dlt small.net --flows 3 --seed 17 -o small.pcapng > /dev/null
 # whole.pcapng is also cut at 3 MiB, inside the chunk decoded ahead while dltdump waits on
 # its first lines: that chunk's lines before the cut must go out too.
-for case in whole.pcapng:3145728 whole.pcapng:half in.pcapng:half small.pcapng:half; do
+for case in whole.pcapng:3145728 whole.pcapng:half in.pcapng:half small.pcapng:half in.dlt:half in.net:half \
+  in.ser:half; do
   in=${case%:*}
+  fmt="--format=${format[$in]:-auto}" ext=${in##*.}
   size=$(stat -c %s "$in")
   half=${case#*:}
   [ "$half" = half ] && half=$((size / 2 / 4096 * 4096))  # a page boundary: every byte past it faults
-  "$dltdump" "$in" > ref.txt 2> /dev/null
-  head -c "$half" "$in" > short.pcapng
-  "$dltdump" --threads=1 short.pcapng > short.txt 2> /dev/null
+  "$dltdump" "$fmt" "$in" > ref.txt 2> /dev/null
+  head -c "$half" "$in" > "short.$ext"
+  "$dltdump" "$fmt" --threads=1 "short.$ext" > short.txt 2> /dev/null
   # The lines the two share from the start: the packets' before the cut.
   differ=$(cmp ref.txt short.txt 2>&1 | sed -n 's/.* differ: .*line \([0-9]*\).*/\1/p')
   if [ -n "$differ" ]; then before=$((differ - 1)); else before=$(wc -l < short.txt); fi
   [ "$before" -gt 1000 ] || fail "$in: only $before lines before the cut at $half bytes"
   for threads in 1 2; do
     what="$in cut to $half bytes, $threads thread(s)"
-    cp "$in" cut.pcapng
+    cp "$in" "cut.$ext"
     rm -f truncated
-    { timeout 60 "$dltdump" --threads=$threads cut.pcapng 2> err.txt; echo $? > rc.txt; } |
+    { timeout 60 "$dltdump" "$fmt" --threads=$threads "cut.$ext" 2> err.txt; echo $? > rc.txt; } |
       { wait_for 60 test -e truncated; cat; } > got.txt &
-    wait_for 30 opened any "$work/cut.pcapng"
-    wait_for 30 blocked_writing_pipe "$(opener "$work/cut.pcapng")"
-    truncate -s "$half" cut.pcapng
+    wait_for 30 opened any "$work/cut.$ext"
+    wait_for 30 blocked_writing_pipe "$(opener "$work/cut.$ext")"
+    truncate -s "$half" "cut.$ext"
     touch truncated
     wait
     rc=$(cat rc.txt)
