@@ -460,7 +460,10 @@ def write(paths: Paths, output: PathLike, *, out: str | None = None, overwrite: 
 
     The file is whole when this returns; a write that fails (a full disk) raises
     :class:`Error` of kind ``'output'`` naming the file, as does a file that cannot be
-    created; a name or ``out`` the command line refuses raises kind ``'argument'``.
+    created; a name or ``out`` the command line refuses raises kind ``'argument'``, and so
+    does a name that is the command line's console (``CON:``, ``/dev/stdout``): the library
+    never prints to the program's standard output — for text, iterate :func:`open` (each
+    message's ``text``) or take :func:`read_dataframe`'s ``text`` column.
     """
     if out is not None and not isinstance(out, str):
         raise TypeError(f"dltdump.write: out must be a str, not {type(out).__name__}")

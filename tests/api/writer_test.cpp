@@ -312,6 +312,23 @@ TEST(Writer, NamesAndFormatsTheCommandLineRefuses) {
   EXPECT_FALSE(argument_error("x.log", F::csv));
 }
 
+// The command line's console names are refused, saying how to get text instead: a Writer
+// printed to its host's standard output (a new user's finding: CON: leaked from the
+// command line into the library).
+TEST(Writer, ConsoleNamesAreRefused) {
+  for (const char* name : {"CON:", "con:", "/dev/stdout", "/DEV/STDOUT"}) {
+    SCOPED_TRACE(name);
+    try {
+      dltdump::Writer w{name};
+      ADD_FAILURE() << "made";
+    } catch (const dltdump::Error& e) {
+      EXPECT_EQ(e.kind(), dltdump::Error::Kind::argument);
+      EXPECT_NE(std::string(e.what()).find("console"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("Message::text()"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(Writer, ContractErrors) {
   TempDir dir;
   const std::string input = dltgen(dir, "in.dlt", "--count 10 --seed 4");
