@@ -32,6 +32,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -59,6 +60,12 @@ struct ReaderOptions {
   // to the next cut its framer reaches exactly; offset() then says which. 0: the whole input.
   std::uint64_t chunk_bytes = 0;
   std::uint64_t chunk_begin = 0;
+  // Asked by a live input's step while it waits with nothing to deliver, on the stepping
+  // thread, about every 100 ms: false cancels the Reader as cancel() does (what was
+  // received is still delivered). A caller can so stop a quiet input on an interrupt
+  // without a thread of its own (the Python module checks Ctrl-C with it). It must not
+  // throw. Empty: never asked.
+  std::function<bool()> keep_waiting;
 };
 
 class DLTDUMP_API Reader {

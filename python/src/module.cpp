@@ -17,6 +17,7 @@
 #include <dltdump/dltdump.hpp>
 
 #include "columns.hpp"
+#include "interrupt.hpp"
 
 namespace py = pybind11;
 using namespace py::literals;
@@ -32,6 +33,7 @@ ReaderOptions reader_options(const std::optional<Catalogue>& catalogue, Format f
   options.format = format;
   options.chunk_bytes = chunk_bytes;
   options.chunk_begin = chunk_begin;
+  options.keep_waiting = keep_waiting;  // Ctrl-C ends a live input's wait (interrupt.hpp)
   return options;
 }
 
@@ -160,6 +162,7 @@ class Messages {
           failed = std::current_exception();
         }
       }
+      raise_if_interrupted();  // Ctrl-C during the wait: the reader was cancelled
       if (failed) {
         batch_ = {};
         index_ = 0;  // the next call is at the (empty) batch's end: StopIteration, no read
@@ -434,19 +437,23 @@ PYBIND11_MODULE(_dltdump, m) {
         else if (!records.empty())
           throw Error(Error::Kind::argument, "", std::nullopt,
                       "write: records \"" + records + "\" are none of text, json, csv");
-        py::gil_scoped_release released;
-        Writer w(output, options);
         std::uint64_t n = 0;
-        for (const std::string& path : paths) {
-          // A later input that is the file being written (it did not exist before): the
-          // command line's refusal, not a read of its own output.
-          if (w.writes(path))
-            throw Error(Error::Kind::input, path, std::nullopt,
-                        "Not reading " + path + ": it is the output file of this write");
-          Reader r(path, filter, reader_options(catalogue, format));
-          n += w.write_all(r);
+        {
+          py::gil_scoped_release released;
+          Writer w(output, options);
+          for (const std::string& path : paths) {
+            // A later input that is the file being written (it did not exist before): the
+            // command line's refusal, not a read of its own output.
+            if (w.writes(path))
+              throw Error(Error::Kind::input, path, std::nullopt,
+                          "Not reading " + path + ": it is the output file of this write");
+            Reader r(path, filter, reader_options(catalogue, format));
+            n += w.write_all(r);  // Ctrl-C cancels a live input: what came is written
+            if (interrupt_pending()) break;
+          }
+          w.close();
         }
-        w.close();
+        raise_if_interrupted();
         return n;
       },
       "paths"_a, "output"_a, "filter"_a, "catalogue"_a, "format"_a, "records"_a, "overwrite"_a,

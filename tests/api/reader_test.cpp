@@ -783,6 +783,45 @@ TEST(ApiLive, CancelFromAnotherThreadEndsABlockedStep) {
   EXPECT_TRUE(memory.next_batch().empty());
 }
 
+// ReaderOptions::keep_waiting is asked about every 100 ms while a live step waits with
+// nothing to deliver (a quiet TCP peer, a UDP port nobody sends to), on the stepping
+// thread; false ends the reading as cancel() does. (What lets the Python module run its
+// signal handlers: Ctrl-C did nothing while a quiet peer sent nothing — a new user's finding.)
+TEST(ApiLive, KeepWaitingIsAskedWhileAQuietInputWaits) {
+  dltdump::test::TcpServer server;
+  std::atomic<bool> release{false};
+  std::thread peer([&] {
+    const int c = server.accept_one();
+    while (!release.load()) std::this_thread::sleep_for(10ms);  // connected, and silent
+    ::close(c);
+  });
+  for (const bool udp : {false, true}) {
+    SCOPED_TRACE(udp ? "udp" : "tcp");
+    int asked = 0;
+    const std::thread::id stepping = std::this_thread::get_id();
+    dltdump::ReaderOptions options;
+    options.keep_waiting = [&] {
+      EXPECT_EQ(std::this_thread::get_id(), stepping);
+      return ++asked < 3;
+    };
+    dltdump::Reader reader(
+        udp ? "udp://127.0.0.1:" + std::to_string(dltdump::test::unused_port(SOCK_DGRAM)) : server.uri(),
+        dltdump::Filter{}, options);
+    Watchdog watchdog(reader, 20s);  // without the option's answer the step would wait forever
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(reader.next_batch().empty());
+    const auto waited = std::chrono::steady_clock::now() - start;
+    EXPECT_FALSE(watchdog.fired());
+    EXPECT_EQ(asked, 3);
+    EXPECT_GE(waited, 150ms);  // asked no more often than every 100 ms
+    EXPECT_LT(waited, 5s);
+    EXPECT_TRUE(reader.next_batch().empty());
+    EXPECT_EQ(asked, 3);
+  }
+  release.store(true);
+  peer.join();
+}
+
 // A refused connection is one Error, of the input as given, with the command line's line.
 TEST(ApiLive, ARefusedConnectionIsOneErrorNamingTheUri) {
   const std::string uri = "tcp://127.0.0.1:" + std::to_string(dltdump::test::unused_port(SOCK_STREAM));
