@@ -167,12 +167,14 @@ class Messages {
         batch_ = {};
         index_ = 0;  // the next call is at the (empty) batch's end: StopIteration, no read
         skipped_ = reader_->skipped_bytes();
+        datagrams_ = reader_->datagrams();
         reader_.reset();  // at its end after an Error
         std::rethrow_exception(failed);
       }
       index_ = 0;
       if (batch_.empty()) {
         skipped_ = reader_->skipped_bytes();
+        datagrams_ = reader_->datagrams();
         warning_ = reader_->warning();
         reader_.reset();  // the input's resources go at its end, not at the iterator's
         throw py::stop_iteration();
@@ -181,6 +183,7 @@ class Messages {
     return copy_message(batch_[index_++], path_);
   }
   std::uint64_t skipped_bytes() const { return reader_ ? reader_->skipped_bytes() : skipped_; }
+  Reader::Datagrams datagrams() const { return reader_ ? reader_->datagrams() : datagrams_; }
   const std::string& warning() const { return warning_; }
   // dltdump::Reader::cancel: any thread may call it (with the GIL, so reader_ stays put),
   // also while another one waits in next() without the GIL.
@@ -194,7 +197,8 @@ class Messages {
   std::span<const Message> batch_;
   std::size_t index_ = 0;
   std::uint64_t skipped_ = 0;
-  std::string warning_;  // the Reader's, kept past its end
+  Reader::Datagrams datagrams_;  // the Reader's, kept past its end
+  std::string warning_;          // the Reader's, kept past its end
 };
 
 const char* kind_name(Error::Kind kind) {
@@ -382,6 +386,15 @@ PYBIND11_MODULE(_dltdump, m) {
            "received, then the iteration ends (no Error); a file's ends at its next step.")
       .def_property_readonly("skipped_bytes", &Messages::skipped_bytes,
                              "Bytes skipped so far (the command line's SKIP lines).")
+      .def_property_readonly(
+          "datagrams",
+          [](const Messages& it) {
+            const Reader::Datagrams d = it.datagrams();
+            return py::dict("received"_a = d.received, "kernel_drops"_a = d.kernel_drops,
+                            "dltdump_drops"_a = d.dltdump_drops);
+          },
+          "A UDP input's datagrams so far: {'received', 'kernel_drops', 'dltdump_drops'} (zeros for other "
+          "inputs), as the command line reports them at its end.")
       .def_property_readonly(
           "warning",
           [](const Messages& it) {

@@ -520,6 +520,12 @@ Format Reader::format() const noexcept { return impl_ ? impl_->format : Format::
 std::uint64_t Reader::skipped_bytes() const noexcept { return impl_ ? impl_->batch.skipped_bytes() : 0; }
 std::uint64_t Reader::offset() const noexcept { return impl_ ? impl_->offset : 0; }
 
+Reader::Datagrams Reader::datagrams() const noexcept {
+  if (!impl_ || !impl_->live_udp) return {};
+  const app::LiveUdp& udp = *impl_->live_udp;
+  return {udp.receiver().datagrams(), udp.receiver().kernel_drops(), udp.ring().overruns()};
+}
+
 void Reader::cancel() noexcept {
   if (impl_) impl_->cancelled.store(true, std::memory_order_relaxed);
 }
