@@ -23,12 +23,17 @@ int main(int argc, char** argv) {
     fprintf(stderr, "write_log_c: %s\n", dltdump_last_error());
     return 1;
   }
+  /* As -o does, never write over the input (OUT naming IN, or a link to it, is refused). */
+  dltdump_writer_options* options = dltdump_writer_options_new();
   dltdump_writer* writer = NULL;
-  if (dltdump_writer_open(argv[2], DLTDUMP_OUTPUT_AUTOMATIC, 0, &writer) != DLTDUMP_OK) {
-    fprintf(stderr, "write_log_c: %s\n", dltdump_last_error());
+  if (!options || dltdump_writer_options_input(options, argv[1]) != DLTDUMP_OK ||
+      dltdump_writer_open_with(argv[2], options, &writer) != DLTDUMP_OK) {
+    fprintf(stderr, "write_log_c: %s\n", options ? dltdump_last_error() : "out of memory");
+    dltdump_writer_options_free(options);
     dltdump_reader_free(reader);
     return 1;
   }
+  dltdump_writer_options_free(options); /* the writer keeps what it needs */
   const dltdump_message* m;
   while ((status = dltdump_reader_next(reader, &m)) == DLTDUMP_OK)
     if ((status = dltdump_writer_write(writer, m)) != DLTDUMP_OK) break;

@@ -135,9 +135,36 @@ typedef enum dltdump_output_format {
   DLTDUMP_OUTPUT_CSV = 5
 } dltdump_output_format;
 /* Opens a writer of `path` (created with the first message); `overwrite` non-zero: an
- * existing file is truncated (-f), else refused (DLTDUMP_ERROR_OUTPUT at the first write). */
+ * existing file is truncated (-f), else refused (DLTDUMP_ERROR_OUTPUT at the first write).
+ * The same as dltdump_writer_open_with options of that format and overwrite. */
 DLTDUMP_C_API dltdump_status dltdump_writer_open(const char* path, dltdump_output_format format, int overwrite,
                                                  dltdump_writer** out);
+/* A writer's options (dltdump::WriterOptions) as an opaque handle set field by field, as a
+ * filter is — so that an option added later is a function added, and no program built
+ * against this header has to change. A new one holds the defaults: DLTDUMP_OUTPUT_AUTOMATIC,
+ * no overwrite, no inputs. NULL on out of memory. The writer keeps what it needs: the
+ * options may be freed (or used again) once it is open.
+ *
+ *   dltdump_writer_options* o = dltdump_writer_options_new();
+ *   dltdump_writer_options_input(o, "trip.dlt");   (the file being read: never written)
+ *   dltdump_writer_options_overwrite(o, 1);
+ *   dltdump_writer_open_with("out.dlt", o, &w);
+ *   dltdump_writer_options_free(o); */
+typedef struct dltdump_writer_options dltdump_writer_options;
+DLTDUMP_C_API dltdump_writer_options* dltdump_writer_options_new(void);
+DLTDUMP_C_API void dltdump_writer_options_free(dltdump_writer_options* options);
+DLTDUMP_C_API dltdump_status dltdump_writer_options_format(dltdump_writer_options* options,
+                                                           dltdump_output_format format);
+DLTDUMP_C_API dltdump_status dltdump_writer_options_overwrite(dltdump_writer_options* options, int overwrite);
+/* Adds `path` to the files never to be written, even with overwrite (the inputs being
+ * read, as the command line's -o never writes over an input): the writer's file being one
+ * of them (by identity: a link, another spelling) is DLTDUMP_ERROR_OUTPUT "Not overwriting
+ * the input file ..." at the first write. A file that does not exist when the writer is
+ * opened is not known. */
+DLTDUMP_C_API dltdump_status dltdump_writer_options_input(dltdump_writer_options* options, const char* path);
+/* Opens a writer of `path` with `options` (NULL: the defaults). */
+DLTDUMP_C_API dltdump_status dltdump_writer_open_with(const char* path, const dltdump_writer_options* options,
+                                                      dltdump_writer** out);
 /* Writes `m`, a message dltdump_reader_next gave (it may be invalidated afterwards). */
 DLTDUMP_C_API dltdump_status dltdump_writer_write(dltdump_writer* writer, const dltdump_message* m);
 DLTDUMP_C_API dltdump_status dltdump_writer_close(dltdump_writer* writer);

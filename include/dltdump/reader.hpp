@@ -23,8 +23,8 @@
 // iterator stepping past the batch's last message) or the Reader's end. A Reader made
 // from memory reads the caller's bytes in place: they must outlive it.
 // Thread-safety: one Reader is used by one thread at a time (it may move between threads
-// between steps) — but for cancel(), which any thread may call at any time while the
-// Reader exists (not while it is moved or destroyed); separate Readers are independent,
+// between steps) — but for cancel() and datagrams(), which any thread may call at any time
+// while the Reader exists (not while it is moved or destroyed); separate Readers are independent,
 // also on the same file, and may share a Catalogue.
 // Errors: everything throws dltdump::Error (naming the input as given and, where known,
 // the offset reached); after an Error from a step the Reader is at its end.
@@ -32,6 +32,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -59,6 +60,12 @@ struct ReaderOptions {
   // to the next cut its framer reaches exactly; offset() then says which. 0: the whole input.
   std::uint64_t chunk_bytes = 0;
   std::uint64_t chunk_begin = 0;
+  // Asked by a live input's step while it waits with nothing to deliver, on the stepping
+  // thread, about every 100 ms: false cancels the Reader as cancel() does (what was
+  // received is still delivered). A caller can so stop a quiet input on an interrupt
+  // without a thread of its own (the Python module checks Ctrl-C with it). It must not
+  // throw. Empty: never asked.
+  std::function<bool()> keep_waiting;
 };
 
 class DLTDUMP_API Reader {
@@ -124,6 +131,18 @@ class DLTDUMP_API Reader {
   // (ReaderOptions::chunk_bytes), the cut where it ended. A TCP or serial input counts the
   // bytes received; a UDP input stays at 0 (its senders' streams have no one offset).
   std::uint64_t offset() const noexcept;
+  // A UDP input's datagrams so far: received, and lost — dropped by the kernel (the
+  // socket's buffer was full; counted as the kernel reports it with the next datagram
+  // received) or by dltdump (its queue of received datagrams was full: the steps did not
+  // keep up). The counts the command line reports at a UDP input's end ("N datagrams
+  // received, K dropped by the kernel, D dropped by dltdump"). Messages of a dropped
+  // datagram are not delivered. All 0 for other inputs. Any thread may ask (see the top).
+  struct Datagrams {
+    std::uint64_t received = 0;
+    std::uint64_t kernel_drops = 0;
+    std::uint64_t dltdump_drops = 0;
+  };
+  Datagrams datagrams() const noexcept;
   // Once the Reader is at its end: the command line's warning line when none of the
   // input's bytes was a message (a DLT file, or a recording read in another format: the
   // line names the input and the --format that may fit); for a live input, the line the

@@ -21,11 +21,11 @@
 // are created as on the command line: with the first message (a Writer closed without a
 // message creates no file); an existing file is refused unless WriterOptions::overwrite
 // (-f); a name the command line refuses (`*.pcap`, `*.json`, a compressed PCAP-NG, ...)
-// is refused when the Writer is made. A Writer knows the inputs being read only as
-// WriterOptions::inputs names them (the command line's -o never writes over an input):
-// overwriting a file a Reader reads that is not named there cuts that input (the Reader
-// ends with an input Error). writes() tells whether a name is the Writer's own file, which
-// a Reader must not read (it would read what is being written).
+// is refused when the Writer is made, and so is a name that is the command line's console
+// (`CON:`, `/dev/stdout`, any case): a library never writes to its host's standard output. A Writer knows the inputs
+// being read only as WriterOptions::inputs names them (the command line's -o never writes over an input): overwriting a
+// file a Reader reads that is not named there cuts that input (the Reader ends with an input Error). writes() tells
+// whether a name is the Writer's own file, which a Reader must not read (it would read what is being written).
 //
 // close() writes what is buffered and closes the file. When it returns, every byte has
 // been handed to the system (write(2) until done; no fsync: a device's failure after that
@@ -70,8 +70,9 @@ struct WriterOptions {
 
 class DLTDUMP_API Writer {
  public:
-  // Throws Error (argument) for an empty name, a name holding a NUL byte, a format the
-  // command line does not write or one that contradicts the name.
+  // Throws Error (argument) for an empty name, a name holding a NUL byte, a console name
+  // (`CON:`, `/dev/stdout`), a format the command line does not write or one that
+  // contradicts the name.
   explicit Writer(const std::string& path, WriterOptions options = {});
   // A moved-from Writer is closed: write() throws Error (argument), close() does nothing.
   Writer(Writer&& other) noexcept;

@@ -290,6 +290,7 @@ class Reading(Iterator[Message]):
         self._filter, self._catalogue, self._format = f, catalogue, fmt
         self._current: Messages | None = None
         self._cancelled = False
+        self._datagrams = {"received": 0, "kernel_drops": 0, "dltdump_drops": 0}  # of the inputs ended
 
     def __iter__(self) -> Reading:
         return self
@@ -309,7 +310,23 @@ class Reading(Iterator[Message]):
             except StopIteration:
                 if self._current.warning:
                     _warnings.warn(self._current.warning, InputWarning, stacklevel=2)
+                for key, n in self._current.datagrams.items():
+                    self._datagrams[key] += n
                 self._current = None
+
+    @property
+    def datagrams(self) -> dict[str, int]:
+        """The UDP inputs' datagrams so far, as the command line reports them at a UDP input's
+        end: ``received``, ``kernel_drops`` (the socket's buffer was full) and
+        ``dltdump_drops`` (the queue of received datagrams was full: the iteration did not
+        keep up); a dropped datagram's messages are not delivered. Zeros for other inputs.
+        Thread-safe: another thread may watch it while this one waits in the iteration."""
+        total = dict(self._datagrams)
+        current = self._current
+        if current is not None:
+            for key, n in current.datagrams.items():
+                total[key] += n
+        return total
 
     def cancel(self) -> None:
         """Ends the reading (thread-safe): the input being read ends at its next step (the
@@ -460,7 +477,10 @@ def write(paths: Paths, output: PathLike, *, out: str | None = None, overwrite: 
 
     The file is whole when this returns; a write that fails (a full disk) raises
     :class:`Error` of kind ``'output'`` naming the file, as does a file that cannot be
-    created; a name or ``out`` the command line refuses raises kind ``'argument'``.
+    created; a name or ``out`` the command line refuses raises kind ``'argument'``, and so
+    does a name that is the command line's console (``CON:``, ``/dev/stdout``): the library
+    never prints to the program's standard output — for text, iterate :func:`open` (each
+    message's ``text``) or take :func:`read_dataframe`'s ``text`` column.
     """
     if out is not None and not isinstance(out, str):
         raise TypeError(f"dltdump.write: out must be a str, not {type(out).__name__}")

@@ -1,6 +1,7 @@
 #include "columns.hpp"
 
 #include "column_buffer.hpp"
+#include "interrupt.hpp"
 #include "populated_arenas.hpp"
 
 #include <pybind11/numpy.h>
@@ -298,6 +299,7 @@ py::dict read_columns(const ColumnRequest& request) {
           n += batch.size();
         }
       }
+      raise_if_interrupted();  // Ctrl-C while a live input waited: the reader was cancelled
       texts.add(chunk_text, chunk_ends);
       chunk_text.clear();
       chunk_ends.clear();

@@ -17,6 +17,7 @@
 #include <dltdump/dltdump.hpp>
 
 #include "columns.hpp"
+#include "interrupt.hpp"
 
 namespace py = pybind11;
 using namespace py::literals;
@@ -32,6 +33,7 @@ ReaderOptions reader_options(const std::optional<Catalogue>& catalogue, Format f
   options.format = format;
   options.chunk_bytes = chunk_bytes;
   options.chunk_begin = chunk_begin;
+  options.keep_waiting = keep_waiting;  // Ctrl-C ends a live input's wait (interrupt.hpp)
   return options;
 }
 
@@ -160,16 +162,19 @@ class Messages {
           failed = std::current_exception();
         }
       }
+      raise_if_interrupted();  // Ctrl-C during the wait: the reader was cancelled
       if (failed) {
         batch_ = {};
         index_ = 0;  // the next call is at the (empty) batch's end: StopIteration, no read
         skipped_ = reader_->skipped_bytes();
+        datagrams_ = reader_->datagrams();
         reader_.reset();  // at its end after an Error
         std::rethrow_exception(failed);
       }
       index_ = 0;
       if (batch_.empty()) {
         skipped_ = reader_->skipped_bytes();
+        datagrams_ = reader_->datagrams();
         warning_ = reader_->warning();
         reader_.reset();  // the input's resources go at its end, not at the iterator's
         throw py::stop_iteration();
@@ -178,6 +183,7 @@ class Messages {
     return copy_message(batch_[index_++], path_);
   }
   std::uint64_t skipped_bytes() const { return reader_ ? reader_->skipped_bytes() : skipped_; }
+  Reader::Datagrams datagrams() const { return reader_ ? reader_->datagrams() : datagrams_; }
   const std::string& warning() const { return warning_; }
   // dltdump::Reader::cancel: any thread may call it (with the GIL, so reader_ stays put),
   // also while another one waits in next() without the GIL.
@@ -191,7 +197,8 @@ class Messages {
   std::span<const Message> batch_;
   std::size_t index_ = 0;
   std::uint64_t skipped_ = 0;
-  std::string warning_;  // the Reader's, kept past its end
+  Reader::Datagrams datagrams_;  // the Reader's, kept past its end
+  std::string warning_;          // the Reader's, kept past its end
 };
 
 const char* kind_name(Error::Kind kind) {
@@ -380,6 +387,15 @@ PYBIND11_MODULE(_dltdump, m) {
       .def_property_readonly("skipped_bytes", &Messages::skipped_bytes,
                              "Bytes skipped so far (the command line's SKIP lines).")
       .def_property_readonly(
+          "datagrams",
+          [](const Messages& it) {
+            const Reader::Datagrams d = it.datagrams();
+            return py::dict("received"_a = d.received, "kernel_drops"_a = d.kernel_drops,
+                            "dltdump_drops"_a = d.dltdump_drops);
+          },
+          "A UDP input's datagrams so far: {'received', 'kernel_drops', 'dltdump_drops'} (zeros for other "
+          "inputs), as the command line reports them at its end.")
+      .def_property_readonly(
           "warning",
           [](const Messages& it) {
             const std::string& w = it.warning();
@@ -434,19 +450,23 @@ PYBIND11_MODULE(_dltdump, m) {
         else if (!records.empty())
           throw Error(Error::Kind::argument, "", std::nullopt,
                       "write: records \"" + records + "\" are none of text, json, csv");
-        py::gil_scoped_release released;
-        Writer w(output, options);
         std::uint64_t n = 0;
-        for (const std::string& path : paths) {
-          // A later input that is the file being written (it did not exist before): the
-          // command line's refusal, not a read of its own output.
-          if (w.writes(path))
-            throw Error(Error::Kind::input, path, std::nullopt,
-                        "Not reading " + path + ": it is the output file of this write");
-          Reader r(path, filter, reader_options(catalogue, format));
-          n += w.write_all(r);
+        {
+          py::gil_scoped_release released;
+          Writer w(output, options);
+          for (const std::string& path : paths) {
+            // A later input that is the file being written (it did not exist before): the
+            // command line's refusal, not a read of its own output.
+            if (w.writes(path))
+              throw Error(Error::Kind::input, path, std::nullopt,
+                          "Not reading " + path + ": it is the output file of this write");
+            Reader r(path, filter, reader_options(catalogue, format));
+            n += w.write_all(r);  // Ctrl-C cancels a live input: what came is written
+            if (interrupt_pending()) break;
+          }
+          w.close();
         }
-        w.close();
+        raise_if_interrupted();
         return n;
       },
       "paths"_a, "output"_a, "filter"_a, "catalogue"_a, "format"_a, "records"_a, "overwrite"_a,

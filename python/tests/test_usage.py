@@ -8,9 +8,11 @@ import pathlib
 import random
 import select
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -218,6 +220,43 @@ def test_ctrl_c_stops_a_read(trip):
     finally:
         p.kill()
         p.wait()
+
+
+# A quiet TCP peer: Ctrl-C did nothing while the reading waited for data (a new user's
+# finding: the wait runs without the GIL, and nothing ran the signal handlers until data
+# came). Now the wait asks every 100 ms (ReaderOptions::keep_waiting): KeyboardInterrupt.
+@pytest.mark.parametrize("how", ["read_dataframe", "iteration", "write"])
+def test_ctrl_c_ends_the_wait_for_a_quiet_tcp_peer(work, how):
+    out = os.path.join(work, "quiet_peer.dlt")
+    if os.path.exists(out):
+        os.remove(out)
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(30)
+    uri = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    call = {"read_dataframe": f"dltdump.read_dataframe({uri!r})",
+            "iteration": f"for m in dltdump.open({uri!r}): pass",
+            "write": f"dltdump.write({uri!r}, {out!r})"}[how]
+    p = subprocess.Popen([sys.executable, "-c", f"import dltdump\n{call}\n"], env=ENV,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peer = None
+    try:
+        peer, _ = server.accept()  # connected: the reading waits for data, which never comes
+        time.sleep(0.5)
+        sent = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=15)
+        elapsed = time.monotonic() - sent
+        assert b"KeyboardInterrupt" in err, err.decode(errors="replace")
+        assert p.returncode != 0
+        assert elapsed < 3, f"{elapsed:.2f} s after SIGINT"
+    finally:
+        p.kill()
+        p.wait()
+        if peer:
+            peer.close()
+        server.close()
 
 
 # 16: an existing file whose name holds a "[" is that file, not a pattern.

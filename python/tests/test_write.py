@@ -86,6 +86,17 @@ def test_refusals(work, mixed):
     assert e.value.kind == "output" and "already exists" in str(e.value)
 
 
+@pytest.mark.parametrize("name", ["CON:", "con:", "/dev/stdout", "/DEV/STDOUT"])
+def test_console_names_are_refused(mixed, name, capfd):
+    # A new user's finding: write(x, "CON:") printed to this process's standard output (the
+    # command line's console name leaking into the library). Refused, saying what to do.
+    with pytest.raises(dltdump.Error) as e:
+        dltdump.write(mixed, name)
+    assert e.value.kind == "argument"
+    assert "console" in str(e.value) and "m.text" in str(e.value) and "read_dataframe" in str(e.value)
+    assert capfd.readouterr().out == ""
+
+
 def test_never_over_an_input_nor_reading_its_own_output(work, mixed):
     # A new user's findings: overwrite=True wrote over the input being read (it was cut),
     # and a later input that was the file being written was read back.

@@ -225,6 +225,20 @@ struct dltdump_writer {
   dltdump::Writer writer;
 };
 
+struct dltdump_writer_options {
+  dltdump::WriterOptions options;
+};
+
+namespace {
+
+dltdump_status check_format(const char* function, dltdump_output_format format) {
+  if (format >= DLTDUMP_OUTPUT_AUTOMATIC && format <= DLTDUMP_OUTPUT_CSV) return DLTDUMP_OK;
+  last_error = std::string(function) + ": format " + std::to_string(static_cast<int>(format)) + " is no output format";
+  return DLTDUMP_ERROR_ARGUMENT;
+}
+
+}  // namespace
+
 static_assert(static_cast<int>(dltdump::OutputFormat::automatic) == DLTDUMP_OUTPUT_AUTOMATIC &&
               static_cast<int>(dltdump::OutputFormat::dlt) == DLTDUMP_OUTPUT_DLT &&
               static_cast<int>(dltdump::OutputFormat::pcapng) == DLTDUMP_OUTPUT_PCAPNG &&
@@ -234,19 +248,46 @@ static_assert(static_cast<int>(dltdump::OutputFormat::automatic) == DLTDUMP_OUTP
 
 extern "C" {
 
+dltdump_writer_options* dltdump_writer_options_new(void) { return new (std::nothrow) dltdump_writer_options{}; }
+void dltdump_writer_options_free(dltdump_writer_options* options) { delete options; }
+
+dltdump_status dltdump_writer_options_format(dltdump_writer_options* options, dltdump_output_format format) {
+  if (!options) return null_argument("options");
+  if (const dltdump_status s = check_format("dltdump_writer_options_format", format); s != DLTDUMP_OK) return s;
+  options->options.format = static_cast<dltdump::OutputFormat>(format);  // the same order
+  return DLTDUMP_OK;
+}
+
+dltdump_status dltdump_writer_options_overwrite(dltdump_writer_options* options, int overwrite) {
+  if (!options) return null_argument("options");
+  options->options.overwrite = overwrite != 0;
+  return DLTDUMP_OK;
+}
+
+dltdump_status dltdump_writer_options_input(dltdump_writer_options* options, const char* path) {
+  if (!options) return null_argument("options");
+  if (!path) return null_argument("path");
+  return guarded([&] { options->options.inputs.emplace_back(path); });
+}
+
+dltdump_status dltdump_writer_open_with(const char* path, const dltdump_writer_options* options, dltdump_writer** out) {
+  if (!out) return null_argument("out");
+  *out = nullptr;
+  if (!path) return null_argument("path");
+  return guarded(
+      [&] { *out = new dltdump_writer{dltdump::Writer(path, options ? options->options : dltdump::WriterOptions{})}; });
+}
+
 dltdump_status dltdump_writer_open(const char* path, dltdump_output_format format, int overwrite,
                                    dltdump_writer** out) {
   if (!out) return null_argument("out");
   *out = nullptr;
   if (!path) return null_argument("path");
-  if (format < DLTDUMP_OUTPUT_AUTOMATIC || format > DLTDUMP_OUTPUT_CSV) {
-    last_error = "dltdump_writer_open: format " + std::to_string(static_cast<int>(format)) + " is no output format";
-    return DLTDUMP_ERROR_ARGUMENT;
-  }
-  dltdump::WriterOptions options;
-  options.format = static_cast<dltdump::OutputFormat>(format);  // the same order
-  options.overwrite = overwrite != 0;
-  return guarded([&] { *out = new dltdump_writer{dltdump::Writer(path, options)}; });
+  if (const dltdump_status s = check_format("dltdump_writer_open", format); s != DLTDUMP_OK) return s;
+  dltdump_writer_options options;
+  options.options.format = static_cast<dltdump::OutputFormat>(format);  // the same order
+  options.options.overwrite = overwrite != 0;
+  return dltdump_writer_open_with(path, &options, out);
 }
 
 dltdump_status dltdump_writer_write(dltdump_writer* writer, const dltdump_message* m) {

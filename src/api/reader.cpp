@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -148,6 +149,10 @@ struct [[gnu::visibility("hidden")]] Reader::Impl {
   void step_live_stream();
   void step_live_udp();
   bool cancel_seen() const noexcept { return cancelled.load(std::memory_order_relaxed); }
+  // A live step that waits with nothing to deliver: asks ReaderOptions::keep_waiting, at
+  // most every app::kLiveWaitMs (a UDP step polls far more often); false cancels.
+  void ask_keep_waiting();
+  std::chrono::steady_clock::time_point last_asked{};
   void step_stream();
   void step_chunk();
   void step_capture();
@@ -283,6 +288,14 @@ void Reader::Impl::open_live(const input::InputSpec& spec) {
   live_stream->framer().set_catalogue(catalogue);
 }
 
+void Reader::Impl::ask_keep_waiting() {
+  if (!options.keep_waiting || cancel_seen()) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_asked < std::chrono::milliseconds(app::kLiveWaitMs)) return;
+  last_asked = now;
+  if (!options.keep_waiting()) cancelled.store(true, std::memory_order_relaxed);
+}
+
 // A live byte stream: the first wait is bounded (app::kLiveWaitMs) and repeated until
 // messages came, the stream ended or the reader was cancelled; then the bytes already
 // there are read without waiting, up to a batch.
@@ -305,6 +318,7 @@ void Reader::Impl::step_live_stream() {
       return;
     }
     if (batch.size() >= options.batch_messages || (status == Status::Idle && batch.size() > 0)) return;
+    if (batch.size() == 0) ask_keep_waiting();
   }
 }
 
@@ -321,6 +335,7 @@ void Reader::Impl::step_live_udp() {
       }
       if (batch.size() > 0) return;
       app::LiveUdp::pause();
+      ask_keep_waiting();
     } else if (batch.size() >= options.batch_messages) {
       return;
     }
@@ -504,6 +519,12 @@ const std::string& Reader::name() const noexcept {
 Format Reader::format() const noexcept { return impl_ ? impl_->format : Format::file; }
 std::uint64_t Reader::skipped_bytes() const noexcept { return impl_ ? impl_->batch.skipped_bytes() : 0; }
 std::uint64_t Reader::offset() const noexcept { return impl_ ? impl_->offset : 0; }
+
+Reader::Datagrams Reader::datagrams() const noexcept {
+  if (!impl_ || !impl_->live_udp) return {};
+  const app::LiveUdp& udp = *impl_->live_udp;
+  return {udp.receiver().datagrams(), udp.receiver().kernel_drops(), udp.ring().overruns()};
+}
 
 void Reader::cancel() noexcept {
   if (impl_) impl_->cancelled.store(true, std::memory_order_relaxed);

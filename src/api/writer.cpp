@@ -3,8 +3,6 @@
 // which the command line's sinks take as they are: the bytes are the command line's.
 #include "dltdump/writer.hpp"
 
-#include <unistd.h>
-
 #include <optional>
 #include <utility>
 
@@ -69,6 +67,14 @@ OutputFormat chosen_format(const std::string& path, const std::string& name, Out
                               " (it writes DLT for *.dlt, PCAP-NG for *.pcapng, JSON Lines for *.jsonl and *.ndjson, "
                               "CSV for *.csv, text for other names, compressed by a .gz, .zst or .xz suffix after "
                               "the extension)");
+  // The command line's console names (output::output_kind) are its standard output. A
+  // library does not print to its host's standard output unasked (it would mix into the
+  // program's own output): refused, with what to do instead.
+  if (output::output_kind(name) == output::OutputKind::Console)
+    throw api::argument_error(path +
+                              ": names the command line's console (its standard output), which a Writer does not "
+                              "write: name a file, or take the text of each message a Reader gives "
+                              "(Message::text(); in Python m.text, or the text column of read_dataframe)");
   const OutputFormat named = named_format(name);
   if (asked == OutputFormat::automatic || asked == named) return named;
   const bool records = asked == OutputFormat::text || asked == OutputFormat::json || asked == OutputFormat::csv;
@@ -125,8 +131,8 @@ Writer::Writer(const std::string& path, WriterOptions options) : impl_(std::make
     for (const std::string& input : options.inputs)
       if (const auto id = util::identity_of(input)) o.inputs.push_back(*id);
     o.text_format = dlt::LineFormatter::Options{false, style_of(impl_->format)};
-    // A console name (`/dev/stdout`, `CON:`) is standard output, as on the command line.
-    impl_->output = std::make_unique<output::Output>(o, STDOUT_FILENO);
+    // No console descriptor: a console name was refused above.
+    impl_->output = std::make_unique<output::Output>(o, -1);
     // One input for the whole file: each message names its own (dlt::Message::input).
     impl_->output->lines().begin_input({"", dlt::StreamFormat::File});
   } catch (...) {

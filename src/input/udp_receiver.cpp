@@ -125,7 +125,8 @@ std::size_t UdpReceiver::receive(aio::Aio& dst, int wait_ms) noexcept {
       } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
         std::uint32_t drops;
         std::memcpy(&drops, CMSG_DATA(c), sizeof drops);
-        if (drops > kernel_drops_) kernel_drops_ = drops;  // the socket's running total
+        if (drops > kernel_drops_.load(std::memory_order_relaxed))  // the socket's running total
+          kernel_drops_.store(drops, std::memory_order_relaxed);
       } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
         in_pktinfo info;
         std::memcpy(&info, CMSG_DATA(c), sizeof info);
@@ -141,7 +142,7 @@ std::size_t UdpReceiver::receive(aio::Aio& dst, int wait_ms) noexcept {
     packet.offset = bytes_ - kHeadroom;
     packet.link_type = aio::link_type::kRaw;
     packet.direction = aio::Direction::Inbound;
-    ++datagrams_;
+    datagrams_.store(datagrams_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);  // one writer
     bytes_ += size;
   }
   aio::send_all(dst, std::span<const aio::Packet>(packets_.data(), static_cast<std::size_t>(got)), nullptr, false,

@@ -14,6 +14,7 @@
 // The aio layer knows nothing of DLT: the receiver does not look at the payloads.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -50,10 +51,11 @@ class UdpReceiver {
   std::size_t receive(aio::Aio& dst, int wait_ms) noexcept;
 
   std::uint16_t port() const noexcept { return port_; }  // the port bound
-  std::uint64_t datagrams() const noexcept { return datagrams_; }
+  // The counts may be read by another thread while this one receives (a library's Reader).
+  std::uint64_t datagrams() const noexcept { return datagrams_.load(std::memory_order_relaxed); }
   std::uint64_t bytes() const noexcept { return bytes_; }  // UDP payload bytes
   // Datagrams the kernel dropped because the socket buffer was full (SO_RXQ_OVFL).
-  std::uint64_t kernel_drops() const noexcept { return kernel_drops_; }
+  std::uint64_t kernel_drops() const noexcept { return kernel_drops_.load(std::memory_order_relaxed); }
   int error() const noexcept { return error_; }  // errno of the last failed receive, or 0
 
  private:
@@ -66,7 +68,8 @@ class UdpReceiver {
   std::unique_ptr<sockaddr_in[]> senders_;
   std::unique_ptr<iovec[]> vectors_;
   std::vector<aio::Packet> packets_;
-  std::uint64_t datagrams_ = 0, bytes_ = 0, kernel_drops_ = 0;
+  std::uint64_t bytes_ = 0;
+  std::atomic<std::uint64_t> datagrams_{0}, kernel_drops_{0};
   std::uint16_t ip_id_ = 0;
   int error_ = 0;
 };

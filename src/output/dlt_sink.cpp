@@ -22,26 +22,46 @@ void DltSink::write_run() {
   if (run_bytes_ == 0) return;
   const std::uint64_t offset = run_offset_, bytes = run_bytes_;
   run_bytes_ = 0;
+  const std::uint8_t* run = source_.bytes.data() + offset;
   if (bytes >= runs_.copy) {
     // If the copy fails part-way, the messages that arrived whole stay. A compressed copy
-    // asks for its frames' ends: those noted in cuts_ (the same rule), without a walk.
+    // asks where its frames end: at the cuts noted as the messages joined (the same rule),
+    // without a walk; any other question (none, while the target is the one asked at the
+    // run's start) is walked.
     writer_.copy_block(
         source_.fd, path_, offset, bytes,
-        [run = source_.bytes.data() + offset, cuts = std::move(cuts_)](std::uint64_t from, std::uint64_t limit) {
-          // Only for the frame that begins at the run's start or at a cut noted.
-          if (limit - from == util::FdWriter::kFlushBytes) {
-            const auto next = std::upper_bound(cuts.begin(), cuts.end(), from);
-            const bool at_cut = next == cuts.begin() ? from == 0 : *(next - 1) == from;
-            if (at_cut && next != cuts.end() && *next <= limit) return *next;
-          }
-          return from + whole_messages(run + from, limit - from);
+        [run](std::uint64_t from, std::uint64_t limit) { return from + whole_messages(run + from, limit - from); },
+        [&](std::uint64_t from, std::uint64_t at_least) {
+          const auto next = std::upper_bound(cuts_.begin(), cuts_.end(), from);
+          const bool at_cut = next == cuts_.begin() ? from == 0 : *(next - 1) == from;
+          const std::uint64_t noted = from == 0 ? room_ : util::FdWriter::kFlushBytes;
+          if (at_cut && next != cuts_.end() && at_least - from == noted && *next >= at_least) return *next;
+          const std::uint64_t end = from + whole_messages(run + from, at_least - from);
+          return end == at_least ? end : end + message_bytes(run + end);
         });
   } else {
-    util::TextBuffer& out = writer_.begin({}, 0);
-    out.append(reinterpret_cast<const char*>(source_.bytes.data() + offset), static_cast<std::size_t>(bytes));
-    writer_.end();
+    // Each frame's end a record end of its own, where line_done ends the frame, as if the
+    // messages had come one by one.
+    std::uint64_t from = 0;
+    for (const std::uint64_t to : cuts_) {
+      util::TextBuffer& out = writer_.begin({}, 0);
+      out.append(reinterpret_cast<const char*>(run + from), static_cast<std::size_t>(to - from));
+      writer_.end();
+      from = to;
+    }
+    if (from < bytes) {
+      util::TextBuffer& out = writer_.begin({}, 0);
+      out.append(reinterpret_cast<const char*>(run + from), static_cast<std::size_t>(bytes - from));
+      writer_.end();
+    }
   }
   cuts_.clear();
+}
+
+std::uint64_t DltSink::message_bytes(const std::uint8_t* at) {
+  if (std::memcmp(at, dlt::kFileMarker, 4) != 0) return 0;
+  const unsigned len = util::load_be16(at + dlt::kStorageHeaderBytes + 2);
+  return len < 4 ? 0 : dlt::kStorageHeaderBytes + len;
 }
 
 std::uint64_t DltSink::whole_messages(const std::uint8_t* run, std::uint64_t limit) {
@@ -50,13 +70,9 @@ std::uint64_t DltSink::whole_messages(const std::uint8_t* run, std::uint64_t lim
   // the walk stops at the first header that is no longer one.
   std::uint64_t end = 0;
   while (end + dlt::kStorageHeaderBytes + 4 <= limit) {
-    if (std::memcmp(run + end, dlt::kFileMarker, 4) != 0) break;
-    const std::uint8_t* packet = run + end + dlt::kStorageHeaderBytes;
-    const unsigned len = util::load_be16(packet + 2);
-    if (len < 4) break;
-    const std::uint64_t next = end + dlt::kStorageHeaderBytes + len;
-    if (next > limit) break;
-    end = next;
+    const std::uint64_t n = message_bytes(run + end);
+    if (n == 0 || end + n > limit) break;
+    end += n;
   }
   return end;
 }
@@ -65,6 +81,7 @@ void DltSink::input_cut(std::uint64_t size) {
   if (run_bytes_ == 0 || run_offset_ + run_bytes_ <= size) return;
   run_bytes_ = run_offset_ >= size ? 0 : whole_messages(source_.bytes.data() + run_offset_, size - run_offset_);
   while (!cuts_.empty() && cuts_.back() > run_bytes_) cuts_.pop_back();
+  frame_ = cuts_.empty() ? util::FdWriter::kFlushBytes - room_ + run_bytes_ : run_bytes_ - cuts_.back();
 }
 
 bool DltSink::write_verbose(const dlt::Message& m) {
@@ -99,11 +116,15 @@ void DltSink::on_message(const dlt::Message& m) {
     if (run_bytes_ == 0) {
       writer_.prepare(m.time, m.lifecycle);  // the file is created at the first message, as in begin()
       run_offset_ = m.position;
+      room_ = writer_.frame_room();
+      frame_ = util::FdWriter::kFlushBytes - room_;
     }
-    const std::uint64_t last_cut = cuts_.empty() ? 0 : cuts_.back();
-    if (run_bytes_ + m.raw.size() > last_cut + util::FdWriter::kFlushBytes && run_bytes_ > last_cut)
-      cuts_.push_back(run_bytes_);
     run_bytes_ += m.raw.size();
+    frame_ += m.raw.size();
+    if (util::FdWriter::frame_full(frame_)) {  // the frame ends here, as line_done would end it
+      cuts_.push_back(run_bytes_);
+      frame_ = 0;
+    }
     if (run_bytes_ >= runs_.most) write_run();
     counters_.written(m.counter);
     ++lines_;

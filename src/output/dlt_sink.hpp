@@ -73,6 +73,8 @@ class DltSink final : public LineOutput {
   // Bytes of the first messages of `run` that end within its first `limit` bytes (a run
   // holds whole, valid messages with storage headers back to back).
   static std::uint64_t whole_messages(const std::uint8_t* run, std::uint64_t limit);
+  // Bytes of the message (storage header included) at `at`; 0 if no message begins there.
+  static std::uint64_t message_bytes(const std::uint8_t* at);
 
   // Writes `m` re-encoded as a verbose message; false (nothing written) if it cannot be.
   bool write_verbose(const dlt::Message& m);
@@ -85,11 +87,14 @@ class DltSink final : public LineOutput {
   std::string_view path_;                         // of the current input
   SourceFile source_;                             // fd -1: messages are written one by one
   std::uint64_t run_offset_ = 0, run_bytes_ = 0;  // the pending run in the source file
-  // Where a compressed copy of the run will cut its frames (util::FdWriter::copy_from):
-  // the last message end at most util::FdWriter::kFlushBytes past the cut before (from 0),
-  // noted as messages join the run, so that the frames' ends need not be found by walking
-  // every message's header a second time.
+  // Where the run's frames of a compressed output end (util::FdWriter::frame_full): the
+  // first message end at which the frame, begun with what the target held at the run's
+  // start (frame_room() then: room_), reaches its size, then each such end after the one
+  // before; noted as messages join the run, so that the frames' ends need not be found by
+  // walking every message's header a second time, and a short run is handed over as the
+  // records the frames end on. frame_: the bytes of the frame the last message joined.
   std::vector<std::uint64_t> cuts_;
+  std::uint64_t room_ = 0, frame_ = 0;
 };
 
 }  // namespace dltdump::output

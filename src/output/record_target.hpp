@@ -47,9 +47,14 @@ class RecordTarget {
   virtual void write_block(std::string_view /*records*/) {}
   // Appends bytes [offset, offset+length) of the regular file `fd` (named `name`): whole
   // records, copied without passing through memory where the kernel can (see
-  // util::FdWriter::copy_from, also for `whole_prefix`). Only if takes_blocks().
+  // util::FdWriter::copy_from, also for `whole_prefix` and `frame_end`). Only if takes_blocks().
   virtual void copy_block(int /*fd*/, std::string_view /*name*/, std::uint64_t /*offset*/, std::uint64_t /*length*/,
-                          util::FdWriter::WholePrefix /*whole_prefix*/) {}
+                          util::FdWriter::WholePrefix /*whole_prefix*/, const util::FdWriter::FrameEnd& /*frame_end*/) {
+  }
+  // Bytes the records buffered take before the next record end ends a compressed frame
+  // (util::FdWriter::frame_room): where a sink that hands over records in blocks finds the
+  // frames' ends (DltSink). Large for a target of no frames.
+  virtual std::uint64_t frame_room() const { return util::FdWriter::kFlushBytes; }
   // Whether `file` is one this target has written to (see LineOutput::wrote).
   virtual bool wrote(const util::FileIdentity& /*file*/) const { return false; }
   // Writes what is buffered; writes everything and closes.

@@ -92,10 +92,11 @@ class RecordWriter final : public RecordTarget {
   }
 
   void copy_block(int fd, std::string_view name, std::uint64_t offset, std::uint64_t length,
-                  util::FdWriter::WholePrefix whole_prefix) override {
+                  util::FdWriter::WholePrefix whole_prefix, const util::FdWriter::FrameEnd& frame_end) override {
     if (!open_) open({}, 0);
-    w_->copy_from(fd, name, offset, length, std::move(whole_prefix));
+    w_->copy_from(fd, name, offset, length, std::move(whole_prefix), frame_end);
   }
+  std::uint64_t frame_room() const override { return w_->frame_room(); }
 
   bool wrote(const util::FileIdentity& file) const override { return series_ && series_->created(file); }
 

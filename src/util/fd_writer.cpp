@@ -215,9 +215,9 @@ void copy_range(int in_fd, int out_fd, std::uint64_t offset, std::uint64_t lengt
 }  // namespace
 
 void FdWriter::copy_from(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
-                         WholePrefix whole_prefix) {
-  flush();  // also waits for the copy before; the helper thread takes over frames_ empty
-  if (frames_) return copy_compressed(in_fd, in_name, offset, length, whole_prefix);
+                         WholePrefix whole_prefix, const FrameEnd& frame_end) {
+  if (frames_) return copy_compressed(in_fd, in_name, offset, length, frame_end);
+  flush();  // also waits for the copy before
   struct stat st {};
   copy_.size_before = ::fstat(fd_, &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
   copy_.in_name = in_name;
@@ -245,13 +245,18 @@ void FdWriter::start_copy(int in_fd, std::function<void(int)> run) {
 }
 
 void FdWriter::finish_copy() {
-  if (!copy_.thread.joinable()) return;
+  if (!copy_.thread.joinable()) {
+    if (copy_.tail_failure) std::rethrow_exception(std::exchange(copy_.tail_failure, nullptr));
+    return;
+  }
   copy_.thread.join();
   if (frames_) {
     written_ += copy_.done;  // the whole frames that made it (a failed one was cut off)
-    if (copy_.failure) {
+    if (copy_.failure || copy_.tail_failure) {
       remove_if_no_frame();
-      std::rethrow_exception(std::exchange(copy_.failure, nullptr));
+      const std::exception_ptr first = copy_.failure ? copy_.failure : copy_.tail_failure;  // one is told
+      copy_.failure = copy_.tail_failure = nullptr;
+      std::rethrow_exception(first);
     }
     return;
   }
@@ -275,17 +280,36 @@ void FdWriter::finish_copy() {
   throw_write_error(name_, err);
 }
 
+namespace {
+
+// Reads `want` bytes at `at` of `fd` into `into`; 0, or the errno of the failure (EIO: the
+// file ended early).
+int read_range(int fd, char* into, std::size_t want, std::uint64_t at) {
+  for (std::size_t got = 0; got < want;) {
+    const ssize_t n = ::pread(fd, into + got, want - got, static_cast<off_t>(at + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n == 0 ? EIO : errno;
+    got += static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+}  // namespace
+
 void FdWriter::copy_compressed(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
-                               const WholePrefix& whole_prefix) {
-  // The frames' ends, found here: whole_prefix reads the caller's bytes. About kFlushBytes
-  // of whole records each (all of them when no record ends there: a block of one record).
+                               const FrameEnd& frame_end) {
+  finish_copy();
+  write_frames(written_, queued_);  // the helper thread takes over frames_ empty
+  // The frames' ends, found here: frame_end reads the caller's bytes. Each frame ends where
+  // line_done would end it had the records come one by one (frame_full), the first one
+  // holding the records buffered before the block.
   copy_.frame_ends.clear();
-  for (std::uint64_t from = 0; from < length;) {
-    const std::uint64_t limit = std::min<std::uint64_t>(length, from + kFlushBytes);
-    std::uint64_t to = limit;
-    if (limit < length && whole_prefix) {
-      to = whole_prefix(from, limit);
-      if (to <= from) to = limit;
+  std::uint64_t from = 0;
+  for (std::uint64_t room = std::max<std::uint64_t>(frame_room(), 1); from + room <= length; room = kFlushBytes) {
+    std::uint64_t to = from + room;
+    if (frame_end) {
+      const std::uint64_t end = frame_end(from, to);
+      if (end >= to && end <= length) to = end;  // else the bytes are no longer records (a cut file)
     }
     copy_.frame_ends.push_back(to);
     from = to;
@@ -293,14 +317,28 @@ void FdWriter::copy_compressed(int in_fd, std::string_view in_name, std::uint64_
   copy_.in_name = in_name;
   copy_.done = copy_.queued = 0;
   copy_.failure = nullptr;
-  // Reading and compressing overlap with the caller's decoding, on the helper thread.
-  start_copy(in_fd, [this, offset](int from) {
-    try {
-      compress_range(from, offset);
-    } catch (...) {
-      copy_.failure = std::current_exception();
-    }
-  });
+  if (!copy_.frame_ends.empty()) {
+    copy_.lead.assign(buf_.view());
+    buf_.clear();
+    // Reading and compressing overlap with the caller's decoding, on the helper thread.
+    start_copy(in_fd, [this, offset](int source) {
+      try {
+        compress_range(source, offset);
+      } catch (...) {
+        copy_.failure = std::current_exception();
+      }
+    });
+  }
+  // The records after the last whole frame begin the next one, as if buffered one by one.
+  const auto tail = static_cast<std::size_t>(length - from);
+  if (tail == 0) return;
+  const int err = read_range(in_fd, buf_.reserve(tail), tail, offset + from);
+  if (err != 0) {  // thrown by the next call, as a failure of the helper thread's reading is
+    copy_.tail_failure = std::make_exception_ptr(
+        output_error(name_, with_os_reason("Couldn't copy from " + std::string(in_name) + " to " + name_, err)));
+    return;
+  }
+  buf_.advance(tail);
 }
 
 void FdWriter::compress_range(int in_fd, std::uint64_t offset) {
@@ -312,15 +350,10 @@ void FdWriter::compress_range(int in_fd, std::uint64_t offset) {
     try {
       queue_frame(
           [&](TextBuffer& part) {
-            char* const into = part.reserve(want);
-            for (std::size_t got = 0; got < want;) {
-              const ssize_t n = ::pread(in_fd, into + got, want - got, static_cast<off_t>(at + got));
-              if (n < 0 && errno == EINTR) continue;
-              if (n <= 0)
-                throw output_error(name_, with_os_reason("Couldn't copy from " + copy_.in_name + " to " + name_,
-                                                         n == 0 ? EIO : errno));
-              got += static_cast<std::size_t>(n);
-            }
+            if (from == 0) part.append(copy_.lead);
+            const int err = read_range(in_fd, part.reserve(want), want, at);
+            if (err != 0)
+              throw output_error(name_, with_os_reason("Couldn't copy from " + copy_.in_name + " to " + name_, err));
             part.advance(want);
           },
           copy_.done, copy_.queued);

@@ -14,10 +14,12 @@
 // taken.
 //
 // A compressed output (set_compressor) is written as independent frames of whole records,
-// each ending at the first record end at least kFlushBytes past its start (or at a flush(),
-// and where copy_from says), whether the records came one by one or in blocks
-// (write_direct): so a compressed file's bytes do not depend on how its records were
-// grouped into blocks, i.e. on the number of decoding threads. They are compressed on the
+// each ending at the first record end at least kFlushBytes past its start (frame_full; or at
+// a flush()), whether the records came one by one, in blocks (write_direct) or copied from
+// a file (copy_from): so a compressed file's bytes do not depend on how its records were
+// grouped into blocks or runs, i.e. on the number of decoding threads, on the filter, or on
+// whether the command line or the library (dltdump::Writer, one message at a time) wrote
+// them. They are compressed on the
 // compressor's workers while the caller goes on (util/frame_compressor.hpp) and written in order, a few
 // frames behind: a failed write cuts a regular file back to the end of the last whole
 // frame (the frames behind it are dropped), and flush() and a stop write every frame
@@ -67,10 +69,17 @@ class FdWriter {
   FdWriter(int fd, std::string name, std::uint64_t size = 0);
   ~FdWriter();
 
+  // The rule of a frame's end (see the top), the one every writing path follows: a frame
+  // of `bytes` ends at the record end that makes it so.
+  static constexpr bool frame_full(std::uint64_t bytes) { return bytes >= kFlushBytes; }
+  // Bytes the frame begun (the records buffered) takes before it is full: a caller that
+  // hands over records in a block finds where its frames will end (output::DltSink).
+  std::uint64_t frame_room() const { return buf_.size() >= kFlushBytes ? 0 : kFlushBytes - buf_.size(); }
+
   TextBuffer& buffer() { return buf_; }
   void line_done() {
     if (record_ends_) ends_.push_back(static_cast<std::uint32_t>(buf_.size()));
-    if (buf_.size() >= kFlushBytes) write_buffer();
+    if (frame_full(buf_.size())) write_buffer();
   }
   // Writes what is buffered, then `text` directly: a large block of whole text lines made
   // elsewhere (each ending in its only '\n'), written without a copy (compressed: the
@@ -90,15 +99,21 @@ class FdWriter {
   // completed. After a failure, a regular file keeps the block's first
   // `whole_prefix(0, written)` bytes: the whole records among the `written` bytes that made
   // it (without the function, none). `whole_prefix` is called by that next call.
-  // A compressed output (set_compressor) is not copied but read on the helper thread, in
-  // frames that end where `whole_prefix` says whole records end (called at once, for
-  // every frame), compressed by the workers and written in order by the helper thread;
-  // after a failure the file keeps the frames written whole.
+  // A compressed output (set_compressor) is not copied but read, in frames that end where
+  // they would had the block's records come one by one (frame_full: the first frame holds
+  // the records buffered before the block; `frame_end`, called at once, says where the
+  // block's records end): the whole frames on the helper thread, compressed by the workers
+  // and written in order; the records after the last whole frame read into the buffer now,
+  // the next frame's start. After a failure the file keeps the frames written whole.
   // whole_prefix(from, limit), `from` the start of a record of the block: where the last
   // whole record of the block's bytes [from, limit) ends (`from` if none does).
+  // frame_end(from, at_least), `from` the start of a record of the block, `at_least` <
+  // length: where the first record of the block that ends at or after `at_least` ends.
+  // Without it a compressed frame ends anywhere: records are not known.
   using WholePrefix = std::function<std::uint64_t(std::uint64_t from, std::uint64_t limit)>;
+  using FrameEnd = std::function<std::uint64_t(std::uint64_t from, std::uint64_t at_least)>;
   void copy_from(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
-                 WholePrefix whole_prefix = {});
+                 WholePrefix whole_prefix = {}, const FrameEnd& frame_end = {});
 
   // Writes everything buffered (after a running copy), and every compressed frame begun.
   // Throws util::output_error on failure (also a failure of a frame handed over before).
@@ -151,7 +166,7 @@ class FdWriter {
   void write_frames(std::uint64_t& written, std::uint64_t& queued);
   // The compressed copy_from: finds the frames' ends, then starts compress_range.
   void copy_compressed(int in_fd, std::string_view in_name, std::uint64_t offset, std::uint64_t length,
-                       const WholePrefix& whole_prefix);
+                       const FrameEnd& frame_end);
   // On the helper thread: reads, compresses and writes each frame of copy_.frame_ends,
   // counting copy_.done; throws what write_oldest_frame throws, or util::output_error if
   // `in_fd` fails (after writing the frames before).
@@ -170,8 +185,10 @@ class FdWriter {
     // A compressed output's copy: where its frames end (offsets in the block), how much
     // of the block made it in whole frames, and the failure that stopped it.
     std::vector<std::uint64_t> frame_ends;
+    std::string lead;  // the records buffered before the block: the first frame's start
     std::uint64_t done = 0, queued = 0;
     std::exception_ptr failure;
+    std::exception_ptr tail_failure;  // reading the records after the last whole frame failed
   };
   Copy copy_;
 

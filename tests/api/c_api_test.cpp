@@ -171,6 +171,88 @@ TEST(CApi, WritesAFile) {
   dltdump_reader_free(r);
 }
 
+// Writer options (dltdump_writer_options): the files being read are never written, even
+// with overwrite (by identity: a link too), as WriterOptions::inputs in C++; before, the
+// C API had no way to name them (a new user's finding). Format and overwrite as in
+// dltdump_writer_open; wrong values and NULLs are DLTDUMP_ERROR_ARGUMENT.
+TEST(CApi, WriterOptionsNameTheInputsNeverWritten) {
+  const Bytes file = two_messages();
+  char dir_template[] = "/tmp/dltdump-c-options-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string dir = dir_template, input = dir + "/in.dlt", link = dir + "/link.dlt", out = dir + "/out.txt";
+  auto read_all = [](const std::string& path) {
+    Bytes bytes;
+    if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+      for (int c; (c = std::fgetc(f)) != EOF;) bytes.push_back(static_cast<std::uint8_t>(c));
+      std::fclose(f);
+    }
+    return bytes;
+  };
+  {
+    std::FILE* f = std::fopen(input.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(std::fwrite(file.data(), 1, file.size(), f), file.size());
+    std::fclose(f);
+  }
+  ASSERT_EQ(::symlink(input.c_str(), link.c_str()), 0);
+  dltdump_writer_options* o = dltdump_writer_options_new();
+  ASSERT_NE(o, nullptr);
+  ASSERT_EQ(dltdump_writer_options_input(o, input.c_str()), DLTDUMP_OK);
+  ASSERT_EQ(dltdump_writer_options_overwrite(o, 1), DLTDUMP_OK);
+  for (const std::string& target : {input, link}) {
+    SCOPED_TRACE(target);
+    dltdump_reader* r = nullptr;
+    ASSERT_EQ(dltdump_reader_open(input.c_str(), nullptr, nullptr, 0, &r), DLTDUMP_OK) << dltdump_last_error();
+    dltdump_writer* w = nullptr;
+    ASSERT_EQ(dltdump_writer_open_with(target.c_str(), o, &w), DLTDUMP_OK) << dltdump_last_error();
+    const dltdump_message* m = nullptr;
+    ASSERT_EQ(dltdump_reader_next(r, &m), DLTDUMP_OK);
+    EXPECT_EQ(dltdump_writer_write(w, m), DLTDUMP_ERROR_OUTPUT);
+    EXPECT_NE(std::string(dltdump_last_error()).find("Not overwriting the input file"), std::string::npos)
+        << dltdump_last_error();
+    EXPECT_EQ(dltdump_writer_close(w), DLTDUMP_ERROR_OUTPUT);
+    dltdump_writer_free(w);
+    dltdump_reader_free(r);
+    EXPECT_EQ(read_all(input), file);
+  }
+  // Another file with the same options, its format asked: written.
+  ASSERT_EQ(dltdump_writer_options_format(o, DLTDUMP_OUTPUT_JSON), DLTDUMP_OK);
+  dltdump_reader* r = nullptr;
+  ASSERT_EQ(dltdump_reader_open(input.c_str(), nullptr, nullptr, 0, &r), DLTDUMP_OK);
+  dltdump_writer* w = nullptr;
+  ASSERT_EQ(dltdump_writer_open_with(out.c_str(), o, &w), DLTDUMP_OK) << dltdump_last_error();
+  dltdump_writer_options_free(o);  // the writer keeps what it needs
+  const dltdump_message* m = nullptr;
+  while (dltdump_reader_next(r, &m) == DLTDUMP_OK) ASSERT_EQ(dltdump_writer_write(w, m), DLTDUMP_OK);
+  EXPECT_EQ(dltdump_writer_close(w), DLTDUMP_OK) << dltdump_last_error();
+  EXPECT_EQ(dltdump_writer_messages(w), 2u);
+  dltdump_writer_free(w);
+  dltdump_reader_free(r);
+  const Bytes json = read_all(out);
+  ASSERT_FALSE(json.empty());
+  EXPECT_EQ(json[0], '{');
+
+  // NULL options: the defaults (an existing file is refused).
+  ASSERT_EQ(dltdump_reader_open(input.c_str(), nullptr, nullptr, 0, &r), DLTDUMP_OK);
+  ASSERT_EQ(dltdump_writer_open_with(out.c_str(), nullptr, &w), DLTDUMP_OK) << dltdump_last_error();
+  ASSERT_EQ(dltdump_reader_next(r, &m), DLTDUMP_OK);
+  EXPECT_EQ(dltdump_writer_write(w, m), DLTDUMP_ERROR_OUTPUT);
+  dltdump_writer_free(w);
+  dltdump_reader_free(r);
+
+  EXPECT_EQ(dltdump_writer_options_input(nullptr, "x"), DLTDUMP_ERROR_ARGUMENT);
+  o = dltdump_writer_options_new();
+  EXPECT_EQ(dltdump_writer_options_input(o, nullptr), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_writer_options_format(o, static_cast<dltdump_output_format>(9)), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_writer_options_overwrite(nullptr, 1), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_writer_open_with(nullptr, o, &w), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_writer_open_with("x.dlt", o, nullptr), DLTDUMP_ERROR_ARGUMENT);
+  dltdump_writer_options_free(o);
+  dltdump_writer_options_free(nullptr);
+  for (const std::string& p : {out, link, input}) std::remove(p.c_str());
+  ::rmdir(dir_template);
+}
+
 // Live inputs through the C API: a TCP stream read to its end, a refused connection as a
 // status naming the URI, a UDP reader cancelled from another thread.
 TEST(CApi, LiveInputs) {

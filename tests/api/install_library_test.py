@@ -148,6 +148,13 @@ def compare_writer(kind, c_program):
         check(same, "%s: write_log_c writes %s as dltdump -o does: %s %s" % (kind, name, r.stderr, r2.stderr))
     r = run([c_program, trip, os.path.join(folder, "api", "out.dlt")], env=env)
     check(r.returncode == 1 and "already exists" in r.stderr, "%s: an existing file is refused: %s" % (kind, r.stderr))
+    # Its input named in dltdump_writer_options_input: never written, as -o never writes it.
+    link = os.path.join(folder, "trip-link.dlt")
+    if not os.path.lexists(link):
+        os.symlink(trip, link)
+    r = run([c_program, trip, link], env=env)
+    check(r.returncode == 1 and "Not overwriting the input file" in r.stderr,
+          "%s: the input is not written over: %s" % (kind, r.stderr))
 
 
 # --- the Python module (when the build has it): the installed package imports from its

@@ -783,6 +783,84 @@ TEST(ApiLive, CancelFromAnotherThreadEndsABlockedStep) {
   EXPECT_TRUE(memory.next_batch().empty());
 }
 
+// ReaderOptions::keep_waiting is asked about every 100 ms while a live step waits with
+// nothing to deliver (a quiet TCP peer, a UDP port nobody sends to), on the stepping
+// thread; false ends the reading as cancel() does. (What lets the Python module run its
+// signal handlers: Ctrl-C did nothing while a quiet peer sent nothing — a new user's finding.)
+TEST(ApiLive, KeepWaitingIsAskedWhileAQuietInputWaits) {
+  dltdump::test::TcpServer server;
+  std::atomic<bool> release{false};
+  std::thread peer([&] {
+    const int c = server.accept_one();
+    while (!release.load()) std::this_thread::sleep_for(10ms);  // connected, and silent
+    ::close(c);
+  });
+  for (const bool udp : {false, true}) {
+    SCOPED_TRACE(udp ? "udp" : "tcp");
+    int asked = 0;
+    const std::thread::id stepping = std::this_thread::get_id();
+    dltdump::ReaderOptions options;
+    options.keep_waiting = [&] {
+      EXPECT_EQ(std::this_thread::get_id(), stepping);
+      return ++asked < 3;
+    };
+    dltdump::Reader reader(
+        udp ? "udp://127.0.0.1:" + std::to_string(dltdump::test::unused_port(SOCK_DGRAM)) : server.uri(),
+        dltdump::Filter{}, options);
+    Watchdog watchdog(reader, 20s);  // without the option's answer the step would wait forever
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(reader.next_batch().empty());
+    const auto waited = std::chrono::steady_clock::now() - start;
+    EXPECT_FALSE(watchdog.fired());
+    EXPECT_EQ(asked, 3);
+    EXPECT_GE(waited, 150ms);  // asked no more often than every 100 ms
+    EXPECT_LT(waited, 5s);
+    EXPECT_TRUE(reader.next_batch().empty());
+    EXPECT_EQ(asked, 3);
+  }
+  release.store(true);
+  peer.join();
+}
+
+// datagrams() counts a UDP input's datagrams as the command line reports them: received,
+// dropped by the kernel, dropped by dltdump — a burst larger than the queue (65536
+// datagrams) sent while the Reader does not step loses some, and the counts say how many
+// (before, the library could not tell: a new user's finding). Other inputs: zeros.
+TEST(ApiLive, UdpDatagramsDroppedAreCounted) {
+  const std::uint16_t port = dltdump::test::unused_port(SOCK_DGRAM);
+  dltdump::Reader reader("udp://127.0.0.1:" + std::to_string(port));
+  EXPECT_EQ(reader.datagrams().received, 0u);
+  const Bytes one = network_messages(1);
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  auto send_one = [&] { ::sendto(fd, one.data(), one.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to); };
+  constexpr std::uint64_t kBurst = 70000;
+  for (std::uint64_t i = 0; i < kBurst; ++i) send_one();
+  // One more after a pause: the kernel tells the drops before a datagram with it.
+  std::this_thread::sleep_for(300ms);
+  send_one();
+  ::close(fd);
+  for (int i = 0; i < 100 && reader.datagrams().received + reader.datagrams().kernel_drops < kBurst + 1; ++i)
+    std::this_thread::sleep_for(50ms);
+  reader.cancel();
+  std::uint64_t delivered = 0;
+  for (auto batch = reader.next_batch(); !batch.empty(); batch = reader.next_batch()) delivered += batch.size();
+  const dltdump::Reader::Datagrams d = reader.datagrams();
+  EXPECT_EQ(d.received + d.kernel_drops, kBurst + 1);
+  EXPECT_EQ(delivered, d.received - d.dltdump_drops);  // one message a datagram
+  EXPECT_LE(delivered, 1u << 16);
+  EXPECT_GT(d.kernel_drops + d.dltdump_drops, 0u);
+
+  const Bytes file = sample_file();
+  auto memory = dltdump::Reader::from_memory(file);
+  while (!memory.next_batch().empty()) {
+  }
+  EXPECT_EQ(memory.datagrams().received + memory.datagrams().kernel_drops + memory.datagrams().dltdump_drops, 0u);
+}
+
 // A refused connection is one Error, of the input as given, with the command line's line.
 TEST(ApiLive, ARefusedConnectionIsOneErrorNamingTheUri) {
   const std::string uri = "tcp://127.0.0.1:" + std::to_string(dltdump::test::unused_port(SOCK_STREAM));

@@ -1,7 +1,7 @@
 // dltdump::Writer (include/dltdump/writer.hpp): what it writes for a Reader's messages is
 // what the command line's -o writes for the same input, in every output kind — the same
-// bytes where the command line's are deterministic, the same content decompressed where
-// the compressed frames are cut elsewhere (the command line copies a DLT file's runs).
+// bytes, compressed ones too (the command line copies a DLT file's runs of messages, the
+// Writer gets them one by one: the frames end at the same messages all the same).
 #include "dltdump/writer.hpp"
 
 #include <fcntl.h>
@@ -164,6 +164,37 @@ TEST_F(WriterOutputs, CompressedByTheNamesSuffix) {
     EXPECT_NE(content, slurp(api));  // compressed
     EXPECT_GT(content.size(), 1000u);
     EXPECT_TRUE(content == decompressed(cli));
+    EXPECT_TRUE(slurp(api) == slurp(cli));
+  }
+}
+
+// A compressed DLT file from a DLT file of several frames (1 MiB each) is the command
+// line's, byte for byte: the command line copies the file's runs of messages (one run
+// unfiltered, short runs filtered), a Writer gets them one by one, and the frames end at
+// the same messages (util::FdWriter::frame_full). They used to end before the message that
+// would pass 1 MiB on the command line, after it in a Writer: a new user's finding.
+TEST_F(WriterOutputs, CompressedFramesOfALargeFileAreTheCommandLines) {
+  const std::string input = dltgen(*dir_, "large.dlt", "--count 52000 --seed 31");
+  ASSERT_GT(fs::file_size(input), 3u << 20);
+  for (const char* name : {"large.dlt.zst", "large.dlt.gz"}) {
+    SCOPED_TRACE(name);
+    const auto [api, cli] = both(input, name);
+    EXPECT_TRUE(decompressed(api) == slurp(input));
+    EXPECT_TRUE(slurp(api) == slurp(cli)) << "the Writer's " << api << " differs from the command line's " << cli;
+    // Filtered: runs of messages shorter than the copy's threshold, one record each.
+    const std::string fapi = *dir_ / ("api-info-" + std::string(name)),
+                      fcli = *dir_ / ("cli-info-" + std::string(name));
+    fs::remove(fapi);
+    fs::remove(fcli);
+    {
+      dltdump::Reader r{input, dltdump::Filter{}.level(dltdump::Level::info)};
+      dltdump::Writer w{fapi};
+      w.write_all(r);
+      w.close();
+    }
+    run_cli({input, "--level=info", "-o", fcli});
+    EXPECT_GT(decompressed(fapi).size(), 2u << 20);
+    EXPECT_TRUE(slurp(fapi) == slurp(fcli)) << "filtered: the Writer's " << fapi << " differs from " << fcli;
   }
 }
 
@@ -279,6 +310,23 @@ TEST(Writer, NamesAndFormatsTheCommandLineRefuses) {
   EXPECT_TRUE(argument_error("x.log", F::dlt));
   EXPECT_FALSE(argument_error("x.jsonl", F::json));
   EXPECT_FALSE(argument_error("x.log", F::csv));
+}
+
+// The command line's console names are refused, saying how to get text instead: a Writer
+// printed to its host's standard output (a new user's finding: CON: leaked from the
+// command line into the library).
+TEST(Writer, ConsoleNamesAreRefused) {
+  for (const char* name : {"CON:", "con:", "/dev/stdout", "/DEV/STDOUT"}) {
+    SCOPED_TRACE(name);
+    try {
+      dltdump::Writer w{name};
+      ADD_FAILURE() << "made";
+    } catch (const dltdump::Error& e) {
+      EXPECT_EQ(e.kind(), dltdump::Error::Kind::argument);
+      EXPECT_NE(std::string(e.what()).find("console"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("Message::text()"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(Writer, ContractErrors) {

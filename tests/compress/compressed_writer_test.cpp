@@ -63,6 +63,14 @@ util::FdWriter::WholePrefix whole_lines(const std::string& text, std::uint64_t b
   };
 }
 
+// The frame_end of a block of `text` from its byte `base` (util::FdWriter::copy_from):
+// where its first line that ends at or after `at_least` ends.
+util::FdWriter::FrameEnd line_frames(const std::string& text, std::uint64_t base = 0) {
+  return [&text, base](std::uint64_t, std::uint64_t at_least) -> std::uint64_t {
+    return text.find('\n', base + at_least - 1) + 1 - base;
+  };
+}
+
 int create(const std::string& path) { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); }
 
 }  // namespace
@@ -104,7 +112,7 @@ TEST(CompressedOutput, EveryWritingPathRoundTrips) {
       }
       w.write_direct(lines);
       EXPECT_EQ(w.size(), 2 * lines.size());  // frames still being compressed count
-      w.copy_from(in, "in", 0, lines.size(), whole_lines(lines));
+      w.copy_from(in, "in", 0, lines.size(), whole_lines(lines), line_frames(lines));
       w.flush();
       EXPECT_EQ(w.size(), 3 * lines.size());
     }
@@ -116,31 +124,45 @@ TEST(CompressedOutput, EveryWritingPathRoundTrips) {
 
 // The frames end at the same places of the stream however the lines come — one by one,
 // in one block, or in blocks of any size with lines between them (how parallel decoding
-// hands them over depends on the number of threads): the compressed bytes are the same.
+// hands them over depends on the number of threads), or copied from a file in ranges of
+// any size (a DLT file's runs of messages, output::DltSink; these frames used to end
+// before the line that would pass kFlushBytes: a new user's finding): the compressed bytes
+// are the same.
 TEST(CompressedOutput, FramesEndAtTheSamePlacesHoweverTheLinesCome) {
   test::TempDir dir;
   const std::string lines = numbered_lines(120000);  // about 5 MiB: several frames
   std::vector<std::size_t> ends;                     // each line's end
   for (std::size_t at = 0; at < lines.size(); at = ends.back()) ends.push_back(lines.find('\n', at) + 1);
+  {
+    const int in = create(dir / "in");
+    ASSERT_EQ(::write(in, lines.data(), lines.size()), static_cast<ssize_t>(lines.size()));
+    ::close(in);
+  }
+  const int in = ::open((dir / "in").c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(in, 0);
   for (const char* suffix : {".zst", ".gz"}) {
     std::string reference;
-    // 0: line by line; 1: one block; 2, 3: blocks of 1..n lines, every fifth line buffered.
-    for (int way = 0; way < 4; ++way) {
+    // 0: line by line; 1: one block; 2, 3: blocks of 1..n lines, every fifth line buffered;
+    // 4, 5, 6: the same blocks copied from the file.
+    for (int way = 0; way < 7; ++way) {
       const std::string path = dir / ("out" + std::to_string(way) + ".txt" + suffix);
       const int fd = create(path);
       {
         util::FdWriter w(fd, path);
         w.set_compressor(compress::make_frame_compressor(compress::output_compression(path)));
-        const std::size_t most = way == 2 ? 40 : 30000;
+        const std::size_t most = way == 2 || way == 5 ? 40 : 30000;
+        const bool copy = way >= 4;
         unsigned x = 7;
         for (std::size_t i = 0, at = 0; i < ends.size();) {
           x = x * 1103515245u + 12345u;
-          std::size_t n = way == 0 ? 1 : way == 1 ? ends.size() : 1 + (x >> 8) % most;
+          std::size_t n = way == 0 ? 1 : way == 1 || way == 4 ? ends.size() : 1 + (x >> 8) % most;
           n = std::min(n, ends.size() - i);
-          if (way == 0 || (way >= 2 && (x >> 4) % 5 == 0)) {
+          if (way == 0 || (way >= 2 && way != 4 && (x >> 4) % 5 == 0)) {
             n = 1;
             w.buffer().append(lines.data() + at, ends[i] - at);
             w.line_done();
+          } else if (copy) {
+            w.copy_from(in, "in", at, ends[i + n - 1] - at, whole_lines(lines, at), line_frames(lines, at));
           } else {
             w.write_direct(std::string_view(lines).substr(at, ends[i + n - 1] - at));
           }
@@ -160,6 +182,7 @@ TEST(CompressedOutput, FramesEndAtTheSamePlacesHoweverTheLinesCome) {
       EXPECT_TRUE(bytes == reference) << suffix << ": way " << way << " made other bytes than line by line";
     }
   }
+  ::close(in);
 }
 
 // A write that fails part-way (a file size limit) cuts the file back to its last whole
@@ -206,7 +229,7 @@ TEST(CompressedOutput, AFailedCopyKeepsWholeFrames) {
     FileSizeLimit limit(1 << 20);
     util::FdWriter w(fd, path);
     w.set_compressor(compress::make_frame_compressor(OutputCompression::Zstd));
-    w.copy_from(in, "in", 0, lines.size(), whole_lines(lines));
+    w.copy_from(in, "in", 0, lines.size(), whole_lines(lines), line_frames(lines));
     EXPECT_EQ(exit_code_of([&] { w.flush(); }), util::ExitCode::OutputError);
     EXPECT_GT(w.size(), 1000000u);
     EXPECT_LT(w.size(), lines.size());
@@ -223,7 +246,7 @@ TEST(CompressedOutput, AFailedCopyKeepsWholeFrames) {
   {
     util::FdWriter w(out, short_path);
     w.set_compressor(compress::make_frame_compressor(OutputCompression::Zstd));
-    w.copy_from(in, "in", 100, lines.size(), whole_lines(lines, 100));
+    w.copy_from(in, "in", 100, lines.size(), whole_lines(lines, 100), line_frames(lines, 100));
     try {
       w.flush();
       ADD_FAILURE() << "no error";

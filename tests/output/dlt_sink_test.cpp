@@ -246,10 +246,13 @@ TEST(DltSink, MessagesOfAnEarlierInputAreWrittenFromTheirOwnBytes) {
   EXPECT_EQ(read_file(d / "net.dlt"), str(from_file));
 }
 
-// A copied run's whole_prefix gives a compressed copy's frame ends (util::FdWriter's rule:
-// the last message end at most kFlushBytes past the end before) — noted as the run grew,
-// the same ends a walk of the headers finds; and any other question is walked.
-TEST(DltSink, ACopiedRunsFrameEndsAreItsLastMessageEnds) {
+// A copied run's frame_end gives a compressed copy's frame ends (util::FdWriter's rule,
+// frame_full: the first message end at least kFlushBytes past the end before, the first
+// frame begun with what the target held) — noted as the run grew, the same ends a walk of
+// the headers finds; any other question is walked; whole_prefix gives the last whole
+// message before a limit. (The frames used to end before the message that would pass
+// kFlushBytes, unlike those of messages written one by one: a new user's finding.)
+TEST(DltSink, ACopiedRunsFrameEndsAreThoseOfMessagesOneByOne) {
   Bytes in;
   std::vector<std::uint64_t> ends;
   for (int i = 0; i < 30000; ++i) {
@@ -259,39 +262,51 @@ TEST(DltSink, ACopiedRunsFrameEndsAreItsLastMessageEnds) {
     ends.push_back(in.size());
   }
   ASSERT_GT(in.size(), 3 * util::FdWriter::kFlushBytes);
-  // The last message end at or before `limit` (0 if none).
+  // The last message end at or before `limit` (0 if none); the first at or after it.
   auto last_end = [&](std::uint64_t limit) {
     const auto after = std::upper_bound(ends.begin(), ends.end(), limit);
     return after == ends.begin() ? 0 : *(after - 1);
   };
-  struct Copies : output::RecordTarget {
-    util::TextBuffer text;
-    std::vector<util::FdWriter::WholePrefix> prefixes;
-    util::TextBuffer& begin(util::Timestamp, std::uint64_t) override { return text; }
-    void end() override {}
-    bool takes_blocks() const override { return true; }
-    void copy_block(int, std::string_view, std::uint64_t offset, std::uint64_t,
-                    util::FdWriter::WholePrefix w) override {
-      EXPECT_EQ(offset, 0u);
-      prefixes.push_back(std::move(w));
+  auto first_end = [&](std::uint64_t at_least) { return *std::lower_bound(ends.begin(), ends.end(), at_least); };
+  for (const std::uint64_t held : {std::uint64_t{0}, std::uint64_t{12345}}) {
+    struct Copies : output::RecordTarget {
+      util::TextBuffer text;
+      std::uint64_t held = 0;
+      std::vector<std::uint64_t> frames;  // where frame_end says the frames end
+      std::uint64_t ask = 0, walked = 0;  // another question (from a message start) and its answer
+      util::FdWriter::WholePrefix whole_prefix;
+      util::TextBuffer& begin(util::Timestamp, std::uint64_t) override { return text; }
+      void end() override {}
+      bool takes_blocks() const override { return true; }
+      std::uint64_t frame_room() const override { return util::FdWriter::kFlushBytes - held; }
+      void copy_block(int, std::string_view, std::uint64_t offset, std::uint64_t length, util::FdWriter::WholePrefix w,
+                      const util::FdWriter::FrameEnd& frame_end) override {
+        EXPECT_EQ(offset, 0u);
+        whole_prefix = std::move(w);
+        for (std::uint64_t from = 0, room = frame_room(); from + room <= length; room = util::FdWriter::kFlushBytes)
+          frames.push_back(from = frame_end(from, from + room));
+        walked = frame_end(ask, ask + 5000);
+      }
+    } target;
+    target.held = held;
+    target.ask = ends[5];
+    output::DltSink sink(target);
+    sink.begin_input({"in.dlt", dlt::StreamFormat::File, {0, in}});
+    dlt::Framer framer(dlt::StreamFormat::File);
+    framer.feed(in, sink);
+    framer.finish(sink);
+    sink.end_input();
+    ASSERT_GE(target.frames.size(), 3u);
+    std::uint64_t from = 0;
+    for (std::size_t f = 0; f < target.frames.size(); ++f) {
+      const std::uint64_t at_least = from + (f == 0 ? util::FdWriter::kFlushBytes - held : util::FdWriter::kFlushBytes);
+      EXPECT_EQ(target.frames[f], first_end(at_least)) << "frame " << f << ", held " << held;
+      from = target.frames[f];
     }
-  } target;
-  output::DltSink sink(target);
-  sink.begin_input({"in.dlt", dlt::StreamFormat::File, {0, in}});
-  dlt::Framer framer(dlt::StreamFormat::File);
-  framer.feed(in, sink);
-  framer.finish(sink);
-  sink.end_input();
-  ASSERT_EQ(target.prefixes.size(), 1u);
-  const auto& whole_prefix = target.prefixes[0];
-  int frames = 0;
-  for (std::uint64_t from = 0; from + util::FdWriter::kFlushBytes < in.size(); ++frames) {
-    const std::uint64_t to = whole_prefix(from, from + util::FdWriter::kFlushBytes);
-    ASSERT_EQ(to, last_end(from + util::FdWriter::kFlushBytes)) << "frame " << frames;
-    from = to;
+    EXPECT_EQ(target.walked, first_end(ends[5] + 5000));
+    ASSERT_TRUE(target.whole_prefix);
+    EXPECT_EQ(target.whole_prefix(0, 1000), last_end(1000));
+    EXPECT_EQ(target.whole_prefix(ends[5], ends[5] + util::FdWriter::kFlushBytes),
+              last_end(ends[5] + util::FdWriter::kFlushBytes));
   }
-  EXPECT_GE(frames, 3);
-  EXPECT_EQ(whole_prefix(0, 1000), last_end(1000));
-  EXPECT_EQ(whole_prefix(ends[5], ends[5] + util::FdWriter::kFlushBytes),
-            last_end(ends[5] + util::FdWriter::kFlushBytes));
 }
