@@ -41,11 +41,12 @@ std::uint64_t FileSeries::open(util::Timestamp time, std::uint64_t lifecycle) {
   const bool continues =
       (!series_.empty() && series_.back() == name) || (template_.has_lifecycle() && lifecycle_files_.contains(name));
   if (!continues && was_created(name)) {
-    // Two members of one archive with the same base name: the file's name alone does not
-    // say which members met, their names do.
+    // Two inputs of one base name (`-o %FILE%.txt` over x/a.dlt and y/a.dlt, or two
+    // members of one archive): the file's name alone does not say which inputs met, and
+    // the second is dropped; their names say it.
     const auto id = util::identity_of(name);
     const auto i = static_cast<std::size_t>(std::find(created_.begin(), created_.end(), *id) - created_.begin());
-    if (member_ || creator_members_[i])
+    if (member_ || creator_members_[i] || creators_[i] != input_)
       throw util::creation_error(name, "Not overwriting previously created file " + name + " (the output of " +
                                            creators_[i] + ") with the output of " + input_ + ".");
     throw util::creation_error(name, "Not overwriting previously created file " + name + ".");

@@ -19,8 +19,8 @@
 // * Never overwritten, even with force: an input of the run (same device and inode) —
 //   `Not overwriting the input file <abs path>.` — or a file this run created, unless it is
 //   the series' last file being continued — `Not overwriting previously created file <name>.`
-//   (when either input is an archive's member, whose names alone tell which: `… <name> (the
-//   output of <input>) with the output of <input>.`).
+//   (when another input made it — two inputs of one base name with %FILE% — the line names
+//   both: `… <name> (the output of <input>) with the output of <input>.`).
 //   Without force an existing file is refused: `The file '<abs path>' already exists.`
 //   These throw util::creation_error: the current input fails, the run goes on with the next.
 #pragma once

@@ -288,7 +288,8 @@ expect_eq "the input is never overwritten, even with -f" "3:Not overwriting the 
 cmp -s "$work/a.dlt" "$o/a.dlt"; check "the input is intact" $?
 mkdir -p "$o/d1" "$o/d2"; cp "$work/a.dlt" "$o/d1/t.dlt"; cp "$work/b.dlt" "$o/d2/t.dlt"
 out=$(cd "$o" && "$DLTDUMP" -o '%FILE%.txt' d1/t.dlt d2/t.dlt 2>&1 > /dev/null); rc=$?
-expect_eq "a file this run created is never overwritten: exit 4" "4:Not overwriting previously created file t.txt." "$rc:$out"
+expect_eq "a file this run created is never overwritten: exit 4, both inputs named" \
+  "4:Not overwriting previously created file t.txt (the output of $o/d1/t.dlt) with the output of $o/d2/t.dlt." "$rc:$out"
 cmp -s "$work/a.exp" "$o/t.txt"; check "the first input's output stays" $?
 out=$("$DLTDUMP" --appid=NONE -o "$o/none.txt" "$o/clean.dlt"); rc=$?
 [ "$rc" -eq 0 ] && [ ! -e "$o/none.txt" ]; check "no line passes: no file is created" $?

@@ -214,7 +214,9 @@ TEST(FileSeries, AFileThisRunCreatedIsNeverOverwritten) {
     put(w, "b1");
     FAIL() << "no error";
   } catch (const util::Error& e) {
-    EXPECT_EQ(std::string(e.what()), "Not overwriting previously created file " + (d / "trip.txt") + ".");
+    // Both inputs named: the file's name alone does not say which one was dropped.
+    EXPECT_EQ(std::string(e.what()), "Not overwriting previously created file " + (d / "trip.txt") +
+                                         " (the output of /one/trip.dlt) with the output of /two/trip.dlt.");
   }
   w.finish();
   EXPECT_EQ(contents(d), (Files{{"trip.txt", "a1"}}));
