@@ -464,6 +464,16 @@ expect_eq "--sort over an archive: exit 3, one line" \
   "3:$work/a.tar.gz: a tar archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, --follow or the library); extract it first (e.g. mkdir DIR && tar -xf $work/a.tar.gz -C DIR) and name its files (-R DIR)" \
   "$rc:$out"
 
+# --follow refuses an archive naming it as given, also in the advice (a new user's
+# finding: it named the absolute path).
+for a in a.zip a.tar.gz; do
+  out=$(cd "$work" && "$DLTDUMP" --follow "$a" 2>&1); rc=$?
+  expect_eq "--follow $a (relative): exit 3, named as given" "3:$a" "$rc:${out%%: *}"
+  grep -q "$work" <<< "$out"; expect_eq "--follow $a (relative): no absolute path in the line" 1 $?
+done
+out=$(cd "$work" && "$DLTDUMP" --follow a.zip 2>&1)
+expect_eq "--follow a.zip: the advice names it as given" "a.zip: a zip archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, --follow or the library); extract it first (e.g. unzip -d DIR a.zip) and name its files (-R DIR)" "$out"
+
 # A zip's refusal advises what these options can read (a new user's finding: it advised
 # `unzip -p x.zip | dltdump -`, which they refuse as standard input): extracted files.
 out=$("$DLTDUMP" --sort "$work/a.zip" 2>&1); rc=$?
