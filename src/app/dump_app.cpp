@@ -64,6 +64,27 @@ void frame_before_cut(const util::InputFile& file, dlt::StreamFormat format, std
   if (framer.interrupted()) throw util::Stopped();
 }
 
+// The warning for input `name`, read in `format`, whose skipped regions `skips` the output
+// shows no line of (-c): how much, where (a capture's regions lie in its DLT streams, not
+// at a byte of the file) — a new user's finding: `cat a.dlt b.net | dltdump -c -` lost the
+// recording's messages without a word, where a dump shows a SKIP line.
+std::string unshown_skips_warning(const std::string& name, input::InputFormat format,
+                                  const output::LineOutput::UnshownSkips& skips) {
+  const bool capture = format == input::InputFormat::Pcap;
+  std::string line = name + ": " + std::to_string(skips.bytes) + " bytes skipped";
+  if (skips.regions > 1) line += " in " + std::to_string(skips.regions) + " regions";
+  if (!capture)
+    line += skips.regions > 1
+                ? ", the first " + std::to_string(skips.first_len) + " at byte " + std::to_string(skips.first_at)
+                : " at byte " + std::to_string(skips.first_at);
+  line += format == input::InputFormat::Serial    ? " (read as a serial recording, no message decodes there)"
+          : format == input::InputFormat::Network ? " (read as a network recording, no message decodes there)"
+          : capture                               ? " (in its DLT streams, no message decodes there)"
+                                                  : " (read as a DLT file, no message decodes there)";
+  return line + ", not counted by -c; without -c " +
+         (skips.regions > 1 ? "they show as SKIP lines" : "it shows as a SKIP line");
+}
+
 // One framer over the file's windows (mapped) or read(2) chunks (pipes). The output is
 // flushed before a read that would wait (a slow producer's lines show as they come). A mapped file cut
 // by another program meanwhile stops the input after the window that found it, with the
@@ -528,6 +549,10 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
           sink.flush();
           print_line(diag_fd,
                      input::foreign_region_warning(told, format, f->position, f->length, f->content, f->regions));
+        } else if (const auto unshown = sink.unshown_skips(); unshown.bytes > 0) {
+          // -c shows no SKIP line: what was skipped is said, not lost silently.
+          sink.flush();
+          print_line(diag_fd, unshown_skips_warning(told, format, unshown));
         }
       };
       // Named as the command line gives it in what reading it says (opening it names the

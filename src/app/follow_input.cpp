@@ -86,8 +86,11 @@ input::InputFormat follow_format(const input::InputSpec& spec, input::InputForma
     if (size >= 4) {
       const input::Content content = input::sniff_content([&](std::size_t n) { return file.head(n); });
       if (content != input::Content::Unknown || size >= input::kSniffBytes || still >= kSniffPatience) {
+        // Named as given, as every line about reading an input (a new user's finding: an
+        // archive's refusal named its absolute path).
         if (input::is_compressed(content))
-          throw util::input_error(spec.path, input::compressed_message(content, spec.path));
+          throw util::input_error(
+              spec.path, input::compressed_message(content, spec.argument.empty() ? spec.path : spec.argument));
         const input::InputFormat format = input::resolve_format(spec, requested, content);
         if (format == input::InputFormat::Pcap)
           throw util::input_error(spec.path, shown(spec) + ": " + input::describe(content) +

@@ -76,6 +76,7 @@ struct ArchiveReader::Io {
   std::exception_ptr fault;           // what a callback caught (C code in between): rethrown after
   bool opened = false;
   bool failed = false;  // a fault of the archive itself: nothing more is read from it
+  bool entry = false;   // next() gave an entry, whose data may not have been read to its end
   // A member's source exists. A decompressing thread that waits on a silent pipe outlives
   // its DecompressingSource (compress/decompressing_source.hpp), with this member's source:
   // libarchive is then not touched again, nor freed.
@@ -89,6 +90,11 @@ struct ArchiveReader::Io {
   // compressed tar, where the decompressor was when it made that block.
   std::uint64_t fault_bytes() const {
     return limits.file ? limits.file->input_of_read() : block_end.load(std::memory_order_relaxed);
+  }
+  // Where the archive's bytes end, once a read met their end: a mapped file's size, else
+  // the bytes handed out (a pipe's, or the tar a compressed file's decompressor made).
+  std::uint64_t data_end() const {
+    return raw.is_mapped() ? raw.whole().size() : furthest.load(std::memory_order_relaxed);
   }
   void rethrow() {
     if (!fault) return;
@@ -379,6 +385,19 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
     if (r != ARCHIVE_OK) io.fail("archive not readable", reason_of(archive_, "not a tar or zip archive"));
     io.opened = true;
   }
+  // A tar member's data not read to its end (a member skipped as not DLT data, one whose
+  // reading ended early: -m) is passed over here, not inside archive_read_next_header: a
+  // cut there is that member's data's, named where the data ends, not a header's.
+  if (std::exchange(io.entry, false) && !is_zip(archive_)) {
+    const int skipped = archive_read_data_skip(archive_);
+    io.rethrow();
+    if (skipped != ARCHIVE_OK) {
+      io.failed = true;
+      const std::uint64_t end = io.data_end();
+      throw io.fault_of("archive member data not readable", reason_of(archive_, "corrupt or cut archive"),
+                        io.limits.file ? io.fault_bytes() : end, "the archive", "archive byte " + std::to_string(end));
+    }
+  }
   ::archive_entry* entry = nullptr;
   const int r = archive_read_next_header(archive_, &entry);
   io.rethrow();
@@ -392,6 +411,19 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
       while (!io.raw.next_window().empty()) {
       }
     }
+    // A tar ends with its end marker, zero blocks, which libarchive reads: one whose bytes
+    // end where a header would begin was cut there, after a whole member (a new user's
+    // finding: `head -c $((512*N)) x.tar` ended silently, as it does for GNU tar). An
+    // archive of zero blocks alone is an empty one, its marker read.
+    const la_int64_t header = archive_read_header_position(archive_);
+    if (!is_zip(archive_) && header >= 0 && archive_filter_bytes(archive_, 0) <= header) {
+      io.member.clear();
+      io.failed = true;
+      throw io.fault_of(
+          "archive ends early",
+          "the file is cut short after a member (no end-of-archive marker, the zero blocks that end a tar)",
+          io.fault_bytes(), "the archive", "archive byte " + std::to_string(header));
+    }
     return std::nullopt;
   }
   // ARCHIVE_RETRY too: a tar header whose checksum is wrong, which libarchive would pass over
@@ -401,9 +433,14 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
   if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
     io.member.clear();
     io.failed = true;
-    throw io.fault_of(
-        "archive header corrupt", reason_of(archive_, "corrupt or cut archive"), io.fault_bytes(), "the archive",
-        "archive byte " + std::to_string(std::max<la_int64_t>(archive_read_header_position(archive_), 0)));
+    // After a fatal fault (a header cut short) libarchive no longer tells where the header
+    // began (ARCHIVE_FATAL, not an offset: the line said byte 0, a new user's finding); it
+    // stands there itself, the cut header not consumed (the data before it was passed over
+    // above).
+    la_int64_t header = archive_read_header_position(archive_);
+    if (header < 0) header = archive_filter_bytes(archive_, 0);
+    throw io.fault_of("archive header corrupt", reason_of(archive_, "corrupt or cut archive"), io.fault_bytes(),
+                      "the archive", "archive byte " + std::to_string(std::max<la_int64_t>(header, 0)));
   }
   const char* path = archive_entry_pathname(entry);
   if (path == nullptr) path = archive_entry_pathname_utf8(entry);
@@ -412,6 +449,7 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
   Member member{path ? path : "", regular, archive_entry_is_data_encrypted(entry) != 0,
                 static_cast<std::uint64_t>(std::max<la_int64_t>(archive_read_header_position(archive_), 0))};
   io.member = member.path;
+  io.entry = true;
   io.sizes_ahead = false;
   // A zip member's offset is its local header's, which libarchive has just read (its header
   // position may lie before it: the previous member's last bytes, not yet consumed).

@@ -4,7 +4,8 @@
 // are not counted; context (-A/-B) does not apply. Every input gets its count, also one that
 // failed: what was read of it, 0 when nothing was (a missing file) — as --stats lists every
 // input (a new user's finding: an input that failed part-way had its count, one that
-// failed at its opening none).
+// failed at its opening none). The skipped regions it passed are kept for unshown_skips:
+// a dump shows them, a count must not lose them silently.
 #pragma once
 
 #include <string>
@@ -26,7 +27,7 @@ class CountSink final : public LineOutput {
     ++count_;
     ++lines_;
   }
-  void on_skip(const dlt::SkipRecord&) override {}
+  void on_skip(const dlt::SkipRecord& s) override { skipped(s.position, s.length); }
   void begin_input(const Input& input) override { begin(input.name.empty() ? input.path : input.name, input.member); }
   // Failed before it began: its count, 0 (after it began, end_input gives it).
   void input_failed(std::string_view name, std::string_view /*reason*/, bool member) override {
@@ -52,9 +53,13 @@ class CountSink final : public LineOutput {
   // messages among them count.
   const dlt::LineFormatter::Options* block_format() const override { return &kFactsFormat; }
   void write_block(std::string_view block, std::uint64_t records) override {
-    dlt::for_each_facts(block, [&](const dlt::Facts& f) { count_ += !f.skip(); });
+    dlt::for_each_facts(block, [&](const dlt::Facts& f) {
+      if (f.skip()) skipped(f.position, f.bytes);
+      else ++count_;
+    });
     lines_ += records;
   }
+  UnshownSkips unshown_skips() const override { return skips_; }
   void flush() override { writer_.flush(); }
   void finish() override { writer_.finish(); }
 
@@ -64,7 +69,12 @@ class CountSink final : public LineOutput {
     name_ = util::printable(name);
     name_this_ = named_ || member;  // an archive holds several inputs
     count_ = 0;
+    skips_ = {};
     open_ = true;
+  }
+  void skipped(std::uint64_t at, std::uint64_t length) {
+    if (skips_.regions++ == 0) skips_ = {0, 1, at, length};
+    skips_.bytes += length;
   }
 
   RecordWriter& writer_;
@@ -73,6 +83,7 @@ class CountSink final : public LineOutput {
   bool open_ = false;
   std::string name_;
   std::uint64_t count_ = 0;
+  UnshownSkips skips_;
 };
 
 }  // namespace dltdump::output

@@ -76,6 +76,16 @@ class LineOutput : public dlt::FramerSink {
   };
   virtual void archive_skipped(std::string_view /*archive*/, const SkippedMembers& /*skipped*/) {}
 
+  // What the current input skipped that this output shows no line of (-c: the regions a
+  // dump shows as SKIP lines, those that passed the filters), so that the run can say it
+  // on standard error rather than lose it silently. Valid from end_input to the next
+  // begin_input; none for outputs that show them (lines, records) or report them (--stats).
+  struct UnshownSkips {
+    std::uint64_t bytes = 0, regions = 0;       // all of them
+    std::uint64_t first_at = 0, first_len = 0;  // the first: its stream offset and length
+  };
+  virtual UnshownSkips unshown_skips() const { return {}; }
+
   // Whether messages must carry their payload text (text outputs print it).
   virtual bool wants_text() const = 0;
   // Whether messages that carry their payload text should carry their typed arguments as

@@ -220,6 +220,62 @@ expect_fault "a damaged tar header after a link" 4 \
   "^Input $work/lkbad.tar: archive header corrupt at compressed byte [0-9]+ \(archive byte $(cat "$work/lkbad.tar.header")\): .+; reading the archive stopped there$" \
   -c "$work/lkbad.tar"
 grep -q soft "$work/err"; expect_eq "a damaged tar header after a link: the link not named" 1 $?
+# A tar cut exactly between members, its end marker (zero blocks) missing: GNU tar is
+# silent, but the file is cut short, as a compressed stream cut there is: the lines of the
+# members, then one line naming where the marker should begin (exit 4: members were read)
+# — from the file, a pipe and inside gzip (a new user's finding: it ended silently, exit
+# 0). An archive of zero blocks alone is still an empty one (below).
+read -r second end < <(python3 -c '
+import sys, tarfile
+m = tarfile.open(sys.argv[1]).getmembers()
+print(m[1].offset, m[1].offset_data + (m[1].size + 511) // 512 * 512)' "$work/two.tar")
+head -c "$second" "$work/two.tar" > "$work/at-member.tar"
+head -c "$end" "$work/two.tar" > "$work/at-end.tar"
+gzip -c "$work/at-end.tar" > "$work/at-end.tar.gz"
+(cd "$m" && "$DLTDUMP" --threads=1 net.dlt > "$work/ref1" && "$DLTDUMP" --threads=1 net.dlt file.dlt > "$work/ref2")
+ends_early="the file is cut short after a member \(no end-of-archive marker, the zero blocks that end a tar\); reading the archive stopped there$"
+for how in at-member at-end at-end.gz pipe; do
+  case $how in
+    at-member) name="$work/at-member.tar" from=$name at=$second ref=ref1 ;;
+    at-end) name="$work/at-end.tar" from=$name at=$end ref=ref2 ;;
+    at-end.gz) name="$work/at-end.tar.gz" from=$name at=$end ref=ref2 ;;
+    pipe) name=- from=- at=$end ref=ref2 ;;
+  esac
+  expect_fault "a tar cut between members ($how)" 4 \
+    "^Input $name: archive ends early at compressed byte [0-9]+ \(archive byte $at\): $ends_early" \
+    --threads=1 "$from" < <(cat "$work/at-end.tar")
+  cmp -s "$work/out" "$work/$ref"; check "a tar cut between members ($how): the members' lines" $?
+done
+# A tar cut inside a header: the line names where that header begins (a new user's
+# finding: it said archive byte 0) — plain, in gzip, on a pipe.
+head -c $((second + 100)) "$work/two.tar" > "$work/in-header.tar"
+gzip -c "$work/in-header.tar" > "$work/in-header.tar.gz"
+for how in file gz pipe; do
+  case $how in
+    file) name="$work/in-header.tar" from=$name ;;
+    gz) name="$work/in-header.tar.gz" from=$name ;;
+    pipe) name=- from=- ;;
+  esac
+  expect_fault "a tar cut inside a header ($how)" 4 \
+    "^Input $name: archive header corrupt at compressed byte [0-9]+ \(archive byte $second\): Truncated tar archive; reading the archive stopped there$" \
+    --threads=1 "$from" < <(cat "$work/in-header.tar")
+  cmp -s "$work/out" "$work/ref1"; check "a tar cut inside a header ($how): the first member's lines" $?
+done
+# Cut inside the data of a member skipped (not DLT data) past what its sniff read: the
+# member is named, with the archive byte where the data ends (it was a header's fault, at
+# byte 0), from the file and a pipe; then the skipped member's line.
+yes "a line of text, not DLT data" | head -c 300000 > "$work/big.txt"
+(cd "$work" && tar cf "$work/bigtxt.tar" big.txt -C "$m" net.dlt)
+head -c 200000 "$work/bigtxt.tar" > "$work/cut-bigtxt.tar"
+for how in file pipe; do
+  if [ $how = file ]; then name="$work/cut-bigtxt.tar" from=$name; else name=- from=-; fi
+  "$DLTDUMP" "$from" < <(cat "$work/cut-bigtxt.tar") > "$work/out" 2> "$work/err"; rc=$?
+  head -n 1 "$work/err" | grep -qE "^Input $name/big.txt: archive member data not readable at compressed byte 200000 \(archive byte 200000\): .+; reading the archive stopped there$"
+  ok=$?
+  expect_eq "a tar cut inside a skipped member's data ($how): exit 3, two lines" "3:2:$name: 1 archive member skipped (not DLT data)" \
+    "$rc:$(wc -l < "$work/err"):$(tail -n 1 "$work/err")"
+  check "a tar cut inside a skipped member's data ($how): the line: $(head -n 1 "$work/err")" $ok
+done
 # A corrupt member inside (its gzip stream): that member fails, the archive goes on.
 head -c 20000 "$m/sub/more.dlt.gz" > "$work/cutmember.dlt.gz"
 (cd "$work" && tar cf "$work/badmember.tar" cutmember.dlt.gz -C "$m" net.dlt)
@@ -463,6 +519,16 @@ out=$("$DLTDUMP" --sort "$work/a.tar.gz" 2>&1); rc=$?
 expect_eq "--sort over an archive: exit 3, one line" \
   "3:$work/a.tar.gz: a tar archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, --follow or the library); extract it first (e.g. mkdir DIR && tar -xf $work/a.tar.gz -C DIR) and name its files (-R DIR)" \
   "$rc:$out"
+
+# --follow refuses an archive naming it as given, also in the advice (a new user's
+# finding: it named the absolute path).
+for a in a.zip a.tar.gz; do
+  out=$(cd "$work" && "$DLTDUMP" --follow "$a" 2>&1); rc=$?
+  expect_eq "--follow $a (relative): exit 3, named as given" "3:$a" "$rc:${out%%: *}"
+  grep -q "$work" <<< "$out"; expect_eq "--follow $a (relative): no absolute path in the line" 1 $?
+done
+out=$(cd "$work" && "$DLTDUMP" --follow a.zip 2>&1)
+expect_eq "--follow a.zip: the advice names it as given" "a.zip: a zip archive (its members are read one after another, but not by --sort, --lifecycle(s), %LC%, --follow or the library); extract it first (e.g. unzip -d DIR a.zip) and name its files (-R DIR)" "$out"
 
 # A zip's refusal advises what these options can read (a new user's finding: it advised
 # `unzip -p x.zip | dltdump -`, which they refuse as standard input): extracted files.

@@ -302,6 +302,10 @@ check "zstd --long=28 on standard input: FILE: $(cat "$work/err")" $?
 # --follow does not follow compressed data.
 "$DLTDUMP" --follow "$work/file.dlt.gz" > /dev/null 2>&1
 expect_eq "--follow on a compressed file: exit 3" 3 $?
+# Named as given, in the advice too (a new user's finding: the absolute path).
+out=$(cd "$work" && "$DLTDUMP" --follow file.dlt.gz 2>&1); rc=$?
+expect_eq "--follow on a compressed file given relative: named as given" \
+  "3:file.dlt.gz: gzip-compressed data; decompress it first (e.g. gzip -dc file.dlt.gz | dltdump -)" "$rc:$out"
 
 # A stream of several blocks (2 MiB), with garbage, damaged headers, packets holding a
 # packet and a marker (false cuts) and a cut end, decoded on 2 threads

@@ -126,6 +126,45 @@ else
   echo "SKIPPED: zip not installed"
 fi
 
+# 2b. A network recording joined after a DLT file (no magic: its bytes are skipped, a SKIP
+# line in a dump): -c shows no SKIP line, so one warning on stderr says what was skipped
+# and where (a new user's finding: `cat a.dlt b.net | dltdump -c -` lost the recording's
+# messages without a word) — on a pipe, from a file, on several cores (a file of more
+# than two 2 MiB blocks) and from compressed data alike; not in a dump (its SKIP line says
+# it), nor when the filters leave the skip line out (as a dump's), nor with --stats (its
+# report counts them).
+"$DLTGEN" --format file --count 300 --seed 81 -o "$work/j.dlt"
+"$DLTGEN" --format net --count 200 --seed 82 -o "$work/j.net"
+cat "$work/j.dlt" "$work/j.net" > "$work/joined.dlt"
+skipped="$(stat -c %s "$work/j.net") bytes skipped at byte $(stat -c %s "$work/j.dlt") (read as a DLT file, no message decodes there), not counted by -c; without -c it shows as a SKIP line"
+cat "$work/joined.dlt" | "$DLTDUMP" -c - > "$work/out" 2> "$work/err"; rc=$?
+expect_eq "-c of a DLT file and a network recording on a pipe: the count, one warning" \
+  "0:300:-: $skipped" "$rc:$(cat "$work/out"):$(cat "$work/err")"
+"$DLTDUMP" -c "$work/joined.dlt" > "$work/out" 2> "$work/err"; rc=$?
+expect_eq "-c of the joined file: the count, one warning" \
+  "0:300:$work/joined.dlt: $skipped" "$rc:$(cat "$work/out"):$(cat "$work/err")"
+gzip -c "$work/joined.dlt" > "$work/joined.dlt.gz"
+"$DLTDUMP" -c --threads=2 "$work/joined.dlt.gz" > "$work/out" 2> "$work/err"; rc=$?
+expect_eq "-c of the joined file compressed: the count, one warning" \
+  "0:300:$work/joined.dlt.gz: $skipped" "$rc:$(cat "$work/out"):$(cat "$work/err")"
+"$DLTDUMP" "$work/joined.dlt" > "$work/out" 2> "$work/err"; rc=$?
+expect_eq "a dump of the joined file: its SKIP line, nothing on stderr" "0:1:" \
+  "$rc:$(grep -c ' SKIP SKIP ' "$work/out"):$(cat "$work/err")"
+"$DLTDUMP" -c --appid=NONE "$work/joined.dlt" > "$work/out" 2> "$work/err"; rc=$?
+expect_eq "-c with a filter that leaves the skip line out: nothing said (as a dump)" "0:0:" \
+  "$rc:$(cat "$work/out"):$(cat "$work/err")"
+"$DLTDUMP" --stats "$work/joined.dlt" > /dev/null 2> "$work/err"; rc=$?
+expect_eq "--stats of the joined file: nothing on stderr" "0:" "$rc:$(cat "$work/err")"
+# Two recordings joined, each after its DLT file; on several cores (the blocks' facts).
+"$DLTGEN" --format file --size 5000000 --seed 83 -o "$work/big.dlt"
+cat "$work/big.dlt" "$work/j.net" "$work/j.dlt" "$work/j.net" > "$work/joined2.dlt"
+for threads in 1 2; do
+  "$DLTDUMP" -c --threads=$threads "$work/joined2.dlt" > /dev/null 2> "$work/err"; rc=$?
+  expect_eq "-c --threads=$threads of two joined recordings: one warning, the regions and the first" \
+    "0:$work/joined2.dlt: $((2 * $(stat -c %s "$work/j.net"))) bytes skipped in 2 regions, the first $(stat -c %s "$work/j.net") at byte $(stat -c %s "$work/big.dlt") (read as a DLT file, no message decodes there), not counted by -c; without -c they show as SKIP lines" \
+    "$rc:$(cat "$work/err")"
+done
+
 # 3. Nothing but skipped bytes: the skip line, and a warning on stderr with a hint.
 # No byte below 0x40: no sync marker (its \1) and no DLT v1 header type (0x20-0x3F).
 head -c 5000 /dev/urandom | tr '\000-\077' '\100-\177' > "$work/garbage.dlt"

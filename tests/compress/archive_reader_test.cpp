@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -177,6 +178,39 @@ TEST(ArchiveReader, ACutArchiveGivesTheBytesBeforeTheCut) {
     EXPECT_EQ(r.fault.rfind("Input x.tar/a.dlt: archive member data not readable at compressed byte ", 0), 0u)
         << r.fault;
     EXPECT_NE(r.fault.find("(member byte " + std::to_string(got.size()) + "): "), std::string::npos) << r.fault;
+  }
+}
+
+// A tar that ends where a header would begin, its end marker (zero blocks) missing, was
+// cut there: a fault naming that place after its whole members (a new user's finding: it
+// ended silently). A header cut short is named where it begins (it said byte 0). An
+// archive of the marker alone is an empty one.
+TEST(ArchiveReader, ATarWithoutItsEndMarkerEndsEarly) {
+  const Bytes packed = write_archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, kEntries);
+  const std::size_t end = packed.size() - 1024;  // the last block written: no padding after the marker
+  ASSERT_TRUE(
+      std::all_of(packed.begin() + static_cast<std::ptrdiff_t>(end), packed.end(), [](auto b) { return b == 0; }));
+  const std::size_t last = end - 512;  // the header of `empty`, which has no data
+  for (bool mapped : {true, false}) {
+    const Bytes cut(packed.begin(), packed.begin() + static_cast<std::ptrdiff_t>(end));
+    Read r = read_all(mapped ? memory_file(cut) : stream_file(cut));
+    EXPECT_EQ(r.members.size(), 3u) << mapped;
+    EXPECT_EQ(r.fault, "Input /d/x.tar: archive ends early at compressed byte " + std::to_string(end) +
+                           " (archive byte " + std::to_string(end) +
+                           "): the file is cut short after a member (no end-of-archive marker, the zero blocks that "
+                           "end a tar); reading the archive stopped there")
+        << mapped;
+    const Bytes in_header(packed.begin(), packed.begin() + static_cast<std::ptrdiff_t>(last + 300));
+    r = read_all(mapped ? memory_file(in_header) : stream_file(in_header));
+    EXPECT_EQ(r.members.size(), 2u) << mapped;
+    EXPECT_NE(r.fault.find("archive header corrupt at compressed byte " + std::to_string(last + 300) +
+                           " (archive byte " + std::to_string(last) + "): "),
+              std::string::npos)
+        << r.fault;
+    const Bytes marker(1024, 0);
+    r = read_all(mapped ? memory_file(marker) : stream_file(marker));
+    EXPECT_EQ(r.fault, "") << mapped;
+    EXPECT_TRUE(r.members.empty());
   }
 }
 
