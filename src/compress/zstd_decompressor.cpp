@@ -96,8 +96,13 @@ bool ZstdFrameDecoder::decode(std::span<const std::uint8_t> frame, std::vector<s
   const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
   if (size == ZSTD_CONTENTSIZE_ERROR) return false;
   if (size != ZSTD_CONTENTSIZE_UNKNOWN && size > max_bytes) return false;
-  out.resize(size == ZSTD_CONTENTSIZE_UNKNOWN ? std::min<std::size_t>(max_bytes, 1u << 20)
-                                              : static_cast<std::size_t>(size));
+  const std::size_t first =
+      size == ZSTD_CONTENTSIZE_UNKNOWN ? std::min<std::size_t>(max_bytes, 1u << 20) : static_cast<std::size_t>(size);
+  // A reused buffer a little short of this frame's size is not copied into a larger one
+  // (its old bytes are of no use), and some room is left for the next frame's.
+  out.clear();
+  if (out.capacity() < first) out.reserve(first + first / 8);
+  out.resize(first);
   ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
   ZSTD_inBuffer ib{frame.data(), frame.size(), 0};
   std::size_t filled = 0;
