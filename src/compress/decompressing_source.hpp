@@ -12,14 +12,14 @@
 // data, a stream that ends early (a cut file), a stream past the ratio limit (a
 // decompression bomb), or the compressed input's own read error.
 //
-// A mapped zstd file of several frames, with Limits::workers > 1, is decompressed frame by
-// frame on that many worker threads (frames found by their headers, at most 2 × workers in
-// flight, each at most kFrameBytes decompressed), its frames queued in stream order. Where
-// that way stops — a frame it cannot take (larger, a window over 128 MiB, a dictionary), a
-// fault, a frame that would come near the ratio limit — the one-thread decoder above reads
-// the file again from its start, skipping the bytes already queued, and goes on from there:
-// so the bytes, the fault and its line are exactly those of one thread, whatever the number
-// of workers (a fault costs decompressing the file up to it twice).
+// A mapped zstd file of several frames, with Limits::workers > 1, is decompressed a frame per
+// worker (found by their headers, at most 2 × workers in flight of kFrameBytes each), queued
+// in stream order; a mapped xz file of one stream of several blocks, by liblzma's threads.
+// Where that way stops — a frame it cannot take (larger, a window over 128 MiB, a
+// dictionary), a fault, a frame or block that could cross the ratio limit before one
+// thread's check would — the one-thread decoder above reads the file again from its start,
+// skipping the bytes already queued: the bytes, the fault and its line are exactly those of
+// one thread, whatever the number of workers (a fault costs decompressing up to it twice).
 #pragma once
 
 #include <cstddef>
