@@ -26,6 +26,12 @@
 
 namespace dltdump::compress {
 
+namespace {
+// Workers at most, whatever Limits::workers says: the zstd frames in flight stay within
+// 2 × 8 × kFrameBytes (128 MiB).
+constexpr unsigned kMostWorkers = 8;
+}  // namespace
+
 struct DecompressingSource::Shared {
   Shared(util::InputFile file, Codec c, std::string n, Limits l)
       : raw(std::move(file)), codec(c), name(std::move(n)), limits(l) {}
@@ -257,7 +263,7 @@ bool DecompressingSource::Shared::decompress_xz_blocks() {
         b.decompressed_end / limits.max_ratio > b.compressed_begin)
       return false;
   // Bytes past what the index promises are not trusted to that check: one thread's way.
-  return decompress(0, make_xz_mt_decompressor(limits.workers), blocks.back().decompressed_end);
+  return decompress(0, make_xz_mt_decompressor(std::min(limits.workers, kMostWorkers)), blocks.back().decompressed_end);
 }
 
 bool DecompressingSource::Shared::decompress_frames() {
@@ -276,10 +282,11 @@ bool DecompressingSource::Shared::decompress_frames() {
   std::condition_variable made;  // a frame made or refused
   std::deque<Frame> frames;      // in stream order, the oldest first; at most `in_flight`
   bool stop = false;
-  const std::size_t in_flight = 2 * std::size_t{limits.workers};
+  const unsigned workers = std::min(limits.workers, kMostWorkers);
+  const std::size_t in_flight = 2 * std::size_t{workers};
 
   std::vector<std::unique_ptr<ZstdFrameDecoder>> decoders;  // made here: a thread's own would have nowhere to throw
-  for (unsigned i = 0; i < limits.workers; ++i) decoders.push_back(std::make_unique<ZstdFrameDecoder>());
+  for (unsigned i = 0; i < workers; ++i) decoders.push_back(std::make_unique<ZstdFrameDecoder>());
   auto worker = [&](ZstdFrameDecoder& decoder) {
     std::unique_lock lock(m);
     for (;;) {

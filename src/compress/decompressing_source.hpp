@@ -13,7 +13,7 @@
 // decompression bomb), or the compressed input's own read error.
 //
 // A mapped zstd file of several frames, with Limits::workers > 1, is decompressed a frame per
-// worker (found by their headers, at most 2 × workers in flight of kFrameBytes each), queued
+// worker (by their headers; at most 8 workers, 2 frames each of kFrameBytes in flight), queued
 // in stream order; a mapped xz file of one stream of several blocks, by liblzma's threads.
 // Where that way stops — a frame it cannot take (larger, a window over 128 MiB, a
 // dictionary), a fault, a frame or block that could cross the ratio limit before one
