@@ -434,6 +434,7 @@ Options parse_options(std::span<const std::string> args) {
   if (cl.has(OptionId::MaxRatio))
     o.dump.decompression.max_ratio = parse_max_ratio(cl.values(OptionId::MaxRatio)->front());
   o.dump.threads = cl.has(OptionId::Threads) ? parse_threads(cl.values(OptionId::Threads)->front()) : default_threads();
+  o.dump.decompression.workers = o.dump.threads;  // a zstd file's frames side by side
   if (auto* v = cl.values(OptionId::UdpPort)) o.dump.udp_ports = parse_ports(OptionId::UdpPort, *v);
   if (auto* v = cl.values(OptionId::TcpPort)) o.dump.tcp_ports = parse_ports(OptionId::TcpPort, *v);
   if (auto* v = cl.values(OptionId::Output)) o.dump.output = parse_output(v->front());

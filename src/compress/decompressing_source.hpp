@@ -11,6 +11,15 @@
 // read() throws util::input_error naming the input, the codec and both offsets — corrupt
 // data, a stream that ends early (a cut file), a stream past the ratio limit (a
 // decompression bomb), or the compressed input's own read error.
+//
+// A mapped zstd file of several frames, with Limits::workers > 1, is decompressed a frame per
+// worker (by their headers; at most 8 workers, 2 frames each of kFrameBytes in flight), queued
+// in stream order; a mapped xz file of one stream of several blocks, by liblzma's threads.
+// Where that way stops — a frame it cannot take (larger, a window over 128 MiB, a
+// dictionary), a fault, a frame or block that could cross the ratio limit before one
+// thread's check would — the one-thread decoder above reads the file again from its start,
+// skipping the bytes already queued: the bytes, the fault and its line are exactly those of
+// one thread, whatever the number of workers (a fault costs decompressing up to it twice).
 #pragma once
 
 #include <cstddef>
@@ -35,6 +44,9 @@ struct Limits {
   // cannot multiply the ratio. Null: this layer reads the file itself. It must outlive this
   // layer (it does: this layer's input owns it).
   const util::ByteSource* file = nullptr;
+  // Threads that may decompress a mapped file of several zstd frames side by side (1: the
+  // one thread of the stream).
+  unsigned workers = 1;
 };
 
 class DecompressingSource final : public util::ByteSource {
@@ -58,6 +70,9 @@ class DecompressingSource final : public util::ByteSource {
   static constexpr std::size_t kChunkBytes = 1u << 20;
   static constexpr std::size_t kQueuedChunks = 8;
   static constexpr std::size_t kStepBytes = 64u << 10;  // compressed bytes per decoder step
+  // A zstd frame decompressed by a worker makes at most this many bytes (a larger one ends
+  // the frames' way: see above), so that the frames in flight stay bounded in memory.
+  static constexpr std::size_t kFrameBytes = 8u << 20;
 
   struct Shared;  // the queue and the thread's state (decompressing_source.cpp)
 

@@ -9,9 +9,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "compress/codec.hpp"
 
@@ -65,5 +67,36 @@ std::unique_ptr<Decompressor> make_gzip_decompressor();
 std::unique_ptr<Decompressor> make_zstd_decompressor();
 std::unique_ptr<Decompressor> make_xz_decompressor();
 std::unique_ptr<Decompressor> make_bzip2_decompressor();
+
+// xz with liblzma's multi-threaded decoder on `threads` threads (compress/xz_decompressor.cpp).
+std::unique_ptr<Decompressor> make_xz_mt_decompressor(unsigned threads);
+// The blocks of a file that is one xz stream, by its index (at its end): where each begins
+// in the file, where its bytes end in the decompressed stream. Empty when the file is not
+// one stream (several, padding after) or its index cannot be read.
+struct XzBlock {
+  std::uint64_t compressed_begin = 0;
+  std::uint64_t decompressed_end = 0;
+};
+std::vector<XzBlock> xz_blocks(std::span<const std::uint8_t> file);
+
+// zstd frames one by one, for decompressing a file's frames side by side
+// (compress/decompressing_source.hpp; compress/zstd_decompressor.cpp).
+// The compressed size of the frame (or skippable frame) at the front of `in`; nullopt when
+// no whole frame is found there (a cut or corrupt header, not zstd).
+std::optional<std::size_t> zstd_frame_size(std::span<const std::uint8_t> in);
+class ZstdFrameDecoder {
+ public:
+  ZstdFrameDecoder();  // throws std::bad_alloc
+  ~ZstdFrameDecoder();
+  ZstdFrameDecoder(const ZstdFrameDecoder&) = delete;
+  ZstdFrameDecoder& operator=(const ZstdFrameDecoder&) = delete;
+  // Decompresses the one whole frame `frame` into `out` (resized to its bytes; a skippable
+  // frame makes none). False, `out` unspecified, when it does not: corrupt data, more than
+  // `max_bytes`, a window over 128 MiB or a dictionary (the streaming decoder says which).
+  bool decode(std::span<const std::uint8_t> frame, std::vector<std::uint8_t>& out, std::size_t max_bytes);
+
+ private:
+  void* d_;  // ZSTD_DCtx
+};
 
 }  // namespace dltdump::compress

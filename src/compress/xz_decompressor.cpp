@@ -2,8 +2,10 @@
 // known only when told that no input follows, LZMA_FINISH).
 #include <lzma.h>
 
+#include <algorithm>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "compress/decompressor.hpp"
 
@@ -24,8 +26,21 @@ const char* reason(lzma_ret rc) {
 
 class XzDecompressor final : public Decompressor {
  public:
-  XzDecompressor() {
-    if (lzma_stream_decoder(&s_, kXzMemoryLimit, LZMA_CONCATENATED) != LZMA_OK) throw std::bad_alloc();
+  // threads 0: liblzma's one-thread decoder; else its multi-threaded one (the same output,
+  // its blocks decoded side by side when their headers give their sizes, as xz -T makes them).
+  explicit XzDecompressor(unsigned threads) {
+    lzma_ret rc = LZMA_OK;
+    if (threads == 0) {
+      rc = lzma_stream_decoder(&s_, kXzMemoryLimit, LZMA_CONCATENATED);
+    } else {
+      lzma_mt mt{};
+      mt.flags = LZMA_CONCATENATED;
+      mt.threads = threads;
+      mt.memlimit_threading = kXzMemoryLimit;  // past it, one thread (no error)
+      mt.memlimit_stop = kXzMemoryLimit;
+      rc = lzma_stream_decoder_mt(&s_, &mt);
+    }
+    if (rc != LZMA_OK) throw std::bad_alloc();
   }
   ~XzDecompressor() override { lzma_end(&s_); }
   XzDecompressor(const XzDecompressor&) = delete;
@@ -57,6 +72,34 @@ class XzDecompressor final : public Decompressor {
 
 }  // namespace
 
-std::unique_ptr<Decompressor> make_xz_decompressor() { return std::make_unique<XzDecompressor>(); }
+std::unique_ptr<Decompressor> make_xz_decompressor() { return std::make_unique<XzDecompressor>(0); }
+
+std::unique_ptr<Decompressor> make_xz_mt_decompressor(unsigned threads) {
+  return std::make_unique<XzDecompressor>(std::max(threads, 1u));
+}
+
+std::vector<XzBlock> xz_blocks(std::span<const std::uint8_t> file) {
+  if (file.size() < 2 * LZMA_STREAM_HEADER_SIZE) return {};
+  lzma_stream_flags footer{};
+  if (lzma_stream_footer_decode(&footer, file.data() + file.size() - LZMA_STREAM_HEADER_SIZE) != LZMA_OK) return {};
+  const std::uint64_t index_size = footer.backward_size;
+  if (index_size > file.size() - 2 * LZMA_STREAM_HEADER_SIZE) return {};
+  lzma_index* index = nullptr;
+  std::uint64_t memory = kXzMemoryLimit;
+  std::size_t at = 0;
+  const std::uint8_t* in = file.data() + file.size() - LZMA_STREAM_HEADER_SIZE - index_size;
+  if (lzma_index_buffer_decode(&index, &memory, nullptr, in, &at, static_cast<std::size_t>(index_size)) != LZMA_OK)
+    return {};
+  std::vector<XzBlock> blocks;
+  if (lzma_index_stream_size(index) == file.size()) {  // one stream, the whole file
+    lzma_index_iter it;
+    lzma_index_iter_init(&it, index);
+    while (!lzma_index_iter_next(&it, LZMA_INDEX_ITER_BLOCK))
+      blocks.push_back(
+          {it.block.compressed_file_offset, it.block.uncompressed_file_offset + it.block.uncompressed_size});
+  }
+  lzma_index_end(index, nullptr);
+  return blocks;
+}
 
 }  // namespace dltdump::compress

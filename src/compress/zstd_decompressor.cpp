@@ -3,6 +3,8 @@
 #include <zstd_errors.h>
 
 #include <algorithm>
+#include <optional>
+#include <vector>
 
 #include <new>
 
@@ -71,5 +73,55 @@ class ZstdDecompressor final : public Decompressor {
 }  // namespace
 
 std::unique_ptr<Decompressor> make_zstd_decompressor() { return std::make_unique<ZstdDecompressor>(); }
+
+std::optional<std::size_t> zstd_frame_size(std::span<const std::uint8_t> in) {
+  const std::size_t n = ZSTD_findFrameCompressedSize(in.data(), in.size());
+  if (ZSTD_isError(n) || n == 0 || n > in.size()) return std::nullopt;
+  return n;
+}
+
+ZstdFrameDecoder::ZstdFrameDecoder() : d_(ZSTD_createDCtx()) {
+  if (!d_) throw std::bad_alloc();
+  ZSTD_DCtx_setParameter(static_cast<ZSTD_DCtx*>(d_), ZSTD_d_windowLogMax, 27);  // as the streaming decoder
+}
+
+ZstdFrameDecoder::~ZstdFrameDecoder() { ZSTD_freeDCtx(static_cast<ZSTD_DCtx*>(d_)); }
+
+bool ZstdFrameDecoder::decode(std::span<const std::uint8_t> frame, std::vector<std::uint8_t>& out,
+                              std::size_t max_bytes) {
+  auto* d = static_cast<ZSTD_DCtx*>(d_);
+  // The streaming decoder, so that it refuses what the one of the stream refuses (a window
+  // over 128 MiB, a dictionary); given the whole frame and room for its bytes it decodes in
+  // one pass.
+  const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR) return false;
+  if (size != ZSTD_CONTENTSIZE_UNKNOWN && size > max_bytes) return false;
+  const std::size_t first =
+      size == ZSTD_CONTENTSIZE_UNKNOWN ? std::min<std::size_t>(max_bytes, 1u << 20) : static_cast<std::size_t>(size);
+  // A reused buffer a little short of this frame's size is not copied into a larger one
+  // (its old bytes are of no use), and some room is left for the next frame's.
+  out.clear();
+  if (out.capacity() < first) out.reserve(first + first / 8);
+  out.resize(first);
+  ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
+  ZSTD_inBuffer ib{frame.data(), frame.size(), 0};
+  std::size_t filled = 0;
+  for (;;) {
+    ZSTD_outBuffer ob{out.data(), out.size(), filled};
+    const std::size_t rc = ZSTD_decompressStream(d, &ob, &ib);
+    filled = ob.pos;
+    if (ZSTD_isError(rc)) return false;
+    if (rc == 0) {
+      out.resize(filled);
+      return ib.pos == ib.size;
+    }
+    if (filled == out.size()) {
+      if (out.size() >= max_bytes) return false;
+      out.resize(std::min(max_bytes, std::max<std::size_t>(out.size() * 2, 1u << 16)));
+    } else if (ib.pos == ib.size) {
+      return false;  // the frame ends early
+    }
+  }
+}
 
 }  // namespace dltdump::compress

@@ -215,6 +215,41 @@ TEST(DecompressingSource, InputOfReadFollowsTheBytesRead) {
   }
 }
 
+// A mapped zstd file of several frames, with workers: its frames decompressed side by side,
+// each queued as one chunk (input_of_read after the first byte is the first frame's end;
+// one thread fills a chunk of several frames first), the stream exactly as one thread
+// makes it — whole, and cut in a frame: the same bytes, then the same fault.
+TEST(DecompressingSource, FramesSideBySide) {
+  Bytes a;
+  Bytes packed;
+  std::vector<std::size_t> ends;
+  for (unsigned i = 0; i < 12; ++i) {
+    const Bytes piece = sample(100u << 10, 20 + i);
+    const Bytes frame = compress_with(Codec::Zstd, piece);
+    a.insert(a.end(), piece.begin(), piece.end());
+    packed.insert(packed.end(), frame.begin(), frame.end());
+    ends.push_back(packed.size());
+  }
+  for (unsigned workers : {1u, 2u, 3u}) {
+    DecompressingSource source(memory_file(packed), Codec::Zstd, "mem.zst", Limits{.workers = workers});
+    Bytes got(1);
+    ASSERT_EQ(source.read(got.data(), 1), 1u);
+    if (workers > 1) EXPECT_EQ(source.input_of_read(), ends[0]);
+    else EXPECT_GT(source.input_of_read(), ends[0]);
+    std::vector<std::uint8_t> buf(64u << 10);
+    for (std::size_t n; (n = source.read(buf.data(), buf.size())) != 0;)
+      got.insert(got.end(), buf.begin(), buf.begin() + n);
+    EXPECT_EQ(got, a) << workers << " workers";
+  }
+  const Bytes cut(packed.begin(), packed.begin() + static_cast<std::ptrdiff_t>(ends[4] + 100));
+  std::string one, two;
+  const Bytes by_one = read_source(Codec::Zstd, cut, Limits{.workers = 1}, one);
+  EXPECT_EQ(read_source(Codec::Zstd, cut, Limits{.workers = 2}, two), by_one);
+  EXPECT_GE(by_one.size(), 5 * (100u << 10));
+  EXPECT_NE(one, "");
+  EXPECT_EQ(two, one);
+}
+
 TEST(DecompressingSource, StopsABomb) {
   const Bytes zeros(80u << 20, 0);
   const Bytes packed = compress_with(Codec::Zstd, zeros);
