@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <utility>
@@ -89,16 +91,26 @@ void write_all_or_throw(int fd, std::string_view text, const std::string& name) 
 // or line written whole.
 void FdWriter::write_records(std::string_view bytes, bool lines) {
   std::size_t done = 0;
-  std::size_t until = bytes.size();  // less once a stop cuts the rest off
-  bool stopping = false;             // a stop was seen: finish the record begun, no more
+  std::size_t until = bytes.size();               // less once a stop cuts the rest off
+  bool stopping = false;                          // a stop was seen: finish the record begun, no more
+  std::chrono::steady_clock::time_point give_up;  // once stopping: when the wait for room ends
   while (done < until) {
     std::size_t want = until - done;
     if (stopping) {
       // A reader that reads no more must not hold the stop up forever: wait a bounded time
       // for room, then write no more than surely fits (a pipe takes PIPE_BUF bytes at once
-      // when it polls writable), and give up — a cut line then — if no room comes.
+      // when it polls writable), and give up — a cut line then — if no room comes. The
+      // stop's signal may come again meanwhile (relayed to this thread,
+      // util::interrupt_for_stop): the wait goes on to its end.
+      int ready = -1;
       pollfd p{fd_, POLLOUT, 0};
-      if (::poll(&p, 1, kStopWriteWaitMs) <= 0) throw Stopped();
+      for (;;) {
+        const auto left =
+            std::chrono::ceil<std::chrono::milliseconds>(give_up - std::chrono::steady_clock::now()).count();
+        ready = ::poll(&p, 1, static_cast<int>(std::max<std::int64_t>(left, 0)));
+        if (ready >= 0 || errno != EINTR) break;
+      }
+      if (ready <= 0) throw Stopped();
       want = std::min<std::size_t>(want, PIPE_BUF);
     }
     const ssize_t n = ::write(fd_, bytes.data() + done, want);
@@ -117,6 +129,7 @@ void FdWriter::write_records(std::string_view bytes, bool lines) {
     // begun, drop the rest, so that the reader gets whole lines and the run ends now.
     if (!stopping && done < until && stop_requested()) {
       stopping = true;
+      give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kStopWriteWaitMs);
       until = record_end_after(bytes, done, lines);
       if (done == until) throw Stopped();
     }
