@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# A sorted run (--sort) stopped does what a run without --sort does (a new user's finding):
+# A sorted run (--sort) stopped or fed a failing capture says what a run without --sort
+# says (a new user's findings):
 #  1. SIGINT/SIGTERM cut a write blocked on a slow pipe short, with --sort's decoding
 #     thread too (the default 2 threads): it ignored the signals until the reader went away.
 #     The exit code is the first signal's.
+#  2. A capture that fails part-way (truncated) still has its TCP losses said, once, by
+#     --sort, --lifecycles and --sort --stats; and --stats names the capture of each flow,
+#     not the merged stream `sorted`.
 source "$(dirname "$0")/fault_prologue.sh" "$@"  # DLTDUMP DLTGEN CAPGEN
 source "$(dirname "$0")/process_waits.sh"  # catches_stop_signals, blocked_writing_pipe, ended, wait_for
 
@@ -61,6 +65,43 @@ for threads in 1 2; do
   # Both signals at once: SIGINT (the lower number) is handled first and names the stop.
   stop_blocked "--sort --threads=$threads, SIGINT then SIGTERM" never INT TERM
 done
+
+# --- 2. a truncated capture's TCP losses ----------------------------------------------------
+"$DLTGEN" --count 50000 --seed 8 --format net -o "$work/clean.net"
+"$CAPGEN" --tcp "$work/clean.net" --flows 4 --impair -o "$work/tcpimp.pcapng"
+head -c 2000000 "$work/tcpimp.pcapng" > "$work/tc2.pcapng"
+cd "$work" || exit 1
+cap=tc2.pcapng
+"$DLTDUMP" -c $cap > plain.out 2> plain.err
+grep -q "^$cap: [0-9]* bytes missing from TCP streams" plain.err || fail "-c: no loss line: $(cat plain.err)"
+[ "$(wc -l < plain.err)" -eq 2 ] || fail "-c: $(wc -l < plain.err) lines on standard error, expected 2"
+loss=$(grep "bytes missing from TCP streams" plain.err)
+for opts in "--sort -c" "--lifecycles" "--sort --stats" "--sort --stats=json" "--sort --threads=1 -c"; do
+  # shellcheck disable=SC2086 # the options are words
+  "$DLTDUMP" $opts $cap > sorted.out 2> sorted.err
+  [ "$(grep -c "bytes missing from TCP streams" sorted.err)" -eq 1 ] ||
+    fail "$opts: the loss line not said once: $(cat sorted.err)"
+  grep -qxF "$loss" sorted.err || fail "$opts: another loss line than without --sort: $(cat sorted.err)"
+  # the loss line first, then the failure, as without --sort
+  cmp -s plain.err sorted.err || fail "$opts: standard error differs from -c's: $(cat sorted.err)"
+done
+# --stats: the same flows, each named by its capture, as without --sort.
+"$DLTDUMP" --stats=json $cap > plain.json 2> /dev/null
+"$DLTDUMP" --sort --stats=json $cap > sorted.json 2> /dev/null
+/usr/bin/python3 - plain.json sorted.json "$cap" << 'EOF' || fail "--sort --stats=json: capture_losses differ"
+import json, sys
+plain, sorted_, cap = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+flows = plain["capture_losses"]["flows"]
+assert flows and {f["input"] for f in flows} == {cap}, plain["capture_losses"]
+assert sorted_.get("capture_losses") == plain["capture_losses"], sorted_.get("capture_losses")
+EOF
+"$DLTDUMP" --stats $cap > plain.txt 2> /dev/null
+"$DLTDUMP" --sort --stats $cap > sorted.txt 2> /dev/null
+section() { sed -n '/^Capture losses/,/^$/p' "$1"; }
+[ -n "$(section plain.txt)" ] || fail "--stats: no capture losses table"
+[ "$(section sorted.txt)" = "$(section plain.txt)" ] ||
+  fail "--sort --stats: capture losses table differs: $(section sorted.txt)"
+section sorted.txt | grep -q sorted && fail "--sort --stats: a flow of input sorted"
 
 [ $fails -eq 0 ] && echo "all sort fault checks passed"
 exit $((fails > 0))

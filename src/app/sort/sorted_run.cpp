@@ -471,7 +471,11 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
     }
     if (pass) tell_capture_losses(survey.inputs[*pass].capture_losses, pipeline.sink);
     else
-      for (const InputSurvey& input : survey.inputs) tell_capture_losses(input.capture_losses, pipeline.sink);
+      // Each capture's flows as of the capture, not of the merged stream (a new user's
+      // finding: the --stats table named them all `sorted`), as a run without --sort has it.
+      for (const InputSurvey& input : survey.inputs)
+        tell_capture_losses(input.capture_losses, pipeline.sink,
+                            input.spec->argument.empty() ? input.spec->path : input.spec->argument);
     // How its reading ended (a new user's finding: the merged stream's row said `ok`
     // whatever its inputs did).
     if (const std::string reason = failure_of(survey, pass, failed); !reason.empty())
