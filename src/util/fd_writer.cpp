@@ -91,9 +91,8 @@ void write_all_or_throw(int fd, std::string_view text, const std::string& name) 
 // or line written whole.
 void FdWriter::write_records(std::string_view bytes, bool lines) {
   std::size_t done = 0;
-  std::size_t until = bytes.size();               // less once a stop cuts the rest off
-  bool stopping = false;                          // a stop was seen: finish the record begun, no more
-  std::chrono::steady_clock::time_point give_up;  // once stopping: when the wait for room ends
+  std::size_t until = bytes.size();  // less once a stop cuts the rest off
+  bool stopping = false;             // a stop was seen: finish the record begun, no more
   while (done < until) {
     std::size_t want = until - done;
     if (stopping) {
@@ -102,6 +101,7 @@ void FdWriter::write_records(std::string_view bytes, bool lines) {
       // when it polls writable), and give up — a cut line then — if no room comes. The
       // stop's signal may come again meanwhile (relayed to this thread,
       // util::interrupt_for_stop): the wait goes on to its end.
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kStopWriteWaitMs);
       int ready = -1;
       pollfd p{fd_, POLLOUT, 0};
       for (;;) {
@@ -129,7 +129,6 @@ void FdWriter::write_records(std::string_view bytes, bool lines) {
     // begun, drop the rest, so that the reader gets whole lines and the run ends now.
     if (!stopping && done < until && stop_requested()) {
       stopping = true;
-      give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kStopWriteWaitMs);
       until = record_end_after(bytes, done, lines);
       if (done == until) throw Stopped();
     }

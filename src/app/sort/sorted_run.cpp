@@ -1,5 +1,7 @@
 #include "app/sort/sorted_run.hpp"
 
+#include <pthread.h>
+#include <signal.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -117,16 +119,25 @@ class MergedStream {
 // most kQueued wait. What the decoding throws is thrown to the merge at its next hand() or
 // wait(). The batches are decoded in order, so the output is that of decoding them in place.
 // The merge closes inputs meanwhile; the writer's util::ShrinkGuard::poll copes with that.
-// This thread writes the output: a stop signal, which the merge's thread takes, is relayed
-// to it while the merge waits for it (util::interrupt_for_stop), so that a write blocked on
-// a slow pipe is cut short as in a run without --sort.
+// This thread writes the output: a stop signal must reach it, so that a write blocked on a
+// slow pipe is cut short as in a run without --sort. The merge's thread blocks SIGINT and
+// SIGTERM while this thread lives, so that the kernel gives them to this one (or another
+// that takes them: --progress's); and it relays a stop to this thread while it waits for
+// it (util::interrupt_for_stop), for a signal that went elsewhere or came just before the
+// write.
 class DecodeThread {
  public:
   static constexpr std::size_t kQueued = 2;
   // How often a wait for the thread relays a stop to it (the relay may come just before
   // it blocks in a write).
   static constexpr std::chrono::milliseconds kRelayEvery{100};
-  explicit DecodeThread(MergedStream& stream) : stream_(stream), thread_([this] { run(); }) {}
+  explicit DecodeThread(MergedStream& stream) : stream_(stream), thread_([this] { run(); }) {
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, &saved_mask_);  // after the start: the thread takes them
+  }
   DecodeThread(const DecodeThread&) = delete;
   DecodeThread& operator=(const DecodeThread&) = delete;
   // Ends the thread after the batch it decodes (the rest are dropped): the run failed.
@@ -138,6 +149,7 @@ class DecodeThread {
       wait_for_thread(lock, [&] { return ended_; });
     }
     thread_.join();
+    pthread_sigmask(SIG_SETMASK, &saved_mask_, nullptr);  // a signal held meanwhile comes now
   }
   // A cleared batch to fill (reusing one's memory where it can).
   Batch spare() {
@@ -213,6 +225,7 @@ class DecodeThread {
   std::vector<Batch> spares_;
   std::exception_ptr failure_;
   bool quit_ = false, done_ = false, ended_ = false;  // ended_: run() returned
+  sigset_t saved_mask_{};                             // the merge's thread's, before it blocked the stop
   std::thread thread_;                                // last: started once the rest is ready
 };
 
