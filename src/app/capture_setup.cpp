@@ -32,12 +32,12 @@ dissect::CaptureDecoder::Options capture_decoder_options(const pcap::CaptureRead
   return options;
 }
 
-void tell_capture_losses(const dissect::CaptureLosses& losses, output::LineOutput& sink) {
+void tell_capture_losses(const dissect::CaptureLosses& losses, output::LineOutput& sink, std::string_view input) {
   if (losses.flows.empty()) return;
   std::vector<output::LineOutput::FlowLoss> flows;
   for (const auto& f : losses.flows)
-    flows.push_back({f.name, f.stats.missing, f.stats.gaps, f.stats.retransmitted, f.stats.conflicts,
-                     f.stats.out_of_window, f.stats.resyncs});
+    flows.push_back({f.name, std::string(input), f.stats.missing, f.stats.gaps, f.stats.retransmitted,
+                     f.stats.conflicts, f.stats.out_of_window, f.stats.resyncs});
   sink.capture_losses(flows, losses.flows_not_listed);
 }
 

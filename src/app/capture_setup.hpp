@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/dump_app.hpp"
@@ -27,7 +28,8 @@ dissect::CaptureDecoder::Options capture_decoder_options(const pcap::CaptureRead
                                                          std::vector<std::uint16_t> tcp_ports,
                                                          const dlt::Catalogue* catalogue, const std::string& name);
 
-// The TCP flows of `losses` that lost or repeated bytes, told to `sink` (--stats lists them).
-void tell_capture_losses(const dissect::CaptureLosses& losses, output::LineOutput& sink);
+// The TCP flows of `losses` that lost or repeated bytes, told to `sink` (--stats lists them)
+// as of capture `input` (as the command line names it; empty: the sink's current input).
+void tell_capture_losses(const dissect::CaptureLosses& losses, output::LineOutput& sink, std::string_view input = {});
 
 }  // namespace dltdump::app

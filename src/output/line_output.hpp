@@ -62,6 +62,9 @@ class LineOutput : public dlt::FramerSink {
   // lost or repeated bytes, the most missing first (`not_listed` more beyond them).
   struct FlowLoss {
     std::string name;  // `TCP 10.0.0.100:3490 > 10.0.0.11:50000`
+    // The capture, as the command line names it, when it is not the current input itself
+    // (--sort: the merged stream's inputs); empty: the current input.
+    std::string input;
     std::uint64_t missing = 0, gaps = 0, retransmitted = 0, conflicts = 0, out_of_window = 0, resyncs = 0;
   };
   virtual void capture_losses(std::span<const FlowLoss> /*flows*/, std::uint64_t /*not_listed*/) {}

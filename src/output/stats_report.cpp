@@ -265,7 +265,7 @@ class TextReport {
                  {"outside window", true},
                  {"jumps", true}});
     for (const auto& f : t_.capture_flows())
-      table.row({util::printable_line(t_.inputs()[f.input].name), f.loss.name, std::to_string(f.loss.missing),
+      table.row({util::printable_line(t_.capture_of(f)), f.loss.name, std::to_string(f.loss.missing),
                  std::to_string(f.loss.gaps), std::to_string(f.loss.retransmitted), std::to_string(f.loss.conflicts),
                  std::to_string(f.loss.out_of_window), std::to_string(f.loss.resyncs)});
     table.write(out_);
@@ -587,7 +587,7 @@ class JsonReport {
     util::append_int(out_, t_.capture_flows_not_listed());
     array("flows", t_.capture_flows().size(), [&](std::size_t i) {
       const auto& f = t_.capture_flows()[i];
-      name("input", t_.inputs()[f.input].name);
+      name("input", t_.capture_of(f));
       name("flow", f.loss.name);
       field("missing_bytes", f.loss.missing);
       field("gaps", f.loss.gaps);

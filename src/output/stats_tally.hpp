@@ -209,6 +209,10 @@ class StatsTally {
     capture_flows_not_listed_ += not_listed;
   }
   const std::vector<CaptureFlow>& capture_flows() const { return capture_flows_; }
+  // The capture a flow of capture_flows() was read from, as the command line names it.
+  std::string_view capture_of(const CaptureFlow& f) const {
+    return f.loss.input.empty() ? std::string_view(inputs_[f.input].name) : std::string_view(f.loss.input);
+  }
   std::uint64_t capture_flows_not_listed() const { return capture_flows_not_listed_; }
   // What archive `archive` skipped (LineOutput::archive_skipped): kept as told, one entry per
   // archive of the command line (each bounded by the archive's own list).

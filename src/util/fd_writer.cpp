@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <utility>
@@ -96,9 +98,19 @@ void FdWriter::write_records(std::string_view bytes, bool lines) {
     if (stopping) {
       // A reader that reads no more must not hold the stop up forever: wait a bounded time
       // for room, then write no more than surely fits (a pipe takes PIPE_BUF bytes at once
-      // when it polls writable), and give up — a cut line then — if no room comes.
+      // when it polls writable), and give up — a cut line then — if no room comes. The
+      // stop's signal may come again meanwhile (relayed to this thread,
+      // util::interrupt_for_stop): the wait goes on to its end.
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kStopWriteWaitMs);
+      int ready = -1;
       pollfd p{fd_, POLLOUT, 0};
-      if (::poll(&p, 1, kStopWriteWaitMs) <= 0) throw Stopped();
+      for (;;) {
+        const auto left =
+            std::chrono::ceil<std::chrono::milliseconds>(give_up - std::chrono::steady_clock::now()).count();
+        ready = ::poll(&p, 1, static_cast<int>(std::max<std::int64_t>(left, 0)));
+        if (ready >= 0 || errno != EINTR) break;
+      }
+      if (ready <= 0) throw Stopped();
       want = std::min<std::size_t>(want, PIPE_BUF);
     }
     const ssize_t n = ::write(fd_, bytes.data() + done, want);

@@ -1,5 +1,6 @@
 #include "util/stop_signal.hpp"
 
+#include <pthread.h>
 #include <signal.h>
 
 #include <atomic>
@@ -14,7 +15,10 @@ static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs 
 static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs a lock-free number");
 
 extern "C" void on_stop_signal(int signal) {
-  g_signal.store(signal, std::memory_order_relaxed);
+  // The first signal names the stop (its exit code): a second one, or the stop relayed to
+  // a writing thread (interrupt_for_stop), changes nothing.
+  int none = 0;
+  g_signal.compare_exchange_strong(none, signal, std::memory_order_relaxed);
   g_stop.store(true, std::memory_order_relaxed);
 }
 
@@ -34,6 +38,10 @@ void install_stop_handlers() {
 const std::atomic<bool>& stop_flag() noexcept { return g_stop; }
 bool stop_requested() noexcept { return g_stop.load(std::memory_order_relaxed); }
 int stop_signal() noexcept { return g_signal.load(std::memory_order_relaxed); }
+void interrupt_for_stop(std::thread& thread) noexcept {
+  const int signal = stop_signal();
+  if (signal != 0 && thread.joinable()) pthread_kill(thread.native_handle(), signal);
+}
 void request_stop() noexcept { g_stop.store(true, std::memory_order_relaxed); }
 void clear_stop() noexcept {
   g_stop.store(false, std::memory_order_relaxed);

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <exception>
+#include <thread>
 
 namespace dltdump::util {
 
@@ -24,7 +25,8 @@ bool stop_requested() noexcept;
 // The flag stop_requested() reads, for loops that test it per packet without a call (the
 // framer's interrupt flag, dlt/framer.hpp). Lives as long as the program.
 const std::atomic<bool>& stop_flag() noexcept;
-// The signal that requested the stop (SIGINT or SIGTERM), 0 if none did.
+// The signal that requested the stop (SIGINT or SIGTERM), 0 if none did; the first one
+// when several came.
 int stop_signal() noexcept;
 
 // Thrown where a stop request interrupts decoding a file (not an util::Error: no input
@@ -37,6 +39,13 @@ class Stopped : public std::exception {
 inline void throw_if_stopped() {
   if (stop_requested()) throw Stopped();
 }
+// A process's signal goes to one thread, often not the one blocked in a write to a slow
+// pipe (the run's other threads wait on it, and their waits resume): this sends the stop's
+// signal to `thread` again, so that a blocking call there returns with EINTR and sees the
+// stop (util/fd_writer.hpp). Nothing if no signal asked for the stop (request_stop) or `thread`
+// is empty. A call may come just before the thread blocks: who waits for the thread repeats
+// it (every ≤ 100 ms) until the thread is done.
+void interrupt_for_stop(std::thread& thread) noexcept;
 // Requests a stop as the signals do (tests, and the receive thread on a fatal error).
 void request_stop() noexcept;
 // Forgets a request (tests that run several live inputs in one process).

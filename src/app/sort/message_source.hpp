@@ -46,8 +46,11 @@ class MessageSource {
   input::InputFormat format() const noexcept { return format_; }
   // What its first bytes said it is (the format used need not confirm it).
   input::Content content() const noexcept { return content_; }
-  // After step() returned false: what the capture's bounds and rules lost, and the line its
-  // failure is (empty: it found DLT); empty reports for other inputs.
+  // Whether the input was decoded to its end, or to the fault step() threw at (a
+  // malformed capture's, a corrupt compressed stream's; not a cut by another program).
+  bool finished() const noexcept { return done_; }
+  // Once finished(): what the capture's bounds and rules lost, and the line its failure is
+  // (empty: it found DLT); empty reports for other inputs.
   dissect::CaptureReport capture_report() const { return decoder_ ? decoder_->report() : dissect::CaptureReport{}; }
   util::InputFile& file() noexcept { return file_; }
 

@@ -1,10 +1,13 @@
 #include "app/sort/sorted_run.hpp"
 
+#include <pthread.h>
+#include <signal.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -116,20 +119,37 @@ class MergedStream {
 // most kQueued wait. What the decoding throws is thrown to the merge at its next hand() or
 // wait(). The batches are decoded in order, so the output is that of decoding them in place.
 // The merge closes inputs meanwhile; the writer's util::ShrinkGuard::poll copes with that.
+// This thread writes the output: a stop signal must reach it, so that a write blocked on a
+// slow pipe is cut short as in a run without --sort. The merge's thread blocks SIGINT and
+// SIGTERM while this thread lives, so that the kernel gives them to this one (or another
+// that takes them: --progress's); and it relays a stop to this thread while it waits for
+// it (util::interrupt_for_stop), for a signal that went elsewhere or came just before the
+// write.
 class DecodeThread {
  public:
   static constexpr std::size_t kQueued = 2;
-  explicit DecodeThread(MergedStream& stream) : stream_(stream), thread_([this] { run(); }) {}
+  // How often a wait for the thread relays a stop to it (the relay may come just before
+  // it blocks in a write).
+  static constexpr std::chrono::milliseconds kRelayEvery{100};
+  explicit DecodeThread(MergedStream& stream) : stream_(stream), thread_([this] { run(); }) {
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, &saved_mask_);  // after the start: the thread takes them
+  }
   DecodeThread(const DecodeThread&) = delete;
   DecodeThread& operator=(const DecodeThread&) = delete;
   // Ends the thread after the batch it decodes (the rest are dropped): the run failed.
   ~DecodeThread() {
     {
-      std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
       quit_ = true;
+      items_.notify_one();
+      wait_for_thread(lock, [&] { return ended_; });
     }
-    items_.notify_one();
     thread_.join();
+    pthread_sigmask(SIG_SETMASK, &saved_mask_, nullptr);  // a signal held meanwhile comes now
   }
   // A cleared batch to fill (reusing one's memory where it can).
   Batch spare() {
@@ -142,7 +162,7 @@ class DecodeThread {
   // Queues `b`; waits while kQueued wait. Throws what the decoding threw.
   void hand(Batch&& b) {
     std::unique_lock lock(mutex_);
-    space_.wait(lock, [&] { return queue_.size() < kQueued || failure_; });
+    wait_for_thread(lock, [&] { return queue_.size() < kQueued || failure_; });
     if (failure_) std::rethrow_exception(failure_);
     queue_.push_back(std::move(b));
     items_.notify_one();
@@ -150,12 +170,27 @@ class DecodeThread {
   // Waits until every batch is decoded (the last one handed said so). Throws as hand().
   void wait() {
     std::unique_lock lock(mutex_);
-    space_.wait(lock, [&] { return done_ || failure_; });
+    wait_for_thread(lock, [&] { return done_ || failure_; });
     if (failure_) std::rethrow_exception(failure_);
   }
 
  private:
+  // Waits (holding `lock` on mutex_) until `ready`; once a stop is requested, relays it to
+  // the thread every kRelayEvery until then.
+  template <class Ready>
+  void wait_for_thread(std::unique_lock<std::mutex>& lock, Ready ready) {
+    while (!space_.wait_for(lock, kRelayEvery, ready))
+      if (util::stop_requested()) util::interrupt_for_stop(thread_);
+  }
+
   void run() {
+    decode_batches();
+    std::lock_guard lock(mutex_);
+    ended_ = true;
+    space_.notify_one();
+  }
+
+  void decode_batches() {
     for (;;) {
       Batch b;
       {
@@ -189,8 +224,9 @@ class DecodeThread {
   std::deque<Batch> queue_;
   std::vector<Batch> spares_;
   std::exception_ptr failure_;
-  bool quit_ = false, done_ = false;
-  std::thread thread_;  // last: started once the rest is ready
+  bool quit_ = false, done_ = false, ended_ = false;  // ended_: run() returned
+  sigset_t saved_mask_{};                             // the merge's thread's, before it blocked the stop
+  std::thread thread_;                                // last: started once the rest is ready
 };
 
 // The merged stream into the pipeline, in batches of about 1 MiB (a feed has its cost, a
@@ -448,7 +484,11 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
     }
     if (pass) tell_capture_losses(survey.inputs[*pass].capture_losses, pipeline.sink);
     else
-      for (const InputSurvey& input : survey.inputs) tell_capture_losses(input.capture_losses, pipeline.sink);
+      // Each capture's flows as of the capture, not of the merged stream (a new user's
+      // finding: the --stats table named them all `sorted`), as a run without --sort has it.
+      for (const InputSurvey& input : survey.inputs)
+        tell_capture_losses(input.capture_losses, pipeline.sink,
+                            input.spec->argument.empty() ? input.spec->path : input.spec->argument);
     // How its reading ended (a new user's finding: the merged stream's row said `ok`
     // whatever its inputs did).
     if (const std::string reason = failure_of(survey, pass, failed); !reason.empty())

@@ -92,12 +92,23 @@ Survey survey_inputs(const DumpConfig& config, int diag_fd,
       input.modified_ns = source.file().modified_ns();
       input.size = source.file().known_size();
       if (on_input) on_input(i, source.file());
-      while (source.step()) util::throw_if_stopped();
-      // What a run without --sort says of an input, said once, here.
+      // What a run without --sort says of an input, said once, here: what a capture lost
+      // also when it fails part-way (a malformed or truncated capture), before its failure
+      // as there (a new user's finding: the losses went unsaid).
       const std::string& name = input.spec->argument;
+      auto tell_losses = [&] {
+        const dissect::CaptureReport report = source.capture_report();
+        if (report.losses.any()) util::write_diagnostic(diag_fd, util::printable(name) + ": " + report.losses.text());
+        input.capture_losses = report.losses;
+      };
+      try {
+        while (source.step()) util::throw_if_stopped();
+      } catch (const util::Error& e) {
+        if (e.ends_input_only() && source.finished()) tell_losses();
+        throw;
+      }
+      tell_losses();
       const dissect::CaptureReport report = source.capture_report();
-      if (report.losses.any()) util::write_diagnostic(diag_fd, util::printable(name) + ": " + report.losses.text());
-      input.capture_losses = report.losses;
       if (!report.nothing_found.empty()) throw util::input_error(name, name + ": " + report.nothing_found);
       if (input.messages == 0 && sink.skipped() > 0 && sink.skipped() == input.size &&
           !input::confirms(source.content(), source.format()))

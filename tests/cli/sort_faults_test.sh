@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# A sorted run (--sort) stopped or fed a failing capture says what a run without --sort
+# says (a new user's findings):
+#  1. SIGINT/SIGTERM cut a write blocked on a slow pipe short, with --sort's decoding
+#     thread too (the default 2 threads): it ignored the signals until the reader went away.
+#     The exit code is the first signal's.
+#  2. A capture that fails part-way (truncated) still has its TCP losses said, once, by
+#     --sort, --lifecycles and --sort --stats; and --stats names the capture of each flow,
+#     not the merged stream `sorted`.
+source "$(dirname "$0")/fault_prologue.sh" "$@"  # DLTDUMP DLTGEN CAPGEN
+source "$(dirname "$0")/process_waits.sh"  # catches_stop_signals, blocked_writing_pipe, ended, wait_for
+
+"$DLTGEN" --format file --size 8000000 --seed 11 -o "$work/big.dlt"
+"$DLTDUMP" --sort "$work/big.dlt" > "$work/full.txt" || fail "full sorted run"
+one_mib=1048576
+
+# --- 1. a stop while the output is blocked ------------------------------------------------
+# stop_blocked NAME READS SIGNALS... : dltdump ARGS (set by the caller) writes into a FIFO
+# whose reader reads nothing until the signals were sent; READS: then it drains the FIFO,
+# else it never reads. The run must end within 5 s with the first signal's exit code, and
+# (when the reader drains) leave whole lines, a prefix of the full output.
+mkfifo "$work/slow"
+stop_blocked() {
+  local name=$1 reads=$2 pid reader rc code
+  shift 2
+  rm -f "$work/signalled" "$work/slow.txt"
+  if [ "$reads" = reads ]; then
+    { wait_for 60 test -e "$work/signalled"; cat; } < "$work/slow" > "$work/slow.txt" &
+  else
+    { wait_for 60 test -e "$work/done"; } < "$work/slow" &
+  fi
+  reader=$!
+  "$DLTDUMP" "${args[@]}" > "$work/slow" 2> "$work/err" &
+  pid=$!
+  wait_for 30 catches_stop_signals $pid
+  wait_for 30 blocked_writing_pipe $pid || fail "$name: never blocked on the pipe"
+  for signal in "$@"; do kill -"$signal" $pid; done
+  touch "$work/signalled"
+  if ! wait_for 5 ended $pid; then
+    fail "$name: still running 5 s after SIG$1"
+    kill -KILL $pid
+  fi
+  wait $pid
+  rc=$?
+  touch "$work/done"
+  wait $reader
+  rm -f "$work/done"
+  code=130
+  [ "$1" = TERM ] && code=143
+  [ $rc -eq $code ] || fail "$name: exit $rc, expected $code"
+  grep -q "^Stopped by SIG$1" "$work/err" || fail "$name: standard error: $(head -c 300 "$work/err")"
+  [ "$reads" = reads ] || return
+  local size
+  size=$(stat -c %s "$work/slow.txt")
+  cmp -s -n "$size" "$work/slow.txt" "$work/full.txt" || fail "$name: not a prefix of the full output"
+  [ "$size" -eq 0 ] || [ "$(tail -c 1 "$work/slow.txt" | od -An -c | tr -d ' ')" == '\n' ] ||
+    fail "$name: does not end on a line end"
+  # the pipe held 64 KiB when the signal came; without the cut the whole 1 MiB write went on
+  [ "$size" -lt $one_mib ] || fail "$name: wrote on after the signal"
+}
+for threads in 1 2; do
+  args=(--sort --threads=$threads "$work/big.dlt")
+  stop_blocked "--sort --threads=$threads, reader that never reads, SIGINT" never INT
+  stop_blocked "--sort --threads=$threads, slow reader, SIGTERM" reads TERM
+  # Both signals at once: SIGINT (the lower number) is handled first and names the stop.
+  stop_blocked "--sort --threads=$threads, SIGINT then SIGTERM" never INT TERM
+done
+
+# --- 2. a truncated capture's TCP losses ----------------------------------------------------
+"$DLTGEN" --count 50000 --seed 8 --format net -o "$work/clean.net"
+"$CAPGEN" --tcp "$work/clean.net" --flows 4 --impair -o "$work/tcpimp.pcapng"
+head -c 2000000 "$work/tcpimp.pcapng" > "$work/tc2.pcapng"
+cd "$work" || exit 1
+cap=tc2.pcapng
+"$DLTDUMP" -c $cap > plain.out 2> plain.err
+grep -q "^$cap: [0-9]* bytes missing from TCP streams" plain.err || fail "-c: no loss line: $(cat plain.err)"
+[ "$(wc -l < plain.err)" -eq 2 ] || fail "-c: $(wc -l < plain.err) lines on standard error, expected 2"
+loss=$(grep "bytes missing from TCP streams" plain.err)
+for opts in "--sort -c" "--lifecycles" "--sort --stats" "--sort --stats=json" "--sort --threads=1 -c"; do
+  # shellcheck disable=SC2086 # the options are words
+  "$DLTDUMP" $opts $cap > sorted.out 2> sorted.err
+  [ "$(grep -c "bytes missing from TCP streams" sorted.err)" -eq 1 ] ||
+    fail "$opts: the loss line not said once: $(cat sorted.err)"
+  grep -qxF "$loss" sorted.err || fail "$opts: another loss line than without --sort: $(cat sorted.err)"
+  # the loss line first, then the failure, as without --sort
+  cmp -s plain.err sorted.err || fail "$opts: standard error differs from -c's: $(cat sorted.err)"
+done
+# --stats: the same flows, each named by its capture, as without --sort.
+"$DLTDUMP" --stats=json $cap > plain.json 2> /dev/null
+"$DLTDUMP" --sort --stats=json $cap > sorted.json 2> /dev/null
+/usr/bin/python3 - plain.json sorted.json "$cap" << 'EOF' || fail "--sort --stats=json: capture_losses differ"
+import json, sys
+plain, sorted_, cap = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+flows = plain["capture_losses"]["flows"]
+assert flows and {f["input"] for f in flows} == {cap}, plain["capture_losses"]
+assert sorted_.get("capture_losses") == plain["capture_losses"], sorted_.get("capture_losses")
+EOF
+"$DLTDUMP" --stats $cap > plain.txt 2> /dev/null
+"$DLTDUMP" --sort --stats $cap > sorted.txt 2> /dev/null
+section() { sed -n '/^Capture losses/,/^$/p' "$1"; }
+[ -n "$(section plain.txt)" ] || fail "--stats: no capture losses table"
+[ "$(section sorted.txt)" = "$(section plain.txt)" ] ||
+  fail "--sort --stats: capture losses table differs: $(section sorted.txt)"
+section sorted.txt | grep -q sorted && fail "--sort --stats: a flow of input sorted"
+
+[ $fails -eq 0 ] && echo "all sort fault checks passed"
+exit $((fails > 0))
