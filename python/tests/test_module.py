@@ -2,6 +2,7 @@
 read_dataframe give what `dltdump --out=json` gives for the same files and options; the
 decoding releases the GIL."""
 
+import contextlib
 import math
 import os
 import socket
@@ -373,17 +374,14 @@ def test_live_refused_connection_is_one_error_naming_the_uri():
     assert str(e.value) == f"Couldn't connect to the stream end-point {uri} (Connection refused)."
 
 
-def test_live_udp_waits_without_the_gil_and_cancel_ends_it(network):
-    """A UDP reading waits for datagrams without the GIL (the sender thread runs meanwhile),
-    and cancel() from another thread ends a waiting step."""
-    with open(network, "rb") as f:
-        data = f.read()
-    packet = data[:int.from_bytes(data[2:4], "big")]  # the first message
-    port = _free_port(socket.SOCK_DGRAM)
-    reading = dltdump.open(f"udp://127.0.0.1:{port}")
+@contextlib.contextmanager
+def _sending(packet, port):
+    """Sends `packet` to UDP `port` on 127.0.0.1 every 50 ms until the block ends: a
+    reading binds its port only when its iteration opens the input, so the block waits
+    for the first message there."""
     stop = threading.Event()
 
-    def send():  # until received: the reader binds its port when the iteration opens it
+    def send():
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             while not stop.is_set():
                 s.sendto(packet, ("127.0.0.1", port))
@@ -392,10 +390,22 @@ def test_live_udp_waits_without_the_gil_and_cancel_ends_it(network):
     sender = threading.Thread(target=send)
     sender.start()
     try:
-        first = next(reading)
+        yield
     finally:
         stop.set()
         sender.join()
+
+
+def test_live_udp_waits_without_the_gil_and_cancel_ends_it(network):
+    """A UDP reading waits for datagrams without the GIL (the sender thread runs meanwhile),
+    and cancel() from another thread ends a waiting step."""
+    with open(network, "rb") as f:
+        data = f.read()
+    packet = data[:int.from_bytes(data[2:4], "big")]  # the first message
+    port = _free_port(socket.SOCK_DGRAM)
+    reading = dltdump.open(f"udp://127.0.0.1:{port}")
+    with _sending(packet, port):
+        first = next(reading)
     want = next(dltdump.open(network, format="net"))
     assert (first.app, first.ctx, first.text) == (want.app, want.ctx, want.text)
     canceller = threading.Timer(0.3, reading.cancel)
@@ -419,21 +429,8 @@ def test_live_udp_drops_are_counted(network):
     port = _free_port(socket.SOCK_DGRAM)
     reading = dltdump.open(f"udp://127.0.0.1:{port}")
     assert reading.datagrams == {"received": 0, "kernel_drops": 0, "dltdump_drops": 0}
-    stop = threading.Event()
-
-    def probe():  # until received: the reader binds its port when the iteration opens it
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            while not stop.is_set():
-                s.sendto(packet, ("127.0.0.1", port))
-                time.sleep(0.05)
-
-    sender = threading.Thread(target=probe)
-    sender.start()
-    try:
+    with _sending(packet, port):
         delivered = [next(reading)]
-    finally:
-        stop.set()
-        sender.join()
     time.sleep(0.3)
     d = reading.datagrams
     before = d["received"] + d["kernel_drops"]  # the probes that reached the bound port
