@@ -92,6 +92,15 @@ struct DecompressingSource::Shared {
   // the offset named is the one the ratio was measured against (file_bytes), not where the
   // bytes read came from.
   [[noreturn]] void fail(const std::string& what, const std::string& reason, bool bomb = false) const;
+  // Before bytes decompressed from the file's first `used` compressed bytes are queued:
+  // throws the file's shrink error if another program cut it below `used` meanwhile (or
+  // cut it and let it grow back). Those bytes may then come from the zeros the cut left in
+  // the mapping (util/shrink_guard.hpp), which a decompressor need not refuse: zeros inside
+  // a deflate block decode to copies of earlier output, lines the file never held (a new
+  // user's finding). Bytes read before a check that finds the file still as long are real.
+  void check_read_before_cut(std::uint64_t used) const {
+    if (const auto now = raw.shrunk_to(); now && *now < used) raw.throw_shrunk(*now);
+  }
   // `advice` (a data not read's, naming FILE in a command) with the input's name for FILE
   // when it is a file the command line names (a new user's finding: the advice said FILE
   // of a file it knew); FILE stays for standard input, an archive's member and an inner
@@ -174,6 +183,7 @@ bool DecompressingSource::Shared::decompress(std::uint64_t skip, std::unique_ptr
       filled -= drop;
       if (filled == 0) return true;
     }
+    check_read_before_cut(used);
     chunk.resize(filled);
     if (!push(chunk)) return false;
     chunk = take_spare();
@@ -373,6 +383,7 @@ bool DecompressingSource::Shared::decompress_frames() {
       queued = total;
       produced = total;
       consumed.store(end, std::memory_order_relaxed);
+      check_read_before_cut(end);
       raw.release_before(end);
       if (!bytes.empty() && !push(bytes)) {
         finished = true;  // cancelled
