@@ -7,6 +7,7 @@
 
 #include "util/error.hpp"
 #include "util/file_identity.hpp"
+#include "util/stop_signal.hpp"
 
 namespace dltdump::util {
 
@@ -18,11 +19,16 @@ bool is_stream(const std::string& name) {
   return ::stat(name.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode));
 }
 
+// Opening a FIFO waits for a reader, maybe forever: a stop request (SIGINT, SIGTERM: the
+// handler interrupts the open, util/stop_signal.hpp) ends the wait with util::Stopped (a
+// new user's finding: `-o fifo` without a reader ignored Ctrl-C).
 int open_retrying(const std::string& name, int flags) {
   int fd;
-  do fd = ::open(name.c_str(), flags, 0666);
-  while (fd < 0 && errno == EINTR);
-  return fd;
+  for (;;) {
+    fd = ::open(name.c_str(), flags, 0666);
+    if (fd >= 0 || errno != EINTR) return fd;
+    throw_if_stopped();
+  }
 }
 
 // A name that exists: a directory is said to be one (`-o .` read "The file '/x/.' already

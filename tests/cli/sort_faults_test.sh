@@ -103,5 +103,30 @@ section() { sed -n '/^Capture losses/,/^$/p' "$1"; }
   fail "--sort --stats: capture losses table differs: $(section sorted.txt)"
 section sorted.txt | grep -q sorted && fail "--sort --stats: a flow of input sorted"
 
+# -o naming a FIFO nobody opens: the open waits for a reader, and SIGINT or SIGTERM ends
+# the wait (a new user's finding: it ignored them until a reader came), with and without
+# --sort.
+rm -f "$work/nobody"
+mkfifo "$work/nobody"
+for opts in "" "--sort"; do
+  for signal in INT TERM; do
+    # shellcheck disable=SC2086 # the options are words
+    "$DLTDUMP" $opts -o "$work/nobody" "$work/big.dlt" 2> "$work/err" &
+    pid=$!
+    wait_for 30 catches_stop_signals $pid
+    sleep 0.3 # in the open, most likely; before it, the signal stops the run all the same
+    kill -$signal $pid
+    if ! wait_for 5 ended $pid; then
+      fail "-o FIFO without a reader ${opts:-(no --sort)}: still running 5 s after SIG$signal"
+      kill -KILL $pid
+    fi
+    wait $pid
+    rc=$?
+    code=130
+    [ $signal = TERM ] && code=143
+    [ $rc -eq $code ] || fail "-o FIFO without a reader ${opts:-(no --sort)}, SIG$signal: exit $rc, expected $code"
+  done
+done
+
 [ $fails -eq 0 ] && echo "all sort fault checks passed"
 exit $((fails > 0))
