@@ -3,6 +3,9 @@
 // which the command line's sinks take as they are: the bytes are the command line's.
 #include "dltdump/writer.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <optional>
 #include <utility>
 
@@ -58,6 +61,25 @@ OutputFormat named_format(const std::string& name) {
 
 // The format a Writer of `path` (its literal template `name`) writes, as the command
 // line's -o and --out decide it (cli/options.cpp: parse_output, parse_records).
+// Whether `path` names what the host has open as its standard output or error — another
+// name of the console (/dev/fd/1, /proc/self/fd/2, the terminal's device; a new user's
+// finding: they bypassed the console names' refusal) — but /dev/null, which takes
+// anything unseen.
+bool names_standard_stream(const std::string& path) {
+  struct stat named {};
+  if (::stat(path.c_str(), &named) != 0) return false;
+  const auto same = [&](const struct stat& other) {
+    return other.st_dev == named.st_dev && other.st_ino == named.st_ino;
+  };
+  struct stat null {};
+  if (::stat("/dev/null", &null) == 0 && same(null)) return false;
+  for (const int fd : {STDOUT_FILENO, STDERR_FILENO}) {
+    struct stat open {};
+    if (::fstat(fd, &open) == 0 && same(open)) return true;
+  }
+  return false;
+}
+
 OutputFormat chosen_format(const std::string& path, const std::string& name, OutputFormat asked) {
   if (path.empty()) throw api::argument_error("Writer: the file name is empty");
   api::check_name(path, Error::Kind::argument);
@@ -70,7 +92,7 @@ OutputFormat chosen_format(const std::string& path, const std::string& name, Out
   // The command line's console names (output::output_kind) are its standard output. A
   // library does not print to its host's standard output unasked (it would mix into the
   // program's own output): refused, with what to do instead.
-  if (output::output_kind(name) == output::OutputKind::Console)
+  if (output::output_kind(name) == output::OutputKind::Console || names_standard_stream(path))
     throw api::argument_error(path +
                               ": names the command line's console (its standard output), which a Writer does not "
                               "write: name a file, or take the text of each message a Reader gives "

@@ -316,7 +316,8 @@ TEST(Writer, NamesAndFormatsTheCommandLineRefuses) {
 // printed to its host's standard output (a new user's finding: CON: leaked from the
 // command line into the library).
 TEST(Writer, ConsoleNamesAreRefused) {
-  for (const char* name : {"CON:", "con:", "/dev/stdout", "/DEV/STDOUT"}) {
+  // Also other names of the program's standard output or error (a new user's finding).
+  for (const char* name : {"CON:", "con:", "/dev/stdout", "/DEV/STDOUT", "/dev/fd/1", "/proc/self/fd/2"}) {
     SCOPED_TRACE(name);
     try {
       dltdump::Writer w{name};
