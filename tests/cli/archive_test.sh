@@ -233,33 +233,27 @@ head -c "$second" "$work/two.tar" > "$work/at-member.tar"
 head -c "$end" "$work/two.tar" > "$work/at-end.tar"
 gzip -c "$work/at-end.tar" > "$work/at-end.tar.gz"
 (cd "$m" && "$DLTDUMP" --threads=1 net.dlt > "$work/ref1" && "$DLTDUMP" --threads=1 net.dlt file.dlt > "$work/ref2")
+# cut_tar TITLE INPUT PIPED REASON REF: INPUT (a file, or - for PIPED on standard input)
+# fails with exit 4 and the one line `Input <INPUT>: REASON` (a regular expression), after
+# the lines of REF.
+cut_tar() {
+  expect_fault "$1" 4 "^Input $2: $4" --threads=1 "$2" < <(cat "$3")
+  cmp -s "$work/out" "$work/$5"
+  check "$1: the members' lines" $?
+}
 ends_early="the file is cut short after a member \(no end-of-archive marker, the zero blocks that end a tar\); reading the archive stopped there$"
-for how in at-member at-end at-end.gz pipe; do
-  case $how in
-    at-member) name="$work/at-member.tar" from=$name at=$second ref=ref1 ;;
-    at-end) name="$work/at-end.tar" from=$name at=$end ref=ref2 ;;
-    at-end.gz) name="$work/at-end.tar.gz" from=$name at=$end ref=ref2 ;;
-    pipe) name=- from=- at=$end ref=ref2 ;;
-  esac
-  expect_fault "a tar cut between members ($how)" 4 \
-    "^Input $name: archive ends early at compressed byte [0-9]+ \(archive byte $at\): $ends_early" \
-    --threads=1 "$from" < <(cat "$work/at-end.tar")
-  cmp -s "$work/out" "$work/$ref"; check "a tar cut between members ($how): the members' lines" $?
+ends_at() { echo "archive ends early at compressed byte [0-9]+ \(archive byte $1\): $ends_early"; }
+cut_tar "a tar cut between members (at-member)" "$work/at-member.tar" /dev/null "$(ends_at "$second")" ref1
+for name in "$work/at-end.tar" "$work/at-end.tar.gz" -; do
+  cut_tar "a tar cut between members ($name)" "$name" "$work/at-end.tar" "$(ends_at "$end")" ref2
 done
 # A tar cut inside a header: the line names where that header begins (a new user's
 # finding: it said archive byte 0) — plain, in gzip, on a pipe.
 head -c $((second + 100)) "$work/two.tar" > "$work/in-header.tar"
 gzip -c "$work/in-header.tar" > "$work/in-header.tar.gz"
-for how in file gz pipe; do
-  case $how in
-    file) name="$work/in-header.tar" from=$name ;;
-    gz) name="$work/in-header.tar.gz" from=$name ;;
-    pipe) name=- from=- ;;
-  esac
-  expect_fault "a tar cut inside a header ($how)" 4 \
-    "^Input $name: archive header corrupt at compressed byte [0-9]+ \(archive byte $second\): Truncated tar archive; reading the archive stopped there$" \
-    --threads=1 "$from" < <(cat "$work/in-header.tar")
-  cmp -s "$work/out" "$work/ref1"; check "a tar cut inside a header ($how): the first member's lines" $?
+for name in "$work/in-header.tar" "$work/in-header.tar.gz" -; do
+  cut_tar "a tar cut inside a header ($name)" "$name" "$work/in-header.tar" \
+    "archive header corrupt at compressed byte [0-9]+ \(archive byte $second\): Truncated tar archive; reading the archive stopped there$" ref1
 done
 # Cut inside the data of a member skipped (not DLT data) past what its sniff read: the
 # member is named, with the archive byte where the data ends (it was a header's fault, at
