@@ -286,10 +286,26 @@ void Framer::feed(std::span<const std::uint8_t> chunk, FramerSink& sink) {
     // Complete what started in earlier chunks with the head of this one; any packet that
     // starts in the carried bytes fits in (carried + kMaxPacketBytes + prefix + 4) bytes,
     // the packets that confirm it (kConfirmPackets) in as many more.
-    const std::size_t old = carry_.size();
-    const std::size_t take = std::min(chunk.size(), (kConfirmPackets + 1) * (kMaxPacketBytes + prefix_ + 8));
+    std::size_t old = carry_.size();
+    const std::size_t most = std::min(chunk.size(), (kConfirmPackets + 1) * (kMaxPacketBytes + prefix_ + 8));
+    // With a marker (files, serial recordings) nothing waits for confirmation: the packet
+    // begun in the carried bytes needs only the rest of its length, mostly a few dozen
+    // bytes, so the head is taken a little at a time — copying all of `most` cost as much
+    // as framing it for a feeder in small chunks (a sorted run's merge, 64 KiB a step).
+    std::size_t take = format_ == StreamFormat::Network ? most : std::min(most, kFirstTake);
     carry_.insert(carry_.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(take));
     std::size_t used = process(carry_.data(), carry_.size(), carry_base_, false, old, sink);
+    while (!interrupted_ && used < old && take < most) {
+      // Still waiting for bytes of a packet begun in the carried ones: more of the head.
+      carry_.erase(carry_.begin(), carry_.begin() + static_cast<std::ptrdiff_t>(used));
+      carry_base_ += used;
+      old -= used;
+      const std::size_t more = std::min(most, take * 16);
+      carry_.insert(carry_.end(), chunk.begin() + static_cast<std::ptrdiff_t>(take),
+                    chunk.begin() + static_cast<std::ptrdiff_t>(more));
+      take = more;
+      used = process(carry_.data(), carry_.size(), carry_base_, false, old, sink);
+    }
     if (interrupted_) return;  // nothing more: the rest is not kept either
     if (used < old) {
       // Still waiting for more bytes: only possible when the whole chunk was taken.

@@ -207,6 +207,8 @@ class Framer {
   unsigned prefix_;        // H
   unsigned discard_step_;  // bytes dropped after a failed header or packet
   std::vector<std::uint8_t> carry_;
+  // How much of a chunk's head is first added to the carried bytes (feed), marker framings.
+  static constexpr std::size_t kFirstTake = 1024;
   std::uint64_t carry_base_ = 0;  // stream offset of carry_[0]
   std::uint64_t fed_ = 0;
   util::Timestamp last_time_;  // time of the most recently parsed storage header

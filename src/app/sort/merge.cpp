@@ -137,14 +137,21 @@ const LifecycleInfo kUnknownLifecycle{};
 // One input read again, its messages held back until they are safe to merge (merge.hpp).
 class Cursor final : public dlt::FramerSink {
  public:
-  // `total_held`: what all cursors hold, kept up to date by each (MergeOptions::max_total_held_bytes).
+  // `total_held`: what all cursors hold, kept up to date by each (MergeOptions::max_total_held_bytes);
+  // `open`: how many cursors are open (this one counts itself while it lives).
   Cursor(const Survey& survey, std::size_t index, const DumpConfig& config, const MergeOptions& options,
-         std::size_t& total_held)
+         std::size_t& total_held, std::size_t& open)
       : index_(index), survey_(survey), input_(survey.inputs[index]), config_(config), options_(options),
-        total_held_(total_held), last_key_(options.by_time ? input_.first_key : static_cast<std::int64_t>(index)) {}
+        total_held_(total_held), open_(open),
+        last_key_(options.by_time ? input_.first_key : static_cast<std::int64_t>(index)) {
+    ++open_;
+  }
   Cursor(const Cursor&) = delete;
   Cursor& operator=(const Cursor&) = delete;
-  ~Cursor() override { total_held_ -= reported_; }
+  ~Cursor() override {
+    total_held_ -= reported_;
+    --open_;
+  }
 
   // Opens the input again; throws util::Error (ends the input) if it is not the file the
   // survey read (replaced, or grown or cut meanwhile): the survey's lifecycles and bounds
@@ -163,11 +170,20 @@ class Cursor final : public dlt::FramerSink {
   }
   // Read a little at a time: what a step reads waits in the heap until it may leave.
   static constexpr std::size_t kStepBytes = 64u << 10;
+  // What the open inputs together may keep mapped of what they read (MessageSource::
+  // set_release_every): shared among them, between a step and kMaxReleaseEvery each.
+  static constexpr std::size_t kMappedBytes = 16u << 20;
+  static constexpr std::size_t kMaxReleaseEvery = 2u << 20;
+  void set_release_every() {
+    source_->set_release_every(
+        std::clamp(kMappedBytes / std::max<std::size_t>(open_, 1), kStepBytes, kMaxReleaseEvery));
+  }
   // Reads until the head may be merged or the input ends; true if a head is held. Throws
   // what the source throws (the input failed: then fail()).
   bool fill() {
     while (!done_ && (empty() || !safe())) {
       util::throw_if_stopped();
+      set_release_every();
       if (!source_->step(kStepBytes)) done_ = true;
       count_progress();
     }
@@ -299,6 +315,7 @@ class Cursor final : public dlt::FramerSink {
       for (;;) {
         bool more = false;
         try {
+          set_release_every();
           more = source_->step(kStepBytes);
         } catch (const util::Error& e) {
           if (!e.ends_input_only()) throw;
@@ -377,6 +394,7 @@ class Cursor final : public dlt::FramerSink {
   const DumpConfig& config_;
   const MergeOptions& options_;
   std::size_t& total_held_;
+  std::size_t& open_;
   std::size_t reported_ = 0;          // what this cursor last told total_held_
   std::uint64_t messages_ = 0;        // messages read so far
   std::size_t next_switch_ = 0;       // into input_.switches
@@ -419,6 +437,7 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
   }
 
   std::size_t total_held = 0;  // what the cursors hold: declared before them, who tell it what they free
+  std::size_t open = 0;        // how many cursors there are (each counts itself)
   std::vector<std::unique_ptr<Cursor>> cursors(n);
   std::vector<Cursor*> heads;  // a heap by Cursor::head_later
   std::size_t failures = 0;
@@ -464,7 +483,7 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
     // Open the inputs whose least key the merge has reached.
     while (next < order.size() && (heads.empty() || min_key(order[next]) <= heads.front()->head().key)) {
       const std::size_t i = order[next++];
-      cursors[i] = std::make_unique<Cursor>(survey, i, config, options, total_held);
+      cursors[i] = std::make_unique<Cursor>(survey, i, config, options, total_held, open);
       try {
         cursors[i]->open();
       } catch (const util::Error& e) {

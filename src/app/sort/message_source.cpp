@@ -75,9 +75,13 @@ bool MessageSource::step(std::size_t bytes) {
   framer_->feed(window_.first(n), sink_);
   window_ = window_.subspan(n);
   file_.check_not_shrunk();
-  // The pages read go at once: a merge reads many inputs at a time, and what each keeps
-  // mapped is memory the run holds.
-  file_.release_before(framer_->fed());
+  // The pages read go soon (set_release_every): a merge reads many inputs at a time, and
+  // what each keeps mapped is memory the run holds.
+  file_.note_progress(framer_->fed());
+  if (framer_->fed() >= released_ + release_every_) {
+    file_.release_before(framer_->fed());
+    released_ = framer_->fed();
+  }
   return true;
 }
 

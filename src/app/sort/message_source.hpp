@@ -3,6 +3,7 @@
 // of decoding pushes one input's messages through to its end.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -42,6 +43,11 @@ class MessageSource {
   // cut or corrupt (after its bytes before the fault, finished as an input's end: the
   // skip records there delivered), and what the sink throws.
   bool step(std::size_t bytes = kStepBytes);
+  // How many decoded bytes of a mapped file may stay mapped in memory before the pages
+  // read go (util::InputFile::release_before): each release costs a system call and a
+  // flush of the address translations, far more than reading the pages, so a reader
+  // that steps in small pieces releases only every so many bytes. At least 4 KiB.
+  void set_release_every(std::size_t bytes) noexcept { release_every_ = std::max<std::size_t>(bytes, 4096); }
 
   input::InputFormat format() const noexcept { return format_; }
   // What its first bytes said it is (the format used need not confirm it).
@@ -55,6 +61,7 @@ class MessageSource {
   util::InputFile& file() noexcept { return file_; }
 
   static constexpr std::size_t kStepBytes = 1u << 20;
+  static constexpr std::size_t kReleaseEvery = 1u << 20;  // set_release_every's default
 
  private:
   MessageSource(input::SniffedInput opened, const input::InputSpec& spec, const DumpConfig& config,
@@ -68,6 +75,8 @@ class MessageSource {
   // A DLT file or recording: the framer and the window it walks.
   std::optional<dlt::Framer> framer_;
   std::span<const std::uint8_t> window_;
+  std::size_t release_every_ = kReleaseEvery;
+  std::uint64_t released_ = 0;  // release_before was given this offset last
   // A capture.
   std::unique_ptr<pcap::CaptureReader> reader_;
   std::optional<dissect::CaptureDecoder> decoder_;

@@ -72,6 +72,8 @@ class SurveySink : public dlt::FramerSink {
   std::vector<std::size_t> current_, seg_;
 };
 
+constexpr std::size_t kSurveyReleaseEvery = 8u << 20;
+
 }  // namespace
 
 Survey survey_inputs(const DumpConfig& config, int diag_fd,
@@ -86,6 +88,9 @@ Survey survey_inputs(const DumpConfig& config, int diag_fd,
     try {
       SurveySink sink(survey.lifecycles, input);
       MessageSource source(*input.spec, config, sink);
+      // One input at a time: it may keep more mapped than the merge's many (a release
+      // costs far more than the pages' memory is worth).
+      source.set_release_every(kSurveyReleaseEvery);
       input.opened = true;
       input.device = source.file().device();
       input.inode = source.file().inode();
