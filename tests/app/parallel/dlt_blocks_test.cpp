@@ -67,7 +67,7 @@ Bytes corpus(unsigned seed, bool with_straddlers) {
     if (rng() % 11 == 0)
       for (int g = 0; g < 7; ++g) file.push_back(static_cast<std::uint8_t>('a' + rng() % 20));
   }
-  file.resize(file.size() - 5);  // a truncated end
+  file.erase(file.end() - 5, file.end());  // a truncated end
   return file;
 }
 

@@ -132,7 +132,7 @@ Bytes stream_corpus(unsigned seed, std::size_t size) {
       for (unsigned g = 0, n = 5000 + rng() % 80000; g < n; ++g)
         s.push_back(static_cast<std::uint8_t>('a' + rng() % 20));
   }
-  s.resize(s.size() - 5);
+  s.erase(s.end() - 5, s.end());
   return s;
 }
 
