@@ -103,9 +103,12 @@ struct ArchiveReader::Io {
   }
   // Throws the archive's error: `what` at the current offsets, for `reason`. `bomb`: the
   // offset named is the one the ratio was measured against (file_bytes).
-  [[noreturn]] void fail(const std::string& what, const std::string& reason, bool bomb = false) {
+  // `cut`: the archive's bytes end early (util::Error::cut).
+  [[noreturn]] void fail(const std::string& what, const std::string& reason, bool bomb = false, bool cut = false) {
     failed = true;
-    throw fault_of(what, reason, bomb ? file_bytes() : fault_bytes(), "the archive");
+    util::Error e = fault_of(what, reason, bomb ? file_bytes() : fault_bytes(), "the archive");
+    if (cut) e.mark_cut();
+    throw e;
   }
   // A fault of the current member's data, for `reason`; `at_end`: found at the member's end
   // (its CRC or size wrong: a warning), its data all read. A zip's members are apart:
@@ -116,7 +119,10 @@ struct ArchiveReader::Io {
   // to decompress it to its end) the archive's.
   [[noreturn]] void member_fault(::archive* a, const std::string& reason, bool at_end) {
     const std::string what = "archive member data not readable";
-    if (!is_zip(a) || !(directory_first || ((sizes_ahead || at_end) && !eof))) fail(what, reason);
+    // A tar's data has no check: its fault is a cut (the member's bytes end early); so is
+    // a zip's found once the reads met the file's end.
+    if (!is_zip(a) || (eof && !directory_first)) fail(what, reason, false, true);
+    if (!(directory_first || ((sizes_ahead || at_end) && !eof))) fail(what, reason);
     throw fault_of(what, reason, fault_bytes(), "the member");
   }
   // `place`: what the parenthesis after the compressed byte says (default: the member's
