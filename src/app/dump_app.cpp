@@ -577,6 +577,15 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
           member_inputs = true;
           member_name = std::move(member->name);
           if (member->fault) {
+            if (member->archive_failed) {
+              // The archive ends in this member (a tar cut inside its data, before its
+              // first bytes were read): the member fails, named, and nothing follows.
+              tell_skipped_members();
+              input_failed(*member->fault, member_name);
+              say_skipped_members();
+              members_read = false;
+              break;
+            }
             input_failed(*member->fault, member_name);
             members_read = false;
             continue;

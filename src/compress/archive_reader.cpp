@@ -30,6 +30,8 @@ constexpr std::size_t kTailBytes = 4 * kBlockBytes;
 // The most of a streamed zip's central directory read for its links (about 100 bytes an
 // entry): a larger one is passed over, its links then counted as members skipped.
 constexpr std::size_t kMaxDirectoryBytes = 16u << 20;
+// A tar header's size: libarchive tells a tar by a whole one.
+constexpr std::uint64_t kTarBlockBytes = 512;
 
 bool is_zip(::archive* a) { return (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP; }
 
@@ -388,7 +390,21 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
   if (!io.opened) {
     const int r = archive_read_open1(archive_);
     io.rethrow();
-    if (r != ARCHIVE_OK) io.fail("archive not readable", reason_of(archive_, "not a tar or zip archive"));
+    if (r != ARCHIVE_OK) {
+      // Sniffed as an archive, but its bytes end inside the first header (a tar's 512, which
+      // libarchive needs to tell the format: it said "Unrecognized archive format", a new
+      // user's finding): cut, named as a cut inside a later header is.
+      std::array<std::uint8_t, 2> magic{};
+      const bool zip = io.copy_recent(0, magic) && magic[0] == 'P' && magic[1] == 'K';
+      if (io.eof && io.data_end() < kTarBlockBytes && !zip) {
+        io.failed = true;
+        util::Error e = io.fault_of("archive ends early", "the file is cut short inside its first header",
+                                    io.fault_bytes(), "the archive", "archive byte 0");
+        e.mark_cut();
+        throw e;
+      }
+      io.fail("archive not readable", reason_of(archive_, "not a tar or zip archive"));
+    }
     io.opened = true;
   }
   // A tar member's data not read to its end (a member skipped as not DLT data, one whose
