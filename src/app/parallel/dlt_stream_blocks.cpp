@@ -237,7 +237,8 @@ void decode_dlt_stream_blocks(util::InputFile& stream, const LineSpec& spec, con
   const std::exception_ptr fault = pieces.fault();
   if (!fault) return;
   // The bytes after the last piece, up to the fault, as one framer fed them; then, for a
-  // fault of the stream (not a stop), the end of the input's rules, as the serial walk.
+  // fault of the stream (not a stop, nor a cut), the end of the input's rules, as the
+  // serial walk.
   const std::uint64_t tail_start = pieces.tail_start();
   const std::span<const std::uint8_t> tail = pieces.tail();
   if (!framer) {
