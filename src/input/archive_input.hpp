@@ -39,8 +39,9 @@ class ArchiveInput {
     std::optional<util::Error> fault;
     bool archive_failed = false;
   };
-  // The next member that holds DLT data, or that failed alone; nullopt after the last (the
-  // skips then no longer count the links the archive's end revealed). The
+  // The next member that holds DLT data, or that failed (alone, or with the archive:
+  // Member::archive_failed, after which next() is not called again); nullopt after the last
+  // (the skips then no longer count the links the archive's end revealed). The
   // previous member's InputFile must be gone. Throws util::input_error for a corrupt or cut
   // archive (naming it, the member and the offset), what the archive's reads throw
   // (util::Stopped too).
