@@ -111,13 +111,15 @@ StreamSkips decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipel
     std::span<const std::uint8_t> window;
     try {
       window = file.next_window();
-    } catch (const util::Error&) {
+    } catch (const util::Error& e) {
       // The stream ends at its fault (a corrupt or cut compressed stream, an archive's
-      // member, a pipe's read error): the bytes before it end as an input's end does — the
-      // skip open there and the packet the fault cut are skip lines and counted — and then
-      // the fault is told, as for a file that ends in garbage.
+      // member, a pipe's read error), and then the fault is told. Corrupt data: the bytes
+      // before it end as an input's end does — the skip open there and the packet the
+      // fault cut are skip lines and counted —, as for a file that ends in garbage. A
+      // stream that ends early (util::Error::cut): the lines of the whole messages before
+      // the cut, as for a mapped file cut while read (the partial packet is dropped).
       tally.window({}, framer.fed());
-      framer.finish(sink);
+      if (!e.cut()) framer.finish(sink);
       throw;
     }
     if (window.empty()) break;
@@ -575,6 +577,15 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
           member_inputs = true;
           member_name = std::move(member->name);
           if (member->fault) {
+            if (member->archive_failed) {
+              // The archive ends in this member (a tar cut inside its data, before its
+              // first bytes were read): the member fails, named, and nothing follows.
+              tell_skipped_members();
+              input_failed(*member->fault, member_name);
+              say_skipped_members();
+              members_read = false;
+              break;
+            }
             input_failed(*member->fault, member_name);
             members_read = false;
             continue;

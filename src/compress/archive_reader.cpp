@@ -30,6 +30,8 @@ constexpr std::size_t kTailBytes = 4 * kBlockBytes;
 // The most of a streamed zip's central directory read for its links (about 100 bytes an
 // entry): a larger one is passed over, its links then counted as members skipped.
 constexpr std::size_t kMaxDirectoryBytes = 16u << 20;
+// A tar header's size: libarchive tells a tar by a whole one.
+constexpr std::uint64_t kTarBlockBytes = 512;
 
 bool is_zip(::archive* a) { return (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP; }
 
@@ -103,9 +105,12 @@ struct ArchiveReader::Io {
   }
   // Throws the archive's error: `what` at the current offsets, for `reason`. `bomb`: the
   // offset named is the one the ratio was measured against (file_bytes).
-  [[noreturn]] void fail(const std::string& what, const std::string& reason, bool bomb = false) {
+  // `cut`: the archive's bytes end early (util::Error::cut).
+  [[noreturn]] void fail(const std::string& what, const std::string& reason, bool bomb = false, bool cut = false) {
     failed = true;
-    throw fault_of(what, reason, bomb ? file_bytes() : fault_bytes(), "the archive");
+    util::Error e = fault_of(what, reason, bomb ? file_bytes() : fault_bytes(), "the archive");
+    if (cut) e.mark_cut();
+    throw e;
   }
   // A fault of the current member's data, for `reason`; `at_end`: found at the member's end
   // (its CRC or size wrong: a warning), its data all read. A zip's members are apart:
@@ -116,7 +121,10 @@ struct ArchiveReader::Io {
   // to decompress it to its end) the archive's.
   [[noreturn]] void member_fault(::archive* a, const std::string& reason, bool at_end) {
     const std::string what = "archive member data not readable";
-    if (!is_zip(a) || !(directory_first || ((sizes_ahead || at_end) && !eof))) fail(what, reason);
+    // A tar's data has no check: its fault is a cut (the member's bytes end early); so is
+    // a zip's found once the reads met the file's end.
+    if (!is_zip(a) || (eof && !directory_first)) fail(what, reason, false, true);
+    if (!(directory_first || ((sizes_ahead || at_end) && !eof))) fail(what, reason);
     throw fault_of(what, reason, fault_bytes(), "the member");
   }
   // `place`: what the parenthesis after the compressed byte says (default: the member's
@@ -382,7 +390,21 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
   if (!io.opened) {
     const int r = archive_read_open1(archive_);
     io.rethrow();
-    if (r != ARCHIVE_OK) io.fail("archive not readable", reason_of(archive_, "not a tar or zip archive"));
+    if (r != ARCHIVE_OK) {
+      // Sniffed as an archive, but its bytes end inside the first header (a tar's 512, which
+      // libarchive needs to tell the format: it said "Unrecognized archive format", a new
+      // user's finding): cut, named as a cut inside a later header is.
+      std::array<std::uint8_t, 2> magic{};
+      const bool zip = io.copy_recent(0, magic) && magic[0] == 'P' && magic[1] == 'K';
+      if (io.eof && io.data_end() < kTarBlockBytes && !zip) {
+        io.failed = true;
+        util::Error e = io.fault_of("archive ends early", "the file is cut short inside its first header",
+                                    io.fault_bytes(), "the archive", "archive byte 0");
+        e.mark_cut();
+        throw e;
+      }
+      io.fail("archive not readable", reason_of(archive_, "not a tar or zip archive"));
+    }
     io.opened = true;
   }
   // A tar member's data not read to its end (a member skipped as not DLT data, one whose

@@ -91,7 +91,8 @@ struct DecompressingSource::Shared {
   // Throws the input's error: `what` happened at the current offsets, for `reason`. `bomb`:
   // the offset named is the one the ratio was measured against (file_bytes), not where the
   // bytes read came from.
-  [[noreturn]] void fail(const std::string& what, const std::string& reason, bool bomb = false) const;
+  // `cut`: the stream ends early (util::Error::cut).
+  [[noreturn]] void fail(const std::string& what, const std::string& reason, bool bomb = false, bool cut = false) const;
   // Before bytes decompressed from the file's first `used` compressed bytes are queued:
   // throws the file's shrink error if another program cut it below `used` meanwhile (or
   // cut it and let it grow back). Those bytes may then come from the zeros the cut left in
@@ -115,10 +116,13 @@ std::string DecompressingSource::Shared::with_file_named(std::string advice) con
   return advice.replace(at, kFile.size(), util::shell_word(name));
 }
 
-void DecompressingSource::Shared::fail(const std::string& what, const std::string& reason, bool bomb) const {
-  throw util::input_error(name, "Input " + name + ": " + what + " at compressed byte " +
-                                    std::to_string(bomb ? file_bytes() : fault_file_bytes()) + " (decompressed byte " +
-                                    std::to_string(produced) + "): " + reason + "; decoding stopped there");
+void DecompressingSource::Shared::fail(const std::string& what, const std::string& reason, bool bomb, bool cut) const {
+  util::Error e =
+      util::input_error(name, "Input " + name + ": " + what + " at compressed byte " +
+                                  std::to_string(bomb ? file_bytes() : fault_file_bytes()) + " (decompressed byte " +
+                                  std::to_string(produced) + "): " + reason + "; decoding stopped there");
+  if (cut) e.mark_cut();
+  throw e;
 }
 
 std::vector<std::uint8_t> DecompressingSource::Shared::reuse_spare() {
@@ -196,8 +200,8 @@ bool DecompressingSource::Shared::decompress(std::uint64_t skip, std::unique_ptr
     return false;
   };
   // Before a fault: the bytes decompressed so far are read first.
-  auto fail_after_chunk = [&](const std::string& what, const std::string& reason, bool bomb = false) {
-    if (hand_over()) fail(what, reason, bomb);
+  auto fail_after_chunk = [&](const std::string& what, const std::string& reason, bool bomb = false, bool cut = false) {
+    if (hand_over()) fail(what, reason, bomb, cut);
   };
   for (;;) {
     if (in.empty() && !input_ended) {
@@ -254,7 +258,7 @@ bool DecompressingSource::Shared::decompress(std::uint64_t skip, std::unique_ptr
     if (last && step.consumed == 0 && step.produced == 0) {
       if (trying) return give_up();
       raw.check_not_shrunk();
-      fail_after_chunk(format + " stream ends early", "the file is cut short");
+      fail_after_chunk(format + " stream ends early", "the file is cut short", false, true);
       return true;
     }
   }

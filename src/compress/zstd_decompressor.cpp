@@ -24,22 +24,38 @@ class ZstdDecompressor final : public Decompressor {
   ZstdDecompressor(const ZstdDecompressor&) = delete;
   ZstdDecompressor& operator=(const ZstdDecompressor&) = delete;
 
-  // libzstd does not say where in its input it found a fault (the positions are not
-  // updated on an error), so it is given at most kPiece bytes at a time: a fault is then
-  // placed at the end of the piece in which it was found, at most kPiece bytes past it.
-  // (Blocks that span pieces are gathered in libzstd's buffer: one copy of the compressed
-  // bytes, a few percent of decompressing them.)
-  static constexpr std::size_t kPiece = 16u << 10;
+  // libzstd does not say where in its input it found a fault, nor what the failing call
+  // wrote (the positions are not updated on an error): what that call flushed of the blocks
+  // before the fault would be lost, more or less of it as the input came in pieces (a pipe's
+  // reads) — up to a whole chunk of small blocks (a new user's finding: a corrupt stream
+  // stopped at a varying byte, or on a 1 MiB boundary). So each call decodes at most one
+  // block: it is given the input libzstd's hint asks for (the rest of the block, the
+  // header or the checksum it is loading), and a call that filled `out` is followed by one
+  // without input, which only flushes. Every byte of the blocks before the faulty one is then
+  // delivered, whatever the pieces, and the fault is placed at the end of the faulty block
+  // (or header, or checksum). (Blocks that span pieces are gathered in libzstd's buffer:
+  // one copy of the compressed bytes, a few percent of decompressing them.)
+  //
+  // At a frame's start there is no hint: one for a frame header's first 5 bytes (its magic
+  // number and descriptor, after which libzstd's hint says how many more), counting a block
+  // header as the hints do.
+  static constexpr std::size_t kBlockHeaderBytes = 3;
+  static constexpr std::size_t kFrameStartBytes = 5 + kBlockHeaderBytes;
 
   Step run(std::span<const std::uint8_t> in, std::span<std::uint8_t> out, bool last) override {
     std::size_t in_pos = 0, out_pos = 0;
     for (;;) {
-      const std::size_t piece = std::min(in.size() - in_pos, kPiece);
-      ZSTD_inBuffer ib{in.data() + in_pos, piece, 0};
+      const bool flushing = flush_pending_;
+      // A hint over the 3 bytes of a block header counts the next one's too, when a
+      // block's bytes are expected: not given, so that a damaged header fails a call of its
+      // own (a checksum, 4 bytes, then takes two calls).
+      const std::size_t want = hint_ > kBlockHeaderBytes ? hint_ - kBlockHeaderBytes : hint_;
+      const std::size_t give = flushing ? 0 : std::min(in.size() - in_pos, want);
+      ZSTD_inBuffer ib{in.data() + in_pos, give, 0};
       ZSTD_outBuffer ob{out.data(), out.size(), out_pos};
       const std::size_t rc = ZSTD_decompressStream(d_, &ob, &ib);
       if (ZSTD_isError(rc)) {
-        const std::size_t found = in_pos + piece;
+        const std::size_t found = in_pos + give;
         switch (ZSTD_getErrorCode(rc)) {
           case ZSTD_error_frameParameter_windowTooLarge:
             throw CorruptData(
@@ -51,16 +67,22 @@ class ZstdDecompressor final : public Decompressor {
                 "made with a dictionary (zstd -D), which dltdump does not take; decompress it first, e.g. "
                 "zstd -D DICT -dc FILE | dltdump -",
                 out_pos, found, true);
-          // What it wrote before it found the fault is what zstd -dc writes too (a frame
-          // whose checksum fails after its last block: all of it).
-          default: throw CorruptData(ZSTD_getErrorName(rc), ob.pos, found);
+          // The failing call decoded no block before the faulty one (see above): what the
+          // calls before wrote is every byte before the fault (a frame whose checksum fails
+          // after its last block: all of it).
+          default: throw CorruptData(ZSTD_getErrorName(rc), out_pos, found);
         }
       }
       const bool progress = ib.pos > 0 || ob.pos > out_pos;
       if (progress) frame_end_ = rc == 0;  // 0: a frame ended and was flushed whole
       in_pos += ib.pos;
       out_pos = ob.pos;
-      if (!progress || in_pos == in.size() || out_pos == out.size()) break;
+      if (progress || !flushing) hint_ = rc == 0 ? kFrameStartBytes : rc;
+      // `out` full: libzstd may hold more of the block; the next call only flushes.
+      flush_pending_ = out_pos == out.size();
+      if (flush_pending_) break;
+      if (flushing) continue;  // flushed (or there was nothing to): now the input
+      if (!progress || in_pos == in.size()) break;
     }
     return {in_pos, out_pos, last && frame_end_ && in_pos == in.size()};
   }
@@ -68,6 +90,8 @@ class ZstdDecompressor final : public Decompressor {
  private:
   ZSTD_DStream* d_;
   bool frame_end_ = false;
+  std::size_t hint_ = kFrameStartBytes;  // the input the next call may take
+  bool flush_pending_ = false;           // the last call filled its output
 };
 
 }  // namespace

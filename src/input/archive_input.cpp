@@ -27,8 +27,10 @@ std::optional<ArchiveInput::Member> ArchiveInput::next() {
     try {
       member.emplace(sniff_layers(std::move(file), name, InputFormat::Automatic, limits));
     } catch (const util::Error& e) {
-      if (!e.ends_input_only() || reader_.failed()) throw;
-      return Member{std::nullopt, std::move(name), e};
+      if (!e.ends_input_only()) throw;
+      // A fault of the archive found in this member's data (a tar cut inside it) is
+      // named after the member, as when it is found while the member is decoded.
+      return Member{std::nullopt, std::move(name), e, reader_.failed()};
     }
     if (member->content == Content::Unknown || is_compressed(member->content)) {
       ++skipped_;  // not DLT data: text, another archive, lz4, nothing recognised

@@ -32,12 +32,16 @@ class ArchiveInput {
   struct Member {
     std::optional<SniffedInput> input;  // the member's stream, sniffed (its content never compressed)
     std::string name;                   // compress::member_name: `shown/path`
-    // Or, instead of `input`, why the member alone could not be opened (its compressed
-    // stream corrupt where the sniff read, too many layers): the next one can be.
+    // Or, instead of `input`, why the member could not be opened: alone (its compressed
+    // stream corrupt where the sniff read, too many layers: the next one can be), or with
+    // the archive, `archive_failed` (its data cut short where the sniff read: the member is
+    // named, as a cut found while it is decoded names it, and nothing follows).
     std::optional<util::Error> fault;
+    bool archive_failed = false;
   };
-  // The next member that holds DLT data, or that failed alone; nullopt after the last (the
-  // skips then no longer count the links the archive's end revealed). The
+  // The next member that holds DLT data, or that failed (alone, or with the archive:
+  // Member::archive_failed, after which next() is not called again); nullopt after the last
+  // (the skips then no longer count the links the archive's end revealed). The
   // previous member's InputFile must be gone. Throws util::input_error for a corrupt or cut
   // archive (naming it, the member and the offset), what the archive's reads throw
   // (util::Stopped too).

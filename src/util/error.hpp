@@ -77,17 +77,35 @@ class Error : public std::runtime_error {
   bool ends_input_only() const noexcept { return code_ == ExitCode::NoInputProcessed; }
   // Nothing is printed for it (the output's reader went away).
   bool quiet() const noexcept { return code_ == ExitCode::Success; }
+  // The input ends early: its bytes stop before its content does (a compressed stream or a
+  // tar member cut short, a file cut while read). Its bytes before the fault are good but
+  // end inside a message, so a reader drops the packet the cut left partial, with the skip
+  // record open there (its bytes may be that packet's start): the lines are those of the
+  // whole messages before the cut, as for a mapped file cut while read — not the end of
+  // an input's rules, which a fault of corrupt data gets (its skip lines, as at a file's end).
+  bool cut() const noexcept { return cut_; }
+  Error& mark_cut() noexcept {
+    cut_ = true;
+    return *this;
+  }
 
  private:
   ExitCode code_;
   Culprit culprit_;
   std::string name_;
+  bool cut_ = false;
 };
 
 // The common kinds, so that a throw site says what it found and not how it is handled.
 // A fault of input `name`: that input fails, the run goes on.
 inline Error input_error(std::string name, const std::string& line) {
   return Error(ExitCode::NoInputProcessed, Culprit::Input, std::move(name), line);
+}
+// The same for an input whose bytes end early (see Error::cut).
+inline Error input_cut_error(std::string name, const std::string& line) {
+  Error e = input_error(std::move(name), line);
+  e.mark_cut();
+  return e;
 }
 // Output file `name` could not be created, or may not be (it exists without --force, it
 // is an input): the input that needs it fails, the run goes on.

@@ -200,8 +200,8 @@ void InputFile::check_not_shrunk() const {
 }
 
 Error InputFile::shrink_error(std::uint64_t now) const {
-  return input_error(name_, "Input " + name_ + " shrank from " + std::to_string(map_size_) + " to " +
-                                std::to_string(now) + " bytes while being read; decoding stopped at the cut");
+  return input_cut_error(name_, "Input " + name_ + " shrank from " + std::to_string(map_size_) + " to " +
+                                    std::to_string(now) + " bytes while being read; decoding stopped at the cut");
 }
 
 }  // namespace dltdump::util

@@ -162,11 +162,17 @@ head -c $(($(stat -c %s "$work/gzmember.tar") / 2)) "$work/gzmember.tar" > "$wor
 expect_fault_after_lines "cut inside a gzip member" 3 "$work/ref" 1000 \
   "^Input $work/cut-gzmember.tar/packed.dlt.gz: archive member data not readable at compressed byte " \
   "$work/cut-gzmember.tar"
+# A tar cut inside its first header (sniffed as a tar, too short for libarchive to tell
+# one): it ends early, named with the offset, as a cut inside a later header is (a new
+# user's finding: "Unrecognized archive format") — plain, in gzip, on a pipe.
 head -c 100 "$work/two.tar" > "$work/stub.tar"
 printf 'ustar' | dd of="$work/stub.tar" bs=1 seek=257 conv=notrunc 2> /dev/null
-expect_fault "a tar cut in its first header" 3 \
-  "^Input $work/stub.tar: archive not readable at compressed byte [0-9]+ \(member byte 0\): .+; reading the archive stopped there$" \
-  "$work/stub.tar"
+gzip -c "$work/stub.tar" > "$work/stub.tar.gz"
+for name in "$work/stub.tar" "$work/stub.tar.gz" -; do
+  expect_fault "a tar cut in its first header ($name)" 3 \
+    "^Input $name: archive ends early at compressed byte [0-9]+ \(archive byte 0\): the file is cut short inside its first header; reading the archive stopped there$" \
+    "$name" < "$work/stub.tar"
+done
 # A corrupt zip: bytes changed inside the second member's deflate data.
 python3 -c '
 import sys
@@ -254,6 +260,37 @@ gzip -c "$work/in-header.tar" > "$work/in-header.tar.gz"
 for name in "$work/in-header.tar" "$work/in-header.tar.gz" -; do
   cut_tar "a tar cut inside a header ($name)" "$name" "$work/in-header.tar" \
     "archive header corrupt at compressed byte [0-9]+ \(archive byte $second\): Truncated tar archive; reading the archive stopped there$" ref1
+done
+# A tar cut right after a member's header, none of its data there: the line, the -c count
+# and the --stats row name the member (a new user's finding: -c and --stats named the
+# archive) — the first member, and the second after a whole first one (exit 4).
+head -c 512 "$work/two.tar" > "$work/athdr.tar"
+gzip -c "$work/athdr.tar" > "$work/athdr.tar.gz"
+for a in athdr.tar athdr.tar.gz; do
+  expect_fault "a tar cut after its first header ($a)" 3 \
+    "^Input $work/$a/net.dlt: archive member data not readable at compressed byte [0-9]+ \(member byte 0\): .+; reading the archive stopped there$" \
+    -c "$work/$a"
+  expect_eq "a tar cut after its first header ($a): -c names the member" "$work/$a/net.dlt:0" "$(cat "$work/out")"
+  "$DLTDUMP" --stats=json "$work/$a" 2> /dev/null | python3 -c '
+import json, sys; print(" ".join(i["input"] for i in json.load(sys.stdin)["inputs"]))' > "$work/rows"
+  expect_eq "a tar cut after its first header ($a): the --stats row names the member" "$work/$a/net.dlt" "$(cat "$work/rows")"
+done
+head -c $((second + 512)) "$work/two.tar" > "$work/hdr2.tar"
+expect_fault "a tar cut after its second header" 4 \
+  "^Input $work/hdr2.tar/file.dlt: archive member data not readable at compressed byte [0-9]+ \(member byte 0\): .+; reading the archive stopped there$" \
+  -c "$work/hdr2.tar"
+expect_eq "a tar cut after its second header: -c names both members" \
+  "$work/hdr2.tar/net.dlt:$("$DLTDUMP" -c "$m/net.dlt" | sed 's/.*://') $work/hdr2.tar/file.dlt:0" \
+  "$(tr '\n' ' ' < "$work/out" | sed 's/ $//')"
+# An end marker of one zero block, not two: the archive's end, without a word (every member
+# is whole; libarchive, bsdtar and Python's tarfile take it so, GNU tar warns "A lone zero
+# block" and exits 0) — from the file, in gzip, on a pipe.
+head -c $((end + 512)) "$work/two.tar" > "$work/lone.tar"
+gzip -c "$work/lone.tar" > "$work/lone.tar.gz"
+for name in "$work/lone.tar" "$work/lone.tar.gz" -; do
+  "$DLTDUMP" --threads=1 "$name" < "$work/lone.tar" > "$work/out" 2> "$work/err"; rc=$?
+  expect_eq "a tar ending in one zero block ($name): exit 0, nothing on stderr" "0:" "$rc:$(cat "$work/err")"
+  cmp -s "$work/out" "$work/ref2"; check "a tar ending in one zero block ($name): the members' lines" $?
 done
 # Cut inside the data of a member skipped (not DLT data) past what its sniff read: the
 # member is named, with the archive byte where the data ends (it was a header's fault, at

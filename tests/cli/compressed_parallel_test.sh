@@ -93,6 +93,44 @@ corrupt "$work/sized.zst" "$work/sum.zst" $((first + second - 1)) 1         # th
 same_on_threads "the second frame's checksum changed" "$work/sum.zst"
 grep -q checksum "$work/err1"; check "the second frame's checksum: said: $(cat "$work/err1")" $?
 
+# Small blocks (messages repeated: a block of 128 KiB compresses to a few hundred bytes) in
+# two frames, corrupt in the second: every byte decompressed before the fault, then the one
+# line — the same lines from the file on 1, 2 and 3 threads and from a pipe, written at once
+# or in pieces of any size, and at least zstd -dc's (a new user's finding: from a pipe it
+# stopped at a varying byte, from the file on a 1 MiB boundary — the blocks libzstd made in
+# the call that found the fault were lost). A damaged checksum, at the end of the last
+# frame: every byte, all the lines of the file.
+"$DLTGEN" --format file --count 300 --seed 72 -o "$work/few.dlt"
+for i in $(seq 400); do cat "$work/few.dlt"; done > "$work/rep.dlt"
+half=$(($(stat -c %s "$work/rep.dlt") / 2))
+{ head -c $half "$work/rep.dlt" | zstd -q -c; tail -c +$((half + 1)) "$work/rep.dlt" | zstd -q -c; } > "$work/rep.zst"
+size=$(stat -c %s "$work/rep.zst")
+corrupt "$work/rep.zst" "$work/repsum.zst" $((size - 1)) 1
+corrupt "$work/rep.zst" "$work/repbad.zst" $((size * 3 / 4)) 16
+"$DLTDUMP" --threads=1 "$work/rep.dlt" > "$work/ref"
+dribble() {  # dribble FILE SEED: FILE on standard output in writes of 1 byte to 64 KiB
+  python3 -c '
+import os, random, sys
+d = open(sys.argv[1], "rb").read(); random.seed(int(sys.argv[2])); i = 0
+while i < len(d):
+    n = random.choice([1, 7, 100, 3000, 17000, 65536]); os.write(1, d[i:i + n]); i += n' "$@"
+}
+for f in repsum.zst repbad.zst; do
+  same_on_threads "$f" "$work/$f"
+  made=$(sed -n 's/.*(decompressed byte \([0-9]*\)).*/\1/p' "$work/err1")
+  for seed in 1 2 3; do
+    dribble "$work/$f" $seed | "$DLTDUMP" --threads=1 - > "$work/out" 2> "$work/err"
+    cmp -s "$work/out1" "$work/out"; check "$f written to a pipe in pieces ($seed): the lines of the file" $?
+    expect_eq "$f written to a pipe in pieces ($seed): the bytes before the fault" "$made" \
+      "$(sed -n 's/.*(decompressed byte \([0-9]*\)).*/\1/p' "$work/err")"
+  done
+  theirs=$(zstd -dc "$work/$f" 2> /dev/null | wc -c)
+  [ "$made" -ge "$theirs" ]; check "$f: at least the bytes of zstd -dc ($made, zstd -dc: $theirs)" $?
+  [ $f = repsum.zst ] && expect_eq "repsum.zst: every byte before the checksum" "$(stat -c %s "$work/rep.dlt")" "$made"
+done
+"$DLTDUMP" --threads=1 "$work/repsum.zst" 2> /dev/null | cmp -s - "$work/ref"
+check "repsum.zst: the lines of the file" $?
+
 # A bomb of frames: 100 frames of 1 MiB of zeros stop at --max-ratio where one thread stops.
 head -c 1M /dev/zero | zstd -q -c > "$work/zero.zst"
 for i in $(seq 100); do cat "$work/zero.zst"; done > "$work/bomb.zst"

@@ -100,14 +100,21 @@ mkdir -p "$work/dash" && cp "$work/file.dlt.gz" "$work/dash/-x.dlt.gz"
 expect_eq "%FILE% of ./-x.dlt.gz" "-x.dlt.gz -x.txt" "$(ls -- "$work/dash" | tr '\n' ' ' | sed 's/ $//')"
 "$DLTDUMP" "$work/file.dlt" | cmp -s - "$work/dash/-x.txt"; check "%FILE% of ./-x.dlt.gz: -x.txt holds its lines" $?
 
-# Faults. A stream cut at three quarters (past bzip2's first 900 kB block): a prefix of the lines, then one line; exit 3, 4 beside a
-# good input.
+# Faults. A stream cut at three quarters (past bzip2's first 900 kB block): the lines of the
+# whole messages before the cut (no SKIP line for the one it cut: a new user's finding), then
+# one line; the same on 1, 2 and 3 threads; exit 3, 4 beside a good input.
 "$DLTDUMP" --threads=1 "$work/file.dlt" > "$work/ref"
 for v in gz zst xz bz2; do
   head -c $(($(stat -c %s "$work/file.dlt.$v") * 3 / 4)) "$work/file.dlt.$v" > "$work/cut.$v"
   expect_fault_after_lines "cut .$v" 3 "$work/ref" 1000 \
     "^Input $work/cut.$v: (gzip|zstd|xz|bzip2) stream ends early at compressed byte [0-9]+ \(decompressed byte [0-9]+\): the file is cut short; decoding stopped there$" \
     "$work/cut.$v"
+  cp "$work/err" "$work/err1"
+  for t in 2 3; do
+    "$DLTDUMP" --threads=$t "$work/cut.$v" > "$work/out2" 2> "$work/err"; rc=$?
+    expect_eq "cut .$v --threads=$t: exit 3, the line of one thread" "3:$(cat "$work/err1")" "$rc:$(cat "$work/err")"
+    cmp -s "$work/out" "$work/out2"; check "cut .$v --threads=$t: the lines of one thread" $?
+  done
   cat "$work/cut.$v" | "$DLTDUMP" --threads=1 - > "$work/out2" 2> "$work/err"; rc=$?
   expect_eq "cut .$v on a pipe: exit 3, the same lines" "3:0" "$rc:$(cmp -s "$work/out" "$work/out2"; echo $?)"
   grep -q "^Input -: " "$work/err"; check "cut .$v on a pipe: the line names -" $?
@@ -160,12 +167,20 @@ import sys
 d = bytearray(open(sys.argv[1], "rb").read())
 for i in range(len(d) * 6 // 7, len(d) * 6 // 7 + 64): d[i] ^= 0x5A
 open(sys.argv[2], "wb").write(d)' "$work/blocks.dlt.gz" "$work/bigbad.gz"
+# sum.zst: every byte of its frame comes before the checksum that fails, so the lines are
+# the whole file's; zstd -dc drops what it made in its last call (deviation Q28).
 for f in bad.gz sum.zst bigbad.gz; do
   tool=$(case $f in *.gz) echo gzip;; *.zst) echo zstd;; esac)
-  "$tool" -dc "$work/$f" 2> /dev/null | "$DLTDUMP" --threads=1 - > "$work/piped" 2> /dev/null
+  if [ $f = sum.zst ]; then
+    "$DLTDUMP" --threads=1 "$work/file.dlt" > "$work/piped"
+    like="the lines of the file"
+  else
+    "$tool" -dc "$work/$f" 2> /dev/null | "$DLTDUMP" --threads=1 - > "$work/piped" 2> /dev/null
+    like="the lines of $tool -dc through a pipe, SKIP lines too"
+  fi
   for t in 1 2; do
     "$DLTDUMP" --threads=$t "$work/$f" > "$work/out" 2> "$work/err.$t"; rc=$?
-    cmp -s "$work/piped" "$work/out"; check "$f --threads=$t: the lines of $tool -dc through a pipe, SKIP lines too" $?
+    cmp -s "$work/piped" "$work/out"; check "$f --threads=$t: $like" $?
     "$DLTDUMP" --threads=$t --stats=json "$work/$f" 2> /dev/null > "$work/stats.json"
     made=$(sed -n 's/.*(decompressed byte \([0-9]*\)).*/\1/p' "$work/err.$t")
     counted=$(python3 -c 'import json, sys; i = json.load(open(sys.argv[1]))["inputs"][0]; print(i["bytes"] + i["skipped_bytes"])' "$work/stats.json")
@@ -184,7 +199,13 @@ for f in bad.gz cut.gz cut.zst bigbad.gz; do
   made=$(sed -n 's/.*(decompressed byte \([0-9]*\)).*/\1/p' "$work/err")
   counted=$("$DLTDUMP" --sort --stats=json "$work/$f" 2> /dev/null | python3 -c '
 import json, sys; i = json.load(sys.stdin)["inputs"][0]; print(i["bytes"] + i["skipped_bytes"])')
-  expect_eq "$f --sort --stats: every byte before the fault counted" "$made" "$counted"
+  if [[ $f == cut.* ]]; then
+    # A cut: the whole messages before it (the message it cut is no skipped region).
+    [ "$counted" -le "$made" ] && [ "$counted" -gt $((made - 65536 - 16)) ]
+    check "$f --sort --stats: every byte before the cut's message counted ($counted of $made)" $?
+  else
+    expect_eq "$f --sort --stats: every byte before the fault counted" "$made" "$counted"
+  fi
 done
 # Named as the command line gives it, in the fault's line as in the --stats row (a new
 # user's finding: the line named the absolute path), and as an uncompressed input's fault

@@ -111,6 +111,8 @@ class StreamPieces {
   std::exception_ptr fault() const { return fault_; }
   // Whether that was a fault of the stream (util::Error), not a stop.
   bool fault_ends_input() const { return fault_is_error_; }
+  // Whether that fault is a cut (util::Error::cut): no end of the input's rules.
+  bool fault_is_cut() const { return fault_is_cut_; }
   std::uint64_t tail_start() const { return base_; }
   std::span<const std::uint8_t> tail() const { return {held_.data(), held_size_}; }
 
@@ -133,9 +135,10 @@ class StreamPieces {
         if (got == 0) ended_ = true;
         held_size_ += got;
       }
-    } catch (const util::Error&) {
+    } catch (const util::Error& e) {
       fault_ = std::current_exception();  // after the pieces: see decode_dlt_stream_blocks
       fault_is_error_ = true;
+      fault_is_cut_ = e.cut();
       return false;
     } catch (...) {
       fault_ = std::current_exception();  // a stop (util::Stopped), std::bad_alloc
@@ -198,6 +201,7 @@ class StreamPieces {
   bool ended_ = false;           // the stream's end was read
   std::exception_ptr fault_;     // what a read threw
   bool fault_is_error_ = false;  // it is a util::Error: the stream's fault
+  bool fault_is_cut_ = false;    // that fault says the stream ends early
 };
 
 }  // namespace
@@ -233,7 +237,8 @@ void decode_dlt_stream_blocks(util::InputFile& stream, const LineSpec& spec, con
   const std::exception_ptr fault = pieces.fault();
   if (!fault) return;
   // The bytes after the last piece, up to the fault, as one framer fed them; then, for a
-  // fault of the stream (not a stop), the end of the input's rules, as the serial walk.
+  // fault of the stream (not a stop, nor a cut), the end of the input's rules, as the
+  // serial walk.
   const std::uint64_t tail_start = pieces.tail_start();
   const std::span<const std::uint8_t> tail = pieces.tail();
   if (!framer) {
@@ -241,7 +246,9 @@ void decode_dlt_stream_blocks(util::InputFile& stream, const LineSpec& spec, con
     framer->set_interrupt_flag(options.interrupt);
     end = tail_start;
   }
-  const bool ends_input = pieces.fault_ends_input();
+  // A stream that ends early keeps only its whole messages (the partial packet and the
+  // skip open at the cut are dropped), as the serial walk does.
+  const bool ends_input = pieces.fault_ends_input() && !pieces.fault_is_cut();
   if (end < tail_start + tail.size() || ends_input) {
     serial_text.clear();
     LineChain chain(spec, serial_text);

@@ -45,7 +45,8 @@ inline constexpr std::uint64_t kLookahead = 16 + 65535;
 // stop while waiting for bytes) ends the stream there: every byte before it is decoded as
 // one framer fed the stream up to it decodes them — for a util::Error with the end of
 // the input's rules (the packet the fault cut and the skip record open there are skip
-// lines, as at a file's end), for a stop without — and then that exception is rethrown,
+// lines, as at a file's end), for a stop or a cut (util::Error::cut) without — and then
+// that exception is rethrown,
 // as the serial walk (the framer fed window by window, app/dump_app.cpp) does.
 // An interrupt stops as decode_dlt_blocks says (the lines emitted are those of the
 // stream's bytes before one packet, then util::Stopped).

@@ -57,12 +57,13 @@ bool MessageSource::step(std::size_t bytes) {
   if (window_.empty()) {
     try {
       window_ = file_.next_window();
-    } catch (const util::Error&) {
+    } catch (const util::Error& e) {
       // The stream ends at its fault (a corrupt or cut compressed stream): the bytes before
       // it end as an input's end does — the skip open there and the packet the fault cut
-      // are skip records — and then the fault is thrown, as the dump does (decode_stream).
+      // are skip records —, or for a stream that ends early (util::Error::cut) with its
+      // whole messages only; then the fault is thrown, as the dump does (decode_stream).
       done_ = true;
-      framer_->finish(sink_);
+      if (!e.cut()) framer_->finish(sink_);
       throw;
     }
     if (window_.empty()) {
