@@ -50,7 +50,7 @@ Bytes corpus(unsigned seed, bool straddlers, bool corrupt) {
     if (corrupt && rng() % 11 == 0)
       for (int g = 0; g < 7; ++g) file.push_back(static_cast<std::uint8_t>('a' + rng() % 20));
   }
-  if (corrupt) file.resize(file.size() - 5);  // a truncated end
+  if (corrupt) file.erase(file.end() - 5, file.end());  // a truncated end
   return file;
 }
 
