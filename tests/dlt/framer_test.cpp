@@ -373,14 +373,19 @@ TEST(Framer, ChunkingNeverChangesTheOutput) {
   }
 }
 
-TEST(Framer, LargePacketAcrossChunks) {
+// A verbose packet of one 60 000-byte raw argument: larger than any chunk the tests feed.
+Bytes large_packet() {
   PacketSpec s;
   s.noar = 1;
   Bytes raw;
   put(raw, 0x400, 4, false);
   put(raw, 60000, 2, false);
   raw.resize(raw.size() + 60000, 0xAB);
-  Bytes in = cat({storage(message("x")), storage(packet(s, raw)), storage(message("y"))});
+  return packet(s, raw);
+}
+
+TEST(Framer, LargePacketAcrossChunks) {
+  Bytes in = cat({storage(message("x")), storage(large_packet()), storage(message("y"))});
   Collect a, b;
   std::string whole = run(StreamFormat::File, in, 0, &a);
   EXPECT_EQ(run(StreamFormat::File, in, 4096, &b), whole);
@@ -393,17 +398,12 @@ TEST(Framer, LargePacketAcrossChunks) {
 // with chunks of any size as a feed of the whole.
 TEST(Framer, CarriedBytesCompletedFromLargeChunks) {
   std::mt19937 rng(7);
-  PacketSpec s;
-  s.noar = 1;
-  Bytes raw;
-  put(raw, 0x400, 4, false);
-  put(raw, 60000, 2, false);
-  raw.resize(raw.size() + 60000, 0xAB);
+  const Bytes large = large_packet();
   for (StreamFormat f : {StreamFormat::File, StreamFormat::Serial}) {
     auto frame = [&](const Bytes& m) { return f == StreamFormat::File ? storage(m) : serial(m); };
     Bytes in;
     for (int i = 0; i < 3000; ++i) {
-      const Bytes m = frame(i % 1000 == 500 ? packet(s, raw) : message("message " + std::to_string(i)));
+      const Bytes m = frame(i % 1000 == 500 ? large : message("message " + std::to_string(i)));
       in.insert(in.end(), m.begin(), m.end());
       if (i % 700 == 300)  // damage: the framer searches for the next marker through it
         for (int g = 0; g < 5000; ++g) in.push_back(static_cast<std::uint8_t>('a' + rng() % 26));
