@@ -8,6 +8,18 @@ pass=0
 check() {  # check NAME CONDITION-EXIT-CODE
   if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else echo "FAIL: $1"; fails=$((fails + 1)); fi
 }
+# In a sanitizer build (DLTDUMP_SANITIZED, 10-20 times slower), keeps every EVERY-th
+# element of the array named NAME, and its last: each kind of case still runs under the
+# sanitizer, the whole product in the release build (cli_checks.sampled for Python).
+sample_cases() {  # sample_cases NAME [EVERY]
+  [ -n "${DLTDUMP_SANITIZED:-}" ] || return 0
+  local -n cases=$1
+  local every=${2:-3} i kept=()
+  ((${#cases[@]} <= 2)) && return 0
+  for ((i = 0; i < ${#cases[@]}; i += every)); do kept+=("${cases[i]}"); done
+  (((${#cases[@]} - 1) % every != 0)) && kept+=("${cases[-1]}")
+  cases=("${kept[@]}")
+}
 expect_eq() {  # expect_eq NAME EXPECTED ACTUAL
   if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
     echo "FAIL: $1"; echo "  expected: $2"; echo "  actual:   $3"; fails=$((fails + 1)); fi

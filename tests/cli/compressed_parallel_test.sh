@@ -46,8 +46,10 @@ same_on_threads() {  # same_on_threads NAME FILE OPTS...
 
 # Whole: the lines of the uncompressed file.
 "$DLTDUMP" --threads=1 "$work/x.dlt" > "$work/ref"
+frame_opts=("" "--position" "--appid=APP1 --position" "--out=json")
+sample_cases frame_opts
 for f in own.dlt.zst sized.zst unsized.zst skippable.zst big.zst blocks.xz; do
-  for opts in "" "--position" "--appid=APP1 --position" "--out=json"; do
+  for opts in "${frame_opts[@]}"; do
     # shellcheck disable=SC2086
     same_on_threads "$f" "$work/$f" $opts
   done

@@ -336,7 +336,9 @@ expect_eq "--follow on a compressed file given relative: named as given" \
 "$DLTGEN" --format file --size 9M --seed 66 --corrupt 3 --nested 10 --truncate -o "$work/blocks.dlt"
 zstd -q -c "$work/blocks.dlt" > "$work/blocks.dlt.zst"
 gzip -c "$work/blocks.dlt" > "$work/blocks.dlt.gz"
-for opts in "" "--position" "--appid=APP1 --position" "--out=json" "--out=csv" "-c" "--stats" "--level=warn"; do
+block_opts=("" "--position" "--appid=APP1 --position" "--out=json" "--out=csv" "-c" "--stats" "--level=warn")
+sample_cases block_opts
+for opts in "${block_opts[@]}"; do
   # shellcheck disable=SC2086
   "$DLTDUMP" --threads=1 $opts "$work/blocks.dlt" > "$work/ref" 2>&1
   for v in zst gz; do

@@ -421,10 +421,14 @@ check(r.returncode == 0 and r.stderr == b"" and seqs(r.stdout) == [int(line.spli
 check(os.listdir(tmp) == [], "far out of order: no temporary file left behind")
 del r
 # --progress follows the survey's reading of each input, then the merge (which is longer).
-r = subprocess.run([dltdump, "--progress=always", "--sort", far], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                   env=ENV)
-check(r.returncode == 0 and b"[sort] merging" in r.stderr, "--sort --progress: the merge has its line (%d %r)" %
-      (r.returncode, r.stderr[-200:]))
+# (Not under a sanitizer: one more read of the far file, for the progress line's words.)
+if SANITIZED:
+    print("SKIP --sort --progress on the far file: a sanitized build (the release build checks it)")
+else:
+    r = subprocess.run([dltdump, "--progress=always", "--sort", far], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, env=ENV)
+    check(r.returncode == 0 and b"[sort] merging" in r.stderr, "--sort --progress: the merge has its line (%d %r)" %
+          (r.returncode, r.stderr[-200:]))
 # A disk full at once, and one full after the first runs were written (the far file's
 # messages take about 100 MB of runs).
 for size in ("2m", "70m"):
@@ -448,7 +452,9 @@ if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m",
     print("SKIP several inputs on a full TMPDIR: needs root to mount a tmpfs")
 else:
     try:
-        for args, lines in (([], sum(1 for _ in open(far_truth))), (["-m", "5"], 5)):
+        # (Under a sanitizer -m 5 only: the whole merge of the other input is the far file's.)
+        for args, lines in ([(["-m", "5"], 5)] if SANITIZED else [([], sum(1 for _ in open(far_truth))),
+                                                                   (["-m", "5"], 5)]):
             r = subprocess.run([dltdump, "--sort", *args, far, in_order], capture_output=True,
                                env={**ENV, "TMPDIR": tmp})
             want = (far.encode() + b": too far out of order to sort in memory, and cannot write to a temporary "
