@@ -79,6 +79,10 @@ struct ArchiveReader::Io {
   bool opened = false;
   bool failed = false;  // a fault of the archive itself: nothing more is read from it
   bool entry = false;   // next() gave an entry, whose data may not have been read to its end
+  // The current member's data came whole, but the archive's bytes end right after it (a
+  // zip's data descriptor cut or followed by nothing; a tar's padding cut): the member ends
+  // as read, and next() throws the archive's cut with this reason.
+  std::string cut_after_member;
   // A member's source exists. A decompressing thread that waits on a silent pipe outlives
   // its DecompressingSource (compress/decompressing_source.hpp), with this member's source:
   // libarchive is then not touched again, nor freed.
@@ -317,6 +321,10 @@ class MemberSource final : public util::ByteSource {
     // A fault found with the last block's bytes (a zip member's CRC, checked at its end)
     // comes after them, as a compressed stream's check does.
     if (!pending_fault_.empty()) io_.member_fault(archive_, pending_fault_, warned_);
+    if (after_block_ends_) {
+      ended_ = true;
+      return;
+    }
     const void* data = nullptr;
     std::size_t size = 0;
     la_int64_t offset = 0;
@@ -326,6 +334,20 @@ class MemberSource final : public util::ByteSource {
       ended_ = true;
       // A hole at the end: up to the member's size.
       if (size_ && *size_ > at_) block_at_ = *size_;
+      return;
+    }
+    // The archive's bytes end just after the member's whole data: libarchive failed to read
+    // what follows it — a zip's data descriptor (it reads 24 bytes ahead, so also one
+    // followed by nothing: a streamed zip cut at its central directory), handing its
+    // last decompressed block with the fault; a tar's padding to its 512-byte block, after
+    // the member's size was read. The member is whole (a new user's finding: the last
+    // block was dropped, or the member blamed); the archive is cut, said by next().
+    if (r == ARCHIVE_FATAL && io_.eof && (is_zip(archive_) ? size > 0 : size == 0 && size_ && at_ >= *size_)) {
+      io_.cut_after_member = reason_of(archive_, "corrupt or cut archive");
+      if (size == 0) ended_ = true;
+      else after_block_ends_ = true;
+      block_ = {static_cast<const std::uint8_t*>(data), size};
+      block_at_ = std::max<std::uint64_t>(at_, static_cast<std::uint64_t>(std::max<la_int64_t>(offset, 0)));
       return;
     }
     // A warning on a member's data is a fault too (a zip member whose CRC does not match).
@@ -346,8 +368,9 @@ class MemberSource final : public util::ByteSource {
   std::uint64_t block_at_ = 0;               // the member offset where block_ begins
   std::uint64_t at_ = 0;                     // the member offset of the next byte given
   bool ended_ = false;
-  std::string pending_fault_;  // a warning that came with block_: the fault after it (or the fault thrown)
-  bool warned_ = false;        // pending_fault_ is a warning at the member's end
+  std::string pending_fault_;      // a warning that came with block_: the fault after it (or the fault thrown)
+  bool warned_ = false;            // pending_fault_ is a warning at the member's end
+  bool after_block_ends_ = false;  // block_ is the member's last (io_.cut_after_member)
 };
 
 }  // namespace
@@ -406,6 +429,24 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
       io.fail("archive not readable", reason_of(archive_, "not a tar or zip archive"));
     }
     io.opened = true;
+  }
+  // The last member came whole, the archive's bytes ending right after it: cut there.
+  if (!io.cut_after_member.empty()) {
+    io.member.clear();
+    const std::string reason = std::exchange(io.cut_after_member, {});
+    const bool zip = is_zip(archive_);
+    const std::uint64_t end = io.data_end();
+    io.failed = true;
+    util::Error e = io.fault_of(
+        "archive ends early",
+        zip ? "the file is cut short after a member's data, at its data descriptor or just past it (its CRC "
+              "not checked: " +
+                  reason + ")"
+            : "the file is cut short after a member, inside the padding that ends its last block (no end-of-archive "
+              "marker, the zero blocks that end a tar)",
+        io.fault_bytes(), "the archive", "archive byte " + std::to_string(end));
+    e.mark_cut();
+    throw e;
   }
   // A tar member's data not read to its end (a member skipped as not DLT data, one whose
   // reading ended early: -m) is passed over here, not inside archive_read_next_header: a
