@@ -374,5 +374,22 @@ open(sys.argv[2], "wb").write(d)' "$work/blocks.dlt.zst" "$work/bbad.zst" $at
   cmp -s "$work/ref" "$work/out"; check "blocks.dlt.zst corrupt at $at: the lines of one thread ($(wc -l < "$work/ref"))" $?
 done
 
+# -c of a corrupt file whose compressed stream is cut: the warning of the regions skipped
+# before the fault (the bytes of the dump's SKIP lines), then the fault's line (a new user's
+# finding: a failed input's were not said).
+"$DLTGEN" --format file --count 5000 --seed 5 --corrupt 5 -o "$work/cor.dlt"
+gzip -c "$work/cor.dlt" > "$work/cor.dlt.gz"
+head -c $(($(stat -c %s "$work/cor.dlt.gz") - 100)) "$work/cor.dlt.gz" > "$work/corcut.dlt.gz"
+"$DLTDUMP" --threads=1 "$work/corcut.dlt.gz" 2> /dev/null |
+  sed -n 's/.* SKIP SKIP .*Skipped: \([0-9]*\) bytes;.*/\1/p' > "$work/skips"
+"$DLTDUMP" -c "$work/corcut.dlt.gz" > /dev/null 2> "$work/err"; rc=$?
+expect_eq "-c of a cut corrupt .gz: exit 3, two lines" "3:2" "$rc:$(wc -l < "$work/err")"
+head -n 1 "$work/err" | grep -qE "^$work/corcut.dlt.gz: $(awk '{s += $1} END {print s + 0}' "$work/skips") bytes skipped in $(wc -l < "$work/skips") regions, the first [0-9]+ at byte [0-9]+ \(read as a DLT file, no message decodes there\), not counted by -c; without -c they show as SKIP lines$"
+ok=$?  # before the substitution in the name resets $?
+check "-c of a cut corrupt .gz: the skipped regions' warning first: $(head -n 1 "$work/err")" $ok
+sed -n 2p "$work/err" | grep -q "^Input $work/corcut.dlt.gz: gzip stream ends early at"
+ok=$?
+check "-c of a cut corrupt .gz: then the fault's line: $(sed -n 2p "$work/err")" $ok
+
 echo "compressed: $pass passed, $fails failed"
 [ "$fails" -eq 0 ]
