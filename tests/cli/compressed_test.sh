@@ -391,5 +391,21 @@ sed -n 2p "$work/err" | grep -q "^Input $work/corcut.dlt.gz: gzip stream ends ea
 ok=$?
 check "-c of a cut corrupt .gz: then the fault's line: $(sed -n 2p "$work/err")" $ok
 
+# A capture whose compressed stream is cut: as the same bytes uncompressed — the partial
+# packet at the cut gives no line, each flow's bytes left of a message at the end are a
+# `Flushing packets at end of stream` SKIP line (deviation Q12, as at any capture's end),
+# counted by --stats.
+xz -c "$work/cap.pcapng" > "$work/capx.pcapng.xz"
+head -c $(($(stat -c %s "$work/capx.pcapng.xz") * 3 / 5)) "$work/capx.pcapng.xz" > "$work/capcut.pcapng.xz"
+xz -dc "$work/capcut.pcapng.xz" > "$work/capcut.pcapng" 2> /dev/null
+"$DLTDUMP" --threads=1 "$work/capcut.pcapng" > "$work/ref" 2> /dev/null
+"$DLTDUMP" --threads=1 "$work/capcut.pcapng.xz" > "$work/out" 2> /dev/null; rc=$?
+cmp -s "$work/ref" "$work/out"; check "a cut .pcapng.xz: the lines of the same bytes uncompressed" $?
+flushed=$(grep -c "Reason: Flushing packets at end of stream$" "$work/out")
+expect_eq "a cut .pcapng.xz: exit 3, its flows flushed" "3:yes" "$rc:$([ "$flushed" -gt 0 ] && echo yes)"
+"$DLTDUMP" --stats=json "$work/capcut.pcapng.xz" 2> /dev/null | python3 -c '
+import json, sys; print(json.load(sys.stdin)["inputs"][0]["skipped_regions"])' > "$work/regions"
+expect_eq "a cut .pcapng.xz: --stats counts the flushed regions" "$(grep -c " SKIP SKIP " "$work/out")" "$(cat "$work/regions")"
+
 echo "compressed: $pass passed, $fails failed"
 [ "$fails" -eq 0 ]
