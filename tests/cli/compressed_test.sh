@@ -154,7 +154,8 @@ open(sys.argv[2], "wb").write(d)' "$work/file.dlt.zst" "$work/sum.zst"
 ours=$(grep -vc SKIP "$work/out")
 theirs=$(zstd -dc "$work/sum.zst" 2> /dev/null | "$DLTDUMP" --threads=1 - 2> /dev/null | grep -vc SKIP)
 grep -q "checksum" "$work/err" && [ "$ours" -ge "$theirs" ]
-check "a zstd checksum fault: the messages zstd -dc gives ($ours, zstd -dc: $theirs): $(cat "$work/err")" $?
+st=$?
+check "a zstd checksum fault: the messages zstd -dc gives ($ours, zstd -dc: $theirs): $(cat "$work/err")" $st
 # At a fault the stream ends as a file's end does (a new user's finding: the bytes the
 # framer held — the message the fault cut, the skip open there — got no SKIP line and were
 # not counted): --stats counts every decompressed byte before the fault as a message's or
@@ -186,7 +187,7 @@ for f in bad.gz sum.zst bigbad.gz; do
     counted=$(python3 -c 'import json, sys; i = json.load(open(sys.argv[1]))["inputs"][0]; print(i["bytes"] + i["skipped_bytes"])' "$work/stats.json")
     expect_eq "$f --threads=$t: --stats counts every byte before the fault (exit 3)" "3:$made" "$rc:$counted"
   done
-  cmp -s "$work/err.1" "$work/err.2"; check "$f: the same line on 1 and 2 threads: $(cat "$work/err.2")" $?
+  cmp -s "$work/err.1" "$work/err.2"; st=$?; check "$f: the same line on 1 and 2 threads: $(cat "$work/err.2")" $st
 done
 # --sort too (a new user's finding: it dropped the SKIP line of the bytes before the fault,
 # and --stats did not count them): the skip lines of a plain run (in the merged order, so
@@ -312,14 +313,17 @@ check "zstd --long=28: exit 3, not corrupt ($rc: $(cat "$work/err"))" $([ $rc -e
 # The advice names the file (a new user's finding: it said FILE), quoted where a shell needs
 # it; standard input has no name to give.
 grep -q "; decompress it first, e.g. zstd --long=31 -dc $work/long.zst | dltdump -; decoding stopped there$" "$work/err"
-check "zstd --long=28: the advice names the file: $(cat "$work/err")" $?
+st=$?
+check "zstd --long=28: the advice names the file: $(cat "$work/err")" $st
 cp "$work/long.zst" "$work/it's long.zst"
 (cd "$work" && "$DLTDUMP" "it's long.zst" > /dev/null 2> "$work/err")
 grep -qF "zstd --long=31 -dc 'it'\''s long.zst' | dltdump -;" "$work/err"
-check "zstd --long=28: a name quoted for the shell: $(cat "$work/err")" $?
+st=$?
+check "zstd --long=28: a name quoted for the shell: $(cat "$work/err")" $st
 "$DLTDUMP" - < "$work/long.zst" > /dev/null 2> "$work/err"
 grep -q "zstd --long=31 -dc FILE | dltdump -;" "$work/err"
-check "zstd --long=28 on standard input: FILE: $(cat "$work/err")" $?
+st=$?
+check "zstd --long=28 on standard input: FILE: $(cat "$work/err")" $st
 # --follow does not follow compressed data.
 "$DLTDUMP" --follow "$work/file.dlt.gz" > /dev/null 2>&1
 expect_eq "--follow on a compressed file: exit 3" 3 $?
@@ -359,7 +363,7 @@ for cut in 1000 $((size / 5)) $((size / 2)) $((size - 3000)) $((size - 1)); do
   "$DLTDUMP" --threads=2 --position "$work/bcut.zst" > "$work/out" 2> "$work/err"; rc=$?
   expect_eq "blocks.dlt.zst cut at $cut: the exit code and stderr of one thread" "$ref_rc:$(cat "$work/ref.err")" \
     "$rc:$(cat "$work/err")"
-  cmp -s "$work/ref" "$work/out"; check "blocks.dlt.zst cut at $cut: the lines of one thread ($(wc -l < "$work/ref"))" $?
+  cmp -s "$work/ref" "$work/out"; st=$?; check "blocks.dlt.zst cut at $cut: the lines of one thread ($(wc -l < "$work/ref"))" $st
 done
 for at in $((size / 7)) $((size / 2)) $((size * 6 / 7)); do
   python3 -c '
@@ -371,7 +375,7 @@ open(sys.argv[2], "wb").write(d)' "$work/blocks.dlt.zst" "$work/bbad.zst" $at
   "$DLTDUMP" --threads=2 "$work/bbad.zst" > "$work/out" 2> "$work/err"; rc=$?
   expect_eq "blocks.dlt.zst corrupt at $at: the exit code and stderr of one thread" "$ref_rc:$(cat "$work/ref.err")" \
     "$rc:$(cat "$work/err")"
-  cmp -s "$work/ref" "$work/out"; check "blocks.dlt.zst corrupt at $at: the lines of one thread ($(wc -l < "$work/ref"))" $?
+  cmp -s "$work/ref" "$work/out"; st=$?; check "blocks.dlt.zst corrupt at $at: the lines of one thread ($(wc -l < "$work/ref"))" $st
 done
 
 # -c of a corrupt file whose compressed stream is cut: the warning of the regions skipped
