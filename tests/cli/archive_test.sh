@@ -65,6 +65,12 @@ dlt_members=(file.dlt net.dlt sub/ser.dlt sub/more.dlt.gz cap.pcapng)
   tar cjf "$work/a.tar.bz2" "${members[@]}" && zip -q "$work/a.zip" empty-dir "${members[@]}")
 check "archives made" $?
 kinds=(a.tar a.tar.gz a.tar.zst a.tar.xz a.tar.bz2 a.zip)
+# Read as it is with --format=file: the advice is to drop --format (a new user was told to
+# extract an archive that dltdump reads itself). a.tar holds DLT files: lines, then the warning.
+"$DLTDUMP" --format=file "$work/a.tar" > /dev/null 2> "$work/err"; rc=$?
+expect_eq "a.tar with --format=file: read as it is, the advice to drop --format" \
+  "0:$work/a.tar: a tar archive read as a DLT file, as --format says (its lines are likely noise); without --format its members are read one after another" \
+  "$rc:$(cat "$work/err")"
 option_sets=("--threads=1" "--threads=2" "--threads=2 --appid=APP1" "--threads=1 -A 2 -B 1 --appid=APP1"
              "--threads=2 --position --out=json" "-c")
 for opts in "${option_sets[@]}"; do
