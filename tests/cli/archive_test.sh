@@ -170,6 +170,23 @@ head -c $(($(stat -c %s "$work/gzmember.tar") / 2)) "$work/gzmember.tar" > "$wor
 expect_fault_after_lines "cut inside a gzip member" 3 "$work/ref" 1000 \
   "^Input $work/cut-gzmember.tar/packed.dlt.gz: archive member data not readable at compressed byte " \
   "$work/cut-gzmember.tar"
+# A corrupt gzip member after a member skipped (noise): its fault names the member's own
+# offset, the one the member alone gives, from a file, a pipe and inside a tar.gz (a new
+# user's finding: the archive's offset, which moved with the reads).
+cp "$work/packed.dlt.gz" "$work/badcrc.dlt.gz"
+size=$(stat -c %s "$work/badcrc.dlt.gz")
+printf '\xff\xff\xff\xff' | dd of="$work/badcrc.dlt.gz" bs=1 seek=$((size - 8)) conv=notrunc 2> /dev/null
+head -c 300000 /dev/urandom > "$work/noise.bin"
+(cd "$work" && tar cf "$work/badcrc.tar" noise.bin badcrc.dlt.gz && gzip -c badcrc.tar > badcrc.tar.gz)
+want=$("$DLTDUMP" -c "$work/badcrc.dlt.gz" 2>&1 > /dev/null | grep -o 'gzip data corrupt at compressed byte .*')
+case "$want" in *"byte $((size - 8)) "* | *"byte $((size - 4)) "*) ok=0 ;; *) ok=1 ;; esac
+check "a gzip file whose CRC is wrong: the CRC's offset ($want)" $ok
+for a in badcrc.tar badcrc.tar.gz; do
+  got=$("$DLTDUMP" -c "$work/$a" 2>&1 | grep -o 'gzip data corrupt at compressed byte .*')
+  expect_eq "$a: the member's own offset, from a file" "$want" "$got"
+  got=$(cat "$work/$a" | "$DLTDUMP" -c - 2>&1 | grep -o 'gzip data corrupt at compressed byte .*')
+  expect_eq "$a: the member's own offset, from a pipe" "$want" "$got"
+done
 # A tar cut inside its first header (sniffed as a tar, too short for libarchive to tell
 # one): it ends early, named with the offset, as a cut inside a later header is (a new
 # user's finding: "Unrecognized archive format") — plain, in gzip, on a pipe.
