@@ -87,6 +87,10 @@ struct ArchiveReader::Io {
   // its DecompressingSource (compress/decompressing_source.hpp), with this member's source:
   // libarchive is then not touched again, nor freed.
   std::atomic<bool> member_open{false};
+  // A tar's: where its next header begins (the last member's data and padding after its
+  // header), when known. A header found corrupt after libarchive consumed it (a negative
+  // size) is named there, not 512 bytes on (a new user's finding).
+  std::optional<std::uint64_t> next_tar_header = 0;
 
   std::uint64_t file_bytes() const {
     return limits.file ? limits.file->input_progress() : furthest.load(std::memory_order_relaxed);
@@ -502,6 +506,9 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
     // above).
     la_int64_t header = archive_read_header_position(archive_);
     if (header < 0) header = archive_filter_bytes(archive_, 0);
+    if (!is_zip(archive_) && io.next_tar_header && static_cast<std::uint64_t>(std::max<la_int64_t>(header, 0)) >
+                                                       *io.next_tar_header)
+      header = static_cast<la_int64_t>(*io.next_tar_header);
     throw io.fault_of("archive header corrupt", reason_of(archive_, "corrupt or cut archive"), io.fault_bytes(),
                       "the archive", "archive byte " + std::to_string(std::max<la_int64_t>(header, 0)));
   }
@@ -527,6 +534,12 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
       archive_entry_size_is_set(entry)
           ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(std::max<la_int64_t>(archive_entry_size(entry), 0)))
           : std::nullopt;
+  // Its data begins where libarchive stands, after the header; a sparse file's is shorter
+  // than its size says.
+  const la_int64_t data_at = archive_filter_bytes(archive_, 0);
+  io.next_tar_header.reset();
+  if (!is_zip(archive_) && io.size && data_at >= 0 && archive_entry_sparse_count(entry) == 0)
+    io.next_tar_header = static_cast<std::uint64_t>(data_at) + (*io.size + 511) / 512 * 512;
   return member;
 }
 

@@ -187,6 +187,28 @@ for a in badcrc.tar badcrc.tar.gz; do
   got=$(cat "$work/$a" | "$DLTDUMP" -c - 2>&1 | grep -o 'gzip data corrupt at compressed byte .*')
   expect_eq "$a: the member's own offset, from a pipe" "$want" "$got"
 done
+# A header with a negative size (its checksum right): named where it begins (a new user's
+# finding: 512 bytes late, after libarchive read it).
+for which in 1; do  # a first header so damaged is no tar to libarchive: "Unrecognized archive format"
+  python3 - "$work/two.tar" "$work/negsize.tar" $which << 'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+at = 0
+for _ in range(int(sys.argv[3])):  # past a member: its header, its data rounded to 512
+    at += 512 + (int(d[at + 124:at + 135], 8) + 511) // 512 * 512
+d[at + 124:at + 136] = b"-0000000001\0"
+d[at + 148:at + 156] = b" " * 8
+d[at + 148:at + 156] = b"%06o\0 " % sum(d[at:at + 512])
+open(sys.argv[2], "wb").write(d)
+print(at, file=open(sys.argv[2] + ".at", "w"))
+PY
+  at=$(cat "$work/negsize.tar.at")
+  for name in "$work/negsize.tar" -; do
+    "$DLTDUMP" -c "$name" < "$work/negsize.tar" > /dev/null 2> "$work/err"
+    grep -q "^Input $name: archive header corrupt at compressed byte [0-9]* (archive byte $at): " "$work/err"; st=$?
+    check "a tar header $which with a negative size, $name: named at its start, byte $at: $(cat "$work/err")" $st
+  done
+done
 # A tar cut inside its first header (sniffed as a tar, too short for libarchive to tell
 # one): it ends early, named with the offset, as a cut inside a later header is (a new
 # user's finding: "Unrecognized archive format") — plain, in gzip, on a pipe.
