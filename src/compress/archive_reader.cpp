@@ -506,8 +506,8 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
     // above).
     la_int64_t header = archive_read_header_position(archive_);
     if (header < 0) header = archive_filter_bytes(archive_, 0);
-    if (!is_zip(archive_) && io.next_tar_header && static_cast<std::uint64_t>(std::max<la_int64_t>(header, 0)) >
-                                                       *io.next_tar_header)
+    if (!is_zip(archive_) && io.next_tar_header &&
+        static_cast<std::uint64_t>(std::max<la_int64_t>(header, 0)) > *io.next_tar_header)
       header = static_cast<la_int64_t>(*io.next_tar_header);
     throw io.fault_of("archive header corrupt", reason_of(archive_, "corrupt or cut archive"), io.fault_bytes(),
                       "the archive", "archive byte " + std::to_string(std::max<la_int64_t>(header, 0)));
