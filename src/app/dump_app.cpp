@@ -68,9 +68,10 @@ void frame_before_cut(const util::InputFile& file, dlt::StreamFormat format, std
 // shows no line of (-c): how much, where (a capture's regions lie in its DLT streams, not
 // at a byte of the file) — a new user's finding: `cat a.dlt b.net | dltdump -c -` lost the
 // recording's messages without a word, where a dump shows a SKIP line.
+// `at_bytes`: the regions lie at bytes of one input (not of --sort's several).
 std::string unshown_skips_warning(const std::string& name, input::InputFormat format,
-                                  const output::LineOutput::UnshownSkips& skips) {
-  const bool capture = format == input::InputFormat::Pcap;
+                                  const output::LineOutput::UnshownSkips& skips, bool at_bytes = true) {
+  const bool capture = format == input::InputFormat::Pcap || !at_bytes;
   std::string line = name + ": " + std::to_string(skips.bytes) + " bytes skipped";
   if (skips.regions > 1) line += " in " + std::to_string(skips.regions) + " regions";
   if (!capture)
@@ -79,6 +80,7 @@ std::string unshown_skips_warning(const std::string& name, input::InputFormat fo
                 : " at byte " + std::to_string(skips.first_at);
   line += format == input::InputFormat::Serial    ? " (read as a serial recording, no message decodes there)"
           : format == input::InputFormat::Network ? " (read as a network recording, no message decodes there)"
+          : !at_bytes                             ? " (no message decodes there)"
           : capture                               ? " (in its DLT streams, no message decodes there)"
                                                   : " (read as a DLT file, no message decodes there)";
   return line + ", not counted by -c; without -c " +
@@ -394,6 +396,16 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   if (runs_over_time(config)) {
     try {
       processed = run_over_time(config, pipeline, out_fd, diag_fd, progress ? &*progress : nullptr);
+      // -c --sort: the merged stream's skipped regions, as an input's are (a new user's
+      // finding: --sort said nothing of them). Named as its count is: the input, or
+      // `sorted` for several; no byte named (its regions may lie in several inputs, of
+      // formats not known here).
+      if (const auto unshown = sink.unshown_skips(); config.sort && unshown.bytes > 0) {
+        sink.flush();
+        const bool one = config.inputs.size() == 1;
+        print_line(diag_fd, unshown_skips_warning(one ? shown(config.inputs.front()) : std::string("sorted"),
+                                                  input::InputFormat::File, unshown, false));
+      }
     } catch (const util::Stopped&) {
       stopped = true;  // the output has been told (run_over_time)
     } catch (const util::Error& e) {
@@ -447,6 +459,9 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     // `name`: an archive's member that failed alone (empty: the input). `say`: false when
     // its line would repeat the one before word for word (the next member of an archive
     // whose output file cannot be created): the row (--stats) and count (-c) still tell it.
+    // The input being read (an archive's member), as its -c warning names it, and its
+    // format: until its end is told.
+    std::optional<std::pair<std::string, input::InputFormat>> reading;
     auto input_failed = [&](const util::Error& error, std::string_view name = {}, bool say = true) {
       if (name.empty()) {
         input_done();
@@ -465,6 +480,12 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
       } catch (const util::Error& e) {
         if (e.ends_input_only() || !cut_input()) throw;
       }
+      // -c: the regions skipped before the fault, as for an input read to its end (a new
+      // user's finding: a failed input's were lost silently), before the fault's line as a
+      // dump's SKIP lines are.
+      if (const auto unshown = sink.unshown_skips(); reading && unshown.bytes > 0)
+        print_line(diag_fd, unshown_skips_warning(reading->first, reading->second, unshown));
+      reading.reset();
       if (say) util::print_error(diag_fd, error);
     };
     try {
@@ -511,6 +532,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         // An archive's member is named by its own name, not the archive's argument.
         pipeline.begin_input(
             {name, stream_format(format), source, member ? std::string_view() : spec.argument, member});
+        reading.emplace(member ? name : shown(spec), format);
         StreamSkips skips;
         try {
           if (format == input::InputFormat::Pcap) {
@@ -532,6 +554,7 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
           // input counts as processed.
         }
         sink.end_input();
+        reading.reset();
         if (!member) {
           input_done();
         } else if (progress) {

@@ -79,10 +79,18 @@ struct ArchiveReader::Io {
   bool opened = false;
   bool failed = false;  // a fault of the archive itself: nothing more is read from it
   bool entry = false;   // next() gave an entry, whose data may not have been read to its end
+  // The current member's data came whole, but the archive's bytes end right after it (a
+  // zip's data descriptor cut or followed by nothing; a tar's padding cut): the member ends
+  // as read, and next() throws the archive's cut with this reason.
+  std::string cut_after_member;
   // A member's source exists. A decompressing thread that waits on a silent pipe outlives
   // its DecompressingSource (compress/decompressing_source.hpp), with this member's source:
   // libarchive is then not touched again, nor freed.
   std::atomic<bool> member_open{false};
+  // A tar's: where its next header begins (the last member's data and padding after its
+  // header), when known. A header found corrupt after libarchive consumed it (a negative
+  // size) is named there, not 512 bytes on (a new user's finding).
+  std::optional<std::uint64_t> next_tar_header = 0;
 
   std::uint64_t file_bytes() const {
     return limits.file ? limits.file->input_progress() : furthest.load(std::memory_order_relaxed);
@@ -317,6 +325,10 @@ class MemberSource final : public util::ByteSource {
     // A fault found with the last block's bytes (a zip member's CRC, checked at its end)
     // comes after them, as a compressed stream's check does.
     if (!pending_fault_.empty()) io_.member_fault(archive_, pending_fault_, warned_);
+    if (after_block_ends_) {
+      ended_ = true;
+      return;
+    }
     const void* data = nullptr;
     std::size_t size = 0;
     la_int64_t offset = 0;
@@ -326,6 +338,20 @@ class MemberSource final : public util::ByteSource {
       ended_ = true;
       // A hole at the end: up to the member's size.
       if (size_ && *size_ > at_) block_at_ = *size_;
+      return;
+    }
+    // The archive's bytes end just after the member's whole data: libarchive failed to read
+    // what follows it — a zip's data descriptor (it reads 24 bytes ahead, so also one
+    // followed by nothing: a streamed zip cut at its central directory), handing its
+    // last decompressed block with the fault; a tar's padding to its 512-byte block, after
+    // the member's size was read. The member is whole (a new user's finding: the last
+    // block was dropped, or the member blamed); the archive is cut, said by next().
+    if (r == ARCHIVE_FATAL && io_.eof && (is_zip(archive_) ? size > 0 : size == 0 && size_ && at_ >= *size_)) {
+      io_.cut_after_member = reason_of(archive_, "corrupt or cut archive");
+      if (size == 0) ended_ = true;
+      else after_block_ends_ = true;
+      block_ = {static_cast<const std::uint8_t*>(data), size};
+      block_at_ = std::max<std::uint64_t>(at_, static_cast<std::uint64_t>(std::max<la_int64_t>(offset, 0)));
       return;
     }
     // A warning on a member's data is a fault too (a zip member whose CRC does not match).
@@ -346,8 +372,9 @@ class MemberSource final : public util::ByteSource {
   std::uint64_t block_at_ = 0;               // the member offset where block_ begins
   std::uint64_t at_ = 0;                     // the member offset of the next byte given
   bool ended_ = false;
-  std::string pending_fault_;  // a warning that came with block_: the fault after it (or the fault thrown)
-  bool warned_ = false;        // pending_fault_ is a warning at the member's end
+  std::string pending_fault_;      // a warning that came with block_: the fault after it (or the fault thrown)
+  bool warned_ = false;            // pending_fault_ is a warning at the member's end
+  bool after_block_ends_ = false;  // block_ is the member's last (io_.cut_after_member)
 };
 
 }  // namespace
@@ -407,6 +434,24 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
     }
     io.opened = true;
   }
+  // The last member came whole, the archive's bytes ending right after it: cut there.
+  if (!io.cut_after_member.empty()) {
+    io.member.clear();
+    const std::string reason = std::exchange(io.cut_after_member, {});
+    const bool zip = is_zip(archive_);
+    const std::uint64_t end = io.data_end();
+    io.failed = true;
+    util::Error e = io.fault_of(
+        "archive ends early",
+        zip ? "the file is cut short after a member's data, at its data descriptor or just past it (its CRC "
+              "not checked: " +
+                  reason + ")"
+            : "the file is cut short after a member, inside the padding that ends its last block (no end-of-archive "
+              "marker, the zero blocks that end a tar)",
+        io.fault_bytes(), "the archive", "archive byte " + std::to_string(end));
+    e.mark_cut();
+    throw e;
+  }
   // A tar member's data not read to its end (a member skipped as not DLT data, one whose
   // reading ended early: -m) is passed over here, not inside archive_read_next_header: a
   // cut there is that member's data's, named where the data ends, not a header's.
@@ -461,6 +506,9 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
     // above).
     la_int64_t header = archive_read_header_position(archive_);
     if (header < 0) header = archive_filter_bytes(archive_, 0);
+    if (!is_zip(archive_) && io.next_tar_header &&
+        static_cast<std::uint64_t>(std::max<la_int64_t>(header, 0)) > *io.next_tar_header)
+      header = static_cast<la_int64_t>(*io.next_tar_header);
     throw io.fault_of("archive header corrupt", reason_of(archive_, "corrupt or cut archive"), io.fault_bytes(),
                       "the archive", "archive byte " + std::to_string(std::max<la_int64_t>(header, 0)));
   }
@@ -486,6 +534,12 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
       archive_entry_size_is_set(entry)
           ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(std::max<la_int64_t>(archive_entry_size(entry), 0)))
           : std::nullopt;
+  // Its data begins where libarchive stands, after the header; a sparse file's is shorter
+  // than its size says.
+  const la_int64_t data_at = archive_filter_bytes(archive_, 0);
+  io.next_tar_header.reset();
+  if (!is_zip(archive_) && io.size && data_at >= 0 && archive_entry_sparse_count(entry) == 0)
+    io.next_tar_header = static_cast<std::uint64_t>(data_at) + (*io.size + 511) / 512 * 512;
   return member;
 }
 

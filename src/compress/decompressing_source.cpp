@@ -66,9 +66,10 @@ struct DecompressingSource::Shared {
     return limits.file ? limits.file->input_progress() : consumed.load(std::memory_order_relaxed);
   }
   // The same for a fault's message: for an inner layer, where the outer layers had got to
-  // in the file when they made the bytes this layer has read (they may read far ahead).
+  // in the file when they made the bytes this layer has read (they may read far ahead);
+  // for an archive member's layers, in the member (Limits::offsets).
   std::uint64_t fault_file_bytes() const {
-    return limits.file ? limits.file->input_of_read() : consumed.load(std::memory_order_relaxed);
+    return limits.offsets ? limits.offsets->input_of_read() : consumed.load(std::memory_order_relaxed);
   }
   void run() noexcept;
   // The one-thread decoder of the stream, from its start; the first `skip` bytes it makes

@@ -44,6 +44,12 @@ struct Limits {
   // cannot multiply the ratio. Null: this layer reads the file itself. It must outlive this
   // layer (it does: this layer's input owns it).
   const util::ByteSource* file = nullptr;
+  // For a layer inside another: the layer whose compressed bytes a fault's message counts
+  // (it must outlive this one too). The file's outermost layer, but for an archive's member
+  // the member's own outermost layer: a message names the member, and its offset is then
+  // where `tar xOf`'s bytes have it, the same from a file and a pipe (a new user's
+  // finding: the archive's offset moved with the reads). Null: this layer's own bytes.
+  const util::ByteSource* offsets = nullptr;
   // Threads that may decompress a mapped file of several zstd frames side by side (1: the
   // one thread of the stream).
   unsigned workers = 1;

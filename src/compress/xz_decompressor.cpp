@@ -1,8 +1,11 @@
-// xz through liblzma's stream decoder, streams concatenated (LZMA_CONCATENATED: the end is
-// known only when told that no input follows, LZMA_FINISH).
+// xz through liblzma's stream decoder, one stream at a time: after each, stream padding
+// (zero bytes, a multiple of four) and then another stream or the end, as xz -dc reads
+// them; any other byte is data after the last stream.
 #include <lzma.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <new>
 #include <string>
 #include <vector>
@@ -28,35 +31,45 @@ class XzDecompressor final : public Decompressor {
  public:
   // threads 0: liblzma's one-thread decoder; else its multi-threaded one (the same output,
   // its blocks decoded side by side when their headers give their sizes, as xz -T makes them).
-  explicit XzDecompressor(unsigned threads) {
-    lzma_ret rc = LZMA_OK;
-    if (threads == 0) {
-      rc = lzma_stream_decoder(&s_, kXzMemoryLimit, LZMA_CONCATENATED);
-    } else {
-      lzma_mt mt{};
-      mt.flags = LZMA_CONCATENATED;
-      mt.threads = threads;
-      mt.memlimit_threading = kXzMemoryLimit;  // past it, one thread (no error)
-      mt.memlimit_stop = kXzMemoryLimit;
-      rc = lzma_stream_decoder_mt(&s_, &mt);
-    }
-    if (rc != LZMA_OK) throw std::bad_alloc();
-  }
+  explicit XzDecompressor(unsigned threads) : threads_(threads) { start_stream(); }
   ~XzDecompressor() override { lzma_end(&s_); }
   XzDecompressor(const XzDecompressor&) = delete;
   XzDecompressor& operator=(const XzDecompressor&) = delete;
 
   Step run(std::span<const std::uint8_t> in, std::span<std::uint8_t> out, bool last) override {
-    if (ended_) return {0, 0, true};
-    s_.next_in = in.data();
-    s_.avail_in = in.size();
+    std::size_t skipped = 0;  // bytes of `in` taken here: padding, the next stream's magic checked
+    if (between_streams_) {
+      while (skipped < in.size() && in[skipped] == 0 && magic_seen_ == 0) ++skipped, ++padding_;
+      if (magic_seen_ == 0 && skipped == in.size()) {  // nothing but padding so far
+        if (last && padding_ % 4 != 0) throw CorruptData("stream padding not a multiple of four bytes", 0, skipped);
+        return {skipped, 0, last};
+      }
+      if (magic_seen_ == 0) {
+        if (padding_ % 4 != 0) throw CorruptData("stream padding not a multiple of four bytes", 0, skipped);
+        start_stream();
+      }
+      // Another stream, or bytes that are not one (xz -dc's "file format not recognized";
+      // liblzma would say so only once it has a whole 12-byte header, and call a shorter
+      // tail a cut).
+      for (std::size_t i = skipped; i < in.size() && magic_seen_ < sizeof kMagic; ++i, ++magic_seen_)
+        if (in[i] != kMagic[magic_seen_])
+          throw CorruptData(
+              padding_ ? "data after the zero bytes that follow the last stream" : "data after the last stream", 0, i);
+      if (magic_seen_ == sizeof kMagic) between_streams_ = false;
+    }
+    s_.next_in = in.data() + skipped;
+    s_.avail_in = in.size() - skipped;
     s_.next_out = out.data();
     s_.avail_out = out.size();
     const lzma_ret rc = lzma_code(&s_, last ? LZMA_FINISH : LZMA_RUN);
     Step step{in.size() - s_.avail_in, out.size() - s_.avail_out, false};
     if (rc == LZMA_STREAM_END) {
-      ended_ = true;
-      step.done = true;
+      // A stream has ended: padding or another stream may follow (xz's concatenation,
+      // handled here to tell those bytes from others).
+      between_streams_ = true;
+      padding_ = 0;
+      magic_seen_ = 0;
+      step.done = last && step.consumed == in.size();
     } else if (rc == LZMA_MEM_ERROR) {
       throw std::bad_alloc();
     } else if (rc != LZMA_OK && rc != LZMA_BUF_ERROR) {
@@ -66,8 +79,29 @@ class XzDecompressor final : public Decompressor {
   }
 
  private:
+  static constexpr std::uint8_t kMagic[] = {0xfd, '7', 'z', 'X', 'Z', 0x00};
+
+  // A decoder for one stream (liblzma's LZMA_CONCATENATED would take the next ones itself,
+  // but cannot tell junk after the last stream from a stream cut short).
+  void start_stream() {
+    lzma_ret rc = LZMA_OK;
+    if (threads_ == 0) {
+      rc = lzma_stream_decoder(&s_, kXzMemoryLimit, 0);
+    } else {
+      lzma_mt mt{};
+      mt.threads = threads_;
+      mt.memlimit_threading = kXzMemoryLimit;  // past it, one thread (no error)
+      mt.memlimit_stop = kXzMemoryLimit;
+      rc = lzma_stream_decoder_mt(&s_, &mt);
+    }
+    if (rc != LZMA_OK) throw std::bad_alloc();
+  }
+
+  unsigned threads_;
   lzma_stream s_ = LZMA_STREAM_INIT;
-  bool ended_ = false;
+  bool between_streams_ = false;  // a stream has ended; no whole magic of a next one seen
+  std::uint64_t padding_ = 0;     // zero bytes since the stream ended
+  std::size_t magic_seen_ = 0;    // bytes of the next stream's magic seen (and given to s_)
 };
 
 }  // namespace

@@ -435,31 +435,33 @@ bool CaptureLosses::any() const noexcept {
 
 std::string CaptureLosses::text() const {
   std::string out;
-  auto add = [&](std::uint64_t n, const std::string& what) {
+  // `n noun(s) rest`: the noun takes an s unless there is one (a new user read "1 IP
+  // fragment sets").
+  auto add = [&](std::uint64_t n, const char* noun, const std::string& rest) {
     if (n == 0) return;
     out += out.empty() ? "" : ", ";
-    out += std::to_string(n) + " " + what;
+    out += std::to_string(n) + " " + noun + (n == 1 ? "" : "s") + rest;
   };
-  add(fragment_sets_dropped, "IP fragment sets dropped at the memory limit");
-  add(fragment_sets_discarded, "IP fragment sets discarded (15 s gap, overlap or conflicting last fragment)");
-  add(fragment_sets_incomplete, "IP fragment sets incomplete at the end");
-  add(tecmp_bad_version, "TECMP frames of a version other than 3");
-  add(flows_ended_early, "flows ended early at the flow limit");
+  add(fragment_sets_dropped, "IP fragment set", " dropped at the memory limit");
+  add(fragment_sets_discarded, "IP fragment set", " discarded (15 s gap, overlap or conflicting last fragment)");
+  add(fragment_sets_incomplete, "IP fragment set", " incomplete at the end");
+  add(tecmp_bad_version, "TECMP frame", " of a version other than 3");
+  add(flows_ended_early, "flow", " ended early at the flow limit");
   if (beyond_snapshot)
-    add(beyond_snapshot,
-        "records captured longer than the snapshot length " + std::to_string(snapshot_length) + " (read whole)");
+    add(beyond_snapshot, "record",
+        " captured longer than the snapshot length " + std::to_string(snapshot_length) + " (read whole)");
   if (tcp.missing) {
     std::string why = std::to_string(tcp.gaps) + (tcp.gaps == 1 ? " gap" : " gaps");
     if (tcp.forced) why += ", " + std::to_string(tcp.forced) + " given up at the memory limit";
     if (flows.size() + flows_not_listed > 1 && !flows.empty() && flows.front().stats.missing)
       why += "; " + std::to_string(flows.front().stats.missing) + " bytes from " + flows.front().name;
     else if (!flows.empty() && flows.front().stats.missing) why += " in " + flows.front().name;
-    add(tcp.missing, "bytes missing from TCP streams (" + why + ")");
+    add(tcp.missing, "byte", " missing from TCP streams (" + why + ")");
   }
-  add(tcp.retransmitted, "TCP bytes retransmitted");
-  add(tcp.conflicts, "TCP bytes overlapping differently (the first copy kept)");
-  add(tcp.out_of_window, "TCP bytes outside the stream's window (ignored)");
-  add(tcp.resyncs, std::string("TCP stream") + (tcp.resyncs == 1 ? " jump" : " jumps") + " followed");
+  add(tcp.retransmitted, "TCP byte", " retransmitted");
+  add(tcp.conflicts, "TCP byte", " overlapping differently (the first copy kept)");
+  add(tcp.out_of_window, "TCP byte", " outside the stream's window (ignored)");
+  add(tcp.resyncs, "TCP stream jump", " followed");
   return out;
 }
 

@@ -20,8 +20,10 @@ std::optional<ArchiveInput::Member> ArchiveInput::next() {
     }
     std::unique_ptr<util::ByteSource> source = reader_.member_source();
     compress::Limits limits = limits_;
-    // A compressed member's layers count the archive file's bytes, as nested layers do.
+    // A compressed member's layers count the archive file's bytes, as nested layers do,
+    // and name the member's own offsets in their faults.
     limits.file = source.get();
+    limits.offsets = nullptr;
     util::InputFile file = util::InputFile::from_source(std::move(source), name, {});
     std::optional<SniffedInput> member;
     try {

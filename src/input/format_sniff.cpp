@@ -235,13 +235,22 @@ std::string compressed_message(Content content, const std::string& name) {
 
 namespace {
 
+// What --format's default would do with compressed `content`: the advice that ends a
+// warning about compressed data read as it is (a new user was told to decompress a .tar
+// and a .gz that dltdump reads itself).
+std::string read_by_default(Content content) {
+  if (content == Content::Lz4) return "decompress it first";  // no lz4 decoder here
+  if (is_archive(content)) return "without --format its members are read one after another";
+  return "without --format it is read decompressed";
+}
+
 std::string skipped_only_text(const std::string& name, std::uint64_t bytes, InputFormat used, Content content) {
   const char* as = used == InputFormat::Serial    ? "a serial recording"
                    : used == InputFormat::Network ? "a network recording"
                                                   : "a DLT file";
   std::string line =
       name + ": no DLT message in " + std::to_string(bytes) + " bytes read as " + as + " (all skipped); ";
-  if (is_compressed(content)) return line + "it looks like " + describe(content) + ": decompress it first";
+  if (is_compressed(content)) return line + "it looks like " + describe(content) + ": " + read_by_default(content);
   if (content != Content::Unknown) {
     static constexpr const char* kNames[] = {"auto", "file", "ser", "net", "pcap"};
     return line + "it looks like " + describe(content) +
@@ -263,8 +272,8 @@ std::string compressed_as_given_warning(const std::string& name, InputFormat use
   const char* as = used == InputFormat::Serial    ? "a serial recording"
                    : used == InputFormat::Network ? "a network recording"
                                                   : "a DLT file";
-  return name + ": " + describe(content) + " read as " + as +
-         ", as --format says (its lines are likely noise); without --format it is read decompressed";
+  return name + ": " + describe(content) + " read as " + as + ", as --format says (its lines are likely noise); " +
+         read_by_default(content);
 }
 
 util::Diagnostic skipped_only_warning(const std::string& name, std::uint64_t bytes, InputFormat used, Content content) {

@@ -9,7 +9,9 @@
 # one output per member. A cut tar or zip gives the lines before the cut, then one line
 # naming the archive, the member and the offsets (exit 4: the members before were read); a
 # damaged tar header (plain and in gzip) likewise, the offset where the fault was found (not
-# the archive's end); a zip member whose data is damaged (a wrong CRC, corrupt or cut deflate
+# the archive's end); a zip with data descriptors cut at its directory or just past a
+# descriptor, and a tar cut inside a member's padding, give their members whole and the
+# archive's cut (exit 4); a zip member whose data is damaged (a wrong CRC, corrupt or cut deflate
 # data) fails alone, the members after it read, from the file and from a pipe (but on a pipe
 # not past a member whose size follows its data); a hostile member name forges no
 # line, writes no file outside and no hidden one; a sparse member is bounded by
@@ -63,6 +65,12 @@ dlt_members=(file.dlt net.dlt sub/ser.dlt sub/more.dlt.gz cap.pcapng)
   tar cjf "$work/a.tar.bz2" "${members[@]}" && zip -q "$work/a.zip" empty-dir "${members[@]}")
 check "archives made" $?
 kinds=(a.tar a.tar.gz a.tar.zst a.tar.xz a.tar.bz2 a.zip)
+# Read as it is with --format=file: the advice is to drop --format (a new user was told to
+# extract an archive that dltdump reads itself). a.tar holds DLT files: lines, then the warning.
+"$DLTDUMP" --format=file "$work/a.tar" > /dev/null 2> "$work/err"; rc=$?
+expect_eq "a.tar with --format=file: read as it is, the advice to drop --format" \
+  "0:$work/a.tar: a tar archive read as a DLT file, as --format says (its lines are likely noise); without --format its members are read one after another" \
+  "$rc:$(cat "$work/err")"
 option_sets=("--threads=1" "--threads=2" "--threads=2 --appid=APP1" "--threads=1 -A 2 -B 1 --appid=APP1"
              "--threads=2 --position --out=json" "-c")
 for opts in "${option_sets[@]}"; do
@@ -162,6 +170,45 @@ head -c $(($(stat -c %s "$work/gzmember.tar") / 2)) "$work/gzmember.tar" > "$wor
 expect_fault_after_lines "cut inside a gzip member" 3 "$work/ref" 1000 \
   "^Input $work/cut-gzmember.tar/packed.dlt.gz: archive member data not readable at compressed byte " \
   "$work/cut-gzmember.tar"
+# A corrupt gzip member after a member skipped (noise): its fault names the member's own
+# offset, the one the member alone gives, from a file, a pipe and inside a tar.gz (a new
+# user's finding: the archive's offset, which moved with the reads).
+cp "$work/packed.dlt.gz" "$work/badcrc.dlt.gz"
+size=$(stat -c %s "$work/badcrc.dlt.gz")
+printf '\xff\xff\xff\xff' | dd of="$work/badcrc.dlt.gz" bs=1 seek=$((size - 8)) conv=notrunc 2> /dev/null
+head -c 300000 /dev/urandom > "$work/noise.bin"
+(cd "$work" && tar cf "$work/badcrc.tar" noise.bin badcrc.dlt.gz && gzip -c badcrc.tar > badcrc.tar.gz)
+want=$("$DLTDUMP" -c "$work/badcrc.dlt.gz" 2>&1 > /dev/null | grep -o 'gzip data corrupt at compressed byte .*')
+case "$want" in *"byte $((size - 8)) "* | *"byte $((size - 4)) "*) ok=0 ;; *) ok=1 ;; esac
+check "a gzip file whose CRC is wrong: the CRC's offset ($want)" $ok
+for a in badcrc.tar badcrc.tar.gz; do
+  got=$("$DLTDUMP" -c "$work/$a" 2>&1 | grep -o 'gzip data corrupt at compressed byte .*')
+  expect_eq "$a: the member's own offset, from a file" "$want" "$got"
+  got=$(cat "$work/$a" | "$DLTDUMP" -c - 2>&1 | grep -o 'gzip data corrupt at compressed byte .*')
+  expect_eq "$a: the member's own offset, from a pipe" "$want" "$got"
+done
+# A header with a negative size (its checksum right): named where it begins (a new user's
+# finding: 512 bytes late, after libarchive read it).
+for which in 1; do  # a first header so damaged is no tar to libarchive: "Unrecognized archive format"
+  python3 - "$work/two.tar" "$work/negsize.tar" $which << 'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+at = 0
+for _ in range(int(sys.argv[3])):  # past a member: its header, its data rounded to 512
+    at += 512 + (int(d[at + 124:at + 135], 8) + 511) // 512 * 512
+d[at + 124:at + 136] = b"-0000000001\0"
+d[at + 148:at + 156] = b" " * 8
+d[at + 148:at + 156] = b"%06o\0 " % sum(d[at:at + 512])
+open(sys.argv[2], "wb").write(d)
+print(at, file=open(sys.argv[2] + ".at", "w"))
+PY
+  at=$(cat "$work/negsize.tar.at")
+  for name in "$work/negsize.tar" -; do
+    "$DLTDUMP" -c "$name" < "$work/negsize.tar" > /dev/null 2> "$work/err"
+    grep -q "^Input $name: archive header corrupt at compressed byte [0-9]* (archive byte $at): " "$work/err"; st=$?
+    check "a tar header $which with a negative size, $name: named at its start, byte $at: $(cat "$work/err")" $st
+  done
+done
 # A tar cut inside its first header (sniffed as a tar, too short for libarchive to tell
 # one): it ends early, named with the offset, as a cut inside a later header is (a new
 # user's finding: "Unrecognized archive format") — plain, in gzip, on a pipe.
@@ -639,6 +686,58 @@ for opt in --lifecycles --lifecycle=1; do
   expect_eq "$opt over an archive: exit 3, nothing on stdout, the refusal said" "3:0:1" \
     "$rc:$(wc -c < "$work/out"):$(grep -c "a tar archive (its members are read one after another" "$work/err")"
 done
+
+# A zip written with data descriptors (`zip -fd`, as streaming zip writers write it), cut at
+# its central directory or right after a member's data descriptor (or a few bytes into the
+# next header): every member's lines whole — libarchive hands a member's last block with the
+# fault of reading past its descriptor — then one line naming the archive (exit 4), from
+# the file and from a pipe (a new user's finding: the last block was dropped, the member
+# blamed).
+(cd "$m" && zip -q -fd "$work/fd.zip" file.dlt net.dlt)
+read -r fd_second fd_dir < <(python3 -c '
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1]); print(z.infolist()[1].header_offset, z.start_dir)' "$work/fd.zip")
+(cd "$m" && "$DLTDUMP" --threads=1 file.dlt > "$work/ref_fd1" && "$DLTDUMP" --threads=1 file.dlt net.dlt > "$work/ref_fd2")
+fd_ends="the file is cut short after a member's data, at its data descriptor or just past it \(its CRC not checked: Truncated ZIP end-of-file record\); reading the archive stopped there$"
+for cut in "$fd_dir ref_fd2" "$fd_second ref_fd1" "$((fd_second + 4)) ref_fd1"; do
+  read -r at ref <<< "$cut"
+  head -c "$at" "$work/fd.zip" > "$work/fdcut.zip"
+  for name in "$work/fdcut.zip" -; do
+    expect_fault "a -fd zip cut at byte $at ($name)" 4 \
+      "^Input $name: archive ends early at compressed byte [0-9]+ \(archive byte $at\): $fd_ends" \
+      --threads=1 "$name" < "$work/fdcut.zip"
+    cmp -s "$work/out" "$work/$ref"; check "a -fd zip cut at byte $at ($name): every member's lines" $?
+  done
+done
+head -c "$fd_dir" "$work/fd.zip" > "$work/fdcut.zip"
+"$DLTDUMP" -c "$work/fdcut.zip" > "$work/out" 2> /dev/null
+expect_eq "a -fd zip cut at its directory: -c counts every member whole" \
+  "$work/fdcut.zip/file.dlt:20000 $work/fdcut.zip/net.dlt:3000 $work/fdcut.zip:0" "$(tr '\n' ' ' < "$work/out" | sed 's/ $//')"
+
+# A tar cut inside the padding after its last member's data (its data whole): the archive is
+# cut short, as one cut at the padding's end (a new user's finding: the member was blamed,
+# exit 3, its --stats row failed).
+(cd "$m" && tar cf "$work/pad.tar" file.dlt)
+pad_end=$((512 + $(stat -c %s "$m/file.dlt")))
+if [ $((pad_end % 512)) -ne 0 ]; then
+  (cd "$m" && "$DLTDUMP" --threads=1 file.dlt > "$work/ref_pad")
+  for at in $pad_end $((pad_end + 10)); do
+    head -c $at "$work/pad.tar" > "$work/padcut.tar"
+    for name in "$work/padcut.tar" -; do
+      expect_fault "a tar cut in its padding at $at ($name)" 4 \
+        "^Input $name: archive ends early at compressed byte [0-9]+ \(archive byte $at\): the file is cut short after a member, inside the padding" \
+        --threads=1 "$name" < "$work/padcut.tar"
+      cmp -s "$work/out" "$work/ref_pad"; check "a tar cut in its padding at $at ($name): the member's lines" $?
+    done
+    "$DLTDUMP" --stats=json "$work/padcut.tar" 2> /dev/null | python3 -c '
+import json, sys; print(" ".join(i["input"] + "=" + i["status"] for i in json.load(sys.stdin)["inputs"]))' > "$work/rows"
+    grep -q "$work/padcut.tar/file.dlt=ok $work/padcut.tar=failed" "$work/rows"
+    ok=$?  # before the substitution in the name resets $?
+    check "a tar cut in its padding at $at: the member's row ok, the archive's failed ($(cat "$work/rows"))" $ok
+  done
+else
+  echo "SKIPPED: file.dlt fills its last tar block (no padding to cut)"
+fi
 
 echo "archive: $pass passed, $fails failed"
 [ "$fails" -eq 0 ]

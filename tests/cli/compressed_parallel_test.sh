@@ -37,7 +37,7 @@ same_on_threads() {  # same_on_threads NAME FILE OPTS...
     "$DLTDUMP" --threads=$t "$@" "$file" > "$work/out" 2> "$work/err"; rc=$?
     expect_eq "$name --threads=$t $*: the exit code and stderr of one thread" "$rc1:$(cat "$work/err1")" \
       "$rc:$(cat "$work/err")"
-    cmp -s "$work/out1" "$work/out"; check "$name --threads=$t $*: the lines of one thread ($(wc -l < "$work/out1"))" $?
+    cmp -s "$work/out1" "$work/out"; st=$?; check "$name --threads=$t $*: the lines of one thread ($(wc -l < "$work/out1"))" $st
   done
   "$DLTDUMP" --threads=2 "$@" - < "$file" > "$work/out" 2> /dev/null
   [[ " $* " == *" --out=json "* ]] && sed -i "s|\"input\":\"-\"|\"input\":\"$file\"|g" "$work/out"  # JSON records name it
@@ -68,7 +68,7 @@ for f in own.dlt.zst sized.zst unsized.zst big.zst blocks.xz; do
   for cut in 100 $((size / 3)) $((size / 2 + 777)) $((size - 2)); do
     head -c $cut "$work/$f" > "$work/cut.${f##*.}"
     same_on_threads "$f cut at $cut" "$work/cut.${f##*.}" --position
-    grep -q "stream ends early\|data corrupt" "$work/err1"; check "$f cut at $cut: one thread's fault: $(cat "$work/err1")" $?
+    grep -q "stream ends early\|data corrupt" "$work/err1"; st=$?; check "$f cut at $cut: one thread's fault: $(cat "$work/err1")" $st
   done
 done
 # Corrupt in the middle: data, a header's magic; a zstd frame's checksum (its last byte).
@@ -84,7 +84,7 @@ for f in own.dlt.zst sized.zst unsized.zst blocks.xz; do
   for at in $((size / 4)) $((size / 2)) $((size * 6 / 7)); do
     corrupt "$work/$f" "$work/bad.${f##*.}" $at 64
     same_on_threads "$f corrupt at $at" "$work/bad.${f##*.}" --position
-    grep -q "data corrupt\|stream ends early" "$work/err1"; check "$f corrupt at $at: one thread's fault: $(cat "$work/err1")" $?
+    grep -q "data corrupt\|stream ends early" "$work/err1"; st=$?; check "$f corrupt at $at: one thread's fault: $(cat "$work/err1")" $st
   done
 done
 first=$(zstd -q -c "$work/pieces/paaa" | wc -c)
@@ -93,7 +93,7 @@ corrupt "$work/sized.zst" "$work/magic.zst" $((first + second)) 1           # th
 same_on_threads "the third frame's magic changed" "$work/magic.zst"
 corrupt "$work/sized.zst" "$work/sum.zst" $((first + second - 1)) 1         # the second frame's checksum
 same_on_threads "the second frame's checksum changed" "$work/sum.zst"
-grep -q checksum "$work/err1"; check "the second frame's checksum: said: $(cat "$work/err1")" $?
+grep -q checksum "$work/err1"; st=$?; check "the second frame's checksum: said: $(cat "$work/err1")" $st
 
 # Small blocks (messages repeated: a block of 128 KiB compresses to a few hundred bytes) in
 # two frames, corrupt in the second: every byte decompressed before the fault, then the one
@@ -139,7 +139,7 @@ for i in $(seq 100); do cat "$work/zero.zst"; done > "$work/bomb.zst"
 head -c 100M /dev/zero | xz -T2 --block-size=1MiB -c > "$work/bomb.xz"
 for f in bomb.zst bomb.xz; do
   same_on_threads "$f" "$work/$f" -c
-  grep -q "decompression bomb" "$work/err1"; check "$f: stopped: $(cat "$work/err1")" $?
+  grep -q "decompression bomb" "$work/err1"; st=$?; check "$f: stopped: $(cat "$work/err1")" $st
   same_on_threads "$f --max-ratio=0" "$work/$f" -c --max-ratio=0
 done
 

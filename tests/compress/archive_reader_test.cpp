@@ -214,6 +214,48 @@ TEST(ArchiveReader, ATarWithoutItsEndMarkerEndsEarly) {
   }
 }
 
+// The archive's bytes end right after a member's whole data: a streamed zip (libarchive's
+// writer puts each member's sizes after its data, as `zip -fd`) cut at its central directory,
+// whose last block libarchive hands with the fault of reading past the data descriptor; a
+// tar cut inside the padding after its last member's data. Every member comes whole, then
+// the archive's cut (a new user's finding: the block was dropped, the member blamed).
+TEST(ArchiveReader, AMemberWholeBeforeTheCutIsReadWhole) {
+  const std::vector<Entry> entries = {{"a.dlt", sample(300000, 7)}, {"b.dlt", sample(200000, 8)}};
+  const Bytes zip = write_archive(ARCHIVE_FORMAT_ZIP, entries);
+  const std::size_t end_record = zip.size() - 22;  // no comment
+  ASSERT_EQ(zip[end_record], 'P');
+  const std::size_t directory = zip[end_record + 16] | (zip[end_record + 17] << 8) |
+                                (static_cast<std::size_t>(zip[end_record + 18]) << 16) |
+                                (static_cast<std::size_t>(zip[end_record + 19]) << 24);
+  const Bytes tar = write_archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, {{"a.dlt", sample(1000, 9)}});
+  struct Case {
+    Bytes cut;
+    std::size_t members;
+    std::string reason;
+  };
+  const std::vector<Case> cases = {
+      {Bytes(zip.begin(), zip.begin() + static_cast<std::ptrdiff_t>(directory)), 2,
+       "the file is cut short after a member's data, at its data descriptor or just past it"},
+      {Bytes(tar.begin(), tar.begin() + 512 + 1000), 1,
+       "the file is cut short after a member, inside the padding that ends its last block"},
+      {Bytes(tar.begin(), tar.begin() + 512 + 1010), 1,
+       "the file is cut short after a member, inside the padding that ends its last block"}};
+  for (const Case& c : cases)
+    for (bool mapped : {true, false}) {
+      const Read r = read_all(mapped ? memory_file(c.cut) : stream_file(c.cut));
+      ASSERT_EQ(r.members.size(), c.members) << mapped << r.fault;
+      for (std::size_t i = 0; i < c.members; ++i)
+        EXPECT_TRUE(r.members[i].second == (c.members == 2 ? entries[i].data : sample(1000, 9))) << mapped << i;
+      EXPECT_TRUE(r.member_faults.empty());
+      const std::string at = std::to_string(c.cut.size());
+      EXPECT_EQ(r.fault.rfind("Input /d/x.tar: archive ends early at compressed byte " + at + " (archive byte " + at +
+                                  "): " + c.reason,
+                              0),
+                0u)
+          << mapped << r.fault;
+    }
+}
+
 // Zip members apart: one whose data is damaged fails alone (its line names it and ends
 // `reading the member stopped there`), and the members after it are read whole, through the
 // central directory of a zip file. Streamed, libarchive's writer (as `zip -` to a pipe) puts

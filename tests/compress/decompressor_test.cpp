@@ -150,6 +150,58 @@ TEST(Decompressor, CutAndCorrupt) {
   }
 }
 
+// What follows an xz stream: padding (zero bytes, a multiple of four) and another stream
+// are read, as xz -dc reads them; other bytes are data after the last stream, even a few
+// (a new user's finding: 4 bytes of junk were called a cut), and the start of a next
+// stream's magic alone is a cut. Fed whole and a byte at a time.
+TEST(Decompressor, XzAfterAStream) {
+  const Bytes a = sample(50000, 4), b = sample(20000, 5);
+  const Bytes first = compress_with(Codec::Xz, a), second = compress_with(Codec::Xz, b);
+  auto with = [&](const Bytes& tail) {
+    Bytes d = first;
+    d.insert(d.end(), tail.begin(), tail.end());
+    return d;
+  };
+  auto verdict_and_reason = [](const Bytes& data, std::size_t piece) {
+    auto d = make_decompressor(Codec::Xz);
+    Bytes out(65536);
+    std::size_t at = 0;
+    try {
+      for (;;) {
+        const std::size_t n = piece == 0 ? data.size() - at : std::min(piece, data.size() - at);
+        const bool last = at == data.size();
+        const auto step = d->run(std::span(data).subspan(at, n), out, last);
+        at += step.consumed;
+        if (step.done) return std::string("complete");
+        if (last && step.consumed == 0 && step.produced == 0) return std::string("cut");
+      }
+    } catch (const CorruptData& e) {
+      return std::string(e.what());
+    }
+  };
+  Bytes padded_then_second{0, 0, 0, 0, 0, 0, 0, 0};
+  padded_then_second.insert(padded_then_second.end(), second.begin(), second.end());
+  const std::pair<Bytes, std::string> cases[] = {
+      {Bytes{0, 0, 0, 0}, "complete"},
+      {padded_then_second, "complete"},
+      {Bytes{'J', 'U', 'N', 'K'}, "data after the last stream"},
+      {Bytes{0, 0, 0, 0, 'J', 'U', 'N', 'K', 'J', 'U', 'N', 'K', 'J', 'U', 'N', 'K'},
+       "data after the zero bytes that follow the last stream"},
+      {Bytes{0, 0, 0}, "stream padding not a multiple of four bytes"},
+      {Bytes{0, 0, 0, 0xfd, '7', 'z', 'X', 'Z', 0}, "stream padding not a multiple of four bytes"},
+      {Bytes{0xfd, '7', 'z'}, "cut"},
+      {Bytes(second.begin(), second.begin() + 20), "cut"},
+  };
+  for (const auto& [tail, want] : cases)
+    for (std::size_t piece : {std::size_t{0}, std::size_t{1}})
+      EXPECT_EQ(verdict_and_reason(with(tail), piece), want) << tail.size() << " bytes after, piece " << piece;
+  Bytes got;
+  ASSERT_EQ(decompress(Codec::Xz, with(padded_then_second), 7, 1000, got), Verdict::Complete);
+  Bytes both = a;
+  both.insert(both.end(), b.begin(), b.end());
+  EXPECT_EQ(got, both);
+}
+
 // zstd frames with a checksum, of `in`.
 Bytes zstd_with_checksum(const Bytes& in) {
   ZSTD_CCtx* c = ZSTD_createCCtx();

@@ -384,7 +384,7 @@ TEST(CaptureDecoder, LossesAreSummarisedInOneLine) {
   c.add(tools::ethernet(tools::ipv4(kA, tools::Frame(1480, 0), 7, 0, true)), 1);  // a lone first fragment
   c.add(tools::tecmp({tools::ethernet(tools::ipv4(kA, tools::udp(kA, dlt_message("NAV", 1))))}, 2), 2);
   c.decode({}, nullptr, &losses);
-  EXPECT_EQ(losses, "1 IP fragment sets incomplete at the end, 1 TECMP frames of a version other than 3");
+  EXPECT_EQ(losses, "1 IP fragment set incomplete at the end, 1 TECMP frame of a version other than 3");
 }
 
 // --udp-port naming a port no datagram uses, or a capture without UDP: nothing is decoded,
@@ -491,12 +491,17 @@ TEST(CaptureLosses, CountsMadeIntoOneLine) {
   l.tecmp_bad_version = 2;
   l.fragment_sets_dropped = 1;
   EXPECT_TRUE(l.any());
-  EXPECT_EQ(l.text(), "1 IP fragment sets dropped at the memory limit, 2 TECMP frames of a version other than 3");
+  EXPECT_EQ(l.text(), "1 IP fragment set dropped at the memory limit, 2 TECMP frames of a version other than 3");
   l = {};
   l.beyond_snapshot = 3;
   l.snapshot_length = 96;
   EXPECT_TRUE(l.any());
   EXPECT_EQ(l.text(), "3 records captured longer than the snapshot length 96 (read whole)");
+  l.beyond_snapshot = 1;
+  l.flows_ended_early = 1;
+  EXPECT_EQ(l.text(),
+            "1 flow ended early at the flow limit, 1 record captured longer than the snapshot length 96 (read "
+            "whole)");
 }
 
 // ---- TCP and IPv6 (issue #25) ----

@@ -207,7 +207,13 @@ TEST(FormatSniff, Messages) {
        "c: no DLT message in 10 bytes read as a serial recording (all skipped); it looks like a DLT network "
        "recording: try --format=net (or auto)"},
       {"z", 3, InputFormat::File, Content::Xz,
-       "z: no DLT message in 3 bytes read as a DLT file (all skipped); it looks like xz-compressed data: decompress "
+       "z: no DLT message in 3 bytes read as a DLT file (all skipped); it looks like xz-compressed data: without "
+       "--format it is read decompressed"},
+      {"t", 3, InputFormat::File, Content::Tar,
+       "t: no DLT message in 3 bytes read as a DLT file (all skipped); it looks like a tar archive: without --format "
+       "its members are read one after another"},
+      {"l", 3, InputFormat::File, Content::Lz4,
+       "l: no DLT message in 3 bytes read as a DLT file (all skipped); it looks like lz4-compressed data: decompress "
        "it first"},
   };
   for (const Case& c : cases) {
