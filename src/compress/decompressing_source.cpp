@@ -94,6 +94,8 @@ struct DecompressingSource::Shared {
   // bytes read came from.
   // `cut`: the stream ends early (util::Error::cut).
   [[noreturn]] void fail(const std::string& what, const std::string& reason, bool bomb = false, bool cut = false) const;
+  // A bomb's: the compressed bytes its ratio was measured against (decompress()).
+  std::uint64_t ratio_against = 0;
   // Before bytes decompressed from the file's first `used` compressed bytes are queued:
   // throws the file's shrink error if another program cut it below `used` meanwhile (or
   // cut it and let it grow back). Those bytes may then come from the zeros the cut left in
@@ -120,7 +122,7 @@ std::string DecompressingSource::Shared::with_file_named(std::string advice) con
 void DecompressingSource::Shared::fail(const std::string& what, const std::string& reason, bool bomb, bool cut) const {
   util::Error e =
       util::input_error(name, "Input " + name + ": " + what + " at compressed byte " +
-                                  std::to_string(bomb ? file_bytes() : fault_file_bytes()) + " (decompressed byte " +
+                                  std::to_string(bomb ? ratio_against : fault_file_bytes()) + " (decompressed byte " +
                                   std::to_string(produced) + "): " + reason + "; decoding stopped there");
   if (cut) e.mark_cut();
   throw e;
@@ -226,8 +228,9 @@ bool DecompressingSource::Shared::decompress(std::uint64_t skip, std::unique_ptr
       }
       input_ended = in.empty();
     }
-    // Small steps: the offsets of a fault are those of the step that found it.
-    const std::span<const std::uint8_t> piece = in.first(std::min(in.size(), kStepBytes));
+    // Small steps: the offsets of a fault are those of the step that found it. Each ends by
+    // a multiple of kStepBytes of the stream, however the reads fell (the ratio's bound).
+    const std::span<const std::uint8_t> piece = in.first(std::min(in.size(), kStepBytes - used % kStepBytes));
     const bool last = input_ended;  // then `in` is empty
     Decompressor::Step step;
     try {
@@ -247,11 +250,29 @@ bool DecompressingSource::Shared::decompress(std::uint64_t skip, std::unique_ptr
     consumed.store(used, std::memory_order_relaxed);
     filled += step.produced;
     produced += step.produced;
-    if (limits.max_ratio != 0 && produced > Limits::kRatioFloor && produced / limits.max_ratio > file_bytes()) {
-      if (trying) return give_up();
-      fail_after_chunk("decompressed stream over " + std::to_string(limits.max_ratio) + " times the compressed size",
-                       "a likely decompression bomb (see --max-ratio)", true);
-      return true;
+    if (limits.max_ratio != 0) {
+      // What the stream may have grown to by now. This layer's own bytes count in whole
+      // steps (the one in progress too): a step's bound is the same however the reads fell,
+      // and the stream is cut at the bound exactly, so a bomb stops at the same byte from a
+      // file and a pipe (a new user's finding: 68157440 bytes from the file, 67518344 from
+      // a pipe). An inner layer's count the file's bytes read so far (Limits::file).
+      const std::uint64_t against = limits.file ? file_bytes() : (used + kStepBytes - 1) / kStepBytes * kStepBytes;
+      const std::uint64_t bound =
+          std::max(Limits::kRatioFloor,
+                   against > UINT64_MAX / limits.max_ratio ? UINT64_MAX : against * limits.max_ratio);
+      if (produced > bound) {
+        if (trying) return give_up();
+        // The bytes past the bound are this step's (the last check passed, and bounds only
+        // grow): in this chunk.
+        const auto excess = static_cast<std::size_t>(std::min<std::uint64_t>(produced - bound, filled));
+        filled -= excess;
+        produced -= excess;
+        // (This layer's own: no byte past those read, for a stream ending in this step.)
+        ratio_against = limits.file ? against : std::min<std::uint64_t>(against, used + in.size());
+        fail_after_chunk("decompressed stream over " + std::to_string(limits.max_ratio) + " times the compressed size",
+                         "a likely decompression bomb (see --max-ratio)", true);
+        return true;
+      }
     }
     if (trying && produced > most) return give_up();
     if ((filled == chunk.size() || step.done) && !hand_over()) return true;

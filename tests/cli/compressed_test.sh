@@ -283,6 +283,30 @@ for v in gz xz; do
   ok=$?  # before the substitution in the name resets $?
   check "bomb .$v: one line: $(cat "$work/err")" $ok
 done
+# Past the 64 MiB floor the bound is the ratio times the compressed bytes in whole 64 KiB
+# steps, and the stream is cut at it exactly: the same byte and lines from the file, a pipe
+# and a pipe written in odd pieces (a new user's finding: 68157440 bytes from the file,
+# 67518344 from a pipe). gzip -1 makes zeros 229 times smaller.
+head -c 128M /dev/zero | gzip -1 -c > "$work/bomb1.gz"
+"$DLTDUMP" --max-ratio=220 "$work/bomb1.gz" > "$work/bomb.ref" 2> "$work/err"; rc=$?
+read -r at made < <(sed -nE 's/.* at compressed byte ([0-9]+) \(decompressed byte ([0-9]+)\).*/\1 \2/p' "$work/err")
+expect_eq "bomb past the floor: exit 3, cut at 220 times whole 64 KiB steps" "3:0:$((220 * ${at:-1}))" \
+  "$rc:$((${at:-1} % 65536)):${made:-}"
+[ "${made:-0}" -gt 67108864 ]; check "bomb past the floor: past 64 MiB (${made:-})" $?
+sed "s|$work/bomb1.gz|-|" "$work/err" > "$work/err.ref"
+cat "$work/bomb1.gz" | "$DLTDUMP" --max-ratio=220 - > "$work/out" 2> "$work/err"
+cmp -s "$work/bomb.ref" "$work/out" && cmp -s "$work/err.ref" "$work/err"; st=$?
+check "bomb past the floor from a pipe: the file's lines and line: $(cat "$work/err")" $st
+python3 -c '
+import sys
+d, i, n = open(sys.argv[1], "rb").read(), 0, 1
+try:
+    while i < len(d):
+        sys.stdout.buffer.write(d[i:i + n]); sys.stdout.buffer.flush(); i += n; n = (n * 7 + 3) % 5000 + 1
+except BrokenPipeError:
+    pass' "$work/bomb1.gz" | "$DLTDUMP" --max-ratio=220 - > "$work/out" 2> "$work/err"
+cmp -s "$work/bomb.ref" "$work/out" && cmp -s "$work/err.ref" "$work/err"; st=$?
+check "bomb past the floor from a pipe in odd pieces: the file's lines and line: $(cat "$work/err")" $st
 "$DLTDUMP" --max-ratio=0 "$work/bomb.xz" > "$work/out" 2> "$work/err"; rc=$?
 expect_eq "bomb with --max-ratio=0: read to its end (all skipped, the warning)" "0:1" "$rc:$(wc -l < "$work/err")"
 out=$("$DLTDUMP" --max-ratio=x "$work/bomb.xz" 2>&1); rc=$?
