@@ -699,15 +699,20 @@ import sys, zipfile
 z = zipfile.ZipFile(sys.argv[1]); print(z.infolist()[1].header_offset, z.start_dir)' "$work/fd.zip")
 (cd "$m" && "$DLTDUMP" --threads=1 file.dlt > "$work/ref_fd1" && "$DLTDUMP" --threads=1 file.dlt net.dlt > "$work/ref_fd2")
 fd_ends="the file is cut short after a member's data, at its data descriptor or just past it \(its CRC not checked: Truncated ZIP end-of-file record\); reading the archive stopped there$"
+# expect_cut_both NAME ARCHIVE TAIL REF: ARCHIVE read from its file and from a pipe exits 4
+# with one line `Input <its name>: ` and the extended regex TAIL, after the lines of REF.
+expect_cut_both() {
+  local what=$1 file=$2 tail=$3 ref=$4 name
+  for name in "$file" -; do
+    expect_fault "$what ($name)" 4 "^Input $name: $tail" --threads=1 "$name" < "$file"
+    cmp -s "$work/out" "$ref"; check "$what ($name): the lines of $(basename "$ref")" $?
+  done
+}
 for cut in "$fd_dir ref_fd2" "$fd_second ref_fd1" "$((fd_second + 4)) ref_fd1"; do
   read -r at ref <<< "$cut"
   head -c "$at" "$work/fd.zip" > "$work/fdcut.zip"
-  for name in "$work/fdcut.zip" -; do
-    expect_fault "a -fd zip cut at byte $at ($name)" 4 \
-      "^Input $name: archive ends early at compressed byte [0-9]+ \(archive byte $at\): $fd_ends" \
-      --threads=1 "$name" < "$work/fdcut.zip"
-    cmp -s "$work/out" "$work/$ref"; check "a -fd zip cut at byte $at ($name): every member's lines" $?
-  done
+  expect_cut_both "a -fd zip cut at byte $at" "$work/fdcut.zip" \
+    "archive ends early at compressed byte [0-9]+ \(archive byte $at\): $fd_ends" "$work/$ref"
 done
 head -c "$fd_dir" "$work/fd.zip" > "$work/fdcut.zip"
 "$DLTDUMP" -c "$work/fdcut.zip" > "$work/out" 2> /dev/null
@@ -723,12 +728,9 @@ if [ $((pad_end % 512)) -ne 0 ]; then
   (cd "$m" && "$DLTDUMP" --threads=1 file.dlt > "$work/ref_pad")
   for at in $pad_end $((pad_end + 10)); do
     head -c $at "$work/pad.tar" > "$work/padcut.tar"
-    for name in "$work/padcut.tar" -; do
-      expect_fault "a tar cut in its padding at $at ($name)" 4 \
-        "^Input $name: archive ends early at compressed byte [0-9]+ \(archive byte $at\): the file is cut short after a member, inside the padding" \
-        --threads=1 "$name" < "$work/padcut.tar"
-      cmp -s "$work/out" "$work/ref_pad"; check "a tar cut in its padding at $at ($name): the member's lines" $?
-    done
+    expect_cut_both "a tar cut in its padding at $at" "$work/padcut.tar" \
+      "archive ends early at compressed byte [0-9]+ \(archive byte $at\): the file is cut short after a member, inside the padding" \
+      "$work/ref_pad"
     "$DLTDUMP" --stats=json "$work/padcut.tar" 2> /dev/null | python3 -c '
 import json, sys; print(" ".join(i["input"] + "=" + i["status"] for i in json.load(sys.stdin)["inputs"]))' > "$work/rows"
     grep -q "$work/padcut.tar/file.dlt=ok $work/padcut.tar=failed" "$work/rows"
