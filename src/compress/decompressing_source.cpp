@@ -257,9 +257,8 @@ bool DecompressingSource::Shared::decompress(std::uint64_t skip, std::unique_ptr
       // file and a pipe (a new user's finding: 68157440 bytes from the file, 67518344 from
       // a pipe). An inner layer's count the file's bytes read so far (Limits::file).
       const std::uint64_t against = limits.file ? file_bytes() : (used + kStepBytes - 1) / kStepBytes * kStepBytes;
-      const std::uint64_t bound =
-          std::max(Limits::kRatioFloor,
-                   against > UINT64_MAX / limits.max_ratio ? UINT64_MAX : against * limits.max_ratio);
+      const std::uint64_t bound = std::max(
+          Limits::kRatioFloor, against > UINT64_MAX / limits.max_ratio ? UINT64_MAX : against * limits.max_ratio);
       if (produced > bound) {
         if (trying) return give_up();
         // The bytes past the bound are this step's (the last check passed, and bounds only
