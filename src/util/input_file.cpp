@@ -35,6 +35,14 @@ InputFile InputFile::open(const std::string& path, const std::string& name) {
   return from_fd(fd, name.empty() ? path : name, true);
 }
 
+namespace {
+
+std::int64_t modified_ns_of(const struct stat& st) {
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+}  // namespace
+
 InputFile InputFile::from_fd(int fd, std::string name, bool owned) {
   InputFile f;
   f.fd_ = fd;
@@ -44,7 +52,7 @@ InputFile InputFile::from_fd(int fd, std::string name, bool owned) {
   if (::fstat(fd, &st) == 0) {
     f.dev_ = st.st_dev;
     f.ino_ = st.st_ino;
-    f.mtime_ns_ = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    f.mtime_ns_ = modified_ns_of(st);
     if (S_ISREG(st.st_mode) && st.st_size > 0) {
       void* p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
       if (p != MAP_FAILED) {
@@ -191,6 +199,12 @@ std::optional<std::uint64_t> InputFile::shrunk_to() const noexcept {
   // and a writer that goes on): what was read there is gone all the same.
   if (ShrinkGuard::faulted(guard_slot_)) return 0;
   return std::nullopt;
+}
+
+std::optional<InputFile::Now> InputFile::stat_now() const noexcept {
+  struct stat st {};
+  if (source_ || fd_ < 0 || !map_ || ::fstat(fd_, &st) != 0) return std::nullopt;
+  return Now{static_cast<std::uint64_t>(st.st_size), modified_ns_of(st)};
 }
 
 const std::atomic<bool>* InputFile::cut_flag() const noexcept { return ShrinkGuard::cut_flag(guard_slot_); }

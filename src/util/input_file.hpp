@@ -126,6 +126,13 @@ class InputFile {
   std::uint64_t inode() const noexcept { return ino_; }
   // Its modification time when opened, in nanoseconds (to tell a file rewritten in place).
   std::int64_t modified_ns() const noexcept { return mtime_ns_; }
+  // The file's size and modification time now (one fstat), as modified_ns() counts it;
+  // nullopt for a source or a pipe's end, or when fstat fails.
+  struct Now {
+    std::uint64_t size = 0;
+    std::int64_t modified_ns = 0;
+  };
+  std::optional<Now> stat_now() const noexcept;
   Identity identity() const noexcept { return {dev_, ino_, mtime_ns_}; }
 
   static constexpr std::size_t kWindowBytes = 32u << 20;  // mapped window

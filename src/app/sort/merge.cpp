@@ -241,6 +241,10 @@ class Cursor final : public dlt::FramerSink {
   bool exhausted() const { return done_ && empty(); }
 
   void on_message(const dlt::Message& m) override {
+    if (past_survey()) {
+      done_ = true;  // the rest is what the survey did not read: no more steps
+      return;
+    }
     const LifecycleInfo& l = lifecycle_of(m);
     std::int64_t key = last_key_;
     if (options_.by_time && m.time.valid) key = last_key_ = l.key(m.time.us, m.has_device_time, m.device_time);
@@ -260,6 +264,7 @@ class Cursor final : public dlt::FramerSink {
   }
   void on_skip(const dlt::SkipRecord& s) override {
     if (!options_.lifecycles.empty()) return;  // a skipped region is of no lifecycle
+    if (past_survey()) return;                 // a cut's partial message and the bytes before it: no line
     Entry e{last_key_, seq_++, 0, 0, sizeof s, nullptr, s.position};
     std::memcpy(arena_.add(e.size, e.block, e.offset), &s, sizeof s);
     push(e);
@@ -274,6 +279,8 @@ class Cursor final : public dlt::FramerSink {
 
  private:
   static bool later(const Entry& a, const Entry& b) { return HeldEntry::later(a, b); }
+  // An input cut while the survey read it: its messages past those the survey saw.
+  bool past_survey() const { return input_.cut_while_read && messages_ >= input_.messages; }
   void push(const Entry& e) {
     max_key_ = std::max(max_key_, e.key);
     // Nearly in order: into the sorted run, a few places from its end; else the heap.

@@ -110,6 +110,12 @@ Survey survey_inputs(const DumpConfig& config, int diag_fd,
         while (source.step()) util::throw_if_stopped();
       } catch (const util::Error& e) {
         if (e.ends_input_only() && source.finished()) tell_losses();
+        if (e.ends_input_only() && source.file().shrunk_to())
+          if (const auto now = source.file().stat_now()) {
+            input.size = now->size;
+            input.modified_ns = now->modified_ns;
+            input.cut_while_read = true;
+          }
         throw;
       }
       tell_losses();

@@ -39,6 +39,11 @@ struct InputSurvey {
   };
   std::vector<Switch> switches;
   std::uint64_t messages = 0;
+  // Cut by another program while the survey read it (not ok): its size and modification
+  // time below are those after the cut, and the merge reads its first `messages` messages
+  // only, the ones a run without --sort prints before the cut (a new user's finding: none
+  // of them were merged, the file having changed between the two reads).
+  bool cut_while_read = false;
   // Which file it was and its size, so the merge can tell the same file from one that
   // replaced it or changed meanwhile.
   std::uint64_t device = 0, inode = 0, size = 0;

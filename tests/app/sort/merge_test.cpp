@@ -124,6 +124,45 @@ TEST(Merge, AnInputChangedBetweenThePassesIsLeftOut) {
   EXPECT_EQ(out.got, want);
 }
 
+// An input cut by another program while the survey reads it: its failure is said once (by
+// the survey), and the messages the survey read before the cut are merged — not left out
+// as a file changed between the passes (a new user's finding), nor more of them.
+TEST(Merge, AnInputCutWhileSurveyedGivesTheMessagesBeforeTheCut) {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> uptimes;
+  for (std::uint32_t u = 0; u < 40000; ++u) uptimes.emplace_back(u * 10, 0);
+  const std::string a = write_file("merge_cut.dlt", "A", 100, uptimes);
+  const std::string b = write_file("merge_cut_b.dlt", "B", 100, {{15, 0}, {400005, 0}});
+  const app::DumpConfig config = config_of({a, b});
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const off_t cut = 500000;  // inside a message, about a third of the file
+  const app::Survey survey = app::survey_inputs(config, fds[1], [&](std::size_t i, util::InputFile&) {
+    if (i == 0) {
+      ASSERT_EQ(::truncate(a.c_str(), cut), 0);
+    }
+  });
+  ::close(fds[1]);
+  char line[512] = {};
+  ASSERT_GT(::read(fds[0], line, sizeof line - 1), 0);
+  ::close(fds[0]);
+  EXPECT_NE(std::string(line).find("shrank"), std::string::npos) << line;
+  EXPECT_EQ(survey.failed, 1u);
+  const app::InputSurvey& cut_input = survey.inputs[0];
+  EXPECT_TRUE(cut_input.cut_while_read);
+  ASSERT_GT(cut_input.messages, 1000u);
+  ASSERT_LT(cut_input.messages, 40000u);
+  Collect out;
+  EXPECT_EQ(app::merge_inputs(survey, config, {}, out, 2), 0u);  // said once, by the survey
+  std::vector<int> got_a;
+  for (const auto& [ecu, payload] : out.got) {
+    EXPECT_NE(ecu, "skip");  // nor the partial message the cut left
+    if (ecu == "A") got_a.push_back(payload);
+  }
+  ASSERT_EQ(got_a.size(), cut_input.messages);
+  for (std::size_t i = 0; i < got_a.size(); ++i) ASSERT_EQ(got_a[i], static_cast<std::uint8_t>(i)) << i;
+  EXPECT_EQ(std::count(out.got.begin(), out.got.end(), std::pair<std::string, int>{"B", 1}), 1);
+}
+
 // A file of ECU A with its regions in reverse order: uptimes 0..count-1 (×10 ms), each
 // received on time, in `block`-long regions written last first (so the survey finds the
 // file out of order by nearly its whole length).
