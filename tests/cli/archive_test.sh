@@ -705,7 +705,7 @@ expect_cut_both() {
   local what=$1 file=$2 tail=$3 ref=$4 name
   for name in "$file" -; do
     expect_fault "$what ($name)" 4 "^Input $name: $tail" --threads=1 "$name" < "$file"
-    cmp -s "$work/out" "$ref"; check "$what ($name): the lines of $(basename "$ref")" $?
+    cmp -s "$work/out" "$ref"; st=$?; check "$what ($name): the lines of $(basename "$ref")" $st
   done
 }
 for cut in "$fd_dir ref_fd2" "$fd_second ref_fd1" "$((fd_second + 4)) ref_fd1"; do
