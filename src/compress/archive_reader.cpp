@@ -32,6 +32,9 @@ constexpr std::size_t kTailBytes = 4 * kBlockBytes;
 constexpr std::size_t kMaxDirectoryBytes = 16u << 20;
 // A tar header's size: libarchive tells a tar by a whole one.
 constexpr std::uint64_t kTarBlockBytes = 512;
+// The most a zip's local header may take: 30 bytes, a name and an extra field of up to
+// 65535 each.
+constexpr std::uint64_t kZipLocalHeaderMost = 30 + 2 * 65535;
 
 bool is_zip(::archive* a) { return (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP; }
 
@@ -509,8 +512,19 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
     if (!is_zip(archive_) && io.next_tar_header &&
         static_cast<std::uint64_t>(std::max<la_int64_t>(header, 0)) > *io.next_tar_header)
       header = static_cast<la_int64_t>(*io.next_tar_header);
+    // The archive's bytes end inside the header (a tar's 512, a zip's local header of 30
+    // and its name and extra field): a cut, named as one (libarchive said "Truncated ZIP
+    // file header", a corrupt header to the line: a new user's finding).
+    const auto at = static_cast<std::uint64_t>(std::max<la_int64_t>(header, 0));
+    const std::uint64_t header_most = is_zip(archive_) ? kZipLocalHeaderMost : kTarBlockBytes;
+    if (io.eof && io.data_end() < at + header_most) {
+      util::Error e = io.fault_of("archive ends early", "the file is cut short inside a member's header",
+                                  io.fault_bytes(), "the archive", "archive byte " + std::to_string(at));
+      e.mark_cut();
+      throw e;
+    }
     throw io.fault_of("archive header corrupt", reason_of(archive_, "corrupt or cut archive"), io.fault_bytes(),
-                      "the archive", "archive byte " + std::to_string(std::max<la_int64_t>(header, 0)));
+                      "the archive", "archive byte " + std::to_string(at));
   }
   const char* path = archive_entry_pathname(entry);
   if (path == nullptr) path = archive_entry_pathname_utf8(entry);

@@ -300,13 +300,27 @@ cut_tar "a tar cut between members (at-member)" "$work/at-member.tar" /dev/null 
 for name in "$work/at-end.tar" "$work/at-end.tar.gz" -; do
   cut_tar "a tar cut between members ($name)" "$name" "$work/at-end.tar" "$(ends_at "$end")" ref2
 done
-# A tar cut inside a header: the line names where that header begins (a new user's
-# finding: it said archive byte 0) — plain, in gzip, on a pipe.
+# A tar cut inside a header: a cut, and the line names where that header begins (a new
+# user's finding: it said archive byte 0) — plain, in gzip, on a pipe.
 head -c $((second + 100)) "$work/two.tar" > "$work/in-header.tar"
 gzip -c "$work/in-header.tar" > "$work/in-header.tar.gz"
 for name in "$work/in-header.tar" "$work/in-header.tar.gz" -; do
   cut_tar "a tar cut inside a header ($name)" "$name" "$work/in-header.tar" \
-    "archive header corrupt at compressed byte [0-9]+ \(archive byte $second\): Truncated tar archive; reading the archive stopped there$" ref1
+    "archive ends early at compressed byte [0-9]+ \(archive byte $second\): the file is cut short inside a member's header; reading the archive stopped there$" ref1
+done
+# A zip cut inside a local header, the first or the second: a cut too (libarchive's
+# "Truncated ZIP file header" was called a corrupt header), from a file and a pipe.
+zip_second=$(python3 -c '
+import sys, zipfile
+print(zipfile.ZipFile(sys.argv[1]).infolist()[1].header_offset)' "$work/two.zip")
+for at in 20 $((zip_second + 20)); do
+  head -c $at "$work/two.zip" > "$work/zhdr.zip"
+  for name in "$work/zhdr.zip" -; do
+    "$DLTDUMP" -c "$name" < "$work/zhdr.zip" > /dev/null 2> "$work/err"
+    grep -qE "^Input $name: archive ends early at compressed byte [0-9]+ \(archive byte [0-9]+\): the file is cut short inside a member's header; reading the archive stopped there$" "$work/err"
+    st=$?
+    check "a zip cut inside a header at $at ($name): a cut: $(cat "$work/err")" $st
+  done
 done
 # A tar cut right after a member's header, none of its data there: the line, the -c count
 # and the --stats row name the member (a new user's finding: -c and --stats named the
