@@ -266,8 +266,9 @@ bool DecompressingSource::Shared::decompress(std::uint64_t skip, std::unique_ptr
         const auto excess = static_cast<std::size_t>(std::min<std::uint64_t>(produced - bound, filled));
         filled -= excess;
         produced -= excess;
-        // (This layer's own: no byte past those read, for a stream ending in this step.)
-        ratio_against = limits.file ? against : std::min<std::uint64_t>(against, used + in.size());
+        // (This layer's own: no byte past a mapped file's end, for a stream ending in this
+        // step. Not the window's end: a pipe's reads end anywhere, a new user's finding.)
+        ratio_against = limits.file || mapped.empty() ? against : std::min<std::uint64_t>(against, mapped.size());
         fail_after_chunk("decompressed stream over " + std::to_string(limits.max_ratio) + " times the compressed size",
                          "a likely decompression bomb (see --max-ratio)", true);
         return true;

@@ -307,6 +307,10 @@ except BrokenPipeError:
     pass' "$work/bomb1.gz" | "$DLTDUMP" --max-ratio=220 - > "$work/out" 2> "$work/err"
 cmp -s "$work/bomb.ref" "$work/out" && cmp -s "$work/err.ref" "$work/err"; st=$?
 check "bomb past the floor from a pipe in odd pieces: the file's lines and line: $(cat "$work/err")" $st
+# A pipe of 1000-byte writes (a new user's finding: the byte named was a read's end).
+dd if="$work/bomb1.gz" bs=1000 status=none | "$DLTDUMP" --max-ratio=220 - > "$work/out" 2> "$work/err"
+cmp -s "$work/bomb.ref" "$work/out" && cmp -s "$work/err.ref" "$work/err"; st=$?
+check "bomb past the floor from dd bs=1000: the file's lines and line: $(cat "$work/err")" $st
 "$DLTDUMP" --max-ratio=0 "$work/bomb.xz" > "$work/out" 2> "$work/err"; rc=$?
 expect_eq "bomb with --max-ratio=0: read to its end (all skipped, the warning)" "0:1" "$rc:$(wc -l < "$work/err")"
 out=$("$DLTDUMP" --max-ratio=x "$work/bomb.xz" 2>&1); rc=$?
