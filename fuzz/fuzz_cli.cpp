@@ -212,23 +212,6 @@ Run run(std::vector<std::string> args, unsigned threads, std::uint64_t block_byt
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
-// `diagnostics` without the warnings about a skipped region that begins like another
-// format (input::foreign_region_warning). A known defect (found by this target at stop 44,
-// noted on issue #26): the multi-core walk of a mapped DLT file does not look at its
-// skipped regions, so that warning comes from one thread only. Compared without it until
-// it does; every other line must be the same.
-std::string without_joined_format_lines(const std::string& diagnostics) {
-  std::string kept;
-  for (std::size_t at = 0; at < diagnostics.size();) {
-    std::size_t end = diagnostics.find('\n', at);
-    end = end == std::string::npos ? diagnostics.size() : end + 1;
-    const std::string_view line(diagnostics.data() + at, end - at);
-    if (line.find(", which is not read inside data read as ") == std::string_view::npos) kept += line;
-    at = end;
-  }
-  return kept;
-}
-
 // FUZZ_CLI_IGNORE=controls skips the control character, line start and split size checks,
 // to fuzz a tree while the known defect of control characters in lines is being fixed
 // (never in CI).
@@ -684,8 +667,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Run two = run(with({}, paths), h.threads, h.block_bytes, 0);
   check_lines(one.console, h.position);
   check_diagnostics(one.diagnostics);
-  if (one.rc != two.rc || one.console != two.console ||
-      without_joined_format_lines(one.diagnostics) != without_joined_format_lines(two.diagnostics))
+  if (one.rc != two.rc || one.console != two.console || one.diagnostics != two.diagnostics)
     fail("1 and N threads differ on the console");
   if (one.rc != util::exit_status(util::ExitCode::Success) &&
       one.rc != util::exit_status(util::ExitCode::NoInputProcessed) &&

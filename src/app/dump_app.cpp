@@ -153,36 +153,43 @@ StreamSkips decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipel
 // A mapped DLT file on several cores. Blocks that end before a cut made by another program
 // meanwhile are intact and go out; from the first block that does not, the bytes up to the
 // cut are decoded again serially (workers may have read zeros past it), whole packets only.
-void decode_file_blocks(util::InputFile& file, const DumpConfig& config, Pipeline& pipeline) {
+// Returns the skipped regions that began like another format.
+std::optional<SkipTally::Foreign> decode_file_blocks(util::InputFile& file, const DumpConfig& config,
+                                                     Pipeline& pipeline) {
   struct Cut {
     std::uint64_t size;
   };
   std::uint64_t written = 0;  // file offset up to which lines went out
+  std::optional<SkipTally::Foreign> foreign;
   try {
-    decode_dlt_blocks(file.whole(), pipeline.line_spec(), {config.threads, config.block_bytes, &util::stop_flag()},
-                      [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
-                        if (!pipeline.summarises()) util::throw_if_stopped();
-                        if (auto now = file.shrunk_to(); now && end > *now) throw Cut{*now};
-                        pipeline.sink.write_block(text, lines);
-                        file.release_before(end);
-                        written = end;
-                      });
+    foreign =
+        decode_dlt_blocks(file.whole(), pipeline.line_spec(), {config.threads, config.block_bytes, &util::stop_flag()},
+                          [&](std::string_view text, std::uint64_t lines, std::uint64_t end) {
+                            if (!pipeline.summarises()) util::throw_if_stopped();
+                            if (auto now = file.shrunk_to(); now && end > *now) throw Cut{*now};
+                            pipeline.sink.write_block(text, lines);
+                            file.release_before(end);
+                            written = end;
+                          });
   } catch (const Cut& cut) {
     if (cut.size > written)
       frame_before_cut(file, dlt::StreamFormat::File, written, cut.size, pipeline, pipeline.head());
     file.throw_shrunk(cut.size);
   }
   file.check_not_shrunk();
+  return foreign;
 }
 
 // A compressed file's DLT stream on several cores. A fault of the stream comes after the
-// lines of the bytes before it, as in the serial walk.
-void decode_stream_blocks(util::InputFile& file, const DumpConfig& config, Pipeline& pipeline) {
-  decode_dlt_stream_blocks(file, pipeline.line_spec(), {config.threads, config.block_bytes, &util::stop_flag()},
-                           [&](std::string_view text, std::uint64_t lines, std::uint64_t) {
-                             if (!pipeline.summarises()) util::throw_if_stopped();
-                             pipeline.sink.write_block(text, lines);
-                           });
+// lines of the bytes before it, as in the serial walk. Returns the skipped regions that
+// began like another format.
+std::optional<SkipTally::Foreign> decode_stream_blocks(util::InputFile& file, const DumpConfig& config,
+                                                       Pipeline& pipeline) {
+  return decode_dlt_stream_blocks(file, pipeline.line_spec(), {config.threads, config.block_bytes, &util::stop_flag()},
+                                  [&](std::string_view text, std::uint64_t lines, std::uint64_t) {
+                                    if (!pipeline.summarises()) util::throw_if_stopped();
+                                    pipeline.sink.write_block(text, lines);
+                                  });
 }
 
 // What a capture's bounds and rules lost goes to stderr, so that standard output stays the
@@ -539,13 +546,13 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
             decode_capture(*file, config, pipeline, diag_fd);
           } else if (format == input::InputFormat::File && file->is_mapped() && config.threads > 1 &&
                      pipeline.parallel() && file->whole().size() >= 2 * config.block_bytes && !count_skips) {
-            decode_file_blocks(*file, config, pipeline);
+            skips.foreign = decode_file_blocks(*file, config, pipeline);
           } else if (format == input::InputFormat::File && file->from_source() && !member &&
                      spec.kind != input::InputKind::Stdin && config.threads > 1 && pipeline.parallel() &&
                      !count_skips) {
             // A compressed file (not standard input: a slow producer's lines would wait for
             // a whole block; not an archive's member, whose reads belong to this thread).
-            decode_stream_blocks(*file, config, pipeline);
+            skips.foreign = decode_stream_blocks(*file, config, pipeline);
           } else {
             skips = decode_stream(*file, stream_format(format), pipeline, count_skips);
           }

@@ -9,12 +9,15 @@
 // the next sink directly). The feeder says which window it feeds (window) and, after each
 // feed, which skip record the framer holds open (after_feed): the first bytes of every
 // skipped region are then at hand when its record is delivered, also one that spans
-// windows.
+// windows. The parallel decoders keep one tally with each block's framer (a framer that
+// decodes on into the next block takes its tally along, set_next) and add up what each
+// block found, in order (take_foreign, add).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "dlt/framer.hpp"
@@ -30,16 +33,31 @@ class SkipTally final : public dlt::FramerSink {
     std::uint64_t position = 0, length = 0;  // the first such region
     input::Content content = input::Content::Unknown;
     std::uint64_t regions = 0;  // all such regions
+
+    // Adds what a later stretch of the same stream found: the first region stays the
+    // first one.
+    static void add(std::optional<Foreign>& into, const std::optional<Foreign>& later) {
+      if (!later) return;
+      if (!into) {
+        into = later;
+      } else {
+        into->regions += later->regions;
+      }
+    }
   };
-  // `next` must outlive the tally.
-  SkipTally(dlt::FramerSink& next, dlt::StreamFormat format) : next_(next), format_(format) {}
-  void on_message(const dlt::Message& m) override { next_.on_message(m); }
+  // `next` must outlive the tally's use (or the next set_next).
+  SkipTally(dlt::FramerSink& next, dlt::StreamFormat format) : next_(&next), format_(format) {}
+  // A tally whose events have nowhere to go until set_next.
+  explicit SkipTally(dlt::StreamFormat format) : next_(nullptr), format_(format) {}
+  void on_message(const dlt::Message& m) override { next_->on_message(m); }
   void on_skip(const dlt::SkipRecord& s) override {
     skipped_ += s.length;
     look_at(s);
-    next_.on_skip(s);
+    next_->on_skip(s);
   }
-  dlt::InPlaceLines* in_place_lines() override { return next_.in_place_lines(); }
+  dlt::InPlaceLines* in_place_lines() override { return next_->in_place_lines(); }
+  // Events go to `next` from now on (a framer's tally that follows it into another chain).
+  void set_next(dlt::FramerSink& next) noexcept { next_ = &next; }
 
   // The framer is fed `window`, the stream's bytes from offset `offset` (empty: it is
   // finished). Lent until the next call.
@@ -54,6 +72,8 @@ class SkipTally final : public dlt::FramerSink {
   std::uint64_t skipped() const noexcept { return skipped_; }
   // The skipped regions that began like another format, if any.
   const std::optional<Foreign>& foreign() const noexcept { return foreign_; }
+  // Those regions found since the last call (or construction), which are forgotten.
+  std::optional<Foreign> take_foreign() noexcept { return std::exchange(foreign_, std::nullopt); }
 
   // How much of a region is looked at: a tar's magic (at 257) and more.
   static constexpr std::size_t kLookBytes = 4096;
@@ -64,7 +84,7 @@ class SkipTally final : public dlt::FramerSink {
   void take_from_window(std::vector<std::uint8_t>& to, std::uint64_t start, std::uint64_t end) const;
   void look_at(const dlt::SkipRecord& s);
 
-  dlt::FramerSink& next_;
+  dlt::FramerSink* next_;
   dlt::StreamFormat format_;
   std::uint64_t skipped_ = 0;
   std::span<const std::uint8_t> window_;

@@ -177,6 +177,25 @@ for threads in 1 2; do
     "$rc:$(cat "$work/err")"
 done
 
+# Data of another format joined inside a DLT file (a gzip stream between two DLT files) is
+# named by one warning on one core and on several, mapped and decompressed alike (the
+# multi-core walks did not look at the blocks' skipped regions; found by fuzz_cli).
+gzip -c "$work/j.dlt" > "$work/j.dlt.gz"
+cat "$work/big.dlt" "$work/j.dlt.gz" "$work/j.dlt" "$work/j.dlt.gz" > "$work/joined3.dlt"
+gzip -c "$work/joined3.dlt" > "$work/joined3.dlt.gz"
+want="the $(stat -c %s "$work/j.dlt.gz") bytes skipped at byte $(stat -c %s "$work/big.dlt") begin like gzip-compressed data"
+for input in joined3.dlt joined3.dlt.gz; do
+  for threads in 1 2; do
+    "$DLTDUMP" --threads=$threads "$work/$input" > "$work/out.$threads" 2> "$work/err.$threads"; rc=$?
+    expect_eq "$input, --threads=$threads: one warning naming the gzip stream inside" \
+      "0:1:$work/$input: $want" "$rc:$(wc -l < "$work/err.$threads"):$(grep -o "^.*$want" "$work/err.$threads")"
+  done
+  cmp -s "$work/out.1" "$work/out.2"; st=$?
+  check "$input: the same lines on 1 and 2 threads" $st
+  cmp -s "$work/err.1" "$work/err.2"; st=$?
+  check "$input: the same warning on 1 and 2 threads (both regions counted)" $st
+done
+
 # 3. Nothing but skipped bytes: the skip line, and a warning on stderr with a hint.
 # No byte below 0x40: no sync marker (its \1) and no DLT v1 header type (0x20-0x3F).
 head -c 5000 /dev/urandom | tr '\000-\077' '\100-\177' > "$work/garbage.dlt"

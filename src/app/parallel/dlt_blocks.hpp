@@ -13,10 +13,12 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string_view>
 
 #include "app/line_chain.hpp"
+#include "app/skip_tally.hpp"
 
 namespace dltdump::app {
 
@@ -36,8 +38,10 @@ struct ParallelOptions {
 // blocks decoded whole before the first one a framer stopped in, then that block's lines up
 // to where it stopped (later blocks, decoded or not, are dropped) — and util::Stopped is
 // thrown. A stop that interrupted no framer (every block was decoded whole) returns
-// normally.
-void decode_dlt_blocks(std::span<const std::uint8_t> file, const LineSpec& lines, const ParallelOptions& options,
-                       const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit);
+// normally. Returns the skipped regions that began like another format than a DLT file
+// (app/skip_tally.hpp), as one SkipTally over the whole file finds them.
+std::optional<SkipTally::Foreign> decode_dlt_blocks(
+    std::span<const std::uint8_t> file, const LineSpec& lines, const ParallelOptions& options,
+    const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit);
 
 }  // namespace dltdump::app

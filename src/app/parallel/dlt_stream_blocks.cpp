@@ -40,7 +40,9 @@ class StreamPieces {
     bool start_cut = true, stop_cut = true;
     std::vector<std::uint8_t> buffer;  // the stream's bytes from `start` in [0, size)
     std::size_t size = 0;
-    std::unique_ptr<dlt::Framer> framer;  // kept for a serial continuation
+    std::unique_ptr<dlt::Framer> framer;        // kept for a serial continuation
+    std::unique_ptr<SkipTally> tally;           // the framer's, kept with it
+    std::optional<SkipTally::Foreign> foreign;  // what the tally found in this piece
     util::TextBuffer text{util::TextBuffer::kLineBytes};
     std::uint64_t lines = 0;
     std::uint64_t end = 0;     // offset the framer reached
@@ -84,24 +86,32 @@ class StreamPieces {
     p.end = p.start;
     p.interrupted = false;
     p.framer.reset();
+    p.tally.reset();
+    p.foreign.reset();
     if (!p.start_cut) return;
     p.framer = std::make_unique<dlt::Framer>(dlt::StreamFormat::File, p.start);
     p.framer->set_interrupt_flag(interrupt_);
-    p.lines = decode_on(*p.framer, p, p.start, p.text, p.end);
+    p.tally = std::make_unique<SkipTally>(dlt::StreamFormat::File);
+    p.lines = decode_on(*p.framer, *p.tally, p, p.start, p.text, p.end);
+    p.foreign = p.tally->take_foreign();
     p.interrupted = p.framer->interrupted();
   }
 
   // Lets `framer`, which reached offset `from` (within p's bytes), decode on to p's stop
-  // into lines appended to `text`; sets `end` to the offset it reached and returns the
-  // number of lines. The skip record open at the stop is delivered only at a cut: past a
-  // stop that is none, the framer goes on with it open.
-  std::uint64_t decode_on(dlt::Framer& framer, const Piece& p, std::uint64_t from, util::TextBuffer& text,
-                          std::uint64_t& end) const {
+  // into lines appended to `text`, its events passing through its `tally`; sets `end` to
+  // the offset it reached and returns the number of lines. The skip record open at the
+  // stop is delivered only at a cut: past a stop that is none, the framer goes on with it
+  // open (and the tally with its first bytes).
+  std::uint64_t decode_on(dlt::Framer& framer, SkipTally& tally, const Piece& p, std::uint64_t from,
+                          util::TextBuffer& text, std::uint64_t& end) const {
     LineChain chain(spec_, text);
     chain.attach(framer);
+    tally.set_next(chain.head());
+    tally.window(p.bytes(), p.start);
     end = dlt::FramerSplit::decode_until(framer, p.bytes().subspan(static_cast<std::size_t>(from - p.start)), p.stop,
-                                         chain.head());
-    if (end == p.stop && p.stop_cut) dlt::FramerSplit::flush_pending(framer, chain.head());
+                                         tally);
+    if (end == p.stop && p.stop_cut) dlt::FramerSplit::flush_pending(framer, tally);
+    tally.after_feed(framer);
     framer.set_payload_gate(nullptr);  // the chain ends here; a continuation attaches its own
     return chain.lines();
   }
@@ -206,36 +216,42 @@ class StreamPieces {
 
 }  // namespace
 
-void decode_dlt_stream_blocks(util::InputFile& stream, const LineSpec& spec, const ParallelOptions& options,
-                              const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit) {
+std::optional<SkipTally::Foreign> decode_dlt_stream_blocks(
+    util::InputFile& stream, const LineSpec& spec, const ParallelOptions& options,
+    const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit) {
   StreamPieces pieces(stream, spec, options.block_bytes, options.interrupt);
   const unsigned threads = options.threads ? options.threads : 1;
   SpeculativeWindow<StreamPieces> window(pieces, threads, 2 * static_cast<std::size_t>(threads));
 
   // The framer of everything so far, and the offset it reached.
   std::unique_ptr<dlt::Framer> framer;
+  std::unique_ptr<SkipTally> tally;
+  std::optional<SkipTally::Foreign> foreign;
   std::uint64_t end = 0;
   util::TextBuffer serial_text(util::TextBuffer::kLineBytes);
   window.in_order([&](std::size_t k, StreamPieces::Piece& p) {
     if (k == 0 || (p.start_cut && end == p.start)) {
       // The framer before it stopped at its start: the piece's lines are the stream's.
       emit(p.text.view(), p.lines, p.end);
+      SkipTally::Foreign::add(foreign, p.foreign);
       if (p.interrupted) throw util::Stopped();
       framer = std::move(p.framer);
+      tally = std::move(p.tally);
       end = p.end;
       return true;
     }
     // A packet straddled the cut, or the start is no cut: the framer before it decodes on,
     // serially, to the piece's stop (reading the piece's bytes: released after).
     serial_text.clear();
-    const std::uint64_t lines = pieces.decode_on(*framer, p, end, serial_text, end);
+    const std::uint64_t lines = pieces.decode_on(*framer, *tally, p, end, serial_text, end);
     emit(serial_text.view(), lines, end);
+    SkipTally::Foreign::add(foreign, tally->take_foreign());
     if (framer->interrupted()) throw util::Stopped();
     return true;
   });
   window.stop();  // the reading state is this thread's now
   const std::exception_ptr fault = pieces.fault();
-  if (!fault) return;
+  if (!fault) return foreign;
   // The bytes after the last piece, up to the fault, as one framer fed them; then, for a
   // fault of the stream (not a stop, nor a cut), the end of the input's rules, as the
   // serial walk.

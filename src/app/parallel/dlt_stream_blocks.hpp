@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string_view>
 
 #include "app/line_chain.hpp"
@@ -49,8 +50,11 @@ inline constexpr std::uint64_t kLookahead = 16 + 65535;
 // that exception is rethrown,
 // as the serial walk (the framer fed window by window, app/dump_app.cpp) does.
 // An interrupt stops as decode_dlt_blocks says (the lines emitted are those of the
-// stream's bytes before one packet, then util::Stopped).
-void decode_dlt_stream_blocks(util::InputFile& stream, const LineSpec& lines, const ParallelOptions& options,
-                              const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit);
+// stream's bytes before one packet, then util::Stopped). Returns the skipped regions that
+// began like another format than a DLT file (app/skip_tally.hpp), as one SkipTally over the
+// stream finds them; a fault rethrown loses them (the input failed: its error is told).
+std::optional<SkipTally::Foreign> decode_dlt_stream_blocks(
+    util::InputFile& stream, const LineSpec& lines, const ParallelOptions& options,
+    const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& emit);
 
 }  // namespace dltdump::app

@@ -1,5 +1,8 @@
 #include "app/parallel/dlt_stream_blocks.hpp"
 
+#include "app/parallel/dlt_blocks.hpp"
+#include "app/skip_tally.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -269,4 +272,53 @@ TEST(ParallelStreamDecode, AnInterruptEmitsAPrefixOfOneFramersLines) {
       EXPECT_TRUE(out == expected) << "returned normally, so decoded whole";
     }
   }
+}
+
+// Skipped regions that begin like another format (a gzip stream, a PCAP-NG capture joined
+// inside): both parallel decoders, mapped and read, find what one SkipTally over the whole
+// stream finds — the first region and how many — however the blocks cut them, also a
+// region longer than a block (a piece decoded on by the framer before it) and one at a
+// block's very start (found by fuzz_cli: the multi-core walk of a mapped file did not look).
+TEST(ParallelStreamDecode, ForeignRegionsAreFoundAsByOneTally) {
+  const Bytes gzip_start = {0x1f, 0x8b, 0x08, 0x00};
+  const Bytes pcapng_start = {0x0a, 0x0d, 0x0d, 0x0a, 0x1c, 0x00, 0x00, 0x00, 0x4d, 0x3c, 0x2b, 0x1a};
+  std::mt19937 rng(11);
+  Bytes stream;
+  for (int i = 0; stream.size() < 400000; ++i) {
+    const Bytes m = message(i);
+    stream.insert(stream.end(), m.begin(), m.end());
+    if (i % 97 == 50) {
+      const Bytes& magic = (i / 97) % 2 ? gzip_start : pcapng_start;
+      stream.insert(stream.end(), magic.begin(), magic.end());
+      stream.resize(stream.size() + (i % 3 == 0 ? 70000 : 10 + rng() % 3000), 'q');
+    }
+  }
+  const auto one_tally = [&] {
+    util::TextBuffer text;
+    output::BufferSink sink({true}, text);
+    app::SkipTally tally(sink, dlt::StreamFormat::File);
+    dlt::Framer framer(dlt::StreamFormat::File);
+    tally.window(stream, 0);
+    framer.feed(stream, tally);
+    framer.finish(tally);
+    return tally.foreign();
+  }();
+  ASSERT_TRUE(one_tally.has_value());
+  ASSERT_GT(one_tally->regions, 4u);
+  const auto same = [&](const std::optional<app::SkipTally::Foreign>& f, const std::string& what) {
+    ASSERT_TRUE(f.has_value()) << what;
+    EXPECT_EQ(f->position, one_tally->position) << what;
+    EXPECT_EQ(f->length, one_tally->length) << what;
+    EXPECT_EQ(f->content, one_tally->content) << what;
+    EXPECT_EQ(f->regions, one_tally->regions) << what;
+  };
+  const auto ignore = [](std::string_view, std::uint64_t, std::uint64_t) {};
+  for (std::uint64_t block : {4096ull, 30000ull, 1ull << 20})
+    for (unsigned threads : {1u, 2u, 3u}) {
+      const std::string what = "block " + std::to_string(block) + " threads " + std::to_string(threads);
+      same(app::decode_dlt_blocks(stream, {true}, {threads, block}, ignore), "mapped, " + what);
+      util::InputFile file = util::InputFile::from_source(
+          std::make_unique<ChunkedSource>(stream, 4093, ChunkedSource::End::Clean, 0), "s.zst", {});
+      same(app::decode_dlt_stream_blocks(file, {true}, {threads, block}, ignore), "read, " + what);
+    }
 }
