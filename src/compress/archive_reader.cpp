@@ -38,6 +38,9 @@ constexpr std::uint64_t kZipLocalHeaderMost = 30 + 2 * 65535;
 
 bool is_zip(::archive* a) { return (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP; }
 
+// The start of reason_of's text for a zip member whose deflate data ran out (zlib's Z_BUF_ERROR).
+constexpr std::string_view kZipInputEnded = "the member's compressed data ends before its deflate stream does";
+
 }  // namespace
 
 std::string member_name(const std::string& archive, const std::string& path) {
@@ -131,21 +134,33 @@ struct ArchiveReader::Io {
   // a zip cut short, a streamed member whose size follows its data: libarchive would have
   // to decompress it to its end) the archive's.
   [[noreturn]] void member_fault(::archive* a, const std::string& reason, bool at_end) {
-    const std::string what = "archive member data not readable";
     // A tar's data has no check: its fault is a cut (the member's bytes end early); so is
-    // a zip's found once the reads met the file's end.
-    if (!is_zip(a) || (eof && !directory_first)) fail(what, reason, false, true);
+    // a zip's found once the reads met the file's end — named as a cut, not by the
+    // decoder's reason (a new user's finding: "ZIP decompression failed (-5)", zlib's
+    // buffer error, for a zip cut inside a member).
+    const std::string what = "archive member data not readable";
+    if (!is_zip(a) || (eof && !directory_first && reason.starts_with(kZipInputEnded)))
+      fail("archive ends early", "the file is cut short inside the member's data", false, true);
+    if (eof && !directory_first) fail(what, reason, false, true);  // a stored member's end not found
     if (!(directory_first || ((sizes_ahead || at_end) && !eof))) fail(what, reason);
     throw fault_of(what, reason, fault_bytes(), "the member");
   }
-  // `place`: what the parenthesis after the compressed byte says (default: the member's
-  // bytes read).
+  // `at`: the file's byte; `archive_at`: the archive's byte the fault is named by (a
+  // header's start, the end of its bytes), nullopt for the member's bytes read (none
+  // outside a member). The file's
+  // byte is named "compressed" when the archive is (a .tar.gz), and left out when it is
+  // the archive's byte named.
   util::Error fault_of(const std::string& what, const std::string& reason, std::uint64_t at, const char* stopped,
-                       const std::string& place = {}) const {
+                       std::optional<std::uint64_t> archive_at = std::nullopt) const {
     const std::string where = member.empty() ? name : member_name(shown, member);
-    return util::input_error(where, "Input " + where + ": " + what + " at compressed byte " + std::to_string(at) +
-                                        " (" + (place.empty() ? "member byte " + std::to_string(member_bytes) : place) +
-                                        "): " + reason + "; reading " + stopped + " stopped there");
+    const std::string inside = archive_at       ? " (archive byte " + std::to_string(*archive_at) + ")"
+                               : member.empty() ? std::string()  // the archive's own fault: no member read
+                                                : " (member byte " + std::to_string(member_bytes) + ")";
+    const std::string place = limits.file  ? "compressed byte " + std::to_string(at) + inside
+                              : archive_at ? "byte " + std::to_string(*archive_at)
+                                           : "byte " + std::to_string(at) + inside;
+    return util::input_error(where, "Input " + where + ": " + what + " at " + place + ": " + reason + "; reading " +
+                                        stopped + " stopped there");
   }
   // Keeps the end of `current`, about to be replaced, in `tail` (a zip, or before the format
   // is known).
@@ -224,7 +239,7 @@ struct ArchiveReader::Io {
     // Named at the archive's end, where its end record is (for a zip inside compression,
     // the file's bytes read, all of them).
     throw fault_of("archive end record damaged", damage, limits.file ? file_bytes() : from + rest.size(), "the archive",
-                   "archive byte " + std::to_string(from + rest.size()));
+                   from + rest.size());
   }
 };
 
@@ -237,7 +252,14 @@ std::string reason_of(::archive* a, const char* otherwise) {
   const char* reason = archive_error_string(a);
   std::string text = reason ? reason : otherwise;
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text.empty() ? otherwise : text;
+  if (text.empty()) return otherwise;
+  // libarchive passes zlib's return codes on as numbers (a new user could not read "ZIP
+  // decompression failed (-5)"): what they mean for a member's deflate data comes first.
+  if (text == "ZIP decompression failed (-5)")  // Z_BUF_ERROR: no more input
+    return std::string(kZipInputEnded) + " (" + text + ")";
+  if (text == "ZIP decompression failed (-3)")  // Z_DATA_ERROR
+    return "the member's deflate data is corrupt (" + text + ")";
+  return text;
 }
 
 la_ssize_t read_block(::archive* a, void* data, const void** buffer) {
@@ -429,7 +451,7 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
       if (io.eof && io.data_end() < kTarBlockBytes && !zip) {
         io.failed = true;
         util::Error e = io.fault_of("archive ends early", "the file is cut short inside its first header",
-                                    io.fault_bytes(), "the archive", "archive byte 0");
+                                    io.fault_bytes(), "the archive", 0);
         e.mark_cut();
         throw e;
       }
@@ -451,7 +473,7 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
                   reason + ")"
             : "the file is cut short after a member, inside the padding that ends its last block (no end-of-archive "
               "marker, the zero blocks that end a tar)",
-        io.fault_bytes(), "the archive", "archive byte " + std::to_string(end));
+        io.fault_bytes(), "the archive", end);
     e.mark_cut();
     throw e;
   }
@@ -464,8 +486,11 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
     if (skipped != ARCHIVE_OK) {
       io.failed = true;
       const std::uint64_t end = io.data_end();
-      throw io.fault_of("archive member data not readable", reason_of(archive_, "corrupt or cut archive"),
-                        io.limits.file ? io.fault_bytes() : end, "the archive", "archive byte " + std::to_string(end));
+      // A tar's data has no check: it was cut (libarchive: "Truncated tar archive").
+      util::Error e = io.fault_of("archive ends early", "the file is cut short inside a member's data",
+                                  io.limits.file ? io.fault_bytes() : end, "the archive", end);
+      e.mark_cut();
+      throw e;
     }
   }
   ::archive_entry* entry = nullptr;
@@ -492,7 +517,7 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
       throw io.fault_of(
           "archive ends early",
           "the file is cut short after a member (no end-of-archive marker, the zero blocks that end a tar)",
-          io.fault_bytes(), "the archive", "archive byte " + std::to_string(header));
+          io.fault_bytes(), "the archive", static_cast<std::uint64_t>(header));
     }
     return std::nullopt;
   }
@@ -519,12 +544,12 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
     const std::uint64_t header_most = is_zip(archive_) ? kZipLocalHeaderMost : kTarBlockBytes;
     if (io.eof && io.data_end() < at + header_most) {
       util::Error e = io.fault_of("archive ends early", "the file is cut short inside a member's header",
-                                  io.fault_bytes(), "the archive", "archive byte " + std::to_string(at));
+                                  io.fault_bytes(), "the archive", at);
       e.mark_cut();
       throw e;
     }
     throw io.fault_of("archive header corrupt", reason_of(archive_, "corrupt or cut archive"), io.fault_bytes(),
-                      "the archive", "archive byte " + std::to_string(at));
+                      "the archive", at);
   }
   const char* path = archive_entry_pathname(entry);
   if (path == nullptr) path = archive_entry_pathname_utf8(entry);

@@ -272,7 +272,14 @@ std::string compressed_as_given_warning(const std::string& name, InputFormat use
   const char* as = used == InputFormat::Serial    ? "a serial recording"
                    : used == InputFormat::Network ? "a network recording"
                                                   : "a DLT file";
-  return name + ": " + describe(content) + " read as " + as + ", as --format says (its lines are likely noise); " +
+  // An archive's members are stored as they are (a tar's always, a zip's unless deflated):
+  // DLT members decode between skipped headers (a new user's finding: "noise" said of a
+  // tar's true lines).
+  const char* lines = content == Content::Tar   ? "its headers and padding skipped, its members' bytes read as stored"
+                      : content == Content::Zip ? "its headers skipped, its members' bytes read as stored (noise if "
+                                                  "compressed)"
+                                                : "its lines are likely noise";
+  return name + ": " + describe(content) + " read as " + as + ", as --format says (" + lines + "); " +
          read_by_default(content);
 }
 
