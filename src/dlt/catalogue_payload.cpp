@@ -269,6 +269,7 @@ bool write_plan(const CatalogueFrame& f, const std::uint8_t* p, const std::uint8
 struct FrameJson {
   util::TextBuffer& out;
   const CatalogueArg* arg = nullptr;  // the argument being written
+  bool flagged = false;               // its object has its `"replaced":true` (its name's or unit's)
   static constexpr bool kFormats = true;
   static constexpr bool kLists = false;
   void separator() { out.put(','); }
@@ -279,15 +280,20 @@ struct FrameJson {
     out.append("{\"type\":\"");
     out.append(type);
     out.put('"');
-    if (const std::string_view name = arg->name(); !name.empty()) put_name("name", name);
-    if (const std::string_view unit = arg->unit(); !unit.empty()) put_name("unit", unit);
+    bool replaced = false;
+    if (const std::string_view name = arg->name(); !name.empty()) replaced |= put_name("name", name);
+    if (const std::string_view unit = arg->unit(); !unit.empty()) replaced |= put_name("unit", unit);
+    if (replaced) out.append(",\"replaced\":true");  // a catalogue's bytes that are not UTF-8
+    flagged = replaced;
   }
-  void put_name(std::string_view key, std::string_view text) {
+  // Returns whether bytes were replaced (not UTF-8).
+  bool put_name(std::string_view key, std::string_view text) {
     out.append(",\"");
     out.append(key);
     out.append("\":\"");
-    append_json_utf8(out, text);
+    const bool replaced = append_json_utf8(out, text);
     out.put('"');
+    return replaced;
   }
   void open(std::string_view type) {
     open_type(type);
@@ -357,7 +363,7 @@ struct FrameJson {
     open_type("string");
     out.append(utf8 ? std::string_view(",\"coding\":\"utf8\",\"value\":")
                     : std::string_view(",\"coding\":\"ascii\",\"value\":"));
-    append_json_string_value(out, d, n, utf8);
+    append_json_string_value(out, d, n, utf8, flagged);
     out.put('}');
   }
 };

@@ -250,13 +250,13 @@ bool append_text_and_json(util::TextBuffer& text, util::TextBuffer& json, const 
   return replaced;
 }
 
-void append_json_string_value(util::TextBuffer& out, const std::uint8_t* p, std::size_t n, bool utf8) {
+void append_json_string_value(util::TextBuffer& out, const std::uint8_t* p, std::size_t n, bool utf8, bool flagged) {
   out.put('"');
   bool replaced = false;
   if (utf8) replaced = append_json_utf8(out, p, n);
   else append_json_iso8859_15(out, p, n);
   out.put('"');
-  if (replaced) out.append(",\"replaced\":true");
+  if (replaced && !flagged) out.append(",\"replaced\":true");
 }
 
 void append_json_printable(util::TextBuffer& out, std::string_view s) {

@@ -40,8 +40,10 @@ inline bool append_json_utf8(util::TextBuffer& out, std::string_view s) {
 
 // `"<contents>"` of a string argument's bytes (UTF-8 or ISO-8859-15) as above, then
 // `,"replaced":true` if bytes that were not UTF-8 were replaced: a JSON value and the flag
-// that goes with it (docs/json-records.md).
-void append_json_string_value(util::TextBuffer& out, const std::uint8_t* p, std::size_t n, bool utf8);
+// that goes with it (docs/json-records.md) — unless `flagged`: the object has that key
+// already (its name's or unit's), which a JSON object holds once.
+void append_json_string_value(util::TextBuffer& out, const std::uint8_t* p, std::size_t n, bool utf8,
+                              bool flagged = false);
 
 // Both of a string argument's texts at once (UTF-8 if `utf8`, else ISO-8859-15): the line's
 // (append_utf8, append_iso8859_15) appended to `text` and the JSON string's contents

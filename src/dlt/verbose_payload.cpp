@@ -370,33 +370,40 @@ constexpr Piece kStructHead = piece("{\"type\":\"struct\""), kStructTail = piece
 struct JsonArgs {
   util::TextBuffer& out;
   VariableInfo pending;  // the name and unit of the argument whose value comes next
+  bool flagged = false;  // the object being written has its `"replaced":true` (its name's or unit's)
 
   // Type head, tail (48 each with their fixed copies' overhang), a value of 27, `}`.
   static constexpr std::size_t kNumberBound = 3 * kPieceBytes + 32;
 
   void separator() { out.put(','); }
   void variable(const VariableInfo& v) { pending = v; }
-  // The pending name and unit, if any (`,"name":"…","unit":"…"`), after the type head.
+  // The pending name and unit, if any (`,"name":"…","unit":"…"`), after the type head, and
+  // `,"replaced":true` when either had bytes that are not UTF-8 (the object's one flag).
   void put_pending() {
-    put_name("name", pending.name);
-    if (!pending.unit.empty()) put_name("unit", pending.unit);
+    bool replaced = put_name("name", pending.name);
+    if (!pending.unit.empty()) replaced |= put_name("unit", pending.unit);
     pending = {};
+    if (replaced) out.append(",\"replaced\":true");
+    flagged = replaced;
   }
   // `,"<key>":"<text>"`: a VARI name or unit, its terminating NUL dropped as a string's.
-  void put_name(std::string_view key, std::span<const std::uint8_t> text) {
+  // Returns whether bytes were replaced (not UTF-8).
+  bool put_name(std::string_view key, std::span<const std::uint8_t> text) {
     std::size_t n = text.size();
     if (n > 0 && text[n - 1] == 0) --n;
     out.append(",\"");
     out.append(key);
     out.append("\":\"");
-    append_json_utf8(out, text.data(), n);
+    const bool replaced = append_json_utf8(out, text.data(), n);
     out.put('"');
+    return replaced;
   }
   // `{"type":"<type>"[,"name"…][,"of":…],"bits":…[,"coding":…],"value":`, unchecked at
   // the returned pointer (kNumberBound reserved after it is what remains free).
   char* head(std::size_t type, const Piece* of, std::uint32_t ti, std::uint32_t base, unsigned w) {
     char* p = out.reserve(kNumberBound);
     p = put_piece(p, kTypeHeads[type]);
+    flagged = false;
     if (pending.present) [[unlikely]] {
       out.advance(static_cast<std::size_t>(p - out.reserve(0)));
       put_pending();
@@ -487,6 +494,7 @@ struct JsonArgs {
   void open(const Piece& type, const Piece& tail) {
     char* p = out.reserve(2 * kPieceBytes);
     p = put_piece(p, type);
+    flagged = false;
     if (pending.present) [[unlikely]] {
       out.advance(static_cast<std::size_t>(p - out.reserve(0)));
       put_pending();
@@ -517,9 +525,10 @@ struct JsonArgs {
     else open(kStringHead, utf8 ? kUtf8Tail : kAsciiTail);
     return utf8;
   }
-  // The rest of that object after the contents (`replaced`: some bytes were not UTF-8).
+  // The rest of that object after the contents (`replaced`: some bytes were not UTF-8; the
+  // flag is written once, maybe already for the name).
   void close_string(bool replaced) {
-    if (replaced) out.append("\",\"replaced\":true}");
+    if (replaced && !flagged) out.append("\",\"replaced\":true}");
     else out.append("\"}");
   }
   void struct_begin() { open(kStructHead, kStructTail); }

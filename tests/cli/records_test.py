@@ -153,6 +153,15 @@ def csv_value(v):
     return str(v)
 
 
+def unique_keys(pairs):
+    """A JSON object's pairs as a dict, refusing a key given twice (json.loads keeps the
+    last one silently: a second "replaced" would pass unseen)."""
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise ValueError("a key given twice in an object: %r" % keys)
+    return dict(pairs)
+
+
 def check_corpus(name, args, parallel=False):
     rc, text, err = run(*args)
     check(rc == 0, "%s: text exit 0 (%s)" % (name, err[:200]))
@@ -164,7 +173,7 @@ def check_corpus(name, args, parallel=False):
     records = []
     for k, raw in enumerate(raw_lines):
         try:
-            records.append(json.loads(raw.decode("utf-8")))
+            records.append(json.loads(raw.decode("utf-8"), object_pairs_hook=unique_keys))
         except (ValueError, UnicodeDecodeError) as e:
             check(False, "%s: record %d parses: %s" % (name, k, e))
             return
@@ -241,14 +250,15 @@ def hostile_file():
             msgs.append((payload, be, expect))
 
         every = bytes(range(256))
-        # strings: every byte value, ASCII (ISO-8859-15) and UTF-8 codings, with VARI name
+        # strings: every byte value, ASCII (ISO-8859-15) and UTF-8 codings, with a VARI name
+        # that is UTF-8 or not: the argument is flagged once if its name or value is not
         for coding, scod, decode in (("ascii", 0, lambda b: b.decode("iso8859_15")),
                                      ("utf8", 1, lambda b: b.decode("utf-8", "replace"))):
             data = every + b"\x00"
-            name = b"n\x01\"\\\xff\xe2\x80\xa8\x00"
-            add(ti(0x200 | 0x800 | (scod << 15)) + struct.pack(e + "HH", len(data), len(name)) + name + data,
-                {"type": "string", "coding": coding, "value": decode(every), "name": decode_name(name),
-                 "replaced": coding == "utf8"})
+            for name in (b"n\x01\"\\\xff\xe2\x80\xa8\x00", b"n\x01\"\\\xe2\x80\xa8\x00"):
+                add(ti(0x200 | 0x800 | (scod << 15)) + struct.pack(e + "HH", len(data), len(name)) + name + data,
+                    {"type": "string", "coding": coding, "value": decode(every), "name": decode_name(name),
+                     "replaced": coding == "utf8" or b"\xff" in name})
         valid = "é€😀 \t\n\"\\\u2028\u2029".encode("utf-8")
         add(ti(0x200 | (1 << 15)) + struct.pack(e + "H", len(valid)) + valid,
             {"type": "string", "coding": "utf8", "value": valid.decode("utf-8")})
@@ -268,6 +278,13 @@ def hostile_file():
                     add(ti(base | tyle | 0x800) + struct.pack(e + "HH", len(name), len(unit)) + name + unit + raw,
                         {"type": "sint" if signed else "uint", "bits": bits,
                          "value": str(v) if abs(v) > 2 ** 53 else v, "name": "speed", "unit": "km/h"})
+        # a name or a unit that is not UTF-8 flags the argument too (a number: no value text)
+        for name, unit in ((b"sp\xffed\x00", b"km/h\x00"), (b"speed\x00", b"\xc3km\x00"),
+                           (b"\xff\x00", b"\xfe\x00")):
+            add(ti(0x40 | 3 | 0x800) + struct.pack(e + "HH", len(name), len(unit)) + name + unit +
+                struct.pack(e + "I", 7),
+                {"type": "uint", "bits": 32, "value": 7, "name": decode_name(name), "unit": decode_name(unit),
+                 "replaced": True})
         # floats: 16, 32 and 64 bits, bit-exact (NaN and infinities as strings)
         for bits, fmt in ((16, "e"), (32, "f"), (64, "d")):
             tyle = {16: 2, 32: 3, 64: 4}[bits]
