@@ -385,7 +385,17 @@ void Reader::Impl::step_stream() {
       if (batch.size() > 0) break;
       if (file) {
         if (!window.empty()) file->check_not_shrunk();
-        window = file->next_window();
+        try {
+          window = file->next_window();
+        } catch (const util::Error& e) {
+          // A fault of the stream (a corrupt compressed input) ends it as the command line
+          // does (app/dump_app.cpp, decode_stream): the skip open there and the packet it
+          // cut are skipped bytes, as at an input's end — not for a stream that ends early
+          // (util::Error::cut), whose partial packet is dropped —; the error comes next.
+          if (!e.cut()) framer->finish(*head);
+          deferred = e;
+          return;
+        }
       } else {
         window = memory_fed ? std::span<const std::uint8_t>{} : memory;
         memory_fed = true;

@@ -192,6 +192,37 @@ TEST(ApiReader, ReadsACompressedPathDecompressed) {
   std::remove(gz.c_str());
 }
 
+// A corrupt compressed input ends as on the command line: its messages, the packet the
+// fault cut counted as skipped bytes (a SKIP line there), then the error; a compressed
+// input cut short drops its partial packet (no SKIP line there either).
+TEST(ApiReader, ACorruptOrCutCompressedInputEndsAsTheCommandLines) {
+  Bytes file = sample_file();
+  const Bytes more = log_message("NAV", "MAIN", 0x31, "cut by the fault", 500);
+  file.insert(file.end(), more.begin(), more.begin() + 10);  // a packet the stream's end cuts
+  dltdump::testing::TempFile temp(file);
+  const std::string gz = temp.path + ".gz", cut = temp.path + ".cut.gz";
+  ASSERT_EQ(std::system(("gzip -c '" + temp.path + "' > '" + gz + "'").c_str()), 0);
+  ASSERT_EQ(std::system(("head -c $(($(stat -c %s '" + gz + "') - 4)) '" + gz + "' > '" + cut + "'").c_str()), 0);
+  // The CRC (the trailer's first 4 bytes) made wrong: corrupt once all bytes are out.
+  ASSERT_EQ(std::system(("printf '\\377\\377' | dd of='" + gz + "' bs=1 seek=$(($(stat -c %s '" + gz +
+                         "') - 8)) conv=notrunc 2> /dev/null")
+                            .c_str()),
+            0);
+  for (const std::string& path : {gz, cut}) {
+    dltdump::Reader reader(path);
+    std::size_t messages = 0;
+    const auto e = error_of([&] {
+      for ([[maybe_unused]] const dltdump::Message& m : reader) ++messages;
+    });
+    EXPECT_EQ(messages, 4u) << path;
+    ASSERT_TRUE(e.has_value());
+    EXPECT_EQ(e->kind(), dltdump::Error::Kind::input) << e->what();
+    EXPECT_EQ(reader.skipped_bytes(), path == gz ? 10u : 0u) << e->what();
+  }
+  std::remove(gz.c_str());
+  std::remove(cut.c_str());
+}
+
 // A Reader reads one stream: an archive (whose members the command line reads one after
 // another) is an input error naming it.
 TEST(ApiReader, RefusesAnArchive) {
