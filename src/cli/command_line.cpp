@@ -37,7 +37,7 @@ void add_value(ParsedCommandLine& out, const OptionEntry& entry, const std::stri
   if (entry.arity == Arity::List) {
     std::vector<std::string> items;
     try {
-      items = split_list(*value);
+      items = split_list(*value, entry.list_keeps_groups);
     } catch (const util::Error& e) {
       throw util::option_error(std::string(entry.long_name), "Option '" + std::string(entry.long_name) + "' value " +
                                                                  util::quoted(*value) + ": " + e.what());
@@ -52,7 +52,7 @@ bool can_be_value(const std::string& arg) { return arg == "-" || arg.empty() || 
 
 }  // namespace
 
-std::vector<std::string> split_list(const std::string& value) {
+std::vector<std::string> split_list(const std::string& value, bool keep_groups) {
   std::vector<std::string> out;
   std::string cur;
   std::size_t i = 0;
@@ -77,7 +77,11 @@ std::vector<std::string> split_list(const std::string& value) {
       if (!closed) throw util::option_error("", "Missing quote in list");
       if (i < n && value[i] != ',') throw util::option_error("", "Invalid data after quoted list, expect ',' only");
     } else {
-      while (i < n && value[i] != ',') {
+      // With keep_groups: how deep inside (…) and {…}, and whether inside a class […] (where
+      // `[:alpha:]` is one item), as a regular expression nests them.
+      int depth = 0;
+      bool in_class = false;
+      while (i < n && (value[i] != ',' || depth > 0 || in_class)) {
         if (value[i] == '\\' && i + 1 < n) {
           if (value[i + 1] == '\'' || value[i + 1] == '"') cur += value[i + 1];
           else {
@@ -85,9 +89,34 @@ std::vector<std::string> split_list(const std::string& value) {
             cur += value[i + 1];
           }
           i += 2;
-        } else {
-          cur += value[i++];
+          continue;
         }
+        if (keep_groups) {
+          const char c = value[i];
+          if (in_class) {
+            if (c == '[' && i + 1 < n && value[i + 1] == ':') {
+              const std::size_t end = value.find(":]", i + 2);
+              if (end != std::string::npos) {
+                cur.append(value, i, end + 2 - i);
+                i = end + 2;
+                continue;
+              }
+            }
+            in_class = c != ']';
+          } else if (c == '[') {
+            in_class = true;
+            cur += value[i++];
+            // `[]…]` and `[^]…]`: a `]` first is a member, not the end.
+            if (i < n && value[i] == '^') cur += value[i++];
+            if (i < n && value[i] == ']') cur += value[i++];
+            continue;
+          } else if (c == '(' || c == '{') {
+            ++depth;
+          } else if ((c == ')' || c == '}') && depth > 0) {
+            --depth;
+          }
+        }
+        cur += value[i++];
       }
     }
     out.push_back(cur);

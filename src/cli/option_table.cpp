@@ -369,8 +369,9 @@ constexpr OptionEntry kTable[] = {
      .value_name = "re",
      .section = Filters,
      .help = "Lines whose text matches this regular expression (PCRE2 syntax; strings and expressions form one "
-             "group: any may match).",
-     .example = "\\d+ bytes"},
+             "group: any may match). A comma separates expressions, except inside (), [] or {}.",
+     .example = "\\d+ bytes",
+     .list_keeps_groups = true},
     {.id = IgnoreCase,
      .long_name = "ignorecase",
      .short_names = "i",

@@ -112,6 +112,9 @@ struct OptionEntry {
   // free values.
   std::span<const std::string_view> choices = {};
   bool takes_path = false;  // its value names files or directories (completions offer paths)
+  // A List of regular expressions: a comma inside (…), {…} or […] does not separate values
+  // (command_line's split_list), so that `-r 'x{2,}'` is one pattern.
+  bool list_keeps_groups = false;
 };
 
 // Every option, in OptionId order (option_table()[i].id == OptionId(i)). Static storage;

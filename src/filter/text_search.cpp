@@ -60,10 +60,60 @@ std::string raw_key(const std::string& needle) {
   return best;
 }
 
+// Where the construct that begins at re[i] ends (the index of its last character), for
+// the constructs that required_literals passes over whole.
+std::size_t closing(std::string_view re, std::size_t from, char close) {
+  const std::size_t at = re.find(close, from);
+  return at == std::string_view::npos ? re.size() - 1 : at;
+}
+// An escape (re[i] == '\\'): `\x{…}` or `\xHH`, `\o{…}`, `\p{…}` or `\pL`, `\N{…}`,
+// `\g{…}` `\g<…>` `\g'…'` `\g-1`, `\k{…}` `\k<…>` `\k'…'`, `\cX`, octal digits or a back
+// reference, or one escaped character (PCRE2's syntax): none of it is a literal of the
+// pattern's own text.
+std::size_t escape_end(std::string_view re, std::size_t i) {
+  const std::size_t n = re.size();
+  std::size_t j = i + 1;
+  if (j >= n) return i;
+  const auto is = [&](std::size_t k, std::string_view set) {
+    return k < n && set.find(re[k]) != std::string_view::npos;
+  };
+  switch (re[j]) {
+    case 'x':
+      if (is(j + 1, "{")) return closing(re, j + 2, '}');
+      for (int d = 0; d < 2 && is(j + 1, "0123456789abcdefABCDEF"); ++d) ++j;
+      return j;
+    case 'o':
+    case 'N': return is(j + 1, "{") ? closing(re, j + 2, '}') : j;
+    case 'p':
+    case 'P':
+      if (is(j + 1, "{")) return closing(re, j + 2, '}');
+      return j + 1 < n ? j + 1 : j;
+    case 'g':
+    case 'k':
+      if (is(j + 1, "{")) return closing(re, j + 2, '}');
+      if (is(j + 1, "<")) return closing(re, j + 2, '>');
+      if (is(j + 1, "'")) return closing(re, j + 2, '\'');
+      if (is(j + 1, "+-")) ++j;
+      while (is(j + 1, "0123456789")) ++j;
+      return j;
+    case 'c': return j + 1 < n ? j + 1 : j;
+    default:
+      while (re[j] >= '0' && re[j] <= '9' && is(j + 1, "0123456789")) ++j;
+      return j;
+  }
+}
+// Drops the last character of `run` (UTF-8: its lead byte and continuation bytes).
+void pop_character(std::string& run) {
+  while (!run.empty() && (static_cast<unsigned char>(run.back()) & 0xC0) == 0x80) run.pop_back();
+  if (!run.empty()) run.pop_back();
+}
+
 // The literal runs that every match of `re` contains, found conservatively at the top level
 // of patterns without alternation or inline options (nothing for those): a literal run
 // ends at any metacharacter, escape, class or group, and loses its last character to a
-// quantifier that may repeat it zero times.
+// quantifier that may repeat it zero times (`?`, `*`, `{…}`, whose digits are no literal).
+// Escapes are passed over whole (`\x69` is no run `69`: a new user's `-r 't\x69meout'`
+// matched nothing), and so are a class's POSIX names (`[[:alpha:]]`).
 std::vector<std::string> required_literals(std::string_view re) {
   if (re.find('|') != std::string_view::npos || re.find("(?") != std::string_view::npos ||
       re.find("\\Q") != std::string_view::npos)
@@ -79,14 +129,16 @@ std::vector<std::string> required_literals(std::string_view re) {
     const char c = re[i];
     if (c == '\\') {  // an escape: not collected
       end_run();
-      ++i;
+      i = escape_end(re, i);
     } else if (c == '[') {  // a class: skip to its end
       end_run();
       std::size_t j = i + 1;
       if (j < re.size() && re[j] == '^') ++j;
       if (j < re.size() && re[j] == ']') ++j;
-      for (; j < re.size() && re[j] != ']'; ++j)
-        if (re[j] == '\\') ++j;
+      for (; j < re.size() && re[j] != ']'; ++j) {
+        if (re[j] == '\\') j = escape_end(re, j);
+        else if (re[j] == '[' && j + 1 < re.size() && re[j + 1] == ':') j = closing(re, j + 2, ']');
+      }
       i = j;
     } else if (c == '(') {
       end_run();
@@ -94,9 +146,13 @@ std::vector<std::string> required_literals(std::string_view re) {
     } else if (c == ')') {
       end_run();
       --depth;
-    } else if (c == '*' || c == '?' || c == '{') {
-      if (!run.empty()) run.pop_back();  // the character before may be absent
+    } else if (c == '*' || c == '?') {
+      pop_character(run);  // the character before may be absent
       end_run();
+    } else if (c == '{') {  // a quantifier (or a literal brace: passed over all the same)
+      pop_character(run);
+      end_run();
+      i = closing(re, i + 1, '}');
     } else if (c == '+' || c == '.' || c == '^' || c == '$') {
       end_run();
     } else if (depth == 0) {

@@ -90,7 +90,9 @@ def selects(r, f):
     if "level" in f:
         worst = LEVELS.index(f["level"]) + 1
         ok = ok and typ is not None and typ in [level << 4 for level in range(1, worst + 1)]
-    if "string" in f: ok = ok and any(s in text for s in f["string"])
+    if "string" in f or "regex" in f:  # -s and -r: one group
+        ok = ok and (any(s in text for s in f.get("string", [])) or
+                     any(re.search(python, text) for _, python in f.get("regex", [])))
     return ok != bool(f.get("invert"))
 
 
@@ -136,6 +138,7 @@ def args_of(f, m=None, before=0, after=0):
             a.append("--%s=%s" % (key, ",".join(f[key])))
     if "level" in f: a.append("--level=" + f["level"])
     for s in f.get("string", []): a += ["-s", s]
+    for pcre, _ in f.get("regex", []): a += ["-r", pcre]
     if f.get("invert"): a.append("-v")
     if m is not None: a += ["-m", str(m)]
     if before: a += ["-B", str(before)]
@@ -374,6 +377,15 @@ def main():
     check_case("two inputs", [small, second], {"level": "warn"}, m=5)
     check_case("two inputs", [small, second], {"not-appid": ["NAV"]}, m=3, after=2)
     check_case("two inputs", [second, small], {"appid": ["SYS"], "invert": True}, before=2, after=1)
+    # -r with escapes, classes and counted quantifiers (a new user's findings: the payload
+    # prefilter read `\x69` as the literal `69` and the digits of `{2,}` as text, and lost
+    # every verbose message that matched; `{3,}` split the pattern at its comma). Each
+    # pattern with the Python `re` spelling the model searches with.
+    for regexes in ([("t\\x69meout", "t\\x69meout")], [("sp\\145ed=[0-9]{3,}", "sp\\145ed=[0-9]{3,}")],
+                    [("o{1,}r", "o{1,}r"), ("\\x3D", "\\x3D")], [("[[:digit:]]{5,}", "[0-9]{5,}")],
+                    [("\\p{Lu}\\x{61}v", "[A-Z]av")]):
+        check_case("regex", [small], {"regex": regexes}, kinds=("json", "count"))
+        check_case("regex big", [big], {"regex": regexes}, kinds=("count",))
     # -m alone: the first n messages (skip lines among them shown); -m 0: nothing.
     check_case("-m alone", [small], {}, m=25, kinds=("json", "text", "count", "dlt"))
     check_case("-m alone", [big], {}, m=0, kinds=("json", "text", "count"))

@@ -142,6 +142,22 @@ TEST(TextSearch, PrefilterLooksForTheVerbatimRunInThePayload) {
   EXPECT_FALSE(s.may_match_verbose_payload(bytes("window")));
 }
 
+// Escapes, classes and counted quantifiers are no literals of the text (a new user's
+// findings: `t\x69meout`, `\p{L}`, `[0-9]{2,}` and `ro{1,}ute` ruled out every verbose
+// message that matched).
+TEST(TextSearch, PrefilterPassesOverEscapesClassesAndQuantifiers) {
+  using dltdump::test::arg_string;
+  const Bytes payload = arg_string("route timeout 12 é+", false, true);
+  for (const char* re : {"t\\x69meout", "t\\151meout", "\\x{74}imeout", "\\x2B", "\\p{L}", "\\pLoute", "[0-9]{2,}",
+                         "ro{1,}ute", "rout{1,2}e", "[[:alpha:]]oute", "[\\]x]?timeout", "é*timeout",
+                         "\\N{U+0074}imeout", "(r)\\g{1}?oute", "\\cJ?route", "q{0}route"}) {
+    TextSearch s({}, {re}, false);
+    auto scratch = s.scratch();
+    EXPECT_TRUE(s.matches("route timeout 12 é+", *scratch)) << re;
+    EXPECT_TRUE(s.may_match_verbose_payload(payload)) << re;
+  }
+}
+
 TEST(TextSearch, SkipLinesAreRuledOutOnlyWhenTheirCharactersCannotMatch) {
   EXPECT_FALSE(TextSearch({"door="}, {}, false).may_match_skip_text());
   EXPECT_TRUE(TextSearch({"bytes"}, {}, false).may_match_skip_text());
@@ -153,7 +169,7 @@ TEST(TextSearch, SkipLinesAreRuledOutOnlyWhenTheirCharactersCannotMatch) {
 // the payload bytes say it may.
 TEST(TextSearch, PrefilterNeverRulesOutAMatch) {
   std::mt19937 rng(11);
-  int checked = 0, ruled_out = 0;
+  int checked = 0, ruled_out = 0, prefiltered = 0;
   for (int round = 0; round < 20000; ++round) {
     unsigned noar = 0;
     const Bytes payload = random_payload(rng, noar);
@@ -163,14 +179,33 @@ TEST(TextSearch, PrefilterNeverRulesOutAMatch) {
     if (t.empty()) continue;
     const std::size_t at = rng() % t.size();
     const std::string needle = t.substr(at, 1 + rng() % 10);
-    std::string pattern;  // the needle as a pattern, escaped, one character maybe made a `.`
+    // The needle as a pattern: each character as itself (escaped where it is special), `.`,
+    // a hex, braced hex or octal escape, a class, a group or under a quantifier that keeps
+    // it; and now and then a character that may be absent (`Z?`, `é*`, `q{0}`).
+    std::string pattern;
     for (char c : needle) {
-      if (rng() % 8 == 0) pattern += '.';
-      else if (std::isalnum(static_cast<unsigned char>(c)) || c == '=' || c == '_' || c == ' ') pattern += c;
-      else pattern += std::string("\\") + c;
+      const auto u = static_cast<unsigned char>(c);
+      char hex[16];
+      switch (rng() % 16) {
+        case 0: pattern += '.'; break;
+        case 1: std::snprintf(hex, sizeof hex, "\\x%02x", u), pattern += hex; break;
+        case 2: std::snprintf(hex, sizeof hex, "\\x{%x}", u), pattern += hex; break;
+        case 3: std::snprintf(hex, sizeof hex, "\\%03o", u), pattern += hex; break;
+        case 4: std::snprintf(hex, sizeof hex, "[\\x%02x]", u), pattern += hex; break;
+        case 5: std::snprintf(hex, sizeof hex, "(\\x%02x)", u), pattern += hex; break;
+        case 6: std::snprintf(hex, sizeof hex, "\\x%02x{1,}", u), pattern += hex; break;
+        case 7: pattern += std::isprint(u) ? "[[:print:]]" : "\\C"; break;
+        case 8: pattern += "(?:Z)?"; [[fallthrough]];  // alternation-free, but `(?`: no prefilter
+        default:
+          if (std::isalnum(u) || c == '=' || c == '_' || c == ' ') pattern += c;
+          else pattern += std::string("\\") + c;
+          if (std::isalnum(u) && rng() % 6 == 0) pattern += "{1,3}";
+      }
+      if (rng() % 12 == 0) pattern += rng() % 2 ? "Z?" : rng() % 2 ? "é*" : "q{0}";
     }
     for (const TextSearch* s : {new TextSearch({needle}, {}, false), new TextSearch({}, {pattern}, false)}) {
       auto scratch = s->scratch();
+      prefiltered += s->has_prefilter();
       if (s->matches(t, *scratch)) {
         ++checked;
         ASSERT_TRUE(s->may_match_verbose_payload(payload))
@@ -185,4 +220,5 @@ TEST(TextSearch, PrefilterNeverRulesOutAMatch) {
   }
   EXPECT_GT(checked, 10000);
   EXPECT_GT(ruled_out, 1000);
+  EXPECT_GT(prefiltered, 3000);  // patterns whose literals make a prefilter, checked above
 }
