@@ -98,23 +98,31 @@ inline bool any_control(const Id& a, const Id& b, const Id& c) {
 // Tells whether ids equal one given id, from their bytes as they came (no end search): the
 // given id's characters and, if it is shorter than four, the zero byte after them must
 // match; what follows does not count.
+//
+// Ids compare as shown (Id::shown: a control byte shows as `.`), on both sides: `E.1` (or
+// `E\n1`) matches the ids `E\n1`, `E\x7f1` and `E.1`, which every output shows alike (a
+// new user's finding: only the raw bytes matched). A given id without a `.` can only equal
+// an id as shown where the bytes are equal, so only an id with one takes the slower look.
 class IdMatcher {
  public:
-  explicit IdMatcher(const Id& id) {
+  explicit IdMatcher(const Id& given) {
+    const Id id = given.shown();
     const std::size_t n = id.size();
     char mask[4] = {};
     for (std::size_t k = 0; k < 4 && k <= n; ++k) mask[k] = static_cast<char>(0xFF);
     std::memcpy(&mask_, mask, 4);
     value_ = id.word();
+    dots_ = std::memchr(id.chars, '.', n) != nullptr;
   }
   bool matches(const Id& id) const {
     std::uint32_t w;
-    std::memcpy(&w, id.chars, 4);
+    std::memcpy(&w, (dots_ ? id.shown() : id).chars, 4);
     return (w & mask_) == value_;
   }
 
  private:
   std::uint32_t mask_ = 0, value_ = 0;
+  bool dots_ = false;  // the given id holds a `.`: ids are compared as shown
 };
 
 // `a` if `pick`, else `b`, as a select of two words rather than a branch (for flags that

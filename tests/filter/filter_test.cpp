@@ -62,6 +62,35 @@ TEST(Filter, IdsMatchExactlyWithinOneGroupAnyValue) {
   EXPECT_FALSE(f.header_match(Msg(no_ext, {0, 0, 0, 0}).m));  // no extended header: no APP
 }
 
+// Ids compare as every output shows them, a control byte as `.` (a new user's finding: the
+// id `--stats` and the lines show, `E.1`, selected only the message whose bytes were `E.1`).
+TEST(Filter, IdsCompareAsShownWithControlBytesAsDots) {
+  for (const char* given : {"E.1", "E\n1",
+                            "E\x7f"
+                            "1"}) {
+    FilterSpec spec;
+    spec.ecu_ids = {given};
+    spec.app_ids = {"A.P"};
+    spec.not_ctx_ids = {"C\x01"};
+    Filter f(spec);
+    for (const char* ecu : {"E.1", "E\n1",
+                            "E\x7f"
+                            "1",
+                            "E\x1f"
+                            "1"}) {
+      EXPECT_TRUE(f.header_match(Msg(with(ecu, "A\tP", "CTX"), {}).m)) << given << " " << ecu;
+      EXPECT_FALSE(f.header_match(Msg(with(ecu, "A\tP", "C\x02"), {}).m)) << given << " " << ecu;  // shown C.
+      EXPECT_TRUE(f.rejects_packet(packet(with(ecu, "A\tP", "C."), {})));
+      EXPECT_FALSE(f.rejects_packet(packet(with(ecu, "A\x7fP", "CX"), {})));
+    }
+    EXPECT_FALSE(f.header_match(Msg(with("EX1", "A.P", "CTX"), {}).m));  // a dot stands for a control only
+    EXPECT_FALSE(f.header_match(Msg(with("E.12", "A.P", "CTX"), {}).m));
+  }
+  FilterSpec plain;  // no dot given: the bytes must be equal
+  plain.ecu_ids = {"ECU1"};
+  EXPECT_FALSE(Filter(plain).header_match(Msg(with("EC\n1", "A", "C"), {}).m));
+}
+
 TEST(Filter, ValuesLongerThanAnIdMatchNothingButStillRestrict) {
   FilterSpec spec;
   spec.ctx_ids = {"TOOLONG"};
