@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <limits>
 
 #include "cli/option_table.hpp"
@@ -133,6 +134,14 @@ std::optional<std::int32_t> parse_session_id(std::string_view text) {
   // The unsigned form dlt-viewer shows: the same 32 bits.
   const std::string_view digits = trim(text);
   if (digits.empty() || digits.front() == '-' || digits.front() == '+') return std::nullopt;
+  // Hexadecimal as the manual writes it (`0xDEADBEEF`; a new user's finding: refused).
+  if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+    std::uint32_t h = 0;
+    const std::string_view hex = digits.substr(2);
+    const auto [end, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), h, 16);
+    if (ec != std::errc() || end != hex.data() + hex.size()) return std::nullopt;
+    return static_cast<std::int32_t>(h);
+  }
   const auto u = parse_message_id(digits);
   if (!u) return std::nullopt;
   return static_cast<std::int32_t>(*u);
@@ -207,7 +216,7 @@ void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config,
     const auto n = parse_session_id(v);
     if (!n)
       fail("Option " + option_quoted(OptionId::SessionId) +
-           " must be a whole number from -2147483648 to 4294967295, not " + util::quoted(v));
+           " must be a whole number from -2147483648 to 4294967295 (or 0x0 to 0xFFFFFFFF), not " + util::quoted(v));
     f.session_ids.push_back(*n);
   }
   for (const OptionId id : {OptionId::Type, OptionId::NotType})

@@ -243,7 +243,7 @@ if [ "$rc" -eq 1 ] && [ -z "$out" ] && [[ "$err" == *"Usage: dltdump"* ]] &&
    [ "$(tail -1 "$work/stderr")" = "dltdump: no input given" ]; then ok; else fail "no input: usage and 'no input given' on stderr, exit 1" "$err"; fi
 diag "--threads out of range" 1 "Option 'threads' must be a whole number from 1 to 64, not '0'" --threads=0 a.dlt
 diag "--messageid out of range" 1 "Invalid message identifier '4294967296' for option 'messageid', must be an integer from 0 to 4294967295" --messageid=4294967296 a.dlt
-diag "--sessionid out of range" 1 "Option 'sessionid' must be a whole number from -2147483648 to 4294967295, not '4294967296'" --sessionid=4294967296 a.dlt
+diag "--sessionid out of range" 1 "Option 'sessionid' must be a whole number from -2147483648 to 4294967295 (or 0x0 to 0xFFFFFFFF), not '4294967296'" --sessionid=4294967296 a.dlt
 diag "-B out of range" 1 "Option 'before-context' must be a whole number from 0 to 100000, not '100001'" -s x -B 100001 a.dlt
 diag "--retries out of range" 1 "Option 'retries' must be a whole number from -2147483648 to 2147483647, not '3000000000'" --retries=3000000000 a.dlt
 diag "--split out of range" 1 "Option 'split' value '2147483648M' out of range" --split=2147483648M a.dlt

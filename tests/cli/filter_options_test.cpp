@@ -78,10 +78,12 @@ TEST(FilterOptions, ValidationMessages) {
             "Invalid message identifier 'x' for option 'messageid', must be an integer from 0 to 4294967295");
   EXPECT_EQ(error({"--messageid=4294967296"}),
             "Invalid message identifier '4294967296' for option 'messageid', must be an integer from 0 to 4294967295");
-  EXPECT_EQ(error({"--sessionid=abc"}),
-            "Option 'sessionid' must be a whole number from -2147483648 to 4294967295, not 'abc'");
+  EXPECT_EQ(
+      error({"--sessionid=abc"}),
+      "Option 'sessionid' must be a whole number from -2147483648 to 4294967295 (or 0x0 to 0xFFFFFFFF), not 'abc'");
   EXPECT_EQ(error({"--sessionid=4294967296"}),
-            "Option 'sessionid' must be a whole number from -2147483648 to 4294967295, not '4294967296'");
+            "Option 'sessionid' must be a whole number from -2147483648 to 4294967295 (or 0x0 to 0xFFFFFFFF), not "
+            "'4294967296'");
   EXPECT_EQ(error({"-B=-1"}), "Option 'before-context' must be a whole number from 0 to 100000, not '-1'");
   EXPECT_EQ(error({"-B=100001"}), "Option 'before-context' must be a whole number from 0 to 100000, not '100001'");
   EXPECT_EQ(error({"--after-context=x"}),
@@ -136,6 +138,14 @@ TEST(FilterOptions, SessionIdsInBothForms) {
   EXPECT_FALSE(parse_session_id("-4294967295"));
   EXPECT_FALSE(parse_session_id("+4294967295"));
   EXPECT_FALSE(parse_session_id("4294967296"));
+  // Hexadecimal, as the manual writes the example (a new user's finding: refused).
+  EXPECT_EQ(parse_session_id("0xDEADBEEF"), -559038737);
+  EXPECT_EQ(parse_session_id("0Xdeadbeef"), -559038737);
+  EXPECT_EQ(parse_session_id("0x0"), 0);
+  EXPECT_FALSE(parse_session_id("0x1FFFFFFFF"));
+  EXPECT_FALSE(parse_session_id("0x"));
+  EXPECT_FALSE(parse_session_id("0xG1"));
+  EXPECT_FALSE(parse_session_id("-0x1"));
 }
 
 TEST(FilterOptions, TextThatCanNeverMatchIsRefused) {
