@@ -112,8 +112,8 @@ constexpr OptionEntry kTable[] = {
              "none, skipped regions as SKIP messages), *.pcapng writes each message as a UDP datagram for "
              "Wireshark, *.jsonl or *.ndjson JSON Lines, *.csv CSV, any other name UTF-8 text (but a name "
              "promising a format that is not written, such as .pcap, .tgz or .json, is refused); a .zst, .gz or .xz "
-             "suffix after the extension compresses DLT, text, JSON Lines and CSV (x.dlt.zst). CON: or /dev/stdout is "
-             "the console. The name may hold:",
+             "suffix after the extension compresses DLT, text, JSON Lines and CSV (x.dlt.zst). -, CON: or /dev/stdout "
+             "is the console. The name may hold:",
      .details = kOutputDetails,
      .example = "%FILE%.txt",
      .takes_path = true},

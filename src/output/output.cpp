@@ -65,7 +65,8 @@ std::string_view uncompressed_name(std::string_view name) {
 
 // The kind of `name` (a fixed name), by the extension before any compression suffix.
 OutputKind kind_of_fixed(std::string_view name) {
-  if (name.empty() || iequals(name, "CON:") || iequals(name, "/dev/stdout")) return OutputKind::Console;
+  // `-`: standard output, as for most tools (a new user's finding: a file named `-`).
+  if (name.empty() || name == "-" || iequals(name, "CON:") || iequals(name, "/dev/stdout")) return OutputKind::Console;
   const std::string_view inner = uncompressed_name(name);
   if (ends_with_ignoring_case(inner, ".dlt")) return OutputKind::Dlt;
   if (ends_with_ignoring_case(inner, ".pcapng")) return OutputKind::Pcapng;

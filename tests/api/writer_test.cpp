@@ -317,7 +317,7 @@ TEST(Writer, NamesAndFormatsTheCommandLineRefuses) {
 // command line into the library).
 TEST(Writer, ConsoleNamesAreRefused) {
   // Also other names of the program's standard output or error (a new user's finding).
-  for (const char* name : {"CON:", "con:", "/dev/stdout", "/DEV/STDOUT", "/dev/fd/1", "/proc/self/fd/2"}) {
+  for (const char* name : {"CON:", "con:", "-", "/dev/stdout", "/DEV/STDOUT", "/dev/fd/1", "/proc/self/fd/2"}) {
     SCOPED_TRACE(name);
     try {
       dltdump::Writer w{name};

@@ -383,5 +383,13 @@ cp "$e/in.dlt" "$e/a.csv.dlt"
 (cd "$e" && "$DLTDUMP" -o '%FILE%' a.csv.dlt); rc=$?
 expect_eq "-o %FILE% of a.csv.dlt: text lines in a.csv" "0:$("$DLTDUMP" "$e/in.dlt")" "$rc:$(cat "$e/a.csv")"
 
+# `-o -` is the console, as for most tools (a new user's finding: it wrote a file named -);
+# `-o ./-` still names that file.
+(cd "$e" && "$DLTDUMP" -o - in.dlt > stdout.txt); rc=$?
+expect_eq "-o -: the console's lines, no file named -" "0:$("$DLTDUMP" "$e/in.dlt"):no file" \
+  "$rc:$(cat "$e/stdout.txt"):$([ -e "$e/-" ] && echo file || echo no file)"
+(cd "$e" && "$DLTDUMP" -o ./- in.dlt > /dev/null); rc=$?
+expect_eq "-o ./-: a file named -" "0:$("$DLTDUMP" "$e/in.dlt")" "$rc:$(cat "$e/-")"
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -93,6 +93,8 @@ TEST(OutputOptions, KindByName) {
   EXPECT_EQ(output::output_kind("CON:"), OutputKind::Console);
   EXPECT_EQ(output::output_kind("con:"), OutputKind::Console);
   EXPECT_EQ(output::output_kind("/DEV/STDOUT"), OutputKind::Console);
+  EXPECT_EQ(output::output_kind("-"), OutputKind::Console);  // as most tools read `-o -`
+  EXPECT_EQ(output::output_kind("./-"), OutputKind::Text);   // a file named `-`
   EXPECT_EQ(output::output_kind("trip.dlt"), OutputKind::Dlt);
   EXPECT_EQ(output::output_kind("TRIP.DLT"), OutputKind::Dlt);
   EXPECT_EQ(output::output_kind("part_%CTR%.dlt"), OutputKind::Dlt);
