@@ -99,7 +99,9 @@ std::uint32_t parse_context(const ParsedCommandLine& cl, OptionId id, std::uint3
 std::optional<std::int64_t> parse_date_option(const ParsedCommandLine& cl, OptionId id) {
   auto* v = cl.values(id);
   if (!v) return std::nullopt;
-  const auto ticks = util::parse_date_time(v->front());
+  // A lower bound finer than a tick rounds up, an upper one down (the line times are whole µs).
+  const auto ticks =
+      util::parse_date_time(v->front(), id == OptionId::NotBefore ? util::Rounding::Up : util::Rounding::Down);
   if (!ticks)
     fail("Can't interpret date " + util::quoted(v->front()) + " for option " + option_quoted(id) + ".");  // Q4
   return ticks;

@@ -76,7 +76,7 @@ bool parse_date(Cursor& c, int& y, int& m, int& d) {
 
 }  // namespace
 
-std::optional<std::int64_t> parse_date_time(std::string_view text) {
+std::optional<std::int64_t> parse_date_time(std::string_view text, Rounding rounding) {
   Cursor c{text};
   c.spaces();
   int y = 0, mo = 0, d = 0;
@@ -96,10 +96,14 @@ std::optional<std::int64_t> parse_date_time(std::string_view text) {
         if (!c.digits(2, 2, second)) return std::nullopt;
         if (c.take('.')) {
           int f = 0;
-          const int n = c.digits(1, 7, f);
+          const int n = c.digits(1, 9, f);
           if (!n) return std::nullopt;
           fraction_ticks = f;
           for (int k = n; k < 7; ++k) fraction_ticks *= 10;
+          if (n > 7) {  // nanoseconds (a new user pasted tshark's times): to a whole tick
+            const int per_tick = n == 8 ? 10 : 100;
+            fraction_ticks = f / per_tick + (rounding == Rounding::Up && f % per_tick != 0 ? 1 : 0);
+          }
         }
       }
       const std::size_t before_ampm = c.i;

@@ -69,6 +69,11 @@ TEST(FilterOptions, TimeBoundsRoundToWholeMicroseconds) {
   auto o = parse({"--not-before=2022-06-18T08:30:00.0000005Z", "--not-after=2022-06-18T08:30:01.0000009Z"});
   EXPECT_EQ(o.dump.filter.not_before_us, 1655541000000001);  // rounded up
   EXPECT_EQ(o.dump.filter.not_after_us, 1655541001000000);   // rounded down
+  // Nanoseconds: a lower bound 50 ns past a microsecond leaves that microsecond out, an
+  // upper bound 950 ns past one keeps it, and no later one.
+  o = parse({"--not-before=2022-06-18T08:30:00.000000050Z", "--not-after=2022-06-18T08:30:01.000000950Z"});
+  EXPECT_EQ(o.dump.filter.not_before_us, 1655541000000001);
+  EXPECT_EQ(o.dump.filter.not_after_us, 1655541001000000);
 }
 
 TEST(FilterOptions, ValidationMessages) {
