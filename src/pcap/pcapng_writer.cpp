@@ -214,9 +214,13 @@ void PcapngWriter::flush() {
         if (whole + len > done) break;
         whole += len;
       }
+      // The part of a block the descriptor took is cut off the file's end: counted back
+      // from its size, not from written_, which starts at 0 in a file reopened to append
+      // to (a new user's finding: a --split or %LC% file reopened lost its older blocks).
       struct stat st {};
-      if (whole < done && fstat(fd_, &st) == 0 && S_ISREG(st.st_mode))
-        (void)!ftruncate(fd_, static_cast<off_t>(written_ + whole));
+      const auto partial = static_cast<off_t>(done - whole);
+      if (partial > 0 && fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= partial)
+        (void)!ftruncate(fd_, st.st_size - partial);
       written_ += whole;
       used_ = 0;
       fail(err);

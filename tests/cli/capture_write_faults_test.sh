@@ -49,6 +49,24 @@ for s in "${strategies[@]}"; do
   expect "$name, | head -1" $? 0 "$work/err" ""
 done
 
+# A PCAP-NG output reopened to append to (a split series under one name, %CDATE%; %LC% files
+# past the open-file limit) that meets the file size limit keeps its whole blocks: the
+# part of a block written is cut off the file's end, not at the bytes this opening wrote (a
+# new user's finding: the file was cut back to 10 KB, its older blocks lost, its last one
+# broken).
+"$DLTGEN" --count 6000 --seed 3 -o "$work/cdate.dlt" > /dev/null
+(cd "$work" && "$DLTDUMP" -o 'full_%CDATE%.pcapng' --split=64k cdate.dlt && "$DLTDUMP" full_*.pcapng > cdate_full.txt) ||
+  fail "a split PCAP-NG series under one name: full run"
+(cd "$work" && ulimit -f 100 && exec "$DLTDUMP" -o 'lim_%CDATE%.pcapng' --split=64k cdate.dlt 2> err)
+expect "a PCAP-NG file reopened to append, file size limit" $? 5 "$work/err" \
+  "Couldn't write to $(cd "$work" && ls lim_*.pcapng) (File too large)"
+size=$(stat -c %s "$work"/lim_*.pcapng)
+[ "$size" -gt 90000 ] && [ "$size" -le 102400 ] || fail "a PCAP-NG file reopened to append: $size bytes kept, not about 100 KiB"
+"$DLTDUMP" "$work"/lim_*.pcapng > "$work/cdate_lim.txt" 2> "$work/err"
+expect "a PCAP-NG file reopened to append, read back" $? 0 "$work/err" ""
+cmp -s -n "$(stat -c %s "$work/cdate_lim.txt")" "$work/cdate_lim.txt" "$work/cdate_full.txt" ||
+  fail "a PCAP-NG file reopened to append: its messages are not the first of the full run's"
+
 mkdir "$work/mnt"
 if mount -t tmpfs -o size=1m tmpfs "$work/mnt" 2>/dev/null; then
   mnt="$work/mnt"
