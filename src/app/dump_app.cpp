@@ -192,12 +192,15 @@ std::optional<SkipTally::Foreign> decode_stream_blocks(util::InputFile& file, co
                                   });
 }
 
-// What a capture's bounds and rules lost goes to stderr, so that standard output stays the
+// What a capture's bounds and rules lost goes to stderr after the input's lines (a new
+// user's finding: on one thread it came first in `2>&1`), so that standard output stays the
 // lines DltDump prints; the TCP flows that lost bytes also to the output (--stats lists them).
 void report_losses(int diag_fd, const std::string& name, const dissect::CaptureLosses& losses,
                    output::LineOutput& sink) {
   tell_capture_losses(losses, sink);
-  if (losses.any()) util::write_diagnostic(diag_fd, name + ": " + losses.text());
+  if (!losses.any()) return;
+  sink.flush();  // after the input's lines, also where standard error shares their file or pipe
+  util::write_diagnostic(diag_fd, name + ": " + losses.text());
 }
 
 // A PCAP or PCAP-NG capture: replayed packet by packet into the capture decoder (on all

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from cli_checks import check, finish, fresh_dir, runner, schema_validator
+from cli_checks import ENV, check, finish, fresh_dir, runner, schema_validator
 
 DLTDUMP, DLTGEN, CAPGEN, SCHEMA, WORK = (os.path.abspath(a) for a in sys.argv[1:6])
 VALIDATOR = schema_validator(SCHEMA)
@@ -133,6 +133,17 @@ for threads in (2, 4):
         same = got[1] == one[1] and got[2].split(b": ", 1)[1:] == one[2].split(b": ", 1)[1:]
         check(same, "--threads=%d on %s differs from one thread" % (threads, "a pipe" if stdin else "the file"))
 print("ok: the big capture (%d bytes) decodes the same on 1, 2 and 4 threads, file and pipe" % len(data))
+
+# The loss line comes after the capture's lines where standard error shares their pipe, on
+# one thread as on several (a new user's finding: on one thread it came first).
+for threads in (1, 2):
+    proc = subprocess.run([DLTDUMP, "--threads=%d" % threads, captures[0], captures[0]], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, env=ENV)
+    lines = proc.stdout.split(b"\n")
+    losses = [k for k, line in enumerate(lines) if b"bytes missing from TCP streams" in line]
+    per_input = len(messages(run(captures[0])[1]))
+    check(len(losses) == 2 and losses[0] >= per_input and losses[1] > losses[0] + per_input - 1,
+          "--threads=%d, 2>&1: the loss lines at %r, not after each input's %d lines" % (threads, losses, per_input))
 
 # 3. As a DLT file.
 dlt = path("out.dlt")
