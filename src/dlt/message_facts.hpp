@@ -40,7 +40,8 @@ inline constexpr std::array<std::string_view, 6> kSkipReasons = {
 
 struct Facts {
   // kHasIds: the message names its application and context (extended header or catalogue
-  // frame).
+  // frame). kTimeValid: its time is known (util::Timestamp::known: not a storage header of
+  // zeros).
   static constexpr std::uint8_t kSkip = 1, kTimeValid = 2, kHasSession = 4, kHasDeviceTime = 8, kHasIds = 16;
 
   std::uint64_t position = 0;
@@ -82,7 +83,7 @@ inline Facts facts_of(const Message& m) {
   f.kind = static_cast<std::uint8_t>(m.kind);
   f.type = static_cast<std::uint8_t>(type_slot(m));
   f.flags = static_cast<std::uint8_t>(
-      (m.time.valid ? Facts::kTimeValid : 0) | (m.has_session ? Facts::kHasSession : 0) |
+      (m.time.known() ? Facts::kTimeValid : 0) | (m.has_session ? Facts::kHasSession : 0) |
       (m.has_device_time ? Facts::kHasDeviceTime : 0) | (m.has_extended || m.frame ? Facts::kHasIds : 0));
   return f;
 }

@@ -17,6 +17,12 @@ struct Timestamp {
   static Timestamp from_storage(std::uint32_t seconds, std::int32_t micros) {
     return {static_cast<std::int64_t>(seconds) * 1000000 + micros, true};
   }
+  // Whether the time tells when the message was stored, for ordering and lifecycles: a
+  // storage header of zeros (1970-01-01T00:00:00.000000, what a logger without a clock and
+  // dltdump's DLT file of a recording write) tells nothing, so it counts as no time there —
+  // as the recording's own messages, which have none (a new user's finding: --sort of such
+  // a file interleaved two lifecycles, dated 1969). The lines still show it as it is.
+  bool known() const noexcept { return valid && us != 0; }
 };
 
 // Formats time stamps as `yyyy/MM/dd HH:mm:ss.ffffff` in the local time zone (TZ is

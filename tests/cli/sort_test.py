@@ -543,4 +543,27 @@ for delay in (0.05, 0.02, 0.2):
 if not stopped:
     print("SKIP the stop of a sorted run: it ended before each signal")
 
+# A DLT file written from a network recording holds storage headers of zeros: no time, as
+# the recording's messages have none, so it sorts as the recording does (a new user's
+# finding: it interleaved an ECU's two lifecycles, dated 1969, where the recording kept
+# them apart), and its lifecycles have no dates.
+def net_message(device, text, counter):
+    payload = struct.pack("<IH", 0x8200, len(text) + 1) + text.encode() + b"\0"
+    body = b"ECU5" + struct.pack(">I", device) + struct.pack("<BB4s4s", 0x41, 1, b"NET\0", b"CTX\0") + payload
+    return struct.pack(">BBH", 0x35, counter & 255, 4 + len(body)) + body
+
+
+zeros_net, zeros_dlt = os.path.join(work, "zeros.net"), os.path.join(work, "zeros.dlt")
+with open(zeros_net, "wb") as f:  # uptime 200 s, then a restart at 1 s
+    f.write(b"".join(net_message(2000000 + i * 1000, "seq=%d" % i, i) for i in range(10)) +
+            b"".join(net_message(10000 + i * 1000, "seq=%d" % (10 + i), i) for i in range(10)))
+code, _, err = run("-o", zeros_dlt, zeros_net)
+check(code == 0, "the recording written as a DLT file: exit %d %r" % (code, err))
+for name in (zeros_net, zeros_dlt):
+    check(seqs(sorted_lines(name)) == list(range(20)), "--sort %s: the recording's order" % os.path.basename(name))
+code, out, err = run("--lifecycles", zeros_dlt)
+rows = [line.split() for line in out.decode().splitlines()[1:]]
+check(code == 0 and [r[:4] for r in rows] == [["1", "ECU5", "-", "-"], ["2", "ECU5", "-", "-"]],
+      "--lifecycles of a DLT file of zero times: two lifecycles without dates (%r)" % out[:300])
+
 finish()

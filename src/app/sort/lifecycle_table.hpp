@@ -93,7 +93,7 @@ class LifecycleTable {
     Ecu& e = ecus_[ecu_index];
     const std::size_t before = e.rule.lifecycles().empty() ? kNoLifecycle : e.rule.current();
     const std::size_t i =
-        e.rule.observe(m.time.valid, m.time.us, m.has_device_time, m.device_time, changes_ < kMaxChanges);
+        e.rule.observe(m.time.known(), m.time.us, m.has_device_time, m.device_time, changes_ < kMaxChanges);
     if (i != before) ++changes_;
     if (i == e.lifecycles.size()) {
       e.lifecycles.emplace_back();
@@ -102,7 +102,7 @@ class LifecycleTable {
     }
     LifecycleInfo& l = e.lifecycles[i];
     ++l.messages;
-    if (m.time.valid) {
+    if (m.time.known()) {
       if (!l.has_time) l.min_time_us = l.max_time_us = m.time.us;
       l.has_time = true;
       l.min_time_us = std::min(l.min_time_us, m.time.us);

@@ -247,7 +247,7 @@ class Cursor final : public dlt::FramerSink {
     }
     const LifecycleInfo& l = lifecycle_of(m);
     std::int64_t key = last_key_;
-    if (options_.by_time && m.time.valid) key = last_key_ = l.key(m.time.us, m.has_device_time, m.device_time);
+    if (options_.by_time && m.time.known()) key = last_key_ = l.key(m.time.us, m.has_device_time, m.device_time);
     if (!options_.lifecycles.empty() &&
         std::find(options_.lifecycles.begin(), options_.lifecycles.end(), l.number) == options_.lifecycles.end())
       return;

@@ -33,7 +33,7 @@ class SurveySink : public dlt::FramerSink {
       input_.switches.push_back({input_.messages, e, static_cast<std::uint32_t>(i)});
     }
     ++input_.messages;
-    if (!m.time.valid) return;
+    if (!m.time.known()) return;
     const std::int64_t t = m.time.us;
     if (!input_.has_time) {
       input_.has_time = true;
