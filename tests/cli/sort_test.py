@@ -543,6 +543,29 @@ for delay in (0.05, 0.02, 0.2):
 if not stopped:
     print("SKIP the stop of a sorted run: it ended before each signal")
 
+# The same for --stats: the merged stream's row says it was not read, or stopped once the
+# merge began (a new user's finding: stopped in the first reading, the report had no row
+# at all), and the report says it was stopped.
+stopped = False
+for delay in (0.05, 0.02, 0.2):
+    p = subprocess.Popen([dltdump, "--stats=json", "--sort", "-R", many], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=ENV)
+    try:
+        p.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        p.send_signal(2)
+    out, err = p.communicate()
+    if p.returncode == 130:
+        stopped = True
+        report = json.loads(out)
+        # Not read when the stop came in the first reading, stopped when in the merge.
+        rows = [(i["input"], i["status"]) for i in report["inputs"]]
+        check(rows in ([("sorted", "not_read")], [("sorted", "stopped")]) and report["stopped"],
+              "SIGINT during --sort --stats: one row, sorted, not read or stopped (%r)" % out[:300])
+        break
+if not stopped:
+    print("SKIP the stop of a sorted --stats run: it ended before each signal")
+
 # A DLT file written from a network recording holds storage headers of zeros: no time, as
 # the recording's messages have none, so it sorts as the recording does (a new user's
 # finding: it interleaved an ECU's two lifecycles, dated 1969, where the recording kept

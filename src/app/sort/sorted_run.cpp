@@ -35,6 +35,9 @@ namespace dltdump::app {
 
 namespace {
 
+// The one input a --sort run's merged stream is (its --stats row, its -c count of several).
+constexpr std::string_view kSortedName = "sorted";
+
 // Where a message of the merged stream came from: at merged-stream offset `merged`, of
 // lifecycle `number`, from input `input` (its name: the view outlives the run) at offset
 // `position` there.
@@ -381,7 +384,15 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
       progress->begin_input(i, file, config.inputs[i].argument);
     });
   } catch (const util::Stopped&) {
-    pipeline.sink.stopped();  // nothing was written yet
+    // Nothing was written yet, nor counted: the inputs the report would have (the merged
+    // stream, `sorted`, or each input) were not read (a new user's finding: --stats had
+    // no row at all).
+    pipeline.sink.stopped();
+    if (config.sort) {
+      pipeline.sink.input_not_read(kSortedName);
+    } else {
+      for (const input::InputSpec& spec : config.inputs) pipeline.sink.input_not_read(spec.argument);
+    }
     throw;
   }
   if (progress) progress->end_input();
@@ -433,7 +444,7 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
     for (std::size_t i = 0; i < survey.inputs.size(); ++i)
       if (survey.inputs[i].opened) passes.emplace_back(i);
   auto name_of = [&](const std::optional<std::size_t>& pass) -> std::string_view {
-    return pass ? std::string_view(survey.inputs[*pass].spec->path) : std::string_view("sorted");
+    return pass ? std::string_view(survey.inputs[*pass].spec->path) : kSortedName;
   };
   for (const auto& pass : passes) refuse_existing_lifecycle_files(config, survey, std::string(name_of(pass)));
   // The lines show where they came from when they show an input or a position.
