@@ -116,7 +116,9 @@ void StatsTally::lifecycle_step(Ecu& e, const dlt::Facts& m) {
   if (i >= e.listed.size()) [[unlikely]]
     return;
   Lifecycle& l = e.listed[i];
-  if (m.has_device_time() && !l.has_device_time) {
+  // A device time of 0 tells no uptime (dlt::tells_uptime), as in the rule and --lifecycles
+  // (a new user's finding: the report showed 0.0000 where --lifecycles shows -).
+  if (dlt::tells_uptime(m.has_device_time(), m.device_time) && !l.has_device_time) {
     l.has_device_time = true;
     l.start_device_time = m.device_time;
   }

@@ -76,6 +76,20 @@ TEST(StatsTally, RestartBeginsALifecycleAndCountersStartOver) {
   EXPECT_EQ(lcs[1].second.start_device_time, 12000u);
 }
 
+// A device time of 0 (WTMS set, the clock not running) tells no uptime, in the report as in
+// the rule and --lifecycles (a new user's finding: 0.0000 in the report, - in the list).
+TEST(StatsTally, ADeviceTimeOfZeroIsNoStartDeviceTime) {
+  StatsTally t(true);
+  t.begin_input("in");
+  t.add(message("ECU1", "APP", "CTX", 0, 0));
+  t.add(message("ECU1", "APP", "CTX", 1, 0));
+  ASSERT_EQ(t.lifecycles().size(), 1u);
+  EXPECT_FALSE(t.lifecycles()[0].second.has_device_time);
+  t.add(message("ECU1", "APP", "CTX", 2, 700));  // the first uptime it tells
+  EXPECT_TRUE(t.lifecycles()[0].second.has_device_time);
+  EXPECT_EQ(t.lifecycles()[0].second.start_device_time, 700u);
+}
+
 TEST(StatsTally, ToleranceIsHalfTheUptimeAtMostTenSeconds) {
   EXPECT_EQ(dlt::restart_tolerance(40000), 20000u);
   EXPECT_EQ(dlt::restart_tolerance(100000000), 100000u);
