@@ -59,6 +59,7 @@ void FdWriter::retarget(int fd, std::string name, std::uint64_t size) {
   name_ = std::move(name);
   written_ = size;
   cut_points_ = is_regular_file(fd);
+  frames_dropped_ = false;  // another file
   // A compressed output's unit is the frame: it is cut back, or finished on a stop, whole.
   record_ends_ = !frames_ && (cut_points_ || is_pipe(fd));
   ends_.clear();
@@ -66,6 +67,7 @@ void FdWriter::retarget(int fd, std::string name, std::uint64_t size) {
 
 void FdWriter::set_compressor(std::shared_ptr<FrameCompressor> compressor) {
   frames_ = compressor ? std::make_unique<FrameCompressor::Queue>(std::move(compressor)) : nullptr;
+  frames_dropped_ = false;
   record_ends_ = !frames_ && (cut_points_ || is_pipe(fd_));
   ends_.clear();
 }
@@ -382,6 +384,7 @@ void FdWriter::compress_range(int in_fd, std::uint64_t offset) {
 
 void FdWriter::queue_frame(const std::function<void(TextBuffer&)>& fill, std::uint64_t& written,
                            std::uint64_t& queued) {
+  if (frames_dropped_) return;  // past a gap: not written (the callers drop the bytes)
   if (frames_->full()) write_oldest_frame(written, queued);
   const std::uint64_t before = frames_->bytes();
   frames_->push_with(fill);
@@ -397,6 +400,7 @@ void FdWriter::write_oldest_frame(std::uint64_t& written, std::uint64_t& queued)
   } catch (...) {
     queued -= frames_->bytes();
     frames_->clear();
+    frames_dropped_ = true;
     throw;
   }
   written += frame.in.size();

@@ -201,6 +201,10 @@ class FdWriter {
   std::vector<std::uint32_t> ends_;                 // end offsets of the buffered records
   std::unique_ptr<FrameCompressor::Queue> frames_;  // compressed output: frames of whole records
   std::uint64_t queued_ = 0;                        // bytes in frames_, not yet written
+  // A frame was not written (a failed write, or a stop before any of it went): the frames
+  // after it were dropped with it, and nothing after them may be written either, so that
+  // the file ends at its last whole frame instead of going on past a gap.
+  bool frames_dropped_ = false;
 };
 
 }  // namespace dltdump::util
