@@ -525,46 +525,43 @@ if hard == resource.RLIM_INFINITY or hard >= 1024:
 else:
     print("SKIP open file limit check: the hard limit is %d" % hard)
 
+def interrupted(*args):
+    """(stdout, stderr) of `dltdump ARGS` given SIGINT soon after it starts (tried after
+    0.05, 0.02 and 0.2 s), or None when it ended before each signal."""
+    for delay in (0.05, 0.02, 0.2):
+        p = subprocess.Popen([dltdump, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+        try:
+            p.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            p.send_signal(2)
+        out, err = p.communicate()
+        if p.returncode == 130:
+            return out, err
+    return None
+
+
 # SIGINT while a sorted run reads its inputs a first time: nothing was merged yet, and the
 # line says so (a bare 0, or no count at all, once looked like the inputs' content).
-stopped = False
-for delay in (0.05, 0.02, 0.2):
-    p = subprocess.Popen([dltdump, "-c", "--sort", "-R", many], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
-    try:
-        p.wait(timeout=delay)
-    except subprocess.TimeoutExpired:
-        p.send_signal(2)
-    out, err = p.communicate()
-    if p.returncode == 130:
-        stopped = True
-        check(err.endswith(b"(a run with --sort writes nothing before it has read every input once)\n") and
-              err.count(b"\n") == 1, "SIGINT during --sort -c: the stop line says what was written (%r)" % err)
-        break
-if not stopped:
+got = interrupted("-c", "--sort", "-R", many)
+if got:
+    check(got[1].endswith(b"(a run with --sort writes nothing before it has read every input once)\n") and
+          got[1].count(b"\n") == 1, "SIGINT during --sort -c: the stop line says what was written (%r)" % got[1])
+else:
     print("SKIP the stop of a sorted run: it ended before each signal")
 
 # The same for --stats: the merged stream's row says it was not read, or stopped once the
 # merge began (a new user's finding: stopped in the first reading, the report had no row
 # at all), and the report says it was stopped.
-stopped = False
-for delay in (0.05, 0.02, 0.2):
-    p = subprocess.Popen([dltdump, "--stats=json", "--sort", "-R", many], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, env=ENV)
-    try:
-        p.wait(timeout=delay)
-    except subprocess.TimeoutExpired:
-        p.send_signal(2)
-    out, err = p.communicate()
-    if p.returncode == 130:
-        stopped = True
-        report = json.loads(out)
-        # Not read when the stop came in the first reading, stopped when in the merge.
-        rows = [(i["input"], i["status"]) for i in report["inputs"]]
-        check(rows in ([("sorted", "not_read")], [("sorted", "stopped")]) and report["stopped"],
-              "SIGINT during --sort --stats: one row, sorted, not read or stopped (%r)" % out[:300])
-        break
-if not stopped:
+got = interrupted("--stats=json", "--sort", "-R", many)
+if got:
+    report = json.loads(got[0])
+    # Not read when the stop came in the first reading, stopped when in the merge.
+    rows = [(i["input"], i["status"]) for i in report["inputs"]]
+    check(rows in ([("sorted", "not_read")], [("sorted", "stopped")]) and report["stopped"],
+          "SIGINT during --sort --stats: one row, sorted, not read or stopped (%r)" % got[0][:300])
+else:
     print("SKIP the stop of a sorted --stats run: it ended before each signal")
+
 
 # A DLT file written from a network recording holds storage headers of zeros: no time, as
 # the recording's messages have none, so it sorts as the recording does (a new user's
