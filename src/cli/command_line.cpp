@@ -78,10 +78,19 @@ std::vector<std::string> split_list(const std::string& value, bool keep_groups) 
       if (i < n && value[i] != ',') throw util::option_error("", "Invalid data after quoted list, expect ',' only");
     } else {
       // With keep_groups: how deep inside (…) and {…}, and whether inside a class […] (where
-      // `[:alpha:]` is one item), as a regular expression nests them.
+      // `[:alpha:]` is one item), as a regular expression nests them; `\Q…\E` is literal.
       int depth = 0;
       bool in_class = false;
       while (i < n && (value[i] != ',' || depth > 0 || in_class)) {
+        if (keep_groups && value.compare(i, 2, "\\Q") == 0) {
+          // Quoted to its `\E` (or the end): every character literal, commas and brackets too
+          // (a new user's finding: `\Q[\E,x` was taken for a class holding the comma).
+          const std::size_t end = value.find("\\E", i + 2);
+          const std::size_t to = end == std::string::npos ? n : end + 2;
+          cur.append(value, i, to - i);
+          i = to;
+          continue;
+        }
         if (value[i] == '\\' && i + 1 < n) {
           if (value[i + 1] == '\'' || value[i + 1] == '"') cur += value[i + 1];
           else {

@@ -40,8 +40,8 @@ ParsedCommandLine parse_command_line(std::span<const std::string> args,
 // Splits a list value at commas. `'…'` or `"…"` protect commas and are removed; a
 // backslash before a quote yields the quote; a backslash before anything else is kept
 // and also keeps a following comma. With `keep_groups` (a list of regular expressions), a
-// comma inside an unquoted value's (…), {…} or […] does not separate: `\d{3,}`, `[,;]`
-// and `(a|b,c)` are one value each (deviation Q30). Throws util::option_error for text
+// comma inside an unquoted value's (…), {…}, […] or `\Q…\E` does not separate: `\d{3,}`,
+// `[,;]`, `(a|b,c)` and `\Q,\E` are one value each (deviation Q30). Throws util::option_error for text
 // after a closing quote other than a comma, or an unterminated quote.
 std::vector<std::string> split_list(const std::string& value, bool keep_groups = false);
 

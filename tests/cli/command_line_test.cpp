@@ -82,6 +82,10 @@ TEST(CommandLine, RegexListsKeepTheirGroupsWhole) {
   EXPECT_EQ(split_list("a(,b", true), (V{"a(,b"}));       // unbalanced: one value (PCRE2 names it)
   EXPECT_EQ(split_list("\"x{1,}\",y", true), (V{"x{1,}", "y"}));
   EXPECT_EQ(split_list("a),b", true), (V{"a)", "b"}));  // a stray `)` closes nothing
+  // `\Q…\E` is literal: its `[` opens no class, its comma separates nothing (a new user's finding).
+  EXPECT_EQ(split_list("\\Q[\\E,x", true), (V{"\\Q[\\E", "x"}));
+  EXPECT_EQ(split_list("\\Q,\\E,x", true), (V{"\\Q,\\E", "x"}));
+  EXPECT_EQ(split_list("\\Qa,b", true), (V{"\\Qa,b"}));  // to the end without its \E
 }
 
 TEST(CommandLine, ListsAccumulateAndSplit) {
