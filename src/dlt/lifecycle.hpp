@@ -70,6 +70,16 @@ class EcuLifecycles {
   // How many of the latest lifecycles a message may go back to.
   static constexpr std::size_t kMatchWindow = 256;
 
+  // What the rule keeps of the lifecycles it has told: every one's facts (`all`: for a
+  // table of them at the end, as --sort's), or the latest kKept only (`window`: all the rule
+  // reads — a message's lifecycle is always among the last kMatchWindow + 1 — for a caller
+  // that takes only the index of each message's lifecycle, as --stats, whose memory and
+  // work per lifecycle then stay the same however many lifecycles a log holds; a log whose
+  // device times jump about begins one every few messages).
+  enum class Keep : std::uint8_t { all, window };
+  static constexpr std::size_t kKept = 512;  // a power of two above kMatchWindow + 1
+  explicit EcuLifecycles(Keep keep = Keep::all) : mask_(keep == Keep::all ? ~std::size_t{0} : kKept - 1) {}
+
   // The next message of the ECU: a storage or capture time `time_us` if `has_time`, a
   // device time if `has_device` (a device time of 0 counts as none: tells_uptime). Returns the index of its lifecycle
   // in lifecycles(): the current one, one seen before, or a new one (then the last). The message's times are added to
@@ -82,10 +92,10 @@ class EcuLifecycles {
     const bool has_boot = has_time && has_device;
     // In the clock of the ECU's first messages: a jump of the logger's clock back is undone.
     std::int64_t boot = has_boot ? time_us - std::int64_t{device_time} * 100 + clock_shift_us_ : 0;
-    if (all_.empty()) {
+    if (count_ == 0) {
       begin();
     } else if (has_device && may_change) {
-      const LifecycleFacts& c = all_[current_];
+      const LifecycleFacts& c = at(current_);
       if (c.has_device_time && device_time < c.max_device_time) {
         const std::uint32_t fall = c.max_device_time - device_time;
         bool restarted = fall > restart_tolerance(c.max_device_time);
@@ -117,7 +127,7 @@ class EcuLifecycles {
         // estimate, stays.)
       }
     }
-    LifecycleFacts& l = all_[current_];
+    LifecycleFacts& l = at(current_);
     if (has_boot) {
       if (!l.has_anchor || boot > l.max_boot_us) l.max_boot_us = boot;
       if (!l.has_anchor || boot < l.anchor_us) set_anchor(current_, boot);
@@ -133,15 +143,22 @@ class EcuLifecycles {
     }
     return current_;
   }
+  // Every lifecycle's facts, by index (Keep::all only).
   const std::vector<LifecycleFacts>& lifecycles() const { return all_; }
+  std::size_t size() const { return count_; }  // lifecycles told
   std::size_t current() const { return current_; }
 
  private:
+  LifecycleFacts& at(std::size_t i) { return all_[i & mask_]; }
+
   void begin() {
-    all_.emplace_back();
-    current_ = all_.size() - 1;
+    current_ = count_++;
+    // Kept in a slot of its own; with Keep::window, the slot of one that left the window
+    // long before (and left the index then).
+    if ((current_ & mask_) == all_.size()) all_.emplace_back();
+    else at(current_) = LifecycleFacts{};
     // The lifecycle that leaves the window leaves the index.
-    if (all_.size() > kMatchWindow) unindex(all_.size() - 1 - kMatchWindow);
+    if (count_ > kMatchWindow) unindex(count_ - 1 - kMatchWindow);
   }
   // The device time going on, the boot estimate `boot` more than kMatchUs below the current
   // lifecycle's anchor: the logger's clock was set back. A logger takes no delay away, so
@@ -150,21 +167,23 @@ class EcuLifecycles {
   // without delay: `boot` becomes the anchor), so that a later boot is not taken for an
   // earlier one.
   void set_back(std::int64_t& boot) {
-    clock_shift_us_ += all_[current_].anchor_us - boot;
-    boot = all_[current_].anchor_us;
+    clock_shift_us_ += at(current_).anchor_us - boot;
+    boot = at(current_).anchor_us;
   }
   // Gives lifecycle `i` (current, in the window) the anchor `anchor`, and keeps the index.
   void set_anchor(std::size_t i, std::int64_t anchor) {
-    if (all_[i].has_anchor) unindex(i);
-    all_[i].anchor_us = anchor;
-    all_[i].has_anchor = true;
+    LifecycleFacts& l = at(i);
+    if (l.has_anchor) unindex(i);
+    l.anchor_us = anchor;
+    l.has_anchor = true;
     const Entry e{anchor, i};
-    by_anchor_.insert(std::upper_bound(by_anchor_.begin(), by_anchor_.end(), e), e);
+    by_anchor_.insert(first_not_below(e), e);  // (no entry equals it: indexes differ)
   }
   void unindex(std::size_t i) {
-    if (!all_[i].has_anchor) return;
-    const auto at = std::lower_bound(by_anchor_.begin(), by_anchor_.end(), Entry{all_[i].anchor_us, i});
-    if (at != by_anchor_.end() && at->second == i) by_anchor_.erase(at);
+    const LifecycleFacts& l = at(i);
+    if (!l.has_anchor) return;
+    const auto it = first_not_below(Entry{l.anchor_us, i});
+    if (it != by_anchor_.end() && it->second == i) by_anchor_.erase(it);
   }
   // Makes current the lifecycle the message (boot estimate `boot`, device time `device`)
   // belongs to, if any among the last kMatchWindow (a bound on the work per message
@@ -177,34 +196,61 @@ class EcuLifecycles {
   // jump about (every message's boot estimate is another).
   bool switch_to(bool has_boot, std::int64_t boot, std::uint32_t device) {
     if (!has_boot) return false;
-    std::size_t best = all_.size();
+    constexpr std::size_t kNone = ~std::size_t{0};
+    std::size_t best = kNone;
     std::int64_t best_distance = 0;
-    for (auto it = std::lower_bound(by_anchor_.begin(), by_anchor_.end(), Entry{boot - kMatchUs, 0});
-         it != by_anchor_.end() && it->first <= boot + kMatchUs; ++it) {
+    for (auto it = first_not_below(Entry{boot - kMatchUs, 0}); it != by_anchor_.end() && it->first <= boot + kMatchUs;
+         ++it) {
       const std::int64_t distance = std::abs(boot - it->first);
-      if (best == all_.size() || distance < best_distance || (distance == best_distance && it->second < best)) {
+      if (best == kNone || distance < best_distance || (distance == best_distance && it->second < best)) {
         best = it->second;
         best_distance = distance;
       }
     }
-    if (best == all_.size()) {
+    if (best == kNone) {
       // One it arrived late for: the latest whose anchor lies below `boot` by kMaxDelayUs at most.
-      for (auto it = std::lower_bound(by_anchor_.begin(), by_anchor_.end(), Entry{boot - kMaxDelayUs, 0});
-           it != by_anchor_.end() && it->first < boot; ++it) {
-        const LifecycleFacts& l = all_[it->second];
+      for (auto it = first_not_below(Entry{boot - kMaxDelayUs, 0}); it != by_anchor_.end() && it->first < boot; ++it) {
+        const LifecycleFacts& l = at(it->second);
         if (l.has_device_time && std::int64_t{device} * 100 + kMatchUs >= std::int64_t{l.max_device_time} * 100 &&
-            device - std::int64_t{l.max_device_time} <= kContinuity && (best == all_.size() || it->second > best))
+            device - std::int64_t{l.max_device_time} <= kContinuity && (best == kNone || it->second > best))
           best = it->second;
       }
     }
-    if (best == all_.size()) return false;
+    if (best == kNone) return false;
     current_ = best;
     return true;
   }
 
-  using Entry = std::pair<std::int64_t, std::size_t>;  // an anchor and its lifecycle's index
+  // An anchor and its lifecycle's index, ordered by both. Trivially copyable (not a
+  // std::pair, whose assignment is not), so that the index's inserts and erases are one
+  // memmove each rather than a loop of assignments: that loop took a quarter of a --stats
+  // run on a log whose device times jump about.
+  struct Entry {
+    std::int64_t first;
+    std::size_t second;
+    // Without branches (bitwise, both sides evaluated): see first_not_below.
+    friend constexpr bool operator<(const Entry& a, const Entry& b) {
+      return (a.first < b.first) | ((a.first == b.first) & (a.second < b.second));
+    }
+  };
+  // std::lower_bound over by_anchor_, its steps chosen by conditional moves, not branches:
+  // the anchors of a log whose device times jump about are random, and the mispredicted
+  // branches of std::lower_bound cost more than the rest of its search.
+  std::vector<Entry>::iterator first_not_below(const Entry& key) {
+    std::size_t n = by_anchor_.size();
+    if (n == 0) return by_anchor_.begin();
+    const Entry* base = by_anchor_.data();
+    while (n > 1) {
+      const std::size_t half = n / 2;
+      base = base[half] < key ? base + half : base;
+      n -= half;
+    }
+    return by_anchor_.begin() + ((base - by_anchor_.data()) + (*base < key));
+  }
 
-  std::vector<LifecycleFacts> all_;
+  std::size_t mask_;                 // a lifecycle's index → its slot in all_ (Keep)
+  std::vector<LifecycleFacts> all_;  // by slot
+  std::size_t count_ = 0;            // lifecycles told
   std::int64_t clock_shift_us_ = 0;  // added to storage times: the logger's jumps back undone
   std::vector<Entry> by_anchor_;     // see switch_to: at most kMatchWindow entries
   std::size_t current_ = 0;

@@ -186,3 +186,44 @@ TEST(Lifecycle, ADeviceTimeOfZeroIsNone) {
 }
 
 }  // namespace
+
+namespace {
+
+// Keep::window (--stats) keeps only the latest lifecycles' facts: every message must be
+// told the lifecycle Keep::all (--sort) tells it, also far past the window's size, with
+// device times jumping about (a lifecycle every few messages), regions of earlier
+// lifecycles coming back, anchors moving down and messages without one of the times.
+TEST(Lifecycle, KeepingTheWindowOnlyTellsWhatKeepingAllTells) {
+  EcuLifecycles all, window{EcuLifecycles::Keep::window};
+  std::uint64_t state = 88172645463325252ull;
+  const auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  std::vector<std::int64_t> boots;
+  for (int k = 0; k < 200000; ++k) {
+    const std::uint64_t r = next();
+    std::int64_t boot;
+    if (boots.empty() || r % 4 == 0) {  // a boot not seen before
+      boot = kT0 + static_cast<std::int64_t>(next() % 4000000) * 1000000;
+      boots.push_back(boot);
+    } else {  // one seen before, near the latest mostly (regions within the window and beyond)
+      const std::size_t back = (r >> 8) % 2 ? (r >> 16) % 16 : (r >> 16) % 1000;
+      boot = boots[boots.size() - 1 - std::min(back, boots.size() - 1)];
+    }
+    const std::uint32_t device = static_cast<std::uint32_t>(next() % 100000000);
+    const std::int64_t delay = static_cast<std::int64_t>(r >> 40) % 3000000;
+    const bool has_time = (r >> 20) % 16 != 0, has_device = (r >> 24) % 16 != 0;
+    const std::int64_t time = boot + std::int64_t{device} * 100 + delay;
+    const bool may_change = (r >> 28) % 64 != 0;
+    ASSERT_EQ(window.observe(has_time, time, has_device, device, may_change),
+              all.observe(has_time, time, has_device, device, may_change))
+        << k;
+  }
+  EXPECT_EQ(window.size(), all.lifecycles().size());
+  EXPECT_GT(all.lifecycles().size(), 10 * EcuLifecycles::kKept);  // the ring went round
+}
+
+}  // namespace

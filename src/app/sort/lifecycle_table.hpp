@@ -76,7 +76,7 @@ class LifecycleTable {
     if (const std::uint32_t i = find(ecu); i != kNotFound) return last_ = i;
     if (ecus_.size() > kMaxEcus) return last_ = static_cast<std::uint32_t>(kMaxEcus);  // the shared entry
     if (ecus_.size() < kMaxEcus) index_.emplace(w, static_cast<std::uint32_t>(ecus_.size()));
-    ecus_.push_back({ecu, {}, {}});
+    ecus_.push_back({ecu, dlt::EcuLifecycles{}, {}});
     return last_ = static_cast<std::uint32_t>(ecus_.size() - 1);
   }
   // The index of ECU `ecu`, or kNotFound if the table has not seen it.
@@ -91,7 +91,7 @@ class LifecycleTable {
   // the ECU's (ecu_number − 1). Counts the message and its storage time.
   std::pair<LifecycleInfo*, std::size_t> observe(std::uint32_t ecu_index, const dlt::Message& m) {
     Ecu& e = ecus_[ecu_index];
-    const std::size_t before = e.rule.lifecycles().empty() ? kNoLifecycle : e.rule.current();
+    const std::size_t before = e.rule.size() == 0 ? kNoLifecycle : e.rule.current();
     const std::size_t i =
         e.rule.observe(m.time.known(), m.time.us, m.has_device_time, m.device_time, changes_ < kMaxChanges);
     if (i != before) ++changes_;
