@@ -162,6 +162,16 @@ DLTDUMP_C_API dltdump_status dltdump_writer_options_overwrite(dltdump_writer_opt
  * the input file ..." at the first write. A file that does not exist when the writer is
  * opened is not known. */
 DLTDUMP_C_API dltdump_status dltdump_writer_options_input(dltdump_writer_options* options, const char* path);
+/* Non-zero: the writer's name is a template of file names, as -o's (%FILE%, %CTR%, %CDATE%,
+ * %CTIME%, %CDATETIME%, %%, environment variables; dltdump::WriterOptions::name_template):
+ * with %FILE% each input's messages go to files of their own (write each reader's messages
+ * together). 0 (the default): a % is a character of the name. */
+DLTDUMP_C_API dltdump_status dltdump_writer_options_name_template(dltdump_writer_options* options,
+                                                                  int name_template);
+/* --split: a file holding `bytes` (65536 at least; before compression) is closed at the next
+ * message and the next one of the template's series begun (%CTR% or a date or time in the
+ * name; else the open fails with DLTDUMP_ERROR_ARGUMENT). 0 (the default): no split. */
+DLTDUMP_C_API dltdump_status dltdump_writer_options_split(dltdump_writer_options* options, uint64_t bytes);
 /* Opens a writer of `path` with `options` (NULL: the defaults). */
 DLTDUMP_C_API dltdump_status dltdump_writer_open_with(const char* path, const dltdump_writer_options* options,
                                                       dltdump_writer** out);

@@ -16,6 +16,10 @@
 // the input as its Reader was given it. Regions a Reader skipped are not written (a
 // Reader delivers no SKIP records).
 //
+// With WriterOptions::name_template the name is an -o template: the Writer writes the
+// files it names (one per input with %FILE%, a series with split_bytes) as the command line
+// does, and what is said here of its file holds for each of them.
+//
 // Ownership: the Writer owns its file. write() takes what it needs of a message before it
 // returns (the message may be invalidated by its Reader's next step afterwards). Files
 // are created as on the command line: with the first message (a Writer closed without a
@@ -66,13 +70,29 @@ struct WriterOptions {
   // first message. Files are told apart by identity (links, other spellings of a name);
   // one that does not exist when the Writer is made is not known.
   std::vector<std::string> inputs;
+  // The name is a template of file names, as -o's (docs/manual.md, "Output file names"):
+  // %FILE% the name of each message's input (as its Reader was given it) without folder and
+  // extensions, each input getting files of its own — an input's messages are those
+  // written one after the other with that input's name, so write each Reader's messages
+  // together (a later return to an input whose file was closed is refused as on the command
+  // line: Error output "Not overwriting previously created file"); %CTR% the counter of the
+  // files split (001, 002, ...); %CDATE%, %CTIME%, %CDATETIME% the local time of each file's
+  // first message; %% a %; %NAME% the environment variable NAME. %LC% (a file per
+  // lifecycle) needs a sorted run's lifecycles, which a Reader does not give: Error
+  // (argument). false: the name is the file's name (a % is a character of it).
+  bool name_template = false;
+  // --split: a file holding at least this many bytes (before compression) is closed at the
+  // next message and the next file begun. Needs a template that names several files
+  // (%CTR% or a date or time variable; else Error argument); 0: no split.
+  std::uint64_t split_bytes = 0;
 };
 
 class DLTDUMP_API Writer {
  public:
   // Throws Error (argument) for an empty name, a name holding a NUL byte, a console name
   // (`CON:`, `/dev/stdout`), a format the command line does not write or one that
-  // contradicts the name.
+  // contradicts the name; a template that names no file (`%E%` with E unset) or holds %LC%,
+  // a split_bytes whose template names one file only.
   explicit Writer(const std::string& path, WriterOptions options = {});
   // A moved-from Writer is closed: write() throws Error (argument), close() does nothing.
   Writer(Writer&& other) noexcept;
@@ -91,14 +111,15 @@ class DLTDUMP_API Writer {
   // See the top. Once closed, write() throws Error (argument).
   void close();
 
-  // Whether `path` names the file this Writer has created and not yet closed (by identity:
-  // a link, another spelling): reading it would read what is being written. False before
-  // the first message, after close() and for a name that does not exist.
+  // Whether `path` names a file this Writer has created and not yet closed (by identity:
+  // a link, another spelling; with a template, any of the files it made): reading it would
+  // read what is being written. False before the first message, after close() and for a
+  // name that does not exist.
   bool writes(const std::string& path) const;
 
-  const std::string& path() const noexcept;
-  OutputFormat format() const noexcept;     // what the file holds (never automatic)
-  std::uint64_t messages() const noexcept;  // written so far
+  const std::string& path() const noexcept;  // as given (a template: as written)
+  OutputFormat format() const noexcept;      // what the file holds (never automatic)
+  std::uint64_t messages() const noexcept;   // written so far
 
   struct Impl;
 

@@ -463,7 +463,8 @@ def read_dataframe(paths: Paths, *, text: bool = True, chunk: tuple[int, int] | 
 _RECORDS = {None: "", "text": "text", "json": "json", "jsonl": "json", "ndjson": "json", "csv": "csv"}
 
 
-def write(paths: Paths, output: PathLike, *, out: str | None = None, overwrite: bool = False, **filters: Any) -> int:
+def write(paths: Paths, output: PathLike, *, out: str | None = None, overwrite: bool = False,
+          template: bool = False, split: int = 0, **filters: Any) -> int:
     """Writes the messages of the inputs that pass the filters to the file ``output``, as
     ``dltdump INPUTS -o OUTPUT`` writes them (the same bytes), and returns how many.
 
@@ -474,6 +475,16 @@ def write(paths: Paths, output: PathLike, *, out: str | None = None, overwrite: 
     ``"csv"``) is ``--out``: the records of a file of another name. ``overwrite`` is ``-f``:
     without it an existing file is refused. Inputs and filters are :func:`open`'s. Regions
     that are no message are not written. The reading and writing run without the GIL.
+
+    ``template=True`` makes ``output`` a template of file names, as ``-o``'s: ``%FILE%``
+    the name of each input without folder and extensions (each input gets files of its
+    own), ``%CTR%`` the counter of a split's files (``001``, ...), ``%CDATE%``, ``%CTIME%``,
+    ``%CDATETIME%`` the local time of each file's first message, ``%%`` a ``%``, ``%NAME%``
+    the environment variable NAME; without it a ``%`` is a character of the name.
+    ``split`` is ``--split`` in bytes (65536 at least; ``0``: none): a file holding that
+    many is closed at the next message and the next one begun, which needs a template
+    naming a series (``%CTR%`` or a date or time). ``%LC%`` (a file per lifecycle) needs
+    ``dltdump --sort``: refused (``'argument'``).
 
     The file is whole when this returns; a write that fails (a full disk) raises
     :class:`Error` of kind ``'output'`` naming the file, as does a file that cannot be
@@ -487,7 +498,11 @@ def write(paths: Paths, output: PathLike, *, out: str | None = None, overwrite: 
     records = _RECORDS.get(out.lower() if out else None)
     if records is None:
         raise _dltdump.error("argument", "", f"dltdump.write: out {_quoted(out)} is none of text, json, csv")
+    if not isinstance(split, int) or isinstance(split, bool) or split < 0:
+        raise _dltdump.error("argument", "", f"dltdump.write: split must be a number of bytes (an int, 0 for none), "
+                             f"not {split!r}")
     f, catalogue, fmt = make_filter(**filters)
     files = _paths(paths)
     _refuse_endless(files, "write")
-    return _dltdump.write(files, _os.fsencode(output), f, catalogue, fmt, records, bool(overwrite))
+    return _dltdump.write(files, _os.fsencode(output), f, catalogue, fmt, records, bool(overwrite),
+                          bool(template), split)

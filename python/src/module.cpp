@@ -440,9 +440,12 @@ PYBIND11_MODULE(_dltdump, m) {
   m.def(
       "write",
       [](const std::vector<std::string>& paths, const std::string& output, const Filter& filter,
-         const std::optional<Catalogue>& catalogue, Format format, const std::string& records, bool overwrite) {
+         const std::optional<Catalogue>& catalogue, Format format, const std::string& records, bool overwrite,
+         bool name_template, std::uint64_t split_bytes) {
         WriterOptions options;
         options.overwrite = overwrite;
+        options.name_template = name_template;
+        options.split_bytes = split_bytes;
         options.inputs = paths;  // never written over, as -o never writes over an input
         if (records == "text") options.format = OutputFormat::text;
         else if (records == "json") options.format = OutputFormat::json;
@@ -470,7 +473,9 @@ PYBIND11_MODULE(_dltdump, m) {
         return n;
       },
       "paths"_a, "output"_a, "filter"_a, "catalogue"_a, "format"_a, "records"_a, "overwrite"_a,
+      "name_template"_a = false, "split_bytes"_a = 0,
       "Writes the inputs' messages that pass the filter to `output` as the command line's -o does (records: '' by "
-      "the name, or 'text', 'json', 'csv' as --out); returns how many. Raises Error (kind 'output' naming the file "
+      "the name, or 'text', 'json', 'csv' as --out; name_template: `output` is an -o template, %FILE% naming each "
+      "input's files; split_bytes: --split, 0 for none); returns how many. Raises Error (kind 'output' naming the file "
       "when it cannot be created or written, a full disk).");
 }

@@ -86,6 +86,43 @@ def test_refusals(work, mixed):
     assert e.value.kind == "output" and "already exists" in str(e.value)
 
 
+@pytest.mark.parametrize("name", ["%FILE%_%CTR%.dlt", "%FILE%-%CTR%.jsonl", "part_%CTR%.txt"])
+def test_a_template_and_a_split_are_the_command_lines_files(work, mixed, network, name):
+    # template=True: output is an -o template; split: --split. The same files, the same bytes.
+    folders = {}
+    for side in ("api", "cli"):
+        folders[side] = os.path.join(work, "split-" + side)
+        if os.path.exists(folders[side]):
+            for f in os.listdir(folders[side]):
+                os.remove(os.path.join(folders[side], f))
+        os.makedirs(folders[side], exist_ok=True)
+    n = dltdump.write([mixed, network], os.path.join(folders["api"], name), template=True, split=70000)
+    run([DLTDUMP, mixed, network, "-o", os.path.join(folders["cli"], name), "--split", "70000"])
+    assert n == 4500
+    made, expected = sorted(os.listdir(folders["api"])), sorted(os.listdir(folders["cli"]))
+    assert made == expected and len(made) > 3
+    for f in made:
+        assert read(os.path.join(folders["api"], f)) == read(os.path.join(folders["cli"], f)), f
+
+
+def test_template_refusals(work, mixed):
+    # Without template=True a % is a character of the name; a split needs a template naming a
+    # series; %LC% needs --sort.
+    literal = os.path.join(work, "lit_%CTR%.txt")
+    if os.path.exists(literal):
+        os.remove(literal)
+    assert dltdump.write(mixed, literal) == 3000 and os.path.exists(literal)
+    for kwargs, words in [({"template": True, "split": 70000}, "%CTR%"), ({"split": 70000}, "name template"),
+                          ({"template": True, "split": 1000}, "65536"), ({"split": "100M"}, "split must be"),
+                          ({"split": True}, "split must be")]:
+        with pytest.raises(dltdump.Error) as e:
+            dltdump.write(mixed, os.path.join(work, "one.txt"), **kwargs)
+        assert e.value.kind == "argument" and words in str(e.value), (kwargs, str(e.value))
+    with pytest.raises(dltdump.Error) as e:
+        dltdump.write(mixed, os.path.join(work, "trip_%LC%.dlt"), template=True)
+    assert e.value.kind == "argument" and "%LC%" in str(e.value)
+
+
 @pytest.mark.parametrize("name", ["CON:", "con:", "/dev/stdout", "/DEV/STDOUT"])
 def test_console_names_are_refused(mixed, name, capfd):
     # A new user's finding: write(x, "CON:") printed to this process's standard output (the

@@ -270,6 +270,18 @@ dltdump_status dltdump_writer_options_input(dltdump_writer_options* options, con
   return guarded([&] { options->options.inputs.emplace_back(path); });
 }
 
+dltdump_status dltdump_writer_options_name_template(dltdump_writer_options* options, int name_template) {
+  if (!options) return null_argument("options");
+  options->options.name_template = name_template != 0;
+  return DLTDUMP_OK;
+}
+
+dltdump_status dltdump_writer_options_split(dltdump_writer_options* options, uint64_t bytes) {
+  if (!options) return null_argument("options");
+  options->options.split_bytes = bytes;
+  return DLTDUMP_OK;
+}
+
 dltdump_status dltdump_writer_open_with(const char* path, const dltdump_writer_options* options, dltdump_writer** out) {
   if (!out) return null_argument("out");
   *out = nullptr;

@@ -12,6 +12,8 @@
 #include "api/access.hpp"
 #include "api/api_error.hpp"
 #include "dltdump/reader.hpp"
+#include "output/file_series.hpp"
+#include "output/file_template.hpp"
 #include "output/output.hpp"
 #include "util/file_identity.hpp"
 
@@ -113,6 +115,24 @@ dlt::LineFormatter::Style style_of(OutputFormat f) {
   }
 }
 
+// Refuses what WriterOptions says a template may not be: one naming no file, %LC%, a
+// split of one file.
+void check_template(const std::string& path, const std::string& name, const WriterOptions& options) {
+  if (output::kind_deciding_name(name).empty())
+    throw api::argument_error(path + ": the name template names no file (its variables are empty)");
+  const output::FileTemplate t(name);
+  if (t.has_lifecycle())
+    throw api::argument_error(path +
+                              ": %LC% names a sorted run's lifecycles (dltdump --sort), which a Reader does not tell");
+  if (options.split_bytes > 0 && options.split_bytes < output::kMinSplitBytes)
+    throw api::argument_error(path + ": split_bytes " + std::to_string(options.split_bytes) +
+                              " is below 65536, the least a file of a split holds (as --split's 64kB)");
+  if (options.split_bytes > 0 && !t.can_split())
+    throw api::argument_error(path +
+                              ": split_bytes needs %CTR%, %CDATE%, %CTIME% or %CDATETIME% in the name template "
+                              "(name_template), which names each file of the split");
+}
+
 }  // namespace
 
 struct [[gnu::visibility("hidden")]] Writer::Impl {
@@ -121,6 +141,8 @@ struct [[gnu::visibility("hidden")]] Writer::Impl {
   std::unique_ptr<output::Output> output;  // null once closed
   std::optional<Error> failure;            // the first write that failed: thrown again
   std::uint64_t messages = 0;
+  bool per_input = false;  // the template holds %FILE%: each input's messages get files of their own
+  std::string input;       // then: the input of the messages being written (begun in the output)
 
   // Runs `f` on the output; a fault becomes the Writer's failure (the output is dropped:
   // its descriptors close; what it held unwritten is lost, which the Error says).
@@ -144,12 +166,17 @@ struct [[gnu::visibility("hidden")]] Writer::Impl {
 
 Writer::Writer(const std::string& path, WriterOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->path = path;
-  const std::string name = literal_template(path);
+  const std::string name = options.name_template ? path : literal_template(path);
+  if (!options.name_template && options.split_bytes > 0)
+    throw api::argument_error(path + ": split_bytes needs a name template (name_template) naming each file");
+  if (options.name_template) check_template(path, name, options);
   impl_->format = chosen_format(path, name, options.format);
+  impl_->per_input = options.name_template && output::FileTemplate(name).has_file();
   try {
     output::OutputOptions o;
     o.name = name;
     o.force = options.overwrite;
+    o.split_bytes = options.split_bytes;
     for (const std::string& input : options.inputs)
       if (const auto id = util::identity_of(input)) o.inputs.push_back(*id);
     o.text_format = dlt::LineFormatter::Options{false, style_of(impl_->format)};
@@ -183,7 +210,16 @@ Writer::~Writer() {
 void Writer::write(const Message& m) {
   if (!impl_) throw api::argument_error("Writer: moved from");
   if (!detail::Access::has_record(m)) throw api::argument_error(impl_->path + ": a message no Reader gave");
-  impl_->guarded([&](output::LineOutput& out) { out.on_message(detail::Access::record(m)); });
+  const dlt::Message& record = detail::Access::record(m);
+  impl_->guarded([&](output::LineOutput& out) {
+    if (impl_->per_input && record.input != impl_->input) [[unlikely]] {
+      // Another input's messages: as the command line's next input (its %FILE%).
+      out.end_input();
+      impl_->input = record.input;  // (the output keeps views of it until the next begin_input)
+      out.begin_input({impl_->input, dlt::StreamFormat::File});
+    }
+    out.on_message(record);
+  });
   ++impl_->messages;
 }
 

@@ -17,6 +17,7 @@
 #include "cli/filter_options.hpp"
 #include "cli/option_table.hpp"
 #include "input/directory_inputs.hpp"
+#include "output/file_series.hpp"
 #include "output/file_template.hpp"
 #include "output/output.hpp"
 #include "util/ascii.hpp"
@@ -32,7 +33,6 @@ constexpr long kMaxPort = std::numeric_limits<std::uint16_t>::max();
 constexpr long kMaxThreads = 64;
 constexpr unsigned kMaxDefaultThreads = 8;  // the default: one thread a core, up to this many
 constexpr std::uint64_t kMaxSplitDigits = std::numeric_limits<std::int32_t>::max();  // as DltDump's int
-constexpr std::uint64_t kMinSplitBytes = 64u << 10;
 
 // --udp-port, --tcp-port (`id`): comma-separated port numbers 1..kMaxPort (the option is
 // given at most once).
@@ -101,7 +101,7 @@ std::uint64_t parse_split(const std::string& v) {
                                                                  " out of range (the number must be at most " +
                                                                  std::to_string(kMaxSplitDigits) + ")");
   }
-  if (n * scale < kMinSplitBytes)
+  if (n * scale < output::kMinSplitBytes)
     throw util::option_error(option_name(OptionId::Split), "Option " + option_quoted(OptionId::Split) + " value " +
                                                                util::quoted(v) +
                                                                ": the output file size limit cannot be less than 64kB");

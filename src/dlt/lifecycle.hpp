@@ -70,15 +70,15 @@ class EcuLifecycles {
   // How many of the latest lifecycles a message may go back to.
   static constexpr std::size_t kMatchWindow = 256;
 
-  // What the rule keeps of the lifecycles it has told: every one's facts (`all`: for a
-  // table of them at the end, as --sort's), or the latest kKept only (`window`: all the rule
+  // What the rule keeps of the lifecycles it has told: every one's facts (`All`: for a
+  // table of them at the end, as --sort's), or the latest kKept only (`Window`: all the rule
   // reads — a message's lifecycle is always among the last kMatchWindow + 1 — for a caller
   // that takes only the index of each message's lifecycle, as --stats, whose memory and
   // work per lifecycle then stay the same however many lifecycles a log holds; a log whose
   // device times jump about begins one every few messages).
-  enum class Keep : std::uint8_t { all, window };
+  enum class Keep : std::uint8_t { All, Window };
   static constexpr std::size_t kKept = 512;  // a power of two above kMatchWindow + 1
-  explicit EcuLifecycles(Keep keep = Keep::all) : mask_(keep == Keep::all ? ~std::size_t{0} : kKept - 1) {}
+  explicit EcuLifecycles(Keep keep = Keep::All) : mask_(keep == Keep::All ? ~std::size_t{0} : kKept - 1) {}
 
   // The next message of the ECU: a storage or capture time `time_us` if `has_time`, a
   // device time if `has_device` (a device time of 0 counts as none: tells_uptime). Returns the index of its lifecycle
@@ -143,7 +143,7 @@ class EcuLifecycles {
     }
     return current_;
   }
-  // Every lifecycle's facts, by index (Keep::all only).
+  // Every lifecycle's facts, by index (Keep::All only).
   const std::vector<LifecycleFacts>& lifecycles() const { return all_; }
   std::size_t size() const { return count_; }  // lifecycles told
   std::size_t current() const { return current_; }
@@ -153,7 +153,7 @@ class EcuLifecycles {
 
   void begin() {
     current_ = count_++;
-    // Kept in a slot of its own; with Keep::window, the slot of one that left the window
+    // Kept in a slot of its own; with Keep::Window, the slot of one that left the window
     // long before (and left the index then).
     if ((current_ & mask_) == all_.size()) all_.emplace_back();
     else at(current_) = LifecycleFacts{};

@@ -41,6 +41,9 @@
 
 namespace dltdump::output {
 
+// The least size a file of a split may be given (dltdump-spec §1.2: --split's 64 KiB).
+inline constexpr std::uint64_t kMinSplitBytes = 64u << 10;
+
 struct FileSeriesOptions {
   std::string name_template;
   std::uint64_t split_bytes = 0;           // 0: one file per series

@@ -139,7 +139,7 @@ class StatsTally {
     dlt::Id id;
     Counts counts;
     util::Timestamp first, last;                                // the earliest and the latest message time
-    dlt::EcuLifecycles rule{dlt::EcuLifecycles::Keep::window};  // its lifecycles as the rule tells them
+    dlt::EcuLifecycles rule{dlt::EcuLifecycles::Keep::Window};  // its lifecycles as the rule tells them
     std::vector<Lifecycle> listed;  // the first of them (StatsLimits::max_lifecycles in all)
     std::uint64_t lifecycles = 0;   // begun so far
     std::uint32_t lifecycle = 0;    // the current one's number (counters start afresh in each)

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -249,7 +250,30 @@ TEST(CApi, WriterOptionsNameTheInputsNeverWritten) {
   EXPECT_EQ(dltdump_writer_open_with("x.dlt", o, nullptr), DLTDUMP_ERROR_ARGUMENT);
   dltdump_writer_options_free(o);
   dltdump_writer_options_free(nullptr);
-  for (const std::string& p : {out, link, input}) std::remove(p.c_str());
+
+  // A name template (WriterOptions::name_template): %FILE% names the file by the input's;
+  // a split needs a template naming a series (%CTR%).
+  o = dltdump_writer_options_new();
+  ASSERT_EQ(dltdump_writer_options_name_template(o, 1), DLTDUMP_OK);
+  const std::string named = dir + "/in_001.txt";
+  ASSERT_EQ(dltdump_reader_open(input.c_str(), nullptr, nullptr, 0, &r), DLTDUMP_OK);
+  ASSERT_EQ(dltdump_writer_open_with((dir + "/%FILE%_%CTR%.txt").c_str(), o, &w), DLTDUMP_OK) << dltdump_last_error();
+  while (dltdump_reader_next(r, &m) == DLTDUMP_OK) ASSERT_EQ(dltdump_writer_write(w, m), DLTDUMP_OK);
+  EXPECT_EQ(dltdump_writer_close(w), DLTDUMP_OK) << dltdump_last_error();
+  dltdump_writer_free(w);
+  dltdump_reader_free(r);
+  const Bytes text = read_all(named);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2);  // the two messages' lines
+  ASSERT_EQ(dltdump_writer_options_split(o, 65536), DLTDUMP_OK);
+  EXPECT_EQ(dltdump_writer_open_with((dir + "/one.txt").c_str(), o, &w), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_NE(std::string(dltdump_last_error()).find("%CTR%"), std::string::npos) << dltdump_last_error();
+  ASSERT_EQ(dltdump_writer_open_with((dir + "/part_%CTR%.txt").c_str(), o, &w), DLTDUMP_OK) << dltdump_last_error();
+  dltdump_writer_free(w);  // no message: no file
+  EXPECT_EQ(dltdump_writer_options_name_template(nullptr, 1), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_writer_options_split(nullptr, 65536), DLTDUMP_ERROR_ARGUMENT);
+  dltdump_writer_options_free(o);
+
+  for (const std::string& p : {out, link, input, named}) std::remove(p.c_str());
   ::rmdir(dir_template);
 }
 

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -253,6 +254,114 @@ TEST_F(WriterOutputs, NeverOverAnInputAndItsOwnFileKnown) {
   EXPECT_FALSE(w.writes(file_));
   w.close();
   EXPECT_FALSE(w.writes(own));
+}
+
+// The files' names and contents in folder `dir`, by name.
+std::map<std::string, std::string> files_in(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : fs::directory_iterator(dir)) files[entry.path().filename().string()] = slurp(entry.path());
+  return files;
+}
+
+// WriterOptions::name_template and split_bytes: the files of `-o TEMPLATE --split N` over
+// two inputs, the same names and bytes, in every kind (JSON and CSV records name each
+// message's input, the same paths here).
+TEST_F(WriterOutputs, ATemplateAndASplitWriteTheCommandLinesFiles) {
+  const std::string second = dltgen(*dir_, "second.dlt", "--count 2000 --seed 37");
+  for (const char* name : {"%FILE%_%CTR%.dlt", "%FILE%_%CTR%.txt", "%FILE%-%CTR%.jsonl", "part_%CTR%.csv", "%FILE%.txt",
+                           "%FILE%_%CDATETIME%_%CTR%.dlt.zst"}) {
+    SCOPED_TRACE(name);
+    const std::string api = *dir_ / "split-api", cli = *dir_ / "split-cli";
+    fs::remove_all(api);
+    fs::remove_all(cli);
+    fs::create_directories(api);
+    fs::create_directories(cli);
+    dltdump::WriterOptions options;
+    options.name_template = true;
+    options.split_bytes = std::string(name).find("CTR") != std::string::npos ? 70000 : 0;
+    std::uint64_t written = 0;
+    {
+      dltdump::Writer w{api + "/" + name, options};
+      for (const std::string& input : {file_, second}) {
+        dltdump::Reader r{input};
+        written += w.write_all(r);
+      }
+      w.close();
+      EXPECT_EQ(w.messages(), written);
+    }
+    std::vector<std::string> args{file_, second, "-o", cli + "/" + name};
+    if (options.split_bytes) args.insert(args.end(), {"--split", std::to_string(options.split_bytes)});
+    run_cli(args);
+    const auto made = files_in(api), expected = files_in(cli);
+    EXPECT_GT(made.size(), std::string(name).find("CTR") != std::string::npos ? 4u : 1u);
+    ASSERT_EQ(made.size(), expected.size());
+    for (const auto& [file, bytes] : expected) {
+      ASSERT_TRUE(made.contains(file)) << file;
+      EXPECT_TRUE(made.at(file) == bytes) << file << " differs";
+    }
+  }
+}
+
+// With %FILE%, an input's messages are written together: a return to an input whose file
+// was closed is refused as the command line refuses two inputs of one name, and the file
+// already written stays whole.
+TEST_F(WriterOutputs, ATemplatesInputsComeOneAfterTheOther) {
+  const std::string second = dltgen(*dir_, "other.dlt", "--count 100 --seed 41");
+  const std::string out = *dir_ / "interleaved";
+  fs::remove_all(out);
+  fs::create_directories(out);
+  dltdump::WriterOptions options;
+  options.name_template = true;
+  dltdump::Writer w{out + "/%FILE%.dlt", options};
+  dltdump::Reader a{file_}, b{second};
+  auto first = a.next_batch();
+  w.write(first);
+  w.write(b.next_batch());
+  EXPECT_TRUE(w.writes(out + "/in.dlt"));
+  EXPECT_TRUE(w.writes(out + "/other.dlt"));
+  try {
+    w.write(a.next_batch());
+    ADD_FAILURE() << "a return to in.dlt was written";
+  } catch (const dltdump::Error& e) {
+    EXPECT_EQ(e.kind(), dltdump::Error::Kind::output);
+    EXPECT_NE(std::string(e.what()).find("Not overwriting previously created file"), std::string::npos) << e.what();
+  }
+  EXPECT_GT(fs::file_size(out + "/in.dlt"), 0u);
+  EXPECT_EQ(slurp(out + "/in.dlt"), slurp(file_).substr(0, fs::file_size(out + "/in.dlt")));
+}
+
+TEST(Writer, TemplatesTheWriterRefuses) {
+  const auto refused = [](const std::string& name, dltdump::WriterOptions options, const std::string& words) {
+    SCOPED_TRACE(name);
+    try {
+      dltdump::Writer w{name, options};
+      ADD_FAILURE() << "accepted";
+    } catch (const dltdump::Error& e) {
+      EXPECT_EQ(e.kind(), dltdump::Error::Kind::argument);
+      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+    }
+  };
+  dltdump::WriterOptions templ;
+  templ.name_template = true;
+  refused("trip_%LC%.dlt", templ, "%LC%");
+  ::unsetenv("DLTDUMP_TEST_UNSET");
+  refused("%DLTDUMP_TEST_UNSET%", templ, "names no file");
+  dltdump::WriterOptions split = templ;
+  split.split_bytes = 1000;
+  refused("one.dlt", split, "below 65536");
+  split.split_bytes = 65536;
+  refused("one.dlt", split, "split_bytes needs %CTR%");
+  dltdump::WriterOptions literal;
+  literal.split_bytes = 1000;
+  refused("part_%CTR%.dlt", literal, "split_bytes needs a name template");
+  // Without name_template a % is a character of the name.
+  const TempDir dir;
+  const std::string input = dltgen(dir, "in.dlt", "--count 10 --seed 1");
+  dltdump::Reader r{input};
+  dltdump::Writer w{dir / "a_%CTR%.dlt"};
+  w.write_all(r);
+  w.close();
+  EXPECT_EQ(slurp(dir / "a_%CTR%.dlt"), slurp(input));
 }
 
 TEST(Writer, AFullDiskIsAnErrorNamingTheFile) {

@@ -189,12 +189,12 @@ TEST(Lifecycle, ADeviceTimeOfZeroIsNone) {
 
 namespace {
 
-// Keep::window (--stats) keeps only the latest lifecycles' facts: every message must be
-// told the lifecycle Keep::all (--sort) tells it, also far past the window's size, with
+// Keep::Window (--stats) keeps only the latest lifecycles' facts: every message must be
+// told the lifecycle Keep::All (--sort) tells it, also far past the window's size, with
 // device times jumping about (a lifecycle every few messages), regions of earlier
 // lifecycles coming back, anchors moving down and messages without one of the times.
 TEST(Lifecycle, KeepingTheWindowOnlyTellsWhatKeepingAllTells) {
-  EcuLifecycles all, window{EcuLifecycles::Keep::window};
+  EcuLifecycles all, window{EcuLifecycles::Keep::Window};
   std::uint64_t state = 88172645463325252ull;
   const auto next = [&state] {
     state ^= state << 13;
