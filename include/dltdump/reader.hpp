@@ -185,6 +185,7 @@ class DLTDUMP_API Reader {
   struct Impl;
 
  private:
+  friend struct detail::Access;  // a Writer's write_all takes the steps' skipped regions too
   explicit Reader(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

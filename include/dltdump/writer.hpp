@@ -13,8 +13,9 @@
 // are its own (src/output/). A DLT file keeps a message's storage header when its input
 // had one and gives one (its time, its ECU id) to a message of a recording or capture.
 // Text lines show local time (TZ), the command line's default. JSON and CSV records name
-// the input as its Reader was given it. Regions a Reader skipped are not written (a
-// Reader delivers no SKIP records).
+// the input as its Reader was given it. write_all() also writes the regions its Reader
+// skipped (those its filter lets through), where the command line writes them: SKIP lines,
+// skip records, SKIP messages of a DLT file; write() writes the messages it is given only.
 //
 // With WriterOptions::name_template the name is an -o template: the Writer writes the
 // files it names (one per input with %FILE%, a series with split_bytes) as the command line
@@ -105,8 +106,9 @@ class DLTDUMP_API Writer {
   // Throws Error (output) when the file cannot be created or a write fails.
   void write(const Message& m);
   void write(std::span<const Message> batch);
-  // Writes every message `reader` has left (steps it to its end); returns how many. Throws
-  // the Reader's Errors as they are, and the Writer's.
+  // Writes every message `reader` has left (steps it to its end), and the regions it skips
+  // from its next step on (see the top); returns how many messages. Throws the Reader's
+  // Errors as they are (what came before the fault is written), and the Writer's.
   std::uint64_t write_all(Reader& reader);
   // See the top. Once closed, write() throws Error (argument).
   void close();

@@ -474,7 +474,8 @@ def write(paths: Paths, output: PathLike, *, out: str | None = None, overwrite: 
     ``.gz``, ``.zst`` or ``.xz`` suffix compresses it. ``out`` (``"text"``, ``"json"``,
     ``"csv"``) is ``--out``: the records of a file of another name. ``overwrite`` is ``-f``:
     without it an existing file is refused. Inputs and filters are :func:`open`'s. Regions
-    that are no message are not written. The reading and writing run without the GIL.
+    that are no message are written as the command line writes them (SKIP lines and
+    records). The reading and writing run without the GIL.
 
     ``template=True`` makes ``output`` a template of file names, as ``-o``'s: ``%FILE%``
     the name of each input without folder and extensions (each input gets files of its

@@ -59,6 +59,17 @@ def test_filters_and_out(work, mixed):
     assert read(api).startswith(b"record,")  # CSV's header row
 
 
+@pytest.mark.parametrize("name", ["d.dlt", "d.txt", "d.jsonl", "d.csv"])
+def test_a_damaged_inputs_skipped_regions_are_the_command_lines(work, name):
+    # Regions that are no message are written where -o writes them (SKIP lines and records).
+    damaged = dltgen(work, "damaged.dlt", "--count", "2000", "--seed", "43", "--corrupt", "3", "--truncate")
+    n, api, cli = both(work, [damaged], name)
+    assert 0 < n < 2000
+    assert read(api) == read(cli)
+    if name == "d.txt":
+        assert b" SKIP " in read(api)
+
+
 def test_compressed(work, mixed):
     n, api, cli = both(work, [mixed], "x.dlt.gz")
     assert n == 3000

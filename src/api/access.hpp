@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "api/message_batch.hpp"
 #include "dlt/catalogue.hpp"
 #include "dlt/message.hpp"
 #include "dlt/verbose_argument.hpp"
@@ -13,6 +14,7 @@
 #include "dltdump/catalogue.hpp"
 #include "dltdump/filter.hpp"
 #include "dltdump/message.hpp"
+#include "dltdump/reader.hpp"
 #include "filter/filter_spec.hpp"
 
 namespace dltdump {
@@ -45,6 +47,9 @@ struct Access {
   static const dlt::Catalogue* catalogue(const std::optional<Catalogue>& c) {
     return c ? &c->impl_->catalogue : nullptr;
   }
+  // The skip records of `reader`'s last step (api/message_batch.hpp; none for a moved-from
+  // Reader). Defined in reader.cpp, where the Reader's Impl is known.
+  static const std::vector<api::MessageBatch::Skip>& skips(const Reader& reader);
 };
 
 }  // namespace detail

@@ -27,18 +27,31 @@ class MessageBatch final : public dlt::FramerSink {
   // The input's name as the Reader was given it, kept in each message (dlt::Message::input):
   // what a Writer's JSON and CSV records name. `name` outlives the batch.
   void set_input(std::string_view name) noexcept { input_ = name; }
-  // The next step begins: the messages of the last are dropped.
+  // The next step begins: the messages and skips of the last are dropped.
   void clear() {
     records_.clear();
     copies_.clear();
+    skips_.clear();
   }
   const std::vector<dlt::Message>& records() const noexcept { return records_; }
   std::size_t size() const noexcept { return records_.size(); }
   // Bytes of the skip records delivered so far (all steps).
   std::uint64_t skipped_bytes() const noexcept { return skipped_; }
+  // A skip record of this step (one the filter let through, as the command line's SKIP
+  // line), after `before` of the step's messages: what a Writer's write_all writes where
+  // -o writes it. Its input names the batch's (set_input).
+  struct Skip {
+    dlt::SkipRecord record;
+    std::size_t before = 0;
+  };
+  const std::vector<Skip>& skips() const noexcept { return skips_; }
 
   void on_message(const dlt::Message& m) override;
-  void on_skip(const dlt::SkipRecord& s) override { skipped_ += s.length; }
+  void on_skip(const dlt::SkipRecord& s) override {
+    skipped_ += s.length;
+    skips_.push_back({s, records_.size()});
+    skips_.back().record.input = input_;
+  }
 
  private:
   bool is_stable(std::span<const std::uint8_t> bytes) const noexcept;
@@ -49,6 +62,7 @@ class MessageBatch final : public dlt::FramerSink {
   std::string_view input_;
   std::vector<dlt::Message> records_;
   std::deque<std::vector<std::uint8_t>> copies_;  // a deque: a copy never moves
+  std::vector<Skip> skips_;
   std::uint64_t skipped_ = 0;
 };
 

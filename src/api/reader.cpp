@@ -528,6 +528,11 @@ const std::string& Reader::name() const noexcept {
 }
 Format Reader::format() const noexcept { return impl_ ? impl_->format : Format::file; }
 std::uint64_t Reader::skipped_bytes() const noexcept { return impl_ ? impl_->batch.skipped_bytes() : 0; }
+
+const std::vector<api::MessageBatch::Skip>& detail::Access::skips(const Reader& reader) {
+  static const std::vector<api::MessageBatch::Skip> kNone;
+  return reader.impl_ ? reader.impl_->batch.skips() : kNone;
+}
 std::uint64_t Reader::offset() const noexcept { return impl_ ? impl_->offset : 0; }
 
 Reader::Datagrams Reader::datagrams() const noexcept {

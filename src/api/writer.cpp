@@ -144,6 +144,16 @@ struct [[gnu::visibility("hidden")]] Writer::Impl {
   bool per_input = false;  // the template holds %FILE%: each input's messages get files of their own
   std::string input;       // then: the input of the messages being written (begun in the output)
 
+  // A message or skip of input `name` is next: with per_input, another input's is as the
+  // command line's next input (its %FILE%).
+  void follow(output::LineOutput & out, std::string_view name) {
+    if (!per_input || name == input) [[likely]]
+      return;
+    out.end_input();
+    input = name;  // (the output keeps views of it until the next begin_input)
+    out.begin_input({input, dlt::StreamFormat::File});
+  }
+
   // Runs `f` on the output; a fault becomes the Writer's failure (the output is dropped:
   // its descriptors close; what it held unwritten is lost, which the Error says).
   template <class F>
@@ -212,12 +222,7 @@ void Writer::write(const Message& m) {
   if (!detail::Access::has_record(m)) throw api::argument_error(impl_->path + ": a message no Reader gave");
   const dlt::Message& record = detail::Access::record(m);
   impl_->guarded([&](output::LineOutput& out) {
-    if (impl_->per_input && record.input != impl_->input) [[unlikely]] {
-      // Another input's messages: as the command line's next input (its %FILE%).
-      out.end_input();
-      impl_->input = record.input;  // (the output keeps views of it until the next begin_input)
-      out.begin_input({impl_->input, dlt::StreamFormat::File});
-    }
+    impl_->follow(out, record.input);
     out.on_message(record);
   });
   ++impl_->messages;
@@ -228,12 +233,27 @@ void Writer::write(std::span<const Message> batch) {
 }
 
 std::uint64_t Writer::write_all(Reader& reader) {
+  if (!impl_) throw api::argument_error("Writer: moved from");
   std::uint64_t n = 0;
-  for (auto batch = reader.next_batch(); !batch.empty(); batch = reader.next_batch()) {
-    write(batch);
+  for (;;) {
+    const std::span<const Message> batch = reader.next_batch();
+    // The step's skipped regions where they came among its messages (the last step, which
+    // gives no message, may hold the input's last region).
+    const auto& skips = detail::Access::skips(reader);
+    std::size_t next = 0;
+    for (std::size_t i = 0; i <= batch.size(); ++i) {
+      for (; next < skips.size() && skips[next].before == i; ++next) {
+        const dlt::SkipRecord& s = skips[next].record;
+        impl_->guarded([&](output::LineOutput& out) {
+          impl_->follow(out, s.input);
+          out.on_skip(s);
+        });
+      }
+      if (i < batch.size()) write(batch[i]);
+    }
     n += batch.size();
+    if (batch.empty()) return n;
   }
-  return n;
 }
 
 void Writer::close() {

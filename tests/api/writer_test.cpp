@@ -132,6 +132,42 @@ TEST_F(WriterOutputs, EachKindIsTheCommandLinesBytes) {
   }
 }
 
+// write_all writes the regions its Reader skipped where -o writes them: SKIP lines, skip
+// records, SKIP messages of a DLT file — the command line's bytes for damaged inputs too
+// (a file and a recording with corrupted packets, one cut at its end), also filtered
+// (skip lines are judged like messages: --not-appid keeps them).
+TEST_F(WriterOutputs, SkippedRegionsAreWrittenAsTheCommandLineWritesThem) {
+  const std::string damaged = dltgen(*dir_, "damaged.dlt", "--count 3000 --seed 43 --corrupt 3 --truncate");
+  const std::string damaged_net = dltgen(*dir_, "damaged.net", "--format net --count 1500 --seed 47 --corrupt 3");
+  ASSERT_GT(dltdump::Reader{damaged}.next_batch().size(), 0u);
+  for (const std::string& input : {damaged, damaged_net}) {
+    dltdump::Reader probe{input};
+    for ([[maybe_unused]] const auto& m : probe) {
+    }
+    ASSERT_GT(probe.skipped_bytes(), 0u) << input << " has no damage to skip";
+    for (const char* name : {"d.dlt", "d.pcapng", "d.txt", "d.jsonl", "d.csv", "d.txt.zst"}) {
+      SCOPED_TRACE(input + " -> " + name);
+      const auto [api, cli] = both(input, name);
+      const std::string bytes = slurp(api);
+      EXPECT_TRUE(bytes == slurp(cli)) << "the Writer's " << api << " differs from the command line's " << cli;
+      if (std::string(name) == "d.txt") {
+        EXPECT_NE(bytes.find(" SKIP "), std::string::npos);
+      }
+    }
+    const std::string api = *dir_ / "api-filtered-skips.txt", cli = *dir_ / "cli-filtered-skips.txt";
+    fs::remove(api);
+    fs::remove(cli);
+    {
+      dltdump::Reader r{input, dltdump::Filter{}.not_appid("NAV")};
+      dltdump::Writer w{api};
+      w.write_all(r);
+      w.close();
+    }
+    run_cli({input, "--not-appid=NAV", "-o", cli});
+    EXPECT_TRUE(slurp(api) == slurp(cli)) << "filtered: " << api << " differs from " << cli;
+  }
+}
+
 TEST_F(WriterOutputs, AFileFromARecordingGetsStorageHeaders) {
   const auto [api, cli] = both(network_, "net.dlt");
   // Read back: a DLT file (storage headers made), the recording's messages.
