@@ -177,6 +177,15 @@ DLTDUMP_C_API dltdump_status dltdump_writer_open_with(const char* path, const dl
                                                       dltdump_writer** out);
 /* Writes `m`, a message dltdump_reader_next gave (it may be invalidated afterwards). */
 DLTDUMP_C_API dltdump_status dltdump_writer_write(dltdump_writer* writer, const dltdump_message* m);
+/* Writes every message `reader` has left — those of its step in progress not yet taken by
+ * dltdump_reader_next, then all its later steps — and the regions it skips among them,
+ * where the command line writes them (SKIP lines and records, a DLT file's SKIP messages;
+ * dltdump_writer_write writes a message only); steps the reader to its end. `messages`
+ * (may be NULL) gets how many messages it wrote (0 when it fails: dltdump_writer_messages
+ * counts all). A fault of the reader is its status (DLTDUMP_ERROR_INPUT, ...), what came
+ * before it written. */
+DLTDUMP_C_API dltdump_status dltdump_writer_write_all(dltdump_writer* writer, dltdump_reader* reader,
+                                                      uint64_t* messages);
 DLTDUMP_C_API dltdump_status dltdump_writer_close(dltdump_writer* writer);
 DLTDUMP_C_API uint64_t dltdump_writer_messages(const dltdump_writer* writer);
 DLTDUMP_C_API void dltdump_writer_free(dltdump_writer* writer);

@@ -45,6 +45,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -110,6 +111,11 @@ class DLTDUMP_API Writer {
   // from its next step on (see the top); returns how many messages. Throws the Reader's
   // Errors as they are (what came before the fault is written), and the Writer's.
   std::uint64_t write_all(Reader& reader);
+  // As write_all(reader), asking `go_on` before each of the Reader's steps: false stops
+  // there — what the steps taken gave is written, the Reader is not at its end. For a
+  // caller whose user may interrupt a long write (Python's Ctrl-C). `go_on` runs on the
+  // calling thread.
+  std::uint64_t write_all(Reader& reader, const std::function<bool()>& go_on);
   // See the top. Once closed, write() throws Error (argument).
   void close();
 
@@ -126,6 +132,7 @@ class DLTDUMP_API Writer {
   struct Impl;
 
  private:
+  friend struct detail::Access;  // the C API's write_all: a step's messages taken in part
   std::unique_ptr<Impl> impl_;
 };
 

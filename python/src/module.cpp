@@ -464,7 +464,9 @@ PYBIND11_MODULE(_dltdump, m) {
               throw Error(Error::Kind::input, path, std::nullopt,
                           "Not reading " + path + ": it is the output file of this write");
             Reader r(path, filter, reader_options(catalogue, format));
-            n += w.write_all(r);  // Ctrl-C cancels a live input: what came is written
+            // Ctrl-C stops between two steps (keep_waiting runs the signal handlers), and
+            // cancels a live input's wait: what came is written.
+            n += w.write_all(r, keep_waiting);
             if (interrupt_pending()) break;
           }
           w.close();

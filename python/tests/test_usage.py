@@ -222,6 +222,47 @@ def test_ctrl_c_stops_a_read(trip):
         p.wait()
 
 
+# Ctrl-C stops a write between two steps of its input (a new user's finding: a write of
+# file inputs went on to its end, and the interrupt came after it). Standard input that
+# never ends: only the interrupt can end the write. The file ends on a whole line.
+def test_ctrl_c_stops_a_write(work, trip):
+    out = os.path.join(work, "interrupted.txt")
+    if os.path.exists(out):
+        os.remove(out)
+    script = f"""
+        import dltdump
+        try:
+            print("writing", flush=True)
+            dltdump.write("-", {out!r})
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+        """
+    data = pathlib.Path(trip).read_bytes()
+    p = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)], env=ENV, stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert p.stdout.readline() == b"writing\n"
+        for _ in range(20):  # steps of messages before the signal
+            p.stdin.write(data)
+        p.stdin.flush()
+        p.send_signal(signal.SIGINT)
+        done, deadline = False, time.monotonic() + 60
+        while not done and time.monotonic() < deadline:
+            try:
+                p.stdin.write(data)
+                p.stdin.flush()
+            except BrokenPipeError:  # it stopped reading: what is wanted
+                break
+            done = bool(select.select([p.stdout], [], [], 0)[0])
+        ready, _, _ = select.select([p.stdout], [], [], 60)
+        assert ready and p.stdout.readline() == b"interrupted\n"
+    finally:
+        p.kill()
+        p.wait()
+    written = pathlib.Path(out).read_bytes()
+    assert written and written.endswith(b"\n")
+
+
 # A quiet TCP peer: Ctrl-C did nothing while the reading waited for data (a new user's
 # finding: the wait runs without the GIL, and nothing ran the signal handlers until data
 # came). Now the wait asks every 100 ms (ReaderOptions::keep_waiting): KeyboardInterrupt.

@@ -2,6 +2,7 @@
 // hold and how the API layer makes and reads them. Nothing here is installed.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "dltdump/filter.hpp"
 #include "dltdump/message.hpp"
 #include "dltdump/reader.hpp"
+#include "dltdump/writer.hpp"
 #include "filter/filter_spec.hpp"
 
 namespace dltdump {
@@ -49,7 +51,16 @@ struct Access {
   }
   // The skip records of `reader`'s last step (api/message_batch.hpp; none for a moved-from
   // Reader). Defined in reader.cpp, where the Reader's Impl is known.
-  static const std::vector<api::MessageBatch::Skip>& skips(const Reader& reader);
+  static const std::vector<api::MessageBatch::Skip>& skips_of(const Reader& reader);
+  // `reader`'s number among the process's Readers (from 1; 0 for a moved-from one).
+  static std::uint64_t serial(const Reader& reader);
+  // Writes, through `w`, the messages of `batch` (the last step of `reader`) from index
+  // `from` on and the step's skipped regions after `from` of its messages, then all the
+  // steps `reader` has left, as Writer::write_all (which is write_rest of no batch).
+  // Returns how many messages. Defined in writer.cpp.
+  // `go_on` (may be null): asked before each step; false stops there.
+  static std::uint64_t write_rest(Writer& w, Reader& reader, std::span<const Message> batch, std::size_t from,
+                                  const std::function<bool()>* go_on = nullptr);
 };
 
 }  // namespace detail

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/access.hpp"
 #include "dltdump/dltdump.hpp"
 
 struct dltdump_filter {
@@ -306,6 +307,19 @@ dltdump_status dltdump_writer_write(dltdump_writer* writer, const dltdump_messag
   if (!writer) return null_argument("writer");
   if (!m) return null_argument("m");
   return guarded([&] { writer->writer.write(msg(m)); });
+}
+
+dltdump_status dltdump_writer_write_all(dltdump_writer* writer, dltdump_reader* reader, uint64_t* messages) {
+  if (messages) *messages = 0;
+  if (!writer) return null_argument("writer");
+  if (!reader) return null_argument("reader");
+  return guarded([&] {
+    const std::uint64_t n =
+        dltdump::detail::Access::write_rest(writer->writer, reader->reader, reader->batch, reader->next);
+    reader->batch = {};  // the step in progress taken; the Reader at its end
+    reader->next = 0;
+    if (messages) *messages = n;
+  });
 }
 
 dltdump_status dltdump_writer_close(dltdump_writer* writer) {

@@ -92,6 +92,10 @@ util::InputFile memory_file(std::span<const std::uint8_t> bytes, const std::stri
 
 struct [[gnu::visibility("hidden")]] Reader::Impl {
   std::string name;
+  // This Reader among all of the process's (from 1): a Writer tells two Readers of one name
+  // apart by it (detail::Access::serial), not by an address, which a later Reader may reuse.
+  const std::uint64_t serial = next_serial.fetch_add(1, std::memory_order_relaxed);
+  static inline std::atomic<std::uint64_t> next_serial{1};
   ReaderOptions options;  // keeps the catalogue alive
   Format format = Format::file;
   std::optional<filter::Filter> filter;
@@ -529,7 +533,9 @@ const std::string& Reader::name() const noexcept {
 Format Reader::format() const noexcept { return impl_ ? impl_->format : Format::file; }
 std::uint64_t Reader::skipped_bytes() const noexcept { return impl_ ? impl_->batch.skipped_bytes() : 0; }
 
-const std::vector<api::MessageBatch::Skip>& detail::Access::skips(const Reader& reader) {
+std::uint64_t detail::Access::serial(const Reader& reader) { return reader.impl_ ? reader.impl_->serial : 0; }
+
+const std::vector<api::MessageBatch::Skip>& detail::Access::skips_of(const Reader& reader) {
   static const std::vector<api::MessageBatch::Skip> kNone;
   return reader.impl_ ? reader.impl_->batch.skips() : kNone;
 }

@@ -63,25 +63,6 @@ OutputFormat named_format(const std::string& name) {
 
 // The format a Writer of `path` (its literal template `name`) writes, as the command
 // line's -o and --out decide it (cli/options.cpp: parse_output, parse_records).
-// Whether `path` names what the host has open as its standard output or error — another
-// name of the console (/dev/fd/1, /proc/self/fd/2, the terminal's device; a new user's
-// finding: they bypassed the console names' refusal) — but /dev/null, which takes
-// anything unseen.
-bool names_standard_stream(const std::string& path) {
-  struct stat named {};
-  if (::stat(path.c_str(), &named) != 0) return false;
-  const auto same = [&](const struct stat& other) {
-    return other.st_dev == named.st_dev && other.st_ino == named.st_ino;
-  };
-  struct stat null {};
-  if (::stat("/dev/null", &null) == 0 && same(null)) return false;
-  for (const int fd : {STDOUT_FILENO, STDERR_FILENO}) {
-    struct stat open {};
-    if (::fstat(fd, &open) == 0 && same(open)) return true;
-  }
-  return false;
-}
-
 OutputFormat chosen_format(const std::string& path, const std::string& name, OutputFormat asked) {
   if (path.empty()) throw api::argument_error("Writer: the file name is empty");
   api::check_name(path, Error::Kind::argument);
@@ -94,7 +75,9 @@ OutputFormat chosen_format(const std::string& path, const std::string& name, Out
   // The command line's console names (output::output_kind) are its standard output. A
   // library does not print to its host's standard output unasked (it would mix into the
   // program's own output): refused, with what to do instead.
-  if (output::output_kind(name) == output::OutputKind::Console || names_standard_stream(path))
+  const std::string fixed = output::kind_deciding_name(name);  // (a template's environment variables resolved)
+  if (output::output_kind(name) == output::OutputKind::Console || util::names_standard_stream(path) ||
+      util::names_standard_stream(fixed))
     throw api::argument_error(path +
                               ": names the command line's console (its standard output), which a Writer does not "
                               "write: name a file, or take the text of each message a Reader gives "
@@ -141,17 +124,29 @@ struct [[gnu::visibility("hidden")]] Writer::Impl {
   std::unique_ptr<output::Output> output;  // null once closed
   std::optional<Error> failure;            // the first write that failed: thrown again
   std::uint64_t messages = 0;
-  bool per_input = false;  // the template holds %FILE%: each input's messages get files of their own
-  std::string input;       // then: the input of the messages being written (begun in the output)
+  bool per_input = false;    // the template holds %FILE%: each input's messages get files of their own
+  std::string input;         // then: the input of the messages being written (begun in the output)
+  std::uint64_t reader = 0;  // the Reader (its serial) whose write_all wrote last; 0: write()
 
-  // A message or skip of input `name` is next: with per_input, another input's is as the
-  // command line's next input (its %FILE%).
-  void follow(output::LineOutput & out, std::string_view name) {
-    if (!per_input || name == input) [[likely]]
+  // A message or skip of input `name` is next, from write_all of the Reader of serial
+  // `from` (0: from write(), its Reader unknown): with per_input, another input's is as the
+  // command line's next input (its %FILE%) — also another Reader's of the same name (an
+  // input given twice, which the command line refuses to write over: a new user's finding).
+  void follow(output::LineOutput & out, std::string_view name, std::uint64_t from) {
+    const bool another_reader = from != 0 && reader != 0 && from != reader;
+    reader = from;
+    if (!per_input || (name == input && !another_reader)) [[likely]]
       return;
     out.end_input();
     input = name;  // (the output keeps views of it until the next begin_input)
     out.begin_input({input, dlt::StreamFormat::File});
+  }
+  void put(const dlt::Message& m, std::uint64_t from) {
+    guarded([&](output::LineOutput& out) {
+      follow(out, m.input, from);
+      out.on_message(m);
+    });
+    ++messages;
   }
 
   // Runs `f` on the output; a fault becomes the Writer's failure (the output is dropped:
@@ -187,6 +182,7 @@ Writer::Writer(const std::string& path, WriterOptions options) : impl_(std::make
     o.name = name;
     o.force = options.overwrite;
     o.split_bytes = options.split_bytes;
+    o.not_standard_streams = true;  // also a name a template makes (`/dev/fd/%FILE%`)
     for (const std::string& input : options.inputs)
       if (const auto id = util::identity_of(input)) o.inputs.push_back(*id);
     o.text_format = dlt::LineFormatter::Options{false, style_of(impl_->format)};
@@ -220,39 +216,49 @@ Writer::~Writer() {
 void Writer::write(const Message& m) {
   if (!impl_) throw api::argument_error("Writer: moved from");
   if (!detail::Access::has_record(m)) throw api::argument_error(impl_->path + ": a message no Reader gave");
-  const dlt::Message& record = detail::Access::record(m);
-  impl_->guarded([&](output::LineOutput& out) {
-    impl_->follow(out, record.input);
-    out.on_message(record);
-  });
-  ++impl_->messages;
+  impl_->put(detail::Access::record(m), 0);
 }
 
 void Writer::write(std::span<const Message> batch) {
   for (const Message& m : batch) write(m);
 }
 
-std::uint64_t Writer::write_all(Reader& reader) {
-  if (!impl_) throw api::argument_error("Writer: moved from");
+std::uint64_t Writer::write_all(Reader& reader) { return detail::Access::write_rest(*this, reader, {}, 0); }
+
+std::uint64_t Writer::write_all(Reader& reader, const std::function<bool()>& go_on) {
+  return detail::Access::write_rest(*this, reader, {}, 0, &go_on);
+}
+
+std::uint64_t detail::Access::write_rest(Writer& w, Reader& reader, std::span<const Message> batch, std::size_t from,
+                                         const std::function<bool()>* go_on) {
+  if (!w.impl_) throw api::argument_error("Writer: moved from");
+  Writer::Impl& impl = *w.impl_;
+  const std::uint64_t from_reader = serial(reader);
   std::uint64_t n = 0;
-  for (;;) {
-    const std::span<const Message> batch = reader.next_batch();
+  for (bool first = true;; first = false) {
+    if (first && batch.empty()) continue;  // no step in progress (its regions, if any, were another's to write)
+    if (!first) {
+      if (go_on && *go_on && !(*go_on)()) return n;
+      batch = reader.next_batch();
+      from = 0;
+    }
     // The step's skipped regions where they came among its messages (the last step, which
     // gives no message, may hold the input's last region).
-    const auto& skips = detail::Access::skips(reader);
+    const auto& skips = skips_of(reader);
     std::size_t next = 0;
-    for (std::size_t i = 0; i <= batch.size(); ++i) {
+    while (next < skips.size() && skips[next].before < from) ++next;
+    for (std::size_t i = from; i <= batch.size(); ++i) {
       for (; next < skips.size() && skips[next].before == i; ++next) {
         const dlt::SkipRecord& s = skips[next].record;
-        impl_->guarded([&](output::LineOutput& out) {
-          impl_->follow(out, s.input);
+        impl.guarded([&](output::LineOutput& out) {
+          impl.follow(out, s.input, from_reader);
           out.on_skip(s);
         });
       }
-      if (i < batch.size()) write(batch[i]);
+      if (i < batch.size()) impl.put(Access::record(batch[i]), from_reader);
     }
-    n += batch.size();
-    if (batch.empty()) return n;
+    n += batch.size() - std::min(from, batch.size());
+    if (!first && batch.empty()) return n;
   }
 }
 

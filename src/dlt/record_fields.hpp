@@ -109,7 +109,10 @@ class InputField {
 
   template <class Make>
   std::string_view get(std::string_view input, Make make) {
-    if (input.data() != of_.data() || input.size() != of_.size() || !made_) [[unlikely]]
+    // By content: a name's storage may be another's after it (a library's Readers one after
+    // another, the next one's name where the last one's was: a new user's finding — its
+    // records were given the last input's name).
+    if (input != std::string_view(of_) || !made_) [[unlikely]]
       remake(input, make);
     return {text_.data(), size_};
   }
@@ -131,11 +134,11 @@ class InputField {
     size_ = field.size();
     text_.assign(field.view());
     text_.append(kPadding, '\0');
-    of_ = input;
+    of_.assign(input);
     made_ = true;
   }
 
-  std::string_view of_;
+  std::string of_;    // the name the field was made of
   std::string text_;  // the field, then kPadding zero bytes
   std::size_t size_ = 0;
   bool made_ = false;

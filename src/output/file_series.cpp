@@ -15,7 +15,7 @@ FileSeries::FileSeries(FileSeriesOptions options)
     : template_(options.name_template),
       // §6.3: silently ignored otherwise; a lifecycle's file is not split
       split_bytes_(template_.can_split() && !template_.has_lifecycle() ? options.split_bytes : 0),
-      force_(options.force), inputs_(std::move(options.inputs)) {}
+      force_(options.force), not_standard_streams_(options.not_standard_streams), inputs_(std::move(options.inputs)) {}
 
 FileSeries::~FileSeries() { close(); }
 
@@ -53,6 +53,10 @@ std::uint64_t FileSeries::open(util::Timestamp time, std::uint64_t lifecycle) {
   }
   if (const auto id = util::identity_of(name); id && std::find(inputs_.begin(), inputs_.end(), *id) != inputs_.end())
     throw util::creation_error(name, "Not overwriting the input file " + util::absolute_path(name) + ".");
+  if (not_standard_streams_ && util::names_standard_stream(name))
+    throw util::creation_error(name, "Not writing " + name +
+                                         ": it names this program's standard output or error, which the library "
+                                         "does not write.");
 
   int fd;
   if (continues) {

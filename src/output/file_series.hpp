@@ -51,6 +51,10 @@ struct FileSeriesOptions {
   std::vector<util::FileIdentity> inputs;  // files that must never be written
   // Compresses each file (the writer's business: the series counts bytes before compression)
   compress::OutputCompression compression = compress::OutputCompression::None;
+  // A library's: a name that is the process's standard output or error by another name
+  // (util::names_standard_stream; `/dev/fd/%FILE%` over an input named `1.dlt`) is refused
+  // when its file is to be made — the host program's output is not the library's.
+  bool not_standard_streams = false;
 };
 
 class FileSeries {
@@ -93,6 +97,7 @@ class FileSeries {
   FileTemplate template_;
   std::uint64_t split_bytes_;
   bool force_;
+  bool not_standard_streams_;
   std::vector<util::FileIdentity> inputs_;
   std::vector<util::FileIdentity> created_;          // files this run created (or truncated)
   std::vector<std::string> creators_;                // for each, the input it was created for

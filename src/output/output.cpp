@@ -115,8 +115,12 @@ Output::Output(const OutputOptions& options, int console_fd) : kind_(output_kind
     sink_ = std::make_unique<StatsSink>(*writer_, *options.stats, options.stats_count_loss);
     return;
   }
-  FileSeriesOptions files{options.name, options.split_bytes, options.force, options.inputs,
-                          compress::output_compression(kind_deciding_name(options.name))};
+  FileSeriesOptions files{options.name,
+                          options.split_bytes,
+                          options.force,
+                          options.inputs,
+                          compress::output_compression(kind_deciding_name(options.name)),
+                          options.not_standard_streams};
   switch (kind_) {
     case OutputKind::Console:
     case OutputKind::Text:

@@ -59,6 +59,7 @@ struct OutputOptions {
   bool count_named = false;                 //   each after its input's name (several inputs)
   std::optional<StatsFormat> stats;         // --stats: the console gets a report (output/stats_sink.hpp)
   bool stats_count_loss = true;             //   following the message counters (StatsTally)
+  bool not_standard_streams = false;        // FileSeriesOptions::not_standard_streams (the library)
 };
 
 class Output {

@@ -34,4 +34,10 @@ inline std::optional<FileIdentity> identity_of_fd(int fd) {
 // beyond getcwd (the file need not exist).
 std::string absolute_path(const std::string& path);
 
+// Whether `path` names what this process has open as its standard output or error — the
+// console by another name (/dev/fd/1, /proc/self/fd/2, the terminal's device, the file
+// standard output was redirected to) — but /dev/null, which takes anything unseen. A
+// library writing there would mix into its host program's own output.
+bool names_standard_stream(const std::string& path);
+
 }  // namespace dltdump::util

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "dlt/packet_builder.hpp"
+#include "dltdump/reader.hpp"
+#include "dltdump/writer.hpp"
 #include "input/live_peers.hpp"
 
 using dltdump::test::Bytes;
@@ -279,6 +281,54 @@ TEST(CApi, WriterOptionsNameTheInputsNeverWritten) {
 
 // Live inputs through the C API: a TCP stream read to its end, a refused connection as a
 // status naming the URI, a UDP reader cancelled from another thread.
+// dltdump_writer_write_all: the messages a reader has left, from the middle of its step in
+// progress on, and the regions it skips among them, as the C++ Writer's write_all writes the
+// whole input (the command line's bytes: Writer tests); what was taken before is not again.
+TEST(CApi, WriteAllWritesTheRestWithItsSkippedRegions) {
+  const Bytes good = two_messages();
+  Bytes file = dltdump::test::cat({good, Bytes(37, 0xEE), good, Bytes(5, 0x44)});  // garbage, a cut tail
+  char dir_template[] = "/tmp/dltdump-c-write-all-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string dir = dir_template, c_out = dir + "/c.txt", cpp_out = dir + "/cpp.txt";
+  dltdump_reader* r = nullptr;
+  ASSERT_EQ(dltdump_reader_open_memory(file.data(), file.size(), nullptr, &r), DLTDUMP_OK) << dltdump_last_error();
+  dltdump_writer* w = nullptr;
+  ASSERT_EQ(dltdump_writer_open(c_out.c_str(), DLTDUMP_OUTPUT_AUTOMATIC, 0, &w), DLTDUMP_OK) << dltdump_last_error();
+  const dltdump_message* m = nullptr;
+  ASSERT_EQ(dltdump_reader_next(r, &m), DLTDUMP_OK);  // the first message, taken and written alone
+  ASSERT_EQ(dltdump_writer_write(w, m), DLTDUMP_OK);
+  std::uint64_t n = 99;
+  ASSERT_EQ(dltdump_writer_write_all(w, r, &n), DLTDUMP_OK) << dltdump_last_error();
+  EXPECT_EQ(n, 3u);
+  EXPECT_EQ(dltdump_reader_next(r, &m), DLTDUMP_END);
+  EXPECT_EQ(dltdump_writer_write_all(w, r, nullptr), DLTDUMP_OK);  // nothing left
+  ASSERT_EQ(dltdump_writer_close(w), DLTDUMP_OK) << dltdump_last_error();
+  EXPECT_EQ(dltdump_writer_messages(w), 4u);
+  dltdump_writer_free(w);
+  dltdump_reader_free(r);
+  {
+    dltdump::Reader whole = dltdump::Reader::from_memory(file);
+    dltdump::Writer cpp{cpp_out};
+    cpp.write_all(whole);
+    cpp.close();
+  }
+  const auto slurp = [](const std::string& path) {
+    std::string bytes;
+    if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+      for (int c; (c = std::fgetc(f)) != EOF;) bytes.push_back(static_cast<char>(c));
+      std::fclose(f);
+    }
+    return bytes;
+  };
+  const std::string text = slurp(c_out);
+  EXPECT_EQ(text, slurp(cpp_out));
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 6) << text;  // 4 messages, 2 SKIP lines
+  EXPECT_NE(text.find(" SKIP "), std::string::npos) << text;
+  EXPECT_EQ(dltdump_writer_write_all(nullptr, r, nullptr), DLTDUMP_ERROR_ARGUMENT);
+  for (const std::string& p : {c_out, cpp_out}) std::remove(p.c_str());
+  ::rmdir(dir_template);
+}
+
 TEST(CApi, LiveInputs) {
   using namespace std::chrono_literals;
   dltdump::test::TcpServer server;

@@ -366,6 +366,86 @@ TEST_F(WriterOutputs, ATemplatesInputsComeOneAfterTheOther) {
   EXPECT_EQ(slurp(out + "/in.dlt"), slurp(file_).substr(0, fs::file_size(out + "/in.dlt")));
 }
 
+// Records name each message's input as its Reader was given it, also when one Reader's name
+// lies where the last one's was (same length, the last Reader gone): a new user's finding —
+// the records of the second input were given the first's name (the record's cached name
+// was compared by address).
+TEST_F(WriterOutputs, RecordsNameEachReadersInputAlsoWhereTheLastOnesNameWas) {
+  const std::string a1 = *dir_ / "a1.dlt", a2 = dltgen(*dir_, "a2.dlt", "--count 500 --seed 53");
+  fs::copy_file(file_, a1, fs::copy_options::overwrite_existing);
+  for (const char* name : {"names.jsonl", "names.csv"}) {
+    SCOPED_TRACE(name);
+    const std::string api = *dir_ / ("api-" + std::string(name)), cli = *dir_ / ("cli-" + std::string(name));
+    fs::remove(api);
+    fs::remove(cli);
+    {
+      dltdump::Writer w{api};
+      // Short names (held in the Reader itself), each Reader made where the last one was.
+      const fs::path was = fs::current_path();
+      fs::current_path(dir_->path);
+      for (const char* input : {"a1.dlt", "a2.dlt"}) {
+        dltdump::Reader r{input};
+        w.write_all(r);
+      }
+      fs::current_path(was);
+      w.close();
+    }
+    const fs::path was = fs::current_path();
+    fs::current_path(dir_->path);
+    run_cli({"a1.dlt", "a2.dlt", "-o", cli});
+    fs::current_path(was);
+    const std::string bytes = slurp(api);
+    EXPECT_NE(bytes.find("a2.dlt"), std::string::npos);
+    EXPECT_TRUE(bytes == slurp(cli)) << api << " differs from " << cli;
+  }
+}
+
+// An input given twice, each a Reader of its own, with %FILE%: the second is refused as the
+// command line refuses it (a new user's finding: they were merged into one file). A write()
+// of single messages and write_all of the same Reader after it go on in one file.
+TEST_F(WriterOutputs, TheSameInputTwiceIsRefusedAsOnTheCommandLine) {
+  const std::string out = *dir_ / "twice";
+  fs::remove_all(out);
+  fs::create_directories(out);
+  dltdump::WriterOptions options;
+  options.name_template = true;
+  {
+    dltdump::Writer w{out + "/%FILE%.dlt", options};
+    dltdump::Reader first{file_}, second{file_};
+    w.write_all(first);
+    expect_output_error(w, second, "Not overwriting previously created file");
+  }
+  EXPECT_EQ(slurp(out + "/in.dlt"), slurp(file_));
+  fs::remove_all(out);
+  fs::create_directories(out);
+  dltdump::Writer w{out + "/%FILE%.dlt", options};
+  dltdump::Reader r{file_};
+  w.write(r.next_batch());
+  w.write_all(r);
+  w.close();
+  EXPECT_EQ(slurp(out + "/in.dlt"), slurp(file_));
+}
+
+// write_all with go_on: asked before each step; false stops there, what came written.
+TEST_F(WriterOutputs, GoOnStopsAWriteBetweenSteps) {
+  const std::string out = *dir_ / "stopped.dlt";
+  fs::remove(out);
+  dltdump::ReaderOptions options;
+  options.batch_messages = 100;
+  dltdump::Reader r{file_, dltdump::Filter{}, options};
+  dltdump::Writer w{out};
+  int asked = 0;
+  const std::uint64_t n = w.write_all(r, [&asked] { return ++asked <= 1; });
+  EXPECT_EQ(asked, 2);
+  EXPECT_GT(n, 0u);
+  EXPECT_LT(n, 3000u);
+  w.close();
+  EXPECT_EQ(w.messages(), n);
+  const std::string bytes = slurp(out);
+  EXPECT_EQ(bytes, slurp(file_).substr(0, bytes.size()));
+  EXPECT_FALSE(r.next_batch().empty());  // the Reader goes on where the write stopped
+}
+
 TEST(Writer, TemplatesTheWriterRefuses) {
   const auto refused = [](const std::string& name, dltdump::WriterOptions options, const std::string& words) {
     SCOPED_TRACE(name);
@@ -380,6 +460,18 @@ TEST(Writer, TemplatesTheWriterRefuses) {
   dltdump::WriterOptions templ;
   templ.name_template = true;
   refused("trip_%LC%.dlt", templ, "%LC%");
+  // The console by another name once the template's variables are resolved (a new user's
+  // finding: `/dev/fd/%NOPE%1` wrote to the program's standard output).
+  ::unsetenv("DLTDUMP_TEST_UNSET");
+  refused("/dev/fd/%DLTDUMP_TEST_UNSET%1", templ, "console");
+  refused("/proc/self/fd/%DLTDUMP_TEST_UNSET%2", templ, "console");
+  {  // and when %FILE% makes it: refused as the file is to be made, nothing written there
+    const TempDir d;
+    const std::string one = dltgen(d, "1.dlt", "--count 5 --seed 1");
+    dltdump::Writer w{"/dev/fd/%FILE%", templ};
+    dltdump::Reader r{one};
+    expect_output_error(w, r, "standard output or error");
+  }
   ::unsetenv("DLTDUMP_TEST_UNSET");
   refused("%DLTDUMP_TEST_UNSET%", templ, "names no file");
   dltdump::WriterOptions split = templ;
