@@ -238,6 +238,10 @@ class StatsTally {
   }
   void add(const dlt::Message& m) { add_message(dlt::facts_of(m)); }
   void add(const dlt::SkipRecord& s) { add_skip(dlt::facts_of(s)); }
+  // The records of a block of facts (dlt/message_facts.hpp), in order, as add() each; the
+  // table slots and streams of the records a few ahead are fetched into the cache meanwhile
+  // (see the definition).
+  void add_block(std::string_view block);
 
   // Whether the loss is counted: the filters keep counter sequences whole, and every
   // stream was followed (none folded). If not, why (a phrase).
@@ -304,6 +308,10 @@ class StatsTally {
     }
   }
   static constexpr std::uint32_t kNumberMask = (1u << kNumberBits) - 1;
+  // Asks the cache for what stream_of(f) will read first: its slot; or, once that is in, the
+  // stream its first slot names (add_block).
+  void prefetch_slot(const dlt::Facts& f) const;
+  void prefetch_stream(const dlt::Facts& f) const;
   Stream* new_stream(std::size_t at, std::uint32_t tag, const dlt::Facts& m);
   void add_message(const dlt::Facts& m);
   void add_skip(const dlt::Facts& s);
