@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -29,6 +30,20 @@ namespace dltdump::dlt {
 // zero, while messages that one application buffered arrive a little late.
 inline constexpr std::uint32_t restart_tolerance(std::uint32_t max_device_time) {
   return max_device_time / 2 < 100000 ? max_device_time / 2 : 100000;
+}
+
+// How many times in a run, over all ECUs, a message may begin a lifecycle or go back to
+// another: past it each ECU stays in its current lifecycle (EcuLifecycles::observe's
+// may_change), a bound on memory and work whatever the device times (random ones begin a
+// lifecycle every few messages). --stats, --lifecycles and --sort count alike against it,
+// so that they tell the same lifecycles (a new user's finding: 1 048 576 against 65 536).
+inline constexpr std::uint64_t kMaxLifecycleChanges = 1u << 16;
+
+// What --stats and --lifecycles say when the bound (`changes`) was reached.
+inline std::string lifecycle_limit_note(std::uint64_t changes = kMaxLifecycleChanges) {
+  return "Lifecycles are told up to " + std::to_string(changes) +
+         " changes in all (begun or gone back to), which these inputs reached: later restarts are counted in the "
+         "lifecycle their ECU was in then (device times that jump about)";
 }
 
 // Whether a message's device time tells its ECU's uptime: WTMS set and the time not 0. An

@@ -78,6 +78,9 @@ class LineOutput : public dlt::FramerSink {
     std::uint64_t not_listed = 0;
   };
   virtual void archive_skipped(std::string_view /*archive*/, const SkippedMembers& /*skipped*/) {}
+  // A run over time whose lifecycles reached dlt::kMaxLifecycleChanges: its messages carry
+  // the lifecycles told before that (dlt::Message::lifecycle), and --stats says so.
+  virtual void lifecycle_limit_reached() {}
 
   // What the current input skipped that this output shows no line of (-c: the regions a
   // dump shows as SKIP lines, those that passed the filters), so that the run can say it

@@ -376,6 +376,8 @@ class TextReport {
     if (not_shown)
       out_.append("(" + std::to_string(not_shown) + " more lifecycles not shown; --stats=json lists up to " +
                   std::to_string(t_.limits().max_lifecycles) + ")\n");
+    if (t_.lifecycle_limit_reached())
+      out_.append("(" + dlt::lifecycle_limit_note(t_.limits().max_lifecycle_changes) + ")\n");
   }
 
   const Tally& t_;
@@ -713,6 +715,10 @@ class JsonReport {
       field("messages", lc.messages);
     });
     field("lifecycles_not_listed", t_.lifecycles_not_listed());
+    key("lifecycle_changes_limit");
+    out_.append("{\"changes\":");
+    util::append_int(out_, t_.limits().max_lifecycle_changes);
+    out_.append(t_.lifecycle_limit_reached() ? ",\"reached\":true}" : ",\"reached\":false}");
   }
 
   const Tally& t_;

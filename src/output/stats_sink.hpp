@@ -37,6 +37,7 @@ class StatsSink final : public LineOutput {
   void archive_skipped(std::string_view archive, const SkippedMembers& skipped) override {
     tally_.archive_skipped(archive, skipped);
   }
+  void lifecycle_limit_reached() override { tally_.note_lifecycle_limit(); }
   bool wants_text() const override { return false; }
   // Parallel decoders send the facts of what passed (dlt/message_facts.hpp).
   const dlt::LineFormatter::Options* block_format() const override { return &kFactsFormat; }

@@ -132,12 +132,18 @@ void StatsTally::add_block(std::string_view block) {
   }
 }
 
-void StatsTally::lifecycle_step(Ecu& e, const dlt::Facts& m) {
-  const std::size_t i = e.rule.observe(m.time().valid, m.time_us, m.has_device_time(), m.device_time,
-                                       lifecycles_begun_ < limits_.max_lifecycles_told);  // memory, not work
+void StatsTally::lifecycle_step(Ecu& e, const dlt::Facts& m, std::uint64_t run_lifecycle) {
+  std::size_t i;
+  if (run_lifecycle != 0) [[unlikely]] {
+    i = e.run_lifecycles.try_emplace(run_lifecycle, static_cast<std::uint32_t>(e.lifecycles)).first->second;
+  } else {
+    i = e.rule.observe(m.time().valid, m.time_us, m.has_device_time(), m.device_time,
+                       lifecycle_changes_ < limits_.max_lifecycle_changes);
+  }
+  if (i + 1 != e.lifecycle && run_lifecycle == 0) [[unlikely]]
+    ++lifecycle_changes_;  // begun or gone back to, counted as LifecycleTable counts them
   if (i == e.lifecycles) [[unlikely]] {
     ++e.lifecycles;
-    ++lifecycles_begun_;
     if (lifecycles_listed_ < limits_.max_lifecycles) {
       Lifecycle l;
       l.index = i + 1;
@@ -192,7 +198,7 @@ constexpr std::array<std::uint8_t, kTypeSlots> kLevelOfType = [] {
 
 }  // namespace
 
-void StatsTally::add_message(const dlt::Facts& m) {
+void StatsTally::add_message(const dlt::Facts& m, std::uint64_t run_lifecycle) {
   const std::uint64_t bytes = m.bytes;
   add_to(total_, bytes);
   ++kinds_[m.kind];
@@ -220,7 +226,7 @@ void StatsTally::add_message(const dlt::Facts& m) {
       e.first = m.time();
     if (!e.last.valid || m.time_us > e.last.us) e.last = m.time();
   }
-  lifecycle_step(e, m);
+  lifecycle_step(e, m, run_lifecycle);
   // A message that names no ECU cannot be told from other senders' (several flows of a
   // capture, say): no sequence follows it.
   if (!count_loss_ || !s || m.ecu == 0) return;

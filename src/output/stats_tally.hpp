@@ -41,9 +41,9 @@ namespace dltdump::output {
 struct StatsLimits {
   std::size_t max_streams = std::size_t{1} << 16;
   std::size_t max_lifecycles = 10000;  // listed (all are counted)
-  // Told apart, in all ECUs; past it, what would begin a lifecycle continues the current one
-  // (random device times would begin one every few messages).
-  std::size_t max_lifecycles_told = 1u << 20;
+  // Lifecycles begun or gone back to, in all ECUs; past it, each ECU stays in its current
+  // one (dlt::kMaxLifecycleChanges: as --lifecycles and --sort tell them).
+  std::uint64_t max_lifecycle_changes = dlt::kMaxLifecycleChanges;
   std::size_t largest_gaps = 10;  // listed, the largest first
 };
 
@@ -143,7 +143,10 @@ class StatsTally {
     std::vector<Lifecycle> listed;  // the first of them (StatsLimits::max_lifecycles in all)
     std::uint64_t lifecycles = 0;   // begun so far
     std::uint32_t lifecycle = 0;    // the current one's number (counters start afresh in each)
-    CounterTrack counter;           // its messages' counters as one sequence (the ECU model)
+    // A run over time's lifecycle numbers → the ECU's (1 for its first seen), bounded as the
+    // run's lifecycles are (dlt::kMaxLifecycleChanges).
+    std::unordered_map<std::uint64_t, std::uint32_t> run_lifecycles;
+    CounterTrack counter;  // its messages' counters as one sequence (the ECU model)
     // The loss its streams' counters show (the stream model), summed.
     std::uint64_t stream_missing = 0, stream_gaps = 0, stream_repeats = 0;
     // Each model's largest gaps (at most limits().largest_gaps, largest first).
@@ -236,7 +239,10 @@ class StatsTally {
       add_skip(f);
     else add_message(f);
   }
-  void add(const dlt::Message& m) { add_message(dlt::facts_of(m)); }
+  // A message of a run over time that carries its lifecycle's number in the run
+  // (dlt::Message::lifecycle, as --lifecycles numbers it) is counted in that lifecycle:
+  // the survey's, told in the inputs' order, not what the rule would tell in this order.
+  void add(const dlt::Message& m) { add_message(dlt::facts_of(m), m.lifecycle); }
   void add(const dlt::SkipRecord& s) { add_skip(dlt::facts_of(s)); }
   // The records of a block of facts (dlt/message_facts.hpp), in order, as add() each; the
   // table slots and streams of the records a few ahead are fetched into the cache meanwhile
@@ -268,6 +274,12 @@ class StatsTally {
   // most max_lifecycles in all, each with its ECU's index.
   std::vector<std::pair<std::uint32_t, Lifecycle>> lifecycles() const;
   std::uint64_t lifecycles_not_listed() const;
+  // Whether StatsLimits::max_lifecycle_changes was reached: later restarts not told apart.
+  bool lifecycle_limit_reached() const {
+    return lifecycle_limit_noted_ || lifecycle_changes_ >= limits_.max_lifecycle_changes;
+  }
+  // The lifecycles given with the messages (add) reached the limit where they were told.
+  void note_lifecycle_limit() { lifecycle_limit_noted_ = true; }
   const Counts& total() const { return total_; }
   // Messages of streams beyond max_streams: counted in the totals, inputs, kinds and types
   // and in their ECU's row (if it has one), not in any context row.
@@ -313,13 +325,14 @@ class StatsTally {
   void prefetch_slot(const dlt::Facts& f) const;
   void prefetch_stream(const dlt::Facts& f) const;
   Stream* new_stream(std::size_t at, std::uint32_t tag, const dlt::Facts& m);
-  void add_message(const dlt::Facts& m);
+  void add_message(const dlt::Facts& m, std::uint64_t run_lifecycle = 0);
   void add_skip(const dlt::Facts& s);
   // The index of ECU `ecu` in ecus_ (added if new); npos once max_streams ECUs are taken.
   std::uint32_t ecu_index_of(dlt::Id ecu);
   static constexpr std::uint32_t kNoEcu = ~std::uint32_t{0};
   // Message `m` of ECU `e`: its lifecycle by the rule (dlt/lifecycle.hpp), counted there.
-  void lifecycle_step(Ecu& e, const dlt::Facts& m);
+  // `run_lifecycle` (not 0): its number in a run over time, which decides (see add).
+  void lifecycle_step(Ecu& e, const dlt::Facts& m, std::uint64_t run_lifecycle);
   // Whether a gap of `missing` messages enters `list` (one of an ECU's largest gaps).
   bool listed(const std::vector<Gap>& list, std::uint32_t missing) const {
     return list.size() < limits_.largest_gaps || (!list.empty() && list.back().missing < missing);
@@ -339,7 +352,8 @@ class StatsTally {
   std::vector<Context> contexts_;
   std::map<std::pair<std::uint64_t, std::uint32_t>, std::uint32_t> context_index_;  // (ECU·APP, CTX) → index
   std::vector<std::uint32_t> slots_;  // open addressing: tag | stream index + 1 (0: empty), at most half full
-  std::uint64_t lifecycles_listed_ = 0, lifecycles_dropped_ = 0, lifecycles_begun_ = 0;
+  std::uint64_t lifecycles_listed_ = 0, lifecycles_dropped_ = 0, lifecycle_changes_ = 0;
+  bool lifecycle_limit_noted_ = false;
   Counts total_, folded_;
   std::array<std::uint64_t, 3> kinds_{};
   std::array<std::uint64_t, kTypeSlots> types_{};

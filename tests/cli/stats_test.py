@@ -322,6 +322,42 @@ def check_options():
     check(rc == 0 and json.loads(out)["messages"] == 200, "--STATS=JSON")
 
 
+def lifecycle_counts(*args):
+    """The lifecycles per ECU that --stats=json counts with `args`."""
+    rc, out, err = run("--stats=json", *args)
+    if rc != 0:
+        check(False, "--stats %s: exit %d, %r" % (args, rc, err[-300:]))
+        return None
+    report = json.loads(out)
+    return {e["ecu"]: e["lifecycles"] for e in report["ecus"]}, report["lifecycle_changes_limit"]["reached"]
+
+
+def check_lifecycles_agree():
+    """--stats, --stats --sort (on 1 and 2 threads) and --lifecycles tell the same lifecycles
+    of a log whose device times jump about (a new user's finding: --stats --sort counted
+    others, in sorted order, and --stats had another bound than --lifecycles), also past
+    the bound (65536 changes), which --stats=json and --lifecycles then say."""
+    for name, size, reached in (("jump-small.dlt", ["--count", "50"], False),
+                                ("jump-1m.dlt", ["--size", "1000000"], False),
+                                ("jump-14m.dlt", ["--size", "14000000"], True)):
+        gen(DLTGEN, "--profile", "verbose", "--seed", "32", *size, "-o", path(name))
+        rc, out, err = run("--lifecycles", path(name))
+        rows = out.decode().splitlines()[1:]
+        listed = {}
+        for row in rows:
+            ecu = row.split()[1]
+            listed[ecu] = listed.get(ecu, 0) + 1
+        warned = b"Lifecycles are told up to 65536 changes" in err
+        check(rc == 0 and warned == reached, "%s: --lifecycles exit %d, warned %s" % (name, rc, warned))
+        for args in ([], ["--sort"], ["--sort", "--threads=1"], ["--threads=1"]):
+            got = lifecycle_counts(*args, path(name))
+            if got:
+                counts, limit = got
+                check(counts == listed and limit == reached,
+                      "%s %s: --stats counts %s (limit %s), --lifecycles lists %s" %
+                      (name, args, sum(counts.values()), limit, sum(listed.values())))
+
+
 def main():
     global VALIDATOR
     os.makedirs(WORK, exist_ok=True)
@@ -396,6 +432,7 @@ def main():
               "text report: the loss line")
 
     check_counter_rules()
+    check_lifecycles_agree()
     check_folding()
     check_options()
 

@@ -67,7 +67,7 @@ class LifecycleTable {
   // entry, named by the first of them), and lifecycles begun or returned to in all (past
   // it, every ECU stays in its current lifecycle). A few hundred bytes each at most.
   static constexpr std::size_t kMaxEcus = 1u << 16;
-  static constexpr std::uint64_t kMaxChanges = 1u << 16;
+  static constexpr std::uint64_t kMaxChanges = dlt::kMaxLifecycleChanges;
 
   // The index of ECU `ecu`, added if new. Indexes count from 0 in order of first sight.
   std::uint32_t ecu_index(dlt::Id ecu) {
@@ -119,6 +119,8 @@ class LifecycleTable {
   // start last); after it, by_number() lists them.
   void finish();
   const std::vector<const LifecycleInfo*>& by_number() const { return by_number_; }
+  // Whether kMaxChanges was reached: later restarts were not told apart.
+  bool limit_reached() const { return changes_ >= kMaxChanges; }
 
  private:
   struct Ecu {
