@@ -187,6 +187,8 @@ DLTDUMP_C_API dltdump_status dltdump_writer_write(dltdump_writer* writer, const 
 DLTDUMP_C_API dltdump_status dltdump_writer_write_all(dltdump_writer* writer, dltdump_reader* reader,
                                                       uint64_t* messages);
 DLTDUMP_C_API dltdump_status dltdump_writer_close(dltdump_writer* writer);
+/* Messages taken so far (dltdump::Writer::messages: after a failed write, also those that
+ * were buffered and lost with it). */
 DLTDUMP_C_API uint64_t dltdump_writer_messages(const dltdump_writer* writer);
 DLTDUMP_C_API void dltdump_writer_free(dltdump_writer* writer);
 

@@ -127,7 +127,10 @@ class DLTDUMP_API Writer {
 
   const std::string& path() const noexcept;  // as given (a template: as written)
   OutputFormat format() const noexcept;      // what the file holds (never automatic)
-  std::uint64_t messages() const noexcept;   // written so far
+  // Messages taken so far (write(), write_all()). After a failed write (a full disk), those
+  // still buffered then are not in the file, which ends on a whole record: this counts them
+  // all the same (a new user's finding); the Error says the file is cut.
+  std::uint64_t messages() const noexcept;
 
   struct Impl;
 
