@@ -114,9 +114,24 @@ class WriterOutputs : public ::testing::Test {
     run_cli(args);
     return {api, cli};
   }
+  // A folder `name` in the suite's, made empty.
+  static std::string empty_folder(const std::string& name) {
+    const std::string path = *dir_ / name;
+    fs::remove_all(path);
+    fs::create_directories(path);
+    return path;
+  }
   static TempDir* dir_;
   static std::string file_, network_;
 };
+
+// WriterOptions of a name template, with a split of `split_bytes` (0: none).
+dltdump::WriterOptions templated(std::uint64_t split_bytes = 0) {
+  dltdump::WriterOptions options;
+  options.name_template = true;
+  options.split_bytes = split_bytes;
+  return options;
+}
 TempDir* WriterOutputs::dir_ = nullptr;
 std::string WriterOutputs::file_, WriterOutputs::network_;
 
@@ -307,14 +322,8 @@ TEST_F(WriterOutputs, ATemplateAndASplitWriteTheCommandLinesFiles) {
   for (const char* name : {"%FILE%_%CTR%.dlt", "%FILE%_%CTR%.txt", "%FILE%-%CTR%.jsonl", "part_%CTR%.csv", "%FILE%.txt",
                            "%FILE%_%CDATETIME%_%CTR%.dlt.zst"}) {
     SCOPED_TRACE(name);
-    const std::string api = *dir_ / "split-api", cli = *dir_ / "split-cli";
-    fs::remove_all(api);
-    fs::remove_all(cli);
-    fs::create_directories(api);
-    fs::create_directories(cli);
-    dltdump::WriterOptions options;
-    options.name_template = true;
-    options.split_bytes = std::string(name).find("CTR") != std::string::npos ? 70000 : 0;
+    const std::string api = empty_folder("split-api"), cli = empty_folder("split-cli");
+    const dltdump::WriterOptions options = templated(std::string(name).find("CTR") != std::string::npos ? 70000 : 0);
     std::uint64_t written = 0;
     {
       dltdump::Writer w{api + "/" + name, options};
@@ -343,12 +352,8 @@ TEST_F(WriterOutputs, ATemplateAndASplitWriteTheCommandLinesFiles) {
 // already written stays whole.
 TEST_F(WriterOutputs, ATemplatesInputsComeOneAfterTheOther) {
   const std::string second = dltgen(*dir_, "other.dlt", "--count 100 --seed 41");
-  const std::string out = *dir_ / "interleaved";
-  fs::remove_all(out);
-  fs::create_directories(out);
-  dltdump::WriterOptions options;
-  options.name_template = true;
-  dltdump::Writer w{out + "/%FILE%.dlt", options};
+  const std::string out = empty_folder("interleaved");
+  dltdump::Writer w{out + "/%FILE%.dlt", templated()};
   dltdump::Reader a{file_}, b{second};
   auto first = a.next_batch();
   w.write(first);
@@ -404,21 +409,16 @@ TEST_F(WriterOutputs, RecordsNameEachReadersInputAlsoWhereTheLastOnesNameWas) {
 // command line refuses it (a new user's finding: they were merged into one file). A write()
 // of single messages and write_all of the same Reader after it go on in one file.
 TEST_F(WriterOutputs, TheSameInputTwiceIsRefusedAsOnTheCommandLine) {
-  const std::string out = *dir_ / "twice";
-  fs::remove_all(out);
-  fs::create_directories(out);
-  dltdump::WriterOptions options;
-  options.name_template = true;
+  std::string out = empty_folder("twice");
   {
-    dltdump::Writer w{out + "/%FILE%.dlt", options};
+    dltdump::Writer w{out + "/%FILE%.dlt", templated()};
     dltdump::Reader first{file_}, second{file_};
     w.write_all(first);
     expect_output_error(w, second, "Not overwriting previously created file");
   }
   EXPECT_EQ(slurp(out + "/in.dlt"), slurp(file_));
-  fs::remove_all(out);
-  fs::create_directories(out);
-  dltdump::Writer w{out + "/%FILE%.dlt", options};
+  out = empty_folder("twice");
+  dltdump::Writer w{out + "/%FILE%.dlt", templated()};
   dltdump::Reader r{file_};
   w.write(r.next_batch());
   w.write_all(r);
@@ -457,8 +457,7 @@ TEST(Writer, TemplatesTheWriterRefuses) {
       EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
     }
   };
-  dltdump::WriterOptions templ;
-  templ.name_template = true;
+  const dltdump::WriterOptions templ = templated();
   refused("trip_%LC%.dlt", templ, "%LC%");
   // The console by another name once the template's variables are resolved (a new user's
   // finding: `/dev/fd/%NOPE%1` wrote to the program's standard output).
@@ -474,11 +473,8 @@ TEST(Writer, TemplatesTheWriterRefuses) {
   }
   ::unsetenv("DLTDUMP_TEST_UNSET");
   refused("%DLTDUMP_TEST_UNSET%", templ, "names no file");
-  dltdump::WriterOptions split = templ;
-  split.split_bytes = 1000;
-  refused("one.dlt", split, "below 65536");
-  split.split_bytes = 65536;
-  refused("one.dlt", split, "split_bytes needs %CTR%");
+  refused("one.dlt", templated(1000), "below 65536");
+  refused("one.dlt", templated(65536), "split_bytes needs %CTR%");
   dltdump::WriterOptions literal;
   literal.split_bytes = 1000;
   refused("part_%CTR%.dlt", literal, "split_bytes needs a name template");
