@@ -108,8 +108,9 @@ void check_template(const std::string& path, const std::string& name, const Writ
     throw api::argument_error(path +
                               ": %LC% names a sorted run's lifecycles (dltdump --sort), which a Reader does not tell");
   if (options.split_bytes > 0 && options.split_bytes < output::kMinSplitBytes)
-    throw api::argument_error(path + ": split_bytes " + std::to_string(options.split_bytes) +
-                              " is below 65536, the least a file of a split holds (as --split's 64kB)");
+    throw api::argument_error(path + ": split_bytes " + std::to_string(options.split_bytes) + " is below " +
+                              std::to_string(output::kMinSplitBytes) +
+                              ", the least a file of a split holds (as --split's 64kB)");
   if (options.split_bytes > 0 && !t.can_split())
     throw api::argument_error(path +
                               ": split_bytes needs %CTR%, %CDATE%, %CTIME% or %CDATETIME% in the name template "
