@@ -66,8 +66,8 @@ StatsTally::Stream* StatsTally::new_stream(std::size_t at, std::uint32_t tag, co
   // At most 2^24 - 1 streams fit a slot's number; the limit is far below.
   if (streams_.size() >= std::min<std::size_t>(limits_.max_streams, kNumberMask)) return nullptr;
   Stream s;
-  s.ecu_app = std::uint64_t{m.ecu} << 32 | m.app;
-  s.ctx_session = std::uint64_t{m.ctx} << 32 | m.session;
+  s.ecu_app = ecu_app_of(m);
+  s.ctx_session = ctx_session_of(m);
   s.has_session = m.has_session();
   const auto [row, added] =
       context_index_.try_emplace({s.ecu_app, m.ctx}, static_cast<std::uint32_t>(contexts_.size()));
@@ -95,11 +95,6 @@ StatsTally::Stream* StatsTally::new_stream(std::size_t at, std::uint32_t tag, co
   }
   return &streams_.back();
 }
-
-namespace {
-std::uint64_t ecu_app_of(const dlt::Facts& f) { return std::uint64_t{f.ecu} << 32 | f.app; }
-std::uint64_t ctx_session_of(const dlt::Facts& f) { return std::uint64_t{f.ctx} << 32 | f.session; }
-}  // namespace
 
 void StatsTally::prefetch_slot(const dlt::Facts& f) const {
   const std::uint64_t h = hash(ecu_app_of(f), ctx_session_of(f), f.has_session());

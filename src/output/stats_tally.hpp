@@ -293,6 +293,9 @@ class StatsTally {
   // into 64 bits (MurmurHash3's finaliser: ids differ in few bits). Its low bits choose the
   // slot, its top 8 bits are kept in the slot beside the stream's number, so that a probe
   // reads a stream's key only when they match.
+  // A stream's key: ECU and APP words, CTX word and session.
+  static std::uint64_t ecu_app_of(const dlt::Facts& f) { return std::uint64_t{f.ecu} << 32 | f.app; }
+  static std::uint64_t ctx_session_of(const dlt::Facts& f) { return std::uint64_t{f.ctx} << 32 | f.session; }
   static std::uint64_t hash(std::uint64_t ecu_app, std::uint64_t ctx_session, std::uint32_t has_session) {
     std::uint64_t x = (ecu_app ^ (ctx_session * 0x9E3779B97F4A7C15ull)) + has_session;
     x = (x ^ (x >> 33)) * 0xFF51AFD7ED558CCDull;
@@ -304,8 +307,7 @@ class StatsTally {
   // The stream of message `m` (created, with its ECU, if new); null once max_streams are
   // taken.
   Stream* stream_of(const dlt::Facts& m) {
-    const std::uint64_t ecu_app = std::uint64_t{m.ecu} << 32 | m.app;
-    const std::uint64_t ctx_session = std::uint64_t{m.ctx} << 32 | m.session;
+    const std::uint64_t ecu_app = ecu_app_of(m), ctx_session = ctx_session_of(m);
     const std::uint32_t has_session = m.has_session();
     const std::uint64_t h = hash(ecu_app, ctx_session, has_session);
     const std::uint32_t tag = tag_of(h);
