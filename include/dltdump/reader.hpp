@@ -62,7 +62,9 @@ struct ReaderOptions {
   std::uint64_t chunk_begin = 0;
   // Asked by a live input's step while it waits with nothing to deliver, on the stepping
   // thread, about every 100 ms: false cancels the Reader as cancel() does (what was
-  // received is still delivered). A caller can so stop a quiet input on an interrupt
+  // received is still delivered). Asked too, as often, by a file's step that has found no
+  // message to deliver yet (a filter that passes few makes a step read far): false ends
+  // the Reader there. A caller can so stop a quiet input or a long step on an interrupt
   // without a thread of its own (the Python module checks Ctrl-C with it). It must not
   // throw. Empty: never asked.
   std::function<bool()> keep_waiting;

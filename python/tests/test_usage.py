@@ -223,9 +223,12 @@ def test_ctrl_c_stops_a_read(trip):
 
 
 # Ctrl-C stops a write between two steps of its input (a new user's finding: a write of
-# file inputs went on to its end, and the interrupt came after it). Standard input that
-# never ends: only the interrupt can end the write. The file ends on a whole line.
-def test_ctrl_c_stops_a_write(work, trip):
+# file inputs went on to its end, and the interrupt came after it), also within a step
+# whose filter passes nothing (the second finding: the step read to the input's end).
+# Standard input that never ends: only the interrupt can end the write. The file ends on
+# a whole line.
+@pytest.mark.parametrize("filters", ["", "appid='NOPE'"])
+def test_ctrl_c_stops_a_write(work, trip, filters):
     out = os.path.join(work, "interrupted.txt")
     if os.path.exists(out):
         os.remove(out)
@@ -233,7 +236,7 @@ def test_ctrl_c_stops_a_write(work, trip):
         import dltdump
         try:
             print("writing", flush=True)
-            dltdump.write("-", {out!r})
+            dltdump.write("-", {out!r}, {filters})
         except KeyboardInterrupt:
             print("interrupted", flush=True)
         """
@@ -259,8 +262,11 @@ def test_ctrl_c_stops_a_write(work, trip):
     finally:
         p.kill()
         p.wait()
-    written = pathlib.Path(out).read_bytes()
-    assert written and written.endswith(b"\n")
+    if filters:
+        assert not os.path.exists(out)  # nothing passed: no file, as on the command line
+    else:
+        written = pathlib.Path(out).read_bytes()
+        assert written and written.endswith(b"\n")
 
 
 # A quiet TCP peer: Ctrl-C did nothing while the reading waited for data (a new user's

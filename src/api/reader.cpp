@@ -156,6 +156,15 @@ struct [[gnu::visibility("hidden")]] Reader::Impl {
   // A live step that waits with nothing to deliver: asks ReaderOptions::keep_waiting, at
   // most every app::kLiveWaitMs (a UDP step polls far more often); false cancels.
   void ask_keep_waiting();
+  // A file's step that has nothing to deliver yet (a filter that passes little makes a step
+  // read far): asks keep_waiting as a live wait does, between slices; true once cancelled
+  // (the step ends, and the Reader with it). A new user's finding: Ctrl-C did not stop a
+  // Python write whose filter passed nothing until the input's end.
+  bool stop_asked() {
+    if (batch.size() > 0 || !options.keep_waiting) return false;
+    ask_keep_waiting();
+    return cancel_seen();
+  }
   std::chrono::steady_clock::time_point last_asked{};
   void step_stream();
   void step_chunk();
@@ -370,6 +379,7 @@ void Reader::Impl::step_chunk() {
       ended = true;
       return;
     }
+    if (stop_asked()) return;
     // A slice at a time, so that a step stops near batch_messages; decoding to the cut in
     // slices frames as one call does (a skip record stays open across them).
     dlt::FramerSplit::decode_until(*framer, whole.subspan(at), std::min(chunk_stop, at + kSliceBytes), *head);
@@ -412,6 +422,7 @@ void Reader::Impl::step_stream() {
       }
       batch.set_stable(mapped ? file->whole() : window);
     }
+    if (stop_asked()) return;
     const std::size_t n = std::min(kSliceBytes, window.size() - window_pos);
     framer->feed(window.subspan(window_pos, n), *head);
     window_pos += n;
@@ -421,6 +432,7 @@ void Reader::Impl::step_stream() {
 
 void Reader::Impl::step_capture() {
   while (batch.size() < options.batch_messages) {
+    if (stop_asked()) return;
     const std::span<const aio::Packet> got = packets->next();
     if (got.empty()) {
       file->check_not_shrunk();  // a cut capture's open flows are not flushed as if it ended
@@ -441,6 +453,10 @@ void Reader::Impl::step() {
   views.clear();
   if (!live && cancel_seen()) ended = true;  // a file or memory ends at once; a live input below
   while (!ended && batch.size() == 0) {      // a step delivers at least one message, or ends
+    if (!live && cancel_seen()) {            // keep_waiting said no (stop_asked)
+      ended = true;
+      break;
+    }
     try {
       if (deferred) {
         const util::Error e = *deferred;

@@ -79,8 +79,9 @@ OutputFormat chosen_format(const std::string& path, const std::string& name, Out
   if (output::output_kind(name) == output::OutputKind::Console || util::names_standard_stream(path) ||
       util::names_standard_stream(fixed))
     throw api::argument_error(path +
-                              ": names the command line's console (its standard output), which a Writer does not "
-                              "write: name a file, or take the text of each message a Reader gives "
+                              ": names the console — the command line's, or this program's standard output or "
+                              "error —, which a Writer does not write: name a file, or take the text of each message "
+                              "a Reader gives "
                               "(Message::text(); in Python m.text, or the text column of read_dataframe)");
   const OutputFormat named = named_format(name);
   if (asked == OutputFormat::automatic || asked == named) return named;
