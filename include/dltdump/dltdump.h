@@ -172,6 +172,22 @@ DLTDUMP_C_API dltdump_status dltdump_writer_options_name_template(dltdump_writer
  * message and the next one of the template's series begun (%CTR% or a date or time in the
  * name; else the open fails with DLTDUMP_ERROR_ARGUMENT). 0 (the default): no split. */
 DLTDUMP_C_API dltdump_status dltdump_writer_options_split(dltdump_writer_options* options, uint64_t bytes);
+/* --time of text lines (dltdump::TimeColumn): the TIME column in local time (the default), in
+ * UTC, as ISO 8601 in UTC, as seconds since the writer's first line with a time, or none. */
+typedef enum dltdump_time_column {
+  DLTDUMP_TIME_LOCAL = 0,
+  DLTDUMP_TIME_UTC = 1,
+  DLTDUMP_TIME_ISO = 2,
+  DLTDUMP_TIME_RELATIVE = 3,
+  DLTDUMP_TIME_DEVICE = 4
+} dltdump_time_column;
+/* The TIME column of text lines (a value out of the list: DLTDUMP_ERROR_ARGUMENT). For a file
+ * of JSON Lines, CSV, DLT or PCAP-NG, which keep their own times, a column other than
+ * DLTDUMP_TIME_LOCAL makes the open fail with DLTDUMP_ERROR_ARGUMENT. */
+DLTDUMP_C_API dltdump_status dltdump_writer_options_time(dltdump_writer_options* options, dltdump_time_column time);
+/* Non-zero: --position, each text line begun with its message's byte offset in its input
+ * (`%08x: `); for a file of another format the open fails with DLTDUMP_ERROR_ARGUMENT. */
+DLTDUMP_C_API dltdump_status dltdump_writer_options_position(dltdump_writer_options* options, int position);
 /* Opens a writer of `path` with `options` (NULL: the defaults). */
 DLTDUMP_C_API dltdump_status dltdump_writer_open_with(const char* path, const dltdump_writer_options* options,
                                                       dltdump_writer** out);

@@ -61,6 +61,12 @@ class Reader;
 // What a Writer's file holds. `automatic`: what its name says.
 enum class OutputFormat : std::uint8_t { automatic, dlt, pcapng, text, json, csv };
 
+// The TIME column of text lines (--time): the local time (TZ), as the command line's default;
+// the same in UTC; ISO 8601 in UTC (`2024-03-01T10:00:00.004719Z`); seconds since the first
+// line with a time the Writer wrote (one clock for all the files of a template or a split,
+// as for a command line's run); or no column (lines begin with the device time).
+enum class TimeColumn : std::uint8_t { local, utc, iso, relative, device };
+
 struct WriterOptions {
   // `automatic`: by the name. `dlt` and `pcapng` must be what the name says; `text`,
   // `json` and `csv` (--out) are the records of a text file (a name that says none of
@@ -87,6 +93,12 @@ struct WriterOptions {
   // next message and the next file begun. Needs a template that names several files
   // (%CTR% or a date or time variable; else Error argument); 0: no split.
   std::uint64_t split_bytes = 0;
+  // Text lines only (a file of text, as the name or `format` says): --time and --position
+  // (each line begins with the message's byte offset in its input, `%08x: `). With another
+  // format, a choice other than the defaults is Error (argument): JSON and CSV records, DLT
+  // and PCAP-NG files keep their own times and positions.
+  TimeColumn time = TimeColumn::local;
+  bool position = false;
 };
 
 class DLTDUMP_API Writer {

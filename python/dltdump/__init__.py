@@ -464,7 +464,8 @@ _RECORDS = {None: "", "text": "text", "json": "json", "jsonl": "json", "ndjson":
 
 
 def write(paths: Paths, output: PathLike, *, out: str | None = None, overwrite: bool = False,
-          template: bool = False, split: int = 0, **filters: Any) -> int:
+          template: bool = False, split: int = 0, time: str = "local", position: bool = False,
+          **filters: Any) -> int:
     """Writes the messages of the inputs that pass the filters to the file ``output``, as
     ``dltdump INPUTS -o OUTPUT`` writes them (the same bytes), and returns how many.
 
@@ -487,6 +488,12 @@ def write(paths: Paths, output: PathLike, *, out: str | None = None, overwrite: 
     naming a series (``%CTR%`` or a date or time). ``%LC%`` (a file per lifecycle) needs
     ``dltdump --sort``: refused (``'argument'``).
 
+    ``time`` and ``position`` are ``--time`` and ``--position`` of text lines: the TIME
+    column ``"local"`` (the default), ``"utc"``, ``"iso"``, ``"relative"`` (seconds since the
+    first line with a time this call writes, one clock for all its files) or ``"device"``
+    (none), and each line begun with the message's byte offset in its input. For JSON Lines,
+    CSV, DLT and PCAP-NG, which keep their own times, another choice raises ``'argument'``.
+
     The file is whole when this returns; a write that fails (a full disk) raises
     :class:`Error` of kind ``'output'`` naming the file, as does a file that cannot be
     created; a name or ``out`` the command line refuses raises kind ``'argument'``, and so
@@ -502,8 +509,10 @@ def write(paths: Paths, output: PathLike, *, out: str | None = None, overwrite: 
     if not isinstance(split, int) or isinstance(split, bool) or split < 0:
         raise _dltdump.error("argument", "", f"dltdump.write: split must be a number of bytes (an int, 0 for none), "
                              f"not {split!r}")
+    if not isinstance(time, str):
+        raise TypeError(f"dltdump.write: time must be a str, not {type(time).__name__}")
     f, catalogue, fmt = make_filter(**filters)
     files = _paths(paths)
     _refuse_endless(files, "write")
     return _dltdump.write(files, _os.fsencode(output), f, catalogue, fmt, records, bool(overwrite),
-                          bool(template), split)
+                          bool(template), split, time, bool(position))

@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -214,6 +215,25 @@ const char* kind_name(Error::Kind kind) {
 
 }  // namespace
 
+}  // namespace dltdump::python
+
+namespace dltdump::python {
+namespace {
+
+// --time's words (case-insensitive, as on the command line) as a Writer's TimeColumn.
+TimeColumn time_column(const std::string& word) {
+  std::string w = word;
+  for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (w == "local") return TimeColumn::local;
+  if (w == "utc") return TimeColumn::utc;
+  if (w == "iso") return TimeColumn::iso;
+  if (w == "relative") return TimeColumn::relative;
+  if (w == "device") return TimeColumn::device;
+  throw Error(Error::Kind::argument, "", std::nullopt,
+              "write: time \"" + word + "\" is none of local, utc, iso, relative, device");
+}
+
+}  // namespace
 }  // namespace dltdump::python
 
 PYBIND11_MODULE(_dltdump, m) {
@@ -441,8 +461,10 @@ PYBIND11_MODULE(_dltdump, m) {
       "write",
       [](const std::vector<std::string>& paths, const std::string& output, const Filter& filter,
          const std::optional<Catalogue>& catalogue, Format format, const std::string& records, bool overwrite,
-         bool name_template, std::uint64_t split_bytes) {
+         bool name_template, std::uint64_t split_bytes, const std::string& time, bool position) {
         WriterOptions options;
+        options.time = time_column(time);
+        options.position = position;
         options.overwrite = overwrite;
         options.name_template = name_template;
         options.split_bytes = split_bytes;
@@ -475,9 +497,10 @@ PYBIND11_MODULE(_dltdump, m) {
         return n;
       },
       "paths"_a, "output"_a, "filter"_a, "catalogue"_a, "format"_a, "records"_a, "overwrite"_a,
-      "name_template"_a = false, "split_bytes"_a = 0,
+      "name_template"_a = false, "split_bytes"_a = 0, "time"_a = "local", "position"_a = false,
       "Writes the inputs' messages that pass the filter to `output` as the command line's -o does (records: '' by "
       "the name, or 'text', 'json', 'csv' as --out; name_template: `output` is an -o template, %FILE% naming each "
-      "input's files; split_bytes: --split, 0 for none); returns how many. Raises Error (kind 'output' naming the file "
+      "input's files; split_bytes: --split, 0 for none; time, position: --time and --position of text lines); "
+      "returns how many. Raises Error (kind 'output' naming the file "
       "when it cannot be created or written, a full disk).");
 }

@@ -59,6 +59,25 @@ def test_filters_and_out(work, mixed):
     assert read(api).startswith(b"record,")  # CSV's header row
 
 
+@pytest.mark.parametrize("time", ["local", "utc", "ISO", "relative", "device"])
+@pytest.mark.parametrize("position", [False, True])
+def test_time_and_position_of_text_lines(work, mixed, network, time, position):
+    cli = [f"--time={time}"] + (["--position"] if position else [])
+    n, api, cli = both(work, [mixed, network], "t.txt", cli, time=time, position=position)
+    assert n == 4500
+    assert read(api) == read(cli)
+
+
+def test_time_and_position_refused_for_records(work, mixed):
+    for name, kwargs in (("x.jsonl", {"time": "utc"}), ("x.dlt", {"position": True})):
+        with pytest.raises(dltdump.Error) as e:
+            dltdump.write([mixed], os.path.join(work, name), **kwargs)
+        assert e.value.kind == "argument" and "a choice of text lines" in str(e.value)
+    with pytest.raises(dltdump.Error, match="none of local, utc"):
+        dltdump.write([mixed], os.path.join(work, "y.txt"), time="gmt")
+    assert not os.path.exists(os.path.join(work, "y.txt"))
+
+
 @pytest.mark.parametrize("name", ["d.dlt", "d.txt", "d.jsonl", "d.csv"])
 def test_a_damaged_inputs_skipped_regions_are_the_command_lines(work, name):
     # Regions that are no message are written where -o writes them (SKIP lines and records).

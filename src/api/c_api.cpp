@@ -246,6 +246,11 @@ static_assert(static_cast<int>(dltdump::OutputFormat::automatic) == DLTDUMP_OUTP
               static_cast<int>(dltdump::OutputFormat::text) == DLTDUMP_OUTPUT_TEXT &&
               static_cast<int>(dltdump::OutputFormat::json) == DLTDUMP_OUTPUT_JSON &&
               static_cast<int>(dltdump::OutputFormat::csv) == DLTDUMP_OUTPUT_CSV);
+static_assert(static_cast<int>(dltdump::TimeColumn::local) == DLTDUMP_TIME_LOCAL &&
+              static_cast<int>(dltdump::TimeColumn::utc) == DLTDUMP_TIME_UTC &&
+              static_cast<int>(dltdump::TimeColumn::iso) == DLTDUMP_TIME_ISO &&
+              static_cast<int>(dltdump::TimeColumn::relative) == DLTDUMP_TIME_RELATIVE &&
+              static_cast<int>(dltdump::TimeColumn::device) == DLTDUMP_TIME_DEVICE);
 
 extern "C" {
 
@@ -280,6 +285,22 @@ dltdump_status dltdump_writer_options_name_template(dltdump_writer_options* opti
 dltdump_status dltdump_writer_options_split(dltdump_writer_options* options, uint64_t bytes) {
   if (!options) return null_argument("options");
   options->options.split_bytes = bytes;
+  return DLTDUMP_OK;
+}
+
+dltdump_status dltdump_writer_options_time(dltdump_writer_options* options, dltdump_time_column time) {
+  if (!options) return null_argument("options");
+  if (time < DLTDUMP_TIME_LOCAL || time > DLTDUMP_TIME_DEVICE) {
+    last_error = "dltdump_writer_options_time: " + std::to_string(static_cast<int>(time)) + " is no TIME column";
+    return DLTDUMP_ERROR_ARGUMENT;
+  }
+  options->options.time = static_cast<dltdump::TimeColumn>(time);  // the same order
+  return DLTDUMP_OK;
+}
+
+dltdump_status dltdump_writer_options_position(dltdump_writer_options* options, int position) {
+  if (!options) return null_argument("options");
+  options->options.position = position != 0;
   return DLTDUMP_OK;
 }
 

@@ -99,6 +99,27 @@ dlt::LineFormatter::Style style_of(OutputFormat f) {
   }
 }
 
+dlt::TimeColumn time_column_of(TimeColumn t) {
+  switch (t) {
+    case TimeColumn::local: return dlt::TimeColumn::Local;
+    case TimeColumn::utc: return dlt::TimeColumn::Utc;
+    case TimeColumn::iso: return dlt::TimeColumn::Iso;
+    case TimeColumn::relative: return dlt::TimeColumn::Relative;
+    case TimeColumn::device: return dlt::TimeColumn::Device;
+  }
+  throw api::argument_error("time: " + std::to_string(static_cast<int>(t)) + " is no TIME column");
+}
+
+// Refuses a time column or position for a file that holds no text lines (the command line
+// warns and writes without them; a program is told at once).
+void check_text_options(const std::string& path, OutputFormat format, const WriterOptions& options) {
+  time_column_of(options.time);  // a value out of the enum
+  if (format == OutputFormat::text || (options.time == TimeColumn::local && !options.position)) return;
+  throw api::argument_error(path + ": " + (options.position ? "position" : "time") +
+                            " is a choice of text lines; this file holds " + std::string(format_name(format)) +
+                            ", which keep their own times and positions");
+}
+
 // Refuses what WriterOptions says a template may not be: one naming no file, %LC%, a
 // split of one file.
 void check_template(const std::string& path, const std::string& name, const WriterOptions& options) {
@@ -178,6 +199,7 @@ Writer::Writer(const std::string& path, WriterOptions options) : impl_(std::make
     throw api::argument_error(path + ": split_bytes needs a name template (name_template) naming each file");
   if (options.name_template) check_template(path, name, options);
   impl_->format = chosen_format(path, name, options.format);
+  check_text_options(path, impl_->format, options);
   impl_->per_input = options.name_template && output::FileTemplate(name).has_file();
   try {
     output::OutputOptions o;
@@ -187,7 +209,8 @@ Writer::Writer(const std::string& path, WriterOptions options) : impl_(std::make
     o.not_standard_streams = true;  // also a name a template makes (`/dev/fd/%FILE%`)
     for (const std::string& input : options.inputs)
       if (const auto id = util::identity_of(input)) o.inputs.push_back(*id);
-    o.text_format = dlt::LineFormatter::Options{false, style_of(impl_->format)};
+    o.text_format = dlt::LineFormatter::Options{options.position, style_of(impl_->format)};
+    o.text_format.time = time_column_of(options.time);
     // No console descriptor: a console name was refused above.
     impl_->output = std::make_unique<output::Output>(o, -1);
     // One input for the whole file: each message names its own (dlt::Message::input).

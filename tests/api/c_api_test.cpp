@@ -275,7 +275,36 @@ TEST(CApi, WriterOptionsNameTheInputsNeverWritten) {
   EXPECT_EQ(dltdump_writer_options_split(nullptr, 65536), DLTDUMP_ERROR_ARGUMENT);
   dltdump_writer_options_free(o);
 
-  for (const std::string& p : {out, link, input, named}) std::remove(p.c_str());
+  // --time and --position of text lines: ISO times and offsets (the second message is the
+  // first's storage header and packet further on); refused for records.
+  o = dltdump_writer_options_new();
+  ASSERT_EQ(dltdump_writer_options_time(o, DLTDUMP_TIME_ISO), DLTDUMP_OK);
+  ASSERT_EQ(dltdump_writer_options_position(o, 1), DLTDUMP_OK);
+  const std::string iso = dir + "/iso.txt";
+  ASSERT_EQ(dltdump_reader_open(input.c_str(), nullptr, nullptr, 0, &r), DLTDUMP_OK);
+  ASSERT_EQ(dltdump_writer_open_with(iso.c_str(), o, &w), DLTDUMP_OK) << dltdump_last_error();
+  EXPECT_EQ(dltdump_writer_write_all(w, r, nullptr), DLTDUMP_OK) << dltdump_last_error();
+  EXPECT_EQ(dltdump_writer_close(w), DLTDUMP_OK) << dltdump_last_error();
+  dltdump_writer_free(w);
+  dltdump_reader_free(r);
+  const Bytes lines = read_all(iso);
+  const std::string second = "\n" + [&] {
+    char offset[32];
+    std::snprintf(offset, sizeof offset, "%08zx: ", file.size() / 2);
+    return std::string(offset);
+  }() + "1970-01-01T00:00:20.000000Z ";
+  EXPECT_EQ(std::string(lines.begin(), lines.begin() + 38), "00000000: 1970-01-01T00:00:10.000000Z ");
+  EXPECT_NE(std::string(lines.begin(), lines.end()).find(second), std::string::npos)
+      << std::string(lines.begin(), lines.end());
+  EXPECT_EQ(dltdump_writer_open_with((dir + "/iso.jsonl").c_str(), o, &w), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_NE(std::string(dltdump_last_error()).find("a choice of text lines"), std::string::npos)
+      << dltdump_last_error();
+  EXPECT_EQ(dltdump_writer_options_time(o, static_cast<dltdump_time_column>(5)), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_writer_options_time(nullptr, DLTDUMP_TIME_UTC), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_writer_options_position(nullptr, 1), DLTDUMP_ERROR_ARGUMENT);
+  dltdump_writer_options_free(o);
+
+  for (const std::string& p : {out, link, input, named, iso}) std::remove(p.c_str());
   ::rmdir(dir_template);
 }
 

@@ -15,6 +15,7 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -347,6 +348,52 @@ TEST_F(WriterOutputs, ATemplateAndASplitWriteTheCommandLinesFiles) {
   }
 }
 
+// --time and --position: the text lines of the command line with the same options, for
+// a DLT file and a recording (whose messages have no time before a storage header: `-`,
+// 1970), and over a template's files of two inputs (`relative`: one clock for the run).
+TEST_F(WriterOutputs, TextLinesTakeTheCommandLinesTimeColumnAndPosition) {
+  const std::pair<dltdump::TimeColumn, const char*> columns[] = {{dltdump::TimeColumn::local, "local"},
+                                                                 {dltdump::TimeColumn::utc, "utc"},
+                                                                 {dltdump::TimeColumn::iso, "iso"},
+                                                                 {dltdump::TimeColumn::relative, "relative"},
+                                                                 {dltdump::TimeColumn::device, "device"}};
+  std::set<std::string> texts;
+  for (const auto& [column, word] : columns) {
+    for (const bool position : {false, true}) {
+      for (const std::string& input : {file_, network_}) {
+        SCOPED_TRACE(std::string(word) + (position ? " --position " : " ") + input);
+        dltdump::WriterOptions options;
+        options.time = column;
+        options.position = position;
+        std::vector<std::string> cli_options{std::string("--time=") + word};
+        if (position) cli_options.emplace_back("--position");
+        const auto [api, cli] = both(input, "t.txt", cli_options, options);
+        EXPECT_TRUE(slurp(api) == slurp(cli));
+        texts.insert(slurp(api));
+      }
+    }
+  }
+  // Each choice changes the lines, but local and utc where the local time is UTC (the tests
+  // run with TZ=UTC).
+  EXPECT_EQ(texts.size(), (std::size(columns) - 1) * 2 * 2);
+  const std::string second = dltgen(*dir_, "later.dlt", "--count 500 --seed 41");
+  const std::string api = empty_folder("time-api"), cli = empty_folder("time-cli");
+  dltdump::WriterOptions options = templated();
+  options.time = dltdump::TimeColumn::relative;
+  {
+    dltdump::Writer w{api + "/%FILE%.txt", options};
+    for (const std::string& input : {file_, second}) {
+      dltdump::Reader r{input};
+      w.write_all(r);
+    }
+    w.close();
+  }
+  run_cli({file_, second, "-o", cli + "/%FILE%.txt", "--time=relative"});
+  const auto made = files_in(api), expected = files_in(cli);
+  ASSERT_EQ(made.size(), 2u);
+  EXPECT_TRUE(made == expected);
+}
+
 // With %FILE%, an input's messages are written together: a return to an input whose file
 // was closed is refused as the command line refuses two inputs of one name, and the file
 // already written stays whole.
@@ -459,6 +506,19 @@ TEST(Writer, TemplatesTheWriterRefuses) {
   };
   const dltdump::WriterOptions templ = templated();
   refused("trip_%LC%.dlt", templ, "%LC%");
+  // A time column or position for records or DLT/PCAP-NG files, which keep their own (the
+  // command line warns; a program is told).
+  for (const char* name : {"x.jsonl", "x.csv", "x.dlt", "x.dlt.zst", "x.pcapng"}) {
+    dltdump::WriterOptions utc;
+    utc.time = dltdump::TimeColumn::utc;
+    refused(name, utc, "time is a choice of text lines");
+    dltdump::WriterOptions position;
+    position.position = true;
+    refused(name, position, "position is a choice of text lines");
+  }
+  dltdump::WriterOptions odd;
+  odd.time = static_cast<dltdump::TimeColumn>(9);
+  refused("x.txt", odd, "no TIME column");
   // The console by another name once the template's variables are resolved (a new user's
   // finding: `/dev/fd/%NOPE%1` wrote to the program's standard output).
   ::unsetenv("DLTDUMP_TEST_UNSET");
