@@ -538,7 +538,8 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         format = input::resolve_format(spec, config.format, content);
         const bool count_skips = !input::confirms(content, format);
         output::LineOutput::SourceFile source;
-        if (format == input::InputFormat::File && file->is_mapped()) source = {file->fd(), file->whole()};
+        if (format == input::InputFormat::File && file->is_mapped())
+          source = {file->fd(), file->whole(), file->cut_flag()};
         // An archive's member is named by its own name, not the archive's argument.
         pipeline.begin_input(
             {name, stream_format(format), source, member ? std::string_view() : spec.argument, member});
@@ -575,9 +576,9 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         if (skips.all_skipped) {
           sink.flush();  // the warning follows the skip line
           print_line(diag_fd, input::skipped_only_warning(told, skips.all_skipped, format, content).text);
-        } else if (input::is_compressed(content)) {  // --format given: read as it is, which it rarely is
+        } else if (input::read_otherwise(content, format)) {  // --format given: read as it is, which it rarely is
           sink.flush();
-          print_line(diag_fd, input::compressed_as_given_warning(told, format, content));
+          print_line(diag_fd, input::forced_format_warning(told, format, content));
         } else if (const auto& f = skips.foreign) {
           // Data of another format joined to this input's: its skip line alone would lose it
           // silently (a new user's finding: `unzip -p` of a zip of a DLT file and a capture).

@@ -268,7 +268,12 @@ std::string skipped_only_text(const std::string& name, std::uint64_t bytes, Inpu
 
 }  // namespace
 
-std::string compressed_as_given_warning(const std::string& name, InputFormat used, Content content) {
+bool read_otherwise(Content content, InputFormat used) {
+  return used != InputFormat::Pcap &&
+         (is_compressed(content) || content == Content::Pcap || content == Content::Pcapng);
+}
+
+std::string forced_format_warning(const std::string& name, InputFormat used, Content content) {
   const char* as = used == InputFormat::Serial    ? "a serial recording"
                    : used == InputFormat::Network ? "a network recording"
                                                   : "a DLT file";
@@ -279,8 +284,11 @@ std::string compressed_as_given_warning(const std::string& name, InputFormat use
                       : content == Content::Zip ? "its headers skipped, its members' bytes read as stored (noise if "
                                                   "compressed)"
                                                 : "its lines are likely noise";
-  return name + ": " + describe(content) + " read as " + as + ", as --format says (" + lines + "); " +
-         read_by_default(content);
+  // A capture's headers read as packets make lines of noise among its skipped bytes (a new
+  // user's finding: --format=net on a PCAP-NG printed them without a word).
+  const std::string advice =
+      content == Content::Pcap || content == Content::Pcapng ? "try --format=pcap (or auto)" : read_by_default(content);
+  return name + ": " + describe(content) + " read as " + as + ", as --format says (" + lines + "); " + advice;
 }
 
 util::Diagnostic skipped_only_warning(const std::string& name, std::uint64_t bytes, InputFormat used, Content content) {

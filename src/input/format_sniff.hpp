@@ -66,9 +66,12 @@ const char* describe(Content content);
 // The one line for compressed data named `name` ("-" for standard input), e.g.
 // `x.dlt.gz: gzip-compressed data; decompress it first (e.g. gzip -dc x.dlt.gz | dltdump -)`.
 std::string compressed_message(Content content, const std::string& name);
-// The warning for compressed data that an explicit --format (not pcap) had read as it is,
+// Whether content sniffed as `content` is read otherwise without --format than `used`, an
+// explicit --format, reads it: compressed data and archives, captures (not for pcap).
+bool read_otherwise(Content content, InputFormat used);
+// The warning for such content (read_otherwise) that an explicit --format had read as it is,
 // in format `used`, when not every byte was skipped (else skipped_only_warning says it).
-std::string compressed_as_given_warning(const std::string& name, InputFormat used, Content content);
+std::string forced_format_warning(const std::string& name, InputFormat used, Content content);
 
 // The warning for input `name` of `bytes` bytes, all skipped when decoded as `used` (File,
 // Serial or Network), whose content was sniffed as `content`: its line names the input and

@@ -1,5 +1,7 @@
 #include "output/dlt_sink.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -20,10 +22,17 @@ void DltSink::begin_input(const Input& input) {
 
 void DltSink::write_run() {
   if (run_bytes_ == 0) return;
-  const std::uint64_t offset = run_offset_, bytes = run_bytes_;
-  run_bytes_ = 0;
+  // A file another program cut since these messages were checked holds only the whole ones
+  // before the cut; past it the mapping reads zeros (a new user's finding: a DLT output to a
+  // slow pipe got zeros in place of messages).
+  if (source_.cut && source_.cut->load(std::memory_order_relaxed)) [[unlikely]]
+    trim_to_file();
+  if (run_bytes_ == 0) return;
+  const std::uint64_t offset = run_offset_;
   const std::uint8_t* run = source_.bytes.data() + offset;
-  if (bytes >= runs_.copy) {
+  if (run_bytes_ >= runs_.copy) {
+    const std::uint64_t bytes = run_bytes_;
+    run_bytes_ = 0;
     // If the copy fails part-way, the messages that arrived whole stay. A compressed copy
     // asks where its frames end: at the cuts noted as the messages joined (the same rule),
     // without a walk; any other question (none, while the target is the one asked at the
@@ -39,23 +48,37 @@ void DltSink::write_run() {
           const std::uint64_t end = from + whole_messages(run + from, at_least - from);
           return end == at_least ? end : end + message_bytes(run + end);
         });
-  } else {
-    // Each frame's end a record end of its own, where line_done ends the frame, as if the
-    // messages had come one by one.
-    std::uint64_t from = 0;
-    for (const std::uint64_t to : cuts_) {
-      util::TextBuffer& out = writer_.begin({}, 0);
-      out.append(reinterpret_cast<const char*>(run + from), static_cast<std::size_t>(to - from));
-      writer_.end();
-      from = to;
-    }
-    if (from < bytes) {
-      util::TextBuffer& out = writer_.begin({}, 0);
-      out.append(reinterpret_cast<const char*>(run + from), static_cast<std::size_t>(bytes - from));
-      writer_.end();
-    }
+    cuts_.clear();
+    return;
   }
+  // Each frame's end a record end of its own, where line_done ends the frame, as if the
+  // messages had come one by one. A copy that faulted on a cut made meanwhile holds zeros:
+  // it is not written, the run is cut back to the file, and what is left of it is copied
+  // again (its bytes before the cut are intact).
+  std::uint64_t from = 0, faults = util::ShrinkGuard::faults();
+  std::size_t next = 0;
+  while (from < run_bytes_) {
+    const std::uint64_t to = next < cuts_.size() ? cuts_[next] : run_bytes_;
+    util::TextBuffer& out = writer_.begin({}, 0);
+    char* p = out.reserve(static_cast<std::size_t>(to - from));
+    std::memcpy(p, run + from, static_cast<std::size_t>(to - from));
+    if (util::ShrinkGuard::faults() != faults) [[unlikely]] {
+      trim_to_file();
+      faults = util::ShrinkGuard::faults();
+      continue;
+    }
+    out.advance(static_cast<std::size_t>(to - from));
+    writer_.end();
+    from = to;
+    ++next;
+  }
+  run_bytes_ = 0;
   cuts_.clear();
+}
+
+void DltSink::trim_to_file() {
+  struct stat st {};
+  if (::fstat(source_.fd, &st) == 0) input_cut(static_cast<std::uint64_t>(st.st_size));
 }
 
 std::uint64_t DltSink::message_bytes(const std::uint8_t* at) {

@@ -68,8 +68,11 @@ class DltSink final : public LineOutput {
   }
 
  private:
-  // Writes the pending run of source bytes, if any.
+  // Writes the pending run of source bytes, if any: its whole messages before a cut of the
+  // source made meanwhile, if it was.
   void write_run();
+  // Cuts the pending run back to the whole messages the source file still holds.
+  void trim_to_file();
   // Bytes of the first messages of `run` that end within its first `limit` bytes (a run
   // holds whole, valid messages with storage headers back to back).
   static std::uint64_t whole_messages(const std::uint8_t* run, std::uint64_t limit);

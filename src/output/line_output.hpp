@@ -5,6 +5,8 @@
 // util::output_error when a write fails, util::Error when a file cannot be created).
 #pragma once
 
+#include <atomic>
+
 #include <cstdint>
 #include <span>
 #include <string>
@@ -28,6 +30,9 @@ class LineOutput : public dlt::FramerSink {
   struct SourceFile {
     int fd = -1;
     std::span<const std::uint8_t> bytes;
+    // Set once the file is known to have been cut by another program (util::ShrinkGuard::
+    // cut_flag); null: never.
+    const std::atomic<bool>* cut = nullptr;
   };
   struct Input {
     std::string_view path;       // as given ("-" for standard input): %FILE%

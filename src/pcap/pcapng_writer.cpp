@@ -10,6 +10,7 @@
 #include "pcap/pcapng_format.hpp"
 #include "util/byte_order.hpp"
 #include "util/error.hpp"
+#include "util/fd_writer.hpp"
 #include "util/shrink_guard.hpp"
 #include "util/version.hpp"
 
@@ -111,7 +112,7 @@ PcapngWriter::PcapngWriter(int fd, std::string name, const SectionInfo& section)
 }
 
 std::uint8_t* PcapngWriter::begin_block(std::size_t total) {
-  if (failed()) throw util::output_error(name_, error_);
+  if (failed()) util::throw_write_error(name_, error_);
   if (used_ + total > buf_.size()) {
     flush();
     if (total > buf_.size()) buf_.resize(total);  // one giant block, still one write
@@ -200,7 +201,7 @@ void PcapngWriter::close(std::int64_t now_ns) {
 }
 
 void PcapngWriter::flush() {
-  if (failed()) throw util::output_error(name_, error_);
+  if (failed()) util::throw_write_error(name_, error_);
   std::size_t done = 0;
   while (done < used_) {
     const ssize_t n = ::write(fd_, buf_.data() + done, used_ - done);
@@ -220,7 +221,7 @@ void PcapngWriter::flush() {
       struct stat st {};
       const auto partial = static_cast<off_t>(done - whole);
       if (partial > 0 && fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= partial)
-        (void)!ftruncate(fd_, st.st_size - partial);
+        util::cut_file_to(fd_, static_cast<std::uint64_t>(st.st_size - partial));
       written_ += whole;
       used_ = 0;
       fail(err);
@@ -233,8 +234,8 @@ void PcapngWriter::flush() {
 }
 
 void PcapngWriter::fail(int err) {
-  error_ = util::with_os_reason("Couldn't write to " + name_, err);
-  throw util::output_error(name_, error_);
+  error_ = err;
+  util::throw_write_error(name_, err);
 }
 
 }  // namespace dltdump::pcap

@@ -80,7 +80,7 @@ class PcapngWriter {
 
   // Bytes handed to the output so far plus bytes buffered: the offset of the next block.
   std::uint64_t offset() const noexcept { return written_ + used_; }
-  bool failed() const noexcept { return !error_.empty(); }
+  bool failed() const noexcept { return error_ != 0; }
 
  private:
   struct InterfaceStats {
@@ -99,7 +99,7 @@ class PcapngWriter {
   std::uint64_t written_ = 0;  // bytes the descriptor accepted (always whole blocks)
   std::vector<InterfaceStats> stats_;
   bool closed_ = false;
-  std::string error_;
+  int error_ = 0;  // errno of the write that failed: every later call throws it again
 };
 
 }  // namespace dltdump::pcap

@@ -33,6 +33,11 @@ bool write_all(int fd, std::string_view text) {
   return true;
 }
 
+void cut_file_to(int fd, std::uint64_t size) noexcept {
+  (void)!::ftruncate(fd, static_cast<off_t>(size));
+  (void)!::lseek(fd, static_cast<off_t>(size), SEEK_SET);
+}
+
 namespace {
 
 bool is_regular_file(int fd) {
@@ -72,16 +77,11 @@ void FdWriter::set_compressor(std::shared_ptr<FrameCompressor> compressor) {
   ends_.clear();
 }
 
-namespace {
-
-// The failure of a write to `name`: quiet when the reader of a pipe went away.
-[[noreturn]] void throw_write_error(const std::string& name, int err) {
+void throw_write_error(const std::string& name, int err) {
   const std::string message = with_os_reason("Couldn't write to " + name, err);
   if (err == EPIPE) throw broken_pipe(name, message);
   throw output_error(name, message);
 }
-
-}  // namespace
 
 void write_all_or_throw(int fd, std::string_view text, const std::string& name) {
   errno = 0;
@@ -171,7 +171,7 @@ void FdWriter::cut_back(std::uint64_t bytes) {
   if (!cut_points_ || bytes == 0) return;
   struct stat st {};
   if (::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) >= bytes)
-    (void)!::ftruncate(fd_, st.st_size - static_cast<off_t>(bytes));
+    cut_file_to(fd_, static_cast<std::uint64_t>(st.st_size) - bytes);
 }
 
 FdWriter::~FdWriter() {
@@ -184,8 +184,8 @@ namespace {
 // it can, else by reading and writing through `scratch`. On failure sets `error` (and
 // `source_failed` when the source was at fault); the destination's size tells how much
 // arrived.
-void copy_range(int in_fd, int out_fd, std::uint64_t offset, std::uint64_t length, bool& use_copy_file_range,
-                std::vector<char>& scratch, int& error, bool& source_failed) {
+void copy_range(int in_fd, int out_fd, std::uint64_t offset, std::uint64_t length, const FdWriter::WholePrefix& whole,
+                bool& use_copy_file_range, std::vector<char>& scratch, int& error, bool& source_failed) {
   std::uint64_t done = 0;
   while (done < length && use_copy_file_range) {
     loff_t from = static_cast<loff_t>(offset + done);
@@ -213,16 +213,22 @@ void copy_range(int in_fd, int out_fd, std::uint64_t offset, std::uint64_t lengt
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length - done, scratch.size()));
     const ssize_t n = ::pread(in_fd, scratch.data(), want, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      error = n == 0 ? EIO : errno;
+    // Only the whole records among the bytes read go out: a destination that cannot be cut
+    // back (a pipe) never gets part of one when the source is cut meanwhile (a new user's
+    // finding). The rest is read again with what follows.
+    const std::uint64_t take = n <= 0  ? 0
+                               : whole ? whole(done, done + static_cast<std::uint64_t>(n)) - done
+                                       : static_cast<std::uint64_t>(n);
+    if (take == 0) {  // the source ended early (cut), or no record ends in what it still holds
+      error = n < 0 ? errno : EIO;
       source_failed = true;
       return;
     }
-    if (!write_all(out_fd, {scratch.data(), static_cast<std::size_t>(n)})) {
+    if (!write_all(out_fd, {scratch.data(), static_cast<std::size_t>(take)})) {
       error = errno ? errno : EIO;
       return;
     }
-    done += static_cast<std::uint64_t>(n);
+    done += take;
   }
 }
 
@@ -240,7 +246,8 @@ void FdWriter::copy_from(int in_fd, std::string_view in_name, std::uint64_t offs
   copy_.error = 0;
   copy_.source_failed = false;
   start_copy(in_fd, [this, offset, length](int from) {
-    copy_range(from, fd_, offset, length, copy_.use_copy_file_range, copy_.scratch, copy_.error, copy_.source_failed);
+    copy_range(from, fd_, offset, length, copy_.whole_prefix, copy_.use_copy_file_range, copy_.scratch, copy_.error,
+               copy_.source_failed);
   });
 }
 
@@ -286,7 +293,7 @@ void FdWriter::finish_copy() {
     const std::uint64_t arrived =
         std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size) - copy_.size_before, copy_.length);
     const std::uint64_t keep = copy_.whole_prefix ? std::min(copy_.whole_prefix(0, arrived), arrived) : 0;
-    (void)!::ftruncate(fd_, static_cast<off_t>(copy_.size_before + keep));
+    cut_file_to(fd_, copy_.size_before + keep);
     written_ += keep;
   }
   if (copy_.source_failed)

@@ -48,6 +48,17 @@ namespace dltdump::util {
 // Writes all of `text` to `fd` unbuffered (diagnostics, help); retries short writes and
 // EINTR. Returns false if the descriptor refuses the bytes.
 bool write_all(int fd, std::string_view text);
+
+// Cuts the regular file open as `fd` to `size` bytes and moves its offset there, so that a
+// later write goes on from the cut (ftruncate alone leaves the offset past the end: the next
+// write would leave a hole of zeros — a new user's finding, after a failed copy). Best
+// effort: a failure is not reported (the write that follows reports its own).
+void cut_file_to(int fd, std::uint64_t size) noexcept;
+
+// Throws the failure `err` (an errno) of a write to output `name`: util::output_error
+// "Couldn't write to NAME (reason)", or, when the reader of a pipe went away (EPIPE),
+// util::broken_pipe — the run ends quietly, as the manual's closed-pipe rule says.
+[[noreturn]] void throw_write_error(const std::string& name, int err);
 // The same for what the user asked for (help, version) on `fd`, named `name` in the error:
 // a refused write throws as FdWriter's do (util::output_error, exit 5; util::broken_pipe
 // when the reader went away).

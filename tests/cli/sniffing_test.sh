@@ -97,6 +97,14 @@ out=$("$DLTDUMP" --format=file "$work/cap.pcapng" 2>&1 >/dev/null); rc=$?
 expect_eq "--format=file on a capture: exit 0 and the hint" \
   "0:$work/cap.pcapng: no DLT message in $(stat -c %s "$work/cap.pcapng") bytes read as a DLT file (all skipped); it looks like a PCAP-NG capture: try --format=pcap (or auto)" \
   "$rc:$out"
+# Read as a network recording, a capture's headers make lines of noise among its skips: the
+# warning says so (a new user's finding: they came without a word), 1 and 2 threads.
+for threads in 1 2; do
+  out=$("$DLTDUMP" --threads=$threads --format=net "$work/cap.pcapng" 2>&1 >/dev/null); rc=$?
+  expect_eq "--format=net on a capture (--threads=$threads): exit 0 and the warning" \
+    "0:$work/cap.pcapng: a PCAP-NG capture read as a network recording, as --format says (its lines are likely noise); try --format=pcap (or auto)" \
+    "$rc:$out"
+done
 
 # 2. Compressed data is read decompressed (tests/cli/compressed_test.sh has the rest); a zip
 # archive's members are read (tests/cli/archive_test.sh has the rest).

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include "dlt/packet_builder.hpp"
 #include "dlt/skip_message.hpp"
 #include "temp_dir.hpp"
+#include "util/shrink_guard.hpp"
 
 using namespace dltdump;
 using namespace dltdump::test;
@@ -101,6 +103,59 @@ TEST(DltSink, RunsFromTheSourceFileWriteWhatSingleMessagesWould) {
       sink.finish();
     }
     EXPECT_EQ(read_file(d / "out.dlt"), convert(in, dlt::StreamFormat::File)) << "chunk " << chunk;
+  }
+}
+
+// A DLT file cut by another program after its messages were framed, before their run was
+// written (a slow reader of the output holds the run back): the output holds the whole
+// messages before the cut and nothing else — no zeros (a new user's finding: a DLT output
+// to a slow pipe got zeros where messages had been). The sink learns of the cut from the
+// file's flag (set by a poll, as the writer polls after a write) or from the fault of its
+// own copy.
+TEST(DltSink, ARunOfAFileCutMeanwhileKeepsTheWholeMessagesBeforeTheCut) {
+  Bytes in;
+  for (int i = 0; i < 3000; ++i) {
+    const Bytes m = storage(message("ECU1", static_cast<std::uint8_t>(i), "text number " + std::to_string(i)), i, 0);
+    in.insert(in.end(), m.begin(), m.end());
+  }
+  const std::size_t cut = in.size() / 2 + 7;  // inside a message, not at a page's start
+  std::size_t whole = 0;                      // the end of the last message before the cut
+  for (std::size_t at = 0; at < cut;) {
+    const std::size_t n =
+        dlt::kStorageHeaderBytes + (in[at + dlt::kStorageHeaderBytes + 2] << 8 | in[at + dlt::kStorageHeaderBytes + 3]);
+    if (at + n > cut) break;
+    whole = at += n;
+  }
+  ASSERT_GT(whole, 0u);
+  for (const bool poll : {true, false}) {
+    SCOPED_TRACE(poll ? "told by a poll" : "told by the copy's fault");
+    TempDir d;
+    {
+      std::FILE* f = std::fopen((d / "in.dlt").c_str(), "wb");
+      std::fwrite(in.data(), 1, in.size(), f);
+      std::fclose(f);
+    }
+    const int fd = ::open((d / "in.dlt").c_str(), O_RDWR);
+    void* map = ::mmap(nullptr, in.size(), PROT_READ, MAP_SHARED, fd, 0);
+    ASSERT_NE(map, MAP_FAILED);
+    const int slot = util::ShrinkGuard::guard(map, in.size(), fd);
+    ASSERT_GE(slot, 0);
+    const std::span<const std::uint8_t> bytes{static_cast<const std::uint8_t*>(map), in.size()};
+    {
+      output::RecordWriter writer(output::FileSeriesOptions{d / "out.dlt", 0, true, {}});
+      output::DltSink sink(writer, {std::uint64_t{1} << 40, std::uint64_t{1} << 40});  // one run, held
+      sink.begin_input({"in.dlt", dlt::StreamFormat::File, {fd, bytes, util::ShrinkGuard::cut_flag(slot)}});
+      dlt::Framer framer(dlt::StreamFormat::File);
+      framer.feed(bytes, sink);  // every message framed before the cut
+      ASSERT_EQ(::ftruncate(fd, static_cast<off_t>(cut)), 0);
+      if (poll) util::ShrinkGuard::poll();
+      sink.end_input();
+      sink.finish();
+    }
+    util::ShrinkGuard::release(slot);
+    ::munmap(map, in.size());
+    ::close(fd);
+    EXPECT_TRUE(read_file(d / "out.dlt") == str(Bytes(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(whole))));
   }
 }
 

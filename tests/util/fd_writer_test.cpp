@@ -235,6 +235,49 @@ TEST(FdWriter, ACopyFromASourceThatEndsEarlyNamesTheSource) {
   EXPECT_EQ(size_of(d / "out"), 0);
 }
 
+// A source cut while its bytes were copied (the input shrank): the whole records that
+// arrived stay, and what is written next follows them — no hole of zeros between (a new
+// user's finding: the offset stayed where the failed copy had ended).
+TEST(FdWriter, WritingGoesOnFromWhereAFailedCopyWasCutBack) {
+  test::TempDir d;
+  const int in = source_with(d / "in", std::string(1050, 'c'));  // 10 records of 100 and half of one
+  const int fd = ::open((d / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  {
+    util::FdWriter w(fd, "out");
+    w.copy_from(in, "in.dlt", 0, 2000,
+                [](std::uint64_t from, std::uint64_t arrived) { return from + (arrived - from) / 100 * 100; });
+    EXPECT_EQ(output_error_of([&] { w.flush(); }), "Couldn't copy from in.dlt to out (Input/output error)");
+    w.buffer().append(std::string(9, 'n') + "\n");  // the next input's record
+    w.line_done();
+    w.flush();
+  }
+  ::close(fd);
+  ::close(in);
+  EXPECT_EQ(test::read_file(d / "out"), std::string(1000, 'c') + std::string(9, 'n') + "\n");
+}
+
+// The same into a pipe, which cannot be cut back: only whole records go out (read and
+// written, not copied in the kernel), never part of one.
+TEST(FdWriter, ACopyIntoAPipeWritesWholeRecordsOnly) {
+  test::TempDir d;
+  const int in = source_with(d / "in", std::string(1050, 'c'));
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  {
+    util::FdWriter w(pipe_fds[1], "pipe");
+    w.copy_from(in, "in.dlt", 0, 2000,
+                [](std::uint64_t from, std::uint64_t arrived) { return from + (arrived - from) / 100 * 100; });
+    EXPECT_EQ(output_error_of([&] { w.flush(); }), "Couldn't copy from in.dlt to pipe (Input/output error)");
+  }
+  ::close(pipe_fds[1]);
+  std::string got;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(pipe_fds[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+  ::close(pipe_fds[0]);
+  ::close(in);
+  EXPECT_EQ(got, std::string(1000, 'c'));
+}
+
 // Defect 9 of issue #19: SIGINT interrupting a write blocked on a pipe whose reader is slow
 // ends the write on a whole line (what was begun is finished, the rest dropped) and
 // throws util::Stopped, instead of blocking on or leaving half a line.
