@@ -95,6 +95,18 @@ def test_compressed(work, mixed):
     assert gzip.decompress(read(api)) == gzip.decompress(read(cli)) == read(mixed)
 
 
+@pytest.mark.parametrize("name", ["j.dlt.zst", "j.txt.gz", "j.jsonl.xz"])
+def test_several_inputs_compressed_are_the_command_lines_bytes(work, mixed, network, name):
+    # A frame ends at each input's end, as on the command line (a new user's finding: the
+    # frames of write() ran on over the inputs); a compressed input adds none of its own.
+    packed = os.path.join(work, "mixed.dlt.gz")
+    with open(packed, "wb") as f:
+        f.write(gzip.compress(read(mixed)))
+    n, api, cli = both(work, [mixed, network, packed], name)
+    assert n == 7500
+    assert read(api) == read(cli)
+
+
 def test_refusals(work, mixed):
     with pytest.raises(dltdump.Error) as e:
         dltdump.write(mixed, os.path.join(work, "x.pcap"))

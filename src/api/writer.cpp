@@ -283,7 +283,11 @@ std::uint64_t detail::Access::write_rest(Writer& w, Reader& reader, std::span<co
       if (i < batch.size()) impl.put(Access::record(batch[i]), from_reader);
     }
     n += batch.size() - std::min(from, batch.size());
-    if (!first && batch.empty()) return n;
+    if (!first && batch.empty()) {
+      // The input's end ends a compressed file's frame, as on the command line.
+      impl.guarded([](output::LineOutput& out) { out.flush(); });
+      return n;
+    }
   }
 }
 

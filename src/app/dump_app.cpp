@@ -107,7 +107,11 @@ StreamSkips decode_stream(util::InputFile& file, dlt::StreamFormat format, Pipel
   framer.set_interrupt_flag(&util::stop_flag());  // between packets: never inside a line
   SkipTally tally(pipeline.head(), format);
   dlt::FramerSink& sink = tally;
-  file.set_before_wait([&] { pipeline.sink.flush(); });  // the lines so far go out first
+  // A pipe's (or live) lines so far go out before a read waits for more: a slow producer's
+  // show as they come. A file's wait is for its decompression: nothing goes out for it, so
+  // a compressed output's frames end where they would for any --threads (a new user's
+  // finding: the same command made other bytes from run to run).
+  if (!file.from_regular_file()) file.set_before_wait([&] { pipeline.sink.flush(); });
   for (;;) {
     util::throw_if_stopped();  // a pipe's read may wait
     std::span<const std::uint8_t> window;
@@ -236,7 +240,7 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
         // A mapped file's packets stay readable to the end: workers read datagrams in place.
         options.stable_packets = file.is_mapped();
         ParallelCaptureOptions parallel{config.threads};
-        if (!file.is_mapped()) {  // a pipe: the lines so far go out before a read that waits
+        if (!file.from_regular_file()) {  // a pipe: the lines so far go out before a read that waits
           parallel.input = &file;
           parallel.idle = [&] { pipeline.sink.flush(); };
         }
@@ -266,7 +270,7 @@ void decode_capture_of(util::InputFile& file, const DumpConfig& config, Pipeline
   options.payload_gate = pipeline.gate();
   options.payload_text = pipeline.payload_text();
   dissect::CaptureDecoder decoder(options, pipeline.head());
-  file.set_before_wait([&] { pipeline.sink.flush(); });                 // a pipe: the lines so far go out first
+  if (!file.from_regular_file()) file.set_before_wait([&] { pipeline.sink.flush(); });  // as decode_stream
   const pcap::ReplayOutcome replayed = pcap::replay(*reader, decoder);  // what the output throws goes up
   file.check_not_shrunk();  // a cut capture: its open flows are not flushed as if it ended
   decoder.finish();

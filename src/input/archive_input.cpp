@@ -7,7 +7,8 @@
 namespace dltdump::input {
 
 ArchiveInput::ArchiveInput(SniffedInput archive, const std::string& name, const std::string& shown)
-    : shown_(shown), limits_(archive.limits), reader_(std::move(archive.file), name, shown, archive.limits) {}
+    : shown_(shown), limits_(archive.limits), regular_(archive.file.from_regular_file()),
+      reader_(std::move(archive.file), name, shown, archive.limits) {}
 
 std::optional<ArchiveInput::Member> ArchiveInput::next() {
   while (auto entry = reader_.next()) {
@@ -24,7 +25,7 @@ std::optional<ArchiveInput::Member> ArchiveInput::next() {
     // and name the member's own offsets in their faults.
     limits.file = source.get();
     limits.offsets = nullptr;
-    util::InputFile file = util::InputFile::from_source(std::move(source), name, {});
+    util::InputFile file = util::InputFile::from_source(std::move(source), name, {}, regular_);
     std::optional<SniffedInput> member;
     try {
       member.emplace(sniff_layers(std::move(file), name, InputFormat::Automatic, limits));

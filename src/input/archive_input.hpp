@@ -81,6 +81,7 @@ class ArchiveInput {
 
   std::string shown_;
   compress::Limits limits_;
+  bool regular_;  // the archive is a regular file: so are its members' bytes (InputFile::from_regular_file)
   compress::ArchiveReader reader_;
   std::uint64_t skipped_ = 0, encrypted_ = 0;
   std::vector<SkipReason> reasons_;

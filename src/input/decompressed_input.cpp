@@ -29,11 +29,12 @@ SniffedInput sniff_layers(util::InputFile raw, const std::string& name, InputFor
                                         std::to_string(kMaxNesting) +
                                         " layers of compression; not read (at most that many are undone)");
     const util::InputFile::Identity identity = file->identity();
+    const bool regular = file->from_regular_file();
     auto source = std::make_unique<compress::DecompressingSource>(std::move(*file), *codec, name, limits);
     if (!limits.file) limits.file = source.get();        // the inner layers count the file's bytes
     if (!limits.offsets) limits.offsets = source.get();  // and name their faults' offsets in them
     file.reset();
-    file.emplace(util::InputFile::from_source(std::move(source), name, identity));
+    file.emplace(util::InputFile::from_source(std::move(source), name, identity, regular));
     content = sniff(*file);
   }
   return {std::move(*file), content, limits};

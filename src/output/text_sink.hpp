@@ -53,6 +53,9 @@ class TextSink final : public LineOutput, private dlt::InPlaceLines {
     target_.write_block(text);
     lines_ += lines;
   }
+  // An input's end ends a compressed file's frame, as DltSink's does (docs/manual.md): the
+  // same frames however the lines came, one by one or in blocks.
+  void end_input() override { target_.flush(); }
   void flush() override { target_.flush(); }
   void finish() override { target_.finish(); }
 

@@ -53,6 +53,7 @@ InputFile InputFile::from_fd(int fd, std::string name, bool owned) {
     f.dev_ = st.st_dev;
     f.ino_ = st.st_ino;
     f.mtime_ns_ = modified_ns_of(st);
+    f.regular_ = S_ISREG(st.st_mode);
     if (S_ISREG(st.st_mode) && st.st_size > 0) {
       void* p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
       if (p != MAP_FAILED) {
@@ -72,8 +73,10 @@ InputFile InputFile::from_fd(int fd, std::string name, bool owned) {
   return f;
 }
 
-InputFile InputFile::from_source(std::unique_ptr<ByteSource> source, std::string name, Identity identity) {
+InputFile InputFile::from_source(std::unique_ptr<ByteSource> source, std::string name, Identity identity,
+                                 bool regular) {
   InputFile f;
+  f.regular_ = regular;
   f.name_ = std::move(name);
   f.source_ = std::move(source);
   f.dev_ = identity.device;
@@ -88,7 +91,7 @@ InputFile::InputFile(InputFile&& o) noexcept
       guard_slot_(o.guard_slot_), map_pos_(o.map_pos_), released_(o.released_), buf_(std::move(o.buf_)), held_(o.held_),
       held_from_(o.held_from_), eof_(o.eof_), progress_(o.progress_.load(std::memory_order_relaxed)),
       before_wait_(std::move(o.before_wait_)), source_(std::move(o.source_)), dev_(o.dev_), ino_(o.ino_),
-      mtime_ns_(o.mtime_ns_) {
+      mtime_ns_(o.mtime_ns_), regular_(o.regular_) {
   o.fd_ = -1;
   o.owned_ = false;
   o.map_ = nullptr;

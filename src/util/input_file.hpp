@@ -46,7 +46,9 @@ class InputFile {
   };
   // Reads `source` (owned) as a pipe, named `name`, with the identity of the file it is
   // made from. progress() is then the source's input_progress(). Assumes source != nullptr.
-  static InputFile from_source(std::unique_ptr<ByteSource> source, std::string name, Identity identity);
+  // `regular`: the source's bytes come from a regular file (see from_regular_file).
+  static InputFile from_source(std::unique_ptr<ByteSource> source, std::string name, Identity identity,
+                               bool regular = false);
 
   InputFile(InputFile&& other) noexcept;
   InputFile& operator=(InputFile&&) = delete;
@@ -119,6 +121,10 @@ class InputFile {
   bool is_mapped() const noexcept { return map_ != nullptr; }
   // Whether it reads a util::ByteSource (from_source: a decompressed stream, an archive's member).
   bool from_source() const noexcept { return source_ != nullptr; }
+  // Whether its bytes come from a regular file — itself, or the file its source decompresses
+  // — so that a wait for them is this process's own work, never another program's pace (a
+  // pipe, a terminal, a socket): what is written meanwhile need not go out first.
+  bool from_regular_file() const noexcept { return regular_; }
   // The open descriptor (owned by this InputFile, or standard input); -1 for a source.
   int fd() const noexcept { return fd_; }
   // Device and inode, to recognise the same file under another name.
@@ -160,6 +166,7 @@ class InputFile {
   std::unique_ptr<ByteSource> source_;      // from_source: read in place of fd_
   std::uint64_t dev_ = 0, ino_ = 0;
   std::int64_t mtime_ns_ = 0;
+  bool regular_ = false;  // from_regular_file
 };
 
 }  // namespace dltdump::util

@@ -127,6 +127,22 @@ for z in zst gz; do
   [ "$(ls "$work/ff1")" == "$(ls "$work/ff2")" ] && [ "$(ls "$work/ff1" | wc -l)" -eq 2 ] ||
     fail "%FILE%.txt.$z: files $(ls "$work/ff1" | tr '\n' ' ')/ $(ls "$work/ff2" | tr '\n' ' ')"
 done
+# Several inputs into one file, compressed ones among them: every input's end ends a frame,
+# and a compressed input's decompression adds no frame end of its own (it used to flush the
+# output whenever the decoder waited for it: other bytes from run to run — a new user's
+# finding). Three runs of one thread and one of two give the same bytes.
+zstd -qc "$work/in.dlt" > "$work/in.dlt.zst"
+xz -c -1 "$work/small.pcapng" > "$work/small.pcapng.xz"
+tar -C "$work" -cf "$work/joined.tar" in.dlt.zst small.pcapng.xz  # an archive's members likewise
+for kind in jsonl txt dlt; do
+  for run in 1 2 3 4; do
+    threads=$((run == 4 ? 2 : 1))
+    rm -f "$work/r$run.$kind.zst"
+    "$DLTDUMP" --threads=$threads -o "$work/r$run.$kind.zst" "$work/in.dlt.zst" "$work/cap.pcapng" \
+      "$work/small.pcapng.xz" "$work/in.dlt" "$work/joined.tar" || fail "joined $kind.zst (run $run): exit $?"
+    cmp -s "$work/r1.$kind.zst" "$work/r$run.$kind.zst" || fail "joined $kind.zst: run $run made other bytes"
+  done
+done
 
 # --- a file size limit (ulimit -f counts KiB) -------------------------------------------------
 "$DLTGEN" --format file --size 40000000 --seed 22 -o "$work/big.dlt"
