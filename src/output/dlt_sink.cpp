@@ -55,6 +55,15 @@ void DltSink::write_run() {
   // messages had come one by one. A copy that faulted on a cut made meanwhile holds zeros:
   // it is not written, the run is cut back to the file, and what is left of it is copied
   // again (its bytes before the cut are intact).
+  // The run is taken whatever happens: a write that throws (a stop, a full disk) must not
+  // leave it to be written again by the finish after it.
+  struct Taken {
+    DltSink& sink;
+    ~Taken() {
+      sink.run_bytes_ = 0;
+      sink.cuts_.clear();
+    }
+  } taken{*this};
   std::uint64_t from = 0, faults = util::ShrinkGuard::faults();
   std::size_t next = 0;
   while (from < run_bytes_) {
@@ -72,8 +81,6 @@ void DltSink::write_run() {
     from = to;
     ++next;
   }
-  run_bytes_ = 0;
-  cuts_.clear();
 }
 
 void DltSink::trim_to_file() {
