@@ -665,6 +665,11 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
         input_failed(e);
         say_skipped_members();
       } else {
+        // The reader of the output went away (a closed pipe): the run ends quietly, but an
+        // input that failed before still makes it partial (a new user's finding: `dltdump
+        // missing.dlt big.dlt | head -1` said exit 0, 4 without the pipe).
+        if (e.quiet() && !cut_input())
+          return attempted - 1 > processed ? util::ExitCode::Partial : util::ExitCode::Success;
         if (!cut_input()) throw;  // the output failed: the run ends (main prints it)
         input_failed(file->shrink_error(*file->shrunk_to()));
       }

@@ -320,6 +320,12 @@ check "the cut text file is a prefix ending on a whole line" $?
 "$DLTDUMP" "$o/lim.pcapng" > /dev/null; check "the cut PCAP-NG file reads without error" $?
 "$DLTDUMP" "$work/big.dlt" 2> "$o/pipe.err" | head -1 > /dev/null; rc=${PIPESTATUS[0]}
 expect_eq "broken pipe: a quiet stop, exit 0 (issue #19)" "0:" "$rc:$(cat "$o/pipe.err")"
+# An input that failed before the pipe closed still makes the run partial (exit 4), its
+# line said; one after it is never begun (exit 0).
+"$DLTDUMP" "$o/missing.dlt" "$work/big.dlt" 2> "$o/pipe.err" | head -1 > /dev/null; rc=${PIPESTATUS[0]}
+expect_eq "a failed input, then a broken pipe: exit 4" "4:File not found $o/missing.dlt" "$rc:$(cat "$o/pipe.err")"
+"$DLTDUMP" "$work/big.dlt" "$o/missing.dlt" 2> "$o/pipe.err" | head -1 > /dev/null; rc=${PIPESTATUS[0]}
+expect_eq "a broken pipe before a missing input: exit 0" "0:" "$rc:$(cat "$o/pipe.err")"
 # PCAP-NG output reads back with the same messages
 "$DLTDUMP" -o "$o/c.pcapng" "$o/net.dlt"
 "$DLTDUMP" "$o/c.pcapng" | norm | cmp -s - "$o/net.got"; check "DLT -> PCAP-NG -> lines: the same lines" $?
