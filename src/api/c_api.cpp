@@ -232,6 +232,14 @@ struct dltdump_writer_options {
 
 namespace {
 
+// A setter of one field of `options` (null refused).
+template <class Set>
+dltdump_status set_option(dltdump_writer_options* options, Set set) {
+  if (!options) return null_argument("options");
+  set(options->options);
+  return DLTDUMP_OK;
+}
+
 dltdump_status check_format(const char* function, dltdump_output_format format) {
   if (format >= DLTDUMP_OUTPUT_AUTOMATIC && format <= DLTDUMP_OUTPUT_CSV) return DLTDUMP_OK;
   last_error = std::string(function) + ": format " + std::to_string(static_cast<int>(format)) + " is no output format";
@@ -265,9 +273,7 @@ dltdump_status dltdump_writer_options_format(dltdump_writer_options* options, dl
 }
 
 dltdump_status dltdump_writer_options_overwrite(dltdump_writer_options* options, int overwrite) {
-  if (!options) return null_argument("options");
-  options->options.overwrite = overwrite != 0;
-  return DLTDUMP_OK;
+  return set_option(options, [&](dltdump::WriterOptions& o) { o.overwrite = overwrite != 0; });
 }
 
 dltdump_status dltdump_writer_options_input(dltdump_writer_options* options, const char* path) {
@@ -277,15 +283,11 @@ dltdump_status dltdump_writer_options_input(dltdump_writer_options* options, con
 }
 
 dltdump_status dltdump_writer_options_name_template(dltdump_writer_options* options, int name_template) {
-  if (!options) return null_argument("options");
-  options->options.name_template = name_template != 0;
-  return DLTDUMP_OK;
+  return set_option(options, [&](dltdump::WriterOptions& o) { o.name_template = name_template != 0; });
 }
 
 dltdump_status dltdump_writer_options_split(dltdump_writer_options* options, uint64_t bytes) {
-  if (!options) return null_argument("options");
-  options->options.split_bytes = bytes;
-  return DLTDUMP_OK;
+  return set_option(options, [&](dltdump::WriterOptions& o) { o.split_bytes = bytes; });
 }
 
 dltdump_status dltdump_writer_options_time(dltdump_writer_options* options, dltdump_time_column time) {
@@ -299,9 +301,7 @@ dltdump_status dltdump_writer_options_time(dltdump_writer_options* options, dltd
 }
 
 dltdump_status dltdump_writer_options_position(dltdump_writer_options* options, int position) {
-  if (!options) return null_argument("options");
-  options->options.position = position != 0;
-  return DLTDUMP_OK;
+  return set_option(options, [&](dltdump::WriterOptions& o) { o.position = position != 0; });
 }
 
 dltdump_status dltdump_writer_open_with(const char* path, const dltdump_writer_options* options, dltdump_writer** out) {
