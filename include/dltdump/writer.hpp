@@ -120,7 +120,9 @@ class DLTDUMP_API Writer {
   void write(const Message& m);
   void write(std::span<const Message> batch);
   // Writes every message `reader` has left (steps it to its end), and the regions it skips
-  // from its next step on (see the top); returns how many messages. Throws the Reader's
+  // from its next step on (see the top); returns how many messages. At the Reader's end a
+  // compressed file's frame ends, as the command line's at each input's end (so inputs
+  // written with a write_all each are the command line's bytes). Throws the Reader's
   // Errors as they are (what came before the fault is written), and the Writer's.
   std::uint64_t write_all(Reader& reader);
   // As write_all(reader), asking `go_on` before each of the Reader's steps: false stops
