@@ -122,7 +122,11 @@ DLTDUMP_C_API void dltdump_id_text(uint32_t id, char text[5]);
  *   dltdump_writer_free(w);
  *
  * dltdump_writer_close writes everything or fails with DLTDUMP_ERROR_OUTPUT naming the
- * file; after a failure every later write and close fails the same way. dltdump_writer_free
+ * file; after a failure every later write and close fails the same way. A file that may not
+ * be made (it exists without overwrite; with a name template, an input given twice) fails
+ * only the writes of the input that needs it: the writer goes on with other inputs' files,
+ * as the command line does, and dltdump_writer_close then fails with that first refusal
+ * once it has written them (dltdump::Writer, "failed"). dltdump_writer_free
  * closes a writer not closed, but a failure is then lost: close first. A writer is used by
  * one thread at a time. */
 typedef struct dltdump_writer dltdump_writer;

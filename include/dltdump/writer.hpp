@@ -36,7 +36,12 @@
 // been handed to the system (write(2) until done; no fsync: a device's failure after that
 // is not seen). A write that fails (a full disk) throws Error (output) naming the file,
 // the file ending on a whole record (message, line); that first Error is thrown again by
-// every later write() and close(): nothing is lost silently. Without close(), the
+// every later write() and close(): nothing is lost silently. A file that may not be made —
+// it exists without WriterOptions::overwrite, a template's file made and closed before
+// ("Not overwriting previously created file"), an input — refuses only the messages of the
+// input that needs it (Error output, from write() or write_all()): the Writer goes on with
+// other inputs' files, as the command line goes on with its next input, and close() throws
+// that first refusal once it has written them. Without close(), the
 // destructor closes as close() does but cannot report a failure: call close() to know
 // that the file is whole.
 //
@@ -145,6 +150,9 @@ class DLTDUMP_API Writer {
   // still buffered then are not in the file, which ends on a whole record: this counts them
   // all the same (a new user's finding); the Error says the file is cut.
   std::uint64_t messages() const noexcept;
+  // Whether a write failed (a full disk, a file size limit): every later call throws its
+  // Error. Not after a refused input (see the top): the Writer goes on with other inputs.
+  bool failed() const noexcept;
 
   struct Impl;
 

@@ -494,6 +494,10 @@ def write(paths: Paths, output: PathLike, *, out: str | None = None, overwrite: 
     (none), and each line begun with the message's byte offset in its input. For JSON Lines,
     CSV, DLT and PCAP-NG, which keep their own times, another choice raises ``'argument'``.
 
+    An input whose file may not be made (given twice with ``%FILE%``: "Not overwriting
+    previously created file") is passed over, as the command line passes over it, and the
+    :class:`Error` (``'output'``) raised once the other inputs are written.
+
     The file is whole when this returns; a write that fails (a full disk) raises
     :class:`Error` of kind ``'output'`` naming the file, as does a file that cannot be
     created; a name or ``out`` the command line refuses raises kind ``'argument'``, and so

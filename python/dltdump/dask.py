@@ -16,13 +16,15 @@ categories each partition finds: group by them with ``observed=True``.
 
 from __future__ import annotations
 
+import functools as _functools
 import glob as _glob
 import os as _os
 from typing import Any, Sequence, Union
 
-import dask as _dask
-import dask.dataframe as _dd
+from dask.base import tokenize as _tokenize
+from dask.dataframe.core import new_dd_object as _new_dd_object
 from dask.dataframe.utils import clear_known_categories as _clear_known_categories
+from dask.highlevelgraph import HighLevelGraph as _HighLevelGraph
 
 import dltdump as _dltdump
 
@@ -60,33 +62,42 @@ def _read_partition(path: str, text: bool, filters: dict[str, Any]) -> Any:
     return _dltdump.read_dataframe(path, text=text, **filters)
 
 
-def _read_chunk(path: str, begin: int, chunk_size: int, text: bool, filters: dict[str, Any]) -> tuple[Any, int]:
-    df = _dltdump.read_dataframe(path, text=text, chunk=(begin, chunk_size), **filters)
-    return df, df.attrs["chunk_end"]
+def _read_chunk(path: str, begin: int, chunk_size: int, text: bool, filters: dict[str, Any]) -> Any:
+    """The chunk's read from `begin` on; df.attrs["chunk_end"] is where it ended."""
+    return _dltdump.read_dataframe(path, text=text, chunk=(begin, chunk_size), **filters)
 
 
-def _settle(read: tuple[Any, int], begin: int, reached: int | None) -> tuple[Any, int]:
-    """A chunk's partition and where the file's reading has come after it. `reached` is
-    where it had come before (None for the first chunk): the chunk is the file's from its
-    begin on if that is where the reading came; if the chunk before read on over a packet
-    that straddled this chunk's begin, the chunk is no part of the file's read and its
-    partition is empty."""
-    df, end = read
-    if reached is None or reached == begin:
-        return df, end
-    return df.iloc[:0], reached
+def _settle(read: Any, begin: int, reached: int) -> Any:
+    """A chunk's partition: its read if the file's reading came to its begin (`reached`,
+    where it came after the chunks before); if the chunk before read on over a packet that
+    straddled this chunk's begin, the chunk is no part of the file's read: empty."""
+    return read if reached == begin else read.iloc[:0]
 
 
-def _chunk_partitions(path: str, points: list[int], chunk_size: int, text: bool, filters: dict[str, Any]) -> list[Any]:
-    # Every chunk is read at once, in parallel; a chain of small tasks, each waiting for the
-    # one before, keeps the chunks the file's read goes through (nearly always all of them).
-    parts = []
+def _reached(read: Any, begin: int, reached: int | None) -> int:
+    """Where the file's reading has come after this chunk (`reached`: after the ones before;
+    None for the first chunk): the chunk's end if it is part of the read, else as before."""
+    return read.attrs["chunk_end"] if reached is None or reached == begin else reached
+
+
+def _chunk_tasks(dsk: dict, name: str, first: int, points: list[int], read: Any) -> int:
+    """Puts the tasks of a chunked file's partitions (name, first), (name, first + 1), ...
+    into `dsk`; returns how many. Every chunk is read at once, in parallel (`read`: a
+    function of the begin); a chain of small tasks carrying only where the reading came
+    keeps the chunks the file's read goes through (nearly always all of them). A chunk's
+    read is its partition when it is the file's first (no task more), else one task settles
+    it: two tasks a chunk, and one for the chain, where dask.delayed made four and a half."""
     reached = None
-    for begin in points[:-1]:
-        read = _dask.delayed(_read_chunk, pure=True)(path, begin, chunk_size, text, filters)
-        df, reached = _dask.delayed(_settle, nout=2, pure=True)(read, begin, reached)
-        parts.append(df)
-    return parts
+    for k, begin in enumerate(points[:-1]):
+        part = (name, first + k)
+        chunk = part if k == 0 else (name + "-chunk", first + k)
+        dsk[chunk] = (read, begin)
+        if k > 0:
+            dsk[part] = (_settle, chunk, begin, reached)
+        if k < len(points) - 2:  # a chunk follows: where the reading came
+            dsk[(name + "-reached", first + k)] = (_reached, chunk, begin, reached)
+            reached = (name + "-reached", first + k)
+    return len(points) - 1
 
 
 def _points(path: str, chunk_size: int | None, fmt: str) -> list[int]:
@@ -123,11 +134,21 @@ def read_dlt(paths_or_globs: Patterns, *, text: bool = True, chunk_size: int | N
     # The schema is that of an empty read: the same code makes every partition.
     meta = _clear_known_categories(_dltdump.read_dataframe([], text=text))
     meta.attrs.clear()
-    parts: list[Any] = []
+    # The graph is written out (as dask.dataframe's own readers do), a task per partition
+    # and not a delayed object wrapped by from_delayed: each task costs the scheduler's
+    # work (milliseconds on a small machine), which on a fleet of chunked files was most of
+    # what two workers could not share (docs/PERFORMANCE.md, Dask).
+    name = "read-dlt-" + _tokenize(files, text, chunk_size, sorted(filters.items(), key=str))
+    dsk: dict = {}
+    n = 0
     for path in files:
         points = _points(path, chunk_size, fmt)
         if len(points) > 2:
-            parts.extend(_chunk_partitions(path, points, int(chunk_size or 0), text, dict(filters)))
+            read = _functools.partial(_read_chunk, path, chunk_size=int(chunk_size or 0), text=text,
+                                      filters=dict(filters))
+            n += _chunk_tasks(dsk, name, n, points, read)
         else:
-            parts.append(_dask.delayed(_read_partition, pure=True)(path, text, dict(filters)))
-    return _dd.from_delayed(parts, meta=meta, prefix="read-dlt", verify_meta=False)
+            dsk[(name, n)] = (_functools.partial(_read_partition, path, text, dict(filters)),)
+            n += 1
+    graph = _HighLevelGraph.from_collections(name, dsk, dependencies=[])
+    return _new_dd_object(graph, name, meta, [None] * (n + 1))

@@ -487,8 +487,14 @@ PYBIND11_MODULE(_dltdump, m) {
                           "Not reading " + path + ": it is the output file of this write");
             Reader r(path, filter, reader_options(catalogue, format));
             // Ctrl-C stops between two steps (keep_waiting runs the signal handlers), and
-            // cancels a live input's wait: what came is written.
-            n += w.write_all(r, keep_waiting);
+            // cancels a live input's wait: what came is written. An input whose file is
+            // refused (a template's file made before) is passed over, as the command line
+            // goes on with its next input; close() raises the refusal after the rest.
+            try {
+              n += w.write_all(r, keep_waiting);
+            } catch (const Error& e) {
+              if (w.failed() || e.kind() != Error::Kind::output) throw;
+            }
             if (interrupt_pending()) break;
           }
           w.close();

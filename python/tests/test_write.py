@@ -4,6 +4,7 @@ releases the GIL."""
 
 import gzip
 import os
+import subprocess
 import threading
 import time
 
@@ -163,6 +164,29 @@ def test_template_refusals(work, mixed):
     with pytest.raises(dltdump.Error) as e:
         dltdump.write(mixed, os.path.join(work, "trip_%LC%.dlt"), template=True)
     assert e.value.kind == "argument" and "%LC%" in str(e.value)
+
+
+def test_an_input_given_twice_is_refused_and_the_others_written(work, mixed, network):
+    # With %FILE% an input given twice would write over its file: refused, as the command
+    # line refuses it, and, as the command line, the inputs after it are written (the error
+    # is raised once they are).
+    files = {}
+    for side in ("api", "cli"):
+        folder = os.path.join(work, "twice-" + side)
+        if os.path.isdir(folder):
+            for f in os.listdir(folder):
+                os.remove(os.path.join(folder, f))
+        os.makedirs(folder, exist_ok=True)
+        files[side] = folder
+    with pytest.raises(dltdump.Error) as e:
+        dltdump.write([mixed, mixed, network], os.path.join(files["api"], "%FILE%.dlt"), template=True)
+    assert e.value.kind == "output" and "Not overwriting previously created file" in str(e.value)
+    code = subprocess.run([DLTDUMP, mixed, mixed, network, "-o", os.path.join(files["cli"], "%FILE%.dlt")],
+                          capture_output=True).returncode
+    assert code == 4
+    assert sorted(os.listdir(files["api"])) == sorted(os.listdir(files["cli"])) == ["mixed.dlt", "net.dlt"]
+    for name in os.listdir(files["cli"]):
+        assert read(os.path.join(files["api"], name)) == read(os.path.join(files["cli"], name))
 
 
 @pytest.mark.parametrize("name", ["CON:", "con:", "/dev/stdout", "/DEV/STDOUT"])

@@ -146,6 +146,7 @@ struct [[gnu::visibility("hidden")]] Writer::Impl {
   OutputFormat format = OutputFormat::automatic;
   std::unique_ptr<output::Output> output;  // null once closed
   std::optional<Error> failure;            // the first write that failed: thrown again
+  std::optional<Error> refused;            // the first input whose file was refused: thrown by close()
   std::uint64_t messages = 0;
   bool per_input = false;    // the template holds %FILE%: each input's messages get files of their own
   std::string input;         // then: the input of the messages being written (begun in the output)
@@ -175,12 +176,21 @@ struct [[gnu::visibility("hidden")]] Writer::Impl {
   // Runs `f` on the output; a fault becomes the Writer's failure (the output is dropped:
   // its descriptors close; what it held unwritten is lost, which the Error says).
   template <class F>
+  // A file that may not be made (it exists without overwrite, a template's file made
+  // before, an input: util::creation_error) refuses the messages of the input that needs
+  // it, not the Writer: the other inputs' files are written, as the command line goes on
+  // with its next input, and close() throws the first refusal after writing them.
   void guarded(F && f) {
     if (failure) throw *failure;
     if (!output) throw api::argument_error(path + ": the Writer is closed");
+    std::optional<Error> refusal;
     try {
       try {
         f(output->lines());
+        return;
+      } catch (const util::Error& e) {
+        if (!e.ends_input_only() || e.culprit() != util::Culprit::Output) api::rethrow_as_api_error(path, std::nullopt);
+        refusal.emplace(Error::Kind::output, e.name(), std::nullopt, e.what());
       } catch (...) {
         api::rethrow_as_api_error(path, std::nullopt);
       }
@@ -189,6 +199,8 @@ struct [[gnu::visibility("hidden")]] Writer::Impl {
       output.reset();
       throw;
     }
+    if (!refused) refused = refusal;
+    throw *refusal;
   }
 };
 
@@ -297,7 +309,10 @@ void Writer::close() {
   if (!impl_->output) return;
   impl_->guarded([](output::LineOutput& out) { out.finish(); });
   impl_->output.reset();
+  if (impl_->refused) throw *impl_->refused;
 }
+
+bool Writer::failed() const noexcept { return impl_ && impl_->failure; }
 
 bool Writer::writes(const std::string& path) const {
   if (!impl_ || !impl_->output) return false;

@@ -456,14 +456,35 @@ TEST_F(WriterOutputs, RecordsNameEachReadersInputAlsoWhereTheLastOnesNameWas) {
 // command line refuses it (a new user's finding: they were merged into one file). A write()
 // of single messages and write_all of the same Reader after it go on in one file.
 TEST_F(WriterOutputs, TheSameInputTwiceIsRefusedAsOnTheCommandLine) {
+  const std::string other = dltgen(*dir_, "twice_other.dlt", "--count 200 --seed 43");
   std::string out = empty_folder("twice");
   {
     dltdump::Writer w{out + "/%FILE%.dlt", templated()};
-    dltdump::Reader first{file_}, second{file_};
+    dltdump::Reader first{file_}, second{file_}, third{other};
     w.write_all(first);
     expect_output_error(w, second, "Not overwriting previously created file");
+    // The refusal is the input's, not the Writer's: the next input is written, as the
+    // command line goes on with its next input (a new user's doubtful point), and close()
+    // says the refusal once the rest is written.
+    EXPECT_FALSE(w.failed());
+    EXPECT_GT(w.write_all(third), 0u);
+    try {
+      w.close();
+      ADD_FAILURE() << "the refusal was not said by close()";
+    } catch (const dltdump::Error& e) {
+      EXPECT_EQ(e.kind(), dltdump::Error::Kind::output);
+      EXPECT_NE(std::string(e.what()).find("Not overwriting previously created file"), std::string::npos);
+    }
   }
   EXPECT_EQ(slurp(out + "/in.dlt"), slurp(file_));
+  EXPECT_EQ(slurp(out + "/twice_other.dlt"), slurp(other));
+  // The command line's files for the same inputs: the same (and its exit code says partial).
+  const std::string cli = empty_folder("twice-cli");
+  const std::vector<std::string> args{file_, file_, other, "-o", cli + "/%FILE%.dlt"};
+  const dltdump::cli::Options options = dltdump::cli::parse_options(args);
+  const dltdump::util::ScopedFd null(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+  EXPECT_EQ(dltdump::app::run_dump(options.dump, null.get(), null.get()), dltdump::util::ExitCode::Partial);
+  EXPECT_TRUE(files_in(out) == files_in(cli));
   out = empty_folder("twice");
   dltdump::Writer w{out + "/%FILE%.dlt", templated()};
   dltdump::Reader r{file_};
