@@ -136,8 +136,8 @@ def read_dlt(paths_or_globs: Patterns, *, text: bool = True, chunk_size: int | N
     meta.attrs.clear()
     # The graph is written out (as dask.dataframe's own readers do), a task per partition
     # and not a delayed object wrapped by from_delayed: each task costs the scheduler's
-    # work (milliseconds on a small machine), which on a fleet of chunked files was most of
-    # what two workers could not share (docs/PERFORMANCE.md, Dask).
+    # work, milliseconds on a small machine, which a fleet of chunked files pays for every
+    # chunk (docs/PERFORMANCE.md, Dask).
     name = "read-dlt-" + _tokenize(files, text, chunk_size, sorted(filters.items(), key=str))
     dsk: dict = {}
     n = 0
