@@ -408,8 +408,9 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
   bool stopped = false;
 
   if (runs_over_time(config)) {
+    std::size_t surveyed = config.inputs.size();
     try {
-      processed = run_over_time(config, pipeline, out_fd, diag_fd, progress ? &*progress : nullptr);
+      processed = run_over_time(config, pipeline, out_fd, diag_fd, progress ? &*progress : nullptr, surveyed);
       // -c --sort: the merged stream's skipped regions, as an input's are (a new user's
       // finding: --sort said nothing of them). Named as its count is: the input, or
       // `sorted` for several; no byte named (its regions may lie in several inputs, of
@@ -423,6 +424,9 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     } catch (const util::Stopped&) {
       stopped = true;  // the output has been told (run_over_time)
     } catch (const util::Error& e) {
+      // A reader of the output that went away ends the run quietly, partial if an input
+      // failed in the survey (a new user's finding: exit 0 after `File not found`).
+      if (e.quiet()) return surveyed < config.inputs.size() ? util::ExitCode::Partial : util::ExitCode::Success;
       // The merged stream's output file could not be created (it exists, it is an input,
       // its folder is missing): as an input whose output fails, the run's one stream.
       if (!e.ends_input_only()) throw;
@@ -695,6 +699,8 @@ util::ExitCode dump_inputs(const DumpConfig& config, int out_fd, int diag_fd) {
     sink.finish();
   } catch (const util::Stopped&) {
     stopped = true;  // a second signal while the last lines were written: they end whole
+  } catch (const util::Error& e) {
+    if (!e.quiet()) throw;  // a reader that went away at the end: the exit code as below
   }
   report_search_limits(pipeline, diag_fd);
   pipeline.report_context_cuts(diag_fd);

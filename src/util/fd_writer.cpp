@@ -273,6 +273,8 @@ void FdWriter::finish_copy() {
   copy_.thread.join();
   if (frames_) {
     written_ += copy_.done;  // the whole frames that made it (a failed one was cut off)
+    if (copy_.failure) drop_front(std::exchange(copy_.tail, 0));  // a new user's finding: they came after the gap
+    copy_.tail = 0;
     if (copy_.failure || copy_.tail_failure) {
       remove_if_no_frame();
       const std::exception_ptr first = copy_.failure ? copy_.failure : copy_.tail_failure;  // one is told
@@ -338,6 +340,7 @@ void FdWriter::copy_compressed(int in_fd, std::string_view in_name, std::uint64_
   copy_.in_name = in_name;
   copy_.done = copy_.queued = 0;
   copy_.failure = nullptr;
+  copy_.tail = 0;
   if (!copy_.frame_ends.empty()) {
     copy_.lead.assign(buf_.view());
     buf_.clear();
@@ -360,6 +363,14 @@ void FdWriter::copy_compressed(int in_fd, std::string_view in_name, std::uint64_
     return;
   }
   buf_.advance(tail);
+  if (!copy_.frame_ends.empty()) copy_.tail = tail;  // at the buffer's front (cleared above)
+}
+
+void FdWriter::drop_front(std::size_t bytes) {
+  if (bytes == 0) return;
+  buf_.consume_front(bytes);
+  std::erase_if(ends_, [bytes](std::uint32_t end) { return end <= bytes; });
+  for (std::uint32_t& end : ends_) end -= static_cast<std::uint32_t>(bytes);
 }
 
 void FdWriter::compress_range(int in_fd, std::uint64_t offset) {

@@ -163,6 +163,8 @@ class FdWriter {
   void start_copy(int in_fd, std::function<void(int)> run);
   // Waits for the copy in progress, if any; throws its failure.
   void finish_copy();
+  // Drops the first `bytes` of the buffer (whole records) and their record ends.
+  void drop_front(std::size_t bytes);
   // Hands over `bytes` (whole records) to be compressed as one frame (`fill` puts them
   // into the frame's input), after writing the oldest frame when frames_ is full. The
   // counters: `queued` the bytes handed over and not yet written, `written` those written
@@ -197,6 +199,9 @@ class FdWriter {
     // of the block made it in whole frames, and the failure that stopped it.
     std::vector<std::uint64_t> frame_ends;
     std::string lead;  // the records buffered before the block: the first frame's start
+    // The block's records after its last whole frame, read into the buffer's front while
+    // the frames are read: dropped if a frame fails (they would follow a gap in the file).
+    std::size_t tail = 0;
     std::uint64_t done = 0, queued = 0;
     std::exception_ptr failure;
     std::exception_ptr tail_failure;  // reading the records after the last whole frame failed

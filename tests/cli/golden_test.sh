@@ -326,6 +326,16 @@ expect_eq "broken pipe: a quiet stop, exit 0 (issue #19)" "0:" "$rc:$(cat "$o/pi
 expect_eq "a failed input, then a broken pipe: exit 4" "4:File not found $o/missing.dlt" "$rc:$(cat "$o/pipe.err")"
 "$DLTDUMP" "$work/big.dlt" "$o/missing.dlt" 2> "$o/pipe.err" | head -1 > /dev/null; rc=${PIPESTATUS[0]}
 expect_eq "a broken pipe before a missing input: exit 0" "0:" "$rc:$(cat "$o/pipe.err")"
+# A run over time reads every input before its first line: a failed one makes it partial
+# whichever its place (a new user's finding: exit 0 with --sort and --lifecycles).
+for over_time in --sort --lifecycle=1; do
+  for order in "$o/missing.dlt $work/big.dlt" "$work/big.dlt $o/missing.dlt"; do
+    # shellcheck disable=SC2086  # $order: two inputs
+    "$DLTDUMP" $over_time $order 2> "$o/pipe.err" | head -1 > /dev/null; rc=${PIPESTATUS[0]}
+    expect_eq "$over_time, a failed input and a broken pipe ($order): exit 4" "4:File not found $o/missing.dlt" \
+      "$rc:$(cat "$o/pipe.err")"
+  done
+done
 # PCAP-NG output reads back with the same messages
 "$DLTDUMP" -o "$o/c.pcapng" "$o/net.dlt"
 "$DLTDUMP" "$o/c.pcapng" | norm | cmp -s - "$o/net.got"; check "DLT -> PCAP-NG -> lines: the same lines" $?

@@ -269,3 +269,38 @@ TEST(CompressedOutput, AFailedCopyKeepsWholeFrames) {
   EXPECT_TRUE(got == lines.substr(100, got.size()));
   EXPECT_EQ(got.back(), '\n');
 }
+
+// A source cut while its frames are read (the input shrank): the block's records after its
+// last whole frame, read into the buffer at once, are dropped with the frames that failed —
+// the file holds the frames before the cut, then what is written next (a new user's
+// finding: the source's original end followed the gap).
+TEST(CompressedOutput, ACopyCutMidwayKeepsNoneOfItsTail) {
+  test::TempDir dir;
+  const std::string lines = numbered_lines(1500000);  // ~50 frames: the copy runs on while the source is cut
+  {
+    const int in = create(dir / "in");
+    ASSERT_EQ(::write(in, lines.data(), lines.size()), static_cast<ssize_t>(lines.size()));
+    ::close(in);
+  }
+  const std::string path = dir / "cut.txt.zst";
+  const int fd = create(path);
+  const int in = ::open((dir / "in").c_str(), O_RDWR | O_CLOEXEC);
+  {
+    util::FdWriter w(fd, path);
+    w.set_compressor(compress::make_frame_compressor(OutputCompression::Zstd));
+    w.copy_from(in, "in", 0, lines.size(), whole_lines(lines), line_frames(lines));
+    ASSERT_EQ(::ftruncate(in, static_cast<off_t>(lines.size() / 4)), 0);
+    EXPECT_EQ(exit_code_of([&] { w.flush(); }), util::ExitCode::OutputError);
+    w.buffer().append("next input\n");
+    w.line_done();
+    w.flush();
+  }
+  ::close(fd);
+  ::close(in);
+  const std::string got = unpack(path);
+  ASSERT_GE(got.size(), 11u);
+  EXPECT_EQ(got.substr(got.size() - 11), "next input\n");
+  const std::string kept = got.substr(0, got.size() - 11);
+  EXPECT_LE(kept.size(), lines.size() / 4);
+  EXPECT_TRUE(lines.compare(0, kept.size(), kept) == 0) << "not a prefix of the source: its tail is in it";
+}

@@ -386,7 +386,8 @@ std::string failure_of(const Survey& survey, const std::optional<std::size_t>& p
 
 }  // namespace
 
-std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_fd, int diag_fd, Progress* progress) {
+std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_fd, int diag_fd, Progress* progress,
+                          std::size_t& surveyed) {
   raise_open_file_limit();
   Survey survey;
   try {
@@ -409,6 +410,7 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
   }
   if (progress) progress->end_input();
   std::size_t processed = config.inputs.size() - survey.failed;
+  surveyed = processed;
   if (config.list_lifecycles) {
     // No input opened (each missing or refused: an archive): no list, not even its
     // header — nothing on standard output before the line that refuses it, as a run

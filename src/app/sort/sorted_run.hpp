@@ -29,7 +29,9 @@ inline bool runs_over_time(const DumpConfig& config) {
 // --sort, that of the first input), the list of --lifecycles to `out_fd`. Each input that
 // fails is reported as one line on `diag_fd`; a lifecycle number that does not exist too.
 // `progress` (may be null) follows the survey. Returns how many inputs were read to their
-// end. Throws what the pipeline throws (the output failed), util::Stopped on a stop.
-std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_fd, int diag_fd, Progress* progress);
+// end, which `surveyed` holds as soon as the survey knows it (before any line is written).
+// Throws what the pipeline throws (the output failed), util::Stopped on a stop.
+std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_fd, int diag_fd, Progress* progress,
+                          std::size_t& surveyed);
 
 }  // namespace dltdump::app
