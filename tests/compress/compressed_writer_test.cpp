@@ -74,6 +74,13 @@ util::FdWriter::FrameEnd line_frames(const std::string& text, std::uint64_t base
 
 int create(const std::string& path) { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); }
 
+// A source file of `bytes` (what a copy reads).
+void write_source(const std::string& path, const std::string& bytes) {
+  const int fd = create(path);
+  ASSERT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  ::close(fd);
+}
+
 }  // namespace
 
 TEST(CompressedOutput, SuffixesAfterTheKindsExtension) {
@@ -93,11 +100,7 @@ TEST(CompressedOutput, SuffixesAfterTheKindsExtension) {
 TEST(CompressedOutput, EveryWritingPathRoundTrips) {
   test::TempDir dir;
   const std::string lines = numbered_lines(60000);  // about 2.5 MiB: several frames
-  {
-    const int in = create(dir / "in");
-    ASSERT_EQ(::write(in, lines.data(), lines.size()), static_cast<ssize_t>(lines.size()));
-    ::close(in);
-  }
+  write_source(dir / "in", lines);
   for (const char* suffix : {".zst", ".gz", ".xz"}) {
     const std::string path = dir / (std::string("out.txt") + suffix);
     const int fd = create(path);
@@ -134,11 +137,7 @@ TEST(CompressedOutput, FramesEndAtTheSamePlacesHoweverTheLinesCome) {
   const std::string lines = numbered_lines(120000);  // about 5 MiB: several frames
   std::vector<std::size_t> ends;                     // each line's end
   for (std::size_t at = 0; at < lines.size(); at = ends.back()) ends.push_back(lines.find('\n', at) + 1);
-  {
-    const int in = create(dir / "in");
-    ASSERT_EQ(::write(in, lines.data(), lines.size()), static_cast<ssize_t>(lines.size()));
-    ::close(in);
-  }
+  write_source(dir / "in", lines);
   const int in = ::open((dir / "in").c_str(), O_RDONLY | O_CLOEXEC);
   ASSERT_GE(in, 0);
   for (const char* suffix : {".zst", ".gz"}) {
@@ -224,11 +223,7 @@ TEST(CompressedOutput, AFailedWriteKeepsWholeFrames) {
 TEST(CompressedOutput, AFailedCopyKeepsWholeFrames) {
   test::TempDir dir;
   const std::string lines = numbered_lines(200000);
-  {
-    const int in = create(dir / "in");
-    ASSERT_EQ(::write(in, lines.data(), lines.size()), static_cast<ssize_t>(lines.size()));
-    ::close(in);
-  }
+  write_source(dir / "in", lines);
   const std::string path = dir / "out.dlt.zst";
   const int fd = create(path);
   const int in = ::open((dir / "in").c_str(), O_RDONLY | O_CLOEXEC);
@@ -277,11 +272,7 @@ TEST(CompressedOutput, AFailedCopyKeepsWholeFrames) {
 TEST(CompressedOutput, ACopyCutMidwayKeepsNoneOfItsTail) {
   test::TempDir dir;
   const std::string lines = numbered_lines(1500000);  // ~50 frames: the copy runs on while the source is cut
-  {
-    const int in = create(dir / "in");
-    ASSERT_EQ(::write(in, lines.data(), lines.size()), static_cast<ssize_t>(lines.size()));
-    ::close(in);
-  }
+  write_source(dir / "in", lines);
   const std::string path = dir / "cut.txt.zst";
   const int fd = create(path);
   const int in = ::open((dir / "in").c_str(), O_RDWR | O_CLOEXEC);
