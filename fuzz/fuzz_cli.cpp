@@ -2,7 +2,7 @@
 // 1-3 input files of mixed formats (DLT file, network or serial recording, a PCAP-NG
 // capture whose UDP datagrams carry the bytes, or raw bytes named .pcapng) in a private
 // directory, and a random option set (a filter, -A/-B context, --position, --format, the
-// output kind and file name template, a split size); cli::parse_options and app::run_dump
+// output kind and file name template, a split size); cli::parse_options, api::check_dump and app::run_dump
 // then run in process several times, and the target aborts unless:
 //
 // * the console output is whole lines (ends in '\n') without a control character (C0 but
@@ -52,6 +52,7 @@
 #include <vector>
 
 #include "aio/packet.hpp"
+#include "api/dump_config.hpp"
 #include "app/dump_app.hpp"
 #include "cli/options.hpp"
 #include "fibex/fibex_reader.hpp"
@@ -179,25 +180,29 @@ Run run(std::vector<std::string> args, unsigned threads, std::uint64_t block_byt
   for (const auto& a : args) g_command += " '" + a + "'";
   g_command += " (threads " + std::to_string(threads) + ", blocks of " + std::to_string(block_bytes) + " bytes" +
                (split_bytes ? ", split at " + std::to_string(split_bytes) : std::string()) + ")";
+  // As the program: the CLI's options, checked by the library into the run's config (what
+  // dltdump::Dump runs), whose tuning the target then sets below the options' floors.
   cli::Options options;
+  app::DumpConfig dump;
   try {
     options = cli::parse_options(args);
+    if (options.command != cli::Command::Dump) fail("not a dump command");
+    dump = api::check_dump(options.dump).config;
   } catch (const util::Error& e) {
     fail((std::string("the target built bad options: ") + e.what()).c_str());
   }
-  if (options.command != cli::Command::Dump) fail("not a dump command");
-  if (!options.dump.fibex.empty()) options.dump.catalogue = &g_fibex.catalogue;
-  options.dump.threads = threads;
-  options.dump.block_bytes = block_bytes;
-  if (split_bytes != 0) options.dump.split_bytes = split_bytes;  // below the CLI's 64 KiB floor on purpose
-  if (sort_held_bytes != 0) options.dump.sort_held_bytes = sort_held_bytes;
+  if (!options.fibex.empty()) dump.catalogue = &g_fibex.catalogue;
+  dump.threads = threads;
+  dump.block_bytes = block_bytes;
+  if (split_bytes != 0) dump.split_bytes = split_bytes;  // below the CLI's 64 KiB floor on purpose
+  if (sort_held_bytes != 0) dump.sort_held_bytes = sort_held_bytes;
   const int out = memfd_create("fuzz-console", MFD_CLOEXEC), diag = memfd_create("fuzz-diag", MFD_CLOEXEC);
   if (out < 0 || diag < 0) fail("memfd_create");
   util::clear_stop();
   Run r;
   r.command = g_command;
   try {
-    r.rc = util::exit_status(app::run_dump(options.dump, out, diag));
+    r.rc = util::exit_status(app::run_dump(dump, out, diag));
   } catch (const util::Error& e) {  // the run ended (as main would print it, on stderr)
     r.rc = util::exit_status(e.exit_code());
   }

@@ -3,7 +3,8 @@
 # `dltdump_layer(<folder>` and a `DEPS <folder>...` line (the folders directly below it).
 # A file in a folder may include its own folder, its DEPS, and what they may include —
 # nothing above or beside it. Also checks that project includes name their folder (no
-# "../x.hpp", no bare "x.hpp") and that docs/architecture.md's layer table lists the same
+# "../x.hpp", no bare "x.hpp"), that the command line (src/cli/) includes only the public
+# API (include/dltdump/) and util/, and that docs/architecture.md's layer table lists the same
 # DEPS as the build. The build enforces the same rule through include paths; this script
 # names the offending line, and catches what include paths cannot (a relative include).
 # Usage: scripts/check-layers.sh [source root]   (exit 0 clean, 1 with one line per fault)
@@ -74,9 +75,15 @@ done < <(cd "$root" && grep -rn -E '^[[:space:]]*#[[:space:]]*include[[:space:]]
     }
     to = target; sub(/\/.*$/, "", to)
     if (to == folder) next
-    # The public headers (include/dltdump/) belong to the library'"'"'s API layer alone.
+    # The public headers (include/dltdump/) belong to the library'"'"'s API layer and to
+    # the command line, which is built on them: besides them it includes util/ alone.
     if (to == "dltdump") {
-      if (folder != "api") print file ":" number ": #include \"" target "\": only src/api/ includes the public API"
+      if (folder != "api" && folder != "cli")
+        print file ":" number ": #include \"" target "\": only src/api/ and src/cli/ include the public API"
+      next
+    }
+    if (folder == "cli" && to != "util") {
+      print file ":" number ": #include \"" target "\": the command line is built on the public API (dltdump/) and util/ alone"
       next
     }
     if (!(to in known)) print file ":" number ": #include \"" target "\": " to " is not a layer of src/"

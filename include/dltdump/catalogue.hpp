@@ -27,6 +27,8 @@ class DLTDUMP_API Catalogue {
   explicit Catalogue(const std::vector<std::string>& paths, CatalogueLookup lookup = {});
   // The loader's warnings, one line each: `[<file>] <name> : XML Line <l> Pos <c>`, ….
   const std::vector<std::string>& warnings() const noexcept;
+  // What is said and is no fault, one line each: `[<file>] given twice: read once`.
+  const std::vector<std::string>& notes() const noexcept;
 
   struct Impl;
 

@@ -5,6 +5,7 @@
 #include "dltdump/argument.hpp"
 #include "dltdump/catalogue.hpp"
 #include "dltdump/chunks.hpp"
+#include "dltdump/dump.hpp"
 #include "dltdump/error.hpp"
 #include "dltdump/filter.hpp"
 #include "dltdump/message.hpp"

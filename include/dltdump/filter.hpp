@@ -11,7 +11,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "dltdump/export.hpp"
 #include "dltdump/message.hpp"
@@ -59,6 +61,12 @@ class DLTDUMP_API Filter {
   Filter& contains(std::string_view text);
   Filter& regex(std::string_view pattern);
   Filter& ignore_case(bool on = true);
+  // --filter-file: the enabled positive and negative filters of a dlt-viewer filter file
+  // (`.dlf`), one more group (the last call counts). Read now: throws Error (argument)
+  // naming the file when it cannot be read, is no filter file or holds a pattern that does
+  // not compile. What it holds that dltdump cannot apply (a marker, a disabled filter's
+  // pattern, ...) is appended to `warnings` (may be null), a line each naming the file.
+  Filter& filter_file(const std::string& path, std::vector<std::string>* warnings = nullptr);
   // -v: the messages the groups do not select.
   Filter& invert(bool on = true);
 

@@ -28,6 +28,7 @@ struct Filter::Spec {
 struct Catalogue::Impl {
   dlt::Catalogue catalogue;
   std::vector<std::string> warnings;
+  std::vector<std::string> notes;
 };
 
 namespace detail {

@@ -10,7 +10,7 @@ Catalogue::Catalogue(const std::vector<std::string>& paths, CatalogueLookup look
   try {
     for (const std::string& path : paths) api::check_name(path, Error::Kind::fibex);
     fibex::Catalogue read = fibex::read_catalogue(paths, {lookup.per_ecu, lookup.id_only});
-    auto impl = std::make_shared<Impl>(Impl{std::move(read.catalogue), {}});
+    auto impl = std::make_shared<Impl>(Impl{std::move(read.catalogue), {}, std::move(read.notes)});
     for (const auto& w : read.warnings) impl->warnings.push_back(w.text());
     impl_ = std::move(impl);
   } catch (...) {
@@ -19,5 +19,6 @@ Catalogue::Catalogue(const std::vector<std::string>& paths, CatalogueLookup look
 }
 
 const std::vector<std::string>& Catalogue::warnings() const noexcept { return impl_->warnings; }
+const std::vector<std::string>& Catalogue::notes() const noexcept { return impl_->notes; }
 
 }  // namespace dltdump

@@ -4,6 +4,8 @@
 #include "api/access.hpp"
 #include "api/api_error.hpp"
 #include "dltdump/filter.hpp"
+#include "filter/dlf_file.hpp"
+#include "filter/dlf_filter.hpp"
 #include "util/value_text.hpp"
 
 namespace dltdump {
@@ -135,6 +137,19 @@ Filter& Filter::regex(std::string_view pattern) {
 }
 Filter& Filter::ignore_case(bool on) {
   spec().spec.ignore_case = on;
+  return *this;
+}
+Filter& Filter::filter_file(const std::string& path, std::vector<std::string>* warnings) {
+  try {
+    api::check_name(path, Error::Kind::argument);
+    filter::DlfFile file = filter::read_dlf_file(path);
+    const filter::DlfFilter compiled(file.rules);  // a bad pattern in it is refused now
+    spec().spec.filter_file = std::move(file.rules);
+    if (warnings)
+      for (std::string& w : file.warnings) warnings->push_back(std::move(w));
+  } catch (...) {
+    api::rethrow_as_api_error(path, std::nullopt);
+  }
   return *this;
 }
 Filter& Filter::invert(bool on) {

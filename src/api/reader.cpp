@@ -15,6 +15,7 @@
 
 #include "api/access.hpp"
 #include "api/api_error.hpp"
+#include "api/conversions.hpp"
 #include "api/message_batch.hpp"
 #include "app/capture_setup.hpp"
 #include "app/live_stream.hpp"
@@ -40,6 +41,9 @@ namespace dltdump {
 
 namespace {
 
+using api::input_format;
+using api::public_format;
+
 // Input fed to the framer at a time: a step stops between slices once it holds enough
 // messages, so a batch is about ReaderOptions::batch_messages, whatever the window size.
 constexpr std::size_t kSliceBytes = 64u << 10;
@@ -49,28 +53,6 @@ constexpr std::size_t kSliceBytes = 64u << 10;
 // process with idle threads (numpy's, Python's) the per-step release took an eighth of
 // read_dataframe's time.
 constexpr std::uint64_t kReleaseBytes = 4u << 20;
-
-input::InputFormat input_format(Format f) {
-  switch (f) {
-    case Format::file: return input::InputFormat::File;
-    case Format::serial: return input::InputFormat::Serial;
-    case Format::network: return input::InputFormat::Network;
-    case Format::capture: return input::InputFormat::Pcap;
-    case Format::automatic: break;
-  }
-  return input::InputFormat::Automatic;
-}
-
-Format public_format(input::InputFormat f) {
-  switch (f) {
-    case input::InputFormat::Serial: return Format::serial;
-    case input::InputFormat::Network: return Format::network;
-    case input::InputFormat::Pcap: return Format::capture;
-    case input::InputFormat::File:
-    case input::InputFormat::Automatic: break;
-  }
-  return Format::file;
-}
 
 // A capture held in memory, as a file: the capture readers read files (mapped).
 util::InputFile memory_file(std::span<const std::uint8_t> bytes, const std::string& name) {

@@ -11,6 +11,7 @@
 
 #include "api/access.hpp"
 #include "api/api_error.hpp"
+#include "api/conversions.hpp"
 #include "dltdump/reader.hpp"
 #include "output/file_series.hpp"
 #include "output/file_template.hpp"
@@ -20,6 +21,9 @@
 namespace dltdump {
 
 namespace {
+
+using api::style_of;
+using api::time_column_of;
 
 // `path` as an -o template that names exactly it: a `%` is a template's variable.
 std::string literal_template(const std::string& path) {
@@ -89,25 +93,6 @@ OutputFormat chosen_format(const std::string& path, const std::string& name, Out
   if (named == OutputFormat::text && records) return asked;  // --out for a text file's name
   throw api::argument_error(path + ": " + format_name(asked) + " asked for, but the name says " + format_name(named) +
                             " (the name decides DLT and PCAP-NG, JSON Lines and CSV)");
-}
-
-dlt::LineFormatter::Style style_of(OutputFormat f) {
-  switch (f) {
-    case OutputFormat::json: return dlt::LineFormatter::Style::Json;
-    case OutputFormat::csv: return dlt::LineFormatter::Style::Csv;
-    default: return dlt::LineFormatter::Style::Text;
-  }
-}
-
-dlt::TimeColumn time_column_of(TimeColumn t) {
-  switch (t) {
-    case TimeColumn::local: return dlt::TimeColumn::Local;
-    case TimeColumn::utc: return dlt::TimeColumn::Utc;
-    case TimeColumn::iso: return dlt::TimeColumn::Iso;
-    case TimeColumn::relative: return dlt::TimeColumn::Relative;
-    case TimeColumn::device: return dlt::TimeColumn::Device;
-  }
-  throw api::argument_error("time: " + std::to_string(static_cast<int>(t)) + " is no TIME column");
 }
 
 // Refuses a time column or position for a file that holds no text lines (the command line

@@ -47,8 +47,6 @@ struct DumpConfig {
   bool split_lifecycle = false;                                         // --split=lifecycle (the name holds %LC%)
   int retries = 0;                            // --retries: TCP connection retries (negative: forever)
   std::string capture;                        // --capture: PCAP-NG file of the raw live UDP datagrams
-  std::vector<std::string> fibex;             // -F: FIBEX files and directories
-  dlt::CatalogueLookup nv_lookup;             // --nv-multiecu, --nv-noexthdr
   bool nv_verbose = false;                    // --nv-verbose: DLT output re-encodes decoded messages
   bool count = false;                         // -c: counts of passing messages instead of lines
   std::optional<output::StatsFormat> stats;   // --stats: a report instead of the lines

@@ -6,10 +6,7 @@
 #include <limits>
 
 #include "cli/option_table.hpp"
-#include "filter/dlf_file.hpp"
-#include "filter/dlf_filter.hpp"
-#include "filter/filter_sink.hpp"
-#include "filter/text_search.hpp"
+#include "dltdump/error.hpp"
 #include "util/ascii.hpp"
 #include "util/date_parse.hpp"
 #include "util/error.hpp"
@@ -205,21 +202,22 @@ std::optional<std::uint64_t> parse_count(std::string_view text) {
   return n;
 }
 
-void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config,
-                          std::vector<util::Diagnostic>& warnings) {
-  filter::FilterSpec& f = config.filter;
-  f.ecu_ids = id_items(cl, OptionId::EcuId);
-  f.app_ids = id_items(cl, OptionId::AppId);
-  f.ctx_ids = id_items(cl, OptionId::CtxId);
-  f.not_ecu_ids = id_items(cl, OptionId::NotEcuId);
-  f.not_app_ids = id_items(cl, OptionId::NotAppId);
-  f.not_ctx_ids = id_items(cl, OptionId::NotCtxId);
+void parse_filter_options(const ParsedCommandLine& cl, DumpOptions& dump, std::vector<util::Diagnostic>& warnings) {
+  // The values are checked here, in the options' words, before the Filter takes them (its
+  // own checks then hold: it refuses what is refused here).
+  Filter& f = dump.filter;
+  for (const auto& id : id_items(cl, OptionId::EcuId)) f.ecuid(id);
+  for (const auto& id : id_items(cl, OptionId::AppId)) f.appid(id);
+  for (const auto& id : id_items(cl, OptionId::CtxId)) f.ctxid(id);
+  for (const auto& id : id_items(cl, OptionId::NotEcuId)) f.not_ecuid(id);
+  for (const auto& id : id_items(cl, OptionId::NotAppId)) f.not_appid(id);
+  for (const auto& id : id_items(cl, OptionId::NotCtxId)) f.not_ctxid(id);
   for (const auto& v : items(cl, OptionId::SessionId, true)) {
     const auto n = parse_session_id(v);
     if (!n)
       fail("Option " + option_quoted(OptionId::SessionId) +
            " must be a whole number from -2147483648 to 4294967295 (or 0x0 to 0xFFFFFFFF), not " + util::quoted(v));
-    f.session_ids.push_back(*n);
+    f.session(static_cast<std::uint32_t>(*n));
   }
   for (const OptionId id : {OptionId::Type, OptionId::NotType})
     for (const auto& v : items(cl, id, true)) {
@@ -229,24 +227,28 @@ void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config,
         fail("Option " + option_quoted(id) + " value " + util::quoted(v) +
              " can never match: a number is the MSIN byte without its verbose bit (even, 0-254, message type 0-3; "
              "48 = warn)");
-      (id == OptionId::Type ? f.types : f.not_types).push_back(*t);
+      // The MSIN byte: the message type in bits 1-3, its info in bits 4-7.
+      const auto type = static_cast<MessageType>((*t >> 1) & 7);
+      const auto info = static_cast<std::uint8_t>(*t >> 4);
+      if (id == OptionId::Type) f.type(type, info);
+      else f.not_type(type, info);
     }
   if (auto* v = cl.values(OptionId::Level)) {
     const auto level = parse_level(v->front());
     if (!level)
       fail("Option " + option_quoted(OptionId::Level) + " has incorrect level " + util::quoted(v->front()) +
            " (fatal, error, warn, info, debug or verbose)");
-    f.max_level = *level;
+    f.level(static_cast<Level>(*level));
   }
-  if (cl.has(OptionId::Verbose)) f.kinds |= filter::kKindVerbose;
-  if (cl.has(OptionId::NonVerbose)) f.kinds |= filter::kKindNonVerbose;
-  if (cl.has(OptionId::Control)) f.kinds |= filter::kKindControl;
+  if (cl.has(OptionId::Verbose)) f.kind(PayloadKind::verbose);
+  if (cl.has(OptionId::NonVerbose)) f.kind(PayloadKind::non_verbose);
+  if (cl.has(OptionId::Control)) f.kind(PayloadKind::control);
   for (const auto& v : items(cl, OptionId::MessageId, true)) {
     const auto id = parse_message_id(v);
     if (!id)
       fail("Invalid message identifier " + util::quoted(v) + " for option " + option_quoted(OptionId::MessageId) +
            ", must be an integer from 0 to 4294967295");
-    f.message_ids.push_back(*id);
+    f.message_id(*id);
   }
   const auto not_before = parse_date_option(cl, OptionId::NotBefore);
   const auto not_after = parse_date_option(cl, OptionId::NotAfter);
@@ -254,55 +256,60 @@ void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config,
     fail("Nothing to filter, " + option_quoted(OptionId::NotBefore) + " " + util::format_utc_seconds(*not_before) +
          " must be earlier than " + option_quoted(OptionId::NotAfter) + " " + util::format_utc_seconds(*not_after) +
          ".");
-  if (not_before) f.not_before_us = ceil_us(*not_before);
-  if (not_after) f.not_after_us = floor_us(*not_after);
-  f.strings = text_items(cl, OptionId::String);
-  f.regexes = text_items(cl, OptionId::Regex);
-  f.ignore_case = cl.has(OptionId::IgnoreCase);
-  f.none = cl.has(OptionId::None);
-  f.invert = cl.has(OptionId::InvertMatch);
+  if (not_before) f.not_before(Time(std::chrono::microseconds(ceil_us(*not_before))));
+  if (not_after) f.not_after(Time(std::chrono::microseconds(floor_us(*not_after))));
+  const auto strings = text_items(cl, OptionId::String);
+  const auto regexes = text_items(cl, OptionId::Regex);
+  for (const auto& text : strings) f.contains(text);
+  for (const auto& pattern : regexes) f.regex(pattern);
+  const bool ignore_case = cl.has(OptionId::IgnoreCase);
+  f.ignore_case(ignore_case);
+  dump.none = cl.has(OptionId::None);
+  const bool invert = cl.has(OptionId::InvertMatch);
+  f.invert(invert);
   if (auto* v = cl.values(OptionId::MaxCount)) {
-    f.max_count = parse_count(v->front());
-    if (!f.max_count)
+    dump.max_count = parse_count(v->front());
+    if (!dump.max_count)
       fail("Option " + option_quoted(OptionId::MaxCount) + " must be a whole number from 0 to " +
            std::to_string(9'999'999'999'999'999'999ull) + ", not " + util::quoted(v->front()));
   }
-  // Q3: a bad pattern is an option error (TextSearch throws it); with -i the strings are
-  // patterns too.
-  filter::TextSearch check(f.strings, f.regexes, f.ignore_case);
   if (auto* v = cl.values(OptionId::FilterFile)) {
-    // Read now, before any input: a file that cannot be read or is not a filter file is an
-    // option error; what it holds that dltdump cannot apply, a warning each.
-    filter::DlfFile file = filter::read_dlf_file(v->front());
-    for (auto& w : file.warnings) warnings.push_back({util::Culprit::Option, v->front(), std::move(w)});
-    filter::DlfFilter compiled(file.rules);  // a bad pattern in it is an option error too
-    f.filter_file = std::move(file.rules);
+    // Read now, before any input: a file that cannot be read or is not a filter file (or
+    // holds a bad pattern) is an option error; what it holds that dltdump cannot apply, a
+    // warning each.
+    std::vector<std::string> file_warnings;
+    try {
+      f.filter_file(v->front(), &file_warnings);
+    } catch (const Error& e) {
+      throw util::option_error(v->front(), e.what());
+    }
+    for (auto& w : file_warnings) warnings.push_back({util::Culprit::Option, v->front(), std::move(w)});
   }
   // -C n is -B n -A n; either of those given too wins for its side (as in grep).
-  const std::uint32_t both = parse_context(cl, OptionId::Context, filter::FilterSink::kMaxBefore);
-  config.before_context = cl.has(OptionId::BeforeContext)
-                              ? parse_context(cl, OptionId::BeforeContext, filter::FilterSink::kMaxBefore)
-                              : both;
-  config.after_context = cl.has(OptionId::AfterContext)
-                             ? parse_context(cl, OptionId::AfterContext, static_cast<std::uint32_t>(INT32_MAX))
-                             : both;
+  const std::uint32_t both = parse_context(cl, OptionId::Context, kMaxBeforeContext);
+  dump.before_context =
+      cl.has(OptionId::BeforeContext) ? parse_context(cl, OptionId::BeforeContext, kMaxBeforeContext) : both;
+  dump.after_context = cl.has(OptionId::AfterContext)
+                           ? parse_context(cl, OptionId::AfterContext, static_cast<std::uint32_t>(INT32_MAX))
+                           : both;
+  const bool filtered = f.restricts() || dump.none;
   // -v without a filter would select nothing at all: surely not what was meant (grep -v
   // needs a pattern too).
-  if (f.invert && !f.any())
+  if (invert && !filtered)
     fail("Option " + option_quoted(OptionId::InvertMatch) +
          " needs a filter to invert (without one, every line is selected and none would be printed)");
-  if (f.invert && f.none)
+  if (invert && dump.none)
     fail("Option " + option_quoted(OptionId::InvertMatch) + " cannot invert " + option_quoted(OptionId::None) +
          " (it prints no line; leave one of them out)");
   // As grep's context needs a pattern: without a filter every line is printed anyway. The
   // run is still what was asked for, so this is a warning, not an error (and the context
   // is dropped, so that -m alone does not take it).
   for (const OptionId id : {OptionId::BeforeContext, OptionId::AfterContext, OptionId::Context})
-    if (cl.has(id) && !f.any())
+    if (cl.has(id) && !filtered)
       warnings.push_back({util::Culprit::Option, option_name(id),
                           "Option " + option_quoted(id) + " has no effect without a filter (every line is printed)"});
-  if (!f.any()) config.before_context = config.after_context = 0;
-  if (f.ignore_case && f.strings.empty() && f.regexes.empty())
+  if (!filtered) dump.before_context = dump.after_context = 0;
+  if (ignore_case && strings.empty() && regexes.empty())
     warnings.push_back({util::Culprit::Option, option_name(OptionId::IgnoreCase),
                         "Option " + option_quoted(OptionId::IgnoreCase) + " has no effect without " +
                             option_flag(OptionId::String) + " or " + option_flag(OptionId::Regex)});

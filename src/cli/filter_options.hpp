@@ -1,6 +1,6 @@
 // The filter options of the command line (dltdump-spec §1.2, §7; deviations Q3, Q4):
-// their texts turned into a filter::FilterSpec and context sizes, with DltDump's
-// validation messages. Every failure throws util::option_error (exit 1).
+// their texts turned into the public dltdump::Filter, -m, --none and context sizes, with
+// DltDump's validation messages. Every failure throws util::option_error (exit 1).
 #pragma once
 
 #include <cstdint>
@@ -9,19 +9,17 @@
 #include <string_view>
 #include <vector>
 
-#include "app/dump_app.hpp"
 #include "cli/command_line.hpp"
 #include "cli/options.hpp"
 
 namespace dltdump::cli {
 
-// Fills config.filter, config.before_context and config.after_context from the parsed
-// command line. Compiles the regular expressions once to report a bad one here. Refuses
+// Fills dump.filter, none, max_count, before_context and after_context from the parsed
+// command line (a bad regular expression is refused when the Dump is made). Refuses
 // values that can never match (an id longer than 4 bytes, a type number no line has, an
 // empty list item, text that is not UTF-8); appends to `warnings` a line for values that
 // have no effect (-A/-B without a filter, -i without -s or -r).
-void parse_filter_options(const ParsedCommandLine& cl, app::DumpConfig& config,
-                          std::vector<util::Diagnostic>& warnings);
+void parse_filter_options(const ParsedCommandLine& cl, DumpOptions& dump, std::vector<util::Diagnostic>& warnings);
 
 // Single values (exposed for tests). Each returns nullopt when the text is not valid.
 // --type: a name (case-insensitive) or a number as .NET's int parsing with thousands

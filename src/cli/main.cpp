@@ -10,12 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "app/dump_app.hpp"
 #include "cli/completions.hpp"
 #include "cli/help.hpp"
 #include "cli/man_page.hpp"
 #include "cli/options.hpp"
-#include "fibex/fibex_reader.hpp"
+#include "dltdump/catalogue.hpp"
+#include "dltdump/dump.hpp"
+#include "dltdump/error.hpp"
 #include "util/diagnostic.hpp"
 #include "util/error.hpp"
 #include "util/fd_writer.hpp"
@@ -35,21 +36,32 @@ constexpr std::size_t kMaxFibexWarnings = 1000;
 // Reads the files of --fibex, before any input (spec §1.7). Their notes (a file given
 // twice) and warnings go to standard error; a note is not fatal, any warning is (exit 6),
 // as in DltDump: a catalogue that is wrong in one place may decode other messages wrongly
-// without a sign. Throws util::Error (exit 6) for a file that
-// cannot be read or is not XML. Returns nullopt when there were warnings (printed).
-std::optional<fibex::Catalogue> read_fibex(const app::DumpConfig& dump) {
-  fibex::Catalogue c = fibex::read_catalogue(dump.fibex, dump.nv_lookup);
+// without a sign. Throws dltdump::Error (fibex, exit 6) for a file that cannot be read or
+// is not XML. Returns nullopt when there were warnings (printed).
+std::optional<Catalogue> read_fibex(const cli::Options& options) {
+  Catalogue c(options.fibex, options.nv_lookup);
   std::string text;
-  for (const std::string& note : c.notes) text += note + "\n";
-  if (c.warnings.empty()) {
-    util::write_all(STDERR_FILENO, text);
-    return c;
-  }
-  for (std::size_t i = 0; i < c.warnings.size() && i < kMaxFibexWarnings; ++i) text += c.warnings[i].text() + "\n";
-  if (c.warnings.size() > kMaxFibexWarnings)
-    text += "... and " + std::to_string(c.warnings.size() - kMaxFibexWarnings) + " more FIBEX warnings\n";
+  for (const std::string& note : c.notes()) text += note + "\n";
+  const std::vector<std::string>& warnings = c.warnings();
+  for (std::size_t i = 0; i < warnings.size() && i < kMaxFibexWarnings; ++i) text += warnings[i] + "\n";
+  if (warnings.size() > kMaxFibexWarnings)
+    text += "... and " + std::to_string(warnings.size() - kMaxFibexWarnings) + " more FIBEX warnings\n";
   util::write_all(STDERR_FILENO, text);
-  return std::nullopt;
+  if (!warnings.empty()) return std::nullopt;
+  return c;
+}
+
+// The exit status of an Error of the library's: the command line's arguments (an option
+// 1, an input's name 2), a FIBEX file 6.
+util::ExitCode exit_code_of(const Error& e) {
+  switch (e.kind()) {
+    case Error::Kind::argument: return util::ExitCode::OptionError;
+    case Error::Kind::input: return util::ExitCode::InputUriError;
+    case Error::Kind::fibex: return util::ExitCode::FibexError;
+    case Error::Kind::output: return util::ExitCode::OutputError;
+    case Error::Kind::internal: break;
+  }
+  return util::ExitCode::InternalError;
 }
 
 util::ExitCode run(int argc, char** argv) {
@@ -79,18 +91,24 @@ util::ExitCode run(int argc, char** argv) {
     case cli::Command::FibexCheck: break;
   }
   for (const auto& warning : options.warnings) print_warning(warning);
-  // Every input a directory that -R found no file in (each said so in a warning): there
-  // is nothing to read, and no input was processed.
-  if (options.command == cli::Command::Dump && options.dump.inputs.empty()) return util::ExitCode::NoInputProcessed;
-  std::optional<fibex::Catalogue> catalogue;
-  app::DumpConfig dump = options.dump;
-  if (!dump.fibex.empty()) {
-    catalogue = read_fibex(dump);
-    if (!catalogue) return util::ExitCode::FibexError;
-    dump.catalogue = &catalogue->catalogue;
+  // The library's Errors here are the command line's: an option or input argument that
+  // can never work (with the program's name first, as usage errors go), a FIBEX file.
+  try {
+    DumpOptions dump = options.dump;
+    if (!options.fibex.empty()) {
+      dump.catalogue = read_fibex(options);
+      if (!dump.catalogue) return util::ExitCode::FibexError;
+    }
+    if (options.command == cli::Command::FibexCheck) return util::ExitCode::Success;
+    Dump run{std::move(dump)};
+    for (const std::string& warning : run.warnings()) print_warning({util::Culprit::Option, {}, warning});
+    return static_cast<util::ExitCode>(run.run(STDOUT_FILENO, STDERR_FILENO));
+  } catch (const Error& e) {
+    const util::ExitCode code = exit_code_of(e);
+    const bool command_line = code == util::ExitCode::OptionError || code == util::ExitCode::InputUriError;
+    write_all(STDERR_FILENO, (command_line ? "dltdump: " : "") + std::string(e.what()) + "\n");
+    return code;
   }
-  if (options.command == cli::Command::FibexCheck) return util::ExitCode::Success;
-  return app::run_dump(dump, STDOUT_FILENO, STDERR_FILENO);
 }
 
 }  // namespace

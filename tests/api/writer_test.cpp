@@ -59,7 +59,7 @@ std::string decompressed(const std::string& path) {
 void run_cli(std::vector<std::string> args) {
   const dltdump::cli::Options options = dltdump::cli::parse_options(args);
   const dltdump::util::ScopedFd null(::open("/dev/null", O_WRONLY | O_CLOEXEC));
-  ASSERT_EQ(dltdump::app::run_dump(options.dump, null.get(), null.get()), dltdump::util::ExitCode::Success);
+  ASSERT_EQ(dltdump::Dump{options.dump}.run(null.get(), null.get()), 0);
 }
 
 // `input` read by a Reader and written by a Writer to `output`; how many messages.
@@ -483,7 +483,7 @@ TEST_F(WriterOutputs, TheSameInputTwiceIsRefusedAsOnTheCommandLine) {
   const std::vector<std::string> args{file_, file_, other, "-o", cli + "/%FILE%.dlt"};
   const dltdump::cli::Options options = dltdump::cli::parse_options(args);
   const dltdump::util::ScopedFd null(::open("/dev/null", O_WRONLY | O_CLOEXEC));
-  EXPECT_EQ(dltdump::app::run_dump(options.dump, null.get(), null.get()), dltdump::util::ExitCode::Partial);
+  EXPECT_EQ(dltdump::Dump{options.dump}.run(null.get(), null.get()), 4);  // partial
   EXPECT_TRUE(files_in(out) == files_in(cli));
   out = empty_folder("twice");
   dltdump::Writer w{out + "/%FILE%.dlt", templated()};

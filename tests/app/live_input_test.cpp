@@ -59,7 +59,7 @@ struct DumpResult {
 DumpResult run_dump(const std::vector<std::string>& args) {
   const cli::Options options = cli::parse_options(args);
   const int fd = ::memfd_create("dltdump-out", 0);
-  const int code = util::exit_status(app::run_dump(options.dump, fd, fd));
+  const int code = Dump{options.dump}.run(fd, fd);
   std::string out(static_cast<std::size_t>(::lseek(fd, 0, SEEK_END)), '\0');
   ::pread(fd, out.data(), out.size(), 0);
   ::close(fd);

@@ -105,7 +105,7 @@ TEST(CommandLine, ListsAccumulateAndSplit) {
 
 TEST(Options, FormatNamesOnly) {
   std::vector<std::string> ok = {"--format=NET", "x"};
-  EXPECT_EQ(parse_options(ok).dump.format, dltdump::input::InputFormat::Network);
+  EXPECT_EQ(dltdump::test::parse_args(ok).dump.format, dltdump::input::InputFormat::Network);
   EXPECT_EQ(failure({"--format=3", "x"}),  // Q6: numbers are not accepted
             (std::pair<int, std::string>{1,
                                          "Option 'format' has incorrect format '3' (automatic, file, serial, "
@@ -128,7 +128,7 @@ TEST(Options, StandardInputOnce) {
   EXPECT_EQ(failure({"-", "a.dlt", "-"}),
             (std::pair<int, std::string>{2, "Input '-' (standard input) given 2 times; it can be read only once"}));
   std::vector<std::string> once = {"-", "a.dlt", "a.dlt"};  // a file may be read twice
-  EXPECT_EQ(parse_options(once).dump.inputs.size(), 3u);
+  EXPECT_EQ(dltdump::test::parse_args(once).dump.inputs.size(), 3u);
 }
 
 namespace {

@@ -7,7 +7,7 @@ using namespace dltdump;
 
 namespace {
 
-cli::Options parse_live(std::vector<std::string> args) { return cli::parse_options(args); }
+test::Parsed parse_live(const std::vector<std::string>& args) { return test::parse_args(args); }
 using test::failure;
 
 }  // namespace

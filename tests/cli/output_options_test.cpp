@@ -16,7 +16,7 @@ std::uint64_t split(const std::string& v) { return parse({"--split=" + v}).dump.
 }  // namespace
 
 TEST(OutputOptions, OutputAndForce) {
-  const Options o = parse({"-o", "out.txt", "-f"});
+  auto o = parse({"-o", "out.txt", "-f"});
   EXPECT_EQ(o.dump.output, "out.txt");
   EXPECT_TRUE(o.dump.force);
   EXPECT_EQ(parse({"--output=%FILE%.dlt", "--Force"}).dump.output, "%FILE%.dlt");
@@ -207,7 +207,7 @@ TEST(OutputOptions, CountExcludesOutputsAndContext) {
             "Option 'count' prints counts on the console; it cannot be combined with 'output'");
   EXPECT_EQ(error({"-c", "--out=json"}),
             "Option 'count' prints counts on the console; it cannot be combined with 'out'");
-  const Options o = parse({"-c", "-s", "x", "-A", "2", "-B", "3"});
+  auto o = parse({"-c", "-s", "x", "-A", "2", "-B", "3"});
   EXPECT_EQ(o.dump.before_context, 0u);
   EXPECT_EQ(o.dump.after_context, 0u);
   ASSERT_EQ(o.warnings.size(), 2u);
