@@ -92,7 +92,8 @@ struct WriterOptions {
   // files split (001, 002, ...); %CDATE%, %CTIME%, %CDATETIME% the local time of each file's
   // first message; %% a %; %NAME% the environment variable NAME. %LC% (a file per
   // lifecycle) needs a sorted run's lifecycles, which a Reader does not give: Error
-  // (argument). false: the name is the file's name (a % is a character of it).
+  // (argument) — a Dump (dltdump/dump.hpp) writes files by lifecycle. false: the name is the file's name (a % is a
+  // character of it).
   bool name_template = false;
   // --split: a file holding at least this many bytes (before compression) is closed at the
   // next message and the next file begun. Needs a template that names several files

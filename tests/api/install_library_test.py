@@ -40,7 +40,8 @@ check(len(real) == 1, "one shared library installed: %s" % libs)
 libdir = os.path.dirname(real[0]) if real else prefix
 for name in ("libdltdump.so", "libdltdump.so.0.1"):
     check(os.path.islink(os.path.join(libdir, name)), "the link " + name)
-for header in ("dltdump.hpp", "dltdump.h", "reader.hpp", "message.hpp", "filter.hpp", "version.hpp", "export.hpp"):
+for header in ("dltdump.hpp", "dltdump.h", "reader.hpp", "message.hpp", "filter.hpp", "version.hpp", "export.hpp",
+               "dump.hpp"):
     check(os.path.isfile(os.path.join(prefix, "include", "dltdump", header)), "header " + header)
 check(not glob.glob(os.path.join(prefix, "include", "dltdump", "*.in")), "no template header installed")
 pc = os.path.join(libdir, "pkgconfig", "dltdump.pc")
@@ -157,6 +158,27 @@ def compare_writer(kind, c_program):
           "%s: the input is not written over: %s" % (kind, r.stderr))
 
 
+def compare_dump(kind, program):
+    """run_dump writes the files by lifecycle `dltdump --level=warn -o '<folder>/%FILE%_%LC%.dlt'` writes."""
+    folder = os.path.join(work, "dumped-" + kind)
+    api, cli = os.path.join(folder, "api"), os.path.join(folder, "cli")
+    os.makedirs(api)
+    os.makedirs(cli)
+    r = run([program, api, trip, restarted], env=env)
+    r2 = run([dltdump, "--level=warn", "-o", os.path.join(cli, "%FILE%_%LC%.dlt"), trip, restarted], env=ENV)
+    names = sorted(os.listdir(cli))
+    check(r.returncode == 0 and r2.returncode == 0 and len(names) >= 3 and sorted(os.listdir(api)) == names and
+          all(open(os.path.join(api, n), "rb").read() == open(os.path.join(cli, n), "rb").read() for n in names),
+          "%s: run_dump writes the files of %%LC%% as dltdump does (%s): %s %s" % (kind, names, r.stderr, r2.stderr))
+    r = run([program, api, "tcp://a", trip], env=env)
+    check(r.returncode == 1 and r.stderr == "run_dump: Only one input argument allowed for live streams.\n",
+          "%s: the Dump refuses what the command line refuses: %s" % (kind, r.stderr))
+
+
+restarted = os.path.join(work, "restarted.dlt")
+r = run([dltgen, "--count", "3000", "--seed", "5", "--timeline", "--restart-every", "1000", "-o", restarted])
+check(r.returncode == 0, "dltgen --restart-every: " + r.stderr)
+
 # --- the Python module (when the build has it): the installed package imports from its
 # dist-packages folder with nothing but PYTHONPATH, finds the installed libdltdump.so
 # through its RUNPATH, exports only its init function and reads what the command line reads.
@@ -194,6 +216,7 @@ if check(r.returncode == 0, "configure the examples with find_package: " + r.std
     if check(r.returncode == 0, "build the examples: " + r.stdout[-3000:]):
         compare("find_package", os.path.join(out, "read_log"), os.path.join(out, "read_log_c"))
         compare_writer("find_package", os.path.join(out, "write_log_c"))
+        compare_dump("find_package", os.path.join(out, "run_dump"))
 
 # --- pkg-config
 if shutil.which("pkg-config"):
@@ -211,10 +234,13 @@ if shutil.which("pkg-config"):
     r2 = run(["cc", "-std=c99", "-Wall", "-Werror", "-o", c, os.path.join(examples, "read_log.c")] + flags)
     w = os.path.join(out, "write_log_c")
     r3 = run(["cc", "-std=c99", "-Wall", "-Werror", "-o", w, os.path.join(examples, "write_log.c")] + flags)
-    if check(r.returncode == 0 and r2.returncode == 0 and r3.returncode == 0,
-             "build with pkg-config flags: " + r.stderr + r2.stderr + r3.stderr):
+    d = os.path.join(out, "run_dump")
+    r4 = run(["c++", "-std=c++20", "-o", d, os.path.join(examples, "run_dump.cpp")] + flags)
+    if check(r.returncode == 0 and r2.returncode == 0 and r3.returncode == 0 and r4.returncode == 0,
+             "build with pkg-config flags: " + r.stderr + r2.stderr + r3.stderr + r4.stderr):
         compare("pkg-config", cpp, c)
         compare_writer("pkg-config", w)
+        compare_dump("pkg-config", d)
 else:
     print("SKIP: pkg-config not installed")
 finish()
