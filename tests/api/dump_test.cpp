@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "api/generated_files.hpp"
 #include "dltdump/error.hpp"
 #include "dltdump/reader.hpp"
 #include "util/scoped_fd.hpp"
@@ -29,22 +30,8 @@ using dltdump::Dump;
 using dltdump::DumpOptions;
 using dltdump::Error;
 
-struct TempDir {
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "dltdump-dump-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (fs::path(path) / name).string(); }
-  std::string path;
-};
-
-std::string dltgen(const TempDir& dir, const std::string& name, const std::string& options) {
-  const std::string path = dir / name;
-  const std::string command = std::string(DLTGEN) + " " + options + " -o '" + path + "' > /dev/null";
-  if (std::system(command.c_str()) != 0) ADD_FAILURE() << command;
-  return path;
-}
+using dltdump::test::dltgen;
+using dltdump::test::TempDir;
 
 // What a run wrote: its exit status, its console and its diagnostics.
 struct Ran {

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "api/generated_files.hpp"
 #include "app/dump_app.hpp"
 #include "cli/options.hpp"
 #include "dltdump/error.hpp"
@@ -30,15 +31,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "dltdump-writer-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (fs::path(path) / name).string(); }
-  std::string path;
-};
+using dltdump::test::dltgen;
+using dltdump::test::TempDir;
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -81,13 +75,6 @@ void expect_output_error(dltdump::Writer& w, dltdump::Reader& r, const std::stri
     EXPECT_EQ(e.kind(), dltdump::Error::Kind::output);
     EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
   }
-}
-
-std::string dltgen(const TempDir& dir, const std::string& name, const std::string& options) {
-  const std::string path = dir / name;
-  const std::string command = std::string(DLTGEN) + " " + options + " -o '" + path + "'";
-  EXPECT_EQ(std::system(command.c_str()), 0) << command;
-  return path;
 }
 
 class WriterOutputs : public ::testing::Test {
