@@ -57,8 +57,10 @@ std::string shown_output(const std::string& name) {
 }
 
 // -o: a name whose extension promises a format that is not written is refused (a run that
-// fills `out.pcap` with text helps nobody), and so is one that expands to nothing.
-void check_output(const std::string& name) {
+// fills `out.pcap` with text helps nobody), and so is one that expands to nothing. A
+// variable that is neither dltdump's nor set in the environment is empty: a warning, since
+// `%ECU%` quietly naming `_.txt` is surely a slip (a new user's finding).
+void check_output(const std::string& name, std::vector<util::Diagnostic>& warnings) {
   if (name.empty()) return;  // the console
   // The kind is decided from the name as expanded (environment variables resolved), and
   // so are the messages: `-o 'y.%E%'` names `y.json` when E=json.
@@ -72,6 +74,17 @@ void check_output(const std::string& name) {
                          " (it writes DLT for *.dlt, PCAP-NG for *.pcapng, JSON Lines for *.jsonl and *.ndjson, "
                          "CSV for *.csv, text for other names, compressed by a .gz, .zst or .xz suffix after the "
                          "extension)");
+  const output::FileTemplate parsed(name);
+  const std::vector<std::string>& unset = parsed.unset_variables();
+  if (unset.empty()) return;
+  std::string names;
+  for (std::size_t i = 0; i < unset.size(); ++i)
+    names += (i == 0 ? "" : i + 1 == unset.size() ? " and " : ", ") + ("%" + unset[i] + "%");
+  warn(warnings, "output",
+       "The output name " + quoted(name) + " holds " + names + ", " +
+           (unset.size() == 1 ? "an environment variable that is" : "environment variables that are") +
+           " not set, so empty in the name (dltdump's variables: %FILE%, %CTR%, %CDATE%, %CTIME%, %CDATETIME%, "
+           "%LC%)");
 }
 
 // --out and the output name's extension: the records a text output holds. An extension
@@ -282,7 +295,7 @@ void copy_values(const DumpOptions& o, app::DumpConfig& dump) {
 CheckedDump check_dump(const DumpOptions& o) {
   CheckedDump checked;
   app::DumpConfig& dump = checked.config;
-  check_output(o.output);
+  check_output(o.output, checked.warnings);
   copy_values(o, dump);
   check_split(dump, checked.warnings);
   add_inputs(o, dump, checked.warnings);

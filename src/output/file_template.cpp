@@ -1,5 +1,7 @@
 #include "output/file_template.hpp"
 
+#include <algorithm>
+
 #include "util/ascii.hpp"
 
 #include <cstdio>
@@ -37,6 +39,7 @@ FileTemplate::FileTemplate(std::string_view text) {
     else if (name == "CDATETIME") pieces_.push_back({Part::DateTime, {}}), can_split_ = has_time_ = true;
     else if (name == "LC") pieces_.push_back({Part::Lifecycle, {}}), has_lifecycle_ = true;
     else if (const char* value = std::getenv(name.c_str())) literal(value);
+    else if (std::find(unset_.begin(), unset_.end(), name) == unset_.end()) unset_.push_back(name);
   }
 }
 

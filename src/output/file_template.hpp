@@ -45,6 +45,9 @@ class FileTemplate {
   bool has_time() const { return has_time_; }
   // %LC% appears: the name depends on the line's lifecycle.
   bool has_lifecycle() const { return has_lifecycle_; }
+  // The %NAME% variables that are neither dltdump's nor set in the environment (so empty
+  // in every name), in order, each once: a likely slip (`%ECU%` is no variable of dltdump's).
+  const std::vector<std::string>& unset_variables() const { return unset_; }
 
   std::string expand(const TemplateValues& values) const;
 
@@ -62,6 +65,7 @@ class FileTemplate {
     std::string text;  // the literal (environment values are resolved into literals)
   };
   std::vector<Piece> pieces_;
+  std::vector<std::string> unset_;
   bool has_file_ = false, can_split_ = false, has_time_ = false, has_lifecycle_ = false;
 };
 

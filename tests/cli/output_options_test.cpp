@@ -158,6 +158,21 @@ TEST(OutputOptions, RecordStyleByNameOrOut) {
   ASSERT_EQ(parse({"--out=csv", "--position"}).warnings.size(), 1u);
 }
 
+// `%ECU%_%APP%.txt` named `_.txt` without a word (a new user's finding): a variable that is
+// neither dltdump's nor set is a warning naming it.
+TEST(OutputOptions, UnsetVariablesInTheNameAreAWarning) {
+  unsetenv("DLTDUMP_TEST_ECU");
+  unsetenv("DLTDUMP_TEST_APP");
+  EXPECT_EQ(test::texts(parse({"-o", "%DLTDUMP_TEST_ECU%_%DLTDUMP_TEST_APP%.txt"}).warnings),
+            std::vector<std::string>{"The output name '%DLTDUMP_TEST_ECU%_%DLTDUMP_TEST_APP%.txt' holds "
+                                     "%DLTDUMP_TEST_ECU% and %DLTDUMP_TEST_APP%, environment variables that are not "
+                                     "set, so empty in the name (dltdump's variables: %FILE%, %CTR%, %CDATE%, "
+                                     "%CTIME%, %CDATETIME%, %LC%)"});
+  setenv("DLTDUMP_TEST_ECU", "E1", 1);
+  EXPECT_TRUE(parse({"-o", "%DLTDUMP_TEST_ECU%_%FILE%.txt"}).warnings.empty());
+  unsetenv("DLTDUMP_TEST_ECU");
+}
+
 // The kind is decided from the name as expanded: an extension from an environment variable
 // counts (E=csv: `-o y.%E%` is CSV), a per-file variable never decides it.
 TEST(OutputOptions, KindFromTheExpandedName) {

@@ -21,6 +21,17 @@ TEST(FileTemplate, PlainNameHasNoVariables) {
   EXPECT_EQ(t.expand({"in", 7, kTime}), "out.txt");
 }
 
+TEST(FileTemplate, UnsetVariablesAreNamedOnceInOrder) {
+  unsetenv("DLTDUMP_TEST_UNSET_A");
+  unsetenv("DLTDUMP_TEST_UNSET_B");
+  setenv("DLTDUMP_TEST_SET", "x", 1);
+  const FileTemplate t(
+      "%DLTDUMP_TEST_UNSET_B%_%FILE%_%DLTDUMP_TEST_SET%%DLTDUMP_TEST_UNSET_A%_%DLTDUMP_TEST_UNSET_B%_%%.txt");
+  EXPECT_EQ(t.unset_variables(), (std::vector<std::string>{"DLTDUMP_TEST_UNSET_B", "DLTDUMP_TEST_UNSET_A"}));
+  EXPECT_EQ(t.expand({"in", 1, kTime}), "_in_x__%.txt");
+  EXPECT_TRUE(FileTemplate("%FILE%_%CTR%_%LC%_%CDATE%.dlt").unset_variables().empty());
+}
+
 TEST(FileTemplate, FileIsTheInputStem) {
   FileTemplate t("%FILE%.txt");
   EXPECT_TRUE(t.has_file());
