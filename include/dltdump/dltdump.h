@@ -212,6 +212,64 @@ DLTDUMP_C_API dltdump_status dltdump_writer_close(dltdump_writer* writer);
 DLTDUMP_C_API uint64_t dltdump_writer_messages(const dltdump_writer* writer);
 DLTDUMP_C_API void dltdump_writer_free(dltdump_writer* writer);
 
+/* The command line's run (dltdump::Dump, dltdump/dump.hpp): many inputs through one filter,
+ * with context, on several threads, sorted (--sort), into files by lifecycle (%LC% in an
+ * output name template), counted (-c) or summed up (--stats), written to a descriptor (the
+ * console's output) or to the files an output name template names — what the `dltdump`
+ * program does, which is built on the same run.
+ *
+ *   dltdump_dump_options* o = dltdump_dump_options_new();
+ *   dltdump_dump_options_input(o, "trip.dlt");
+ *   dltdump_dump_options_filter(o, f);
+ *   dltdump_dump_options_output(o, "trip_%LC%.dlt", DLTDUMP_OUTPUT_AUTOMATIC, 0);
+ *   int status;
+ *   if (dltdump_dump_run(o, 1, 2, &status) != DLTDUMP_OK) puts(dltdump_last_error());
+ *   dltdump_dump_options_free(o);
+ *
+ * The options are an opaque handle set field by field (a new one: no input, no filter, the
+ * console, one decoding thread a core up to 8). Each setter copies what it is given. */
+typedef struct dltdump_dump_options dltdump_dump_options;
+typedef enum dltdump_summary {
+  DLTDUMP_SUMMARY_NONE = 0,       /* the lines (or the output's files) */
+  DLTDUMP_SUMMARY_COUNT = 1,      /* -c: messages passing per input */
+  DLTDUMP_SUMMARY_STATS_TEXT = 2, /* --stats */
+  DLTDUMP_SUMMARY_STATS_JSON = 3, /* --stats=json */
+  DLTDUMP_SUMMARY_LIFECYCLES = 4  /* --lifecycles: the list of lifecycles */
+} dltdump_summary;
+DLTDUMP_C_API dltdump_dump_options* dltdump_dump_options_new(void);
+DLTDUMP_C_API void dltdump_dump_options_free(dltdump_dump_options* options);
+/* Appends an input, as dltdump_reader_open takes it ("-", a file, a live URI alone). */
+DLTDUMP_C_API dltdump_status dltdump_dump_options_input(dltdump_dump_options* options, const char* path);
+/* The filter (copied; NULL: none). */
+DLTDUMP_C_API dltdump_status dltdump_dump_options_filter(dltdump_dump_options* options, const dltdump_filter* filter);
+/* Reads the FIBEX files now (DLTDUMP_ERROR_FIBEX for one that cannot be read; count 0: none). */
+DLTDUMP_C_API dltdump_status dltdump_dump_options_fibex(dltdump_dump_options* options, const char* const* paths,
+                                                        size_t count);
+/* -o (an output name template; NULL or "": the console), --out (`records`: AUTOMATIC, TEXT,
+ * JSON or CSV) and -f (`overwrite` non-zero). */
+DLTDUMP_C_API dltdump_status dltdump_dump_options_output(dltdump_dump_options* options, const char* name,
+                                                         dltdump_output_format records, int overwrite);
+/* -B and -A: lines before and after each match (with a filter only). */
+DLTDUMP_C_API dltdump_status dltdump_dump_options_context(dltdump_dump_options* options, uint32_t before,
+                                                          uint32_t after);
+/* --threads (0: one a core, at most 8). */
+DLTDUMP_C_API dltdump_status dltdump_dump_options_threads(dltdump_dump_options* options, unsigned threads);
+/* --sort (non-zero): one stream in time order. */
+DLTDUMP_C_API dltdump_status dltdump_dump_options_sort(dltdump_dump_options* options, int sort);
+/* --split: files of at least `bytes` (65536 at least; 0: none) with %CTR% in the name. */
+DLTDUMP_C_API dltdump_status dltdump_dump_options_split(dltdump_dump_options* options, uint64_t bytes);
+/* What the run prints instead of the lines (a value out of the list: DLTDUMP_ERROR_ARGUMENT). */
+DLTDUMP_C_API dltdump_status dltdump_dump_options_summary(dltdump_dump_options* options, dltdump_summary summary);
+/* Checks the options as the command line does (DLTDUMP_ERROR_ARGUMENT or DLTDUMP_ERROR_INPUT,
+ * its message naming the option; nothing is run), writes each warning (an option without
+ * effect) as `warning: <text>` to `diag_fd`, and runs: the console's output to `out_fd`,
+ * each diagnostic as one line to `diag_fd`, and `*exit_status` (may be NULL) the command
+ * line's exit status (0 all inputs read, 3 none, 4 some, 5 an output failed; docs/manual.md).
+ * The library installs no signal handler: ignore SIGPIPE for a closed pipe to end the run
+ * quietly (exit status 0) rather than the process. */
+DLTDUMP_C_API dltdump_status dltdump_dump_run(const dltdump_dump_options* options, int out_fd, int diag_fd,
+                                              int* exit_status);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,6 +10,7 @@
 
 #include "api/access.hpp"
 #include "dltdump/dltdump.hpp"
+#include "util/fd_writer.hpp"
 
 struct dltdump_filter {
   dltdump::Filter filter;
@@ -232,9 +233,9 @@ struct dltdump_writer_options {
 
 namespace {
 
-// A setter of one field of `options` (null refused).
-template <class Set>
-dltdump_status set_option(dltdump_writer_options* options, Set set) {
+// A setter of one field of `options` (a writer's or a dump's; null refused).
+template <class Options, class Set>
+dltdump_status set_option(Options* options, Set set) {
   if (!options) return null_argument("options");
   set(options->options);
   return DLTDUMP_OK;
@@ -351,5 +352,81 @@ dltdump_status dltdump_writer_close(dltdump_writer* writer) {
 uint64_t dltdump_writer_messages(const dltdump_writer* writer) { return writer ? writer->writer.messages() : 0; }
 
 void dltdump_writer_free(dltdump_writer* writer) { delete writer; }
+
+// --- dumps
+
+struct dltdump_dump_options {
+  dltdump::DumpOptions options;
+};
+
+dltdump_dump_options* dltdump_dump_options_new(void) { return new (std::nothrow) dltdump_dump_options{}; }
+void dltdump_dump_options_free(dltdump_dump_options* options) { delete options; }
+
+dltdump_status dltdump_dump_options_input(dltdump_dump_options* options, const char* path) {
+  if (!path) return null_argument("path");
+  return guarded([&] { set_option(options, [&](dltdump::DumpOptions& o) { o.inputs.emplace_back(path); }); });
+}
+dltdump_status dltdump_dump_options_filter(dltdump_dump_options* options, const dltdump_filter* filter) {
+  return set_option(options, [&](dltdump::DumpOptions& o) { o.filter = filter ? filter->filter : dltdump::Filter{}; });
+}
+dltdump_status dltdump_dump_options_fibex(dltdump_dump_options* options, const char* const* paths, size_t count) {
+  if (!options) return null_argument("options");
+  if (count > 0 && !paths) return null_argument("paths");
+  for (size_t i = 0; i < count; ++i)
+    if (!paths[i]) return null_argument("paths[i]");
+  return guarded([&] {
+    if (count == 0) options->options.catalogue.reset();
+    else options->options.catalogue.emplace(std::vector<std::string>(paths, paths + count));
+  });
+}
+dltdump_status dltdump_dump_options_output(dltdump_dump_options* options, const char* name,
+                                           dltdump_output_format records, int overwrite) {
+  if (const dltdump_status s = check_format("dltdump_dump_options_output", records); s != DLTDUMP_OK) return s;
+  return set_option(options, [&](dltdump::DumpOptions& o) {
+    o.output = name ? name : "";
+    o.records = static_cast<dltdump::OutputFormat>(records);
+    o.overwrite = overwrite != 0;
+  });
+}
+dltdump_status dltdump_dump_options_context(dltdump_dump_options* options, uint32_t before, uint32_t after) {
+  return set_option(options, [&](dltdump::DumpOptions& o) {
+    o.before_context = before;
+    o.after_context = after;
+  });
+}
+dltdump_status dltdump_dump_options_threads(dltdump_dump_options* options, unsigned threads) {
+  return set_option(options, [&](dltdump::DumpOptions& o) { o.threads = threads; });
+}
+dltdump_status dltdump_dump_options_sort(dltdump_dump_options* options, int sort) {
+  return set_option(options, [&](dltdump::DumpOptions& o) { o.sort = sort != 0; });
+}
+dltdump_status dltdump_dump_options_split(dltdump_dump_options* options, uint64_t bytes) {
+  return set_option(options, [&](dltdump::DumpOptions& o) { o.split_bytes = bytes; });
+}
+dltdump_status dltdump_dump_options_summary(dltdump_dump_options* options, dltdump_summary summary) {
+  if (summary < DLTDUMP_SUMMARY_NONE || summary > DLTDUMP_SUMMARY_LIFECYCLES) {
+    last_error = "dltdump_dump_options_summary: " + std::to_string(static_cast<int>(summary)) + " is no summary";
+    return DLTDUMP_ERROR_ARGUMENT;
+  }
+  return set_option(options, [&](dltdump::DumpOptions& o) {
+    o.count = summary == DLTDUMP_SUMMARY_COUNT;
+    o.list_lifecycles = summary == DLTDUMP_SUMMARY_LIFECYCLES;
+    o.stats.reset();
+    if (summary == DLTDUMP_SUMMARY_STATS_TEXT) o.stats = dltdump::StatsFormat::text;
+    if (summary == DLTDUMP_SUMMARY_STATS_JSON) o.stats = dltdump::StatsFormat::json;
+  });
+}
+dltdump_status dltdump_dump_run(const dltdump_dump_options* options, int out_fd, int diag_fd, int* exit_status) {
+  if (!options) return null_argument("options");
+  if (exit_status) *exit_status = 0;
+  return guarded([&] {
+    dltdump::Dump dump{options->options};
+    std::string warnings;
+    for (const std::string& w : dump.warnings()) warnings += "warning: " + w + "\n";
+    dltdump::util::write_all(diag_fd, warnings);  // a refused write is not reported (as the run's lines)
+    const int status = dump.run(out_fd, diag_fd);
+    if (exit_status) *exit_status = status;
+  });
+}
 
 }  // extern "C"

@@ -2,6 +2,7 @@
 #include "dltdump/dltdump.h"
 
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -398,4 +399,80 @@ TEST(CApi, LiveInputs) {
   canceller.join();
   dltdump_reader_cancel(nullptr);  // does nothing
   dltdump_reader_free(r);
+}
+
+namespace {
+
+std::string read_back(int fd) {
+  std::string text(static_cast<std::size_t>(::lseek(fd, 0, SEEK_END)), '\0');
+  EXPECT_EQ(::pread(fd, text.data(), text.size(), 0), static_cast<ssize_t>(text.size()));
+  return text;
+}
+
+}  // namespace
+
+// The command line's run from C: what dltdump_dump_run prints is what the run of the same
+// options prints (-c here, against the messages the filter passes), refusals are statuses
+// with the command line's words, warnings lines on the diagnostics' descriptor.
+TEST(CApi, DumpRunsTheCommandLinesRun) {
+  char folder[] = "/tmp/dltdump-c-dump-XXXXXX";
+  ASSERT_NE(::mkdtemp(folder), nullptr);
+  const std::string path = std::string(folder) + "/two.dlt";
+  const Bytes file = two_messages();
+  FILE* out_file = std::fopen(path.c_str(), "wb");
+  ASSERT_NE(out_file, nullptr);
+  ASSERT_EQ(std::fwrite(file.data(), 1, file.size(), out_file), file.size());
+  std::fclose(out_file);
+
+  dltdump_dump_options* o = dltdump_dump_options_new();
+  ASSERT_NE(o, nullptr);
+  ASSERT_EQ(dltdump_dump_options_input(o, path.c_str()), DLTDUMP_OK);
+  dltdump_filter* f = dltdump_filter_new();
+  ASSERT_EQ(dltdump_filter_level(f, 2), DLTDUMP_OK);
+  ASSERT_EQ(dltdump_dump_options_filter(o, f), DLTDUMP_OK);
+  dltdump_filter_free(f);  // copied
+  ASSERT_EQ(dltdump_dump_options_summary(o, DLTDUMP_SUMMARY_COUNT), DLTDUMP_OK);
+  ASSERT_EQ(dltdump_dump_options_threads(o, 1), DLTDUMP_OK);
+  const int out = ::memfd_create("c-dump-out", MFD_CLOEXEC), diag = ::memfd_create("c-dump-diag", MFD_CLOEXEC);
+  int status = -1;
+  ASSERT_EQ(dltdump_dump_run(o, out, diag, &status), DLTDUMP_OK) << dltdump_last_error();
+  EXPECT_EQ(status, 0);
+  EXPECT_EQ(read_back(out), "1\n");  // one message of level error or worse (one input: the count alone, as grep -c)
+  EXPECT_EQ(read_back(diag), "");
+
+  // Files by lifecycle: one lifecycle, one file holding both messages.
+  ASSERT_EQ(dltdump_dump_options_summary(o, DLTDUMP_SUMMARY_NONE), DLTDUMP_OK);
+  ASSERT_EQ(dltdump_dump_options_filter(o, nullptr), DLTDUMP_OK);
+  const std::string files = std::string(folder) + "/two_%LC%.dlt";
+  ASSERT_EQ(dltdump_dump_options_output(o, files.c_str(), DLTDUMP_OUTPUT_AUTOMATIC, 0), DLTDUMP_OK);
+  ASSERT_EQ(dltdump_dump_run(o, out, diag, &status), DLTDUMP_OK) << dltdump_last_error();
+  EXPECT_EQ(status, 0) << read_back(diag);
+  dltdump_reader* r = nullptr;
+  ASSERT_EQ(dltdump_reader_open((std::string(folder) + "/two_001.dlt").c_str(), nullptr, nullptr, 0, &r), DLTDUMP_OK)
+      << dltdump_last_error();
+  const dltdump_message* m = nullptr;
+  int messages = 0;
+  while (dltdump_reader_next(r, &m) == DLTDUMP_OK) ++messages;
+  dltdump_reader_free(r);
+  EXPECT_EQ(messages, 2);
+
+  // A refusal: nothing run, the command line's words.
+  ASSERT_EQ(dltdump_dump_options_output(o, "x.pcap", DLTDUMP_OUTPUT_AUTOMATIC, 0), DLTDUMP_OK);
+  EXPECT_EQ(dltdump_dump_run(o, out, diag, &status), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(std::string(dltdump_last_error()).rfind("Option 'output' names 'x.pcap'", 0), 0u) << dltdump_last_error();
+  EXPECT_EQ(dltdump_dump_options_summary(o, static_cast<dltdump_summary>(9)), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_dump_run(nullptr, out, diag, &status), DLTDUMP_ERROR_ARGUMENT);
+
+  // A warning: a line on the diagnostics' descriptor, and the run goes on.
+  ASSERT_EQ(dltdump_dump_options_output(o, nullptr, DLTDUMP_OUTPUT_AUTOMATIC, 0), DLTDUMP_OK);
+  ASSERT_EQ(dltdump_dump_options_split(o, 1 << 20), DLTDUMP_OK);
+  ASSERT_EQ(dltdump_dump_options_summary(o, DLTDUMP_SUMMARY_COUNT), DLTDUMP_OK);
+  const int diag2 = ::memfd_create("c-dump-diag2", MFD_CLOEXEC);
+  ASSERT_EQ(dltdump_dump_run(o, out, diag2, &status), DLTDUMP_OK) << dltdump_last_error();
+  EXPECT_EQ(read_back(diag2), "warning: Option 'split' has no effect without an output file (-o): nothing is split\n");
+  ::close(out);
+  ::close(diag);
+  ::close(diag2);
+  dltdump_dump_options_free(o);
+  std::system((std::string("rm -rf ") + folder).c_str());
 }
