@@ -145,7 +145,7 @@ std::optional<StatsFormat> parse_stats(const ParsedCommandLine& cl) {
                                                              " (text or json)");
 }
 
-// --sort, --lifecycles, --lifecycle: runs over time (docs/manual.md, "Time order"). What
+// --sort, --lifecycles, --lifecycle: runs over time (docs/manual.md, "One timeline"). What
 // needs the inputs or the output's name is checked when the Dump is made.
 void parse_time_order_options(const ParsedCommandLine& cl, DumpOptions& dump, std::vector<util::Diagnostic>& warnings) {
   dump.sort = cl.has(OptionId::Sort);
