@@ -23,9 +23,12 @@
 // Ownership: a Dump keeps a copy of its options (the Catalogue shared). run() writes to
 // the descriptors it is given and does not close them.
 // Thread-safety: one Dump is run by one thread at a time; run() starts and joins threads
-// of its own (DumpOptions::threads). SIGINT and SIGTERM stop a run only when the program
-// has installed the command line's handlers (the library never installs signal handlers):
-// without them the signals do what the program says.
+// of its own (DumpOptions::threads). Dumps on other threads are independent, but for what
+// belongs to the process: its standard error's progress line (run one Dump with `progress`
+// at a time) and the command line's stop on SIGINT and SIGTERM, which stops every run — and
+// which only the program installs (the library never installs signal handlers; without
+// them the signals do what the program says, and a closed pipe's SIGPIPE ends the process
+// unless the program ignores it, as the command line does).
 #pragma once
 
 #include <cstdint>
