@@ -672,8 +672,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Run two = run(with({}, paths), h.threads, h.block_bytes, 0);
   check_lines(one.console, h.position);
   check_diagnostics(one.diagnostics);
-  if (one.rc != two.rc || one.console != two.console || one.diagnostics != two.diagnostics)
+  if (one.rc != two.rc || one.console != two.console || one.diagnostics != two.diagnostics) {
+    if (getenv("FUZZ_CLI_KEEP"))  // for a look at what differs: g_dir/one, g_dir/two
+      for (const auto& [name, r] : {std::pair{"one", &one}, std::pair{"two", &two}}) {
+        const std::string text = "exit " + std::to_string(r->rc) + "\n" + r->diagnostics + "--\n" + r->console;
+        const int f = open((g_dir + "/" + name).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (f < 0 || write(f, text.data(), text.size()) < 0) fail("keeping texts");
+        close(f);
+      }
     fail("1 and N threads differ on the console");
+  }
   if (one.rc != util::exit_status(util::ExitCode::Success) &&
       one.rc != util::exit_status(util::ExitCode::NoInputProcessed) &&
       one.rc != util::exit_status(util::ExitCode::Partial))

@@ -65,7 +65,10 @@ class SkipTally final : public dlt::FramerSink {
     window_ = window;
     window_offset_ = offset;
   }
-  // After a feed of the window: keeps the first bytes of the skip record `framer` holds open.
+  // After a feed of the window: keeps the bytes of the events `framer` has yet to deliver
+  // (from its undelivered_from(): up to kHeldBytes of them, or the first kLookBytes of a
+  // skip open for longer), so that a region delivered by a later feed or by finish, when
+  // the window is gone, is looked at as one delivered now.
   void after_feed(const dlt::Framer& framer);
 
   // Bytes in the skip records passed on so far.
@@ -77,11 +80,15 @@ class SkipTally final : public dlt::FramerSink {
 
   // How much of a region is looked at: a tar's magic (at 257) and more.
   static constexpr std::size_t kLookBytes = 4096;
+  // How far the bytes not yet delivered are kept after a feed: a pending skip record and
+  // the packet carried after it are far shorter; only a skip open for long is longer.
+  static constexpr std::size_t kHeldBytes = 256u << 10;
 
  private:
-  // Appends to `to` (which holds the bytes of the stream from `start`) what the current
-  // window holds right after them, up to `end` and kLookBytes in all.
-  void take_from_window(std::vector<std::uint8_t>& to, std::uint64_t start, std::uint64_t end) const;
+  // Appends to `to` (which holds the bytes of the stream from `start`) what `bytes` (the
+  // stream's from `offset`) holds right after them, up to `end` and kLookBytes in all.
+  static void take_from(std::span<const std::uint8_t> bytes, std::uint64_t offset, std::vector<std::uint8_t>& to,
+                        std::uint64_t start, std::uint64_t end);
   void look_at(const dlt::SkipRecord& s);
 
   dlt::FramerSink* next_;
@@ -89,7 +96,7 @@ class SkipTally final : public dlt::FramerSink {
   std::uint64_t skipped_ = 0;
   std::span<const std::uint8_t> window_;
   std::uint64_t window_offset_ = 0;
-  // The first bytes of the skip record held open after a feed, from stream offset held_at_.
+  // The bytes of the stream from held_at_ that the framer had not delivered after a feed.
   std::vector<std::uint8_t> held_;
   std::uint64_t held_at_ = ~std::uint64_t{0};
   std::vector<std::uint8_t> look_;  // a region's first bytes, being looked at

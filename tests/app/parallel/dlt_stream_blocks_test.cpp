@@ -322,3 +322,69 @@ TEST(ParallelStreamDecode, ForeignRegionsAreFoundAsByOneTally) {
       same(app::decode_dlt_stream_blocks(file, {true}, {threads, block}, ignore), "read, " + what);
     }
 }
+
+// One framer fed window by window (decode_stream, one thread): a region the framer delivers
+// by a later feed or by finish, when its window is gone, is looked at as one delivered at
+// once — here a serial packet or a gzip stream joined in near the end, then a few messages
+// and maybe garbage, all delivered by finish. Found by fuzz_cli: on one thread such regions were never looked at, on
+// several (the blocks see the whole file) they were.
+TEST(ParallelStreamDecode, RegionsDeliveredAfterTheirWindowAreLookedAt) {
+  const auto foreign_of = [](const Bytes& stream, std::size_t window) {
+    util::TextBuffer text;
+    output::BufferSink sink({true}, text);
+    app::SkipTally tally(sink, dlt::StreamFormat::File);
+    dlt::Framer framer(dlt::StreamFormat::File);
+    for (std::size_t at = 0; at < stream.size(); at += window) {
+      const auto piece = std::span<const std::uint8_t>(stream).subspan(at, std::min(window, stream.size() - at));
+      tally.window(piece, at);
+      framer.feed(piece, tally);
+      tally.after_feed(framer);
+    }
+    tally.window({}, framer.fed());
+    framer.finish(tally);
+    return tally.foreign();
+  };
+  int checked = 0;
+  for (const bool serial : {true, false})
+    for (int after : {0, 1, 2, 3, 5})
+      for (std::size_t garbage : {std::size_t{0}, std::size_t{60}}) {
+        Bytes stream;
+        const auto add = [&](const Bytes& b) { stream.insert(stream.end(), b.begin(), b.end()); };
+        for (int i = 0; i < 300; ++i) add(message(i));
+        // A skip, then a marker whose header claims more bytes than the stream has left: the
+        // framer holds the skip open and waits for them to the end, so every event after it
+        // is delivered by finish.
+        stream.resize(stream.size() + 40, 'q');
+        add({'D', 'L', 'T', 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 'E', 'C', 'U', '1', 0x20, 0x00, 0xFF, 0xF0});
+        for (int i = 0; i < 3; ++i) add(message(400 + i));
+        if (serial) {  // a serial recording's packet: its marker, no storage header
+          const Bytes m = message(300);
+          add({'D', 'L', 'S', 0x01});
+          stream.insert(stream.end(), m.begin() + 16, m.end());
+        } else {
+          add({0x1f, 0x8b, 0x08, 0x00});
+        }
+        stream.resize(stream.size() + 200, 'q');
+        for (int i = 0; i < after; ++i) add(message(500 + i));
+        stream.resize(stream.size() + garbage, 'z');
+        const std::string what = std::string(serial ? "serial" : "gzip") + ", " + std::to_string(after) +
+                                 " messages after, " + std::to_string(garbage) + " bytes of garbage";
+        // The reference: one tally that sees the whole stream at every event.
+        util::TextBuffer text;
+        output::BufferSink sink({true}, text);
+        app::SkipTally reference(sink, dlt::StreamFormat::File);
+        dlt::Framer framer(dlt::StreamFormat::File);
+        reference.window(stream, 0);
+        framer.feed(stream, reference);
+        framer.finish(reference);
+        ASSERT_TRUE(reference.foreign().has_value()) << what;
+        for (std::size_t window : {std::size_t{1000}, std::size_t{4093}, stream.size()}) {
+          const auto f = foreign_of(stream, window);
+          ASSERT_TRUE(f.has_value()) << what << ", windows of " << window;
+          EXPECT_EQ(f->position, reference.foreign()->position) << what << ", windows of " << window;
+          EXPECT_EQ(f->regions, reference.foreign()->regions) << what << ", windows of " << window;
+          ++checked;
+        }
+      }
+  EXPECT_EQ(checked, 60);
+}
