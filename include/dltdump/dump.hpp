@@ -96,14 +96,17 @@ struct DumpOptions {
 class DLTDUMP_API Dump {
  public:
   // Checks `options` as the command line checks its options, naming them in its words:
-  // throws Error (argument) for what can never work (an output name dltdump does not
-  // write, `records` contradicting it, a split without %CTR% or by lifecycle without %LC%,
-  // --follow with a run that reads its inputs twice, a bad regular expression, a
-  // --filter-file that cannot be read, --capture without one udp:// input, ...) and Error
-  // (input) for an input that cannot be one (an invalid URI, "-" twice, a live input beside
-  // others, a pipe for a run that reads its inputs twice). What has no effect (an option
-  // whose input or output is not there) is a warning, one line each (warnings()). A folder
-  // with -R is read now: its files become inputs.
+  // throws Error (argument) for what can never work — no input, an output name dltdump
+  // does not write, `records` contradicting it, -c, --stats or --lifecycles with an output
+  // or with each other, a split without %CTR% or by lifecycle without %LC%, --follow with a
+  // run that reads its inputs twice or a run over time on a pipe or live input, invert with
+  // nothing to invert, lifecycle 0, port 0, a bad regular expression, --capture without one
+  // udp:// input or with a name of another format, ... — and Error (input) for input
+  // arguments that cannot be inputs (an empty or invalid URI, "-" twice, a live input beside
+  // others). What has no effect (an option whose input, output or filter is not there) is
+  // a warning, one line each (warnings()); so are the catalogue's warnings, which the
+  // command line refuses (exit 6) and a program may accept. A folder with -R is read now:
+  // its files become inputs.
   explicit Dump(DumpOptions options);
   Dump(Dump&& other) noexcept;
   Dump& operator=(Dump&& other) noexcept;

@@ -11,6 +11,7 @@
 #include "api/access.hpp"
 #include "api/conversions.hpp"
 #include "app/sort/sorted_run.hpp"
+#include "compress/output_compression.hpp"
 #include "filter/filter_sink.hpp"
 #include "filter/text_search.hpp"
 #include "input/directory_inputs.hpp"
@@ -208,13 +209,28 @@ void check_unused(const DumpOptions& o, const app::DumpConfig& dump, std::vector
     warn(warnings, "position",
          option("position") + " has no effect on the output " + quoted(dump.output) +
              " (it prefixes text lines; DLT and PCAP-NG keep the messages)");
-  if (dump.nv_verbose && dump.catalogue && kind != output::OutputKind::Dlt)
+  if (dump.nv_verbose && !dump.catalogue)
+    warn(warnings, "nv-verbose", option("nv-verbose") + " has no effect without 'fibex'");
+  else if (dump.nv_verbose && kind != output::OutputKind::Dlt)
     warn(warnings, "nv-verbose", option("nv-verbose") + " has no effect without a DLT output (-o <name>.dlt)");
+  // (The command line drops context without a filter itself, naming -C as it was given.)
+  for (const auto& [name, lines] : {std::pair{"before-context", o.before_context}, {"after-context", o.after_context}})
+    if (lines > 0 && !dump.filter.any())
+      warn(warnings, name,
+           option(name) + " has no effect without a filter (context surrounds the lines a filter selects)");
+  if (dump.filter.ignore_case && dump.filter.strings.empty() && dump.filter.regexes.empty())
+    warn(warnings, "ignorecase", option("ignorecase") + " has no effect without -s or -r");
+  // A catalogue the command line refuses (exit 6: it may decode other messages wrongly
+  // without a sign) is a program's to accept, so its warnings are the Dump's.
+  if (o.catalogue)
+    for (const std::string& w : o.catalogue->warnings()) warn(warnings, "fibex", w);
 }
 
 // The inputs as the arguments name them, a folder of -R as the files below it.
 void add_inputs(const DumpOptions& o, app::DumpConfig& dump, std::vector<util::Diagnostic>& warnings) {
   for (const std::string& arg : o.inputs) {
+    // An empty name names nothing (a new user's finding: `dltdump ''` said `File not found `).
+    if (arg.empty()) throw util::input_uri_error(arg, "Input '' is an empty name (an empty argument?)");
     input::InputSpec spec = input::parse_input_argument(arg);
     if (o.recursive && input::is_directory(spec)) {
       input::DirectoryInputs below = input::files_below(spec);
@@ -230,6 +246,78 @@ void add_inputs(const DumpOptions& o, app::DumpConfig& dump, std::vector<util::D
   if (stdin_count > 1)
     throw util::input_uri_error(
         "-", "Input '-' (standard input) given " + std::to_string(stdin_count) + " times; it can be read only once");
+}
+
+// What the command line refuses whichever way it was asked: options whose outputs exclude
+// each other, values no run can use. `o` as given (before copy_values).
+void check_combinations(const DumpOptions& o) {
+  if (o.inputs.empty()) refuse("", "No input given");
+  // -c, --stats and --lifecycles print on the console instead of the lines.
+  const bool output = !o.output.empty(), out = o.records != OutputFormat::automatic;
+  const bool split = o.split_bytes > 0 || o.split_lifecycle;
+  if (o.count || o.stats) {
+    const std::string_view summary = o.count ? "count" : "stats";
+    const std::string_view other = output                 ? "output"
+                                   : out                  ? "out"
+                                   : split                ? "split"
+                                   : (o.count && o.stats) ? "stats"
+                                                          : "";
+    if (!other.empty())
+      refuse(summary, option(summary) + " prints " + (o.count ? "counts" : "a report") +
+                          " on the console; it cannot be combined with '" + std::string(other) + "'");
+  }
+  if (o.list_lifecycles) {
+    const std::string_view other = output                  ? "output"
+                                   : out                   ? "out"
+                                   : split                 ? "split"
+                                   : o.stats               ? "stats"
+                                   : o.count               ? "count"
+                                   : !o.lifecycles.empty() ? "lifecycle"
+                                   : o.follow              ? "follow"
+                                                           : "";
+    if (!other.empty())
+      refuse("lifecycles", option("lifecycles") + " prints the list of lifecycles; it cannot be combined with '" +
+                               std::string(other) + "'");
+  }
+  const filter::FilterSpec& f = detail::Access::spec(o.filter);
+  // -v without a filter would select nothing at all: surely not what was meant (grep -v
+  // needs a pattern too).
+  if (f.invert && !f.any() && !o.none)
+    refuse("invert-match", option("invert-match") +
+                               " needs a filter to invert (without one, every line is selected and none would be "
+                               "printed)");
+  if (f.invert && o.none)
+    refuse("invert-match", option("invert-match") + " cannot invert 'none' (it prints no line; leave one of them out)");
+  for (const std::uint64_t n : o.lifecycles)
+    if (n == 0)
+      refuse("lifecycle",
+             option("lifecycle") + " takes lifecycle numbers as --lifecycles lists them (1, 2, ...), not '0'");
+  for (const auto* ports : {&o.udp_ports, &o.tcp_ports}) {
+    const std::string_view name = ports == &o.udp_ports ? "udp-port" : "tcp-port";
+    if (ports->empty()) refuse(name, option(name) + " lists no port");
+    if (std::find(ports->begin(), ports->end(), 0) != ports->end())
+      refuse(name, option(name) + " must list port numbers from 1 to 65535, not '0'");
+  }
+  if (o.after_context > static_cast<std::uint32_t>(INT32_MAX))
+    refuse("after-context", option("after-context") + " must be a whole number from 0 to " + std::to_string(INT32_MAX) +
+                                ", not " + std::to_string(o.after_context));
+  if (o.stats && *o.stats != StatsFormat::text && *o.stats != StatsFormat::json)
+    refuse("stats",
+           option("stats") + " has incorrect format " + std::to_string(static_cast<int>(*o.stats)) + " (text or json)");
+}
+
+// --capture: the raw datagrams as a PCAP-NG file, so a name that says another format (or
+// compression) is refused, as -o refuses it (a new user's finding: `--capture x.pcap` wrote
+// PCAP-NG into it).
+void check_capture_name(const std::string& name) {
+  if (name.empty()) return;
+  const std::string_view unwritten = output::unwritten_format(name);
+  const bool other = !unwritten.empty() || compress::output_compression(name) != compress::OutputCompression::None ||
+                     output::output_kind(name) == output::OutputKind::Dlt ||
+                     output::record_style(name) != dlt::LineFormatter::Style::Text;
+  if (other)
+    refuse("capture", option("capture") + " names " + quoted(name) +
+                          ", but the capture of the datagrams is an uncompressed PCAP-NG file (name it *.pcapng)");
 }
 
 app::When when_of(When w) {
@@ -253,14 +341,10 @@ void copy_values(const DumpOptions& o, app::DumpConfig& dump) {
   if (o.before_context > kMaxBeforeContext)
     refuse("before-context", option("before-context") + " must be a whole number from 0 to " +
                                  std::to_string(kMaxBeforeContext) + ", not " + std::to_string(o.before_context));
-  if (dump.filter.any()) {  // as grep's context needs a pattern: every line is printed anyway
+  if (dump.filter.any()) {  // as grep's context needs a pattern
     dump.before_context = o.before_context;
     dump.after_context = o.after_context;
   }
-  for (const auto* ports : {&o.udp_ports, &o.tcp_ports})
-    if (ports->empty())
-      refuse(ports == &o.udp_ports ? "udp-port" : "tcp-port",
-             option(ports == &o.udp_ports ? "udp-port" : "tcp-port") + " lists no port");
   dump.udp_ports = o.udp_ports;
   dump.tcp_ports = o.tcp_ports;
   if (o.threads > kMaxThreads)
@@ -295,7 +379,9 @@ void copy_values(const DumpOptions& o, app::DumpConfig& dump) {
 CheckedDump check_dump(const DumpOptions& o) {
   CheckedDump checked;
   app::DumpConfig& dump = checked.config;
+  check_combinations(o);
   check_output(o.output, checked.warnings);
+  check_capture_name(o.capture);
   copy_values(o, dump);
   check_split(dump, checked.warnings);
   add_inputs(o, dump, checked.warnings);

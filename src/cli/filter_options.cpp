@@ -262,11 +262,9 @@ void parse_filter_options(const ParsedCommandLine& cl, DumpOptions& dump, std::v
   const auto regexes = text_items(cl, OptionId::Regex);
   for (const auto& text : strings) f.contains(text);
   for (const auto& pattern : regexes) f.regex(pattern);
-  const bool ignore_case = cl.has(OptionId::IgnoreCase);
-  f.ignore_case(ignore_case);
+  f.ignore_case(cl.has(OptionId::IgnoreCase));
   dump.none = cl.has(OptionId::None);
-  const bool invert = cl.has(OptionId::InvertMatch);
-  f.invert(invert);
+  f.invert(cl.has(OptionId::InvertMatch));
   if (auto* v = cl.values(OptionId::MaxCount)) {
     dump.max_count = parse_count(v->front());
     if (!dump.max_count)
@@ -292,27 +290,18 @@ void parse_filter_options(const ParsedCommandLine& cl, DumpOptions& dump, std::v
   dump.after_context = cl.has(OptionId::AfterContext)
                            ? parse_context(cl, OptionId::AfterContext, static_cast<std::uint32_t>(INT32_MAX))
                            : both;
+  // (-v without a filter, or with --none: refused when the Dump is made.)
   const bool filtered = f.restricts() || dump.none;
-  // -v without a filter would select nothing at all: surely not what was meant (grep -v
-  // needs a pattern too).
-  if (invert && !filtered)
-    fail("Option " + option_quoted(OptionId::InvertMatch) +
-         " needs a filter to invert (without one, every line is selected and none would be printed)");
-  if (invert && dump.none)
-    fail("Option " + option_quoted(OptionId::InvertMatch) + " cannot invert " + option_quoted(OptionId::None) +
-         " (it prints no line; leave one of them out)");
   // As grep's context needs a pattern: without a filter every line is printed anyway. The
   // run is still what was asked for, so this is a warning, not an error (and the context
   // is dropped, so that -m alone does not take it).
   for (const OptionId id : {OptionId::BeforeContext, OptionId::AfterContext, OptionId::Context})
     if (cl.has(id) && !filtered)
       warnings.push_back({util::Culprit::Option, option_name(id),
-                          "Option " + option_quoted(id) + " has no effect without a filter (every line is printed)"});
+                          "Option " + option_quoted(id) +
+                              " has no effect without a filter (context surrounds the lines a filter selects)"});
   if (!filtered) dump.before_context = dump.after_context = 0;
-  if (ignore_case && strings.empty() && regexes.empty())
-    warnings.push_back({util::Culprit::Option, option_name(OptionId::IgnoreCase),
-                        "Option " + option_quoted(OptionId::IgnoreCase) + " has no effect without " +
-                            option_flag(OptionId::String) + " or " + option_flag(OptionId::Regex)});
+  // (-i without -s or -r: the Dump warns.)
 }
 
 }  // namespace dltdump::cli

@@ -168,13 +168,6 @@ void parse_time_order_options(const ParsedCommandLine& cl, DumpOptions& dump, st
     warnings.push_back({util::Culprit::Option, option_name(OptionId::Lifecycles),
                         "Option " + option_quoted(OptionId::Lifecycles) +
                             " lists every lifecycle of the inputs: the filters have no effect on it"});
-  if (dump.list_lifecycles)
-    for (OptionId id : {OptionId::Output, OptionId::Out, OptionId::Split, OptionId::Stats, OptionId::Count,
-                        OptionId::Lifecycle, OptionId::Follow})
-      if (cl.has(id))
-        throw util::option_error(option_name(OptionId::Lifecycles),
-                                 "Option " + option_quoted(OptionId::Lifecycles) +
-                                     " prints the list of lifecycles; it cannot be combined with " + option_quoted(id));
 }
 
 // --color[=WHEN], --progress[=WHEN] (alone: auto, as grep's --color).
@@ -227,7 +220,7 @@ TimeColumn parse_time(const ParsedCommandLine& cl) {
 }
 
 // -F and the --nv-* options. The lookup options without a catalogue change nothing: a
-// warning each (--nv-verbose without a DLT output: when the Dump is made).
+// warning each (--nv-verbose without one or without a DLT output: when the Dump is made).
 void parse_fibex_options(const ParsedCommandLine& cl, Options& o) {
   if (const auto* v = cl.values(OptionId::Fibex)) {
     for (const auto& path : *v)
@@ -239,7 +232,8 @@ void parse_fibex_options(const ParsedCommandLine& cl, Options& o) {
   o.nv_lookup.per_ecu = cl.has(OptionId::NvMultiEcu);
   o.nv_lookup.id_only = cl.has(OptionId::NvNoExtHdr);
   o.dump.nv_verbose = cl.has(OptionId::NvVerbose);
-  for (OptionId id : {OptionId::NvMultiEcu, OptionId::NvNoExtHdr, OptionId::NvVerbose})
+  // (--nv-verbose: the Dump warns, as it does for a program.)
+  for (OptionId id : {OptionId::NvMultiEcu, OptionId::NvNoExtHdr})
     if (cl.has(id) && o.fibex.empty())
       o.warnings.push_back(
           {util::Culprit::Option, option_name(id),
@@ -262,15 +256,9 @@ Options parse_options(std::span<const std::string> args) {
   o.dump.records = parse_records(cl);
   o.dump.count = cl.has(OptionId::Count);
   o.dump.stats = parse_stats(cl);
-  // -c and --stats print a summary on the console instead of the lines.
+  // -c and --stats print a summary on the console instead of the lines (what they cannot
+  // be combined with is checked when the Dump is made).
   const OptionId summary = o.dump.count ? OptionId::Count : OptionId::Stats;
-  if (cl.has(summary))
-    for (OptionId id : {OptionId::Output, OptionId::Out, OptionId::Split, OptionId::Stats})
-      if (id != summary && cl.has(id))
-        throw util::option_error(option_name(summary), "Option " + option_quoted(summary) + " prints " +
-                                                           (o.dump.count ? "counts" : "a report") +
-                                                           " on the console; it cannot be combined with " +
-                                                           option_quoted(id));
   if (auto* v = cl.values(OptionId::Color)) o.dump.colour = parse_when(OptionId::Color, *v);
   if (auto* v = cl.values(OptionId::Progress)) o.dump.progress = parse_when(OptionId::Progress, *v);
   o.dump.follow = cl.has(OptionId::Follow);

@@ -465,11 +465,17 @@ TEST(CApi, DumpRunsTheCommandLinesRun) {
 
   // A warning: a line on the diagnostics' descriptor, and the run goes on.
   ASSERT_EQ(dltdump_dump_options_output(o, nullptr, DLTDUMP_OUTPUT_AUTOMATIC, 0), DLTDUMP_OK);
-  ASSERT_EQ(dltdump_dump_options_split(o, 1 << 20), DLTDUMP_OK);
+  ASSERT_EQ(dltdump_dump_options_context(o, 2, 0), DLTDUMP_OK);  // no filter: no effect
   ASSERT_EQ(dltdump_dump_options_summary(o, DLTDUMP_SUMMARY_COUNT), DLTDUMP_OK);
   const int diag2 = ::memfd_create("c-dump-diag2", MFD_CLOEXEC);
   ASSERT_EQ(dltdump_dump_run(o, out, diag2, &status), DLTDUMP_OK) << dltdump_last_error();
-  EXPECT_EQ(read_back(diag2), "warning: Option 'split' has no effect without an output file (-o): nothing is split\n");
+  EXPECT_EQ(read_back(diag2),
+            "warning: Option 'before-context' has no effect without a filter (context surrounds the lines a filter "
+            "selects)\n");
+  // -c with --split: refused, as on the command line.
+  ASSERT_EQ(dltdump_dump_options_split(o, 1 << 20), DLTDUMP_OK);
+  EXPECT_EQ(dltdump_dump_run(o, out, diag2, &status), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_STREQ(dltdump_last_error(), "Option 'count' prints counts on the console; it cannot be combined with 'split'");
   ::close(out);
   ::close(diag);
   ::close(diag2);

@@ -13,6 +13,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <string>
@@ -211,6 +212,55 @@ TEST(Dump, RefusesWhatTheCommandLineRefusesInItsWords) {
   EXPECT_EQ(refusal(o, Error::Kind::argument), "Option 'udp-port' lists no port");
 }
 
+// What a new user's program found a Dump accepting while the command line refused it.
+TEST(Dump, RefusesTheCombinationsTheCommandLineRefuses) {
+  const auto refused = [](const std::function<void(DumpOptions&)>& set, Error::Kind kind = Error::Kind::argument) {
+    DumpOptions o;
+    o.inputs = {"in.dlt"};
+    set(o);
+    return refusal(o, kind);
+  };
+  const std::string cannot = " on the console; it cannot be combined with ";
+  EXPECT_EQ(refused([](DumpOptions& o) { o.count = true, o.stats = dltdump::StatsFormat::text; }),
+            "Option 'count' prints counts" + cannot + "'stats'");
+  EXPECT_EQ(refused([](DumpOptions& o) { o.count = true, o.output = "c.txt"; }),
+            "Option 'count' prints counts" + cannot + "'output'");
+  EXPECT_EQ(refused([](DumpOptions& o) { o.count = true, o.records = dltdump::OutputFormat::json; }),
+            "Option 'count' prints counts" + cannot + "'out'");
+  EXPECT_EQ(refused([](DumpOptions& o) { o.stats = dltdump::StatsFormat::json, o.output = "s.txt"; }),
+            "Option 'stats' prints a report" + cannot + "'output'");
+  EXPECT_EQ(refused([](DumpOptions& o) { o.stats = dltdump::StatsFormat::text, o.split_lifecycle = true; }),
+            "Option 'stats' prints a report" + cannot + "'split'");
+  const std::string list = "Option 'lifecycles' prints the list of lifecycles; it cannot be combined with ";
+  EXPECT_EQ(refused([](DumpOptions& o) { o.list_lifecycles = true, o.output = "x_%LC%.dlt"; }), list + "'output'");
+  EXPECT_EQ(refused([](DumpOptions& o) { o.list_lifecycles = true, o.count = true; }), list + "'count'");
+  EXPECT_EQ(refused([](DumpOptions& o) { o.list_lifecycles = true, o.stats = dltdump::StatsFormat::text; }),
+            list + "'stats'");
+  EXPECT_EQ(refused([](DumpOptions& o) { o.list_lifecycles = true, o.lifecycles = {1}; }), list + "'lifecycle'");
+  EXPECT_EQ(refused([](DumpOptions& o) { o.filter.invert(); }).rfind("Option 'invert-match' needs a filter", 0), 0u);
+  EXPECT_EQ(refused([](DumpOptions& o) { o.none = true, o.filter.invert(); }),
+            "Option 'invert-match' cannot invert 'none' (it prints no line; leave one of them out)");
+  EXPECT_EQ(refused([](DumpOptions& o) {
+              o.lifecycles = {2, 0};
+            }),
+            "Option 'lifecycle' takes lifecycle numbers as --lifecycles lists them (1, 2, ...), not '0'");
+  EXPECT_EQ(refused([](DumpOptions& o) {
+              o.udp_ports = {3490, 0};
+            }),
+            "Option 'udp-port' must list port numbers from 1 to 65535, not '0'");
+  EXPECT_NE(refused([](DumpOptions& o) { o.filter.appid("NAV"), o.after_context = 0xFFFFFFFFu; }), "no error");
+  EXPECT_NE(refused([](DumpOptions& o) { o.stats = static_cast<dltdump::StatsFormat>(5); }), "no error");
+  EXPECT_EQ(refused([](DumpOptions& o) { o.inputs.clear(); }), "No input given");
+  EXPECT_EQ(refused([](DumpOptions& o) { o.inputs = {""}; }, Error::Kind::input),
+            "Input '' is an empty name (an empty argument?)");
+  for (const char* name : {"x.pcap", "x.pcapng.gz", "x.dlt", "x.jsonl", "x.csv"})
+    EXPECT_EQ(refused([&](DumpOptions& o) { o.inputs = {"udp://127.0.0.1:39999"}, o.capture = name; }),
+              "Option 'capture' names '" + std::string(name) +
+                  "', but the capture of the datagrams is an uncompressed PCAP-NG file (name it *.pcapng)");
+  // A run over time on standard input: an option's fault, as the command line's exit 1.
+  EXPECT_NE(refused([](DumpOptions& o) { o.sort = true, o.inputs = {"-"}; }), "no error");
+}
+
 TEST(Dump, WarnsOfWhatHasNoEffect) {
   DumpOptions o;
   o.inputs = {"in.dlt"};
@@ -224,6 +274,29 @@ TEST(Dump, WarnsOfWhatHasNoEffect) {
   DumpOptions quiet;
   quiet.inputs = {"in.dlt"};
   EXPECT_TRUE(Dump{quiet}.warnings().empty());
+  DumpOptions more;
+  more.inputs = {"in.dlt"};
+  more.before_context = 3;
+  more.filter.ignore_case();
+  more.nv_verbose = true;
+  EXPECT_EQ(Dump{more}.warnings(),
+            (std::vector<std::string>{
+                "Option 'nv-verbose' has no effect without 'fibex'",
+                "Option 'before-context' has no effect without a filter (context surrounds the lines a filter selects)",
+                "Option 'ignorecase' has no effect without -s or -r",
+            }));
+}
+
+// A catalogue with warnings: the command line refuses it (exit 6); a program may accept it,
+// and the Dump says what the warnings are.
+TEST(Dump, ACataloguesWarningsAreItsWarnings) {
+  const std::string fibex = std::string(DLTDUMP_SHARED_DATA) + "/fibex/fibex-tcb-error-pduid.xml";
+  if (!fs::exists(fibex)) GTEST_SKIP() << fibex << " is not there (../shared/data)";
+  DumpOptions o;
+  o.inputs = {"in.dlt"};
+  o.catalogue.emplace(std::vector<std::string>{fibex});
+  ASSERT_FALSE(o.catalogue->warnings().empty());
+  EXPECT_EQ(Dump{o}.warnings(), o.catalogue->warnings());
 }
 
 TEST_F(DumpRuns, ExitStatusesAreTheCommandLines) {

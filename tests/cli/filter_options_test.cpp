@@ -171,8 +171,9 @@ TEST(FilterOptions, TextThatCanNeverMatchIsRefused) {
 TEST(FilterOptions, ContextWithoutAFilterWarns) {
   EXPECT_EQ(
       test::texts(parse({"-A", "3", "-B", "2"}).warnings),
-      (std::vector<std::string>{"Option 'before-context' has no effect without a filter (every line is printed)",
-                                "Option 'after-context' has no effect without a filter (every line is printed)"}));
+      (std::vector<std::string>{
+          "Option 'before-context' has no effect without a filter (context surrounds the lines a filter selects)",
+          "Option 'after-context' has no effect without a filter (context surrounds the lines a filter selects)"}));
   EXPECT_TRUE(parse({"-A", "3", "-s", "x"}).warnings.empty());
   EXPECT_TRUE(parse({"-B", "3", "--appid=NAV"}).warnings.empty());
   EXPECT_TRUE(parse({}).warnings.empty());
@@ -242,8 +243,10 @@ TEST(FilterOptions, NewValidationMessages) {
 TEST(FilterOptions, ContextWithMaxCountAloneIsDropped) {
   // -m is no filter: -A and -B still say they have no effect, and do none.
   auto o = parse({"-m", "3", "-A", "2"});
-  EXPECT_EQ(test::texts(o.warnings),
-            std::vector<std::string>{"Option 'after-context' has no effect without a filter (every line is printed)"});
+  EXPECT_EQ(
+      test::texts(o.warnings),
+      std::vector<std::string>{
+          "Option 'after-context' has no effect without a filter (context surrounds the lines a filter selects)"});
   EXPECT_EQ(o.dump.after_context, 0u);
   EXPECT_EQ(parse({"-m", "3", "-A", "2", "--level=warn"}).dump.after_context, 2u);
 }
