@@ -274,6 +274,23 @@ TEST(ParallelStreamDecode, AnInterruptEmitsAPrefixOfOneFramersLines) {
   }
 }
 
+namespace {
+
+// What one SkipTally finds in `stream` framed as a DLT file, seeing the whole stream at
+// every event (the reference of the tests below).
+std::optional<app::SkipTally::Foreign> foreign_in_one_feed(const Bytes& stream) {
+  util::TextBuffer text;
+  output::BufferSink sink({true}, text);
+  app::SkipTally tally(sink, dlt::StreamFormat::File);
+  dlt::Framer framer(dlt::StreamFormat::File);
+  tally.window(stream, 0);
+  framer.feed(stream, tally);
+  framer.finish(tally);
+  return tally.foreign();
+}
+
+}  // namespace
+
 // Skipped regions that begin like another format (a gzip stream, a PCAP-NG capture joined
 // inside): both parallel decoders, mapped and read, find what one SkipTally over the whole
 // stream finds — the first region and how many — however the blocks cut them, also a
@@ -293,16 +310,7 @@ TEST(ParallelStreamDecode, ForeignRegionsAreFoundAsByOneTally) {
       stream.resize(stream.size() + (i % 3 == 0 ? 70000 : 10 + rng() % 3000), 'q');
     }
   }
-  const auto one_tally = [&] {
-    util::TextBuffer text;
-    output::BufferSink sink({true}, text);
-    app::SkipTally tally(sink, dlt::StreamFormat::File);
-    dlt::Framer framer(dlt::StreamFormat::File);
-    tally.window(stream, 0);
-    framer.feed(stream, tally);
-    framer.finish(tally);
-    return tally.foreign();
-  }();
+  const auto one_tally = foreign_in_one_feed(stream);
   ASSERT_TRUE(one_tally.has_value());
   ASSERT_GT(one_tally->regions, 4u);
   const auto same = [&](const std::optional<app::SkipTally::Foreign>& f, const std::string& what) {
@@ -369,20 +377,13 @@ TEST(ParallelStreamDecode, RegionsDeliveredAfterTheirWindowAreLookedAt) {
         stream.resize(stream.size() + garbage, 'z');
         const std::string what = std::string(serial ? "serial" : "gzip") + ", " + std::to_string(after) +
                                  " messages after, " + std::to_string(garbage) + " bytes of garbage";
-        // The reference: one tally that sees the whole stream at every event.
-        util::TextBuffer text;
-        output::BufferSink sink({true}, text);
-        app::SkipTally reference(sink, dlt::StreamFormat::File);
-        dlt::Framer framer(dlt::StreamFormat::File);
-        reference.window(stream, 0);
-        framer.feed(stream, reference);
-        framer.finish(reference);
-        ASSERT_TRUE(reference.foreign().has_value()) << what;
+        const auto reference = foreign_in_one_feed(stream);
+        ASSERT_TRUE(reference.has_value()) << what;
         for (std::size_t window : {std::size_t{1000}, std::size_t{4093}, stream.size()}) {
           const auto f = foreign_of(stream, window);
           ASSERT_TRUE(f.has_value()) << what << ", windows of " << window;
-          EXPECT_EQ(f->position, reference.foreign()->position) << what << ", windows of " << window;
-          EXPECT_EQ(f->regions, reference.foreign()->regions) << what << ", windows of " << window;
+          EXPECT_EQ(f->position, reference->position) << what << ", windows of " << window;
+          EXPECT_EQ(f->regions, reference->regions) << what << ", windows of " << window;
           ++checked;
         }
       }
