@@ -353,11 +353,33 @@ uint64_t dltdump_writer_messages(const dltdump_writer* writer) { return writer ?
 
 void dltdump_writer_free(dltdump_writer* writer) { delete writer; }
 
+}  // extern "C"
+
 // --- dumps
 
 struct dltdump_dump_options {
   dltdump::DumpOptions options;
 };
+
+namespace {
+
+dltdump_status set_summary(dltdump_dump_options* options, int summary) {
+  if (summary < DLTDUMP_SUMMARY_NONE || summary > DLTDUMP_SUMMARY_LIFECYCLES) {
+    last_error = "dltdump_dump_options_summary: " + std::to_string(summary) + " is no summary";
+    return DLTDUMP_ERROR_ARGUMENT;
+  }
+  return set_option(options, [&](dltdump::DumpOptions& o) {
+    o.count = summary == DLTDUMP_SUMMARY_COUNT;
+    o.list_lifecycles = summary == DLTDUMP_SUMMARY_LIFECYCLES;
+    o.stats.reset();
+    if (summary == DLTDUMP_SUMMARY_STATS_TEXT) o.stats = dltdump::StatsFormat::text;
+    if (summary == DLTDUMP_SUMMARY_STATS_JSON) o.stats = dltdump::StatsFormat::json;
+  });
+}
+
+}  // namespace
+
+extern "C" {
 
 dltdump_dump_options* dltdump_dump_options_new(void) { return new (std::nothrow) dltdump_dump_options{}; }
 void dltdump_dump_options_free(dltdump_dump_options* options) { delete options; }
@@ -404,17 +426,9 @@ dltdump_status dltdump_dump_options_split(dltdump_dump_options* options, uint64_
   return set_option(options, [&](dltdump::DumpOptions& o) { o.split_bytes = bytes; });
 }
 dltdump_status dltdump_dump_options_summary(dltdump_dump_options* options, dltdump_summary summary) {
-  if (summary < DLTDUMP_SUMMARY_NONE || summary > DLTDUMP_SUMMARY_LIFECYCLES) {
-    last_error = "dltdump_dump_options_summary: " + std::to_string(static_cast<int>(summary)) + " is no summary";
-    return DLTDUMP_ERROR_ARGUMENT;
-  }
-  return set_option(options, [&](dltdump::DumpOptions& o) {
-    o.count = summary == DLTDUMP_SUMMARY_COUNT;
-    o.list_lifecycles = summary == DLTDUMP_SUMMARY_LIFECYCLES;
-    o.stats.reset();
-    if (summary == DLTDUMP_SUMMARY_STATS_TEXT) o.stats = dltdump::StatsFormat::text;
-    if (summary == DLTDUMP_SUMMARY_STATS_JSON) o.stats = dltdump::StatsFormat::json;
-  });
+  // Taken as a number at once: a C caller may pass any int, which C++ may not hold in the
+  // enum (UBSan: a load of 9 as dltdump_summary), so it is never stored as one here.
+  return set_summary(options, static_cast<int>(summary));
 }
 dltdump_status dltdump_dump_run(const dltdump_dump_options* options, int out_fd, int diag_fd, int* exit_status) {
   if (!options) return null_argument("options");
