@@ -152,6 +152,9 @@ void parse_time_order_options(const ParsedCommandLine& cl, DumpOptions& dump, st
   dump.list_lifecycles = cl.has(OptionId::Lifecycles);
   if (const auto* v = cl.values(OptionId::Lifecycle)) {
     for (const std::string& item : *v) {
+      if (item.empty())  // `--lifecycle=1,,2`: a slip of the comma, as for the filters' lists
+        throw util::option_error(option_name(OptionId::Lifecycle), "Option " + option_quoted(OptionId::Lifecycle) +
+                                                                       " has an empty value (a comma too many?)");
       char* end = nullptr;
       errno = 0;
       const unsigned long long n = std::strtoull(item.c_str(), &end, 10);

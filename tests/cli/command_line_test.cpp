@@ -146,3 +146,12 @@ TEST(CommandLine, ErrorsCarryTheirExitCodeAndTheOption) {
 }
 
 }  // namespace
+
+// --lifecycle's list: an empty item is a slip of the comma, named as for the filters' lists
+// (a new user's finding: it said `not ''`); 0 is no lifecycle.
+TEST(Options, LifecycleNumbers) {
+  EXPECT_EQ(dltdump::test::parse({"--lifecycle=1,3"}).dump.lifecycles, (std::vector<std::uint64_t>{1, 3}));
+  EXPECT_EQ(dltdump::test::error({"--lifecycle=1,,2"}), "Option 'lifecycle' has an empty value (a comma too many?)");
+  EXPECT_EQ(dltdump::test::error({"--lifecycle=0"}),
+            "Option 'lifecycle' takes lifecycle numbers as --lifecycles lists them (1, 2, ...), not '0'");
+}
