@@ -241,9 +241,10 @@ dltdump_status set_option(Options* options, Set set) {
   return DLTDUMP_OK;
 }
 
-dltdump_status check_format(const char* function, dltdump_output_format format) {
+// `format` as a number: a C caller may pass any int (see set_summary).
+dltdump_status check_format(const char* function, int format) {
   if (format >= DLTDUMP_OUTPUT_AUTOMATIC && format <= DLTDUMP_OUTPUT_CSV) return DLTDUMP_OK;
-  last_error = std::string(function) + ": format " + std::to_string(static_cast<int>(format)) + " is no output format";
+  last_error = std::string(function) + ": format " + std::to_string(format) + " is no output format";
   return DLTDUMP_ERROR_ARGUMENT;
 }
 
@@ -363,6 +364,18 @@ struct dltdump_dump_options {
 
 namespace {
 
+dltdump_status set_output(dltdump_dump_options* options, const char* name, int records, int overwrite) {
+  if (const dltdump_status s = check_format("dltdump_dump_options_output", records); s != DLTDUMP_OK) return s;
+  return set_option(options, [&](dltdump::DumpOptions& o) {
+    o.output = name ? name : "";
+    o.records = static_cast<dltdump::OutputFormat>(records);
+    o.overwrite = overwrite != 0;
+  });
+}
+
+// The summary a C caller asked for, as a number: dltdump_dump_options_summary passes it on
+// at once (a C caller may pass any int, which C++ may not hold in the enum: UBSan saw 9
+// loaded as a dltdump_summary when the parameter was kept in memory).
 dltdump_status set_summary(dltdump_dump_options* options, int summary) {
   if (summary < DLTDUMP_SUMMARY_NONE || summary > DLTDUMP_SUMMARY_LIFECYCLES) {
     last_error = "dltdump_dump_options_summary: " + std::to_string(summary) + " is no summary";
@@ -403,12 +416,7 @@ dltdump_status dltdump_dump_options_fibex(dltdump_dump_options* options, const c
 }
 dltdump_status dltdump_dump_options_output(dltdump_dump_options* options, const char* name,
                                            dltdump_output_format records, int overwrite) {
-  if (const dltdump_status s = check_format("dltdump_dump_options_output", records); s != DLTDUMP_OK) return s;
-  return set_option(options, [&](dltdump::DumpOptions& o) {
-    o.output = name ? name : "";
-    o.records = static_cast<dltdump::OutputFormat>(records);
-    o.overwrite = overwrite != 0;
-  });
+  return set_output(options, name, static_cast<int>(records), overwrite);  // a number at once: see set_summary
 }
 dltdump_status dltdump_dump_options_context(dltdump_dump_options* options, uint32_t before, uint32_t after) {
   return set_option(options, [&](dltdump::DumpOptions& o) {
@@ -426,8 +434,6 @@ dltdump_status dltdump_dump_options_split(dltdump_dump_options* options, uint64_
   return set_option(options, [&](dltdump::DumpOptions& o) { o.split_bytes = bytes; });
 }
 dltdump_status dltdump_dump_options_summary(dltdump_dump_options* options, dltdump_summary summary) {
-  // Taken as a number at once: a C caller may pass any int, which C++ may not hold in the
-  // enum (UBSan: a load of 9 as dltdump_summary), so it is never stored as one here.
   return set_summary(options, static_cast<int>(summary));
 }
 dltdump_status dltdump_dump_run(const dltdump_dump_options* options, int out_fd, int diag_fd, int* exit_status) {

@@ -461,6 +461,7 @@ TEST(CApi, DumpRunsTheCommandLinesRun) {
   EXPECT_EQ(dltdump_dump_run(o, out, diag, &status), DLTDUMP_ERROR_ARGUMENT);
   EXPECT_EQ(std::string(dltdump_last_error()).rfind("Option 'output' names 'x.pcap'", 0), 0u) << dltdump_last_error();
   EXPECT_EQ(dltdump_dump_options_summary(o, static_cast<dltdump_summary>(9)), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_dump_options_output(o, "x.txt", static_cast<dltdump_output_format>(9), 0), DLTDUMP_ERROR_ARGUMENT);
   EXPECT_EQ(dltdump_dump_run(nullptr, out, diag, &status), DLTDUMP_ERROR_ARGUMENT);
 
   // A warning: a line on the diagnostics' descriptor, and the run goes on.
