@@ -6,6 +6,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "api/access.hpp"
@@ -54,6 +55,18 @@ dltdump_status guarded(F&& f) noexcept {
 dltdump_status null_argument(const char* what) {
   last_error = std::string(what) + " is NULL";
   return DLTDUMP_ERROR_ARGUMENT;
+}
+
+// The number a C caller passed for a parameter of enum type. C lets any int through, which
+// C++ may not hold in the enum — reading it is undefined (UBSan: "load of value 9, which is
+// not a valid value for type 'dltdump_summary'") —, so its bytes are copied, never read as
+// the enum; the caller checks the number's range.
+template <class Enum>
+int number_of(const Enum& value) {
+  std::underlying_type_t<Enum> raw;
+  static_assert(sizeof raw == sizeof value);
+  std::memcpy(&raw, &value, sizeof raw);
+  return static_cast<int>(raw);
 }
 
 // The message `m` points to; for NULL, an empty message (its fields 0, its text "") and the
@@ -241,7 +254,7 @@ dltdump_status set_option(Options* options, Set set) {
   return DLTDUMP_OK;
 }
 
-// `format` as a number: a C caller may pass any int (see set_summary).
+// `format` as a number (number_of).
 dltdump_status check_format(const char* function, int format) {
   if (format >= DLTDUMP_OUTPUT_AUTOMATIC && format <= DLTDUMP_OUTPUT_CSV) return DLTDUMP_OK;
   last_error = std::string(function) + ": format " + std::to_string(format) + " is no output format";
@@ -269,8 +282,9 @@ void dltdump_writer_options_free(dltdump_writer_options* options) { delete optio
 
 dltdump_status dltdump_writer_options_format(dltdump_writer_options* options, dltdump_output_format format) {
   if (!options) return null_argument("options");
-  if (const dltdump_status s = check_format("dltdump_writer_options_format", format); s != DLTDUMP_OK) return s;
-  options->options.format = static_cast<dltdump::OutputFormat>(format);  // the same order
+  const int number = number_of(format);
+  if (const dltdump_status s = check_format("dltdump_writer_options_format", number); s != DLTDUMP_OK) return s;
+  options->options.format = static_cast<dltdump::OutputFormat>(number);  // the same order
   return DLTDUMP_OK;
 }
 
@@ -294,11 +308,12 @@ dltdump_status dltdump_writer_options_split(dltdump_writer_options* options, uin
 
 dltdump_status dltdump_writer_options_time(dltdump_writer_options* options, dltdump_time_column time) {
   if (!options) return null_argument("options");
-  if (time < DLTDUMP_TIME_LOCAL || time > DLTDUMP_TIME_DEVICE) {
-    last_error = "dltdump_writer_options_time: " + std::to_string(static_cast<int>(time)) + " is no TIME column";
+  const int number = number_of(time);
+  if (number < DLTDUMP_TIME_LOCAL || number > DLTDUMP_TIME_DEVICE) {
+    last_error = "dltdump_writer_options_time: " + std::to_string(number) + " is no TIME column";
     return DLTDUMP_ERROR_ARGUMENT;
   }
-  options->options.time = static_cast<dltdump::TimeColumn>(time);  // the same order
+  options->options.time = static_cast<dltdump::TimeColumn>(number);  // the same order
   return DLTDUMP_OK;
 }
 
@@ -319,9 +334,10 @@ dltdump_status dltdump_writer_open(const char* path, dltdump_output_format forma
   if (!out) return null_argument("out");
   *out = nullptr;
   if (!path) return null_argument("path");
-  if (const dltdump_status s = check_format("dltdump_writer_open", format); s != DLTDUMP_OK) return s;
+  const int number = number_of(format);
+  if (const dltdump_status s = check_format("dltdump_writer_open", number); s != DLTDUMP_OK) return s;
   dltdump_writer_options options;
-  options.options.format = static_cast<dltdump::OutputFormat>(format);  // the same order
+  options.options.format = static_cast<dltdump::OutputFormat>(number);  // the same order
   options.options.overwrite = overwrite != 0;
   return dltdump_writer_open_with(path, &options, out);
 }
@@ -373,9 +389,7 @@ dltdump_status set_output(dltdump_dump_options* options, const char* name, int r
   });
 }
 
-// The summary a C caller asked for, as a number: dltdump_dump_options_summary passes it on
-// at once (a C caller may pass any int, which C++ may not hold in the enum: UBSan saw 9
-// loaded as a dltdump_summary when the parameter was kept in memory).
+// The summary a C caller asked for, as a number (number_of).
 dltdump_status set_summary(dltdump_dump_options* options, int summary) {
   if (summary < DLTDUMP_SUMMARY_NONE || summary > DLTDUMP_SUMMARY_LIFECYCLES) {
     last_error = "dltdump_dump_options_summary: " + std::to_string(summary) + " is no summary";
@@ -416,7 +430,7 @@ dltdump_status dltdump_dump_options_fibex(dltdump_dump_options* options, const c
 }
 dltdump_status dltdump_dump_options_output(dltdump_dump_options* options, const char* name,
                                            dltdump_output_format records, int overwrite) {
-  return set_output(options, name, static_cast<int>(records), overwrite);  // a number at once: see set_summary
+  return set_output(options, name, number_of(records), overwrite);
 }
 dltdump_status dltdump_dump_options_context(dltdump_dump_options* options, uint32_t before, uint32_t after) {
   return set_option(options, [&](dltdump::DumpOptions& o) {
@@ -434,7 +448,7 @@ dltdump_status dltdump_dump_options_split(dltdump_dump_options* options, uint64_
   return set_option(options, [&](dltdump::DumpOptions& o) { o.split_bytes = bytes; });
 }
 dltdump_status dltdump_dump_options_summary(dltdump_dump_options* options, dltdump_summary summary) {
-  return set_summary(options, static_cast<int>(summary));
+  return set_summary(options, number_of(summary));
 }
 dltdump_status dltdump_dump_run(const dltdump_dump_options* options, int out_fd, int diag_fd, int* exit_status) {
   if (!options) return null_argument("options");

@@ -301,6 +301,8 @@ TEST(CApi, WriterOptionsNameTheInputsNeverWritten) {
   EXPECT_NE(std::string(dltdump_last_error()).find("a choice of text lines"), std::string::npos)
       << dltdump_last_error();
   EXPECT_EQ(dltdump_writer_options_time(o, static_cast<dltdump_time_column>(5)), DLTDUMP_ERROR_ARGUMENT);
+  EXPECT_EQ(dltdump_writer_options_time(o, static_cast<dltdump_time_column>(9)),
+            DLTDUMP_ERROR_ARGUMENT);  // past the enum's bits
   EXPECT_EQ(dltdump_writer_options_time(nullptr, DLTDUMP_TIME_UTC), DLTDUMP_ERROR_ARGUMENT);
   EXPECT_EQ(dltdump_writer_options_position(nullptr, 1), DLTDUMP_ERROR_ARGUMENT);
   dltdump_writer_options_free(o);
