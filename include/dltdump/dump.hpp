@@ -54,6 +54,9 @@ enum class StatsFormat : std::uint8_t { text, json };
 // -B's bound: the lines held before a match (memory for each of them).
 inline constexpr std::uint32_t kMaxBeforeContext = 100'000;
 
+// --threads' bound.
+inline constexpr unsigned kMaxThreads = 64;
+
 // --split's least size: a file of at least 64 KiB before the next is begun.
 inline constexpr std::uint64_t kMinSplitBytes = 64u << 10;
 
@@ -80,7 +83,7 @@ struct DumpOptions {
   bool split_lifecycle = false;                    // --split=lifecycle (%LC% in the output's name)
   TimeColumn time = TimeColumn::local;             // --time
   bool position = false;                           // --position
-  unsigned threads = 0;                            // --threads (0: one a core, at most 8)
+  unsigned threads = 0;                            // --threads (0: one a core, at most 8; at most kMaxThreads)
   bool sort = false;                               // --sort
   bool list_lifecycles = false;                    // --lifecycles
   std::vector<std::uint64_t> lifecycles;           // --lifecycle (numbers from 1)

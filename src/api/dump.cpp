@@ -52,7 +52,7 @@ int Dump::run(int out_fd, int diag_fd) {
     // An input's fault is the run's to report (run_dump does); one reaching here breaks
     // that contract.
     if (e.ends_input_only()) {
-      util::write_all(diag_fd, "An internal error has occurred (unhandled exception).\n");
+      util::write_all(diag_fd, util::kInternalErrorLine);
       return util::exit_status(util::ExitCode::InternalError);
     }
     util::print_error(diag_fd, e);  // nothing for a reader gone (quiet)

@@ -29,7 +29,6 @@ namespace {
 static_assert(kMaxBeforeContext == filter::FilterSink::kMaxBefore);
 static_assert(kMinSplitBytes == output::kMinSplitBytes);
 
-constexpr unsigned kMaxThreads = 64;
 constexpr unsigned kMaxDefaultThreads = 8;  // the default: one thread a core, up to this many
 
 using util::quoted;
@@ -289,9 +288,7 @@ void check_combinations(const DumpOptions& o) {
   if (f.invert && o.none)
     refuse("invert-match", option("invert-match") + " cannot invert 'none' (it prints no line; leave one of them out)");
   for (const std::uint64_t n : o.lifecycles)
-    if (n == 0)
-      refuse("lifecycle",
-             option("lifecycle") + " takes lifecycle numbers as --lifecycles lists them (1, 2, ...), not '0'");
+    if (n == 0) throw util::lifecycle_number_error("0");
   for (const auto* ports : {&o.udp_ports, &o.tcp_ports}) {
     const std::string_view name = ports == &o.udp_ports ? "udp-port" : "tcp-port";
     if (ports->empty()) refuse(name, option(name) + " lists no port");
@@ -299,8 +296,7 @@ void check_combinations(const DumpOptions& o) {
       refuse(name, option(name) + " must list port numbers from 1 to 65535, not '0'");
   }
   if (o.after_context > static_cast<std::uint32_t>(INT32_MAX))
-    refuse("after-context", option("after-context") + " must be a whole number from 0 to " + std::to_string(INT32_MAX) +
-                                ", not " + std::to_string(o.after_context));
+    throw util::number_range_error("after-context", 0, INT32_MAX, std::to_string(o.after_context));
   if (o.stats && *o.stats != StatsFormat::text && *o.stats != StatsFormat::json)
     refuse("stats",
            option("stats") + " has incorrect format " + std::to_string(static_cast<int>(*o.stats)) + " (text or json)");
@@ -339,8 +335,7 @@ void copy_values(const DumpOptions& o, app::DumpConfig& dump) {
   // patterns too.
   filter::TextSearch check(dump.filter.strings, dump.filter.regexes, dump.filter.ignore_case);
   if (o.before_context > kMaxBeforeContext)
-    refuse("before-context", option("before-context") + " must be a whole number from 0 to " +
-                                 std::to_string(kMaxBeforeContext) + ", not " + std::to_string(o.before_context));
+    throw util::number_range_error("before-context", 0, kMaxBeforeContext, std::to_string(o.before_context));
   if (dump.filter.any()) {  // as grep's context needs a pattern
     dump.before_context = o.before_context;
     dump.after_context = o.after_context;
@@ -348,8 +343,7 @@ void copy_values(const DumpOptions& o, app::DumpConfig& dump) {
   dump.udp_ports = o.udp_ports;
   dump.tcp_ports = o.tcp_ports;
   if (o.threads > kMaxThreads)
-    refuse("threads", option("threads") + " must be a whole number from 1 to " + std::to_string(kMaxThreads) +
-                          ", not " + std::to_string(o.threads));
+    throw util::number_range_error("threads", 1, kMaxThreads, std::to_string(o.threads));
   dump.threads = o.threads == 0 ? default_threads() : o.threads;
   dump.decompression.max_ratio = o.max_ratio;
   dump.decompression.workers = dump.threads;  // a zstd file's frames side by side

@@ -88,8 +88,7 @@ std::uint32_t parse_context(const ParsedCommandLine& cl, OptionId id, std::uint3
   if (!v) return 0;
   const auto n = parse_int32(v->front());
   if (!n || *n < 0 || static_cast<std::uint32_t>(*n) > max)
-    fail("Option " + option_quoted(id) + " must be a whole number from 0 to " + std::to_string(max) + ", not " +
-         util::quoted(v->front()));
+    throw util::number_range_error(option_name(id), 0, max, v->front());
   return static_cast<std::uint32_t>(*n);
 }
 
@@ -268,8 +267,7 @@ void parse_filter_options(const ParsedCommandLine& cl, DumpOptions& dump, std::v
   if (auto* v = cl.values(OptionId::MaxCount)) {
     dump.max_count = parse_count(v->front());
     if (!dump.max_count)
-      fail("Option " + option_quoted(OptionId::MaxCount) + " must be a whole number from 0 to " +
-           std::to_string(9'999'999'999'999'999'999ull) + ", not " + util::quoted(v->front()));
+      throw util::number_range_error(option_name(OptionId::MaxCount), 0, 9'999'999'999'999'999'999ull, v->front());
   }
   if (auto* v = cl.values(OptionId::FilterFile)) {
     // Read now, before any input: a file that cannot be read or is not a filter file (or

@@ -130,6 +130,6 @@ int main(int argc, char** argv) {
     }
   } catch (const std::exception&) {
   }
-  std::fputs("An internal error has occurred (unhandled exception).\n", stderr);
+  dltdump::util::write_all(STDERR_FILENO, dltdump::util::kInternalErrorLine);
   return dltdump::util::exit_status(dltdump::util::ExitCode::InternalError);
 }

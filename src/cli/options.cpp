@@ -22,7 +22,6 @@ namespace {
 
 // The limits of option values (spec §1.2 for --split).
 constexpr long kMaxPort = std::numeric_limits<std::uint16_t>::max();
-constexpr long kMaxThreads = 64;
 constexpr std::uint64_t kMaxSplitDigits = std::numeric_limits<std::int32_t>::max();  // as DltDump's int
 
 // --udp-port, --tcp-port (`id`): comma-separated port numbers 1..kMaxPort (the option is
@@ -47,9 +46,7 @@ unsigned parse_threads(const std::string& v) {
   char* end = nullptr;
   long n = std::strtol(v.c_str(), &end, 10);
   if (v.empty() || *end != 0 || n < 1 || n > kMaxThreads)
-    throw util::option_error(option_name(OptionId::Threads),
-                             "Option " + option_quoted(OptionId::Threads) + " must be a whole number from 1 to " +
-                                 std::to_string(kMaxThreads) + ", not " + util::quoted(v));
+    throw util::number_range_error(option_name(OptionId::Threads), 1, kMaxThreads, v);
   return static_cast<unsigned>(n);
 }
 
@@ -59,9 +56,7 @@ std::uint32_t parse_max_ratio(const std::string& v) {
   errno = 0;
   const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
   if (v.empty() || !std::isdigit(static_cast<unsigned char>(v[0])) || *end != 0 || errno == ERANGE || n > UINT32_MAX)
-    throw util::option_error(option_name(OptionId::MaxRatio), "Option " + option_quoted(OptionId::MaxRatio) +
-                                                                  " must be a whole number from 0 to 4294967295, not " +
-                                                                  util::quoted(v));
+    throw util::number_range_error(option_name(OptionId::MaxRatio), 0, UINT32_MAX, v);
   return static_cast<std::uint32_t>(n);
 }
 
@@ -105,9 +100,7 @@ int parse_retries(const std::string& v) {
   errno = 0;
   const long n = std::strtol(v.c_str(), &end, 10);
   if (v.empty() || *end != 0 || errno == ERANGE || n < INT32_MIN || n > INT32_MAX)
-    throw util::option_error(option_name(OptionId::Retries),
-                             "Option " + option_quoted(OptionId::Retries) +
-                                 " must be a whole number from -2147483648 to 2147483647, not " + util::quoted(v));
+    throw util::number_range_error(option_name(OptionId::Retries), INT32_MIN, INT32_MAX, v);
   return static_cast<int>(n);
 }
 
@@ -159,10 +152,7 @@ void parse_time_order_options(const ParsedCommandLine& cl, DumpOptions& dump, st
       errno = 0;
       const unsigned long long n = std::strtoull(item.c_str(), &end, 10);
       if (item.empty() || !std::isdigit(static_cast<unsigned char>(item[0])) || *end != 0 || errno != 0 || n == 0)
-        throw util::option_error(option_name(OptionId::Lifecycle),
-                                 "Option " + option_quoted(OptionId::Lifecycle) +
-                                     " takes lifecycle numbers as --lifecycles lists them (1, 2, ...), not " +
-                                     util::quoted(item));
+        throw util::lifecycle_number_error(item);
       dump.lifecycles.push_back(n);
     }
   }

@@ -31,8 +31,10 @@
 // broken invariant): main reports "An internal error has occurred" with exit 255.
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace dltdump::util {
@@ -117,6 +119,12 @@ inline Error creation_error(std::string name, const std::string& line) {
 inline Error option_error(std::string name, const std::string& line) {
   return Error(ExitCode::OptionError, Culprit::Option, std::move(name), line);
 }
+// Option `name`'s value `value` (as given, quoted in the line) is not a whole number from
+// `low` to `high`: the one wording of this refusal for the command line and for a
+// dltdump::Dump alike.
+Error number_range_error(std::string_view name, std::int64_t low, std::uint64_t high, std::string_view value);
+// --lifecycle's value `value` (as given) is not a lifecycle number; worded as number_range_error.
+Error lifecycle_number_error(std::string_view value);
 // Input argument `name` cannot be interpreted (a malformed URI, two live inputs): the run
 // does not start (exit 2).
 inline Error input_uri_error(std::string name, const std::string& line) {
@@ -130,6 +138,9 @@ inline Error output_error(std::string name, const std::string& line) {
 inline Error broken_pipe(std::string name, const std::string& line) {
   return Error(ExitCode::Success, Culprit::Output, std::move(name), line);
 }
+
+// What a run says, on its own line, of an exception it did not expect (exit 8: a defect).
+inline constexpr std::string_view kInternalErrorLine = "An internal error has occurred (unhandled exception).\n";
 
 // The line printed for `e`, ending in '\n' (see Printing at the top); empty if e.quiet().
 std::string error_line(const Error& e);
