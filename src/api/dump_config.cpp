@@ -217,6 +217,20 @@ void check_unused(const DumpOptions& o, const app::DumpConfig& dump, std::vector
     if (lines > 0 && !dump.filter.any())
       warn(warnings, name,
            option(name) + " has no effect without a filter (context surrounds the lines a filter selects)");
+  // The ports choose which flows of a capture carry DLT: of no use where no input can be a
+  // capture (a format forced to another, or live inputs only; a file's own format is not
+  // sniffed here). A tester's finding: --udp-port on a DLT file went by without a word.
+  const bool live_only = std::all_of(dump.inputs.begin(), dump.inputs.end(), [](const input::InputSpec& s) {
+    return s.kind != input::InputKind::File && s.kind != input::InputKind::Stdin;
+  });
+  const bool no_capture = live_only || (dump.format != input::InputFormat::Automatic &&
+                                        dump.format != input::InputFormat::Pcap);
+  for (const auto& [name, ports] : {std::pair{"udp-port", &o.udp_ports}, {"tcp-port", &o.tcp_ports}})
+    if (no_capture && *ports != DumpOptions{}.udp_ports)
+      warn(warnings, name,
+           option(name) + " has no effect: " +
+               (live_only ? "no input is a file that may be a capture" : "'format' reads no input as a capture") +
+               " (the ports choose a capture's DLT flows)");
   if (dump.filter.ignore_case && dump.filter.strings.empty() && dump.filter.regexes.empty())
     warn(warnings, "ignorecase", option("ignorecase") + " has no effect without -s or -r");
   // A catalogue the command line refuses (exit 6: it may decode other messages wrongly

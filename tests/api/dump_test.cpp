@@ -285,6 +285,29 @@ TEST(Dump, WarnsOfWhatHasNoEffect) {
                 "Option 'before-context' has no effect without a filter (context surrounds the lines a filter selects)",
                 "Option 'ignorecase' has no effect without -s or -r",
             }));
+  // The ports choose a capture's flows: changed where no input can be a capture, they are
+  // a warning; the defaults, or an input that may be a capture, are not.
+  DumpOptions ports;
+  ports.inputs = {"in.dlt"};
+  ports.udp_ports = {5};
+  EXPECT_TRUE(Dump{ports}.warnings().empty());
+  ports.format = dltdump::Format::file;
+  ports.tcp_ports = {6, 7};
+  EXPECT_EQ(Dump{ports}.warnings(),
+            (std::vector<std::string>{
+                "Option 'udp-port' has no effect: 'format' reads no input as a capture (the ports choose a capture's "
+                "DLT flows)",
+                "Option 'tcp-port' has no effect: 'format' reads no input as a capture (the ports choose a capture's "
+                "DLT flows)",
+            }));
+  ports.format = dltdump::Format::capture;
+  EXPECT_TRUE(Dump{ports}.warnings().empty());
+  DumpOptions live;
+  live.inputs = {"tcp://localhost:3490"};
+  live.udp_ports = {5};
+  EXPECT_EQ(Dump{live}.warnings(),
+            (std::vector<std::string>{"Option 'udp-port' has no effect: no input is a file that may be a capture (the "
+                                      "ports choose a capture's DLT flows)"}));
 }
 
 // A catalogue with warnings: the command line refuses it (exit 6); a program may accept it,
