@@ -459,17 +459,22 @@ struct JsonArgs {
       }
     }
   }
-  void number(std::uint32_t ti, std::uint32_t base, const std::uint8_t* d, unsigned w, bool be) {
+  // Returns the value's text as written (a bool or an integer of up to 64 bits: in `out`,
+  // valid until out grows again), or an empty view for the others.
+  std::string_view number(std::uint32_t ti, std::uint32_t base, const std::uint8_t* d, unsigned w, bool be) {
     char* p = head(base_index(base), nullptr, ti, base, w);
     if (small(base, w)) [[likely]] {
+      char* const value_start = p;
       p = put_small_value(p, base, d, w, be);
+      const std::string_view shown(value_start, static_cast<std::size_t>(p - value_start));
       *p++ = '}';
       out.advance(static_cast<std::size_t>(p - out.reserve(0)));
-      return;
+      return shown;
     }
     out.advance(static_cast<std::size_t>(p - out.reserve(0)));
     value(base, d, w, be);
     out.put('}');
+    return {};
   }
   void array_begin(std::uint32_t ti, std::uint32_t base, unsigned w) {
     char* p = head(4, &kOf[base_index(base)], ti, base, w);
@@ -547,9 +552,17 @@ struct TextJsonArgs {
     json.separator();
   }
   void variable(const VariableInfo& v) { json.variable(v); }
+  // A bool, or an integer the line shows in decimal, is written once: the line takes the
+  // record's digits (those of an integer beyond 2^53 in quotes there, as JSON needs them).
   void number(std::uint32_t ti, std::uint32_t base, const std::uint8_t* d, unsigned w, bool be) {
-    text.number(ti, base, d, w, be);
-    json.number(ti, base, d, w, be);
+    const std::string_view shown = json.number(ti, base, d, w, be);
+    if (shown.empty() || (base == kUint && (scod(ti) == kScodHex || scod(ti) == kScodBin))) {
+      text.number(ti, base, d, w, be);
+      return;
+    }
+    if (shown.front() == '"') [[unlikely]]
+      text.out.append(shown.substr(1, shown.size() - 2));
+    else text.out.append(shown);
   }
   void array_begin(std::uint32_t ti, std::uint32_t base, unsigned w) {
     text.array_begin(ti, base, w);
