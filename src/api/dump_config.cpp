@@ -223,8 +223,8 @@ void check_unused(const DumpOptions& o, const app::DumpConfig& dump, std::vector
   const bool live_only = std::all_of(dump.inputs.begin(), dump.inputs.end(), [](const input::InputSpec& s) {
     return s.kind != input::InputKind::File && s.kind != input::InputKind::Stdin;
   });
-  const bool no_capture = live_only || (dump.format != input::InputFormat::Automatic &&
-                                        dump.format != input::InputFormat::Pcap);
+  const bool no_capture =
+      live_only || (dump.format != input::InputFormat::Automatic && dump.format != input::InputFormat::Pcap);
   for (const auto& [name, ports] : {std::pair{"udp-port", &o.udp_ports}, {"tcp-port", &o.tcp_ports}})
     if (no_capture && *ports != DumpOptions{}.udp_ports)
       warn(warnings, name,
@@ -356,8 +356,7 @@ void copy_values(const DumpOptions& o, app::DumpConfig& dump) {
   }
   dump.udp_ports = o.udp_ports;
   dump.tcp_ports = o.tcp_ports;
-  if (o.threads > kMaxThreads)
-    throw util::number_range_error("threads", 1, kMaxThreads, std::to_string(o.threads));
+  if (o.threads > kMaxThreads) throw util::number_range_error("threads", 1, kMaxThreads, std::to_string(o.threads));
   dump.threads = o.threads == 0 ? default_threads() : o.threads;
   dump.decompression.max_ratio = o.max_ratio;
   dump.decompression.workers = dump.threads;  // a zstd file's frames side by side

@@ -21,9 +21,9 @@ Error number_range_error(std::string_view name, std::int64_t low, std::uint64_t 
 }
 
 Error lifecycle_number_error(std::string_view value) {
-  return option_error("lifecycle",
-                      "Option 'lifecycle' takes lifecycle numbers as --lifecycles lists them (1, 2, ...), not " +
-                          quoted(value));
+  return option_error(
+      "lifecycle",
+      "Option 'lifecycle' takes lifecycle numbers as --lifecycles lists them (1, 2, ...), not " + quoted(value));
 }
 
 void print_error(int fd, const Error& e) {

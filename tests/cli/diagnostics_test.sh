@@ -79,6 +79,19 @@ diag "bad date" 1 "Can't interpret date 'whenever' for option 'not-after'." --no
 cp "$work/a.exp" "$work/exists.txt"
 diag "existing output file" 3 "The file '$work/exists.txt' already exists." -o exists.txt a.dlt
 cmp -s "$work/a.exp" "$work/exists.txt" && ok || fail "the existing output file is untouched"
+# A name of the run's own descriptor is written where it ends, never refused or truncated
+# (a tester's finding: -o /dev/stderr said the file exists when standard error was a file).
+for name in /dev/stderr /dev/fd/2 /proc/self/fd/2; do
+  for force in "" -f; do
+    echo "kept" > "$work/err.log"
+    (cd "$work" && timeout 60 "$DLTDUMP" $force -o "$name" a.dlt > "$work/stdout" 2>> "$work/err.log" < /dev/null)
+    rc=$?
+    { echo "kept"; cat "$work/a.exp"; } > "$work/err.exp"
+    if [ "$rc" -eq 0 ] && [ ! -s "$work/stdout" ] && cmp -s "$work/err.exp" "$work/err.log"; then ok
+    else fail "-o $name $force with standard error a file: exit $rc" "$(head -3 "$work/err.log")"; fi
+  done
+done
+diag "a descriptor that is not open" 3 "Couldn't create the output file /dev/fd/9" -o /dev/fd/9 a.dlt
 mkdir -p "$work/outdir"
 diag "a directory as output" 3 "Cannot write to '$work/outdir': it is a directory." -o outdir a.dlt
 diag "a directory as output, with -f" 3 "Cannot write to '$work/outdir': it is a directory." -f -o outdir a.dlt
