@@ -176,7 +176,8 @@ void JsonRecordFormatter::format(const Message& m, std::string_view input, util:
   p = put_literal(p, ",\"text\":\"");
   out.advance(static_cast<std::size_t>(p - start));
   const std::string_view text = payload_text_of(m, text_);
-  append_json_printable(out, text);  // a line's text: UTF-8 without controls
+  if (m.has_payload_args && m.payload_text_plain) out.append(text);
+  else append_json_printable(out, text);  // a line's text: UTF-8 without controls
   out.append("\",\"args\":[");
   switch (m.kind) {
     case PayloadKind::Verbose:

@@ -71,6 +71,9 @@ struct Message {
   // text (Framer::set_payload_args). Wherever payload_text is dropped, so are these.
   bool has_payload_args = false;
   std::string_view payload_args;
+  // With payload_args: the payload text is printable ASCII without `"` and `\`, which a JSON
+  // string takes as it is (no escaping scan).
+  bool payload_text_plain = false;
   // In a run over time (app/sort/sorted_run.hpp) whose output names files by lifecycle
   // (%LC%): the number of the message's lifecycle in the run (1, 2, …); else 0. Not
   // the framer's: the run sets it.

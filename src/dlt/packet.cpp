@@ -99,7 +99,8 @@ bool check_payload_with_args(Message& m, util::TextBuffer& payload_text, util::T
   if (m.kind != PayloadKind::Verbose) return check_payload(m, &payload_text);
   const unsigned mstp = (m.msin >> 1) & 7;
   const unsigned mtin = m.msin >> 4;
-  if (mtin == 0 || mstp > 3 || !format_verbose_with_json(m.payload, m.big_endian, m.noar, payload_text, payload_args)) {
+  if (mtin == 0 || mstp > 3 ||
+      !format_verbose_with_json(m.payload, m.big_endian, m.noar, payload_text, payload_args, m.payload_text_plain)) {
     m.has_payload_text = false;
     return false;
   }

@@ -222,7 +222,7 @@ bool append_json_utf8(util::TextBuffer& out, const std::uint8_t* p, std::size_t 
 }
 
 bool append_text_and_json(util::TextBuffer& text, util::TextBuffer& json, const std::uint8_t* p, std::size_t n,
-                          bool utf8) {
+                          bool utf8, bool& plain) {
   char* const o = text.reserve(n * kExpansion<Shown::Line>);
   char* const j = json.reserve(n * kExpansion<Shown::Json>);
   std::size_t i = 0, k = 0, kj = 0;
@@ -235,6 +235,7 @@ bool append_text_and_json(util::TextBuffer& text, util::TextBuffer& json, const 
     k += copied;
     kj += copied;
     if (i >= n) break;
+    plain = false;  // a stop byte: a quote, a backslash, a control or not ASCII
     std::size_t at = i;
     if (utf8) {
       bool line_replaced = false;

@@ -49,9 +49,10 @@ void append_json_string_value(util::TextBuffer& out, const std::uint8_t* p, std:
 // (append_utf8, append_iso8859_15) appended to `text` and the JSON string's contents
 // (append_json_utf8, append_json_iso8859_15) to `json`, the same bytes as those write, in
 // one scan. Returns whether bytes were replaced (as append_json_utf8; false for
-// ISO-8859-15).
+// ISO-8859-15). Clears `plain` unless the bytes are all printable ASCII other than `"` and
+// `\` (then both texts are the bytes themselves, and a JSON string takes the line's as it is).
 bool append_text_and_json(util::TextBuffer& text, util::TextBuffer& json, const std::uint8_t* p, std::size_t n,
-                          bool utf8);
+                          bool utf8, bool& plain);
 
 // The contents of a JSON string for text that is valid UTF-8 without controls (a line's
 // text, an input name as util::printable shows it): only `"`, `\`, U+2028 and U+2029 are

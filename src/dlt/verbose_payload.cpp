@@ -546,6 +546,9 @@ struct JsonArgs {
 struct TextJsonArgs {
   TextArgs<util::TextBuffer> text;
   JsonArgs json;
+  // The text so far is printable ASCII without `"` and `\\`: only a string can bring
+  // another byte (numbers, hex bytes, brackets and spaces cannot).
+  bool plain_text = true;
 
   void separator() {
     text.separator();
@@ -586,7 +589,7 @@ struct TextJsonArgs {
     // replaced).
     const bool utf8 = json.open_string(type, ti);
     if (n > 0 && d[n - 1] == 0) --n;  // one trailing NUL, as put_string and JsonArgs drop
-    json.close_string(append_text_and_json(text.out, json.out, d, n, utf8));
+    json.close_string(append_text_and_json(text.out, json.out, d, n, utf8, plain_text));
   }
   void struct_begin() {
     text.struct_begin();
@@ -719,9 +722,11 @@ bool format_verbose_json(std::span<const std::uint8_t> payload, bool big_endian,
 }
 
 bool format_verbose_with_json(std::span<const std::uint8_t> payload, bool big_endian, std::uint8_t noar,
-                              util::TextBuffer& text, util::TextBuffer& args) {
+                              util::TextBuffer& text, util::TextBuffer& args, bool& plain_text) {
   TextJsonArgs w{{text}, {args, {}}};
-  return decode_verbose(payload, big_endian, noar, w);
+  const bool ok = decode_verbose(payload, big_endian, noar, w);
+  plain_text = w.plain_text;
+  return ok;
 }
 
 }  // namespace dltdump::dlt

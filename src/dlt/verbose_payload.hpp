@@ -37,9 +37,10 @@ bool format_verbose_json(std::span<const std::uint8_t> payload, bool big_endian,
 
 // Both of the above in one walk: appends the argument texts to `text` and the JSON
 // elements to `args`. Returns false (with partial texts appended) if it is not valid. The
-// same bytes as format_verbose and format_verbose_json each write.
+// same bytes as format_verbose and format_verbose_json each write. Sets `plain_text` when
+// the text appended is printable ASCII without `"` and `\` (a JSON string takes it as it is).
 bool format_verbose_with_json(std::span<const std::uint8_t> payload, bool big_endian, std::uint8_t noar,
-                              util::TextBuffer& text, util::TextBuffer& args);
+                              util::TextBuffer& text, util::TextBuffer& args, bool& plain_text);
 
 // The argument count a line shows: 0 for an empty payload, else NOAR.
 inline unsigned verbose_argument_count(std::span<const std::uint8_t> payload, std::uint8_t noar) {

@@ -1,6 +1,8 @@
 #include "dlt/text_encoding.hpp"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -201,8 +203,13 @@ TEST(TextEncoding, TextAndJsonInOneScanEqualTheWritersApart) {
       }
       both_line.append("<");  // what the buffers held before stays
       both_json.append("<");
-      const bool both_replaced = dlt::append_text_and_json(both_line, both_json, s.data(), s.size(), utf8);
+      bool plain = true;
+      const bool both_replaced = dlt::append_text_and_json(both_line, both_json, s.data(), s.size(), utf8, plain);
       const std::string input(s.begin(), s.end());
+      // Plain exactly when every byte is printable ASCII but `"` and `\`.
+      const bool printable = std::all_of(s.begin(), s.end(),
+                                         [](std::uint8_t b) { return b >= 0x20 && b < 0x7F && b != '"' && b != '\\'; });
+      EXPECT_EQ(plain, printable) << "utf8 " << utf8 << ", input " << input;
       EXPECT_EQ(both_line.view(), "<" + std::string(line.view())) << "utf8 " << utf8 << ", input " << input;
       EXPECT_EQ(both_json.view(), "<" + std::string(json.view())) << "utf8 " << utf8 << ", input " << input;
       EXPECT_EQ(both_replaced, replaced) << "utf8 " << utf8 << ", input " << input;

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "dlt/packet_builder.hpp"
+#include "dlt/text_encoding.hpp"
 
 using namespace dltdump;
 using namespace dltdump::test;
@@ -19,8 +20,16 @@ std::optional<std::string> decode(const Bytes& payload, bool be, unsigned noar) 
   bool formatted = dlt::format_verbose(payload, be, static_cast<std::uint8_t>(noar), t);
   EXPECT_EQ(valid, formatted);
   util::TextBuffer both_text, both_json;
-  EXPECT_EQ(dlt::format_verbose_with_json(payload, be, static_cast<std::uint8_t>(noar), both_text, both_json), valid);
+  bool plain = false;
+  EXPECT_EQ(dlt::format_verbose_with_json(payload, be, static_cast<std::uint8_t>(noar), both_text, both_json, plain),
+            valid);
   if (!valid) return std::nullopt;
+  // A text said to be plain is what a JSON string holds of it (the record copies it as is).
+  if (plain) {
+    util::TextBuffer escaped;
+    dlt::append_json_printable(escaped, both_text.view());
+    EXPECT_EQ(escaped.view(), both_text.view());
+  }
   util::TextBuffer json;
   EXPECT_TRUE(dlt::format_verbose_json(payload, be, static_cast<std::uint8_t>(noar), json));
   EXPECT_EQ(both_text.view(), t.view());
