@@ -53,9 +53,10 @@ class SurveySink : public dlt::FramerSink {
     std::size_t& s = seg_[e];
     if (s == kNone) {
       s = input_.segments.size();
-      input_.segments.push_back({e, i, offset});
+      input_.segments.push_back({e, i, offset, offset});
     }
     input_.segments[s].max_offset_us = std::max(input_.segments[s].max_offset_us, offset);
+    input_.segments[s].min_offset_us = std::min(input_.segments[s].min_offset_us, offset);
   }
   void on_skip(const dlt::SkipRecord& s) override { skipped_ += s.length; }
   std::uint64_t skipped() const { return skipped_; }
@@ -136,12 +137,19 @@ Survey survey_inputs(const DumpConfig& config, int diag_fd,
   }
   survey.lifecycles.finish();
   for (InputSurvey& input : survey.inputs) {
-    std::int64_t spread = 0;  // how far below its storage time a key may lie
+    // How far below and above its storage time a key may lie: a key (anchor + device time)
+    // is its storage time less the message's offset above the anchor. Above: the anchor
+    // lies in the rule's clock, which undoes what it took for the logger's clock set back
+    // (a tester's finding: a key up to 1.2 s above its storage time overtook the bound,
+    // and an ECU's messages came out of device-time order).
+    std::int64_t below = 0, above = 0;
     for (const InputSurvey::Segment& seg : input.segments) {
       const LifecycleInfo& l = survey.lifecycles.at(seg.ecu, seg.lifecycle);
-      spread = std::max(spread, seg.max_offset_us - l.facts.anchor_us);
+      below = std::max(below, seg.max_offset_us - l.facts.anchor_us);
+      above = std::max(above, l.facts.anchor_us - seg.min_offset_us);
     }
-    input.lateness_us = input.time_disorder_us + spread;
+    const std::int64_t spread = below;  // for the least key
+    input.lateness_us = input.time_disorder_us + below + above;
     if (input.has_time) input.min_key = input.min_time_us - spread;
     if (input.has_first)
       input.first_key = survey.lifecycles.at(input.first_ecu, input.first_lifecycle)

@@ -52,13 +52,15 @@ struct InputSurvey {
   std::int64_t min_time_us = 0;
   // The largest fall of a storage time below the largest one before it in this input.
   std::int64_t time_disorder_us = 0;
-  // Per lifecycle met here with messages that have both times: the largest offset
-  // (storage time − device time) among them, which bounds their keys' distance below
-  // their storage times.
+  // Per lifecycle met here with messages that have both times: the largest and least
+  // offsets (storage time − device time) among them, which bound their keys' distance
+  // below and above their storage times. (Above: an anchor above the least offset, in the
+  // rule's clock after the logger's was set back — or seemed to be.)
   struct Segment {
     std::uint32_t ecu = 0;
     std::size_t lifecycle = 0;  // its index among the ECU's
     std::int64_t max_offset_us = 0;
+    std::int64_t min_offset_us = 0;
   };
   std::vector<Segment> segments;
   // What a capture's bounds and rules lost (told to the output with the merged stream).
