@@ -130,7 +130,15 @@ class EcuLifecycles {
         if (restarted && !switch_to(has_boot, boot, device_time)) begin();
       } else if (has_boot && c.has_anchor && std::abs(boot - c.anchor_us) > kMatchUs &&
                  !switch_to(true, boot, device_time)) {
-        if (!(c.has_device_time && device_time - c.max_device_time <= kContinuity)) {
+        // A later boot lies at least the uptime this one reached above its anchor (as for a
+        // fall, more than half of it, and more than a delay seen in it): an estimate less
+        // far above is this boot's, its message late after a silence or a part of the
+        // recording missing (a tester's finding: one boot told as two when the first
+        // message after the gap came more than kMatchUs late).
+        const std::int64_t above = boot - c.anchor_us;
+        const bool later_boot =
+            above > std::max(std::int64_t{c.max_device_time} * 100 / 2, c.max_boot_us - c.anchor_us + kMatchUs);
+        if (!(c.has_device_time && device_time - c.max_device_time <= kContinuity) && (above < 0 || later_boot)) {
           // Another boot, none seen before, and the device time no continuation of this
           // lifecycle's: a region of the input out of place. (A boot seen before: back to
           // that lifecycle, above.)

@@ -149,6 +149,11 @@ for label, inputs in (("parts 1, 3, 4", [dparts[1], dparts[3], dparts[4]]),
           (label, falls))
     code, listing, _ = run("--lifecycles", *inputs)
     numbers = [line.split()[0] for line in listing.decode().splitlines()[1:]]
+    # One lifecycle per boot the inputs hold (the first message after a missing part came
+    # over a second late and began a second one for its boot).
+    boots = {(r[1], r[2]) for r in dtruth if int(r[0]) in set(got)}
+    check(code == 0 and len(numbers) == len(boots), "%s: %d lifecycles listed for %d boots" %
+          (label, len(numbers), len(boots)))
     full = sorted_lines(*inputs).splitlines()
     for n in numbers:
         one = run("--sort", "--lifecycle=" + n, *inputs)[1].splitlines()
