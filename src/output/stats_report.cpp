@@ -349,7 +349,7 @@ class TextReport {
       table.row({std::to_string(g.missing), ecu_cell(t_.ecu_of(s)), id_cell(s.app()), id_cell(s.ctx()),
                  s.has_session ? std::to_string(static_cast<std::int32_t>(s.session())) : "-",
                  std::to_string(g.counter_before) + "->" + std::to_string(g.counter_after),
-                 util::printable_line(t_.inputs()[g.input].name), std::to_string(g.position), time_text(g.time)});
+                 util::printable_line(g.input_name(t_)), std::to_string(g.position), time_text(g.time)});
     }
     table.write(out_);
   }
@@ -677,7 +677,7 @@ class JsonReport {
       stream_ids(t_.streams()[g.stream]);
       field("counter_before", g.counter_before);
       field("counter_after", g.counter_after);
-      name("input", t_.inputs()[g.input].name);
+      name("input", g.input_name(t_));
       field("position", g.position);
       time("time", g.time);
     });

@@ -169,6 +169,7 @@ StatsTally::Gap StatsTally::gap_at(const dlt::Facts& m, const Stream& s, std::ui
              m.counter,
              static_cast<std::uint32_t>(&s - streams_.data()),
              static_cast<std::uint32_t>(inputs_.size() - 1),
+             origin_,
              m.position,
              m.time()};
 }

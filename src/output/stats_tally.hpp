@@ -130,10 +130,17 @@ class StatsTally {
   struct Gap {
     std::uint32_t missing = 0;
     std::uint8_t counter_before = 0, counter_after = 0;
-    std::uint32_t stream = 0;    // index into streams(): of the message after the gap
-    std::uint32_t input = 0;     // index into inputs()
-    std::uint64_t position = 0;  // of the message after the gap
-    util::Timestamp time;        // of the message after the gap
+    std::uint32_t stream = 0;  // index into streams(): of the message after the gap
+    std::uint32_t input = 0;   // index into inputs()
+    // The input the message came from when not inputs()[input] (a sorted run's message:
+    // dlt::Message::input, a view that outlives the run); else empty.
+    std::string_view origin;
+    std::uint64_t position = 0;  // of the message after the gap, in its input
+    // The input's name as the command line gives it.
+    std::string_view input_name(const StatsTally& t) const {
+      return origin.empty() ? std::string_view(t.inputs()[input].name) : origin;
+    }
+    util::Timestamp time;  // of the message after the gap
   };
   struct Ecu {
     dlt::Id id;
@@ -242,7 +249,13 @@ class StatsTally {
   // A message of a run over time that carries its lifecycle's number in the run
   // (dlt::Message::lifecycle, as --lifecycles numbers it) is counted in that lifecycle:
   // the survey's, told in the inputs' order, not what the rule would tell in this order.
-  void add(const dlt::Message& m) { add_message(dlt::facts_of(m), m.lifecycle); }
+  // A sorted run's message that names its input (dlt::Message::input) has its gaps placed
+  // there, not in the merged stream (a tester's finding: "input":"sorted").
+  void add(const dlt::Message& m) {
+    origin_ = m.input;
+    add_message(dlt::facts_of(m), m.lifecycle);
+    origin_ = {};
+  }
   void add(const dlt::SkipRecord& s) { add_skip(dlt::facts_of(s)); }
   // The records of a block of facts (dlt/message_facts.hpp), in order, as add() each; the
   // table slots and streams of the records a few ahead are fetched into the cache meanwhile
@@ -343,6 +356,7 @@ class StatsTally {
   Gap gap_at(const dlt::Facts& m, const Stream& s, std::uint32_t missing, std::uint8_t before) const;
 
   bool count_loss_;
+  std::string_view origin_;  // of the message being added (add(const dlt::Message&))
   StatsLimits limits_;
   mutable std::vector<Input> inputs_;
   Counts input_start_;  // the totals when the current input began

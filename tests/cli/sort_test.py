@@ -155,6 +155,17 @@ for label, inputs in (("parts 1, 3, 4", [dparts[1], dparts[3], dparts[4]]),
     check(code == 0 and len(numbers) == len(boots), "%s: %d lifecycles listed for %d boots" %
           (label, len(numbers), len(boots)))
     full = sorted_lines(*inputs).splitlines()
+    # --stats places each of the largest gaps in its input, where its message is (a tester's
+    # finding: "input":"sorted", at an offset of the merged stream).
+    code, out, _ = run("--sort", "--stats=json", *inputs)
+    gaps = json.loads(out)["loss"]["largest_gaps"] if code == 0 else []
+    at = {}
+    for path in inputs:
+        for rec in (json.loads(line) for line in run("--out=json", path)[1].splitlines()):
+            at[(rec["input"], rec["position"])] = rec
+    check(code == 0 and gaps and all(at.get((g["input"], g["position"]), {}).get("counter") == g["counter_after"]
+                                     for g in gaps),
+          "%s: --sort --stats=json places its %d largest gaps in their inputs (%r)" % (label, len(gaps), gaps[:1]))
     for n in numbers:
         one = run("--sort", "--lifecycle=" + n, *inputs)[1].splitlines()
         mine = set(one)

@@ -46,19 +46,18 @@ struct Origin {
   std::string_view input;
 };
 
-// What the messages of the merged stream carry of their origin: nothing; their lifecycle's
-// number (dlt::Message::lifecycle), for --stats, which then counts the lifecycles the
-// survey told (as --lifecycles lists them), not those its own rule would tell in time
-// order (a new user's finding: --stats --sort counted others); or all of it (lifecycle,
-// input, position), for an output that names its files by lifecycle or shows where lines
-// come from.
-enum class Stamp : std::uint8_t { None, Lifecycle, Origin };
+// Whether the messages of the merged stream carry their origin (lifecycle, input,
+// position): for an output that names its files by lifecycle or shows where lines come
+// from, and for --stats, which then counts the lifecycles the survey told (as --lifecycles
+// lists them), not those its own rule would tell in time order (a new user's finding:
+// --stats --sort counted others), and places each gap in its input.
+using Stamped = bool;
 
-// Gives each message of the merged stream its origin (Stamp::Lifecycle or Origin): the
-// origins wait in the order of the messages' places in the merged stream.
+// Gives each message of the merged stream its origin: the origins wait in the order of the
+// messages' places in the merged stream.
 class OriginStamp final : public dlt::FramerSink {
  public:
-  OriginStamp(dlt::FramerSink& next, bool whole) : next_(next), whole_(whole) {}
+  explicit OriginStamp(dlt::FramerSink& next) : next_(next) {}
   void expect(const Origin& o) { queue_.push_back(o); }
   void on_message(const dlt::Message& m) override {
     while (first_ < queue_.size() && queue_[first_].merged < m.position) ++first_;
@@ -66,10 +65,8 @@ class OriginStamp final : public dlt::FramerSink {
     if (first_ < queue_.size() && queue_[first_].merged == m.position) {
       const Origin& o = queue_[first_++];
       stamped.lifecycle = o.number;
-      if (whole_) {
-        stamped.input = o.input;
-        stamped.position = o.position;
-      }
+      stamped.input = o.input;
+      stamped.position = o.position;
     }
     if (first_ == queue_.size()) {
       queue_.clear();
@@ -81,7 +78,6 @@ class OriginStamp final : public dlt::FramerSink {
 
  private:
   dlt::FramerSink& next_;
-  bool whole_;  // Stamp::Origin
   std::vector<Origin> queue_;
   std::size_t first_ = 0;
 };
@@ -106,10 +102,10 @@ struct Batch {
 // would come (their storage headers are the inputs' own, or made from capture times).
 class MergedStream {
  public:
-  // `stamp`: what the messages carry of their origin (OriginStamp).
-  MergedStream(Pipeline& pipeline, Stamp stamp)
-      : framer_(dlt::StreamFormat::File), stamp_(pipeline.head(), stamp == Stamp::Origin),
-        sink_(stamp != Stamp::None ? static_cast<dlt::FramerSink&>(stamp_) : pipeline.head()) {
+  // `stamped`: the messages carry their origin (OriginStamp).
+  MergedStream(Pipeline& pipeline, Stamped stamped)
+      : framer_(dlt::StreamFormat::File), stamp_(pipeline.head()),
+        sink_(stamped ? static_cast<dlt::FramerSink&>(stamp_) : pipeline.head()) {
     pipeline.attach(framer_);
     framer_.set_interrupt_flag(&util::stop_flag());  // between messages: never inside a line
   }
@@ -247,11 +243,10 @@ class DecodeThread {
 // above 1, on a thread of its own while the merge reads on.
 class PipelineTarget final : public MergeTarget {
  public:
-  // `inputs`: the inputs' names (outliving the run); `stamp`: the messages carry their
+  // `inputs`: the inputs' names (outliving the run); `stamped`: the messages carry their
   // origin (OriginStamp), the skipped regions their input.
-  PipelineTarget(Pipeline& pipeline, std::vector<std::string_view> inputs, Stamp stamp, unsigned threads)
-      : stream_(pipeline, stamp), inputs_(std::move(inputs)), stamps_(stamp != Stamp::None),
-        skip_inputs_(stamp == Stamp::Origin) {
+  PipelineTarget(Pipeline& pipeline, std::vector<std::string_view> inputs, Stamped stamped, unsigned threads)
+      : stream_(pipeline, stamped), inputs_(std::move(inputs)), stamps_(stamped) {
     if (threads > 1) thread_.emplace(stream_);
     batch_.bytes.reserve(kBatchBytes + dlt::kStorageHeaderBytes + dlt::kMaxPacketBytes);
   }
@@ -263,7 +258,7 @@ class PipelineTarget final : public MergeTarget {
   }
   void skip(const dlt::SkipRecord& s, std::size_t input) override {
     batch_.skip = s;  // after the messages before it
-    if (skip_inputs_) batch_.skip->input = inputs_[input];
+    if (stamps_) batch_.skip->input = inputs_[input];
     flush();
   }
   // The stream ends: everything is decoded when it returns.
@@ -293,8 +288,7 @@ class PipelineTarget final : public MergeTarget {
 
   MergedStream stream_;
   std::vector<std::string_view> inputs_;
-  bool stamps_;       // the messages' origins are noted
-  bool skip_inputs_;  // the skipped regions name their input (Stamp::Origin)
+  bool stamps_;  // the messages' origins are noted, the skipped regions' inputs too
   Batch batch_;
   std::uint64_t fed_ = 0;  // bytes of the stream before batch_: its stream offset
   std::optional<DecodeThread> thread_;
@@ -485,10 +479,8 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
     told = pass ? *pass + 1 : survey.inputs.size();
     pipeline.begin_input({name, dlt::StreamFormat::File, {}, argument});
     options.only_input = pass;
-    const Stamp stamp = origin || names_files_by_lifecycle(config) ? Stamp::Origin
-                        : config.stats                             ? Stamp::Lifecycle
-                                                                   : Stamp::None;
-    PipelineTarget target(pipeline, inputs, stamp, config.threads);
+    const Stamped stamped = origin || names_files_by_lifecycle(config) || config.stats;
+    PipelineTarget target(pipeline, inputs, stamped, config.threads);
     // Inputs that failed in the merge, counted also when -m ends it.
     std::vector<std::pair<std::size_t, std::string>> failed;
     options.failures = &failed;
