@@ -7,6 +7,8 @@ namespace {
 constexpr std::string_view kOutputDetails[] = {
     "%FILE% - the input's name without directory and extension: one output per input.",
     "%CTR% - the split counter: 001, 002, ...",
+    "%LC% - the line's ECU lifecycle as --lifecycles numbers it: one file per lifecycle (the inputs are read "
+    "twice).",
     "%CDATE%, %CTIME%, %CDATETIME% - the first line's local date (yyyyMMdd), time (HHmmss), both "
     "(yyyyMMddTHHmmss).",
     "%NAME% - the environment variable NAME; %% is a percent sign.",
