@@ -196,8 +196,9 @@ void check_unused(const DumpOptions& o, const app::DumpConfig& dump, std::vector
   // --time shapes text lines only (--time=local changes nothing anywhere).
   if (dump.time != dlt::TimeColumn::Local) {
     std::string why;
-    if (dump.list_lifecycles)  // its times are local, as the default lines' (TZ chooses the zone)
+    if (dump.list_lifecycles && text)  // its times are local, as the default lines' (TZ chooses the zone)
       why = " with 'lifecycles' (its list is in local time; TZ=UTC gives UTC)";
+    else if (dump.list_lifecycles) why = " on the records of 'lifecycles' (they keep their time fields)";
     else if (!no_lines.empty()) why = with_no_lines + " (no line is printed)";
     else if (kind == output::OutputKind::Dlt || kind == output::OutputKind::Pcapng)
       why = " on the output " + quoted(dump.output) + " (DLT and PCAP-NG keep the messages)";
@@ -280,8 +281,8 @@ void check_combinations(const DumpOptions& o) {
                           " on the console; it cannot be combined with '" + std::string(other) + "'");
   }
   if (o.list_lifecycles) {
+    // (--out chooses the list's form: a table, JSON Lines or CSV.)
     const std::string_view other = output                  ? "output"
-                                   : out                   ? "out"
                                    : split                 ? "split"
                                    : o.stats               ? "stats"
                                    : o.count               ? "count"

@@ -375,9 +375,11 @@ std::optional<Progress::Options> progress_options(const DumpConfig& config, int 
   return options;
 }
 
-// The text lines' options: position, records, time column, colour.
+// The text lines' options: position, records, time column, colour. (--lifecycles writes
+// its list in the records' form itself, and no line: no CSV header after it.)
 dlt::LineFormatter::Options line_options(const DumpConfig& config, int out_fd) {
-  dlt::LineFormatter::Options options{config.position, config.records, {}};
+  const auto records = config.list_lifecycles ? dlt::LineFormatter::Style::Text : config.records;
+  dlt::LineFormatter::Options options{config.position, records, {}};
   options.time = config.time;
   options.colour = colours_lines(config, out_fd);
   return options;

@@ -7,8 +7,8 @@ namespace {
 constexpr std::string_view kOutputDetails[] = {
     "%FILE% - the input's name without directory and extension: one output per input.",
     "%CTR% - the split counter: 001, 002, ...",
-    "%LC% - the line's ECU lifecycle as --lifecycles numbers it: one file per lifecycle (the inputs are read "
-    "twice).",
+    "%LC% - the line's ECU lifecycle, numbered as in the list of lifecycles: one file per lifecycle (the inputs "
+    "are read twice).",
     "%CDATE%, %CTIME%, %CDATETIME% - the first line's local date (yyyyMMdd), time (HHmmss), both "
     "(yyyyMMddTHHmmss).",
     "%NAME% - the environment variable NAME; %% is a percent sign.",
@@ -173,7 +173,7 @@ constexpr OptionEntry kTable[] = {
      .arity = Flag,
      .section = Options,
      .help = "List the lifecycles of every ECU in the inputs instead of the lines: number, ECU, start and end "
-             "time, uptime range and messages, numbered by start for --lifecycle."},
+             "time, uptime range and messages, numbered by start for --lifecycle. --out=json or csv: as records."},
     {.id = Lifecycle,
      .long_name = "lifecycle",
      .arity = List,

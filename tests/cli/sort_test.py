@@ -10,6 +10,8 @@ lifecycles; dlt-sortbytimestamp beside it where its assumptions hold. Memory is 
 stay bounded (peak RSS of the run).
 
 Usage: sort_test.py DLTDUMP DRIVEGEN WORK_DIR"""
+import csv
+import io
 import json
 import os
 import random
@@ -175,6 +177,21 @@ for label, inputs in (("parts 1, 3, 4", [dparts[1], dparts[3], dparts[4]]),
 code, listing, err = run("--lifecycles", *parts)
 rows = [line.split() for line in listing.decode().splitlines()[1:]]
 check(code == 0 and len(rows) == len(lcs), "--lifecycles lists %d lifecycles (%d listed)" % (len(lcs), len(rows)))
+# The list as records for programs (a tester's finding: only a table to scrape): the
+# table's rows, field by field, as JSON Lines and as CSV.
+code, out, err = run("--lifecycles", "--out=json", *parts)
+recs = [json.loads(line) for line in out.splitlines()]
+check(code == 0 and err == b"" and len(recs) == len(rows) and all(
+    [str(r["lifecycle"]), r["ecu"], "%.4f" % r["uptime_from"], "%.4f" % r["uptime_to"], str(r["messages"])] ==
+    [row[0], row[1], row[-3], row[-2], row[-1]] for r, row in zip(recs, rows)),
+      "--lifecycles --out=json: the table's rows (%r, %r)" % (recs[:1], rows[:1]))
+check(all(a["start_us"] <= b["start_us"] and a["start_us"] <= a["end_us"] for a, b in zip(recs, recs[1:])),
+      "--lifecycles --out=json: in order of start")
+code, out, err = run("--lifecycles", "--out=csv", *parts)
+table = list(csv.DictReader(io.StringIO(out.decode())))
+check(code == 0 and err == b"" and [{k: str(v) for k, v in r.items() if not k.endswith("_us")} for r in recs] ==
+      [{k: (v if k not in ("uptime_from", "uptime_to") else str(float(v))) for k, v in t.items()} for t in table],
+      "--lifecycles --out=csv: the JSON records' fields (%r)" % table[:1])
 # The generator's lifecycles, by the first message's true time (the list's order).
 by_start = sorted(lcs, key=lambda l: int(l[3]))
 for n, (row, lc) in enumerate(zip(rows, by_start), 1):

@@ -5,7 +5,6 @@
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -20,6 +19,7 @@
 #include <vector>
 
 #include "app/capture_setup.hpp"
+#include "app/sort/lifecycle_list.hpp"
 #include "app/sort/merge.hpp"
 #include "app/sort/survey.hpp"
 #include "dlt/framer.hpp"
@@ -294,40 +294,6 @@ class PipelineTarget final : public MergeTarget {
   std::optional<DecodeThread> thread_;
 };
 
-std::string time_text(std::int64_t us) {
-  if (us == kNoKey) return "-";
-  char text[util::LocalTimeFormatter::kWidth];
-  util::LocalTimeFormatter().format({us, true}, text);
-  return {text, sizeof text};
-}
-
-std::string device_time_text(const LifecycleInfo& l, std::uint32_t t) {
-  return l.facts.has_device_time ? util::device_time_text(t) : "-";
-}
-
-// The table of --lifecycles: one row per lifecycle, in the run's numbering, each column as
-// wide as its widest cell.
-std::string lifecycle_list(const LifecycleTable& table) {
-  std::vector<std::array<std::string, 7>> rows;
-  rows.push_back({"LIFECYCLE", "ECU", "START", "END", "UPTIME FROM", "TO", "MESSAGES"});
-  for (const LifecycleInfo* l : table.by_number())
-    rows.push_back({std::to_string(l->number), l->ecu.empty() ? "-" : std::string(l->ecu.shown().view()),
-                    time_text(l->start_us()), time_text(l->end_us()), device_time_text(*l, l->facts.min_device_time),
-                    device_time_text(*l, l->facts.max_device_time), std::to_string(l->messages)});
-  std::array<std::size_t, 7> width{};
-  for (const auto& row : rows)
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  std::string out;
-  for (const auto& row : rows) {
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      out += row[c];
-      if (c + 1 < row.size()) out.append(width[c] - row[c].size() + 2, ' ');
-    }
-    out += '\n';
-  }
-  return out;
-}
-
 // Files by lifecycle (%LC%) without a date or time in the name: every file's name is
 // known from the survey, so one that exists is refused (util::creation_error) before
 // anything is written rather than part-way through the run. `input` is the merged
@@ -415,7 +381,7 @@ std::size_t run_over_time(const DumpConfig& config, Pipeline& pipeline, int out_
     // only, and the failure names the destination (`Couldn't write to standard output`);
     // a reader that went away ends the run quietly (util/fd_writer.hpp).
     util::FdWriter writer(out_fd, "standard output");
-    writer.write_direct(lifecycle_list(survey.lifecycles));
+    writer.write_direct(lifecycle_list(survey.lifecycles, config.records));
     if (survey.lifecycles.limit_reached())
       util::write_diagnostic(diag_fd, "dltdump: warning: " + dlt::lifecycle_limit_note());
     return processed;
