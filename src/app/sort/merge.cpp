@@ -270,13 +270,6 @@ class Cursor final : public dlt::FramerSink {
     push(e);
   }
 
-  // Orders cursors by their heads: key, then input, then place.
-  static bool head_later(const Cursor* a, const Cursor* b) {
-    const Entry& x = a->head();
-    const Entry& y = b->head();
-    return std::tuple{x.key, a->index_, x.seq} > std::tuple{y.key, b->index_, y.seq};
-  }
-
  private:
   static bool later(const Entry& a, const Entry& b) { return HeldEntry::later(a, b); }
   // An input cut while the survey read it: its messages past those the survey saw.
@@ -427,6 +420,23 @@ class Cursor final : public dlt::FramerSink {
   std::uint32_t last_ecu_word_ = 0, last_ecu_ = 0;
 };
 
+// A cursor's head as the merge orders it — key, then input, then place — kept beside the
+// cursor so that the heap's comparisons read no cursor (each head() asks where its head is).
+struct Head {
+  std::int64_t key;
+  std::size_t input;
+  std::uint64_t seq;
+  Cursor* cursor;
+
+  static Head of(Cursor& c) {
+    const Entry& e = c.head();
+    return {e.key, c.index(), e.seq, &c};
+  }
+  static bool later(const Head& a, const Head& b) {
+    return std::tuple{a.key, a.input, a.seq} > std::tuple{b.key, b.input, b.seq};
+  }
+};
+
 }  // namespace
 
 std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const MergeOptions& options,
@@ -446,7 +456,7 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
   std::size_t total_held = 0;  // what the cursors hold: declared before them, who tell it what they free
   std::size_t open = 0;        // how many cursors there are (each counts itself)
   std::vector<std::unique_ptr<Cursor>> cursors(n);
-  std::vector<Cursor*> heads;  // a heap by Cursor::head_later
+  std::vector<Head> heads;  // a heap by Head::later
   std::size_t failures = 0;
   // Fills cursor `c`; an input that fails now is reported (unless the survey did) and
   // gives what it read before. Returns whether it holds a head; if not, it is gone.
@@ -471,13 +481,13 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
   };
   // The front of `heads` has a new head: moved down to its place (a pop and a push in one).
   auto sift_down = [&] {
-    Cursor* const moved = heads.front();
+    const Head moved = heads.front();
     std::size_t at = 0;
     for (;;) {
       std::size_t child = 2 * at + 1;
       if (child >= heads.size()) break;
-      if (child + 1 < heads.size() && Cursor::head_later(heads[child], heads[child + 1])) ++child;
-      if (!Cursor::head_later(moved, heads[child])) break;
+      if (child + 1 < heads.size() && Head::later(heads[child], heads[child + 1])) ++child;
+      if (!Head::later(moved, heads[child])) break;
       heads[at] = heads[child];
       at = child;
     }
@@ -488,7 +498,7 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
   std::uint64_t merged = 0;
   for (;;) {
     // Open the inputs whose least key the merge has reached.
-    while (next < order.size() && (heads.empty() || min_key(order[next]) <= heads.front()->head().key)) {
+    while (next < order.size() && (heads.empty() || min_key(order[next]) <= heads.front().key)) {
       const std::size_t i = order[next++];
       cursors[i] = std::make_unique<Cursor>(survey, i, config, options, total_held, open);
       try {
@@ -505,12 +515,12 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
         continue;
       }
       if (refill(*cursors[i])) {
-        heads.push_back(cursors[i].get());
-        std::push_heap(heads.begin(), heads.end(), Cursor::head_later);
+        heads.push_back(Head::of(*cursors[i]));
+        std::push_heap(heads.begin(), heads.end(), Head::later);
       }
     }
     if (heads.empty()) break;
-    Cursor& c = *heads.front();
+    Cursor& c = *heads.front().cursor;
     const Entry& e = c.head();
     if (e.lifecycle) {
       target.message({c.bytes(e), e.size}, *e.lifecycle, c.index(), e.position);
@@ -520,7 +530,9 @@ std::size_t merge_inputs(const Survey& survey, const DumpConfig& config, const M
       target.skip(s, c.index());
     }
     c.pop();
-    if (!refill(c)) {  // gone: the last head takes its place
+    if (refill(c)) {
+      heads.front() = Head::of(c);
+    } else {  // gone: the last head takes its place
       heads.front() = heads.back();
       heads.pop_back();
       if (heads.empty()) continue;
