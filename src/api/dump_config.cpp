@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 #include "api/access.hpp"
@@ -226,8 +227,10 @@ void check_unused(const DumpOptions& o, const app::DumpConfig& dump, std::vector
   });
   const bool no_capture =
       live_only || (dump.format != input::InputFormat::Automatic && dump.format != input::InputFormat::Pcap);
-  for (const auto& [name, ports] : {std::pair{"udp-port", &o.udp_ports}, {"tcp-port", &o.tcp_ports}})
-    if (no_capture && *ports != DumpOptions{}.udp_ports)
+  const DumpOptions defaults;
+  for (const auto& [name, ports, default_ports] :
+       {std::tuple{"udp-port", &o.udp_ports, &defaults.udp_ports}, {"tcp-port", &o.tcp_ports, &defaults.tcp_ports}})
+    if (no_capture && *ports != *default_ports)
       warn(warnings, name,
            option(name) + " has no effect: " +
                (live_only ? "no input is a file that may be a capture" : "'format' reads no input as a capture") +

@@ -148,9 +148,8 @@ Survey survey_inputs(const DumpConfig& config, int diag_fd,
       below = std::max(below, seg.max_offset_us - l.facts.anchor_us);
       above = std::max(above, l.facts.anchor_us - seg.min_offset_us);
     }
-    const std::int64_t spread = below;  // for the least key
     input.lateness_us = input.time_disorder_us + below + above;
-    if (input.has_time) input.min_key = input.min_time_us - spread;
+    if (input.has_time) input.min_key = input.min_time_us - below;
     if (input.has_first)
       input.first_key = survey.lifecycles.at(input.first_ecu, input.first_lifecycle)
                             .key(input.first_time_us, input.first_has_device_time, input.first_device_time);
