@@ -6,7 +6,8 @@
 // workers, 4 KiB batches; datagrams read in place from the mapped file when bit 1 is set)
 // and by app/parallel/capture_chunks (2 workers, chunks of 1, 64, 512 or 4096 bytes by bits 2-3,
 // so that cuts fall everywhere, next_cut reads every kind of garbage and the guesses go
-// wrong in every way), whose texts must be identical; odd → the rest is a list of
+// wrong in every way; lead-ins of 0, 100, 1000 or 10000 bytes by bits 4-5, chunks as long
+// with lead-ins as without), whose texts must be identical; odd → the rest is a list of
 // frames, each
 // `link type (1 byte: 0 Ethernet, 1 SLL, 2 SLL2, 3 raw) | interface (1) | length (2, BE) |
 // frame`, fed to the decoder directly so that mutations reach the dissectors quickly. Every
@@ -105,7 +106,8 @@ int memory_file(const std::uint8_t* data, std::size_t size) {
   return fd;
 }
 
-void capture_file(const std::uint8_t* data, std::size_t size, bool in_place, std::uint64_t chunk_bytes) {
+void capture_file(const std::uint8_t* data, std::size_t size, bool in_place, std::uint64_t chunk_bytes,
+                  std::uint64_t lead_in_bytes) {
   std::string serial_text, parallel_text;
   bool comparable = true;
   {
@@ -146,7 +148,7 @@ void capture_file(const std::uint8_t* data, std::size_t size, bool in_place, std
     chunked = reader && file.is_mapped();
     if (chunked)
       app::decode_capture_chunks(
-          *reader, small_limits(), kLines, {2, chunk_bytes},
+          *reader, small_limits(), kLines, {2, chunk_bytes, nullptr, {}, lead_in_bytes, chunk_bytes},
           [&](std::string_view text, std::uint64_t, std::uint64_t) { chunked_text.append(text); }, report);
   } catch (const util::Error&) {
   }
@@ -159,7 +161,8 @@ void capture_file(const std::uint8_t* data, std::size_t size, bool in_place, std
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   static constexpr std::uint64_t kChunks[4] = {1, 64, 512, 4096};
+  static constexpr std::uint64_t kLeadIns[4] = {0, 100, 1000, 10000};
   if (data[0] & 1) frames(data + 1, size - 1);
-  else capture_file(data + 1, size - 1, (data[0] & 2) != 0, kChunks[(data[0] >> 2) & 3]);
+  else capture_file(data + 1, size - 1, (data[0] & 2) != 0, kChunks[(data[0] >> 2) & 3], kLeadIns[(data[0] >> 4) & 3]);
   return 0;
 }

@@ -132,6 +132,12 @@ for s in 1 2; do
   # join the chunks (TcpStream::carry_on_from), which the mutations then break.
   "$capgen" --tcp "$work/tcp_n" --flows 3 --whole --max-messages 2 --seed "$s" -o "$work/tcp_w$s"
   { printf '\x04'; cat "$work/tcp_w$s"; } > "$work/corpus_capture_dlt/tcp_whole$s.seed"
+  # Segments cut anywhere, chunks of 512 bytes with lead-ins of 1000 and 10000 bytes: the
+  # chunks join after their lead-ins (CaptureDecoderSplit::cut_here), which the mutations
+  # then break.
+  "$capgen" --tcp "$work/tcp_n" --flows 3 --seed "$s" -o "$work/tcp_a$s"
+  { printf '\x28'; cat "$work/tcp_a$s"; } > "$work/corpus_capture_dlt/tcp_lead$s.seed"
+  { printf '\x38'; cat "$work/tcp_a$s"; } > "$work/corpus_capture_dlt/tcp_long_lead$s.seed"
 done
 mkdir -p "$work/corpus_tcp_stream" "$work/corpus_ipv6"
 python3 - "$work" << 'PY'

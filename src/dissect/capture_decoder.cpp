@@ -299,8 +299,10 @@ void CaptureDecoder::deliver(const FlowKey& key, std::span<const Piece> pieces, 
 }
 
 std::unique_ptr<CaptureFlow> CaptureDecoder::make_flow(const FlowKey& key) {
-  return std::make_unique<CaptureFlow>(key, *sink_, options_.payload_text ? &payload_text_ : nullptr,
-                                       options_.payload_gate, options_.catalogue);
+  auto flow = std::make_unique<CaptureFlow>(key, *sink_, options_.payload_text ? &payload_text_ : nullptr,
+                                            options_.payload_gate, options_.catalogue);
+  if (options_.sync_on_chains) flow->sync_on_chain();
+  return flow;
 }
 
 bool CaptureDecoder::idle() const noexcept {
@@ -324,6 +326,110 @@ bool CaptureDecoder::tcp_continued_by(const CaptureDecoder& next) const noexcept
     if (!at || *at != before.next_sequence()) return false;
   }
   return tcp_.size() + added <= options_.max_flows;
+}
+
+CaptureDecoder::CutState CaptureDecoder::cut_here(dlt::FramerSink& sink, const dlt::PayloadGate* gate,
+                                                  bool payload_text) {
+  // A flow that found no place where packets begin is as if the lead-in had not seen it.
+  std::erase_if(flows_, [&](const std::unique_ptr<CaptureFlow>& flow) {
+    if (!flow->syncing()) return false;
+    flow_index_.erase(flow->key());
+    return true;
+  });
+  options_.sync_on_chains = false;
+  CutState cut;
+  cut.fragment_sets = reassembly_.set_states();
+  cut.clean = !stats_.flows_evicted && !tcp_evicted_ &&
+              std::all_of(tcp_.begin(), tcp_.end(), [](const auto& c) { return c->stream.settled(); });
+  for (const auto& c : tcp_) cut.tcp.push_back({c->key, c->stream.started(), c->stream.next_sequence()});
+  for (const auto& flow : flows_) {
+    cut.flows.push_back({flow->key(), flow->idle(), flow->mid_stream(), {}});
+    flow->append_state(cut.flows.back().state);
+  }
+  // What the lead-in counted, the decoder before counted too.
+  stats_ = {};
+  reassembly_.clear_stats();
+  tcp_ended_ = {};
+  tcp_ended_losses_.clear();
+  tcp_evicted_ = 0;
+  other_ports_.clear();
+  other_tcp_ports_.clear();
+  for (auto& c : tcp_) c->stream.begin_here();
+  for (auto& flow : flows_) flow->forget_start();
+  options_.payload_text = payload_text;
+  redirect(sink, gate);
+  return cut;
+}
+
+namespace {
+
+// The fragment sets open at a cut in a piece's decoder (`at_cut`) that the decoder before
+// it (whose sets are `before`) does not hold: it finished them with fragments from before
+// the piece's lead-in.
+std::vector<std::string> finished_before(std::span<const std::string> at_cut, std::span<const std::string> before) {
+  std::vector<std::string> finished;
+  for (const std::string& set : at_cut)
+    if (std::find(before.begin(), before.end(), set) == before.end()) finished.push_back(set);
+  return finished;
+}
+
+}  // namespace
+
+bool CaptureDecoder::continues_at(const CutState& cut, std::span<const FlowHistory> history,
+                                  const CaptureDecoder& next) const {
+  if (!cut.clean) return false;
+  // The sets held here are open in `next` at the cut as here, in the same order; those it
+  // holds besides were finished here, and `next` did not touch them after the cut (it
+  // drops them when it takes over: drop_finished_fragments).
+  const std::vector<std::string> sets = reassembly_.set_states();
+  std::vector<std::string> shared;
+  for (const std::string& set : cut.fragment_sets)
+    if (std::find(sets.begin(), sets.end(), set) != sets.end()) shared.push_back(set);
+  if (shared != sets) return false;
+  const std::vector<std::string> finished = finished_before(cut.fragment_sets, sets);
+  if (!finished.empty()) {
+    // Nor did they count against its limits: it dropped no set.
+    if (next.reassembly_.stats().dropped_sets) return false;
+    const std::vector<std::string> now = next.reassembly_.set_states();
+    for (const std::string& set : finished)
+      if (std::find(now.begin(), now.end(), set) == now.end()) return false;
+  }
+  for (const CutState::Tcp& t : cut.tcp) {
+    TcpConnection* const* mine = tcp_index_.find(t.key);
+    if (!mine || (*mine)->stream.started() != t.started ||
+        (t.started && (*mine)->stream.next_sequence() != t.next_sequence))
+      return false;
+  }
+  FlowTable<std::size_t> at_cut;  // key -> index in cut.flows
+  for (std::size_t i = 0; i < cut.flows.size(); ++i) at_cut.insert(cut.flows[i].key, i);
+  std::string state;
+  std::size_t matched = 0;
+  for (const auto& flow : flows_) {
+    const std::size_t* i = at_cut.find(flow->key());
+    if (!i) {
+      if (!flow->idle()) return false;  // the lead-in did not reach back to where it began
+      continue;
+    }
+    state.clear();
+    flow->append_state(state);
+    if (state != cut.flows[*i].state) return false;
+    ++matched;
+  }
+  if (matched == cut.flows.size()) return true;
+  // The other flows the lead-in saw were idle here, and held only in `history` (the same
+  // packets came by): the lead-in's flow must be idle too, as far under way.
+  FlowTable<std::size_t> in_history;
+  for (std::size_t i = 0; i < history.size(); ++i)
+    if (!in_history.find(history[i].key)) in_history.insert(history[i].key, i);
+  return std::all_of(cut.flows.begin(), cut.flows.end(), [&](const CutState::Flow& f) {
+    if (flow_index_.find(f.key)) return true;
+    const std::size_t* h = in_history.find(f.key);
+    return h && f.idle && f.mid_stream == history[*h].mid_stream;
+  });
+}
+
+void CaptureDecoder::drop_finished_fragments(const CutState& cut, const CaptureDecoder& before) {
+  reassembly_.drop_sets(finished_before(cut.fragment_sets, before.reassembly_.set_states()));
 }
 
 void CaptureDecoder::adopt(std::span<const FlowHistory> history) {

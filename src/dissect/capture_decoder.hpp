@@ -106,6 +106,9 @@ class CaptureDecoder final : public aio::Consumer {
     // A classic PCAP's snapshot length (0: none, or not a classic PCAP): packets captured
     // longer are decoded, and counted as out of spec (Stats::beyond_snapshot).
     std::uint32_t snapshot_length = 0;
+    // Each flow begins by looking for a place where packets begin (CaptureFlow::sync_on_chain):
+    // for the lead-in of a capture piece decoded apart (CaptureDecoderSplit::cut_here).
+    bool sync_on_chains = false;
   };
   struct Stats {
     std::uint64_t packets = 0;
@@ -168,6 +171,25 @@ class CaptureDecoder final : public aio::Consumer {
   };
   bool idle() const noexcept;
   bool tcp_continued_by(const CaptureDecoder& next) const noexcept;
+  struct CutState {
+    bool clean = false;                      // nothing evicted, every TCP stream settled
+    std::vector<std::string> fragment_sets;  // net::IpReassembly::set_states
+    struct Tcp {
+      FlowKey key;
+      bool started;
+      std::uint32_t next_sequence;
+    };
+    std::vector<Tcp> tcp;
+    struct Flow {
+      FlowKey key;
+      bool idle, mid_stream;
+      std::string state;  // CaptureFlow::append_state
+    };
+    std::vector<Flow> flows;
+  };
+  CutState cut_here(dlt::FramerSink& sink, const dlt::PayloadGate* gate, bool payload_text);
+  bool continues_at(const CutState& cut, std::span<const FlowHistory> history, const CaptureDecoder& next) const;
+  void drop_finished_fragments(const CutState& cut, const CaptureDecoder& before);
   void adopt(std::span<const FlowHistory> history);
   void redirect(dlt::FramerSink& sink, const dlt::PayloadGate* gate);
   std::vector<std::unique_ptr<CaptureFlow>> hand_over(DatagramSink& datagrams, bool stable_packets);

@@ -61,6 +61,50 @@ struct CaptureDecoderSplit {
   static bool tcp_continued_by(const CaptureDecoder& d, const CaptureDecoder& next) noexcept {
     return d.tcp_continued_by(next);
   }
+  // A piece may begin with a lead-in: packets before its start that the decoder of what
+  // came before decoded too, decoded again by the piece's decoder so that it reaches the
+  // piece's start with the streams under way as they are there (a message straddling the
+  // start, TCP streams past their first segments). cut_here ends the lead-in of `d`: it
+  // returns what decides how `d` goes on (CutState), counts from zero again (what the
+  // lead-in counted, the decoder before counted too), takes its TCP streams as beginning
+  // here (net::TcpStream::begin_here) and its flows' starts as checked
+  // (CaptureFlow::forget_start), and sends the events of what follows to `sink`, payloads
+  // asked of `gate`, with payload text if `payload_text` (both must outlive that use).
+  using CutState = CaptureDecoder::CutState;
+  static CutState cut_here(CaptureDecoder& d, dlt::FramerSink& sink, const dlt::PayloadGate* gate, bool payload_text) {
+    return d.cut_here(sink, gate, payload_text);
+  }
+  // Whether `d`, the decoder of everything up to a piece's start (its flows not held named
+  // in `history`, as for adopt), stands there as `next`, the piece's decoder, stood at
+  // `cut`: nothing evicted in the lead-in and every TCP stream settled; the fragment sets
+  // `d` holds open in `next` at the cut alike, and those `next` held besides (`d` finished
+  // them before the lead-in began) not touched by `next` since; every TCP stream `cut`
+  // holds held by `d` with the same next sequence number; every flow `cut` holds in the
+  // same state in `d` (or idle there, as far under way); and every flow `d` holds that
+  // `cut` does not idle. Then, once drop_finished_fragments dropped those sets, what `d`
+  // holds that `cut` holds goes on in `next` exactly as in `d`; for the other streams and
+  // flows, tcp_continued_by and CaptureFlow::began_as_continuation decide as for a piece
+  // without a lead-in (which cut_here made them apply to its streams and flows too).
+  static bool continues_at(const CaptureDecoder& d, const CutState& cut, std::span<const FlowHistory> history,
+                           const CaptureDecoder& next) {
+    return d.continues_at(cut, history, next);
+  }
+  // `next`, whose lead-in ended at `cut` and which continues_at found to continue
+  // `before`, drops the fragment sets `before` had finished.
+  static void drop_finished_fragments(CaptureDecoder& next, const CutState& cut, const CaptureDecoder& before) {
+    next.drop_finished_fragments(cut, before);
+  }
+  // Every flow of `d` for which `under_way(key)` says true goes on as one whose stream is
+  // under way (CaptureFlow::continue_stream), if its start decided nothing yet: for a
+  // piece's decoder joined to a decoder that holds those flows under way, whose flows
+  // began as new and took their first packets as a flow under way would
+  // (CaptureFlow::began_as_continuation) — or have yet to take the first, whose head they
+  // hold alike.
+  template <typename F>
+  static void continue_under_way(CaptureDecoder& d, F under_way) {
+    for (auto& flow : d.flows_)
+      if (under_way(flow->key())) flow->continue_stream();
+  }
   // Calls f(flow) (a const CaptureFlow&) for every flow of `d`, in order of first appearance.
   template <typename F>
   static void for_each_flow(const CaptureDecoder& d, F f) {

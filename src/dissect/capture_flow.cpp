@@ -3,6 +3,9 @@
 #include <algorithm>
 
 #include "aio/packet.hpp"
+#include "dlt/framer_split.hpp"
+#include "dlt/packet_chain.hpp"
+#include "util/state_text.hpp"
 
 namespace dltdump::dissect {
 
@@ -39,8 +42,52 @@ CaptureFlow::CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuf
   framer_.set_units(true);
 }
 
+void CaptureFlow::sync_on_chain() { sync_ = std::make_unique<Sync>(); }
+
+void CaptureFlow::feed_syncing(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns) {
+  Sync& sync = *sync_;
+  sync.pieces.push_back({sync.bytes.size(), file_offset, time_ns});
+  sync.bytes.insert(sync.bytes.end(), bytes.begin(), bytes.end());
+  // Three packets of a few hundred bytes each fit in the reach: a position is tried once
+  // that many bytes follow it.
+  constexpr std::size_t kReach = 1024;
+  const dlt::ChainSearch search = dlt::find_packet_chain(sync.bytes, 0, kSyncPackets, kReach);
+  if (!search.found) {
+    // The positions tried are dropped (memory stays within the reach and one piece).
+    std::size_t keep = 0;
+    while (keep + 1 < sync.pieces.size() && sync.pieces[keep + 1].stream_start <= search.next) ++keep;
+    sync.pieces.erase(sync.pieces.begin(), sync.pieces.begin() + static_cast<long>(keep));
+    for (Segment& piece : sync.pieces) {
+      if (piece.stream_start < search.next) {
+        piece.file_offset += search.next - piece.stream_start;
+        piece.stream_start = 0;
+      } else {
+        piece.stream_start -= search.next;
+      }
+    }
+    sync.bytes.erase(sync.bytes.begin(), sync.bytes.begin() + static_cast<long>(search.next));
+    return;
+  }
+  // Found: the framer goes on from there, under way, each piece fed as it came.
+  const std::unique_ptr<Sync> held = std::move(sync_);
+  framer_.continue_stream();
+  const std::size_t from = *search.found;
+  for (std::size_t i = 0; i < held->pieces.size(); ++i) {
+    const Segment& piece = held->pieces[i];
+    const std::size_t end = i + 1 < held->pieces.size() ? held->pieces[i + 1].stream_start : held->bytes.size();
+    if (end <= from) continue;
+    const std::size_t begin = std::max<std::size_t>(piece.stream_start, from);
+    feed(std::span<const std::uint8_t>(held->bytes).subspan(begin, end - begin),
+         piece.file_offset + (begin - piece.stream_start), piece.time_ns);
+  }
+}
+
 void CaptureFlow::feed(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns) {
   if (bytes.empty()) return;
+  if (sync_) {
+    feed_syncing(bytes, file_offset, time_ns);
+    return;
+  }
   if (framer_.idle()) {
     // Nothing pending: every event of this piece starts in it, and no later event in an
     // earlier one. The framer counts the stream from the piece's file offset, with its
@@ -72,9 +119,32 @@ void CaptureFlow::feed(std::span<const std::uint8_t> bytes, std::uint64_t file_o
 }
 
 void CaptureFlow::break_stream(std::uint64_t missing, std::uint64_t file_offset, std::int64_t time_ns) {
-  framer_.finish(*this);
+  if (sync_) {  // what was held is dropped: the search begins again after the break
+    sync_->bytes.clear();
+    sync_->pieces.clear();
+  } else {
+    framer_.finish(*this);
+  }
   if (missing) out_->on_skip(dlt::SkipRecord{file_offset, missing, dlt::kReasonTcpGap, to_timestamp(time_ns), {}});
 }
+
+void CaptureFlow::append_state(std::string& out) const {
+  dlt::FramerSplit::append_state(framer_, out);
+  if (framer_.idle()) return;
+  // Where the bytes held back came from: the segment holding the first, then each later
+  // one's distance from that byte, file offset and time.
+  const std::uint64_t from = framer_.undelivered_from();
+  std::size_t i = first_;
+  while (i + 1 < segments_.size() && segments_[i + 1].stream_start <= from) ++i;
+  for (std::size_t k = i; k < segments_.size(); ++k) {
+    const Segment& s = segments_[k];
+    util::append_state(out, k == i ? 0 : s.stream_start - from);
+    util::append_state(out, k == i ? s.file_offset + (from - s.stream_start) : s.file_offset);
+    util::append_state(out, s.time_ns);
+  }
+}
+
+void CaptureFlow::forget_start() noexcept { dlt::FramerSplit::forget_start(framer_); }
 
 void CaptureFlow::on_message(const dlt::Message& m) {
   dlt::Message located = m;

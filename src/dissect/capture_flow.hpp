@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -36,6 +37,17 @@ class CaptureFlow final : public dlt::FramerSink, private dlt::InPlaceLines {
   CaptureFlow(const FlowKey& key, dlt::FramerSink& out, util::TextBuffer* text, const dlt::PayloadGate* gate = nullptr,
               const dlt::Catalogue* catalogue = nullptr);
 
+  // From now on, and until it finds one, the flow looks for a place where packets begin
+  // (kSyncPackets valid ones back to back, dlt::find_packet_chain) before its framer sees
+  // any byte: the bytes before it are dropped, and the framer goes on from there as a
+  // stream under way. For the lead-in of a capture piece decoded apart, which needs its
+  // flows at true packet boundaries soon rather than confirmed as a stream start is; what
+  // the flow then holds is compared with the decoder before it (append_state). Only on a
+  // flow not fed yet.
+  void sync_on_chain();
+  // Whether the flow is still looking for that place (sync_on_chain).
+  bool syncing() const noexcept { return sync_ != nullptr; }
+  static constexpr unsigned kSyncPackets = 3;
   // Appends one piece of the flow's stream: `bytes` from file offset `file_offset`, of a
   // datagram captured at `time_ns`.
   void feed(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns);
@@ -61,12 +73,20 @@ class CaptureFlow final : public dlt::FramerSink, private dlt::InPlaceLines {
   // Whether the stream is under way (a packet taken since it began or last broke): its
   // next packet is then taken unconfirmed (dlt::Framer::mid_stream).
   bool mid_stream() const noexcept { return framer_.mid_stream(); }
-  // Only while idle(): the flow goes on as one whose stream is under way (it stands in for
-  // such a flow of another decoder; dlt::Framer::continue_stream).
+  // The flow goes on as one whose stream is under way (it stands in for such a flow of
+  // another decoder), if its stream start decided nothing yet (dlt::Framer::continue_stream).
   void continue_stream() noexcept { framer_.continue_stream(); }
   // Whether the flow decoded what it was fed as a flow under way would have
   // (dlt::Framer::began_as_continuation).
   bool began_as_continuation() const noexcept { return framer_.began_as_continuation(); }
+  // For a capture decoded in pieces with lead-ins (CaptureDecoderSplit::cut_here): appends
+  // to `out` what decides the events of what the flow is fed next — its framer's state
+  // (dlt::FramerSplit::append_state) and, for the bytes it holds back, the file offsets
+  // and capture times they came from. Two flows of one capture whose texts are equal go on
+  // alike.
+  void append_state(std::string& out) const;
+  // began_as_continuation() says true from now on (see dlt::FramerSplit::forget_start).
+  void forget_start() noexcept;
   // The datagram (or TCP delivery) fed in pieces ends here: other flows' events may follow
   // (dlt::Framer::settle_start).
   void end_datagram() noexcept { framer_.settle_start(); }
@@ -88,6 +108,15 @@ class CaptureFlow final : public dlt::FramerSink, private dlt::InPlaceLines {
     std::int64_t time_ns;
   };
   void locate(std::uint64_t& position, util::Timestamp& time);
+  void feed_syncing(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns);
+
+  // The stream so far while syncing: its bytes from the first position not yet tried, and
+  // where each piece of them came from (stream_start counted from bytes[0]).
+  struct Sync {
+    std::vector<std::uint8_t> bytes;
+    std::vector<Segment> pieces;
+  };
+  std::unique_ptr<Sync> sync_;
 
   FlowKey key_;
   dlt::FramerSink* out_;

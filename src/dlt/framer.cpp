@@ -8,6 +8,7 @@
 #include "dlt/nonverbose_payload.hpp"
 #include "dlt/packet.hpp"
 #include "util/byte_order.hpp"
+#include "util/state_text.hpp"
 
 namespace dltdump::dlt {
 
@@ -30,6 +31,36 @@ void Framer::skip(std::uint64_t position, std::uint64_t length, std::string_view
   if (start_ == Start::Open) start_ = Start::Same;
   if (pending_.length == 0) pending_ = SkipRecord{position, length, reason, last_time_, {}};
   else pending_.length += length;  // always contiguous: the cursor only moves forward
+}
+
+void Framer::append_state(std::string& out) const {
+  util::append_state(out, static_cast<std::uint8_t>(format_));
+  util::append_state(out, unconfirmed_start_);
+  util::append_state(out, interrupted_);
+  util::append_state(out, cut_at_.has_value());
+  if (idle()) return;  // the next feed starts from its own offset (rebase), units and chains anew
+  // Offsets as distances from the first byte not delivered (wrapping, as unsigned: both
+  // framers' distances are equal exactly when their offsets are alike).
+  const std::uint64_t from = undelivered_from();
+  util::append_state(out, carry_.size());
+  out.append(reinterpret_cast<const char*>(carry_.data()), carry_.size());
+  util::append_state(out, carry_base_ - from);
+  util::append_state(out, fed_ - from);
+  util::append_state(out, pending_.length);
+  if (pending_.length) {
+    util::append_state(out, pending_.position - from);
+    util::append_state(out, pending_.reason.data());  // one of the kReason* texts
+  }
+  // Network and serial packets carry no time: their events take the feeder's (rebase).
+  if (format_ == StreamFormat::File) {
+    util::append_state(out, pending_.time.us);
+    util::append_state(out, pending_.time.valid);
+    util::append_state(out, last_time_.us);
+    util::append_state(out, last_time_.valid);
+  }
+  util::append_state(out, unit_start_ == UINT64_MAX ? UINT64_MAX : unit_start_ - from);
+  util::append_state(out, unit_end_ == UINT64_MAX ? UINT64_MAX : unit_end_ - from);
+  util::append_state(out, no_chain_until_ > from ? no_chain_until_ - from : 0);
 }
 
 void Framer::deliver_skip(FramerSink& sink) {

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "dlt/catalogue.hpp"
@@ -155,10 +156,16 @@ class Framer {
   // when no skip record is open (false: it is a stream start, confirmed first; see
   // kConfirmPackets). Always true in file and serial framing.
   bool mid_stream() const noexcept { return !unconfirmed_start_; }
-  // Only while idle(): what comes next continues a stream under way (mid_stream() turns
-  // true), as for a framer that stands in for one that took packets before (a capture
-  // flow made again where the decoder of the whole capture holds it mid-stream).
-  void continue_stream() noexcept { unconfirmed_start_ = false; }
+  // What comes next continues a stream under way (mid_stream() turns true), as for a
+  // framer that stands in for one that took packets before (a capture flow made again
+  // where the decoder of the whole capture holds it mid-stream, or one that a piece of
+  // the capture decoded apart began as new). Only while the stream start decided nothing
+  // yet (since the framer was made: no packet taken or refused, no skip record opened,
+  // no finish; at most the head of a first packet held back, which a framer under way
+  // holds alike); otherwise it does nothing.
+  void continue_stream() noexcept {
+    if (start_ == Start::Open) unconfirmed_start_ = false;
+  }
   // Whether every event so far, and the state once idle, are what a framer that continued a
   // stream under way (mid_stream(), idle) would have made of the same bytes, delivered in
   // the same feed: true unless the stream-start confirmation refused the first packet, or
@@ -181,6 +188,7 @@ class Framer {
   friend struct FramerSplit;  // decoding a file in pieces: dlt/framer_split.hpp
 
   std::uint64_t decode_until(std::span<const std::uint8_t> rest, std::uint64_t stop, FramerSink& sink);
+  void append_state(std::string& out) const;
   // Writes the line of `m`, a message with a catalogue frame, in place as its frame reads
   // the payload and returns true; returns false with nothing written and m.frame_decodes
   // false if the frame does not read it (or the input was cut meanwhile: stop_ is set).

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 
 #include "dlt/framer.hpp"
 
@@ -30,6 +31,18 @@ struct FramerSplit {
   static void flush_pending(Framer& framer, FramerSink& sink) {
     if (!framer.interrupted()) framer.deliver_skip(sink);
   }
+
+  // Network framing, for a capture decoded in pieces whose pieces begin with a lead-in
+  // (app/parallel/capture_chunks): appends to `out` everything that decides which events
+  // `framer` makes of the bytes fed next, with stream offsets counted from
+  // undelivered_from(): whether it is idle and mid-stream, and if not, the bytes it holds
+  // back, the open skip record and the sender's last unit. Two framers whose appended
+  // texts are equal frame what follows alike (for a feeder that maps their offsets to the
+  // same places: dissect::CaptureFlow). Never throws but std::bad_alloc.
+  static void append_state(const Framer& framer, std::string& out) { framer.append_state(out); }
+  // From now on began_as_continuation() says true: what the framer did so far was checked
+  // otherwise (its state at this point, append_state) and no longer counts.
+  static void forget_start(Framer& framer) noexcept { framer.start_ = Framer::Start::Same; }
 };
 
 }  // namespace dltdump::dlt

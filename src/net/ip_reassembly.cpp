@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "util/state_text.hpp"
+
 namespace dltdump::net {
 
 IpReassembly::Set& IpReassembly::open(const Key& key) {
@@ -109,6 +111,39 @@ void IpReassembly::finish() {
   sets_.clear();
   age_.clear();
   bytes_ = 0;
+}
+
+std::vector<std::string> IpReassembly::set_states() const {
+  std::vector<std::string> states;
+  states.reserve(age_.size());
+  for (const Key& key : age_) {
+    std::string& out = states.emplace_back();
+    auto put = [&](const auto& v) { util::append_state(out, v); };
+    const auto& [interface, source, destination, id, protocol, version] = key;
+    for (const std::uint64_t v : {std::uint64_t{interface}, source.high, source.low, destination.high, destination.low,
+                                  std::uint64_t{id}, std::uint64_t{protocol}, std::uint64_t{version}})
+      put(v);
+    const Set& s = sets_.at(key);
+    put(s.first_time_ns);
+    put(s.last_accepted_ns);
+    put(s.has_last);
+    put(s.end);
+    for (const Piece& p : s.pieces) {  // their bytes are the file's at p.offset
+      put(p.offset);
+      put(p.bytes.size());
+      put(p.ip_offset);
+      put(p.checksum);
+    }
+  }
+  return states;
+}
+
+void IpReassembly::drop_sets(std::span<const std::string> states) {
+  if (states.empty()) return;
+  const std::vector<Key> keys(age_.begin(), age_.end());
+  const std::vector<std::string> mine = set_states();
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (std::find(states.begin(), states.end(), mine[i]) != states.end()) erase(sets_.find(keys[i]));
 }
 
 }  // namespace dltdump::net

@@ -19,6 +19,7 @@
 #include <list>
 #include <map>
 #include <span>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -105,6 +106,16 @@ class IpReassembly {
     stats_.incomplete_at_end += o.incomplete_at_end;
     stats_.duplicates += o.duplicates;
   }
+  // Counts from zero again (a piece of a capture whose lead-in another reassembly counted).
+  void clear_stats() noexcept { stats_ = {}; }
+  // What decides how the fragments added next are reassembled, for a capture decoded in
+  // pieces: one text per open set, oldest first, with its key, the file offsets and places
+  // of the fragments it holds and its times. Two reassemblies of one capture whose texts
+  // are equal go on alike. Never throws but std::bad_alloc.
+  std::vector<std::string> set_states() const;
+  // Drops, uncounted, the open sets whose set_states() text is one of `states` (sets that
+  // another reassembly of the same capture finished already).
+  void drop_sets(std::span<const std::string> states);
   std::size_t bytes_held() const noexcept { return bytes_; }
   std::size_t open_sets() const noexcept { return sets_.size(); }
 

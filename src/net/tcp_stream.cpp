@@ -35,7 +35,16 @@ void TcpStream::carry_on_from(const TcpStream& before) noexcept {
   // The SYN at the same distance behind this stream's start as behind `before`'s next
   // byte; further than unwrap reaches (2 GiB) it can never be matched again, so forgotten.
   const std::uint64_t distance = before.next_ - *before.syn_end_;
-  if (distance <= (std::uint64_t{1} << 31)) syn_end_ = kBase + first_seq_ - distance;
+  if (distance <= (std::uint64_t{1} << 31)) syn_end_ = first_position_ - distance;
+}
+
+void TcpStream::begin_here() noexcept {
+  stats_ = {};
+  any_segment_ = true;
+  saw_syn_ = false;
+  began_plainly_ = started_ && settled();
+  first_seq_ = next_sequence();
+  first_position_ = next_;
 }
 
 void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int64_t time_ns, TcpBudget& budget,
@@ -44,6 +53,7 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
     any_segment_ = true;
     began_plainly_ = !s.syn() && !s.rst() && !s.fin();
     first_seq_ = s.seq;
+    first_position_ = kBase + s.seq;
   }
   saw_syn_ = saw_syn_ || s.syn();
   if (s.rst()) {  // the connection is gone: what it held is given up, the next segment starts afresh

@@ -132,6 +132,13 @@ class TcpStream {
   // was started, that it was settled and this stream began plainly at its next sequence
   // number.
   void carry_on_from(const TcpStream& before) noexcept;
+  // For a piece of a capture decoded after a lead-in (the stream's state at the piece's
+  // start then checked against the decoder of what came before): from here on the stream
+  // counts as one that began here — its counts start from zero and, if it is started and
+  // settled, it began plainly at its next sequence number (began_plainly_at; the SYN it
+  // knows stays known); otherwise it never began plainly. A SYN seen later undoes that,
+  // as it does for a stream that began plainly.
+  void begin_here() noexcept;
   // What the held segments (and a candidate's kept bytes) count against the limits: their
   // bytes, kSegmentCost each.
   std::size_t held_bytes() const noexcept { return held_bytes_; }
@@ -179,6 +186,7 @@ class TcpStream {
   // How the stream began (began_plainly_at): set by the first segment added.
   bool any_segment_ = false, began_plainly_ = false, saw_syn_ = false;
   std::uint32_t first_seq_ = 0;
+  std::uint64_t first_position_ = 0;  // the stream position of first_seq_
 };
 
 }  // namespace dltdump::net

@@ -98,6 +98,9 @@ struct TcpTrafficSpec {
   // sent twice or late, connections ended by FIN or RST and begun again (with or without a
   // SYN), SYNs sent again.
   bool messy = false;
+  // Most segments' last bytes go with the next one (a stream written in pieces of any
+  // size): a message straddles most places where a capture could be cut.
+  bool straddling = false;
 };
 
 // The Ethernet frames of `spec`'s TCP traffic, in capture order: ECU-to-viewer streams from
@@ -159,7 +162,7 @@ inline std::vector<Frame> tcp_traffic(const TcpTrafficSpec& spec) {
       const Frame m = flow_message(static_cast<std::uint8_t>(n), static_cast<std::uint8_t>(i + k), rnd(400));
       payload.insert(payload.end(), m.begin(), m.end());
     }
-    if (chance(4)) {  // the last bytes go with the next segment
+    if (chance(4) || (spec.straddling && rnd(8) != 0)) {  // the last bytes go with the next segment
       const std::size_t cut = 1 + rnd(payload.size() - 1);
       c.pending.assign(payload.begin() + static_cast<long>(cut), payload.end());
       payload.resize(cut);

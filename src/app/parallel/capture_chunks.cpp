@@ -27,6 +27,11 @@ using DecoderSplit = dissect::CaptureDecoderSplit;
 // One chunk [start, stop) of the file, decoded as if the capture began at `start`.
 struct Chunk {
   std::uint64_t start = 0, stop = 0;
+  bool lead_in = false;    // assigned with lead-ins on
+  std::uint64_t lead = 0;  // where its lead-in begins (start: none, or none found)
+  // The decoder's state at `start` when a lead-in took it there (else none: the chunk was
+  // decoded as if the capture began at `start`).
+  std::optional<DecoderSplit::CutState> cut_state;
   std::shared_ptr<const pcap::CaptureReader> assumed;  // the reader state it was read in
   std::unique_ptr<pcap::CaptureReader> reader;         // kept: they may go on serially
   std::unique_ptr<LineChain> chain;
@@ -34,6 +39,13 @@ struct Chunk {
   util::TextBuffer text{util::TextBuffer::kLineBytes};
   std::uint64_t lines = 0;
   std::exception_ptr error;  // what stopped the chunk early (a malformed capture)
+};
+
+// What a lead-in decodes goes nowhere: the decoder before the chunk delivered it.
+class DiscardEvents final : public dlt::FramerSink {
+ public:
+  void on_message(const dlt::Message&) override {}
+  void on_skip(const dlt::SkipRecord&) override {}
 };
 
 // Replays `reader` into `decoder` up to the reader's stop; returns what stopped it early
@@ -90,31 +102,39 @@ class ChunkedCaptureDecoder {
       const bool continues =
           k == 0 || (ReaderSplit::offset(*reader_) == c.start && ReaderSplit::same_state(*c.assumed, *reader_));
       const bool idle = k > 0 && DecoderSplit::idle(*decoder_);
-      const bool tcp_joins = idle && DecoderSplit::tcp_continued_by(*decoder_, *c.decoder);
-      const bool flows_join = idle && flows_continued_by(*c.decoder);
+      // Where the decoder before stands at the chunk's start: idle, or as the lead-in left
+      // the chunk's decoder there.
+      const bool stands =
+          c.cut_state ? DecoderSplit::continues_at(*decoder_, *c.cut_state, history_, *c.decoder) : idle;
+      const bool tcp_joins = stands && DecoderSplit::tcp_continued_by(*decoder_, *c.decoder);
+      const bool flows_join = stands && flows_continued_by(*c.decoder);
       if (k == 0) {
         take(c, window, k);
       } else if (continues && tcp_joins && flows_join && fits(*c.decoder)) {
         ++stats_.guessed_right;
-        tcp_misses_ = 0;
+        misses_ = 0;
         if (!trusted_) {
           trusted_ = true;
           window.widen();
         }
         take(c, window, k);
-      } else if (continues && idle && !(tcp_joins && flows_join) && tcp_misses_ < kTcpMisses) {
-        // A TCP stream held segments at the cut, or a message or segment straddles it, or
+      } else if (continues && (!lead_in_ || !c.lead_in || misses_ < kMisses)) {
+        // A message or segment straddles the cut, or a TCP stream held segments there, or
         // a flow under way at the cut began the chunk with a packet its confirmation held
         // back (a message cut at the segment's end after it) or refused: this chunk is
-        // decoded again on, the next cut may fall between messages.
-        ++tcp_misses_;
+        // decoded again on, and the chunks from now on begin with a lead-in, which mostly
+        // reaches their start as the decoder before does. A chunk whose lead-in did not
+        // (fragments open at the cut, a segment held) is decoded again too; kMisses of
+        // them in a row, and the rest goes to the pipelined decoder.
+        if (!lead_in_) window.locked([&] { lead_in_ = true; });
+        else if (c.lead_in) ++misses_;
         const std::uint64_t stop = c.stop;
         window.release(k);
         ++stats_.redone;
         go_on(stop);
       } else if (continues || !idle) {
-        // Straddled by a message or fragments, or too many flows: the rest goes to the
-        // pipelined decoder, which takes over the flows as they are.
+        // Straddled again and again, or too many flows: the rest goes to the pipelined
+        // decoder, which takes over the flows as they are.
         window.release(k);
         window.stop();  // its workers need the cores
         hand_over(report);
@@ -165,28 +185,58 @@ class ChunkedCaptureDecoder {
     c.start = cut(k);
     c.stop = cut(k + 1);
     c.assumed = k == 0 ? fresh_ : prototype_;
+    c.lead = c.start;
+    c.lead_in = k > 0 && lead_in_;
+    if (c.lead_in) {
+      const std::uint64_t lead = std::min(chunked_.lead_in_bytes, chunk_bytes());
+      const std::uint64_t from = c.start - std::min(lead, c.start - cuts_[0]);
+      if (from < c.start) c.lead = std::min(c.start, ReaderSplit::next_cut(*prototype_, from));
+    }
   }
   void decode(Chunk& c) {
     c.text.clear();
     c.chain = std::make_unique<LineChain>(spec_, c.text);
-    dissect::CaptureDecoder::Options options = options_;
-    options.payload_gate = c.chain->gate();
-    c.reader = ReaderSplit::fork(*c.assumed, c.start);
+    c.cut_state.reset();
+    if (c.lead < c.start) decode_lead_in(c);
+    if (!c.cut_state) {
+      dissect::CaptureDecoder::Options options = options_;
+      options.payload_gate = c.chain->gate();
+      c.reader = ReaderSplit::fork(*c.assumed, c.start);
+      c.decoder = std::make_unique<dissect::CaptureDecoder>(options, c.chain->head());
+    }
     ReaderSplit::stop_at(*c.reader, c.stop);
-    c.decoder = std::make_unique<dissect::CaptureDecoder>(options, c.chain->head());
     c.error = replay_caught(*c.reader, *c.decoder);
     c.lines = c.chain->lines();
   }
 
  private:
+  // How far apart the cuts are made from now on (read under the window's lock).
+  std::uint64_t chunk_bytes() const {
+    return lead_in_ ? std::max(chunked_.chunk_bytes, chunked_.lead_in_chunk_bytes) : chunked_.chunk_bytes;
+  }
   std::uint64_t cut(std::size_t k) {
     while (cuts_.size() <= k) {
       const std::uint64_t last = cuts_.back();
-      cuts_.push_back(last >= file_size_ ? file_size_
-                                         : ReaderSplit::next_cut(
-                                               *prototype_, std::max(cuts_.size() * chunked_.chunk_bytes, last + 1)));
+      cuts_.push_back(last >= file_size_ ? file_size_ : ReaderSplit::next_cut(*prototype_, last + chunk_bytes()));
     }
     return cuts_[k];
+  }
+
+  // Decodes c's lead-in (without payload text, its events discarded) and, if it reached
+  // the chunk's start in the state the chunk is assumed to be read in, leaves the reader
+  // and the decoder there (c.cut_state); otherwise nothing is kept.
+  void decode_lead_in(Chunk& c) {
+    dissect::CaptureDecoder::Options options = options_;
+    options.payload_text = false;
+    options.payload_gate = nullptr;
+    options.sync_on_chains = true;
+    c.reader = ReaderSplit::fork(*c.assumed, c.lead);
+    ReaderSplit::stop_at(*c.reader, c.start);
+    c.decoder = std::make_unique<dissect::CaptureDecoder>(options, discard_);
+    if (replay_caught(*c.reader, *c.decoder) || ReaderSplit::offset(*c.reader) != c.start ||
+        !ReaderSplit::same_state(*c.assumed, *c.reader))
+      return;
+    c.cut_state = DecoderSplit::cut_here(*c.decoder, c.chain->head(), c.chain->gate(), options_.payload_text);
   }
 
   // ---- the decoder of everything so far ----
@@ -237,11 +287,18 @@ class ChunkedCaptureDecoder {
   // everything so far (its flows join the history, as fed after every earlier flow).
   void take(Chunk& c, SpeculativeWindow<ChunkedCaptureDecoder>& window, std::size_t k) {
     emit_(c.text.view(), c.lines, ReaderSplit::offset(*c.reader));
+    if (decoder_ && c.cut_state) DecoderSplit::drop_finished_fragments(*c.decoder, *c.cut_state, *decoder_);
     if (decoder_) DecoderSplit::absorb(*c.decoder, std::move(*decoder_));
     decoder_ = std::move(c.decoder);
     reader_ = std::move(c.reader);
     error_ = c.error;
     DecoderSplit::redirect(*decoder_, serial_chain_.head(), serial_chain_.gate());
+    // A flow under way before the chunk whose first packet in it is not complete yet has
+    // decided nothing: it goes on as the flow under way.
+    DecoderSplit::continue_under_way(*decoder_, [&](const dissect::FlowKey& key) {
+      const std::size_t* at = history_index_.find(key);
+      return at && history_[*at].mid_stream;
+    });
     std::vector<std::pair<std::uint64_t, dissect::FlowKey>> by_use;
     DecoderSplit::for_each_flow(*decoder_, [&](const dissect::CaptureFlow& flow) {
       const dissect::FlowKey& key = flow.key();
@@ -309,6 +366,8 @@ class ChunkedCaptureDecoder {
   std::shared_ptr<const pcap::CaptureReader> prototype_;  // the state later chunks are read in
   std::uint64_t file_size_;
   std::vector<std::uint64_t> cuts_;
+  bool lead_in_ = false;  // chunks after the first begin with a lead-in
+  DiscardEvents discard_;
 
   // The calling thread's: what decoded everything so far, and the flows the serial decoder
   // holds at that point, in order of first appearance, with their last use on one clock.
@@ -320,10 +379,10 @@ class ChunkedCaptureDecoder {
   std::uint64_t clock_ = 0;
   bool trusted_ = false;              // a chunk after the first was a right guess
   std::optional<std::uint64_t> cut_;  // the file's size once it was found cut
-  // Chunks redone in a row because a TCP stream did not join (held segments, a message
-  // across the cut): after kTcpMisses the rest goes to the pipelined decoder.
-  static constexpr unsigned kTcpMisses = 2;
-  unsigned tcp_misses_ = 0;
+  // Chunks with a lead-in redone in a row: after kMisses the rest goes to the pipelined
+  // decoder.
+  static constexpr unsigned kMisses = 3;
+  unsigned misses_ = 0;
   ChunkedCaptureStats stats_;
   util::TextBuffer serial_text_{util::TextBuffer::kLineBytes};
   LineChain serial_chain_;

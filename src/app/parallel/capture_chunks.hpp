@@ -60,6 +60,14 @@ struct ChunkedCaptureOptions {
   // util::InputFile::shrunk_to says), else none; asked before each chunk's lines are taken
   // and after each stretch decoded serially. Empty: the file is never cut.
   std::function<std::optional<std::uint64_t>()> shrunk = {};
+  // Once a chunk did not join the decoder before it (a message or IP datagram straddling
+  // its start, TCP streams under way), the chunks after it begin with a lead-in of up to
+  // this many bytes (at most chunk_bytes) before their start: decoded again, silently, so
+  // that their streams stand at the start as those of the decoder before do — and, so that
+  // the lead-ins cost little, the chunks cut from then on are lead_in_chunk_bytes long
+  // (if that is more than chunk_bytes).
+  std::uint64_t lead_in_bytes = 512u << 10;
+  std::uint64_t lead_in_chunk_bytes = 8u << 20;
 };
 
 // Decodes every packet of `reader` (just opened, over a mapped file) into lines made and
