@@ -319,11 +319,18 @@ void Framer::feed(std::span<const std::uint8_t> chunk, FramerSink& sink) {
     // the packets that confirm it (kConfirmPackets) in as many more.
     std::size_t old = carry_.size();
     const std::size_t most = std::min(chunk.size(), (kConfirmPackets + 1) * (kMaxPacketBytes + prefix_ + 8));
-    // With a marker (files, serial recordings) nothing waits for confirmation: the packet
-    // begun in the carried bytes needs only the rest of its length, mostly a few dozen
-    // bytes, so the head is taken a little at a time — copying all of `most` cost as much
-    // as framing it for a feeder in small chunks (a sorted run's merge, 64 KiB a step).
-    std::size_t take = format_ == StreamFormat::Network ? most : std::min(most, kFirstTake);
+    // With a marker (files, serial recordings), and in network framing mid-stream outside
+    // a skip record, nothing waits for confirmation: the packet begun in the carried bytes
+    // needs only the rest of its length, mostly a few dozen bytes, so the head is taken a
+    // little at a time — copying all of `most` cost as much as framing it for a feeder in
+    // small chunks (a sorted run's merge, 64 KiB a step; a capture's TCP segments, whose
+    // first bytes mostly end a message begun in the segment before).
+    const bool confirming = format_ == StreamFormat::Network && (unconfirmed_start_ || pending_.length > 0);
+    std::size_t take = confirming ? most : std::min(most, kFirstTake);
+    if (!confirming && format_ == StreamFormat::Network && old >= 4) {
+      const unsigned plen = standard_header_length(carry_.data());
+      if (plen > old) take = std::min<std::size_t>(take, plen - old);
+    }
     carry_.insert(carry_.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(take));
     std::size_t used = process(carry_.data(), carry_.size(), carry_base_, false, old, sink);
     while (!interrupted_ && used < old && take < most) {

@@ -393,14 +393,17 @@ TEST(Framer, LargePacketAcrossChunks) {
 }
 
 // A packet carried over from one chunk is completed with the next chunk's head taken a
-// little at a time in the marker framings (Framer::feed): a large packet, or a search for
-// the marker through damage, that needs more than the first piece gives the same events
-// with chunks of any size as a feed of the whole.
+// little at a time in the marker framings, and in network framing mid-stream (Framer::feed:
+// no more than the rest of its length): a large packet, or a search for the next packet
+// through damage, that needs more than the first piece gives the same events with chunks of
+// any size as a feed of the whole.
 TEST(Framer, CarriedBytesCompletedFromLargeChunks) {
   std::mt19937 rng(7);
   const Bytes large = large_packet();
-  for (StreamFormat f : {StreamFormat::File, StreamFormat::Serial}) {
-    auto frame = [&](const Bytes& m) { return f == StreamFormat::File ? storage(m) : serial(m); };
+  for (StreamFormat f : {StreamFormat::File, StreamFormat::Serial, StreamFormat::Network}) {
+    auto frame = [&](const Bytes& m) {
+      return f == StreamFormat::File ? storage(m) : f == StreamFormat::Serial ? serial(m) : m;
+    };
     Bytes in;
     for (int i = 0; i < 3000; ++i) {
       const Bytes m = frame(i % 1000 == 500 ? large : message("message " + std::to_string(i)));
@@ -410,6 +413,8 @@ TEST(Framer, CarriedBytesCompletedFromLargeChunks) {
     }
     const std::string whole = run(f, in);
     for (std::size_t chunk : {1000u, 1023u, 4096u, 17000u, 65536u, 70001u, 250000u})
+      EXPECT_EQ(run(f, in, chunk), whole) << "chunk " << chunk;
+    for (std::size_t chunk : {5u, 37u, 333u})  // packets straddle nearly every chunk
       EXPECT_EQ(run(f, in, chunk), whole) << "chunk " << chunk;
   }
 }
