@@ -338,6 +338,8 @@ CaptureDecoder::CutState CaptureDecoder::cut_here(dlt::FramerSink& sink, const d
   });
   options_.sync_on_chains = false;
   CutState cut;
+  cut.flow_clock = clock_;
+  tcp_clock_at_cut_ = tcp_clock_;
   cut.fragment_sets = reassembly_.set_states();
   cut.clean = !stats_.flows_evicted && !tcp_evicted_ &&
               std::all_of(tcp_.begin(), tcp_.end(), [](const auto& c) { return c->stream.settled(); });
@@ -496,22 +498,27 @@ void CaptureDecoder::absorb(CaptureDecoder&& before) {
   for (const auto& [port, n] : before.other_tcp_ports_) other_tcp_ports_[port] += n;
   for (const auto& [port, n] : before.other_ports_) other_ports_[port] += n;
   // The connections: `before`'s first, in their order, each continued by this decoder's
-  // stream of it if there is one; then this decoder's new ones. Those it did not use keep
-  // their last use, older than every one of this decoder's.
+  // stream of it if there is one; then this decoder's new ones. Those it did not use since
+  // its lead-in (if any) ended keep their last use in `before`; those it did come after
+  // every one of `before`'s.
   std::vector<std::unique_ptr<TcpConnection>> ordered;
   ordered.reserve(before.tcp_.size() + tcp_.size());
   FlowTable<std::size_t> place;  // key -> index in tcp_
+  const std::uint64_t cut = std::exchange(tcp_clock_at_cut_, 0);
+  std::vector<bool> used_since_cut(tcp_.size());
   for (std::size_t i = 0; i < tcp_.size(); ++i) {
     place.insert(tcp_[i]->key, i);
-    tcp_[i]->last_used += before.tcp_clock_;
+    used_since_cut[i] = tcp_[i]->last_used > cut;
+    if (used_since_cut[i]) tcp_[i]->last_used = tcp_[i]->last_used - cut + before.tcp_clock_;
   }
-  tcp_clock_ += before.tcp_clock_;
+  tcp_clock_ = tcp_clock_ - cut + before.tcp_clock_;
   for (auto& b : before.tcp_) {
     const std::size_t* at = place.find(b->key);
     if (!at) {
       ordered.push_back(std::move(b));
       continue;
     }
+    if (!used_since_cut[*at]) tcp_[*at]->last_used = b->last_used;
     tcp_[*at]->stream.carry_on_from(b->stream);
     ordered.push_back(std::move(tcp_[*at]));
   }

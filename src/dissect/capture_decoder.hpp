@@ -173,6 +173,7 @@ class CaptureDecoder final : public aio::Consumer {
   bool tcp_continued_by(const CaptureDecoder& next) const noexcept;
   struct CutState {
     bool clean = false;                      // nothing evicted, every TCP stream settled
+    std::uint64_t flow_clock = 0;            // the flows' clock at the cut (CaptureFlow::last_used)
     std::vector<std::string> fragment_sets;  // net::IpReassembly::set_states
     struct Tcp {
       FlowKey key;
@@ -244,8 +245,9 @@ class CaptureDecoder final : public aio::Consumer {
   net::TcpBudget tcp_budget_;
   net::TcpStreamStats tcp_ended_;                                          // of connections no longer held
   std::vector<std::pair<FlowKey, net::TcpStreamStats>> tcp_ended_losses_;  // those of them with losses
-  std::uint64_t tcp_clock_ = 0;                                  // counts segments, for least-recently-used eviction
-  std::uint64_t tcp_evicted_ = 0;                                // connections ended early by the flow limit
+  std::uint64_t tcp_clock_ = 0;         // counts segments, for least-recently-used eviction
+  std::uint64_t tcp_evicted_ = 0;       // connections ended early by the flow limit
+  std::uint64_t tcp_clock_at_cut_ = 0;  // tcp_clock_ where a lead-in ended (cut_here), for absorb
   util::TextBuffer payload_text_{util::TextBuffer::kLineBytes};  // shared by all flow framers
   std::uint64_t clock_ = 0;                                      // counts datagrams, for least-recently-fed eviction
   Stats stats_;

@@ -81,7 +81,9 @@ struct CaptureDecoderSplit {
   // them before the lead-in began) not touched by `next` since; every TCP stream `cut`
   // holds held by `d` with the same next sequence number; every flow `cut` holds in the
   // same state in `d` (or idle there, as far under way); and every flow `d` holds that
-  // `cut` does not idle. Then, once drop_finished_fragments dropped those sets, what `d`
+  // `cut` does not idle. Then, once drop_finished_fragments dropped those sets and absorb
+  // gave `next` the SYNs `d` knows and the last uses of what `next` used only in its
+  // lead-in (the calling thread keeps the flows' own, CutState::flow_clock), what `d`
   // holds that `cut` holds goes on in `next` exactly as in `d`; for the other streams and
   // flows, tcp_continued_by and CaptureFlow::began_as_continuation decide as for a piece
   // without a lead-in (which cut_here made them apply to its streams and flows too).
@@ -132,8 +134,9 @@ struct CaptureDecoderSplit {
   // `d` decoded what follows `before`'s end (idle and tcp_continued_by said so): `d`
   // takes `before`'s counts (packets, losses) and its TCP connections — those `d` did not
   // see as they were, in their order and before `d`'s new ones, those it did continued by
-  // its streams (TcpStream::carry_on_from) — so that it goes on as the decoder of both
-  // pieces would. `before` is left without connections, to be destroyed.
+  // its streams (TcpStream::carry_on_from; last used as in `before` if `d` used them only
+  // in its lead-in) — so that it goes on as the decoder of both pieces would. `before` is
+  // left without connections, to be destroyed.
   static void absorb(CaptureDecoder& d, CaptureDecoder&& before) { d.absorb(std::move(before)); }
   // Counts in `d` `n` flows that the DatagramSink holding them ended early at its flow limit.
   static void count_flows_ended(CaptureDecoder& d, std::uint64_t n) noexcept { d.stats_.flows_evicted += n; }

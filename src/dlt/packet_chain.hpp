@@ -21,8 +21,8 @@ struct ChainSearch {
 // and payload valid by the rules of their kind, as the framer checks them) follow each
 // other, the last ending within `bytes`, is returned. A position whose chain needs bytes
 // beyond `bytes` counts as no chain (the search does not wait for bytes: a true boundary
-// is found again at a later packet). Each position is tried once across calls that go on
-// from `next`. Reads `bytes` during the call only; never throws.
+// may be found at a later packet, if `packets` packets there fit in `reach` bytes). Each position is tried once across
+// calls that go on from `next`. Reads `bytes` during the call only; never throws.
 ChainSearch find_packet_chain(std::span<const std::uint8_t> bytes, std::size_t from, unsigned packets,
                               std::size_t reach);
 

@@ -31,7 +31,11 @@ void TcpStream::start(std::uint32_t seq) noexcept {
 
 void TcpStream::carry_on_from(const TcpStream& before) noexcept {
   stats_ += before.stats_;
-  if (!before.started_ || !before.syn_end_) return;
+  if (!before.started_) return;  // ended by an RST there: this stream began afresh in both
+  // The SYN known is `before`'s: no SYN came since this stream began (began_plainly_at), and
+  // one its lead-in saw (begin_here) may be one `before` no longer knows (an RST since).
+  syn_end_.reset();
+  if (!before.syn_end_) return;
   // The SYN at the same distance behind this stream's start as behind `before`'s next
   // byte; further than unwrap reaches (2 GiB) it can never be matched again, so forgotten.
   const std::uint64_t distance = before.next_ - *before.syn_end_;

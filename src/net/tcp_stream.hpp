@@ -128,16 +128,17 @@ class TcpStream {
   }
   // Makes this stream the continuation of `before`, the same direction of the same
   // connection up to where this one began (for a capture decoded in pieces): its counts are
-  // added, and the SYN it knew is known here at the same distance. Assumes, if `before`
-  // was started, that it was settled and this stream began plainly at its next sequence
-  // number.
+  // added, and the SYN it knew (if any) is known here at the same distance, in place of one
+  // this stream knew from a lead-in (begin_here). Assumes, if `before` was started, that it
+  // was settled and this stream began plainly at its next sequence number.
   void carry_on_from(const TcpStream& before) noexcept;
   // For a piece of a capture decoded after a lead-in (the stream's state at the piece's
   // start then checked against the decoder of what came before): from here on the stream
   // counts as one that began here — its counts start from zero and, if it is started and
   // settled, it began plainly at its next sequence number (began_plainly_at; the SYN it
-  // knows stays known); otherwise it never began plainly. A SYN seen later undoes that,
-  // as it does for a stream that began plainly.
+  // knows stays known until carry_on_from gives it the one the decoder before knows);
+  // otherwise it never began plainly. A SYN seen later undoes that, as it does for a stream
+  // that began plainly.
   void begin_here() noexcept;
   // What the held segments (and a candidate's kept bytes) count against the limits: their
   // bytes, kSegmentCost each.

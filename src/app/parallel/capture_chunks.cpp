@@ -133,8 +133,9 @@ class ChunkedCaptureDecoder {
         ++stats_.redone;
         go_on(stop);
       } else if (continues || !idle) {
-        // Straddled again and again, or too many flows: the rest goes to the pipelined
-        // decoder, which takes over the flows as they are.
+        // Lead-ins that did not reach the decoder before kMisses times in a row, or a chunk
+        // read from a wrong place while a message straddles its start: the rest goes to
+        // the pipelined decoder, which takes over the flows as they are.
         window.release(k);
         window.stop();  // its workers need the cores
         hand_over(report);
@@ -299,6 +300,10 @@ class ChunkedCaptureDecoder {
       const std::size_t* at = history_index_.find(key);
       return at && history_[*at].mid_stream;
     });
+    // Flows used since the chunk's start come after every earlier use, in their order; one
+    // its lead-in used and nothing since keeps its last use in the history (the lead-in
+    // saw what the decoder before saw, perhaps not all of it).
+    const std::uint64_t since = c.cut_state ? c.cut_state->flow_clock : 0;
     std::vector<std::pair<std::uint64_t, dissect::FlowKey>> by_use;
     DecoderSplit::for_each_flow(*decoder_, [&](const dissect::CaptureFlow& flow) {
       const dissect::FlowKey& key = flow.key();
@@ -309,7 +314,7 @@ class ChunkedCaptureDecoder {
         at = history_index_.find(key);
       }
       history_[*at].mid_stream = flow.mid_stream();
-      by_use.push_back({flow.last_used, key});
+      if (flow.last_used > since) by_use.push_back({flow.last_used, key});
     });
     std::sort(by_use.begin(), by_use.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [used, key] : by_use) history_[*history_index_.find(key)].last_used = ++clock_;

@@ -21,15 +21,19 @@
 // chunk a right guess.
 //
 // The calling thread checks each chunk in file order and passes its lines on (the
-// speculative window of app/parallel/speculative_window.hpp). When a cut was no record
-// start or the reader state changed (a new section or interface), the decoder of what came
-// before goes on serially over the chunk instead, as it does (twice in a row at most) when
-// only a TCP stream or a flow's first packet kept the guess from being right. When a
-// message or a fragmented datagram straddles the cut, or the flows outgrow the limit, the
-// rest of the capture goes to the pipelined parallel decoder (app/parallel/capture_flows),
-// which takes over the flows as they are. The flows' order of first appearance, their last
-// use and whether each is under way are kept across chunks, so the flow limit and the
-// flush at the end act as in one decoder.
+// speculative window of app/parallel/speculative_window.hpp). When a chunk's guess was
+// wrong (a cut that was no record start, a new reader state, a message, segment or
+// fragmented datagram straddling the cut, a TCP stream not settled, a flow's first packet,
+// too many flows), the decoder of what came before goes on serially over the chunk instead.
+// From the first such chunk on, the chunks begin with a lead-in (ChunkedCaptureOptions::
+// lead_in_bytes): their workers decode the stretch before their start too, silently, so
+// that the streams stand at the start as the decoder before has them
+// (CaptureDecoderSplit::cut_here, continues_at). After kMisses chunks with lead-ins redone
+// in a row (a capture whose streams the lead-ins do not reach), the rest of the capture
+// goes to the pipelined parallel decoder (app/parallel/capture_flows), which takes over the
+// flows as they are. The flows' order of first appearance, their last use and whether each
+// is under way are kept across chunks, so the flow limit and the flush at the end act as
+// in one decoder.
 #pragma once
 
 #include <cstdint>
@@ -62,10 +66,10 @@ struct ChunkedCaptureOptions {
   std::function<std::optional<std::uint64_t>()> shrunk = {};
   // Once a chunk did not join the decoder before it (a message or IP datagram straddling
   // its start, TCP streams under way), the chunks after it begin with a lead-in of up to
-  // this many bytes (at most chunk_bytes) before their start: decoded again, silently, so
-  // that their streams stand at the start as those of the decoder before do — and, so that
-  // the lead-ins cost little, the chunks cut from then on are lead_in_chunk_bytes long
-  // (if that is more than chunk_bytes).
+  // this many bytes before their start (no more than a chunk is long, nor reaching before
+  // the first packet): decoded again, silently, so that their streams stand at the start
+  // as those of the decoder before do — and, so that the lead-ins cost little, the chunks
+  // cut from then on are lead_in_chunk_bytes long (if that is more than chunk_bytes).
   std::uint64_t lead_in_bytes = 512u << 10;
   std::uint64_t lead_in_chunk_bytes = 8u << 20;
 };

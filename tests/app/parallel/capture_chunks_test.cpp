@@ -262,14 +262,20 @@ TEST(ChunkedCapture, AFlowWhoseChunkEndsInsideItsFirstMessageGoesOnUnderWay) {
 // joins or is decoded again, the lines are the serial decoder's.
 TEST(ChunkedCapture, MessyTcpStreamsWithLeadInsOfAnyLengthGiveTheSerialLines) {
   const Bytes capture = tcp_capture(4, 4000, true, true);
-  const dissect::CaptureDecoder::Options options;
-  const std::string want = testing::decode_serially(capture, options);
-  for (const std::uint64_t lead : {300, 3000, 30000})
-    for (unsigned threads : {1u, 2u}) {
-      ChunkedCaptureStats stats;
-      EXPECT_EQ(first_difference(chunked(capture, options, threads, 20000, &stats, lead), want), "")
-          << threads << " threads, lead-in " << lead;
-    }
+  // At the flow limit too: which flow and connection is evicted depends on their last
+  // uses, which a join after a lead-in carries over (those the lead-in used and nothing
+  // since keep the decoder before's).
+  for (const std::size_t max_flows : {std::size_t{4096}, std::size_t{5}, std::size_t{8}}) {
+    dissect::CaptureDecoder::Options options;
+    options.max_flows = max_flows;
+    const std::string want = testing::decode_serially(capture, options);
+    for (const std::uint64_t lead : {300, 3000, 30000})
+      for (unsigned threads : {1u, 2u}) {
+        ChunkedCaptureStats stats;
+        EXPECT_EQ(first_difference(chunked(capture, options, threads, 20000, &stats, lead), want), "")
+            << threads << " threads, lead-in " << lead << ", flows " << max_flows;
+      }
+  }
 }
 
 TEST(ChunkedCapture, FragmentSetsAndMessagesAcrossTheCutsGiveTheSerialLines) {
