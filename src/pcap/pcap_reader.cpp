@@ -108,13 +108,14 @@ std::size_t PcapReader::next_well_formed(std::span<aio::Packet> out) noexcept {
   const std::size_t starts_before =
       static_cast<std::size_t>(std::min<std::uint64_t>(stop_ - in_.offset(), ready.size()));
   std::size_t at = 0, n = 0;
+  Prefetch prefetch(ready.data(), ready.data() + ready.size());
   while (n < out.size() && at < starts_before && ready.size() - at >= kRecordHeader) {
     const std::uint8_t* r = ready.data() + at;
     const std::uint32_t cap = util::load<std::uint32_t>(r + 8, big_endian_);
     const std::uint32_t orig = util::load<std::uint32_t>(r + 12, big_endian_);
     const std::size_t left = ready.size() - at - kRecordHeader;
     if (!record_fits(cap, orig) || cap > left) break;
-    prefetch_ahead(r + kRecordHeader + cap, left - cap);
+    prefetch.upto(r + kRecordHeader + cap);
     place(out[n], r, in_.offset() + at);
     at += kRecordHeader + cap;
     ++n;

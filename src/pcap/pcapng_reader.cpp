@@ -106,6 +106,7 @@ std::size_t PcapngReader::next_well_formed(std::span<aio::Packet> out) noexcept 
   const std::size_t starts_before =
       static_cast<std::size_t>(std::min<std::uint64_t>(stop_ - in_.offset(), ready.size()));
   std::size_t at = 0, n = 0;
+  Prefetch prefetch(base, base + ready.size());
   while (n < out.size() && at < starts_before && ready.size() - at >= 32) {
     const std::uint8_t* d = base + at;
     const std::size_t left = ready.size() - at;
@@ -113,7 +114,7 @@ std::size_t PcapngReader::next_well_formed(std::span<aio::Packet> out) noexcept 
     if (u32(d) != pcapng::kEnhancedPacket || len < 12 || len % 4 != 0 || len > pcapng::kMaxBlockBytes || len > left ||
         u32(d + len - 4) != len)
       break;
-    prefetch_ahead(d + len, left - len);
+    prefetch.upto(d + len);
     if (!read_well_formed_epb({d, len}, in_.offset() + at, out[n])) break;
     at += len;
     ++n;
