@@ -94,9 +94,7 @@ void CaptureFlow::feed(std::span<const std::uint8_t> bytes, std::uint64_t file_o
     // time, so its events go out as they are; the one segment maps what a later piece
     // completes.
     framer_.rebase(file_offset, to_timestamp(time_ns));
-    segments_.resize(1);  // keeps the storage
-    segments_[0] = {file_offset, file_offset, time_ns};
-    first_ = 0;
+    start_segments(file_offset, time_ns);
     framer_.feed(bytes, *out_);
     return;
   }
@@ -115,7 +113,15 @@ void CaptureFlow::feed(std::span<const std::uint8_t> bytes, std::uint64_t file_o
     if (first_live != begin) first_live = std::prev(first_live);
     segments_.erase(begin, first_live);
   }
-  framer_.feed(bytes, *this);
+  // The events of what was held go through locate; once those are out, the framer goes on
+  // from this segment's offset and time, as on the idle path above.
+  if (framer_.feed_piece(bytes, *this, file_offset, to_timestamp(time_ns), *out_)) start_segments(file_offset, time_ns);
+}
+
+void CaptureFlow::start_segments(std::uint64_t file_offset, std::int64_t time_ns) {
+  segments_.resize(1);  // keeps the storage
+  segments_[0] = {file_offset, file_offset, time_ns};
+  first_ = 0;
 }
 
 void CaptureFlow::break_stream(std::uint64_t missing, std::uint64_t file_offset, std::int64_t time_ns) {

@@ -108,6 +108,9 @@ class CaptureFlow final : public dlt::FramerSink, private dlt::InPlaceLines {
     std::int64_t time_ns;
   };
   void locate(std::uint64_t& position, util::Timestamp& time);
+  // The framer counts the stream from `file_offset` on: one segment maps it (to the piece
+  // at that offset, captured at `time_ns`).
+  void start_segments(std::uint64_t file_offset, std::int64_t time_ns);
   void feed_syncing(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns);
 
   // The stream so far while syncing: its bytes from the first position not yet tried, and

@@ -304,9 +304,17 @@ Framer::Confirmation Framer::confirm(const std::uint8_t* buf, std::size_t len, s
   return Confirmation::Yes;
 }
 
-void Framer::feed(std::span<const std::uint8_t> chunk, FramerSink& sink) {
-  if (interrupted_) return;
-  const std::uint64_t chunk_base = fed_;
+void Framer::feed(std::span<const std::uint8_t> chunk, FramerSink& sink) { feed_chunk(chunk, sink, nullptr); }
+
+bool Framer::feed_piece(std::span<const std::uint8_t> chunk, FramerSink& carried, std::uint64_t offset,
+                        util::Timestamp time, FramerSink& rest) {
+  const Piece piece{offset, time, &rest};
+  return feed_chunk(chunk, carried, &piece);
+}
+
+bool Framer::feed_chunk(std::span<const std::uint8_t> chunk, FramerSink& sink, const Piece* piece) {
+  if (interrupted_) return false;
+  std::uint64_t chunk_base = fed_;  // moves if a piece rebases the rest
   fed_ += chunk.size();
   if (units_) {
     unit_start_ = chunk_base;
@@ -344,27 +352,44 @@ void Framer::feed(std::span<const std::uint8_t> chunk, FramerSink& sink) {
       take = more;
       used = process(carry_.data(), carry_.size(), carry_base_, false, old, sink);
     }
-    if (interrupted_) return;  // nothing more: the rest is not kept either
+    if (interrupted_) return false;  // nothing more: the rest is not kept either
     if (used < old) {
       // Still waiting for more bytes: only possible when the whole chunk was taken.
       carry_.erase(carry_.begin(), carry_.begin() + static_cast<std::ptrdiff_t>(used));
       carry_base_ += used;
       if (take < chunk.size())
         carry_.insert(carry_.end(), chunk.begin() + static_cast<std::ptrdiff_t>(take), chunk.end());
-      return;
+      return false;
     }
     from = used - old;
     carry_.clear();
     if (from >= chunk.size()) {
       carry_base_ = chunk_base + from;
-      return;
+      return false;
     }
   }
+  FramerSink* out = &sink;
+  const bool rebased = piece && idle() && !cut_at_;
+  if (rebased) {
+    // Nothing begun before chunk[from] is held or open: the stream's offsets from here on
+    // are the piece's (every offset the framer keeps moves alike; the units' too).
+    const std::uint64_t at = chunk_base + from, to = piece->offset + from;
+    no_chain_until_ = no_chain_until_ > at ? no_chain_until_ - at + to : 0;
+    chunk_base = piece->offset;
+    fed_ = chunk_base + chunk.size();
+    if (units_) {
+      unit_start_ = chunk_base;
+      unit_end_ = fed_;
+    }
+    last_time_ = piece->time;
+    out = piece->rest;
+  }
   const std::size_t n = chunk.size() - from;
-  std::size_t used = process(chunk.data() + from, n, chunk_base + from, false, SIZE_MAX, sink);
-  if (interrupted_) return;
+  std::size_t used = process(chunk.data() + from, n, chunk_base + from, false, SIZE_MAX, *out);
+  if (interrupted_) return rebased;
   carry_.assign(chunk.begin() + static_cast<std::ptrdiff_t>(from + used), chunk.end());
   carry_base_ = chunk_base + from + used;
+  return rebased;
 }
 
 std::uint64_t Framer::decode_until(std::span<const std::uint8_t> rest, std::uint64_t stop, FramerSink& sink) {

@@ -41,6 +41,18 @@ class Framer {
   // events complete in it to `sink`; the bytes of a packet still incomplete are kept for
   // the next call. Throws what `sink` throws (the framer is then not to be used again).
   void feed(std::span<const std::uint8_t> chunk, FramerSink& sink);
+  // The same for a feeder that knows where each piece comes from (a capture flow: a TCP
+  // segment's file offset and capture time): the events of packets begun in earlier
+  // pieces, or of a skip record open before, go to `carried` with the stream's offsets, for
+  // the feeder to place. Once those are delivered and nothing is held back or open, the
+  // rest of `chunk` is framed as if after rebase(offset + its place in chunk, time): its
+  // events go to `rest` with the piece's own offsets and time, as they are (most of a
+  // segment's messages: no lookup per message). Returns whether that happened (from then
+  // on the stream's offsets are the piece's); if not, every event went to `carried`, as
+  // feed(chunk, carried). The events are those of feed but for their offsets and times.
+  // Throws what the sinks throw.
+  bool feed_piece(std::span<const std::uint8_t> chunk, FramerSink& carried, std::uint64_t offset, util::Timestamp time,
+                  FramerSink& rest);
 
   // Network framing only (no marker, so it resynchronises byte by byte and any byte of
   // 0x20-0x3F may look like a header: a space in a string is a valid minimal packet whose
@@ -188,6 +200,13 @@ class Framer {
   friend struct FramerSplit;  // decoding a file in pieces: dlt/framer_split.hpp
 
   std::uint64_t decode_until(std::span<const std::uint8_t> rest, std::uint64_t stop, FramerSink& sink);
+  // Where feed_piece goes on after the carried bytes (null: plain feed).
+  struct Piece {
+    std::uint64_t offset;
+    util::Timestamp time;
+    FramerSink* rest;
+  };
+  bool feed_chunk(std::span<const std::uint8_t> chunk, FramerSink& sink, const Piece* piece);
   void append_state(std::string& out) const;
   // Writes the line of `m`, a message with a catalogue frame, in place as its frame reads
   // the payload and returns true; returns false with nothing written and m.frame_decodes
