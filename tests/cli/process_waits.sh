@@ -12,9 +12,11 @@ catches_stop_signals() {
   [ -n "$mask" ] && [ $((16#$mask & 0x4002)) -eq $((0x4002)) ]
 }
 
-# ended PID: the process has ended (gone, or a zombie not yet waited for).
+# ended PID: the process has ended (gone, or a zombie not yet waited for). Its status
+# file failing to read is no end (a test killed a run at 2 ms, during its exec, as if it had
+# ended: it died of the signal's default action, silently).
 ended() {
-  ! grep -qs '^State:[[:space:]]*[^ZX]' /proc/"$1"/status
+  [ ! -e /proc/"$1" ] || grep -qs '^State:[[:space:]]*[ZX]' /proc/"$1"/status
 }
 
 # catches_stop_signals_or_ended PID: either; what to wait for before a signal to a run that
