@@ -166,6 +166,7 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
     for (Batch& b : batches_) b.bytes.reserve(parallel.batch_bytes + kMaxDatagram);
   }
   ~ParallelCaptureDecoder() override {
+    if (parallel_.flow_numbers) *parallel_.flow_numbers = flows_.size();
     if (running_) {
       try {
         join();
@@ -229,8 +230,11 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
     stop_if_cut();
     util::TextBuffer text(util::TextBuffer::kLineBytes), payload_text(util::TextBuffer::kLineBytes);
     LineChain chain(spec_, text);
-    for (std::size_t id = 0; id < flows_.size(); ++id) {
-      if (!open_[id]) continue;
+    std::vector<std::uint32_t> open;
+    for (std::uint32_t id = 0; id < flows_.size(); ++id)
+      if (open_[id]) open.push_back(id);
+    std::sort(open.begin(), open.end(), [&](std::uint32_t a, std::uint32_t b) { return appeared_[a] < appeared_[b]; });
+    for (const std::uint32_t id : open) {
       flows_[id]->redirect(chain.head(), &payload_text, chain.gate());
       flows_[id]->finish();
       open_[id] = false;
@@ -268,12 +272,10 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
   // on the same clock as its datagrams): they go on as if they had been fed here.
   void adopt(std::vector<std::unique_ptr<dissect::CaptureFlow>> flows) {
     for (auto& flow : flows) {
-      const auto id = static_cast<std::uint32_t>(flows_.size());
-      index_.insert(flow->key(), id);
-      last_used_.push_back(flow->last_used);
-      clock_ = std::max(clock_, flow->last_used);
-      open_.push_back(true);
-      flows_.push_back(std::move(flow));
+      const std::uint64_t used = flow->last_used;
+      const std::uint32_t id = add_flow(std::move(flow));
+      last_used_[id] = used;
+      clock_ = std::max(clock_, used);
     }
   }
 
@@ -284,14 +286,33 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
   std::uint32_t flow_of(const dissect::FlowKey& key, Batch& b) {
     if (const std::uint32_t* found = index_.find(key)) return *found;
     if (index_.size() >= options_.max_flows) end_least_recent(b);
-    const auto flow = static_cast<std::uint32_t>(flows_.size());
     // Created here; decoded only by the worker that claims it in a batch (never by two at once).
-    flows_.push_back(std::make_unique<dissect::CaptureFlow>(key, workers_[0]->placeholder_sink(), nullptr, nullptr,
-                                                            options_.catalogue));
-    open_.push_back(true);
-    last_used_.push_back(0);
-    index_.insert(key, flow);
-    return flow;
+    return add_flow(std::make_unique<dissect::CaptureFlow>(key, workers_[0]->placeholder_sink(), nullptr, nullptr,
+                                                           options_.catalogue));
+  }
+
+  // Opens `flow` under a free number (one its ended flow's batch gave back) or a new one:
+  // the numbers stay within the flow limit and the flows ended but not yet freed, however
+  // many flows a capture makes and ends (a new user's capture of 6000 connections, one
+  // made and one ended per segment, grew every per-number table and each batch's work).
+  std::uint32_t add_flow(std::unique_ptr<dissect::CaptureFlow> flow) {
+    std::uint32_t id;
+    if (!free_.empty()) {
+      id = free_.back();
+      free_.pop_back();
+    } else {
+      id = static_cast<std::uint32_t>(flows_.size());
+      flows_.emplace_back();
+      open_.push_back(false);
+      last_used_.push_back(0);
+      appeared_.push_back(0);
+    }
+    index_.insert(flow->key(), id);
+    flows_[id] = std::move(flow);
+    open_[id] = true;
+    last_used_[id] = 0;
+    appeared_[id] = ++appearances_;
+    return id;
   }
 
   void end_least_recent(Batch& b) {
@@ -326,7 +347,7 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
   }
 
   // Lists the flows of `b`, largest first (bytes; that is what decoding costs; ties in
-  // order of appearance), each with its datagrams in order.
+  // flow number: which worker takes which changes no line), each with its datagrams in order.
   void group_by_flow(Batch& b) {
     group_of_.assign(flows_.size(), UINT32_MAX);  // flow number -> index in groups_
     groups_.clear();
@@ -392,7 +413,10 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
         if (lines) emit_(merged_.view(), lines);
         throw CaptureCut{*cut};
       }
-      if (d.end_flow) flows_[d.flow].reset();  // its worker has ended it
+      if (d.end_flow) {  // its worker has ended it: the number is free for a later batch
+        flows_[d.flow].reset();
+        free_.push_back(d.flow);
+      }
       const Batch::Mark& m = b.marks[b.place[i]];
       if (m.end > m.begin) {
         merged_.append(workers_[m.worker]->slot(b.slot).text.view().substr(m.begin, m.end - m.begin));
@@ -418,9 +442,12 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
   const std::function<void(std::string_view, std::uint64_t)>& emit_;
   std::vector<std::unique_ptr<Worker>> workers_;
   dissect::FlowTable<std::uint32_t> index_;                   // open flows
-  std::vector<std::unique_ptr<dissect::CaptureFlow>> flows_;  // by number (first appearance)
+  std::vector<std::unique_ptr<dissect::CaptureFlow>> flows_;  // by number (add_flow)
   std::vector<bool> open_;                                    // by flow number: not yet ended
   std::vector<std::uint64_t> last_used_;                      // by flow number
+  std::vector<std::uint64_t> appeared_;                       // by flow number: its place in order of first appearance
+  std::uint64_t appearances_ = 0;
+  std::vector<std::uint32_t> free_;  // numbers of flows ended and freed
   std::uint64_t clock_ = 0, flows_ended_ = 0;
   // Filled in turn. Two would do (one filling, one decoding); more let the lines the workers
   // read leave their caches before the dissecting thread writes them again (measured faster).

@@ -37,6 +37,9 @@ struct ParallelCaptureOptions {
   // util::InputFile::shrunk_to says), else none; asked before each batch's lines are
   // passed on and before the flows are ended. Empty: the file is never cut.
   std::function<std::optional<std::uint64_t>()> shrunk = {};
+  // If not null, receives how many flow numbers the decoder used (for tests: flows ended at
+  // the flow limit give theirs back, so that this stays bounded).
+  std::size_t* flow_numbers = nullptr;
 };
 
 // What the decoders throw once `shrunk` found the file cut at `size`, after emitting the

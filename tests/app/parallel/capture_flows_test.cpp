@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "app/capture_traffic.hpp"
 #include "output/buffer_sink.hpp"
 #include "pcap/pcap_test_util.hpp"
@@ -31,7 +33,7 @@ testing::Bytes make_capture(unsigned flows, unsigned datagrams, std::uint64_t se
 }
 
 std::string parallel(const testing::Bytes& capture, const dissect::CaptureDecoder::Options& options, unsigned threads,
-                     std::size_t batch_bytes) {
+                     std::size_t batch_bytes, std::size_t* flow_numbers = nullptr) {
   testing::TempFile f(capture);
   auto file = util::InputFile::open(f.path);
   auto reader = pcap::CaptureReader::open(file);
@@ -39,7 +41,7 @@ std::string parallel(const testing::Bytes& capture, const dissect::CaptureDecode
   dissect::CaptureReport report;
   std::uint64_t lines = 0;
   decode_capture_flows(
-      *reader, options, {true}, {threads, batch_bytes},
+      *reader, options, {true}, {threads, batch_bytes, nullptr, {}, {}, flow_numbers},
       [&](std::string_view text, std::uint64_t n) {
         out.append(text);
         lines += n;
@@ -93,6 +95,27 @@ TEST(ParallelCapture, TheFlowLimitEndsTheSameFlowsAtTheSamePlaces) {
         EXPECT_EQ(parallel(capture, options, threads, batch), want)
             << threads << " threads, batch " << batch << (stable ? ", in place" : "");
   }
+}
+
+// Flows made and ended at the flow limit over and over (a new user's capture of 6000 TCP
+// connections, one made and one ended per segment): the decoder's flow numbers, and every
+// table by number, stay within the limit and the flows ended but not yet freed, and the
+// flows left open at the end are still flushed in order of first appearance.
+TEST(ParallelCapture, FlowsEndedAtTheLimitGiveTheirNumbersBack) {
+  const auto capture = make_capture(40, 3000, 5);
+  dissect::CaptureDecoder::Options options;
+  options.max_flows = 3;
+  const std::string want = testing::decode_serially(capture, options);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(want, m, std::regex("([0-9]+) flows ended early at the flow limit")));
+  const std::size_t ended = std::stoul(m[1]);
+  ASSERT_GT(ended, 500u);
+  for (unsigned threads : {1u, 2u})
+    for (std::size_t batch : {std::size_t{1}, std::size_t{3000}}) {
+      std::size_t numbers = 0;
+      EXPECT_EQ(parallel(capture, options, threads, batch, &numbers), want) << threads << " threads, batch " << batch;
+      EXPECT_LT(numbers, 100u) << threads << " threads, batch " << batch << ": " << ended << " flows ended";
+    }
 }
 
 }  // namespace
