@@ -645,7 +645,7 @@ std::string CaptureDecoder::nothing_found() const {
     return out;
   }
   std::string out =
-      "no UDP/IPv4 datagrams in " + std::to_string(stats_.packets) + (stats_.packets == 1 ? " packet" : " packets");
+      "no UDP datagrams or TCP segments in " + std::to_string(stats_.packets) + (stats_.packets == 1 ? " packet" : " packets");
   std::string why;
   auto add = [&](std::uint64_t n, const char* what) {
     if (n == 0) return;
