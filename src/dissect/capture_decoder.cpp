@@ -644,8 +644,8 @@ std::string CaptureDecoder::nothing_found() const {
       out += "; " + ports_found(options_.tcp_ports, other_tcp_ports_, "TCP", "segment", "to or from");
     return out;
   }
-  std::string out =
-      "no UDP datagrams or TCP segments in " + std::to_string(stats_.packets) + (stats_.packets == 1 ? " packet" : " packets");
+  std::string out = "no UDP datagrams or TCP segments in " + std::to_string(stats_.packets) +
+                    (stats_.packets == 1 ? " packet" : " packets");
   std::string why;
   auto add = [&](std::uint64_t n, const char* what) {
     if (n == 0) return;

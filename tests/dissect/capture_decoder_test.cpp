@@ -427,7 +427,8 @@ TEST(CaptureDecoder, WhenNothingIsDecodedItSaysWhatWasFound) {
   no_udp.packets.back().original_size = 2000;  // captured shorter than on the wire
   no_udp.decode({}, nullptr, nullptr, &found);
   EXPECT_EQ(found,
-            "no UDP datagrams or TCP segments in 3 packets (1 of link types not decoded, 1 captured shorter than on the wire)");
+            "no UDP datagrams or TCP segments in 3 packets (1 of link types not decoded, 1 captured shorter than on "
+            "the wire)");
 
   Capture decoded = c;  // one datagram to our port: nothing to say
   decoded.add(to_port(3490), 6);
