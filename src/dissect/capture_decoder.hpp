@@ -144,8 +144,8 @@ class CaptureDecoder final : public aio::Consumer {
   // ports 3491 (120 datagrams), 5000 (3)` (and `…, no TCP segments to or from port 3490;
   // found TCP port 80 (7 segments)` when there is TCP) or `no UDP datagrams or TCP
   // segments in 12 packets (12 of link types not decoded)` (IPv4 or IPv6: the fragments of
-  // a datagram never completed, or headers beyond the limits, decode to none). Empty otherwise (a datagram or segment
-  // was decoded, or no packet came at all).
+  // a datagram never completed, or headers beyond the limits, decode to none). Empty
+  // otherwise (a datagram or segment was decoded, or no packet came at all).
   std::string nothing_found() const;
   // Both, for the report after a capture.
   CaptureReport report() const { return {losses(), nothing_found()}; }
