@@ -3,7 +3,8 @@
 // every byte is accounted for exactly once, in stream order, and every event formats; with
 // payload text on, a text sink that takes lines in place (dlt::InPlaceLines) must print the
 // very lines formatted from the delivered events; and every line is one line with no
-// control character in it (contract 3 of issue #19: C0, DEL and C1 controls print as '.').
+// control character in it (contract 3 of issue #19: C0, DEL and C1 controls print as '.');
+// and the events are those of the whole input fed at once.
 #include <cstdint>
 #include <cstdlib>
 #include <span>
@@ -79,6 +80,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (std::size_t at = 0; at < size; at += chunk) second.feed({data + at, std::min(chunk, size - at)}, in_place);
     second.finish(in_place);
     if (lines.view() != sink.text.view()) std::abort();
+  }
+  if (chunk < size) {  // the events do not depend on how the input was cut into chunks
+    dlt::Framer whole(kFormat);
+    whole.set_payload_text(text);
+    CheckingSink at_once;
+    whole.feed({data, size}, at_once);
+    whole.finish(at_once);
+    if (at_once.text.view() != sink.text.view()) std::abort();
   }
   return 0;
 }

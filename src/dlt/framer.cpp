@@ -30,7 +30,8 @@ Framer::Framer(StreamFormat format, std::uint64_t start)
 void Framer::skip(std::uint64_t position, std::uint64_t length, std::string_view reason) {
   if (length == 0) return;
   // A skip record opened by what a framer mid-stream would skip too (the refusal of a
-  // stream's first packet decided otherwise before): from here on both frame alike.
+  // stream's first packet decided otherwise before): from here on both frame alike, but
+  // where a stream start's own rules decide (start_rule_applied).
   if (start_ == Start::Open) start_ = Start::Same;
   if (pending_.length == 0) pending_ = SkipRecord{position, length, reason, last_time_, {}};
   else pending_.length += length;  // always contiguous: the cursor only moves forward
@@ -109,6 +110,8 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
                                                                  : nullptr;
   const std::size_t h = prefix_;
   InPlaceLines* const lines = text_ ? sink.in_place_lines() : nullptr;
+  ChainAfter chain_after;
+  std::uint64_t no_cut_chain_until = 0;  // as no_chain_until_, for chains cut_confirms confirms
   std::size_t i = 0;
   while (i < stop_at) {
     if (stop_->load(std::memory_order_relaxed)) return cut(base + i, len);  // the input was cut: nothing more
@@ -146,8 +149,17 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
     }
     if (avail < h + plen) {
       if (!at_end) return i;
-      skip(base + i, discard_step_, kReasonFlushing);
-      i += discard_step_;
+      // Network framing under way (past the first packet, no skip record open) takes this
+      // packet as the stream's next: cut by the end, it holds every byte left, and a search
+      // inside it would only find false packets in its remains — unless a chain of two
+      // valid packets starts in it (a false length before real packets). Elsewhere the
+      // tail is searched again (spec §4).
+      if (!marker && pending_.length == 0 && unconfirmed_start_) start_rule_applied();  // searched again
+      const bool whole_rest = !marker && pending_.length == 0 && !unconfirmed_start_ &&
+                              !chain_after.starts_in(*this, buf, len, i + 1, base);
+      const std::size_t n = whole_rest ? avail : discard_step_;
+      skip(base + i, n, kReasonFlushing);
+      i += n;
       continue;
     }
     if (format_ == StreamFormat::File)
@@ -219,7 +231,8 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       // begin inside a packet: a capture or a recording split anywhere, a connection
       // already running): taken if what follows confirms it, or if nothing does but no
       // packet inside it starts a confirmed chain either (a real packet that damage
-      // follows; a false one spans real packets).
+      // follows; a false one spans real packets) — at a stream start, only with more
+      // evidence (below).
       // A header without ids (no ECU id, no extended header) is any byte of 0x20-0x3F and
       // a length from the next two, so text makes them everywhere: such a candidate is
       // taken only when what follows confirms it (damage after it does not do), a unit
@@ -229,23 +242,45 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       // confirmed by the real packets after it, and would swallow those inside it).
       const bool bare = !has_ids(buf[i + h]);
       std::size_t reach = len;  // where what confirmed it ends
-      Confirmation c = confirm(buf, len, i + plen, base, at_end, !bare || base + i == unit_start_, &reach);
-      if (c == Confirmation::No ? !bare : c == Confirmation::Yes && bare) {
+      ChainEnd end;             // on No: where the chain stopped
+      Confirmation c = confirm(buf, len, i + plen, base, at_end, !bare || base + i == unit_start_, &reach, &end);
+      bool damage_confirms = !bare;  // (on No) if no chain starts inside it
+      if (unconfirmed_start_ && !bare) {
+        // A stream start (a TCP stream resumed after lost bytes, a connection already
+        // running) may begin in the remains of a message whose head was lost: their bytes
+        // make false candidates with ids, which the rest of the remains follows at once.
+        // So one is let through by a valid packet after it before the damage (a recording
+        // that begins with messages), or by a packet cut by the end (a real message before
+        // the one that lost bytes cut) unless a chain starts inside that one (a false
+        // length that runs past real packets: digits in text make headers with ids too).
+        damage_confirms = end.cut ? !chain_after.starts_in(*this, buf, len, end.at + 1, base) : end.whole > 0;
+        // Mid-stream, with the same skip record open, the plain rule decides (alike only
+        // when a valid packet came before the invalid bytes).
+        if (c == Confirmation::No && (end.cut || end.whole == 0)) start_rule_applied();
+      }
+      if (c == Confirmation::No ? damage_confirms : c == Confirmation::Yes && bare) {
         // An id-less candidate that what follows confirmed is searched for chains inside it
         // within the bytes that confirmed it (the chain of real packets it would swallow
         // reaches the same packets after it): a chain that needs more bytes starts nothing
         // there, so the message is taken now rather than when up to 64 KiB more came in
         // (which put it after other flows' lines, or at the end).
+        // At a stream start, a candidate that a cut packet follows is refused by a chain
+        // inside it that is whole for one packet more and then cut (the real packets it
+        // spans, up to where the input ends), though not by one cut right after its first
+        // packet (what a false header in a real message's text makes as readily).
         const bool within = c == Confirmation::Yes;
+        const bool cut_confirms = !within && unconfirmed_start_ && end.cut;
         const std::size_t inner_len = within ? reach : len;
         // Each position is asked once per resynchronisation (no_chain_until_: the ones
-        // before it start no confirmed chain), so hostile bytes cost linear time.
+        // before it start no confirmed chain), so hostile bytes cost linear time; asked
+        // with cut_confirms (which confirms more), once per call (no_cut_chain_until).
+        std::uint64_t& memo = cut_confirms ? no_cut_chain_until : no_chain_until_;
         c = Confirmation::Yes;
-        std::size_t q = no_chain_until_ > base + i ? static_cast<std::size_t>(no_chain_until_ - base) : i + 1;
+        std::size_t q = memo > base + i ? static_cast<std::size_t>(memo - base) : i + 1;
         for (; q < i + plen && c == Confirmation::Yes; ++q) {
-          Confirmation inner = confirm_chain(buf, inner_len, q, base, at_end && !within);
+          Confirmation inner = confirm_chain(buf, inner_len, q, base, at_end && !within, cut_confirms);
           if (within && inner == Confirmation::Wait) inner = Confirmation::No;
-          if (inner == Confirmation::No) no_chain_until_ = base + q + 1;
+          if (inner == Confirmation::No) memo = base + q + 1;
           else c = inner == Confirmation::Yes ? Confirmation::No : inner;
         }
       }
@@ -272,8 +307,23 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
   return i;
 }
 
+bool Framer::ChainAfter::starts_in(const Framer& framer, const std::uint8_t* buf, std::size_t len, std::size_t p,
+                                   std::uint64_t base) {
+  // The answer falls as p grows: the last position that starts one decides it, searched
+  // for from the end down, each position once per buffer.
+  if (last) return p <= *last;
+  if (none_from == SIZE_MAX) none_from = len;
+  for (; none_from > p; --none_from) {
+    if (framer.confirm_chain(buf, len, none_from - 1, base, true, true) == Confirmation::Yes) {
+      last = none_from - 1;
+      return true;
+    }
+  }
+  return false;
+}
+
 Framer::Confirmation Framer::confirm_chain(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base,
-                                           bool at_end) const {
+                                           bool at_end, bool cut_confirms) const {
   if (len - at < 4) return at_end ? Confirmation::No : Confirmation::Wait;
   const unsigned plen = standard_header_length(buf + at);
   if (plen == 0) return Confirmation::No;
@@ -281,29 +331,40 @@ Framer::Confirmation Framer::confirm_chain(const std::uint8_t* buf, std::size_t 
   Message m;
   parse_headers({buf + at, plen}, m);
   if (!check_payload(m, nullptr)) return Confirmation::No;
-  return confirm(buf, len, at + plen, base, at_end);
+  ChainEnd end;
+  const Confirmation c = confirm(buf, len, at + plen, base, at_end, true, nullptr, &end);
+  if (!cut_confirms || c == Confirmation::Wait) return c;
+  // A valid packet after the first, then the confirmation or the cut: a packet that a
+  // unit's or the input's end follows at once is what a few bytes of text make.
+  return end.whole > 0 && (c == Confirmation::Yes || end.cut) ? Confirmation::Yes : Confirmation::No;
 }
 
 Framer::Confirmation Framer::confirm(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base,
-                                     bool at_end, bool unit_end_confirms, std::size_t* reach) const {
+                                     bool at_end, bool unit_end_confirms, std::size_t* reach, ChainEnd* end) const {
   Message next;
   for (unsigned k = 0; k < kConfirmPackets; ++k) {
     if (((k > 0 || unit_end_confirms) && base + at == unit_end_) || (at == len && at_end)) {
       if (reach) *reach = at;
+      if (end) *end = {k, at, false};
       return Confirmation::Yes;  // a unit or the input ends
     }
     const std::size_t avail = len - at;
     // A packet cut by the end of the input confirms nothing (a false packet's length may
     // reach anywhere); the candidate is then judged by what lies inside it.
-    if (avail < 4) return at_end ? Confirmation::No : Confirmation::Wait;
+    auto refused = [&](bool cut) {
+      if (end) *end = {k, at, cut};
+      return Confirmation::No;
+    };
+    if (avail < 4) return at_end ? refused(true) : Confirmation::Wait;
     const unsigned plen = standard_header_length(buf + at);
-    if (plen == 0) return Confirmation::No;
-    if (avail < plen) return at_end ? Confirmation::No : Confirmation::Wait;
+    if (plen == 0) return refused(false);
+    if (avail < plen) return at_end ? refused(has_ids(buf[at])) : Confirmation::Wait;
     parse_headers({buf + at, plen}, next);
-    if (!check_payload(next, nullptr)) return Confirmation::No;
+    if (!check_payload(next, nullptr)) return refused(false);
     at += plen;
   }
   if (reach) *reach = at;
+  if (end) *end = {kConfirmPackets, at, false};
   return Confirmation::Yes;
 }
 
@@ -416,6 +477,7 @@ void Framer::finish(FramerSink& sink) {
   deliver_skip(sink);
   // A new stream starts in both (what was held back went out, or was refused, above).
   if (start_ == Start::Open) start_ = Start::Same;
+  first_stream_ = false;
   // What is fed after the end (a capture flow going on after a TCP gap) is a new stream,
   // which may begin inside a packet.
   unconfirmed_start_ = format_ == StreamFormat::Network;

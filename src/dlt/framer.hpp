@@ -63,9 +63,14 @@ class Framer {
   // (deviation Q29): the next kConfirmPackets packets are valid too, or the chain ends
   // where the input ends or where a unit of the sender ends (see set_units) — or, when
   // invalid bytes follow it, if no position inside it starts a confirmed chain (a real
-  // packet that damage follows is taken; a false one spans real packets). Otherwise its
-  // first byte is skipped. A candidate without ids (no ECU id, no extended header: any
-  // byte of 0x20-0x3F in text starts one) is held to more: damage after it does not do,
+  // packet that damage follows is taken; a false one spans real packets). At a stream
+  // start, which may lie in the remains of a message whose head was lost (a TCP stream
+  // after missing bytes), those remains make false candidates with ids that the rest of
+  // them follows at once (one and a half a gap, when that was enough): there the invalid
+  // bytes must come after a valid packet, or be a packet cut by the end of the input
+  // (with ids, or under 4 bytes) in which no chain starts. Otherwise its first byte is
+  // skipped. A candidate without ids (no ECU id, no extended header: any byte of
+  // 0x20-0x3F in text starts one) is held to more: damage after it does not do,
   // a unit end right after it confirms only if it began the unit, and a confirmed chain
   // starting inside it refuses it. The framer waits for the bytes this needs (at most
   // kConfirmPackets more packets beyond the candidate), so the result does not depend on
@@ -76,7 +81,10 @@ class Framer {
   // confirmed. Off (the default) for inputs read in chunks of any size (files, pipes).
   void set_units(bool on) noexcept { units_ = on; }
   // Ends the input: the remaining bytes are resolved by the end-of-stream rules and the
-  // pending skip record, if any, is delivered. Throws what `sink` throws.
+  // pending skip record, if any, is delivered (network framing past the stream's first
+  // packet with no skip record open: a packet the end cut holds every byte left, one skip
+  // record, unless a chain of two valid packets starts inside it; otherwise the rest is
+  // searched again from its second byte). Throws what `sink` throws.
   void finish(FramerSink& sink);
 
   // When on, each message carries its payload text, made in the same walk that validates
@@ -221,13 +229,31 @@ class Framer {
   enum class Confirmation : std::uint8_t { Yes, No, Wait };
   // `unit_end_confirms` false: the end of a unit right at `at` does not confirm (it still
   // does after the first packet that follows). On Yes, `reach` (if not null) receives where
-  // the bytes that confirmed it end (an offset in buf).
+  // the bytes that confirmed it end (an offset in buf); `end` (if not null) receives where
+  // the chain stopped (on Yes or No).
+  struct ChainEnd {
+    unsigned whole = 0;  // valid packets after `at` before it stopped
+    std::size_t at = 0;  // where it stopped (an offset in buf)
+    bool cut = false;    // No on a packet the end of the input cut, with ids or a head
+                         // under 4 bytes (text makes id-less ones: a space and any two
+                         // bytes); false: on invalid bytes, an id-less cut packet, or Yes
+  };
   Confirmation confirm(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base, bool at_end,
-                       bool unit_end_confirms = true, std::size_t* reach = nullptr) const;
+                       bool unit_end_confirms = true, std::size_t* reach = nullptr, ChainEnd* end = nullptr) const;
   // Whether a valid packet starts at `at` and is confirmed (a packet cut by the end of the
-  // input is not: this looks for real packets inside a candidate).
-  Confirmation confirm_chain(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base,
-                             bool at_end) const;
+  // input is not: this looks for real packets inside a candidate). `cut_confirms`: only
+  // chains with a valid packet after the first, which a packet cut by the end
+  // (ChainEnd::cut) may then follow, count.
+  Confirmation confirm_chain(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base, bool at_end,
+                             bool cut_confirms = false) const;
+  // Whether a chain that confirm_chain confirms (cut_confirms: the end of the input is
+  // reached) starts at or after offset p of buf: remembered over the candidates of one
+  // process call, which asks each position once at most.
+  struct ChainAfter {
+    std::size_t none_from = SIZE_MAX;  // none starts in [none_from, len) (SIZE_MAX: not asked)
+    std::optional<std::size_t> last;   // the last position where one starts, once found
+    bool starts_in(const Framer& framer, const std::uint8_t* buf, std::size_t len, std::size_t p, std::uint64_t base);
+  };
   void deliver_skip(FramerSink& sink);
 
   StreamFormat format_;
@@ -265,6 +291,13 @@ class Framer {
   Start start_ = Start::Open;
   void decide_start(bool same) noexcept {
     if (start_ == Start::Open || start_ == Start::Held) start_ = same ? Start::Same : Start::Differs;
+  }
+  // A rule of stream starts only (the first packet unconfirmed: see kConfirmPackets) decided
+  // where a framer mid-stream with the same skip record open may have decided otherwise:
+  // in the framer's first stream, the start differs (began_as_continuation).
+  bool first_stream_ = true;  // no finish yet
+  void start_rule_applied() noexcept {
+    if (first_stream_) start_ = Start::Differs;
   }
 };
 
