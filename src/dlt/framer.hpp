@@ -179,12 +179,14 @@ class Framer {
   // What comes next continues a stream under way (mid_stream() turns true), as for a
   // framer that stands in for one that took packets before (a capture flow made again
   // where the decoder of the whole capture holds it mid-stream, or one that a piece of
-  // the capture decoded apart began as new). Only while the stream start decided nothing
-  // yet (since the framer was made: no packet taken or refused, no skip record opened,
-  // no finish; at most the head of a first packet held back, which a framer under way
-  // holds alike); otherwise it does nothing.
+  // the capture decoded apart began as new). Only while the framer is in its first stream
+  // (no finish) and its start decided nothing yet (no packet taken or refused; at most the
+  // head of a first packet held back, which a framer under way holds alike) or decided as
+  // a framer under way would (began_as_continuation: a skip record opened that such a
+  // framer opens too, which a stream start's own rules then treated alike); otherwise it
+  // does nothing.
   void continue_stream() noexcept {
-    if (start_ == Start::Open) unconfirmed_start_ = false;
+    if (first_stream_ && (start_ == Start::Open || start_ == Start::Same)) unconfirmed_start_ = false;
   }
   // Whether every event so far, and the state once idle, are what a framer that continued a
   // stream under way (mid_stream(), idle) would have made of the same bytes, delivered in

@@ -301,6 +301,29 @@ TEST(Framer, NetworkStreamStartComparedWithAStreamUnderWay) {
     EXPECT_TRUE(framer.began_as_continuation());
   }
   {
+    // A skip record that a framer under way opens too, then continue_stream (a piece of a
+    // capture joined to a decoder that holds the flow under way): what follows is framed
+    // as under way — here a message that damage follows at once, which only a stream
+    // start's rules refuse (a fuzzer's finding: the chunked decode then differed).
+    const Bytes garbage(6, 0xFF), in = cat({garbage, m1, Bytes{0xFF, 0xFF, 0xFF, 0xFF}});
+    std::string text[2];
+    for (const bool from_the_start : {false, true}) {
+      Collect c;
+      dlt::Framer framer(StreamFormat::Network);
+      if (from_the_start) framer.continue_stream();
+      framer.feed(garbage, c);
+      EXPECT_TRUE(framer.open_skip().has_value());
+      EXPECT_TRUE(framer.began_as_continuation());
+      framer.continue_stream();
+      EXPECT_TRUE(framer.mid_stream());
+      framer.feed(Bytes(in.begin() + 6, in.end()), c);
+      framer.finish(c);
+      EXPECT_EQ(c.messages, 1);
+      text[from_the_start] = std::string(c.text.view());
+    }
+    EXPECT_EQ(text[0], text[1]);
+  }
+  {
     // One made to continue a stream under way takes its first packet as it is.
     Collect c;
     dlt::Framer framer(StreamFormat::Network);
