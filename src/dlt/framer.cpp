@@ -42,7 +42,10 @@ void Framer::append_state(std::string& out) const {
   util::append_state(out, unconfirmed_start_);
   util::append_state(out, interrupted_);
   util::append_state(out, cut_at_.has_value());
-  if (idle()) return;  // the next feed starts from its own offset (rebase), units and chains anew
+  if (idle()) {  // the next feed starts from its own offset (rebase), units and chains anew
+    util::append_state(out, damage_take_end_ == fed_);
+    return;
+  }
   // Offsets as distances from the first byte not delivered (wrapping, as unsigned: both
   // framers' distances are equal exactly when their offsets are alike).
   const std::uint64_t from = undelivered_from();
@@ -65,6 +68,7 @@ void Framer::append_state(std::string& out) const {
   util::append_state(out, unit_start_ == UINT64_MAX ? UINT64_MAX : unit_start_ - from);
   util::append_state(out, unit_end_ == UINT64_MAX ? UINT64_MAX : unit_end_ - from);
   util::append_state(out, no_chain_until_ > from ? no_chain_until_ - from : 0);
+  util::append_state(out, damage_take_end_ >= from ? damage_take_end_ - from : UINT64_MAX);
 }
 
 void Framer::deliver_skip(FramerSink& sink) {
@@ -151,11 +155,12 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       if (!at_end) return i;
       // Network framing under way (past the first packet, no skip record open) takes this
       // packet as the stream's next: cut by the end, it holds every byte left, and a search
-      // inside it would only find false packets in its remains — unless a chain of two
-      // valid packets starts in it (a false length before real packets). Elsewhere the
-      // tail is searched again (spec §4).
+      // inside it would only find false packets in its remains — unless the packet before
+      // was taken only because damage followed it (damage_take_end_: this may be a false
+      // length), or a chain of two valid packets starts in it (a false length before real
+      // packets). Elsewhere the tail is searched again (spec §4).
       if (!marker && pending_.length == 0 && unconfirmed_start_) start_rule_applied();  // searched again
-      const bool whole_rest = !marker && pending_.length == 0 && !unconfirmed_start_ &&
+      const bool whole_rest = !marker && pending_.length == 0 && !unconfirmed_start_ && base + i != damage_take_end_ &&
                               !chain_after.starts_in(*this, buf, len, i + 1, base);
       const std::size_t n = whole_rest ? avail : discard_step_;
       skip(base + i, n, kReasonFlushing);
@@ -244,15 +249,18 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       std::size_t reach = len;  // where what confirmed it ends
       ChainEnd end;             // on No: where the chain stopped
       Confirmation c = confirm(buf, len, i + plen, base, at_end, !bare || base + i == unit_start_, &reach, &end);
-      bool damage_confirms = !bare;  // (on No) if no chain starts inside it
+      const bool by_damage = c == Confirmation::No;  // taken, if at all, because damage follows
+      bool damage_confirms = !bare;                  // (on No) if no chain starts inside it
       if (unconfirmed_start_ && !bare) {
         // A stream start (a TCP stream resumed after lost bytes, a connection already
         // running) may begin in the remains of a message whose head was lost: their bytes
         // make false candidates with ids, which the rest of the remains follows at once.
         // So one is let through by a valid packet after it before the damage (a recording
         // that begins with messages), or by a packet cut by the end (a real message before
-        // the one that lost bytes cut) unless a chain starts inside that one (a false
-        // length that runs past real packets: digits in text make headers with ids too).
+        // the one that lost bytes cut) unless a chain of two valid packets starts inside
+        // that one (a false length that runs past real packets: digits in text make
+        // headers with ids too; a single packet that a cut one follows does not count,
+        // which a real cut message's own bytes make as readily).
         damage_confirms = end.cut ? !chain_after.starts_in(*this, buf, len, end.at + 1, base) : end.whole > 0;
         // Mid-stream, with the same skip record open, the plain rule decides (alike only
         // when a valid packet came before the invalid bytes).
@@ -297,6 +305,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
         continue;
       }
       decide_start(true);  // taken, as by a framer mid-stream
+      if (by_damage) damage_take_end_ = base + i + h + plen;
     }
     if (stop_->load(std::memory_order_relaxed)) return cut(base + i, len);  // cut while it was read
     unconfirmed_start_ = false;
@@ -314,23 +323,32 @@ bool Framer::ChainAfter::starts_in(const Framer& framer, const std::uint8_t* buf
   if (last) return p <= *last;
   if (none_from == SIZE_MAX) none_from = len;
   for (; none_from > p; --none_from) {
-    if (framer.confirm_chain(buf, len, none_from - 1, base, true, true) == Confirmation::Yes) {
-      last = none_from - 1;
+    const std::size_t q = none_from - 1;
+    if (framer.confirm_chain(buf, len, q, base, true, true) == Confirmation::Yes) {
+      last = q;
       return true;
     }
   }
   return false;
 }
 
+unsigned Framer::valid_packet_at(const std::uint8_t* buf, std::size_t len, std::size_t at) {
+  if (len - at < 4) return 0;
+  const unsigned plen = standard_header_length(buf + at);
+  if (plen == 0 || len - at < plen) return 0;
+  Message m;
+  parse_headers({buf + at, plen}, m);
+  return check_payload(m, nullptr) ? plen : 0;
+}
+
 Framer::Confirmation Framer::confirm_chain(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base,
                                            bool at_end, bool cut_confirms) const {
   if (len - at < 4) return at_end ? Confirmation::No : Confirmation::Wait;
-  const unsigned plen = standard_header_length(buf + at);
+  const unsigned head = standard_header_length(buf + at);
+  if (head == 0) return Confirmation::No;
+  if (len - at < head) return at_end ? Confirmation::No : Confirmation::Wait;
+  const unsigned plen = valid_packet_at(buf, len, at);
   if (plen == 0) return Confirmation::No;
-  if (len - at < plen) return at_end ? Confirmation::No : Confirmation::Wait;
-  Message m;
-  parse_headers({buf + at, plen}, m);
-  if (!check_payload(m, nullptr)) return Confirmation::No;
   ChainEnd end;
   const Confirmation c = confirm(buf, len, at + plen, base, at_end, true, nullptr, &end);
   if (!cut_confirms || c == Confirmation::Wait) return c;
@@ -439,6 +457,8 @@ bool Framer::feed_chunk(std::span<const std::uint8_t> chunk, FramerSink& sink, c
     // are the piece's (every offset the framer keeps moves alike; the units' too).
     const std::uint64_t at = chunk_base + from, to = piece->offset + from;
     no_chain_until_ = no_chain_until_ > at ? no_chain_until_ - at + to : 0;
+    damage_take_end_ =
+        damage_take_end_ >= at && damage_take_end_ != UINT64_MAX ? damage_take_end_ - at + to : UINT64_MAX;
     chunk_base = piece->offset;
     fed_ = chunk_base + chunk.size();
     if (units_) {

@@ -68,7 +68,7 @@ class Framer {
   // after missing bytes), those remains make false candidates with ids that the rest of
   // them follows at once (one and a half a gap, when that was enough): there the invalid
   // bytes must come after a valid packet, or be a packet cut by the end of the input
-  // (with ids, or under 4 bytes) in which no chain starts. Otherwise its first byte is
+  // (with ids, or under 4 bytes) in which no chain of two valid packets starts. Otherwise its first byte is
   // skipped. A candidate without ids (no ECU id, no extended header: any byte of
   // 0x20-0x3F in text starts one) is held to more: damage after it does not do,
   // a unit end right after it confirms only if it began the unit, and a confirmed chain
@@ -83,7 +83,8 @@ class Framer {
   // Ends the input: the remaining bytes are resolved by the end-of-stream rules and the
   // pending skip record, if any, is delivered (network framing past the stream's first
   // packet with no skip record open: a packet the end cut holds every byte left, one skip
-  // record, unless a chain of two valid packets starts inside it; otherwise the rest is
+  // record, unless a chain of two valid packets starts inside it or the packet before was
+  // taken only because damage followed it; otherwise the rest is
   // searched again from its second byte). Throws what `sink` throws.
   void finish(FramerSink& sink);
 
@@ -158,6 +159,7 @@ class Framer {
   // feeder that knows where each piece comes from (a capture flow: a datagram's file
   // offset and capture time): the events of a piece fed next need no translation.
   void rebase(std::uint64_t offset, util::Timestamp time) noexcept {
+    damage_take_end_ = damage_take_end_ == fed_ ? offset : UINT64_MAX;
     carry_base_ = fed_ = offset;
     last_time_ = time;
     no_chain_until_ = 0;
@@ -248,9 +250,12 @@ class Framer {
   // (ChainEnd::cut) may then follow, count.
   Confirmation confirm_chain(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base, bool at_end,
                              bool cut_confirms = false) const;
-  // Whether a chain that confirm_chain confirms (cut_confirms: the end of the input is
-  // reached) starts at or after offset p of buf: remembered over the candidates of one
-  // process call, which asks each position once at most.
+  // The length of the valid packet at `at` (whole in buf[at, len)), or 0.
+  static unsigned valid_packet_at(const std::uint8_t* buf, std::size_t len, std::size_t at);
+  // Whether a chain that confirm_chain with cut_confirms confirms (two valid packets, then
+  // the confirmation or a cut packet) starts at or after offset p of buf (the end of the
+  // input at len): remembered over the candidates of one process call, which asks each
+  // position once at most.
   struct ChainAfter {
     std::size_t none_from = SIZE_MAX;  // none starts in [none_from, len) (SIZE_MAX: not asked)
     std::optional<std::size_t> last;   // the last position where one starts, once found
@@ -285,7 +290,10 @@ class Framer {
   std::uint64_t unit_start_ = UINT64_MAX;  // stream offset where the last unit fed began
   std::uint64_t unit_end_ = UINT64_MAX;    // stream offset where the last unit fed ended
   std::uint64_t no_chain_until_ = 0;       // stream offsets below it start no confirmed chain
-  bool unconfirmed_start_;                 // network framing: no packet taken since the start
+  // Where the last packet taken because damage followed it ended (see kConfirmPackets), a
+  // stream offset (UINT64_MAX: none): a packet that the end cuts right there is no proof.
+  std::uint64_t damage_take_end_ = UINT64_MAX;
+  bool unconfirmed_start_;  // network framing: no packet taken since the start
   // How the first decision went, compared with a framer mid-stream (began_as_continuation):
   // not made yet, the first packet held back (waiting for the bytes that confirm it), the
   // same, or not (the stream start's confirmation refused it, or held it past settle_start).

@@ -474,6 +474,21 @@ TEST(Framer, NetworkStreamAroundLostBytesYieldsFewFalseMessages) {
   EXPECT_EQ(lines, static_cast<std::size_t>(c.messages + c.skips));
 }
 
+// A stream that ends inside a packet skips the rest as that packet's, unless the packet
+// before it was taken only because the cut one followed it (a new user's capture: a false
+// packet from a message's remains after lost bytes, then a false length over a real
+// message, which was lost with it).
+TEST(Framer, NetworkEndAfterAPacketTakenForTheCutOneIsSearched) {
+  const Bytes m = message("whole after the remains"), next = message("cut by the end");
+  const Bytes taken{0x24, 0x00, 0x00, 0x08, 'E', 'C', 'U', '9'};      // ECU id only, 8 bytes
+  const Bytes long_head{0x24, 0x00, 0x01, 0x00, 'E', 'C', 'U', '8'};  // 256 bytes, cut
+  const Bytes in = cat({Bytes(3, 0xFF), taken, long_head, Bytes(20, 0xFF), m, Bytes(next.begin(), next.begin() + 6)});
+  Collect c;
+  const std::string out = run(StreamFormat::Network, in, 0, &c);
+  EXPECT_EQ(c.messages, 2) << out;
+  EXPECT_NE(out.find("whole after the remains"), std::string::npos) << out;
+}
+
 TEST(Framer, TruncatedEnd) {
   Bytes last = storage(message("truncated"));
   last.resize(last.size() - 3);
