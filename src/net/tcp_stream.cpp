@@ -116,9 +116,9 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
         drain(budget, sink, time_ns);
       } else {
         hold(begin, b, payload_offset, time_ns, budget);
-        if (held_bytes_ > budget.limits.max_stream_bytes || budget.held > budget.limits.max_total_bytes) {
+        if (over_limits(budget)) {
           ++stats_.forced;
-          flush(budget, sink);
+          give_up_over_limits(budget, sink, time_ns);
         }
       }
     }
@@ -247,18 +247,24 @@ void TcpStream::drain(TcpBudget& budget, TcpStreamSink& sink, std::int64_t time_
   if (delivered && waiting()) waiting_since_ns_ = time_ns;  // a new gap opens now
 }
 
-void TcpStream::flush(TcpBudget& budget, TcpStreamSink& sink) {
-  while (!held_.empty()) {
-    const auto& [at, h] = *held_.begin();
-    if (at > next_) {
-      const std::uint64_t missing = at - next_;
-      stats_.missing += missing;
-      ++stats_.gaps;
-      next_ = at;
-      sink.on_break(missing, h.file_offset, h.time_ns);
-    }
-    drain(budget, sink, aio::Packet::kNoTime);
+void TcpStream::give_up_first_gap(TcpBudget& budget, TcpStreamSink& sink, std::int64_t time_ns) {
+  const auto& [at, h] = *held_.begin();
+  if (at > next_) {
+    const std::uint64_t missing = at - next_;
+    stats_.missing += missing;
+    ++stats_.gaps;
+    next_ = at;
+    sink.on_break(missing, h.file_offset, h.time_ns);
   }
+  drain(budget, sink, time_ns);
+}
+
+void TcpStream::give_up_over_limits(TcpBudget& budget, TcpStreamSink& sink, std::int64_t time_ns) {
+  while (!held_.empty() && over_limits(budget)) give_up_first_gap(budget, sink, time_ns);
+}
+
+void TcpStream::flush(TcpBudget& budget, TcpStreamSink& sink) {
+  while (!held_.empty()) give_up_first_gap(budget, sink, aio::Packet::kNoTime);
   if (fin_at_ && *fin_at_ > next_) {  // bytes before the FIN that never came
     const std::uint64_t missing = *fin_at_ - next_;
     stats_.missing += missing;

@@ -17,6 +17,10 @@
 // Limits::max_total_bytes, when the oldest held segment waited Limits::timeout_ns of
 // capture time, and by flush() (the end of the input, an evicted stream). The sink then
 // gets on_break with the missing byte count, and delivery resumes at the next held byte.
+// At a limit, gaps are given up one at a time, the first first, only until the held bytes
+// are within it again: the later ones are mostly segments reordered on the way, still to
+// come (a new user lost whole messages that came 4 segments late). The timeout and
+// flush() give up every gap.
 // Window: a segment (or FIN) further than Limits::window_bytes ahead of or behind the next
 // byte expected cannot belong to the stream as it goes (no receive window is that large):
 // a corrupt or forged sequence number. It is not held or delivered but counted
@@ -170,6 +174,14 @@ class TcpStream {
   void keep(std::uint64_t at, std::span<const std::uint8_t> b, std::uint64_t file_offset, std::int64_t time_ns,
             TcpBudget& budget);
   void drain(TcpBudget& budget, TcpStreamSink& sink, std::int64_t time_ns);
+  // Gives up the gap before the first held segment (held_ not empty) and delivers what
+  // follows on; `time_ns` is when a gap that stays opens (waiting_since_ns_).
+  void give_up_first_gap(TcpBudget& budget, TcpStreamSink& sink, std::int64_t time_ns);
+  // Gives up the first gap, then the next, while the held bytes are beyond a limit.
+  void give_up_over_limits(TcpBudget& budget, TcpStreamSink& sink, std::int64_t time_ns);
+  bool over_limits(const TcpBudget& budget) const noexcept {
+    return held_bytes_ > budget.limits.max_stream_bytes || budget.held > budget.limits.max_total_bytes;
+  }
   void check_fin(TcpStreamSink& sink);
   bool waiting() const noexcept { return !held_.empty() || (fin_at_ && *fin_at_ > next_); }
 
