@@ -68,7 +68,8 @@ void Framer::append_state(std::string& out) const {
   util::append_state(out, unit_start_ == UINT64_MAX ? UINT64_MAX : unit_start_ - from);
   util::append_state(out, unit_end_ == UINT64_MAX ? UINT64_MAX : unit_end_ - from);
   util::append_state(out, no_chain_until_ > from ? no_chain_until_ - from : 0);
-  util::append_state(out, damage_take_end_ >= from ? damage_take_end_ - from : UINT64_MAX);
+  // (It matters only for a packet held back right where one taken for damage ended.)
+  util::append_state(out, pending_.length == 0 && damage_take_end_ == from);
 }
 
 void Framer::deliver_skip(FramerSink& sink) {

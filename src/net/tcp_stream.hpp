@@ -82,7 +82,7 @@ struct TcpStreamStats {
   std::uint64_t conflicts = 0;      // of those, held bytes that differed from the first copy
   std::uint64_t missing = 0;        // bytes given up in gaps
   std::uint64_t gaps = 0;           // gaps given up
-  std::uint64_t forced = 0;         // flushes forced by the memory limits (gaps given up early)
+  std::uint64_t forced = 0;         // give-ups forced by the memory limits (each of one gap or more)
   std::uint64_t out_of_window = 0;  // bytes of segments outside the window, not delivered
   std::uint64_t resyncs = 0;        // jumps followed (the stream went on outside the window)
   TcpStreamStats& operator+=(const TcpStreamStats& o) noexcept {
