@@ -61,6 +61,7 @@ dissect::CaptureDecoder::Options small_limits() {
   o.max_flows = 8;
   o.reassembly.max_sets = 16;
   o.reassembly.max_bytes = 64 << 10;
+  o.reassembly.finished_window = 3000;  // completed datagrams forgotten within a lead-in, or not
   o.tcp_ports = {3490, 3491};
   o.tcp = {4 << 10, 16 << 10, 5'000'000'000};
   return o;

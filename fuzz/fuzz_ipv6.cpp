@@ -5,8 +5,9 @@
 // (time-outs). Invariants: a parsed packet's payload lies inside the packet; IPv6's
 // extension header walk ends inside it; each completed datagram's pieces are contiguous
 // from 0, every piece holds the bytes of the input at its offset, and the reassembler's
-// bytes and sets stay within the limits plus one fragment; a TCP header's payload lies
-// inside what it was parsed from.
+// bytes and sets stay within the limits plus one fragment, and it remembers no more
+// completed datagrams than sets; a TCP header's payload lies inside what it was parsed
+// from.
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -46,7 +47,7 @@ void check_datagram(const net::IpReassembly::Datagram& d, const std::uint8_t* in
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  net::IpReassembly reassembly({8, 4096, 15'000'000'000});
+  net::IpReassembly reassembly({8, 4096, 15'000'000'000, 1000});  // completed ones remembered for 1000 bytes
   std::int64_t time = 0;
   std::size_t at = 0;
   while (at + 2 <= size) {
@@ -55,6 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint64_t base = at + 2;
     time += data[at] & 1 ? 2'000'000'000 : 1000;
     at += 2 + len;
+    reassembly.pass(base);
     const net::IpReassembly::Datagram* done = nullptr;
     if (const auto p6 = net::parse_ipv6(ip)) {
       inside(p6->payload, ip);
@@ -84,7 +86,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         transport(p4->protocol, p4->payload);
       }
     }
-    if (reassembly.open_sets() > 8 || reassembly.bytes_held() > 4096 + 65536) std::abort();
+    if (reassembly.open_sets() > 8 || reassembly.bytes_held() > 4096 + 65536 || reassembly.finished_states().size() > 8)
+      std::abort();
   }
   reassembly.finish();
   if (reassembly.open_sets() != 0 || reassembly.bytes_held() != 0) std::abort();

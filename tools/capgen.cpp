@@ -25,12 +25,11 @@
 //     Connection 1's sequence numbers wrap; connection 2 ends with RST, the last is left
 //     open, the others end with FIN. `--impair` makes the capture miss bytes (from inside a
 //     message to a later message's start), start connection 0 in the middle of a message
-//     without SYN, and reorder, retransmit, overlap and send conflicting copies of
-//     segments (always after the original). `--whole` cuts the streams into segments of
-//     1..--max-messages whole messages instead of 1-1460 bytes (one in 20 up to 4000) at
-//     any byte. `--truth FILE` writes one line per message a
-//     decoder must find whole: the direction (`tcp0-down`, `tcp0-up`, …, `udp6`) and the
-//     message's number in the stream. `--no-udp` leaves the UDP flow out (all TCP).
+//     without SYN, reorder, retransmit, overlap and send conflicting copies of segments
+//     (always after the original), and record the fragments of a packet twice now and then. `--whole` cuts the streams
+//     into segments of 1..--max-messages whole messages instead of 1-1460 bytes (one in 20 up to 4000) at any byte.
+//     `--truth FILE` writes one line per message a decoder must find whole: the direction (`tcp0-down`, `tcp0-up`, …,
+//     `udp6`) and the message's number in the stream. `--no-udp` leaves the UDP flow out (all TCP).
 // Time stamps grow by a random 1-1000 µs with nanosecond digits. `--summary` prints the
 // packet count, per-interface counts, the message count and the first and last times.
 //
@@ -378,6 +377,24 @@ std::vector<Frame> ip_packets(Rng& rng, bool v6, const fb::Addresses& a, const f
   return frags;
 }
 
+// `frames` as a capture that records each frame twice (a mirror port on two VLANs) holds
+// them now and then if `impair` and they are the fragments of one packet: each fragment
+// followed by its copy, or the copies of all after the last.
+std::vector<Frame> mirrored(Rng& rng, std::vector<Frame> frames, bool impair) {
+  if (!impair || frames.size() < 2 || !rng.chance(10)) return frames;
+  const std::size_t n = frames.size();
+  if (rng.chance(50)) {
+    frames.insert(frames.end(), frames.begin(), frames.end());
+    return frames;
+  }
+  std::vector<Frame> out;
+  for (std::size_t k = 0; k < n; ++k) {
+    out.push_back(frames[k]);
+    out.push_back(frames[k]);
+  }
+  return out;
+}
+
 // The segments that carry `d` from d.capture_from on, without its lost ranges, reordered,
 // retransmitted, overlapping and with conflicting copies if `impair`.
 // With `whole` (not 0), each segment ends at a message's end and holds up to `whole`
@@ -446,7 +463,7 @@ void choose_losses(Rng& rng, TcpDirection& d, bool impair, bool mid) {
 void build_tcp_frames(Rng& rng, TcpConnection& c, bool impair, std::size_t whole) {
   auto send = [&](TcpDirection& d, std::uint32_t seq, std::uint8_t flags, const Frame& payload) {
     const Frame seg = fb::tcp(d.a, seq, flags, payload, rng.chance(50));
-    for (const Frame& ip : ip_packets(rng, c.v6, d.a, d.a6, c.ip_id, c.frag_id, seg, 6))
+    for (const Frame& ip : mirrored(rng, ip_packets(rng, c.v6, d.a, d.a6, c.ip_id, c.frag_id, seg, 6), impair))
       c.frames.push_back(wrap_ip(c.link, c.v6, ip));
   };
   if (c.down.syn) {
@@ -552,7 +569,8 @@ int tcp_capture(const Config& c, int fd) {
       payload.insert(payload.end(), m.begin(), m.end());
       udp.messages.pop_front();
     }
-    for (const Frame& ip : ip_packets(rng, true, udp.a, udp.a6, udp.ip_id, udp.frag_id, fb::udp(udp.a, payload), 17))
+    for (const Frame& ip : mirrored(
+             rng, ip_packets(rng, true, udp.a, udp.a6, udp.ip_id, udp.frag_id, fb::udp(udp.a, payload), 17), c.impair))
       emit(udp_itf, fb::ethernet(ip, {}, 0x86DD));
   }
   w.close(time);

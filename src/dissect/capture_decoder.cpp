@@ -56,6 +56,7 @@ void CaptureDecoder::take(std::span<const aio::Packet> batch) {
 
 void CaptureDecoder::decode(const aio::Packet& p) {
   ++stats_.packets;
+  reassembly_.pass(p.offset);
   stats_.beyond_snapshot += options_.snapshot_length != 0 && p.size > options_.snapshot_length;
   if (p.original_size > p.size) {
     ++stats_.truncated;
@@ -341,6 +342,7 @@ CaptureDecoder::CutState CaptureDecoder::cut_here(dlt::FramerSink& sink, const d
   cut.flow_clock = clock_;
   tcp_clock_at_cut_ = tcp_clock_;
   cut.fragment_sets = reassembly_.set_states();
+  cut.finished_fragments = reassembly_.finished_states();
   cut.clean = !stats_.flows_evicted && !tcp_evicted_ &&
               std::all_of(tcp_.begin(), tcp_.end(), [](const auto& c) { return c->stream.settled(); });
   for (const auto& c : tcp_) cut.tcp.push_back({c->key, c->stream.started(), c->stream.next_sequence()});
@@ -351,6 +353,7 @@ CaptureDecoder::CutState CaptureDecoder::cut_here(dlt::FramerSink& sink, const d
   // What the lead-in counted, the decoder before counted too.
   stats_ = {};
   reassembly_.clear_stats();
+  reassembly_.note_from_here();
   tcp_ended_ = {};
   tcp_ended_losses_.clear();
   tcp_evicted_ = 0;
@@ -388,6 +391,13 @@ bool CaptureDecoder::continues_at(const CutState& cut, std::span<const FlowHisto
   for (const std::string& set : cut.fragment_sets)
     if (std::find(sets.begin(), sets.end(), set) != sets.end()) shared.push_back(set);
   if (shared != sets) return false;
+  // The completed datagrams `next` remembered at the cut are remembered here too; what it
+  // took after the cut it took as this decoder would have.
+  std::vector<std::string> remembered = reassembly_.finished_states(), held = cut.finished_fragments;
+  std::sort(remembered.begin(), remembered.end());
+  std::sort(held.begin(), held.end());
+  if (!std::includes(remembered.begin(), remembered.end(), held.begin(), held.end())) return false;
+  if (!next.reassembly_.continues(reassembly_)) return false;
   const std::vector<std::string> finished = finished_before(cut.fragment_sets, sets);
   if (!finished.empty()) {
     // Nor did they count against its limits: it dropped no set.
@@ -493,6 +503,7 @@ CaptureDecoder::Stats& CaptureDecoder::Stats::operator+=(const Stats& o) noexcep
 void CaptureDecoder::absorb(CaptureDecoder&& before) {
   stats_ += before.stats_;
   reassembly_.add_stats(before.reassembly_.stats());
+  reassembly_.take_finished(before.reassembly_);
   tcp_ended_ += before.tcp_ended_;
   tcp_ended_losses_.insert(tcp_ended_losses_.begin(), before.tcp_ended_losses_.begin(), before.tcp_ended_losses_.end());
   for (const auto& [port, n] : before.other_tcp_ports_) other_tcp_ports_[port] += n;

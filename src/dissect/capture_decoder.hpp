@@ -173,9 +173,10 @@ class CaptureDecoder final : public aio::Consumer {
   bool idle() const noexcept;
   bool tcp_continued_by(const CaptureDecoder& next) const noexcept;
   struct CutState {
-    bool clean = false;                      // nothing evicted, every TCP stream settled
-    std::uint64_t flow_clock = 0;            // the flows' clock at the cut (CaptureFlow::last_used)
-    std::vector<std::string> fragment_sets;  // net::IpReassembly::set_states
+    bool clean = false;                           // nothing evicted, every TCP stream settled
+    std::uint64_t flow_clock = 0;                 // the flows' clock at the cut (CaptureFlow::last_used)
+    std::vector<std::string> fragment_sets;       // net::IpReassembly::set_states
+    std::vector<std::string> finished_fragments;  // net::IpReassembly::finished_states
     struct Tcp {
       FlowKey key;
       bool started;

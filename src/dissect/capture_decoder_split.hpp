@@ -50,8 +50,15 @@ struct CaptureDecoderSplit {
   // sequence number is state (tcp_continued_by), and for the flows whose stream is under
   // way (CaptureFlow::mid_stream: a new flow confirms its first packet, one under way takes
   // it; the new decoder's flow says whether that made a difference,
-  // CaptureFlow::began_as_continuation).
+  // CaptureFlow::began_as_continuation), and for the duplicates of datagrams `d`
+  // completed lately (fragments_continued_by).
   static bool idle(const CaptureDecoder& d) noexcept { return d.idle(); }
+  // Whether `next`, a new decoder that decoded what follows `d`'s end, took every IP
+  // fragment as `d` would have: none it took as a new set's is a duplicate of a datagram
+  // `d` completed lately (net::IpReassembly::continues).
+  static bool fragments_continued_by(const CaptureDecoder& d, const CaptureDecoder& next) {
+    return next.reassembly_.continues(d.reassembly_);
+  }
   // Whether `next`, a new decoder that decoded what follows `d`'s end (d idle), decoded
   // every TCP segment as `d` would have: every stream of `d` is settled (nothing held or
   // waiting), and each stream of `next` that `d` has running began with a plain segment
@@ -84,7 +91,9 @@ struct CaptureDecoderSplit {
   // `cut` does not idle. Then, once drop_finished_fragments dropped those sets and absorb
   // gave `next` the SYNs `d` knows and the last uses of what `next` used only in its
   // lead-in (the calling thread keeps the flows' own, CutState::flow_clock), what `d`
-  // holds that `cut` holds goes on in `next` exactly as in `d`; for the other streams and
+  // holds that `cut` holds goes on in `next` exactly as in `d` (the completed datagrams
+  // `next` remembered at the cut `d` remembers too, and `next` took no fragment as new that
+  // `d` would have ignored: fragments_continued_by); for the other streams and
   // flows, tcp_continued_by and CaptureFlow::began_as_continuation decide as for a piece
   // without a lead-in (which cut_here made them apply to its streams and flows too).
   static bool continues_at(const CaptureDecoder& d, const CutState& cut, std::span<const FlowHistory> history,
@@ -135,7 +144,9 @@ struct CaptureDecoderSplit {
   // takes `before`'s counts (packets, losses) and its TCP connections — those `d` did not
   // see as they were, in their order and before `d`'s new ones, those it did continued by
   // its streams (TcpStream::carry_on_from; last used as in `before` if `d` used them only
-  // in its lead-in) — so that it goes on as the decoder of both pieces would. `before` is
+  // in its lead-in) — and the completed datagrams whose duplicates `before` would still
+  // ignore (net::IpReassembly::take_finished) — so that it goes on as the decoder of both
+  // pieces would. `before` is
   // left without connections, to be destroyed.
   static void absorb(CaptureDecoder& d, CaptureDecoder&& before) { d.absorb(std::move(before)); }
   // Counts in `d` `n` flows that the DatagramSink holding them ended early at its flow limit.

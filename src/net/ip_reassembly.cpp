@@ -1,24 +1,32 @@
 #include "net/ip_reassembly.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "util/state_text.hpp"
 
 namespace dltdump::net {
 
-IpReassembly::Set& IpReassembly::open(const Key& key) {
+std::map<IpReassembly::Key, IpReassembly::Set>::iterator IpReassembly::open(const Key& key) {
   auto [it, fresh] = sets_.try_emplace(key);
   if (fresh) {
-    age_.push_back(key);
+    age_.push_back({0, key});
     it->second.age = std::prev(age_.end());
   }
-  return it->second;
+  return it;
 }
 
 void IpReassembly::erase(std::map<Key, Set>::iterator it) {
   bytes_ -= it->second.bytes;
-  age_.erase(it->second.age);
+  (it->second.completed ? finished_ : age_).erase(it->second.age);
   sets_.erase(it);
+}
+
+bool IpReassembly::Set::has(const Signature& sig) const noexcept {
+  const std::size_t in_place = std::min<std::size_t>(fragments, kInline);
+  return std::find(signatures.begin(), signatures.begin() + static_cast<long>(in_place), sig) !=
+             signatures.begin() + static_cast<long>(in_place) ||
+         std::find(more.begin(), more.end(), sig) != more.end();
 }
 
 IpReassembly::Outcome IpReassembly::insert(Set& s, const IpFragment& ip, std::uint64_t offset, std::int64_t time_ns) {
@@ -58,22 +66,37 @@ IpReassembly::Outcome IpReassembly::insert(Set& s, const IpFragment& ip, std::ui
 const IpReassembly::Datagram* IpReassembly::add(std::uint32_t interface, const IpFragment& ip, std::uint64_t offset,
                                                 std::int64_t time_ns) {
   const Key key{interface, ip.source, ip.destination, ip.id, ip.protocol, ip.version};
+  if (!any_added_) {
+    any_added_ = true;
+    first_ = offset;
+  }
   auto it = sets_.find(key);
-  if (it != sets_.end()) {
+  if (it != sets_.end() && it->second.completed) {
+    if (it->second.has(Signature::of(ip))) {
+      ++stats_.duplicates;
+      return nullptr;
+    }
+    erase(it);  // the id used again: a new datagram
+    it = sets_.end();
+  }
+  if (it == sets_.end()) {
+    if (offset - first_ < limits_.finished_window) opened_.push_back({key, Signature::of(ip), offset});
+  } else {
     const std::int64_t gap = time_ns - it->second.last_accepted_ns;
     if (gap > limits_.timeout_ns || gap < -limits_.timeout_ns) {
       ++stats_.discarded_sets;
       erase(it);
     }
   }
-  Set* s = &open(key);
-  Outcome outcome = insert(*s, ip, offset, time_ns);
+  it = open(key);
+  Outcome outcome = insert(it->second, ip, offset, time_ns);
   if (outcome == Outcome::Conflict) {  // discard and retry once as the start of a new set
     ++stats_.discarded_sets;
-    erase(sets_.find(key));
-    s = &open(key);
-    outcome = insert(*s, ip, offset, time_ns);
+    erase(it);
+    it = open(key);
+    outcome = insert(it->second, ip, offset, time_ns);
   }
+  Set* const s = &it->second;
   if (outcome == Outcome::Duplicate) {
     ++stats_.duplicates;
     return nullptr;
@@ -90,7 +113,7 @@ const IpReassembly::Datagram* IpReassembly::add(std::uint32_t interface, const I
       done_.pieces = std::move(s->pieces);
       done_.time_ns = s->first_time_ns;
       ++stats_.completed;
-      erase(sets_.find(key));
+      remember(it, offset);
       return &done_;
     }
   }
@@ -100,29 +123,118 @@ const IpReassembly::Datagram* IpReassembly::add(std::uint32_t interface, const I
 
 void IpReassembly::enforce_limits() {
   // Oldest first; a single set larger than max_bytes is dropped too.
-  while ((sets_.size() > limits_.max_sets || bytes_ > limits_.max_bytes) && !age_.empty()) {
+  while ((age_.size() > limits_.max_sets || bytes_ > limits_.max_bytes) && !age_.empty()) {
     ++stats_.dropped_sets;
-    erase(sets_.find(age_.front()));
+    erase(sets_.find(age_.front().second));
   }
 }
 
+void IpReassembly::remember(std::map<Key, Set>::iterator it, std::uint64_t offset) {
+  // As many completed datagrams are remembered as sets may be open, at most.
+  while (!finished_.empty() && finished_.size() >= limits_.max_sets) {
+    erase(sets_.find(finished_.front().second));
+    crowded_out_ = true;
+  }
+  Set& s = it->second;
+  bytes_ -= s.bytes;
+  s.bytes = 0;
+  if (limits_.max_sets == 0) {
+    erase(it);
+    return;
+  }
+  if (offset - first_ < limits_.finished_window) most_early_ = std::max(most_early_, finished_.size() + 1);
+  s.completed = true;
+  s.fragments = static_cast<std::uint32_t>(done_.pieces.size());
+  for (std::size_t k = 0; k < done_.pieces.size(); ++k) {
+    const Piece& p = done_.pieces[k];
+    const Signature sig{p.ip_offset, static_cast<std::uint32_t>(p.bytes.size()), p.checksum};
+    if (k < Set::kInline) s.signatures[k] = sig;
+    else s.more.push_back(sig);
+  }
+  s.age->first = offset + limits_.finished_window;
+  finished_.splice(finished_.end(), age_, s.age);
+}
+
+void IpReassembly::forget_finished(std::uint64_t offset) noexcept {
+  while (!finished_.empty() && finished_.front().first <= offset) erase(sets_.find(finished_.front().second));
+}
+
 void IpReassembly::finish() {
-  stats_.incomplete_at_end += sets_.size();
+  stats_.incomplete_at_end += age_.size();
   sets_.clear();
   age_.clear();
+  finished_.clear();
   bytes_ = 0;
+}
+
+std::vector<std::string> IpReassembly::finished_states() const {
+  std::vector<std::string> states;
+  states.reserve(finished_.size());
+  for (const auto& [until, key] : finished_) {
+    std::string& out = states.emplace_back();
+    auto put = [&](const auto& v) { util::append_state(out, v); };
+    append_key(out, key);
+    put(until);
+    const Set& s = sets_.at(key);
+    for (std::size_t k = 0; k < s.fragments; ++k) {
+      const Signature& p = k < Set::kInline ? s.signatures[k] : s.more[k - Set::kInline];
+      put(p.ip_offset);
+      put(p.size);
+      put(p.checksum);
+    }
+  }
+  return states;
+}
+
+bool IpReassembly::continues(const IpReassembly& before) const {
+  // Where `before`'s datagrams may still be remembered, the two together stayed within
+  // the limit whenever one more was remembered here.
+  if (crowded_out_ || (most_early_ > 0 && most_early_ - 1 + before.finished_.size() >= limits_.max_sets)) return false;
+  return std::none_of(opened_.begin(), opened_.end(), [&](const Opened& o) {
+    const auto f = before.sets_.find(o.key);
+    return f != before.sets_.end() && f->second.completed && f->second.age->first > o.offset &&
+           f->second.has(o.signature);
+  });
+}
+
+void IpReassembly::note_from_here() noexcept {
+  opened_.clear();
+  any_added_ = false;
+  crowded_out_ = false;
+  most_early_ = 0;
+}
+
+void IpReassembly::take_finished(const IpReassembly& before) {
+  // What `before` remembers, less what has expired since, the keys this one holds (a set
+  // open or remembered anew) and the keys of fragments that found nothing remembered here
+  // (which made `before` forget its datagram, or which were its duplicates: then
+  // continues() said no). Nothing was forgotten for the limit.
+  std::set<Key> opened;
+  for (const Opened& o : opened_) opened.insert(o.key);
+  Aged older;
+  for (const auto& [until, key] : before.finished_) {
+    if (until <= passed_ || sets_.count(key) || opened.count(key)) continue;
+    older.push_back({until, key});
+    Set& s = sets_.emplace(key, before.sets_.at(key)).first->second;
+    s.age = std::prev(older.end());
+  }
+  finished_.merge(older, [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
+void IpReassembly::append_key(std::string& out, const Key& key) {
+  const auto& [interface, source, destination, id, protocol, version] = key;
+  for (const std::uint64_t v : {std::uint64_t{interface}, source.high, source.low, destination.high, destination.low,
+                                std::uint64_t{id}, std::uint64_t{protocol}, std::uint64_t{version}})
+    util::append_state(out, v);
 }
 
 std::vector<std::string> IpReassembly::set_states() const {
   std::vector<std::string> states;
   states.reserve(age_.size());
-  for (const Key& key : age_) {
+  for (const auto& [until, key] : age_) {
     std::string& out = states.emplace_back();
     auto put = [&](const auto& v) { util::append_state(out, v); };
-    const auto& [interface, source, destination, id, protocol, version] = key;
-    for (const std::uint64_t v : {std::uint64_t{interface}, source.high, source.low, destination.high, destination.low,
-                                  std::uint64_t{id}, std::uint64_t{protocol}, std::uint64_t{version}})
-      put(v);
+    append_key(out, key);
     const Set& s = sets_.at(key);
     put(s.first_time_ns);
     put(s.last_accepted_ns);
@@ -140,7 +252,8 @@ std::vector<std::string> IpReassembly::set_states() const {
 
 void IpReassembly::drop_sets(std::span<const std::string> states) {
   if (states.empty()) return;
-  const std::vector<Key> keys(age_.begin(), age_.end());
+  std::vector<Key> keys;
+  for (const auto& [until, key] : age_) keys.push_back(key);
   const std::vector<std::string> mine = set_states();
   for (std::size_t i = 0; i < keys.size(); ++i)
     if (std::find(states.begin(), states.end(), mine[i]) != states.end()) erase(sets_.find(keys[i]));

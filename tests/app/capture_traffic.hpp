@@ -42,6 +42,9 @@ struct TrafficSpec {
   bool split = true;
   // Datagrams of more than 1000 bytes are fragmented (in a shuffled order when split).
   bool fragments = true;
+  // Every fragment is recorded twice (a mirror port on two VLANs): each followed by its
+  // copy, or, for every other datagram, the copies of all after the next datagram.
+  bool mirrored = false;
 };
 
 // The Ethernet frames of `spec`'s traffic, in capture order. One datagram in ten carries
@@ -49,6 +52,7 @@ struct TrafficSpec {
 inline std::vector<Frame> traffic(const TrafficSpec& spec) {
   std::vector<Frame> frames;
   std::vector<Frame> pending(spec.flows);
+  std::vector<Frame> late;  // copies that come after the next datagram (mirrored)
   std::uint64_t s = spec.seed;
   auto rnd = [&](std::uint64_t n) {
     s = s * 6364136223846793005ull + 1442695040888963407ull;
@@ -82,11 +86,21 @@ inline std::vector<Frame> traffic(const TrafficSpec& spec) {
     if (spec.fragments && udp.size() > 1000 && udp.size() % 800 >= 16) {
       auto frags = tools::fragments(a, udp, 800, id);
       if (spec.split) std::swap(frags.front(), frags.back());
-      for (const auto& fr : frags) frames.push_back(tools::ethernet(fr));
+      for (const auto& fr : frags) {
+        frames.push_back(tools::ethernet(fr));
+        if (spec.mirrored && i % 2 == 0) frames.push_back(tools::ethernet(fr));
+      }
+      frames.insert(frames.end(), late.begin(), late.end());
+      late.clear();
+      if (spec.mirrored && i % 2 == 1)
+        for (const auto& fr : frags) late.push_back(tools::ethernet(fr));
     } else {
       frames.push_back(tools::ethernet(tools::ipv4(a, udp, id)));
+      frames.insert(frames.end(), late.begin(), late.end());
+      late.clear();
     }
   }
+  frames.insert(frames.end(), late.begin(), late.end());
   return frames;
 }
 

@@ -130,5 +130,100 @@ TEST(IpReassembly, MemoryIsBoundedAndDropsAreCounted) {
   EXPECT_EQ(small.stats().dropped_sets, 46u);
 }
 
+TEST(IpReassembly, DuplicatesOfACompletedDatagramAreIgnored) {
+  // A mirror port on two VLANs records each frame twice: copies of the last fragments come
+  // after the datagram completed.
+  const auto frags = tools::fragments(kAddr, datagram(2100), 1000, 5);
+  ASSERT_EQ(frags.size(), 3u);
+  IpReassembly r;
+  int completed = 0;
+  std::uint64_t offset = 0;
+  for (const Frame& f : frags) {
+    completed += r.add(0, parsed(f), offset += 100, 0) != nullptr;
+    completed += r.add(0, parsed(f), offset += 100, 0) != nullptr;
+  }
+  for (const Frame& f : frags) completed += r.add(0, parsed(f), offset += 100, 0) != nullptr;  // all again
+  EXPECT_EQ(completed, 1);
+  EXPECT_EQ(r.stats().duplicates, 6u);
+  EXPECT_EQ(r.open_sets(), 0u);
+  r.finish();
+  EXPECT_EQ(r.stats().incomplete_at_end, 0u);
+}
+
+TEST(IpReassembly, ACompletedDatagramIsForgottenPastTheWindowOrWhenItsIdComesAgain) {
+  const auto frags = tools::fragments(kAddr, datagram(2100), 1000, 5);
+  IpReassembly::Limits limits;
+  limits.finished_window = 1000;
+  auto complete = [&](IpReassembly& r, std::uint64_t offset) {
+    const IpReassembly::Datagram* done = nullptr;
+    for (const Frame& f : frags) done = r.add(0, parsed(f), offset, 0);
+    return done != nullptr;
+  };
+  IpReassembly r(limits);
+  ASSERT_TRUE(complete(r, 100));
+  EXPECT_EQ(r.finished_states().size(), 1u);
+  r.pass(1099);
+  EXPECT_EQ(r.finished_states().size(), 1u);
+  EXPECT_FALSE(complete(r, 1099));  // still duplicates
+  r.pass(1100);                     // 1000 bytes past the fragment that completed it
+  EXPECT_TRUE(r.finished_states().empty());
+  EXPECT_TRUE(complete(r, 1100));  // the same datagram again: complete again
+  // The id again with other fragments (a new datagram): no duplicate, a set of its own.
+  const auto other = tools::fragments(kAddr, datagram(3000), 1480, 5);
+  const IpReassembly::Datagram* done = nullptr;
+  for (const Frame& f : other) done = r.add(0, parsed(f), 1200, 0);
+  ASSERT_NE(done, nullptr);
+  EXPECT_EQ(joined(*done), datagram(3000));
+  EXPECT_EQ(r.stats().completed, 3u);
+  EXPECT_EQ(r.stats().duplicates, 3u);
+}
+
+TEST(IpReassembly, RememberedDatagramsAreBoundedByTheSetLimit) {
+  IpReassembly::Limits limits;
+  limits.max_sets = 4;
+  IpReassembly r(limits);
+  for (std::uint16_t id = 0; id < 100; ++id)
+    for (const Frame& f : tools::fragments(kAddr, datagram(2100), 1000, id)) r.add(0, parsed(f), id, 0);
+  EXPECT_EQ(r.stats().completed, 100u);
+  EXPECT_EQ(r.finished_states().size(), 4u);
+  for (const Frame& f : tools::fragments(kAddr, datagram(2100), 1000, 99)) r.add(0, parsed(f), 200, 0);
+  EXPECT_EQ(r.stats().duplicates, 3u);  // the newest is remembered
+}
+
+TEST(IpReassembly, ANewReassemblyContinuesAnotherUnlessItTookADuplicateAsNew) {
+  // A capture decoded in pieces: `after` decodes what follows where `before` stands.
+  const auto frags = tools::fragments(kAddr, datagram(2100), 1000, 5);
+  const auto other = tools::fragments(kAddr, datagram(2100), 1000, 6);
+  IpReassembly before;
+  for (const Frame& f : frags) before.add(0, parsed(f), 1000, 0);
+  ASSERT_EQ(before.stats().completed, 1u);
+  IpReassembly unrelated, duplicate, late;
+  unrelated.add(0, parsed(other[0]), 2000, 0);
+  EXPECT_TRUE(unrelated.continues(before));
+  duplicate.add(0, parsed(other[0]), 2000, 0);
+  duplicate.add(0, parsed(frags[2]), 2100, 0);  // `before` ignores it; a new reassembly opens a set
+  EXPECT_FALSE(duplicate.continues(before));
+  late.add(0, parsed(frags[2]), 1000 + (256u << 10), 0);  // `before` forgot the datagram there
+  EXPECT_TRUE(late.continues(before));
+  // One that remembers so many datagrams that `before` would have had to forget some of
+  // its own for the limit does not continue it.
+  IpReassembly::Limits limits;
+  limits.max_sets = 3;
+  IpReassembly small_before(limits), one(limits), two(limits);
+  for (std::uint16_t id = 10; id < 12; ++id)
+    for (const Frame& f : tools::fragments(kAddr, datagram(2100), 1000, id)) small_before.add(0, parsed(f), id, 0);
+  for (std::uint16_t id = 20; id < 22; ++id)
+    for (const Frame& f : tools::fragments(kAddr, datagram(2100), 1000, id)) {
+      if (id == 20) one.add(0, parsed(f), 100 + id, 0);
+      two.add(0, parsed(f), 100 + id, 0);
+    }
+  EXPECT_TRUE(one.continues(small_before));   // 2 remembered when it completed one: within 3
+  EXPECT_FALSE(two.continues(small_before));  // 3 when it completed the second: one forgotten
+  // Two reassemblies of the same fragments remember alike.
+  IpReassembly again;
+  for (const Frame& f : frags) again.add(0, parsed(f), 1000, 0);
+  EXPECT_EQ(again.finished_states(), before.finished_states());
+}
+
 }  // namespace
 }  // namespace dltdump::net

@@ -104,8 +104,8 @@ class ChunkedCaptureDecoder {
       const bool idle = k > 0 && DecoderSplit::idle(*decoder_);
       // Where the decoder before stands at the chunk's start: idle, or as the lead-in left
       // the chunk's decoder there.
-      const bool stands =
-          c.cut_state ? DecoderSplit::continues_at(*decoder_, *c.cut_state, history_, *c.decoder) : idle;
+      const bool stands = c.cut_state ? DecoderSplit::continues_at(*decoder_, *c.cut_state, history_, *c.decoder)
+                                      : idle && DecoderSplit::fragments_continued_by(*decoder_, *c.decoder);
       const bool tcp_joins = stands && DecoderSplit::tcp_continued_by(*decoder_, *c.decoder);
       const bool flows_join = stands && flows_continued_by(*c.decoder);
       if (k == 0) {

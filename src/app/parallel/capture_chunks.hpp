@@ -6,7 +6,9 @@
 // reader (a fork, in the reader state of the file's head), its own CaptureDecoder with
 // flows of its own, its own lines. That guess is right when the decoder of everything
 // before the chunk ends exactly at the chunk's start, in the reader state the chunk
-// assumed, with every flow idle and no fragment set open (CaptureDecoderSplit::idle), and
+// assumed, with every flow idle and no fragment set open (CaptureDecoderSplit::idle) —
+// nor a copy of a fragment it completed a datagram with lately taken as a new set's by the
+// chunk (CaptureDecoderSplit::fragments_continued_by) —, and
 // when the flows of all chunks so far fit in the flow limit (then the serial decoder
 // evicts nothing, and idle flows decode what follows as new ones would). For TCP, whose
 // streams carry state (the next sequence number, the SYN seen), the guess is right when

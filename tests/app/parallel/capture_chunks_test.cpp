@@ -298,6 +298,47 @@ TEST(ChunkedCapture, FragmentSetsAndMessagesAcrossTheCutsGiveTheSerialLines) {
   }
 }
 
+// A chunk that begins with the copies of fragments whose datagram the chunk before
+// completed takes them as a new set, where the serial decoder ignores them: it is redone.
+TEST(ChunkedCapture, FragmentsRecordedTwiceGiveTheSerialLines) {
+  testing::TrafficSpec spec = whole_messages(5, 1500, true);
+  spec.mirrored = true;
+  const Bytes capture = pcapng(testing::traffic(spec));
+  spec.mirrored = false;
+  const Bytes once = pcapng(testing::traffic(spec));
+  const dissect::CaptureDecoder::Options options;
+  const std::string want = testing::decode_serially(capture, options);
+  // The copies change nothing but the lines' places and times (one frame a millisecond).
+  auto unplaced = [](const std::string& text) {
+    std::string out;
+    for (std::size_t at = 0; at < text.size();) {
+      const std::size_t end = std::min(text.find('\n', at), text.size());
+      std::size_t from = at;
+      for (int field = 0; field < 3 && from < end; ++field) from = std::min(text.find(' ', from), end) + 1;
+      out.append(text, std::min(from, end), end + 1 - std::min(from, end));
+      at = end + 1;
+    }
+    return out;
+  };
+  ASSERT_EQ(unplaced(want), unplaced(testing::decode_serially(once, options)));
+  for (unsigned threads : kThreads)
+    for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{2000}, std::uint64_t{7000}, std::uint64_t{60000}}) {
+      ChunkedCaptureStats stats;
+      EXPECT_EQ(first_difference(chunked(capture, options, threads, chunk, &stats), want), "")
+          << threads << " threads, chunks of " << chunk;
+      EXPECT_GT(stats.guessed_right, 0u) << threads << " threads, chunks of " << chunk;
+    }
+  // Lead-ins that begin inside a datagram's fragments: the chunk's decoder does not
+  // remember it, where the decoder before does.
+  for (const std::uint64_t lead : {300, 1000, 3000})
+    for (unsigned threads : {1u, 2u}) {
+      ChunkedCaptureStats stats;
+      EXPECT_EQ(first_difference(chunked(capture, options, threads, 5000, &stats, lead), want), "")
+          << threads << " threads, lead-in " << lead;
+      EXPECT_GT(stats.guessed_right, 0u) << threads << " threads, lead-in " << lead;
+    }
+}
+
 TEST(ChunkedCapture, ANewSectionIsReadSerially) {
   const testing::TrafficSpec spec = whole_messages(4, 2000, false);
   const auto frames = testing::traffic(spec);
