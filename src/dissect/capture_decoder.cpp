@@ -324,7 +324,7 @@ bool CaptureDecoder::tcp_continued_by(const CaptureDecoder& next) const noexcept
     const net::TcpStream& before = (*mine)->stream;
     if (!before.started()) continue;  // ended by a RST: it starts afresh in both
     const std::optional<std::uint32_t> at = c->stream.began_plainly_at();
-    if (!at || *at != before.next_sequence()) return false;
+    if (!at || *at != before.next_sequence() || !before.continued_by(c->stream)) return false;
   }
   return tcp_.size() + added <= options_.max_flows;
 }
@@ -411,6 +411,8 @@ bool CaptureDecoder::continues_at(const CutState& cut, std::span<const FlowHisto
     if (!mine || (*mine)->stream.started() != t.started ||
         (t.started && (*mine)->stream.next_sequence() != t.next_sequence))
       return false;
+    TcpConnection* const* theirs = next.tcp_index_.find(t.key);
+    if (theirs && !(*mine)->stream.continued_by((*theirs)->stream)) return false;
   }
   FlowTable<std::size_t> at_cut;  // key -> index in cut.flows
   for (std::size_t i = 0; i < cut.flows.size(); ++i) at_cut.insert(cut.flows[i].key, i);

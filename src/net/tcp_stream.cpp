@@ -25,8 +25,16 @@ std::uint64_t TcpStream::unwrap(std::uint32_t seq) const noexcept {
 void TcpStream::start(std::uint32_t seq) noexcept {
   started_ = true;
   next_ = kBase + seq;
+  began_at_ = next_;
   fin_at_.reset();
   syn_end_.reset();
+}
+
+bool TcpStream::continued_by(const TcpStream& next) const noexcept {
+  if (!started_) return true;  // ended by an RST: `next` began afresh, as this one would
+  // A SYN `next` knows (from a lead-in) is this one's, as far behind.
+  if (next.syn_end_) return syn_end_ && next_ - *syn_end_ == next.first_position_ - *next.syn_end_;
+  return !syn_end_ || next.reached_back_ <= next_ - *syn_end_ + 1;
 }
 
 void TcpStream::carry_on_from(const TcpStream& before) noexcept {
@@ -44,6 +52,7 @@ void TcpStream::carry_on_from(const TcpStream& before) noexcept {
 
 void TcpStream::begin_here() noexcept {
   stats_ = {};
+  reached_back_ = 0;
   any_segment_ = true;
   saw_syn_ = false;
   began_plainly_ = started_ && settled();
@@ -61,7 +70,11 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
   }
   saw_syn_ = saw_syn_ || s.syn();
   if (s.rst()) {  // the connection is gone: what it held is given up, the next segment starts afresh
+    // Unless its sequence number lies behind the next byte or beyond the window: the
+    // receiver ignores such a reset (RFC 5961: a stray or forged one), and so do we.
     if (started_) {
+      const std::uint64_t at = unwrap(s.seq);
+      if (at < next_ || at > next_ + budget.limits.window_bytes) return;
       flush(budget, sink);
       sink.on_break(0, payload_offset, time_ns);
     }
@@ -69,7 +82,13 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
     return;
   }
   std::uint32_t seq = s.seq;
-  if (s.syn()) {
+  if (s.syn() && started_ && !syn_end_ && unwrap(seq + 1) <= began_at_ &&
+      began_at_ - unwrap(seq + 1) <= budget.limits.window_bytes) {
+    // The SYN of this connection, captured after its first data (a capture's packets out
+    // of order): it tells where the stream began, the stream goes on.
+    syn_end_ = unwrap(seq + 1);
+    ++seq;
+  } else if (s.syn()) {
     if (started_ && (!syn_end_ || unwrap(seq + 1) != *syn_end_)) {  // a new connection on the same ports
       flush(budget, sink);
       sink.on_break(0, payload_offset, time_ns);
@@ -81,6 +100,13 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
     }
     ++seq;  // the SYN takes one sequence number; data after it starts at seq + 1
   } else if (!started_) {
+    start(seq);
+  } else if (syn_end_ && !s.payload.empty() && unwrap(seq) + 1 < *syn_end_ &&
+             !outside_window(unwrap(seq), unwrap(seq) + s.payload.size(), budget)) {
+    // Data from before this connection's SYN (a keep-alive's byte lies just before it),
+    // within the window: a new connection on the same ports whose SYN the capture missed.
+    flush(budget, sink);
+    sink.on_break(0, payload_offset, time_ns);
     start(seq);
   }
 
@@ -99,6 +125,7 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
     fin_time_ns_ = time_ns;
   }
   if (!b.empty()) {
+    if (begin < first_position_) reached_back_ = std::max(reached_back_, first_position_ - begin);
     if (end <= next_) {
       stats_.retransmitted += b.size();
     } else {

@@ -31,9 +31,12 @@
 // backward; a `resync`), and the stream goes on from the candidate. So one bad segment
 // costs only its own bytes, never a gap the size of its sequence distance.
 // Ends: FIN, once every byte before it was delivered (or given up: a gap before a FIN counts
-// as held bytes do), RST, and a SYN with
-// another sequence number (a new connection on the same addresses and ports) end the
-// stream: on_break with 0 missing bytes. After RST the next segment starts afresh.
+// as held bytes do), RST, a SYN with another sequence number, and data from before the SYN
+// seen (a new connection on the same addresses and ports, its SYN missed) end the stream:
+// on_break with 0 missing bytes. After RST the next segment starts afresh. An RST behind
+// the next byte or beyond the window is ignored, as the receiver ignores it (RFC 5961). A
+// SYN at or before the first segment of a stream begun without one is that stream's,
+// captured late: it goes on.
 // Time is compared only between segments that carry one (aio::Packet::kNoTime is none).
 #pragma once
 
@@ -130,6 +133,12 @@ class TcpStream {
   std::optional<std::uint32_t> began_plainly_at() const noexcept {
     return began_plainly_ && !saw_syn_ ? std::optional<std::uint32_t>(first_seq_) : std::nullopt;
   }
+  // Whether `next`, the same direction of the same connection decoded on its own from this
+  // stream's next byte (a piece of a capture, perhaps after a lead-in: begin_here), took
+  // every segment as this stream would have: the SYN it knows, if any, is this stream's, as
+  // far behind; else no segment with data began before the SYN this stream knows (this
+  // stream would have ended there: a new connection).
+  bool continued_by(const TcpStream& next) const noexcept;
   // Makes this stream the continuation of `before`, the same direction of the same
   // connection up to where this one began (for a capture decoded in pieces): its counts are
   // added, and the SYN it knew (if any) is known here at the same distance, in place of one
@@ -200,6 +209,10 @@ class TcpStream {
   bool any_segment_ = false, began_plainly_ = false, saw_syn_ = false;
   std::uint32_t first_seq_ = 0;
   std::uint64_t first_position_ = 0;  // the stream position of first_seq_
+  std::uint64_t began_at_ = 0;        // where start() began the stream (no SYN seen: its first segment)
+  // How far before first_position_ a segment with data began (since begin_here): for
+  // continued_by.
+  std::uint64_t reached_back_ = 0;
 };
 
 }  // namespace dltdump::net

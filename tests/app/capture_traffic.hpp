@@ -110,7 +110,8 @@ struct TcpTrafficSpec {
   std::uint64_t seed = 1;
   // Besides segments of 1-3 whole messages: messages cut across segments, segments lost,
   // sent twice or late, connections ended by FIN or RST and begun again (with or without a
-  // SYN), SYNs sent again.
+  // SYN; without one a little below the SYN before, now and then), SYNs sent again or
+  // captured after the first data.
   bool messy = false;
   // Most segments' last bytes go with the next one (a stream written in pieces of any
   // size): a message straddles most places where a capture could be cut.
@@ -156,11 +157,15 @@ inline std::vector<Frame> tcp_traffic(const TcpTrafficSpec& spec) {
     Connection& c = cs[n];
     if (!c.open) {
       c.open = true;
-      c.isn = n == 0 ? 0xFFFFF000u : static_cast<std::uint32_t>(rnd(1ull << 32));
-      c.by_syn = rnd(2) == 0;
+      const bool again_below = c.by_syn && chance(3);  // its SYN missed, a little below the last one's
+      c.isn = again_below ? c.isn - 1000 - static_cast<std::uint32_t>(rnd(4000))
+              : n == 0    ? 0xFFFFF000u
+                          : static_cast<std::uint32_t>(rnd(1ull << 32));
+      c.by_syn = !again_below && rnd(2) == 0;
       c.seq = c.isn + (c.by_syn ? 1 : 0);
       c.pending.clear();
-      if (c.by_syn) frames.push_back(segment(c.down, c.isn, kSyn, {}));
+      if (c.by_syn && chance(5)) c.late = segment(c.down, c.isn, kSyn, {});  // captured after the first data
+      else if (c.by_syn) frames.push_back(segment(c.down, c.isn, kSyn, {}));
     }
     if (rnd(5) == 0) frames.push_back(segment(c.up, c.ack_seq, 0, {}));               // the viewer's ACK
     if (c.by_syn && chance(100)) frames.push_back(segment(c.down, c.isn, kSyn, {}));  // sent again

@@ -205,8 +205,8 @@ TEST(TcpStream, RstEndsAndANewSynRestarts) {
   Harness h;
   h.add(0, "", TcpSegment::kSyn);
   h.add(1, "ab");
-  h.add(5, "ef");  // held
-  h.add(0, "", TcpSegment::kRst);
+  h.add(5, "ef");                  // held
+  h.add(3, "", TcpSegment::kRst);  // at the next byte expected
   EXPECT_EQ(h.out.stream, "ab[gap 2]ef[end]");
   h.add(5000, "new");  // after RST: a fresh start
   h.add(9000, "", TcpSegment::kSyn);
@@ -215,6 +215,65 @@ TEST(TcpStream, RstEndsAndANewSynRestarts) {
   h.add(9000, "", TcpSegment::kSyn);  // a retransmitted SYN changes nothing
   h.add(9005, "!");
   EXPECT_EQ(h.out.stream, "ab[gap 2]ef[end]new[end]conn!");
+}
+
+// Control segments as captures hold them (a new user's cases).
+TEST(TcpStream, AnRstBehindOrBeyondTheWindowIsIgnored) {
+  Harness h;
+  h.budget.limits.window_bytes = 1000;
+  h.add(0, "", TcpSegment::kSyn);
+  h.add(1, "ab");
+  h.add(1 + 100000, "", TcpSegment::kRst);  // forged: far beyond the window
+  h.add(0, "", TcpSegment::kRst);           // stale: behind the next byte
+  h.add(3, "cd");
+  EXPECT_EQ(h.out.stream, "abcd");
+  h.add(5 + 999, "", TcpSegment::kRst);  // within the window: the connection is gone
+  EXPECT_EQ(h.out.stream, "abcd[end]");
+}
+
+TEST(TcpStream, ASynCapturedAfterTheFirstDataIsTheStreamsOwn) {
+  Harness h;
+  h.add(101, "ab");
+  h.add(103, "cd");
+  h.add(100, "", TcpSegment::kSyn);  // the packets' order in the capture, not on the wire
+  h.add(105, "ef");
+  EXPECT_EQ(h.out.stream, "abcdef");
+  EXPECT_FALSE(h.stream.began_plainly_at());  // a SYN came: no longer a plain continuation
+  // Another SYN within the stream's bytes is a new connection, as before.
+  h.add(102, "", TcpSegment::kSyn);
+  h.add(103, "new");
+  EXPECT_EQ(h.out.stream, "abcdef[end]new");
+}
+
+TEST(TcpStream, DataFromBeforeTheSynIsANewConnection) {
+  // The same addresses and ports again, the new connection's SYN not captured, its
+  // sequence numbers a little below the old one's.
+  Harness h;
+  h.add(1000, "", TcpSegment::kSyn);
+  h.add(1001, "old");
+  h.add(1004, "", TcpSegment::kFin);
+  h.add(1000, "x");  // a keep-alive's byte, just before: a retransmission
+  h.add(700, "new");
+  h.add(703, "er");
+  EXPECT_EQ(h.out.stream, "old[end][end]newer");
+  EXPECT_EQ(h.stream.stats().retransmitted, 1u);
+}
+
+TEST(TcpStream, APieceThatTookDataFromBeforeTheSynDoesNotContinueTheStream) {
+  // `before` knows the SYN 3 bytes behind its next byte; `next` decoded the rest on its
+  // own, from that byte.
+  Harness before, next, fine;
+  before.add(1000, "", TcpSegment::kSyn);
+  before.add(1001, "abc");
+  next.add(1004, "def");
+  fine.add(1004, "def");
+  fine.add(1000, "xabc");  // 4 bytes back: the SYN's own place and after, retransmitted
+  next.add(990, "0123456789");
+  EXPECT_TRUE(before.stream.continued_by(fine.stream));
+  EXPECT_FALSE(before.stream.continued_by(next.stream));
+  before.add(1004, "def");
+  before.add(990, "0123456789");
+  EXPECT_EQ(before.out.stream, "abcdef[end]0123456789");  // what the whole capture gives
 }
 
 TEST(TcpStream, ARetransmittedSegmentFarBehindIsNotDelivered) {

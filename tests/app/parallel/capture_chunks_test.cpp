@@ -187,6 +187,44 @@ TEST(ChunkedCapture, MessyTcpStreamsGiveTheSerialLines) {
   }
 }
 
+// A connection ends with FIN and the same ports begin again a little below its SYN, the
+// new SYN not captured: the serial decoder takes that as a new connection (data from
+// before the SYN it knows). A chunk that began inside the first connection does not know
+// that SYN; it is decoded again rather than joined.
+TEST(ChunkedCapture, ANewConnectionBelowTheSynSeenGivesTheSerialLines) {
+  tools::Addresses a;
+  a.source_port = 3490;
+  a.destination_port = 50000;
+  auto segment = [&](std::uint32_t seq, std::uint8_t flags, const testing::Frame& payload) {
+    return tools::ethernet(tools::ipv4(a, tools::tcp(a, seq, flags, payload), 1, 0, false, 6));
+  };
+  std::vector<testing::Frame> frames;
+  std::uint32_t seq = 100000;
+  frames.push_back(segment(seq++, 0x02, {}));
+  for (std::uint8_t k = 0; k < 60; ++k) {
+    const testing::Frame m = testing::flow_message(0, k, 40 + k);
+    frames.push_back(segment(seq, 0, m));
+    seq += static_cast<std::uint32_t>(m.size());
+  }
+  frames.push_back(segment(seq, 0x01, {}));
+  seq = 100000 - 3000;
+  for (std::uint8_t k = 0; k < 60; ++k) {
+    const testing::Frame m = testing::flow_message(1, k, 40 + k);
+    frames.push_back(segment(seq, 0, m));
+    seq += static_cast<std::uint32_t>(m.size());
+  }
+  const Bytes capture = pcapng(frames);
+  const dissect::CaptureDecoder::Options options;
+  const std::string want = testing::decode_serially(capture, options);
+  ASSERT_EQ(std::count(want.begin(), want.end(), '\n'), 120) << want.substr(0, 2000);
+  for (unsigned threads : {1u, 2u})
+    for (std::uint64_t chunk : {std::uint64_t{3000}, std::uint64_t{6000}, std::uint64_t{12000}}) {
+      ChunkedCaptureStats stats;
+      EXPECT_EQ(first_difference(chunked(capture, options, threads, chunk, &stats), want), "")
+          << threads << " threads, chunks of " << chunk;
+    }
+}
+
 // Messages cut across segments almost everywhere: a cut mostly falls inside a message of
 // some stream, so the chunks after the first that did not join begin with a lead-in, which
 // brings their streams to the cut as the decoder before them has them there; they join.
