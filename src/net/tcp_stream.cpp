@@ -82,10 +82,10 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
     return;
   }
   std::uint32_t seq = s.seq;
-  if (s.syn() && started_ && !syn_end_ && unwrap(seq + 1) <= began_at_ &&
-      began_at_ - unwrap(seq + 1) <= budget.limits.window_bytes) {
+  if (s.syn() && started_ && !syn_end_ && unwrap(seq + 1) <= began_at_ && next_ - unwrap(seq + 1) <= kLateSynBytes) {
     // The SYN of this connection, captured after its first data (a capture's packets out
-    // of order): it tells where the stream began, the stream goes on.
+    // of order, a few segments at most): it tells where the stream began, the stream goes
+    // on. (A new connection's SYN lands so close below the first bytes seen by chance only.)
     syn_end_ = unwrap(seq + 1);
     ++seq;
   } else if (s.syn()) {

@@ -35,8 +35,8 @@
 // seen (a new connection on the same addresses and ports, its SYN missed) end the stream:
 // on_break with 0 missing bytes. After RST the next segment starts afresh. An RST behind
 // the next byte or beyond the window is ignored, as the receiver ignores it (RFC 5961). A
-// SYN at or before the first segment of a stream begun without one is that stream's,
-// captured late: it goes on.
+// SYN at or before the first segment of a stream begun without one, less than
+// kLateSynBytes behind the next byte, is that stream's, captured late: it goes on.
 // Time is compared only between segments that carry one (aio::Packet::kNoTime is none).
 #pragma once
 
@@ -105,6 +105,8 @@ struct TcpStreamStats {
 class TcpStream {
  public:
   static constexpr std::size_t kSegmentCost = 64;  // held per segment beyond its bytes (map node, vector)
+  // The most stream bytes a SYN may come after and still be the stream's own.
+  static constexpr std::uint64_t kLateSynBytes = 64u << 10;
 
   TcpStream() = default;
   TcpStream(const TcpStream&) = delete;

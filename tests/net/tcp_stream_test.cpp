@@ -243,6 +243,13 @@ TEST(TcpStream, ASynCapturedAfterTheFirstDataIsTheStreamsOwn) {
   h.add(102, "", TcpSegment::kSyn);
   h.add(103, "new");
   EXPECT_EQ(h.out.stream, "abcdef[end]new");
+  // A SYN below a stream that has gone on for more than kLateSynBytes is a new connection.
+  Harness far;
+  const std::string block(1000, 'x');
+  for (std::uint32_t k = 0; k * 1000 <= TcpStream::kLateSynBytes; ++k) far.add(5001 + k * 1000, block);
+  far.add(5000, "", TcpSegment::kSyn);
+  far.add(5001, "new");
+  EXPECT_TRUE(far.out.stream.ends_with("x[end]new"));
 }
 
 TEST(TcpStream, DataFromBeforeTheSynIsANewConnection) {
