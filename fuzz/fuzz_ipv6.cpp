@@ -47,7 +47,8 @@ void check_datagram(const net::IpReassembly::Datagram& d, const std::uint8_t* in
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  net::IpReassembly reassembly({8, 4096, 15'000'000'000, 1000});  // completed ones remembered for 1000 bytes
+  // Completed datagrams remembered for 1000 bytes and 2 s, at most 8.
+  net::IpReassembly reassembly({8, 4096, 15'000'000'000, 1000, 2'000'000'000, 8});
   std::int64_t time = 0;
   std::size_t at = 0;
   while (at + 2 <= size) {

@@ -322,9 +322,10 @@ bool CaptureDecoder::tcp_continued_by(const CaptureDecoder& next) const noexcept
       continue;
     }
     const net::TcpStream& before = (*mine)->stream;
+    if (!before.continued_by(c->stream)) return false;
     if (!before.started()) continue;  // ended by a RST: it starts afresh in both
     const std::optional<std::uint32_t> at = c->stream.began_plainly_at();
-    if (!at || *at != before.next_sequence() || !before.continued_by(c->stream)) return false;
+    if (!at || *at != before.next_sequence()) return false;
   }
   return tcp_.size() + added <= options_.max_flows;
 }

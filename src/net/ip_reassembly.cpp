@@ -1,7 +1,9 @@
 #include "net/ip_reassembly.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <set>
+#include <string_view>
 
 #include "util/state_text.hpp"
 
@@ -20,6 +22,23 @@ void IpReassembly::erase(std::map<Key, Set>::iterator it) {
   bytes_ -= it->second.bytes;
   (it->second.completed ? finished_ : age_).erase(it->second.age);
   sets_.erase(it);
+}
+
+IpReassembly::Signature IpReassembly::Signature::of(std::uint32_t ip_offset, std::span<const std::uint8_t> payload,
+                                                    std::uint16_t checksum) noexcept {
+  constexpr std::size_t kSampled = 64;
+  auto text = [](std::span<const std::uint8_t> b) {
+    return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
+  };
+  const std::size_t n = std::min(payload.size(), kSampled);
+  const std::uint64_t head = std::hash<std::string_view>{}(text(payload.first(n)));
+  const std::uint64_t tail = std::hash<std::string_view>{}(text(payload.last(n)));
+  return {ip_offset, static_cast<std::uint32_t>(payload.size()), checksum, head ^ (tail * 0x9E3779B97F4A7C15ull)};
+}
+
+bool IpReassembly::copies(const Set& s, const Signature& sig, std::int64_t time_ns) const noexcept {
+  const std::int64_t since = time_ns - s.last_accepted_ns;
+  return since <= limits_.finished_timeout_ns && since >= -limits_.finished_timeout_ns && s.has(sig);
 }
 
 bool IpReassembly::Set::has(const Signature& sig) const noexcept {
@@ -72,7 +91,7 @@ const IpReassembly::Datagram* IpReassembly::add(std::uint32_t interface, const I
   }
   auto it = sets_.find(key);
   if (it != sets_.end() && it->second.completed) {
-    if (it->second.has(Signature::of(ip))) {
+    if (copies(it->second, Signature::of(ip), time_ns)) {
       ++stats_.duplicates;
       return nullptr;
     }
@@ -80,7 +99,7 @@ const IpReassembly::Datagram* IpReassembly::add(std::uint32_t interface, const I
     it = sets_.end();
   }
   if (it == sets_.end()) {
-    if (offset - first_ < limits_.finished_window) opened_.push_back({key, Signature::of(ip), offset});
+    if (offset - first_ < limits_.finished_window) opened_.push_back({key, Signature::of(ip), offset, time_ns});
   } else {
     const std::int64_t gap = time_ns - it->second.last_accepted_ns;
     if (gap > limits_.timeout_ns || gap < -limits_.timeout_ns) {
@@ -130,15 +149,14 @@ void IpReassembly::enforce_limits() {
 }
 
 void IpReassembly::remember(std::map<Key, Set>::iterator it, std::uint64_t offset) {
-  // As many completed datagrams are remembered as sets may be open, at most.
-  while (!finished_.empty() && finished_.size() >= limits_.max_sets) {
+  while (!finished_.empty() && finished_.size() >= limits_.max_finished) {
     erase(sets_.find(finished_.front().second));
     crowded_out_ = true;
   }
   Set& s = it->second;
   bytes_ -= s.bytes;
   s.bytes = 0;
-  if (limits_.max_sets == 0) {
+  if (limits_.max_finished == 0) {
     erase(it);
     return;
   }
@@ -147,7 +165,7 @@ void IpReassembly::remember(std::map<Key, Set>::iterator it, std::uint64_t offse
   s.fragments = static_cast<std::uint32_t>(done_.pieces.size());
   for (std::size_t k = 0; k < done_.pieces.size(); ++k) {
     const Piece& p = done_.pieces[k];
-    const Signature sig{p.ip_offset, static_cast<std::uint32_t>(p.bytes.size()), p.checksum};
+    const Signature sig = Signature::of(p.ip_offset, p.bytes, p.checksum);
     if (k < Set::kInline) s.signatures[k] = sig;
     else s.more.push_back(sig);
   }
@@ -176,11 +194,13 @@ std::vector<std::string> IpReassembly::finished_states() const {
     append_key(out, key);
     put(until);
     const Set& s = sets_.at(key);
+    put(s.last_accepted_ns);
     for (std::size_t k = 0; k < s.fragments; ++k) {
       const Signature& p = k < Set::kInline ? s.signatures[k] : s.more[k - Set::kInline];
       put(p.ip_offset);
       put(p.size);
       put(p.checksum);
+      put(p.sample);
     }
   }
   return states;
@@ -189,11 +209,11 @@ std::vector<std::string> IpReassembly::finished_states() const {
 bool IpReassembly::continues(const IpReassembly& before) const {
   // Where `before`'s datagrams may still be remembered, the two together stayed within
   // the limit whenever one more was remembered here.
-  if (crowded_out_ || (most_early_ > 0 && most_early_ - 1 + before.finished_.size() >= limits_.max_sets)) return false;
+  if (crowded_out_ || (most_early_ > 0 && most_early_ - 1 + before.finished_.size() >= limits_.max_finished)) return false;
   return std::none_of(opened_.begin(), opened_.end(), [&](const Opened& o) {
     const auto f = before.sets_.find(o.key);
     return f != before.sets_.end() && f->second.completed && f->second.age->first > o.offset &&
-           f->second.has(o.signature);
+           copies(f->second, o.signature, o.time_ns);
   });
 }
 

@@ -10,9 +10,10 @@
 //     discards the set, and the fragment is retried once as the start of a new set;
 //   * when the last fragment is present and the fragments cover 0..end without a gap, the
 //     datagram is complete and returned as its pieces in offset order;
-//   * a completed datagram's fragments are remembered (their places, lengths and
-//     checksums, not their bytes) until the input has gone `finished_window` bytes past
-//     the fragment that completed it: an exact duplicate of one of them is ignored too (a
+//   * a completed datagram's fragments are remembered (their places, lengths, checksums
+//     and a sample of their bytes) until the input has gone `finished_window` bytes past
+//     the fragment that completed it: an exact duplicate of one of them, captured within
+//     `finished_timeout_ns` of that fragment, is ignored too (a
 //     capture that holds every frame twice, as a mirror port on two VLANs records it),
 //     where a reassembler that forgets them starts a new set that never completes. Any
 //     other fragment of that key forgets them and starts a new set (the id used again).
@@ -26,6 +27,7 @@
 #include <list>
 #include <map>
 #include <span>
+#include <string_view>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -69,9 +71,12 @@ class IpReassembly {
     std::size_t max_sets = 1024;
     std::size_t max_bytes = 32u << 20;
     std::int64_t timeout_ns = 15'000'000'000;
-    // How far past a completed datagram its duplicates are still known: IPv4 reuses an id
-    // after 65 536 datagrams of the same key, far more than these bytes hold.
+    // How far past a completed datagram (bytes of input, and capture time: copies of a
+    // frame come within milliseconds) its duplicates are still known, and how many are
+    // known at most (more than the window can hold of fragments of 36 bytes or more).
     std::uint64_t finished_window = 256u << 10;
+    std::int64_t finished_timeout_ns = 1'000'000'000;
+    std::size_t max_finished = 4096;
   };
   struct Piece {
     std::vector<std::uint8_t> bytes;  // the fragment's IP payload
@@ -157,13 +162,17 @@ class IpReassembly {
  private:
   using Key = std::tuple<std::uint32_t, IpAddress, IpAddress, std::uint32_t, std::uint8_t, std::uint8_t>;
   // What a completed datagram's fragment is known by: its place, length and checksum.
+  // The sample is a hash of the fragment's first and last 64 bytes: a sender that uses an
+  // id again (an embedded stack counts from 0 at each boot, or never counts) sends other
+  // bytes there — message counters and time stamps — at the same places.
   struct Signature {
     std::uint32_t ip_offset = 0, size = 0;
     std::uint16_t checksum = 0;
+    std::uint64_t sample = 0;
     bool operator==(const Signature&) const = default;
-    static Signature of(const IpFragment& ip) noexcept {
-      return {ip.fragment_offset, static_cast<std::uint32_t>(ip.payload.size()), ip.checksum};
-    }
+    static Signature of(std::uint32_t ip_offset, std::span<const std::uint8_t> payload,
+                        std::uint16_t checksum) noexcept;
+    static Signature of(const IpFragment& ip) noexcept { return of(ip.fragment_offset, ip.payload, ip.checksum); }
   };
   // A key's place in age_ or finished_: its set's `until` (completed ones) and key.
   using Aged = std::list<std::pair<std::uint64_t, Key>>;
@@ -190,7 +199,10 @@ class IpReassembly {
     Key key;
     Signature signature;
     std::uint64_t offset;
+    std::int64_t time_ns;
   };
+  // Whether a fragment at `time_ns` with `sig` copies one of the completed datagram `s`.
+  bool copies(const Set& s, const Signature& sig, std::int64_t time_ns) const noexcept;
 
   Outcome insert(Set& s, const IpFragment& ip, std::uint64_t offset, std::int64_t time_ns);
   std::map<Key, Set>::iterator open(const Key& key);  // the key's set, opened if new

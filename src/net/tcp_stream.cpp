@@ -15,6 +15,15 @@ bool waited_too_long(std::int64_t since, std::int64_t now, std::int64_t timeout)
   return static_cast<std::uint64_t>(now) - static_cast<std::uint64_t>(since) > static_cast<std::uint64_t>(timeout);
 }
 
+// Copies of a frame (a capture that records each twice) come within this of the original.
+constexpr std::int64_t kCopyNs = 1'000'000'000;
+
+bool within(std::int64_t a, std::int64_t b, std::int64_t most) noexcept {
+  if (a == aio::Packet::kNoTime || b == aio::Packet::kNoTime) return false;
+  return a >= b ? static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b) <= static_cast<std::uint64_t>(most)
+                : static_cast<std::uint64_t>(b) - static_cast<std::uint64_t>(a) <= static_cast<std::uint64_t>(most);
+}
+
 }  // namespace
 
 std::uint64_t TcpStream::unwrap(std::uint32_t seq) const noexcept {
@@ -22,15 +31,36 @@ std::uint64_t TcpStream::unwrap(std::uint32_t seq) const noexcept {
   return next_ + static_cast<std::uint64_t>(static_cast<std::int64_t>(delta));
 }
 
-void TcpStream::start(std::uint32_t seq) noexcept {
+void TcpStream::start(std::uint32_t seq, std::int64_t time_ns) noexcept {
   started_ = true;
   next_ = kBase + seq;
   began_at_ = next_;
+  began_time_ns_ = time_ns;
+  fin_done_ = false;
   fin_at_.reset();
   syn_end_.reset();
 }
 
+void TcpStream::end_connection(std::int64_t time_ns) noexcept {
+  if (!started_) return;
+  const std::uint64_t from = syn_end_ ? *syn_end_ : began_at_;
+  if (next_ < from || next_ - from >= (std::uint64_t{1} << 31)) return;
+  ended_first_ = static_cast<std::uint32_t>(from);
+  ended_length_ = static_cast<std::uint32_t>(next_ - from);
+  ended_time_ns_ = time_ns;
+}
+
+bool TcpStream::copies_ended(const TcpSegment& s, std::int64_t time_ns) const noexcept {
+  if (ended_length_ == 0 || s.payload.empty() || !within(time_ns, ended_time_ns_, kCopyNs)) return false;
+  const std::uint32_t at = s.seq - ended_first_;
+  return at < ended_length_ && s.payload.size() <= ended_length_ - at;
+}
+
 bool TcpStream::continued_by(const TcpStream& next) const noexcept {
+  // Copies of the connection that ended here may still come: `next` would take them.
+  if (ended_length_ && (next.earliest_ns_ == aio::Packet::kNoTime ||
+                        within(next.earliest_ns_, ended_time_ns_, kCopyNs) || next.earliest_ns_ < ended_time_ns_))
+    return false;
   if (!started_) return true;  // ended by an RST: `next` began afresh, as this one would
   // A SYN `next` knows (from a lead-in) is this one's, as far behind.
   if (next.syn_end_) return syn_end_ && next_ - *syn_end_ == next.first_position_ - *next.syn_end_;
@@ -43,6 +73,16 @@ void TcpStream::carry_on_from(const TcpStream& before) noexcept {
   // The SYN known is `before`'s: no SYN came since this stream began (began_plainly_at), and
   // one its lead-in saw (begin_here) may be one `before` no longer knows (an RST since).
   syn_end_.reset();
+  // Where and when `before` began, and whether a FIN ended it (the late SYN's rule), as
+  // far behind this stream's start as behind `before`'s next byte.
+  began_at_ = first_position_ - (before.next_ - before.began_at_);
+  began_time_ns_ = before.began_time_ns_;
+  fin_done_ = before.fin_done_;
+  if (!ended_length_) {  // the connection that ended before, unless one ended here since
+    ended_first_ = before.ended_first_;
+    ended_length_ = before.ended_length_;
+    ended_time_ns_ = before.ended_time_ns_;
+  }
   if (!before.syn_end_) return;
   // The SYN at the same distance behind this stream's start as behind `before`'s next
   // byte; further than unwrap reaches (2 GiB) it can never be matched again, so forgotten.
@@ -53,6 +93,7 @@ void TcpStream::carry_on_from(const TcpStream& before) noexcept {
 void TcpStream::begin_here() noexcept {
   stats_ = {};
   reached_back_ = 0;
+  earliest_ns_ = kNoEarliest;
   any_segment_ = true;
   saw_syn_ = false;
   began_plainly_ = started_ && settled();
@@ -69,6 +110,7 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
     first_position_ = kBase + s.seq;
   }
   saw_syn_ = saw_syn_ || s.syn();
+  earliest_ns_ = std::min(earliest_ns_, time_ns);  // kNoTime is the least
   if (s.rst()) {  // the connection is gone: what it held is given up, the next segment starts afresh
     // Unless its sequence number lies behind the next byte or beyond the window: the
     // receiver ignores such a reset (RFC 5961: a stray or forged one), and so do we.
@@ -77,37 +119,49 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
       if (at < next_ || at > next_ + budget.limits.window_bytes) return;
       flush(budget, sink);
       sink.on_break(0, payload_offset, time_ns);
+      end_connection(time_ns);
     }
     started_ = false;
     return;
   }
   std::uint32_t seq = s.seq;
-  if (s.syn() && started_ && !syn_end_ && unwrap(seq + 1) <= began_at_ && next_ - unwrap(seq + 1) <= kLateSynBytes) {
+  // A copy of a segment of the connection that ended here (a capture holding each frame
+  // twice, the copy after the end), not of this one: seen already.
+  if (!s.syn() && copies_ended(s, time_ns) && (!started_ || unwrap(seq) < (syn_end_ ? *syn_end_ : began_at_))) {
+    stats_.retransmitted += s.payload.size();
+    return;
+  }
+  if (s.syn() && started_ && !syn_end_ && !fin_done_ && unwrap(seq + 1) <= began_at_ &&
+      next_ - unwrap(seq + 1) <= kLateSynBytes && within(time_ns, began_time_ns_, kCopyNs)) {
     // The SYN of this connection, captured after its first data (a capture's packets out
-    // of order, a few segments at most): it tells where the stream began, the stream goes
-    // on. (A new connection's SYN lands so close below the first bytes seen by chance only.)
+    // of order: a few segments, milliseconds, no FIN): it tells where the stream began, the
+    // stream goes on. (A new connection's SYN lands so close below the first bytes seen, so
+    // soon, by chance only.)
     syn_end_ = unwrap(seq + 1);
     ++seq;
   } else if (s.syn()) {
     if (started_ && (!syn_end_ || unwrap(seq + 1) != *syn_end_)) {  // a new connection on the same ports
       flush(budget, sink);
       sink.on_break(0, payload_offset, time_ns);
+      end_connection(time_ns);
       started_ = false;
     }
     if (!started_) {
-      start(seq + 1);
+      start(seq + 1, time_ns);
       syn_end_ = next_;
     }
     ++seq;  // the SYN takes one sequence number; data after it starts at seq + 1
   } else if (!started_) {
-    start(seq);
+    start(seq, time_ns);
   } else if (syn_end_ && !s.payload.empty() && unwrap(seq) + 1 < *syn_end_ &&
              !outside_window(unwrap(seq), unwrap(seq) + s.payload.size(), budget)) {
     // Data from before this connection's SYN (a keep-alive's byte lies just before it),
-    // within the window: a new connection on the same ports whose SYN the capture missed.
+    // within the window, not a copy of the connection before: a new connection on the same
+    // ports whose SYN the capture missed.
     flush(budget, sink);
     sink.on_break(0, payload_offset, time_ns);
-    start(seq);
+    end_connection(time_ns);
+    start(seq, time_ns);
   }
 
   std::span<const std::uint8_t> b = s.payload;
@@ -307,6 +361,7 @@ void TcpStream::check_fin(TcpStreamSink& sink) {
   if (!fin_at_ || next_ < *fin_at_ || !held_.empty()) return;
   next_ = *fin_at_ + 1;  // the FIN takes one sequence number
   fin_at_.reset();
+  fin_done_ = true;
   sink.on_break(0, fin_offset_, fin_time_ns_);
 }
 

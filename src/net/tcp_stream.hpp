@@ -33,10 +33,13 @@
 // Ends: FIN, once every byte before it was delivered (or given up: a gap before a FIN counts
 // as held bytes do), RST, a SYN with another sequence number, and data from before the SYN
 // seen (a new connection on the same addresses and ports, its SYN missed) end the stream:
-// on_break with 0 missing bytes. After RST the next segment starts afresh. An RST behind
-// the next byte or beyond the window is ignored, as the receiver ignores it (RFC 5961). A
-// SYN at or before the first segment of a stream begun without one, less than
-// kLateSynBytes behind the next byte, is that stream's, captured late: it goes on.
+// on_break with 0 missing bytes. After RST the next segment starts afresh — but for copies
+// of the ended connection's segments within a second of its end (a capture that holds
+// each frame twice), counted as retransmitted. An RST behind the next byte or beyond the
+// window is ignored, as the receiver ignores it (RFC 5961). A SYN at or before the first
+// segment of a stream begun without one, less than kLateSynBytes behind the next byte and
+// within a second of that segment, before any FIN, is that stream's, captured late: it
+// goes on.
 // Time is compared only between segments that carry one (aio::Packet::kNoTime is none).
 #pragma once
 
@@ -137,9 +140,11 @@ class TcpStream {
   }
   // Whether `next`, the same direction of the same connection decoded on its own from this
   // stream's next byte (a piece of a capture, perhaps after a lead-in: begin_here), took
-  // every segment as this stream would have: the SYN it knows, if any, is this stream's, as
-  // far behind; else no segment with data began before the SYN this stream knows (this
-  // stream would have ended there: a new connection).
+  // every segment as this stream would have: none came within a second of the end of the
+  // connection that ended here last (this stream would have taken copies of its segments
+  // as such); and, if this stream is started, the SYN `next` knows, if any, is this
+  // stream's, as far behind, else no segment with data began before the SYN this stream
+  // knows (this stream would have ended there: a new connection).
   bool continued_by(const TcpStream& next) const noexcept;
   // Makes this stream the continuation of `before`, the same direction of the same
   // connection up to where this one began (for a capture decoded in pieces): its counts are
@@ -179,7 +184,9 @@ class TcpStream {
   bool follow_jump(std::uint64_t begin, std::span<const std::uint8_t> b, std::uint64_t file_offset,
                    std::int64_t time_ns, TcpBudget& budget, TcpStreamSink& sink);
   void drop_candidate(TcpBudget& budget) noexcept;
-  void start(std::uint32_t seq) noexcept;
+  void start(std::uint32_t seq, std::int64_t time_ns) noexcept;
+  void end_connection(std::int64_t time_ns) noexcept;  // remembers the connection ending here at `time_ns`
+  bool copies_ended(const TcpSegment& s, std::int64_t time_ns) const noexcept;
   void hold(std::uint64_t begin, std::span<const std::uint8_t> b, std::uint64_t file_offset, std::int64_t time_ns,
             TcpBudget& budget);
   void keep(std::uint64_t at, std::span<const std::uint8_t> b, std::uint64_t file_offset, std::int64_t time_ns,
@@ -212,6 +219,16 @@ class TcpStream {
   std::uint32_t first_seq_ = 0;
   std::uint64_t first_position_ = 0;  // the stream position of first_seq_
   std::uint64_t began_at_ = 0;        // where start() began the stream (no SYN seen: its first segment)
+  std::int64_t began_time_ns_ = 0;    // and when
+  bool fin_done_ = false;             // a FIN ended it (check_fin)
+  // The connection that ended last on these ports (a RST, a new connection): its first
+  // sequence number, its length, when it ended; copies of its segments that come within a
+  // second after are not a new stream's (copies_ended). ended_length_ 0: none.
+  std::uint32_t ended_first_ = 0, ended_length_ = 0;
+  std::int64_t ended_time_ns_ = 0;
+  // The earliest time of a segment added since the start or begin_here (for continued_by).
+  static constexpr std::int64_t kNoEarliest = INT64_MAX;
+  std::int64_t earliest_ns_ = kNoEarliest;
   // How far before first_position_ a segment with data began (since begin_here): for
   // continued_by.
   std::uint64_t reached_back_ = 0;

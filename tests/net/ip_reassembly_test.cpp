@@ -178,9 +178,29 @@ TEST(IpReassembly, ACompletedDatagramIsForgottenPastTheWindowOrWhenItsIdComesAga
   EXPECT_EQ(r.stats().duplicates, 3u);
 }
 
-TEST(IpReassembly, RememberedDatagramsAreBoundedByTheSetLimit) {
+TEST(IpReassembly, AnIdUsedAgainForOtherBytesOrAfterASecondIsANewDatagram) {
+  // An embedded stack that counts ids from 0 at each boot, or never counts: the same id
+  // and fragment layout, other bytes — or the same bytes, seconds later.
+  auto payload = [](std::uint8_t seed) {
+    Frame p(2100);
+    for (std::size_t i = 0; i < p.size(); ++i) p[i] = static_cast<std::uint8_t>(i * 13 + seed);
+    return tools::udp(kAddr, p);
+  };
+  const auto a = tools::fragments(kAddr, payload(0), 1000, 5), b = tools::fragments(kAddr, payload(1), 1000, 5);
+  IpReassembly r;
+  int completed = 0;
+  for (const Frame& f : a) completed += r.add(0, parsed(f), 100, 0) != nullptr;
+  for (const Frame& f : b) completed += r.add(0, parsed(f), 200, 1000) != nullptr;  // other bytes, 1 µs later
+  for (const Frame& f : b) completed += r.add(0, parsed(f), 300, 2000) != nullptr;  // copies: ignored
+  for (const Frame& f : b) completed += r.add(0, parsed(f), 400, 2 * kSecond) != nullptr;  // the same, 2 s later
+  EXPECT_EQ(completed, 3);
+  EXPECT_EQ(r.stats().duplicates, 3u);
+  EXPECT_EQ(r.open_sets(), 0u);
+}
+
+TEST(IpReassembly, RememberedDatagramsAreBounded) {
   IpReassembly::Limits limits;
-  limits.max_sets = 4;
+  limits.max_finished = 4;
   IpReassembly r(limits);
   for (std::uint16_t id = 0; id < 100; ++id)
     for (const Frame& f : tools::fragments(kAddr, datagram(2100), 1000, id)) r.add(0, parsed(f), id, 0);
@@ -208,7 +228,7 @@ TEST(IpReassembly, ANewReassemblyContinuesAnotherUnlessItTookADuplicateAsNew) {
   // One that remembers so many datagrams that `before` would have had to forget some of
   // its own for the limit does not continue it.
   IpReassembly::Limits limits;
-  limits.max_sets = 3;
+  limits.max_finished = 3;
   IpReassembly small_before(limits), one(limits), two(limits);
   for (std::uint16_t id = 10; id < 12; ++id)
     for (const Frame& f : tools::fragments(kAddr, datagram(2100), 1000, id)) small_before.add(0, parsed(f), id, 0);

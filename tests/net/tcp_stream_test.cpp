@@ -266,6 +266,44 @@ TEST(TcpStream, DataFromBeforeTheSynIsANewConnection) {
   EXPECT_EQ(h.stream.stats().retransmitted, 1u);
 }
 
+TEST(TcpStream, CopiesOfAnEndedConnectionAreNotANewOne) {
+  // A mirror port records each frame twice; copies come a few frames late, also after the
+  // RST or the next connection's SYN.
+  constexpr std::int64_t kMs = 1'000'000;
+  Harness h;
+  h.add(0, "", TcpSegment::kSyn, 0);
+  h.add(1, "ab", 0, kMs);
+  h.add(3, "cd", 0, 2 * kMs);
+  h.add(5, "", TcpSegment::kRst, 3 * kMs);
+  h.add(1, "ab", 0, 4 * kMs);  // copies
+  h.add(3, "cd", 0, 5 * kMs);
+  EXPECT_EQ(h.out.stream, "abcd[end]");
+  EXPECT_EQ(h.stream.stats().retransmitted, 4u);
+  h.add(9000, "", TcpSegment::kSyn, 6 * kMs);  // a new connection above
+  h.add(9001, "new", 0, 7 * kMs);
+  h.add(3, "cd", 0, 8 * kMs);  // a late copy of the first: not data from before this SYN
+  h.add(9004, "er", 0, 9 * kMs);
+  EXPECT_EQ(h.out.stream, "abcd[end]newer");
+  // Seconds after the end, the same bytes again are a stream's own (no copy comes so late).
+  h.add(9006, "", TcpSegment::kRst, 10 * kMs);
+  h.add(9001, "new", 0, 3000 * kMs);
+  EXPECT_EQ(h.out.stream, "abcd[end]newer[end]new");
+}
+
+TEST(TcpStream, NoLateSynAfterAFinOrSecondsLater) {
+  Harness fin;
+  fin.add(101, "ab", 0, 0);
+  fin.add(103, "", TcpSegment::kFin, 1000);
+  fin.add(100, "", TcpSegment::kSyn, 2000);  // a new connection, a little below
+  fin.add(101, "new", 0, 3000);
+  EXPECT_EQ(fin.out.stream, "ab[end][end]new");
+  Harness later;
+  later.add(101, "ab", 0, 0);
+  later.add(100, "", TcpSegment::kSyn, 2'000'000'000);
+  later.add(101, "new", 0, 2'000'001'000);
+  EXPECT_EQ(later.out.stream, "ab[end]new");
+}
+
 TEST(TcpStream, APieceThatTookDataFromBeforeTheSynDoesNotContinueTheStream) {
   // `before` knows the SYN 3 bytes behind its next byte; `next` decoded the rest on its
   // own, from that byte.
