@@ -209,7 +209,8 @@ std::vector<std::string> IpReassembly::finished_states() const {
 bool IpReassembly::continues(const IpReassembly& before) const {
   // Where `before`'s datagrams may still be remembered, the two together stayed within
   // the limit whenever one more was remembered here.
-  if (crowded_out_ || (most_early_ > 0 && most_early_ - 1 + before.finished_.size() >= limits_.max_finished)) return false;
+  if (crowded_out_ || (most_early_ > 0 && most_early_ - 1 + before.finished_.size() >= limits_.max_finished))
+    return false;
   return std::none_of(opened_.begin(), opened_.end(), [&](const Opened& o) {
     const auto f = before.sets_.find(o.key);
     return f != before.sets_.end() && f->second.completed && f->second.age->first > o.offset &&

@@ -27,8 +27,8 @@
 #include <list>
 #include <map>
 #include <span>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 

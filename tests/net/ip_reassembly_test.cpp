@@ -190,8 +190,8 @@ TEST(IpReassembly, AnIdUsedAgainForOtherBytesOrAfterASecondIsANewDatagram) {
   IpReassembly r;
   int completed = 0;
   for (const Frame& f : a) completed += r.add(0, parsed(f), 100, 0) != nullptr;
-  for (const Frame& f : b) completed += r.add(0, parsed(f), 200, 1000) != nullptr;  // other bytes, 1 µs later
-  for (const Frame& f : b) completed += r.add(0, parsed(f), 300, 2000) != nullptr;  // copies: ignored
+  for (const Frame& f : b) completed += r.add(0, parsed(f), 200, 1000) != nullptr;         // other bytes, 1 µs later
+  for (const Frame& f : b) completed += r.add(0, parsed(f), 300, 2000) != nullptr;         // copies: ignored
   for (const Frame& f : b) completed += r.add(0, parsed(f), 400, 2 * kSecond) != nullptr;  // the same, 2 s later
   EXPECT_EQ(completed, 3);
   EXPECT_EQ(r.stats().duplicates, 3u);
