@@ -225,6 +225,45 @@ TEST(ChunkedCapture, ANewConnectionBelowTheSynSeenGivesTheSerialLines) {
     }
 }
 
+// A mirror port records each frame twice, the copy a few frames late: copies of a
+// connection's last segments come after its RST and after the next connection's SYN. The
+// serial decoder counts them as retransmitted; a chunk that begins there does not know the
+// connection that ended, so it is decoded again rather than joined.
+TEST(ChunkedCapture, CopiesAfterAConnectionEndedGiveTheSerialLines) {
+  tools::Addresses a;
+  a.source_port = 3490;
+  a.destination_port = 50000;
+  auto segment = [&](std::uint32_t seq, std::uint8_t flags, const testing::Frame& payload) {
+    return tools::ethernet(tools::ipv4(a, tools::tcp(a, seq, flags, payload), 1, 0, false, 6));
+  };
+  std::vector<testing::Frame> frames, copies;
+  auto record = [&](const testing::Frame& f) {  // each frame, and the copy of the one 8 frames back
+    frames.push_back(f);
+    copies.push_back(f);
+    if (copies.size() > 8) frames.push_back(copies[copies.size() - 9]);
+  };
+  for (std::uint32_t isn : {100000u, 7000000u}) {
+    std::uint32_t seq = isn;
+    record(segment(seq++, 0x02, {}));
+    for (std::uint8_t k = 0; k < 40; ++k) {
+      const testing::Frame m = testing::flow_message(isn == 100000u ? 0 : 1, k, 30 + k);
+      record(segment(seq, 0, m));
+      seq += static_cast<std::uint32_t>(m.size());
+    }
+    record(segment(seq, 0x04, {}));
+  }
+  const Bytes capture = pcapng(frames);
+  const dissect::CaptureDecoder::Options options;
+  const std::string want = testing::decode_serially(capture, options);
+  ASSERT_EQ(std::count(want.begin(), want.end(), '\n'), 80) << want.substr(0, 3000);
+  for (unsigned threads : {1u, 2u})
+    for (std::uint64_t chunk = 1000; chunk <= 8000; chunk += 700) {
+      ChunkedCaptureStats stats;
+      EXPECT_EQ(first_difference(chunked(capture, options, threads, chunk, &stats), want), "")
+          << threads << " threads, chunks of " << chunk;
+    }
+}
+
 // Messages cut across segments almost everywhere: a cut mostly falls inside a message of
 // some stream, so the chunks after the first that did not join begin with a lead-in, which
 // brings their streams to the cut as the decoder before them has them there; they join.
