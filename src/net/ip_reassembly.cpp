@@ -24,8 +24,8 @@ void IpReassembly::erase(std::map<Key, Set>::iterator it) {
   sets_.erase(it);
 }
 
-IpReassembly::Signature IpReassembly::Signature::of(std::uint32_t ip_offset, std::span<const std::uint8_t> payload,
-                                                    std::uint16_t checksum) noexcept {
+IpReassembly::Signature IpReassembly::Signature::of(std::uint32_t ip_offset,
+                                                    std::span<const std::uint8_t> payload) noexcept {
   constexpr std::size_t kSampled = 64;
   auto text = [](std::span<const std::uint8_t> b) {
     return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
@@ -33,7 +33,7 @@ IpReassembly::Signature IpReassembly::Signature::of(std::uint32_t ip_offset, std
   const std::size_t n = std::min(payload.size(), kSampled);
   const std::uint64_t head = std::hash<std::string_view>{}(text(payload.first(n)));
   const std::uint64_t tail = std::hash<std::string_view>{}(text(payload.last(n)));
-  return {ip_offset, static_cast<std::uint32_t>(payload.size()), checksum, head ^ (tail * 0x9E3779B97F4A7C15ull)};
+  return {ip_offset, static_cast<std::uint32_t>(payload.size()), head ^ (tail * 0x9E3779B97F4A7C15ull)};
 }
 
 bool IpReassembly::copies(const Set& s, const Signature& sig, std::int64_t time_ns) const noexcept {
@@ -54,7 +54,11 @@ IpReassembly::Outcome IpReassembly::insert(Set& s, const IpFragment& ip, std::ui
   const std::uint32_t end = begin + len;
   const bool last = !ip.more_fragments;
   for (const Piece& p : s.pieces) {
-    if (p.ip_offset == begin && p.bytes.size() == len && p.checksum == ip.checksum) return Outcome::Duplicate;
+    // The same header checksum (spec §5.4), or the same bytes: a copy routed once more has
+    // another TTL, so another checksum.
+    if (p.ip_offset == begin && p.bytes.size() == len &&
+        (p.checksum == ip.checksum || std::equal(p.bytes.begin(), p.bytes.end(), ip.payload.begin())))
+      return Outcome::Duplicate;
   }
   if (last && s.has_last) return Outcome::Conflict;         // a second, different last fragment
   if (s.has_last && end > s.end) return Outcome::Conflict;  // beyond the last fragment
@@ -165,7 +169,7 @@ void IpReassembly::remember(std::map<Key, Set>::iterator it, std::uint64_t offse
   s.fragments = static_cast<std::uint32_t>(done_.pieces.size());
   for (std::size_t k = 0; k < done_.pieces.size(); ++k) {
     const Piece& p = done_.pieces[k];
-    const Signature sig = Signature::of(p.ip_offset, p.bytes, p.checksum);
+    const Signature sig = Signature::of(p.ip_offset, p.bytes);
     if (k < Set::kInline) s.signatures[k] = sig;
     else s.more.push_back(sig);
   }
@@ -199,7 +203,6 @@ std::vector<std::string> IpReassembly::finished_states() const {
       const Signature& p = k < Set::kInline ? s.signatures[k] : s.more[k - Set::kInline];
       put(p.ip_offset);
       put(p.size);
-      put(p.checksum);
       put(p.sample);
     }
   }

@@ -5,13 +5,14 @@
 // IPv4, 32 in IPv6 —, upper protocol, IP version), in any order:
 //   * a fragment more than 15 s (absolute difference) after the set's previously
 //     accepted fragment discards the set and starts a new one;
-//   * an exact duplicate (same offset, length and IPv4 header checksum) is ignored;
+//   * an exact duplicate (same offset, length and IPv4 header checksum, or same offset and
+//     bytes: a copy routed once more has another TTL) is ignored;
 //   * a second, different last fragment, a fragment beyond the last one, or an overlap
 //     discards the set, and the fragment is retried once as the start of a new set;
 //   * when the last fragment is present and the fragments cover 0..end without a gap, the
 //     datagram is complete and returned as its pieces in offset order;
-//   * a completed datagram's fragments are remembered (their places, lengths, checksums
-//     and a sample of their bytes) until the input has gone `finished_window` bytes past
+//   * a completed datagram's fragments are remembered (their places, lengths and a sample
+//     of their bytes) until the input has gone `finished_window` bytes past
 //     the fragment that completed it: an exact duplicate of one of them, captured within
 //     `finished_timeout_ns` of that fragment, is ignored too (a
 //     capture that holds every frame twice, as a mirror port on two VLANs records it),
@@ -164,15 +165,14 @@ class IpReassembly {
   // What a completed datagram's fragment is known by: its place, length and checksum.
   // The sample is a hash of the fragment's first and last 64 bytes: a sender that uses an
   // id again (an embedded stack counts from 0 at each boot, or never counts) sends other
-  // bytes there — message counters and time stamps — at the same places.
+  // bytes there — message counters and time stamps — at the same places. The header
+  // checksum is not part of it: a copy routed once more has another TTL.
   struct Signature {
     std::uint32_t ip_offset = 0, size = 0;
-    std::uint16_t checksum = 0;
     std::uint64_t sample = 0;
     bool operator==(const Signature&) const = default;
-    static Signature of(std::uint32_t ip_offset, std::span<const std::uint8_t> payload,
-                        std::uint16_t checksum) noexcept;
-    static Signature of(const IpFragment& ip) noexcept { return of(ip.fragment_offset, ip.payload, ip.checksum); }
+    static Signature of(std::uint32_t ip_offset, std::span<const std::uint8_t> payload) noexcept;
+    static Signature of(const IpFragment& ip) noexcept { return of(ip.fragment_offset, ip.payload); }
   };
   // A key's place in age_ or finished_: its set's `until` (completed ones) and key.
   using Aged = std::list<std::pair<std::uint64_t, Key>>;

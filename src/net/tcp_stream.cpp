@@ -1,6 +1,7 @@
 #include "net/tcp_stream.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "aio/packet.hpp"
 
@@ -37,6 +38,7 @@ void TcpStream::start(std::uint32_t seq, std::int64_t time_ns) noexcept {
   began_at_ = next_;
   began_time_ns_ = time_ns;
   fin_done_ = false;
+  recent_count_ = 0;
   fin_at_.reset();
   syn_end_.reset();
 }
@@ -48,12 +50,31 @@ void TcpStream::end_connection(std::int64_t time_ns) noexcept {
   ended_first_ = static_cast<std::uint32_t>(from);
   ended_length_ = static_cast<std::uint32_t>(next_ - from);
   ended_time_ns_ = time_ns;
+  ended_recent_ = recent_;
+  ended_recent_count_ = std::min<std::uint32_t>(recent_count_, kRecent);
+  recorded_at_end_ = std::min(recorded_at_end_, recorded_);
+}
+
+bool TcpStream::copies_ended_control(const TcpSegment& s, std::int64_t time_ns) const noexcept {
+  // A SYN names the byte before the connection's first, a FIN or RST one up to its end.
+  if (ended_length_ == 0 || !within(time_ns, ended_time_ns_, kCopyNs)) return false;
+  const std::uint32_t at = s.seq + (s.syn() ? 1u : 0u) - ended_first_;
+  return at <= ended_length_;
+}
+
+TcpStream::Seen TcpStream::Seen::of(std::uint32_t seq, std::span<const std::uint8_t> payload) noexcept {
+  Seen seen{seq, static_cast<std::uint32_t>(payload.size()), 0, 0};
+  const std::size_t n = std::min<std::size_t>(payload.size(), 8);
+  std::memcpy(&seen.head, payload.data(), n);
+  std::memcpy(&seen.tail, payload.data() + payload.size() - n, n);
+  return seen;
 }
 
 bool TcpStream::copies_ended(const TcpSegment& s, std::int64_t time_ns) const noexcept {
-  if (ended_length_ == 0 || s.payload.empty() || !within(time_ns, ended_time_ns_, kCopyNs)) return false;
-  const std::uint32_t at = s.seq - ended_first_;
-  return at < ended_length_ && s.payload.size() <= ended_length_ - at;
+  if (ended_recent_count_ == 0 || s.payload.empty() || !within(time_ns, ended_time_ns_, kCopyNs)) return false;
+  const Seen seen = Seen::of(s.seq, s.payload);
+  return std::find(ended_recent_.begin(), ended_recent_.begin() + ended_recent_count_, seen) !=
+         ended_recent_.begin() + ended_recent_count_;
 }
 
 bool TcpStream::continued_by(const TcpStream& next) const noexcept {
@@ -62,6 +83,9 @@ bool TcpStream::continued_by(const TcpStream& next) const noexcept {
                         within(next.earliest_ns_, ended_time_ns_, kCopyNs) || next.earliest_ns_ < ended_time_ns_))
     return false;
   if (!started_) return true;  // ended by an RST: `next` began afresh, as this one would
+  // A connection `next` continued from here and ended before it had seen kRecent segments
+  // would have remembered this one's last segments too.
+  if (next.recorded_at_end_ < kRecent) return false;
   // A SYN `next` knows (from a lead-in) is this one's, as far behind.
   if (next.syn_end_) return syn_end_ && next_ - *syn_end_ == next.first_position_ - *next.syn_end_;
   return !syn_end_ || next.reached_back_ <= next_ - *syn_end_ + 1;
@@ -82,6 +106,21 @@ void TcpStream::carry_on_from(const TcpStream& before) noexcept {
     ended_first_ = before.ended_first_;
     ended_length_ = before.ended_length_;
     ended_time_ns_ = before.ended_time_ns_;
+    ended_recent_ = before.ended_recent_;
+    ended_recent_count_ = before.ended_recent_count_;
+  }
+  // The last segments: `before`'s, then those this stream added since it began here (a
+  // lead-in's are `before`'s too), oldest first, the ring's next place the oldest — as one
+  // stream would hold them.
+  const std::uint32_t mine = std::min(recorded_, recent_count_);
+  if (recorded_at_end_ == UINT32_MAX && mine < kRecent) {
+    std::array<Seen, kRecent> both{};
+    const std::uint32_t theirs =
+        std::min<std::uint32_t>(kRecent - mine, std::min<std::uint32_t>(before.recent_count_, kRecent));
+    for (std::uint32_t k = 0; k < theirs; ++k) both[k] = before.recent_[(before.recent_count_ - theirs + k) % kRecent];
+    for (std::uint32_t k = 0; k < mine; ++k) both[theirs + k] = recent_[(recent_count_ - mine + k) % kRecent];
+    recent_ = both;
+    recent_count_ = theirs + mine;
   }
   if (!before.syn_end_) return;
   // The SYN at the same distance behind this stream's start as behind `before`'s next
@@ -94,6 +133,8 @@ void TcpStream::begin_here() noexcept {
   stats_ = {};
   reached_back_ = 0;
   earliest_ns_ = kNoEarliest;
+  recorded_at_end_ = UINT32_MAX;
+  recorded_ = 0;
   any_segment_ = true;
   saw_syn_ = false;
   began_plainly_ = started_ && settled();
@@ -111,6 +152,7 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
   }
   saw_syn_ = saw_syn_ || s.syn();
   earliest_ns_ = std::min(earliest_ns_, time_ns);  // kNoTime is the least
+  if (s.payload.empty() && (s.syn() || s.rst() || s.fin()) && copies_ended_control(s, time_ns)) return;
   if (s.rst()) {  // the connection is gone: what it held is given up, the next segment starts afresh
     // Unless its sequence number lies behind the next byte or beyond the window: the
     // receiver ignores such a reset (RFC 5961: a stray or forged one), and so do we.
@@ -125,9 +167,10 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
     return;
   }
   std::uint32_t seq = s.seq;
-  // A copy of a segment of the connection that ended here (a capture holding each frame
-  // twice, the copy after the end), not of this one: seen already.
-  if (!s.syn() && copies_ended(s, time_ns) && (!started_ || unwrap(seq) < (syn_end_ ? *syn_end_ : began_at_))) {
+  // A copy of one of the last segments of the connection that ended here (a capture
+  // holding each frame twice, the copy after the end: the same place, length and end
+  // bytes), wherever it falls in this one: seen already.
+  if (!s.syn() && copies_ended(s, time_ns)) {
     stats_.retransmitted += s.payload.size();
     return;
   }
@@ -140,7 +183,11 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
     syn_end_ = unwrap(seq + 1);
     ++seq;
   } else if (s.syn()) {
-    if (started_ && (!syn_end_ || unwrap(seq + 1) != *syn_end_)) {  // a new connection on the same ports
+    const bool same_syn = syn_end_ && unwrap(seq + 1) == *syn_end_;
+    // After this connection's FIN its SYN again is a copy (a mirror port's) or, later, a new
+    // connection with the same ISN (a stack without random ISNs, rebooted).
+    if (started_ && same_syn && fin_done_ && within(time_ns, fin_time_ns_, kCopyNs)) return;
+    if (started_ && (!same_syn || fin_done_)) {  // a new connection on the same ports
       flush(budget, sink);
       sink.on_break(0, payload_offset, time_ns);
       end_connection(time_ns);
@@ -179,6 +226,8 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
     fin_time_ns_ = time_ns;
   }
   if (!b.empty()) {
+    recent_[recent_count_++ % kRecent] = Seen::of(seq, b);
+    ++recorded_;
     if (begin < first_position_) reached_back_ = std::max(reached_back_, first_position_ - begin);
     if (end <= next_) {
       stats_.retransmitted += b.size();

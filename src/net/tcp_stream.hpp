@@ -33,9 +33,11 @@
 // Ends: FIN, once every byte before it was delivered (or given up: a gap before a FIN counts
 // as held bytes do), RST, a SYN with another sequence number, and data from before the SYN
 // seen (a new connection on the same addresses and ports, its SYN missed) end the stream:
-// on_break with 0 missing bytes. After RST the next segment starts afresh — but for copies
-// of the ended connection's segments within a second of its end (a capture that holds
-// each frame twice), counted as retransmitted. An RST behind the next byte or beyond the
+// on_break with 0 missing bytes; so does a SYN after the stream's FIN (a new connection
+// with the same ISN), unless within a second of the FIN (a copy). After RST the next
+// segment starts afresh — but for copies of the ended connection's segments (SYN, data,
+// FIN, RST) within a second of its end (a capture that holds each frame twice): data
+// counted as retransmitted, the others ignored. An RST behind the next byte or beyond the
 // window is ignored, as the receiver ignores it (RFC 5961). A SYN at or before the first
 // segment of a stream begun without one, less than kLateSynBytes behind the next byte and
 // within a second of that segment, before any FIN, is that stream's, captured late: it
@@ -43,6 +45,7 @@
 // Time is compared only between segments that carry one (aio::Packet::kNoTime is none).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -186,7 +189,10 @@ class TcpStream {
   void drop_candidate(TcpBudget& budget) noexcept;
   void start(std::uint32_t seq, std::int64_t time_ns) noexcept;
   void end_connection(std::int64_t time_ns) noexcept;  // remembers the connection ending here at `time_ns`
+  // Whether `s` (data; or a SYN, FIN or RST without data: _control) is a copy of a segment
+  // of the connection that ended last, within a second of its end.
   bool copies_ended(const TcpSegment& s, std::int64_t time_ns) const noexcept;
+  bool copies_ended_control(const TcpSegment& s, std::int64_t time_ns) const noexcept;
   void hold(std::uint64_t begin, std::span<const std::uint8_t> b, std::uint64_t file_offset, std::int64_t time_ns,
             TcpBudget& budget);
   void keep(std::uint64_t at, std::span<const std::uint8_t> b, std::uint64_t file_offset, std::int64_t time_ns,
@@ -226,6 +232,21 @@ class TcpStream {
   // second after are not a new stream's (copies_ended). ended_length_ 0: none.
   std::uint32_t ended_first_ = 0, ended_length_ = 0;
   std::int64_t ended_time_ns_ = 0;
+  // The last kRecent data segments of the connection as they came (sequence number, length
+  // and end bytes, for copies after its end: a copy is the same frame), and those of the
+  // connection that ended last. recent_count_ counts since start(), in a ring.
+  static constexpr std::size_t kRecent = 64;
+  struct Seen {
+    std::uint32_t seq = 0, size = 0;
+    std::uint64_t head = 0, tail = 0;  // its first and last 8 bytes (fewer: zeros after)
+    bool operator==(const Seen&) const = default;
+    static Seen of(std::uint32_t seq, std::span<const std::uint8_t> payload) noexcept;
+  };
+  std::array<Seen, kRecent> recent_{}, ended_recent_{};
+  std::uint32_t recent_count_ = 0, ended_recent_count_ = 0;
+  // Data segments recorded since the start or begin_here when a connection first ended
+  // since (for continued_by; UINT32_MAX: none ended), and all of them.
+  std::uint32_t recorded_at_end_ = UINT32_MAX, recorded_ = 0;
   // The earliest time of a segment added since the start or begin_here (for continued_by).
   static constexpr std::int64_t kNoEarliest = INT64_MAX;
   std::int64_t earliest_ns_ = kNoEarliest;

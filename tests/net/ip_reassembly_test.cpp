@@ -198,6 +198,35 @@ TEST(IpReassembly, AnIdUsedAgainForOtherBytesOrAfterASecondIsANewDatagram) {
   EXPECT_EQ(r.open_sets(), 0u);
 }
 
+TEST(IpReassembly, ACopyRoutedOnceMoreIsADuplicateToo) {
+  // A mirror port sees a routed frame on both VLANs: the copy's TTL is one lower, so its
+  // header checksum differs; its bytes do not.
+  auto routed = [](Frame f) {
+    f[8] = static_cast<std::uint8_t>(f[8] - 1);
+    f[10] ^= 0x01;
+    return f;
+  };
+  const auto frags = tools::fragments(kAddr, datagram(2100), 1000, 5);
+  IpReassembly r;
+  int completed = 0;
+  for (const Frame& f : frags) {  // each followed by its copy
+    completed += r.add(0, parsed(f), 100, 0) != nullptr;
+    completed += r.add(0, parsed(routed(f)), 200, 10) != nullptr;
+  }
+  for (const Frame& f : frags) completed += r.add(0, parsed(routed(f)), 300, 20) != nullptr;  // all again, after
+  EXPECT_EQ(completed, 1);
+  EXPECT_EQ(r.stats().duplicates, 6u);
+  EXPECT_EQ(r.stats().discarded_sets, 0u);
+  // A fragment at the same place with the same checksum but other bytes: the first copy
+  // wins, as spec §5.4 says.
+  IpReassembly first;
+  Frame other = frags[0];
+  other[other.size() - 1] ^= 0xFF;
+  first.add(0, parsed(frags[0]), 0, 0);
+  first.add(0, parsed(other), 0, 0);
+  EXPECT_EQ(first.stats().duplicates, 1u);
+}
+
 TEST(IpReassembly, RememberedDatagramsAreBounded) {
   IpReassembly::Limits limits;
   limits.max_finished = 4;

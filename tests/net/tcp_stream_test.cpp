@@ -290,6 +290,45 @@ TEST(TcpStream, CopiesOfAnEndedConnectionAreNotANewOne) {
   EXPECT_EQ(h.out.stream, "abcd[end]newer[end]new");
 }
 
+TEST(TcpStream, CopiesOfAShortConnectionsSynAndEndAreIgnored) {
+  // A connection shorter than the mirror's lag: the copies of its SYN, data and FIN all
+  // come after the next connection began.
+  constexpr std::int64_t kMs = 1'000'000;
+  Harness h;
+  h.add(100, "", TcpSegment::kSyn, 0);
+  h.add(101, "ab", 0, kMs / 10);
+  h.add(103, "", TcpSegment::kRst, kMs / 5);
+  h.add(50000, "", TcpSegment::kSyn, kMs / 2);
+  h.add(100, "", TcpSegment::kSyn, kMs);  // the copies
+  h.add(101, "ab", 0, kMs);
+  h.add(103, "", TcpSegment::kRst, kMs);
+  h.add(50001, "new", 0, 2 * kMs);
+  EXPECT_EQ(h.out.stream, "ab[end]new");
+}
+
+TEST(TcpStream, ANewConnectionsBytesWhereTheOldOnesWereAreNotCopies) {
+  // The same ISN again at once (a stack without random ISNs): its segments fall where the
+  // old one's did, with other bytes.
+  Harness h;
+  h.add(100, "", TcpSegment::kSyn, 0);
+  h.add(101, "abcdefghij", 0, 1);
+  h.add(111, "", TcpSegment::kRst, 2);
+  h.add(101, "ABCDEFGHIJ", 0, 3);  // the new connection's first segment, no SYN captured
+  h.add(111, "KL", 0, 4);
+  EXPECT_EQ(h.out.stream, "abcdefghij[end]ABCDEFGHIJKL");
+}
+
+TEST(TcpStream, TheSameIsnAfterAFinIsANewConnectionSecondsLater) {
+  Harness h;
+  h.add(100, "", TcpSegment::kSyn, 0);
+  h.add(101, "old", 0, 1);
+  h.add(104, "", TcpSegment::kFin, 2);
+  h.add(100, "", TcpSegment::kSyn, 500'000'000);    // a copy, half a second after the FIN
+  h.add(100, "", TcpSegment::kSyn, 5'000'000'000);  // rebooted: the same ISN again
+  h.add(101, "new", 0, 5'000'000'001);
+  EXPECT_EQ(h.out.stream, "old[end][end]new");
+}
+
 TEST(TcpStream, NoLateSynAfterAFinOrSecondsLater) {
   Harness fin;
   fin.add(101, "ab", 0, 0);
