@@ -169,8 +169,9 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
   std::uint32_t seq = s.seq;
   // A copy of one of the last segments of the connection that ended here (a capture
   // holding each frame twice, the copy after the end: the same place, length and end
-  // bytes), wherever it falls in this one: seen already.
-  if (!s.syn() && copies_ended(s, time_ns)) {
+  // bytes), wherever it falls in this one — but for the next byte this one expects (a new
+  // connection's own, where the old one's were, text alike at the ends): seen already.
+  if (!s.syn() && copies_ended(s, time_ns) && !(started_ && unwrap(seq) == next_)) {
     stats_.retransmitted += s.payload.size();
     return;
   }
