@@ -249,7 +249,10 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       const bool bare = !has_ids(buf[i + h]);
       std::size_t reach = len;  // where what confirmed it ends
       ChainEnd end;             // on No: where the chain stopped
-      Confirmation c = confirm(buf, len, i + plen, base, at_end, !bare || base + i == unit_start_, &reach, &end);
+      // (Only a verbose payload, which any bytes do not make, is evidence enough for the end
+      // of a unit right after a candidate that began inside it.)
+      const bool weak = m.kind != PayloadKind::Verbose;
+      Confirmation c = confirm(buf, len, i + plen, base, at_end, !weak || base + i == unit_start_, &reach, &end);
       const bool by_damage = c == Confirmation::No;  // taken, if at all, because damage follows
       bool damage_confirms = !bare;                  // (on No) if no chain starts inside it
       if (unconfirmed_start_ && !bare) {
@@ -267,12 +270,19 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
         // when a valid packet came before the invalid bytes).
         if (c == Confirmation::No && (end.cut || end.whole == 0)) start_rule_applied();
       }
-      if (c == Confirmation::No ? damage_confirms : c == Confirmation::Yes && bare) {
-        // An id-less candidate that what follows confirmed is searched for chains inside it
-        // within the bytes that confirmed it (the chain of real packets it would swallow
-        // reaches the same packets after it): a chain that needs more bytes starts nothing
-        // there, so the message is taken now rather than when up to 64 KiB more came in
-        // (which put it after other flows' lines, or at the end).
+      if (c == Confirmation::No ? damage_confirms : c == Confirmation::Yes) {
+        // A candidate that what follows confirmed is searched for chains inside it, and
+        // inside the first packet that confirmed it, within the bytes that confirmed it (the
+        // chain of real packets a false one would swallow reaches the same packets after
+        // it): a chain that needs more bytes starts nothing there, so the message is taken
+        // now rather than when up to 64 KiB more came in (which put it after other flows'
+        // lines, or at the end). A false candidate whose length happens to end where a real
+        // message begins is confirmed by the real ones after it, and so is a short one
+        // followed by a false long packet that ends there: both would swallow the real
+        // messages inside them (up to 64 KiB) once taken. Only packets whose payload any
+        // bytes make valid (non-verbose and control ones, all without ids) are searched: a
+        // verbose payload that validates is evidence of its own, and a long real one may
+        // hold any pattern (a run of '.' is a chain of non-verbose headers with ids).
         // At a stream start, a candidate that a cut packet follows is refused by a chain
         // inside it that is whole for one packet more and then cut (the real packets it
         // spans, up to where the input ends), though not by one cut right after its first
@@ -280,13 +290,25 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
         const bool within = c == Confirmation::Yes;
         const bool cut_confirms = !within && unconfirmed_start_ && end.cut;
         const std::size_t inner_len = within ? reach : len;
+        // Inside the candidate (always, on damage), and inside the packet that confirmed it
+        // first (not at its start: the chain that confirmed the candidate starts there).
+        const std::size_t first_after = i + plen;
+        const std::size_t from = !within || weak ? i + 1 : first_after + 1;
+        std::size_t inner_end = first_after;
+        if (within && end.whole > 0) {
+          const unsigned next_len = standard_header_length(buf + first_after);
+          Message next;  // valid and whole: confirm read it
+          parse_headers({buf + first_after, next_len}, next);
+          if (next.kind != PayloadKind::Verbose) inner_end = first_after + next_len;
+        }
         // Each position is asked once per resynchronisation (no_chain_until_: the ones
         // before it start no confirmed chain), so hostile bytes cost linear time; asked
         // with cut_confirms (which confirms more), once per call (no_cut_chain_until).
         std::uint64_t& memo = cut_confirms ? no_cut_chain_until : no_chain_until_;
         c = Confirmation::Yes;
-        std::size_t q = memo > base + i ? static_cast<std::size_t>(memo - base) : i + 1;
-        for (; q < i + plen && c == Confirmation::Yes; ++q) {
+        std::size_t q = memo > base + from ? static_cast<std::size_t>(memo - base) : from;
+        for (; q < inner_end && c == Confirmation::Yes; ++q) {
+          if (q == first_after) continue;
           Confirmation inner = confirm_chain(buf, inner_len, q, base, at_end && !within, cut_confirms);
           if (within && inner == Confirmation::Wait) inner = Confirmation::No;
           if (inner == Confirmation::No) memo = base + q + 1;

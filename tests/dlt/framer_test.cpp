@@ -181,6 +181,40 @@ TEST(Framer, NetworkIdLessPacketSpanningRealOnesIsRefused) {
   }
 }
 
+// The same for a candidate with ids whose payload any bytes make valid (non-verbose), and
+// for a short one that a false long packet confirms (a new user's capture of 7-byte TCP
+// segments lost 232 messages after one 7-byte gap: a false header with ids in a message's
+// remains, then an id-less length over real messages that ended where one began). A
+// verbose candidate, whose payload validates, is not searched (a long real message may
+// hold any pattern: PcapngDltSink.APacketLargerThanADatagramContinuesInTheNextOne).
+TEST(Framer, NetworkPacketWithIdsSpanningRealOnesIsRefused) {
+  Bytes real;
+  std::size_t five = 0;  // the first five messages' bytes
+  for (int i = 0; i < 10; ++i) {
+    const Bytes m = message("radar ready " + std::to_string(i), static_cast<std::uint8_t>(i));
+    real.insert(real.end(), m.begin(), m.end());
+    if (i < 5) five += m.size();
+  }
+  auto header = [](std::uint8_t htyp, std::size_t length) {
+    return Bytes{htyp, 0, static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length)};
+  };
+  const Bytes ids{'E', 'C', 'U', '9', 1, 2, 3, 4};  // an ECU id and a message id
+  // A non-verbose packet with an ECU id over the first five messages.
+  const Bytes spanning = cat({header(0x24, 12 + five), ids});
+  // A whole one of 12 bytes, then an id-less packet over them.
+  const Bytes confirmed_by_a_false_one = cat({header(0x24, 12), ids, header(0x20, 4 + five)});
+  for (const Bytes& head : {spanning, confirmed_by_a_false_one})
+    for (const Bytes& before : {Bytes{}, Bytes{0xFF, 0xFF}}) {
+      Collect c;
+      const std::string lines = run(StreamFormat::Network, cat({before, head, real}), 0, &c);
+      EXPECT_EQ(c.messages, 10) << lines;
+      EXPECT_EQ(skip_text(lines), "Skipped: " + std::to_string(before.size() + head.size()) +
+                                      " bytes; Reason: Invalid packet standard header");
+      for (std::size_t chunk : {1u, 3u, 50u})
+        EXPECT_EQ(run(StreamFormat::Network, cat({before, head, real}), chunk), lines);
+    }
+}
+
 // An id-less first packet that the packets after it confirm is searched for real packets
 // inside it only within the bytes that confirmed it (a885598): a position whose header
 // claims more bytes than follow does not make the framer wait for them (up to 64 KiB of a
@@ -399,10 +433,10 @@ TEST(Framer, NetworkStreamStartThatBeganAsContinuationFramesAsOneUnderWay) {
   EXPECT_GT(differ, 300);
 }
 
-// A packet found while resynchronising that ends where a unit of the sender ends (a
-// datagram, a segment: set_units) is confirmed by that, at once; without units the framer
-// waits for the bytes after it. A real packet that damage follows is taken either way (no
-// packet inside it starts a confirmed chain).
+// A verbose packet found while resynchronising that ends where a unit of the sender ends
+// (a datagram, a segment: set_units) is confirmed by that, at once; without units the
+// framer waits for the bytes after it. A real packet that damage follows is taken either
+// way (no packet inside it starts a confirmed chain).
 TEST(Framer, NetworkResyncEndingAUnitIsConfirmed) {
   const Bytes garbage{0xFF, 0xFF, 0xFF};
   const Bytes m = message("alone");
@@ -419,6 +453,25 @@ TEST(Framer, NetworkResyncEndingAUnitIsConfirmed) {
     // does to a false candidate read from it); the last is confirmed by the input's end.
     EXPECT_EQ(c.messages, units ? 2 : 1) << (units ? "units" : "no units");
   }
+  // Not so a non-verbose one (any bytes are a valid payload) that began inside the unit:
+  // what follows must confirm it. Here damage does, at the stream's start: it is refused.
+  PacketSpec nonverbose;
+  nonverbose.extended = false;
+  const Bytes weak = packet(nonverbose, {1, 2, 3, 4});
+  Collect c;
+  dlt::Framer framer(StreamFormat::Network);
+  framer.set_units(true);
+  framer.feed(cat({garbage, weak}), c);
+  EXPECT_EQ(c.messages, 0);
+  framer.feed(cat({garbage, m}), c);
+  framer.finish(c);
+  EXPECT_EQ(c.messages, 1);  // only the last
+  // One that begins the unit is confirmed by its end at once.
+  Collect d;
+  dlt::Framer whole(StreamFormat::Network);
+  whole.set_units(true);
+  whole.feed(weak, d);
+  EXPECT_EQ(d.messages, 1);
 }
 
 // A TCP stream whose bytes were lost: the stream before the gap ends inside a message
