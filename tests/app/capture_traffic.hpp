@@ -33,6 +33,12 @@ inline Frame flow_message(std::uint8_t flow, std::uint8_t n, std::size_t text) {
   return test::packet(spec, payload);
 }
 
+// A TCP segment of `a`'s ports with `seq`, `flags` (FIN 0x01, SYN 0x02, RST 0x04) and
+// `payload`, in IPv4 and Ethernet.
+inline Frame tcp_segment(const tools::Addresses& a, std::uint32_t seq, std::uint8_t flags, const Frame& payload) {
+  return tools::ethernet(tools::ipv4(a, tools::tcp(a, seq, flags, payload), 1, 0, false, 6));
+}
+
 struct TrafficSpec {
   unsigned flows = 5;
   unsigned datagrams = 500;
@@ -148,9 +154,6 @@ inline std::vector<Frame> tcp_traffic(const TcpTrafficSpec& spec) {
     c.ack_seq = static_cast<std::uint32_t>(rnd(1u << 31));
   }
   std::vector<Frame> frames;
-  auto segment = [&](const tools::Addresses& a, std::uint32_t seq, std::uint8_t flags, const Frame& payload) {
-    return tools::ethernet(tools::ipv4(a, tools::tcp(a, seq, flags, payload), 1, 0, false, 6));
-  };
   constexpr std::uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04;
   for (unsigned i = 0; i < spec.segments; ++i) {
     const unsigned n = static_cast<unsigned>(rnd(spec.connections));
@@ -164,13 +167,13 @@ inline std::vector<Frame> tcp_traffic(const TcpTrafficSpec& spec) {
       c.by_syn = !again_below && rnd(2) == 0;
       c.seq = c.isn + (c.by_syn ? 1 : 0);
       c.pending.clear();
-      if (c.by_syn && chance(5)) c.late = segment(c.down, c.isn, kSyn, {});  // captured after the first data
-      else if (c.by_syn) frames.push_back(segment(c.down, c.isn, kSyn, {}));
+      if (c.by_syn && chance(5)) c.late = tcp_segment(c.down, c.isn, kSyn, {});  // captured after the first data
+      else if (c.by_syn) frames.push_back(tcp_segment(c.down, c.isn, kSyn, {}));
     }
-    if (rnd(5) == 0) frames.push_back(segment(c.up, c.ack_seq, 0, {}));               // the viewer's ACK
-    if (c.by_syn && chance(100)) frames.push_back(segment(c.down, c.isn, kSyn, {}));  // sent again
+    if (rnd(5) == 0) frames.push_back(tcp_segment(c.up, c.ack_seq, 0, {}));               // the viewer's ACK
+    if (c.by_syn && chance(100)) frames.push_back(tcp_segment(c.down, c.isn, kSyn, {}));  // sent again
     if (chance(150)) {  // the end of the connection; a new one later on the same ports
-      frames.push_back(segment(c.down, c.seq, rnd(2) ? kFin : kRst, {}));
+      frames.push_back(tcp_segment(c.down, c.seq, rnd(2) ? kFin : kRst, {}));
       c.open = false;
       continue;
     }
@@ -186,7 +189,7 @@ inline std::vector<Frame> tcp_traffic(const TcpTrafficSpec& spec) {
       c.pending.assign(payload.begin() + static_cast<long>(cut), payload.end());
       payload.resize(cut);
     }
-    const Frame f = segment(c.down, c.seq, 0, payload);
+    const Frame f = tcp_segment(c.down, c.seq, 0, payload);
     c.seq += static_cast<std::uint32_t>(payload.size());
     if (chance(40)) continue;  // lost
     if (chance(30)) {          // late: after this connection's next segment

@@ -196,7 +196,7 @@ TEST(ChunkedCapture, ANewConnectionBelowTheSynSeenGivesTheSerialLines) {
   a.source_port = 3490;
   a.destination_port = 50000;
   auto segment = [&](std::uint32_t seq, std::uint8_t flags, const testing::Frame& payload) {
-    return tools::ethernet(tools::ipv4(a, tools::tcp(a, seq, flags, payload), 1, 0, false, 6));
+    return testing::tcp_segment(a, seq, flags, payload);
   };
   std::vector<testing::Frame> frames;
   std::uint32_t seq = 100000;
@@ -234,7 +234,7 @@ TEST(ChunkedCapture, CopiesAfterAConnectionEndedGiveTheSerialLines) {
   a.source_port = 3490;
   a.destination_port = 50000;
   auto segment = [&](std::uint32_t seq, std::uint8_t flags, const testing::Frame& payload) {
-    return tools::ethernet(tools::ipv4(a, tools::tcp(a, seq, flags, payload), 1, 0, false, 6));
+    return testing::tcp_segment(a, seq, flags, payload);
   };
   std::vector<testing::Frame> frames, copies;
   auto record = [&](const testing::Frame& f) {  // each frame, and the copy of the one 8 frames back
@@ -301,7 +301,7 @@ TEST(ChunkedCapture, AFlowWhoseChunkEndsInsideItsFirstMessageGoesOnUnderWay) {
   std::uint32_t seq_a = 1000, seq_b = 5000;
   std::vector<testing::Frame> frames;
   auto segment = [&](const tools::Addresses& to, std::uint32_t& seq, const testing::Frame& payload) {
-    frames.push_back(tools::ethernet(tools::ipv4(to, tools::tcp(to, seq, 0, payload), 1, 0, false, 6)));
+    frames.push_back(testing::tcp_segment(to, seq, 0, payload));
     seq += static_cast<std::uint32_t>(payload.size());
   };
   auto join = [](std::initializer_list<testing::Frame> parts) {
