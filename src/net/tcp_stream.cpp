@@ -47,6 +47,7 @@ void TcpStream::end_connection(std::int64_t time_ns) noexcept {
   if (!started_) return;
   const std::uint64_t from = syn_end_ ? *syn_end_ : began_at_;
   if (next_ < from || next_ - from >= (std::uint64_t{1} << 31)) return;
+  ended_ = true;
   ended_first_ = static_cast<std::uint32_t>(from);
   ended_length_ = static_cast<std::uint32_t>(next_ - from);
   ended_time_ns_ = time_ns;
@@ -57,7 +58,7 @@ void TcpStream::end_connection(std::int64_t time_ns) noexcept {
 
 bool TcpStream::copies_ended_control(const TcpSegment& s, std::int64_t time_ns) const noexcept {
   // A SYN names the byte before the connection's first, a FIN or RST one up to its end.
-  if (ended_length_ == 0 || !within(time_ns, ended_time_ns_, kCopyNs)) return false;
+  if (!ended_ || !within(time_ns, ended_time_ns_, kCopyNs)) return false;
   const std::uint32_t at = s.seq + (s.syn() ? 1u : 0u) - ended_first_;
   return at <= ended_length_;
 }
@@ -79,8 +80,8 @@ bool TcpStream::copies_ended(const TcpSegment& s, std::int64_t time_ns) const no
 
 bool TcpStream::continued_by(const TcpStream& next) const noexcept {
   // Copies of the connection that ended here may still come: `next` would take them.
-  if (ended_length_ && (next.earliest_ns_ == aio::Packet::kNoTime ||
-                        within(next.earliest_ns_, ended_time_ns_, kCopyNs) || next.earliest_ns_ < ended_time_ns_))
+  if (ended_ && (next.earliest_ns_ == aio::Packet::kNoTime || within(next.earliest_ns_, ended_time_ns_, kCopyNs) ||
+                 next.earliest_ns_ < ended_time_ns_))
     return false;
   if (!started_) return true;  // ended by an RST: `next` began afresh, as this one would
   // A connection `next` continued from here and ended before it had seen kRecent segments
@@ -102,7 +103,8 @@ void TcpStream::carry_on_from(const TcpStream& before) noexcept {
   began_at_ = first_position_ - (before.next_ - before.began_at_);
   began_time_ns_ = before.began_time_ns_;
   fin_done_ = before.fin_done_;
-  if (!ended_length_) {  // the connection that ended before, unless one ended here since
+  if (!ended_) {  // the connection that ended before, unless one ended here since
+    ended_ = before.ended_;
     ended_first_ = before.ended_first_;
     ended_length_ = before.ended_length_;
     ended_time_ns_ = before.ended_time_ns_;

@@ -229,7 +229,9 @@ class TcpStream {
   bool fin_done_ = false;             // a FIN ended it (check_fin)
   // The connection that ended last on these ports (a RST, a new connection): its first
   // sequence number, its length, when it ended; copies of its segments that come within a
-  // second after are not a new stream's (copies_ended). ended_length_ 0: none.
+  // second after are not a new stream's (copies_ended). ended_: whether one did (a
+  // connection that carried no data has length 0; its SYN, FIN and RST are copied too).
+  bool ended_ = false;
   std::uint32_t ended_first_ = 0, ended_length_ = 0;
   std::int64_t ended_time_ns_ = 0;
   // The last kRecent data segments of the connection as they came (sequence number, length

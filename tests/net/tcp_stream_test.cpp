@@ -306,6 +306,20 @@ TEST(TcpStream, CopiesOfAShortConnectionsSynAndEndAreIgnored) {
   EXPECT_EQ(h.out.stream, "ab[end]new");
 }
 
+TEST(TcpStream, CopiesOfAConnectionWithoutDataAreIgnored) {
+  // The same for a connection that carried nothing (refused, or given up at once).
+  constexpr std::int64_t kMs = 1'000'000;
+  Harness h;
+  h.add(100, "", TcpSegment::kSyn, 0);
+  h.add(101, "", TcpSegment::kRst, kMs / 10);
+  h.add(50000, "", TcpSegment::kSyn, kMs / 2);
+  h.add(100, "", TcpSegment::kSyn, kMs);  // the copies
+  h.add(101, "", TcpSegment::kRst, kMs);
+  h.add(50001, "new", 0, 2 * kMs);
+  EXPECT_EQ(h.out.stream, "[end]new");
+  EXPECT_EQ(h.stream.stats().retransmitted, 0u);
+}
+
 TEST(TcpStream, ANewConnectionsBytesWhereTheOldOnesWereAreNotCopies) {
   // The same ISN again at once (a stack without random ISNs): its segments fall where the
   // old one's did, with other bytes.
