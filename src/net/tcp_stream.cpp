@@ -203,6 +203,13 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
     ++seq;  // the SYN takes one sequence number; data after it starts at seq + 1
   } else if (!started_) {
     start(seq, time_ns);
+  } else if (fin_done_ && !s.payload.empty() && unwrap(seq) > next_) {
+    // Data beyond the FIN, after which this connection sends nothing: a new connection on
+    // the same ports whose SYN the capture missed, not bytes missing.
+    flush(budget, sink);
+    sink.on_break(0, payload_offset, time_ns);
+    end_connection(time_ns);
+    start(seq, time_ns);
   } else if (syn_end_ && !s.payload.empty() && unwrap(seq) + 1 < *syn_end_ &&
              !outside_window(unwrap(seq), unwrap(seq) + s.payload.size(), budget)) {
     // Data from before this connection's SYN (a keep-alive's byte lies just before it),

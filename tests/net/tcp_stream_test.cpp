@@ -266,6 +266,23 @@ TEST(TcpStream, DataFromBeforeTheSynIsANewConnection) {
   EXPECT_EQ(h.stream.stats().retransmitted, 1u);
 }
 
+TEST(TcpStream, DataBeyondTheFinIsANewConnection) {
+  // The new connection's SYN not captured, its sequence numbers above the old one's FIN
+  // (near, within the window, or far, beyond it): no bytes are missing.
+  for (const std::uint32_t isn : {2000u, 90'000'000u}) {
+    Harness h;
+    h.add(100, "", TcpSegment::kSyn);
+    h.add(101, "old");
+    h.add(104, "", TcpSegment::kFin);
+    h.add(isn, "new");
+    h.add(isn + 3, "er");
+    EXPECT_EQ(h.out.stream, "old[end][end]newer") << isn;
+    EXPECT_EQ(h.stream.stats().missing, 0u) << isn;
+    EXPECT_EQ(h.stream.stats().gaps, 0u) << isn;
+    EXPECT_EQ(h.stream.stats().out_of_window, 0u) << isn;
+  }
+}
+
 TEST(TcpStream, CopiesOfAnEndedConnectionAreNotANewOne) {
   // A mirror port records each frame twice; copies come a few frames late, also after the
   // RST or the next connection's SYN.
