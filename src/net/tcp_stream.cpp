@@ -24,6 +24,10 @@ bool within(std::int64_t a, std::int64_t b, std::int64_t most) noexcept {
   return a >= b ? static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b) <= static_cast<std::uint64_t>(most)
                 : static_cast<std::uint64_t>(b) - static_cast<std::uint64_t>(a) <= static_cast<std::uint64_t>(most);
 }
+// Both times known and more than `most` apart.
+bool apart(std::int64_t a, std::int64_t b, std::int64_t most) noexcept {
+  return a != aio::Packet::kNoTime && b != aio::Packet::kNoTime && !within(a, b, most);
+}
 
 }  // namespace
 
@@ -41,6 +45,7 @@ void TcpStream::start(std::uint32_t seq, std::int64_t time_ns) noexcept {
   recent_count_ = 0;
   fin_at_.reset();
   syn_end_.reset();
+  syn_ack_.reset();
 }
 
 void TcpStream::end_connection(std::int64_t time_ns) noexcept {
@@ -88,7 +93,8 @@ bool TcpStream::continued_by(const TcpStream& next) const noexcept {
   // would have remembered this one's last segments too.
   if (next.recorded_at_end_ < kRecent) return false;
   // A SYN `next` knows (from a lead-in) is this one's, as far behind.
-  if (next.syn_end_) return syn_end_ && next_ - *syn_end_ == next.first_position_ - *next.syn_end_;
+  if (next.syn_end_)
+    return syn_end_ && next_ - *syn_end_ == next.first_position_ - *next.syn_end_ && syn_ack_ == next.syn_ack_;
   return !syn_end_ || next.reached_back_ <= next_ - *syn_end_ + 1;
 }
 
@@ -98,6 +104,7 @@ void TcpStream::carry_on_from(const TcpStream& before) noexcept {
   // The SYN known is `before`'s: no SYN came since this stream began (began_plainly_at), and
   // one its lead-in saw (begin_here) may be one `before` no longer knows (an RST since).
   syn_end_.reset();
+  syn_ack_.reset();
   // Where and when `before` began, and whether a FIN ended it (the late SYN's rule), as
   // far behind this stream's start as behind `before`'s next byte.
   began_at_ = first_position_ - (before.next_ - before.began_at_);
@@ -128,7 +135,9 @@ void TcpStream::carry_on_from(const TcpStream& before) noexcept {
   // The SYN at the same distance behind this stream's start as behind `before`'s next
   // byte; further than unwrap reaches (2 GiB) it can never be matched again, so forgotten.
   const std::uint64_t distance = before.next_ - *before.syn_end_;
-  if (distance <= (std::uint64_t{1} << 31)) syn_end_ = first_position_ - distance;
+  if (distance > (std::uint64_t{1} << 31)) return;
+  syn_end_ = first_position_ - distance;
+  syn_ack_ = before.syn_ack_;
 }
 
 void TcpStream::begin_here() noexcept {
@@ -184,11 +193,18 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
     // stream goes on. (A new connection's SYN lands so close below the first bytes seen, so
     // soon, by chance only.)
     syn_end_ = unwrap(seq + 1);
+    if (s.acks()) syn_ack_ = s.ack;
     ++seq;
   } else if (s.syn()) {
-    const bool same_syn = syn_end_ && unwrap(seq + 1) == *syn_end_;
-    // After this connection's FIN its SYN again is a copy (a mirror port's) or, later, a new
-    // connection with the same ISN (a stack without random ISNs, rebooted).
+    // The same SYN again: sent again in the handshake, or a copy (a mirror port's) — unless
+    // it answers another client SYN (another acknowledgment number), or comes more than a
+    // second after the SYN once data flowed (no copy comes so late, and a SYN is sent again
+    // only before the handshake completes): then a new connection with the same initial
+    // sequence number (a stack without random ones, restarted).
+    const bool same_syn = syn_end_ && unwrap(seq + 1) == *syn_end_ && !(s.acks() && syn_ack_ && s.ack != *syn_ack_) &&
+                          !(next_ > *syn_end_ && apart(time_ns, began_time_ns_, kCopyNs));
+    // After this connection's FIN its SYN again is a copy or, later, a new connection with
+    // the same ISN.
     if (started_ && same_syn && fin_done_ && within(time_ns, fin_time_ns_, kCopyNs)) return;
     if (started_ && (!same_syn || fin_done_)) {  // a new connection on the same ports
       flush(budget, sink);
@@ -199,6 +215,7 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
     if (!started_) {
       start(seq + 1, time_ns);
       syn_end_ = next_;
+      if (s.acks()) syn_ack_ = s.ack;
     }
     ++seq;  // the SYN takes one sequence number; data after it starts at seq + 1
   } else if (!started_) {
@@ -294,6 +311,10 @@ bool TcpStream::follow_jump(std::uint64_t begin, std::span<const std::uint8_t> b
     }
     sink.on_break(missing, c.held.file_offset, c.held.time_ns);
     next_ = c.end;  // the candidate's bytes not kept stay counted as out of window
+    // The SYN seen is no landmark where the stream now goes on (back beyond it, the bytes
+    // after the jump would read as a new connection's, from before it).
+    syn_end_.reset();
+    syn_ack_.reset();
     if (!c.held.bytes.empty()) {
       stats_.out_of_window -= c.held.bytes.size();
       stats_.bytes += c.held.bytes.size();

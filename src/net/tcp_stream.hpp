@@ -212,8 +212,12 @@ class TcpStream {
   bool started_ = false;
   std::uint64_t next_ = 0;  // stream position of the next byte to deliver; its low 32 bits are its sequence number
   std::optional<std::uint64_t> syn_end_;  // stream position after the SYN, once seen
-  std::optional<std::uint64_t> fin_at_;   // stream position of the FIN, once seen
-  std::uint64_t fin_offset_ = 0;          // file offset and time of the segment that carried it
+  // The SYN's acknowledgment number, if it acknowledged (a server's SYN-ACK: the client's
+  // initial sequence number + 1). The same SYN answering another client SYN is a new
+  // connection (a server whose initial sequence numbers repeat: an ECU restarted).
+  std::optional<std::uint32_t> syn_ack_;
+  std::optional<std::uint64_t> fin_at_;  // stream position of the FIN, once seen
+  std::uint64_t fin_offset_ = 0;         // file offset and time of the segment that carried it
   std::int64_t fin_time_ns_ = 0;
   std::map<std::uint64_t, Held> held_;  // by stream position, not overlapping
   std::size_t held_bytes_ = 0;

@@ -42,6 +42,14 @@ struct Harness {
     s.payload = keep.back();
     stream.add(s, offset, time, budget, out);
   }
+  // A server's SYN-ACK: the SYN that acknowledges the client's (its ISN + 1 in `ack`).
+  void add_syn_ack(std::uint32_t seq, std::uint32_t ack, std::int64_t time = 0) {
+    TcpSegment s;
+    s.seq = seq;
+    s.ack = ack;
+    s.flags = TcpSegment::kSyn | TcpSegment::kAck;
+    stream.add(s, 0, time, budget, out);
+  }
   void flush() { stream.flush(budget, out); }
 };
 
@@ -360,6 +368,33 @@ TEST(TcpStream, TheSameIsnAfterAFinIsANewConnectionSecondsLater) {
   EXPECT_EQ(h.out.stream, "old[end][end]new");
 }
 
+TEST(TcpStream, TheSameSynAnsweringAnotherClientOrSecondsLaterIsANewConnection) {
+  // A server whose initial sequence number is the same at every start (an ECU restarted,
+  // no FIN sent), the viewer connecting again from the same port.
+  constexpr std::int64_t kMs = 1'000'000;
+  Harness other;
+  other.add_syn_ack(100, 5001, 0);
+  other.add(101, "old", 0, kMs);
+  other.add_syn_ack(100, 9001, 200 * kMs);  // the client's new ISN: another acknowledgment
+  other.add(101, "new", 0, 201 * kMs);
+  EXPECT_EQ(other.out.stream, "old[end]new");
+  // The client's ISN the same too: the same SYN-ACK, seconds after the first.
+  Harness later;
+  later.add_syn_ack(100, 5001, 0);
+  later.add(101, "old", 0, kMs);
+  later.add_syn_ack(100, 5001, 3000 * kMs);
+  later.add(101, "new", 0, 3001 * kMs);
+  EXPECT_EQ(later.out.stream, "old[end]new");
+  // Within a second it is the handshake's own SYN sent again, or a copy.
+  Harness again;
+  again.add_syn_ack(100, 5001, 0);
+  again.add(101, "old", 0, kMs);
+  again.add_syn_ack(100, 5001, 2 * kMs);
+  again.add(101, "old", 0, 3 * kMs);
+  again.add(104, "er", 0, 4 * kMs);
+  EXPECT_EQ(again.out.stream, "older");
+}
+
 TEST(TcpStream, NoLateSynAfterAFinOrSecondsLater) {
   Harness fin;
   fin.add(101, "ab", 0, 0);
@@ -500,6 +535,20 @@ TEST(TcpStream, ASecondSegmentContinuingTheJumpIsFollowed) {
   h.flush();
   EXPECT_EQ(h.out.stream.substr(h.out.stream.size() - 7), "lmnopqr");
   EXPECT_EQ(h.budget.held, 0u);
+}
+
+TEST(TcpStream, AJumpBackBeyondTheSynIsFollowed) {
+  // The capture missed more than the window, the numbers behind the SYN: the bytes there are
+  // the stream's own, not a new connection's from before its SYN.
+  Harness h;
+  h.add(0x20000000u, "", TcpSegment::kSyn);
+  h.add(0x20000001u, "abc");
+  const std::uint32_t back = 0x20000001u - 0x10000000u;
+  h.add(back, "lmn");
+  h.add(back + 3, "opq");
+  h.add(back + 6, "rst");
+  EXPECT_EQ(h.out.stream, "abc[end]lmnopqrst");
+  EXPECT_EQ(h.stream.stats().resyncs, 1u);
 }
 
 TEST(TcpStream, AStreamStartedOnABadSegmentFollowsTheRealOne) {
