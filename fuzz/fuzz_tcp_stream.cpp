@@ -1,13 +1,14 @@
 // libFuzzer target: the TCP stream reassembler (net/tcp_stream.hpp) on arbitrary segment
-// sequences. The input is a list of records — stream (0-2), flags, a sequence number (new,
-// or relative to the stream's previous one), a time step, a payload length — each
-// followed by its payload bytes; three streams share one budget with small limits (256
-// bytes per stream, 512 in all, 1 s, a window of 4 KiB), so forced gaps, time-outs and
-// segments outside the window (candidates, followed jumps) happen. Invariants:
-// every delivered piece is bytes of the input exactly where its file offset says (the
-// first copy, never a mixture); pieces delivered in place lie inside the segment being
-// added; the budget is the sum of what the streams hold and stays within the limits plus
-// one segment; the delivered count is the streams' `bytes` statistic; after flush()
+// sequences. The input is a list of records — stream (0-2; the high 4 bits of that byte
+// are the acknowledgment number, which tells a SYN-ACK answering another client SYN),
+// flags, a sequence number (new, or relative to the stream's previous one), a time step,
+// a payload length — each followed by its payload bytes; three streams share one budget
+// with small limits (256 bytes per stream, 512 in all, 1 s, a window of 4 KiB), so forced
+// gaps, time-outs and segments outside the window (candidates, followed jumps) happen.
+// Invariants: every delivered piece is bytes of the input exactly where its file offset
+// says (the first copy, never a mixture); pieces delivered in place lie inside the segment
+// being added; the budget is the sum of what the streams hold and stays within the limits
+// plus one segment; the delivered count is the streams' `bytes` statistic; after flush()
 // nothing is held.
 #include <cstdint>
 #include <cstdlib>
@@ -53,6 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const unsigned s = r[0] % 3;
     net::TcpSegment seg;
     seg.flags = r[1];
+    seg.ack = r[0] >> 4;
     const std::uint32_t value = static_cast<std::uint32_t>(r[2]) << 24 | static_cast<std::uint32_t>(r[3]) << 16 |
                                 static_cast<std::uint32_t>(r[4]) << 8 | r[5];
     // Odd first bytes take the sequence number as it is; even ones a small step (signed).

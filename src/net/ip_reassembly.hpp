@@ -74,7 +74,8 @@ class IpReassembly {
     std::int64_t timeout_ns = 15'000'000'000;
     // How far past a completed datagram (bytes of input, and capture time: copies of a
     // frame come within milliseconds) its duplicates are still known, and how many are
-    // known at most (more than the window can hold of fragments of 36 bytes or more).
+    // known at most (more than the window can hold: a datagram's first fragment has 36
+    // bytes or more, its last at least 21, each behind a capture record's header).
     std::uint64_t finished_window = 256u << 10;
     std::int64_t finished_timeout_ns = 1'000'000'000;
     std::size_t max_finished = 4096;

@@ -1,14 +1,14 @@
 // IPv4 and UDP headers of captured packets (dltdump-spec §5.3 steps 4-5).
 //
-// parse_ipv4 accepts a packet only if at least 36 bytes were captured from the IP header on
-// (20 IP + 8 UDP + 8 of a minimal DLT header). This is DltDump's rule and it applies to
-// fragments too: the message counts of other tools' captures depend on it (a 3-byte
-// datagram and a short fragment in ../shared/data are dropped that way); TCP segments have
-// at least 40 bytes anyway. Beyond that it must be version 4 with a header length of at
-// least 20 bytes and a total length between the header length and the bytes captured.
-// parse_ipv4_udp also wants UDP (protocol 17). The header checksum is not verified
-// (captures of offloaded traffic have wrong ones). The payload is cut to the total length
-// (Ethernet padding removed).
+// parse_ipv4 accepts a packet that begins a datagram (unfragmented, or its first fragment)
+// only if at least 36 bytes were captured from the IP header on (20 IP + 8 UDP + 8 of a
+// minimal DLT header). This is DltDump's rule: the message counts of other tools' captures
+// depend on it (a 3-byte datagram in ../shared/data is dropped that way); TCP segments have
+// at least 40 bytes anyway. DltDump applies it to later fragments too, which loses the
+// datagram whose last fragment is short; here they need only their header (deviation Q32). Beyond that it must be
+// version 4 with a header length of at least 20 bytes and a total length between the header length and the bytes
+// captured. parse_ipv4_udp also wants UDP (protocol 17). The header checksum is not verified (captures of offloaded
+// traffic have wrong ones). The payload is cut to the total length (Ethernet padding removed).
 #pragma once
 
 #include <cstddef>
@@ -40,7 +40,7 @@ inline constexpr std::size_t kMinCapturedIpv4Udp = 36;
 // it runs once per captured packet.
 inline std::optional<Ipv4Packet> parse_ipv4(std::span<const std::uint8_t> ip,
                                             std::size_t min_size = kMinCapturedIpv4Udp) noexcept {
-  if (ip.size() < min_size || ip.size() < 28 || (ip[0] >> 4) != 4) return std::nullopt;  // see above
+  if (ip.size() < 20 || (ip[0] >> 4) != 4) return std::nullopt;
   const std::size_t header = static_cast<std::size_t>(ip[0] & 0x0F) * 4;
   const std::size_t total = util::load_be16(ip.data() + 2);
   if (header < 20 || total < header || total > ip.size()) return std::nullopt;
@@ -50,6 +50,9 @@ inline std::optional<Ipv4Packet> parse_ipv4(std::span<const std::uint8_t> ip,
   const std::uint16_t flags_offset = util::load_be16(ip.data() + 6);
   p.more_fragments = (flags_offset & 0x2000) != 0;
   p.fragment_offset = static_cast<std::uint32_t>(flags_offset & 0x1FFF) * 8;
+  // The minimum (see above) is for packets that begin a datagram: a later fragment holds
+  // only the datagram's last bytes, as few as 1.
+  if (p.fragment_offset == 0 && (ip.size() < min_size || ip.size() < 28)) return std::nullopt;
   p.checksum = util::load_be16(ip.data() + 10);
   p.source = util::load_be32(ip.data() + 12);
   p.destination = util::load_be32(ip.data() + 16);

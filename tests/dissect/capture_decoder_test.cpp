@@ -207,6 +207,26 @@ TEST(CaptureDecoder, TwoSourcesAlternatingFragmentsOfSplitMessages) {
   for (const auto& e : r.events) EXPECT_FALSE(e.skip) << e.reason;
 }
 
+// A datagram whose last fragment holds a few bytes (an IPv4 packet of 21-28): DltDump
+// ignores packets under 36 bytes, fragments too, and loses the datagram; here it completes
+// (deviation Q32).
+TEST(CaptureDecoder, AShortLastFragmentCompletesItsDatagram) {
+  Frame messages;
+  for (std::uint8_t i = 0; i < 5; ++i) messages = cat({messages, dlt_message("AAA", i, 280)});
+  const Frame datagram = tools::udp(kA, messages);
+  const std::size_t cut = (datagram.size() - 1) / 8 * 8;  // the last fragment's place: 1-8 bytes after it
+  ASSERT_LT(datagram.size() - cut, 16u);
+  const Frame first(datagram.begin(), datagram.begin() + static_cast<long>(cut));
+  const Frame last(datagram.begin() + static_cast<long>(cut), datagram.end());
+  Capture c;
+  c.add(tools::ethernet(tools::ipv4(kA, first, 77, 0, true)), 1);
+  c.add(tools::ethernet(tools::ipv4(kA, last, 77, static_cast<std::uint32_t>(cut), false)), 2);
+  CaptureDecoder::Stats stats;
+  const Recorder r = c.decode({}, &stats);
+  EXPECT_EQ(r.messages().size(), 5u);
+  EXPECT_EQ(stats.datagrams, 1u);
+}
+
 TEST(CaptureDecoder, PortsAndTrafficThatIsNotDlt) {
   tools::Addresses other = kA;
   other.destination_port = 3491;

@@ -28,7 +28,10 @@ for entry in covesa-daemon-recording.dlt:3344 covesa-testfile.dlt:105 covesa-tes
     pass=$((pass + 1))
   fi
 done
-for entry in capture-2sections.pcapng:1000:0 capture-be-nsec-sll.pcap:998:45 capture-written-by-editcap.pcapng:998:45; do
+# The two captures hold 999 messages for us, 998 for DltDump (and the data's README): the
+# datagram of one message ends in a fragment of 8 bytes, which DltDump ignores (deviation
+# Q32; tshark decodes that message).
+for entry in capture-2sections.pcapng:1000:0 capture-be-nsec-sll.pcap:999:45 capture-written-by-editcap.pcapng:999:45; do
   IFS=: read -r f want skipped <<< "$entry"
   out=$("$DLTDUMP" "$DATA/$f")
   rc=$?

@@ -129,6 +129,14 @@ TEST(Ipv4, RefusesWhatIsNotAWholeUdpPacket) {
   EXPECT_FALSE(parse_ipv4_udp(tools::ipv4(kAddr, tools::udp(kAddr, Frame(7, 0)))));  // 35 bytes < 36
   EXPECT_TRUE(parse_ipv4_udp(tools::ipv4(kAddr, tools::udp(kAddr, Frame(8, 0)))));   // 36 bytes
   EXPECT_FALSE(parse_ipv4_udp(tools::ipv4(kAddr, Frame(30, 0), 1, 0, false, 6)));    // TCP
+  // A first fragment is held to the minimum; a later one, the end of a datagram, is not
+  // (deviation Q32).
+  EXPECT_FALSE(parse_ipv4_udp(tools::ipv4(kAddr, Frame(15, 0), 7, 0, true)));  // 35 bytes
+  const auto last = parse_ipv4_udp(tools::ipv4(kAddr, Frame(1, 0x55), 7, 1480, false));
+  ASSERT_TRUE(last);  // 21 bytes
+  EXPECT_EQ(last->fragment_offset, 1480u);
+  EXPECT_EQ(last->payload.size(), 1u);
+  EXPECT_FALSE(parse_ipv4_udp(Frame(kIp.begin(), kIp.begin() + 19)));  // not even a header
   Frame v6 = kIp;
   v6[0] = 0x65;
   EXPECT_FALSE(parse_ipv4_udp(v6));
