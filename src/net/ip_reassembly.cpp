@@ -72,8 +72,12 @@ IpReassembly::Outcome IpReassembly::insert(Set& s, const IpFragment& ip, std::ui
   piece.offset = offset;
   piece.ip_offset = begin;
   piece.checksum = ip.checksum;
-  const auto at = std::upper_bound(s.pieces.begin(), s.pieces.end(), begin,
-                                   [](std::uint32_t b, const Piece& p) { return b < p.ip_offset; });
+  // After the pieces at its place, but a piece of no bytes (a fragment of none, which no
+  // overlap check stops there) before them: the pieces stay in tiling order.
+  const auto at = len == 0 ? std::lower_bound(s.pieces.begin(), s.pieces.end(), begin,
+                                              [](const Piece& p, std::uint32_t b) { return p.ip_offset < b; })
+                           : std::upper_bound(s.pieces.begin(), s.pieces.end(), begin,
+                                              [](std::uint32_t b, const Piece& p) { return b < p.ip_offset; });
   s.pieces.insert(at, std::move(piece));
   if (last) {
     s.has_last = true;

@@ -49,6 +49,28 @@ TEST(IpReassembly, AnyOrderCompletesWithTheFirstFragmentsTime) {
   EXPECT_EQ(r.bytes_held(), 0u);
 }
 
+// A fragment of no bytes where a piece begins (fuzz_ipv6 found one after the piece): it
+// goes before, so that the completed datagram's pieces tile it in order.
+TEST(IpReassembly, AFragmentOfNoBytesKeepsThePiecesInOrder) {
+  const Frame d = datagram(3000);
+  const auto frags = tools::fragments(kAddr, d, 1480, 78);
+  ASSERT_EQ(frags.size(), 3u);
+  Ipv4Packet empty = parsed(frags[1]);
+  empty.payload = empty.payload.first(0);  // at 1480, more fragments follow
+  IpReassembly r;
+  EXPECT_EQ(r.add(0, parsed(frags[1]), 2000, 0), nullptr);
+  EXPECT_EQ(r.add(0, empty, 2500, 0), nullptr);
+  EXPECT_EQ(r.add(0, parsed(frags[2]), 3000, 0), nullptr);
+  const auto* done = r.add(0, parsed(frags[0]), 1000, 0);
+  ASSERT_NE(done, nullptr);
+  EXPECT_EQ(joined(*done), d);
+  std::uint32_t covered = 0;
+  for (const auto& p : done->pieces) {
+    EXPECT_EQ(p.ip_offset, covered);
+    covered += static_cast<std::uint32_t>(p.bytes.size());
+  }
+}
+
 TEST(IpReassembly, DuplicatesAreIgnoredFirstCopyWins) {
   const auto frags = tools::fragments(kAddr, datagram(2100), 1000, 5);
   IpReassembly r;
