@@ -12,6 +12,42 @@
 
 namespace dltdump::dlt {
 
+namespace {
+
+// Whether the four bytes at `p` read as an id a sender gives: 1-4 letters, digits, '_' or
+// '-', then zero bytes. Bytes of a payload read as a header's ids mostly do not.
+bool plausible_id(const std::uint8_t* p) {
+  auto id_char = [](std::uint8_t c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  };
+  if (!id_char(p[0])) return false;
+  std::size_t n = 1;
+  while (n < 4 && id_char(p[n])) ++n;
+  for (; n < 4; ++n)
+    if (p[n] != 0) return false;
+  return true;
+}
+
+// Whether the valid packet at `p` (whole, of kind `kind`) is evidence of its own that a
+// packet begins there: a verbose payload that validated, or ids that read as ids (all of
+// them: the ECU id and the extended header's application and context). Any 4 bytes make a
+// non-verbose payload, and any byte of 0x20-0x3F a header.
+bool strong_packet(const std::uint8_t* p, PayloadKind kind) {
+  if (kind == PayloadKind::Verbose) return true;
+  const std::uint8_t h = p[0];
+  if (!has_ids(h)) return false;
+  std::size_t at = 4;
+  if (h & htyp::kWithEcuId) {
+    if (!plausible_id(p + at)) return false;
+    at += 4;
+  }
+  if (h & htyp::kWithSessionId) at += 4;
+  if (h & htyp::kWithTimestamp) at += 4;
+  return !(h & htyp::kUseExtendedHeader) || (plausible_id(p + at + 2) && plausible_id(p + at + 6));
+}
+
+}  // namespace
+
 unsigned Framer::prefix_length(StreamFormat f) {
   return f == StreamFormat::File     ? unsigned{kStorageHeaderBytes}
          : f == StreamFormat::Serial ? unsigned{kSerialMarkerBytes}
@@ -305,14 +341,32 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
         // before it start no confirmed chain), so hostile bytes cost linear time; asked
         // with cut_confirms (which confirms more), once per call (no_cut_chain_until).
         std::uint64_t& memo = cut_confirms ? no_cut_chain_until : no_chain_until_;
+        // A confirmed packet that is evidence of its own (strong_packet) is refused only by a
+        // chain that is too inside it: real messages inside a false packet mostly are (their
+        // ids read as ids, or their payload is verbose), while a long real one's payload of
+        // one repeated byte, or its last bytes, make chains of packets that are not (a run of
+        // '0' is id-less packets of 12336 bytes back to back).
+        const bool candidate_strong = within && strong_packet(buf + i + h, m.kind);
+        const bool next_strong =
+            within && inner_end > first_after && strong_packet(buf + first_after, PayloadKind::NonVerbose);
+        bool memo_on = true;  // positions past a chain let through are not "no chain"
         c = Confirmation::Yes;
         std::size_t q = memo > base + from ? static_cast<std::size_t>(memo - base) : from;
         for (; q < inner_end && c == Confirmation::Yes; ++q) {
           if (q == first_after) continue;
           Confirmation inner = confirm_chain(buf, inner_len, q, base, at_end && !within, cut_confirms);
           if (within && inner == Confirmation::Wait) inner = Confirmation::No;
-          if (inner == Confirmation::No) memo = base + q + 1;
-          else c = inner == Confirmation::Yes ? Confirmation::No : inner;
+          const bool inside_candidate = q < first_after;
+          if (inner == Confirmation::Yes && (inside_candidate ? candidate_strong : next_strong) &&
+              !strong_chain_within(buf, inner_len, q, inside_candidate ? first_after : inner_end)) {
+            memo_on = false;
+            continue;
+          }
+          if (inner == Confirmation::No) {
+            if (memo_on) memo = base + q + 1;
+          } else {
+            c = inner == Confirmation::Yes ? Confirmation::No : inner;
+          }
         }
       }
       // A framer mid-stream would have taken it here (no skip record is open): held back,
@@ -351,6 +405,18 @@ bool Framer::ChainAfter::starts_in(const Framer& framer, const std::uint8_t* buf
       last = q;
       return true;
     }
+  }
+  return false;
+}
+
+bool Framer::strong_chain_within(const std::uint8_t* buf, std::size_t len, std::size_t at, std::size_t limit) {
+  for (unsigned k = 0; k <= kConfirmPackets && at < limit && len - at >= 4; ++k) {
+    const unsigned plen = standard_header_length(buf + at);
+    if (plen == 0 || len - at < plen) return false;
+    Message m;
+    parse_headers({buf + at, plen}, m);
+    if (strong_packet(buf + at, m.kind)) return true;
+    at += plen;
   }
   return false;
 }

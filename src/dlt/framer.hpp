@@ -250,6 +250,10 @@ class Framer {
   // (ChainEnd::cut) may then follow, count.
   Confirmation confirm_chain(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base, bool at_end,
                              bool cut_confirms = false) const;
+  // Whether one of the packets of the chain at `at` (as confirm_chain confirmed it: at most
+  // kConfirmPackets + 1, whole in buf[at, len)) that begin before `limit` is evidence of
+  // its own that a packet begins there (a verbose payload, or ids that read as ids).
+  static bool strong_chain_within(const std::uint8_t* buf, std::size_t len, std::size_t at, std::size_t limit);
   // The length of the valid packet at `at` (whole in buf[at, len)), or 0.
   static unsigned valid_packet_at(const std::uint8_t* buf, std::size_t len, std::size_t at);
   // Whether a chain that confirm_chain with cut_confirms confirms (two valid packets, then

@@ -199,10 +199,11 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
     // The same SYN again: sent again in the handshake, or a copy (a mirror port's) — unless
     // it answers another client SYN (another acknowledgment number), or comes more than a
     // second after the SYN once data flowed (no copy comes so late, and a SYN is sent again
-    // only before the handshake completes): then a new connection with the same initial
+    // only before the handshake completes, but for one that carries data: TCP Fast Open's,
+    // sent again after 1 s, then 3 s): then a new connection with the same initial
     // sequence number (a stack without random ones, restarted).
     const bool same_syn = syn_end_ && unwrap(seq + 1) == *syn_end_ && !(s.acks() && syn_ack_ && s.ack != *syn_ack_) &&
-                          !(next_ > *syn_end_ && apart(time_ns, began_time_ns_, kCopyNs));
+                          !(next_ > *syn_end_ && s.payload.empty() && apart(time_ns, began_time_ns_, kCopyNs));
     // After this connection's FIN its SYN again is a copy or, later, a new connection with
     // the same ISN.
     if (started_ && same_syn && fin_done_ && within(time_ns, fin_time_ns_, kCopyNs)) return;

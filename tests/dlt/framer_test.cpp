@@ -215,6 +215,37 @@ TEST(Framer, NetworkPacketWithIdsSpanningRealOnesIsRefused) {
     }
 }
 
+// But a confirmed candidate that is evidence of its own (ids that read as ids) is refused
+// only by a chain of packets that are too: a long real non-verbose message whose payload is
+// one repeated byte (a run of '0' or '"' is id-less packets of 12336 or 8738 bytes back to
+// back), or whose last bytes read as an id-less packet ending where the next message
+// begins, is taken (a new user's captures lost it and up to 38 messages after it).
+TEST(Framer, NetworkNonVerboseMessageWithIdsHoldingFalseChainsIsTaken) {
+  PacketSpec nonverbose;
+  nonverbose.extended = false;
+  Bytes after;
+  for (int i = 0; i < 10; ++i) {
+    const Bytes m = message("radar ready " + std::to_string(i), static_cast<std::uint8_t>(i));
+    after.insert(after.end(), m.begin(), m.end());
+  }
+  for (const std::uint8_t fill : {std::uint8_t{'0'}, std::uint8_t{'"'}, std::uint8_t{'.'}}) {
+    Bytes payload{1, 0, 0, 0};
+    payload.insert(payload.end(), 60000, fill);
+    const Bytes in = cat({packet(nonverbose, payload), after});
+    Collect c;
+    const std::string lines = run(StreamFormat::Network, in, 0, &c);
+    EXPECT_EQ(c.messages, 11) << fill;
+    EXPECT_EQ(c.skips, 0) << fill;
+    EXPECT_EQ(run(StreamFormat::Network, in, 1448), lines) << fill;
+  }
+  // Its last 8 bytes an id-less packet of 8 bytes.
+  const Bytes tail = packet(nonverbose, {2, 0, 0, 0, 0x22, 0, 0, 8, 0xFE, 0x3E, 0x98, 0x98});
+  Collect c;
+  run(StreamFormat::Network, cat({tail, after}), 0, &c);
+  EXPECT_EQ(c.messages, 11);
+  EXPECT_EQ(c.skips, 0);
+}
+
 // An id-less first packet that the packets after it confirm is searched for real packets
 // inside it only within the bytes that confirmed it (a885598): a position whose header
 // claims more bytes than follow does not make the framer wait for them (up to 64 KiB of a

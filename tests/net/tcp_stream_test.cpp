@@ -388,6 +388,13 @@ TEST(TcpStream, TheSameSynAnsweringAnotherClientOrSecondsLaterIsANewConnection) 
   // Within a second it is the handshake's own SYN sent again, or a copy: "new" is bytes
   // seen already (the first copy wins).
   EXPECT_EQ(reconnect(5001, 2 * kMs), "old");
+  // A SYN with data (TCP Fast Open) sent again after 1 s, then 3 s: the same connection.
+  Harness fast_open;
+  fast_open.add(100, "req", TcpSegment::kSyn, 0);
+  fast_open.add(100, "req", TcpSegment::kSyn, 1010 * kMs);
+  fast_open.add(100, "req", TcpSegment::kSyn, 4010 * kMs);
+  fast_open.add(104, "more", 0, 4020 * kMs);
+  EXPECT_EQ(fast_open.out.stream, "reqmore");
 }
 
 TEST(TcpStream, NoLateSynAfterAFinOrSecondsLater) {
