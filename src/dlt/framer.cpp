@@ -104,6 +104,7 @@ void Framer::append_state(std::string& out) const {
   util::append_state(out, unit_start_ == UINT64_MAX ? UINT64_MAX : unit_start_ - from);
   util::append_state(out, unit_end_ == UINT64_MAX ? UINT64_MAX : unit_end_ - from);
   util::append_state(out, no_chain_until_ > from ? no_chain_until_ - from : 0);
+  util::append_state(out, no_strong_chain_until_ > from ? no_strong_chain_until_ - from : 0);
   // (It matters only for a packet held back right where one taken for damage ended.)
   util::append_state(out, pending_.length == 0 && damage_take_end_ == from);
 }
@@ -260,15 +261,22 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       i += h + plen;
       continue;
     }
-    if (text) text->clear();
     util::TextBuffer* const args = text && make_args_ ? args_.get() : nullptr;
-    if (args) args->clear();
-    if (!(args ? check_payload_with_args(m, *text, *args) : check_payload(m, text))) {
+    auto read_payload = [&](util::TextBuffer* into) {
+      if (into) into->clear();
+      if (into && args) args->clear();
+      return into && args ? check_payload_with_args(m, *into, *args) : check_payload(m, into);
+    };
+    // Resynchronising, most candidates are refused: their payload is only checked, and its
+    // text made once one is taken (hostile bytes make a candidate of up to 64 KiB at nearly
+    // every position, whose text would cost several times the check).
+    const bool resync = !marker && (pending_.length > 0 || unconfirmed_start_);
+    if (!read_payload(resync ? nullptr : text)) {
       skip(base + i, discard_step_, kReasonInvalidPacket);
       i += discard_step_;
       continue;
     }
-    if (!marker && (pending_.length > 0 || unconfirmed_start_)) [[unlikely]] {
+    if (resync) [[unlikely]] {
       // Resynchronising without a marker, or at the start of a network stream (which may
       // begin inside a packet: a capture or a recording split anywhere, a connection
       // already running): taken if what follows confirms it, or if nothing does but no
@@ -340,30 +348,37 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
         // Each position is asked once per resynchronisation (no_chain_until_: the ones
         // before it start no confirmed chain), so hostile bytes cost linear time; asked
         // with cut_confirms (which confirms more), once per call (no_cut_chain_until).
-        std::uint64_t& memo = cut_confirms ? no_cut_chain_until : no_chain_until_;
         // A confirmed packet that is evidence of its own (strong_packet) is refused only by a
         // chain that is too inside it: real messages inside a false packet mostly are (their
         // ids read as ids, or their payload is verbose), while a long real one's payload of
         // one repeated byte, or its last bytes, make chains of packets that are not (a run of
-        // '0' is id-less packets of 12336 bytes back to back).
+        // '0' is id-less packets of 12336 bytes back to back). Such candidates keep a memo
+        // of their own (no_strong_chain_until_), which also passes over the chains they let
+        // through: the plain one stops at those, which refuse the others.
         const bool candidate_strong = within && strong_packet(buf + i + h, m.kind);
         const bool next_strong =
             within && inner_end > first_after && strong_packet(buf + first_after, PayloadKind::NonVerbose);
-        bool memo_on = true;  // positions past a chain let through are not "no chain"
+        const bool strong_scan = candidate_strong || next_strong;
+        std::uint64_t& memo = cut_confirms  ? no_cut_chain_until
+                              : strong_scan ? no_strong_chain_until_
+                                            : no_chain_until_;
+        std::uint64_t* const other = cut_confirms ? nullptr : strong_scan ? &no_chain_until_ : &no_strong_chain_until_;
+        const std::size_t start = memo > base + from ? static_cast<std::size_t>(memo - base) : from;
+        // The other memo moves along only while what it covers stays contiguous (positions
+        // before `from` are not asked again by later candidates, which begin after this one).
+        bool other_on = other && (*other <= base + from || *other >= base + start);
         c = Confirmation::Yes;
-        std::size_t q = memo > base + from ? static_cast<std::size_t>(memo - base) : from;
-        for (; q < inner_end && c == Confirmation::Yes; ++q) {
+        for (std::size_t q = start; q < inner_end && c == Confirmation::Yes; ++q) {
           if (q == first_after) continue;
           Confirmation inner = confirm_chain(buf, inner_len, q, base, at_end && !within, cut_confirms);
           if (within && inner == Confirmation::Wait) inner = Confirmation::No;
           const bool inside_candidate = q < first_after;
-          if (inner == Confirmation::Yes && (inside_candidate ? candidate_strong : next_strong) &&
-              !strong_chain_within(buf, inner_len, q, inside_candidate ? first_after : inner_end)) {
-            memo_on = false;
-            continue;
-          }
-          if (inner == Confirmation::No) {
-            if (memo_on) memo = base + q + 1;
+          const bool let_through = inner == Confirmation::Yes && (inside_candidate ? candidate_strong : next_strong) &&
+                                   !strong_chain_within(buf, inner_len, q, inside_candidate ? first_after : inner_end);
+          if (inner == Confirmation::No || let_through) {
+            memo = base + q + 1;
+            if (let_through) other_on = false;  // a chain the plain memo's users refuse
+            if (other_on) *other = std::max(*other, base + q + 1);
           } else {
             c = inner == Confirmation::Yes ? Confirmation::No : inner;
           }
@@ -383,6 +398,7 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
       }
       decide_start(true);  // taken, as by a framer mid-stream
       if (by_damage) damage_take_end_ = base + i + h + plen;
+      if (text) read_payload(text);  // valid, as checked above
     }
     if (stop_->load(std::memory_order_relaxed)) return cut(base + i, len);  // cut while it was read
     unconfirmed_start_ = false;
@@ -432,6 +448,7 @@ unsigned Framer::valid_packet_at(const std::uint8_t* buf, std::size_t len, std::
 
 Framer::Confirmation Framer::confirm_chain(const std::uint8_t* buf, std::size_t len, std::size_t at, std::uint64_t base,
                                            bool at_end, bool cut_confirms) const {
+  ++chains_asked_;
   if (len - at < 4) return at_end ? Confirmation::No : Confirmation::Wait;
   const unsigned head = standard_header_length(buf + at);
   if (head == 0) return Confirmation::No;
@@ -546,6 +563,7 @@ bool Framer::feed_chunk(std::span<const std::uint8_t> chunk, FramerSink& sink, c
     // are the piece's (every offset the framer keeps moves alike; the units' too).
     const std::uint64_t at = chunk_base + from, to = piece->offset + from;
     no_chain_until_ = no_chain_until_ > at ? no_chain_until_ - at + to : 0;
+    no_strong_chain_until_ = no_strong_chain_until_ > at ? no_strong_chain_until_ - at + to : 0;
     damage_take_end_ =
         damage_take_end_ >= at && damage_take_end_ != UINT64_MAX ? damage_take_end_ - at + to : UINT64_MAX;
     chunk_base = piece->offset;

@@ -151,6 +151,9 @@ class Framer {
   void set_interrupt_flag(const std::atomic<bool>* flag) { interrupt_ = flag ? flag : &kNeverStop; }
   // Whether the interrupt flag stopped the framer (see set_interrupt_flag).
   bool interrupted() const noexcept { return interrupted_; }
+  // How many positions resynchronisation asked so far whether a confirmed chain of packets
+  // starts there: its cost, which stays linear in the bytes fed whatever they hold.
+  std::uint64_t chains_asked() const noexcept { return chains_asked_; }
 
   // Stream offset just past the last byte fed.
   std::uint64_t fed() const { return fed_; }
@@ -162,7 +165,7 @@ class Framer {
     damage_take_end_ = damage_take_end_ == fed_ ? offset : UINT64_MAX;
     carry_base_ = fed_ = offset;
     last_time_ = time;
-    no_chain_until_ = 0;
+    no_chain_until_ = no_strong_chain_until_ = 0;
   }
   // No byte is held back (a partial packet) and no skip record is open: what comes next
   // is framed as the continuation of the stream (exactly as by a new framer in serial
@@ -294,6 +297,10 @@ class Framer {
   std::uint64_t unit_start_ = UINT64_MAX;  // stream offset where the last unit fed began
   std::uint64_t unit_end_ = UINT64_MAX;    // stream offset where the last unit fed ended
   std::uint64_t no_chain_until_ = 0;       // stream offsets below it start no confirmed chain
+  // Stream offsets below it start no confirmed chain that would refuse a candidate that is
+  // evidence of its own (see process): no chain, or one it lets through.
+  std::uint64_t no_strong_chain_until_ = 0;
+  mutable std::uint64_t chains_asked_ = 0;  // see chains_asked
   // Where the last packet taken because damage followed it ended (see kConfirmPackets), a
   // stream offset (UINT64_MAX: none): a packet that the end cuts right there is no proof.
   std::uint64_t damage_take_end_ = UINT64_MAX;

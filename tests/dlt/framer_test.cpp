@@ -246,6 +246,49 @@ TEST(Framer, NetworkNonVerboseMessageWithIdsHoldingFalseChainsIsTaken) {
   EXPECT_EQ(c.skips, 0);
 }
 
+// Resynchronisation asks each position once whether a confirmed chain starts there, however
+// the candidates overlap: here each of many confirmed candidates with ids (evidence of
+// their own) holds an id-less chain that it lets through, and is refused only by a chain
+// with ids far after it. Remembering only the positions before the first chain let
+// through, each candidate asked every position up to that far chain again (a megabyte of
+// such bytes took seconds).
+TEST(Framer, NetworkResyncAsksEachPositionOnce) {
+  auto with_ids = [](std::size_t length, std::uint8_t fill) {
+    Bytes p{0x24, 0, static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length), 'E', 'C', 'U', '1'};
+    p.resize(length, fill);
+    return p;
+  };
+  const Bytes idless{0x20, 0, 0, 8, 0xFF, 0xFF, 0xFF, 0xFF};
+  const Bytes three_with_ids = cat({with_ids(12, 0), with_ids(12, 0), with_ids(12, 0)});
+  auto put = [](Bytes& to, std::size_t at, const Bytes& what) { std::copy(what.begin(), what.end(), to.begin() + at); };
+  constexpr std::size_t kCandidates = 600, kStride = 41, kLength = 60000;
+  constexpr std::size_t kFar = kCandidates * kStride + 100;  // the chain that refuses them all
+  Bytes head = with_ids(kLength, 0xFF);
+  head.resize(16);
+  Bytes in;
+  for (int window = 0; window < 3; ++window) {
+    Bytes w(kLength + kCandidates * kStride + 64, 0xFF);
+    for (std::size_t j = 0; j < kCandidates; ++j) {
+      // A candidate, the id-less chain it lets through, and where it ends, 3 packets with ids
+      // that confirm it.
+      put(w, j * kStride, head);
+      put(w, j * kStride + 16, cat({idless, idless, idless}));
+      put(w, kLength + j * kStride, three_with_ids);
+    }
+    put(w, kFar, three_with_ids);
+    in.insert(in.end(), w.begin(), w.end());
+  }
+  for (const std::size_t chunk : {in.size(), std::size_t{1448}}) {
+    Collect c;
+    dlt::Framer framer(StreamFormat::Network);
+    for (std::size_t at = 0; at < in.size(); at += chunk)
+      framer.feed({in.data() + at, std::min(chunk, in.size() - at)}, c);
+    framer.finish(c);
+    EXPECT_EQ(c.next, in.size());
+    EXPECT_LT(framer.chains_asked(), 4 * in.size()) << "chunks of " << chunk;
+  }
+}
+
 // An id-less first packet that the packets after it confirm is searched for real packets
 // inside it only within the bytes that confirmed it (a885598): a position whose header
 // claims more bytes than follow does not make the framer wait for them (up to 64 KiB of a
