@@ -232,7 +232,17 @@ void CaptureDecoder::tcp_segment(const FlowKey& key, const net::TcpSegment& s, s
   }
   c->last_used = ++tcp_clock_;
   TcpDelivery out(*this, c->key, stable);
+  const std::uint64_t syn_starts = c->stream.syn_starts();
   c->stream.add(s, payload_offset, time_ns, tcp_budget_, out);
+  if (s.syn() && s.acks() && c->stream.syn_starts() != syn_starts) {
+    // A new connection's SYN-ACK: the SYN it answers began one in the other direction too,
+    // even where that SYN repeated the last connection's (which alone reads as a copy).
+    const FlowKey back{key.interface, key.destination, key.source, key.destination_port, key.source_port, key.protocol};
+    if (TcpConnection* const* r = tcp_index_.find(back)) {
+      TcpDelivery back_out(*this, (*r)->key, false);
+      (*r)->stream.peer_began_anew(s.ack - 1, payload_offset, time_ns, tcp_budget_, back_out);
+    }
+  }
 }
 
 void CaptureDecoder::flush_tcp(TcpConnection& c) {

@@ -217,6 +217,7 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
       start(seq + 1, time_ns);
       syn_end_ = next_;
       if (s.acks()) syn_ack_ = s.ack;
+      ++syn_starts_;
     }
     ++seq;  // the SYN takes one sequence number; data after it starts at seq + 1
   } else if (!started_) {
@@ -423,6 +424,20 @@ void TcpStream::give_up_first_gap(TcpBudget& budget, TcpStreamSink& sink, std::i
 
 void TcpStream::give_up_over_limits(TcpBudget& budget, TcpStreamSink& sink, std::int64_t time_ns) {
   while (!held_.empty() && over_limits(budget)) give_up_first_gap(budget, sink, time_ns);
+}
+
+void TcpStream::peer_began_anew(std::uint32_t syn_seq, std::uint64_t file_offset, std::int64_t time_ns,
+                                TcpBudget& budget, TcpStreamSink& sink) {
+  if (started_) {
+    if (!syn_end_ || unwrap(syn_seq + 1) != *syn_end_ || (next_ == *syn_end_ && !fin_done_ && held_.empty())) return;
+    flush(budget, sink);
+    sink.on_break(0, file_offset, time_ns);
+    end_connection(time_ns);
+  } else if (!ended_ || ended_first_ != syn_seq + 1) {
+    return;  // (a connection that ended by a RST, whose SYN seen again was taken for a copy)
+  }
+  start(syn_seq + 1, time_ns);
+  syn_end_ = next_;
 }
 
 void TcpStream::flush(TcpBudget& budget, TcpStreamSink& sink) {

@@ -123,6 +123,17 @@ class TcpStream {
   // `sink` throws (the stream is then not to be used again).
   void add(const TcpSegment& s, std::uint64_t payload_offset, std::int64_t time_ns, TcpBudget& budget,
            TcpStreamSink& sink);
+  // The other direction's SYN-ACK began a new connection (its stream's syn_starts() grew)
+  // acknowledging this direction's SYN at `syn_seq`. If this stream holds a connection that
+  // SYN began and that already carried data or ended (or that ended just before), the SYN
+  // seen again was a new connection's, not a copy (a client that restarted without random
+  // initial sequence numbers, its peer with them): the stream ends (a break at
+  // `file_offset`, `time_ns`) and starts afresh after that SYN. Otherwise nothing. Throws
+  // what `sink` throws.
+  void peer_began_anew(std::uint32_t syn_seq, std::uint64_t file_offset, std::int64_t time_ns, TcpBudget& budget,
+                       TcpStreamSink& sink);
+  // How many times a SYN began a connection in this stream.
+  std::uint64_t syn_starts() const noexcept { return syn_starts_; }
   // Gives up every gap: the held bytes are delivered, with a break before each gap.
   void flush(TcpBudget& budget, TcpStreamSink& sink);
   // Drops the held bytes without delivering them (the decoder is abandoned).
@@ -216,6 +227,7 @@ class TcpStream {
   // initial sequence number + 1). The same SYN answering another client SYN is a new
   // connection (a server whose initial sequence numbers repeat: an ECU restarted).
   std::optional<std::uint32_t> syn_ack_;
+  std::uint64_t syn_starts_ = 0;         // see syn_starts
   std::optional<std::uint64_t> fin_at_;  // stream position of the FIN, once seen
   std::uint64_t fin_offset_ = 0;         // file offset and time of the segment that carried it
   std::int64_t fin_time_ns_ = 0;

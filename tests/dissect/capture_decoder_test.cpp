@@ -658,6 +658,47 @@ TEST(CaptureDecoderTcp, AConnectionAlreadyRunningResynchronises) {
   EXPECT_EQ(r.events[0].length, s.starts[2] - from);
 }
 
+// A client whose initial sequence number repeats (a stack without random ones, restarted)
+// reconnects within a second to a server that picks a new one: the client's SYN alone reads
+// as a copy of the last connection's, but the server's SYN-ACK begins a new connection,
+// and so the client's side begins one too (tester54b lost the requests of the second).
+TEST(CaptureDecoderTcp, AClientRepeatingItsSequenceNumberReconnectsWithItsServer) {
+  const tools::Addresses down = ecu_to_viewer();
+  tools::Addresses up;
+  up.source = down.destination;
+  up.destination = down.source;
+  up.source_port = down.destination_port;
+  up.destination_port = down.source_port;
+  auto segment = [](const tools::Addresses& a, std::uint32_t seq, std::optional<std::uint32_t> ack, std::uint8_t flags,
+                    const Frame& payload) {
+    Frame t = tools::tcp(a, seq, flags, payload);
+    for (int k = 0; k < 4; ++k)
+      t[8 + static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(ack.value_or(0) >> (24 - 8 * k));
+    if (!ack) t[13] = static_cast<std::uint8_t>(t[13] & ~0x10);
+    return tools::ethernet(tools::ipv4(a, t, 1, 0, false, 6));
+  };
+  const std::uint32_t client = 1000;
+  Capture c;
+  std::int64_t t = 1'000'000;
+  for (const auto& [server, app] : {std::pair<std::uint32_t, std::string>{50000, "A"}, {90000, "B"}}) {
+    const Stream requests = dlt_stream("Q" + app, 3), responses = dlt_stream("R" + app, 3);
+    c.add(segment(up, client, std::nullopt, 0x02, {}), t);
+    c.add(segment(down, server, client + 1, 0x02, {}), t += 1000);
+    c.add(segment(up, client + 1, server + 1, 0, requests.bytes), t += 1000);
+    c.add(segment(down, server + 1, client + 1 + static_cast<std::uint32_t>(requests.bytes.size()), 0, responses.bytes),
+          t += 1000);
+    t += 300'000'000;  // 0.3 s, no FIN or RST captured: the client was reset
+  }
+  const Recorder r = c.decode();
+  std::vector<std::string> want;
+  for (const std::string app : {"A", "B"})
+    for (const char side : {'Q', 'R'}) {
+      const auto some = want_messages(side + app, 0, 3);
+      want.insert(want.end(), some.begin(), some.end());
+    }
+  EXPECT_EQ(r.messages(), want);
+}
+
 TEST(CaptureDecoderTcp, FinEndsTheStreamAndAPartialMessageIsFlushed) {
   const tools::Addresses a = ecu_to_viewer();
   const Stream s = dlt_stream("ECU", 3);

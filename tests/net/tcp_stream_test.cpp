@@ -397,6 +397,35 @@ TEST(TcpStream, TheSameSynAnsweringAnotherClientOrSecondsLaterIsANewConnection) 
   EXPECT_EQ(fast_open.out.stream, "reqmore");
 }
 
+TEST(TcpStream, TheSameSynIsANewConnectionWhenThePeersSynAckBeginsOne) {
+  // A client whose initial sequence number repeats, seen again within a second: alone a
+  // copy, but a new connection once the server's SYN-ACK that answers it begins one.
+  constexpr std::int64_t kMs = 1'000'000;
+  auto reconnect = [](std::uint8_t end, bool peer_anew, bool data) {
+    Harness h;
+    h.add(500, "", TcpSegment::kSyn, 0);
+    if (data) h.add(501, "old", 0, kMs);
+    if (end) h.add(data ? 504 : 501, "", end, 2 * kMs);
+    h.add(500, "", TcpSegment::kSyn, 300 * kMs);
+    if (peer_anew) h.stream.peer_began_anew(500, 0, 301 * kMs, h.budget, h.out);
+    h.add(501, "new", 0, 302 * kMs);
+    return h.out.stream;
+  };
+  EXPECT_EQ(reconnect(0, false, true), "old");  // "new" is bytes seen already
+  EXPECT_EQ(reconnect(0, true, true), "old[end]new");
+  EXPECT_EQ(reconnect(TcpSegment::kFin, true, true), "old[end][end]new");  // (the FIN ended it once)
+  EXPECT_EQ(reconnect(TcpSegment::kRst, true, true), "old[end]new");
+  // No data yet: the handshake's SYN sent again, the stream goes on as it was.
+  EXPECT_EQ(reconnect(0, true, false), "new");
+  // Another SYN than the one the stream knows: not this stream's connection.
+  Harness other;
+  other.add(500, "", TcpSegment::kSyn, 0);
+  other.add(501, "old", 0, kMs);
+  other.stream.peer_began_anew(700, 0, 2 * kMs, other.budget, other.out);
+  other.add(504, "more", 0, 3 * kMs);
+  EXPECT_EQ(other.out.stream, "oldmore");
+}
+
 TEST(TcpStream, NoLateSynAfterAFinOrSecondsLater) {
   Harness fin;
   fin.add(101, "ab", 0, 0);
