@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "net/udp_frame.hpp"
@@ -70,24 +71,30 @@ inline std::vector<Frame> fragments(const Addresses& a, const Frame& datagram, s
   return out;
 }
 
-// A TCP segment (20-byte header, or 32 with a timestamp option) carrying `payload`.
-inline Frame tcp(const Addresses& a, std::uint32_t seq, std::uint8_t flags, const Frame& payload,
-                 bool options = false) {
+// A TCP segment (20-byte header, or 32 with a timestamp option) carrying `payload`,
+// acknowledging `ack` (the ACK flag set) or nothing (nullopt: a client's first SYN).
+inline Frame tcp(const Addresses& a, std::uint32_t seq, std::uint8_t flags, const Frame& payload, bool options,
+                 std::optional<std::uint32_t> ack) {
   Frame b;
   put_be(b, a.source_port, 2);
   put_be(b, a.destination_port, 2);
   put_be(b, seq, 4);
-  put_be(b, 1, 4);  // acknowledgement number
+  put_be(b, ack.value_or(0), 4);
   b.push_back(static_cast<std::uint8_t>((options ? 8 : 5) << 4));
-  b.push_back(static_cast<std::uint8_t>(flags | 0x10));  // ACK set, as on a running connection
-  put_be(b, 65535, 2);                                   // window
-  put_be(b, 0, 4);                                       // checksum, urgent pointer
+  b.push_back(static_cast<std::uint8_t>(flags | (ack ? 0x10 : 0)));
+  put_be(b, 65535, 2);  // window
+  put_be(b, 0, 4);      // checksum, urgent pointer
   if (options) {
     const Frame ts = {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2};  // NOP, NOP, timestamps
     b.insert(b.end(), ts.begin(), ts.end());
   }
   b.insert(b.end(), payload.begin(), payload.end());
   return b;
+}
+// The same, acknowledging 1, as on a running connection.
+inline Frame tcp(const Addresses& a, std::uint32_t seq, std::uint8_t flags, const Frame& payload,
+                 bool options = false) {
+  return tcp(a, seq, flags, payload, options, 1);
 }
 
 // IPv6 addresses fd00::11 and fd00::64 (the last byte as the IPv4 ones' last byte).

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,10 +34,11 @@ inline Frame flow_message(std::uint8_t flow, std::uint8_t n, std::size_t text) {
   return test::packet(spec, payload);
 }
 
-// A TCP segment of `a`'s ports with `seq`, `flags` (FIN 0x01, SYN 0x02, RST 0x04) and
-// `payload`, in IPv4 and Ethernet.
-inline Frame tcp_segment(const tools::Addresses& a, std::uint32_t seq, std::uint8_t flags, const Frame& payload) {
-  return tools::ethernet(tools::ipv4(a, tools::tcp(a, seq, flags, payload), 1, 0, false, 6));
+// A TCP segment of `a`'s ports with `seq`, `flags` (FIN 0x01, SYN 0x02, RST 0x04),
+// `payload` and acknowledging `ack` (nullopt: nothing), in IPv4 and Ethernet.
+inline Frame tcp_segment(const tools::Addresses& a, std::uint32_t seq, std::uint8_t flags, const Frame& payload,
+                         std::optional<std::uint32_t> ack = 1) {
+  return tools::ethernet(tools::ipv4(a, tools::tcp(a, seq, flags, payload, false, ack), 1, 0, false, 6));
 }
 
 struct TrafficSpec {

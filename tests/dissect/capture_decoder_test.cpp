@@ -671,11 +671,7 @@ TEST(CaptureDecoderTcp, AClientRepeatingItsSequenceNumberReconnectsWithItsServer
   up.destination_port = down.source_port;
   auto segment = [](const tools::Addresses& a, std::uint32_t seq, std::optional<std::uint32_t> ack, std::uint8_t flags,
                     const Frame& payload) {
-    Frame t = tools::tcp(a, seq, flags, payload);
-    for (int k = 0; k < 4; ++k)
-      t[8 + static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(ack.value_or(0) >> (24 - 8 * k));
-    if (!ack) t[13] = static_cast<std::uint8_t>(t[13] & ~0x10);
-    return tools::ethernet(tools::ipv4(a, t, 1, 0, false, 6));
+    return tools::ethernet(tools::ipv4(a, tools::tcp(a, seq, flags, payload, false, ack), 1, 0, false, 6));
   };
   const std::uint32_t client = 1000;
   Capture c;

@@ -264,6 +264,45 @@ TEST(ChunkedCapture, CopiesAfterAConnectionEndedGiveTheSerialLines) {
     }
 }
 
+// A client whose initial sequence number repeats reconnecting to a server that picks new
+// ones (CaptureDecoderTcp.AClientRepeatingItsSequenceNumberReconnectsWithItsServer): the
+// server's SYN-ACK begins the client's new connection too, so a chunk that begins between
+// the two decodes the client's side otherwise, and is not joined.
+TEST(ChunkedCapture, AClientReconnectingWithItsLastSequenceNumberGivesTheSerialLines) {
+  tools::Addresses down;
+  down.source_port = 3490;
+  down.destination_port = 50000;
+  tools::Addresses up;
+  up.source = down.destination;
+  up.destination = down.source;
+  up.source_port = down.destination_port;
+  up.destination_port = down.source_port;
+  std::vector<testing::Frame> frames;
+  const std::uint32_t client = 4000;
+  for (std::uint32_t server : {100000u, 300000u, 500000u}) {
+    frames.push_back(testing::tcp_segment(up, client, 0x02, {}, std::nullopt));
+    frames.push_back(testing::tcp_segment(down, server, 0x02, {}, client + 1));
+    std::uint32_t seq = client + 1, back = server + 1;
+    for (std::uint8_t k = 0; k < 20; ++k) {
+      const testing::Frame request = testing::flow_message(static_cast<std::uint8_t>(server / 100000), k, 30 + k);
+      frames.push_back(testing::tcp_segment(up, seq, 0, request, back));
+      seq += static_cast<std::uint32_t>(request.size());
+      const testing::Frame response = testing::flow_message(7, k, 40);
+      frames.push_back(testing::tcp_segment(down, back, 0, response, seq));
+      back += static_cast<std::uint32_t>(response.size());
+    }
+  }
+  const Bytes capture = pcapng(frames);
+  const dissect::CaptureDecoder::Options options;
+  const std::string want = testing::decode_serially(capture, options);
+  ASSERT_EQ(std::count(want.begin(), want.end(), '\n'), 120) << want.substr(0, 3000);
+  for (unsigned threads : {1u, 2u})
+    for (std::uint64_t chunk = 1000; chunk <= 9000; chunk += 700) {
+      ChunkedCaptureStats stats;
+      EXPECT_EQ(first_difference(chunked(capture, options, threads, chunk, &stats), want), "")
+          << threads << " threads, chunks of " << chunk;
+    }
+}
 // Messages cut across segments almost everywhere: a cut mostly falls inside a message of
 // some stream, so the chunks after the first that did not join begin with a lead-in, which
 // brings their streams to the cut as the decoder before them has them there; they join.
