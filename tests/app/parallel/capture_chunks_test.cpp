@@ -132,6 +132,23 @@ std::string first_difference(const std::string& got, const std::string& want) {
   return "line " + std::to_string(line) + ":\n got:  " + line_at(got, at) + "\n want: " + line_at(want, at);
 }
 
+// The capture of `frames`, whose serial decoding gives `lines` lines, gives the same lines
+// decoded with the default options on 1 and 2 threads, in chunks of each size from `first`
+// to `last` by `step`.
+void expect_serial_lines(const std::vector<testing::Frame>& frames, std::ptrdiff_t lines, std::uint64_t first,
+                         std::uint64_t last, std::uint64_t step) {
+  const Bytes capture = pcapng(frames);
+  const dissect::CaptureDecoder::Options options;
+  const std::string want = testing::decode_serially(capture, options);
+  ASSERT_EQ(std::count(want.begin(), want.end(), '\n'), lines) << want.substr(0, 3000);
+  for (unsigned threads : {1u, 2u})
+    for (std::uint64_t chunk = first; chunk <= last; chunk += step) {
+      ChunkedCaptureStats stats;
+      EXPECT_EQ(first_difference(chunked(capture, options, threads, chunk, &stats), want), "")
+          << threads << " threads, chunks of " << chunk;
+    }
+}
+
 // A PCAP-NG of testing::tcp_traffic: `connections` streams, `segments` segments.
 Bytes tcp_capture(unsigned connections, unsigned segments, bool messy, bool straddling, std::uint64_t seed = 1) {
   testing::TcpTrafficSpec spec;
@@ -213,16 +230,7 @@ TEST(ChunkedCapture, ANewConnectionBelowTheSynSeenGivesTheSerialLines) {
     frames.push_back(segment(seq, 0, m));
     seq += static_cast<std::uint32_t>(m.size());
   }
-  const Bytes capture = pcapng(frames);
-  const dissect::CaptureDecoder::Options options;
-  const std::string want = testing::decode_serially(capture, options);
-  ASSERT_EQ(std::count(want.begin(), want.end(), '\n'), 120) << want.substr(0, 2000);
-  for (unsigned threads : {1u, 2u})
-    for (std::uint64_t chunk : {std::uint64_t{3000}, std::uint64_t{6000}, std::uint64_t{12000}}) {
-      ChunkedCaptureStats stats;
-      EXPECT_EQ(first_difference(chunked(capture, options, threads, chunk, &stats), want), "")
-          << threads << " threads, chunks of " << chunk;
-    }
+  expect_serial_lines(frames, 120, 3000, 12000, 3000);
 }
 
 // A mirror port records each frame twice, the copy a few frames late: copies of a
@@ -252,16 +260,7 @@ TEST(ChunkedCapture, CopiesAfterAConnectionEndedGiveTheSerialLines) {
     }
     record(segment(seq, 0x04, {}));
   }
-  const Bytes capture = pcapng(frames);
-  const dissect::CaptureDecoder::Options options;
-  const std::string want = testing::decode_serially(capture, options);
-  ASSERT_EQ(std::count(want.begin(), want.end(), '\n'), 80) << want.substr(0, 3000);
-  for (unsigned threads : {1u, 2u})
-    for (std::uint64_t chunk = 1000; chunk <= 8000; chunk += 700) {
-      ChunkedCaptureStats stats;
-      EXPECT_EQ(first_difference(chunked(capture, options, threads, chunk, &stats), want), "")
-          << threads << " threads, chunks of " << chunk;
-    }
+  expect_serial_lines(frames, 80, 1000, 8000, 700);
 }
 
 // A client whose initial sequence number repeats reconnecting to a server that picks new
@@ -292,16 +291,7 @@ TEST(ChunkedCapture, AClientReconnectingWithItsLastSequenceNumberGivesTheSerialL
       back += static_cast<std::uint32_t>(response.size());
     }
   }
-  const Bytes capture = pcapng(frames);
-  const dissect::CaptureDecoder::Options options;
-  const std::string want = testing::decode_serially(capture, options);
-  ASSERT_EQ(std::count(want.begin(), want.end(), '\n'), 120) << want.substr(0, 3000);
-  for (unsigned threads : {1u, 2u})
-    for (std::uint64_t chunk = 1000; chunk <= 9000; chunk += 700) {
-      ChunkedCaptureStats stats;
-      EXPECT_EQ(first_difference(chunked(capture, options, threads, chunk, &stats), want), "")
-          << threads << " threads, chunks of " << chunk;
-    }
+  expect_serial_lines(frames, 120, 1000, 9000, 700);
 }
 // Messages cut across segments almost everywhere: a cut mostly falls inside a message of
 // some stream, so the chunks after the first that did not join begin with a lead-in, which
