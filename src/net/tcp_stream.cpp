@@ -170,6 +170,18 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
     if (started_) {
       const std::uint64_t at = unwrap(s.seq);
       if (at < next_ || at > next_ + budget.limits.window_bytes) return;
+      if (at > next_) {
+        // Ahead of bytes still to come (the capture holds it before the connection's last
+        // segments, or they were lost): the stream ends there once they came or were given
+        // up, as at a FIN.
+        if (!fin_at_) {
+          if (!waiting()) waiting_since_ns_ = time_ns;
+          fin_at_ = at;
+          fin_offset_ = payload_offset;
+          fin_time_ns_ = time_ns;
+        }
+        return;
+      }
       flush(budget, sink);
       sink.on_break(0, payload_offset, time_ns);
       end_connection(time_ns);
@@ -245,7 +257,7 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
   const std::uint64_t end = begin + b.size();
   if ((!b.empty() || s.fin()) && outside_window(begin, end, budget) &&
       !follow_jump(begin, b, payload_offset, time_ns, budget, sink)) {
-    if (waiting() && waited_too_long(waiting_since_ns_, time_ns, budget.limits.timeout_ns)) flush(budget, sink);
+    give_up_expired(budget, sink, time_ns);
     return;
   }
   if (s.fin() && end >= next_ && !fin_at_) {
@@ -282,7 +294,7 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
       }
     }
   }
-  if (waiting() && waited_too_long(waiting_since_ns_, time_ns, budget.limits.timeout_ns)) flush(budget, sink);
+  give_up_expired(budget, sink, time_ns);
   check_fin(sink);
 }
 
@@ -420,6 +432,19 @@ void TcpStream::give_up_first_gap(TcpBudget& budget, TcpStreamSink& sink, std::i
     sink.on_break(missing, h.file_offset, h.time_ns);
   }
   drain(budget, sink, time_ns);
+}
+
+void TcpStream::give_up_expired(TcpBudget& budget, TcpStreamSink& sink, std::int64_t time_ns) {
+  if (!waiting() || !waited_too_long(waiting_since_ns_, time_ns, budget.limits.timeout_ns)) return;
+  drop_candidate(budget);  // never confirmed: its bytes stay counted as out of window
+  // The first gap, then each next one only if it too waited that long: it opened when the
+  // bytes after it came, and may be segments reordered on the way, still to come.
+  while (!held_.empty() && waited_too_long(waiting_since_ns_, time_ns, budget.limits.timeout_ns)) {
+    give_up_first_gap(budget, sink, time_ns);
+    if (!held_.empty()) waiting_since_ns_ = held_.begin()->second.time_ns;
+  }
+  if (held_.empty()) flush(budget, sink);  // bytes before a FIN that never came
+  check_fin(sink);
 }
 
 void TcpStream::give_up_over_limits(TcpBudget& budget, TcpStreamSink& sink, std::int64_t time_ns) {

@@ -19,8 +19,9 @@
 // gets on_break with the missing byte count, and delivery resumes at the next held byte.
 // At a limit, gaps are given up one at a time, the first first, only until the held bytes
 // are within it again: the later ones are mostly segments reordered on the way, still to
-// come (a new user lost whole messages that came 4 segments late). The timeout and
-// flush() give up every gap.
+// come (a new user lost whole messages that came 4 segments late). The timeout gives up
+// the first gap, then each next one only if it too waited that long (since the held
+// segment after it came); flush() gives up every gap.
 // Window: a segment (or FIN) further than Limits::window_bytes ahead of or behind the next
 // byte expected cannot belong to the stream as it goes (no receive window is that large):
 // a corrupt or forged sequence number. It is not held or delivered but counted
@@ -38,7 +39,9 @@
 // segment starts afresh — but for copies of the ended connection's segments (SYN, data,
 // FIN, RST) within a second of its end (a capture that holds each frame twice): data
 // counted as retransmitted, the others ignored. An RST behind the next byte or beyond the
-// window is ignored, as the receiver ignores it (RFC 5961). A SYN at or before the first
+// window is ignored, as the receiver ignores it (RFC 5961); one ahead of the next byte
+// within the window (captured before the last segments, or after lost ones) ends the
+// stream as a FIN there does, once the bytes before it came or were given up. A SYN at or before the first
 // segment of a stream begun without one, less than kLateSynBytes behind the next byte and
 // within a second of that segment, before any FIN, is that stream's, captured late: it
 // goes on.
@@ -212,6 +215,8 @@ class TcpStream {
   // Gives up the gap before the first held segment (held_ not empty) and delivers what
   // follows on; `time_ns` is when a gap that stays opens (waiting_since_ns_).
   void give_up_first_gap(TcpBudget& budget, TcpStreamSink& sink, std::int64_t time_ns);
+  // Gives up, at `time_ns`, the gaps that waited Limits::timeout_ns of capture time.
+  void give_up_expired(TcpBudget& budget, TcpStreamSink& sink, std::int64_t time_ns);
   // Gives up the first gap, then the next, while the held bytes are beyond a limit.
   void give_up_over_limits(TcpBudget& budget, TcpStreamSink& sink, std::int64_t time_ns);
   bool over_limits(const TcpBudget& budget) const noexcept {

@@ -146,6 +146,22 @@ TEST(TcpStream, AGapIsGivenUpAfterTheTimeout) {
   h.add(2, "cde", 0, 4 * kSecond);  // too late
   EXPECT_EQ(h.out.stream, "ab[gap 3]fghijk");
   EXPECT_EQ(h.stream.stats().retransmitted, 3u);
+  // A later gap is given up only once it too waited that long: the one that opened at 9 s
+  // waits while the first goes (a tester's capture lost a message that came 0.5 s late).
+  Harness two;
+  two.budget.limits.timeout_ns = 2 * kSecond;
+  two.add(0, "ab", 0, 0);
+  two.add(5, "fg", 0, 1 * kSecond);
+  two.add(9, "jk", 0, 2 * kSecond + kSecond / 2);
+  two.add(11, "lm", 0, 3 * kSecond + 1);  // the first gap timed out; the second is 0.5 s old
+  EXPECT_EQ(two.out.stream, "ab[gap 3]fg");
+  two.add(7, "hi", 0, 3 * kSecond + 2);  // late, not lost
+  EXPECT_EQ(two.out.stream, "ab[gap 3]fghijklm");
+  EXPECT_EQ(two.stream.stats().missing, 3u);
+  // Held bytes that came long ago date their gap from then.
+  two.add(16, "rs", 0, 4 * kSecond);
+  two.add(18, "tu", 0, 6 * kSecond + 1);  // the gap before "rs" opened at 4 s
+  EXPECT_EQ(two.out.stream, "ab[gap 3]fghijklm[gap 3]rstu");
 }
 
 TEST(TcpStream, TheStreamLimitForcesTheGap) {
@@ -235,8 +251,27 @@ TEST(TcpStream, AnRstBehindOrBeyondTheWindowIsIgnored) {
   h.add(0, "", TcpSegment::kRst);           // stale: behind the next byte
   h.add(3, "cd");
   EXPECT_EQ(h.out.stream, "abcd");
-  h.add(5 + 999, "", TcpSegment::kRst);  // within the window: the connection is gone
-  EXPECT_EQ(h.out.stream, "abcd[end]");
+  // Within the window but ahead of the next byte (captured before the last segment, which a
+  // tester's capture lost at once): the connection is gone once the bytes before it came.
+  h.add(5 + 999, "", TcpSegment::kRst);
+  EXPECT_EQ(h.out.stream, "abcd");
+  const std::string last(999, 'x');
+  h.add(5, last);
+  EXPECT_EQ(h.out.stream, "abcd" + last + "[end]");
+  // At the next byte: at once.
+  Harness now;
+  now.add(0, "", TcpSegment::kSyn);
+  now.add(1, "ab");
+  now.add(3, "", TcpSegment::kRst);
+  EXPECT_EQ(now.out.stream, "ab[end]");
+  // Bytes before it that never come are given up by the timeout, as before a FIN.
+  Harness lost;
+  lost.budget.limits.timeout_ns = 2 * kSecond;
+  lost.add(0, "", TcpSegment::kSyn, 0);
+  lost.add(1, "ab", 0, 0);
+  lost.add(8, "", TcpSegment::kRst, kSecond);
+  lost.add(1, "ab", 0, 3 * kSecond + 1);
+  EXPECT_EQ(lost.out.stream, "ab[gap 5][end]");
 }
 
 TEST(TcpStream, ASynCapturedAfterTheFirstDataIsTheStreamsOwn) {
