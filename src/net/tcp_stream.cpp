@@ -174,17 +174,10 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
         // Ahead of bytes still to come (the capture holds it before the connection's last
         // segments, or they were lost): the stream ends there once they came or were given
         // up, as at a FIN.
-        if (!fin_at_) {
-          if (!waiting()) waiting_since_ns_ = time_ns;
-          fin_at_ = at;
-          fin_offset_ = payload_offset;
-          fin_time_ns_ = time_ns;
-        }
+        if (!fin_at_) end_at(at, payload_offset, time_ns);
         return;
       }
-      flush(budget, sink);
-      sink.on_break(0, payload_offset, time_ns);
-      end_connection(time_ns);
+      end_stream(payload_offset, time_ns, budget, sink);
     }
     started_ = false;
     return;
@@ -220,9 +213,7 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
     // the same ISN.
     if (started_ && same_syn && fin_done_ && within(time_ns, fin_time_ns_, kCopyNs)) return;
     if (started_ && (!same_syn || fin_done_)) {  // a new connection on the same ports
-      flush(budget, sink);
-      sink.on_break(0, payload_offset, time_ns);
-      end_connection(time_ns);
+      end_stream(payload_offset, time_ns, budget, sink);
       started_ = false;
     }
     if (!started_) {
@@ -237,18 +228,14 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
   } else if (fin_done_ && !s.payload.empty() && unwrap(seq) > next_) {
     // Data beyond the FIN, after which this connection sends nothing: a new connection on
     // the same ports whose SYN the capture missed, not bytes missing.
-    flush(budget, sink);
-    sink.on_break(0, payload_offset, time_ns);
-    end_connection(time_ns);
+    end_stream(payload_offset, time_ns, budget, sink);
     start(seq, time_ns);
   } else if (syn_end_ && !s.payload.empty() && unwrap(seq) + 1 < *syn_end_ &&
              !outside_window(unwrap(seq), unwrap(seq) + s.payload.size(), budget)) {
     // Data from before this connection's SYN (a keep-alive's byte lies just before it),
     // within the window, not a copy of the connection before: a new connection on the same
     // ports whose SYN the capture missed.
-    flush(budget, sink);
-    sink.on_break(0, payload_offset, time_ns);
-    end_connection(time_ns);
+    end_stream(payload_offset, time_ns, budget, sink);
     start(seq, time_ns);
   }
 
@@ -260,12 +247,7 @@ void TcpStream::add(const TcpSegment& s, std::uint64_t payload_offset, std::int6
     give_up_expired(budget, sink, time_ns);
     return;
   }
-  if (s.fin() && end >= next_ && !fin_at_) {
-    if (!waiting()) waiting_since_ns_ = time_ns;
-    fin_at_ = end;
-    fin_offset_ = payload_offset + b.size();
-    fin_time_ns_ = time_ns;
-  }
+  if (s.fin() && end >= next_ && !fin_at_) end_at(end, payload_offset + b.size(), time_ns);
   if (!b.empty()) {
     recent_[recent_count_++ % kRecent] = Seen::of(seq, b);
     ++recorded_;
@@ -434,6 +416,19 @@ void TcpStream::give_up_first_gap(TcpBudget& budget, TcpStreamSink& sink, std::i
   drain(budget, sink, time_ns);
 }
 
+void TcpStream::end_stream(std::uint64_t file_offset, std::int64_t time_ns, TcpBudget& budget, TcpStreamSink& sink) {
+  flush(budget, sink);
+  sink.on_break(0, file_offset, time_ns);
+  end_connection(time_ns);
+}
+
+void TcpStream::end_at(std::uint64_t at, std::uint64_t file_offset, std::int64_t time_ns) noexcept {
+  if (!waiting()) waiting_since_ns_ = time_ns;
+  fin_at_ = at;
+  fin_offset_ = file_offset;
+  fin_time_ns_ = time_ns;
+}
+
 void TcpStream::give_up_expired(TcpBudget& budget, TcpStreamSink& sink, std::int64_t time_ns) {
   if (!waiting() || !waited_too_long(waiting_since_ns_, time_ns, budget.limits.timeout_ns)) return;
   drop_candidate(budget);  // never confirmed: its bytes stay counted as out of window
@@ -455,9 +450,7 @@ void TcpStream::peer_began_anew(std::uint32_t syn_seq, std::uint64_t file_offset
                                 TcpBudget& budget, TcpStreamSink& sink) {
   if (started_) {
     if (!syn_end_ || unwrap(syn_seq + 1) != *syn_end_ || (next_ == *syn_end_ && !fin_done_ && held_.empty())) return;
-    flush(budget, sink);
-    sink.on_break(0, file_offset, time_ns);
-    end_connection(time_ns);
+    end_stream(file_offset, time_ns, budget, sink);
   } else if (!ended_ || ended_first_ != syn_seq + 1) {
     return;  // (a connection that ended by a RST, whose SYN seen again was taken for a copy)
   }

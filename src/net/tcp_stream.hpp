@@ -41,10 +41,10 @@
 // counted as retransmitted, the others ignored. An RST behind the next byte or beyond the
 // window is ignored, as the receiver ignores it (RFC 5961); one ahead of the next byte
 // within the window (captured before the last segments, or after lost ones) ends the
-// stream as a FIN there does, once the bytes before it came or were given up. A SYN at or before the first
-// segment of a stream begun without one, less than kLateSynBytes behind the next byte and
-// within a second of that segment, before any FIN, is that stream's, captured late: it
-// goes on.
+// stream as a FIN there does, once the bytes before it came or were given up. A SYN at or
+// before the first segment of a stream begun without one, less than kLateSynBytes behind
+// the next byte and within a second of that segment, before any FIN, is that stream's,
+// captured late: it goes on.
 // Time is compared only between segments that carry one (aio::Packet::kNoTime is none).
 #pragma once
 
@@ -203,6 +203,14 @@ class TcpStream {
   void drop_candidate(TcpBudget& budget) noexcept;
   void start(std::uint32_t seq, std::int64_t time_ns) noexcept;
   void end_connection(std::int64_t time_ns) noexcept;  // remembers the connection ending here at `time_ns`
+  // The stream ends here (a new connection, a reset): what it holds is given up, the sink
+  // gets the end (what follows starts at file offset `file_offset`), the connection is
+  // remembered. Throws what `sink` throws.
+  void end_stream(std::uint64_t file_offset, std::int64_t time_ns, TcpBudget& budget, TcpStreamSink& sink);
+  // The stream ends at stream position `at` once every byte before it came or was given up
+  // (a FIN there, or an RST ahead of bytes still to come), a segment at `file_offset`,
+  // `time_ns` said so.
+  void end_at(std::uint64_t at, std::uint64_t file_offset, std::int64_t time_ns) noexcept;
   // Whether `s` (data; or a SYN, FIN or RST without data: _control) is a copy of a segment
   // of the connection that ended last, within a second of its end.
   bool copies_ended(const TcpSegment& s, std::int64_t time_ns) const noexcept;
