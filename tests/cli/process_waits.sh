@@ -56,6 +56,17 @@ blocked_writing_pipe() {
   grep -qs "pipe_write" /proc/"$1"/task/*/wchan
 }
 
+# started PATTERN: prints the id of the newest process whose command line matches PATTERN
+# (pgrep -f), waiting up to 30 s for one to exist; prints nothing if none came.
+started() {
+  local i
+  for i in $(seq 1 3000); do
+    pgrep -n -f "$1" && return 0
+    sleep 0.01
+  done
+  return 1
+}
+
 # wait_for SECONDS COMMAND...: runs COMMAND every 5 ms until it succeeds (returns 0), or
 # returns 1 after SECONDS — the caller goes on then, and its checks say what was missed.
 wait_for() {

@@ -117,7 +117,11 @@ panes = [0]
 
 def pane(command, env_extra=None, middle=None):
     """Runs `command` in a new tmux pane; returns the screen (with attributes) when it is done
-    or, with `middle` seconds, (the screen then, the screen when done)."""
+    or, with `middle` seconds, (a screen while it runs, the screen when done): the first
+    screen from `middle` seconds on that shows a progress line, else the last one before the
+    end. Looking until the end, not once at `middle`, keeps a slow start on a loaded machine
+    (CI's, the command begun late) from hiding a line that comes, and gives a line that
+    should not come every chance to show."""
     panes[0] += 1
     tmux = ["tmux", "-L", "dltdump-colour-%d-%d" % (os.getpid(), panes[0]), "-f", "/dev/null"]
     marker = os.path.join(work, "done")
@@ -131,10 +135,10 @@ def pane(command, env_extra=None, middle=None):
         began = time.monotonic()
         mid = None
         for _ in range(300):  # done within 30 s
-            if middle is not None and mid is None and time.monotonic() - began >= middle:
-                mid = subprocess.run(capture, capture_output=True).stdout
             if os.path.exists(marker):
                 break
+            if middle is not None and time.monotonic() - began >= middle and (mid is None or not PROGRESS.search(mid)):
+                mid = subprocess.run(capture, capture_output=True).stdout
             time.sleep(0.1)
         end = subprocess.run(capture, capture_output=True).stdout
         return end if middle is None else (mid, end)

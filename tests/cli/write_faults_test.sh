@@ -9,7 +9,7 @@
 # The full-file-system part mounts a small tmpfs (needs root); without it the script ends
 # with 77 (skipped) if everything else passed.
 source "$(dirname "$0")/fault_prologue.sh" "$@"
-source "$(dirname "$0")/process_waits.sh"  # catches_stop_signals, blocked_writing_pipe, wait_for
+source "$(dirname "$0")/process_waits.sh"  # started, catches_stop_signals, blocked_writing_pipe, wait_for
 
 # ok_prefix NAME OUT FULL MIN: OUT is a prefix of FULL ending on a line end, of at least
 # MIN bytes.
@@ -251,8 +251,8 @@ done
 for threads in 1 2; do
   { "$DLTDUMP" --threads=$threads "$work/sig.dlt" 2> "$work/err"; echo $? > "$work/rc"; } |
     { head -c 100 > /dev/null; sleep 8; } &
-  sleep 1
-  pid=$(pgrep -n -f "threads=$threads $work/sig.dlt")
+  pid=$(started "threads=$threads $work/sig.dlt")
+  wait_for 20 blocked_writing_pipe "$pid"
   start=$(date +%s)
   kill -TERM "$pid"
   while kill -0 "$pid" 2> /dev/null; do sleep 0.1; done
@@ -265,8 +265,9 @@ done
 # An input pipe that stays silent: the signal ends the wait for it at once.
 for sig in INT TERM; do
   { cat "$work/sig_full.txt" > /dev/null; sleep 6; } | { "$DLTDUMP" - > "$work/idle.txt" 2> "$work/err"; echo $? > "$work/rc"; } &
-  sleep 1
-  pid=$(pgrep -n -f "^$DLTDUMP -\$")
+  pid=$(started "^$DLTDUMP -\$")
+  wait_for 20 catches_stop_signals "$pid"
+  sleep 0.5  # in its wait for input
   start=$(date +%s)
   kill -$sig "$pid"
   while kill -0 "$pid" 2> /dev/null; do sleep 0.1; done
