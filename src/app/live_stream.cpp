@@ -64,7 +64,6 @@ namespace {
 
 dissect::CaptureDecoder::Options udp_decoder_options(dissect::CaptureDecoder::Options options, std::uint16_t port) {
   options.udp_ports = {port};
-  options.capture_minimum = false;
   return options;
 }
 

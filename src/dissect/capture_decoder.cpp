@@ -92,7 +92,7 @@ void CaptureDecoder::decode_network(std::uint16_t ether_type, std::span<const st
 }
 
 void CaptureDecoder::decode_ip(std::span<const std::uint8_t> ip, const aio::Packet& p, std::uint64_t ip_offset) {
-  const auto packet = net::parse_ipv4(ip, options_.capture_minimum ? net::kMinCapturedIpv4Udp : 28);
+  const auto packet = net::parse_ipv4(ip);
   if (!packet || (packet->protocol != net::kIpProtocolUdp && packet->protocol != net::kIpProtocolTcp)) {
     ++stats_.ignored;
     return;

@@ -100,9 +100,6 @@ class CaptureDecoder final : public aio::Consumer {
     // The packets given to send() stay valid until the end of the input (a mapped file):
     // datagrams that are not reassembled reach a DatagramSink as stable views.
     bool stable_packets = false;
-    // DltDump ignores captured IPv4 packets under 36 bytes (net/ipv4.hpp); live UDP turns
-    // this off, so that a datagram of fewer than 8 bytes still reaches its sender's framer.
-    bool capture_minimum = true;
     // A classic PCAP's snapshot length (0: none, or not a classic PCAP): packets captured
     // longer are decoded, and counted as out of spec (Stats::beyond_snapshot).
     std::uint32_t snapshot_length = 0;

@@ -1,14 +1,16 @@
 // IPv4 and UDP headers of captured packets (dltdump-spec §5.3 steps 4-5).
 //
 // parse_ipv4 accepts a packet that begins a datagram (unfragmented, or its first fragment)
-// only if at least 36 bytes were captured from the IP header on (20 IP + 8 UDP + 8 of a
-// minimal DLT header). This is DltDump's rule: the message counts of other tools' captures
-// depend on it (a 3-byte datagram in ../shared/data is dropped that way); TCP segments have
-// at least 40 bytes anyway. DltDump applies it to later fragments too, which loses the
-// datagram whose last fragment is short; here they need only their header (deviation Q32). Beyond that it must be
-// version 4 with a header length of at least 20 bytes and a total length between the header length and the bytes
-// captured. parse_ipv4_udp also wants UDP (protocol 17). The header checksum is not verified (captures of offloaded
-// traffic have wrong ones). The payload is cut to the total length (Ethernet padding removed).
+// if its IP and UDP headers were captured (28 bytes); a later fragment needs only its IP
+// header. DltDump ignores every packet of fewer than 36 captured bytes (20 IP + 8 UDP + 8 of
+// a minimal DLT header), so a sender's datagram that carries the last few bytes of a
+// message split over datagrams is lost and the message takes the next datagram's bytes
+// in their place (a 3-byte datagram of ../shared/data's captures: a new user's finding);
+// here it is decoded (deviation Q33; for later fragments Q32). Beyond that it must be
+// version 4 with a header length of at least 20 bytes and a total length between the
+// header length and the bytes captured. parse_ipv4_udp also wants UDP (protocol 17). The
+// header checksum is not verified (captures of offloaded traffic have wrong ones). The
+// payload is cut to the total length (Ethernet padding removed).
 #pragma once
 
 #include <cstddef>
@@ -32,14 +34,8 @@ struct Ipv4Packet {
   bool is_fragment() const noexcept { return more_fragments || fragment_offset != 0; }
 };
 
-// DltDump's minimum for captured packets (see above).
-inline constexpr std::size_t kMinCapturedIpv4Udp = 36;
-
-// `min_size`: the bytes required from the IP header on; live UDP, whose datagrams DltDump
-// feeds to its decoders whatever their size, passes 28 (the IP and UDP headers). Inline:
-// it runs once per captured packet.
-inline std::optional<Ipv4Packet> parse_ipv4(std::span<const std::uint8_t> ip,
-                                            std::size_t min_size = kMinCapturedIpv4Udp) noexcept {
+// Inline: it runs once per captured packet.
+inline std::optional<Ipv4Packet> parse_ipv4(std::span<const std::uint8_t> ip) noexcept {
   if (ip.size() < 20 || (ip[0] >> 4) != 4) return std::nullopt;
   const std::size_t header = static_cast<std::size_t>(ip[0] & 0x0F) * 4;
   const std::size_t total = util::load_be16(ip.data() + 2);
@@ -50,9 +46,9 @@ inline std::optional<Ipv4Packet> parse_ipv4(std::span<const std::uint8_t> ip,
   const std::uint16_t flags_offset = util::load_be16(ip.data() + 6);
   p.more_fragments = (flags_offset & 0x2000) != 0;
   p.fragment_offset = static_cast<std::uint32_t>(flags_offset & 0x1FFF) * 8;
-  // The minimum (see above) is for packets that begin a datagram: a later fragment holds
-  // only the datagram's last bytes, as few as 1.
-  if (p.fragment_offset == 0 && (ip.size() < min_size || ip.size() < 28)) return std::nullopt;
+  // A packet that begins a datagram holds its UDP header (see above); a later fragment only
+  // the datagram's last bytes, as few as 1.
+  if (p.fragment_offset == 0 && ip.size() < 28) return std::nullopt;
   p.checksum = util::load_be16(ip.data() + 10);
   p.source = util::load_be32(ip.data() + 12);
   p.destination = util::load_be32(ip.data() + 16);
@@ -60,9 +56,8 @@ inline std::optional<Ipv4Packet> parse_ipv4(std::span<const std::uint8_t> ip,
   return p;
 }
 
-inline std::optional<Ipv4Packet> parse_ipv4_udp(std::span<const std::uint8_t> ip,
-                                                std::size_t min_size = kMinCapturedIpv4Udp) noexcept {
-  auto p = parse_ipv4(ip, min_size);
+inline std::optional<Ipv4Packet> parse_ipv4_udp(std::span<const std::uint8_t> ip) noexcept {
+  auto p = parse_ipv4(ip);
   if (p && p->protocol != 17) return std::nullopt;
   return p;
 }

@@ -126,12 +126,15 @@ TEST(Ipv4, AcceptsUdpAndCutsThePadding) {
 }
 
 TEST(Ipv4, RefusesWhatIsNotAWholeUdpPacket) {
-  EXPECT_FALSE(parse_ipv4_udp(tools::ipv4(kAddr, tools::udp(kAddr, Frame(7, 0)))));  // 35 bytes < 36
-  EXPECT_TRUE(parse_ipv4_udp(tools::ipv4(kAddr, tools::udp(kAddr, Frame(8, 0)))));   // 36 bytes
-  EXPECT_FALSE(parse_ipv4_udp(tools::ipv4(kAddr, Frame(30, 0), 1, 0, false, 6)));    // TCP
-  // A first fragment is held to the minimum; a later one, the end of a datagram, is not
-  // (deviation Q32).
-  EXPECT_FALSE(parse_ipv4_udp(tools::ipv4(kAddr, Frame(15, 0), 7, 0, true)));  // 35 bytes
+  // A datagram of a few bytes, the end of a message split over datagrams, is one (DltDump
+  // ignores packets under 36 bytes: deviation Q33); one without its whole UDP header is not.
+  EXPECT_TRUE(parse_ipv4_udp(tools::ipv4(kAddr, tools::udp(kAddr, Frame(3, 0)))));  // 31 bytes
+  EXPECT_TRUE(parse_ipv4_udp(tools::ipv4(kAddr, tools::udp(kAddr, Frame(0, 0)))));  // 28 bytes
+  EXPECT_FALSE(parse_ipv4_udp(tools::ipv4(kAddr, Frame(7, 0))));                    // 27 bytes
+  EXPECT_FALSE(parse_ipv4_udp(tools::ipv4(kAddr, Frame(30, 0), 1, 0, false, 6)));   // TCP
+  // A first fragment holds the UDP header; a later one, the end of a datagram, may hold 1
+  // byte (deviation Q32).
+  EXPECT_FALSE(parse_ipv4_udp(tools::ipv4(kAddr, Frame(7, 0), 7, 0, true)));  // 27 bytes
   const auto last = parse_ipv4_udp(tools::ipv4(kAddr, Frame(1, 0x55), 7, 1480, false));
   ASSERT_TRUE(last);  // 21 bytes
   EXPECT_EQ(last->fragment_offset, 1480u);
