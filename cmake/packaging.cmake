@@ -13,6 +13,16 @@
 include(GNUInstallDirs)
 
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# The user's documents beside it: the man page and --help point to the manual for the
+# fields of the records and the report, their schemas, sorting, the library and Python
+# (a new user's finding: installed, only the copyright was there). The developers'
+# documents (architecture, performance, fuzzing) stay in the sources.
+install(FILES ${PROJECT_SOURCE_DIR}/docs/manual.md ${PROJECT_SOURCE_DIR}/docs/deviations.md
+              ${PROJECT_SOURCE_DIR}/docs/json-records.md ${PROJECT_SOURCE_DIR}/docs/json-records.schema.json
+              ${PROJECT_SOURCE_DIR}/docs/statistics.md ${PROJECT_SOURCE_DIR}/docs/stats.schema.json
+              ${PROJECT_SOURCE_DIR}/docs/sorting.md ${PROJECT_SOURCE_DIR}/docs/library.md
+              ${PROJECT_SOURCE_DIR}/docs/python.md
+        DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # A placeholder until the project has a public address: set it when building a package
 # for others (-DDLTDUMP_DEB_MAINTAINER="Name <address>").
 set(DLTDUMP_DEB_MAINTAINER "the dltdump developers <dltdump@users.noreply.github.com>"

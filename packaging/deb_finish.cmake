@@ -1,6 +1,6 @@
 # Run by CPack (CPACK_PRE_BUILD_SCRIPTS, see cmake/packaging.cmake) on the staged tree of
-# the Debian package, before the archive is made: Debian keeps manual pages and the
-# package's changelog gzipped (gzip -9n: no name or time stamp in the header, so the
+# the Debian package, before the archive is made: Debian keeps manual pages, the
+# package's changelog and documents over 4 KiB gzipped (gzip -9n: no name or time stamp in the header, so the
 # package's bytes depend only on its contents).
 set(root "${CPACK_TEMPORARY_INSTALL_DIRECTORY}${CPACK_PACKAGING_INSTALL_PREFIX}")
 if(NOT IS_DIRECTORY "${root}")
@@ -18,6 +18,15 @@ file(GLOB pages "${root}/${CPACK_DLTDUMP_MANDIR}/man*/*")
 foreach(page IN LISTS pages)
   if(NOT page MATCHES "\\.gz$")
     gzip_in_place("${page}")
+  endif()
+endforeach()
+
+# The documents too (Debian Policy 12.3: those over 4 KiB compressed; zless reads them).
+file(GLOB documents "${root}/${CPACK_DLTDUMP_DOCDIR}/*.md" "${root}/${CPACK_DLTDUMP_DOCDIR}/*.json")
+foreach(document IN LISTS documents)
+  file(SIZE "${document}" size)
+  if(size GREATER 4096)
+    gzip_in_place("${document}")
   endif()
 endforeach()
 

@@ -101,7 +101,10 @@ std::string man_page() {
   append_items(s, kExamples);
   s += ".SH \"SEE ALSO\"\n\\fBdlt\\-convert\\fR(1), \\fBdlt\\-receive\\fR(1), \\fBdlt\\-viewer\\fR(1), "
        "\\fBtshark\\fR(1), \\fBjq\\fR(1)\n";
-  s += ".PP\nThe manual (docs/manual.md in the sources) describes every option, output and message in full.\n";
+  s += ".PP\nThe manual, manual.md, describes every option, output and message in full; it is installed with "
+       "the other documents (the fields of JSON records and of the statistics report, their schemas, sorting, "
+       "the library) in the documentation folder, /usr/share/doc/dltdump from the package (docs/ in the "
+       "sources).\n";
   return s;
 }
 

@@ -24,6 +24,16 @@ r = subprocess.run(["cmake", "--install", build, "--prefix", prefix], capture_ou
 if not check(r.returncode == 0, "cmake --install: " + r.stderr):
     finish()
 
+# The user's documents beside the copyright, each one the sources' (a new user found only
+# the copyright there, while --help and the man page point to the manual).
+docdir = os.path.join(prefix, "share", "doc", "dltdump")
+docs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs")
+for name in ("manual.md", "deviations.md", "json-records.md", "json-records.schema.json", "statistics.md",
+             "stats.schema.json", "sorting.md", "library.md", "python.md"):
+    installed = os.path.join(docdir, name)
+    check(os.path.isfile(installed) and open(installed, "rb").read() == open(os.path.join(docs, name), "rb").read(),
+          "installed documents: %s in %s" % (name, docdir))
+
 dltdump = os.path.join(prefix, "bin", "dltdump")
 page = os.path.join(prefix, "share", "man", "man1", "dltdump.1")
 bash_completion = os.path.join(prefix, "share", "bash-completion", "completions", "dltdump")
