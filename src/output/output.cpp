@@ -39,14 +39,22 @@ constexpr Unwritten kUnwritten[] = {
     // Archives: dltdump writes one compressed stream, never a tar.
     {".tgz", "tar archives (a .tgz is one: for a compressed DLT file name it x.dlt.gz)"},
     {".txz", "tar archives (a .txz is one: for a compressed DLT file name it x.dlt.xz)"},
+    {".tzst", "tar archives (a .tzst is one: for a compressed DLT file name it x.dlt.zst)"},
     {".tbz2", "tar archives, nor bzip2"},
+    {".tbz", "tar archives, nor bzip2"},
     {".tar", "tar archives (for a compressed DLT file name it x.dlt.gz, .zst or .xz)"},
     // Other spellings of the suffixes it writes.
-    {".gzip", "gzip under that suffix (name it x.dlt.gz)"},
-    {".zstd", "Zstandard under that suffix (name it x.dlt.zst)"},
+    // The advice keeps the name's kind: x.txt.zstd is x.txt.zst (a new user was told x.dlt.zst).
+    {".gzip", "gzip under that suffix (the suffix is .gz: x.dlt.gz, x.txt.gz, …)"},
+    {".zstd", "Zstandard under that suffix (the suffix is .zst: x.dlt.zst, x.txt.zst, …)"},
     {".bz2", "bzip2"},
     {".lz4", "LZ4"},
     {".lzma", "LZMA"},
+    {".lz", "lzip"},
+    {".Z", "compress (.Z)"},
+    {".br", "Brotli"},
+    {".lzo", "LZO"},
+    {".sz", "Snappy"},
     {".zip", "ZIP"},
     {".7z", "7z"},
     {".rar", "RAR"},
@@ -85,7 +93,8 @@ std::string_view unwritten_format(std::string_view name) {
   if (kind != OutputKind::Text) return {};
   const std::string_view inner = uncompressed_name(fixed);
   if (compressed)  // x.dlt.zst.gz: one stream is compressed once
-    for (std::string_view twice : {".gz", ".zst", ".xz", ".bz2", ".lz4", ".zstd", ".gzip", ".tgz"})
+    for (std::string_view twice :
+         {".gz", ".zst", ".xz", ".bz2", ".lz4", ".zstd", ".gzip", ".tgz", ".tzst", ".lz", ".Z", ".br"})
       if (ends_with_ignoring_case(inner, twice))
         return "data compressed twice (one .gz, .zst or .xz suffix compresses it once)";
   for (const auto& u : kUnwritten)

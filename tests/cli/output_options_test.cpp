@@ -124,10 +124,14 @@ TEST(OutputOptions, UnwrittenFormats) {
   EXPECT_EQ(unwritten_format("trip.dlt.zst.gz"), unwritten_format("trip.gz.gz"));
   EXPECT_EQ(unwritten_format("logs.tgz"), "tar archives (a .tgz is one: for a compressed DLT file name it x.dlt.gz)");
   EXPECT_EQ(unwritten_format("logs.tar.zst"), "tar archives (for a compressed DLT file name it x.dlt.gz, .zst or .xz)");
-  EXPECT_EQ(unwritten_format("trip.gzip"), "gzip under that suffix (name it x.dlt.gz)");
-  EXPECT_EQ(unwritten_format("trip.ZSTD"), "Zstandard under that suffix (name it x.dlt.zst)");
-  for (const char* name : {"a.zstd", "a.gzip", "a.tgz", "a.txz", "a.tbz2", "a.bz2", "a.zip", "a.json", "a.json.xz",
-                           "a.tar", "a.tar.gz", "a.7z", "a.lz4.gz", "a.bz2.xz"})
+  EXPECT_EQ(unwritten_format("trip.gzip"), "gzip under that suffix (the suffix is .gz: x.dlt.gz, x.txt.gz, …)");
+  EXPECT_EQ(unwritten_format("trip.txt.ZSTD"),
+            "Zstandard under that suffix (the suffix is .zst: x.dlt.zst, x.txt.zst, …)");
+  // Every name that promises a compression or an archive dltdump does not write (a new
+  // user's list: .tzst, .Z, .lz and .br were written as text).
+  for (const char* name : {"a.zstd", "a.gzip",  "a.tgz",     "a.txz", "a.tzst",    "a.tbz", "a.tbz2",   "a.bz2",
+                           "a.zip",  "a.json",  "a.json.xz", "a.tar", "a.tar.gz",  "a.7z",  "a.lz4.gz", "a.bz2.xz",
+                           "a.Z",    "a.dlt.Z", "a.lz",      "a.br",  "a.txt.lzo", "a.sz",  "a.lz.gz",  "a.tzst.xz"})
     EXPECT_FALSE(unwritten_format(name).empty()) << name;
   for (const char* name : {"",          "CON:",       "/dev/stdout", "a.dlt",   "a.pcapng", "a.txt", "a.log",
                            "a",         "a.gz.txt",   "pcap",        "a.jsonl", "a.NDJSON", "a.csv", "a.dlt.gz",
