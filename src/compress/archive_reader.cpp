@@ -9,6 +9,7 @@
 #include <new>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -44,7 +45,9 @@ constexpr std::string_view kZipInputEnded = "the member's compressed data ends b
 }  // namespace
 
 std::string member_name(const std::string& archive, const std::string& path) {
-  std::string shown = path;
+  std::string_view inside = path;
+  while (inside.starts_with("./")) inside.remove_prefix(2);
+  std::string shown(inside);
   for (char& c : shown) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7F) c = '?';

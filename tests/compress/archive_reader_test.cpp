@@ -323,6 +323,9 @@ TEST(ArchiveReader, NotAnArchive) {
 
 TEST(ArchiveReader, MemberNames) {
   EXPECT_EQ(member_name("/d/x.tar", "a/b.dlt"), "/d/x.tar/a/b.dlt");
+  EXPECT_EQ(member_name("x.tar.gz", "./ecu1/a.dlt"), "x.tar.gz/ecu1/a.dlt");  // tar -C dir .
+  EXPECT_EQ(member_name("x.tar", "././a.dlt"), "x.tar/a.dlt");
+  EXPECT_EQ(member_name("x.tar", "./"), "x.tar/_");
   EXPECT_EQ(member_name("x.zip", "../../e\nvil\x1b[1m.dlt"), "x.zip/../../e?vil?[1m.dlt");
   EXPECT_EQ(member_name("x.zip", "a/.."), "x.zip/a/_..");
   EXPECT_EQ(member_name("x.zip", "a/.profile"), "x.zip/a/_.profile");
