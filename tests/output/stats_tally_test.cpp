@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <memory>
+#include <string_view>
 
 using namespace dltdump;
 using output::CounterTrack;
@@ -229,4 +231,33 @@ TEST(StatsTally, AStopBetweenInputsMarksNoInputStopped) {
   EXPECT_TRUE(t.stopped());
   EXPECT_EQ(t.inputs()[0].status, StatsTally::Status::Ok);
   EXPECT_EQ(t.inputs()[1].status, StatsTally::Status::NotRead);
+}
+
+// A sequence whose counters go back 4 to 127 again and again (a logger's delays, files out
+// of order) is not loss: the report says why instead of hundreds of "missing" per step (a
+// new user's drive gave 152 494 missing among 36 508 messages, none lost). Losses stay
+// counted, also with a few such steps among them.
+TEST(StatsTally, CountersThatGoBackOftenAreNoLoss) {
+  const auto run = [](int back_steps, int lost) {
+    auto t = std::make_unique<StatsTally>(true);
+    t->begin_input("in");
+    std::uint8_t c = 0;
+    for (int i = 0; i < 40; ++i) {
+      for (int k = 0; k < 10; ++k) t->add(message("E", "A", "C", c++));
+      if (i < back_steps) c = static_cast<std::uint8_t>(c - 6);  // late: 5 behind the last
+      if (i >= 40 - lost) c = static_cast<std::uint8_t>(c + 2);  // 2 lost
+    }
+    return t;
+  };
+  const auto reordered = run(30, 0);
+  EXPECT_EQ(reordered->ecus()[0].back_steps(), 30u);
+  EXPECT_FALSE(reordered->count_loss());
+  EXPECT_NE(reordered->loss_not_counted_because().find("--sort"), std::string_view::npos);
+  const auto lossy = run(0, 40);
+  EXPECT_TRUE(lossy->count_loss());
+  EXPECT_EQ(lossy->ecus()[0].missing(), 78u);  // the last block's are not followed by a message
+  const auto both = run(16, 20);               // 16 steps back "lose" 16 × 250, the real gaps 38
+  EXPECT_FALSE(both->count_loss());
+  const auto few = run(static_cast<int>(StatsTally::kMinBackSteps) - 1, 0);
+  EXPECT_TRUE(few->count_loss());  // fewer than kMinBackSteps: counted
 }
