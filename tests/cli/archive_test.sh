@@ -404,6 +404,26 @@ expect_eq "a .tar.gz with a wrong checksum: exit 4, the fault's line, then the s
   "4:Input $work/crc.tar.gz: gzip data corrupt:$work/crc.tar.gz: 1 archive member skipped (not DLT data)" \
   "$rc:$(head -n 1 "$work/err" | grep -o '^Input .*: gzip data corrupt'):$(tail -n +2 "$work/err")"
 grep -q "incorrect data check" "$work/err"; check "a .tar.gz with a wrong checksum: the reason" $?
+# Bytes changed inside a .tar.gz's deflate data: what gzip -t finds is the fault named, not
+# a tar header the garbage made unreadable (a new user's finding: "Damaged tar archive"
+# for a gzip CRC error). Flips at spread offsets: some make the deflate data invalid at
+# once, others decode to garbage that only gzip's check at the end can tell.
+size=$(stat -c %s "$work/a.tar.gz")
+blamed_tar=0 by_check=0
+for k in 1 2 3 4 5 6 7 8 9 10 11 12; do
+  python3 -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+at = int(sys.argv[3])
+for i in range(at, at + 4): d[i] ^= 0xFF
+open(sys.argv[2], "wb").write(d)' "$work/a.tar.gz" "$work/flip.tar.gz" $((size * k / 13))
+  gzip -t "$work/flip.tar.gz" 2> /dev/null && continue
+  "$DLTDUMP" -c "$work/flip.tar.gz" > /dev/null 2> "$work/err"
+  grep -q "archive header corrupt" "$work/err" && blamed_tar=$((blamed_tar + 1))
+  grep -q "gzip data corrupt.*incorrect data check" "$work/err" && by_check=$((by_check + 1))
+done
+expect_eq "a .tar.gz with corrupt deflate data: no tar header blamed" 0 $blamed_tar
+[ $by_check -gt 0 ]; check "a .tar.gz with corrupt deflate data: gzip's check found after garbage ($by_check of 12)" $?
 if [ -f "$work/two.zip" ]; then
   python3 -c '
 import sys, struct
