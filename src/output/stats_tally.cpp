@@ -232,20 +232,14 @@ void StatsTally::add_message(const dlt::Facts& m, std::uint64_t run_lifecycle) {
   // sender's context cannot be told).
   const std::uint8_t ecu_before = e.counter.last;
   if (const std::uint32_t n = e.counter.step(m.counter, e.lifecycle); n) [[unlikely]] {
-    if (is_back_step(n)) {
-      ++e.ecu_back;
-      e.ecu_back_missing += n;
-    }
+    e.ecu_back.note(n);
     if (listed(e.ecu_gaps, n)) note_gap(e.ecu_gaps, gap_at(m, *s, n, ecu_before));
   }
   if (m.kind == static_cast<std::uint8_t>(dlt::PayloadKind::Control) || !m.has_ids()) [[unlikely]]
     return;
   const CounterTrack before = s->counter;
   if (const std::uint32_t n = s->counter.step(m.counter, e.lifecycle); n) [[unlikely]] {
-    if (is_back_step(n)) {
-      ++e.stream_back;
-      e.stream_back_missing += n;
-    }
+    e.stream_back.note(n);
     if (listed(e.stream_gaps_listed, n)) note_gap(e.stream_gaps_listed, gap_at(m, *s, n, before.last));
   }
   e.stream_missing = e.stream_missing + s->counter.missing - before.missing;

@@ -142,6 +142,17 @@ class StatsTally {
     }
     util::Timestamp time;  // of the message after the gap
   };
+  // Gaps of a counter sequence that may be the counter gone back (is_back_step): how many,
+  // and the messages they count as missing.
+  struct BackSteps {
+    std::uint64_t steps = 0, missing = 0;
+    // A gap of `n` missing (CounterTrack::step's return) is noted if it is such a step.
+    void note(std::uint32_t n) {
+      if (!is_back_step(n)) return;
+      ++steps;
+      missing += n;
+    }
+  };
   struct Ecu {
     dlt::Id id;
     Counts counts;
@@ -156,17 +167,15 @@ class StatsTally {
     CounterTrack counter;  // its messages' counters as one sequence (the ECU model)
     // The loss its streams' counters show (the stream model), summed.
     std::uint64_t stream_missing = 0, stream_gaps = 0, stream_repeats = 0;
-    // Each model's gaps that may be its counter gone back instead (is_back_step): how many,
-    // and the messages they count as missing.
-    std::uint64_t ecu_back = 0, stream_back = 0, ecu_back_missing = 0, stream_back_missing = 0;
+    // Each model's gaps that may be its counter gone back instead (is_back_step).
+    BackSteps ecu_back, stream_back;
     // Each model's largest gaps (at most limits().largest_gaps, largest first).
     std::vector<Gap> ecu_gaps, stream_gaps_listed;
     // The model that explains its counters with fewer missing messages (ties: Stream).
     CounterModel model() const { return counter.missing < stream_missing ? CounterModel::Ecu : CounterModel::Stream; }
     std::uint64_t missing() const { return model() == CounterModel::Ecu ? counter.missing : stream_missing; }
     std::uint64_t gaps() const { return model() == CounterModel::Ecu ? counter.gaps : stream_gaps; }
-    std::uint64_t back_steps() const { return model() == CounterModel::Ecu ? ecu_back : stream_back; }
-    std::uint64_t back_missing() const { return model() == CounterModel::Ecu ? ecu_back_missing : stream_back_missing; }
+    const BackSteps& back_steps() const { return model() == CounterModel::Ecu ? ecu_back : stream_back; }
     const std::vector<Gap>& largest_gaps() const {
       return model() == CounterModel::Ecu ? ecu_gaps : stream_gaps_listed;
     }
@@ -295,8 +304,8 @@ class StatsTally {
   bool counters_out_of_order() const {
     std::uint64_t back = 0, back_missing = 0, missing = 0;
     for (const Ecu& e : ecus_) {
-      back += e.back_steps();
-      back_missing += e.back_missing();
+      back += e.back_steps().steps;
+      back_missing += e.back_steps().missing;
       missing += e.missing();
     }
     return back >= kMinBackSteps && 2 * back_missing > missing;

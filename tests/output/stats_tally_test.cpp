@@ -250,7 +250,7 @@ TEST(StatsTally, CountersThatGoBackOftenAreNoLoss) {
     return t;
   };
   const auto reordered = run(30, 0);
-  EXPECT_EQ(reordered->ecus()[0].back_steps(), 30u);
+  EXPECT_EQ(reordered->ecus()[0].back_steps().steps, 30u);
   EXPECT_FALSE(reordered->count_loss());
   EXPECT_NE(reordered->loss_not_counted_because().find("--sort"), std::string_view::npos);
   const auto lossy = run(0, 40);
