@@ -67,8 +67,8 @@ inline void put_special(char* out, std::size_t& k, std::uint8_t b) {
 
 // U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR (E2 80 A8, E2 80 A9) are valid raw
 // in a JSON string, but JavaScript line splitters and some JSON-Lines readers end a record
-// there: a JSON string writes them as `\u2028`, `\u2029` (6 bytes for 3). Assumes 3 bytes
-// at p.
+// there: a JSON string writes them as `\u2028`, `\u2029` (6 bytes for 3), a line as `.`.
+// Assumes 3 bytes at p.
 inline bool is_line_separator(const std::uint8_t* p) { return p[0] == 0xE2 && p[1] == 0x80 && (p[2] & 0xFE) == 0xA8; }
 inline void put_separator_escape(char* out, std::size_t& k, std::uint8_t last) {
   std::memcpy(out + k, "\\u2028", 6);
@@ -178,8 +178,11 @@ template <Shown kShown>
   if (need > 0 && got == need) {
     if (b == 0xC2 && p[i + 1] < 0xA0) {
       put_special<kShown>(o, k, p[i + 1]);  // a C1 control (U+0080-U+009F), as the single-byte decoders show it
-    } else if (kShown == Shown::Json && need == 2 && is_line_separator(p + i)) {
-      put_separator_escape(o, k, p[i + 2]);
+    } else if (need == 2 && is_line_separator(p + i)) {
+      // A line shows it as a control ('.'): readers that split at Unicode's line ends
+      // (Python's splitlines, editors) would see two lines.
+      if constexpr (kShown == Shown::Json) put_separator_escape(o, k, p[i + 2]);
+      else o[k++] = '.';
     } else {
       for (std::size_t t = i; t < j; ++t) o[k++] = static_cast<char>(p[t]);
     }

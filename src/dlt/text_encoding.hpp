@@ -2,8 +2,8 @@
 //
 // All functions append to an output with the TextBuffer interface and never fail: every
 // byte sequence has a defined text. No text they make holds a C0 control (0x00-0x1F), DEL
-// or a C1 control (U+0080-U+009F): a message is one line whatever its bytes (deviation
-// from DltDump, which prints strings' controls raw).
+// or a C1 control (U+0080-U+009F), nor U+2028 or U+2029: a message is one line whatever
+// its bytes (deviation from DltDump, which prints strings' controls raw).
 #pragma once
 
 #include <cstddef>
@@ -22,9 +22,10 @@ void append_iso8859_15(util::TextBuffer& out, const std::uint8_t* p, std::size_t
 // Latin-1 with control bytes as '.' (the control service get_software_version).
 void append_latin1(util::TextBuffer& out, const std::uint8_t* p, std::size_t n);
 
-// UTF-8 as is, except that C0 controls (0x00-0x1F), DEL and C1 controls (U+0080-U+009F)
-// become '.' as in the single-byte decoders (one message is one line, and no input byte may
-// reach a terminal as an escape sequence); each maximal invalid subsequence becomes U+FFFD.
+// UTF-8 as is, except that C0 controls (0x00-0x1F), DEL, C1 controls (U+0080-U+009F) and
+// the line and paragraph separators U+2028, U+2029 become '.' as in the single-byte decoders
+// (one message is one line for every reader, and no input byte may reach a terminal as an
+// escape sequence); each maximal invalid subsequence becomes U+FFFD.
 void append_utf8(util::TextBuffer& out, const std::uint8_t* p, std::size_t n);
 
 // The contents of a JSON string (RFC 8259 §7, without the quotes) for a UTF-8 string

@@ -68,8 +68,8 @@ def line_of(rec):
 # -- rebuilding the text from typed arguments ---------------------------------------------
 
 def shown(s):
-    """A string as a line shows it: C0, DEL and C1 controls as '.'."""
-    return "".join("." if (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F) else c for c in s)
+    """A string as a line shows it: C0, DEL and C1 controls, U+2028 and U+2029 as '.'."""
+    return "".join("." if (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029") else c for c in s)
 
 
 def g(v, bits):

@@ -31,6 +31,20 @@ for threads in 1 2; do
   if LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$work/out.txt"; then fail "a control byte reached the output"; fi
 done
 
+# U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR end a line for Python's splitlines and
+# many editors: '.' too (a new user's finding). A 37-byte packet, string "one<LS>two<PS>".
+{
+  printf 'DLT\x01\x00\x00\x00\x00\x00\x00\x00\x00ECU1'
+  printf '\x25\x00\x00\x25ECU1'
+  printf '\x41\x01APP1CTX1'
+  printf '\x00\x82\x00\x00\x0d\x00one\xe2\x80\xa8two\xe2\x80\xa9\x00'
+} > "$work/separators.dlt"
+for threads in 1 2; do
+  got=$("$DLTDUMP" --threads=$threads "$work/separators.dlt")
+  expected='1970/01/01 00:00:00.000000 0.0000 0 ECU1 APP1 CTX1 0 log info verbose 1 one.two.'
+  [ "$got" == "$expected" ] || fail "separators: $(printf '%s' "$got" | od -c | head -3) ($threads threads)"
+done
+
 # DLT output stays byte-exact.
 "$DLTDUMP" -o "$work/copy.dlt" "$work/forged.dlt"
 cmp -s "$work/forged.dlt" "$work/copy.dlt" || fail "DLT output is not the input byte for byte"

@@ -39,6 +39,10 @@ TEST(TextEncoding, Utf8ReplacesMaximalInvalidSubparts) {
             "a");                                                               // truncated: one
   EXPECT_EQ(utf8({0xED, 0xA0, 0x80}), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
   EXPECT_EQ(utf8({'a', 0x00, 'b'}), "a.b");  // controls as '.' (contract 3 of issue #19)
+  // Line and paragraph separators end a line for Python's splitlines and many editors: '.'
+  // too; the characters beside them in the same block stay.
+  EXPECT_EQ(utf8({'a', 0xE2, 0x80, 0xA8, 'b', 0xE2, 0x80, 0xA9, 'c'}), "a.b.c");
+  EXPECT_EQ(utf8({0xE2, 0x80, 0xA7, 0xE2, 0x80, 0xAA, 0xC2, 0x85}), "\xE2\x80\xA7\xE2\x80\xAA.");
 }
 
 TEST(TextEncoding, HexBytes) {
