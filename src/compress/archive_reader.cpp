@@ -45,9 +45,21 @@ constexpr std::string_view kZipInputEnded = "the member's compressed data ends b
 }  // namespace
 
 std::string member_name(const std::string& archive, const std::string& path) {
-  std::string_view inside = path;
-  while (inside.starts_with("./")) inside.remove_prefix(2);
-  std::string shown(inside);
+  // The path's components without the empty and `.` ones: `./a//b.dlt`, `/a/b.dlt` (tar
+  // drops a leading `/` when it extracts) and `a/./b.dlt` all name `a/b.dlt`.
+  std::string shown;
+  std::string_view rest = path;
+  for (;;) {
+    const std::size_t end = std::min(rest.find('/'), rest.size());
+    const std::string_view part = rest.substr(0, end);
+    const bool last = end == rest.size();
+    if (!part.empty() && part != ".") {
+      shown.append(part);
+      if (!last) shown.push_back('/');
+    }
+    if (last) break;
+    rest.remove_prefix(end + 1);
+  }
   for (char& c : shown) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7F) c = '?';

@@ -39,8 +39,9 @@ struct archive;  // libarchive's handle
 namespace dltdump::compress {
 
 // How member `path` of archive `archive` is named in messages, SKIP and --position lines,
-// JSON `input` fields and (its last component) %FILE%: `archive/path`, without the `./`
-// that `tar -C dir .` puts before every path (`x.tar/a.dlt`, not `x.tar/./a.dlt`), with every control
+// JSON `input` fields and (its last component) %FILE%: `archive/path`, without the empty
+// and `.` components of the path (the `./` that `tar -C dir .` puts before every path, a
+// leading `/`, `//`: `x.tar/a/b.dlt`, not `x.tar/./a//b.dlt`), with every control
 // byte of the path shown as `?` (no forged line, no escape sequence), at most
 // kMaxMemberPath bytes of its folders and kMaxMemberName of its last component kept (then
 // `...`: %FILE% stays a name the file system takes), and a last component that is empty or

@@ -326,6 +326,11 @@ TEST(ArchiveReader, MemberNames) {
   EXPECT_EQ(member_name("x.tar.gz", "./ecu1/a.dlt"), "x.tar.gz/ecu1/a.dlt");  // tar -C dir .
   EXPECT_EQ(member_name("x.tar", "././a.dlt"), "x.tar/a.dlt");
   EXPECT_EQ(member_name("x.tar", "./"), "x.tar/_");
+  EXPECT_EQ(member_name("x.tar", ".//f.dlt"), "x.tar/f.dlt");  // empty and `.` components go
+  EXPECT_EQ(member_name("x.tar", "/abs/b.dlt"), "x.tar/abs/b.dlt");
+  EXPECT_EQ(member_name("x.tar", "sub//./c.dlt"), "x.tar/sub/c.dlt");
+  EXPECT_EQ(member_name("x.tar", "a/."), "x.tar/a/_");
+  EXPECT_EQ(member_name("x.tar", "//"), "x.tar/_");
   EXPECT_EQ(member_name("x.zip", "../../e\nvil\x1b[1m.dlt"), "x.zip/../../e?vil?[1m.dlt");
   EXPECT_EQ(member_name("x.zip", "a/.."), "x.zip/a/_..");
   EXPECT_EQ(member_name("x.zip", "a/.profile"), "x.zip/a/_.profile");
