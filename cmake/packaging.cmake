@@ -21,7 +21,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/docs/manual.md ${PROJECT_SOURCE_DIR}/docs/de
               ${PROJECT_SOURCE_DIR}/docs/json-records.md ${PROJECT_SOURCE_DIR}/docs/json-records.schema.json
               ${PROJECT_SOURCE_DIR}/docs/statistics.md ${PROJECT_SOURCE_DIR}/docs/stats.schema.json
               ${PROJECT_SOURCE_DIR}/docs/sorting.md ${PROJECT_SOURCE_DIR}/docs/library.md
-              ${PROJECT_SOURCE_DIR}/docs/python.md
+              ${PROJECT_SOURCE_DIR}/docs/python.md ${PROJECT_SOURCE_DIR}/docs/packet-io.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # A placeholder until the project has a public address: set it when building a package
 # for others (-DDLTDUMP_DEB_MAINTAINER="Name <address>").

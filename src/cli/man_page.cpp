@@ -103,8 +103,8 @@ std::string man_page() {
        "\\fBtshark\\fR(1), \\fBjq\\fR(1)\n";
   s += ".PP\nThe manual, manual.md, describes every option, output and message in full; it is installed with "
        "the other documents (the fields of JSON records and of the statistics report, their schemas, sorting, "
-       "the library) in the documentation folder, /usr/share/doc/dltdump from the package (docs/ in the "
-       "sources).\n";
+       "the library) in the documentation folder, share/doc/dltdump under the installation prefix "
+       "(/usr/share/doc/dltdump from the package; docs/ in the sources).\n";
   return s;
 }
 

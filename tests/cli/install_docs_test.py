@@ -29,10 +29,16 @@ if not check(r.returncode == 0, "cmake --install: " + r.stderr):
 docdir = os.path.join(prefix, "share", "doc", "dltdump")
 docs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs")
 for name in ("manual.md", "deviations.md", "json-records.md", "json-records.schema.json", "statistics.md",
-             "stats.schema.json", "sorting.md", "library.md", "python.md"):
+             "stats.schema.json", "sorting.md", "library.md", "python.md", "packet-io.md"):
     installed = os.path.join(docdir, name)
     check(os.path.isfile(installed) and open(installed, "rb").read() == open(os.path.join(docs, name), "rb").read(),
           "installed documents: %s in %s" % (name, docdir))
+# Every link from one installed document to another finds it there (a new user found links
+# to documents that stay in the sources).
+for name in sorted(os.listdir(docdir)):
+    if name.endswith(".md"):
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", open(os.path.join(docdir, name), encoding="utf-8").read()):
+            check(os.path.isfile(os.path.join(docdir, target)), "%s links to %s, which is installed" % (name, target))
 
 dltdump = os.path.join(prefix, "bin", "dltdump")
 page = os.path.join(prefix, "share", "man", "man1", "dltdump.1")
