@@ -2,6 +2,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <locale.h>
 
 #include <algorithm>
 #include <array>
@@ -465,7 +466,34 @@ ArchiveReader::~ArchiveReader() {
   archive_read_free(archive_);
 }
 
+namespace {
+// libarchive converts a member's name from the charset its header states (UTF-8: a zip's
+// names flagged so, as Python's zipfile, Java and 7-Zip write them; pax headers) to the
+// current locale's, which is "C" for a program that never called setlocale: every such name
+// with a byte above 0x7F then fails to convert and the member had no name (`x.zip/_`, a new
+// user's finding). While it reads headers, the thread uses a UTF-8 locale of its own
+// (uselocale is per thread: the process's locale, which a library's caller owns, stays).
+// Without C.UTF-8 (glibc has it built in since 2.35) nothing changes.
+class Utf8NamesLocale {
+ public:
+  Utf8NamesLocale() : before_(utf8() ? uselocale(utf8()) : nullptr) {}
+  ~Utf8NamesLocale() {
+    if (before_) uselocale(before_);
+  }
+  Utf8NamesLocale(const Utf8NamesLocale&) = delete;
+  Utf8NamesLocale& operator=(const Utf8NamesLocale&) = delete;
+
+ private:
+  static locale_t utf8() {
+    static const locale_t locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+    return locale;
+  }
+  locale_t before_;
+};
+}  // namespace
+
 std::optional<ArchiveReader::Member> ArchiveReader::next() {
+  const Utf8NamesLocale names;
   Io& io = *io_;
   if (io.member_open.load(std::memory_order_acquire))
     io.fail("archive not read further", "the previous member is still being read (its decompression waits for input)");

@@ -161,6 +161,26 @@ expect_eq "%FILE% of the members" "cap.txt file.txt more.txt net.txt ser.txt" \
   "$(ls "$work/named" | tr '\n' ' ' | sed 's/ $//')"
 (cd "$m" && "$DLTDUMP" sub/more.dlt.gz) | cmp -s - "$work/named/more.txt"
 check "%FILE%: more.txt holds the compressed member's lines" $?
+# Names beyond ASCII: a zip's flagged UTF-8 (Python's zipfile, Java, 7-Zip) and a pax
+# header's. libarchive converts them to the locale's charset, "C" in a program that sets
+# none: every member was `_` (a new user's finding).
+python3 -c '
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.write(sys.argv[2], "caf\u00e9.dlt")
+    z.write(sys.argv[3], "d\u00e9j\u00e0/na\u00efve.dlt")' "$work/utf8.zip" "$m/file.dlt" "$m/net.dlt"
+mkdir -p "$work/paxsrc" && cp "$m/net.dlt" "$work/paxsrc/ünï.dlt"
+(cd "$work/paxsrc" && tar --format=pax -cf "$work/utf8.tar" ünï.dlt)
+for locale in C C.UTF-8; do
+  expect_eq "UTF-8 member names under LC_ALL=$locale: -c" \
+    "$work/utf8.zip/café.dlt:20000 $work/utf8.zip/déjà/naïve.dlt:3000 $work/utf8.tar/ünï.dlt:3000" \
+    "$(LC_ALL=$locale "$DLTDUMP" -c "$work/utf8.zip" "$work/utf8.tar" | tr '\n' ' ' | sed 's/ $//')"
+done
+expect_eq "UTF-8 member names from a pipe" "-/café.dlt:20000 -/déjà/naïve.dlt:3000" \
+  "$("$DLTDUMP" -c - < "$work/utf8.zip" | tr '\n' ' ' | sed 's/ $//')"
+mkdir -p "$work/utf8out"
+(cd "$work/utf8out" && "$DLTDUMP" -o '%FILE%.txt' "$work/utf8.zip" "$work/utf8.tar")
+expect_eq "%FILE% of UTF-8 member names" "café.txt naïve.txt ünï.txt" "$(ls "$work/utf8out" | sort | tr '\n' ' ' | sed 's/ $//')"
 # Two members of one base name (a/x.dlt, b/x.dlt): the second fails, the line names both
 # members (a new user's finding: it named the output file only), the archive goes on.
 mkdir -p "$work/same/a" "$work/same/b" "$work/same/out" && cp "$m/net.dlt" "$work/same/a/x.dlt" &&
