@@ -368,7 +368,13 @@ std::size_t Framer::process(const std::uint8_t* buf, std::size_t len, std::uint6
         // before `from` are not asked again by later candidates, which begin after this one).
         bool other_on = other && (*other <= base + from || *other >= base + start);
         c = Confirmation::Yes;
-        for (std::size_t q = start; q < inner_end && c == Confirmation::Yes; ++q) {
+        // A candidate that is the sender's whole unit — it begins a datagram or segment and
+        // ends it — is a packet the sender wrote as one, whatever its payload holds: a
+        // message may carry another whole in its bytes (a fuzz run's find: such a message
+        // first in its flow of dltdump's own PCAP-NG output read back as a skip and the
+        // message inside). A framer under way takes it too.
+        const bool whole_unit = units_ && base + i == unit_start_ && base + i + h + plen == unit_end_;
+        for (std::size_t q = start; q < inner_end && c == Confirmation::Yes && !whole_unit; ++q) {
           if (q == first_after) continue;
           Confirmation inner = confirm_chain(buf, inner_len, q, base, at_end && !within, cut_confirms);
           if (within && inner == Confirmation::Wait) inner = Confirmation::No;

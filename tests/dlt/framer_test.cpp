@@ -548,6 +548,33 @@ TEST(Framer, NetworkResyncEndingAUnitIsConfirmed) {
   EXPECT_EQ(d.messages, 1);
 }
 
+// A unit that is one packet (it begins and ends the datagram or segment) is taken whatever
+// its payload holds — also a whole verbose message, which starts a chain the unit's end
+// confirms — at a stream's start and while resynchronising, as under way (fuzz_cli: such a
+// message, first in its flow of dltdump's PCAP-NG output, read back as a skip line and the
+// message inside it).
+TEST(Framer, NetworkUnitThatIsOnePacketIsTakenWhateverItHolds) {
+  const Bytes inner = message("inside");
+  PacketSpec carrier;
+  carrier.msin = 0x40;                // log info, non-verbose: any payload is valid
+  Bytes payload{0x2A, 0, 0, 0, 'x'};  // message id 42, a byte
+  payload.insert(payload.end(), inner.begin(), inner.end());
+  const Bytes outer = packet(carrier, payload);
+  for (const int state : {0, 1, 2}) {  // a stream start, under way, resynchronising
+    Collect c;
+    dlt::Framer framer(StreamFormat::Network);
+    framer.set_units(true);
+    if (state == 1) framer.continue_stream();
+    if (state == 2) framer.feed(Bytes{0xFF, 0xFF, 0xFF}, c);  // a unit of garbage: a skip record open
+    framer.feed(outer, c);
+    framer.feed(message("next"), c);
+    framer.finish(c);
+    EXPECT_EQ(c.messages, 2) << "state " << state << ":\n" << c.text.view();
+    EXPECT_EQ(c.skips, state == 2 ? 1 : 0) << "state " << state;
+    EXPECT_NE(std::string(c.text.view()).find("non-verbose"), std::string::npos) << "state " << state;
+  }
+}
+
 // A TCP stream whose bytes were lost: the stream before the gap ends inside a message
 // (its last bytes lost), the one after it resumes inside the next message's headers (its
 // first bytes lost). Each is a stream of its own (finish between them), as a capture flow
