@@ -36,9 +36,10 @@ void check_text(std::string_view text, const char* what, bool no_controls) {
   if (!util::valid_utf8(text))
     throw api::argument_error(std::string("Filter: ") + what +
                               " is not UTF-8 text (line texts are), so it can never match");
-  if (no_controls && util::has_control(text))
-    throw api::argument_error(std::string("Filter: ") + what +
-                              " holds a control character, which line texts show as '.', so it can never match");
+  if (no_controls && util::shows_as_dot(text))
+    throw api::argument_error(
+        std::string("Filter: ") + what +
+        " holds a control character or line separator, which line texts show as '.', so it can never match");
 }
 
 }  // namespace

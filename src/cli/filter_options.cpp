@@ -58,9 +58,9 @@ std::vector<std::string> text_items(const ParsedCommandLine& cl, OptionId id) {
     if (!util::valid_utf8(v))
       fail("Option " + option_quoted(id) + " value " + util::quoted(v) +
            " is not UTF-8 text (line texts are), so it can never match");
-    if (id == OptionId::String && util::has_control(v))
+    if (id == OptionId::String && util::shows_as_dot(v))
       fail("Option " + option_quoted(id) + " value " + util::quoted(v) +
-           " holds a control character, which line texts show as '.', so it can never match");
+           " holds a control character or line separator, which line texts show as '.', so it can never match");
   }
   return values;
 }

@@ -179,7 +179,7 @@ class TextReport {
 
   static std::string status_cell(const StatsTally::Input& in) {
     switch (in.status) {
-      case StatsTally::Status::Failed: return "failed: " + util::printable_line(in.reason);
+      case StatsTally::Status::Failed: return "failed: " + util::printable(in.reason);
       case StatsTally::Status::Stopped: return "stopped";
       case StatsTally::Status::NotRead: return "not read";
       default: return "ok";
@@ -195,7 +195,7 @@ class TextReport {
                  {"status", false}});
     std::uint64_t skipped = 0, skipped_bytes = 0;
     for (const auto& in : t_.inputs()) {
-      table.row({util::printable_line(in.name), std::to_string(in.counts.messages), std::to_string(in.counts.bytes),
+      table.row({util::printable(in.name), std::to_string(in.counts.messages), std::to_string(in.counts.bytes),
                  std::to_string(in.skipped_regions), std::to_string(in.skipped_bytes), status_cell(in)});
       skipped += in.skipped_regions;
       skipped_bytes += in.skipped_bytes;
@@ -239,18 +239,18 @@ class TextReport {
       std::string held;
       for (const auto& [reason, members] : a.skipped.reasons)
         held += (held.empty() ? "" : ", ") + std::to_string(members) + " " + reason;
-      archives.row({util::printable_line(a.archive), std::to_string(a.members), held});
+      archives.row({util::printable(a.archive), std::to_string(a.members), held});
     }
     archives.write(out_);
     out_.put('\n');
     Table members({{"member", false}, {"held", false}});
     for (const auto& a : t_.archive_skips())
-      for (const auto& [member, reason] : a.skipped.listed) members.row({util::printable_line(member), reason});
+      for (const auto& [member, reason] : a.skipped.listed) members.row({util::printable(member), reason});
     members.write(out_);
     for (const auto& a : t_.archive_skips())
       if (a.skipped.not_listed)
         out_.append("(" + std::to_string(a.skipped.not_listed) + " more skipped members of " +
-                    util::printable_line(a.archive) + " not listed)\n");
+                    util::printable(a.archive) + " not listed)\n");
   }
 
   void capture_losses() {
@@ -265,7 +265,7 @@ class TextReport {
                  {"outside window", true},
                  {"jumps", true}});
     for (const auto& f : t_.capture_flows())
-      table.row({util::printable_line(t_.capture_of(f)), f.loss.name, std::to_string(f.loss.missing),
+      table.row({util::printable(t_.capture_of(f)), f.loss.name, std::to_string(f.loss.missing),
                  std::to_string(f.loss.gaps), std::to_string(f.loss.retransmitted), std::to_string(f.loss.conflicts),
                  std::to_string(f.loss.out_of_window), std::to_string(f.loss.resyncs)});
     table.write(out_);
@@ -349,7 +349,7 @@ class TextReport {
       table.row({std::to_string(g.missing), ecu_cell(t_.ecu_of(s)), id_cell(s.app()), id_cell(s.ctx()),
                  s.has_session ? std::to_string(static_cast<std::int32_t>(s.session())) : "-",
                  std::to_string(g.counter_before) + "->" + std::to_string(g.counter_after),
-                 util::printable_line(g.input_name(t_)), std::to_string(g.position), time_text(g.time)});
+                 util::printable(g.input_name(t_)), std::to_string(g.position), time_text(g.time)});
     }
     table.write(out_);
   }
@@ -441,7 +441,7 @@ class JsonReport {
   void name(std::string_view k, std::string_view v) {
     key(k);
     out_.put('"');
-    dlt::append_json_printable(out_, util::printable(v));
+    dlt::append_json_printable(out_, util::printable_in_json(v));
     out_.put('"');
   }
   void time(std::string_view k, util::Timestamp ts) {

@@ -43,6 +43,11 @@ bool is_control(std::string_view s, std::size_t i, std::size_t n) {
   return b < 0x20 || b == 0x7F || (b == 0xC2 && n == 2 && static_cast<std::uint8_t>(s[i + 1]) < 0xA0);
 }
 
+// U+2028 or U+2029 (E2 80 A8, E2 80 A9), well-formed, of length n at s[i].
+bool is_line_separator(std::string_view s, std::size_t i, std::size_t n) {
+  return n == 3 && s.compare(i, 2, "\xE2\x80") == 0 && (static_cast<std::uint8_t>(s[i + 2]) & 0xFE) == 0xA8;
+}
+
 void append_hex(std::string& out, std::uint8_t b) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   out += "\\x";
@@ -70,10 +75,10 @@ std::size_t invalid_utf8_at(std::string_view s) {
   return std::string_view::npos;
 }
 
-bool has_control(std::string_view s) {
+bool shows_as_dot(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const std::size_t n = sequence_length(s, i);
-    if (n != 0 && is_control(s, i, n)) return true;
+    if (n != 0 && (is_control(s, i, n) || is_line_separator(s, i, n))) return true;
     i += n == 0 ? 1 : n;
   }
   return false;
@@ -84,7 +89,7 @@ bool valid_utf8(std::string_view s) { return invalid_utf8_at(s) == std::string_v
 namespace {
 
 // Whether the well-formed sequence of length n at s[i] is a line or paragraph separator or a
-// bidirectional formatting character (see printable_line).
+// bidirectional formatting character (see printable).
 bool breaks_line(std::string_view s, std::size_t i, std::size_t n) {
   const auto b = [&](std::size_t k) { return static_cast<std::uint8_t>(s[i + k]); };
   if (n == 2) return b(0) == 0xD8 && b(1) == 0x9C;  // U+061C
@@ -111,8 +116,8 @@ std::string printable_as(std::string_view s, bool line) {
 
 }  // namespace
 
-std::string printable(std::string_view s) { return printable_as(s, false); }
-std::string printable_line(std::string_view s) { return printable_as(s, true); }
+std::string printable(std::string_view s) { return printable_as(s, true); }
+std::string printable_in_json(std::string_view s) { return printable_as(s, false); }
 
 std::string quoted(std::string_view s) { return "'" + printable(s) + "'"; }
 

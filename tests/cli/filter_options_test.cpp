@@ -161,9 +161,9 @@ TEST(FilterOptions, TextThatCanNeverMatchIsRefused) {
             "Option 'string' value 'a\\xC3' is not UTF-8 text (line texts are), so it can never match");
   EXPECT_EQ(error({"-r", "\xff+"}),
             "Option 'regex' value '\\xFF+' is not UTF-8 text (line texts are), so it can never match");
-  EXPECT_EQ(
-      error({"-s", "a\tb"}),
-      "Option 'string' value 'a\\x09b' holds a control character, which line texts show as '.', so it can never match");
+  EXPECT_EQ(error({"-s", "a\tb"}),
+            "Option 'string' value 'a\\x09b' holds a control character or line separator, which line texts show as "
+            "'.', so it can never match");
   EXPECT_EQ(parse({"-i", "-s", "\xC3\xA4"}).dump.filter.strings.size(), 1u);
   EXPECT_EQ(parse({"-r", "[^\n]"}).dump.filter.regexes.size(), 1u);  // a pattern may name one
 }

@@ -45,6 +45,26 @@ for threads in 1 2; do
   [ "$got" == "$expected" ] || fail "separators: $(printf '%s' "$got" | od -c | head -3) ($threads threads)"
 done
 
+# A file name holding U+2028, U+2029 or a bidi override: -c, CSV's input field and the
+# diagnostics show each of their bytes as \xHH, so every reader sees one line each (a new
+# user's finding: str.splitlines() split them); JSON keeps the name, escaped.
+odd="$work/a"$'\u2028'"b"$'\u202e'"c.dlt"
+cp "$work/separators.dlt" "$odd"
+one_line_each() {  # TEXT: as many lines for Python's splitlines as for wc -l
+  printf '%s' "$1" | /usr/bin/python3 -c 'import sys; t = sys.stdin.read(); sys.exit(len(t.splitlines()) != t.count("\n") + (not t.endswith("\n") and t != ""))'
+}
+got=$("$DLTDUMP" -c "$odd" "$work/forged.dlt")
+[ "$got" == "$work/a\xE2\x80\xA8b\xE2\x80\xAEc.dlt:1
+$work/forged.dlt:1" ] || fail "-c names: $got"
+one_line_each "$got" || fail "-c: splitlines finds more lines"
+got=$("$DLTDUMP" --out=csv "$odd")
+one_line_each "$got" || fail "CSV: splitlines finds more lines: $got"
+case "$got" in *'a\xE2\x80\xA8b\xE2\x80\xAEc.dlt'*) ;; *) fail "CSV input field: $got" ;; esac
+got=$("$DLTDUMP" "$odd" "$work/missing"$'\u2029'".dlt" 2>&1 >/dev/null)
+[ "$got" == "File not found $work/missing\xE2\x80\xA9.dlt" ] || fail "diagnostic: $got"
+got=$("$DLTDUMP" --out=json "$odd")
+case "$got" in *'a\u2028b'$'\u202e''c.dlt'*) ;; *) fail "JSON input field: $got" ;; esac
+
 # DLT output stays byte-exact.
 "$DLTDUMP" -o "$work/copy.dlt" "$work/forged.dlt"
 cmp -s "$work/forged.dlt" "$work/copy.dlt" || fail "DLT output is not the input byte for byte"

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-using dltdump::util::has_control;
 using dltdump::util::printable;
 using dltdump::util::quoted;
+using dltdump::util::shows_as_dot;
 using dltdump::util::valid_utf8;
 
 TEST(ValueText, ValidUtf8) {
@@ -36,27 +36,30 @@ TEST(ValueText, PrintableIsQuotedWithoutQuotes) {
 }
 
 TEST(ValueText, HasControl) {
-  EXPECT_FALSE(has_control("a b\xC3\xA4"));
-  EXPECT_TRUE(has_control("a\tb"));
-  EXPECT_TRUE(has_control("\x7F"));
-  EXPECT_TRUE(has_control("\xC2\x9F"));
-  EXPECT_FALSE(has_control("\xC2\xA0"));
+  EXPECT_FALSE(shows_as_dot("a b\xC3\xA4"));
+  EXPECT_TRUE(shows_as_dot("a\tb"));
+  EXPECT_TRUE(shows_as_dot("\x7F"));
+  EXPECT_TRUE(shows_as_dot("\xC2\x9F"));
+  EXPECT_TRUE(shows_as_dot("a\xE2\x80\xA8"));  // U+2028, U+2029: '.' in a line too
+  EXPECT_TRUE(
+      shows_as_dot("\xE2\x80\xA9"
+                   "b"));
+  EXPECT_FALSE(shows_as_dot("\xE2\x80\xA7\xE2\x80\xAA"));
+  EXPECT_FALSE(shows_as_dot("\xC2\xA0"));
 }
 
-TEST(ValueText, PrintableLineEscapesLineSeparatorsAndBidiControls) {
+TEST(ValueText, PrintableEscapesLineSeparatorsAndBidiControls) {
   // U+2028, U+2029, U+202E (right-to-left override), U+2066, U+061C, U+200F: bytes as \xHH.
-  EXPECT_EQ(dltdump::util::printable_line("a\xE2\x80\xA8"
-                                          "b"),
+  EXPECT_EQ(dltdump::util::printable("a\xE2\x80\xA8"
+                                     "b"),
             "a\\xE2\\x80\\xA8b");
-  EXPECT_EQ(dltdump::util::printable_line("\xE2\x80\xA9"), "\\xE2\\x80\\xA9");
-  EXPECT_EQ(dltdump::util::printable_line("x\xE2\x80\xAEy"), "x\\xE2\\x80\\xAEy");
-  EXPECT_EQ(dltdump::util::printable_line("\xE2\x81\xA6"), "\\xE2\\x81\\xA6");
-  EXPECT_EQ(dltdump::util::printable_line("\xD8\x9C"), "\\xD8\\x9C");
-  EXPECT_EQ(dltdump::util::printable_line("\xE2\x80\x8F"), "\\xE2\\x80\\x8F");
+  EXPECT_EQ(dltdump::util::printable("\xE2\x80\xA9"), "\\xE2\\x80\\xA9");
+  EXPECT_EQ(dltdump::util::printable("x\xE2\x80\xAEy"), "x\\xE2\\x80\\xAEy");
+  EXPECT_EQ(dltdump::util::printable("\xE2\x81\xA6"), "\\xE2\\x81\\xA6");
+  EXPECT_EQ(dltdump::util::printable("\xD8\x9C"), "\\xD8\\x9C");
+  EXPECT_EQ(dltdump::util::printable("\xE2\x80\x8F"), "\\xE2\\x80\\x8F");
   // Controls and bad bytes as printable shows them; other characters as they are.
-  EXPECT_EQ(dltdump::util::printable_line("a\nb\xFF"), "a\\x0Ab\\xFF");
-  EXPECT_EQ(dltdump::util::printable_line("\xE6\x97\xA5\xE2\x80\xA6\xE2\x80\x94"),
-            "\xE6\x97\xA5\xE2\x80\xA6\xE2\x80\x94");
-  // printable itself is unchanged: diagnostics keep what they showed.
-  EXPECT_EQ(printable("a\xE2\x80\xA8"), "a\xE2\x80\xA8");
+  EXPECT_EQ(dltdump::util::printable("a\nb\xFF"), "a\\x0Ab\\xFF");
+  EXPECT_EQ(dltdump::util::printable("\xE6\x97\xA5\xE2\x80\xA6\xE2\x80\x94"), "\xE6\x97\xA5\xE2\x80\xA6\xE2\x80\x94");
+  // (a new user found -c, CSV and diagnostics lines broken by a file name's U+2028)
 }
