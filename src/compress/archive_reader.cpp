@@ -215,6 +215,22 @@ struct ArchiveReader::Io {
       out[i] = at < current_at ? tail[tail.size() - (current_at - at)] : current[at - current_at];
     return true;
   }
+  // The bytes the tar header at `at` spans at least: a block, or for an extended header —
+  // pax ('x', 'g'), a GNU long name or link ('L', 'K') — its block, its data and the block
+  // of the header it extends (a cut inside those is a cut in a header: libarchive said
+  // "Truncated tar archive" or nothing, a corrupt header to the line: a new user's finding).
+  // A block when the header's bytes are no longer at hand.
+  std::uint64_t tar_header_most(std::uint64_t at) const {
+    std::array<std::uint8_t, kTarBlockBytes> h{};
+    if (!copy_recent(at, h)) return kTarBlockBytes;
+    const std::uint8_t type = h[156];
+    if (type != 'x' && type != 'g' && type != 'L' && type != 'K') return kTarBlockBytes;
+    std::size_t i = 124;  // the size: octal digits, after spaces
+    while (i < 136 && h[i] == ' ') ++i;
+    std::uint64_t size = 0;
+    for (; i < 136 && h[i] >= '0' && h[i] <= '7'; ++i) size = size * 8 + (h[i] - '0');
+    return 2 * kTarBlockBytes + (size + kTarBlockBytes - 1) / kTarBlockBytes * kTarBlockBytes;
+  }
   // The zip local header that ends at `end` (its name and extra field with it): where it
   // begins, and whether its flags say the sizes follow the member's data (bit 3). Looked for
   // backwards among the bytes at hand, the first whose lengths end it there; nullopt if none.
@@ -599,7 +615,7 @@ std::optional<ArchiveReader::Member> ArchiveReader::next() {
     // and its name and extra field): a cut, named as one (libarchive said "Truncated ZIP
     // file header", a corrupt header to the line: a new user's finding).
     const auto at = static_cast<std::uint64_t>(std::max<la_int64_t>(header, 0));
-    const std::uint64_t header_most = is_zip(archive_) ? kZipLocalHeaderMost : kTarBlockBytes;
+    const std::uint64_t header_most = is_zip(archive_) ? kZipLocalHeaderMost : io.tar_header_most(at);
     if (io.eof && io.data_end() < at + header_most) {
       util::Error e = io.fault_of("archive ends early", "the file is cut short inside a member's header",
                                   io.fault_bytes(), "the archive", at);

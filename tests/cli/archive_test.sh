@@ -346,6 +346,21 @@ for name in "$work/in-header.tar" "$work/in-header.tar.gz" -; do
   cut_tar "a tar cut inside a header ($name)" "$name" "$work/in-header.tar" \
     "archive ends early at $(archive_at "$name" "$second"): the file is cut short inside a member's header; reading the archive stopped there$" ref1
 done
+# The same inside an extended header (pax: a block, its records, then the header it
+# extends), in its records or in the header after them (a new user's finding: a corrupt
+# header at the pax header's start).
+pax_second=$(python3 -c '
+import sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    t.add(sys.argv[2], "net.dlt")
+    t.add(sys.argv[3], "d\u00e9j\u00e0/file.dlt")  # a name beyond ASCII: a pax header first
+print(tarfile.open(sys.argv[1]).getmembers()[1].offset)' \
+  "$work/pax.tar" "$m/net.dlt" "$m/file.dlt")
+for cut in 700 1200; do
+  head -c $((pax_second + cut)) "$work/pax.tar" > "$work/in-pax.tar"
+  cut_tar "a tar cut $cut bytes into a pax header" "$work/in-pax.tar" /dev/null \
+    "archive ends early at byte $pax_second: the file is cut short inside a member's header; reading the archive stopped there$" ref1
+done
 # A zip cut inside a local header, the first or the second: a cut too (libarchive's
 # "Truncated ZIP file header" was called a corrupt header), from a file and a pipe.
 zip_second=$(python3 -c '
