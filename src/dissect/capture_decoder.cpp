@@ -305,7 +305,7 @@ void CaptureDecoder::deliver(const FlowKey& key, std::span<const Piece> pieces, 
   }
   CaptureFlow* flow = flow_for(key);
   flow->last_used = ++clock_;
-  flow->feed_datagram(pieces, time_ns);
+  for (const Piece& piece : pieces) flow->feed(piece.bytes, piece.offset, time_ns);
   flow->end_datagram();
 }
 

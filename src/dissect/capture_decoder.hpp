@@ -42,6 +42,12 @@
 
 namespace dltdump::dissect {
 
+// One contiguous piece of a datagram's UDP payload and where it came from.
+struct DatagramPiece {
+  std::span<const std::uint8_t> bytes;
+  std::uint64_t offset;
+};
+
 // What a capture's bounds and rules lost (CaptureDecoder::losses): counts, made into words
 // only when printed. The input still counts as processed.
 struct CaptureLosses {

@@ -5,7 +5,6 @@
 #include "aio/packet.hpp"
 #include "dlt/framer_split.hpp"
 #include "dlt/packet_chain.hpp"
-#include "net/tcp.hpp"
 #include "util/state_text.hpp"
 
 namespace dltdump::dissect {
@@ -117,16 +116,6 @@ void CaptureFlow::feed(std::span<const std::uint8_t> bytes, std::uint64_t file_o
   // The events of what was held go through locate; once those are out, the framer goes on
   // from this segment's offset and time, as on the idle path above.
   if (framer_.feed_piece(bytes, *this, file_offset, to_timestamp(time_ns), *out_)) start_segments(file_offset, time_ns);
-}
-
-void CaptureFlow::feed_datagram(std::span<const DatagramPiece> pieces, std::int64_t time_ns) {
-  if (pieces.size() == 1 && key_.protocol == net::kIpProtocolUdp && !sync_ && framer_.idle() &&
-      pieces[0].bytes.size() < kMinDatagramStart && !pieces[0].bytes.empty()) {
-    out_->on_skip(
-        dlt::SkipRecord{pieces[0].offset, pieces[0].bytes.size(), dlt::kReasonSearching, to_timestamp(time_ns), {}});
-    return;
-  }
-  for (const DatagramPiece& piece : pieces) feed(piece.bytes, piece.offset, time_ns);
 }
 
 void CaptureFlow::start_segments(std::uint64_t file_offset, std::int64_t time_ns) {

@@ -24,13 +24,6 @@ struct FlowKey {
   bool operator==(const FlowKey&) const = default;
 };
 
-// One contiguous piece of a datagram's UDP payload (or of a TCP delivery) and the file
-// offset it came from.
-struct DatagramPiece {
-  std::span<const std::uint8_t> bytes;
-  std::uint64_t offset;
-};
-
 // `TCP 10.0.0.100:3490 > 10.0.0.11:50000`, `UDP [fd00::2]:40000 > [fd00::1]:3490`.
 std::string flow_name(const FlowKey& key);
 
@@ -58,14 +51,6 @@ class CaptureFlow final : public dlt::FramerSink, private dlt::InPlaceLines {
   // Appends one piece of the flow's stream: `bytes` from file offset `file_offset`, of a
   // datagram captured at `time_ns`.
   void feed(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::int64_t time_ns);
-  // Appends one whole UDP datagram (its pieces in order, several for a reassembled one) or
-  // TCP delivery, captured at `time_ns`. A datagram of fewer than kMinDatagramStart bytes
-  // in one piece begins no packet (deviation Q33): on a UDP flow holding nothing, its bytes
-  // are a kReasonSearching skip record and the framer does not see them (they would make
-  // the start of a packet the next datagram completes, and that datagram's message would
-  // be lost); on a flow with a packet pending they are its end, fed as any datagram.
-  void feed_datagram(std::span<const DatagramPiece> pieces, std::int64_t time_ns);
-  static constexpr std::size_t kMinDatagramStart = 8;
   // Ends the stream (the §4 end-of-stream rules; deviation Q12).
   void finish() { framer_.finish(*this); }
   // The stream breaks (a TCP stream ended, or lost bytes): it is ended as by finish(), and

@@ -53,10 +53,6 @@ struct TrafficSpec {
   // Every fragment is recorded twice (a mirror port on two VLANs): each followed by its
   // copy, or, for every other datagram, the copies of all after the next datagram.
   bool mirrored = false;
-  // Datagrams of 1-7 bytes: now and then, the next few bytes of a flow's pending message
-  // (its end, or a piece of it, when split), or the first few bytes of a message that
-  // never follows (after a datagram, in either mode).
-  bool short_datagrams = false;
 };
 
 // The Ethernet frames of `spec`'s traffic, in capture order. One datagram in ten carries
@@ -76,11 +72,7 @@ inline std::vector<Frame> traffic(const TrafficSpec& spec) {
     a.source_port = static_cast<std::uint16_t>(40000 + flow);
     Frame& bytes = pending[flow];
     Frame payload;
-    if (spec.short_datagrams && spec.split && !bytes.empty() && rnd(6) == 0) {
-      const std::size_t n = std::min<std::size_t>(bytes.size(), 1 + rnd(7));
-      payload.assign(bytes.begin(), bytes.begin() + static_cast<long>(n));
-      bytes.erase(bytes.begin(), bytes.begin() + static_cast<long>(n));
-    } else if (spec.split) {
+    if (spec.split) {
       for (int k = 0; k < 3; ++k) {
         const Frame m = flow_message(static_cast<std::uint8_t>(flow), static_cast<std::uint8_t>(i + k), rnd(400));
         bytes.insert(bytes.end(), m.begin(), m.end());
@@ -114,11 +106,6 @@ inline std::vector<Frame> traffic(const TrafficSpec& spec) {
       frames.push_back(tools::ethernet(tools::ipv4(a, udp, id)));
       frames.insert(frames.end(), late.begin(), late.end());
       late.clear();
-    }
-    if (spec.short_datagrams && rnd(12) == 0) {
-      const Frame m = flow_message(static_cast<std::uint8_t>(flow), static_cast<std::uint8_t>(i), rnd(400));
-      const Frame start(m.begin(), m.begin() + static_cast<long>(1 + rnd(7)));
-      frames.push_back(tools::ethernet(tools::ipv4(a, tools::udp(a, start), static_cast<std::uint16_t>(i + 40000))));
     }
   }
   frames.insert(frames.end(), late.begin(), late.end());

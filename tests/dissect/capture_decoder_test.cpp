@@ -245,29 +245,6 @@ TEST(CaptureDecoder, ADatagramOfAFewBytesEndsTheMessageItContinues) {
   }
 }
 
-// A datagram of a few bytes that continues no message begins none either (Q33), even where
-// its bytes read as a header's start: the next datagram's message is decoded, and the few
-// bytes are a skip record at their place (a new user's finding: the message was lost).
-TEST(CaptureDecoder, ADatagramOfAFewBytesBeginsNoMessage) {
-  const Frame m1 = dlt_message("AAA", 1), m2 = dlt_message("AAA", 2), m3 = dlt_message("AAA", 3);
-  for (std::size_t size = 1; size < CaptureFlow::kMinDatagramStart; ++size) {
-    const Frame start(m2.begin(), m2.begin() + static_cast<long>(size));  // HTYP, counter, length, ...
-    Capture c;
-    c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, m1))), 1);
-    c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, start))), 2);
-    c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, m2))), 3);
-    c.add(tools::ethernet(tools::ipv4(kA, tools::udp(kA, m3))), 4);
-    const Recorder r = c.decode({});
-    EXPECT_EQ(r.messages(), (std::vector<std::string>{"AAA1", "AAA2", "AAA3"})) << size << " bytes";
-    ASSERT_EQ(r.events.size(), 4u) << size << " bytes";
-    EXPECT_TRUE(r.events[1].skip);
-    EXPECT_EQ(r.events[1].reason, dlt::kReasonSearching);
-    EXPECT_EQ(r.events[1].length, size);
-    const std::size_t first_frame = tools::ethernet(tools::ipv4(kA, tools::udp(kA, m1))).size();
-    EXPECT_EQ(r.events[1].position, r.events[0].position + first_frame + 16);  // after a record header
-  }
-}
-
 TEST(CaptureDecoder, PortsAndTrafficThatIsNotDlt) {
   tools::Addresses other = kA;
   other.destination_port = 3491;

@@ -34,7 +34,11 @@ struct Batch {
     bool stream_break = false;  // the flow's stream breaks here (no bytes): CaptureFlow::break_stream
     std::uint64_t missing = 0, break_offset = 0;
   };
-  using Piece = dissect::DatagramPiece;  // in the mapped capture, or in `bytes`
+  struct Piece {
+    const std::uint8_t* data;  // in the mapped capture, or in `bytes`
+    std::size_t length;
+    std::uint64_t offset;  // file offset
+  };
   // Where a datagram's lines are: text [begin, end) of a worker's output slot.
   struct Mark {
     unsigned worker;
@@ -131,7 +135,10 @@ class Worker {
         } else if (d.stream_break) {
           flow.break_stream(d.missing, d.break_offset, d.time_ns);
         } else {
-          flow.feed_datagram(std::span<const Batch::Piece>(batch.pieces).subspan(d.first_piece, d.pieces), d.time_ns);
+          for (std::uint32_t j = 0; j < d.pieces; ++j) {
+            const auto& p = batch.pieces[d.first_piece + j];
+            flow.feed({p.data, p.length}, p.offset, d.time_ns);
+          }
         }
         batch.marks[i] = {me_, begin, out.text.size(), out.chain.lines() - lines};
       }
@@ -186,7 +193,8 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
       // Filled in place: a temporary would be stored in small pieces and copied with wide
       // loads, which wait for those stores.
       Batch::Piece& piece = b.pieces.emplace_back();
-      piece.bytes = {data, p.bytes.size()};
+      piece.data = data;
+      piece.length = p.bytes.size();
       piece.offset = p.offset;
     }
     b.payload += size;
@@ -351,7 +359,7 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
       }
       groups_[g].datagrams += 1;
       groups_[g].bytes += 64;
-      for (std::uint32_t j = 0; j < d.pieces; ++j) groups_[g].bytes += b.pieces[d.first_piece + j].bytes.size();
+      for (std::uint32_t j = 0; j < d.pieces; ++j) groups_[g].bytes += b.pieces[d.first_piece + j].length;
     }
     std::stable_sort(groups_.begin(), groups_.end(), [](const Group& x, const Group& y) { return x.bytes > y.bytes; });
     b.flow_order.resize(groups_.size());
@@ -423,7 +431,7 @@ class ParallelCaptureDecoder final : public dissect::DatagramSink {
   static bool ends_past(const Batch& b, const Batch::Datagram& d, std::uint64_t cut) {
     for (std::uint32_t j = 0; j < d.pieces; ++j) {
       const Batch::Piece& p = b.pieces[d.first_piece + j];
-      if (p.offset + p.bytes.size() > cut) return true;
+      if (p.offset + p.length > cut) return true;
     }
     return false;
   }

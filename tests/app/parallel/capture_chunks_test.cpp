@@ -404,26 +404,6 @@ TEST(ChunkedCapture, FragmentSetsAndMessagesAcrossTheCutsGiveTheSerialLines) {
   }
 }
 
-// Datagrams of a few bytes: a message's end where a flow holds one, else no message's
-// start (deviation Q33) — which a chunk's flows, begun mid-stream, must decide as the serial
-// decoder's do, or be decoded again.
-TEST(ChunkedCapture, DatagramsOfAFewBytesGiveTheSerialLines) {
-  for (const bool split : {false, true}) {
-    testing::TrafficSpec spec = traffic_spec(5, 2000, split, false, 7);
-    spec.short_datagrams = true;
-    const Bytes capture = pcapng(testing::traffic(spec));
-    const dissect::CaptureDecoder::Options options;
-    const std::string want = testing::decode_serially(capture, options);
-    ASSERT_NE(want.find("Skipped: 3 bytes; Reason: Searching for next packet"), std::string::npos);
-    for (unsigned threads : kThreads)
-      for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{3000}, std::uint64_t{40000}}) {
-        ChunkedCaptureStats stats;
-        EXPECT_EQ(first_difference(chunked(capture, options, threads, chunk, &stats), want), "")
-            << threads << " threads, chunks of " << chunk << (split ? ", split" : "");
-      }
-  }
-}
-
 // A chunk that begins with the copies of fragments whose datagram the chunk before
 // completed takes them as a new set, where the serial decoder ignores them: it is redone.
 TEST(ChunkedCapture, FragmentsRecordedTwiceGiveTheSerialLines) {

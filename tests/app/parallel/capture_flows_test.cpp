@@ -17,18 +17,15 @@ namespace dltdump::app {
 namespace {
 
 // A capture of `flows` flows sending messages cut at random places across datagrams, some
-// datagrams fragmented, some garbage, and partial messages left at the end; with `shorts`,
-// datagrams of a few bytes too (testing::TrafficSpec::short_datagrams).
-testing::Bytes make_capture(unsigned flows, unsigned datagrams, std::uint64_t seed, bool shorts = false) {
+// datagrams fragmented, some garbage, and partial messages left at the end.
+testing::Bytes make_capture(unsigned flows, unsigned datagrams, std::uint64_t seed) {
   testing::TempFile f;
   int fd = ::open(f.path.c_str(), O_WRONLY);
   {
     pcap::PcapngWriter w(fd, f.path, {});
     w.add_interface({aio::link_type::kEthernet, "eth0", 0});
     std::uint64_t i = 0;
-    testing::TrafficSpec spec{flows, datagrams, seed};
-    spec.short_datagrams = shorts;
-    for (const auto& frame : testing::traffic(spec)) w.write_packet(0, 1000 + i++, frame);
+    for (const auto& frame : testing::traffic({flows, datagrams, seed})) w.write_packet(0, 1000 + i++, frame);
     w.flush();
   }
   ::close(fd);
@@ -55,20 +52,18 @@ std::string parallel(const testing::Bytes& capture, const dissect::CaptureDecode
 }
 
 TEST(ParallelCapture, PrintsWhatTheSerialDecoderPrints) {
-  for (const bool shorts : {false, true}) {
-    const auto capture = make_capture(7, 600, 1, shorts);
-    dissect::CaptureDecoder::Options options;
-    const std::string want = testing::decode_serially(capture, options);
-    ASSERT_GT(std::count(want.begin(), want.end(), '\n'), 1000);
-    ASSERT_NE(want.find("SKIP"), std::string::npos);
-    for (const bool stable : {false, true}) {
-      // Stable: datagrams read in place from the mapped capture instead of copied.
-      options.stable_packets = stable;
-      for (unsigned threads : {1u, 2u, 3u, 4u})
-        for (std::size_t batch : {std::size_t{1}, std::size_t{5000}, std::size_t{100000}, std::size_t{1} << 22})
-          EXPECT_EQ(parallel(capture, options, threads, batch), want)
-              << threads << " threads, batch " << batch << (stable ? ", in place" : "") << (shorts ? ", shorts" : "");
-    }
+  const auto capture = make_capture(7, 600, 1);
+  dissect::CaptureDecoder::Options options;
+  const std::string want = testing::decode_serially(capture, options);
+  ASSERT_GT(std::count(want.begin(), want.end(), '\n'), 1000);
+  ASSERT_NE(want.find("SKIP"), std::string::npos);
+  for (const bool stable : {false, true}) {
+    // Stable: datagrams read in place from the mapped capture instead of copied.
+    options.stable_packets = stable;
+    for (unsigned threads : {1u, 2u, 3u, 4u})
+      for (std::size_t batch : {std::size_t{1}, std::size_t{5000}, std::size_t{100000}, std::size_t{1} << 22})
+        EXPECT_EQ(parallel(capture, options, threads, batch), want)
+            << threads << " threads, batch " << batch << (stable ? ", in place" : "");
   }
 }
 
