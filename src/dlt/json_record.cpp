@@ -19,8 +19,9 @@ namespace dltdump::dlt {
 std::string_view JsonRecordFormatter::input_field(std::string_view input) {
   return input_field_.get(input, [](std::string_view name, util::TextBuffer& field) {
     field.append("\"input\":\"");
-    // As diagnostics and CSV show a name: controls and bytes that are not UTF-8 as \xHH.
-    append_json_printable(field, util::printable_in_json(name));
+    // As diagnostics and CSV show a name: controls, line separators, bidi controls and bytes
+    // that are not UTF-8 as \xHH.
+    append_json_printable(field, util::printable(name));
     field.append("\",\"position\":");
   });
 }

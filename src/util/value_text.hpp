@@ -34,7 +34,7 @@ bool shows_as_dot(std::string_view s);
 // are shown as `\xHH` (upper-case hex, one per byte). The result is valid UTF-8 that cannot
 // break or reorder a line.
 std::string printable(std::string_view s);
-// printable(s) for a JSON string, which escapes U+2028 and U+2029 itself (append_json_printable)
+// printable(s) for the --stats JSON report, which escapes U+2028 and U+2029 itself (append_json_printable)
 // and is read by programs: only the controls and bytes that are not UTF-8 as `\xHH`, the
 // other characters as they are (a name in JSON stays the name).
 std::string printable_in_json(std::string_view s);
